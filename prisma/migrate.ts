@@ -1,0 +1,183 @@
+/**
+ * Applies and creates migrations without network, through Prisma's schema engine compiled to wasm
+ * (see docs/decisions/001-database-and-migrations.md). The migrations stay ordinary
+ * prisma/migrations/<timestamp>_<name>/migration.sql files, compatible with the Prisma CLI.
+ *
+ *   npm run db:migrate             apply pending migrations to DATABASE_URL (or the embedded database)
+ *   npm run db:diff -- <name>      write a new migration from the changes in schema.prisma
+ *
+ * Run under `node --experimental-wasm-modules` (the npm scripts do).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const migrationsDir = path.join(root, 'prisma', 'migrations');
+const schemaPath = path.join(root, 'prisma', 'schema.prisma');
+const lockfileName = 'migration_lock.toml';
+const filters = { externalTables: [] as string[], externalEnums: [] as string[] };
+
+function readMigrationsList() {
+  fs.mkdirSync(migrationsDir, { recursive: true });
+  const lockPath = path.join(migrationsDir, lockfileName);
+  const directories = fs
+    .readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: lockfileName, content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: directories.map((name) => {
+      const file = path.join(migrationsDir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: fs.existsSync(file)
+            ? { tag: 'ok' as const, value: fs.readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+function connectionFields(connectionString: string) {
+  const u = new URL(connectionString);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username) || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+  };
+}
+
+type Fields = ReturnType<typeof connectionFields>;
+type PrismaPgClass = typeof import('@prisma/adapter-pg').PrismaPg;
+
+/**
+ * The adapter's own shadow database drops the database before closing its pool, which PostgreSQL refuses;
+ * this one closes the pool first and then drops the database.
+ */
+function shadowSafeFactory(PrismaPg: PrismaPgClass, fields: Fields) {
+  const factory = new PrismaPg(fields);
+  return Object.assign(factory, {
+    async connectToShadowDb() {
+      const { default: pg } = await import('pg');
+      const name = `workbench_shadow_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+      const admin = new pg.Client(fields);
+      await admin.connect();
+      await admin.query(`create database "${name}"`);
+      const adapter = await new PrismaPg({ ...fields, database: name }).connect();
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = async () => {
+        await dispose();
+        await admin.query(`drop database if exists "${name}" with (force)`);
+        await admin.end();
+      };
+      return adapter;
+    },
+  });
+}
+
+async function openEngine(connectionString: string) {
+  // The wasm engine imports a .wasm file; the npm scripts pass --experimental-wasm-modules.
+  const { SchemaEngine } = await import('@prisma/schema-engine-wasm');
+  const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const schema = fs.readFileSync(schemaPath, 'utf8');
+  const logs: string[] = [];
+  const engine = await SchemaEngine.new(
+    { datamodels: [[schemaPath, schema]] },
+    (message: string) => logs.push(message),
+    // Explicit fields rather than a connection string: the adapter makes its shadow database by
+    // overriding `database`, which a connection string would take precedence over.
+    bindMigrationAwareSqlAdapterFactory(shadowSafeFactory(PrismaPg, connectionFields(connectionString))),
+  );
+  return { engine, schema };
+}
+
+/** Applies every migration not yet recorded in _prisma_migrations. Returns the names applied. */
+export async function applyMigrations(connectionString: string): Promise<string[]> {
+  const { engine } = await openEngine(connectionString);
+  try {
+    const output = await engine.applyMigrations({ migrationsList: readMigrationsList(), filters });
+    return output.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * Writes prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that takes the schema of the last
+ * migration to the current schema.prisma. Each migration keeps a copy of the schema it leads to
+ * (schema.prisma beside migration.sql), so the diff is between two datamodels and needs no shadow
+ * database: the wasm engine cannot introspect PostgreSQL through the driver adapter.
+ */
+export async function diffMigration(connectionString: string, name: string): Promise<string | null> {
+  const { engine, schema } = await openEngine(connectionString);
+  try {
+    const list = readMigrationsList();
+    const last = list.migrationDirectories.at(-1);
+    const snapshot = last ? path.join(migrationsDir, last.path, 'schema.prisma') : null;
+    if (snapshot && !fs.existsSync(snapshot)) {
+      throw new Error(`La migration ${last?.path} n'a pas de copie du schéma (schema.prisma) : impossible de calculer la différence.`);
+    }
+    const from = snapshot
+      ? { tag: 'schemaDatamodel' as const, files: [{ path: snapshot, content: fs.readFileSync(snapshot, 'utf8') }] }
+      : { tag: 'empty' as const };
+    const result = await engine.diff({
+      from,
+      to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters,
+    });
+    const sql = (result.stdout ?? '').trim();
+    if (sql === '' || /^-- This is an empty migration\.?$/.test(sql)) return null;
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const safe = name.replace(/[^a-zA-Z0-9_]+/g, '_').toLowerCase();
+    const dir = path.join(migrationsDir, `${stamp}_${safe}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'migration.sql'), sql + '\n');
+    fs.writeFileSync(path.join(dir, 'schema.prisma'), schema);
+    const lockPath = path.join(migrationsDir, lockfileName);
+    if (!fs.existsSync(lockPath)) {
+      fs.writeFileSync(lockPath, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+    }
+    return dir;
+  } finally {
+    engine.free();
+  }
+}
+
+async function main() {
+  const [command, name] = process.argv.slice(2);
+  if (command === 'diff') {
+    // Datamodel to datamodel: no database is needed (the adapter below is never connected).
+    if (!name) throw new Error('Usage : npm run db:diff -- <nom>');
+    const dir = await diffMigration(process.env.DATABASE_URL ?? 'postgresql://127.0.0.1:5432/unused', name);
+    console.log(dir ? `Nouvelle migration : ${path.relative(root, dir)}` : 'Aucun changement de schéma : pas de migration écrite.');
+    return;
+  }
+  const { withDatabase } = await import('../scripts/database');
+  await withDatabase(async (url) => {
+    if (command === 'apply') {
+      const applied = await applyMigrations(url);
+      console.log(applied.length ? `Migrations appliquées : ${applied.join(', ')}` : 'Base à jour : aucune migration à appliquer.');
+    } else {
+      throw new Error(`Commande inconnue « ${command ?? ''} » (apply ou diff).`);
+    }
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
