@@ -157,18 +157,15 @@ export async function diffMigration(connectionString: string, name: string): Pro
 
 async function main() {
   const [command, name] = process.argv.slice(2);
-  if (command === 'diff') {
-    // Datamodel to datamodel: no database is needed (the adapter below is never connected).
-    if (!name) throw new Error('Usage : npm run db:diff -- <nom>');
-    const dir = await diffMigration(process.env.DATABASE_URL ?? 'postgresql://127.0.0.1:5432/unused', name);
-    console.log(dir ? `Nouvelle migration : ${path.relative(root, dir)}` : 'Aucun changement de schéma : pas de migration écrite.');
-    return;
-  }
   const { withDatabase } = await import('../scripts/database');
   await withDatabase(async (url) => {
     if (command === 'apply') {
       const applied = await applyMigrations(url);
       console.log(applied.length ? `Migrations appliquées : ${applied.join(', ')}` : 'Base à jour : aucune migration à appliquer.');
+    } else if (command === 'diff') {
+      if (!name) throw new Error('Usage : npm run db:diff -- <nom>');
+      const dir = await diffMigration(url, name);
+      console.log(dir ? `Nouvelle migration : ${path.relative(root, dir)}` : 'Aucun changement de schéma : pas de migration écrite.');
     } else {
       throw new Error(`Commande inconnue « ${command ?? ''} » (apply ou diff).`);
     }
