@@ -1,12 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: pure tests (`*.test.ts`) and tests that talk to real PostgreSQL and Redis (`*.db.test.ts`),
+// which share one fresh database per run (tests/setup/global-db.ts).
+const sources = ['engine', 'content', 'cli', 'app', 'workers', 'prisma', 'scripts'].map((dir) => `${dir}/**/`);
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['engine/**/*.test.ts', 'content/**/*.test.ts', 'cli/**/*.test.ts'],
+          include: sources.map((dir) => `${dir}*.test.ts`),
+          exclude: ['**/*.db.test.ts', 'node_modules/**'],
           environment: 'node',
           testTimeout: 120_000,
         },
@@ -14,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['app/**/*.test.ts', 'workers/**/*.test.ts', 'prisma/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: sources.map((dir) => `${dir}*.db.test.ts`),
           environment: 'node',
           globalSetup: ['tests/setup/global-db.ts'],
           testTimeout: 60_000,

@@ -6,11 +6,11 @@
  *   npm run db:migrate             apply pending migrations to DATABASE_URL (or the embedded database)
  *   npm run db:diff -- <name>      write a new migration from the changes in schema.prisma
  *
- * Run under `node --experimental-wasm-modules` (the npm scripts do).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const migrationsDir = path.join(root, 'prisma', 'migrations');
@@ -84,9 +84,32 @@ function shadowSafeFactory(PrismaPg: PrismaPgClass, fields: Fields) {
   });
 }
 
+type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+let schemaEngineModule: Promise<SchemaEngineModule> | null = null;
+
+/**
+ * The package's entry imports its .wasm file as an ES module, which Node only allows behind
+ * --experimental-wasm-modules. We instantiate the same file ourselves instead, so that migrations
+ * run from any Node process (the start script, vitest, the test runner).
+ */
+function loadSchemaEngine(): Promise<SchemaEngineModule> {
+  schemaEngineModule ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
+    const bindings = (await import(pathToFileURL(path.join(dir, 'schema_engine_bg.js')).href)) as SchemaEngineModule & {
+      __wbg_set_wasm: (exports: WebAssembly.Exports) => void;
+    };
+    const bytes = fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm'));
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports });
+    bindings.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bindings;
+  })();
+  return schemaEngineModule;
+}
+
 async function openEngine(connectionString: string) {
-  // The wasm engine imports a .wasm file; the npm scripts pass --experimental-wasm-modules.
-  const { SchemaEngine } = await import('@prisma/schema-engine-wasm');
+  const { SchemaEngine } = await loadSchemaEngine();
   const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const schema = fs.readFileSync(schemaPath, 'utf8');

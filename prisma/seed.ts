@@ -1,0 +1,77 @@
+/**
+ * Seeds a fresh database: the framework and the starter content pack, the demo organisation and
+ * certification centre, and one demo account per role. Safe to run again: nothing is duplicated.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPrisma, type PrismaClient } from './client';
+import { importContent, type ImportReport } from '../content/import';
+import { hashPassword } from '../app/lib/password.server';
+import { DEMO_ACCOUNTS, DEMO_CENTRE, DEMO_ORGANISATION, DEMO_PASSWORD } from './demo';
+
+export async function isSeeded(db: PrismaClient): Promise<boolean> {
+  return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0]!.email } })) > 0 && (await db.competence.count()) > 0;
+}
+
+export async function seedDemoAccounts(db: PrismaClient): Promise<void> {
+  const organisation =
+    (await db.organisation.findUnique({ where: { externalId: DEMO_ORGANISATION.externalId } })) ??
+    (await db.organisation.create({ data: DEMO_ORGANISATION }));
+  const centre =
+    (await db.certificationCentre.findFirst({ where: { name: DEMO_CENTRE.name } })) ?? (await db.certificationCentre.create({ data: DEMO_CENTRE }));
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const account of DEMO_ACCOUNTS) {
+    const user = await db.user.upsert({
+      where: { email: account.email },
+      create: { email: account.email, firstName: account.firstName, lastName: account.lastName, roles: account.roles, passwordHash },
+      update: {},
+    });
+    if (account.organisationRole) {
+      await db.membership.upsert({
+        where: { userId_organisationId: { userId: user.id, organisationId: organisation.id } },
+        create: { userId: user.id, organisationId: organisation.id, role: account.organisationRole },
+        update: {},
+      });
+    }
+    if (account.centreRole) {
+      await db.centreMembership.upsert({
+        where: { userId_centreId: { userId: user.id, centreId: centre.id } },
+        create: { userId: user.id, centreId: centre.id, role: account.centreRole },
+        update: {},
+      });
+    }
+  }
+}
+
+export async function seed(db: PrismaClient, log: (line: string) => void = console.log): Promise<ImportReport> {
+  const report = await importContent(db);
+  log(
+    `Contenu importé : ${report.competences} compétences, ${report.tubes} sujets, ${report.skills} acquis, ` +
+      `${report.challengesCreated} épreuves créées, ${report.challengesUpdated} mises à jour, ${report.tutorials} tutoriels` +
+      (report.release ? `, version publiée n° ${report.release}` : ''),
+  );
+  await seedDemoAccounts(db);
+  log(`Comptes de démonstration prêts (${DEMO_ACCOUNTS.length}).`);
+  return report;
+}
+
+async function main() {
+  const { withDatabase } = await import('../scripts/database');
+  const { applyMigrations } = await import('./migrate');
+  await withDatabase(async (url) => {
+    await applyMigrations(url);
+    const db = createPrisma(url);
+    try {
+      await seed(db);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * Vitest global setup for integration tests: a fresh database per run (migrated), or the one that
+ * `npm test` already made and passed in TEST_DATABASE_URL.
+ */
+import type { TestProject } from 'vitest/node';
+import { createTestDatabase } from '../../scripts/testdb';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.TEST_DATABASE_URL) {
+    project.provide('databaseUrl', process.env.TEST_DATABASE_URL);
+    return;
+  }
+  const db = await createTestDatabase();
+  project.provide('databaseUrl', db.url);
+  return async () => {
+    await db.drop();
+  };
+}
