@@ -128,6 +128,14 @@ export async function openDatabase(log: (line: string) => void = console.log): P
   return startEmbedded(log);
 }
 
+/** The URL of the embedded PostgreSQL if another process of this installation is running it, else null. */
+export function runningEmbeddedUrl(): string | null {
+  const pidFile = path.join(embeddedDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isFinite(pid) && pid > 0 && pidIsAlive(pid) ? `postgresql://workbench:workbench@127.0.0.1:${embeddedPort}/${embeddedDatabase}` : null;
+}
+
 /** Runs fn against the database, stopping an embedded server afterwards. */
 export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const db = await openDatabase();

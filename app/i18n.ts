@@ -1,0 +1,118 @@
+/** UI strings: French first, English available. Keys are English identifiers; values are what people read. */
+import { useRouteLoaderData } from '@remix-run/react';
+
+const fr = {
+  'app.name': 'Pix Workbench',
+  'app.tagline': 'Création, psychométrie et évaluation des compétences numériques (CRCN)',
+  'nav.skip': 'Aller au contenu',
+  'nav.main': 'Navigation principale',
+  'nav.framework': 'Référentiel',
+  'nav.signout': 'Se déconnecter',
+  'nav.signin': 'Se connecter',
+  'nav.language': 'Langue',
+  'nav.switchTo': 'English',
+  'space.creation': 'Création',
+  'space.psychometrie': 'Psychométrie',
+  'space.orga': 'Orga',
+  'space.certif': 'Certif',
+  'space.profil': 'Mon profil',
+  'space.admin': 'Administration',
+  'login.title': 'Connexion',
+  'login.email': 'Adresse e-mail',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.invalid': 'L’adresse e-mail ou le mot de passe est incorrect.',
+  'login.rateLimited': 'Trop de tentatives de connexion. Réessayez dans 15 minutes.',
+  'login.missing': 'Saisissez votre adresse e-mail et votre mot de passe.',
+  'home.title': 'Bienvenue',
+  'home.yourSpaces': 'Vos espaces',
+  'framework.title': 'Référentiel CRCN',
+  'framework.intro': '5 domaines, 16 compétences, 8 niveaux. Choisissez une compétence pour voir ses sujets et ses acquis.',
+  'framework.level': 'Niveau',
+  'framework.tubes': 'sujets',
+  'framework.skills': 'acquis',
+  'framework.challenges': 'épreuves',
+  'framework.noSkill': '—',
+  'framework.back': 'Retour au référentiel',
+  'error.forbidden': 'Accès refusé',
+  'error.forbiddenText': 'Votre compte ne donne pas accès à cet espace.',
+  'error.notFound': 'Page introuvable',
+  'error.generic': 'Une erreur est survenue',
+  'error.backHome': 'Retour à l’accueil',
+} as const;
+
+export type MessageKey = keyof typeof fr;
+
+const en: Record<MessageKey, string> = {
+  'app.name': 'Pix Workbench',
+  'app.tagline': 'Authoring, psychometrics and assessment of digital skills (CRCN)',
+  'nav.skip': 'Skip to content',
+  'nav.main': 'Main navigation',
+  'nav.framework': 'Framework',
+  'nav.signout': 'Sign out',
+  'nav.signin': 'Sign in',
+  'nav.language': 'Language',
+  'nav.switchTo': 'Français',
+  'space.creation': 'Authoring',
+  'space.psychometrie': 'Psychometrics',
+  'space.orga': 'Organisation',
+  'space.certif': 'Certification',
+  'space.profil': 'My profile',
+  'space.admin': 'Administration',
+  'login.title': 'Sign in',
+  'login.email': 'Email address',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.invalid': 'The email address or the password is wrong.',
+  'login.rateLimited': 'Too many sign-in attempts. Try again in 15 minutes.',
+  'login.missing': 'Enter your email address and your password.',
+  'home.title': 'Welcome',
+  'home.yourSpaces': 'Your spaces',
+  'framework.title': 'CRCN framework',
+  'framework.intro': '5 areas, 16 competences, 8 levels. Choose a competence to see its tubes and skills.',
+  'framework.level': 'Level',
+  'framework.tubes': 'tubes',
+  'framework.skills': 'skills',
+  'framework.challenges': 'challenges',
+  'framework.noSkill': '—',
+  'framework.back': 'Back to the framework',
+  'error.forbidden': 'Access denied',
+  'error.forbiddenText': 'Your account does not give access to this space.',
+  'error.notFound': 'Page not found',
+  'error.generic': 'Something went wrong',
+  'error.backHome': 'Back to home',
+};
+
+export type Locale = 'fr' | 'en';
+export const LOCALES: Locale[] = ['fr', 'en'];
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en };
+
+export function translate(locale: Locale, key: MessageKey): string {
+  return dictionaries[locale][key];
+}
+
+export function parseLocale(value: string | null | undefined): Locale {
+  return value === 'en' ? 'en' : 'fr';
+}
+
+/** Reads the `lang` cookie. */
+export function localeFromRequest(request: Request): Locale {
+  const match = /(?:^|;\s*)lang=(fr|en)/.exec(request.headers.get('Cookie') ?? '');
+  return parseLocale(match?.[1]);
+}
+
+export function useLocale(): Locale {
+  const data = useRouteLoaderData('root') as { locale?: Locale } | undefined;
+  return data?.locale ?? 'fr';
+}
+
+export function useT(): (key: MessageKey) => string {
+  const locale = useLocale();
+  return (key) => translate(locale, key);
+}
+
+/** Picks the French or English form of a bilingual title. */
+export function useTitle(): (titles: { titleFr: string; titleEn: string }) => string {
+  const locale = useLocale();
+  return (t) => (locale === 'en' ? t.titleEn : t.titleFr);
+}

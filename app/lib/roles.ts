@@ -1,0 +1,49 @@
+/** The spaces of the workbench and who may enter each. Shared by the server checks and the navigation. */
+export type GlobalRole = 'ADMIN' | 'AUTHOR' | 'REVIEWER' | 'PSYCHOMETRICIAN' | 'LEARNER';
+
+export interface Viewer {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  locale: string;
+  roles: GlobalRole[];
+  organisations: { id: string; name: string; role: 'ADMIN' | 'TEACHER' }[];
+  centres: { id: string; name: string; role: 'ADMIN' | 'STAFF' }[];
+}
+
+export type SpaceId = 'admin' | 'creation' | 'psychometrie' | 'orga' | 'certif' | 'profil';
+
+export const SPACES: { id: SpaceId; path: string; labelKey: string }[] = [
+  { id: 'creation', path: '/creation', labelKey: 'space.creation' },
+  { id: 'psychometrie', path: '/psychometrie', labelKey: 'space.psychometrie' },
+  { id: 'orga', path: '/orga', labelKey: 'space.orga' },
+  { id: 'certif', path: '/certif', labelKey: 'space.certif' },
+  { id: 'profil', path: '/profil', labelKey: 'space.profil' },
+  { id: 'admin', path: '/admin', labelKey: 'space.admin' },
+];
+
+export function canEnter(viewer: Viewer, space: SpaceId): boolean {
+  const has = (role: GlobalRole) => viewer.roles.includes(role);
+  switch (space) {
+    case 'admin':
+      return has('ADMIN');
+    case 'creation':
+      return has('ADMIN') || has('AUTHOR') || has('REVIEWER');
+    case 'psychometrie':
+      return has('ADMIN') || has('PSYCHOMETRICIAN');
+    case 'orga':
+      return viewer.organisations.length > 0;
+    case 'certif':
+      return viewer.centres.length > 0;
+    case 'profil':
+      return has('LEARNER');
+  }
+}
+
+/** Where a viewer lands after signing in: their main space. */
+export function homeSpace(viewer: Viewer): string {
+  const order: SpaceId[] = ['admin', 'creation', 'psychometrie', 'orga', 'certif', 'profil'];
+  const space = order.find((s) => canEnter(viewer, s));
+  return space ? SPACES.find((s) => s.id === space)!.path : '/referentiel';
+}

@@ -1,0 +1,131 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import stylesheet from './styles.css?url';
+import { getSession } from './lib/session.server';
+import { SPACES, canEnter } from './lib/roles';
+import { localeFromRequest, translate, useT, type Locale } from './i18n';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+
+export const meta: MetaFunction = () => [{ title: 'Pix Workbench' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await getSession(request);
+  const locale: Locale = localeFromRequest(request);
+  return {
+    locale,
+    csrfToken: session?.csrfToken ?? null,
+    viewer: session?.viewer ?? null,
+    spaces: session ? SPACES.filter((s) => canEnter(session.viewer, s.id)) : [],
+  };
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function useRootData(): RootData {
+  return useRouteLoaderData('root') as RootData;
+}
+
+function Header() {
+  const data = useRouteLoaderData('root') as RootData | undefined;
+  const t = useT();
+  const location = useLocation();
+  const locale = data?.locale ?? 'fr';
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#contenu">
+        {t('nav.skip')}
+      </a>
+      <div className="brand">
+        <Link to="/">{t('app.name')}</Link>
+      </div>
+      {data?.viewer ? (
+        <nav aria-label={t('nav.main')}>
+          <ul className="nav-list">
+            {data.spaces.map((space) => (
+              <li key={space.id}>
+                <NavLink to={space.path}>{translate(locale, space.labelKey as Parameters<typeof translate>[1])}</NavLink>
+              </li>
+            ))}
+            <li>
+              <NavLink to="/referentiel">{t('nav.framework')}</NavLink>
+            </li>
+          </ul>
+        </nav>
+      ) : null}
+      <div className="header-tools">
+        <Form method="post" action="/langue">
+          <input type="hidden" name="lang" value={locale === 'fr' ? 'en' : 'fr'} />
+          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+          <button type="submit" className="link-button" lang={locale === 'fr' ? 'en' : 'fr'}>
+            {t('nav.switchTo')}
+          </button>
+        </Form>
+        {data?.viewer ? (
+          <Form method="post" action="/deconnexion">
+            <input type="hidden" name="csrf" value={data.csrfToken ?? ''} />
+            <span className="viewer-name">
+              {data.viewer.firstName} {data.viewer.lastName}
+            </span>{' '}
+            <button type="submit" className="link-button">
+              {t('nav.signout')}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData('root') as RootData | undefined;
+  return (
+    <html lang={data?.locale ?? 'fr'}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header />
+        <main id="contenu" tabIndex={-1}>
+          {children}
+        </main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  let title = t('error.generic');
+  let text = '';
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 403) {
+      title = t('error.forbidden');
+      text = t('error.forbiddenText');
+    } else if (error.status === 404) {
+      title = t('error.notFound');
+    } else {
+      text = typeof error.data === 'string' ? error.data : '';
+    }
+  }
+  return (
+    <section className="panel" role="alert">
+      <h1>{title}</h1>
+      {text ? <p>{text}</p> : null}
+      <p>
+        <Link to="/">{t('error.backHome')}</Link>
+      </p>
+    </section>
+  );
+}

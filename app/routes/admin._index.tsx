@@ -1,0 +1,65 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import { requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+
+export const meta: MetaFunction = () => [{ title: 'Administration – Pix Workbench' }];
+
+const ROLE_LABELS: Record<string, string> = {
+  ADMIN: 'administration',
+  AUTHOR: 'création',
+  REVIEWER: 'validation',
+  PSYCHOMETRICIAN: 'psychométrie',
+  LEARNER: 'apprenant',
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireSpace(request, 'admin');
+  const users = await db().user.findMany({
+    orderBy: { email: 'asc' },
+    take: 200,
+    include: { memberships: { include: { organisation: true } }, centreMemberships: { include: { centre: true } } },
+  });
+  return {
+    users: users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: `${u.firstName} ${u.lastName}`,
+      roles: u.roles.map((r) => ROLE_LABELS[r] ?? r),
+      organisations: u.memberships.map((m) => `${m.organisation.name} (${m.role === 'ADMIN' ? 'admin' : 'enseignant'})`),
+      centres: u.centreMemberships.map((m) => m.centre.name),
+    })),
+  };
+}
+
+export default function Admin() {
+  const { users } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Administration</h1>
+      <h2>Comptes et rôles</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Nom</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Rôles</th>
+            <th scope="col">Organisations</th>
+            <th scope="col">Centres de certification</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>{u.roles.join(', ') || '—'}</td>
+              <td>{u.organisations.join(', ') || '—'}</td>
+              <td>{u.centres.join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

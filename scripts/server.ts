@@ -1,0 +1,49 @@
+/** The web server: Express serving the Remix build (static assets, then every request to Remix). */
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import compression from 'compression';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import { projectRoot } from './database';
+
+export interface WebServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startWebServer(options: { port: number; host?: string }): Promise<WebServer> {
+  const buildFile = path.join(projectRoot, 'build', 'index.js');
+  const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(compression());
+  app.use('/build', express.static(path.join(projectRoot, 'public', 'build'), { immutable: true, maxAge: '1y' }));
+  app.use(express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
+  app.use((req, res, next) => {
+    // The client's address, for sign-in rate limiting; never taken from the request itself.
+    req.headers['x-client-address'] = req.socket.remoteAddress ?? 'unknown';
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+  app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV ?? 'production' }));
+  const server = http.createServer(app);
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
