@@ -1,0 +1,4 @@
+export * from './types';
+export * from './pix';
+export * from './knowledge';
+export * from './codes';
