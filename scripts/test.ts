@@ -1,0 +1,114 @@
+/**
+ * `npm test`: the whole suite on a fresh database of its own.
+ *  1. unit and integration tests (Vitest) against real PostgreSQL and Redis;
+ *  2. browser tests (Playwright on Debian's Chromium) against the workbench started on that database,
+ *     seeded with the demo content and accounts.
+ * Options: --unit-only, --e2e-only; other arguments go to Vitest (e.g. a file filter).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from './database';
+import { createTestDatabase, type TestDatabase } from './testdb';
+import { pingRedis } from './redis';
+
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit-only');
+const e2eOnly = args.includes('--e2e-only');
+const passThrough = args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--e2e-only'));
+const cacheDir = path.join(projectRoot, '.cache');
+
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!(await pingRedis(redisUrl))) {
+    console.error(`Les tests ont besoin de Redis : aucun ne répond à ${redisUrl} (démarrez redis-server ou donnez REDIS_URL).`);
+    process.exit(1);
+  }
+  let database: TestDatabase | null = null;
+  let failed = false;
+  let passed = 0;
+  let failures = 0;
+  let skipped = 0;
+  try {
+    database = await createTestDatabase();
+    console.log(`Base de test : ${database.name}`);
+    const env = { TEST_DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: `test-${runId}`, WORKBENCH_DATA_DIR: path.join(cacheDir, `data-${runId}`) };
+
+    if (!e2eOnly) {
+      const vitestJson = path.join(cacheDir, 'vitest.json');
+      fs.rmSync(vitestJson, { force: true });
+      const code = await run(
+        process.execPath,
+        [path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...passThrough],
+        env,
+      );
+      const report = readJson(vitestJson);
+      passed += Number(report?.numPassedTests ?? 0);
+      failures += Number(report?.numFailedTests ?? 0);
+      skipped += Number(report?.numPendingTests ?? 0) + Number(report?.numTodoTests ?? 0);
+      if (code !== 0) {
+        failed = true;
+        if (!report) failures += 1;
+      }
+    }
+
+    if (!unitOnly) {
+      const { createPrisma } = await import('../prisma/client');
+      const { seed } = await import('../prisma/seed');
+      const db = createPrisma(database.url);
+      await seed(db, () => undefined);
+      await db.$disconnect();
+      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production' });
+      if (build !== 0) throw new Error('La construction de l’application a échoué.');
+      Object.assign(process.env, env, { DATABASE_URL: database.url });
+      const { startWebServer } = await import('./server');
+      const web = await startWebServer({ port: 0, host: '127.0.0.1' });
+      const playwrightJson = path.join(cacheDir, 'playwright.json');
+      fs.rmSync(playwrightJson, { force: true });
+      try {
+        const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test'], {
+          ...env,
+          BASE_URL: web.url,
+          DATABASE_URL: database.url,
+        });
+        const stats = readJson(playwrightJson)?.stats as Record<string, number> | undefined;
+        passed += Number(stats?.expected ?? 0);
+        failures += Number(stats?.unexpected ?? 0) + Number(stats?.flaky ?? 0);
+        skipped += Number(stats?.skipped ?? 0);
+        if (code !== 0) {
+          failed = true;
+          if (!stats) failures += 1;
+        }
+      } finally {
+        await web.close();
+      }
+    }
+  } catch (error) {
+    failed = true;
+    failures += 1;
+    console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  } finally {
+    await database?.drop().catch((error: unknown) => console.error(`Suppression de la base de test impossible : ${String(error)}`));
+  }
+  console.log(`\n${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
