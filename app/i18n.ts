@@ -116,3 +116,22 @@ export function useTitle(): (titles: { titleFr: string; titleEn: string }) => st
   const locale = useLocale();
   return (t) => (locale === 'en' ? t.titleEn : t.titleFr);
 }
+
+/** A space's own dictionary: French first, English with the same keys. */
+export type Dictionary<K extends string> = { fr: Record<K, string>; en: Record<K, string> };
+
+export function defineMessages<K extends string>(fr: Record<K, string>, en: Record<K, string>): Dictionary<K> {
+  return { fr, en };
+}
+
+/** The translate function of a space's dictionary for the current locale. */
+export function useMessages<K extends string>(dictionary: Dictionary<K>): (key: K) => string {
+  const locale = useLocale();
+  return (key) => dictionary[locale][key];
+}
+
+/** Server side: the same, from the request's locale (for messages returned by actions). */
+export function messagesFor<K extends string>(dictionary: Dictionary<K>, request: Request): (key: K) => string {
+  const locale = localeFromRequest(request);
+  return (key) => dictionary[locale][key];
+}

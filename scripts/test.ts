@@ -3,7 +3,8 @@
  *  1. unit and integration tests (Vitest) against real PostgreSQL and Redis;
  *  2. browser tests (Playwright on Debian's Chromium) against the workbench started on that database,
  *     seeded with the demo content and accounts.
- * Options: --unit-only, --e2e-only; other arguments go to Vitest (e.g. a file filter).
+ * Options: --unit-only, --e2e-only; other arguments go to Vitest, or to Playwright with --e2e-only
+ * (e.g. a file filter: `npm run test:e2e -- tests/e2e/roles.spec.ts`).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +57,7 @@ async function main() {
       fs.rmSync(vitestJson, { force: true });
       const code = await run(
         process.execPath,
-        [path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...passThrough],
+        [path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...(unitOnly || !e2eOnly ? passThrough : [])],
         env,
       );
       const report = readJson(vitestJson);
@@ -83,7 +84,7 @@ async function main() {
       const playwrightJson = path.join(cacheDir, 'playwright.json');
       fs.rmSync(playwrightJson, { force: true });
       try {
-        const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test'], {
+        const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(e2eOnly ? passThrough : [])], {
           ...env,
           BASE_URL: web.url,
           DATABASE_URL: database.url,
