@@ -41,7 +41,7 @@ function buildIfNeeded(): void {
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= sources) return;
   log('Construction de l’application web…');
   const cli = path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js');
-  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' } });
   if (result.status !== 0) throw new StartupError('La construction de l’application a échoué (voir les messages ci-dessus).');
 }
 
@@ -81,8 +81,8 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    buildIfNeeded();
     database = await openDatabase(log);
+    buildIfNeeded();
     log(database.embedded ? 'Base de données : PostgreSQL embarqué (.data/postgres).' : 'Base de données : DATABASE_URL.');
     const applied = await applyMigrations(database.url);
     if (applied.length) log(`Migrations appliquées : ${applied.join(', ')}`);

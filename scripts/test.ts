@@ -76,7 +76,7 @@ async function main() {
       const db = createPrisma(database.url);
       await seed(db, () => undefined);
       await db.$disconnect();
-      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production' });
+      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' });
       if (build !== 0) throw new Error('La construction de l’application a échoué.');
       Object.assign(process.env, env, { DATABASE_URL: database.url });
       const { startWebServer } = await import('./server');
