@@ -5,7 +5,10 @@ import { getSession } from './lib/session.server';
 import { SPACES, canEnter } from './lib/roles';
 import { localeFromRequest, translate, useT, type Locale } from './i18n';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 
 export const meta: MetaFunction = () => [{ title: 'Pix Workbench' }];
 
