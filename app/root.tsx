@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
-import stylesheet from './styles.css?url';
+import stylesheet from './styles.css';
 import { getSession } from './lib/session.server';
 import { SPACES, canEnter } from './lib/roles';
 import { localeFromRequest, translate, useT, type Locale } from './i18n';

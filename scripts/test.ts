@@ -19,7 +19,7 @@ const e2eOnly = args.includes('--e2e-only');
 const passThrough = args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--e2e-only'));
 const cacheDir = path.join(projectRoot, '.cache');
 
-function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
