@@ -1,0 +1,273 @@
+/**
+ * The state of a positioning session, derived from its answers: knowledge elements (direct, inferred,
+ * estimated), the posterior of θ on a grid, the probabilities of the final level, pix and level.
+ */
+import { competenceScore, inferKnowledgeElements, latestKnowledgeElements, type CompetenceScore, type KnowledgeElement, type Skill } from '../framework';
+import { summarisePosterior, updatePosterior } from '../irt';
+import { openSession, reachableSkills, type Session } from './bank';
+import type { PositioningAnswer, PositioningContext, PositioningInput, PositioningState } from './types';
+
+/** Earlier knowledge elements and this session's direct and inferred ones: what makes a skill known. */
+export function knownKnowledge(session: Session, state: Pick<PositioningState, 'knowledgeElements'>): KnowledgeElement[] {
+  return [...session.priorKnowledge, ...state.knowledgeElements];
+}
+
+/**
+ * The knowledge elements θ does not overrule when the session closes. Always the earlier ones. With
+ * finalStatus 'answers', all of this session's direct and inferred ones too; with 'ability', only those
+ * created by answers to uncalibrated (pretest) challenges, which θ never saw.
+ */
+export function firmKnowledge(
+  session: Session,
+  state: Pick<PositioningState, 'knowledgeElements' | 'answers'>,
+): KnowledgeElement[] {
+  if (session.settings.finalStatus === 'answers') return knownKnowledge(session, state);
+  const { cb } = session;
+  const firm = [...session.priorKnowledge];
+  // Each answer created one direct element followed by its inferred ones, in answer order.
+  let answer = -1;
+  for (const ke of state.knowledgeElements) {
+    if (ke.source === 'direct') answer++;
+    const challengeId = state.answers[answer]?.challengeId;
+    if (challengeId !== undefined && cb.challengeById.get(challengeId)?.params === null) firm.push(ke);
+  }
+  return firm;
+}
+
+/** Reachable skills with no earlier, direct or inferred knowledge element: the ones θ settles. */
+export function openSkills(session: Session, firm: readonly KnowledgeElement[]): Skill[] {
+  const known = new Set(firm.map((ke) => ke.skillId));
+  return reachableSkills(session).filter((s) => !known.has(s.id));
+}
+
+/**
+ * The level the knowledge elements would give at each grid node if every open skill were settled by θ
+ * (validated where its curve is ≥ 0.5 at that node, invalidated elsewhere). Non-decreasing in θ.
+ */
+export function levelByNode(session: Session, firm: readonly KnowledgeElement[], open: readonly Skill[]): Int32Array {
+  const { cb, settings } = session;
+  const N = cb.nodes.length;
+  const levels = new Int32Array(N);
+  const order = open
+    .map((s) => ({ skill: s, t: cb.thresholds.get(s.id) as number }))
+    .sort((x, y) => x.t - y.t || (x.skill.id < y.skill.id ? -1 : 1));
+  const kes: KnowledgeElement[] = [...firm];
+  let i = 0;
+  let start = 0;
+  while (start < N) {
+    while (i < order.length && (order[i] as { t: number }).t <= start) {
+      kes.push({ skillId: (order[i] as { skill: Skill }).skill.id, status: 'validated', source: 'estimated', createdAt: 0 });
+      i++;
+    }
+    const end = i < order.length ? Math.min(N, (order[i] as { t: number }).t) : N;
+    levels.fill(competenceScore(kes, cb.bank.skills, settings.maxReachableLevel).level, start, end);
+    start = end;
+  }
+  return levels;
+}
+
+/** Index of the grid node nearest to θ. */
+export function nearestNode(session: Session, theta: number): number {
+  const { nodes } = session.cb;
+  const first = nodes[0] as number;
+  const step = ((nodes[nodes.length - 1] as number) - first) / (nodes.length - 1);
+  return Math.min(nodes.length - 1, Math.max(0, Math.round((theta - first) / step)));
+}
+
+/** Index of the posterior median node: the first whose cumulative weight reaches 0.5. */
+export function medianNode(posterior: readonly number[]): number {
+  let cumulative = 0;
+  for (let q = 0; q < posterior.length; q++) {
+    cumulative += posterior[q] as number;
+    if (cumulative >= 0.5) return q;
+  }
+  return posterior.length - 1;
+}
+
+/** Posterior predictive probability of success on a skill's challenges. */
+export function predictiveSuccess(session: Session, posterior: readonly number[], skillId: string): number {
+  const curve = session.cb.curves.get(skillId) as Float64Array;
+  let p = 0;
+  for (let q = 0; q < posterior.length; q++) p += (posterior[q] as number) * (curve[q] as number);
+  return p;
+}
+
+/** Everything in the state that follows from the answers' knowledge elements and the posterior. */
+function derive(
+  session: Session,
+  base: Pick<PositioningState, 'answers' | 'knowledgeElements' | 'posterior' | 'calibratedAnswerCount' | 'pretestAnswerCount'>,
+): PositioningState {
+  const { settings } = session;
+  const { theta, sd } = summarisePosterior({ nodes: session.cb.nodes, weights: Float64Array.from(base.posterior) });
+  const firm = firmKnowledge(session, base);
+  const open = openSkills(session, firm);
+  const unknown = openSkills(session, knownKnowledge(session, base));
+  const stamp = base.answers.length === 0 ? 0 : lastStamp(base.answers);
+  const estimatedKnowledgeElements: KnowledgeElement[] = [];
+  // θ says nothing beyond the population prior until a calibrated answer came in.
+  if (base.calibratedAnswerCount > 0) for (const skill of unknown) {
+    const p = predictiveSuccess(session, base.posterior, skill.id);
+    if (p >= settings.estimateValidatedAt) {
+      estimatedKnowledgeElements.push({ skillId: skill.id, status: 'validated', source: 'estimated', createdAt: stamp });
+    } else if (p <= settings.estimateInvalidatedAt) {
+      estimatedKnowledgeElements.push({ skillId: skill.id, status: 'invalidated', source: 'estimated', createdAt: stamp });
+    }
+  }
+  const levels = levelByNode(session, firm, open);
+  const levelProbabilities = new Array<number>(settings.maxReachableLevel + 1).fill(0);
+  for (let q = 0; q < levels.length; q++) {
+    const l = levels[q] as number;
+    levelProbabilities[l] = (levelProbabilities[l] as number) + (base.posterior[q] as number);
+  }
+  const closing = closingKnowledge(session, base, stamp + 1);
+  const score = competenceScore([...knownKnowledge(session, base), ...closing], session.cb.bank.skills, settings.maxReachableLevel);
+  return {
+    answers: base.answers,
+    knowledgeElements: base.knowledgeElements,
+    estimatedKnowledgeElements,
+    posterior: base.posterior,
+    theta,
+    sd,
+    calibratedAnswerCount: base.calibratedAnswerCount,
+    pretestAnswerCount: base.pretestAnswerCount,
+    levelProbabilities,
+    pix: score.pix,
+    level: score.level,
+  };
+}
+
+function stampOf(answer: PositioningAnswer, index: number): number {
+  return answer.createdAt ?? index + 1;
+}
+
+function lastStamp(answers: readonly PositioningAnswer[]): number {
+  return stampOf(answers[answers.length - 1] as PositioningAnswer, answers.length - 1);
+}
+
+function start(session: Session): PositioningState {
+  return derive(session, {
+    answers: [],
+    knowledgeElements: [],
+    posterior: Array.from(session.cb.prior),
+    calibratedAnswerCount: 0,
+    pretestAnswerCount: 0,
+  });
+}
+
+function apply(session: Session, state: PositioningState, answer: PositioningAnswer): PositioningState {
+  const { cb } = session;
+  const challenge = cb.challengeById.get(answer.challengeId);
+  if (!challenge) throw new RangeError(`positioning: unknown challenge ${answer.challengeId}`);
+  if (!['ok', 'ko', 'skipped', 'timedout'].includes(answer.result)) {
+    throw new RangeError(`positioning: unknown answer result ${String(answer.result)}`);
+  }
+  if (state.answers.some((a) => a.challengeId === answer.challengeId)) {
+    throw new RangeError(`positioning: challenge ${answer.challengeId} was already answered in this session`);
+  }
+  const index = state.answers.length;
+  const correct = answer.result === 'ok'; // skipped and timed out count as wrong
+  const skill = cb.skillById.get(challenge.skillId) as Skill;
+  const created = inferKnowledgeElements(cb.skillsByTube.get(skill.tubeId) ?? [], skill, correct, {
+    existing: knownKnowledge(session, state),
+    createdAt: stampOf(answer, index),
+  });
+  let posterior = state.posterior;
+  let { calibratedAnswerCount, pretestAnswerCount } = state;
+  if (challenge.params) {
+    const next = updatePosterior(
+      { nodes: cb.nodes, weights: Float64Array.from(state.posterior), logMarginal: 0 },
+      { a: challenge.params.a, d: challenge.params.d, score: correct ? 1 : 0 },
+    );
+    posterior = Array.from(next.weights);
+    calibratedAnswerCount++;
+  } else {
+    pretestAnswerCount++; // scored for pix through its knowledge elements, θ unchanged
+  }
+  return derive(session, {
+    answers: [...state.answers, { ...answer }],
+    knowledgeElements: [...state.knowledgeElements, ...created],
+    posterior,
+    calibratedAnswerCount,
+    pretestAnswerCount,
+  });
+}
+
+/** The state of a session with no answer yet. */
+export function startPositioning(context: PositioningContext): PositioningState {
+  return start(openSession(context));
+}
+
+/**
+ * The state after one more answer: a direct knowledge element for the asked skill, inferred ones in its
+ * tube, θ updated when the challenge is calibrated, estimated knowledge elements and level
+ * probabilities recomputed. Throws on an unknown challenge or a challenge answered twice.
+ */
+export function applyAnswer(context: PositioningContext, state: PositioningState, answer: PositioningAnswer): PositioningState {
+  return apply(openSession(context), state, answer);
+}
+
+/** The whole state re-derived from the list of answers. */
+export function replay(input: PositioningInput): PositioningState {
+  const session = openSession(input);
+  let state = start(session);
+  for (const answer of input.answers) state = apply(session, state, answer);
+  return state;
+}
+
+export interface PositioningResult {
+  /**
+   * This session's knowledge elements to store, in order: its direct and inferred ones, then the
+   * estimated ones of the closing (which, being later, count where they differ).
+   */
+  knowledgeElements: KnowledgeElement[];
+  /** Pix and level from the earlier and new knowledge elements. */
+  score: CompetenceScore;
+  theta: number;
+  sd: number;
+  levelProbabilities: number[];
+  questionCount: number;
+}
+
+/**
+ * The estimated knowledge elements that close a session: every reachable skill without a firm
+ * knowledge element is settled by the posterior median θ̃ — validated when its success probability at
+ * θ̃ is ≥ 0.5 (mastery), invalidated otherwise — unless the session already holds a knowledge element
+ * with that status for it.
+ */
+function closingKnowledge(
+  session: Session,
+  state: Pick<PositioningState, 'knowledgeElements' | 'answers' | 'posterior' | 'calibratedAnswerCount'>,
+  createdAt: number,
+): KnowledgeElement[] {
+  if (state.calibratedAnswerCount === 0) return []; // nothing measured: θ is still the population prior
+  const firm = firmKnowledge(session, state);
+  const median = medianNode(state.posterior);
+  const current = latestKnowledgeElements(state.knowledgeElements);
+  const closing: KnowledgeElement[] = [];
+  for (const skill of openSkills(session, firm)) {
+    const status = (session.cb.thresholds.get(skill.id) as number) <= median ? 'validated' : 'invalidated';
+    if (current.get(skill.id)?.status === status) continue;
+    closing.push({ skillId: skill.id, status, source: 'estimated', createdAt });
+  }
+  return closing;
+}
+
+/**
+ * Closes a session (normally once `nextChallenge` says done) with `closingKnowledge`. The level is
+ * then the one `levelProbabilities` gives at θ̃, so when the session stopped on 'level_certain' it is
+ * the level that holds at least `levelCertainty` of the posterior. `createdAt` stamps the closing
+ * elements (default: one more than the last answer's stamp).
+ */
+export function finishPositioning(context: PositioningContext, state: PositioningState, createdAt?: number): PositioningResult {
+  const session = openSession(context);
+  const stamp = createdAt ?? (state.answers.length === 0 ? 0 : lastStamp(state.answers)) + 1;
+  const knowledgeElements = [...state.knowledgeElements, ...closingKnowledge(session, state, stamp)];
+  return {
+    knowledgeElements,
+    score: competenceScore([...session.priorKnowledge, ...knowledgeElements], session.cb.bank.skills, session.settings.maxReachableLevel),
+    theta: state.theta,
+    sd: state.sd,
+    levelProbabilities: state.levelProbabilities,
+    questionCount: state.answers.length,
+  };
+}
