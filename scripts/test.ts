@@ -43,6 +43,7 @@ async function main() {
     process.exit(1);
   }
   let database: TestDatabase | null = null;
+  let e2eDatabase: TestDatabase | null = null;
   let failed = false;
   let passed = 0;
   let failures = 0;
@@ -71,14 +72,17 @@ async function main() {
     }
 
     if (!unitOnly) {
+      // The browser tests get a database of their own, seeded like a fresh `npm start`, so that what the
+      // integration tests wrote cannot change what a user sees.
+      e2eDatabase = await createTestDatabase();
       const { createPrisma } = await import('../prisma/client');
       const { seed } = await import('../prisma/seed');
-      const db = createPrisma(database.url);
+      const db = createPrisma(e2eDatabase.url);
       await seed(db, () => undefined);
       await db.$disconnect();
       const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' });
       if (build !== 0) throw new Error('La construction de l’application a échoué.');
-      Object.assign(process.env, env, { DATABASE_URL: database.url });
+      Object.assign(process.env, env, { DATABASE_URL: e2eDatabase.url });
       const { startWebServer } = await import('./server');
       const web = await startWebServer({ port: 0, host: '127.0.0.1' });
       const playwrightJson = path.join(cacheDir, 'playwright.json');
@@ -87,7 +91,7 @@ async function main() {
         const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(e2eOnly ? passThrough : [])], {
           ...env,
           BASE_URL: web.url,
-          DATABASE_URL: database.url,
+          DATABASE_URL: e2eDatabase.url,
         });
         const stats = readJson(playwrightJson)?.stats as Record<string, number> | undefined;
         passed += Number(stats?.expected ?? 0);
@@ -106,6 +110,7 @@ async function main() {
     failures += 1;
     console.error(error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
+    await e2eDatabase?.drop().catch((error: unknown) => console.error(`Suppression de la base de test impossible : ${String(error)}`));
     await database?.drop().catch((error: unknown) => console.error(`Suppression de la base de test impossible : ${String(error)}`));
   }
   console.log(`\n${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -34,8 +34,14 @@ async function serverUrl(): Promise<{ url: string; stop: () => Promise<void> }> 
   return { url: db.url, stop: db.stop };
 }
 
+// One server for all the test databases of this process (two embedded servers cannot share a folder).
+let sharedServer: Promise<{ url: string; stop: () => Promise<void> }> | null = null;
+let openDatabases = 0;
+
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const server = await serverUrl();
+  sharedServer ??= serverUrl();
+  const server = await sharedServer;
+  openDatabases++;
   const name = `workbench_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
@@ -57,7 +63,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await client.connect();
       await client.query(`drop database if exists "${name}" with (force)`);
       await client.end();
-      await server.stop();
+      if (--openDatabases === 0) {
+        sharedServer = null;
+        await server.stop();
+      }
     },
   };
 }
