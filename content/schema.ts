@@ -1,6 +1,7 @@
 /** The shape of the content files (see content/README.md), checked before anything is imported. */
 import { z } from 'zod';
 import { ANSWER_FORMATS, TOLERANCES, SKILL_STATUSES } from '../engine/challenges/model';
+import { TUBE_NAME_PATTERN } from '../engine/framework/authoring';
 
 const title = z.object({ fr: z.string().min(1), en: z.string().min(1) });
 
@@ -83,7 +84,7 @@ export const packFileSchema = z.object({
         tubes: z
           .array(
             z.object({
-              name: z.string().regex(/^@[a-z][a-z0-9]*[a-z]$/, 'nom de sujet de la forme @nom (minuscules, finit par une lettre)'),
+              name: z.string().regex(TUBE_NAME_PATTERN, 'nom de sujet de la forme @nom (minuscules, finit par une lettre)'),
               title: z.string().min(1),
               description: z.string().min(1),
               skills: z

@@ -18,4 +18,5 @@ export const QUEUE_PREFIX = process.env.QUEUE_PREFIX ?? 'workbench';
 
 export const QUEUES = {
   maintenance: 'maintenance',
+  tutorialLinks: 'tutorial-links',
 } as const;

@@ -8,13 +8,20 @@ import { Queue, Worker } from 'bullmq';
 import { createPrisma } from '../prisma/client';
 import { QUEUES, QUEUE_PREFIX, redisConnection } from './connection';
 import { PURGE_SESSIONS, maintenanceProcessor } from './maintenance';
+import { CHECK_TUTORIAL_LINKS, tutorialLinksProcessor } from './tutorial-links';
 
 export async function startWorkers(databaseUrl: string, log: (line: string) => void = console.log) {
   const db = createPrisma(databaseUrl);
   const connection = redisConnection();
   const maintenanceQueue = new Queue(QUEUES.maintenance, { connection, prefix: QUEUE_PREFIX });
   await maintenanceQueue.upsertJobScheduler('hourly-purge', { every: 3_600_000 }, { name: PURGE_SESSIONS });
-  const workers = [new Worker(QUEUES.maintenance, maintenanceProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 })];
+  const tutorialLinksQueue = new Queue(QUEUES.tutorialLinks, { connection, prefix: QUEUE_PREFIX });
+  // Every tutorial link, every night (Paris time), while few people are editing.
+  await tutorialLinksQueue.upsertJobScheduler('daily-link-check', { pattern: '0 4 * * *', tz: 'Europe/Paris' }, { name: CHECK_TUTORIAL_LINKS, data: {} });
+  const workers = [
+    new Worker(QUEUES.maintenance, maintenanceProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
+    new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
+  ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => log(`[workers] ${worker.name}/${job?.name ?? '?'} a échoué : ${error.message}`));
     worker.on('error', (error) => log(`[workers] ${worker.name} : ${error.message}`));
@@ -24,6 +31,7 @@ export async function startWorkers(databaseUrl: string, log: (line: string) => v
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
       await maintenanceQueue.close();
+      await tutorialLinksQueue.close();
       await db.$disconnect();
     },
   };

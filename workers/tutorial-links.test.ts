@@ -1,0 +1,75 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLinkServer, type LinkServer } from '../tests/setup/http-server';
+import { checkUrl, describeNetworkError } from './tutorial-links';
+
+let server: LinkServer;
+
+beforeAll(async () => {
+  server = await startLinkServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+/** A port on which nothing listens (taken, then released). */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('checkUrl', () => {
+  it('finds a page that answers 200 alive, asking only for its head', async () => {
+    server.requests.length = 0;
+    expect(await checkUrl(server.url('/ok'))).toEqual({ ok: true, note: 'HTTP 200' });
+    expect(server.requests).toEqual(['HEAD /ok']);
+  });
+
+  it('finds a 404, a 410 and a 500 dead and says the status', async () => {
+    expect(await checkUrl(server.url('/missing'))).toEqual({ ok: false, note: 'HTTP 404' });
+    expect(await checkUrl(server.url('/gone'))).toEqual({ ok: false, note: 'HTTP 410' });
+    expect(await checkUrl(server.url('/broken'))).toEqual({ ok: false, note: 'HTTP 500' });
+  });
+
+  it('tries GET when the server refuses HEAD', async () => {
+    server.requests.length = 0;
+    expect(await checkUrl(server.url('/no-head'))).toEqual({ ok: true, note: 'HTTP 200' });
+    expect(server.requests).toEqual(['HEAD /no-head', 'GET /no-head']);
+  });
+
+  it('follows redirects, and gives up on a redirect loop', async () => {
+    expect(await checkUrl(server.url('/moved'))).toEqual({ ok: true, note: 'HTTP 200' });
+    expect(await checkUrl(server.url('/loop'))).toEqual({ ok: false, note: 'trop de redirections' });
+  });
+
+  it('stops waiting after the time limit', async () => {
+    const started = Date.now();
+    expect(await checkUrl(server.url('/slow'), { timeoutMs: 300 })).toEqual({ ok: false, note: 'délai dépassé' });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('records an unknown host and a refused connection as dead links with the reason', async () => {
+    expect(await checkUrl('http://introuvable.invalid/tutoriel')).toEqual({ ok: false, note: 'nom de domaine introuvable' });
+    expect(await checkUrl(`http://127.0.0.1:${await closedPort()}/`)).toEqual({ ok: false, note: 'connexion refusée' });
+  });
+
+  it('refuses addresses that are not http(s) without asking anyone', async () => {
+    expect(await checkUrl('pas une adresse')).toEqual({ ok: false, note: 'adresse invalide' });
+    expect(await checkUrl('ftp://exemple.fr/fichier')).toEqual({ ok: false, note: 'adresse invalide (ni http ni https)' });
+  });
+});
+
+describe('describeNetworkError', () => {
+  it('names the usual network failures in French', () => {
+    const failed = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
+    expect(describeNetworkError(failed('EAI_AGAIN'))).toBe('nom de domaine introuvable');
+    expect(describeNetworkError(failed('ECONNRESET'))).toBe('connexion interrompue');
+    expect(describeNetworkError(failed('CERT_HAS_EXPIRED'))).toBe('certificat expiré');
+    expect(describeNetworkError(failed('EWHATEVER'))).toBe('erreur réseau (EWHATEVER)');
+    expect(describeNetworkError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe('délai dépassé');
+  });
+});
