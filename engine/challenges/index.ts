@@ -1,3 +1,5 @@
 export * from './model';
 export * from './check';
 export * from './richtext';
+export * from './body';
+export * from './diff';

@@ -16,7 +16,7 @@ const ORDERED_LINE = /^ {0,3}(\d{1,9})\. (.*)$/;
 const ESCAPABLE = new Set(['*', '[', ']', '(', ')', '\\']);
 
 /** Links only to the web, mail, or inside the platform: never `javascript:` and the like. */
-function isSafeHref(href: string): boolean {
+export function isSafeHref(href: string): boolean {
   return /^(https?:\/\/|mailto:|\/(?!\/)|#)/i.test(href);
 }
 

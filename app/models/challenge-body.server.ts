@@ -1,0 +1,93 @@
+/**
+ * Reading a challenge body posted by the editor: JSON of the right shape (zod), then the authors'
+ * checks of the engine (French messages by field), then sanitised rich text.
+ */
+import { z } from 'zod';
+import {
+  ANSWER_FORMATS,
+  TOLERANCES,
+  sanitizeBody,
+  validateChallengeBody,
+  type ChallengeBody,
+  type FieldErrors,
+  type RichNode,
+} from '../../engine/challenges';
+
+/** A posted body larger than this is refused before parsing. */
+export const MAX_BODY_JSON = 1_000_000;
+
+const mark = z.object({ type: z.string().max(40), attrs: z.record(z.unknown()).optional() });
+const richNode: z.ZodType<RichNode> = z.lazy(() =>
+  z.object({
+    type: z.string().max(40),
+    attrs: z.record(z.unknown()).optional(),
+    content: z.array(richNode).max(5000).optional(),
+    text: z.string().max(50_000).optional(),
+    marks: z.array(mark).max(20).optional(),
+  }),
+);
+const richDoc = z.object({ type: z.literal('doc'), content: z.array(richNode).max(5000) });
+const text = z.string().max(5000);
+const tolerances = z.array(z.enum(TOLERANCES)).max(3);
+const format = z.enum(ANSWER_FORMATS);
+const field = z.object({ name: z.string().max(60), label: text, accepted: z.array(text).max(100).optional(), format: format.optional() });
+
+const answer = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('QCU'), proposals: z.array(text).max(30), correct: z.number().int(), shuffle: z.boolean() }),
+  z.object({ type: z.literal('QCM'), proposals: z.array(text).max(30), correct: z.array(z.number().int()).max(30), shuffle: z.boolean() }),
+  z.object({ type: z.literal('QROC'), template: text.optional(), accepted: z.array(text).max(100), format, tolerances }),
+  z.object({ type: z.literal('QROCM-ind'), template: text, fields: z.array(field).max(30), tolerances }),
+  z.object({
+    type: z.literal('QROCM-dep'),
+    template: text,
+    fields: z.array(field).max(30),
+    accepted: z.array(z.array(text).max(100)).max(30),
+    tolerances,
+    format: format.optional(),
+  }),
+]);
+
+const access = z.enum(['OK', 'KO', 'RAS']);
+export const challengeBodySchema = z.object({
+  instruction: richDoc,
+  alternativeInstruction: richDoc.nullable(),
+  answer,
+  solutionExplanation: richDoc.nullable(),
+  illustration: z.object({ url: text, alt: text }).nullable(),
+  attachments: z.array(z.object({ name: z.string().max(300), url: z.string().max(300), mimeType: z.string().max(200), size: z.number().int().nonnegative() })).max(20),
+  embed: z.object({ url: text, title: text, height: z.number() }).nullable(),
+  timer: z.number().nullable(),
+  focused: z.boolean(),
+  locales: z.array(z.string().max(10)).max(10),
+  accessibility: z.object({ blind: access, colorBlind: access }),
+  pedagogy: z.enum(['q-savoir', 'q-situation', 'e-preuve']),
+  authors: z.array(z.string().max(200)).max(20),
+});
+
+/** Parses posted JSON into a body of the right shape, or null (a programming error, not an author's mistake). */
+export function parseBodyJson(json: unknown): ChallengeBody | null {
+  if (typeof json !== 'string' || json.length > MAX_BODY_JSON) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = challengeBodySchema.safeParse(value);
+  if (!parsed.success) return null;
+  const body = parsed.data as ChallengeBody;
+  // Keep the optional template of a QROC out of the body when it is blank.
+  if (body.answer.type === 'QROC' && (body.answer.template ?? '').trim() === '') delete body.answer.template;
+  return body;
+}
+
+export type CheckedBody = { ok: true; body: ChallengeBody } | { ok: false; errors: FieldErrors; body: ChallengeBody | null };
+
+/** Posted JSON → a sanitised body ready to store, or the French messages by field. */
+export function checkPostedBody(json: unknown): CheckedBody {
+  const body = parseBodyJson(json);
+  if (!body) return { ok: false, errors: { form: ['Le contenu envoyé est illisible : rechargez la page (votre brouillon est conservé).'] }, body: null };
+  const errors = validateChallengeBody(body);
+  if (Object.keys(errors).length > 0) return { ok: false, errors, body };
+  return { ok: true, body: sanitizeBody(body) };
+}

@@ -1,0 +1,126 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, type ShouldRevalidateFunction, Link, useLoaderData } from '@remix-run/react';
+import { requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { handleEditorAction } from '~/lib/challenge-editor.server';
+import { frameworkChoices, pendingDraft } from '~/models/challenge.server';
+import { newChallengeBody } from '../../engine/challenges';
+import { ChallengeEditor } from '~/components/challenge/ChallengeEditor';
+import { formatDateTime } from '~/components/challenge/ChallengeHeader';
+import { creationMessages } from '~/i18n/creation';
+import { useLocale, useMessages } from '~/i18n';
+import { useRootData } from '~/root';
+import authoringStyles from '~/styles/authoring.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }];
+
+export const meta: MetaFunction = () => [{ title: 'Nouvelle épreuve – Création' }];
+
+async function findSkill(ref: string) {
+  if (!ref) return null;
+  return db().skill.findFirst({
+    where: ref.startsWith('@') ? { name: ref } : { id: ref },
+    select: { id: true, name: true, level: true, status: true, tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true } } } } },
+  });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'creation');
+  const ref = new URL(request.url).searchParams.get('skill') ?? '';
+  const skill = await findSkill(ref);
+  if (!skill) {
+    return { skill: null, choices: await frameworkChoices(db()), unknown: ref !== '', body: null, draft: null };
+  }
+  const draft = await pendingDraft(db(), { challengeId: null, skillId: skill.id, userId: viewer.id }, null);
+  return {
+    skill,
+    choices: null,
+    unknown: false,
+    body: draft?.body ?? newChallengeBody('QCU', [`${viewer.firstName} ${viewer.lastName}`]),
+    draft: draft ? { updatedAt: draft.updatedAt } : null,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ref = new URL(request.url).searchParams.get('skill') ?? '';
+  const skill = await findSkill(ref);
+  if (!skill) throw new Response('Acquis introuvable', { status: 404 });
+  return handleEditorAction(request, { skillId: skill.id });
+}
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionResult, defaultShouldRevalidate }) => {
+  const intent = formData?.get('intent');
+  if (intent === 'autosave' || intent === 'try' || intent === 'upload') return false;
+  if (actionResult && typeof actionResult === 'object' && 'errors' in actionResult) return false;
+  return defaultShouldRevalidate;
+};
+
+export default function NewChallenge() {
+  const data = useLoaderData<typeof loader>();
+  const t = useMessages(creationMessages);
+  const locale = useLocale();
+  const { csrfToken } = useRootData();
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/creation">{t('nav.creation')}</Link> › <Link to="/creation/epreuves">{t('list.title')}</Link>
+      </p>
+      <h1>{t('new.title')}</h1>
+      {!data.skill ? (
+        <section className="panel">
+          {data.unknown ? (
+            <p className="error-message" role="alert">
+              {t('new.unknownSkill')}
+            </p>
+          ) : null}
+          <Form method="get" className="stack">
+            <div>
+              <label htmlFor="skill">{t('new.chooseSkill')}</label>
+              <select id="skill" name="skill" required>
+                <option value="">—</option>
+                {data.choices!.map((c) => (
+                  <optgroup key={c.code} label={`${c.code} ${c.titleFr}`}>
+                    {c.tubes.flatMap((tube) =>
+                      tube.skills.map((s) => (
+                        <option key={s.id} value={s.name}>
+                          {s.name} — {tube.title}
+                        </option>
+                      )),
+                    )}
+                  </optgroup>
+                ))}
+              </select>
+            </div>
+            <div>
+              <button type="submit" className="primary">
+                {t('new.continue')}
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : (
+        <>
+          <p className="challenge-meta">
+            {t('list.skill')} <code>{data.skill.name}</code> — {data.skill.tube.title} ({data.skill.tube.competence.code} {data.skill.tube.competence.titleFr}) ·{' '}
+            {t('new.prototypeNote')}
+          </p>
+          {data.draft ? (
+            <div className="notice" role="status">
+              <p>
+                {t('editor.draftRestored')} {formatDateTime(data.draft.updatedAt, locale)}.
+              </p>
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+                <input type="hidden" name="intent" value="discardDraft" />
+                <button type="submit" className="secondary small">
+                  {t('editor.discardDraft')}
+                </button>
+              </Form>
+            </div>
+          ) : null}
+          <ChallengeEditor key={data.draft ? 'draft' : 'new'} initialBody={data.body!} baseVersion={null} saveLabel={t('new.save')} />
+        </>
+      )}
+    </>
+  );
+}
