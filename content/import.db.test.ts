@@ -30,6 +30,23 @@ describe('content pack import', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('never overwrites a challenge an author has edited in the workbench', async () => {
+    const db = testDb();
+    await importContent(db);
+    const content = loadContent();
+    const key = content.thematics[0]!.tubes[0]!.skills[0]!.challenges[0]!.key;
+    const challenge = await db.challenge.findUniqueOrThrow({ where: { key }, include: { currentVersion: true } });
+    const author = await db.user.create({ data: { email: `autrice-${Date.now()}@exemple.fr`, firstName: 'A', lastName: 'B', passwordHash: 'x', roles: ['AUTHOR'] } });
+    const edited = await db.challengeVersion.create({
+      data: { challengeId: challenge.id, number: challenge.currentVersion!.number + 1, body: { ...(challenge.currentVersion!.body as object), timer: 120 }, message: 'Ajout d’un minuteur', authorId: author.id },
+    });
+    await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: edited.id } });
+    const report = await importContent(db);
+    expect(report.challengesKeptAsEdited).toBe(1);
+    const after = await db.challenge.findUniqueOrThrow({ where: { key } });
+    expect(after.currentVersionId).toBe(edited.id);
+  });
+
   it('stops on a malformed pack file, names the file and the field, and writes nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-'));
     fs.mkdirSync(path.join(dir, 'pack'));

@@ -13,6 +13,8 @@ export interface ImportReport {
   skills: number;
   challengesCreated: number;
   challengesUpdated: number;
+  /** Challenges the pack would change but that authors have edited in the workbench: their work wins. */
+  challengesKeptAsEdited: number;
   tutorials: number;
   release: number | null;
 }
@@ -22,7 +24,7 @@ const typeToDb = { QCU: 'QCU', QCM: 'QCM', QROC: 'QROC', 'QROCM-ind': 'QROCM_ind
 export async function importContent(db: PrismaClient, content: LoadedContent = loadContent()): Promise<ImportReport> {
   return db.$transaction(
     async (tx) => {
-      const report: ImportReport = { competences: 0, tubes: 0, skills: 0, challengesCreated: 0, challengesUpdated: 0, tutorials: 0, release: null };
+      const report: ImportReport = { competences: 0, tubes: 0, skills: 0, challengesCreated: 0, challengesUpdated: 0, challengesKeptAsEdited: 0, tutorials: 0, release: null };
       const competenceIds = new Map<string, string>();
       for (const area of content.framework.areas) {
         const a = await tx.area.upsert({
@@ -106,7 +108,10 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
                 report.challengesCreated++;
               } else {
                 challengeIds.set(challenge.key, existing.id);
-                if (!existing.currentVersion || !isDeepStrictEqual(existing.currentVersion.body, challenge.body)) {
+                const editedInWorkbench = existing.currentVersion?.authorId != null;
+                if (editedInWorkbench && !isDeepStrictEqual(existing.currentVersion!.body, challenge.body)) {
+                  report.challengesKeptAsEdited++;
+                } else if (!existing.currentVersion || !isDeepStrictEqual(existing.currentVersion.body, challenge.body)) {
                   const number = (existing.currentVersion?.number ?? 0) + 1;
                   const version = await tx.challengeVersion.create({
                     data: { challengeId: existing.id, number, body: challenge.body as object, message: 'Mise à jour depuis le pack de contenu' },

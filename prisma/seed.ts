@@ -47,7 +47,9 @@ export async function seed(db: PrismaClient, log: (line: string) => void = conso
   const report = await importContent(db);
   log(
     `Contenu importé : ${report.competences} compétences, ${report.tubes} sujets, ${report.skills} acquis, ` +
-      `${report.challengesCreated} épreuves créées, ${report.challengesUpdated} mises à jour, ${report.tutorials} tutoriels` +
+      `${report.challengesCreated} épreuves créées, ${report.challengesUpdated} mises à jour` +
+      (report.challengesKeptAsEdited ? `, ${report.challengesKeptAsEdited} modifiées dans le workbench et laissées telles quelles` : '') +
+      `, ${report.tutorials} tutoriels` +
       (report.release ? `, version publiée n° ${report.release}` : ''),
   );
   await seedDemoAccounts(db);

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 
@@ -37,6 +37,9 @@ export default function Admin() {
   return (
     <>
       <h1>Administration</h1>
+      <p>
+        <Link to="/admin/reglages">Réglages de la plateforme</Link> (validation de ses propres épreuves…)
+      </p>
       <h2>Comptes et rôles</h2>
       <table>
         <thead>

@@ -14,7 +14,7 @@ export type Tolerance = (typeof TOLERANCES)[number];
 export const ANSWER_FORMATS = ['mots', 'phrase', 'paragraphe', 'nombre', 'date'] as const;
 export type AnswerFormat = (typeof ANSWER_FORMATS)[number];
 
-export const CHALLENGE_STATUSES = ['propose', 'valide', 'archive', 'perime'] as const;
+export const CHALLENGE_STATUSES = ['propose', 'submitted', 'valide', 'archive', 'perime'] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
 export const SKILL_STATUSES = ['en_construction', 'actif', 'archive', 'perime'] as const;
