@@ -1,0 +1,151 @@
+/** The command line as a user drives it: `node --import tsx cli/main.ts …` (what `npm run cli` runs). */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lsat7Patterns, lsat7WideCsv, repoRoot } from '../engine/calibration/test-data';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: repoRoot, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const RUN_KEYS = ['model', 'logLik', 'iterations', 'converged', 'seconds', 'persons', 'answers', 'items'];
+const ITEM_KEYS = ['item', 'a', 'd', 'b', 'se', 'n', 'pValue', 'pointBiserial', 'infit', 'outfit', 'flags'];
+
+describe('cli calibrate', () => {
+  it('reproduces LSAT7 from its pattern,count file converted to a wide CSV with weights', async () => {
+    const wide = file('lsat7-wide.csv', lsat7WideCsv());
+    const { code, stdout, stderr } = await cli('calibrate', wide, '--priors', 'off');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out)).toEqual(RUN_KEYS);
+    expect(out).toMatchObject({ model: '2pl', converged: true, persons: 1000, answers: 5000 });
+    expect(typeof out.seconds).toBe('number');
+    expect(Math.abs(out.logLik - -2658.805)).toBeLessThan(0.01);
+    const published = [
+      [0.988, 1.8561],
+      [1.081, 0.808],
+      [1.706, 1.8043],
+      [0.7651, 0.486],
+      [0.7358, 1.8545],
+    ];
+    out.items.forEach((item: Record<string, unknown>, i: number) => {
+      expect(Object.keys(item)).toEqual(ITEM_KEYS);
+      expect(Object.keys(item.se as object)).toEqual(['a', 'd', 'b']);
+      expect(item.item).toBe(`item${i + 1}`);
+      expect(Math.abs((item.a as number) - published[i]![0]!)).toBeLessThan(0.01);
+      expect(Math.abs((item.d as number) - published[i]![1]!)).toBeLessThan(0.01);
+      expect(item.b).toBeCloseTo(-(item.d as number) / (item.a as number), 12);
+      expect(item.n).toBe(1000);
+      expect(item.flags).toEqual([]);
+    });
+    console.log(`cli LSAT7: logLik ${out.logLik}, items ${out.items.map((i: { a: number; d: number }) => `${i.a.toFixed(3)}/${i.d.toFixed(3)}`).join(' ')}`);
+  });
+
+  it('reads the long format person,item,score the same way, and runs Rasch', async () => {
+    const lines = ['person,item,score'];
+    let person = 0;
+    for (const { pattern, count } of lsat7Patterns()) {
+      for (let c = 0; c < count; c++, person++) {
+        for (let i = 0; i < 5; i++) lines.push(`p${person},item${i + 1},${pattern[i]}`);
+      }
+    }
+    const long = file('lsat7-long.csv', `${lines.join('\n')}\n`);
+    const rasch = await cli('calibrate', long, '--priors', 'off', '--model', 'rasch');
+    expect(rasch.code).toBe(0);
+    const out = JSON.parse(rasch.stdout);
+    expect(out.model).toBe('rasch');
+    expect(out.persons).toBe(1000);
+    const expected = [1.868, 0.791, 1.461, 0.521, 1.993];
+    out.items.forEach((item: { a: number; d: number; se: { a: unknown } }, i: number) => {
+      expect(item.a).toBe(1);
+      expect(item.se.a).toBeNull();
+      expect(Math.abs(item.d - expected[i]!)).toBeLessThan(0.01);
+    });
+  });
+
+  it('simulates data with its truth, then calibrates it on worker threads (with anchors and settings)', async () => {
+    const data = join(dir, 'sim.csv');
+    const truthPath = join(dir, 'truth.json');
+    // 120,000 answers: enough for the CLI to spread the E-step over two worker threads.
+    const sim = await cli('simulate', '--items', '30', '--persons', '6000', '--per-person', '20', '--seed', '17', '--data', data, '--truth', truthPath);
+    expect(sim.code).toBe(0);
+    expect(sim.stdout).toBe('');
+    const truth = JSON.parse(readFileSync(truthPath, 'utf8'));
+    expect(truth.items).toHaveLength(30);
+    expect(truth.persons).toHaveLength(6000);
+    expect(readFileSync(data, 'utf8').split('\n')[0]).toBe(`person,${truth.items.map((i: { item: string }) => i.item).join(',')}`);
+
+    const anchors = file('anchors.csv', `item,a,d\n${truth.items.slice(0, 10).map((i: { item: string; a: number; d: number }) => `${i.item},${i.a},${i.d}`).join('\n')}\n`);
+    const { code, stdout, stderr } = await cli('calibrate', data, '--anchors', anchors, '--quadpts', '41', '--tol', '0.0005', '--threads', '2');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.answers).toBe(120_000);
+    for (let i = 0; i < 10; i++) {
+      expect(out.items[i].a).toBe(truth.items[i].a);
+      expect(out.items[i].se.a).toBeNull();
+    }
+    let squared = 0;
+    for (let i = 10; i < 30; i++) squared += (out.items[i].b - truth.items[i].b) ** 2;
+    expect(Math.sqrt(squared / 20)).toBeLessThan(0.1);
+  });
+
+  it('says when it did not converge, in the document and on stderr', async () => {
+    const wide = file('lsat7-short.csv', lsat7WideCsv());
+    const { code, stdout, stderr } = await cli('calibrate', wide, '--priors', 'off', '--max-cycles', '2');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.converged).toBe(false);
+    for (const item of out.items) expect(item.flags).toContain('not_converged');
+    expect(stderr).toMatch(/not converged/);
+  });
+
+  it('refuses bad input with one line naming the row and column, and status 2', async () => {
+    const cases: [string, string[], RegExp][] = [
+      ['bad-cell.csv', ['person,q1,q2', 'p1,1,0', 'p2,1,2'], /line 3, column 3 \("q2"\): cell "2" is not 0, 1 or empty/],
+      ['negative-weight.csv', ['q1,q2,weight', '1,0,4', '0,1,-1'], /line 3, column 3 \("weight"\): negative weight -1/],
+      ['unanswered.csv', ['q1,q2,q3', '1,0,', '0,1,'], /column 3 \("q3"\): nobody answered this item/],
+      ['no-variance.csv', ['q1,q2', '1,1', '1,1', '1,'], /no variance at all/],
+      ['short-row.csv', ['q1,q2,q3', '1,0,1', '0,1'], /line 3, column 3 \("q3"\): the row has 2 cells, the header 3 columns/],
+      ['long-bad.csv', ['person,item,score', 'a,q1,1', 'a,q2,yes'], /line 3, column 3 \("score"\): cell "yes" is not 0, 1 or empty/],
+    ];
+    const results = await Promise.all([
+      ...cases.map(([name, lines]) => cli('calibrate', file(name, `${lines.join('\n')}\n`))),
+      cli('calibrate', join(dir, 'missing.csv')),
+      cli('calibrate', file('ok.csv', 'q1,q2\n1,0\n0,1\n'), '--model', '3pl'),
+    ]);
+    cases.forEach(([name, , pattern], k) => {
+      const r = results[k]!;
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toBe('');
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr, name).toMatch(pattern);
+    });
+    const [missing, badOption] = results.slice(cases.length);
+    expect(missing!.code).toBe(2);
+    expect(missing!.stderr).toMatch(/missing\.csv: cannot read the file: no such file/);
+    expect(badOption!.code).toBe(2);
+    expect(badOption!.stderr).toMatch(/--model must be one of 2pl, rasch/);
+  });
+});

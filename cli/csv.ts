@@ -1,0 +1,375 @@
+/**
+ * Readers for the CLI's CSV inputs: response data (wide or long) and anchor parameters.
+ *
+ * Wide: a header row; an optional `person` column, an optional `weight` column (the row stands
+ * for that many persons), every other column an item id. Cells are 1, 0 or empty (not answered).
+ * Long: header exactly `person,item,score`, one answer per line (an empty score = not answered).
+ *
+ * Every problem is reported as a CsvError naming the line (1 = header) and the column.
+ */
+import { ResponseDataBuilder, type ResponseData } from '../engine/calibration';
+import type { ItemParameters } from '../engine/irt';
+import { ByteInterner } from './interner';
+import { forEachLine } from './lines';
+
+export class CsvError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly column: number | null,
+    readonly columnName: string | null,
+    detail: string,
+  ) {
+    const where = [
+      line !== null ? `line ${line}` : null,
+      column !== null ? `column ${column}${columnName !== null ? ` (${JSON.stringify(columnName)})` : ''}` : null,
+    ]
+      .filter((part) => part !== null)
+      .join(', ');
+    super(`${file}${where ? `: ${where}` : ''}: ${detail}`);
+    this.name = 'CsvError';
+  }
+}
+
+/** File-system failures become one readable CsvError; CsvErrors pass through. */
+function asCsvError(path: string, error: unknown): CsvError {
+  if (error instanceof CsvError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory, not a file',
+  };
+  const reason = (code !== undefined ? reasons[code] : undefined) ?? (error as Error).message;
+  return new CsvError(path, null, null, null, `cannot read the file: ${reason}`);
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
+
+function isBlank(buffer: Buffer, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = buffer[k];
+    if (c !== SPACE && c !== TAB) return false;
+  }
+  return true;
+}
+
+/** Splits a header (or any short line) into trimmed fields, removing surrounding double quotes. */
+function splitFields(text: string): string[] {
+  return text.split(',').map((field) => {
+    const trimmed = field.trim();
+    return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed;
+  });
+}
+
+function cellText(buffer: Buffer, start: number, end: number): string {
+  return buffer.toString('utf8', start, end).trim();
+}
+
+export interface ResponseFile {
+  readonly data: ResponseData;
+  readonly format: 'wide' | 'long';
+  /** Data lines read (excluding the header and blank lines). */
+  readonly rows: number;
+}
+
+export async function readResponseCsv(path: string): Promise<ResponseFile> {
+  let header: string[] | null = null;
+  let headerLine = 0;
+  let wide: WideReader | null = null;
+  let long: LongReader | null = null;
+  try {
+    await forEachLine(path, (buffer, start, end, lineNumber) => {
+      if (header === null) {
+        if (isBlank(buffer, start, end)) return;
+        header = splitFields(buffer.toString('utf8', start, end).replace(/^\uFEFF/, ''));
+        headerLine = lineNumber;
+        if (header.length === 3 && header[0] === 'person' && header[1] === 'item' && header[2] === 'score') long = new LongReader(path);
+        else wide = new WideReader(path, header, headerLine);
+        return;
+      }
+      if (isBlank(buffer, start, end)) return;
+      if (wide !== null) wide.line(buffer, start, end, lineNumber);
+      else (long as unknown as LongReader).line(buffer, start, end, lineNumber);
+    });
+  } catch (error) {
+    throw asCsvError(path, error);
+  }
+  if (header === null) throw new CsvError(path, null, null, null, 'the file is empty (no header row)');
+  const reader = (wide ?? long) as unknown as WideReader | LongReader;
+  return reader.finish();
+}
+
+class WideReader {
+  private readonly kinds: Uint8Array; // 0 item, 1 person, 2 weight
+  private readonly itemOfColumn: Int32Array;
+  private readonly itemColumns: number[] = [];
+  private readonly builder: ResponseDataBuilder;
+  private readonly answered: Float64Array;
+  private rows = 0;
+  private firstLine = 0;
+  private lastLine = 0;
+  private ones = 0;
+  private zeros = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly header: string[],
+    headerLine: number,
+  ) {
+    this.kinds = new Uint8Array(header.length);
+    this.itemOfColumn = new Int32Array(header.length).fill(-1);
+    const seen = new Map<string, number>();
+    const itemIds: string[] = [];
+    header.forEach((name, c) => {
+      if (name === '') throw new CsvError(path, headerLine, c + 1, null, 'empty column name in the header');
+      const previous = seen.get(name);
+      if (previous !== undefined) throw new CsvError(path, headerLine, c + 1, name, `column name repeats column ${previous + 1}`);
+      seen.set(name, c);
+      const lower = name.toLowerCase();
+      if (lower === 'person') this.kinds[c] = 1;
+      else if (lower === 'weight') this.kinds[c] = 2;
+      else {
+        this.itemOfColumn[c] = itemIds.length;
+        this.itemColumns.push(c);
+        itemIds.push(name);
+      }
+    });
+    if (itemIds.length === 0) throw new CsvError(path, headerLine, null, null, 'the header names no item column');
+    this.builder = new ResponseDataBuilder(itemIds);
+    this.answered = new Float64Array(itemIds.length);
+  }
+
+  line(buffer: Buffer, start: number, end: number, lineNumber: number): void {
+    const columns = this.header.length;
+    // First pass: the weight, if any (the row must begin with it before answers are added).
+    let weight = 1;
+    if (this.kinds.includes(2)) {
+      let c = 0;
+      let cellStart = start;
+      for (let k = start; k <= end; k++) {
+        if (k === end || buffer[k] === COMMA) {
+          if (c < columns && this.kinds[c] === 2) {
+            const text = cellText(buffer, cellStart, k);
+            const value = text === '' ? NaN : Number(text);
+            if (!Number.isFinite(value)) {
+              throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `weight ${JSON.stringify(text)} is not a number`);
+            }
+            if (value < 0) throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `negative weight ${text}`);
+            weight = value;
+          }
+          c++;
+          cellStart = k + 1;
+        }
+      }
+    }
+    this.builder.beginRow(weight);
+    let c = 0;
+    let cellStart = start;
+    for (let k = start; k <= end; k++) {
+      if (k !== end && buffer[k] !== COMMA) continue;
+      if (c >= columns) {
+        throw new CsvError(this.path, lineNumber, c + 1, null, `more cells than the header's ${columns} columns`);
+      }
+      const item = this.itemOfColumn[c] as number;
+      if (item >= 0) {
+        const [s, e] = trimmed(buffer, cellStart, k);
+        if (e > s) {
+          const ch = e - s === 1 ? buffer[s] : -1;
+          if (ch === 49 || ch === 48) {
+            const score = ch === 49 ? 1 : 0;
+            this.builder.addAnswer(item, score);
+            if (weight > 0) {
+              this.answered[item] = (this.answered[item] as number) + weight;
+              if (score === 1) this.ones++;
+              else this.zeros++;
+            }
+          } else {
+            const text = cellText(buffer, cellStart, k);
+            throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `cell ${JSON.stringify(text)} is not 0, 1 or empty`);
+          }
+        }
+      }
+      c++;
+      cellStart = k + 1;
+    }
+    if (c < columns) {
+      throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `the row has ${c} cells, the header ${columns} columns`);
+    }
+    this.rows++;
+    if (this.firstLine === 0) this.firstLine = lineNumber;
+    this.lastLine = lineNumber;
+  }
+
+  finish(): ResponseFile {
+    if (this.rows === 0) throw new CsvError(this.path, null, null, null, 'no data rows after the header');
+    for (let i = 0; i < this.answered.length; i++) {
+      if ((this.answered[i] as number) > 0) continue;
+      const c = this.itemColumns[i] as number;
+      throw new CsvError(this.path, null, c + 1, this.header[c] ?? null, `nobody answered this item (lines ${this.firstLine}–${this.lastLine})`);
+    }
+    checkVariance(this.path, this.ones, this.zeros, this.firstLine, this.lastLine);
+    return { data: this.builder.build(), format: 'wide', rows: this.rows };
+  }
+}
+
+function checkVariance(path: string, ones: number, zeros: number, firstLine: number, lastLine: number): void {
+  if (ones === 0 || zeros === 0) {
+    throw new CsvError(
+      path,
+      null,
+      null,
+      null,
+      `no variance at all: every answer in lines ${firstLine}–${lastLine} is ${ones === 0 ? '0' : '1'}, so there is nothing to calibrate`,
+    );
+  }
+}
+
+class GrowingInt32 {
+  values = new Int32Array(1 << 16);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const next = new Int32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/** Bounds of the cell buffer[start, end) without surrounding blanks and double quotes. */
+function trimmed(buffer: Buffer, start: number, end: number): [number, number] {
+  while (start < end && (buffer[start] === SPACE || buffer[start] === TAB || buffer[start] === QUOTE)) start++;
+  while (end > start && (buffer[end - 1] === SPACE || buffer[end - 1] === TAB || buffer[end - 1] === QUOTE)) end--;
+  return [start, end];
+}
+
+class LongReader {
+  private readonly persons = new ByteInterner();
+  private readonly items = new ByteInterner();
+  private readonly personOf = new GrowingInt32();
+  private readonly itemOf = new GrowingInt32();
+  private readonly scoreOf = new GrowingInt32();
+  private readonly lineOf = new GrowingInt32();
+  private rows = 0;
+  private firstLine = 0;
+  private lastLine = 0;
+
+  constructor(private readonly path: string) {}
+
+  line(buffer: Buffer, start: number, end: number, lineNumber: number): void {
+    const first = buffer.indexOf(COMMA, start);
+    const second = first < 0 || first >= end ? -1 : buffer.indexOf(COMMA, first + 1);
+    if (first < 0 || first >= end || second < 0 || second >= end) {
+      throw new CsvError(this.path, lineNumber, null, null, 'expected 3 cells: person,item,score');
+    }
+    const third = buffer.indexOf(COMMA, second + 1);
+    if (third >= 0 && third < end) throw new CsvError(this.path, lineNumber, 4, null, 'more than 3 cells (person,item,score)');
+    this.rows++;
+    if (this.firstLine === 0) this.firstLine = lineNumber;
+    this.lastLine = lineNumber;
+    const [ss, se] = trimmed(buffer, second + 1, end);
+    if (se === ss) return; // not answered
+    const ch = se - ss === 1 ? buffer[ss] : -1;
+    if (ch !== 48 && ch !== 49) {
+      throw new CsvError(this.path, lineNumber, 3, 'score', `cell ${JSON.stringify(cellText(buffer, second + 1, end))} is not 0, 1 or empty`);
+    }
+    const [ps, pe] = trimmed(buffer, start, first);
+    const [is, ie] = trimmed(buffer, first + 1, second);
+    if (pe === ps) throw new CsvError(this.path, lineNumber, 1, 'person', 'empty person id');
+    if (ie === is) throw new CsvError(this.path, lineNumber, 2, 'item', 'empty item id');
+    this.personOf.push(this.persons.intern(buffer, ps, pe));
+    this.itemOf.push(this.items.intern(buffer, is, ie));
+    this.scoreOf.push(ch === 49 ? 1 : 0);
+    this.lineOf.push(lineNumber);
+  }
+
+  finish(): ResponseFile {
+    const answers = this.personOf.length;
+    if (answers === 0) throw new CsvError(this.path, null, null, null, 'no answers (every score is empty)');
+    const personCount = this.persons.size;
+    // Counting sort of the answers by person, keeping file order within a person.
+    const rowStart = new Int32Array(personCount + 1);
+    for (let k = 0; k < answers; k++) {
+      const next = (this.personOf.values[k] as number) + 1;
+      rowStart[next] = (rowStart[next] as number) + 1;
+    }
+    for (let p = 0; p < personCount; p++) rowStart[p + 1] = (rowStart[p + 1] as number) + (rowStart[p] as number);
+    const fill = rowStart.slice(0, personCount);
+    const order = new Int32Array(answers);
+    for (let k = 0; k < answers; k++) {
+      const p = this.personOf.values[k] as number;
+      const at = fill[p] as number;
+      order[at] = k;
+      fill[p] = at + 1;
+    }
+    const itemIds = this.items.values;
+    const builder = new ResponseDataBuilder(itemIds);
+    const seenBy = new Int32Array(itemIds.length).fill(-1);
+    const firstLineOf = new Int32Array(itemIds.length);
+    let ones = 0;
+    for (let p = 0; p < personCount; p++) {
+      builder.beginRow();
+      for (let j = rowStart[p] as number; j < (rowStart[p + 1] as number); j++) {
+        const k = order[j] as number;
+        const i = this.itemOf.values[k] as number;
+        const line = this.lineOf.values[k] as number;
+        if (seenBy[i] === p) {
+          throw new CsvError(this.path, line, 2, 'item', `second answer of this person to item ${JSON.stringify(itemIds[i])} (first on line ${firstLineOf[i]})`);
+        }
+        seenBy[i] = p;
+        firstLineOf[i] = line;
+        const score = this.scoreOf.values[k] as number;
+        ones += score;
+        builder.addAnswer(i, score);
+      }
+    }
+    checkVariance(this.path, ones, answers - ones, this.firstLine, this.lastLine);
+    return { data: builder.build(), format: 'long', rows: this.rows };
+  }
+}
+
+/** Anchor parameters: CSV with columns item, a, d (any order, other columns ignored). */
+export async function readAnchorsCsv(path: string): Promise<Map<string, ItemParameters>> {
+  const anchors = new Map<string, ItemParameters>();
+  let columns: { item: number; a: number; d: number; count: number; names: string[] } | null = null;
+  try {
+    await forEachLine(path, (buffer, start, end, lineNumber) => {
+      if (isBlank(buffer, start, end)) return;
+      const fields = splitFields(buffer.toString('utf8', start, end).replace(/^\uFEFF/, ''));
+      if (columns === null) {
+        const find = (name: string): number => {
+          const c = fields.indexOf(name);
+          if (c < 0) throw new CsvError(path, lineNumber, null, name, `the header has no ${JSON.stringify(name)} column (expected item,a,d)`);
+          return c;
+        };
+        columns = { item: find('item'), a: find('a'), d: find('d'), count: fields.length, names: fields };
+        return;
+      }
+      const cols = columns as { item: number; a: number; d: number; count: number; names: string[] };
+      if (fields.length !== cols.count) {
+        throw new CsvError(path, lineNumber, Math.min(fields.length, cols.count) + 1, null, `the row has ${fields.length} cells, the header ${cols.count} columns`);
+      }
+      const id = fields[cols.item] as string;
+      if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
+      const number = (c: number, name: string): number => {
+        const text = fields[c] as string;
+        const value = text === '' ? NaN : Number(text);
+        if (!Number.isFinite(value)) throw new CsvError(path, lineNumber, c + 1, name, `${JSON.stringify(text)} is not a number`);
+        return value;
+      };
+      const a = number(cols.a, 'a');
+      const d = number(cols.d, 'd');
+      if (anchors.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
+      anchors.set(id, { a, d });
+    });
+  } catch (error) {
+    throw asCsvError(path, error);
+  }
+  if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,a,d)');
+  return anchors;
+}

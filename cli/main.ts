@@ -1,0 +1,50 @@
+/**
+ * Command-line entry: `npm run --silent cli -- <command> ...`
+ *
+ *   calibrate FILE [--model 2pl|rasch] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+ *                  [--max-cycles N] [--threads N] [--acceleration squarem|none]
+ *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
+ *            --seed S --data OUT.csv --truth TRUTH.json
+ *
+ * Output goes to stdout; problems with the input print one line on stderr and exit with status 2.
+ */
+import { CalibrationDataError } from '../engine/calibration';
+import { UsageError } from './args';
+import { calibrateCommand } from './calibrate-command';
+import { CsvError } from './csv';
+import { simulateCommand } from './simulate-command';
+
+const USAGE = `usage:
+  cli calibrate FILE [--model 2pl|rasch] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+                     [--max-cycles N] [--threads N] [--acceleration squarem|none]
+  cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
+               --seed S --data OUT.csv --truth TRUTH.json`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'calibrate') {
+      const { json, warnings } = await calibrateCommand(rest);
+      process.stdout.write(`${json}\n`);
+      for (const warning of warnings) process.stderr.write(`${warning}\n`);
+      return 0;
+    }
+    if (command === 'simulate') {
+      process.stderr.write(`${await simulateCommand(rest)}\n`);
+      return 0;
+    }
+    if (command === undefined || command === 'help' || command === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (calibrate or simulate)`);
+  } catch (error) {
+    if (error instanceof CsvError || error instanceof UsageError || error instanceof CalibrationDataError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

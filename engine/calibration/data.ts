@@ -1,0 +1,250 @@
+/**
+ * Response data for calibration: a sparse person × item matrix in CSR layout by person.
+ *
+ * Row r holds the answers `rowStart[r] .. rowStart[r+1]-1`; each answer is an item index and a
+ * score (0/1). Unanswered items are simply absent, so a person contributes to the likelihood only
+ * through the items they answered. A row may stand for several identical persons (`weights`).
+ */
+
+export interface ResponseData {
+  /** Item identifiers; item index i in `items` refers to itemIds[i]. */
+  readonly itemIds: readonly string[];
+  /** Row offsets into `items`/`scores`, length rows + 1, rowStart[0] = 0. */
+  readonly rowStart: Int32Array;
+  /** Item index of each answer. Within a row, each item appears at most once. */
+  readonly items: Int32Array;
+  /** Score of each answer: 0 or 1. */
+  readonly scores: Uint8Array;
+  /** How many persons each row stands for; null means 1 each. */
+  readonly weights: Float64Array | null;
+}
+
+export function rowCount(data: ResponseData): number {
+  return data.rowStart.length - 1;
+}
+
+/** Grows typed arrays as rows are added; used by file readers and by the simulation. */
+export class ResponseDataBuilder {
+  private rowStartBuf = new Int32Array(1024);
+  private itemsBuf = new Int32Array(4096);
+  private scoresBuf = new Uint8Array(4096);
+  private weightsBuf: Float64Array | null = null;
+  private rows = 0;
+  private answers = 0;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(readonly itemIds: readonly string[]) {
+    this.seen = new Int32Array(itemIds.length);
+  }
+
+  get rowsAdded(): number {
+    return this.rows;
+  }
+
+  get answersAdded(): number {
+    return this.answers;
+  }
+
+  /** Starts a row. Answers added until the next `beginRow`/`build` belong to it. */
+  beginRow(weight = 1): void {
+    if (!(weight >= 0) || !Number.isFinite(weight)) throw new RangeError(`row weight must be a finite number ≥ 0, got ${weight}`);
+    if (this.rows + 2 > this.rowStartBuf.length) this.rowStartBuf = grow(this.rowStartBuf, (this.rows + 2) * 2);
+    if (weight !== 1 && this.weightsBuf === null) {
+      this.weightsBuf = new Float64Array(this.rowStartBuf.length).fill(1);
+    }
+    if (this.weightsBuf !== null) {
+      if (this.weightsBuf.length < this.rowStartBuf.length) this.weightsBuf = growFloat(this.weightsBuf, this.rowStartBuf.length, 1);
+      this.weightsBuf[this.rows] = weight;
+    }
+    this.rows++;
+    this.rowStartBuf[this.rows] = this.answers;
+    this.stamp++;
+  }
+
+  /** Adds one answer to the current row. Throws if the item was already answered in this row. */
+  addAnswer(item: number, score: number): void {
+    if (this.rows === 0) throw new Error('addAnswer before beginRow');
+    if (!(item >= 0 && item < this.itemIds.length) || !Number.isInteger(item)) throw new RangeError(`item index ${item} out of range`);
+    if (score !== 0 && score !== 1) throw new RangeError(`score must be 0 or 1, got ${score}`);
+    if (this.seen[item] === this.stamp) throw new RangeError(`item ${this.itemIds[item]} answered twice in row ${this.rows}`);
+    this.seen[item] = this.stamp;
+    if (this.answers + 1 > this.itemsBuf.length) {
+      const size = this.itemsBuf.length * 2;
+      this.itemsBuf = grow(this.itemsBuf, size);
+      const s = new Uint8Array(size);
+      s.set(this.scoresBuf);
+      this.scoresBuf = s;
+    }
+    this.itemsBuf[this.answers] = item;
+    this.scoresBuf[this.answers] = score;
+    this.answers++;
+    this.rowStartBuf[this.rows] = this.answers;
+  }
+
+  build(): ResponseData {
+    const rowStart = this.rowStartBuf.slice(0, this.rows + 1);
+    return {
+      itemIds: this.itemIds,
+      rowStart,
+      items: this.itemsBuf.slice(0, this.answers),
+      scores: this.scoresBuf.slice(0, this.answers),
+      weights: this.weightsBuf === null ? null : this.weightsBuf.slice(0, this.rows),
+    };
+  }
+}
+
+function grow(buf: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(buf);
+  return out;
+}
+
+function growFloat(buf: Float64Array, size: number, fill: number): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(size).fill(fill);
+  out.set(buf);
+  return out;
+}
+
+/** Builds response data from rows given as {item id → score} (convenient for small data and tests). */
+export function responseDataFromRows(
+  itemIds: readonly string[],
+  rows: readonly { answers: Readonly<Record<string, 0 | 1>>; weight?: number }[],
+): ResponseData {
+  const index = new Map(itemIds.map((id, i) => [id, i] as const));
+  const builder = new ResponseDataBuilder(itemIds);
+  for (const row of rows) {
+    builder.beginRow(row.weight ?? 1);
+    for (const [id, score] of Object.entries(row.answers)) {
+      const i = index.get(id);
+      if (i === undefined) throw new RangeError(`unknown item ${id}`);
+      builder.addAnswer(i, score);
+    }
+  }
+  return builder.build();
+}
+
+/** The rows [from, to) as a data set of their own (a shard); arrays are views, not copies. */
+export function sliceRows(data: ResponseData, from: number, to: number): ResponseData {
+  const start = data.rowStart[from] as number;
+  const end = data.rowStart[to] as number;
+  const rowStart = new Int32Array(to - from + 1);
+  for (let r = from; r <= to; r++) rowStart[r - from] = (data.rowStart[r] as number) - start;
+  return {
+    itemIds: data.itemIds,
+    rowStart,
+    items: data.items.subarray(start, end),
+    scores: data.scores.subarray(start, end),
+    weights: data.weights === null ? null : data.weights.subarray(from, to),
+  };
+}
+
+/**
+ * Splits the rows into `count` contiguous shards of about equal numbers of answers.
+ * Returns the row boundaries: shard k is rows [bounds[k], bounds[k+1]).
+ */
+export function shardBoundaries(data: ResponseData, count: number): number[] {
+  const rows = rowCount(data);
+  const total = data.rowStart[rows] as number;
+  const bounds = [0];
+  let row = 0;
+  for (let k = 1; k < count; k++) {
+    const target = (total * k) / count;
+    while (row < rows && (data.rowStart[row] as number) < target) row++;
+    bounds.push(Math.max(row, bounds[bounds.length - 1] as number));
+  }
+  bounds.push(rows);
+  return bounds;
+}
+
+export interface CollapsedData {
+  /** One row per distinct response pattern, weighted by the total weight of its rows. */
+  readonly data: ResponseData;
+  /** For each original row, the row of its pattern in `data`. */
+  readonly patternOfRow: Int32Array;
+}
+
+/**
+ * Merges rows with identical response patterns (same items, same scores, in any order) into one
+ * weighted row, so the E-step processes each pattern once. Rows of weight 0 are left out
+ * (their patternOfRow is −1). Uses an open-addressing hash table on typed arrays, so it stays
+ * fast and small for hundreds of thousands of distinct patterns.
+ */
+export function collapsePatterns(data: ResponseData): CollapsedData {
+  const rows = rowCount(data);
+  const patternOfRow = new Int32Array(rows).fill(-1);
+  let tableSize = 16;
+  while (tableSize < rows * 2) tableSize *= 2;
+  const mask = tableSize - 1;
+  const table = new Int32Array(tableSize).fill(-1); // pattern index or −1
+  const patternHash = new Int32Array(rows);
+  const patternStart = new Int32Array(rows + 1);
+  const codes = new Int32Array(data.items.length); // sorted (item << 1 | score) of each pattern
+  const weights = new Float64Array(rows);
+  let patterns = 0;
+  let used = 0;
+  for (let r = 0; r < rows; r++) {
+    const w = data.weights === null ? 1 : (data.weights[r] as number);
+    if (w === 0) continue;
+    const start = data.rowStart[r] as number;
+    const end = data.rowStart[r + 1] as number;
+    const len = end - start;
+    // Write the candidate pattern at the end of `codes`; it stays there only if it is new.
+    for (let j = 0; j < len; j++) codes[used + j] = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
+    codes.subarray(used, used + len).sort();
+    let h = 0x811c9dc5 ^ len;
+    for (let j = 0; j < len; j++) {
+      h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);
+      h ^= h >>> 15;
+    }
+    let slot = h & mask;
+    let found = -1;
+    for (;;) {
+      const p = table[slot] as number;
+      if (p < 0) break;
+      if (patternHash[p] === h) {
+        const ps = patternStart[p] as number;
+        if ((patternStart[p + 1] as number) - ps === len) {
+          let same = true;
+          for (let j = 0; j < len; j++) {
+            if (codes[ps + j] !== codes[used + j]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            found = p;
+            break;
+          }
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (found < 0) {
+      found = patterns++;
+      table[slot] = found;
+      patternHash[found] = h;
+      used += len;
+      patternStart[patterns] = used;
+    }
+    weights[found] = (weights[found] as number) + w;
+    patternOfRow[r] = found;
+  }
+  const items = new Int32Array(used);
+  const scores = new Uint8Array(used);
+  for (let j = 0; j < used; j++) {
+    const c = codes[j] as number;
+    items[j] = c >> 1;
+    scores[j] = c & 1;
+  }
+  return {
+    data: {
+      itemIds: data.itemIds,
+      rowStart: patternStart.slice(0, patterns + 1),
+      items,
+      scores,
+      weights: weights.slice(0, patterns),
+    },
+    patternOfRow,
+  };
+}

@@ -1,0 +1,472 @@
+/**
+ * Marginal maximum likelihood by EM (Bock–Aitkin) over fixed quadrature, with SQUAREM acceleration.
+ *
+ * The driver never touches the data itself: it asks an EStepRunner for summaries, E-steps and the
+ * final diagnostic pass, and does the M-step, the acceleration and the bookkeeping. Time, progress
+ * and cancellation come in through hooks.
+ */
+import { gridNodes, normalWeights, type ItemParameters } from '../irt';
+import { collapsePatterns, type ResponseData } from './data';
+import { toParameterMap, type ParameterSet } from './drift';
+import { itemReports, DEFAULT_FLAG_THRESHOLDS, type FlagThresholds, type ItemCalibration } from './items';
+import type { DataSummary, Quadrature, SufficientStatistics } from './kernel';
+import {
+  DEFAULT_PRIORS,
+  INTERCEPT_BOUNDS,
+  NO_PRIORS,
+  SLOPE_BOUNDS,
+  clampTo,
+  logPrior,
+  mStep,
+  type CalibrationModel,
+  type ModelState,
+  type MStepSettings,
+  type PriorSettings,
+} from './mstep';
+import { createLocalRunner, type EStepRunner } from './runner';
+import {
+  itemErrorsFromCovariance,
+  louisBlockErrors,
+  observedCovariance,
+  type ItemStandardErrors,
+  type StandardErrorMethod,
+} from './standard-errors';
+
+export interface QuadratureSettings {
+  /** Number of nodes (default 61). */
+  readonly points?: number;
+  /** Range (default [−6, 6]). */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface CalibrationSettings {
+  /** '2pl' (default) or 'rasch' (slopes 1, latent SD estimated). */
+  readonly model?: CalibrationModel;
+  readonly quadrature?: QuadratureSettings;
+  /**
+   * true (default): a ~ logN(0, 0.5), d ~ N(0, 2); false: none (maximum likelihood, as textbook
+   * results are computed); or explicit priors (null = no prior on that parameter).
+   */
+  readonly priors?: boolean | Partial<PriorSettings>;
+  /** Converged when no parameter moves more than this in an EM cycle (default 1e-4). */
+  readonly tolerance?: number;
+  /** Most EM cycles (E-step + M-step) before giving up (default 2000). */
+  readonly maxCycles?: number;
+  /** 'squarem' (default) or 'none' (plain EM). */
+  readonly acceleration?: 'squarem' | 'none';
+  /** Items whose parameters are held fixed, by id. Ids not in the data are ignored. */
+  readonly anchors?: ParameterSet;
+  /**
+   * Latent distribution N(mean, sd²). Defaults: 2PL without anchors fixes N(0, 1) (the model's
+   * metric); Rasch estimates the SD; with anchors, the anchors carry the metric and both mean
+   * and SD are estimated.
+   */
+  readonly latent?: { readonly estimateMean?: boolean; readonly estimateSd?: boolean };
+  /**
+   * 'auto' (default): full observed information when it is cheap enough (see
+   * OBSERVED_INFORMATION_BUDGET), Louis per-item blocks otherwise.
+   */
+  readonly standardErrors?: 'auto' | StandardErrorMethod;
+  readonly flags?: Partial<FlagThresholds>;
+  /** Starting values by item id (default a = 1 and d from the item's facility). */
+  readonly start?: ParameterSet;
+}
+
+export interface CalibrationProgress {
+  /** EM cycles done so far. */
+  readonly cycle: number;
+  /** Marginal log-likelihood at the parameters the cycle started from. */
+  readonly logLik: number;
+  /** Largest parameter change of this cycle. */
+  readonly maxChange: number;
+}
+
+export interface CalibrationHooks {
+  readonly onProgress?: (progress: CalibrationProgress) => void;
+  /** Asked before every E-step; returning true stops the run with CalibrationCancelledError. */
+  readonly shouldCancel?: () => boolean | Promise<boolean>;
+  /** Milliseconds from any fixed origin (e.g. performance.now); used only to report `seconds`. */
+  readonly now?: () => number;
+}
+
+export interface CalibrationResult {
+  readonly model: CalibrationModel;
+  /** Marginal log-likelihood at the final parameters (without the priors). */
+  readonly logLik: number;
+  /** logLik plus the log prior densities of the estimated parameters (what was maximised). */
+  readonly logPosterior: number;
+  /** EM cycles (each one E-step and one M-step; SQUAREM extrapolations count their E-steps). */
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** Wall seconds measured with hooks.now, or null when no clock was given. */
+  readonly seconds: number | null;
+  /** Weighted number of persons and of answers. */
+  readonly persons: number;
+  readonly answers: number;
+  readonly latent: { readonly mean: number; readonly sd: number };
+  readonly standardErrors: StandardErrorMethod;
+  readonly settings: ResolvedSettings;
+  readonly items: ItemCalibration[];
+  /** Final parameters as arrays (index-aligned with items), for person scoring. */
+  readonly parameters: ModelState;
+  readonly quadrature: Quadrature;
+}
+
+export interface ResolvedSettings {
+  readonly model: CalibrationModel;
+  readonly quadrature: Required<QuadratureSettings>;
+  readonly priors: PriorSettings;
+  readonly tolerance: number;
+  readonly maxCycles: number;
+  readonly acceleration: 'squarem' | 'none';
+  readonly anchors: number;
+  readonly estimateMean: boolean;
+  readonly estimateSd: boolean;
+  readonly flags: FlagThresholds;
+}
+
+/** The data cannot be calibrated as it is (an item nobody answered, no variance at all, …). */
+export class CalibrationDataError extends Error {
+  constructor(
+    message: string,
+    readonly items: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'CalibrationDataError';
+  }
+}
+
+export class CalibrationCancelledError extends Error {
+  constructor(readonly cycle: number) {
+    super(`calibration cancelled after ${cycle} cycles`);
+    this.name = 'CalibrationCancelledError';
+  }
+}
+
+/**
+ * Observed information costs 2 E-steps per free parameter; it is used by 'auto' while
+ * (stored answers × nodes × 2 × free parameters) stays under this many operations.
+ */
+export const OBSERVED_INFORMATION_BUDGET = 2e9;
+
+export interface CalibrateOptions {
+  readonly hooks?: CalibrationHooks;
+  /** Merge identical response patterns before the E-steps (default true). */
+  readonly collapse?: boolean;
+  /** Builds the runner for the (collapsed) data; default: in-process. It is closed afterwards. */
+  readonly createRunner?: (data: ResponseData) => EStepRunner | Promise<EStepRunner>;
+}
+
+/** Calibrates response data. */
+export async function calibrate(
+  data: ResponseData,
+  settings: CalibrationSettings = {},
+  options: CalibrateOptions = {},
+): Promise<CalibrationResult> {
+  const prepared = options.collapse === false ? data : collapsePatterns(data).data;
+  const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
+  try {
+    return await calibrateWithRunner(runner, settings, options.hooks);
+  } finally {
+    await runner.close?.();
+  }
+}
+
+export function resolveSettings(
+  settings: CalibrationSettings,
+  itemIds: readonly string[],
+): { settings: ResolvedSettings; free: Uint8Array; anchorParameters: Map<string, ItemParameters> } {
+  const model = settings.model ?? '2pl';
+  const priors: PriorSettings =
+    settings.priors === undefined || settings.priors === true
+      ? DEFAULT_PRIORS
+      : settings.priors === false
+        ? NO_PRIORS
+        : {
+            slope: settings.priors.slope === undefined ? DEFAULT_PRIORS.slope : settings.priors.slope,
+            intercept: settings.priors.intercept === undefined ? DEFAULT_PRIORS.intercept : settings.priors.intercept,
+          };
+  const free = new Uint8Array(itemIds.length).fill(1);
+  const anchorSet = toParameterMap(settings.anchors ?? []);
+  let anchors = 0;
+  itemIds.forEach((id, i) => {
+    if (anchorSet.has(id)) {
+      free[i] = 0;
+      anchors++;
+    }
+  });
+  const quadrature = {
+    points: settings.quadrature?.points ?? 61,
+    min: settings.quadrature?.min ?? -6,
+    max: settings.quadrature?.max ?? 6,
+  };
+  const tolerance = settings.tolerance ?? 1e-4;
+  const maxCycles = settings.maxCycles ?? 2000;
+  if (!(tolerance > 0)) throw new RangeError(`tolerance must be positive, got ${tolerance}`);
+  if (!(maxCycles >= 1)) throw new RangeError(`maxCycles must be at least 1, got ${maxCycles}`);
+  if (!Number.isInteger(quadrature.points) || quadrature.points < 5) {
+    throw new RangeError(`quadrature needs at least 5 points, got ${quadrature.points}`);
+  }
+  return {
+    settings: {
+      model,
+      quadrature,
+      priors,
+      tolerance,
+      maxCycles,
+      acceleration: settings.acceleration ?? 'squarem',
+      anchors,
+      estimateMean: settings.latent?.estimateMean ?? anchors > 0,
+      estimateSd: settings.latent?.estimateSd ?? (model === 'rasch' || anchors > 0),
+      flags: { ...DEFAULT_FLAG_THRESHOLDS, ...settings.flags },
+    },
+    free,
+    anchorParameters: anchorSet,
+  };
+}
+
+function checkSummary(summary: DataSummary, itemIds: readonly string[]): void {
+  const unanswered = itemIds.filter((_, i) => !((summary.answers[i] as number) > 0));
+  if (unanswered.length > 0) {
+    throw new CalibrationDataError(`nobody answered item${unanswered.length > 1 ? 's' : ''} ${unanswered.join(', ')}`, unanswered);
+  }
+  let correct = 0;
+  for (let i = 0; i < itemIds.length; i++) correct += summary.correct[i] as number;
+  if (correct === 0 || correct === summary.totalAnswers) {
+    throw new CalibrationDataError(`no variance: every answer is ${correct === 0 ? 'wrong' : 'correct'}`);
+  }
+}
+
+/** EM on whatever runner holds the data. */
+export async function calibrateWithRunner(
+  runner: EStepRunner,
+  settings: CalibrationSettings = {},
+  hooks: CalibrationHooks = {},
+): Promise<CalibrationResult> {
+  const started = hooks.now?.();
+  const itemIds = runner.itemIds;
+  const { settings: resolved, free, anchorParameters } = resolveSettings(settings, itemIds);
+  const { model, priors, tolerance, maxCycles } = resolved;
+  const summary = await runner.summary();
+  checkSummary(summary, itemIds);
+  const nodes = gridNodes(resolved.quadrature.min, resolved.quadrature.max, resolved.quadrature.points);
+  const mSettings: MStepSettings = {
+    model,
+    priors,
+    free,
+    estimateMean: resolved.estimateMean,
+    estimateSd: resolved.estimateSd,
+  };
+
+  // Starting values: anchors as given; otherwise a = 1 and d matching the facility under N(0, 1)
+  // (logistic ≈ normal ogive: marginal P ≈ logistic(d / sqrt(1 + a²/2.9))).
+  const a0 = new Float64Array(itemIds.length);
+  const d0 = new Float64Array(itemIds.length);
+  const startSet = toParameterMap(settings.start ?? []);
+  itemIds.forEach((id, i) => {
+    const anchor = anchorParameters.get(id);
+    const start = anchor ?? startSet.get(id);
+    if (start !== undefined) {
+      a0[i] = model === 'rasch' && anchor === undefined ? 1 : start.a;
+      d0[i] = start.d;
+      return;
+    }
+    const p = Math.min(0.99, Math.max(0.01, (summary.correct[i] as number) / (summary.answers[i] as number)));
+    a0[i] = 1;
+    d0[i] = Math.log(p / (1 - p)) * Math.sqrt(1 + 1 / 2.9);
+  });
+
+  let cycles = 0;
+  const quadratureOf = (s: ModelState): Quadrature => ({ nodes, weights: normalWeights(nodes, s.mean, s.sd) });
+  const expectations = async (s: ModelState): Promise<SufficientStatistics> => {
+    if (await hooks.shouldCancel?.()) throw new CalibrationCancelledError(cycles);
+    return runner.expectations({ a: s.a, d: s.d }, quadratureOf(s));
+  };
+  const objective = (s: ModelState, stats: SufficientStatistics): number => {
+    let value = stats.logLik;
+    for (let i = 0; i < itemIds.length; i++) {
+      if (free[i] === 1) value += logPrior(s.a[i] as number, s.d[i] as number, model, priors);
+    }
+    return value;
+  };
+  const maxChange = (x: ModelState, y: ModelState): number => {
+    let m = 0;
+    for (let i = 0; i < itemIds.length; i++) {
+      if (free[i] !== 1) continue;
+      m = Math.max(m, Math.abs((x.a[i] as number) - (y.a[i] as number)), Math.abs((x.d[i] as number) - (y.d[i] as number)));
+    }
+    return Math.max(m, Math.abs(x.mean - y.mean), Math.abs(x.sd - y.sd));
+  };
+  // One EM cycle from `s` whose E-step is `stats`.
+  const emCycle = (s: ModelState, stats: SufficientStatistics): { next: ModelState; change: number } => {
+    const next = mStep(stats, s, quadratureOf(s), mSettings);
+    const change = maxChange(next, s);
+    cycles++;
+    hooks.onProgress?.({ cycle: cycles, logLik: stats.logLik, maxChange: change });
+    return { next, change };
+  };
+
+  // SQUAREM works on a vector where constrained parameters are unconstrained: log a when a
+  // lognormal prior keeps a positive, log sd.
+  const logSlopes = model === '2pl' && priors.slope !== null;
+  const toVector = (s: ModelState): Float64Array => {
+    const v = new Float64Array(2 * itemIds.length + 2);
+    for (let i = 0; i < itemIds.length; i++) {
+      v[2 * i] = logSlopes ? Math.log(s.a[i] as number) : (s.a[i] as number);
+      v[2 * i + 1] = s.d[i] as number;
+    }
+    v[2 * itemIds.length] = s.mean;
+    v[2 * itemIds.length + 1] = Math.log(s.sd);
+    return v;
+  };
+  const fromVector = (v: Float64Array, template: ModelState): ModelState => {
+    const a = new Float64Array(template.a);
+    const d = new Float64Array(template.d);
+    for (let i = 0; i < itemIds.length; i++) {
+      if (free[i] !== 1) continue;
+      const av = v[2 * i] as number;
+      a[i] = model === 'rasch' ? 1 : clampTo(logSlopes ? Math.exp(av) : av, SLOPE_BOUNDS);
+      d[i] = clampTo(v[2 * i + 1] as number, INTERCEPT_BOUNDS);
+    }
+    return {
+      a,
+      d,
+      mean: mSettings.estimateMean ? (v[2 * itemIds.length] as number) : template.mean,
+      sd: mSettings.estimateSd ? Math.exp(v[2 * itemIds.length + 1] as number) : template.sd,
+    };
+  };
+
+  let state: ModelState = { a: a0, d: d0, mean: 0, sd: 1 };
+  let stats = await expectations(state);
+  let converged = false;
+  let stepMax = 1;
+  while (cycles < maxCycles) {
+    const first = emCycle(state, stats);
+    if (first.change < tolerance) {
+      state = first.next;
+      converged = true;
+      break;
+    }
+    if (resolved.acceleration === 'none' || cycles >= maxCycles) {
+      state = first.next;
+      stats = await expectations(state);
+      continue;
+    }
+    const s1 = first.next;
+    const stats1 = await expectations(s1);
+    const second = emCycle(s1, stats1);
+    if (second.change < tolerance) {
+      state = second.next;
+      converged = true;
+      break;
+    }
+    const s2 = second.next;
+    // SqS3 step length α = −‖r‖/‖v‖, r = x1 − x0, v = x2 − 2x1 + x0; α ∈ [−stepMax, −1].
+    const x0 = toVector(state);
+    const x1 = toVector(s1);
+    const x2 = toVector(s2);
+    let rr = 0;
+    let vv = 0;
+    for (let k = 0; k < x0.length; k++) {
+      const r = (x1[k] as number) - (x0[k] as number);
+      const v = (x2[k] as number) - 2 * (x1[k] as number) + (x0[k] as number);
+      rr += r * r;
+      vv += v * v;
+    }
+    let alpha = vv > 0 ? -Math.sqrt(rr / vv) : -1;
+    if (!Number.isFinite(alpha)) alpha = -1;
+    alpha = Math.min(-1, Math.max(alpha, -stepMax));
+    const atStepMax = alpha === -stepMax;
+    if (alpha === -1) {
+      // No extrapolation beyond the second EM iterate.
+      if (atStepMax) stepMax *= 4;
+      state = s2;
+      stats = await expectations(state);
+      continue;
+    }
+    const xp = new Float64Array(x0.length);
+    for (let k = 0; k < x0.length; k++) {
+      const r = (x1[k] as number) - (x0[k] as number);
+      const v = (x2[k] as number) - 2 * (x1[k] as number) + (x0[k] as number);
+      xp[k] = (x0[k] as number) - 2 * alpha * r + alpha * alpha * v;
+    }
+    const sp = fromVector(xp, state);
+    const statsP = await expectations(sp);
+    if (Number.isFinite(statsP.logLik) && objective(sp, statsP) >= objective(state, stats)) {
+      if (atStepMax) stepMax *= 4;
+      state = sp;
+      stats = statsP;
+    } else {
+      // The extrapolation lost ground: keep the plain EM iterate and be more cautious.
+      stepMax = Math.max(1, stepMax / 4);
+      state = s2;
+      stats = await expectations(state);
+    }
+  }
+
+  // Final pass at the final parameters.
+  const quadrature = quadratureOf(state);
+  const diagnostics = await runner.diagnostics({ a: state.a, d: state.d }, quadrature);
+  const atBounds = new Uint8Array(itemIds.length);
+  for (let i = 0; i < itemIds.length; i++) {
+    const a = state.a[i] as number;
+    const d = state.d[i] as number;
+    if (free[i] === 1 && (a <= SLOPE_BOUNDS[0] || a >= SLOPE_BOUNDS[1] || d <= INTERCEPT_BOUNDS[0] || d >= INTERCEPT_BOUNDS[1])) {
+      atBounds[i] = 1;
+    }
+  }
+
+  let freeCount = 0;
+  for (let i = 0; i < itemIds.length; i++) freeCount += free[i] as number;
+  const parameterCount = freeCount * (model === '2pl' ? 2 : 1) + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
+  const requested = settings.standardErrors ?? 'auto';
+  const method: StandardErrorMethod =
+    requested !== 'auto'
+      ? requested
+      : summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000
+        ? 'observed'
+        : 'louis-block';
+  let errors: ItemStandardErrors;
+  if (method === 'observed') {
+    const { parameters, covariance } = await observedCovariance(state, mSettings, nodes, (p, q) =>
+      Promise.resolve(runner.expectations(p, q)),
+    );
+    errors = itemErrorsFromCovariance(itemIds.length, parameters, covariance);
+  } else if (method === 'louis-block') {
+    errors = louisBlockErrors(diagnostics, state, quadrature, mSettings);
+  } else {
+    const nan = () => new Float64Array(itemIds.length).fill(NaN);
+    errors = { seA: nan(), seD: nan(), covAD: nan(), method: 'none' };
+  }
+  if (model === 'rasch') errors.seA.fill(NaN);
+
+  const items = itemReports({
+    itemIds,
+    state,
+    free,
+    atBounds,
+    summary,
+    diagnostics,
+    errors,
+    converged,
+    thresholds: resolved.flags,
+  });
+  const finished = hooks.now?.();
+  return {
+    model,
+    logLik: diagnostics.expectations.logLik,
+    logPosterior: objective(state, diagnostics.expectations),
+    iterations: cycles,
+    converged,
+    seconds: started !== undefined && finished !== undefined ? (finished - started) / 1000 : null,
+    persons: summary.persons,
+    answers: summary.totalAnswers,
+    latent: { mean: state.mean, sd: state.sd },
+    standardErrors: method,
+    settings: resolved,
+    items,
+    parameters: state,
+    quadrature,
+  };
+}

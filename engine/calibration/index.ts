@@ -1,0 +1,63 @@
+/**
+ * Calibration: marginal maximum likelihood by EM over fixed quadrature (2PL, Rasch), standard
+ * errors, fit statistics, DIF and drift. Pure TypeScript on typed arrays; the worker-thread
+ * runner lives in ./parallel (it uses Node's worker_threads).
+ */
+export type { ResponseData, CollapsedData } from './data';
+export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, shardBoundaries, collapsePatterns } from './data';
+
+export type {
+  ItemParameterArrays,
+  Quadrature,
+  SufficientStatistics,
+  DataSummary,
+  DiagnosticStatistics,
+  ProbabilityTable,
+} from './kernel';
+export {
+  buildProbabilityTable,
+  computeShardExpectations,
+  mergeStatistics,
+  computeShardSummary,
+  mergeSummaries,
+  computeShardDiagnostics,
+  mergeDiagnostics,
+  computeRowAbilities,
+} from './kernel';
+
+export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings } from './mstep';
+export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, logPrior } from './mstep';
+
+export type { EStepRunner } from './runner';
+export { createLocalRunner } from './runner';
+
+export type {
+  QuadratureSettings,
+  CalibrationSettings,
+  CalibrationProgress,
+  CalibrationHooks,
+  CalibrationResult,
+  ResolvedSettings,
+  CalibrateOptions,
+} from './em';
+export {
+  calibrate,
+  calibrateWithRunner,
+  resolveSettings,
+  CalibrationDataError,
+  CalibrationCancelledError,
+  OBSERVED_INFORMATION_BUDGET,
+} from './em';
+
+export type { ItemFlag, FlagThresholds, ItemCalibration } from './items';
+export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS } from './items';
+
+export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors';
+
+export { scorePersons } from './persons';
+
+export type { DifClass, DifSettings, ItemDif } from './dif';
+export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
+
+export type { DriftStatus, DriftSettings, ItemDrift, DriftReport, ParameterSet } from './drift';
+export { compareParameterSets, toParameterMap } from './drift';

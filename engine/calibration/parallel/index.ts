@@ -1,0 +1,158 @@
+/**
+ * The E-step over worker threads (node:worker_threads), for one machine with several cores.
+ *
+ * This folder is the only part of the engine that uses a Node API; it sits apart from
+ * engine/calibration/index.ts so the pure calibration code stays importable anywhere. The data
+ * is copied once into SharedArrayBuffers, each worker owns a contiguous range of rows (about the
+ * same number of answers each) and returns its expected counts; the main thread merges them
+ * and runs the M-step.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  calibrate,
+  computeShardSummary,
+  createLocalRunner,
+  mergeDiagnostics,
+  mergeStatistics,
+  shardBoundaries,
+  type CalibrateOptions,
+  type CalibrationResult,
+  type CalibrationSettings,
+  type DataSummary,
+  type DiagnosticStatistics,
+  type EStepRunner,
+  type ItemParameterArrays,
+  type Quadrature,
+  type ResponseData,
+  type SufficientStatistics,
+} from '..';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+
+export interface ThreadOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  readonly threads?: number;
+  /**
+   * Below this many stored answers per thread, threads cost more than they save and the runner
+   * works in-process instead (default 50,000).
+   */
+  readonly minAnswersPerThread?: number;
+}
+
+function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(array.byteLength);
+  new Uint8Array(shared).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return shared;
+}
+
+/**
+ * Starts a worker. Under tsx or vitest the worker source is TypeScript, and worker threads do not
+ * inherit the loader: a small bootstrap registers tsx in the worker before importing it.
+ */
+function startWorker(setup: WorkerSetup): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: setup });
+  const worker = new URL('./worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: setup });
+}
+
+/** URL of tsx's ESM API (`tsx/esm/api` under the "import" condition), read from its exports map. */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } } | string>;
+  };
+  const entry = manifest.exports['./esm/api'];
+  const target = typeof entry === 'object' ? entry.import?.default : undefined;
+  if (target === undefined) throw new Error('cannot find tsx/esm/api to start TypeScript worker threads');
+  return pathToFileURL(join(dirname(manifestPath), target)).href;
+}
+
+interface Pending {
+  resolve: (reply: WorkerReply) => void;
+  reject: (error: Error) => void;
+}
+
+/** An EStepRunner whose passes run on worker threads. Call close() when done. */
+export async function createThreadedRunner(data: ResponseData, options: ThreadOptions = {}): Promise<EStepRunner & { readonly threads: number }> {
+  const storedAnswers = data.items.length;
+  const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
+  if (threads === 1) return { ...createLocalRunner(data), threads: 1 };
+
+  const shared = {
+    rowStart: toShared(data.rowStart),
+    items: toShared(data.items),
+    scores: toShared(data.scores),
+    weights: data.weights === null ? null : toShared(data.weights),
+  };
+  const bounds = shardBoundaries(data, threads);
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  const workers = Array.from({ length: threads }, (_, k) => {
+    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number });
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = pending.get(reply.id);
+      if (waiting === undefined) return;
+      pending.delete(reply.id);
+      if (reply.kind === 'error') waiting.reject(new Error(`E-step worker failed: ${reply.message}`));
+      else waiting.resolve(reply);
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      for (const waiting of pending.values()) waiting.reject(error);
+      pending.clear();
+    });
+    return worker;
+  });
+
+  const ask = (worker: Worker, request: Omit<WorkerRequest, 'id'>): Promise<WorkerReply> =>
+    new Promise((resolve, reject) => {
+      if (failure !== null) {
+        reject(failure);
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  const everyWorker = (kind: WorkerRequest['kind'], params: ItemParameterArrays, quadrature: Quadrature) =>
+    Promise.all(
+      workers.map((worker) =>
+        ask(worker, { kind, a: params.a, d: params.d, nodes: quadrature.nodes, weights: quadrature.weights }),
+      ),
+    );
+
+  return {
+    itemIds: data.itemIds,
+    threads,
+    summary: (): DataSummary => computeShardSummary(data),
+    expectations: async (params, quadrature): Promise<SufficientStatistics> => {
+      const replies = await everyWorker('expectations', params, quadrature);
+      return mergeStatistics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'expectations' }>).result));
+    },
+    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => {
+      const replies = await everyWorker('diagnostics', params, quadrature);
+      return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
+    },
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+/** calibrate() with the E-steps spread over worker threads. */
+export function calibrateInThreads(
+  data: ResponseData,
+  settings: CalibrationSettings = {},
+  options: Omit<CalibrateOptions, 'createRunner'> & ThreadOptions = {},
+): Promise<CalibrationResult> {
+  return calibrate(data, settings, { ...options, createRunner: (prepared) => createThreadedRunner(prepared, options) });
+}

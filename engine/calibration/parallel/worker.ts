@@ -1,0 +1,48 @@
+/**
+ * E-step worker: computes the expectations (or the diagnostic pass) for its range of rows of the
+ * shared data and sends the sums back. Loaded by the threaded runner in this folder.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { sliceRows, type ResponseData } from '../data';
+import { computeShardDiagnostics, computeShardExpectations, type DiagnosticStatistics, type SufficientStatistics } from '../kernel';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+
+const setup = workerData as WorkerSetup;
+const whole: ResponseData = {
+  itemIds: setup.itemIds,
+  rowStart: new Int32Array(setup.rowStart),
+  items: new Int32Array(setup.items),
+  scores: new Uint8Array(setup.scores),
+  weights: setup.weights === null ? null : new Float64Array(setup.weights),
+};
+const shard = sliceRows(whole, setup.fromRow, setup.toRow);
+
+function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
+  return [stats.r.buffer, stats.n.buffer, stats.nodeTotals.buffer] as ArrayBuffer[];
+}
+
+function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
+  const { expectations, ...rest } = dg;
+  return [...buffersOf(expectations), ...Object.values(rest).map((v) => (v as Float64Array).buffer as ArrayBuffer)];
+}
+
+const port = parentPort;
+if (port === null) throw new Error('the E-step worker must run in a worker thread');
+port.on('message', (request: WorkerRequest) => {
+  try {
+    const quadrature = { nodes: request.nodes, weights: request.weights };
+    const params = { a: request.a, d: request.d };
+    if (request.kind === 'expectations') {
+      const result = computeShardExpectations(shard, params, quadrature);
+      const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
+      port.postMessage(reply, buffersOf(result));
+    } else {
+      const result = computeShardDiagnostics(shard, params, quadrature);
+      const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
+      port.postMessage(reply, diagnosticBuffers(result));
+    }
+  } catch (error) {
+    const reply: WorkerReply = { id: request.id, kind: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) };
+    port.postMessage(reply);
+  }
+});

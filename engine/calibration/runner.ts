@@ -1,0 +1,40 @@
+/**
+ * Where the heavy passes over the data run. The EM driver only talks to an EStepRunner, so the
+ * same driver works in-process, over worker threads, or over shards computed on other machines
+ * (a runner whose methods fan out shards and merge the answers).
+ */
+import type { ResponseData } from './data';
+import {
+  computeShardDiagnostics,
+  computeShardExpectations,
+  computeShardSummary,
+  type DataSummary,
+  type DiagnosticStatistics,
+  type ItemParameterArrays,
+  type Quadrature,
+  type SufficientStatistics,
+} from './kernel';
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface EStepRunner {
+  readonly itemIds: readonly string[];
+  /** Parameter-free counts (answers and correct answers per item, persons). */
+  summary(): MaybePromise<DataSummary>;
+  /** E-step: expected counts at these parameters, over all the data. */
+  expectations(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<SufficientStatistics>;
+  /** Final pass: fit, point-biserial and information sums at these parameters. */
+  diagnostics(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<DiagnosticStatistics>;
+  /** Releases threads or connections, if any. */
+  close?(): MaybePromise<void>;
+}
+
+/** Runs every pass in the calling thread. */
+export function createLocalRunner(data: ResponseData): EStepRunner {
+  return {
+    itemIds: data.itemIds,
+    summary: () => computeShardSummary(data),
+    expectations: (params, quadrature) => computeShardExpectations(data, params, quadrature),
+    diagnostics: (params, quadrature) => computeShardDiagnostics(data, params, quadrature),
+  };
+}
