@@ -22,7 +22,8 @@ describe('content pack import', () => {
     });
     const before = await counts();
     expect(before.challenges).toBeGreaterThan(0);
-    expect(before.releases).toBe(1);
+    // Other test files share this run's database and may have imported already: at least one release.
+    expect(before.releases).toBeGreaterThanOrEqual(1);
     const second = await importContent(db);
     expect(second.challengesCreated).toBe(0);
     expect(second.challengesUpdated).toBe(0);
