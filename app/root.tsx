@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ShouldRevalidateFunction } from '@remix-run/react';
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import stylesheet from './styles.css';
 import { getSession } from './lib/session.server';
@@ -24,6 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;
+
+/**
+ * An answer in a competence test returns the next question with it (routes/competences.$code.evaluation):
+ * nothing the root knows (viewer, language, spaces) changed, so the answer costs one request.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, actionResult, defaultShouldRevalidate }) =>
+  formAction && /^\/competences\/[^/]+\/evaluation$/.test(formAction) && actionResult && typeof actionResult === 'object' && 'step' in actionResult
+    ? false
+    : defaultShouldRevalidate;
 
 export function useRootData(): RootData {
   return useRouteLoaderData('root') as RootData;

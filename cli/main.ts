@@ -33,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${await simulateCommand(rest)}\n`);
       return 0;
     }
+    if (command === 'positioning-sim') return (await import('./positioning-sim-command')).runPositioningSim(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;

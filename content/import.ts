@@ -95,14 +95,14 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
               const existing = await tx.challenge.findUnique({ where: { key: challenge.key }, include: { currentVersion: true } });
               if (!existing) {
                 const created = await tx.challenge.create({
-                  data: { key: challenge.key, skillId: sk.id, type: typeToDb[challenge.type], status: 'valide', isPrototype: challenge.isPrototype },
+                  data: { key: challenge.key, skillId: sk.id, type: typeToDb[challenge.type], status: challenge.status, isPrototype: challenge.isPrototype },
                 });
                 const version = await tx.challengeVersion.create({
                   data: { challengeId: created.id, number: 1, body: challenge.body as object, message: 'Import du pack de contenu' },
                 });
                 await tx.challenge.update({ where: { id: created.id }, data: { currentVersionId: version.id } });
                 await tx.challengeStatusChange.create({
-                  data: { challengeId: created.id, fromStatus: null, toStatus: 'valide', message: 'Import du pack de contenu' },
+                  data: { challengeId: created.id, fromStatus: null, toStatus: challenge.status, message: 'Import du pack de contenu' },
                 });
                 challengeIds.set(challenge.key, created.id);
                 report.challengesCreated++;
@@ -128,7 +128,8 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
       for (const link of prototypeLinks) {
         const id = challengeIds.get(link.key)!;
         const prototypeId = challengeIds.get(link.prototypeKey)!;
-        await tx.challenge.updateMany({ where: { id, NOT: { prototypeId } }, data: { prototypeId } });
+        // `NOT prototypeId = x` is not true for a NULL prototypeId in SQL: say both cases.
+        await tx.challenge.updateMany({ where: { id, OR: [{ prototypeId: null }, { NOT: { prototypeId } }] }, data: { prototypeId } });
       }
       const anyRelease = await tx.release.count();
       if (report.challengesCreated + report.challengesUpdated > 0 || anyRelease === 0) {

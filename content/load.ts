@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ZodError } from 'zod';
 import { frameworkFileSchema, packFileSchema, type FrameworkFile, type PackChallenge, type PackFile } from './schema';
-import { markdownLiteToDoc, validateAnswerSpec, type AnswerSpec, type ChallengeBody, type ChallengeType } from '../engine/challenges';
+import { markdownLiteToDoc, validateAnswerSpec, type AnswerSpec, type ChallengeBody, type ChallengeStatus, type ChallengeType, type RichDoc } from '../engine/challenges';
 
 export const contentDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +48,8 @@ function readJson(dir: string, relative: string): unknown {
 export interface LoadedChallenge {
   key: string;
   type: ChallengeType;
+  /** Status a new challenge gets on import (the starter pack: live). */
+  status: ChallengeStatus;
   isPrototype: boolean;
   prototypeKey: string | null;
   body: ChallengeBody;
@@ -97,39 +99,55 @@ function toAnswerSpec(challenge: PackChallenge): AnswerSpec {
 }
 
 function toBody(challenge: PackChallenge): ChallengeBody {
+  // `rich` carries the exact documents when Markdown-lite cannot say them (exported from the workbench).
+  const rich = challenge.rich ?? {};
   return {
-    instruction: markdownLiteToDoc(challenge.instruction),
-    alternativeInstruction: challenge.alternativeInstruction ? markdownLiteToDoc(challenge.alternativeInstruction) : null,
+    instruction: (rich.instruction as RichDoc | undefined) ?? markdownLiteToDoc(challenge.instruction),
+    alternativeInstruction:
+      rich.alternativeInstruction !== undefined ? (rich.alternativeInstruction as RichDoc | null) : challenge.alternativeInstruction ? markdownLiteToDoc(challenge.alternativeInstruction) : null,
     answer: toAnswerSpec(challenge),
-    solutionExplanation: markdownLiteToDoc(challenge.solution),
+    solutionExplanation: rich.solutionExplanation !== undefined ? (rich.solutionExplanation as RichDoc | null) : markdownLiteToDoc(challenge.solution),
     illustration: challenge.illustration ?? null,
-    attachments: [],
+    attachments: challenge.attachments ?? [],
     embed: challenge.embed ?? null,
     timer: challenge.timer ?? null,
     focused: challenge.focused ?? false,
     locales: challenge.locales ?? ['fr-fr'],
-    accessibility: { blind: 'RAS', colorBlind: 'RAS' },
-    pedagogy: 'q-situation',
-    authors: ['Équipe Pix Workbench'],
+    accessibility: challenge.accessibility ?? { blind: 'RAS', colorBlind: 'RAS' },
+    pedagogy: challenge.pedagogy ?? 'q-situation',
+    authors: challenge.authors ?? ['Équipe Pix Workbench'],
   };
 }
 
 /** Loads framework.json and every pack/*.json of a content folder, or throws a ContentError. */
 export function loadContent(dir: string = contentDir): LoadedContent {
-  const frameworkParsed = frameworkFileSchema.safeParse(readJson(dir, 'framework.json'));
+  const packDir = path.join(dir, 'pack');
+  const files = fs.existsSync(packDir) ? fs.readdirSync(packDir).filter((f) => f.endsWith('.json')).sort() : [];
+  return loadContentFrom(
+    readJson(dir, 'framework.json'),
+    files.map((name) => ({ file: `pack/${name}`, json: readJson(dir, `pack/${name}`) })),
+  );
+}
+
+/**
+ * The same checks on content held in memory (an uploaded bundle). A skill may refer to a tutorial of
+ * any file of the same content (the workbench attaches a tutorial to skills of several competences).
+ */
+export function loadContentFrom(frameworkJson: unknown, packs: { file: string; json: unknown }[]): LoadedContent {
+  const frameworkParsed = frameworkFileSchema.safeParse(frameworkJson);
   if (!frameworkParsed.success) throw firstIssue('framework.json', frameworkParsed.error);
   const framework = frameworkParsed.data;
   const competenceCodes = new Set(framework.areas.flatMap((area) => area.competences.map((c) => c.code)));
-
-  const packDir = path.join(dir, 'pack');
-  const files = fs.existsSync(packDir) ? fs.readdirSync(packDir).filter((f) => f.endsWith('.json')).sort() : [];
   const thematics: LoadedThematic[] = [];
   const tutorials: PackFile['tutorials'] = [];
   const seen = { tubes: new Map<string, string>(), challenges: new Map<string, string>(), tutorials: new Map<string, string>(), thematics: new Map<string, string>() };
+  const allTutorialKeys = new Set(packs.flatMap((p) => {
+    const list = (p.json as { tutorials?: unknown } | null)?.tutorials;
+    return Array.isArray(list) ? list.map((t) => (t as { key?: unknown })?.key).filter((k): k is string => typeof k === 'string') : [];
+  }));
 
-  for (const name of files) {
-    const file = `pack/${name}`;
-    const parsed = packFileSchema.safeParse(readJson(dir, file));
+  for (const { file, json } of packs) {
+    const parsed = packFileSchema.safeParse(json);
     if (!parsed.success) throw firstIssue(file, parsed.error);
     const pack = parsed.data;
     if (!competenceCodes.has(pack.competence)) throw new ContentError(file, 'competence', `compétence « ${pack.competence} » absente du référentiel`);
@@ -159,7 +177,7 @@ export function loadContent(dir: string = contentDir): LoadedContent {
           levels.add(skill.level);
           for (const [kind, keys] of [['understand', skill.tutorials.understand], ['learnMore', skill.tutorials.learnMore]] as const) {
             keys.forEach((key, k) => {
-              if (!tutorialKeys.has(key)) throw new ContentError(file, `${skillAt}.tutorials.${kind}[${k}]`, `tutoriel « ${key} » introuvable dans ce fichier`);
+              if (!tutorialKeys.has(key) && !allTutorialKeys.has(key)) throw new ContentError(file, `${skillAt}.tutorials.${kind}[${k}]`, `tutoriel « ${key} » introuvable`);
             });
           }
           const prototypes = skill.challenges.filter((c) => c.prototype);
@@ -178,6 +196,7 @@ export function loadContent(dir: string = contentDir): LoadedContent {
             return {
               key: challenge.key,
               type: challenge.type,
+              status: challenge.status ?? 'valide',
               isPrototype: challenge.prototype,
               prototypeKey: challenge.prototype ? null : prototypeKey,
               body,

@@ -1,6 +1,6 @@
 /** The shape of the content files (see content/README.md), checked before anything is imported. */
 import { z } from 'zod';
-import { ANSWER_FORMATS, TOLERANCES, SKILL_STATUSES } from '../engine/challenges/model';
+import { ANSWER_FORMATS, CHALLENGE_STATUSES, TOLERANCES, SKILL_STATUSES } from '../engine/challenges/model';
 import { TUBE_NAME_PATTERN } from '../engine/framework/authoring';
 
 const title = z.object({ fr: z.string().min(1), en: z.string().min(1) });
@@ -27,6 +27,8 @@ const field = z.object({
   format: format.optional(),
 });
 
+const richDoc = z.object({ type: z.literal('doc'), content: z.array(z.any()) }).passthrough();
+
 const challengeBase = {
   key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'clé en minuscules, chiffres et tirets'),
   prototype: z.boolean(),
@@ -38,6 +40,21 @@ const challengeBase = {
   embed: z.object({ url: z.string().url(), title: z.string().min(1), height: z.number().int().positive() }).nullable().optional(),
   illustration: z.object({ url: z.string().min(1), alt: z.string().min(1) }).nullable().optional(),
   locales: z.array(z.string()).optional(),
+  // Written by the workbench's export so that a round trip loses nothing; hand-written packs leave them out.
+  /** Status on import (default valide). */
+  status: z.enum(CHALLENGE_STATUSES).optional(),
+  authors: z.array(z.string()).optional(),
+  accessibility: z.object({ blind: z.enum(['OK', 'KO', 'RAS']), colorBlind: z.enum(['OK', 'KO', 'RAS']) }).optional(),
+  pedagogy: z.enum(['q-savoir', 'q-situation', 'e-preuve']).optional(),
+  attachments: z.array(z.object({ name: z.string(), url: z.string(), mimeType: z.string(), size: z.number().int().nonnegative() })).optional(),
+  /** Exact rich-text documents (tiptap JSON) when Markdown-lite cannot say them; they win over the text fields. */
+  rich: z
+    .object({
+      instruction: richDoc.optional(),
+      alternativeInstruction: richDoc.nullable().optional(),
+      solutionExplanation: richDoc.nullable().optional(),
+    })
+    .optional(),
 };
 
 export const packChallengeSchema = z.discriminatedUnion('type', [

@@ -8,6 +8,7 @@ import { createPrisma, type PrismaClient } from './client';
 import { importContent, type ImportReport } from '../content/import';
 import { hashPassword } from '../app/lib/password.server';
 import { DEMO_ACCOUNTS, DEMO_CENTRE, DEMO_ORGANISATION, DEMO_PASSWORD } from './demo';
+import { seedDemoAnswers } from './demo-answers';
 
 export async function isSeeded(db: PrismaClient): Promise<boolean> {
   return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0]!.email } })) > 0 && (await db.competence.count()) > 0;
@@ -43,7 +44,11 @@ export async function seedDemoAccounts(db: PrismaClient): Promise<void> {
   }
 }
 
-export async function seed(db: PrismaClient, log: (line: string) => void = console.log): Promise<ImportReport> {
+export async function seed(
+  db: PrismaClient,
+  log: (line: string) => void = console.log,
+  options: { databaseUrl?: string; demoAnswers?: boolean } = {},
+): Promise<ImportReport> {
   const report = await importContent(db);
   log(
     `Contenu importé : ${report.competences} compétences, ${report.tubes} sujets, ${report.skills} acquis, ` +
@@ -54,6 +59,20 @@ export async function seed(db: PrismaClient, log: (line: string) => void = conso
   );
   await seedDemoAccounts(db);
   log(`Comptes de démonstration prêts (${DEMO_ACCOUNTS.length}).`);
+  const databaseUrl = options.databaseUrl;
+  if (options.demoAnswers !== false && databaseUrl) {
+    const started = Date.now();
+    const demo = await seedDemoAnswers(db, { databaseUrl, log });
+    if (!demo.skipped) {
+      log(
+        `Réponses de démonstration : ${demo.learners} apprenants simulés, ${demo.assessments} positionnements, ${demo.answers} réponses` +
+          (demo.parameterSetVersion ? ` ; paramètres v${demo.parameterSetVersion} approuvés` : '') +
+          ` (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+      );
+    } else if (demo.parameterSetVersion) {
+      log(`Paramètres v${demo.parameterSetVersion} approuvés à partir des réponses de démonstration.`);
+    }
+  }
   return report;
 }
 
@@ -64,7 +83,7 @@ async function main() {
     await applyMigrations(url);
     const db = createPrisma(url);
     try {
-      await seed(db);
+      await seed(db, console.log, { databaseUrl: url });
     } finally {
       await db.$disconnect();
     }

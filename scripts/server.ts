@@ -7,6 +7,7 @@ import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { projectRoot } from './database';
+import { mountQueueDashboard } from './queue-dashboard';
 
 export interface WebServer {
   url: string;
@@ -29,6 +30,8 @@ export async function startWebServer(options: { port: number; host?: string }): 
     res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
+  // The queue dashboard (administrators only), before the Remix catch-all.
+  const closeDashboard = mountQueueDashboard(app);
   app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV ?? 'production' }));
   const server = http.createServer(app);
   const host = options.host ?? '0.0.0.0';
@@ -40,10 +43,12 @@ export async function startWebServer(options: { port: number; host?: string }): 
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await closeDashboard();
+    },
   };
 }

@@ -91,7 +91,7 @@ async function main() {
     try {
       if (!(await isSeeded(db))) {
         log('Première mise en route : import du référentiel, du contenu et des comptes de démonstration…');
-        await seed(db, log);
+        await seed(db, log, { databaseUrl: database.url });
       }
     } finally {
       await db.$disconnect();

@@ -78,13 +78,18 @@ async function main() {
       const { createPrisma } = await import('../prisma/client');
       const { seed } = await import('../prisma/seed');
       const db = createPrisma(e2eDatabase.url);
-      await seed(db, () => undefined);
+      await seed(db, () => undefined, { databaseUrl: e2eDatabase.url });
       await db.$disconnect();
       const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' });
       if (build !== 0) throw new Error('La construction de l’application a échoué.');
       Object.assign(process.env, env, { DATABASE_URL: e2eDatabase.url });
       const { startWebServer } = await import('./server');
       const web = await startWebServer({ port: 0, host: '127.0.0.1' });
+      // The background workers too (calibrations started from the pages), without the timed triggers.
+      process.env.CALIBRATION_SCHEDULE = 'off';
+      process.env.CALIBRATION_CHECK_EVERY_MS = '0';
+      const { startWorkers } = await import('../workers/main');
+      const workers = await startWorkers(e2eDatabase.url, () => undefined);
       const playwrightJson = path.join(cacheDir, 'playwright.json');
       fs.rmSync(playwrightJson, { force: true });
       try {
@@ -103,6 +108,7 @@ async function main() {
         }
       } finally {
         await web.close();
+        await workers.close();
       }
     }
   } catch (error) {

@@ -19,4 +19,10 @@ export const QUEUE_PREFIX = process.env.QUEUE_PREFIX ?? 'workbench';
 export const QUEUES = {
   maintenance: 'maintenance',
   tutorialLinks: 'tutorial-links',
+  /** The nightly release of live content. */
+  releases: 'releases',
+  /** Calibration runs and their triggers (schedule, new answers). */
+  calibration: 'calibration',
+  /** Shards of a large calibration's E-step, taken by any worker process. */
+  calibrationShards: 'calibration-shards',
 } as const;

@@ -9,6 +9,9 @@ import { createPrisma } from '../prisma/client';
 import { QUEUES, QUEUE_PREFIX, redisConnection } from './connection';
 import { PURGE_SESSIONS, maintenanceProcessor } from './maintenance';
 import { CHECK_TUTORIAL_LINKS, tutorialLinksProcessor } from './tutorial-links';
+import { NIGHTLY_RELEASE, releasesProcessor } from './releases';
+import { startCalibrationWorkers } from './calibration-setup';
+import { CAMPAIGN_RESULTS_QUEUE, campaignResultsProcessor } from './campaign-results';
 
 export async function startWorkers(databaseUrl: string, log: (line: string) => void = console.log) {
   const db = createPrisma(databaseUrl);
@@ -18,10 +21,17 @@ export async function startWorkers(databaseUrl: string, log: (line: string) => v
   const tutorialLinksQueue = new Queue(QUEUES.tutorialLinks, { connection, prefix: QUEUE_PREFIX });
   // Every tutorial link, every night (Paris time), while few people are editing.
   await tutorialLinksQueue.upsertJobScheduler('daily-link-check', { pattern: '0 4 * * *', tz: 'Europe/Paris' }, { name: CHECK_TUTORIAL_LINKS, data: {} });
-  const workers = [
+  const releasesQueue = new Queue(QUEUES.releases, { connection, prefix: QUEUE_PREFIX });
+  // A release of live content every night (Paris time) when something changed since the latest one.
+  await releasesQueue.upsertJobScheduler('nightly-release', { pattern: '30 2 * * *', tz: 'Europe/Paris' }, { name: NIGHTLY_RELEASE, data: {} });
+  const workers: Worker[] = [
     new Worker(QUEUES.maintenance, maintenanceProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
     new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
+    new Worker(QUEUES.releases, releasesProcessor(db, log), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
+    new Worker(CAMPAIGN_RESULTS_QUEUE, campaignResultsProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 2 }),
   ];
+  const calibration = await startCalibrationWorkers({ db, databaseUrl, connection, prefix: QUEUE_PREFIX, log });
+  workers.push(...calibration.workers);
   for (const worker of workers) {
     worker.on('failed', (job, error) => log(`[workers] ${worker.name}/${job?.name ?? '?'} a échoué : ${error.message}`));
     worker.on('error', (error) => log(`[workers] ${worker.name} : ${error.message}`));
@@ -29,9 +39,11 @@ export async function startWorkers(databaseUrl: string, log: (line: string) => v
   log(`Workers prêts (files : ${workers.map((w) => w.name).join(', ')}).`);
   return {
     close: async () => {
+      await calibration.close();
       await Promise.all(workers.map((w) => w.close()));
       await maintenanceQueue.close();
       await tutorialLinksQueue.close();
+      await releasesQueue.close();
       await db.$disconnect();
     },
   };

@@ -6,6 +6,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { QUEUES, QUEUE_PREFIX, redisConnection } from '../../workers/connection';
 import { CHECK_TUTORIAL_LINKS, type CheckLinksJobData } from '../../workers/tutorial-links';
+import { CALIBRATE, CALIBRATE_JOB_OPTIONS, type CalibrateJobData } from '../../workers/calibration-jobs';
+import { jobIdOfRun } from '../models/calibration.server';
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -66,6 +68,23 @@ export async function requestTutorialLinkCheck(tutorialIds?: string[]) {
   const data: CheckLinksJobData = tutorialIds ? { tutorialIds } : {};
   const dedupId = tutorialIds ? `links-${[...tutorialIds].sort().join(',')}` : 'links-all';
   return enqueue(QUEUES.tutorialLinks, CHECK_TUTORIAL_LINKS, data, { deduplication: { id: dedupId } });
+}
+
+/** Queues the calibration job of a run written as QUEUED; returns the job id. */
+export async function enqueueCalibration(runId: string): Promise<string> {
+  const data: CalibrateJobData = { runId };
+  const job = await enqueue(QUEUES.calibration, CALIBRATE, data, { jobId: jobIdOfRun(runId), ...CALIBRATE_JOB_OPTIONS });
+  return job.id as string;
+}
+
+/** Removes a calibration job that no worker has taken yet; false when it is already running or gone. */
+export async function removeWaitingCalibrationJob(jobId: string): Promise<boolean> {
+  const job = await getQueue(QUEUES.calibration).getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
+  await job.remove();
+  return true;
 }
 
 /** For tests and shutdown. */

@@ -48,7 +48,10 @@ export async function createUserSession(userId: string, redirectTo: string): Pro
 
 export async function destroyUserSession(request: Request): Promise<Response> {
   const id = await sessionId(request);
-  if (id) await db().authSession.deleteMany({ where: { id } });
+  if (id) {
+    recentSessions.delete(id);
+    await db().authSession.deleteMany({ where: { id } });
+  }
   return redirect('/connexion', { headers: { 'Set-Cookie': await sessionCookie().serialize('', { maxAge: 0 }) } });
 }
 
@@ -62,34 +65,67 @@ export interface CurrentSession {
   csrfToken: string;
 }
 
-/** The signed-in viewer, or null. */
+/**
+ * The signed-in viewer, or null. The root loader, the route's loaders and its action all ask for it
+ * (with copies of the request), so a lookup is shared for a second: one query per page, not one per
+ * loader. Signing out forgets it at once; elsewhere (another process) a revoked session lasts at most
+ * that second.
+ */
 export async function getSession(request: Request): Promise<CurrentSession | null> {
   const id = await sessionId(request);
   if (!id) return null;
-  const row = await db().authSession.findUnique({
-    where: { id },
-    include: {
-      user: {
-        include: {
-          memberships: { include: { organisation: { select: { id: true, name: true } } } },
-          centreMemberships: { include: { centre: { select: { id: true, name: true } } } },
-        },
-      },
-    },
-  });
-  if (!row || row.expiresAt < new Date() || row.user.disabledAt) return null;
-  const u = row.user;
+  const now = Date.now();
+  const hit = recentSessions.get(id);
+  if (hit && now - hit.at < SESSION_SHARE_MS) return hit.session;
+  const session = readSession(id);
+  recentSessions.set(id, { at: now, session });
+  session.catch(() => recentSessions.delete(id));
+  if (recentSessions.size > 10_000) {
+    for (const [key, value] of recentSessions) if (now - value.at >= SESSION_SHARE_MS) recentSessions.delete(key);
+  }
+  return session;
+}
+
+const SESSION_SHARE_MS = 1000;
+const recentSessions = new Map<string, { at: number; session: Promise<CurrentSession | null> }>();
+
+interface SessionRow {
+  csrfToken: string;
+  expiresAt: Date;
+  disabledAt: Date | null;
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  locale: string;
+  roles: string[];
+  organisations: Viewer['organisations'];
+  centres: Viewer['centres'];
+}
+
+/** One query per request (every page and action asks): the session, its user and their memberships. */
+async function readSession(id: string): Promise<CurrentSession | null> {
+  const rows = await db().$queryRaw<SessionRow[]>`
+    SELECT s."csrfToken", s."expiresAt", u."disabledAt", u.id, u.email, u."firstName", u."lastName", u.locale, u.roles::text[] AS roles,
+      COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'role', m.role) ORDER BY o.name)
+         FROM "Membership" m JOIN "Organisation" o ON o.id = m."organisationId" WHERE m."userId" = u.id), '[]'::json) AS organisations,
+      COALESCE((SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'role', cm.role) ORDER BY c.name)
+         FROM "CentreMembership" cm JOIN "CertificationCentre" c ON c.id = cm."centreId" WHERE cm."userId" = u.id), '[]'::json) AS centres
+    FROM "AuthSession" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = ${id}`;
+  const row = rows[0];
+  if (!row || row.expiresAt < new Date() || row.disabledAt) return null;
   return {
     csrfToken: row.csrfToken,
     viewer: {
-      id: u.id,
-      email: u.email,
-      firstName: u.firstName,
-      lastName: u.lastName,
-      locale: u.locale,
-      roles: u.roles as GlobalRole[],
-      organisations: u.memberships.map((m) => ({ id: m.organisation.id, name: m.organisation.name, role: m.role })),
-      centres: u.centreMemberships.map((m) => ({ id: m.centre.id, name: m.centre.name, role: m.role })),
+      id: row.id,
+      email: row.email,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      locale: row.locale,
+      roles: row.roles as GlobalRole[],
+      organisations: row.organisations,
+      centres: row.centres,
     },
   };
 }

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { PrismaClient } from '../../prisma/client';
 import { diffBodies, docToPlainText, type ChallengeBody, type ChallengeType, type FieldChange } from '../../engine/challenges';
 import { parseBodyJson } from './challenge-body.server';
+import { flaggedChallengeIds, fullTextMatches } from './challenge-search.server';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -116,24 +117,55 @@ export interface ChallengeFilters {
   skill?: string;
   status?: string;
   type?: string;
+  /**
+   * Free text: `@name` is a skill (or the skills of a tube: `@mdp`), an id or key finds that challenge,
+   * anything else is searched in the instruction and proposals (French full text, accents ignored).
+   */
   q?: string;
-}
-
-/** Lower case, accents removed: for text search. */
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  /** User id: challenges with a version written by this person. */
+  author?: string;
+  /** A flag of the latest finished calibration run, or `*` for any flag. */
+  flag?: string;
 }
 
 /** Challenges with their skill, status, type, current version and last change, filtered; at most `limit` rows. */
 export async function listChallenges(client: PrismaClient, filters: ChallengeFilters, limit = 300) {
   const type = filters.type && (Object.keys(TO_DB) as ChallengeType[]).includes(filters.type as ChallengeType) ? toDbType(filters.type as ChallengeType) : undefined;
   const status = filters.status && (STATUSES as readonly string[]).includes(filters.status) ? (filters.status as Status) : undefined;
+  const q = filters.q?.trim() ?? '';
+  let skillName: string | undefined = filters.skill?.startsWith('@') ? filters.skill : undefined;
+  let skillPrefix: string | undefined;
+  let ranks: Map<string, number> | null = null;
+  let textIds: string[] | null = null;
+  if (q.startsWith('@') && !/\s/.test(q)) {
+    // A skill by name, or a tube's skills by its name.
+    if (await client.skill.findUnique({ where: { name: q }, select: { id: true } })) skillName = skillName ?? q;
+    else skillPrefix = q;
+  } else if (q) {
+    const [matches, exact] = await Promise.all([
+      fullTextMatches(client, q),
+      client.challenge.findMany({
+        where: { OR: [...(/^[0-9a-f-]{36}$/i.test(q) ? [{ id: q.toLowerCase() }] : []), { key: { contains: q, mode: 'insensitive' as const } }] },
+        select: { id: true },
+        take: 500,
+      }),
+    ]);
+    ranks = matches;
+    for (const e of exact) ranks.set(e.id, 10); // an id or key match comes first
+    textIds = [...ranks.keys()];
+  }
+  const flagged = filters.flag ? await flaggedChallengeIds(client, filters.flag) : null;
+  const idSets = [textIds, filters.flag ? (flagged ?? []) : null].filter((x): x is string[] => x !== null);
+  const ids = idSets.length === 0 ? null : idSets.reduce((a, b) => a.filter((x) => b.includes(x)));
   const rows = await client.challenge.findMany({
     where: {
+      ...(ids ? { id: { in: ids } } : {}),
       ...(status ? { status } : {}),
       ...(type ? { type } : {}),
+      ...(filters.author ? { versions: { some: { authorId: filters.author } } } : {}),
       skill: {
-        ...(filters.skill ? (filters.skill.startsWith('@') ? { name: filters.skill } : { id: filters.skill }) : {}),
+        ...(skillName ? { name: skillName } : filters.skill && !filters.skill.startsWith('@') ? { id: filters.skill } : {}),
+        ...(skillPrefix ? { name: { startsWith: skillPrefix } } : {}),
         tube: { ...(filters.tube ? { name: filters.tube } : {}), ...(filters.competence ? { competence: { code: filters.competence } } : {}) },
       },
     },
@@ -144,15 +176,8 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
       statusChanges: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true, toStatus: true, user: { select: { firstName: true, lastName: true } } } },
     },
   });
-  const q = fold(filters.q?.trim() ?? '');
-  const matches = (r: (typeof rows)[number]) => {
-    if (!q) return true;
-    const body = r.currentVersion ? asBody(r.currentVersion.body) : null;
-    const proposals = body && (body.answer.type === 'QCU' || body.answer.type === 'QCM') ? body.answer.proposals.join(' ') : '';
-    const haystack = fold([r.key, r.id, r.skill.name, body ? docToPlainText(body.instruction) : '', proposals].join(' '));
-    return haystack.includes(q);
-  };
-  const filtered = rows.filter(matches);
+  // Best matches first when searching text; otherwise the latest changed first.
+  const filtered = ranks ? [...rows].sort((a, b) => (ranks.get(b.id) ?? 0) - (ranks.get(a.id) ?? 0)) : rows;
   return {
     total: filtered.length,
     rows: filtered.slice(0, limit).map((r) => {

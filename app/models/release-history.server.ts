@@ -4,8 +4,11 @@
  */
 import type { PrismaClient } from '../../prisma/client';
 import type { GlobalRole } from '../lib/roles';
-import { createRelease } from './release.server';
+import { createRelease, liveSnapshot } from './release.server';
 import { WorkflowError, isReviewer } from './workflow.server';
+
+/** Serialises release creation (numbers follow each other). */
+const RELEASE_LOCK = 4242001;
 
 export interface ReleaseChanges {
   added: string[];
@@ -45,6 +48,8 @@ export async function listReleases(client: PrismaClient, limit = 30) {
     return {
       number: r.number,
       message: r.message,
+      kind: r.kind,
+      restoredFromNumber: r.restoredFromNumber,
       createdAt: r.createdAt,
       createdBy: r.createdBy ? `${r.createdBy.firstName} ${r.createdBy.lastName}` : null,
       challenges: current.length,
@@ -83,6 +88,8 @@ export async function releaseDetail(client: PrismaClient, number: number) {
   return {
     number: release.number,
     message: release.message,
+    kind: release.kind,
+    restoredFromNumber: release.restoredFromNumber,
     createdAt: release.createdAt,
     createdBy: release.createdBy ? `${release.createdBy.firstName} ${release.createdBy.lastName}` : null,
     challenges: current.length,
@@ -101,8 +108,76 @@ export async function publishRelease(client: PrismaClient, input: { message: str
   return client.$transaction(
     async (tx) => {
       // One publication at a time: release numbers follow each other.
-      await tx.$queryRaw`select pg_advisory_xact_lock(4242001)::text`;
+      await tx.$queryRaw`select pg_advisory_xact_lock(${RELEASE_LOCK})::text`;
       return createRelease(tx, message, input.userId);
+    },
+    { timeout: 60_000 },
+  );
+}
+
+
+function sameContent(a: Item[], b: Item[]): boolean {
+  if (a.length !== b.length) return false;
+  const m = new Map(a.map((i) => [i.challengeId, i.versionId]));
+  return b.every((i) => m.get(i.challengeId) === i.versionId);
+}
+
+export type NightlyOutcome = { published: true; number: number; challenges: number } | { published: false; reason: 'unchanged' | 'empty' };
+
+/**
+ * The nightly release (worker): published only when something changed since the latest release — a
+ * version saved, a status changed or a skill edited after it — and the live content differs from it.
+ * After a rollback, live content may differ from the rolled-back release; nothing is published until
+ * someone changes something again, so a rollback is not undone by the next night.
+ */
+export async function publishNightlyRelease(client: PrismaClient, now = new Date()): Promise<NightlyOutcome> {
+  return client.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`select pg_advisory_xact_lock(${RELEASE_LOCK})::text`;
+      const last = await tx.release.findFirst({ orderBy: { number: 'desc' } });
+      const live = await liveSnapshot(tx);
+      if (!last) {
+        if (live.length === 0) return { published: false, reason: 'empty' } as const;
+      } else {
+        const since = { gt: last.createdAt };
+        const [versions, statuses, skills] = await Promise.all([
+          tx.challengeVersion.count({ where: { createdAt: since } }),
+          tx.challengeStatusChange.count({ where: { createdAt: since } }),
+          tx.skill.count({ where: { updatedAt: since } }),
+        ]);
+        if (versions + statuses + skills === 0) return { published: false, reason: 'unchanged' } as const;
+        const current = await tx.releaseChallenge.findMany({ where: { releaseId: last.id }, select: { challengeId: true, versionId: true } });
+        if (sameContent(current, live)) return { published: false, reason: 'unchanged' } as const;
+      }
+      const day = now.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+      const release = await createRelease(tx, `Publication nocturne du ${day}`, null, 'NIGHTLY');
+      return { published: true, number: release.number, challenges: release.challengeCount } as const;
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/**
+ * Rolls back to an earlier release (administrators, with a reason): a new release whose content is
+ * exactly that release's. Releases stay immutable; who and why are on the new one.
+ */
+export async function rollbackRelease(client: PrismaClient, input: { toNumber: number; reason: string; userId: string; roles: readonly GlobalRole[] }) {
+  if (!input.roles.includes('ADMIN')) throw new WorkflowError('reviewerOnly', 'Seuls les administrateurs peuvent revenir à une version publiée antérieure.');
+  const reason = input.reason.trim();
+  if (!reason) throw new WorkflowError('messageRequired', 'Indiquez la raison du retour à une version antérieure.');
+  return client.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`select pg_advisory_xact_lock(${RELEASE_LOCK})::text`;
+      const target = await tx.release.findUnique({ where: { number: input.toNumber } });
+      if (!target) throw new WorkflowError('notFound', `La version publiée n° ${input.toNumber} n’existe pas.`);
+      const last = await tx.release.findFirst({ orderBy: { number: 'desc' }, select: { number: true } });
+      if (last && last.number === target.number) throw new WorkflowError('wrongStatus', `La version n° ${target.number} est déjà la plus récente.`);
+      const items = await tx.releaseChallenge.findMany({ where: { releaseId: target.id }, select: { challengeId: true, versionId: true, skillId: true } });
+      const release = await tx.release.create({
+        data: { number: (last?.number ?? 0) + 1, message: reason, kind: 'ROLLBACK', restoredFromNumber: target.number, createdById: input.userId },
+      });
+      await tx.releaseChallenge.createMany({ data: items.map((i) => ({ ...i, releaseId: release.id })) });
+      return { number: release.number, restoredFromNumber: target.number, challenges: items.length };
     },
     { timeout: 60_000 },
   );

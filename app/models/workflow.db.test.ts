@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { makeSkill, makeUser, qrocBody } from '../../tests/setup/authoring-fixtures';
+import { markdownLiteToDoc } from '../../engine/challenges';
 import { createChallenge, createDeclination, getChallenge } from './challenge.server';
 import { addComment, changeStatus, listComments, reviewQueue, statusHistory, WorkflowError } from './workflow.server';
 import { setAuthorsMayValidateOwn } from './platform-settings.server';
@@ -75,7 +76,29 @@ describe('workflow', () => {
     // A body stored by an older tool without accepted answers.
     const v = await db.challengeVersion.findFirstOrThrow({ where: { challengeId } });
     await db.challengeVersion.update({ where: { id: v.id }, data: { body: { ...qrocBody(), answer: { type: 'QROC', accepted: [], format: 'mots', tolerances: [] } } as object } });
-    await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({ code: 'invalidBody' });
+    await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({
+      code: 'qualityBlocking',
+      details: ['QROC : aucune réponse acceptée.'],
+    });
+    expect((await getChallenge(db, challengeId))?.status).toBe('propose');
+  });
+
+  it('refuses validation with every blocking quality problem listed: dead tutorial link, giveaway', async () => {
+    const { db, skill, author, reviewer } = await setup();
+    const url = `https://mort.exemple.fr/${skill.id}`;
+    await db.tutorial.create({ data: { key: `tuto-${skill.id}`, title: 'Mort', url, source: 'x', format: 'page', duration: '00:01:00', linkStatus: 'DEAD' } });
+    const body = {
+      ...qrocBody(),
+      instruction: markdownLiteToDoc(`Quel navigateur est libre ? Indice : Firefox. [Aide](${url}/)`),
+      answer: { type: 'QCU' as const, proposals: ['Firefox', 'Edge', 'Safari'], correct: 0, shuffle: true },
+    };
+    const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: author.id, body, message: '' });
+    const error = await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect((error as WorkflowError).code).toBe('qualityBlocking');
+    expect((error as WorkflowError).details).toEqual([`Consigne : le lien ${url}/ ne répond plus (dernière vérification des liens).`, 'La consigne donne la réponse : « Firefox » y figure.']);
+    await db.tutorial.update({ where: { key: `tuto-${skill.id}` }, data: { linkStatus: 'OK' } });
+    await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({ code: 'qualityBlocking' });
   });
 
   it('validating a new prototype retires the previous live prototype and its declinations; declinations need a live prototype', async () => {

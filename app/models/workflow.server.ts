@@ -7,7 +7,8 @@
  */
 import type { PrismaClient } from '../../prisma/client';
 import type { GlobalRole } from '../lib/roles';
-import { validateChallengeBody, errorMessages } from '../../engine/challenges';
+import { validateChallengeBody, errorMessages, blockingMessages } from '../../engine/challenges';
+import { challengeQuality } from './quality.server';
 import { asBody, type Status } from './challenge.server';
 import { authorsMayValidateOwn } from './platform-settings.server';
 
@@ -39,12 +40,15 @@ export type WorkflowErrorCode =
   | 'selfValidation'
   | 'prototypeNotLive'
   | 'invalidBody'
+  | 'qualityBlocking'
   | 'commentRequired';
 
 export class WorkflowError extends Error {
   constructor(
     public code: WorkflowErrorCode,
     message: string,
+    /** Every problem when there are several (the blocking quality checks). */
+    public details: string[] = [],
   ) {
     super(message);
     this.name = 'WorkflowError';
@@ -114,7 +118,12 @@ export async function changeStatus(
     }
     const retired: string[] = [];
     if (input.action === 'validate') {
-      const problems = c.currentVersion ? errorMessages(validateChallengeBody(asBody(c.currentVersion.body))) : ['Aucune version.'];
+      if (!c.currentVersion) throw new WorkflowError('invalidBody', 'L’épreuve ne peut pas être validée : aucune version.');
+      const blocking = blockingMessages(await challengeQuality(tx, asBody(c.currentVersion.body)));
+      if (blocking.length > 0) {
+        throw new WorkflowError('qualityBlocking', `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`, blocking);
+      }
+      const problems = errorMessages(validateChallengeBody(asBody(c.currentVersion.body)));
       if (problems.length > 0) throw new WorkflowError('invalidBody', `L’épreuve ne peut pas être validée : ${problems[0]}`);
       if (!c.isPrototype) {
         if (!c.prototype || c.prototype.status !== 'valide') {

@@ -16,6 +16,8 @@ const ROLE_LABELS: Record<string, string> = {
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'admin');
   const users = await db().user.findMany({
+    // The simulated learners of the demo data (thousands) are not accounts anyone manages.
+    where: { simulated: false },
     orderBy: { email: 'asc' },
     take: 200,
     include: { memberships: { include: { organisation: true } }, centreMemberships: { include: { centre: true } } },
@@ -39,6 +41,9 @@ export default function Admin() {
       <h1>Administration</h1>
       <p>
         <Link to="/admin/reglages">Réglages de la plateforme</Link> (validation de ses propres épreuves…)
+      </p>
+      <p>
+        <a href="/admin/files">Files de travail en arrière-plan</a> (calibrations, vérification des liens… : tableau de bord des files)
       </p>
       <h2>Comptes et rôles</h2>
       <table>

@@ -1,10 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { createUserSession, getSession, assertSameOrigin } from '~/lib/session.server';
 import { attemptLogin } from '~/lib/login.server';
 import { homeSpace } from '~/lib/roles';
 import { db } from '~/lib/db.server';
-import { localeFromRequest, translate, useT } from '~/i18n';
+import { localeFromRequest, translate, useMessages, useT } from '~/i18n';
+import { learnerMessages } from '~/i18n/apprenant';
 
 export const meta: MetaFunction = () => [{ title: 'Connexion – Pix Workbench' }];
 
@@ -57,6 +58,7 @@ async function landingFor(userId: string): Promise<string> {
 
 export default function SignIn() {
   const t = useT();
+  const learner = useMessages(learnerMessages);
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -85,6 +87,9 @@ export default function SignIn() {
           </button>
         </div>
       </Form>
+      <p>
+        {learner('login.noAccount')} <Link to="/inscription">{learner('login.signUp')}</Link>
+      </p>
     </section>
   );
 }

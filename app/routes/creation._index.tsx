@@ -49,6 +49,9 @@ export default function Creation() {
         <li>
           <Link to="/creation/versions-publiees">{t('home.releases')}</Link>
         </li>
+        <li>
+          <Link to="/creation/echanges">Échanges : export et import (paquets, QTI)</Link>
+        </li>
         {isAdmin ? (
           <li>
             <Link to="/admin/reglages">{t('home.settings')}</Link>

@@ -6,6 +6,8 @@ import { handleEditorAction } from '~/lib/challenge-editor.server';
 import { EDITABLE_STATUSES, getChallenge, pendingDraft } from '~/models/challenge.server';
 import { ChallengeEditor } from '~/components/challenge/ChallengeEditor';
 import { ChallengeHeader, formatDateTime } from '~/components/challenge/ChallengeHeader';
+import { CalibrationStrip } from '~/components/challenge/CalibrationStrip';
+import { challengeCalibration } from '~/models/challenge-calibration.server';
 import { creationMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import { useRootData } from '~/root';
@@ -19,7 +21,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
   const challenge = await getChallenge(db(), params.id ?? '');
   if (!challenge || !challenge.body || !challenge.version) throw new Response('Épreuve introuvable', { status: 404 });
-  const draft = await pendingDraft(db(), { challengeId: challenge.id, userId: viewer.id }, challenge.body);
+  const [draft, calibration] = await Promise.all([
+    pendingDraft(db(), { challengeId: challenge.id, userId: viewer.id }, challenge.body),
+    challengeCalibration(db(), challenge.id),
+  ]);
   const { body, ...summary } = challenge;
   return {
     challenge: summary,
@@ -27,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     baseVersion: draft ? (draft.baseVersionNumber ?? challenge.version.number) : challenge.version.number,
     draft: draft ? { updatedAt: draft.updatedAt, baseVersionNumber: draft.baseVersionNumber } : null,
     editable: (EDITABLE_STATUSES as string[]).includes(challenge.status),
+    calibration,
   };
 }
 
@@ -43,7 +49,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
 };
 
 export default function EditChallenge() {
-  const { challenge, body, baseVersion, draft, editable } = useLoaderData<typeof loader>();
+  const { challenge, body, baseVersion, draft, editable, calibration } = useLoaderData<typeof loader>();
   const t = useMessages(creationMessages);
   const locale = useLocale();
   const { csrfToken } = useRootData();
@@ -53,6 +59,7 @@ export default function EditChallenge() {
   return (
     <>
       <ChallengeHeader challenge={challenge} />
+      {calibration ? <CalibrationStrip challengeId={challenge.id} calibration={calibration} /> : null}
       {saved && !draft ? (
         <p className="notice success" role="status">
           {saved === '1' && version.number === 1 ? t('editor.created') : `${t('editor.savedVersion')} ${saved}.`}

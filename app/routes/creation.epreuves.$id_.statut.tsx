@@ -20,7 +20,8 @@ import { redactForLearner } from '../../engine/challenges';
 import { ChallengeHeader, StatusBadge, formatDateTime } from '~/components/challenge/ChallengeHeader';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { AnswerKey } from '~/components/challenge/AnswerKey';
-import { creationMessages } from '~/i18n/creation';
+import { creationMessages, workbenchMessages } from '~/i18n/creation';
+import { challengeQuality } from '~/models/quality.server';
 import { useLocale, useMessages } from '~/i18n';
 import { useRootData } from '~/root';
 import authoringStyles from '~/styles/authoring.css';
@@ -33,12 +34,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
   const challenge = await getChallenge(db(), params.id ?? '');
   if (!challenge || !challenge.body || !challenge.version) throw new Response('Épreuve introuvable', { status: 404 });
-  const [history, comments, versions, ownWork, mayValidate] = await Promise.all([
+  const [history, comments, versions, ownWork, mayValidate, quality] = await Promise.all([
     statusHistory(db(), challenge.id),
     listComments(db(), challenge.id),
     listVersions(db(), challenge.id),
     isAuthorOf(db(), challenge.id, viewer.id),
     mayValidateAsAuthor(db(), challenge.id, viewer.id),
+    challengeQuality(db(), challenge.body),
   ]);
   const { body, ...summary } = challenge;
   return {
@@ -53,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     reviewer: isReviewer(viewer.roles),
     ownWork,
     mayValidate,
+    quality,
   };
 }
 
@@ -80,7 +83,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw new Response('Action inconnue', { status: 400 });
   } catch (error) {
     if (error instanceof WorkflowError || error instanceof ChallengeError) {
-      return data({ intent, error: error.message, code: error.code }, { status: error.code === 'reviewerOnly' ? 403 : 400 });
+      const details = error instanceof WorkflowError ? error.details : [];
+      return data({ intent, error: error.message, code: error.code, details }, { status: error.code === 'reviewerOnly' ? 403 : 400 });
     }
     throw error;
   }
@@ -89,8 +93,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const ACTION_STYLE: Record<WorkflowAction, string> = { submit: 'primary', validate: 'primary', sendBack: 'secondary', archive: 'secondary', retire: 'danger' };
 
 export default function StatusPage() {
-  const { challenge, body, view, history, comments, versionNumbers, actions, reviewer, ownWork, mayValidate } = useLoaderData<typeof loader>();
-  const actionData = useActionData() as { intent: string; error: string; code: string } | undefined;
+  const { challenge, body, view, history, comments, versionNumbers, actions, reviewer, ownWork, mayValidate, quality } = useLoaderData<typeof loader>();
+  const actionData = useActionData() as { intent: string; error: string; code: string; details?: string[] } | undefined;
+  const w = useMessages(workbenchMessages);
   const navigation = useNavigation();
   const t = useMessages(creationMessages);
   const locale = useLocale();
@@ -148,9 +153,16 @@ export default function StatusPage() {
                           aria-describedby={error ? `message-${a}-error` : undefined}
                         />
                         {error ? (
-                          <p className="error-message" id={`message-${a}-error`} role="alert">
-                            {error}
-                          </p>
+                          <div className="error-message" id={`message-${a}-error`} role="alert">
+                            <p>{error}</p>
+                            {actionData?.details && actionData.details.length > 0 ? (
+                              <ul data-testid="quality-refusal">
+                                {actionData.details.map((d) => (
+                                  <li key={d}>{d}</li>
+                                ))}
+                              </ul>
+                            ) : null}
+                          </div>
                         ) : null}
                       </div>
                       <div>
@@ -165,6 +177,31 @@ export default function StatusPage() {
             })}
             {!reviewer ? <p className="muted small">{t('workflow.authorNote')}</p> : null}
             {ownWork && reviewer && mayValidate ? <p className="muted small">{t('workflow.ownAllowed')}</p> : null}
+          </section>
+
+          <section className="panel" aria-labelledby="quality-title" data-testid="quality-checklist">
+            <h2 id="quality-title">{w('quality.title')}</h2>
+            <p className="muted small">{w('quality.intro')}</p>
+            <ul className="quality-checklist">
+              {quality.checklist.map((c) => {
+                const problems = quality.problems.filter((p) => p.check === c.check);
+                const state = c.ok ? 'ok' : c.blocking ? 'blocking' : 'warning';
+                return (
+                  <li key={c.check} className={`quality-${state}`} data-check={c.check} data-state={state}>
+                    <span aria-hidden="true">{c.ok ? '✓' : c.blocking ? '✗' : '!'}</span> {w(`quality.check.${c.check}`)} :{' '}
+                    <strong>{w(c.ok ? 'quality.ok' : c.blocking ? 'quality.blocking' : 'quality.warning')}</strong>
+                    {problems.length > 0 ? (
+                      <ul>
+                        {problems.map((p, i) => (
+                          <li key={i}>{p.message}</li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+            {quality.blocking ? <p className="notice">{w('quality.blocked')}</p> : null}
           </section>
 
           <section className="panel" aria-labelledby="declinations-title">

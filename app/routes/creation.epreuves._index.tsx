@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { frameworkChoices, listChallenges } from '~/models/challenge.server';
+import { authorChoices, flagChoices } from '~/models/challenge-search.server';
 import { STATUSES } from '~/models/challenge-status';
 import { CHALLENGE_TYPES } from '../../engine/challenges';
 import { StatusBadge, formatDateTime } from '~/components/challenge/ChallengeHeader';
-import { creationMessages } from '~/i18n/creation';
+import { creationMessages, workbenchMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import authoringStyles from '~/styles/authoring.css';
 
@@ -15,7 +16,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringS
 
 export const meta: MetaFunction = () => [{ title: 'Épreuves – Création' }];
 
-const FILTERS = ['competence', 'tube', 'skill', 'status', 'type', 'q'] as const;
+const FILTERS = ['competence', 'tube', 'skill', 'status', 'type', 'q', 'author', 'flag'] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'creation');
@@ -30,13 +31,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       filters.competence ??= skill.tube.competence.code;
     }
   }
-  const [list, choices] = await Promise.all([listChallenges(db(), filters), frameworkChoices(db())]);
-  return { ...list, selected: filters, choices: choices.map((c) => ({ code: c.code, title: c.titleFr, tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })) })) };
+  const [list, choices, authors, flags] = await Promise.all([listChallenges(db(), filters), frameworkChoices(db()), authorChoices(db()), flagChoices(db())]);
+  return { ...list, selected: filters, authors, flags, choices: choices.map((c) => ({ code: c.code, title: c.titleFr, tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })) })) };
 }
 
 export default function ChallengeList() {
-  const { rows, total, choices, selected } = useLoaderData<typeof loader>();
+  const { rows, total, choices, selected, authors, flags } = useLoaderData<typeof loader>();
   const t = useMessages(creationMessages);
+  const w = useMessages(workbenchMessages);
   const locale = useLocale();
   const [params] = useSearchParams();
   const [competence, setCompetence] = useState(selected.competence ?? '');
@@ -119,11 +121,34 @@ export default function ChallengeList() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="f-author">{w('search.author')}</label>
+          <select id="f-author" name="author" defaultValue={params.get('author') ?? ''}>
+            <option value="">{t('list.all')}</option>
+            {authors.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-flag">{w('search.flags')}</label>
+          <select id="f-flag" name="flag" defaultValue={params.get('flag') ?? ''}>
+            <option value="">{t('list.all')}</option>
+            <option value="*">{w('search.anyFlag')}</option>
+            {flags.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field grow">
           <label htmlFor="f-q">{t('list.search')}</label>
           <input id="f-q" name="q" type="search" defaultValue={params.get('q') ?? ''} aria-describedby="f-q-hint" />
           <p className="muted small" id="f-q-hint">
-            {t('list.searchHint')}
+            {w('search.hint')}
           </p>
         </div>
         <div className="filter-buttons">

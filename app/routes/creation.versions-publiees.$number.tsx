@@ -4,7 +4,7 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { releaseDetail } from '~/models/release-history.server';
 import { StatusBadge, formatDateTime } from '~/components/challenge/ChallengeHeader';
-import { creationMessages } from '~/i18n/creation';
+import { creationMessages, workbenchMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import authoringStyles from '~/styles/authoring.css';
 
@@ -25,6 +25,7 @@ type Item = { id: string; key: string; skill: string; status: string | null; fro
 export default function ReleaseDetail() {
   const { release } = useLoaderData<typeof loader>();
   const t = useMessages(creationMessages);
+  const w = useMessages(workbenchMessages);
   const locale = useLocale();
   const [params] = useSearchParams();
   const section = (id: string, title: string, items: Item[], versions: (i: Item) => string) => (
@@ -62,6 +63,12 @@ export default function ReleaseDetail() {
         « {release.message} » — {formatDateTime(release.createdAt, locale)}
         {release.createdBy ? `, ${release.createdBy}` : ''} · {release.challenges} {t('releases.challenges').toLowerCase()}
       </p>
+      {release.kind !== 'MANUAL' ? (
+        <p data-testid="release-kind">
+          {w(`release.kind.${release.kind}`)}
+          {release.restoredFromNumber !== null ? ` · ${w('rollback.of').replace('{n}', String(release.restoredFromNumber))}` : ''}
+        </p>
+      ) : null}
       <p className="muted">
         {release.previousNumber === null ? t('releases.first') : `${t('releases.since')} n° ${release.previousNumber}`}
       </p>

@@ -2,10 +2,10 @@ import { data, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { listReleases, publishRelease } from '~/models/release-history.server';
+import { listReleases, publishRelease, rollbackRelease } from '~/models/release-history.server';
 import { WorkflowError, isReviewer } from '~/models/workflow.server';
 import { formatDateTime } from '~/components/challenge/ChallengeHeader';
-import { creationMessages } from '~/i18n/creation';
+import { creationMessages, workbenchMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import { useRootData } from '~/root';
 import authoringStyles from '~/styles/authoring.css';
@@ -16,24 +16,37 @@ export const meta: MetaFunction = () => [{ title: 'Versions publiées – Créat
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
-  return { releases: await listReleases(db()), mayPublish: isReviewer(viewer.roles) };
+  return { releases: await listReleases(db()), mayPublish: isReviewer(viewer.roles), mayRollback: viewer.roles.includes('ADMIN') };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'creation');
   const form = await requireForm(request, session);
+  const intent = String(form.get('intent') ?? 'publish');
   try {
+    if (intent === 'rollback') {
+      const release = await rollbackRelease(db(), {
+        toNumber: Number(form.get('target') ?? ''),
+        reason: String(form.get('reason') ?? ''),
+        userId: session.viewer.id,
+        roles: session.viewer.roles,
+      });
+      return redirect(`/creation/versions-publiees/${release.number}?publiee=1`);
+    }
     const release = await publishRelease(db(), { message: String(form.get('message') ?? ''), userId: session.viewer.id, roles: session.viewer.roles });
     return redirect(`/creation/versions-publiees/${release.number}?publiee=1`);
   } catch (error) {
-    if (error instanceof WorkflowError) return data({ error: error.message }, { status: error.code === 'reviewerOnly' ? 403 : 400 });
+    if (error instanceof WorkflowError) return data({ intent, error: error.message }, { status: error.code === 'reviewerOnly' ? 403 : 400 });
     throw error;
   }
 }
 
 export default function Releases() {
-  const { releases, mayPublish } = useLoaderData<typeof loader>();
-  const actionData = useActionData() as { error?: string } | undefined;
+  const { releases, mayPublish, mayRollback } = useLoaderData<typeof loader>();
+  const loaded = useActionData() as { intent?: string; error?: string } | undefined;
+  const actionData = loaded?.intent === 'rollback' ? undefined : loaded;
+  const rollbackError = loaded?.intent === 'rollback' ? loaded.error : undefined;
+  const w = useMessages(workbenchMessages);
   const navigation = useNavigation();
   const t = useMessages(creationMessages);
   const locale = useLocale();
@@ -45,10 +58,12 @@ export default function Releases() {
       </p>
       <h1>{t('releases.title')}</h1>
       <p>{t('releases.intro')}</p>
+      <p className="muted small">{w('release.nightly')}</p>
       {mayPublish ? (
         <Form method="post" className="panel stack wide" aria-labelledby="publish-title">
           <h2 id="publish-title">{t('releases.publish')}</h2>
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <input type="hidden" name="intent" value="publish" />
           <div>
             <label htmlFor="release-message">{t('releases.message')}</label>
             <input
@@ -74,6 +89,47 @@ export default function Releases() {
       ) : (
         <p className="muted">{t('releases.reviewersOnly')}</p>
       )}
+      {mayRollback && releases.length > 1 ? (
+        <Form method="post" className="panel stack wide" aria-labelledby="rollback-title">
+          <h2 id="rollback-title">{w('rollback.title')}</h2>
+          <p className="muted small">{w('rollback.intro')}</p>
+          <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <input type="hidden" name="intent" value="rollback" />
+          <div>
+            <label htmlFor="rollback-target">{w('rollback.target')}</label>
+            <select id="rollback-target" name="target">
+              {releases.slice(1).map((r) => (
+                <option key={r.number} value={r.number}>
+                  n° {r.number} — {r.message.slice(0, 60)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="rollback-reason">{w('rollback.reason')}</label>
+            <input
+              id="rollback-reason"
+              name="reason"
+              type="text"
+              maxLength={500}
+              aria-invalid={rollbackError ? true : undefined}
+              aria-describedby={rollbackError ? 'rollback-error' : undefined}
+            />
+            {rollbackError ? (
+              <p className="error-message" id="rollback-error" role="alert">
+                {rollbackError}
+              </p>
+            ) : null}
+          </div>
+          <div>
+            <button type="submit" className="danger" disabled={navigation.state !== 'idle'}>
+              {w('rollback.button')}
+            </button>
+          </div>
+        </Form>
+      ) : !mayRollback && releases.length > 1 ? (
+        <p className="muted small">{w('rollback.adminsOnly')}</p>
+      ) : null}
       {releases.length > 0 ? (
         <div className="table-scroll">
           <table>
@@ -96,7 +152,18 @@ export default function Releases() {
                   </th>
                   <td>{formatDateTime(r.createdAt, locale)}</td>
                   <td>{r.createdBy ?? t('releases.system')}</td>
-                  <td>{r.message}</td>
+                  <td>
+                    {r.message}
+                    {r.kind !== 'MANUAL' ? (
+                      <>
+                        <br />
+                        <span className="muted small">
+                          {w(`release.kind.${r.kind}`)}
+                          {r.restoredFromNumber !== null ? ` · ${w('rollback.of').replace('{n}', String(r.restoredFromNumber))}` : ''}
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{r.challenges}</td>
                   <td>
                     {r.previousNumber === null ? (

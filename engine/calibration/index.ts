@@ -61,3 +61,6 @@ export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
 
 export type { DriftStatus, DriftSettings, ItemDrift, DriftReport, ParameterSet } from './drift';
 export { compareParameterSets, toParameterMap } from './drift';
+
+export type { LevelledItem, CutScoreSettings, LevelCutScore, CutScoreReport } from './cut-scores';
+export { levelCutScores, levelAt } from './cut-scores';

@@ -3,3 +3,4 @@ export * from './check';
 export * from './richtext';
 export * from './body';
 export * from './diff';
+export * from './quality';

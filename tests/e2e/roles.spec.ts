@@ -6,7 +6,7 @@ const accounts = [
   { email: 'autrice@exemple.fr', space: '/creation', heading: 'Création', allowed: [], refused: ['/psychometrie', '/orga', '/certif', '/profil', '/admin'] },
   { email: 'relecteur@exemple.fr', space: '/creation', heading: 'Création', allowed: [], refused: ['/psychometrie', '/admin', '/profil'] },
   { email: 'psychometre@exemple.fr', space: '/psychometrie', heading: 'Psychométrie', allowed: [], refused: ['/creation', '/orga', '/admin'] },
-  { email: 'enseignant@exemple.fr', space: '/orga', heading: 'Orga', allowed: [], refused: ['/creation', '/psychometrie', '/certif', '/admin'] },
+  { email: 'enseignant@exemple.fr', space: '/orga', heading: 'Campagnes', allowed: [], refused: ['/creation', '/psychometrie', '/certif', '/admin'] },
   { email: 'certif@exemple.fr', space: '/certif', heading: 'Certif', allowed: [], refused: ['/creation', '/orga', '/profil', '/admin'] },
   { email: 'eleve@exemple.fr', space: '/profil', heading: 'Mon profil', allowed: [], refused: ['/creation', '/psychometrie', '/orga', '/certif', '/admin'] },
 ];

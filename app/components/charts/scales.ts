@@ -1,0 +1,157 @@
+/**
+ * Layout and scales of the SVG charts: d3 computes positions, ticks and shapes; React renders them.
+ * Nothing here touches the DOM, so charts render the same on the server and in the browser.
+ */
+import { scaleLinear, symbol, symbolCircle, symbolCross, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, type ScaleLinear } from 'd3';
+import { formatNumber, type Locale } from './format';
+import { paddedExtent } from './stats';
+
+export interface Margin {
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+}
+
+export interface Frame {
+  readonly width: number;
+  readonly height: number;
+  readonly margin: Margin;
+  readonly innerWidth: number;
+  readonly innerHeight: number;
+}
+
+export const DEFAULT_MARGIN: Margin = { top: 16, right: 20, bottom: 48, left: 60 };
+
+export function frame(width: number, height: number, margin: Partial<Margin> = {}): Frame {
+  const m = { ...DEFAULT_MARGIN, ...margin };
+  return { width, height, margin: m, innerWidth: Math.max(1, width - m.left - m.right), innerHeight: Math.max(1, height - m.top - m.bottom) };
+}
+
+/** A linear scale; `nice` rounds the domain out to tick values. */
+export function linearScale(domain: readonly [number, number], range: readonly [number, number], nice = false): ScaleLinear<number, number> {
+  const [lo, hi] = domain[0] === domain[1] ? [domain[0] - 0.5, domain[1] + 0.5] : domain;
+  const scale = scaleLinear().domain([lo, hi]).range([range[0], range[1]]);
+  return nice ? scale.nice() : scale;
+}
+
+export interface Tick {
+  readonly value: number;
+  /** Position in pixels along the axis. */
+  readonly position: number;
+  readonly label: string;
+}
+
+/** About `count` round tick values of the scale, labelled in French (decimal comma). */
+export function axisTicks(scale: ScaleLinear<number, number>, count = 6, locale: Locale = 'fr', format?: (value: number) => string): Tick[] {
+  const values = scale.ticks(count);
+  const step = values.length > 1 ? Math.abs((values[1] as number) - (values[0] as number)) : 1;
+  const digits = Math.max(0, Math.min(3, -Math.floor(Math.log10(step) + 1e-9)));
+  return values.map((value) => ({
+    value,
+    position: scale(value),
+    label: format ? format(value) : formatNumber(Math.abs(value) < 1e-12 ? 0 : value, digits, locale),
+  }));
+}
+
+/** The part of the line y = x + offset inside the box [x0, x1] × [y0, y1], or null. */
+export function diagonalSegment(
+  x: readonly [number, number],
+  y: readonly [number, number],
+  offset = 0
+): { x1: number; y1: number; x2: number; y2: number } | null {
+  const start = Math.max(x[0], y[0] - offset);
+  const end = Math.min(x[1], y[1] - offset);
+  if (!(end > start)) return null;
+  return { x1: start, y1: start + offset, x2: end, y2: end + offset };
+}
+
+/** Polygon (data coordinates) of the band |y − x| ≤ width over the x domain; clip it to the plot. */
+export function diagonalBand(x: readonly [number, number], width: number): [number, number][] {
+  return [
+    [x[0], x[0] - width],
+    [x[1], x[1] - width],
+    [x[1], x[1] + width],
+    [x[0], x[0] + width],
+  ];
+}
+
+export type Shape = 'circle' | 'triangle' | 'square' | 'diamond' | 'cross' | 'wye';
+
+const SYMBOLS = {
+  circle: symbolCircle,
+  triangle: symbolTriangle,
+  square: symbolSquare,
+  diamond: symbolDiamond,
+  cross: symbolCross,
+  wye: symbolWye,
+} as const;
+
+/** SVG path of a marker shape centred on (0, 0), `size` its area in px². */
+export function symbolPath(shape: Shape, size = 64): string {
+  return symbol(SYMBOLS[shape], size)() ?? '';
+}
+
+/** Deterministic horizontal jitter in [−1, 1] from a string (same on the server and in the browser). */
+export function jitter(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return ((h >>> 0) / 4294967295) * 2 - 1;
+}
+
+/** paddedExtent, or [−1, 1] when there is no finite value. */
+export function paddedExtentOf(values: readonly number[], pad = 0, minSpan = 0): [number, number] {
+  return paddedExtent(values, pad, minSpan) ?? [-1, 1];
+}
+
+export interface LabelRequest {
+  readonly id: string;
+  /** Anchor point in pixels (the marker's centre). */
+  readonly x: number;
+  readonly y: number;
+  readonly text: string;
+}
+
+export interface PlacedLabel {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  readonly anchor: 'start' | 'end';
+  readonly text: string;
+}
+
+/**
+ * Greedy placement of point labels without overlaps: in order of the requests (most important
+ * first), each label takes the first free spot among right, left, above-right, below-right,
+ * above-left and below-left of its point, inside the plot; a label with no free spot is left out (its
+ * point keeps its tooltip and its row in the data table).
+ */
+export function placeLabels(requests: readonly LabelRequest[], width: number, height: number, charWidth = 6.4, lineHeight = 13): PlacedLabel[] {
+  const boxes: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const placed: PlacedLabel[] = [];
+  for (const r of requests) {
+    const w = r.text.length * charWidth;
+    const candidates: { dx: number; dy: number; anchor: 'start' | 'end' }[] = [
+      { dx: 8, dy: 4, anchor: 'start' },
+      { dx: -8, dy: 4, anchor: 'end' },
+      { dx: 6, dy: -9, anchor: 'start' },
+      { dx: 6, dy: 16, anchor: 'start' },
+      { dx: -6, dy: -9, anchor: 'end' },
+      { dx: -6, dy: 16, anchor: 'end' },
+    ];
+    for (const c of candidates) {
+      const x = r.x + c.dx;
+      const baseline = r.y + c.dy;
+      const box = { x0: c.anchor === 'start' ? x : x - w, x1: c.anchor === 'start' ? x + w : x, y0: baseline - lineHeight + 3, y1: baseline + 3 };
+      if (box.x0 < 0 || box.x1 > width || box.y0 < 0 || box.y1 > height) continue;
+      if (boxes.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
+      boxes.push(box);
+      placed.push({ id: r.id, x, y: baseline, anchor: c.anchor, text: r.text });
+      break;
+    }
+  }
+  return placed;
+}

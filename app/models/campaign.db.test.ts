@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../../tests/setup/db';
+import { ensureCompetence, uniqueLetters } from '../../tests/setup/framework';
+import { importClassList, previewClassList, requireMembership } from './organisation.server';
+import { createTargetProfile, targetProfileOf } from './target-profile.server';
+import {
+  campaignAggregate, campaignOfViewer, campaignParticipants, checkCampaignCode, createCampaign, participantDetail, setCampaignArchived, shareParticipation, startParticipation,
+} from './campaign.server';
+import { campaignExportStream } from './campaign-export.server';
+import { parseCsv } from '../../engine/campaigns';
+
+async function fixture() {
+  const db = testDb();
+  const suffix = uniqueLetters(8);
+  const competence = await ensureCompetence(db, '4.1');
+  const thematic = await db.thematic.create({ data: { key: `t-${suffix}`, competenceId: competence.id, name: 'Thématique de test' } });
+  const tube = await db.tube.create({ data: { name: `@camp${suffix}`, thematicId: thematic.id, competenceId: competence.id, title: 'Mots de passe (test)', description: '' } });
+  const skills = await Promise.all([1, 2, 3, 4].map((level) => db.skill.create({ data: { name: `@camp${suffix}${level}`, tubeId: tube.id, level, status: 'actif' } })));
+  const org = await db.organisation.create({ data: { name: `Lycée ${suffix}`, type: 'SCO' } });
+  const other = await db.organisation.create({ data: { name: `Collège ${suffix}`, type: 'SCO' } });
+  const teacher = await db.user.create({ data: { email: `prof-${suffix}@exemple.fr`, firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
+  const learner = await db.user.create({ data: { email: `eleve-${suffix}@exemple.fr`, firstName: 'Inès', lastName: 'Durand', passwordHash: 'x', roles: ['LEARNER'] } });
+  const viewer = { organisations: [{ id: org.id, name: org.name, role: 'TEACHER' as const }] };
+  const outsider = { organisations: [{ id: other.id, name: other.name, role: 'ADMIN' as const }] };
+  return { db, competence, tube, skills, org, other, teacher, learner, viewer, outsider };
+}
+
+describe('class list import', () => {
+  it('previews without writing, then imports only the valid rows and reports the others', async () => {
+    const { db, org } = await fixture();
+    const csv = 'Nom;Prénom;Classe;Numéro étudiant;Date de naissance\nDurand;Inès;2nde A;N1;05/03/2009\nMartin;Léo;2nde A;N2;32/01/2009\n';
+    const preview = await previewClassList(db, org.id, csv);
+    expect(preview.valid).toHaveLength(1);
+    expect(preview.rejected[0]).toMatchObject({ line: 3, label: 'Martin Léo' });
+    expect(await db.organisationLearner.count({ where: { organisationId: org.id } })).toBe(0);
+    const { imported } = await importClassList(db, org.id, csv);
+    expect(imported).toBe(1);
+    // Importing the same file again: the student number is already there, nothing is duplicated.
+    const again = await importClassList(db, org.id, csv);
+    expect(again.imported).toBe(0);
+    expect(again.check.rejected.map((r) => r.line)).toEqual([2, 3]);
+    expect(await db.organisationLearner.count({ where: { organisationId: org.id } })).toBe(1);
+  });
+});
+
+describe('campaigns', () => {
+  it('draws another code when the first one is taken', async () => {
+    const { db, org, teacher, tube } = await fixture();
+    const profile = await createTargetProfile(db, org.id, { name: 'Profil', description: '', tubes: [{ tubeId: tube.id, maxLevel: 3 }], stages: [], badges: [] });
+    const input = { name: 'C', type: 'ASSESSMENT' as const, targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false };
+    // A generator that repeats its first code once: the second campaign must get another one.
+    const seq = (start: number) => { let i = start; return () => ((i++ * 0.137) % 1); };
+    const first = await createCampaign(db, org.id, teacher.id, input, seq(0));
+    const second = await createCampaign(db, org.id, teacher.id, input, seq(0));
+    expect(second.code).not.toBe(first.code);
+    expect(second.code).toMatch(/^[A-HJKMNP-Z]{6}[2-9]{3}$/);
+  });
+
+  it('joins by code, computes mastery from knowledge elements, shares, and feeds dashboards and export', async () => {
+    const { db, org, teacher, tube, skills, learner, competence } = await fixture();
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Sécurité', description: '', tubes: [{ tubeId: tube.id, maxLevel: 4 }],
+      stages: [{ threshold: 0, title: 'Départ', message: '' }, { threshold: 50, title: 'Milieu', message: '' }],
+      badges: [{ title: 'Mots de passe', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
+    });
+    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Rentrée', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: true });
+    for (const s of skills.slice(0, 2)) await db.knowledgeElement.create({ data: { userId: learner.id, skillId: s.id, competenceId: competence.id, status: 'validated', source: 'direct' } });
+    expect(await checkCampaignCode(db, 'abc')).toMatchObject({ ok: false });
+    expect(await checkCampaignCode(db, 'ZZZZZZ999')).toEqual({ ok: false, error: 'Aucune campagne n’a le code ZZZZZZ999. Vérifiez-le auprès de votre enseignant.' });
+    expect(await checkCampaignCode(db, ` ${campaign.code.toLowerCase()} `)).toEqual({ ok: true, code: campaign.code });
+    const started = await startParticipation(db, learner.id, campaign.code, null);
+    expect(started.ok).toBe(true);
+    const shared = await shareParticipation(db, learner.id, campaign.code);
+    expect(shared.ok).toBe(true);
+    const list = await campaignParticipants(db, campaign.id, { band: 'fragile' });
+    expect(list.rows).toEqual([expect.objectContaining({ lastName: 'Durand', masteryPercent: 50, stageIndex: 1, badges: ['Mots de passe'], status: 'SHARED' })]);
+    const { data } = await campaignAggregate(db, campaign.id);
+    expect(data.totals).toMatchObject({ participants: 1, shared: 1 });
+    expect(data.recommendations).toHaveLength(1);
+    // reached 2, validated 2 of 4, campaign top level 4: 40/4·2 + 30/4·4 + 20/4·2 + 10/3·2 = 66.67 → 2 dots
+    expect(data.recommendations[0]!.score).toBeCloseTo(66.667, 2);
+    expect(data.recommendations[0]!.dots).toBe(2);
+    const detail = await participantDetail(db, campaign.id, started.ok ? started.participationId : '');
+    expect(detail.competences[0]!.tubes[0]).toMatchObject({ validated: 2, targeted: 4, reached: 2 });
+    const bytes = new Uint8Array(await new Response(await campaignExportStream(db, campaign.id)).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    const rows = parseCsv(text);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toEqual(expect.arrayContaining(['Durand', 'Inès', 'O', 'Milieu', '50 %']));
+    expect((await targetProfileOf(db, org.id, profile.id))!.stages).toHaveLength(2);
+  });
+});
+
+describe('isolation between organisations', () => {
+  it('another organisation’s teacher cannot read or change a campaign, a profile or learners', async () => {
+    const { db, org, teacher, tube, outsider, viewer } = await fixture();
+    const profile = await createTargetProfile(db, org.id, { name: 'P', description: '', tubes: [{ tubeId: tube.id, maxLevel: 2 }], stages: [], badges: [] });
+    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Privée', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    await expect(campaignOfViewer(db, viewer, campaign.id)).resolves.toMatchObject({ id: campaign.id });
+    await expect(campaignOfViewer(db, outsider, campaign.id)).rejects.toMatchObject({ status: 404 });
+    await expect(setCampaignArchived(db, outsider, campaign.id, true)).rejects.toMatchObject({ status: 404 });
+    expect(await targetProfileOf(db, outsider.organisations[0]!.id, profile.id)).toBeNull();
+    expect(() => requireMembership(outsider, org.id)).toThrow();
+    await expect(createCampaign(db, outsider.organisations[0]!.id, teacher.id, { name: 'x', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false })).rejects.toMatchObject({ status: 404 });
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).archivedAt).toBeNull();
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Organisations in the Orga space: who may see what (a member sees only their organisation), members
+ * (an admin adds or removes teachers by e-mail), learners (class list import with a preview, password
+ * resets, detaching).
+ */
+import crypto from 'node:crypto';
+import type { PrismaClient } from '../../prisma/client';
+import type { Viewer } from '../lib/roles';
+import { hashPassword } from '../lib/password.server';
+import { checkClassList, type ClassListCheck } from '../../engine/campaigns';
+
+export type OrgRole = 'ADMIN' | 'TEACHER';
+
+/** 404 for an organisation the viewer is not a member of (we do not say it exists). */
+export function requireMembership(viewer: Pick<Viewer, 'organisations'>, organisationId: string | null | undefined, role?: OrgRole) {
+  const membership = viewer.organisations.find((o) => o.id === organisationId);
+  if (!membership) throw new Response('Organisation introuvable', { status: 404 });
+  if (role === 'ADMIN' && membership.role !== 'ADMIN') throw new Response('Réservé aux administrateurs de l’organisation', { status: 403 });
+  return membership;
+}
+
+/** The organisation a page works on: `?org=` when the viewer is a member of it, else their first one. */
+export function activeOrganisation(viewer: Pick<Viewer, 'organisations'>, request: Request) {
+  const wanted = new URL(request.url).searchParams.get('org');
+  if (wanted) return requireMembership(viewer, wanted);
+  const first = viewer.organisations[0];
+  if (!first) throw new Response('Aucune organisation', { status: 403 });
+  return first;
+}
+
+export async function listMembers(client: PrismaClient, organisationId: string) {
+  const rows = await client.membership.findMany({
+    where: { organisationId },
+    include: { user: { select: { id: true, email: true, firstName: true, lastName: true } } },
+    orderBy: [{ role: 'asc' }, { user: { lastName: 'asc' } }],
+  });
+  return rows.map((m) => ({ id: m.id, role: m.role as OrgRole, userId: m.user.id, email: m.user.email, name: `${m.user.firstName} ${m.user.lastName}` }));
+}
+
+export type MemberChange = { ok: true; message: string } | { ok: false; error: string };
+
+/** An admin adds a teacher by the e-mail of an existing account. */
+export async function addTeacher(client: PrismaClient, organisationId: string, email: string): Promise<MemberChange> {
+  const address = email.trim().toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return { ok: false, error: 'Indiquez une adresse e-mail valide.' };
+  const user = await client.user.findUnique({ where: { email: address } });
+  if (!user || user.disabledAt) return { ok: false, error: `Aucun compte n’existe avec l’adresse ${address}. La personne doit d’abord créer son compte.` };
+  const existing = await client.membership.findUnique({ where: { userId_organisationId: { userId: user.id, organisationId } } });
+  if (existing) return { ok: false, error: `${user.firstName} ${user.lastName} est déjà membre de l’organisation.` };
+  await client.membership.create({ data: { userId: user.id, organisationId, role: 'TEACHER' } });
+  return { ok: true, message: `${user.firstName} ${user.lastName} a été ajouté(e) comme enseignant(e).` };
+}
+
+/** An admin removes a member; the last admin cannot be removed. */
+export async function removeMember(client: PrismaClient, organisationId: string, membershipId: string): Promise<MemberChange> {
+  const membership = await client.membership.findFirst({ where: { id: membershipId, organisationId }, include: { user: true } });
+  if (!membership) return { ok: false, error: 'Membre introuvable.' };
+  if (membership.role === 'ADMIN' && (await client.membership.count({ where: { organisationId, role: 'ADMIN' } })) <= 1) {
+    return { ok: false, error: 'L’organisation doit garder au moins un administrateur.' };
+  }
+  await client.membership.delete({ where: { id: membership.id } });
+  return { ok: true, message: `${membership.user.firstName} ${membership.user.lastName} ne fait plus partie de l’organisation.` };
+}
+
+export async function listLearners(client: PrismaClient, organisationId: string, division?: string | null) {
+  const rows = await client.organisationLearner.findMany({
+    where: { organisationId, detachedAt: null, ...(division ? { division } : {}) },
+    orderBy: [{ division: 'asc' }, { lastName: 'asc' }, { firstName: 'asc' }],
+    include: { user: { select: { email: true } }, _count: { select: { participations: true } } },
+    take: 1000,
+  });
+  return rows.map((l) => ({
+    id: l.id,
+    lastName: l.lastName,
+    firstName: l.firstName,
+    division: l.division,
+    studentNumber: l.studentNumber,
+    birthDate: l.birthDate ? l.birthDate.toISOString().slice(0, 10) : null,
+    account: l.user?.email ?? null,
+    participations: l._count.participations,
+  }));
+}
+
+export async function divisionsOf(client: PrismaClient, organisationId: string): Promise<string[]> {
+  const rows = await client.organisationLearner.findMany({ where: { organisationId, detachedAt: null, division: { not: null } }, distinct: ['division'], select: { division: true }, orderBy: { division: 'asc' } });
+  return rows.map((r) => r.division!);
+}
+
+/** Checks a class list against the organisation's learners (nothing is written). */
+export async function previewClassList(client: PrismaClient, organisationId: string, text: string): Promise<ClassListCheck> {
+  const existing = await client.organisationLearner.findMany({ where: { organisationId, studentNumber: { not: null } }, select: { studentNumber: true } });
+  return checkClassList(text, new Set(existing.map((e) => e.studentNumber!)));
+}
+
+/**
+ * Imports the valid rows of a class list (checked again: the file is what the teacher confirmed, not
+ * what the browser claims). Rows that became invalid meanwhile are reported again, nothing else changes.
+ */
+export async function importClassList(client: PrismaClient, organisationId: string, text: string) {
+  const check = await previewClassList(client, organisationId, text);
+  if (check.fileError) return { imported: 0, check };
+  const result = await client.organisationLearner.createMany({
+    data: check.valid.map((l) => ({
+      organisationId,
+      lastName: l.lastName,
+      firstName: l.firstName,
+      division: l.division,
+      studentNumber: l.studentNumber,
+      birthDate: new Date(`${l.birthDate}T00:00:00Z`),
+    })),
+    skipDuplicates: true,
+  });
+  return { imported: result.count, check };
+}
+
+/** A temporary password: 10 characters of an unambiguous alphabet plus the classes the sign-up rules ask for. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  const bytes = crypto.randomBytes(10);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return `${out}-Aa7`;
+}
+
+/** Gives the learner's account a new temporary password; returns it (shown once) or an error. */
+export async function resetLearnerPassword(client: PrismaClient, organisationId: string, learnerId: string) {
+  const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null }, include: { user: true } });
+  if (!learner) return { ok: false as const, error: 'Élève introuvable.' };
+  if (!learner.user) return { ok: false as const, error: `${learner.firstName} ${learner.lastName} n’a pas encore de compte : rien à réinitialiser.` };
+  const password = temporaryPassword();
+  await client.$transaction([
+    client.user.update({ where: { id: learner.user.id }, data: { passwordHash: await hashPassword(password) } }),
+    client.authSession.deleteMany({ where: { userId: learner.user.id } }),
+  ]);
+  return { ok: true as const, password, name: `${learner.firstName} ${learner.lastName}`, email: learner.user.email };
+}
+
+/** Detaches a learner: no longer in the organisation's lists; their account is unlinked, results stay. */
+export async function detachLearner(client: PrismaClient, organisationId: string, learnerId: string) {
+  const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null } });
+  if (!learner) return { ok: false as const, error: 'Élève introuvable.' };
+  await client.organisationLearner.update({ where: { id: learner.id }, data: { detachedAt: new Date(), userId: null, studentNumber: null } });
+  return { ok: true as const, message: `${learner.firstName} ${learner.lastName} a été détaché(e) de l’organisation.` };
+}

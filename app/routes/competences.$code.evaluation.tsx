@@ -1,0 +1,249 @@
+/**
+ * The competence test: the current challenge (the redacted learner view only, never a solution), "Je
+ * passe", the progress, the timer of a timed challenge; the learner may leave at any point and come back
+ * to the same question. POST: start or resume the test (intent=start), or answer (intent=answer).
+ */
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit, type ShouldRevalidateFunction } from '@remix-run/react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { asResponse, positioningMessage } from '~/lib/learner.server';
+import { currentStep, PositioningError, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
+import { responseFromForm } from '~/components/challenge/response';
+import { ChallengeView } from '~/components/challenge/ChallengeView';
+import { Timer } from '~/components/learner/Timer';
+import { useMessages, useTitle } from '~/i18n';
+import { fill, learnerMessages } from '~/i18n/apprenant';
+import { useRootData } from '~/root';
+import learnerStyles from '~/styles/learner.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.step.kind === 'challenge' ? `Question ${data.step.position + 1} – ${data.competence.code} – Pix Workbench` : `Compétence ${data?.competence.code ?? ''} – Pix Workbench` },
+];
+
+function testUrl(code: string) {
+  return `/competences/${code}/evaluation`;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'profil');
+  const code = params.code ?? '';
+  let step;
+  try {
+    step = await currentStep(db(), { userId: viewer.id, competenceCode: code, now: new Date() });
+  } catch (error) {
+    asResponse(error, request);
+  }
+  if (step.kind === 'completed') throw redirect(`/competences/${code}/resultats`);
+  const competence = step.competence;
+  if (step.kind === 'none') {
+    // A test completed since the last reset: its results (from where the learner may improve).
+    const reset = await db().competenceReset.findFirst({ where: { userId: viewer.id, competenceId: competence.id }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+    const done = await db().assessment.findFirst({
+      where: { userId: viewer.id, competenceId: competence.id, type: 'POSITIONING', state: 'COMPLETED', ...(reset ? { createdAt: { gt: reset.createdAt } } : {}) },
+      select: { id: true },
+    });
+    if (done) throw redirect(`/competences/${code}/resultats`);
+    return { competence, step: { kind: 'none' as const } };
+  }
+  return { competence, step: pageStep(step) };
+}
+
+/** What the page gets of a challenge step: the learner view, never anything of the solution. */
+function pageStep(step: ChallengeStep) {
+  return {
+    kind: 'challenge' as const,
+    assessmentId: step.assessmentId,
+    challengeId: step.challengeId,
+    position: step.position,
+    view: step.view,
+    timer: step.timer,
+    secondsLeft: step.secondsLeft,
+    progress: step.progress,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'profil');
+  const form = await requireForm(request, session);
+  const code = params.code ?? '';
+  const intent = form.get('intent');
+  const now = new Date();
+  try {
+    if (intent === 'start') {
+      await startPositioning(db(), { userId: session.viewer.id, competenceCode: code, locale: session.viewer.locale, now });
+      return redirect(testUrl(code));
+    }
+    if (intent === 'answer') {
+      const outcome = await submitAnswer(db(), {
+        userId: session.viewer.id,
+        competenceCode: code,
+        assessmentId: String(form.get('assessmentId') ?? ''),
+        challengeId: String(form.get('challengeId') ?? ''),
+        response: form.get('skipped') === '1' ? { skipped: true } : (answer) => responseFromForm(answer, form),
+        now,
+      });
+      if (outcome.next === 'completed') return redirect(`/competences/${code}/resultats`);
+      // The next question comes back with the answer: one request per answer (nothing to revalidate).
+      const step = outcome.step ?? (await currentStep(db(), { userId: session.viewer.id, competenceCode: code, now }));
+      if (step.kind === 'challenge') return { step: pageStep(step) };
+      return redirect(step.kind === 'completed' ? `/competences/${code}/resultats` : testUrl(code));
+    }
+  } catch (error) {
+    // Delays and missing content are told on the page; anything else refuses the request.
+    if (error instanceof PositioningError && intent === 'start') {
+      // After a completed test (improving too early, nothing left to improve), its results page says why.
+      if (error.code === 'too_early_improve' || error.code === 'nothing_to_improve') {
+        return redirect(`/competences/${code}/resultats?refus=${error.code}`);
+      }
+      if (error.code === 'no_release' || error.code === 'no_content') return { error: positioningMessage(error, request) };
+    }
+    asResponse(error, request);
+  }
+  throw new Response('Action inconnue', { status: 400 });
+}
+
+/** After an answer, the action's data holds the next question: the loaders have nothing new to say. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  actionResult && typeof actionResult === 'object' && 'step' in actionResult ? false : defaultShouldRevalidate;
+
+export default function CompetenceTest() {
+  const loaded = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const competence = loaded.competence;
+  // The freshest of the page's question and the one the last answer brought.
+  const answered = data && 'step' in data ? data.step : null;
+  const step = answered && (loaded.step.kind !== 'challenge' || answered.position >= loaded.step.position) ? answered : loaded.step;
+  const t = useMessages(learnerMessages);
+  const title = useTitle();
+  const { csrfToken } = useRootData();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = useRef<string | null>(null);
+  const [focusLost, setFocusLost] = useState(false);
+  const challengeId = step.kind === 'challenge' ? step.challengeId : null;
+  const focused = step.kind === 'challenge' && step.view.focused;
+
+  // A new question takes the focus, so that a screen reader announces it (not on the first load).
+  useEffect(() => {
+    if (shown.current !== null && shown.current !== challengeId) heading.current?.focus();
+    shown.current = challengeId;
+    setFocusLost(false);
+  }, [challengeId]);
+
+  // Focus mode: say so when the learner leaves the page.
+  useEffect(() => {
+    if (!focused) return;
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') setFocusLost(true);
+    };
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('blur', onHide);
+    return () => {
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('blur', onHide);
+    };
+  }, [focused]);
+
+  const eyebrow = fill(t('test.eyebrow'), { code: competence.code, title: title(competence) });
+
+  if (step.kind === 'none') {
+    return (
+      <>
+        <p className="breadcrumb">
+          <Link to="/profil">{t('test.backToProfile')}</Link>
+        </p>
+        <p className="eyebrow">{eyebrow}</p>
+        <h1>{fill(t('test.introTitle'), { code: competence.code })}</h1>
+        {data && 'error' in data ? (
+          <p className="error-message" role="alert">
+            {data.error}
+          </p>
+        ) : null}
+        <p>{t('test.introText')}</p>
+        <Form method="post">
+          <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <input type="hidden" name="intent" value="start" />
+          <button type="submit" className="primary">
+            {t('test.start')}
+          </button>
+        </Form>
+      </>
+    );
+  }
+
+  const busy = navigation.state !== 'idle';
+  const number = step.position + 1;
+  // With JavaScript the answer goes without reloading the page (the button pressed is part of it:
+  // "Je passe" sends skipped=1); without, the form posts and the server redirects to the next question.
+  const onSubmit = (event: FormEvent<HTMLDivElement>) => {
+    const form = event.target as HTMLFormElement;
+    if (form.tagName !== 'FORM' || busy) {
+      event.preventDefault();
+      return;
+    }
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    submit(submitter ?? form, { method: 'post', replace: true });
+  };
+
+  return (
+    <>
+      <header className="test-header">
+        <p className="eyebrow">{eyebrow}</p>
+        <h1 ref={heading} tabIndex={-1}>
+          {fill(t('test.question'), { n: number })}
+        </h1>
+        <div className="test-progress">
+          <label htmlFor="test-progress">{t('test.progress')}</label>
+          <progress id="test-progress" className="bar" max={100} value={Math.round(step.progress * 100)} />
+        </div>
+      </header>
+      {step.secondsLeft !== null ? <Timer key={step.challengeId} secondsLeft={step.secondsLeft} /> : null}
+      {focusLost ? (
+        <p className="error-message" role="alert">
+          {t('test.focusLost')}
+        </p>
+      ) : null}
+      <div onSubmit={onSubmit} data-testid="challenge" data-challenge-id={step.challengeId}>
+        <ChallengeView
+          key={step.challengeId}
+          view={step.view}
+          title={t('test.instruction')}
+          allowSkip
+          disabled={busy}
+          hiddenFields={{ csrf: csrfToken ?? '', intent: 'answer', assessmentId: step.assessmentId, challengeId: step.challengeId }}
+        >
+          {busy ? (
+            <p className="muted" role="status">
+              {t('test.sending')}
+            </p>
+          ) : null}
+        </ChallengeView>
+      </div>
+      <footer className="test-footer">
+        <p className="muted">{t('test.leaveHint')}</p>
+        <Link to="/profil">{t('test.leave')}</Link>
+      </footer>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useMessages(learnerMessages);
+  const message = isRouteErrorResponse(error) ? (typeof error.data === 'string' ? error.data : error.statusText) : t('test.error');
+  return (
+    <section className="panel" role="alert">
+      <h1>{isRouteErrorResponse(error) && error.status === 403 ? t('test.refused') : t('test.unavailable')}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/profil">{t('test.backToProfile')}</Link>
+      </p>
+    </section>
+  );
+}

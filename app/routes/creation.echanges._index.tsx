@@ -1,0 +1,187 @@
+import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { assertCsrf, assertSameOrigin, requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { frameworkChoices } from '~/models/challenge.server';
+import { isReviewer } from '~/models/workflow.server';
+import { exportQtiItems, importPackJson, importQti, type ImportOutcome } from '~/models/interchange.server';
+import { creationMessages, workbenchMessages } from '~/i18n/creation';
+import { useMessages } from '~/i18n';
+import { useRootData } from '~/root';
+import authoringStyles from '~/styles/authoring.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }];
+export const meta: MetaFunction = () => [{ title: 'Échanges de contenu – Création' }];
+
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'creation');
+  const [choices, qti] = await Promise.all([frameworkChoices(db()), exportQtiItems(db())]);
+  return {
+    competences: choices.map((c) => ({ code: c.code, title: c.titleFr, skills: c.tubes.flatMap((t) => t.skills.map((s) => ({ id: s.id, name: s.name }))) })),
+    qti: qti.map((q) => q.key),
+    mayImportPack: isReviewer(viewer.roles),
+  };
+}
+
+type ActionResult = { outcome: ImportOutcome } | { error: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'creation');
+  assertSameOrigin(request);
+  const tooBig = () => data<ActionResult>({ error: 'Le fichier dépasse 20 Mo : rien n’a été importé.' }, { status: 413 });
+  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_IMPORT_BYTES) return tooBig();
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return tooBig();
+    throw error;
+  }
+  assertCsrf(session, form);
+  const files = form.getAll('file').filter((f): f is File => f instanceof File && f.size > 0);
+  if (files.length === 0) return data<ActionResult>({ error: 'Choisissez un fichier à importer.' }, { status: 400 });
+  const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: new TextDecoder('utf-8', { fatal: false }).decode(await f.arrayBuffer()) })));
+  const isXml = (t: { name: string; text: string }) => /\.xml$/i.test(t.name) || t.text.trimStart().startsWith('<');
+  if (texts.every(isXml)) {
+    const outcome = await importQti(db(), {
+      files: texts,
+      skillId: String(form.get('skill') ?? ''),
+      userId: session.viewer.id,
+      authorName: `${session.viewer.firstName} ${session.viewer.lastName}`,
+    });
+    return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
+  }
+  if (texts.length !== 1 || texts.some(isXml)) return data<ActionResult>({ error: 'Importez un seul fichier JSON, ou un ou plusieurs fichiers QTI (XML).' }, { status: 400 });
+  if (!isReviewer(session.viewer.roles)) return data<ActionResult>({ error: 'Seuls les relecteurs et les administrateurs importent un paquet de contenu (ses épreuves sont mises en ligne).' }, { status: 403 });
+  const outcome = await importPackJson(db(), texts[0]!.text);
+  return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
+}
+
+export default function Exchanges() {
+  const { competences, qti, mayImportPack } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const navigation = useNavigation();
+  const t = useMessages(creationMessages);
+  const w = useMessages(workbenchMessages);
+  const { csrfToken } = useRootData();
+  const outcome = result && 'outcome' in result ? result.outcome : null;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/creation">{t('nav.creation')}</Link>
+      </p>
+      <h1>{w('exchange.title')}</h1>
+      <p>{w('exchange.intro')}</p>
+
+      <section className="panel" aria-labelledby="pack-title">
+        <h2 id="pack-title">{w('exchange.packTitle')}</h2>
+        <p>
+          <a className="button" href="/creation/echanges/paquet.json" download>
+            {w('exchange.packAll')}
+          </a>
+        </p>
+        <ul className="inline-list">
+          {competences.map((c) => (
+            <li key={c.code}>
+              <a href={`/creation/echanges/paquet/${c.code}`} download={`${c.code}.json`}>
+                {w('exchange.packOne').replace('{code}', c.code)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="panel" aria-labelledby="qti-title">
+        <h2 id="qti-title">{w('exchange.qtiTitle')}</h2>
+        <details>
+          <summary>
+            {w('exchange.qtiAll')} ({qti.length})
+          </summary>
+          <ul className="inline-list">
+            {qti.map((key) => (
+              <li key={key}>
+                <a href={`/creation/echanges/qti/${key}`} download={`${key}.qti.xml`}>
+                  {key}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      </section>
+
+      <section className="panel" aria-labelledby="import-title">
+        <h2 id="import-title">{w('exchange.importTitle')}</h2>
+        {!mayImportPack ? <p className="muted small">{w('exchange.reviewersOnly')}</p> : null}
+        <Form method="post" encType="multipart/form-data" className="stack wide">
+          <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <div>
+            <label htmlFor="import-file">{w('exchange.file')}</label>
+            <input id="import-file" name="file" type="file" multiple accept=".json,.xml,application/json,application/xml,text/xml" />
+          </div>
+          <div>
+            <label htmlFor="import-skill">{w('exchange.skill')}</label>
+            <select id="import-skill" name="skill" defaultValue="" aria-describedby="import-skill-hint">
+              <option value="">—</option>
+              {competences.map((c) => (
+                <optgroup key={c.code} label={`${c.code} ${c.title}`}>
+                  {c.skills.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+            <p className="muted small" id="import-skill-hint">
+              {w('exchange.skillHint')}
+            </p>
+          </div>
+          <div>
+            <button type="submit" className="primary" disabled={navigation.state !== 'idle'}>
+              {w('exchange.importButton')}
+            </button>
+          </div>
+        </Form>
+        {result && 'error' in result ? (
+          <p className="error-message" role="alert">
+            {result.error}
+          </p>
+        ) : null}
+        {outcome && !outcome.ok ? (
+          <div className="notice" role="alert" data-testid="import-rejected">
+            <p>{w('exchange.rejected')}</p>
+            <ul>
+              {outcome.rejected.map((r, i) => (
+                <li key={i}>
+                  <strong>{r.item}</strong> : {r.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {outcome && outcome.ok ? (
+          <div className="notice success" role="status" data-testid="import-done">
+            <p>{w('exchange.done')}</p>
+            {outcome.kind === 'pack' ? (
+              <p>
+                {outcome.report.challengesCreated} {w('exchange.created')}, {outcome.report.challengesUpdated} {w('exchange.updated')}, {outcome.report.challengesKeptAsEdited}{' '}
+                {w('exchange.kept')}
+                {outcome.report.release ? ` · ${t('releases.one')} n° ${outcome.report.release}` : ''}
+              </p>
+            ) : (
+              <ul>
+                {outcome.created.map((c) => (
+                  <li key={c.id}>
+                    <Link to={`/creation/epreuves/${c.id}`}>{c.key}</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, Outlet, useLoaderData, useParams } from '@remix-run/react';
+import { requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { campaignAggregate, campaignOfViewer, campaignParticipants } from '~/models/campaign.server';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { Mastery } from '~/components/orga/Stars';
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'orga');
+  const campaign = await campaignOfViewer(db(), viewer, params.id ?? '');
+  const url = new URL(request.url);
+  const filters = { division: url.searchParams.get('classe'), band: url.searchParams.get('maitrise'), status: url.searchParams.get('statut'), page: Number(url.searchParams.get('page') ?? 1) || 1 };
+  const [list, aggregate, stages] = await Promise.all([
+    campaignParticipants(db(), campaign.id, filters),
+    campaignAggregate(db(), campaign.id),
+    campaign.targetProfileId ? db().targetProfileStage.findMany({ where: { targetProfileId: campaign.targetProfileId }, orderBy: { threshold: 'asc' } }) : [],
+  ]);
+  return { list, filters, divisions: aggregate.data.divisions, stages: stages.map((s) => s.title) };
+}
+
+export default function Participants() {
+  const { list, filters, divisions, stages } = useLoaderData<typeof loader>();
+  const t = useMessages(orgaMessages);
+  const { pid } = useParams();
+  const query = (page: number) => {
+    const p = new URLSearchParams();
+    if (filters.division) p.set('classe', filters.division);
+    if (filters.band) p.set('maitrise', filters.band);
+    if (filters.status) p.set('statut', filters.status);
+    p.set('page', String(page));
+    return `?${p}`;
+  };
+  if (pid) return <Outlet />;
+  return (
+    <section aria-labelledby="participants-title">
+      <h2 id="participants-title">Participants ({list.total})</h2>
+      <Form method="get" className="orga-filters">
+        <p><label htmlFor="f-class">Classe</label><br />
+          <select id="f-class" name="classe" defaultValue={filters.division ?? ''}><option value="">Toutes</option>{divisions.map((d) => <option key={d}>{d}</option>)}</select></p>
+        <p><label htmlFor="f-band">Maîtrise</label><br />
+          <select id="f-band" name="maitrise" defaultValue={filters.band ?? ''}><option value="">Toutes</option>{(['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map((b) => <option key={b} value={b}>{t(`band.${b}`)}</option>)}</select></p>
+        <p><label htmlFor="f-status">Statut</label><br />
+          <select id="f-status" name="statut" defaultValue={filters.status ?? ''}><option value="">Tous</option>{(['STARTED', 'TO_SHARE', 'SHARED'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}</select></p>
+        <p><button type="submit">Filtrer</button></p>
+      </Form>
+      {list.rows.length === 0 ? <p>Aucun participant ne correspond.</p> : (
+        <table className="orga-table">
+          <caption className="visually-hidden">Participants, page {list.page} sur {list.pages}</caption>
+          <thead><tr><th scope="col">Nom</th><th scope="col">Classe</th><th scope="col">Statut</th><th scope="col">Progression</th><th scope="col">Maîtrise</th>{stages.length ? <th scope="col">Palier</th> : null}<th scope="col">Badges</th></tr></thead>
+          <tbody>
+            {list.rows.map((r) => (
+              <tr key={r.participationId}>
+                <td><Link to={r.participationId}>{r.lastName} {r.firstName}</Link></td>
+                <td>{r.division ?? '—'}</td>
+                <td>{t(`status.${r.status}`)}</td>
+                <td>{Math.round(r.progress * 100)} %</td>
+                <td>{r.status === 'SHARED' ? <Mastery percent={r.masteryPercent} /> : 'En attente des résultats'}</td>
+                {stages.length ? <td>{r.status === 'SHARED' && r.stageIndex !== null ? `${stages[r.stageIndex]} (${r.stageIndex + 1}/${stages.length})` : '—'}</td> : null}
+                <td>{r.status === 'SHARED' && r.badges.length ? r.badges.join(', ') : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav aria-label="Pages de participants">
+        <p>
+          Page {list.page} sur {list.pages}{' '}
+          {list.page > 1 ? <Link to={query(list.page - 1)}>Page précédente</Link> : null}{' '}
+          {list.page < list.pages ? <Link to={query(list.page + 1)}>Page suivante</Link> : null}
+        </p>
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, NavLink, Outlet, useLoaderData, useSearchParams } from '@remix-run/react';
+import { requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { campaignOfViewer } from '~/models/campaign.server';
+import { useMessages } from '~/i18n';
+import { frDate, orgaMessages } from '~/i18n/orga';
+import { OrgaNav } from '~/components/orga/OrgaNav';
+import orgaStyles from '~/styles/orga.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? 'Campagne'} – Orga – Pix Workbench` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'orga');
+  const c = await campaignOfViewer(db(), viewer, params.id ?? '');
+  const origin = new URL(request.url).origin;
+  return {
+    campaign: {
+      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name,
+      targetProfile: c.targetProfile?.name ?? null, creator: `${c.creator.firstName} ${c.creator.lastName}`,
+      createdAt: c.createdAt.toISOString(), archived: c.archivedAt !== null, link: `${origin}/campagnes/${c.code}`,
+    },
+  };
+}
+
+export default function CampaignLayout() {
+  const { campaign } = useLoaderData<typeof loader>();
+  const t = useMessages(orgaMessages);
+  const [params] = useSearchParams();
+  const base = `/orga/campagnes/${campaign.id}`;
+  return (
+    <>
+      <OrgaNav organisation={campaign.organisation} />
+      <p><Link to="/orga">← Toutes les campagnes</Link></p>
+      <h1>{campaign.name}</h1>
+      {params.get('creee') ? <p role="status" className="notice success">Campagne créée. Donnez le code à vos élèves.</p> : null}
+      <dl className="campaign-facts">
+        <dt>Code</dt><dd><span className="code" data-testid="campaign-code">{campaign.code}</span></dd>
+        <dt>Lien direct</dt><dd><a href={campaign.link}>{campaign.link}</a></dd>
+        <dt>Type</dt><dd>{t(`type.${campaign.type}`)}{campaign.targetProfile ? ` · profil cible « ${campaign.targetProfile} »` : ''}</dd>
+        <dt>Créée par</dt><dd>{campaign.creator}, le {frDate(campaign.createdAt)}{campaign.archived ? ' · archivée' : ''}</dd>
+      </dl>
+      <nav aria-label="Tableaux de bord de la campagne" className="orga-tabs">
+        <ul>
+          <li><NavLink to={base} end>{t('tabs.activity')}</NavLink></li>
+          <li><NavLink to={`${base}/participants`}>{t('tabs.participants')}</NavLink></li>
+          <li><NavLink to={`${base}/resultats`}>{t('tabs.results')}</NavLink></li>
+          <li><NavLink to={`${base}/sujets`}>{t('tabs.topics')}</NavLink></li>
+          <li><a href={`${base}/export.csv`} download>Exporter les résultats (CSV)</a></li>
+        </ul>
+      </nav>
+      <Outlet />
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, redirect, useActionData, useLoaderData } from '@remix-run/react';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { activeOrganisation } from '~/models/organisation.server';
+import { listTargetProfiles } from '~/models/target-profile.server';
+import { campaignInput, createCampaign } from '~/models/campaign.server';
+import { OrgaNav } from '~/components/orga/OrgaNav';
+import { Csrf } from '~/components/orga/Csrf';
+import orgaStyles from '~/styles/orga.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
+export const meta: MetaFunction = () => [{ title: 'Nouvelle campagne – Orga – Pix Workbench' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(viewer, request);
+  return { organisation, profiles: await listTargetProfiles(db(), organisation.id) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(session.viewer, request);
+  const form = await requireForm(request, session);
+  const parsed = campaignInput.safeParse({
+    name: form.get('name') ?? '',
+    type: form.get('type') ?? '',
+    targetProfileId: String(form.get('targetProfileId') ?? ''),
+    title: String(form.get('title') ?? ''),
+    landingText: String(form.get('landingText') ?? ''),
+    externalIdLabel: String(form.get('externalIdLabel') ?? ''),
+    multipleSendings: form.get('multipleSendings') === 'on',
+  });
+  if (!parsed.success) return { errors: [...new Set(parsed.error.issues.map((i) => i.message))] };
+  const campaign = await createCampaign(db(), organisation.id, session.viewer.id, parsed.data);
+  return redirect(`/orga/campagnes/${campaign.id}?creee=1`);
+}
+
+export default function NewCampaign() {
+  const { organisation, profiles } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <>
+      <OrgaNav organisation={organisation.name} />
+      <h1>Nouvelle campagne</h1>
+      <Form method="post" className="panel">
+        <Csrf />
+        {data?.errors ? <div role="alert" className="notice error"><ul>{data.errors.map((e) => <li key={e}>{e}</li>)}</ul></div> : null}
+        <p><label htmlFor="c-name">Nom de la campagne</label><br /><input id="c-name" name="name" required maxLength={200} size={50} /></p>
+        <fieldset>
+          <legend>Type de campagne</legend>
+          <label><input type="radio" name="type" value="ASSESSMENT" defaultChecked /> Évaluer les participants sur un profil cible</label><br />
+          <label><input type="radio" name="type" value="PROFILES_COLLECTION" /> Collecter les profils des participants</label>
+        </fieldset>
+        <p>
+          <label htmlFor="c-profile">Profil cible</label><br />
+          <select id="c-profile" name="targetProfileId" defaultValue="">
+            <option value="">— Choisir —</option>
+            {profiles.map((p) => <option key={p.id} value={p.id}>{p.name} ({p.skills} acquis)</option>)}
+          </select>
+        </p>
+        <p><label htmlFor="c-title">Titre affiché aux participants (facultatif)</label><br /><input id="c-title" name="title" maxLength={200} size={50} /></p>
+        <p><label htmlFor="c-landing">Texte de la page d’accueil (facultatif)</label><br /><textarea id="c-landing" name="landingText" rows={4} cols={60} /></p>
+        <p><label htmlFor="c-external">Libellé de l’identifiant externe demandé aux participants (facultatif, par ex. « Numéro étudiant »)</label><br /><input id="c-external" name="externalIdLabel" maxLength={100} /></p>
+        <p><label><input type="checkbox" name="multipleSendings" /> Autoriser les participants à repasser la campagne (4 jours après leur envoi)</label></p>
+        <button type="submit">Créer la campagne</button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { activeOrganisation, addTeacher, listMembers, removeMember, requireMembership } from '~/models/organisation.server';
+import { OrgaNav } from '~/components/orga/OrgaNav';
+import { Csrf } from '~/components/orga/Csrf';
+import orgaStyles from '~/styles/orga.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
+export const meta: MetaFunction = () => [{ title: 'Membres – Orga – Pix Workbench' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(viewer, request);
+  return { organisation, isAdmin: organisation.role === 'ADMIN', me: viewer.id, members: await listMembers(db(), organisation.id) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(session.viewer, request);
+  requireMembership(session.viewer, organisation.id, 'ADMIN');
+  const form = await requireForm(request, session);
+  if (form.get('intent') === 'add') return addTeacher(db(), organisation.id, String(form.get('email') ?? ''));
+  if (form.get('intent') === 'remove') return removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
+  throw new Response('Action inconnue', { status: 400 });
+}
+
+export default function Members() {
+  const { organisation, isAdmin, members, me } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <OrgaNav organisation={organisation.name} />
+      <h1>Membres</h1>
+      {result ? (result.ok ? <p role="status" className="notice success">{result.message}</p> : <p role="alert" className="notice error">{result.error}</p>) : null}
+      <table className="orga-table">
+        <caption className="visually-hidden">Membres de l’organisation</caption>
+        <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Rôle</th>{isAdmin ? <th scope="col">Action</th> : null}</tr></thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.id}>
+              <td>{m.name}</td><td>{m.email}</td><td>{m.role === 'ADMIN' ? 'Administrateur' : 'Enseignant'}</td>
+              {isAdmin ? (
+                <td>
+                  {m.userId !== me ? (
+                    <Form method="post" className="inline-form">
+                      <Csrf />
+                      <input type="hidden" name="membershipId" value={m.id} />
+                      <button type="submit" name="intent" value="remove" aria-label={`Retirer ${m.name}`}>Retirer</button>
+                    </Form>
+                  ) : '—'}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {isAdmin ? (
+        <Form method="post" className="panel">
+          <h2>Ajouter un enseignant</h2>
+          <Csrf />
+          <label htmlFor="email">Adresse e-mail de son compte</label> <input id="email" name="email" type="email" required autoComplete="off" />{' '}
+          <button type="submit" name="intent" value="add">Ajouter</button>
+        </Form>
+      ) : <p>Seuls les administrateurs de l’organisation ajoutent ou retirent des membres.</p>}
+    </>
+  );
+}

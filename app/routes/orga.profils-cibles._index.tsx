@@ -1,0 +1,60 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, redirect, useLoaderData } from '@remix-run/react';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { db } from '~/lib/db.server';
+import { activeOrganisation } from '~/models/organisation.server';
+import { duplicateTargetProfile, listTargetProfiles } from '~/models/target-profile.server';
+import { OrgaNav } from '~/components/orga/OrgaNav';
+import { Csrf } from '~/components/orga/Csrf';
+import orgaStyles from '~/styles/orga.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
+export const meta: MetaFunction = () => [{ title: 'Profils cibles – Orga – Pix Workbench' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(viewer, request);
+  return { organisation, profiles: await listTargetProfiles(db(), organisation.id) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'orga');
+  const organisation = activeOrganisation(session.viewer, request);
+  const form = await requireForm(request, session);
+  if (form.get('intent') !== 'duplicate') throw new Response('Action inconnue', { status: 400 });
+  const copy = await duplicateTargetProfile(db(), organisation.id, String(form.get('profileId') ?? ''));
+  if (!copy) throw new Response('Profil cible introuvable', { status: 404 });
+  return redirect(`/orga/profils-cibles/${copy.id}`);
+}
+
+export default function TargetProfiles() {
+  const { organisation, profiles } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <OrgaNav organisation={organisation.name} />
+      <h1>Profils cibles</h1>
+      <p><Link to="/orga/profils-cibles/nouveau">Créer un profil cible</Link></p>
+      {profiles.length === 0 ? <p>Aucun profil cible pour l’instant.</p> : (
+        <table className="orga-table">
+          <caption className="visually-hidden">Profils cibles</caption>
+          <thead><tr><th scope="col">Nom</th><th scope="col">Sujets</th><th scope="col">Acquis ciblés</th><th scope="col">Paliers</th><th scope="col">Badges</th><th scope="col">Campagnes</th><th scope="col">Action</th></tr></thead>
+          <tbody>
+            {profiles.map((p) => (
+              <tr key={p.id}>
+                <td><Link to={`/orga/profils-cibles/${p.id}`}>{p.name}</Link>{p.shared ? ' (commun)' : ''}</td>
+                <td>{p.tubes}</td><td>{p.skills}</td><td>{p.stages}</td><td>{p.badges}</td><td>{p.campaigns}</td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <Csrf />
+                    <input type="hidden" name="profileId" value={p.id} />
+                    <button type="submit" name="intent" value="duplicate" aria-label={`Dupliquer ${p.name}`}>Dupliquer</button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

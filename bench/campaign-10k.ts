@@ -1,0 +1,150 @@
+/**
+ * A campaign of 10,000 participants: times what the teachers' pages read (participants page with
+ * filters, activity/collective results/recommended topics from the aggregate, one participant's detail)
+ * and the full CSV export. Participants are simulated with a seeded generator: each has a level θ per
+ * tube and validates the targeted skills up to it (what the tube rule gives), so the results look like
+ * real ones. Result rows are written as the campaign-results worker writes them (engine participantResult).
+ * Times are of the loaders' work at the server (queries and computation), cold (first call) and warm
+ * (median of 5). Benchmarks print; they do not assert.
+ *
+ *   node --import tsx bench/campaign-10k.ts [--participants 10000]
+ */
+import { createTestDatabase } from '../scripts/testdb';
+import { createRandom } from '../engine/random';
+import { participantResult, masteryPercent, reachedStageIndex, badgeEarned, targetedSkills } from '../engine/campaigns';
+
+const arg = process.argv.indexOf('--participants');
+const N = arg > 0 ? Number(process.argv[arg + 1]) : 10_000;
+
+function median(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+async function time<T>(work: () => Promise<T>) {
+  const t = performance.now();
+  const value = await work();
+  return { ms: performance.now() - t, value };
+}
+
+async function main() {
+  const database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  const { createPrisma } = await import('../prisma/client');
+  const db = createPrisma(database.url);
+  const campaigns = await import('../app/models/campaign.server');
+  const { campaignExportStream } = await import('../app/models/campaign-export.server');
+  const { createTargetProfile } = await import('../app/models/target-profile.server');
+  try {
+    const rng = createRandom('campaign-10k');
+    // A small framework: 1 area, 3 competences × 3 tubes × 6 levels.
+    const area = await db.area.create({ data: { code: '4', titleFr: 'Protection et sécurité', titleEn: 'Safety' } });
+    const tubes: { id: string }[] = [];
+    const skills: { id: string; tubeId: string; level: number; status: string }[] = [];
+    for (const c of [1, 2, 3]) {
+      const competence = await db.competence.create({ data: { code: `4.${c}`, areaId: area.id, titleFr: `Compétence 4.${c}`, titleEn: `Competence 4.${c}` } });
+      const thematic = await db.thematic.create({ data: { key: `th${c}`, competenceId: competence.id, name: `Thématique ${c}` } });
+      for (const t of [1, 2, 3]) {
+        const tube = await db.tube.create({ data: { name: `@tube${c}${t}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${c}.${t}`, description: '' } });
+        tubes.push(tube);
+        for (let level = 1; level <= 6; level++) skills.push({ ...(await db.skill.create({ data: { name: `@tube${c}${t}${level}`, tubeId: tube.id, level, status: 'actif' } })), status: 'actif' });
+      }
+    }
+    const org = await db.organisation.create({ data: { name: 'Lycée du banc d’essai', type: 'SCO' } });
+    const teacher = await db.user.create({ data: { email: 'prof@bench.fr', firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
+    const tubeCaps = tubes.map((t, i) => ({ tubeId: t.id, maxLevel: 3 + (i % 4) }));
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Profil 10k', description: '', tubes: tubeCaps,
+      stages: [{ threshold: 0, title: 'Palier 1', message: '' }, { threshold: 40, title: 'Palier 2', message: '' }, { threshold: 70, title: 'Palier 3', message: '' }],
+      badges: [{ title: 'Sécurité', message: '', criteria: [{ tubeId: tubes[0]!.id, minPercent: 80 }] }],
+    });
+    const campaign = await campaigns.createCampaign(db, org.id, teacher.id, { name: 'Campagne 10k', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const targeted = targetedSkills(tubeCaps, skills);
+    const stages = [{ threshold: 0, title: 'Palier 1' }, { threshold: 40, title: 'Palier 2' }, { threshold: 70, title: 'Palier 3' }];
+    const badge = { key: 'b', title: 'Sécurité', criteria: [{ tubeId: tubes[0]!.id, minPercent: 80 }] };
+
+    const seeded = await time(async () => {
+      const start = Date.UTC(2026, 0, 5);
+      for (let from = 0; from < N; from += 1000) {
+        const batch = Array.from({ length: Math.min(1000, N - from) }, (_, k) => from + k);
+        const users = batch.map((i) => ({ id: crypto.randomUUID(), email: `p${i}@bench.fr`, firstName: `Prénom${i}`, lastName: `Nom${String(i).padStart(5, '0')}`, passwordHash: 'x', roles: ['LEARNER' as const], simulated: true }));
+        await db.user.createMany({ data: users });
+        const rows = users.map((u, k) => {
+          const theta = rng.next() * 7;
+          const validated = new Set(targeted.filter((s) => s.level <= theta + (rng.next() - 0.5) * 2).map((s) => s.id));
+          const result = participantResult(targeted, validated);
+          const createdAt = new Date(start + Math.floor(rng.next() * 20) * 864e5 + k);
+          const shared = rng.next() < 0.85;
+          const status = shared ? ('SHARED' as const) : ('TO_SHARE' as const);
+          return { user: u, result, createdAt, status, sharedAt: shared ? new Date(createdAt.getTime() + Math.floor(rng.next() * 3) * 864e5) : null, division: `2nde ${1 + ((from + k) % 12)}` };
+        });
+        const participations = rows.map((r) => ({ id: crypto.randomUUID(), campaignId: campaign.id, userId: r.user.id, status: r.status, createdAt: r.createdAt, sharedAt: r.sharedAt, masteryRate: r.result.masteryRate, validatedSkillsCount: r.result.validated }));
+        await db.campaignParticipation.createMany({ data: participations });
+        await db.campaignParticipantResult.createMany({
+          data: rows.map((r, k) => {
+            const stage = reachedStageIndex(stages, r.result.masteryRate);
+            return {
+              participationId: participations[k]!.id, campaignId: campaign.id, status: r.status, lastName: r.user.lastName, firstName: r.user.firstName, division: r.division,
+              masteryPercent: masteryPercent(r.result.masteryRate), validatedCount: r.result.validated, stageIndex: stage >= 0 ? stage : null,
+              badges: badgeEarned(badge, r.result.tubes) ? ['Sécurité'] : [], tubes: campaigns.toStoredTubes(r.result.tubes), createdAt: r.createdAt, sharedAt: r.sharedAt,
+            };
+          }),
+        });
+      }
+    });
+    console.log(`Seeded ${N} participants (${targeted.length} targeted skills in ${tubes.length} tubes) in ${(seeded.ms / 1000).toFixed(1)} s`);
+
+    const worker = await time(() => campaigns.refreshCampaignAggregate(db, campaign.id));
+    console.log(`Worker: aggregate recomputed from ${N} results in ${worker.ms.toFixed(0)} ms (done in the background, not on page views)`);
+
+    const pages: [string, () => Promise<unknown>][] = [
+      ['Activité (aggregate)', () => campaigns.campaignAggregate(db, campaign.id)],
+      ['Participants, page 1', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 1 }), campaigns.campaignAggregate(db, campaign.id)])],
+      ['Participants, page 100', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 100 }), campaigns.campaignAggregate(db, campaign.id)])],
+      ['Participants, classe + maîtrise fragile', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { division: '2nde 7', band: 'fragile' }), campaigns.campaignAggregate(db, campaign.id)])],
+      ['Résultats collectifs', () => campaigns.campaignAggregate(db, campaign.id)],
+      ['Sujets à travailler', async () => {
+        const { data } = await campaigns.campaignAggregate(db, campaign.id);
+        return campaigns.tutorialsOfTubes(db, data.recommendations.map((r) => r.tubeId));
+      }],
+      ['Détail d’un participant', async () => {
+        const one = await db.campaignParticipantResult.findFirstOrThrow({ where: { campaignId: campaign.id }, select: { participationId: true } });
+        return campaigns.participantDetail(db, campaign.id, one.participationId);
+      }],
+    ];
+    console.log('\nPage (server work)                         cold ms   warm ms (median of 5)   target ≤ 300 ms');
+    for (const [name, work] of pages) {
+      const cold = await time(work);
+      const warm: number[] = [];
+      for (let i = 0; i < 5; i++) warm.push((await time(work)).ms);
+      console.log(`${name.padEnd(42)} ${cold.ms.toFixed(0).padStart(7)}   ${median(warm).toFixed(0).padStart(7)}`);
+    }
+    const stale = await time(async () => {
+      await db.campaignAggregate.delete({ where: { campaignId: campaign.id } });
+      return campaigns.campaignAggregate(db, campaign.id);
+    });
+    console.log(`(Reference: a page view that finds the aggregate missing and recomputes it inline: ${stale.ms.toFixed(0)} ms)`);
+
+    const exported = await time(async () => {
+      const reader = (await campaignExportStream(db, campaign.id)).getReader();
+      let bytes = 0;
+      let firstAt = 0;
+      const t = performance.now();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!firstAt) firstAt = performance.now() - t;
+        bytes += value.byteLength;
+      }
+      return { bytes, firstAt };
+    });
+    console.log(`\nCSV export of ${N} participants: ${(exported.ms / 1000).toFixed(2)} s (target ≤ 5 s), ${(exported.value.bytes / 1e6).toFixed(1)} MB, first bytes after ${exported.value.firstAt.toFixed(0)} ms`);
+  } finally {
+    await db.$disconnect();
+    await database.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

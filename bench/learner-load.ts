@@ -1,0 +1,481 @@
+/**
+ * Learner load: N simulated learners (default 200) take competence tests over HTTP at the same time for
+ * a fixed window (default 60 s): they sign up, start competences and answer, each with a think time
+ * between answers. Prints answers per second, the latency from sending an answer to having the next
+ * challenge (or the results page) — p50, p95, p99 —, errors, and whether the answers stored equal the
+ * answers the server acknowledged. Reference measured in the same run: the sign-in page (no database).
+ *
+ *   node --import tsx bench/learner-load.ts [--learners 200] [--seconds 60] [--think 1000-3000]
+ *                                           [--mode html|data] [--base-url URL]
+ *
+ * Without --base-url (or BASE_URL) it makes a fresh database (like `npm test`), seeds it like a fresh
+ * `npm start`, builds the app and starts the web server in a child process. With one, it uses that
+ * server, and checks the stored answers only if DATABASE_URL points at the server's database.
+ *
+ * --mode data (default): each answer is a POST to the route's .data endpoint, which answers with the
+ * next question, as the page does with JavaScript (one request per answer; the last one is followed by
+ * the results' loaders). --mode html: a form POST answered with the next question's HTML page, as a
+ * browser without JavaScript gets it.
+ *
+ * Figures from a shared machine say as much about the other jobs as about the code: the load generator
+ * runs on the same cores as the server and PostgreSQL.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import pg from 'pg';
+import { decode } from 'turbo-stream';
+import { projectRoot } from '../scripts/database';
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+const LEARNERS = Number(option('learners', '200'));
+const SECONDS = Number(option('seconds', '60'));
+const [THINK_MIN, THINK_MAX] = option('think', '1000-3000').split('-').map(Number) as [number, number];
+const MODE = option('mode', 'data') as 'html' | 'data';
+const GIVEN_URL = option('base-url', process.env.BASE_URL ?? '');
+const COMPETENCES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2'];
+const RUN = Date.now().toString(36);
+
+// ---------------------------------------------------------------------------------------------
+// A server on a fresh database, unless one is given
+
+interface Target {
+  url: string;
+  databaseUrl: string | null;
+  /** The server's process id when the bench started it (to read its CPU time). */
+  pid: number | null;
+  stop: () => Promise<void>;
+}
+
+/** CPU seconds (user + system) used so far by a process, from /proc; null where there is none. */
+function cpuSeconds(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function startTarget(): Promise<Target> {
+  if (GIVEN_URL) return { url: GIVEN_URL.replace(/\/$/, ''), databaseUrl: process.env.DATABASE_URL ?? null, pid: null, stop: async () => undefined };
+  const { createTestDatabase } = await import('../scripts/testdb');
+  const { createPrisma } = await import('../prisma/client');
+  const { seed } = await import('../prisma/seed');
+  const database = await createTestDatabase();
+  const db = createPrisma(database.url);
+  await seed(db, () => undefined);
+  await db.$disconnect();
+  const build = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' },
+  });
+  if (build.status !== 0) throw new Error('build failed');
+  const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, WORKBENCH_DATA_DIR: dataDir },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  return {
+    url,
+    databaseUrl: database.url,
+    pid: child.pid ?? null,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP as a browser would (cookies by hand, redirects not followed)
+
+let BASE = '';
+
+class HttpError extends Error {}
+
+class Browser {
+  cookie = '';
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>): Promise<globalThis.Response> {
+    const body = form ? new URLSearchParams() : undefined;
+    if (form && body) for (const [k, v] of Object.entries(form)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
+    const response = await fetch(`${BASE}${url}`, {
+      method,
+      redirect: 'manual',
+      headers: { ...(this.cookie ? { Cookie: this.cookie } : {}), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+      body,
+    });
+    const set = response.headers.get('set-cookie');
+    if (set) {
+      const m = /__session=([^;]*)/.exec(set);
+      if (m) this.cookie = `__session=${m[1]}`;
+    }
+    return response;
+  }
+
+  /** A page's HTML; throws on anything but 200. */
+  async page(url: string): Promise<string> {
+    const response = await this.request('GET', url);
+    const text = await response.text();
+    if (response.status !== 200) throw new HttpError(`GET ${url}: ${response.status}`);
+    return text;
+  }
+}
+
+function attrs(tag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of tag.matchAll(/([\w-]+)="([^"]*)"/g)) out[m[1] as string] = (m[2] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  return out;
+}
+
+interface Question {
+  assessmentId: string;
+  challengeId: string;
+  csrf: string;
+  choices: string[];
+  multiple: boolean;
+  fields: string[];
+}
+
+/** The answer form of a challenge page (HTML). */
+function questionFromHtml(html: string): Question | null {
+  const start = html.indexOf('data-testid="challenge"');
+  if (start < 0) return null;
+  const inputs = [...html.slice(start).matchAll(/<(input|textarea)\b[^>]*>/g)].map((m) => attrs(m[0]));
+  const hidden = (name: string) => inputs.find((i) => i.type === 'hidden' && i.name === name)?.value ?? '';
+  return {
+    assessmentId: hidden('assessmentId'),
+    challengeId: hidden('challengeId'),
+    csrf: hidden('csrf'),
+    choices: inputs.filter((i) => i.type === 'radio' || i.type === 'checkbox').map((i) => i.value as string),
+    multiple: inputs.some((i) => i.type === 'checkbox'),
+    fields: inputs.filter((i) => (i.type === 'text' || i.type === undefined) && i.name && i.name !== 'csrf').map((i) => i.name as string),
+  };
+}
+
+/** The answer form of a challenge from the route's .data payload (JavaScript mode). */
+async function questionFromData(response: globalThis.Response, csrf: string): Promise<Question | 'results' | null> {
+  const decoded = await decode(response.body!);
+  await decoded.done;
+  const value = decoded.value as Record<string, { data?: unknown } | undefined>;
+  if (typeof (decoded.value as { redirect?: unknown }).redirect === 'string') return null;
+  const route = Object.entries(value).find(([k]) => k.includes('evaluation'))?.[1]?.data as
+    | { step: { kind: string; assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } }
+    | undefined;
+  if (!route) return 'results';
+  if (route.step.kind !== 'challenge') return null;
+  const answer = route.step.view.answer;
+  return {
+    assessmentId: route.step.assessmentId,
+    challengeId: route.step.challengeId,
+    csrf,
+    choices: (answer.proposals ?? []).map((_, i) => String(i)),
+    multiple: answer.type === 'QCM',
+    fields: answer.type === 'QROC' ? ['value'] : (answer.fields ?? []).map((f) => `field.${f.name}`),
+  };
+}
+
+function answerForm(q: Question, rng: () => number): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = { csrf: q.csrf, intent: 'answer', assessmentId: q.assessmentId, challengeId: q.challengeId };
+  if (rng() < 0.1) return { ...form, skipped: '1' };
+  if (q.choices.length > 0) {
+    const pick = q.choices[Math.floor(rng() * q.choices.length)] as string;
+    if (q.multiple) form.choices = [pick, ...(rng() < 0.5 ? [q.choices[(q.choices.indexOf(pick) + 1) % q.choices.length] as string] : [])];
+    else form.choice = pick;
+  }
+  for (const f of q.fields) form[f] = rng() < 0.5 ? 'réponse' : 'mot de passe';
+  return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+const latencies: number[] = [];
+const reference: number[] = [];
+const errors: string[] = [];
+let acknowledged = 0;
+let skippedSent = 0;
+let testsCompleted = 0;
+let testsStarted = 0;
+let measuring = false;
+let stopping = false;
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function seeded(n: number): () => number {
+  let a = (n * 2654435761) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One learner
+
+async function signUp(browser: Browser, n: number): Promise<void> {
+  const response = await browser.request('POST', '/inscription', {
+    firstName: 'Charge',
+    lastName: `N${n}`,
+    email: `bench-${RUN}-${n}@exemple.fr`,
+    password: 'Charge-2026',
+    consent: 'on',
+  });
+  if (response.status !== 302) throw new HttpError(`sign-up ${n}: ${response.status}`);
+  await response.arrayBuffer();
+}
+
+async function csrfOf(browser: Browser): Promise<string> {
+  const html = await browser.page('/profil');
+  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+/** Starts (or resumes) a competence and returns its first question. */
+async function start(browser: Browser, code: string, csrf: string): Promise<Question | null> {
+  const url = `/competences/${code}/evaluation`;
+  if (MODE === 'data') {
+    const response = await browser.request('POST', `${url}.data`, { csrf, intent: 'start' });
+    await response.arrayBuffer();
+    if (response.status >= 400) throw new HttpError(`start ${code}: ${response.status}`);
+    testsStarted++;
+    const next = await questionFromData(await browser.request('GET', `${url}.data`), csrf);
+    return next === 'results' ? null : next;
+  }
+  const response = await browser.request('POST', url, { csrf, intent: 'start' });
+  await response.arrayBuffer();
+  if (response.status !== 302) throw new HttpError(`start ${code}: ${response.status}`);
+  testsStarted++;
+  return questionFromHtml(await browser.page(url));
+}
+
+/** The next question from an answer's .data response (the action returns it), or 'results'. */
+function questionFromAction(value: unknown, csrf: string): Question | 'results' | null {
+  const v = value as { redirect?: string; data?: { step?: { assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } } };
+  if (typeof v.redirect === 'string') return v.redirect.includes('/resultats') ? 'results' : null;
+  const step = v.data?.step;
+  if (!step) return null;
+  const answer = step.view.answer;
+  return {
+    assessmentId: step.assessmentId,
+    challengeId: step.challengeId,
+    csrf,
+    choices: (answer.proposals ?? []).map((_, i) => String(i)),
+    multiple: answer.type === 'QCM',
+    fields: answer.type === 'QROC' ? ['value'] : (answer.fields ?? []).map((f) => `field.${f.name}`),
+  };
+}
+
+/**
+ * Sends an answer and waits for the next question (or the results page); the time between is the
+ * latency measured. html: the form post answers with the next question's page (or a redirect to the
+ * results, followed); data: the .data post answers with the next question, as the page does.
+ */
+async function answerOnce(browser: Browser, code: string, form: Record<string, string | string[]>, csrf: string): Promise<Question | 'results' | null> {
+  const url = `/competences/${code}/evaluation`;
+  const t0 = performance.now();
+  if (MODE === 'html') {
+    const posted = await browser.request('POST', url, form);
+    const html = await posted.text();
+    if (posted.status === 302) {
+      acknowledged++;
+      const location = posted.headers.get('location') ?? url;
+      const page = await browser.page(location);
+      if (measuring) latencies.push(performance.now() - t0);
+      return location.includes('/resultats') ? 'results' : questionFromHtml(page);
+    }
+    if (posted.status !== 200) throw new HttpError(`answer: ${posted.status}`);
+    acknowledged++;
+    if (measuring) latencies.push(performance.now() - t0);
+    return questionFromHtml(html);
+  }
+  const posted = await browser.request('POST', `${url}.data`, form);
+  if (posted.status >= 400) throw new HttpError(`answer (.data): ${posted.status}`);
+  const decoded = await decode(posted.body!);
+  await decoded.done;
+  acknowledged++;
+  let next = questionFromAction(decoded.value, csrf);
+  if (next === 'results') {
+    const results = await browser.request('GET', `/competences/${code}/resultats.data`);
+    await results.arrayBuffer();
+    if (results.status !== 200) throw new HttpError(`GET results: ${results.status}`);
+  } else if (next === null) {
+    next = await questionFromData(await browser.request('GET', `${url}.data`), csrf);
+  }
+  if (measuring) latencies.push(performance.now() - t0);
+  return next;
+}
+
+async function learner(n: number, browser: Browser, csrf: string): Promise<void> {
+  const rng = seeded(n + 1);
+  await sleep(rng() * THINK_MAX);
+  const order = [...COMPETENCES].sort(() => rng() - 0.5);
+  for (const code of order) {
+    if (stopping) return;
+    let question: Question | 'results' | null;
+    try {
+      question = await start(browser, code, csrf);
+    } catch (error) {
+      errors.push(String((error as Error).message));
+      continue;
+    }
+    while (question && question !== 'results' && !stopping) {
+      await sleep(THINK_MIN + rng() * (THINK_MAX - THINK_MIN));
+      if (stopping) return;
+      const form = answerForm(question, rng);
+      if (form.skipped) skippedSent++;
+      try {
+        question = await answerOnce(browser, code, form, csrf);
+      } catch (error) {
+        errors.push(String((error as Error).message));
+        question = null;
+      }
+    }
+    if (question === 'results') testsCompleted++;
+  }
+}
+
+async function probeReference(): Promise<void> {
+  const browser = new Browser();
+  while (!stopping) {
+    const t0 = performance.now();
+    try {
+      const r = await browser.request('GET', '/connexion');
+      await r.arrayBuffer();
+      if (measuring) reference.push(performance.now() - t0);
+    } catch {
+      // counted with the learners' errors only
+    }
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const target = await startTarget();
+BASE = target.url;
+try {
+  console.log(`learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, server ${BASE}`);
+  // Sign-ups (Argon2 hashing) happen before the measured window, a few at a time.
+  const signUpStart = performance.now();
+  const accounts: { browser: Browser; csrf: string }[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < LEARNERS) {
+        const n = next++;
+        const browser = new Browser();
+        await signUp(browser, n);
+        accounts[n] = { browser, csrf: await csrfOf(browser) };
+      }
+    }),
+  );
+  const signUpSeconds = (performance.now() - signUpStart) / 1000;
+  const loadBefore = os.loadavg()[0] as number;
+  const cpuBefore = cpuSeconds(target.pid);
+  const clientCpuBefore = process.cpuUsage();
+  const startsBefore = testsStarted;
+  const probe = probeReference();
+  measuring = true;
+  const windowStart = performance.now();
+  const answersBefore = acknowledged;
+  const learners = accounts.map((a, n) =>
+    learner(n, a.browser, a.csrf).catch((error: unknown) => {
+      errors.push(`learner ${n}: ${(error as Error).message}`);
+    }),
+  );
+  await sleep(SECONDS * 1000);
+  measuring = false;
+  const answersInWindow = acknowledged - answersBefore;
+  const cpuAfter = cpuSeconds(target.pid);
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const startsInWindow = testsStarted - startsBefore;
+  const windowSeconds = (performance.now() - windowStart) / 1000;
+  stopping = true;
+  await Promise.all(learners);
+  await probe;
+
+  let stored: number | null = null;
+  if (target.databaseUrl) {
+    const client = new pg.Client({ connectionString: target.databaseUrl });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*)::text as n from "Answer" a join "Assessment" s on s.id = a."assessmentId" join "User" u on u.id = s."userId" where u.email like $1`,
+      [`bench-${RUN}-%`],
+    );
+    stored = Number(rows[0]?.n ?? 0);
+    await client.end();
+  }
+  const p = (v: number) => `${v.toFixed(1)} ms`;
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
+  const refP50 = percentile(reference, 50);
+  console.log(
+    JSON.stringify(
+      {
+        learners: LEARNERS,
+        mode: MODE,
+        thinkMs: [THINK_MIN, THINK_MAX],
+        signUpSeconds: Number(signUpSeconds.toFixed(1)),
+        windowSeconds: Number(windowSeconds.toFixed(1)),
+        answersPerSecond: Number((answersInWindow / windowSeconds).toFixed(1)),
+        answersInWindow,
+        latencyAnswerToNextChallenge: { p50: p(p50), p95: p(p95), p99: p(percentile(latencies, 99)), max: p(Math.max(...latencies)), samples: latencies.length },
+        reference: { what: 'GET /connexion (no database), sampled 10/s during the window', p50: p(refP50), p95: p(percentile(reference, 95)) },
+        startsPerSecond: Number((startsInWindow / windowSeconds).toFixed(1)),
+        serverCpu:
+          cpuBefore === null || cpuAfter === null
+            ? 'not measured (server not started by the bench)'
+            : {
+                busyShareOfOneCore: Number(((cpuAfter - cpuBefore) / windowSeconds).toFixed(2)),
+                msPerAnswerIncludingStarts: Number((((cpuAfter - cpuBefore) * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
+              },
+        ratioAnswerP50ToReferenceP50: Number((p50 / refP50).toFixed(1)),
+        errors: errors.length,
+        errorSamples: [...new Set(errors)].slice(0, 5),
+        testsStarted,
+        testsCompleted,
+        answersAcknowledged: acknowledged,
+        skippedSent,
+        answersStored: stored,
+        storedEqualsAcknowledged: stored === null ? 'not checked (no DATABASE_URL)' : stored === acknowledged,
+        loadGeneratorBusyShareOfOneCore: Number(((clientCpu.user + clientCpu.system) / 1e6 / windowSeconds).toFixed(2)),
+        machine: { cores: os.cpus().length, loadAverage1mBefore: Number(loadBefore.toFixed(2)), loadAverage1mAfter: Number((os.loadavg()[0] as number).toFixed(2)) },
+        target: `p95 ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'}`,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await target.stop();
+}

@@ -1,0 +1,213 @@
+/**
+ * `positioning-sim --learners N --seed S`: simulated learners with known abilities take the adaptive
+ * test of every competence of the starter content, under our policy ('irt') and Pix's rule-based
+ * "smart random" baseline, on the same bank; prints exactly
+ * {"policies":{"irt":{…},"smartRandom":{…}}} with, per policy, exactLevelRate, withinOneLevelRate,
+ * meanQuestions, p95Questions and maxExposure (rates as fractions).
+ *
+ * The bank's structure is the starter content (content/load.ts: competences, tubes, skills, challenges,
+ * timers, locales). True item parameters are simulated for it (2PL, difficulty from the skill's level
+ * with a tube and a challenge shift, as engine/positioning's simulation does). The engine never sees the
+ * truth: per competence, simulated calibration learners answer an adaptive design drawn from the true
+ * parameters, and engine/calibration estimates the parameters from those answers (EM, default priors);
+ * both policies run on the estimates. A learner's true level in a competence is what the framework's pix
+ * rules give when exactly the skills whose true mean success probability is ≥ 0.5 are validated. Each
+ * simulated learner has one ability per competence (N(0, 1), the calibration population) and takes all
+ * of them; rates are over learner × competence pairs, the exposure of a challenge over the learners.
+ *
+ * Options: --learners N (default 1000), --seed S (default "positioning-sim"), --calibration-learners M
+ * per competence (default 2000), --calibration-answers K per calibration learner (default 12),
+ * --details on (adds per-competence figures and calibration error under "details", after "policies").
+ */
+import { loadContent } from '../content/load';
+import { calibrate, CalibrationDataError } from '../engine/calibration';
+import { MAX_LEVEL, type Skill, type Tube } from '../engine/framework';
+import type { ItemParameters } from '../engine/irt';
+import {
+  provisionalDifficulty,
+  simulateLearners,
+  simulateSession,
+  type CompetenceBank,
+  type PolicyName,
+  type PositioningChallenge,
+  type SimulatedCompetenceBank,
+  type SimulatedLearner,
+  type SimulatedSession,
+} from '../engine/positioning';
+import { createRandom, forkRandom, logNormal, normal, type RandomGenerator } from '../engine/random';
+import { simulateAbilities, simulateResponses, type SimulatedItem } from '../engine/simulation';
+import { integer, parseArgs, UsageError } from './args';
+
+const MAX_REACHABLE_LEVEL = 6;
+
+/** True parameters of the simulation (the generative model of engine/positioning/simulate.ts). */
+const TRUTH = { slopeMeanLog: 0.2, slopeSdLog: 0.25, tubeShiftSd: 0.25, challengeShiftSd: 0.2 };
+
+interface CompetenceTruth {
+  code: string;
+  tubes: Tube[];
+  skills: Skill[];
+  challenges: { id: string; skillId: string; locales: string[]; timed: boolean }[];
+  truth: Record<string, ItemParameters>;
+}
+
+/** The starter content's competences, with true parameters drawn for each challenge. */
+function simulateTruth(rng: RandomGenerator): CompetenceTruth[] {
+  const content = loadContent();
+  const byCompetence = new Map<string, CompetenceTruth>();
+  for (const thematic of content.thematics) {
+    const code = thematic.competenceCode;
+    let competence = byCompetence.get(code);
+    if (!competence) {
+      competence = { code, tubes: [], skills: [], challenges: [], truth: {} };
+      byCompetence.set(code, competence);
+    }
+    for (const tube of thematic.tubes) {
+      competence.tubes.push({ id: tube.name, name: tube.name, competenceCode: code });
+      const tubeShift = normal(rng, 0, TRUTH.tubeShiftSd);
+      for (const skill of tube.skills) {
+        competence.skills.push({ id: skill.name, tubeId: tube.name, competenceCode: code, level: skill.level, status: skill.status });
+        for (const challenge of skill.challenges) {
+          const a = logNormal(rng, TRUTH.slopeMeanLog, TRUTH.slopeSdLog);
+          const b = provisionalDifficulty(skill.level) + tubeShift + normal(rng, 0, TRUTH.challengeShiftSd);
+          competence.truth[challenge.key] = { a, d: -a * b };
+          competence.challenges.push({ id: challenge.key, skillId: skill.name, locales: challenge.body.locales, timed: challenge.body.timer !== null });
+        }
+      }
+    }
+  }
+  return [...byCompetence.values()].sort((x, y) => (x.code < y.code ? -1 : 1));
+}
+
+/**
+ * The parameters the engine gets: estimated by engine/calibration from simulated answers of
+ * `persons` calibration learners (adaptive design, `perPerson` answers each) to the live challenges.
+ */
+async function estimateParameters(rng: RandomGenerator, competence: CompetenceTruth, persons: number, perPerson: number) {
+  const live = competence.challenges.filter((c) => competence.skills.find((s) => s.id === c.skillId)?.status === 'actif');
+  const items: SimulatedItem[] = live.map((c) => {
+    const p = competence.truth[c.id] as ItemParameters;
+    return { id: c.id, a: p.a, d: p.d, b: -p.d / p.a };
+  });
+  const thetas = simulateAbilities(forkRandom(rng, 'abilities'), { count: persons });
+  const data = simulateResponses(forkRandom(rng, 'answers'), items, thetas, { kind: 'adaptive', perPerson: Math.min(perPerson, items.length) });
+  const result = await calibrate(data, {});
+  const estimated = new Map<string, ItemParameters>();
+  for (const item of result.items) estimated.set(item.item, { a: item.a, d: item.d });
+  return estimated;
+}
+
+function bankOf(competence: CompetenceTruth, estimated: ReadonlyMap<string, ItemParameters>): SimulatedCompetenceBank {
+  const status = new Map(competence.skills.map((s) => [s.id, s.status]));
+  const challenges: PositioningChallenge[] = competence.challenges.map((c) => ({
+    id: c.id,
+    skillId: c.skillId,
+    locales: c.locales,
+    // Challenges of skills that are not live are not served, and do not count for the truth either.
+    status: status.get(c.skillId) === 'actif' ? 'valide' : 'archive',
+    params: estimated.get(c.id) ?? null,
+    timed: c.timed,
+  }));
+  const bank: CompetenceBank = { competenceCode: competence.code, tubes: competence.tubes, skills: competence.skills, challenges };
+  return { bank, truth: competence.truth };
+}
+
+interface Tally {
+  pairs: number;
+  exact: number;
+  withinOne: number;
+  lengths: number[];
+  maxExposure: number;
+}
+
+function tally(learners: readonly SimulatedLearner[], sessions: readonly SimulatedSession[], into: Tally): void {
+  const exposure = new Map<string, number>();
+  sessions.forEach((s, i) => {
+    const truth = (learners[i] as SimulatedLearner).trueLevel;
+    into.pairs++;
+    if (s.level === truth) into.exact++;
+    if (Math.abs(s.level - truth) <= 1) into.withinOne++;
+    into.lengths.push(s.challengeIds.length);
+    for (const id of new Set(s.challengeIds)) exposure.set(id, (exposure.get(id) ?? 0) + 1);
+  });
+  into.maxExposure = Math.max(into.maxExposure, ...[...exposure.values()].map((n) => n / sessions.length));
+}
+
+function report(t: Tally) {
+  const lengths = [...t.lengths].sort((x, y) => x - y);
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return {
+    exactLevelRate: round(t.exact / t.pairs),
+    withinOneLevelRate: round(t.withinOne / t.pairs),
+    meanQuestions: round(lengths.reduce((s, l) => s + l, 0) / t.pairs),
+    p95Questions: lengths[Math.max(0, Math.ceil(0.95 * lengths.length) - 1)] as number,
+    maxExposure: round(t.maxExposure),
+  };
+}
+
+/** Runs the simulation; returns the exit code (0, or 2 on a usage error). */
+export async function runPositioningSim(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['learners', 'seed', 'calibration-learners', 'calibration-answers', 'details']);
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+    const learners = integer(args, 'learners', 1, 1000);
+    const seed = args.options.get('seed') ?? 'positioning-sim';
+    const calibrationLearners = integer(args, 'calibration-learners', 50, 2000);
+    const calibrationAnswers = integer(args, 'calibration-answers', 2, 12);
+    const details = args.options.get('details') === 'on' || args.options.get('details') === 'true';
+
+    const root = createRandom(`positioning-sim:${seed}`);
+    const competences = simulateTruth(forkRandom(root, 'truth'));
+    const totals: Record<PolicyName, Tally> = {
+      irt: { pairs: 0, exact: 0, withinOne: 0, lengths: [], maxExposure: 0 },
+      smartRandom: { pairs: 0, exact: 0, withinOne: 0, lengths: [], maxExposure: 0 },
+    };
+    const perCompetence: Record<string, unknown> = {};
+    for (const competence of competences) {
+      const streams = forkRandom(root, competence.code);
+      const estimated = await estimateParameters(forkRandom(streams, 'calibration'), competence, calibrationLearners, calibrationAnswers);
+      const sim = bankOf(competence, estimated);
+      const people = simulateLearners(forkRandom(streams, 'learners'), sim, { count: learners, maxReachableLevel: MAX_REACHABLE_LEVEL });
+      const sessionsRng = forkRandom(streams, 'sessions');
+      const sessions: Record<PolicyName, SimulatedSession[]> = { irt: [], smartRandom: [] };
+      for (const learner of people) {
+        const s = forkRandom(sessionsRng, learner.id);
+        sessions.irt.push(simulateSession(sim, learner, 'irt', {}, forkRandom(s, 'irt-engine'), forkRandom(s, 'irt-answers')));
+        sessions.smartRandom.push(simulateSession(sim, learner, 'smartRandom', {}, forkRandom(s, 'sr-engine'), forkRandom(s, 'sr-answers')));
+      }
+      const local: Record<PolicyName, Tally> = {
+        irt: { pairs: 0, exact: 0, withinOne: 0, lengths: [], maxExposure: 0 },
+        smartRandom: { pairs: 0, exact: 0, withinOne: 0, lengths: [], maxExposure: 0 },
+      };
+      for (const policy of ['irt', 'smartRandom'] as const) {
+        tally(people, sessions[policy], totals[policy]);
+        tally(people, sessions[policy], local[policy]);
+      }
+      if (details) {
+        const errors = [...estimated].map(([id, p]) => {
+          const t = competence.truth[id] as ItemParameters;
+          return { da: p.a - t.a, db: -p.d / p.a - -t.d / t.a };
+        });
+        const rmse = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / Math.max(1, xs.length));
+        perCompetence[competence.code] = {
+          skills: competence.skills.length,
+          challenges: competence.challenges.length,
+          calibration: { rmseA: rmse(errors.map((e) => e.da)), rmseB: rmse(errors.map((e) => e.db)) },
+          trueLevels: people.reduce((acc, l) => ((acc[l.trueLevel] = (acc[l.trueLevel] ?? 0) + 1), acc), new Array<number>(MAX_LEVEL + 1).fill(0)),
+          irt: report(local.irt),
+          smartRandom: report(local.smartRandom),
+        };
+      }
+    }
+    const out: Record<string, unknown> = { policies: { irt: report(totals.irt), smartRandom: report(totals.smartRandom) } };
+    if (details) out.details = perCompetence;
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CalibrationDataError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runPositioningSim } from './positioning-sim-command';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    const code = await runPositioningSim(argv);
+    return { code, out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('positioning-sim', () => {
+  it('prints exactly the two policies with the five figures, the same for the same seed', async () => {
+    const first = await run(['--learners', '15', '--seed', '7']);
+    expect(first.code).toBe(0);
+    const parsed = JSON.parse(first.out) as { policies: Record<string, Record<string, number>> };
+    expect(Object.keys(parsed)).toEqual(['policies']);
+    expect(Object.keys(parsed.policies)).toEqual(['irt', 'smartRandom']);
+    for (const policy of Object.values(parsed.policies)) {
+      expect(Object.keys(policy)).toEqual(['exactLevelRate', 'withinOneLevelRate', 'meanQuestions', 'p95Questions', 'maxExposure']);
+      for (const rate of [policy.exactLevelRate, policy.withinOneLevelRate, policy.maxExposure]) {
+        expect(rate).toBeGreaterThanOrEqual(0);
+        expect(rate).toBeLessThanOrEqual(1);
+      }
+      expect(policy.withinOneLevelRate).toBeGreaterThanOrEqual(policy.exactLevelRate!);
+      expect(policy.meanQuestions).toBeGreaterThan(0);
+      expect(policy.p95Questions).toBeGreaterThanOrEqual(1);
+    }
+    expect(first.out.endsWith('}\n')).toBe(true);
+    expect((await run(['--learners', '15', '--seed', '7'])).out).toBe(first.out);
+    expect((await run(['--learners', '15', '--seed', '8'])).out).not.toBe(first.out);
+  }, 120_000);
+
+  it('runs the engine on parameters estimated from simulated answers, never on the truth', async () => {
+    const { out } = await run(['--learners', '5', '--seed', '7', '--details', 'on']);
+    const details = (JSON.parse(out) as { details: Record<string, { calibration: { rmseA: number; rmseB: number }; challenges: number }> }).details;
+    expect(Object.keys(details)).toHaveLength(16);
+    for (const competence of Object.values(details)) {
+      // Estimated, so not exactly the truth; but close to it.
+      expect(competence.calibration.rmseB).toBeGreaterThan(0);
+      expect(competence.calibration.rmseB).toBeLessThan(0.5);
+    }
+  }, 120_000);
+
+  it('says what is wrong with the options, with status 2', async () => {
+    expect(await run(['--learners', 'beaucoup'])).toMatchObject({ code: 2, err: expect.stringContaining('--learners') });
+    expect(await run(['--unknown', '1'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option --unknown') });
+  });
+});

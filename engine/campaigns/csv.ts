@@ -1,0 +1,92 @@
+/**
+ * CSV reading and writing (RFC 4180). Reading accepts `;` or `,` (guessed from the header line), an
+ * optional UTF-8 byte order mark, CRLF or LF line ends and quoted fields with doubled quotes and line
+ * breaks. Writing uses `;` (what French spreadsheets open directly) and quotes only when needed.
+ * No CSV library is installed (neither csv-parse nor papaparse), hence this small one.
+ */
+
+export const BOM = '\uFEFF';
+
+export type Delimiter = ';' | ',';
+
+/** The delimiter of a file: the one of `;` and `,` found more often outside quotes on its first line. */
+export function guessDelimiter(text: string): Delimiter {
+  let semicolons = 0;
+  let commas = 0;
+  let quoted = false;
+  for (const ch of text.startsWith(BOM) ? text.slice(1) : text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch === ';') semicolons++;
+    else if (!quoted && ch === ',') commas++;
+  }
+  return commas > semicolons ? ',' : ';';
+}
+
+export class CsvError extends Error {}
+
+/** Rows of fields. Blank lines are skipped. An unclosed quote is an error (line number given). */
+export function parseCsv(input: string, delimiter: Delimiter = guessDelimiter(input)): string[][] {
+  const text = input.startsWith(BOM) ? input.slice(1) : input;
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let fieldWasQuoted = false;
+  let line = 1;
+  let quoteLine = 0;
+  const endRow = () => {
+    row.push(field);
+    if (!(row.length === 1 && row[0] === '' && !fieldWasQuoted)) rows.push(row);
+    row = [];
+    field = '';
+    fieldWasQuoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field === '') {
+      quoted = true;
+      fieldWasQuoted = true;
+      quoteLine = line;
+    } else if (ch === delimiter) {
+      row.push(field);
+      field = '';
+      fieldWasQuoted = false;
+    } else if (ch === '\r') {
+      if (text[i + 1] === '\n') i++;
+      endRow();
+      line++;
+    } else if (ch === '\n') {
+      endRow();
+      line++;
+    } else field += ch;
+  }
+  if (quoted) throw new CsvError(`Guillemet non fermé (ligne ${quoteLine}).`);
+  if (field !== '' || row.length > 0 || fieldWasQuoted) endRow();
+  return rows;
+}
+
+/** One field as written: quoted when it holds the delimiter, a quote or a line break. */
+export function csvField(value: string | number | null | undefined, delimiter: Delimiter = ';'): string {
+  if (value === null || value === undefined) return '';
+  const s = String(value);
+  if (s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r')) return `"${s.replace(/"/g, '""')}"`;
+  return s;
+}
+
+/** One line with CRLF. */
+export function csvLine(fields: readonly (string | number | null | undefined)[], delimiter: Delimiter = ';'): string {
+  return fields.map((f) => csvField(f, delimiter)).join(delimiter) + '\r\n';
+}

@@ -1,0 +1,5 @@
+export * from './results';
+export * from './recommendations';
+export * from './csv';
+export * from './class-list';
+export * from './export';

@@ -1,0 +1,85 @@
+/**
+ * A challenge body as a content-pack challenge (content/README.md): Markdown-lite text where it says the
+ * documents exactly, and the exact tiptap documents in `rich` where it cannot, so that exporting and
+ * re-importing loses nothing.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { markdownLiteToDoc, type ChallengeBody, type RichDoc, type RichNode } from '../challenges';
+import type { PackChallenge } from '../../content/schema';
+
+function inlineMd(nodes: RichNode[] = []): string {
+  return nodes
+    .map((n) => {
+      if (n.type === 'hardBreak') return '\n';
+      if (n.type !== 'text') return inlineMd(n.content);
+      let s = n.text ?? '';
+      const marks = n.marks ?? [];
+      if (marks.some((m) => m.type === 'italic')) s = `*${s}*`;
+      if (marks.some((m) => m.type === 'bold')) s = `**${s}**`;
+      const link = marks.find((m) => m.type === 'link');
+      if (link) s = `[${s}](${String(link.attrs?.['href'] ?? '')})`;
+      return s;
+    })
+    .join('');
+}
+
+/** Markdown-lite for a document (best effort: the caller checks it reads back the same). */
+export function docToMarkdownLite(doc: RichDoc): string {
+  return doc.content
+    .map((block) => {
+      if (block.type === 'bulletList') return (block.content ?? []).map((li) => `- ${(li.content ?? []).map((p) => inlineMd(p.content)).join(' ')}`).join('\n');
+      if (block.type === 'orderedList') {
+        const start = typeof block.attrs?.['start'] === 'number' ? (block.attrs['start'] as number) : 1;
+        return (block.content ?? []).map((li, i) => `${start + i}. ${(li.content ?? []).map((p) => inlineMd(p.content)).join(' ')}`).join('\n');
+      }
+      return inlineMd(block.content);
+    })
+    .join('\n\n');
+}
+
+/** Markdown-lite when it reads back to exactly this document, else null. */
+function exactMarkdown(doc: RichDoc): string | null {
+  const md = docToMarkdownLite(doc);
+  return md.trim() !== '' && isDeepStrictEqual(markdownLiteToDoc(md), doc) ? md : null;
+}
+
+export function bodyToPackChallenge(key: string, isPrototype: boolean, body: ChallengeBody, status?: PackChallenge['status']): PackChallenge {
+  const rich: NonNullable<PackChallenge['rich']> = {};
+  const instruction = exactMarkdown(body.instruction);
+  if (instruction === null) rich.instruction = body.instruction as never;
+  let alternative: string | undefined;
+  if (body.alternativeInstruction) {
+    const md = exactMarkdown(body.alternativeInstruction);
+    if (md === null) rich.alternativeInstruction = body.alternativeInstruction as never;
+    else alternative = md;
+  }
+  let solution = '—';
+  if (body.solutionExplanation === null) rich.solutionExplanation = null;
+  else {
+    const md = exactMarkdown(body.solutionExplanation);
+    if (md === null) rich.solutionExplanation = body.solutionExplanation as never;
+    else solution = md;
+  }
+  const { type, ...answer } = body.answer;
+  const out = {
+    key,
+    prototype: isPrototype,
+    type,
+    instruction: instruction ?? (docToMarkdownLite(body.instruction).trim() || '—'),
+    ...(alternative !== undefined ? { alternativeInstruction: alternative } : {}),
+    solution,
+    answer,
+    timer: body.timer,
+    focused: body.focused,
+    embed: body.embed,
+    illustration: body.illustration,
+    locales: body.locales,
+    ...(status && status !== 'valide' ? { status } : {}),
+    authors: body.authors,
+    accessibility: body.accessibility,
+    pedagogy: body.pedagogy,
+    ...(body.attachments.length ? { attachments: body.attachments } : {}),
+    ...(Object.keys(rich).length ? { rich } : {}),
+  };
+  return out as unknown as PackChallenge;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collapsePatterns,
+  computeShardDiagnostics,
+  computeShardExpectations,
+  mergeDiagnostics,
+  mergeStatistics,
+  shardBoundaries,
+  sliceRows,
+} from '../engine/calibration';
+import { gridNodes, normalWeights } from '../engine/irt';
+import { createRandom } from '../engine/random';
+import { simulateCalibrationData } from '../engine/simulation';
+import { decodeDiagnostics, decodePass, decodeShard, decodeStatistics, encodeDiagnostics, encodePass, encodeShard, encodeStatistics } from './calibration-codec';
+import { shardCount } from './calibration-shards';
+
+const sim = simulateCalibrationData(createRandom(5), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 8 } });
+const data = collapsePatterns(sim.data).data;
+const nodes = gridNodes(-6, 6, 61);
+const quadrature = { nodes, weights: normalWeights(nodes, 0, 1) };
+const params = { a: Float64Array.from(sim.items, (i) => i.a), d: Float64Array.from(sim.items, (i) => i.d) };
+
+describe('calibration shards and statistics in binary form', () => {
+  it('a shard read back is the same data (weights, and item indices beyond 65,535 too)', () => {
+    const part = sliceRows(data, 100, 900);
+    const back = decodeShard(encodeShard(part));
+    expect(back.itemIds).toHaveLength(40);
+    expect([...back.rowStart]).toEqual([...part.rowStart]);
+    expect([...back.items]).toEqual([...part.items]);
+    expect([...back.scores]).toEqual([...part.scores]);
+    expect([...(back.weights ?? [])]).toEqual([...(part.weights ?? [])]);
+    const wide = { ...part, itemIds: new Array<string>(70_000).fill('x'), items: part.items.map((i) => i + 65_000) };
+    expect([...decodeShard(encodeShard(wide)).items]).toEqual([...wide.items]);
+  });
+
+  it('the E-step and diagnostics over encoded shards, merged, equal the whole-data pass', () => {
+    const bounds = shardBoundaries(data, 3);
+    const pass = decodePass(encodePass(params, quadrature));
+    const parts = [0, 1, 2].map((k) => decodeShard(encodeShard(sliceRows(data, bounds[k]!, bounds[k + 1]!))));
+    const merged = mergeStatistics(parts.map((p) => decodeStatistics(encodeStatistics(computeShardExpectations(p, pass.params, pass.quadrature)))));
+    const whole = computeShardExpectations(data, params, quadrature);
+    expect(merged.logLik).toBeCloseTo(whole.logLik, 8);
+    expect(merged.persons).toBe(whole.persons);
+    for (let k = 0; k < whole.r.length; k++) expect(merged.r[k]).toBeCloseTo(whole.r[k]!, 9);
+    const diag = mergeDiagnostics(parts.map((p) => decodeDiagnostics(encodeDiagnostics(computeShardDiagnostics(p, pass.params, pass.quadrature)))));
+    const wholeDiag = computeShardDiagnostics(data, params, quadrature);
+    for (let i = 0; i < 40; i++) {
+      expect(diag.sumYT[i]).toBeCloseTo(wholeDiag.sumYT[i]!, 8);
+      expect(diag.scoreOuter[3 * i]).toBeCloseTo(wholeDiag.scoreOuter[3 * i]!, 8);
+    }
+    expect(diag.expectations.logLik).toBeCloseTo(wholeDiag.expectations.logLik, 8);
+  });
+
+  it('shards: one per 4M answers, rounded up to a multiple of the worker processes', () => {
+    expect(shardCount(10_500_000, 1)).toBe(3);
+    expect(shardCount(10_500_000, 2)).toBe(4);
+    expect(shardCount(10_500_000, 3)).toBe(3);
+    expect(shardCount(1000, 4)).toBe(4);
+    expect(shardCount(1000, 0)).toBe(1);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Compact binary forms of what travels between a calibration's parent job and its shard jobs:
+ * a shard of the response matrix (stored in PostgreSQL, read by any worker on any machine), item
+ * parameters with the quadrature (in the shard job's data) and the statistics a shard sends back
+ * (through a Redis key). Little-endian typed arrays after a small header; no JSON for numbers.
+ */
+import type {
+  DiagnosticStatistics,
+  ItemParameterArrays,
+  Quadrature,
+  ResponseData,
+  SufficientStatistics,
+} from '../engine/calibration';
+
+const SHARD_MAGIC = 0x43534844; // "CSHD"
+const STATS_MAGIC = 0x43535453; // "CSTS"
+const DIAG_MAGIC = 0x43534447; // "CSDG"
+
+/** Copies a typed array's bytes into a Buffer slice. */
+function bytesOf(array: Int32Array | Uint16Array | Uint8Array | Float64Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** 8-byte aligned offset (Float64Array views need it). */
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** A typed view on `bytes` at `offset` (copied when the offset is not aligned for the element size). */
+function view<T extends Int32Array | Uint16Array | Float64Array>(
+  Kind: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number },
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+): T {
+  const at = bytes.byteOffset + offset;
+  if (at % Kind.BYTES_PER_ELEMENT === 0) return new Kind(bytes.buffer, at, length);
+  const copy = new Kind(length);
+  new Uint8Array(copy.buffer).set(bytes.subarray(offset, offset + length * Kind.BYTES_PER_ELEMENT));
+  return copy;
+}
+
+/**
+ * Shard layout: header Int32 × 6 [magic, itemCount, rows, answers, itemWidth (2|4), hasWeights],
+ * then rowStart (Int32, rows + 1), items (Uint16 or Int32), scores (Uint8), weights (Float64,
+ * rows) at an 8-byte boundary. Item ids are not stored: the parent keeps them, and shards use indices.
+ */
+export function encodeShard(data: ResponseData): Buffer {
+  const rows = data.rowStart.length - 1;
+  const answers = data.items.length;
+  const itemCount = data.itemIds.length;
+  const itemWidth = itemCount <= 0xffff ? 2 : 4;
+  const hasWeights = data.weights !== null ? 1 : 0;
+  const headerBytes = 24;
+  const rowStartBytes = (rows + 1) * 4;
+  const itemsBytes = answers * itemWidth;
+  const scoresAt = headerBytes + rowStartBytes + itemsBytes;
+  const weightsAt = align8(scoresAt + answers);
+  const total = hasWeights ? weightsAt + rows * 8 : scoresAt + answers;
+  const out = Buffer.alloc(total);
+  const header = new Int32Array([SHARD_MAGIC, itemCount, rows, answers, itemWidth, hasWeights]);
+  out.set(bytesOf(header), 0);
+  out.set(bytesOf(data.rowStart), headerBytes);
+  const items = itemWidth === 2 ? Uint16Array.from(data.items) : data.items;
+  out.set(bytesOf(items), headerBytes + rowStartBytes);
+  out.set(data.scores, scoresAt);
+  if (hasWeights) out.set(bytesOf(data.weights as Float64Array), weightsAt);
+  return out;
+}
+
+export function decodeShard(bytes: Uint8Array): ResponseData {
+  const header = view(Int32Array, bytes, 0, 6);
+  if (header[0] !== SHARD_MAGIC) throw new Error('not a calibration shard');
+  const itemCount = header[1] as number;
+  const rows = header[2] as number;
+  const answers = header[3] as number;
+  const itemWidth = header[4] as number;
+  const hasWeights = header[5] === 1;
+  const headerBytes = 24;
+  const rowStart = view(Int32Array, bytes, headerBytes, rows + 1).slice();
+  const itemsAt = headerBytes + (rows + 1) * 4;
+  const items = itemWidth === 2 ? Int32Array.from(view(Uint16Array, bytes, itemsAt, answers)) : view(Int32Array, bytes, itemsAt, answers).slice();
+  const scoresAt = itemsAt + answers * itemWidth;
+  const scores = bytes.slice(scoresAt, scoresAt + answers);
+  const weights = hasWeights ? view(Float64Array, bytes, align8(scoresAt + answers), rows).slice() : null;
+  // Shards work with item indices; the kernels only need the number of items.
+  const itemIds = new Array<string>(itemCount).fill('');
+  return { itemIds, rowStart, items, scores: new Uint8Array(scores), weights };
+}
+
+/** Parameters and quadrature as base64 strings for a job's data (JSON). */
+export interface EncodedPass {
+  readonly a: string;
+  readonly d: string;
+  readonly nodes: string;
+  readonly weights: string;
+}
+
+const toBase64 = (array: Float64Array) => Buffer.from(bytesOf(array)).toString('base64');
+function fromBase64(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  return view(Float64Array, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength / 8).slice();
+}
+
+export function encodePass(params: ItemParameterArrays, quadrature: Quadrature): EncodedPass {
+  return { a: toBase64(params.a), d: toBase64(params.d), nodes: toBase64(quadrature.nodes), weights: toBase64(quadrature.weights) };
+}
+
+export function decodePass(pass: EncodedPass): { params: ItemParameterArrays; quadrature: Quadrature } {
+  return {
+    params: { a: fromBase64(pass.a), d: fromBase64(pass.d) },
+    quadrature: { nodes: fromBase64(pass.nodes), weights: fromBase64(pass.weights) },
+  };
+}
+
+/** Float64 header [magic, itemCount, nodeCount, logLik, persons] then r, n, nodeTotals. */
+function statsLength(stats: SufficientStatistics): number {
+  return 5 + stats.r.length + stats.n.length + stats.nodeTotals.length;
+}
+
+function writeStats(target: Float64Array, at: number, stats: SufficientStatistics, magic: number): number {
+  target.set([magic, stats.itemCount, stats.nodeCount, stats.logLik, stats.persons], at);
+  let k = at + 5;
+  target.set(stats.r, k);
+  k += stats.r.length;
+  target.set(stats.n, k);
+  k += stats.n.length;
+  target.set(stats.nodeTotals, k);
+  return k + stats.nodeTotals.length;
+}
+
+function readStats(source: Float64Array, at: number, magic: number): { stats: SufficientStatistics; next: number } {
+  if (source[at] !== magic) throw new Error('not calibration statistics');
+  const itemCount = source[at + 1] as number;
+  const nodeCount = source[at + 2] as number;
+  const logLik = source[at + 3] as number;
+  const persons = source[at + 4] as number;
+  const cells = itemCount * nodeCount;
+  let k = at + 5;
+  const r = source.slice(k, k + cells);
+  k += cells;
+  const n = source.slice(k, k + cells);
+  k += cells;
+  const nodeTotals = source.slice(k, k + nodeCount);
+  k += nodeCount;
+  return { stats: { itemCount, nodeCount, r, n, nodeTotals, logLik, persons }, next: k };
+}
+
+export function encodeStatistics(stats: SufficientStatistics): Buffer {
+  const out = new Float64Array(statsLength(stats));
+  writeStats(out, 0, stats, STATS_MAGIC);
+  return Buffer.from(out.buffer);
+}
+
+function float64View(bytes: Uint8Array): Float64Array {
+  return view(Float64Array, bytes, 0, Math.floor(bytes.byteLength / 8));
+}
+
+export function decodeStatistics(bytes: Uint8Array): SufficientStatistics {
+  return readStats(float64View(bytes), 0, STATS_MAGIC).stats;
+}
+
+const DIAGNOSTIC_ARRAYS = [
+  'squaredResidual',
+  'variance',
+  'standardisedSquaredResidual',
+  'expectedSquaredResidual',
+  'expectedVariance',
+  'expectedStandardisedSquaredResidual',
+  'sumW',
+  'sumY',
+  'sumT',
+  'sumTT',
+  'sumYT',
+  'scoreOuter',
+] as const;
+
+export function encodeDiagnostics(diag: DiagnosticStatistics): Buffer {
+  let length = statsLength(diag.expectations) + 1;
+  for (const name of DIAGNOSTIC_ARRAYS) length += 1 + diag[name].length;
+  const out = new Float64Array(length);
+  out[0] = DIAG_MAGIC;
+  let k = writeStats(out, 1, diag.expectations, STATS_MAGIC);
+  for (const name of DIAGNOSTIC_ARRAYS) {
+    out[k++] = diag[name].length;
+    out.set(diag[name], k);
+    k += diag[name].length;
+  }
+  return Buffer.from(out.buffer);
+}
+
+export function decodeDiagnostics(bytes: Uint8Array): DiagnosticStatistics {
+  const source = float64View(bytes);
+  if (source[0] !== DIAG_MAGIC) throw new Error('not calibration diagnostics');
+  const { stats, next } = readStats(source, 1, STATS_MAGIC);
+  let k = next;
+  const arrays: Partial<Record<(typeof DIAGNOSTIC_ARRAYS)[number], Float64Array>> = {};
+  for (const name of DIAGNOSTIC_ARRAYS) {
+    const length = source[k++] as number;
+    arrays[name] = source.slice(k, k + length);
+    k += length;
+  }
+  return { expectations: stats, ...(arrays as Record<(typeof DIAGNOSTIC_ARRAYS)[number], Float64Array>) };
+}

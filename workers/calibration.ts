@@ -1,0 +1,576 @@
+/**
+ * The calibration worker: a job reads the answers of the live challenges (streamed by pages), applies
+ * the data rules, runs the engine's EM (in this process, on worker threads, or over shard jobs that
+ * any worker process takes), computes drift against the active parameter set and DIF by locale, and
+ * writes an immutable run with every item's results in ONE transaction at the end.
+ *
+ * Faults (docs/decisions/006-calibration-pipeline.md):
+ * - Each processing attempt claims the run with a fresh lease; progress and the final write are
+ *   conditional on that lease, so an attempt that lost its job (a worker thought dead) writes nothing.
+ * - A worker killed mid-run: BullMQ's stalled-job check gives the job to another worker, which
+ *   starts the run again from the data (a new lease); past the allowed number of stalls the job
+ *   fails and the watchdog marks the run FAILED. Nothing is written before the final transaction.
+ * - A job retried after its run was written finds the run finished and does nothing.
+ * - The watchdog (every minute in every worker process) puts back the job of a QUEUED or RUNNING run
+ *   that Redis lost, and marks FAILED the runs whose job failed.
+ */
+import { randomUUID } from 'node:crypto';
+import { Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  CalibrationCancelledError,
+  CalibrationDataError,
+  calibrateWithRunner,
+  collapsePatterns,
+  compareParameterSets,
+  createLocalRunner,
+  mantelHaenszelDif,
+  scorePersons,
+  type CalibrationResult,
+  type EStepRunner,
+  type ItemDif,
+  type ItemDrift,
+} from '../engine/calibration';
+import { createThreadedRunner } from '../engine/calibration/parallel';
+import type { ItemParameters } from '../engine/irt';
+import type { PrismaClient } from '../prisma/client';
+import {
+  countEligibleAnswers,
+  liveChallenges,
+  readCalibrationData,
+  withPgClient,
+  type CalibrationData,
+} from '../app/models/calibration-data.server';
+import {
+  CalibrationRunSettings,
+  jobIdOfRun,
+  newAnswersThreshold,
+  parseSettings,
+  progressNow,
+  startCalibration,
+  type CalibrationProgress,
+  type CalibrationSummary,
+} from '../app/models/calibration.server';
+import { calibrationBaseline } from '../app/models/parameter-set.server';
+import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
+
+import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, type CalibrateJobData } from './calibration-jobs';
+
+export { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, type CalibrateJobData };
+
+/** Distributed E-step: the shard queue, its waiter and Redis for the results. */
+export interface ShardingContext {
+  queue: Queue;
+  waiter: ShardWaiter;
+  redis: Redis;
+  keyPrefix: string;
+  /** Worker processes listening on the shard queue. */
+  workers: () => Promise<number>;
+}
+
+export interface CalibrationContext {
+  db: PrismaClient;
+  databaseUrl: string;
+  log?: (line: string) => void;
+  /** null: every pass runs in this process (the seed, tests). */
+  sharding?: ShardingContext | null;
+  /** Local passes on worker threads (default true). */
+  threads?: boolean;
+  /** Queues a run's job (for the automatic triggers and the watchdog). */
+  enqueue?: (runId: string) => Promise<string>;
+}
+
+/** Stored answers from which a run is split into shard jobs ('auto'), when two or more workers listen. */
+export const SHARD_MIN_ANSWERS = Number(process.env.CALIBRATION_SHARD_MIN_ANSWERS ?? 2_000_000);
+
+/** The attempt lost its run: another attempt took it over, or it was finished meanwhile. */
+class LeaseLostError extends Error {
+  constructor() {
+    super('la calibration a été reprise par un autre worker');
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** The data cannot carry a run: stops it as FAILED with a message for the psychometrician. */
+class NotEnoughDataError extends Error {}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Writes progress at most twice a second, only while this attempt holds the run. */
+class RunReporter {
+  private latest: CalibrationProgress | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private lastWrite = 0;
+  lost = false;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly runId: string,
+    private readonly lease: string,
+    private readonly job: Job | undefined,
+  ) {}
+
+  report(progress: CalibrationProgress, force = false): void {
+    this.latest = progress;
+    if (force || Date.now() - this.lastWrite >= 500) this.flush();
+  }
+
+  flush(): void {
+    const progress = this.latest;
+    if (!progress) return;
+    this.latest = null;
+    this.lastWrite = Date.now();
+    this.chain = this.chain.then(async () => {
+      try {
+        const written = await this.db.calibrationRun.updateMany({ where: { id: this.runId, lease: this.lease, status: 'RUNNING' }, data: { progress: progress as object } });
+        if (written.count === 0) this.lost = true;
+        await this.job?.updateProgress(progress as object).catch(() => undefined);
+      } catch {
+        // A failed progress write is not a failed run.
+      }
+    });
+  }
+
+  /** Waits for the writes under way (a slow database slows the run instead of piling up writes). */
+  async settle(): Promise<void> {
+    await this.chain;
+  }
+
+  /** Writes the latest report now and waits for it. */
+  async flushAndSettle(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
+}
+
+function finiteOrNull(x: number | null | undefined): number | null {
+  return x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+}
+
+const HISTOGRAM = { from: -4, step: 0.25, bins: 32 };
+const OBSERVED_BINS = { from: -3, step: 0.5, bins: 12 };
+
+function binOf(theta: number, spec: { from: number; step: number; bins: number }): number {
+  return Math.min(spec.bins - 1, Math.max(0, Math.floor((theta - spec.from) / spec.step)));
+}
+
+function translateError(error: unknown): string {
+  if (error instanceof CalibrationDataError) return `Données impossibles à calibrer : ${error.message}.`;
+  const message = error instanceof Error ? error.message : String(error);
+  return message;
+}
+
+export function describeJobFailure(reason: string | undefined): string {
+  if (!reason) return 'Le travail de calibration a échoué sans raison connue.';
+  if (/stalled more than allowable limit/i.test(reason)) {
+    return 'Le worker qui calculait cette calibration s’est arrêté en cours de route, trop de fois : calibration abandonnée, aucun résultat enregistré.';
+  }
+  return reason;
+}
+
+/**
+ * Processes one run (one attempt). Returns what happened; throws only for unexpected errors (after
+ * marking the run FAILED), so that the queue dashboard shows them too.
+ */
+export async function executeCalibrationRun(ctx: CalibrationContext, runId: string, job?: Job): Promise<'succeeded' | 'failed' | 'cancelled' | 'skipped'> {
+  const { db } = ctx;
+  const lease = randomUUID();
+  const started = performance.now();
+  const claimed = await db.calibrationRun.updateMany({
+    where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'RUNNING', lease, attempts: { increment: 1 }, startedAt: new Date(), error: null, progress: progressNow({ phase: 'reading', percent: 0 }) as object },
+  });
+  if (claimed.count === 0) return 'skipped';
+  const run = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } });
+  const settings = parseSettings(run.settings);
+  const reporter = new RunReporter(db, runId, lease, job);
+  const testDelay = Number(process.env.CALIBRATION_TEST_CYCLE_DELAY_MS ?? 0);
+  let lastCheck = 0;
+  const checkCancel = async (): Promise<boolean> => {
+    if (testDelay > 0) await sleep(testDelay);
+    await reporter.settle();
+    if (reporter.lost) throw new LeaseLostError();
+    if (Date.now() - lastCheck < 250) return false;
+    lastCheck = Date.now();
+    const row = await db.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, cancelRequestedAt: true } });
+    if (!row || row.lease !== lease) throw new LeaseLostError();
+    return row.cancelRequestedAt !== null;
+  };
+  const finish = async (status: 'FAILED' | 'CANCELLED', error: string | null) => {
+    await reporter.flushAndSettle();
+    await db.$transaction([
+      db.calibrationRun.updateMany({
+        where: { id: runId, lease, status: 'RUNNING' },
+        data: {
+          status,
+          error,
+          finishedAt: new Date(),
+          seconds: (performance.now() - started) / 1000,
+          progress: progressNow({ phase: status === 'FAILED' ? 'failed' : 'cancelled', percent: 0 }) as object,
+        },
+      }),
+      db.calibrationShard.deleteMany({ where: { runId, lease } }),
+    ]);
+  };
+
+  let runner: EStepRunner | null = null;
+  try {
+    if (run.cancelRequestedAt) throw new CalibrationCancelledError(0);
+    // ── Reading ────────────────────────────────────────────────────────────────────────────
+    const live = await liveChallenges(db, settings.competenceIds);
+    const readStarted = performance.now();
+    const read: CalibrationData = await withPgClient(ctx.databaseUrl, (client) =>
+      readCalibrationData(client, live, {
+        maxAnswerId: settings.maxAnswerId,
+        onPage: async (fraction, answersRead) => {
+          reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
+          if (await checkCancel()) throw new CalibrationCancelledError(0);
+        },
+      }),
+    );
+    const readSeconds = (performance.now() - readStarted) / 1000;
+    const { data, items, counts } = read;
+    if (counts.used < settings.minAnswers || counts.persons < settings.minPersons) {
+      throw new NotEnoughDataError(
+        `Trop peu de données pour calibrer : ${counts.used} réponses de ${counts.persons} personnes exploitables ` +
+          `(il faut au moins ${settings.minAnswers} réponses et ${settings.minPersons} personnes).`,
+      );
+    }
+
+    // ── Reference set: drift, anchors, starting values ─────────────────────────────────────
+    const active = await db.parameterSet.findFirst({
+      where: { active: true },
+      select: { id: true, version: true, items: { where: { challengeId: { in: data.itemIds as string[] } }, select: { challengeId: true, a: true, d: true } } },
+    });
+    const reference = new Map<string, ItemParameters>((active?.items ?? []).map((p) => [p.challengeId, { a: p.a, d: p.d }]));
+    const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
+    if (anchors.size > 0 && anchors.size >= items.length) {
+      throw new NotEnoughDataError('Rien à calibrer : toutes les épreuves qui ont des réponses ont déjà des paramètres approuvés (mode « garder fixes les épreuves calibrées »).');
+    }
+
+    // ── Runner ─────────────────────────────────────────────────────────────────────────────
+    reporter.report(progressNow({ phase: 'sharding', percent: 16, answersRead: counts.read }), true);
+    const collapsed = collapsePatterns(data).data;
+    let mode: 'local' | 'shards' = settings.distribution === 'shards' ? 'shards' : 'local';
+    let workers = 0;
+    if (ctx.sharding) {
+      workers = await ctx.sharding.workers().catch(() => 0);
+      if (settings.distribution === 'auto' && collapsed.items.length >= SHARD_MIN_ANSWERS && workers >= 2) mode = 'shards';
+    }
+    if (!ctx.sharding) mode = 'local';
+    let shards = 1;
+    let threads = 1;
+    if (mode === 'shards' && ctx.sharding) {
+      const count = settings.shards > 0 ? settings.shards : Math.max(2, shardCount(collapsed.items.length, workers));
+      const sharded = await createShardedRunner({
+        db,
+        redis: ctx.sharding.redis,
+        queue: ctx.sharding.queue,
+        waiter: ctx.sharding.waiter,
+        keyPrefix: ctx.sharding.keyPrefix,
+        runId,
+        lease,
+        data: collapsed,
+        shards: count,
+      });
+      shards = sharded.shards;
+      runner = sharded;
+    } else if (ctx.threads !== false) {
+      const threaded = await createThreadedRunner(collapsed);
+      threads = threaded.threads;
+      runner = threaded;
+    } else {
+      runner = createLocalRunner(collapsed);
+    }
+
+    // ── Estimation ─────────────────────────────────────────────────────────────────────────
+    const estimateStarted = performance.now();
+    let firstChange: number | null = null;
+    let convergence = 0;
+    const result: CalibrationResult = await calibrateWithRunner(
+      runner,
+      {
+        model: settings.model,
+        priors: settings.priors,
+        tolerance: settings.tolerance,
+        maxCycles: settings.maxCycles,
+        acceleration: settings.acceleration,
+        quadrature: { points: settings.quadraturePoints },
+        anchors,
+        start: reference,
+      },
+      {
+        now: () => performance.now(),
+        shouldCancel: checkCancel,
+        onProgress: ({ cycle, logLik, maxChange }) => {
+          firstChange ??= Math.max(maxChange, settings.tolerance * 10);
+          if (maxChange > 0 && firstChange > settings.tolerance) {
+            const f = Math.log(firstChange / maxChange) / Math.log(firstChange / settings.tolerance);
+            convergence = Math.max(convergence, Math.min(1, Math.max(0, f)), cycle / settings.maxCycles);
+          }
+          reporter.report(progressNow({ phase: 'estimating', percent: Math.round(20 + 70 * convergence), cycle, logLik, maxChange, shards, attempt: run.attempts }));
+        },
+      },
+    );
+    const estimateSeconds = (performance.now() - estimateStarted) / 1000;
+    reporter.report(progressNow({ phase: 'diagnostics', percent: 92, cycle: result.iterations, logLik: result.logLik, shards }), true);
+    if (await checkCancel()) throw new CalibrationCancelledError(result.iterations);
+
+    // ── Drift, persons, DIF, observed proportions ──────────────────────────────────────────
+    const free = result.items.filter((i) => !i.anchored);
+    const driftReport = reference.size > 0 ? compareParameterSets(free.map((i) => ({ item: i.item, a: i.a, d: i.d })), reference) : null;
+    const drift = new Map<string, ItemDrift>((driftReport?.items ?? []).map((d) => [d.item, d]));
+    const { theta } = scorePersons(data, result);
+    const histogram = new Array<number>(HISTOGRAM.bins).fill(0);
+    for (const t of theta) histogram[binOf(t, HISTOGRAM)]! += 1;
+    let referencePersons = 0;
+    for (const g of read.localeGroups) if (g === 0) referencePersons++;
+    const focalPersons = read.localeGroups.length - referencePersons;
+    const difByItem = new Map<string, ItemDif>();
+    if (referencePersons >= settings.difMinPersons && focalPersons >= settings.difMinPersons) {
+      for (const d of mantelHaenszelDif(data, read.localeGroups, theta)) difByItem.set(d.item, d);
+    }
+    const itemCount = data.itemIds.length;
+    const obsN = new Float64Array(itemCount * OBSERVED_BINS.bins);
+    const obsRight = new Float64Array(itemCount * OBSERVED_BINS.bins);
+    const obsTheta = new Float64Array(itemCount * OBSERVED_BINS.bins);
+    for (let r = 0; r < theta.length; r++) {
+      const t = theta[r] as number;
+      const bin = binOf(t, OBSERVED_BINS);
+      for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
+        const cell = (data.items[j] as number) * OBSERVED_BINS.bins + bin;
+        obsN[cell] = (obsN[cell] as number) + 1;
+        obsRight[cell] = (obsRight[cell] as number) + (data.scores[j] as number);
+        obsTheta[cell] = (obsTheta[cell] as number) + t;
+      }
+    }
+
+    const flagCounts: Record<string, number> = {};
+    const rows = result.items.map((item, i) => {
+      const d = drift.get(item.item);
+      const dif = difByItem.get(item.item);
+      const flags: string[] = [...item.flags];
+      if (d && d.status === 'review') flags.push('drift');
+      if (dif && dif.class === 'C') flags.push('dif');
+      for (const f of flags) flagCounts[f] = (flagCounts[f] ?? 0) + 1;
+      const observed = [];
+      for (let k = 0; k < OBSERVED_BINS.bins; k++) {
+        const n = obsN[i * OBSERVED_BINS.bins + k] as number;
+        if (n === 0) continue;
+        const lo = k === 0 ? null : OBSERVED_BINS.from + k * OBSERVED_BINS.step;
+        const hi = k === OBSERVED_BINS.bins - 1 ? null : OBSERVED_BINS.from + (k + 1) * OBSERVED_BINS.step;
+        observed.push({ lo, hi, theta: (obsTheta[i * OBSERVED_BINS.bins + k] as number) / n, n, correct: obsRight[i * OBSERVED_BINS.bins + k] as number });
+      }
+      return {
+        runId,
+        challengeId: item.item,
+        a: item.a,
+        d: item.d,
+        b: item.b,
+        seA: finiteOrNull(item.se.a),
+        seD: finiteOrNull(item.se.d),
+        seB: finiteOrNull(item.se.b),
+        n: Math.round(item.n),
+        pValue: item.pValue,
+        pointBiserial: finiteOrNull(item.pointBiserial),
+        infit: finiteOrNull(item.infit),
+        outfit: finiteOrNull(item.outfit),
+        expectedInfit: finiteOrNull(item.expectedInfit),
+        expectedOutfit: finiteOrNull(item.expectedOutfit),
+        anchored: item.anchored,
+        flags,
+        driftDeltaB: d ? d.deltaB : null,
+        dif: dif
+          ? {
+              grouping: 'locale',
+              reference: 'fr',
+              focal: read.focalLocales,
+              referenceN: dif.reference,
+              focalN: dif.focal,
+              alphaMH: finiteOrNull(dif.alphaMH),
+              deltaMH: finiteOrNull(dif.deltaMH),
+              seDelta: finiteOrNull(dif.seDelta),
+              chiSquare: finiteOrNull(dif.chiSquare),
+              pValue: finiteOrNull(dif.pValue),
+              class: dif.class,
+              favours: dif.favours,
+            }
+          : undefined,
+        observed,
+      };
+    });
+    const difClasses = { A: 0, B: 0, C: 0 };
+    for (const d of difByItem.values()) if (d.class) difClasses[d.class]++;
+    const summary: CalibrationSummary = {
+      logPosterior: result.logPosterior,
+      latent: result.latent,
+      standardErrors: result.standardErrors,
+      anchors: result.settings.anchors,
+      freeItems: free.length,
+      items: result.items.length,
+      unanswered: read.unanswered.map((c) => c.key),
+      counts,
+      reference: active ? { id: active.id, version: active.version } : null,
+      drift: {
+        stable: driftReport?.items.filter((d) => d.status === 'stable').length ?? 0,
+        look: driftReport?.items.filter((d) => d.status === 'look').length ?? 0,
+        review: driftReport?.items.filter((d) => d.status === 'review').length ?? 0,
+      },
+      dif: difByItem.size > 0 ? { grouping: 'locale', reference: 'fr', focal: read.focalLocales, referencePersons, focalPersons, classes: difClasses } : null,
+      thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
+      flags: flagCounts,
+      execution: { mode, shards, threads, readSeconds, estimateSeconds },
+    };
+
+    // ── One transaction: the run and all its items, or nothing ─────────────────────────────
+    reporter.report(progressNow({ phase: 'writing', percent: 98, cycle: result.iterations, logLik: result.logLik, shards }), true);
+    await reporter.flushAndSettle();
+    if (reporter.lost) throw new LeaseLostError();
+    const outcome = await db.$transaction(
+      async (tx) => {
+        const current = await tx.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, status: true, cancelRequestedAt: true } });
+        if (!current || current.lease !== lease || current.status !== 'RUNNING') return 'lost' as const;
+        if (current.cancelRequestedAt) return 'cancelled' as const;
+        const written = await tx.calibrationRun.updateMany({
+          where: { id: runId, lease, status: 'RUNNING' },
+          data: {
+            status: 'SUCCEEDED',
+            logLik: result.logLik,
+            iterations: result.iterations,
+            converged: result.converged,
+            persons: counts.persons,
+            answers: counts.used,
+            seconds: (performance.now() - started) / 1000,
+            finishedAt: new Date(),
+            maxAnswerId: BigInt(read.maxAnswerId),
+            summary: summary as object,
+            progress: progressNow({ phase: 'done', percent: 100, cycle: result.iterations, logLik: result.logLik }) as object,
+          },
+        });
+        if (written.count !== 1) return 'lost' as const;
+        await tx.calibrationItemResult.createMany({ data: rows.map((r) => ({ ...r, dif: r.dif as object | undefined, observed: r.observed as object })) });
+        await tx.calibrationShard.deleteMany({ where: { runId } });
+        return 'written' as const;
+      },
+      { timeout: 120_000, maxWait: 20_000 },
+    );
+    if (outcome === 'lost') return 'skipped';
+    if (outcome === 'cancelled') throw new CalibrationCancelledError(result.iterations);
+    ctx.log?.(`[calibration] ${runId} : ${counts.used} réponses, ${result.iterations} cycles, ${mode}${mode === 'shards' ? ` (${shards} parties)` : ''}.`);
+    return 'succeeded';
+  } catch (error) {
+    if (error instanceof LeaseLostError) return 'skipped';
+    if (error instanceof CalibrationCancelledError) {
+      await finish('CANCELLED', null);
+      return 'cancelled';
+    }
+    if (error instanceof NotEnoughDataError || error instanceof CalibrationDataError) {
+      await finish('FAILED', error instanceof NotEnoughDataError ? error.message : translateError(error));
+      return 'failed';
+    }
+    await finish('FAILED', `Erreur pendant le calcul : ${translateError(error)}`).catch(() => undefined);
+    throw error;
+  } finally {
+    await runner?.close?.();
+  }
+}
+
+/** Starts a run from a trigger (schedule, new answers), unless one is already queued or running. */
+async function startAutomaticRun(ctx: CalibrationContext, trigger: 'SCHEDULE' | 'NEW_ANSWERS', minNewAnswers: number) {
+  const { db } = ctx;
+  if (!ctx.enqueue) return { started: false, reason: 'no queue' };
+  const busy = await db.calibrationRun.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } });
+  if (busy > 0) return { started: false, reason: 'a run is already queued or running' };
+  const baseline = await calibrationBaseline(db);
+  const live = await liveChallenges(db);
+  const fresh = await withPgClient(ctx.databaseUrl, (client) =>
+    countEligibleAnswers(
+      client,
+      live.map((c) => c.id),
+      { afterId: baseline, limit: minNewAnswers },
+    ),
+  );
+  if (fresh < minNewAnswers) return { started: false, reason: `${fresh} new answers (< ${minNewAnswers})`, newAnswers: fresh };
+  const active = await db.parameterSet.count({ where: { active: true } });
+  // New answers: calibrate the new challenges on the scale in force; the weekly run recalibrates all
+  // (drift shows only on freely estimated items).
+  const anchors = trigger === 'NEW_ANSWERS' && active > 0 ? ('keep-live' as const) : ('recalibrate-all' as const);
+  let outcome = await startCalibration(db, { settings: { anchors }, trigger, databaseUrl: ctx.databaseUrl, enqueue: ctx.enqueue });
+  if (!outcome.ok && outcome.refusal.kind === 'nothing-to-calibrate') {
+    outcome = await startCalibration(db, { settings: { anchors: 'recalibrate-all' }, trigger, databaseUrl: ctx.databaseUrl, enqueue: ctx.enqueue });
+  }
+  return outcome.ok ? { started: true, runId: outcome.runId, newAnswers: fresh } : { started: false, reason: outcome.refusal.kind, newAnswers: fresh };
+}
+
+export function checkNewAnswers(ctx: CalibrationContext) {
+  return newAnswersThreshold(ctx.db).then((threshold) => startAutomaticRun(ctx, 'NEW_ANSWERS', threshold));
+}
+
+export function scheduledCalibration(ctx: CalibrationContext) {
+  return startAutomaticRun(ctx, 'SCHEDULE', 1);
+}
+
+/** The processor of the `calibration` queue. */
+export function calibrationProcessor(ctx: CalibrationContext) {
+  return async (job: Job) => {
+    switch (job.name) {
+      case CALIBRATE:
+        return { outcome: await executeCalibrationRun(ctx, (job.data as CalibrateJobData).runId, job) };
+      case CHECK_NEW_ANSWERS:
+        return checkNewAnswers(ctx);
+      case SCHEDULED_CALIBRATION:
+        return scheduledCalibration(ctx);
+      default:
+        throw new Error(`Tâche de calibration inconnue : ${job.name}`);
+    }
+  };
+}
+
+/**
+ * Brings runs and jobs back in line: a QUEUED or RUNNING run whose job is gone (Redis lost it) gets its
+ * job back; one whose job failed (e.g. stalled too many times) or completed without writing is marked
+ * FAILED. Returns what it did.
+ */
+export async function reconcileCalibrationRuns(ctx: CalibrationContext, queue: Queue, options: { graceMs?: number } = {}) {
+  const { db } = ctx;
+  const grace = options.graceMs ?? 15_000;
+  const runs = await db.calibrationRun.findMany({
+    where: { status: { in: ['QUEUED', 'RUNNING'] } },
+    select: { id: true, status: true, jobId: true, lease: true, createdAt: true, cancelRequestedAt: true },
+  });
+  const requeued: string[] = [];
+  const failed: string[] = [];
+  for (const run of runs) {
+    const jobId = run.jobId ?? jobIdOfRun(run.id);
+    const job = await Job.fromId(queue, jobId);
+    const markFailed = async (message: string) => {
+      const done = await db.calibrationRun.updateMany({
+        where: { id: run.id, status: run.status, lease: run.lease },
+        data: { status: 'FAILED', error: message, finishedAt: new Date(), progress: progressNow({ phase: 'failed', percent: 0 }) as object },
+      });
+      await db.calibrationShard.deleteMany({ where: { runId: run.id } });
+      if (done.count === 1) failed.push(run.id);
+    };
+    if (!job) {
+      if (Date.now() - run.createdAt.getTime() < grace) continue;
+      if (run.cancelRequestedAt) {
+        await db.calibrationRun.updateMany({
+          where: { id: run.id, status: run.status },
+          data: { status: 'CANCELLED', finishedAt: new Date(), progress: progressNow({ phase: 'cancelled', percent: 0 }) as object },
+        });
+        continue;
+      }
+      if (ctx.enqueue) {
+        await ctx.enqueue(run.id);
+        requeued.push(run.id);
+      }
+      continue;
+    }
+    const state = await job.getState();
+    if (state === 'failed') await markFailed(describeJobFailure(job.failedReason));
+    else if (state === 'completed') await markFailed('Le travail de calibration s’est terminé sans enregistrer de résultat.');
+  }
+  return { requeued, failed };
+}
+
+export { CalibrationRunSettings };
