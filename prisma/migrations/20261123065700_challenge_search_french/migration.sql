@@ -10,10 +10,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
   SELECT translate(lower(t), 'àâäáãåçéèêëíìîïñóòôöõúùûüýÿ', 'aaaaaaceeeeiiiinooooouuuuyy')
 $$;
 
+-- PostgreSQL 17 and later run index builds with a restricted search_path (pg_catalog, pg_temp), so a
+-- function used by an index must carry the search_path it was created with to find search_fold.
+
 -- The searchable text of a version body (ChallengeBody JSON). Duplicated fragments (lax mode visits a
 -- text node through its array too) do not change what matches.
 CREATE OR REPLACE FUNCTION challenge_search_text(body jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT SET search_path FROM CURRENT AS $$
   SELECT search_fold(concat_ws(' ',
     (SELECT string_agg(v #>> '{}', ' ') FROM jsonb_path_query(body, 'lax $.instruction.**.text ? (@.type() == "string")') AS v),
     (SELECT string_agg(v #>> '{}', ' ') FROM jsonb_path_query(body, 'lax $.alternativeInstruction.**.text ? (@.type() == "string")') AS v),
