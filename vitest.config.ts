@@ -24,7 +24,9 @@ export default defineConfig({
           globalSetup: ['tests/setup/global-db.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Files run in parallel like the unit ones (Vitest takes `fileParallelism` only at the root, where it
+          // would also serialise the unit tests): each db test file works on rows of its own, named with
+          // unique letters, so files never depend on what another left in the shared database.
         },
       },
     ],

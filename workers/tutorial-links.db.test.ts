@@ -40,7 +40,7 @@ describe('tutorial link checker', () => {
     const unknownHost = await tutorialAt('dns', `https://introuvable-${run}.invalid/page`);
     const redirected = await tutorialAt('moved', server.url('/moved'));
     const at = new Date('2026-11-23T04:00:00Z');
-    const summary = await checkTutorialLinks(db, { tutorialIds: [ok, missing, unknownHost, redirected] }, { now: () => at, concurrency: 2 });
+    const summary = await checkTutorialLinks(db, { tutorialIds: [ok, missing, unknownHost, redirected] }, { now: () => at, concurrency: 2, allowPrivateAddresses: true });
     expect(summary).toEqual({ checked: 4, ok: 2, dead: 2 });
     const rows = await db.tutorial.findMany({ where: { id: { in: [ok, missing, unknownHost, redirected] } } });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -52,10 +52,10 @@ describe('tutorial link checker', () => {
 
   it('a link that comes back to life is OK again at the next check', async () => {
     const id = await tutorialAt('revived', server.url('/missing'));
-    await checkTutorialLinks(db, { tutorialIds: [id] });
+    await checkTutorialLinks(db, { tutorialIds: [id] }, { allowPrivateAddresses: true });
     expect((await db.tutorial.findUniqueOrThrow({ where: { id } })).linkStatus).toBe('DEAD');
     await db.tutorial.update({ where: { id }, data: { url: server.url('/ok') } });
-    await checkTutorialLinks(db, { tutorialIds: [id] });
+    await checkTutorialLinks(db, { tutorialIds: [id] }, { allowPrivateAddresses: true });
     expect(await db.tutorial.findUniqueOrThrow({ where: { id } })).toMatchObject({ linkStatus: 'OK', lastCheckNote: 'HTTP 200' });
   });
 
@@ -70,7 +70,7 @@ describe('tutorial link checker', () => {
     const second = await requestTutorialLinkCheck([dead, ok]);
     expect(second.id).toBe(first.id);
     expect(first.name).toBe(CHECK_TUTORIAL_LINKS);
-    const worker = new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 });
+    const worker = new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db, { allowPrivateAddresses: true }), { connection, prefix: QUEUE_PREFIX, concurrency: 1 });
     try {
       const result = await first.waitUntilFinished(events, 20_000);
       expect(result).toEqual({ checked: 2, ok: 1, dead: 1 });

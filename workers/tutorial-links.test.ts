@@ -1,7 +1,11 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLinkServer, type LinkServer } from '../tests/setup/http-server';
-import { checkUrl, describeNetworkError } from './tutorial-links';
+import { checkUrl as checkAnyUrl, describeNetworkError, isInternalAddress, type LinkCheckOptions } from './tutorial-links';
+
+// The test server listens on 127.0.0.1: these checks are allowed internal addresses, as an intranet
+// installation would be; the guard itself is tested below with the default options.
+const checkUrl = (url: string, options: LinkCheckOptions = {}) => checkAnyUrl(url, { allowPrivateAddresses: true, ...options });
 
 let server: LinkServer;
 
@@ -60,6 +64,33 @@ describe('checkUrl', () => {
   it('refuses addresses that are not http(s) without asking anyone', async () => {
     expect(await checkUrl('pas une adresse')).toEqual({ ok: false, note: 'adresse invalide' });
     expect(await checkUrl('ftp://exemple.fr/fichier')).toEqual({ ok: false, note: 'adresse invalide (ni http ni https)' });
+  });
+});
+
+describe('internal addresses', () => {
+  it('are never asked by default: typed as an address, behind a name, or reached by a redirect', async () => {
+    server.requests.length = 0;
+    expect(await checkAnyUrl(server.url('/ok'), { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(await checkAnyUrl(server.url('/ok').replace('127.0.0.1', 'localhost'), { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(await checkAnyUrl('http://[::1]:9/', { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(await checkAnyUrl('http://169.254.169.254/latest/meta-data/', { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a public page that redirects inside is refused at the redirect', async () => {
+    // Our server on 127.0.0.1 plays the public page (only link-local counts as internal here), and its
+    // redirect goes to the cloud metadata address.
+    server.requests.length = 0;
+    const options = { allowPrivateAddresses: false, internalAddress: (address: string) => address.startsWith('169.254.') };
+    expect(await checkAnyUrl(server.url('/to-metadata'), options)).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(server.requests).toEqual(['HEAD /to-metadata']);
+  });
+
+  it('are the loopback, private, link-local, shared and unique-local ranges, IPv4-mapped included', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1'])
+      expect(isInternalAddress(address), address).toBe(true);
+    for (const address of ['8.8.8.8', '172.32.0.1', '193.51.24.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
+      expect(isInternalAddress(address), address).toBe(false);
   });
 });
 

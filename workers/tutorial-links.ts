@@ -4,8 +4,17 @@
  * tutorial: OK or DEAD, when, and why in French words (« HTTP 404 », « délai dépassé », « nom de domaine
  * introuvable »…). A network failure is a dead link with its reason, never a crash of the job.
  * Runs daily (job scheduler in main.ts) and on demand from the tutorials page.
+ *
+ * Authors type these addresses, and the worker runs inside the installation's network: it never asks an
+ * internal address (loopback, private, link-local, carrier-grade NAT, unique-local IPv6), whether typed,
+ * reached by a redirect or behind a host name (the check is made on the address actually connected to,
+ * so a name that changes its answer between two lookups gains nothing). An installation whose tutorials
+ * live on an intranet sets LINK_CHECK_ALLOW_PRIVATE=1.
  */
+import dns from 'node:dns';
+import net from 'node:net';
 import type { Job } from 'bullmq';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { PrismaClient } from '../prisma/client';
 
 export const CHECK_TUTORIAL_LINKS = 'check-tutorial-links';
@@ -24,12 +33,73 @@ export interface LinkCheckResult {
 export interface LinkCheckOptions {
   timeoutMs?: number;
   concurrency?: number;
-  fetch?: typeof fetch;
+  /** Ask internal addresses too (default: LINK_CHECK_ALLOW_PRIVATE=1 in the environment, else no). */
+  allowPrivateAddresses?: boolean;
+  /** Which typed or redirected IP addresses count as internal (default isInternalAddress; tests narrow it). */
+  internalAddress?: (address: string) => boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_CONCURRENCY = 5;
 const USER_AGENT = 'PixWorkbench-LinkChecker/1.0 (+verification des tutoriels)';
+const MAX_REDIRECTS = 10;
+const INTERNAL_ADDRESS = 'EINTERNALADDRESS';
+const INTERNAL_NOTE = 'adresse interne refusée';
+
+/** Address ranges the checker never connects to. */
+const internalRanges = new net.BlockList();
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) internalRanges.addSubnet(prefix, bits, 'ipv4');
+for (const [prefix, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) internalRanges.addSubnet(prefix, bits, 'ipv6');
+
+/** True for an IP address the checker must not ask (IPv4-mapped IPv6 addresses judged as IPv4). */
+export function isInternalAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 4) return internalRanges.check(address, 'ipv4');
+  if (family !== 6) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return internalRanges.check(mapped[1] as string, 'ipv4');
+  return internalRanges.check(address, 'ipv6');
+}
+
+function internalAddressError(): Error {
+  return Object.assign(new Error(INTERNAL_NOTE), { code: INTERNAL_ADDRESS });
+}
+
+/** dns.lookup that refuses names resolving to an internal address: used for every connection made. */
+const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 0);
+    const list = addresses as dns.LookupAddress[];
+    if (list.length === 0 || list.some((a) => isInternalAddress(a.address))) return callback(internalAddressError(), '', 0);
+    if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    const first = list[0] as dns.LookupAddress;
+    callback(null, first.address, first.family);
+  });
+};
+
+let guardedAgent: Agent | null = null;
+let openAgent: Agent | null = null;
+function agentFor(allowPrivate: boolean): Agent {
+  if (allowPrivate) return (openAgent ??= new Agent());
+  return (guardedAgent ??= new Agent({ connect: { lookup: guardedLookup } }));
+}
 
 /** Statuses after which a GET is worth trying: servers that refuse or mishandle HEAD. */
 const RETRY_WITH_GET = new Set([400, 403, 404, 405, 406, 429, 500, 501, 502, 503]);
@@ -79,6 +149,10 @@ export function describeNetworkError(error: unknown): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'serveur injoignable';
+    case INTERNAL_ADDRESS:
+      return INTERNAL_NOTE;
+    case 'EBADREDIRECT':
+      return 'redirection vers une adresse ni http ni https';
     case 'CERT_HAS_EXPIRED':
       return 'certificat expiré';
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
@@ -91,22 +165,41 @@ export function describeNetworkError(error: unknown): string {
   return code ? `erreur réseau (${code})` : `erreur réseau${message ? ` : ${message.slice(0, 160)}` : ''}`;
 }
 
-async function request(url: string, method: 'HEAD' | 'GET', timeoutMs: number, fetchImpl: typeof fetch): Promise<Response> {
-  const response = await fetchImpl(url, {
-    method,
-    redirect: 'follow',
-    signal: AbortSignal.timeout(timeoutMs),
-    headers: { 'User-Agent': USER_AGENT, Accept: '*/*' },
-  });
-  // We only want the status: do not download the page.
-  await response.body?.cancel().catch(() => undefined);
-  return response;
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/**
+ * One request, following redirects ourselves so that every hop is checked: an address typed as an IP
+ * is judged here, a host name by the guarded lookup when the connection is made.
+ */
+async function request(url: URL, method: 'HEAD' | 'GET', timeoutMs: number, allowPrivate: boolean, internal: (address: string) => boolean): Promise<Response> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    if (current.protocol !== 'http:' && current.protocol !== 'https:') throw Object.assign(new Error('redirect to a non-http address'), { code: 'EBADREDIRECT' });
+    if (!allowPrivate && internal(hostOf(current))) throw internalAddressError();
+    const response = (await undiciFetch(current, {
+      method,
+      redirect: 'manual',
+      signal,
+      dispatcher: agentFor(allowPrivate),
+      headers: { 'User-Agent': USER_AGENT, Accept: '*/*' },
+    })) as unknown as Response;
+    // We only want the status: do not download the page.
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) return response;
+    if (hop >= MAX_REDIRECTS) throw new Error('too many redirects');
+    current = new URL(location, current);
+  }
 }
 
 /** Checks one address: HEAD, then GET when HEAD fails or is refused. Never throws. */
 export async function checkUrl(url: string, options: LinkCheckOptions = {}): Promise<LinkCheckResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? fetch;
+  const allowPrivate = options.allowPrivateAddresses ?? process.env.LINK_CHECK_ALLOW_PRIVATE === '1';
+  const internal = options.internalAddress ?? isInternalAddress;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -115,16 +208,16 @@ export async function checkUrl(url: string, options: LinkCheckOptions = {}): Pro
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { ok: false, note: 'adresse invalide (ni http ni https)' };
   try {
-    const head = await request(url, 'HEAD', timeoutMs, fetchImpl);
+    const head = await request(parsed, 'HEAD', timeoutMs, allowPrivate, internal);
     if (head.ok) return { ok: true, note: `HTTP ${head.status}` };
     if (!RETRY_WITH_GET.has(head.status)) return { ok: false, note: `HTTP ${head.status}` };
   } catch (error) {
     const note = describeNetworkError(error);
-    // No point asking again a host that does not exist or does not answer.
-    if (note === 'nom de domaine introuvable' || note === 'délai dépassé' || note === 'connexion refusée') return { ok: false, note };
+    // No point asking again a host that does not exist, does not answer or must not be asked.
+    if (['nom de domaine introuvable', 'délai dépassé', 'connexion refusée', INTERNAL_NOTE, 'trop de redirections'].includes(note)) return { ok: false, note };
   }
   try {
-    const get = await request(url, 'GET', timeoutMs, fetchImpl);
+    const get = await request(parsed, 'GET', timeoutMs, allowPrivate, internal);
     return { ok: get.ok, note: `HTTP ${get.status}` };
   } catch (error) {
     return { ok: false, note: describeNetworkError(error) };

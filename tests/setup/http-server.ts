@@ -34,6 +34,9 @@ export async function startLinkServer(): Promise<LinkServer> {
       case '/moved':
         res.writeHead(301, { Location: '/ok' }).end();
         return;
+      case '/to-metadata':
+        res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data/' }).end();
+        return;
       case '/loop':
         res.writeHead(302, { Location: '/loop' }).end();
         return;
