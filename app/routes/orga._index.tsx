@@ -36,7 +36,7 @@ export default function OrgaCampaigns() {
   const t = useMessages(orgaMessages);
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Campagnes</h1>
       <p><Link to="/orga/campagnes/nouvelle" className="button">Créer une campagne</Link></p>
       <nav aria-label="Campagnes actives ou archivées" className="orga-tabs">

@@ -17,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = new URL(request.url).origin;
   return {
     campaign: {
-      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name,
+      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name, organisationId: c.organisationId,
       targetProfile: c.targetProfile?.name ?? null, creator: `${c.creator.firstName} ${c.creator.lastName}`,
       createdAt: c.createdAt.toISOString(), archived: c.archivedAt !== null, link: `${origin}/campagnes/${c.code}`,
     },
@@ -31,7 +31,7 @@ export default function CampaignLayout() {
   const base = `/orga/campagnes/${campaign.id}`;
   return (
     <>
-      <OrgaNav organisation={campaign.organisation} />
+      <OrgaNav organisation={campaign.organisation} organisationId={campaign.organisationId} />
       <p><Link to="/orga">← Toutes les campagnes</Link></p>
       <h1>{campaign.name}</h1>
       {params.get('creee') ? <p role="status" className="notice success">Campagne créée. Donnez le code à vos élèves.</p> : null}

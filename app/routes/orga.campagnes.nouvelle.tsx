@@ -30,6 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
     landingText: String(form.get('landingText') ?? ''),
     externalIdLabel: String(form.get('externalIdLabel') ?? ''),
     multipleSendings: form.get('multipleSendings') === 'on',
+    autoShare: form.get('autoShare') === 'on',
   });
   if (!parsed.success) return { errors: [...new Set(parsed.error.issues.map((i) => i.message))] };
   const campaign = await createCampaign(db(), organisation.id, session.viewer.id, parsed.data);
@@ -41,7 +42,7 @@ export default function NewCampaign() {
   const data = useActionData<typeof action>();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Nouvelle campagne</h1>
       <Form method="post" className="panel">
         <Csrf />
@@ -63,6 +64,7 @@ export default function NewCampaign() {
         <p><label htmlFor="c-landing">Texte de la page d’accueil (facultatif)</label><br /><textarea id="c-landing" name="landingText" rows={4} cols={60} /></p>
         <p><label htmlFor="c-external">Libellé de l’identifiant externe demandé aux participants (facultatif, par ex. « Numéro étudiant »)</label><br /><input id="c-external" name="externalIdLabel" maxLength={100} /></p>
         <p><label><input type="checkbox" name="multipleSendings" /> Autoriser les participants à repasser la campagne (4 jours après leur envoi)</label></p>
+        <p><label><input type="checkbox" name="autoShare" /> Envoyer automatiquement les résultats à la fin du parcours</label></p>
         <button type="submit">Créer la campagne</button>
       </Form>
     </>

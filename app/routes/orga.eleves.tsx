@@ -53,7 +53,7 @@ export default function Learners() {
   const busy = useNavigation().state === 'submitting';
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Élèves</h1>
       <section aria-labelledby="import-title" className="panel">
         <h2 id="import-title">Importer une liste d’élèves</h2>

@@ -31,7 +31,7 @@ export default function Members() {
   const result = useActionData<typeof action>();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Membres</h1>
       {result ? (result.ok ? <p role="status" className="notice success">{result.message}</p> : <p role="alert" className="notice error">{result.error}</p>) : null}
       <table className="orga-table">

@@ -38,7 +38,7 @@ export default function TargetProfilePage() {
   const locked = campaigns > 0 || profile.organisationId === null;
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Profil cible : {profile.name}</h1>
       {params.get('enregistre') || data?.saved ? <p role="status" className="notice success">Profil cible enregistré.</p> : null}
       {locked ? <p className="notice">Ce profil cible est utilisé par {campaigns} campagne(s) ou est commun : il ne se modifie plus. Dupliquez-le depuis la liste pour en faire une variante.</p> : null}

@@ -31,7 +31,7 @@ export default function TargetProfiles() {
   const { organisation, profiles } = useLoaderData<typeof loader>();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Profils cibles</h1>
       <p><Link to="/orga/profils-cibles/nouveau">Créer un profil cible</Link></p>
       {profiles.length === 0 ? <p>Aucun profil cible pour l’instant.</p> : (

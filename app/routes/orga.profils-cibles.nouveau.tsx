@@ -31,7 +31,7 @@ export default function NewTargetProfile() {
   const data = useActionData<typeof action>();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>Nouveau profil cible</h1>
       <TargetProfileBuilder tree={tree} errors={data?.errors} submitLabel="Enregistrer le profil cible" />
     </>

@@ -1,4 +1,4 @@
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test, type Browser, type Page, type Response } from '@playwright/test';
 import { createPrisma } from '../../prisma/client';
 import { hashPassword } from '../../app/lib/password.server';
 import { expectAccessible, signIn, PASSWORD } from './helpers';
@@ -8,6 +8,7 @@ test.describe.configure({ timeout: 180_000 });
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 const learnerEmail = `eleve-campagne-${suffix}@exemple.fr`;
 const outsiderEmail = `prof-autre-${suffix}@exemple.fr`;
+const bothEmail = `prof-deux-${suffix}@exemple.fr`;
 
 /** A learner account named like a row of the class list, and a teacher of another organisation. */
 test.beforeAll(async () => {
@@ -16,8 +17,43 @@ test.beforeAll(async () => {
   await db.user.create({ data: { email: learnerEmail, firstName: 'Noé', lastName: `Campagne${suffix}`, passwordHash, roles: ['LEARNER'] } });
   const other = await db.organisation.create({ data: { name: `Collège voisin ${suffix}`, type: 'SCO' } });
   await db.user.create({ data: { email: outsiderEmail, firstName: 'Ada', lastName: 'Voisine', passwordHash, roles: [], memberships: { create: { organisationId: other.id, role: 'ADMIN' } } } });
+  // A teacher of both organisations (the switcher).
+  const demo = await db.organisation.findFirstOrThrow({ where: { name: 'Lycée de démonstration' } });
+  await db.user.create({
+    data: { email: bothEmail, firstName: 'Lou', lastName: 'Deux', passwordHash, roles: [], memberships: { create: [{ organisationId: other.id, role: 'TEACHER' }, { organisationId: demo.id, role: 'TEACHER' }] } },
+  });
   await db.$disconnect();
 });
+
+/** Keys that mark a solution in a challenge body: none may reach the browser during the test. */
+const SOLUTION_KEYS = /["\\]+(solutionExplanation|accepted|correct|tolerances)["\\]+/;
+
+/** Answers the campaign question on the page (first choice, or "réponse" in each field; or skips), waits for what comes next. */
+async function answer(page: Page, how: 'answer' | 'skip'): Promise<void> {
+  const challenge = page.getByTestId('challenge');
+  const id = await challenge.getAttribute('data-challenge-id');
+  if (how === 'skip') {
+    await page.getByRole('button', { name: 'Je passe' }).click();
+  } else {
+    const radios = challenge.getByRole('radio');
+    const boxes = challenge.getByRole('checkbox');
+    if ((await radios.count()) > 0) await radios.first().check();
+    if ((await boxes.count()) > 0) await boxes.first().check();
+    const fields = challenge.locator('input[type=text], textarea');
+    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
+    await page.getByRole('button', { name: 'Je valide' }).click();
+  }
+  const current = async () => (page.url().includes('/evaluation') ? await page.getByTestId('challenge').getAttribute('data-challenge-id').catch(() => null) : 'done');
+  try {
+    await expect.poll(current, { timeout: 15_000 }).not.toBe(id);
+  } catch (error) {
+    // A form the simple answer above cannot fill (the browser keeps it from being sent): skip it.
+    if (how === 'skip' || (await current()) !== id) throw error;
+    console.log(`campaign test: question ${id} could not be answered simply: ${(await page.getByTestId('challenge').innerText()).slice(0, 300)}`);
+    await page.getByRole('button', { name: 'Je passe' }).click();
+    await expect.poll(current, { timeout: 20_000 }).not.toBe(id);
+  }
+}
 
 async function as(browser: Browser, email: string) {
   const context = await browser.newContext();
@@ -80,9 +116,40 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await lp.getByLabel('Code de la campagne').fill(code.toLowerCase());
   await lp.getByRole('button', { name: 'Accéder à la campagne' }).click();
   await expect(lp.getByText('Bienvenue dans la campagne de rentrée.')).toBeVisible();
+  await expectAccessible(lp);
+  // Every response during the test is kept, to check that no solution reached the browser.
+  const seen: Promise<string | null>[] = [];
+  const capture = (r: Response) => {
+    if (new URL(r.url()).pathname.startsWith('/campagnes/')) seen.push(r.text().catch(() => null));
+  };
+  lp.on('response', capture);
   await lp.getByRole('button', { name: 'Je commence' }).click();
+  // 4b. The adaptive campaign test, then the results.
+  await expect(lp).toHaveURL(new RegExp(`/campagnes/${code}/evaluation$`));
+  await expect(lp.getByRole('heading', { level: 1, name: 'Question 1' })).toBeVisible();
+  await expect(lp.getByLabel('Avancement du parcours')).toBeVisible();
+  await expectAccessible(lp);
+  let questions = 0;
+  while (lp.url().includes('/evaluation')) {
+    await answer(lp, questions === 1 ? 'skip' : 'answer');
+    questions++;
+    expect(questions).toBeLessThanOrEqual(60);
+    if (questions === 2 && lp.url().includes('/evaluation')) {
+      // Leaving and coming back resumes at the same question.
+      const current = await lp.getByTestId('challenge').getAttribute('data-challenge-id');
+      await lp.goto(`/campagnes/${code}`);
+      await expect(lp.getByRole('heading', { name: 'Parcours en cours' })).toBeVisible();
+      await expectAccessible(lp);
+      await lp.getByRole('link', { name: 'Reprendre le parcours' }).click();
+      await expect(lp.getByTestId('challenge')).toHaveAttribute('data-challenge-id', current!);
+    }
+  }
+  lp.off('response', capture);
+  const leaks = (await Promise.all(seen)).filter((t): t is string => t !== null && SOLUTION_KEYS.test(t));
+  expect(leaks).toEqual([]);
+  expect(questions).toBeGreaterThan(0);
   await expect(lp.getByRole('heading', { name: 'Vos résultats' })).toBeVisible();
-  await expect(lp.getByText(/Maîtrise des acquis de la campagne/)).toBeVisible();
+  await expect(lp.getByTestId('campaign-mastery')).toContainText(/\d+ %/);
   await expectAccessible(lp);
   await lp.getByRole('button', { name: 'Envoyer mes résultats' }).click();
   await expect(lp.getByText(/Vos résultats ont été envoyés/)).toBeVisible();
@@ -95,10 +162,12 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   const row = page.getByRole('row', { name: new RegExp(`Campagne${suffix}`) });
   await expect(row).toContainText(`2nde ${suffix}`);
   await expect(row).toContainText('Résultats reçus');
+  await expect(row).toContainText('100 %');
   await expect(row).toContainText(/\d+ %/);
   await expectAccessible(page);
   await row.getByRole('link').click();
   await expect(page.getByText('Maîtrise globale')).toBeVisible();
+  const participantUrl = page.url();
   await page.getByRole('link', { name: 'Résultats collectifs' }).click();
   await expect(page.getByRole('table', { name: 'Maîtrise par compétence' })).toBeVisible();
   await expectAccessible(page);
@@ -113,18 +182,42 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   expect(text).toContain(`Campagne${suffix};Noé;2nde ${suffix}`);
   expect(text.split('\r\n').filter(Boolean)).toHaveLength(2);
 
-  // 6. Another organisation's teacher sees nothing of it.
+  // 6. Another organisation's teacher sees nothing of it: every loader answers 404, and so does the archive action.
   const outsider = await as(browser, outsiderEmail);
   for (const path of ['', '/participants', '/resultats', '/sujets', '/export.csv']) {
     const response = await outsider.page.request.get(`${campaignUrl}${path}`);
     expect(response.status(), path).toBe(404);
   }
+  const participantPath = new URL(participantUrl).pathname;
+  expect(participantPath).toMatch(/\/participants\/[0-9a-f-]+$/);
+  expect((await outsider.page.request.get(participantPath)).status()).toBe(404);
   await outsider.page.goto('/orga');
+  const csrf = await outsider.page.locator('input[name=csrf]').first().inputValue().catch(() => '');
+  const campaignId = new URL(campaignUrl).pathname.split('/').pop()!;
+  const archive = await outsider.page.request.post('/orga', { form: { csrf, intent: 'archive', campaignId } });
+  expect(archive.status()).toBe(404);
   await expect(outsider.page.getByText(`Rentrée ${suffix}`)).toHaveCount(0);
   await outsider.page.goto('/orga/eleves');
   await expect(outsider.page.getByText(`Campagne${suffix}`)).toHaveCount(0);
   // A learner is not let into the Orga space at all.
   expect((await lp.request.get('/orga')).status()).toBe(403);
+
+  // 7. A teacher of two organisations switches between them; the choice is kept in the session.
+  const both = await as(browser, bothEmail);
+  await both.page.goto('/orga');
+  const switcher = both.page.getByLabel('Organisation', { exact: true });
+  await expect(switcher).toBeVisible();
+  await expectAccessible(both.page);
+  await switcher.selectOption({ label: 'Lycée de démonstration' });
+  await both.page.getByRole('button', { name: 'Changer' }).click();
+  await expect(both.page.getByRole('link', { name: `Rentrée ${suffix}` })).toBeVisible();
+  await both.page.goto('/orga/eleves');
+  await expect(both.page.getByRole('cell', { name: `Campagne${suffix}`, exact: true })).toBeVisible();
+  await both.page.getByLabel('Organisation', { exact: true }).selectOption({ label: `Collège voisin ${suffix}` });
+  await both.page.getByRole('button', { name: 'Changer' }).click();
+  await expect(both.page.getByRole('heading', { level: 1, name: 'Campagnes' })).toBeVisible();
+  await expect(both.page.getByText(`Rentrée ${suffix}`)).toHaveCount(0);
+  await both.context.close();
 
   await Promise.all([teacher.context.close(), learner.context.close(), outsider.context.close()]);
 });
