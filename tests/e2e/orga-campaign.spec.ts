@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page, type Response } from '@playwright/test';
 import { createPrisma } from '../../prisma/client';
 import { hashPassword } from '../../app/lib/password.server';
+import { generateCampaignCode } from '../../engine/framework';
 import { expectAccessible, signIn, PASSWORD } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
@@ -220,4 +221,62 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await both.context.close();
 
   await Promise.all([teacher.context.close(), learner.context.close(), outsider.context.close()]);
+});
+
+/**
+ * Every loader and action of the Orga space, asked by a teacher of another organisation about the
+ * demonstration lycée's campaign, participant, target profile, learner and member: refused (404), or
+ * for actions scoped to the asker's own organisation, nothing of the other organisation changes.
+ */
+test('another organisation’s teacher is refused on every Orga loader and action', async ({ browser }) => {
+  const db = createPrisma(process.env.DATABASE_URL!);
+  const demo = await db.organisation.findFirstOrThrow({ where: { name: 'Lycée de démonstration' } });
+  const creator = await db.user.findUniqueOrThrow({ where: { email: 'enseignant@exemple.fr' } });
+  const tube = await db.tube.findFirstOrThrow({ where: { skills: { some: { status: 'actif' } } } });
+  const profile = await db.targetProfile.create({ data: { organisationId: demo.id, name: `Privé ${suffix}`, tubes: { create: [{ tubeId: tube.id, maxLevel: 2 }] } } });
+  const campaign = await db.campaign.create({ data: { code: generateCampaignCode(Math.random), name: `Isolée ${suffix}`, type: 'ASSESSMENT', organisationId: demo.id, targetProfileId: profile.id, creatorId: creator.id } });
+  const learnerUser = await db.user.findUniqueOrThrow({ where: { email: learnerEmail } });
+  const learner = await db.organisationLearner.create({ data: { organisationId: demo.id, firstName: 'Iso', lastName: `Lée${suffix}`, userId: null } });
+  const participation = await db.campaignParticipation.create({ data: { campaignId: campaign.id, userId: learnerUser.id, organisationLearnerId: learner.id, status: 'SHARED', sharedAt: new Date() } });
+  await db.campaignParticipantResult.create({ data: { participationId: participation.id, campaignId: campaign.id, status: 'SHARED', lastName: learner.lastName, firstName: 'Iso', masteryPercent: 40, validatedCount: 1, badges: [], tubes: {}, createdAt: new Date() } });
+  const membership = await db.membership.findFirstOrThrow({ where: { organisationId: demo.id, userId: creator.id } });
+
+  const outsider = await as(browser, outsiderEmail);
+  const request = outsider.page.request;
+  await outsider.page.goto('/orga');
+  const csrf = await outsider.page.locator('input[name=csrf]').first().inputValue();
+  const base = `/orga/campagnes/${campaign.id}`;
+  // Loaders: the other organisation's things, or the other organisation chosen with ?org=.
+  const gets = [
+    base, `${base}/participants`, `${base}/participants/${participation.id}`, `${base}/resultats`, `${base}/sujets`, `${base}/export.csv`,
+    `/orga/profils-cibles/${profile.id}`,
+    `/orga?org=${demo.id}`, `/orga/eleves?org=${demo.id}`, `/orga/membres?org=${demo.id}`, `/orga/profils-cibles?org=${demo.id}`,
+    `/orga/profils-cibles/nouveau?org=${demo.id}`, `/orga/campagnes/nouvelle?org=${demo.id}`,
+  ];
+  for (const path of gets) expect((await request.get(path)).status(), `GET ${path}`).toBe(404);
+  // Actions that name the other organisation's things: refused.
+  const posts: [string, Record<string, string>][] = [
+    ['/orga', { intent: 'archive', campaignId: campaign.id }],
+    ['/orga/organisation', { organisationId: demo.id }],
+    ['/orga/profils-cibles', { intent: 'duplicate', profileId: profile.id }],
+    ['/orga/campagnes/nouvelle', { name: 'Vol', type: 'ASSESSMENT', targetProfileId: profile.id }],
+    [`/orga/eleves?org=${demo.id}`, { intent: 'detach', learnerId: learner.id }],
+    [`/orga/membres?org=${demo.id}`, { intent: 'remove', membershipId: membership.id }],
+    [`/orga/profils-cibles/${profile.id}?org=${demo.id}`, { name: 'Vol', [`tube-${tube.id}`]: '1' }],
+  ];
+  for (const [path, form] of posts) expect((await request.post(path, { form: { csrf, ...form } })).status(), `POST ${path}`).toBe(404);
+  // Actions scoped to the asker's own organisation: the other organisation's learner, member and profile are not found there.
+  expect(await (await request.post('/orga/eleves', { form: { csrf, intent: 'detach', learnerId: learner.id } })).text()).toContain('Élève introuvable');
+  expect(await (await request.post('/orga/eleves', { form: { csrf, intent: 'reset', learnerId: learner.id } })).text()).toContain('Élève introuvable');
+  expect(await (await request.post('/orga/membres', { form: { csrf, intent: 'remove', membershipId: membership.id } })).text()).toContain('Membre introuvable');
+  expect(await (await request.post(`/orga/profils-cibles/${profile.id}`, { form: { csrf, name: 'Vol', [`tube-${tube.id}`]: '1' } })).text()).toContain('Profil cible introuvable');
+  // Nothing changed.
+  expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).archivedAt).toBeNull();
+  expect((await db.organisationLearner.findUniqueOrThrow({ where: { id: learner.id } })).detachedAt).toBeNull();
+  expect(await db.membership.count({ where: { id: membership.id } })).toBe(1);
+  expect((await db.targetProfile.findUniqueOrThrow({ where: { id: profile.id } })).name).toBe(`Privé ${suffix}`);
+  expect(await db.campaign.count({ where: { name: 'Vol' } })).toBe(0);
+  expect(await db.targetProfile.count({ where: { name: { contains: `Privé ${suffix} (copie)` } } })).toBe(0);
+  await outsider.context.close();
+  await db.$disconnect();
 });
