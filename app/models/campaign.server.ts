@@ -518,3 +518,21 @@ export async function currentParticipation(client: PrismaClient, userId: string,
   const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' }, select: { id: true, status: true } });
   return participation ? { campaign, participation } : null;
 }
+
+/**
+ * The live figures of the Activity tab, read at each view (one indexed query, so that progress moves
+ * with every answer without recomputing the aggregate): participants, under way, average progress of
+ * those under way, completed (test over), waiting to be sent, shared. Improved participations are kept
+ * aside by the result rows they replaced, like on the participants page.
+ */
+export async function liveActivity(client: PrismaClient, campaignId: string) {
+  const [row] = await client.$queryRaw<{ participants: number; started: number; toShare: number; shared: number; averageProgress: number | null }[]>`
+    SELECT count(*)::int AS participants,
+      count(*) FILTER (WHERE status = 'STARTED')::int AS started,
+      count(*) FILTER (WHERE status = 'TO_SHARE')::int AS "toShare",
+      count(*) FILTER (WHERE status = 'SHARED')::int AS shared,
+      avg(progress) FILTER (WHERE status = 'STARTED') AS "averageProgress"
+    FROM "CampaignParticipantResult" WHERE "campaignId" = ${campaignId}`;
+  const r = row ?? { participants: 0, started: 0, toShare: 0, shared: 0, averageProgress: null };
+  return { participants: r.participants, started: r.started, toShare: r.toShare, shared: r.shared, completed: r.toShare + r.shared, averageProgress: Number(r.averageProgress ?? 0) };
+}

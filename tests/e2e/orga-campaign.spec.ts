@@ -183,6 +183,27 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   expect(text).toContain(`Campagne${suffix};Noé;2nde ${suffix}`);
   expect(text.split('\r\n').filter(Boolean)).toHaveLength(2);
 
+  // 5b. In English: the teacher's dashboards and the learner's campaign page.
+  const origin = new URL(campaignUrl).origin;
+  await teacher.context.addCookies([{ name: 'lang', value: 'en', url: origin }]);
+  await page.goto(campaignUrl);
+  await expect(page.getByRole('heading', { level: 2, name: 'Activity' })).toBeVisible();
+  await expect(page.locator('.figures')).toContainText('1 results received');
+  await expect(page.getByRole('link', { name: 'Collective results' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Export the results (CSV)' })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/orga/eleves');
+  await expect(page.getByRole('heading', { level: 1, name: 'Learners' })).toBeVisible();
+  await learner.context.addCookies([{ name: 'lang', value: 'en', url: origin }]);
+  await lp.goto(`/campagnes/${code}`);
+  await expect(lp.getByRole('heading', { name: 'Your results' })).toBeVisible();
+  await expect(lp.getByText(/Results sent on/)).toBeVisible();
+  await expectAccessible(lp);
+  await lp.goto('/campagnes');
+  await expect(lp.getByRole('heading', { level: 1, name: 'I have a code' })).toBeVisible();
+  await teacher.context.clearCookies({ name: 'lang' });
+  await page.goto(campaignUrl);
+
   // 6. Another organisation's teacher sees nothing of it: every loader answers 404, and so does the archive action.
   const outsider = await as(browser, outsiderEmail);
   for (const path of ['', '/participants', '/resultats', '/sujets', '/export.csv']) {
