@@ -197,4 +197,27 @@ describe('the adaptive test of an assessment campaign', () => {
     const list = await campaignParticipants(db, campaign.id, {});
     expect(list.total).toBe(2);
   });
+
+  it('starts the test of a participation whose start was interrupted before the test was created', async () => {
+    const { db, campaign } = await setup();
+    const learner = await makeLearner(db);
+    const stuck = await db.campaignParticipation.create({ data: { campaignId: campaign.id, userId: learner.id, status: 'STARTED' } });
+    expect(await db.assessment.count({ where: { participationId: stuck.id } })).toBe(0);
+    expect(await startParticipation(db, learner.id, campaign.code, null, T0)).toMatchObject({ ok: true, participationId: stuck.id, testing: true });
+    expect(await db.assessment.count({ where: { participationId: stuck.id, type: 'CAMPAIGN', state: 'STARTED' } })).toBe(1);
+    expect(await step(learner.id, stuck.id)).not.toBeNull();
+  });
+
+  it('a profile collection has no test: the learner sends their profile at once', async () => {
+    const { db, campaign, org } = await setup();
+    const collection = await createCampaign(db, org.id, campaign.creatorId, { name: 'Collecte', type: 'PROFILES_COLLECTION', targetProfileId: null, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const learner = await makeLearner(db);
+    const started = await startParticipation(db, learner.id, collection.code, null, T0);
+    expect(started).toMatchObject({ ok: true, testing: false });
+    const participationId = started.ok ? started.participationId : '';
+    expect(await db.assessment.count({ where: { participationId } })).toBe(0);
+    expect((await db.campaignParticipation.findUniqueOrThrow({ where: { id: participationId } })).status).toBe('TO_SHARE');
+    expect(await shareParticipation(db, learner.id, collection.code, at(1000))).toMatchObject({ ok: true });
+    expect((await db.campaignParticipantResult.findUniqueOrThrow({ where: { participationId } })).status).toBe('SHARED');
+  });
 });

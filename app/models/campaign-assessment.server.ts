@@ -113,11 +113,13 @@ async function banksOf(client: Client, row: AssessmentRow, engine: EngineState):
  * the validated ones.
  */
 async function priorKnowledge(client: Client, row: AssessmentRow, engine: EngineState): Promise<KnowledgeElement[]> {
+  // Timestamps are stored without zone, in UTC (as the positioning test writes them).
+  const start = row.createdAt.toISOString();
   const rows = await client.$queryRaw<{ skillId: string; status: 'validated' | 'invalidated'; source: 'direct' | 'inferred' | 'estimated' }[]>`
     SELECT k."skillId", k.status::text AS status, k.source::text AS source FROM "KnowledgeElement" k
-    WHERE k."userId" = ${row.userId} AND k."skillId" = ANY(${engine.targeted}::text[]) AND k."createdAt" < ${row.createdAt}
+    WHERE k."userId" = ${row.userId} AND k."skillId" = ANY(${engine.targeted}::text[]) AND k."createdAt" < ${start}::timestamp
       AND NOT EXISTS (SELECT 1 FROM "CompetenceReset" r WHERE r."userId" = k."userId" AND r."competenceId" = k."competenceId"
-        AND r."createdAt" >= k."createdAt" AND r."createdAt" < ${row.createdAt})
+        AND r."createdAt" >= k."createdAt" AND r."createdAt" < ${start}::timestamp)
     ORDER BY k."createdAt", k.id`;
   const latest = latestKnowledgeElements(rows.map((r, i) => ({ ...r, createdAt: i })));
   return [...latest.values()].filter((k) => !engine.improving || k.status === 'validated').map((k) => ({ ...k, createdAt: 0 }));

@@ -268,7 +268,13 @@ export async function startParticipation(client: PrismaClient, userId: string, c
   const view = await learnerCampaign(client, userId, code, now);
   if (!view) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as JoinError };
   if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.', code: 'archived' as JoinError };
-  if (view.participation && !view.canRetry) return { ok: true as const, participationId: view.participation.id, testing: view.participation.status === 'STARTED' };
+  if (view.participation && !view.canRetry) {
+    if (view.participation.status === 'STARTED' && view.campaign.type === 'ASSESSMENT') {
+      // Under way: its test (started now if an earlier start was interrupted before creating it).
+      return resumeParticipationTest(client, view.participation.id, userId, now, options.locale ?? 'fr');
+    }
+    return { ok: true as const, participationId: view.participation.id, testing: false };
+  }
   if (view.campaign.externalIdLabel && !externalId?.trim()) return { ok: false as const, error: `Indiquez votre ${view.campaign.externalIdLabel}.`, code: 'external_id' as JoinError };
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: view.campaign.id } });
   const assessment = campaign.type === 'ASSESSMENT';
@@ -297,6 +303,18 @@ export async function startParticipation(client: PrismaClient, userId: string, c
     completeParticipation,
   );
   return { ok: true as const, participationId: participation.id, testing: !test.completed };
+}
+
+/** The test of a participation under way: the existing one, or a new one when none was created. */
+export async function resumeParticipationTest(client: PrismaClient, participationId: string, userId: string, now: Date, locale = 'fr') {
+  const participation = await client.campaignParticipation.findFirstOrThrow({ where: { id: participationId, userId }, include: { campaign: { select: { targetProfileId: true } } } });
+  const improving = (await client.campaignParticipation.count({ where: { campaignId: participation.campaignId, userId, isImproved: true } })) > 0;
+  const test = await startCampaignTest(
+    client,
+    { participationId, userId, targetProfileId: participation.campaign.targetProfileId!, improving, locale, now },
+    completeParticipation,
+  );
+  return { ok: true as const, participationId, testing: !test.completed };
 }
 
 /**

@@ -8,14 +8,14 @@ import { Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { completeParticipation, currentParticipation } from '~/models/campaign.server';
+import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '~/models/campaign-assessment.server';
 import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
 import { PositioningError } from '~/models/positioning.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
-import { messagesFor, useMessages } from '~/i18n';
+import { localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
 import { campaignMessages } from '~/i18n/campagne';
 import { useRootData } from '~/root';
@@ -47,7 +47,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!current || current.participation.status !== 'STARTED') throw redirect(`/campagnes/${code}`);
   let step;
   try {
-    step = await campaignStep(db(), { userId: viewer.id, participationId: current.participation.id, now: new Date() }, completeParticipation);
+    const now = new Date();
+    step = await campaignStep(db(), { userId: viewer.id, participationId: current.participation.id, now }, completeParticipation);
+    if (step.kind === 'none') {
+      // The participation has no test yet (an interrupted start): start it now.
+      await resumeParticipationTest(db(), current.participation.id, viewer.id, now, localeFromRequest(request));
+      step = await campaignStep(db(), { userId: viewer.id, participationId: current.participation.id, now }, completeParticipation);
+    }
   } catch (error) {
     refusal(error, request);
   }
