@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, uid, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
 import { createTargetProfile } from './target-profile.server';
-import { completeParticipation, createCampaign, learnerCampaign, shareParticipation, startParticipation, campaignParticipants } from './campaign.server';
+import { completeParticipation, createCampaign, learnerCampaign, liveActivity, shareParticipation, startParticipation, campaignParticipants } from './campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from './campaign-assessment.server';
 import { PositioningError } from './positioning.server';
 
@@ -193,9 +193,12 @@ describe('the adaptive test of an assessment campaign', () => {
     const firstAnswers = await db.answer.findMany({ where: { assessment: { participationId: first } }, select: { challengeId: true } });
     const secondAnswers = await db.answer.findMany({ where: { assessment: { participationId: second } }, select: { challengeId: true } });
     expect(secondAnswers.some((a) => firstAnswers.some((b) => b.challengeId === a.challengeId))).toBe(false);
-    // The organisation still counts one participant (the improved participation is kept aside).
+    // The organisation counts one participant: the earlier participation is kept aside (its row stays).
     const list = await campaignParticipants(db, campaign.id, {});
-    expect(list.total).toBe(2);
+    expect(list.total).toBe(1);
+    expect(list.rows[0]!.participationId).toBe(second);
+    expect(await db.campaignParticipantResult.count({ where: { campaignId: campaign.id } })).toBe(2);
+    expect((await liveActivity(db, campaign.id)).participants).toBe(1);
   });
 
   it('starts the test of a participation whose start was interrupted before the test was created', async () => {

@@ -367,7 +367,8 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const [source, rows, { skills, tubeInfo }, rules, answers] = await Promise.all([
     aggregateSource(client, campaignId),
-    client.campaignParticipantResult.findMany({ where: { campaignId }, select: { status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
+    // A retried participation's earlier result is kept aside (isImproved): one row per learner counts.
+    client.campaignParticipantResult.findMany({ where: { campaignId, participation: { isImproved: false } }, select: { status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
     targetedSkillsOf(client, campaign.targetProfileId),
     profileRules(client, campaign.targetProfileId),
     client.$queryRaw<{ challengeId: string; skill: string; answers: bigint; successes: bigint }[]>`
@@ -460,7 +461,8 @@ export interface ParticipantFilters {
 }
 
 export async function campaignParticipants(client: PrismaClient, campaignId: string, filters: ParticipantFilters) {
-  const where: Record<string, unknown> = { campaignId };
+  // The current participation of each learner (a retry keeps the earlier one aside, isImproved).
+  const where: Record<string, unknown> = { campaignId, participation: { isImproved: false } };
   if (filters.division) where.division = filters.division;
   if (filters.status && ['STARTED', 'TO_SHARE', 'SHARED'].includes(filters.status)) where.status = filters.status;
   const bounds: Record<string, [number, number]> = { insufficient: [0, 20], fragile: [21, 50], satisfactory: [51, 80], veryGood: [81, 100] };
@@ -540,17 +542,18 @@ export async function currentParticipation(client: PrismaClient, userId: string,
 /**
  * The live figures of the Activity tab, read at each view (one indexed query, so that progress moves
  * with every answer without recomputing the aggregate): participants, under way, average progress of
- * those under way, completed (test over), waiting to be sent, shared. Improved participations are kept
- * aside by the result rows they replaced, like on the participants page.
+ * those under way, completed (test over), waiting to be sent, shared. A retried participation's earlier
+ * result is kept aside, like on the participants page.
  */
 export async function liveActivity(client: PrismaClient, campaignId: string) {
   const [row] = await client.$queryRaw<{ participants: number; started: number; toShare: number; shared: number; averageProgress: number | null }[]>`
     SELECT count(*)::int AS participants,
-      count(*) FILTER (WHERE status = 'STARTED')::int AS started,
-      count(*) FILTER (WHERE status = 'TO_SHARE')::int AS "toShare",
-      count(*) FILTER (WHERE status = 'SHARED')::int AS shared,
-      avg(progress) FILTER (WHERE status = 'STARTED') AS "averageProgress"
-    FROM "CampaignParticipantResult" WHERE "campaignId" = ${campaignId}`;
+      count(*) FILTER (WHERE r.status = 'STARTED')::int AS started,
+      count(*) FILTER (WHERE r.status = 'TO_SHARE')::int AS "toShare",
+      count(*) FILTER (WHERE r.status = 'SHARED')::int AS shared,
+      avg(r.progress) FILTER (WHERE r.status = 'STARTED') AS "averageProgress"
+    FROM "CampaignParticipantResult" r JOIN "CampaignParticipation" p ON p.id = r."participationId"
+    WHERE r."campaignId" = ${campaignId} AND NOT p."isImproved"`;
   const r = row ?? { participants: 0, started: 0, toShare: 0, shared: 0, averageProgress: null };
   return { participants: r.participants, started: r.started, toShare: r.toShare, shared: r.shared, completed: r.toShare + r.shared, averageProgress: Number(r.averageProgress ?? 0) };
 }
