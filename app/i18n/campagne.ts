@@ -7,6 +7,7 @@ import { defineMessages } from '../i18n';
 
 const fr = {
   'code.title': 'J’ai un code',
+  'code.profileHint': 'rejoignez une campagne de votre établissement ou de votre organisation avec son code.',
   'code.intro': 'Saisissez le code de campagne que vous a donné votre enseignant ou votre organisation.',
   'code.label': 'Code de la campagne',
   'code.hint': '6 lettres puis 3 chiffres, par exemple ABCDEF234.',
@@ -69,6 +70,7 @@ export type CampaignKey = keyof typeof fr;
 
 const en: Record<CampaignKey, string> = {
   'code.title': 'I have a code',
+  'code.profileHint': 'join a campaign of your school or organisation with its code.',
   'code.intro': 'Enter the campaign code your teacher or your organisation gave you.',
   'code.label': 'Campaign code',
   'code.hint': '6 letters then 3 digits, for example ABCDEF234.',

@@ -109,7 +109,9 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   // 4. The learner joins with the code.
   const learner = await as(browser, learnerEmail);
   const lp = learner.page;
-  await lp.goto('/campagnes');
+  await lp.goto('/profil');
+  await lp.getByRole('link', { name: 'J’ai un code' }).click();
+  await expect(lp.getByRole('heading', { level: 1, name: 'J’ai un code' })).toBeVisible();
   await lp.getByLabel('Code de la campagne').fill('ABCDEF999');
   await lp.getByRole('button', { name: 'Accéder à la campagne' }).click();
   await expect(lp.getByRole('alert')).toHaveText('Aucune campagne n’a le code ABCDEF999. Vérifiez-le auprès de votre enseignant.');
