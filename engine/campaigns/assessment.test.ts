@@ -88,6 +88,13 @@ describe('campaign test: the positioning engine across the competences of a targ
     expect(latest.size).toBe(banks.reduce((n, bk) => n + bk.skills.filter((s) => s.level <= 6).length, 0));
   });
 
+  it('moves one competence per answer incrementally, exactly as replaying every answer does', () => {
+    const context: CampaignTestContext = { banks };
+    const a = run(context, -0.4, 'seed-3');
+    const replayed = replayCampaignTest({ ...context, answers: a.state.answers }, 'seed-3');
+    expect(a.state).toEqual(replayed);
+  });
+
   it('never asks a skill the learner already has in their profile', () => {
     const known: KnowledgeElement[] = banks.flatMap((bk) => bk.skills.filter((s) => s.level <= 2).map((s) => ({ skillId: s.id, status: 'validated' as const, source: 'direct' as const, createdAt: 0 })));
     const context: CampaignTestContext = { banks, knowledgeElements: known };

@@ -21,6 +21,7 @@
  */
 import type { KnowledgeElement } from '../framework';
 import {
+  applyAnswer,
   chooseNext,
   finishPositioning,
   replay,
@@ -98,6 +99,16 @@ export function competenceOfChallenge(input: CampaignTestContext, challengeId: s
   return null;
 }
 
+/** What comes next in one competence's session, and how many of its reachable targeted skills are known. */
+function progressOf(input: CampaignTestContext, bank: CompetenceBank, state: PositioningState, seed: string): CompetenceProgress {
+  const context = contextOf(input, bank);
+  const next = chooseNext(context, state, stepRandom(seedOf(seed, bank.competenceCode), state.answers.length));
+  const settings = resolveSettings(context.settings);
+  const reachable = bank.skills.filter((s) => s.status === 'actif' && s.level <= settings.maxReachableLevel);
+  const known = new Set([...(input.knowledgeElements ?? []), ...state.knowledgeElements, ...state.estimatedKnowledgeElements].map((k) => k.skillId));
+  return { competenceCode: bank.competenceCode, state, next, reachable: reachable.length, known: reachable.filter((s) => known.has(s.id)).length };
+}
+
 /** Re-derives every competence's session from the answers and says, per competence, what comes next. */
 export function replayCampaignTest(input: CampaignTestInput, seed: string): CampaignTestState {
   const owner = new Map<string, string>();
@@ -110,13 +121,7 @@ export function replayCampaignTest(input: CampaignTestInput, seed: string): Camp
   }
   const competences = input.banks.map((bank) => {
     const context = contextOf(input, bank);
-    const answers = byCompetence.get(bank.competenceCode) as PositioningAnswer[];
-    const state = replay({ ...context, answers });
-    const next = chooseNext(context, state, stepRandom(seedOf(seed, bank.competenceCode), answers.length));
-    const settings = resolveSettings(context.settings);
-    const reachable = bank.skills.filter((s) => s.status === 'actif' && s.level <= settings.maxReachableLevel);
-    const known = new Set([...(input.knowledgeElements ?? []), ...state.knowledgeElements, ...state.estimatedKnowledgeElements].map((k) => k.skillId));
-    return { competenceCode: bank.competenceCode, state, next, reachable: reachable.length, known: reachable.filter((s) => known.has(s.id)).length };
+    return progressOf(input, bank, replay({ ...context, answers: byCompetence.get(bank.competenceCode) as PositioningAnswer[] }), seed);
   });
   return { answers: [...input.answers], competences };
 }
@@ -174,8 +179,11 @@ export function finishCampaignTest(input: CampaignTestContext, state: CampaignTe
 export function answerKnowledge(input: CampaignTestContext, state: CampaignTestState, answer: PositioningAnswer, seed: string): { after: CampaignTestState; created: KnowledgeElement[]; competenceCode: string } {
   const code = competenceOfChallenge(input, answer.challengeId);
   if (code === null) throw new RangeError(`campaign test: challenge ${answer.challengeId} is not in the target profile`);
-  const before = state.competences.find((c) => c.competenceCode === code) as CompetenceProgress;
-  const after = replayCampaignTest({ ...input, answers: [...state.answers, answer] }, seed);
-  const now = after.competences.find((c) => c.competenceCode === code) as CompetenceProgress;
-  return { after, created: now.state.knowledgeElements.slice(before.state.knowledgeElements.length), competenceCode: code };
+  // Only the answered competence's session moves (incrementally); the others stay as they are.
+  const index = input.banks.findIndex((b) => b.competenceCode === code);
+  const bank = input.banks[index] as CompetenceBank;
+  const before = state.competences[index] as CompetenceProgress;
+  const moved = progressOf(input, bank, applyAnswer(contextOf(input, bank), before.state, answer), seed);
+  const competences = state.competences.map((c, i) => (i === index ? moved : c));
+  return { after: { answers: [...state.answers, answer], competences }, created: moved.state.knowledgeElements.slice(before.state.knowledgeElements.length), competenceCode: code };
 }
