@@ -7,7 +7,12 @@
  * Times are of the loaders' work at the server (queries and computation), cold (first call) and warm
  * (median of 5). Benchmarks print; they do not assert.
  *
- *   node --import tsx bench/campaign-10k.ts [--participants 10000]
+ * Then simulated learners (a θ each, answers drawn from it) join a second campaign on the same profile
+ * with its code and take the adaptive campaign test to the end through the same model functions as the
+ * pages (startParticipation, campaignStep, submitCampaignAnswer): the time of one answer → next
+ * question step, questions per test, and the mastery they get against their true one.
+ *
+ *   node --import tsx bench/campaign-10k.ts [--participants 10000] [--learners 40]
  */
 import { createTestDatabase } from '../scripts/testdb';
 import { createRandom } from '../engine/random';
@@ -15,6 +20,8 @@ import { participantResult, masteryPercent, reachedStageIndex, badgeEarned, targ
 
 const arg = process.argv.indexOf('--participants');
 const N = arg > 0 ? Number(process.argv[arg + 1]) : 10_000;
+const learnersArg = process.argv.indexOf('--learners');
+const LEARNERS = learnersArg > 0 ? Number(process.argv[learnersArg + 1]) : 40;
 
 function median(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -97,7 +104,7 @@ async function main() {
     console.log(`Worker: aggregate recomputed from ${N} results in ${worker.ms.toFixed(0)} ms (done in the background, not on page views)`);
 
     const pages: [string, () => Promise<unknown>][] = [
-      ['Activité (aggregate)', () => campaigns.campaignAggregate(db, campaign.id)],
+      ['Activité (live figures + aggregate)', async () => Promise.all([campaigns.campaignAggregate(db, campaign.id), campaigns.liveActivity(db, campaign.id)])],
       ['Participants, page 1', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 1 }), campaigns.campaignAggregate(db, campaign.id)])],
       ['Participants, page 100', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 100 }), campaigns.campaignAggregate(db, campaign.id)])],
       ['Participants, classe + maîtrise fragile', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { division: '2nde 7', band: 'fragile' }), campaigns.campaignAggregate(db, campaign.id)])],
@@ -138,10 +145,86 @@ async function main() {
       return { bytes, firstAt };
     });
     console.log(`\nCSV export of ${N} participants: ${(exported.ms / 1000).toFixed(2)} s (target ≤ 5 s), ${(exported.value.bytes / 1e6).toFixed(1)} MB, first bytes after ${exported.value.firstAt.toFixed(0)} ms`);
+
+    await simulateCampaignTests(db, org.id, teacher.id, profile.id, skills, targeted, rng);
   } finally {
     await db.$disconnect();
     await database.drop();
   }
+}
+
+/**
+ * Simulated learners take the adaptive campaign test to the end: two calibrated QCU challenges per
+ * skill (true difficulty (level − 3.5) × 0.8, slope 1.5), frozen in a release with an active parameter set.
+ */
+async function simulateCampaignTests(
+  db: import('../prisma/client').PrismaClient,
+  organisationId: string,
+  teacherId: string,
+  targetProfileId: string,
+  skills: { id: string; tubeId: string; level: number }[],
+  targeted: { id: string; level: number }[],
+  rng: ReturnType<typeof createRandom>,
+) {
+  const campaigns = await import('../app/models/campaign.server');
+  const { campaignStep, submitCampaignAnswer } = await import('../app/models/campaign-assessment.server');
+  const { createRelease } = await import('../app/models/release.server');
+  const { newChallengeBody, markdownLiteToDoc } = await import('../engine/challenges');
+  const { normal } = await import('../engine/random');
+  const a = 1.5;
+  const difficulty = (level: number) => (level - 3.5) * 0.8;
+  const levelOf = new Map(skills.map((s) => [s.id, s.level]));
+  const skillOfChallenge = new Map<string, string>();
+  const rightText = new Map<string, string>();
+  const set = await db.parameterSet.create({ data: { version: 1, active: true, note: 'banc d’essai', cutScores: {} } });
+  for (const skill of skills) {
+    for (let k = 0; k < 2; k++) {
+      const right = `Juste ${skill.id.slice(0, 6)}${k}`;
+      const body = { ...newChallengeBody('QCU', ['Banc']), instruction: markdownLiteToDoc(`Question ${k} de l’acquis`), answer: { type: 'QCU' as const, proposals: [right, 'Faux A', 'Faux B'], correct: 0, shuffle: true } };
+      const challenge = await db.challenge.create({ data: { key: `bench-${skill.id}-${k}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
+      const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
+      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+      const b = difficulty(skill.level) + normal(rng, 0, 0.2);
+      await db.itemParameter.create({ data: { parameterSetId: set.id, challengeId: challenge.id, a, d: -a * b, b } });
+      skillOfChallenge.set(challenge.id, skill.id);
+      rightText.set(challenge.id, right);
+    }
+  }
+  await db.$transaction((tx) => createRelease(tx, 'Banc d’essai', null));
+  const campaign = await campaigns.createCampaign(db, organisationId, teacherId, { name: 'Parcours simulé', type: 'ASSESSMENT', targetProfileId, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+  const steps: number[] = [];
+  let questions = 0;
+  let error = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < LEARNERS; i++) {
+    const theta = normal(rng, 0, 1);
+    const user = await db.user.create({ data: { email: `sim${i}@bench.fr`, firstName: 'Sim', lastName: `Apprenant${i}`, passwordHash: 'x', roles: ['LEARNER'], simulated: true } });
+    let now = new Date(Date.UTC(2026, 1, 2, 9) + i * 3600_000);
+    const started = await campaigns.startParticipation(db, user.id, campaign.code, null, now);
+    if (!started.ok) throw new Error(started.error);
+    let step = await campaignStep(db, { userId: user.id, participationId: started.participationId, now }, campaigns.completeParticipation);
+    while (step.kind === 'challenge') {
+      const level = levelOf.get(skillOfChallenge.get(step.challengeId)!)!;
+      const right = rng.next() < 1 / (1 + Math.exp(-a * (theta - difficulty(level))));
+      const shown = step.view.answer.type === 'QCU' ? step.view.answer.proposals.indexOf(rightText.get(step.challengeId)!) : 0;
+      now = new Date(now.getTime() + 20_000);
+      const t = performance.now();
+      const outcome = await submitCampaignAnswer(db, { userId: user.id, participationId: started.participationId, assessmentId: step.assessmentId, challengeId: step.challengeId, response: { choice: right ? shown : (shown + 1) % 3 }, now }, campaigns.completeParticipation);
+      steps.push(performance.now() - t);
+      questions++;
+      step = outcome.step ?? { kind: 'completed', assessmentId: step.assessmentId };
+    }
+    await campaigns.shareParticipation(db, user.id, campaign.code, now);
+    const result = await db.campaignParticipantResult.findUniqueOrThrow({ where: { participationId: started.participationId } });
+    const trueMastery = targeted.filter((s) => s.level <= 6 && 1 / (1 + Math.exp(-a * (theta - difficulty(s.level)))) >= 0.5).length / targeted.length;
+    error += Math.abs(result.masteryPercent / 100 - trueMastery);
+  }
+  const total = (performance.now() - t0) / 1000;
+  const sorted = [...steps].sort((x, y) => x - y);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const live = await campaigns.liveActivity(db, campaign.id);
+  console.log(`\nCampaign test, ${LEARNERS} simulated learners joined with the code and finished (${targeted.length} targeted skills in 3 competences): ${(questions / LEARNERS).toFixed(1)} questions per test, mean |mastery − true mastery| ${(100 * error / LEARNERS).toFixed(1)} points, ${live.shared} shared, ${total.toFixed(1)} s in all`);
+  console.log(`Answer → next question at the server (model, one learner at a time): p50 ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms, max ${q(1).toFixed(0)} ms`);
 }
 
 main().catch((error) => {

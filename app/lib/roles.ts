@@ -9,6 +9,8 @@ export interface Viewer {
   locale: string;
   roles: GlobalRole[];
   organisations: { id: string; name: string; role: 'ADMIN' | 'TEACHER' }[];
+  /** The organisation chosen with the switcher, kept in the session (checked against `organisations` where used). */
+  activeOrganisationId?: string | null;
   centres: { id: string; name: string; role: 'ADMIN' | 'STAFF' }[];
 }
 

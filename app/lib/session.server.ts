@@ -101,12 +101,13 @@ interface SessionRow {
   roles: string[];
   organisations: Viewer['organisations'];
   centres: Viewer['centres'];
+  activeOrganisationId: string | null;
 }
 
 /** One query per request (every page and action asks): the session, its user and their memberships. */
 async function readSession(id: string): Promise<CurrentSession | null> {
   const rows = await db().$queryRaw<SessionRow[]>`
-    SELECT s."csrfToken", s."expiresAt", u."disabledAt", u.id, u.email, u."firstName", u."lastName", u.locale, u.roles::text[] AS roles,
+    SELECT s."csrfToken", s."expiresAt", s."organisationId" AS "activeOrganisationId", u."disabledAt", u.id, u.email, u."firstName", u."lastName", u.locale, u.roles::text[] AS roles,
       COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'role', m.role) ORDER BY o.name)
          FROM "Membership" m JOIN "Organisation" o ON o.id = m."organisationId" WHERE m."userId" = u.id), '[]'::json) AS organisations,
       COALESCE((SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'role', cm.role) ORDER BY c.name)
@@ -126,8 +127,20 @@ async function readSession(id: string): Promise<CurrentSession | null> {
       roles: row.roles as GlobalRole[],
       organisations: row.organisations,
       centres: row.centres,
+      activeOrganisationId: row.activeOrganisationId,
     },
   };
+}
+
+/**
+ * The organisation switcher: keeps the organisation a member works on in their session. The caller
+ * checks the membership first; every loader and action checks it again (activeOrganisation).
+ */
+export async function setSessionOrganisation(request: Request, organisationId: string): Promise<void> {
+  const id = await sessionId(request);
+  if (!id) return;
+  await db().authSession.update({ where: { id }, data: { organisationId } });
+  recentSessions.delete(id);
 }
 
 /** For loaders: the signed-in viewer, or a redirect to the sign-in page. */

@@ -46,7 +46,8 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
       }
       const rows: { participationId: string; lastName: string; firstName: string; division: string | null; progress: number; createdAt: Date; sharedAt: Date | null; stageIndex: number | null; badges: string[]; masteryPercent: number; tubes: unknown; participation: { participantExternalId: string | null } }[] =
         await client.campaignParticipantResult.findMany({
-          where: { campaignId, ...(cursor ? { participationId: { gt: cursor } } : {}) },
+          // One line per learner: a retried participation's earlier result is kept aside.
+          where: { campaignId, participation: { isImproved: false }, ...(cursor ? { participationId: { gt: cursor } } : {}) },
           orderBy: { participationId: 'asc' },
           take: BATCH,
           select: { participationId: true, lastName: true, firstName: true, division: true, progress: true, createdAt: true, sharedAt: true, stageIndex: true, badges: true, masteryPercent: true, tubes: true, participation: { select: { participantExternalId: true } } },

@@ -12,6 +12,7 @@ import {
   reachedStageIndex, sortStages, MASTERY_BANDS, type Badge, type BadgeCriterion, type TubeResults,
 } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
+import { campaignTestProgressOf, startCampaignTest } from './campaign-assessment.server';
 import { requireMembership } from './organisation.server';
 
 // ─────────────────────────────── Teachers: campaigns ───────────────────────────────
@@ -35,12 +36,13 @@ export const campaignInput = z
     landingText: z.string().trim().max(5000).optional().transform((v) => v || null),
     externalIdLabel: z.string().trim().max(100).optional().transform((v) => v || null),
     multipleSendings: z.boolean().default(false),
+    autoShare: z.boolean().default(false),
   })
   .refine((c) => c.type !== 'ASSESSMENT' || c.targetProfileId, { message: 'Une campagne d’évaluation a besoin d’un profil cible.', path: ['targetProfileId'] });
 export type CampaignInput = z.infer<typeof campaignInput>;
 
 /** Creates a campaign with a fresh code: a collision with an existing code draws again (up to 20 times). */
-export async function createCampaign(client: PrismaClient, organisationId: string, creatorId: string, input: CampaignInput, rng: () => number = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32) {
+export async function createCampaign(client: PrismaClient, organisationId: string, creatorId: string, input: Omit<CampaignInput, 'autoShare'> & { autoShare?: boolean }, rng: () => number = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32) {
   if (input.targetProfileId) {
     const profile = await client.targetProfile.findFirst({ where: { id: input.targetProfileId, OR: [{ organisationId }, { organisationId: null }] } });
     if (!profile) throw new Response('Profil cible introuvable', { status: 404 });
@@ -138,6 +140,8 @@ export async function refreshParticipationResult(client: PrismaClient, participa
     validatedSkillIds(client, participation.userId),
   ]);
   const result = participantResult(skills, validated);
+  // An assessment under way: its progress comes from the campaign test; otherwise the participation is done.
+  const progress = participation.status === 'STARTED' && participation.campaign.type === 'ASSESSMENT' ? await campaignTestProgressOf(client, participationId) : 1;
   const stageIndex = rules.stages.length ? reachedStageIndex(rules.stages, result.masteryRate) : null;
   const learner = participation.organisationLearner;
   const data = {
@@ -148,7 +152,7 @@ export async function refreshParticipationResult(client: PrismaClient, participa
     division: learner?.division ?? null,
     masteryPercent: masteryPercent(result.masteryRate),
     validatedCount: result.validated,
-    progress: 1,
+    progress,
     stageIndex: stageIndex !== null && stageIndex >= 0 ? stageIndex : null,
     badges: rules.badges.filter((b) => badgeEarned(b, result.tubes)).map((b) => b.title),
     tubes: toStoredTubes(result.tubes),
@@ -163,15 +167,15 @@ export async function refreshParticipationResult(client: PrismaClient, participa
 
 // ─────────────────────────────── Learners: join, results, share ───────────────────────────────
 
-export type CodeCheck = { ok: true; code: string } | { ok: false; error: string };
+export type CodeCheck = { ok: true; code: string } | { ok: false; reason: 'empty' | 'format' | 'unknown' | 'archived'; code: string; error: string };
 
 export async function checkCampaignCode(client: PrismaClient, typed: string): Promise<CodeCheck> {
   const code = normalizeCode(typed);
-  if (!code) return { ok: false, error: 'Saisissez le code de la campagne que votre enseignant vous a donné.' };
-  if (!isValidCampaignCode(code)) return { ok: false, error: `« ${typed.trim()} » n’est pas un code de campagne : un code a 6 lettres puis 3 chiffres, par exemple ABCDEF234.` };
+  if (!code) return { ok: false, reason: 'empty', code, error: 'Saisissez le code de la campagne que votre enseignant vous a donné.' };
+  if (!isValidCampaignCode(code)) return { ok: false, reason: 'format', code, error: `« ${typed.trim()} » n’est pas un code de campagne : un code a 6 lettres puis 3 chiffres, par exemple ABCDEF234.` };
   const campaign = await client.campaign.findUnique({ where: { code }, select: { archivedAt: true } });
-  if (!campaign) return { ok: false, error: `Aucune campagne n’a le code ${code}. Vérifiez-le auprès de votre enseignant.` };
-  if (campaign.archivedAt) return { ok: false, error: `La campagne ${code} est archivée : elle n’accepte plus de participants.` };
+  if (!campaign) return { ok: false, reason: 'unknown', code, error: `Aucune campagne n’a le code ${code}. Vérifiez-le auprès de votre enseignant.` };
+  if (campaign.archivedAt) return { ok: false, reason: 'archived', code, error: `La campagne ${code} est archivée : elle n’accepte plus de participants.` };
   return { ok: true, code };
 }
 
@@ -206,7 +210,10 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
     };
   }
   const lastShared = participation?.sharedAt ?? null;
-  const canRetry = Boolean(campaign.multipleSendings && participation?.status === 'SHARED' && improvementAllowed(lastShared, now));
+  // Pix's rule: a campaign that allows several sendings, results sent 4 days ago or more, and (for an
+  // assessment) mastery not already complete.
+  const complete = campaign.type === 'ASSESSMENT' && (participation?.result?.masteryPercent ?? 0) >= 100;
+  const canRetry = Boolean(campaign.multipleSendings && participation?.status === 'SHARED' && !complete && improvementAllowed(lastShared, now));
   return {
     campaign: {
       id: campaign.id,
@@ -219,11 +226,12 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
       organisation: campaign.organisation.name,
       archived: campaign.archivedAt !== null,
       multipleSendings: campaign.multipleSendings,
+      autoShare: campaign.autoShare,
     },
     participation: participation ? { id: participation.id, status: participation.status, sharedAt: participation.sharedAt?.toISOString() ?? null } : null,
     results,
     canRetry,
-    retryFrom: campaign.multipleSendings && participation?.status === 'SHARED' && !canRetry ? availableAt(lastShared, IMPROVEMENT_DELAY_DAYS)?.toISOString() ?? null : null,
+    retryFrom: campaign.multipleSendings && participation?.status === 'SHARED' && !canRetry && !complete ? availableAt(lastShared, IMPROVEMENT_DELAY_DAYS)?.toISOString() ?? null : null,
   };
 }
 
@@ -246,36 +254,92 @@ async function organisationLearnerFor(client: PrismaClient, organisationId: stri
   return client.organisationLearner.create({ data: { organisationId, userId, firstName: user.firstName, lastName: user.lastName } });
 }
 
+export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile';
+
 /**
- * Starts (or retries) a participation. The positioning test restricted to the profile is not wired yet:
- * the results come from the learner's knowledge elements on the targeted skills, so the participation
- * is ready to share at once (TO_SHARE).
+ * Starts (or retries) a participation. An assessment campaign starts its adaptive test on the target
+ * profile (campaign-assessment.server.ts): the participation stays STARTED until the test ends, then
+ * waits to be sent (TO_SHARE), or is sent at once when the campaign sends automatically. A profile
+ * collection has nothing to pass: the participation is ready to send (TO_SHARE) at once.
+ * A retry (4 days after sending, where the campaign allows several sendings) is a new participation;
+ * the earlier one is kept, marked improved, and its results stay with the organisation.
  */
-export async function startParticipation(client: PrismaClient, userId: string, code: string, externalId: string | null, now = new Date()) {
+export async function startParticipation(client: PrismaClient, userId: string, code: string, externalId: string | null, now = new Date(), options: { locale?: string } = {}) {
   const view = await learnerCampaign(client, userId, code, now);
-  if (!view) return { ok: false as const, error: 'Campagne introuvable.' };
-  if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.' };
-  if (view.campaign.externalIdLabel && !externalId?.trim()) return { ok: false as const, error: `Indiquez votre ${view.campaign.externalIdLabel}.` };
-  if (view.participation && !view.canRetry) return { ok: true as const, participationId: view.participation.id };
+  if (!view) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as JoinError };
+  if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.', code: 'archived' as JoinError };
+  if (view.participation && !view.canRetry) {
+    if (view.participation.status === 'STARTED' && view.campaign.type === 'ASSESSMENT') {
+      // Under way: its test (started now if an earlier start was interrupted before creating it).
+      return resumeParticipationTest(client, view.participation.id, userId, now, options.locale ?? 'fr');
+    }
+    return { ok: true as const, participationId: view.participation.id, testing: false };
+  }
+  if (view.campaign.externalIdLabel && !externalId?.trim()) return { ok: false as const, error: `Indiquez votre ${view.campaign.externalIdLabel}.`, code: 'external_id' as JoinError };
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: view.campaign.id } });
+  const assessment = campaign.type === 'ASSESSMENT';
+  if (assessment && !campaign.targetProfileId) return { ok: false as const, error: 'Cette campagne n’a pas de profil cible.', code: 'no_profile' as JoinError };
   const learner = await organisationLearnerFor(client, campaign.organisationId, userId);
+  const retry = Boolean(view.participation);
   const participation = await client.$transaction(async (tx) => {
-    if (view.participation) await tx.campaignParticipation.update({ where: { id: view.participation.id }, data: { isImproved: true } });
+    // One participation under way per learner and campaign, even on a double click.
+    await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`participation:${campaign.id}:${userId}`}))`;
+    const current = await tx.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' } });
+    if (current && current.id !== view.participation?.id) return current;
+    if (current) await tx.campaignParticipation.update({ where: { id: current.id }, data: { isImproved: true } });
     return tx.campaignParticipation.create({
-      data: { campaignId: campaign.id, userId, organisationLearnerId: learner.id, status: 'TO_SHARE', participantExternalId: externalId?.trim() || null },
+      data: {
+        campaignId: campaign.id, userId, organisationLearnerId: learner.id, status: assessment ? 'STARTED' : 'TO_SHARE',
+        participantExternalId: externalId?.trim() || current?.participantExternalId || null,
+        createdAt: now,
+      },
     });
   });
   await refreshParticipationResult(client, participation.id);
-  return { ok: true as const, participationId: participation.id };
+  if (!assessment) return { ok: true as const, participationId: participation.id, testing: false };
+  const test = await startCampaignTest(
+    client,
+    { participationId: participation.id, userId, targetProfileId: campaign.targetProfileId!, improving: retry, locale: options.locale ?? 'fr', now },
+    completeParticipation,
+  );
+  return { ok: true as const, participationId: participation.id, testing: !test.completed };
+}
+
+/** The test of a participation under way: the existing one, or a new one when none was created. */
+export async function resumeParticipationTest(client: PrismaClient, participationId: string, userId: string, now: Date, locale = 'fr') {
+  const participation = await client.campaignParticipation.findFirstOrThrow({ where: { id: participationId, userId }, include: { campaign: { select: { targetProfileId: true } } } });
+  const improving = (await client.campaignParticipation.count({ where: { campaignId: participation.campaignId, userId, isImproved: true } })) > 0;
+  const test = await startCampaignTest(
+    client,
+    { participationId, userId, targetProfileId: participation.campaign.targetProfileId!, improving, locale, now },
+    completeParticipation,
+  );
+  return { ok: true as const, participationId, testing: !test.completed };
+}
+
+/**
+ * The campaign test of a participation has ended: the participation waits to be sent (TO_SHARE), or
+ * is sent at once when the campaign sends automatically; its results are computed. Idempotent.
+ */
+export async function completeParticipation(client: PrismaClient, participationId: string, now: Date): Promise<void> {
+  const participation = await client.campaignParticipation.findUnique({ where: { id: participationId }, include: { campaign: { select: { autoShare: true } } } });
+  if (!participation || participation.status !== 'STARTED') return;
+  const shared = participation.campaign.autoShare;
+  const moved = await client.campaignParticipation.updateMany({
+    where: { id: participationId, status: 'STARTED' },
+    data: shared ? { status: 'SHARED', sharedAt: now } : { status: 'TO_SHARE' },
+  });
+  if (moved.count === 1) await refreshParticipationResult(client, participationId, { force: true });
 }
 
 /** Sends the results to the organisation: the results are recomputed one last time and frozen. */
 export async function shareParticipation(client: PrismaClient, userId: string, code: string, now = new Date()) {
   const campaign = await client.campaign.findUnique({ where: { code } });
-  if (!campaign) return { ok: false as const, error: 'Campagne introuvable.' };
+  if (!campaign) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as const };
   const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' } });
-  if (!participation) return { ok: false as const, error: 'Vous ne participez pas à cette campagne.' };
+  if (!participation) return { ok: false as const, error: 'Vous ne participez pas à cette campagne.', code: 'not_participating' as const };
   if (participation.status === 'SHARED') return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
+  if (participation.status === 'STARTED') return { ok: false as const, error: 'Terminez d’abord le parcours de la campagne.', code: 'not_finished' as const };
   await client.campaignParticipation.update({ where: { id: participation.id }, data: { status: 'SHARED', sharedAt: now } });
   await refreshParticipationResult(client, participation.id, { force: true });
   return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
@@ -303,7 +367,8 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const [source, rows, { skills, tubeInfo }, rules, answers] = await Promise.all([
     aggregateSource(client, campaignId),
-    client.campaignParticipantResult.findMany({ where: { campaignId }, select: { status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
+    // A retried participation's earlier result is kept aside (isImproved): one row per learner counts.
+    client.campaignParticipantResult.findMany({ where: { campaignId, participation: { isImproved: false } }, select: { status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
     targetedSkillsOf(client, campaign.targetProfileId),
     profileRules(client, campaign.targetProfileId),
     client.$queryRaw<{ challengeId: string; skill: string; answers: bigint; successes: bigint }[]>`
@@ -396,7 +461,8 @@ export interface ParticipantFilters {
 }
 
 export async function campaignParticipants(client: PrismaClient, campaignId: string, filters: ParticipantFilters) {
-  const where: Record<string, unknown> = { campaignId };
+  // The current participation of each learner (a retry keeps the earlier one aside, isImproved).
+  const where: Record<string, unknown> = { campaignId, participation: { isImproved: false } };
   if (filters.division) where.division = filters.division;
   if (filters.status && ['STARTED', 'TO_SHARE', 'SHARED'].includes(filters.status)) where.status = filters.status;
   const bounds: Record<string, [number, number]> = { insufficient: [0, 20], fragile: [21, 50], satisfactory: [51, 80], veryGood: [81, 100] };
@@ -464,3 +530,30 @@ export async function tutorialsOfTubes(client: PrismaClient, tubeIds: string[], 
 }
 
 export { requireMembership };
+
+/** The learner's current participation in a campaign (by code), with the campaign's name; null when none. */
+export async function currentParticipation(client: PrismaClient, userId: string, code: string) {
+  const campaign = await client.campaign.findUnique({ where: { code }, select: { id: true, code: true, name: true, title: true } });
+  if (!campaign) return null;
+  const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' }, select: { id: true, status: true } });
+  return participation ? { campaign, participation } : null;
+}
+
+/**
+ * The live figures of the Activity tab, read at each view (one indexed query, so that progress moves
+ * with every answer without recomputing the aggregate): participants, under way, average progress of
+ * those under way, completed (test over), waiting to be sent, shared. A retried participation's earlier
+ * result is kept aside, like on the participants page.
+ */
+export async function liveActivity(client: PrismaClient, campaignId: string) {
+  const [row] = await client.$queryRaw<{ participants: number; started: number; toShare: number; shared: number; averageProgress: number | null }[]>`
+    SELECT count(*)::int AS participants,
+      count(*) FILTER (WHERE r.status = 'STARTED')::int AS started,
+      count(*) FILTER (WHERE r.status = 'TO_SHARE')::int AS "toShare",
+      count(*) FILTER (WHERE r.status = 'SHARED')::int AS shared,
+      avg(r.progress) FILTER (WHERE r.status = 'STARTED') AS "averageProgress"
+    FROM "CampaignParticipantResult" r JOIN "CampaignParticipation" p ON p.id = r."participationId"
+    WHERE r."campaignId" = ${campaignId} AND NOT p."isImproved"`;
+  const r = row ?? { participants: 0, started: 0, toShare: 0, shared: 0, averageProgress: null };
+  return { participants: r.participants, started: r.started, toShare: r.toShare, shared: r.shared, completed: r.toShare + r.shared, averageProgress: Number(r.averageProgress ?? 0) };
+}

@@ -19,10 +19,15 @@ export function requireMembership(viewer: Pick<Viewer, 'organisations'>, organis
   return membership;
 }
 
-/** The organisation a page works on: `?org=` when the viewer is a member of it, else their first one. */
-export function activeOrganisation(viewer: Pick<Viewer, 'organisations'>, request: Request) {
+/**
+ * The organisation a page works on: `?org=` when the viewer is a member of it, else the one chosen with
+ * the switcher (kept in the session) while they are still a member of it, else their first one.
+ */
+export function activeOrganisation(viewer: Pick<Viewer, 'organisations' | 'activeOrganisationId'>, request: Request) {
   const wanted = new URL(request.url).searchParams.get('org');
   if (wanted) return requireMembership(viewer, wanted);
+  const chosen = viewer.organisations.find((o) => o.id === viewer.activeOrganisationId);
+  if (chosen) return chosen;
   const first = viewer.organisations[0];
   if (!first) throw new Response('Aucune organisation', { status: 403 });
   return first;

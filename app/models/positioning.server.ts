@@ -124,13 +124,13 @@ const presentationSchema = z.object({
   /** Share of the test done when the challenge was asked, 0..1 (for the progress bar). */
   progress: z.number().min(0).max(1).default(0),
 });
-type Presentation = z.infer<typeof presentationSchema>;
+export type Presentation = z.infer<typeof presentationSchema>;
 
 function parseEngineState(json: unknown): EngineState {
   return engineStateSchema.parse(json ?? {});
 }
 
-function parsePresentation(json: unknown, assessmentId: string, challengeId: string): Presentation {
+export function parsePresentation(json: unknown, assessmentId: string, challengeId: string): Presentation {
   const parsed = presentationSchema.safeParse(json);
   return parsed.success ? parsed.data : { shuffleSeed: `${assessmentId}:${challengeId}`, permutation: null, progress: 0 };
 }
@@ -204,10 +204,10 @@ async function priorKnowledge(
   return [...latest.values()].filter((ke) => ke.status === 'validated').map((ke) => ({ ...ke, createdAt: 0 }));
 }
 
-const toEngineResult = (result: string): AnswerResult => (result === 'ok' || result === 'ko' || result === 'timedout' ? result : 'skipped');
+export const toEngineResult = (result: string): AnswerResult => (result === 'ok' || result === 'ko' || result === 'timedout' ? result : 'skipped');
 
 /** The session's answers in the order the challenges were asked. */
-function orderedAnswers(asked: readonly { challengeId: string }[], answers: readonly { challengeId: string; result: string }[]): PositioningAnswer[] {
+export function orderedAnswers(asked: readonly { challengeId: string }[], answers: readonly { challengeId: string; result: string }[]): PositioningAnswer[] {
   const byChallenge = new Map(answers.map((a) => [a.challengeId, a]));
   const out: PositioningAnswer[] = [];
   for (const a of asked) {
@@ -335,7 +335,7 @@ function knowledgeRow(open: OpenAssessment, ke: KnowledgeElement, createdAt: Dat
 }
 
 /** An asked challenge as json_build_object gives it (timestamps without zone are UTC). */
-interface AskedJson {
+export interface AskedJson {
   challengeId: string;
   position: number;
   presentation: unknown;
@@ -346,7 +346,7 @@ function utc(timestamp: string): Date {
   return new Date(/Z$|[+-]\d\d:?\d\d$/.test(timestamp) ? timestamp : `${timestamp}Z`);
 }
 
-function askedFromJson(a: AskedJson) {
+export function askedFromJson(a: AskedJson) {
   return { challengeId: a.challengeId, position: a.position, presentation: a.presentation, askedAt: utc(a.askedAt) };
 }
 
@@ -615,59 +615,105 @@ interface AnswerWrite {
   now: Date;
 }
 
-function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]) {
+/** Knowledge elements as the answer statement writes them: one array per column. */
+export interface KnowledgeRows {
+  skills: string[];
+  competences: string[];
+  statuses: string[];
+  sources: string[];
+  pix: number[];
+}
+
+/** Knowledge elements to rows, with each skill's competence and pix value. */
+export function knowledgeRows(kes: readonly KnowledgeElement[], competenceOf: (skillId: string) => string, pixOf: (skillId: string) => number): KnowledgeRows {
   return {
     skills: kes.map((k) => k.skillId),
+    competences: kes.map((k) => competenceOf(k.skillId)),
     statuses: kes.map((k) => k.status),
     sources: kes.map((k) => k.source),
-    pix: kes.map((k) => (k.status === 'validated' ? (open.loaded.skills.get(k.skillId)?.pixValue ?? 0) : 0)),
+    pix: kes.map((k) => (k.status === 'validated' ? pixOf(k.skillId) : 0)),
   };
+}
+
+function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]): KnowledgeRows {
+  return knowledgeRows(kes, () => open.competence.id, (id) => open.loaded.skills.get(id)?.pixValue ?? 0);
+}
+
+async function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite): Promise<boolean> {
+  return writeAnswerStatement(client, {
+    assessmentId: open.row.id,
+    userId: open.row.userId,
+    challengeId: w.challengeId,
+    versionId: w.versionId,
+    value: w.value,
+    result: w.result,
+    elapsed: w.elapsed,
+    created: keArrays(open, w.created),
+    ask: w.ask,
+    finish: w.finish,
+    closing: keArrays(open, w.closing),
+    now: w.now,
+  });
+}
+
+export interface AnswerStatement {
+  assessmentId: string;
+  userId: string;
+  challengeId: string;
+  versionId: string;
+  value: LearnerResponse;
+  result: AnswerResult;
+  elapsed: number;
+  created: KnowledgeRows;
+  ask: { challengeId: string; position: number; presentation: Presentation } | null;
+  finish: boolean;
+  closing: KnowledgeRows;
+  now: Date;
 }
 
 /**
  * One statement, one commit: the answer (nothing at all when the challenge already has one: unique
  * (assessment, challenge)), its knowledge elements, and either the next asked challenge or the closing
  * of the test with its estimated knowledge elements (stamped 1 ms later, so that they count).
- * Returns whether the answer was inserted.
+ * Returns whether the answer was inserted. Shared by positioning and campaign tests.
  */
-async function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite): Promise<boolean> {
-  const { row, competence } = open;
+export async function writeAnswerStatement(client: Client, w: AnswerStatement): Promise<boolean> {
   const now = w.now.toISOString();
   const later = new Date(w.now.getTime() + 1).toISOString();
-  const kes = keArrays(open, w.created);
-  const closing = keArrays(open, w.closing);
+  const kes = w.created;
+  const closing = w.closing;
   const rows = await client.$queryRaw<{ inserted: number }[]>`
     WITH a AS (
       INSERT INTO "Answer" ("assessmentId", "challengeId", "challengeVersionId", "value", "result", "timeSpentSeconds", "createdAt")
-      VALUES (${row.id}, ${w.challengeId}, ${w.versionId}, ${JSON.stringify(w.value)}::jsonb, ${w.result}::"AnswerResult", ${w.elapsed}, ${now}::timestamp)
+      VALUES (${w.assessmentId}, ${w.challengeId}, ${w.versionId}, ${JSON.stringify(w.value)}::jsonb, ${w.result}::"AnswerResult", ${w.elapsed}, ${now}::timestamp)
       ON CONFLICT ("assessmentId", "challengeId") DO NOTHING
       RETURNING id
     ), k AS (
       INSERT INTO "KnowledgeElement" ("userId", "skillId", "competenceId", "assessmentId", "answerId", "status", "source", "earnedPix", "createdAt")
-      SELECT ${row.userId}, s.skill, ${competence.id}, ${row.id}, a.id, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${now}::timestamp
-      FROM a, unnest(${kes.skills}::text[], ${kes.statuses}::text[], ${kes.sources}::text[], ${kes.pix}::float8[]) AS s(skill, status, source, pix)
+      SELECT ${w.userId}, s.skill, s.competence, ${w.assessmentId}, a.id, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${now}::timestamp
+      FROM a, unnest(${kes.skills}::text[], ${kes.competences}::text[], ${kes.statuses}::text[], ${kes.sources}::text[], ${kes.pix}::float8[]) AS s(skill, competence, status, source, pix)
       RETURNING 1
     ), n AS (
       INSERT INTO "AssessmentChallenge" ("assessmentId", "challengeId", "position", "presentation", "askedAt")
-      SELECT ${row.id}, ${w.ask?.challengeId ?? null}::text, ${w.ask?.position ?? 0}::int, ${JSON.stringify(w.ask?.presentation ?? null)}::jsonb, ${now}::timestamp
+      SELECT ${w.assessmentId}, ${w.ask?.challengeId ?? null}::text, ${w.ask?.position ?? 0}::int, ${JSON.stringify(w.ask?.presentation ?? null)}::jsonb, ${now}::timestamp
       FROM a WHERE ${w.ask !== null}::boolean
       ON CONFLICT DO NOTHING
       RETURNING 1
     ), f AS (
       UPDATE "Assessment" SET state = 'COMPLETED', "completedAt" = ${now}::timestamp, "updatedAt" = ${now}::timestamp
-      WHERE id = ${row.id} AND state = 'STARTED' AND ${w.finish}::boolean AND EXISTS (SELECT 1 FROM a)
+      WHERE id = ${w.assessmentId} AND state = 'STARTED' AND ${w.finish}::boolean AND EXISTS (SELECT 1 FROM a)
       RETURNING id
     ), c AS (
       INSERT INTO "KnowledgeElement" ("userId", "skillId", "competenceId", "assessmentId", "answerId", "status", "source", "earnedPix", "createdAt")
-      SELECT ${row.userId}, s.skill, ${competence.id}, ${row.id}, NULL, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${later}::timestamp
-      FROM f, unnest(${closing.skills}::text[], ${closing.statuses}::text[], ${closing.sources}::text[], ${closing.pix}::float8[]) AS s(skill, status, source, pix)
+      SELECT ${w.userId}, s.skill, s.competence, ${w.assessmentId}, NULL, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${later}::timestamp
+      FROM f, unnest(${closing.skills}::text[], ${closing.competences}::text[], ${closing.statuses}::text[], ${closing.sources}::text[], ${closing.pix}::float8[]) AS s(skill, competence, status, source, pix)
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM a)::int AS inserted`;
   return (rows[0]?.inserted ?? 0) > 0;
 }
 
-function verdictOf(body: ChallengeBody, response: LearnerResponse, askedAt: Date, now: Date): AnswerResult {
+export function verdictOf(body: ChallengeBody, response: LearnerResponse, askedAt: Date, now: Date): AnswerResult {
   let result: AnswerResult;
   try {
     result = checkAnswer(body.answer, response).result;

@@ -1,13 +1,22 @@
+/**
+ * A campaign for the learner (the code's page and the direct link): landing text → start → the
+ * adaptive campaign test (/campagnes/CODE/evaluation) → results with mastery and stars, stages and
+ * badges → sending to the organisation (or automatic sending) → retry 4 days later where allowed.
+ * A profile collection: the learner sends their profile.
+ */
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, redirect, useActionData, useLoaderData } from '@remix-run/react';
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
 import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
+import { PositioningError } from '~/models/positioning.server';
 import { normalizeCode } from '../../engine/framework';
 import { Csrf } from '~/components/orga/Csrf';
 import { Mastery } from '~/components/orga/Stars';
-import { frDate } from '~/i18n/orga';
+import { localeFromRequest, messagesFor, useLocale, useMessages } from '~/i18n';
+import { campaignMessages } from '~/i18n/campagne';
+import { fill, formatDay } from '~/i18n/apprenant';
 import orgaStyles from '~/styles/orga.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
@@ -15,8 +24,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const view = await learnerCampaign(db(), viewer.id, normalizeCode(params.code ?? ''));
-  if (!view) throw new Response(`Aucune campagne n’a le code ${params.code}. Vérifiez-le auprès de votre enseignant.`, { status: 404 });
+  const code = normalizeCode(params.code ?? '');
+  const view = await learnerCampaign(db(), viewer.id, code);
+  if (!view) {
+    const t = messagesFor(campaignMessages, request);
+    throw new Response(fill(t('code.error.unknown'), { code }), { status: 404 });
+  }
   return view;
 }
 
@@ -25,16 +38,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await requireForm(request, session);
   const code = normalizeCode(params.code ?? '');
   const intent = form.get('intent');
+  const t = messagesFor(campaignMessages, request);
   if (intent === 'start') {
-    const result = await startParticipation(db(), session.viewer.id, code, String(form.get('externalId') ?? '') || null);
-    return result.ok ? { ok: true, message: 'Votre participation est enregistrée : voici vos résultats.' } : { ok: false, error: result.error };
+    let result;
+    try {
+      result = await startParticipation(db(), session.viewer.id, code, String(form.get('externalId') ?? '') || null, new Date(), { locale: localeFromRequest(request) });
+    } catch (error) {
+      if (error instanceof PositioningError && error.code === 'no_release') return { ok: false, error: t('error.no_release') };
+      throw error;
+    }
+    if (!result.ok) {
+      const view = await learnerCampaign(db(), session.viewer.id, code);
+      return { ok: false, error: fill(t(`error.${result.code}`), { label: view?.campaign.externalIdLabel ?? '' }) };
+    }
+    if (result.testing) return redirect(`/campagnes/${code}/evaluation`);
+    return { ok: true, message: t('message.started') };
   }
   if (intent === 'share') {
     const result = await shareParticipation(db(), session.viewer.id, code);
-    if (!result.ok) return { ok: false, error: result.error };
+    if (!result.ok) return { ok: false, error: t(`error.${result.code}`) };
     // The worker refreshes the campaign's aggregate; without Redis the dashboards recompute it when read.
     await requestAggregateRefresh(result.campaignId);
-    return { ok: true, message: 'Vos résultats ont été envoyés à votre organisation. Merci !' };
+    return { ok: true, message: t('message.shared') };
   }
   throw new Response('Action inconnue', { status: 400 });
 }
@@ -42,53 +67,64 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function CampaignForLearner() {
   const { campaign, participation, results, canRetry, retryFrom } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const t = useMessages(campaignMessages);
+  const locale = useLocale();
+  const assessment = campaign.type === 'ASSESSMENT';
+  const testing = participation?.status === 'STARTED';
   return (
     <>
-      <p><Link to="/campagnes">← J’ai un autre code</Link></p>
+      <p><Link to="/campagnes">{t('campaign.other')}</Link></p>
       <h1>{campaign.title ?? campaign.name}</h1>
-      <p>Campagne proposée par {campaign.organisation} · code <span className="code">{campaign.code}</span></p>
+      <p>{fill(t('campaign.by'), { organisation: campaign.organisation })} <span className="code">{campaign.code}</span></p>
       {data && 'message' in data ? <p role="status" className="notice success">{data.message}</p> : null}
       {data && 'error' in data ? <p role="alert" className="notice error">{data.error}</p> : null}
       {!participation ? (
         <section className="panel" aria-labelledby="landing-title">
-          <h2 id="landing-title">Présentation</h2>
-          {campaign.landingText ? campaign.landingText.split(/\n+/).map((p, i) => <p key={i}>{p}</p>) : <p>Votre organisation vous invite à participer à cette campagne.</p>}
-          <p>
-            {campaign.type === 'PROFILES_COLLECTION'
-              ? 'En participant, vous enverrez votre profil de compétences actuel à votre organisation.'
-              : 'Vos acquis déjà validés dans votre profil comptent : ils ne vous seront pas redemandés.'}
-          </p>
-          {campaign.archived ? <p className="notice">Cette campagne est archivée : elle n’accepte plus de participants.</p> : (
+          <h2 id="landing-title">{t('campaign.landing')}</h2>
+          {campaign.landingText ? campaign.landingText.split(/\n+/).map((p, i) => <p key={i}>{p}</p>) : <p>{t('campaign.defaultLanding')}</p>}
+          <p>{assessment ? t('campaign.assessmentHint') : t('campaign.collectionHint')}</p>
+          {campaign.archived ? <p className="notice">{t('campaign.archived')}</p> : (
             <Form method="post">
               <Csrf />
               {campaign.externalIdLabel ? <p><label htmlFor="externalId">{campaign.externalIdLabel}</label><br /><input id="externalId" name="externalId" required maxLength={255} /></p> : null}
-              <button type="submit" name="intent" value="start">Je commence</button>
+              <button type="submit" name="intent" value="start">{t('campaign.start')}</button>
             </Form>
           )}
         </section>
       ) : null}
-      {participation && results ? (
+      {testing ? (
+        <section className="panel" aria-labelledby="resume-title">
+          <h2 id="resume-title">{t('campaign.resumeTitle')}</h2>
+          <p>{t('campaign.resumeText')}</p>
+          <p><Link className="button" to={`/campagnes/${campaign.code}/evaluation`}>{t('campaign.resume')}</Link></p>
+        </section>
+      ) : null}
+      {participation && !testing && results ? (
         <section className="panel" aria-labelledby="results-title">
-          <h2 id="results-title">Vos résultats</h2>
-          <p>Maîtrise des acquis de la campagne : <Mastery percent={results.masteryPercent} /> ({results.validated} acquis validés)</p>
-          {results.stage ? <p>Palier atteint : <strong>{results.stage.title}</strong> ({results.stage.index} sur {results.stage.count}){results.stage.message ? ` — ${results.stage.message}` : ''}</p> : null}
-          {results.badges.length ? <p>Badges obtenus : {results.badges.join(', ')}</p> : null}
+          <h2 id="results-title">{assessment ? t('campaign.results') : t('campaign.profileTitle')}</h2>
+          {assessment ? (
+            <>
+              <p data-testid="campaign-mastery">{t('campaign.mastery')} <Mastery percent={results.masteryPercent} /> {fill(t('campaign.validated'), { n: results.validated })}</p>
+              {results.stage ? <p>{fill(t('campaign.stage'), { title: results.stage.title, index: results.stage.index, count: results.stage.count })}{results.stage.message ? ` — ${results.stage.message}` : ''}</p> : null}
+              {results.badges.length ? <p>{fill(t('campaign.badges'), { list: results.badges.join(', ') })}</p> : null}
+            </>
+          ) : <p>{t('campaign.profileText')}</p>}
           <table className="orga-table">
-            <caption>Maîtrise par compétence</caption>
-            <thead><tr><th scope="col">Compétence</th><th scope="col">Acquis validés</th><th scope="col">Maîtrise</th></tr></thead>
+            <caption>{t('campaign.byCompetence')}</caption>
+            <thead><tr><th scope="col">{t('campaign.competence')}</th><th scope="col">{t('campaign.validatedSkills')}</th><th scope="col">{t('campaign.masteryColumn')}</th></tr></thead>
             <tbody>{results.competences.map((c) => <tr key={c.title}><td>{c.title}</td><td>{c.validated} / {c.targeted}</td><td>{c.percent} %</td></tr>)}</tbody>
           </table>
           {participation.status === 'SHARED' ? (
-            <p className="notice success">Résultats envoyés le {frDate(participation.sharedAt!)}.</p>
+            <p className="notice success">{campaign.autoShare ? `${t('campaign.autoSent')} ` : ''}{fill(t('campaign.sentOn'), { date: formatDay(participation.sharedAt!, locale) })}</p>
           ) : (
             <Form method="post">
               <Csrf />
-              <button type="submit" name="intent" value="share">Envoyer mes résultats</button>
+              <button type="submit" name="intent" value="share">{assessment ? t('campaign.send') : t('campaign.sendProfile')}</button>
             </Form>
           )}
           {canRetry ? (
-            <Form method="post"><Csrf /><button type="submit" name="intent" value="start">Repasser la campagne</button></Form>
-          ) : retryFrom ? <p>Vous pourrez repasser cette campagne à partir du {frDate(retryFrom)}.</p> : null}
+            <Form method="post"><Csrf /><button type="submit" name="intent" value="start">{t('campaign.retry')}</button></Form>
+          ) : retryFrom ? <p>{fill(t('campaign.retryFrom'), { date: formatDay(retryFrom, locale) })}</p> : null}
         </section>
       ) : null}
     </>

@@ -4,6 +4,9 @@ import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { checkCampaignCode } from '~/models/campaign.server';
 import { Csrf } from '~/components/orga/Csrf';
+import { messagesFor, useMessages } from '~/i18n';
+import { campaignMessages } from '~/i18n/campagne';
+import { fill } from '~/i18n/apprenant';
 import orgaStyles from '~/styles/orga.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
@@ -19,23 +22,27 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await requireForm(request, session);
   const typed = String(form.get('code') ?? '');
   const check = await checkCampaignCode(db(), typed);
-  if (!check.ok) return { error: check.error, typed };
+  if (!check.ok) {
+    const t = messagesFor(campaignMessages, request);
+    return { error: fill(t(`code.error.${check.reason}`), { typed: typed.trim(), code: check.code }), typed };
+  }
   return redirect(`/campagnes/${check.code}`);
 }
 
 export default function HaveACode() {
   const data = useActionData<typeof action>();
+  const t = useMessages(campaignMessages);
   return (
     <>
-      <h1>J’ai un code</h1>
-      <p>Saisissez le code de campagne que vous a donné votre enseignant ou votre organisation.</p>
+      <h1>{t('code.title')}</h1>
+      <p>{t('code.intro')}</p>
       <Form method="post" className="panel">
         <Csrf />
-        <label htmlFor="code">Code de la campagne</label><br />
+        <label htmlFor="code">{t('code.label')}</label><br />
         <input id="code" name="code" defaultValue={data?.typed ?? ''} autoComplete="off" aria-invalid={data?.error ? true : undefined} aria-describedby={data?.error ? 'code-error' : 'code-hint'} maxLength={20} className="code" />
-        <p id="code-hint"><small>6 lettres puis 3 chiffres, par exemple ABCDEF234.</small></p>
+        <p id="code-hint"><small>{t('code.hint')}</small></p>
         {data?.error ? <p id="code-error" role="alert" className="notice error">{data.error}</p> : null}
-        <button type="submit">Accéder à la campagne</button>
+        <button type="submit">{t('code.submit')}</button>
       </Form>
     </>
   );

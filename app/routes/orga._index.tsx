@@ -5,8 +5,8 @@ import { db } from '~/lib/db.server';
 import { activeOrganisation } from '~/models/organisation.server';
 import { listCampaigns, setCampaignArchived } from '~/models/campaign.server';
 import { useRootData } from '~/root';
-import { useMessages } from '~/i18n';
-import { frDate, orgaMessages } from '~/i18n/orga';
+import { messagesFor, useLocale, useMessages } from '~/i18n';
+import { orgaDate, orgaMessages } from '~/i18n/orga';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import orgaStyles from '~/styles/orga.css';
 
@@ -27,31 +27,33 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get('intent');
   if (intent !== 'archive' && intent !== 'unarchive') throw new Response('Action inconnue', { status: 400 });
   await setCampaignArchived(db(), session.viewer, id, intent === 'archive');
-  return { ok: true, message: intent === 'archive' ? 'Campagne archivée.' : 'Campagne désarchivée.' };
+  const tr = messagesFor(orgaMessages, request);
+  return { ok: true, message: intent === 'archive' ? tr('list.archived') : tr('list.unarchived') };
 }
 
 export default function OrgaCampaigns() {
   const { organisation, archived, campaigns } = useLoaderData<typeof loader>();
   const { csrfToken } = useRootData();
   const t = useMessages(orgaMessages);
+  const locale = useLocale();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Campagnes</h1>
-      <p><Link to="/orga/campagnes/nouvelle" className="button">Créer une campagne</Link></p>
-      <nav aria-label="Campagnes actives ou archivées" className="orga-tabs">
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('list.title')}</h1>
+      <p><Link to="/orga/campagnes/nouvelle" className="button">{t('list.create')}</Link></p>
+      <nav aria-label={t('list.tabsLabel')} className="orga-tabs">
         <ul>
-          <li><Link to="/orga" className={archived ? '' : 'active'} aria-current={archived ? undefined : 'page'}>Actives</Link></li>
-          <li><Link to="/orga?archivees=1" className={archived ? 'active' : ''} aria-current={archived ? 'page' : undefined}>Archivées</Link></li>
+          <li><Link to="/orga" className={archived ? '' : 'active'} aria-current={archived ? undefined : 'page'}>{t('list.active')}</Link></li>
+          <li><Link to="/orga?archivees=1" className={archived ? 'active' : ''} aria-current={archived ? 'page' : undefined}>{t('list.archivedTab')}</Link></li>
         </ul>
       </nav>
       {campaigns.length === 0 ? (
-        <p>{archived ? 'Aucune campagne archivée.' : 'Aucune campagne active pour l’instant.'}</p>
+        <p>{archived ? t('list.noArchived') : t('list.noActive')}</p>
       ) : (
         <table className="orga-table">
-          <caption className="visually-hidden">{archived ? 'Campagnes archivées' : 'Campagnes actives'}</caption>
+          <caption className="visually-hidden">{archived ? t('list.captionArchived') : t('list.captionActive')}</caption>
           <thead>
-            <tr><th scope="col">Nom</th><th scope="col">Code</th><th scope="col">Type</th><th scope="col">Créée par</th><th scope="col">Date</th><th scope="col">Participants</th><th scope="col">Résultats reçus</th><th scope="col">Action</th></tr>
+            <tr><th scope="col">{t('col.name')}</th><th scope="col">{t('col.code')}</th><th scope="col">{t('col.type')}</th><th scope="col">{t('col.createdBy')}</th><th scope="col">{t('col.date')}</th><th scope="col">{t('col.participants')}</th><th scope="col">{t('col.shared')}</th><th scope="col">{t('col.action')}</th></tr>
           </thead>
           <tbody>
             {campaigns.map((c) => (
@@ -60,15 +62,15 @@ export default function OrgaCampaigns() {
                 <td><code>{c.code}</code></td>
                 <td>{t(`type.${c.type}`)}</td>
                 <td>{c.creator}</td>
-                <td>{frDate(c.createdAt)}</td>
+                <td>{orgaDate(c.createdAt, locale)}</td>
                 <td>{c.participants}</td>
                 <td>{c.shared}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="csrf" value={csrfToken ?? ''} />
                     <input type="hidden" name="campaignId" value={c.id} />
-                    <button type="submit" name="intent" value={archived ? 'unarchive' : 'archive'} aria-label={`${archived ? 'Désarchiver' : 'Archiver'} ${c.name}`}>
-                      {archived ? 'Désarchiver' : 'Archiver'}
+                    <button type="submit" name="intent" value={archived ? 'unarchive' : 'archive'} aria-label={`${archived ? t('list.unarchive') : t('list.archive')} ${c.name}`}>
+                      {archived ? t('list.unarchive') : t('list.archive')}
                     </button>
                   </Form>
                 </td>

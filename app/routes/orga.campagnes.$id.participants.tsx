@@ -6,6 +6,7 @@ import { campaignAggregate, campaignOfViewer, campaignParticipants } from '~/mod
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { Mastery } from '~/components/orga/Stars';
+import { fill } from '~/i18n/apprenant';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
@@ -35,20 +36,20 @@ export default function Participants() {
   if (pid) return <Outlet />;
   return (
     <section aria-labelledby="participants-title">
-      <h2 id="participants-title">Participants ({list.total})</h2>
+      <h2 id="participants-title">{fill(t('participants.title'), { n: list.total })}</h2>
       <Form method="get" className="orga-filters">
-        <p><label htmlFor="f-class">Classe</label><br />
-          <select id="f-class" name="classe" defaultValue={filters.division ?? ''}><option value="">Toutes</option>{divisions.map((d) => <option key={d}>{d}</option>)}</select></p>
-        <p><label htmlFor="f-band">Maîtrise</label><br />
-          <select id="f-band" name="maitrise" defaultValue={filters.band ?? ''}><option value="">Toutes</option>{(['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map((b) => <option key={b} value={b}>{t(`band.${b}`)}</option>)}</select></p>
-        <p><label htmlFor="f-status">Statut</label><br />
-          <select id="f-status" name="statut" defaultValue={filters.status ?? ''}><option value="">Tous</option>{(['STARTED', 'TO_SHARE', 'SHARED'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}</select></p>
-        <p><button type="submit">Filtrer</button></p>
+        <p><label htmlFor="f-class">{t('participants.class')}</label><br />
+          <select id="f-class" name="classe" defaultValue={filters.division ?? ''}><option value="">{t('participants.all')}</option>{divisions.map((d) => <option key={d}>{d}</option>)}</select></p>
+        <p><label htmlFor="f-band">{t('participants.mastery')}</label><br />
+          <select id="f-band" name="maitrise" defaultValue={filters.band ?? ''}><option value="">{t('participants.all')}</option>{(['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map((b) => <option key={b} value={b}>{t(`band.${b}`)}</option>)}</select></p>
+        <p><label htmlFor="f-status">{t('participants.status')}</label><br />
+          <select id="f-status" name="statut" defaultValue={filters.status ?? ''}><option value="">{t('participants.allStatus')}</option>{(['STARTED', 'TO_SHARE', 'SHARED'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}</select></p>
+        <p><button type="submit">{t('participants.filter')}</button></p>
       </Form>
-      {list.rows.length === 0 ? <p>Aucun participant ne correspond.</p> : (
+      {list.rows.length === 0 ? <p>{t('participants.none')}</p> : (
         <table className="orga-table">
-          <caption className="visually-hidden">Participants, page {list.page} sur {list.pages}</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">Classe</th><th scope="col">Statut</th><th scope="col">Progression</th><th scope="col">Maîtrise</th>{stages.length ? <th scope="col">Palier</th> : null}<th scope="col">Badges</th></tr></thead>
+          <caption className="visually-hidden">{fill(t('participants.caption'), { page: list.page, pages: list.pages })}</caption>
+          <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('participants.class')}</th><th scope="col">{t('participants.status')}</th><th scope="col">{t('participants.progress')}</th><th scope="col">{t('participants.mastery')}</th>{stages.length ? <th scope="col">{t('participants.stage')}</th> : null}<th scope="col">{t('participants.badges')}</th></tr></thead>
           <tbody>
             {list.rows.map((r) => (
               <tr key={r.participationId}>
@@ -56,7 +57,7 @@ export default function Participants() {
                 <td>{r.division ?? '—'}</td>
                 <td>{t(`status.${r.status}`)}</td>
                 <td>{Math.round(r.progress * 100)} %</td>
-                <td>{r.status === 'SHARED' ? <Mastery percent={r.masteryPercent} /> : 'En attente des résultats'}</td>
+                <td>{r.status === 'SHARED' ? <Mastery percent={r.masteryPercent} /> : t('participants.waiting')}</td>
                 {stages.length ? <td>{r.status === 'SHARED' && r.stageIndex !== null ? `${stages[r.stageIndex]} (${r.stageIndex + 1}/${stages.length})` : '—'}</td> : null}
                 <td>{r.status === 'SHARED' && r.badges.length ? r.badges.join(', ') : '—'}</td>
               </tr>
@@ -64,11 +65,11 @@ export default function Participants() {
           </tbody>
         </table>
       )}
-      <nav aria-label="Pages de participants">
+      <nav aria-label={t('participants.pages')}>
         <p>
-          Page {list.page} sur {list.pages}{' '}
-          {list.page > 1 ? <Link to={query(list.page - 1)}>Page précédente</Link> : null}{' '}
-          {list.page < list.pages ? <Link to={query(list.page + 1)}>Page suivante</Link> : null}
+          {fill(t('participants.page'), { page: list.page, pages: list.pages })}{' '}
+          {list.page > 1 ? <Link to={query(list.page - 1)}>{t('participants.previous')}</Link> : null}{' '}
+          {list.page < list.pages ? <Link to={query(list.page + 1)}>{t('participants.next')}</Link> : null}
         </p>
       </nav>
     </section>

@@ -6,6 +6,7 @@ import { campaignAggregate, campaignOfViewer } from '~/models/campaign.server';
 import { HorizontalBars } from '~/components/orga/charts';
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
@@ -19,31 +20,31 @@ const pct = (r: number) => Math.round(r * 100);
 export default function CollectiveResults() {
   const { shared, bands, byCompetence, byTube, questions } = useLoaderData<typeof loader>();
   const t = useMessages(orgaMessages);
-  if (shared === 0) return <p>Aucun résultat reçu pour l’instant : les résultats collectifs apparaîtront quand des participants auront envoyé les leurs.</p>;
+  if (shared === 0) return <p>{t('results.none')}</p>;
   return (
     <section aria-labelledby="results-title">
-      <h2 id="results-title">Résultats collectifs ({shared} résultats reçus)</h2>
-      <h3>Répartition par niveau de maîtrise</h3>
+      <h2 id="results-title">{fill(t('results.title'), { n: shared })}</h2>
+      <h3>{t('results.bands')}</h3>
       <ul>{Object.entries(bands).map(([band, n]) => <li key={band}>{t(`band.${band}` as 'band.fragile')} : {n}</li>)}</ul>
-      <h3>Maîtrise par compétence</h3>
-      <HorizontalBars label="Maîtrise moyenne par compétence ; les valeurs sont dans le tableau qui suit." data={byCompetence.map((c) => ({ label: `${c.key} ${c.title}`, value: pct(c.masteryRate) }))} />
+      <h3>{t('results.byCompetence')}</h3>
+      <HorizontalBars label={t('results.byCompetenceChart')} data={byCompetence.map((c) => ({ label: `${c.key} ${c.title}`, value: pct(c.masteryRate) }))} />
       <table className="orga-table">
-        <caption>Maîtrise par compétence</caption>
-        <thead><tr><th scope="col">Compétence</th><th scope="col">Acquis ciblés</th><th scope="col">Maîtrise moyenne</th></tr></thead>
+        <caption>{t('results.byCompetence')}</caption>
+        <thead><tr><th scope="col">{t('results.competence')}</th><th scope="col">{t('results.targeted')}</th><th scope="col">{t('results.average')}</th></tr></thead>
         <tbody>{byCompetence.map((c) => <tr key={c.key}><td>{c.key} {c.title}</td><td>{c.targeted}</td><td>{pct(c.masteryRate)} %</td></tr>)}</tbody>
       </table>
-      <h3>Maîtrise par sujet</h3>
-      <HorizontalBars label="Maîtrise moyenne par sujet ; les valeurs sont dans le tableau qui suit." data={byTube.map((r) => ({ label: r.title, value: pct(r.masteryRate) }))} />
+      <h3>{t('results.byTube')}</h3>
+      <HorizontalBars label={t('results.byTubeChart')} data={byTube.map((r) => ({ label: r.title, value: pct(r.masteryRate) }))} />
       <table className="orga-table">
-        <caption>Maîtrise par sujet</caption>
-        <thead><tr><th scope="col">Compétence</th><th scope="col">Sujet</th><th scope="col">Acquis ciblés</th><th scope="col">Maîtrise moyenne</th></tr></thead>
+        <caption>{t('results.byTube')}</caption>
+        <thead><tr><th scope="col">{t('results.competence')}</th><th scope="col">{t('results.tube')}</th><th scope="col">{t('results.targeted')}</th><th scope="col">{t('results.average')}</th></tr></thead>
         <tbody>{byTube.map((r) => <tr key={r.key}><td>{r.competence}</td><td>{r.title} <code>{r.name}</code></td><td>{r.targeted}</td><td>{pct(r.masteryRate)} %</td></tr>)}</tbody>
       </table>
-      <h3>Taux de réussite par question</h3>
-      {questions.length === 0 ? <p>Aucune réponse à une question de la campagne pour l’instant (les résultats viennent des profils des participants).</p> : (
+      <h3>{t('results.questions')}</h3>
+      {questions.length === 0 ? <p>{t('results.noQuestions')}</p> : (
         <table className="orga-table">
-          <caption>Questions les moins réussies d’abord</caption>
-          <thead><tr><th scope="col">Question</th><th scope="col">Acquis</th><th scope="col">Réponses</th><th scope="col">Taux de réussite</th></tr></thead>
+          <caption>{t('results.questionsCaption')}</caption>
+          <thead><tr><th scope="col">{t('results.question')}</th><th scope="col">{t('results.skill')}</th><th scope="col">{t('results.answers')}</th><th scope="col">{t('results.rate')}</th></tr></thead>
           <tbody>{questions.map((q) => <tr key={q.challengeId}><td><code>{q.challengeId.slice(0, 8)}</code></td><td>{q.skill}</td><td>{q.answers}</td><td>{pct(q.rate)} %</td></tr>)}</tbody>
         </table>
       )}

@@ -4,6 +4,9 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { campaignAggregate, campaignOfViewer, tutorialsOfTubes } from '~/models/campaign.server';
 import { Dots } from '~/components/orga/Stars';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
@@ -15,25 +18,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function Topics() {
   const { shared, recommendations, competences, tutorials } = useLoaderData<typeof loader>();
+  const t = useMessages(orgaMessages);
   return (
     <section aria-labelledby="topics-title">
-      <h2 id="topics-title">Sujets à travailler</h2>
-      <p>Calculés sur {shared} résultat(s) reçu(s), des plus recommandés aux moins recommandés (1 à 4 points).</p>
+      <h2 id="topics-title">{t('topics.title')}</h2>
+      <p>{fill(t('topics.intro'), { n: shared })}</p>
       <table className="orga-table">
-        <caption className="visually-hidden">Sujets à travailler</caption>
-        <thead><tr><th scope="col">Sujet</th><th scope="col">Compétence</th><th scope="col">Pertinence</th><th scope="col">Tutoriels</th></tr></thead>
+        <caption className="visually-hidden">{t('topics.title')}</caption>
+        <thead><tr><th scope="col">{t('topics.tube')}</th><th scope="col">{t('topics.competence')}</th><th scope="col">{t('topics.relevance')}</th><th scope="col">{t('topics.tutorials')}</th></tr></thead>
         <tbody>
           {recommendations.map((r) => (
             <tr key={r.tubeId} data-testid="topic">
               <td>{r.title} <code>{r.name}</code></td>
               <td>{r.competence}</td>
               <td><Dots dots={r.dots} /></td>
-              <td>{tutorials[r.tubeId]?.length ? <ul>{tutorials[r.tubeId]!.map((tu) => <li key={tu.id}><a href={tu.url} rel="noreferrer" target="_blank">{tu.title}</a> ({tu.format}, {tu.duration})</li>)}</ul> : 'Aucun tutoriel'}</td>
+              <td>{tutorials[r.tubeId]?.length ? <ul>{tutorials[r.tubeId]!.map((tu) => <li key={tu.id}><a href={tu.url} rel="noreferrer" target="_blank">{tu.title}</a> ({tu.format}, {tu.duration})</li>)}</ul> : t('topics.noTutorial')}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h3>Compétences à cibler dans une prochaine campagne</h3>
+      <h3>{t('topics.next')}</h3>
       <ol>{competences.map((c) => <li key={c.competence}>{c.competence} {c.title} — <Dots dots={c.dots} /></li>)}</ol>
     </section>
   );

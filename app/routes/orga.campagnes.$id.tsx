@@ -3,10 +3,11 @@ import { Link, NavLink, Outlet, useLoaderData, useSearchParams } from '@remix-ru
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { campaignOfViewer } from '~/models/campaign.server';
-import { useMessages } from '~/i18n';
-import { frDate, orgaMessages } from '~/i18n/orga';
+import { useLocale, useMessages } from '~/i18n';
+import { orgaDate, orgaMessages } from '~/i18n/orga';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import orgaStyles from '~/styles/orga.css';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? 'Campagne'} – Orga – Pix Workbench` }];
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = new URL(request.url).origin;
   return {
     campaign: {
-      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name,
+      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name, organisationId: c.organisationId,
       targetProfile: c.targetProfile?.name ?? null, creator: `${c.creator.firstName} ${c.creator.lastName}`,
       createdAt: c.createdAt.toISOString(), archived: c.archivedAt !== null, link: `${origin}/campagnes/${c.code}`,
     },
@@ -28,26 +29,27 @@ export default function CampaignLayout() {
   const { campaign } = useLoaderData<typeof loader>();
   const t = useMessages(orgaMessages);
   const [params] = useSearchParams();
+  const locale = useLocale();
   const base = `/orga/campagnes/${campaign.id}`;
   return (
     <>
-      <OrgaNav organisation={campaign.organisation} />
-      <p><Link to="/orga">← Toutes les campagnes</Link></p>
+      <OrgaNav organisation={campaign.organisation} organisationId={campaign.organisationId} />
+      <p><Link to="/orga">{t('campaign.all')}</Link></p>
       <h1>{campaign.name}</h1>
-      {params.get('creee') ? <p role="status" className="notice success">Campagne créée. Donnez le code à vos élèves.</p> : null}
+      {params.get('creee') ? <p role="status" className="notice success">{t('campaign.created')}</p> : null}
       <dl className="campaign-facts">
-        <dt>Code</dt><dd><span className="code" data-testid="campaign-code">{campaign.code}</span></dd>
-        <dt>Lien direct</dt><dd><a href={campaign.link}>{campaign.link}</a></dd>
-        <dt>Type</dt><dd>{t(`type.${campaign.type}`)}{campaign.targetProfile ? ` · profil cible « ${campaign.targetProfile} »` : ''}</dd>
-        <dt>Créée par</dt><dd>{campaign.creator}, le {frDate(campaign.createdAt)}{campaign.archived ? ' · archivée' : ''}</dd>
+        <dt>{t('col.code')}</dt><dd><span className="code" data-testid="campaign-code">{campaign.code}</span></dd>
+        <dt>{t('campaign.link')}</dt><dd><a href={campaign.link}>{campaign.link}</a></dd>
+        <dt>{t('col.type')}</dt><dd>{t(`type.${campaign.type}`)}{campaign.targetProfile ? fill(t('campaign.profile'), { name: campaign.targetProfile }) : ''}</dd>
+        <dt>{t('col.createdBy')}</dt><dd>{fill(t('campaign.createdOn'), { creator: campaign.creator, date: orgaDate(campaign.createdAt, locale) })}{campaign.archived ? t('campaign.isArchived') : ''}</dd>
       </dl>
-      <nav aria-label="Tableaux de bord de la campagne" className="orga-tabs">
+      <nav aria-label={t('campaign.dashboards')} className="orga-tabs">
         <ul>
           <li><NavLink to={base} end>{t('tabs.activity')}</NavLink></li>
           <li><NavLink to={`${base}/participants`}>{t('tabs.participants')}</NavLink></li>
           <li><NavLink to={`${base}/resultats`}>{t('tabs.results')}</NavLink></li>
           <li><NavLink to={`${base}/sujets`}>{t('tabs.topics')}</NavLink></li>
-          <li><a href={`${base}/export.csv`} download>Exporter les résultats (CSV)</a></li>
+          <li><a href={`${base}/export.csv`} download>{t('campaign.export')}</a></li>
         </ul>
       </nav>
       <Outlet />

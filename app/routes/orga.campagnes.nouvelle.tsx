@@ -8,6 +8,9 @@ import { campaignInput, createCampaign } from '~/models/campaign.server';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
 import orgaStyles from '~/styles/orga.css';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Nouvelle campagne – Orga – Pix Workbench' }];
@@ -30,6 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     landingText: String(form.get('landingText') ?? ''),
     externalIdLabel: String(form.get('externalIdLabel') ?? ''),
     multipleSendings: form.get('multipleSendings') === 'on',
+    autoShare: form.get('autoShare') === 'on',
   });
   if (!parsed.success) return { errors: [...new Set(parsed.error.issues.map((i) => i.message))] };
   const campaign = await createCampaign(db(), organisation.id, session.viewer.id, parsed.data);
@@ -39,31 +43,33 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewCampaign() {
   const { organisation, profiles } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const t = useMessages(orgaMessages);
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Nouvelle campagne</h1>
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('new.title')}</h1>
       <Form method="post" className="panel">
         <Csrf />
         {data?.errors ? <div role="alert" className="notice error"><ul>{data.errors.map((e) => <li key={e}>{e}</li>)}</ul></div> : null}
-        <p><label htmlFor="c-name">Nom de la campagne</label><br /><input id="c-name" name="name" required maxLength={200} size={50} /></p>
+        <p><label htmlFor="c-name">{t('new.name')}</label><br /><input id="c-name" name="name" required maxLength={200} size={50} /></p>
         <fieldset>
-          <legend>Type de campagne</legend>
-          <label><input type="radio" name="type" value="ASSESSMENT" defaultChecked /> Évaluer les participants sur un profil cible</label><br />
-          <label><input type="radio" name="type" value="PROFILES_COLLECTION" /> Collecter les profils des participants</label>
+          <legend>{t('new.type')}</legend>
+          <label><input type="radio" name="type" value="ASSESSMENT" defaultChecked /> {t('new.assessment')}</label><br />
+          <label><input type="radio" name="type" value="PROFILES_COLLECTION" /> {t('new.collection')}</label>
         </fieldset>
         <p>
-          <label htmlFor="c-profile">Profil cible</label><br />
+          <label htmlFor="c-profile">{t('new.profile')}</label><br />
           <select id="c-profile" name="targetProfileId" defaultValue="">
-            <option value="">— Choisir —</option>
-            {profiles.map((p) => <option key={p.id} value={p.id}>{p.name} ({p.skills} acquis)</option>)}
+            <option value="">{t('new.choose')}</option>
+            {profiles.map((p) => <option key={p.id} value={p.id}>{fill(t('new.skills'), { name: p.name, n: p.skills })}</option>)}
           </select>
         </p>
-        <p><label htmlFor="c-title">Titre affiché aux participants (facultatif)</label><br /><input id="c-title" name="title" maxLength={200} size={50} /></p>
-        <p><label htmlFor="c-landing">Texte de la page d’accueil (facultatif)</label><br /><textarea id="c-landing" name="landingText" rows={4} cols={60} /></p>
-        <p><label htmlFor="c-external">Libellé de l’identifiant externe demandé aux participants (facultatif, par ex. « Numéro étudiant »)</label><br /><input id="c-external" name="externalIdLabel" maxLength={100} /></p>
-        <p><label><input type="checkbox" name="multipleSendings" /> Autoriser les participants à repasser la campagne (4 jours après leur envoi)</label></p>
-        <button type="submit">Créer la campagne</button>
+        <p><label htmlFor="c-title">{t('new.titleField')}</label><br /><input id="c-title" name="title" maxLength={200} size={50} /></p>
+        <p><label htmlFor="c-landing">{t('new.landing')}</label><br /><textarea id="c-landing" name="landingText" rows={4} cols={60} /></p>
+        <p><label htmlFor="c-external">{t('new.external')}</label><br /><input id="c-external" name="externalIdLabel" maxLength={100} /></p>
+        <p><label><input type="checkbox" name="multipleSendings" /> {t('new.multiple')}</label></p>
+        <p><label><input type="checkbox" name="autoShare" /> {t('new.autoShare')}</label></p>
+        <button type="submit">{t('new.submit')}</button>
       </Form>
     </>
   );

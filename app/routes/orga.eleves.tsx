@@ -6,8 +6,10 @@ import { activeOrganisation, detachLearner, importClassList, listLearners, previ
 import { CLASS_LIST_HEADER } from '../../engine/campaigns';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
-import { frDate } from '~/i18n/orga';
+import { orgaDate, orgaMessages } from '~/i18n/orga';
+import { messagesFor, useLocale, useMessages } from '~/i18n';
 import orgaStyles from '~/styles/orga.css';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Élèves – Orga – Pix Workbench' }];
@@ -28,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'preview') {
     const file = form.get('file');
     const text = file instanceof File ? (file.size > MAX_FILE ? null : await file.text()) : null;
-    if (text === null || text.trim() === '') return { intent: 'preview' as const, error: file instanceof File && file.size > MAX_FILE ? 'Le fichier dépasse 2 Mo.' : 'Choisissez un fichier CSV.' };
+    if (text === null || text.trim() === '') return { intent: 'preview' as const, error: file instanceof File && file.size > MAX_FILE ? messagesFor(orgaMessages, request)('learners.tooBig') : messagesFor(orgaMessages, request)('learners.chooseFile') };
     return { intent: 'preview' as const, text, check: await previewClassList(db(), organisation.id, text) };
   }
   if (intent === 'confirm') {
@@ -51,20 +53,21 @@ export default function Learners() {
   const { organisation, learners } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
+  const t = useMessages(orgaMessages);
+  const locale = useLocale();
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Élèves</h1>
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('learners.title')}</h1>
       <section aria-labelledby="import-title" className="panel">
-        <h2 id="import-title">Importer une liste d’élèves</h2>
+        <h2 id="import-title">{t('learners.import')}</h2>
         <p>
-          Fichier CSV (séparateur « ; » ou « , », encodage UTF-8), une ligne d’en-tête : <code>{CLASS_LIST_HEADER.join(';')}</code>. Dates au format jj/mm/aaaa.
-          Rien n’est importé avant que vous ne confirmiez.
+          {t('learners.format')} <code>{CLASS_LIST_HEADER.join(';')}</code>. {t('learners.format2')}
         </p>
         <Form method="post" encType="multipart/form-data">
           <Csrf />
-          <label htmlFor="file">Fichier CSV de la classe</label> <input id="file" name="file" type="file" accept=".csv,text/csv" required />{' '}
-          <button type="submit" name="intent" value="preview" disabled={busy}>Vérifier le fichier</button>
+          <label htmlFor="file">{t('learners.file')}</label> <input id="file" name="file" type="file" accept=".csv,text/csv" required />{' '}
+          <button type="submit" name="intent" value="preview" disabled={busy}>{t('learners.check')}</button>
         </Form>
         {data?.intent === 'preview' && 'error' in data && data.error ? <p role="alert" className="notice error">{data.error}</p> : null}
         {data?.intent === 'preview' && 'check' in data && data.check ? (
@@ -73,12 +76,12 @@ export default function Learners() {
               <p role="alert" className="notice error">{data.check.fileError}</p>
             ) : (
               <>
-                <h3>Aperçu</h3>
-                <p role="status">{data.check.valid.length} ligne(s) valide(s), {data.check.rejected.length} ligne(s) refusée(s).</p>
+                <h3>{t('learners.preview')}</h3>
+                <p role="status">{fill(t('learners.counts'), { valid: data.check.valid.length, rejected: data.check.rejected.length })}</p>
                 {data.check.rejected.length > 0 ? (
                   <table className="orga-table">
-                    <caption>Lignes refusées</caption>
-                    <thead><tr><th scope="col">Ligne</th><th scope="col">Élève</th><th scope="col">Problème</th></tr></thead>
+                    <caption>{t('learners.rejected')}</caption>
+                    <thead><tr><th scope="col">{t('learners.line')}</th><th scope="col">{t('learners.learner')}</th><th scope="col">{t('learners.problem')}</th></tr></thead>
                     <tbody>
                       {data.check.rejected.map((r) => (
                         <tr key={r.line} className="rejected"><td>{r.line}</td><td>{r.label}</td><td>{r.errors.join(' ')}</td></tr>
@@ -89,18 +92,18 @@ export default function Learners() {
                 {data.check.valid.length > 0 ? (
                   <>
                     <table className="orga-table">
-                      <caption>Lignes valides, prêtes à importer</caption>
-                      <thead><tr><th scope="col">Ligne</th><th scope="col">Nom</th><th scope="col">Prénom</th><th scope="col">Classe</th><th scope="col">Numéro étudiant</th><th scope="col">Date de naissance</th></tr></thead>
+                      <caption>{t('learners.valid')}</caption>
+                      <thead><tr><th scope="col">{t('learners.line')}</th><th scope="col">{t('learners.lastName')}</th><th scope="col">{t('learners.firstName')}</th><th scope="col">{t('learners.class')}</th><th scope="col">{t('learners.number')}</th><th scope="col">{t('learners.birth')}</th></tr></thead>
                       <tbody>
                         {data.check.valid.map((l) => (
-                          <tr key={l.line}><td>{l.line}</td><td>{l.lastName}</td><td>{l.firstName}</td><td>{l.division}</td><td>{l.studentNumber}</td><td>{frDate(`${l.birthDate}T12:00:00Z`)}</td></tr>
+                          <tr key={l.line}><td>{l.line}</td><td>{l.lastName}</td><td>{l.firstName}</td><td>{l.division}</td><td>{l.studentNumber}</td><td>{orgaDate(`${l.birthDate}T12:00:00Z`, locale)}</td></tr>
                         ))}
                       </tbody>
                     </table>
                     <Form method="post">
                       <Csrf />
                       <input type="hidden" name="text" value={data.text} />
-                      <button type="submit" name="intent" value="confirm" disabled={busy}>Importer les {data.check.valid.length} élève(s) valides</button>
+                      <button type="submit" name="intent" value="confirm" disabled={busy}>{fill(t('learners.confirm'), { n: data.check.valid.length })}</button>
                     </Form>
                   </>
                 ) : null}
@@ -109,34 +112,34 @@ export default function Learners() {
           </div>
         ) : null}
         {data?.intent === 'confirm' ? (
-          data.fileError ? <p role="alert" className="notice error">{data.fileError}</p> : <p role="status" className="notice success">{data.imported} élève(s) importé(s).{data.rejected ? ` ${data.rejected} ligne(s) non importée(s).` : ''}</p>
+          data.fileError ? <p role="alert" className="notice error">{data.fileError}</p> : <p role="status" className="notice success">{fill(t('learners.imported'), { n: data.imported })}{data.rejected ? fill(t('learners.notImported'), { n: data.rejected }) : ''}</p>
         ) : null}
       </section>
       {data?.intent === 'reset' ? (
         data.ok ? (
           <div role="status" className="notice success">
-            Mot de passe temporaire de {data.name} ({data.email}) : <span className="temp-password">{data.password}</span>. Notez-le maintenant : il ne sera plus affiché.
+            {fill(t('learners.password'), { name: data.name, email: data.email })} <span className="temp-password">{data.password}</span>. {t('learners.passwordNote')}
           </div>
         ) : <p role="alert" className="notice error">{data.error}</p>
       ) : null}
       {data?.intent === 'detach' ? (data.ok ? <p role="status" className="notice success">{data.message}</p> : <p role="alert" className="notice error">{data.error}</p>) : null}
-      <h2>Élèves de l’organisation ({learners.length})</h2>
-      {learners.length === 0 ? <p>Aucun élève pour l’instant.</p> : (
+      <h2>{fill(t('learners.list'), { n: learners.length })}</h2>
+      {learners.length === 0 ? <p>{t('learners.none')}</p> : (
         <table className="orga-table">
-          <caption className="visually-hidden">Élèves de l’organisation</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">Prénom</th><th scope="col">Classe</th><th scope="col">Numéro étudiant</th><th scope="col">Date de naissance</th><th scope="col">Compte</th><th scope="col">Actions</th></tr></thead>
+          <caption className="visually-hidden">{t('learners.listCaption')}</caption>
+          <thead><tr><th scope="col">{t('learners.lastName')}</th><th scope="col">{t('learners.firstName')}</th><th scope="col">{t('learners.class')}</th><th scope="col">{t('learners.number')}</th><th scope="col">{t('learners.birth')}</th><th scope="col">{t('learners.account')}</th><th scope="col">{t('learners.actions')}</th></tr></thead>
           <tbody>
             {learners.map((l) => (
               <tr key={l.id}>
                 <td>{l.lastName}</td><td>{l.firstName}</td><td>{l.division ?? '—'}</td><td>{l.studentNumber ?? '—'}</td>
-                <td>{l.birthDate ? frDate(`${l.birthDate}T12:00:00Z`) : '—'}</td>
-                <td>{l.account ?? 'Pas de compte'}</td>
+                <td>{l.birthDate ? orgaDate(`${l.birthDate}T12:00:00Z`, locale) : '—'}</td>
+                <td>{l.account ?? t('learners.noAccount')}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <Csrf />
                     <input type="hidden" name="learnerId" value={l.id} />
-                    {l.account ? <button type="submit" name="intent" value="reset" aria-label={`Réinitialiser le mot de passe de ${l.firstName} ${l.lastName}`}>Réinitialiser le mot de passe</button> : null}{' '}
-                    <button type="submit" name="intent" value="detach" aria-label={`Détacher ${l.firstName} ${l.lastName}`}>Détacher</button>
+                    {l.account ? <button type="submit" name="intent" value="reset" aria-label={fill(t('learners.resetOf'), { name: `${l.firstName} ${l.lastName}` })}>{t('learners.reset')}</button> : null}{' '}
+                    <button type="submit" name="intent" value="detach" aria-label={fill(t('learners.detachOf'), { name: `${l.firstName} ${l.lastName}` })}>{t('learners.detach')}</button>
                   </Form>
                 </td>
               </tr>

@@ -6,6 +6,9 @@ import { activeOrganisation, addTeacher, listMembers, removeMember, requireMembe
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
 import orgaStyles from '~/styles/orga.css';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Membres – Orga – Pix Workbench' }];
@@ -29,25 +32,26 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Members() {
   const { organisation, isAdmin, members, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const t = useMessages(orgaMessages);
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Membres</h1>
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('members.title')}</h1>
       {result ? (result.ok ? <p role="status" className="notice success">{result.message}</p> : <p role="alert" className="notice error">{result.error}</p>) : null}
       <table className="orga-table">
-        <caption className="visually-hidden">Membres de l’organisation</caption>
-        <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Rôle</th>{isAdmin ? <th scope="col">Action</th> : null}</tr></thead>
+        <caption className="visually-hidden">{t('members.caption')}</caption>
+        <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('members.email')}</th><th scope="col">{t('members.role')}</th>{isAdmin ? <th scope="col">{t('col.action')}</th> : null}</tr></thead>
         <tbody>
           {members.map((m) => (
             <tr key={m.id}>
-              <td>{m.name}</td><td>{m.email}</td><td>{m.role === 'ADMIN' ? 'Administrateur' : 'Enseignant'}</td>
+              <td>{m.name}</td><td>{m.email}</td><td>{m.role === 'ADMIN' ? t('members.admin') : t('members.teacher')}</td>
               {isAdmin ? (
                 <td>
                   {m.userId !== me ? (
                     <Form method="post" className="inline-form">
                       <Csrf />
                       <input type="hidden" name="membershipId" value={m.id} />
-                      <button type="submit" name="intent" value="remove" aria-label={`Retirer ${m.name}`}>Retirer</button>
+                      <button type="submit" name="intent" value="remove" aria-label={fill(t('members.removeOf'), { name: m.name })}>{t('members.remove')}</button>
                     </Form>
                   ) : '—'}
                 </td>
@@ -58,12 +62,12 @@ export default function Members() {
       </table>
       {isAdmin ? (
         <Form method="post" className="panel">
-          <h2>Ajouter un enseignant</h2>
+          <h2>{t('members.add')}</h2>
           <Csrf />
-          <label htmlFor="email">Adresse e-mail de son compte</label> <input id="email" name="email" type="email" required autoComplete="off" />{' '}
-          <button type="submit" name="intent" value="add">Ajouter</button>
+          <label htmlFor="email">{t('members.addEmail')}</label> <input id="email" name="email" type="email" required autoComplete="off" />{' '}
+          <button type="submit" name="intent" value="add">{t('members.addSubmit')}</button>
         </Form>
-      ) : <p>Seuls les administrateurs de l’organisation ajoutent ou retirent des membres.</p>}
+      ) : <p>{t('members.adminsOnly')}</p>}
     </>
   );
 }

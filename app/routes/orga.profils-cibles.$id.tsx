@@ -7,6 +7,9 @@ import { frameworkTree, targetProfileFromForm, targetProfileOf, updateTargetProf
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { TargetProfileBuilder } from '~/components/orga/TargetProfileBuilder';
 import orgaStyles from '~/styles/orga.css';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Profil cible – Orga – Pix Workbench' }];
@@ -35,14 +38,15 @@ export default function TargetProfilePage() {
   const { organisation, profile, campaigns, tree } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const t = useMessages(orgaMessages);
   const locked = campaigns > 0 || profile.organisationId === null;
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Profil cible : {profile.name}</h1>
-      {params.get('enregistre') || data?.saved ? <p role="status" className="notice success">Profil cible enregistré.</p> : null}
-      {locked ? <p className="notice">Ce profil cible est utilisé par {campaigns} campagne(s) ou est commun : il ne se modifie plus. Dupliquez-le depuis la liste pour en faire une variante.</p> : null}
-      <TargetProfileBuilder key={JSON.stringify(profile.tubes)} tree={tree} initial={profile} errors={data?.errors} submitLabel="Enregistrer les modifications" />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{fill(t('profile.title'), { name: profile.name })}</h1>
+      {params.get('enregistre') || data?.saved ? <p role="status" className="notice success">{t('profile.saved')}</p> : null}
+      {locked ? <p className="notice">{fill(t('profile.locked'), { n: campaigns })}</p> : null}
+      <TargetProfileBuilder key={JSON.stringify(profile.tubes)} tree={tree} initial={profile} errors={data?.errors} submitLabel={t('profile.saveChanges')} />
     </>
   );
 }

@@ -7,6 +7,9 @@ import { duplicateTargetProfile, listTargetProfiles } from '~/models/target-prof
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
 import orgaStyles from '~/styles/orga.css';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
+import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Profils cibles – Orga – Pix Workbench' }];
@@ -29,25 +32,26 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function TargetProfiles() {
   const { organisation, profiles } = useLoaderData<typeof loader>();
+  const t = useMessages(orgaMessages);
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Profils cibles</h1>
-      <p><Link to="/orga/profils-cibles/nouveau">Créer un profil cible</Link></p>
-      {profiles.length === 0 ? <p>Aucun profil cible pour l’instant.</p> : (
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('profiles.title')}</h1>
+      <p><Link to="/orga/profils-cibles/nouveau">{t('profiles.create')}</Link></p>
+      {profiles.length === 0 ? <p>{t('profiles.none')}</p> : (
         <table className="orga-table">
-          <caption className="visually-hidden">Profils cibles</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">Sujets</th><th scope="col">Acquis ciblés</th><th scope="col">Paliers</th><th scope="col">Badges</th><th scope="col">Campagnes</th><th scope="col">Action</th></tr></thead>
+          <caption className="visually-hidden">{t('profiles.title')}</caption>
+          <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('profiles.tubes')}</th><th scope="col">{t('profiles.skills')}</th><th scope="col">{t('profiles.stages')}</th><th scope="col">{t('profiles.badges')}</th><th scope="col">{t('profiles.campaigns')}</th><th scope="col">{t('col.action')}</th></tr></thead>
           <tbody>
             {profiles.map((p) => (
               <tr key={p.id}>
-                <td><Link to={`/orga/profils-cibles/${p.id}`}>{p.name}</Link>{p.shared ? ' (commun)' : ''}</td>
+                <td><Link to={`/orga/profils-cibles/${p.id}`}>{p.name}</Link>{p.shared ? t('profiles.shared') : ''}</td>
                 <td>{p.tubes}</td><td>{p.skills}</td><td>{p.stages}</td><td>{p.badges}</td><td>{p.campaigns}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <Csrf />
                     <input type="hidden" name="profileId" value={p.id} />
-                    <button type="submit" name="intent" value="duplicate" aria-label={`Dupliquer ${p.name}`}>Dupliquer</button>
+                    <button type="submit" name="intent" value="duplicate" aria-label={fill(t('profiles.duplicateOf'), { name: p.name })}>{t('profiles.duplicate')}</button>
                   </Form>
                 </td>
               </tr>

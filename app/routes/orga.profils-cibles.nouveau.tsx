@@ -7,6 +7,8 @@ import { createTargetProfile, frameworkTree, targetProfileFromForm } from '~/mod
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { TargetProfileBuilder } from '~/components/orga/TargetProfileBuilder';
 import orgaStyles from '~/styles/orga.css';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
 export const meta: MetaFunction = () => [{ title: 'Nouveau profil cible – Orga – Pix Workbench' }];
@@ -29,11 +31,12 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewTargetProfile() {
   const { organisation, tree } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const t = useMessages(orgaMessages);
   return (
     <>
-      <OrgaNav organisation={organisation.name} />
-      <h1>Nouveau profil cible</h1>
-      <TargetProfileBuilder tree={tree} errors={data?.errors} submitLabel="Enregistrer le profil cible" />
+      <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
+      <h1>{t('profile.new')}</h1>
+      <TargetProfileBuilder tree={tree} errors={data?.errors} submitLabel={t('profile.save')} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { learnerProfile } from '~/models/profile.server';
 import { setUserTutorial, tutorialFormIntent } from '~/models/learner-tutorials.server';
 import { localeFromRequest, useMessages, useTitle } from '~/i18n';
 import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
+import { campaignMessages } from '~/i18n/campagne';
 import { useRootData } from '~/root';
 import { TutorialItem } from '~/components/learner/TutorialItem';
 import learnerStyles from '~/styles/learner.css';
@@ -44,6 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Profile() {
   const { profile, firstName } = useLoaderData<typeof loader>();
   const t = useMessages(learnerMessages);
+  const tc = useMessages(campaignMessages);
   const title = useTitle();
   const { csrfToken } = useRootData();
   const [params] = useSearchParams();
@@ -53,6 +55,9 @@ export default function Profile() {
   return (
     <>
       <h1>{t('profile.title')}</h1>
+      <p>
+        <Link to="/campagnes">{tc('code.title')}</Link> — {tc('code.profileHint')}
+      </p>
       {resetCode ? (
         <p className="notice success" role="status">
           {fill(t('profile.resetDone'), { code: resetCode })}

@@ -3,3 +3,4 @@ export * from './recommendations';
 export * from './csv';
 export * from './class-list';
 export * from './export';
+export * from './assessment';

@@ -1,5 +1,7 @@
 /** Charts of the dashboards: computed with d3, drawn as SVG by React (same output on server and client). Each has a text alternative. */
 import { area, line, scaleBand, scaleLinear, scaleTime } from 'd3';
+import { useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
 
 export function HorizontalBars({ data, label }: { data: { label: string; value: number }[]; label: string }) {
   const rowHeight = 26;
@@ -32,6 +34,7 @@ export function HorizontalBars({ data, label }: { data: { label: string; value: 
 }
 
 export function ActivityChart({ data, label }: { data: { day: string; participants: number; shared: number }[]; label: string }) {
+  const t = useMessages(orgaMessages);
   const width = 640;
   const height = 220;
   const margin = { top: 10, right: 20, bottom: 30, left: 40 };
@@ -63,7 +66,7 @@ export function ActivityChart({ data, label }: { data: { day: string; participan
         <path d={sharedLine} fill="none" stroke="#0a7d32" strokeWidth={2} strokeDasharray="5 3" />
       </svg>
       <figcaption>
-        <span className="legend legend-participants">Participants (aire bleue)</span> · <span className="legend legend-shared">Résultats reçus (trait vert pointillé)</span>
+        <span className="legend legend-participants">{t('chart.participants')}</span> · <span className="legend legend-shared">{t('chart.shared')}</span>
       </figcaption>
     </figure>
   );
