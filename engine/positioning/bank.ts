@@ -55,6 +55,7 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
   if (!Number.isInteger(s.maxLength) || s.maxLength < 1) throw bad('maxLength', s.maxLength);
   if (!Number.isInteger(s.minLength) || s.minLength < 0) throw bad('minLength', s.minLength);
   if (!(s.levelCertainty > 0 && s.levelCertainty <= 1)) throw bad('levelCertainty', s.levelCertainty);
+  if (!(s.withinOneCertainty >= 0 && s.withinOneCertainty <= 1)) throw bad('withinOneCertainty', s.withinOneCertainty);
   if (!(s.seStop >= 0)) throw bad('seStop', s.seStop);
   if (!Number.isInteger(s.exposureTopK) || s.exposureTopK < 1) throw bad('exposureTopK', s.exposureTopK);
   if (!(s.exposurePickProbability > 0 && s.exposurePickProbability <= 1)) {
@@ -68,6 +69,8 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
     throw bad('estimateInvalidatedAt', s.estimateInvalidatedAt);
   }
   if (s.finalStatus !== 'ability' && s.finalStatus !== 'answers') throw bad('finalStatus', s.finalStatus);
+  if (s.selection !== 'level' && s.selection !== 'theta') throw bad('selection', s.selection);
+  if (s.levelDecision !== 'mostProbable' && s.levelDecision !== 'median') throw bad('levelDecision', s.levelDecision);
   return s;
 }
 

@@ -52,6 +52,12 @@ export interface PositioningSettings {
    * (ANSWERS_LEVEL_CERTAINTY) when finalStatus is 'answers' and this is not given.
    */
   levelCertainty: number;
+  /**
+   * ...and, at the same time, the probability that the final level is within one of the most probable
+   * one reaches this (0: no such condition). Lets a low levelCertainty stop early only when a large
+   * miss is unlikely.
+   */
+  withinOneCertainty: number;
   /** Stop when the posterior SD of θ falls to this (after at least one calibrated answer). */
   seStop: number;
   /** Exposure control: choose among the best k challenges by information... */
@@ -80,6 +86,24 @@ export interface PositioningSettings {
   finalStatus: 'ability' | 'answers';
   /** The learner's language, e.g. 'fr-fr' or 'fr': a challenge matches on its primary language subtag. */
   locale: string;
+  /**
+   * How the next calibrated challenge is ranked (README, "Next challenges"):
+   * - 'level' (default): mutual information between the final level and the answer under the posterior
+   *   (a classification criterion: questions whose answer best separates the levels still in play);
+   * - 'theta': Fisher information a²P(1−P) at the EAP θ̂.
+   */
+  selection: 'level' | 'theta';
+  /**
+   * Under finalStatus 'ability': a skill with only an inferred knowledge element (from an answer in its
+   * tube) may still be asked (default false: Pix's rule, inferred skills are known). Its inferred
+   * element is overruled by θ at the end anyway; asking it adds evidence.
+   */
+  askInferredSkills: boolean;
+  /**
+   * The final level: 'mostProbable' (default; the Bayes decision, the level of highest posterior
+   * probability) or 'median' (the level at the posterior median θ).
+   */
+  levelDecision: 'mostProbable' | 'median';
 }
 
 /** Default levelCertainty under finalStatus 'answers'. */
@@ -90,6 +114,7 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   maxLength: 20,
   minLength: 0,
   levelCertainty: 0.6,
+  withinOneCertainty: 0,
   seStop: 0.3,
   exposureTopK: 5,
   exposurePickProbability: 0.5,
@@ -101,6 +126,9 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   estimateInvalidatedAt: 0.05,
   finalStatus: 'ability',
   locale: 'fr-fr',
+  selection: 'level',
+  askInferredSkills: false,
+  levelDecision: 'mostProbable',
 });
 
 /** One answer of the session, in the order given. */
