@@ -23,7 +23,7 @@ import {
 } from './index';
 import { openSession } from './bank';
 import { candidateChallenges, levelIsCertain, rankByLevelInformation } from './select';
-import { decisionNode, firmKnowledge, levelByNode, nearestNode, openSkills } from './session';
+import { decisionLevel, decisionNode, firmKnowledge, levelByNode, nearestNode, openSkills } from './session';
 
 // A small bank: three tubes, levels 1–6 (+ a level-7 skill above reach), three challenges per skill,
 // difficulties b = (level − 3.5) × 0.8 with slope 1.5.
@@ -417,13 +417,13 @@ describe('smart random (baseline)', () => {
 });
 
 describe('Bayes decision, level-targeted selection and the within-one stop', () => {
-  it('closes at the most probable level at whatever point the session stops ("mostProbable"), at the median θ with "median"', () => {
+  it('closes at the most probable level at whatever point the session stops (Bayes decision, withinOneWeight 0), at the median θ with "median"', () => {
     const bank = smallBank({ slopes: { '@mdp': 1.2, '@virus': 1.2, '@rgpd': 1.2 } });
     let differ = 0;
     for (const theta of [-1.6, -0.7, 0, 0.5, 1.3]) {
       for (const maxLength of [1, 2, 3, 5]) {
         const seed = `bayes-${theta}-${maxLength}`;
-        const context = { bank, settings: { levelCertainty: 1, seStop: 0, maxLength } };
+        const context = { bank, settings: { levelCertainty: 1, seStop: 0, maxLength, withinOneWeight: 0 } };
         const { state } = runSession(context, theta, seed);
         const top = Math.max(...state.levelProbabilities);
         const level = finishPositioning(context, state).score.level;
@@ -437,12 +437,19 @@ describe('Bayes decision, level-targeted selection and the within-one stop', () 
     }
     expect(differ).toBeGreaterThanOrEqual(0);
     // Where they differ: the median's band is narrow and a neighbour holds more of the posterior.
-    const session = openSession({ bank });
+    const session = openSession({ bank, settings: { withinOneWeight: 0 } });
     const levels = Int32Array.from([0, 0, 1, 2, 2, 2]);
     const posterior = [0.2, 0.2, 0.15, 0.15, 0.15, 0.15]; // median at node 2 (level 1, 0.15); level 2 holds 0.45
     expect(decisionNode(session, levels, posterior)).toBe(3);
     expect(decisionNode(openSession({ bank, settings: { levelDecision: 'median' } }), levels, posterior)).toBe(2);
     expect(decisionNode(session, levels, [0.1, 0.1, 0.5, 0.1, 0.1, 0.1])).toBe(2);
+    // With a miss by more than one level weighing too (default weight 1), the middle level wins here:
+    // P(1) + P(0..2) = 0.15 + 1 against P(2) + P(1..2) = 0.45 + 0.6.
+    expect(decisionLevel(openSession({ bank }), levels, posterior)).toBe(1);
+    const spread = Int32Array.from([0, 1, 2, 3]);
+    const split = [0.4, 0, 0.3, 0.3]; // most probable 0; but 2 and 3 are each within one of 60 %
+    expect(decisionLevel(session, spread, split)).toBe(0);
+    expect(decisionLevel(openSession({ bank }), spread, split)).toBe(2); // 0.3 + 0.6 = 0.9 > 0.4 + 0.4; 2 ties 3, the median's level wins
   });
 
   it('ranks first the challenges whose answer best separates the levels still in play', () => {
@@ -500,6 +507,7 @@ describe('Bayes decision, level-targeted selection and the within-one stop', () 
   it('refuses unknown selection and decision settings', () => {
     expect(() => startPositioning({ bank: smallBank(), settings: { selection: 'random' as never } })).toThrow(/selection/);
     expect(() => startPositioning({ bank: smallBank(), settings: { levelDecision: 'mean' as never } })).toThrow(/levelDecision/);
+    expect(() => startPositioning({ bank: smallBank(), settings: { withinOneWeight: -1 } })).toThrow(/withinOneWeight/);
     expect(() => startPositioning({ bank: smallBank(), settings: { withinOneCertainty: 1.5 } })).toThrow(/withinOneCertainty/);
   });
 });

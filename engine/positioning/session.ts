@@ -85,21 +85,35 @@ export function medianNode(posterior: readonly number[]): number {
 }
 
 /**
- * The grid node whose settled skills give the final level: the Bayes decision. With `levelDecision`
- * 'mostProbable' (default), the node nearest to the posterior median inside the band of nodes of the
- * most probable level (the level function is non-decreasing, so each level's nodes form one band);
- * with 'median', the median node itself (the level there is the most probable one whenever that level
- * holds at least half of the posterior).
+ * The level the session closes at, from the posterior mass of each level (`levelDecision`):
+ * - 'bayes' (default): the Bayes decision under the loss 1[level missed] + w·1[missed by more than one]
+ *   (w = `withinOneWeight`): the level d maximising P(L = d) + w·P(|L − d| ≤ 1). With w = 0 it is the
+ *   most probable level.
+ * - 'median': the level at the posterior median θ.
+ * Ties go to the median's level, then to the lower level.
+ */
+export function decisionLevel(session: Session, levels: Int32Array, posterior: readonly number[]): number {
+  const median = medianNode(posterior);
+  const atMedian = levels[median] as number;
+  if (session.settings.levelDecision === 'median') return atMedian;
+  const w = session.settings.withinOneWeight;
+  const mass = new Array<number>(session.settings.maxReachableLevel + 1).fill(0);
+  for (let q = 0; q < levels.length; q++) mass[levels[q] as number] = (mass[levels[q] as number] as number) + (posterior[q] as number);
+  const value = (d: number) => (mass[d] as number) + w * ((mass[d - 1] ?? 0) + (mass[d] as number) + (mass[d + 1] ?? 0));
+  let best = atMedian;
+  for (let d = 0; d < mass.length; d++) if (value(d) > value(best) + 1e-12) best = d;
+  return best;
+}
+
+/**
+ * The grid node whose settled skills give the final level (`decisionLevel`): the node nearest to the
+ * posterior median inside that level's band of nodes (the level function is non-decreasing, so each
+ * level's nodes form one band).
  */
 export function decisionNode(session: Session, levels: Int32Array, posterior: readonly number[]): number {
   const median = medianNode(posterior);
-  if (session.settings.levelDecision === 'median') return median;
-  const mass = new Array<number>(session.settings.maxReachableLevel + 1).fill(0);
-  for (let q = 0; q < levels.length; q++) mass[levels[q] as number] = (mass[levels[q] as number] as number) + (posterior[q] as number);
-  let best = levels[median] as number;
-  for (let l = 0; l < mass.length; l++) if ((mass[l] as number) > (mass[best] as number) + 1e-12) best = l;
+  const best = decisionLevel(session, levels, posterior);
   if (levels[median] === best) return median;
-  // The band of `best` lies wholly below or wholly above the median: take its end nearest to it.
   if ((levels[median] as number) > best) {
     for (let q = median; q >= 0; q--) if (levels[q] === best) return q;
   } else {

@@ -48,14 +48,14 @@ export interface PositioningSettings {
   /** No 'level_certain' stop before this many answers. */
   minLength: number;
   /**
-   * Stop when the posterior probability of the most probable level reaches this. Default 0.6, or 0.9
+   * Stop when the posterior probability of the most probable level reaches this. Default 0.4, or 0.9
    * (ANSWERS_LEVEL_CERTAINTY) when finalStatus is 'answers' and this is not given.
    */
   levelCertainty: number;
   /**
    * ...and, at the same time, the probability that the final level is within one of the most probable
-   * one reaches this (0: no such condition). Lets a low levelCertainty stop early only when a large
-   * miss is unlikely.
+   * one reaches this (default 0.96, or 0 when finalStatus is 'answers' and this is not given; 0: no
+   * such condition). Lets a low levelCertainty stop early only when a large miss is unlikely.
    */
   withinOneCertainty: number;
   /** Stop when the posterior SD of θ falls to this (after at least one calibrated answer). */
@@ -100,10 +100,13 @@ export interface PositioningSettings {
    */
   askInferredSkills: boolean;
   /**
-   * The final level: 'mostProbable' (default; the Bayes decision, the level of highest posterior
-   * probability) or 'median' (the level at the posterior median θ).
+   * The final level (README, "Final level"): 'bayes' (default), the level d maximising
+   * P(L = d) + withinOneWeight × P(|L − d| ≤ 1) under the posterior; or 'median', the level at the
+   * posterior median θ.
    */
-  levelDecision: 'mostProbable' | 'median';
+  levelDecision: 'bayes' | 'median';
+  /** Weight of a miss by more than one level against a miss, in the 'bayes' decision (0: the most probable level). */
+  withinOneWeight: number;
 }
 
 /** Default levelCertainty under finalStatus 'answers'. */
@@ -113,8 +116,8 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   maxReachableLevel: 6,
   maxLength: 20,
   minLength: 0,
-  levelCertainty: 0.6,
-  withinOneCertainty: 0,
+  levelCertainty: 0.4,
+  withinOneCertainty: 0.96,
   seStop: 0.3,
   exposureTopK: 5,
   exposurePickProbability: 0.5,
@@ -128,7 +131,8 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   locale: 'fr-fr',
   selection: 'level',
   askInferredSkills: false,
-  levelDecision: 'mostProbable',
+  levelDecision: 'bayes',
+  withinOneWeight: 1,
 });
 
 /** One answer of the session, in the order given. */
