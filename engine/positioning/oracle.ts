@@ -60,7 +60,8 @@ function levelMass(ob: OracleBank, post: Float64Array, curve: Float64Array | nul
   for (let q = 0; q < post.length; q++) {
     const p = curve ? (y === 1 ? (curve[q] as number) : 1 - (curve[q] as number)) : 1;
     const w = (post[q] as number) * p;
-    into[ob.levelAt[q] as number] += w;
+    const l = ob.levelAt[q] as number;
+    into[l] = (into[l] as number) + w;
     total += w;
   }
   return total;
