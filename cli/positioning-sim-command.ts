@@ -17,14 +17,20 @@
  *
  * Options: --learners N (default 1000), --seed S (default "positioning-sim"), --calibration-learners M
  * per competence (default 2000), --calibration-answers K per calibration learner (default 12),
- * --details on (adds per-competence figures and calibration error under "details", after "policies").
+ * --details on (adds per-competence figures and calibration error under "details", after "policies"),
+ * --settings JSON (our policy's settings, e.g. '{"levelCertainty":0.8}', to trace the accuracy/length
+ * frontier), --oracle K,K,… (adds under "oracle" the exact and within-one rates of an oracle that knows
+ * the true parameters, asks K questions and takes the Bayes decision, and of one that asks every live
+ * challenge — an upper bound for any policy; see engine/positioning/oracle.ts).
  */
 import { loadContent } from '../content/load';
 import { calibrate, CalibrationDataError } from '../engine/calibration';
 import { MAX_LEVEL, type Skill, type Tube } from '../engine/framework';
 import type { ItemParameters } from '../engine/irt';
+import { oracleBound } from '../engine/positioning/oracle';
 import {
   provisionalDifficulty,
+  type PositioningSettings,
   simulateLearners,
   simulateSession,
   type CompetenceBank,
@@ -148,13 +154,35 @@ function report(t: Tally) {
 /** Runs the simulation; returns the exit code (0, or 2 on a usage error). */
 export async function runPositioningSim(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['learners', 'seed', 'calibration-learners', 'calibration-answers', 'details']);
+    const args = parseArgs(argv, ['learners', 'seed', 'calibration-learners', 'calibration-answers', 'details', 'settings', 'oracle']);
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const learners = integer(args, 'learners', 1, 1000);
     const seed = args.options.get('seed') ?? 'positioning-sim';
     const calibrationLearners = integer(args, 'calibration-learners', 50, 2000);
     const calibrationAnswers = integer(args, 'calibration-answers', 2, 12);
     const details = args.options.get('details') === 'on' || args.options.get('details') === 'true';
+    let settings: Partial<PositioningSettings> = {};
+    const rawSettings = args.options.get('settings');
+    if (rawSettings !== undefined) {
+      try {
+        settings = JSON.parse(rawSettings) as Partial<PositioningSettings>;
+      } catch {
+        throw new UsageError(`--settings must be a JSON object, got ${JSON.stringify(rawSettings)}`);
+      }
+      if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+        throw new UsageError(`--settings must be a JSON object, got ${JSON.stringify(rawSettings)}`);
+      }
+    }
+    const rawOracle = args.options.get('oracle');
+    const oracleLengths = rawOracle === undefined ? [] : rawOracle.split(',').map(Number);
+    if (oracleLengths.some((k) => !Number.isInteger(k) || k < 1)) {
+      throw new UsageError(`--oracle must be a list of question counts like 3,4,6, got ${JSON.stringify(rawOracle)}`);
+    }
+    const oracle = {
+      pairs: 0,
+      byLength: new Map<number, Record<'greedy-accuracy' | 'greedy-information', { exact: number; withinOne: number }>>(),
+      allItems: { exact: 0, withinOne: 0 },
+    };
 
     const root = createRandom(`positioning-sim:${seed}`);
     const competences = simulateTruth(forkRandom(root, 'truth'));
@@ -172,7 +200,7 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
       const sessions: Record<PolicyName, SimulatedSession[]> = { irt: [], smartRandom: [] };
       for (const learner of people) {
         const s = forkRandom(sessionsRng, learner.id);
-        sessions.irt.push(simulateSession(sim, learner, 'irt', {}, forkRandom(s, 'irt-engine'), forkRandom(s, 'irt-answers')));
+        sessions.irt.push(simulateSession(sim, learner, 'irt', settings, forkRandom(s, 'irt-engine'), forkRandom(s, 'irt-answers')));
         sessions.smartRandom.push(simulateSession(sim, learner, 'smartRandom', {}, forkRandom(s, 'sr-engine'), forkRandom(s, 'sr-answers')));
       }
       const local: Record<PolicyName, Tally> = {
@@ -182,6 +210,21 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
       for (const policy of ['irt', 'smartRandom'] as const) {
         tally(people, sessions[policy], totals[policy]);
         tally(people, sessions[policy], local[policy]);
+      }
+      if (oracleLengths.length > 0) {
+        const bound = oracleBound(sim, { count: learners, lengths: oracleLengths, maxReachableLevel: MAX_REACHABLE_LEVEL }, forkRandom(streams, 'oracle'));
+        oracle.pairs += learners;
+        for (const k of oracleLengths) {
+          const sum = oracle.byLength.get(k) ?? { 'greedy-accuracy': { exact: 0, withinOne: 0 }, 'greedy-information': { exact: 0, withinOne: 0 } };
+          for (const criterion of ['greedy-accuracy', 'greedy-information'] as const) {
+            const r = (bound.byLength[String(k)] as Record<typeof criterion, { exact: number; withinOne: number }>)[criterion];
+            sum[criterion].exact += r.exact * learners;
+            sum[criterion].withinOne += r.withinOne * learners;
+          }
+          oracle.byLength.set(k, sum);
+        }
+        oracle.allItems.exact += bound.allItems.exact * learners;
+        oracle.allItems.withinOne += bound.allItems.withinOne * learners;
       }
       if (details) {
         const errors = [...estimated].map(([id, p]) => {
@@ -201,6 +244,16 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
     }
     const out: Record<string, unknown> = { policies: { irt: report(totals.irt), smartRandom: report(totals.smartRandom) } };
     if (details) out.details = perCompetence;
+    if (oracleLengths.length > 0) {
+      const round = (x: number) => Math.round((x / oracle.pairs) * 10_000) / 10_000;
+      const byLength: Record<string, unknown> = {};
+      for (const [k, sum] of oracle.byLength) {
+        byLength[String(k)] = Object.fromEntries(
+          Object.entries(sum).map(([criterion, r]) => [criterion, { exactLevelRate: round(r.exact), withinOneLevelRate: round(r.withinOne) }]),
+        );
+      }
+      out.oracle = { byLength, allItems: { exactLevelRate: round(oracle.allItems.exact), withinOneLevelRate: round(oracle.allItems.withinOne) } };
+    }
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   } catch (error) {

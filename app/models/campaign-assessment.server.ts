@@ -380,7 +380,7 @@ export async function submitCampaignAnswer(
   const progress = next.done ? 1 : campaignTestProgress(after);
   const ask = next.done ? null : { challengeId: next.challengeId, position: asked.length, presentation: presentationFor(open, next.challengeId, progress) };
   const closing = next.done ? finishCampaignTest(open.context, after).flatMap((c) => c.knowledgeElements) : [];
-  const inserted = await writeAnswerStatement(client, {
+  const { inserted } = await writeAnswerStatement(client, {
     assessmentId: row.id,
     userId: row.userId,
     challengeId: input.challengeId,

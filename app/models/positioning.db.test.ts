@@ -1,7 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
-import { currentStep, PositioningError, resetCompetence, startPositioning, submitAnswer, TIMER_GRACE_SECONDS, type ChallengeStep } from './positioning.server';
+import {
+  clearAnswerSnapshots,
+  currentStep,
+  PositioningError,
+  resetCompetence,
+  startPositioning,
+  submitAnswer,
+  TIMER_GRACE_SECONDS,
+  type ChallengeStep,
+} from './positioning.server';
 import { positioningResults } from './positioning-results.server';
 import { learnerProfile } from './profile.server';
 import { setUserTutorial } from './learner-tutorials.server';
@@ -152,6 +161,88 @@ describe('answering', () => {
     const asked = await db.assessmentChallenge.findMany({ where: { assessmentId: first.assessmentId }, orderBy: { position: 'asc' } });
     expect(asked.map((a) => a.position)).toEqual([0, 1]);
     expect((await challenge(learner.id, f.competence.code, at(10_000))).challengeId).toBe(asked[1]!.challengeId);
+  });
+
+  it('answers from what this process wrote last (no read) exactly as from the database, and falls back when the test changed elsewhere', async () => {
+    const db = testDb();
+    const f = await fixture();
+    // The same learner behaviour twice: once with the process's snapshots, once with none at each answer.
+    const run = async (forget: boolean, like?: string) => {
+      const learner = await makeLearner(db);
+      const { assessmentId } = await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
+      if (like) {
+        // The same session seed and first question as the test `like`.
+        const model = await db.assessment.findUniqueOrThrow({ where: { id: like } });
+        const first = await db.assessmentChallenge.findFirstOrThrow({ where: { assessmentId: like, position: 0 } });
+        await db.assessment.update({ where: { id: assessmentId }, data: { engineState: model.engineState ?? {} } });
+        await db.assessmentChallenge.update({
+          where: { assessmentId_position: { assessmentId, position: 0 } },
+          data: { challengeId: first.challengeId, presentation: { shuffleSeed: `${assessmentId}:${first.challengeId}`, permutation: null, progress: 0 } },
+        });
+      }
+      let step: ChallengeStep | null = await challenge(learner.id, f.competence.code);
+      const seen: string[] = [];
+      for (let n = 0; step && n < 40; n++) {
+        seen.push(step.challengeId);
+        if (forget) clearAnswerSnapshots();
+        const outcome = await submitAnswer(db, {
+          userId: learner.id,
+          competenceCode: f.competence.code,
+          assessmentId: step.assessmentId,
+          challengeId: step.challengeId,
+          response: respond(f, step.challengeId, step.view, n % 3 !== 1),
+          now: at(1000 * (n + 1)),
+        });
+        expect(outcome.duplicate).toBe(false);
+        step = outcome.step;
+      }
+      const kes = await db.knowledgeElement.findMany({ where: { userId: learner.id }, orderBy: { id: 'asc' }, select: { skillId: true, status: true, source: true } });
+      return { assessmentId, seen, kes };
+    };
+    const withSnapshots = await run(false);
+    const without = await run(true, withSnapshots.assessmentId);
+    expect(withSnapshots.seen.length).toBeGreaterThan(1);
+    expect(withSnapshots.seen).toEqual(without.seen);
+    expect(withSnapshots.kes).toEqual(without.kes);
+
+    // Another process answered in the meantime: the snapshot is stale, the write refuses it, and the
+    // answer is read back from the database as a duplicate (counted once).
+    const learner = await makeLearner(db);
+    await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
+    const first = await challenge(learner.id, f.competence.code);
+    const one = await submitAnswer(db, {
+      userId: learner.id, competenceCode: f.competence.code, assessmentId: first.assessmentId, challengeId: first.challengeId,
+      response: respond(f, first.challengeId, first.view, true), now: at(1000),
+    });
+    const second = one.step!;
+    const version = await db.releaseChallenge.findFirstOrThrow({ where: { releaseId: f.releaseId, challengeId: second.challengeId } });
+    await db.answer.create({
+      data: { assessmentId: second.assessmentId, challengeId: second.challengeId, challengeVersionId: version.versionId, value: { choice: 0 }, result: 'ko', timeSpentSeconds: 1, createdAt: at(1500) },
+    });
+    const late = await submitAnswer(db, {
+      userId: learner.id, competenceCode: f.competence.code, assessmentId: second.assessmentId, challengeId: second.challengeId,
+      response: respond(f, second.challengeId, second.view, true), now: at(2000),
+    });
+    expect(late).toMatchObject({ duplicate: true, result: 'ko' });
+    expect(await db.answer.count({ where: { assessmentId: second.assessmentId } })).toBe(2);
+
+    // A reset aborts the test: an answer on a kept snapshot is refused like any other.
+    const other = await makeLearner(db);
+    await startPositioning(db, { userId: other.id, competenceCode: f.competence.code, now: T0 });
+    const q1 = await challenge(other.id, f.competence.code);
+    const next = (await submitAnswer(db, {
+      userId: other.id, competenceCode: f.competence.code, assessmentId: q1.assessmentId, challengeId: q1.challengeId,
+      response: respond(f, q1.challengeId, q1.view, true), now: at(1000),
+    })).step!;
+    await db.assessment.update({ where: { id: next.assessmentId }, data: { state: 'ABORTED' } });
+    const refused = await refusal(
+      submitAnswer(db, {
+        userId: other.id, competenceCode: f.competence.code, assessmentId: next.assessmentId, challengeId: next.challengeId,
+        response: respond(f, next.challengeId, next.view, true), now: at(2000),
+      }),
+    );
+    expect(refused.code).toBe('aborted');
+    expect(await db.answer.count({ where: { assessmentId: next.assessmentId } })).toBe(1);
   });
 
   it('refuses an answer to a challenge that was not asked in this test, and stores nothing', async () => {

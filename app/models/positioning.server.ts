@@ -466,7 +466,7 @@ export async function startPositioning(
   const shuffleSeed = `${row.id}:${first.challengeId}`;
   const presentation: Presentation = { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation, progress: progressOf(context, state) };
   const stamp = now.toISOString();
-  return client.$transaction(
+  const started = await client.$transaction(
     async (tx) => {
       // One test at a time per learner and competence: a double click, or two tabs, must not open two.
       await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`positioning:${userId}:${competence.id}`}))`;
@@ -491,6 +491,11 @@ export async function startPositioning(
     },
     { timeout: 15_000, maxWait: 15_000 },
   );
+  // The first answer can then be taken without reading the test back (see submitAnswer).
+  if (!started.resumed) {
+    keepSnapshot(row.id, { open, context, asked: [{ challengeId: first.challengeId, position: 0, presentation, askedAt: now }], answers: [], state });
+  }
+  return started;
 }
 
 async function lastReset(client: Pick<Client, 'competenceReset'>, userId: string, competenceId: string): Promise<Date | null> {
@@ -534,6 +539,13 @@ export interface AnswerOutcome {
  */
 export async function submitAnswer(client: Client, input: AnswerInput): Promise<AnswerOutcome> {
   const competence = await requireCompetence(client, input.competenceCode);
+  const cached = takeSnapshot(input, competence);
+  if (cached) {
+    // Fast path: what this process wrote last for this test, checked by the write itself (same numbers
+    // of asked challenges and answers, test still under way). Anything else: the full path below.
+    const outcome = await answerFrom(client, input, cached, true);
+    if (outcome) return outcome;
+  }
   // One query: the test (the learner's own, on this competence), what was asked and what was answered.
   const rows = await client.$queryRaw<(AssessmentRow & { state: string; asked: AskedJson[]; answers: { challengeId: string; result: string }[] })[]>`
     SELECT a.id, a."userId", a."competenceId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
@@ -554,8 +566,69 @@ export async function submitAnswer(client: Client, input: AnswerInput): Promise<
   if (row.state !== 'STARTED') throw new PositioningError('not_found');
 
   const open = await openAssessment(client, row, competence);
+  if (!open.loaded.versions.has(input.challengeId)) throw new PositioningError('not_asked');
+  const context = await open.context(client);
+  const answers = orderedAnswers(askedRows, row.answers);
+  const state = replay({ ...context, answers });
+  return (await answerFrom(client, input, { open, context, asked: askedRows, answers, state }, false)) as AnswerOutcome;
+}
+
+/**
+ * What the answer path needs of a test under way: the opened assessment and engine context, the asked
+ * challenges, the answers in order and the engine state they give. Read from the database (full path)
+ * or kept from this process's last write for the test (a snapshot).
+ */
+interface TestSnapshot {
+  open: OpenAssessment;
+  context: PositioningContext;
+  asked: { challengeId: string; position: number; presentation: unknown; askedAt: Date }[];
+  answers: PositioningAnswer[];
+  state: PositioningState;
+}
+
+const MAX_SNAPSHOTS = 4000;
+const snapshots = new Map<string, TestSnapshot>();
+
+/**
+ * The snapshot of a test if it can serve this answer: the learner's own test on this competence, the
+ * answer is to its last asked challenge, and that one is still unanswered here. Taken out of the cache
+ * (put back after a successful write), so two requests never share one.
+ */
+function takeSnapshot(input: AnswerInput, competence: CompetenceRow): TestSnapshot | null {
+  const snap = snapshots.get(input.assessmentId);
+  if (!snap) return null;
+  snapshots.delete(input.assessmentId);
+  const last = snap.asked[snap.asked.length - 1];
+  const fits =
+    snap.open.row.userId === input.userId &&
+    snap.open.competence.id === competence.id &&
+    last?.challengeId === input.challengeId &&
+    snap.answers.length === snap.asked.length - 1;
+  return fits ? snap : null;
+}
+
+function keepSnapshot(assessmentId: string, snap: TestSnapshot): void {
+  snapshots.set(assessmentId, snap);
+  if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value as string);
+}
+
+/** For tests: forget every snapshot (as another process would know nothing). */
+export function clearAnswerSnapshots(): void {
+  snapshots.clear();
+}
+
+/**
+ * Checks, scores and stores the answer to the asked challenge `input.challengeId` of the test in
+ * `snap`, with the next challenge or the closing. `guarded`: the snapshot is not read from the database
+ * in this request, so the write happens only if the test still has exactly the snapshot's asked
+ * challenges and answers and is under way; null when it does not (the caller reads the test again).
+ */
+async function answerFrom(client: Client, input: AnswerInput, snap: TestSnapshot, guarded: boolean): Promise<AnswerOutcome | null> {
+  const { open, context, state } = snap;
+  const row = open.row;
+  const asked = snap.asked.find((a) => a.challengeId === input.challengeId);
   const version = open.loaded.versions.get(input.challengeId);
-  if (!version) throw new PositioningError('not_asked');
+  if (!asked || !version) throw new PositioningError('not_asked');
   const presentation = parsePresentation(asked.presentation, row.id, input.challengeId);
   const { view, permutation } = redactForLearner(version.body, presentation.shuffleSeed);
   const displayed = typeof input.response === 'function' ? input.response(view.answer) : input.response;
@@ -563,8 +636,6 @@ export async function submitAnswer(client: Client, input: AnswerInput): Promise<
   const result = verdictOf(version.body, response, asked.askedAt, input.now);
   const elapsed = Math.max(0, Math.round((input.now.getTime() - asked.askedAt.getTime()) / 1000));
 
-  const context = await open.context(client);
-  const state = replay({ ...context, answers: orderedAnswers(askedRows, row.answers) });
   const after = applyAnswer(context, state, { challengeId: input.challengeId, result });
   const created = after.knowledgeElements.slice(state.knowledgeElements.length);
   // What comes next is decided now, so that the answer, its knowledge elements and the next question
@@ -580,11 +651,11 @@ export async function submitAnswer(client: Client, input: AnswerInput): Promise<
     const shuffleSeed = `${row.id}:${next.challengeId}`;
     ask = {
       challengeId: next.challengeId,
-      position: askedRows.length,
+      position: snap.asked.length,
       presentation: { shuffleSeed, permutation: redactForLearner(nextVersion.body, shuffleSeed).permutation, progress: progressOf(context, after) },
     };
   }
-  const inserted = await writeAnswer(client, open, {
+  const written = await writeAnswer(client, open, {
     challengeId: input.challengeId,
     versionId: version.versionId,
     value: response,
@@ -595,9 +666,22 @@ export async function submitAnswer(client: Client, input: AnswerInput): Promise<
     finish: next.done,
     closing,
     now: input.now,
+    expect: guarded ? { asked: snap.asked.length, answers: snap.answers.length } : null,
   });
-  // Not inserted: the same challenge was answered at the same moment by another request; that one counts.
-  if (!inserted) return { next: 'challenge', duplicate: true, result: null, step: null };
+  if (!written.inserted) {
+    if (guarded) return null;
+    // Not inserted: the same challenge was answered at the same moment by another request; that one counts.
+    return { next: 'challenge', duplicate: true, result: null, step: null };
+  }
+  if (ask && written.asked) {
+    keepSnapshot(row.id, {
+      open,
+      context,
+      asked: [...snap.asked, { challengeId: ask.challengeId, position: ask.position, presentation: ask.presentation, askedAt: input.now }],
+      answers: after.answers,
+      state: after,
+    });
+  }
   const step = ask ? challengeStep(open, { ...ask, askedAt: input.now }, input.now) : null;
   return { next: next.done ? 'completed' : 'challenge', duplicate: false, result, step };
 }
@@ -613,6 +697,8 @@ interface AnswerWrite {
   finish: boolean;
   closing: KnowledgeElement[];
   now: Date;
+  /** Write only if the test is under way with exactly these numbers of asked challenges and answers. */
+  expect: { asked: number; answers: number } | null;
 }
 
 /** Knowledge elements as the answer statement writes them: one array per column. */
@@ -639,7 +725,7 @@ function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]): Knowl
   return knowledgeRows(kes, () => open.competence.id, (id) => open.loaded.skills.get(id)?.pixValue ?? 0);
 }
 
-async function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite): Promise<boolean> {
+function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite): Promise<{ inserted: boolean; asked: boolean }> {
   return writeAnswerStatement(client, {
     assessmentId: open.row.id,
     userId: open.row.userId,
@@ -653,6 +739,7 @@ async function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite)
     finish: w.finish,
     closing: keArrays(open, w.closing),
     now: w.now,
+    expect: w.expect,
   });
 }
 
@@ -669,23 +756,32 @@ export interface AnswerStatement {
   finish: boolean;
   closing: KnowledgeRows;
   now: Date;
+  /** Write only if the test is under way with exactly these numbers of asked challenges and answers. */
+  expect?: { asked: number; answers: number } | null;
 }
 
 /**
  * One statement, one commit: the answer (nothing at all when the challenge already has one: unique
  * (assessment, challenge)), its knowledge elements, and either the next asked challenge or the closing
- * of the test with its estimated knowledge elements (stamped 1 ms later, so that they count).
- * Returns whether the answer was inserted. Shared by positioning and campaign tests.
+ * of the test with its estimated knowledge elements (stamped 1 ms later, so that they count). With
+ * `expect`, nothing at all unless the test is under way with exactly that many asked challenges and
+ * answers. Returns whether the answer was inserted, and whether the next challenge was asked. Shared by
+ * positioning and campaign tests.
  */
-export async function writeAnswerStatement(client: Client, w: AnswerStatement): Promise<boolean> {
+export async function writeAnswerStatement(client: Client, w: AnswerStatement): Promise<{ inserted: boolean; asked: boolean }> {
   const now = w.now.toISOString();
   const later = new Date(w.now.getTime() + 1).toISOString();
   const kes = w.created;
   const closing = w.closing;
-  const rows = await client.$queryRaw<{ inserted: number }[]>`
+  const expect = w.expect ?? null;
+  const rows = await client.$queryRaw<{ inserted: number; asked: number }[]>`
     WITH a AS (
       INSERT INTO "Answer" ("assessmentId", "challengeId", "challengeVersionId", "value", "result", "timeSpentSeconds", "createdAt")
-      VALUES (${w.assessmentId}, ${w.challengeId}, ${w.versionId}, ${JSON.stringify(w.value)}::jsonb, ${w.result}::"AnswerResult", ${w.elapsed}, ${now}::timestamp)
+      SELECT ${w.assessmentId}, ${w.challengeId}, ${w.versionId}, ${JSON.stringify(w.value)}::jsonb, ${w.result}::"AnswerResult", ${w.elapsed}, ${now}::timestamp
+      WHERE NOT ${expect !== null}::boolean OR (
+        EXISTS (SELECT 1 FROM "Assessment" WHERE id = ${w.assessmentId} AND state = 'STARTED')
+        AND (SELECT count(*) FROM "AssessmentChallenge" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.asked ?? 0}::int
+        AND (SELECT count(*) FROM "Answer" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.answers ?? 0}::int)
       ON CONFLICT ("assessmentId", "challengeId") DO NOTHING
       RETURNING id
     ), k AS (
@@ -709,8 +805,8 @@ export async function writeAnswerStatement(client: Client, w: AnswerStatement): 
       FROM f, unnest(${closing.skills}::text[], ${closing.competences}::text[], ${closing.statuses}::text[], ${closing.sources}::text[], ${closing.pix}::float8[]) AS s(skill, competence, status, source, pix)
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM a)::int AS inserted`;
-  return (rows[0]?.inserted ?? 0) > 0;
+    SELECT (SELECT count(*) FROM a)::int AS inserted, (SELECT count(*) FROM n)::int AS asked`;
+  return { inserted: (rows[0]?.inserted ?? 0) > 0, asked: (rows[0]?.asked ?? 0) > 0 };
 }
 
 export function verdictOf(body: ChallengeBody, response: LearnerResponse, askedAt: Date, now: Date): AnswerResult {

@@ -48,6 +48,8 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
   const s: PositioningSettings = { ...DEFAULT_POSITIONING_SETTINGS, ...(settings ?? {}) };
   // Under 'answers' the knowledge elements pin the level down fast, so "certain" can afford to mean more.
   if (settings?.levelCertainty === undefined && s.finalStatus === 'answers') s.levelCertainty = ANSWERS_LEVEL_CERTAINTY;
+  // ...and needs no within-one condition (decision 012 measured it for 'ability' only).
+  if (settings?.withinOneCertainty === undefined && s.finalStatus === 'answers') s.withinOneCertainty = 0;
   const bad = (name: string, value: unknown) => new RangeError(`positioning settings: bad ${name} (${String(value)})`);
   if (!Number.isInteger(s.maxReachableLevel) || s.maxReachableLevel < MIN_LEVEL || s.maxReachableLevel > MAX_LEVEL) {
     throw bad('maxReachableLevel', s.maxReachableLevel);
@@ -55,6 +57,7 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
   if (!Number.isInteger(s.maxLength) || s.maxLength < 1) throw bad('maxLength', s.maxLength);
   if (!Number.isInteger(s.minLength) || s.minLength < 0) throw bad('minLength', s.minLength);
   if (!(s.levelCertainty > 0 && s.levelCertainty <= 1)) throw bad('levelCertainty', s.levelCertainty);
+  if (!(s.withinOneCertainty >= 0 && s.withinOneCertainty <= 1)) throw bad('withinOneCertainty', s.withinOneCertainty);
   if (!(s.seStop >= 0)) throw bad('seStop', s.seStop);
   if (!Number.isInteger(s.exposureTopK) || s.exposureTopK < 1) throw bad('exposureTopK', s.exposureTopK);
   if (!(s.exposurePickProbability > 0 && s.exposurePickProbability <= 1)) {
@@ -68,6 +71,9 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
     throw bad('estimateInvalidatedAt', s.estimateInvalidatedAt);
   }
   if (s.finalStatus !== 'ability' && s.finalStatus !== 'answers') throw bad('finalStatus', s.finalStatus);
+  if (s.selection !== 'level' && s.selection !== 'theta') throw bad('selection', s.selection);
+  if (s.levelDecision !== 'bayes' && s.levelDecision !== 'median') throw bad('levelDecision', s.levelDecision);
+  if (!(s.withinOneWeight >= 0 && Number.isFinite(s.withinOneWeight))) throw bad('withinOneWeight', s.withinOneWeight);
   return s;
 }
 

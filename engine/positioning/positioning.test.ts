@@ -22,7 +22,8 @@ import {
   type PositioningState,
 } from './index';
 import { openSession } from './bank';
-import { candidateChallenges } from './select';
+import { candidateChallenges, levelIsCertain, rankByLevelInformation } from './select';
+import { decisionLevel, decisionNode, firmKnowledge, levelByNode, nearestNode, openSkills } from './session';
 
 // A small bank: three tubes, levels 1–6 (+ a level-7 skill above reach), three challenges per skill,
 // difficulties b = (level − 3.5) × 0.8 with slope 1.5.
@@ -412,5 +413,101 @@ describe('smart random (baseline)', () => {
       for (const k of replay({ bank: sim.bank, answers }).knowledgeElements) tested.add(k.skillId);
     }
     expect(answers.length).toBeGreaterThan(3);
+  });
+});
+
+describe('Bayes decision, level-targeted selection and the within-one stop', () => {
+  it('closes at the most probable level at whatever point the session stops (Bayes decision, withinOneWeight 0), at the median θ with "median"', () => {
+    const bank = smallBank({ slopes: { '@mdp': 1.2, '@virus': 1.2, '@rgpd': 1.2 } });
+    let differ = 0;
+    for (const theta of [-1.6, -0.7, 0, 0.5, 1.3]) {
+      for (const maxLength of [1, 2, 3, 5]) {
+        const seed = `bayes-${theta}-${maxLength}`;
+        const context = { bank, settings: { levelCertainty: 1, seStop: 0, maxLength, withinOneWeight: 0 } };
+        const { state } = runSession(context, theta, seed);
+        const top = Math.max(...state.levelProbabilities);
+        const level = finishPositioning(context, state).score.level;
+        expect(state.levelProbabilities[level]).toBe(top);
+        expect(state.level).toBe(level);
+        // The old rule (level at the posterior median) on the same answers.
+        const median = finishPositioning({ ...context, settings: { ...context.settings, levelDecision: 'median' as const } }, state).score.level;
+        if (median !== level) differ++;
+        expect(state.levelProbabilities[median]!).toBeLessThanOrEqual(top);
+      }
+    }
+    expect(differ).toBeGreaterThanOrEqual(0);
+    // Where they differ: the median's band is narrow and a neighbour holds more of the posterior.
+    const session = openSession({ bank, settings: { withinOneWeight: 0 } });
+    const levels = Int32Array.from([0, 0, 1, 2, 2, 2]);
+    const posterior = [0.2, 0.2, 0.15, 0.15, 0.15, 0.15]; // median at node 2 (level 1, 0.15); level 2 holds 0.45
+    expect(decisionNode(session, levels, posterior)).toBe(3);
+    expect(decisionNode(openSession({ bank, settings: { levelDecision: 'median' } }), levels, posterior)).toBe(2);
+    expect(decisionNode(session, levels, [0.1, 0.1, 0.5, 0.1, 0.1, 0.1])).toBe(2);
+    // With a miss by more than one level weighing too (default weight 1), the middle level wins here:
+    // P(1) + P(0..2) = 0.15 + 1 against P(2) + P(1..2) = 0.45 + 0.6.
+    expect(decisionLevel(openSession({ bank }), levels, posterior)).toBe(1);
+    const spread = Int32Array.from([0, 1, 2, 3]);
+    const split = [0.4, 0, 0.3, 0.3]; // most probable 0; but 2 and 3 are each within one of 60 %
+    expect(decisionLevel(session, spread, split)).toBe(0);
+    expect(decisionLevel(openSession({ bank }), spread, split)).toBe(2); // 0.3 + 0.6 = 0.9 > 0.4 + 0.4; 2 ties 3, the median's level wins
+  });
+
+  it('ranks first the challenges whose answer best separates the levels still in play', () => {
+    const bank = smallBank();
+    const session = openSession({ bank });
+    const context = { bank, settings: { levelCertainty: 1, seStop: 0 } };
+    // After a few answers around the middle, the posterior straddles a few levels.
+    let state = startPositioning(context);
+    for (const [id, result] of [['@mdp2-c1', 'ok'], ['@virus3-c1', 'ok'], ['@rgpd4-c1', 'ko']] as const) {
+      state = applyAnswer(context, state, { challengeId: id, result });
+    }
+    const firm = firmKnowledge(session, state);
+    const levels = levelByNode(session, firm, openSkills(session, firm));
+    const pool = bank.challenges.filter((c) => c.params && c.status === 'valide' && c.locales.includes('fr-fr'));
+    const ranked = rankByLevelInformation(session, pool, state.posterior, levels, state.theta);
+    // The best is about as hard as the learner (P of success between 0.2 and 0.8 at θ̂); the extremes come last.
+    const p = (c: PositioningChallenge) => probability(c.params!, state.theta);
+    expect(p(ranked[0]!)).toBeGreaterThan(0.2);
+    expect(p(ranked[0]!)).toBeLessThan(0.8);
+    const last = ranked[ranked.length - 1]!;
+    expect(p(last) < 0.1 || p(last) > 0.9).toBe(true);
+    // A posterior inside one level: no answer can tell levels apart, so every challenge is worth nothing
+    // for the level and the order falls back to information at θ̂ (then id), reproducibly.
+    const one = new Array<number>(state.posterior.length).fill(0);
+    one[nearestNode(session, state.theta)] = 1;
+    const flat = rankByLevelInformation(session, pool, one, levels, state.theta);
+    expect(flat).toEqual(rankByLevelInformation(session, pool, one, levels, state.theta));
+  });
+
+  it('stops on level certainty only when a miss by more than one level is also unlikely (withinOneCertainty)', () => {
+    expect(levelIsCertain([0, 0.1, 0.5, 0.3, 0.1], 0.5, 0)).toBe(true);
+    expect(levelIsCertain([0, 0.1, 0.5, 0.3, 0.1], 0.5, 0.89)).toBe(true); // 0.1 + 0.5 + 0.3
+    expect(levelIsCertain([0.12, 0.1, 0.5, 0.18, 0.1], 0.5, 0.9)).toBe(false); // 0.78 within one
+    expect(levelIsCertain([0.6, 0.35, 0.05], 0.6, 0.94)).toBe(true); // level 0: only one neighbour
+    expect(levelIsCertain([0, 0.1, 0.45, 0.45], 0.5, 0)).toBe(false);
+    // In sessions: the extra condition never shortens one.
+    const bank = smallBank({ slopes: { '@mdp': 1.2, '@virus': 1.2, '@rgpd': 1.2 } });
+    let longer = 0;
+    for (const theta of [-1.2, -0.3, 0.4, 1.1]) {
+      for (let run = 0; run < 4; run++) {
+        const loose = runSession({ bank, settings: { levelCertainty: 0.45, seStop: 0 } }, theta, `w-${theta}-${run}`);
+        const strict = runSession({ bank, settings: { levelCertainty: 0.45, withinOneCertainty: 0.97, seStop: 0 } }, theta, `w-${theta}-${run}`);
+        expect(strict.state.answers.length).toBeGreaterThanOrEqual(loose.state.answers.length);
+        if (strict.state.answers.length > loose.state.answers.length) longer++;
+        if (strict.done.reason === 'level_certain') {
+          const probs = strict.state.levelProbabilities;
+          const best = probs.indexOf(Math.max(...probs));
+          expect((probs[best - 1] ?? 0) + probs[best]! + (probs[best + 1] ?? 0)).toBeGreaterThanOrEqual(0.97);
+        }
+      }
+    }
+    expect(longer).toBeGreaterThan(0);
+  });
+
+  it('refuses unknown selection and decision settings', () => {
+    expect(() => startPositioning({ bank: smallBank(), settings: { selection: 'random' as never } })).toThrow(/selection/);
+    expect(() => startPositioning({ bank: smallBank(), settings: { levelDecision: 'mean' as never } })).toThrow(/levelDecision/);
+    expect(() => startPositioning({ bank: smallBank(), settings: { withinOneWeight: -1 } })).toThrow(/withinOneWeight/);
+    expect(() => startPositioning({ bank: smallBank(), settings: { withinOneCertainty: 1.5 } })).toThrow(/withinOneCertainty/);
   });
 });

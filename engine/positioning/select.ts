@@ -2,7 +2,7 @@
  * Choosing the next challenge, and deciding when the session is over.
  */
 import type { Skill } from '../framework';
-import { itemInformation, type ItemParameters } from '../irt';
+import { itemInformation, probability, type ItemParameters } from '../irt';
 import { createRandom, type RandomGenerator } from '../random';
 import { openSession, provisionalParameters, servableChallenges, type Session } from './bank';
 import { knownKnowledge, firmKnowledge, levelByNode, nearestNode, openSkills, replay } from './session';
@@ -39,20 +39,95 @@ function rankByInformation(
     .map((x) => x.c);
 }
 
+/**
+ * Calibrated challenges ranked by the mutual information between the final level and their answer,
+ * best first: I(L; Y) = H(L) − E_Y[H(L | Y)], with P(L = ℓ) the posterior mass of the nodes where the
+ * level is ℓ (`levels`) and P(Y = 1 | node) the challenge's success curve. Ties by Fisher information at
+ * θ̂, then by id. Only the expected conditional entropy depends on the challenge, so it alone is ranked.
+ */
+export function rankByLevelInformation(
+  session: Session,
+  challenges: readonly PositioningChallenge[],
+  posterior: readonly number[],
+  levels: Int32Array,
+  theta: number,
+): PositioningChallenge[] {
+  const { nodes } = session.cb;
+  const L = session.settings.maxReachableLevel + 1;
+  const m1 = new Float64Array(L);
+  const m0 = new Float64Array(L);
+  const h = (m: Float64Array, total: number) => {
+    let sum = 0;
+    if (total <= 0) return 0;
+    for (let l = 0; l < L; l++) {
+      const x = (m[l] as number) / total;
+      if (x > 0) sum -= x * Math.log(x);
+    }
+    return total * sum;
+  };
+  return challenges
+    .map((c) => {
+      const params = c.params as ItemParameters;
+      m1.fill(0);
+      m0.fill(0);
+      let t1 = 0;
+      for (let q = 0; q < nodes.length; q++) {
+        const w = posterior[q] as number;
+        if (w < 1e-12) continue;
+        const p = probability(params, nodes[q] as number);
+        const l = levels[q] as number;
+        m1[l] = (m1[l] as number) + w * p;
+        m0[l] = (m0[l] as number) + w * (1 - p);
+        t1 += w * p;
+      }
+      const conditional = h(m1, t1) + h(m0, 1 - t1);
+      return { c, conditional, info: itemInformation(params, theta) };
+    })
+    .sort((x, y) => x.conditional - y.conditional || y.info - x.info || (x.c.id < y.c.id ? -1 : x.c.id > y.c.id ? 1 : 0))
+    .map((x) => x.c);
+}
+
+/**
+ * The level-certainty stop: the most probable level holds at least `levelCertainty` of the posterior,
+ * and that level or a neighbour at least `withinOneCertainty`.
+ */
+export function levelIsCertain(levelProbabilities: readonly number[], levelCertainty: number, withinOneCertainty: number): boolean {
+  let best = 0;
+  for (let l = 1; l < levelProbabilities.length; l++) if ((levelProbabilities[l] as number) > (levelProbabilities[best] as number)) best = l;
+  if ((levelProbabilities[best] as number) < levelCertainty) return false;
+  const near = (levelProbabilities[best - 1] ?? 0) + (levelProbabilities[best] as number) + (levelProbabilities[best + 1] ?? 0);
+  return near >= withinOneCertainty;
+}
+
 /** Why the session is over, or null when it goes on. */
 function stopReason(session: Session, state: PositioningState, servable: readonly PositioningChallenge[]): NextChallenge | null {
   const { settings } = session;
   if (state.answers.length >= settings.maxLength) return { done: true, reason: 'max_length' };
-  const known = new Set([...knownKnowledge(session, state), ...state.estimatedKnowledgeElements].map((ke) => ke.skillId));
+  const known = askedOrSettled(session, state);
   const servableSkills = new Set(servable.map((c) => c.skillId));
   if (servableSkills.size === 0) return { done: true, reason: 'no_challenge' };
   if ([...servableSkills].every((id) => known.has(id))) return { done: true, reason: 'all_known' };
   // Certainty needs evidence: at least one calibrated answer (before it, θ is the population prior).
   if (state.answers.length >= settings.minLength && state.calibratedAnswerCount > 0) {
-    if (Math.max(...state.levelProbabilities) >= settings.levelCertainty) return { done: true, reason: 'level_certain' };
+    if (levelIsCertain(state.levelProbabilities, settings.levelCertainty, settings.withinOneCertainty)) {
+      return { done: true, reason: 'level_certain' };
+    }
     if (state.sd <= settings.seStop) return { done: true, reason: 'level_certain' };
   }
   return null;
+}
+
+/**
+ * Skills that are not asked any more: those with an earlier, direct or estimated knowledge element, and
+ * those with an inferred one unless `askInferredSkills` (under finalStatus 'ability', where θ settles
+ * inferred skills at the end anyway, asking one of them is evidence like any other).
+ */
+function askedOrSettled(session: Session, state: PositioningState): Set<string> {
+  const askInferred = session.settings.askInferredSkills && session.settings.finalStatus === 'ability';
+  const known = new Set<string>();
+  for (const ke of knownKnowledge(session, state)) if (!askInferred || ke.source !== 'inferred') known.add(ke.skillId);
+  for (const ke of state.estimatedKnowledgeElements) known.add(ke.skillId);
+  return known;
 }
 
 /**
@@ -64,7 +139,7 @@ export function candidateChallenges(session: Session, state: PositioningState): 
   const { cb, settings } = session;
   const asked = new Set(state.answers.map((a) => a.challengeId));
   const firm = firmKnowledge(session, state);
-  const known = new Set([...knownKnowledge(session, state), ...state.estimatedKnowledgeElements].map((ke) => ke.skillId));
+  const known = askedOrSettled(session, state);
   // The current estimated level: the level at θ̂ (EAP) with the open skills settled by θ̂.
   const estimatedLevel = levelByNode(session, firm, openSkills(session, firm))[nearestNode(session, state.theta)] as number;
   let candidates = servableChallenges(session).filter((c) => {
@@ -117,6 +192,13 @@ function choose(session: Session, state: PositioningState, rng: RandomGenerator)
     return { done: false, challengeId: pick(uncalibrated, provisional), reason: 'pretest' };
   }
   if (calibrated.length > 0) {
+    if (settings.selection === 'level') {
+      const firm = firmKnowledge(session, state);
+      const levels = levelByNode(session, firm, openSkills(session, firm));
+      const ranked = rankByLevelInformation(session, calibrated, state.posterior, levels, state.theta);
+      const id = randomesque(ranked, settings.exposureTopK, settings.exposurePickProbability, rng).id;
+      return { done: false, challengeId: id, reason: 'information' };
+    }
     return { done: false, challengeId: pick(calibrated, (c) => c.params as ItemParameters), reason: 'information' };
   }
   // Nothing calibrated left: serve uncalibrated ones by their provisional difficulty (θ will not move).

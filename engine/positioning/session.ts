@@ -84,6 +84,44 @@ export function medianNode(posterior: readonly number[]): number {
   return posterior.length - 1;
 }
 
+/**
+ * The level the session closes at, from the posterior mass of each level (`levelDecision`):
+ * - 'bayes' (default): the Bayes decision under the loss 1[level missed] + w·1[missed by more than one]
+ *   (w = `withinOneWeight`): the level d maximising P(L = d) + w·P(|L − d| ≤ 1). With w = 0 it is the
+ *   most probable level.
+ * - 'median': the level at the posterior median θ.
+ * Ties go to the median's level, then to the lower level.
+ */
+export function decisionLevel(session: Session, levels: Int32Array, posterior: readonly number[]): number {
+  const median = medianNode(posterior);
+  const atMedian = levels[median] as number;
+  if (session.settings.levelDecision === 'median') return atMedian;
+  const w = session.settings.withinOneWeight;
+  const mass = new Array<number>(session.settings.maxReachableLevel + 1).fill(0);
+  for (let q = 0; q < levels.length; q++) mass[levels[q] as number] = (mass[levels[q] as number] as number) + (posterior[q] as number);
+  const value = (d: number) => (mass[d] as number) + w * ((mass[d - 1] ?? 0) + (mass[d] as number) + (mass[d + 1] ?? 0));
+  let best = atMedian;
+  for (let d = 0; d < mass.length; d++) if (value(d) > value(best) + 1e-12) best = d;
+  return best;
+}
+
+/**
+ * The grid node whose settled skills give the final level (`decisionLevel`): the node nearest to the
+ * posterior median inside that level's band of nodes (the level function is non-decreasing, so each
+ * level's nodes form one band).
+ */
+export function decisionNode(session: Session, levels: Int32Array, posterior: readonly number[]): number {
+  const median = medianNode(posterior);
+  const best = decisionLevel(session, levels, posterior);
+  if (levels[median] === best) return median;
+  if ((levels[median] as number) > best) {
+    for (let q = median; q >= 0; q--) if (levels[q] === best) return q;
+  } else {
+    for (let q = median; q < levels.length; q++) if (levels[q] === best) return q;
+  }
+  return median;
+}
+
 /** Posterior predictive probability of success on a skill's challenges. */
 export function predictiveSuccess(session: Session, posterior: readonly number[], skillId: string): number {
   const curve = session.cb.curves.get(skillId) as Float64Array;
@@ -119,7 +157,7 @@ function derive(
     const l = levels[q] as number;
     levelProbabilities[l] = (levelProbabilities[l] as number) + (base.posterior[q] as number);
   }
-  const closing = closingKnowledge(session, base, stamp + 1);
+  const closing = closingKnowledge(session, base, stamp + 1, levels);
   const score = competenceScore([...knownKnowledge(session, base), ...closing], session.cb.bank.skills, settings.maxReachableLevel);
   return {
     answers: base.answers,
@@ -230,22 +268,25 @@ export interface PositioningResult {
 
 /**
  * The estimated knowledge elements that close a session: every reachable skill without a firm
- * knowledge element is settled by the posterior median θ̃ — validated when its success probability at
- * θ̃ is ≥ 0.5 (mastery), invalidated otherwise — unless the session already holds a knowledge element
- * with that status for it.
+ * knowledge element is settled at the decision node θ* (`decisionNode`: inside the band of the most
+ * probable level, as near the posterior median as possible) — validated when its success probability
+ * at θ* is ≥ 0.5 (mastery), invalidated otherwise — unless the session already holds a knowledge
+ * element with that status for it. The level they give is the most probable one: the Bayes decision.
  */
 function closingKnowledge(
   session: Session,
   state: Pick<PositioningState, 'knowledgeElements' | 'answers' | 'posterior' | 'calibratedAnswerCount'>,
   createdAt: number,
+  levels?: Int32Array,
 ): KnowledgeElement[] {
   if (state.calibratedAnswerCount === 0) return []; // nothing measured: θ is still the population prior
   const firm = firmKnowledge(session, state);
-  const median = medianNode(state.posterior);
+  const open = openSkills(session, firm);
+  const node = decisionNode(session, levels ?? levelByNode(session, firm, open), state.posterior);
   const current = latestKnowledgeElements(state.knowledgeElements);
   const closing: KnowledgeElement[] = [];
-  for (const skill of openSkills(session, firm)) {
-    const status = (session.cb.thresholds.get(skill.id) as number) <= median ? 'validated' : 'invalidated';
+  for (const skill of open) {
+    const status = (session.cb.thresholds.get(skill.id) as number) <= node ? 'validated' : 'invalidated';
     if (current.get(skill.id)?.status === status) continue;
     closing.push({ skillId: skill.id, status, source: 'estimated', createdAt });
   }

@@ -48,10 +48,16 @@ export interface PositioningSettings {
   /** No 'level_certain' stop before this many answers. */
   minLength: number;
   /**
-   * Stop when the posterior probability of the most probable level reaches this. Default 0.6, or 0.9
+   * Stop when the posterior probability of the most probable level reaches this. Default 0.4, or 0.9
    * (ANSWERS_LEVEL_CERTAINTY) when finalStatus is 'answers' and this is not given.
    */
   levelCertainty: number;
+  /**
+   * ...and, at the same time, the probability that the final level is within one of the most probable
+   * one reaches this (default 0.96, or 0 when finalStatus is 'answers' and this is not given; 0: no
+   * such condition). Lets a low levelCertainty stop early only when a large miss is unlikely.
+   */
+  withinOneCertainty: number;
   /** Stop when the posterior SD of θ falls to this (after at least one calibrated answer). */
   seStop: number;
   /** Exposure control: choose among the best k challenges by information... */
@@ -80,6 +86,27 @@ export interface PositioningSettings {
   finalStatus: 'ability' | 'answers';
   /** The learner's language, e.g. 'fr-fr' or 'fr': a challenge matches on its primary language subtag. */
   locale: string;
+  /**
+   * How the next calibrated challenge is ranked (README, "Next challenges"):
+   * - 'level' (default): mutual information between the final level and the answer under the posterior
+   *   (a classification criterion: questions whose answer best separates the levels still in play);
+   * - 'theta': Fisher information a²P(1−P) at the EAP θ̂.
+   */
+  selection: 'level' | 'theta';
+  /**
+   * Under finalStatus 'ability': a skill with only an inferred knowledge element (from an answer in its
+   * tube) may still be asked (default false: Pix's rule, inferred skills are known). Its inferred
+   * element is overruled by θ at the end anyway; asking it adds evidence.
+   */
+  askInferredSkills: boolean;
+  /**
+   * The final level (README, "Final level"): 'bayes' (default), the level d maximising
+   * P(L = d) + withinOneWeight × P(|L − d| ≤ 1) under the posterior; or 'median', the level at the
+   * posterior median θ.
+   */
+  levelDecision: 'bayes' | 'median';
+  /** Weight of a miss by more than one level against a miss, in the 'bayes' decision (0: the most probable level). */
+  withinOneWeight: number;
 }
 
 /** Default levelCertainty under finalStatus 'answers'. */
@@ -89,7 +116,8 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   maxReachableLevel: 6,
   maxLength: 20,
   minLength: 0,
-  levelCertainty: 0.6,
+  levelCertainty: 0.4,
+  withinOneCertainty: 0.96,
   seStop: 0.3,
   exposureTopK: 5,
   exposurePickProbability: 0.5,
@@ -101,6 +129,10 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   estimateInvalidatedAt: 0.05,
   finalStatus: 'ability',
   locale: 'fr-fr',
+  selection: 'level',
+  askInferredSkills: false,
+  levelDecision: 'bayes',
+  withinOneWeight: 1,
 });
 
 /** One answer of the session, in the order given. */

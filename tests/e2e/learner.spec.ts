@@ -39,9 +39,14 @@ async function answer(page: Page, how: 'answer' | 'skip' = 'answer'): Promise<vo
     for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
     await page.getByRole('button', { name: 'Je valide' }).click();
   }
-  // Either the next question or the results page.
+  // Either the next question or the results page. (A short wait for the challenge: the URL may be read
+  // just before the move to the results page and the question looked for just after it.)
   await expect
-    .poll(async () => (page.url().includes('/resultats') ? 'results' : await page.getByTestId('challenge').getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
+    .poll(
+      async () =>
+        page.url().includes('/resultats') ? 'results' : await page.getByTestId('challenge').getAttribute('data-challenge-id', { timeout: 1000 }).catch(() => null),
+      { timeout: 20_000 },
+    )
     .not.toBe(id);
 }
 
@@ -130,10 +135,20 @@ test('a new learner signs up, takes a competence to the end, reads the answers a
   await expect(card11).toContainText(/Améliorer : possible à partir du/);
   await expect(card11.getByRole('link', { name: /Réponses et tutoriels/ })).toBeVisible();
 
-  // Competence 2.1: two answers, then leave on the third question.
-  await page.getByRole('button', { name: 'Commencer : compétence 2.1' }).click();
-  await answer(page);
-  await answer(page);
+  // A second competence: two answers, then leave on the third question. The engine may place a learner
+  // in two answers (it stops as soon as the level is certain enough): then the next competence.
+  let code = '';
+  for (const candidate of ['1.3', '4.1', '2.3', '3.2', '5.2']) {
+    await page.goto('/profil');
+    await page.getByRole('button', { name: `Commencer : compétence ${candidate}` }).click();
+    await answer(page);
+    if (!page.url().includes('/resultats')) await answer(page);
+    if (!page.url().includes('/resultats')) {
+      code = candidate;
+      break;
+    }
+  }
+  expect(code).not.toBe('');
   const number = await questionNumber(page);
   expect(number).toBe(3);
   const challenge = page.getByTestId('challenge');
@@ -141,9 +156,9 @@ test('a new learner signs up, takes a competence to the end, reads the answers a
   const labels = await challenge.locator('label').allTextContents();
   await page.getByRole('link', { name: 'Quitter et reprendre plus tard' }).click();
   await expect(page).toHaveURL(/\/profil$/);
-  const card21 = page.locator('[data-code="2.1"]');
-  await expect(card21).toContainText('2 questions répondues');
-  await card21.getByRole('link', { name: /Reprendre/ }).click();
+  const card = page.locator(`[data-code="${code}"]`);
+  await expect(card).toContainText('2 questions répondues');
+  await card.getByRole('link', { name: /Reprendre/ }).click();
   // The same question, in the same order.
   await expect(page.getByRole('heading', { level: 1, name: 'Question 3' })).toBeVisible();
   await expect(page.getByTestId('challenge')).toHaveAttribute('data-challenge-id', id!);
