@@ -8,6 +8,8 @@ import { localeFromRequest, useMessages, useTitle } from '~/i18n';
 import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
 import { TutorialItem } from '~/components/learner/TutorialItem';
+import { certificatesOfUser } from '~/models/certificate.server';
+import { certificateMessages } from '~/i18n/certificat';
 import learnerStyles from '~/styles/learner.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerStyles }];
@@ -17,9 +19,10 @@ export const meta: MetaFunction = () => [{ title: 'Mon profil – Pix Workbench'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'profil');
   const locale = localeFromRequest(request);
-  const profile = await learnerProfile(viewer.id, new Date());
+  const [profile, certificates] = await Promise.all([learnerProfile(viewer.id, new Date()), certificatesOfUser(db(), viewer.id)]);
   return {
     firstName: viewer.firstName,
+    certificates: certificates.map((c) => ({ id: c.id, pixScore: c.pixScore, deliveredAt: formatDay(c.deliveredAt, locale), validUntil: formatDay(c.validUntil, locale) })),
     profile: {
       ...profile,
       competences: profile.competences.map((c) => ({
@@ -42,8 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { profile, firstName } = useLoaderData<typeof loader>();
+  const { profile, firstName, certificates } = useLoaderData<typeof loader>();
   const t = useMessages(learnerMessages);
+  const tc = useMessages(certificateMessages);
   const title = useTitle();
   const { csrfToken } = useRootData();
   const [params] = useSearchParams();
@@ -81,6 +85,20 @@ export default function Profile() {
           ) : null}
         </div>
       </section>
+
+      {certificates.length > 0 ? (
+        <section className="panel" aria-labelledby="certificates" data-testid="profile-certificates">
+          <h2 id="certificates">{tc('cert.mine')}</h2>
+          <p className="muted">{tc('cert.mineIntro')}</p>
+          <ul>
+            {certificates.map((c) => (
+              <li key={c.id}>
+                <Link to={`/certificats/${c.id}`}>{fill(tc('cert.open'), { date: c.deliveredAt })}</Link> : {fill(tc('cert.summary'), { pix: c.pixScore, date: c.deliveredAt, until: c.validUntil })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {areas.map((area) => (
         <section key={area.code} className="area" aria-labelledby={`area-${area.code}`}>
