@@ -12,11 +12,14 @@ export const DEFAULT_CERTIFICATION_SETTINGS: Readonly<CertificationSettings> = O
   exposureTopK: 5,
   exposurePickProbability: 0.51,
   levelWindow: 3,
+  levelsAbove: 1,
+  maxExposureRate: 0.2,
+  exposureWarmUp: 20,
   recentCompetences: 2,
   maxSpread: 1,
   priorMean: 0,
   priorSd: 1,
-  confirmationZ: 1.645,
+  confirmationZ: 1,
 });
 
 export function resolveCertificationSettings(settings: Partial<CertificationSettings> | undefined): CertificationSettings {
@@ -29,6 +32,9 @@ export function resolveCertificationSettings(settings: Partial<CertificationSett
   if (!int(s.exposureTopK, 1)) throw bad('exposureTopK', s.exposureTopK);
   if (!(s.exposurePickProbability > 0 && s.exposurePickProbability <= 1)) throw bad('exposurePickProbability', s.exposurePickProbability);
   if (!int(s.levelWindow, 1)) throw bad('levelWindow', s.levelWindow);
+  if (!(s.maxExposureRate > 0 && s.maxExposureRate <= 1)) throw bad('maxExposureRate', s.maxExposureRate);
+  if (!int(s.exposureWarmUp, 0)) throw bad('exposureWarmUp', s.exposureWarmUp);
+  if (!int(s.levelsAbove, 0)) throw bad('levelsAbove', s.levelsAbove);
   if (!int(s.recentCompetences, 1)) throw bad('recentCompetences', s.recentCompetences);
   if (!int(s.maxSpread, 1)) throw bad('maxSpread', s.maxSpread);
   if (!Number.isFinite(s.priorMean)) throw bad('priorMean', s.priorMean);

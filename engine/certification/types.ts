@@ -79,6 +79,15 @@ export interface CertificationSettings {
    */
   levelWindow: number;
   /**
+   * Exposure-rate ceiling: once `exposure.tests` ≥ exposureWarmUp, a challenge shown in at least this share
+   * of tests is not served (default 0.2, under the 25 % target), unless the test would otherwise end before
+   * minAnswers.
+   */
+  maxExposureRate: number;
+  exposureWarmUp: number;
+  /** Challenges up to this many levels above the positioned level may be asked (default 1). */
+  levelsAbove: number;
+  /**
    * The competences of the last `recentCompetences` questions are avoided when another competence has a
    * candidate challenge (default 2, as Flash); the last question's competence is never repeated while
    * another competence has one.
@@ -92,7 +101,7 @@ export interface CertificationSettings {
   /** Prior of θ for the EAP (default N(0, 1), the calibration population). */
   priorMean: number;
   priorSd: number;
-  /** One-sided z for the certification evidence bound (decision 008; default 1.645). */
+  /** One-sided z of the evidence bound θ̂ + z·SE that a positioned level must reach (decision 008; default 1). */
   confirmationZ: number;
 }
 
@@ -106,7 +115,18 @@ export interface CertificationTestInput {
   answers: readonly CertificationAnswer[];
   /** The candidate's language, e.g. 'fr-fr' ('fr' matches 'fr-fr'). */
   locale: string;
+  /**
+   * How often each challenge was shown in earlier certification tests (optional but recommended: without
+   * it only the randomesque draw limits exposure, which a small bank cannot keep under 25 %).
+   */
+  exposure?: ExposureCounts;
   settings?: Partial<CertificationSettings>;
+}
+
+/** Exposure so far: tests started (sessions of any candidates) and, per challenge, tests that showed it. */
+export interface ExposureCounts {
+  tests: number;
+  shown: Readonly<Record<string, number>>;
 }
 
 export type CertificationDoneReason =
@@ -156,7 +176,9 @@ export type CertificationRejectionReason =
   /** Fewer than minAnswers scored answers. */
   | 'too_few_answers'
   /** An answered, non-neutralised challenge has no parameters in the frozen set. */
-  | 'unknown_challenge';
+  | 'unknown_challenge'
+  /** The frozen set has no cut score at or below maxReachableLevel. */
+  | 'no_cut_scores';
 
 export interface CertifiedCompetence {
   competenceCode: string;
