@@ -278,3 +278,12 @@ export async function recordIncident(client: Client, sessionId: string, input: I
   });
   return { neutralised: neutralise && challengeId !== null };
 }
+
+/** The form's token must be the access's (as assertCsrf does for accounts). */
+export function assertInvigilatorCsrf(access: InvigilatorAccessRow, form: FormData): void {
+  const token = Buffer.from(String(form.get('csrf') ?? ''));
+  const expected = Buffer.from(access.csrfToken);
+  if (token.length !== expected.length || !crypto.timingSafeEqual(token, expected)) {
+    throw new Response('Jeton de sécurité invalide : rechargez la page et recommencez.', { status: 403 });
+  }
+}
