@@ -101,7 +101,16 @@ describe('finalisation', () => {
     const results = resultsPattern(22, 20);
     const finished = await makeTakenTest(db, { sessionId: session.id, bank, results });
     const left = await makeTakenTest(db, { sessionId: session.id, bank, results, status: 'STARTED' });
+    const timeUp = await makeTakenTest(db, { sessionId: session.id, bank, results, endReason: 'time_up' });
+    const stopped = await makeTakenTest(db, { sessionId: session.id, bank, results, status: 'ENDED_BY_INVIGILATOR' });
+    const technical = await makeTakenTest(db, { sessionId: session.id, bank, results, status: 'ENDED_BY_INVIGILATOR' });
+    await makeIncident(db, technical.courseId, { category: 'TECHNICAL' });
     await finaliseSession(db, { sessionId: session.id, attendance: new Map(), comment: '', now: new Date() });
+    const abandoned = async (t: { courseId: string }) => (await db.certificate.findUniqueOrThrow({ where: { courseId: t.courseId } })).abandoned;
+    expect(await abandoned(timeUp)).toBe(true);
+    expect(await abandoned(stopped)).toBe(true);
+    // Ended by the invigilator after a technical incident: the questions not reached are not held against the candidate.
+    expect(await abandoned(technical)).toBe(false);
     const a = await db.certificate.findUniqueOrThrow({ where: { courseId: finished.courseId } });
     const b = await db.certificate.findUniqueOrThrow({ where: { courseId: left.courseId } });
     expect(a.abandoned).toBe(false);
@@ -130,13 +139,13 @@ describe('finalisation', () => {
     const { centre } = await makeCentre(db);
     const session = await makeSession(db, centre.id, bank.parameterSetId);
     const taken = await makeTakenTest(db, { sessionId: session.id, bank, results: resultsPattern(30, 20) });
-    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'technical', description: '  ', questionNumber: null, neutralise: false }), 'incident_missing_description');
-    const issue = await reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'in_challenge', description: 'Vidéo muette', questionNumber: 3, neutralise: true });
+    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'TECHNICAL', description: '  ', questionNumber: null, neutralise: false }), 'incident_missing_description');
+    const issue = await reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'IN_CHALLENGE', description: 'Vidéo muette', questionNumber: 3, neutralise: true });
     expect(issue.challengeId).toBe(taken.challengeIds[2]);
     const result = await finaliseSession(db, { sessionId: session.id, attendance: new Map(), comment: '', now: new Date() });
     expect(result.openIncidents).toBe(1);
     expect((await db.certificationSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe('IN_REVIEW');
-    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'other', description: 'Trop tard', questionNumber: null, neutralise: false }), 'already_finalised');
+    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'OTHER', description: 'Trop tard', questionNumber: null, neutralise: false }), 'already_finalised');
   });
 });
 

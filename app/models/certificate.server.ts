@@ -35,8 +35,11 @@ export type CertificateStatus = 'validated' | 'rejected' | 'cancelled';
 export type IssueDecision = 'validate' | 'neutralise' | 'cancel';
 export const ISSUE_RESOLUTIONS: Record<IssueDecision, string> = { validate: 'validated', neutralise: 'neutralised', cancel: 'cancelled' };
 
-/** Categories the centre picks from when it reports an incident at finalisation. */
-export const INCIDENT_CATEGORIES = ['technical', 'fraud', 'late_or_leaving', 'in_challenge', 'other'] as const;
+/**
+ * Categories the centre picks from when it reports an incident at finalisation: the invigilator's
+ * (certification-invigilator.server.ts) and « other ».
+ */
+export const INCIDENT_CATEGORIES = ['TECHNICAL', 'IN_CHALLENGE', 'FRAUD', 'LATE_OR_LEAVING', 'OTHER'] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 export class CertificateError extends Error {
@@ -83,12 +86,16 @@ function answerResult(result: string): CertificationAnswer['result'] {
   return 'skipped'; // 'aband': the candidate left the question; it counts as wrong.
 }
 
-function endReasonOf(status: string, issues: readonly { category: string }[]): CertificationEndReason {
+/**
+ * How the test ended, for the abandon rule. Ended by the invigilator because of a technical incident
+ * (not the candidate's doing): the questions not reached are not counted wrong.
+ */
+function endReasonOf(status: string, issues: readonly { category: string }[], engineState: unknown): CertificationEndReason {
   switch (status) {
     case 'FINISHED':
-      return 'completed';
+      return engineState && typeof engineState === 'object' && (engineState as { endReason?: unknown }).endReason === 'time_up' ? 'time_up' : 'completed';
     case 'ENDED_BY_INVIGILATOR':
-      return issues.some((i) => i.category === 'technical') ? 'technical_issue' : 'ended_by_invigilator';
+      return issues.some((i) => i.category === 'TECHNICAL') ? 'technical_issue' : 'ended_by_invigilator';
     default:
       // STARTED at finalisation, ABANDONED: the rest counts as wrong (abandon rule).
       return 'abandoned';
@@ -175,7 +182,7 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
     parameterSet: { version: set.version, items, cutScores: set.cutScores },
     positioned,
     answers,
-    endReason: endReasonOf(course.status, course.issues),
+    endReason: endReasonOf(course.status, course.issues, course.assessment?.engineState),
   });
   return { score, parameterSetId, positioned };
 }

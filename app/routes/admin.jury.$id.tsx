@@ -178,7 +178,7 @@ export default function JurySession() {
           {c.issues.map((i) => (
             <div key={i.id} className={`jury-issue${i.open ? '' : ' decided'}`} data-testid="jury-issue">
               <p style={{ margin: '.25rem 0' }}>
-                <strong>{t(`category.${i.category}` as 'category.other') ?? i.category}</strong>
+                <strong>{t(`category.${i.category}` as 'category.OTHER') ?? i.category}</strong>
                 {i.question ? ` (${fill(t('jury.question'), { n: i.question })})` : ''}
                 {i.neutralise ? ` — ${t('jury.neutraliseAsked')}` : ''} : {i.description}
               </p>
@@ -212,7 +212,7 @@ export default function JurySession() {
                 </Form>
               ) : (
                 <p className="muted" style={{ margin: '.25rem 0' }}>
-                  {i.resolution ? fill(t('jury.decided'), { resolution: i.resolution }) : ''}
+                  {i.resolution ? fill(t('jury.decided'), { resolution: i.resolution }) : i.neutralise ? t('jury.neutralisedOnSite') : ''}
                 </p>
               )}
             </div>

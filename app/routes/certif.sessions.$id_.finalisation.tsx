@@ -172,7 +172,7 @@ export default function Finalisation() {
                         <ul style={{ margin: 0, paddingLeft: '1rem' }}>
                           {c.issues.map((i) => (
                             <li key={i.id}>
-                              {t(`category.${i.category}` as 'category.other') ?? i.category}
+                              {t(`category.${i.category}` as 'category.OTHER') ?? i.category}
                               {i.question ? ` (${i.question})` : ''} : {i.description} — {i.open ? t('final.needsAction') : t('final.resolved')}
                             </li>
                           ))}

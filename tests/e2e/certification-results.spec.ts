@@ -69,7 +69,7 @@ test('the centre reports an incident and finalises its session; it cannot finali
 
   // An incident for the second candidate, with a missing description first.
   await page.getByLabel('Candidat concerné').selectOption({ label: `${(await nameOf(second))}` });
-  await page.getByLabel('Catégorie').selectOption({ label: 'Problème technique' });
+  await page.getByLabel('Catégorie').selectOption({ label: 'Problème technique (hors question)' });
   await page.getByRole('button', { name: 'Signaler l’incident' }).click();
   await expect(page.getByRole('alert')).toHaveText('Décrivez l’incident.');
   await page.getByLabel('Description').fill('Le poste a redémarré pendant la question 2.');

@@ -124,6 +124,8 @@ export interface TakenTestInput {
   /** Positioned level for every competence of the bank (default 4). */
   positionedLevel?: number;
   status?: CourseEnd;
+  /** What the candidate's test page records in engineState when the time ran out. */
+  endReason?: 'time_up';
   birthPlace?: string;
 }
 
@@ -171,7 +173,7 @@ export async function makeTakenTest(db: PrismaClient, input: TakenTestInput): Pr
       state: status === 'STARTED' ? 'STARTED' : 'COMPLETED',
       certificationCourseId: course.id,
       parameterSetId: input.bank.parameterSetId,
-      engineState: { positioned },
+      engineState: input.endReason ? { seed: u, locale: 'fr', positioned, endReason: input.endReason } : { seed: u, locale: 'fr', positioned },
       completedAt: status === 'STARTED' ? null : new Date(),
     },
   });
@@ -211,7 +213,7 @@ export async function makeIncident(db: PrismaClient, courseId: string, options: 
   return db.certificationIssue.create({
     data: {
       courseId,
-      category: options.category ?? 'in_challenge',
+      category: options.category ?? 'IN_CHALLENGE',
       description: 'L’image de la question ne s’affichait pas.',
       questionPosition: position,
       challengeId: asked?.challengeId ?? null,
