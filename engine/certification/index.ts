@@ -7,7 +7,9 @@
  *   each visited, in rounds (content balance), never the same competence twice in a row (nor, when
  *   possible, one of the last two); questions from each competence's highest positioned levels; the most
  *   informative at θ̂ (EAP after the answers so far, neutralised ones left out) with randomesque exposure
- *   control. Use `certificationStepRandom(seed, answers.length)` as the generator so that asking twice at
+ *   control, plus an exposure ceiling when the app passes `exposure` (tests started and, per challenge, tests
+ *   that showed it): after 20 tests a challenge shown in ≥ 20 % of them is not served, unless the candidate
+ *   would end below 20 answers. Use `certificationStepRandom(seed, answers.length)` as the generator so that asking twice at
  *   the same point (a reload) gives the same question with only the seed stored.
  * - `scoreCertification(input)`: θ (EAP, N(0, 1) prior) and its SD from the scored answers with the frozen
  *   parameters; neutralised answers leave it untouched; fewer than 20 scored answers → rejected; after an
@@ -32,6 +34,7 @@ export type {
   CertifiedCompetence,
   CertificationScore,
   TimeLeftInput,
+  ExposureCounts,
 } from './types';
 export { MAX_QUESTIONS, MIN_ANSWERS, DEFAULT_DURATION_MINUTES, DEFAULT_MAX_REACHABLE_LEVEL } from './types';
 export { DEFAULT_CERTIFICATION_SETTINGS, resolveCertificationSettings, certificationStepRandom } from './settings';
