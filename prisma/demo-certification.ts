@@ -1,5 +1,5 @@
 /**
- * Demo data for certification: two learners with a certifiable profile (levels 1 to 3 validated in 8
+ * Demo data for certification: two learners with a certifiable profile (levels 1 to 4 validated in all 16
  * competences, so level ≥ 1 in ≥ 5), one learner who is not certifiable, and a second certification
  * centre with its own staff (to show that a centre sees only its own sessions). Safe to run again.
  */
@@ -15,8 +15,8 @@ export const DEMO_UNCERTIFIABLE_LEARNER = { email: 'debutant@exemple.fr', firstN
 export const DEMO_OTHER_CENTRE = { name: 'Centre de certification de Rennes', type: 'SUP' as const };
 export const DEMO_OTHER_CENTRE_STAFF = { email: 'certif-rennes@exemple.fr', firstName: 'Romain', lastName: 'Rennes' };
 /** Competences and levels validated for the certifiable demo learners. */
-export const DEMO_CERTIFIABLE_COMPETENCES = 8;
-export const DEMO_CERTIFIABLE_MAX_LEVEL = 3;
+export const DEMO_CERTIFIABLE_COMPETENCES = 16;
+export const DEMO_CERTIFIABLE_MAX_LEVEL = 4;
 
 export async function seedDemoCertification(db: PrismaClient): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);

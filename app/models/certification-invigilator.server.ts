@@ -19,6 +19,7 @@ import {
   ACCESS_WINDOW_MINUTES,
 } from './certification-test.server';
 import { isoDay } from './certification-session.server';
+import { INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES, type IncidentCategory, type InChallengeSubcategory } from './certification-labels';
 
 type Client = PrismaClient;
 
@@ -93,22 +94,8 @@ export async function signOutInvigilator(client: Client, accessId: string): Prom
 
 export type CandidateStatus = 'not_arrived' | 'present' | 'authorised' | 'in_test' | 'needs_attention' | 'finished' | 'ended_by_invigilator';
 
-export const INCIDENT_CATEGORIES = {
-  TECHNICAL: 'Problème technique (hors question)',
-  IN_CHALLENGE: 'Problème sur une question',
-  FRAUD: 'Suspicion de fraude',
-  LATE_OR_LEAVING: 'Retard, absence ou départ',
-} as const;
-export type IncidentCategory = keyof typeof INCIDENT_CATEGORIES;
-
-export const IN_CHALLENGE_SUBCATEGORIES = {
-  IMAGE_NOT_DISPLAYING: 'L’image ne s’affiche pas',
-  EMBED_NOT_WORKING: 'Le simulateur ou l’application intégrée ne fonctionne pas',
-  FILE_NOT_OPENING: 'Le fichier à télécharger ne s’ouvre pas',
-  WEBSITE_UNAVAILABLE: 'Le site à visiter est indisponible',
-  OTHER: 'Autre problème sur la question',
-} as const;
-export type InChallengeSubcategory = keyof typeof IN_CHALLENGE_SUBCATEGORIES;
+export { INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES };
+export type { IncidentCategory, InChallengeSubcategory };
 
 export async function portalView(client: Client, sessionId: string, now: Date) {
   await closeExpiredCourses(client, sessionId, now);

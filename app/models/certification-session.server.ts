@@ -18,7 +18,9 @@ import { countingKnowledge } from './positioning.server';
 
 type Client = PrismaClient;
 
-export const DEFAULT_SESSION_MINUTES = 105;
+import { CANDIDATE_CSV_HEADERS, DEFAULT_SESSION_MINUTES } from './certification-labels';
+
+export { DEFAULT_SESSION_MINUTES };
 /** Invigilator password: 8 characters of an alphabet without look-alikes (read aloud, typed on the day). */
 export const INVIGILATOR_PASSWORD_ALPHABET = '2346789BCDFGHJKMPQRTVWXY';
 export const INVIGILATOR_PASSWORD_LENGTH = 8;
@@ -494,13 +496,13 @@ export async function removeCandidate(client: Client, scope: CentreScope, sessio
 
 /** Column headers of the candidate list (French, as the template gives them) and the fields they fill. */
 export const CANDIDATE_CSV_COLUMNS: { field: keyof CandidateInput; header: string; aliases: string[]; required: boolean }[] = [
-  { field: 'lastName', header: 'Nom de naissance', aliases: ['nom', 'nom de naissance', 'last name', 'lastname'], required: true },
-  { field: 'firstName', header: 'Prénom', aliases: ['prenom', 'first name', 'firstname'], required: true },
-  { field: 'birthDate', header: 'Date de naissance (jj/mm/aaaa)', aliases: ['date de naissance', 'date de naissance (jj/mm/aaaa)', 'birth date', 'birthdate'], required: true },
-  { field: 'birthPlace', header: 'Lieu de naissance', aliases: ['lieu de naissance', 'commune de naissance', 'birth place', 'birthplace'], required: true },
-  { field: 'email', header: 'E-mail', aliases: ['e-mail', 'email', 'adresse e-mail', 'courriel'], required: false },
-  { field: 'externalId', header: 'Identifiant externe', aliases: ['identifiant externe', 'external id', 'externalid'], required: false },
-  { field: 'extraTimePercentage', header: 'Temps majoré (%)', aliases: ['temps majore (%)', 'temps majore', 'tiers temps', 'extra time', 'extra time (%)'], required: false },
+  { field: 'lastName', header: CANDIDATE_CSV_HEADERS[0], aliases: ['nom', 'nom de naissance', 'last name', 'lastname'], required: true },
+  { field: 'firstName', header: CANDIDATE_CSV_HEADERS[1], aliases: ['prenom', 'first name', 'firstname'], required: true },
+  { field: 'birthDate', header: CANDIDATE_CSV_HEADERS[2], aliases: ['date de naissance', 'date de naissance (jj/mm/aaaa)', 'birth date', 'birthdate'], required: true },
+  { field: 'birthPlace', header: CANDIDATE_CSV_HEADERS[3], aliases: ['lieu de naissance', 'commune de naissance', 'birth place', 'birthplace'], required: true },
+  { field: 'email', header: CANDIDATE_CSV_HEADERS[4], aliases: ['e-mail', 'email', 'adresse e-mail', 'courriel'], required: false },
+  { field: 'externalId', header: CANDIDATE_CSV_HEADERS[5], aliases: ['identifiant externe', 'external id', 'externalid'], required: false },
+  { field: 'extraTimePercentage', header: CANDIDATE_CSV_HEADERS[6], aliases: ['temps majore (%)', 'temps majore', 'tiers temps', 'extra time', 'extra time (%)'], required: false },
 ];
 
 export const CANDIDATE_CSV_TEMPLATE = `\uFEFF${CANDIDATE_CSV_COLUMNS.map((c) => c.header).join(';')}\r\nDupont;Inès;04/07/2008;Lyon;ines.dupont@exemple.fr;EXT-001;0\r\n`;

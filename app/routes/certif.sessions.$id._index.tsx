@@ -9,7 +9,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import {
-  CANDIDATE_CSV_COLUMNS,
   CANDIDATE_PROBLEMS,
   enrolCandidate,
   importCandidateCsv,
@@ -22,6 +21,7 @@ import {
   throwAsResponse,
   type CsvReport,
 } from '~/models/certification-session.server';
+import { CANDIDATE_CSV_HEADERS } from '~/models/certification-labels';
 import { CertifNav } from '~/components/certif/CertifNav';
 import { useLocale, useMessages } from '~/i18n';
 import { certifMessages, fill, frDay } from '~/i18n/certif';
@@ -291,7 +291,7 @@ export default function SessionPage() {
             <h2 id="csv-title">{t('csv.title')}</h2>
             <p>
               {t('csv.help')}
-              {CANDIDATE_CSV_COLUMNS.map((c) => c.header).join(' ; ')}. <a href="/certif/modele-candidats.csv">{t('csv.template')}</a>
+              {CANDIDATE_CSV_HEADERS.join(' ; ')}. <a href="/certif/modele-candidats.csv">{t('csv.template')}</a>
             </p>
             <Form method="post" encType="multipart/form-data" className="certif-inline">
               {csrf}

@@ -3,7 +3,8 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { createSession, readSessionForm, scopeOf, throwAsResponse, DEFAULT_SESSION_MINUTES } from '~/models/certification-session.server';
+import { createSession, readSessionForm, scopeOf, throwAsResponse } from '~/models/certification-session.server';
+import { DEFAULT_SESSION_MINUTES } from '~/models/certification-labels';
 import { CertifNav } from '~/components/certif/CertifNav';
 import { SessionForm } from '~/components/certif/SessionForm';
 import { useMessages } from '~/i18n';

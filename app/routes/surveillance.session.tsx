@@ -15,8 +15,6 @@ import {
   clearAttention,
   endTest,
   invigilatorCookie,
-  IN_CHALLENGE_SUBCATEGORIES,
-  INCIDENT_CATEGORIES,
   InvigilatorError,
   portalView,
   recordIncident,
@@ -24,6 +22,7 @@ import {
   setPresence,
   signOutInvigilator,
 } from '~/models/certification-invigilator.server';
+import { IN_CHALLENGE_SUBCATEGORIES, INCIDENT_CATEGORIES } from '~/models/certification-labels';
 import { useLocale, useMessages } from '~/i18n';
 import { certifMessages, clock, fill, frDay } from '~/i18n/certif';
 import certifStyles from '~/styles/certif.css';
@@ -205,7 +204,7 @@ function CandidateCard({ c, csrf, busy, result }: { c: Data['candidates'][number
             </div>
             <div>
               <label htmlFor={`q-${c.id}`}>{t('portal.questionNumber')}</label>
-              <input id={`q-${c.id}`} name="questionNumber" type="number" min={1} max={c.asked} defaultValue={c.asked} />
+              <input id={`q-${c.id}`} name="questionNumber" type="number" min={1} defaultValue={c.asked} />
             </div>
             <div>
               <input id={`n-${c.id}`} name="neutralise" type="checkbox" />{' '}
