@@ -144,7 +144,8 @@ export default function SessionPage() {
       </p>
       {session.description ? <p>{session.description}</p> : null}
       <p>
-        {editable ? <Link to={`/certif/sessions/${session.id}/modifier`}>{t('detail.edit')}</Link> : null} – <Link to="/surveillance">{t('detail.portal')}</Link>
+        {editable ? <Link to={`/certif/sessions/${session.id}/modifier`}>{t('detail.edit')}</Link> : null} – <Link to="/surveillance">{t('detail.portal')}</Link> –{' '}
+        <Link to={`/certif/sessions/${session.id}/finalisation`}>{t('detail.finalise')}</Link>
       </p>
 
       <section className="panel" aria-labelledby="access-title">
