@@ -187,6 +187,16 @@ describe('access codes', () => {
     for (let i = 3; i < MAX_CANDIDATE_FAILURES; i++) await enterSession(db(), { ...base, userId: w.beginner.id, code: 'ZZZZ99' });
     expect(await enterSession(db(), { ...base, userId: w.beginner.id })).toEqual({ ok: false, refusal: 'rate_limited' });
   });
+
+  it('refuses entry to a session without an approved parameter set', async () => {
+    const w = await world();
+    const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
+    await db().certificationSession.update({ where: { id: session.id }, data: { parameterSetId: null } });
+    await enrolCandidate(db(), w.scope, session.id, { lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: w.learner.email, extraTimePercentage: '0' }, T0);
+    const entry = await enterSession(db(), { userId: w.learner.id, code: session.accessCode, lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', ip: `ip-${uid()}`, now: T0 });
+    expect(entry).toEqual({ ok: false, refusal: 'no_parameter_set' });
+    expect((await portalView(db(), session.id, T0)).session.ready).toBe(false);
+  });
 });
 
 describe('the candidate’s test', () => {
