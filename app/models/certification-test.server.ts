@@ -35,6 +35,7 @@ import {
   type AnswerResult,
   type CertificationAnswer,
   type CertificationChallenge,
+  type ExposureCounts,
   type PositionedCompetence,
 } from '../../engine/certification';
 import { normalizeCode } from '../../engine/framework';
@@ -182,6 +183,38 @@ async function readCertificationBank(client: Client, releaseId: string, paramete
     });
   }
   return { releaseId, parameterSetId, challenges, versions };
+}
+
+// =============================================================================================
+// Exposure: how often each challenge was shown in certification tests on the same parameter set
+
+/** Seconds an exposure count is reused: it moves by one test at a time, and each step would otherwise read it. */
+const EXPOSURE_TTL_MS = 30_000;
+const exposures = new Map<string, { at: number; counts: Promise<ExposureCounts> }>();
+
+async function readExposure(client: Client, parameterSetId: string): Promise<ExposureCounts> {
+  const [tests, shown] = await Promise.all([
+    client.assessment.count({ where: { type: 'CERTIFICATION', parameterSetId } }),
+    client.$queryRaw<{ challengeId: string; n: number }[]>`
+      SELECT ac."challengeId", count(*)::int AS n
+      FROM "AssessmentChallenge" ac JOIN "Assessment" a ON a.id = ac."assessmentId"
+      WHERE a.type = 'CERTIFICATION' AND a."parameterSetId" = ${parameterSetId}
+      GROUP BY ac."challengeId"`,
+  ]);
+  return { tests, shown: Object.fromEntries(shown.map((r) => [r.challengeId, r.n])) };
+}
+
+/**
+ * The exposure counts the engine's ceiling reads (engine/certification, decision 008): tests started on
+ * this parameter set and, per challenge, how many of them showed it. Kept for a few seconds per process.
+ */
+export function exposureCounts(client: Client, parameterSetId: string, now = Date.now()): Promise<ExposureCounts> {
+  const hit = exposures.get(parameterSetId);
+  if (hit && now - hit.at < EXPOSURE_TTL_MS) return hit.counts;
+  const counts = readExposure(client, parameterSetId);
+  exposures.set(parameterSetId, { at: now, counts });
+  counts.catch(() => exposures.delete(parameterSetId));
+  return counts;
 }
 
 // =============================================================================================
@@ -388,8 +421,9 @@ async function advance(client: Client, open: OpenCourse, now: Date): Promise<Can
   const answered = new Set(answers.map((a) => a.challengeId));
   const pending = asked.find((a) => !answered.has(a.challengeId));
   if (pending) return challengeStep(open, pending, now);
+  const exposure = await exposureCounts(client, open.bank.parameterSetId);
   const next = nextCertificationChallenge(
-    { bank: open.bank.challenges, positioned: open.engine.positioned, answers: engineAnswers(asked, answers), locale: open.engine.locale },
+    { bank: open.bank.challenges, positioned: open.engine.positioned, answers: engineAnswers(asked, answers), locale: open.engine.locale, exposure },
     certificationStepRandom(open.engine.seed, answers.length),
   );
   if (next.kind === 'done') {
@@ -460,7 +494,8 @@ export async function startCertification(client: Client, input: { userId: string
   const positioned: PositionedCompetence[] = check.levels.map((l) => ({ competenceCode: l.competenceCode, level: l.level, pix: l.pix }));
   const engineState: EngineState = { seed: crypto.randomBytes(16).toString('hex'), locale: input.locale, positioned };
   const bank = await loadCertificationBank(client, release.id, parameterSetId);
-  const first = nextCertificationChallenge({ bank: bank.challenges, positioned, answers: [], locale: input.locale }, certificationStepRandom(engineState.seed, 0));
+  const exposure = await exposureCounts(client, parameterSetId);
+  const first = nextCertificationChallenge({ bank: bank.challenges, positioned, answers: [], locale: input.locale, exposure }, certificationStepRandom(engineState.seed, 0));
   if (first.kind === 'done') throw new CertificationTestError('no_release');
   const courseId = crypto.randomUUID();
   const assessmentId = crypto.randomUUID();

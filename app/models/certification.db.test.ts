@@ -19,6 +19,7 @@ import {
   candidateStep,
   CertificationTestError,
   enterSession,
+  exposureCounts,
   startCertification,
   submitCertificationAnswer,
   DEADLINE_GRACE_SECONDS,
@@ -238,6 +239,21 @@ describe('the candidate’s test', () => {
     expect(again.step).toMatchObject({ challengeId: second.challengeId });
     // A challenge that was not asked is refused.
     await expect(submitCertificationAnswer(db(), { userId, candidateId, challengeId: crypto.randomUUID(), response: { choice: 0 }, now: at(33) })).rejects.toBeInstanceOf(CertificationTestError);
+  });
+
+  it('counts, for the exposure ceiling, the tests started on the parameter set and how many showed each challenge', async () => {
+    const w = await world();
+    const { session, candidateId } = await sessionWithCandidate(w);
+    const later = Date.now() + 3_600_000;
+    const before = await exposureCounts(db(), w.set.id, later);
+    await setAuthorised(db(), session.id, candidateId, true, T0);
+    const first = await startCertification(db(), { userId: w.learner.id, candidateId, locale: 'fr', now: T0 });
+    if (first.kind !== 'challenge') throw new Error('expected a question');
+    const after = await exposureCounts(db(), w.set.id, later + 60_000);
+    expect(after.tests).toBe(before.tests + 1);
+    expect(after.shown[first.challengeId]).toBe((before.shown[first.challengeId] ?? 0) + 1);
+    // Within a few seconds the same counts are reused rather than read again.
+    expect(await exposureCounts(db(), w.set.id, later + 61_000)).toBe(await exposureCounts(db(), w.set.id, later + 60_000));
   });
 
   it('enforces the time limit with the extra time on the server', async () => {
