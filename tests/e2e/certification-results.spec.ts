@@ -209,3 +209,192 @@ test('pages after the test check who asks: another centre, a learner, an anonymo
   expect((await learner.page.request.get(`/certificats/${certificate.id}/pdf`)).status()).toBe(404);
   await learner.context.close();
 });
+
+// ─────────────────────────── The whole path, through every page ───────────────────────────
+
+const letters = (n: number) => Array.from(n.toString(26), (d) => String.fromCharCode(97 + parseInt(d, 26))).join('');
+const pathSuffix = letters(Date.now() % 1e9);
+const pathCentreEmail = `centre-parcours-${pathSuffix}@exemple.fr`;
+const pathCandidates = [
+  { email: `parcours-a-${pathSuffix}@exemple.fr`, firstName: 'Alix', lastName: `Lemoine${pathSuffix}`, birth: '14/02/2005', birthPlace: 'Brest' },
+  { email: `parcours-b-${pathSuffix}@exemple.fr`, firstName: 'Basile', lastName: `Roux${pathSuffix}`, birth: '30/09/2004', birthPlace: 'Dijon' },
+];
+
+/** Answers (first choice) or skips the current question; false once the test is over. */
+async function answerOne(page: import('@playwright/test').Page, how: 'answer' | 'skip'): Promise<boolean> {
+  const challenge = page.getByTestId('challenge');
+  const id = await challenge.getAttribute('data-challenge-id');
+  if (how === 'skip') {
+    await page.getByRole('button', { name: 'Je passe' }).click();
+  } else {
+    const radios = challenge.getByRole('radio');
+    const boxes = challenge.getByRole('checkbox');
+    if ((await radios.count()) > 0) await radios.first().check();
+    if ((await boxes.count()) > 0) await boxes.first().check();
+    const fields = challenge.locator('input[type=text], textarea');
+    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
+    await page.getByRole('button', { name: 'Je valide' }).click();
+  }
+  await expect
+    .poll(async () => ((await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0 ? 'done' : await challenge.getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
+    .not.toBe(id);
+  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
+}
+
+async function questionNumberOf(page: import('@playwright/test').Page): Promise<number> {
+  return Number(await page.getByTestId('challenge').getAttribute('data-position')) + 1;
+}
+
+test.describe('the whole path', () => {
+  test.describe.configure({ timeout: 600_000 });
+
+  test.beforeAll(async () => {
+    const db = createPrisma(process.env.DATABASE_URL!);
+    const passwordHash = await hashPassword(PASSWORD);
+    const centre = await db.certificationCentre.create({ data: { name: `Centre du parcours ${pathSuffix}`, type: 'SCO' } });
+    await db.user.create({
+      data: { email: pathCentreEmail, passwordHash, firstName: 'Claire', lastName: 'Centre', roles: [], centreMemberships: { create: { centreId: centre.id, role: 'ADMIN' } } },
+    });
+    // Certifiable learners: levels 1 to 3 validated in 8 competences.
+    const competences = await db.competence.findMany({ where: { code: { in: ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1'] } }, select: { id: true } });
+    const skills = await db.skill.findMany({
+      where: { status: 'actif', level: { lte: 3 }, tube: { competenceId: { in: competences.map((c) => c.id) } } },
+      select: { id: true, tube: { select: { competenceId: true } } },
+    });
+    for (const c of pathCandidates) {
+      const [d, m, y] = c.birth.split('/');
+      const user = await db.user.create({ data: { email: c.email, passwordHash, firstName: c.firstName, lastName: c.lastName, roles: ['LEARNER'], birthDate: new Date(`${y}-${m}-${d}T00:00:00Z`) } });
+      await db.knowledgeElement.createMany({
+        data: skills.map((s) => ({ userId: user.id, skillId: s.id, competenceId: s.tube.competenceId, status: 'validated' as const, source: 'direct' as const, earnedPix: 0 })),
+      });
+    }
+    await db.$disconnect();
+  });
+
+  test('centre creates a session → invigilator → two candidates sit (one incident) → finalise → jury → publish → PDF → verification', async ({ browser }) => {
+    // 1. The centre creates the session and enrols the two candidates.
+    const centre = await as(browser, pathCentreEmail);
+    const page = centre.page;
+    await page.goto('/certif/sessions/nouvelle');
+    await page.getByLabel('Date', { exact: true }).fill('2026-12-18');
+    await page.getByLabel('Heure de début').fill('10:00');
+    await page.getByLabel('Adresse').fill('3 place du Parcours, Rennes');
+    await page.getByLabel('Salle', { exact: true }).fill('C3');
+    await page.getByLabel('Surveillant(s)').fill('M. Parcours');
+    await page.getByRole('button', { name: 'Créer la session' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Session du 18/12/2026');
+    const accessCode = (await page.getByTestId('access-code').textContent())!.trim();
+    const password = (await page.getByTestId('invigilator-password').textContent())!.trim();
+    const sessionUrl = new URL(page.url()).pathname;
+    for (const c of pathCandidates) {
+      await page.getByLabel('Nom de naissance').fill(c.lastName);
+      await page.getByLabel('Prénom').fill(c.firstName);
+      await page.getByLabel('Date de naissance (jj/mm/aaaa)').fill(c.birth);
+      await page.getByLabel('Lieu de naissance').fill(c.birthPlace);
+      await page.getByLabel('E-mail').fill(c.email);
+      await page.getByRole('button', { name: 'Inscrire', exact: true }).click();
+      await expect(page.getByTestId('candidates')).toContainText(new RegExp(c.lastName, 'i'));
+    }
+
+    // 2. The invigilator signs in; the candidates enter and are let in.
+    const invContext = await browser.newContext();
+    const inv = await invContext.newPage();
+    await inv.goto('/surveillance');
+    await inv.getByLabel('Code de la session').fill(accessCode);
+    await inv.getByLabel('Mot de passe surveillant').fill(password);
+    await inv.getByRole('button', { name: 'Accéder à la session' }).click();
+    await expect(inv.getByRole('heading', { level: 1, name: 'Espace surveillant' })).toBeVisible();
+    const cards = inv.getByTestId('candidate');
+    const candidates = [] as { context: import('@playwright/test').BrowserContext; page: import('@playwright/test').Page }[];
+    for (const c of pathCandidates) {
+      const who = await as(browser, c.email);
+      await who.page.goto('/certification');
+      await who.page.getByLabel('Code de la session').fill(accessCode);
+      await who.page.getByLabel('Nom de naissance').fill(c.lastName);
+      await who.page.getByLabel('Prénom').fill(c.firstName);
+      await who.page.getByLabel('Date de naissance').fill(c.birth);
+      await who.page.getByRole('button', { name: 'Accéder à la session' }).click();
+      await expect(who.page.getByRole('heading', { name: 'En attente du surveillant' })).toBeVisible();
+      const card = cards.filter({ hasText: new RegExp(c.lastName, 'i') });
+      await card.getByRole('button', { name: 'Confirmer présence et identité' }).click();
+      await expect(card.getByTestId('status')).toHaveText('Présent');
+      await card.getByRole('button', { name: 'Autoriser à commencer' }).click();
+      await expect(who.page.getByRole('heading', { name: 'Vous pouvez commencer' })).toBeVisible({ timeout: 10_000 });
+      await who.page.getByRole('button', { name: 'Commencer le test' }).click();
+      await expect(who.page.getByTestId('challenge')).toBeVisible();
+      candidates.push(who);
+    }
+    const [alix, basile] = candidates as [(typeof candidates)[0], (typeof candidates)[0]];
+
+    // 3. Alix answers to the end; Basile answers 20 questions, has an incident on one (left to the jury), and the invigilator ends his test.
+    let n = 0;
+    while (await answerOne(alix.page, n % 2 === 0 ? 'answer' : 'skip')) n++;
+    await expect(alix.page.getByRole('heading', { name: 'Test terminé' })).toBeVisible();
+    await basile.page.reload();
+    await expect(basile.page.getByTestId('challenge')).toBeVisible();
+    let m = 0;
+    while (m < 20 && (await basile.page.getByTestId('challenge').count()) > 0) {
+      m++;
+      if (!(await answerOne(basile.page, 'answer'))) break;
+    }
+    expect(m).toBe(20);
+    const basileCard = cards.filter({ hasText: new RegExp(pathCandidates[1]!.lastName, 'i') });
+    await basileCard.getByText('Signaler un incident').click();
+    await basileCard.getByLabel('Catégorie').selectOption('IN_CHALLENGE');
+    await basileCard.getByLabel('Problème sur la question').selectOption('IMAGE_NOT_DISPLAYING');
+    await basileCard.getByLabel('Numéro de la question').fill('5');
+    await basileCard.getByLabel('Description').fill('L’image de la question 5 ne s’affichait pas.');
+    await basileCard.getByRole('button', { name: 'Enregistrer l’incident' }).click();
+    await expect(basileCard.getByRole('status')).toHaveText('Incident enregistré.');
+    inv.once('dialog', (dialog) => void dialog.accept());
+    await basileCard.getByRole('button', { name: 'Mettre fin au test' }).click();
+    await expect(basileCard.getByTestId('status')).toHaveText('Arrêté par le surveillant');
+
+    // 4. The centre finalises.
+    await page.goto(`${sessionUrl}/finalisation`);
+    await expect(page.getByTestId('final-candidate')).toHaveCount(2);
+    await expect(page.getByTestId('final-candidate').filter({ hasText: pathCandidates[1]!.lastName })).toContainText('à examiner');
+    await page.getByLabel(/Je confirme que les informations sont exactes/).check();
+    await page.getByRole('button', { name: 'Finaliser la session' }).click();
+    await expect(page.getByText(/Session finalisée : 2 tests notés/)).toBeVisible();
+    await expectAccessible(page);
+
+    // 5. The jury: blocked, neutralises question 5 of Basile's test, publishes.
+    const admin = await as(browser, 'admin@exemple.fr');
+    await admin.page.goto('/admin/jury');
+    await admin.page.getByRole('link', { name: new RegExp(`Examiner.*Centre du parcours ${pathSuffix}`) }).click();
+    await expect(admin.page.getByTestId('publish-blocked')).toContainText('1 incident(s)');
+    const basileJury = admin.page.getByTestId('jury-candidate').filter({ hasText: pathCandidates[1]!.lastName });
+    const counted = (await basileJury.getByText(/Réponses comptées : \d+/).textContent())!;
+    const before = Number(/Réponses comptées : (\d+)/.exec(counted)![1]);
+    await basileJury.getByRole('radio', { name: 'Neutraliser la question' }).check();
+    await basileJury.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await expect(basileJury.getByText(new RegExp(`Réponses comptées : ${before - 1} /`))).toBeVisible();
+    await admin.page.getByLabel('Je confirme la publication').check();
+    await admin.page.getByRole('button', { name: 'Publier les résultats' }).click();
+    await expect(admin.page.getByRole('status').filter({ hasText: /Résultats publiés/ })).toBeVisible();
+
+    // 6. Alix reads her certificate and downloads it; anyone verifies its code.
+    await alix.page.goto('/profil');
+    await alix.page.getByTestId('profile-certificates').getByRole('link', { name: /Voir le certificat du/ }).click();
+    const certificate = alix.page.getByTestId('certificate');
+    await expect(certificate).toContainText('Brest');
+    await expect(certificate).toContainText(`Centre du parcours ${pathSuffix}`);
+    await expect(certificate).toContainText('18 décembre 2026');
+    const verificationCode = (await alix.page.getByTestId('certificate-code').textContent())!.trim();
+    const href = await alix.page.getByRole('link', { name: 'Télécharger le certificat (PDF)' }).getAttribute('href');
+    const pdf = await alix.page.request.get(href!);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(pdfText(await pdf.body())).toContain(verificationCode);
+
+    const visitor = await as(browser, null);
+    await visitor.page.goto('/verification');
+    await visitor.page.getByLabel('Code de vérification').fill(verificationCode);
+    await visitor.page.getByRole('button', { name: 'Vérifier' }).click();
+    await expect(visitor.page.getByText('Ce certificat est authentique.')).toBeVisible();
+    await expect(visitor.page.getByTestId('certificate')).toContainText(pathCandidates[0]!.lastName);
+    await expectAccessible(visitor.page);
+
+    for (const c of [centre.context, invContext, alix.context, basile.context, admin.context, visitor.context]) await c.close();
+  });
+});
