@@ -137,7 +137,7 @@ export default function JurySession() {
           <p role="status">{fill(t('final.published'), { date: session.publishedAt })}</p>
         ) : (
           <>
-            {openIncidents > 0 ? (
+            {data && data.intent === 'publish' && 'error' in data && data.error ? null : openIncidents > 0 ? (
               <p className="notice error" data-testid="publish-blocked">
                 {fill(t('jury.blocked'), { n: openIncidents })}
               </p>

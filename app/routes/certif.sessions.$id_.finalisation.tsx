@@ -147,7 +147,7 @@ export default function Finalisation() {
                   <th scope="col">{t('final.present')}</th>
                   <th scope="col">{t('final.test')}</th>
                   <th scope="col">{t('final.incidents')}</th>
-                  {!editable ? <th scope="col">{t('final.result')}</th> : null}
+                  {session.publishedAt ? <th scope="col">{t('final.result')}</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -173,13 +173,13 @@ export default function Finalisation() {
                           {c.issues.map((i) => (
                             <li key={i.id}>
                               {t(`category.${i.category}` as 'category.OTHER') ?? i.category}
-                              {i.question ? ` (${i.question})` : ''} : {i.description} — {i.open ? t('final.needsAction') : t('final.resolved')}
+                              {i.question ? ` (${fill(t('jury.question'), { n: i.question })})` : ''} : {i.description} — {i.open ? t('final.needsAction') : t('final.resolved')}
                             </li>
                           ))}
                         </ul>
                       )}
                     </td>
-                    {!editable ? <td>{c.result ? t(`status.${c.result}` as 'status.validated') : '—'}</td> : null}
+                    {session.publishedAt ? <td>{c.result ? t(`status.${c.result}` as 'status.validated') : '—'}</td> : null}
                   </tr>
                 ))}
               </tbody>
@@ -199,7 +199,7 @@ export default function Finalisation() {
           </>
         ) : session.comment ? (
           <p>
-            {t('final.comment')} : {session.comment}
+            {t('final.commentRead')} : {session.comment}
           </p>
         ) : null}
       </Form>

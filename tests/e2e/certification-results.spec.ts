@@ -21,6 +21,11 @@ let first: TakenTest;
 let second: TakenTest;
 let code = '';
 
+const SHOTS = process.env.CERTIF_RESULTS_SCREENSHOTS; // a folder: screenshots to look at by hand
+async function shot(page: import('@playwright/test').Page, name: string) {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
 test.beforeAll(async () => {
   const db = createPrisma(process.env.DATABASE_URL!);
   const passwordHash = await hashPassword(PASSWORD);
@@ -86,6 +91,7 @@ test('the centre reports an incident and finalises its session; it cannot finali
   await expect(page.getByTestId('finalised')).toContainText('Des incidents attendent la décision du jury');
   await expect(page.getByRole('button', { name: 'Finaliser la session' })).toHaveCount(0);
   await expectAccessible(page);
+  await shot(page, 'results-1-finalised');
   await context.close();
 });
 
@@ -109,6 +115,7 @@ test('the jury cannot publish while incidents need a decision; it neutralises, v
   await page.getByLabel('Je confirme la publication').check();
   await page.getByRole('button', { name: 'Publier les résultats' }).click();
   await expect(page.getByRole('alert')).toHaveText('Publication impossible : 2 incident(s) attendent encore une décision du jury.');
+  await shot(page, 'results-2-jury-blocked');
 
   const firstName = await nameOf(first);
   const firstCard = page.getByTestId('jury-candidate').filter({ has: page.getByRole('heading', { name: firstName }) });
@@ -145,6 +152,7 @@ test('the learner sees the certificate on their profile, opens it and downloads 
   expect(code).toMatch(/^P-[2346789BCDFGHJKMPQRTVWXY]{8}$/);
   expect(new Set(code.slice(2)).size).toBe(8);
   await expectAccessible(page);
+  await shot(page, 'results-3-certificate');
 
   const href = await page.getByRole('link', { name: 'Télécharger le certificat (PDF)' }).getAttribute('href');
   const response = await page.request.get(href!);
@@ -178,6 +186,7 @@ test('anyone checks a code on the public page and sees the certificate only; a w
   await expect(page.locator('body')).not.toContainText(first.email);
   await expect(page.locator('body')).not.toContainText('θ');
   await expectAccessible(page);
+  await shot(page, 'results-4-verification');
   await context.close();
 });
 

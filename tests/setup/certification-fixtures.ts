@@ -100,7 +100,7 @@ export async function makeSession(db: PrismaClient, centreId: string, parameterS
     data: {
       centreId,
       address: '1 rue des Tests, Paris',
-      room: `Salle ${u.slice(0, 3)}`,
+      room: `B${u.slice(0, 3)}`,
       date,
       time: '09:00',
       examiner: 'Mme Surveillante',
