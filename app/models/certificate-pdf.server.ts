@@ -44,10 +44,17 @@ const LABELS = {
   },
 } as const;
 
+/** Letters without a decomposition that have a plain Latin look-alike. */
+const LOOK_ALIKES: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l', Ŧ: 'T', ŧ: 't' };
+
 /** Characters the standard fonts (WinAnsi) can draw; others lose their accents, or become '?'. */
 function printable(text: string): string {
   let out = '';
   for (const ch of text) {
+    if (LOOK_ALIKES[ch]) {
+      out += LOOK_ALIKES[ch];
+      continue;
+    }
     const code = ch.codePointAt(0)!;
     if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || '’‘“”–—…€Œœ'.includes(ch)) out += ch;
     else {

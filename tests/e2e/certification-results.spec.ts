@@ -187,6 +187,15 @@ test('anyone checks a code on the public page and sees the certificate only; a w
   await expect(page.locator('body')).not.toContainText('θ');
   await expectAccessible(page);
   await shot(page, 'results-4-verification');
+
+  // English is available: the same check reads in English.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check a Pix certificate' })).toBeVisible();
+  await page.getByLabel('Verification code').fill(code);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await expect(page.getByText('This certificate is genuine.')).toBeVisible();
+  await expect(page.getByTestId('certificate')).toContainText('Valid until');
+  await expectAccessible(page);
   await context.close();
 });
 
