@@ -214,10 +214,17 @@ test('pages after the test check who asks: another centre, a learner, an anonymo
   }
   await anonymous.context.close();
 
+  // Actions too, with the visitor's own valid CSRF token (read from the sign-out form).
+  const csrfOf = async (page: import('@playwright/test').Page) => (await page.locator('input[name=csrf]').first().getAttribute('value'))!;
+
   const other = await as(browser, otherCentreEmail);
   expect((await other.page.goto(`/certif/sessions/${sessionId}/finalisation`))?.status()).toBe(404);
   expect((await other.page.goto('/admin/jury'))?.status()).toBe(403);
   expect((await other.page.goto(`/certificats/${certificate.id}`))?.status()).toBe(404);
+  await other.page.goto('/certif');
+  const otherCsrf = await csrfOf(other.page);
+  expect((await other.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { csrf: otherCsrf, intent: 'report', candidateId: first.candidateId, category: 'FRAUD', description: 'x' } })).status()).toBe(404);
+  expect((await other.page.request.post(`/admin/jury/${sessionId}`, { form: { csrf: otherCsrf, intent: 'publish', confirm: 'on' } })).status()).toBe(403);
   await other.context.close();
 
   const learner = await as(browser, second.email);
@@ -225,7 +232,22 @@ test('pages after the test check who asks: another centre, a learner, an anonymo
   expect((await learner.page.goto(`/admin/jury/${sessionId}`))?.status()).toBe(403);
   expect((await learner.page.goto(`/certificats/${certificate.id}`))?.status()).toBe(404);
   expect((await learner.page.request.get(`/certificats/${certificate.id}/pdf`)).status()).toBe(404);
+  await learner.page.goto('/profil');
+  const learnerCsrf = await csrfOf(learner.page);
+  expect((await learner.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { csrf: learnerCsrf, intent: 'finalise', confirm: 'on' } })).status()).toBe(403);
+  expect((await learner.page.request.post(`/admin/jury/${sessionId}`, { form: { csrf: learnerCsrf, intent: 'candidate', courseId: first.courseId, decision: 'cancel' } })).status()).toBe(403);
   await learner.context.close();
+
+  const stranger = await as(browser, null);
+  expect((await stranger.page.request.post(`/admin/jury/${sessionId}`, { form: { intent: 'publish', confirm: 'on' }, maxRedirects: 0 })).status()).toBe(302);
+  expect((await stranger.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { intent: 'finalise', confirm: 'on' }, maxRedirects: 0 })).status()).toBe(302);
+  await stranger.context.close();
+
+  // Nothing changed: the first candidate's certificate is still delivered.
+  const after = createPrisma(process.env.DATABASE_URL!);
+  expect((await after.certificate.findUniqueOrThrow({ where: { courseId: first.courseId } })).status).toBe('validated');
+  expect(await after.certificationIssue.count({ where: { courseId: first.courseId, category: 'FRAUD' } })).toBe(0);
+  await after.$disconnect();
 });
 
 // ─────────────────────────── The whole path, through every page ───────────────────────────
