@@ -34,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'positioning-sim') return (await import('./positioning-sim-command')).runPositioningSim(rest);
+    if (command === 'certification-sim') return (await import('./certification-sim-command')).runCertificationSim(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;

@@ -49,7 +49,7 @@ const MAX_REACHABLE_LEVEL = 6;
 /** True parameters of the simulation (the generative model of engine/positioning/simulate.ts). */
 const TRUTH = { slopeMeanLog: 0.2, slopeSdLog: 0.25, tubeShiftSd: 0.25, challengeShiftSd: 0.2 };
 
-interface CompetenceTruth {
+export interface CompetenceTruth {
   code: string;
   tubes: Tube[];
   skills: Skill[];
@@ -58,7 +58,7 @@ interface CompetenceTruth {
 }
 
 /** The starter content's competences, with true parameters drawn for each challenge. */
-function simulateTruth(rng: RandomGenerator): CompetenceTruth[] {
+export function simulateTruth(rng: RandomGenerator): CompetenceTruth[] {
   const content = loadContent();
   const byCompetence = new Map<string, CompetenceTruth>();
   for (const thematic of content.thematics) {
@@ -89,7 +89,7 @@ function simulateTruth(rng: RandomGenerator): CompetenceTruth[] {
  * The parameters the engine gets: estimated by engine/calibration from simulated answers of
  * `persons` calibration learners (adaptive design, `perPerson` answers each) to the live challenges.
  */
-async function estimateParameters(rng: RandomGenerator, competence: CompetenceTruth, persons: number, perPerson: number) {
+export async function estimateParameters(rng: RandomGenerator, competence: CompetenceTruth, persons: number, perPerson: number) {
   const live = competence.challenges.filter((c) => competence.skills.find((s) => s.id === c.skillId)?.status === 'actif');
   const items: SimulatedItem[] = live.map((c) => {
     const p = competence.truth[c.id] as ItemParameters;
@@ -103,7 +103,7 @@ async function estimateParameters(rng: RandomGenerator, competence: CompetenceTr
   return estimated;
 }
 
-function bankOf(competence: CompetenceTruth, estimated: ReadonlyMap<string, ItemParameters>): SimulatedCompetenceBank {
+export function bankOf(competence: CompetenceTruth, estimated: ReadonlyMap<string, ItemParameters>): SimulatedCompetenceBank {
   const status = new Map(competence.skills.map((s) => [s.id, s.status]));
   const challenges: PositioningChallenge[] = competence.challenges.map((c) => ({
     id: c.id,

@@ -9,6 +9,7 @@ import { importContent, type ImportReport } from '../content/import';
 import { hashPassword } from '../app/lib/password.server';
 import { DEMO_ACCOUNTS, DEMO_CENTRE, DEMO_ORGANISATION, DEMO_PASSWORD } from './demo';
 import { seedDemoAnswers } from './demo-answers';
+import { seedDemoCertification } from './demo-certification';
 
 export async function isSeeded(db: PrismaClient): Promise<boolean> {
   return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0]!.email } })) > 0 && (await db.competence.count()) > 0;
@@ -59,6 +60,8 @@ export async function seed(
   );
   await seedDemoAccounts(db);
   log(`Comptes de démonstration prêts (${DEMO_ACCOUNTS.length}).`);
+  await seedDemoCertification(db);
+  log('Certification de démonstration : deux candidats certifiables, un second centre.');
   const databaseUrl = options.databaseUrl;
   if (options.demoAnswers !== false && databaseUrl) {
     const started = Date.now();

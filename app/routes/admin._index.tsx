@@ -43,6 +43,9 @@ export default function Admin() {
         <Link to="/admin/reglages">Réglages de la plateforme</Link> (validation de ses propres épreuves…)
       </p>
       <p>
+        <Link to="/admin/jury">Jury de certification</Link> (sessions finalisées : incidents, décisions, publication des résultats)
+      </p>
+      <p>
         <a href="/admin/files">Files de travail en arrière-plan</a> (calibrations, vérification des liens… : tableau de bord des files)
       </p>
       <h2>Comptes et rôles</h2>

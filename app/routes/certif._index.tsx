@@ -1,46 +1,72 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+/** Certif space: the sessions of the viewer's certification centres (scoped on the server). */
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
+import { listSessions, scopeOf } from '~/models/certification-session.server';
+import { CertifNav } from '~/components/certif/CertifNav';
+import { useLocale, useMessages } from '~/i18n';
+import { certifMessages, frDay } from '~/i18n/certif';
+import certifStyles from '~/styles/certif.css';
 
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: certifStyles }];
 export const meta: MetaFunction = () => [{ title: 'Certif – Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'certif');
-  const centres = await db().certificationCentre.findMany({
-    where: { id: { in: viewer.centres.map((c) => c.id) } },
-    include: { sessions: { orderBy: { date: 'desc' }, take: 20, include: { _count: { select: { candidates: true } } } } },
-  });
-  return {
-    centres: centres.map((c) => ({
-      id: c.id,
-      name: c.name,
-      sessions: c.sessions.map((s) => ({ id: s.id, date: s.date.toISOString(), time: s.time, room: s.room, status: s.status, candidates: s._count.candidates })),
-    })),
-  };
+  return { centres: await listSessions(db(), scopeOf(viewer)) };
 }
 
 export default function Certif() {
   const { centres } = useLoaderData<typeof loader>();
+  const t = useMessages(certifMessages);
+  const locale = useLocale();
   return (
     <>
-      <h1>Certif</h1>
+      <CertifNav />
+      <h1>{t('sessions.title')}</h1>
       {centres.map((c) => (
-        <section key={c.id} className="panel">
-          <h2>{c.name}</h2>
+        <section key={c.id} className="panel" aria-labelledby={`centre-${c.id}`}>
+          <h2 id={`centre-${c.id}`}>{c.name}</h2>
           {c.sessions.length === 0 ? (
-            <p>Aucune session de certification pour l’instant.</p>
+            <p>{t('sessions.none')}</p>
           ) : (
-            <ul>
-              {c.sessions.map((s) => (
-                <li key={s.id}>
-                  {new Date(s.date).toLocaleDateString('fr-FR')} {s.time}, salle {s.room} : {s.candidates} candidats
-                </li>
-              ))}
-            </ul>
+            <table className="certif-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('sessions.date')}</th>
+                  <th scope="col">{t('sessions.room')}</th>
+                  <th scope="col">{t('sessions.code')}</th>
+                  <th scope="col">{t('sessions.candidates')}</th>
+                  <th scope="col">{t('sessions.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.sessions.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <Link to={`/certif/sessions/${s.id}`}>
+                        {frDay(s.date, locale)} {s.time}
+                      </Link>
+                    </td>
+                    <td>
+                      {s.room} – {s.address}
+                    </td>
+                    <td className="certif-code">{s.accessCode}</td>
+                    <td>{s.candidates}</td>
+                    <td>{t(`status.${s.status}` as 'status.CREATED')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </section>
       ))}
+      <p>
+        <Link to="/certif/sessions/nouvelle" className="link-button">
+          {t('nav.newSession')}
+        </Link>
+      </p>
     </>
   );
 }

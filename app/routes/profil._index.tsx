@@ -9,6 +9,8 @@ import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
 import { campaignMessages } from '~/i18n/campagne';
 import { useRootData } from '~/root';
 import { TutorialItem } from '~/components/learner/TutorialItem';
+import { certificatesOfUser } from '~/models/certificate.server';
+import { certificateMessages } from '~/i18n/certificat';
 import learnerStyles from '~/styles/learner.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerStyles }];
@@ -18,9 +20,10 @@ export const meta: MetaFunction = () => [{ title: 'Mon profil – Pix Workbench'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'profil');
   const locale = localeFromRequest(request);
-  const profile = await learnerProfile(viewer.id, new Date());
+  const [profile, certificates] = await Promise.all([learnerProfile(viewer.id, new Date()), certificatesOfUser(db(), viewer.id)]);
   return {
     firstName: viewer.firstName,
+    certificates: certificates.map((c) => ({ id: c.id, pixScore: c.pixScore, deliveredAt: formatDay(c.deliveredAt, locale), validUntil: formatDay(c.validUntil, locale) })),
     profile: {
       ...profile,
       competences: profile.competences.map((c) => ({
@@ -43,9 +46,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { profile, firstName } = useLoaderData<typeof loader>();
+  const { profile, firstName, certificates } = useLoaderData<typeof loader>();
   const t = useMessages(learnerMessages);
   const tc = useMessages(campaignMessages);
+  const tcert = useMessages(certificateMessages);
   const title = useTitle();
   const { csrfToken } = useRootData();
   const [params] = useSearchParams();
@@ -57,6 +61,9 @@ export default function Profile() {
       <h1>{t('profile.title')}</h1>
       <p>
         <Link to="/campagnes">{tc('code.title')}</Link> — {tc('code.profileHint')}
+      </p>
+      <p>
+        <Link to="/certification">{tcert('cert.take')}</Link> — {tcert('cert.takeHint')}
       </p>
       {resetCode ? (
         <p className="notice success" role="status">
@@ -86,6 +93,20 @@ export default function Profile() {
           ) : null}
         </div>
       </section>
+
+      {certificates.length > 0 ? (
+        <section className="panel" aria-labelledby="certificates" data-testid="profile-certificates">
+          <h2 id="certificates">{tcert('cert.mine')}</h2>
+          <p className="muted">{tcert('cert.mineIntro')}</p>
+          <ul>
+            {certificates.map((c) => (
+              <li key={c.id}>
+                <Link to={`/certificats/${c.id}`}>{fill(tcert('cert.open'), { date: c.deliveredAt })}</Link> : {fill(tcert('cert.summary'), { pix: c.pixScore, date: c.deliveredAt, until: c.validUntil })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {areas.map((area) => (
         <section key={area.code} className="area" aria-labelledby={`area-${area.code}`}>

@@ -1,0 +1,687 @@
+/**
+ * After the certification test: the centre finalises its session (attendance, incidents, comment), each
+ * candidate's test is scored with the session's frozen parameter set, the jury decides on the incidents
+ * (cancel a result, neutralise a question and re-score, validate), and the session is published.
+ * Certificates carry a verification code anyone can check (`certificateByCode`).
+ *
+ * The scoring rule lives in `engine/certification` (`scoreCertification`); this module only reads what
+ * it needs from the database and writes what it returns.
+ */
+import crypto from 'node:crypto';
+import type { PrismaClient } from '../../prisma/client';
+import type { Viewer } from '../lib/roles';
+import {
+  scoreCertification,
+  type CertificationAnswer,
+  type CertificationEndReason,
+  type CertificationScore,
+  type CertifiedCompetence,
+  type PositionedCompetence,
+} from '../../engine/certification';
+import { COMPETENCE_CODES, generateVerificationCode, isValidVerificationCode, normalizeCode } from '../../engine/framework';
+import { parametersOfSet } from './parameter-set.server';
+import { learnerProfile } from './profile.server';
+
+type Db = PrismaClient;
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Client = Db | Tx;
+
+/** A certificate is valid for 3 years from its delivery. */
+export const CERTIFICATE_VALIDITY_YEARS = 3;
+
+export type CertificateStatus = 'validated' | 'rejected' | 'cancelled';
+
+/** What the jury can decide on an incident. */
+export type IssueDecision = 'validate' | 'neutralise' | 'cancel';
+export const ISSUE_RESOLUTIONS: Record<IssueDecision, string> = { validate: 'validated', neutralise: 'neutralised', cancel: 'cancelled' };
+
+/**
+ * Categories the centre picks from when it reports an incident at finalisation: the invigilator's
+ * (certification-invigilator.server.ts) and « other ».
+ */
+export const INCIDENT_CATEGORIES = ['TECHNICAL', 'IN_CHALLENGE', 'FRAUD', 'LATE_OR_LEAVING', 'OTHER'] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+
+export class CertificateError extends Error {
+  constructor(public readonly code: CertificateErrorCode, public readonly count = 0) {
+    super(code);
+  }
+}
+
+export type CertificateErrorCode =
+  | 'not_found'
+  | 'already_finalised'
+  | 'not_finalised'
+  | 'already_published'
+  | 'open_incidents'
+  | 'absent_with_test'
+  | 'no_parameter_set'
+  | 'unknown_candidate'
+  | 'bad_question'
+  | 'no_answer_at_position'
+  | 'no_certificate'
+  | 'incident_missing_description'
+  | 'incident_bad_category';
+
+const uniform = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32;
+
+// ─────────────────────────────── Permissions ───────────────────────────────
+
+/** The session if the viewer is a member of its centre; 404 otherwise (existence is not revealed). */
+export async function sessionOfCentreMember(client: Client, viewer: Pick<Viewer, 'centres'> | null, sessionId: string) {
+  const session = await client.certificationSession.findUnique({ where: { id: sessionId }, include: { centre: { select: { id: true, name: true } } } });
+  if (!viewer || !session || !viewer.centres.some((c) => c.id === session.centreId)) throw new Response('Session introuvable', { status: 404 });
+  return session;
+}
+
+/** Jury work is for administrators. */
+export function assertJury(viewer: Pick<Viewer, 'roles'> | null): void {
+  if (!viewer || !viewer.roles.includes('ADMIN')) throw new Response('Accès refusé', { status: 403 });
+}
+
+// ─────────────────────────────── Scoring ───────────────────────────────
+
+function answerResult(result: string): CertificationAnswer['result'] {
+  if (result === 'ok' || result === 'ko' || result === 'skipped' || result === 'timedout') return result;
+  return 'skipped'; // 'aband': the candidate left the question; it counts as wrong.
+}
+
+/**
+ * How the test ended, for the abandon rule. Ended by the invigilator because of a technical incident
+ * (not the candidate's doing): the questions not reached are not counted wrong.
+ */
+function endReasonOf(status: string, issues: readonly { category: string }[], engineState: unknown): CertificationEndReason {
+  switch (status) {
+    case 'FINISHED':
+      return engineState && typeof engineState === 'object' && (engineState as { endReason?: unknown }).endReason === 'time_up' ? 'time_up' : 'completed';
+    case 'ENDED_BY_INVIGILATOR':
+      return issues.some((i) => i.category === 'TECHNICAL') ? 'technical_issue' : 'ended_by_invigilator';
+    default:
+      // STARTED at finalisation, ABANDONED: the rest counts as wrong (abandon rule).
+      return 'abandoned';
+  }
+}
+
+function positionedFromState(state: unknown): PositionedCompetence[] | null {
+  const list = state && typeof state === 'object' ? (state as { positioned?: unknown }).positioned : null;
+  if (!Array.isArray(list)) return null;
+  const out: PositionedCompetence[] = [];
+  for (const p of list) {
+    if (p && typeof p === 'object' && typeof (p as PositionedCompetence).competenceCode === 'string' && Number.isInteger((p as PositionedCompetence).level)) {
+      const { competenceCode, level, pix } = p as PositionedCompetence;
+      out.push(typeof pix === 'number' ? { competenceCode, level, pix } : { competenceCode, level });
+    }
+  }
+  return out;
+}
+
+/** The certified competences as stored on a certificate (JSON). */
+export function storedCompetences(json: unknown): CertifiedCompetence[] {
+  if (!Array.isArray(json)) return [];
+  return json.filter(
+    (c): c is CertifiedCompetence => c && typeof c === 'object' && typeof c.competenceCode === 'string' && typeof c.level === 'number' && typeof c.pix === 'number',
+  );
+}
+
+export interface CourseScoring {
+  score: CertificationScore;
+  parameterSetId: string;
+  positioned: PositionedCompetence[];
+}
+
+/**
+ * Scores one candidate's test with the session's frozen parameter set: answers in the order shown,
+ * neutralised ones marked, the abandon rule from how the test ended. The positioned profile is the one
+ * frozen with the test (`engineState.positioned`), else the one recorded on an earlier score, else the
+ * learner's profile now (first score of a test that did not record it).
+ */
+export async function scoreCourse(client: Client, courseId: string): Promise<CourseScoring> {
+  const course = await client.certificationCourse.findUnique({
+    where: { id: courseId },
+    include: {
+      session: { select: { parameterSetId: true } },
+      issues: { select: { category: true } },
+      certificate: { select: { competenceLevels: true, parameterSetId: true } },
+      assessment: {
+        select: {
+          engineState: true,
+          parameterSetId: true,
+          asked: { select: { challengeId: true, position: true }, orderBy: { position: 'asc' } },
+          answers: { select: { id: true, challengeId: true, result: true, neutralisation: { select: { answerId: true } } } },
+        },
+      },
+    },
+  });
+  if (!course) throw new CertificateError('not_found');
+  const parameterSetId = course.certificate?.parameterSetId ?? course.session.parameterSetId ?? course.assessment?.parameterSetId ?? null;
+  if (!parameterSetId) throw new CertificateError('no_parameter_set');
+  const set = await parametersOfSet(client, parameterSetId);
+  if (!set) throw new CertificateError('no_parameter_set');
+
+  const byChallenge = new Map((course.assessment?.answers ?? []).map((a) => [a.challengeId, a]));
+  const answers: CertificationAnswer[] = [];
+  for (const asked of course.assessment?.asked ?? []) {
+    const answer = byChallenge.get(asked.challengeId);
+    if (!answer) continue; // shown but not answered: the abandon rule counts it
+    answers.push(answer.neutralisation ? { challengeId: answer.challengeId, result: answerResult(answer.result), neutralised: true } : { challengeId: answer.challengeId, result: answerResult(answer.result) });
+  }
+
+  let positioned = positionedFromState(course.assessment?.engineState);
+  if (!positioned && course.certificate) {
+    const stored = storedCompetences(course.certificate.competenceLevels);
+    if (stored.length > 0) positioned = stored.map((c) => ({ competenceCode: c.competenceCode, level: c.positionedLevel, pix: c.positionedPix }));
+  }
+  if (!positioned) {
+    const profile = await learnerProfile(course.userId, new Date(), client as Db);
+    positioned = profile.competences.map((c) => ({ competenceCode: c.code, level: c.level, pix: c.pix }));
+  }
+
+  const items: Record<string, { a: number; d: number }> = {};
+  for (const [id, p] of set.params) items[id] = p;
+  const score = scoreCertification({
+    parameterSet: { version: set.version, items, cutScores: set.cutScores },
+    positioned,
+    answers,
+    endReason: endReasonOf(course.status, course.issues, course.assessment?.engineState),
+  });
+  return { score, parameterSetId, positioned };
+}
+
+function scoreFields(s: CourseScoring) {
+  return {
+    pixScore: s.score.pixScore,
+    competenceLevels: s.score.competences as unknown as object,
+    theta: s.score.theta,
+    thetaSe: s.score.thetaSe,
+    parameterSetId: s.parameterSetId,
+    answersCounted: s.score.scoredCount,
+    abandoned: s.score.missingCountedWrong > 0,
+    scoredAt: new Date(),
+  };
+}
+
+/** A verification code nobody holds yet (drawn again on a collision). */
+async function freshVerificationCode(client: Client, rng: () => number): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const code = generateVerificationCode(rng);
+    if (!(await client.certificate.findUnique({ where: { verificationCode: code }, select: { id: true } }))) return code;
+  }
+  throw new Error('Impossible de trouver un code de vérification libre.');
+}
+
+/** Re-scores a certificate with its frozen set (after a neutralisation); a cancelled result stays cancelled. */
+export async function rescoreCertificate(client: Client, courseId: string): Promise<CourseScoring> {
+  const scoring = await scoreCourse(client, courseId);
+  const current = await client.certificate.findUnique({ where: { courseId }, select: { status: true } });
+  if (!current) throw new CertificateError('no_certificate');
+  await client.certificate.update({
+    where: { courseId },
+    data: { ...scoreFields(scoring), status: current.status === 'cancelled' ? 'cancelled' : scoring.score.status },
+  });
+  return scoring;
+}
+
+// ─────────────────────────────── Finalisation (centre) ───────────────────────────────
+
+/** What the centre sees on its finalisation page. */
+export async function finalisationView(client: Client, sessionId: string) {
+  const session = await client.certificationSession.findUnique({
+    where: { id: sessionId },
+    include: {
+      centre: { select: { name: true } },
+      candidates: {
+        orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],
+        include: {
+          course: {
+            select: {
+              id: true,
+              status: true,
+              endedAt: true,
+              issues: { orderBy: { createdAt: 'asc' } },
+              certificate: { select: { status: true, pixScore: true } },
+              assessment: { select: { _count: { select: { answers: true } } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!session) throw new CertificateError('not_found');
+  return session;
+}
+
+export interface IncidentInput {
+  candidateId: string;
+  category: string;
+  description: string;
+  /** 1-based question number, or null. */
+  questionNumber: number | null;
+  neutralise: boolean;
+}
+
+/** The centre reports an incident of a candidate before finalising (it needs a jury decision). */
+export async function reportIncident(client: Db, sessionId: string, input: IncidentInput) {
+  if (!(INCIDENT_CATEGORIES as readonly string[]).includes(input.category)) throw new CertificateError('incident_bad_category');
+  const description = input.description.trim();
+  if (!description) throw new CertificateError('incident_missing_description');
+  if (input.questionNumber !== null && !(Number.isInteger(input.questionNumber) && input.questionNumber >= 1 && input.questionNumber <= 64)) throw new CertificateError('bad_question');
+  return client.$transaction(async (tx) => {
+    const session = await tx.certificationSession.findUnique({ where: { id: sessionId }, select: { status: true } });
+    if (!session) throw new CertificateError('not_found');
+    if (session.status !== 'CREATED') throw new CertificateError('already_finalised');
+    const candidate = await tx.certificationCandidate.findFirst({ where: { id: input.candidateId, sessionId }, include: { course: { select: { id: true } } } });
+    if (!candidate) throw new CertificateError('unknown_candidate');
+    if (!candidate.course) throw new CertificateError('no_certificate');
+    const position = input.questionNumber === null ? null : input.questionNumber - 1;
+    let challengeId: string | null = null;
+    if (position !== null) {
+      const asked = await tx.assessmentChallenge.findFirst({ where: { position, assessment: { certificationCourseId: candidate.course.id } }, select: { challengeId: true } });
+      challengeId = asked?.challengeId ?? null;
+    }
+    return tx.certificationIssue.create({
+      data: {
+        courseId: candidate.course.id,
+        category: input.category,
+        description: description.slice(0, 2000),
+        questionPosition: position,
+        challengeId,
+        neutralise: input.neutralise && position !== null,
+        needsAction: true,
+      },
+    });
+  });
+}
+
+export interface FinalisationInput {
+  sessionId: string;
+  /** candidateId → present. Candidates not listed keep what the invigilator recorded. */
+  attendance: ReadonlyMap<string, boolean>;
+  comment: string;
+  now: Date;
+  rng?: () => number;
+}
+
+export interface FinalisationResult {
+  scored: number;
+  validated: number;
+  rejected: number;
+  /** Incidents that need a jury decision; 0 → the session may be published at once. */
+  openIncidents: number;
+}
+
+/** An incident that still needs a decision. */
+const openIssue = { needsAction: true, resolvedAt: null } as const;
+
+/**
+ * Finalises a session (irreversible): records attendance and the comment, ends the tests still open
+ * (abandon rule), scores every test with the frozen set and writes the certificates (validated or
+ * rejected, each with a fresh verification code). With incidents needing a decision the session goes to
+ * the jury (IN_REVIEW), else it is ready to publish (FINALIZED).
+ */
+export async function finaliseSession(client: Db, input: FinalisationInput): Promise<FinalisationResult> {
+  const rng = input.rng ?? uniform;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.$transaction(async (tx) => finaliseIn(tx, input, rng), { timeout: 60_000, maxWait: 10_000 });
+    } catch (error) {
+      // Two finalisations drew the same verification code at the same time: draw again.
+      if ((error as { code?: string }).code === 'P2002' && attempt < 5) continue;
+      throw error;
+    }
+  }
+}
+
+async function finaliseIn(tx: Tx, input: FinalisationInput, rng: () => number): Promise<FinalisationResult> {
+  const claimed = await tx.certificationSession.updateMany({
+    where: { id: input.sessionId, status: 'CREATED' },
+    data: { status: 'FINALIZED', finalizedAt: input.now, comment: input.comment.trim().slice(0, 5000) || null },
+  });
+  if (claimed.count === 0) {
+    const exists = await tx.certificationSession.findUnique({ where: { id: input.sessionId }, select: { id: true } });
+    throw new CertificateError(exists ? 'already_finalised' : 'not_found');
+  }
+  const session = await tx.certificationSession.findUniqueOrThrow({
+    where: { id: input.sessionId },
+    include: { centre: { select: { name: true } }, candidates: { include: { course: { select: { id: true, status: true } } } } },
+  });
+  if (!session.parameterSetId) throw new CertificateError('no_parameter_set');
+  for (const [candidateId, present] of input.attendance) {
+    const candidate = session.candidates.find((c) => c.id === candidateId);
+    if (!candidate) throw new CertificateError('unknown_candidate');
+    if (!present && candidate.course) throw new CertificateError('absent_with_test');
+    if (present !== Boolean(candidate.presentAt)) {
+      await tx.certificationCandidate.update({ where: { id: candidateId }, data: { presentAt: present ? input.now : null } });
+    }
+  }
+  const result: FinalisationResult = { scored: 0, validated: 0, rejected: 0, openIncidents: 0 };
+  for (const candidate of session.candidates) {
+    const course = candidate.course;
+    if (!course) continue;
+    if (course.status === 'STARTED') {
+      await tx.certificationCourse.update({ where: { id: course.id }, data: { status: 'ABANDONED', endedAt: input.now } });
+      await tx.assessment.updateMany({ where: { certificationCourseId: course.id, state: 'STARTED' }, data: { state: 'ABORTED' } });
+    }
+    const scoring = await scoreCourse(tx, course.id);
+    const status = course.status === 'CANCELLED' ? 'cancelled' : scoring.score.status;
+    await tx.certificate.create({
+      data: {
+        courseId: course.id,
+        verificationCode: await freshVerificationCode(tx, rng),
+        status,
+        ...scoreFields(scoring),
+        firstName: candidate.firstName,
+        lastName: candidate.lastName,
+        birthDate: candidate.birthDate,
+        birthPlace: candidate.birthPlace,
+        centreName: session.centre.name,
+        takenOn: session.date,
+      },
+    });
+    result.scored++;
+    if (status === 'validated') result.validated++;
+    else result.rejected++;
+  }
+  result.openIncidents = await tx.certificationIssue.count({ where: { ...openIssue, course: { sessionId: session.id } } });
+  if (result.openIncidents > 0) await tx.certificationSession.update({ where: { id: session.id }, data: { status: 'IN_REVIEW' } });
+  return result;
+}
+
+// ─────────────────────────────── Jury ───────────────────────────────
+
+/** Finalised sessions not yet published, the ones needing decisions first. */
+export async function juryQueue(client: Client) {
+  const sessions = await client.certificationSession.findMany({
+    where: { status: { in: ['FINALIZED', 'IN_REVIEW'] } },
+    orderBy: [{ finalizedAt: 'asc' }],
+    include: { centre: { select: { name: true } }, _count: { select: { courses: true } } },
+  });
+  const open = await client.certificationIssue.groupBy({
+    by: ['courseId'],
+    where: { ...openIssue, course: { sessionId: { in: sessions.map((s) => s.id) } } },
+    _count: { _all: true },
+  });
+  const courses = await client.certificationCourse.findMany({ where: { id: { in: open.map((o) => o.courseId) } }, select: { id: true, sessionId: true } });
+  const openBySession = new Map<string, number>();
+  for (const o of open) {
+    const sessionId = courses.find((c) => c.id === o.courseId)?.sessionId;
+    if (sessionId) openBySession.set(sessionId, (openBySession.get(sessionId) ?? 0) + o._count._all);
+  }
+  return sessions
+    .map((s) => ({
+      id: s.id,
+      centre: s.centre.name,
+      date: s.date,
+      time: s.time,
+      room: s.room,
+      finalizedAt: s.finalizedAt,
+      comment: s.comment,
+      candidates: s._count.courses,
+      openIncidents: openBySession.get(s.id) ?? 0,
+    }))
+    .sort((a, b) => b.openIncidents - a.openIncidents || (a.finalizedAt?.getTime() ?? 0) - (b.finalizedAt?.getTime() ?? 0));
+}
+
+/** One session for the jury: each candidate's result and incidents. */
+export async function jurySession(client: Client, sessionId: string) {
+  const session = await client.certificationSession.findUnique({
+    where: { id: sessionId },
+    include: {
+      centre: { select: { name: true } },
+      courses: {
+        include: {
+          candidate: { select: { firstName: true, lastName: true } },
+          issues: { orderBy: { createdAt: 'asc' } },
+          certificate: true,
+          assessment: { select: { _count: { select: { answers: true } } } },
+        },
+      },
+    },
+  });
+  if (!session) throw new CertificateError('not_found');
+  session.courses.sort((a, b) => a.candidate.lastName.localeCompare(b.candidate.lastName, 'fr') || a.candidate.firstName.localeCompare(b.candidate.firstName, 'fr'));
+  const openIncidents = session.courses.reduce((n, c) => n + c.issues.filter((i) => i.needsAction && !i.resolvedAt).length, 0);
+  return { session, openIncidents };
+}
+
+async function sessionInReview(tx: Tx, courseId: string) {
+  const course = await tx.certificationCourse.findUnique({ where: { id: courseId }, select: { id: true, session: { select: { id: true, status: true } } } });
+  if (!course) throw new CertificateError('not_found');
+  if (course.session.status === 'PUBLISHED') throw new CertificateError('already_published');
+  if (course.session.status === 'CREATED') throw new CertificateError('not_finalised');
+  return course;
+}
+
+async function neutraliseAt(tx: Tx, courseId: string, position: number, reason: string, userId: string | null): Promise<void> {
+  const asked = await tx.assessmentChallenge.findFirst({ where: { position, assessment: { certificationCourseId: courseId } }, select: { challengeId: true, assessmentId: true } });
+  const answer = asked ? await tx.answer.findUnique({ where: { assessmentId_challengeId: { assessmentId: asked.assessmentId, challengeId: asked.challengeId } }, select: { id: true } }) : null;
+  if (!answer) throw new CertificateError('no_answer_at_position');
+  await tx.neutralisation.upsert({ where: { answerId: answer.id }, create: { answerId: answer.id, reason: reason.slice(0, 500), decidedBy: userId }, update: {} });
+}
+
+async function afterDecision(tx: Tx, sessionId: string): Promise<number> {
+  const open = await tx.certificationIssue.count({ where: { ...openIssue, course: { sessionId } } });
+  await tx.certificationSession.update({ where: { id: sessionId }, data: { status: open > 0 ? 'IN_REVIEW' : 'FINALIZED' } });
+  return open;
+}
+
+export interface IssueDecisionInput {
+  issueId: string;
+  decision: IssueDecision;
+  comment: string;
+  userId: string | null;
+  now: Date;
+  /** For 'neutralise' on an incident that names no question: the 1-based question number. */
+  questionNumber?: number | null;
+}
+
+/** The jury decides on an incident: validate (no effect), neutralise its question (re-score), or cancel the result. */
+export async function decideIssue(client: Db, input: IssueDecisionInput): Promise<{ openIncidents: number }> {
+  return client.$transaction(
+    async (tx) => {
+      const issue = await tx.certificationIssue.findUnique({ where: { id: input.issueId }, select: { id: true, courseId: true, questionPosition: true } });
+      if (!issue) throw new CertificateError('not_found');
+      const course = await sessionInReview(tx, issue.courseId);
+      const comment = input.comment.trim().slice(0, 2000);
+      if (input.decision === 'neutralise') {
+        const position = issue.questionPosition ?? (input.questionNumber ? input.questionNumber - 1 : null);
+        if (position === null || position < 0) throw new CertificateError('bad_question');
+        await neutraliseAt(tx, course.id, position, comment || 'Neutralisée par le jury', input.userId);
+        await rescoreCertificate(tx, course.id);
+      } else if (input.decision === 'cancel') {
+        await tx.certificate.update({ where: { courseId: course.id }, data: { status: 'cancelled', juryComment: comment || null } });
+      }
+      await tx.certificationIssue.update({
+        where: { id: issue.id },
+        data: { resolution: ISSUE_RESOLUTIONS[input.decision] + (comment ? ` : ${comment}` : ''), resolvedAt: input.now },
+      });
+      if (comment && input.decision !== 'cancel') await tx.certificate.update({ where: { courseId: course.id }, data: { juryComment: comment } });
+      return { openIncidents: await afterDecision(tx, course.session.id) };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+export interface CandidateDecisionInput {
+  courseId: string;
+  decision: 'cancel' | 'neutralise' | 'restore';
+  comment: string;
+  questionNumber?: number | null;
+  userId: string | null;
+}
+
+/** The jury acts on a candidate without an incident: cancel the result, neutralise a question, or restore a cancelled result. */
+export async function decideCandidate(client: Db, input: CandidateDecisionInput): Promise<void> {
+  await client.$transaction(
+    async (tx) => {
+      const course = await sessionInReview(tx, input.courseId);
+      const comment = input.comment.trim().slice(0, 2000);
+      const certificate = await tx.certificate.findUnique({ where: { courseId: course.id }, select: { id: true } });
+      if (!certificate) throw new CertificateError('no_certificate');
+      if (input.decision === 'cancel') {
+        await tx.certificate.update({ where: { courseId: course.id }, data: { status: 'cancelled', juryComment: comment || null } });
+      } else if (input.decision === 'neutralise') {
+        const n = input.questionNumber ?? null;
+        if (n === null || !Number.isInteger(n) || n < 1) throw new CertificateError('bad_question');
+        await neutraliseAt(tx, course.id, n - 1, comment || 'Neutralisée par le jury', input.userId);
+        await rescoreCertificate(tx, course.id);
+        if (comment) await tx.certificate.update({ where: { courseId: course.id }, data: { juryComment: comment } });
+      } else {
+        const scoring = await scoreCourse(tx, course.id);
+        await tx.certificate.update({ where: { courseId: course.id }, data: { ...scoreFields(scoring), status: scoring.score.status, juryComment: comment || null } });
+      }
+    },
+    { timeout: 30_000 },
+  );
+}
+
+/**
+ * Publishes a finalised session: refused while an incident needs a decision. Certificates get their
+ * publication and delivery date; validated ones then show on the learner's profile and on the public
+ * verification page.
+ */
+export async function publishSession(client: Db, sessionId: string, now: Date): Promise<{ published: number }> {
+  return client.$transaction(async (tx) => {
+    const session = await tx.certificationSession.findUnique({ where: { id: sessionId }, select: { id: true, status: true } });
+    if (!session) throw new CertificateError('not_found');
+    if (session.status === 'PUBLISHED') throw new CertificateError('already_published');
+    if (session.status === 'CREATED') throw new CertificateError('not_finalised');
+    const open = await tx.certificationIssue.count({ where: { ...openIssue, course: { sessionId } } });
+    if (open > 0) throw new CertificateError('open_incidents', open);
+    const claimed = await tx.certificationSession.updateMany({ where: { id: sessionId, status: { in: ['FINALIZED', 'IN_REVIEW'] } }, data: { status: 'PUBLISHED', publishedAt: now } });
+    if (claimed.count === 0) throw new CertificateError('already_published');
+    await tx.certificate.updateMany({ where: { course: { sessionId } }, data: { publishedAt: now } });
+    const delivered = await tx.certificate.updateMany({ where: { course: { sessionId }, status: 'validated' }, data: { deliveredAt: now } });
+    return { published: delivered.count };
+  });
+}
+
+// ─────────────────────────────── Certificates ───────────────────────────────
+
+export function validUntil(deliveredAt: Date): Date {
+  const d = new Date(deliveredAt);
+  d.setUTCFullYear(d.getUTCFullYear() + CERTIFICATE_VALIDITY_YEARS);
+  return d;
+}
+
+/** What a certificate shows, and nothing else about the candidate. */
+export interface CertificateView {
+  id: string;
+  verificationCode: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string | null;
+  birthPlace: string;
+  centreName: string;
+  takenOn: string | null;
+  deliveredAt: string;
+  validUntil: string;
+  pixScore: number;
+  /** The 16 competences of the framework, in order, with their certified level (0 when not certified). */
+  competences: { code: string; titleFr: string; titleEn: string; level: number }[];
+}
+
+const certificateFields = {
+  id: true,
+  verificationCode: true,
+  firstName: true,
+  lastName: true,
+  birthDate: true,
+  birthPlace: true,
+  centreName: true,
+  takenOn: true,
+  deliveredAt: true,
+  pixScore: true,
+  competenceLevels: true,
+} as const;
+
+type CertificateRow = {
+  id: string;
+  verificationCode: string;
+  firstName: string;
+  lastName: string;
+  birthDate: Date | null;
+  birthPlace: string;
+  centreName: string;
+  takenOn: Date | null;
+  deliveredAt: Date | null;
+  pixScore: number;
+  competenceLevels: unknown;
+};
+
+const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
+  const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
+  const levels = new Map(storedCompetences(row.competenceLevels).map((c) => [c.competenceCode, c.level]));
+  const delivered = row.deliveredAt ?? new Date(0);
+  return {
+    id: row.id,
+    verificationCode: row.verificationCode,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    birthDate: isoDay(row.birthDate),
+    birthPlace: row.birthPlace,
+    centreName: row.centreName,
+    takenOn: isoDay(row.takenOn),
+    deliveredAt: delivered.toISOString(),
+    validUntil: validUntil(delivered).toISOString(),
+    pixScore: row.pixScore,
+    competences: COMPETENCE_CODES.map((code) => {
+      const t = titles.find((x) => x.code === code);
+      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: levels.get(code) ?? 0 };
+    }),
+  };
+}
+
+const published = { status: 'validated', publishedAt: { not: null }, deliveredAt: { not: null } } as const;
+
+/** The learner's published certificates, newest first. */
+export async function certificatesOfUser(client: Client, userId: string) {
+  const rows = await client.certificate.findMany({
+    where: { ...published, course: { userId } },
+    orderBy: { deliveredAt: 'desc' },
+    select: { id: true, verificationCode: true, pixScore: true, deliveredAt: true, centreName: true, takenOn: true },
+  });
+  return rows.map((r) => ({ ...r, deliveredAt: r.deliveredAt!.toISOString(), validUntil: validUntil(r.deliveredAt!).toISOString(), takenOn: isoDay(r.takenOn) }));
+}
+
+/** A learner's own published certificate; 404 for anybody else's (existence is not revealed). */
+export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 'id'> | null, certificateId: string): Promise<CertificateView> {
+  const row = viewer ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields }) : null;
+  if (!row) throw new Response('Certificat introuvable', { status: 404 });
+  return toView(client, row);
+}
+
+/** The public lookup: a published, validated certificate by its code, or null. Only certificate fields. */
+export async function certificateByCode(client: Client, typed: string): Promise<CertificateView | null> {
+  const code = normalizeCode(typed);
+  if (!isValidVerificationCode(code)) return null;
+  const row = await client.certificate.findFirst({ where: { verificationCode: code, ...published }, select: certificateFields });
+  return row ? toView(client, row) : null;
+}
+
+// ─────────────────────────────── Public lookups, rate-limited ───────────────────────────────
+
+export const VERIFICATION_WINDOW_MINUTES = 15;
+export const MAX_VERIFICATION_FAILURES = 10;
+export const MAX_VERIFICATIONS = 60;
+
+export type VerificationResult = { ok: true; certificate: CertificateView } | { ok: false; reason: 'invalid_format' | 'not_found' | 'rate_limited' };
+
+/**
+ * A lookup on the public page: at most MAX_VERIFICATION_FAILURES wrong codes and MAX_VERIFICATIONS
+ * lookups per address in VERIFICATION_WINDOW_MINUTES (guessing codes is not a way to list certificates).
+ */
+export async function verifyCertificate(client: Client, typed: string, ip: string, now: Date = new Date()): Promise<VerificationResult> {
+  const since = new Date(now.getTime() - VERIFICATION_WINDOW_MINUTES * 60_000);
+  const [failures, total] = await Promise.all([
+    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, success: false, createdAt: { gte: since } } }),
+    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, createdAt: { gte: since } } }),
+  ]);
+  if (failures >= MAX_VERIFICATION_FAILURES || total >= MAX_VERIFICATIONS) return { ok: false, reason: 'rate_limited' };
+  const code = normalizeCode(typed);
+  const certificate = isValidVerificationCode(code) ? await certificateByCode(client, code) : null;
+  await client.certificationAccessAttempt.create({ data: { kind: 'verification', key: code.slice(0, 20), ip, success: Boolean(certificate), createdAt: now } });
+  if (certificate) return { ok: true, certificate };
+  return { ok: false, reason: isValidVerificationCode(code) ? 'not_found' : 'invalid_format' };
+}

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCertificationSim } from './certification-sim-command';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    const code = await runCertificationSim(argv);
+    return { code, out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('certification-sim', () => {
+  it('prints exactly the four figures, the same for the same seed', async () => {
+    const argv = ['--candidates', '8', '--seed', '5', '--calibration-learners', '300', '--calibration-answers', '8'];
+    const first = await run(argv);
+    expect(first.code).toBe(0);
+    const parsed = JSON.parse(first.out) as Record<string, number>;
+    expect(Object.keys(parsed)).toEqual(['levelAgreement', 'scoreWithin32Rate', 'meanAbsThetaError', 'maxExposure']);
+    for (const key of ['levelAgreement', 'scoreWithin32Rate', 'maxExposure']) {
+      expect(parsed[key]).toBeGreaterThanOrEqual(0);
+      expect(parsed[key]).toBeLessThanOrEqual(1);
+    }
+    expect(parsed.meanAbsThetaError).toBeGreaterThan(0);
+    expect(first.out.endsWith('}\n')).toBe(true);
+    expect((await run(argv)).out).toBe(first.out);
+  }, 120_000);
+
+  it('refuses bad options with status 2', async () => {
+    const bad = await run(['--candidates', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--candidates/);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Scoring a certification test with its frozen parameter set (decision 008, "Scoring").
+ *
+ * 1. θ: EAP (prior N(priorMean, priorSd²), default N(0, 1)) and posterior SD from the scored answers
+ *    with the frozen parameters. Neutralised answers are left out; skipped and timed out count as wrong.
+ * 2. Fewer than minAnswers scored answers: rejected ('too_few_answers'), nothing certified.
+ * 3. Abandon, end by the invigilator or time up: the questions not reached (maxQuestions − questions shown)
+ *    count as wrong answers, one after the other, each to a reference item of the frozen set's median
+ *    slope whose difficulty is the θ̂ at that point (the item an adaptive test would have served).
+ * 4. The evidence bound θ⁺ = θ̂ + z·SE (z = confirmationZ, default 1: one-sided 84 %), mapped to a
+ *    continuous level L(θ⁺) by the frozen cut scores with linear interpolation inside each interval.
+ * 5. Each reached competence keeps its positioned level and pix when the evidence supports them, and is
+ *    lowered otherwise: level = min(positioned, ⌊L(θ⁺)⌋), pix = min(positioned pix, ⌊8·L(θ⁺)⌋).
+ *    The score is the sum of the certified competences' pix.
+ * Same input → same output (no randomness, no clock): a certificate re-scored with its frozen set agrees.
+ */
+import { PIX_PER_LEVEL } from '../framework';
+import { updatePosterior, posteriorOnGrid, summarisePosterior, type ItemParameters, type ItemResponse } from '../irt';
+import { scoredResponses } from './estimate';
+import { resolveCertificationSettings } from './settings';
+import type { CertificationScore, CertificationSettings, CertifiedCompetence, ScoreCertificationInput } from './types';
+
+/** Cut scores as sorted [level, θ] pairs (levels 1..maxLevel that the set has), non-decreasing θ. */
+export function sortedCuts(cutScores: Readonly<Record<string, number>>, maxLevel: number): [number, number][] {
+  const cuts = Object.entries(cutScores)
+    .map(([k, v]) => [Number(k), v] as [number, number])
+    .filter(([l, v]) => Number.isInteger(l) && l >= 1 && l <= maxLevel && Number.isFinite(v))
+    .sort((x, y) => x[0] - y[0]);
+  // Keep them non-decreasing (a parameter set stores them so; a hand-written one might not).
+  for (let i = 1; i < cuts.length; i++) if ((cuts[i] as [number, number])[1] < (cuts[i - 1] as [number, number])[1]) (cuts[i] as [number, number])[1] = (cuts[i - 1] as [number, number])[1];
+  return cuts;
+}
+
+/**
+ * Continuous level at θ from the cut scores: ℓ at cut_ℓ, rising linearly to ℓ+1 at the next cut; below the
+ * first cut, from 0 (one interval width below it) to its level; above the last cut, one more interval of
+ * the same width, capped at maxLevel. Levels the set has no cut for are skipped (the interval spans them).
+ */
+export function continuousLevel(cuts: readonly [number, number][], theta: number, maxLevel: number): number {
+  if (cuts.length === 0) return 0;
+  // Width of one level for the extrapolated ends: the mean spacing per level, or 1 θ unit.
+  const [firstLevel, firstCut] = cuts[0] as [number, number];
+  const [lastLevel, lastCut] = cuts[cuts.length - 1] as [number, number];
+  const step = lastLevel > firstLevel && lastCut > firstCut ? (lastCut - firstCut) / (lastLevel - firstLevel) : 1;
+  if (theta < firstCut) {
+    const below = firstCut - firstLevel * step;
+    return Math.max(0, ((theta - below) / (firstCut - below)) * firstLevel);
+  }
+  for (let i = cuts.length - 1; i >= 0; i--) {
+    const [level, cut] = cuts[i] as [number, number];
+    if (theta < cut) continue;
+    const next = cuts[i + 1];
+    if (!next) return Math.min(maxLevel, level + (theta - cut) / step);
+    const [nextLevel, nextCut] = next;
+    if (nextCut <= cut) return Math.min(maxLevel, nextLevel);
+    return Math.min(maxLevel, level + ((theta - cut) / (nextCut - cut)) * (nextLevel - level));
+  }
+  return 0;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const n = sorted.length;
+  if (n === 0) return 1;
+  return n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : 0.5 * ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number));
+}
+
+/** θ after the scored answers and, for an interrupted test, the questions not reached counted as wrong. */
+function estimate(responses: readonly ItemResponse[], missing: number, referenceSlope: number, settings: CertificationSettings) {
+  let posterior = posteriorOnGrid(responses, { prior: { mean: settings.priorMean, sd: settings.priorSd } });
+  let summary = summarisePosterior(posterior);
+  for (let k = 0; k < missing; k++) {
+    // A wrong answer to the item an adaptive test would serve next: difficulty at θ̂.
+    posterior = updatePosterior(posterior, { a: referenceSlope, d: -referenceSlope * summary.theta, score: 0 });
+    summary = summarisePosterior(posterior);
+  }
+  return summary;
+}
+
+export function scoreCertification(input: ScoreCertificationInput): CertificationScore {
+  const settings = resolveCertificationSettings(input.settings);
+  const items = input.parameterSet.items;
+  const paramsOf = (id: string): ItemParameters | undefined => (Object.prototype.hasOwnProperty.call(items, id) ? items[id] : undefined);
+  const { responses, unknown } = scoredResponses(input.answers, paramsOf);
+  const answeredCount = input.answers.length;
+  const neutralisedCount = input.answers.filter((a) => a.neutralised).length;
+  const scoredCount = answeredCount - neutralisedCount;
+  const interrupted = input.endReason === 'abandoned' || input.endReason === 'ended_by_invigilator' || input.endReason === 'time_up';
+  const positioned = input.positioned.map((p) => {
+    const level = Math.max(0, Math.min(p.level, settings.maxReachableLevel));
+    const pix = Math.min(p.pix ?? PIX_PER_LEVEL * level, PIX_PER_LEVEL * settings.maxReachableLevel);
+    return { competenceCode: p.competenceCode, level, pix: level === 0 ? 0 : pix };
+  });
+  const rejected = (reason: CertificationScore['reason'], theta: number, thetaSe: number): CertificationScore => ({
+    status: 'rejected',
+    reason,
+    answeredCount,
+    scoredCount,
+    neutralisedCount,
+    missingCountedWrong: 0,
+    theta,
+    thetaSe,
+    pixScore: 0,
+    competences: positioned.map((p) => ({ competenceCode: p.competenceCode, level: 0, pix: 0, positionedLevel: p.level, positionedPix: p.pix })),
+  });
+  if (unknown !== null) return rejected('unknown_challenge', settings.priorMean, settings.priorSd);
+  if (scoredCount < settings.minAnswers) {
+    const plain = estimate(responses, 0, 1, settings);
+    return rejected('too_few_answers', plain.theta, plain.sd);
+  }
+  const missing = interrupted ? Math.max(0, settings.maxQuestions - answeredCount) : 0;
+  const slope = median(Object.values(items).map((p) => p.a));
+  const { theta, sd } = estimate(responses, missing, slope, settings);
+
+  const cuts = sortedCuts(input.parameterSet.cutScores, settings.maxReachableLevel);
+  if (cuts.length === 0) return { ...rejected('no_cut_scores', theta, sd), missingCountedWrong: missing };
+  const supported = continuousLevel(cuts, theta + settings.confirmationZ * sd, settings.maxReachableLevel);
+  const competences: CertifiedCompetence[] = positioned.map((p) => {
+    const level = Math.min(p.level, Math.floor(supported + 1e-9));
+    const pix = Math.min(p.pix, Math.floor(PIX_PER_LEVEL * supported + 1e-9));
+    return { competenceCode: p.competenceCode, level, pix, positionedLevel: p.level, positionedPix: p.pix };
+  });
+  return {
+    status: 'validated',
+    answeredCount,
+    scoredCount,
+    neutralisedCount,
+    missingCountedWrong: missing,
+    theta,
+    thetaSe: sd,
+    pixScore: competences.reduce((s, c) => s + c.pix, 0),
+    competences,
+  };
+}
