@@ -24,9 +24,9 @@ export default defineConfig({
           globalSetup: ['tests/setup/global-db.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Files run in parallel like the unit ones (Vitest takes `fileParallelism` only at the root, where it
-          // would also serialise the unit tests): each db test file works on rows of its own, named with
-          // unique letters, so files never depend on what another left in the shared database.
+          // One file at a time: they share one database, including platform-wide rows such as the active
+          // parameter set. Vitest takes file parallelism only for a whole run, so `npm test` runs this
+          // project on its own with --no-file-parallelism (scripts/test.ts).
         },
       },
     ],

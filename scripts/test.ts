@@ -54,20 +54,39 @@ async function main() {
     const env = { TEST_DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: `test-${runId}`, WORKBENCH_DATA_DIR: path.join(cacheDir, `data-${runId}`) };
 
     if (!e2eOnly) {
-      const vitestJson = path.join(cacheDir, 'vitest.json');
-      fs.rmSync(vitestJson, { force: true });
-      const code = await run(
-        process.execPath,
-        [path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...(unitOnly || !e2eOnly ? passThrough : [])],
-        env,
-      );
-      const report = readJson(vitestJson);
-      passed += Number(report?.numPassedTests ?? 0);
-      failures += Number(report?.numFailedTests ?? 0);
-      skipped += Number(report?.numPendingTests ?? 0) + Number(report?.numTodoTests ?? 0);
-      if (code !== 0) {
-        failed = true;
-        if (!report) failures += 1;
+      // Pure tests run files in parallel; the integration tests share one database (and settings such as
+      // the active parameter set), so their files run one after the other. Vitest only takes
+      // file parallelism for a whole run, hence two runs.
+      const projects: { name: string; extra: string[] }[] = [
+        { name: 'unit', extra: [] },
+        { name: 'integration', extra: ['--no-file-parallelism'] },
+      ];
+      for (const project of projects) {
+        const vitestJson = path.join(cacheDir, `vitest-${project.name}.json`);
+        fs.rmSync(vitestJson, { force: true });
+        const code = await run(
+          process.execPath,
+          [
+            path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'),
+            'run',
+            `--project=${project.name}`,
+            ...project.extra,
+            '--passWithNoTests',
+            '--reporter=default',
+            '--reporter=json',
+            `--outputFile.json=${vitestJson}`,
+            ...passThrough,
+          ],
+          env,
+        );
+        const report = readJson(vitestJson);
+        passed += Number(report?.numPassedTests ?? 0);
+        failures += Number(report?.numFailedTests ?? 0);
+        skipped += Number(report?.numPendingTests ?? 0) + Number(report?.numTodoTests ?? 0);
+        if (code !== 0) {
+          failed = true;
+          if (!report) failures += 1;
+        }
       }
     }
 

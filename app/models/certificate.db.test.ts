@@ -194,7 +194,12 @@ describe('jury', () => {
     const stored = await db.certificate.findUniqueOrThrow({ where: { courseId: good.courseId } });
     // Another set becomes active and the frozen one stays as it was.
     const other = await makeCertificationBank(db, { competences: 1 });
-    await db.parameterSet.update({ where: { id: other.parameterSetId }, data: { active: true } });
+    // Whatever set other tests left in force is put back afterwards.
+    const inForce = await db.parameterSet.findMany({ where: { active: true }, select: { id: true } });
+    await db.$transaction([
+      db.parameterSet.updateMany({ where: { active: true }, data: { active: false } }),
+      db.parameterSet.update({ where: { id: other.parameterSetId }, data: { active: true } }),
+    ]);
     try {
       const again = await scoreCourse(db, good.courseId);
       expect(again.parameterSetId).toBe(bank.parameterSetId);
@@ -206,7 +211,10 @@ describe('jury', () => {
       const rescored = await db.certificate.findUniqueOrThrow({ where: { courseId: good.courseId } });
       expect([rescored.theta, rescored.pixScore, rescored.competenceLevels, rescored.status]).toEqual([stored.theta, stored.pixScore, stored.competenceLevels, stored.status]);
     } finally {
-      await db.parameterSet.update({ where: { id: other.parameterSetId }, data: { active: false } });
+      await db.$transaction([
+        db.parameterSet.update({ where: { id: other.parameterSetId }, data: { active: false } }),
+        db.parameterSet.updateMany({ where: { id: { in: inForce.map((s) => s.id) } }, data: { active: true } }),
+      ]);
     }
   });
 });
