@@ -71,7 +71,9 @@ describe('starting and resuming a competence test', () => {
     const started = await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
     expect(started.resumed).toBe(false);
     const row = await db.assessment.findUniqueOrThrow({ where: { id: started.assessmentId } });
-    expect(row).toMatchObject({ type: 'POSITIONING', state: 'STARTED', releaseId: f.releaseId, parameterSetId: null, competenceId: f.competence.id });
+    // The test keeps the parameter set in force when it started (whatever other tests left active).
+    const inForce = await db.parameterSet.findFirst({ where: { active: true }, select: { id: true } });
+    expect(row).toMatchObject({ type: 'POSITIONING', state: 'STARTED', releaseId: f.releaseId, parameterSetId: inForce?.id ?? null, competenceId: f.competence.id });
     expect((row.engineState as { seed: string }).seed).toMatch(/^[0-9a-f]{32}$/);
 
     const first = await challenge(learner.id, f.competence.code);
