@@ -195,5 +195,7 @@ test('a reviewer and an administrator may edit the framework too', async ({ page
       expect((await page.goto(path))?.status(), `${email} ${path}`).toBe(200);
     }
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    // Signed out for good before the next sign-in (a navigation could otherwise cut the sign-out short).
+    await expect(page).toHaveURL(/\/connexion$/);
   }
 });
