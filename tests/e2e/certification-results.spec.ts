@@ -10,7 +10,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import { createPrisma } from '../../prisma/client';
 import { hashPassword } from '../../app/lib/password.server';
 import { activeBank, makeCentre, makeIncident, makeSession, makeTakenTest, resultsPattern, type TakenTest } from '../setup/certification-fixtures';
-import { expectAccessible, signIn, PASSWORD } from './helpers';
+import { answerCertificationQuestion, expectAccessible, signIn, PASSWORD } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
@@ -260,31 +260,6 @@ const pathCandidates = [
   { email: `parcours-b-${pathSuffix}@exemple.fr`, firstName: 'Basile', lastName: `Roux${pathSuffix}`, birth: '30/09/2004', birthPlace: 'Dijon' },
 ];
 
-/** Answers (first choice) or skips the current question; false once the test is over. */
-async function answerOne(page: import('@playwright/test').Page, how: 'answer' | 'skip'): Promise<boolean> {
-  const challenge = page.getByTestId('challenge');
-  const id = await challenge.getAttribute('data-challenge-id');
-  if (how === 'skip') {
-    await page.getByRole('button', { name: 'Je passe' }).click();
-  } else {
-    const radios = challenge.getByRole('radio');
-    const boxes = challenge.getByRole('checkbox');
-    if ((await radios.count()) > 0) await radios.first().check();
-    if ((await boxes.count()) > 0) await boxes.first().check();
-    const fields = challenge.locator('input[type=text], textarea');
-    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
-    await page.getByRole('button', { name: 'Je valide' }).click();
-  }
-  await expect
-    .poll(async () => ((await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0 ? 'done' : await challenge.getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
-    .not.toBe(id);
-  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
-}
-
-async function questionNumberOf(page: import('@playwright/test').Page): Promise<number> {
-  return Number(await page.getByTestId('challenge').getAttribute('data-position')) + 1;
-}
-
 test.describe('the whole path', () => {
   test.describe.configure({ timeout: 600_000 });
 
@@ -368,14 +343,14 @@ test.describe('the whole path', () => {
 
     // 3. Alix answers to the end; Basile answers 20 questions, has an incident on one (left to the jury), and the invigilator ends his test.
     let n = 0;
-    while (await answerOne(alix.page, n % 2 === 0 ? 'answer' : 'skip')) n++;
+    while (await answerCertificationQuestion(alix.page, n % 2 === 0 ? 'answer' : 'skip')) n++;
     await expect(alix.page.getByRole('heading', { name: 'Test terminé' })).toBeVisible();
     await basile.page.reload();
     await expect(basile.page.getByTestId('challenge')).toBeVisible();
     let m = 0;
     while (m < 20 && (await basile.page.getByTestId('challenge').count()) > 0) {
       m++;
-      if (!(await answerOne(basile.page, 'answer'))) break;
+      if (!(await answerCertificationQuestion(basile.page, 'answer'))) break;
     }
     expect(m).toBe(20);
     const basileCard = cards.filter({ hasText: new RegExp(pathCandidates[1]!.lastName, 'i') });

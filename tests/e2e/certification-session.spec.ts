@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { answerCertificationQuestion, certificationQuestionNumber, expectAccessible, signIn } from './helpers';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -14,31 +14,6 @@ async function as(browser: Browser, email: string) {
 
 async function shot(page: Page, name: string) {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** Skips (or answers) the current question and waits for the next one or the end. Returns false at the end. */
-async function answerOne(page: Page, how: 'answer' | 'skip'): Promise<boolean> {
-  const challenge = page.getByTestId('challenge');
-  const id = await challenge.getAttribute('data-challenge-id');
-  if (how === 'skip') {
-    await page.getByRole('button', { name: 'Je passe' }).click();
-  } else {
-    const radios = challenge.getByRole('radio');
-    const boxes = challenge.getByRole('checkbox');
-    if ((await radios.count()) > 0) await radios.first().check();
-    if ((await boxes.count()) > 0) await boxes.first().check();
-    const fields = challenge.locator('input[type=text], textarea');
-    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
-    await page.getByRole('button', { name: 'Je valide' }).click();
-  }
-  await expect
-    .poll(async () => ((await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0 ? 'done' : await challenge.getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
-    .not.toBe(id);
-  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
-}
-
-async function questionNumber(page: Page): Promise<number> {
-  return Number(await page.getByTestId('challenge').getAttribute('data-position')) + 1;
 }
 
 test('a centre creates a session and enrols two candidates; the invigilator lets them in; both take the test, one with a neutralised question; others cannot see the session', async ({ browser }) => {
@@ -163,19 +138,19 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await expect(hugoCard.getByTestId('status')).toHaveText('En test', { timeout: 10_000 });
 
   // 8. Inès answers three questions; a second tab on the same question cannot answer it again.
-  await answerOne(ines.page, 'answer');
+  await answerCertificationQuestion(ines.page, 'answer');
   const tab = await ines.context.newPage();
   await tab.goto(ines.page.url());
-  const tabQuestion = await questionNumber(tab);
-  expect(tabQuestion).toBe(await questionNumber(ines.page));
-  await answerOne(ines.page, 'skip');
+  const tabQuestion = await certificationQuestionNumber(tab);
+  expect(tabQuestion).toBe(await certificationQuestionNumber(ines.page));
+  await answerCertificationQuestion(ines.page, 'skip');
   // The old tab's answer to the question already answered is not taken: it shows the current question.
   await tab.getByRole('button', { name: 'Je passe' }).click();
-  await expect.poll(async () => questionNumber(tab)).toBe(await questionNumber(ines.page));
+  await expect.poll(async () => certificationQuestionNumber(tab)).toBe(await certificationQuestionNumber(ines.page));
   await tab.close();
 
   // 9. An in-question incident on Inès's current question neutralises it; she moves on.
-  const current = await questionNumber(ines.page);
+  const current = await certificationQuestionNumber(ines.page);
   await inesCard.getByText('Signaler un incident').click();
   await inesCard.getByLabel('Catégorie').selectOption('IN_CHALLENGE');
   await inesCard.getByLabel('Problème sur la question').selectOption('IMAGE_NOT_DISPLAYING');
@@ -186,21 +161,21 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await expect(inesCard).toContainText(`question ${current} – neutralisée`);
   await shot(inv, '5-portal');
   await ines.page.reload();
-  expect(await questionNumber(ines.page)).toBe(current + 1);
+  expect(await certificationQuestionNumber(ines.page)).toBe(current + 1);
 
   // 10. A closed browser resumes at the same question.
-  const before = await questionNumber(hugo.page);
+  const before = await certificationQuestionNumber(hugo.page);
   const hugoUrl = hugo.page.url();
   await hugo.page.close();
   hugo.page = await hugo.context.newPage();
   await hugo.page.goto('/certification');
   await expect(hugo.page.locator(`a[href="${new URL(hugoUrl).pathname}"]`)).toBeVisible();
   await hugo.page.goto(hugoUrl);
-  expect(await questionNumber(hugo.page)).toBe(before);
+  expect(await certificationQuestionNumber(hugo.page)).toBe(before);
 
   // 11. Both finish: Hugo answers to the end; Inès is ended by the invigilator after 20 answers.
   let n = 0;
-  while (await answerOne(hugo.page, n % 3 === 0 ? 'answer' : 'skip')) {
+  while (await answerCertificationQuestion(hugo.page, n % 3 === 0 ? 'answer' : 'skip')) {
     n++;
     expect(n).toBeLessThanOrEqual(32);
   }
@@ -209,11 +184,11 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await expectAccessible(hugo.page);
   await shot(hugo.page, '6-finished');
   await shot(ines.page, '6b-ines-before-20');
-  for (let k = 0; k < 32 && (await questionNumber(ines.page)) <= 21; k++) {
-    if (!(await answerOne(ines.page, 'skip'))) break;
+  for (let k = 0; k < 32 && (await certificationQuestionNumber(ines.page)) <= 21; k++) {
+    if (!(await answerCertificationQuestion(ines.page, 'skip'))) break;
   }
   await shot(ines.page, '6c-ines-after-20');
-  expect(await questionNumber(ines.page)).toBeGreaterThan(21);
+  expect(await certificationQuestionNumber(ines.page)).toBeGreaterThan(21);
   inv.once('dialog', (dialog) => void dialog.accept());
   await inesCard.getByRole('button', { name: 'Mettre fin au test' }).click();
   await expect(inesCard.getByTestId('status')).toHaveText('Arrêté par le surveillant');

@@ -18,3 +18,32 @@ export async function expectAccessible(page: Page) {
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary).toEqual([]);
 }
+
+/**
+ * In a certification test: answers (first choice, « réponse » in text fields) or skips the current
+ * question and waits for the next one or the end. Returns false once the test is over.
+ */
+export async function answerCertificationQuestion(page: Page, how: 'answer' | 'skip'): Promise<boolean> {
+  const challenge = page.getByTestId('challenge');
+  const id = await challenge.getAttribute('data-challenge-id');
+  if (how === 'skip') {
+    await page.getByRole('button', { name: 'Je passe' }).click();
+  } else {
+    const radios = challenge.getByRole('radio');
+    const boxes = challenge.getByRole('checkbox');
+    if ((await radios.count()) > 0) await radios.first().check();
+    if ((await boxes.count()) > 0) await boxes.first().check();
+    const fields = challenge.locator('input[type=text], textarea');
+    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
+    await page.getByRole('button', { name: 'Je valide' }).click();
+  }
+  await expect
+    .poll(async () => ((await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0 ? 'done' : await challenge.getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
+    .not.toBe(id);
+  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
+}
+
+/** The number (from 1) of the certification question on screen. */
+export async function certificationQuestionNumber(page: Page): Promise<number> {
+  return Number(await page.getByTestId('challenge').getAttribute('data-position')) + 1;
+}
