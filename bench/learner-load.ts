@@ -83,7 +83,9 @@ async function startTarget(): Promise<Target> {
   });
   if (build.status !== 0) throw new Error('build failed');
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, WORKBENCH_DATA_DIR: dataDir },

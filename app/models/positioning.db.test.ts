@@ -97,6 +97,11 @@ describe('starting and resuming a competence test', () => {
     const results = await Promise.all([1, 2, 3].map(() => startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 })));
     expect(new Set(results.map((r) => r.assessmentId)).size).toBe(1);
     expect(await db.assessment.count({ where: { userId: learner.id, state: 'STARTED' } })).toBe(1);
+    // The database itself refuses a second test under way on the competence.
+    await expect(
+      db.assessment.create({ data: { userId: learner.id, type: 'POSITIONING', state: 'STARTED', competenceId: f.competence.id } }),
+    ).rejects.toThrow();
+    expect(await db.assessment.count({ where: { userId: learner.id, state: 'STARTED' } })).toBe(1);
   });
 });
 

@@ -466,31 +466,38 @@ export async function startPositioning(
   const shuffleSeed = `${row.id}:${first.challengeId}`;
   const presentation: Presentation = { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation, progress: progressOf(context, state) };
   const stamp = now.toISOString();
-  const started = await client.$transaction(
-    async (tx) => {
-      // One test at a time per learner and competence: a double click, or two tabs, must not open two.
-      await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`positioning:${userId}:${competence.id}`}))`;
-      const [result] = await tx.$queryRaw<{ existing: string | null; created: string | null }[]>`
-        WITH s AS (
-          SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
-          ORDER BY "createdAt" DESC LIMIT 1
-        ), ins AS (
-          INSERT INTO "Assessment" (id, "userId", type, state, "competenceId", "releaseId", "parameterSetId", "engineState", "createdAt", "updatedAt")
-          SELECT ${row.id}, ${userId}, 'POSITIONING', 'STARTED', ${competence.id}, ${row.releaseId}, ${row.parameterSetId}, ${JSON.stringify(engineState)}::jsonb,
-                 ${stamp}::timestamp, ${stamp}::timestamp
-          WHERE NOT EXISTS (SELECT 1 FROM s)
-          RETURNING id
-        ), ask AS (
-          INSERT INTO "AssessmentChallenge" ("assessmentId", "challengeId", position, presentation, "askedAt")
-          SELECT ins.id, ${first.challengeId}, 0, ${JSON.stringify(presentation)}::jsonb, ${stamp}::timestamp FROM ins
-          RETURNING 1
-        )
-        SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`;
-      if (result?.existing) return { assessmentId: result.existing, resumed: true };
-      return { assessmentId: row.id, resumed: false };
-    },
-    { timeout: 15_000, maxWait: 15_000 },
-  );
+  // One test at a time per learner and competence (a double click, two tabs): the unique index
+  // "Assessment_one_started_positioning" refuses a second STARTED test, and the insert then does nothing.
+  const [result] = await client.$queryRaw<{ existing: string | null; created: string | null }[]>`
+    WITH s AS (
+      SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
+      ORDER BY "createdAt" DESC LIMIT 1
+    ), ins AS (
+      INSERT INTO "Assessment" (id, "userId", type, state, "competenceId", "releaseId", "parameterSetId", "engineState", "createdAt", "updatedAt")
+      SELECT ${row.id}, ${userId}, 'POSITIONING', 'STARTED', ${competence.id}, ${row.releaseId}, ${row.parameterSetId}, ${JSON.stringify(engineState)}::jsonb,
+             ${stamp}::timestamp, ${stamp}::timestamp
+      WHERE NOT EXISTS (SELECT 1 FROM s)
+      ON CONFLICT ("userId", "competenceId") WHERE type = 'POSITIONING' AND state = 'STARTED' DO NOTHING
+      RETURNING id
+    ), ask AS (
+      INSERT INTO "AssessmentChallenge" ("assessmentId", "challengeId", position, presentation, "askedAt")
+      SELECT ins.id, ${first.challengeId}, 0, ${JSON.stringify(presentation)}::jsonb, ${stamp}::timestamp FROM ins
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`;
+  let started: StartResult;
+  if (result?.created) started = { assessmentId: result.created, resumed: false };
+  else if (result?.existing) started = { assessmentId: result.existing, resumed: true };
+  else {
+    // Another request opened the test between this statement's snapshot and its insert: resume that one.
+    const other = await client.assessment.findFirst({
+      where: { userId, competenceId: competence.id, type: 'POSITIONING', state: 'STARTED' },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true },
+    });
+    if (!other) throw new Error('start: the test that won the race is gone');
+    started = { assessmentId: other.id, resumed: true };
+  }
   // The first answer can then be taken without reading the test back (see submitAnswer).
   if (!started.resumed) {
     keepSnapshot(row.id, { open, context, asked: [{ challengeId: first.challengeId, position: 0, presentation, askedAt: now }], answers: [], state });
