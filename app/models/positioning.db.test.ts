@@ -3,6 +3,7 @@ import { testDb } from '../../tests/setup/db';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
 import {
   clearAnswerSnapshots,
+  competenceScoreOf,
   currentStep,
   PositioningError,
   resetCompetence,
@@ -337,6 +338,17 @@ describe('the end of a test', () => {
     expect(item.solution.lines[0]!.text).toMatch(/^(Juste|secret)/);
     expect(JSON.stringify(item.explanation)).toMatch(/Explication/);
     expect(item.tutorials).toHaveLength(1);
+    expect(item.tutorials[0]).toMatchObject({ saved: false, useful: null });
+    expect(results.items.map((i) => i.position)).toEqual(results.items.map((_, k) => k));
+    expect(results.inProgress).toBe(false);
+    // Level and pix are the profile's (the same knowledge elements, the same rules).
+    const score = await competenceScoreOf(db, learner.id, results.competence);
+    expect({ level: results.level, pix: results.pix }).toEqual({ level: score.level, pix: score.pix });
+    // The learner's marks on a tutorial come back with it.
+    await setUserTutorial(db, { userId: learner.id, tutorialId: item.tutorials[0]!.id, intent: 'save' });
+    await setUserTutorial(db, { userId: learner.id, tutorialId: item.tutorials[0]!.id, intent: 'useful' });
+    const marked = (await positioningResults(db, { userId: learner.id, competenceCode: f.competence.code }))!;
+    expect(marked.items[0]!.tutorials[0]).toMatchObject({ saved: true, useful: true });
     // The same answers again once the test is over: nothing new is stored.
     const again = await submitAnswer(db, {
       userId: learner.id,

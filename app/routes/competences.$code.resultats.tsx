@@ -33,10 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     asResponse(error, request);
   }
   if (!results) throw redirect(`/competences/${code}/evaluation`);
-  const started = await db().assessment.findFirst({
-    where: { userId: viewer.id, competenceId: results.competence.id, type: 'POSITIONING', state: 'STARTED' },
-    select: { id: true },
-  });
+  const started = results.inProgress;
   const locale = localeFromRequest(request);
   const now = new Date();
   const canImprove = !started && improvementAllowed(results.completedAt, now);
