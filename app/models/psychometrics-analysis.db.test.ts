@@ -31,7 +31,9 @@ async function extraAnswer(
         data: { email: `psy-extra-${randomUUID()}@test.exemple.fr`, passwordHash: 'x', firstName: 'X', lastName: 'Y', roles: options.roles ?? ['LEARNER'] },
       })
     ).id;
-  const assessment = await db.assessment.create({ data: { userId, type: options.type ?? 'POSITIONING', competenceId: fx.competence.id } });
+  const assessment = await db.assessment.create({
+    data: { userId, type: options.type ?? 'POSITIONING', state: 'COMPLETED', completedAt: new Date(), competenceId: fx.competence.id },
+  });
   const challenge = await db.challenge.findUniqueOrThrow({ where: { id: challengeId }, select: { currentVersionId: true } });
   const answer = await db.answer.create({
     data: { assessmentId: assessment.id, challengeId, challengeVersionId: challenge.currentVersionId as string, value: {}, result: 'ok' },

@@ -37,10 +37,19 @@ export async function answerCertificationQuestion(page: Page, how: 'answer' | 's
     for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
     await page.getByRole('button', { name: 'Je valide' }).click();
   }
-  await expect
-    .poll(async () => ((await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0 ? 'done' : await challenge.getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
-    .not.toBe(id);
+  await waitForNextQuestion(page, id, async () => (await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0);
   return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
+}
+
+/**
+ * Waits until the question on screen is no longer `previous`: another question, or the end of the test
+ * (`ended`). The question is looked for with a short timeout only: the end may be checked just before the
+ * page leaves the test and the question looked for just after, when it will never come.
+ */
+export async function waitForNextQuestion(page: Page, previous: string | null, ended: () => boolean | Promise<boolean>, timeout = 20_000): Promise<void> {
+  await expect
+    .poll(async () => ((await ended()) ? 'ended' : await page.getByTestId('challenge').getAttribute('data-challenge-id', { timeout: 1000 }).catch(() => null)), { timeout })
+    .not.toBe(previous);
 }
 
 /** The number (from 1) of the certification question on screen. */

@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page, type Response } from '@playwright/test';
 import pg from 'pg';
-import { expectAccessible } from './helpers';
+import { expectAccessible, waitForNextQuestion } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -208,9 +208,7 @@ test(`no solution of competence ${COMPETENCE} reaches the browser before the ans
       for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill(`essai ${i}`);
       await page.getByRole('button', { name: 'Je valide' }).click();
     }
-    await expect
-      .poll(async () => (page.url().includes('/resultats') ? 'results' : await page.getByTestId('challenge').getAttribute('data-challenge-id').catch(() => null)), { timeout: 20_000 })
-      .not.toBe(previous);
+    await waitForNextQuestion(page, previous, () => page.url().includes('/resultats'));
   }
 
   // The end: the answers are final, and the results page shows the solutions.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible } from './helpers';
+import { expectAccessible, waitForNextQuestion } from './helpers';
 
 // A whole competence test in the browser: more time than the default on a loaded machine.
 test.describe.configure({ timeout: 180_000 });
@@ -39,15 +39,8 @@ async function answer(page: Page, how: 'answer' | 'skip' = 'answer'): Promise<vo
     for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
     await page.getByRole('button', { name: 'Je valide' }).click();
   }
-  // Either the next question or the results page. (A short wait for the challenge: the URL may be read
-  // just before the move to the results page and the question looked for just after it.)
-  await expect
-    .poll(
-      async () =>
-        page.url().includes('/resultats') ? 'results' : await page.getByTestId('challenge').getAttribute('data-challenge-id', { timeout: 1000 }).catch(() => null),
-      { timeout: 20_000 },
-    )
-    .not.toBe(id);
+  // Either the next question or the results page.
+  await waitForNextQuestion(page, id, () => page.url().includes('/resultats'));
 }
 
 async function questionNumber(page: Page): Promise<number> {
