@@ -28,6 +28,7 @@ import {
   type CampaignTestState,
 } from '../../engine/campaigns';
 import type { AnswerResult, CompetenceBank } from '../../engine/positioning';
+import { Prisma } from '../../prisma/generated/client';
 import { maxReachableLevel } from '../lib/settings.server';
 import { competenceByCode, loadBank, type LoadedBank } from './positioning-bank.server';
 import {
@@ -36,10 +37,10 @@ import {
   orderedAnswers,
   parsePresentation,
   PositioningError,
+  readTestsWithAnswers,
   toEngineResult,
   verdictOf,
   writeAnswerStatement,
-  type AskedJson,
   type Presentation,
 } from './positioning.server';
 
@@ -269,15 +270,10 @@ export async function startCampaignTest(
 
 /** The learner's campaign test for a participation: the current challenge, or completed, or none. */
 export async function campaignStep(client: Client, input: { userId: string; participationId: string; now: Date }, onCompleted: OnCompleted): Promise<CampaignStep> {
-  const rows = await client.$queryRaw<(AssessmentRow & { state: string; asked: AskedJson[]; answers: { challengeId: string; result: string }[] })[]>`
-    SELECT a.id, a."userId", a."participationId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
-         FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
-         FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
-    FROM "Assessment" a
-    WHERE a."participationId" = ${input.participationId} AND a."userId" = ${input.userId} AND a.type = 'CAMPAIGN'
-    ORDER BY a."createdAt" DESC LIMIT 1`;
+  const rows = await readTestsWithAnswers(
+    client,
+    Prisma.sql`a."participationId" = ${input.participationId} AND a."userId" = ${input.userId} AND a.type = 'CAMPAIGN' ORDER BY a."createdAt" DESC LIMIT 1`,
+  );
   const row = rows[0];
   if (!row) return { kind: 'none' };
   if (row.state === 'COMPLETED') {
@@ -345,14 +341,10 @@ export async function submitCampaignAnswer(
   },
   onCompleted: OnCompleted,
 ): Promise<CampaignAnswerOutcome> {
-  const rows = await client.$queryRaw<(AssessmentRow & { state: string; asked: AskedJson[]; answers: { challengeId: string; result: string }[] })[]>`
-    SELECT a.id, a."userId", a."participationId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
-         FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
-         FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
-    FROM "Assessment" a
-    WHERE a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."participationId" = ${input.participationId} AND a.type = 'CAMPAIGN'`;
+  const rows = await readTestsWithAnswers(
+    client,
+    Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."participationId" = ${input.participationId} AND a.type = 'CAMPAIGN'`,
+  );
   const row = rows[0];
   if (!row) throw new PositioningError('not_found');
   const asked = row.asked.map(askedFromJson);

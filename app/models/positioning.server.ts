@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
+import { Prisma } from '../../prisma/generated/client';
 import {
   checkAnswer,
   redactForLearner,
@@ -350,6 +351,36 @@ export function askedFromJson(a: AskedJson) {
   return { challengeId: a.challengeId, position: a.position, presentation: a.presentation, askedAt: utc(a.askedAt) };
 }
 
+/** A test with what was asked (in order) and answered: what answering or showing the next step needs. */
+export interface TestWithAnswers {
+  id: string;
+  userId: string;
+  competenceId: string | null;
+  participationId: string | null;
+  releaseId: string | null;
+  parameterSetId: string | null;
+  engineState: unknown;
+  createdAt: Date;
+  state: string;
+  asked: AskedJson[];
+  answers: { challengeId: string; result: string }[];
+}
+
+/**
+ * The tests that `filter` selects (a condition on the assessment `a`, with any ORDER BY or LIMIT after
+ * it), each with its asked challenges and answers, in one query. Shared by positioning and campaign tests.
+ */
+export function readTestsWithAnswers(client: Client, filter: Prisma.Sql): Promise<TestWithAnswers[]> {
+  return client.$queryRaw<TestWithAnswers[]>`
+    SELECT a.id, a."userId", a."competenceId", a."participationId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
+      COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
+         FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
+      COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
+         FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
+    FROM "Assessment" a
+    WHERE ${filter}`;
+}
+
 
 /**
  * Where the learner stands on a competence: the current challenge of the started test (asking the next
@@ -554,14 +585,10 @@ export async function submitAnswer(client: Client, input: AnswerInput): Promise<
     if (outcome) return outcome;
   }
   // One query: the test (the learner's own, on this competence), what was asked and what was answered.
-  const rows = await client.$queryRaw<(AssessmentRow & { state: string; asked: AskedJson[]; answers: { challengeId: string; result: string }[] })[]>`
-    SELECT a.id, a."userId", a."competenceId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
-         FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
-         FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
-    FROM "Assessment" a
-    WHERE a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`;
+  const rows = await readTestsWithAnswers(
+    client,
+    Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`,
+  );
   const row = rows[0];
   if (!row) throw new PositioningError('not_found');
   const askedRows = row.asked.map(askedFromJson);
