@@ -118,18 +118,8 @@ interface ResultsRow {
   answers: { challengeId: string; result: 'ok' | 'ko' | 'skipped' | 'timedout' | 'aband'; value: unknown; body: ChallengeBody }[];
   kes: { skillId: string; status: 'validated' | 'invalidated'; source: 'direct' | 'inferred' | 'estimated' }[];
   skills: { id: string; name: string; tubeId: string; level: number; status: Skill['status'] }[];
-  tutorials: {
-    skillId: string;
-    kind: 'UNDERSTAND' | 'LEARN_MORE';
-    id: string;
-    title: string;
-    url: string;
-    source: string;
-    format: string;
-    duration: string;
-    saved: boolean | null;
-    useful: boolean | null;
-  }[];
+  /** A tutorial of an asked skill; saved and useful are null when the learner never marked it. */
+  tutorials: (Omit<TutorialCard, 'saved'> & { skillId: string; kind: 'UNDERSTAND' | 'LEARN_MORE'; saved: boolean | null })[];
   inProgress: boolean;
 }
 

@@ -4,8 +4,7 @@
  * same question. POST intent=answer. The engine and its guarantees: campaign-assessment.server.ts.
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit, type ShouldRevalidateFunction } from '@remix-run/react';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
@@ -15,6 +14,7 @@ import { PositioningError } from '~/models/positioning.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
+import { useAnswerSubmit, useFocusLost, useQuestionHeading } from '~/components/learner/question-page';
 import { localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
 import { campaignMessages } from '~/i18n/campagne';
@@ -109,40 +109,9 @@ export default function CampaignTest() {
   const t = useMessages(campaignMessages);
   const tl = useMessages(learnerMessages);
   const { csrfToken } = useRootData();
-  const navigation = useNavigation();
-  const submit = useSubmit();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const shown = useRef<string | null>(null);
-  const [focusLost, setFocusLost] = useState(false);
-  const focused = step.view.focused;
-
-  useEffect(() => {
-    if (shown.current !== null && shown.current !== step.challengeId) heading.current?.focus();
-    shown.current = step.challengeId;
-    setFocusLost(false);
-  }, [step.challengeId]);
-
-  useEffect(() => {
-    if (!focused) return;
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') setFocusLost(true);
-    };
-    document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('blur', onHide);
-    return () => {
-      document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('blur', onHide);
-    };
-  }, [focused]);
-
-  const busy = navigation.state !== 'idle';
-  const onSubmit = (event: FormEvent<HTMLDivElement>) => {
-    const form = event.target as HTMLFormElement;
-    event.preventDefault();
-    if (form.tagName !== 'FORM' || busy) return;
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    submit(submitter ?? form, { method: 'post', replace: true });
-  };
+  const heading = useQuestionHeading(step.challengeId);
+  const focusLost = useFocusLost(step.challengeId, step.view.focused);
+  const { busy, onSubmit } = useAnswerSubmit();
   const code = loaded.campaign.code;
 
   return (

@@ -4,8 +4,8 @@
  * finished screen (no score before publication). POST: start, answer, or report leaving the page.
  */
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, isRouteErrorResponse, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useRouteError, useSubmit, type ShouldRevalidateFunction } from '@remix-run/react';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Form, isRouteErrorResponse, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
+import { useEffect, useState } from 'react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import {
@@ -22,6 +22,7 @@ import { isoDay } from '~/models/certification-session.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
+import { useAnswerSubmit, useQuestionHeading } from '~/components/learner/question-page';
 import { useLocale, useMessages } from '~/i18n';
 import { certifMessages, clock, fill, frDay } from '~/i18n/certif';
 import { useRootData } from '~/root';
@@ -134,12 +135,8 @@ export default function CertificationTest() {
   const t = useMessages(certifMessages);
   const locale = useLocale();
   const { csrfToken } = useRootData();
-  const navigation = useNavigation();
-  const submit = useSubmit();
   const revalidator = useRevalidator();
   const attention = useFetcher();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const shown = useRef<string | null>(null);
   const [focusLost, setFocusLost] = useState(false);
   const fromAction = data && 'step' in data ? data.step : null;
   // The freshest of the page's step and the one the last action brought.
@@ -158,10 +155,8 @@ export default function CertificationTest() {
     return () => window.clearInterval(id);
   }, [waiting, revalidator]);
 
-  useEffect(() => {
-    if (shown.current !== null && shown.current !== challengeId) heading.current?.focus();
-    shown.current = challengeId;
-  }, [challengeId]);
+  const heading = useQuestionHeading(challengeId);
+  const { busy, onSubmit } = useAnswerSubmit();
 
   // Leaving the test page is reported once per question (the invigilator sees "needs attention").
   useEffect(() => {
@@ -198,7 +193,7 @@ export default function CertificationTest() {
         <Form method="post">
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <input type="hidden" name="intent" value="start" />
-          <button type="submit" className="primary" disabled={navigation.state !== 'idle'}>
+          <button type="submit" className="primary" disabled={busy}>
             {t('candidate.start')}
           </button>
         </Form>
@@ -219,14 +214,6 @@ export default function CertificationTest() {
     );
   }
 
-  const busy = navigation.state !== 'idle';
-  const onSubmit = (event: FormEvent<HTMLDivElement>) => {
-    const form = event.target as HTMLFormElement;
-    event.preventDefault();
-    if (form.tagName !== 'FORM' || busy) return;
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    submit(submitter ?? form, { method: 'post', replace: true });
-  };
   return (
     <>
       <header className="test-header">

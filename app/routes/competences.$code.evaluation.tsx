@@ -4,8 +4,7 @@
  * to the same question. POST: start or resume the test (intent=start), or answer (intent=answer).
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit, type ShouldRevalidateFunction } from '@remix-run/react';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
@@ -13,6 +12,7 @@ import { currentStep, PositioningError, startPositioning, submitAnswer, type Cha
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
+import { useAnswerSubmit, useFocusLost, useQuestionHeading } from '~/components/learner/question-page';
 import { useMessages, useTitle } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
@@ -120,34 +120,11 @@ export default function CompetenceTest() {
   const t = useMessages(learnerMessages);
   const title = useTitle();
   const { csrfToken } = useRootData();
-  const navigation = useNavigation();
-  const submit = useSubmit();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const shown = useRef<string | null>(null);
-  const [focusLost, setFocusLost] = useState(false);
   const challengeId = step.kind === 'challenge' ? step.challengeId : null;
-  const focused = step.kind === 'challenge' && step.view.focused;
-
-  // A new question takes the focus, so that a screen reader announces it (not on the first load).
-  useEffect(() => {
-    if (shown.current !== null && shown.current !== challengeId) heading.current?.focus();
-    shown.current = challengeId;
-    setFocusLost(false);
-  }, [challengeId]);
-
+  const heading = useQuestionHeading(challengeId);
   // Focus mode: say so when the learner leaves the page.
-  useEffect(() => {
-    if (!focused) return;
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') setFocusLost(true);
-    };
-    document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('blur', onHide);
-    return () => {
-      document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('blur', onHide);
-    };
-  }, [focused]);
+  const focusLost = useFocusLost(challengeId, step.kind === 'challenge' && step.view.focused);
+  const { busy, onSubmit } = useAnswerSubmit();
 
   const eyebrow = fill(t('test.eyebrow'), { code: competence.code, title: title(competence) });
 
@@ -176,27 +153,14 @@ export default function CompetenceTest() {
     );
   }
 
-  const busy = navigation.state !== 'idle';
-  const number = step.position + 1;
-  // With JavaScript the answer goes without reloading the page (the button pressed is part of it:
-  // "Je passe" sends skipped=1); without, the form posts and the server redirects to the next question.
-  const onSubmit = (event: FormEvent<HTMLDivElement>) => {
-    const form = event.target as HTMLFormElement;
-    if (form.tagName !== 'FORM' || busy) {
-      event.preventDefault();
-      return;
-    }
-    event.preventDefault();
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    submit(submitter ?? form, { method: 'post', replace: true });
-  };
-
+  // With JavaScript the answer goes without reloading the page; without, the form posts and the server
+  // redirects to the next question.
   return (
     <>
       <header className="test-header">
         <p className="eyebrow">{eyebrow}</p>
         <h1 ref={heading} tabIndex={-1}>
-          {fill(t('test.question'), { n: number })}
+          {fill(t('test.question'), { n: step.position + 1 })}
         </h1>
         <div className="test-progress">
           <label htmlFor="test-progress">{t('test.progress')}</label>

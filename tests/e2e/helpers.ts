@@ -24,6 +24,16 @@ export async function expectAccessible(page: Page) {
  * question and waits for the next one or the end. Returns false once the test is over.
  */
 export async function answerCertificationQuestion(page: Page, how: 'answer' | 'skip'): Promise<boolean> {
+  const id = await sendSimpleAnswer(page, how);
+  await waitForNextQuestion(page, id, async () => (await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0);
+  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
+}
+
+/**
+ * Answers the question on screen simply (its first choice, « réponse » in each text field) or skips it
+ * (« Je passe »); returns the id of the question answered.
+ */
+export async function sendSimpleAnswer(page: Page, how: 'answer' | 'skip'): Promise<string | null> {
   const challenge = page.getByTestId('challenge');
   const id = await challenge.getAttribute('data-challenge-id');
   if (how === 'skip') {
@@ -37,8 +47,7 @@ export async function answerCertificationQuestion(page: Page, how: 'answer' | 's
     for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
     await page.getByRole('button', { name: 'Je valide' }).click();
   }
-  await waitForNextQuestion(page, id, async () => (await page.getByRole('heading', { name: 'Test terminé' }).count()) > 0);
-  return (await page.getByRole('heading', { name: 'Test terminé' }).count()) === 0;
+  return id;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, waitForNextQuestion } from './helpers';
+import { expectAccessible, sendSimpleAnswer, waitForNextQuestion } from './helpers';
 
 // A whole competence test in the browser: more time than the default on a loaded machine.
 test.describe.configure({ timeout: 180_000 });
@@ -26,19 +26,7 @@ async function signUp(page: Page, email = uniqueEmail()) {
 
 /** Answers the question on the page (first choice, or "réponse" in each field; or skips) and waits for what comes next. */
 async function answer(page: Page, how: 'answer' | 'skip' = 'answer'): Promise<void> {
-  const challenge = page.getByTestId('challenge');
-  const id = await challenge.getAttribute('data-challenge-id');
-  if (how === 'skip') {
-    await page.getByRole('button', { name: 'Je passe' }).click();
-  } else {
-    const radios = challenge.getByRole('radio');
-    const boxes = challenge.getByRole('checkbox');
-    if ((await radios.count()) > 0) await radios.first().check();
-    if ((await boxes.count()) > 0) await boxes.first().check();
-    const fields = challenge.locator('input[type=text], textarea');
-    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
-    await page.getByRole('button', { name: 'Je valide' }).click();
-  }
+  const id = await sendSimpleAnswer(page, how);
   // Either the next question or the results page.
   await waitForNextQuestion(page, id, () => page.url().includes('/resultats'));
 }

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page, type Response } from '@playwrigh
 import { createPrisma } from '../../prisma/client';
 import { hashPassword } from '../../app/lib/password.server';
 import { generateCampaignCode } from '../../engine/framework';
-import { expectAccessible, signIn, waitForNextQuestion, PASSWORD } from './helpers';
+import { expectAccessible, signIn, sendSimpleAnswer, waitForNextQuestion, PASSWORD } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -31,19 +31,7 @@ const SOLUTION_KEYS = /["\\]+(solutionExplanation|accepted|correct|tolerances)["
 
 /** Answers the campaign question on the page (first choice, or "réponse" in each field; or skips), waits for what comes next. */
 async function answer(page: Page, how: 'answer' | 'skip'): Promise<void> {
-  const challenge = page.getByTestId('challenge');
-  const id = await challenge.getAttribute('data-challenge-id');
-  if (how === 'skip') {
-    await page.getByRole('button', { name: 'Je passe' }).click();
-  } else {
-    const radios = challenge.getByRole('radio');
-    const boxes = challenge.getByRole('checkbox');
-    if ((await radios.count()) > 0) await radios.first().check();
-    if ((await boxes.count()) > 0) await boxes.first().check();
-    const fields = challenge.locator('input[type=text], textarea');
-    for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('réponse');
-    await page.getByRole('button', { name: 'Je valide' }).click();
-  }
+  const id = await sendSimpleAnswer(page, how);
   const ended = () => !page.url().includes('/evaluation');
   try {
     await waitForNextQuestion(page, id, ended, 15_000);
