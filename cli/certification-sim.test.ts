@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureCommand } from '../tests/setup/capture-command';
 import { runCertificationSim } from './certification-sim-command';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    const code = await runCertificationSim(argv);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const run = (argv: string[]) => captureCommand(runCertificationSim, argv);
 
 afterEach(() => vi.restoreAllMocks());
 
