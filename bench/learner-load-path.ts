@@ -52,12 +52,8 @@ pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]
 let databaseUrl = option('database-url', process.env.DATABASE_URL ?? '');
 let drop: (() => Promise<void>) | null = null;
 if (!databaseUrl) {
-  const { createTestDatabase } = await import('../scripts/testdb');
-  const { seed } = await import('../prisma/seed');
-  const database = await createTestDatabase();
-  const seeding = createPrisma(database.url);
-  await seed(seeding, () => undefined);
-  await seeding.$disconnect();
+  const { seededTestDatabase } = await import('./seeded-database');
+  const database = await seededTestDatabase();
   databaseUrl = database.url;
   drop = database.drop;
 }

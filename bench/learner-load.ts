@@ -69,13 +69,8 @@ function cpuSeconds(pid: number | null): number | null {
 
 async function startTarget(): Promise<Target> {
   if (GIVEN_URL) return { url: GIVEN_URL.replace(/\/$/, ''), databaseUrl: process.env.DATABASE_URL ?? null, pid: null, stop: async () => undefined };
-  const { createTestDatabase } = await import('../scripts/testdb');
-  const { createPrisma } = await import('../prisma/client');
-  const { seed } = await import('../prisma/seed');
-  const database = await createTestDatabase();
-  const db = createPrisma(database.url);
-  await seed(db, () => undefined);
-  await db.$disconnect();
+  const { seededTestDatabase } = await import('./seeded-database');
+  const database = await seededTestDatabase();
   const build = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
     cwd: projectRoot,
     stdio: ['ignore', 'ignore', 'inherit'],

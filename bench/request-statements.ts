@@ -18,13 +18,8 @@ const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   return original.apply(this, args);
 };
 
-const { createTestDatabase } = await import('../scripts/testdb');
-const { createPrisma } = await import('../prisma/client');
-const { seed } = await import('../prisma/seed');
-const database = await createTestDatabase();
-const seedDb = createPrisma(database.url);
-await seed(seedDb, () => undefined);
-await seedDb.$disconnect();
+const { seededTestDatabase } = await import('./seeded-database');
+const database = await seededTestDatabase();
 process.env.DATABASE_URL = database.url;
 process.env.NODE_ENV = 'production';
 const { startWebServer } = await import('../scripts/server');
