@@ -1,5 +1,6 @@
 /** Strings of the Orga space (teachers) and of « J'ai un code » (learners). French first. */
 import { defineMessages } from '../i18n';
+import { fill } from './apprenant';
 
 const fr = {
   'nav.label': 'Navigation de l’espace Orga',
@@ -175,6 +176,16 @@ const fr = {
   'learners.resetOf': 'Réinitialiser le mot de passe de {name}',
   'learners.detach': 'Détacher',
   'learners.detachOf': 'Détacher {name}',
+  'notice.invalidEmail': 'Indiquez une adresse e-mail valide.',
+  'notice.noAccount': 'Aucun compte n’existe avec l’adresse {email}. La personne doit d’abord créer son compte.',
+  'notice.alreadyMember': '{name} est déjà membre de l’organisation.',
+  'notice.added': '{name} a été ajouté(e) comme enseignant(e).',
+  'notice.memberNotFound': 'Membre introuvable.',
+  'notice.lastAdmin': 'L’organisation doit garder au moins un administrateur.',
+  'notice.removed': '{name} ne fait plus partie de l’organisation.',
+  'notice.learnerNotFound': 'Élève introuvable.',
+  'notice.noAccountToReset': '{name} n’a pas encore de compte : rien à réinitialiser.',
+  'notice.detached': '{name} a été détaché(e) de l’organisation.',
   'members.title': 'Membres',
   'members.caption': 'Membres de l’organisation',
   'members.email': 'Adresse e-mail',
@@ -397,6 +408,16 @@ const en: Record<keyof typeof fr, string> = {
   'learners.resetOf': 'Reset the password of {name}',
   'learners.detach': 'Detach',
   'learners.detachOf': 'Detach {name}',
+  'notice.invalidEmail': 'Enter a valid email address.',
+  'notice.noAccount': 'No account has the address {email}. The person must create their account first.',
+  'notice.alreadyMember': '{name} is already a member of the organisation.',
+  'notice.added': '{name} was added as a teacher.',
+  'notice.memberNotFound': 'Member not found.',
+  'notice.lastAdmin': 'The organisation must keep at least one administrator.',
+  'notice.removed': '{name} is no longer part of the organisation.',
+  'notice.learnerNotFound': 'Learner not found.',
+  'notice.noAccountToReset': '{name} has no account yet: nothing to reset.',
+  'notice.detached': '{name} was detached from the organisation.',
   'members.title': 'Members',
   'members.caption': 'Members of the organisation',
   'members.email': 'Email address',
@@ -457,4 +478,9 @@ export function orgaDate(iso: string | Date, locale: 'fr' | 'en'): string {
 export function frDate(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   return d.toLocaleDateString('fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
+}
+
+/** The words of an Orga change's notice (app/models/organisation.server.ts OrgNotice) in the page's language. */
+export function noticeText(notice: { key: string; params?: Record<string, string> }, t: (key: OrgaKey) => string): string {
+  return fill(t(`notice.${notice.key}` as OrgaKey), notice.params ?? {});
 }

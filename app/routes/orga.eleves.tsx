@@ -6,7 +6,7 @@ import { activeOrganisation, detachLearner, importClassList, listLearners, previ
 import { CLASS_LIST_HEADER } from '../../engine/campaigns';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
-import { orgaDate, orgaMessages } from '~/i18n/orga';
+import { noticeText, orgaDate, orgaMessages } from '~/i18n/orga';
 import { messagesFor, useLocale, useMessages } from '~/i18n';
 import orgaStyles from '~/styles/orga.css';
 import { fill } from '~/i18n/apprenant';
@@ -39,12 +39,14 @@ export async function action({ request }: ActionFunctionArgs) {
     return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: check.fileError };
   }
   const learnerId = String(form.get('learnerId') ?? '');
+  const t = messagesFor(orgaMessages, request);
   if (intent === 'reset') {
     const result = await resetLearnerPassword(db(), organisation.id, learnerId);
-    return { intent: 'reset' as const, ...result };
+    return result.ok ? { intent: 'reset' as const, ...result } : { intent: 'reset' as const, ok: false as const, error: noticeText(result.notice, t) };
   }
   if (intent === 'detach') {
-    return { intent: 'detach' as const, ...(await detachLearner(db(), organisation.id, learnerId)) };
+    const result = await detachLearner(db(), organisation.id, learnerId);
+    return { intent: 'detach' as const, ok: result.ok, text: noticeText(result.notice, t) };
   }
   throw new Response('Action inconnue', { status: 400 });
 }
@@ -122,7 +124,7 @@ export default function Learners() {
           </div>
         ) : <p role="alert" className="notice error">{data.error}</p>
       ) : null}
-      {data?.intent === 'detach' ? (data.ok ? <p role="status" className="notice success">{data.message}</p> : <p role="alert" className="notice error">{data.error}</p>) : null}
+      {data?.intent === 'detach' ? (data.ok ? <p role="status" className="notice success">{data.text}</p> : <p role="alert" className="notice error">{data.text}</p>) : null}
       <h2>{fill(t('learners.list'), { n: learners.length })}</h2>
       {learners.length === 0 ? <p>{t('learners.none')}</p> : (
         <table className="orga-table">

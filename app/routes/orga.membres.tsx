@@ -6,8 +6,8 @@ import { activeOrganisation, addTeacher, listMembers, removeMember, requireMembe
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
 import orgaStyles from '~/styles/orga.css';
-import { useMessages } from '~/i18n';
-import { orgaMessages } from '~/i18n/orga';
+import { messagesFor, useMessages } from '~/i18n';
+import { noticeText, orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
@@ -24,9 +24,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const organisation = activeOrganisation(session.viewer, request);
   requireMembership(session.viewer, organisation.id, 'ADMIN');
   const form = await requireForm(request, session);
-  if (form.get('intent') === 'add') return addTeacher(db(), organisation.id, String(form.get('email') ?? ''));
-  if (form.get('intent') === 'remove') return removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
-  throw new Response('Action inconnue', { status: 400 });
+  const intent = form.get('intent');
+  if (intent !== 'add' && intent !== 'remove') throw new Response('Action inconnue', { status: 400 });
+  const change =
+    intent === 'add' ? await addTeacher(db(), organisation.id, String(form.get('email') ?? '')) : await removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
+  return { ok: change.ok, text: noticeText(change.notice, messagesFor(orgaMessages, request)) };
 }
 
 export default function Members() {
@@ -37,7 +39,7 @@ export default function Members() {
     <>
       <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>{t('members.title')}</h1>
-      {result ? (result.ok ? <p role="status" className="notice success">{result.message}</p> : <p role="alert" className="notice error">{result.error}</p>) : null}
+      {result ? (result.ok ? <p role="status" className="notice success">{result.text}</p> : <p role="alert" className="notice error">{result.text}</p>) : null}
       <table className="orga-table">
         <caption className="visually-hidden">{t('members.caption')}</caption>
         <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('members.email')}</th><th scope="col">{t('members.role')}</th>{isAdmin ? <th scope="col">{t('col.action')}</th> : null}</tr></thead>
