@@ -186,6 +186,19 @@ const fr = {
   'notice.learnerNotFound': 'Élève introuvable.',
   'notice.noAccountToReset': '{name} n’a pas encore de compte : rien à réinitialiser.',
   'notice.detached': '{name} a été détaché(e) de l’organisation.',
+  'classList.missingLastName': 'Nom manquant.',
+  'classList.missingFirstName': 'Prénom manquant.',
+  'classList.missingDivision': 'Classe manquante.',
+  'classList.missingNumber': 'Numéro étudiant manquant.',
+  'classList.duplicateNumber': 'Numéro étudiant {number} en double (déjà à la ligne {line}).',
+  'classList.knownNumber': 'Numéro étudiant {number} déjà inscrit dans l’organisation.',
+  'classList.missingBirthDate': 'Date de naissance manquante.',
+  'classList.badBirthDate': 'Date de naissance « {value} » invalide : attendue au format jj/mm/aaaa.',
+  'classList.unreadable': 'Fichier illisible.',
+  'classList.unclosedQuote': 'Guillemet non fermé (ligne {line}) : le fichier ne peut pas être lu au-delà.',
+  'classList.empty': 'Le fichier est vide.',
+  'classList.missingColumns': 'Colonne(s) manquante(s) : {columns}. La première ligne doit nommer les colonnes : {header}.',
+  'classList.noName': 'ligne {line}',
   'members.title': 'Membres',
   'members.caption': 'Membres de l’organisation',
   'members.email': 'Adresse e-mail',
@@ -418,6 +431,19 @@ const en: Record<keyof typeof fr, string> = {
   'notice.learnerNotFound': 'Learner not found.',
   'notice.noAccountToReset': '{name} has no account yet: nothing to reset.',
   'notice.detached': '{name} was detached from the organisation.',
+  'classList.missingLastName': 'Last name missing.',
+  'classList.missingFirstName': 'First name missing.',
+  'classList.missingDivision': 'Class missing.',
+  'classList.missingNumber': 'Student number missing.',
+  'classList.duplicateNumber': 'Student number {number} appears twice (already on line {line}).',
+  'classList.knownNumber': 'Student number {number} is already registered in the organisation.',
+  'classList.missingBirthDate': 'Birth date missing.',
+  'classList.badBirthDate': 'Birth date “{value}” is not valid: expected as dd/mm/yyyy.',
+  'classList.unreadable': 'The file cannot be read.',
+  'classList.unclosedQuote': 'Unclosed quote (line {line}): the file cannot be read past it.',
+  'classList.empty': 'The file is empty.',
+  'classList.missingColumns': 'Missing column(s): {columns}. The first line must name the columns: {header}.',
+  'classList.noName': 'line {line}',
   'members.title': 'Members',
   'members.caption': 'Members of the organisation',
   'members.email': 'Email address',
@@ -483,4 +509,24 @@ export function frDate(iso: string | Date): string {
 /** The words of an Orga change's notice (app/models/organisation.server.ts OrgNotice) in the page's language. */
 export function noticeText(notice: { key: string; params?: Record<string, string> }, t: (key: OrgaKey) => string): string {
   return fill(t(`notice.${notice.key}` as OrgaKey), notice.params ?? {});
+}
+
+/** A class list problem (engine/campaigns/class-list.ts) in the page's language. */
+export function classListProblemText(problem: { code: string; params: Record<string, string> }, t: (key: OrgaKey) => string): string {
+  return fill(t(`classList.${problem.code}` as OrgaKey), problem.params);
+}
+
+/**
+ * A class list check with its problems in words, as the Orga learners page shows it (the rows without a
+ * name are labelled by their line).
+ */
+export function classListInWords<C extends { rejected: { line: number; label: string; errors: { code: string; params: Record<string, string> }[] }[]; fileError: { code: string; params: Record<string, string> } | null }>(
+  check: C,
+  t: (key: OrgaKey) => string,
+) {
+  return {
+    ...check,
+    rejected: check.rejected.map((r) => ({ ...r, label: r.label || fill(t('classList.noName'), { line: r.line }), errors: r.errors.map((e) => classListProblemText(e, t)) })),
+    fileError: check.fileError ? classListProblemText(check.fileError, t) : null,
+  };
 }

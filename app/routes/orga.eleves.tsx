@@ -6,7 +6,7 @@ import { activeOrganisation, detachLearner, importClassList, listLearners, previ
 import { CLASS_LIST_HEADER } from '../../engine/campaigns';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
-import { noticeText, orgaDate, orgaMessages } from '~/i18n/orga';
+import { classListInWords, noticeText, orgaDate, orgaMessages } from '~/i18n/orga';
 import { messagesFor, useLocale, useMessages } from '~/i18n';
 import orgaStyles from '~/styles/orga.css';
 import { fill } from '~/i18n/apprenant';
@@ -31,12 +31,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const file = form.get('file');
     const text = file instanceof File ? (file.size > MAX_FILE ? null : await file.text()) : null;
     if (text === null || text.trim() === '') return { intent: 'preview' as const, error: file instanceof File && file.size > MAX_FILE ? messagesFor(orgaMessages, request)('learners.tooBig') : messagesFor(orgaMessages, request)('learners.chooseFile') };
-    return { intent: 'preview' as const, text, check: await previewClassList(db(), organisation.id, text) };
+    return { intent: 'preview' as const, text, check: classListInWords(await previewClassList(db(), organisation.id, text), messagesFor(orgaMessages, request)) };
   }
   if (intent === 'confirm') {
     const text = String(form.get('text') ?? '');
     const { imported, check } = await importClassList(db(), organisation.id, text);
-    return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: check.fileError };
+    return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: classListInWords(check, messagesFor(orgaMessages, request)).fileError };
   }
   const learnerId = String(form.get('learnerId') ?? '');
   const t = messagesFor(orgaMessages, request);

@@ -157,15 +157,20 @@ describe('class list', () => {
     expect(check.fileError).toBeNull();
     expect(check.valid).toEqual([{ line: 2, lastName: 'Durand', firstName: 'Inès', division: '2nde A', studentNumber: '123A', birthDate: '2009-03-05' }]);
     expect(check.rejected).toEqual([
-      { line: 3, label: 'Martin Léo', errors: ['Date de naissance « 31/02/2009 » invalide : attendue au format jj/mm/aaaa.'] },
-      { line: 4, label: 'Zoé', errors: ['Nom manquant.'] },
-      { line: 5, label: 'Petit Paul', errors: ['Numéro étudiant 123A en double (déjà à la ligne 2).'] },
-      { line: 6, label: 'Bernard Lou', errors: ['Numéro étudiant 999Z déjà inscrit dans l’organisation.'] },
+      { line: 3, label: 'Martin Léo', errors: [{ code: 'badBirthDate', params: { value: '31/02/2009' } }] },
+      { line: 4, label: 'Zoé', errors: [{ code: 'missingLastName', params: {} }] },
+      { line: 5, label: 'Petit Paul', errors: [{ code: 'duplicateNumber', params: { number: '123A', line: '2' } }] },
+      { line: 6, label: 'Bernard Lou', errors: [{ code: 'knownNumber', params: { number: '999Z' } }] },
     ]);
   });
 
   it('accepts commas and headers without accents, and names missing columns', () => {
     expect(checkClassList('nom,prenom,classe,numero etudiant,date de naissance\nA,B,C,1,01/01/2010').valid).toHaveLength(1);
-    expect(checkClassList('Nom;Prénom\nA;B').fileError).toMatch(/Colonnes manquantes : Classe, Numéro étudiant, Date de naissance/);
+    expect(checkClassList('Nom;Prénom\nA;B').fileError).toEqual({
+      code: 'missingColumns',
+      params: { columns: 'Classe, Numéro étudiant, Date de naissance', count: '3', header: 'Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance' },
+    });
+    expect(checkClassList('Nom;Prénom\n"A;B').fileError).toEqual({ code: 'unclosedQuote', params: { line: '2' } });
+    expect(checkClassList('').fileError).toEqual({ code: 'empty', params: {} });
   });
 });

@@ -15,19 +15,45 @@ export interface ClassListLearner {
   birthDate: string;
 }
 
+/**
+ * A problem, as a code with its parameters: the page says it in its language (app/i18n/orga.ts,
+ * `classList.<code>`, the parameters filling the {placeholders}).
+ */
+export interface ClassListProblem {
+  code:
+    | 'missingLastName'
+    | 'missingFirstName'
+    | 'missingDivision'
+    | 'missingNumber'
+    | 'duplicateNumber'
+    | 'knownNumber'
+    | 'missingBirthDate'
+    | 'badBirthDate'
+    | 'unreadable'
+    | 'unclosedQuote'
+    | 'empty'
+    | 'missingColumns';
+  params: Record<string, string>;
+}
+
 export interface RejectedRow {
   line: number;
-  /** What the row says (for the report), e.g. "Durand Inès". */
+  /** What the row says (for the report), e.g. "Durand Inès"; empty when the row has no name. */
   label: string;
-  errors: string[];
+  errors: ClassListProblem[];
 }
 
 export interface ClassListCheck {
   valid: ClassListLearner[];
   rejected: RejectedRow[];
   /** A problem with the file itself (no header, missing column): nothing can be read. */
-  fileError: string | null;
+  fileError: ClassListProblem | null;
 }
+
+const problem = (code: ClassListProblem['code'], params: Record<string, string | number> = {}): ClassListProblem => ({
+  code,
+  params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+});
 
 const COLUMNS = {
   lastName: ['nom', 'nom de famille', 'last name', 'lastname'],
@@ -40,11 +66,11 @@ const COLUMNS = {
 export const CLASS_LIST_HEADER = ['Nom', 'Prénom', 'Classe', 'Numéro étudiant', 'Date de naissance'];
 
 const COLUMN_LABELS: Record<keyof typeof COLUMNS, string> = {
-  lastName: 'Nom',
-  firstName: 'Prénom',
-  division: 'Classe',
-  studentNumber: 'Numéro étudiant',
-  birthDate: 'Date de naissance',
+  lastName: CLASS_LIST_HEADER[0]!,
+  firstName: CLASS_LIST_HEADER[1]!,
+  division: CLASS_LIST_HEADER[2]!,
+  studentNumber: CLASS_LIST_HEADER[3]!,
+  birthDate: CLASS_LIST_HEADER[4]!,
 };
 
 function normalise(header: string): string {
@@ -75,9 +101,9 @@ export function checkClassList(text: string, existingNumbers: ReadonlySet<string
   try {
     rows = parseCsv(text);
   } catch (error) {
-    return { valid: [], rejected: [], fileError: error instanceof CsvError ? error.message : 'Fichier illisible.' };
+    return { valid: [], rejected: [], fileError: error instanceof CsvError ? problem('unclosedQuote', { line: error.line }) : problem('unreadable') };
   }
-  if (rows.length === 0) return { valid: [], rejected: [], fileError: 'Le fichier est vide.' };
+  if (rows.length === 0) return { valid: [], rejected: [], fileError: problem('empty') };
   const header = rows[0]!.map((h) => fold(normalise(h)));
   const index = {} as Record<keyof typeof COLUMNS, number>;
   const missing: string[] = [];
@@ -90,7 +116,7 @@ export function checkClassList(text: string, existingNumbers: ReadonlySet<string
     return {
       valid: [],
       rejected: [],
-      fileError: `Colonne${missing.length > 1 ? 's' : ''} manquante${missing.length > 1 ? 's' : ''} : ${missing.join(', ')}. La première ligne doit nommer les colonnes : ${CLASS_LIST_HEADER.join(' ; ')}.`,
+      fileError: problem('missingColumns', { columns: missing.join(', '), count: missing.length, header: CLASS_LIST_HEADER.join(' ; ') }),
     };
   }
   const valid: ClassListLearner[] = [];
@@ -104,18 +130,18 @@ export function checkClassList(text: string, existingNumbers: ReadonlySet<string
     const division = get('division');
     const studentNumber = get('studentNumber');
     const rawDate = get('birthDate');
-    const errors: string[] = [];
-    if (!lastName) errors.push('Nom manquant.');
-    if (!firstName) errors.push('Prénom manquant.');
-    if (!division) errors.push('Classe manquante.');
-    if (!studentNumber) errors.push('Numéro étudiant manquant.');
-    else if (firstLineOf.has(studentNumber)) errors.push(`Numéro étudiant ${studentNumber} en double (déjà à la ligne ${firstLineOf.get(studentNumber)}).`);
-    else if (existingNumbers.has(studentNumber)) errors.push(`Numéro étudiant ${studentNumber} déjà inscrit dans l’organisation.`);
+    const errors: ClassListProblem[] = [];
+    if (!lastName) errors.push(problem('missingLastName'));
+    if (!firstName) errors.push(problem('missingFirstName'));
+    if (!division) errors.push(problem('missingDivision'));
+    if (!studentNumber) errors.push(problem('missingNumber'));
+    else if (firstLineOf.has(studentNumber)) errors.push(problem('duplicateNumber', { number: studentNumber, line: firstLineOf.get(studentNumber)! }));
+    else if (existingNumbers.has(studentNumber)) errors.push(problem('knownNumber', { number: studentNumber }));
     const birthDate = parseFrenchDate(rawDate);
-    if (!rawDate) errors.push('Date de naissance manquante.');
-    else if (!birthDate) errors.push(`Date de naissance « ${rawDate} » invalide : attendue au format jj/mm/aaaa.`);
+    if (!rawDate) errors.push(problem('missingBirthDate'));
+    else if (!birthDate) errors.push(problem('badBirthDate', { value: rawDate }));
     if (studentNumber && !firstLineOf.has(studentNumber)) firstLineOf.set(studentNumber, line);
-    if (errors.length) rejected.push({ line, label: [lastName, firstName].filter(Boolean).join(' ') || `ligne ${line}`, errors });
+    if (errors.length) rejected.push({ line, label: [lastName, firstName].filter(Boolean).join(' '), errors });
     else valid.push({ line, lastName, firstName, division, studentNumber, birthDate: birthDate! });
   });
   return { valid, rejected, fileError: null };

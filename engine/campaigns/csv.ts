@@ -23,7 +23,12 @@ export function guessDelimiter(text: string): Delimiter {
   return commas > semicolons ? ',' : ';';
 }
 
-export class CsvError extends Error {}
+/** An unclosed quote: the file cannot be read past `line`. */
+export class CsvError extends Error {
+  constructor(readonly line: number) {
+    super(`Guillemet non fermé (ligne ${line}).`);
+  }
+}
 
 /** Rows of fields. Blank lines are skipped. An unclosed quote is an error (line number given). */
 export function parseCsv(input: string, delimiter: Delimiter = guessDelimiter(input)): string[][] {
@@ -73,7 +78,7 @@ export function parseCsv(input: string, delimiter: Delimiter = guessDelimiter(in
       line++;
     } else field += ch;
   }
-  if (quoted) throw new CsvError(`Guillemet non fermé (ligne ${quoteLine}).`);
+  if (quoted) throw new CsvError(quoteLine);
   if (field !== '' || row.length > 0 || fieldWasQuoted) endRow();
   return rows;
 }
