@@ -3,6 +3,25 @@ import { defineMessages } from '../i18n';
 
 const fr = {
   'nav.label': 'Navigation de l’espace Certif',
+  'problem.missing_last_name': 'Nom de naissance manquant.',
+  'problem.missing_first_name': 'Prénom manquant.',
+  'problem.missing_birth_date': 'Date de naissance manquante.',
+  'problem.bad_birth_date': 'Date de naissance invalide : attendue au format jj/mm/aaaa (par exemple 04/07/2008).',
+  'problem.future_birth_date': 'Date de naissance dans le futur ou trop récente (moins de 10 ans).',
+  'problem.missing_birth_place': 'Lieu de naissance manquant.',
+  'problem.bad_email': 'Adresse e-mail invalide.',
+  'problem.bad_extra_time': 'Temps majoré invalide : un pourcentage entier entre 0 et 100 (par exemple 30).',
+  'problem.duplicate_in_session': 'Candidat déjà inscrit à cette session (même nom, prénom et date de naissance).',
+  'problem.duplicate_in_file': 'Ligne en double dans le fichier (même nom, prénom et date de naissance).',
+  'problem.duplicate_email': 'Adresse e-mail déjà utilisée par un autre candidat de la session.',
+  'problem.not_certifiable': 'Non certifiable : le compte lié à cette adresse n’a pas le niveau 1 dans au moins 5 compétences.',
+  'problem.too_long': 'Un champ dépasse 200 caractères.',
+  'csvFile.unreadable': 'Le fichier n’est pas un CSV lisible (ligne {line}) : vérifiez les guillemets et le séparateur (point-virgule).',
+  'csvFile.empty': 'Le fichier est vide.',
+  'csvFile.missingColumns': 'Colonnes manquantes dans la première ligne : {columns}. Partez du modèle à télécharger.',
+  'csvFile.tooMany': 'Le fichier compte plus de {max} candidats.',
+  'csvFile.choose': 'Choisissez un fichier CSV.',
+  'csvFile.tooBig': 'Le fichier dépasse 1 Mo.',
   'nav.sessions': 'Sessions',
   'nav.newSession': 'Créer une session',
   'sessions.title': 'Sessions de certification',
@@ -140,6 +159,25 @@ type Key = keyof typeof fr;
 
 const en: Record<Key, string> = {
   'nav.label': 'Certification space navigation',
+  'problem.missing_last_name': 'Birth name missing.',
+  'problem.missing_first_name': 'First name missing.',
+  'problem.missing_birth_date': 'Birth date missing.',
+  'problem.bad_birth_date': 'Birth date not valid: expected as dd/mm/yyyy (for example 04/07/2008).',
+  'problem.future_birth_date': 'Birth date in the future or too recent (under 10 years).',
+  'problem.missing_birth_place': 'Birth place missing.',
+  'problem.bad_email': 'Email address not valid.',
+  'problem.bad_extra_time': 'Extra time not valid: a whole percentage between 0 and 100 (for example 30).',
+  'problem.duplicate_in_session': 'Candidate already enrolled in this session (same name, first name and birth date).',
+  'problem.duplicate_in_file': 'Line repeated in the file (same name, first name and birth date).',
+  'problem.duplicate_email': 'Email address already used by another candidate of the session.',
+  'problem.not_certifiable': 'Not certifiable: the account of this address does not have level 1 in at least 5 competences.',
+  'problem.too_long': 'A field is longer than 200 characters.',
+  'csvFile.unreadable': 'The file is not a readable CSV (line {line}): check the quotes and the separator (semicolon).',
+  'csvFile.empty': 'The file is empty.',
+  'csvFile.missingColumns': 'Missing columns in the first line: {columns}. Start from the template to download.',
+  'csvFile.tooMany': 'The file has more than {max} candidates.',
+  'csvFile.choose': 'Choose a CSV file.',
+  'csvFile.tooBig': 'The file is larger than 1 MB.',
   'nav.sessions': 'Sessions',
   'nav.newSession': 'Create a session',
   'sessions.title': 'Certification sessions',
@@ -289,4 +327,16 @@ export function clock(seconds: number): string {
 export function frDay(iso: string, locale: 'fr' | 'en' = 'fr'): string {
   const [y, m, d] = iso.split('-');
   return locale === 'en' ? `${y}-${m}-${d}` : `${d}/${m}/${y}`;
+}
+
+/**
+ * A candidates file report (app/models/certification-session.server.ts) with its problems in words: the
+ * file's problem, and each row's messages.
+ */
+export function csvReportInWords<R extends { fileError: { code: string; params: Record<string, string> } | null; rows: { problems: string[] }[] }>(report: R, t: (key: Key) => string) {
+  return {
+    ...report,
+    fileError: report.fileError ? fill(t(`csvFile.${report.fileError.code}` as Key), report.fileError.params) : null,
+    rows: report.rows.map((r) => ({ ...r, messages: r.problems.map((p) => t(`problem.${p}` as Key)) })),
+  };
 }

@@ -275,21 +275,11 @@ export type CandidateProblem =
   | 'not_certifiable'
   | 'too_long';
 
-export const CANDIDATE_PROBLEMS: Record<CandidateProblem, string> = {
-  missing_last_name: 'Nom de naissance manquant.',
-  missing_first_name: 'Prénom manquant.',
-  missing_birth_date: 'Date de naissance manquante.',
-  bad_birth_date: 'Date de naissance invalide : attendue au format jj/mm/aaaa (par exemple 04/07/2008).',
-  future_birth_date: 'Date de naissance dans le futur ou trop récente (moins de 10 ans).',
-  missing_birth_place: 'Lieu de naissance manquant.',
-  bad_email: 'Adresse e-mail invalide.',
-  bad_extra_time: 'Temps majoré invalide : un pourcentage entier entre 0 et 100 (par exemple 30).',
-  duplicate_in_session: 'Candidat déjà inscrit à cette session (même nom, prénom et date de naissance).',
-  duplicate_in_file: 'Ligne en double dans le fichier (même nom, prénom et date de naissance).',
-  duplicate_email: 'Adresse e-mail déjà utilisée par un autre candidat de la session.',
-  not_certifiable: 'Non certifiable : le compte lié à cette adresse n’a pas le niveau 1 dans au moins 5 compétences.',
-  too_long: 'Un champ dépasse 200 caractères.',
-};
+/** A problem with the candidates file itself; the page says it in its language (app/i18n/certif.ts, `csvFile.<code>`). */
+export interface CandidateFileProblem {
+  code: 'unreadable' | 'empty' | 'missingColumns' | 'tooMany';
+  params: Record<string, string>;
+}
 
 export interface CandidateCheck {
   input: CandidateInput;
@@ -513,14 +503,13 @@ export interface CsvReportRow {
   label: string;
   input: CandidateInput;
   problems: CandidateProblem[];
-  messages: string[];
   certifiable: boolean | null;
   competencesWithLevel: number | null;
   accountFound: boolean;
 }
 
 export interface CsvReport {
-  fileError: string | null;
+  fileError: CandidateFileProblem | null;
   rows: CsvReportRow[];
   accepted: number;
   rejected: number;
@@ -531,7 +520,7 @@ function normaliseHeader(h: string): string {
 }
 
 /** Reads the file: the header line names the columns (any order); `;` or `,` separated. */
-export function readCandidateCsv(text: string, now: Date): { fileError: string | null; rows: { line: number; input: CandidateInput; problems: CandidateProblem[] }[] } {
+export function readCandidateCsv(text: string, now: Date): { fileError: CandidateFileProblem | null; rows: { line: number; input: CandidateInput; problems: CandidateProblem[] }[] } {
   let records: string[][];
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/,/g)?.length ?? 0) > (firstLine.match(/;/g)?.length ?? 0) ? ',' : ';';
@@ -539,19 +528,19 @@ export function readCandidateCsv(text: string, now: Date): { fileError: string |
     records = parseCsvSync(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    return { fileError: `Le fichier n’est pas un CSV lisible${line ? ` (ligne ${line})` : ''} : vérifiez les guillemets et le séparateur (point-virgule).`, rows: [] };
+    return { fileError: { code: 'unreadable', params: { line: line ? String(line) : '?' } }, rows: [] };
   }
   const header = records[0];
-  if (!header) return { fileError: 'Le fichier est vide.', rows: [] };
+  if (!header) return { fileError: { code: 'empty', params: {} }, rows: [] };
   const columns = new Map<keyof CandidateInput, number>();
   header.forEach((h, i) => {
     const n = normaliseHeader(h);
     const column = CANDIDATE_CSV_COLUMNS.find((c) => c.aliases.includes(n) || normaliseHeader(c.header) === n);
     if (column && !columns.has(column.field)) columns.set(column.field, i);
   });
-  const missing = CANDIDATE_CSV_COLUMNS.filter((c) => c.required && !columns.has(c.field)).map((c) => `« ${c.header} »`);
-  if (missing.length) return { fileError: `Colonnes manquantes dans la première ligne : ${missing.join(', ')}. Partez du modèle à télécharger.`, rows: [] };
-  if (records.length - 1 > MAX_CANDIDATES_PER_SESSION) return { fileError: `Le fichier compte plus de ${MAX_CANDIDATES_PER_SESSION} candidats.`, rows: [] };
+  const missing = CANDIDATE_CSV_COLUMNS.filter((c) => c.required && !columns.has(c.field)).map((c) => c.header);
+  if (missing.length) return { fileError: { code: 'missingColumns', params: { columns: missing.join(', ') } }, rows: [] };
+  if (records.length - 1 > MAX_CANDIDATES_PER_SESSION) return { fileError: { code: 'tooMany', params: { max: String(MAX_CANDIDATES_PER_SESSION) } }, rows: [] };
   const rows = records.slice(1).map((record, i) => {
     const raw: Record<string, string> = {};
     for (const [field, index] of columns) raw[field] = record[index] ?? '';
@@ -569,7 +558,6 @@ async function csvReport(client: Client, sessionId: string, text: string, now: D
     label: `${c.input.lastName || '?'} ${c.input.firstName || '?'}`.trim(),
     input: c.input,
     problems: c.problems,
-    messages: c.problems.map((p) => CANDIDATE_PROBLEMS[p]),
     certifiable: c.certifiable,
     competencesWithLevel: c.competencesWithLevel,
     accountFound: c.userId !== null,

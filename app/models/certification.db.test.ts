@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { certifMessages, fill } from '../i18n/certif';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { newChallengeBody } from '../../engine/challenges';
@@ -156,7 +157,11 @@ describe('centre sessions', () => {
     // A second import of the same file adds nothing.
     expect((await importCandidateCsv(db(), w.scope, session.id, csv, T0)).imported).toBe(0);
     // A file without the required columns is refused as a whole.
-    expect((await previewCandidateCsv(db(), w.scope, session.id, 'Nom;Prénom\nA;B\n', T0)).fileError).toContain('Colonnes manquantes');
+    const missing = (await previewCandidateCsv(db(), w.scope, session.id, 'Nom;Prénom\nA;B\n', T0)).fileError;
+    expect(missing?.code).toBe('missingColumns');
+    expect(missing!.params.columns).toContain('Lieu de naissance');
+    expect(fill(certifMessages.fr['csvFile.missingColumns'], missing!.params)).toMatch(/^Colonnes manquantes dans la première ligne : .*Lieu de naissance\. Partez du modèle à télécharger\.$/);
+    expect(fill(certifMessages.en['csvFile.missingColumns'], missing!.params)).toMatch(/^Missing columns in the first line: .*Lieu de naissance\. Start from the template to download\.$/);
     // Another centre cannot preview into it.
     await expect(previewCandidateCsv(db(), { centreIds: [w.other.id] }, session.id, csv, T0)).rejects.toMatchObject({ code: 'not_found' });
   });

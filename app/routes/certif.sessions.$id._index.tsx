@@ -9,7 +9,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import {
-  CANDIDATE_PROBLEMS,
   enrolCandidate,
   importCandidateCsv,
   previewCandidateCsv,
@@ -19,12 +18,12 @@ import {
   scopeOf,
   sessionDetail,
   throwAsResponse,
-  type CsvReport,
+  type CsvReportRow,
 } from '~/models/certification-session.server';
 import { CANDIDATE_CSV_HEADERS } from '~/models/certification-labels';
 import { CertifNav } from '~/components/certif/CertifNav';
-import { useLocale, useMessages } from '~/i18n';
-import { certifMessages, fill, frDay } from '~/i18n/certif';
+import { messagesFor, useLocale, useMessages } from '~/i18n';
+import { certifMessages, csvReportInWords, fill, frDay } from '~/i18n/certif';
 import { useRootData } from '~/root';
 import certifStyles from '~/styles/certif.css';
 
@@ -51,23 +50,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const sessionId = params.id ?? '';
   const intent = String(form.get('intent') ?? '');
   const now = new Date();
+  const t = messagesFor(certifMessages, request);
   try {
     if (intent === 'enrol') {
       const raw = Object.fromEntries(CANDIDATE_FIELDS.map((k) => [k, String(form.get(k) ?? '')]));
       const result = await enrolCandidate(db(), scope, sessionId, raw, now);
-      return { intent: 'enrol' as const, ok: result.ok, problems: result.check.problems.map((p) => CANDIDATE_PROBLEMS[p]), values: result.ok ? null : raw };
+      return { intent: 'enrol' as const, ok: result.ok, problems: result.check.problems.map((p) => t(`problem.${p}`)), values: result.ok ? null : raw };
     }
     if (intent === 'preview') {
       const file = form.get('file');
-      if (!(file instanceof File) || file.size === 0) return { intent: 'preview' as const, error: 'Choisissez un fichier CSV.' };
-      if (file.size > MAX_FILE) return { intent: 'preview' as const, error: 'Le fichier dépasse 1 Mo.' };
+      if (!(file instanceof File) || file.size === 0) return { intent: 'preview' as const, error: t('csvFile.choose') };
+      if (file.size > MAX_FILE) return { intent: 'preview' as const, error: t('csvFile.tooBig') };
       const text = await file.text();
-      return { intent: 'preview' as const, text, report: await previewCandidateCsv(db(), scope, sessionId, text, now) };
+      return { intent: 'preview' as const, text, report: csvReportInWords(await previewCandidateCsv(db(), scope, sessionId, text, now), t) };
     }
     if (intent === 'import') {
       const text = String(form.get('text') ?? '');
       const report = await importCandidateCsv(db(), scope, sessionId, text, now);
-      return { intent: 'import' as const, report, imported: report.imported };
+      return { intent: 'import' as const, report: csvReportInWords(report, t), imported: report.imported };
     }
     if (intent === 'remove') {
       await removeCandidate(db(), scope, sessionId, String(form.get('candidateId') ?? ''));
@@ -86,7 +86,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw new Response('Action inconnue', { status: 400 });
 }
 
-function CsvReportTable({ report }: { report: CsvReport }) {
+function CsvReportTable({ report }: { report: { rows: (CsvReportRow & { messages: string[] })[] } }) {
   const t = useMessages(certifMessages);
   return (
     <table className="certif-table">
