@@ -160,29 +160,46 @@ export async function portalView(client: Client, sessionId: string, now: Date) {
   };
 }
 
+/** What the invigilator portal refuses; the page says it in its language (app/i18n/certif.ts, `invigilator.<code>`). */
+export type InvigilatorProblem =
+  | 'candidateNotFound'
+  | 'presenceAfterStart'
+  | 'alreadyStarted'
+  | 'noTestUnderWay'
+  | 'incidentNeedsTest'
+  | 'chooseCategory'
+  | 'descriptionTooLong'
+  | 'chooseSubcategory'
+  | 'questionNumber'
+  | 'questionNotAsked'
+  | 'describe';
+
 export class InvigilatorError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly code: InvigilatorProblem,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(`invigilator: ${code}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`);
   }
 }
 
 async function candidateOfSession(client: Client, sessionId: string, candidateId: string) {
   const candidate = await client.certificationCandidate.findFirst({ where: { id: candidateId, sessionId }, select: { id: true, presentAt: true, authorizedAt: true, userId: true, course: { select: { id: true, status: true } } } });
-  if (!candidate) throw new InvigilatorError('Candidat introuvable dans cette session.');
+  if (!candidate) throw new InvigilatorError('candidateNotFound');
   return candidate;
 }
 
 /** Presence and identity checked (the invigilator saw the candidate's ID). Undone while the test has not started. */
 export async function setPresence(client: Client, sessionId: string, candidateId: string, present: boolean, now: Date): Promise<void> {
   const candidate = await candidateOfSession(client, sessionId, candidateId);
-  if (!present && candidate.course) throw new InvigilatorError('Ce candidat a commencé son test : sa présence ne peut plus être annulée.');
+  if (!present && candidate.course) throw new InvigilatorError('presenceAfterStart');
   await client.certificationCandidate.update({ where: { id: candidate.id }, data: present ? { presentAt: candidate.presentAt ?? now } : { presentAt: null, authorizedAt: null } });
 }
 
 /** Lets the candidate start (presence is confirmed at the same time), or withdraws it before they started. */
 export async function setAuthorised(client: Client, sessionId: string, candidateId: string, authorised: boolean, now: Date): Promise<void> {
   const candidate = await candidateOfSession(client, sessionId, candidateId);
-  if (!authorised && candidate.course) throw new InvigilatorError('Ce candidat a déjà commencé son test.');
+  if (!authorised && candidate.course) throw new InvigilatorError('alreadyStarted');
   await client.certificationCandidate.update({
     where: { id: candidate.id },
     data: authorised ? { presentAt: candidate.presentAt ?? now, authorizedAt: candidate.authorizedAt ?? now } : { authorizedAt: null },
@@ -191,7 +208,7 @@ export async function setAuthorised(client: Client, sessionId: string, candidate
 
 export async function endTest(client: Client, sessionId: string, candidateId: string, now: Date): Promise<void> {
   const candidate = await candidateOfSession(client, sessionId, candidateId);
-  if (!candidate.course || candidate.course.status !== 'STARTED') throw new InvigilatorError('Ce candidat n’a pas de test en cours.');
+  if (!candidate.course || candidate.course.status !== 'STARTED') throw new InvigilatorError('noTestUnderWay');
   await endCourseByInvigilator(client, candidate.id, now);
 }
 
@@ -217,24 +234,24 @@ export interface IncidentInput {
  */
 export async function recordIncident(client: Client, sessionId: string, input: IncidentInput, now: Date): Promise<{ neutralised: boolean }> {
   const candidate = await candidateOfSession(client, sessionId, input.candidateId);
-  if (!candidate.course) throw new InvigilatorError('Un incident se signale sur un test commencé.');
-  if (!(input.category in INCIDENT_CATEGORIES)) throw new InvigilatorError('Choisissez la catégorie de l’incident.');
+  if (!candidate.course) throw new InvigilatorError('incidentNeedsTest');
+  if (!(input.category in INCIDENT_CATEGORIES)) throw new InvigilatorError('chooseCategory');
   const category = input.category as IncidentCategory;
   const description = input.description.trim();
-  if (description.length > 2000) throw new InvigilatorError('La description dépasse 2 000 caractères.');
+  if (description.length > 2000) throw new InvigilatorError('descriptionTooLong');
   let subcategory: InChallengeSubcategory | null = null;
   let position: number | null = null;
   let challengeId: string | null = null;
   if (category === 'IN_CHALLENGE') {
-    if (!(input.subcategory in IN_CHALLENGE_SUBCATEGORIES)) throw new InvigilatorError('Précisez le problème rencontré sur la question.');
+    if (!(input.subcategory in IN_CHALLENGE_SUBCATEGORIES)) throw new InvigilatorError('chooseSubcategory');
     subcategory = input.subcategory as InChallengeSubcategory;
     const n = Number(input.questionNumber);
-    if (!Number.isInteger(n) || n < 1) throw new InvigilatorError('Saisissez le numéro de la question concernée (1, 2, 3…).');
+    if (!Number.isInteger(n) || n < 1) throw new InvigilatorError('questionNumber');
     position = n - 1;
     const progress = (await courseProgress(client, [candidate.course.id])).get(candidate.course.id);
-    if (!progress || position >= progress.asked) throw new InvigilatorError(`La question ${n} n’a pas encore été posée à ce candidat (${progress?.asked ?? 0} posées).`);
+    if (!progress || position >= progress.asked) throw new InvigilatorError('questionNotAsked', { n: String(n), asked: String(progress?.asked ?? 0) });
   } else if (!description) {
-    throw new InvigilatorError('Décrivez l’incident.');
+    throw new InvigilatorError('describe');
   }
   const neutralise = category === 'IN_CHALLENGE' && input.neutralise;
   if (neutralise && position !== null) {

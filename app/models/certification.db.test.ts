@@ -291,7 +291,12 @@ describe('the candidate’s test', () => {
     await submitCertificationAnswer(db(), { userId, candidateId, challengeId: q1.challengeId, response: { choice: 0 }, now: at(1) });
     const q2 = await question(userId, candidateId, at(2));
     // The image of question 2 does not display: neutralised, and the candidate moves on.
-    await expect(recordIncident(db(), session.id, { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '9', neutralise: true }, at(2))).rejects.toThrow('pas encore été posée');
+    const notAsked = await recordIncident(db(), session.id, { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '9', neutralise: true }, at(2)).catch((e: unknown) => e);
+    expect(notAsked).toMatchObject({ code: 'questionNotAsked', params: { n: '9' } });
+    // The portal says it in the page's language.
+    const { params } = notAsked as { params: Record<string, string> };
+    expect(fill(certifMessages.fr['invigilator.questionNotAsked'], params)).toBe(`La question 9 n’a pas encore été posée à ce candidat (${params.asked} posées).`);
+    expect(fill(certifMessages.en['invigilator.questionNotAsked'], params)).toBe(`Question 9 has not been asked to this candidate yet (${params.asked} asked).`);
     const incident = await recordIncident(db(), session.id, { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '2', neutralise: true }, at(2));
     expect(incident.neutralised).toBe(true);
     const q3 = await question(userId, candidateId, at(3));
@@ -320,9 +325,9 @@ describe('the candidate’s test', () => {
     expect(answers).toBeGreaterThanOrEqual(MIN_ANSWERS);
     expect(answers).toBeLessThanOrEqual(32);
     expect((await portalView(db(), session.id, at(n))).candidates[0]!.status).toBe('finished');
-    await expect(endTest(db(), session.id, candidateId, at(n))).rejects.toThrow('pas de test en cours');
+    await expect(endTest(db(), session.id, candidateId, at(n))).rejects.toMatchObject({ code: 'noTestUnderWay' });
     // An invigilator of another session cannot act on this candidate.
     const other = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
-    await expect(setAuthorised(db(), other.id, candidateId, true, T0)).rejects.toThrow('introuvable');
+    await expect(setAuthorised(db(), other.id, candidateId, true, T0)).rejects.toMatchObject({ code: 'candidateNotFound' });
   });
 });
