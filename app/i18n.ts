@@ -130,6 +130,19 @@ export function useMessages<K extends string>(dictionary: Dictionary<K>): (key: 
   return (key) => dictionary[locale][key];
 }
 
+/** Fills `{name}` placeholders (an unknown one stays as it is). */
+export function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+}
+
+/**
+ * A coded message — what a model refuses or reports as a code with its parameters — in the page's
+ * language: the dictionary's `<prefix>.<code>`, its placeholders filled with the parameters.
+ */
+export function codedText<K extends string>(t: (key: K) => string, prefix: string, coded: { code: string; params?: Record<string, string> }): string {
+  return fill(t(`${prefix}.${coded.code}` as K), coded.params ?? {});
+}
+
 /** Server side: the same, from the request's locale (for messages returned by actions). */
 export function messagesFor<K extends string>(dictionary: Dictionary<K>, request: Request): (key: K) => string {
   const locale = localeFromRequest(request);

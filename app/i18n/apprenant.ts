@@ -3,7 +3,7 @@
  * tutorials and the reset of a competence. French first, English with the same keys. `{name}`
  * placeholders are filled with `fill`.
  */
-import { defineMessages } from '../i18n';
+import { defineMessages, fill } from '../i18n';
 
 const fr = {
   // Sign-up
@@ -272,10 +272,7 @@ const en: Record<LearnerKey, string> = {
 
 export const learnerMessages = defineMessages(fr, en);
 
-/** Fills `{name}` placeholders. */
-export function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
-}
+export { fill } from '../i18n';
 
 /** A day as people read it ("27 novembre 2026"), in Paris time, for messages about delays. */
 // toLocaleDateString builds a formatter on every call (a tenth of a millisecond): one per locale is kept.

@@ -1,5 +1,5 @@
 /** Strings of the Certif space (centres), the invigilator portal and the candidate's side. French first. */
-import { defineMessages } from '../i18n';
+import { codedText, defineMessages } from '../i18n';
 
 const fr = {
   'nav.label': 'Navigation de l’espace Certif',
@@ -358,7 +358,7 @@ export function frDay(iso: string, locale: 'fr' | 'en' = 'fr'): string {
 export function csvReportInWords<R extends { fileError: { code: string; params: Record<string, string> } | null; rows: { problems: string[] }[] }>(report: R, t: (key: Key) => string) {
   return {
     ...report,
-    fileError: report.fileError ? fill(t(`csvFile.${report.fileError.code}` as Key), report.fileError.params) : null,
+    fileError: report.fileError ? codedText(t, 'csvFile', report.fileError) : null,
     rows: report.rows.map((r) => ({ ...r, messages: r.problems.map((p) => t(`problem.${p}` as Key)) })),
   };
 }

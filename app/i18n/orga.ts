@@ -1,6 +1,5 @@
 /** Strings of the Orga space (teachers) and of « J'ai un code » (learners). French first. */
-import { defineMessages } from '../i18n';
-import { fill } from './apprenant';
+import { codedText, defineMessages, fill } from '../i18n';
 
 const fr = {
   'nav.label': 'Navigation de l’espace Orga',
@@ -506,16 +505,6 @@ export function frDate(iso: string | Date): string {
   return d.toLocaleDateString('fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
 }
 
-/** The words of an Orga change's notice (app/models/organisation.server.ts OrgNotice) in the page's language. */
-export function noticeText(notice: { key: string; params?: Record<string, string> }, t: (key: OrgaKey) => string): string {
-  return fill(t(`notice.${notice.key}` as OrgaKey), notice.params ?? {});
-}
-
-/** A class list problem (engine/campaigns/class-list.ts) in the page's language. */
-export function classListProblemText(problem: { code: string; params: Record<string, string> }, t: (key: OrgaKey) => string): string {
-  return fill(t(`classList.${problem.code}` as OrgaKey), problem.params);
-}
-
 /**
  * A class list check with its problems in words, as the Orga learners page shows it (the rows without a
  * name are labelled by their line).
@@ -526,7 +515,7 @@ export function classListInWords<C extends { rejected: { line: number; label: st
 ) {
   return {
     ...check,
-    rejected: check.rejected.map((r) => ({ ...r, label: r.label || fill(t('classList.noName'), { line: r.line }), errors: r.errors.map((e) => classListProblemText(e, t)) })),
-    fileError: check.fileError ? classListProblemText(check.fileError, t) : null,
+    rejected: check.rejected.map((r) => ({ ...r, label: r.label || fill(t('classList.noName'), { line: r.line }), errors: r.errors.map((e) => codedText(t, 'classList', e)) })),
+    fileError: check.fileError ? codedText(t, 'classList', check.fileError) : null,
   };
 }

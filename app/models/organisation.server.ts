@@ -43,11 +43,11 @@ export async function listMembers(client: PrismaClient, organisationId: string) 
 }
 
 /**
- * What an Orga change tells the user: a message key of app/i18n/orga.ts (`notice.<key>`) and its
- * parameters, put into words in the page's language by the route (`orgaNotice`).
+ * What an Orga change tells the user: a message of app/i18n/orga.ts (`notice.<code>`) and its
+ * parameters, put into words in the page's language by the route (`codedText`).
  */
 export interface OrgNotice {
-  key: 'invalidEmail' | 'noAccount' | 'alreadyMember' | 'added' | 'memberNotFound' | 'lastAdmin' | 'removed' | 'learnerNotFound' | 'noAccountToReset' | 'detached';
+  code: 'invalidEmail' | 'noAccount' | 'alreadyMember' | 'added' | 'memberNotFound' | 'lastAdmin' | 'removed' | 'learnerNotFound' | 'noAccountToReset' | 'detached';
   params?: Record<string, string>;
 }
 
@@ -56,24 +56,24 @@ export type MemberChange = { ok: boolean; notice: OrgNotice };
 /** An admin adds a teacher by the e-mail of an existing account. */
 export async function addTeacher(client: PrismaClient, organisationId: string, email: string): Promise<MemberChange> {
   const address = email.trim().toLowerCase();
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return { ok: false, notice: { key: 'invalidEmail' } };
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return { ok: false, notice: { code: 'invalidEmail' } };
   const user = await client.user.findUnique({ where: { email: address } });
-  if (!user || user.disabledAt) return { ok: false, notice: { key: 'noAccount', params: { email: address } } };
+  if (!user || user.disabledAt) return { ok: false, notice: { code: 'noAccount', params: { email: address } } };
   const existing = await client.membership.findUnique({ where: { userId_organisationId: { userId: user.id, organisationId } } });
-  if (existing) return { ok: false, notice: { key: 'alreadyMember', params: { name: `${user.firstName} ${user.lastName}` } } };
+  if (existing) return { ok: false, notice: { code: 'alreadyMember', params: { name: `${user.firstName} ${user.lastName}` } } };
   await client.membership.create({ data: { userId: user.id, organisationId, role: 'TEACHER' } });
-  return { ok: true, notice: { key: 'added', params: { name: `${user.firstName} ${user.lastName}` } } };
+  return { ok: true, notice: { code: 'added', params: { name: `${user.firstName} ${user.lastName}` } } };
 }
 
 /** An admin removes a member; the last admin cannot be removed. */
 export async function removeMember(client: PrismaClient, organisationId: string, membershipId: string): Promise<MemberChange> {
   const membership = await client.membership.findFirst({ where: { id: membershipId, organisationId }, include: { user: true } });
-  if (!membership) return { ok: false, notice: { key: 'memberNotFound' } };
+  if (!membership) return { ok: false, notice: { code: 'memberNotFound' } };
   if (membership.role === 'ADMIN' && (await client.membership.count({ where: { organisationId, role: 'ADMIN' } })) <= 1) {
-    return { ok: false, notice: { key: 'lastAdmin' } };
+    return { ok: false, notice: { code: 'lastAdmin' } };
   }
   await client.membership.delete({ where: { id: membership.id } });
-  return { ok: true, notice: { key: 'removed', params: { name: `${membership.user.firstName} ${membership.user.lastName}` } } };
+  return { ok: true, notice: { code: 'removed', params: { name: `${membership.user.firstName} ${membership.user.lastName}` } } };
 }
 
 export async function listLearners(client: PrismaClient, organisationId: string, division?: string | null) {
@@ -139,8 +139,8 @@ export function temporaryPassword(): string {
 /** Gives the learner's account a new temporary password; returns it (shown once) or an error. */
 export async function resetLearnerPassword(client: PrismaClient, organisationId: string, learnerId: string) {
   const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null }, include: { user: true } });
-  if (!learner) return { ok: false as const, notice: { key: 'learnerNotFound' } satisfies OrgNotice };
-  if (!learner.user) return { ok: false as const, notice: { key: 'noAccountToReset', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
+  if (!learner) return { ok: false as const, notice: { code: 'learnerNotFound' } satisfies OrgNotice };
+  if (!learner.user) return { ok: false as const, notice: { code: 'noAccountToReset', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
   const password = temporaryPassword();
   await client.$transaction([
     client.user.update({ where: { id: learner.user.id }, data: { passwordHash: await hashPassword(password) } }),
@@ -152,7 +152,7 @@ export async function resetLearnerPassword(client: PrismaClient, organisationId:
 /** Detaches a learner: no longer in the organisation's lists; their account is unlinked, results stay. */
 export async function detachLearner(client: PrismaClient, organisationId: string, learnerId: string) {
   const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null } });
-  if (!learner) return { ok: false as const, notice: { key: 'learnerNotFound' } satisfies OrgNotice };
+  if (!learner) return { ok: false as const, notice: { code: 'learnerNotFound' } satisfies OrgNotice };
   await client.organisationLearner.update({ where: { id: learner.id }, data: { detachedAt: new Date(), userId: null, studentNumber: null } });
-  return { ok: true as const, notice: { key: 'detached', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
+  return { ok: true as const, notice: { code: 'detached', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
 }

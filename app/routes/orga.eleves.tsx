@@ -6,8 +6,8 @@ import { activeOrganisation, detachLearner, importClassList, listLearners, previ
 import { CLASS_LIST_HEADER } from '../../engine/campaigns';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
-import { classListInWords, noticeText, orgaDate, orgaMessages } from '~/i18n/orga';
-import { messagesFor, useLocale, useMessages } from '~/i18n';
+import { classListInWords, orgaDate, orgaMessages } from '~/i18n/orga';
+import { codedText, messagesFor, useLocale, useMessages } from '~/i18n';
 import orgaStyles from '~/styles/orga.css';
 import { fill } from '~/i18n/apprenant';
 
@@ -36,17 +36,17 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'confirm') {
     const text = String(form.get('text') ?? '');
     const { imported, check } = await importClassList(db(), organisation.id, text);
-    return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: classListInWords(check, messagesFor(orgaMessages, request)).fileError };
+    return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: check.fileError ? codedText(messagesFor(orgaMessages, request), 'classList', check.fileError) : null };
   }
   const learnerId = String(form.get('learnerId') ?? '');
   const t = messagesFor(orgaMessages, request);
   if (intent === 'reset') {
     const result = await resetLearnerPassword(db(), organisation.id, learnerId);
-    return result.ok ? { intent: 'reset' as const, ...result } : { intent: 'reset' as const, ok: false as const, error: noticeText(result.notice, t) };
+    return result.ok ? { intent: 'reset' as const, ...result } : { intent: 'reset' as const, ok: false as const, error: codedText(t, 'notice', result.notice) };
   }
   if (intent === 'detach') {
     const result = await detachLearner(db(), organisation.id, learnerId);
-    return { intent: 'detach' as const, ok: result.ok, text: noticeText(result.notice, t) };
+    return { intent: 'detach' as const, ok: result.ok, text: codedText(t, 'notice', result.notice) };
   }
   throw new Response('Action inconnue', { status: 400 });
 }

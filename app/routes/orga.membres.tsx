@@ -6,8 +6,8 @@ import { activeOrganisation, addTeacher, listMembers, removeMember, requireMembe
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { Csrf } from '~/components/orga/Csrf';
 import orgaStyles from '~/styles/orga.css';
-import { messagesFor, useMessages } from '~/i18n';
-import { noticeText, orgaMessages } from '~/i18n/orga';
+import { codedText, messagesFor, useMessages } from '~/i18n';
+import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles }];
@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent !== 'add' && intent !== 'remove') throw new Response('Action inconnue', { status: 400 });
   const change =
     intent === 'add' ? await addTeacher(db(), organisation.id, String(form.get('email') ?? '')) : await removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
-  return { ok: change.ok, text: noticeText(change.notice, messagesFor(orgaMessages, request)) };
+  return { ok: change.ok, text: codedText(messagesFor(orgaMessages, request), 'notice', change.notice) };
 }
 
 export default function Members() {

@@ -23,7 +23,7 @@ import {
   signOutInvigilator,
 } from '~/models/certification-invigilator.server';
 import { IN_CHALLENGE_SUBCATEGORIES, INCIDENT_CATEGORIES } from '~/models/certification-labels';
-import { messagesFor, useLocale, useMessages } from '~/i18n';
+import { codedText, messagesFor, useLocale, useMessages } from '~/i18n';
 import { certifMessages, clock, fill, frDay } from '~/i18n/certif';
 import certifStyles from '~/styles/certif.css';
 
@@ -89,7 +89,7 @@ export async function action({ request }: ActionFunctionArgs) {
       }
     }
   } catch (error) {
-    if (error instanceof InvigilatorError) return { ok: false, candidateId, message: fill(messagesFor(certifMessages, request)(`invigilator.${error.code}`), error.params) };
+    if (error instanceof InvigilatorError) return { ok: false, candidateId, message: codedText(messagesFor(certifMessages, request), 'invigilator', error) };
     throw error;
   }
   throw new Response('Action inconnue', { status: 400 });
