@@ -1,7 +1,7 @@
 /** Shared by the learner space's routes: refusals of the positioning model as French (or English) responses. */
 import { localeFromRequest, messagesFor } from '../i18n';
 import { fill, formatDay, learnerMessages } from '../i18n/apprenant';
-import { PositioningError } from '../models/positioning.server';
+import { PositioningError } from '../models/positioning-error.server';
 
 /** The learner-facing message of a refusal. */
 export function positioningMessage(error: PositioningError, request: Request): string {

@@ -4,7 +4,7 @@ import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, 
 import { createTargetProfile } from './target-profile.server';
 import { completeParticipation, createCampaign, learnerCampaign, liveActivity, shareParticipation, startParticipation, campaignParticipants } from './campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from './campaign-assessment.server';
-import { PositioningError } from './positioning.server';
+import { PositioningError } from './positioning-error.server';
 
 const DAY = 24 * 3600 * 1000;
 const T0 = new Date('2026-04-06T09:00:00Z');

@@ -15,7 +15,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
-import { redactForLearner, responseToOriginal, type ChallengeBody, type LearnerResponse, type PublicAnswer, type LearnerChallengeView } from '../../engine/challenges';
+import type { ChallengeBody, LearnerChallengeView } from '../../engine/challenges';
 import { latestKnowledgeElements, type KnowledgeElement } from '../../engine/framework';
 import {
   answerKnowledge,
@@ -27,22 +27,28 @@ import {
   type CampaignTestContext,
   type CampaignTestState,
 } from '../../engine/campaigns';
-import type { AnswerResult, CompetenceBank } from '../../engine/positioning';
+import type { CompetenceBank } from '../../engine/positioning';
 import { Prisma } from '../../prisma/generated/client';
 import { maxReachableLevel } from '../lib/settings.server';
 import { competenceByCode, loadBank, type LoadedBank } from './positioning-bank.server';
 import {
+  askChallenge,
   askedFromJson,
+  askedView,
   knowledgeRows,
   orderedAnswers,
-  parsePresentation,
-  PositioningError,
+  presentationFor as presentationOf,
   readTestsWithAnswers,
-  toEngineResult,
-  verdictOf,
+  statusOfState,
+  submitTestAnswer,
   writeAnswerStatement,
+  type AnswerInput,
+  type AskedChallenge,
   type Presentation,
-} from './positioning.server';
+  type TestOnAnswer,
+} from './answer.server';
+import { countsAfterReset } from './knowledge.server';
+import { PositioningError } from './positioning-error.server';
 
 type Client = PrismaClient;
 
@@ -119,8 +125,7 @@ async function priorKnowledge(client: Client, row: AssessmentRow, engine: Engine
   const rows = await client.$queryRaw<{ skillId: string; status: 'validated' | 'invalidated'; source: 'direct' | 'inferred' | 'estimated' }[]>`
     SELECT k."skillId", k.status::text AS status, k.source::text AS source FROM "KnowledgeElement" k
     WHERE k."userId" = ${row.userId} AND k."skillId" = ANY(${engine.targeted}::text[]) AND k."createdAt" < ${start}::timestamp
-      AND NOT EXISTS (SELECT 1 FROM "CompetenceReset" r WHERE r."userId" = k."userId" AND r."competenceId" = k."competenceId"
-        AND r."createdAt" >= k."createdAt" AND r."createdAt" < ${start}::timestamp)
+      AND ${countsAfterReset('k', start)}
     ORDER BY k."createdAt", k.id`;
   const latest = latestKnowledgeElements(rows.map((r, i) => ({ ...r, createdAt: i })));
   return [...latest.values()].filter((k) => !engine.improving || k.status === 'validated').map((k) => ({ ...k, createdAt: 0 }));
@@ -153,8 +158,7 @@ async function openTest(client: Client, row: AssessmentRow): Promise<OpenTest> {
 function presentationFor(open: OpenTest, challengeId: string, progress: number): Presentation {
   const version = open.versions.get(challengeId);
   if (!version) throw new Error(`Épreuve ${challengeId} absente de la version publiée`);
-  const shuffleSeed = `${open.row.id}:${challengeId}`;
-  return { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation, progress };
+  return presentationOf(open.row.id, challengeId, version.body, progress);
 }
 
 // ─────────────────────────────── Steps ───────────────────────────────
@@ -173,22 +177,10 @@ export interface CampaignChallengeStep {
 
 export type CampaignStep = CampaignChallengeStep | { kind: 'completed'; assessmentId: string } | { kind: 'none' };
 
-function challengeStep(open: OpenTest, asked: { challengeId: string; position: number; presentation: unknown; askedAt: Date }, now: Date): CampaignChallengeStep {
+function challengeStep(open: OpenTest, asked: AskedChallenge, now: Date): CampaignChallengeStep {
   const version = open.versions.get(asked.challengeId);
   if (!version) throw new Error(`Épreuve ${asked.challengeId} absente de la version publiée`);
-  const presentation = parsePresentation(asked.presentation, open.row.id, asked.challengeId);
-  const { view } = redactForLearner(version.body, presentation.shuffleSeed);
-  const timer = version.body.timer ?? null;
-  return {
-    kind: 'challenge',
-    assessmentId: open.row.id,
-    challengeId: asked.challengeId,
-    position: asked.position,
-    view,
-    timer,
-    secondsLeft: timer === null ? null : Math.ceil(timer - (now.getTime() - asked.askedAt.getTime()) / 1000),
-    progress: presentation.progress,
-  };
+  return { kind: 'challenge', assessmentId: open.row.id, challengeId: asked.challengeId, position: asked.position, ...askedView(open.row.id, asked, version.body, now) };
 }
 
 /** Called once a test is completed (or found completed with a participation still STARTED): results, sending. */
@@ -293,12 +285,13 @@ export async function campaignStep(client: Client, input: { userId: string; part
     await onCompleted(client, input.participationId, input.now);
     return { kind: 'completed', assessmentId: row.id };
   }
-  const position = asked.length;
-  await client.assessmentChallenge.createMany({
-    data: [{ assessmentId: row.id, challengeId: next.challengeId, position, presentation: presentationFor(open, next.challengeId, campaignTestProgress(state)), askedAt: input.now }],
-    skipDuplicates: true,
+  const stored = await askChallenge(client, {
+    assessmentId: row.id,
+    challengeId: next.challengeId,
+    position: asked.length,
+    presentation: presentationFor(open, next.challengeId, campaignTestProgress(state)),
+    now: input.now,
   });
-  const stored = await client.assessmentChallenge.findUniqueOrThrow({ where: { assessmentId_position: { assessmentId: row.id, position } }, select: { challengeId: true, position: true, presentation: true, askedAt: true } });
   return challengeStep(open, stored, input.now);
 }
 
@@ -324,76 +317,77 @@ export interface CampaignAnswerOutcome {
   progress: number | null;
 }
 
+/** A campaign test as the answer path sees it. */
+interface CampaignTest extends TestOnAnswer {
+  open: OpenTest;
+  completed: boolean;
+  stored: { challengeId: string; result: string }[];
+}
+
 /**
- * The learner's answer to the asked challenge of their campaign test: checked on the frozen version,
- * stored once with its knowledge elements and the next question (or the closing of the test) in one
- * statement. Refused (403) for a challenge not asked in this test.
+ * The learner's answer to the asked challenge of their campaign test (the shared rules of
+ * answer.server.ts): stored once with its knowledge elements and the next question (or the closing of
+ * the test) in one statement.
  */
 export async function submitCampaignAnswer(
   client: Client,
-  input: {
-    userId: string;
-    participationId: string;
-    assessmentId: string;
-    challengeId: string;
-    response: LearnerResponse | ((answer: PublicAnswer) => LearnerResponse);
-    now: Date;
-  },
+  input: AnswerInput & { userId: string; participationId: string; assessmentId: string },
   onCompleted: OnCompleted,
 ): Promise<CampaignAnswerOutcome> {
-  const rows = await readTestsWithAnswers(
-    client,
-    Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."participationId" = ${input.participationId} AND a.type = 'CAMPAIGN'`,
+  const duplicate: CampaignAnswerOutcome = { next: 'challenge', duplicate: true, step: null, progress: null };
+  return submitTestAnswer<CampaignTest, CampaignAnswerOutcome>(
+    {
+      kind: 'campaign',
+      refuse: (code) => new PositioningError(code),
+      read: async () => {
+        const [row] = await readTestsWithAnswers(
+          client,
+          Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."participationId" = ${input.participationId} AND a.type = 'CAMPAIGN'`,
+        );
+        if (!row) return null;
+        const open = await openTest(client, row);
+        return {
+          assessmentId: row.id,
+          status: statusOfState(row.state),
+          asked: row.asked.map(askedFromJson),
+          answered: new Set(row.answers.map((a) => a.challengeId)),
+          versionOf: (challengeId) => open.versions.get(challengeId),
+          open,
+          completed: row.state === 'COMPLETED',
+          stored: row.answers,
+        };
+      },
+      duplicate: async (test) => ({ ...duplicate, next: test.completed ? 'completed' : 'challenge' }),
+      record: async (test, answer) => {
+        const { open } = test;
+        const state = stateOf(open, test.asked, test.stored);
+        const { after, created } = answerKnowledge(open.context, state, { challengeId: answer.challengeId, result: answer.result }, open.engine.seed);
+        const next = nextCampaignChallenge(open.context, after);
+        const progress = next.done ? 1 : campaignTestProgress(after);
+        const ask = next.done ? null : { challengeId: next.challengeId, position: test.asked.length, presentation: presentationFor(open, next.challengeId, progress) };
+        const closing = next.done ? finishCampaignTest(open.context, after).flatMap((c) => c.knowledgeElements) : [];
+        const { inserted } = await writeAnswerStatement(client, {
+          assessmentId: open.row.id,
+          userId: open.row.userId,
+          answer,
+          created: knowledgeRows(created, open.competenceIdOf, open.pixOf),
+          ask,
+          finish: next.done,
+          closing: knowledgeRows(closing, open.competenceIdOf, open.pixOf),
+        });
+        // Not inserted: the same challenge was answered at the same moment by another request; that one counts.
+        if (!inserted) return duplicate;
+        if (!ask) {
+          await onCompleted(client, input.participationId, answer.now);
+          return { next: 'completed', duplicate: false, step: null, progress: 1 };
+        }
+        // The dashboards read the participation's progress from the test.
+        await client.campaignParticipantResult.updateMany({ where: { participationId: input.participationId }, data: { progress } });
+        return { next: 'challenge', duplicate: false, step: challengeStep(open, { ...ask, askedAt: answer.now }, answer.now), progress };
+      },
+    },
+    input,
   );
-  const row = rows[0];
-  if (!row) throw new PositioningError('not_found');
-  const asked = row.asked.map(askedFromJson);
-  const current = asked.find((a) => a.challengeId === input.challengeId);
-  if (!current) throw new PositioningError('not_asked');
-  if (row.answers.some((a) => a.challengeId === input.challengeId)) {
-    return { next: row.state === 'COMPLETED' ? 'completed' : 'challenge', duplicate: true, step: null, progress: null };
-  }
-  if (row.state === 'ABORTED') throw new PositioningError('aborted');
-  if (row.state !== 'STARTED') throw new PositioningError('not_found');
-
-  const open = await openTest(client, row);
-  const version = open.versions.get(input.challengeId);
-  if (!version) throw new PositioningError('not_asked');
-  const presentation = parsePresentation(current.presentation, row.id, input.challengeId);
-  const { view, permutation } = redactForLearner(version.body, presentation.shuffleSeed);
-  const displayed = typeof input.response === 'function' ? input.response(view.answer) : input.response;
-  const response = responseToOriginal(displayed, presentation.permutation ?? permutation);
-  const result: AnswerResult = verdictOf(version.body, response, current.askedAt, input.now);
-  const elapsed = Math.max(0, Math.round((input.now.getTime() - current.askedAt.getTime()) / 1000));
-
-  const state = stateOf(open, asked, row.answers);
-  const { after, created } = answerKnowledge(open.context, state, { challengeId: input.challengeId, result }, open.engine.seed);
-  const next = nextCampaignChallenge(open.context, after);
-  const progress = next.done ? 1 : campaignTestProgress(after);
-  const ask = next.done ? null : { challengeId: next.challengeId, position: asked.length, presentation: presentationFor(open, next.challengeId, progress) };
-  const closing = next.done ? finishCampaignTest(open.context, after).flatMap((c) => c.knowledgeElements) : [];
-  const { inserted } = await writeAnswerStatement(client, {
-    assessmentId: row.id,
-    userId: row.userId,
-    challengeId: input.challengeId,
-    versionId: version.versionId,
-    value: response,
-    result,
-    elapsed,
-    created: knowledgeRows(created, open.competenceIdOf, open.pixOf),
-    ask,
-    finish: next.done,
-    closing: knowledgeRows(closing, open.competenceIdOf, open.pixOf),
-    now: input.now,
-  });
-  if (!inserted) return { next: 'challenge', duplicate: true, step: null, progress: null };
-  if (next.done) {
-    await onCompleted(client, input.participationId, input.now);
-    return { next: 'completed', duplicate: false, step: null, progress: 1 };
-  }
-  // The dashboards read the participation's progress from the test.
-  await client.campaignParticipantResult.updateMany({ where: { participationId: input.participationId }, data: { progress } });
-  return { next: 'challenge', duplicate: false, step: challengeStep(open, { ...ask!, askedAt: input.now }, input.now), progress };
 }
 
 /** Share of a participation's test done (1 once completed; 0 before the first answer). */
@@ -405,4 +399,3 @@ export async function campaignTestProgressOf(client: Client, participationId: st
   return typeof p === 'number' ? p : 0;
 }
 
-export { toEngineResult };

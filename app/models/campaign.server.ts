@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
-import { generateCampaignCode, improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS, isValidCampaignCode, normalizeCode, latestKnowledgeElements } from '../../engine/framework';
+import { generateCampaignCode, improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS, isValidCampaignCode, normalizeCode } from '../../engine/framework';
 import {
   badgeEarned, collectiveMastery, competencesToTarget, masteryBand, masteryPercent, participantResult, recommendedTopics,
   reachedStageIndex, sortStages, MASTERY_BANDS, type Badge, type BadgeCriterion, type TubeResults,
@@ -14,6 +14,7 @@ import {
 import { targetedSkillsOf } from './target-profile.server';
 import { campaignTestProgressOf, startCampaignTest } from './campaign-assessment.server';
 import { requireMembership } from './organisation.server';
+import { validatedSkillIds } from './knowledge.server';
 
 // ─────────────────────────────── Teachers: campaigns ───────────────────────────────
 
@@ -99,19 +100,6 @@ async function profileRules(client: PrismaClient, targetProfileId: string | null
     client.targetProfileBadge.findMany({ where: { targetProfileId }, orderBy: { title: 'asc' } }),
   ]);
   return { stages: sortStages(stages), badges: badges.map((b) => ({ id: b.id, key: b.id, title: b.title, criteria: b.criteria as unknown as BadgeCriterion[] })) };
-}
-
-/** Skill ids whose latest knowledge element (after the competence's latest reset) is validated. */
-export async function validatedSkillIds(client: PrismaClient, userId: string): Promise<Set<string>> {
-  const [kes, resets] = await Promise.all([
-    client.knowledgeElement.findMany({ where: { userId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { skillId: true, competenceId: true, status: true, source: true, createdAt: true } }),
-    client.competenceReset.findMany({ where: { userId }, select: { competenceId: true, createdAt: true } }),
-  ]);
-  const reset = new Map<string, Date>();
-  for (const r of resets) if (!reset.has(r.competenceId) || r.createdAt > reset.get(r.competenceId)!) reset.set(r.competenceId, r.createdAt);
-  const counting = kes.filter((k) => !reset.has(k.competenceId) || k.createdAt > reset.get(k.competenceId)!);
-  const latest = latestKnowledgeElements(counting.map((k, i) => ({ skillId: k.skillId, status: k.status, source: k.source, createdAt: i })));
-  return new Set([...latest.values()].filter((k) => k.status === 'validated').map((k) => k.skillId));
 }
 
 /** Stored tube results: { tubeId: [targeted, validated, reached] }. */

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { certifiability, generateSessionAccessCode, profile, type KnowledgeElement, type Skill } from '../../engine/framework';
 import { maxReachableLevel } from '../lib/settings.server';
-import { countingKnowledge } from './positioning.server';
+import { countingKnowledge } from './knowledge.server';
 
 type Client = PrismaClient;
 

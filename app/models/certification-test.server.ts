@@ -16,36 +16,34 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
-import {
-  checkAnswer,
-  redactForLearner,
-  responseToOriginal,
-  ResponseShapeError,
-  type ChallengeBody,
-  type LearnerChallengeView,
-  type LearnerResponse,
-  type PublicAnswer,
-} from '../../engine/challenges';
+import type { ChallengeBody, LearnerChallengeView } from '../../engine/challenges';
 import {
   certificationDeadline,
   certificationStepRandom,
+  certificationTimeIsUp,
   certificationTimeLeft,
   MAX_QUESTIONS,
   nextCertificationChallenge,
-  type AnswerResult,
   type CertificationAnswer,
   type CertificationChallenge,
   type ExposureCounts,
   type PositionedCompetence,
 } from '../../engine/certification';
 import { normalizeCode } from '../../engine/framework';
-import { TIMER_GRACE_SECONDS } from './positioning.server';
+import {
+  askChallenge as askOnce,
+  askedView,
+  presentationFor,
+  submitTestAnswer,
+  toEngineResult,
+  type AnswerInput,
+  type AskedChallenge,
+  type TestOnAnswer,
+} from './answer.server';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
 type Client = PrismaClient;
 
-/** Seconds accepted after the deadline (network, a slow click) before an answer is refused as late. */
-export const DEADLINE_GRACE_SECONDS = 10;
 /** Session-code attempts (candidates and invigilators): failures per key and per address in the window. */
 export const ACCESS_WINDOW_MINUTES = 15;
 export const MAX_CANDIDATE_FAILURES = 10;
@@ -229,7 +227,6 @@ const engineStateSchema = z.object({
 });
 type EngineState = z.infer<typeof engineStateSchema>;
 
-const presentationSchema = z.object({ shuffleSeed: z.string(), permutation: z.array(z.number().int()).nullable() });
 
 // =============================================================================================
 // The candidate's state
@@ -322,6 +319,10 @@ function deadlineOf(candidate: CandidateRow, startedAt: Date): number {
   return certificationDeadline({ startedAt, durationMinutes: candidate.session.durationMinutes, extraTimePercentage: candidate.extraTimePercentage });
 }
 
+function timeIsUp(candidate: CandidateRow, startedAt: Date, now: Date): boolean {
+  return certificationTimeIsUp({ startedAt, now, durationMinutes: candidate.session.durationMinutes, extraTimePercentage: candidate.extraTimePercentage });
+}
+
 function secondsLeftOf(candidate: CandidateRow, startedAt: Date, now: Date): number {
   return certificationTimeLeft({ startedAt, now, durationMinutes: candidate.session.durationMinutes, extraTimePercentage: candidate.extraTimePercentage });
 }
@@ -359,19 +360,14 @@ export async function candidateStep(client: Client, input: { userId: string; can
   const open = await openCourse(client, candidate);
   if (!open) throw new Error('Test de certification sans évaluation');
   if (candidate.course.status !== 'STARTED') return { kind: 'finished', reason: finishedReason(candidate.course.status, open.engine) };
-  if (input.now.getTime() > deadlineOf(candidate, open.startedAt) + DEADLINE_GRACE_SECONDS * 1000) {
+  if (timeIsUp(candidate, open.startedAt, input.now)) {
     await closeCourse(client, open, 'time_up', input.now);
     return { kind: 'finished', reason: 'time_up' };
   }
   return advance(client, open, input.now);
 }
 
-interface AskedRow {
-  challengeId: string;
-  position: number;
-  presentation: unknown;
-  askedAt: Date;
-}
+type AskedRow = AskedChallenge;
 
 async function testFacts(client: Client, assessmentId: string) {
   const [asked, answers] = await Promise.all([
@@ -387,8 +383,7 @@ function engineAnswers(asked: readonly AskedRow[], answers: readonly { challenge
   for (const a of asked) {
     const answer = byChallenge.get(a.challengeId);
     if (!answer) continue;
-    const result: AnswerResult = answer.result === 'ok' || answer.result === 'ko' || answer.result === 'timedout' ? answer.result : 'skipped';
-    out.push({ challengeId: a.challengeId, result, ...(answer.neutralisation ? { neutralised: true } : {}) });
+    out.push({ challengeId: a.challengeId, result: toEngineResult(answer.result), ...(answer.neutralisation ? { neutralised: true } : {}) });
   }
   return out;
 }
@@ -396,9 +391,7 @@ function engineAnswers(asked: readonly AskedRow[], answers: readonly { challenge
 function challengeStep(open: OpenCourse, asked: AskedRow, now: Date): CertificationChallengeStep {
   const version = open.bank.versions.get(asked.challengeId);
   if (!version) throw new Error(`Épreuve ${asked.challengeId} absente de la version publiée`);
-  const presentation = presentationSchema.safeParse(asked.presentation);
-  const { view } = redactForLearner(version.body, presentation.success ? presentation.data.shuffleSeed : `${open.assessmentId}:${asked.challengeId}`);
-  const timer = version.body.timer ?? null;
+  const { view, secondsLeft } = askedView(open.assessmentId, asked, version.body, now);
   return {
     kind: 'challenge',
     candidateId: open.candidate.id,
@@ -407,7 +400,7 @@ function challengeStep(open: OpenCourse, asked: AskedRow, now: Date): Certificat
     position: asked.position,
     maxQuestions: MAX_QUESTIONS,
     view,
-    challengeSecondsLeft: timer === null ? null : Math.ceil(timer - (now.getTime() - asked.askedAt.getTime()) / 1000),
+    challengeSecondsLeft: secondsLeft,
     secondsLeft: secondsLeftOf(open.candidate, open.startedAt, now),
   };
 }
@@ -434,20 +427,10 @@ async function advance(client: Client, open: OpenCourse, now: Date): Promise<Can
   return challengeStep(open, row, now);
 }
 
-async function askChallenge(client: Client, open: Pick<OpenCourse, 'assessmentId' | 'bank'>, challengeId: string, position: number, now: Date): Promise<AskedRow> {
+function askChallenge(client: Client, open: Pick<OpenCourse, 'assessmentId' | 'bank'>, challengeId: string, position: number, now: Date): Promise<AskedRow> {
   const version = open.bank.versions.get(challengeId);
   if (!version) throw new Error(`Épreuve ${challengeId} absente de la version publiée`);
-  const shuffleSeed = `${open.assessmentId}:${challengeId}`;
-  await client.assessmentChallenge.createMany({
-    data: [{ assessmentId: open.assessmentId, challengeId, position, presentation: { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation }, askedAt: now }],
-    skipDuplicates: true,
-  });
-  const row = await client.assessmentChallenge.findUnique({
-    where: { assessmentId_position: { assessmentId: open.assessmentId, position } },
-    select: { challengeId: true, position: true, presentation: true, askedAt: true },
-  });
-  if (!row) throw new Error('Question introuvable après sa création');
-  return row;
+  return askOnce(client, { assessmentId: open.assessmentId, challengeId, position, presentation: presentationFor(open.assessmentId, challengeId, version.body), now });
 }
 
 /** Ends the test once (only a STARTED course changes): course status, assessment state, the reason kept. */
@@ -500,7 +483,6 @@ export async function startCertification(client: Client, input: { userId: string
   const courseId = crypto.randomUUID();
   const assessmentId = crypto.randomUUID();
   const version = bank.versions.get(first.challengeId)!;
-  const shuffleSeed = `${assessmentId}:${first.challengeId}`;
   await client.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`certification-start:${candidate.id}`}))`;
@@ -523,7 +505,7 @@ export async function startCertification(client: Client, input: { userId: string
         },
       });
       await tx.assessmentChallenge.create({
-        data: { assessmentId, challengeId: first.challengeId, position: 0, presentation: { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation }, askedAt: input.now },
+        data: { assessmentId, challengeId: first.challengeId, position: 0, presentation: presentationFor(assessmentId, first.challengeId, version.body), askedAt: input.now },
       });
     },
     { timeout: 15_000, maxWait: 15_000 },
@@ -534,12 +516,9 @@ export async function startCertification(client: Client, input: { userId: string
 // =============================================================================================
 // Answering
 
-export interface CertificationAnswerInput {
+export interface CertificationAnswerInput extends AnswerInput {
   userId: string;
   candidateId: string;
-  challengeId: string;
-  response: LearnerResponse | ((answer: PublicAnswer) => LearnerResponse);
-  now: Date;
 }
 
 export interface CertificationAnswerOutcome {
@@ -550,50 +529,57 @@ export interface CertificationAnswerOutcome {
   step: CandidateStep;
 }
 
-function verdictOf(body: ChallengeBody, response: LearnerResponse, askedAt: Date, now: Date): AnswerResult {
-  let result: AnswerResult;
-  try {
-    result = checkAnswer(body.answer, response).result;
-  } catch (error) {
-    if (error instanceof ResponseShapeError) throw new CertificationTestError('bad_response');
-    throw error;
-  }
-  if (result === 'skipped' || body.timer === null || body.timer === undefined) return result;
-  return now.getTime() - askedAt.getTime() > (body.timer + TIMER_GRACE_SECONDS) * 1000 ? 'timedout' : result;
+/** A certification test as the answer path sees it. */
+interface CertificationTest extends TestOnAnswer {
+  open: OpenCourse;
+  candidate: CandidateRow;
+  courseStatus: string;
 }
 
 /**
- * Takes the answer to the question in course: checked on the frozen version, stored once (a second
- * submission of the same challenge, from another tab, is a no-op), refused after the time limit (the
- * test then ends), refused for a challenge that is not the current question. Returns what comes next.
+ * Takes the answer to the question in course (the shared rules of answer.server.ts): checked on the
+ * frozen version, stored once (a second submission of the same challenge, from another tab, is a
+ * no-op), refused after the time limit (the test then ends), refused for a challenge that was not asked.
+ * Returns what comes next. No knowledge element is written.
  */
 export async function submitCertificationAnswer(client: Client, input: CertificationAnswerInput): Promise<CertificationAnswerOutcome> {
-  const candidate = await candidateOf(client, input.userId, input.candidateId);
-  const open = await openCourse(client, candidate);
-  if (!open || !candidate.course) throw new CertificationTestError('not_authorised');
-  const { asked, answers } = await testFacts(client, open.assessmentId);
-  const previous = answers.find((a) => a.challengeId === input.challengeId);
-  if (previous) return { duplicate: true, late: false, step: await candidateStep(client, input) };
-  if (candidate.course.status !== 'STARTED') return { duplicate: false, late: false, step: { kind: 'finished', reason: finishedReason(candidate.course.status, open.engine) } };
-  if (input.now.getTime() > deadlineOf(candidate, open.startedAt) + DEADLINE_GRACE_SECONDS * 1000) {
-    await closeCourse(client, open, 'time_up', input.now);
-    return { duplicate: false, late: true, step: { kind: 'finished', reason: 'time_up' } };
-  }
-  const current = asked.find((a) => a.challengeId === input.challengeId);
-  if (!current) throw new CertificationTestError('not_asked');
-  const version = open.bank.versions.get(input.challengeId);
-  if (!version) throw new CertificationTestError('not_asked');
-  const presentation = presentationSchema.safeParse(current.presentation);
-  const { view, permutation } = redactForLearner(version.body, presentation.success ? presentation.data.shuffleSeed : `${open.assessmentId}:${input.challengeId}`);
-  const displayed = typeof input.response === 'function' ? input.response(view.answer) : input.response;
-  const response = responseToOriginal(displayed, presentation.success ? (presentation.data.permutation ?? permutation) : permutation);
-  const result = verdictOf(version.body, response, current.askedAt, input.now);
-  const elapsed = Math.max(0, Math.round((input.now.getTime() - current.askedAt.getTime()) / 1000));
-  const inserted = await client.answer.createMany({
-    data: [{ assessmentId: open.assessmentId, challengeId: input.challengeId, challengeVersionId: version.versionId, value: response as object, result, timeSpentSeconds: elapsed, createdAt: input.now }],
-    skipDuplicates: true,
-  });
-  return { duplicate: inserted.count === 0, late: false, step: await advance(client, open, input.now) };
+  return submitTestAnswer<CertificationTest, CertificationAnswerOutcome>(
+    {
+      kind: 'certification',
+      refuse: (code) => new CertificationTestError(code === 'not_found' || code === 'aborted' ? 'not_authorised' : code),
+      read: async () => {
+        const candidate = await candidateOf(client, input.userId, input.candidateId);
+        const open = await openCourse(client, candidate);
+        if (!open || !candidate.course) return null;
+        const { asked, answers } = await testFacts(client, open.assessmentId);
+        return {
+          assessmentId: open.assessmentId,
+          status: candidate.course.status === 'STARTED' ? 'open' : 'closed',
+          asked,
+          answered: new Set(answers.map((a) => a.challengeId)),
+          versionOf: (challengeId) => open.bank.versions.get(challengeId),
+          open,
+          candidate,
+          courseStatus: candidate.course.status,
+        };
+      },
+      duplicate: async () => ({ duplicate: true, late: false, step: await candidateStep(client, input) }),
+      notOpen: async (test) => ({ duplicate: false, late: false, step: { kind: 'finished', reason: finishedReason(test.courseStatus, test.open.engine) } }),
+      gate: async (test) => {
+        if (!timeIsUp(test.candidate, test.open.startedAt, input.now)) return null;
+        await closeCourse(client, test.open, 'time_up', input.now);
+        return { duplicate: false, late: true, step: { kind: 'finished', reason: 'time_up' } };
+      },
+      record: async (test, answer) => {
+        const inserted = await client.answer.createMany({
+          data: [{ assessmentId: test.assessmentId, challengeId: answer.challengeId, challengeVersionId: answer.versionId, value: answer.value as object, result: answer.result, timeSpentSeconds: answer.elapsedSeconds, createdAt: answer.now }],
+          skipDuplicates: true,
+        });
+        return { duplicate: inserted.count === 0, late: false, step: await advance(client, test.open, answer.now) };
+      },
+    },
+    input,
+  );
 }
 
 // =============================================================================================
@@ -615,7 +601,7 @@ export async function closeExpiredCourses(client: Client, sessionId: string, now
   let closed = 0;
   for (const c of started) {
     const row = await candidateOf(client, c.userId, c.candidateId);
-    if (!row.course || now.getTime() <= deadlineOf(row, row.course.startedAt) + DEADLINE_GRACE_SECONDS * 1000) continue;
+    if (!row.course || !timeIsUp(row, row.course.startedAt, now)) continue;
     const open = await openCourse(client, row);
     if (open && (await closeCourse(client, open, 'time_up', now))) closed++;
   }

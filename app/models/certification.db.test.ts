@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { newChallengeBody } from '../../engine/challenges';
 import { isValidSessionAccessCode } from '../../engine/framework';
-import { MIN_ANSWERS } from '../../engine/certification';
+import { DEADLINE_GRACE_SECONDS, MIN_ANSWERS } from '../../engine/certification';
 import { createRelease } from './release.server';
 import {
   CertificationSessionError,
@@ -23,7 +23,6 @@ import {
   exposureCounts,
   startCertification,
   submitCertificationAnswer,
-  DEADLINE_GRACE_SECONDS,
   MAX_CANDIDATE_FAILURES,
   type CertificationChallengeStep,
 } from './certification-test.server';

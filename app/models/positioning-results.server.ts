@@ -9,7 +9,9 @@ import { summariseResponse, summariseSolution, type ResponseSummary, type Soluti
 import { tutorialCard, type TutorialCard } from './learner-tutorials.server';
 import { competenceScore, type Skill } from '../../engine/framework';
 import { maxReachableLevel } from '../lib/settings.server';
-import { competenceByCode, PositioningError } from './positioning.server';
+import { competenceByCode } from './positioning-bank.server';
+import { PositioningError } from './positioning-error.server';
+import { countsAfterReset } from './knowledge.server';
 
 export interface ResultItem {
   position: number;
@@ -57,7 +59,7 @@ export async function positioningResults(
       COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result, 'value', x.value, 'body', v.body))
         FROM "Answer" x JOIN "ChallengeVersion" v ON v.id = x."challengeVersionId" WHERE x."assessmentId" = t.id), '[]'::json) AS answers,
       COALESCE((SELECT json_agg(json_build_object('skillId', k."skillId", 'status', k.status, 'source', k.source) ORDER BY k."createdAt", k.id)
-        FROM "KnowledgeElement" k WHERE k."userId" = ${userId} AND k."competenceId" = ${competence.id} AND (r.at IS NULL OR k."createdAt" > r.at)), '[]'::json) AS kes,
+        FROM "KnowledgeElement" k WHERE k."userId" = ${userId} AND k."competenceId" = ${competence.id} AND ${countsAfterReset('k')}), '[]'::json) AS kes,
       COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'tubeId', s."tubeId", 'level', s.level, 'status', s.status))
         FROM "Skill" s JOIN "Tube" tb ON tb.id = s."tubeId" WHERE tb."competenceId" = ${competence.id}), '[]'::json) AS skills,
       COALESCE((SELECT json_agg(json_build_object('skillId', st."skillId", 'kind', st.kind, 'id', tu.id, 'title', tu.title, 'url', tu.url, 'source', tu.source,

@@ -1,17 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
-import {
-  clearAnswerSnapshots,
-  competenceScoreOf,
-  currentStep,
-  PositioningError,
-  resetCompetence,
-  startPositioning,
-  submitAnswer,
-  TIMER_GRACE_SECONDS,
-  type ChallengeStep,
-} from './positioning.server';
+import { TIMER_GRACE_SECONDS } from '../../engine/challenges';
+import { clearAnswerSnapshots, currentStep, startPositioning, submitAnswer, type ChallengeStep } from './positioning.server';
+import { competenceScoreOf, resetCompetence } from './knowledge.server';
+import { PositioningError } from './positioning-error.server';
 import { positioningResults } from './positioning-results.server';
 import { learnerProfile } from './profile.server';
 import { setUserTutorial } from './learner-tutorials.server';

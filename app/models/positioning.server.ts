@@ -16,16 +16,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
-import {
-  checkAnswer,
-  redactForLearner,
-  responseToOriginal,
-  ResponseShapeError,
-  type ChallengeBody,
-  type LearnerChallengeView,
-  type LearnerResponse,
-  type PublicAnswer,
-} from '../../engine/challenges';
+import type { LearnerChallengeView } from '../../engine/challenges';
 import {
   availableAt,
   competenceScore,
@@ -51,53 +42,30 @@ import {
 } from '../../engine/positioning';
 import { maxReachableLevel } from '../lib/settings.server';
 import { bankWithout, competenceByCode, loadBank, type CompetenceRow, type LoadedBank } from './positioning-bank.server';
+import {
+  askChallenge as askOnce,
+  askedFromJson,
+  askedView,
+  knowledgeRows,
+  orderedAnswers,
+  presentationFor,
+  readTestsWithAnswers,
+  statusOfState,
+  submitTestAnswer,
+  toEngineResult,
+  writeAnswerStatement,
+  type AnswerInput as TestAnswerInput,
+  type AnswerToRecord,
+  type AskedChallenge,
+  type AskedJson,
+  type Presentation,
+  type TestOnAnswer,
+} from './answer.server';
+import { PositioningError } from './positioning-error.server';
+import { countsAfterReset } from './knowledge.server';
 
 type Client = PrismaClient;
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
-
-/** Seconds allowed after a timer runs out (network, a slow click) before an answer counts as timed out. */
-export const TIMER_GRACE_SECONDS = 5;
-
-export type PositioningErrorCode =
-  | 'unknown_competence'
-  | 'no_release'
-  | 'no_content'
-  | 'nothing_to_improve'
-  | 'not_found'
-  | 'not_asked'
-  | 'aborted'
-  | 'bad_response'
-  | 'too_early_improve'
-  | 'too_early_reset'
-  | 'nothing_to_reset';
-
-const STATUS: Record<PositioningErrorCode, number> = {
-  unknown_competence: 404,
-  no_release: 409,
-  no_content: 409,
-  nothing_to_improve: 409,
-  not_found: 404,
-  not_asked: 403,
-  aborted: 409,
-  bad_response: 400,
-  too_early_improve: 409,
-  too_early_reset: 409,
-  nothing_to_reset: 409,
-};
-
-/** A refusal the learner is told about (routes turn the code into a French message). */
-export class PositioningError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: PositioningErrorCode,
-    /** For the delays: when the action becomes possible. */
-    readonly availableAt: Date | null = null,
-  ) {
-    super(code);
-    this.name = 'PositioningError';
-    this.status = STATUS[code];
-  }
-}
 
 // =============================================================================================
 // What an assessment stores
@@ -118,22 +86,8 @@ const engineStateSchema = z.object({
 });
 type EngineState = z.infer<typeof engineStateSchema>;
 
-const presentationSchema = z.object({
-  /** Seed of the shuffle of proposals (redactForLearner) and the permutation it gave. */
-  shuffleSeed: z.string(),
-  permutation: z.array(z.number().int()).nullable(),
-  /** Share of the test done when the challenge was asked, 0..1 (for the progress bar). */
-  progress: z.number().min(0).max(1).default(0),
-});
-export type Presentation = z.infer<typeof presentationSchema>;
-
 function parseEngineState(json: unknown): EngineState {
   return engineStateSchema.parse(json ?? {});
-}
-
-export function parsePresentation(json: unknown, assessmentId: string, challengeId: string): Presentation {
-  const parsed = presentationSchema.safeParse(json);
-  return parsed.success ? parsed.data : { shuffleSeed: `${assessmentId}:${challengeId}`, permutation: null, progress: 0 };
 }
 
 // =============================================================================================
@@ -205,19 +159,6 @@ async function priorKnowledge(
   return [...latest.values()].filter((ke) => ke.status === 'validated').map((ke) => ({ ...ke, createdAt: 0 }));
 }
 
-export const toEngineResult = (result: string): AnswerResult => (result === 'ok' || result === 'ko' || result === 'timedout' ? result : 'skipped');
-
-/** The session's answers in the order the challenges were asked. */
-export function orderedAnswers(asked: readonly { challengeId: string }[], answers: readonly { challengeId: string; result: string }[]): PositioningAnswer[] {
-  const byChallenge = new Map(answers.map((a) => [a.challengeId, a]));
-  const out: PositioningAnswer[] = [];
-  for (const a of asked) {
-    const answer = byChallenge.get(a.challengeId);
-    if (answer) out.push({ challengeId: a.challengeId, result: toEngineResult(answer.result) });
-  }
-  return out;
-}
-
 /** Share of the test done: the larger of the skills known over the reachable ones and the answers over the maximum length. */
 function progressOf(context: PositioningContext, state: PositioningState): number {
   const settings = resolveSettings(context.settings);
@@ -248,23 +189,17 @@ export interface ChallengeStep {
 
 export type Step = ChallengeStep | { kind: 'completed'; assessmentId: string; competence: CompetenceRow } | { kind: 'none'; competence: CompetenceRow };
 
-function challengeStep(open: OpenAssessment, asked: { challengeId: string; position: number; presentation: unknown; askedAt: Date }, now: Date): ChallengeStep {
+function challengeStep(open: OpenAssessment, asked: AskedChallenge, now: Date): ChallengeStep {
   const version = open.loaded.versions.get(asked.challengeId);
   if (!version) throw new Error(`Épreuve ${asked.challengeId} absente de la version publiée ${open.loaded.releaseId}`);
-  const presentation = parsePresentation(asked.presentation, open.row.id, asked.challengeId);
-  const { view } = redactForLearner(version.body, presentation.shuffleSeed);
-  const timer = version.body.timer ?? null;
   return {
     kind: 'challenge',
     assessmentId: open.row.id,
     competence: open.competence,
     challengeId: asked.challengeId,
     position: asked.position,
-    view,
     askedAt: asked.askedAt,
-    timer,
-    secondsLeft: timer === null ? null : Math.ceil(timer - (now.getTime() - asked.askedAt.getTime()) / 1000),
-    progress: presentation.progress,
+    ...askedView(open.row.id, asked, version.body, now),
   };
 }
 
@@ -284,28 +219,10 @@ async function nextStep(client: Client, open: OpenAssessment, context: Positioni
   return challengeStep(open, row, now);
 }
 
-async function askChallenge(
-  client: Pick<Client, 'assessmentChallenge'>,
-  open: Pick<OpenAssessment, 'row' | 'loaded'>,
-  challengeId: string,
-  position: number,
-  progress: number,
-  now: Date,
-) {
+function askChallenge(client: Pick<Client, 'assessmentChallenge'>, open: Pick<OpenAssessment, 'row' | 'loaded'>, challengeId: string, position: number, progress: number, now: Date) {
   const version = open.loaded.versions.get(challengeId);
   if (!version) throw new Error(`Épreuve ${challengeId} absente de la version publiée`);
-  const shuffleSeed = `${open.row.id}:${challengeId}`;
-  const presentation: Presentation = { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation, progress };
-  await client.assessmentChallenge.createMany({
-    data: [{ assessmentId: open.row.id, challengeId, position, presentation, askedAt: now }],
-    skipDuplicates: true,
-  });
-  const row = await client.assessmentChallenge.findUnique({
-    where: { assessmentId_position: { assessmentId: open.row.id, position } },
-    select: { challengeId: true, position: true, presentation: true, askedAt: true },
-  });
-  if (!row) throw new Error('Question introuvable après sa création');
-  return row;
+  return askOnce(client, { assessmentId: open.row.id, challengeId, position, presentation: presentationFor(open.row.id, challengeId, version.body, progress), now });
 }
 
 /** Closes the test once: the engine's closing knowledge elements (estimated from θ), then COMPLETED. */
@@ -334,53 +251,6 @@ function knowledgeRow(open: OpenAssessment, ke: KnowledgeElement, createdAt: Dat
     createdAt,
   };
 }
-
-/** An asked challenge as json_build_object gives it (timestamps without zone are UTC). */
-export interface AskedJson {
-  challengeId: string;
-  position: number;
-  presentation: unknown;
-  askedAt: string;
-}
-
-function utc(timestamp: string): Date {
-  return new Date(/Z$|[+-]\d\d:?\d\d$/.test(timestamp) ? timestamp : `${timestamp}Z`);
-}
-
-export function askedFromJson(a: AskedJson) {
-  return { challengeId: a.challengeId, position: a.position, presentation: a.presentation, askedAt: utc(a.askedAt) };
-}
-
-/** A test with what was asked (in order) and answered: what answering or showing the next step needs. */
-export interface TestWithAnswers {
-  id: string;
-  userId: string;
-  competenceId: string | null;
-  participationId: string | null;
-  releaseId: string | null;
-  parameterSetId: string | null;
-  engineState: unknown;
-  createdAt: Date;
-  state: string;
-  asked: AskedJson[];
-  answers: { challengeId: string; result: string }[];
-}
-
-/**
- * The tests that `filter` selects (a condition on the assessment `a`, with any ORDER BY or LIMIT after
- * it), each with its asked challenges and answers, in one query. Shared by positioning and campaign tests.
- */
-export function readTestsWithAnswers(client: Client, filter: Prisma.Sql): Promise<TestWithAnswers[]> {
-  return client.$queryRaw<TestWithAnswers[]>`
-    SELECT a.id, a."userId", a."competenceId", a."participationId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
-         FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
-      COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
-         FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
-    FROM "Assessment" a
-    WHERE ${filter}`;
-}
-
 
 /**
  * Where the learner stands on a competence: the current challenge of the started test (asking the next
@@ -458,7 +328,7 @@ export async function startPositioning(
       (SELECT max(a."completedAt") FROM "Assessment" a WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'
         AND a.state = 'COMPLETED' AND (r.at IS NULL OR a."createdAt" > r.at)) AS "completedAt",
       EXISTS (SELECT 1 FROM "KnowledgeElement" k WHERE k."userId" = ${userId} AND k."competenceId" = ${competence.id}
-        AND (r.at IS NULL OR k."createdAt" > r.at) AND k."createdAt" < ${now.toISOString()}::timestamp) AS prior,
+        AND ${countsAfterReset('k')} AND k."createdAt" < ${now.toISOString()}::timestamp) AS prior,
       COALESCE((SELECT array_agg(DISTINCT x."challengeId" ORDER BY x."challengeId") FROM "Answer" x JOIN "Assessment" a ON a.id = x."assessmentId"
         WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'), '{}') AS excluded
     FROM r`;
@@ -494,8 +364,7 @@ export async function startPositioning(
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
   if (first.done) throw new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content');
   const version = open.loaded.versions.get(first.challengeId)!;
-  const shuffleSeed = `${row.id}:${first.challengeId}`;
-  const presentation: Presentation = { shuffleSeed, permutation: redactForLearner(version.body, shuffleSeed).permutation, progress: progressOf(context, state) };
+  const presentation = presentationFor(row.id, first.challengeId, version.body, progressOf(context, state));
   const stamp = now.toISOString();
   // One test at a time per learner and competence (a double click, two tabs): the unique index
   // "Assessment_one_started_positioning" refuses a second STARTED test, and the insert then does nothing.
@@ -536,25 +405,13 @@ export async function startPositioning(
   return started;
 }
 
-async function lastReset(client: Pick<Client, 'competenceReset'>, userId: string, competenceId: string): Promise<Date | null> {
-  const row = await client.competenceReset.findFirst({ where: { userId, competenceId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
-  return row?.createdAt ?? null;
-}
-
 // =============================================================================================
-// Answering
+// Answering (the shared answer path, answer.server.ts, with what is particular to positioning)
 
-export interface AnswerInput {
+export interface AnswerInput extends TestAnswerInput {
   userId: string;
   competenceCode: string;
   assessmentId: string;
-  challengeId: string;
-  /**
-   * The learner's response with choice indices as displayed (shuffled), or a function that reads it
-   * from the challenge's public view (e.g. responseFromForm on the posted form).
-   */
-  response: LearnerResponse | ((answer: PublicAnswer) => LearnerResponse);
-  now: Date;
 }
 
 export interface AnswerOutcome {
@@ -569,55 +426,81 @@ export interface AnswerOutcome {
 }
 
 /**
- * Takes the learner's answer to an asked challenge: checked on the version frozen in the release, timed
- * out when it comes after the timer and a grace, stored once (a second submission of the same challenge
- * is a no-op that leads to the same next step), with the direct and inferred knowledge elements it
- * creates; then the next challenge is asked, or the test closes. An answer to a challenge that was not
- * asked in this test is refused.
- */
-export async function submitAnswer(client: Client, input: AnswerInput): Promise<AnswerOutcome> {
-  const competence = await requireCompetence(client, input.competenceCode);
-  const cached = takeSnapshot(input, competence);
-  if (cached) {
-    // Fast path: what this process wrote last for this test, checked by the write itself (same numbers
-    // of asked challenges and answers, test still under way). Anything else: the full path below.
-    const outcome = await answerFrom(client, input, cached, true);
-    if (outcome) return outcome;
-  }
-  // One query: the test (the learner's own, on this competence), what was asked and what was answered.
-  const rows = await readTestsWithAnswers(
-    client,
-    Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`,
-  );
-  const row = rows[0];
-  if (!row) throw new PositioningError('not_found');
-  const askedRows = row.asked.map(askedFromJson);
-  const asked = askedRows.find((a) => a.challengeId === input.challengeId);
-  if (!asked) throw new PositioningError('not_asked');
-  const previous = row.answers.find((a) => a.challengeId === input.challengeId);
-  if (previous) return { next: row.state === 'COMPLETED' ? 'completed' : 'challenge', duplicate: true, result: toEngineResult(previous.result), step: null };
-  if (row.state === 'ABORTED') throw new PositioningError('aborted');
-  if (row.state !== 'STARTED') throw new PositioningError('not_found');
-
-  const open = await openAssessment(client, row, competence);
-  if (!open.loaded.versions.has(input.challengeId)) throw new PositioningError('not_asked');
-  const context = await open.context(client);
-  const answers = orderedAnswers(askedRows, row.answers);
-  const state = replay({ ...context, answers });
-  return (await answerFrom(client, input, { open, context, asked: askedRows, answers, state }, false)) as AnswerOutcome;
-}
-
-/**
  * What the answer path needs of a test under way: the opened assessment and engine context, the asked
- * challenges, the answers in order and the engine state they give. Read from the database (full path)
- * or kept from this process's last write for the test (a snapshot).
+ * challenges, the answers in order and the engine state they give. Read from the database or kept from
+ * this process's last write for the test (a snapshot).
  */
 interface TestSnapshot {
   open: OpenAssessment;
   context: PositioningContext;
-  asked: { challengeId: string; position: number; presentation: unknown; askedAt: Date }[];
+  asked: AskedChallenge[];
   answers: PositioningAnswer[];
   state: PositioningState;
+}
+
+/** A positioning test as the answer path sees it; the engine's side is worked out only when an answer is recorded. */
+interface PositioningTest extends TestOnAnswer {
+  open: OpenAssessment;
+  completed: boolean;
+  stored: { challengeId: string; result: string }[];
+  snapshot: TestSnapshot | null;
+}
+
+function positioningTest(open: OpenAssessment, state: string, asked: AskedChallenge[], stored: { challengeId: string; result: string }[], snapshot: TestSnapshot | null): PositioningTest {
+  return {
+    assessmentId: open.row.id,
+    status: statusOfState(state),
+    asked,
+    answered: new Set(stored.map((a) => a.challengeId)),
+    versionOf: (challengeId) => open.loaded.versions.get(challengeId),
+    open,
+    completed: state === 'COMPLETED',
+    stored,
+    snapshot,
+  };
+}
+
+/**
+ * Takes the learner's answer to an asked challenge of their positioning test (the shared rules of
+ * answer.server.ts), with the direct and inferred knowledge elements it creates; then the next challenge
+ * is asked, or the test closes, in the same statement.
+ */
+export async function submitAnswer(client: Client, input: AnswerInput): Promise<AnswerOutcome> {
+  const competence = await requireCompetence(client, input.competenceCode);
+  return submitTestAnswer<PositioningTest, AnswerOutcome>(
+    {
+      kind: 'positioning',
+      refuse: (code) => new PositioningError(code),
+      cached: () => {
+        // What this process wrote last for this test; the write then checks that it still holds.
+        const snap = takeSnapshot(input, competence);
+        return snap ? positioningTest(snap.open, 'STARTED', snap.asked, snap.answers, snap) : null;
+      },
+      read: async () => {
+        // One query: the test (the learner's own, on this competence), what was asked and what was answered.
+        const [row] = await readTestsWithAnswers(
+          client,
+          Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`,
+        );
+        if (!row) return null;
+        return positioningTest(await openAssessment(client, row, competence), row.state, row.asked.map(askedFromJson), row.answers, null);
+      },
+      duplicate: async (test) => {
+        const previous = test.stored.find((a) => a.challengeId === input.challengeId);
+        return { next: test.completed ? 'completed' : 'challenge', duplicate: true, result: previous ? toEngineResult(previous.result) : null, step: null };
+      },
+      record: async (test, answer, guarded) => {
+        let snap = test.snapshot;
+        if (!snap) {
+          const context = await test.open.context(client);
+          const answers = orderedAnswers(test.asked, test.stored);
+          snap = { open: test.open, context, asked: [...test.asked], answers, state: replay({ ...context, answers }) };
+        }
+        return recordAnswer(client, snap, answer, guarded);
+      },
+    },
+    input,
+  );
 }
 
 const MAX_SNAPSHOTS = 4000;
@@ -652,28 +535,16 @@ export function clearAnswerSnapshots(): void {
 }
 
 /**
- * Checks, scores and stores the answer to the asked challenge `input.challengeId` of the test in
- * `snap`, with the next challenge or the closing. `guarded`: the snapshot is not read from the database
- * in this request, so the write happens only if the test still has exactly the snapshot's asked
- * challenges and answers and is under way; null when it does not (the caller reads the test again).
+ * Records a judged answer to the test in `snap`: its knowledge elements, and the next challenge or the
+ * closing, decided now so that everything is written in one statement, once. `guarded`: the snapshot was
+ * not read in this request, so the write happens only if the test still has exactly the snapshot's asked
+ * challenges and answers and is under way; null when it does not (the answer path reads the test again).
  */
-async function answerFrom(client: Client, input: AnswerInput, snap: TestSnapshot, guarded: boolean): Promise<AnswerOutcome | null> {
+async function recordAnswer(client: Client, snap: TestSnapshot, answer: AnswerToRecord, guarded: boolean): Promise<AnswerOutcome | null> {
   const { open, context, state } = snap;
   const row = open.row;
-  const asked = snap.asked.find((a) => a.challengeId === input.challengeId);
-  const version = open.loaded.versions.get(input.challengeId);
-  if (!asked || !version) throw new PositioningError('not_asked');
-  const presentation = parsePresentation(asked.presentation, row.id, input.challengeId);
-  const { view, permutation } = redactForLearner(version.body, presentation.shuffleSeed);
-  const displayed = typeof input.response === 'function' ? input.response(view.answer) : input.response;
-  const response = responseToOriginal(displayed, presentation.permutation ?? permutation);
-  const result = verdictOf(version.body, response, asked.askedAt, input.now);
-  const elapsed = Math.max(0, Math.round((input.now.getTime() - asked.askedAt.getTime()) / 1000));
-
-  const after = applyAnswer(context, state, { challengeId: input.challengeId, result });
+  const after = applyAnswer(context, state, { challengeId: answer.challengeId, result: answer.result });
   const created = after.knowledgeElements.slice(state.knowledgeElements.length);
-  // What comes next is decided now, so that the answer, its knowledge elements and the next question
-  // (or the closing of the test) are written in one statement, once.
   const next = chooseNext(context, after, stepRandom(open.engine.seed, after.answers.length));
   let ask: { challengeId: string; position: number; presentation: Presentation } | null = null;
   let closing: KnowledgeElement[] = [];
@@ -682,24 +553,16 @@ async function answerFrom(client: Client, input: AnswerInput, snap: TestSnapshot
   } else {
     const nextVersion = open.loaded.versions.get(next.challengeId);
     if (!nextVersion) throw new Error(`Épreuve ${next.challengeId} absente de la version publiée`);
-    const shuffleSeed = `${row.id}:${next.challengeId}`;
-    ask = {
-      challengeId: next.challengeId,
-      position: snap.asked.length,
-      presentation: { shuffleSeed, permutation: redactForLearner(nextVersion.body, shuffleSeed).permutation, progress: progressOf(context, after) },
-    };
+    ask = { challengeId: next.challengeId, position: snap.asked.length, presentation: presentationFor(row.id, next.challengeId, nextVersion.body, progressOf(context, after)) };
   }
-  const written = await writeAnswer(client, open, {
-    challengeId: input.challengeId,
-    versionId: version.versionId,
-    value: response,
-    result,
-    elapsed,
-    created,
+  const written = await writeAnswerStatement(client, {
+    assessmentId: row.id,
+    userId: row.userId,
+    answer,
+    created: keArrays(open, created),
     ask,
     finish: next.done,
-    closing,
-    now: input.now,
+    closing: keArrays(open, closing),
     expect: guarded ? { asked: snap.asked.length, answers: snap.answers.length } : null,
   });
   if (!written.inserted) {
@@ -711,219 +574,17 @@ async function answerFrom(client: Client, input: AnswerInput, snap: TestSnapshot
     keepSnapshot(row.id, {
       open,
       context,
-      asked: [...snap.asked, { challengeId: ask.challengeId, position: ask.position, presentation: ask.presentation, askedAt: input.now }],
+      asked: [...snap.asked, { challengeId: ask.challengeId, position: ask.position, presentation: ask.presentation, askedAt: answer.now }],
       answers: after.answers,
       state: after,
     });
   }
-  const step = ask ? challengeStep(open, { ...ask, askedAt: input.now }, input.now) : null;
-  return { next: next.done ? 'completed' : 'challenge', duplicate: false, result, step };
+  const step = ask ? challengeStep(open, { ...ask, askedAt: answer.now }, answer.now) : null;
+  return { next: next.done ? 'completed' : 'challenge', duplicate: false, result: answer.result, step };
 }
 
-interface AnswerWrite {
-  challengeId: string;
-  versionId: string;
-  value: LearnerResponse;
-  result: AnswerResult;
-  elapsed: number;
-  created: KnowledgeElement[];
-  ask: { challengeId: string; position: number; presentation: Presentation } | null;
-  finish: boolean;
-  closing: KnowledgeElement[];
-  now: Date;
-  /** Write only if the test is under way with exactly these numbers of asked challenges and answers. */
-  expect: { asked: number; answers: number } | null;
-}
-
-/** Knowledge elements as the answer statement writes them: one array per column. */
-export interface KnowledgeRows {
-  skills: string[];
-  competences: string[];
-  statuses: string[];
-  sources: string[];
-  pix: number[];
-}
-
-/** Knowledge elements to rows, with each skill's competence and pix value. */
-export function knowledgeRows(kes: readonly KnowledgeElement[], competenceOf: (skillId: string) => string, pixOf: (skillId: string) => number): KnowledgeRows {
-  return {
-    skills: kes.map((k) => k.skillId),
-    competences: kes.map((k) => competenceOf(k.skillId)),
-    statuses: kes.map((k) => k.status),
-    sources: kes.map((k) => k.source),
-    pix: kes.map((k) => (k.status === 'validated' ? pixOf(k.skillId) : 0)),
-  };
-}
-
-function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]): KnowledgeRows {
+function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]) {
   return knowledgeRows(kes, () => open.competence.id, (id) => open.loaded.skills.get(id)?.pixValue ?? 0);
-}
-
-function writeAnswer(client: Client, open: OpenAssessment, w: AnswerWrite): Promise<{ inserted: boolean; asked: boolean }> {
-  return writeAnswerStatement(client, {
-    assessmentId: open.row.id,
-    userId: open.row.userId,
-    challengeId: w.challengeId,
-    versionId: w.versionId,
-    value: w.value,
-    result: w.result,
-    elapsed: w.elapsed,
-    created: keArrays(open, w.created),
-    ask: w.ask,
-    finish: w.finish,
-    closing: keArrays(open, w.closing),
-    now: w.now,
-    expect: w.expect,
-  });
-}
-
-export interface AnswerStatement {
-  assessmentId: string;
-  userId: string;
-  challengeId: string;
-  versionId: string;
-  value: LearnerResponse;
-  result: AnswerResult;
-  elapsed: number;
-  created: KnowledgeRows;
-  ask: { challengeId: string; position: number; presentation: Presentation } | null;
-  finish: boolean;
-  closing: KnowledgeRows;
-  now: Date;
-  /** Write only if the test is under way with exactly these numbers of asked challenges and answers. */
-  expect?: { asked: number; answers: number } | null;
-}
-
-/**
- * One statement, one commit: the answer (nothing at all when the challenge already has one: unique
- * (assessment, challenge)), its knowledge elements, and either the next asked challenge or the closing
- * of the test with its estimated knowledge elements (stamped 1 ms later, so that they count). With
- * `expect`, nothing at all unless the test is under way with exactly that many asked challenges and
- * answers. Returns whether the answer was inserted, and whether the next challenge was asked. Shared by
- * positioning and campaign tests.
- */
-export async function writeAnswerStatement(client: Client, w: AnswerStatement): Promise<{ inserted: boolean; asked: boolean }> {
-  const now = w.now.toISOString();
-  const later = new Date(w.now.getTime() + 1).toISOString();
-  const kes = w.created;
-  const closing = w.closing;
-  const expect = w.expect ?? null;
-  const rows = await client.$queryRaw<{ inserted: number; asked: number }[]>`
-    WITH a AS (
-      INSERT INTO "Answer" ("assessmentId", "challengeId", "challengeVersionId", "value", "result", "timeSpentSeconds", "createdAt")
-      SELECT ${w.assessmentId}, ${w.challengeId}, ${w.versionId}, ${JSON.stringify(w.value)}::jsonb, ${w.result}::"AnswerResult", ${w.elapsed}, ${now}::timestamp
-      WHERE NOT ${expect !== null}::boolean OR (
-        EXISTS (SELECT 1 FROM "Assessment" WHERE id = ${w.assessmentId} AND state = 'STARTED')
-        AND (SELECT count(*) FROM "AssessmentChallenge" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.asked ?? 0}::int
-        AND (SELECT count(*) FROM "Answer" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.answers ?? 0}::int)
-      ON CONFLICT ("assessmentId", "challengeId") DO NOTHING
-      RETURNING id
-    ), k AS (
-      INSERT INTO "KnowledgeElement" ("userId", "skillId", "competenceId", "assessmentId", "answerId", "status", "source", "earnedPix", "createdAt")
-      SELECT ${w.userId}, s.skill, s.competence, ${w.assessmentId}, a.id, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${now}::timestamp
-      FROM a, unnest(${kes.skills}::text[], ${kes.competences}::text[], ${kes.statuses}::text[], ${kes.sources}::text[], ${kes.pix}::float8[]) AS s(skill, competence, status, source, pix)
-      RETURNING 1
-    ), n AS (
-      INSERT INTO "AssessmentChallenge" ("assessmentId", "challengeId", "position", "presentation", "askedAt")
-      SELECT ${w.assessmentId}, ${w.ask?.challengeId ?? null}::text, ${w.ask?.position ?? 0}::int, ${JSON.stringify(w.ask?.presentation ?? null)}::jsonb, ${now}::timestamp
-      FROM a WHERE ${w.ask !== null}::boolean
-      ON CONFLICT DO NOTHING
-      RETURNING 1
-    ), f AS (
-      UPDATE "Assessment" SET state = 'COMPLETED', "completedAt" = ${now}::timestamp, "updatedAt" = ${now}::timestamp
-      WHERE id = ${w.assessmentId} AND state = 'STARTED' AND ${w.finish}::boolean AND EXISTS (SELECT 1 FROM a)
-      RETURNING id
-    ), c AS (
-      INSERT INTO "KnowledgeElement" ("userId", "skillId", "competenceId", "assessmentId", "answerId", "status", "source", "earnedPix", "createdAt")
-      SELECT ${w.userId}, s.skill, s.competence, ${w.assessmentId}, NULL, s.status::"KnowledgeStatus", s.source::"KnowledgeSource", s.pix, ${later}::timestamp
-      FROM f, unnest(${closing.skills}::text[], ${closing.competences}::text[], ${closing.statuses}::text[], ${closing.sources}::text[], ${closing.pix}::float8[]) AS s(skill, competence, status, source, pix)
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM a)::int AS inserted, (SELECT count(*) FROM n)::int AS asked`;
-  return { inserted: (rows[0]?.inserted ?? 0) > 0, asked: (rows[0]?.asked ?? 0) > 0 };
-}
-
-export function verdictOf(body: ChallengeBody, response: LearnerResponse, askedAt: Date, now: Date): AnswerResult {
-  let result: AnswerResult;
-  try {
-    result = checkAnswer(body.answer, response).result;
-  } catch (error) {
-    if (error instanceof ResponseShapeError) throw new PositioningError('bad_response');
-    throw error;
-  }
-  if (result === 'skipped' || body.timer === null || body.timer === undefined) return result;
-  const late = now.getTime() - askedAt.getTime() > (body.timer + TIMER_GRACE_SECONDS) * 1000;
-  return late ? 'timedout' : result;
-}
-
-// =============================================================================================
-// Resetting
-
-/**
- * "Remettre à zéro": 7 days after the last knowledge element on the competence, a reset point after
- * which only new elements count (the old ones stay, append-only). A test under way is abandoned.
- */
-export async function resetCompetence(client: Client, input: { userId: string; competenceCode: string; now: Date }): Promise<void> {
-  const competence = await requireCompetence(client, input.competenceCode);
-  const since = await lastReset(client, input.userId, competence.id);
-  const last = await client.knowledgeElement.findFirst({
-    where: { userId: input.userId, competenceId: competence.id, ...(since ? { createdAt: { gt: since } } : {}) },
-    orderBy: { createdAt: 'desc' },
-    select: { createdAt: true },
-  });
-  if (!last) throw new PositioningError('nothing_to_reset');
-  if (!resetAllowed(last.createdAt, input.now)) throw new PositioningError('too_early_reset', availableAt(last.createdAt, RESET_DELAY_DAYS));
-  await client.$transaction([
-    client.competenceReset.create({ data: { userId: input.userId, competenceId: competence.id, createdAt: input.now } }),
-    client.assessment.updateMany({
-      where: { userId: input.userId, competenceId: competence.id, type: 'POSITIONING', state: 'STARTED' },
-      data: { state: 'ABORTED' },
-    }),
-  ]);
-}
-
-// =============================================================================================
-// Scores
-
-/** The learner's knowledge elements per competence that count: those after the competence's latest reset. */
-export async function countingKnowledge(
-  client: Pick<Client, 'knowledgeElement' | 'competenceReset'>,
-  userId: string,
-  competenceId?: string,
-): Promise<{ kes: { skillId: string; competenceId: string; status: 'validated' | 'invalidated'; source: 'direct' | 'inferred' | 'estimated'; createdAt: Date }[]; resets: Map<string, Date> }> {
-  const [kes, resets] = await Promise.all([
-    client.knowledgeElement.findMany({
-      where: { userId, ...(competenceId ? { competenceId } : {}) },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      select: { skillId: true, competenceId: true, status: true, source: true, createdAt: true },
-    }),
-    client.competenceReset.findMany({ where: { userId, ...(competenceId ? { competenceId } : {}) }, select: { competenceId: true, createdAt: true } }),
-  ]);
-  const latestReset = new Map<string, Date>();
-  for (const r of resets) {
-    const current = latestReset.get(r.competenceId);
-    if (!current || r.createdAt > current) latestReset.set(r.competenceId, r.createdAt);
-  }
-  return {
-    kes: kes.filter((k) => {
-      const reset = latestReset.get(k.competenceId);
-      return !reset || k.createdAt > reset;
-    }),
-    resets: latestReset,
-  };
-}
-
-/** Level and pix of the learner on one competence now. */
-export async function competenceScoreOf(client: Client, userId: string, competence: CompetenceRow): Promise<CompetenceScore> {
-  const [{ kes }, skills] = await Promise.all([
-    countingKnowledge(client, userId, competence.id),
-    client.skill.findMany({ where: { tube: { competenceId: competence.id } }, select: { id: true, tubeId: true, level: true, status: true } }),
-  ]);
-  return competenceScore(
-    kes.map((k, i) => ({ skillId: k.skillId, status: k.status, source: k.source, createdAt: i })),
-    skills.map((s) => ({ ...s, competenceCode: competence.code })),
-    maxReachableLevel(),
-  );
 }
 
 export { competenceByCode };

@@ -2,7 +2,7 @@ import { availableAt, certifiability, improvementAllowed, latestKnowledgeElement
 import type { PrismaClient } from '../../prisma/client';
 import { db } from '../lib/db.server';
 import { maxReachableLevel } from '../lib/settings.server';
-import { countingKnowledge } from './positioning.server';
+import { countingKnowledge } from './knowledge.server';
 import { tutorialCard, type TutorialCard } from './learner-tutorials.server';
 
 /** Recommended tutorials shown on the profile, at most. */

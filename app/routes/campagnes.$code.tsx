@@ -10,7 +10,7 @@ import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
 import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
-import { PositioningError } from '~/models/positioning.server';
+import { PositioningError } from '~/models/positioning-error.server';
 import { normalizeCode } from '../../engine/framework';
 import { Csrf } from '~/components/orga/Csrf';
 import { Mastery } from '~/components/orga/Stars';

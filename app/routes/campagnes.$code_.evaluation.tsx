@@ -10,7 +10,7 @@ import { db } from '~/lib/db.server';
 import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '~/models/campaign-assessment.server';
 import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
-import { PositioningError } from '~/models/positioning.server';
+import { PositioningError } from '~/models/positioning-error.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';

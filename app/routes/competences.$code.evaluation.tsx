@@ -8,7 +8,9 @@ import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRout
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
-import { currentStep, PositioningError, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
+import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
+import { PositioningError } from '~/models/positioning-error.server';
+import { completedTestSinceReset } from '~/models/knowledge.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
@@ -41,12 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const competence = step.competence;
   if (step.kind === 'none') {
     // A test completed since the last reset: its results (from where the learner may improve).
-    const reset = await db().competenceReset.findFirst({ where: { userId: viewer.id, competenceId: competence.id }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
-    const done = await db().assessment.findFirst({
-      where: { userId: viewer.id, competenceId: competence.id, type: 'POSITIONING', state: 'COMPLETED', ...(reset ? { createdAt: { gt: reset.createdAt } } : {}) },
-      select: { id: true },
-    });
-    if (done) throw redirect(`/competences/${code}/resultats`);
+    if (await completedTestSinceReset(db(), viewer.id, competence.id)) throw redirect(`/competences/${code}/resultats`);
     return { competence, step: { kind: 'none' as const } };
   }
   return { competence, step: pageStep(step) };

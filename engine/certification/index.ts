@@ -40,4 +40,4 @@ export { MAX_QUESTIONS, MIN_ANSWERS, DEFAULT_DURATION_MINUTES, DEFAULT_MAX_REACH
 export { DEFAULT_CERTIFICATION_SETTINGS, resolveCertificationSettings, certificationStepRandom } from './settings';
 export { nextCertificationChallenge } from './select';
 export { scoreCertification } from './score';
-export { certificationTimeLeft, certificationDeadline, certificationAllowedMs } from './time';
+export { certificationTimeLeft, certificationDeadline, certificationAllowedMs, certificationTimeIsUp, DEADLINE_GRACE_SECONDS } from './time';

@@ -29,3 +29,11 @@ export function certificationTimeLeft(input: TimeLeftInput): number {
   const left = certificationDeadline(input) - millis(input.now);
   return left > 0 ? Math.floor(left / 1000) : 0;
 }
+
+/** Seconds accepted after the deadline (network, a slow click) before an answer is refused as late. */
+export const DEADLINE_GRACE_SECONDS = 10;
+
+/** Whether the test's time is up for good at `now`: past the deadline and its grace (answers are refused, the test ends). */
+export function certificationTimeIsUp(input: TimeLeftInput): boolean {
+  return millis(input.now) > certificationDeadline(input) + DEADLINE_GRACE_SECONDS * 1000;
+}

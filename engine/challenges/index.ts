@@ -4,3 +4,4 @@ export * from './richtext';
 export * from './body';
 export * from './diff';
 export * from './quality';
+export * from './judge';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferKnowledgeElements, improvementAllowed, latestKnowledgeElements, resetAllowed, daysToWait, parseSkillName, skillName } from './index';
+import { inferKnowledgeElements, improvementAllowed, latestKnowledgeElements, resetAllowed, daysToWait, parseSkillName, skillName, knowledgeAfterResets, latestResets } from './index';
 import type { KnowledgeElement, Skill } from './index';
 
 const tube = (tubeId: string, levels: number[], extra: Partial<Skill> = {}): Skill[] =>
@@ -72,5 +72,25 @@ describe('skill names', () => {
     expect(parseSkillName('@web23')).toEqual({ tubeName: '@web2', level: 3 });
     expect(parseSkillName('mdp3')).toBeNull();
     expect(parseSkillName('@mdp9')).toBeNull();
+  });
+});
+
+describe('knowledge that counts after a reset', () => {
+  const ke = (competenceId: string, skillId: string, at: string) => ({ competenceId, skillId, createdAt: new Date(at) });
+
+  it('keeps, per competence, only the elements created after its latest reset', () => {
+    const kes = [ke('c1', 's1', '2026-01-01'), ke('c1', 's2', '2026-01-10'), ke('c1', 's3', '2026-02-01'), ke('c2', 's4', '2026-01-01')];
+    const resets = [
+      { competenceId: 'c1', at: new Date('2026-01-05') },
+      { competenceId: 'c1', at: new Date('2026-01-20') },
+    ];
+    expect(knowledgeAfterResets(kes, resets).map((k) => k.skillId)).toEqual(['s3', 's4']);
+  });
+
+  it('drops an element created at the very instant of the reset, keeps everything without a reset', () => {
+    const kes = [ke('c1', 's1', '2026-01-05T10:00:00Z'), ke('c1', 's2', '2026-01-05T10:00:00.001Z')];
+    expect(knowledgeAfterResets(kes, [{ competenceId: 'c1', at: new Date('2026-01-05T10:00:00Z') }]).map((k) => k.skillId)).toEqual(['s2']);
+    expect(knowledgeAfterResets(kes, [])).toHaveLength(2);
+    expect(latestResets([{ competenceId: 'c1', at: 5 }, { competenceId: 'c1', at: 3 }]).get('c1')).toBe(5);
   });
 });

@@ -17,6 +17,35 @@ export function latestKnowledgeElements(kes: readonly KnowledgeElement[]): Map<s
   return latest;
 }
 
+/** A reset of a competence by a learner: knowledge elements on it up to that instant no longer count. */
+export interface CompetenceResetPoint {
+  competenceId: string;
+  at: DateValue;
+}
+
+/** The latest reset point of each competence. */
+export function latestResets(resets: readonly CompetenceResetPoint[]): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const r of resets) {
+    const t = ms(r.at);
+    const current = latest.get(r.competenceId);
+    if (current === undefined || t > current) latest.set(r.competenceId, t);
+  }
+  return latest;
+}
+
+/**
+ * The knowledge elements that count after resets: on each competence, only those created strictly after
+ * the competence's latest reset (the older ones stay stored, append-only, and no longer count).
+ */
+export function knowledgeAfterResets<K extends { competenceId: string; createdAt: DateValue }>(kes: readonly K[], resets: readonly CompetenceResetPoint[]): K[] {
+  const latest = latestResets(resets);
+  return kes.filter((k) => {
+    const reset = latest.get(k.competenceId);
+    return reset === undefined || ms(k.createdAt) > reset;
+  });
+}
+
 export interface InferenceContext {
   /** The learner's knowledge elements so far (any source). A skill with none is untested. */
   existing: readonly KnowledgeElement[];
