@@ -3,11 +3,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lsat7Patterns, lsat7WideCsv, repoRoot } from '../engine/calibration/test-data';
+import { lsat7Patterns, lsat7WideCsv } from '../tests/fixtures/lsat7';
 
 const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

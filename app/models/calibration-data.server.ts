@@ -3,7 +3,7 @@
  * (keyset on the answer id, never all rows through the ORM at once), with the data rules applied,
  * into the engine's sparse person × item matrix.
  *
- * Data rules (measurement.md, docs/decisions/006-calibration-pipeline.md):
+ * Data rules (docs/domain/measurement.md, docs/decisions/006-calibration-pipeline.md):
  * - live challenges = the challenges of the latest release that are still `valide`;
  * - skipped, timed-out and abandoned answers count as wrong (score 0); `ok` is right;
  * - left out: PREVIEW assessments, test runs of the content staff (assessments of users holding an

@@ -1,5 +1,5 @@
 /**
- * A learner's positioning on one competence (issue 6, measurement.md "Positioning"): start or resume an
+ * A learner's positioning on one competence (issue 6, docs/domain/measurement.md "Positioning"): start or resume an
  * assessment on the latest release with the active parameter set, serve the current challenge (the
  * redacted view only), take answers (checked on the version frozen in the release, stored once, refused
  * for a challenge that was not asked), write knowledge elements, and close the test.

@@ -1,10 +1,10 @@
 /**
- * LSAT section 7 (Bock & Lieberman, 1970) against the published mirt results in
- * ../shared/data/lsat7.md: 61 quadrature points on [−6, 6], tolerance 1e-4, no priors.
+ * LSAT section 7 (Bock & Lieberman, 1970) against the published mirt results listed in
+ * tests/fixtures/lsat7/README.md: 61 quadrature points on [−6, 6], tolerance 1e-4, no priors.
  */
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '.';
-import { lsat7Data } from './test-data';
+import { lsat7Data } from '../../tests/fixtures/lsat7';
 
 const published = {
   a: [0.988, 1.081, 1.706, 0.7651, 0.7358],

@@ -1,5 +1,5 @@
 /**
- * Types, constants and settings of the certification test (issue 8; measurement.md; decision 008).
+ * Types, constants and settings of the certification test (issue 8; docs/domain/measurement.md; decision 008).
  *
  * Everything a caller stores or passes is plain JSON: the frozen bank, the positioned profile, the answers,
  * the parameter set and every result. Randomness comes in as a seeded generator (`engine/random`), time as

@@ -1,6 +1,6 @@
 /**
  * Knowledge elements: what is known of a learner per skill, the tube inference rule, and the delays
- * before a learner may improve or reset a competence (domain/crcn.md).
+ * before a learner may improve or reset a competence (docs/domain/crcn.md).
  */
 import type { KnowledgeElement, Skill } from './types';
 

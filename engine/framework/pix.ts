@@ -1,5 +1,5 @@
 /**
- * Pix, levels, profile and certifiability (domain/crcn.md, "Pix, levels, profile").
+ * Pix, levels, profile and certifiability (docs/domain/crcn.md, "Pix, levels, profile").
  */
 import { latestKnowledgeElements } from './knowledge';
 import type { KnowledgeElement, Skill, SkillStatus } from './types';

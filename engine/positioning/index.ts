@@ -1,5 +1,5 @@
 /**
- * Adaptive positioning per competence (measurement.md, "Positioning"): the public face of the folder.
+ * Adaptive positioning per competence (docs/domain/measurement.md, "Positioning"): the public face of the folder.
  * See README.md for the rules (selection, exposure, knowledge elements, stop rule).
  */
 export type {

@@ -1,6 +1,6 @@
 /**
  * Baseline for comparison only: Pix's rule-based "smart random" positioning, as described in
- * shared/domain/pix-algorithms.md (our own implementation of the published rules).
+ * docs/domain/pix-algorithms.md (our own implementation of the published rules).
  *
  * - A skill's difficulty is its level. The learner's level is estimated on 0.5, 1, …, 7.5: the candidate
  *   λ making Σ(outcome − P) over the directly asked skills closest to 0, P = 1/(1 + exp(−(λ − level))),

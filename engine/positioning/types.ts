@@ -1,5 +1,5 @@
 /**
- * Types and settings of the adaptive positioning session (measurement.md, "Positioning").
+ * Types and settings of the adaptive positioning session (docs/domain/measurement.md, "Positioning").
  *
  * Everything a caller stores is plain JSON: the bank is data, the answers are data, and the state is
  * data that `replay` re-derives from the answers alone. Randomness comes in as a seeded generator.
