@@ -1,6 +1,6 @@
 /**
  * Applies and creates migrations without network, through Prisma's schema engine compiled to wasm
- * (see docs/decisions/001-database-and-migrations.md). The migrations stay ordinary
+ * (see docs/decisions/001-database-migrations-and-redis.md). The migrations stay ordinary
  * prisma/migrations/<timestamp>_<name>/migration.sql files, compatible with the Prisma CLI.
  *
  *   npm run db:migrate             apply pending migrations to DATABASE_URL (or the embedded database)
