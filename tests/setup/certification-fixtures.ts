@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { PrismaClient } from '../../prisma/client';
-import { newChallengeBody } from '../../engine/challenges';
+import { markdownLiteToDoc, newChallengeBody, type ChallengeBody } from '../../engine/challenges';
 
 const uid = () => crypto.randomBytes(4).toString('hex');
 
@@ -26,9 +26,11 @@ export interface CertificationBank {
 
 /**
  * A bank of its own: `competences` competences (unique codes), each with one tube of levels 1–6 and two
- * live challenges per level, and an inactive parameter set (a = 1.5, b from the level) with cut scores.
+ * live challenges per level (QCU, right answer first, with a solution explanation that must never reach a
+ * candidate; `timer`: each with that timer), and an inactive parameter set (a = 1.5, b from the level)
+ * with cut scores.
  */
-export async function makeCertificationBank(db: PrismaClient, options: { competences?: number } = {}): Promise<CertificationBank> {
+export async function makeCertificationBank(db: PrismaClient, options: { competences?: number; timer?: number } = {}): Promise<CertificationBank> {
   const u = uid();
   const area = await db.area.create({ data: { code: `CA${u}`, titleFr: `Domaine certif ${u}`, titleEn: `Certification area ${u}` } });
   const challenges: BankChallenge[] = [];
@@ -43,7 +45,12 @@ export async function makeCertificationBank(db: PrismaClient, options: { compete
       const tube = await db.tube.create({ data: { name: `@c${u}${k}t${level}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${level}`, description: 'Tests' } });
       const skill = await db.skill.create({ data: { name: `@c${u}${k}t${level}${level}`, tubeId: tube.id, level, status: 'actif' } });
       for (let n = 0; n < 2; n++) {
-        const body = { ...newChallengeBody('QCU', ['Tests']), answer: { type: 'QCU' as const, proposals: ['Juste', 'Faux A', 'Faux B'], correct: 0, shuffle: false } };
+        const body: ChallengeBody = {
+          ...newChallengeBody('QCU', ['Tests']),
+          answer: { type: 'QCU', proposals: ['Juste', 'Faux A', 'Faux B'], correct: 0, shuffle: false },
+          solutionExplanation: markdownLiteToDoc(`Explication secrète ${u}.`),
+          timer: options.timer ?? null,
+        };
         const challenge = await db.challenge.create({ data: { key: `cert-${u}-${k}-${level}-${n}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
         const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
         await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
