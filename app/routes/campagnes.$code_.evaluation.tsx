@@ -4,7 +4,7 @@
  * same question. POST intent=answer. The engine and its guarantees: campaign-assessment.server.ts.
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
@@ -12,13 +12,9 @@ import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '
 import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { responseFromForm } from '~/components/challenge/response';
-import { ChallengeView } from '~/components/challenge/ChallengeView';
-import { Timer } from '~/components/learner/Timer';
-import { useAnswerSubmit, useFocusLost, useQuestionHeading } from '~/components/learner/question-page';
-import { localeFromRequest, messagesFor, useMessages } from '~/i18n';
-import { fill, learnerMessages } from '~/i18n/apprenant';
+import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';
+import { fill, localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { campaignMessages } from '~/i18n/campagne';
-import { useRootData } from '~/root';
 import { normalizeCode } from '../../engine/framework';
 import learnerStyles from '~/styles/learner.css';
 
@@ -104,57 +100,20 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 export default function CampaignTest() {
   const loaded = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const answered = data && 'step' in data ? data.step : null;
-  const step = answered && answered.position >= loaded.step.position ? answered : loaded.step;
+  const step = latestQuestion(loaded.step, data && 'step' in data ? data.step : null);
   const t = useMessages(campaignMessages);
-  const tl = useMessages(learnerMessages);
-  const { csrfToken } = useRootData();
-  const heading = useQuestionHeading(step.challengeId);
-  const focusLost = useFocusLost(step.challengeId, step.view.focused);
-  const { busy, onSubmit } = useAnswerSubmit();
-  const code = loaded.campaign.code;
-
   return (
-    <>
-      <header className="test-header">
-        <p className="eyebrow">{fill(t('test.eyebrow'), { name: loaded.campaign.title ?? loaded.campaign.name })}</p>
-        <h1 ref={heading} tabIndex={-1}>{fill(tl('test.question'), { n: step.position + 1 })}</h1>
-        <div className="test-progress">
-          <label htmlFor="test-progress">{t('test.progress')}</label>
-          <progress id="test-progress" className="bar" max={100} value={Math.round(step.progress * 100)} />
-        </div>
-      </header>
-      {step.secondsLeft !== null ? <Timer key={step.challengeId} secondsLeft={step.secondsLeft} /> : null}
-      {focusLost ? <p className="error-message" role="alert">{tl('test.focusLost')}</p> : null}
-      <div onSubmit={onSubmit} data-testid="challenge" data-challenge-id={step.challengeId}>
-        <ChallengeView
-          key={step.challengeId}
-          view={step.view}
-          title={tl('test.instruction')}
-          allowSkip
-          disabled={busy}
-          hiddenFields={{ csrf: csrfToken ?? '', intent: 'answer', assessmentId: step.assessmentId, challengeId: step.challengeId }}
-        >
-          {busy ? <p className="muted" role="status">{tl('test.sending')}</p> : null}
-        </ChallengeView>
-      </div>
-      <footer className="test-footer">
-        <p className="muted">{t('test.leaveHint')}</p>
-        <Link to={`/campagnes/${code}`}>{t('test.leave')}</Link>
-      </footer>
-    </>
+    <TestQuestion
+      question={step}
+      eyebrow={fill(t('test.eyebrow'), { name: loaded.campaign.title ?? loaded.campaign.name })}
+      progressLabel={t('test.progress')}
+      leaveHint={t('test.leaveHint')}
+      leave={{ to: `/campagnes/${loaded.campaign.code}`, label: t('test.leave') }}
+    />
   );
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
   const t = useMessages(campaignMessages);
-  const message = isRouteErrorResponse(error) ? (typeof error.data === 'string' ? error.data : error.statusText) : t('error.generic');
-  return (
-    <section className="panel" role="alert">
-      <h1>{isRouteErrorResponse(error) && error.status === 403 ? t('test.refused') : t('test.unavailable')}</h1>
-      <p>{message}</p>
-      <p><Link to="/campagnes">{t('test.back')}</Link></p>
-    </section>
-  );
+  return <TestErrorPanel titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }} fallback={t('error.generic')} back={{ to: '/campagnes', label: t('test.back') }} />;
 }

@@ -4,7 +4,7 @@
  * to the same question. POST: start or resume the test (intent=start), or answer (intent=answer).
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
@@ -12,9 +12,7 @@ import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from 
 import { PositioningError } from '~/models/positioning-error.server';
 import { completedTestSinceReset } from '~/models/knowledge.server';
 import { responseFromForm } from '~/components/challenge/response';
-import { ChallengeView } from '~/components/challenge/ChallengeView';
-import { Timer } from '~/components/learner/Timer';
-import { useAnswerSubmit, useFocusLost, useQuestionHeading } from '~/components/learner/question-page';
+import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';
 import { useMessages, useTitle } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
@@ -113,15 +111,10 @@ export default function CompetenceTest() {
   const competence = loaded.competence;
   // The freshest of the page's question and the one the last answer brought.
   const answered = data && 'step' in data ? data.step : null;
-  const step = answered && (loaded.step.kind !== 'challenge' || answered.position >= loaded.step.position) ? answered : loaded.step;
+  const step = loaded.step.kind === 'challenge' ? latestQuestion(loaded.step, answered) : (answered ?? loaded.step);
   const t = useMessages(learnerMessages);
   const title = useTitle();
   const { csrfToken } = useRootData();
-  const challengeId = step.kind === 'challenge' ? step.challengeId : null;
-  const heading = useQuestionHeading(challengeId);
-  // Focus mode: say so when the learner leaves the page.
-  const focusLost = useFocusLost(challengeId, step.kind === 'challenge' && step.view.focused);
-  const { busy, onSubmit } = useAnswerSubmit();
 
   const eyebrow = fill(t('test.eyebrow'), { code: competence.code, title: title(competence) });
 
@@ -150,61 +143,18 @@ export default function CompetenceTest() {
     );
   }
 
-  // With JavaScript the answer goes without reloading the page; without, the form posts and the server
-  // redirects to the next question.
   return (
-    <>
-      <header className="test-header">
-        <p className="eyebrow">{eyebrow}</p>
-        <h1 ref={heading} tabIndex={-1}>
-          {fill(t('test.question'), { n: step.position + 1 })}
-        </h1>
-        <div className="test-progress">
-          <label htmlFor="test-progress">{t('test.progress')}</label>
-          <progress id="test-progress" className="bar" max={100} value={Math.round(step.progress * 100)} />
-        </div>
-      </header>
-      {step.secondsLeft !== null ? <Timer key={step.challengeId} secondsLeft={step.secondsLeft} /> : null}
-      {focusLost ? (
-        <p className="error-message" role="alert">
-          {t('test.focusLost')}
-        </p>
-      ) : null}
-      <div onSubmit={onSubmit} data-testid="challenge" data-challenge-id={step.challengeId}>
-        <ChallengeView
-          key={step.challengeId}
-          view={step.view}
-          title={t('test.instruction')}
-          allowSkip
-          disabled={busy}
-          hiddenFields={{ csrf: csrfToken ?? '', intent: 'answer', assessmentId: step.assessmentId, challengeId: step.challengeId }}
-        >
-          {busy ? (
-            <p className="muted" role="status">
-              {t('test.sending')}
-            </p>
-          ) : null}
-        </ChallengeView>
-      </div>
-      <footer className="test-footer">
-        <p className="muted">{t('test.leaveHint')}</p>
-        <Link to="/profil">{t('test.leave')}</Link>
-      </footer>
-    </>
+    <TestQuestion
+      question={step}
+      eyebrow={eyebrow}
+      progressLabel={t('test.progress')}
+      leaveHint={t('test.leaveHint')}
+      leave={{ to: '/profil', label: t('test.leave') }}
+    />
   );
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
   const t = useMessages(learnerMessages);
-  const message = isRouteErrorResponse(error) ? (typeof error.data === 'string' ? error.data : error.statusText) : t('test.error');
-  return (
-    <section className="panel" role="alert">
-      <h1>{isRouteErrorResponse(error) && error.status === 403 ? t('test.refused') : t('test.unavailable')}</h1>
-      <p>{message}</p>
-      <p>
-        <Link to="/profil">{t('test.backToProfile')}</Link>
-      </p>
-    </section>
-  );
+  return <TestErrorPanel titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }} fallback={t('test.error')} back={{ to: '/profil', label: t('test.backToProfile') }} />;
 }
