@@ -37,6 +37,7 @@ import {
   askedView,
   knowledgeRows,
   orderedAnswers,
+  parsePresentation,
   presentationFor as presentationOf,
   readTestsWithAnswers,
   statusOfState,
@@ -392,10 +393,14 @@ export async function submitCampaignAnswer(
 
 /** Share of a participation's test done (1 once completed; 0 before the first answer). */
 export async function campaignTestProgressOf(client: Client, participationId: string): Promise<number> {
-  const row = await client.assessment.findFirst({ where: { participationId, type: 'CAMPAIGN' }, orderBy: { createdAt: 'desc' }, select: { state: true, asked: { orderBy: { position: 'desc' }, take: 1, select: { presentation: true } } } });
+  const row = await client.assessment.findFirst({
+    where: { participationId, type: 'CAMPAIGN' },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, state: true, asked: { orderBy: { position: 'desc' }, take: 1, select: { challengeId: true, presentation: true } } },
+  });
   if (!row) return 0;
   if (row.state === 'COMPLETED') return 1;
-  const p = (row.asked[0]?.presentation as { progress?: number } | null)?.progress;
-  return typeof p === 'number' ? p : 0;
+  const last = row.asked[0];
+  return last ? parsePresentation(last.presentation, row.id, last.challengeId).progress : 0;
 }
 
