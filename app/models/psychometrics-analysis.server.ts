@@ -16,7 +16,19 @@ import type { PrismaClient } from '../../prisma/client';
 import { computeRowAbilities, ResponseDataBuilder } from '../../engine/calibration';
 import { gridNodes, normalWeights, posteriorOnGrid, probability, testInformation, type ItemResponse } from '../../engine/irt';
 import type { RichDoc } from '../../engine/challenges';
-import { groupCount, histogram, pearson, quantileGroups, spearman, wilsonInterval, type HistogramBin, type RankCorrelation } from '../components/charts/stats';
+import {
+  groupCount,
+  histogram,
+  mean as meanOf,
+  pearson,
+  quantileGroups,
+  rootMeanSquare,
+  sampleSd,
+  spearman,
+  wilsonInterval,
+  type HistogramBin,
+  type RankCorrelation,
+} from '../../engine/statistics';
 import { parseDif, type ItemRow } from '../components/charts/psychometrics';
 import { liveChallenges } from './calibration-data.server';
 
@@ -681,19 +693,14 @@ async function bankPersons(
     client,
     scored.map((s) => s.challengeId)
   );
-  const theta = eapOfPersons(rows, scored, { mean: 0, sd: 1 });
-  let sum = 0;
+  const theta = Array.from(eapOfPersons(rows, scored, { mean: 0, sd: 1 }));
   let answers = 0;
-  for (const t of theta) sum += t;
   for (const r of rows) answers += r.items.length;
-  const mean = theta.length > 0 ? sum / theta.length : null;
-  let ss = 0;
-  if (mean !== null) for (const t of theta) ss += (t - mean) * (t - mean);
   const value = {
     count: theta.length,
-    mean,
-    sd: theta.length > 1 ? Math.sqrt(ss / (theta.length - 1)) : null,
-    bins: histogram(Array.from(theta), 0.25, [-6, 6]),
+    mean: meanOf(theta),
+    sd: sampleSd(theta),
+    bins: histogram(theta, 0.25, [-6, 6]),
     answers,
     computedAt: new Date().toISOString(),
   };
@@ -781,8 +788,6 @@ export async function getRunComparison(client: Client, aId?: string | null, bId?
     });
   }
   items.sort((p, q) => Math.abs(q.bB - q.bA) - Math.abs(p.bB - p.bA) || p.key.localeCompare(q.key));
-  const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
-  const rms = (xs: number[]) => (xs.length ? Math.sqrt(xs.reduce((s, v) => s + v * v, 0) / xs.length) : null);
   const db = items.map((i) => i.bB - i.bA);
   const da = items.map((i) => i.aB - i.aA);
   return {
@@ -800,9 +805,9 @@ export async function getRunComparison(client: Client, aId?: string | null, bId?
         items.map((i) => i.aB)
       ),
       meanDeltaB: meanOf(db),
-      rmsdB: rms(db),
+      rmsdB: rootMeanSquare(db),
       meanDeltaA: meanOf(da),
-      rmsdA: rms(da),
+      rmsdA: rootMeanSquare(da),
       significantB: items.filter((i) => i.seBA !== null && i.seBB !== null && Math.abs(i.bB - i.bA) > 1.96 * Math.sqrt(i.seBA ** 2 + i.seBB ** 2)).length,
     },
   };

@@ -14,7 +14,7 @@ import chartStyles from '~/styles/charts.css';
 import { LevelChart, type LevelItem } from '~/components/charts/LevelChart';
 import { ScatterChart, type ScatterItem } from '~/components/charts/ScatterChart';
 import { WrightMap } from '~/components/charts/WrightMap';
-import { boxStats } from '~/components/charts/stats';
+import { boxStats } from '../../engine/statistics';
 import {
   DRIFT_BANDS,
   SIGNALS,
