@@ -13,7 +13,7 @@
  */
 import { Prisma } from '../../prisma/generated/client';
 import type { PrismaClient } from '../../prisma/client';
-import { computeRowAbilities, ResponseDataBuilder } from '../../engine/calibration';
+import { computeRowAbilities, parseDif, ResponseDataBuilder, type DifEntry } from '../../engine/calibration';
 import { gridNodes, normalWeights, posteriorOnGrid, probability, testInformation, type ItemResponse } from '../../engine/irt';
 import type { RichDoc } from '../../engine/challenges';
 import {
@@ -29,7 +29,6 @@ import {
   type HistogramBin,
   type RankCorrelation,
 } from '../../engine/statistics';
-import { parseDif, type ItemRow } from '../components/charts/psychometrics';
 import { liveChallenges } from './calibration-data.server';
 
 type Client = PrismaClient;
@@ -177,6 +176,38 @@ const ITEM_SELECT = {
 } as const;
 
 type ItemRecord = Prisma.CalibrationItemResultGetPayload<{ select: typeof ITEM_SELECT }>;
+
+/** One item of a run, with its place in the framework. */
+export interface ItemRow {
+  readonly challengeId: string;
+  readonly key: string;
+  readonly type: string;
+  readonly status: string;
+  readonly competenceCode: string;
+  readonly competenceTitle: string;
+  readonly tubeName: string;
+  readonly tubeTitle: string;
+  readonly skillName: string;
+  readonly level: number;
+  readonly a: number;
+  readonly d: number;
+  readonly b: number;
+  readonly seA: number | null;
+  readonly seD: number | null;
+  readonly seB: number | null;
+  readonly n: number;
+  readonly pValue: number;
+  readonly pointBiserial: number | null;
+  readonly infit: number | null;
+  readonly outfit: number | null;
+  /** What infit/outfit would be on average if the model were true for this design (null: not stored). */
+  readonly expectedInfit: number | null;
+  readonly expectedOutfit: number | null;
+  readonly anchored: boolean;
+  readonly flags: readonly string[];
+  readonly driftDeltaB: number | null;
+  readonly dif: readonly DifEntry[];
+}
 
 function toRow(r: ItemRecord): ItemRow {
   const skill = r.challenge.skill;
