@@ -500,11 +500,6 @@ export function orgaDate(iso: string | Date, locale: 'fr' | 'en'): string {
   return d.toLocaleDateString(locale === 'en' ? 'en-GB' : 'fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
 }
 
-export function frDate(iso: string | Date): string {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return d.toLocaleDateString('fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
-}
-
 /**
  * A class list check with its problems in words, as the Orga learners page shows it (the rows without a
  * name are labelled by their line).

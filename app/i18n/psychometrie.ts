@@ -4,6 +4,14 @@
  * placeholders are filled with `fill`.
  */
 import { defineMessages } from '../i18n';
+import { DEFAULT_FLAG_THRESHOLDS, DRIFT_THRESHOLDS } from '../../engine/calibration';
+
+// The thresholds said in the labels are the engine's, written as each language writes decimals.
+const frNumber = (x: number) => String(x).replace('.', ',');
+const enNumber = (x: number) => String(x);
+const DRIFT = DRIFT_THRESHOLDS;
+const [INFIT_LOW, INFIT_HIGH] = DEFAULT_FLAG_THRESHOLDS.infit;
+const [OUTFIT_LOW, OUTFIT_HIGH] = DEFAULT_FLAG_THRESHOLDS.outfit;
 
 const fr = {
   'nav.space': 'Psychométrie',
@@ -49,8 +57,8 @@ const fr = {
   'flag.negative_discrimination': 'Discrimination négative',
   'flag.misfit': 'Mauvais ajustement',
   'flag.not_converged': 'Non convergé',
-  'flag.drift_look': 'Dérive à examiner (|Δb| > 0,3)',
-  'flag.drift_review': 'Dérive à revoir (|Δb| > 0,5)',
+  'flag.drift_look': `Dérive à examiner (|Δb| > ${frNumber(DRIFT.look)})`,
+  'flag.drift_review': `Dérive à revoir (|Δb| > ${frNumber(DRIFT.review)})`,
   'flag.dif_b': 'DIF modéré (classe B)',
   'flag.dif_c': 'DIF fort (classe C)',
   'flag.anchored': 'Ancre (paramètres fixés)',
@@ -182,14 +190,14 @@ const fr = {
   'drift.x': 'b en vigueur',
   'drift.y': 'b de ce calcul',
   'drift.desc':
-    'Nuage de points : pour chaque épreuve déjà calibrée, la difficulté du jeu en vigueur au moment du calcul (en abscisse) et la nouvelle (en ordonnée). La diagonale marque l’égalité ; les bandes, des écarts de 0,3 et 0,5. {summary}',
-  'drift.summary': '{n} épreuves comparées : {stable} stables, {look} à examiner (0,3 < |Δb| ≤ 0,5), {review} à revoir (|Δb| > 0,5).',
+    `Nuage de points : pour chaque épreuve déjà calibrée, la difficulté du jeu en vigueur au moment du calcul (en abscisse) et la nouvelle (en ordonnée). La diagonale marque l’égalité ; les bandes, des écarts de ${frNumber(DRIFT.look)} et ${frNumber(DRIFT.review)}. {summary}`,
+  'drift.summary': `{n} épreuves comparées : {stable} stables, {look} à examiner (${frNumber(DRIFT.look)} < |Δb| ≤ ${frNumber(DRIFT.review)}), {review} à revoir (|Δb| > ${frNumber(DRIFT.review)}).`,
   'drift.none':
     'Aucune épreuve de ce calcul n’a de difficulté en vigueur à comparer (pas de jeu de paramètres actif au moment du calcul, ou épreuves nouvelles).',
   'drift.legend.identity': 'Égalité (Δb = 0)',
-  'drift.legend.stable': '|Δb| ≤ 0,3',
-  'drift.legend.look': 'À examiner : 0,3 < |Δb| ≤ 0,5',
-  'drift.legend.review': 'À revoir : |Δb| > 0,5',
+  'drift.legend.stable': `|Δb| ≤ ${frNumber(DRIFT.look)}`,
+  'drift.legend.look': `À examiner : ${frNumber(DRIFT.look)} < |Δb| ≤ ${frNumber(DRIFT.review)}`,
+  'drift.legend.review': `À revoir : |Δb| > ${frNumber(DRIFT.review)}`,
   'drift.legend.normalPoint': 'Épreuve stable',
   'drift.points': 'Épreuves en dérive',
   'drift.table.active': 'b en vigueur',
@@ -224,7 +232,7 @@ const fr = {
   'fit.xRaw': 'Infit (moyenne des carrés)',
   'fit.yRaw': 'Outfit (moyenne des carrés)',
   'fit.desc':
-    'Nuage de points de l’infit (abscisse) et de l’outfit (ordonnée) de chaque épreuve. Le rectangle vert marque la zone acceptable (infit 0,7–1,3, outfit 0,5–1,5). {summary}',
+    `Nuage de points de l’infit (abscisse) et de l’outfit (ordonnée) de chaque épreuve. Le rectangle vert marque la zone acceptable (infit ${frNumber(INFIT_LOW)}–${frNumber(INFIT_HIGH)}, outfit ${frNumber(OUTFIT_LOW)}–${frNumber(OUTFIT_HIGH)}). {summary}`,
   'fit.summary': 'Épreuves signalées « mauvais ajustement » : {misfit} sur {n}.',
   'fit.ratioNote':
     'Les moyennes des carrés sont divisées par leur valeur attendue si le modèle était vrai pour ce plan de collecte : avec peu de réponses par personne, θ̂ est resserré et les valeurs brutes tombent sous 1 même quand le modèle est juste. C’est ce rapport que l’indicateur « mauvais ajustement » compare aux bornes.',
@@ -456,8 +464,8 @@ const en: Record<Key, string> = {
   'flag.negative_discrimination': 'Negative discrimination',
   'flag.misfit': 'Misfit',
   'flag.not_converged': 'Not converged',
-  'flag.drift_look': 'Drift worth a look (|Δb| > 0.3)',
-  'flag.drift_review': 'Drift to review (|Δb| > 0.5)',
+  'flag.drift_look': `Drift worth a look (|Δb| > ${enNumber(DRIFT.look)})`,
+  'flag.drift_review': `Drift to review (|Δb| > ${enNumber(DRIFT.review)})`,
   'flag.dif_b': 'Moderate DIF (class B)',
   'flag.dif_c': 'Large DIF (class C)',
   'flag.anchored': 'Anchor (fixed parameters)',
@@ -588,13 +596,13 @@ const en: Record<Key, string> = {
   'drift.x': 'b in force',
   'drift.y': 'b of this run',
   'drift.desc':
-    'Scatter plot: for each challenge already calibrated, the difficulty of the set in force when the run started (x) and the new one (y). The diagonal marks equality; the bands, differences of 0.3 and 0.5. {summary}',
-  'drift.summary': '{n} challenges compared: {stable} stable, {look} worth a look (0.3 < |Δb| ≤ 0.5), {review} to review (|Δb| > 0.5).',
+    `Scatter plot: for each challenge already calibrated, the difficulty of the set in force when the run started (x) and the new one (y). The diagonal marks equality; the bands, differences of ${enNumber(DRIFT.look)} and ${enNumber(DRIFT.review)}. {summary}`,
+  'drift.summary': `{n} challenges compared: {stable} stable, {look} worth a look (${enNumber(DRIFT.look)} < |Δb| ≤ ${enNumber(DRIFT.review)}), {review} to review (|Δb| > ${enNumber(DRIFT.review)}).`,
   'drift.none': 'No challenge of this run has a difficulty in force to compare with (no active parameter set when the run started, or new challenges).',
   'drift.legend.identity': 'Equality (Δb = 0)',
-  'drift.legend.stable': '|Δb| ≤ 0.3',
-  'drift.legend.look': 'Worth a look: 0.3 < |Δb| ≤ 0.5',
-  'drift.legend.review': 'To review: |Δb| > 0.5',
+  'drift.legend.stable': `|Δb| ≤ ${enNumber(DRIFT.look)}`,
+  'drift.legend.look': `Worth a look: ${enNumber(DRIFT.look)} < |Δb| ≤ ${enNumber(DRIFT.review)}`,
+  'drift.legend.review': `To review: |Δb| > ${enNumber(DRIFT.review)}`,
   'drift.legend.normalPoint': 'Stable challenge',
   'drift.points': 'Drifting challenges',
   'drift.table.active': 'b in force',
@@ -629,7 +637,7 @@ const en: Record<Key, string> = {
   'fit.xRaw': 'Infit (mean square)',
   'fit.yRaw': 'Outfit (mean square)',
   'fit.desc':
-    'Scatter plot of each challenge’s infit (x) and outfit (y). The green rectangle marks the acceptable region (infit 0.7–1.3, outfit 0.5–1.5). {summary}',
+    `Scatter plot of each challenge’s infit (x) and outfit (y). The green rectangle marks the acceptable region (infit ${enNumber(INFIT_LOW)}–${enNumber(INFIT_HIGH)}, outfit ${enNumber(OUTFIT_LOW)}–${enNumber(OUTFIT_HIGH)}). {summary}`,
   'fit.summary': 'Challenges flagged “misfit”: {misfit} of {n}.',
   'fit.ratioNote':
     'Mean squares are divided by their expected value if the model were true for this design: with few answers per person θ̂ is shrunk and raw values fall below 1 even when the model holds. The misfit flag compares this ratio with the bounds.',

@@ -95,11 +95,6 @@ export async function listLearners(client: PrismaClient, organisationId: string,
   }));
 }
 
-export async function divisionsOf(client: PrismaClient, organisationId: string): Promise<string[]> {
-  const rows = await client.organisationLearner.findMany({ where: { organisationId, detachedAt: null, division: { not: null } }, distinct: ['division'], select: { division: true }, orderBy: { division: 'asc' } });
-  return rows.map((r) => r.division!);
-}
-
 /** Checks a class list against the organisation's learners (nothing is written). */
 export async function previewClassList(client: PrismaClient, organisationId: string, text: string): Promise<ClassListCheck> {
   const existing = await client.organisationLearner.findMany({ where: { organisationId, studentNumber: { not: null } }, select: { studentNumber: true } });

@@ -159,10 +159,3 @@ export function bankWithout(loaded: LoadedBank, assessmentId: string, excluded: 
   remember(filtered, key, bank, MAX_FILTERED);
   return bank;
 }
-
-/** For tests: forget every cached bank. */
-export function clearBankCache(): void {
-  banks.clear();
-  filtered.clear();
-  competences.clear();
-}

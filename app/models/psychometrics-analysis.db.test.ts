@@ -4,7 +4,7 @@ import { testDb } from '../../tests/setup/db';
 import { makeCalibrationFixture, type CalibrationFixture } from '../../tests/setup/psychometrics-fixtures';
 import { testInformation } from '../../engine/irt';
 import { clearAnalysisCache, getBankAnalysis, getItemAnalysis, getRunAnalysis, getRunComparison } from './psychometrics-analysis.server';
-import { itemSignals } from '../components/charts/psychometrics';
+import { itemSignals } from '../../engine/calibration';
 
 const db = testDb();
 let fx: CalibrationFixture;

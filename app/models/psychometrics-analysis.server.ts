@@ -13,11 +13,22 @@
  */
 import { Prisma } from '../../prisma/generated/client';
 import type { PrismaClient } from '../../prisma/client';
-import { computeRowAbilities, ResponseDataBuilder } from '../../engine/calibration';
+import { computeRowAbilities, parseDif, ResponseDataBuilder, type DifEntry } from '../../engine/calibration';
 import { gridNodes, normalWeights, posteriorOnGrid, probability, testInformation, type ItemResponse } from '../../engine/irt';
 import type { RichDoc } from '../../engine/challenges';
-import { groupCount, histogram, pearson, quantileGroups, spearman, wilsonInterval, type HistogramBin, type RankCorrelation } from '../components/charts/stats';
-import { parseDif, type ItemRow } from '../components/charts/psychometrics';
+import {
+  groupCount,
+  histogram,
+  mean as meanOf,
+  pearson,
+  quantileGroups,
+  rootMeanSquare,
+  sampleSd,
+  spearman,
+  wilsonInterval,
+  type HistogramBin,
+  type RankCorrelation,
+} from '../../engine/statistics';
 import { liveChallenges } from './calibration-data.server';
 
 type Client = PrismaClient;
@@ -165,6 +176,38 @@ const ITEM_SELECT = {
 } as const;
 
 type ItemRecord = Prisma.CalibrationItemResultGetPayload<{ select: typeof ITEM_SELECT }>;
+
+/** One item of a run, with its place in the framework. */
+export interface ItemRow {
+  readonly challengeId: string;
+  readonly key: string;
+  readonly type: string;
+  readonly status: string;
+  readonly competenceCode: string;
+  readonly competenceTitle: string;
+  readonly tubeName: string;
+  readonly tubeTitle: string;
+  readonly skillName: string;
+  readonly level: number;
+  readonly a: number;
+  readonly d: number;
+  readonly b: number;
+  readonly seA: number | null;
+  readonly seD: number | null;
+  readonly seB: number | null;
+  readonly n: number;
+  readonly pValue: number;
+  readonly pointBiserial: number | null;
+  readonly infit: number | null;
+  readonly outfit: number | null;
+  /** What infit/outfit would be on average if the model were true for this design (null: not stored). */
+  readonly expectedInfit: number | null;
+  readonly expectedOutfit: number | null;
+  readonly anchored: boolean;
+  readonly flags: readonly string[];
+  readonly driftDeltaB: number | null;
+  readonly dif: readonly DifEntry[];
+}
 
 function toRow(r: ItemRecord): ItemRow {
   const skill = r.challenge.skill;
@@ -681,19 +724,14 @@ async function bankPersons(
     client,
     scored.map((s) => s.challengeId)
   );
-  const theta = eapOfPersons(rows, scored, { mean: 0, sd: 1 });
-  let sum = 0;
+  const theta = Array.from(eapOfPersons(rows, scored, { mean: 0, sd: 1 }));
   let answers = 0;
-  for (const t of theta) sum += t;
   for (const r of rows) answers += r.items.length;
-  const mean = theta.length > 0 ? sum / theta.length : null;
-  let ss = 0;
-  if (mean !== null) for (const t of theta) ss += (t - mean) * (t - mean);
   const value = {
     count: theta.length,
-    mean,
-    sd: theta.length > 1 ? Math.sqrt(ss / (theta.length - 1)) : null,
-    bins: histogram(Array.from(theta), 0.25, [-6, 6]),
+    mean: meanOf(theta),
+    sd: sampleSd(theta),
+    bins: histogram(theta, 0.25, [-6, 6]),
     answers,
     computedAt: new Date().toISOString(),
   };
@@ -781,8 +819,6 @@ export async function getRunComparison(client: Client, aId?: string | null, bId?
     });
   }
   items.sort((p, q) => Math.abs(q.bB - q.bA) - Math.abs(p.bB - p.bA) || p.key.localeCompare(q.key));
-  const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
-  const rms = (xs: number[]) => (xs.length ? Math.sqrt(xs.reduce((s, v) => s + v * v, 0) / xs.length) : null);
   const db = items.map((i) => i.bB - i.bA);
   const da = items.map((i) => i.aB - i.aA);
   return {
@@ -800,9 +836,9 @@ export async function getRunComparison(client: Client, aId?: string | null, bId?
         items.map((i) => i.aB)
       ),
       meanDeltaB: meanOf(db),
-      rmsdB: rms(db),
+      rmsdB: rootMeanSquare(db),
       meanDeltaA: meanOf(da),
-      rmsdA: rms(da),
+      rmsdA: rootMeanSquare(da),
       significantB: items.filter((i) => i.seBA !== null && i.seBB !== null && Math.abs(i.bB - i.bA) > 1.96 * Math.sqrt(i.seBA ** 2 + i.seBB ** 2)).length,
     },
   };

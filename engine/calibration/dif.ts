@@ -11,7 +11,7 @@
  * standard error); B otherwise.
  */
 import type { ResponseData } from './data';
-import { chiSquare1Upper, normalUpper } from './statistics';
+import { chiSquare1Upper, normalUpper } from '../statistics';
 
 export type DifClass = 'A' | 'B' | 'C';
 

@@ -3,15 +3,30 @@
  * (typically a new run against the active, approved set).
  *
  * Status by |Δb|: 'stable' up to `look` (0.3), 'look' above it (worth a look), 'review' above
- * `review` (0.5: the item should be reviewed before the new parameters are approved).
+ * `review` (0.5: the item should be reviewed before the new parameters are approved). The thresholds
+ * are DRIFT_THRESHOLDS: the worker, the analysis pages, their bands and their labels all use them.
  */
 import type { ItemParameters } from '../irt';
 
 export type DriftStatus = 'stable' | 'look' | 'review';
 
+/** The statuses from the least to the most serious. */
+export const DRIFT_STATUSES: readonly DriftStatus[] = ['stable', 'look', 'review'];
+
 export interface DriftSettings {
   readonly look?: number;
   readonly review?: number;
+}
+
+/** |Δb| above which an item is worth a look, and above which it should be reviewed. */
+export const DRIFT_THRESHOLDS: Readonly<Required<DriftSettings>> = Object.freeze({ look: 0.3, review: 0.5 });
+
+/** The status of a difference in b (new − reference). */
+export function driftStatus(deltaB: number, settings: DriftSettings = {}): DriftStatus {
+  const size = Math.abs(deltaB);
+  if (size > (settings.review ?? DRIFT_THRESHOLDS.review)) return 'review';
+  if (size > (settings.look ?? DRIFT_THRESHOLDS.look)) return 'look';
+  return 'stable';
 }
 
 export interface ItemDrift {
@@ -43,8 +58,6 @@ export function toParameterMap(set: ParameterSet): Map<string, ItemParameters> {
 }
 
 export function compareParameterSets(current: ParameterSet, reference: ParameterSet, settings: DriftSettings = {}): DriftReport {
-  const look = settings.look ?? 0.3;
-  const review = settings.review ?? 0.5;
   const now = toParameterMap(current);
   const before = toParameterMap(reference);
   const items: ItemDrift[] = [];
@@ -58,14 +71,13 @@ export function compareParameterSets(current: ParameterSet, reference: Parameter
     const bCurrent = -p.d / p.a;
     const bReference = -q.d / q.a;
     const deltaB = bCurrent - bReference;
-    const size = Math.abs(deltaB);
     items.push({
       item,
       bReference,
       bCurrent,
       deltaB,
       deltaA: p.a - q.a,
-      status: size > review ? 'review' : size > look ? 'look' : 'stable',
+      status: driftStatus(deltaB, settings),
     });
   }
   const onlyInReference = [...before.keys()].filter((item) => !now.has(item));

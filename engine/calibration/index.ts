@@ -60,7 +60,10 @@ export type { DifClass, DifSettings, ItemDif } from './dif';
 export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
 
 export type { DriftStatus, DriftSettings, ItemDrift, DriftReport, ParameterSet } from './drift';
-export { compareParameterSets, toParameterMap } from './drift';
+export { compareParameterSets, toParameterMap, driftStatus, DRIFT_STATUSES, DRIFT_THRESHOLDS } from './drift';
+
+export type { DifEntry, Signal, SignalSource } from './signals';
+export { parseDif, worstDifClass, SIGNALS, SIGNAL_SEVERITY, itemSignals, mainSignal } from './signals';
 
 export type { LevelledItem, CutScoreSettings, LevelCutScore, CutScoreReport } from './cut-scores';
 export { levelCutScores, levelAt } from './cut-scores';

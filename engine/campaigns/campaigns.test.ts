@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  badgeEarned, checkClassList, collectiveMastery, competencesToTarget, csvLine, exportHeader, exportRow, masteryBand,
-  masteryStars, parseCsv, parseFrenchDate, participantResult, reachedStageIndex, recommendationDots, recommendationScore,
+  badgeEarned, bandStars, checkClassList, collectiveMastery, competencesToTarget, csvLine, exportHeader, exportRow, masteryBand,
+  masteryBandOfPercent, masteryStars, parseCsv, parseFrenchDate, participantResult, reachedStageIndex, recommendationDots, recommendationScore,
   recommendedTopics, successRates, targetedSkills, tubeShapes, BOM,
 } from './index';
 
@@ -33,6 +33,13 @@ describe('targeted skills and mastery', () => {
     expect(masteryBand(0.204)).toBe('insufficient'); // 20 % once rounded
     expect(masteryBand(0.206)).toBe('fragile'); // 21 %
     expect([0.1, 0.3, 0.6, 0.9].map(masteryStars)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('bands and stars of a shown percentage (the Orga and campaign pages) follow the same bounds', () => {
+    expect([0, 20, 21, 50, 51, 80, 81, 100].map(masteryBandOfPercent)).toEqual([
+      'insufficient', 'insufficient', 'fragile', 'fragile', 'satisfactory', 'satisfactory', 'veryGood', 'veryGood',
+    ]);
+    expect((['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map(bandStars)).toEqual([1, 2, 3, 4]);
   });
 
   it('stage: the highest threshold reached', () => {

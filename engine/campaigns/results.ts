@@ -42,11 +42,13 @@ export function masteryRate(validatedTargeted: number, targeted: number): number
 
 export type MasteryBand = 'insufficient' | 'fragile' | 'satisfactory' | 'veryGood';
 export const MASTERY_BANDS: readonly MasteryBand[] = ['insufficient', 'fragile', 'satisfactory', 'veryGood'];
-export const MASTERY_BAND_LABELS_FR: Record<MasteryBand, string> = {
-  insufficient: 'Maîtrise insuffisante',
-  fragile: 'Maîtrise fragile',
-  satisfactory: 'Maîtrise satisfaisante',
-  veryGood: 'Très bonne maîtrise',
+
+/** Highest whole percentage of each band: 0–20 % insuffisante, 21–50 % fragile, 51–80 % satisfaisante, 81–100 % très bonne. */
+export const MASTERY_BAND_MAX_PERCENT: Readonly<Record<MasteryBand, number>> = {
+  insufficient: 20,
+  fragile: 50,
+  satisfactory: 80,
+  veryGood: 100,
 };
 
 /** Mastery as a whole percentage (rounded to nearest). */
@@ -54,27 +56,25 @@ export function masteryPercent(rate: number): number {
   return Math.round(rate * 100);
 }
 
-/** 0–20 % insuffisante, 21–50 % fragile, 51–80 % satisfaisante, 81–100 % très bonne (on the rounded percentage). */
+/** The band of a mastery percentage (as shown, i.e. already rounded). */
+export function masteryBandOfPercent(percent: number): MasteryBand {
+  return MASTERY_BANDS.find((band) => percent <= MASTERY_BAND_MAX_PERCENT[band]) ?? 'veryGood';
+}
+
+/** The band of a mastery rate, on the rounded percentage. */
 export function masteryBand(rate: number): MasteryBand {
-  const pct = masteryPercent(rate);
-  if (pct <= 20) return 'insufficient';
-  if (pct <= 50) return 'fragile';
-  if (pct <= 80) return 'satisfactory';
-  return 'veryGood';
+  return masteryBandOfPercent(masteryPercent(rate));
 }
 
-/** Stars out of 4 shown for a mastery rate: 1 (insuffisante) … 4 (très bonne). */
+/** Stars out of MASTERY_BANDS.length (4) shown for a band: 1 (insuffisante) … 4 (très bonne). */
+export function bandStars(band: MasteryBand): number {
+  return MASTERY_BANDS.indexOf(band) + 1;
+}
+
+/** Stars out of 4 shown for a mastery rate. */
 export function masteryStars(rate: number): number {
-  return MASTERY_BANDS.indexOf(masteryBand(rate)) + 1;
+  return bandStars(masteryBand(rate));
 }
-
-/** Band bounds in percent, for filters: [min, max] inclusive. */
-export const MASTERY_BAND_BOUNDS: Record<MasteryBand, [number, number]> = {
-  insufficient: [0, 20],
-  fragile: [21, 50],
-  satisfactory: [51, 80],
-  veryGood: [81, 100],
-};
 
 export interface Stage {
   /** Threshold in percent of mastery, 0–100. */

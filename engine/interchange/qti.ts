@@ -18,8 +18,6 @@ export const QTI_NAMESPACE = 'http://www.imsglobal.org/spec/qti/v3p0/ns';
 const MATCH_CORRECT = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml';
 const MAP_RESPONSE = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml';
 
-export const QTI_TYPES = ['QCU', 'QCM', 'QROC'] as const;
-
 // =============================================================================================
 // Rich text ↔ XHTML
 

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { AxisLeft, ChartFigure, Mark, translate, type ChartPoint, type LegendEntry, type Tone } from './Chart';
 import { axisTicks, frame, jitter, linearScale, paddedExtentOf, type Shape } from './scales';
-import { boxStats } from './stats';
+import { boxStats } from '../../../engine/statistics';
 import type { Locale } from './format';
 
 export interface LevelItem {

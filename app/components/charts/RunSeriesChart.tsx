@@ -6,7 +6,7 @@ import { line } from 'd3';
 import type { ReactNode } from 'react';
 import { AxisLeft, ChartFigure, translate, type ChartPoint } from './Chart';
 import { axisTicks, frame, linearScale, paddedExtentOf } from './scales';
-import { Z95 } from './stats';
+import { Z95 } from '../../../engine/statistics';
 import type { Locale } from './format';
 
 export interface RunValue {

@@ -6,7 +6,8 @@
 import type { ReactNode } from 'react';
 import { AxisLeft, ChartFigure, Mark, translate, type ChartPoint, type LegendEntry } from './Chart';
 import { axisTicks, frame, linearScale } from './scales';
-import { paddedExtent, type HistogramBin } from './stats';
+import type { HistogramBin } from '../../../engine/statistics';
+import { paddedExtent } from './stats';
 import { formatCount, type Locale } from './format';
 
 export interface WrightItem {

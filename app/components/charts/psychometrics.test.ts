@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  driftStatus,
-  filterRows,
-  itemSignals,
-  mainSignal,
-  parseDif,
-  parseTableQuery,
-  PAGE_SIZE,
-  sortRows,
-  tablePage,
-  tableSearch,
-  worstDifClass,
-  type ItemRow,
-} from './psychometrics';
+import { filterRows, parseTableQuery, PAGE_SIZE, sortRows, tablePage, tableSearch, type ItemRow } from './psychometrics';
 
 function row(over: Partial<ItemRow> & { key: string }): ItemRow {
   return {
@@ -45,75 +32,6 @@ function row(over: Partial<ItemRow> & { key: string }): ItemRow {
     ...over,
   };
 }
-
-describe('drift status', () => {
-  it('follows the engine: stable up to 0.3, worth a look up to 0.5, review above', () => {
-    expect(driftStatus(0.3)).toBe('stable');
-    expect(driftStatus(-0.31)).toBe('look');
-    expect(driftStatus(0.5)).toBe('look');
-    expect(driftStatus(0.51)).toBe('review');
-    expect(driftStatus(null)).toBeNull();
-  });
-});
-
-describe('DIF as a run stores it', () => {
-  const engineDif = {
-    item: 'x',
-    reference: 420,
-    focal: 61,
-    alphaMH: 2.26,
-    deltaMH: -1.92,
-    seDelta: 0.3,
-    chiSquare: 12,
-    pValue: 0.0005,
-    class: 'C',
-    favours: 'reference',
-  };
-
-  it('reads one engine ItemDif, counts of each group included', () => {
-    expect(parseDif(engineDif)).toEqual([
-      {
-        comparison: '',
-        referenceGroup: null,
-        focalGroup: null,
-        nReference: 420,
-        nFocal: 61,
-        deltaMH: -1.92,
-        seDelta: 0.3,
-        pValue: 0.0005,
-        difClass: 'C',
-        favours: 'reference',
-      },
-    ]);
-  });
-
-  it('reads results keyed by comparison, or a list with group names', () => {
-    expect(parseDif({ locale: engineDif, organisation: { ...engineDif, class: 'A' } }).map((e) => [e.comparison, e.difClass])).toEqual([
-      ['locale', 'C'],
-      ['organisation', 'A'],
-    ]);
-    const listed = parseDif([{ comparison: 'locale', referenceGroup: 'fr', focalGroup: 'en', deltaMH: 1.1, class: 'B' }]);
-    expect(listed[0]).toMatchObject({ comparison: 'locale', referenceGroup: 'fr', focalGroup: 'en', difClass: 'B', nReference: null });
-  });
-
-  it('ignores what it cannot read and picks the worst class', () => {
-    expect(parseDif(null)).toEqual([]);
-    expect(parseDif('C')).toEqual([]);
-    expect(parseDif({ note: 'rien' })).toEqual([]);
-    expect(parseDif({ ...engineDif, class: 'Z' })[0]?.difClass).toBeNull();
-    expect(worstDifClass(parseDif([{ class: 'A' }, { class: 'B' }]))).toBe('B');
-    expect(worstDifClass([])).toBeNull();
-  });
-});
-
-describe('signals of an item', () => {
-  it('adds drift and DIF to the run’s own flags, and picks the most serious for the marker', () => {
-    const r = row({ key: 'x', flags: ['too_few_answers', 'misfit'], driftDeltaB: 0.42, dif: parseDif({ class: 'B', deltaMH: -1.2 }) });
-    expect(itemSignals(r)).toEqual(['too_few_answers', 'misfit', 'drift_look', 'dif_b']);
-    expect(mainSignal(itemSignals(r))).toBe('misfit');
-    expect(mainSignal([])).toBeNull();
-  });
-});
 
 describe('the parameter table through the address', () => {
   const rows = [

@@ -1,143 +1,16 @@
 /**
- * What the analysis pages show about a calibration run's items, as pure functions shared by the server
- * queries and the pages: the item row, the flags a psychometrician filters on (the engine's fixed
- * vocabulary plus drift and DIF), how DIF results stored with a run are read, and the table's sorting,
- * filtering and paging from URL search parameters (so that it works without JavaScript).
+ * How the analysis pages show a calibration run's items: the marker of each signal (the signals
+ * themselves, drift and DIF included, are the engine's: engine/calibration/signals.ts), and the
+ * parameter table's sorting, filtering and paging from URL search parameters (so that it works
+ * without JavaScript).
  */
-import { compareParameterSets, ITEM_FLAGS, type DifClass, type DriftStatus, type ItemFlag } from '../../../engine/calibration';
+import { itemSignals, SIGNALS, type Signal } from '../../../engine/calibration';
+import type { ItemRow } from '~/models/psychometrics-analysis.server';
 import type { Shape } from './scales';
 import type { Tone } from './Chart';
 
-export { ITEM_FLAGS, type ItemFlag };
-
-/** Drift bands drawn around the identity line: |Δb| ≤ 0.3 stable, ≤ 0.5 worth a look, above: review. */
-export const DRIFT_BANDS = { look: 0.3, review: 0.5 } as const;
-
-/** The engine's drift status of a difference in b (new − active). */
-export function driftStatus(deltaB: number | null | undefined): DriftStatus | null {
-  if (deltaB === null || deltaB === undefined || !Number.isFinite(deltaB)) return null;
-  const report = compareParameterSets([{ item: 'x', a: 1, d: -deltaB }], [{ item: 'x', a: 1, d: 0 }], DRIFT_BANDS);
-  return report.items[0]?.status ?? null;
-}
-
-export interface DifEntry {
-  /** What was compared (e.g. "locale", "organisationType"); empty when the run stored one comparison. */
-  readonly comparison: string;
-  readonly referenceGroup: string | null;
-  readonly focalGroup: string | null;
-  readonly nReference: number | null;
-  readonly nFocal: number | null;
-  readonly deltaMH: number | null;
-  readonly seDelta: number | null;
-  readonly pValue: number | null;
-  readonly difClass: DifClass | null;
-  readonly favours: 'reference' | 'focal' | null;
-}
-
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v.length > 0 ? v : null;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function looksLikeDif(v: Record<string, unknown>): boolean {
-  return 'deltaMH' in v || 'class' in v || 'alphaMH' in v || 'difClass' in v;
-}
-
-function difEntry(v: Record<string, unknown>, comparison: string): DifEntry {
-  const cls = v['class'] ?? v['difClass'] ?? v['etsClass'];
-  const favours = v['favours'];
-  return {
-    comparison: str(v['comparison']) ?? str(v['grouping']) ?? str(v['variable']) ?? comparison,
-    referenceGroup: str(v['referenceGroup']) ?? str(v['reference']) ?? str(v['referenceLabel']),
-    focalGroup: str(v['focalGroup']) ?? str(v['focal']) ?? str(v['focalLabel']),
-    nReference: num(v['nReference']) ?? num(v['referenceCount']) ?? num(v['reference']),
-    nFocal: num(v['nFocal']) ?? num(v['focalCount']) ?? num(v['focal']),
-    deltaMH: num(v['deltaMH']),
-    seDelta: num(v['seDelta']),
-    pValue: num(v['pValue']),
-    difClass: cls === 'A' || cls === 'B' || cls === 'C' ? cls : null,
-    favours: favours === 'reference' || favours === 'focal' ? favours : null,
-  };
-}
-
-/**
- * DIF results as a run stores them on an item (CalibrationItemResult.dif): one engine ItemDif, a list
- * of them (each with its `comparison`), or an object of them keyed by comparison. Anything else: none.
- */
-export function parseDif(json: unknown): DifEntry[] {
-  if (Array.isArray(json)) return json.filter(isRecord).map((v, i) => difEntry(v, String(i + 1)));
-  if (!isRecord(json)) return [];
-  if (looksLikeDif(json)) return [difEntry(json, '')];
-  return Object.entries(json)
-    .filter((e): e is [string, Record<string, unknown>] => isRecord(e[1]) && looksLikeDif(e[1]))
-    .map(([key, v]) => difEntry(v, key));
-}
-
-/** The worst DIF class of an item (C > B > A), or null when it was not tested. */
-export function worstDifClass(entries: readonly DifEntry[]): DifClass | null {
-  let worst: DifClass | null = null;
-  for (const e of entries) {
-    if (e.difClass === 'C') return 'C';
-    if (e.difClass === 'B') worst = 'B';
-    else if (e.difClass === 'A' && worst === null) worst = 'A';
-  }
-  return worst;
-}
-
-/** One item of a run, with its place in the framework. */
-export interface ItemRow {
-  readonly challengeId: string;
-  readonly key: string;
-  readonly type: string;
-  readonly status: string;
-  readonly competenceCode: string;
-  readonly competenceTitle: string;
-  readonly tubeName: string;
-  readonly tubeTitle: string;
-  readonly skillName: string;
-  readonly level: number;
-  readonly a: number;
-  readonly d: number;
-  readonly b: number;
-  readonly seA: number | null;
-  readonly seD: number | null;
-  readonly seB: number | null;
-  readonly n: number;
-  readonly pValue: number;
-  readonly pointBiserial: number | null;
-  readonly infit: number | null;
-  readonly outfit: number | null;
-  /** What infit/outfit would be on average if the model were true for this design (null: not stored). */
-  readonly expectedInfit: number | null;
-  readonly expectedOutfit: number | null;
-  readonly anchored: boolean;
-  readonly flags: readonly string[];
-  readonly driftDeltaB: number | null;
-  readonly dif: readonly DifEntry[];
-}
-
-/** Flags a psychometrician filters on: the run's own flags, plus drift and DIF. */
-export type Signal = ItemFlag | 'drift_look' | 'drift_review' | 'dif_b' | 'dif_c';
-
-export const SIGNALS: readonly Signal[] = [...ITEM_FLAGS, 'drift_look', 'drift_review', 'dif_b', 'dif_c'];
-
-export function itemSignals(row: Pick<ItemRow, 'flags' | 'driftDeltaB' | 'dif'>): Signal[] {
-  const out: Signal[] = ITEM_FLAGS.filter((f) => row.flags.includes(f));
-  const drift = driftStatus(row.driftDeltaB);
-  if (drift === 'look') out.push('drift_look');
-  if (drift === 'review') out.push('drift_review');
-  const dif = worstDifClass(row.dif);
-  if (dif === 'B') out.push('dif_b');
-  if (dif === 'C') out.push('dif_c');
-  return out;
-}
+// The item page imports these from here.
+export { itemSignals, type ItemRow };
 
 /** How a signal is drawn: a shape and a tone, so colour is never the only cue. */
 export const SIGNAL_STYLE: Record<Signal, { shape: Shape; tone: Tone }> = {
@@ -151,23 +24,6 @@ export const SIGNAL_STYLE: Record<Signal, { shape: Shape; tone: Tone }> = {
   dif_b: { shape: 'triangle', tone: 'look' },
   dif_c: { shape: 'diamond', tone: 'review' },
 };
-
-/** Which signal decides an item's marker on a general chart: the most serious one. */
-const SEVERITY: readonly Signal[] = [
-  'not_converged',
-  'negative_discrimination',
-  'misfit',
-  'drift_review',
-  'dif_c',
-  'low_discrimination',
-  'drift_look',
-  'dif_b',
-  'too_few_answers',
-];
-
-export function mainSignal(signals: readonly Signal[]): Signal | null {
-  return SEVERITY.find((s) => signals.includes(s)) ?? null;
-}
 
 // ---------------------------------------------------------------- the parameter table
 

@@ -2,7 +2,8 @@
 import { Link } from '@remix-run/react';
 import { useLocale, useMessages } from '~/i18n';
 import { fill, psychometricsMessages, type PsychometricsKey } from '~/i18n/psychometrie';
-import { SIGNAL_STYLE, type Signal } from './psychometrics';
+import type { Signal } from '../../../engine/calibration';
+import { SIGNAL_STYLE } from './psychometrics';
 import { symbolPath } from './scales';
 import { formatCount, formatDateTime, formatNumber, type Locale } from './format';
 

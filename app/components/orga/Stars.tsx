@@ -1,24 +1,16 @@
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
-
-const BANDS = ['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const;
-
-export function bandOf(percent: number): (typeof BANDS)[number] {
-  if (percent <= 20) return 'insufficient';
-  if (percent <= 50) return 'fragile';
-  if (percent <= 80) return 'satisfactory';
-  return 'veryGood';
-}
+import { bandStars, masteryBandOfPercent, MASTERY_BANDS } from '../../../engine/campaigns';
 
 /** Mastery % with 1–4 stars; the stars are decoration, the band is said in words. */
 export function Mastery({ percent }: { percent: number }) {
   const t = useMessages(orgaMessages);
-  const band = bandOf(percent);
-  const stars = BANDS.indexOf(band) + 1;
+  const band = masteryBandOfPercent(percent);
+  const stars = bandStars(band);
   return (
     <span className="mastery">
       <span className="mastery-percent">{percent} %</span>{' '}
-      <span className="stars" aria-hidden="true">{'★'.repeat(stars)}{'☆'.repeat(4 - stars)}</span>{' '}
+      <span className="stars" aria-hidden="true">{'★'.repeat(stars)}{'☆'.repeat(MASTERY_BANDS.length - stars)}</span>{' '}
       <span className="band">{t(`band.${band}`)}</span>
     </span>
   );
