@@ -69,7 +69,13 @@ const schema = z.object({
   /** Redis of the job queues. */
   REDIS_URL: z.preprocess(unset, url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379')),
   /** Prefix of every queue key, so that installations (or test runs) can share one Redis. */
-  QUEUE_PREFIX: z.preprocess(unset, z.string().regex(/^[\w.-]+$/, 'lettres, chiffres, « - », « _ » ou « . » sont attendus').default('workbench')),
+  QUEUE_PREFIX: z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^[\w.-]+$/, 'lettres, chiffres, « - », « _ » ou « . » sont attendus')
+      .default('workbench'),
+  ),
   /** Port of the web server (`npm start`). */
   PORT: integer(0, 65_535, 3000),
   /** Secret that signs the session cookie; without it, one kept in WORKBENCH_DATA_DIR. */

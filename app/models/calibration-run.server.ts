@@ -29,7 +29,14 @@ export interface ClaimedRun {
 export async function claimRun(db: Db, runId: string, lease: string): Promise<ClaimedRun | null> {
   const claimed = await db.calibrationRun.updateMany({
     where: { id: runId, status: { in: [...OPEN] } },
-    data: { status: 'RUNNING', lease, attempts: { increment: 1 }, startedAt: new Date(), error: null, progress: progressNow({ phase: 'reading', percent: 0 }) as object },
+    data: {
+      status: 'RUNNING',
+      lease,
+      attempts: { increment: 1 },
+      startedAt: new Date(),
+      error: null,
+      progress: progressNow({ phase: 'reading', percent: 0 }) as object,
+    },
   });
   if (claimed.count === 0) return null;
   const run = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } });
@@ -50,7 +57,12 @@ export async function checkRunLease(db: Db, runId: string, lease: string): Promi
 }
 
 /** Ends the attempt's run without results, FAILED (with the reason) or CANCELLED, and drops its shards. */
-export async function endRunWithoutResults(db: Db, runId: string, lease: string, end: { status: 'FAILED' | 'CANCELLED'; error: string | null; seconds: number }): Promise<void> {
+export async function endRunWithoutResults(
+  db: Db,
+  runId: string,
+  lease: string,
+  end: { status: 'FAILED' | 'CANCELLED'; error: string | null; seconds: number },
+): Promise<void> {
   await db.$transaction([
     db.calibrationRun.updateMany({
       where: { id: runId, lease, status: 'RUNNING' },
@@ -67,7 +79,10 @@ export async function endRunWithoutResults(db: Db, runId: string, lease: string,
 }
 
 /** The active parameter set (the reference for drift, anchors and starting values), with its parameters of these challenges. */
-export async function activeParameterSetFor(db: Db, challengeIds: readonly string[]): Promise<{ id: string; version: number; items: { challengeId: string; a: number; d: number }[] } | null> {
+export async function activeParameterSetFor(
+  db: Db,
+  challengeIds: readonly string[],
+): Promise<{ id: string; version: number; items: { challengeId: string; a: number; d: number }[] } | null> {
   return db.parameterSet.findFirst({
     where: { active: true },
     select: { id: true, version: true, items: { where: { challengeId: { in: [...challengeIds] } }, select: { challengeId: true, a: true, d: true } } },
@@ -153,7 +168,12 @@ export async function writeRunResults(db: Db, runId: string, lease: string, resu
 export type ShardStore = Pick<PrismaClient, 'calibrationShard'>;
 
 /** Replaces the run's shards by these (index = position), written for the attempt holding `lease`. */
-export async function writeRunShards(db: ShardStore, runId: string, lease: string, shards: readonly { rows: number; answers: number; data: Uint8Array }[]): Promise<void> {
+export async function writeRunShards(
+  db: ShardStore,
+  runId: string,
+  lease: string,
+  shards: readonly { rows: number; answers: number; data: Uint8Array }[],
+): Promise<void> {
   await db.calibrationShard.deleteMany({ where: { runId } });
   await Promise.all(
     shards.map((shard, index) =>
