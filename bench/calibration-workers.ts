@@ -24,7 +24,7 @@ import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
 import { createPrisma } from '../prisma/client';
 import { createTestDatabase } from '../scripts/testdb';
-import { QUEUES, redisConnection } from '../workers/connection';
+import { QUEUES, redisConnection } from '../app/lib/queues.server';
 import { ShardWaiter, createShardedRunner, shardCount } from '../workers/calibration-shards';
 
 function option(name: string, fallback: number): number {

@@ -25,7 +25,7 @@
  */
 import { loadContent } from '../content/load';
 import { calibrate, CalibrationDataError } from '../engine/calibration';
-import { MAX_LEVEL, type Skill, type Tube } from '../engine/framework';
+import { DEFAULT_MAX_REACHABLE_LEVEL, MAX_LEVEL, type Skill, type Tube } from '../engine/framework';
 import type { ItemParameters } from '../engine/irt';
 import { oracleBound } from '../engine/positioning/oracle';
 import {
@@ -43,8 +43,6 @@ import {
 import { createRandom, forkRandom, logNormal, normal, type RandomGenerator } from '../engine/random';
 import { simulateAbilities, simulateResponses, type SimulatedItem } from '../engine/simulation';
 import { integer, parseArgs, UsageError } from './args';
-
-const MAX_REACHABLE_LEVEL = 6;
 
 /** True parameters of the simulation (the generative model of engine/positioning/simulate.ts). */
 const TRUTH = { slopeMeanLog: 0.2, slopeSdLog: 0.25, tubeShiftSd: 0.25, challengeShiftSd: 0.2 };
@@ -195,7 +193,7 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
       const streams = forkRandom(root, competence.code);
       const estimated = await estimateParameters(forkRandom(streams, 'calibration'), competence, calibrationLearners, calibrationAnswers);
       const sim = bankOf(competence, estimated);
-      const people = simulateLearners(forkRandom(streams, 'learners'), sim, { count: learners, maxReachableLevel: MAX_REACHABLE_LEVEL });
+      const people = simulateLearners(forkRandom(streams, 'learners'), sim, { count: learners, maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL });
       const sessionsRng = forkRandom(streams, 'sessions');
       const sessions: Record<PolicyName, SimulatedSession[]> = { irt: [], smartRandom: [] };
       for (const learner of people) {
@@ -212,7 +210,7 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
         tally(people, sessions[policy], local[policy]);
       }
       if (oracleLengths.length > 0) {
-        const bound = oracleBound(sim, { count: learners, lengths: oracleLengths, maxReachableLevel: MAX_REACHABLE_LEVEL }, forkRandom(streams, 'oracle'));
+        const bound = oracleBound(sim, { count: learners, lengths: oracleLengths, maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL }, forkRandom(streams, 'oracle'));
         oracle.pairs += learners;
         for (const k of oracleLengths) {
           const sum = oracle.byLength.get(k) ?? { 'greedy-accuracy': { exact: 0, withinOne: 0 }, 'greedy-information': { exact: 0, withinOne: 0 } };

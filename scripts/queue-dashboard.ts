@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { QUEUES, QUEUE_PREFIX, redisConnection } from '../workers/connection';
+import { QUEUES, queuePrefix, redisConnection } from '../app/lib/queues.server';
 import { getSession } from '../app/lib/session.server';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/files';
@@ -46,7 +46,7 @@ export function requireAdmin(): express.RequestHandler {
 export function mountQueueDashboard(app: express.Express): () => Promise<void> {
   const connection = redisConnection();
   const queues = Object.values(QUEUES).map((name) => {
-    const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
+    const queue = new Queue(name, { connection, prefix: queuePrefix() });
     // Without Redis the dashboard shows errors; the web server must not stop for it.
     queue.on('error', () => undefined);
     return queue;

@@ -7,9 +7,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { env } from '../app/lib/env.server';
 import { dataDir } from './database';
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -36,7 +35,7 @@ export type RedisStatus =
   | { kind: 'unavailable'; url: string; help: string };
 
 export async function ensureRedis(log: (line: string) => void): Promise<RedisStatus> {
-  const url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const url = env().REDIS_URL;
   if (await pingRedis(url)) return { kind: 'external', url };
   const bin = redisServerBinary();
   const help =
@@ -44,9 +43,10 @@ export async function ensureRedis(log: (line: string) => void): Promise<RedisSta
     `Installez Redis (Debian/Ubuntu : sudo apt-get install redis-server ; macOS : brew install redis ; ` +
     `ou un conteneur : docker run -p 6379:6379 redis:7), ou donnez REDIS_URL. ` +
     `En attendant, le workbench fonctionne sans ses files de travail (calibrations, exports et analyses en arrière-plan indisponibles).`;
+  // Only a Redis of our own on the default address is started; a REDIS_URL given is not ours to start.
   if (!bin || process.env.REDIS_URL) return { kind: 'unavailable', url, help: bin ? `Aucun Redis ne répond à ${url} (REDIS_URL).` : help };
   const port = new URL(url).port || '6379';
-  const dir = path.join(dataDir, 'redis');
+  const dir = path.join(dataDir(), 'redis');
   fs.mkdirSync(dir, { recursive: true });
   log(`Aucun Redis ne répond à ${url} : démarrage de redis-server (données dans ${path.relative(process.cwd(), dir)}).`);
   const child = spawn(bin, ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {

@@ -6,6 +6,7 @@ import express from 'express';
 import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
+import { env } from '../app/lib/env.server';
 import { projectRoot } from './database';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -35,7 +36,7 @@ export async function startWebServer(options: { port: number; host?: string }): 
   });
   // The queue dashboard (administrators only), before the Remix catch-all.
   const closeDashboard = mountQueueDashboard(app);
-  app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV ?? 'production' }));
+  app.all('*', createRequestHandler({ build, mode: env().NODE_ENV ?? 'production' }));
   const server = http.createServer(app);
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { env } from '../app/lib/env.server';
 import { StartupError, openDatabase, projectRoot, type Database } from './database';
 import { ensureRedis, type RedisStatus } from './redis';
 import { startWebServer, type WebServer } from './server';
@@ -106,7 +107,7 @@ async function main() {
         if (!stopping) log(`Les workers se sont arrêtés (code ${code}).`);
       });
     }
-    const port = Number(process.env.PORT ?? 3000);
+    const port = env().PORT;
     web = await startWebServer({ port });
     log(`\nPix Workbench est prêt : ${web.url}\n`);
     log(`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
@@ -115,7 +116,7 @@ async function main() {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      console.error(`Le port ${process.env.PORT ?? 3000} est déjà utilisé : choisissez-en un autre avec PORT=…`);
+      console.error(`Le port ${env().PORT} est déjà utilisé : choisissez-en un autre avec PORT=…`);
     } else {
       console.error(error instanceof StartupError ? message : `Démarrage impossible : ${message}`);
     }

@@ -1,14 +1,17 @@
 /**
  * `npm test`: the whole suite on a fresh database of its own.
+ *  0. the lint (`npm run lint`: the layers of docs/decisions/014-layers.md and correctness rules); when
+ *     it fails, nothing else runs;
  *  1. unit and integration tests (Vitest) against real PostgreSQL and Redis;
  *  2. browser tests (Playwright on Debian's Chromium) against the workbench started on that database,
  *     seeded with the demo content and accounts.
- * Options: --unit-only, --e2e-only; other arguments go to Vitest, or to Playwright with --e2e-only
- * (e.g. a file filter: `npm run test:e2e -- tests/e2e/roles.spec.ts`).
+ * Options: --unit-only, --e2e-only, --no-lint; other arguments go to Vitest, or to Playwright with
+ * --e2e-only (e.g. a file filter: `npm run test:e2e -- tests/e2e/roles.spec.ts`).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { env } from '../app/lib/env.server';
 import { projectRoot } from './database';
 import { createTestDatabase, type TestDatabase } from './testdb';
 import { pingRedis } from './redis';
@@ -16,7 +19,8 @@ import { pingRedis } from './redis';
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit-only');
 const e2eOnly = args.includes('--e2e-only');
-const passThrough = args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--e2e-only'));
+const noLint = args.includes('--no-lint');
+const passThrough = args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--e2e-only') && a !== '--no-lint');
 const cacheDir = path.join(projectRoot, '.cache');
 
 function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
@@ -34,10 +38,28 @@ function readJson(file: string): Record<string, unknown> | null {
   }
 }
 
+/** `npm run lint`, counted as one check. */
+async function lint(): Promise<boolean> {
+  const started = performance.now();
+  const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--cache', '--cache-location', path.join(cacheDir, 'eslint/'), '.'], {});
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  if (code === 0) console.log(`Lint : réussi (${seconds} s).`);
+  else console.error(`\nLint : ÉCHEC (${seconds} s) — corrigez les erreurs ci-dessus (npm run lint) ; les tests ne sont pas lancés.`);
+  return code === 0;
+}
+
 async function main() {
   fs.mkdirSync(cacheDir, { recursive: true });
+  let linted = 0;
+  if (!noLint) {
+    if (!(await lint())) {
+      console.log('\n0 passed, 1 failed');
+      process.exit(1);
+    }
+    linted = 1;
+  }
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = env().REDIS_URL;
   if (!(await pingRedis(redisUrl))) {
     console.error(`Les tests ont besoin de Redis : aucun ne répond à ${redisUrl} (démarrez redis-server ou donnez REDIS_URL).`);
     process.exit(1);
@@ -45,7 +67,7 @@ async function main() {
   let database: TestDatabase | null = null;
   let e2eDatabase: TestDatabase | null = null;
   let failed = false;
-  let passed = 0;
+  let passed = linted;
   let failures = 0;
   let skipped = 0;
   try {

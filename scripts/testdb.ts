@@ -3,6 +3,7 @@
  * else the local one at 127.0.0.1:5432, else an embedded one. Runs never see each other's data.
  */
 import pg from 'pg';
+import { env } from '../app/lib/env.server';
 import { checkConnection, describeUrl } from './database';
 import { applyMigrations } from '../prisma/migrate';
 
@@ -13,7 +14,8 @@ export interface TestDatabase {
 }
 
 async function serverUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const candidates = [process.env.TEST_DATABASE_SERVER_URL, process.env.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/postgres'].filter(
+  const settings = env();
+  const candidates = [settings.TEST_DATABASE_SERVER_URL, settings.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/postgres'].filter(
     (u): u is string => Boolean(u),
   );
   for (const url of candidates) {

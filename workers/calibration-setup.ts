@@ -3,49 +3,46 @@
  * shard worker (parts of a large run's E-step, for any run of any process), the job schedulers
  * (weekly run, new-answers check) and the watchdog.
  *
- * Settings by environment (mostly for tests): CALIBRATION_LOCK_MS (default 60000),
- * CALIBRATION_STALLED_MS (default 30000), CALIBRATION_MAX_STALLED (default 2: a run whose worker
- * died is taken up again twice, then fails), CALIBRATION_WATCHDOG_MS (default 60000),
- * CALIBRATION_SCHEDULE (cron, default Mondays 03:00 Paris; "off" disables it),
+ * Settings from the environment (app/lib/env.server.ts): CALIBRATION_LOCK_MS, CALIBRATION_STALLED_MS,
+ * CALIBRATION_MAX_STALLED (a run whose worker died is taken up again that many times, then fails),
+ * CALIBRATION_WATCHDOG_MS, CALIBRATION_SCHEDULE (cron, default Mondays 03:00 Paris; "off" disables it),
  * CALIBRATION_CHECK_EVERY_MS (default 15 minutes; 0 disables the new-answers check).
  */
-import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { PrismaClient } from '../prisma/client';
-import { jobIdOfRun } from '../app/models/calibration.server';
+import type { Db } from '../app/lib/db.server';
+import { env } from '../app/lib/env.server';
 import {
   CALIBRATE,
+  CALIBRATE_JOB_OPTIONS,
   CHECK_NEW_ANSWERS,
+  QUEUES,
   SCHEDULED_CALIBRATION,
-  calibrationProcessor,
-  describeJobFailure,
-  reconcileCalibrationRuns,
-  type CalibrationContext,
-} from './calibration';
+  jobIdOfRun,
+  openQueue,
+  openQueueEvents,
+  openRedis,
+  queuePrefix,
+  redisConnection,
+  startWorker,
+} from '../app/lib/queues.server';
+import { failRunOfFailedJob } from '../app/models/calibration-run.server';
+import { calibrationProcessor, describeJobFailure, reconcileCalibrationRuns, type CalibrationContext } from './calibration';
 import { ShardCache, ShardWaiter, shardProcessor } from './calibration-shards';
-import { QUEUES } from './connection';
-
-const numberFromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && process.env[name] !== '' && process.env[name] !== undefined ? value : fallback;
-};
-
-import { CALIBRATE_JOB_OPTIONS } from './calibration-jobs';
-
-export { CALIBRATE_JOB_OPTIONS };
 
 export async function startCalibrationWorkers(options: {
-  db: PrismaClient;
+  db: Db;
   databaseUrl: string;
-  connection: ConnectionOptions;
-  prefix: string;
   log: (line: string) => void;
+  /** See CalibrationContext.atCheckpoint. */
+  atCheckpoint?: () => Promise<void>;
 }) {
-  const { db, databaseUrl, connection, prefix, log } = options;
-  const calibrationQueue = new Queue(QUEUES.calibration, { connection, prefix });
-  const shardQueue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-  const shardEvents = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
-  const redis = new Redis(connection as never);
+  const { db, databaseUrl, log } = options;
+  const settings = env();
+  const connection = redisConnection();
+  const prefix = queuePrefix();
+  const calibrationQueue = openQueue(QUEUES.calibration, connection);
+  const shardQueue = openQueue(QUEUES.calibrationShards, connection);
+  const shardEvents = openQueueEvents(QUEUES.calibrationShards, connection);
+  const redis = openRedis(connection);
   calibrationQueue.on('error', () => undefined);
   shardQueue.on('error', () => undefined);
   shardEvents.on('error', () => undefined);
@@ -62,11 +59,12 @@ export async function startCalibrationWorkers(options: {
     databaseUrl,
     log,
     enqueue,
+    atCheckpoint: options.atCheckpoint,
     sharding: { queue: shardQueue, waiter, redis, keyPrefix: prefix, workers: () => shardQueue.getWorkersCount() },
   };
 
-  const schedule = process.env.CALIBRATION_SCHEDULE ?? '0 3 * * 1';
-  const checkEvery = numberFromEnv('CALIBRATION_CHECK_EVERY_MS', 15 * 60_000);
+  const schedule = settings.CALIBRATION_SCHEDULE;
+  const checkEvery = settings.CALIBRATION_CHECK_EVERY_MS;
   const upsertSchedulers = async () => {
     if (schedule !== 'off') {
       await calibrationQueue.upsertJobScheduler('weekly-calibration', { pattern: schedule, tz: 'Europe/Paris' }, { name: SCHEDULED_CALIBRATION, opts: CALIBRATE_JOB_OPTIONS });
@@ -77,23 +75,21 @@ export async function startCalibrationWorkers(options: {
   };
   await upsertSchedulers();
 
-  const runWorker = new Worker(QUEUES.calibration, calibrationProcessor(ctx), {
+  const runWorker = startWorker(QUEUES.calibration, calibrationProcessor(ctx), {
     connection,
-    prefix,
     // A long run must not hold up the triggers' quick checks.
     concurrency: 2,
-    lockDuration: numberFromEnv('CALIBRATION_LOCK_MS', 60_000),
-    stalledInterval: numberFromEnv('CALIBRATION_STALLED_MS', 30_000),
-    maxStalledCount: numberFromEnv('CALIBRATION_MAX_STALLED', 2),
+    lockDuration: settings.CALIBRATION_LOCK_MS,
+    stalledInterval: settings.CALIBRATION_STALLED_MS,
+    maxStalledCount: settings.CALIBRATION_MAX_STALLED,
   });
   const cache = new ShardCache();
-  const shardWorker = new Worker(QUEUES.calibrationShards, shardProcessor(db, redis, cache), {
+  const shardWorker = startWorker(QUEUES.calibrationShards, shardProcessor(db, redis, cache), {
     connection,
-    prefix,
     // The E-step is CPU-bound: one shard at a time per process; run one process per core.
     concurrency: 1,
-    lockDuration: numberFromEnv('CALIBRATION_LOCK_MS', 60_000),
-    stalledInterval: numberFromEnv('CALIBRATION_STALLED_MS', 30_000),
+    lockDuration: settings.CALIBRATION_LOCK_MS,
+    stalledInterval: settings.CALIBRATION_STALLED_MS,
     maxStalledCount: 2,
   });
   runWorker.on('stalled', (jobId) => log(`[calibration] le travail ${jobId} a perdu son worker : il est repris.`));
@@ -105,18 +101,11 @@ export async function startCalibrationWorkers(options: {
     // an attempt whose job another worker took over is not the end of the job: check its state.
     void job
       .getState()
-      .then((state) =>
-        state === 'failed'
-          ? db.calibrationRun.updateMany({
-              where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
-              data: { status: 'FAILED', error: describeJobFailure(error.message), finishedAt: new Date() },
-            })
-          : null,
-      )
+      .then((state) => (state === 'failed' ? failRunOfFailedJob(db, runId, describeJobFailure(error.message)) : null))
       .catch(() => undefined);
   });
 
-  const watchdogMs = numberFromEnv('CALIBRATION_WATCHDOG_MS', 60_000);
+  const watchdogMs = settings.CALIBRATION_WATCHDOG_MS;
   let watching = false;
   const watchdog = async () => {
     if (watching) return;
@@ -137,7 +126,7 @@ export async function startCalibrationWorkers(options: {
   const timer = setInterval(() => void watchdog(), watchdogMs);
 
   return {
-    workers: [runWorker, shardWorker] as Worker[],
+    workers: [runWorker, shardWorker],
     close: async () => {
       clearInterval(timer);
       waiter.close();

@@ -14,7 +14,6 @@
  *   a run and its own earlier attempt, never mix.
  */
 import type { Job, Queue, QueueEvents } from 'bullmq';
-import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   computeShardDiagnostics,
@@ -31,7 +30,9 @@ import {
   type ResponseData,
   type SufficientStatistics,
 } from '../engine/calibration';
-import type { PrismaClient } from '../prisma/client';
+import { env } from '../app/lib/env.server';
+import { UnrecoverableError } from '../app/lib/queues.server';
+import { readRunShard, writeRunShards, type ShardStore } from '../app/models/calibration-run.server';
 import {
   decodeDiagnostics,
   decodePass,
@@ -75,9 +76,9 @@ export class ShardCache {
   private total = 0;
   loads = 0;
 
-  constructor(private readonly budgetBytes = Number(process.env.CALIBRATION_SHARD_CACHE_MB ?? 1024) * 1024 * 1024) {}
+  constructor(private readonly budgetBytes = env().CALIBRATION_SHARD_CACHE_MB * 1024 * 1024) {}
 
-  async get(db: Pick<PrismaClient, 'calibrationShard'>, runId: string, lease: string, index: number, shards = 0): Promise<ResponseData> {
+  async get(db: ShardStore, runId: string, lease: string, index: number, shards = 0): Promise<ResponseData> {
     const data = await this.load(db, runId, lease, index);
     const run = `${runId}:${lease}`;
     if (shards > 1 && !this.seenRuns.has(run)) {
@@ -87,7 +88,7 @@ export class ShardCache {
     return data;
   }
 
-  private async prefetch(db: Pick<PrismaClient, 'calibrationShard'>, runId: string, lease: string, from: number, shards: number): Promise<void> {
+  private async prefetch(db: ShardStore, runId: string, lease: string, from: number, shards: number): Promise<void> {
     for (let k = 1; k < shards; k++) {
       // Stop when the run's shards would not all fit: lazy reads, with evictions, then.
       if (this.total > this.budgetBytes / 2) return;
@@ -95,7 +96,7 @@ export class ShardCache {
     }
   }
 
-  private load(db: Pick<PrismaClient, 'calibrationShard'>, runId: string, lease: string, index: number): Promise<ResponseData> {
+  private load(db: ShardStore, runId: string, lease: string, index: number): Promise<ResponseData> {
     const key = `${runId}:${lease}:${index}`;
     const hit = this.entries.get(key);
     if (hit) {
@@ -106,7 +107,7 @@ export class ShardCache {
     const pending = this.loading.get(key);
     if (pending) return pending;
     const loading = (async () => {
-      const row = await db.calibrationShard.findUnique({ where: { runId_index: { runId, index } }, select: { lease: true, data: true } });
+      const row = await readRunShard(db, runId, index);
       if (!row || row.lease !== lease) {
         // The run finished, was cancelled or restarted: this pass is of no use any more.
         throw new UnrecoverableError(`shard ${index} of run ${runId} (attempt ${lease}) no longer exists`);
@@ -138,7 +139,7 @@ export class ShardCache {
 }
 
 /** The processor of the `calibration-shards` queue. */
-export function shardProcessor(db: Pick<PrismaClient, 'calibrationShard'>, redis: Redis, cache = new ShardCache()) {
+export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCache()) {
   return async (job: Job<ShardJobData>) => {
     const { runId, lease, shard, shards, kind, parameters, resultKey } = job.data;
     const data = await cache.get(db, runId, lease, shard, shards);
@@ -241,7 +242,7 @@ export class ShardWaiter {
 }
 
 export interface ShardedRunnerOptions {
-  db: Pick<PrismaClient, 'calibrationShard'>;
+  db: ShardStore;
   redis: Redis;
   queue: Queue;
   waiter: ShardWaiter;
@@ -275,15 +276,13 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const to = bounds[k + 1] as number;
     if (to > from) parts.push({ from, to });
   }
-  await db.calibrationShard.deleteMany({ where: { runId } });
-  await Promise.all(
-    parts.map((part, index) => {
+  await writeRunShards(
+    db,
+    runId,
+    lease,
+    parts.map((part) => {
       const shard = sliceRows(data, part.from, part.to);
-      const bytes = encodeShard(shard);
-      return db.calibrationShard.create({
-        data: { runId, index, lease, rows: part.to - part.from, answers: shard.items.length, data: new Uint8Array(bytes) },
-        select: { index: true },
-      });
+      return { rows: part.to - part.from, answers: shard.items.length, data: encodeShard(shard) };
     }),
   );
   const attempts = options.attempts ?? 3;

@@ -21,13 +21,13 @@ process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? 'test'}-calib-${unique
 process.env.CALIBRATION_SCHEDULE = 'off';
 process.env.CALIBRATION_CHECK_EVERY_MS = '0';
 const { Queue } = await import('bullmq');
-const { QUEUES, QUEUE_PREFIX, redisConnection } = await import('./connection');
+const { QUEUES, queuePrefix, redisConnection, enqueueCalibration, removeWaitingCalibrationJob, closeQueues } = await import('../app/lib/queues.server');
+const QUEUE_PREFIX = queuePrefix();
 const { executeCalibrationRun, reconcileCalibrationRuns, checkNewAnswers, scheduledCalibration } = await import('./calibration');
 const { calibrationBaseline } = await import('../app/models/parameter-set.server');
 const { setNewAnswersThreshold } = await import('../app/models/calibration.server');
 const { startCalibrationWorkers } = await import('./calibration-setup');
 const { startCalibration, cancelCalibration } = await import('../app/models/calibration.server');
-const { enqueueCalibration, removeWaitingCalibrationJob, closeQueues } = await import('../app/lib/queues.server');
 
 const db = testDb();
 const databaseUrl = testDatabaseUrl();
@@ -55,9 +55,12 @@ function runRow(id: string) {
   return db.calibrationRun.findUniqueOrThrow({ where: { id }, include: { _count: { select: { items: true, shards: true } } } });
 }
 
-/** A worker process of its own (`workers/main.ts`), on this test's database, prefix and Redis. */
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+/**
+ * A worker process of its own (`workers/main.ts`), on this test's database, prefix and Redis, its runs
+ * waiting `paceMs` at every checkpoint (tests/setup/paced-workers.ts).
+ */
+function startWorkerProcess(paceMs: number, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/setup/paced-workers.ts', String(paceMs)], {
     env: { ...process.env, DATABASE_URL: databaseUrl, QUEUE_PREFIX, CALIBRATION_SCHEDULE: 'off', CALIBRATION_CHECK_EVERY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -230,8 +233,13 @@ describe('automatic runs', () => {
 
 describe('runs queued on Redis', () => {
   let workers: Awaited<ReturnType<typeof startCalibrationWorkers>>;
+  /** Milliseconds the runs of these workers wait at every checkpoint. */
+  let paceMs = 0;
   beforeAll(async () => {
-    workers = await startCalibrationWorkers({ db, databaseUrl, connection: redisConnection(), prefix: QUEUE_PREFIX, log: () => undefined });
+    const atCheckpoint = async () => {
+      if (paceMs > 0) await sleep(paceMs);
+    };
+    workers = await startCalibrationWorkers({ db, databaseUrl, log: () => undefined, atCheckpoint });
   });
   afterAll(async () => {
     await workers.close();
@@ -263,7 +271,7 @@ describe('runs queued on Redis', () => {
     expect((await runRow(queuedId)).status).toBe('CANCELLED');
     workers.workers[0]!.resume();
 
-    process.env.CALIBRATION_TEST_CYCLE_DELAY_MS = '150';
+    paceMs = 150;
     try {
       const runId = await createRun(fixtureSettings(fixture, { acceleration: 'none', tolerance: 1e-9 }));
       await waitFor('a few EM cycles', async () => {
@@ -279,7 +287,7 @@ describe('runs queued on Redis', () => {
       expect(row._count.items).toBe(0);
       expect(row._count.shards).toBe(0);
     } finally {
-      delete process.env.CALIBRATION_TEST_CYCLE_DELAY_MS;
+      paceMs = 0;
     }
     // The worker is still alive for the next run.
     expect(await cancelCalibration(db, queuedId)).toBe('finished');
@@ -327,7 +335,6 @@ describe('runs queued on Redis', () => {
 
 describe('worker processes killed mid-run', () => {
   const faultEnv = {
-    CALIBRATION_TEST_CYCLE_DELAY_MS: '150',
     CALIBRATION_LOCK_MS: '2000',
     CALIBRATION_STALLED_MS: '1000',
     CALIBRATION_WATCHDOG_MS: '500',
@@ -348,11 +355,11 @@ describe('worker processes killed mid-run', () => {
   }
 
   it('a run whose worker is killed is taken up by another worker and written once', async () => {
-    const first = startWorkerProcess({ ...faultEnv, CALIBRATION_MAX_STALLED: '1' });
+    const first = startWorkerProcess(150, { ...faultEnv, CALIBRATION_MAX_STALLED: '1' });
     const runId = await runningInChild(first, fixtureSettings(fixture, { acceleration: 'none', tolerance: 1e-5 }));
     await stopProcess(first, 'SIGKILL');
     expect((await runRow(runId))._count.items).toBe(0);
-    startWorkerProcess({ ...faultEnv, CALIBRATION_MAX_STALLED: '1', CALIBRATION_TEST_CYCLE_DELAY_MS: '0' });
+    startWorkerProcess(0, { ...faultEnv, CALIBRATION_MAX_STALLED: '1' });
     const row = await waitFor(
       'the run to be resumed and finished',
       async () => {
@@ -369,10 +376,10 @@ describe('worker processes killed mid-run', () => {
   });
 
   it('past the allowed number of stalls the run ends FAILED with the reason, and no partial result', async () => {
-    const first = startWorkerProcess({ ...faultEnv, CALIBRATION_MAX_STALLED: '0' });
+    const first = startWorkerProcess(150, { ...faultEnv, CALIBRATION_MAX_STALLED: '0' });
     const runId = await runningInChild(first, fixtureSettings(fixture, { acceleration: 'none', tolerance: 1e-9 }));
     await stopProcess(first, 'SIGKILL');
-    startWorkerProcess({ ...faultEnv, CALIBRATION_MAX_STALLED: '0' });
+    startWorkerProcess(150, { ...faultEnv, CALIBRATION_MAX_STALLED: '0' });
     const row = await waitFor(
       'the run to be marked failed',
       async () => {

@@ -15,7 +15,7 @@
  *   that Redis lost, and marks FAILED the runs whose job failed.
  */
 import { randomUUID } from 'node:crypto';
-import { Job, type Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   CalibrationCancelledError,
@@ -33,7 +33,9 @@ import {
 } from '../engine/calibration';
 import { createThreadedRunner } from '../engine/calibration/parallel';
 import type { ItemParameters } from '../engine/irt';
-import type { PrismaClient } from '../prisma/client';
+import type { Db } from '../app/lib/db.server';
+import { env } from '../app/lib/env.server';
+import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type CalibrateJobData } from '../app/lib/queues.server';
 import {
   countEligibleAnswers,
   liveChallenges,
@@ -41,22 +43,23 @@ import {
   withPgClient,
   type CalibrationData,
 } from '../app/models/calibration-data.server';
+import { newAnswersThreshold, progressNow, startCalibration, type CalibrationProgress, type CalibrationSummary } from '../app/models/calibration.server';
 import {
-  CalibrationRunSettings,
-  jobIdOfRun,
-  newAnswersThreshold,
-  parseSettings,
-  progressNow,
-  startCalibration,
-  type CalibrationProgress,
-  type CalibrationSummary,
-} from '../app/models/calibration.server';
+  activeParameterSetFor,
+  cancelUnfinishedRun,
+  checkRunLease,
+  claimRun,
+  countUnfinishedRuns,
+  endRunWithoutResults,
+  failUnfinishedRun,
+  hasActiveParameterSet,
+  unfinishedRuns,
+  writeRunProgress,
+  writeRunResults,
+  type ItemResultRow,
+} from '../app/models/calibration-run.server';
 import { calibrationBaseline } from '../app/models/parameter-set.server';
 import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
-
-import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, type CalibrateJobData } from './calibration-jobs';
-
-export { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, type CalibrateJobData };
 
 /** Distributed E-step: the shard queue, its waiter and Redis for the results. */
 export interface ShardingContext {
@@ -69,7 +72,7 @@ export interface ShardingContext {
 }
 
 export interface CalibrationContext {
-  db: PrismaClient;
+  db: Db;
   databaseUrl: string;
   log?: (line: string) => void;
   /** null: every pass runs in this process (the seed, tests). */
@@ -78,10 +81,12 @@ export interface CalibrationContext {
   threads?: boolean;
   /** Queues a run's job (for the automatic triggers and the watchdog). */
   enqueue?: (runId: string) => Promise<string>;
+  /**
+   * Awaited at every checkpoint of a run (after each page of answers read and each EM cycle), before it
+   * looks for a stop request: lets the caller pace a run, e.g. to stop or kill it mid-way on purpose.
+   */
+  atCheckpoint?: () => Promise<void>;
 }
-
-/** Stored answers from which a run is split into shard jobs ('auto'), when two or more workers listen. */
-export const SHARD_MIN_ANSWERS = Number(process.env.CALIBRATION_SHARD_MIN_ANSWERS ?? 2_000_000);
 
 /** The attempt lost its run: another attempt took it over, or it was finished meanwhile. */
 class LeaseLostError extends Error {
@@ -94,8 +99,6 @@ class LeaseLostError extends Error {
 /** The data cannot carry a run: stops it as FAILED with a message for the psychometrician. */
 class NotEnoughDataError extends Error {}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Writes progress at most twice a second, only while this attempt holds the run. */
 class RunReporter {
   private latest: CalibrationProgress | null = null;
@@ -104,7 +107,7 @@ class RunReporter {
   lost = false;
 
   constructor(
-    private readonly db: PrismaClient,
+    private readonly db: Db,
     private readonly runId: string,
     private readonly lease: string,
     private readonly job: Job | undefined,
@@ -122,8 +125,7 @@ class RunReporter {
     this.lastWrite = Date.now();
     this.chain = this.chain.then(async () => {
       try {
-        const written = await this.db.calibrationRun.updateMany({ where: { id: this.runId, lease: this.lease, status: 'RUNNING' }, data: { progress: progress as object } });
-        if (written.count === 0) this.lost = true;
+        if (!(await writeRunProgress(this.db, this.runId, this.lease, progress))) this.lost = true;
         await this.job?.updateProgress(progress as object).catch(() => undefined);
       } catch {
         // A failed progress write is not a failed run.
@@ -176,46 +178,29 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
   const { db } = ctx;
   const lease = randomUUID();
   const started = performance.now();
-  const claimed = await db.calibrationRun.updateMany({
-    where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
-    data: { status: 'RUNNING', lease, attempts: { increment: 1 }, startedAt: new Date(), error: null, progress: progressNow({ phase: 'reading', percent: 0 }) as object },
-  });
-  if (claimed.count === 0) return 'skipped';
-  const run = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } });
-  const settings = parseSettings(run.settings);
+  const run = await claimRun(db, runId, lease);
+  if (!run) return 'skipped';
+  const { settings } = run;
   const reporter = new RunReporter(db, runId, lease, job);
-  const testDelay = Number(process.env.CALIBRATION_TEST_CYCLE_DELAY_MS ?? 0);
   let lastCheck = 0;
   const checkCancel = async (): Promise<boolean> => {
-    if (testDelay > 0) await sleep(testDelay);
+    await ctx.atCheckpoint?.();
     await reporter.settle();
     if (reporter.lost) throw new LeaseLostError();
     if (Date.now() - lastCheck < 250) return false;
     lastCheck = Date.now();
-    const row = await db.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, cancelRequestedAt: true } });
-    if (!row || row.lease !== lease) throw new LeaseLostError();
-    return row.cancelRequestedAt !== null;
+    const state = await checkRunLease(db, runId, lease);
+    if (state === 'lost') throw new LeaseLostError();
+    return state === 'stop-requested';
   };
   const finish = async (status: 'FAILED' | 'CANCELLED', error: string | null) => {
     await reporter.flushAndSettle();
-    await db.$transaction([
-      db.calibrationRun.updateMany({
-        where: { id: runId, lease, status: 'RUNNING' },
-        data: {
-          status,
-          error,
-          finishedAt: new Date(),
-          seconds: (performance.now() - started) / 1000,
-          progress: progressNow({ phase: status === 'FAILED' ? 'failed' : 'cancelled', percent: 0 }) as object,
-        },
-      }),
-      db.calibrationShard.deleteMany({ where: { runId, lease } }),
-    ]);
+    await endRunWithoutResults(db, runId, lease, { status, error, seconds: (performance.now() - started) / 1000 });
   };
 
   let runner: EStepRunner | null = null;
   try {
-    if (run.cancelRequestedAt) throw new CalibrationCancelledError(0);
+    if (run.cancelRequested) throw new CalibrationCancelledError(0);
     // ── Reading ────────────────────────────────────────────────────────────────────────────
     const live = await liveChallenges(db, settings.competenceIds);
     const readStarted = performance.now();
@@ -238,10 +223,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     }
 
     // ── Reference set: drift, anchors, starting values ─────────────────────────────────────
-    const active = await db.parameterSet.findFirst({
-      where: { active: true },
-      select: { id: true, version: true, items: { where: { challengeId: { in: data.itemIds as string[] } }, select: { challengeId: true, a: true, d: true } } },
-    });
+    const active = await activeParameterSetFor(db, data.itemIds as string[]);
     const reference = new Map<string, ItemParameters>((active?.items ?? []).map((p) => [p.challengeId, { a: p.a, d: p.d }]));
     const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
     if (anchors.size > 0 && anchors.size >= items.length) {
@@ -255,7 +237,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     let workers = 0;
     if (ctx.sharding) {
       workers = await ctx.sharding.workers().catch(() => 0);
-      if (settings.distribution === 'auto' && collapsed.items.length >= SHARD_MIN_ANSWERS && workers >= 2) mode = 'shards';
+      if (settings.distribution === 'auto' && collapsed.items.length >= env().CALIBRATION_SHARD_MIN_ANSWERS && workers >= 2) mode = 'shards';
     }
     if (!ctx.sharding) mode = 'local';
     let shards = 1;
@@ -346,7 +328,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     }
 
     const flagCounts: Record<string, number> = {};
-    const rows = result.items.map((item, i) => {
+    const rows = result.items.map((item, i): ItemResultRow => {
       const d = drift.get(item.item);
       const dif = difByItem.get(item.item);
       const flags: string[] = [...item.flags];
@@ -362,7 +344,6 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         observed.push({ lo, hi, theta: (obsTheta[i * OBSERVED_BINS.bins + k] as number) / n, n, correct: obsRight[i * OBSERVED_BINS.bins + k] as number });
       }
       return {
-        runId,
         challengeId: item.item,
         a: item.a,
         d: item.d,
@@ -426,36 +407,20 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     reporter.report(progressNow({ phase: 'writing', percent: 98, cycle: result.iterations, logLik: result.logLik, shards }), true);
     await reporter.flushAndSettle();
     if (reporter.lost) throw new LeaseLostError();
-    const outcome = await db.$transaction(
-      async (tx) => {
-        const current = await tx.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, status: true, cancelRequestedAt: true } });
-        if (!current || current.lease !== lease || current.status !== 'RUNNING') return 'lost' as const;
-        if (current.cancelRequestedAt) return 'cancelled' as const;
-        const written = await tx.calibrationRun.updateMany({
-          where: { id: runId, lease, status: 'RUNNING' },
-          data: {
-            status: 'SUCCEEDED',
-            logLik: result.logLik,
-            iterations: result.iterations,
-            converged: result.converged,
-            persons: counts.persons,
-            answers: counts.used,
-            seconds: (performance.now() - started) / 1000,
-            finishedAt: new Date(),
-            maxAnswerId: BigInt(read.maxAnswerId),
-            summary: summary as object,
-            progress: progressNow({ phase: 'done', percent: 100, cycle: result.iterations, logLik: result.logLik }) as object,
-          },
-        });
-        if (written.count !== 1) return 'lost' as const;
-        await tx.calibrationItemResult.createMany({ data: rows.map((r) => ({ ...r, dif: r.dif as object | undefined, observed: r.observed as object })) });
-        await tx.calibrationShard.deleteMany({ where: { runId } });
-        return 'written' as const;
-      },
-      { timeout: 120_000, maxWait: 20_000 },
-    );
+    const outcome = await writeRunResults(db, runId, lease, {
+      logLik: result.logLik,
+      iterations: result.iterations,
+      converged: result.converged,
+      persons: counts.persons,
+      answers: counts.used,
+      seconds: (performance.now() - started) / 1000,
+      maxAnswerId: read.maxAnswerId,
+      summary,
+      progress: progressNow({ phase: 'done', percent: 100, cycle: result.iterations, logLik: result.logLik }),
+      items: rows,
+    });
     if (outcome === 'lost') return 'skipped';
-    if (outcome === 'cancelled') throw new CalibrationCancelledError(result.iterations);
+    if (outcome === 'stop-requested') throw new CalibrationCancelledError(result.iterations);
     ctx.log?.(`[calibration] ${runId} : ${counts.used} réponses, ${result.iterations} cycles, ${mode}${mode === 'shards' ? ` (${shards} parties)` : ''}.`);
     return 'succeeded';
   } catch (error) {
@@ -479,7 +444,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
 async function startAutomaticRun(ctx: CalibrationContext, trigger: 'SCHEDULE' | 'NEW_ANSWERS', minNewAnswers: number) {
   const { db } = ctx;
   if (!ctx.enqueue) return { started: false, reason: 'no queue' };
-  const busy = await db.calibrationRun.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } });
+  const busy = await countUnfinishedRuns(db);
   if (busy > 0) return { started: false, reason: 'a run is already queued or running' };
   const baseline = await calibrationBaseline(db);
   const live = await liveChallenges(db);
@@ -491,10 +456,10 @@ async function startAutomaticRun(ctx: CalibrationContext, trigger: 'SCHEDULE' | 
     ),
   );
   if (fresh < minNewAnswers) return { started: false, reason: `${fresh} new answers (< ${minNewAnswers})`, newAnswers: fresh };
-  const active = await db.parameterSet.count({ where: { active: true } });
+  const active = await hasActiveParameterSet(db);
   // New answers: calibrate the new challenges on the scale in force; the weekly run recalibrates all
   // (drift shows only on freely estimated items).
-  const anchors = trigger === 'NEW_ANSWERS' && active > 0 ? ('keep-live' as const) : ('recalibrate-all' as const);
+  const anchors = trigger === 'NEW_ANSWERS' && active ? ('keep-live' as const) : ('recalibrate-all' as const);
   let outcome = await startCalibration(db, { settings: { anchors }, trigger, databaseUrl: ctx.databaseUrl, enqueue: ctx.enqueue });
   if (!outcome.ok && outcome.refusal.kind === 'nothing-to-calibrate') {
     outcome = await startCalibration(db, { settings: { anchors: 'recalibrate-all' }, trigger, databaseUrl: ctx.databaseUrl, enqueue: ctx.enqueue });
@@ -534,30 +499,19 @@ export function calibrationProcessor(ctx: CalibrationContext) {
 export async function reconcileCalibrationRuns(ctx: CalibrationContext, queue: Queue, options: { graceMs?: number } = {}) {
   const { db } = ctx;
   const grace = options.graceMs ?? 15_000;
-  const runs = await db.calibrationRun.findMany({
-    where: { status: { in: ['QUEUED', 'RUNNING'] } },
-    select: { id: true, status: true, jobId: true, lease: true, createdAt: true, cancelRequestedAt: true },
-  });
+  const runs = await unfinishedRuns(db);
   const requeued: string[] = [];
   const failed: string[] = [];
   for (const run of runs) {
     const jobId = run.jobId ?? jobIdOfRun(run.id);
-    const job = await Job.fromId(queue, jobId);
+    const job = await queue.getJob(jobId);
     const markFailed = async (message: string) => {
-      const done = await db.calibrationRun.updateMany({
-        where: { id: run.id, status: run.status, lease: run.lease },
-        data: { status: 'FAILED', error: message, finishedAt: new Date(), progress: progressNow({ phase: 'failed', percent: 0 }) as object },
-      });
-      await db.calibrationShard.deleteMany({ where: { runId: run.id } });
-      if (done.count === 1) failed.push(run.id);
+      if (await failUnfinishedRun(db, run, message)) failed.push(run.id);
     };
     if (!job) {
       if (Date.now() - run.createdAt.getTime() < grace) continue;
       if (run.cancelRequestedAt) {
-        await db.calibrationRun.updateMany({
-          where: { id: run.id, status: run.status },
-          data: { status: 'CANCELLED', finishedAt: new Date(), progress: progressNow({ phase: 'cancelled', percent: 0 }) as object },
-        });
+        await cancelUnfinishedRun(db, run);
         continue;
       }
       if (ctx.enqueue) {
@@ -572,5 +526,3 @@ export async function reconcileCalibrationRuns(ctx: CalibrationContext, queue: Q
   }
   return { requeued, failed };
 }
-
-export { CalibrationRunSettings };

@@ -4,16 +4,11 @@
  * dashboards read. Jobs of one campaign are deduplicated so a burst of shares leads to one recompute.
  */
 import type { Job } from 'bullmq';
-import type { PrismaClient } from '../prisma/client';
+import type { Db } from '../app/lib/db.server';
+import type { CampaignResultsJob } from '../app/lib/queues.server';
 import { refreshCampaignAggregate, refreshParticipationResult } from '../app/models/campaign.server';
 
-export const CAMPAIGN_RESULTS_QUEUE = 'campaign-results';
-export const REFRESH_PARTICIPATION = 'refresh-participation';
-export const REFRESH_AGGREGATE = 'refresh-aggregate';
-
-export type CampaignResultsJob = { participationId: string; force?: boolean } | { campaignId: string };
-
-export function campaignResultsProcessor(db: PrismaClient) {
+export function campaignResultsProcessor(db: Db) {
   return async (job: Job<CampaignResultsJob>) => {
     if ('participationId' in job.data) {
       const participation = await refreshParticipationResult(db, job.data.participationId, { force: job.data.force });

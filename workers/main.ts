@@ -4,33 +4,39 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue, Worker } from 'bullmq';
-import { createPrisma } from '../prisma/client';
-import { QUEUES, QUEUE_PREFIX, redisConnection } from './connection';
-import { PURGE_SESSIONS, maintenanceProcessor } from './maintenance';
-import { CHECK_TUTORIAL_LINKS, tutorialLinksProcessor } from './tutorial-links';
-import { NIGHTLY_RELEASE, releasesProcessor } from './releases';
+import type { Worker } from 'bullmq';
+import { createDb } from '../app/lib/db.server';
+import { env } from '../app/lib/env.server';
+import { CHECK_TUTORIAL_LINKS, NIGHTLY_RELEASE, PURGE_SESSIONS, QUEUES, openQueue, redisConnection, startWorker } from '../app/lib/queues.server';
+import { maintenanceProcessor } from './maintenance';
+import { tutorialLinksProcessor } from './tutorial-links';
+import { releasesProcessor } from './releases';
 import { startCalibrationWorkers } from './calibration-setup';
-import { CAMPAIGN_RESULTS_QUEUE, campaignResultsProcessor } from './campaign-results';
+import { campaignResultsProcessor } from './campaign-results';
 
-export async function startWorkers(databaseUrl: string, log: (line: string) => void = console.log) {
-  const db = createPrisma(databaseUrl);
+export interface WorkersOptions {
+  /** See CalibrationContext.atCheckpoint. */
+  atCalibrationCheckpoint?: () => Promise<void>;
+}
+
+export async function startWorkers(databaseUrl: string, log: (line: string) => void = console.log, options: WorkersOptions = {}) {
+  const db = createDb(databaseUrl);
   const connection = redisConnection();
-  const maintenanceQueue = new Queue(QUEUES.maintenance, { connection, prefix: QUEUE_PREFIX });
+  const maintenanceQueue = openQueue(QUEUES.maintenance, connection);
   await maintenanceQueue.upsertJobScheduler('hourly-purge', { every: 3_600_000 }, { name: PURGE_SESSIONS });
-  const tutorialLinksQueue = new Queue(QUEUES.tutorialLinks, { connection, prefix: QUEUE_PREFIX });
+  const tutorialLinksQueue = openQueue(QUEUES.tutorialLinks, connection);
   // Every tutorial link, every night (Paris time), while few people are editing.
   await tutorialLinksQueue.upsertJobScheduler('daily-link-check', { pattern: '0 4 * * *', tz: 'Europe/Paris' }, { name: CHECK_TUTORIAL_LINKS, data: {} });
-  const releasesQueue = new Queue(QUEUES.releases, { connection, prefix: QUEUE_PREFIX });
+  const releasesQueue = openQueue(QUEUES.releases, connection);
   // A release of live content every night (Paris time) when something changed since the latest one.
   await releasesQueue.upsertJobScheduler('nightly-release', { pattern: '30 2 * * *', tz: 'Europe/Paris' }, { name: NIGHTLY_RELEASE, data: {} });
   const workers: Worker[] = [
-    new Worker(QUEUES.maintenance, maintenanceProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
-    new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
-    new Worker(QUEUES.releases, releasesProcessor(db, log), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
-    new Worker(CAMPAIGN_RESULTS_QUEUE, campaignResultsProcessor(db), { connection, prefix: QUEUE_PREFIX, concurrency: 2 }),
+    startWorker(QUEUES.maintenance, maintenanceProcessor(db), { connection, concurrency: 1 }),
+    startWorker(QUEUES.tutorialLinks, tutorialLinksProcessor(db), { connection, concurrency: 1 }),
+    startWorker(QUEUES.releases, releasesProcessor(db, log), { connection, concurrency: 1 }),
+    startWorker(QUEUES.campaignResults, campaignResultsProcessor(db), { connection, concurrency: 2 }),
   ];
-  const calibration = await startCalibrationWorkers({ db, databaseUrl, connection, prefix: QUEUE_PREFIX, log });
+  const calibration = await startCalibrationWorkers({ db, databaseUrl, log, atCheckpoint: options.atCalibrationCheckpoint });
   workers.push(...calibration.workers);
   for (const worker of workers) {
     worker.on('failed', (job, error) => log(`[workers] ${worker.name}/${job?.name ?? '?'} a échoué : ${error.message}`));
@@ -49,17 +55,22 @@ export async function startWorkers(databaseUrl: string, log: (line: string) => v
   };
 }
 
-async function main() {
+/**
+ * A worker process: checks Redis, opens the database (DATABASE_URL, else the embedded one, started
+ * when it is not running), starts the workers and stops them on SIGINT or SIGTERM.
+ */
+export async function runWorkersProcess(options: WorkersOptions = {}) {
   const { openDatabase, runningEmbeddedUrl } = await import('../scripts/database');
   const { pingRedis } = await import('../scripts/redis');
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const settings = env();
+  const redisUrl = settings.REDIS_URL;
   if (!(await pingRedis(redisUrl))) {
     console.error(`Aucun Redis ne répond à ${redisUrl} : les workers ont besoin de Redis (donnez REDIS_URL, ou installez redis-server).`);
     process.exit(1);
   }
-  const existing = process.env.DATABASE_URL ? null : runningEmbeddedUrl();
+  const existing = settings.DATABASE_URL ? null : runningEmbeddedUrl();
   const database = existing ? { url: existing, stop: async () => undefined } : await openDatabase();
-  const workers = await startWorkers(database.url);
+  const workers = await startWorkers(database.url, console.log, options);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -73,7 +84,7 @@ async function main() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main().catch((error: unknown) => {
+  runWorkersProcess().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });

@@ -3,12 +3,11 @@
  * live content changed since the latest one (see publishNightlyRelease).
  */
 import type { Job } from 'bullmq';
-import type { PrismaClient } from '../prisma/client';
+import type { Db } from '../app/lib/db.server';
+import { NIGHTLY_RELEASE } from '../app/lib/queues.server';
 import { publishNightlyRelease, type NightlyOutcome } from '../app/models/release-history.server';
 
-export const NIGHTLY_RELEASE = 'nightly-release';
-
-export function releasesProcessor(db: PrismaClient, log: (line: string) => void = console.log) {
+export function releasesProcessor(db: Db, log: (line: string) => void = console.log) {
   return async (job: Job): Promise<NightlyOutcome> => {
     if (job.name !== NIGHTLY_RELEASE) throw new Error(`Tâche inconnue : ${job.name}`);
     const outcome = await publishNightlyRelease(db);

@@ -6,9 +6,9 @@ import { uniqueLetters } from '../tests/setup/framework';
 // Queues of this test live under their own prefix, so that no installation sharing this Redis sees them.
 process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? 'test'}-links-${uniqueLetters(8)}`;
 const { Queue, QueueEvents, Worker } = await import('bullmq');
-const { QUEUES, QUEUE_PREFIX, redisConnection } = await import('./connection');
-const { CHECK_TUTORIAL_LINKS, checkTutorialLinks, tutorialLinksProcessor } = await import('./tutorial-links');
-const { QueueUnavailableError, closeQueues, requestTutorialLinkCheck } = await import('../app/lib/queues.server');
+const { CHECK_TUTORIAL_LINKS, QUEUES, QueueUnavailableError, closeQueues, queuePrefix, redisConnection, requestTutorialLinkCheck } = await import('../app/lib/queues.server');
+const QUEUE_PREFIX = queuePrefix();
+const { checkTutorialLinks, tutorialLinksProcessor } = await import('./tutorial-links');
 
 const db = testDb();
 const run = uniqueLetters();

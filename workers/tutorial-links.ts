@@ -15,14 +15,10 @@ import dns from 'node:dns';
 import net from 'node:net';
 import type { Job } from 'bullmq';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { PrismaClient } from '../prisma/client';
-
-export const CHECK_TUTORIAL_LINKS = 'check-tutorial-links';
-
-export interface CheckLinksJobData {
-  /** Only these tutorials; every tutorial when absent. */
-  tutorialIds?: string[];
-}
+import type { Db } from '../app/lib/db.server';
+import { env } from '../app/lib/env.server';
+import { CHECK_TUTORIAL_LINKS, type CheckLinksJobData } from '../app/lib/queues.server';
+import { recordLinkCheck, tutorialLinksToCheck } from '../app/models/tutorial-link.server';
 
 export interface LinkCheckResult {
   ok: boolean;
@@ -198,7 +194,7 @@ async function request(url: URL, method: 'HEAD' | 'GET', timeoutMs: number, allo
 /** Checks one address: HEAD, then GET when HEAD fails or is refused. Never throws. */
 export async function checkUrl(url: string, options: LinkCheckOptions = {}): Promise<LinkCheckResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const allowPrivate = options.allowPrivateAddresses ?? process.env.LINK_CHECK_ALLOW_PRIVATE === '1';
+  const allowPrivate = options.allowPrivateAddresses ?? env().LINK_CHECK_ALLOW_PRIVATE;
   const internal = options.internalAddress ?? isInternalAddress;
   let parsed: URL;
   try {
@@ -244,24 +240,16 @@ export interface CheckSummary {
 
 /** Checks the tutorials' links and records each result as soon as it is known. */
 export async function checkTutorialLinks(
-  db: PrismaClient,
+  db: Db,
   data: CheckLinksJobData = {},
   options: LinkCheckOptions & { now?: () => Date; onProgress?: (done: number, total: number) => void | Promise<void> } = {},
 ): Promise<CheckSummary> {
-  const tutorials = await db.tutorial.findMany({
-    where: data.tutorialIds ? { id: { in: data.tutorialIds } } : {},
-    select: { id: true, url: true },
-    orderBy: { key: 'asc' },
-  });
+  const tutorials = await tutorialLinksToCheck(db, data.tutorialIds);
   const summary: CheckSummary = { checked: 0, ok: 0, dead: 0 };
   const now = options.now ?? (() => new Date());
   await eachLimited(tutorials, options.concurrency ?? DEFAULT_CONCURRENCY, async (tutorial) => {
     const result = await checkUrl(tutorial.url, options);
-    // The tutorial may have been deleted meanwhile: updateMany does not fail on that.
-    await db.tutorial.updateMany({
-      where: { id: tutorial.id, url: tutorial.url },
-      data: { linkStatus: result.ok ? 'OK' : 'DEAD', lastCheckedAt: now(), lastCheckNote: result.note },
-    });
+    await recordLinkCheck(db, tutorial, result, now());
     summary.checked++;
     if (result.ok) summary.ok++;
     else summary.dead++;
@@ -270,7 +258,7 @@ export async function checkTutorialLinks(
   return summary;
 }
 
-export function tutorialLinksProcessor(db: PrismaClient, options: LinkCheckOptions = {}) {
+export function tutorialLinksProcessor(db: Db, options: LinkCheckOptions = {}) {
   return async (job: Job<CheckLinksJobData>) => {
     if (job.name !== CHECK_TUTORIAL_LINKS) throw new Error(`Tâche inconnue dans la file des liens : ${job.name}`);
     return checkTutorialLinks(db, job.data ?? {}, {

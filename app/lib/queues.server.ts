@@ -1,15 +1,124 @@
 /**
- * Job producers for the web process: one BullMQ Queue per queue name, created on first use, on the same
- * Redis and prefix as the workers (workers/connection.ts). Without Redis the workbench keeps serving
- * pages; an action that needs a queue gets a QueueUnavailableError to show instead of hanging.
+ * The queue contract between the web app and the workers (docs/decisions/014-layers.md): queue names,
+ * job names, payload types and options, the Redis connection and prefix (from env.server.ts), and the
+ * functions that add jobs. The web app adds jobs through this module; the workers open their queues,
+ * workers and Redis connections through it and import the names and payloads from here. Nothing under
+ * app/ imports workers/, and the workers import no queue settings of their own.
+ *
+ * Without Redis the workbench keeps serving pages: an action that needs a queue gets a
+ * QueueUnavailableError to show instead of hanging.
  */
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { QUEUES, QUEUE_PREFIX, redisConnection } from '../../workers/connection';
-import { CHECK_TUTORIAL_LINKS, type CheckLinksJobData } from '../../workers/tutorial-links';
-import { CALIBRATE, CALIBRATE_JOB_OPTIONS, type CalibrateJobData } from '../../workers/calibration-jobs';
-import { jobIdOfRun } from '../models/calibration.server';
+import { Queue, QueueEvents, Worker, type ConnectionOptions, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { env } from './env.server';
+
+// ── Connection ──────────────────────────────────────────────────────────────────────────────
+
+/** BullMQ connection options from REDIS_URL (ioredis underneath). */
+export function redisConnection(url = env().REDIS_URL): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** Every queue key is prefixed (QUEUE_PREFIX) so that several installations (or test runs) can share one Redis. */
+export function queuePrefix(): string {
+  return env().QUEUE_PREFIX;
+}
+
+// ── Queues and their jobs ───────────────────────────────────────────────────────────────────
+
+export const QUEUES = {
+  maintenance: 'maintenance',
+  tutorialLinks: 'tutorial-links',
+  /** The nightly release of live content. */
+  releases: 'releases',
+  /** Calibration runs and their triggers (schedule, new answers). */
+  calibration: 'calibration',
+  /**
+   * Shards of a large calibration's E-step, taken by any worker process. Added and taken by the
+   * calibration workers only: its jobs are described in workers/calibration-shards.ts.
+   */
+  calibrationShards: 'calibration-shards',
+  /** Campaign results and aggregates kept up to date. */
+  campaignResults: 'campaign-results',
+} as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** `maintenance`: expired sign-in sessions and old sign-in attempts removed (hourly). */
+export const PURGE_SESSIONS = 'purge-sessions';
+
+/** `tutorial-links`: the links of some tutorials, or of all, checked (daily, and on demand). */
+export const CHECK_TUTORIAL_LINKS = 'check-tutorial-links';
+export interface CheckLinksJobData {
+  /** Only these tutorials; every tutorial when absent. */
+  tutorialIds?: string[];
+}
+
+/** `releases`: a release of live content when something changed since the latest one (nightly). */
+export const NIGHTLY_RELEASE = 'nightly-release';
+
+/** `calibration`: one run, written as QUEUED beforehand. */
+export const CALIBRATE = 'calibrate';
+export interface CalibrateJobData {
+  runId: string;
+}
+/** `calibration`: a run when enough new answers arrived (every CALIBRATION_CHECK_EVERY_MS). */
+export const CHECK_NEW_ANSWERS = 'check-new-answers';
+/** `calibration`: the weekly run (CALIBRATION_SCHEDULE). */
+export const SCHEDULED_CALIBRATION = 'scheduled-calibration';
+/** Options of every calibration job (one attempt: an error in a run is not cured by retrying it). */
+export const CALIBRATE_JOB_OPTIONS = { attempts: 1, removeOnComplete: { count: 500 }, removeOnFail: { count: 500 } } as const;
+
+/** The job id of a run's CALIBRATE job (one job per run). */
+export function jobIdOfRun(runId: string): string {
+  return `calibration-${runId}`;
+}
+
+/** `campaign-results`: a participation's result row, then its campaign's aggregate. */
+export const REFRESH_PARTICIPATION = 'refresh-participation';
+/** `campaign-results`: a campaign's aggregate. */
+export const REFRESH_AGGREGATE = 'refresh-aggregate';
+export type CampaignResultsJob = { participationId: string; force?: boolean } | { campaignId: string };
+
+// ── For the workers ─────────────────────────────────────────────────────────────────────────
+
+/** A queue on this installation's Redis and prefix (for job schedulers, watchdogs and shard jobs). */
+export function openQueue(name: QueueName, connection = redisConnection()): Queue {
+  return new Queue(name, { connection, prefix: queuePrefix() });
+}
+
+/** The completion events of a queue. */
+export function openQueueEvents(name: QueueName, connection = redisConnection()): QueueEvents {
+  return new QueueEvents(name, { connection, prefix: queuePrefix() });
+}
+
+/** A worker taking the jobs of `name`. */
+export function startWorker<Data, Result>(
+  name: QueueName,
+  processor: Processor<Data, Result>,
+  options: Omit<WorkerOptions, 'connection' | 'prefix'> & { connection?: ConnectionOptions } = {},
+): Worker<Data, Result> {
+  const { connection = redisConnection(), ...rest } = options;
+  return new Worker<Data, Result>(name, processor, { ...rest, connection, prefix: queuePrefix() });
+}
+
+/** A plain Redis connection (the calibration workers keep shard results in it). */
+export function openRedis(connection = redisConnection()): Redis {
+  return new Redis(connection as never);
+}
+
+/** Thrown by a processor for an error that retrying cannot cure: the job fails at once. */
+export { UnrecoverableError } from 'bullmq';
+
+// ── For the web app: adding jobs ────────────────────────────────────────────────────────────
 
 /** Redis did not answer: the job was not queued. */
 export class QueueUnavailableError extends Error {
@@ -25,8 +134,7 @@ const queues = new Map<QueueName, Queue>();
 export function getQueue(name: QueueName): Queue {
   let queue = queues.get(name);
   if (!queue) {
-    const connection = { ...redisConnection(), connectTimeout: ENQUEUE_TIMEOUT_MS } as ConnectionOptions;
-    queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
+    queue = openQueue(name, { ...redisConnection(), connectTimeout: ENQUEUE_TIMEOUT_MS } as ConnectionOptions);
     // Connection errors are reported to the caller of enqueue; an unhandled 'error' event would end the process.
     queue.on('error', () => undefined);
     queues.set(name, queue);
@@ -85,6 +193,26 @@ export async function removeWaitingCalibrationJob(jobId: string): Promise<boolea
   if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
   await job.remove();
   return true;
+}
+
+/**
+ * Asks for a campaign's aggregate to be recomputed; false when Redis does not answer. Nothing is lost
+ * then: the aggregate is left stale and the dashboards recompute it on their next read.
+ */
+export async function requestAggregateRefresh(campaignId: string): Promise<boolean> {
+  const data: CampaignResultsJob = { campaignId };
+  try {
+    // Several shares within a second: one recompute.
+    await enqueue(QUEUES.campaignResults, REFRESH_AGGREGATE, data, {
+      deduplication: { id: `aggregate-${campaignId}`, ttl: 1000 },
+      delay: 200,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { count: 100 },
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** For tests and shutdown. */

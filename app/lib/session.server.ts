@@ -7,14 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCookie, redirect } from '@remix-run/node';
 import { db } from './db.server';
+import { env } from './env.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
 const SESSION_DAYS = 7;
 
 function sessionSecret(): string {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  const settings = env();
+  if (settings.SESSION_SECRET) return settings.SESSION_SECRET;
   // A secret of this installation, kept with its data so sessions survive restarts.
-  const dir = path.resolve(process.env.WORKBENCH_DATA_DIR ?? '.data');
+  const dir = path.resolve(settings.WORKBENCH_DATA_DIR);
   const file = path.join(dir, 'session-secret');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dir, { recursive: true });
@@ -29,7 +31,7 @@ function sessionCookie() {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: process.env.COOKIE_SECURE === '1',
+    secure: env().COOKIE_SECURE,
     secrets: [sessionSecret()],
     maxAge: SESSION_DAYS * 24 * 3600,
   });

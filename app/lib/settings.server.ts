@@ -1,5 +1,9 @@
-/** Platform settings. The highest level a learner can reach is a setting, not a constant (6 today). */
+/**
+ * Platform settings. The highest level a learner can reach is a setting, not a constant: this function is
+ * the one place that says it (MAX_REACHABLE_LEVEL, default DEFAULT_MAX_REACHABLE_LEVEL of the engine).
+ */
+import { env } from './env.server';
+
 export function maxReachableLevel(): number {
-  const value = Number(process.env.MAX_REACHABLE_LEVEL ?? 6);
-  return Number.isInteger(value) && value >= 1 && value <= 8 ? value : 6;
+  return env().MAX_REACHABLE_LEVEL;
 }

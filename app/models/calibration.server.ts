@@ -91,10 +91,6 @@ export interface CalibrationSummary {
   execution: { mode: 'local' | 'shards'; shards: number; threads: number; readSeconds: number; estimateSeconds: number };
 }
 
-export function jobIdOfRun(runId: string): string {
-  return `calibration-${runId}`;
-}
-
 export function progressNow(progress: Omit<CalibrationProgress, 'at'>): CalibrationProgress {
   return { ...progress, at: new Date().toISOString() };
 }

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
 import type { PrismaClient } from '../../prisma/client';
 import { normalizeCode } from '../../engine/framework';
+import { env } from '../lib/env.server';
 import {
   closeExpiredCourses,
   courseProgress,
@@ -33,7 +34,7 @@ export function invigilatorCookie() {
     httpOnly: true,
     sameSite: 'lax',
     path: '/surveillance',
-    secure: process.env.COOKIE_SECURE === '1',
+    secure: env().COOKIE_SECURE,
     maxAge: ACCESS_HOURS * 3600,
   });
   return cookie;

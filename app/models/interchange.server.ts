@@ -4,16 +4,15 @@
  * items — every rejected item reported with its reason, and nothing imported unless everything is
  * accepted (one transaction).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { PrismaClient } from '../../prisma/client';
-import { contentDir, ContentError, loadContentFrom } from '../../content/load';
+import { ContentError, loadContentFrom } from '../../content/load';
 import { importContent, type ImportReport } from '../../content/import';
 import { packChallengeSchema, packFileSchema, type FrameworkFile, type PackFile } from '../../content/schema';
 import { bodyToPackChallenge } from '../../engine/interchange/pack';
 import { challengeToQti, qtiToChallenge } from '../../engine/interchange/qti';
 import { sanitizeBody, validateAnswerSpec, type ChallengeBody } from '../../engine/challenges';
 import { asBody, fromDbType, toDbType } from './challenge.server';
+import { maxReachableLevel } from '../lib/settings.server';
 
 export const BUNDLE_FORMAT = 'pix-workbench-content';
 
@@ -29,14 +28,6 @@ export interface Rejection {
   /** Where: `pack 1.1 › thematics[0].tubes[1]…`, a challenge key, a QTI file name. */
   item: string;
   reason: string;
-}
-
-function maxReachableLevel(): number {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(contentDir, 'framework.json'), 'utf8')) as { maxReachableLevel: number }).maxReachableLevel;
-  } catch {
-    return 5;
-  }
 }
 
 export async function exportFramework(client: PrismaClient): Promise<FrameworkFile> {

@@ -9,7 +9,7 @@ import { Form, Link, redirect, useActionData, useLoaderData } from '@remix-run/r
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
-import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
+import { requestAggregateRefresh } from '~/lib/queues.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { normalizeCode } from '../../engine/framework';
 import { Csrf } from '~/components/orga/Csrf';

@@ -9,7 +9,7 @@ import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '~/models/campaign-assessment.server';
-import { requestAggregateRefresh } from '~/models/campaign-jobs.server';
+import { requestAggregateRefresh } from '~/lib/queues.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { responseFromForm } from '~/components/challenge/response';
 import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';

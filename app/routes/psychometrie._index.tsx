@@ -6,7 +6,7 @@ import { json, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { requireForm, requireSpace } from '~/lib/session.server';
-import { db } from '~/lib/db.server';
+import { databaseUrl, db } from '~/lib/db.server';
 import { enqueueCalibration, removeWaitingCalibrationJob } from '~/lib/queues.server';
 import {
   answerCount,
@@ -91,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
       settings: { model, priors, anchors, competenceIds: competence ? [competence] : [] },
       trigger: 'MANUAL',
       requestedById: session.viewer.id,
-      databaseUrl: process.env.DATABASE_URL as string,
+      databaseUrl: databaseUrl(),
       enqueue: enqueueCalibration,
     });
     if (!outcome.ok) return json<ActionData>({ error: describeRefusal(outcome.refusal) }, { status: 422 });

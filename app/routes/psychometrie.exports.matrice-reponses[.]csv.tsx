@@ -4,13 +4,13 @@
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireSpace } from '~/lib/session.server';
-import { db } from '~/lib/db.server';
+import { databaseUrl, db } from '~/lib/db.server';
 import { responseMatrixCsv } from '~/models/calibration-export.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const runId = new URL(request.url).searchParams.get('calibration');
-  const matrix = await responseMatrixCsv(db(), process.env.DATABASE_URL as string, { runId });
+  const matrix = await responseMatrixCsv(db(), databaseUrl(), { runId });
   if (!matrix) throw new Response('Calibration introuvable', { status: 404 });
   const name = runId ? `matrice-reponses-calibration-${runId.slice(0, 8)}.csv` : `matrice-reponses-${new Date().toISOString().slice(0, 10)}.csv`;
   return new Response(matrix.stream, {

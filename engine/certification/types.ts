@@ -18,7 +18,7 @@ export const MIN_ANSWERS = 20;
 /** Default duration of the test in minutes, before the candidate's extra time. */
 export const DEFAULT_DURATION_MINUTES = 105;
 /** Highest level a competence can be certified at (the platform's max reachable level, 6 today). */
-export const DEFAULT_MAX_REACHABLE_LEVEL = 6;
+export { DEFAULT_MAX_REACHABLE_LEVEL } from '../framework';
 
 /**
  * A live, calibrated challenge of the bank frozen for the session (no wording, no solution). The caller

@@ -15,6 +15,8 @@ export type CompetenceCode = (typeof COMPETENCE_CODES)[number];
 /** Levels of the framework (the platform may not reach all of them: see maxReachableLevel). */
 export const MIN_LEVEL = 1;
 export const MAX_LEVEL = 8;
+/** The highest level a learner can reach unless the platform says otherwise (MAX_REACHABLE_LEVEL). */
+export const DEFAULT_MAX_REACHABLE_LEVEL = 6;
 /** Pix earned by a full level of a competence. */
 export const PIX_PER_LEVEL = 8;
 /** The most a skill can be worth, whatever the number of skills at its level. */

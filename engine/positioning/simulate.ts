@@ -6,7 +6,7 @@
  * A learner's true level is what the framework's pix rules give when exactly the skills whose true
  * success probability (mean over the skill's live challenges) is at least 0.5 are validated.
  */
-import { competenceScore, type KnowledgeElement, type Skill, type Tube } from '../framework';
+import { DEFAULT_MAX_REACHABLE_LEVEL, competenceScore, type KnowledgeElement, type Skill, type Tube } from '../framework';
 import { probability, type ItemParameters } from '../irt';
 import { forkRandom, createRandom, logNormal, normal, randomInt, type RandomGenerator } from '../random';
 import { openSession, provisionalDifficulty } from './bank';
@@ -264,7 +264,7 @@ export function comparePolicies(options: PolicyComparisonOptions): PolicyCompari
   const root = createRandom(options.seed);
   const sim = simulateCompetenceBank(forkRandom(root, 'bank'), options.bank);
   const settings = options.settings ?? {};
-  const maxReachableLevel = settings.maxReachableLevel ?? 6;
+  const maxReachableLevel = settings.maxReachableLevel ?? DEFAULT_MAX_REACHABLE_LEVEL;
   const learners = simulateLearners(forkRandom(root, 'learners'), sim, {
     count: options.learners,
     mean: options.abilities?.mean,

@@ -5,7 +5,7 @@
  * data that `replay` re-derives from the answers alone. Randomness comes in as a seeded generator.
  */
 import type { ChallengeStatus } from '../challenges';
-import type { KnowledgeElement, Skill, Tube } from '../framework';
+import { DEFAULT_MAX_REACHABLE_LEVEL, type KnowledgeElement, type Skill, type Tube } from '../framework';
 import type { ItemParameters } from '../irt';
 
 /** How an answer ended. Skipped and timed-out answers count as wrong. */
@@ -113,7 +113,7 @@ export interface PositioningSettings {
 export const ANSWERS_LEVEL_CERTAINTY = 0.9;
 
 export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Object.freeze({
-  maxReachableLevel: 6,
+  maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL,
   maxLength: 20,
   minLength: 0,
   levelCertainty: 0.4,

@@ -3,6 +3,7 @@
  * `npm test` already made and passed in TEST_DATABASE_URL.
  */
 import type { TestProject } from 'vitest/node';
+import { env } from '../../app/lib/env.server';
 import { createTestDatabase } from '../../scripts/testdb';
 
 declare module 'vitest' {
@@ -12,8 +13,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  if (process.env.TEST_DATABASE_URL) {
-    project.provide('databaseUrl', process.env.TEST_DATABASE_URL);
+  const given = env().TEST_DATABASE_URL;
+  if (given) {
+    project.provide('databaseUrl', given);
     return;
   }
   const db = await createTestDatabase();

@@ -1,0 +1,143 @@
+/**
+ * The one module that reads the environment (docs/decisions/014-layers.md). Every setting the web app,
+ * the workers and the tooling take from environment variables is declared here, checked, given its
+ * default, and read as `env().NAME`; nothing else reads `process.env` (ESLint: no-restricted-properties).
+ *
+ * A value that does not fit stops whoever reads it with an error that names the variable, in French
+ * (EnvError). `env()` reads `process.env` again when a declared variable changed since the last call
+ * (start scripts and tests set some before starting the web server or the workers), so the result is
+ * never stale and costs a few string comparisons otherwise.
+ *
+ * Variables that only the test and benchmark tooling reads for itself (BASE_URL, CHROMIUM_PATH,
+ * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS, WEB_PROCESSES,
+ * PRISMA_SCHEMA_ENGINE_BINARY) stay in that tooling.
+ */
+import { z } from 'zod';
+import { DEFAULT_MAX_REACHABLE_LEVEL, MAX_LEVEL, MIN_LEVEL } from '../../engine/framework';
+
+/** A value of the environment that does not fit; the message names the variable. */
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+/** Unset and empty are the same: the default applies. */
+const unset = (value: unknown) => (value === '' ? undefined : value);
+
+function integer(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^-?\d+$/, `un nombre entier de ${min} à ${max} est attendu`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `un nombre entier de ${min} à ${max} est attendu`).max(max, `un nombre entier de ${min} à ${max} est attendu`))
+      .default(String(fallback)),
+  );
+}
+
+/** `1`/`true`/`oui` or `0`/`false`/`non`. */
+function flag() {
+  return z.preprocess(
+    unset,
+    z
+      .enum(['1', '0', 'true', 'false', 'oui', 'non'], { errorMap: () => ({ message: '1 (oui) ou 0 (non) est attendu' }) })
+      .default('0')
+      .transform((v) => v === '1' || v === 'true' || v === 'oui'),
+  );
+}
+
+function url(protocols: readonly string[]) {
+  const expected = `une adresse ${protocols.map((p) => `${p}//…`).join(' ou ')} est attendue`;
+  return z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, expected);
+}
+
+const text = () => z.preprocess(unset, z.string().optional());
+
+const schema = z.object({
+  // ── Web app and workers ─────────────────────────────────────────────────────────────────────
+  /** PostgreSQL of the installation (set by `npm start` to the embedded server when absent). */
+  DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
+  /** Redis of the job queues. */
+  REDIS_URL: z.preprocess(unset, url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379')),
+  /** Prefix of every queue key, so that installations (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^[\w.-]+$/, 'lettres, chiffres, « - », « _ » ou « . » sont attendus')
+      .default('workbench'),
+  ),
+  /** Port of the web server (`npm start`). */
+  PORT: integer(0, 65_535, 3000),
+  /** Secret that signs the session cookie; without it, one kept in WORKBENCH_DATA_DIR. */
+  SESSION_SECRET: text(),
+  /** Cookies sent over HTTPS only (set behind an HTTPS proxy). */
+  COOKIE_SECURE: flag(),
+  /** The highest level a learner can reach (a platform setting: read it through maxReachableLevel()). */
+  MAX_REACHABLE_LEVEL: integer(MIN_LEVEL, MAX_LEVEL, DEFAULT_MAX_REACHABLE_LEVEL),
+  /** Where the installation keeps its data (embedded PostgreSQL, Redis, session secret). */
+  WORKBENCH_DATA_DIR: z.preprocess(unset, z.string().default('.data')),
+  /** Port of the embedded PostgreSQL. */
+  EMBEDDED_PG_PORT: integer(1, 65_535, 54_329),
+  /** The tutorial link checker may ask internal addresses (tutorials on an intranet). */
+  LINK_CHECK_ALLOW_PRIVATE: flag(),
+  NODE_ENV: text(),
+
+  // ── Calibration workers (docs/decisions/006-calibration-pipeline.md) ──────────────────────────
+  /** Cron of the weekly calibration (Paris time); `off` disables it. */
+  CALIBRATION_SCHEDULE: z.preprocess(unset, z.string().default('0 3 * * 1')),
+  /** How often the workers look for enough new answers to calibrate; 0 disables it. */
+  CALIBRATION_CHECK_EVERY_MS: integer(0, 2_147_483_647, 15 * 60_000),
+  /** BullMQ lock of a calibration job. */
+  CALIBRATION_LOCK_MS: integer(1, 2_147_483_647, 60_000),
+  /** How often BullMQ looks for jobs whose worker died. */
+  CALIBRATION_STALLED_MS: integer(1, 2_147_483_647, 30_000),
+  /** How many times a run whose worker died is taken up again before it fails. */
+  CALIBRATION_MAX_STALLED: integer(0, 100, 2),
+  /** How often the watchdog brings runs and jobs back in line. */
+  CALIBRATION_WATCHDOG_MS: integer(1, 2_147_483_647, 60_000),
+  /** Stored answers from which an 'auto' run is split into shard jobs (when two or more workers listen). */
+  CALIBRATION_SHARD_MIN_ANSWERS: integer(0, Number.MAX_SAFE_INTEGER, 2_000_000),
+  /** Memory for the shards a worker process keeps (MB). */
+  CALIBRATION_SHARD_CACHE_MB: integer(1, 1_048_576, 1024),
+
+  // ── Test tooling ──────────────────────────────────────────────────────────────────────────
+  /** The database `npm test` made for this run (Vitest's global setup then makes none). */
+  TEST_DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
+  /** A PostgreSQL server on which the tests create their databases. */
+  TEST_DATABASE_SERVER_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
+});
+
+export type Env = z.infer<typeof schema>;
+
+const NAMES = Object.keys(schema.shape) as (keyof Env)[];
+
+let cached: { key: string; value: Readonly<Env> } | null = null;
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `« ${value.length > 60 ? `${value.slice(0, 60)}…` : value} »` : String(value);
+}
+
+/** The settings from the environment, checked. Throws EnvError naming the first variable that does not fit. */
+export function env(): Readonly<Env> {
+  const raw = NAMES.map((name) => process.env[name]);
+  const key = raw.map((v) => (v === undefined ? '\u0000' : v)).join('\u0001');
+  if (cached?.key === key) return cached.value;
+  const parsed = schema.safeParse(Object.fromEntries(NAMES.map((name, i) => [name, raw[i]])));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new EnvError(`Variable d’environnement ${name} invalide (${describe(process.env[name])}) : ${issue.message}.`);
+  }
+  cached = { key, value: Object.freeze(parsed.data) };
+  return cached.value;
+}

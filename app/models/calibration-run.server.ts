@@ -1,0 +1,246 @@
+/**
+ * A calibration run as the calibration workers process it (workers/calibration.ts): claiming the run for
+ * one attempt (a lease), progress, the reference parameter set, the final write of the run and its items
+ * in one transaction, the scratch shards of a large run, and the watchdog's view of unfinished runs.
+ * Every write of an attempt is conditional on its lease, so an attempt that lost its run writes nothing
+ * (docs/decisions/006-calibration-pipeline.md). Starting and cancelling runs is calibration.server.ts;
+ * reading the answers is calibration-data.server.ts.
+ */
+import type { PrismaClient } from '../../prisma/client';
+import { parseSettings, progressNow, type CalibrationProgress, type CalibrationRunSettings, type CalibrationSummary } from './calibration.server';
+
+type Db = PrismaClient;
+
+const OPEN = ['QUEUED', 'RUNNING'] as const;
+
+// ── One attempt ─────────────────────────────────────────────────────────────────────────────
+
+export interface ClaimedRun {
+  settings: CalibrationRunSettings;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  cancelRequested: boolean;
+}
+
+/**
+ * Claims a QUEUED or RUNNING run for the attempt holding `lease`: RUNNING from now on, one more attempt,
+ * progress back to the start. Null when the run is finished (or gone): nothing to do.
+ */
+export async function claimRun(db: Db, runId: string, lease: string): Promise<ClaimedRun | null> {
+  const claimed = await db.calibrationRun.updateMany({
+    where: { id: runId, status: { in: [...OPEN] } },
+    data: {
+      status: 'RUNNING',
+      lease,
+      attempts: { increment: 1 },
+      startedAt: new Date(),
+      error: null,
+      progress: progressNow({ phase: 'reading', percent: 0 }) as object,
+    },
+  });
+  if (claimed.count === 0) return null;
+  const run = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } });
+  return { settings: parseSettings(run.settings), attempts: run.attempts, cancelRequested: run.cancelRequestedAt !== null };
+}
+
+/** Writes the attempt's progress; false when the attempt no longer holds the run. */
+export async function writeRunProgress(db: Db, runId: string, lease: string, progress: CalibrationProgress): Promise<boolean> {
+  const written = await db.calibrationRun.updateMany({ where: { id: runId, lease, status: 'RUNNING' }, data: { progress: progress as object } });
+  return written.count > 0;
+}
+
+/** Whether the attempt still holds the run, and whether someone asked the run to stop. */
+export async function checkRunLease(db: Db, runId: string, lease: string): Promise<'held' | 'stop-requested' | 'lost'> {
+  const row = await db.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, cancelRequestedAt: true } });
+  if (!row || row.lease !== lease) return 'lost';
+  return row.cancelRequestedAt ? 'stop-requested' : 'held';
+}
+
+/** Ends the attempt's run without results, FAILED (with the reason) or CANCELLED, and drops its shards. */
+export async function endRunWithoutResults(
+  db: Db,
+  runId: string,
+  lease: string,
+  end: { status: 'FAILED' | 'CANCELLED'; error: string | null; seconds: number },
+): Promise<void> {
+  await db.$transaction([
+    db.calibrationRun.updateMany({
+      where: { id: runId, lease, status: 'RUNNING' },
+      data: {
+        status: end.status,
+        error: end.error,
+        finishedAt: new Date(),
+        seconds: end.seconds,
+        progress: progressNow({ phase: end.status === 'FAILED' ? 'failed' : 'cancelled', percent: 0 }) as object,
+      },
+    }),
+    db.calibrationShard.deleteMany({ where: { runId, lease } }),
+  ]);
+}
+
+/** The active parameter set (the reference for drift, anchors and starting values), with its parameters of these challenges. */
+export async function activeParameterSetFor(
+  db: Db,
+  challengeIds: readonly string[],
+): Promise<{ id: string; version: number; items: { challengeId: string; a: number; d: number }[] } | null> {
+  return db.parameterSet.findFirst({
+    where: { active: true },
+    select: { id: true, version: true, items: { where: { challengeId: { in: [...challengeIds] } }, select: { challengeId: true, a: true, d: true } } },
+  });
+}
+
+/** One item's results, as the run writes them. */
+export interface ItemResultRow {
+  challengeId: string;
+  a: number;
+  d: number;
+  b: number;
+  seA: number | null;
+  seD: number | null;
+  seB: number | null;
+  n: number;
+  pValue: number;
+  pointBiserial: number | null;
+  infit: number | null;
+  outfit: number | null;
+  expectedInfit: number | null;
+  expectedOutfit: number | null;
+  anchored: boolean;
+  flags: string[];
+  driftDeltaB: number | null;
+  dif?: object;
+  observed: object[];
+}
+
+export interface RunResults {
+  logLik: number;
+  iterations: number;
+  converged: boolean;
+  persons: number;
+  answers: number;
+  seconds: number;
+  /** The largest answer id of the data read (the next automatic run counts the answers after it). */
+  maxAnswerId: string | number | bigint;
+  summary: CalibrationSummary;
+  progress: CalibrationProgress;
+  items: ItemResultRow[];
+}
+
+/**
+ * Writes the run SUCCEEDED with every item's results, and drops its shards, in one transaction: all or
+ * nothing. 'lost' when the attempt no longer holds the run (nothing written), 'stop-requested' when
+ * someone asked it to stop meanwhile (nothing written either).
+ */
+export async function writeRunResults(db: Db, runId: string, lease: string, results: RunResults): Promise<'written' | 'lost' | 'stop-requested'> {
+  return db.$transaction(
+    async (tx) => {
+      const current = await tx.calibrationRun.findUnique({ where: { id: runId }, select: { lease: true, status: true, cancelRequestedAt: true } });
+      if (!current || current.lease !== lease || current.status !== 'RUNNING') return 'lost' as const;
+      if (current.cancelRequestedAt) return 'stop-requested' as const;
+      const written = await tx.calibrationRun.updateMany({
+        where: { id: runId, lease, status: 'RUNNING' },
+        data: {
+          status: 'SUCCEEDED',
+          logLik: results.logLik,
+          iterations: results.iterations,
+          converged: results.converged,
+          persons: results.persons,
+          answers: results.answers,
+          seconds: results.seconds,
+          finishedAt: new Date(),
+          maxAnswerId: BigInt(results.maxAnswerId),
+          summary: results.summary as object,
+          progress: results.progress as object,
+        },
+      });
+      if (written.count !== 1) return 'lost' as const;
+      await tx.calibrationItemResult.createMany({ data: results.items.map((r) => ({ ...r, runId, dif: r.dif, observed: r.observed as object })) });
+      await tx.calibrationShard.deleteMany({ where: { runId } });
+      return 'written' as const;
+    },
+    { timeout: 120_000, maxWait: 20_000 },
+  );
+}
+
+// ── Shards of a large run (workers/calibration-shards.ts) ────────────────────────────────────
+
+/** What the shard readers need of the database (the benchmarks pass a client of their own). */
+export type ShardStore = Pick<PrismaClient, 'calibrationShard'>;
+
+/** Replaces the run's shards by these (index = position), written for the attempt holding `lease`. */
+export async function writeRunShards(
+  db: ShardStore,
+  runId: string,
+  lease: string,
+  shards: readonly { rows: number; answers: number; data: Uint8Array }[],
+): Promise<void> {
+  await db.calibrationShard.deleteMany({ where: { runId } });
+  await Promise.all(
+    shards.map((shard, index) =>
+      db.calibrationShard.create({
+        data: { runId, index, lease, rows: shard.rows, answers: shard.answers, data: new Uint8Array(shard.data) },
+        select: { index: true },
+      }),
+    ),
+  );
+}
+
+/** One shard of a run, with the lease of the attempt that wrote it; null when it is gone. */
+export async function readRunShard(db: ShardStore, runId: string, index: number): Promise<{ lease: string; data: Uint8Array } | null> {
+  return db.calibrationShard.findUnique({ where: { runId_index: { runId, index } }, select: { lease: true, data: true } });
+}
+
+// ── Automatic runs and the watchdog ─────────────────────────────────────────────────────────
+
+/** Runs QUEUED or RUNNING. */
+export async function countUnfinishedRuns(db: Db): Promise<number> {
+  return db.calibrationRun.count({ where: { status: { in: [...OPEN] } } });
+}
+
+export async function hasActiveParameterSet(db: Db): Promise<boolean> {
+  return (await db.parameterSet.count({ where: { active: true } })) > 0;
+}
+
+export interface UnfinishedRun {
+  id: string;
+  status: 'QUEUED' | 'RUNNING';
+  jobId: string | null;
+  lease: string | null;
+  createdAt: Date;
+  cancelRequestedAt: Date | null;
+}
+
+/** The QUEUED and RUNNING runs, for the watchdog to compare with their jobs. */
+export async function unfinishedRuns(db: Db): Promise<UnfinishedRun[]> {
+  const runs = await db.calibrationRun.findMany({
+    where: { status: { in: [...OPEN] } },
+    select: { id: true, status: true, jobId: true, lease: true, createdAt: true, cancelRequestedAt: true },
+  });
+  return runs as UnfinishedRun[];
+}
+
+/** Marks FAILED a run the watchdog found without a live job, unless it moved on meanwhile; true when marked. */
+export async function failUnfinishedRun(db: Db, run: Pick<UnfinishedRun, 'id' | 'status' | 'lease'>, message: string): Promise<boolean> {
+  const done = await db.calibrationRun.updateMany({
+    where: { id: run.id, status: run.status, lease: run.lease },
+    data: { status: 'FAILED', error: message, finishedAt: new Date(), progress: progressNow({ phase: 'failed', percent: 0 }) as object },
+  });
+  await db.calibrationShard.deleteMany({ where: { runId: run.id } });
+  return done.count === 1;
+}
+
+/** Marks CANCELLED a run whose stop was asked and whose job is gone. */
+export async function cancelUnfinishedRun(db: Db, run: Pick<UnfinishedRun, 'id' | 'status'>): Promise<void> {
+  await db.calibrationRun.updateMany({
+    where: { id: run.id, status: run.status },
+    data: { status: 'CANCELLED', finishedAt: new Date(), progress: progressNow({ phase: 'cancelled', percent: 0 }) as object },
+  });
+}
+
+/** Marks FAILED a run whose job failed for good (what the processor could not mark itself). */
+export async function failRunOfFailedJob(db: Db, runId: string, message: string): Promise<void> {
+  await db.calibrationRun.updateMany({
+    where: { id: runId, status: { in: [...OPEN] } },
+    data: { status: 'FAILED', error: message, finishedAt: new Date() },
+  });
+}
