@@ -41,13 +41,8 @@ const UI = {
   caseSensitive: true,
   message: 'la couche serveur n’importe ni React ni @remix-run/react : elle rend des données, les routes et les composants les affichent.',
 };
-/**
- * Pure helpers that live under app/components and that the server layer uses (no React in them). Known
- * exceptions: they belong in app/lib or engine/; moving them is left to the components' owners.
- */
-const PURE_COMPONENT_HELPERS = ['charts/stats', 'charts/psychometrics', 'challenge/editor-types', 'challenge/response'];
 const COMPONENTS = {
-  regex: `^(?!.*components/(${PURE_COMPONENT_HELPERS.join('|')})$).*(^|/)components/`,
+  regex: '(^|/)components/',
   caseSensitive: true,
   message: 'la couche serveur n’importe pas app/components/** (interface) : un calcul partagé va dans app/lib ou engine/.',
 };
@@ -67,6 +62,12 @@ const OUTSIDE_ENGINE = {
   regex: '^(\\.\\./)+(app|workers|prisma|scripts|bench|cli|tests)(/|$)|^~/',
   caseSensitive: true,
   message: 'engine/ est le cœur pur : il n’importe rien de app/, workers/, prisma/, scripts/, bench/, cli/ ni tests/.',
+};
+/** Engine tests may also read the repository's own fixtures (tests/fixtures: published reference data). */
+const OUTSIDE_ENGINE_TESTS = {
+  ...OUTSIDE_ENGINE,
+  regex: '^(\\.\\./)+(app|workers|prisma|scripts|bench|cli)(/|$)|^(\\.\\./)+tests/(?!fixtures/)|^~/',
+  message: 'les tests du cœur n’importent que engine/ et les données de référence de tests/fixtures/.',
 };
 const ENGINE_FORBIDDEN_PACKAGES = {
   regex: '^(@prisma/|prisma$|@remix-run/|react($|/)|react-dom($|/)|bullmq($|/)|ioredis($|/)|pg$|express$)',
@@ -151,15 +152,13 @@ export default tseslint.config(
     'engine',
     ['engine/**/*.ts'],
     [node(ENGINE_NODE), ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE],
-    ['engine/calibration/parallel/**', 'engine/calibration/test-data.ts', 'engine/interchange/pack.ts'],
+    ['engine/calibration/parallel/**'],
   ),
   // The worker-thread calibration kernel: node:worker_threads, node:os, node:fs… by design.
   layer('engine-parallel', ['engine/calibration/parallel/**/*.ts'], [ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE]),
-  // Known exception: isDeepStrictEqual from node:util (to replace by a pure comparison).
-  layer('engine-pack', ['engine/interchange/pack.ts'], [node(ENGINE_NODE, ['util']), ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE]),
-  // Tests of the engine and the file they load their data with may read files.
+  // Tests of the engine may read files (the fixtures of published results).
   {
-    ...layer('engine-tests', ['engine/**/*.test.ts', 'engine/calibration/test-data.ts'], [ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE]),
+    ...layer('engine-tests', ['engine/**/*.test.ts'], [ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE_TESTS]),
     ignores: [],
   },
   layer('server', SERVER_LAYER, [UI, COMPONENTS, ROUTES_AND_ROOT, WORKERS]),

@@ -5,8 +5,8 @@
  */
 import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
 import { checkAnswer, redactForLearner, responseToOriginal, ResponseShapeError, type FieldErrors } from '../../engine/challenges';
-import { PREVIEW_SEED, type EditorActionData } from '~/components/challenge/editor-types';
-import { parseResponseJson } from '~/components/challenge/response';
+import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
+import { parseResponseJson } from '~/lib/learner-response';
 import { db } from './db.server';
 import { assertCsrf, assertSameOrigin, requireForm, requireSpace } from './session.server';
 import { ChallengeError, createChallenge, discardDraft, getChallenge, saveChallenge, saveDraft } from '~/models/challenge.server';

@@ -11,7 +11,7 @@ import { completeParticipation, currentParticipation, resumeParticipationTest } 
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '~/models/campaign-assessment.server';
 import { requestAggregateRefresh } from '~/lib/queues.server';
 import { PositioningError } from '~/models/positioning-error.server';
-import { responseFromForm } from '~/components/challenge/response';
+import { responseFromForm } from '~/lib/learner-response';
 import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';
 import { fill, localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { campaignMessages } from '~/i18n/campagne';

@@ -19,7 +19,7 @@ import {
   type CandidateStep,
 } from '~/models/certification-test.server';
 import { isoDay } from '~/models/certification-session.server';
-import { responseFromForm } from '~/components/challenge/response';
+import { responseFromForm } from '~/lib/learner-response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
 import { useAnswerSubmit, useQuestionHeading } from '~/components/learner/question-page';

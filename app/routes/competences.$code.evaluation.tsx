@@ -11,7 +11,7 @@ import { asResponse, positioningMessage } from '~/lib/learner.server';
 import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { completedTestSinceReset } from '~/models/knowledge.server';
-import { responseFromForm } from '~/components/challenge/response';
+import { responseFromForm } from '~/lib/learner-response';
 import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';
 import { useMessages, useTitle } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';

@@ -3,7 +3,6 @@
  * documents exactly, and the exact tiptap documents in `rich` where it cannot, so that exporting and
  * re-importing loses nothing.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { markdownLiteToDoc, type ChallengeBody, type RichDoc, type RichNode } from '../challenges';
 import type { PackChallenge } from '../../content/schema';
 
@@ -37,10 +36,21 @@ export function docToMarkdownLite(doc: RichDoc): string {
     .join('\n\n');
 }
 
+/** Whether two JSON values are the same: same types, same array items in order, same keys with the same values. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 /** Markdown-lite when it reads back to exactly this document, else null. */
 function exactMarkdown(doc: RichDoc): string | null {
   const md = docToMarkdownLite(doc);
-  return md.trim() !== '' && isDeepStrictEqual(markdownLiteToDoc(md), doc) ? md : null;
+  return md.trim() !== '' && sameJson(markdownLiteToDoc(md), doc) ? md : null;
 }
 
 export function bodyToPackChallenge(key: string, isPrototype: boolean, body: ChallengeBody, status?: PackChallenge['status']): PackChallenge {

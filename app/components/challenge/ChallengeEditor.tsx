@@ -21,7 +21,7 @@ import { useRootData } from '~/root';
 import { AnswerEditor, FieldErrorList, LinesField, errorProps } from './AnswerEditor';
 import { ChallengeView } from './ChallengeView';
 import { ConflictPanel } from './ConflictPanel';
-import { PREVIEW_SEED, type EditorActionData } from './editor-types';
+import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
 import { RichTextEditor } from './RichTextEditor';
 import { VerdictPanel } from './VerdictPanel';
 

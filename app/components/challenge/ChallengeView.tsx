@@ -12,7 +12,7 @@ import { ATTACHMENT_URL_PREFIX, isSafeImageSource, templateParts, type AnswerFor
 import { challengeViewMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 import { RichText } from './RichText';
-import { RESPONSE_FIELDS, responseFromForm } from './response';
+import { RESPONSE_FIELDS, responseFromForm } from '~/lib/learner-response';
 
 export interface ChallengeViewProps {
   view: LearnerChallengeView;

@@ -7,7 +7,7 @@ import { Form } from '@remix-run/react';
 import { creationMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import { DiffView } from './DiffView';
-import type { ConflictInfo } from './editor-types';
+import type { ConflictInfo } from '~/lib/challenge-editor-types';
 
 function fill(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));

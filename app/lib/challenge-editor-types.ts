@@ -1,5 +1,5 @@
 /** What the challenge editor's action returns to the page, shared by the editor routes and components. */
-import type { Attachment, FieldChange, FieldErrors, Verdict } from '../../../engine/challenges';
+import type { Attachment, FieldChange, FieldErrors, Verdict } from '../../engine/challenges';
 
 export interface ConflictInfo {
   baseNumber: number;

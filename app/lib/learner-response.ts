@@ -3,7 +3,7 @@
  * indices are those shown (possibly shuffled): the server maps them back with responseToOriginal.
  * Usable on both sides (the learner space may read the form on the server).
  */
-import type { LearnerResponse, PublicAnswer } from '../../../engine/challenges';
+import type { LearnerResponse, PublicAnswer } from '../../engine/challenges';
 
 /** Form field names used by ChallengeView. */
 export const RESPONSE_FIELDS = {

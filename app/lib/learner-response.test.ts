@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, redactForLearner, responseToOriginal, newChallengeBody, markdownLiteToDoc, type ChallengeBody } from '../../../engine/challenges';
-import { parseResponseJson, responseFromForm } from './response';
+import { checkAnswer, redactForLearner, responseToOriginal, newChallengeBody, markdownLiteToDoc, type ChallengeBody } from '../../engine/challenges';
+import { parseResponseJson, responseFromForm } from './learner-response';
 
 function form(entries: [string, string][]): FormData {
   const f = new FormData();
