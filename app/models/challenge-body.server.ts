@@ -83,11 +83,11 @@ export function parseBodyJson(json: unknown): ChallengeBody | null {
 }
 
 /**
- * A stored body (what `ChallengeVersion.body` holds), checked against the same shape as a posted one:
- * an error names the version when the column is malformed.
+ * A stored body (what `ChallengeVersion.body` and `ChallengeDraft.body` hold), checked against the same
+ * shape as a posted one: an error names the row when the column is malformed.
  */
-export function storedBodyOf(version: { id: string; body: unknown }): ChallengeBody {
-  return parseJsonColumn(challengeBodySchema, version.body, { table: 'ChallengeVersion', column: 'body', row: version.id });
+export function storedBodyOf(row: { id: string; body: unknown }, table: 'ChallengeVersion' | 'ChallengeDraft' = 'ChallengeVersion'): ChallengeBody {
+  return parseJsonColumn(challengeBodySchema, row.body, { table, column: 'body', row: row.id });
 }
 
 export type CheckedBody = { ok: true; body: ChallengeBody } | { ok: false; errors: FieldErrors; body: ChallengeBody | null };
