@@ -7,7 +7,7 @@ import type { PrismaClient } from '../../prisma/client';
 import { targetedSkills, type Badge, type BadgeCriterion, type Stage, type TargetedSkill } from '../../engine/campaigns';
 import { parseJsonColumn } from '../lib/json-column';
 
-/** What `TargetProfileBadge.criteria` holds: the engine's badge criteria (campaign.server.ts reads it too). */
+/** What `TargetProfileBadge.criteria` holds: the engine's badge criteria (campaign-results.server.ts reads it too). */
 export const storedBadgeCriteria: z.ZodType<BadgeCriterion[]> = z.array(z.object({ tubeId: z.string(), minPercent: z.number() }));
 
 /** A badge row's criteria, checked (an error names the badge when the column is malformed). */
