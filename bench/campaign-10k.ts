@@ -38,7 +38,7 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   const { createPrisma } = await import('../prisma/client');
   const db = createPrisma(database.url);
-  const campaigns = await import('../app/models/campaign.server');
+  const campaigns = { ...(await import('../app/models/campaign.server')), ...(await import('../app/models/campaign-dashboard.server')), ...(await import('../app/models/campaign-results.server')) };
   const { campaignExportStream } = await import('../app/models/campaign-export.server');
   const { createTargetProfile } = await import('../app/models/target-profile.server');
   try {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
+import { parseJsonColumn } from '../lib/json-column';
 import { countEligibleAnswers, liveChallenges, withPgClient } from './calibration-data.server';
 import type { CalibrationPhase, STATUS_LABELS, TRIGGER_LABELS, REVIEW_LABELS } from './calibration-labels';
 
@@ -47,19 +48,27 @@ export type CalibrationRunSettings = z.infer<typeof CalibrationRunSettings>;
 export type CalibrationRunSettingsInput = z.input<typeof CalibrationRunSettings>;
 
 
+const PHASES: Record<CalibrationPhase, true> = { queued: true, reading: true, sharding: true, estimating: true, diagnostics: true, writing: true, done: true, cancelled: true, failed: true };
+
 /** What `CalibrationRun.progress` holds (and what the job reports with updateProgress). */
-export interface CalibrationProgress {
-  phase: CalibrationPhase;
+export const calibrationProgressSchema = z.object({
+  phase: z.enum(Object.keys(PHASES) as [CalibrationPhase, ...CalibrationPhase[]]),
   /** 0–100, for the progress bar (EM cycles have no known total: estimated from the convergence). */
-  percent: number;
-  cycle?: number;
-  logLik?: number;
-  maxChange?: number;
-  answersRead?: number;
-  shards?: number;
-  attempt?: number;
+  percent: z.number(),
+  cycle: z.number().optional(),
+  logLik: z.number().optional(),
+  maxChange: z.number().optional(),
+  answersRead: z.number().optional(),
+  shards: z.number().optional(),
+  attempt: z.number().optional(),
   /** ISO time of this report. */
-  at: string;
+  at: z.string(),
+});
+export type CalibrationProgress = z.infer<typeof calibrationProgressSchema>;
+
+/** A run's progress (none before a worker took it), checked: an error names the run when the column is malformed. */
+export function progressOf(run: { id: string; progress: unknown }): CalibrationProgress | null {
+  return parseJsonColumn(calibrationProgressSchema.nullable(), run.progress ?? null, { table: 'CalibrationRun', column: 'progress', row: run.id });
 }
 
 /** What `CalibrationRun.summary` holds once a run succeeded. */
@@ -258,7 +267,7 @@ export async function listRuns(db: Db, options: { take?: number; ids?: string[] 
     model: r.model,
     settings: parseSettings(r.settings),
     requestedBy: r.requestedBy ? `${r.requestedBy.firstName} ${r.requestedBy.lastName}` : null,
-    progress: (r.progress as CalibrationProgress | null) ?? null,
+    progress: progressOf(r),
     cancelRequested: r.cancelRequestedAt !== null,
     persons: r.persons,
     answers: r.answers,
@@ -283,7 +292,7 @@ export async function runsProgress(db: Db, ids: string[]) {
     where: { id: { in: ids } },
     select: { id: true, status: true, progress: true, cancelRequestedAt: true },
   });
-  return rows.map((r) => ({ id: r.id, status: r.status, progress: (r.progress as CalibrationProgress | null) ?? null, cancelRequested: r.cancelRequestedAt !== null }));
+  return rows.map((r) => ({ id: r.id, status: r.status, progress: progressOf(r), cancelRequested: r.cancelRequestedAt !== null }));
 }
 
 export async function newAnswersThreshold(db: Pick<PrismaClient, 'platformSetting'>): Promise<number> {

@@ -5,7 +5,7 @@
 import type { PrismaClient } from '../../prisma/client';
 import { exportHeader, exportRow, sortStages, type ExportContext } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
-import type { StoredTubes } from './campaign.server';
+import { storedTubesOf } from './campaign-results.server';
 
 const BATCH = 1000;
 
@@ -60,7 +60,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
       let chunk = '';
       for (const r of rows) {
         const groups: Record<string, [number, number]> = {};
-        for (const [tubeId, [targeted, validated]] of Object.entries(r.tubes as StoredTubes)) {
+        for (const [tubeId, [targeted, validated]] of Object.entries(storedTubesOf(r))) {
           const info = tubeInfo.get(tubeId);
           if (!info) continue;
           for (const key of [info.competence, `d${info.area}`]) {

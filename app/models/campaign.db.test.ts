@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { ensureCompetence, uniqueLetters } from '../../tests/setup/framework';
 import { importClassList, previewClassList, requireMembership } from './organisation.server';
-import { createTargetProfile, targetProfileOf } from './target-profile.server';
-import {
-  campaignAggregate, campaignOfViewer, campaignParticipants, checkCampaignCode, createCampaign, participantDetail, setCampaignArchived, shareParticipation, startParticipation,
-} from './campaign.server';
+import { createTargetProfile, targetProfileEditor, targetProfileOf } from './target-profile.server';
+import { checkCampaignCode, createCampaign, setCampaignArchived, shareParticipation, startParticipation } from './campaign.server';
+import { campaignAggregate, campaignOfViewer, campaignParticipants, campaignParticipantsPage, participantDetail } from './campaign-dashboard.server';
+import { MalformedJsonColumnError } from '../lib/json-column';
 import { campaignExportStream } from './campaign-export.server';
 import { parseCsv } from '../../engine/campaigns';
 import { createRelease } from './release.server';
@@ -58,7 +58,7 @@ describe('campaigns', () => {
   });
 
   it('joins by code, computes mastery from knowledge elements, shares, and feeds dashboards and export', async () => {
-    const { db, org, teacher, tube, skills, learner, competence } = await fixture();
+    const { db, org, teacher, tube, skills, learner, competence, viewer } = await fixture();
     const profile = await createTargetProfile(db, org.id, {
       name: 'Sécurité', description: '', tubes: [{ tubeId: tube.id, maxLevel: 4 }],
       stages: [{ threshold: 0, title: 'Départ', message: '' }, { threshold: 50, title: 'Milieu', message: '' }],
@@ -92,6 +92,39 @@ describe('campaigns', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual(expect.arrayContaining(['Durand', 'Inès', 'O', 'Milieu', '50 %']));
     expect((await targetProfileOf(db, org.id, profile.id))!.stages).toHaveLength(2);
+    // The participants page in one read: the page, the classes, the stage titles by threshold.
+    const page = await campaignParticipantsPage(db, viewer, campaign.id, { band: 'fragile' });
+    expect(page.list.rows).toEqual(list.rows);
+    expect(page.stages).toEqual(['Départ', 'Milieu']);
+    expect(page.divisions).toEqual(data.divisions);
+    // The profile's edit page counts the campaign that locks it.
+    expect((await targetProfileEditor(db, org.id, profile.id))!.profile.campaigns).toBe(1);
+  });
+
+  it('says which row is malformed when a stored JSON column has the wrong shape', async () => {
+    const { db, org, teacher, tube, learner } = await fixture();
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Badges', description: '', tubes: [{ tubeId: tube.id, maxLevel: 2 }], stages: [],
+      badges: [{ title: 'B', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
+    });
+    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Abîmée', type: 'PROFILES_COLLECTION', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const started = await startParticipation(db, learner.id, campaign.code, null);
+    expect(started.ok).toBe(true);
+    const participationId = started.ok ? started.participationId : '';
+    await db.campaignParticipantResult.update({ where: { participationId }, data: { tubes: { [tube.id]: 'beaucoup' } } });
+    const error = await participantDetail(db, campaign.id, participationId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedJsonColumnError);
+    expect((error as Error).message).toContain(`CampaignParticipantResult.tubes of row ${participationId}`);
+    const badge = await db.targetProfileBadge.findFirstOrThrow({ where: { targetProfileId: profile.id } });
+    await db.targetProfileBadge.update({ where: { id: badge.id }, data: { criteria: { tubeId: tube.id } } });
+    await expect(targetProfileOf(db, org.id, profile.id)).rejects.toThrow(`TargetProfileBadge.criteria of row ${badge.id}`);
+    await db.targetProfileBadge.update({ where: { id: badge.id }, data: { criteria: [{ tubeId: tube.id, minPercent: 50 }] } });
+    // A stored aggregate of another shape is a stale cache: recomputed, not an error.
+    await db.campaignParticipantResult.update({ where: { participationId }, data: { tubes: {} } });
+    await campaignAggregate(db, campaign.id);
+    await db.campaignAggregate.update({ where: { campaignId: campaign.id }, data: { data: { totals: 'old shape' } } });
+    const again = await campaignAggregate(db, campaign.id);
+    expect(again).toMatchObject({ fresh: false, data: { totals: { participants: 1 } } });
   });
 });
 
@@ -104,6 +137,10 @@ describe('isolation between organisations', () => {
     await expect(campaignOfViewer(db, outsider, campaign.id)).rejects.toMatchObject({ status: 404 });
     await expect(setCampaignArchived(db, outsider, campaign.id, true)).rejects.toMatchObject({ status: 404 });
     expect(await targetProfileOf(db, outsider.organisations[0]!.id, profile.id)).toBeNull();
+    expect(await targetProfileEditor(db, outsider.organisations[0]!.id, profile.id)).toBeNull();
+    expect((await targetProfileEditor(db, org.id, profile.id))!.profile).toMatchObject({ id: profile.id, campaigns: 1 });
+    await expect(campaignParticipantsPage(db, viewer, campaign.id, {})).resolves.toMatchObject({ list: { total: 0 } });
+    await expect(campaignParticipantsPage(db, outsider, campaign.id, {})).rejects.toMatchObject({ status: 404 });
     expect(() => requireMembership(outsider, org.id)).toThrow();
     await expect(createCampaign(db, outsider.organisations[0]!.id, teacher.id, { name: 'x', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false })).rejects.toMatchObject({ status: 404 });
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).archivedAt).toBeNull();

@@ -1,32 +1,25 @@
 /**
- * Campaigns: creation with a unique code, lists, archiving; the learner's side (join by code, results,
- * sharing, retry); and what the dashboards read (participant results, the per-campaign aggregate).
+ * Campaigns: creation with a unique code, lists, archiving; and the learner's side (join by code,
+ * results, sharing, retry). A participant's results are campaign-results.server.ts; what the teachers'
+ * dashboards read (access check, aggregate, participants) is campaign-dashboard.server.ts.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
 import { generateCampaignCode, improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS, isValidCampaignCode, normalizeCode } from '../../engine/framework';
-import {
-  badgeEarned, collectiveMastery, competencesToTarget, masteryBand, masteryPercent, participantResult, recommendedTopics,
-  reachedStageIndex, sortStages, MASTERY_BANDS, type Badge, type BadgeCriterion, type TubeResults,
-} from '../../engine/campaigns';
+import { masteryBand, masteryPercent } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
-import { campaignTestProgressOf, startCampaignTest } from './campaign-assessment.server';
-import { requireMembership } from './organisation.server';
-import { validatedSkillIds } from './knowledge.server';
+import { startCampaignTest } from './campaign-assessment.server';
+import { campaignOfViewer } from './campaign-dashboard.server';
+import { profileRules, refreshParticipationResult, storedTubesOf } from './campaign-results.server';
+
+// What other modules took from here before the split (the worker, some tests).
+export { campaignOfViewer };
+export { refreshParticipationResult } from './campaign-results.server';
+export { campaignParticipants, liveActivity, refreshCampaignAggregate } from './campaign-dashboard.server';
 
 // ─────────────────────────────── Teachers: campaigns ───────────────────────────────
-
-/** The campaign if the viewer is a member of its organisation; 404 otherwise (existence is not revealed). */
-export async function campaignOfViewer(client: PrismaClient, viewer: Pick<Viewer, 'organisations'>, id: string) {
-  const campaign = await client.campaign.findUnique({
-    where: { id },
-    include: { organisation: { select: { id: true, name: true } }, targetProfile: { select: { id: true, name: true } }, creator: { select: { firstName: true, lastName: true } } },
-  });
-  if (!campaign || !viewer.organisations.some((o) => o.id === campaign.organisationId)) throw new Response('Campagne introuvable', { status: 404 });
-  return campaign;
-}
 
 export const campaignInput = z
   .object({
@@ -91,68 +84,6 @@ export async function setCampaignArchived(client: PrismaClient, viewer: Pick<Vie
   await client.campaign.update({ where: { id: campaign.id }, data: { archivedAt: archived ? new Date() : null } });
 }
 
-// ─────────────────────────────── Participant results ───────────────────────────────
-
-async function profileRules(client: PrismaClient, targetProfileId: string | null) {
-  if (!targetProfileId) return { stages: [], badges: [] as (Badge & { id: string })[] };
-  const [stages, badges] = await Promise.all([
-    client.targetProfileStage.findMany({ where: { targetProfileId } }),
-    client.targetProfileBadge.findMany({ where: { targetProfileId }, orderBy: { title: 'asc' } }),
-  ]);
-  return { stages: sortStages(stages), badges: badges.map((b) => ({ id: b.id, key: b.id, title: b.title, criteria: b.criteria as unknown as BadgeCriterion[] })) };
-}
-
-/** Stored tube results: { tubeId: [targeted, validated, reached] }. */
-export type StoredTubes = Record<string, [number, number, number]>;
-export function toStoredTubes(tubes: TubeResults): StoredTubes {
-  return Object.fromEntries(Object.entries(tubes).map(([id, t]) => [id, [t.targeted, t.validated, t.reached]]));
-}
-export function fromStoredTubes(stored: StoredTubes): TubeResults {
-  return Object.fromEntries(Object.entries(stored).map(([id, [targeted, validated, reached]]) => [id, { targeted, validated, reached }]));
-}
-
-/**
- * (Re)computes one participation's results from the learner's knowledge elements on the targeted
- * skills and writes its result row. A shared participation keeps its snapshot unless `force`.
- */
-export async function refreshParticipationResult(client: PrismaClient, participationId: string, { force = false } = {}) {
-  const participation = await client.campaignParticipation.findUnique({
-    where: { id: participationId },
-    include: { campaign: true, user: { select: { firstName: true, lastName: true } }, organisationLearner: true, result: { select: { status: true } } },
-  });
-  if (!participation) return null;
-  if (participation.result?.status === 'SHARED' && participation.status === 'SHARED' && !force) return participation;
-  const [{ skills }, rules, validated] = await Promise.all([
-    targetedSkillsOf(client, participation.campaign.targetProfileId),
-    profileRules(client, participation.campaign.targetProfileId),
-    validatedSkillIds(client, participation.userId),
-  ]);
-  const result = participantResult(skills, validated);
-  // An assessment under way: its progress comes from the campaign test; otherwise the participation is done.
-  const progress = participation.status === 'STARTED' && participation.campaign.type === 'ASSESSMENT' ? await campaignTestProgressOf(client, participationId) : 1;
-  const stageIndex = rules.stages.length ? reachedStageIndex(rules.stages, result.masteryRate) : null;
-  const learner = participation.organisationLearner;
-  const data = {
-    campaignId: participation.campaignId,
-    status: participation.status,
-    lastName: learner?.lastName ?? participation.user.lastName,
-    firstName: learner?.firstName ?? participation.user.firstName,
-    division: learner?.division ?? null,
-    masteryPercent: masteryPercent(result.masteryRate),
-    validatedCount: result.validated,
-    progress,
-    stageIndex: stageIndex !== null && stageIndex >= 0 ? stageIndex : null,
-    badges: rules.badges.filter((b) => badgeEarned(b, result.tubes)).map((b) => b.title),
-    tubes: toStoredTubes(result.tubes),
-    createdAt: participation.createdAt,
-    sharedAt: participation.sharedAt,
-    updatedAt: new Date(),
-  };
-  await client.campaignParticipantResult.upsert({ where: { participationId }, create: { participationId, ...data }, update: data });
-  await client.campaignParticipation.update({ where: { id: participationId }, data: { masteryRate: result.masteryRate, validatedSkillsCount: result.validated } });
-  return participation;
-}
-
 // ─────────────────────────────── Learners: join, results, share ───────────────────────────────
 
 export type CodeCheck = { ok: true; code: string } | { ok: false; reason: 'empty' | 'format' | 'unknown' | 'archived'; code: string; error: string };
@@ -178,7 +109,7 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
     const rules = await profileRules(client, campaign.targetProfileId);
     const { tubeInfo } = await targetedSkillsOf(client, campaign.targetProfileId);
     const byCompetence = new Map<string, { title: string; targeted: number; validated: number }>();
-    for (const [tubeId, [targeted, validated]] of Object.entries(r.tubes as StoredTubes)) {
+    for (const [tubeId, [targeted, validated]] of Object.entries(storedTubesOf(r))) {
       const info = tubeInfo.get(tubeId);
       if (!info) continue;
       const key = `${info.competence} ${info.competenceTitle}`;
@@ -333,215 +264,10 @@ export async function shareParticipation(client: PrismaClient, userId: string, c
   return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
 }
 
-// ─────────────────────────────── Aggregates ───────────────────────────────
-
-export interface CampaignAggregateData {
-  totals: { participants: number; toShare: number; started: number; shared: number };
-  activity: { day: string; participants: number; shared: number }[];
-  bands: Record<string, number>;
-  byCompetence: { key: string; title: string; area: string; targeted: number; masteryRate: number }[];
-  byTube: { key: string; name: string; title: string; competence: string; targeted: number; masteryRate: number }[];
-  recommendations: { tubeId: string; name: string; title: string; competence: string; score: number; dots: number }[];
-  competencesToTarget: { competence: string; title: string; score: number; dots: number }[];
-  stages: { title: string; threshold: number; count: number }[];
-  badges: { title: string; count: number }[];
-  questions: { challengeId: string; skill: string; answers: number; successes: number; rate: number }[];
-  divisions: string[];
-  sharedCount: number;
-}
-
-/** Computes a campaign's aggregate from its participant results (collective figures on shared ones). */
-export async function computeCampaignAggregate(client: PrismaClient, campaignId: string): Promise<CampaignAggregateData> {
-  const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
-  const [source, rows, { skills, tubeInfo }, rules, answers] = await Promise.all([
-    aggregateSource(client, campaignId),
-    // A retried participation's earlier result is kept aside (isImproved): one row per learner counts.
-    client.campaignParticipantResult.findMany({ where: { campaignId, participation: { isImproved: false } }, select: { status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
-    targetedSkillsOf(client, campaign.targetProfileId),
-    profileRules(client, campaign.targetProfileId),
-    client.$queryRaw<{ challengeId: string; skill: string; answers: bigint; successes: bigint }[]>`
-      SELECT an."challengeId", s.name AS skill, count(*) AS answers, count(*) FILTER (WHERE an.result = 'ok') AS successes
-      FROM "Answer" an JOIN "Assessment" a ON a.id = an."assessmentId" JOIN "CampaignParticipation" p ON p.id = a."participationId"
-      JOIN "Challenge" c ON c.id = an."challengeId" JOIN "Skill" s ON s.id = c."skillId"
-      WHERE p."campaignId" = ${campaignId} GROUP BY an."challengeId", s.name`,
-  ]);
-  const shared = rows.filter((r) => r.status === 'SHARED');
-  const participants = shared.map((r) => ({ tubes: fromStoredTubes(r.tubes as StoredTubes) }));
-  const days = new Map<string, { started: number; shared: number }>();
-  for (const r of rows) {
-    const d = r.createdAt.toISOString().slice(0, 10);
-    days.set(d, { started: (days.get(d)?.started ?? 0) + 1, shared: days.get(d)?.shared ?? 0 });
-    if (r.sharedAt) {
-      const s = r.sharedAt.toISOString().slice(0, 10);
-      days.set(s, { started: days.get(s)?.started ?? 0, shared: (days.get(s)?.shared ?? 0) + 1 });
-    }
-  }
-  let cumStarted = 0;
-  let cumShared = 0;
-  const activity = [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, v]) => ({ day, participants: (cumStarted += v.started), shared: (cumShared += v.shared) }));
-  const bands = Object.fromEntries(MASTERY_BANDS.map((b) => [b, 0]));
-  for (const r of shared) bands[masteryBand(r.masteryPercent / 100)]!++;
-  const info = (t: string) => tubeInfo.get(t)!;
-  const recommendations = recommendedTopics(skills, participants);
-  const competenceTitles = new Map([...tubeInfo.values()].map((t) => [t.competence, t.competenceTitle]));
-  return {
-    totals: {
-      participants: rows.length,
-      started: rows.filter((r) => r.status === 'STARTED').length,
-      toShare: rows.filter((r) => r.status === 'TO_SHARE').length,
-      shared: shared.length,
-    },
-    activity,
-    bands,
-    byCompetence: collectiveMastery(participants, skills, (t) => info(t).competence)
-      .map((r) => ({ ...r, title: competenceTitles.get(r.key) ?? '', area: [...tubeInfo.values()].find((t) => t.competence === r.key)?.area ?? '' }))
-      .sort((a, b) => a.key.localeCompare(b.key, 'fr', { numeric: true })),
-    byTube: collectiveMastery(participants, skills)
-      .map((r) => ({ ...r, name: info(r.key).name, title: info(r.key).title, competence: info(r.key).competence }))
-      .sort((a, b) => a.competence.localeCompare(b.competence, 'fr', { numeric: true }) || a.name.localeCompare(b.name)),
-    recommendations: recommendations.map((r) => ({ ...r, name: info(r.tubeId).name, title: info(r.tubeId).title, competence: info(r.tubeId).competence })),
-    competencesToTarget: competencesToTarget(recommendations, (t) => info(t).competence).map((c) => ({ ...c, title: competenceTitles.get(c.competence) ?? '' })),
-    stages: rules.stages.map((s, i) => ({ title: s.title, threshold: s.threshold, count: shared.filter((r) => r.stageIndex === i).length })),
-    badges: rules.badges.map((b) => ({ title: b.title, count: shared.filter((r) => r.badges.includes(b.title)).length })),
-    questions: answers.map((a) => ({ challengeId: a.challengeId, skill: a.skill, answers: Number(a.answers), successes: Number(a.successes), rate: Number(a.successes) / Number(a.answers) })).sort((a, b) => a.rate - b.rate),
-    divisions: [...new Set(rows.map((r) => r.division).filter((d): d is string => !!d))].sort(),
-    sharedCount: source.count,
-  };
-}
-
-async function aggregateSource(client: PrismaClient, campaignId: string) {
-  const [row] = await client.$queryRaw<{ count: bigint; at: Date | null }[]>`
-    SELECT count(*) AS count, max("updatedAt") AS at FROM "CampaignParticipantResult" WHERE "campaignId" = ${campaignId}`;
-  return { count: Number(row?.count ?? 0), at: row?.at ?? null };
-}
-
-/** Recomputes and stores the aggregate (what the worker does). */
-export async function refreshCampaignAggregate(client: PrismaClient, campaignId: string) {
-  const source = await aggregateSource(client, campaignId);
-  const data = await computeCampaignAggregate(client, campaignId);
-  const row = { data: data as object, sourceCount: source.count, sourceAt: source.at, computedAt: new Date() };
-  await client.campaignAggregate.upsert({ where: { campaignId }, create: { campaignId, ...row }, update: row });
-  return data;
-}
-
-/**
- * The aggregate the dashboards read. The worker keeps it fresh; when it is missing or older than the
- * latest participant result (the worker has not run yet, or Redis is down), it is recomputed here.
- */
-export async function campaignAggregate(client: PrismaClient, campaignId: string): Promise<{ data: CampaignAggregateData; computedAt: Date; fresh: boolean }> {
-  const [stored, source] = await Promise.all([client.campaignAggregate.findUnique({ where: { campaignId } }), aggregateSource(client, campaignId)]);
-  if (stored && stored.sourceCount === source.count && (stored.sourceAt?.getTime() ?? 0) === (source.at?.getTime() ?? 0)) {
-    return { data: stored.data as unknown as CampaignAggregateData, computedAt: stored.computedAt, fresh: true };
-  }
-  const data = await refreshCampaignAggregate(client, campaignId);
-  return { data, computedAt: new Date(), fresh: false };
-}
-
-// ─────────────────────────────── Participants page ───────────────────────────────
-
-export const PAGE_SIZE = 50;
-
-export interface ParticipantFilters {
-  division?: string | null;
-  band?: string | null;
-  status?: string | null;
-  page?: number;
-}
-
-export async function campaignParticipants(client: PrismaClient, campaignId: string, filters: ParticipantFilters) {
-  // The current participation of each learner (a retry keeps the earlier one aside, isImproved).
-  const where: Record<string, unknown> = { campaignId, participation: { isImproved: false } };
-  if (filters.division) where.division = filters.division;
-  if (filters.status && ['STARTED', 'TO_SHARE', 'SHARED'].includes(filters.status)) where.status = filters.status;
-  const bounds: Record<string, [number, number]> = { insufficient: [0, 20], fragile: [21, 50], satisfactory: [51, 80], veryGood: [81, 100] };
-  if (filters.band && bounds[filters.band]) {
-    where.masteryPercent = { gte: bounds[filters.band]![0], lte: bounds[filters.band]![1] };
-    where.status = 'SHARED';
-  }
-  const page = Math.max(1, filters.page ?? 1);
-  const [total, rows] = await Promise.all([
-    client.campaignParticipantResult.count({ where }),
-    client.campaignParticipantResult.findMany({
-      where,
-      orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { participationId: 'asc' }],
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: { participationId: true, lastName: true, firstName: true, division: true, status: true, masteryPercent: true, progress: true, stageIndex: true, badges: true },
-    }),
-  ]);
-  return { total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), rows };
-}
-
-/** One participant's results by competence and tube (404 when the participation is not of this campaign). */
-export async function participantDetail(client: PrismaClient, campaignId: string, participationId: string) {
-  const result = await client.campaignParticipantResult.findFirst({ where: { participationId, campaignId } });
-  if (!result) throw new Response('Participant introuvable', { status: 404 });
-  const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
-  const [{ tubeInfo }, rules] = await Promise.all([targetedSkillsOf(client, campaign.targetProfileId), profileRules(client, campaign.targetProfileId)]);
-  const competences = new Map<string, { code: string; title: string; targeted: number; validated: number; tubes: { name: string; title: string; targeted: number; validated: number; reached: number }[] }>();
-  for (const [tubeId, [targeted, validated, reached]] of Object.entries(result.tubes as StoredTubes)) {
-    const info = tubeInfo.get(tubeId);
-    if (!info) continue;
-    const c = competences.get(info.competence) ?? { code: info.competence, title: info.competenceTitle, targeted: 0, validated: 0, tubes: [] };
-    c.targeted += targeted;
-    c.validated += validated;
-    c.tubes.push({ name: info.name, title: info.title, targeted, validated, reached });
-    competences.set(info.competence, c);
-  }
-  return {
-    name: `${result.firstName} ${result.lastName}`,
-    division: result.division,
-    status: result.status,
-    shared: result.status === 'SHARED',
-    masteryPercent: result.masteryPercent,
-    validated: result.validatedCount,
-    stage: result.stageIndex !== null ? rules.stages[result.stageIndex]?.title ?? null : null,
-    badges: result.badges,
-    sharedAt: result.sharedAt?.toISOString() ?? null,
-    competences: [...competences.values()].sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true })),
-  };
-}
-
-/** Tutorials of the skills of some tubes (a few per tube), for the recommended topics. */
-export async function tutorialsOfTubes(client: PrismaClient, tubeIds: string[], perTube = 3) {
-  const links = await client.skillTutorial.findMany({
-    where: { skill: { tubeId: { in: tubeIds } } },
-    include: { tutorial: { select: { id: true, title: true, url: true, source: true, format: true, duration: true } }, skill: { select: { tubeId: true, level: true } } },
-    orderBy: [{ skill: { level: 'asc' } }, { kind: 'asc' }, { position: 'asc' }],
-  });
-  const out: Record<string, { id: string; title: string; url: string; source: string; format: string; duration: string }[]> = {};
-  for (const l of links) {
-    const list = (out[l.skill.tubeId] ??= []);
-    if (list.length < perTube && !list.some((t) => t.id === l.tutorial.id)) list.push(l.tutorial);
-  }
-  return out;
-}
-
-export { requireMembership };
-
 /** The learner's current participation in a campaign (by code), with the campaign's name; null when none. */
 export async function currentParticipation(client: PrismaClient, userId: string, code: string) {
   const campaign = await client.campaign.findUnique({ where: { code }, select: { id: true, code: true, name: true, title: true } });
   if (!campaign) return null;
   const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' }, select: { id: true, status: true } });
   return participation ? { campaign, participation } : null;
-}
-
-/**
- * The live figures of the Activity tab, read at each view (one indexed query, so that progress moves
- * with every answer without recomputing the aggregate): participants, under way, average progress of
- * those under way, completed (test over), waiting to be sent, shared. A retried participation's earlier
- * result is kept aside, like on the participants page.
- */
-export async function liveActivity(client: PrismaClient, campaignId: string) {
-  const [row] = await client.$queryRaw<{ participants: number; started: number; toShare: number; shared: number; averageProgress: number | null }[]>`
-    SELECT count(*)::int AS participants,
-      count(*) FILTER (WHERE r.status = 'STARTED')::int AS started,
-      count(*) FILTER (WHERE r.status = 'TO_SHARE')::int AS "toShare",
-      count(*) FILTER (WHERE r.status = 'SHARED')::int AS shared,
-      avg(r.progress) FILTER (WHERE r.status = 'STARTED') AS "averageProgress"
-    FROM "CampaignParticipantResult" r JOIN "CampaignParticipation" p ON p.id = r."participationId"
-    WHERE r."campaignId" = ${campaignId} AND NOT p."isImproved"`;
-  const r = row ?? { participants: 0, started: 0, toShare: 0, shared: 0, averageProgress: null };
-  return { participants: r.participants, started: r.started, toShare: r.toShare, shared: r.shared, completed: r.toShare + r.shared, averageProgress: Number(r.averageProgress ?? 0) };
 }

@@ -5,7 +5,7 @@
  * (`VerificationCode`) so that software can read it without parsing the page.
  */
 import { PDFDocument, PDFName, PDFString, StandardFonts, rgb, type PDFDict, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { CertificateView } from './certificate.server';
+import type { CertificateView } from './certificate-view.server';
 
 type Locale = 'fr' | 'en';
 

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { certificatePdf } from './certificate-pdf.server';
-import type { CertificateView } from './certificate.server';
+import type { CertificateView } from './certificate-view.server';
 
 const certificate: CertificateView = {
   id: 'c1',

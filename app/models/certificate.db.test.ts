@@ -12,9 +12,6 @@ import {
 import { isValidVerificationCode } from '../../engine/framework';
 import {
   assertJury,
-  certificateByCode,
-  certificateOfLearner,
-  certificatesOfUser,
   CertificateError,
   decideCandidate,
   decideIssue,
@@ -26,9 +23,8 @@ import {
   rescoreCertificate,
   scoreCourse,
   sessionOfCentreMember,
-  verifyCertificate,
-  MAX_VERIFICATION_FAILURES,
 } from './certificate.server';
+import { certificateByCode, certificateOfLearner, certificatesOfUser, verifyCertificate, MAX_VERIFICATION_FAILURES } from './certificate-view.server';
 import type { Viewer } from '../lib/roles';
 
 const db = testDb();
@@ -239,6 +235,11 @@ describe('verification and the learner’s certificates', () => {
     const rejected = await db.certificate.findUniqueOrThrow({ where: { courseId: short.courseId } });
     expect(await certificateByCode(db, rejected.verificationCode)).toBeNull();
     expect(await certificatesOfUser(db, good.userId)).toHaveLength(1);
+    // Stored levels of the wrong shape are an error naming the certificate, not a certificate without levels.
+    await db.certificate.update({ where: { id: cert.id }, data: { competenceLevels: [{ competenceCode: '1.1', level: 'trois' }] } });
+    await expect(certificateByCode(db, cert.verificationCode)).rejects.toThrow(`Certificate.competenceLevels of row ${cert.id}`);
+    await db.certificate.update({ where: { id: cert.id }, data: { competenceLevels: cert.competenceLevels ?? [] } });
+    expect((await certificateByCode(db, cert.verificationCode))!.competences).toEqual(found!.competences);
   });
 
   it('rate-limits wrong codes by address', async () => {

@@ -2,12 +2,14 @@
  * After the certification test: the centre finalises its session (attendance, incidents, comment), each
  * candidate's test is scored with the session's frozen parameter set, the jury decides on the incidents
  * (cancel a result, neutralise a question and re-score, validate), and the session is published.
- * Certificates carry a verification code anyone can check (`certificateByCode`).
+ * Certificates carry a verification code anyone can check: what a certificate shows and the public
+ * lookup are certificate-view.server.ts.
  *
  * The scoring rule lives in `engine/certification` (`scoreCertification`); this module only reads what
  * it needs from the database and writes what it returns.
  */
 import crypto from 'node:crypto';
+import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
 import {
@@ -18,7 +20,8 @@ import {
   type CertifiedCompetence,
   type PositionedCompetence,
 } from '../../engine/certification';
-import { COMPETENCE_CODES, generateVerificationCode, isValidVerificationCode, normalizeCode } from '../../engine/framework';
+import { generateVerificationCode } from '../../engine/framework';
+import { parseJsonColumn } from '../lib/json-column';
 import { parametersOfSet } from './parameter-set.server';
 import { learnerProfile } from './profile.server';
 
@@ -115,12 +118,14 @@ function positionedFromState(state: unknown): PositionedCompetence[] | null {
   return out;
 }
 
-/** The certified competences as stored on a certificate (JSON). */
-export function storedCompetences(json: unknown): CertifiedCompetence[] {
-  if (!Array.isArray(json)) return [];
-  return json.filter(
-    (c): c is CertifiedCompetence => c && typeof c === 'object' && typeof c.competenceCode === 'string' && typeof c.level === 'number' && typeof c.pix === 'number',
-  );
+/** What `Certificate.competenceLevels` holds: the engine's certified competences. */
+export const storedCertifiedCompetences = z.array(
+  z.object({ competenceCode: z.string(), level: z.number(), pix: z.number(), positionedLevel: z.number(), positionedPix: z.number() }),
+) satisfies z.ZodType<CertifiedCompetence[]>;
+
+/** The certified competences stored on a certificate, checked: an error names the certificate when the column is malformed. */
+export function storedCompetences(certificate: { id: string; competenceLevels: unknown }): CertifiedCompetence[] {
+  return parseJsonColumn(storedCertifiedCompetences, certificate.competenceLevels, { table: 'Certificate', column: 'competenceLevels', row: certificate.id });
 }
 
 export interface CourseScoring {
@@ -141,7 +146,7 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
     include: {
       session: { select: { parameterSetId: true } },
       issues: { select: { category: true } },
-      certificate: { select: { competenceLevels: true, parameterSetId: true } },
+      certificate: { select: { id: true, competenceLevels: true, parameterSetId: true } },
       assessment: {
         select: {
           engineState: true,
@@ -168,7 +173,7 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
 
   let positioned = positionedFromState(course.assessment?.engineState);
   if (!positioned && course.certificate) {
-    const stored = storedCompetences(course.certificate.competenceLevels);
+    const stored = storedCompetences(course.certificate);
     if (stored.length > 0) positioned = stored.map((c) => ({ competenceCode: c.competenceCode, level: c.positionedLevel, pix: c.positionedPix }));
   }
   if (!positioned) {
@@ -190,7 +195,8 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
 function scoreFields(s: CourseScoring) {
   return {
     pixScore: s.score.pixScore,
-    competenceLevels: s.score.competences as unknown as object,
+    // Checked on the way in too; the parsed copy is plain JSON for Prisma.
+    competenceLevels: storedCertifiedCompetences.parse(s.score.competences),
     theta: s.score.theta,
     thetaSe: s.score.thetaSe,
     parameterSetId: s.parameterSetId,
@@ -553,135 +559,4 @@ export async function publishSession(client: Db, sessionId: string, now: Date): 
     const delivered = await tx.certificate.updateMany({ where: { course: { sessionId }, status: 'validated' }, data: { deliveredAt: now } });
     return { published: delivered.count };
   });
-}
-
-// ─────────────────────────────── Certificates ───────────────────────────────
-
-export function validUntil(deliveredAt: Date): Date {
-  const d = new Date(deliveredAt);
-  d.setUTCFullYear(d.getUTCFullYear() + CERTIFICATE_VALIDITY_YEARS);
-  return d;
-}
-
-/** What a certificate shows, and nothing else about the candidate. */
-export interface CertificateView {
-  id: string;
-  verificationCode: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string | null;
-  birthPlace: string;
-  centreName: string;
-  takenOn: string | null;
-  deliveredAt: string;
-  validUntil: string;
-  pixScore: number;
-  /** The 16 competences of the framework, in order, with their certified level (0 when not certified). */
-  competences: { code: string; titleFr: string; titleEn: string; level: number }[];
-}
-
-const certificateFields = {
-  id: true,
-  verificationCode: true,
-  firstName: true,
-  lastName: true,
-  birthDate: true,
-  birthPlace: true,
-  centreName: true,
-  takenOn: true,
-  deliveredAt: true,
-  pixScore: true,
-  competenceLevels: true,
-} as const;
-
-type CertificateRow = {
-  id: string;
-  verificationCode: string;
-  firstName: string;
-  lastName: string;
-  birthDate: Date | null;
-  birthPlace: string;
-  centreName: string;
-  takenOn: Date | null;
-  deliveredAt: Date | null;
-  pixScore: number;
-  competenceLevels: unknown;
-};
-
-const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-
-async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
-  const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
-  const levels = new Map(storedCompetences(row.competenceLevels).map((c) => [c.competenceCode, c.level]));
-  const delivered = row.deliveredAt ?? new Date(0);
-  return {
-    id: row.id,
-    verificationCode: row.verificationCode,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    birthDate: isoDay(row.birthDate),
-    birthPlace: row.birthPlace,
-    centreName: row.centreName,
-    takenOn: isoDay(row.takenOn),
-    deliveredAt: delivered.toISOString(),
-    validUntil: validUntil(delivered).toISOString(),
-    pixScore: row.pixScore,
-    competences: COMPETENCE_CODES.map((code) => {
-      const t = titles.find((x) => x.code === code);
-      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: levels.get(code) ?? 0 };
-    }),
-  };
-}
-
-const published = { status: 'validated', publishedAt: { not: null }, deliveredAt: { not: null } } as const;
-
-/** The learner's published certificates, newest first. */
-export async function certificatesOfUser(client: Client, userId: string) {
-  const rows = await client.certificate.findMany({
-    where: { ...published, course: { userId } },
-    orderBy: { deliveredAt: 'desc' },
-    select: { id: true, verificationCode: true, pixScore: true, deliveredAt: true, centreName: true, takenOn: true },
-  });
-  return rows.map((r) => ({ ...r, deliveredAt: r.deliveredAt!.toISOString(), validUntil: validUntil(r.deliveredAt!).toISOString(), takenOn: isoDay(r.takenOn) }));
-}
-
-/** A learner's own published certificate; 404 for anybody else's (existence is not revealed). */
-export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 'id'> | null, certificateId: string): Promise<CertificateView> {
-  const row = viewer ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields }) : null;
-  if (!row) throw new Response('Certificat introuvable', { status: 404 });
-  return toView(client, row);
-}
-
-/** The public lookup: a published, validated certificate by its code, or null. Only certificate fields. */
-export async function certificateByCode(client: Client, typed: string): Promise<CertificateView | null> {
-  const code = normalizeCode(typed);
-  if (!isValidVerificationCode(code)) return null;
-  const row = await client.certificate.findFirst({ where: { verificationCode: code, ...published }, select: certificateFields });
-  return row ? toView(client, row) : null;
-}
-
-// ─────────────────────────────── Public lookups, rate-limited ───────────────────────────────
-
-export const VERIFICATION_WINDOW_MINUTES = 15;
-export const MAX_VERIFICATION_FAILURES = 10;
-export const MAX_VERIFICATIONS = 60;
-
-export type VerificationResult = { ok: true; certificate: CertificateView } | { ok: false; reason: 'invalid_format' | 'not_found' | 'rate_limited' };
-
-/**
- * A lookup on the public page: at most MAX_VERIFICATION_FAILURES wrong codes and MAX_VERIFICATIONS
- * lookups per address in VERIFICATION_WINDOW_MINUTES (guessing codes is not a way to list certificates).
- */
-export async function verifyCertificate(client: Client, typed: string, ip: string, now: Date = new Date()): Promise<VerificationResult> {
-  const since = new Date(now.getTime() - VERIFICATION_WINDOW_MINUTES * 60_000);
-  const [failures, total] = await Promise.all([
-    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, success: false, createdAt: { gte: since } } }),
-    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, createdAt: { gte: since } } }),
-  ]);
-  if (failures >= MAX_VERIFICATION_FAILURES || total >= MAX_VERIFICATIONS) return { ok: false, reason: 'rate_limited' };
-  const code = normalizeCode(typed);
-  const certificate = isValidVerificationCode(code) ? await certificateByCode(client, code) : null;
-  await client.certificationAccessAttempt.create({ data: { kind: 'verification', key: code.slice(0, 20), ip, success: Boolean(certificate), createdAt: now } });
-  if (certificate) return { ok: true, certificate };
-  return { ok: false, reason: isValidVerificationCode(code) ? 'not_found' : 'invalid_format' };
 }

@@ -40,6 +40,7 @@ import {
   type AskedChallenge,
   type TestOnAnswer,
 } from './answer.server';
+import { storedBodyOf } from './challenge-body.server';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
 type Client = PrismaClient;
@@ -164,7 +165,7 @@ async function readCertificationBank(client: Client, releaseId: string, paramete
   for (const item of items) {
     const skill = skillById.get(item.skillId);
     const p = paramsById.get(item.challengeId);
-    const body = item.version.body as unknown as ChallengeBody;
+    const body = storedBodyOf({ id: item.versionId, body: item.version.body });
     if (!skill) continue;
     versions.set(item.challengeId, { versionId: item.versionId, body, competenceCode: skill.tube.competence.code });
     // Only calibrated challenges of active skills are asked in certification.

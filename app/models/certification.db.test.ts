@@ -26,6 +26,7 @@ import {
   MAX_CANDIDATE_FAILURES,
   type CertificationChallengeStep,
 } from './certification-test.server';
+import { openEnrolmentsOf } from './certification-candidate.server';
 import { MAX_INVIGILATOR_FAILURES_PER_CODE, portalView, recordIncident, setAuthorised, signInInvigilator, endTest } from './certification-invigilator.server';
 
 const db = () => testDb();
@@ -163,6 +164,18 @@ describe('centre sessions', () => {
     expect(fill(certifMessages.en['csvFile.missingColumns'], missing!.params)).toMatch(/^Missing columns in the first line: .*Lieu de naissance\. Start from the template to download\.$/);
     // Another centre cannot preview into it.
     await expect(previewCandidateCsv(db(), { centreIds: [w.other.id] }, session.id, csv, T0)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('the candidate’s enrolments', () => {
+  it('lists the learner’s own enrolments in open sessions, and nobody else’s', async () => {
+    const w = await world();
+    const { session, candidateId } = await sessionWithCandidate(w);
+    expect(await openEnrolmentsOf(db(), w.learner.id)).toEqual([{ id: candidateId, date: '2026-12-01', time: '09:00', room: 'B2', centre: w.centre.name, status: null }]);
+    expect(await openEnrolmentsOf(db(), w.beginner.id)).toEqual([]);
+    // A session past its CREATED state is no longer open to enter.
+    await db().certificationSession.update({ where: { id: session.id }, data: { status: 'FINALIZED' } });
+    expect(await openEnrolmentsOf(db(), w.learner.id)).toEqual([]);
   });
 });
 

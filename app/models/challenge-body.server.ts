@@ -12,6 +12,7 @@ import {
   type FieldErrors,
   type RichNode,
 } from '../../engine/challenges';
+import { parseJsonColumn } from '../lib/json-column';
 
 /** A posted body larger than this is refused before parsing. */
 export const MAX_BODY_JSON = 1_000_000;
@@ -79,6 +80,14 @@ export function parseBodyJson(json: unknown): ChallengeBody | null {
   // Keep the optional template of a QROC out of the body when it is blank.
   if (body.answer.type === 'QROC' && (body.answer.template ?? '').trim() === '') delete body.answer.template;
   return body;
+}
+
+/**
+ * A stored body (what `ChallengeVersion.body` and `ChallengeDraft.body` hold), checked against the same
+ * shape as a posted one: an error names the row when the column is malformed.
+ */
+export function storedBodyOf(row: { id: string; body: unknown }, table: 'ChallengeVersion' | 'ChallengeDraft' = 'ChallengeVersion'): ChallengeBody {
+  return parseJsonColumn(challengeBodySchema, row.body, { table, column: 'body', row: row.id });
 }
 
 export type CheckedBody = { ok: true; body: ChallengeBody } | { ok: false; errors: FieldErrors; body: ChallengeBody | null };

@@ -209,3 +209,15 @@ describe('declinations and lists', () => {
     expect((await listChallenges(db, { skill: skill.name, status: 'valide' })).total).toBe(0);
   });
 });
+
+describe('stored bodies', () => {
+  it('are checked where read: a malformed one is an error naming its version', async () => {
+    const db = testDb();
+    const skill = await makeSkill(db);
+    const author = await makeUser(db, ['AUTHOR']);
+    const created = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: 'v1' });
+    const version = await db.challengeVersion.findFirstOrThrow({ where: { challengeId: created.challengeId, number: 1 } });
+    await db.challengeVersion.update({ where: { id: version.id }, data: { body: { instruction: 'pas un document' } } });
+    await expect(getChallenge(db, created.challengeId)).rejects.toThrow(`Malformed JSON in ChallengeVersion.body of row ${version.id}`);
+  });
+});

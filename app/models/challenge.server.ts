@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { PrismaClient } from '../../prisma/client';
 import { diffBodies, docToPlainText, type ChallengeBody, type ChallengeType, type FieldChange } from '../../engine/challenges';
-import { parseBodyJson } from './challenge-body.server';
+import { parseBodyJson, storedBodyOf } from './challenge-body.server';
 import { flaggedChallengeIds, fullTextMatches } from './challenge-search.server';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -25,6 +25,10 @@ export function fromDbType(type: string): ChallengeType {
   return (type === 'QROCM_ind' ? 'QROCM-ind' : type === 'QROCM_dep' ? 'QROCM-dep' : type) as ChallengeType;
 }
 
+/**
+ * Unchecked: the stored JSON taken for a body as it is. Reads here use storedBodyOf (checked, naming
+ * the row); this stays for modules that have not moved to it yet.
+ */
 export function asBody(json: unknown): ChallengeBody {
   return json as ChallengeBody;
 }
@@ -81,7 +85,7 @@ export async function getChallenge(client: PrismaClient, id: string) {
           author: userName(c.currentVersion.author),
         }
       : null,
-    body: c.currentVersion ? asBody(c.currentVersion.body) : null,
+    body: c.currentVersion ? storedBodyOf(c.currentVersion) : null,
   };
 }
 export type ChallengeDetail = NonNullable<Awaited<ReturnType<typeof getChallenge>>>;
@@ -100,7 +104,7 @@ export async function getVersion(client: PrismaClient, challengeId: string, numb
     where: { challengeId_number: { challengeId, number } },
     include: { author: { select: { firstName: true, lastName: true } } },
   });
-  return v ? { id: v.id, number: v.number, message: v.message, createdAt: v.createdAt, author: userName(v.author), body: asBody(v.body) } : null;
+  return v ? { id: v.id, number: v.number, message: v.message, createdAt: v.createdAt, author: userName(v.author), body: storedBodyOf(v) } : null;
 }
 
 /** The readable differences between two versions of a challenge. */
@@ -172,7 +176,7 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
     orderBy: [{ updatedAt: 'desc' }],
     include: {
       skill: { select: { name: true, tube: { select: { name: true, competence: { select: { code: true } } } } } },
-      currentVersion: { select: { number: true, body: true, createdAt: true, author: { select: { firstName: true, lastName: true } } } },
+      currentVersion: { select: { id: true, number: true, body: true, createdAt: true, author: { select: { firstName: true, lastName: true } } } },
       statusChanges: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true, toStatus: true, user: { select: { firstName: true, lastName: true } } } },
     },
   });
@@ -188,7 +192,7 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
         change && change.createdAt > versionAt
           ? { at: change.createdAt, by: userName(change.user), what: 'status' as const, status: change.toStatus as Status }
           : { at: versionAt, by: userName(version?.author), what: 'version' as const, status: null };
-      const body = version ? asBody(version.body) : null;
+      const body = version ? storedBodyOf(version) : null;
       return {
         id: r.id,
         key: r.key,
@@ -297,13 +301,13 @@ export async function saveChallenge(
         where: { id: c.currentVersionId! },
         include: { author: { select: { firstName: true, lastName: true } } },
       });
-      const baseBody = base ? asBody(base.body) : asBody(current.body);
+      const baseBody = storedBodyOf(base ?? current);
       return {
         kind: 'conflict',
         challengeId: c.id,
         baseNumber: input.baseVersionNumber,
         current: { number: current.number, author: userName(current.author), createdAt: current.createdAt, message: current.message },
-        theirs: diffBodies(baseBody, asBody(current.body)),
+        theirs: diffBodies(baseBody, storedBodyOf(current)),
         mine: diffBodies(baseBody, input.body),
       };
     }
@@ -324,7 +328,7 @@ export async function restoreVersion(client: PrismaClient, input: { challengeId:
     if (!old) throw new ChallengeError('noSuchVersion', `La version ${input.number} n’existe pas.`);
     const number = (c.currentVersion?.number ?? 0) + 1;
     const extra = input.message?.trim();
-    await writeVersion(tx, c.id, number, asBody(old.body), `Restauration de la version ${input.number}${extra ? ` : ${extra}` : ''}`, input.userId);
+    await writeVersion(tx, c.id, number, storedBodyOf(old), `Restauration de la version ${input.number}${extra ? ` : ${extra}` : ''}`, input.userId);
     return { number };
   });
 }
@@ -341,7 +345,7 @@ export async function createDeclination(client: PrismaClient, input: { prototype
     const d = await tx.challenge.create({
       data: { key, skillId: p.skillId, type: p.type, status: 'propose', isPrototype: false, prototypeId: p.id },
     });
-    await writeVersion(tx, d.id, 1, asBody(p.currentVersion.body), `Déclinaison de ${p.key} (version ${p.currentVersion.number})`, input.userId);
+    await writeVersion(tx, d.id, 1, storedBodyOf(p.currentVersion), `Déclinaison de ${p.key} (version ${p.currentVersion.number})`, input.userId);
     await tx.challengeStatusChange.create({
       data: { challengeId: d.id, fromStatus: null, toStatus: 'propose', message: `Déclinaison de ${p.key}`, userId: input.userId },
     });
@@ -383,7 +387,7 @@ export async function getDraft(client: PrismaClient, input: { challengeId: strin
   const row = await client.challengeDraft.findFirst({
     where: input.challengeId ? { challengeId: input.challengeId, userId: input.userId } : { challengeId: null, skillId: input.skillId ?? null, userId: input.userId },
   });
-  return row ? { body: asBody(row.body), baseVersionNumber: row.baseVersionNumber, updatedAt: row.updatedAt } : null;
+  return row ? { body: storedBodyOf(row, 'ChallengeDraft'), baseVersionNumber: row.baseVersionNumber, updatedAt: row.updatedAt } : null;
 }
 
 /** The author's draft of a challenge when it differs from the current version (what the editor should start from). */

@@ -10,6 +10,7 @@
  */
 import type { PrismaClient } from '../../prisma/client';
 import type { ChallengeBody } from '../../engine/challenges';
+import { storedBodyOf } from './challenge-body.server';
 import { skillPixValue, type Skill, type Tube } from '../../engine/framework';
 import type { CompetenceBank, PositioningChallenge } from '../../engine/positioning';
 
@@ -118,7 +119,7 @@ async function readBank(
   const challenges: PositioningChallenge[] = [];
   for (const item of items) {
     if (!bankSkills.has(item.skillId)) continue;
-    const body = item.version.body as unknown as ChallengeBody;
+    const body = storedBodyOf({ id: item.versionId, body: item.version.body });
     versions.set(item.challengeId, { versionId: item.versionId, body });
     challenges.push({
       id: item.challengeId,

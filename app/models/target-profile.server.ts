@@ -5,6 +5,15 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { targetedSkills, type Badge, type BadgeCriterion, type Stage, type TargetedSkill } from '../../engine/campaigns';
+import { parseJsonColumn } from '../lib/json-column';
+
+/** What `TargetProfileBadge.criteria` holds: the engine's badge criteria (campaign-results.server.ts reads it too). */
+export const storedBadgeCriteria: z.ZodType<BadgeCriterion[]> = z.array(z.object({ tubeId: z.string(), minPercent: z.number() }));
+
+/** A badge row's criteria, checked (an error names the badge when the column is malformed). */
+export function badgeCriteriaOf(badge: { id: string; criteria: unknown }): BadgeCriterion[] {
+  return parseJsonColumn(storedBadgeCriteria, badge.criteria, { table: 'TargetProfileBadge', column: 'criteria', row: badge.id });
+}
 
 /** The framework as a tree for the profile builder: areas → competences → tubes with their active levels. */
 export async function frameworkTree(client: PrismaClient) {
@@ -54,7 +63,7 @@ export async function listTargetProfiles(client: PrismaClient, organisationId: s
 export async function targetProfileOf(client: PrismaClient, organisationId: string, id: string) {
   const profile = await client.targetProfile.findFirst({
     where: { id, OR: [{ organisationId }, { organisationId: null }] },
-    include: { tubes: true, stages: { orderBy: { threshold: 'asc' } }, badges: true },
+    include: { tubes: true, stages: { orderBy: { threshold: 'asc' } }, badges: true, _count: { select: { campaigns: true } } },
   });
   if (!profile) return null;
   return {
@@ -64,8 +73,17 @@ export async function targetProfileOf(client: PrismaClient, organisationId: stri
     organisationId: profile.organisationId,
     tubes: profile.tubes.map((t) => ({ tubeId: t.tubeId, maxLevel: t.maxLevel })),
     stages: profile.stages.map((s) => ({ threshold: s.threshold, title: s.title, message: s.message })),
-    badges: profile.badges.map((b) => ({ key: b.id, title: b.title, message: b.message, criteria: b.criteria as unknown as BadgeCriterion[] })),
+    badges: profile.badges.map((b) => ({ key: b.id, title: b.title, message: b.message, criteria: badgeCriteriaOf(b) })),
+    /** Campaigns (of any organisation) using the profile: one, and its content is locked. */
+    campaigns: profile._count.campaigns,
   };
+}
+
+/** The profile's edit page: the profile the organisation may use (else null) and the framework tree. */
+export async function targetProfileEditor(client: PrismaClient, organisationId: string, id: string) {
+  const profile = await targetProfileOf(client, organisationId, id);
+  if (!profile) return null;
+  return { profile, tree: await frameworkTree(client) };
 }
 
 /** Targeted skills of a profile, with each tube's competence and area codes. */

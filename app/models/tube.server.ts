@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { skillName, tubeNameProblem, type TubeNameProblem } from '../../engine/framework';
 import type { EditErrorKey } from '../i18n/referentiel-edition';
+import { competenceByCode } from './positioning-bank.server';
 import { fail, isUniqueViolation, zodFieldErrors, type EditResult, type FieldErrors } from './validation.server';
 
 export const TUBE_FIELDS = ['name', 'title', 'description', 'thematicId'] as const;
@@ -114,4 +115,11 @@ export async function getTube(client: PrismaClient, tubeId: string) {
 /** The thematics a tube of this competence may belong to, in order. */
 export async function competenceThematics(client: PrismaClient, competenceId: string) {
   return client.thematic.findMany({ where: { competenceId }, orderBy: { position: 'asc' }, select: { id: true, name: true } });
+}
+
+/** What the new-tube form needs: the competence (by code) and its thematics in order; null for an unknown code. */
+export async function newTubeForm(client: PrismaClient, competenceCode: string) {
+  const competence = await competenceByCode(client, competenceCode);
+  if (!competence) return null;
+  return { competence, thematics: await competenceThematics(client, competence.id) };
 }

@@ -9,7 +9,8 @@ import type { PrismaClient } from '../../prisma/client';
 import type { GlobalRole } from '../lib/roles';
 import { validateChallengeBody, errorMessages, blockingMessages } from '../../engine/challenges';
 import { challengeQuality } from './quality.server';
-import { asBody, type Status } from './challenge.server';
+import type { Status } from './challenge.server';
+import { storedBodyOf } from './challenge-body.server';
 import { authorsMayValidateOwn } from './platform-settings.server';
 
 export const WORKFLOW_ACTIONS = ['submit', 'validate', 'sendBack', 'archive', 'retire'] as const;
@@ -119,11 +120,11 @@ export async function changeStatus(
     const retired: string[] = [];
     if (input.action === 'validate') {
       if (!c.currentVersion) throw new WorkflowError('invalidBody', 'L’épreuve ne peut pas être validée : aucune version.');
-      const blocking = blockingMessages(await challengeQuality(tx, asBody(c.currentVersion.body)));
+      const blocking = blockingMessages(await challengeQuality(tx, storedBodyOf(c.currentVersion)));
       if (blocking.length > 0) {
         throw new WorkflowError('qualityBlocking', `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`, blocking);
       }
-      const problems = errorMessages(validateChallengeBody(asBody(c.currentVersion.body)));
+      const problems = errorMessages(validateChallengeBody(storedBodyOf(c.currentVersion)));
       if (problems.length > 0) throw new WorkflowError('invalidBody', `L’épreuve ne peut pas être validée : ${problems[0]}`);
       if (!c.isPrototype) {
         if (!c.prototype || c.prototype.status !== 'valide') {

@@ -145,3 +145,28 @@ export async function competenceWorkspace(client: PrismaClient, code: string) {
     })),
   };
 }
+
+/**
+ * The creation home: challenges waiting for review, the release in service (with its number of
+ * challenges), and per competence (by code) its challenges by status.
+ */
+export async function creationOverview(client: PrismaClient) {
+  const [submitted, competences, counts, release] = await Promise.all([
+    client.challenge.count({ where: { status: 'submitted' } }),
+    client.competence.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, titleFr: true } }),
+    client.$queryRaw<{ code: string; status: keyof ChallengeStatusCounts; n: bigint }[]>`
+      select co.code, ch.status::text as status, count(*) as n
+      from "Challenge" ch join "Skill" s on s.id = ch."skillId" join "Tube" t on t.id = s."tubeId" join "Competence" co on co.id = t."competenceId"
+      group by co.code, ch.status`,
+    client.release.findFirst({ orderBy: { number: 'desc' }, include: { _count: { select: { challenges: true } } } }),
+  ]);
+  return {
+    submitted,
+    release: release ? { number: release.number, createdAt: release.createdAt.toISOString(), message: release.message, challenges: release._count.challenges } : null,
+    rows: competences.map((c) => {
+      const byStatus = emptyCounts();
+      for (const r of counts) if (r.code === c.code && r.status in byStatus) byStatus[r.status] = Number(r.n);
+      return { code: c.code, title: c.titleFr, counts: byStatus };
+    }),
+  };
+}

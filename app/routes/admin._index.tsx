@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
+import { listAccounts } from '~/models/user.server';
 
 export const meta: MetaFunction = () => [{ title: 'Administration – Pix Workbench' }];
 
@@ -15,21 +16,15 @@ const ROLE_LABELS: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'admin');
-  const users = await db().user.findMany({
-    // The simulated learners of the demo data (thousands) are not accounts anyone manages.
-    where: { simulated: false },
-    orderBy: { email: 'asc' },
-    take: 200,
-    include: { memberships: { include: { organisation: true } }, centreMemberships: { include: { centre: true } } },
-  });
+  const users = await listAccounts(db());
   return {
     users: users.map((u) => ({
       id: u.id,
       email: u.email,
       name: `${u.firstName} ${u.lastName}`,
       roles: u.roles.map((r) => ROLE_LABELS[r] ?? r),
-      organisations: u.memberships.map((m) => `${m.organisation.name} (${m.role === 'ADMIN' ? 'admin' : 'enseignant'})`),
-      centres: u.centreMemberships.map((m) => m.centre.name),
+      organisations: u.organisations.map((m) => `${m.name} (${m.role === 'ADMIN' ? 'admin' : 'enseignant'})`),
+      centres: u.centres,
     })),
   };
 }

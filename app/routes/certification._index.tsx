@@ -8,7 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { enterSession, ENTRY_REFUSALS } from '~/models/certification-test.server';
-import { isoDay } from '~/models/certification-session.server';
+import { openEnrolmentsOf } from '~/models/certification-candidate.server';
 import { useLocale, useMessages } from '~/i18n';
 import { certifMessages, fill, frDay } from '~/i18n/certif';
 import { useRootData } from '~/root';
@@ -19,14 +19,7 @@ export const meta: MetaFunction = () => [{ title: 'Certification – Pix Workben
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'profil');
-  const mine = await db().certificationCandidate.findMany({
-    where: { userId: viewer.id, session: { status: 'CREATED' } },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, session: { select: { date: true, time: true, room: true, centre: { select: { name: true } } } }, course: { select: { status: true } } },
-  });
-  return {
-    enrolments: mine.map((c) => ({ id: c.id, date: isoDay(c.session.date), time: c.session.time, room: c.session.room, centre: c.session.centre.name, status: c.course?.status ?? null })),
-  };
+  return { enrolments: await openEnrolmentsOf(db(), viewer.id) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

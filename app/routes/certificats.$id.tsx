@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { certificateOfLearner } from '~/models/certificate.server';
+import { certificateOfLearner } from '~/models/certificate-view.server';
 import { useMessages } from '~/i18n';
 import { fill } from '~/i18n/apprenant';
 import { certificateMessages } from '~/i18n/certificat';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { certificateOfLearner } from '~/models/certificate.server';
+import { certificateOfLearner } from '~/models/certificate-view.server';
 import { certificatePdf } from '~/models/certificate-pdf.server';
 import { localeFromRequest } from '~/i18n';
 

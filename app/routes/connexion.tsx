@@ -4,6 +4,7 @@ import { createUserSession, getSession, assertSameOrigin } from '~/lib/session.s
 import { attemptLogin } from '~/lib/login.server';
 import { homeSpace } from '~/lib/roles';
 import { db } from '~/lib/db.server';
+import { landingPathOf } from '~/models/user.server';
 import { localeFromRequest, translate, useMessages, useT } from '~/i18n';
 import { learnerMessages } from '~/i18n/apprenant';
 
@@ -35,25 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
     };
   }
   const target = safeRedirect(form.get('redirectTo'));
-  const destination = target ?? (await landingFor(result.userId));
+  const destination = target ?? (await landingPathOf(db(), result.userId));
   return createUserSession(result.userId, destination);
-}
-
-async function landingFor(userId: string): Promise<string> {
-  const user = await db().user.findUniqueOrThrow({
-    where: { id: userId },
-    include: { memberships: { include: { organisation: true } }, centreMemberships: { include: { centre: true } } },
-  });
-  return homeSpace({
-    id: user.id,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    locale: user.locale,
-    roles: user.roles,
-    organisations: user.memberships.map((m) => ({ id: m.organisationId, name: m.organisation.name, role: m.role })),
-    centres: user.centreMemberships.map((m) => ({ id: m.centreId, name: m.centre.name, role: m.role })),
-  });
 }
 
 export default function SignIn() {

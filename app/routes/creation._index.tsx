@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
+import { creationOverview } from '~/models/workspace.server';
 import { creationMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 
@@ -11,23 +12,7 @@ const STATUS_LABELS = { propose: 'Proposées', submitted: 'Soumises', valide: 'V
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
-  const submitted = await db().challenge.count({ where: { status: 'submitted' } });
-  const competences = await db().competence.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, titleFr: true } });
-  const counts = await db().$queryRaw<{ code: string; status: keyof typeof STATUS_LABELS; n: bigint }[]>`
-    select co.code, ch.status::text as status, count(*) as n
-    from "Challenge" ch join "Skill" s on s.id = ch."skillId" join "Tube" t on t.id = s."tubeId" join "Competence" co on co.id = t."competenceId"
-    group by co.code, ch.status`;
-  const release = await db().release.findFirst({ orderBy: { number: 'desc' }, include: { _count: { select: { challenges: true } } } });
-  return {
-    submitted,
-    isAdmin: viewer.roles.includes('ADMIN'),
-    release: release ? { number: release.number, createdAt: release.createdAt.toISOString(), message: release.message, challenges: release._count.challenges } : null,
-    rows: competences.map((c) => ({
-      code: c.code,
-      title: c.titleFr,
-      counts: Object.fromEntries(Object.keys(STATUS_LABELS).map((s) => [s, Number(counts.find((r) => r.code === c.code && r.status === s)?.n ?? 0)])),
-    })),
-  };
+  return { ...(await creationOverview(db())), isAdmin: viewer.roles.includes('ADMIN') };
 }
 
 export default function Creation() {
@@ -95,7 +80,7 @@ export default function Creation() {
                 </Link>
               </th>
               {Object.keys(STATUS_LABELS).map((s) => (
-                <td key={s}>{row.counts[s]}</td>
+                <td key={s}>{row.counts[s as keyof typeof STATUS_LABELS]}</td>
               ))}
             </tr>
           ))}

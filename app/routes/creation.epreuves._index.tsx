@@ -3,8 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useState } from 'react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { frameworkChoices, listChallenges } from '~/models/challenge.server';
-import { authorChoices, flagChoices } from '~/models/challenge-search.server';
+import { challengeListPage } from '~/models/challenge-pages.server';
 import { STATUSES } from '~/models/challenge-status';
 import { CHALLENGE_TYPES } from '../../engine/challenges';
 import { StatusBadge, formatDateTime } from '~/components/challenge/ChallengeHeader';
@@ -21,18 +20,9 @@ const FILTERS = ['competence', 'tube', 'skill', 'status', 'type', 'q', 'author',
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'creation');
   const params = new URL(request.url).searchParams;
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f)?.trim() || undefined]));
-  // A skill may be given by id (links from the framework workspace): the filter shows its name.
-  if (filters.skill && !filters.skill.startsWith('@')) {
-    const skill = await db().skill.findUnique({ where: { id: filters.skill }, select: { name: true, tube: { select: { name: true, competence: { select: { code: true } } } } } });
-    filters.skill = skill?.name ?? '@?';
-    if (skill) {
-      filters.tube ??= skill.tube.name;
-      filters.competence ??= skill.tube.competence.code;
-    }
-  }
-  const [list, choices, authors, flags] = await Promise.all([listChallenges(db(), filters), frameworkChoices(db()), authorChoices(db()), flagChoices(db())]);
-  return { ...list, selected: filters, authors, flags, choices: choices.map((c) => ({ code: c.code, title: c.titleFr, tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })) })) };
+  const given = Object.fromEntries(FILTERS.map((f) => [f, params.get(f)?.trim() || undefined]));
+  const { filters, choices, ...page } = await challengeListPage(db(), given);
+  return { ...page, selected: filters, choices: choices.map((c) => ({ code: c.code, title: c.titleFr, tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })) })) };
 }
 
 export default function ChallengeList() {

@@ -3,8 +3,7 @@ import { Form, type ShouldRevalidateFunction, Link, useLoaderData } from '@remix
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { handleEditorAction } from '~/lib/challenge-editor.server';
-import { frameworkChoices, pendingDraft } from '~/models/challenge.server';
-import { newChallengeBody } from '../../engine/challenges';
+import { newChallengePage, skillForNewChallenge } from '~/models/challenge-pages.server';
 import { ChallengeEditor } from '~/components/challenge/ChallengeEditor';
 import { formatDateTime } from '~/components/challenge/ChallengeHeader';
 import { creationMessages } from '~/i18n/creation';
@@ -16,34 +15,15 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringS
 
 export const meta: MetaFunction = () => [{ title: 'Nouvelle épreuve – Création' }];
 
-async function findSkill(ref: string) {
-  if (!ref) return null;
-  return db().skill.findFirst({
-    where: ref.startsWith('@') ? { name: ref } : { id: ref },
-    select: { id: true, name: true, level: true, status: true, tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true } } } } },
-  });
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
   const ref = new URL(request.url).searchParams.get('skill') ?? '';
-  const skill = await findSkill(ref);
-  if (!skill) {
-    return { skill: null, choices: await frameworkChoices(db()), unknown: ref !== '', body: null, draft: null };
-  }
-  const draft = await pendingDraft(db(), { challengeId: null, skillId: skill.id, userId: viewer.id }, null);
-  return {
-    skill,
-    choices: null,
-    unknown: false,
-    body: draft?.body ?? newChallengeBody('QCU', [`${viewer.firstName} ${viewer.lastName}`]),
-    draft: draft ? { updatedAt: draft.updatedAt } : null,
-  };
+  return newChallengePage(db(), viewer, ref);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ref = new URL(request.url).searchParams.get('skill') ?? '';
-  const skill = await findSkill(ref);
+  const skill = await skillForNewChallenge(db(), ref);
   if (!skill) throw new Response('Acquis introuvable', { status: 404 });
   return handleEditorAction(request, { skillId: skill.id });
 }

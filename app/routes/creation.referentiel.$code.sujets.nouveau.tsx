@@ -3,7 +3,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
 import { requireFrameworkEditor, requireFrameworkEditorForm } from '~/lib/framework-editing.server';
-import { competenceThematics, createTube, TUBE_FIELDS , type TubeField } from '~/models/tube.server';
+import { createTube, newTubeForm, TUBE_FIELDS, type TubeField } from '~/models/tube.server';
+import { competenceByCode } from '~/models/positioning-bank.server';
 import { formValues, type RefusedForm } from '~/models/validation.server';
 import { Breadcrumb, useR } from '~/components/framework/ui';
 import { TubeForm } from '~/components/framework/TubeForm';
@@ -11,23 +12,18 @@ import { TubeForm } from '~/components/framework/TubeForm';
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 export const meta: MetaFunction = () => [{ title: 'Nouveau sujet – Référentiel : édition' }];
 
-async function loadCompetence(code: string | undefined) {
-  const competence = await db().competence.findUnique({ where: { code: code ?? '' }, select: { id: true, code: true, titleFr: true } });
-  if (!competence) throw new Response('Compétence introuvable', { status: 404 });
-  return competence;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireFrameworkEditor(request);
-  const competence = await loadCompetence(params.code);
-  const thematics = await competenceThematics(db(), competence.id);
+  const form = await newTubeForm(db(), params.code ?? '');
+  if (!form) throw new Response('Compétence introuvable', { status: 404 });
   const wanted = new URL(request.url).searchParams.get('thematique');
-  return { competence, thematics, thematicId: thematics.find((th) => th.id === wanted)?.id ?? thematics[0]?.id ?? '' };
+  return { ...form, thematicId: form.thematics.find((th) => th.id === wanted)?.id ?? form.thematics[0]?.id ?? '' };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { form } = await requireFrameworkEditorForm(request);
-  const competence = await loadCompetence(params.code);
+  const competence = await competenceByCode(db(), params.code ?? '');
+  if (!competence) throw new Response('Compétence introuvable', { status: 404 });
   const values = formValues(form, TUBE_FIELDS);
   const result = await createTube(db(), competence.code, values);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });

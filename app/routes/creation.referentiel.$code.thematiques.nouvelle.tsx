@@ -3,7 +3,8 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
 import { requireFrameworkEditor, requireFrameworkEditorForm } from '~/lib/framework-editing.server';
-import { createThematic, THEMATIC_FIELDS , type ThematicField } from '~/models/thematic.server';
+import { createThematic, THEMATIC_FIELDS, type ThematicField } from '~/models/thematic.server';
+import { competenceByCode } from '~/models/positioning-bank.server';
 import { formValues, type RefusedForm } from '~/models/validation.server';
 import { Breadcrumb, useR } from '~/components/framework/ui';
 import { ThematicForm } from '~/components/framework/ThematicForm';
@@ -12,7 +13,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 export const meta: MetaFunction = () => [{ title: 'Nouvelle thématique – Référentiel : édition' }];
 
 async function loadCompetence(code: string | undefined) {
-  const competence = await db().competence.findUnique({ where: { code: code ?? '' }, select: { code: true, titleFr: true } });
+  const competence = await competenceByCode(db(), code ?? '');
   if (!competence) throw new Response('Compétence introuvable', { status: 404 });
   return competence;
 }

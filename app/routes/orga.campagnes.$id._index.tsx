@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignAggregate, campaignOfViewer, liveActivity } from '~/models/campaign.server';
+import { campaignAggregate, campaignOfViewer, liveActivity } from '~/models/campaign-dashboard.server';
 import { ActivityChart } from '~/components/orga/charts';
 import { orgaDate, orgaMessages } from '~/i18n/orga';
 import { useLocale, useMessages } from '~/i18n';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignOfViewer } from '~/models/campaign.server';
+import { campaignOfViewer } from '~/models/campaign-dashboard.server';
 import { campaignExportStream, exportFileName } from '~/models/campaign-export.server';
 
 /** The results as CSV (UTF-8 with BOM, `;`), streamed as it is read. */

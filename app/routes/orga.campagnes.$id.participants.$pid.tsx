@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignOfViewer, participantDetail } from '~/models/campaign.server';
+import { campaignOfViewer, participantDetail } from '~/models/campaign-dashboard.server';
 import { Mastery } from '~/components/orga/Stars';
 import { HorizontalBars } from '~/components/orga/charts';
 import { useMessages } from '~/i18n';

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, Outlet, useLoaderData, useParams } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignAggregate, campaignOfViewer, campaignParticipants } from '~/models/campaign.server';
+import { campaignParticipantsPage } from '~/models/campaign-dashboard.server';
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { Mastery } from '~/components/orga/Stars';
@@ -10,15 +10,10 @@ import { fill } from '~/i18n/apprenant';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
-  const campaign = await campaignOfViewer(db(), viewer, params.id ?? '');
   const url = new URL(request.url);
   const filters = { division: url.searchParams.get('classe'), band: url.searchParams.get('maitrise'), status: url.searchParams.get('statut'), page: Number(url.searchParams.get('page') ?? 1) || 1 };
-  const [list, aggregate, stages] = await Promise.all([
-    campaignParticipants(db(), campaign.id, filters),
-    campaignAggregate(db(), campaign.id),
-    campaign.targetProfileId ? db().targetProfileStage.findMany({ where: { targetProfileId: campaign.targetProfileId }, orderBy: { threshold: 'asc' } }) : [],
-  ]);
-  return { list, filters, divisions: aggregate.data.divisions, stages: stages.map((s) => s.title) };
+  const { list, divisions, stages } = await campaignParticipantsPage(db(), viewer, params.id ?? '', filters);
+  return { list, filters, divisions, stages };
 }
 
 export default function Participants() {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignAggregate, campaignOfViewer } from '~/models/campaign.server';
+import { campaignAggregate, campaignOfViewer } from '~/models/campaign-dashboard.server';
 import { HorizontalBars } from '~/components/orga/charts';
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignAggregate, campaignOfViewer, tutorialsOfTubes } from '~/models/campaign.server';
+import { campaignAggregate, campaignOfViewer, tutorialsOfTubes } from '~/models/campaign-dashboard.server';
 import { Dots } from '~/components/orga/Stars';
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, NavLink, Outlet, useLoaderData, useSearchParams } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { campaignOfViewer } from '~/models/campaign.server';
+import { campaignOfViewer } from '~/models/campaign-dashboard.server';
 import { useLocale, useMessages } from '~/i18n';
 import { orgaDate, orgaMessages } from '~/i18n/orga';
 import { OrgaNav } from '~/components/orga/OrgaNav';

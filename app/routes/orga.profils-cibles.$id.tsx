@@ -3,7 +3,7 @@ import { useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { activeOrganisation } from '~/models/organisation.server';
-import { frameworkTree, targetProfileFromForm, targetProfileOf, updateTargetProfile } from '~/models/target-profile.server';
+import { targetProfileEditor, targetProfileFromForm, updateTargetProfile } from '~/models/target-profile.server';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { TargetProfileBuilder } from '~/components/orga/TargetProfileBuilder';
 import orgaStyles from '~/styles/orga.css';
@@ -17,10 +17,9 @@ export const meta: MetaFunction = () => [{ title: 'Profil cible – Orga – Pix
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
   const organisation = activeOrganisation(viewer, request);
-  const profile = await targetProfileOf(db(), organisation.id, params.id ?? '');
-  if (!profile) throw new Response('Profil cible introuvable', { status: 404 });
-  const campaigns = await db().campaign.count({ where: { targetProfileId: profile.id } });
-  return { organisation, profile, campaigns, tree: await frameworkTree(db()) };
+  const editor = await targetProfileEditor(db(), organisation.id, params.id ?? '');
+  if (!editor) throw new Response('Profil cible introuvable', { status: 404 });
+  return { organisation, profile: editor.profile, campaigns: editor.profile.campaigns, tree: editor.tree };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

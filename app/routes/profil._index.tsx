@@ -9,7 +9,7 @@ import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
 import { campaignMessages } from '~/i18n/campagne';
 import { useRootData } from '~/root';
 import { TutorialItem } from '~/components/learner/TutorialItem';
-import { certificatesOfUser } from '~/models/certificate.server';
+import { certificatesOfUser } from '~/models/certificate-view.server';
 import { certificateMessages } from '~/i18n/certificat';
 import learnerStyles from '~/styles/learner.css';
 

@@ -9,18 +9,14 @@ import { requireForm, requireSpace } from '~/lib/session.server';
 import { databaseUrl, db } from '~/lib/db.server';
 import { enqueueCalibration, removeWaitingCalibrationJob } from '~/lib/queues.server';
 import {
-  answerCount,
   cancelCalibration,
   describeRefusal,
-  listRuns,
-  newAnswersThreshold,
   setNewAnswersThreshold,
   startCalibration,
   type CalibrationProgress,
   type RunListItem,
 } from '~/models/calibration.server';
-import { liveChallenges } from '~/models/calibration-data.server';
-import { activeParameters } from '~/models/parameter-set.server';
+import { psychometricsHome } from '~/models/psychometrics-home.server';
 import {
   ANCHOR_LABELS,
   MODEL_LABELS,
@@ -42,37 +38,7 @@ export const meta: MetaFunction = () => [{ title: 'Psychométrie – Pix Workben
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
-  const client = db();
-  const [runs, active, live, answers, competences, threshold] = await Promise.all([
-    listRuns(client, { take: 30 }),
-    activeParameters(client),
-    liveChallenges(client),
-    answerCount(client),
-    client.competence.findMany({ select: { id: true, code: true, titleFr: true }, orderBy: { code: 'asc' } }),
-    newAnswersThreshold(client),
-  ]);
-  const activeSet = active
-    ? await client.parameterSet.findUnique({ where: { id: active.id }, select: { approvedBy: { select: { firstName: true, lastName: true } } } })
-    : null;
-  const liveIds = new Set(live.map((c) => c.id));
-  const calibratedLive = active ? [...active.params.keys()].filter((id) => liveIds.has(id)).length : 0;
-  return {
-    runs,
-    live: live.length,
-    calibratedLive,
-    answers,
-    threshold,
-    competences: competences.filter((c) => live.some((l) => l.competenceId === c.id)).sort((x, y) => x.code.localeCompare(y.code, 'fr', { numeric: true })),
-    active: active
-      ? {
-          version: active.version,
-          items: active.params.size,
-          approvedAt: active.approvedAt.toISOString(),
-          approvedBy: activeSet?.approvedBy ? `${activeSet.approvedBy.firstName} ${activeSet.approvedBy.lastName}` : null,
-          cutScores: active.cutScores,
-        }
-      : null,
-  };
+  return psychometricsHome(db());
 }
 
 type ActionData = { error?: string; notice?: string; field?: string };

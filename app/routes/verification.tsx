@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useNavigation } from '@remix-run/react';
 import { db } from '~/lib/db.server';
-import { verifyCertificate } from '~/models/certificate.server';
+import { verifyCertificate } from '~/models/certificate-view.server';
 import { useLocale, useMessages } from '~/i18n';
 import { fill, formatDay } from '~/i18n/apprenant';
 import { certificateMessages } from '~/i18n/certificat';

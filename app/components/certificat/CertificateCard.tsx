@@ -1,4 +1,4 @@
-import type { CertificateView } from '~/models/certificate.server';
+import type { CertificateView } from '~/models/certificate-view.server';
 import { useLocale, useMessages } from '~/i18n';
 import { fill, formatDay } from '~/i18n/apprenant';
 import { certificateMessages } from '~/i18n/certificat';

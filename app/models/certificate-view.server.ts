@@ -1,0 +1,143 @@
+/**
+ * Published certificates: what a certificate shows (and nothing else about the candidate), the
+ * learner's own list, and the public lookup by verification code, rate-limited per address.
+ * Scoring, finalisation, the jury and publication are certificate.server.ts.
+ */
+import type { PrismaClient } from '../../prisma/client';
+import type { Viewer } from '../lib/roles';
+import { COMPETENCE_CODES, isValidVerificationCode, normalizeCode } from '../../engine/framework';
+import { CERTIFICATE_VALIDITY_YEARS, storedCompetences } from './certificate.server';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Client = PrismaClient | Tx;
+
+// ─────────────────────────────── Certificates ───────────────────────────────
+
+export function validUntil(deliveredAt: Date): Date {
+  const d = new Date(deliveredAt);
+  d.setUTCFullYear(d.getUTCFullYear() + CERTIFICATE_VALIDITY_YEARS);
+  return d;
+}
+
+/** What a certificate shows, and nothing else about the candidate. */
+export interface CertificateView {
+  id: string;
+  verificationCode: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string | null;
+  birthPlace: string;
+  centreName: string;
+  takenOn: string | null;
+  deliveredAt: string;
+  validUntil: string;
+  pixScore: number;
+  /** The 16 competences of the framework, in order, with their certified level (0 when not certified). */
+  competences: { code: string; titleFr: string; titleEn: string; level: number }[];
+}
+
+const certificateFields = {
+  id: true,
+  verificationCode: true,
+  firstName: true,
+  lastName: true,
+  birthDate: true,
+  birthPlace: true,
+  centreName: true,
+  takenOn: true,
+  deliveredAt: true,
+  pixScore: true,
+  competenceLevels: true,
+} as const;
+
+type CertificateRow = {
+  id: string;
+  verificationCode: string;
+  firstName: string;
+  lastName: string;
+  birthDate: Date | null;
+  birthPlace: string;
+  centreName: string;
+  takenOn: Date | null;
+  deliveredAt: Date | null;
+  pixScore: number;
+  competenceLevels: unknown;
+};
+
+const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
+  const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
+  const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c.level]));
+  const delivered = row.deliveredAt ?? new Date(0);
+  return {
+    id: row.id,
+    verificationCode: row.verificationCode,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    birthDate: isoDay(row.birthDate),
+    birthPlace: row.birthPlace,
+    centreName: row.centreName,
+    takenOn: isoDay(row.takenOn),
+    deliveredAt: delivered.toISOString(),
+    validUntil: validUntil(delivered).toISOString(),
+    pixScore: row.pixScore,
+    competences: COMPETENCE_CODES.map((code) => {
+      const t = titles.find((x) => x.code === code);
+      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: levels.get(code) ?? 0 };
+    }),
+  };
+}
+
+const published = { status: 'validated', publishedAt: { not: null }, deliveredAt: { not: null } } as const;
+
+/** The learner's published certificates, newest first. */
+export async function certificatesOfUser(client: Client, userId: string) {
+  const rows = await client.certificate.findMany({
+    where: { ...published, course: { userId } },
+    orderBy: { deliveredAt: 'desc' },
+    select: { id: true, verificationCode: true, pixScore: true, deliveredAt: true, centreName: true, takenOn: true },
+  });
+  return rows.map((r) => ({ ...r, deliveredAt: r.deliveredAt!.toISOString(), validUntil: validUntil(r.deliveredAt!).toISOString(), takenOn: isoDay(r.takenOn) }));
+}
+
+/** A learner's own published certificate; 404 for anybody else's (existence is not revealed). */
+export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 'id'> | null, certificateId: string): Promise<CertificateView> {
+  const row = viewer ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields }) : null;
+  if (!row) throw new Response('Certificat introuvable', { status: 404 });
+  return toView(client, row);
+}
+
+/** The public lookup: a published, validated certificate by its code, or null. Only certificate fields. */
+export async function certificateByCode(client: Client, typed: string): Promise<CertificateView | null> {
+  const code = normalizeCode(typed);
+  if (!isValidVerificationCode(code)) return null;
+  const row = await client.certificate.findFirst({ where: { verificationCode: code, ...published }, select: certificateFields });
+  return row ? toView(client, row) : null;
+}
+
+// ─────────────────────────────── Public lookups, rate-limited ───────────────────────────────
+
+export const VERIFICATION_WINDOW_MINUTES = 15;
+export const MAX_VERIFICATION_FAILURES = 10;
+export const MAX_VERIFICATIONS = 60;
+
+export type VerificationResult = { ok: true; certificate: CertificateView } | { ok: false; reason: 'invalid_format' | 'not_found' | 'rate_limited' };
+
+/**
+ * A lookup on the public page: at most MAX_VERIFICATION_FAILURES wrong codes and MAX_VERIFICATIONS
+ * lookups per address in VERIFICATION_WINDOW_MINUTES (guessing codes is not a way to list certificates).
+ */
+export async function verifyCertificate(client: Client, typed: string, ip: string, now: Date = new Date()): Promise<VerificationResult> {
+  const since = new Date(now.getTime() - VERIFICATION_WINDOW_MINUTES * 60_000);
+  const [failures, total] = await Promise.all([
+    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, success: false, createdAt: { gte: since } } }),
+    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, createdAt: { gte: since } } }),
+  ]);
+  if (failures >= MAX_VERIFICATION_FAILURES || total >= MAX_VERIFICATIONS) return { ok: false, reason: 'rate_limited' };
+  const code = normalizeCode(typed);
+  const certificate = isValidVerificationCode(code) ? await certificateByCode(client, code) : null;
+  await client.certificationAccessAttempt.create({ data: { kind: 'verification', key: code.slice(0, 20), ip, success: Boolean(certificate), createdAt: now } });
+  if (certificate) return { ok: true, certificate };
+  return { ok: false, reason: isValidVerificationCode(code) ? 'not_found' : 'invalid_format' };
+}
