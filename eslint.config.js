@@ -217,4 +217,28 @@ export default tseslint.config(
       ],
     },
   },
+
+  // ── Routes call the server layer; they never query the database themselves ───────────────────
+  {
+    name: 'routes-no-queries',
+    files: ['app/routes/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][computed=true][property.value='env']",
+          message: 'l’environnement ne se lit que par env() de app/lib/env.server.ts.',
+        },
+        {
+          // db().challenge.findMany(…), db().$queryRaw`…`, const c = db(); c.x… is caught by the next one.
+          selector: "MemberExpression[object.type='CallExpression'][object.callee.name='db']",
+          message: 'une route n’interroge pas la base : elle passe db() à une fonction de la couche serveur (app/models/**/*.server.ts) qui fait la requête.',
+        },
+        {
+          selector: "VariableDeclarator[init.type='CallExpression'][init.callee.name='db']",
+          message: 'une route ne garde pas le client de la base : elle passe db() directement à une fonction de la couche serveur.',
+        },
+      ],
+    },
+  },
 );

@@ -47,13 +47,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'psychometrie');
   const form = await requireForm(request, session);
   const intent = form.get('intent');
-  const client = db();
   if (intent === 'start') {
     const model = form.get('model') === 'rasch' ? 'rasch' : '2pl';
     const priors = form.get('priors') === 'on';
     const anchors = form.get('anchors') === 'keep-live' ? 'keep-live' : 'recalibrate-all';
     const competence = String(form.get('competence') ?? '');
-    const outcome = await startCalibration(client, {
+    const outcome = await startCalibration(db(), {
       settings: { model, priors, anchors, competenceIds: competence ? [competence] : [] },
       trigger: 'MANUAL',
       requestedById: session.viewer.id,
@@ -65,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === 'cancel') {
     const runId = String(form.get('runId') ?? '');
-    const result = await cancelCalibration(client, runId, removeWaitingCalibrationJob);
+    const result = await cancelCalibration(db(), runId, removeWaitingCalibrationJob);
     const notice =
       result === 'cancelled'
         ? 'Calibration annulée.'
@@ -81,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!Number.isInteger(value) || value < 100 || value > 100_000_000) {
       return json<ActionData>({ error: 'Le seuil doit être un nombre entier entre 100 et 100 000 000.', field: 'threshold' }, { status: 422 });
     }
-    await setNewAnswersThreshold(client, value);
+    await setNewAnswersThreshold(db(), value);
     return json<ActionData>({ notice: `Seuil enregistré : une calibration démarre dès ${value.toLocaleString('fr-FR')} nouvelles réponses.` });
   }
   return json<ActionData>({ error: 'Action inconnue.' }, { status: 400 });
