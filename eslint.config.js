@@ -148,12 +148,7 @@ export default tseslint.config(
   },
 
   // ── Layers (docs/decisions/014-layers.md) ─────────────────────────────────────────────────────
-  layer(
-    'engine',
-    ['engine/**/*.ts'],
-    [node(ENGINE_NODE), ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE],
-    ['engine/calibration/parallel/**'],
-  ),
+  layer('engine', ['engine/**/*.ts'], [node(ENGINE_NODE), ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE], ['engine/calibration/parallel/**']),
   // The worker-thread calibration kernel: node:worker_threads, node:os, node:fs… by design.
   layer('engine-parallel', ['engine/calibration/parallel/**/*.ts'], [ENGINE_FORBIDDEN_PACKAGES, OUTSIDE_ENGINE]),
   // Tests of the engine may read files (the fixtures of published results).

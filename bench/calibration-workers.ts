@@ -63,7 +63,9 @@ if (process.argv.includes('--kernel-child')) {
 async function kernelCeiling(): Promise<{ alone: number; together: number; ratio: number }> {
   const child = () =>
     new Promise<number>((resolve, reject) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--kernel-child', '--items', String(items)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--kernel-child', '--items', String(items)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       p.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { seconds: number }).seconds) : reject(new Error(`kernel child exited ${code}`))));
@@ -80,11 +82,19 @@ const sim = simulateCalibrationData(createRandom(20240602), { items, persons, de
 console.log(`  simulation: ${seconds(t).toFixed(1)} s (not timed)`);
 t = performance.now();
 const collapsed = collapsePatterns(sim.data).data;
-console.log(`  pattern collapse: ${seconds(t).toFixed(1)} s (not timed), ${collapsed.rowStart.length - 1} distinct patterns, ${collapsed.items.length} stored answers`);
+console.log(
+  `  pattern collapse: ${seconds(t).toFixed(1)} s (not timed), ${collapsed.rowStart.length - 1} distinct patterns, ${collapsed.items.length} stored answers`,
+);
 
 const database = await createTestDatabase();
 console.log(`  database ${database.name} (dropped at the end), load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
-process.on('SIGINT', () => void stopChildren().then(() => database.drop()).finally(() => process.exit(130)));
+process.on(
+  'SIGINT',
+  () =>
+    void stopChildren()
+      .then(() => database.drop())
+      .finally(() => process.exit(130)),
+);
 const db = createPrisma(database.url);
 const connection = redisConnection();
 const children: ChildProcess[] = [];
@@ -149,12 +159,24 @@ async function measure(processes: number): Promise<Measure> {
   await Promise.all([queue.close(), events.close()]);
   redis.disconnect();
   const passTotal = runner.passSeconds.reduce((x, y) => x + y, 0);
-  return { processes, shards: runner.shards, wall, setup, passTotal, passes: runner.passSeconds.length, medianPass: median(runner.passSeconds), result, passSeconds: [...runner.passSeconds] };
+  return {
+    processes,
+    shards: runner.shards,
+    wall,
+    setup,
+    passTotal,
+    passes: runner.passSeconds.length,
+    medianPass: median(runner.passSeconds),
+    result,
+    passSeconds: [...runner.passSeconds],
+  };
 }
 
 try {
   const ceilingBefore = await kernelCeiling();
-  console.log(`  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`);
+  console.log(
+    `  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`,
+  );
   const line = (m: Measure) =>
     `${m.wall.toFixed(1)} s wall = shards written ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (median ${m.medianPass.toFixed(2)} s) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles`;
   const one = await measure(1);
@@ -169,7 +191,9 @@ try {
   for (let i = 0; i < one.result.items.length; i++) maxDiff = Math.max(maxDiff, Math.abs(one.result.items[i]!.b - two.result.items[i]!.b));
   const truthRmse = Math.sqrt(one.result.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / one.result.items.length);
   const speedUp = one.wall / two.wall;
-  console.log(`  speed-up: ×${speedUp.toFixed(2)} (median pass ×${(one.medianPass / two.medianPass).toFixed(2)}) — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`);
+  console.log(
+    `  speed-up: ×${speedUp.toFixed(2)} (median pass ×${(one.medianPass / two.medianPass).toFixed(2)}) — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`,
+  );
   const ceilingAfter = await kernelCeiling();
   console.log(`  machine ceiling again after: ×${ceilingAfter.ratio.toFixed(2)}; load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
   console.log(`  same estimates either way: max |Δb| = ${maxDiff.toExponential(1)}; RMSE of b vs truth ${truthRmse.toFixed(3)}`);

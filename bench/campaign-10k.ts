@@ -38,7 +38,11 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   const { createPrisma } = await import('../prisma/client');
   const db = createPrisma(database.url);
-  const campaigns = { ...(await import('../app/models/campaign.server')), ...(await import('../app/models/campaign-dashboard.server')), ...(await import('../app/models/campaign-results.server')) };
+  const campaigns = {
+    ...(await import('../app/models/campaign.server')),
+    ...(await import('../app/models/campaign-dashboard.server')),
+    ...(await import('../app/models/campaign-results.server')),
+  };
   const { campaignExportStream } = await import('../app/models/campaign-export.server');
   const { createTargetProfile } = await import('../app/models/target-profile.server');
   try {
@@ -51,29 +55,58 @@ async function main() {
       const competence = await db.competence.create({ data: { code: `4.${c}`, areaId: area.id, titleFr: `Compétence 4.${c}`, titleEn: `Competence 4.${c}` } });
       const thematic = await db.thematic.create({ data: { key: `th${c}`, competenceId: competence.id, name: `Thématique ${c}` } });
       for (const t of [1, 2, 3]) {
-        const tube = await db.tube.create({ data: { name: `@tube${c}${t}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${c}.${t}`, description: '' } });
+        const tube = await db.tube.create({
+          data: { name: `@tube${c}${t}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${c}.${t}`, description: '' },
+        });
         tubes.push(tube);
-        for (let level = 1; level <= 6; level++) skills.push({ ...(await db.skill.create({ data: { name: `@tube${c}${t}${level}`, tubeId: tube.id, level, status: 'actif' } })), status: 'actif' });
+        for (let level = 1; level <= 6; level++)
+          skills.push({ ...(await db.skill.create({ data: { name: `@tube${c}${t}${level}`, tubeId: tube.id, level, status: 'actif' } })), status: 'actif' });
       }
     }
     const org = await db.organisation.create({ data: { name: 'Lycée du banc d’essai', type: 'SCO' } });
     const teacher = await db.user.create({ data: { email: 'prof@bench.fr', firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
     const tubeCaps = tubes.map((t, i) => ({ tubeId: t.id, maxLevel: 3 + (i % 4) }));
     const profile = await createTargetProfile(db, org.id, {
-      name: 'Profil 10k', description: '', tubes: tubeCaps,
-      stages: [{ threshold: 0, title: 'Palier 1', message: '' }, { threshold: 40, title: 'Palier 2', message: '' }, { threshold: 70, title: 'Palier 3', message: '' }],
+      name: 'Profil 10k',
+      description: '',
+      tubes: tubeCaps,
+      stages: [
+        { threshold: 0, title: 'Palier 1', message: '' },
+        { threshold: 40, title: 'Palier 2', message: '' },
+        { threshold: 70, title: 'Palier 3', message: '' },
+      ],
       badges: [{ title: 'Sécurité', message: '', criteria: [{ tubeId: tubes[0]!.id, minPercent: 80 }] }],
     });
-    const campaign = await campaigns.createCampaign(db, org.id, teacher.id, { name: 'Campagne 10k', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const campaign = await campaigns.createCampaign(db, org.id, teacher.id, {
+      name: 'Campagne 10k',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
     const targeted = targetedSkills(tubeCaps, skills);
-    const stages = [{ threshold: 0, title: 'Palier 1' }, { threshold: 40, title: 'Palier 2' }, { threshold: 70, title: 'Palier 3' }];
+    const stages = [
+      { threshold: 0, title: 'Palier 1' },
+      { threshold: 40, title: 'Palier 2' },
+      { threshold: 70, title: 'Palier 3' },
+    ];
     const badge = { key: 'b', title: 'Sécurité', criteria: [{ tubeId: tubes[0]!.id, minPercent: 80 }] };
 
     const seeded = await time(async () => {
       const start = Date.UTC(2026, 0, 5);
       for (let from = 0; from < N; from += 1000) {
         const batch = Array.from({ length: Math.min(1000, N - from) }, (_, k) => from + k);
-        const users = batch.map((i) => ({ id: crypto.randomUUID(), email: `p${i}@bench.fr`, firstName: `Prénom${i}`, lastName: `Nom${String(i).padStart(5, '0')}`, passwordHash: 'x', roles: ['LEARNER' as const], simulated: true }));
+        const users = batch.map((i) => ({
+          id: crypto.randomUUID(),
+          email: `p${i}@bench.fr`,
+          firstName: `Prénom${i}`,
+          lastName: `Nom${String(i).padStart(5, '0')}`,
+          passwordHash: 'x',
+          roles: ['LEARNER' as const],
+          simulated: true,
+        }));
         await db.user.createMany({ data: users });
         const rows = users.map((u, k) => {
           const theta = rng.next() * 7;
@@ -82,17 +115,43 @@ async function main() {
           const createdAt = new Date(start + Math.floor(rng.next() * 20) * 864e5 + k);
           const shared = rng.next() < 0.85;
           const status = shared ? ('SHARED' as const) : ('TO_SHARE' as const);
-          return { user: u, result, createdAt, status, sharedAt: shared ? new Date(createdAt.getTime() + Math.floor(rng.next() * 3) * 864e5) : null, division: `2nde ${1 + ((from + k) % 12)}` };
+          return {
+            user: u,
+            result,
+            createdAt,
+            status,
+            sharedAt: shared ? new Date(createdAt.getTime() + Math.floor(rng.next() * 3) * 864e5) : null,
+            division: `2nde ${1 + ((from + k) % 12)}`,
+          };
         });
-        const participations = rows.map((r) => ({ id: crypto.randomUUID(), campaignId: campaign.id, userId: r.user.id, status: r.status, createdAt: r.createdAt, sharedAt: r.sharedAt, masteryRate: r.result.masteryRate, validatedSkillsCount: r.result.validated }));
+        const participations = rows.map((r) => ({
+          id: crypto.randomUUID(),
+          campaignId: campaign.id,
+          userId: r.user.id,
+          status: r.status,
+          createdAt: r.createdAt,
+          sharedAt: r.sharedAt,
+          masteryRate: r.result.masteryRate,
+          validatedSkillsCount: r.result.validated,
+        }));
         await db.campaignParticipation.createMany({ data: participations });
         await db.campaignParticipantResult.createMany({
           data: rows.map((r, k) => {
             const stage = reachedStageIndex(stages, r.result.masteryRate);
             return {
-              participationId: participations[k]!.id, campaignId: campaign.id, status: r.status, lastName: r.user.lastName, firstName: r.user.firstName, division: r.division,
-              masteryPercent: masteryPercent(r.result.masteryRate), validatedCount: r.result.validated, stageIndex: stage >= 0 ? stage : null,
-              badges: badgeEarned(badge, r.result.tubes) ? ['Sécurité'] : [], tubes: campaigns.toStoredTubes(r.result.tubes), createdAt: r.createdAt, sharedAt: r.sharedAt,
+              participationId: participations[k]!.id,
+              campaignId: campaign.id,
+              status: r.status,
+              lastName: r.user.lastName,
+              firstName: r.user.firstName,
+              division: r.division,
+              masteryPercent: masteryPercent(r.result.masteryRate),
+              validatedCount: r.result.validated,
+              stageIndex: stage >= 0 ? stage : null,
+              badges: badgeEarned(badge, r.result.tubes) ? ['Sécurité'] : [],
+              tubes: campaigns.toStoredTubes(r.result.tubes),
+              createdAt: r.createdAt,
+              sharedAt: r.sharedAt,
             };
           }),
         });
@@ -105,18 +164,37 @@ async function main() {
 
     const pages: [string, () => Promise<unknown>][] = [
       ['Activité (live figures + aggregate)', async () => Promise.all([campaigns.campaignAggregate(db, campaign.id), campaigns.liveActivity(db, campaign.id)])],
-      ['Participants, page 1', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 1 }), campaigns.campaignAggregate(db, campaign.id)])],
-      ['Participants, page 100', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 100 }), campaigns.campaignAggregate(db, campaign.id)])],
-      ['Participants, classe + maîtrise fragile', async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { division: '2nde 7', band: 'fragile' }), campaigns.campaignAggregate(db, campaign.id)])],
+      [
+        'Participants, page 1',
+        async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 1 }), campaigns.campaignAggregate(db, campaign.id)]),
+      ],
+      [
+        'Participants, page 100',
+        async () => Promise.all([campaigns.campaignParticipants(db, campaign.id, { page: 100 }), campaigns.campaignAggregate(db, campaign.id)]),
+      ],
+      [
+        'Participants, classe + maîtrise fragile',
+        async () =>
+          Promise.all([campaigns.campaignParticipants(db, campaign.id, { division: '2nde 7', band: 'fragile' }), campaigns.campaignAggregate(db, campaign.id)]),
+      ],
       ['Résultats collectifs', () => campaigns.campaignAggregate(db, campaign.id)],
-      ['Sujets à travailler', async () => {
-        const { data } = await campaigns.campaignAggregate(db, campaign.id);
-        return campaigns.tutorialsOfTubes(db, data.recommendations.map((r) => r.tubeId));
-      }],
-      ['Détail d’un participant', async () => {
-        const one = await db.campaignParticipantResult.findFirstOrThrow({ where: { campaignId: campaign.id }, select: { participationId: true } });
-        return campaigns.participantDetail(db, campaign.id, one.participationId);
-      }],
+      [
+        'Sujets à travailler',
+        async () => {
+          const { data } = await campaigns.campaignAggregate(db, campaign.id);
+          return campaigns.tutorialsOfTubes(
+            db,
+            data.recommendations.map((r) => r.tubeId),
+          );
+        },
+      ],
+      [
+        'Détail d’un participant',
+        async () => {
+          const one = await db.campaignParticipantResult.findFirstOrThrow({ where: { campaignId: campaign.id }, select: { participationId: true } });
+          return campaigns.participantDetail(db, campaign.id, one.participationId);
+        },
+      ],
     ];
     console.log('\nPage (server work)                         cold ms   warm ms (median of 5)   target ≤ 300 ms');
     for (const [name, work] of pages) {
@@ -144,7 +222,9 @@ async function main() {
       }
       return { bytes, firstAt };
     });
-    console.log(`\nCSV export of ${N} participants: ${(exported.ms / 1000).toFixed(2)} s (target ≤ 5 s), ${(exported.value.bytes / 1e6).toFixed(1)} MB, first bytes after ${exported.value.firstAt.toFixed(0)} ms`);
+    console.log(
+      `\nCSV export of ${N} participants: ${(exported.ms / 1000).toFixed(2)} s (target ≤ 5 s), ${(exported.value.bytes / 1e6).toFixed(1)} MB, first bytes after ${exported.value.firstAt.toFixed(0)} ms`,
+    );
 
     await simulateCampaignTests(db, org.id, teacher.id, profile.id, skills, targeted, rng);
   } finally {
@@ -180,7 +260,11 @@ async function simulateCampaignTests(
   for (const skill of skills) {
     for (let k = 0; k < 2; k++) {
       const right = `Juste ${skill.id.slice(0, 6)}${k}`;
-      const body = { ...newChallengeBody('QCU', ['Banc']), instruction: markdownLiteToDoc(`Question ${k} de l’acquis`), answer: { type: 'QCU' as const, proposals: [right, 'Faux A', 'Faux B'], correct: 0, shuffle: true } };
+      const body = {
+        ...newChallengeBody('QCU', ['Banc']),
+        instruction: markdownLiteToDoc(`Question ${k} de l’acquis`),
+        answer: { type: 'QCU' as const, proposals: [right, 'Faux A', 'Faux B'], correct: 0, shuffle: true },
+      };
       const challenge = await db.challenge.create({ data: { key: `bench-${skill.id}-${k}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
       const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
       await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
@@ -191,14 +275,24 @@ async function simulateCampaignTests(
     }
   }
   await db.$transaction((tx) => createRelease(tx, 'Banc d’essai', null));
-  const campaign = await campaigns.createCampaign(db, organisationId, teacherId, { name: 'Parcours simulé', type: 'ASSESSMENT', targetProfileId, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+  const campaign = await campaigns.createCampaign(db, organisationId, teacherId, {
+    name: 'Parcours simulé',
+    type: 'ASSESSMENT',
+    targetProfileId,
+    title: null,
+    landingText: null,
+    externalIdLabel: null,
+    multipleSendings: false,
+  });
   const steps: number[] = [];
   let questions = 0;
   let error = 0;
   const t0 = performance.now();
   for (let i = 0; i < LEARNERS; i++) {
     const theta = normal(rng, 0, 1);
-    const user = await db.user.create({ data: { email: `sim${i}@bench.fr`, firstName: 'Sim', lastName: `Apprenant${i}`, passwordHash: 'x', roles: ['LEARNER'], simulated: true } });
+    const user = await db.user.create({
+      data: { email: `sim${i}@bench.fr`, firstName: 'Sim', lastName: `Apprenant${i}`, passwordHash: 'x', roles: ['LEARNER'], simulated: true },
+    });
     let now = new Date(Date.UTC(2026, 1, 2, 9) + i * 3600_000);
     const started = await campaigns.startParticipation(db, user.id, campaign.code, null, now);
     if (!started.ok) throw new Error(started.error);
@@ -209,7 +303,18 @@ async function simulateCampaignTests(
       const shown = step.view.answer.type === 'QCU' ? step.view.answer.proposals.indexOf(rightText.get(step.challengeId)!) : 0;
       now = new Date(now.getTime() + 20_000);
       const t = performance.now();
-      const outcome = await submitCampaignAnswer(db, { userId: user.id, participationId: started.participationId, assessmentId: step.assessmentId, challengeId: step.challengeId, response: { choice: right ? shown : (shown + 1) % 3 }, now }, campaigns.completeParticipation);
+      const outcome = await submitCampaignAnswer(
+        db,
+        {
+          userId: user.id,
+          participationId: started.participationId,
+          assessmentId: step.assessmentId,
+          challengeId: step.challengeId,
+          response: { choice: right ? shown : (shown + 1) % 3 },
+          now,
+        },
+        campaigns.completeParticipation,
+      );
       steps.push(performance.now() - t);
       questions++;
       step = outcome.step ?? { kind: 'completed', assessmentId: step.assessmentId };
@@ -223,8 +328,12 @@ async function simulateCampaignTests(
   const sorted = [...steps].sort((x, y) => x - y);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   const live = await campaigns.liveActivity(db, campaign.id);
-  console.log(`\nCampaign test, ${LEARNERS} simulated learners joined with the code and finished (${targeted.length} targeted skills in 3 competences): ${(questions / LEARNERS).toFixed(1)} questions per test, mean |mastery − true mastery| ${(100 * error / LEARNERS).toFixed(1)} points, ${live.shared} shared, ${total.toFixed(1)} s in all`);
-  console.log(`Answer → next question at the server (model, one learner at a time): p50 ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms, max ${q(1).toFixed(0)} ms`);
+  console.log(
+    `\nCampaign test, ${LEARNERS} simulated learners joined with the code and finished (${targeted.length} targeted skills in 3 competences): ${(questions / LEARNERS).toFixed(1)} questions per test, mean |mastery − true mastery| ${((100 * error) / LEARNERS).toFixed(1)} points, ${live.shared} shared, ${total.toFixed(1)} s in all`,
+  );
+  console.log(
+    `Answer → next question at the server (model, one learner at a time): p50 ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms, max ${q(1).toFixed(0)} ms`,
+  );
 }
 
 main().catch((error) => {

@@ -52,7 +52,9 @@ async function main() {
     const skill = await db.skill.findFirstOrThrow({ where: { status: 'actif' }, orderBy: { name: 'asc' } });
     const user = await db.user.create({ data: { email: 'bench@exemple.fr', passwordHash: 'x', firstName: 'Bench', lastName: 'Marque', roles: ['AUTHOR'] } });
     const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: user.id, body: body(0), message: 'Création' });
-    console.log(`Base neuve ${test.name} : ${imported.challengesCreated} épreuves importées, préparation ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(
+      `Base neuve ${test.name} : ${imported.challengesCreated} épreuves importées, préparation ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
 
     const whole: number[] = [];
     const modelOnly: number[] = [];

@@ -132,7 +132,13 @@ export function rmse(sim: SimulatedCalibrationData, result: CalibrationResult, p
   return Math.sqrt(sum / sim.items.length);
 }
 
-export function report(title: string, sim: SimulatedCalibrationData, run: TimedCalibration, reference: ReferenceFigures, extra: Record<string, string> = {}): void {
+export function report(
+  title: string,
+  sim: SimulatedCalibrationData,
+  run: TimedCalibration,
+  reference: ReferenceFigures,
+  extra: Record<string, string> = {},
+): void {
   const { result } = run;
   const Q = result.quadrature.nodes.length;
   // The median E-step: the first one also pays for starting the worker threads.
@@ -146,10 +152,19 @@ export function report(title: string, sim: SimulatedCalibrationData, run: TimedC
     ['engine seconds', (result.seconds ?? NaN).toFixed(2)],
     ['peak memory (maxRSS)', `${peakMemoryMiB().toFixed(0)} MiB`],
     ['EM cycles (iterations)', `${result.iterations}, converged ${result.converged}`],
-    ['E-steps', `${sorted.length} on ${run.threads} worker threads: first ${(run.eStepSeconds[0] as number).toFixed(3)} s (starts the threads), median ${median.toFixed(3)} s`],
+    [
+      'E-steps',
+      `${sorted.length} on ${run.threads} worker threads: first ${(run.eStepSeconds[0] as number).toFixed(3)} s (starts the threads), median ${median.toFixed(3)} s`,
+    ],
     ['E-step time per answer per node', `${(perAnswerNode * 1e9).toFixed(2)} ns (median E-step)`],
-    ['reference: same kernel, one thread', `${(reference.kernelOneThread * 1e9).toFixed(2)} ns per answer per node (threads give ×${(reference.kernelOneThread / perAnswerNode).toFixed(2)})`],
-    ['reference: naive E-step, one thread', `${(reference.naive * 1e9).toFixed(2)} ns per answer per node (engine is ×${(reference.naive / perAnswerNode).toFixed(1)} faster)`],
+    [
+      'reference: same kernel, one thread',
+      `${(reference.kernelOneThread * 1e9).toFixed(2)} ns per answer per node (threads give ×${(reference.kernelOneThread / perAnswerNode).toFixed(2)})`,
+    ],
+    [
+      'reference: naive E-step, one thread',
+      `${(reference.naive * 1e9).toFixed(2)} ns per answer per node (engine is ×${(reference.naive / perAnswerNode).toFixed(1)} faster)`,
+    ],
     ['standard errors', result.standardErrors],
     ['RMSE vs truth', `b ${rmse(sim, result, (p) => p.b).toFixed(4)}, a ${rmse(sim, result, (p) => p.a).toFixed(4)}`],
     ...Object.entries(extra),

@@ -178,7 +178,14 @@ async function questionFromData(response: globalThis.Response, csrf: string): Pr
   const value = decoded.value as Record<string, { data?: unknown } | undefined>;
   if (typeof (decoded.value as { redirect?: unknown }).redirect === 'string') return null;
   const route = Object.entries(value).find(([k]) => k.includes('evaluation'))?.[1]?.data as
-    | { step: { kind: string; assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } }
+    | {
+        step: {
+          kind: string;
+          assessmentId: string;
+          challengeId: string;
+          view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } };
+        };
+      }
     | undefined;
   if (!route) return 'results';
   if (route.step.kind !== 'challenge') return null;
@@ -277,7 +284,10 @@ async function start(browser: Browser, code: string, csrf: string): Promise<Ques
 
 /** The next question from an answer's .data response (the action returns it), or 'results'. */
 function questionFromAction(value: unknown, csrf: string): Question | 'results' | null {
-  const v = value as { redirect?: string; data?: { step?: { assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } } };
+  const v = value as {
+    redirect?: string;
+    data?: { step?: { assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } };
+  };
   if (typeof v.redirect === 'string') return v.redirect.includes('/resultats') ? 'results' : null;
   const step = v.data?.step;
   if (!step) return null;
@@ -446,7 +456,13 @@ try {
         windowSeconds: Number(windowSeconds.toFixed(1)),
         answersPerSecond: Number((answersInWindow / windowSeconds).toFixed(1)),
         answersInWindow,
-        latencyAnswerToNextChallenge: { p50: p(p50), p95: p(p95), p99: p(percentile(latencies, 99)), max: p(Math.max(...latencies)), samples: latencies.length },
+        latencyAnswerToNextChallenge: {
+          p50: p(p50),
+          p95: p(p95),
+          p99: p(percentile(latencies, 99)),
+          max: p(Math.max(...latencies)),
+          samples: latencies.length,
+        },
         reference: { what: 'GET /connexion (no database), sampled 10/s during the window', p50: p(refP50), p95: p(percentile(reference, 95)) },
         startsPerSecond: Number((startsInWindow / windowSeconds).toFixed(1)),
         serverCpu:
@@ -466,7 +482,11 @@ try {
         answersStored: stored,
         storedEqualsAcknowledged: stored === null ? 'not checked (no DATABASE_URL)' : stored === acknowledged,
         loadGeneratorBusyShareOfOneCore: Number(((clientCpu.user + clientCpu.system) / 1e6 / windowSeconds).toFixed(2)),
-        machine: { cores: os.cpus().length, loadAverage1mBefore: Number(loadBefore.toFixed(2)), loadAverage1mAfter: Number((os.loadavg()[0] as number).toFixed(2)) },
+        machine: {
+          cores: os.cpus().length,
+          loadAverage1mBefore: Number(loadBefore.toFixed(2)),
+          loadAverage1mAfter: Number((os.loadavg()[0] as number).toFixed(2)),
+        },
         target: `p95 ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'}`,
       },
       null,

@@ -78,7 +78,7 @@ async function main() {
     console.log(
       `\nData: ${answers.toLocaleString('en')} answers, ${runs.length} finished runs, latest with ${
         latest._count.items
-      } items; item page for a challenge with n = ${item?.n}; bank of competence ${code}\n`
+      } items; item page for a challenge with n = ${item?.n}; bank of competence ${code}\n`,
     );
 
     const analysis = await import('../app/models/psychometrics-analysis.server');
@@ -134,8 +134,8 @@ async function main() {
           for (let k = 0; k < 5; k++) warm.push((await time(get)).ms);
           console.log(
             `  ${page.name.padEnd(22)} ${first.ms.toFixed(0).padStart(6)}   ${median(warm).toFixed(0).padStart(6)}              ${(first.value / 1024).toFixed(
-              0
-            )} KiB`
+              0,
+            )} KiB`,
           );
         }
       } finally {

@@ -52,7 +52,13 @@ const codes = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3
 for (let round = 0; round < rounds; round++) {
   cookie = '';
   await request('GET /connexion', 'GET', '/connexion');
-  await request('POST /inscription', 'POST', '/inscription', { firstName: 'Compte', lastName: 'Requêtes', email: `requetes-${Date.now()}-${round}@exemple.fr`, password: 'Charge-2026', consent: 'on' });
+  await request('POST /inscription', 'POST', '/inscription', {
+    firstName: 'Compte',
+    lastName: 'Requêtes',
+    email: `requetes-${Date.now()}-${round}@exemple.fr`,
+    password: 'Charge-2026',
+    consent: 'on',
+  });
   const profile = await (await request('GET /profil', 'GET', '/profil')).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(profile)?.[1] ?? '';
   for (const code of round === 0 ? ['1.1'] : codes) {
@@ -61,10 +67,19 @@ for (let round = 0; round < rounds; round++) {
     const first = await decode((await request('GET test (.data)', 'GET', `${url}.data`)).body!);
     await first.done;
     let step = Object.values(first.value as Record<string, { data?: { step?: unknown } }>).find((v) => v?.data?.step)?.data?.step as
-      | { kind: string; assessmentId: string; challengeId: string }
-      | undefined;
+      { kind: string; assessmentId: string; challengeId: string } | undefined;
     for (let n = 0; step && step.kind === 'challenge' && n < 30; n++) {
-      const d = await decode((await request('POST answer (.data)', 'POST', `${url}.data`, { csrf, intent: 'answer', assessmentId: step.assessmentId, challengeId: step.challengeId, skipped: '1' })).body!);
+      const d = await decode(
+        (
+          await request('POST answer (.data)', 'POST', `${url}.data`, {
+            csrf,
+            intent: 'answer',
+            assessmentId: step.assessmentId,
+            challengeId: step.challengeId,
+            skipped: '1',
+          })
+        ).body!,
+      );
       await d.done;
       step = (d.value as { data?: { step?: typeof step } }).data?.step;
     }
@@ -87,7 +102,13 @@ if (rounds > 1) {
   console.table(
     [...kinds].map(([what, k]) => {
       const sorted = [...k.ms].sort((a, b) => a - b);
-      return { what, requests: k.n, statementsPerRequest: Number((k.statements / k.n).toFixed(1)), p50ms: sorted[Math.floor(sorted.length / 2)], meanMs: Number((k.ms.reduce((a, b) => a + b, 0) / k.n).toFixed(1)) };
+      return {
+        what,
+        requests: k.n,
+        statementsPerRequest: Number((k.statements / k.n).toFixed(1)),
+        p50ms: sorted[Math.floor(sorted.length / 2)],
+        meanMs: Number((k.ms.reduce((a, b) => a + b, 0) / k.n).toFixed(1)),
+      };
     }),
   );
 } else console.table(rows);

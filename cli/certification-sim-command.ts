@@ -45,7 +45,12 @@ export async function certificationSim(options: CertificationSimOptions) {
     );
     banks.push(bankOf(competence, estimated));
   }
-  return simulateCertification(banks, { seed: options.seed, candidates: options.candidates, settings: options.settings, profileInflation: options.profileInflation });
+  return simulateCertification(banks, {
+    seed: options.seed,
+    candidates: options.candidates,
+    settings: options.settings,
+    profileInflation: options.profileInflation,
+  });
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -98,7 +98,13 @@ describe('cli calibrate', () => {
     expect(truth.persons).toHaveLength(6000);
     expect(readFileSync(data, 'utf8').split('\n')[0]).toBe(`person,${truth.items.map((i: { item: string }) => i.item).join(',')}`);
 
-    const anchors = file('anchors.csv', `item,a,d\n${truth.items.slice(0, 10).map((i: { item: string; a: number; d: number }) => `${i.item},${i.a},${i.d}`).join('\n')}\n`);
+    const anchors = file(
+      'anchors.csv',
+      `item,a,d\n${truth.items
+        .slice(0, 10)
+        .map((i: { item: string; a: number; d: number }) => `${i.item},${i.a},${i.d}`)
+        .join('\n')}\n`,
+    );
     const { code, stdout, stderr } = await cli('calibrate', data, '--anchors', anchors, '--quadpts', '41', '--tol', '0.0005', '--threads', '2');
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -319,7 +319,13 @@ class LongReader {
         const i = this.itemOf.values[k] as number;
         const line = this.lineOf.values[k] as number;
         if (seenBy[i] === p) {
-          throw new CsvError(this.path, line, 2, 'item', `second answer of this person to item ${JSON.stringify(itemIds[i])} (first on line ${firstLineOf[i]})`);
+          throw new CsvError(
+            this.path,
+            line,
+            2,
+            'item',
+            `second answer of this person to item ${JSON.stringify(itemIds[i])} (first on line ${firstLineOf[i]})`,
+          );
         }
         seenBy[i] = p;
         firstLineOf[i] = line;
@@ -352,7 +358,13 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
       }
       const cols = columns as { item: number; a: number; d: number; count: number; names: string[] };
       if (fields.length !== cols.count) {
-        throw new CsvError(path, lineNumber, Math.min(fields.length, cols.count) + 1, null, `the row has ${fields.length} cells, the header ${cols.count} columns`);
+        throw new CsvError(
+          path,
+          lineNumber,
+          Math.min(fields.length, cols.count) + 1,
+          null,
+          `the row has ${fields.length} cells, the header ${cols.count} columns`,
+        );
       }
       const id = fields[cols.item] as string;
       if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');

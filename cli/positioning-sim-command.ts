@@ -210,7 +210,11 @@ export async function runPositioningSim(argv: string[]): Promise<number> {
         tally(people, sessions[policy], local[policy]);
       }
       if (oracleLengths.length > 0) {
-        const bound = oracleBound(sim, { count: learners, lengths: oracleLengths, maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL }, forkRandom(streams, 'oracle'));
+        const bound = oracleBound(
+          sim,
+          { count: learners, lengths: oracleLengths, maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL },
+          forkRandom(streams, 'oracle'),
+        );
         oracle.pairs += learners;
         for (const k of oracleLengths) {
           const sum = oracle.byLength.get(k) ?? { 'greedy-accuracy': { exact: 0, withinOne: 0 }, 'greedy-information': { exact: 0, withinOne: 0 } };

@@ -25,8 +25,7 @@ export async function simulateCommand(argv: readonly string[]): Promise<string> 
   const dataPath = required(args, 'data');
   const truthPath = required(args, 'truth');
 
-  const design: SimulationDesign =
-    perPerson === undefined || perPerson === items ? { kind: 'complete' } : { kind: designKind, perPerson };
+  const design: SimulationDesign = perPerson === undefined || perPerson === items ? { kind: 'complete' } : { kind: designKind, perPerson };
   const sim = simulateCalibrationData(createRandom(seed), { items, persons, model, design });
   const width = String(persons).length;
   const personId = (p: number) => `p${String(p + 1).padStart(width, '0')}`;

@@ -37,9 +37,17 @@ describe('content pack import', () => {
     const content = loadContent();
     const key = content.thematics[0]!.tubes[0]!.skills[0]!.challenges[0]!.key;
     const challenge = await db.challenge.findUniqueOrThrow({ where: { key }, include: { currentVersion: true } });
-    const author = await db.user.create({ data: { email: `autrice-${Date.now()}@exemple.fr`, firstName: 'A', lastName: 'B', passwordHash: 'x', roles: ['AUTHOR'] } });
+    const author = await db.user.create({
+      data: { email: `autrice-${Date.now()}@exemple.fr`, firstName: 'A', lastName: 'B', passwordHash: 'x', roles: ['AUTHOR'] },
+    });
     const edited = await db.challengeVersion.create({
-      data: { challengeId: challenge.id, number: challenge.currentVersion!.number + 1, body: { ...(challenge.currentVersion!.body as object), timer: 120 }, message: 'Ajout d’un minuteur', authorId: author.id },
+      data: {
+        challengeId: challenge.id,
+        number: challenge.currentVersion!.number + 1,
+        body: { ...(challenge.currentVersion!.body as object), timer: 120 },
+        message: 'Ajout d’un minuteur',
+        authorId: author.id,
+      },
     });
     await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: edited.id } });
     const report = await importContent(db);

@@ -24,7 +24,16 @@ const typeToDb = { QCU: 'QCU', QCM: 'QCM', QROC: 'QROC', 'QROCM-ind': 'QROCM_ind
 export async function importContent(db: PrismaClient, content: LoadedContent = loadContent()): Promise<ImportReport> {
   return db.$transaction(
     async (tx) => {
-      const report: ImportReport = { competences: 0, tubes: 0, skills: 0, challengesCreated: 0, challengesUpdated: 0, challengesKeptAsEdited: 0, tutorials: 0, release: null };
+      const report: ImportReport = {
+        competences: 0,
+        tubes: 0,
+        skills: 0,
+        challengesCreated: 0,
+        challengesUpdated: 0,
+        challengesKeptAsEdited: 0,
+        tutorials: 0,
+        release: null,
+      };
       const competenceIds = new Map<string, string>();
       for (const area of content.framework.areas) {
         const a = await tx.area.upsert({

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ZodError } from 'zod';
 import { frameworkFileSchema, packFileSchema, type FrameworkFile, type PackChallenge, type PackFile } from './schema';
-import { markdownLiteToDoc, validateAnswerSpec, type AnswerSpec, type ChallengeBody, type ChallengeStatus, type ChallengeType, type RichDoc } from '../engine/challenges';
+import {
+  markdownLiteToDoc,
+  validateAnswerSpec,
+  type AnswerSpec,
+  type ChallengeBody,
+  type ChallengeStatus,
+  type ChallengeType,
+  type RichDoc,
+} from '../engine/challenges';
 
 export const contentDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -104,7 +112,11 @@ function toBody(challenge: PackChallenge): ChallengeBody {
   return {
     instruction: (rich.instruction as RichDoc | undefined) ?? markdownLiteToDoc(challenge.instruction),
     alternativeInstruction:
-      rich.alternativeInstruction !== undefined ? (rich.alternativeInstruction as RichDoc | null) : challenge.alternativeInstruction ? markdownLiteToDoc(challenge.alternativeInstruction) : null,
+      rich.alternativeInstruction !== undefined
+        ? (rich.alternativeInstruction as RichDoc | null)
+        : challenge.alternativeInstruction
+          ? markdownLiteToDoc(challenge.alternativeInstruction)
+          : null,
     answer: toAnswerSpec(challenge),
     solutionExplanation: rich.solutionExplanation !== undefined ? (rich.solutionExplanation as RichDoc | null) : markdownLiteToDoc(challenge.solution),
     illustration: challenge.illustration ?? null,
@@ -122,7 +134,12 @@ function toBody(challenge: PackChallenge): ChallengeBody {
 /** Loads framework.json and every pack/*.json of a content folder, or throws a ContentError. */
 export function loadContent(dir: string = contentDir): LoadedContent {
   const packDir = path.join(dir, 'pack');
-  const files = fs.existsSync(packDir) ? fs.readdirSync(packDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = fs.existsSync(packDir)
+    ? fs
+        .readdirSync(packDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   return loadContentFrom(
     readJson(dir, 'framework.json'),
     files.map((name) => ({ file: `pack/${name}`, json: readJson(dir, `pack/${name}`) })),
@@ -140,11 +157,18 @@ export function loadContentFrom(frameworkJson: unknown, packs: { file: string; j
   const competenceCodes = new Set(framework.areas.flatMap((area) => area.competences.map((c) => c.code)));
   const thematics: LoadedThematic[] = [];
   const tutorials: PackFile['tutorials'] = [];
-  const seen = { tubes: new Map<string, string>(), challenges: new Map<string, string>(), tutorials: new Map<string, string>(), thematics: new Map<string, string>() };
-  const allTutorialKeys = new Set(packs.flatMap((p) => {
-    const list = (p.json as { tutorials?: unknown } | null)?.tutorials;
-    return Array.isArray(list) ? list.map((t) => (t as { key?: unknown })?.key).filter((k): k is string => typeof k === 'string') : [];
-  }));
+  const seen = {
+    tubes: new Map<string, string>(),
+    challenges: new Map<string, string>(),
+    tutorials: new Map<string, string>(),
+    thematics: new Map<string, string>(),
+  };
+  const allTutorialKeys = new Set(
+    packs.flatMap((p) => {
+      const list = (p.json as { tutorials?: unknown } | null)?.tutorials;
+      return Array.isArray(list) ? list.map((t) => (t as { key?: unknown })?.key).filter((k): k is string => typeof k === 'string') : [];
+    }),
+  );
 
   for (const { file, json } of packs) {
     const parsed = packFileSchema.safeParse(json);
@@ -175,9 +199,13 @@ export function loadContentFrom(frameworkJson: unknown, packs: { file: string; j
           const skillAt = `${tubeAt}.skills[${si}]`;
           if (levels.has(skill.level)) throw new ContentError(file, `${skillAt}.level`, `niveau ${skill.level} en double dans ${tube.name}`);
           levels.add(skill.level);
-          for (const [kind, keys] of [['understand', skill.tutorials.understand], ['learnMore', skill.tutorials.learnMore]] as const) {
+          for (const [kind, keys] of [
+            ['understand', skill.tutorials.understand],
+            ['learnMore', skill.tutorials.learnMore],
+          ] as const) {
             keys.forEach((key, k) => {
-              if (!tutorialKeys.has(key) && !allTutorialKeys.has(key)) throw new ContentError(file, `${skillAt}.tutorials.${kind}[${k}]`, `tutoriel « ${key} » introuvable`);
+              if (!tutorialKeys.has(key) && !allTutorialKeys.has(key))
+                throw new ContentError(file, `${skillAt}.tutorials.${kind}[${k}]`, `tutoriel « ${key} » introuvable`);
             });
           }
           const prototypes = skill.challenges.filter((c) => c.prototype);

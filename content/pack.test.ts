@@ -33,7 +33,10 @@ describe('the starter content pack', () => {
     for (const tube of tubes) {
       const levels = tube.skills.map((s) => s.level);
       expect(new Set(levels).size, tube.name).toBeGreaterThanOrEqual(3);
-      expect(levels.every((l) => l >= 1 && l <= 6), tube.name).toBe(true);
+      expect(
+        levels.every((l) => l >= 1 && l <= 6),
+        tube.name,
+      ).toBe(true);
     }
   });
 
@@ -43,7 +46,10 @@ describe('the starter content pack', () => {
       expect(tutorials.size, `${tube.name} tutorials`).toBeGreaterThanOrEqual(1);
       for (const skill of tube.skills) {
         expect(skill.challenges.length, skill.name).toBeGreaterThanOrEqual(2);
-        expect(skill.challenges.filter((c) => c.isPrototype), skill.name).toHaveLength(1);
+        expect(
+          skill.challenges.filter((c) => c.isPrototype),
+          skill.name,
+        ).toHaveLength(1);
         expect(skill.challenges.filter((c) => !c.isPrototype).every((c) => c.prototypeKey !== null)).toBe(true);
       }
     }

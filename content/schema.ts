@@ -37,8 +37,14 @@ const challengeBase = {
   solution: z.string().min(1),
   timer: z.number().int().positive().nullable().optional(),
   focused: z.boolean().optional(),
-  embed: z.object({ url: z.string().url(), title: z.string().min(1), height: z.number().int().positive() }).nullable().optional(),
-  illustration: z.object({ url: z.string().min(1), alt: z.string().min(1) }).nullable().optional(),
+  embed: z
+    .object({ url: z.string().url(), title: z.string().min(1), height: z.number().int().positive() })
+    .nullable()
+    .optional(),
+  illustration: z
+    .object({ url: z.string().min(1), alt: z.string().min(1) })
+    .nullable()
+    .optional(),
   locales: z.array(z.string()).optional(),
   // Written by the workbench's export so that a round trip loses nothing; hand-written packs leave them out.
   /** Status on import (default valide). */

@@ -79,7 +79,11 @@ function trueItems(rng: RandomGenerator, live: readonly LiveChallenge[]): Map<st
   const middle = live.map((c, i) => ({ c, i })).filter(({ c }) => c.level >= 2 && c.level <= 5);
   const byCompetence = new Map<string, number[]>();
   for (const { c, i } of middle) byCompetence.set(c.competenceCode, [...(byCompetence.get(c.competenceCode) ?? []), i]);
-  const competences = pickDistinct(rng, [...byCompetence.keys()].map((_, k) => k), byCompetence.size).map((k) => [...byCompetence.keys()][k] as string);
+  const competences = pickDistinct(
+    rng,
+    [...byCompetence.keys()].map((_, k) => k),
+    byCompetence.size,
+  ).map((k) => [...byCompetence.keys()][k] as string);
   const take = (k: number): LiveChallenge => {
     const pool = byCompetence.get(competences[k % competences.length] as string) as number[];
     return live[pool[randomInt(rng, pool.length)] as number] as LiveChallenge;
@@ -134,14 +138,17 @@ async function simulateAndInsert(db: PrismaClient, options: DemoAnswersOptions) 
   const live = await liveChallenges(db);
   if (!release || live.length === 0) return { learners: 0, assessments: 0, answers: 0 };
   const versions = new Map(
-    (await db.releaseChallenge.findMany({ where: { releaseId: release.id }, select: { challengeId: true, versionId: true } })).map((r) => [r.challengeId, r.versionId]),
+    (await db.releaseChallenge.findMany({ where: { releaseId: release.id }, select: { challengeId: true, versionId: true } })).map((r) => [
+      r.challengeId,
+      r.versionId,
+    ]),
   );
   const truth = trueItems(rng, live);
   const competences = new Map<string, LiveChallenge[]>();
   for (const c of live) competences.set(c.competenceId, [...(competences.get(c.competenceId) ?? []), c]);
   // In the framework's order (ids are random per database; the simulation must not depend on them).
   const competenceIds = [...competences.keys()].sort((x, y) =>
-    (competences.get(x)![0]!.competenceCode).localeCompare(competences.get(y)![0]!.competenceCode, 'fr', { numeric: true }),
+    competences.get(x)![0]!.competenceCode.localeCompare(competences.get(y)![0]!.competenceCode, 'fr', { numeric: true }),
   );
 
   // Learners.
@@ -200,7 +207,12 @@ async function simulateAndInsert(db: PrismaClient, options: DemoAnswersOptions) 
           });
         if (bank.length < 2) continue;
         const perPerson = Math.max(1, Math.min(bank.length - 1, Math.round(ANSWERED_SHARE * bank.length)));
-        const responses = simulateResponses(rng, bank, Float64Array.from(group, (p) => p.theta), { kind: 'random', perPerson });
+        const responses = simulateResponses(
+          rng,
+          bank,
+          Float64Array.from(group, (p) => p.theta),
+          { kind: 'random', perPerson },
+        );
         group.forEach((person, row) => {
           const order: number[] = [];
           for (let j = responses.rowStart[row] as number; j < (responses.rowStart[row + 1] as number); j++) order.push(j);

@@ -11,7 +11,13 @@ export const DEMO_CERTIFIABLE_LEARNERS = [
   { email: 'candidat1@exemple.fr', firstName: 'Inès', lastName: 'Durand', birthDate: '2007-04-12', birthPlace: 'Lyon' },
   { email: 'candidat2@exemple.fr', firstName: 'Hugo', lastName: 'Martin', birthDate: '2006-11-03', birthPlace: 'Nantes' },
 ] as const;
-export const DEMO_UNCERTIFIABLE_LEARNER = { email: 'debutant@exemple.fr', firstName: 'Noé', lastName: 'Petit', birthDate: '2008-02-20', birthPlace: 'Lille' } as const;
+export const DEMO_UNCERTIFIABLE_LEARNER = {
+  email: 'debutant@exemple.fr',
+  firstName: 'Noé',
+  lastName: 'Petit',
+  birthDate: '2008-02-20',
+  birthPlace: 'Lille',
+} as const;
 export const DEMO_OTHER_CENTRE = { name: 'Centre de certification de Rennes', type: 'SUP' as const };
 export const DEMO_OTHER_CENTRE_STAFF = { email: 'certif-rennes@exemple.fr', firstName: 'Romain', lastName: 'Rennes' };
 /** Competences and levels validated for the certifiable demo learners. */
@@ -41,10 +47,18 @@ export async function seedDemoCertification(db: PrismaClient): Promise<void> {
     const certifiable = learner.email !== DEMO_UNCERTIFIABLE_LEARNER.email;
     if (!certifiable || (await db.knowledgeElement.count({ where: { userId: user.id } })) > 0) continue;
     await db.knowledgeElement.createMany({
-      data: skills.map((s) => ({ userId: user.id, skillId: s.id, competenceId: s.tube.competenceId, status: 'validated' as const, source: 'direct' as const, earnedPix: 0 })),
+      data: skills.map((s) => ({
+        userId: user.id,
+        skillId: s.id,
+        competenceId: s.tube.competenceId,
+        status: 'validated' as const,
+        source: 'direct' as const,
+        earnedPix: 0,
+      })),
     });
   }
-  const other = (await db.certificationCentre.findFirst({ where: { name: DEMO_OTHER_CENTRE.name } })) ?? (await db.certificationCentre.create({ data: DEMO_OTHER_CENTRE }));
+  const other =
+    (await db.certificationCentre.findFirst({ where: { name: DEMO_OTHER_CENTRE.name } })) ?? (await db.certificationCentre.create({ data: DEMO_OTHER_CENTRE }));
   const staff = await db.user.upsert({
     where: { email: DEMO_OTHER_CENTRE_STAFF.email },
     create: { ...DEMO_OTHER_CENTRE_STAFF, roles: [], passwordHash },

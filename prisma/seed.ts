@@ -17,8 +17,7 @@ export async function isSeeded(db: PrismaClient): Promise<boolean> {
 
 export async function seedDemoAccounts(db: PrismaClient): Promise<void> {
   const organisation =
-    (await db.organisation.findUnique({ where: { externalId: DEMO_ORGANISATION.externalId } })) ??
-    (await db.organisation.create({ data: DEMO_ORGANISATION }));
+    (await db.organisation.findUnique({ where: { externalId: DEMO_ORGANISATION.externalId } })) ?? (await db.organisation.create({ data: DEMO_ORGANISATION }));
   const centre =
     (await db.certificationCentre.findFirst({ where: { name: DEMO_CENTRE.name } })) ?? (await db.certificationCentre.create({ data: DEMO_CENTRE }));
   const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -42,7 +42,11 @@ function buildIfNeeded(): void {
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= sources) return;
   log('Construction de l’application web…');
   const cli = path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js');
-  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' } });
+  const result = spawnSync(process.execPath, [cli, 'build'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' },
+  });
   if (result.status !== 0) throw new StartupError('La construction de l’application a échoué (voir les messages ci-dessus).');
 }
 

@@ -38,10 +38,21 @@ function readJson(file: string): Record<string, unknown> | null {
   }
 }
 
-/** `npm run lint`, counted as one check. */
+/** `npm run lint` (ESLint, then Prettier's check), counted as one check. */
 async function lint(): Promise<boolean> {
   const started = performance.now();
-  const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--cache', '--cache-location', path.join(cacheDir, 'eslint/'), '.'], {});
+  const rules = await run(
+    process.execPath,
+    [path.join(projectRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--cache', '--cache-location', path.join(cacheDir, 'eslint/'), '.'],
+    {},
+  );
+  // The layout of the code: Prettier (npm run format writes it).
+  const layout =
+    rules === 0
+      ? await run(process.execPath, [path.join(projectRoot, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '.', '--log-level', 'warn'], {})
+      : 0;
+  if (layout !== 0) console.error('Mise en forme : les fichiers ci-dessus ne sont pas au format Prettier (npm run format les remet en forme).');
+  const code = rules !== 0 ? rules : layout;
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   if (code === 0) console.log(`Lint : réussi (${seconds} s).`);
   else console.error(`\nLint : ÉCHEC (${seconds} s) — corrigez les erreurs ci-dessus (npm run lint) ; les tests ne sont pas lancés.`);
@@ -73,7 +84,12 @@ async function main() {
   try {
     database = await createTestDatabase();
     console.log(`Base de test : ${database.name}`);
-    const env = { TEST_DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: `test-${runId}`, WORKBENCH_DATA_DIR: path.join(cacheDir, `data-${runId}`) };
+    const env = {
+      TEST_DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: `test-${runId}`,
+      WORKBENCH_DATA_DIR: path.join(cacheDir, `data-${runId}`),
+    };
 
     if (!e2eOnly) {
       // Pure tests run files in parallel; the integration tests share one database (and settings such as
@@ -121,7 +137,10 @@ async function main() {
       const db = createPrisma(e2eDatabase.url);
       await seed(db, () => undefined, { databaseUrl: e2eDatabase.url });
       await db.$disconnect();
-      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], { NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' });
+      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
+        NODE_ENV: 'production',
+        VITE_CJS_IGNORE_WARNING: 'true',
+      });
       if (build !== 0) throw new Error('La construction de l’application a échoué.');
       Object.assign(process.env, env, { DATABASE_URL: e2eDatabase.url });
       const { startWebServer } = await import('./server');
@@ -134,11 +153,15 @@ async function main() {
       const playwrightJson = path.join(cacheDir, 'playwright.json');
       fs.rmSync(playwrightJson, { force: true });
       try {
-        const code = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(e2eOnly ? passThrough : [])], {
-          ...env,
-          BASE_URL: web.url,
-          DATABASE_URL: e2eDatabase.url,
-        });
+        const code = await run(
+          process.execPath,
+          [path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(e2eOnly ? passThrough : [])],
+          {
+            ...env,
+            BASE_URL: web.url,
+            DATABASE_URL: e2eDatabase.url,
+          },
+        );
         const stats = readJson(playwrightJson)?.stats as Record<string, number> | undefined;
         passed += Number(stats?.expected ?? 0);
         failures += Number(stats?.unexpected ?? 0) + Number(stats?.flaky ?? 0);
@@ -155,7 +178,7 @@ async function main() {
   } catch (error) {
     failed = true;
     failures += 1;
-    console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   } finally {
     await e2eDatabase?.drop().catch((error: unknown) => console.error(`Suppression de la base de test impossible : ${String(error)}`));
     await database?.drop().catch((error: unknown) => console.error(`Suppression de la base de test impossible : ${String(error)}`));

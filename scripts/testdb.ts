@@ -15,8 +15,8 @@ export interface TestDatabase {
 
 async function serverUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
   const settings = env();
-  const candidates = [settings.TEST_DATABASE_SERVER_URL, settings.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/postgres'].filter(
-    (u): u is string => Boolean(u),
+  const candidates = [settings.TEST_DATABASE_SERVER_URL, settings.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/postgres'].filter((u): u is string =>
+    Boolean(u),
   );
   for (const url of candidates) {
     try {

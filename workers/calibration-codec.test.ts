@@ -11,7 +11,16 @@ import {
 import { gridNodes, normalWeights } from '../engine/irt';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
-import { decodeDiagnostics, decodePass, decodeShard, decodeStatistics, encodeDiagnostics, encodePass, encodeShard, encodeStatistics } from './calibration-codec';
+import {
+  decodeDiagnostics,
+  decodePass,
+  decodeShard,
+  decodeStatistics,
+  encodeDiagnostics,
+  encodePass,
+  encodeShard,
+  encodeStatistics,
+} from './calibration-codec';
 import { shardCount } from './calibration-shards';
 
 const sim = simulateCalibrationData(createRandom(5), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 8 } });

@@ -4,13 +4,7 @@
  * parameters with the quadrature (in the shard job's data) and the statistics a shard sends back
  * (through a Redis key). Little-endian typed arrays after a small header; no JSON for numbers.
  */
-import type {
-  DiagnosticStatistics,
-  ItemParameterArrays,
-  Quadrature,
-  ResponseData,
-  SufficientStatistics,
-} from '../engine/calibration';
+import type { DiagnosticStatistics, ItemParameterArrays, Quadrature, ResponseData, SufficientStatistics } from '../engine/calibration';
 
 const SHARD_MAGIC = 0x43534844; // "CSHD"
 const STATS_MAGIC = 0x43535453; // "CSTS"

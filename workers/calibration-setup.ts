@@ -67,7 +67,11 @@ export async function startCalibrationWorkers(options: {
   const checkEvery = settings.CALIBRATION_CHECK_EVERY_MS;
   const upsertSchedulers = async () => {
     if (schedule !== 'off') {
-      await calibrationQueue.upsertJobScheduler('weekly-calibration', { pattern: schedule, tz: 'Europe/Paris' }, { name: SCHEDULED_CALIBRATION, opts: CALIBRATE_JOB_OPTIONS });
+      await calibrationQueue.upsertJobScheduler(
+        'weekly-calibration',
+        { pattern: schedule, tz: 'Europe/Paris' },
+        { name: SCHEDULED_CALIBRATION, opts: CALIBRATE_JOB_OPTIONS },
+      );
     } else await calibrationQueue.removeJobScheduler('weekly-calibration');
     if (checkEvery > 0) {
       await calibrationQueue.upsertJobScheduler('new-answers-check', { every: checkEvery }, { name: CHECK_NEW_ANSWERS, opts: CALIBRATE_JOB_OPTIONS });

@@ -128,7 +128,12 @@ describe('a calibration run in this process (no queue)', () => {
       { userId: learner!, competenceId: null, type: 'CAMPAIGN', releaseId: f.releaseId },
       { userId: candidate!, competenceId: null, type: 'CERTIFICATION', releaseId: f.releaseId },
     ]);
-    const answer = (assessmentId: string, c: (typeof f.challenges)[number], result: string) => ({ assessmentId, challengeId: c.id, versionId: c.versionId, result });
+    const answer = (assessmentId: string, c: (typeof f.challenges)[number], result: string) => ({
+      assessmentId,
+      challengeId: c.id,
+      versionId: c.versionId,
+      result,
+    });
     await insertAnswers(db, [
       answer(preview!, c0!, 'ok'),
       answer(staffRun!, c0!, 'ok'),
@@ -147,7 +152,14 @@ describe('a calibration run in this process (no queue)', () => {
     expect(await executeCalibrationRun({ db, databaseUrl, threads: false }, run.id)).toBe('succeeded');
     const row = await db.calibrationRun.findUniqueOrThrow({ where: { id: run.id }, include: { items: true } });
     const summary = row.summary as {
-      counts: { read: number; used: number; excluded: Record<string, number>; scoredWrong: Record<string, number>; learnerCompetences: number; certificationCandidates: number };
+      counts: {
+        read: number;
+        used: number;
+        excluded: Record<string, number>;
+        scoredWrong: Record<string, number>;
+        learnerCompetences: number;
+        certificationCandidates: number;
+      };
     };
     expect(summary.counts.excluded).toEqual({ preview: 1, staff: 1, neutralised: 1, duplicate: 1 });
     expect(summary.counts.scoredWrong).toEqual({ skipped: 1, timedout: 1, aband: 1 });
@@ -215,9 +227,15 @@ describe('automatic runs', () => {
     expect(await scheduledCalibration(ctx)).toMatchObject({ started: false, newAnswers: 0 });
 
     const learners = await makeUsers(db, 45);
-    const assessments = await makeAssessments(db, learners.map((userId) => ({ userId, competenceId: fixture.competence.id, type: 'POSITIONING', releaseId: fixture.releaseId })));
+    const assessments = await makeAssessments(
+      db,
+      learners.map((userId) => ({ userId, competenceId: fixture.competence.id, type: 'POSITIONING', releaseId: fixture.releaseId })),
+    );
     const c = fixture.challenges[3]!;
-    await insertAnswers(db, assessments.map((assessmentId, k) => ({ assessmentId, challengeId: c.id, versionId: c.versionId, result: k % 2 ? 'ok' : 'ko' })));
+    await insertAnswers(
+      db,
+      assessments.map((assessmentId, k) => ({ assessmentId, challengeId: c.id, versionId: c.versionId, result: k % 2 ? 'ok' : 'ko' })),
+    );
     const started = await checkNewAnswers(ctx);
     expect(started).toMatchObject({ started: true, newAnswers: 40 });
     const auto = await db.calibrationRun.findUniqueOrThrow({ where: { id: (started as { runId: string }).runId } });
@@ -294,8 +312,12 @@ describe('runs queued on Redis', () => {
   });
 
   it('two runs at once over shard jobs do not mix: each gets the results it would get alone', async () => {
-    const alone2pl = await db.calibrationRun.create({ data: { model: '2pl', settings: fixtureSettings(fixture, { distribution: 'local' }), status: 'QUEUED' } });
-    const aloneRasch = await db.calibrationRun.create({ data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch', distribution: 'local' }), status: 'QUEUED' } });
+    const alone2pl = await db.calibrationRun.create({
+      data: { model: '2pl', settings: fixtureSettings(fixture, { distribution: 'local' }), status: 'QUEUED' },
+    });
+    const aloneRasch = await db.calibrationRun.create({
+      data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch', distribution: 'local' }), status: 'QUEUED' },
+    });
     await executeCalibrationRun({ db, databaseUrl, threads: false }, alone2pl.id);
     await executeCalibrationRun({ db, databaseUrl, threads: false }, aloneRasch.id);
 

@@ -36,13 +36,7 @@ import type { ItemParameters } from '../engine/irt';
 import type { Db } from '../app/lib/db.server';
 import { env } from '../app/lib/env.server';
 import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type CalibrateJobData } from '../app/lib/queues.server';
-import {
-  countEligibleAnswers,
-  liveChallenges,
-  readCalibrationData,
-  withPgClient,
-  type CalibrationData,
-} from '../app/models/calibration-data.server';
+import { countEligibleAnswers, liveChallenges, readCalibrationData, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
 import { newAnswersThreshold, progressNow, startCalibration, type CalibrationProgress, type CalibrationSummary } from '../app/models/calibration.server';
 import {
   activeParameterSetFor,
@@ -227,7 +221,9 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     const reference = new Map<string, ItemParameters>((active?.items ?? []).map((p) => [p.challengeId, { a: p.a, d: p.d }]));
     const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
     if (anchors.size > 0 && anchors.size >= items.length) {
-      throw new NotEnoughDataError('Rien à calibrer : toutes les épreuves qui ont des réponses ont déjà des paramètres approuvés (mode « garder fixes les épreuves calibrées »).');
+      throw new NotEnoughDataError(
+        'Rien à calibrer : toutes les épreuves qui ont des réponses ont déjà des paramètres approuvés (mode « garder fixes les épreuves calibrées »).',
+      );
     }
 
     // ── Runner ─────────────────────────────────────────────────────────────────────────────
@@ -290,7 +286,9 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
             const f = Math.log(firstChange / maxChange) / Math.log(firstChange / settings.tolerance);
             convergence = Math.max(convergence, Math.min(1, Math.max(0, f)), cycle / settings.maxCycles);
           }
-          reporter.report(progressNow({ phase: 'estimating', percent: Math.round(20 + 70 * convergence), cycle, logLik, maxChange, shards, attempt: run.attempts }));
+          reporter.report(
+            progressNow({ phase: 'estimating', percent: Math.round(20 + 70 * convergence), cycle, logLik, maxChange, shards, attempt: run.attempts }),
+          );
         },
       },
     );
@@ -300,7 +298,13 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
 
     // ── Drift, persons, DIF, observed proportions ──────────────────────────────────────────
     const free = result.items.filter((i) => !i.anchored);
-    const driftReport = reference.size > 0 ? compareParameterSets(free.map((i) => ({ item: i.item, a: i.a, d: i.d })), reference) : null;
+    const driftReport =
+      reference.size > 0
+        ? compareParameterSets(
+            free.map((i) => ({ item: i.item, a: i.a, d: i.d })),
+            reference,
+          )
+        : null;
     const drift = new Map<string, ItemDrift>((driftReport?.items ?? []).map((d) => [d.item, d]));
     const { theta } = scorePersons(data, result);
     const histogram = new Array<number>(HISTOGRAM.bins).fill(0);

@@ -11,7 +11,9 @@ export function releasesProcessor(db: Db, log: (line: string) => void = console.
   return async (job: Job): Promise<NightlyOutcome> => {
     if (job.name !== NIGHTLY_RELEASE) throw new Error(`Tâche inconnue : ${job.name}`);
     const outcome = await publishNightlyRelease(db);
-    log(outcome.published ? `[releases] version n° ${outcome.number} publiée (${outcome.challenges} épreuves)` : `[releases] rien de nouveau (${outcome.reason})`);
+    log(
+      outcome.published ? `[releases] version n° ${outcome.number} publiée (${outcome.challenges} épreuves)` : `[releases] rien de nouveau (${outcome.reason})`,
+    );
     return outcome;
   };
 }

@@ -6,7 +6,8 @@ import { uniqueLetters } from '../tests/setup/framework';
 // Queues of this test live under their own prefix, so that no installation sharing this Redis sees them.
 process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? 'test'}-links-${uniqueLetters(8)}`;
 const { Queue, QueueEvents, Worker } = await import('bullmq');
-const { CHECK_TUTORIAL_LINKS, QUEUES, QueueUnavailableError, closeQueues, queuePrefix, redisConnection, requestTutorialLinkCheck } = await import('../app/lib/queues.server');
+const { CHECK_TUTORIAL_LINKS, QUEUES, QueueUnavailableError, closeQueues, queuePrefix, redisConnection, requestTutorialLinkCheck } =
+  await import('../app/lib/queues.server');
 const QUEUE_PREFIX = queuePrefix();
 const { checkTutorialLinks, tutorialLinksProcessor } = await import('./tutorial-links');
 
@@ -40,7 +41,11 @@ describe('tutorial link checker', () => {
     const unknownHost = await tutorialAt('dns', `https://introuvable-${run}.invalid/page`);
     const redirected = await tutorialAt('moved', server.url('/moved'));
     const at = new Date('2026-11-23T04:00:00Z');
-    const summary = await checkTutorialLinks(db, { tutorialIds: [ok, missing, unknownHost, redirected] }, { now: () => at, concurrency: 2, allowPrivateAddresses: true });
+    const summary = await checkTutorialLinks(
+      db,
+      { tutorialIds: [ok, missing, unknownHost, redirected] },
+      { now: () => at, concurrency: 2, allowPrivateAddresses: true },
+    );
     expect(summary).toEqual({ checked: 4, ok: 2, dead: 2 });
     const rows = await db.tutorial.findMany({ where: { id: { in: [ok, missing, unknownHost, redirected] } } });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -70,7 +75,11 @@ describe('tutorial link checker', () => {
     const second = await requestTutorialLinkCheck([dead, ok]);
     expect(second.id).toBe(first.id);
     expect(first.name).toBe(CHECK_TUTORIAL_LINKS);
-    const worker = new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db, { allowPrivateAddresses: true }), { connection, prefix: QUEUE_PREFIX, concurrency: 1 });
+    const worker = new Worker(QUEUES.tutorialLinks, tutorialLinksProcessor(db, { allowPrivateAddresses: true }), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: 1,
+    });
     try {
       const result = await first.waitUntilFinished(events, 20_000);
       expect(result).toEqual({ checked: 2, ok: 1, dead: 1 });

@@ -71,9 +71,15 @@ describe('internal addresses', () => {
   it('are never asked by default: typed as an address, behind a name, or reached by a redirect', async () => {
     server.requests.length = 0;
     expect(await checkAnyUrl(server.url('/ok'), { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
-    expect(await checkAnyUrl(server.url('/ok').replace('127.0.0.1', 'localhost'), { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(await checkAnyUrl(server.url('/ok').replace('127.0.0.1', 'localhost'), { allowPrivateAddresses: false })).toEqual({
+      ok: false,
+      note: 'adresse interne refusée',
+    });
     expect(await checkAnyUrl('http://[::1]:9/', { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
-    expect(await checkAnyUrl('http://169.254.169.254/latest/meta-data/', { allowPrivateAddresses: false })).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(await checkAnyUrl('http://169.254.169.254/latest/meta-data/', { allowPrivateAddresses: false })).toEqual({
+      ok: false,
+      note: 'adresse interne refusée',
+    });
     expect(server.requests).toEqual([]);
   });
 
@@ -87,7 +93,21 @@ describe('internal addresses', () => {
   });
 
   it('are the loopback, private, link-local, shared and unique-local ranges, IPv4-mapped included', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1'])
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ])
       expect(isInternalAddress(address), address).toBe(true);
     for (const address of ['8.8.8.8', '172.32.0.1', '193.51.24.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
       expect(isInternalAddress(address), address).toBe(false);

@@ -55,14 +55,16 @@ for (const [prefix, bits] of [
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const) internalRanges.addSubnet(prefix, bits, 'ipv4');
+] as const)
+  internalRanges.addSubnet(prefix, bits, 'ipv4');
 for (const [prefix, bits] of [
   ['::', 128],
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-] as const) internalRanges.addSubnet(prefix, bits, 'ipv6');
+] as const)
+  internalRanges.addSubnet(prefix, bits, 'ipv6');
 
 /** True for an IP address the checker must not ask (IPv4-mapped IPv6 addresses judged as IPv4). */
 export function isInternalAddress(address: string): boolean {
@@ -173,7 +175,8 @@ async function request(url: URL, method: 'HEAD' | 'GET', timeoutMs: number, allo
   const signal = AbortSignal.timeout(timeoutMs);
   let current = url;
   for (let hop = 0; ; hop++) {
-    if (current.protocol !== 'http:' && current.protocol !== 'https:') throw Object.assign(new Error('redirect to a non-http address'), { code: 'EBADREDIRECT' });
+    if (current.protocol !== 'http:' && current.protocol !== 'https:')
+      throw Object.assign(new Error('redirect to a non-http address'), { code: 'EBADREDIRECT' });
     if (!allowPrivate && internal(hostOf(current))) throw internalAddressError();
     const response = (await undiciFetch(current, {
       method,

@@ -16,7 +16,8 @@ const fr = {
   'signup.password': 'Mot de passe',
   'signup.passwordRules': 'Au moins 8 caractères, dont une lettre minuscule, une lettre majuscule et un chiffre.',
   'signup.showPassword': 'Afficher le mot de passe',
-  'signup.consent': 'J’accepte les conditions d’utilisation de Pix Workbench : mes réponses servent à calculer mes niveaux et, de façon anonyme, à améliorer les questions.',
+  'signup.consent':
+    'J’accepte les conditions d’utilisation de Pix Workbench : mes réponses servent à calculer mes niveaux et, de façon anonyme, à améliorer les questions.',
   'signup.submit': 'Je m’inscris',
   'signup.haveAccount': 'Vous avez déjà un compte ?',
   'signup.signIn': 'Connectez-vous',
@@ -74,7 +75,8 @@ const fr = {
   'test.focusLost': 'Vous avez quitté la page de cette épreuve « focus ».',
   'test.sending': 'Envoi de votre réponse…',
   'test.introTitle': 'Test de la compétence {code}',
-  'test.introText': 'Un test adaptatif : les questions s’ajustent à vos réponses, et le test s’arrête dès que votre niveau est connu (20 questions au plus). Vous pouvez passer une question avec « Je passe », et quitter à tout moment pour reprendre plus tard.',
+  'test.introText':
+    'Un test adaptatif : les questions s’ajustent à vos réponses, et le test s’arrête dès que votre niveau est connu (20 questions au plus). Vous pouvez passer une question avec « Je passe », et quitter à tout moment pour reprendre plus tard.',
   'test.start': 'Commencer le test',
   'test.backToProfile': 'Retour à mon profil',
   'test.refused': 'Réponse refusée',
@@ -122,7 +124,8 @@ const fr = {
 
   // Reset
   'reset.title': 'Remettre à zéro la compétence {code} ?',
-  'reset.text': 'Vos {pix} pix et votre niveau {level} dans « {title} » ne compteront plus. Vos réponses passées restent enregistrées, mais vous repartirez de zéro pour cette compétence, et pourrez la repasser tout de suite.',
+  'reset.text':
+    'Vos {pix} pix et votre niveau {level} dans « {title} » ne compteront plus. Vos réponses passées restent enregistrées, mais vous repartirez de zéro pour cette compétence, et pourrez la repasser tout de suite.',
   'reset.confirm': 'Oui, remettre à zéro',
   'reset.cancel': 'Non, revenir à mon profil',
 
@@ -208,7 +211,8 @@ const en: Record<LearnerKey, string> = {
   'test.focusLost': 'You left the page of this “focus” challenge.',
   'test.sending': 'Sending your answer…',
   'test.introTitle': 'Test of competence {code}',
-  'test.introText': 'An adaptive test: the questions adjust to your answers, and the test stops as soon as your level is known (20 questions at most). You may skip a question with “Skip”, and leave at any time to resume later.',
+  'test.introText':
+    'An adaptive test: the questions adjust to your answers, and the test stops as soon as your level is known (20 questions at most). You may skip a question with “Skip”, and leave at any time to resume later.',
   'test.start': 'Start the test',
   'test.backToProfile': 'Back to my profile',
   'test.refused': 'Answer refused',
@@ -253,7 +257,8 @@ const en: Record<LearnerKey, string> = {
   'tutorial.of': 'tutorial “{title}”',
 
   'reset.title': 'Reset competence {code}?',
-  'reset.text': 'Your {pix} pix and level {level} in “{title}” will no longer count. Your past answers stay recorded, but you will start this competence from zero, and may take it again right away.',
+  'reset.text':
+    'Your {pix} pix and level {level} in “{title}” will no longer count. Your past answers stay recorded, but you will start this competence from zero, and may take it again right away.',
   'reset.confirm': 'Yes, reset',
   'reset.cancel': 'No, back to my profile',
 

@@ -21,7 +21,8 @@ const fr = {
   'campaign.landing': 'Présentation',
   'campaign.defaultLanding': 'Votre organisation vous invite à participer à cette campagne.',
   'campaign.collectionHint': 'En participant, vous enverrez votre profil de compétences actuel à votre organisation.',
-  'campaign.assessmentHint': 'Un parcours adaptatif sur les sujets choisis par votre organisation : les questions s’ajustent à vos réponses. Vos acquis déjà validés dans votre profil comptent : ils ne vous seront pas redemandés.',
+  'campaign.assessmentHint':
+    'Un parcours adaptatif sur les sujets choisis par votre organisation : les questions s’ajustent à vos réponses. Vos acquis déjà validés dans votre profil comptent : ils ne vous seront pas redemandés.',
   'campaign.archived': 'Cette campagne est archivée : elle n’accepte plus de participants.',
   'campaign.start': 'Je commence',
   'campaign.resumeTitle': 'Parcours en cours',
@@ -84,7 +85,8 @@ const en: Record<CampaignKey, string> = {
   'campaign.landing': 'About this campaign',
   'campaign.defaultLanding': 'Your organisation invites you to take part in this campaign.',
   'campaign.collectionHint': 'By taking part, you will send your current skills profile to your organisation.',
-  'campaign.assessmentHint': 'An adaptive course on the topics your organisation chose: the questions adjust to your answers. Skills already validated in your profile count: you will not be asked them again.',
+  'campaign.assessmentHint':
+    'An adaptive course on the topics your organisation chose: the questions adjust to your answers. Skills already validated in your profile count: you will not be asked them again.',
   'campaign.archived': 'This campaign is archived: it no longer accepts participants.',
   'campaign.start': 'Start',
   'campaign.resumeTitle': 'Course in progress',

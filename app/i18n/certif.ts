@@ -62,11 +62,13 @@ const fr = {
   'form.errors': 'Le formulaire contient des erreurs :',
   'detail.title': 'Session du {date} à {time}',
   'detail.access': 'Accès le jour de la session',
-  'detail.codeHelp': 'Les candidats saisissent ce code sur la page Certification de leur compte ; les surveillants le saisissent avec le mot de passe surveillant sur la page Espace surveillant.',
+  'detail.codeHelp':
+    'Les candidats saisissent ce code sur la page Certification de leur compte ; les surveillants le saisissent avec le mot de passe surveillant sur la page Espace surveillant.',
   'detail.password': 'Mot de passe surveillant',
   'detail.renew': 'Générer un nouveau mot de passe',
   'detail.parameters': 'Jeu de paramètres figé',
-  'detail.parametersNone': 'Aucun jeu de paramètres approuvé : la session ne pourra pas se dérouler tant qu’un psychométricien n’en a pas approuvé un (la session le prendra alors en l’enregistrant à nouveau).',
+  'detail.parametersNone':
+    'Aucun jeu de paramètres approuvé : la session ne pourra pas se dérouler tant qu’un psychométricien n’en a pas approuvé un (la session le prendra alors en l’enregistrant à nouveau).',
   'detail.edit': 'Modifier la session',
   'detail.portal': 'Ouvrir l’espace surveillant',
   'detail.finalise': 'Finalisation de la session',
@@ -147,7 +149,8 @@ const fr = {
   'candidate.waiting': 'Le surveillant doit confirmer votre présence et vous autoriser à commencer. Cette page se met à jour toute seule.',
   'candidate.present': 'Votre présence est confirmée ; le surveillant va vous autoriser à commencer.',
   'candidate.readyTitle': 'Vous pouvez commencer',
-  'candidate.ready': 'Le test dure {minutes} minutes au plus et compte jusqu’à 32 questions. Le temps court dès que vous commencez, même si vous fermez la page ; vous reprendrez à la même question.',
+  'candidate.ready':
+    'Le test dure {minutes} minutes au plus et compte jusqu’à 32 questions. Le temps court dès que vous commencez, même si vous fermez la page ; vous reprendrez à la même question.',
   'candidate.start': 'Commencer le test',
   'candidate.question': 'Question {n}',
   'candidate.of': 'sur {max} au plus',
@@ -156,7 +159,8 @@ const fr = {
   'candidate.instruction': 'Consigne',
   'candidate.sending': 'Envoi de la réponse…',
   'candidate.finishedTitle': 'Test terminé',
-  'candidate.finished': 'Votre test de certification est terminé. Vos résultats seront disponibles après leur publication par Pix ; vous pouvez fermer cette page.',
+  'candidate.finished':
+    'Votre test de certification est terminé. Vos résultats seront disponibles après leur publication par Pix ; vous pouvez fermer cette page.',
   'candidate.finished.time_up': 'Le temps imparti est écoulé : votre test est terminé.',
   'candidate.finished.ended_by_invigilator': 'Le surveillant a mis fin à votre test.',
   'candidate.finished.completed': 'Vous avez répondu à toutes les questions.',
@@ -229,7 +233,8 @@ const en: Record<Key, string> = {
   'form.errors': 'The form has errors:',
   'detail.title': 'Session of {date} at {time}',
   'detail.access': 'Access on the day',
-  'detail.codeHelp': 'Candidates type this code on the Certification page of their account; invigilators type it with the invigilator password on the Invigilator page.',
+  'detail.codeHelp':
+    'Candidates type this code on the Certification page of their account; invigilators type it with the invigilator password on the Invigilator page.',
   'detail.password': 'Invigilator password',
   'detail.renew': 'Generate a new password',
   'detail.parameters': 'Frozen parameter set',
@@ -314,7 +319,8 @@ const en: Record<Key, string> = {
   'candidate.waiting': 'The invigilator must confirm your presence and allow you to start. This page updates by itself.',
   'candidate.present': 'Your presence is confirmed; the invigilator will allow you to start.',
   'candidate.readyTitle': 'You may start',
-  'candidate.ready': 'The test lasts at most {minutes} minutes and has up to 32 questions. The time runs from the start, even if you close the page; you will come back to the same question.',
+  'candidate.ready':
+    'The test lasts at most {minutes} minutes and has up to 32 questions. The time runs from the start, even if you close the page; you will come back to the same question.',
   'candidate.start': 'Start the test',
   'candidate.question': 'Question {n}',
   'candidate.of': 'of {max} at most',
@@ -355,7 +361,10 @@ export function frDay(iso: string, locale: 'fr' | 'en' = 'fr'): string {
  * A candidates file report (app/models/certification-session.server.ts) with its problems in words: the
  * file's problem, and each row's messages.
  */
-export function csvReportInWords<R extends { fileError: { code: string; params: Record<string, string> } | null; rows: { problems: string[] }[] }>(report: R, t: (key: Key) => string) {
+export function csvReportInWords<R extends { fileError: { code: string; params: Record<string, string> } | null; rows: { problems: string[] }[] }>(
+  report: R,
+  t: (key: Key) => string,
+) {
   return {
     ...report,
     fileError: report.fileError ? codedText(t, 'csvFile', report.fileError) : null,

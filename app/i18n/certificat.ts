@@ -11,7 +11,8 @@ const fr = {
   'final.title': 'Finaliser la session',
   'final.breadcrumb': 'Certif',
   'final.session': 'Session du {date} à {time}, salle {room} — {centre}',
-  'final.intro': 'Indiquez qui était présent, signalez les incidents survenus pendant la session et laissez un commentaire si besoin. La finalisation calcule les résultats et est définitive.',
+  'final.intro':
+    'Indiquez qui était présent, signalez les incidents survenus pendant la session et laissez un commentaire si besoin. La finalisation calcule les résultats et est définitive.',
   'final.done': 'Cette session a été finalisée le {date}.',
   'final.doneReview': 'Des incidents attendent la décision du jury : les résultats seront publiés après son examen.',
   'final.doneReady': 'Aucun incident n’attend de décision : les résultats peuvent être publiés.',
@@ -131,7 +132,8 @@ const fr = {
   'verif.hint': 'P- suivi de 8 caractères.',
   'verif.submit': 'Vérifier',
   'verif.found': 'Ce certificat est authentique.',
-  'verif.invalid_format': 'Ce code n’a pas la bonne forme : il commence par « P- » suivi de 8 caractères parmi les chiffres 2, 3, 4, 6, 7, 8, 9 et les lettres B C D F G H J K M P Q R T V W X Y.',
+  'verif.invalid_format':
+    'Ce code n’a pas la bonne forme : il commence par « P- » suivi de 8 caractères parmi les chiffres 2, 3, 4, 6, 7, 8, 9 et les lettres B C D F G H J K M P Q R T V W X Y.',
   'verif.not_found': 'Aucun certificat ne correspond à ce code. Vérifiez-le caractère par caractère.',
   'verif.rate_limited': 'Trop de vérifications depuis votre connexion. Réessayez dans 15 minutes.',
   'verif.expired': 'Attention : ce certificat n’est plus valable depuis le {date}.',
@@ -159,7 +161,8 @@ const en: Record<Key, string> = {
   'final.title': 'Finalise the session',
   'final.breadcrumb': 'Certification',
   'final.session': 'Session of {date} at {time}, room {room} — {centre}',
-  'final.intro': 'Say who was present, report the incidents that happened during the session and leave a comment if needed. Finalising computes the results and cannot be undone.',
+  'final.intro':
+    'Say who was present, report the incidents that happened during the session and leave a comment if needed. Finalising computes the results and cannot be undone.',
   'final.done': 'This session was finalised on {date}.',
   'final.doneReview': 'Incidents await the jury’s decision: the results will be published after its review.',
   'final.doneReady': 'No incident awaits a decision: the results can be published.',
@@ -276,7 +279,8 @@ const en: Record<Key, string> = {
   'verif.hint': 'P- followed by 8 characters.',
   'verif.submit': 'Check',
   'verif.found': 'This certificate is genuine.',
-  'verif.invalid_format': 'This code does not have the right form: it starts with “P-” followed by 8 characters among the digits 2, 3, 4, 6, 7, 8, 9 and the letters B C D F G H J K M P Q R T V W X Y.',
+  'verif.invalid_format':
+    'This code does not have the right form: it starts with “P-” followed by 8 characters among the digits 2, 3, 4, 6, 7, 8, 9 and the letters B C D F G H J K M P Q R T V W X Y.',
   'verif.not_found': 'No certificate matches this code. Check it character by character.',
   'verif.rate_limited': 'Too many checks from your connection. Try again in 15 minutes.',
   'verif.expired': 'Note: this certificate is no longer valid since {date}.',

@@ -164,7 +164,8 @@ const fr = {
   'editor.attachments': 'Pièces jointes',
   'editor.noAttachment': 'Aucune pièce jointe.',
   'editor.uploadLabel': 'Fichier à joindre',
-  'editor.uploadHint': '10 Mo au plus. PDF, images (PNG, JPEG, GIF, WebP), MP3, MP4, texte, CSV, documents OpenDocument et Office. Le contenu du fichier est vérifié.',
+  'editor.uploadHint':
+    '10 Mo au plus. PDF, images (PNG, JPEG, GIF, WebP), MP3, MP4, texte, CSV, documents OpenDocument et Office. Le contenu du fichier est vérifié.',
   'editor.upload': 'Déposer le fichier',
   'editor.uploading': 'Dépôt en cours…',
   'editor.uploadChoose': 'Choisissez un fichier à déposer.',
@@ -294,7 +295,8 @@ const fr = {
   'workflow.action.archive': 'Archiver',
   'workflow.action.retire': 'Périmer',
   'workflow.help.submit': 'Une relectrice ou un relecteur la validera ou vous la renverra avec un commentaire.',
-  'workflow.help.validate': 'L’épreuve entrera dans la prochaine version publiée. Valider un prototype périme le prototype en service de l’acquis et ses déclinaisons.',
+  'workflow.help.validate':
+    'L’épreuve entrera dans la prochaine version publiée. Valider un prototype périme le prototype en service de l’acquis et ses déclinaisons.',
   'workflow.help.sendBack': 'L’épreuve revient au statut « proposée » avec votre commentaire.',
   'workflow.help.archive': 'L’épreuve n’est plus proposée aux apprenants et ne peut plus être modifiée.',
   'workflow.help.retire': 'L’épreuve est définitivement retirée (périmée).',
@@ -321,7 +323,8 @@ const fr = {
   'declinations.title': 'Déclinaisons',
   'declinations.prototype': 'Prototype',
   'declinations.none': 'Aucune déclinaison.',
-  'declinations.rule': 'Une déclinaison reprend le contenu actuel du prototype, sur le même acquis. Elle ne peut être validée que si le prototype est en service.',
+  'declinations.rule':
+    'Une déclinaison reprend le contenu actuel du prototype, sur le même acquis. Elle ne peut être validée que si le prototype est en service.',
   'declinations.create': 'Créer une déclinaison',
   'declinations.needsLivePrototype': 'Cette déclinaison ne peut être validée que si son prototype est validé.',
   'comments.title': 'Commentaires',
@@ -505,7 +508,8 @@ const en: Record<CreationKey, string> = {
   'editor.attachments': 'Attachments',
   'editor.noAttachment': 'No attachment.',
   'editor.uploadLabel': 'File to attach',
-  'editor.uploadHint': '10 MB at most. PDF, images (PNG, JPEG, GIF, WebP), MP3, MP4, text, CSV, OpenDocument and Office documents. The file’s content is checked.',
+  'editor.uploadHint':
+    '10 MB at most. PDF, images (PNG, JPEG, GIF, WebP), MP3, MP4, text, CSV, OpenDocument and Office documents. The file’s content is checked.',
   'editor.upload': 'Upload the file',
   'editor.uploading': 'Uploading…',
   'editor.uploadChoose': 'Choose a file to upload.',

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkClassList } from '../../engine/campaigns';
 import { classListInWords, orgaMessages } from './orga';
 
-const csv = ['Nom;Prénom;Classe;Numéro étudiant;Date de naissance', 'Durand;Inès;2nde A;123A;31/02/2009', ';;2nde B;;01/01/2009', 'Petit;Paul;2nde B;124B;02/02/2009'].join('\n');
+const csv = [
+  'Nom;Prénom;Classe;Numéro étudiant;Date de naissance',
+  'Durand;Inès;2nde A;123A;31/02/2009',
+  ';;2nde B;;01/01/2009',
+  'Petit;Paul;2nde B;124B;02/02/2009',
+].join('\n');
 
 describe('a class list check in words', () => {
   it('says each refused row’s problems in French, labelling a row without a name by its line', () => {
@@ -26,6 +31,8 @@ describe('a class list check in words', () => {
     expect(classListInWords(checkClassList('Nom;Prénom\nA;B'), en).fileError).toBe(
       'Missing column(s): Classe, Numéro étudiant, Date de naissance. The first line must name the columns: Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance.',
     );
-    expect(classListInWords(checkClassList('Nom;Prénom\n"A;B'), (k) => orgaMessages.fr[k]).fileError).toBe('Guillemet non fermé (ligne 2) : le fichier ne peut pas être lu au-delà.');
+    expect(classListInWords(checkClassList('Nom;Prénom\n"A;B'), (k) => orgaMessages.fr[k]).fileError).toBe(
+      'Guillemet non fermé (ligne 2) : le fichier ne peut pas être lu au-delà.',
+    );
   });
 });

@@ -223,7 +223,8 @@ const fr = {
   'profiles.duplicateOf': 'Dupliquer {name}',
   'profile.title': 'Profil cible : {name}',
   'profile.saved': 'Profil cible enregistré.',
-  'profile.locked': 'Ce profil cible est utilisé par {n} campagne(s) ou est commun : il ne se modifie plus. Dupliquez-le depuis la liste pour en faire une variante.',
+  'profile.locked':
+    'Ce profil cible est utilisé par {n} campagne(s) ou est commun : il ne se modifie plus. Dupliquez-le depuis la liste pour en faire une variante.',
   'profile.saveChanges': 'Enregistrer les modifications',
   'profile.new': 'Nouveau profil cible',
   'profile.save': 'Enregistrer le profil cible',
@@ -504,13 +505,19 @@ export function orgaDate(iso: string | Date, locale: 'fr' | 'en'): string {
  * A class list check with its problems in words, as the Orga learners page shows it (the rows without a
  * name are labelled by their line).
  */
-export function classListInWords<C extends { rejected: { line: number; label: string; errors: { code: string; params: Record<string, string> }[] }[]; fileError: { code: string; params: Record<string, string> } | null }>(
-  check: C,
-  t: (key: OrgaKey) => string,
-) {
+export function classListInWords<
+  C extends {
+    rejected: { line: number; label: string; errors: { code: string; params: Record<string, string> }[] }[];
+    fileError: { code: string; params: Record<string, string> } | null;
+  },
+>(check: C, t: (key: OrgaKey) => string) {
   return {
     ...check,
-    rejected: check.rejected.map((r) => ({ ...r, label: r.label || fill(t('classList.noName'), { line: r.line }), errors: r.errors.map((e) => codedText(t, 'classList', e)) })),
+    rejected: check.rejected.map((r) => ({
+      ...r,
+      label: r.label || fill(t('classList.noName'), { line: r.line }),
+      errors: r.errors.map((e) => codedText(t, 'classList', e)),
+    })),
     fileError: check.fileError ? codedText(t, 'classList', check.fileError) : null,
   };
 }

@@ -189,8 +189,7 @@ const fr = {
   'drift.heading': 'Dérive par rapport au jeu en vigueur',
   'drift.x': 'b en vigueur',
   'drift.y': 'b de ce calcul',
-  'drift.desc':
-    `Nuage de points : pour chaque épreuve déjà calibrée, la difficulté du jeu en vigueur au moment du calcul (en abscisse) et la nouvelle (en ordonnée). La diagonale marque l’égalité ; les bandes, des écarts de ${frNumber(DRIFT.look)} et ${frNumber(DRIFT.review)}. {summary}`,
+  'drift.desc': `Nuage de points : pour chaque épreuve déjà calibrée, la difficulté du jeu en vigueur au moment du calcul (en abscisse) et la nouvelle (en ordonnée). La diagonale marque l’égalité ; les bandes, des écarts de ${frNumber(DRIFT.look)} et ${frNumber(DRIFT.review)}. {summary}`,
   'drift.summary': `{n} épreuves comparées : {stable} stables, {look} à examiner (${frNumber(DRIFT.look)} < |Δb| ≤ ${frNumber(DRIFT.review)}), {review} à revoir (|Δb| > ${frNumber(DRIFT.review)}).`,
   'drift.none':
     'Aucune épreuve de ce calcul n’a de difficulté en vigueur à comparer (pas de jeu de paramètres actif au moment du calcul, ou épreuves nouvelles).',
@@ -231,8 +230,7 @@ const fr = {
   'fit.yRatio': 'Outfit / outfit attendu',
   'fit.xRaw': 'Infit (moyenne des carrés)',
   'fit.yRaw': 'Outfit (moyenne des carrés)',
-  'fit.desc':
-    `Nuage de points de l’infit (abscisse) et de l’outfit (ordonnée) de chaque épreuve. Le rectangle vert marque la zone acceptable (infit ${frNumber(INFIT_LOW)}–${frNumber(INFIT_HIGH)}, outfit ${frNumber(OUTFIT_LOW)}–${frNumber(OUTFIT_HIGH)}). {summary}`,
+  'fit.desc': `Nuage de points de l’infit (abscisse) et de l’outfit (ordonnée) de chaque épreuve. Le rectangle vert marque la zone acceptable (infit ${frNumber(INFIT_LOW)}–${frNumber(INFIT_HIGH)}, outfit ${frNumber(OUTFIT_LOW)}–${frNumber(OUTFIT_HIGH)}). {summary}`,
   'fit.summary': 'Épreuves signalées « mauvais ajustement » : {misfit} sur {n}.',
   'fit.ratioNote':
     'Les moyennes des carrés sont divisées par leur valeur attendue si le modèle était vrai pour ce plan de collecte : avec peu de réponses par personne, θ̂ est resserré et les valeurs brutes tombent sous 1 même quand le modèle est juste. C’est ce rapport que l’indicateur « mauvais ajustement » compare aux bornes.',
@@ -595,8 +593,7 @@ const en: Record<Key, string> = {
   'drift.heading': 'Drift from the set in force',
   'drift.x': 'b in force',
   'drift.y': 'b of this run',
-  'drift.desc':
-    `Scatter plot: for each challenge already calibrated, the difficulty of the set in force when the run started (x) and the new one (y). The diagonal marks equality; the bands, differences of ${enNumber(DRIFT.look)} and ${enNumber(DRIFT.review)}. {summary}`,
+  'drift.desc': `Scatter plot: for each challenge already calibrated, the difficulty of the set in force when the run started (x) and the new one (y). The diagonal marks equality; the bands, differences of ${enNumber(DRIFT.look)} and ${enNumber(DRIFT.review)}. {summary}`,
   'drift.summary': `{n} challenges compared: {stable} stable, {look} worth a look (${enNumber(DRIFT.look)} < |Δb| ≤ ${enNumber(DRIFT.review)}), {review} to review (|Δb| > ${enNumber(DRIFT.review)}).`,
   'drift.none': 'No challenge of this run has a difficulty in force to compare with (no active parameter set when the run started, or new challenges).',
   'drift.legend.identity': 'Equality (Δb = 0)',
@@ -636,8 +633,7 @@ const en: Record<Key, string> = {
   'fit.yRatio': 'Outfit / expected outfit',
   'fit.xRaw': 'Infit (mean square)',
   'fit.yRaw': 'Outfit (mean square)',
-  'fit.desc':
-    `Scatter plot of each challenge’s infit (x) and outfit (y). The green rectangle marks the acceptable region (infit ${enNumber(INFIT_LOW)}–${enNumber(INFIT_HIGH)}, outfit ${enNumber(OUTFIT_LOW)}–${enNumber(OUTFIT_HIGH)}). {summary}`,
+  'fit.desc': `Scatter plot of each challenge’s infit (x) and outfit (y). The green rectangle marks the acceptable region (infit ${enNumber(INFIT_LOW)}–${enNumber(INFIT_HIGH)}, outfit ${enNumber(OUTFIT_LOW)}–${enNumber(OUTFIT_HIGH)}). {summary}`,
   'fit.summary': 'Challenges flagged “misfit”: {misfit} of {n}.',
   'fit.ratioNote':
     'Mean squares are divided by their expected value if the model were true for this design: with few answers per person θ̂ is shrunk and raw values fall below 1 even when the model holds. The misfit flag compares this ratio with the bounds.',

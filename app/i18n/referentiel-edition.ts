@@ -12,7 +12,8 @@ const fr = {
   'nav.workspace': 'Référentiel',
   'nav.tutorials': 'Tutoriels',
   'workspace.title': 'Référentiel : édition',
-  'workspace.intro': 'Domaines, compétences, thématiques et sujets. Choisissez une compétence pour voir la grille de ses sujets par niveau et modifier ses sujets et ses acquis.',
+  'workspace.intro':
+    'Domaines, compétences, thématiques et sujets. Choisissez une compétence pour voir la grille de ses sujets par niveau et modifier ses sujets et ses acquis.',
   'workspace.tutorialsLink': 'Bibliothèque de tutoriels',
   'workspace.counts': '{thematics} thématiques · {tubes} sujets · {skills} acquis',
   'workspace.toComplete': '{n} acquis à compléter',
@@ -36,7 +37,8 @@ const fr = {
   'grid.challenges': 'Épreuves',
   'grid.challengesHidden': 'de {name}',
   'grid.noChallenge': 'aucune épreuve',
-  'grid.legend': 'Chaque case montre l’acquis, son statut, ses épreuves par statut et ce qui lui manque. « À compléter » : acquis actif sans épreuve validée, sans déclinaison validée, sans tutoriel ou sans indice.',
+  'grid.legend':
+    'Chaque case montre l’acquis, son statut, ses épreuves par statut et ce qui lui manque. « À compléter » : acquis actif sans épreuve validée, sans déclinaison validée, sans tutoriel ou sans indice.',
   'grid.scrollRegion': 'Grille de la thématique {name}',
 
   // Statuses
@@ -119,7 +121,8 @@ const fr = {
 
   // Tutorial library
   'library.title': 'Tutoriels',
-  'library.intro': 'La bibliothèque de tutoriels des acquis. Les liens sont vérifiés chaque nuit ; les liens morts sont signalés ici et sur les acquis qui les utilisent.',
+  'library.intro':
+    'La bibliothèque de tutoriels des acquis. Les liens sont vérifiés chaque nuit ; les liens morts sont signalés ici et sur les acquis qui les utilisent.',
   'library.new': 'Nouveau tutoriel',
   'library.filters': 'Filtrer les tutoriels',
   'library.search': 'Rechercher',
@@ -130,8 +133,10 @@ const fr = {
   'library.filter': 'Filtrer',
   'library.reset': 'Tout afficher',
   'library.checkNow': 'Vérifier les liens maintenant',
-  'library.checkQueued': 'Vérification des liens demandée. Les résultats s’afficheront ici une fois la vérification faite : rechargez la page dans quelques instants.',
-  'library.checkUnavailable': 'La vérification des liens n’a pas pu être lancée : le service des tâches en arrière-plan (Redis) ne répond pas. Réessayez plus tard ou prévenez l’administrateur.',
+  'library.checkQueued':
+    'Vérification des liens demandée. Les résultats s’afficheront ici une fois la vérification faite : rechargez la page dans quelques instants.',
+  'library.checkUnavailable':
+    'La vérification des liens n’a pas pu être lancée : le service des tâches en arrière-plan (Redis) ne répond pas. Réessayez plus tard ou prévenez l’administrateur.',
   'library.summary': '{total} tutoriels : {ok} OK, {dead} liens morts, {unchecked} non vérifiés.',
   'library.results': '{n} tutoriel(s) affiché(s)',
   'library.caption': 'Tutoriels de la bibliothèque, liens morts en premier',
@@ -268,7 +273,8 @@ const en: Record<ReferentielKey, string> = {
   'grid.challenges': 'Challenges',
   'grid.challengesHidden': 'of {name}',
   'grid.noChallenge': 'no challenge',
-  'grid.legend': 'Each cell shows the skill, its status, its challenges by status and what it lacks. “To complete”: an active skill without a validated challenge, a validated declination, a tutorial or a hint.',
+  'grid.legend':
+    'Each cell shows the skill, its status, its challenges by status and what it lacks. “To complete”: an active skill without a validated challenge, a validated declination, a tutorial or a hint.',
   'grid.scrollRegion': 'Grid of the thematic {name}',
 
   'skillStatus.en_construction': 'under construction',
@@ -360,7 +366,8 @@ const en: Record<ReferentielKey, string> = {
   'library.reset': 'Show all',
   'library.checkNow': 'Check the links now',
   'library.checkQueued': 'Link check requested. The results will show here once it is done: reload the page in a few moments.',
-  'library.checkUnavailable': 'The link check could not be started: the background job service (Redis) does not answer. Try again later or tell the administrator.',
+  'library.checkUnavailable':
+    'The link check could not be started: the background job service (Redis) does not answer. Try again later or tell the administrator.',
   'library.summary': '{total} tutorials: {ok} OK, {dead} dead links, {unchecked} not checked.',
   'library.results': '{n} tutorial(s) shown',
   'library.caption': 'Tutorials of the library, dead links first',

@@ -20,7 +20,8 @@ const UPLOAD_LIMIT = MAX_ATTACHMENT_BYTES + 64 * 1024;
 async function handleUpload(request: Request) {
   const session = await requireSpace(request, 'creation');
   assertSameOrigin(request);
-  const tooBig = () => data<EditorActionData>({ intent: 'upload', error: 'Le fichier dépasse la taille maximale de 10 Mo : il n’a pas été enregistré.' }, { status: 413 });
+  const tooBig = () =>
+    data<EditorActionData>({ intent: 'upload', error: 'Le fichier dépasse la taille maximale de 10 Mo : il n’a pas été enregistré.' }, { status: 413 });
   // Refused before reading the body when the size is announced.
   if (Number(request.headers.get('Content-Length') ?? 0) > UPLOAD_LIMIT) return tooBig();
   let form: FormData;
@@ -88,7 +89,9 @@ export async function handleEditorAction(request: Request, target: EditorTarget)
       return tryAnswer(form);
     case 'save': {
       const checked = checkPostedBody(form.get('body'));
-      const message = String(form.get('message') ?? '').trim().slice(0, 500);
+      const message = String(form.get('message') ?? '')
+        .trim()
+        .slice(0, 500);
       const fieldErrors: FieldErrors = checked.ok ? {} : { ...checked.errors };
       if (challenge?.status === 'valide' && !message) {
         fieldErrors['message'] = ['Cette épreuve est en service : décrivez votre modification dans le message de version.'];

@@ -12,7 +12,15 @@ describe('reading the learner form', () => {
   it('turns each type of answer form into the checker’s response', () => {
     expect(responseFromForm({ type: 'QCU', proposals: ['a', 'b'] }, form([['choice', '1']]))).toEqual({ choice: 1 });
     expect(responseFromForm({ type: 'QCU', proposals: ['a', 'b'] }, form([]))).toEqual({ choice: -1 });
-    expect(responseFromForm({ type: 'QCM', proposals: ['a', 'b', 'c'] }, form([['choices', '0'], ['choices', '2']]))).toEqual({ choices: [0, 2] });
+    expect(
+      responseFromForm(
+        { type: 'QCM', proposals: ['a', 'b', 'c'] },
+        form([
+          ['choices', '0'],
+          ['choices', '2'],
+        ]),
+      ),
+    ).toEqual({ choices: [0, 2] });
     expect(responseFromForm({ type: 'QROC', template: null, format: 'mots' }, form([['value', 'Cafe']]))).toEqual({ value: 'Cafe' });
     const fields = [
       { name: 'a', label: 'A', format: 'mots' as const },

@@ -18,7 +18,11 @@ describe('« Réponses et tutoriels » in words', () => {
   it('shows the chosen proposals in their original order, and the right ones', () => {
     expect(summariseResponse(qcm, { choices: [3, 1, 3] }, 'ko')).toEqual({ kind: 'given', timedOut: false, lines: [{ text: 'Deux' }, { text: 'Quatre' }] });
     expect(summariseSolution(qcm)).toEqual({ anyOrder: false, pick: null, lines: [{ text: 'Un' }, { text: 'Trois' }] });
-    expect(summariseResponse({ type: 'QCU', proposals: ['A', 'B'], correct: 1, shuffle: false }, { choice: -1 }, 'ko')).toEqual({ kind: 'given', timedOut: false, lines: [{ text: null }] });
+    expect(summariseResponse({ type: 'QCU', proposals: ['A', 'B'], correct: 1, shuffle: false }, { choice: -1 }, 'ko')).toEqual({
+      kind: 'given',
+      timedOut: false,
+      lines: [{ text: null }],
+    });
   });
 
   it('says when a question was skipped or answered late', () => {

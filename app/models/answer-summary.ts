@@ -14,9 +14,7 @@ export interface SummaryLine {
   alternatives?: string[];
 }
 
-export type ResponseSummary =
-  | { kind: 'skipped' }
-  | { kind: 'given'; lines: SummaryLine[]; timedOut: boolean };
+export type ResponseSummary = { kind: 'skipped' } | { kind: 'given'; lines: SummaryLine[]; timedOut: boolean };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
@@ -39,7 +37,10 @@ export function summariseResponse(spec: AnswerSpec, value: unknown, result: stri
     }
     case 'QCM': {
       const choices = Array.isArray(v['choices']) ? (v['choices'] as unknown[]).filter((c): c is number => typeof c === 'number') : [];
-      const texts = [...new Set(choices)].sort((a, b) => a - b).map((c) => spec.proposals[c]).filter((t): t is string => t !== undefined);
+      const texts = [...new Set(choices)]
+        .sort((a, b) => a - b)
+        .map((c) => spec.proposals[c])
+        .filter((t): t is string => t !== undefined);
       return { kind: 'given', timedOut, lines: texts.length ? texts.map((text) => ({ text })) : [{ text: null }] };
     }
     case 'QROC':

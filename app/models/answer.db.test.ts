@@ -99,9 +99,22 @@ const campaign: Kind = {
     const tubeA = f.skills.find((s) => s.name.startsWith('@pa'))!.tubeId;
     const org = await db().organisation.create({ data: { name: `Lycée ${uid()}`, type: 'SCO' } });
     const teacher = await db().user.create({ data: { email: `prof-${uid()}@exemple.fr`, firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
-    const profile = await createTargetProfile(db(), org.id, { name: 'Profil', description: '', tubes: [{ tubeId: tubeA, maxLevel: 4 }], stages: [], badges: [] });
+    const profile = await createTargetProfile(db(), org.id, {
+      name: 'Profil',
+      description: '',
+      tubes: [{ tubeId: tubeA, maxLevel: 4 }],
+      stages: [],
+      badges: [],
+    });
     const created = await createCampaign(db(), org.id, teacher.id, {
-      name: 'Parcours', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false, autoShare: false,
+      name: 'Parcours',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+      autoShare: false,
     });
     const learner = await makeLearner(db());
     const joined = await startParticipation(db(), learner.id, created.code, null, T0);
@@ -116,7 +129,8 @@ const campaign: Kind = {
         if (step.kind !== 'challenge') throw new Error(`expected a question, got ${step.kind}`);
         return step;
       },
-      answer: (userId, challengeId, response, now) => submitCampaignAnswer(db(), { userId, participationId, assessmentId, challengeId, response, now }, completeParticipation),
+      answer: (userId, challengeId, response, now) =>
+        submitCampaignAnswer(db(), { userId, participationId, assessmentId, challengeId, response, now }, completeParticipation),
       right: (q) => respond(f, q.challengeId, q.view, true),
       notAsked: (q) => [...f.bodies.keys()].find((id) => id !== q.challengeId)!,
       foreignCode: 'not_found',
@@ -134,10 +148,22 @@ const certification: Kind = {
     await db().parameterSet.update({ where: { id: bank.parameterSetId }, data: { active: true } });
     // A learner certifiable on the bank: every skill up to level 3 of its five competences validated.
     const u = uid();
-    const learner = await db().user.create({ data: { email: `cand-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: `Durand${u}`, roles: ['LEARNER'] } });
-    const skills = await db().skill.findMany({ where: { level: { lte: 3 }, tube: { competence: { code: { in: bank.competenceCodes } } } }, select: { id: true, tube: { select: { competenceId: true } } } });
+    const learner = await db().user.create({
+      data: { email: `cand-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: `Durand${u}`, roles: ['LEARNER'] },
+    });
+    const skills = await db().skill.findMany({
+      where: { level: { lte: 3 }, tube: { competence: { code: { in: bank.competenceCodes } } } },
+      select: { id: true, tube: { select: { competenceId: true } } },
+    });
     await db().knowledgeElement.createMany({
-      data: skills.map((s) => ({ userId: learner.id, skillId: s.id, competenceId: s.tube.competenceId, status: 'validated' as const, source: 'direct' as const, createdAt: seconds(-86_400) })),
+      data: skills.map((s) => ({
+        userId: learner.id,
+        skillId: s.id,
+        competenceId: s.tube.competenceId,
+        status: 'validated' as const,
+        source: 'direct' as const,
+        createdAt: seconds(-86_400),
+      })),
     });
     const centre = await db().certificationCentre.create({ data: { name: `Centre ${u}`, type: 'SCO' } });
     const member = await db().user.create({ data: { email: `staff-${u}@t.fr`, passwordHash: 'x', firstName: 'S', lastName: u, roles: [] } });
@@ -147,9 +173,23 @@ const certification: Kind = {
       userId: member.id,
       session: { date: '2026-05-04', time: '08:00', address: '1 rue des Tests', room: 'B2', examiner: 'Mme Test', description: '', durationMinutes: 105 },
     });
-    const enrolled = await enrolCandidate(db(), scope, session.id, { lastName: learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: learner.email, extraTimePercentage: '0' }, T0);
+    const enrolled = await enrolCandidate(
+      db(),
+      scope,
+      session.id,
+      { lastName: learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: learner.email, extraTimePercentage: '0' },
+      T0,
+    );
     if (!enrolled.ok) throw new Error('enrolment refused');
-    const entered = await enterSession(db(), { userId: learner.id, code: session.accessCode, lastName: learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', ip: `ip-${u}`, now: T0 });
+    const entered = await enterSession(db(), {
+      userId: learner.id,
+      code: session.accessCode,
+      lastName: learner.lastName,
+      firstName: 'Inès',
+      birthDate: '12/04/2007',
+      ip: `ip-${u}`,
+      now: T0,
+    });
     if (!entered.ok) throw new Error(entered.refusal);
     const candidateId = entered.candidateId;
     await setAuthorised(db(), session.id, candidateId, true, T0);

@@ -111,7 +111,9 @@ export async function askChallenge(
   input: { assessmentId: string; challengeId: string; position: number; presentation: Presentation; now: Date },
 ): Promise<AskedChallenge> {
   await client.assessmentChallenge.createMany({
-    data: [{ assessmentId: input.assessmentId, challengeId: input.challengeId, position: input.position, presentation: input.presentation, askedAt: input.now }],
+    data: [
+      { assessmentId: input.assessmentId, challengeId: input.challengeId, position: input.position, presentation: input.presentation, askedAt: input.now },
+    ],
     skipDuplicates: true,
   });
   const row = await client.assessmentChallenge.findUnique({
@@ -175,7 +177,10 @@ export function readTestsWithAnswers(client: Client, filter: Prisma.Sql): Promis
 export const toEngineResult = (result: string): AnswerResult => (result === 'ok' || result === 'ko' || result === 'timedout' ? result : 'skipped');
 
 /** The test's answers in the order the challenges were asked. */
-export function orderedAnswers(asked: readonly { challengeId: string }[], answers: readonly { challengeId: string; result: string }[]): { challengeId: string; result: AnswerResult }[] {
+export function orderedAnswers(
+  asked: readonly { challengeId: string }[],
+  answers: readonly { challengeId: string; result: string }[],
+): { challengeId: string; result: AnswerResult }[] {
   const byChallenge = new Map(answers.map((a) => [a.challengeId, a]));
   const out: { challengeId: string; result: AnswerResult }[] = [];
   for (const a of asked) {
@@ -277,7 +282,15 @@ export async function submitTestAnswer<T extends TestOnAnswer, Outcome>(rules: A
     }
     const outcome = await rules.record(
       test,
-      { challengeId: input.challengeId, versionId: version.versionId, value: judged.response, result: judged.result, elapsedSeconds: judged.elapsedSeconds, asked, now: input.now },
+      {
+        challengeId: input.challengeId,
+        versionId: version.versionId,
+        value: judged.response,
+        result: judged.result,
+        elapsedSeconds: judged.elapsedSeconds,
+        asked,
+        now: input.now,
+      },
       guarded,
     );
     if (outcome !== null) return outcome;

@@ -15,8 +15,14 @@ describe('attachment checks', () => {
   });
 
   it('refuses by content, not by name: an executable renamed .png, a forbidden extension, too big, empty', () => {
-    expect(checkFile('photo.png', EXE)).toEqual({ ok: false, error: 'Le contenu du fichier « photo.png » n’est pas un fichier PNG valide : le fichier est refusé.' });
-    expect(checkFile('page.html', new TextEncoder().encode('<script>alert(1)</script>'))).toMatchObject({ ok: false, error: expect.stringMatching(/^Le type de fichier « \.html » n’est pas autorisé/) });
+    expect(checkFile('photo.png', EXE)).toEqual({
+      ok: false,
+      error: 'Le contenu du fichier « photo.png » n’est pas un fichier PNG valide : le fichier est refusé.',
+    });
+    expect(checkFile('page.html', new TextEncoder().encode('<script>alert(1)</script>'))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^Le type de fichier « \.html » n’est pas autorisé/),
+    });
     expect(checkFile('image.svg', new TextEncoder().encode('<svg/>'))).toMatchObject({ ok: false });
     const big = new Uint8Array(MAX_ATTACHMENT_BYTES + 1);
     big.set(PNG);

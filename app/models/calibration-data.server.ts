@@ -38,16 +38,16 @@ export async function liveChallenges(db: Pick<PrismaClient, 'release' | 'release
     where: {
       releaseId: release.id,
       challenge:
-        competenceIds && competenceIds.length > 0
-          ? { status: 'valide', skill: { tube: { competenceId: { in: [...competenceIds] } } } }
-          : { status: 'valide' },
+        competenceIds && competenceIds.length > 0 ? { status: 'valide', skill: { tube: { competenceId: { in: [...competenceIds] } } } } : { status: 'valide' },
     },
     select: {
       challenge: {
         select: {
           id: true,
           key: true,
-          skill: { select: { id: true, name: true, level: true, tube: { select: { id: true, name: true, competence: { select: { id: true, code: true } } } } } },
+          skill: {
+            select: { id: true, name: true, level: true, tube: { select: { id: true, name: true, competence: { select: { id: true, code: true } } } } },
+          },
         },
       },
     },

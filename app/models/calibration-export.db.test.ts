@@ -37,7 +37,12 @@ describe('exports', () => {
     const matrix = (await responseMatrixCsv(db, testDatabaseUrl(), { runId, chunkRows: 37 }))!;
     const csv = await text(matrix.stream);
     const lines = csv.trimEnd().split('\n');
-    expect(lines[0]).toBe(`person,${[...fixture.challenges].sort((x, y) => x.level - y.level || x.key.localeCompare(y.key)).map((c) => c.key).join(',')}`);
+    expect(lines[0]).toBe(
+      `person,${[...fixture.challenges]
+        .sort((x, y) => x.level - y.level || x.key.localeCompare(y.key))
+        .map((c) => c.key)
+        .join(',')}`,
+    );
     expect(lines).toHaveLength(501);
     expect(lines[1]).toMatch(/^p1,([01]?,){9}[01]?$/);
     const file = path.join(dir, 'matrice.csv');

@@ -47,8 +47,17 @@ export const CalibrationRunSettings = z.object({
 export type CalibrationRunSettings = z.infer<typeof CalibrationRunSettings>;
 export type CalibrationRunSettingsInput = z.input<typeof CalibrationRunSettings>;
 
-
-const PHASES: Record<CalibrationPhase, true> = { queued: true, reading: true, sharding: true, estimating: true, diagnostics: true, writing: true, done: true, cancelled: true, failed: true };
+const PHASES: Record<CalibrationPhase, true> = {
+  queued: true,
+  reading: true,
+  sharding: true,
+  estimating: true,
+  diagnostics: true,
+  writing: true,
+  done: true,
+  cancelled: true,
+  failed: true,
+};
 
 /** What `CalibrationRun.progress` holds (and what the job reports with updateProgress). */
 export const calibrationProgressSchema = z.object({
@@ -93,7 +102,14 @@ export interface CalibrationSummary {
   /** The parameter set the drift and the anchors were taken from. */
   reference: { id: string; version: number } | null;
   drift: { stable: number; look: number; review: number };
-  dif: { grouping: 'locale'; reference: string; focal: string[]; referencePersons: number; focalPersons: number; classes: { A: number; B: number; C: number } } | null;
+  dif: {
+    grouping: 'locale';
+    reference: string;
+    focal: string[];
+    referencePersons: number;
+    focalPersons: number;
+    classes: { A: number; B: number; C: number };
+  } | null;
   /** Persons' EAP θ̂ histogram (Wright map): bins [from + k·step, from + (k+1)·step). */
   thetaHistogram: { from: number; step: number; counts: number[] };
   flags: Record<string, number>;
@@ -129,11 +145,7 @@ type Db = PrismaClient;
  * Checks that the data can carry a run: live challenges exist, there are enough eligible answers,
  * and in "keep live items fixed" mode at least one answered live challenge is not in the active set.
  */
-export async function checkCalibrationData(
-  db: Db,
-  databaseUrl: string,
-  settings: CalibrationRunSettings,
-): Promise<StartRefusal | null> {
+export async function checkCalibrationData(db: Db, databaseUrl: string, settings: CalibrationRunSettings): Promise<StartRefusal | null> {
   const live = await liveChallenges(db, settings.competenceIds);
   if (live.length === 0) return { kind: 'no-live-challenges' };
   return withPgClient(databaseUrl, async (client) => {
@@ -144,7 +156,9 @@ export async function checkCalibrationData(
       const active = await db.parameterSet.findFirst({ where: { active: true }, select: { id: true } });
       if (active) {
         const anchored = new Set(
-          (await db.itemParameter.findMany({ where: { parameterSetId: active.id, challengeId: { in: ids } }, select: { challengeId: true } })).map((p) => p.challengeId),
+          (await db.itemParameter.findMany({ where: { parameterSetId: active.id, challengeId: { in: ids } }, select: { challengeId: true } })).map(
+            (p) => p.challengeId,
+          ),
         );
         const free = ids.filter((id) => !anchored.has(id));
         const freeAnswers = await countEligibleAnswers(client, free, { limit: 1, afterId: null });

@@ -2,7 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, uid, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
 import { createTargetProfile } from './target-profile.server';
-import { completeParticipation, createCampaign, learnerCampaign, liveActivity, shareParticipation, startParticipation, campaignParticipants } from './campaign.server';
+import {
+  completeParticipation,
+  createCampaign,
+  learnerCampaign,
+  liveActivity,
+  shareParticipation,
+  startParticipation,
+  campaignParticipants,
+} from './campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from './campaign-assessment.server';
 import { PositioningError } from './positioning-error.server';
 
@@ -26,10 +34,25 @@ async function setup(options: { autoShare?: boolean; multipleSendings?: boolean 
   const targeted = [...one.skills.filter((s) => s.tubeId === tubeA && s.level <= 3), ...two.skills.filter((s) => s.tubeId === tubeB && s.level <= 2)];
   const org = await db.organisation.create({ data: { name: `Lycée ${uid()}`, type: 'SCO' } });
   const teacher = await db.user.create({ data: { email: `prof-${uid()}@exemple.fr`, firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
-  const profile = await createTargetProfile(db, org.id, { name: 'Profil', description: '', tubes: [{ tubeId: tubeA, maxLevel: 3 }, { tubeId: tubeB, maxLevel: 2 }], stages: [], badges: [] });
+  const profile = await createTargetProfile(db, org.id, {
+    name: 'Profil',
+    description: '',
+    tubes: [
+      { tubeId: tubeA, maxLevel: 3 },
+      { tubeId: tubeB, maxLevel: 2 },
+    ],
+    stages: [],
+    badges: [],
+  });
   const campaign = await createCampaign(db, org.id, teacher.id, {
-    name: 'Parcours', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null,
-    multipleSendings: options.multipleSendings ?? false, autoShare: options.autoShare ?? false,
+    name: 'Parcours',
+    type: 'ASSESSMENT',
+    targetProfileId: profile.id,
+    title: null,
+    landingText: null,
+    externalIdLabel: null,
+    multipleSendings: options.multipleSendings ?? false,
+    autoShare: options.autoShare ?? false,
   });
   const bodies = new Map([...one.bodies, ...two.bodies]);
   const challengeSkill = new Map([...one.challengeSkill, ...two.challengeSkill]);
@@ -58,7 +81,9 @@ describe('the adaptive test of an assessment campaign', () => {
     const learner = await makeLearner(db);
     // Already in the learner's profile: level 1 of tube a (validated) — never asked again.
     const known = targeted.find((s) => s.level === 1 && one.skills.includes(s))!;
-    await db.knowledgeElement.create({ data: { userId: learner.id, skillId: known.id, competenceId: one.competence.id, status: 'validated', source: 'direct', createdAt: at(-DAY) } });
+    await db.knowledgeElement.create({
+      data: { userId: learner.id, skillId: known.id, competenceId: one.competence.id, status: 'validated', source: 'direct', createdAt: at(-DAY) },
+    });
 
     const started = await startParticipation(db, learner.id, campaign.code, null, T0);
     expect(started).toMatchObject({ ok: true, testing: true });
@@ -73,7 +98,10 @@ describe('the adaptive test of an assessment campaign', () => {
     expect(await shareParticipation(db, learner.id, campaign.code)).toMatchObject({ ok: false, code: 'not_finished' });
 
     const targetedIds = new Set(targeted.map((s) => s.id));
-    const competenceOf = new Map([...one.skills.map((s) => [s.id, 'one'] as const), ...targeted.filter((s) => !one.skills.includes(s)).map((s) => [s.id, 'two'] as const)]);
+    const competenceOf = new Map([
+      ...one.skills.map((s) => [s.id, 'one'] as const),
+      ...targeted.filter((s) => !one.skills.includes(s)).map((s) => [s.id, 'two'] as const),
+    ]);
     const askedSkills: string[] = [];
     const progress: number[] = [];
     let n = 0;
@@ -86,12 +114,25 @@ describe('the adaptive test of an assessment campaign', () => {
       if (n === 0) {
         // An answer to a challenge that was not asked is refused, before anything is written.
         const other = [...both.challengeSkill.keys()].find((id) => id !== s.challengeId)!;
-        const refused = await refusal(submitCampaignAnswer(db, { userId: learner.id, participationId, assessmentId: s.assessmentId, challengeId: other, response: { skipped: true }, now: at(n * 10_000 + 5000) }, completeParticipation));
+        const refused = await refusal(
+          submitCampaignAnswer(
+            db,
+            { userId: learner.id, participationId, assessmentId: s.assessmentId, challengeId: other, response: { skipped: true }, now: at(n * 10_000 + 5000) },
+            completeParticipation,
+          ),
+        );
         expect(refused.code).toBe('not_asked');
         expect(refused.status).toBe(403);
       }
       const right = n % 3 !== 2;
-      const input = { userId: learner.id, participationId, assessmentId: s.assessmentId, challengeId: s.challengeId, response: respond(both, s.challengeId, s.view, right), now: at(n * 10_000 + 5000) };
+      const input = {
+        userId: learner.id,
+        participationId,
+        assessmentId: s.assessmentId,
+        challengeId: s.challengeId,
+        response: respond(both, s.challengeId, s.view, right),
+        now: at(n * 10_000 + 5000),
+      };
       const first = await submitCampaignAnswer(db, input, completeParticipation);
       expect(first.duplicate).toBe(false);
       // The same answer sent again (double click, retry) counts once.
@@ -139,7 +180,18 @@ describe('the adaptive test of an assessment campaign', () => {
     for (let n = 0; n < 30; n++) {
       const s = await step(learner.id, participationId, at(n * 1000));
       if (!s) break;
-      await submitCampaignAnswer(db, { userId: learner.id, participationId, assessmentId: s.assessmentId, challengeId: s.challengeId, response: respond(both, s.challengeId, s.view, true), now: at(n * 1000 + 500) }, completeParticipation);
+      await submitCampaignAnswer(
+        db,
+        {
+          userId: learner.id,
+          participationId,
+          assessmentId: s.assessmentId,
+          challengeId: s.challengeId,
+          response: respond(both, s.challengeId, s.view, true),
+          now: at(n * 1000 + 500),
+        },
+        completeParticipation,
+      );
     }
     const participation = await db.campaignParticipation.findUniqueOrThrow({ where: { id: participationId }, include: { result: true } });
     expect(participation.status).toBe('SHARED');
@@ -160,7 +212,18 @@ describe('the adaptive test of an assessment campaign', () => {
       const level = targeted.find((t) => t.id === skill)!.level;
       // Right on level 1, wrong above.
       outcome.set(skill, level === 1);
-      await submitCampaignAnswer(db, { userId: learner.id, participationId: first, assessmentId: s.assessmentId, challengeId: s.challengeId, response: respond(both, s.challengeId, s.view, level === 1), now: at(n * 1000 + 500) }, completeParticipation);
+      await submitCampaignAnswer(
+        db,
+        {
+          userId: learner.id,
+          participationId: first,
+          assessmentId: s.assessmentId,
+          challengeId: s.challengeId,
+          response: respond(both, s.challengeId, s.view, level === 1),
+          now: at(n * 1000 + 500),
+        },
+        completeParticipation,
+      );
     }
     const sentAt = at(DAY);
     await shareParticipation(db, learner.id, campaign.code, sentAt);
@@ -168,7 +231,10 @@ describe('the adaptive test of an assessment campaign', () => {
     expect(tooEarly!.canRetry).toBe(false);
     expect(tooEarly!.retryFrom).toBe(new Date(sentAt.getTime() + 4 * DAY).toISOString());
     // Starting too early keeps the sent participation.
-    expect(await startParticipation(db, learner.id, campaign.code, null, new Date(sentAt.getTime() + 3 * DAY))).toMatchObject({ participationId: first, testing: false });
+    expect(await startParticipation(db, learner.id, campaign.code, null, new Date(sentAt.getTime() + 3 * DAY))).toMatchObject({
+      participationId: first,
+      testing: false,
+    });
 
     const later = new Date(sentAt.getTime() + 4 * DAY);
     expect((await learnerCampaign(db, learner.id, campaign.code, later))!.canRetry).toBe(true);
@@ -182,7 +248,18 @@ describe('the adaptive test of an assessment campaign', () => {
       const s = await step(learner.id, second, new Date(later.getTime() + n * 1000));
       if (!s) break;
       askedAgain.push(both.challengeSkill.get(s.challengeId)!);
-      await submitCampaignAnswer(db, { userId: learner.id, participationId: second, assessmentId: s.assessmentId, challengeId: s.challengeId, response: respond(both, s.challengeId, s.view, true), now: new Date(later.getTime() + n * 1000 + 500) }, completeParticipation);
+      await submitCampaignAnswer(
+        db,
+        {
+          userId: learner.id,
+          participationId: second,
+          assessmentId: s.assessmentId,
+          challengeId: s.challengeId,
+          response: respond(both, s.challengeId, s.view, true),
+          now: new Date(later.getTime() + n * 1000 + 500),
+        },
+        completeParticipation,
+      );
     }
     const validatedBefore = [...outcome].filter(([, ok]) => ok).map(([id]) => id);
     const failedBefore = [...outcome].filter(([, ok]) => !ok).map(([id]) => id);
@@ -213,7 +290,15 @@ describe('the adaptive test of an assessment campaign', () => {
 
   it('a profile collection has no test: the learner sends their profile at once', async () => {
     const { db, campaign, org } = await setup();
-    const collection = await createCampaign(db, org.id, campaign.creatorId, { name: 'Collecte', type: 'PROFILES_COLLECTION', targetProfileId: null, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const collection = await createCampaign(db, org.id, campaign.creatorId, {
+      name: 'Collecte',
+      type: 'PROFILES_COLLECTION',
+      targetProfileId: null,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
     const learner = await makeLearner(db);
     const started = await startParticipation(db, learner.id, collection.code, null, T0);
     expect(started).toMatchObject({ ok: true, testing: false });

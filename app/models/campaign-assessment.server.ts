@@ -181,7 +181,13 @@ export type CampaignStep = CampaignChallengeStep | { kind: 'completed'; assessme
 function challengeStep(open: OpenTest, asked: AskedChallenge, now: Date): CampaignChallengeStep {
   const version = open.versions.get(asked.challengeId);
   if (!version) throw new Error(`Épreuve ${asked.challengeId} absente de la version publiée`);
-  return { kind: 'challenge', assessmentId: open.row.id, challengeId: asked.challengeId, position: asked.position, ...askedView(open.row.id, asked, version.body, now) };
+  return {
+    kind: 'challenge',
+    assessmentId: open.row.id,
+    challengeId: asked.challengeId,
+    position: asked.position,
+    ...askedView(open.row.id, asked, version.body, now),
+  };
 }
 
 /** Called once a test is completed (or found completed with a participation still STARTED): results, sending. */
@@ -201,7 +207,11 @@ export async function startCampaignTest(
   input: { participationId: string; userId: string; targetProfileId: string; improving: boolean; locale: string; now: Date },
   onCompleted: OnCompleted,
 ): Promise<{ assessmentId: string; completed: boolean }> {
-  const existing = await client.assessment.findFirst({ where: { participationId: input.participationId, type: 'CAMPAIGN' }, orderBy: { createdAt: 'desc' }, select: { id: true, state: true } });
+  const existing = await client.assessment.findFirst({
+    where: { participationId: input.participationId, type: 'CAMPAIGN' },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, state: true },
+  });
   if (existing) return { assessmentId: existing.id, completed: existing.state === 'COMPLETED' };
   const [facts] = await client.$queryRaw<{ releaseId: string | null; parameterSetId: string | null; excluded: string[] }[]>`
     SELECT (SELECT id FROM "Release" ORDER BY number DESC LIMIT 1) AS "releaseId",
@@ -246,13 +256,27 @@ export async function startCampaignTest(
     if (again) return { id: again.id, completed: again.state === 'COMPLETED', fresh: false };
     await tx.assessment.create({
       data: {
-        id: row.id, userId: row.userId, type: 'CAMPAIGN', state: first.done ? 'COMPLETED' : 'STARTED', participationId: row.participationId,
-        releaseId: row.releaseId, parameterSetId: row.parameterSetId, engineState, createdAt: input.now, completedAt: first.done ? input.now : null,
+        id: row.id,
+        userId: row.userId,
+        type: 'CAMPAIGN',
+        state: first.done ? 'COMPLETED' : 'STARTED',
+        participationId: row.participationId,
+        releaseId: row.releaseId,
+        parameterSetId: row.parameterSetId,
+        engineState,
+        createdAt: input.now,
+        completedAt: first.done ? input.now : null,
       },
     });
     if (!first.done) {
       await tx.assessmentChallenge.create({
-        data: { assessmentId: row.id, challengeId: first.challengeId, position: 0, presentation: presentationFor(open, first.challengeId, campaignTestProgress(state)), askedAt: new Date(stamp) },
+        data: {
+          assessmentId: row.id,
+          challengeId: first.challengeId,
+          position: 0,
+          presentation: presentationFor(open, first.challengeId, campaignTestProgress(state)),
+          askedAt: new Date(stamp),
+        },
       });
     }
     return { id: row.id, completed: first.done, fresh: true };
@@ -262,7 +286,11 @@ export async function startCampaignTest(
 }
 
 /** The learner's campaign test for a participation: the current challenge, or completed, or none. */
-export async function campaignStep(client: Client, input: { userId: string; participationId: string; now: Date }, onCompleted: OnCompleted): Promise<CampaignStep> {
+export async function campaignStep(
+  client: Client,
+  input: { userId: string; participationId: string; now: Date },
+  onCompleted: OnCompleted,
+): Promise<CampaignStep> {
   const rows = await readTestsWithAnswers(
     client,
     Prisma.sql`a."participationId" = ${input.participationId} AND a."userId" = ${input.userId} AND a.type = 'CAMPAIGN' ORDER BY a."createdAt" DESC LIMIT 1`,
@@ -304,8 +332,14 @@ async function closeTest(client: Client, open: OpenTest, state: CampaignTestStat
     if (done.count !== 1 || closing.length === 0) return;
     await tx.knowledgeElement.createMany({
       data: closing.map((ke) => ({
-        userId: open.row.userId, skillId: ke.skillId, competenceId: open.competenceIdOf(ke.skillId), assessmentId: open.row.id,
-        status: ke.status, source: ke.source, earnedPix: ke.status === 'validated' ? open.pixOf(ke.skillId) : 0, createdAt: stamp,
+        userId: open.row.userId,
+        skillId: ke.skillId,
+        competenceId: open.competenceIdOf(ke.skillId),
+        assessmentId: open.row.id,
+        status: ke.status,
+        source: ke.source,
+        earnedPix: ke.status === 'validated' ? open.pixOf(ke.skillId) : 0,
+        createdAt: stamp,
       })),
     });
   });
@@ -365,7 +399,9 @@ export async function submitCampaignAnswer(
         const { after, created } = answerKnowledge(open.context, state, { challengeId: answer.challengeId, result: answer.result }, open.engine.seed);
         const next = nextCampaignChallenge(open.context, after);
         const progress = next.done ? 1 : campaignTestProgress(after);
-        const ask = next.done ? null : { challengeId: next.challengeId, position: test.asked.length, presentation: presentationFor(open, next.challengeId, progress) };
+        const ask = next.done
+          ? null
+          : { challengeId: next.challengeId, position: test.asked.length, presentation: presentationFor(open, next.challengeId, progress) };
         const closing = next.done ? finishCampaignTest(open.context, after).flatMap((c) => c.knowledgeElements) : [];
         const { inserted } = await writeAnswerStatement(client, {
           assessmentId: open.row.id,
@@ -403,4 +439,3 @@ export async function campaignTestProgressOf(client: Client, participationId: st
   const last = row.asked[0];
   return last ? parsePresentation(last.presentation, row.id, last.challengeId).progress : 0;
 }
-

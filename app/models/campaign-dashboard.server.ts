@@ -15,7 +15,11 @@ import { fromStoredTubes, profileRules, storedTubesOf } from './campaign-results
 export async function campaignOfViewer(client: PrismaClient, viewer: Pick<Viewer, 'organisations'>, id: string) {
   const campaign = await client.campaign.findUnique({
     where: { id },
-    include: { organisation: { select: { id: true, name: true } }, targetProfile: { select: { id: true, name: true } }, creator: { select: { firstName: true, lastName: true } } },
+    include: {
+      organisation: { select: { id: true, name: true } },
+      targetProfile: { select: { id: true, name: true } },
+      creator: { select: { firstName: true, lastName: true } },
+    },
   });
   if (!campaign || !viewer.organisations.some((o) => o.id === campaign.organisationId)) throw new Response('Campagne introuvable', { status: 404 });
   return campaign;
@@ -47,7 +51,20 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
   const [source, rows, { skills, tubeInfo }, rules, answers] = await Promise.all([
     aggregateSource(client, campaignId),
     // A retried participation's earlier result is kept aside (isImproved): one row per learner counts.
-    client.campaignParticipantResult.findMany({ where: { campaignId, participation: { isImproved: false } }, select: { participationId: true, status: true, masteryPercent: true, stageIndex: true, badges: true, tubes: true, createdAt: true, sharedAt: true, division: true } }),
+    client.campaignParticipantResult.findMany({
+      where: { campaignId, participation: { isImproved: false } },
+      select: {
+        participationId: true,
+        status: true,
+        masteryPercent: true,
+        stageIndex: true,
+        badges: true,
+        tubes: true,
+        createdAt: true,
+        sharedAt: true,
+        division: true,
+      },
+    }),
     targetedSkillsOf(client, campaign.targetProfileId),
     profileRules(client, campaign.targetProfileId),
     client.$queryRaw<{ challengeId: string; skill: string; answers: bigint; successes: bigint }[]>`
@@ -69,7 +86,9 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
   }
   let cumStarted = 0;
   let cumShared = 0;
-  const activity = [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, v]) => ({ day, participants: (cumStarted += v.started), shared: (cumShared += v.shared) }));
+  const activity = [...days.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([day, v]) => ({ day, participants: (cumStarted += v.started), shared: (cumShared += v.shared) }));
   const bands = Object.fromEntries(MASTERY_BANDS.map((b) => [b, 0]));
   for (const r of shared) bands[masteryBand(r.masteryPercent / 100)]!++;
   const info = (t: string) => tubeInfo.get(t)!;
@@ -91,10 +110,21 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
       .map((r) => ({ ...r, name: info(r.key).name, title: info(r.key).title, competence: info(r.key).competence }))
       .sort((a, b) => a.competence.localeCompare(b.competence, 'fr', { numeric: true }) || a.name.localeCompare(b.name)),
     recommendations: recommendations.map((r) => ({ ...r, name: info(r.tubeId).name, title: info(r.tubeId).title, competence: info(r.tubeId).competence })),
-    competencesToTarget: competencesToTarget(recommendations, (t) => info(t).competence).map((c) => ({ ...c, title: competenceTitles.get(c.competence) ?? '' })),
+    competencesToTarget: competencesToTarget(recommendations, (t) => info(t).competence).map((c) => ({
+      ...c,
+      title: competenceTitles.get(c.competence) ?? '',
+    })),
     stages: rules.stages.map((s, i) => ({ title: s.title, threshold: s.threshold, count: shared.filter((r) => r.stageIndex === i).length })),
     badges: rules.badges.map((b) => ({ title: b.title, count: shared.filter((r) => r.badges.includes(b.title)).length })),
-    questions: answers.map((a) => ({ challengeId: a.challengeId, skill: a.skill, answers: Number(a.answers), successes: Number(a.successes), rate: Number(a.successes) / Number(a.answers) })).sort((a, b) => a.rate - b.rate),
+    questions: answers
+      .map((a) => ({
+        challengeId: a.challengeId,
+        skill: a.skill,
+        answers: Number(a.answers),
+        successes: Number(a.successes),
+        rate: Number(a.successes) / Number(a.answers),
+      }))
+      .sort((a, b) => a.rate - b.rate),
     divisions: [...new Set(rows.map((r) => r.division).filter((d): d is string => !!d))].sort(),
     sharedCount: source.count,
   };
@@ -126,7 +156,9 @@ export async function campaignAggregate(client: PrismaClient, campaignId: string
   if (stored && stored.sourceCount === source.count && (stored.sourceAt?.getTime() ?? 0) === (source.at?.getTime() ?? 0)) {
     const parsed = campaignAggregateDataSchema.safeParse(stored.data);
     if (parsed.success) return { data: parsed.data, computedAt: stored.computedAt, fresh: true };
-    console.warn(`CampaignAggregate.data of campaign ${campaignId} is not of the current shape (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}): recomputed.`);
+    console.warn(
+      `CampaignAggregate.data of campaign ${campaignId} is not of the current shape (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}): recomputed.`,
+    );
   }
   const data = await refreshCampaignAggregate(client, campaignId);
   return { data, computedAt: new Date(), fresh: false };
@@ -161,7 +193,17 @@ export async function campaignParticipants(client: PrismaClient, campaignId: str
       orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { participationId: 'asc' }],
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
-      select: { participationId: true, lastName: true, firstName: true, division: true, status: true, masteryPercent: true, progress: true, stageIndex: true, badges: true },
+      select: {
+        participationId: true,
+        lastName: true,
+        firstName: true,
+        division: true,
+        status: true,
+        masteryPercent: true,
+        progress: true,
+        stageIndex: true,
+        badges: true,
+      },
     }),
   ]);
   return { total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), rows };
@@ -187,7 +229,16 @@ export async function participantDetail(client: PrismaClient, campaignId: string
   if (!result) throw new Response('Participant introuvable', { status: 404 });
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const [{ tubeInfo }, rules] = await Promise.all([targetedSkillsOf(client, campaign.targetProfileId), profileRules(client, campaign.targetProfileId)]);
-  const competences = new Map<string, { code: string; title: string; targeted: number; validated: number; tubes: { name: string; title: string; targeted: number; validated: number; reached: number }[] }>();
+  const competences = new Map<
+    string,
+    {
+      code: string;
+      title: string;
+      targeted: number;
+      validated: number;
+      tubes: { name: string; title: string; targeted: number; validated: number; reached: number }[];
+    }
+  >();
   for (const [tubeId, [targeted, validated, reached]] of Object.entries(storedTubesOf(result))) {
     const info = tubeInfo.get(tubeId);
     if (!info) continue;
@@ -204,7 +255,7 @@ export async function participantDetail(client: PrismaClient, campaignId: string
     shared: result.status === 'SHARED',
     masteryPercent: result.masteryPercent,
     validated: result.validatedCount,
-    stage: result.stageIndex !== null ? rules.stages[result.stageIndex]?.title ?? null : null,
+    stage: result.stageIndex !== null ? (rules.stages[result.stageIndex]?.title ?? null) : null,
     badges: result.badges,
     sharedAt: result.sharedAt?.toISOString() ?? null,
     competences: [...competences.values()].sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true })),
@@ -215,7 +266,10 @@ export async function participantDetail(client: PrismaClient, campaignId: string
 export async function tutorialsOfTubes(client: PrismaClient, tubeIds: string[], perTube = 3) {
   const links = await client.skillTutorial.findMany({
     where: { skill: { tubeId: { in: tubeIds } } },
-    include: { tutorial: { select: { id: true, title: true, url: true, source: true, format: true, duration: true } }, skill: { select: { tubeId: true, level: true } } },
+    include: {
+      tutorial: { select: { id: true, title: true, url: true, source: true, format: true, duration: true } },
+      skill: { select: { tubeId: true, level: true } },
+    },
     orderBy: [{ skill: { level: 'asc' } }, { kind: 'asc' }, { position: 'asc' }],
   });
   const out: Record<string, { id: string; title: string; url: string; source: string; format: string; duration: string }[]> = {};
@@ -242,5 +296,12 @@ export async function liveActivity(client: PrismaClient, campaignId: string) {
     FROM "CampaignParticipantResult" r JOIN "CampaignParticipation" p ON p.id = r."participationId"
     WHERE r."campaignId" = ${campaignId} AND NOT p."isImproved"`;
   const r = row ?? { participants: 0, started: 0, toShare: 0, shared: 0, averageProgress: null };
-  return { participants: r.participants, started: r.started, toShare: r.toShare, shared: r.shared, completed: r.toShare + r.shared, averageProgress: Number(r.averageProgress ?? 0) };
+  return {
+    participants: r.participants,
+    started: r.started,
+    toShare: r.toShare,
+    shared: r.shared,
+    completed: r.toShare + r.shared,
+    averageProgress: Number(r.averageProgress ?? 0),
+  };
 }

@@ -44,14 +44,39 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
         controller.enqueue(encoder.encode(exportHeader(ctx)));
         return;
       }
-      const rows: { participationId: string; lastName: string; firstName: string; division: string | null; progress: number; createdAt: Date; sharedAt: Date | null; stageIndex: number | null; badges: string[]; masteryPercent: number; tubes: unknown; participation: { participantExternalId: string | null } }[] =
-        await client.campaignParticipantResult.findMany({
-          // One line per learner: a retried participation's earlier result is kept aside.
-          where: { campaignId, participation: { isImproved: false }, ...(cursor ? { participationId: { gt: cursor } } : {}) },
-          orderBy: { participationId: 'asc' },
-          take: BATCH,
-          select: { participationId: true, lastName: true, firstName: true, division: true, progress: true, createdAt: true, sharedAt: true, stageIndex: true, badges: true, masteryPercent: true, tubes: true, participation: { select: { participantExternalId: true } } },
-        });
+      const rows: {
+        participationId: string;
+        lastName: string;
+        firstName: string;
+        division: string | null;
+        progress: number;
+        createdAt: Date;
+        sharedAt: Date | null;
+        stageIndex: number | null;
+        badges: string[];
+        masteryPercent: number;
+        tubes: unknown;
+        participation: { participantExternalId: string | null };
+      }[] = await client.campaignParticipantResult.findMany({
+        // One line per learner: a retried participation's earlier result is kept aside.
+        where: { campaignId, participation: { isImproved: false }, ...(cursor ? { participationId: { gt: cursor } } : {}) },
+        orderBy: { participationId: 'asc' },
+        take: BATCH,
+        select: {
+          participationId: true,
+          lastName: true,
+          firstName: true,
+          division: true,
+          progress: true,
+          createdAt: true,
+          sharedAt: true,
+          stageIndex: true,
+          badges: true,
+          masteryPercent: true,
+          tubes: true,
+          participation: { select: { participantExternalId: true } },
+        },
+      });
       if (rows.length === 0) {
         controller.close();
         return;
@@ -77,7 +102,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
           progress: r.progress,
           startedAt: r.createdAt,
           sharedAt: r.sharedAt,
-          stage: r.stageIndex !== null ? sortedStages[r.stageIndex]?.title ?? null : null,
+          stage: r.stageIndex !== null ? (sortedStages[r.stageIndex]?.title ?? null) : null,
           badges: r.badges,
           masteryRate: r.masteryPercent / 100,
           groups,
@@ -89,6 +114,12 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
 }
 
 export function exportFileName(name: string, code: string, now = new Date()): string {
-  const safe = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'campagne';
+  const safe =
+    name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'campagne';
   return `${now.toISOString().slice(0, 10)}-${code}-${safe}.csv`;
 }

@@ -5,9 +5,7 @@
  */
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
-import {
-  badgeEarned, masteryPercent, participantResult, reachedStageIndex, sortStages, type Badge, type TubeResults,
-} from '../../engine/campaigns';
+import { badgeEarned, masteryPercent, participantResult, reachedStageIndex, sortStages, type Badge, type TubeResults } from '../../engine/campaigns';
 import { parseJsonColumn } from '../lib/json-column';
 import { badgeCriteriaOf, targetedSkillsOf } from './target-profile.server';
 import { campaignTestProgressOf } from './campaign-assessment.server';
@@ -56,7 +54,8 @@ export async function refreshParticipationResult(client: PrismaClient, participa
   ]);
   const result = participantResult(skills, validated);
   // An assessment under way: its progress comes from the campaign test; otherwise the participation is done.
-  const progress = participation.status === 'STARTED' && participation.campaign.type === 'ASSESSMENT' ? await campaignTestProgressOf(client, participationId) : 1;
+  const progress =
+    participation.status === 'STARTED' && participation.campaign.type === 'ASSESSMENT' ? await campaignTestProgressOf(client, participationId) : 1;
   const stageIndex = rules.stages.length ? reachedStageIndex(rules.stages, result.masteryRate) : null;
   const learner = participation.organisationLearner;
   const data = {
@@ -76,6 +75,9 @@ export async function refreshParticipationResult(client: PrismaClient, participa
     updatedAt: new Date(),
   };
   await client.campaignParticipantResult.upsert({ where: { participationId }, create: { participationId, ...data }, update: data });
-  await client.campaignParticipation.update({ where: { id: participationId }, data: { masteryRate: result.masteryRate, validatedSkillsCount: result.validated } });
+  await client.campaignParticipation.update({
+    where: { id: participationId },
+    data: { masteryRate: result.masteryRate, validatedSkillsCount: result.validated },
+  });
   return participation;
 }

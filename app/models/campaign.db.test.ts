@@ -15,12 +15,18 @@ async function fixture() {
   const suffix = uniqueLetters(8);
   const competence = await ensureCompetence(db, '4.1');
   const thematic = await db.thematic.create({ data: { key: `t-${suffix}`, competenceId: competence.id, name: 'Thématique de test' } });
-  const tube = await db.tube.create({ data: { name: `@camp${suffix}`, thematicId: thematic.id, competenceId: competence.id, title: 'Mots de passe (test)', description: '' } });
-  const skills = await Promise.all([1, 2, 3, 4].map((level) => db.skill.create({ data: { name: `@camp${suffix}${level}`, tubeId: tube.id, level, status: 'actif' } })));
+  const tube = await db.tube.create({
+    data: { name: `@camp${suffix}`, thematicId: thematic.id, competenceId: competence.id, title: 'Mots de passe (test)', description: '' },
+  });
+  const skills = await Promise.all(
+    [1, 2, 3, 4].map((level) => db.skill.create({ data: { name: `@camp${suffix}${level}`, tubeId: tube.id, level, status: 'actif' } })),
+  );
   const org = await db.organisation.create({ data: { name: `Lycée ${suffix}`, type: 'SCO' } });
   const other = await db.organisation.create({ data: { name: `Collège ${suffix}`, type: 'SCO' } });
   const teacher = await db.user.create({ data: { email: `prof-${suffix}@exemple.fr`, firstName: 'Paul', lastName: 'Prof', passwordHash: 'x' } });
-  const learner = await db.user.create({ data: { email: `eleve-${suffix}@exemple.fr`, firstName: 'Inès', lastName: 'Durand', passwordHash: 'x', roles: ['LEARNER'] } });
+  const learner = await db.user.create({
+    data: { email: `eleve-${suffix}@exemple.fr`, firstName: 'Inès', lastName: 'Durand', passwordHash: 'x', roles: ['LEARNER'] },
+  });
   const viewer = { organisations: [{ id: org.id, name: org.name, role: 'TEACHER' as const }] };
   const outsider = { organisations: [{ id: other.id, name: other.name, role: 'ADMIN' as const }] };
   return { db, competence, tube, skills, org, other, teacher, learner, viewer, outsider };
@@ -47,10 +53,27 @@ describe('class list import', () => {
 describe('campaigns', () => {
   it('draws another code when the first one is taken', async () => {
     const { db, org, teacher, tube } = await fixture();
-    const profile = await createTargetProfile(db, org.id, { name: 'Profil', description: '', tubes: [{ tubeId: tube.id, maxLevel: 3 }], stages: [], badges: [] });
-    const input = { name: 'C', type: 'ASSESSMENT' as const, targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false };
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Profil',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 3 }],
+      stages: [],
+      badges: [],
+    });
+    const input = {
+      name: 'C',
+      type: 'ASSESSMENT' as const,
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    };
     // A generator that repeats its first code once: the second campaign must get another one.
-    const seq = (start: number) => { let i = start; return () => ((i++ * 0.137) % 1); };
+    const seq = (start: number) => {
+      let i = start;
+      return () => (i++ * 0.137) % 1;
+    };
     const first = await createCampaign(db, org.id, teacher.id, input, seq(0));
     const second = await createCampaign(db, org.id, teacher.id, input, seq(0));
     expect(second.code).not.toBe(first.code);
@@ -60,14 +83,32 @@ describe('campaigns', () => {
   it('joins by code, computes mastery from knowledge elements, shares, and feeds dashboards and export', async () => {
     const { db, org, teacher, tube, skills, learner, competence, viewer } = await fixture();
     const profile = await createTargetProfile(db, org.id, {
-      name: 'Sécurité', description: '', tubes: [{ tubeId: tube.id, maxLevel: 4 }],
-      stages: [{ threshold: 0, title: 'Départ', message: '' }, { threshold: 50, title: 'Milieu', message: '' }],
+      name: 'Sécurité',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 4 }],
+      stages: [
+        { threshold: 0, title: 'Départ', message: '' },
+        { threshold: 50, title: 'Milieu', message: '' },
+      ],
       badges: [{ title: 'Mots de passe', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
     });
-    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Rentrée', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: true });
-    for (const s of skills.slice(0, 2)) await db.knowledgeElement.create({ data: { userId: learner.id, skillId: s.id, competenceId: competence.id, status: 'validated', source: 'direct' } });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Rentrée',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: true,
+    });
+    for (const s of skills.slice(0, 2))
+      await db.knowledgeElement.create({ data: { userId: learner.id, skillId: s.id, competenceId: competence.id, status: 'validated', source: 'direct' } });
     expect(await checkCampaignCode(db, 'abc')).toMatchObject({ ok: false });
-    expect(await checkCampaignCode(db, 'ZZZZZZ999')).toMatchObject({ ok: false, reason: 'unknown', error: 'Aucune campagne n’a le code ZZZZZZ999. Vérifiez-le auprès de votre enseignant.' });
+    expect(await checkCampaignCode(db, 'ZZZZZZ999')).toMatchObject({
+      ok: false,
+      reason: 'unknown',
+      error: 'Aucune campagne n’a le code ZZZZZZ999. Vérifiez-le auprès de votre enseignant.',
+    });
     expect(await checkCampaignCode(db, ` ${campaign.code.toLowerCase()} `)).toEqual({ ok: true, code: campaign.code });
     // The tube has no challenge in the release: the campaign test has nothing to ask and ends at once.
     await db.$transaction((tx) => createRelease(tx, `Campagnes ${uniqueLetters(6)}`, null));
@@ -76,7 +117,9 @@ describe('campaigns', () => {
     const shared = await shareParticipation(db, learner.id, campaign.code);
     expect(shared.ok).toBe(true);
     const list = await campaignParticipants(db, campaign.id, { band: 'fragile' });
-    expect(list.rows).toEqual([expect.objectContaining({ lastName: 'Durand', masteryPercent: 50, stageIndex: 1, badges: ['Mots de passe'], status: 'SHARED' })]);
+    expect(list.rows).toEqual([
+      expect.objectContaining({ lastName: 'Durand', masteryPercent: 50, stageIndex: 1, badges: ['Mots de passe'], status: 'SHARED' }),
+    ]);
     const { data } = await campaignAggregate(db, campaign.id);
     expect(data.totals).toMatchObject({ participants: 1, shared: 1 });
     expect(data.recommendations).toHaveLength(1);
@@ -104,10 +147,21 @@ describe('campaigns', () => {
   it('says which row is malformed when a stored JSON column has the wrong shape', async () => {
     const { db, org, teacher, tube, learner } = await fixture();
     const profile = await createTargetProfile(db, org.id, {
-      name: 'Badges', description: '', tubes: [{ tubeId: tube.id, maxLevel: 2 }], stages: [],
+      name: 'Badges',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 2 }],
+      stages: [],
       badges: [{ title: 'B', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
     });
-    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Abîmée', type: 'PROFILES_COLLECTION', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Abîmée',
+      type: 'PROFILES_COLLECTION',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
     const started = await startParticipation(db, learner.id, campaign.code, null);
     expect(started.ok).toBe(true);
     const participationId = started.ok ? started.participationId : '';
@@ -132,7 +186,15 @@ describe('isolation between organisations', () => {
   it('another organisation’s teacher cannot read or change a campaign, a profile or learners', async () => {
     const { db, org, teacher, tube, outsider, viewer } = await fixture();
     const profile = await createTargetProfile(db, org.id, { name: 'P', description: '', tubes: [{ tubeId: tube.id, maxLevel: 2 }], stages: [], badges: [] });
-    const campaign = await createCampaign(db, org.id, teacher.id, { name: 'Privée', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Privée',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
     await expect(campaignOfViewer(db, viewer, campaign.id)).resolves.toMatchObject({ id: campaign.id });
     await expect(campaignOfViewer(db, outsider, campaign.id)).rejects.toMatchObject({ status: 404 });
     await expect(setCampaignArchived(db, outsider, campaign.id, true)).rejects.toMatchObject({ status: 404 });
@@ -142,7 +204,17 @@ describe('isolation between organisations', () => {
     await expect(campaignParticipantsPage(db, viewer, campaign.id, {})).resolves.toMatchObject({ list: { total: 0 } });
     await expect(campaignParticipantsPage(db, outsider, campaign.id, {})).rejects.toMatchObject({ status: 404 });
     expect(() => requireMembership(outsider, org.id)).toThrow();
-    await expect(createCampaign(db, outsider.organisations[0]!.id, teacher.id, { name: 'x', type: 'ASSESSMENT', targetProfileId: profile.id, title: null, landingText: null, externalIdLabel: null, multipleSendings: false })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      createCampaign(db, outsider.organisations[0]!.id, teacher.id, {
+        name: 'x',
+        type: 'ASSESSMENT',
+        targetProfileId: profile.id,
+        title: null,
+        landingText: null,
+        externalIdLabel: null,
+        multipleSendings: false,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).archivedAt).toBeNull();
   });
 });

@@ -25,10 +25,28 @@ export const campaignInput = z
   .object({
     name: z.string().trim().min(1, 'Donnez un nom à la campagne.').max(200),
     type: z.enum(['ASSESSMENT', 'PROFILES_COLLECTION'], { message: 'Choisissez le type de campagne.' }),
-    targetProfileId: z.string().optional().transform((v) => v || null),
-    title: z.string().trim().max(200).optional().transform((v) => v || null),
-    landingText: z.string().trim().max(5000).optional().transform((v) => v || null),
-    externalIdLabel: z.string().trim().max(100).optional().transform((v) => v || null),
+    targetProfileId: z
+      .string()
+      .optional()
+      .transform((v) => v || null),
+    title: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .transform((v) => v || null),
+    landingText: z
+      .string()
+      .trim()
+      .max(5000)
+      .optional()
+      .transform((v) => v || null),
+    externalIdLabel: z
+      .string()
+      .trim()
+      .max(100)
+      .optional()
+      .transform((v) => v || null),
     multipleSendings: z.boolean().default(false),
     autoShare: z.boolean().default(false),
   })
@@ -36,7 +54,13 @@ export const campaignInput = z
 export type CampaignInput = z.infer<typeof campaignInput>;
 
 /** Creates a campaign with a fresh code: a collision with an existing code draws again (up to 20 times). */
-export async function createCampaign(client: PrismaClient, organisationId: string, creatorId: string, input: Omit<CampaignInput, 'autoShare'> & { autoShare?: boolean }, rng: () => number = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32) {
+export async function createCampaign(
+  client: PrismaClient,
+  organisationId: string,
+  creatorId: string,
+  input: Omit<CampaignInput, 'autoShare'> & { autoShare?: boolean },
+  rng: () => number = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32,
+) {
   if (input.targetProfileId) {
     const profile = await client.targetProfile.findFirst({ where: { id: input.targetProfileId, OR: [{ organisationId }, { organisationId: null }] } });
     if (!profile) throw new Response('Profil cible introuvable', { status: 404 });
@@ -60,7 +84,11 @@ export async function listCampaigns(client: PrismaClient, organisationId: string
     include: { creator: { select: { firstName: true, lastName: true } }, targetProfile: { select: { name: true } } },
   });
   const counts = campaigns.length
-    ? await client.campaignParticipation.groupBy({ by: ['campaignId', 'status'], where: { campaignId: { in: campaigns.map((c) => c.id) }, isImproved: false }, _count: { _all: true } })
+    ? await client.campaignParticipation.groupBy({
+        by: ['campaignId', 'status'],
+        where: { campaignId: { in: campaigns.map((c) => c.id) }, isImproved: false },
+        _count: { _all: true },
+      })
     : [];
   return campaigns.map((c) => {
     const mine = counts.filter((r) => r.campaignId === c.id);
@@ -91,7 +119,13 @@ export type CodeCheck = { ok: true; code: string } | { ok: false; reason: 'empty
 export async function checkCampaignCode(client: PrismaClient, typed: string): Promise<CodeCheck> {
   const code = normalizeCode(typed);
   if (!code) return { ok: false, reason: 'empty', code, error: 'Saisissez le code de la campagne que votre enseignant vous a donné.' };
-  if (!isValidCampaignCode(code)) return { ok: false, reason: 'format', code, error: `« ${typed.trim()} » n’est pas un code de campagne : un code a 6 lettres puis 3 chiffres, par exemple ABCDEF234.` };
+  if (!isValidCampaignCode(code))
+    return {
+      ok: false,
+      reason: 'format',
+      code,
+      error: `« ${typed.trim()} » n’est pas un code de campagne : un code a 6 lettres puis 3 chiffres, par exemple ABCDEF234.`,
+    };
   const campaign = await client.campaign.findUnique({ where: { code }, select: { archivedAt: true } });
   if (!campaign) return { ok: false, reason: 'unknown', code, error: `Aucune campagne n’a le code ${code}. Vérifiez-le auprès de votre enseignant.` };
   if (campaign.archivedAt) return { ok: false, reason: 'archived', code, error: `La campagne ${code} est archivée : elle n’accepte plus de participants.` };
@@ -100,9 +134,16 @@ export async function checkCampaignCode(client: PrismaClient, typed: string): Pr
 
 /** What the learner sees on /campagnes/CODE. */
 export async function learnerCampaign(client: PrismaClient, userId: string, code: string, now = new Date()) {
-  const campaign = await client.campaign.findUnique({ where: { code }, include: { organisation: { select: { name: true } }, targetProfile: { select: { name: true } } } });
+  const campaign = await client.campaign.findUnique({
+    where: { code },
+    include: { organisation: { select: { name: true } }, targetProfile: { select: { name: true } } },
+  });
   if (!campaign) return null;
-  const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' }, include: { result: true } });
+  const participation = await client.campaignParticipation.findFirst({
+    where: { campaignId: campaign.id, userId, isImproved: false },
+    orderBy: { createdAt: 'desc' },
+    include: { result: true },
+  });
   let results = null;
   if (participation?.result) {
     const r = participation.result;
@@ -118,14 +159,16 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
       c.validated += validated;
       byCompetence.set(key, c);
     }
-    const stage = r.stageIndex !== null ? rules.stages[r.stageIndex] ?? null : null;
+    const stage = r.stageIndex !== null ? (rules.stages[r.stageIndex] ?? null) : null;
     results = {
       masteryPercent: r.masteryPercent,
       band: masteryBand(r.masteryPercent / 100),
       validated: r.validatedCount,
       stage: stage ? { title: stage.title, message: stage.message, index: r.stageIndex! + 1, count: rules.stages.length } : null,
       badges: r.badges,
-      competences: [...byCompetence.values()].sort((a, b) => a.title.localeCompare(b.title)).map((c) => ({ ...c, percent: c.targeted ? masteryPercent(c.validated / c.targeted) : 0 })),
+      competences: [...byCompetence.values()]
+        .sort((a, b) => a.title.localeCompare(b.title))
+        .map((c) => ({ ...c, percent: c.targeted ? masteryPercent(c.validated / c.targeted) : 0 })),
     };
   }
   const lastShared = participation?.sharedAt ?? null;
@@ -150,7 +193,10 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
     participation: participation ? { id: participation.id, status: participation.status, sharedAt: participation.sharedAt?.toISOString() ?? null } : null,
     results,
     canRetry,
-    retryFrom: campaign.multipleSendings && participation?.status === 'SHARED' && !canRetry && !complete ? availableAt(lastShared, IMPROVEMENT_DELAY_DAYS)?.toISOString() ?? null : null,
+    retryFrom:
+      campaign.multipleSendings && participation?.status === 'SHARED' && !canRetry && !complete
+        ? (availableAt(lastShared, IMPROVEMENT_DELAY_DAYS)?.toISOString() ?? null)
+        : null,
   };
 }
 
@@ -183,7 +229,14 @@ export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile';
  * A retry (4 days after sending, where the campaign allows several sendings) is a new participation;
  * the earlier one is kept, marked improved, and its results stay with the organisation.
  */
-export async function startParticipation(client: PrismaClient, userId: string, code: string, externalId: string | null, now = new Date(), options: { locale?: string } = {}) {
+export async function startParticipation(
+  client: PrismaClient,
+  userId: string,
+  code: string,
+  externalId: string | null,
+  now = new Date(),
+  options: { locale?: string } = {},
+) {
   const view = await learnerCampaign(client, userId, code, now);
   if (!view) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as JoinError };
   if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.', code: 'archived' as JoinError };
@@ -194,7 +247,8 @@ export async function startParticipation(client: PrismaClient, userId: string, c
     }
     return { ok: true as const, participationId: view.participation.id, testing: false };
   }
-  if (view.campaign.externalIdLabel && !externalId?.trim()) return { ok: false as const, error: `Indiquez votre ${view.campaign.externalIdLabel}.`, code: 'external_id' as JoinError };
+  if (view.campaign.externalIdLabel && !externalId?.trim())
+    return { ok: false as const, error: `Indiquez votre ${view.campaign.externalIdLabel}.`, code: 'external_id' as JoinError };
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: view.campaign.id } });
   const assessment = campaign.type === 'ASSESSMENT';
   if (assessment && !campaign.targetProfileId) return { ok: false as const, error: 'Cette campagne n’a pas de profil cible.', code: 'no_profile' as JoinError };
@@ -208,7 +262,10 @@ export async function startParticipation(client: PrismaClient, userId: string, c
     if (current) await tx.campaignParticipation.update({ where: { id: current.id }, data: { isImproved: true } });
     return tx.campaignParticipation.create({
       data: {
-        campaignId: campaign.id, userId, organisationLearnerId: learner.id, status: assessment ? 'STARTED' : 'TO_SHARE',
+        campaignId: campaign.id,
+        userId,
+        organisationLearnerId: learner.id,
+        status: assessment ? 'STARTED' : 'TO_SHARE',
         participantExternalId: externalId?.trim() || current?.participantExternalId || null,
         createdAt: now,
       },
@@ -226,7 +283,10 @@ export async function startParticipation(client: PrismaClient, userId: string, c
 
 /** The test of a participation under way: the existing one, or a new one when none was created. */
 export async function resumeParticipationTest(client: PrismaClient, participationId: string, userId: string, now: Date, locale = 'fr') {
-  const participation = await client.campaignParticipation.findFirstOrThrow({ where: { id: participationId, userId }, include: { campaign: { select: { targetProfileId: true } } } });
+  const participation = await client.campaignParticipation.findFirstOrThrow({
+    where: { id: participationId, userId },
+    include: { campaign: { select: { targetProfileId: true } } },
+  });
   const improving = (await client.campaignParticipation.count({ where: { campaignId: participation.campaignId, userId, isImproved: true } })) > 0;
   const test = await startCampaignTest(
     client,
@@ -241,7 +301,10 @@ export async function resumeParticipationTest(client: PrismaClient, participatio
  * is sent at once when the campaign sends automatically; its results are computed. Idempotent.
  */
 export async function completeParticipation(client: PrismaClient, participationId: string, now: Date): Promise<void> {
-  const participation = await client.campaignParticipation.findUnique({ where: { id: participationId }, include: { campaign: { select: { autoShare: true } } } });
+  const participation = await client.campaignParticipation.findUnique({
+    where: { id: participationId },
+    include: { campaign: { select: { autoShare: true } } },
+  });
   if (!participation || participation.status !== 'STARTED') return;
   const shared = participation.campaign.autoShare;
   const moved = await client.campaignParticipation.updateMany({
@@ -255,7 +318,10 @@ export async function completeParticipation(client: PrismaClient, participationI
 export async function shareParticipation(client: PrismaClient, userId: string, code: string, now = new Date()) {
   const campaign = await client.campaign.findUnique({ where: { code } });
   if (!campaign) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as const };
-  const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' } });
+  const participation = await client.campaignParticipation.findFirst({
+    where: { campaignId: campaign.id, userId, isImproved: false },
+    orderBy: { createdAt: 'desc' },
+  });
   if (!participation) return { ok: false as const, error: 'Vous ne participez pas à cette campagne.', code: 'not_participating' as const };
   if (participation.status === 'SHARED') return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
   if (participation.status === 'STARTED') return { ok: false as const, error: 'Terminez d’abord le parcours de la campagne.', code: 'not_finished' as const };
@@ -268,6 +334,10 @@ export async function shareParticipation(client: PrismaClient, userId: string, c
 export async function currentParticipation(client: PrismaClient, userId: string, code: string) {
   const campaign = await client.campaign.findUnique({ where: { code }, select: { id: true, code: true, name: true, title: true } });
   if (!campaign) return null;
-  const participation = await client.campaignParticipation.findFirst({ where: { campaignId: campaign.id, userId, isImproved: false }, orderBy: { createdAt: 'desc' }, select: { id: true, status: true } });
+  const participation = await client.campaignParticipation.findFirst({
+    where: { campaignId: campaign.id, userId, isImproved: false },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, status: true },
+  });
   return participation ? { campaign, participation } : null;
 }

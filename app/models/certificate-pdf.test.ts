@@ -46,7 +46,18 @@ describe('certificate PDF', () => {
     expect(doc.getKeywords()).toContain('P-BCDF2346');
     const t = text(bytes);
     expect(t).toContain('/VerificationCode (P-BCDF2346)');
-    for (const s of ['P-BCDF2346', '312 pix', 'Saint-Étienne', 'Lycée « Les Îles »', '20 novembre 2026', '25 novembre 2026', '25 novembre 2029', 'Valable jusqu', 'non certifié', 'Niveau 6']) {
+    for (const s of [
+      'P-BCDF2346',
+      '312 pix',
+      'Saint-Étienne',
+      'Lycée « Les Îles »',
+      '20 novembre 2026',
+      '25 novembre 2026',
+      '25 novembre 2029',
+      'Valable jusqu',
+      'non certifié',
+      'Niveau 6',
+    ]) {
       expect(t).toContain(s);
     }
     // Letters the standard fonts cannot draw lose their accent instead of breaking the document.

@@ -98,12 +98,19 @@ export async function certificatesOfUser(client: Client, userId: string) {
     orderBy: { deliveredAt: 'desc' },
     select: { id: true, verificationCode: true, pixScore: true, deliveredAt: true, centreName: true, takenOn: true },
   });
-  return rows.map((r) => ({ ...r, deliveredAt: r.deliveredAt!.toISOString(), validUntil: validUntil(r.deliveredAt!).toISOString(), takenOn: isoDay(r.takenOn) }));
+  return rows.map((r) => ({
+    ...r,
+    deliveredAt: r.deliveredAt!.toISOString(),
+    validUntil: validUntil(r.deliveredAt!).toISOString(),
+    takenOn: isoDay(r.takenOn),
+  }));
 }
 
 /** A learner's own published certificate; 404 for anybody else's (existence is not revealed). */
 export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 'id'> | null, certificateId: string): Promise<CertificateView> {
-  const row = viewer ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields }) : null;
+  const row = viewer
+    ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields })
+    : null;
   if (!row) throw new Response('Certificat introuvable', { status: 404 });
   return toView(client, row);
 }

@@ -120,14 +120,29 @@ describe('finalisation', () => {
     const session = await makeSession(db, centre.id, bank.parameterSetId);
     const taken = await makeTakenTest(db, { sessionId: session.id, bank, results: resultsPattern(25, 15) });
     const noShow = await db.certificationCandidate.create({
-      data: { sessionId: session.id, firstName: 'Absent', lastName: 'Candidat', birthDate: new Date('2000-01-01'), birthPlace: 'Nantes', presentAt: new Date() },
+      data: {
+        sessionId: session.id,
+        firstName: 'Absent',
+        lastName: 'Candidat',
+        birthDate: new Date('2000-01-01'),
+        birthPlace: 'Nantes',
+        presentAt: new Date(),
+      },
     });
     await expectRefusal(
       finaliseSession(db, { sessionId: session.id, attendance: new Map([[taken.candidateId, false]]), comment: 'x', now: new Date() }),
       'absent_with_test',
     );
     expect((await db.certificationSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe('CREATED');
-    await finaliseSession(db, { sessionId: session.id, attendance: new Map([[noShow.id, false], [taken.candidateId, true]]), comment: '', now: new Date() });
+    await finaliseSession(db, {
+      sessionId: session.id,
+      attendance: new Map([
+        [noShow.id, false],
+        [taken.candidateId, true],
+      ]),
+      comment: '',
+      now: new Date(),
+    });
     expect((await db.certificationCandidate.findUniqueOrThrow({ where: { id: noShow.id } })).presentAt).toBeNull();
   });
 
@@ -135,13 +150,25 @@ describe('finalisation', () => {
     const { centre } = await makeCentre(db);
     const session = await makeSession(db, centre.id, bank.parameterSetId);
     const taken = await makeTakenTest(db, { sessionId: session.id, bank, results: resultsPattern(30, 20) });
-    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'TECHNICAL', description: '  ', questionNumber: null, neutralise: false }), 'incident_missing_description');
-    const issue = await reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'IN_CHALLENGE', description: 'Vidéo muette', questionNumber: 3, neutralise: true });
+    await expectRefusal(
+      reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'TECHNICAL', description: '  ', questionNumber: null, neutralise: false }),
+      'incident_missing_description',
+    );
+    const issue = await reportIncident(db, session.id, {
+      candidateId: taken.candidateId,
+      category: 'IN_CHALLENGE',
+      description: 'Vidéo muette',
+      questionNumber: 3,
+      neutralise: true,
+    });
     expect(issue.challengeId).toBe(taken.challengeIds[2]);
     const result = await finaliseSession(db, { sessionId: session.id, attendance: new Map(), comment: '', now: new Date() });
     expect(result.openIncidents).toBe(1);
     expect((await db.certificationSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe('IN_REVIEW');
-    await expectRefusal(reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'OTHER', description: 'Trop tard', questionNumber: null, neutralise: false }), 'already_finalised');
+    await expectRefusal(
+      reportIncident(db, session.id, { candidateId: taken.candidateId, category: 'OTHER', description: 'Trop tard', questionNumber: null, neutralise: false }),
+      'already_finalised',
+    );
   });
 });
 
@@ -205,7 +232,12 @@ describe('jury', () => {
       expect(again.score.competences).toEqual(stored.competenceLevels);
       await rescoreCertificate(db, good.courseId);
       const rescored = await db.certificate.findUniqueOrThrow({ where: { courseId: good.courseId } });
-      expect([rescored.theta, rescored.pixScore, rescored.competenceLevels, rescored.status]).toEqual([stored.theta, stored.pixScore, stored.competenceLevels, stored.status]);
+      expect([rescored.theta, rescored.pixScore, rescored.competenceLevels, rescored.status]).toEqual([
+        stored.theta,
+        stored.pixScore,
+        stored.competenceLevels,
+        stored.status,
+      ]);
     } finally {
       await db.$transaction([
         db.parameterSet.update({ where: { id: other.parameterSetId }, data: { active: false } }),
@@ -224,7 +256,20 @@ describe('verification and the learner’s certificates', () => {
     const found = await certificateByCode(db, ` ${cert.verificationCode.toLowerCase()} `);
     expect(found).not.toBeNull();
     expect(Object.keys(found!).sort()).toEqual(
-      ['birthDate', 'birthPlace', 'centreName', 'competences', 'deliveredAt', 'firstName', 'id', 'lastName', 'pixScore', 'takenOn', 'validUntil', 'verificationCode'].sort(),
+      [
+        'birthDate',
+        'birthPlace',
+        'centreName',
+        'competences',
+        'deliveredAt',
+        'firstName',
+        'id',
+        'lastName',
+        'pixScore',
+        'takenOn',
+        'validUntil',
+        'verificationCode',
+      ].sort(),
     );
     const text = JSON.stringify(found);
     expect(text).not.toContain(good.email);

@@ -46,7 +46,10 @@ export const INCIDENT_CATEGORIES = ['TECHNICAL', 'IN_CHALLENGE', 'FRAUD', 'LATE_
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 export class CertificateError extends Error {
-  constructor(public readonly code: CertificateErrorCode, public readonly count = 0) {
+  constructor(
+    public readonly code: CertificateErrorCode,
+    public readonly count = 0,
+  ) {
     super(code);
   }
 }
@@ -168,7 +171,11 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
   for (const asked of course.assessment?.asked ?? []) {
     const answer = byChallenge.get(asked.challengeId);
     if (!answer) continue; // shown but not answered: the abandon rule counts it
-    answers.push(answer.neutralisation ? { challengeId: answer.challengeId, result: answerResult(answer.result), neutralised: true } : { challengeId: answer.challengeId, result: answerResult(answer.result) });
+    answers.push(
+      answer.neutralisation
+        ? { challengeId: answer.challengeId, result: answerResult(answer.result), neutralised: true }
+        : { challengeId: answer.challengeId, result: answerResult(answer.result) },
+    );
   }
 
   let positioned = positionedFromState(course.assessment?.engineState);
@@ -270,7 +277,8 @@ export async function reportIncident(client: Db, sessionId: string, input: Incid
   if (!(INCIDENT_CATEGORIES as readonly string[]).includes(input.category)) throw new CertificateError('incident_bad_category');
   const description = input.description.trim();
   if (!description) throw new CertificateError('incident_missing_description');
-  if (input.questionNumber !== null && !(Number.isInteger(input.questionNumber) && input.questionNumber >= 1 && input.questionNumber <= 64)) throw new CertificateError('bad_question');
+  if (input.questionNumber !== null && !(Number.isInteger(input.questionNumber) && input.questionNumber >= 1 && input.questionNumber <= 64))
+    throw new CertificateError('bad_question');
   return client.$transaction(async (tx) => {
     const session = await tx.certificationSession.findUnique({ where: { id: sessionId }, select: { status: true } });
     if (!session) throw new CertificateError('not_found');
@@ -281,7 +289,10 @@ export async function reportIncident(client: Db, sessionId: string, input: Incid
     const position = input.questionNumber === null ? null : input.questionNumber - 1;
     let challengeId: string | null = null;
     if (position !== null) {
-      const asked = await tx.assessmentChallenge.findFirst({ where: { position, assessment: { certificationCourseId: candidate.course.id } }, select: { challengeId: true } });
+      const asked = await tx.assessmentChallenge.findFirst({
+        where: { position, assessment: { certificationCourseId: candidate.course.id } },
+        select: { challengeId: true },
+      });
       challengeId = asked?.challengeId ?? null;
     }
     return tx.certificationIssue.create({
@@ -444,7 +455,9 @@ export async function jurySession(client: Client, sessionId: string) {
     },
   });
   if (!session) throw new CertificateError('not_found');
-  session.courses.sort((a, b) => a.candidate.lastName.localeCompare(b.candidate.lastName, 'fr') || a.candidate.firstName.localeCompare(b.candidate.firstName, 'fr'));
+  session.courses.sort(
+    (a, b) => a.candidate.lastName.localeCompare(b.candidate.lastName, 'fr') || a.candidate.firstName.localeCompare(b.candidate.firstName, 'fr'),
+  );
   const openIncidents = session.courses.reduce((n, c) => n + c.issues.filter((i) => i.needsAction && !i.resolvedAt).length, 0);
   return { session, openIncidents };
 }
@@ -458,10 +471,22 @@ async function sessionInReview(tx: Tx, courseId: string) {
 }
 
 async function neutraliseAt(tx: Tx, courseId: string, position: number, reason: string, userId: string | null): Promise<void> {
-  const asked = await tx.assessmentChallenge.findFirst({ where: { position, assessment: { certificationCourseId: courseId } }, select: { challengeId: true, assessmentId: true } });
-  const answer = asked ? await tx.answer.findUnique({ where: { assessmentId_challengeId: { assessmentId: asked.assessmentId, challengeId: asked.challengeId } }, select: { id: true } }) : null;
+  const asked = await tx.assessmentChallenge.findFirst({
+    where: { position, assessment: { certificationCourseId: courseId } },
+    select: { challengeId: true, assessmentId: true },
+  });
+  const answer = asked
+    ? await tx.answer.findUnique({
+        where: { assessmentId_challengeId: { assessmentId: asked.assessmentId, challengeId: asked.challengeId } },
+        select: { id: true },
+      })
+    : null;
   if (!answer) throw new CertificateError('no_answer_at_position');
-  await tx.neutralisation.upsert({ where: { answerId: answer.id }, create: { answerId: answer.id, reason: reason.slice(0, 500), decidedBy: userId }, update: {} });
+  await tx.neutralisation.upsert({
+    where: { answerId: answer.id },
+    create: { answerId: answer.id, reason: reason.slice(0, 500), decidedBy: userId },
+    update: {},
+  });
 }
 
 async function afterDecision(tx: Tx, sessionId: string): Promise<number> {
@@ -533,7 +558,10 @@ export async function decideCandidate(client: Db, input: CandidateDecisionInput)
         if (comment) await tx.certificate.update({ where: { courseId: course.id }, data: { juryComment: comment } });
       } else {
         const scoring = await scoreCourse(tx, course.id);
-        await tx.certificate.update({ where: { courseId: course.id }, data: { ...scoreFields(scoring), status: scoring.score.status, juryComment: comment || null } });
+        await tx.certificate.update({
+          where: { courseId: course.id },
+          data: { ...scoreFields(scoring), status: scoring.score.status, juryComment: comment || null },
+        });
       }
     },
     { timeout: 30_000 },
@@ -553,7 +581,10 @@ export async function publishSession(client: Db, sessionId: string, now: Date): 
     if (session.status === 'CREATED') throw new CertificateError('not_finalised');
     const open = await tx.certificationIssue.count({ where: { ...openIssue, course: { sessionId } } });
     if (open > 0) throw new CertificateError('open_incidents', open);
-    const claimed = await tx.certificationSession.updateMany({ where: { id: sessionId, status: { in: ['FINALIZED', 'IN_REVIEW'] } }, data: { status: 'PUBLISHED', publishedAt: now } });
+    const claimed = await tx.certificationSession.updateMany({
+      where: { id: sessionId, status: { in: ['FINALIZED', 'IN_REVIEW'] } },
+      data: { status: 'PUBLISHED', publishedAt: now },
+    });
     if (claimed.count === 0) throw new CertificateError('already_published');
     await tx.certificate.updateMany({ where: { course: { sessionId } }, data: { publishedAt: now } });
     const delivered = await tx.certificate.updateMany({ where: { course: { sessionId }, status: 'validated' }, data: { deliveredAt: now } });

@@ -13,5 +13,12 @@ export async function openEnrolmentsOf(client: PrismaClient, userId: string) {
     orderBy: { createdAt: 'desc' },
     select: { id: true, session: { select: { date: true, time: true, room: true, centre: { select: { name: true } } } }, course: { select: { status: true } } },
   });
-  return mine.map((c) => ({ id: c.id, date: isoDay(c.session.date), time: c.session.time, room: c.session.room, centre: c.session.centre.name, status: c.course?.status ?? null }));
+  return mine.map((c) => ({
+    id: c.id,
+    date: isoDay(c.session.date),
+    time: c.session.time,
+    room: c.session.room,
+    centre: c.session.centre.name,
+    status: c.course?.status ?? null,
+  }));
 }

@@ -67,7 +67,13 @@ export async function signInInvigilator(client: Client, input: { code: string; p
   if (session.status !== 'CREATED') return { ok: false, reason: 'closed' };
   const accessId = crypto.randomBytes(32).toString('base64url');
   await client.invigilatorAccess.create({
-    data: { id: accessId, sessionId: session.id, csrfToken: crypto.randomBytes(24).toString('base64url'), createdAt: input.now, expiresAt: new Date(input.now.getTime() + ACCESS_HOURS * 3600_000) },
+    data: {
+      id: accessId,
+      sessionId: session.id,
+      csrfToken: crypto.randomBytes(24).toString('base64url'),
+      createdAt: input.now,
+      expiresAt: new Date(input.now.getTime() + ACCESS_HOURS * 3600_000),
+    },
   });
   return { ok: true, accessId, sessionId: session.id };
 }
@@ -102,7 +108,18 @@ export async function portalView(client: Client, sessionId: string, now: Date) {
   await closeExpiredCourses(client, sessionId, now);
   const session = await client.certificationSession.findUniqueOrThrow({
     where: { id: sessionId },
-    select: { id: true, accessCode: true, date: true, time: true, room: true, address: true, examiner: true, durationMinutes: true, parameterSetId: true, centre: { select: { name: true } } },
+    select: {
+      id: true,
+      accessCode: true,
+      date: true,
+      time: true,
+      room: true,
+      address: true,
+      examiner: true,
+      durationMinutes: true,
+      parameterSetId: true,
+      centre: { select: { name: true } },
+    },
   });
   const candidates = await client.certificationCandidate.findMany({
     where: { sessionId },
@@ -124,12 +141,18 @@ export async function portalView(client: Client, sessionId: string, now: Date) {
           endedAt: true,
           attentionAt: true,
           attentionReason: true,
-          issues: { orderBy: { createdAt: 'asc' }, select: { id: true, category: true, subcategory: true, description: true, questionPosition: true, neutralise: true, createdAt: true } },
+          issues: {
+            orderBy: { createdAt: 'asc' },
+            select: { id: true, category: true, subcategory: true, description: true, questionPosition: true, neutralise: true, createdAt: true },
+          },
         },
       },
     },
   });
-  const progress = await courseProgress(client, candidates.flatMap((c) => (c.course ? [c.course.id] : [])));
+  const progress = await courseProgress(
+    client,
+    candidates.flatMap((c) => (c.course ? [c.course.id] : [])),
+  );
   return {
     session: { ...session, date: isoDay(session.date), centre: session.centre.name, ready: session.parameterSetId !== null },
     candidates: candidates.map((c) => {
@@ -185,7 +208,10 @@ export class InvigilatorError extends Error {
 }
 
 async function candidateOfSession(client: Client, sessionId: string, candidateId: string) {
-  const candidate = await client.certificationCandidate.findFirst({ where: { id: candidateId, sessionId }, select: { id: true, presentAt: true, authorizedAt: true, userId: true, course: { select: { id: true, status: true } } } });
+  const candidate = await client.certificationCandidate.findFirst({
+    where: { id: candidateId, sessionId },
+    select: { id: true, presentAt: true, authorizedAt: true, userId: true, course: { select: { id: true, status: true } } },
+  });
   if (!candidate) throw new InvigilatorError('candidateNotFound');
   return candidate;
 }
@@ -194,7 +220,10 @@ async function candidateOfSession(client: Client, sessionId: string, candidateId
 export async function setPresence(client: Client, sessionId: string, candidateId: string, present: boolean, now: Date): Promise<void> {
   const candidate = await candidateOfSession(client, sessionId, candidateId);
   if (!present && candidate.course) throw new InvigilatorError('presenceAfterStart');
-  await client.certificationCandidate.update({ where: { id: candidate.id }, data: present ? { presentAt: candidate.presentAt ?? now } : { presentAt: null, authorizedAt: null } });
+  await client.certificationCandidate.update({
+    where: { id: candidate.id },
+    data: present ? { presentAt: candidate.presentAt ?? now } : { presentAt: null, authorizedAt: null },
+  });
 }
 
 /** Lets the candidate start (presence is confirmed at the same time), or withdraws it before they started. */
@@ -264,7 +293,10 @@ export async function recordIncident(client: Client, sessionId: string, input: I
       now,
     });
   } else if (position !== null) {
-    const asked = await client.assessmentChallenge.findFirst({ where: { assessment: { certificationCourseId: candidate.course.id }, position }, select: { challengeId: true } });
+    const asked = await client.assessmentChallenge.findFirst({
+      where: { assessment: { certificationCourseId: candidate.course.id }, position },
+      select: { challengeId: true },
+    });
     challengeId = asked?.challengeId ?? null;
   }
   await client.certificationIssue.create({

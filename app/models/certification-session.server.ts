@@ -372,12 +372,21 @@ export function checkCandidateFields(raw: Record<string, string | undefined>, no
  * itself, same email), the account found by email, and its certifiability. A candidate whose account is
  * not certifiable is refused; one without an account is accepted and checked on the day.
  */
-async function checkAgainstSession(client: Client, sessionId: string, rows: { input: CandidateInput; problems: CandidateProblem[] }[]): Promise<CandidateCheck[]> {
-  const existing = await client.certificationCandidate.findMany({ where: { sessionId }, select: { lastName: true, firstName: true, birthDate: true, email: true } });
+async function checkAgainstSession(
+  client: Client,
+  sessionId: string,
+  rows: { input: CandidateInput; problems: CandidateProblem[] }[],
+): Promise<CandidateCheck[]> {
+  const existing = await client.certificationCandidate.findMany({
+    where: { sessionId },
+    select: { lastName: true, firstName: true, birthDate: true, email: true },
+  });
   const keys = new Set(existing.map((e) => candidateKey({ ...e, birthDate: isoDay(e.birthDate) })));
   const emails = new Set(existing.map((e) => e.email?.toLowerCase()).filter((e): e is string => Boolean(e)));
   const emailsToFind = [...new Set(rows.map((r) => r.input.email).filter((e): e is string => Boolean(e)))];
-  const users = emailsToFind.length ? await client.user.findMany({ where: { email: { in: emailsToFind }, disabledAt: null }, select: { id: true, email: true } }) : [];
+  const users = emailsToFind.length
+    ? await client.user.findMany({ where: { email: { in: emailsToFind }, disabledAt: null }, select: { id: true, email: true } })
+    : [];
   const userByEmail = new Map(users.map((u) => [u.email, u.id]));
   const certifiabilityCache = new Map<string, UserCertifiability>();
   const seenKeys = new Set<string>();
@@ -488,11 +497,26 @@ export async function removeCandidate(client: Client, scope: CentreScope, sessio
 export const CANDIDATE_CSV_COLUMNS: { field: keyof CandidateInput; header: string; aliases: string[]; required: boolean }[] = [
   { field: 'lastName', header: CANDIDATE_CSV_HEADERS[0], aliases: ['nom', 'nom de naissance', 'last name', 'lastname'], required: true },
   { field: 'firstName', header: CANDIDATE_CSV_HEADERS[1], aliases: ['prenom', 'first name', 'firstname'], required: true },
-  { field: 'birthDate', header: CANDIDATE_CSV_HEADERS[2], aliases: ['date de naissance', 'date de naissance (jj/mm/aaaa)', 'birth date', 'birthdate'], required: true },
-  { field: 'birthPlace', header: CANDIDATE_CSV_HEADERS[3], aliases: ['lieu de naissance', 'commune de naissance', 'birth place', 'birthplace'], required: true },
+  {
+    field: 'birthDate',
+    header: CANDIDATE_CSV_HEADERS[2],
+    aliases: ['date de naissance', 'date de naissance (jj/mm/aaaa)', 'birth date', 'birthdate'],
+    required: true,
+  },
+  {
+    field: 'birthPlace',
+    header: CANDIDATE_CSV_HEADERS[3],
+    aliases: ['lieu de naissance', 'commune de naissance', 'birth place', 'birthplace'],
+    required: true,
+  },
   { field: 'email', header: CANDIDATE_CSV_HEADERS[4], aliases: ['e-mail', 'email', 'adresse e-mail', 'courriel'], required: false },
   { field: 'externalId', header: CANDIDATE_CSV_HEADERS[5], aliases: ['identifiant externe', 'external id', 'externalid'], required: false },
-  { field: 'extraTimePercentage', header: CANDIDATE_CSV_HEADERS[6], aliases: ['temps majore (%)', 'temps majore', 'tiers temps', 'extra time', 'extra time (%)'], required: false },
+  {
+    field: 'extraTimePercentage',
+    header: CANDIDATE_CSV_HEADERS[6],
+    aliases: ['temps majore (%)', 'temps majore', 'tiers temps', 'extra time', 'extra time (%)'],
+    required: false,
+  },
 ];
 
 export const CANDIDATE_CSV_TEMPLATE = `\uFEFF${CANDIDATE_CSV_COLUMNS.map((c) => c.header).join(';')}\r\nDupont;Inès;04/07/2008;Lyon;ines.dupont@exemple.fr;EXT-001;0\r\n`;
@@ -520,7 +544,10 @@ function normaliseHeader(h: string): string {
 }
 
 /** Reads the file: the header line names the columns (any order); `;` or `,` separated. */
-export function readCandidateCsv(text: string, now: Date): { fileError: CandidateFileProblem | null; rows: { line: number; input: CandidateInput; problems: CandidateProblem[] }[] } {
+export function readCandidateCsv(
+  text: string,
+  now: Date,
+): { fileError: CandidateFileProblem | null; rows: { line: number; input: CandidateInput; problems: CandidateProblem[] }[] } {
   let records: string[][];
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/,/g)?.length ?? 0) > (firstLine.match(/;/g)?.length ?? 0) ? ',' : ';';
@@ -573,7 +600,13 @@ export async function previewCandidateCsv(client: Client, scope: CentreScope, se
 }
 
 /** Imports the rows without problems (checked again at the time of the import) and reports every row. */
-export async function importCandidateCsv(client: Client, scope: CentreScope, sessionId: string, text: string, now: Date): Promise<CsvReport & { imported: number }> {
+export async function importCandidateCsv(
+  client: Client,
+  scope: CentreScope,
+  sessionId: string,
+  text: string,
+  now: Date,
+): Promise<CsvReport & { imported: number }> {
   await editableSession(client, scope, sessionId);
   return withSessionLock(client, sessionId, async (tx) => {
     const { report, checks } = await csvReport(tx, sessionId, text, now);

@@ -53,7 +53,14 @@ export const MAX_ADDRESS_FAILURES = 30;
 // =============================================================================================
 // Rate limiting of session-code attempts (the approach of app/lib/login.server.ts)
 
-export async function tooManyAttempts(client: Pick<Client, 'certificationAccessAttempt'>, kind: 'candidate' | 'invigilator', key: string, ip: string, now: Date, maxPerKey: number): Promise<boolean> {
+export async function tooManyAttempts(
+  client: Pick<Client, 'certificationAccessAttempt'>,
+  kind: 'candidate' | 'invigilator',
+  key: string,
+  ip: string,
+  now: Date,
+  maxPerKey: number,
+): Promise<boolean> {
   const since = new Date(now.getTime() - ACCESS_WINDOW_MINUTES * 60_000);
   const [byKey, byIp] = await Promise.all([
     client.certificationAccessAttempt.count({ where: { kind, key, success: false, createdAt: { gte: since } } }),
@@ -62,14 +69,22 @@ export async function tooManyAttempts(client: Pick<Client, 'certificationAccessA
   return byKey >= maxPerKey || byIp >= MAX_ADDRESS_FAILURES;
 }
 
-export async function recordAttempt(client: Pick<Client, 'certificationAccessAttempt'>, kind: 'candidate' | 'invigilator', key: string, ip: string, success: boolean, now: Date) {
+export async function recordAttempt(
+  client: Pick<Client, 'certificationAccessAttempt'>,
+  kind: 'candidate' | 'invigilator',
+  key: string,
+  ip: string,
+  success: boolean,
+  now: Date,
+) {
   await client.certificationAccessAttempt.create({ data: { kind, key, ip, success, createdAt: now } });
 }
 
 // =============================================================================================
 // Entering a session
 
-export type EntryRefusal = 'missing' | 'bad_birth_date' | 'rate_limited' | 'unknown_code' | 'not_enrolled' | 'other_account' | 'not_certifiable' | 'no_parameter_set' | 'closed';
+export type EntryRefusal =
+  'missing' | 'bad_birth_date' | 'rate_limited' | 'unknown_code' | 'not_enrolled' | 'other_account' | 'not_certifiable' | 'no_parameter_set' | 'closed';
 
 export const ENTRY_REFUSALS: Record<EntryRefusal, string> = {
   missing: 'Saisissez le code de session, votre nom de naissance, votre prénom et votre date de naissance.',
@@ -105,13 +120,18 @@ export async function enterSession(
   };
   const birthDate = parseBirthDate(input.birthDate);
   if (!birthDate) return fail('bad_birth_date');
-  const session = await client.certificationSession.findUnique({ where: { accessCode: normalizeCode(input.code) }, select: { id: true, status: true, parameterSetId: true } });
+  const session = await client.certificationSession.findUnique({
+    where: { accessCode: normalizeCode(input.code) },
+    select: { id: true, status: true, parameterSetId: true },
+  });
   if (!session) return fail('unknown_code');
   const candidates = await client.certificationCandidate.findMany({
     where: { sessionId: session.id, birthDate: new Date(`${birthDate}T00:00:00Z`) },
     select: { id: true, userId: true, lastName: true, firstName: true },
   });
-  const candidate = candidates.find((c) => normaliseName(c.lastName) === normaliseName(input.lastName) && normaliseName(c.firstName) === normaliseName(input.firstName));
+  const candidate = candidates.find(
+    (c) => normaliseName(c.lastName) === normaliseName(input.lastName) && normaliseName(c.firstName) === normaliseName(input.firstName),
+  );
   if (!candidate) return fail('not_enrolled');
   if (candidate.userId && candidate.userId !== input.userId) return fail('other_account');
   if (session.status !== 'CREATED') return fail('closed');
@@ -123,7 +143,10 @@ export async function enterSession(
   });
   if (!check.certifiable) return fail('not_certifiable');
   // Linked once: a candidate can only ever be this account's.
-  const linked = await client.certificationCandidate.updateMany({ where: { id: candidate.id, OR: [{ userId: null }, { userId: input.userId }] }, data: { userId: input.userId } });
+  const linked = await client.certificationCandidate.updateMany({
+    where: { id: candidate.id, OR: [{ userId: null }, { userId: input.userId }] },
+    data: { userId: input.userId },
+  });
   if (linked.count !== 1) return fail('other_account');
   await recordAttempt(client, 'candidate', input.userId, input.ip, true, now);
   return { ok: true, candidateId: candidate.id };
@@ -154,7 +177,11 @@ function loadCertificationBank(client: Client, releaseId: string, parameterSetId
 
 async function readCertificationBank(client: Client, releaseId: string, parameterSetId: string): Promise<LoadedCertificationBank> {
   const [items, skills, params] = await Promise.all([
-    client.releaseChallenge.findMany({ where: { releaseId }, select: { challengeId: true, versionId: true, skillId: true, version: { select: { body: true } } }, orderBy: { challengeId: 'asc' } }),
+    client.releaseChallenge.findMany({
+      where: { releaseId },
+      select: { challengeId: true, versionId: true, skillId: true, version: { select: { body: true } } },
+      orderBy: { challengeId: 'asc' },
+    }),
     client.skill.findMany({ select: { id: true, level: true, tubeId: true, status: true, tube: { select: { competence: { select: { code: true } } } } } }),
     client.itemParameter.findMany({ where: { parameterSetId }, select: { challengeId: true, a: true, d: true } }),
   ]);
@@ -228,7 +255,6 @@ const engineStateSchema = z.object({
 });
 type EngineState = z.infer<typeof engineStateSchema>;
 
-
 // =============================================================================================
 // The candidate's state
 
@@ -241,7 +267,17 @@ export interface CandidateRow {
   extraTimePercentage: number;
   presentAt: Date | null;
   authorizedAt: Date | null;
-  session: { id: string; status: string; durationMinutes: number; parameterSetId: string | null; date: Date; time: string; room: string; address: string; centre: { name: string } };
+  session: {
+    id: string;
+    status: string;
+    durationMinutes: number;
+    parameterSetId: string | null;
+    date: Date;
+    time: string;
+    room: string;
+    address: string;
+    centre: { name: string };
+  };
   course: { id: string; status: string; startedAt: Date; endedAt: Date | null } | null;
 }
 
@@ -278,7 +314,19 @@ export async function candidateOf(client: Client, userId: string, candidateId: s
       extraTimePercentage: true,
       presentAt: true,
       authorizedAt: true,
-      session: { select: { id: true, status: true, durationMinutes: true, parameterSetId: true, date: true, time: true, room: true, address: true, centre: { select: { name: true } } } },
+      session: {
+        select: {
+          id: true,
+          status: true,
+          durationMinutes: true,
+          parameterSetId: true,
+          date: true,
+          time: true,
+          room: true,
+          address: true,
+          centre: { select: { name: true } },
+        },
+      },
       course: { select: { id: true, status: true, startedAt: true, endedAt: true } },
     },
   });
@@ -372,13 +420,20 @@ type AskedRow = AskedChallenge;
 
 async function testFacts(client: Client, assessmentId: string) {
   const [asked, answers] = await Promise.all([
-    client.assessmentChallenge.findMany({ where: { assessmentId }, orderBy: { position: 'asc' }, select: { challengeId: true, position: true, presentation: true, askedAt: true } }),
+    client.assessmentChallenge.findMany({
+      where: { assessmentId },
+      orderBy: { position: 'asc' },
+      select: { challengeId: true, position: true, presentation: true, askedAt: true },
+    }),
     client.answer.findMany({ where: { assessmentId }, select: { id: true, challengeId: true, result: true, neutralisation: { select: { answerId: true } } } }),
   ]);
   return { asked, answers };
 }
 
-function engineAnswers(asked: readonly AskedRow[], answers: readonly { challengeId: string; result: string; neutralisation: unknown }[]): CertificationAnswer[] {
+function engineAnswers(
+  asked: readonly AskedRow[],
+  answers: readonly { challengeId: string; result: string; neutralisation: unknown }[],
+): CertificationAnswer[] {
   const byChallenge = new Map(answers.map((a) => [a.challengeId, a]));
   const out: CertificationAnswer[] = [];
   for (const a of asked) {
@@ -431,11 +486,22 @@ async function advance(client: Client, open: OpenCourse, now: Date): Promise<Can
 function askChallenge(client: Client, open: Pick<OpenCourse, 'assessmentId' | 'bank'>, challengeId: string, position: number, now: Date): Promise<AskedRow> {
   const version = open.bank.versions.get(challengeId);
   if (!version) throw new Error(`Épreuve ${challengeId} absente de la version publiée`);
-  return askOnce(client, { assessmentId: open.assessmentId, challengeId, position, presentation: presentationFor(open.assessmentId, challengeId, version.body), now });
+  return askOnce(client, {
+    assessmentId: open.assessmentId,
+    challengeId,
+    position,
+    presentation: presentationFor(open.assessmentId, challengeId, version.body),
+    now,
+  });
 }
 
 /** Ends the test once (only a STARTED course changes): course status, assessment state, the reason kept. */
-async function closeCourse(client: Client, open: Pick<OpenCourse, 'courseId' | 'assessmentId' | 'candidate' | 'startedAt'>, reason: 'completed' | 'time_up' | 'ended_by_invigilator', now: Date): Promise<boolean> {
+async function closeCourse(
+  client: Client,
+  open: Pick<OpenCourse, 'courseId' | 'assessmentId' | 'candidate' | 'startedAt'>,
+  reason: 'completed' | 'time_up' | 'ended_by_invigilator',
+  now: Date,
+): Promise<boolean> {
   const endedAt = reason === 'time_up' ? new Date(Math.min(now.getTime(), deadlineOf(open.candidate, open.startedAt))) : now;
   return client.$transaction(async (tx) => {
     const done = await tx.certificationCourse.updateMany({
@@ -472,14 +538,20 @@ export async function startCertification(client: Client, input: { userId: string
   if (!release) throw new CertificationTestError('no_release');
   const check = await userCertifiability(client, input.userId);
   if (!check.certifiable) {
-    await client.certificationCandidate.update({ where: { id: candidate.id }, data: { certifiable: false, competencesWithLevel: check.competencesWithLevel, certifiabilityCheckedAt: input.now } });
+    await client.certificationCandidate.update({
+      where: { id: candidate.id },
+      data: { certifiable: false, competencesWithLevel: check.competencesWithLevel, certifiabilityCheckedAt: input.now },
+    });
     throw new CertificationTestError('not_certifiable');
   }
   const positioned: PositionedCompetence[] = check.levels.map((l) => ({ competenceCode: l.competenceCode, level: l.level, pix: l.pix }));
   const engineState: EngineState = { seed: crypto.randomBytes(16).toString('hex'), locale: input.locale, positioned };
   const bank = await loadCertificationBank(client, release.id, parameterSetId);
   const exposure = await exposureCounts(client, parameterSetId);
-  const first = nextCertificationChallenge({ bank: bank.challenges, positioned, answers: [], locale: input.locale, exposure }, certificationStepRandom(engineState.seed, 0));
+  const first = nextCertificationChallenge(
+    { bank: bank.challenges, positioned, answers: [], locale: input.locale, exposure },
+    certificationStepRandom(engineState.seed, 0),
+  );
   if (first.kind === 'done') throw new CertificationTestError('no_release');
   const courseId = crypto.randomUUID();
   const assessmentId = crypto.randomUUID();
@@ -506,7 +578,13 @@ export async function startCertification(client: Client, input: { userId: string
         },
       });
       await tx.assessmentChallenge.create({
-        data: { assessmentId, challengeId: first.challengeId, position: 0, presentation: presentationFor(assessmentId, first.challengeId, version.body), askedAt: input.now },
+        data: {
+          assessmentId,
+          challengeId: first.challengeId,
+          position: 0,
+          presentation: presentationFor(assessmentId, first.challengeId, version.body),
+          askedAt: input.now,
+        },
       });
     },
     { timeout: 15_000, maxWait: 15_000 },
@@ -573,7 +651,17 @@ export async function submitCertificationAnswer(client: Client, input: Certifica
       },
       record: async (test, answer) => {
         const inserted = await client.answer.createMany({
-          data: [{ assessmentId: test.assessmentId, challengeId: answer.challengeId, challengeVersionId: answer.versionId, value: answer.value as object, result: answer.result, timeSpentSeconds: answer.elapsedSeconds, createdAt: answer.now }],
+          data: [
+            {
+              assessmentId: test.assessmentId,
+              challengeId: answer.challengeId,
+              challengeVersionId: answer.versionId,
+              value: answer.value as object,
+              result: answer.result,
+              timeSpentSeconds: answer.elapsedSeconds,
+              createdAt: answer.now,
+            },
+          ],
           skipDuplicates: true,
         });
         return { duplicate: inserted.count === 0, late: false, step: await advance(client, test.open, answer.now) };
@@ -615,7 +703,10 @@ export async function closeExpiredCourses(client: Client, sessionId: string, now
  * candidate moves on to the next question (their page shows it at the next refresh or answer).
  * Returns the challenge concerned, or null when no question was asked at that position.
  */
-export async function neutraliseQuestion(client: Client, input: { candidateId: string; position: number; reason: string; decidedBy: string; now: Date }): Promise<string | null> {
+export async function neutraliseQuestion(
+  client: Client,
+  input: { candidateId: string; position: number; reason: string; decidedBy: string; now: Date },
+): Promise<string | null> {
   const candidate = await client.certificationCandidate.findUnique({ where: { id: input.candidateId }, select: { userId: true } });
   if (!candidate?.userId) return null;
   const row = await candidateOf(client, candidate.userId, input.candidateId);
@@ -629,12 +720,27 @@ export async function neutraliseQuestion(client: Client, input: { candidateId: s
   const version = open.bank.versions.get(asked.challengeId);
   if (!version) return null;
   await client.answer.createMany({
-    data: [{ assessmentId: open.assessmentId, challengeId: asked.challengeId, challengeVersionId: version.versionId, value: { skipped: true }, result: 'skipped', createdAt: input.now }],
+    data: [
+      {
+        assessmentId: open.assessmentId,
+        challengeId: asked.challengeId,
+        challengeVersionId: version.versionId,
+        value: { skipped: true },
+        result: 'skipped',
+        createdAt: input.now,
+      },
+    ],
     skipDuplicates: true,
   });
-  const answer = await client.answer.findUnique({ where: { assessmentId_challengeId: { assessmentId: open.assessmentId, challengeId: asked.challengeId } }, select: { id: true } });
+  const answer = await client.answer.findUnique({
+    where: { assessmentId_challengeId: { assessmentId: open.assessmentId, challengeId: asked.challengeId } },
+    select: { id: true },
+  });
   if (!answer) return null;
-  await client.neutralisation.createMany({ data: [{ answerId: answer.id, reason: input.reason, decidedBy: input.decidedBy, createdAt: input.now }], skipDuplicates: true });
+  await client.neutralisation.createMany({
+    data: [{ answerId: answer.id, reason: input.reason, decidedBy: input.decidedBy, createdAt: input.now }],
+    skipDuplicates: true,
+  });
   // The candidate's next question is asked now (same choice as their page would make).
   if (row.course?.status === 'STARTED') await advance(client, open, input.now);
   return asked.challengeId;

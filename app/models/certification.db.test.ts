@@ -34,7 +34,15 @@ const uid = () => crypto.randomBytes(4).toString('hex');
 const T0 = new Date('2026-12-01T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-const SESSION: SessionInput = { date: '2026-12-01', time: '09:00', address: '1 rue des Tests', room: 'B2', examiner: 'Mme Test', description: '', durationMinutes: 105 };
+const SESSION: SessionInput = {
+  date: '2026-12-01',
+  time: '09:00',
+  address: '1 rue des Tests',
+  room: 'B2',
+  examiner: 'Mme Test',
+  description: '',
+  durationMinutes: 105,
+};
 
 /**
  * A bank of its own (8 competences × levels 1–4, two tubes per level with a skill and two live QCU each,
@@ -49,23 +57,33 @@ async function makeBank() {
   for (let k = 0; k < 8; k++) {
     const competence = await db().competence.create({ data: { code: `X${u}${k}`, areaId: area.id, titleFr: `C ${u}${k}`, titleEn: `C ${u}${k}` } });
     const thematic = await db().thematic.create({ data: { key: `xth-${u}-${k}`, competenceId: competence.id, name: `T ${u}${k}` } });
-    for (let level = 1; level <= 4; level++) for (const side of ['a', 'b']) {
-      const tube = await db().tube.create({ data: { name: `@x${u}${k}${side}t${level}`, thematicId: thematic.id, competenceId: competence.id, title: 'Sujet', description: 'Tests' } });
-      const skill = await db().skill.create({ data: { name: `@x${u}${k}${side}t${level}${level}`, tubeId: tube.id, level, status: 'actif' } });
-      skills.push({ id: skill.id, competenceId: competence.id, level });
-      for (let n = 0; n < 2; n++) {
-        const body = { ...newChallengeBody('QCU', ['Tests']), answer: { type: 'QCU' as const, proposals: ['Juste', 'Faux A', 'Faux B'], correct: 0, shuffle: false } };
-        const challenge = await db().challenge.create({ data: { key: `xc-${u}-${k}-${side}${level}-${n}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
-        const version = await db().challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-        await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
-        const b = (level - 2.5) * 0.8 + n * 0.1;
-        params.push({ challengeId: challenge.id, a: 1.5, d: -1.5 * b, b });
+    for (let level = 1; level <= 4; level++)
+      for (const side of ['a', 'b']) {
+        const tube = await db().tube.create({
+          data: { name: `@x${u}${k}${side}t${level}`, thematicId: thematic.id, competenceId: competence.id, title: 'Sujet', description: 'Tests' },
+        });
+        const skill = await db().skill.create({ data: { name: `@x${u}${k}${side}t${level}${level}`, tubeId: tube.id, level, status: 'actif' } });
+        skills.push({ id: skill.id, competenceId: competence.id, level });
+        for (let n = 0; n < 2; n++) {
+          const body = {
+            ...newChallengeBody('QCU', ['Tests']),
+            answer: { type: 'QCU' as const, proposals: ['Juste', 'Faux A', 'Faux B'], correct: 0, shuffle: false },
+          };
+          const challenge = await db().challenge.create({
+            data: { key: `xc-${u}-${k}-${side}${level}-${n}`, skillId: skill.id, type: 'QCU', status: 'valide' },
+          });
+          const version = await db().challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
+          await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+          const b = (level - 2.5) * 0.8 + n * 0.1;
+          params.push({ challengeId: challenge.id, a: 1.5, d: -1.5 * b, b });
+        }
       }
-    }
   }
   await db().$transaction((tx) => createRelease(tx, `Certification ${u}`, null));
   await db().parameterSet.updateMany({ where: { active: true }, data: { active: false } });
-  const set = await db().parameterSet.create({ data: { version: 700_000 + Math.floor(Math.random() * 99_999), active: true, note: `cert ${u}`, cutScores: { '1': -2, '2': -1, '3': 0, '4': 1 } } });
+  const set = await db().parameterSet.create({
+    data: { version: 700_000 + Math.floor(Math.random() * 99_999), active: true, note: `cert ${u}`, cutScores: { '1': -2, '2': -1, '3': 0, '4': 1 } },
+  });
   await db().itemParameter.createMany({ data: params.map((p) => ({ parameterSetId: set.id, ...p })) });
   return { set, skills };
 }
@@ -78,10 +96,14 @@ async function world() {
   const centre = await db().certificationCentre.create({ data: { name: `Centre ${u}`, type: 'SCO' } });
   const other = await db().certificationCentre.create({ data: { name: `Autre ${u}`, type: 'SCO' } });
   const member = await db().user.create({ data: { email: `staff-${u}@t.fr`, passwordHash: 'x', firstName: 'S', lastName: u, roles: [] } });
-  const learner = await db().user.create({ data: { email: `cand-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: `Durand${u}`, roles: ['LEARNER'] } });
+  const learner = await db().user.create({
+    data: { email: `cand-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: `Durand${u}`, roles: ['LEARNER'] },
+  });
   const beginner = await db().user.create({ data: { email: `deb-${u}@t.fr`, passwordHash: 'x', firstName: 'Noé', lastName: `Petit${u}`, roles: ['LEARNER'] } });
   await db().knowledgeElement.createMany({
-    data: skills.filter((s) => s.level <= 3).map((s) => ({ userId: learner.id, skillId: s.id, competenceId: s.competenceId, status: 'validated' as const, source: 'direct' as const })),
+    data: skills
+      .filter((s) => s.level <= 3)
+      .map((s) => ({ userId: learner.id, skillId: s.id, competenceId: s.competenceId, status: 'validated' as const, source: 'direct' as const })),
   });
   return { u, set, centre, other, member, learner, beginner, scope: { centreIds: [centre.id] } };
 }
@@ -90,9 +112,30 @@ type World = Awaited<ReturnType<typeof world>>;
 
 async function sessionWithCandidate(w: World, extra = 0) {
   const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
-  const enrolled = await enrolCandidate(db(), w.scope, session.id, { lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: w.learner.email, extraTimePercentage: String(extra) }, T0);
+  const enrolled = await enrolCandidate(
+    db(),
+    w.scope,
+    session.id,
+    {
+      lastName: w.learner.lastName,
+      firstName: 'Inès',
+      birthDate: '12/04/2007',
+      birthPlace: 'Lyon',
+      email: w.learner.email,
+      extraTimePercentage: String(extra),
+    },
+    T0,
+  );
   expect(enrolled.ok).toBe(true);
-  const entered = await enterSession(db(), { userId: w.learner.id, code: session.accessCode, lastName: w.learner.lastName.toUpperCase(), firstName: 'ines', birthDate: '12/04/2007', ip: `ip-${uid()}`, now: T0 });
+  const entered = await enterSession(db(), {
+    userId: w.learner.id,
+    code: session.accessCode,
+    lastName: w.learner.lastName.toUpperCase(),
+    firstName: 'ines',
+    birthDate: '12/04/2007',
+    ip: `ip-${uid()}`,
+    now: T0,
+  });
   if (!entered.ok) throw new Error(entered.refusal);
   return { session, candidateId: entered.candidateId };
 }
@@ -124,7 +167,13 @@ describe('centre sessions', () => {
   it('reports a CSV row by row and imports only the valid rows', async () => {
     const w = await world();
     const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
-    await enrolCandidate(db(), w.scope, session.id, { lastName: 'Déjà', firstName: 'Là', birthDate: '01/02/2005', birthPlace: 'Paris', email: '', extraTimePercentage: '0' }, T0);
+    await enrolCandidate(
+      db(),
+      w.scope,
+      session.id,
+      { lastName: 'Déjà', firstName: 'Là', birthDate: '01/02/2005', birthPlace: 'Paris', email: '', extraTimePercentage: '0' },
+      T0,
+    );
     const csv =
       '\uFEFFNom de naissance;Prénom;Date de naissance (jj/mm/aaaa);Lieu de naissance;E-mail;Identifiant externe;Temps majoré (%)\n' +
       `${w.learner.lastName};Inès;12/04/2007;Lyon;${w.learner.email};E1;30\n` +
@@ -160,8 +209,12 @@ describe('centre sessions', () => {
     const missing = (await previewCandidateCsv(db(), w.scope, session.id, 'Nom;Prénom\nA;B\n', T0)).fileError;
     expect(missing?.code).toBe('missingColumns');
     expect(missing!.params.columns).toContain('Lieu de naissance');
-    expect(fill(certifMessages.fr['csvFile.missingColumns'], missing!.params)).toMatch(/^Colonnes manquantes dans la première ligne : .*Lieu de naissance\. Partez du modèle à télécharger\.$/);
-    expect(fill(certifMessages.en['csvFile.missingColumns'], missing!.params)).toMatch(/^Missing columns in the first line: .*Lieu de naissance\. Start from the template to download\.$/);
+    expect(fill(certifMessages.fr['csvFile.missingColumns'], missing!.params)).toMatch(
+      /^Colonnes manquantes dans la première ligne : .*Lieu de naissance\. Partez du modèle à télécharger\.$/,
+    );
+    expect(fill(certifMessages.en['csvFile.missingColumns'], missing!.params)).toMatch(
+      /^Missing columns in the first line: .*Lieu de naissance\. Start from the template to download\.$/,
+    );
     // Another centre cannot preview into it.
     await expect(previewCandidateCsv(db(), { centreIds: [w.other.id] }, session.id, csv, T0)).rejects.toMatchObject({ code: 'not_found' });
   });
@@ -171,7 +224,9 @@ describe('the candidate’s enrolments', () => {
   it('lists the learner’s own enrolments in open sessions, and nobody else’s', async () => {
     const w = await world();
     const { session, candidateId } = await sessionWithCandidate(w);
-    expect(await openEnrolmentsOf(db(), w.learner.id)).toEqual([{ id: candidateId, date: '2026-12-01', time: '09:00', room: 'B2', centre: w.centre.name, status: null }]);
+    expect(await openEnrolmentsOf(db(), w.learner.id)).toEqual([
+      { id: candidateId, date: '2026-12-01', time: '09:00', room: 'B2', centre: w.centre.name, status: null },
+    ]);
     expect(await openEnrolmentsOf(db(), w.beginner.id)).toEqual([]);
     // A session past its CREATED state is no longer open to enter.
     await db().certificationSession.update({ where: { id: session.id }, data: { status: 'FINALIZED' } });
@@ -185,10 +240,19 @@ describe('access codes', () => {
     const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
     const ip = `ip-${uid()}`;
     expect(await signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip, now: T0 })).toEqual({ ok: false, reason: 'invalid' });
-    const ok = await signInInvigilator(db(), { code: ` ${session.accessCode.toLowerCase()} `, password: session.invigilatorPassword.toLowerCase(), ip, now: T0 });
+    const ok = await signInInvigilator(db(), {
+      code: ` ${session.accessCode.toLowerCase()} `,
+      password: session.invigilatorPassword.toLowerCase(),
+      ip,
+      now: T0,
+    });
     expect(ok).toMatchObject({ ok: true, sessionId: session.id });
-    for (let i = 1; i < MAX_INVIGILATOR_FAILURES_PER_CODE; i++) await signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip: `${ip}-${i}`, now: T0 });
-    expect(await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(1) })).toEqual({ ok: false, reason: 'rate_limited' });
+    for (let i = 1; i < MAX_INVIGILATOR_FAILURES_PER_CODE; i++)
+      await signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip: `${ip}-${i}`, now: T0 });
+    expect(await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(1) })).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+    });
     // After the window it opens again.
     expect((await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(16) })).ok).toBe(true);
   });
@@ -196,7 +260,13 @@ describe('access codes', () => {
   it('refuses a wrong code, an identity not enrolled and a learner who is not certifiable, and rate-limits the candidate', async () => {
     const w = await world();
     const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
-    await enrolCandidate(db(), w.scope, session.id, { lastName: 'Petit', firstName: 'Noé', birthDate: '20/02/2008', birthPlace: 'Lille', email: '', extraTimePercentage: '0' }, T0);
+    await enrolCandidate(
+      db(),
+      w.scope,
+      session.id,
+      { lastName: 'Petit', firstName: 'Noé', birthDate: '20/02/2008', birthPlace: 'Lille', email: '', extraTimePercentage: '0' },
+      T0,
+    );
     const ip = `ip-${uid()}`;
     const base = { code: session.accessCode, lastName: 'Petit', firstName: 'Noé', birthDate: '20/02/2008', ip, now: T0 };
     expect(await enterSession(db(), { ...base, userId: w.beginner.id, code: 'ZZZZ99' })).toEqual({ ok: false, refusal: 'unknown_code' });
@@ -210,8 +280,22 @@ describe('access codes', () => {
     const w = await world();
     const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
     await db().certificationSession.update({ where: { id: session.id }, data: { parameterSetId: null } });
-    await enrolCandidate(db(), w.scope, session.id, { lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: w.learner.email, extraTimePercentage: '0' }, T0);
-    const entry = await enterSession(db(), { userId: w.learner.id, code: session.accessCode, lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', ip: `ip-${uid()}`, now: T0 });
+    await enrolCandidate(
+      db(),
+      w.scope,
+      session.id,
+      { lastName: w.learner.lastName, firstName: 'Inès', birthDate: '12/04/2007', birthPlace: 'Lyon', email: w.learner.email, extraTimePercentage: '0' },
+      T0,
+    );
+    const entry = await enterSession(db(), {
+      userId: w.learner.id,
+      code: session.accessCode,
+      lastName: w.learner.lastName,
+      firstName: 'Inès',
+      birthDate: '12/04/2007',
+      ip: `ip-${uid()}`,
+      now: T0,
+    });
     expect(entry).toEqual({ ok: false, refusal: 'no_parameter_set' });
     expect((await portalView(db(), session.id, T0)).session.ready).toBe(false);
   });
@@ -226,7 +310,10 @@ describe('the candidate’s test', () => {
     await expect(startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 })).rejects.toMatchObject({ code: 'not_authorised' });
     await setAuthorised(db(), session.id, candidateId, true, T0);
     // Two tabs start at once: one course, one assessment, one first question.
-    const [a, b] = await Promise.all([startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 }), startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 })]);
+    const [a, b] = await Promise.all([
+      startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 }),
+      startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 }),
+    ]);
     expect(a.kind).toBe('challenge');
     expect(b).toMatchObject({ kind: 'challenge', challengeId: (a as CertificationChallengeStep).challengeId });
     expect(await db().certificationCourse.count({ where: { candidateId } })).toBe(1);
@@ -240,7 +327,10 @@ describe('the candidate’s test', () => {
       submitCertificationAnswer(db(), { userId, candidateId, challengeId: first.challengeId, response: { choice: 1 }, now: at(1) }),
     ]);
     expect([x.duplicate, y.duplicate].sort()).toEqual([false, true]);
-    const course = await db().certificationCourse.findUniqueOrThrow({ where: { candidateId }, include: { assessment: { include: { answers: true, asked: true } } } });
+    const course = await db().certificationCourse.findUniqueOrThrow({
+      where: { candidateId },
+      include: { assessment: { include: { answers: true, asked: true } } },
+    });
     expect(course.assessment!.answers).toHaveLength(1);
     expect(course.assessment!.asked).toHaveLength(2);
     const second = await question(userId, candidateId, at(2));
@@ -255,7 +345,9 @@ describe('the candidate’s test', () => {
     expect(again.duplicate).toBe(true);
     expect(again.step).toMatchObject({ challengeId: second.challengeId });
     // A challenge that was not asked is refused.
-    await expect(submitCertificationAnswer(db(), { userId, candidateId, challengeId: crypto.randomUUID(), response: { choice: 0 }, now: at(33) })).rejects.toBeInstanceOf(CertificationTestError);
+    await expect(
+      submitCertificationAnswer(db(), { userId, candidateId, challengeId: crypto.randomUUID(), response: { choice: 0 }, now: at(33) }),
+    ).rejects.toBeInstanceOf(CertificationTestError);
   });
 
   it('counts, for the exposure ceiling, the tests started on the parameter set and how many showed each challenge', async () => {
@@ -282,7 +374,13 @@ describe('the candidate’s test', () => {
     // 105 min + 20 % = 126 min: still open at 120.
     const q = await question(userId, candidateId, at(120));
     expect(q.secondsLeft).toBe(6 * 60);
-    const late = await submitCertificationAnswer(db(), { userId, candidateId, challengeId: q.challengeId, response: { choice: 0 }, now: new Date(at(126).getTime() + (DEADLINE_GRACE_SECONDS + 1) * 1000) });
+    const late = await submitCertificationAnswer(db(), {
+      userId,
+      candidateId,
+      challengeId: q.challengeId,
+      response: { choice: 0 },
+      now: new Date(at(126).getTime() + (DEADLINE_GRACE_SECONDS + 1) * 1000),
+    });
     expect(late).toMatchObject({ late: true, step: { kind: 'finished', reason: 'time_up' } });
     expect(await db().answer.count({ where: { challengeId: q.challengeId, assessment: { certificationCourse: { candidateId } } } })).toBe(0);
     const course = await db().certificationCourse.findUniqueOrThrow({ where: { candidateId } });
@@ -303,20 +401,38 @@ describe('the candidate’s test', () => {
     await submitCertificationAnswer(db(), { userId, candidateId, challengeId: q1.challengeId, response: { choice: 0 }, now: at(1) });
     const q2 = await question(userId, candidateId, at(2));
     // The image of question 2 does not display: neutralised, and the candidate moves on.
-    const notAsked = await recordIncident(db(), session.id, { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '9', neutralise: true }, at(2)).catch((e: unknown) => e);
+    const notAsked = await recordIncident(
+      db(),
+      session.id,
+      { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '9', neutralise: true },
+      at(2),
+    ).catch((e: unknown) => e);
     expect(notAsked).toMatchObject({ code: 'questionNotAsked', params: { n: '9' } });
     // The portal says it in the page's language.
     const { params } = notAsked as { params: Record<string, string> };
-    expect(fill(certifMessages.fr['invigilator.questionNotAsked'], params)).toBe(`La question 9 n’a pas encore été posée à ce candidat (${params.asked} posées).`);
-    expect(fill(certifMessages.en['invigilator.questionNotAsked'], params)).toBe(`Question 9 has not been asked to this candidate yet (${params.asked} asked).`);
-    const incident = await recordIncident(db(), session.id, { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '2', neutralise: true }, at(2));
+    expect(fill(certifMessages.fr['invigilator.questionNotAsked'], params)).toBe(
+      `La question 9 n’a pas encore été posée à ce candidat (${params.asked} posées).`,
+    );
+    expect(fill(certifMessages.en['invigilator.questionNotAsked'], params)).toBe(
+      `Question 9 has not been asked to this candidate yet (${params.asked} asked).`,
+    );
+    const incident = await recordIncident(
+      db(),
+      session.id,
+      { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '2', neutralise: true },
+      at(2),
+    );
     expect(incident.neutralised).toBe(true);
     const q3 = await question(userId, candidateId, at(3));
     expect(q3.position).toBe(2);
     expect(q3.challengeId).not.toBe(q2.challengeId);
     // The candidate's late answer to question 2 (their page had not refreshed) is not taken.
-    expect((await submitCertificationAnswer(db(), { userId, candidateId, challengeId: q2.challengeId, response: { choice: 0 }, now: at(3) })).duplicate).toBe(true);
-    const neutralised = await db().neutralisation.findMany({ where: { answer: { challengeId: q2.challengeId, assessment: { certificationCourse: { candidateId } } } } });
+    expect((await submitCertificationAnswer(db(), { userId, candidateId, challengeId: q2.challengeId, response: { choice: 0 }, now: at(3) })).duplicate).toBe(
+      true,
+    );
+    const neutralised = await db().neutralisation.findMany({
+      where: { answer: { challengeId: q2.challengeId, assessment: { certificationCourse: { candidateId } } } },
+    });
     expect(neutralised).toHaveLength(1);
     view = await portalView(db(), session.id, at(3));
     expect(view.candidates[0]).toMatchObject({ status: 'in_test', asked: 3, answered: 2, neutralised: 1 });

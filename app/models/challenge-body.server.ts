@@ -3,15 +3,7 @@
  * checks of the engine (French messages by field), then sanitised rich text.
  */
 import { z } from 'zod';
-import {
-  ANSWER_FORMATS,
-  TOLERANCES,
-  sanitizeBody,
-  validateChallengeBody,
-  type ChallengeBody,
-  type FieldErrors,
-  type RichNode,
-} from '../../engine/challenges';
+import { ANSWER_FORMATS, TOLERANCES, sanitizeBody, validateChallengeBody, type ChallengeBody, type FieldErrors, type RichNode } from '../../engine/challenges';
 import { parseJsonColumn } from '../lib/json-column';
 
 /** A posted body larger than this is refused before parsing. */
@@ -55,7 +47,9 @@ export const challengeBodySchema = z.object({
   answer,
   solutionExplanation: richDoc.nullable(),
   illustration: z.object({ url: text, alt: text }).nullable(),
-  attachments: z.array(z.object({ name: z.string().max(300), url: z.string().max(300), mimeType: z.string().max(200), size: z.number().int().nonnegative() })).max(20),
+  attachments: z
+    .array(z.object({ name: z.string().max(300), url: z.string().max(300), mimeType: z.string().max(200), size: z.number().int().nonnegative() }))
+    .max(20),
   embed: z.object({ url: text, title: text, height: z.number() }).nullable(),
   timer: z.number().nullable(),
   focused: z.boolean(),

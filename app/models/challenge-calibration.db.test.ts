@@ -23,14 +23,30 @@ describe('calibration in the editor', () => {
     });
     const activeBefore = await db.parameterSet.findMany({ where: { active: true }, select: { id: true } });
     try {
-      expect(await challengeCalibration(db, challengeId)).toMatchObject({ source: 'run', b: 0.5, a: 1.2, n: 812, pValue: 0.63, flags: ['misfit'], setVersion: null });
+      expect(await challengeCalibration(db, challengeId)).toMatchObject({
+        source: 'run',
+        b: 0.5,
+        a: 1.2,
+        n: 812,
+        pValue: 0.63,
+        flags: ['misfit'],
+        setVersion: null,
+      });
 
       const last = await db.parameterSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
       await db.parameterSet.updateMany({ where: { active: true }, data: { active: false } });
       const set = await db.parameterSet.create({
         data: { version: (last?.version ?? 0) + 1, active: true, cutScores: {}, items: { create: [{ challengeId, a: 1.1, d: -0.44, b: 0.4 }] } },
       });
-      expect(await challengeCalibration(db, challengeId)).toMatchObject({ source: 'set', setVersion: set.version, b: 0.4, a: 1.1, n: 812, pValue: 0.63, flags: ['misfit'] });
+      expect(await challengeCalibration(db, challengeId)).toMatchObject({
+        source: 'set',
+        setVersion: set.version,
+        b: 0.4,
+        a: 1.1,
+        n: 812,
+        pValue: 0.63,
+        flags: ['misfit'],
+      });
       await db.parameterSet.delete({ where: { id: set.id } });
     } finally {
       await db.calibrationRun.delete({ where: { id: run.id } });

@@ -9,7 +9,10 @@ import { newTubeForm } from './tube.server';
 async function skillWithPlace() {
   const db = testDb();
   const skill = await makeSkill(db);
-  const place = await db.skill.findUniqueOrThrow({ where: { id: skill.id }, select: { tube: { select: { name: true, competence: { select: { code: true, titleFr: true } } } } } });
+  const place = await db.skill.findUniqueOrThrow({
+    where: { id: skill.id },
+    select: { tube: { select: { name: true, competence: { select: { code: true, titleFr: true } } } } },
+  });
   return { db, skill, tube: place.tube.name, competence: place.tube.competence };
 }
 
@@ -41,7 +44,9 @@ describe('challenge pages', () => {
     expect(fresh).toMatchObject({ skill: { id: skill.id }, choices: null, unknown: false, draft: null });
     expect(fresh.body!.authors).toEqual([`Camille ${author.lastName}`]);
     const body = qrocBody('Une question en cours');
-    expect(await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: JSON.stringify(body), baseVersionNumber: null })).not.toBeNull();
+    expect(
+      await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: JSON.stringify(body), baseVersionNumber: null }),
+    ).not.toBeNull();
     const resumed = await newChallengePage(db, author, skill.id);
     expect(resumed.body).toEqual(body);
     expect(resumed.draft).not.toBeNull();
@@ -59,7 +64,11 @@ describe('challenge pages', () => {
     await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: 'v1' });
     await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: 'v1' });
     const home = await creationOverview(db);
-    expect(home.rows.find((r) => r.code === competence.code)).toEqual({ code: competence.code, title: competence.titleFr, counts: { propose: 2, submitted: 0, valide: 0, archive: 0, perime: 0 } });
+    expect(home.rows.find((r) => r.code === competence.code)).toEqual({
+      code: competence.code,
+      title: competence.titleFr,
+      counts: { propose: 2, submitted: 0, valide: 0, archive: 0, perime: 0 },
+    });
     expect(home.submitted).toBe(await db.challenge.count({ where: { status: 'submitted' } }));
   });
 

@@ -16,14 +16,22 @@ import { authorChoices, flagChoices } from './challenge-search.server';
 export async function challengeListPage(client: PrismaClient, given: ChallengeFilters) {
   const filters = { ...given };
   if (filters.skill && !filters.skill.startsWith('@')) {
-    const skill = await client.skill.findUnique({ where: { id: filters.skill }, select: { name: true, tube: { select: { name: true, competence: { select: { code: true } } } } } });
+    const skill = await client.skill.findUnique({
+      where: { id: filters.skill },
+      select: { name: true, tube: { select: { name: true, competence: { select: { code: true } } } } },
+    });
     filters.skill = skill?.name ?? '@?';
     if (skill) {
       filters.tube ??= skill.tube.name;
       filters.competence ??= skill.tube.competence.code;
     }
   }
-  const [list, choices, authors, flags] = await Promise.all([listChallenges(client, filters), frameworkChoices(client), authorChoices(client), flagChoices(client)]);
+  const [list, choices, authors, flags] = await Promise.all([
+    listChallenges(client, filters),
+    frameworkChoices(client),
+    authorChoices(client),
+    flagChoices(client),
+  ]);
   return { ...list, filters, choices, authors, flags };
 }
 
@@ -32,7 +40,13 @@ export async function skillForNewChallenge(client: PrismaClient, ref: string) {
   if (!ref) return null;
   return client.skill.findFirst({
     where: ref.startsWith('@') ? { name: ref } : { id: ref },
-    select: { id: true, name: true, level: true, status: true, tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      level: true,
+      status: true,
+      tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true } } } },
+    },
   });
 }
 

@@ -6,7 +6,11 @@ import { createChallenge, listChallenges, saveChallenge } from './challenge.serv
 import { authorChoices, flagChoices, fullTextMatches } from './challenge-search.server';
 
 function qcu(instruction: string, proposals: string[]): ChallengeBody {
-  return { ...newChallengeBody('QCU', ['Camille']), instruction: markdownLiteToDoc(instruction), answer: { type: 'QCU', proposals, correct: 0, shuffle: true } };
+  return {
+    ...newChallengeBody('QCU', ['Camille']),
+    instruction: markdownLiteToDoc(instruction),
+    answer: { type: 'QCU', proposals, correct: 0, shuffle: true },
+  };
 }
 
 describe('challenge search', () => {
@@ -15,8 +19,18 @@ describe('challenge search', () => {
     const skill = await makeSkill(db);
     const author = await makeUser(db, ['AUTHOR']);
     const u = skill.id.slice(0, 8);
-    const a = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(`Quels mots de passe choisir pour protéger ${u} ?`), message: '' });
-    const b = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qcu(`Que faire ${u} ?`, ['Changer de mot de passe', 'Rien']), message: '' });
+    const a = await createChallenge(db, {
+      skillId: skill.id,
+      userId: author.id,
+      body: qrocBody(`Quels mots de passe choisir pour protéger ${u} ?`),
+      message: '',
+    });
+    const b = await createChallenge(db, {
+      skillId: skill.id,
+      userId: author.id,
+      body: qcu(`Que faire ${u} ?`, ['Changer de mot de passe', 'Rien']),
+      message: '',
+    });
     const c = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(`Où trouver la bibliothèque ${u} ?`), message: '' });
 
     // Plural/singular (stemming), in the instruction and in a proposal.
@@ -25,7 +39,13 @@ describe('challenge search', () => {
     // Accents and case.
     expect((await listChallenges(db, { skill: skill.name, q: 'BIBLIOTHEQUE' })).rows.map((r) => r.id)).toEqual([c.challengeId]);
     // Only the current version is searched.
-    await saveChallenge(db, { challengeId: c.challengeId, userId: author.id, body: qrocBody(`Où trouver la médiathèque ${u} ?`), message: 'v2', baseVersionNumber: 1 });
+    await saveChallenge(db, {
+      challengeId: c.challengeId,
+      userId: author.id,
+      body: qrocBody(`Où trouver la médiathèque ${u} ?`),
+      message: 'v2',
+      baseVersionNumber: 1,
+    });
     expect((await listChallenges(db, { skill: skill.name, q: 'bibliothèque' })).total).toBe(0);
     expect((await listChallenges(db, { skill: skill.name, q: 'médiathèques' })).rows.map((r) => r.id)).toEqual([c.challengeId]);
     // Web-search syntax: exclusion.
@@ -62,10 +82,22 @@ describe('challenge search', () => {
     const b = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: '' });
     const item = (challengeId: string, flags: string[]) => ({ challengeId, a: 1, d: 0, b: 0, n: 120, pValue: 0.5, flags });
     const old = await db.calibrationRun.create({
-      data: { status: 'SUCCEEDED', model: '2pl', settings: {}, finishedAt: new Date(Date.now() - 3600_000), items: { create: [item(b.challengeId, ['misfit'])] } },
+      data: {
+        status: 'SUCCEEDED',
+        model: '2pl',
+        settings: {},
+        finishedAt: new Date(Date.now() - 3600_000),
+        items: { create: [item(b.challengeId, ['misfit'])] },
+      },
     });
     const run = await db.calibrationRun.create({
-      data: { status: 'SUCCEEDED', model: '2pl', settings: {}, finishedAt: new Date(), items: { create: [item(a.challengeId, ['misfit', 'low_discrimination']), item(b.challengeId, [])] } },
+      data: {
+        status: 'SUCCEEDED',
+        model: '2pl',
+        settings: {},
+        finishedAt: new Date(),
+        items: { create: [item(a.challengeId, ['misfit', 'low_discrimination']), item(b.challengeId, [])] },
+      },
     });
     try {
       expect((await listChallenges(db, { skill: skill.name, flag: 'misfit' })).rows.map((r) => r.id)).toEqual([a.challengeId]);

@@ -25,7 +25,11 @@ export async function fullTextMatches(client: Pick<PrismaClient, '$queryRaw'>, q
 
 /** The latest finished (succeeded) calibration run. */
 export async function latestFinishedRun(client: Pick<PrismaClient, 'calibrationRun'>) {
-  return client.calibrationRun.findFirst({ where: { status: 'SUCCEEDED', finishedAt: { not: null } }, orderBy: [{ finishedAt: 'desc' }, { createdAt: 'desc' }], select: { id: true, finishedAt: true } });
+  return client.calibrationRun.findFirst({
+    where: { status: 'SUCCEEDED', finishedAt: { not: null } },
+    orderBy: [{ finishedAt: 'desc' }, { createdAt: 'desc' }],
+    select: { id: true, finishedAt: true },
+  });
 }
 
 /** Challenges flagged (with this flag, or any flag) in the latest finished calibration run; null when there is no run. */

@@ -29,7 +29,13 @@ describe('saving challenges as immutable versions', () => {
 
     const v1 = await db.challengeVersion.findFirstOrThrow({ where: { challengeId: created.challengeId, number: 1 } });
     const changed = qrocBody('Quelle boisson chaude est faite avec des grains de café torréfiés ?', ['café', 'expresso']);
-    const saved = await saveChallenge(db, { challengeId: created.challengeId, userId: author.id, body: changed, message: 'Ajout de « expresso »', baseVersionNumber: 1 });
+    const saved = await saveChallenge(db, {
+      challengeId: created.challengeId,
+      userId: author.id,
+      body: changed,
+      message: 'Ajout de « expresso »',
+      baseVersionNumber: 1,
+    });
     expect(saved).toEqual({ kind: 'saved', challengeId: created.challengeId, number: 2 });
 
     const versions = await listVersions(db, created.challengeId);
@@ -111,7 +117,9 @@ describe('saving challenges as immutable versions', () => {
     const a = await makeUser(db, ['AUTHOR']);
     const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: a.id, body: qrocBody(), message: '' });
     await db.challenge.update({ where: { id: challengeId }, data: { status: 'archive' } });
-    await expect(saveChallenge(db, { challengeId, userId: a.id, body: qrocBody('x ?'), message: '', baseVersionNumber: 1 })).rejects.toMatchObject({ code: 'notEditable' });
+    await expect(saveChallenge(db, { challengeId, userId: a.id, body: qrocBody('x ?'), message: '', baseVersionNumber: 1 })).rejects.toMatchObject({
+      code: 'notEditable',
+    });
   });
 });
 
@@ -139,12 +147,24 @@ describe('drafts', () => {
     const db = testDb();
     const skill = await makeSkill(db);
     const author = await makeUser(db, ['AUTHOR']);
-    await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: JSON.stringify(qrocBody('Brouillon ?')), baseVersionNumber: null });
+    await saveDraft(db, {
+      challengeId: null,
+      skillId: skill.id,
+      userId: author.id,
+      bodyJson: JSON.stringify(qrocBody('Brouillon ?')),
+      baseVersionNumber: null,
+    });
     expect((await getDraft(db, { challengeId: null, skillId: skill.id, userId: author.id }))?.body.instruction).toEqual(markdownLiteToDoc('Brouillon ?'));
     await discardDraft(db, { challengeId: null, skillId: skill.id, userId: author.id });
     expect(await getDraft(db, { challengeId: null, skillId: skill.id, userId: author.id })).toBeNull();
 
-    await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: JSON.stringify(qrocBody('Brouillon ?')), baseVersionNumber: null });
+    await saveDraft(db, {
+      challengeId: null,
+      skillId: skill.id,
+      userId: author.id,
+      bodyJson: JSON.stringify(qrocBody('Brouillon ?')),
+      baseVersionNumber: null,
+    });
     await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody('Brouillon ?'), message: '' });
     expect(await getDraft(db, { challengeId: null, skillId: skill.id, userId: author.id })).toBeNull();
   });
@@ -153,7 +173,9 @@ describe('drafts', () => {
     const db = testDb();
     const skill = await makeSkill(db);
     const author = await makeUser(db, ['AUTHOR']);
-    expect(await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: '{"instruction": 3}', baseVersionNumber: null })).toBeNull();
+    expect(
+      await saveDraft(db, { challengeId: null, skillId: skill.id, userId: author.id, bodyJson: '{"instruction": 3}', baseVersionNumber: null }),
+    ).toBeNull();
   });
 });
 
@@ -162,7 +184,15 @@ describe('posted bodies', () => {
     const body = qrocBody();
     body.instruction = {
       type: 'doc',
-      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Voir : ' }, { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: '' } }] }],
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Voir : ' },
+            { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: '' } },
+          ],
+        },
+      ],
     };
     const refused = checkPostedBody(JSON.stringify(body));
     expect(refused.ok).toBe(false);

@@ -134,7 +134,8 @@ export interface ChallengeFilters {
 
 /** Challenges with their skill, status, type, current version and last change, filtered; at most `limit` rows. */
 export async function listChallenges(client: PrismaClient, filters: ChallengeFilters, limit = 300) {
-  const type = filters.type && (Object.keys(TO_DB) as ChallengeType[]).includes(filters.type as ChallengeType) ? toDbType(filters.type as ChallengeType) : undefined;
+  const type =
+    filters.type && (Object.keys(TO_DB) as ChallengeType[]).includes(filters.type as ChallengeType) ? toDbType(filters.type as ChallengeType) : undefined;
   const status = filters.status && (STATUSES as readonly string[]).includes(filters.status) ? (filters.status as Status) : undefined;
   const q = filters.q?.trim() ?? '';
   let skillName: string | undefined = filters.skill?.startsWith('@') ? filters.skill : undefined;
@@ -177,7 +178,11 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
     include: {
       skill: { select: { name: true, tube: { select: { name: true, competence: { select: { code: true } } } } } },
       currentVersion: { select: { id: true, number: true, body: true, createdAt: true, author: { select: { firstName: true, lastName: true } } } },
-      statusChanges: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true, toStatus: true, user: { select: { firstName: true, lastName: true } } } },
+      statusChanges: {
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+        select: { createdAt: true, toStatus: true, user: { select: { firstName: true, lastName: true } } },
+      },
     },
   });
   // Best matches first when searching text; otherwise the latest changed first.
@@ -216,7 +221,10 @@ export async function frameworkChoices(client: PrismaClient) {
     select: {
       code: true,
       titleFr: true,
-      tubes: { orderBy: [{ thematic: { position: 'asc' } }, { position: 'asc' }], select: { name: true, title: true, skills: { orderBy: { level: 'asc' }, select: { id: true, name: true, level: true, status: true } } } },
+      tubes: {
+        orderBy: [{ thematic: { position: 'asc' } }, { position: 'asc' }],
+        select: { name: true, title: true, skills: { orderBy: { level: 'asc' }, select: { id: true, name: true, level: true, status: true } } },
+      },
     },
   });
   return competences;
@@ -257,7 +265,15 @@ async function writeVersion(tx: Tx, challengeId: string, number: number, body: C
 async function newKey(tx: Tx, skillName: string, suffix?: string): Promise<string> {
   const base = skillName.replace(/^@/, '');
   for (let attempt = 0; attempt < 20; attempt++) {
-    const key = suffix && attempt === 0 ? suffix : `${base}-${crypto.randomBytes(4).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 6)}`;
+    const key =
+      suffix && attempt === 0
+        ? suffix
+        : `${base}-${crypto
+            .randomBytes(4)
+            .toString('base64url')
+            .toLowerCase()
+            .replace(/[^a-z0-9]/g, '')
+            .slice(0, 6)}`;
     if (!(await tx.challenge.findUnique({ where: { key }, select: { id: true } }))) return key;
   }
   throw new Error('Impossible de trouver une clé libre pour la nouvelle épreuve.');
@@ -273,7 +289,9 @@ export async function createChallenge(client: PrismaClient, input: { skillId: st
       data: { key, skillId: skill.id, type: toDbType(input.body.answer.type), status: 'propose', isPrototype: true },
     });
     await writeVersion(tx, challenge.id, 1, input.body, input.message || 'Création', input.userId);
-    await tx.challengeStatusChange.create({ data: { challengeId: challenge.id, fromStatus: null, toStatus: 'propose', message: 'Création', userId: input.userId } });
+    await tx.challengeStatusChange.create({
+      data: { challengeId: challenge.id, fromStatus: null, toStatus: 'propose', message: 'Création', userId: input.userId },
+    });
     await tx.challengeDraft.deleteMany({ where: { challengeId: null, skillId: skill.id, userId: input.userId } });
     return { challengeId: challenge.id, key, number: 1 };
   });
@@ -385,13 +403,19 @@ export async function saveDraft(
 
 export async function getDraft(client: PrismaClient, input: { challengeId: string | null; skillId?: string | null; userId: string }) {
   const row = await client.challengeDraft.findFirst({
-    where: input.challengeId ? { challengeId: input.challengeId, userId: input.userId } : { challengeId: null, skillId: input.skillId ?? null, userId: input.userId },
+    where: input.challengeId
+      ? { challengeId: input.challengeId, userId: input.userId }
+      : { challengeId: null, skillId: input.skillId ?? null, userId: input.userId },
   });
   return row ? { body: storedBodyOf(row, 'ChallengeDraft'), baseVersionNumber: row.baseVersionNumber, updatedAt: row.updatedAt } : null;
 }
 
 /** The author's draft of a challenge when it differs from the current version (what the editor should start from). */
-export async function pendingDraft(client: PrismaClient, input: { challengeId: string | null; skillId?: string | null; userId: string }, current: ChallengeBody | null) {
+export async function pendingDraft(
+  client: PrismaClient,
+  input: { challengeId: string | null; skillId?: string | null; userId: string },
+  current: ChallengeBody | null,
+) {
   const draft = await getDraft(client, input);
   if (!draft || (current && isDeepStrictEqual(draft.body, current))) return null;
   return draft;
@@ -399,6 +423,8 @@ export async function pendingDraft(client: PrismaClient, input: { challengeId: s
 
 export async function discardDraft(client: PrismaClient, input: { challengeId: string | null; skillId?: string | null; userId: string }) {
   await client.challengeDraft.deleteMany({
-    where: input.challengeId ? { challengeId: input.challengeId, userId: input.userId } : { challengeId: null, skillId: input.skillId ?? null, userId: input.userId },
+    where: input.challengeId
+      ? { challengeId: input.challengeId, userId: input.userId }
+      : { challengeId: null, skillId: input.skillId ?? null, userId: input.userId },
   });
 }

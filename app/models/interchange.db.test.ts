@@ -29,7 +29,15 @@ const richBody = (): ChallengeBody => ({
   instruction: {
     type: 'doc',
     content: [
-      { type: 'paragraph', content: [{ type: 'text', text: 'Regardez ' }, { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: 'Un écran' } }, { type: 'hardBreak' }, { type: 'text', text: 'puis ', marks: [{ type: 'bold' }, { type: 'italic' }] }] },
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: 'Regardez ' },
+          { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: 'Un écran' } },
+          { type: 'hardBreak' },
+          { type: 'text', text: 'puis ', marks: [{ type: 'bold' }, { type: 'italic' }] },
+        ],
+      },
     ],
   },
   alternativeInstruction: markdownLiteToDoc('Version **texte** seul.'),
@@ -96,9 +104,30 @@ describe('content pack interchange', () => {
                   level: 1,
                   status: 'actif',
                   challenges: [
-                    { key: `${tubeName.slice(1)}-ok`, prototype: true, type: 'QROC', instruction: 'Bonne ?', solution: 'x', answer: { accepted: ['oui'], format: 'mots', tolerances: [] } },
-                    { key: `${tubeName.slice(1)}-a`, prototype: false, type: 'QCU', instruction: 'Q ?', solution: 'x', answer: { proposals: ['a', 'b'], correct: 5 } },
-                    { key: `${tubeName.slice(1)}-b`, prototype: false, type: 'QROC', instruction: '', solution: 'x', answer: { accepted: [], format: 'mots', tolerances: [] } },
+                    {
+                      key: `${tubeName.slice(1)}-ok`,
+                      prototype: true,
+                      type: 'QROC',
+                      instruction: 'Bonne ?',
+                      solution: 'x',
+                      answer: { accepted: ['oui'], format: 'mots', tolerances: [] },
+                    },
+                    {
+                      key: `${tubeName.slice(1)}-a`,
+                      prototype: false,
+                      type: 'QCU',
+                      instruction: 'Q ?',
+                      solution: 'x',
+                      answer: { proposals: ['a', 'b'], correct: 5 },
+                    },
+                    {
+                      key: `${tubeName.slice(1)}-b`,
+                      prototype: false,
+                      type: 'QROC',
+                      instruction: '',
+                      solution: 'x',
+                      answer: { accepted: [], format: 'mots', tolerances: [] },
+                    },
                   ],
                 },
               ],
@@ -127,11 +156,23 @@ describe('QTI interchange', () => {
     const db = testDb();
     const skill = await makeSkill(db);
     const user = await makeUser(db, ['AUTHOR'], 'Ines');
-    const qcu: ChallengeBody = { ...newChallengeBody('QCU', ['X']), instruction: markdownLiteToDoc('Quel navigateur est libre ?'), answer: { type: 'QCU', proposals: ['Firefox', 'Edge'], correct: 0, shuffle: true } };
+    const qcu: ChallengeBody = {
+      ...newChallengeBody('QCU', ['X']),
+      instruction: markdownLiteToDoc('Quel navigateur est libre ?'),
+      answer: { type: 'QCU', proposals: ['Firefox', 'Edge'], correct: 0, shuffle: true },
+    };
     const good = challengeToQti('ext-1', qcu)!;
     const bad = good.replace('</qti-item-body>', '');
 
-    const refused = await importQti(db, { files: [{ name: 'a.xml', text: good }, { name: 'b.xml', text: bad }], skillId: skill.id, userId: user.id, authorName: 'Ines' });
+    const refused = await importQti(db, {
+      files: [
+        { name: 'a.xml', text: good },
+        { name: 'b.xml', text: bad },
+      ],
+      skillId: skill.id,
+      userId: user.id,
+      authorName: 'Ines',
+    });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.rejected).toEqual([{ item: 'b.xml', reason: expect.stringMatching(/XML invalide/) }]);
     expect(await db.challenge.count({ where: { skillId: skill.id } })).toBe(0);

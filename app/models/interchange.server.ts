@@ -87,12 +87,21 @@ export async function exportPacks(client: PrismaClient, competenceCode?: string)
               .filter((s) => s.challenges.some((x) => x.isPrototype))
               .map((s) => {
                 const prototype = s.challenges.find((x) => x.isPrototype)!;
-                const challenges = s.challenges.filter((x) => x.isPrototype ? x.id === prototype.id : x.prototypeId === prototype.id);
+                const challenges = s.challenges.filter((x) => (x.isPrototype ? x.id === prototype.id : x.prototypeId === prototype.id));
                 for (const link of s.tutorials) {
                   if (written.has(link.tutorial.key)) continue;
                   written.add(link.tutorial.key);
                   const t = link.tutorial;
-                  tutorials.push({ key: t.key, title: t.title, url: t.url, source: t.source, format: t.format, duration: t.duration, locale: t.locale, ...(t.licence ? { licence: t.licence } : {}) });
+                  tutorials.push({
+                    key: t.key,
+                    title: t.title,
+                    url: t.url,
+                    source: t.source,
+                    format: t.format,
+                    duration: t.duration,
+                    locale: t.locale,
+                    ...(t.licence ? { licence: t.licence } : {}),
+                  });
                 }
                 return {
                   level: s.level,
@@ -144,9 +153,7 @@ export async function exportQtiItem(client: PrismaClient, idOrKey: string) {
 // Import
 
 export type ImportOutcome =
-  | { ok: true; kind: 'pack'; report: ImportReport }
-  | { ok: true; kind: 'qti'; created: { id: string; key: string }[] }
-  | { ok: false; rejected: Rejection[] };
+  { ok: true; kind: 'pack'; report: ImportReport } | { ok: true; kind: 'qti'; created: { id: string; key: string }[] } | { ok: false; rejected: Rejection[] };
 
 function issuePath(p: (string | number)[]): string {
   return p.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
@@ -170,7 +177,8 @@ function checkPacks(packs: unknown[]): Rejection[] {
               const parsed = packChallengeSchema.safeParse(ch);
               const key = typeof ch?.key === 'string' ? ch.key : where;
               if (!parsed.success) {
-                for (const issue of parsed.error.issues) rejected.push({ item: `${label} › ${key}`, reason: `${issuePath(issue.path as (string | number)[]) || 'épreuve'} : ${issue.message}` });
+                for (const issue of parsed.error.issues)
+                  rejected.push({ item: `${label} › ${key}`, reason: `${issuePath(issue.path as (string | number)[]) || 'épreuve'} : ${issue.message}` });
               } else {
                 const { type, answer } = parsed.data;
                 for (const p of validateAnswerSpec({ type, ...answer } as never)) rejected.push({ item: `${label} › ${key}`, reason: p });
@@ -208,9 +216,16 @@ export async function importPackJson(client: PrismaClient, text: string): Promis
   if (rejected.length > 0) return { ok: false, rejected };
   let content;
   try {
-    content = loadContentFrom(framework, packs.map((json, i) => ({ file: `pack ${(json as { competence?: string }).competence ?? i + 1}`, json })));
+    content = loadContentFrom(
+      framework,
+      packs.map((json, i) => ({ file: `pack ${(json as { competence?: string }).competence ?? i + 1}`, json })),
+    );
   } catch (error) {
-    if (error instanceof ContentError) return { ok: false, rejected: [{ item: error.file + (error.field ? ` › ${error.field}` : ''), reason: error.message.replace(/^.*? : (champ \S+ : )?/, '') }] };
+    if (error instanceof ContentError)
+      return {
+        ok: false,
+        rejected: [{ item: error.file + (error.field ? ` › ${error.field}` : ''), reason: error.message.replace(/^.*? : (champ \S+ : )?/, '') }],
+      };
     throw error;
   }
   const report = await importContent(client, content);
@@ -221,7 +236,10 @@ export async function importPackJson(client: PrismaClient, text: string): Promis
  * Imports QTI items as new challenges (status proposé, prototypes of the given skill, version 1 by the
  * importing user). All or nothing.
  */
-export async function importQti(client: PrismaClient, input: { files: { name: string; text: string }[]; skillId: string; userId: string; authorName: string }): Promise<ImportOutcome> {
+export async function importQti(
+  client: PrismaClient,
+  input: { files: { name: string; text: string }[]; skillId: string; userId: string; authorName: string },
+): Promise<ImportOutcome> {
   const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
   const rejected: Rejection[] = [];
   if (!skill) rejected.push({ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' });
@@ -235,12 +253,19 @@ export async function importQti(client: PrismaClient, input: { files: { name: st
   const created = await client.$transaction(async (tx) => {
     const out: { id: string; key: string }[] = [];
     for (const item of accepted) {
-      let key = `${skill.name.replace(/^@/, '')}-qti-${item.identifier.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 80);
+      let key = `${skill.name.replace(/^@/, '')}-qti-${item.identifier
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')}`.slice(0, 80);
       for (let n = 2; await tx.challenge.findUnique({ where: { key }, select: { id: true } }); n++) key = `${key.replace(/-\d+$/, '')}-${n}`;
       const c = await tx.challenge.create({ data: { key, skillId: skill.id, type: toDbType(item.body.answer.type), status: 'propose', isPrototype: true } });
-      const v = await tx.challengeVersion.create({ data: { challengeId: c.id, number: 1, body: item.body as object, message: `Import QTI (${item.identifier})`, authorId: input.userId } });
+      const v = await tx.challengeVersion.create({
+        data: { challengeId: c.id, number: 1, body: item.body as object, message: `Import QTI (${item.identifier})`, authorId: input.userId },
+      });
       await tx.challenge.update({ where: { id: c.id }, data: { currentVersionId: v.id } });
-      await tx.challengeStatusChange.create({ data: { challengeId: c.id, fromStatus: null, toStatus: 'propose', message: 'Import QTI', userId: input.userId } });
+      await tx.challengeStatusChange.create({
+        data: { challengeId: c.id, fromStatus: null, toStatus: 'propose', message: 'Import QTI', userId: input.userId },
+      });
       out.push({ id: c.id, key });
     }
     return out;

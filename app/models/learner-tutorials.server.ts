@@ -39,12 +39,7 @@ export async function setUserTutorial(
 ): Promise<boolean> {
   const tutorial = await client.tutorial.findUnique({ where: { id: input.tutorialId }, select: { id: true } });
   if (!tutorial) return false;
-  const change =
-    input.intent === 'save'
-      ? { saved: true }
-      : input.intent === 'unsave'
-        ? { saved: false }
-        : { useful: input.intent === 'useful' };
+  const change = input.intent === 'save' ? { saved: true } : input.intent === 'unsave' ? { saved: false } : { useful: input.intent === 'useful' };
   await client.userTutorial.upsert({
     where: { userId_tutorialId: { userId: input.userId, tutorialId: input.tutorialId } },
     create: { userId: input.userId, tutorialId: input.tutorialId, ...change },

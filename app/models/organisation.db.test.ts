@@ -26,7 +26,9 @@ describe('members and learners of an organisation: what each change says, in Fre
     expect(codedText(inFrench, 'notice', bad.notice)).toBe('Indiquez une adresse e-mail valide.');
     expect(codedText(inEnglish, 'notice', bad.notice)).toBe('Enter a valid email address.');
     const unknown = await addTeacher(db, org.id, `personne-${suffix}@exemple.fr`);
-    expect(codedText(inFrench, 'notice', unknown.notice)).toBe(`Aucun compte n’existe avec l’adresse personne-${suffix}@exemple.fr. La personne doit d’abord créer son compte.`);
+    expect(codedText(inFrench, 'notice', unknown.notice)).toBe(
+      `Aucun compte n’existe avec l’adresse personne-${suffix}@exemple.fr. La personne doit d’abord créer son compte.`,
+    );
     expect(await db.membership.count({ where: { organisationId: org.id } })).toBe(1);
 
     const added = await addTeacher(db, org.id, `  PROF-${suffix}@exemple.fr `);

@@ -47,7 +47,8 @@ export async function listMembers(client: PrismaClient, organisationId: string) 
  * parameters, put into words in the page's language by the route (`codedText`).
  */
 export interface OrgNotice {
-  code: 'invalidEmail' | 'noAccount' | 'alreadyMember' | 'added' | 'memberNotFound' | 'lastAdmin' | 'removed' | 'learnerNotFound' | 'noAccountToReset' | 'detached';
+  code:
+    'invalidEmail' | 'noAccount' | 'alreadyMember' | 'added' | 'memberNotFound' | 'lastAdmin' | 'removed' | 'learnerNotFound' | 'noAccountToReset' | 'detached';
   params?: Record<string, string>;
 }
 
@@ -135,7 +136,8 @@ export function temporaryPassword(): string {
 export async function resetLearnerPassword(client: PrismaClient, organisationId: string, learnerId: string) {
   const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null }, include: { user: true } });
   if (!learner) return { ok: false as const, notice: { code: 'learnerNotFound' } satisfies OrgNotice };
-  if (!learner.user) return { ok: false as const, notice: { code: 'noAccountToReset', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
+  if (!learner.user)
+    return { ok: false as const, notice: { code: 'noAccountToReset', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
   const password = temporaryPassword();
   await client.$transaction([
     client.user.update({ where: { id: learner.user.id }, data: { passwordHash: await hashPassword(password) } }),

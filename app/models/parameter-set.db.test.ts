@@ -15,12 +15,32 @@ let reviewer: string;
 /** A finished run with results for the fixture's challenges: b = level − 3.5 + shift, a = 1.2. */
 async function fakeRun(options: { status?: 'SUCCEEDED' | 'RUNNING' | 'FAILED' | 'QUEUED'; converged?: boolean; shift?: number; anchored?: string[] } = {}) {
   const run = await db.calibrationRun.create({
-    data: { model: '2pl', settings: {}, status: options.status ?? 'SUCCEEDED', converged: options.converged ?? true, iterations: 12, logLik: -1000, persons: 500, answers: 3000 },
+    data: {
+      model: '2pl',
+      settings: {},
+      status: options.status ?? 'SUCCEEDED',
+      converged: options.converged ?? true,
+      iterations: 12,
+      logLik: -1000,
+      persons: 500,
+      answers: 3000,
+    },
   });
   await db.calibrationItemResult.createMany({
     data: fixture.challenges.map((c) => {
       const b = c.level - 3.5 + (options.shift ?? 0);
-      return { runId: run.id, challengeId: c.id, a: 1.2, d: -1.2 * b, b, seB: 0.1, n: 300, pValue: 0.5, flags: [], anchored: options.anchored?.includes(c.id) ?? false };
+      return {
+        runId: run.id,
+        challengeId: c.id,
+        a: 1.2,
+        d: -1.2 * b,
+        b,
+        seB: 0.1,
+        n: 300,
+        pValue: 0.5,
+        flags: [],
+        anchored: options.anchored?.includes(c.id) ?? false,
+      };
     }),
   });
   return run.id;
@@ -43,7 +63,10 @@ describe('approving a calibration run', () => {
       const runId = await fakeRun({ status });
       expect(await approveRun(db, { runId, userId: reviewer!, items: 'all' })).toEqual({ ok: false, refusal: 'not-finished' });
     }
-    expect(await approveRun(db, { runId: '00000000-0000-0000-0000-000000000000', userId: reviewer!, items: 'all' })).toEqual({ ok: false, refusal: 'not-found' });
+    expect(await approveRun(db, { runId: '00000000-0000-0000-0000-000000000000', userId: reviewer!, items: 'all' })).toEqual({
+      ok: false,
+      refusal: 'not-found',
+    });
     expect(await db.parameterSet.count()).toBe(before);
   });
 
@@ -61,7 +84,9 @@ describe('approving a calibration run', () => {
     if (previous) for (const id of previous.params.keys()) if (!fixture.challenges.some((c) => c.id === id)) expect(byId.has(id)).toBe(true);
     expect(await db.parameterSet.count({ where: { active: true } })).toBe(1);
     const cuts = set.cutScores as Record<string, number>;
-    const levels = Object.keys(cuts).map(Number).sort((x, y) => x - y);
+    const levels = Object.keys(cuts)
+      .map(Number)
+      .sort((x, y) => x - y);
     for (let k = 1; k < levels.length; k++) expect(cuts[String(levels[k])]!).toBeGreaterThanOrEqual(cuts[String(levels[k - 1])]!);
     expect((await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } })).reviewStatus).toBe('APPROVED');
     // Approving twice is refused.
@@ -121,7 +146,10 @@ describe('approving a calibration run', () => {
 
   it('two approvals at once make two versions, exactly one in force', async () => {
     const [x, y] = [await fakeRun({ shift: 0.1 }), await fakeRun({ shift: 0.2 })];
-    const results = await Promise.all([approveRun(db, { runId: x, userId: reviewer!, items: 'all' }), approveRun(db, { runId: y, userId: reviewer!, items: 'all' })]);
+    const results = await Promise.all([
+      approveRun(db, { runId: x, userId: reviewer!, items: 'all' }),
+      approveRun(db, { runId: y, userId: reviewer!, items: 'all' }),
+    ]);
     expect(results.every((r) => r.ok)).toBe(true);
     const versions = results.map((r) => (r as { version: number }).version);
     expect(new Set(versions).size).toBe(2);

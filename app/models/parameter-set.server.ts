@@ -76,7 +76,11 @@ export function cutScoresFor(params: ReadonlyMap<string, { a: number; d: number 
 /** The answer id after which answers count as new for the automatic trigger. */
 export async function calibrationBaseline(db: Pick<Db, 'calibrationRun' | 'platformSetting'>): Promise<string> {
   const [run, setting] = await Promise.all([
-    db.calibrationRun.findFirst({ where: { status: 'SUCCEEDED', maxAnswerId: { not: null } }, orderBy: { maxAnswerId: 'desc' }, select: { maxAnswerId: true } }),
+    db.calibrationRun.findFirst({
+      where: { status: 'SUCCEEDED', maxAnswerId: { not: null } },
+      orderBy: { maxAnswerId: 'desc' },
+      select: { maxAnswerId: true },
+    }),
     db.platformSetting.findUnique({ where: { key: SETTING_CALIBRATION_BASELINE } }),
   ]);
   const fromRun = run?.maxAnswerId ?? 0n;
@@ -84,13 +88,7 @@ export async function calibrationBaseline(db: Pick<Db, 'calibrationRun' | 'platf
   return (fromRun > fromSetting ? fromRun : fromSetting).toString();
 }
 
-export type ApprovalRefusal =
-  | 'not-found'
-  | 'not-finished'
-  | 'already-reviewed'
-  | 'not-converged'
-  | 'empty-selection'
-  | 'unknown-items';
+export type ApprovalRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'not-converged' | 'empty-selection' | 'unknown-items';
 
 export const APPROVAL_REFUSALS: Record<ApprovalRefusal, string> = {
   'not-found': 'Calibration introuvable.',
@@ -110,7 +108,8 @@ export interface ApprovalInput {
   note?: string;
 }
 
-export type ApprovalResult = { ok: true; parameterSetId: string; version: number; approvedItems: number; cutScores: Record<string, number> } | { ok: false; refusal: ApprovalRefusal };
+export type ApprovalResult =
+  { ok: true; parameterSetId: string; version: number; approvedItems: number; cutScores: Record<string, number> } | { ok: false; refusal: ApprovalRefusal };
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
@@ -120,7 +119,13 @@ function isUniqueViolation(error: unknown): boolean {
 export async function approveRun(db: Db, input: ApprovalInput): Promise<ApprovalResult> {
   const run = await db.calibrationRun.findUnique({
     where: { id: input.runId },
-    select: { id: true, status: true, reviewStatus: true, converged: true, items: { select: { challengeId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, anchored: true } } },
+    select: {
+      id: true,
+      status: true,
+      reviewStatus: true,
+      converged: true,
+      items: { select: { challengeId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, anchored: true } },
+    },
   });
   if (!run) return { ok: false, refusal: 'not-found' };
   if (run.status !== 'SUCCEEDED') return { ok: false, refusal: 'not-finished' };
@@ -150,7 +155,10 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
           where: { active: true },
           select: { id: true, items: { select: { challengeId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } } },
         });
-        const merged = new Map<string, { challengeId: string; a: number; d: number; b: number; seA: number | null; seD: number | null; seB: number | null; sourceRunId: string | null }>();
+        const merged = new Map<
+          string,
+          { challengeId: string; a: number; d: number; b: number; seA: number | null; seD: number | null; seB: number | null; sourceRunId: string | null }
+        >();
         for (const p of previous?.items ?? []) merged.set(p.challengeId, p);
         for (const i of chosen) {
           merged.set(i.challengeId, { challengeId: i.challengeId, a: i.a, d: i.d, b: i.b, seA: i.seA, seD: i.seD, seB: i.seB, sourceRunId: run.id });
@@ -188,7 +196,10 @@ export const REJECTION_REFUSALS: Record<RejectionRefusal, string> = {
   'no-reason': 'Indiquez la raison du rejet.',
 };
 
-export async function rejectRun(db: Db, input: { runId: string; userId: string | null; reason: string }): Promise<{ ok: true } | { ok: false; refusal: RejectionRefusal }> {
+export async function rejectRun(
+  db: Db,
+  input: { runId: string; userId: string | null; reason: string },
+): Promise<{ ok: true } | { ok: false; refusal: RejectionRefusal }> {
   const reason = input.reason.trim();
   if (reason.length < 3) return { ok: false, refusal: 'no-reason' };
   const run = await db.calibrationRun.findUnique({ where: { id: input.runId }, select: { status: true, reviewStatus: true } });
@@ -229,7 +240,11 @@ export async function approvalView(db: Db, runId: string) {
       requestedBy: { select: { firstName: true, lastName: true } },
       reviewedBy: { select: { firstName: true, lastName: true } },
       parameterSets: { select: { version: true } },
-      items: { include: { challenge: { select: { key: true, skill: { select: { name: true, level: true, tube: { select: { competence: { select: { code: true } } } } } } } } } },
+      items: {
+        include: {
+          challenge: { select: { key: true, skill: { select: { name: true, level: true, tube: { select: { competence: { select: { code: true } } } } } } } },
+        },
+      },
     },
   });
   if (!run) return null;
@@ -299,7 +314,11 @@ export async function listParameterSets(db: Db): Promise<ParameterSetRow[]> {
   const sets = await db.parameterSet.findMany({
     orderBy: { version: 'desc' },
     take: 200,
-    include: { approvedBy: { select: { firstName: true, lastName: true } }, sourceRun: { select: { id: true, createdAt: true } }, _count: { select: { items: true } } },
+    include: {
+      approvedBy: { select: { firstName: true, lastName: true } },
+      sourceRun: { select: { id: true, createdAt: true } },
+      _count: { select: { items: true } },
+    },
   });
   return sets.map((s) => ({
     id: s.id,
@@ -334,7 +353,11 @@ export async function parameterSetByVersion(db: Db, version: number) {
     where: { version },
     include: {
       approvedBy: { select: { firstName: true, lastName: true } },
-      items: { include: { challenge: { select: { key: true, skill: { select: { name: true, level: true, tube: { select: { competence: { select: { code: true } } } } } } } } } },
+      items: {
+        include: {
+          challenge: { select: { key: true, skill: { select: { name: true, level: true, tube: { select: { competence: { select: { code: true } } } } } } } },
+        },
+      },
     },
   });
   if (!set) return null;

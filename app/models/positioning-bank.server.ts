@@ -65,12 +65,7 @@ function remember<T>(cache: Map<string, T>, key: string, value: T, max: number):
 }
 
 /** The bank of a competence in a release with a parameter set (or none), loaded once per process. */
-export function loadBank(
-  client: Client,
-  competence: CompetenceRow,
-  releaseId: string,
-  parameterSetId: string | null,
-): Promise<LoadedBank> {
+export function loadBank(client: Client, competence: CompetenceRow, releaseId: string, parameterSetId: string | null): Promise<LoadedBank> {
   const key = `${releaseId}|${parameterSetId ?? '-'}|${competence.id}`;
   const hit = banks.get(key);
   if (hit) return hit;
@@ -80,13 +75,7 @@ export function loadBank(
   return loading;
 }
 
-async function readBank(
-  client: Client,
-  key: string,
-  competence: CompetenceRow,
-  releaseId: string,
-  parameterSetId: string | null,
-): Promise<LoadedBank> {
+async function readBank(client: Client, key: string, competence: CompetenceRow, releaseId: string, parameterSetId: string | null): Promise<LoadedBank> {
   const [tubes, skills] = await Promise.all([
     client.tube.findMany({ where: { competenceId: competence.id }, select: { id: true, name: true }, orderBy: { position: 'asc' } }),
     client.skill.findMany({

@@ -29,10 +29,7 @@ export interface ResultItem {
  * The results of the learner's latest completed test on the competence since its last reset (or of
  * `assessmentId` when given, if it is theirs and completed); null when there is none.
  */
-export async function positioningResults(
-  client: PrismaClient,
-  input: { userId: string; competenceCode: string; assessmentId?: string | null },
-) {
+export async function positioningResults(client: PrismaClient, input: { userId: string; competenceCode: string; assessmentId?: string | null }) {
   const competence = await competenceByCode(client, input.competenceCode);
   if (!competence) throw new PositioningError('unknown_competence');
   const { userId } = input;

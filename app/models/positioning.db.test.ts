@@ -67,7 +67,13 @@ describe('starting and resuming a competence test', () => {
     const row = await db.assessment.findUniqueOrThrow({ where: { id: started.assessmentId } });
     // The test keeps the parameter set in force when it started (whatever other tests left active).
     const inForce = await db.parameterSet.findFirst({ where: { active: true }, select: { id: true } });
-    expect(row).toMatchObject({ type: 'POSITIONING', state: 'STARTED', releaseId: f.releaseId, parameterSetId: inForce?.id ?? null, competenceId: f.competence.id });
+    expect(row).toMatchObject({
+      type: 'POSITIONING',
+      state: 'STARTED',
+      releaseId: f.releaseId,
+      parameterSetId: inForce?.id ?? null,
+      competenceId: f.competence.id,
+    });
     expect((row.engineState as { seed: string }).seed).toMatch(/^[0-9a-f]{32}$/);
 
     const first = await challenge(learner.id, f.competence.code);
@@ -197,7 +203,11 @@ describe('answering', () => {
         expect(outcome.duplicate).toBe(false);
         step = outcome.step;
       }
-      const kes = await db.knowledgeElement.findMany({ where: { userId: learner.id }, orderBy: { id: 'asc' }, select: { skillId: true, status: true, source: true } });
+      const kes = await db.knowledgeElement.findMany({
+        where: { userId: learner.id },
+        orderBy: { id: 'asc' },
+        select: { skillId: true, status: true, source: true },
+      });
       return { assessmentId, seen, kes };
     };
     const withSnapshots = await run(false);
@@ -212,17 +222,33 @@ describe('answering', () => {
     await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
     const first = await challenge(learner.id, f.competence.code);
     const one = await submitAnswer(db, {
-      userId: learner.id, competenceCode: f.competence.code, assessmentId: first.assessmentId, challengeId: first.challengeId,
-      response: respond(f, first.challengeId, first.view, true), now: at(1000),
+      userId: learner.id,
+      competenceCode: f.competence.code,
+      assessmentId: first.assessmentId,
+      challengeId: first.challengeId,
+      response: respond(f, first.challengeId, first.view, true),
+      now: at(1000),
     });
     const second = one.step!;
     const version = await db.releaseChallenge.findFirstOrThrow({ where: { releaseId: f.releaseId, challengeId: second.challengeId } });
     await db.answer.create({
-      data: { assessmentId: second.assessmentId, challengeId: second.challengeId, challengeVersionId: version.versionId, value: { choice: 0 }, result: 'ko', timeSpentSeconds: 1, createdAt: at(1500) },
+      data: {
+        assessmentId: second.assessmentId,
+        challengeId: second.challengeId,
+        challengeVersionId: version.versionId,
+        value: { choice: 0 },
+        result: 'ko',
+        timeSpentSeconds: 1,
+        createdAt: at(1500),
+      },
     });
     const late = await submitAnswer(db, {
-      userId: learner.id, competenceCode: f.competence.code, assessmentId: second.assessmentId, challengeId: second.challengeId,
-      response: respond(f, second.challengeId, second.view, true), now: at(2000),
+      userId: learner.id,
+      competenceCode: f.competence.code,
+      assessmentId: second.assessmentId,
+      challengeId: second.challengeId,
+      response: respond(f, second.challengeId, second.view, true),
+      now: at(2000),
     });
     expect(late).toMatchObject({ duplicate: true, result: 'ko' });
     expect(await db.answer.count({ where: { assessmentId: second.assessmentId } })).toBe(2);
@@ -231,15 +257,25 @@ describe('answering', () => {
     const other = await makeLearner(db);
     await startPositioning(db, { userId: other.id, competenceCode: f.competence.code, now: T0 });
     const q1 = await challenge(other.id, f.competence.code);
-    const next = (await submitAnswer(db, {
-      userId: other.id, competenceCode: f.competence.code, assessmentId: q1.assessmentId, challengeId: q1.challengeId,
-      response: respond(f, q1.challengeId, q1.view, true), now: at(1000),
-    })).step!;
+    const next = (
+      await submitAnswer(db, {
+        userId: other.id,
+        competenceCode: f.competence.code,
+        assessmentId: q1.assessmentId,
+        challengeId: q1.challengeId,
+        response: respond(f, q1.challengeId, q1.view, true),
+        now: at(1000),
+      })
+    ).step!;
     await db.assessment.update({ where: { id: next.assessmentId }, data: { state: 'ABORTED' } });
     const refused = await refusal(
       submitAnswer(db, {
-        userId: other.id, competenceCode: f.competence.code, assessmentId: next.assessmentId, challengeId: next.challengeId,
-        response: respond(f, next.challengeId, next.view, true), now: at(2000),
+        userId: other.id,
+        competenceCode: f.competence.code,
+        assessmentId: next.assessmentId,
+        challengeId: next.challengeId,
+        response: respond(f, next.challengeId, next.view, true),
+        now: at(2000),
       }),
     );
     expect(refused.code).toBe('aborted');
@@ -257,12 +293,26 @@ describe('answering', () => {
     const theirs = await challenge(other.id, f.competence.code);
     const notAsked = [...f.bodies.keys()].find((id) => id !== mine.challengeId)!;
     const error = await refusal(
-      submitAnswer(db, { userId: learner.id, competenceCode: f.competence.code, assessmentId: mine.assessmentId, challengeId: notAsked, response: { choice: 0 }, now: T0 }),
+      submitAnswer(db, {
+        userId: learner.id,
+        competenceCode: f.competence.code,
+        assessmentId: mine.assessmentId,
+        challengeId: notAsked,
+        response: { choice: 0 },
+        now: T0,
+      }),
     );
     expect(error).toMatchObject({ code: 'not_asked', status: 403 });
     // Someone else's test is not the learner's to answer.
     const foreign = await refusal(
-      submitAnswer(db, { userId: learner.id, competenceCode: f.competence.code, assessmentId: theirs.assessmentId, challengeId: theirs.challengeId, response: { choice: 0 }, now: T0 }),
+      submitAnswer(db, {
+        userId: learner.id,
+        competenceCode: f.competence.code,
+        assessmentId: theirs.assessmentId,
+        challengeId: theirs.challengeId,
+        response: { choice: 0 },
+        now: T0,
+      }),
     );
     expect(foreign.code).toBe('not_found');
     expect(await db.answer.count({ where: { assessmentId: { in: [mine.assessmentId, theirs.assessmentId] } } })).toBe(0);
@@ -380,7 +430,8 @@ describe('improving and resetting', () => {
     await takeToTheEnd(f, learner.id, (n) => n % 2 === 0);
     const first = await db.assessment.findFirstOrThrow({ where: { userId: learner.id }, include: { answers: true } });
     const latest = new Map<string, string>();
-    for (const k of await db.knowledgeElement.findMany({ where: { userId: learner.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })) latest.set(k.skillId, k.status);
+    for (const k of await db.knowledgeElement.findMany({ where: { userId: learner.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))
+      latest.set(k.skillId, k.status);
     const validated = new Set([...latest].filter(([, status]) => status === 'validated').map(([skillId]) => skillId));
 
     const early = await refusal(startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: at(3 * DAY) }));
@@ -449,7 +500,14 @@ describe('profile', () => {
 
     await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
     const step = await challenge(learner.id, f.competence.code);
-    await submitAnswer(db, { userId: learner.id, competenceCode: f.competence.code, assessmentId: step.assessmentId, challengeId: step.challengeId, response: respond(f, step.challengeId, step.view, true), now: T0 });
+    await submitAnswer(db, {
+      userId: learner.id,
+      competenceCode: f.competence.code,
+      assessmentId: step.assessmentId,
+      challengeId: step.challengeId,
+      response: respond(f, step.challengeId, step.view, true),
+      now: T0,
+    });
     profile = await learnerProfile(learner.id, T0, db);
     expect(profile.competences.find((c) => c.code === f.competence.code)).toMatchObject({ state: 'started', answered: 1, pix: 8, level: 1 });
 

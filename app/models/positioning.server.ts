@@ -209,7 +209,14 @@ function challengeStep(open: OpenAssessment, asked: AskedChallenge, now: Date): 
  * point is fixed by the session seed, and the position is unique, so two requests at the same point
  * ask the same challenge once.
  */
-async function nextStep(client: Client, open: OpenAssessment, context: PositioningContext, state: PositioningState, askedCount: number, now: Date): Promise<Step> {
+async function nextStep(
+  client: Client,
+  open: OpenAssessment,
+  context: PositioningContext,
+  state: PositioningState,
+  askedCount: number,
+  now: Date,
+): Promise<Step> {
   const next = chooseNext(context, state, stepRandom(open.engine.seed, state.answers.length));
   if (next.done) {
     await finish(client, open, context, state, now);
@@ -219,10 +226,23 @@ async function nextStep(client: Client, open: OpenAssessment, context: Positioni
   return challengeStep(open, row, now);
 }
 
-function askChallenge(client: Pick<Client, 'assessmentChallenge'>, open: Pick<OpenAssessment, 'row' | 'loaded'>, challengeId: string, position: number, progress: number, now: Date) {
+function askChallenge(
+  client: Pick<Client, 'assessmentChallenge'>,
+  open: Pick<OpenAssessment, 'row' | 'loaded'>,
+  challengeId: string,
+  position: number,
+  progress: number,
+  now: Date,
+) {
   const version = open.loaded.versions.get(challengeId);
   if (!version) throw new Error(`Épreuve ${challengeId} absente de la version publiée`);
-  return askOnce(client, { assessmentId: open.row.id, challengeId, position, presentation: presentationFor(open.row.id, challengeId, version.body, progress), now });
+  return askOnce(client, {
+    assessmentId: open.row.id,
+    challengeId,
+    position,
+    presentation: presentationFor(open.row.id, challengeId, version.body, progress),
+    now,
+  });
 }
 
 /** Closes the test once: the engine's closing knowledge elements (estimated from θ), then COMPLETED. */
@@ -299,10 +319,7 @@ export interface StartResult {
  * completed one (improving) waits 4 days from its completion. The test is served from the latest
  * release with the active parameter set (none: every challenge is pretested as uncalibrated).
  */
-export async function startPositioning(
-  client: Client,
-  input: { userId: string; competenceCode: string; locale?: string; now: Date },
-): Promise<StartResult> {
+export async function startPositioning(client: Client, input: { userId: string; competenceCode: string; locale?: string; now: Date }): Promise<StartResult> {
   const competence = await requireCompetence(client, input.competenceCode);
   const { userId, now } = input;
   // Everything the start depends on, in one query: the content to serve, a test under way, the last
@@ -362,7 +379,8 @@ export async function startPositioning(
   const context = await open.context(client);
   const state = replay({ ...context, answers: [] });
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
-  if (first.done) throw new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content');
+  if (first.done)
+    throw new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content');
   const version = open.loaded.versions.get(first.challengeId)!;
   const presentation = presentationFor(row.id, first.challengeId, version.body, progressOf(context, state));
   const stamp = now.toISOString();
@@ -446,7 +464,13 @@ interface PositioningTest extends TestOnAnswer {
   snapshot: TestSnapshot | null;
 }
 
-function positioningTest(open: OpenAssessment, state: string, asked: AskedChallenge[], stored: { challengeId: string; result: string }[], snapshot: TestSnapshot | null): PositioningTest {
+function positioningTest(
+  open: OpenAssessment,
+  state: string,
+  asked: AskedChallenge[],
+  stored: { challengeId: string; result: string }[],
+  snapshot: TestSnapshot | null,
+): PositioningTest {
   return {
     assessmentId: open.row.id,
     status: statusOfState(state),
@@ -553,7 +577,11 @@ async function recordAnswer(client: Client, snap: TestSnapshot, answer: AnswerTo
   } else {
     const nextVersion = open.loaded.versions.get(next.challengeId);
     if (!nextVersion) throw new Error(`Épreuve ${next.challengeId} absente de la version publiée`);
-    ask = { challengeId: next.challengeId, position: snap.asked.length, presentation: presentationFor(row.id, next.challengeId, nextVersion.body, progressOf(context, after)) };
+    ask = {
+      challengeId: next.challengeId,
+      position: snap.asked.length,
+      presentation: presentationFor(row.id, next.challengeId, nextVersion.body, progressOf(context, after)),
+    };
   }
   const written = await writeAnswerStatement(client, {
     assessmentId: row.id,
@@ -584,7 +612,11 @@ async function recordAnswer(client: Client, snap: TestSnapshot, answer: AnswerTo
 }
 
 function keArrays(open: OpenAssessment, kes: readonly KnowledgeElement[]) {
-  return knowledgeRows(kes, () => open.competence.id, (id) => open.loaded.skills.get(id)?.pixValue ?? 0);
+  return knowledgeRows(
+    kes,
+    () => open.competence.id,
+    (id) => open.loaded.skills.get(id)?.pixValue ?? 0,
+  );
 }
 
 export { competenceByCode };

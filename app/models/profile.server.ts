@@ -1,4 +1,15 @@
-import { availableAt, certifiability, improvementAllowed, latestKnowledgeElements, profile, resetAllowed, IMPROVEMENT_DELAY_DAYS, RESET_DELAY_DAYS, type KnowledgeElement, type Skill } from '../../engine/framework';
+import {
+  availableAt,
+  certifiability,
+  improvementAllowed,
+  latestKnowledgeElements,
+  profile,
+  resetAllowed,
+  IMPROVEMENT_DELAY_DAYS,
+  RESET_DELAY_DAYS,
+  type KnowledgeElement,
+  type Skill,
+} from '../../engine/framework';
 import type { PrismaClient } from '../../prisma/client';
 import { db } from '../lib/db.server';
 import { maxReachableLevel } from '../lib/settings.server';
@@ -19,7 +30,9 @@ export type CompetenceState = 'new' | 'started' | 'completed';
 export async function learnerProfile(userId: string, now: Date = new Date(), client: PrismaClient = db()) {
   const [competences, skills, knowledge, assessments, userTutorials] = await Promise.all([
     client.competence.findMany({ orderBy: { code: 'asc' }, include: { area: true } }),
-    client.skill.findMany({ select: { id: true, name: true, tubeId: true, level: true, status: true, tube: { select: { competence: { select: { code: true } } } } } }),
+    client.skill.findMany({
+      select: { id: true, name: true, tubeId: true, level: true, status: true, tube: { select: { competence: { select: { code: true } } } } },
+    }),
     countingKnowledge(client, userId),
     client.assessment.findMany({
       where: { userId, type: 'POSITIONING', state: { in: ['STARTED', 'COMPLETED'] } },
@@ -31,7 +44,12 @@ export async function learnerProfile(userId: string, now: Date = new Date(), cli
   const engineSkills: Skill[] = skills.map((s) => ({ id: s.id, tubeId: s.tubeId, competenceCode: s.tube.competence.code, level: s.level, status: s.status }));
   const engineKes: KnowledgeElement[] = knowledge.kes.map((k, i) => ({ skillId: k.skillId, status: k.status, source: k.source, createdAt: i }));
   const maxLevel = maxReachableLevel();
-  const result = profile(engineKes, engineSkills, maxLevel, competences.map((c) => c.code));
+  const result = profile(
+    engineKes,
+    engineSkills,
+    maxLevel,
+    competences.map((c) => c.code),
+  );
   const levels = result.competences.map((c) => ({ competenceCode: c.competenceCode, level: c.level }));
 
   const lastKnowledgeAt = new Map<string, Date>();
@@ -62,7 +80,10 @@ export async function learnerProfile(userId: string, now: Date = new Date(), cli
     maxLevel,
     totalPix: result.totalPix,
     maxPix: result.maxPix,
-    certifiability: certifiability(levels, competences.map((c) => c.code)),
+    certifiability: certifiability(
+      levels,
+      competences.map((c) => c.code),
+    ),
     recommended,
     saved: userTutorials.filter((u) => u.saved).map((u) => tutorialCard(u.tutorial, u)),
     competences: competences.map((c) => {

@@ -22,7 +22,7 @@ function challengeOf(key: string) {
 /** One more answer to a challenge, in an assessment of the given type by a new user with the given roles. */
 async function extraAnswer(
   challengeId: string,
-  options: { type?: 'POSITIONING' | 'PREVIEW'; roles?: ('LEARNER' | 'PSYCHOMETRICIAN')[]; userId?: string; neutralise?: boolean } = {}
+  options: { type?: 'POSITIONING' | 'PREVIEW'; roles?: ('LEARNER' | 'PSYCHOMETRICIAN')[]; userId?: string; neutralise?: boolean } = {},
 ) {
   const userId =
     options.userId ??

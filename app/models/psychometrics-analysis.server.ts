@@ -288,7 +288,7 @@ export async function getRunAnalysis(client: Client, runId: string): Promise<Run
     items,
     levelAgreement: spearman(
       items.map((i) => i.level),
-      items.map((i) => i.b)
+      items.map((i) => i.b),
     ),
     cutScores: set ? { version: set.version, fromThisRun: own !== null, values: cutScoresOf(set.cutScores) } : null,
     activeSourceRunId: active?.sourceRunId ?? null,
@@ -332,7 +332,7 @@ const STAFF_ROLES = Prisma.sql`ARRAY['ADMIN','AUTHOR','REVIEWER','PSYCHOMETRICIA
 async function personAnswers(
   client: Client,
   challengeIds: readonly string[],
-  options: { maxAnswerId?: string | null; answeredChallengeId?: string } = {}
+  options: { maxAnswerId?: string | null; answeredChallengeId?: string } = {},
 ): Promise<PersonRow[]> {
   if (challengeIds.length === 0) return [];
   const ids = [...challengeIds];
@@ -519,7 +519,7 @@ export async function getItemAnalysis(client: Client, challengeId: string, runId
       challengeId,
       challenge.skill.tube.competenceId,
       analysis.latent,
-      chosen.run.maxAnswerId?.toString() ?? null
+      chosen.run.maxAnswerId?.toString() ?? null,
     );
     analysis.groups = observed.groups;
     analysis.observedPersons = observed.persons;
@@ -540,7 +540,7 @@ export async function observedGroups(
   challengeId: string,
   competenceId: string,
   latent: { mean: number; sd: number },
-  maxAnswerId: string | null
+  maxAnswerId: string | null,
 ): Promise<{ groups: ObservedGroup[]; persons: number }> {
   const params = await client.calibrationItemResult.findMany({
     where: { runId, challenge: { skill: { tube: { competenceId } } } },
@@ -552,7 +552,7 @@ export async function observedGroups(
   const rows = await personAnswers(
     client,
     params.map((p) => p.challengeId),
-    { maxAnswerId, answeredChallengeId: challengeId }
+    { maxAnswerId, answeredChallengeId: challengeId },
   );
   const item = params[target] as { a: number; d: number };
   const persons: { theta: number; score: number; expected: number }[] = [];
@@ -711,7 +711,7 @@ async function bankPersons(
   client: Client,
   setId: string,
   competenceId: string,
-  scored: readonly { challengeId: string; a: number; d: number }[]
+  scored: readonly { challengeId: string; a: number; d: number }[],
 ): Promise<BankAnalysis['persons']> {
   const key = `${setId}|${competenceId}`;
   // Answers are append-only: the newest answer id and the number of neutralisations tell whether anything changed.
@@ -722,7 +722,7 @@ async function bankPersons(
   if (cached && (cached.watermark === watermark || Date.now() - cached.at < PERSON_CACHE_MAX_AGE)) return cached.value;
   const rows = await personAnswers(
     client,
-    scored.map((s) => s.challengeId)
+    scored.map((s) => s.challengeId),
   );
   const theta = Array.from(eapOfPersons(rows, scored, { mean: 0, sd: 1 }));
   let answers = 0;
@@ -829,11 +829,11 @@ export async function getRunComparison(client: Client, aId?: string | null, bId?
     stats: {
       correlationB: pearson(
         items.map((i) => i.bA),
-        items.map((i) => i.bB)
+        items.map((i) => i.bB),
       ),
       correlationA: pearson(
         items.map((i) => i.aA),
-        items.map((i) => i.aB)
+        items.map((i) => i.aB),
       ),
       meanDeltaB: meanOf(db),
       rmsdB: rootMeanSquare(db),

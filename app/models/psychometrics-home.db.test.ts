@@ -6,7 +6,9 @@ import { psychometricsHome } from './psychometrics-home.server';
 describe('psychometrics home', () => {
   it('reads the runs with their progress checked, and names the run whose progress is malformed', async () => {
     const db = testDb();
-    const run = await db.calibrationRun.create({ data: { model: '2pl', settings: {}, status: 'QUEUED', progress: progressNow({ phase: 'queued', percent: 0 }) as object } });
+    const run = await db.calibrationRun.create({
+      data: { model: '2pl', settings: {}, status: 'QUEUED', progress: progressNow({ phase: 'queued', percent: 0 }) as object },
+    });
     try {
       const home = await psychometricsHome(db);
       expect(home.runs.find((r) => r.id === run.id)?.progress).toMatchObject({ phase: 'queued', percent: 0 });

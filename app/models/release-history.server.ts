@@ -82,7 +82,14 @@ export async function releaseDetail(client: PrismaClient, number: number) {
   const nowVersion = new Map(current.map((i) => [i.challengeId, numberOf.get(i.versionId) ?? null]));
   const describe = (id: string) => {
     const c = challenges.find((x) => x.id === id);
-    return { id, key: c?.key ?? id, skill: c?.skill.name ?? '', status: c?.status ?? null, from: beforeVersion.get(id) ?? null, to: nowVersion.get(id) ?? null };
+    return {
+      id,
+      key: c?.key ?? id,
+      skill: c?.skill.name ?? '',
+      status: c?.status ?? null,
+      from: beforeVersion.get(id) ?? null,
+      to: nowVersion.get(id) ?? null,
+    };
   };
   const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
   return {
@@ -114,7 +121,6 @@ export async function publishRelease(client: PrismaClient, input: { message: str
     { timeout: 60_000 },
   );
 }
-
 
 function sameContent(a: Item[], b: Item[]): boolean {
   if (a.length !== b.length) return false;

@@ -43,7 +43,13 @@ describe('nightly release', () => {
     expect(lines).toEqual(['[releases] rien de nouveau (unchanged)']);
 
     // A live edit: published with the new version.
-    const saved = await saveChallenge(db, { challengeId, userId: author.id, body: qrocBody('Quelle boisson chaude, faite de grains torréfiés ?'), message: 'Plus court', baseVersionNumber: 1 });
+    const saved = await saveChallenge(db, {
+      challengeId,
+      userId: author.id,
+      body: qrocBody('Quelle boisson chaude, faite de grains torréfiés ?'),
+      message: 'Plus court',
+      baseVersionNumber: 1,
+    });
     expect(saved.kind).toBe('saved');
     const second = await publishNightlyRelease(db);
     expect(second.published).toBe(true);
@@ -61,10 +67,16 @@ describe('rollback', () => {
     const after = await publishRelease(db, { message: 'Après', userId: reviewer.id, roles: ['REVIEWER'] });
     expect((await itemsOf(after.number)).get(challengeId)).not.toBe((await itemsOf(before.number)).get(challengeId));
 
-    await expect(rollbackRelease(db, { toNumber: before.number, reason: 'Erreur', userId: reviewer.id, roles: ['REVIEWER'] })).rejects.toMatchObject({ code: 'reviewerOnly' });
-    await expect(rollbackRelease(db, { toNumber: before.number, reason: ' ', userId: admin.id, roles: ['ADMIN'] })).rejects.toMatchObject({ code: 'messageRequired' });
+    await expect(rollbackRelease(db, { toNumber: before.number, reason: 'Erreur', userId: reviewer.id, roles: ['REVIEWER'] })).rejects.toMatchObject({
+      code: 'reviewerOnly',
+    });
+    await expect(rollbackRelease(db, { toNumber: before.number, reason: ' ', userId: admin.id, roles: ['ADMIN'] })).rejects.toMatchObject({
+      code: 'messageRequired',
+    });
     await expect(rollbackRelease(db, { toNumber: 999999, reason: 'x', userId: admin.id, roles: ['ADMIN'] })).rejects.toMatchObject({ code: 'notFound' });
-    await expect(rollbackRelease(db, { toNumber: after.number, reason: 'x', userId: admin.id, roles: ['ADMIN'] })).rejects.toMatchObject({ code: 'wrongStatus' });
+    await expect(rollbackRelease(db, { toNumber: after.number, reason: 'x', userId: admin.id, roles: ['ADMIN'] })).rejects.toMatchObject({
+      code: 'wrongStatus',
+    });
 
     const rolled = await rollbackRelease(db, { toNumber: before.number, reason: 'La v2 contenait une erreur', userId: admin.id, roles: ['ADMIN'] });
     expect(rolled.number).toBe(after.number + 1);
@@ -72,7 +84,12 @@ describe('rollback', () => {
     // Earlier releases are untouched.
     expect((await itemsOf(after.number)).size).toBe((await itemsOf(after.number)).size);
     const detail = await releaseDetail(db, rolled.number);
-    expect(detail).toMatchObject({ kind: 'ROLLBACK', restoredFromNumber: before.number, message: 'La v2 contenait une erreur', createdBy: `Alix ${admin.lastName}` });
+    expect(detail).toMatchObject({
+      kind: 'ROLLBACK',
+      restoredFromNumber: before.number,
+      message: 'La v2 contenait une erreur',
+      createdBy: `Alix ${admin.lastName}`,
+    });
     expect(detail?.changed.map((c) => c.id)).toContain(challengeId);
     expect((await listReleases(db, 1))[0]).toMatchObject({ number: rolled.number, kind: 'ROLLBACK', restoredFromNumber: before.number });
 

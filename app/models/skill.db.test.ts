@@ -39,7 +39,10 @@ describe('skills', () => {
     expect(await createSkill(db, tubeId, { level: '3', status: 'actif', hint: '' })).toEqual({ ok: false, errors: { level: 'error.skill.level.taken' } });
     const four = await createSkill(db, tubeId, { level: '4', status: 'actif', hint: '' });
     if (!four.ok) throw new Error('niveau 4');
-    expect(await updateSkill(db, four.value.id, { level: '3', status: 'actif', hint: '' })).toEqual({ ok: false, errors: { level: 'error.skill.level.taken' } });
+    expect(await updateSkill(db, four.value.id, { level: '3', status: 'actif', hint: '' })).toEqual({
+      ok: false,
+      errors: { level: 'error.skill.level.taken' },
+    });
   });
 
   it('refuses a level outside 1–8 and an unknown status, with a message per field', async () => {
@@ -72,7 +75,10 @@ describe('skills', () => {
     const moved = await updateSkill(db, created.value.id, { level: '2', status: 'actif', hint: '' });
     expect(moved).toEqual({ ok: true, value: { id: created.value.id, name: `${tubeName}2` } });
     await db.challenge.create({ data: { key: `test-${run}-1`, skillId: created.value.id, type: 'QCU', status: 'valide' } });
-    expect(await updateSkill(db, created.value.id, { level: '1', status: 'actif', hint: '' })).toEqual({ ok: false, errors: { level: 'error.skill.level.hasChallenges' } });
+    expect(await updateSkill(db, created.value.id, { level: '1', status: 'actif', hint: '' })).toEqual({
+      ok: false,
+      errors: { level: 'error.skill.level.hasChallenges' },
+    });
     // Other changes still go through.
     expect((await updateSkill(db, created.value.id, { level: '2', status: 'actif', hint: 'Un indice' })).ok).toBe(true);
   });

@@ -89,7 +89,21 @@ export async function getSkillPage(client: PrismaClient, skillId: string) {
       },
       tutorials: {
         orderBy: [{ kind: 'asc' }, { position: 'asc' }],
-        include: { tutorial: { select: { id: true, title: true, url: true, source: true, format: true, duration: true, linkStatus: true, lastCheckedAt: true, lastCheckNote: true } } },
+        include: {
+          tutorial: {
+            select: {
+              id: true,
+              title: true,
+              url: true,
+              source: true,
+              format: true,
+              duration: true,
+              linkStatus: true,
+              lastCheckedAt: true,
+              lastCheckNote: true,
+            },
+          },
+        },
       },
       _count: { select: { challenges: true } },
     },

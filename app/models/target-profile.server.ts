@@ -22,7 +22,12 @@ export async function frameworkTree(client: PrismaClient) {
     include: {
       competences: {
         orderBy: { code: 'asc' },
-        include: { tubes: { orderBy: [{ position: 'asc' }, { name: 'asc' }], include: { skills: { where: { status: 'actif' }, select: { level: true }, orderBy: { level: 'asc' } } } } },
+        include: {
+          tubes: {
+            orderBy: [{ position: 'asc' }, { name: 'asc' }],
+            include: { skills: { where: { status: 'actif' }, select: { level: true }, orderBy: { level: 'asc' } } },
+          },
+        },
       },
     },
   });
@@ -45,7 +50,10 @@ export async function listTargetProfiles(client: PrismaClient, organisationId: s
     orderBy: { createdAt: 'desc' },
     include: { tubes: true, _count: { select: { campaigns: true, stages: true, badges: true } } },
   });
-  const skills = await client.skill.findMany({ where: { tubeId: { in: [...new Set(profiles.flatMap((p) => p.tubes.map((t) => t.tubeId)))] } }, select: { id: true, tubeId: true, level: true, status: true } });
+  const skills = await client.skill.findMany({
+    where: { tubeId: { in: [...new Set(profiles.flatMap((p) => p.tubes.map((t) => t.tubeId)))] } },
+    select: { id: true, tubeId: true, level: true, status: true },
+  });
   return profiles.map((p) => ({
     id: p.id,
     name: p.name,
@@ -94,17 +102,35 @@ export async function targetedSkillsOf(client: PrismaClient, targetProfileId: st
       (await client.tube.findMany({ select: { id: true } })).map((t) => ({ tubeId: t.id, maxLevel: 8 }));
   const rows = await client.skill.findMany({
     where: { tubeId: { in: tubes.map((t) => t.tubeId) } },
-    select: { id: true, tubeId: true, level: true, status: true, name: true, tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true, area: { select: { code: true, titleFr: true } } } } } } },
+    select: {
+      id: true,
+      tubeId: true,
+      level: true,
+      status: true,
+      name: true,
+      tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true, area: { select: { code: true, titleFr: true } } } } } },
+    },
   });
   const skills: TargetedSkill[] = targetedSkills(tubes, rows);
   const tubeInfo = new Map<string, { name: string; title: string; competence: string; competenceTitle: string; area: string; areaTitle: string }>();
   for (const r of rows) {
-    tubeInfo.set(r.tubeId, { name: r.tube.name, title: r.tube.title, competence: r.tube.competence.code, competenceTitle: r.tube.competence.titleFr, area: r.tube.competence.area.code, areaTitle: r.tube.competence.area.titleFr });
+    tubeInfo.set(r.tubeId, {
+      name: r.tube.name,
+      title: r.tube.title,
+      competence: r.tube.competence.code,
+      competenceTitle: r.tube.competence.titleFr,
+      area: r.tube.competence.area.code,
+      areaTitle: r.tube.competence.area.titleFr,
+    });
   }
   return { skills, tubeInfo, skillNames: new Map(rows.map((r) => [r.id, r.name])) };
 }
 
-const stageSchema = z.object({ threshold: z.number().int().min(0).max(100), title: z.string().trim().min(1).max(120), message: z.string().max(2000).default('') });
+const stageSchema = z.object({
+  threshold: z.number().int().min(0).max(100),
+  title: z.string().trim().min(1).max(120),
+  message: z.string().max(2000).default(''),
+});
 const badgeSchema = z.object({
   title: z.string().trim().min(1).max(120),
   message: z.string().max(2000).default(''),
@@ -134,7 +160,12 @@ export function targetProfileFromForm(form: FormData): { ok: true; value: Target
     const badgeTitle = String(form.get(`badge-${i}-title`) ?? '').trim();
     const badgeTube = String(form.get(`badge-${i}-tube`) ?? '');
     const badgeMin = String(form.get(`badge-${i}-min`) ?? '').trim();
-    if (badgeTitle || badgeTube) badges.push({ title: badgeTitle, message: String(form.get(`badge-${i}-message`) ?? ''), criteria: badgeTube ? [{ tubeId: badgeTube, minPercent: Number(badgeMin || 0) }] : [] });
+    if (badgeTitle || badgeTube)
+      badges.push({
+        title: badgeTitle,
+        message: String(form.get(`badge-${i}-message`) ?? ''),
+        criteria: badgeTube ? [{ tubeId: badgeTube, minPercent: Number(badgeMin || 0) }] : [],
+      });
   }
   const parsed = targetProfileInput.safeParse({ name: form.get('name') ?? '', description: form.get('description') ?? '', tubes, stages, badges });
   if (parsed.success) {
@@ -144,12 +175,14 @@ export function targetProfileFromForm(form: FormData): { ok: true; value: Target
   }
   return {
     ok: false,
-    errors: parsed.error.issues.map((i) => {
-      const where = i.path.join('.');
-      if (where.startsWith('stages')) return 'Chaque palier a un titre et un seuil entier entre 0 et 100 %.';
-      if (where.startsWith('badges')) return 'Chaque badge a un titre, un sujet et un seuil entre 1 et 100 %.';
-      return i.message;
-    }).filter((m, i, all) => all.indexOf(m) === i),
+    errors: parsed.error.issues
+      .map((i) => {
+        const where = i.path.join('.');
+        if (where.startsWith('stages')) return 'Chaque palier a un titre et un seuil entier entre 0 et 100 %.';
+        if (where.startsWith('badges')) return 'Chaque badge a un titre, un sujet et un seuil entre 1 et 100 %.';
+        return i.message;
+      })
+      .filter((m, i, all) => all.indexOf(m) === i),
   };
 }
 

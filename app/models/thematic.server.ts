@@ -21,7 +21,11 @@ async function nameTaken(client: PrismaClient, competenceId: string, name: strin
 }
 
 /** A new thematic at the end of its competence; its stable key is made from the competence and the name. */
-export async function createThematic(client: PrismaClient, competenceCode: string, input: ThematicInput): Promise<EditResult<{ id: string; key: string }, ThematicField>> {
+export async function createThematic(
+  client: PrismaClient,
+  competenceCode: string,
+  input: ThematicInput,
+): Promise<EditResult<{ id: string; key: string }, ThematicField>> {
   const parsed = thematicSchema.safeParse(input);
   if (!parsed.success) return fail(zodFieldErrors(parsed.error));
   const competence = await client.competence.findUnique({ where: { code: competenceCode }, select: { id: true } });

@@ -83,7 +83,11 @@ describe('tube name rules', () => {
     const result = await createTube(db, '5.2', { name: `@u${run}`, title: ' ', description: '', thematicId: foreign.value.id });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual({ title: 'error.tube.title.required', description: 'error.tube.description.required', thematicId: 'error.tube.thematic.required' });
+    expect(result.errors).toEqual({
+      title: 'error.tube.title.required',
+      description: 'error.tube.description.required',
+      thematicId: 'error.tube.thematic.required',
+    });
     const takenAndWrongThematic = await createTube(db, '5.2', { ...valid(), thematicId: foreign.value.id });
     expect(takenAndWrongThematic).toEqual({ ok: false, errors: { name: 'error.tube.name.taken', thematicId: 'error.tube.thematic.required' } });
   });

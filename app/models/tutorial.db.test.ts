@@ -73,7 +73,15 @@ describe('tutorial library', () => {
   });
 
   it('refuses bad fields with one message each', async () => {
-    const result = await createTutorial(db, { title: '', url: 'javascript:alert(1)', source: '', format: 'film', duration: '5 min', locale: 'klingon', licence: '' });
+    const result = await createTutorial(db, {
+      title: '',
+      url: 'javascript:alert(1)',
+      source: '',
+      format: 'film',
+      duration: '5 min',
+      locale: 'klingon',
+      licence: '',
+    });
     expect(result).toEqual({
       ok: false,
       errors: {
@@ -85,7 +93,10 @@ describe('tutorial library', () => {
         locale: 'error.tutorial.locale.invalid',
       },
     });
-    expect(await createTutorial(db, input('Durée nulle', { duration: '00:00:00' }))).toEqual({ ok: false, errors: { duration: 'error.tutorial.duration.invalid' } });
+    expect(await createTutorial(db, input('Durée nulle', { duration: '00:00:00' }))).toEqual({
+      ok: false,
+      errors: { duration: 'error.tutorial.duration.invalid' },
+    });
   });
 
   it('a new address forgets the previous link check', async () => {

@@ -14,12 +14,7 @@ export type { LinkStatus, TutorialKind };
 
 const tutorialSchema = z.object({
   title: z.string().trim().min(1, 'error.tutorial.title.required').max(200, 'error.tutorial.title.tooLong'),
-  url: z
-    .string()
-    .trim()
-    .min(1, 'error.tutorial.url.required')
-    .max(2000, 'error.tutorial.url.tooLong')
-    .refine(isHttpUrl, 'error.tutorial.url.invalid'),
+  url: z.string().trim().min(1, 'error.tutorial.url.required').max(2000, 'error.tutorial.url.tooLong').refine(isHttpUrl, 'error.tutorial.url.invalid'),
   source: z.string().trim().min(1, 'error.tutorial.source.required').max(120, 'error.tutorial.source.tooLong'),
   format: z.enum(TUTORIAL_FORMATS, { errorMap: () => ({ message: 'error.tutorial.format.invalid' }) }),
   duration: z
@@ -211,7 +206,11 @@ export async function attachTutorial(
 
 /** The tutorial ids of a skill's list, in order. */
 export async function skillTutorialIds(client: PrismaClient, skillId: string, kind: TutorialKind): Promise<string[]> {
-  const links = await client.skillTutorial.findMany({ where: { skillId, kind }, orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }], select: { tutorialId: true } });
+  const links = await client.skillTutorial.findMany({
+    where: { skillId, kind },
+    orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }],
+    select: { tutorialId: true },
+  });
   return links.map((l) => l.tutorialId);
 }
 
@@ -227,8 +226,17 @@ async function writeOrder(tx: Tx, skillId: string, kind: TutorialKind, ids: stri
 export async function detachTutorial(client: PrismaClient, skillId: string, tutorialId: string, kind: TutorialKind): Promise<boolean> {
   return client.$transaction(async (tx) => {
     const removed = await tx.skillTutorial.deleteMany({ where: { skillId, tutorialId, kind } });
-    const rest = await tx.skillTutorial.findMany({ where: { skillId, kind }, orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }], select: { tutorialId: true } });
-    await writeOrder(tx, skillId, kind, rest.map((r) => r.tutorialId));
+    const rest = await tx.skillTutorial.findMany({
+      where: { skillId, kind },
+      orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }],
+      select: { tutorialId: true },
+    });
+    await writeOrder(
+      tx,
+      skillId,
+      kind,
+      rest.map((r) => r.tutorialId),
+    );
     return removed.count > 0;
   });
 }
@@ -236,7 +244,11 @@ export async function detachTutorial(client: PrismaClient, skillId: string, tuto
 /** Moves a tutorial one place up or down in a skill's list. Nothing happens at either end. */
 export async function moveTutorial(client: PrismaClient, skillId: string, tutorialId: string, kind: TutorialKind, direction: 'up' | 'down'): Promise<boolean> {
   return client.$transaction(async (tx) => {
-    const links = await tx.skillTutorial.findMany({ where: { skillId, kind }, orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }], select: { tutorialId: true } });
+    const links = await tx.skillTutorial.findMany({
+      where: { skillId, kind },
+      orderBy: [{ position: 'asc' }, { tutorialId: 'asc' }],
+      select: { tutorialId: true },
+    });
     const ids = links.map((l) => l.tutorialId);
     const from = ids.indexOf(tutorialId);
     const to = direction === 'up' ? from - 1 : from + 1;

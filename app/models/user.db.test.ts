@@ -14,8 +14,12 @@ describe('accounts', () => {
     const teacher = await db.user.create({ data: { email: `a-prof-${u}@t.fr`, passwordHash: 'x', firstName: 'Paul', lastName: 'Prof', roles: [] } });
     await db.membership.create({ data: { userId: teacher.id, organisationId: org.id, role: 'TEACHER' } });
     await db.centreMembership.create({ data: { userId: teacher.id, centreId: centre.id, role: 'STAFF' } });
-    const learner = await db.user.create({ data: { email: `a-eleve-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: 'Durand', roles: ['LEARNER'] } });
-    const author = await db.user.create({ data: { email: `a-auteur-${u}@t.fr`, passwordHash: 'x', firstName: 'Ana', lastName: 'Auteur', roles: ['AUTHOR', 'LEARNER'] } });
+    const learner = await db.user.create({
+      data: { email: `a-eleve-${u}@t.fr`, passwordHash: 'x', firstName: 'Inès', lastName: 'Durand', roles: ['LEARNER'] },
+    });
+    const author = await db.user.create({
+      data: { email: `a-auteur-${u}@t.fr`, passwordHash: 'x', firstName: 'Ana', lastName: 'Auteur', roles: ['AUTHOR', 'LEARNER'] },
+    });
 
     expect(await viewerOfUser(db, teacher.id)).toMatchObject({
       id: teacher.id,
@@ -35,9 +39,19 @@ describe('accounts', () => {
     // An address that sorts first, so that it is among the accounts shown whatever else is in the database.
     const admin = await db.user.create({ data: { email: `!admin-${u}@t.fr`, passwordHash: 'x', firstName: 'Ada', lastName: 'Admin', roles: ['ADMIN'] } });
     await db.membership.create({ data: { userId: admin.id, organisationId: org.id, role: 'ADMIN' } });
-    const simulated = await db.user.create({ data: { email: `!sim-${u}@t.fr`, passwordHash: 'x', firstName: 'S', lastName: 'Im', roles: ['LEARNER'], simulated: true } });
+    const simulated = await db.user.create({
+      data: { email: `!sim-${u}@t.fr`, passwordHash: 'x', firstName: 'S', lastName: 'Im', roles: ['LEARNER'], simulated: true },
+    });
     const accounts = await listAccounts(db);
-    expect(accounts.find((a) => a.id === admin.id)).toEqual({ id: admin.id, email: admin.email, firstName: 'Ada', lastName: 'Admin', roles: ['ADMIN'], organisations: [{ name: org.name, role: 'ADMIN' }], centres: [] });
+    expect(accounts.find((a) => a.id === admin.id)).toEqual({
+      id: admin.id,
+      email: admin.email,
+      firstName: 'Ada',
+      lastName: 'Admin',
+      roles: ['ADMIN'],
+      organisations: [{ name: org.name, role: 'ADMIN' }],
+      centres: [],
+    });
     expect(accounts.some((a) => a.id === simulated.id)).toBe(false);
   });
 });

@@ -46,11 +46,15 @@ describe('workflow', () => {
         code: 'messageRequired',
         message: 'Un message expliquant le changement est obligatoire.',
       });
-      await expect(changeStatus(db, { challengeId, action, userId: author.id, roles: ['AUTHOR'], message: 'ok' })).rejects.toMatchObject({ code: 'reviewerOnly' });
+      await expect(changeStatus(db, { challengeId, action, userId: author.id, roles: ['AUTHOR'], message: 'ok' })).rejects.toMatchObject({
+        code: 'reviewerOnly',
+      });
     }
     await changeStatus(db, { challengeId, action: 'archive', userId: reviewer.id, roles: [...REVIEWER], message: 'Doublon' });
     expect((await getChallenge(db, challengeId))?.status).toBe('archive');
-    await expect(changeStatus(db, { challengeId, action: 'submit', userId: author.id, roles: ['AUTHOR'], message: '' })).rejects.toMatchObject({ code: 'wrongStatus' });
+    await expect(changeStatus(db, { challengeId, action: 'submit', userId: author.id, roles: ['AUTHOR'], message: '' })).rejects.toMatchObject({
+      code: 'wrongStatus',
+    });
     await changeStatus(db, { challengeId, action: 'retire', userId: reviewer.id, roles: [...REVIEWER], message: 'Obsolète' });
     expect((await getChallenge(db, challengeId))?.status).toBe('perime');
   });
@@ -75,7 +79,10 @@ describe('workflow', () => {
     const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: '' });
     // A body stored by an older tool without accepted answers.
     const v = await db.challengeVersion.findFirstOrThrow({ where: { challengeId } });
-    await db.challengeVersion.update({ where: { id: v.id }, data: { body: { ...qrocBody(), answer: { type: 'QROC', accepted: [], format: 'mots', tolerances: [] } } as object } });
+    await db.challengeVersion.update({
+      where: { id: v.id },
+      data: { body: { ...qrocBody(), answer: { type: 'QROC', accepted: [], format: 'mots', tolerances: [] } } as object },
+    });
     await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({
       code: 'qualityBlocking',
       details: ['QROC : aucune réponse acceptée.'],
@@ -93,17 +100,25 @@ describe('workflow', () => {
       answer: { type: 'QCU' as const, proposals: ['Firefox', 'Edge', 'Safari'], correct: 0, shuffle: true },
     };
     const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: author.id, body, message: '' });
-    const error = await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' }).catch((e: unknown) => e);
+    const error = await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowError);
     expect((error as WorkflowError).code).toBe('qualityBlocking');
-    expect((error as WorkflowError).details).toEqual([`Consigne : le lien ${url}/ ne répond plus (dernière vérification des liens).`, 'La consigne donne la réponse : « Firefox » y figure.']);
+    expect((error as WorkflowError).details).toEqual([
+      `Consigne : le lien ${url}/ ne répond plus (dernière vérification des liens).`,
+      'La consigne donne la réponse : « Firefox » y figure.',
+    ]);
     await db.tutorial.update({ where: { key: `tuto-${skill.id}` }, data: { linkStatus: 'OK' } });
-    await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({ code: 'qualityBlocking' });
+    await expect(changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'ok' })).rejects.toMatchObject({
+      code: 'qualityBlocking',
+    });
   });
 
   it('validating a new prototype retires the previous live prototype and its declinations; declinations need a live prototype', async () => {
     const { db, skill, author, reviewer } = await setup();
-    const validate = (challengeId: string) => changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'Validé' });
+    const validate = (challengeId: string) =>
+      changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'Validé' });
     const old = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody('Ancien prototype ?'), message: '' });
     const oldDecl = await createDeclination(db, { prototypeId: old.challengeId, userId: author.id });
     const oldDraftDecl = await createDeclination(db, { prototypeId: old.challengeId, userId: author.id });
@@ -128,7 +143,9 @@ describe('workflow', () => {
     const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: '' });
     await changeStatus(db, { challengeId, action: 'submit', userId: author.id, roles: ['AUTHOR'], message: '' });
     await addComment(db, { challengeId, versionNumber: 1, userId: reviewer.id, body: 'La consigne est ambiguë.' });
-    await expect(changeStatus(db, { challengeId, action: 'sendBack', userId: reviewer.id, roles: [...REVIEWER], message: '' })).rejects.toMatchObject({ code: 'commentRequired' });
+    await expect(changeStatus(db, { challengeId, action: 'sendBack', userId: reviewer.id, roles: [...REVIEWER], message: '' })).rejects.toMatchObject({
+      code: 'commentRequired',
+    });
     await changeStatus(db, { challengeId, action: 'sendBack', userId: reviewer.id, roles: [...REVIEWER], message: 'Précisez la boisson attendue.' });
     expect((await getChallenge(db, challengeId))?.status).toBe('propose');
     const comments = await listComments(db, challengeId);

@@ -99,11 +99,16 @@ export async function changeStatus(
   if (transition.message && !message) {
     throw new WorkflowError(
       input.action === 'sendBack' ? 'commentRequired' : 'messageRequired',
-      input.action === 'sendBack' ? 'Écrivez un commentaire pour dire à l’autrice ce qu’il faut reprendre.' : 'Un message expliquant le changement est obligatoire.',
+      input.action === 'sendBack'
+        ? 'Écrivez un commentaire pour dire à l’autrice ce qu’il faut reprendre.'
+        : 'Un message expliquant le changement est obligatoire.',
     );
   }
   if (input.action === 'validate' && !(await mayValidateAsAuthor(client, input.challengeId, input.userId))) {
-    throw new WorkflowError('selfValidation', 'Vous avez écrit une version de cette épreuve : une autre personne doit la valider (sauf autorisation d’un administrateur).');
+    throw new WorkflowError(
+      'selfValidation',
+      'Vous avez écrit une version de cette épreuve : une autre personne doit la valider (sauf autorisation d’un administrateur).',
+    );
   }
 
   return client.$transaction(async (tx) => {
@@ -122,13 +127,20 @@ export async function changeStatus(
       if (!c.currentVersion) throw new WorkflowError('invalidBody', 'L’épreuve ne peut pas être validée : aucune version.');
       const blocking = blockingMessages(await challengeQuality(tx, storedBodyOf(c.currentVersion)));
       if (blocking.length > 0) {
-        throw new WorkflowError('qualityBlocking', `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`, blocking);
+        throw new WorkflowError(
+          'qualityBlocking',
+          `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`,
+          blocking,
+        );
       }
       const problems = errorMessages(validateChallengeBody(storedBodyOf(c.currentVersion)));
       if (problems.length > 0) throw new WorkflowError('invalidBody', `L’épreuve ne peut pas être validée : ${problems[0]}`);
       if (!c.isPrototype) {
         if (!c.prototype || c.prototype.status !== 'valide') {
-          throw new WorkflowError('prototypeNotLive', `Une déclinaison ne peut être validée que si son prototype${c.prototype ? ` (${c.prototype.key})` : ''} est validé.`);
+          throw new WorkflowError(
+            'prototypeNotLive',
+            `Une déclinaison ne peut être validée que si son prototype${c.prototype ? ` (${c.prototype.key})` : ''} est validé.`,
+          );
         }
       } else {
         // The skill's previous live prototypes and all their declinations that are not already retired.
@@ -193,8 +205,13 @@ export async function addComment(client: PrismaClient, input: { challengeId: str
   const version =
     input.versionNumber === null
       ? null
-      : await client.challengeVersion.findUnique({ where: { challengeId_number: { challengeId: input.challengeId, number: input.versionNumber } }, select: { id: true } });
-  return client.reviewComment.create({ data: { challengeId: input.challengeId, versionId: version?.id ?? null, userId: input.userId, body: body.slice(0, 5000) } });
+      : await client.challengeVersion.findUnique({
+          where: { challengeId_number: { challengeId: input.challengeId, number: input.versionNumber } },
+          select: { id: true },
+        });
+  return client.reviewComment.create({
+    data: { challengeId: input.challengeId, versionId: version?.id ?? null, userId: input.userId, body: body.slice(0, 5000) },
+  });
 }
 
 export async function listComments(client: PrismaClient, challengeId: string) {
@@ -222,7 +239,12 @@ export async function reviewQueue(client: PrismaClient, viewerId: string) {
     include: {
       skill: { select: { name: true } },
       currentVersion: { select: { number: true } },
-      statusChanges: { where: { toStatus: 'submitted' }, orderBy: { createdAt: 'desc' }, take: 1, include: { user: { select: { firstName: true, lastName: true } } } },
+      statusChanges: {
+        where: { toStatus: 'submitted' },
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+        include: { user: { select: { firstName: true, lastName: true } } },
+      },
       versions: { where: { authorId: viewerId }, select: { id: true }, take: 1 },
       _count: { select: { comments: true } },
     },

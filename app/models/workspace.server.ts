@@ -162,7 +162,9 @@ export async function creationOverview(client: PrismaClient) {
   ]);
   return {
     submitted,
-    release: release ? { number: release.number, createdAt: release.createdAt.toISOString(), message: release.message, challenges: release._count.challenges } : null,
+    release: release
+      ? { number: release.number, createdAt: release.createdAt.toISOString(), message: release.message, challenges: release._count.challenges }
+      : null,
     rows: competences.map((c) => {
       const byStatus = emptyCounts();
       for (const r of counts) if (r.code === c.code && r.status in byStatus) byStatus[r.status] = Number(r.n);

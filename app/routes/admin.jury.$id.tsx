@@ -192,7 +192,8 @@ export default function JurySession() {
                     <legend>{t('jury.decision')}</legend>
                     {DECISIONS.map((d) => (
                       <label key={d}>
-                        <input type="radio" name="decision" value={d} defaultChecked={d === (i.neutralise ? 'neutralise' : 'validate')} required /> {t(`jury.decide.${d}`)}
+                        <input type="radio" name="decision" value={d} defaultChecked={d === (i.neutralise ? 'neutralise' : 'validate')} required />{' '}
+                        {t(`jury.decide.${d}`)}
                       </label>
                     ))}
                   </fieldset>

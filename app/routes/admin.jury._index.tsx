@@ -19,7 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = localeFromRequest(request);
   const sessions = await juryQueue(db());
   return {
-    sessions: sessions.map((s) => ({ id: s.id, centre: s.centre, date: formatDay(s.date, locale), time: s.time, room: s.room, candidates: s.candidates, openIncidents: s.openIncidents })),
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      centre: s.centre,
+      date: formatDay(s.date, locale),
+      time: s.time,
+      room: s.room,
+      candidates: s.candidates,
+      openIncidents: s.openIncidents,
+    })),
   };
 }
 

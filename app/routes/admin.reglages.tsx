@@ -42,7 +42,13 @@ export default function Settings() {
         <fieldset>
           <legend>{t('settings.validation')}</legend>
           <div>
-            <input type="checkbox" id="authorsMayValidateOwn" name="authorsMayValidateOwn" defaultChecked={authorsMayValidateOwn} aria-describedby="authorsMayValidateOwn-hint" />{' '}
+            <input
+              type="checkbox"
+              id="authorsMayValidateOwn"
+              name="authorsMayValidateOwn"
+              defaultChecked={authorsMayValidateOwn}
+              aria-describedby="authorsMayValidateOwn-hint"
+            />{' '}
             <label htmlFor="authorsMayValidateOwn" style={{ display: 'inline' }}>
               {t('settings.authorsMayValidateOwn')}
             </label>

@@ -42,7 +42,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === 'start') {
     let result;
     try {
-      result = await startParticipation(db(), session.viewer.id, code, String(form.get('externalId') ?? '') || null, new Date(), { locale: localeFromRequest(request) });
+      result = await startParticipation(db(), session.viewer.id, code, String(form.get('externalId') ?? '') || null, new Date(), {
+        locale: localeFromRequest(request),
+      });
     } catch (error) {
       if (error instanceof PositioningError && error.code === 'no_release') return { ok: false, error: t('error.no_release') };
       throw error;
@@ -73,21 +75,43 @@ export default function CampaignForLearner() {
   const testing = participation?.status === 'STARTED';
   return (
     <>
-      <p><Link to="/campagnes">{t('campaign.other')}</Link></p>
+      <p>
+        <Link to="/campagnes">{t('campaign.other')}</Link>
+      </p>
       <h1>{campaign.title ?? campaign.name}</h1>
-      <p>{fill(t('campaign.by'), { organisation: campaign.organisation })} <span className="code">{campaign.code}</span></p>
-      {data && 'message' in data ? <p role="status" className="notice success">{data.message}</p> : null}
-      {data && 'error' in data ? <p role="alert" className="notice error">{data.error}</p> : null}
+      <p>
+        {fill(t('campaign.by'), { organisation: campaign.organisation })} <span className="code">{campaign.code}</span>
+      </p>
+      {data && 'message' in data ? (
+        <p role="status" className="notice success">
+          {data.message}
+        </p>
+      ) : null}
+      {data && 'error' in data ? (
+        <p role="alert" className="notice error">
+          {data.error}
+        </p>
+      ) : null}
       {!participation ? (
         <section className="panel" aria-labelledby="landing-title">
           <h2 id="landing-title">{t('campaign.landing')}</h2>
           {campaign.landingText ? campaign.landingText.split(/\n+/).map((p, i) => <p key={i}>{p}</p>) : <p>{t('campaign.defaultLanding')}</p>}
           <p>{assessment ? t('campaign.assessmentHint') : t('campaign.collectionHint')}</p>
-          {campaign.archived ? <p className="notice">{t('campaign.archived')}</p> : (
+          {campaign.archived ? (
+            <p className="notice">{t('campaign.archived')}</p>
+          ) : (
             <Form method="post">
               <Csrf />
-              {campaign.externalIdLabel ? <p><label htmlFor="externalId">{campaign.externalIdLabel}</label><br /><input id="externalId" name="externalId" required maxLength={255} /></p> : null}
-              <button type="submit" name="intent" value="start">{t('campaign.start')}</button>
+              {campaign.externalIdLabel ? (
+                <p>
+                  <label htmlFor="externalId">{campaign.externalIdLabel}</label>
+                  <br />
+                  <input id="externalId" name="externalId" required maxLength={255} />
+                </p>
+              ) : null}
+              <button type="submit" name="intent" value="start">
+                {t('campaign.start')}
+              </button>
             </Form>
           )}
         </section>
@@ -96,7 +120,11 @@ export default function CampaignForLearner() {
         <section className="panel" aria-labelledby="resume-title">
           <h2 id="resume-title">{t('campaign.resumeTitle')}</h2>
           <p>{t('campaign.resumeText')}</p>
-          <p><Link className="button" to={`/campagnes/${campaign.code}/evaluation`}>{t('campaign.resume')}</Link></p>
+          <p>
+            <Link className="button" to={`/campagnes/${campaign.code}/evaluation`}>
+              {t('campaign.resume')}
+            </Link>
+          </p>
         </section>
       ) : null}
       {participation && !testing && results ? (
@@ -104,27 +132,64 @@ export default function CampaignForLearner() {
           <h2 id="results-title">{assessment ? t('campaign.results') : t('campaign.profileTitle')}</h2>
           {assessment ? (
             <>
-              <p data-testid="campaign-mastery">{t('campaign.mastery')} <Mastery percent={results.masteryPercent} /> {fill(t('campaign.validated'), { n: results.validated })}</p>
-              {results.stage ? <p>{fill(t('campaign.stage'), { title: results.stage.title, index: results.stage.index, count: results.stage.count })}{results.stage.message ? ` — ${results.stage.message}` : ''}</p> : null}
+              <p data-testid="campaign-mastery">
+                {t('campaign.mastery')} <Mastery percent={results.masteryPercent} /> {fill(t('campaign.validated'), { n: results.validated })}
+              </p>
+              {results.stage ? (
+                <p>
+                  {fill(t('campaign.stage'), { title: results.stage.title, index: results.stage.index, count: results.stage.count })}
+                  {results.stage.message ? ` — ${results.stage.message}` : ''}
+                </p>
+              ) : null}
               {results.badges.length ? <p>{fill(t('campaign.badges'), { list: results.badges.join(', ') })}</p> : null}
             </>
-          ) : <p>{t('campaign.profileText')}</p>}
+          ) : (
+            <p>{t('campaign.profileText')}</p>
+          )}
           <table className="orga-table">
             <caption>{t('campaign.byCompetence')}</caption>
-            <thead><tr><th scope="col">{t('campaign.competence')}</th><th scope="col">{t('campaign.validatedSkills')}</th><th scope="col">{t('campaign.masteryColumn')}</th></tr></thead>
-            <tbody>{results.competences.map((c) => <tr key={c.title}><td>{c.title}</td><td>{c.validated} / {c.targeted}</td><td>{c.percent} %</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">{t('campaign.competence')}</th>
+                <th scope="col">{t('campaign.validatedSkills')}</th>
+                <th scope="col">{t('campaign.masteryColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.competences.map((c) => (
+                <tr key={c.title}>
+                  <td>{c.title}</td>
+                  <td>
+                    {c.validated} / {c.targeted}
+                  </td>
+                  <td>{c.percent} %</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
           {participation.status === 'SHARED' ? (
-            <p className="notice success">{campaign.autoShare ? `${t('campaign.autoSent')} ` : ''}{fill(t('campaign.sentOn'), { date: formatDay(participation.sharedAt!, locale) })}</p>
+            <p className="notice success">
+              {campaign.autoShare ? `${t('campaign.autoSent')} ` : ''}
+              {fill(t('campaign.sentOn'), { date: formatDay(participation.sharedAt!, locale) })}
+            </p>
           ) : (
             <Form method="post">
               <Csrf />
-              <button type="submit" name="intent" value="share">{assessment ? t('campaign.send') : t('campaign.sendProfile')}</button>
+              <button type="submit" name="intent" value="share">
+                {assessment ? t('campaign.send') : t('campaign.sendProfile')}
+              </button>
             </Form>
           )}
           {canRetry ? (
-            <Form method="post"><Csrf /><button type="submit" name="intent" value="start">{t('campaign.retry')}</button></Form>
-          ) : retryFrom ? <p>{fill(t('campaign.retryFrom'), { date: formatDay(retryFrom, locale) })}</p> : null}
+            <Form method="post">
+              <Csrf />
+              <button type="submit" name="intent" value="start">
+                {t('campaign.retry')}
+              </button>
+            </Form>
+          ) : retryFrom ? (
+            <p>{fill(t('campaign.retryFrom'), { date: formatDay(retryFrom, locale) })}</p>
+          ) : null}
         </section>
       ) : null}
     </>

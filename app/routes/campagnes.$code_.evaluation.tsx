@@ -20,11 +20,21 @@ import learnerStyles from '~/styles/learner.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Question ${(data?.step.position ?? 0) + 1} – ${data?.campaign.title ?? data?.campaign.name ?? ''} – Pix Workbench` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Question ${(data?.step.position ?? 0) + 1} – ${data?.campaign.title ?? data?.campaign.name ?? ''} – Pix Workbench` },
+];
 
 /** What the page gets of a challenge step: the learner view, never anything of the solution. */
 function pageStep(step: CampaignChallengeStep) {
-  return { assessmentId: step.assessmentId, challengeId: step.challengeId, position: step.position, view: step.view, timer: step.timer, secondsLeft: step.secondsLeft, progress: step.progress };
+  return {
+    assessmentId: step.assessmentId,
+    challengeId: step.challengeId,
+    position: step.position,
+    view: step.view,
+    timer: step.timer,
+    secondsLeft: step.secondsLeft,
+    progress: step.progress,
+  };
 }
 
 function refusal(error: unknown, request: Request): never {
@@ -115,5 +125,11 @@ export default function CampaignTest() {
 
 export function ErrorBoundary() {
   const t = useMessages(campaignMessages);
-  return <TestErrorPanel titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }} fallback={t('error.generic')} back={{ to: '/campagnes', label: t('test.back') }} />;
+  return (
+    <TestErrorPanel
+      titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }}
+      fallback={t('error.generic')}
+      back={{ to: '/campagnes', label: t('test.back') }}
+    />
+  );
 }

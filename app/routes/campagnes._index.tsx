@@ -38,10 +38,26 @@ export default function HaveACode() {
       <p>{t('code.intro')}</p>
       <Form method="post" className="panel">
         <Csrf />
-        <label htmlFor="code">{t('code.label')}</label><br />
-        <input id="code" name="code" defaultValue={data?.typed ?? ''} autoComplete="off" aria-invalid={data?.error ? true : undefined} aria-describedby={data?.error ? 'code-error' : 'code-hint'} maxLength={20} className="code" />
-        <p id="code-hint"><small>{t('code.hint')}</small></p>
-        {data?.error ? <p id="code-error" role="alert" className="notice error">{data.error}</p> : null}
+        <label htmlFor="code">{t('code.label')}</label>
+        <br />
+        <input
+          id="code"
+          name="code"
+          defaultValue={data?.typed ?? ''}
+          autoComplete="off"
+          aria-invalid={data?.error ? true : undefined}
+          aria-describedby={data?.error ? 'code-error' : 'code-hint'}
+          maxLength={20}
+          className="code"
+        />
+        <p id="code-hint">
+          <small>{t('code.hint')}</small>
+        </p>
+        {data?.error ? (
+          <p id="code-error" role="alert" className="notice error">
+            {data.error}
+          </p>
+        ) : null}
         <button type="submit">{t('code.submit')}</button>
       </Form>
     </>

@@ -113,7 +113,9 @@ function CsvReportTable({ report }: { report: { rows: (CsvReportRow & { messages
               ) : (
                 <>
                   {t('csv.ok')}
-                  {r.certifiable === null ? ` – ${t('candidates.unknown')}` : ` – ${t('candidates.certifiable')} : ${fill(t('candidates.yes'), { n: r.competencesWithLevel ?? 0 })}`}
+                  {r.certifiable === null
+                    ? ` – ${t('candidates.unknown')}`
+                    : ` – ${t('candidates.certifiable')} : ${fill(t('candidates.yes'), { n: r.competencesWithLevel ?? 0 })}`}
                 </>
               )}
             </td>
@@ -144,17 +146,23 @@ export default function SessionPage() {
       </p>
       {session.description ? <p>{session.description}</p> : null}
       <p>
-        {editable ? <Link to={`/certif/sessions/${session.id}/modifier`}>{t('detail.edit')}</Link> : null} – <Link to="/surveillance">{t('detail.portal')}</Link> –{' '}
-        <Link to={`/certif/sessions/${session.id}/finalisation`}>{t('detail.finalise')}</Link>
+        {editable ? <Link to={`/certif/sessions/${session.id}/modifier`}>{t('detail.edit')}</Link> : null} –{' '}
+        <Link to="/surveillance">{t('detail.portal')}</Link> – <Link to={`/certif/sessions/${session.id}/finalisation`}>{t('detail.finalise')}</Link>
       </p>
 
       <section className="panel" aria-labelledby="access-title">
         <h2 id="access-title">{t('detail.access')}</h2>
         <p>
-          {t('sessions.code')} : <span className="certif-code" data-testid="access-code">{session.accessCode}</span>
+          {t('sessions.code')} :{' '}
+          <span className="certif-code" data-testid="access-code">
+            {session.accessCode}
+          </span>
         </p>
         <p>
-          {t('detail.password')} : <span className="certif-code" data-testid="invigilator-password">{session.invigilatorPassword}</span>
+          {t('detail.password')} :{' '}
+          <span className="certif-code" data-testid="invigilator-password">
+            {session.invigilatorPassword}
+          </span>
         </p>
         <p className="muted">{t('detail.codeHelp')}</p>
         <Form method="post">
@@ -192,7 +200,11 @@ export default function SessionPage() {
                 <th scope="col">{t('candidates.email')}</th>
                 <th scope="col">{t('candidates.extraTime')}</th>
                 <th scope="col">{t('candidates.certifiable')}</th>
-                {editable ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+                {editable ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -277,7 +289,13 @@ export default function SessionPage() {
                     {t(label)}
                     {name === 'birthDate' ? ' (jj/mm/aaaa)' : ''}
                   </label>
-                  <input id={`enrol-${name}`} name={name} type={type} autoComplete={autoComplete} defaultValue={enrolValues?.[name] ?? (name === 'extraTimePercentage' ? '0' : '')} />
+                  <input
+                    id={`enrol-${name}`}
+                    name={name}
+                    type={type}
+                    autoComplete={autoComplete}
+                    defaultValue={enrolValues?.[name] ?? (name === 'extraTimePercentage' ? '0' : '')}
+                  />
                 </div>
               ))}
               <p>

@@ -27,7 +27,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'certif');
   const form = await requireForm(request, session);
   const read = readSessionForm(form);
-  const values = Object.fromEntries(['date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, String(form.get(k) ?? '')]));
+  const values = Object.fromEntries(
+    ['date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, String(form.get(k) ?? '')]),
+  );
   if (!read.ok) return { errors: read.errors, values };
   try {
     await updateSession(db(), scopeOf(session.viewer), params.id ?? '', read.input);

@@ -2,14 +2,7 @@ import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import {
-  CertificateError,
-  finalisationView,
-  finaliseSession,
-  INCIDENT_CATEGORIES,
-  reportIncident,
-  sessionOfCentreMember,
-} from '~/models/certificate.server';
+import { CertificateError, finalisationView, finaliseSession, INCIDENT_CATEGORIES, reportIncident, sessionOfCentreMember } from '~/models/certificate.server';
 import { localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { fill, formatDay } from '~/i18n/apprenant';
 import { certificateMessages, errorKey } from '~/i18n/certificat';
@@ -173,7 +166,8 @@ export default function Finalisation() {
                           {c.issues.map((i) => (
                             <li key={i.id}>
                               {t(`category.${i.category}` as 'category.OTHER') ?? i.category}
-                              {i.question ? ` (${fill(t('jury.question'), { n: i.question })})` : ''} : {i.description} — {i.open ? t('final.needsAction') : t('final.resolved')}
+                              {i.question ? ` (${fill(t('jury.question'), { n: i.question })})` : ''} : {i.description} —{' '}
+                              {i.open ? t('final.needsAction') : t('final.resolved')}
                             </li>
                           ))}
                         </ul>

@@ -23,10 +23,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'certif');
   const form = await requireForm(request, session);
   const read = readSessionForm(form);
-  const values = Object.fromEntries(['centreId', 'date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, String(form.get(k) ?? '')]));
+  const values = Object.fromEntries(
+    ['centreId', 'date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, String(form.get(k) ?? '')]),
+  );
   if (!read.ok) return { errors: read.errors, values };
   try {
-    const created = await createSession(db(), scopeOf(session.viewer), { centreId: String(form.get('centreId') ?? ''), userId: session.viewer.id, session: read.input });
+    const created = await createSession(db(), scopeOf(session.viewer), {
+      centreId: String(form.get('centreId') ?? ''),
+      userId: session.viewer.id,
+      session: read.input,
+    });
     return redirect(`/certif/sessions/${created.id}`);
   } catch (error) {
     throwAsResponse(error);
@@ -38,7 +44,16 @@ export default function NewSession() {
   const data = useActionData<typeof action>();
   const t = useMessages(certifMessages);
   const busy = useNavigation().state !== 'idle';
-  const values = data?.values ?? { centreId: centres[0]?.id, date: '', time: '09:00', address: '', room: '', examiner: '', description: '', durationMinutes: DEFAULT_SESSION_MINUTES };
+  const values = data?.values ?? {
+    centreId: centres[0]?.id,
+    date: '',
+    time: '09:00',
+    address: '',
+    room: '',
+    examiner: '',
+    description: '',
+    durationMinutes: DEFAULT_SESSION_MINUTES,
+  };
   return (
     <>
       <CertifNav />

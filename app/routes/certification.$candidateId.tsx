@@ -4,7 +4,17 @@
  * finished screen (no score before publication). POST: start, answer, or report leaving the page.
  */
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, isRouteErrorResponse, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useRouteError, type ShouldRevalidateFunction } from '@remix-run/react';
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  useActionData,
+  useFetcher,
+  useLoaderData,
+  useRevalidator,
+  useRouteError,
+  type ShouldRevalidateFunction,
+} from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
@@ -41,7 +51,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const WAIT_POLL_MS = 3000;
 
 function refuse(error: unknown): never {
-  if (error instanceof CertificationTestError) throw new Response(TEST_ERRORS[error.code], { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  if (error instanceof CertificationTestError)
+    throw new Response(TEST_ERRORS[error.code], { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   throw error;
 }
 
@@ -67,7 +78,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const step = await candidateStep(db(), { userId: viewer.id, candidateId, now: new Date() });
     const s = candidate.session;
     return {
-      session: { date: isoDay(s.date), time: s.time, room: s.room, centre: s.centre.name, durationMinutes: Math.round(s.durationMinutes * (1 + candidate.extraTimePercentage / 100)) },
+      session: {
+        date: isoDay(s.date),
+        time: s.time,
+        room: s.room,
+        centre: s.centre.name,
+        durationMinutes: Math.round(s.durationMinutes * (1 + candidate.extraTimePercentage / 100)),
+      },
       step: pageStep(step),
     };
   } catch (error) {
@@ -141,7 +158,8 @@ export default function CertificationTest() {
   const fromAction = data && 'step' in data ? data.step : null;
   // The freshest of the page's step and the one the last action brought.
   const step =
-    fromAction && (loaded.step.kind !== 'challenge' || fromAction.kind !== 'challenge' || fromAction.position >= loaded.step.position) ? fromAction
+    fromAction && (loaded.step.kind !== 'challenge' || fromAction.kind !== 'challenge' || fromAction.position >= loaded.step.position)
+      ? fromAction
       : loaded.step;
   const waiting = step.kind === 'waiting' || step.kind === 'ready';
   const challengeId = step.kind === 'challenge' ? step.challengeId : null;
@@ -173,7 +191,12 @@ export default function CertificationTest() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [challengeId]);
 
-  const sessionLine = fill(t('candidate.session'), { date: frDay(loaded.session.date, locale), time: loaded.session.time, centre: loaded.session.centre, room: loaded.session.room });
+  const sessionLine = fill(t('candidate.session'), {
+    date: frDay(loaded.session.date, locale),
+    time: loaded.session.time,
+    centre: loaded.session.centre,
+    room: loaded.session.room,
+  });
 
   if (step.kind === 'waiting') {
     return (

@@ -25,7 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'profil');
   const form = await requireForm(request, session);
-  const values = { code: String(form.get('code') ?? ''), lastName: String(form.get('lastName') ?? ''), firstName: String(form.get('firstName') ?? ''), birthDate: String(form.get('birthDate') ?? '') };
+  const values = {
+    code: String(form.get('code') ?? ''),
+    lastName: String(form.get('lastName') ?? ''),
+    firstName: String(form.get('firstName') ?? ''),
+    birthDate: String(form.get('birthDate') ?? ''),
+  };
   const result = await enterSession(db(), { userId: session.viewer.id, ...values, ip: request.headers.get('X-Client-Address') ?? 'local', now: new Date() });
   if (!result.ok) return { error: ENTRY_REFUSALS[result.refusal], values };
   return redirect(`/certification/${result.candidateId}`);
@@ -46,7 +51,9 @@ export default function CertificationEntry() {
         <ul>
           {enrolments.map((e) => (
             <li key={e.id}>
-              <Link to={`/certification/${e.id}`}>{fill(t('candidate.session'), { date: frDay(e.date, locale), time: e.time, centre: e.centre, room: e.room })}</Link>
+              <Link to={`/certification/${e.id}`}>
+                {fill(t('candidate.session'), { date: frDay(e.date, locale), time: e.time, centre: e.centre, room: e.room })}
+              </Link>
             </li>
           ))}
         </ul>
@@ -79,7 +86,16 @@ export default function CertificationEntry() {
           <p className="hint" id="birth-hint">
             {t('candidate.birthDateHint')}
           </p>
-          <input id="birthDate" name="birthDate" type="text" inputMode="numeric" autoComplete="bday" aria-describedby="birth-hint" defaultValue={v?.birthDate ?? ''} required />
+          <input
+            id="birthDate"
+            name="birthDate"
+            type="text"
+            inputMode="numeric"
+            autoComplete="bday"
+            aria-describedby="birth-hint"
+            defaultValue={v?.birthDate ?? ''}
+            required
+          />
         </div>
         <p>
           <button type="submit" className="primary" disabled={busy}>

@@ -21,7 +21,12 @@ import learnerStyles from '~/styles/learner.css';
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.step.kind === 'challenge' ? `Question ${data.step.position + 1} – ${data.competence.code} – Pix Workbench` : `Compétence ${data?.competence.code ?? ''} – Pix Workbench` },
+  {
+    title:
+      data?.step.kind === 'challenge'
+        ? `Question ${data.step.position + 1} – ${data.competence.code} – Pix Workbench`
+        : `Compétence ${data?.competence.code ?? ''} – Pix Workbench`,
+  },
 ];
 
 function testUrl(code: string) {
@@ -156,5 +161,11 @@ export default function CompetenceTest() {
 
 export function ErrorBoundary() {
   const t = useMessages(learnerMessages);
-  return <TestErrorPanel titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }} fallback={t('test.error')} back={{ to: '/profil', label: t('test.backToProfile') }} />;
+  return (
+    <TestErrorPanel
+      titles={{ refused: t('test.refused'), unavailable: t('test.unavailable') }}
+      fallback={t('test.error')}
+      back={{ to: '/profil', label: t('test.backToProfile') }}
+    />
+  );
 }

@@ -102,8 +102,15 @@ export default function Results() {
         <h2 id="level" data-testid="result-level" style={{ marginTop: 0 }}>
           {fill(t('results.levelPix'), { level: results.level, pix: results.pix })}
         </h2>
-        <progress className="bar" max={1} value={results.progress} aria-label={fill(t('profile.progressLabel'), { level: results.level + 1, code: competence.code })} />
-        <p className="muted small">{results.isMaxLevel ? t('profile.maxLevel') : fill(t('profile.toNext'), { n: results.pixToNextLevel, level: results.level + 1 })}</p>
+        <progress
+          className="bar"
+          max={1}
+          value={results.progress}
+          aria-label={fill(t('profile.progressLabel'), { level: results.level + 1, code: competence.code })}
+        />
+        <p className="muted small">
+          {results.isMaxLevel ? t('profile.maxLevel') : fill(t('profile.toNext'), { n: results.pixToNextLevel, level: results.level + 1 })}
+        </p>
         {finished ? <p className="muted">{fill(t('results.finished'), { date: finished })}</p> : null}
         {inProgress ? (
           <p>

@@ -59,7 +59,15 @@ export default function SignIn() {
         ) : null}
         <div>
           <label htmlFor="email">{t('login.email')}</label>
-          <input id="email" name="email" type="email" autoComplete="username" required defaultValue={data?.email ?? ''} aria-describedby={data?.error ? 'login-error' : undefined} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={data?.email ?? ''}
+            aria-describedby={data?.error ? 'login-error' : undefined}
+          />
         </div>
         <div>
           <label htmlFor="password">{t('login.password')}</label>

@@ -1,4 +1,13 @@
-import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import {
+  MaxPartSizeExceededError,
+  data,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { assertCsrf, assertSameOrigin, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
@@ -53,8 +62,13 @@ export async function action({ request }: ActionFunctionArgs) {
     });
     return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
   }
-  if (texts.length !== 1 || texts.some(isXml)) return data<ActionResult>({ error: 'Importez un seul fichier JSON, ou un ou plusieurs fichiers QTI (XML).' }, { status: 400 });
-  if (!isReviewer(session.viewer.roles)) return data<ActionResult>({ error: 'Seuls les relecteurs et les administrateurs importent un paquet de contenu (ses épreuves sont mises en ligne).' }, { status: 403 });
+  if (texts.length !== 1 || texts.some(isXml))
+    return data<ActionResult>({ error: 'Importez un seul fichier JSON, ou un ou plusieurs fichiers QTI (XML).' }, { status: 400 });
+  if (!isReviewer(session.viewer.roles))
+    return data<ActionResult>(
+      { error: 'Seuls les relecteurs et les administrateurs importent un paquet de contenu (ses épreuves sont mises en ligne).' },
+      { status: 403 },
+    );
   const outcome = await importPackJson(db(), texts[0]!.text);
   return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
 }
@@ -166,8 +180,8 @@ export default function Exchanges() {
             <p>{w('exchange.done')}</p>
             {outcome.kind === 'pack' ? (
               <p>
-                {outcome.report.challengesCreated} {w('exchange.created')}, {outcome.report.challengesUpdated} {w('exchange.updated')}, {outcome.report.challengesKeptAsEdited}{' '}
-                {w('exchange.kept')}
+                {outcome.report.challengesCreated} {w('exchange.created')}, {outcome.report.challengesUpdated} {w('exchange.updated')},{' '}
+                {outcome.report.challengesKeptAsEdited} {w('exchange.kept')}
                 {outcome.report.release ? ` · ${t('releases.one')} n° ${outcome.report.release}` : ''}
               </p>
             ) : (

@@ -9,6 +9,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const bundle = await exportBundle(db());
   const day = bundle.exportedAt.slice(0, 10);
   return new Response(JSON.stringify(bundle, null, 2) + '\n', {
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="contenu-${day}.json"`, 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="contenu-${day}.json"`,
+      'Cache-Control': 'no-store',
+    },
   });
 }

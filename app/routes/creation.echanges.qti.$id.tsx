@@ -9,6 +9,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const item = await exportQtiItem(db(), (params.id ?? '').replace(/\.xml$/, ''));
   if (!item) throw new Response('Épreuve introuvable, ou d’un type que QTI n’exporte pas ici (QCU, QCM et QROC seulement)', { status: 404 });
   return new Response(item.xml, {
-    headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${item.key}.qti.xml"`, 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'application/xml; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${item.key}.qti.xml"`,
+      'Cache-Control': 'no-store',
+    },
   });
 }

@@ -34,7 +34,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.get('intent') !== 'restore') throw new Response('Action inconnue', { status: 400 });
   const number = Number(form.get('number'));
   try {
-    const restored = await restoreVersion(db(), { challengeId: params.id ?? '', number, userId: session.viewer.id, message: String(form.get('message') ?? '') });
+    const restored = await restoreVersion(db(), {
+      challengeId: params.id ?? '',
+      number,
+      userId: session.viewer.id,
+      message: String(form.get('message') ?? ''),
+    });
     return redirect(`/creation/epreuves/${params.id}?enregistre=${restored.number}`);
   } catch (error) {
     if (error instanceof ChallengeError) return data({ error: error.message }, { status: 409 });

@@ -76,7 +76,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/creation/epreuves/${d.challengeId}?enregistre=1`);
     }
     if ((WORKFLOW_ACTIONS as readonly string[]).includes(intent)) {
-      const result = await changeStatus(db(), { challengeId: id, action: intent as WorkflowAction, userId: session.viewer.id, roles: session.viewer.roles, message });
+      const result = await changeStatus(db(), {
+        challengeId: id,
+        action: intent as WorkflowAction,
+        userId: session.viewer.id,
+        roles: session.viewer.roles,
+        message,
+      });
       const retired = result.retired.length > 0 ? `&perimees=${encodeURIComponent(result.retired.join(','))}` : '';
       return redirect(`/creation/epreuves/${id}/statut?fait=${intent}${retired}`);
     }
@@ -144,7 +150,9 @@ export default function StatusPage() {
                       {csrf}
                       <input type="hidden" name="intent" value={a} />
                       <div>
-                        <label htmlFor={`message-${a}`}>{needsMessage ? t(a === 'sendBack' ? 'workflow.commentRequired' : 'workflow.messageRequired') : t('workflow.messageOptional')}</label>
+                        <label htmlFor={`message-${a}`}>
+                          {needsMessage ? t(a === 'sendBack' ? 'workflow.commentRequired' : 'workflow.messageRequired') : t('workflow.messageOptional')}
+                        </label>
                         <textarea
                           id={`message-${a}`}
                           name="message"
@@ -266,7 +274,13 @@ export default function StatusPage() {
               <input type="hidden" name="intent" value="comment" />
               <div>
                 <label htmlFor="comment-body">{t('comments.label')}</label>
-                <textarea id="comment-body" name="message" rows={3} aria-invalid={errorFor('comment') ? true : undefined} aria-describedby={errorFor('comment') ? 'comment-error' : undefined} />
+                <textarea
+                  id="comment-body"
+                  name="message"
+                  rows={3}
+                  aria-invalid={errorFor('comment') ? true : undefined}
+                  aria-describedby={errorFor('comment') ? 'comment-error' : undefined}
+                />
                 {errorFor('comment') ? (
                   <p className="error-message" id="comment-error" role="alert">
                     {errorFor('comment')}

@@ -22,7 +22,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const given = Object.fromEntries(FILTERS.map((f) => [f, params.get(f)?.trim() || undefined]));
   const { filters, choices, ...page } = await challengeListPage(db(), given);
-  return { ...page, selected: filters, choices: choices.map((c) => ({ code: c.code, title: c.titleFr, tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })) })) };
+  return {
+    ...page,
+    selected: filters,
+    choices: choices.map((c) => ({
+      code: c.code,
+      title: c.titleFr,
+      tubes: c.tubes.map((t) => ({ name: t.name, title: t.title, skills: t.skills.map((s) => s.name) })),
+    })),
+  };
 }
 
 export default function ChallengeList() {
@@ -35,7 +43,8 @@ export default function ChallengeList() {
   const [tube, setTube] = useState(selected.tube ?? '');
   const tubes = choices.filter((c) => !competence || c.code === competence).flatMap((c) => c.tubes);
   const skills = tubes.filter((x) => !tube || x.name === tube).flatMap((x) => x.skills);
-  const newHref = selected.skill && selected.skill !== '@?' ? `/creation/epreuves/nouvelle?skill=${encodeURIComponent(selected.skill)}` : '/creation/epreuves/nouvelle';
+  const newHref =
+    selected.skill && selected.skill !== '@?' ? `/creation/epreuves/nouvelle?skill=${encodeURIComponent(selected.skill)}` : '/creation/epreuves/nouvelle';
   return (
     <>
       <p className="breadcrumb">
@@ -187,7 +196,9 @@ export default function ChallengeList() {
                     {formatDateTime(r.last.at, locale)}
                     {r.last.by ? <span className="muted small"> · {r.last.by}</span> : null}
                     <br />
-                    <span className="muted small">{r.last.what === 'status' ? `${t('list.statusChange')} ${t(`status.${r.last.status!}`)}` : t('list.newVersion')}</span>
+                    <span className="muted small">
+                      {r.last.what === 'status' ? `${t('list.statusChange')} ${t(`status.${r.last.status!}`)}` : t('list.newVersion')}
+                    </span>
                   </td>
                 </tr>
               ))}

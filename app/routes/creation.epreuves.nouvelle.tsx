@@ -81,8 +81,8 @@ export default function NewChallenge() {
       ) : (
         <>
           <p className="challenge-meta">
-            {t('list.skill')} <code>{data.skill.name}</code> — {data.skill.tube.title} ({data.skill.tube.competence.code} {data.skill.tube.competence.titleFr}) ·{' '}
-            {t('new.prototypeNote')}
+            {t('list.skill')} <code>{data.skill.name}</code> — {data.skill.tube.title} ({data.skill.tube.competence.code} {data.skill.tube.competence.titleFr})
+            · {t('new.prototypeNote')}
           </p>
           {data.draft ? (
             <div className="notice" role="status">

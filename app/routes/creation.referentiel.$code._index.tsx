@@ -10,7 +10,9 @@ import { useTitle } from '~/i18n';
 import { Breadcrumb, SavedNotice, SkillStatusBadge, VisuallyHidden, useR } from '~/components/framework/ui';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.competence.code ?? ''} ${data?.competence.titleFr ?? ''} – Référentiel : édition` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.competence.code ?? ''} ${data?.competence.titleFr ?? ''} – Référentiel : édition` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireFrameworkEditor(request);
@@ -27,7 +29,11 @@ function SkillCell({ skill }: { skill: GridSkill }) {
   const deadLink = skill.issues.includes('dead_tutorial');
   const counts = CHALLENGE_STATUS_ORDER.filter((s) => skill.challenges[s] > 0);
   return (
-    <td className={[toComplete.length > 0 ? 'needs-work' : '', deadLink ? 'dead-link' : ''].join(' ').trim() || undefined} data-testid="skill-cell" data-skill={skill.name}>
+    <td
+      className={[toComplete.length > 0 ? 'needs-work' : '', deadLink ? 'dead-link' : ''].join(' ').trim() || undefined}
+      data-testid="skill-cell"
+      data-skill={skill.name}
+    >
       <Link className="cell-skill" to={`/creation/referentiel/acquis/${skill.id}`}>
         {skill.name}
       </Link>
@@ -71,11 +77,7 @@ export default function CompetenceGrid() {
   return (
     <>
       <Breadcrumb
-        items={[
-          { to: '/creation', label: t('nav.creation') },
-          { to: '/creation/referentiel', label: t('nav.workspace') },
-          { label: competence.code },
-        ]}
+        items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/referentiel', label: t('nav.workspace') }, { label: competence.code }]}
       />
       <h1>
         {competence.code} {title(competence)}

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
 import { requireFrameworkEditor, requireFrameworkEditorForm } from '~/lib/framework-editing.server';
-import { getThematic, updateThematic, THEMATIC_FIELDS , type ThematicField } from '~/models/thematic.server';
+import { getThematic, updateThematic, THEMATIC_FIELDS, type ThematicField } from '~/models/thematic.server';
 import { formValues, type RefusedForm } from '~/models/validation.server';
 import { Breadcrumb, useR } from '~/components/framework/ui';
 import { ThematicForm } from '~/components/framework/ThematicForm';

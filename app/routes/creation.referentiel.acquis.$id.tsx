@@ -121,7 +121,13 @@ function TutorialList({ kind, items, library, error }: { kind: TutorialKind; ite
               {t(error)}
             </p>
           ) : null}
-          <select id={selectId} name="tutorialId" defaultValue="" aria-invalid={error ? true : undefined} aria-describedby={error ? `${selectId}-error` : undefined}>
+          <select
+            id={selectId}
+            name="tutorialId"
+            defaultValue=""
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${selectId}-error` : undefined}
+          >
             <option value="">{t('tutorials.choose')}</option>
             {available.map((tu) => (
               <option key={tu.id} value={tu.id}>
@@ -163,7 +169,12 @@ export default function SkillPage() {
       <p>
         <SkillStatusBadge status={skill.status} />{' '}
         <span className="muted">
-          {f('skill.place', { tube: skill.tube.name, title: skill.tube.title, thematic: skill.tube.thematic.name, competence: `${competence.code} ${title(competence)}` })}
+          {f('skill.place', {
+            tube: skill.tube.name,
+            title: skill.tube.title,
+            thematic: skill.tube.thematic.name,
+            competence: `${competence.code} ${title(competence)}`,
+          })}
         </span>
       </p>
       <SavedNotice show={params.has('ok')} />
@@ -202,7 +213,11 @@ export default function SkillPage() {
       <section className="panel" aria-labelledby="skill-edit">
         <h2 id="skill-edit">{t('skill.editTitle')}</h2>
         <SkillForm
-          values={actionData?.intent === 'save' ? (actionData.values as { level: string; status: string; hint: string }) : { level: String(skill.level), status: skill.status, hint: skill.hint }}
+          values={
+            actionData?.intent === 'save'
+              ? (actionData.values as { level: string; status: string; hint: string })
+              : { level: String(skill.level), status: skill.status, hint: skill.hint }
+          }
           errors={actionData?.intent === 'save' ? actionData.errors : undefined}
           submitLabel={t('form.save')}
           levelLocked={skill.hasChallenges}

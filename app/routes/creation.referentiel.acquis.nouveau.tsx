@@ -4,7 +4,7 @@ import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
 import { requireFrameworkEditor, requireFrameworkEditorForm } from '~/lib/framework-editing.server';
 import { getTube } from '~/models/tube.server';
-import { createSkill, SKILL_FIELDS , type SkillField } from '~/models/skill.server';
+import { createSkill, SKILL_FIELDS, type SkillField } from '~/models/skill.server';
 import { formValues, type RefusedForm } from '~/models/validation.server';
 import { Breadcrumb, useR } from '~/components/framework/ui';
 import { SkillForm } from '~/components/framework/SkillForm';

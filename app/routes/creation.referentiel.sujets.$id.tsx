@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
 import { requireFrameworkEditor, requireFrameworkEditorForm } from '~/lib/framework-editing.server';
-import { competenceThematics, getTube, updateTube, TUBE_FIELDS , type TubeField } from '~/models/tube.server';
+import { competenceThematics, getTube, updateTube, TUBE_FIELDS, type TubeField } from '~/models/tube.server';
 import { formValues, type RefusedForm } from '~/models/validation.server';
 import { skillName } from '../../engine/framework/types';
 import { Breadcrumb, SavedNotice, SkillStatusBadge, useR } from '~/components/framework/ui';
@@ -23,7 +23,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tube = await load(params.id);
   const thematics = await competenceThematics(db(), tube.competence.id);
   return {
-    tube: { id: tube.id, name: tube.name, title: tube.title, description: tube.description, thematicId: tube.thematicId, thematic: tube.thematic, skills: tube.skills },
+    tube: {
+      id: tube.id,
+      name: tube.name,
+      title: tube.title,
+      description: tube.description,
+      thematicId: tube.thematicId,
+      thematic: tube.thematic,
+      skills: tube.skills,
+    },
     competence: tube.competence,
     thematics,
   };
@@ -87,7 +95,9 @@ export default function TubePage() {
                   ) : (
                     <>
                       <span className="muted">{f('tube.noSkillAt', { n: level })}</span>{' '}
-                      <Link to={`/creation/referentiel/acquis/nouveau?sujet=${tube.id}&niveau=${level}`}>{f('tube.addSkill', { name: skillName(tube.name, level) })}</Link>
+                      <Link to={`/creation/referentiel/acquis/nouveau?sujet=${tube.id}&niveau=${level}`}>
+                        {f('tube.addSkill', { name: skillName(tube.name, level) })}
+                      </Link>
                     </>
                   )}
                 </li>

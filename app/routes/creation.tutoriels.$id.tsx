@@ -27,9 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionData =
-  | { intent: 'save'; errors: Errors; values: TutorialValues }
-  | { intent: 'attach'; errors: Errors }
-  | { intent: 'check'; check: 'queued' | 'unavailable' };
+  { intent: 'save'; errors: Errors; values: TutorialValues } | { intent: 'attach'; errors: Errors } | { intent: 'check'; check: 'queued' | 'unavailable' };
 
 const isKind = (value: unknown): value is TutorialKind => value === 'UNDERSTAND' || value === 'LEARN_MORE';
 
@@ -83,11 +81,12 @@ export default function TutorialPage() {
   const kindLabel = (kind: TutorialKind) => t(`tutorials.${kind}.short`);
   return (
     <>
-      <Breadcrumb items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/tutoriels', label: t('nav.tutorials') }, { label: tutorial.title }]} />
+      <Breadcrumb
+        items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/tutoriels', label: t('nav.tutorials') }, { label: tutorial.title }]}
+      />
       <h1>{f('tutorial.editTitle', { title: tutorial.title })}</h1>
       <p className="muted">
-        {t('tutorial.key')} <code>{tutorial.key}</code> ·{' '}
-        <ExternalLink href={tutorial.url}>{t('tutorial.open')}</ExternalLink>
+        {t('tutorial.key')} <code>{tutorial.key}</code> · <ExternalLink href={tutorial.url}>{t('tutorial.open')}</ExternalLink>
       </p>
       <SavedNotice show={params.has('ok')} />
 
@@ -120,7 +119,15 @@ export default function TutorialPage() {
           values={
             actionData?.intent === 'save'
               ? actionData.values
-              : { title: tutorial.title, url: tutorial.url, source: tutorial.source, format: tutorial.format, duration: tutorial.duration, locale: tutorial.locale, licence: tutorial.licence }
+              : {
+                  title: tutorial.title,
+                  url: tutorial.url,
+                  source: tutorial.source,
+                  format: tutorial.format,
+                  duration: tutorial.duration,
+                  locale: tutorial.locale,
+                  licence: tutorial.licence,
+                }
           }
           errors={actionData?.intent === 'save' ? actionData.errors : undefined}
           submitLabel={t('form.save')}
@@ -180,7 +187,13 @@ export default function TutorialPage() {
                 {t(attachError('skillId')!)}
               </p>
             ) : null}
-            <select id="field-skillId" name="skillId" defaultValue="" aria-invalid={attachError('skillId') ? true : undefined} aria-describedby={attachError('skillId') ? 'field-skillId-error' : undefined}>
+            <select
+              id="field-skillId"
+              name="skillId"
+              defaultValue=""
+              aria-invalid={attachError('skillId') ? true : undefined}
+              aria-describedby={attachError('skillId') ? 'field-skillId-error' : undefined}
+            >
               <option value="">{t('tutorial.chooseSkill')}</option>
               {skills.map((group) => (
                 <optgroup key={group.code} label={`${group.code} ${group.title}`}>

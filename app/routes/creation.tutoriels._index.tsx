@@ -49,7 +49,9 @@ export default function Tutorials() {
   const filtered = Boolean(filter.q || filter.status || filter.format);
   return (
     <>
-      <Breadcrumb items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/referentiel', label: t('nav.workspace') }, { label: t('nav.tutorials') }]} />
+      <Breadcrumb
+        items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/referentiel', label: t('nav.workspace') }, { label: t('nav.tutorials') }]}
+      />
       <h1>{t('library.title')}</h1>
       <p>{t('library.intro')}</p>
       <SavedNotice show={saved} />

@@ -29,9 +29,16 @@ export default function NewTutorial() {
   const { t } = useR();
   return (
     <>
-      <Breadcrumb items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/tutoriels', label: t('nav.tutorials') }, { label: t('tutorial.newTitle') }]} />
+      <Breadcrumb
+        items={[{ to: '/creation', label: t('nav.creation') }, { to: '/creation/tutoriels', label: t('nav.tutorials') }, { label: t('tutorial.newTitle') }]}
+      />
       <h1>{t('tutorial.newTitle')}</h1>
-      <TutorialForm values={actionData?.values ?? emptyTutorial} errors={actionData?.errors} submitLabel={t('tutorial.create')} cancelTo="/creation/tutoriels" />
+      <TutorialForm
+        values={actionData?.values ?? emptyTutorial}
+        errors={actionData?.errors}
+        submitLabel={t('tutorial.create')}
+        cancelTo="/creation/tutoriels"
+      />
     </>
   );
 }

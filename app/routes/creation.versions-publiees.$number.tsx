@@ -37,7 +37,8 @@ export default function ReleaseDetail() {
         <ul className="release-items">
           {items.map((i) => (
             <li key={i.id}>
-              <Link to={`/creation/epreuves/${i.id}`}>{i.key}</Link> <code>{i.skill}</code> · {versions(i)} {i.status ? <StatusBadge status={i.status} /> : null}
+              <Link to={`/creation/epreuves/${i.id}`}>{i.key}</Link> <code>{i.skill}</code> · {versions(i)}{' '}
+              {i.status ? <StatusBadge status={i.status} /> : null}
             </li>
           ))}
         </ul>
@@ -69,9 +70,7 @@ export default function ReleaseDetail() {
           {release.restoredFromNumber !== null ? ` · ${w('rollback.of').replace('{n}', String(release.restoredFromNumber))}` : ''}
         </p>
       ) : null}
-      <p className="muted">
-        {release.previousNumber === null ? t('releases.first') : `${t('releases.since')} n° ${release.previousNumber}`}
-      </p>
+      <p className="muted">{release.previousNumber === null ? t('releases.first') : `${t('releases.since')} n° ${release.previousNumber}`}</p>
       {section('added', t('releases.addedTitle'), release.added, (i) => `${t('list.version')} ${i.to}`)}
       {section('changed', t('releases.changedTitle'), release.changed, (i) => `${t('list.version')} ${i.from} → ${i.to}`)}
       {section('removed', t('releases.removedTitle'), release.removed, (i) => `${t('releases.wasVersion')} ${i.from}`)}

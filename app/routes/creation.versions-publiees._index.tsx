@@ -173,7 +173,11 @@ export default function Releases() {
                         <span className="change added">
                           +{r.added} {t('releases.added')}
                         </span>
-                        , <span className="change changed">{r.changed} {t('releases.changed')}</span>,{' '}
+                        ,{' '}
+                        <span className="change changed">
+                          {r.changed} {t('releases.changed')}
+                        </span>
+                        ,{' '}
                         <span className="change removed">
                           −{r.removed} {t('releases.removed')}
                         </span>

@@ -40,11 +40,23 @@ export default function OrgaCampaigns() {
     <>
       <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>{t('list.title')}</h1>
-      <p><Link to="/orga/campagnes/nouvelle" className="button">{t('list.create')}</Link></p>
+      <p>
+        <Link to="/orga/campagnes/nouvelle" className="button">
+          {t('list.create')}
+        </Link>
+      </p>
       <nav aria-label={t('list.tabsLabel')} className="orga-tabs">
         <ul>
-          <li><Link to="/orga" className={archived ? '' : 'active'} aria-current={archived ? undefined : 'page'}>{t('list.active')}</Link></li>
-          <li><Link to="/orga?archivees=1" className={archived ? 'active' : ''} aria-current={archived ? 'page' : undefined}>{t('list.archivedTab')}</Link></li>
+          <li>
+            <Link to="/orga" className={archived ? '' : 'active'} aria-current={archived ? undefined : 'page'}>
+              {t('list.active')}
+            </Link>
+          </li>
+          <li>
+            <Link to="/orga?archivees=1" className={archived ? 'active' : ''} aria-current={archived ? 'page' : undefined}>
+              {t('list.archivedTab')}
+            </Link>
+          </li>
         </ul>
       </nav>
       {campaigns.length === 0 ? (
@@ -53,13 +65,26 @@ export default function OrgaCampaigns() {
         <table className="orga-table">
           <caption className="visually-hidden">{archived ? t('list.captionArchived') : t('list.captionActive')}</caption>
           <thead>
-            <tr><th scope="col">{t('col.name')}</th><th scope="col">{t('col.code')}</th><th scope="col">{t('col.type')}</th><th scope="col">{t('col.createdBy')}</th><th scope="col">{t('col.date')}</th><th scope="col">{t('col.participants')}</th><th scope="col">{t('col.shared')}</th><th scope="col">{t('col.action')}</th></tr>
+            <tr>
+              <th scope="col">{t('col.name')}</th>
+              <th scope="col">{t('col.code')}</th>
+              <th scope="col">{t('col.type')}</th>
+              <th scope="col">{t('col.createdBy')}</th>
+              <th scope="col">{t('col.date')}</th>
+              <th scope="col">{t('col.participants')}</th>
+              <th scope="col">{t('col.shared')}</th>
+              <th scope="col">{t('col.action')}</th>
+            </tr>
           </thead>
           <tbody>
             {campaigns.map((c) => (
               <tr key={c.id}>
-                <td><Link to={`/orga/campagnes/${c.id}`}>{c.name}</Link></td>
-                <td><code>{c.code}</code></td>
+                <td>
+                  <Link to={`/orga/campagnes/${c.id}`}>{c.name}</Link>
+                </td>
+                <td>
+                  <code>{c.code}</code>
+                </td>
                 <td>{t(`type.${c.type}`)}</td>
                 <td>{c.creator}</td>
                 <td>{orgaDate(c.createdAt, locale)}</td>
@@ -69,7 +94,12 @@ export default function OrgaCampaigns() {
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="csrf" value={csrfToken ?? ''} />
                     <input type="hidden" name="campaignId" value={c.id} />
-                    <button type="submit" name="intent" value={archived ? 'unarchive' : 'archive'} aria-label={`${archived ? t('list.unarchive') : t('list.archive')} ${c.name}`}>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value={archived ? 'unarchive' : 'archive'}
+                      aria-label={`${archived ? t('list.unarchive') : t('list.archive')} ${c.name}`}
+                    >
                       {archived ? t('list.unarchive') : t('list.archive')}
                     </button>
                   </Form>

@@ -23,36 +23,78 @@ export default function Activity() {
     <section aria-labelledby="activity-title">
       <h2 id="activity-title">{t('activity.title')}</h2>
       <ul className="figures">
-        <li><strong>{totals.participants}</strong> {t('activity.participants')}</li>
-        <li><strong>{totals.started}</strong> {t('activity.started')}</li>
-        <li><strong>{Math.round(totals.averageProgress * 100)} %</strong> {t('activity.progress')}</li>
-        <li><strong>{totals.completed}</strong> {t('activity.completed')}</li>
-        <li><strong>{totals.toShare}</strong> {t('activity.toShare')}</li>
-        <li><strong>{totals.shared}</strong> {t('activity.shared')}</li>
+        <li>
+          <strong>{totals.participants}</strong> {t('activity.participants')}
+        </li>
+        <li>
+          <strong>{totals.started}</strong> {t('activity.started')}
+        </li>
+        <li>
+          <strong>{Math.round(totals.averageProgress * 100)} %</strong> {t('activity.progress')}
+        </li>
+        <li>
+          <strong>{totals.completed}</strong> {t('activity.completed')}
+        </li>
+        <li>
+          <strong>{totals.toShare}</strong> {t('activity.toShare')}
+        </li>
+        <li>
+          <strong>{totals.shared}</strong> {t('activity.shared')}
+        </li>
       </ul>
       {activity.length ? (
         <>
           <ActivityChart data={activity} label={fill(t('activity.chart'), { participants: totals.participants, shared: totals.shared })} />
           <table className="orga-table">
             <caption>{t('activity.table')}</caption>
-            <thead><tr><th scope="col">{t('activity.day')}</th><th scope="col">{t('col.participants')}</th><th scope="col">{t('col.shared')}</th></tr></thead>
-            <tbody>{activity.slice(-14).map((d) => <tr key={d.day}><td>{orgaDate(`${d.day}T12:00:00Z`, locale)}</td><td>{d.participants}</td><td>{d.shared}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">{t('activity.day')}</th>
+                <th scope="col">{t('col.participants')}</th>
+                <th scope="col">{t('col.shared')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activity.slice(-14).map((d) => (
+                <tr key={d.day}>
+                  <td>{orgaDate(`${d.day}T12:00:00Z`, locale)}</td>
+                  <td>{d.participants}</td>
+                  <td>{d.shared}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </>
-      ) : <p>{t('activity.none')}</p>}
+      ) : (
+        <p>{t('activity.none')}</p>
+      )}
       {stages.length ? (
         <>
           <h3>{t('activity.stages')}</h3>
-          <ul>{stages.map((s) => <li key={s.title}>{fill(t('activity.stage'), { title: s.title, threshold: s.threshold, count: s.count })}</li>)}</ul>
+          <ul>
+            {stages.map((s) => (
+              <li key={s.title}>{fill(t('activity.stage'), { title: s.title, threshold: s.threshold, count: s.count })}</li>
+            ))}
+          </ul>
         </>
       ) : null}
       {badges.length ? (
         <>
           <h3>{t('activity.badges')}</h3>
-          <ul>{badges.map((b) => <li key={b.title}>{b.title} : {b.count}</li>)}</ul>
+          <ul>
+            {badges.map((b) => (
+              <li key={b.title}>
+                {b.title} : {b.count}
+              </li>
+            ))}
+          </ul>
         </>
       ) : null}
-      <p><small>{fill(t('activity.computed'), { date: new Date(computedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' }) })}</small></p>
+      <p>
+        <small>
+          {fill(t('activity.computed'), { date: new Date(computedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' }) })}
+        </small>
+      </p>
     </section>
   );
 }

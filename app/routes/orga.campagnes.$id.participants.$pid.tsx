@@ -20,17 +20,49 @@ export default function ParticipantDetail() {
   const t = useMessages(orgaMessages);
   return (
     <section aria-labelledby="participant-title">
-      <p><Link to="..">{t('participant.all')}</Link></p>
-      <h2 id="participant-title">{detail.name}{detail.division ? ` (${detail.division})` : ''}</h2>
-      {!detail.shared ? <p>{t('participant.notShared')}</p> : (
+      <p>
+        <Link to="..">{t('participant.all')}</Link>
+      </p>
+      <h2 id="participant-title">
+        {detail.name}
+        {detail.division ? ` (${detail.division})` : ''}
+      </h2>
+      {!detail.shared ? (
+        <p>{t('participant.notShared')}</p>
+      ) : (
         <>
-          <p>{t('participant.global')} <Mastery percent={detail.masteryPercent} /> · {fill(t('participant.validated'), { n: detail.validated })}{detail.stage ? fill(t('participant.stage'), { stage: detail.stage }) : ''}{detail.badges.length ? fill(t('participant.badges'), { list: detail.badges.join(', ') }) : ''}</p>
-          <HorizontalBars label={fill(t('participant.chart'), { name: detail.name })} data={detail.competences.map((c) => ({ label: `${c.code} ${c.title}`, value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0 }))} />
+          <p>
+            {t('participant.global')} <Mastery percent={detail.masteryPercent} /> · {fill(t('participant.validated'), { n: detail.validated })}
+            {detail.stage ? fill(t('participant.stage'), { stage: detail.stage }) : ''}
+            {detail.badges.length ? fill(t('participant.badges'), { list: detail.badges.join(', ') }) : ''}
+          </p>
+          <HorizontalBars
+            label={fill(t('participant.chart'), { name: detail.name })}
+            data={detail.competences.map((c) => ({ label: `${c.code} ${c.title}`, value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0 }))}
+          />
           {detail.competences.map((c) => (
             <table className="orga-table" key={c.code}>
               <caption>{fill(t('participant.caption'), { code: c.code, title: c.title, validated: c.validated, targeted: c.targeted })}</caption>
-              <thead><tr><th scope="col">{t('participant.tube')}</th><th scope="col">{t('participant.validatedSkills')}</th><th scope="col">{t('participant.reached')}</th></tr></thead>
-              <tbody>{c.tubes.map((tube) => <tr key={tube.name}><td>{tube.title} <code>{tube.name}</code></td><td>{tube.validated} / {tube.targeted}</td><td>{tube.reached || '—'}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">{t('participant.tube')}</th>
+                  <th scope="col">{t('participant.validatedSkills')}</th>
+                  <th scope="col">{t('participant.reached')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.tubes.map((tube) => (
+                  <tr key={tube.name}>
+                    <td>
+                      {tube.title} <code>{tube.name}</code>
+                    </td>
+                    <td>
+                      {tube.validated} / {tube.targeted}
+                    </td>
+                    <td>{tube.reached || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           ))}
         </>

@@ -11,7 +11,12 @@ import { fill } from '~/i18n/apprenant';
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
   const url = new URL(request.url);
-  const filters = { division: url.searchParams.get('classe'), band: url.searchParams.get('maitrise'), status: url.searchParams.get('statut'), page: Number(url.searchParams.get('page') ?? 1) || 1 };
+  const filters = {
+    division: url.searchParams.get('classe'),
+    band: url.searchParams.get('maitrise'),
+    status: url.searchParams.get('statut'),
+    page: Number(url.searchParams.get('page') ?? 1) || 1,
+  };
   const { list, divisions, stages } = await campaignParticipantsPage(db(), viewer, params.id ?? '', filters);
   return { list, filters, divisions, stages };
 }
@@ -33,27 +38,75 @@ export default function Participants() {
     <section aria-labelledby="participants-title">
       <h2 id="participants-title">{fill(t('participants.title'), { n: list.total })}</h2>
       <Form method="get" className="orga-filters">
-        <p><label htmlFor="f-class">{t('participants.class')}</label><br />
-          <select id="f-class" name="classe" defaultValue={filters.division ?? ''}><option value="">{t('participants.all')}</option>{divisions.map((d) => <option key={d}>{d}</option>)}</select></p>
-        <p><label htmlFor="f-band">{t('participants.mastery')}</label><br />
-          <select id="f-band" name="maitrise" defaultValue={filters.band ?? ''}><option value="">{t('participants.all')}</option>{(['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map((b) => <option key={b} value={b}>{t(`band.${b}`)}</option>)}</select></p>
-        <p><label htmlFor="f-status">{t('participants.status')}</label><br />
-          <select id="f-status" name="statut" defaultValue={filters.status ?? ''}><option value="">{t('participants.allStatus')}</option>{(['STARTED', 'TO_SHARE', 'SHARED'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}</select></p>
-        <p><button type="submit">{t('participants.filter')}</button></p>
+        <p>
+          <label htmlFor="f-class">{t('participants.class')}</label>
+          <br />
+          <select id="f-class" name="classe" defaultValue={filters.division ?? ''}>
+            <option value="">{t('participants.all')}</option>
+            {divisions.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label htmlFor="f-band">{t('participants.mastery')}</label>
+          <br />
+          <select id="f-band" name="maitrise" defaultValue={filters.band ?? ''}>
+            <option value="">{t('participants.all')}</option>
+            {(['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map((b) => (
+              <option key={b} value={b}>
+                {t(`band.${b}`)}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label htmlFor="f-status">{t('participants.status')}</label>
+          <br />
+          <select id="f-status" name="statut" defaultValue={filters.status ?? ''}>
+            <option value="">{t('participants.allStatus')}</option>
+            {(['STARTED', 'TO_SHARE', 'SHARED'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <button type="submit">{t('participants.filter')}</button>
+        </p>
       </Form>
-      {list.rows.length === 0 ? <p>{t('participants.none')}</p> : (
+      {list.rows.length === 0 ? (
+        <p>{t('participants.none')}</p>
+      ) : (
         <table className="orga-table">
           <caption className="visually-hidden">{fill(t('participants.caption'), { page: list.page, pages: list.pages })}</caption>
-          <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('participants.class')}</th><th scope="col">{t('participants.status')}</th><th scope="col">{t('participants.progress')}</th><th scope="col">{t('participants.mastery')}</th>{stages.length ? <th scope="col">{t('participants.stage')}</th> : null}<th scope="col">{t('participants.badges')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t('col.name')}</th>
+              <th scope="col">{t('participants.class')}</th>
+              <th scope="col">{t('participants.status')}</th>
+              <th scope="col">{t('participants.progress')}</th>
+              <th scope="col">{t('participants.mastery')}</th>
+              {stages.length ? <th scope="col">{t('participants.stage')}</th> : null}
+              <th scope="col">{t('participants.badges')}</th>
+            </tr>
+          </thead>
           <tbody>
             {list.rows.map((r) => (
               <tr key={r.participationId}>
-                <td><Link to={r.participationId}>{r.lastName} {r.firstName}</Link></td>
+                <td>
+                  <Link to={r.participationId}>
+                    {r.lastName} {r.firstName}
+                  </Link>
+                </td>
                 <td>{r.division ?? '—'}</td>
                 <td>{t(`status.${r.status}`)}</td>
                 <td>{Math.round(r.progress * 100)} %</td>
                 <td>{r.status === 'SHARED' ? <Mastery percent={r.masteryPercent} /> : t('participants.waiting')}</td>
-                {stages.length ? <td>{r.status === 'SHARED' && r.stageIndex !== null ? `${stages[r.stageIndex]} (${r.stageIndex + 1}/${stages.length})` : '—'}</td> : null}
+                {stages.length ? (
+                  <td>{r.status === 'SHARED' && r.stageIndex !== null ? `${stages[r.stageIndex]} (${r.stageIndex + 1}/${stages.length})` : '—'}</td>
+                ) : null}
                 <td>{r.status === 'SHARED' && r.badges.length ? r.badges.join(', ') : '—'}</td>
               </tr>
             ))}

@@ -12,7 +12,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
   const campaign = await campaignOfViewer(db(), viewer, params.id ?? '');
   const { data } = await campaignAggregate(db(), campaign.id);
-  const tutorials = await tutorialsOfTubes(db(), data.recommendations.map((r) => r.tubeId));
+  const tutorials = await tutorialsOfTubes(
+    db(),
+    data.recommendations.map((r) => r.tubeId),
+  );
   return { shared: data.totals.shared, recommendations: data.recommendations, competences: data.competencesToTarget, tutorials };
 }
 
@@ -25,20 +28,52 @@ export default function Topics() {
       <p>{fill(t('topics.intro'), { n: shared })}</p>
       <table className="orga-table">
         <caption className="visually-hidden">{t('topics.title')}</caption>
-        <thead><tr><th scope="col">{t('topics.tube')}</th><th scope="col">{t('topics.competence')}</th><th scope="col">{t('topics.relevance')}</th><th scope="col">{t('topics.tutorials')}</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">{t('topics.tube')}</th>
+            <th scope="col">{t('topics.competence')}</th>
+            <th scope="col">{t('topics.relevance')}</th>
+            <th scope="col">{t('topics.tutorials')}</th>
+          </tr>
+        </thead>
         <tbody>
           {recommendations.map((r) => (
             <tr key={r.tubeId} data-testid="topic">
-              <td>{r.title} <code>{r.name}</code></td>
+              <td>
+                {r.title} <code>{r.name}</code>
+              </td>
               <td>{r.competence}</td>
-              <td><Dots dots={r.dots} /></td>
-              <td>{tutorials[r.tubeId]?.length ? <ul>{tutorials[r.tubeId]!.map((tu) => <li key={tu.id}><a href={tu.url} rel="noreferrer" target="_blank">{tu.title}</a> ({tu.format}, {tu.duration})</li>)}</ul> : t('topics.noTutorial')}</td>
+              <td>
+                <Dots dots={r.dots} />
+              </td>
+              <td>
+                {tutorials[r.tubeId]?.length ? (
+                  <ul>
+                    {tutorials[r.tubeId]!.map((tu) => (
+                      <li key={tu.id}>
+                        <a href={tu.url} rel="noreferrer" target="_blank">
+                          {tu.title}
+                        </a>{' '}
+                        ({tu.format}, {tu.duration})
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  t('topics.noTutorial')
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <h3>{t('topics.next')}</h3>
-      <ol>{competences.map((c) => <li key={c.competence}>{c.competence} {c.title} — <Dots dots={c.dots} /></li>)}</ol>
+      <ol>
+        {competences.map((c) => (
+          <li key={c.competence}>
+            {c.competence} {c.title} — <Dots dots={c.dots} />
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }

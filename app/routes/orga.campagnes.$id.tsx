@@ -18,9 +18,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = new URL(request.url).origin;
   return {
     campaign: {
-      id: c.id, name: c.name, code: c.code, type: c.type, title: c.title, organisation: c.organisation.name, organisationId: c.organisationId,
-      targetProfile: c.targetProfile?.name ?? null, creator: `${c.creator.firstName} ${c.creator.lastName}`,
-      createdAt: c.createdAt.toISOString(), archived: c.archivedAt !== null, link: `${origin}/campagnes/${c.code}`,
+      id: c.id,
+      name: c.name,
+      code: c.code,
+      type: c.type,
+      title: c.title,
+      organisation: c.organisation.name,
+      organisationId: c.organisationId,
+      targetProfile: c.targetProfile?.name ?? null,
+      creator: `${c.creator.firstName} ${c.creator.lastName}`,
+      createdAt: c.createdAt.toISOString(),
+      archived: c.archivedAt !== null,
+      link: `${origin}/campagnes/${c.code}`,
     },
   };
 }
@@ -34,22 +43,58 @@ export default function CampaignLayout() {
   return (
     <>
       <OrgaNav organisation={campaign.organisation} organisationId={campaign.organisationId} />
-      <p><Link to="/orga">{t('campaign.all')}</Link></p>
+      <p>
+        <Link to="/orga">{t('campaign.all')}</Link>
+      </p>
       <h1>{campaign.name}</h1>
-      {params.get('creee') ? <p role="status" className="notice success">{t('campaign.created')}</p> : null}
+      {params.get('creee') ? (
+        <p role="status" className="notice success">
+          {t('campaign.created')}
+        </p>
+      ) : null}
       <dl className="campaign-facts">
-        <dt>{t('col.code')}</dt><dd><span className="code" data-testid="campaign-code">{campaign.code}</span></dd>
-        <dt>{t('campaign.link')}</dt><dd><a href={campaign.link}>{campaign.link}</a></dd>
-        <dt>{t('col.type')}</dt><dd>{t(`type.${campaign.type}`)}{campaign.targetProfile ? fill(t('campaign.profile'), { name: campaign.targetProfile }) : ''}</dd>
-        <dt>{t('col.createdBy')}</dt><dd>{fill(t('campaign.createdOn'), { creator: campaign.creator, date: orgaDate(campaign.createdAt, locale) })}{campaign.archived ? t('campaign.isArchived') : ''}</dd>
+        <dt>{t('col.code')}</dt>
+        <dd>
+          <span className="code" data-testid="campaign-code">
+            {campaign.code}
+          </span>
+        </dd>
+        <dt>{t('campaign.link')}</dt>
+        <dd>
+          <a href={campaign.link}>{campaign.link}</a>
+        </dd>
+        <dt>{t('col.type')}</dt>
+        <dd>
+          {t(`type.${campaign.type}`)}
+          {campaign.targetProfile ? fill(t('campaign.profile'), { name: campaign.targetProfile }) : ''}
+        </dd>
+        <dt>{t('col.createdBy')}</dt>
+        <dd>
+          {fill(t('campaign.createdOn'), { creator: campaign.creator, date: orgaDate(campaign.createdAt, locale) })}
+          {campaign.archived ? t('campaign.isArchived') : ''}
+        </dd>
       </dl>
       <nav aria-label={t('campaign.dashboards')} className="orga-tabs">
         <ul>
-          <li><NavLink to={base} end>{t('tabs.activity')}</NavLink></li>
-          <li><NavLink to={`${base}/participants`}>{t('tabs.participants')}</NavLink></li>
-          <li><NavLink to={`${base}/resultats`}>{t('tabs.results')}</NavLink></li>
-          <li><NavLink to={`${base}/sujets`}>{t('tabs.topics')}</NavLink></li>
-          <li><a href={`${base}/export.csv`} download>{t('campaign.export')}</a></li>
+          <li>
+            <NavLink to={base} end>
+              {t('tabs.activity')}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/participants`}>{t('tabs.participants')}</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/resultats`}>{t('tabs.results')}</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/sujets`}>{t('tabs.topics')}</NavLink>
+          </li>
+          <li>
+            <a href={`${base}/export.csv`} download>
+              {t('campaign.export')}
+            </a>
+          </li>
         </ul>
       </nav>
       <Outlet />

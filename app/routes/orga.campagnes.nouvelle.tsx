@@ -50,25 +50,67 @@ export default function NewCampaign() {
       <h1>{t('new.title')}</h1>
       <Form method="post" className="panel">
         <Csrf />
-        {data?.errors ? <div role="alert" className="notice error"><ul>{data.errors.map((e) => <li key={e}>{e}</li>)}</ul></div> : null}
-        <p><label htmlFor="c-name">{t('new.name')}</label><br /><input id="c-name" name="name" required maxLength={200} size={50} /></p>
+        {data?.errors ? (
+          <div role="alert" className="notice error">
+            <ul>
+              {data.errors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        <p>
+          <label htmlFor="c-name">{t('new.name')}</label>
+          <br />
+          <input id="c-name" name="name" required maxLength={200} size={50} />
+        </p>
         <fieldset>
           <legend>{t('new.type')}</legend>
-          <label><input type="radio" name="type" value="ASSESSMENT" defaultChecked /> {t('new.assessment')}</label><br />
-          <label><input type="radio" name="type" value="PROFILES_COLLECTION" /> {t('new.collection')}</label>
+          <label>
+            <input type="radio" name="type" value="ASSESSMENT" defaultChecked /> {t('new.assessment')}
+          </label>
+          <br />
+          <label>
+            <input type="radio" name="type" value="PROFILES_COLLECTION" /> {t('new.collection')}
+          </label>
         </fieldset>
         <p>
-          <label htmlFor="c-profile">{t('new.profile')}</label><br />
+          <label htmlFor="c-profile">{t('new.profile')}</label>
+          <br />
           <select id="c-profile" name="targetProfileId" defaultValue="">
             <option value="">{t('new.choose')}</option>
-            {profiles.map((p) => <option key={p.id} value={p.id}>{fill(t('new.skills'), { name: p.name, n: p.skills })}</option>)}
+            {profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {fill(t('new.skills'), { name: p.name, n: p.skills })}
+              </option>
+            ))}
           </select>
         </p>
-        <p><label htmlFor="c-title">{t('new.titleField')}</label><br /><input id="c-title" name="title" maxLength={200} size={50} /></p>
-        <p><label htmlFor="c-landing">{t('new.landing')}</label><br /><textarea id="c-landing" name="landingText" rows={4} cols={60} /></p>
-        <p><label htmlFor="c-external">{t('new.external')}</label><br /><input id="c-external" name="externalIdLabel" maxLength={100} /></p>
-        <p><label><input type="checkbox" name="multipleSendings" /> {t('new.multiple')}</label></p>
-        <p><label><input type="checkbox" name="autoShare" /> {t('new.autoShare')}</label></p>
+        <p>
+          <label htmlFor="c-title">{t('new.titleField')}</label>
+          <br />
+          <input id="c-title" name="title" maxLength={200} size={50} />
+        </p>
+        <p>
+          <label htmlFor="c-landing">{t('new.landing')}</label>
+          <br />
+          <textarea id="c-landing" name="landingText" rows={4} cols={60} />
+        </p>
+        <p>
+          <label htmlFor="c-external">{t('new.external')}</label>
+          <br />
+          <input id="c-external" name="externalIdLabel" maxLength={100} />
+        </p>
+        <p>
+          <label>
+            <input type="checkbox" name="multipleSendings" /> {t('new.multiple')}
+          </label>
+        </p>
+        <p>
+          <label>
+            <input type="checkbox" name="autoShare" /> {t('new.autoShare')}
+          </label>
+        </p>
         <button type="submit">{t('new.submit')}</button>
       </Form>
     </>

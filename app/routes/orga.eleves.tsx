@@ -30,13 +30,29 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'preview') {
     const file = form.get('file');
     const text = file instanceof File ? (file.size > MAX_FILE ? null : await file.text()) : null;
-    if (text === null || text.trim() === '') return { intent: 'preview' as const, error: file instanceof File && file.size > MAX_FILE ? messagesFor(orgaMessages, request)('learners.tooBig') : messagesFor(orgaMessages, request)('learners.chooseFile') };
-    return { intent: 'preview' as const, text, check: classListInWords(await previewClassList(db(), organisation.id, text), messagesFor(orgaMessages, request)) };
+    if (text === null || text.trim() === '')
+      return {
+        intent: 'preview' as const,
+        error:
+          file instanceof File && file.size > MAX_FILE
+            ? messagesFor(orgaMessages, request)('learners.tooBig')
+            : messagesFor(orgaMessages, request)('learners.chooseFile'),
+      };
+    return {
+      intent: 'preview' as const,
+      text,
+      check: classListInWords(await previewClassList(db(), organisation.id, text), messagesFor(orgaMessages, request)),
+    };
   }
   if (intent === 'confirm') {
     const text = String(form.get('text') ?? '');
     const { imported, check } = await importClassList(db(), organisation.id, text);
-    return { intent: 'confirm' as const, imported, rejected: check.rejected.length, fileError: check.fileError ? codedText(messagesFor(orgaMessages, request), 'classList', check.fileError) : null };
+    return {
+      intent: 'confirm' as const,
+      imported,
+      rejected: check.rejected.length,
+      fileError: check.fileError ? codedText(messagesFor(orgaMessages, request), 'classList', check.fileError) : null,
+    };
   }
   const learnerId = String(form.get('learnerId') ?? '');
   const t = messagesFor(orgaMessages, request);
@@ -69,13 +85,21 @@ export default function Learners() {
         <Form method="post" encType="multipart/form-data">
           <Csrf />
           <label htmlFor="file">{t('learners.file')}</label> <input id="file" name="file" type="file" accept=".csv,text/csv" required />{' '}
-          <button type="submit" name="intent" value="preview" disabled={busy}>{t('learners.check')}</button>
+          <button type="submit" name="intent" value="preview" disabled={busy}>
+            {t('learners.check')}
+          </button>
         </Form>
-        {data?.intent === 'preview' && 'error' in data && data.error ? <p role="alert" className="notice error">{data.error}</p> : null}
+        {data?.intent === 'preview' && 'error' in data && data.error ? (
+          <p role="alert" className="notice error">
+            {data.error}
+          </p>
+        ) : null}
         {data?.intent === 'preview' && 'check' in data && data.check ? (
           <div>
             {data.check.fileError ? (
-              <p role="alert" className="notice error">{data.check.fileError}</p>
+              <p role="alert" className="notice error">
+                {data.check.fileError}
+              </p>
             ) : (
               <>
                 <h3>{t('learners.preview')}</h3>
@@ -83,10 +107,20 @@ export default function Learners() {
                 {data.check.rejected.length > 0 ? (
                   <table className="orga-table">
                     <caption>{t('learners.rejected')}</caption>
-                    <thead><tr><th scope="col">{t('learners.line')}</th><th scope="col">{t('learners.learner')}</th><th scope="col">{t('learners.problem')}</th></tr></thead>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('learners.line')}</th>
+                        <th scope="col">{t('learners.learner')}</th>
+                        <th scope="col">{t('learners.problem')}</th>
+                      </tr>
+                    </thead>
                     <tbody>
                       {data.check.rejected.map((r) => (
-                        <tr key={r.line} className="rejected"><td>{r.line}</td><td>{r.label}</td><td>{r.errors.join(' ')}</td></tr>
+                        <tr key={r.line} className="rejected">
+                          <td>{r.line}</td>
+                          <td>{r.label}</td>
+                          <td>{r.errors.join(' ')}</td>
+                        </tr>
                       ))}
                     </tbody>
                   </table>
@@ -95,17 +129,35 @@ export default function Learners() {
                   <>
                     <table className="orga-table">
                       <caption>{t('learners.valid')}</caption>
-                      <thead><tr><th scope="col">{t('learners.line')}</th><th scope="col">{t('learners.lastName')}</th><th scope="col">{t('learners.firstName')}</th><th scope="col">{t('learners.class')}</th><th scope="col">{t('learners.number')}</th><th scope="col">{t('learners.birth')}</th></tr></thead>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('learners.line')}</th>
+                          <th scope="col">{t('learners.lastName')}</th>
+                          <th scope="col">{t('learners.firstName')}</th>
+                          <th scope="col">{t('learners.class')}</th>
+                          <th scope="col">{t('learners.number')}</th>
+                          <th scope="col">{t('learners.birth')}</th>
+                        </tr>
+                      </thead>
                       <tbody>
                         {data.check.valid.map((l) => (
-                          <tr key={l.line}><td>{l.line}</td><td>{l.lastName}</td><td>{l.firstName}</td><td>{l.division}</td><td>{l.studentNumber}</td><td>{orgaDate(`${l.birthDate}T12:00:00Z`, locale)}</td></tr>
+                          <tr key={l.line}>
+                            <td>{l.line}</td>
+                            <td>{l.lastName}</td>
+                            <td>{l.firstName}</td>
+                            <td>{l.division}</td>
+                            <td>{l.studentNumber}</td>
+                            <td>{orgaDate(`${l.birthDate}T12:00:00Z`, locale)}</td>
+                          </tr>
                         ))}
                       </tbody>
                     </table>
                     <Form method="post">
                       <Csrf />
                       <input type="hidden" name="text" value={data.text} />
-                      <button type="submit" name="intent" value="confirm" disabled={busy}>{fill(t('learners.confirm'), { n: data.check.valid.length })}</button>
+                      <button type="submit" name="intent" value="confirm" disabled={busy}>
+                        {fill(t('learners.confirm'), { n: data.check.valid.length })}
+                      </button>
                     </Form>
                   </>
                 ) : null}
@@ -114,34 +166,79 @@ export default function Learners() {
           </div>
         ) : null}
         {data?.intent === 'confirm' ? (
-          data.fileError ? <p role="alert" className="notice error">{data.fileError}</p> : <p role="status" className="notice success">{fill(t('learners.imported'), { n: data.imported })}{data.rejected ? fill(t('learners.notImported'), { n: data.rejected }) : ''}</p>
+          data.fileError ? (
+            <p role="alert" className="notice error">
+              {data.fileError}
+            </p>
+          ) : (
+            <p role="status" className="notice success">
+              {fill(t('learners.imported'), { n: data.imported })}
+              {data.rejected ? fill(t('learners.notImported'), { n: data.rejected }) : ''}
+            </p>
+          )
         ) : null}
       </section>
       {data?.intent === 'reset' ? (
         data.ok ? (
           <div role="status" className="notice success">
-            {fill(t('learners.password'), { name: data.name, email: data.email })} <span className="temp-password">{data.password}</span>. {t('learners.passwordNote')}
+            {fill(t('learners.password'), { name: data.name, email: data.email })} <span className="temp-password">{data.password}</span>.{' '}
+            {t('learners.passwordNote')}
           </div>
-        ) : <p role="alert" className="notice error">{data.error}</p>
+        ) : (
+          <p role="alert" className="notice error">
+            {data.error}
+          </p>
+        )
       ) : null}
-      {data?.intent === 'detach' ? (data.ok ? <p role="status" className="notice success">{data.text}</p> : <p role="alert" className="notice error">{data.text}</p>) : null}
+      {data?.intent === 'detach' ? (
+        data.ok ? (
+          <p role="status" className="notice success">
+            {data.text}
+          </p>
+        ) : (
+          <p role="alert" className="notice error">
+            {data.text}
+          </p>
+        )
+      ) : null}
       <h2>{fill(t('learners.list'), { n: learners.length })}</h2>
-      {learners.length === 0 ? <p>{t('learners.none')}</p> : (
+      {learners.length === 0 ? (
+        <p>{t('learners.none')}</p>
+      ) : (
         <table className="orga-table">
           <caption className="visually-hidden">{t('learners.listCaption')}</caption>
-          <thead><tr><th scope="col">{t('learners.lastName')}</th><th scope="col">{t('learners.firstName')}</th><th scope="col">{t('learners.class')}</th><th scope="col">{t('learners.number')}</th><th scope="col">{t('learners.birth')}</th><th scope="col">{t('learners.account')}</th><th scope="col">{t('learners.actions')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t('learners.lastName')}</th>
+              <th scope="col">{t('learners.firstName')}</th>
+              <th scope="col">{t('learners.class')}</th>
+              <th scope="col">{t('learners.number')}</th>
+              <th scope="col">{t('learners.birth')}</th>
+              <th scope="col">{t('learners.account')}</th>
+              <th scope="col">{t('learners.actions')}</th>
+            </tr>
+          </thead>
           <tbody>
             {learners.map((l) => (
               <tr key={l.id}>
-                <td>{l.lastName}</td><td>{l.firstName}</td><td>{l.division ?? '—'}</td><td>{l.studentNumber ?? '—'}</td>
+                <td>{l.lastName}</td>
+                <td>{l.firstName}</td>
+                <td>{l.division ?? '—'}</td>
+                <td>{l.studentNumber ?? '—'}</td>
                 <td>{l.birthDate ? orgaDate(`${l.birthDate}T12:00:00Z`, locale) : '—'}</td>
                 <td>{l.account ?? t('learners.noAccount')}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <Csrf />
                     <input type="hidden" name="learnerId" value={l.id} />
-                    {l.account ? <button type="submit" name="intent" value="reset" aria-label={fill(t('learners.resetOf'), { name: `${l.firstName} ${l.lastName}` })}>{t('learners.reset')}</button> : null}{' '}
-                    <button type="submit" name="intent" value="detach" aria-label={fill(t('learners.detachOf'), { name: `${l.firstName} ${l.lastName}` })}>{t('learners.detach')}</button>
+                    {l.account ? (
+                      <button type="submit" name="intent" value="reset" aria-label={fill(t('learners.resetOf'), { name: `${l.firstName} ${l.lastName}` })}>
+                        {t('learners.reset')}
+                      </button>
+                    ) : null}{' '}
+                    <button type="submit" name="intent" value="detach" aria-label={fill(t('learners.detachOf'), { name: `${l.firstName} ${l.lastName}` })}>
+                      {t('learners.detach')}
+                    </button>
                   </Form>
                 </td>
               </tr>

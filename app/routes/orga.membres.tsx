@@ -27,7 +27,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get('intent');
   if (intent !== 'add' && intent !== 'remove') throw new Response('Action inconnue', { status: 400 });
   const change =
-    intent === 'add' ? await addTeacher(db(), organisation.id, String(form.get('email') ?? '')) : await removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
+    intent === 'add'
+      ? await addTeacher(db(), organisation.id, String(form.get('email') ?? ''))
+      : await removeMember(db(), organisation.id, String(form.get('membershipId') ?? ''));
   return { ok: change.ok, text: codedText(messagesFor(orgaMessages, request), 'notice', change.notice) };
 }
 
@@ -39,23 +41,46 @@ export default function Members() {
     <>
       <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>{t('members.title')}</h1>
-      {result ? (result.ok ? <p role="status" className="notice success">{result.text}</p> : <p role="alert" className="notice error">{result.text}</p>) : null}
+      {result ? (
+        result.ok ? (
+          <p role="status" className="notice success">
+            {result.text}
+          </p>
+        ) : (
+          <p role="alert" className="notice error">
+            {result.text}
+          </p>
+        )
+      ) : null}
       <table className="orga-table">
         <caption className="visually-hidden">{t('members.caption')}</caption>
-        <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('members.email')}</th><th scope="col">{t('members.role')}</th>{isAdmin ? <th scope="col">{t('col.action')}</th> : null}</tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">{t('col.name')}</th>
+            <th scope="col">{t('members.email')}</th>
+            <th scope="col">{t('members.role')}</th>
+            {isAdmin ? <th scope="col">{t('col.action')}</th> : null}
+          </tr>
+        </thead>
         <tbody>
           {members.map((m) => (
             <tr key={m.id}>
-              <td>{m.name}</td><td>{m.email}</td><td>{m.role === 'ADMIN' ? t('members.admin') : t('members.teacher')}</td>
+              <td>{m.name}</td>
+              <td>{m.email}</td>
+              <td>{m.role === 'ADMIN' ? t('members.admin') : t('members.teacher')}</td>
               {isAdmin ? (
                 <td>
                   {m.userId !== me ? (
                     <Form method="post" className="inline-form">
                       <Csrf />
                       <input type="hidden" name="membershipId" value={m.id} />
-                      <button type="submit" name="intent" value="remove" aria-label={fill(t('members.removeOf'), { name: m.name })}>{t('members.remove')}</button>
+                      <button type="submit" name="intent" value="remove" aria-label={fill(t('members.removeOf'), { name: m.name })}>
+                        {t('members.remove')}
+                      </button>
                     </Form>
-                  ) : '—'}
+                  ) : (
+                    '—'
+                  )}
                 </td>
               ) : null}
             </tr>
@@ -67,9 +92,13 @@ export default function Members() {
           <h2>{t('members.add')}</h2>
           <Csrf />
           <label htmlFor="email">{t('members.addEmail')}</label> <input id="email" name="email" type="email" required autoComplete="off" />{' '}
-          <button type="submit" name="intent" value="add">{t('members.addSubmit')}</button>
+          <button type="submit" name="intent" value="add">
+            {t('members.addSubmit')}
+          </button>
         </Form>
-      ) : <p>{t('members.adminsOnly')}</p>}
+      ) : (
+        <p>{t('members.adminsOnly')}</p>
+      )}
     </>
   );
 }

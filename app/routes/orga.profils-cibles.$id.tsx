@@ -43,7 +43,11 @@ export default function TargetProfilePage() {
     <>
       <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>{fill(t('profile.title'), { name: profile.name })}</h1>
-      {params.get('enregistre') || data?.saved ? <p role="status" className="notice success">{t('profile.saved')}</p> : null}
+      {params.get('enregistre') || data?.saved ? (
+        <p role="status" className="notice success">
+          {t('profile.saved')}
+        </p>
+      ) : null}
       {locked ? <p className="notice">{fill(t('profile.locked'), { n: campaigns })}</p> : null}
       <TargetProfileBuilder key={JSON.stringify(profile.tubes)} tree={tree} initial={profile} errors={data?.errors} submitLabel={t('profile.saveChanges')} />
     </>

@@ -37,21 +37,44 @@ export default function TargetProfiles() {
     <>
       <OrgaNav organisation={organisation.name} organisationId={organisation.id} />
       <h1>{t('profiles.title')}</h1>
-      <p><Link to="/orga/profils-cibles/nouveau">{t('profiles.create')}</Link></p>
-      {profiles.length === 0 ? <p>{t('profiles.none')}</p> : (
+      <p>
+        <Link to="/orga/profils-cibles/nouveau">{t('profiles.create')}</Link>
+      </p>
+      {profiles.length === 0 ? (
+        <p>{t('profiles.none')}</p>
+      ) : (
         <table className="orga-table">
           <caption className="visually-hidden">{t('profiles.title')}</caption>
-          <thead><tr><th scope="col">{t('col.name')}</th><th scope="col">{t('profiles.tubes')}</th><th scope="col">{t('profiles.skills')}</th><th scope="col">{t('profiles.stages')}</th><th scope="col">{t('profiles.badges')}</th><th scope="col">{t('profiles.campaigns')}</th><th scope="col">{t('col.action')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t('col.name')}</th>
+              <th scope="col">{t('profiles.tubes')}</th>
+              <th scope="col">{t('profiles.skills')}</th>
+              <th scope="col">{t('profiles.stages')}</th>
+              <th scope="col">{t('profiles.badges')}</th>
+              <th scope="col">{t('profiles.campaigns')}</th>
+              <th scope="col">{t('col.action')}</th>
+            </tr>
+          </thead>
           <tbody>
             {profiles.map((p) => (
               <tr key={p.id}>
-                <td><Link to={`/orga/profils-cibles/${p.id}`}>{p.name}</Link>{p.shared ? t('profiles.shared') : ''}</td>
-                <td>{p.tubes}</td><td>{p.skills}</td><td>{p.stages}</td><td>{p.badges}</td><td>{p.campaigns}</td>
+                <td>
+                  <Link to={`/orga/profils-cibles/${p.id}`}>{p.name}</Link>
+                  {p.shared ? t('profiles.shared') : ''}
+                </td>
+                <td>{p.tubes}</td>
+                <td>{p.skills}</td>
+                <td>{p.stages}</td>
+                <td>{p.badges}</td>
+                <td>{p.campaigns}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <Csrf />
                     <input type="hidden" name="profileId" value={p.id} />
-                    <button type="submit" name="intent" value="duplicate" aria-label={fill(t('profiles.duplicateOf'), { name: p.name })}>{t('profiles.duplicate')}</button>
+                    <button type="submit" name="intent" value="duplicate" aria-label={fill(t('profiles.duplicateOf'), { name: p.name })}>
+                      {t('profiles.duplicate')}
+                    </button>
                   </Form>
                 </td>
               </tr>

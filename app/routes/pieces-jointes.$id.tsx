@@ -17,7 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       'Content-Disposition': `${file.inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encoded}`,
       'X-Content-Type-Options': 'nosniff',
       // Nothing in a served file may run script in the platform's origin.
-      'Content-Security-Policy': file.mimeType === 'application/pdf' ? "default-src 'none'; object-src 'self'" : "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
+      'Content-Security-Policy':
+        file.mimeType === 'application/pdf' ? "default-src 'none'; object-src 'self'" : "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
       'Cache-Control': 'private, max-age=31536000, immutable',
       ETag: `"${file.sha256}"`,
     },

@@ -23,7 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [profile, certificates] = await Promise.all([learnerProfile(viewer.id, new Date()), certificatesOfUser(db(), viewer.id)]);
   return {
     firstName: viewer.firstName,
-    certificates: certificates.map((c) => ({ id: c.id, pixScore: c.pixScore, deliveredAt: formatDay(c.deliveredAt, locale), validUntil: formatDay(c.validUntil, locale) })),
+    certificates: certificates.map((c) => ({
+      id: c.id,
+      pixScore: c.pixScore,
+      deliveredAt: formatDay(c.deliveredAt, locale),
+      validUntil: formatDay(c.validUntil, locale),
+    })),
     profile: {
       ...profile,
       competences: profile.competences.map((c) => ({
@@ -101,7 +106,8 @@ export default function Profile() {
           <ul>
             {certificates.map((c) => (
               <li key={c.id}>
-                <Link to={`/certificats/${c.id}`}>{fill(tcert('cert.open'), { date: c.deliveredAt })}</Link> : {fill(tcert('cert.summary'), { pix: c.pixScore, date: c.deliveredAt, until: c.validUntil })}
+                <Link to={`/certificats/${c.id}`}>{fill(tcert('cert.open'), { date: c.deliveredAt })}</Link> :{' '}
+                {fill(tcert('cert.summary'), { pix: c.pixScore, date: c.deliveredAt, until: c.validUntil })}
               </li>
             ))}
           </ul>
@@ -137,7 +143,11 @@ export default function Profile() {
                   <div className="competence-actions">
                     {c.state === 'started' ? (
                       <>
-                        <Link className="button" to={`/competences/${c.code}/evaluation`} aria-label={`${t('profile.resume')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}>
+                        <Link
+                          className="button"
+                          to={`/competences/${c.code}/evaluation`}
+                          aria-label={`${t('profile.resume')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}
+                        >
                           {t('profile.resume')}
                         </Link>
                         {c.answered > 0 ? <span className="delay">{fill(t('profile.resumeAt'), { n: c.answered })}</span> : null}
@@ -147,7 +157,11 @@ export default function Profile() {
                       <Form method="post" action={`/competences/${c.code}/evaluation`}>
                         <input type="hidden" name="csrf" value={csrfToken ?? ''} />
                         <input type="hidden" name="intent" value="start" />
-                        <button type="submit" className={c.state === 'new' ? 'primary' : 'secondary'} aria-label={`${c.state === 'new' ? t('profile.start') : t('profile.improve')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}>
+                        <button
+                          type="submit"
+                          className={c.state === 'new' ? 'primary' : 'secondary'}
+                          aria-label={`${c.state === 'new' ? t('profile.start') : t('profile.improve')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}
+                        >
                           {c.state === 'new' ? t('profile.start') : t('profile.improve')}
                         </button>
                       </Form>
@@ -158,7 +172,11 @@ export default function Profile() {
                       </Link>
                     ) : null}
                     {c.canReset && c.state !== 'new' ? (
-                      <Link to={`/competences/${c.code}/remise-a-zero`} className="small" aria-label={`${t('profile.reset')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}>
+                      <Link
+                        to={`/competences/${c.code}/remise-a-zero`}
+                        className="small"
+                        aria-label={`${t('profile.reset')} : ${fill(t('profile.actionsOf'), { code: c.code })}`}
+                      >
                         {t('profile.reset')}
                       </Link>
                     ) : null}

@@ -252,7 +252,15 @@ export default function Psychometrics() {
             <fieldset>
               <legend>Paramètres déjà approuvés</legend>
               <div className="choice">
-                <input type="radio" id="anchors-keep" name="anchors" value="keep-live" defaultChecked={Boolean(data.active)} disabled={!data.active} aria-describedby="anchors-keep-hint" />
+                <input
+                  type="radio"
+                  id="anchors-keep"
+                  name="anchors"
+                  value="keep-live"
+                  defaultChecked={Boolean(data.active)}
+                  disabled={!data.active}
+                  aria-describedby="anchors-keep-hint"
+                />
                 <label htmlFor="anchors-keep">{ANCHOR_LABELS['keep-live']}</label>
               </div>
               <p className="hint" id="anchors-keep-hint">
@@ -295,7 +303,10 @@ export default function Psychometrics() {
         </section>
         <section className="panel" aria-labelledby="auto-titre">
           <h2 id="auto-titre">Calibrations automatiques</h2>
-          <p>Une calibration complète est lancée chaque lundi à 3 h s’il y a de nouvelles réponses, et une calibration des nouvelles épreuves dès que le seuil de nouvelles réponses est atteint.</p>
+          <p>
+            Une calibration complète est lancée chaque lundi à 3 h s’il y a de nouvelles réponses, et une calibration des nouvelles épreuves dès que le seuil de
+            nouvelles réponses est atteint.
+          </p>
           {actionData?.field === 'threshold' && actionData.error ? (
             <p className="calib-alert" role="alert">
               {actionData.error}

@@ -45,7 +45,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (intent === 'reject') {
     const result = await rejectRun(db(), { runId, userId: session.viewer.id, reason: String(form.get('reason') ?? '') });
-    if (!result.ok) return json<ActionData>({ error: REJECTION_REFUSALS[result.refusal], form: 'reject' }, { status: result.refusal === 'no-reason' ? 422 : 409 });
+    if (!result.ok)
+      return json<ActionData>({ error: REJECTION_REFUSALS[result.refusal], form: 'reject' }, { status: result.refusal === 'no-reason' ? 422 : 409 });
     return redirect(`/psychometrie?rejetee=${runId}#calibrations`);
   }
   return json<ActionData>({ error: 'Action inconnue.' }, { status: 400 });
@@ -145,7 +146,8 @@ export default function Approval() {
       {finished && !pending ? <p className="notice">Cette calibration a déjà été examinée.</p> : null}
       {finished && pending && run.converged === false ? (
         <p className="calib-alert" role="alert">
-          Cette calibration n’a pas convergé : elle ne peut pas être approuvée en entier. Vous pouvez approuver une sélection d’épreuves dont les paramètres sont fiables.
+          Cette calibration n’a pas convergé : elle ne peut pas être approuvée en entier. Vous pouvez approuver une sélection d’épreuves dont les paramètres
+          sont fiables.
         </p>
       ) : null}
 
@@ -191,8 +193,12 @@ export default function Approval() {
         </div>
         {cuts.levels.some((l) => l.adjusted) ? (
           <p className="muted">
-            Niveau{cuts.levels.filter((l) => l.adjusted).length > 1 ? 'x' : ''} {cuts.levels.filter((l) => l.adjusted).map((l) => l.level).join(', ')} : plus
-            facile que le niveau inférieur d’après les données, seuil aligné sur celui-ci.
+            Niveau{cuts.levels.filter((l) => l.adjusted).length > 1 ? 'x' : ''}{' '}
+            {cuts.levels
+              .filter((l) => l.adjusted)
+              .map((l) => l.level)
+              .join(', ')}{' '}
+            : plus facile que le niveau inférieur d’après les données, seuil aligné sur celui-ci.
           </p>
         ) : null}
       </section>
@@ -202,7 +208,8 @@ export default function Approval() {
         <section className="panel" aria-labelledby="epreuves-titre">
           <h2 id="epreuves-titre">Épreuves estimées ({estimated.length})</h2>
           <p className="muted">
-            Les épreuves signalées sont décochées par défaut. {items.length - estimated.length > 0 ? `${items.length - estimated.length} épreuves ancrées gardent leurs paramètres.` : ''}
+            Les épreuves signalées sont décochées par défaut.{' '}
+            {items.length - estimated.length > 0 ? `${items.length - estimated.length} épreuves ancrées gardent leurs paramètres.` : ''}
           </p>
           <div className="calib-actions">
             <button type="button" className="calib-secondary" onClick={() => setSelected(new Set(estimated.map((i) => i.challengeId)))} disabled={!canReview}>

@@ -87,7 +87,7 @@ function Summaries({ a, b, texts }: { a: RunHeader; b: RunHeader; texts: Texts }
       return values.length
         ? formatCount(
             values.reduce((s, v) => s + v, 0),
-            locale
+            locale,
           )
         : '—';
     }
@@ -140,7 +140,7 @@ function PairScatter({ data, which, texts }: { data: Data; which: 'a' | 'b'; tex
   const { t, f, locale } = texts;
   const s = data.stats;
   const top = new Set(
-    (which === 'b' ? data.items : [...data.items].sort((p, q) => Math.abs(q.aB - q.aA) - Math.abs(p.aB - p.aA))).slice(0, 10).map((i) => i.challengeId)
+    (which === 'b' ? data.items : [...data.items].sort((p, q) => Math.abs(q.aB - q.aA) - Math.abs(p.aB - p.aA))).slice(0, 10).map((i) => i.challengeId),
   );
   const x = (i: Compared) => (which === 'b' ? i.bA : i.aA);
   const y = (i: Compared) => (which === 'b' ? i.bB : i.aB);

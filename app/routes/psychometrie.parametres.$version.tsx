@@ -129,7 +129,15 @@ export default function ParameterSetPage() {
                 <td className="num">
                   {formatNumber(p.b)} ({formatNumber(p.seB)})
                 </td>
-                <td>{p.sourceRunId === set.sourceRunId ? 'cette approbation' : p.sourceRunId ? <Link to={`/psychometrie/calibrations/${p.sourceRunId}`}>antérieure</Link> : '—'}</td>
+                <td>
+                  {p.sourceRunId === set.sourceRunId ? (
+                    'cette approbation'
+                  ) : p.sourceRunId ? (
+                    <Link to={`/psychometrie/calibrations/${p.sourceRunId}`}>antérieure</Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -108,7 +108,17 @@ function usePolling(ms: number) {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
-function CandidateCard({ c, csrf, busy, result }: { c: Data['candidates'][number]; csrf: string; busy: boolean; result: { ok: boolean; candidateId: string; message: string | null } | undefined }) {
+function CandidateCard({
+  c,
+  csrf,
+  busy,
+  result,
+}: {
+  c: Data['candidates'][number];
+  csrf: string;
+  busy: boolean;
+  result: { ok: boolean; candidateId: string; message: string | null } | undefined;
+}) {
   const t = useMessages(certifMessages);
   const locale = useLocale();
   const name = `${c.firstName} ${c.lastName}`;
@@ -159,7 +169,9 @@ function CandidateCard({ c, csrf, busy, result }: { c: Data['candidates'][number
         {c.status === 'present' ? button('absent', t('portal.cancelPresence')) : null}
         {c.status === 'authorised' ? button('withdraw', t('portal.cancelLetIn')) : null}
         {c.status === 'needs_attention' && c.attentionReason !== null ? button('seen', t('portal.clearAttention')) : null}
-        {c.status === 'in_test' || c.status === 'needs_attention' ? button('end', t('portal.endTest'), { confirm: fill(t('portal.endConfirm'), { name }) }) : null}
+        {c.status === 'in_test' || c.status === 'needs_attention'
+          ? button('end', t('portal.endTest'), { confirm: fill(t('portal.endConfirm'), { name }) })
+          : null}
       </div>
       {c.issues.length ? (
         <>

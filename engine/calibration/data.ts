@@ -107,10 +107,7 @@ function growFloat(buf: Float64Array, size: number, fill: number): Float64Array<
 }
 
 /** Builds response data from rows given as {item id → score} (convenient for small data and tests). */
-export function responseDataFromRows(
-  itemIds: readonly string[],
-  rows: readonly { answers: Readonly<Record<string, 0 | 1>>; weight?: number }[],
-): ResponseData {
+export function responseDataFromRows(itemIds: readonly string[], rows: readonly { answers: Readonly<Record<string, 0 | 1>>; weight?: number }[]): ResponseData {
   const index = new Map(itemIds.map((id, i) => [id, i] as const));
   const builder = new ResponseDataBuilder(itemIds);
   for (const row of rows) {

@@ -74,12 +74,7 @@ function stratumOf(cuts: readonly number[], value: number): number {
   return lo;
 }
 
-export function mantelHaenszelDif(
-  data: ResponseData,
-  groups: ArrayLike<number>,
-  theta: ArrayLike<number>,
-  settings: DifSettings = {},
-): ItemDif[] {
+export function mantelHaenszelDif(data: ResponseData, groups: ArrayLike<number>, theta: ArrayLike<number>, settings: DifSettings = {}): ItemDif[] {
   const rows = data.rowStart.length - 1;
   if (groups.length !== rows || theta.length !== rows) {
     throw new RangeError(`groups and theta need one value per row (${rows})`);

@@ -48,7 +48,8 @@ export interface DriftReport {
 }
 
 /** Item parameters by id: a Map, a plain object, or a list of { item, a, d }. */
-export type ParameterSet = ReadonlyMap<string, ItemParameters> | Readonly<Record<string, ItemParameters>> | readonly (ItemParameters & { readonly item: string })[];
+export type ParameterSet =
+  ReadonlyMap<string, ItemParameters> | Readonly<Record<string, ItemParameters>> | readonly (ItemParameters & { readonly item: string })[];
 
 /** Item parameters by id, from any of the accepted shapes. */
 export function toParameterMap(set: ParameterSet): Map<string, ItemParameters> {

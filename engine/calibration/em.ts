@@ -24,13 +24,7 @@ import {
   type PriorSettings,
 } from './mstep';
 import { createLocalRunner, type EStepRunner } from './runner';
-import {
-  itemErrorsFromCovariance,
-  louisBlockErrors,
-  observedCovariance,
-  type ItemStandardErrors,
-  type StandardErrorMethod,
-} from './standard-errors';
+import { itemErrorsFromCovariance, louisBlockErrors, observedCovariance, type ItemStandardErrors, type StandardErrorMethod } from './standard-errors';
 
 export interface QuadratureSettings {
   /** Number of nodes (default 61). */
@@ -159,11 +153,7 @@ export interface CalibrateOptions {
 }
 
 /** Calibrates response data. */
-export async function calibrate(
-  data: ResponseData,
-  settings: CalibrationSettings = {},
-  options: CalibrateOptions = {},
-): Promise<CalibrationResult> {
+export async function calibrate(data: ResponseData, settings: CalibrationSettings = {}, options: CalibrateOptions = {}): Promise<CalibrationResult> {
   const prepared = options.collapse === false ? data : collapsePatterns(data).data;
   const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
   try {
@@ -239,11 +229,7 @@ function checkSummary(summary: DataSummary, itemIds: readonly string[]): void {
 }
 
 /** EM on whatever runner holds the data. */
-export async function calibrateWithRunner(
-  runner: EStepRunner,
-  settings: CalibrationSettings = {},
-  hooks: CalibrationHooks = {},
-): Promise<CalibrationResult> {
+export async function calibrateWithRunner(runner: EStepRunner, settings: CalibrationSettings = {}, hooks: CalibrationHooks = {}): Promise<CalibrationResult> {
   const started = hooks.now?.();
   const itemIds = runner.itemIds;
   const { settings: resolved, free, anchorParameters } = resolveSettings(settings, itemIds);
@@ -429,9 +415,7 @@ export async function calibrateWithRunner(
         : 'louis-block';
   let errors: ItemStandardErrors;
   if (method === 'observed') {
-    const { parameters, covariance } = await observedCovariance(state, mSettings, nodes, (p, q) =>
-      Promise.resolve(runner.expectations(p, q)),
-    );
+    const { parameters, covariance } = await observedCovariance(state, mSettings, nodes, (p, q) => Promise.resolve(runner.expectations(p, q)));
     errors = itemErrorsFromCovariance(itemIds.length, parameters, covariance);
   } else if (method === 'louis-block') {
     errors = louisBlockErrors(diagnostics, state, quadrature, mSettings);

@@ -6,14 +6,7 @@
 export type { ResponseData, CollapsedData } from './data';
 export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, shardBoundaries, collapsePatterns } from './data';
 
-export type {
-  ItemParameterArrays,
-  Quadrature,
-  SufficientStatistics,
-  DataSummary,
-  DiagnosticStatistics,
-  ProbabilityTable,
-} from './kernel';
+export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, ProbabilityTable } from './kernel';
 export {
   buildProbabilityTable,
   computeShardExpectations,
@@ -40,14 +33,7 @@ export type {
   ResolvedSettings,
   CalibrateOptions,
 } from './em';
-export {
-  calibrate,
-  calibrateWithRunner,
-  resolveSettings,
-  CalibrationDataError,
-  CalibrationCancelledError,
-  OBSERVED_INFORMATION_BUDGET,
-} from './em';
+export { calibrate, calibrateWithRunner, resolveSettings, CalibrationDataError, CalibrationCancelledError, OBSERVED_INFORMATION_BUDGET } from './em';
 
 export type { ItemFlag, FlagThresholds, ItemCalibration } from './items';
 export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS } from './items';

@@ -19,13 +19,7 @@ import type { ItemStandardErrors } from './standard-errors';
  */
 export type ItemFlag = 'too_few_answers' | 'low_discrimination' | 'negative_discrimination' | 'misfit' | 'not_converged';
 
-export const ITEM_FLAGS: readonly ItemFlag[] = [
-  'too_few_answers',
-  'low_discrimination',
-  'negative_discrimination',
-  'misfit',
-  'not_converged',
-];
+export const ITEM_FLAGS: readonly ItemFlag[] = ['too_few_answers', 'low_discrimination', 'negative_discrimination', 'misfit', 'not_converged'];
 
 export interface FlagThresholds {
   readonly minAnswers: number;

@@ -98,15 +98,7 @@ export function buildProbabilityTable(params: ItemParameterArrays, nodes: Float6
  * `like` (the product of the smallest factors); the row is rescaled only when it gets near
  * the bottom of the double range.
  */
-function rowLikelihood(
-  data: ResponseData,
-  row: number,
-  table: ProbabilityTable,
-  prior: Float64Array,
-  priorMax: number,
-  Q: number,
-  like: Float64Array,
-): number {
+function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable, prior: Float64Array, priorMax: number, Q: number, like: Float64Array): number {
   const items = data.items;
   const scores = data.scores;
   const values = table.values;
@@ -158,12 +150,7 @@ type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
  * One pass over the rows: the expected counts, and for each row a call to `visit` (if given),
  * used by the diagnostic pass.
  */
-function expectationPass(
-  shard: ResponseData,
-  quadrature: Quadrature,
-  table: ProbabilityTable,
-  visit?: RowVisitor,
-): SufficientStatistics {
+function expectationPass(shard: ResponseData, quadrature: Quadrature, table: ProbabilityTable, visit?: RowVisitor): SufficientStatistics {
   const itemCount = shard.itemIds.length;
   const Q = quadrature.nodes.length;
   const prior = quadrature.weights;
@@ -228,11 +215,7 @@ function expectationPass(
 }
 
 /** The E-step over one shard of rows: expected counts at the given parameters. */
-export function computeShardExpectations(
-  shard: ResponseData,
-  params: ItemParameterArrays,
-  quadrature: Quadrature,
-): SufficientStatistics {
+export function computeShardExpectations(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
   return expectationPass(shard, quadrature, buildProbabilityTable(params, quadrature.nodes));
 }
 
@@ -368,11 +351,7 @@ export interface DiagnosticStatistics {
   readonly scoreOuter: Float64Array;
 }
 
-export function computeShardDiagnostics(
-  shard: ResponseData,
-  params: ItemParameterArrays,
-  quadrature: Quadrature,
-): DiagnosticStatistics {
+export function computeShardDiagnostics(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
   const table = buildProbabilityTable(params, quadrature.nodes);
   const inverse = new Float64Array(table.values.length); // 1 / P, to divide an answer back out
   for (let k = 0; k < inverse.length; k++) inverse[k] = 1 / (table.values[k] as number);
@@ -500,11 +479,7 @@ export function mergeDiagnostics(parts: readonly DiagnosticStatistics[]): Diagno
 }
 
 /** EAP and posterior SD of every row at the given parameters (for reports, DIF strata, fit). */
-export function computeRowAbilities(
-  data: ResponseData,
-  params: ItemParameterArrays,
-  quadrature: Quadrature,
-): { theta: Float64Array; sd: Float64Array } {
+export function computeRowAbilities(data: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): { theta: Float64Array; sd: Float64Array } {
   const table = buildProbabilityTable(params, quadrature.nodes);
   const Q = quadrature.nodes.length;
   const nodes = quadrature.nodes;

@@ -22,7 +22,10 @@ describe('LSAT7 reproduces the published 2PL and Rasch estimates', () => {
       console.log(
         `LSAT7 2PL (${acceleration}): logLik ${result.logLik.toFixed(4)}, ${result.iterations} cycles\n` +
           result.items
-            .map((i) => `  ${i.item}: a ${i.a.toFixed(4)} (${i.se.a?.toFixed(4)})  d ${i.d.toFixed(4)} (${i.se.d?.toFixed(4)})  b ${i.b.toFixed(4)} (${i.se.b?.toFixed(4)})`)
+            .map(
+              (i) =>
+                `  ${i.item}: a ${i.a.toFixed(4)} (${i.se.a?.toFixed(4)})  d ${i.d.toFixed(4)} (${i.se.d?.toFixed(4)})  b ${i.b.toFixed(4)} (${i.se.b?.toFixed(4)})`,
+            )
             .join('\n'),
       );
       expect(result.converged).toBe(true);
@@ -73,9 +76,9 @@ describe('LSAT7 reproduces the published 2PL and Rasch estimates', () => {
     expect(progress.at(-1)!.maxChange).toBeLessThan(1e-4);
 
     let asked = 0;
-    await expect(
-      calibrate(lsat7Data(), { priors: false }, { hooks: { shouldCancel: () => ++asked > 3 } }),
-    ).rejects.toMatchObject({ name: 'CalibrationCancelledError' });
+    await expect(calibrate(lsat7Data(), { priors: false }, { hooks: { shouldCancel: () => ++asked > 3 } })).rejects.toMatchObject({
+      name: 'CalibrationCancelledError',
+    });
   });
 
   it('says so when it does not converge', async () => {

@@ -46,7 +46,9 @@ describe('parameter recovery', () => {
     }
     const pooled = Math.sqrt(squared / count);
     const meanZ2 = z2 / count;
-    console.log(`complete 2PL 1000×20, 16 replications: RMSE(b) each ${each.join(', ')}; pooled ${pooled.toFixed(4)}; mean squared z of b ${meanZ2.toFixed(3)}`);
+    console.log(
+      `complete 2PL 1000×20, 16 replications: RMSE(b) each ${each.join(', ')}; pooled ${pooled.toFixed(4)}; mean squared z of b ${meanZ2.toFixed(3)}`,
+    );
     expect(pooled).toBeLessThanOrEqual(0.15);
     // The reported standard errors describe the actual errors: mean squared z-score near 1.
     expect(meanZ2).toBeGreaterThan(0.7);
@@ -58,7 +60,9 @@ describe('parameter recovery', () => {
     const result = await calibrate(sim.data);
     const rb = rmse(sim, result, (p) => p.b);
     const ra = rmse(sim, result, (p) => p.a);
-    console.log(`sparse 2PL 200 items, 20000×15: RMSE(b) ${rb.toFixed(4)}, RMSE(a) ${ra.toFixed(4)}, ${result.iterations} cycles, SEs ${result.standardErrors}, flags ${JSON.stringify(flagCounts(result))}`);
+    console.log(
+      `sparse 2PL 200 items, 20000×15: RMSE(b) ${rb.toFixed(4)}, RMSE(a) ${ra.toFixed(4)}, ${result.iterations} cycles, SEs ${result.standardErrors}, flags ${JSON.stringify(flagCounts(result))}`,
+    );
     expect(result.converged).toBe(true);
     expect(result.answers).toBe(300_000);
     expect(rb).toBeLessThanOrEqual(0.12);
@@ -74,7 +78,9 @@ describe('parameter recovery', () => {
     const rb = rmse(sim, result, (p) => p.b, wellExposed);
     const ra = rmse(sim, result, (p) => p.a, wellExposed);
     const meanError = sim.items.reduce((s, t, i) => s + (result.items[i]!.b - t.b), 0) / sim.items.length;
-    console.log(`adaptive 2PL 200 items, 20000×15 (items with ≥ 500 answers): RMSE(b) ${rb.toFixed(4)}, RMSE(a) ${ra.toFixed(4)}, mean b error ${meanError.toFixed(4)}`);
+    console.log(
+      `adaptive 2PL 200 items, 20000×15 (items with ≥ 500 answers): RMSE(b) ${rb.toFixed(4)}, RMSE(a) ${ra.toFixed(4)}, mean b error ${meanError.toFixed(4)}`,
+    );
     expect(rb).toBeLessThanOrEqual(0.12);
     expect(ra).toBeLessThanOrEqual(0.15);
     expect(Math.abs(meanError)).toBeLessThan(0.05);

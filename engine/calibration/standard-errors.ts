@@ -173,11 +173,7 @@ export async function observedCovariance(
   return { parameters, covariance: invertSymmetricPositiveDefinite(information, P) };
 }
 
-export function itemErrorsFromCovariance(
-  itemCount: number,
-  parameters: readonly FreeParameter[],
-  covariance: Float64Array | null,
-): ItemStandardErrors {
+export function itemErrorsFromCovariance(itemCount: number, parameters: readonly FreeParameter[], covariance: Float64Array | null): ItemStandardErrors {
   const seA = new Float64Array(itemCount).fill(NaN);
   const seD = new Float64Array(itemCount).fill(NaN);
   const covAD = new Float64Array(itemCount).fill(NaN);
@@ -204,12 +200,7 @@ export function itemErrorsFromCovariance(
  * Louis' formula, per item: I = Σ_p w_p (E_p[−∂² log f] − E_p[s sᵀ] + E_p[s] E_p[s]ᵀ) for the
  * item's own parameters, plus the prior's curvature.
  */
-export function louisBlockErrors(
-  diagnostics: DiagnosticStatistics,
-  state: ModelState,
-  quadrature: Quadrature,
-  settings: MStepSettings,
-): ItemStandardErrors {
+export function louisBlockErrors(diagnostics: DiagnosticStatistics, state: ModelState, quadrature: Quadrature, settings: MStepSettings): ItemStandardErrors {
   const stats = diagnostics.expectations;
   const Q = stats.nodeCount;
   const nodes = quadrature.nodes;

@@ -31,7 +31,9 @@ function competence(code: string, seed: string): SimulatedCompetenceBank {
 const sims = [competence('1.1', 'c11'), competence('3.2', 'c32')];
 const truth: Record<string, ItemParameters> = Object.assign({}, ...sims.map((s) => s.truth));
 /** The profile: the first two tubes of each competence up to level 4. */
-const targeted = new Set(sims.flatMap((s) => s.bank.skills.filter((k) => s.bank.tubes.slice(0, 2).some((t) => t.id === k.tubeId) && k.level <= 4).map((k) => k.id)));
+const targeted = new Set(
+  sims.flatMap((s) => s.bank.skills.filter((k) => s.bank.tubes.slice(0, 2).some((t) => t.id === k.tubeId) && k.level <= 4).map((k) => k.id)),
+);
 const banks = sims.map((s) => restrictBank(s.bank, targeted)!);
 
 /** Runs a whole campaign test for a learner of true ability θ; returns the asked challenges and the final elements. */
@@ -96,7 +98,9 @@ describe('campaign test: the positioning engine across the competences of a targ
   });
 
   it('never asks a skill the learner already has in their profile', () => {
-    const known: KnowledgeElement[] = banks.flatMap((bk) => bk.skills.filter((s) => s.level <= 2).map((s) => ({ skillId: s.id, status: 'validated' as const, source: 'direct' as const, createdAt: 0 })));
+    const known: KnowledgeElement[] = banks.flatMap((bk) =>
+      bk.skills.filter((s) => s.level <= 2).map((s) => ({ skillId: s.id, status: 'validated' as const, source: 'direct' as const, createdAt: 0 })),
+    );
     const context: CampaignTestContext = { banks, knowledgeElements: known };
     const knownIds = new Set(known.map((k) => k.skillId));
     const skillOf = new Map(banks.flatMap((bk) => bk.challenges.map((c) => [c.id, c.skillId] as const)));
@@ -120,10 +124,11 @@ describe('campaign test: the positioning engine across the competences of a targ
       questions += r.asked.length;
       const latest = latestKnowledgeElements(r.kes.map((k, j) => ({ ...k, createdAt: j })));
       const measured = targetedList.filter((s) => latest.get(s.id)?.status === 'validated').length / targetedList.length;
-      const trueRate = targetedList.filter((s) => {
-        const items = banks.flatMap((bk) => bk.challenges).filter((c) => c.skillId === s.id);
-        return items.reduce((sum, c) => sum + probability(truth[c.id]!, theta), 0) / items.length >= 0.5;
-      }).length / targetedList.length;
+      const trueRate =
+        targetedList.filter((s) => {
+          const items = banks.flatMap((bk) => bk.challenges).filter((c) => c.skillId === s.id);
+          return items.reduce((sum, c) => sum + probability(truth[c.id]!, theta), 0) / items.length >= 0.5;
+        }).length / targetedList.length;
       error += Math.abs(measured - trueRate);
     }
     // Measured: 13.7 points of mean absolute error on 12 targeted skills (one skill is 8.3 points),

@@ -81,9 +81,7 @@ export interface CampaignTestState {
   competences: CompetenceProgress[];
 }
 
-export type CampaignNext =
-  | { done: false; challengeId: string; competenceCode: string; reason: string }
-  | { done: true };
+export type CampaignNext = { done: false; challengeId: string; competenceCode: string; reason: string } | { done: true };
 
 function contextOf(input: CampaignTestContext, bank: CompetenceBank): PositioningContext {
   return { bank, settings: { ...CAMPAIGN_TEST_SETTINGS, ...(input.settings ?? {}) }, knowledgeElements: input.knowledgeElements ?? [] };
@@ -176,7 +174,12 @@ export function finishCampaignTest(input: CampaignTestContext, state: CampaignTe
  * The direct and inferred knowledge elements one more answer creates (in its competence's session),
  * for the caller to store with the answer.
  */
-export function answerKnowledge(input: CampaignTestContext, state: CampaignTestState, answer: PositioningAnswer, seed: string): { after: CampaignTestState; created: KnowledgeElement[]; competenceCode: string } {
+export function answerKnowledge(
+  input: CampaignTestContext,
+  state: CampaignTestState,
+  answer: PositioningAnswer,
+  seed: string,
+): { after: CampaignTestState; created: KnowledgeElement[]; competenceCode: string } {
   const code = competenceOfChallenge(input, answer.challengeId);
   if (code === null) throw new RangeError(`campaign test: challenge ${answer.challengeId} is not in the target profile`);
   // Only the answered competence's session moves (incrementally); the others stay as they are.
@@ -185,5 +188,9 @@ export function answerKnowledge(input: CampaignTestContext, state: CampaignTestS
   const before = state.competences[index] as CompetenceProgress;
   const moved = progressOf(input, bank, applyAnswer(contextOf(input, bank), before.state, answer), seed);
   const competences = state.competences.map((c, i) => (i === index ? moved : c));
-  return { after: { answers: [...state.answers, answer], competences }, created: moved.state.knowledgeElements.slice(before.state.knowledgeElements.length), competenceCode: code };
+  return {
+    after: { answers: [...state.answers, answer], competences },
+    created: moved.state.knowledgeElements.slice(before.state.knowledgeElements.length),
+    competenceCode: code,
+  };
 }

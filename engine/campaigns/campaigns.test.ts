@@ -1,8 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import {
-  badgeEarned, bandStars, checkClassList, collectiveMastery, competencesToTarget, csvLine, exportHeader, exportRow, masteryBand,
-  masteryBandOfPercent, masteryStars, parseCsv, parseFrenchDate, participantResult, reachedStageIndex, recommendationDots, recommendationScore,
-  recommendedTopics, successRates, targetedSkills, tubeShapes, BOM,
+  badgeEarned,
+  bandStars,
+  checkClassList,
+  collectiveMastery,
+  competencesToTarget,
+  csvLine,
+  exportHeader,
+  exportRow,
+  masteryBand,
+  masteryBandOfPercent,
+  masteryStars,
+  parseCsv,
+  parseFrenchDate,
+  participantResult,
+  reachedStageIndex,
+  recommendationDots,
+  recommendationScore,
+  recommendedTopics,
+  successRates,
+  targetedSkills,
+  tubeShapes,
+  BOM,
 } from './index';
 
 const skills = [
@@ -14,12 +33,24 @@ const skills = [
 
 describe('targeted skills and mastery', () => {
   it('takes the active skills of the chosen tubes up to each cap', () => {
-    const t = targetedSkills([{ tubeId: 'A', maxLevel: 4 }, { tubeId: 'B', maxLevel: 8 }], skills);
+    const t = targetedSkills(
+      [
+        { tubeId: 'A', maxLevel: 4 },
+        { tubeId: 'B', maxLevel: 8 },
+      ],
+      skills,
+    );
     expect(t.map((s) => s.id)).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3']);
   });
 
   it('mastery is validated targeted skills over targeted skills; skills outside the profile do not count', () => {
-    const t = targetedSkills([{ tubeId: 'A', maxLevel: 4 }, { tubeId: 'B', maxLevel: 3 }], skills);
+    const t = targetedSkills(
+      [
+        { tubeId: 'A', maxLevel: 4 },
+        { tubeId: 'B', maxLevel: 3 },
+      ],
+      skills,
+    );
     const r = participantResult(t, new Set(['a1', 'a2', 'b1', 'a5', 'c1']));
     expect(r.validated).toBe(3);
     expect(r.masteryRate).toBeCloseTo(3 / 7);
@@ -28,7 +59,14 @@ describe('targeted skills and mastery', () => {
 
   it('bands: 0–20 insuffisante, 21–50 fragile, 51–80 satisfaisante, 81–100 très bonne', () => {
     expect([0, 0.2, 0.21, 0.5, 0.51, 0.8, 0.81, 1].map(masteryBand)).toEqual([
-      'insufficient', 'insufficient', 'fragile', 'fragile', 'satisfactory', 'satisfactory', 'veryGood', 'veryGood',
+      'insufficient',
+      'insufficient',
+      'fragile',
+      'fragile',
+      'satisfactory',
+      'satisfactory',
+      'veryGood',
+      'veryGood',
     ]);
     expect(masteryBand(0.204)).toBe('insufficient'); // 20 % once rounded
     expect(masteryBand(0.206)).toBe('fragile'); // 21 %
@@ -37,13 +75,24 @@ describe('targeted skills and mastery', () => {
 
   it('bands and stars of a shown percentage (the Orga and campaign pages) follow the same bounds', () => {
     expect([0, 20, 21, 50, 51, 80, 81, 100].map(masteryBandOfPercent)).toEqual([
-      'insufficient', 'insufficient', 'fragile', 'fragile', 'satisfactory', 'satisfactory', 'veryGood', 'veryGood',
+      'insufficient',
+      'insufficient',
+      'fragile',
+      'fragile',
+      'satisfactory',
+      'satisfactory',
+      'veryGood',
+      'veryGood',
     ]);
     expect((['insufficient', 'fragile', 'satisfactory', 'veryGood'] as const).map(bandStars)).toEqual([1, 2, 3, 4]);
   });
 
   it('stage: the highest threshold reached', () => {
-    const stages = [{ threshold: 50, title: 'Palier 2' }, { threshold: 0, title: 'Palier 1' }, { threshold: 80, title: 'Palier 3' }];
+    const stages = [
+      { threshold: 50, title: 'Palier 2' },
+      { threshold: 0, title: 'Palier 1' },
+      { threshold: 80, title: 'Palier 3' },
+    ];
     expect(reachedStageIndex(stages, 0.1)).toBe(0);
     expect(reachedStageIndex(stages, 0.5)).toBe(1);
     expect(reachedStageIndex(stages, 0.95)).toBe(2);
@@ -51,14 +100,27 @@ describe('targeted skills and mastery', () => {
   });
 
   it('badge: every tube criterion must hold', () => {
-    const badge = { key: 'k', title: 'Sécurité', criteria: [{ tubeId: 'A', minPercent: 50 }, { tubeId: 'B', minPercent: 100 }] };
+    const badge = {
+      key: 'k',
+      title: 'Sécurité',
+      criteria: [
+        { tubeId: 'A', minPercent: 50 },
+        { tubeId: 'B', minPercent: 100 },
+      ],
+    };
     expect(badgeEarned(badge, { A: { targeted: 4, validated: 2, reached: 2 }, B: { targeted: 3, validated: 3, reached: 3 } })).toBe(true);
     expect(badgeEarned(badge, { A: { targeted: 4, validated: 1, reached: 1 }, B: { targeted: 3, validated: 3, reached: 3 } })).toBe(false);
     expect(badgeEarned(badge, { A: { targeted: 4, validated: 4, reached: 4 } })).toBe(false);
   });
 
   it('collective mastery per tube and per competence', () => {
-    const t = targetedSkills([{ tubeId: 'A', maxLevel: 4 }, { tubeId: 'B', maxLevel: 3 }], skills);
+    const t = targetedSkills(
+      [
+        { tubeId: 'A', maxLevel: 4 },
+        { tubeId: 'B', maxLevel: 3 },
+      ],
+      skills,
+    );
     const p1 = participantResult(t, new Set(['a1', 'a2', 'b1']));
     const p2 = participantResult(t, new Set(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3']));
     const byTube = collectiveMastery([p1, p2], t);
@@ -70,7 +132,10 @@ describe('targeted skills and mastery', () => {
 
   it('success rate per question, hardest first', () => {
     const rates = successRates([
-      { challengeId: 'q1', ok: true }, { challengeId: 'q1', ok: false }, { challengeId: 'q2', ok: false }, { challengeId: 'q1', ok: true },
+      { challengeId: 'q1', ok: true },
+      { challengeId: 'q1', ok: false },
+      { challengeId: 'q2', ok: false },
+      { challengeId: 'q1', ok: true },
     ]);
     expect(rates).toEqual([
       { challengeId: 'q2', answers: 1, successes: 0, rate: 0 },
@@ -97,11 +162,15 @@ describe('recommended topics (Pix formula)', () => {
   });
 
   it('averages over participants and sorts the most needed first', () => {
-    const t = targetedSkills([{ tubeId: 'A', maxLevel: 4 }, { tubeId: 'B', maxLevel: 5 }], [
-      ...skills,
-      { id: 'b5', tubeId: 'B', level: 5, status: 'actif' },
-      { id: 'b4', tubeId: 'B', level: 4, status: 'actif' },
-    ].filter((s, i, all) => all.findIndex((o) => o.id === s.id && o.status === 'actif') === i || s.status === 'actif'));
+    const t = targetedSkills(
+      [
+        { tubeId: 'A', maxLevel: 4 },
+        { tubeId: 'B', maxLevel: 5 },
+      ],
+      [...skills, { id: 'b5', tubeId: 'B', level: 5, status: 'actif' }, { id: 'b4', tubeId: 'B', level: 4, status: 'actif' }].filter(
+        (s, i, all) => all.findIndex((o) => o.id === s.id && o.status === 'actif') === i || s.status === 'actif',
+      ),
+    );
     expect(tubeShapes(t).find((s) => s.tubeId === 'B')!.levels).toEqual([1, 2, 3, 4, 5]);
     const p1 = participantResult(t, new Set(['a1', 'a2', 'b1', 'b2', 'b3', 'b4', 'b5']));
     const p2 = participantResult(t, new Set(['b1', 'b2', 'b3', 'b4', 'b5']));
@@ -118,10 +187,18 @@ describe('recommended topics (Pix formula)', () => {
 describe('CSV', () => {
   it('reads semicolons or commas, a BOM, CRLF, quotes with doubled quotes and line breaks', () => {
     expect(parseCsv(`${BOM}Nom;Prénom\r\nDurand;"Inès ""la"" grande"\r\n\r\n"Le;Gall";"A\nB"\r\n`)).toEqual([
-      ['Nom', 'Prénom'], ['Durand', 'Inès "la" grande'], ['Le;Gall', 'A\nB'],
+      ['Nom', 'Prénom'],
+      ['Durand', 'Inès "la" grande'],
+      ['Le;Gall', 'A\nB'],
     ]);
-    expect(parseCsv('a,b\n1,"2,5"')).toEqual([['a', 'b'], ['1', '2,5']]);
-    expect(parseCsv('a;b\n;\n')).toEqual([['a', 'b'], ['', '']]);
+    expect(parseCsv('a,b\n1,"2,5"')).toEqual([
+      ['a', 'b'],
+      ['1', '2,5'],
+    ]);
+    expect(parseCsv('a;b\n;\n')).toEqual([
+      ['a', 'b'],
+      ['', ''],
+    ]);
     expect(() => parseCsv('a;"b\n1;2')).toThrow(/Guillemet non fermé \(ligne 1\)/);
   });
 
@@ -130,13 +207,51 @@ describe('CSV', () => {
   });
 
   it('builds an export header with a BOM and rows with NA before sharing', () => {
-    const ctx = { organisation: 'Lycée', campaign: 'Rentrée', code: 'ABCDEF234', competences: [{ key: '1.1', label: '1.1 Mener une recherche' }], areas: [{ key: '1', label: '1 Informations' }], badges: ['Sécurité'], hasStages: true };
+    const ctx = {
+      organisation: 'Lycée',
+      campaign: 'Rentrée',
+      code: 'ABCDEF234',
+      competences: [{ key: '1.1', label: '1.1 Mener une recherche' }],
+      areas: [{ key: '1', label: '1 Informations' }],
+      badges: ['Sécurité'],
+      hasStages: true,
+    };
     const header = exportHeader(ctx);
     expect(header.startsWith(BOM)).toBe(true);
     expect(parseCsv(header)[0]).toContain('Palier obtenu');
-    const base = { lastName: 'Durand', firstName: 'Inès', division: '2nde A', progress: 1, startedAt: new Date('2026-01-05T10:00:00Z'), stage: 'Palier 2', badges: ['Sécurité'], masteryRate: 0.5, groups: { '1.1': [2, 4] as [number, number], '1': [2, 4] as [number, number] } };
+    const base = {
+      lastName: 'Durand',
+      firstName: 'Inès',
+      division: '2nde A',
+      progress: 1,
+      startedAt: new Date('2026-01-05T10:00:00Z'),
+      stage: 'Palier 2',
+      badges: ['Sécurité'],
+      masteryRate: 0.5,
+      groups: { '1.1': [2, 4] as [number, number], '1': [2, 4] as [number, number] },
+    };
     const shared = parseCsv(exportRow(ctx, { ...base, sharedAt: new Date('2026-01-06T10:00:00Z') }))[0];
-    expect(shared).toEqual(['Lycée', 'Rentrée', 'ABCDEF234', 'Durand', 'Inès', '2nde A', '100 %', '05/01/2026', 'O', '06/01/2026', 'Palier 2', 'O', '50 %', '50 %', '4', '2', '50 %', '4', '2']);
+    expect(shared).toEqual([
+      'Lycée',
+      'Rentrée',
+      'ABCDEF234',
+      'Durand',
+      'Inès',
+      '2nde A',
+      '100 %',
+      '05/01/2026',
+      'O',
+      '06/01/2026',
+      'Palier 2',
+      'O',
+      '50 %',
+      '50 %',
+      '4',
+      '2',
+      '50 %',
+      '4',
+      '2',
+    ]);
     const notShared = parseCsv(exportRow(ctx, { ...base, sharedAt: null }))[0];
     expect(notShared!.slice(8)).toEqual(['N', 'NA', 'NA', 'NA', 'NA', 'NA', '4', 'NA', 'NA', '4', 'NA']);
   });

@@ -51,8 +51,18 @@ export function exportHeader(ctx: ExportContext): string {
   if (ctx.hasStages) cols.push('Palier obtenu');
   for (const b of ctx.badges) cols.push(`${b} obtenu (O/N)`);
   cols.push('% maîtrise de l’ensemble des acquis du profil');
-  for (const c of ctx.competences) cols.push(`% de maîtrise des acquis de la compétence ${c.label}`, `Nombre d’acquis du profil cible dans la compétence ${c.label}`, `Acquis maîtrisés dans la compétence ${c.label}`);
-  for (const a of ctx.areas) cols.push(`% de maîtrise des acquis du domaine ${a.label}`, `Nombre d’acquis du profil cible du domaine ${a.label}`, `Acquis maîtrisés du domaine ${a.label}`);
+  for (const c of ctx.competences)
+    cols.push(
+      `% de maîtrise des acquis de la compétence ${c.label}`,
+      `Nombre d’acquis du profil cible dans la compétence ${c.label}`,
+      `Acquis maîtrisés dans la compétence ${c.label}`,
+    );
+  for (const a of ctx.areas)
+    cols.push(
+      `% de maîtrise des acquis du domaine ${a.label}`,
+      `Nombre d’acquis du profil cible du domaine ${a.label}`,
+      `Acquis maîtrisés du domaine ${a.label}`,
+    );
   return BOM + csvLine(cols);
 }
 
@@ -62,7 +72,7 @@ export function exportRow(ctx: ExportContext, p: ExportParticipant): string {
   const cols: (string | number)[] = [ctx.organisation, ctx.campaign, ctx.code, p.lastName, p.firstName, p.division ?? ''];
   if (ctx.externalIdLabel) cols.push(p.externalId ?? '');
   cols.push(masteryPercent(p.progress) + ' %', day(p.startedAt), shared ? 'O' : 'N', p.sharedAt ? day(p.sharedAt) : 'NA');
-  if (ctx.hasStages) cols.push(shared ? p.stage ?? '' : 'NA');
+  if (ctx.hasStages) cols.push(shared ? (p.stage ?? '') : 'NA');
   for (const b of ctx.badges) cols.push(shared ? (p.badges.includes(b) ? 'O' : 'N') : 'NA');
   cols.push(shared && p.masteryRate !== null ? masteryPercent(p.masteryRate) + ' %' : 'NA');
   for (const g of [...ctx.competences, ...ctx.areas]) {

@@ -61,7 +61,11 @@ function runTest(
   }
 }
 
-const positioned: PositionedCompetence[] = COMPETENCE_CODES.map((code, k) => ({ competenceCode: code, level: k < 10 ? 1 + (k % 5) : 0, pix: k < 10 ? 8 * (1 + (k % 5)) + 3 : 0 }));
+const positioned: PositionedCompetence[] = COMPETENCE_CODES.map((code, k) => ({
+  competenceCode: code,
+  level: k < 10 ? 1 + (k % 5) : 0,
+  pix: k < 10 ? 8 * (1 + (k % 5)) + 3 : 0,
+}));
 
 describe('selection', () => {
   const bank = syntheticBank(16, 3);

@@ -27,7 +27,8 @@ export function sortedCuts(cutScores: Readonly<Record<string, number>>, maxLevel
     .filter(([l, v]) => Number.isInteger(l) && l >= 1 && l <= maxLevel && Number.isFinite(v))
     .sort((x, y) => x[0] - y[0]);
   // Keep them non-decreasing (a parameter set stores them so; a hand-written one might not).
-  for (let i = 1; i < cuts.length; i++) if ((cuts[i] as [number, number])[1] < (cuts[i - 1] as [number, number])[1]) (cuts[i] as [number, number])[1] = (cuts[i - 1] as [number, number])[1];
+  for (let i = 1; i < cuts.length; i++)
+    if ((cuts[i] as [number, number])[1] < (cuts[i - 1] as [number, number])[1]) (cuts[i] as [number, number])[1] = (cuts[i - 1] as [number, number])[1];
   return cuts;
 }
 

@@ -22,7 +22,10 @@ import { resolveCertificationSettings } from './settings';
 import type { CertificationAnswer, CertificationChallenge, CertificationScore, CertificationSettings, FrozenParameterSet, PositionedCompetence } from './types';
 
 /** The certification bank and frozen parameter set the engine sees, from simulated competence banks. */
-export function certificationBankOf(competences: readonly SimulatedCompetenceBank[], locale = 'fr-fr'): {
+export function certificationBankOf(
+  competences: readonly SimulatedCompetenceBank[],
+  locale = 'fr-fr',
+): {
   bank: CertificationChallenge[];
   parameterSet: FrozenParameterSet;
   truth: Record<string, ItemParameters>;
@@ -50,7 +53,10 @@ export function certificationBankOf(competences: readonly SimulatedCompetenceBan
       truth[c.id] = sim.truth[c.id] as ItemParameters;
     }
   }
-  const cuts = levelCutScores(bank.map((c) => ({ level: c.level, a: c.params.a, d: c.params.d })), { probability: 0.5 });
+  const cuts = levelCutScores(
+    bank.map((c) => ({ level: c.level, a: c.params.a, d: c.params.d })),
+    { probability: 0.5 },
+  );
   return { bank, parameterSet: { version: 'simulated', items, cutScores: cuts.cutScores }, truth };
 }
 
@@ -202,7 +208,18 @@ export function simulateCertification(
       if (p.level < (truthLevels[k] as number)) below++;
     });
     const sittings = [1, 2].map((n) =>
-      sit(bank, parameterSet, truth, theta, positioned, settings, locale, forkRandom(streams, `sitting${n}-engine`), forkRandom(streams, `sitting${n}-answers`), exposure),
+      sit(
+        bank,
+        parameterSet,
+        truth,
+        theta,
+        positioned,
+        settings,
+        locale,
+        forkRandom(streams, `sitting${n}-engine`),
+        forkRandom(streams, `sitting${n}-answers`),
+        exposure,
+      ),
     ) as [SimulatedSitting, SimulatedSitting];
     candidates.push({ theta, positioned, sittings });
   }

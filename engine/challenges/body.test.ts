@@ -39,7 +39,13 @@ describe('sanitising rich text', () => {
       type: 'doc',
       content: [
         { type: 'paragraph', content: [{ type: 'text', text: 'Titre' }] },
-        { type: 'paragraph', content: [{ type: 'text', text: 'clic' }, { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: 'A' } }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'clic' },
+            { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt: 'A' } },
+          ],
+        },
         { type: 'paragraph', content: [{ type: 'text', text: 'cité' }] },
       ],
     });
@@ -59,7 +65,15 @@ describe('checking a body before saving', () => {
   it('refuses an image without alternative text, in French, on the instruction', () => {
     const instruction: RichDoc = {
       type: 'doc',
-      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Regardez : ' }, { type: 'image', attrs: { src: 'https://exemple.fr/cadenas.png', alt: ' ' } }] }],
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Regardez : ' },
+            { type: 'image', attrs: { src: 'https://exemple.fr/cadenas.png', alt: ' ' } },
+          ],
+        },
+      ],
     };
     const errors = validateChallengeBody(body({ instruction }));
     expect(Object.keys(errors)).toEqual(['instruction']);
@@ -88,7 +102,16 @@ describe('checking a body before saving', () => {
         authors: [' '],
       }),
     );
-    expect(Object.keys(errors).sort()).toEqual(['authors', 'embed.height', 'embed.title', 'embed.url', 'illustration.alt', 'illustration.url', 'locales', 'timer']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'authors',
+      'embed.height',
+      'embed.title',
+      'embed.url',
+      'illustration.alt',
+      'illustration.url',
+      'locales',
+      'timer',
+    ]);
     expect(errors['embed.url']![0]).toMatch(/https:\/\//);
     expect(validateChallengeBody(body({ embed: { url: 'https://exemple.fr/simulateur', title: 'Simulateur', height: 600 } }))).toEqual({});
   });

@@ -224,16 +224,19 @@ export function validateChallengeBody(body: ChallengeBody): FieldErrors {
   if (body.illustration) {
     const { url, alt } = body.illustration;
     if (!url.trim()) add(errors, 'illustration.url', 'Illustration : indiquez l’adresse de l’image, ou retirez l’illustration.');
-    else if (!isSafeImageSource(url.trim())) add(errors, 'illustration.url', 'Illustration : l’adresse doit commencer par https:// (ou être une pièce jointe).');
+    else if (!isSafeImageSource(url.trim()))
+      add(errors, 'illustration.url', 'Illustration : l’adresse doit commencer par https:// (ou être une pièce jointe).');
     if (!alt.trim()) add(errors, 'illustration.alt', 'Illustration : le texte alternatif est obligatoire (décrivez l’image).');
   }
 
   if (body.embed) {
     const { url, title, height } = body.embed;
     if (!url.trim()) add(errors, 'embed.url', 'Page intégrée : indiquez son adresse, ou retirez la page intégrée.');
-    else if (!/^https:\/\/[^\s/]+(\/\S*)?$/i.test(url.trim())) add(errors, 'embed.url', 'Page intégrée : l’adresse doit commencer par https:// (les pages non chiffrées sont refusées).');
+    else if (!/^https:\/\/[^\s/]+(\/\S*)?$/i.test(url.trim()))
+      add(errors, 'embed.url', 'Page intégrée : l’adresse doit commencer par https:// (les pages non chiffrées sont refusées).');
     if (!title.trim()) add(errors, 'embed.title', 'Page intégrée : le titre est obligatoire (il est lu par les lecteurs d’écran).');
-    if (!Number.isInteger(height) || height < 100 || height > 2000) add(errors, 'embed.height', 'Page intégrée : la hauteur est un nombre entier de pixels, entre 100 et 2000.');
+    if (!Number.isInteger(height) || height < 100 || height > 2000)
+      add(errors, 'embed.height', 'Page intégrée : la hauteur est un nombre entier de pixels, entre 100 et 2000.');
   }
 
   body.attachments.forEach((a, i) => {
@@ -267,13 +270,35 @@ export function defaultAnswerSpec(type: ChallengeType, previous?: AnswerSpec): A
     case 'QCU':
       return { type, proposals, correct: previous?.type === 'QCM' ? (previous.correct[0] ?? 0) : 0, shuffle };
     case 'QCM':
-      return { type, proposals: proposals.length >= 3 ? proposals : [...proposals, ...Array(3 - proposals.length).fill('')], correct: previous?.type === 'QCU' ? [previous.correct] : [], shuffle };
+      return {
+        type,
+        proposals: proposals.length >= 3 ? proposals : [...proposals, ...Array(3 - proposals.length).fill('')],
+        correct: previous?.type === 'QCU' ? [previous.correct] : [],
+        shuffle,
+      };
     case 'QROC':
       return { type, accepted: [], format: 'mots', tolerances: [...tolerances] };
     case 'QROCM-ind':
-      return { type, template: '{{reponse1}}\n{{reponse2}}', fields: [{ name: 'reponse1', label: 'Réponse 1', accepted: [] }, { name: 'reponse2', label: 'Réponse 2', accepted: [] }], tolerances: [...tolerances] };
+      return {
+        type,
+        template: '{{reponse1}}\n{{reponse2}}',
+        fields: [
+          { name: 'reponse1', label: 'Réponse 1', accepted: [] },
+          { name: 'reponse2', label: 'Réponse 2', accepted: [] },
+        ],
+        tolerances: [...tolerances],
+      };
     case 'QROCM-dep':
-      return { type, template: '{{reponse1}}\n{{reponse2}}', fields: [{ name: 'reponse1', label: 'Réponse 1' }, { name: 'reponse2', label: 'Réponse 2' }], accepted: [[], []], tolerances: [...tolerances] };
+      return {
+        type,
+        template: '{{reponse1}}\n{{reponse2}}',
+        fields: [
+          { name: 'reponse1', label: 'Réponse 1' },
+          { name: 'reponse2', label: 'Réponse 2' },
+        ],
+        accepted: [[], []],
+        tolerances: [...tolerances],
+      };
   }
 }
 

@@ -185,7 +185,10 @@ describe('QROCM', () => {
         { name: 'x', label: 'x' },
         { name: 'y', label: 'y' },
       ],
-      accepted: [['pdf', 'portable'], ['pdf', 'acrobat']],
+      accepted: [
+        ['pdf', 'portable'],
+        ['pdf', 'acrobat'],
+      ],
       tolerances: [],
     };
     expect(checkAnswer(spec, { values: { x: 'pdf', y: 'portable' } }).result).toBe('ok');
@@ -244,9 +247,7 @@ describe('validateAnswerSpec', () => {
 
   it('tells authors what is wrong, in French', () => {
     expect(validateAnswerSpec({ type: 'QCU', proposals: ['a', 'b'], correct: 2, shuffle: false })[0]).toMatch(/proposition/);
-    expect(validateAnswerSpec({ type: 'QCM', proposals: ['a', 'b', 'c'], correct: [1], shuffle: false }).join()).toMatch(
-      /au moins deux bonnes réponses/,
-    );
+    expect(validateAnswerSpec({ type: 'QCM', proposals: ['a', 'b', 'c'], correct: [1], shuffle: false }).join()).toMatch(/au moins deux bonnes réponses/);
     expect(validateAnswerSpec(qroc([], ['T1'])).join()).toMatch(/au moins une réponse acceptée/);
     expect(validateAnswerSpec(qroc(['douze'], [], 'nombre')).join()).toMatch(/n'est pas un nombre/);
     expect(validateAnswerSpec({ ...qroc(['a'], ['T4' as Tolerance]) }).join()).toMatch(/Tolérance inconnue/);
@@ -264,9 +265,7 @@ describe('validateAnswerSpec', () => {
     expect(validateAnswerSpec({ ...base, template: '{{a}}' }).join()).toMatch(/ne place pas .*« b »/);
     expect(validateAnswerSpec({ ...base, template: '{{a}} {{b}} {{c}}' }).join()).toMatch(/« c ».*aucun champ/);
     expect(validateAnswerSpec({ ...base, template: '{{a}} {{b}} {{a}}' }).join()).toMatch(/plusieurs fois/);
-    expect(
-      validateAnswerSpec({ ...base, template: '{{a}}', fields: [base.fields[0]!, { ...base.fields[1]!, name: 'a' }] }).join(),
-    ).toMatch(/en double/);
+    expect(validateAnswerSpec({ ...base, template: '{{a}}', fields: [base.fields[0]!, { ...base.fields[1]!, name: 'a' }] }).join()).toMatch(/en double/);
   });
 
   it('checks that a QROCM-dep has enough groups and no answer shared by two groups', () => {

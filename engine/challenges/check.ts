@@ -12,12 +12,7 @@ import { ANSWER_FORMATS, CHALLENGE_TYPES, TOLERANCES } from './model';
 
 /** What a learner sent. Choice indices are in the original (unshuffled) order of the proposals. */
 export type LearnerResponse =
-  | { choice: number }
-  | { choices: number[] }
-  | { value: string }
-  | { values: Record<string, string> }
-  | { skipped: true }
-  | { timedOut: true };
+  { choice: number } | { choices: number[] } | { value: string } | { values: Record<string, string> } | { skipped: true } | { timedOut: true };
 
 /** How an answer matched, from the strictest to the most lenient. */
 export type MatchKind = 'exact' | 'number' | 'date' | 'T1' | 'T2' | 'T3';
@@ -65,11 +60,53 @@ export function isCorrect(verdict: Verdict): boolean {
  * in answers (an e-mail address, "C++", "50 %").
  */
 export const T2_PUNCTUATION = [
-  '.', ',', ';', ':', '!', '?', '¡', '¿', '…',
-  "'", '’', '‘', '‚', '`', '´', '"', '“', '”', '„', '«', '»', '‹', '›',
-  '-', '‐', '‑', '‒', '–', '—', '―', '−', '_',
-  '(', ')', '[', ']', '{', '}', '⟨', '⟩',
-  '/', '\\', '|', '·', '•', '*', '~',
+  '.',
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+  '¡',
+  '¿',
+  '…',
+  "'",
+  '’',
+  '‘',
+  '‚',
+  '`',
+  '´',
+  '"',
+  '“',
+  '”',
+  '„',
+  '«',
+  '»',
+  '‹',
+  '›',
+  '-',
+  '‐',
+  '‑',
+  '‒',
+  '–',
+  '—',
+  '―',
+  '−',
+  '_',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '⟨',
+  '⟩',
+  '/',
+  '\\',
+  '|',
+  '·',
+  '•',
+  '*',
+  '~',
 ] as const;
 const T2_SET: ReadonlySet<string> = new Set(T2_PUNCTUATION);
 
@@ -80,12 +117,7 @@ function base(s: string): string {
 
 /** T1: case, accents (combining marks after NFD) and all whitespace ignored. */
 export function normalizeT1(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/gu, '')
-    .normalize('NFC');
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/gu, '').normalize('NFC');
 }
 
 /** T2: punctuation ignored (see T2_PUNCTUATION). */
@@ -188,12 +220,7 @@ function moreLenient(a: MatchKind | undefined, b: MatchKind): MatchKind {
  * adds to the ones before it). "nombre" and "date" compare values (an accepted answer that is not a
  * number or date falls back to text comparison).
  */
-export function matchFreeAnswer(
-  value: string,
-  accepted: readonly string[],
-  tolerances: readonly Tolerance[],
-  format?: AnswerFormat,
-): FieldMatch | null {
+export function matchFreeAnswer(value: string, accepted: readonly string[], tolerances: readonly Tolerance[], format?: AnswerFormat): FieldMatch | null {
   const answer = base(value);
   if (answer === '') return null;
 
@@ -284,7 +311,11 @@ function maximumMatching(adjacency: number[][], groupCount: number): (number | n
     }
     return false;
   };
-  for (let f = 0; f < adjacency.length; f++) tryField(f, Array.from({ length: groupCount }, () => false));
+  for (let f = 0; f < adjacency.length; f++)
+    tryField(
+      f,
+      Array.from({ length: groupCount }, () => false),
+    );
   const fieldGroup: (number | null)[] = adjacency.map(() => null);
   groupOwner.forEach((f, g) => {
     if (f !== null) fieldGroup[f] = g;
@@ -357,8 +388,7 @@ export function checkAnswer(spec: AnswerSpec, response: LearnerResponse): Verdic
       if (!hasKey(response, 'choices') || !Array.isArray(response.choices)) throw new ResponseShapeError(spec.type, response);
       const chosen = new Set(response.choices.filter(isIndex));
       const correct = new Set(spec.correct);
-      const same =
-        chosen.size === correct.size && chosen.size === new Set(response.choices).size && [...chosen].every((c) => correct.has(c));
+      const same = chosen.size === correct.size && chosen.size === new Set(response.choices).size && [...chosen].every((c) => correct.has(c));
       return { result: same ? 'ok' : 'ko' };
     }
     case 'QROC': {
@@ -557,7 +587,7 @@ export function validateAnswerSpec(spec: AnswerSpec): string[] {
       if (spec.template !== undefined && spec.template !== null) {
         const placed = templateFieldNames(spec.template);
         if (placed.length !== 1 || placed[0] !== 'answer') {
-          errors.push('Le modèle d\'un QROC doit contenir exactement un champ, {{answer}}.');
+          errors.push("Le modèle d'un QROC doit contenir exactement un champ, {{answer}}.");
         }
       }
       break;
@@ -721,8 +751,7 @@ function publicAnswer(spec: AnswerSpec, permutation: number[] | null): PublicAns
  */
 export function redactForLearner(body: ChallengeBody, seed: string | number): RedactedChallenge {
   const spec = body.answer;
-  const permutation =
-    (spec.type === 'QCU' || spec.type === 'QCM') && spec.shuffle ? seededPermutation(spec.proposals.length, seed) : null;
+  const permutation = (spec.type === 'QCU' || spec.type === 'QCM') && spec.shuffle ? seededPermutation(spec.proposals.length, seed) : null;
   return {
     view: {
       instruction: body.instruction,

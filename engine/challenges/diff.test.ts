@@ -7,8 +7,14 @@ import type { ChallengeBody } from './model';
 /** Both sides of a diff, rebuilt from its parts. */
 function sides(parts: ReturnType<typeof diffWords>) {
   return {
-    before: parts.filter((p) => p.op !== 'insert').map((p) => p.text).join(''),
-    after: parts.filter((p) => p.op !== 'delete').map((p) => p.text).join(''),
+    before: parts
+      .filter((p) => p.op !== 'insert')
+      .map((p) => p.text)
+      .join(''),
+    after: parts
+      .filter((p) => p.op !== 'delete')
+      .map((p) => p.text)
+      .join(''),
   };
 }
 
@@ -87,14 +93,7 @@ describe('body diff', () => {
     after.timer = 60;
     const changes = diffBodies(before, after);
     const byKey = Object.fromEntries(changes.map((c) => [c.key, c]));
-    expect(Object.keys(byKey)).toEqual([
-      'instruction',
-      'instruction.emphasis',
-      'answer.proposals.3',
-      'answer.correct',
-      'answer.shuffle',
-      'timer',
-    ]);
+    expect(Object.keys(byKey)).toEqual(['instruction', 'instruction.emphasis', 'answer.proposals.3', 'answer.correct', 'answer.shuffle', 'timer']);
     expect(byKey['instruction']!.parts).toContainEqual({ op: 'insert', text: 'précise ' });
     expect(byKey['instruction.emphasis']).toMatchObject({ kind: 'added', after: 'précise (gras)' });
     expect(byKey['answer.proposals.3']).toMatchObject({ label: 'Proposition 3', kind: 'changed', before: 'ouverture', after: 'piscine ouverte' });

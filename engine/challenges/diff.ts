@@ -106,8 +106,22 @@ function tidy(parts: DiffPart[]): DiffPart[] {
       for (const p of run) push(out, p.op, p.text);
       continue;
     }
-    push(out, 'delete', run.filter((p) => p.op !== 'insert').map((p) => p.text).join(''));
-    push(out, 'insert', run.filter((p) => p.op !== 'delete').map((p) => p.text).join(''));
+    push(
+      out,
+      'delete',
+      run
+        .filter((p) => p.op !== 'insert')
+        .map((p) => p.text)
+        .join(''),
+    );
+    push(
+      out,
+      'insert',
+      run
+        .filter((p) => p.op !== 'delete')
+        .map((p) => p.text)
+        .join(''),
+    );
   }
   return out;
 }
@@ -241,7 +255,11 @@ export function bodyFields(body: ChallengeBody): BodyField[] {
     { key: 'focused', label: 'Mode focus', value: yesNo(body.focused) },
     { key: 'locales', label: 'Langues', value: body.locales.join(', ') },
     { key: 'accessibility.blind', label: 'Accessibilité : personnes aveugles', value: ACCESSIBILITY[body.accessibility.blind] ?? body.accessibility.blind },
-    { key: 'accessibility.colorBlind', label: 'Accessibilité : personnes daltoniennes', value: ACCESSIBILITY[body.accessibility.colorBlind] ?? body.accessibility.colorBlind },
+    {
+      key: 'accessibility.colorBlind',
+      label: 'Accessibilité : personnes daltoniennes',
+      value: ACCESSIBILITY[body.accessibility.colorBlind] ?? body.accessibility.colorBlind,
+    },
     { key: 'pedagogy', label: 'Pédagogie', value: PEDAGOGY[body.pedagogy] ?? body.pedagogy },
     { key: 'authors', label: 'Auteurs', value: body.authors.join(', ') },
   ];

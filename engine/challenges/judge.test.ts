@@ -28,7 +28,13 @@ describe('judging an answer', () => {
     const shown = shownIndexOfRight(body, seed);
     const judged = judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: { choice: shown }, askedAt: T0, now: after(12.4) });
     expect(judged).toEqual({ response: { choice: 0 }, result: 'ok', elapsedSeconds: 12 });
-    const wrong = judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: { choice: (shown + 1) % 4 }, askedAt: T0, now: after(3) });
+    const wrong = judgeAnswer({
+      body,
+      presentation: { shuffleSeed: seed, permutation: null },
+      response: { choice: (shown + 1) % 4 },
+      askedAt: T0,
+      now: after(3),
+    });
     expect(wrong.result).toBe('ko');
   });
 
@@ -56,21 +62,32 @@ describe('judging an answer', () => {
     const body = qcu(30);
     const seed = 'a:b';
     const right = { choice: shownIndexOfRight(body, seed) };
-    const judge = (seconds: number) => judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: right, askedAt: T0, now: after(seconds) }).result;
+    const judge = (seconds: number) =>
+      judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: right, askedAt: T0, now: after(seconds) }).result;
     expect(judge(30 + TIMER_GRACE_SECONDS)).toBe('ok');
     expect(judge(30 + TIMER_GRACE_SECONDS + 1)).toBe('timedout');
     // A skip stays a skip whenever it comes.
-    expect(judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: { skipped: true }, askedAt: T0, now: after(500) }).result).toBe('skipped');
+    expect(
+      judgeAnswer({ body, presentation: { shuffleSeed: seed, permutation: null }, response: { skipped: true }, askedAt: T0, now: after(500) }).result,
+    ).toBe('skipped');
   });
 
   it('never counts an untimed challenge as late, and clamps a clock that went backwards to 0 s', () => {
     expect(answeredAfterTimer(null, 10 ** 9)).toBe(false);
     expect(answeredAfterTimer(undefined, 10 ** 9)).toBe(false);
-    const judged = judgeAnswer({ body: qcu(null), presentation: { shuffleSeed: 's', permutation: null }, response: { skipped: true }, askedAt: T0, now: after(-5) });
+    const judged = judgeAnswer({
+      body: qcu(null),
+      presentation: { shuffleSeed: 's', permutation: null },
+      response: { skipped: true },
+      askedAt: T0,
+      now: after(-5),
+    });
     expect(judged.elapsedSeconds).toBe(0);
   });
 
   it('refuses a response of the wrong shape', () => {
-    expect(() => judgeAnswer({ body: qcu(null), presentation: { shuffleSeed: 's', permutation: null }, response: { value: 'png' }, askedAt: T0, now: after(1) })).toThrow(ResponseShapeError);
+    expect(() =>
+      judgeAnswer({ body: qcu(null), presentation: { shuffleSeed: 's', permutation: null }, response: { value: 'png' }, askedAt: T0, now: after(1) }),
+    ).toThrow(ResponseShapeError);
   });
 });

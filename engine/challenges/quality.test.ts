@@ -16,8 +16,22 @@ function qroc(instruction: string, accepted = ['café'], extra: Partial<Challeng
 function qcu(instruction: string, proposals: string[], correct: number): ChallengeBody {
   return { ...newChallengeBody('QCU', ['Camille']), instruction: markdownLiteToDoc(instruction), answer: { type: 'QCU', proposals, correct, shuffle: true } };
 }
-const image = (alt: string): RichDoc => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Voir :' }, { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt } }] }] });
-const link = (href: string): RichDoc => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Lisez la page', marks: [{ type: 'link', attrs: { href } }] }] }] });
+const image = (alt: string): RichDoc => ({
+  type: 'doc',
+  content: [
+    {
+      type: 'paragraph',
+      content: [
+        { type: 'text', text: 'Voir :' },
+        { type: 'image', attrs: { src: 'https://exemple.fr/a.png', alt } },
+      ],
+    },
+  ],
+});
+const link = (href: string): RichDoc => ({
+  type: 'doc',
+  content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Lisez la page', marks: [{ type: 'link', attrs: { href } }] }] }],
+});
 const checks = (b: ChallengeBody, dead: string[] = []) => qualityReport(b, dead).problems.map((p) => [p.check, p.blocking]);
 
 describe('quality checks', () => {
@@ -58,7 +72,10 @@ describe('quality checks', () => {
   it('requires accepted answers for QROC, QROCM-ind fields and QROCM-dep groups', () => {
     expect(checks(qroc('Quelle boisson ?', [' ']))).toEqual([['acceptedAnswer', true]]);
     const ind: ChallengeBody = { ...newChallengeBody('QROCM-ind', ['C']), instruction: markdownLiteToDoc('Complétez.') };
-    expect(checks(ind)).toEqual([['acceptedAnswer', true], ['acceptedAnswer', true]]);
+    expect(checks(ind)).toEqual([
+      ['acceptedAnswer', true],
+      ['acceptedAnswer', true],
+    ]);
     const dep: ChallengeBody = { ...newChallengeBody('QROCM-dep', ['C']), instruction: markdownLiteToDoc('Complétez.') };
     dep.answer = { ...(dep.answer as Extract<ChallengeBody['answer'], { type: 'QROCM-dep' }>), accepted: [['pdf'], []] };
     expect(qualityReport(dep).problems.map((p) => p.field)).toEqual(['answer.groups.1']);
@@ -86,7 +103,11 @@ describe('quality checks', () => {
     const content = loadContent();
     const blocking = content.thematics
       .flatMap((t) => t.tubes.flatMap((u) => u.skills.flatMap((s) => s.challenges)))
-      .flatMap((c) => qualityReport(c.body).problems.filter((p) => p.blocking).map((p) => `${c.key}: ${p.message}`));
+      .flatMap((c) =>
+        qualityReport(c.body)
+          .problems.filter((p) => p.blocking)
+          .map((p) => `${c.key}: ${p.message}`),
+      );
     expect(blocking).toEqual([]);
   });
 });

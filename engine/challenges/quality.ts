@@ -164,7 +164,12 @@ export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> =
       add('qcuOneCorrect', 'answer.correct', 'QCU : aucune proposition n’est marquée comme la bonne réponse.');
     } else {
       const same = a.proposals.filter((p, i) => i !== a.correct && sameProposal(p, right));
-      if (same.length > 0) add('qcuOneCorrect', 'answer.proposals', `QCU : la bonne réponse « ${right} » apparaît aussi dans une autre proposition ; il doit y avoir exactement une bonne proposition.`);
+      if (same.length > 0)
+        add(
+          'qcuOneCorrect',
+          'answer.proposals',
+          `QCU : la bonne réponse « ${right} » apparaît aussi dans une autre proposition ; il doit y avoir exactement une bonne proposition.`,
+        );
     }
   }
   if (a.type === 'QROC' && a.accepted.filter((x) => x.trim() !== '').length === 0) {
@@ -172,7 +177,8 @@ export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> =
   }
   if (a.type === 'QROCM-ind') {
     for (const f of a.fields) {
-      if ((f.accepted ?? []).filter((x) => x.trim() !== '').length === 0) add('acceptedAnswer', `answer.fields.${f.name}`, `Champ « ${f.name} » : aucune réponse acceptée.`);
+      if ((f.accepted ?? []).filter((x) => x.trim() !== '').length === 0)
+        add('acceptedAnswer', `answer.fields.${f.name}`, `Champ « ${f.name} » : aucune réponse acceptée.`);
     }
   }
   if (a.type === 'QROCM-dep') {

@@ -20,11 +20,7 @@ describe('markdownLiteToDoc', () => {
       content: [
         {
           type: 'paragraph',
-          content: [
-            { type: 'text', text: 'Première ligne' },
-            { type: 'hardBreak' },
-            { type: 'text', text: 'Deuxième ligne' },
-          ],
+          content: [{ type: 'text', text: 'Première ligne' }, { type: 'hardBreak' }, { type: 'text', text: 'Deuxième ligne' }],
         },
         { type: 'paragraph', content: [{ type: 'text', text: 'Autre paragraphe' }] },
       ],
@@ -77,7 +73,13 @@ describe('markdownLiteToDoc', () => {
         {
           type: 'listItem',
           content: [
-            { type: 'paragraph', content: [{ type: 'text', text: 'un ' }, { type: 'text', text: 'mot', marks: [{ type: 'bold' }] }] },
+            {
+              type: 'paragraph',
+              content: [
+                { type: 'text', text: 'un ' },
+                { type: 'text', text: 'mot', marks: [{ type: 'bold' }] },
+              ],
+            },
           ],
         },
         { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'deux mots' }] }] },

@@ -173,9 +173,7 @@ function paragraph(lines: string[]): RichNode {
 // ---------------------------------------------------------------------------------------------
 // Block parsing
 
-type OpenBlock =
-  | { kind: 'paragraph'; lines: string[] }
-  | { kind: 'bulletList' | 'orderedList'; start: number; items: string[][]; blankSeen: boolean };
+type OpenBlock = { kind: 'paragraph'; lines: string[] } | { kind: 'bulletList' | 'orderedList'; start: number; items: string[][]; blankSeen: boolean };
 
 function closeBlock(block: OpenBlock): RichNode {
   if (block.kind === 'paragraph') return paragraph(block.lines);
@@ -288,7 +286,10 @@ function blockText(node: RichNode): string {
       return children.map((item, i) => indent(blockText(item), `${start + i}. `)).join('\n');
     }
     case 'listItem':
-      return children.map(blockText).filter((t) => t !== '').join('\n');
+      return children
+        .map(blockText)
+        .filter((t) => t !== '')
+        .join('\n');
     default:
       if (children.length > 0 && children.every(isInline)) return inlineText(children);
       return children

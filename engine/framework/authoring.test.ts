@@ -69,7 +69,9 @@ describe('skill quality signal', () => {
   });
 
   it('asks for a live challenge, a declination, a tutorial and a hint on an active skill', () => {
-    expect(skillQualityIssues({ ...complete, challenges: { ...complete.challenges, valide: 0, propose: 3 }, liveDeclinations: 0 })).toEqual(['no_live_challenge']);
+    expect(skillQualityIssues({ ...complete, challenges: { ...complete.challenges, valide: 0, propose: 3 }, liveDeclinations: 0 })).toEqual([
+      'no_live_challenge',
+    ]);
     expect(skillQualityIssues({ ...complete, liveDeclinations: 0 })).toEqual(['no_declination']);
     expect(skillQualityIssues({ ...complete, tutorials: 0, hint: ' ' })).toEqual(['no_tutorial', 'no_hint']);
   });

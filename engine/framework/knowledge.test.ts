@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { inferKnowledgeElements, improvementAllowed, latestKnowledgeElements, resetAllowed, daysToWait, parseSkillName, skillName, knowledgeAfterResets, latestResets } from './index';
+import {
+  inferKnowledgeElements,
+  improvementAllowed,
+  latestKnowledgeElements,
+  resetAllowed,
+  daysToWait,
+  parseSkillName,
+  skillName,
+  knowledgeAfterResets,
+  latestResets,
+} from './index';
 import type { KnowledgeElement, Skill } from './index';
 
 const tube = (tubeId: string, levels: number[], extra: Partial<Skill> = {}): Skill[] =>
@@ -29,11 +39,7 @@ describe('inferKnowledgeElements', () => {
 
   it('leaves alone skills that already have a knowledge element, other tubes and inactive skills', () => {
     const existing: KnowledgeElement[] = [{ skillId: '@mdp1', status: 'invalidated', source: 'direct', createdAt: 1 }];
-    const all = [
-      ...skills,
-      ...tube('@virus', [1, 2]),
-      { id: '@mdp2-old', tubeId: '@mdp', competenceCode: '4.1', level: 2, status: 'archive' as const },
-    ];
+    const all = [...skills, ...tube('@virus', [1, 2]), { id: '@mdp2-old', tubeId: '@mdp', competenceCode: '4.1', level: 2, status: 'archive' as const }];
     const kes = inferKnowledgeElements(all, asked, true, { existing, createdAt: 10 });
     expect(kes.map((k) => k.skillId)).toEqual(['@mdp3', '@mdp2']);
   });
@@ -91,6 +97,11 @@ describe('knowledge that counts after a reset', () => {
     const kes = [ke('c1', 's1', '2026-01-05T10:00:00Z'), ke('c1', 's2', '2026-01-05T10:00:00.001Z')];
     expect(knowledgeAfterResets(kes, [{ competenceId: 'c1', at: new Date('2026-01-05T10:00:00Z') }]).map((k) => k.skillId)).toEqual(['s2']);
     expect(knowledgeAfterResets(kes, [])).toHaveLength(2);
-    expect(latestResets([{ competenceId: 'c1', at: 5 }, { competenceId: 'c1', at: 3 }]).get('c1')).toBe(5);
+    expect(
+      latestResets([
+        { competenceId: 'c1', at: 5 },
+        { competenceId: 'c1', at: 3 },
+      ]).get('c1'),
+    ).toBe(5);
   });
 });

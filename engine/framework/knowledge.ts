@@ -38,7 +38,10 @@ export function latestResets(resets: readonly CompetenceResetPoint[]): Map<strin
  * The knowledge elements that count after resets: on each competence, only those created strictly after
  * the competence's latest reset (the older ones stay stored, append-only, and no longer count).
  */
-export function knowledgeAfterResets<K extends { competenceId: string; createdAt: DateValue }>(kes: readonly K[], resets: readonly CompetenceResetPoint[]): K[] {
+export function knowledgeAfterResets<K extends { competenceId: string; createdAt: DateValue }>(
+  kes: readonly K[],
+  resets: readonly CompetenceResetPoint[],
+): K[] {
   const latest = latestResets(resets);
   return kes.filter((k) => {
     const reset = latest.get(k.competenceId);
@@ -60,12 +63,7 @@ export interface InferenceContext {
  * - a wrong answer invalidates the harder ones (higher level).
  * Skills of other tubes in `tubeSkills` are ignored. Inferred elements come in level order.
  */
-export function inferKnowledgeElements(
-  tubeSkills: readonly Skill[],
-  askedSkill: Skill,
-  correct: boolean,
-  context: InferenceContext,
-): KnowledgeElement[] {
+export function inferKnowledgeElements(tubeSkills: readonly Skill[], askedSkill: Skill, correct: boolean, context: InferenceContext): KnowledgeElement[] {
   const { createdAt } = context;
   const tested = new Set(context.existing.map((ke) => ke.skillId));
   const status = correct ? 'validated' : 'invalidated';
@@ -75,12 +73,7 @@ export function inferKnowledgeElements(
     .filter((s) => {
       if (seen.has(s.id)) return false;
       seen.add(s.id);
-      return (
-        s.tubeId === askedSkill.tubeId &&
-        s.status === 'actif' &&
-        !tested.has(s.id) &&
-        (correct ? s.level < askedSkill.level : s.level > askedSkill.level)
-      );
+      return s.tubeId === askedSkill.tubeId && s.status === 'actif' && !tested.has(s.id) && (correct ? s.level < askedSkill.level : s.level > askedSkill.level);
     })
     .sort((a, b) => a.level - b.level)
     .map((s): KnowledgeElement => ({ skillId: s.id, status, source: 'inferred', createdAt }));

@@ -35,13 +35,23 @@ describe('skillPixValue', () => {
 describe('competenceScore', () => {
   // Level 1: 2 skills (4 pix each); level 2: 3 skills (8/3 each); level 3: 4 skills (2 each).
   const skills = [
-    skill('a1', 1), skill('b1', 1),
-    skill('a2', 2), skill('b2', 2), skill('c2', 2),
-    skill('a3', 3), skill('b3', 3), skill('c3', 3), skill('d3', 3),
+    skill('a1', 1),
+    skill('b1', 1),
+    skill('a2', 2),
+    skill('b2', 2),
+    skill('c2', 2),
+    skill('a3', 3),
+    skill('b3', 3),
+    skill('c3', 3),
+    skill('d3', 3),
   ];
 
   it('a full level gives 8 pix and the level, even with thirds of pix', () => {
-    const s = competenceScore(['a1', 'b1', 'a2', 'b2', 'c2'].map((id) => validated(id)), skills, 6);
+    const s = competenceScore(
+      ['a1', 'b1', 'a2', 'b2', 'c2'].map((id) => validated(id)),
+      skills,
+      6,
+    );
     expect(s.pix).toBe(16);
     expect(s.level).toBe(2);
     expect(s.pixToNextLevel).toBe(8);
@@ -49,7 +59,11 @@ describe('competenceScore', () => {
   });
 
   it('rounds pix down and shows progress toward the next level', () => {
-    const s = competenceScore(['a1', 'b1', 'a2'].map((id) => validated(id)), skills, 6);
+    const s = competenceScore(
+      ['a1', 'b1', 'a2'].map((id) => validated(id)),
+      skills,
+      6,
+    );
     expect(s.exactPix).toBeCloseTo(8 + 8 / 3, 12);
     expect(s.pix).toBe(10);
     expect(s.level).toBe(1);
@@ -96,10 +110,7 @@ describe('competenceScore', () => {
 
 describe('profile', () => {
   it('shows all 16 competences, with level and pix, and the total', () => {
-    const skills = [
-      skill('a1', 1), skill('b1', 1),
-      skill('m1', 1, { competenceCode: '4.1', tubeId: '@mdp' }),
-    ];
+    const skills = [skill('a1', 1), skill('b1', 1), skill('m1', 1, { competenceCode: '4.1', tubeId: '@mdp' })];
     const p = profile([validated('a1'), validated('b1'), validated('m1')], skills, 6);
     expect(p.competences.map((c) => c.competenceCode)).toEqual([...COMPETENCE_CODES]);
     expect(p.competences.find((c) => c.competenceCode === '1.1')).toMatchObject({ level: 1, pix: 8 });

@@ -58,11 +58,7 @@ export interface CompetenceScore {
  * active ones fix the pix values); knowledge elements on other skills are ignored. The latest
  * knowledge element per skill counts.
  */
-export function competenceScore(
-  kes: readonly KnowledgeElement[],
-  skills: readonly Skill[],
-  maxReachableLevel: number,
-): CompetenceScore {
+export function competenceScore(kes: readonly KnowledgeElement[], skills: readonly Skill[], maxReachableLevel: number): CompetenceScore {
   checkMaxReachableLevel(maxReachableLevel);
   const latest = latestKnowledgeElements(kes);
   let exactPix = 0;

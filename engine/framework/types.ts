@@ -3,13 +3,7 @@ import type { SkillStatus } from '../challenges';
 export type { SkillStatus };
 
 /** The 16 competences of the CRCN, in framework order. */
-export const COMPETENCE_CODES = [
-  '1.1', '1.2', '1.3',
-  '2.1', '2.2', '2.3', '2.4',
-  '3.1', '3.2', '3.3', '3.4',
-  '4.1', '4.2', '4.3',
-  '5.1', '5.2',
-] as const;
+export const COMPETENCE_CODES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2'] as const;
 export type CompetenceCode = (typeof COMPETENCE_CODES)[number];
 
 /** Levels of the framework (the platform may not reach all of them: see maxReachableLevel). */

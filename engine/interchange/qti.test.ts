@@ -15,7 +15,12 @@ const roundTrip = (b: ChallengeBody) => {
 
 describe('QTI 3.0', () => {
   it('exports a QCU as a choice interaction with its correct response, and imports it back', () => {
-    const b = withAnswer('Quel **navigateur** est *libre* ? Voir [la page](https://fr.wikipedia.org/wiki/Firefox).\n\n- un\n- deux', { type: 'QCU', proposals: ['Firefox', 'Edge', 'Safari'], correct: 0, shuffle: true });
+    const b = withAnswer('Quel **navigateur** est *libre* ? Voir [la page](https://fr.wikipedia.org/wiki/Firefox).\n\n- un\n- deux', {
+      type: 'QCU',
+      proposals: ['Firefox', 'Edge', 'Safari'],
+      correct: 0,
+      shuffle: true,
+    });
     const { xml, back } = roundTrip(b);
     expect(xml).toContain('<qti-assessment-item xmlns="http://www.imsglobal.org/spec/qti/v3p0/ns" identifier="k-1"');
     expect(xml).toContain('<qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier">');
@@ -28,7 +33,13 @@ describe('QTI 3.0', () => {
   it('round-trips a QCM (multiple cardinality) and a QROC (text entry, every accepted answer, format and tolerances)', () => {
     const qcm = withAnswer('Lesquels sont libres ?', { type: 'QCM', proposals: ['Firefox', 'Edge', 'LibreOffice'], correct: [0, 2], shuffle: false });
     expect(roundTrip(qcm).back.answer).toEqual(qcm.answer);
-    const qroc = withAnswer('Quelle boisson ?', { type: 'QROC', template: 'Réponse : {{answer}} !', accepted: ['café', 'un café'], format: 'phrase', tolerances: ['T1', 'T3'] });
+    const qroc = withAnswer('Quelle boisson ?', {
+      type: 'QROC',
+      template: 'Réponse : {{answer}} !',
+      accepted: ['café', 'un café'],
+      format: 'phrase',
+      tolerances: ['T1', 'T3'],
+    });
     const { xml, back } = roundTrip(qroc);
     expect(xml).toContain('<qti-text-entry-interaction response-identifier="RESPONSE"');
     expect(xml).toContain('<qti-map-entry map-key="un café" mapped-value="1" case-sensitive="false"/>');
@@ -60,7 +71,9 @@ describe('QTI 3.0', () => {
     expect(refuse('<qti-assessment-item identifier="x"><a>&nbsp;</a></qti-assessment-item>')).toMatch(/entité inconnue/);
     const base = challengeToQti('k', withAnswer('Q ?', { type: 'QCU', proposals: ['a', 'b'], correct: 0, shuffle: true }))!;
     expect(refuse(base.replace('<qti-value>CHOICE_1</qti-value>', '<qti-value>CHOICE_9</qti-value>'))).toMatch(/n’est pas une proposition/);
-    expect(refuse(base.replace('qti-choice-interaction', 'qti-order-interaction').replace('</qti-choice-interaction>', '</qti-order-interaction>'))).toMatch(/interaction/);
+    expect(refuse(base.replace('qti-choice-interaction', 'qti-order-interaction').replace('</qti-choice-interaction>', '</qti-order-interaction>'))).toMatch(
+      /interaction/,
+    );
     expect(refuse(base.replace('cardinality="single"', 'cardinality="ordered"'))).toMatch(/cardinalité/);
     const qroc = challengeToQti('k', withAnswer('Q ?', { type: 'QROC', accepted: ['x'], format: 'mots', tolerances: [] }))!;
     expect(refuse(qroc.replace('data-pix-tolerances=""', 'data-pix-tolerances="T9"'))).toMatch(/tolérance T9/);

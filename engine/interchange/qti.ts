@@ -179,7 +179,9 @@ export function challengeToQti(key: string, body: ChallengeBody, title = key): s
       `    <p>${t(before ?? '')}<qti-text-entry-interaction response-identifier="RESPONSE" data-pix-format="${ans.format}" data-pix-tolerances="${ans.tolerances.join(' ')}"${tmpl}/>${t(after ?? '')}</p>`,
     );
   } else {
-    lines.push(`    <qti-choice-interaction response-identifier="RESPONSE" shuffle="${ans.shuffle}" max-choices="${ans.type === 'QCU' ? 1 : 0}"${ans.type === 'QCM' ? ' min-choices="1"' : ''}>`);
+    lines.push(
+      `    <qti-choice-interaction response-identifier="RESPONSE" shuffle="${ans.shuffle}" max-choices="${ans.type === 'QCU' ? 1 : 0}"${ans.type === 'QCM' ? ' min-choices="1"' : ''}>`,
+    );
     ans.proposals.forEach((p, i) => lines.push(`      <qti-simple-choice identifier="CHOICE_${i + 1}">${t(p)}</qti-simple-choice>`));
     lines.push('    </qti-choice-interaction>');
   }
@@ -211,7 +213,8 @@ export function qtiToChallenge(xml: string, authors: string[]): QtiImport {
   const identifier = root.attrs['identifier'] ?? null;
   try {
     if (root.name !== 'qti-assessment-item') throw new Error(`l’élément racine doit être <qti-assessment-item> (trouvé <${root.name}>)`);
-    if (root.attrs['xmlns'] && root.attrs['xmlns'] !== QTI_NAMESPACE) throw new Error(`espace de noms ${root.attrs['xmlns']} : seul QTI 3.0 (${QTI_NAMESPACE}) est accepté`);
+    if (root.attrs['xmlns'] && root.attrs['xmlns'] !== QTI_NAMESPACE)
+      throw new Error(`espace de noms ${root.attrs['xmlns']} : seul QTI 3.0 (${QTI_NAMESPACE}) est accepté`);
     if (!identifier) throw new Error('l’item n’a pas d’identifiant');
     const declarations = elements(root, 'qti-response-declaration');
     if (declarations.length !== 1) throw new Error(`une seule réponse est prise en charge (trouvé ${declarations.length} qti-response-declaration)`);
@@ -222,7 +225,10 @@ export function qtiToChallenge(xml: string, authors: string[]): QtiImport {
     const choice = findAll(itemBody, 'qti-choice-interaction');
     const entry = findAll(itemBody, 'qti-text-entry-interaction');
     if (choice.length + entry.length !== 1) throw new Error('il faut exactement une interaction (qti-choice-interaction ou qti-text-entry-interaction)');
-    const others = findAll(itemBody, (n) => n.startsWith('qti-') && n.endsWith('-interaction') && n !== 'qti-choice-interaction' && n !== 'qti-text-entry-interaction');
+    const others = findAll(
+      itemBody,
+      (n) => n.startsWith('qti-') && n.endsWith('-interaction') && n !== 'qti-choice-interaction' && n !== 'qti-text-entry-interaction',
+    );
     if (others.length) throw new Error(`interaction ${others[0]!.name} non prise en charge (QCU, QCM et QROC seulement)`);
     const interaction = (choice[0] ?? entry[0])!;
     if (interaction.attrs['response-identifier'] !== responseId) throw new Error('l’interaction ne renvoie pas à la réponse déclarée');
@@ -256,9 +262,14 @@ export function qtiToChallenge(xml: string, authors: string[]): QtiImport {
         body.answer = { type: 'QCM', proposals, correct: [...new Set(correct)].sort((x, y) => x - y), shuffle };
       } else throw new Error(`cardinalité ${cardinality ?? '(absente)'} non prise en charge pour un choix`);
     } else {
-      if (decl.attrs['base-type'] !== 'string' || decl.attrs['cardinality'] !== 'single') throw new Error('une saisie de texte doit déclarer une réponse single de type string');
+      if (decl.attrs['base-type'] !== 'string' || decl.attrs['cardinality'] !== 'single')
+        throw new Error('une saisie de texte doit déclarer une réponse single de type string');
       const mapping = elements(decl, 'qti-mapping')[0];
-      const mapped = mapping ? elements(mapping, 'qti-map-entry').filter((e) => Number(e.attrs['mapped-value'] ?? '0') > 0).map((e) => e.attrs['map-key'] ?? '') : [];
+      const mapped = mapping
+        ? elements(mapping, 'qti-map-entry')
+            .filter((e) => Number(e.attrs['mapped-value'] ?? '0') > 0)
+            .map((e) => e.attrs['map-key'] ?? '')
+        : [];
       const accepted = [...new Set([...correctValues, ...mapped].map((v) => v.trim()).filter((v) => v !== ''))];
       const e = entry[0]!;
       const format = (e.attrs['data-pix-format'] ?? 'mots') as AnswerFormat;
@@ -300,5 +311,11 @@ function stripInteraction(nodes: XmlNode[]): XmlNode[] {
 
 /** Our export wraps the instruction in <div class="instruction">; others write blocks directly. */
 function unwrapInstruction(nodes: XmlNode[]): XmlNode[] {
-  return nodes.flatMap((n) => (typeof n !== 'string' && n.name === 'div' && n.attrs['class'] === 'instruction' ? n.children : typeof n !== 'string' && n.name === 'qti-prompt' ? [{ ...n, name: 'p' }] : [n]));
+  return nodes.flatMap((n) =>
+    typeof n !== 'string' && n.name === 'div' && n.attrs['class'] === 'instruction'
+      ? n.children
+      : typeof n !== 'string' && n.name === 'qti-prompt'
+        ? [{ ...n, name: 'p' }]
+        : [n],
+  );
 }

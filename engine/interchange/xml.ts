@@ -14,7 +14,10 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 export class XmlError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`XML invalide (position ${offset}) : ${message}`);
     this.name = 'XmlError';
   }
@@ -43,7 +46,8 @@ function decodeEntities(raw: string, at: number): string {
     const m = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(body);
     if (!m) throw new XmlError(`entité inconnue &${body};`, at + index);
     const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    if (!Number.isFinite(code) || code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13)) throw new XmlError(`caractère interdit &${body};`, at + index);
+    if (!Number.isFinite(code) || code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13))
+      throw new XmlError(`caractère interdit &${body};`, at + index);
     return String.fromCodePoint(code);
   });
 }

@@ -12,13 +12,5 @@ export {
 } from './model';
 export type { GridSettings } from './grid';
 export { gridNodes, normalWeights } from './grid';
-export type {
-  NormalPrior,
-  EapSettings,
-  EapEstimate,
-  Posterior,
-  PointEstimate,
-  MapSettings,
-  MlSettings,
-} from './ability';
+export type { NormalPrior, EapSettings, EapEstimate, Posterior, PointEstimate, MapSettings, MlSettings } from './ability';
 export { DEFAULT_EAP_GRID, posteriorOnGrid, updatePosterior, summarisePosterior, estimateEap, estimateMap, estimateMl } from './ability';

@@ -63,7 +63,15 @@ describe('item model', () => {
     expect(probability({ a: 1.5, d: -0.75 }, 0.5)).toBeCloseTo(0.5, 12);
     expect(difficulty({ a: 1.5, d: -0.75 })).toBeCloseTo(0.5, 12);
     expect(itemInformation({ a: 2, d: 0 }, 0)).toBeCloseTo(1, 12);
-    expect(testInformation([{ a: 2, d: 0 }, { a: 1, d: 0 }], 0)).toBeCloseTo(1.25, 12);
+    expect(
+      testInformation(
+        [
+          { a: 2, d: 0 },
+          { a: 1, d: 0 },
+        ],
+        0,
+      ),
+    ).toBeCloseTo(1.25, 12);
   });
 });
 

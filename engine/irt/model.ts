@@ -70,10 +70,7 @@ export function logLikelihood(responses: readonly ItemResponse[], theta: number)
 }
 
 /** Log-likelihood with its first and second derivatives in θ. */
-export function logLikelihoodDerivatives(
-  responses: readonly ItemResponse[],
-  theta: number,
-): { value: number; gradient: number; hessian: number } {
+export function logLikelihoodDerivatives(responses: readonly ItemResponse[], theta: number): { value: number; gradient: number; hessian: number } {
   let value = 0;
   let gradient = 0;
   let hessian = 0;

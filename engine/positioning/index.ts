@@ -42,10 +42,4 @@ export type {
   PolicyComparisonOptions,
   PolicyComparison,
 } from './simulate';
-export {
-  simulateCompetenceBank,
-  trueCompetenceLevel,
-  simulateLearners,
-  simulateSession,
-  comparePolicies,
-} from './simulate';
+export { simulateCompetenceBank, trueCompetenceLevel, simulateLearners, simulateSession, comparePolicies } from './simulate';

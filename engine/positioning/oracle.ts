@@ -175,7 +175,10 @@ export function oracleBound(
   const byLength: Record<string, Record<'greedy-accuracy' | 'greedy-information', OracleRates>> = {};
   options.lengths.forEach((k, j) => {
     byLength[String(k)] = {
-      'greedy-accuracy': { exact: (counts['greedy-accuracy'][j] as OracleRates).exact / options.count, withinOne: (counts['greedy-accuracy'][j] as OracleRates).withinOne / options.count },
+      'greedy-accuracy': {
+        exact: (counts['greedy-accuracy'][j] as OracleRates).exact / options.count,
+        withinOne: (counts['greedy-accuracy'][j] as OracleRates).withinOne / options.count,
+      },
       'greedy-information': {
         exact: (counts['greedy-information'][j] as OracleRates).exact / options.count,
         withinOne: (counts['greedy-information'][j] as OracleRates).withinOne / options.count,

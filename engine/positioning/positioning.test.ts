@@ -171,7 +171,13 @@ describe('nextChallenge', () => {
 
   it('is deterministic for a seed, and the same at the same step whatever the time of asking', () => {
     const bank = smallBank();
-    const input = { bank, answers: [{ challengeId: '@mdp2-c1', result: 'ok' as const }, { challengeId: '@virus3-c2', result: 'ko' as const }] };
+    const input = {
+      bank,
+      answers: [
+        { challengeId: '@mdp2-c1', result: 'ok' as const },
+        { challengeId: '@virus3-c2', result: 'ko' as const },
+      ],
+    };
     const a = nextChallenge(input, stepRandom('session-42', 2));
     const b = nextChallenge(JSON.parse(JSON.stringify(input)), stepRandom('session-42', 2));
     expect(a).toEqual(b);
@@ -188,7 +194,12 @@ describe('nextChallenge', () => {
 
   it('stops when every reachable skill is known', () => {
     const bank = smallBank();
-    const all: KnowledgeElement[] = bank.skills.map((s) => ({ skillId: s.id, status: s.level <= 3 ? 'validated' : 'invalidated', source: 'direct', createdAt: 1 }));
+    const all: KnowledgeElement[] = bank.skills.map((s) => ({
+      skillId: s.id,
+      status: s.level <= 3 ? 'validated' : 'invalidated',
+      source: 'direct',
+      createdAt: 1,
+    }));
     const next = nextChallenge({ bank, answers: [], knowledgeElements: all }, stepRandom('x', 0));
     expect(next).toEqual({ done: true, reason: 'all_known' });
     const result = finishPositioning({ bank, knowledgeElements: all }, replay({ bank, answers: [], knowledgeElements: all }));
@@ -206,7 +217,12 @@ describe('nextChallenge', () => {
     const settings = { levelCertainty: 1, seStop: 0 };
     const input = { bank, answers, knowledgeElements: skillsBelow, settings };
     const state = replay(input);
-    expect(state.knowledgeElements.filter((k) => k.source === 'inferred').map((k) => k.skillId).sort()).toEqual(['@mdp1', '@virus1']);
+    expect(
+      state.knowledgeElements
+        .filter((k) => k.source === 'inferred')
+        .map((k) => k.skillId)
+        .sort(),
+    ).toEqual(['@mdp1', '@virus1']);
     expect(nextChallenge({ ...input, answers: answers.slice(0, 2) }, stepRandom('x', 2)).done).toBe(false);
     expect(nextChallenge(input, stepRandom('x', 3))).toEqual({ done: true, reason: 'all_known' });
   });
@@ -367,7 +383,13 @@ describe('replay and applyAnswer', () => {
   it('refuses an unknown challenge and a challenge answered twice', () => {
     expect(() => replay({ bank, answers: [{ challengeId: 'nope', result: 'ok' }] })).toThrow(/unknown challenge/);
     expect(() =>
-      replay({ bank, answers: [{ challengeId: '@mdp2-c1', result: 'ok' }, { challengeId: '@mdp2-c1', result: 'ok' }] }),
+      replay({
+        bank,
+        answers: [
+          { challengeId: '@mdp2-c1', result: 'ok' },
+          { challengeId: '@mdp2-c1', result: 'ok' },
+        ],
+      }),
     ).toThrow(/already answered/);
   });
 
@@ -458,7 +480,11 @@ describe('Bayes decision, level-targeted selection and the within-one stop', () 
     const context = { bank, settings: { levelCertainty: 1, seStop: 0 } };
     // After a few answers around the middle, the posterior straddles a few levels.
     let state = startPositioning(context);
-    for (const [id, result] of [['@mdp2-c1', 'ok'], ['@virus3-c1', 'ok'], ['@rgpd4-c1', 'ko']] as const) {
+    for (const [id, result] of [
+      ['@mdp2-c1', 'ok'],
+      ['@virus3-c1', 'ok'],
+      ['@rgpd4-c1', 'ko'],
+    ] as const) {
       state = applyAnswer(context, state, { challengeId: id, result });
     }
     const firm = firmKnowledge(session, state);

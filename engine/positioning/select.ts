@@ -154,7 +154,11 @@ export function candidateChallenges(session: Session, state: PositioningState): 
 function choose(session: Session, state: PositioningState, rng: RandomGenerator): NextChallenge {
   const { cb, settings } = session;
   const asked = new Set(state.answers.map((a) => a.challengeId));
-  const stop = stopReason(session, state, servableChallenges(session).filter((c) => !asked.has(c.id)));
+  const stop = stopReason(
+    session,
+    state,
+    servableChallenges(session).filter((c) => !asked.has(c.id)),
+  );
   if (stop) return stop;
   let candidates = candidateChallenges(session, state);
   if (candidates.length === 0) return { done: true, reason: 'no_challenge' };

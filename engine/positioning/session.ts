@@ -17,10 +17,7 @@ export function knownKnowledge(session: Session, state: Pick<PositioningState, '
  * finalStatus 'answers', all of this session's direct and inferred ones too; with 'ability', only those
  * created by answers to uncalibrated (pretest) challenges, which θ never saw.
  */
-export function firmKnowledge(
-  session: Session,
-  state: Pick<PositioningState, 'knowledgeElements' | 'answers'>,
-): KnowledgeElement[] {
+export function firmKnowledge(session: Session, state: Pick<PositioningState, 'knowledgeElements' | 'answers'>): KnowledgeElement[] {
   if (session.settings.finalStatus === 'answers') return knownKnowledge(session, state);
   const { cb } = session;
   const firm = [...session.priorKnowledge];
@@ -48,9 +45,7 @@ export function levelByNode(session: Session, firm: readonly KnowledgeElement[],
   const { cb, settings } = session;
   const N = cb.nodes.length;
   const levels = new Int32Array(N);
-  const order = open
-    .map((s) => ({ skill: s, t: cb.thresholds.get(s.id) as number }))
-    .sort((x, y) => x.t - y.t || (x.skill.id < y.skill.id ? -1 : 1));
+  const order = open.map((s) => ({ skill: s, t: cb.thresholds.get(s.id) as number })).sort((x, y) => x.t - y.t || (x.skill.id < y.skill.id ? -1 : 1));
   const kes: KnowledgeElement[] = [...firm];
   let i = 0;
   let start = 0;
@@ -143,14 +138,15 @@ function derive(
   const stamp = base.answers.length === 0 ? 0 : lastStamp(base.answers);
   const estimatedKnowledgeElements: KnowledgeElement[] = [];
   // θ says nothing beyond the population prior until a calibrated answer came in.
-  if (base.calibratedAnswerCount > 0) for (const skill of unknown) {
-    const p = predictiveSuccess(session, base.posterior, skill.id);
-    if (p >= settings.estimateValidatedAt) {
-      estimatedKnowledgeElements.push({ skillId: skill.id, status: 'validated', source: 'estimated', createdAt: stamp });
-    } else if (p <= settings.estimateInvalidatedAt) {
-      estimatedKnowledgeElements.push({ skillId: skill.id, status: 'invalidated', source: 'estimated', createdAt: stamp });
+  if (base.calibratedAnswerCount > 0)
+    for (const skill of unknown) {
+      const p = predictiveSuccess(session, base.posterior, skill.id);
+      if (p >= settings.estimateValidatedAt) {
+        estimatedKnowledgeElements.push({ skillId: skill.id, status: 'validated', source: 'estimated', createdAt: stamp });
+      } else if (p <= settings.estimateInvalidatedAt) {
+        estimatedKnowledgeElements.push({ skillId: skill.id, status: 'invalidated', source: 'estimated', createdAt: stamp });
+      }
     }
-  }
   const levels = levelByNode(session, firm, open);
   const levelProbabilities = new Array<number>(settings.maxReachableLevel + 1).fill(0);
   for (let q = 0; q < levels.length; q++) {

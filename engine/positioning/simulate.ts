@@ -277,9 +277,7 @@ export function comparePolicies(options: PolicyComparisonOptions): PolicyCompari
   for (const learner of learners) {
     const streams = forkRandom(sessionsRng, learner.id);
     irt.push(simulateSession(sim, learner, 'irt', settings, forkRandom(streams, 'irt-engine'), forkRandom(streams, 'irt-answers')));
-    smartRandom.push(
-      simulateSession(sim, learner, 'smartRandom', settings, forkRandom(streams, 'sr-engine'), forkRandom(streams, 'sr-answers')),
-    );
+    smartRandom.push(simulateSession(sim, learner, 'smartRandom', settings, forkRandom(streams, 'sr-engine'), forkRandom(streams, 'sr-answers')));
   }
   const a = report(learners, irt);
   const b = report(learners, smartRandom);

@@ -173,4 +173,3 @@ export function smartRandomReplay(input: PositioningInput): SmartRandomState {
 export function smartRandomNext(input: PositioningInput, rng: RandomGenerator): NextChallenge {
   return smartRandomChoose(openSession(input), smartRandomReplay(input), rng);
 }
-

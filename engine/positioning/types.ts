@@ -197,6 +197,4 @@ export interface PositioningState {
 export type NextChallengeReason = 'first' | 'information' | 'pretest' | 'uncalibrated' | 'smart_random';
 export type DoneReason = 'all_known' | 'level_certain' | 'max_length' | 'no_challenge';
 
-export type NextChallenge =
-  | { done: false; challengeId: string; reason: NextChallengeReason }
-  | { done: true; reason: DoneReason };
+export type NextChallenge = { done: false; challengeId: string; reason: NextChallengeReason } | { done: true; reason: DoneReason };

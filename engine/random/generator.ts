@@ -102,10 +102,5 @@ export function restoreRandom(state: RandomState): RandomGenerator {
 export function forkRandom(rng: RandomGenerator, label = ''): RandomGenerator {
   const salt = hashString(label);
   const mix = splitmix32((rng.nextUint32() ^ salt) >>> 0);
-  return new Xoshiro128([
-    (rng.nextUint32() ^ mix()) >>> 0,
-    (rng.nextUint32() ^ mix()) >>> 0,
-    (rng.nextUint32() ^ mix()) >>> 0,
-    mix(),
-  ]);
+  return new Xoshiro128([(rng.nextUint32() ^ mix()) >>> 0, (rng.nextUint32() ^ mix()) >>> 0, (rng.nextUint32() ^ mix()) >>> 0, mix()]);
 }

@@ -1,13 +1,3 @@
 export type { RandomGenerator, RandomState } from './generator';
 export { createRandom, restoreRandom, forkRandom } from './generator';
-export {
-  uniform,
-  randomInt,
-  bernoulli,
-  normal,
-  logNormal,
-  shuffle,
-  shuffled,
-  sampleWithoutReplacement,
-  weightedIndex,
-} from './distributions';
+export { uniform, randomInt, bernoulli, normal, logNormal, shuffle, shuffled, sampleWithoutReplacement, weightedIndex } from './distributions';

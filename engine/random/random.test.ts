@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createRandom,
-  forkRandom,
-  normal,
-  randomInt,
-  restoreRandom,
-  sampleWithoutReplacement,
-  shuffled,
-  weightedIndex,
-} from '.';
+import { createRandom, forkRandom, normal, randomInt, restoreRandom, sampleWithoutReplacement, shuffled, weightedIndex } from '.';
 
 describe('seeded random generator', () => {
   it('is xoshiro128** (reference outputs for state 1, 2, 3, 4)', () => {

@@ -1,9 +1,2 @@
-export type {
-  SimulatedItem,
-  ItemBankSettings,
-  AbilitySettings,
-  SimulationDesign,
-  CalibrationDataSettings,
-  SimulatedCalibrationData,
-} from './simulate';
+export type { SimulatedItem, ItemBankSettings, AbilitySettings, SimulationDesign, CalibrationDataSettings, SimulatedCalibrationData } from './simulate';
 export { simulateItemBank, simulateAbilities, simulateResponses, simulateCalibrationData } from './simulate';

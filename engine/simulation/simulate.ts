@@ -68,12 +68,7 @@ export type SimulationDesign =
   | { readonly kind: 'adaptive'; readonly perPerson: number; readonly spread?: number };
 
 /** Draws the answers of each person under the design. Row p of the result is person p. */
-export function simulateResponses(
-  rng: RandomGenerator,
-  items: readonly SimulatedItem[],
-  thetas: Float64Array,
-  design: SimulationDesign,
-): ResponseData {
+export function simulateResponses(rng: RandomGenerator, items: readonly SimulatedItem[], thetas: Float64Array, design: SimulationDesign): ResponseData {
   const N = items.length;
   const builder = new ResponseDataBuilder(items.map((item) => item.id));
   /** Draws person θ's answer to item i, adds it to the current row and returns it. */

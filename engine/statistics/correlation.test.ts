@@ -19,7 +19,12 @@ describe('Pearson correlation', () => {
   it('stays inside [−1, 1] where rounding would put a perfect correlation outside', () => {
     const x = [7.41116656801252, 9.476508586423709, 1.6798120232670624];
     // simple-statistics' sampleCorrelation gives −1.0000000000000002 here.
-    expect(pearson(x, x.map((v) => -1.199662475241191 * v + 1))).toBe(-1);
+    expect(
+      pearson(
+        x,
+        x.map((v) => -1.199662475241191 * v + 1),
+      ),
+    ).toBe(-1);
   });
 });
 
@@ -35,8 +40,18 @@ describe('Spearman rank correlation', () => {
 
   it('is 1 for any increasing relation and −1 for a decreasing one', () => {
     const levels = [1, 2, 3, 4, 5, 6, 7, 8];
-    expect(spearman(levels, levels.map((l) => Math.exp(l)))?.rho).toBeCloseTo(1, 12);
-    expect(spearman(levels, levels.map((l) => -l * l))?.rho).toBeCloseTo(-1, 12);
+    expect(
+      spearman(
+        levels,
+        levels.map((l) => Math.exp(l)),
+      )?.rho,
+    ).toBeCloseTo(1, 12);
+    expect(
+      spearman(
+        levels,
+        levels.map((l) => -l * l),
+      )?.rho,
+    ).toBeCloseTo(-1, 12);
     expect(spearman(levels, levels)?.pValue).toBe(0);
   });
 

@@ -35,7 +35,10 @@ test('an author sees the grid of a competence, creates a tube and a skill with a
   await expect(cell.getByRole('link', { name: /^Épreuves de @/ })).toHaveAttribute('href', /^\/creation\/epreuves\?skill=/);
 
   // A new tube: the server refuses a bad name and a missing title, says why per field, and keeps what was typed.
-  await page.getByRole('link', { name: /^Nouveau sujet dans la thématique/ }).first().click();
+  await page
+    .getByRole('link', { name: /^Nouveau sujet dans la thématique/ })
+    .first()
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: 'Nouveau sujet' })).toBeVisible();
   await page.getByLabel('Nom du sujet').fill('@Mot-de-passe');
   await page.getByLabel('Description').fill('Choisir où ranger ses sauvegardes.');
@@ -170,7 +173,10 @@ test('an author edits the tutorial library: validation, creation, attachment to 
   await expect(page.getByTestId('skill-issues')).toContainText('lien de tutoriel mort');
   await expect(page.getByTestId('tutorials-LEARN_MORE').getByTestId('skill-tutorial').filter({ hasText: title })).toContainText('lien mort');
   await expectAccessible(page);
-  await page.getByRole('navigation', { name: 'Fil d’Ariane' }).getByRole('link', { name: /^\d\.\d$/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Fil d’Ariane' })
+    .getByRole('link', { name: /^\d\.\d$/ })
+    .click();
   await expect(page.locator(`[data-skill="${skillName}"]`)).toContainText('lien de tutoriel mort');
 });
 

@@ -8,7 +8,9 @@ function activeSkill(): string {
   const pack = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'content', 'pack', '5.1.json'), 'utf8')) as {
     thematics: { tubes: { name: string; skills: { level: number; status: string }[] }[] }[];
   };
-  const skills = pack.thematics.flatMap((th) => th.tubes.flatMap((tube) => tube.skills.filter((s) => s.status === 'actif').map((s) => `${tube.name}${s.level}`)));
+  const skills = pack.thematics.flatMap((th) =>
+    th.tubes.flatMap((tube) => tube.skills.filter((s) => s.status === 'actif').map((s) => `${tube.name}${s.level}`)),
+  );
   return skills[skills.length - 1]!;
 }
 
@@ -20,7 +22,9 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-test('an author writes a QROCM-dep from scratch, tries it, saves three versions, diffs and restores, submits; a reviewer sees the quality checklist, validates and publishes', async ({ browser }) => {
+test('an author writes a QROCM-dep from scratch, tries it, saves three versions, diffs and restores, submits; a reviewer sees the quality checklist, validates and publishes', async ({
+  browser,
+}) => {
   const skill = activeSkill();
   const author = await signedIn(browser, 'autrice@exemple.fr');
   await author.goto(`/creation/epreuves/nouvelle?skill=${encodeURIComponent(skill)}`);
@@ -158,7 +162,11 @@ test('an administrator rolls back to an earlier release; the exchange page expor
   const file = await download;
   const pack = JSON.parse(fs.readFileSync((await file.path())!, 'utf8')) as { competence: string };
   expect(pack.competence).toBe('1.1');
-  await admin.getByLabel('Fichier (paquet JSON ou QTI 3.0 XML)').setInputFiles({ name: 'faux.xml', mimeType: 'application/xml', buffer: Buffer.from('<qti-assessment-item identifier="x"><qti-item-body></qti-assessment-item>') });
+  await admin.getByLabel('Fichier (paquet JSON ou QTI 3.0 XML)').setInputFiles({
+    name: 'faux.xml',
+    mimeType: 'application/xml',
+    buffer: Buffer.from('<qti-assessment-item identifier="x"><qti-item-body></qti-assessment-item>'),
+  });
   await admin.getByRole('button', { name: 'Importer' }).click();
   const rejected = admin.getByTestId('import-rejected');
   await expect(rejected).toContainText('Rien n’a été importé');

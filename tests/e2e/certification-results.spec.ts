@@ -73,7 +73,7 @@ test('the centre reports an incident and finalises its session; it cannot finali
   await expectAccessible(page);
 
   // An incident for the second candidate, with a missing description first.
-  await page.getByLabel('Candidat concerné').selectOption({ label: `${(await nameOf(second))}` });
+  await page.getByLabel('Candidat concerné').selectOption({ label: `${await nameOf(second)}` });
   await page.getByLabel('Catégorie').selectOption({ label: 'Problème technique (hors question)' });
   await page.getByRole('button', { name: 'Signaler l’incident' }).click();
   await expect(page.getByRole('alert')).toHaveText('Décrivez l’incident.');
@@ -223,7 +223,13 @@ test('pages after the test check who asks: another centre, a learner, an anonymo
   expect((await other.page.goto(`/certificats/${certificate.id}`))?.status()).toBe(404);
   await other.page.goto('/certif');
   const otherCsrf = await csrfOf(other.page);
-  expect((await other.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { csrf: otherCsrf, intent: 'report', candidateId: first.candidateId, category: 'FRAUD', description: 'x' } })).status()).toBe(404);
+  expect(
+    (
+      await other.page.request.post(`/certif/sessions/${sessionId}/finalisation`, {
+        form: { csrf: otherCsrf, intent: 'report', candidateId: first.candidateId, category: 'FRAUD', description: 'x' },
+      })
+    ).status(),
+  ).toBe(404);
   expect((await other.page.request.post(`/admin/jury/${sessionId}`, { form: { csrf: otherCsrf, intent: 'publish', confirm: 'on' } })).status()).toBe(403);
   await other.context.close();
 
@@ -234,13 +240,25 @@ test('pages after the test check who asks: another centre, a learner, an anonymo
   expect((await learner.page.request.get(`/certificats/${certificate.id}/pdf`)).status()).toBe(404);
   await learner.page.goto('/profil');
   const learnerCsrf = await csrfOf(learner.page);
-  expect((await learner.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { csrf: learnerCsrf, intent: 'finalise', confirm: 'on' } })).status()).toBe(403);
-  expect((await learner.page.request.post(`/admin/jury/${sessionId}`, { form: { csrf: learnerCsrf, intent: 'candidate', courseId: first.courseId, decision: 'cancel' } })).status()).toBe(403);
+  expect(
+    (
+      await learner.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { csrf: learnerCsrf, intent: 'finalise', confirm: 'on' } })
+    ).status(),
+  ).toBe(403);
+  expect(
+    (
+      await learner.page.request.post(`/admin/jury/${sessionId}`, {
+        form: { csrf: learnerCsrf, intent: 'candidate', courseId: first.courseId, decision: 'cancel' },
+      })
+    ).status(),
+  ).toBe(403);
   await learner.context.close();
 
   const stranger = await as(browser, null);
   expect((await stranger.page.request.post(`/admin/jury/${sessionId}`, { form: { intent: 'publish', confirm: 'on' }, maxRedirects: 0 })).status()).toBe(302);
-  expect((await stranger.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { intent: 'finalise', confirm: 'on' }, maxRedirects: 0 })).status()).toBe(302);
+  expect(
+    (await stranger.page.request.post(`/certif/sessions/${sessionId}/finalisation`, { form: { intent: 'finalise', confirm: 'on' }, maxRedirects: 0 })).status(),
+  ).toBe(302);
   await stranger.context.close();
 
   // Nothing changed: the first candidate's certificate is still delivered.
@@ -268,19 +286,45 @@ test.describe('the whole path', () => {
     const passwordHash = await hashPassword(PASSWORD);
     const centre = await db.certificationCentre.create({ data: { name: `Centre du parcours ${pathSuffix}`, type: 'SCO' } });
     await db.user.create({
-      data: { email: pathCentreEmail, passwordHash, firstName: 'Claire', lastName: 'Centre', roles: [], centreMemberships: { create: { centreId: centre.id, role: 'ADMIN' } } },
+      data: {
+        email: pathCentreEmail,
+        passwordHash,
+        firstName: 'Claire',
+        lastName: 'Centre',
+        roles: [],
+        centreMemberships: { create: { centreId: centre.id, role: 'ADMIN' } },
+      },
     });
     // Certifiable learners: levels 1 to 3 validated in 8 competences.
-    const competences = await db.competence.findMany({ where: { code: { in: ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1'] } }, select: { id: true } });
+    const competences = await db.competence.findMany({
+      where: { code: { in: ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1'] } },
+      select: { id: true },
+    });
     const skills = await db.skill.findMany({
       where: { status: 'actif', level: { lte: 3 }, tube: { competenceId: { in: competences.map((c) => c.id) } } },
       select: { id: true, tube: { select: { competenceId: true } } },
     });
     for (const c of pathCandidates) {
       const [d, m, y] = c.birth.split('/');
-      const user = await db.user.create({ data: { email: c.email, passwordHash, firstName: c.firstName, lastName: c.lastName, roles: ['LEARNER'], birthDate: new Date(`${y}-${m}-${d}T00:00:00Z`) } });
+      const user = await db.user.create({
+        data: {
+          email: c.email,
+          passwordHash,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          roles: ['LEARNER'],
+          birthDate: new Date(`${y}-${m}-${d}T00:00:00Z`),
+        },
+      });
       await db.knowledgeElement.createMany({
-        data: skills.map((s) => ({ userId: user.id, skillId: s.id, competenceId: s.tube.competenceId, status: 'validated' as const, source: 'direct' as const, earnedPix: 0 })),
+        data: skills.map((s) => ({
+          userId: user.id,
+          skillId: s.id,
+          competenceId: s.tube.competenceId,
+          status: 'validated' as const,
+          source: 'direct' as const,
+          earnedPix: 0,
+        })),
       });
     }
     await db.$disconnect();
@@ -391,7 +435,10 @@ test.describe('the whole path', () => {
 
     // 6. Alix reads her certificate and downloads it; anyone verifies its code.
     await alix.page.goto('/profil');
-    await alix.page.getByTestId('profile-certificates').getByRole('link', { name: /Voir le certificat du/ }).click();
+    await alix.page
+      .getByTestId('profile-certificates')
+      .getByRole('link', { name: /Voir le certificat du/ })
+      .click();
     const certificate = alix.page.getByTestId('certificate');
     await expect(certificate).toContainText('Brest');
     await expect(certificate).toContainText(`Centre du parcours ${pathSuffix}`);

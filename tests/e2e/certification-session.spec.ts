@@ -16,7 +16,9 @@ async function shot(page: Page, name: string) {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-test('a centre creates a session and enrols two candidates; the invigilator lets them in; both take the test, one with a neutralised question; others cannot see the session', async ({ browser }) => {
+test('a centre creates a session and enrols two candidates; the invigilator lets them in; both take the test, one with a neutralised question; others cannot see the session', async ({
+  browser,
+}) => {
   // 1. The centre's staff create a session.
   const centre = await as(browser, 'certif@exemple.fr');
   let page = centre.page;

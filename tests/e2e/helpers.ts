@@ -57,7 +57,16 @@ export async function sendSimpleAnswer(page: Page, how: 'answer' | 'skip'): Prom
  */
 export async function waitForNextQuestion(page: Page, previous: string | null, ended: () => boolean | Promise<boolean>, timeout = 20_000): Promise<void> {
   await expect
-    .poll(async () => ((await ended()) ? 'ended' : await page.getByTestId('challenge').getAttribute('data-challenge-id', { timeout: 1000 }).catch(() => null)), { timeout })
+    .poll(
+      async () =>
+        (await ended())
+          ? 'ended'
+          : await page
+              .getByTestId('challenge')
+              .getAttribute('data-challenge-id', { timeout: 1000 })
+              .catch(() => null),
+      { timeout },
+    )
     .not.toBe(previous);
 }
 

@@ -59,7 +59,9 @@ async function competenceBodies(code: string): Promise<Body[]> {
 /** What a learner legitimately sees of a challenge: its wording, proposals, template and field labels. */
 function visibleText(body: Body): string {
   const a = body.answer;
-  return [plain(body.instruction), plain(body.alternativeInstruction), ...(a.proposals ?? []), a.template ?? '', ...(a.fields ?? []).map((f) => f.label)].join('\n');
+  return [plain(body.instruction), plain(body.alternativeInstruction), ...(a.proposals ?? []), a.template ?? '', ...(a.fields ?? []).map((f) => f.label)].join(
+    '\n',
+  );
 }
 
 /** The solution strings of a challenge that can be told apart from the rest of a page. */
@@ -174,7 +176,10 @@ test(`no solution of competence ${COMPETENCE} reaches the browser before the ans
         [COMPETENCE, asked],
       );
       await client.end();
-      const refused = await page.request.post(url, { form: { csrf, intent: 'answer', assessmentId, challengeId: other.rows[0]!.id, skipped: '1' }, maxRedirects: 0 });
+      const refused = await page.request.post(url, {
+        form: { csrf, intent: 'answer', assessmentId, challengeId: other.rows[0]!.id, skipped: '1' },
+        maxRedirects: 0,
+      });
       expect(refused.status()).toBe(403);
       expect(await refused.text()).toContain('Cette question ne vous a pas été posée dans ce test : la réponse est refusée.');
 
@@ -188,7 +193,9 @@ test(`no solution of competence ${COMPETENCE} reaches the browser before the ans
       expect(await nextOf(second)).toBe(next);
       expect(await nextOf(retry)).toBe(next);
       // What these requests got back holds no solution either.
-      const direct = await Promise.all([refused, first, second, retry].map(async (r) => ({ url: `${r.url()} (request)`, status: r.status(), body: await r.text() })));
+      const direct = await Promise.all(
+        [refused, first, second, retry].map(async (r) => ({ url: `${r.url()} (request)`, status: r.status(), body: await r.text() })),
+      );
       expect(leaks(direct, needles)).toEqual([]);
       await page.reload();
       if (page.url().includes('/resultats')) break;

@@ -64,7 +64,9 @@ test('sign-up refuses what is wrong field by field, in French, and a taken addre
   await expect(page.getByLabel('Mot de passe')).toHaveValue('');
 });
 
-test('a new learner signs up, takes a competence to the end, reads the answers and saves a tutorial; leaves a second one midway and resumes it', async ({ page }) => {
+test('a new learner signs up, takes a competence to the end, reads the answers and saves a tutorial; leaves a second one midway and resumes it', async ({
+  page,
+}) => {
   await signUp(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Mon profil' })).toBeVisible();
   await expect(page.getByTestId('profile-competence')).toHaveCount(16);

@@ -17,11 +17,32 @@ test.beforeAll(async () => {
   const passwordHash = await hashPassword(PASSWORD);
   await db.user.create({ data: { email: learnerEmail, firstName: 'Noé', lastName: `Campagne${suffix}`, passwordHash, roles: ['LEARNER'] } });
   const other = await db.organisation.create({ data: { name: `Collège voisin ${suffix}`, type: 'SCO' } });
-  await db.user.create({ data: { email: outsiderEmail, firstName: 'Ada', lastName: 'Voisine', passwordHash, roles: [], memberships: { create: { organisationId: other.id, role: 'ADMIN' } } } });
+  await db.user.create({
+    data: {
+      email: outsiderEmail,
+      firstName: 'Ada',
+      lastName: 'Voisine',
+      passwordHash,
+      roles: [],
+      memberships: { create: { organisationId: other.id, role: 'ADMIN' } },
+    },
+  });
   // A teacher of both organisations (the switcher).
   const demo = await db.organisation.findFirstOrThrow({ where: { name: 'Lycée de démonstration' } });
   await db.user.create({
-    data: { email: bothEmail, firstName: 'Lou', lastName: 'Deux', passwordHash, roles: [], memberships: { create: [{ organisationId: other.id, role: 'TEACHER' }, { organisationId: demo.id, role: 'TEACHER' }] } },
+    data: {
+      email: bothEmail,
+      firstName: 'Lou',
+      lastName: 'Deux',
+      passwordHash,
+      roles: [],
+      memberships: {
+        create: [
+          { organisationId: other.id, role: 'TEACHER' },
+          { organisationId: demo.id, role: 'TEACHER' },
+        ],
+      },
+    },
   });
   await db.$disconnect();
 });
@@ -37,7 +58,12 @@ async function answer(page: Page, how: 'answer' | 'skip'): Promise<void> {
     await waitForNextQuestion(page, id, ended, 15_000);
   } catch (error) {
     // A form the simple answer above cannot fill (the browser keeps it from being sent): skip it.
-    const still = !ended() && (await page.getByTestId('challenge').getAttribute('data-challenge-id', { timeout: 1000 }).catch(() => null)) === id;
+    const still =
+      !ended() &&
+      (await page
+        .getByTestId('challenge')
+        .getAttribute('data-challenge-id', { timeout: 1000 })
+        .catch(() => null)) === id;
     if (how === 'skip' || !still) throw error;
     console.log(`campaign test: question ${id} could not be answered simply: ${(await page.getByTestId('challenge').innerText()).slice(0, 300)}`);
     await page.getByRole('button', { name: 'Je passe' }).click();
@@ -205,7 +231,11 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   expect(participantPath).toMatch(/\/participants\/[0-9a-f-]+$/);
   expect((await outsider.page.request.get(participantPath)).status()).toBe(404);
   await outsider.page.goto('/orga');
-  const csrf = await outsider.page.locator('input[name=csrf]').first().inputValue().catch(() => '');
+  const csrf = await outsider.page
+    .locator('input[name=csrf]')
+    .first()
+    .inputValue()
+    .catch(() => '');
   const campaignId = new URL(campaignUrl).pathname.split('/').pop()!;
   const archive = await outsider.page.request.post('/orga', { form: { csrf, intent: 'archive', campaignId } });
   expect(archive.status()).toBe(404);
@@ -245,12 +275,38 @@ test('another organisation’s teacher is refused on every Orga loader and actio
   const demo = await db.organisation.findFirstOrThrow({ where: { name: 'Lycée de démonstration' } });
   const creator = await db.user.findUniqueOrThrow({ where: { email: 'enseignant@exemple.fr' } });
   const tube = await db.tube.findFirstOrThrow({ where: { skills: { some: { status: 'actif' } } } });
-  const profile = await db.targetProfile.create({ data: { organisationId: demo.id, name: `Privé ${suffix}`, tubes: { create: [{ tubeId: tube.id, maxLevel: 2 }] } } });
-  const campaign = await db.campaign.create({ data: { code: generateCampaignCode(Math.random), name: `Isolée ${suffix}`, type: 'ASSESSMENT', organisationId: demo.id, targetProfileId: profile.id, creatorId: creator.id } });
+  const profile = await db.targetProfile.create({
+    data: { organisationId: demo.id, name: `Privé ${suffix}`, tubes: { create: [{ tubeId: tube.id, maxLevel: 2 }] } },
+  });
+  const campaign = await db.campaign.create({
+    data: {
+      code: generateCampaignCode(Math.random),
+      name: `Isolée ${suffix}`,
+      type: 'ASSESSMENT',
+      organisationId: demo.id,
+      targetProfileId: profile.id,
+      creatorId: creator.id,
+    },
+  });
   const learnerUser = await db.user.findUniqueOrThrow({ where: { email: learnerEmail } });
   const learner = await db.organisationLearner.create({ data: { organisationId: demo.id, firstName: 'Iso', lastName: `Lée${suffix}`, userId: null } });
-  const participation = await db.campaignParticipation.create({ data: { campaignId: campaign.id, userId: learnerUser.id, organisationLearnerId: learner.id, status: 'SHARED', sharedAt: new Date() } });
-  await db.campaignParticipantResult.create({ data: { participationId: participation.id, campaignId: campaign.id, status: 'SHARED', lastName: learner.lastName, firstName: 'Iso', masteryPercent: 40, validatedCount: 1, badges: [], tubes: {}, createdAt: new Date() } });
+  const participation = await db.campaignParticipation.create({
+    data: { campaignId: campaign.id, userId: learnerUser.id, organisationLearnerId: learner.id, status: 'SHARED', sharedAt: new Date() },
+  });
+  await db.campaignParticipantResult.create({
+    data: {
+      participationId: participation.id,
+      campaignId: campaign.id,
+      status: 'SHARED',
+      lastName: learner.lastName,
+      firstName: 'Iso',
+      masteryPercent: 40,
+      validatedCount: 1,
+      badges: [],
+      tubes: {},
+      createdAt: new Date(),
+    },
+  });
   const membership = await db.membership.findFirstOrThrow({ where: { organisationId: demo.id, userId: creator.id } });
 
   const outsider = await as(browser, outsiderEmail);
@@ -260,10 +316,19 @@ test('another organisation’s teacher is refused on every Orga loader and actio
   const base = `/orga/campagnes/${campaign.id}`;
   // Loaders: the other organisation's things, or the other organisation chosen with ?org=.
   const gets = [
-    base, `${base}/participants`, `${base}/participants/${participation.id}`, `${base}/resultats`, `${base}/sujets`, `${base}/export.csv`,
+    base,
+    `${base}/participants`,
+    `${base}/participants/${participation.id}`,
+    `${base}/resultats`,
+    `${base}/sujets`,
+    `${base}/export.csv`,
     `/orga/profils-cibles/${profile.id}`,
-    `/orga?org=${demo.id}`, `/orga/eleves?org=${demo.id}`, `/orga/membres?org=${demo.id}`, `/orga/profils-cibles?org=${demo.id}`,
-    `/orga/profils-cibles/nouveau?org=${demo.id}`, `/orga/campagnes/nouvelle?org=${demo.id}`,
+    `/orga?org=${demo.id}`,
+    `/orga/eleves?org=${demo.id}`,
+    `/orga/membres?org=${demo.id}`,
+    `/orga/profils-cibles?org=${demo.id}`,
+    `/orga/profils-cibles/nouveau?org=${demo.id}`,
+    `/orga/campagnes/nouvelle?org=${demo.id}`,
   ];
   for (const path of gets) expect((await request.get(path)).status(), `GET ${path}`).toBe(404);
   // Actions that name the other organisation's things: refused.
@@ -281,7 +346,9 @@ test('another organisation’s teacher is refused on every Orga loader and actio
   expect(await (await request.post('/orga/eleves', { form: { csrf, intent: 'detach', learnerId: learner.id } })).text()).toContain('Élève introuvable');
   expect(await (await request.post('/orga/eleves', { form: { csrf, intent: 'reset', learnerId: learner.id } })).text()).toContain('Élève introuvable');
   expect(await (await request.post('/orga/membres', { form: { csrf, intent: 'remove', membershipId: membership.id } })).text()).toContain('Membre introuvable');
-  expect(await (await request.post(`/orga/profils-cibles/${profile.id}`, { form: { csrf, name: 'Vol', [`tube-${tube.id}`]: '1' } })).text()).toContain('Profil cible introuvable');
+  expect(await (await request.post(`/orga/profils-cibles/${profile.id}`, { form: { csrf, name: 'Vol', [`tube-${tube.id}`]: '1' } })).text()).toContain(
+    'Profil cible introuvable',
+  );
   // Nothing changed.
   expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).archivedAt).toBeNull();
   expect((await db.organisationLearner.findUniqueOrThrow({ where: { id: learner.id } })).detachedAt).toBeNull();

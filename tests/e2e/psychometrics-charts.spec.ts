@@ -123,7 +123,7 @@ test('a run: its summary, the parameter table sorted by b and filtered by flag, 
   // Where approval happens.
   await expect(page.locator('section#approbation').getByRole('link', { name: 'Approuver ou rejeter ce calcul' })).toHaveAttribute(
     'href',
-    `/psychometrie/calibrations/${fx.runB}/approbation`
+    `/psychometrie/calibrations/${fx.runB}/approbation`,
   );
   await expectAccessible(page);
 

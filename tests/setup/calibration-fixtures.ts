@@ -90,7 +90,13 @@ export async function makeCalibrationFixture(
   const tubes = Math.ceil(itemCount / 6);
   for (let t = 0; t < tubes; t++) {
     const tube = await db.tube.create({
-      data: { name: `@cal${u}${String.fromCharCode(97 + t)}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${t}`, description: 'Tests de calibration' },
+      data: {
+        name: `@cal${u}${String.fromCharCode(97 + t)}`,
+        thematicId: thematic.id,
+        competenceId: competence.id,
+        title: `Sujet ${t}`,
+        description: 'Tests de calibration',
+      },
     });
     for (let level = 1; level <= 6 && challenges.length < itemCount; level++) {
       const skill = await db.skill.create({ data: { name: `${tube.name}${level}`, tubeId: tube.id, level, status: 'actif' } });

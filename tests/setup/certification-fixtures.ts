@@ -42,7 +42,9 @@ export async function makeCertificationBank(db: PrismaClient, options: { compete
     const competence = await db.competence.create({ data: { code, areaId: area.id, titleFr: `Compétence ${code}`, titleEn: `Competence ${code}` } });
     const thematic = await db.thematic.create({ data: { key: `cth-${u}-${k}`, competenceId: competence.id, name: `Thématique ${code}` } });
     for (let level = 1; level <= 6; level++) {
-      const tube = await db.tube.create({ data: { name: `@c${u}${k}t${level}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${level}`, description: 'Tests' } });
+      const tube = await db.tube.create({
+        data: { name: `@c${u}${k}t${level}`, thematicId: thematic.id, competenceId: competence.id, title: `Sujet ${level}`, description: 'Tests' },
+      });
       const skill = await db.skill.create({ data: { name: `@c${u}${k}t${level}${level}`, tubeId: tube.id, level, status: 'actif' } });
       for (let n = 0; n < 2; n++) {
         const body: ChallengeBody = {
@@ -79,9 +81,18 @@ export async function activeBank(db: PrismaClient): Promise<CertificationBank> {
   if (!set) throw new Error('Aucun jeu de paramètres actif : la base n’est pas amorcée.');
   const rows = await db.itemParameter.findMany({
     where: { parameterSetId: set.id, challenge: { currentVersionId: { not: null } } },
-    select: { challenge: { select: { id: true, currentVersionId: true, skill: { select: { level: true, tube: { select: { competence: { select: { code: true } } } } } } } } },
+    select: {
+      challenge: {
+        select: { id: true, currentVersionId: true, skill: { select: { level: true, tube: { select: { competence: { select: { code: true } } } } } } },
+      },
+    },
   });
-  const challenges = rows.map((r) => ({ id: r.challenge.id, versionId: r.challenge.currentVersionId!, competenceCode: r.challenge.skill.tube.competence.code, level: r.challenge.skill.level }));
+  const challenges = rows.map((r) => ({
+    id: r.challenge.id,
+    versionId: r.challenge.currentVersionId!,
+    competenceCode: r.challenge.skill.tube.competence.code,
+    level: r.challenge.skill.level,
+  }));
   return { parameterSetId: set.id, competenceCodes: [...new Set(challenges.map((c) => c.competenceCode))].sort(), challenges };
 }
 
@@ -151,7 +162,14 @@ export async function makeTakenTest(db: PrismaClient, input: TakenTestInput): Pr
   const user =
     input.user ??
     (await db.user.create({
-      data: { email: `candidat-${u}@test.exemple.fr`, passwordHash: input.passwordHash ?? 'x', firstName: 'Camille', lastName: `Candidate ${u}`, roles: ['LEARNER'], birthDate: new Date('2004-05-17') },
+      data: {
+        email: `candidat-${u}@test.exemple.fr`,
+        passwordHash: input.passwordHash ?? 'x',
+        firstName: 'Camille',
+        lastName: `Candidate ${u}`,
+        roles: ['LEARNER'],
+        birthDate: new Date('2004-05-17'),
+      },
     }));
   const email = (await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true } })).email;
   const candidate = await db.certificationCandidate.create({
@@ -208,13 +226,24 @@ export async function makeTakenTest(db: PrismaClient, input: TakenTestInput): Pr
   }
   await db.assessmentChallenge.createMany({ data: picked.map((c, position) => ({ assessmentId: assessment.id, challengeId: c.id, position })) });
   await db.answer.createMany({
-    data: picked.map((c, i) => ({ assessmentId: assessment.id, challengeId: c.id, challengeVersionId: c.versionId, value: {}, result: input.results[i]!, timeSpentSeconds: 30 })),
+    data: picked.map((c, i) => ({
+      assessmentId: assessment.id,
+      challengeId: c.id,
+      challengeVersionId: c.versionId,
+      value: {},
+      result: input.results[i]!,
+      timeSpentSeconds: 30,
+    })),
   });
   return { candidateId: candidate.id, courseId: course.id, assessmentId: assessment.id, userId: user.id, email, challengeIds: picked.map((c) => c.id) };
 }
 
 /** An incident recorded during the session (as the invigilator's page would). */
-export async function makeIncident(db: PrismaClient, courseId: string, options: { questionNumber?: number; category?: string; neutralise?: boolean; needsAction?: boolean } = {}) {
+export async function makeIncident(
+  db: PrismaClient,
+  courseId: string,
+  options: { questionNumber?: number; category?: string; neutralise?: boolean; needsAction?: boolean } = {},
+) {
   const position = options.questionNumber ? options.questionNumber - 1 : null;
   const asked = position === null ? null : await db.assessmentChallenge.findFirst({ where: { position, assessment: { certificationCourseId: courseId } } });
   return db.certificationIssue.create({

@@ -68,7 +68,14 @@ export async function makePositioningFixture(
       const skill = await db.skill.create({ data: { name, tubeId: tube.id, level, status: 'actif' } });
       skills.push({ id: skill.id, name, level, tubeId: tube.id });
       const tutorial = await db.tutorial.create({
-        data: { key: `tuto-${u}-${t}${level}`, title: `Tutoriel ${name}`, url: `https://exemple.fr/${u}/${t}${level}`, source: 'Tests', format: 'page', duration: '00:02:00' },
+        data: {
+          key: `tuto-${u}-${t}${level}`,
+          title: `Tutoriel ${name}`,
+          url: `https://exemple.fr/${u}/${t}${level}`,
+          source: 'Tests',
+          format: 'page',
+          duration: '00:02:00',
+        },
       });
       await db.skillTutorial.create({ data: { skillId: skill.id, tutorialId: tutorial.id, kind: 'UNDERSTAND' } });
       tutorials.set(skill.id, tutorial.id);

@@ -15,7 +15,13 @@ export interface SessionFormValues {
   durationMinutes: number | string;
 }
 
-function Field(props: { name: keyof SessionFormValues; label: string; hint?: string; error?: string; children: (aria: Record<string, string | boolean | undefined>) => React.ReactNode }) {
+function Field(props: {
+  name: keyof SessionFormValues;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: (aria: Record<string, string | boolean | undefined>) => React.ReactNode;
+}) {
   const hintId = props.hint ? `${props.name}-hint` : undefined;
   const errorId = props.error ? `${props.name}-error` : undefined;
   return (
@@ -26,7 +32,12 @@ function Field(props: { name: keyof SessionFormValues; label: string; hint?: str
           {props.hint}
         </p>
       ) : null}
-      {props.children({ id: props.name, name: props.name, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined, 'aria-invalid': props.error ? true : undefined })}
+      {props.children({
+        id: props.name,
+        name: props.name,
+        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
+        'aria-invalid': props.error ? true : undefined,
+      })}
       {props.error ? (
         <p className="field-error" id={errorId}>
           {props.error}
@@ -36,7 +47,13 @@ function Field(props: { name: keyof SessionFormValues; label: string; hint?: str
   );
 }
 
-export function SessionForm(props: { values: SessionFormValues; errors?: Record<string, string>; centres?: { id: string; name: string }[]; submitLabel: string; busy?: boolean }) {
+export function SessionForm(props: {
+  values: SessionFormValues;
+  errors?: Record<string, string>;
+  centres?: { id: string; name: string }[];
+  submitLabel: string;
+  busy?: boolean;
+}) {
   const t = useMessages(certifMessages);
   const { csrfToken } = useRootData();
   const e = props.errors ?? {};

@@ -32,7 +32,15 @@ export function errorProps(errorId: string, messages: string[] | undefined, hint
 }
 
 /** A textarea holding one entry per line; blank lines are ignored. */
-export function LinesField(props: { id: string; label: string; hint?: string; lines: string[]; onChange: (lines: string[]) => void; errors?: string[]; rows?: number }) {
+export function LinesField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  lines: string[];
+  onChange: (lines: string[]) => void;
+  errors?: string[];
+  rows?: number;
+}) {
   const [text, setText] = useState(props.lines.join('\n'));
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   return (
@@ -49,7 +57,12 @@ export function LinesField(props: { id: string; label: string; hint?: string; li
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          props.onChange(e.target.value.split('\n').map((s) => s.trim()).filter((s) => s !== ''));
+          props.onChange(
+            e.target.value
+              .split('\n')
+              .map((s) => s.trim())
+              .filter((s) => s !== ''),
+          );
         }}
         {...errorProps(`${props.id}-error`, props.errors, hintId)}
       />
@@ -58,7 +71,17 @@ export function LinesField(props: { id: string; label: string; hint?: string; li
   );
 }
 
-function FormatSelect({ id, value, onChange, optional }: { id: string; value: AnswerFormat | undefined; onChange: (f: AnswerFormat | undefined) => void; optional?: boolean }) {
+function FormatSelect({
+  id,
+  value,
+  onChange,
+  optional,
+}: {
+  id: string;
+  value: AnswerFormat | undefined;
+  onChange: (f: AnswerFormat | undefined) => void;
+  optional?: boolean;
+}) {
   const t = useMessages(creationMessages);
   return (
     <div className="field">
@@ -111,7 +134,14 @@ function ProposalsEditor({ spec, onChange, errors }: { spec: ChoiceSpec; onChang
       const c = remap(spec.correct);
       onChange({ ...spec, proposals, correct: c ?? 0 });
     } else {
-      onChange({ ...spec, proposals, correct: spec.correct.map(remap).filter((c): c is number => c !== null).sort((a, b) => a - b) });
+      onChange({
+        ...spec,
+        proposals,
+        correct: spec.correct
+          .map(remap)
+          .filter((c): c is number => c !== null)
+          .sort((a, b) => a - b),
+      });
     }
   };
   const move = (i: number, j: number) => {
@@ -120,7 +150,11 @@ function ProposalsEditor({ spec, onChange, errors }: { spec: ChoiceSpec; onChang
     [proposals[i], proposals[j]] = [proposals[j] as string, proposals[i] as string];
     setProposals(proposals, (c) => (c === i ? j : c === j ? i : c));
   };
-  const remove = (i: number) => setProposals(spec.proposals.filter((_, k) => k !== i), (c) => (c === i ? null : c > i ? c - 1 : c));
+  const remove = (i: number) =>
+    setProposals(
+      spec.proposals.filter((_, k) => k !== i),
+      (c) => (c === i ? null : c > i ? c - 1 : c),
+    );
   const toggleCorrect = (i: number, checked: boolean) => {
     if (spec.type === 'QCU') onChange({ ...spec, correct: i });
     else onChange({ ...spec, correct: checked ? [...new Set([...spec.correct, i])].sort((a, b) => a - b) : spec.correct.filter((c) => c !== i) });
@@ -142,7 +176,12 @@ function ProposalsEditor({ spec, onChange, errors }: { spec: ChoiceSpec; onChang
                   id={`proposal-${i}`}
                   type="text"
                   value={p}
-                  onChange={(e) => setProposals(spec.proposals.map((x, k) => (k === i ? e.target.value : x)), (c) => c)}
+                  onChange={(e) =>
+                    setProposals(
+                      spec.proposals.map((x, k) => (k === i ? e.target.value : x)),
+                      (c) => c,
+                    )
+                  }
                   {...errorProps(`proposal-${i}-error`, errs)}
                 />
                 <FieldErrorList id={`proposal-${i}-error`} messages={errs} />
@@ -164,7 +203,13 @@ function ProposalsEditor({ spec, onChange, errors }: { spec: ChoiceSpec; onChang
                 </label>
               </div>
               <div className="row-buttons">
-                <button type="button" className="secondary small" onClick={() => move(i, i - 1)} disabled={i === 0} aria-label={`${t('editor.moveUp')} ${i + 1}`}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => move(i, i - 1)}
+                  disabled={i === 0}
+                  aria-label={`${t('editor.moveUp')} ${i + 1}`}
+                >
                   ↑
                 </button>
                 <button
@@ -250,17 +295,32 @@ function QrocmEditor({ spec, onChange, errors }: { spec: QrocmSpec; onChange: (s
             {!placed.has(f.name) ? (
               <p className="warning">
                 {t('editor.fieldNotPlaced')}{' '}
-                <button type="button" className="secondary small" onClick={() => onChange({ ...spec, fields: spec.fields.filter((x) => x.name !== f.name) } as QrocmSpec)}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => onChange({ ...spec, fields: spec.fields.filter((x) => x.name !== f.name) } as QrocmSpec)}
+                >
                   {t('editor.removeField')}
                 </button>
               </p>
             ) : null}
             <div className="field">
               <label htmlFor={`field-${f.name}-label`}>{t('editor.fieldLabel')}</label>
-              <input id={`field-${f.name}-label`} type="text" value={f.label} onChange={(e) => setField(f.name, { label: e.target.value })} {...errorProps(`field-${f.name}-error`, errs)} />
+              <input
+                id={`field-${f.name}-label`}
+                type="text"
+                value={f.label}
+                onChange={(e) => setField(f.name, { label: e.target.value })}
+                {...errorProps(`field-${f.name}-error`, errs)}
+              />
             </div>
             {spec.type === 'QROCM-ind' ? (
-              <LinesField id={`field-${f.name}-accepted`} label={t('editor.acceptedLines')} lines={f.accepted ?? []} onChange={(accepted) => setField(f.name, { accepted })} />
+              <LinesField
+                id={`field-${f.name}-accepted`}
+                label={t('editor.acceptedLines')}
+                lines={f.accepted ?? []}
+                onChange={(accepted) => setField(f.name, { accepted })}
+              />
             ) : null}
             <FormatSelect id={`field-${f.name}-format`} value={f.format} onChange={(format) => setField(f.name, { format })} optional />
             <FieldErrorList id={`field-${f.name}-error`} messages={errs} />

@@ -17,7 +17,9 @@ export function CalibrationStrip({ challengeId, calibration }: { challengeId: st
   const w = useMessages(workbenchMessages);
   const locale = useLocale();
   const num = (x: number | null, digits: number) =>
-    x === null || !Number.isFinite(x) ? '—' : x.toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    x === null || !Number.isFinite(x)
+      ? '—'
+      : x.toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return (
     <section className="calibration-strip panel" aria-labelledby="calibration-title" data-testid="calibration-strip">
       <h2 id="calibration-title" className="small-heading">

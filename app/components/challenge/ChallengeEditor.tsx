@@ -181,7 +181,14 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
                 ))}
               </select>
             </div>
-            <RichTextEditor readOnly={readOnly} id="instruction" label={t('editor.instruction')} value={body.instruction} onChange={(instruction) => set({ instruction })} errors={errors['instruction']} />
+            <RichTextEditor
+              readOnly={readOnly}
+              id="instruction"
+              label={t('editor.instruction')}
+              value={body.instruction}
+              onChange={(instruction) => set({ instruction })}
+              errors={errors['instruction']}
+            />
             <div className="check">
               <input
                 type="checkbox"
@@ -226,7 +233,12 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
           <section className="panel" aria-labelledby="sec-media">
             <h2 id="sec-media">{t('editor.sectionMedia')}</h2>
             <div className="check">
-              <input type="checkbox" id="has-illustration" checked={body.illustration !== null} onChange={(e) => set({ illustration: e.target.checked ? { url: '', alt: '' } : null })} />
+              <input
+                type="checkbox"
+                id="has-illustration"
+                checked={body.illustration !== null}
+                onChange={(e) => set({ illustration: e.target.checked ? { url: '', alt: '' } : null })}
+              />
               <label htmlFor="has-illustration">{t('editor.hasIllustration')}</label>
             </div>
             {body.illustration ? (
@@ -262,7 +274,10 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
               <ul className="attachment-list">
                 {body.attachments.map((a) => (
                   <li key={a.url}>
-                    <a href={a.url}>{a.name}</a> <span className="muted">({a.mimeType}, {Math.ceil(a.size / 1024)} Ko)</span>{' '}
+                    <a href={a.url}>{a.name}</a>{' '}
+                    <span className="muted">
+                      ({a.mimeType}, {Math.ceil(a.size / 1024)} Ko)
+                    </span>{' '}
                     <code className="small">{a.url}</code>{' '}
                     <button type="button" className="secondary small" onClick={() => set({ attachments: body.attachments.filter((x) => x.url !== a.url) })}>
                       {t('common.remove')} <span className="visually-hidden">{a.name}</span>
@@ -316,7 +331,12 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
             ) : null}
 
             <div className="check">
-              <input type="checkbox" id="has-embed" checked={body.embed !== null} onChange={(e) => set({ embed: e.target.checked ? { url: '', title: '', height: 600 } : null })} />
+              <input
+                type="checkbox"
+                id="has-embed"
+                checked={body.embed !== null}
+                onChange={(e) => set({ embed: e.target.checked ? { url: '', title: '', height: 600 } : null })}
+              />
               <label htmlFor="has-embed">{t('editor.hasEmbed')}</label>
             </div>
             {body.embed ? (
@@ -347,7 +367,12 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
                 </div>
                 <div className="field">
                   <label htmlFor="embed-height">{t('editor.embedHeight')}</label>
-                  <NumberInput id="embed-height" value={body.embed.height} onChange={(height) => set({ embed: { ...body.embed!, height: height ?? -1 } })} errors={errors['embed.height']} />
+                  <NumberInput
+                    id="embed-height"
+                    value={body.embed.height}
+                    onChange={(height) => set({ embed: { ...body.embed!, height: height ?? -1 } })}
+                    errors={errors['embed.height']}
+                  />
                   <FieldErrorList id="embed-height-error" messages={errors['embed.height']} />
                 </div>
               </div>
@@ -416,7 +441,14 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
                 ))}
               </select>
             </div>
-            <LinesField id="authors" label={t('editor.authors')} lines={body.authors} onChange={(authors) => set({ authors })} errors={errors['authors']} rows={2} />
+            <LinesField
+              id="authors"
+              label={t('editor.authors')}
+              lines={body.authors}
+              onChange={(authors) => set({ authors })}
+              errors={errors['authors']}
+              rows={2}
+            />
           </section>
         </fieldset>
 
@@ -438,7 +470,11 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
                 {saving ? t('editor.saving') : saveLabel}
               </button>
               <span className="muted small autosave-status" aria-live="off">
-                {autosave.state !== 'idle' ? t('editor.autosaving') : savedAt ? `${t('editor.autosaved')} ${formatTime(savedAt, root.locale)}` : t('editor.autosaveHint')}
+                {autosave.state !== 'idle'
+                  ? t('editor.autosaving')
+                  : savedAt
+                    ? `${t('editor.autosaved')} ${formatTime(savedAt, root.locale)}`
+                    : t('editor.autosaveHint')}
               </span>
             </div>
           </Form>
@@ -446,7 +482,9 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
       </div>
 
       <aside className="editor-preview" aria-labelledby="preview-title">
-        <h2 id="preview-title" tabIndex={-1}>{t('preview.title')}</h2>
+        <h2 id="preview-title" tabIndex={-1}>
+          {t('preview.title')}
+        </h2>
         <p className="muted small">{t('preview.hint')}</p>
         {view ? (
           <ChallengeView view={view} onAnswer={onAnswer} fieldResults={verdict?.fields} headingLevel={3} title={t('preview.question')}>
@@ -469,7 +507,19 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
 }
 
 /** A whole number typed as text: empty → null, not a number → -1 (the server says what is wrong). */
-function NumberInput({ id, value, onChange, errors, hintId }: { id: string; value: number | null; onChange: (n: number | null) => void; errors?: string[]; hintId?: string }) {
+function NumberInput({
+  id,
+  value,
+  onChange,
+  errors,
+  hintId,
+}: {
+  id: string;
+  value: number | null;
+  onChange: (n: number | null) => void;
+  errors?: string[];
+  hintId?: string;
+}) {
   const [text, setText] = useState(value === null ? '' : String(value));
   return (
     <input

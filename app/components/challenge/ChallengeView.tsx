@@ -8,7 +8,14 @@
  * fields (see response.ts) to the route, with `hiddenFields` added.
  */
 import { useId, type FormEvent, type ReactNode } from 'react';
-import { ATTACHMENT_URL_PREFIX, isSafeImageSource, templateParts, type AnswerFormat, type LearnerChallengeView, type LearnerResponse } from '../../../engine/challenges';
+import {
+  ATTACHMENT_URL_PREFIX,
+  isSafeImageSource,
+  templateParts,
+  type AnswerFormat,
+  type LearnerChallengeView,
+  type LearnerResponse,
+} from '../../../engine/challenges';
 import { challengeViewMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 import { RichText } from './RichText';
@@ -169,7 +176,13 @@ export function ChallengeView({ view, onAnswer, hiddenFields, disabled, fieldRes
                   {f?.label || name}
                   {h ? ` (${h})` : ''}
                 </label>
-                <FreeInput id={id} name={RESPONSE_FIELDS.field(name)} format={f?.format ?? 'mots'} disabled={disabled} invalid={fieldResults?.[name] === false} />
+                <FreeInput
+                  id={id}
+                  name={RESPONSE_FIELDS.field(name)}
+                  format={f?.format ?? 'mots'}
+                  disabled={disabled}
+                  invalid={fieldResults?.[name] === false}
+                />
                 {mark(name)}
               </>
             );
@@ -213,14 +226,16 @@ export function ChallengeView({ view, onAnswer, hiddenFields, disabled, fieldRes
         <section className="challenge-attachments" aria-labelledby={`${uid}-att`}>
           <Sub id={`${uid}-att`}>{t('view.attachments')}</Sub>
           <ul>
-            {view.attachments.filter((a) => a.url.startsWith(ATTACHMENT_URL_PREFIX)).map((a) => (
-              <li key={a.url}>
-                <a href={a.url} download={a.name}>
-                  {a.name}
-                </a>{' '}
-                <span className="muted">({formatSize(a.size)})</span>
-              </li>
-            ))}
+            {view.attachments
+              .filter((a) => a.url.startsWith(ATTACHMENT_URL_PREFIX))
+              .map((a) => (
+                <li key={a.url}>
+                  <a href={a.url} download={a.name}>
+                    {a.name}
+                  </a>{' '}
+                  <span className="muted">({formatSize(a.size)})</span>
+                </li>
+              ))}
           </ul>
         </section>
       ) : null}

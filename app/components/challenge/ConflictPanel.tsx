@@ -18,7 +18,11 @@ export function ConflictPanel({ conflict, bodyJson, csrf, onEditMine }: { confli
   const locale = useLocale();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [conflict]);
-  const when = new Date(conflict.current.createdAt).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+  const when = new Date(conflict.current.createdAt).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', {
+    timeZone: 'Europe/Paris',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
   return (
     <section className="panel conflict" aria-labelledby="conflict-title" data-testid="conflict">
       <h2 id="conflict-title" tabIndex={-1} ref={headingRef}>
@@ -36,7 +40,9 @@ export function ConflictPanel({ conflict, bodyJson, csrf, onEditMine }: { confli
       <p>{t('conflict.safe')}</p>
       <div className="conflict-columns">
         <section aria-labelledby="conflict-theirs">
-          <h3 id="conflict-theirs">{fill(t('conflict.theirs'), { author: conflict.current.author ?? t('common.someone'), base: conflict.baseNumber, number: conflict.current.number })}</h3>
+          <h3 id="conflict-theirs">
+            {fill(t('conflict.theirs'), { author: conflict.current.author ?? t('common.someone'), base: conflict.baseNumber, number: conflict.current.number })}
+          </h3>
           <DiffView changes={conflict.theirs} headingLevel={4} />
         </section>
         <section aria-labelledby="conflict-mine">

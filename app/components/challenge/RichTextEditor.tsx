@@ -157,7 +157,12 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
       return;
     }
     if (state?.image) editor.chain().focus().updateAttributes('image', { src: url, alt: alt.trim() }).run();
-    else editor.chain().focus().insertContent({ type: 'image', attrs: { src: url, alt: alt.trim() } }).run();
+    else
+      editor
+        .chain()
+        .focus()
+        .insertContent({ type: 'image', attrs: { src: url, alt: alt.trim() } })
+        .run();
     setPanel(null);
   };
 
@@ -190,18 +195,18 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
         </p>
       ) : null}
       {readOnly ? null : (
-      <div className="rte-toolbar" role="toolbar" aria-label={`${t('rte.toolbar')} : ${label}`} aria-controls={`${id}-content`}>
-        {toggle(t('rte.bold'), state?.bold, () => editor?.chain().focus().toggleBold().run())}
-        {toggle(t('rte.italic'), state?.italic, () => editor?.chain().focus().toggleItalic().run())}
-        {toggle(t('rte.bulletList'), state?.bulletList, () => editor?.chain().focus().toggleBulletList().run())}
-        {toggle(t('rte.orderedList'), state?.orderedList, () => editor?.chain().focus().toggleOrderedList().run())}
-        <button type="button" className="rte-button" aria-expanded={panel === 'link'} onClick={() => openPanel('link')} disabled={!editor}>
-          {t('rte.link')}
-        </button>
-        <button type="button" className="rte-button" aria-expanded={panel === 'image'} onClick={() => openPanel('image')} disabled={!editor}>
-          {state?.image ? t('rte.editImage') : t('rte.image')}
-        </button>
-      </div>
+        <div className="rte-toolbar" role="toolbar" aria-label={`${t('rte.toolbar')} : ${label}`} aria-controls={`${id}-content`}>
+          {toggle(t('rte.bold'), state?.bold, () => editor?.chain().focus().toggleBold().run())}
+          {toggle(t('rte.italic'), state?.italic, () => editor?.chain().focus().toggleItalic().run())}
+          {toggle(t('rte.bulletList'), state?.bulletList, () => editor?.chain().focus().toggleBulletList().run())}
+          {toggle(t('rte.orderedList'), state?.orderedList, () => editor?.chain().focus().toggleOrderedList().run())}
+          <button type="button" className="rte-button" aria-expanded={panel === 'link'} onClick={() => openPanel('link')} disabled={!editor}>
+            {t('rte.link')}
+          </button>
+          <button type="button" className="rte-button" aria-expanded={panel === 'image'} onClick={() => openPanel('image')} disabled={!editor}>
+            {state?.image ? t('rte.editImage') : t('rte.image')}
+          </button>
+        </div>
       )}
       {panel ? (
         <div className="rte-panel" role="group" aria-label={panel === 'link' ? t('rte.link') : t('rte.image')} onKeyDown={onPanelKey}>
@@ -226,7 +231,16 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
           ) : (
             <>
               <label htmlFor={`${id}-src`}>{t('rte.imageUrl')}</label>
-              <input id={`${id}-src`} type="text" inputMode="url" value={src} onChange={(e) => setSrc(e.target.value)} autoFocus placeholder="https://" aria-describedby={`${id}-src-hint`} />
+              <input
+                id={`${id}-src`}
+                type="text"
+                inputMode="url"
+                value={src}
+                onChange={(e) => setSrc(e.target.value)}
+                autoFocus
+                placeholder="https://"
+                aria-describedby={`${id}-src-hint`}
+              />
               <p className="muted small" id={`${id}-src-hint`}>
                 {t('rte.imageUrlHint')}
               </p>

@@ -12,19 +12,17 @@ export function useMatchExplanation() {
   return (kind: MatchKind) => t(`verdict.by.${kind}`);
 }
 
-export function VerdictPanel({
-  verdict,
-  fields,
-  solution,
-}: {
-  verdict: Verdict;
-  fields: { name: string; label: string }[];
-  solution: RichDoc | null;
-}) {
+export function VerdictPanel({ verdict, fields, solution }: { verdict: Verdict; fields: { name: string; label: string }[]; solution: RichDoc | null }) {
   const t = useMessages(creationMessages);
   const explain = useMatchExplanation();
   const ok = verdict.result === 'ok';
-  const headline = ok ? t('verdict.ok') : verdict.result === 'skipped' ? t('verdict.skipped') : verdict.result === 'timedout' ? t('verdict.timedout') : t('verdict.ko');
+  const headline = ok
+    ? t('verdict.ok')
+    : verdict.result === 'skipped'
+      ? t('verdict.skipped')
+      : verdict.result === 'timedout'
+        ? t('verdict.timedout')
+        : t('verdict.ko');
   const perField = verdict.fields && fields.length > 0;
   return (
     <div className={`verdict ${ok ? 'ok' : 'ko'}`} data-testid="verdict">

@@ -63,7 +63,7 @@ export function ChartFigure(props: ChartFigureProps) {
   const [focused, setFocused] = useState<ChartPoint | null>(null);
   const [hovered, setHovered] = useState<ChartPoint | null>(null);
   const [dismissed, setDismissed] = useState(false);
-  const active = dismissed ? null : hovered ?? focused;
+  const active = dismissed ? null : (hovered ?? focused);
   const onKeyDown = useCallback((event: KeyboardEvent) => {
     if (event.key === 'Escape') setDismissed(true);
   }, []);

@@ -85,7 +85,7 @@ export function LevelChart(props: LevelChartProps) {
           </text>
         </g>
         {boxes.map(({ level, s, cx, w }) =>
-          s ? <rect key={`f${level}`} className="chart-box-fill" x={cx - w / 2} width={w} y={y(s.q3)} height={Math.max(1, y(s.q1) - y(s.q3))} /> : null
+          s ? <rect key={`f${level}`} className="chart-box-fill" x={cx - w / 2} width={w} y={y(s.q3)} height={Math.max(1, y(s.q1) - y(s.q3))} /> : null,
         )}
         <g className="chart-strip">
           {props.items

@@ -77,7 +77,7 @@ export function RunSeriesChart(props: RunSeriesChartProps) {
               <text key={v.id} x={x(k)} y={16} textAnchor="middle">
                 {v.tick}
               </text>
-            ) : null
+            ) : null,
           )}
           <text className="chart-axis-label" x={f.innerWidth / 2} y={40} textAnchor="middle">
             {props.xLabel}
@@ -85,7 +85,7 @@ export function RunSeriesChart(props: RunSeriesChartProps) {
         </g>
         <path d={path(vs as RunValue[]) ?? ''} className="chart-line series-1 line-solid" />
         {vs.map((v, k) =>
-          v.se !== null ? <line key={v.id} className="chart-errorbar" x1={x(k)} x2={x(k)} y1={y(v.value - Z95 * v.se)} y2={y(v.value + Z95 * v.se)} /> : null
+          v.se !== null ? <line key={v.id} className="chart-errorbar" x1={x(k)} x2={x(k)} y1={y(v.value - Z95 * v.se)} y2={y(v.value + Z95 * v.se)} /> : null,
         )}
       </g>
     </ChartFigure>

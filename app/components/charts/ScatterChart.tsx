@@ -121,17 +121,17 @@ export function ScatterChart(props: ScatterChartProps) {
             [band.width, -band.width].map((offset) => {
               const s = diagonalSegment(xd, yd, offset);
               return s ? <line key={`${band.width}${offset}`} className="chart-band-edge" x1={x(s.x1)} y1={y(s.y1)} x2={x(s.x2)} y2={y(s.y2)} /> : null;
-            })
+            }),
           )}
           {identity ? <line className="chart-identity" x1={x(identity.x1)} y1={y(identity.y1)} x2={x(identity.x2)} y2={y(identity.y2)} /> : null}
           {order.map((i) =>
-            i.focusable ? null : <Mark key={i.id} x={x(i.x)} y={y(i.y)} shape={i.shape} tone={i.tone} size={i.tone === 'normal' ? 36 : 60} />
+            i.focusable ? null : <Mark key={i.id} x={x(i.x)} y={y(i.y)} shape={i.shape} tone={i.tone} size={i.tone === 'normal' ? 36 : 60} />,
           )}
         </g>
         {placeLabels(
           props.items.filter((i) => i.tag).map((i) => ({ id: i.id, x: x(i.x), y: y(i.y), text: i.tag as string })),
           f.innerWidth,
-          f.innerHeight
+          f.innerHeight,
         ).map((l) => (
           <text key={`t${l.id}`} className="chart-point-label" x={l.x} y={l.y} textAnchor={l.anchor}>
             {l.text}

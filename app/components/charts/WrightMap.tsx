@@ -124,7 +124,7 @@ export function WrightMap(props: WrightMapProps) {
                 </text>
               ) : null}
             </g>
-          ) : null
+          ) : null,
         )}
         {focusable ? null : placed.map((p) => <Mark key={p.item.id} x={p.x} y={p.y} shape="square" tone="normal" size={150} text={String(p.item.level)} />)}
         {overflow.map((o) => (

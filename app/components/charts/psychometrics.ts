@@ -120,7 +120,7 @@ export function filterRows(rows: readonly ItemRow[], query: TableQuery): ItemRow
       (!query.competence || r.competenceCode === query.competence) &&
       (!query.tube || r.tubeName === query.tube) &&
       (query.level === null || r.level === query.level) &&
-      matchesFlag(r, query.flag)
+      matchesFlag(r, query.flag),
   );
 }
 

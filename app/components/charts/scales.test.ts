@@ -52,7 +52,7 @@ describe('point labels', () => {
         { id: 'c', x: 395, y: 50, text: 'au bord' },
       ],
       400,
-      300
+      300,
     );
     expect(placed[0]).toMatchObject({ id: 'a', x: 108, anchor: 'start' });
     expect(placed[1]).toMatchObject({ id: 'b', anchor: 'end' });

@@ -58,7 +58,7 @@ export function axisTicks(scale: ScaleLinear<number, number>, count = 6, locale:
 export function diagonalSegment(
   x: readonly [number, number],
   y: readonly [number, number],
-  offset = 0
+  offset = 0,
 ): { x1: number; y1: number; x2: number; y2: number } | null {
   const start = Math.max(x[0], y[0] - offset);
   const end = Math.min(x[1], y[1] - offset);

@@ -5,7 +5,6 @@ import { TUTORIAL_FORMATS, TUTORIAL_LOCALES } from '../../../engine/framework/au
 
 export type TutorialValues = Record<'title' | 'url' | 'source' | 'format' | 'duration' | 'locale' | 'licence', string>;
 
-
 export const emptyTutorial: TutorialValues = { title: '', url: 'https://', source: '', format: 'page', duration: '00:05:00', locale: 'fr-fr', licence: '' };
 
 /** Create or edit a tutorial of the library. */
@@ -18,7 +17,17 @@ export function TutorialForm({ values, errors, submitLabel, cancelTo }: { values
       <Form method="post" className="edit-form" noValidate>
         <CsrfField />
         <TextField name="title" label={t('tutorial.title')} required errors={errors} defaultValue={values.title} />
-        <TextField name="url" type="url" inputMode="url" label={t('tutorial.url')} help={t('tutorial.urlHelp')} required errors={errors} defaultValue={values.url} spellCheck={false} />
+        <TextField
+          name="url"
+          type="url"
+          inputMode="url"
+          label={t('tutorial.url')}
+          help={t('tutorial.urlHelp')}
+          required
+          errors={errors}
+          defaultValue={values.url}
+          spellCheck={false}
+        />
         <TextField name="source" label={t('tutorial.source')} help={t('tutorial.sourceHelp')} required errors={errors} defaultValue={values.source} />
         <SelectField
           name="format"
@@ -28,7 +37,15 @@ export function TutorialForm({ values, errors, submitLabel, cancelTo }: { values
           defaultValue={values.format}
           options={TUTORIAL_FORMATS.map((value) => ({ value, label: t(`format.${value}` as ReferentielKey) }))}
         />
-        <TextField name="duration" label={t('tutorial.duration')} help={t('tutorial.durationHelp')} required errors={errors} defaultValue={values.duration} inputMode="numeric" />
+        <TextField
+          name="duration"
+          label={t('tutorial.duration')}
+          help={t('tutorial.durationHelp')}
+          required
+          errors={errors}
+          defaultValue={values.duration}
+          inputMode="numeric"
+        />
         <SelectField
           name="locale"
           label={t('tutorial.locale')}

@@ -17,7 +17,9 @@ export function useR() {
 
 /** Dates are shown in Paris time on the server and in the browser alike (no hydration mismatch). */
 export function formatDateTime(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
+    new Date(iso),
+  );
 }
 
 export function CsrfField() {
@@ -68,7 +70,9 @@ function useFieldParts({ name, label, errors, help, required }: FieldBase) {
   return { head, inputProps, error };
 }
 
-export function TextField(props: FieldBase & { type?: 'text' | 'url'; autoComplete?: string; inputMode?: 'text' | 'url' | 'numeric'; spellCheck?: boolean; placeholder?: string }) {
+export function TextField(
+  props: FieldBase & { type?: 'text' | 'url'; autoComplete?: string; inputMode?: 'text' | 'url' | 'numeric'; spellCheck?: boolean; placeholder?: string },
+) {
   const { head, inputProps, error } = useFieldParts(props);
   return (
     <div className={`field${error ? ' field-error' : ''}`}>

@@ -92,7 +92,15 @@ export function TestQuestion({
 }
 
 /** A test page's error: refused (403) or unavailable, the server's message, and the way back. */
-export function TestErrorPanel({ titles, fallback, back }: { titles: { refused: string; unavailable: string }; fallback: string; back: { to: string; label: string } }): ReactNode {
+export function TestErrorPanel({
+  titles,
+  fallback,
+  back,
+}: {
+  titles: { refused: string; unavailable: string };
+  fallback: string;
+  back: { to: string; label: string };
+}): ReactNode {
   const error = useRouteError();
   const message = isRouteErrorResponse(error) ? (typeof error.data === 'string' ? error.data : error.statusText) : fallback;
   return (

@@ -31,7 +31,13 @@ export function TutorialItem({ tutorial, headingLevel = 3 }: { tutorial: Tutoria
         <fetcher.Form method="post">
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <input type="hidden" name="tutorialId" value={tutorial.id} />
-          <button type="submit" name="intent" value={saved ? 'tutorial:unsave' : 'tutorial:save'} className="secondary small" aria-label={`${saved ? t('tutorial.unsave') : t('tutorial.save')} : ${of}`}>
+          <button
+            type="submit"
+            name="intent"
+            value={saved ? 'tutorial:unsave' : 'tutorial:save'}
+            className="secondary small"
+            aria-label={`${saved ? t('tutorial.unsave') : t('tutorial.save')} : ${of}`}
+          >
             {saved ? t('tutorial.unsave') : t('tutorial.save')}
           </button>
           {saved ? <span className="ok-text small">✓ {t('tutorial.savedFlag')}</span> : null}

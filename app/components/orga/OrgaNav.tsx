@@ -16,7 +16,11 @@ export function OrgaNav({ organisation, organisationId }: { organisation: string
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <label htmlFor="orga-switch">{t('nav.organisation')}</label>{' '}
           <select id="orga-switch" name="organisationId" defaultValue={current}>
-            {organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            {organisations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
           </select>{' '}
           <button type="submit">{t('nav.switch')}</button>
         </Form>
@@ -24,10 +28,20 @@ export function OrgaNav({ organisation, organisationId }: { organisation: string
         <p className="orga-org">{organisation}</p>
       )}
       <ul>
-        <li><NavLink to="/orga" end>{t('nav.campaigns')}</NavLink></li>
-        <li><NavLink to="/orga/eleves">{t('nav.learners')}</NavLink></li>
-        <li><NavLink to="/orga/profils-cibles">{t('nav.profiles')}</NavLink></li>
-        <li><NavLink to="/orga/membres">{t('nav.members')}</NavLink></li>
+        <li>
+          <NavLink to="/orga" end>
+            {t('nav.campaigns')}
+          </NavLink>
+        </li>
+        <li>
+          <NavLink to="/orga/eleves">{t('nav.learners')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/orga/profils-cibles">{t('nav.profiles')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/orga/membres">{t('nav.members')}</NavLink>
+        </li>
       </ul>
     </nav>
   );

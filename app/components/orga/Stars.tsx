@@ -10,7 +10,10 @@ export function Mastery({ percent }: { percent: number }) {
   return (
     <span className="mastery">
       <span className="mastery-percent">{percent} %</span>{' '}
-      <span className="stars" aria-hidden="true">{'★'.repeat(stars)}{'☆'.repeat(MASTERY_BANDS.length - stars)}</span>{' '}
+      <span className="stars" aria-hidden="true">
+        {'★'.repeat(stars)}
+        {'☆'.repeat(MASTERY_BANDS.length - stars)}
+      </span>{' '}
       <span className="band">{t(`band.${band}`)}</span>
     </span>
   );
@@ -22,7 +25,13 @@ export function Dots({ dots }: { dots: number }) {
   const label = t(`dots.${dots}` as 'dots.1');
   return (
     <span className="dots">
-      <span aria-hidden="true">{'●'.repeat(dots)}{'○'.repeat(4 - dots)}</span> <span>{label} ({dots}/4)</span>
+      <span aria-hidden="true">
+        {'●'.repeat(dots)}
+        {'○'.repeat(4 - dots)}
+      </span>{' '}
+      <span>
+        {label} ({dots}/4)
+      </span>
     </span>
   );
 }

@@ -26,8 +26,8 @@ export function DifSection({ items, runId, summary, texts }: { items: ItemRow[];
     e.referenceGroup || e.focalGroup
       ? `${e.referenceGroup ?? info?.reference ?? '—'} / ${e.focalGroup ?? info?.focal?.join(', ') ?? '—'}`
       : info
-      ? `${info.reference ?? '—'} / ${(info.focal ?? []).join(', ') || '—'}`
-      : '—';
+        ? `${info.reference ?? '—'} / ${(info.focal ?? []).join(', ') || '—'}`
+        : '—';
   const table = (rows: typeof entries, caption: string) => (
     <div className="psy-table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="psy-table">

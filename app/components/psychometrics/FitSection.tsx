@@ -21,7 +21,7 @@ export function FitSection({ items, runId, texts }: { items: ItemRow[]; runId: s
   const withFit = items.filter((i) => i.infit !== null && i.outfit !== null);
   if (withFit.length === 0) return null;
   const ratios = withFit.every(
-    (i) => i.expectedInfit !== null && i.expectedOutfit !== null && (i.expectedInfit as number) > 0 && (i.expectedOutfit as number) > 0
+    (i) => i.expectedInfit !== null && i.expectedOutfit !== null && (i.expectedInfit as number) > 0 && (i.expectedOutfit as number) > 0,
   );
   const xOf = (i: ItemRow) => (ratios ? (i.infit as number) / (i.expectedInfit as number) : (i.infit as number));
   const yOf = (i: ItemRow) => (ratios ? (i.outfit as number) / (i.expectedOutfit as number) : (i.outfit as number));

@@ -68,7 +68,7 @@ export function ParameterTable({ items, runId, texts }: { items: ItemRow[]; runI
   const query = parseTableQuery(params);
   const page = tablePage(items, query);
   const competences = [...new Map(items.map((i) => [i.competenceCode, i.competenceTitle] as const)).entries()].sort((x, y) =>
-    x[0].localeCompare(y[0], 'fr', { numeric: true })
+    x[0].localeCompare(y[0], 'fr', { numeric: true }),
   );
   const [competence, setCompetence] = useState(query.competence);
   useEffect(() => setCompetence(query.competence), [query.competence]);

@@ -42,7 +42,7 @@ port.on('message', (request: WorkerRequest) => {
       port.postMessage(reply, diagnosticBuffers(result));
     }
   } catch (error) {
-    const reply: WorkerReply = { id: request.id, kind: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) };
+    const reply: WorkerReply = { id: request.id, kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     port.postMessage(reply);
   }
 });
