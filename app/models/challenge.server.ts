@@ -25,14 +25,6 @@ export function fromDbType(type: string): ChallengeType {
   return (type === 'QROCM_ind' ? 'QROCM-ind' : type === 'QROCM_dep' ? 'QROCM-dep' : type) as ChallengeType;
 }
 
-/**
- * Unchecked: the stored JSON taken for a body as it is. Reads here use storedBodyOf (checked, naming
- * the row); this stays for modules that have not moved to it yet.
- */
-export function asBody(json: unknown): ChallengeBody {
-  return json as ChallengeBody;
-}
-
 function userName(u: { firstName: string; lastName: string } | null | undefined): string | null {
   return u ? `${u.firstName} ${u.lastName}` : null;
 }

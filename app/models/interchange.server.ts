@@ -11,7 +11,8 @@ import { packChallengeSchema, packFileSchema, type FrameworkFile, type PackFile 
 import { bodyToPackChallenge } from '../../engine/interchange/pack';
 import { challengeToQti, qtiToChallenge } from '../../engine/interchange/qti';
 import { sanitizeBody, validateAnswerSpec, type ChallengeBody } from '../../engine/challenges';
-import { asBody, fromDbType, toDbType } from './challenge.server';
+import { fromDbType, toDbType } from './challenge.server';
+import { storedBodyOf } from './challenge-body.server';
 import { maxReachableLevel } from '../lib/settings.server';
 
 export const BUNDLE_FORMAT = 'pix-workbench-content';
@@ -111,7 +112,7 @@ export async function exportPacks(client: PrismaClient, competenceCode?: string)
                     understand: s.tutorials.filter((x) => x.kind === 'UNDERSTAND').map((x) => x.tutorial.key),
                     learnMore: s.tutorials.filter((x) => x.kind === 'LEARN_MORE').map((x) => x.tutorial.key),
                   },
-                  challenges: challenges.map((x) => bodyToPackChallenge(x.key, x.isPrototype, asBody(x.currentVersion!.body))),
+                  challenges: challenges.map((x) => bodyToPackChallenge(x.key, x.isPrototype, storedBodyOf(x.currentVersion!))),
                 };
               }),
           }))
@@ -136,7 +137,7 @@ export async function exportQtiItems(client: PrismaClient, competenceCode?: stri
     include: { currentVersion: true },
   });
   return rows.flatMap((r) => {
-    const xml = r.currentVersion ? challengeToQti(r.key, asBody(r.currentVersion.body)) : null;
+    const xml = r.currentVersion ? challengeToQti(r.key, storedBodyOf(r.currentVersion)) : null;
     return xml ? [{ key: r.key, xml }] : [];
   });
 }
@@ -145,7 +146,7 @@ export async function exportQtiItems(client: PrismaClient, competenceCode?: stri
 export async function exportQtiItem(client: PrismaClient, idOrKey: string) {
   const r = await client.challenge.findFirst({ where: { OR: [{ id: idOrKey }, { key: idOrKey }] }, include: { currentVersion: true } });
   if (!r || !r.currentVersion) return null;
-  const xml = challengeToQti(r.key, asBody(r.currentVersion.body));
+  const xml = challengeToQti(r.key, storedBodyOf(r.currentVersion));
   return xml ? { key: r.key, xml } : null;
 }
 
