@@ -12,6 +12,7 @@ import {
   competenceScore,
   knowledgeAfterResets,
   latestKnowledgeElements,
+  latestResets,
   resetAllowed,
   RESET_DELAY_DAYS,
   type CompetenceScore,
@@ -48,8 +49,7 @@ export async function countingKnowledge(
     client.competenceReset.findMany({ where: { userId, ...(competenceId ? { competenceId } : {}) }, select: { competenceId: true, createdAt: true } }),
   ]);
   const points = resets.map((r) => ({ competenceId: r.competenceId, at: r.createdAt }));
-  const latest = new Map<string, Date>();
-  for (const r of resets) if (!latest.has(r.competenceId) || r.createdAt > latest.get(r.competenceId)!) latest.set(r.competenceId, r.createdAt);
+  const latest = new Map([...latestResets(points)].map(([competenceId, at]) => [competenceId, new Date(at)]));
   return { kes: knowledgeAfterResets(kes, points), resets: latest };
 }
 

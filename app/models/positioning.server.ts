@@ -17,17 +17,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
 import type { LearnerChallengeView } from '../../engine/challenges';
-import {
-  availableAt,
-  competenceScore,
-  improvementAllowed,
-  latestKnowledgeElements,
-  resetAllowed,
-  IMPROVEMENT_DELAY_DAYS,
-  RESET_DELAY_DAYS,
-  type CompetenceScore,
-  type KnowledgeElement,
-} from '../../engine/framework';
+import { availableAt, improvementAllowed, latestKnowledgeElements, IMPROVEMENT_DELAY_DAYS, type KnowledgeElement } from '../../engine/framework';
 import {
   applyAnswer,
   chooseNext,
@@ -65,7 +55,6 @@ import { PositioningError } from './positioning-error.server';
 import { countsAfterReset } from './knowledge.server';
 
 type Client = PrismaClient;
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 // =============================================================================================
 // What an assessment stores
