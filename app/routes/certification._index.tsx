@@ -3,6 +3,7 @@
  * identity (birth name, first name, birth date) checked against an enrolled candidate. Wrong codes and
  * identities get a clear message and are rate-limited.
  */
+import { clientAddress } from '~/lib/client-address.server';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
     firstName: String(form.get('firstName') ?? ''),
     birthDate: String(form.get('birthDate') ?? ''),
   };
-  const result = await enterSession(db(), { userId: session.viewer.id, ...values, ip: request.headers.get('X-Client-Address') ?? 'local', now: new Date() });
+  const result = await enterSession(db(), { userId: session.viewer.id, ...values, ip: clientAddress(request), now: new Date() });
   if (!result.ok) return { error: ENTRY_REFUSALS[result.refusal], values };
   return redirect(`/certification/${result.candidateId}`);
 }

@@ -1,3 +1,4 @@
+import { clientAddress } from '~/lib/client-address.server';
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { createUserSession, getSession, assertSameOrigin } from '~/lib/session.server';
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '');
   if (!email.trim() || !password) return { error: translate(locale, 'login.missing'), email };
-  const ip = request.headers.get('X-Client-Address') ?? 'local';
+  const ip = clientAddress(request);
   const result = await attemptLogin(email, password, ip);
   if (!result.ok) {
     return {

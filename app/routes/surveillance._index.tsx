@@ -2,6 +2,7 @@
  * Invigilator sign-in: the session access code and the invigilator password (no account). Failures are
  * rate-limited per code and per address; a signed-in invigilator goes straight to their session.
  */
+import { clientAddress } from '~/lib/client-address.server';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useNavigation } from '@remix-run/react';
 import { assertSameOrigin } from '~/lib/session.server';
@@ -24,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData();
   const code = String(form.get('code') ?? '');
-  const ip = request.headers.get('X-Client-Address') ?? 'local';
+  const ip = clientAddress(request);
   const result = await signInInvigilator(db(), { code, password: String(form.get('password') ?? ''), ip, now: new Date() });
   if (!result.ok) return { error: INVIGILATOR_SIGN_IN_ERRORS[result.reason], code };
   return redirect('/surveillance/session', { headers: { 'Set-Cookie': await invigilatorCookie().serialize(result.accessId) } });

@@ -1,3 +1,4 @@
+import { clientAddress } from '~/lib/client-address.server';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useNavigation } from '@remix-run/react';
 import { db } from '~/lib/db.server';
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: 'VÃ©rifier un certificat Pix â
 export async function loader({ request }: LoaderFunctionArgs) {
   const code = new URL(request.url).searchParams.get('code');
   if (code === null || code.trim() === '') return { code: code ?? '', result: null };
-  const ip = request.headers.get('X-Client-Address') ?? 'local';
+  const ip = clientAddress(request);
   const result = await verifyCertificate(db(), code.slice(0, 40), ip);
   return { code: code.slice(0, 40), result, now: new Date().toISOString() };
 }
