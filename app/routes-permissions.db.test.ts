@@ -70,7 +70,7 @@ function classify(result: unknown, requestPath: string, isAction: boolean): { ou
   } else if (result && typeof result === 'object' && (result as { type?: string }).type === 'DataWithResponseInit') {
     status = (result as { init?: { status?: number } }).init?.status ?? 200;
   } else if (result instanceof Error) {
-    return { outcome: null, detail: `exception: ${result.message.replace(/\s+/g, " ").slice(-300)}` };
+    return { outcome: null, detail: `exception: ${result.message.replace(/\s+/g, ' ').slice(-300)}` };
   }
   if (status >= 300 && status < 400 && location) {
     const target = new URL(location, ORIGIN).pathname;
@@ -131,7 +131,24 @@ describe('route permissions', () => {
         creatorId: users.teacher,
       },
     });
-    const participation = await db.campaignParticipation.create({ data: { campaignId: campaign.id, userId: users.learner } });
+    const participation = await db.campaignParticipation.create({
+      data: { campaignId: campaign.id, userId: users.learner, status: 'SHARED', sharedAt: new Date(), masteryRate: 0.5 },
+    });
+    // What the dashboard keeps of a shared participation (the teacher's participant page reads it).
+    await db.campaignParticipantResult.create({
+      data: {
+        participationId: participation.id,
+        campaignId: campaign.id,
+        status: 'SHARED',
+        lastName: 'Élève',
+        firstName: 'Léa',
+        masteryPercent: 50,
+        validatedCount: 1,
+        tubes: {},
+        createdAt: participation.createdAt,
+        sharedAt: participation.sharedAt,
+      },
+    });
     const session = await db.certificationSession.create({
       data: {
         centreId: centre.id,
@@ -169,6 +186,7 @@ describe('route permissions', () => {
       data: { name: 'droits.txt', mimeType: 'text/plain', size: 6, data: Buffer.from('droits'), sha256: 'x', uploadedById: users.author },
     });
     Object.assign(fixtures, {
+      organisationId: organisation.id,
       campaignId: campaign.id,
       campaignCode: campaign.code,
       participationId: participation.id,
@@ -191,6 +209,11 @@ describe('route permissions', () => {
       splat: 'nulle-part',
     } satisfies Record<Fixture, string>);
   });
+
+  /** `{fixture}` in a query string or a posted field, replaced by the fixture's value. */
+  function fill(text: string): string {
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => fixtures[name as Fixture] ?? whole);
+  }
 
   /** A live session of each signed-in role, made again when an action (sign-out) ended it. */
   const sessions = new Map<Role, { cookie: string; csrf: string; id: string }>();
@@ -222,6 +245,8 @@ describe('route permissions', () => {
         values[key] ??= key === '*' ? fixtures.splat : `absent-${key}`;
       }
       const { path: urlPath, params } = urlPathOf(file, values);
+      const search = (rule?.search ?? '').replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(fill(`{${name}}`)));
+      const url = `${ORIGIN}${urlPath}${search ? `?${search}` : ''}`;
       for (const kind of ['loader', 'action'] as const) {
         const handler = mod[kind];
         if (!handler) {
@@ -236,13 +261,14 @@ describe('route permissions', () => {
           const headers = new Headers({ Host: new URL(ORIGIN).host });
           if (session) headers.set('Cookie', session.cookie);
           let request: Request;
-          if (kind === 'loader') request = new Request(`${ORIGIN}${urlPath}`, { headers });
+          if (kind === 'loader') request = new Request(url, { headers });
           else {
             // Multipart, which every action reads (request.formData() and the upload parsers alike).
             headers.set('Origin', ORIGIN);
             const body = new FormData();
             if (session) body.set('csrf', session.csrf);
-            request = new Request(`${ORIGIN}${urlPath}`, { method: 'POST', headers, body });
+            for (const [name, value] of Object.entries(rule?.form ?? {})) body.set(name, fill(value));
+            request = new Request(url, { method: 'POST', headers, body });
           }
           let result: unknown;
           try {
