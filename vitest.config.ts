@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: pure tests (`*.test.ts`) and tests that talk to real PostgreSQL and Redis (`*.db.test.ts`),
@@ -17,6 +18,8 @@ export default defineConfig({
         },
       },
       {
+        // Route modules import the app as `~/…` (tsconfig paths); the route permission test imports them all.
+        resolve: { alias: [{ find: /^~\//, replacement: `${path.resolve('app')}/` }] },
         test: {
           name: 'integration',
           include: sources.map((dir) => `${dir}*.db.test.ts`),

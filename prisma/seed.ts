@@ -10,6 +10,7 @@ import { hashPassword } from '../app/lib/password.server';
 import { DEMO_ACCOUNTS, DEMO_CENTRE, DEMO_ORGANISATION, DEMO_PASSWORD } from './demo';
 import { seedDemoAnswers } from './demo-answers';
 import { seedDemoCertification } from './demo-certification';
+import { seedDemoOtherTenants } from './demo-tenants';
 
 export async function isSeeded(db: PrismaClient): Promise<boolean> {
   return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0]!.email } })) > 0 && (await db.competence.count()) > 0;
@@ -75,6 +76,9 @@ export async function seed(
       log(`Paramètres v${demo.parameterSetVersion} approuvés à partir des réponses de démonstration.`);
     }
   }
+  // After the demo answers: the second centre's session freezes the parameter set they approved.
+  await seedDemoOtherTenants(db);
+  log('Second établissement : Collège de Quimper (enseignant2@exemple.fr, une campagne) ; une session au centre de Rennes.');
   return report;
 }
 

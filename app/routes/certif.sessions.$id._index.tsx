@@ -17,6 +17,7 @@ import {
   renewInvigilatorPassword,
   scopeOf,
   sessionDetail,
+  sessionInScope,
   throwAsResponse,
   type CsvReportRow,
 } from '~/models/certification-session.server';
@@ -48,6 +49,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await requireForm(request, session);
   const scope = scopeOf(session.viewer);
   const sessionId = params.id ?? '';
+  // Another centre's session answers 404 whatever the intent, like a session that does not exist.
+  await sessionInScope(db(), scope, sessionId).catch(throwAsResponse);
   const intent = String(form.get('intent') ?? '');
   const now = new Date();
   const t = messagesFor(certifMessages, request);

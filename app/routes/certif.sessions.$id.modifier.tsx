@@ -3,7 +3,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { readSessionForm, scopeOf, sessionDetail, throwAsResponse, updateSession } from '~/models/certification-session.server';
+import { readSessionForm, scopeOf, sessionDetail, sessionInScope, throwAsResponse, updateSession } from '~/models/certification-session.server';
 import { CertifNav } from '~/components/certif/CertifNav';
 import { SessionForm } from '~/components/certif/SessionForm';
 import { useMessages } from '~/i18n';
@@ -25,6 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'certif');
+  // Another centre's session answers 404 before its form is read, like a session that does not exist.
+  await sessionInScope(db(), scopeOf(session.viewer), params.id ?? '').catch(throwAsResponse);
   const form = await requireForm(request, session);
   const read = readSessionForm(form);
   const values = Object.fromEntries(

@@ -22,6 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  // The space first: whether a skill exists is not for everyone to probe (handleEditorAction checks again).
+  await requireSpace(request, 'creation');
   const ref = new URL(request.url).searchParams.get('skill') ?? '';
   const skill = await skillForNewChallenge(db(), ref);
   if (!skill) throw new Response('Acquis introuvable', { status: 404 });

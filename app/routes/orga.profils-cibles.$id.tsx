@@ -3,7 +3,7 @@ import { useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { activeOrganisation } from '~/models/organisation.server';
-import { targetProfileEditor, targetProfileFromForm, updateTargetProfile } from '~/models/target-profile.server';
+import { targetProfileEditor, targetProfileFromForm, targetProfileOf, updateTargetProfile } from '~/models/target-profile.server';
 import { OrgaNav } from '~/components/orga/OrgaNav';
 import { TargetProfileBuilder } from '~/components/orga/TargetProfileBuilder';
 import orgaStyles from '~/styles/orga.css';
@@ -25,6 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'orga');
   const organisation = activeOrganisation(session.viewer, request);
+  // Another organisation's profile answers 404 before its form is read, like a profile that does not exist.
+  if (!(await targetProfileOf(db(), organisation.id, params.id ?? ''))) throw new Response('Profil cible introuvable', { status: 404 });
   const form = await requireForm(request, session);
   const parsed = targetProfileFromForm(form);
   if (!parsed.ok) return { errors: parsed.errors, saved: false };
