@@ -13,6 +13,7 @@ import { targetedSkillsOf } from './target-profile.server';
 import { startCampaignTest } from './campaign-assessment.server';
 import { campaignOfViewer } from './campaign-dashboard.server';
 import { profileRules, refreshParticipationResult, storedTubesOf } from './campaign-results.server';
+import { isLearnerOnlyAccount } from './learner-account.server';
 
 // What other modules took from here before the split (the worker, some tests).
 export { campaignOfViewer };
@@ -219,7 +220,7 @@ async function organisationLearnerFor(client: PrismaClient, organisationId: stri
   return client.organisationLearner.create({ data: { organisationId, userId, firstName: user.firstName, lastName: user.lastName } });
 }
 
-export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile';
+export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile' | 'not_learner';
 
 /**
  * Starts (or retries) a participation. An assessment campaign starts its adaptive test on the target
@@ -237,6 +238,14 @@ export async function startParticipation(
   now = new Date(),
   options: { locale?: string } = {},
 ) {
+  // Joining links the account to the organisation's learner list (and so to its teachers): only a
+  // learner-only account takes part, never an administrator's, an author's, a teacher's or a centre's.
+  if (!(await isLearnerOnlyAccount(client, userId)))
+    return {
+      ok: false as const,
+      error: 'Seul un compte élève peut participer à une campagne : connectez-vous avec un compte élève.',
+      code: 'not_learner' as JoinError,
+    };
   const view = await learnerCampaign(client, userId, code, now);
   if (!view) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as JoinError };
   if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.', code: 'archived' as JoinError };
