@@ -4,7 +4,7 @@ import { hashPassword } from '../../app/lib/password.server';
 import { generateCampaignCode } from '../../engine/framework';
 import { expectAccessible, signIn, sendSimpleAnswer, waitForNextQuestion, PASSWORD } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 240_000 });
 
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 const learnerEmail = `eleve-campagne-${suffix}@exemple.fr`;
@@ -306,6 +306,7 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await expectAccessible(page);
   await lp.goto('/profil');
   await expect(lp).toHaveURL(/\/connexion/);
+  await learner.context.clearCookies({ name: 'lang' });
   await signIn(lp, learnerEmail, temporary);
   await expect(lp).not.toHaveURL(/\/connexion/);
 
