@@ -207,11 +207,14 @@ export async function resetLearnerPassword(
   input: { organisationId: string; learnerId: string; actorId: string; ip?: string | null },
 ): Promise<PasswordReset> {
   const { organisationId, learnerId, actorId } = input;
+  const isAdmin = async (c: Pick<PrismaClient, 'membership'>) =>
+    (await c.membership.findUnique({ where: { userId_organisationId: { userId: actorId, organisationId } } }))?.role === 'ADMIN';
+  // Checked before the (slow) hashing, and again inside the transaction.
+  if (!(await isAdmin(client))) return { ok: false, notice: { code: 'resetAdminOnly' } };
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   return client.$transaction(async (tx): Promise<PasswordReset> => {
-    const actor = await tx.membership.findUnique({ where: { userId_organisationId: { userId: actorId, organisationId } } });
-    if (actor?.role !== 'ADMIN') return { ok: false, notice: { code: 'resetAdminOnly' } };
+    if (!(await isAdmin(tx))) return { ok: false, notice: { code: 'resetAdminOnly' } };
     const learner = await tx.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null } });
     if (!learner) return { ok: false, notice: { code: 'learnerNotFound' } };
     const name = `${learner.firstName} ${learner.lastName}`;
