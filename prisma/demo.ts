@@ -29,9 +29,10 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     firstName: 'Théo',
     lastName: 'Enseignant',
     roles: [],
-    organisationRole: 'TEACHER',
+    // An administrator of the organisation: adds teachers, resets a pupil's password (reserved to admins).
+    organisationRole: 'ADMIN',
     space: '/orga',
-    label: 'Enseignant (Lycée de démonstration)',
+    label: 'Enseignant, administrateur Orga (Lycée de démonstration)',
   },
   {
     email: 'certif@exemple.fr',

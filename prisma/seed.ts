@@ -32,7 +32,8 @@ export async function seedDemoAccounts(db: PrismaClient): Promise<void> {
       await db.membership.upsert({
         where: { userId_organisationId: { userId: user.id, organisationId: organisation.id } },
         create: { userId: user.id, organisationId: organisation.id, role: account.organisationRole },
-        update: {},
+        // A database seeded before the demo teacher became the organisation's administrator gets the role too.
+        update: { role: account.organisationRole },
       });
     }
     if (account.centreRole) {

@@ -52,6 +52,8 @@ const fr = {
   'error.archived': 'Cette campagne est archivée.',
   'error.external_id': 'Indiquez votre {label}.',
   'error.no_profile': 'Cette campagne n’a pas de profil cible.',
+  'error.not_learner':
+    'Ce compte ne peut pas participer à une campagne : il a un rôle dans le workbench (administration, création, psychométrie, organisation ou centre de certification). Pour participer, connectez-vous avec un compte élève.',
   'error.not_participating': 'Vous ne participez pas à cette campagne.',
   'error.not_finished': 'Terminez d’abord le parcours de la campagne.',
   'error.not_asked': 'Cette question ne vous a pas été posée dans ce parcours : la réponse est refusée.',
@@ -116,6 +118,8 @@ const en: Record<CampaignKey, string> = {
   'error.archived': 'This campaign is archived.',
   'error.external_id': 'Enter your {label}.',
   'error.no_profile': 'This campaign has no target profile.',
+  'error.not_learner':
+    'This account cannot take part in a campaign: it has a role in the workbench (administration, authoring, psychometrics, an organisation or a certification centre). To take part, sign in with a learner account.',
   'error.not_participating': 'You are not taking part in this campaign.',
   'error.not_finished': 'Finish the campaign’s course first.',
   'error.not_asked': 'This question was not asked to you in this course: the answer is refused.',

@@ -184,6 +184,12 @@ const fr = {
   'notice.removed': '{name} ne fait plus partie de l’organisation.',
   'notice.learnerNotFound': 'Élève introuvable.',
   'notice.noAccountToReset': '{name} n’a pas encore de compte : rien à réinitialiser.',
+  'notice.resetAdminOnly': 'Seuls les administrateurs de l’organisation peuvent réinitialiser un mot de passe.',
+  'notice.resetNotLearnerAccount':
+    'Le compte lié à {name} n’est pas un simple compte élève (il a un rôle dans le workbench, une organisation ou un centre) : son mot de passe ne peut pas être réinitialisé ici.',
+  'notice.resetNotMatched':
+    'Le compte lié à {name} ne correspond pas à la liste de classe par le nom et la date de naissance : son mot de passe ne peut pas être réinitialisé ici.',
+  'learners.resetAdminNote': 'Seuls les administrateurs de l’organisation peuvent réinitialiser le mot de passe d’un élève.',
   'notice.detached': '{name} a été détaché(e) de l’organisation.',
   'classList.missingLastName': 'Nom manquant.',
   'classList.missingFirstName': 'Prénom manquant.',
@@ -430,6 +436,11 @@ const en: Record<keyof typeof fr, string> = {
   'notice.removed': '{name} is no longer part of the organisation.',
   'notice.learnerNotFound': 'Learner not found.',
   'notice.noAccountToReset': '{name} has no account yet: nothing to reset.',
+  'notice.resetAdminOnly': 'Only the organisation’s administrators can reset a password.',
+  'notice.resetNotLearnerAccount':
+    'The account linked to {name} is not a plain learner account (it has a role in the workbench, an organisation or a centre): its password cannot be reset here.',
+  'notice.resetNotMatched': 'The account linked to {name} does not match the class list by name and birth date: its password cannot be reset here.',
+  'learners.resetAdminNote': 'Only the organisation’s administrators can reset a learner’s password.',
   'notice.detached': '{name} was detached from the organisation.',
   'classList.missingLastName': 'Last name missing.',
   'classList.missingFirstName': 'First name missing.',

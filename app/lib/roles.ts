@@ -43,6 +43,16 @@ export function canEnter(viewer: Viewer, space: SpaceId): boolean {
   }
 }
 
+/**
+ * A learner account and nothing else: no global role beyond LEARNER, no organisation membership, no
+ * certification centre membership. Only such accounts take part in campaigns (a campaign links the
+ * account to the organisation's learner list) and only such accounts may have their password reset
+ * from Orga. The server checks the same rule on the stored account (learnerOnlyWhere).
+ */
+export function isLearnerOnly(viewer: Pick<Viewer, 'roles' | 'organisations' | 'centres'>): boolean {
+  return viewer.roles.every((r) => r === 'LEARNER') && viewer.organisations.length === 0 && viewer.centres.length === 0;
+}
+
 /** Where a viewer lands after signing in: their main space. */
 export function homeSpace(viewer: Viewer): string {
   const order: SpaceId[] = ['admin', 'creation', 'psychometrie', 'orga', 'certif', 'profil'];

@@ -428,7 +428,7 @@ export async function submitCampaignAnswer(
 }
 
 /** Share of a participation's test done (1 once completed; 0 before the first answer). */
-export async function campaignTestProgressOf(client: Client, participationId: string): Promise<number> {
+export async function campaignTestProgressOf(client: Pick<Client, 'assessment'>, participationId: string): Promise<number> {
   const row = await client.assessment.findFirst({
     where: { participationId, type: 'CAMPAIGN' },
     orderBy: { createdAt: 'desc' },

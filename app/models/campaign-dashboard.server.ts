@@ -42,6 +42,11 @@ export const campaignAggregateDataSchema = z.object({
   questions: z.array(z.object({ challengeId: z.string(), skill: z.string(), answers: count, successes: count, rate: z.number() })),
   divisions: z.array(z.string()),
   sharedCount: count,
+  /**
+   * Which participations the result figures come from: only shared ones. An aggregate stored before this
+   * marker counted unshared answers in `questions`: it does not parse, so it is recomputed when read.
+   */
+  resultsFrom: z.literal('shared'),
 });
 export type CampaignAggregateData = z.infer<typeof campaignAggregateDataSchema>;
 
@@ -71,8 +76,10 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
       SELECT an."challengeId", s.name AS skill, count(*) AS answers, count(*) FILTER (WHERE an.result = 'ok') AS successes
       FROM "Answer" an JOIN "Assessment" a ON a.id = an."assessmentId" JOIN "CampaignParticipation" p ON p.id = a."participationId"
       JOIN "Challenge" c ON c.id = an."challengeId" JOIN "Skill" s ON s.id = c."skillId"
-      WHERE p."campaignId" = ${campaignId} GROUP BY an."challengeId", s.name`,
+      WHERE p."campaignId" = ${campaignId} AND p.status = 'SHARED' GROUP BY an."challengeId", s.name`,
   ]);
+  // Every result figure comes from shared participations only (the per-question statistics too, above):
+  // results a learner has not sent yet stay theirs. The others count in the totals and activity only.
   const shared = rows.filter((r) => r.status === 'SHARED');
   const participants = shared.map((r) => ({ tubes: fromStoredTubes(storedTubesOf(r)) }));
   const days = new Map<string, { started: number; shared: number }>();
@@ -127,6 +134,7 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
       .sort((a, b) => a.rate - b.rate),
     divisions: [...new Set(rows.map((r) => r.division).filter((d): d is string => !!d))].sort(),
     sharedCount: source.count,
+    resultsFrom: 'shared',
   };
 }
 
@@ -186,7 +194,7 @@ export async function campaignParticipants(client: PrismaClient, campaignId: str
     where.status = 'SHARED';
   }
   const page = Math.max(1, filters.page ?? 1);
-  const [total, rows] = await Promise.all([
+  const [total, found] = await Promise.all([
     client.campaignParticipantResult.count({ where }),
     client.campaignParticipantResult.findMany({
       where,
@@ -206,6 +214,8 @@ export async function campaignParticipants(client: PrismaClient, campaignId: str
       },
     }),
   ]);
+  // A participant who has not sent their results appears with their status (and test progress) only.
+  const rows = found.map((r) => (r.status === 'SHARED' ? r : { ...r, masteryPercent: null, stageIndex: null, badges: [] as string[] }));
   return { total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), rows };
 }
 
@@ -227,6 +237,9 @@ export async function campaignParticipantsPage(client: PrismaClient, viewer: Pic
 export async function participantDetail(client: PrismaClient, campaignId: string, participationId: string) {
   const result = await client.campaignParticipantResult.findFirst({ where: { participationId, campaignId } });
   if (!result) throw new Response('Participant introuvable', { status: 404 });
+  // Results not sent yet stay the learner's: the teacher sees who and in which state, nothing more.
+  if (result.status !== 'SHARED')
+    return { name: `${result.firstName} ${result.lastName}`, division: result.division, status: result.status, shared: false as const };
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const [{ tubeInfo }, rules] = await Promise.all([targetedSkillsOf(client, campaign.targetProfileId), profileRules(client, campaign.targetProfileId)]);
   const competences = new Map<
@@ -252,7 +265,7 @@ export async function participantDetail(client: PrismaClient, campaignId: string
     name: `${result.firstName} ${result.lastName}`,
     division: result.division,
     status: result.status,
-    shared: result.status === 'SHARED',
+    shared: true as const,
     masteryPercent: result.masteryPercent,
     validated: result.validatedCount,
     stage: result.stageIndex !== null ? (rules.stages[result.stageIndex]?.title ?? null) : null,

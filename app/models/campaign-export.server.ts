@@ -46,6 +46,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
       }
       const rows: {
         participationId: string;
+        status: string;
         lastName: string;
         firstName: string;
         division: string | null;
@@ -64,6 +65,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
         take: BATCH,
         select: {
           participationId: true,
+          status: true,
           lastName: true,
           firstName: true,
           division: true,
@@ -84,13 +86,15 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
       cursor = rows[rows.length - 1]!.participationId;
       let chunk = '';
       for (const r of rows) {
+        // Results a learner has not sent yet stay theirs: their line has their status and progress, no result.
+        const shared = r.status === 'SHARED';
         const groups: Record<string, [number, number]> = {};
         for (const [tubeId, [targeted, validated]] of Object.entries(storedTubesOf(r))) {
           const info = tubeInfo.get(tubeId);
           if (!info) continue;
           for (const key of [info.competence, `d${info.area}`]) {
             const g = (groups[key] ??= [0, 0]);
-            g[0] += validated;
+            g[0] += shared ? validated : 0;
             g[1] += targeted;
           }
         }
@@ -101,10 +105,10 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
           externalId: r.participation.participantExternalId,
           progress: r.progress,
           startedAt: r.createdAt,
-          sharedAt: r.sharedAt,
-          stage: r.stageIndex !== null ? (sortedStages[r.stageIndex]?.title ?? null) : null,
-          badges: r.badges,
-          masteryRate: r.masteryPercent / 100,
+          sharedAt: shared ? r.sharedAt : null,
+          stage: shared && r.stageIndex !== null ? (sortedStages[r.stageIndex]?.title ?? null) : null,
+          badges: shared ? r.badges : [],
+          masteryRate: shared ? r.masteryPercent / 100 : null,
           groups,
         });
       }

@@ -11,8 +11,12 @@ import { badgeCriteriaOf, targetedSkillsOf } from './target-profile.server';
 import { campaignTestProgressOf } from './campaign-assessment.server';
 import { validatedSkillIds } from './knowledge.server';
 
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+/** The client or a transaction: sending results recomputes them in the transaction that changes the status. */
+type Client = PrismaClient | Tx;
+
 /** A profile's stages (by threshold) and badges (by title), for the results. */
-export async function profileRules(client: PrismaClient, targetProfileId: string | null) {
+export async function profileRules(client: Client, targetProfileId: string | null) {
   if (!targetProfileId) return { stages: [], badges: [] as (Badge & { id: string })[] };
   const [stages, badges] = await Promise.all([
     client.targetProfileStage.findMany({ where: { targetProfileId } }),
@@ -40,7 +44,7 @@ export function fromStoredTubes(stored: StoredTubes): TubeResults {
  * (Re)computes one participation's results from the learner's knowledge elements on the targeted
  * skills and writes its result row. A shared participation keeps its snapshot unless `force`.
  */
-export async function refreshParticipationResult(client: PrismaClient, participationId: string, { force = false } = {}) {
+export async function refreshParticipationResult(client: Client, participationId: string, { force = false } = {}) {
   const participation = await client.campaignParticipation.findUnique({
     where: { id: participationId },
     include: { campaign: true, user: { select: { firstName: true, lastName: true } }, organisationLearner: true, result: { select: { status: true } } },

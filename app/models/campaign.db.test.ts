@@ -9,6 +9,7 @@ import { MalformedJsonColumnError } from '../lib/json-column';
 import { campaignExportStream } from './campaign-export.server';
 import { parseCsv } from '../../engine/campaigns';
 import { createRelease } from './release.server';
+import { newChallengeBody } from '../../engine/challenges';
 
 async function fixture() {
   const db = testDb();
@@ -127,7 +128,7 @@ describe('campaigns', () => {
     expect(data.recommendations[0]!.score).toBeCloseTo(66.667, 2);
     expect(data.recommendations[0]!.dots).toBe(2);
     const detail = await participantDetail(db, campaign.id, started.ok ? started.participationId : '');
-    expect(detail.competences[0]!.tubes[0]).toMatchObject({ validated: 2, targeted: 4, reached: 2 });
+    expect(detail.shared && detail.competences[0]!.tubes[0]).toMatchObject({ validated: 2, targeted: 4, reached: 2 });
     const bytes = new Uint8Array(await new Response(await campaignExportStream(db, campaign.id)).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
@@ -165,6 +166,8 @@ describe('campaigns', () => {
     const started = await startParticipation(db, learner.id, campaign.code, null);
     expect(started.ok).toBe(true);
     const participationId = started.ok ? started.participationId : '';
+    // (Sent first: the detail of results not sent yet reads none of them.)
+    expect(await shareParticipation(db, learner.id, campaign.code)).toMatchObject({ ok: true });
     await db.campaignParticipantResult.update({ where: { participationId }, data: { tubes: { [tube.id]: 'beaucoup' } } });
     const error = await participantDetail(db, campaign.id, participationId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedJsonColumnError);
@@ -179,6 +182,182 @@ describe('campaigns', () => {
     await db.campaignAggregate.update({ where: { campaignId: campaign.id }, data: { data: { totals: 'old shape' } } });
     const again = await campaignAggregate(db, campaign.id);
     expect(again).toMatchObject({ fresh: false, data: { totals: { participants: 1 } } });
+  });
+});
+
+describe('who joins a campaign', () => {
+  it('refuses every account that is more than a learner’s, in French, and links none of them to the class list', async () => {
+    const { db, org, other, teacher, tube, learner } = await fixture();
+    const profile = await createTargetProfile(db, org.id, { name: 'P', description: '', tubes: [{ tubeId: tube.id, maxLevel: 2 }], stages: [], badges: [] });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Ouverte',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
+    const suffix = uniqueLetters(8);
+    const centre = await db.certificationCentre.create({ data: { name: `Centre ${suffix}`, type: 'SCO' } });
+    const account = (tag: string, roles: ('ADMIN' | 'AUTHOR' | 'REVIEWER' | 'PSYCHOMETRICIAN' | 'LEARNER')[]) =>
+      db.user.create({ data: { email: `${tag}-${suffix}@exemple.fr`, firstName: 'Alice', lastName: `Cible${tag}`, passwordHash: 'x', roles } });
+    await db.membership.create({ data: { userId: teacher.id, organisationId: org.id, role: 'TEACHER' } });
+    const admin = await account('admin', ['ADMIN']);
+    const adminLearner = await account('adminlearner', ['LEARNER', 'ADMIN']);
+    const author = await account('autrice', ['AUTHOR']);
+    const psychometrician = await account('psy', ['LEARNER', 'PSYCHOMETRICIAN']);
+    const otherTeacher = await account('prof', ['LEARNER']);
+    await db.membership.create({ data: { userId: otherTeacher.id, organisationId: other.id, role: 'TEACHER' } });
+    const staff = await account('centre', ['LEARNER']);
+    await db.centreMembership.create({ data: { userId: staff.id, centreId: centre.id, role: 'STAFF' } });
+    for (const user of [teacher, admin, adminLearner, author, psychometrician, otherTeacher, staff]) {
+      // A row of the class list with the account's name: joining would have linked it.
+      const row = await db.organisationLearner.create({ data: { organisationId: org.id, firstName: user.firstName, lastName: user.lastName } });
+      const refused = await startParticipation(db, user.id, campaign.code, null);
+      expect(refused, user.email).toMatchObject({ ok: false, code: 'not_learner' });
+      if (!refused.ok) expect(refused.error).toBe('Seul un compte élève peut participer à une campagne : connectez-vous avec un compte élève.');
+      expect(await db.campaignParticipation.count({ where: { userId: user.id } })).toBe(0);
+      expect(await db.organisationLearner.count({ where: { userId: user.id } })).toBe(0);
+      expect((await db.organisationLearner.findUniqueOrThrow({ where: { id: row.id } })).userId).toBeNull();
+    }
+    // A learner-only account joins.
+    await db.$transaction((tx) => createRelease(tx, `Rejoindre ${uniqueLetters(6)}`, null));
+    expect(await startParticipation(db, learner.id, campaign.code, null)).toMatchObject({ ok: true });
+  });
+});
+
+describe('results not sent yet', () => {
+  it('stay out of every teacher’s read: participants page, detail, collective results, per-question figures and export', async () => {
+    const { db, org, teacher, tube, skills, competence, viewer } = await fixture();
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Confidentiel',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 4 }],
+      stages: [
+        { threshold: 0, title: 'Départ', message: '' },
+        { threshold: 50, title: 'Milieu', message: '' },
+      ],
+      badges: [{ title: 'Mots de passe', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
+    });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Confidentielle',
+      type: 'ASSESSMENT',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
+    const suffix = uniqueLetters(8);
+    const learner = (lastName: string) =>
+      db.user.create({ data: { email: `${lastName.toLowerCase()}-${suffix}@exemple.fr`, firstName: 'Eva', lastName, passwordHash: 'x', roles: ['LEARNER'] } });
+    const sender = await learner('Envoie');
+    const keeper = await learner('Garde');
+    // The keeper validated 3 skills of 4 (a stage and the badge); the sender 1.
+    for (const [user, n] of [
+      [keeper, 3],
+      [sender, 1],
+    ] as const)
+      for (const s of skills.slice(0, n))
+        await db.knowledgeElement.create({ data: { userId: user.id, skillId: s.id, competenceId: competence.id, status: 'validated', source: 'direct' } });
+    await db.$transaction((tx) => createRelease(tx, `Confidentiel ${uniqueLetters(6)}`, null));
+    const sent = await startParticipation(db, sender.id, campaign.code, null);
+    const kept = await startParticipation(db, keeper.id, campaign.code, null);
+    if (!sent.ok || !kept.ok) throw new Error('participation not started');
+    expect(await shareParticipation(db, sender.id, campaign.code)).toMatchObject({ ok: true });
+    expect(await db.campaignParticipation.findUniqueOrThrow({ where: { id: kept.participationId } })).toMatchObject({ status: 'TO_SHARE' });
+    // Each answered one question of their own.
+    const questions = [];
+    for (const [i, participationId] of [sent.participationId, kept.participationId].entries()) {
+      const challenge = await db.challenge.create({ data: { key: `conf-${suffix}-${i}`, skillId: skills[i]!.id, type: 'QCU', status: 'valide' } });
+      const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: newChallengeBody('QCU', ['Test']) as object } });
+      const participation = await db.campaignParticipation.findUniqueOrThrow({ where: { id: participationId } });
+      const assessment =
+        (await db.assessment.findFirst({ where: { participationId } })) ??
+        (await db.assessment.create({ data: { userId: participation.userId, type: 'CAMPAIGN', participationId } }));
+      await db.answer.create({ data: { assessmentId: assessment.id, challengeId: challenge.id, challengeVersionId: version.id, value: {}, result: 'ok' } });
+      questions.push(challenge.id);
+    }
+
+    // The participants page (what the loader sends): the keeper with their status only.
+    const page = await campaignParticipantsPage(db, viewer, campaign.id, {});
+    const keeperRow = page.list.rows.find((r) => r.participationId === kept.participationId)!;
+    expect(keeperRow).toMatchObject({ lastName: 'Garde', status: 'TO_SHARE', masteryPercent: null, stageIndex: null, badges: [] });
+    expect(page.list.rows.find((r) => r.participationId === sent.participationId)).toMatchObject({ status: 'SHARED', masteryPercent: 25, stageIndex: 0 });
+    // Filtering by band finds only shared results.
+    expect((await campaignParticipants(db, campaign.id, { band: 'satisfactory' })).rows).toEqual([]);
+
+    // The detail: who and in which state, nothing else.
+    expect(await participantDetail(db, campaign.id, kept.participationId)).toEqual({
+      name: 'Eva Garde',
+      division: null,
+      status: 'TO_SHARE',
+      shared: false,
+    });
+
+    // Collective results and per-question figures: the sender's only.
+    const { data } = await campaignAggregate(db, campaign.id);
+    expect(data.totals).toMatchObject({ participants: 2, toShare: 1, shared: 1 });
+    expect(data.questions.map((q) => q.challengeId)).toEqual([questions[0]]);
+    expect(data.stages.map((s) => s.count)).toEqual([1, 0]);
+    expect(data.badges).toEqual([{ title: 'Mots de passe', count: 0 }]);
+    expect(Object.values(data.bands).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(data.byTube[0]!.masteryRate).toBeCloseTo(0.25, 5);
+
+    // The export: the keeper's line says not sent, with no result.
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+      new Uint8Array(await new Response(await campaignExportStream(db, campaign.id)).arrayBuffer()),
+    );
+    const rows = parseCsv(text);
+    const header = rows[0]!;
+    const line = rows.find((r) => r.includes('Garde'))!;
+    const cell = (name: string) => line[header.findIndex((h) => h.startsWith(name))];
+    expect(line).not.toContain('Milieu');
+    expect(line).not.toContain('75 %');
+    expect(line.filter((c) => c === 'O')).toEqual([]);
+    expect(cell('Palier')).toBe('NA');
+    expect(line.some((c) => /^\d+ %$/.test(c) && c !== '100 %')).toBe(false);
+  });
+});
+
+describe('sending results', () => {
+  it('changes the status and recomputes the results in one transaction: a failure leaves the participation waiting to be sent', async () => {
+    const { db, org, teacher, tube, learner } = await fixture();
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Envoi',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 2 }],
+      stages: [],
+      badges: [{ title: 'B', message: '', criteria: [{ tubeId: tube.id, minPercent: 50 }] }],
+    });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Envoi',
+      type: 'PROFILES_COLLECTION',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
+    const started = await startParticipation(db, learner.id, campaign.code, null);
+    if (!started.ok) throw new Error('not started');
+    // The recomputation fails (a badge's stored criteria are damaged): nothing of the sending is kept.
+    const badge = await db.targetProfileBadge.findFirstOrThrow({ where: { targetProfileId: profile.id } });
+    await db.targetProfileBadge.update({ where: { id: badge.id }, data: { criteria: { tubeId: tube.id } } });
+    await expect(shareParticipation(db, learner.id, campaign.code)).rejects.toThrow('TargetProfileBadge.criteria');
+    expect(await db.campaignParticipation.findUniqueOrThrow({ where: { id: started.participationId } })).toMatchObject({ status: 'TO_SHARE', sharedAt: null });
+    expect(await db.campaignParticipantResult.findUniqueOrThrow({ where: { participationId: started.participationId } })).toMatchObject({
+      status: 'TO_SHARE',
+      sharedAt: null,
+    });
+    // Repaired, the sending goes through: status and results together.
+    await db.targetProfileBadge.update({ where: { id: badge.id }, data: { criteria: [{ tubeId: tube.id, minPercent: 50 }] } });
+    expect(await shareParticipation(db, learner.id, campaign.code)).toMatchObject({ ok: true });
+    const result = await db.campaignParticipantResult.findUniqueOrThrow({ where: { participationId: started.participationId } });
+    expect(result.status).toBe('SHARED');
+    expect(result.sharedAt).not.toBeNull();
+    expect(await db.campaignParticipation.findUniqueOrThrow({ where: { id: started.participationId } })).toMatchObject({ status: 'SHARED' });
   });
 });
 

@@ -13,6 +13,7 @@ import { targetedSkillsOf } from './target-profile.server';
 import { startCampaignTest } from './campaign-assessment.server';
 import { campaignOfViewer } from './campaign-dashboard.server';
 import { profileRules, refreshParticipationResult, storedTubesOf } from './campaign-results.server';
+import { isLearnerOnlyAccount } from './learner-account.server';
 
 // What other modules took from here before the split (the worker, some tests).
 export { campaignOfViewer };
@@ -219,7 +220,7 @@ async function organisationLearnerFor(client: PrismaClient, organisationId: stri
   return client.organisationLearner.create({ data: { organisationId, userId, firstName: user.firstName, lastName: user.lastName } });
 }
 
-export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile';
+export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile' | 'not_learner';
 
 /**
  * Starts (or retries) a participation. An assessment campaign starts its adaptive test on the target
@@ -237,6 +238,14 @@ export async function startParticipation(
   now = new Date(),
   options: { locale?: string } = {},
 ) {
+  // Joining links the account to the organisation's learner list (and so to its teachers): only a
+  // learner-only account takes part, never an administrator's, an author's, a teacher's or a centre's.
+  if (!(await isLearnerOnlyAccount(client, userId)))
+    return {
+      ok: false as const,
+      error: 'Seul un compte élève peut participer à une campagne : connectez-vous avec un compte élève.',
+      code: 'not_learner' as JoinError,
+    };
   const view = await learnerCampaign(client, userId, code, now);
   if (!view) return { ok: false as const, error: 'Campagne introuvable.', code: 'not_found' as JoinError };
   if (view.campaign.archived) return { ok: false as const, error: 'Cette campagne est archivée.', code: 'archived' as JoinError };
@@ -296,6 +305,9 @@ export async function resumeParticipationTest(client: PrismaClient, participatio
   return { ok: true as const, participationId, testing: !test.completed };
 }
 
+/** How long the transaction that sends results (status + recomputed results) may take. */
+const SENDING_TIMEOUT_MS = 30_000;
+
 /**
  * The campaign test of a participation has ended: the participation waits to be sent (TO_SHARE), or
  * is sent at once when the campaign sends automatically; its results are computed. Idempotent.
@@ -307,11 +319,17 @@ export async function completeParticipation(client: PrismaClient, participationI
   });
   if (!participation || participation.status !== 'STARTED') return;
   const shared = participation.campaign.autoShare;
-  const moved = await client.campaignParticipation.updateMany({
-    where: { id: participationId, status: 'STARTED' },
-    data: shared ? { status: 'SHARED', sharedAt: now } : { status: 'TO_SHARE' },
-  });
-  if (moved.count === 1) await refreshParticipationResult(client, participationId, { force: true });
+  // The status and the results it freezes change together, or not at all.
+  await client.$transaction(
+    async (tx) => {
+      const moved = await tx.campaignParticipation.updateMany({
+        where: { id: participationId, status: 'STARTED' },
+        data: shared ? { status: 'SHARED', sharedAt: now } : { status: 'TO_SHARE' },
+      });
+      if (moved.count === 1) await refreshParticipationResult(tx, participationId, { force: true });
+    },
+    { timeout: SENDING_TIMEOUT_MS },
+  );
 }
 
 /** Sends the results to the organisation: the results are recomputed one last time and frozen. */
@@ -325,8 +343,18 @@ export async function shareParticipation(client: PrismaClient, userId: string, c
   if (!participation) return { ok: false as const, error: 'Vous ne participez pas à cette campagne.', code: 'not_participating' as const };
   if (participation.status === 'SHARED') return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
   if (participation.status === 'STARTED') return { ok: false as const, error: 'Terminez d’abord le parcours de la campagne.', code: 'not_finished' as const };
-  await client.campaignParticipation.update({ where: { id: participation.id }, data: { status: 'SHARED', sharedAt: now } });
-  await refreshParticipationResult(client, participation.id, { force: true });
+  // One transaction: the status, the sending date and the results recomputed and frozen, or nothing
+  // (a failure leaves the participation waiting to be sent, with its results still the learner's).
+  await client.$transaction(
+    async (tx) => {
+      const moved = await tx.campaignParticipation.updateMany({
+        where: { id: participation.id, status: 'TO_SHARE' },
+        data: { status: 'SHARED', sharedAt: now },
+      });
+      if (moved.count === 1) await refreshParticipationResult(tx, participation.id, { force: true });
+    },
+    { timeout: SENDING_TIMEOUT_MS },
+  );
   return { ok: true as const, participationId: participation.id, campaignId: campaign.id };
 }
 

@@ -8,6 +8,8 @@ import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
 import { hashPassword } from '../lib/password.server';
 import { checkClassList, type ClassListCheck } from '../../engine/campaigns';
+import { recordAudit } from './audit.server';
+import { NON_LEARNER_ROLES } from './learner-account.server';
 
 export type OrgRole = 'ADMIN' | 'TEACHER';
 
@@ -48,7 +50,19 @@ export async function listMembers(client: PrismaClient, organisationId: string) 
  */
 export interface OrgNotice {
   code:
-    'invalidEmail' | 'noAccount' | 'alreadyMember' | 'added' | 'memberNotFound' | 'lastAdmin' | 'removed' | 'learnerNotFound' | 'noAccountToReset' | 'detached';
+    | 'invalidEmail'
+    | 'noAccount'
+    | 'alreadyMember'
+    | 'added'
+    | 'memberNotFound'
+    | 'lastAdmin'
+    | 'removed'
+    | 'learnerNotFound'
+    | 'noAccountToReset'
+    | 'resetAdminOnly'
+    | 'resetNotLearnerAccount'
+    | 'resetNotMatched'
+    | 'detached';
   params?: Record<string, string>;
 }
 
@@ -81,7 +95,7 @@ export async function listLearners(client: PrismaClient, organisationId: string,
   const rows = await client.organisationLearner.findMany({
     where: { organisationId, detachedAt: null, ...(division ? { division } : {}) },
     orderBy: [{ division: 'asc' }, { lastName: 'asc' }, { firstName: 'asc' }],
-    include: { user: { select: { email: true } }, _count: { select: { participations: true } } },
+    include: { user: { select: accountForReset }, _count: { select: { participations: true } } },
     take: 1000,
   });
   return rows.map((l) => ({
@@ -93,7 +107,52 @@ export async function listLearners(client: PrismaClient, organisationId: string,
     birthDate: l.birthDate ? l.birthDate.toISOString().slice(0, 10) : null,
     account: l.user?.email ?? null,
     participations: l._count.participations,
+    /** Whether an administrator of the organisation may reset this account's password (resetRefusal). */
+    resettable: l.user !== null && resetRefusal(l, l.user) === null,
   }));
+}
+
+/** What resetRefusal needs of the linked account. */
+const accountForReset = {
+  id: true,
+  email: true,
+  firstName: true,
+  lastName: true,
+  birthDate: true,
+  roles: true,
+  _count: { select: { memberships: true, centreMemberships: true } },
+} as const;
+
+type AccountForReset = {
+  firstName: string;
+  lastName: string;
+  birthDate: Date | null;
+  roles: string[];
+  _count: { memberships: number; centreMemberships: number };
+};
+
+const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), 'fr', { sensitivity: 'accent' }) === 0;
+
+/**
+ * Why an organisation may not reset the password of the account linked to one of its learners, or
+ * null when it may: the account must be learner-only (no global role beyond LEARNER, no organisation
+ * or centre membership), and the class list row must match it by name AND birth date (a row linked
+ * by name alone proves nothing about who owns the account).
+ */
+export function resetRefusal(
+  learner: { firstName: string; lastName: string; birthDate: Date | null },
+  account: AccountForReset,
+): 'resetNotLearnerAccount' | 'resetNotMatched' | null {
+  const learnerOnly =
+    !account.roles.some((r) => (NON_LEARNER_ROLES as string[]).includes(r)) && account._count.memberships === 0 && account._count.centreMemberships === 0;
+  if (!learnerOnly) return 'resetNotLearnerAccount';
+  const matched =
+    learner.birthDate !== null &&
+    account.birthDate !== null &&
+    learner.birthDate.toISOString().slice(0, 10) === account.birthDate.toISOString().slice(0, 10) &&
+    sameName(learner.firstName, account.firstName) &&
+    sameName(learner.lastName, account.lastName);
+  return matched ? null : 'resetNotMatched';
 }
 
 /** Checks a class list against the organisation's learners (nothing is written). */
@@ -132,18 +191,51 @@ export function temporaryPassword(): string {
   return `${out}-Aa7`;
 }
 
-/** Gives the learner's account a new temporary password; returns it (shown once) or an error. */
-export async function resetLearnerPassword(client: PrismaClient, organisationId: string, learnerId: string) {
-  const learner = await client.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null }, include: { user: true } });
-  if (!learner) return { ok: false as const, notice: { code: 'learnerNotFound' } satisfies OrgNotice };
-  if (!learner.user)
-    return { ok: false as const, notice: { code: 'noAccountToReset', params: { name: `${learner.firstName} ${learner.lastName}` } } satisfies OrgNotice };
+export type PasswordReset =
+  | { ok: true; password: string; name: string; email: string }
+  | { ok: false; notice: OrgNotice & { code: 'learnerNotFound' | 'noAccountToReset' | 'resetAdminOnly' | 'resetNotLearnerAccount' | 'resetNotMatched' } };
+
+/**
+ * Gives the learner's account a new temporary password; returns it (shown once) or why not. Only an
+ * ADMIN member of the organisation (checked on the stored membership, not the session's copy) resets,
+ * only a learner-only account, only one whose class list row matches it by name and birth date (see
+ * resetRefusal). The change, the end of the account's sessions and the audit entry
+ * (`orga.password_reset`, never the password) are one transaction.
+ */
+export async function resetLearnerPassword(
+  client: PrismaClient,
+  input: { organisationId: string; learnerId: string; actorId: string; ip?: string | null },
+): Promise<PasswordReset> {
+  const { organisationId, learnerId, actorId } = input;
+  const isAdmin = async (c: Pick<PrismaClient, 'membership'>) =>
+    (await c.membership.findUnique({ where: { userId_organisationId: { userId: actorId, organisationId } } }))?.role === 'ADMIN';
+  // Checked before the (slow) hashing, and again inside the transaction.
+  if (!(await isAdmin(client))) return { ok: false, notice: { code: 'resetAdminOnly' } };
   const password = temporaryPassword();
-  await client.$transaction([
-    client.user.update({ where: { id: learner.user.id }, data: { passwordHash: await hashPassword(password) } }),
-    client.authSession.deleteMany({ where: { userId: learner.user.id } }),
-  ]);
-  return { ok: true as const, password, name: `${learner.firstName} ${learner.lastName}`, email: learner.user.email };
+  const passwordHash = await hashPassword(password);
+  return client.$transaction(async (tx): Promise<PasswordReset> => {
+    if (!(await isAdmin(tx))) return { ok: false, notice: { code: 'resetAdminOnly' } };
+    const learner = await tx.organisationLearner.findFirst({ where: { id: learnerId, organisationId, detachedAt: null } });
+    if (!learner) return { ok: false, notice: { code: 'learnerNotFound' } };
+    const name = `${learner.firstName} ${learner.lastName}`;
+    if (!learner.userId) return { ok: false, notice: { code: 'noAccountToReset', params: { name } } };
+    // Lock the account first: a role change, or a membership added (its foreign key), waits for this transaction.
+    await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${learner.userId} FOR UPDATE`;
+    const account = await tx.user.findUniqueOrThrow({ where: { id: learner.userId }, select: accountForReset });
+    const refusal = resetRefusal(learner, account);
+    if (refusal) return { ok: false, notice: { code: refusal, params: { name } } };
+    await tx.user.update({ where: { id: account.id }, data: { passwordHash } });
+    await tx.authSession.deleteMany({ where: { userId: account.id } });
+    await recordAudit(tx, {
+      actorId,
+      action: 'orga.password_reset',
+      targetType: 'user',
+      targetId: account.id,
+      details: { organisationId, organisationLearnerId: learner.id },
+      ip: input.ip ?? null,
+    });
+    return { ok: true, password, name, email: account.email };
+  });
 }
 
 /** Detaches a learner: no longer in the organisation's lists; their account is unlinked, results stay. */

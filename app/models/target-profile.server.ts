@@ -95,7 +95,7 @@ export async function targetProfileEditor(client: PrismaClient, organisationId: 
 }
 
 /** Targeted skills of a profile, with each tube's competence and area codes. */
-export async function targetedSkillsOf(client: PrismaClient, targetProfileId: string | null) {
+export async function targetedSkillsOf(client: Pick<PrismaClient, 'targetProfileTube' | 'tube' | 'skill'>, targetProfileId: string | null) {
   const tubes = targetProfileId
     ? await client.targetProfileTube.findMany({ where: { targetProfileId } })
     : // Profile collection without a profile: every tube up to level 8.

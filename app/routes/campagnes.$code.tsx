@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, redirect, useActionData, useLoaderData } from '@remix-run/react';
 import { requireForm, requireViewer } from '~/lib/session.server';
+import { isLearnerOnly } from '~/lib/roles';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
 import { requestAggregateRefresh } from '~/lib/queues.server';
@@ -30,7 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const t = messagesFor(campaignMessages, request);
     throw new Response(fill(t('code.error.unknown'), { code }), { status: 404 });
   }
-  return view;
+  // Only a learner account joins (the server refuses the others anyway, in startParticipation).
+  return { ...view, canJoin: isLearnerOnly(viewer) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -67,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignForLearner() {
-  const { campaign, participation, results, canRetry, retryFrom } = useLoaderData<typeof loader>();
+  const { campaign, participation, results, canRetry, retryFrom, canJoin } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useMessages(campaignMessages);
   const locale = useLocale();
@@ -99,6 +101,10 @@ export default function CampaignForLearner() {
           <p>{assessment ? t('campaign.assessmentHint') : t('campaign.collectionHint')}</p>
           {campaign.archived ? (
             <p className="notice">{t('campaign.archived')}</p>
+          ) : !canJoin ? (
+            <p role="alert" className="notice error" data-testid="not-learner">
+              {t('error.not_learner')}
+            </p>
           ) : (
             <Form method="post">
               <Csrf />
@@ -180,7 +186,7 @@ export default function CampaignForLearner() {
               </button>
             </Form>
           )}
-          {canRetry ? (
+          {canRetry && canJoin ? (
             <Form method="post">
               <Csrf />
               <button type="submit" name="intent" value="start">

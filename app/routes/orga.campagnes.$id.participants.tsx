@@ -103,7 +103,7 @@ export default function Participants() {
                 <td>{r.division ?? '—'}</td>
                 <td>{t(`status.${r.status}`)}</td>
                 <td>{Math.round(r.progress * 100)} %</td>
-                <td>{r.status === 'SHARED' ? <Mastery percent={r.masteryPercent} /> : t('participants.waiting')}</td>
+                <td>{r.status === 'SHARED' && r.masteryPercent !== null ? <Mastery percent={r.masteryPercent} /> : t('participants.waiting')}</td>
                 {stages.length ? (
                   <td>{r.status === 'SHARED' && r.stageIndex !== null ? `${stages[r.stageIndex]} (${r.stageIndex + 1}/${stages.length})` : '—'}</td>
                 ) : null}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
+import { clientAddress } from '~/lib/client-address.server';
 import { activeOrganisation, detachLearner, importClassList, listLearners, previewClassList, resetLearnerPassword } from '~/models/organisation.server';
 import { CLASS_LIST_HEADER } from '../../engine/campaigns';
 import { OrgaNav } from '~/components/orga/OrgaNav';
@@ -19,7 +20,11 @@ const MAX_FILE = 2 * 1024 * 1024;
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
   const organisation = activeOrganisation(viewer, request);
-  return { organisation, learners: await listLearners(db(), organisation.id) };
+  const learners = await listLearners(db(), organisation.id);
+  // Resetting a password is for the organisation's administrators, on learner-only accounts matched by name and
+  // birth date (resetRefusal); resetLearnerPassword checks it all again on the server.
+  const canReset = organisation.role === 'ADMIN';
+  return { organisation, canReset, learners: learners.map(({ resettable, ...l }) => ({ ...l, resettable: canReset && resettable })) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -57,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const learnerId = String(form.get('learnerId') ?? '');
   const t = messagesFor(orgaMessages, request);
   if (intent === 'reset') {
-    const result = await resetLearnerPassword(db(), organisation.id, learnerId);
+    const result = await resetLearnerPassword(db(), { organisationId: organisation.id, learnerId, actorId: session.viewer.id, ip: clientAddress(request) });
     return result.ok ? { intent: 'reset' as const, ...result } : { intent: 'reset' as const, ok: false as const, error: codedText(t, 'notice', result.notice) };
   }
   if (intent === 'detach') {
@@ -68,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Learners() {
-  const { organisation, learners } = useLoaderData<typeof loader>();
+  const { organisation, learners, canReset } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const t = useMessages(orgaMessages);
@@ -202,6 +207,7 @@ export default function Learners() {
         )
       ) : null}
       <h2>{fill(t('learners.list'), { n: learners.length })}</h2>
+      {canReset ? null : <p className="notice">{t('learners.resetAdminNote')}</p>}
       {learners.length === 0 ? (
         <p>{t('learners.none')}</p>
       ) : (
@@ -231,7 +237,7 @@ export default function Learners() {
                   <Form method="post" className="inline-form">
                     <Csrf />
                     <input type="hidden" name="learnerId" value={l.id} />
-                    {l.account ? (
+                    {l.resettable ? (
                       <button type="submit" name="intent" value="reset" aria-label={fill(t('learners.resetOf'), { name: `${l.firstName} ${l.lastName}` })}>
                         {t('learners.reset')}
                       </button>

@@ -4,7 +4,7 @@ import { hashPassword } from '../../app/lib/password.server';
 import { generateCampaignCode } from '../../engine/framework';
 import { expectAccessible, signIn, sendSimpleAnswer, waitForNextQuestion, PASSWORD } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 240_000 });
 
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 const learnerEmail = `eleve-campagne-${suffix}@exemple.fr`;
@@ -15,7 +15,17 @@ const bothEmail = `prof-deux-${suffix}@exemple.fr`;
 test.beforeAll(async () => {
   const db = createPrisma(process.env.DATABASE_URL!);
   const passwordHash = await hashPassword(PASSWORD);
-  await db.user.create({ data: { email: learnerEmail, firstName: 'Noé', lastName: `Campagne${suffix}`, passwordHash, roles: ['LEARNER'] } });
+  // Born on the day of the class list row: matched by name and birth date, so an Orga admin may reset the password.
+  await db.user.create({
+    data: {
+      email: learnerEmail,
+      firstName: 'Noé',
+      lastName: `Campagne${suffix}`,
+      passwordHash,
+      roles: ['LEARNER'],
+      birthDate: new Date('2009-03-05T00:00:00Z'),
+    },
+  });
   const other = await db.organisation.create({ data: { name: `Collège voisin ${suffix}`, type: 'SCO' } });
   await db.user.create({
     data: {
@@ -120,6 +130,21 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   const code = (await page.getByTestId('campaign-code').textContent())!.trim();
   expect(code).toMatch(/^[A-HJKMNP-Z]{6}[2-9]{3}$/);
   const campaignUrl = page.url().split('?')[0]!;
+
+  // 3b. A teacher (any account that is more than a learner's) cannot join: told why, and refused by the server too.
+  await page.goto(`/campagnes/${code}`);
+  await expect(page.getByTestId('not-learner')).toContainText('Pour participer, connectez-vous avec un compte élève.');
+  await expect(page.getByRole('button', { name: 'Je commence' })).toHaveCount(0);
+  await expectAccessible(page);
+  await page.goto('/orga');
+  const teacherCsrf = await page.locator('input[name=csrf]').first().inputValue();
+  const join = await page.request.post(`/campagnes/${code}`, { form: { csrf: teacherCsrf, intent: 'start' } });
+  expect(await join.text()).toContain('Pour participer, connectez-vous avec un compte élève.');
+  {
+    const db = createPrisma(process.env.DATABASE_URL!);
+    expect(await db.campaignParticipation.count({ where: { campaign: { code }, user: { email: 'enseignant@exemple.fr' } } })).toBe(0);
+    await db.$disconnect();
+  }
 
   // 4. The learner joins with the code.
   const learner = await as(browser, learnerEmail);
@@ -256,11 +281,34 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await expect(both.page.getByRole('link', { name: `Rentrée ${suffix}` })).toBeVisible();
   await both.page.goto('/orga/eleves');
   await expect(both.page.getByRole('cell', { name: `Campagne${suffix}`, exact: true })).toBeVisible();
+  // A plain teacher of the organisation: no reset control, and the server refuses it anyway.
+  await expect(both.page.getByText('Seuls les administrateurs de l’organisation peuvent réinitialiser le mot de passe d’un élève.')).toBeVisible();
+  await expect(both.page.getByRole('button', { name: `Réinitialiser le mot de passe de Noé Campagne${suffix}` })).toHaveCount(0);
+  const learnerRowId = await both.page
+    .getByRole('row', { name: new RegExp(`Campagne${suffix}`) })
+    .locator('input[name=learnerId]')
+    .inputValue();
+  const bothCsrf = await both.page.locator('input[name=csrf]').first().inputValue();
+  const refusedReset = await both.page.request.post('/orga/eleves', { form: { csrf: bothCsrf, intent: 'reset', learnerId: learnerRowId } });
+  expect(await refusedReset.text()).toContain('Seuls les administrateurs de l’organisation peuvent réinitialiser un mot de passe.');
   await both.page.getByLabel('Organisation', { exact: true }).selectOption({ label: `Collège voisin ${suffix}` });
   await both.page.getByRole('button', { name: 'Changer' }).click();
   await expect(both.page.getByRole('heading', { level: 1, name: 'Campagnes' })).toBeVisible();
   await expect(both.page.getByText(`Rentrée ${suffix}`)).toHaveCount(0);
   await both.context.close();
+
+  // 8. The organisation's administrator resets the pupil's password (matched by name and birth date): shown
+  // once; the pupil's sessions end; the new password opens the account.
+  await page.goto('/orga/eleves');
+  await page.getByRole('button', { name: `Réinitialiser le mot de passe de Noé Campagne${suffix}` }).click();
+  const temporary = (await page.locator('.temp-password').textContent())!.trim();
+  expect(temporary.length).toBeGreaterThan(10);
+  await expectAccessible(page);
+  await lp.goto('/profil');
+  await expect(lp).toHaveURL(/\/connexion/);
+  await learner.context.clearCookies({ name: 'lang' });
+  await signIn(lp, learnerEmail, temporary);
+  await expect(lp).not.toHaveURL(/\/connexion/);
 
   await Promise.all([teacher.context.close(), learner.context.close(), outsider.context.close()]);
 });
