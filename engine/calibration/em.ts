@@ -228,6 +228,43 @@ function checkSummary(summary: DataSummary, itemIds: readonly string[]): void {
   }
 }
 
+/**
+ * Refuses a model the data cannot identify, instead of returning the starting values with huge SEs:
+ * - fewer than 2 items: θ and a single item's parameters cannot be told apart (one answer per person
+ *   gives one proportion, the model has 2 or more unknowns);
+ * - a 2PL on 2 items without a slope prior and without anchors: the 3 independent frequencies of
+ *   the 4 answer patterns cannot determine 4 parameters (only a₁·a₂ is identified);
+ * - without an intercept prior, an estimated item that everyone got right (or wrong): its
+ *   maximum-likelihood intercept is infinite.
+ */
+export function checkIdentified(summary: DataSummary, itemIds: readonly string[], resolved: ResolvedSettings, free: Uint8Array): void {
+  if (itemIds.length < 2) {
+    throw new CalibrationDataError(
+      `the model is not identified: ${itemIds.length === 1 ? `one item (${itemIds[0]})` : 'no item'} cannot be calibrated, ` +
+        'since a person answering one item gives one proportion and the model has more unknowns; give at least 2 items (3 for a 2PL without priors)',
+      [...itemIds],
+    );
+  }
+  if (resolved.model === '2pl' && resolved.priors.slope === null && resolved.anchors === 0 && itemIds.length < 3) {
+    throw new CalibrationDataError(
+      'the model is not identified: a 2PL on 2 items without a slope prior has 4 parameters for 3 independent pattern frequencies; ' +
+        'use the Rasch model, priors, anchors or a third item',
+      [...itemIds],
+    );
+  }
+  if (resolved.priors.intercept === null) {
+    const constant = itemIds.filter((_, i) => free[i] === 1 && ((summary.correct[i] as number) === 0 || summary.correct[i] === summary.answers[i]));
+    if (constant.length > 0) {
+      throw new CalibrationDataError(
+        `the model is not identified without priors: every answer to item${constant.length > 1 ? 's' : ''} ${constant.join(', ')} ` +
+          `is the same (all right or all wrong), so ${constant.length > 1 ? 'their intercepts have' : 'its intercept has'} no finite estimate; ` +
+          'calibrate with priors or leave the item out',
+        constant,
+      );
+    }
+  }
+}
+
 /** EM on whatever runner holds the data. */
 export async function calibrateWithRunner(runner: EStepRunner, settings: CalibrationSettings = {}, hooks: CalibrationHooks = {}): Promise<CalibrationResult> {
   const started = hooks.now?.();
@@ -236,6 +273,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   const { model, priors, tolerance, maxCycles } = resolved;
   const summary = await runner.summary();
   checkSummary(summary, itemIds);
+  checkIdentified(summary, itemIds, resolved, free);
   const nodes = gridNodes(resolved.quadrature.min, resolved.quadrature.max, resolved.quadrature.points);
   const mSettings: MStepSettings = {
     model,

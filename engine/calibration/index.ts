@@ -33,10 +33,18 @@ export type {
   ResolvedSettings,
   CalibrateOptions,
 } from './em';
-export { calibrate, calibrateWithRunner, resolveSettings, CalibrationDataError, CalibrationCancelledError, OBSERVED_INFORMATION_BUDGET } from './em';
+export {
+  calibrate,
+  calibrateWithRunner,
+  resolveSettings,
+  checkIdentified,
+  CalibrationDataError,
+  CalibrationCancelledError,
+  OBSERVED_INFORMATION_BUDGET,
+} from './em';
 
 export type { ItemFlag, FlagThresholds, ItemCalibration } from './items';
-export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS } from './items';
+export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS, pointBiserialFromSums } from './items';
 
 export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors';
 
