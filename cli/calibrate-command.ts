@@ -2,7 +2,7 @@
 import type { CalibrationResult } from '../engine/calibration';
 import { calibrateInThreads } from '../engine/calibration/parallel';
 import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
-import { readAnchorsCsv, readResponseCsv } from './csv';
+import { readAnchorsCsv, readResponseCsv, separatorName } from './csv';
 
 const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration'] as const;
 
@@ -19,7 +19,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const acceleration = choice(args, 'acceleration', ['squarem', 'none'] as const, 'squarem');
   const anchorsFile = args.options.get('anchors');
 
-  const { data } = await readResponseCsv(file);
+  const { data, separator } = await readResponseCsv(file);
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
   if (anchors !== undefined && model === 'rasch') {
     for (const [item, p] of anchors) {
@@ -32,6 +32,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     { hooks: { now: () => performance.now() }, threads },
   );
   const warnings: string[] = [];
+  if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
   if (!result.converged) {
     warnings.push(`warning: not converged after ${result.iterations} cycles (tolerance ${tolerance}); items are flagged not_converged`);
   }

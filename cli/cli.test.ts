@@ -129,6 +129,37 @@ describe('cli calibrate', () => {
     expect(stderr).toMatch(/not converged/);
   });
 
+  it('reads semicolon- and tab-separated files (French spreadsheets), says so, and names an ambiguous separator', async () => {
+    const semicolon = lsat7WideCsv()
+      .replace(/,/g, ';')
+      .replace(/;(\d+)\n/g, (_, w: string) => `;${w},0\n`); // weights with a decimal comma: 64,0
+    const tabLines = ['person\titem\tscore'];
+    let person = 0;
+    for (const { pattern, count } of lsat7Patterns()) {
+      for (let c = 0; c < count; c++, person++) for (let i = 0; i < 5; i++) tabLines.push(`p${person}\titem${i + 1}\t${pattern[i]}`);
+    }
+    const [comma, semi, tab, ambiguous, mixed] = await Promise.all([
+      cli('calibrate', file('sep-comma.csv', lsat7WideCsv()), '--priors', 'off'),
+      cli('calibrate', file('sep-semicolon.csv', semicolon), '--priors', 'off'),
+      cli('calibrate', file('sep-tab.tsv', `${tabLines.join('\n')}\n`), '--priors', 'off'),
+      cli('calibrate', file('sep-ambiguous.csv', 'q1;q2,q3\n1;0,1\n')),
+      cli('calibrate', file('sep-mixed.csv', 'q1,q2,q3\n0;0;1\n')),
+    ]);
+    expect(comma.code).toBe(0);
+    expect(comma.stderr).toBe('');
+    for (const r of [semi, tab]) {
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).logLik).toBeCloseTo(JSON.parse(comma.stdout).logLik, 6);
+      expect(JSON.parse(r.stdout).persons).toBe(1000);
+    }
+    expect(semi.stderr).toMatch(/note: .*sep-semicolon\.csv read as semicolon-separated/);
+    expect(tab.stderr).toMatch(/note: .*sep-tab\.tsv read as tab-separated/);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/line 1: ambiguous separator: the header holds 1 comma \(","\) and 1 semicolon \(";"\)/);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1 or empty \(it holds semicolons, but the header line is comma-separated/);
+  });
+
   it('refuses bad input with one line naming the row and column, and status 2', async () => {
     const cases: [string, string[], RegExp][] = [
       ['bad-cell.csv', ['person,q1,q2', 'p1,1,0', 'p2,1,2'], /line 3, column 3 \("q2"\): cell "2" is not 0, 1 or empty/],
