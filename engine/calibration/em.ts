@@ -24,6 +24,7 @@ import {
   type PriorSettings,
 } from './mstep';
 import { createLocalRunner, type EStepRunner } from './runner';
+import { informationCriteria, marginalReliability } from './diagnostics';
 import { itemErrorsFromCovariance, louisBlockErrors, observedCovariance, type ItemStandardErrors, type StandardErrorMethod } from './standard-errors';
 
 export interface QuadratureSettings {
@@ -98,8 +99,18 @@ export interface CalibrationResult {
   /** Weighted number of persons and of answers. */
   readonly persons: number;
   readonly answers: number;
+  /** The latent distribution N(mean, sd²) the parameters are on (for Rasch, sd is estimated). */
   readonly latent: { readonly mean: number; readonly sd: number };
+  /** How the standard errors were computed. */
   readonly standardErrors: StandardErrorMethod;
+  /** Free parameters: estimated item parameters, plus the latent mean and SD when estimated. */
+  readonly parameterCount: number;
+  /** −2 logLik + 2 parameterCount. */
+  readonly aic: number;
+  /** −2 logLik + parameterCount · ln(persons). */
+  readonly bic: number;
+  /** Marginal reliability of the test of all the run's items over the latent distribution (see marginalReliability). */
+  readonly marginalReliability: number;
   readonly settings: ResolvedSettings;
   readonly items: ItemCalibration[];
   /** Final parameters as arrays (index-aligned with items), for person scoring. */
@@ -474,10 +485,12 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     converged,
     thresholds: resolved.flags,
   });
+  const logLik = diagnostics.expectations.logLik;
+  const criteria = informationCriteria(logLik, parameterCount, summary.persons);
   const finished = hooks.now?.();
   return {
     model,
-    logLik: diagnostics.expectations.logLik,
+    logLik,
     logPosterior: objective(state, diagnostics.expectations),
     iterations: cycles,
     converged,
@@ -486,6 +499,10 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     answers: summary.totalAnswers,
     latent: { mean: state.mean, sd: state.sd },
     standardErrors: method,
+    parameterCount,
+    aic: criteria.aic,
+    bic: criteria.bic,
+    marginalReliability: marginalReliability(state),
     settings: resolved,
     items,
     parameters: state,

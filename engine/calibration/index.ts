@@ -50,6 +50,9 @@ export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors'
 
 export { scorePersons } from './persons';
 
+export type { InformationCriteria, LikelihoodRatioTest, PersonFit } from './diagnostics';
+export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit } from './diagnostics';
+
 export type { DifClass, DifSettings, ItemDif } from './dif';
 export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
 
