@@ -70,7 +70,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
  */
 export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
   const persons = data === undefined ? null : scorePersons(data, result);
-  const fit = data === undefined ? null : personFit(data, result);
+  const fit = data === undefined || persons === null ? null : personFit(data, result, { theta: persons.theta });
   return {
     model: result.model,
     logLik: result.logLik,

@@ -148,10 +148,16 @@ export interface PersonFit {
 
 /**
  * Person fit lz of every row of `data` under a calibration run, at the row's EAP θ̂ (mirt's
- * `personfit` computes it at the θ of `fscores`, EAP by default). Misfit: lz < −1.645 (one-sided 5 %).
+ * `personfit` computes it at the θ of `fscores`, EAP by default; pass `theta` when already scored).
+ * Misfit: lz < threshold, default −1.645 (one-sided 5 %).
  */
-export function personFit(data: ResponseData, result: CalibrationResult, threshold = -1.645): PersonFit {
-  const { theta } = scorePersons(data, result);
+export function personFit(
+  data: ResponseData,
+  result: CalibrationResult,
+  options: { readonly threshold?: number; readonly theta?: Float64Array } = {},
+): PersonFit {
+  const threshold = options.threshold ?? -1.645;
+  const theta = options.theta ?? scorePersons(data, result).theta;
   const index = new Map(result.items.map((item, i) => [item.item, i] as const));
   const known = data.itemIds.map((id) => index.get(id) ?? -1);
   const rows = data.rowStart.length - 1;
