@@ -5,7 +5,7 @@
  * null moments.
  */
 import { describe, expect, it } from 'vitest';
-import { calibrate, empiricalReliability, likelihoodRatioTest, lz, marginalReliability, personFit, ResponseDataBuilder, scorePersons } from '.';
+import { calibrate, empiricalReliability, likelihoodRatioTest, lz, marginalReliability, personFit, ResponseDataBuilder, scorePersons, yenQ3 } from '.';
 import { lsat7Data, lsat7Patterns } from '../../tests/fixtures/lsat7';
 import { gridNodes } from '../irt';
 import { createRandom, normal } from '../random';
@@ -200,5 +200,49 @@ describe('person fit lz', () => {
     expect(fit.lz[3000]!).toBeLessThan(-5);
     expect(fit.misfitting).toBeGreaterThan(0.01);
     expect(fit.misfitting).toBeLessThan(0.1);
+  });
+});
+
+describe("Yen's Q3", () => {
+  it('near −1/(n − 1) under local independence; a planted dependent pair stands out (seeded simulation)', async () => {
+    const rng = createRandom('q3');
+    const sim = simulateCalibrationData(rng, { items: 20, persons: 3000 });
+    // Copy item 1's answer into item 2 for a third of the persons: a dependence θ does not explain.
+    const builder = new ResponseDataBuilder(sim.data.itemIds);
+    for (let r = 0; r < 3000; r++) {
+      builder.beginRow(1);
+      const copy = rng.next() < 1 / 3;
+      const first = sim.data.scores[sim.data.rowStart[r]!] as 0 | 1;
+      for (let j = sim.data.rowStart[r]!; j < sim.data.rowStart[r + 1]!; j++) {
+        const i = sim.data.items[j]!;
+        builder.addAnswer(i, copy && i === 1 ? first : (sim.data.scores[j] as 0 | 1));
+      }
+    }
+    const data = builder.build();
+    const result = await calibrate(data, {});
+    const { theta } = scorePersons(data, result);
+    const pairs = yenQ3(data, result, { theta });
+    expect(pairs).toHaveLength((20 * 19) / 2);
+    const top = pairs[0]!;
+    const others = pairs.slice(1).map((p) => p.q3);
+    console.log(
+      `Q3: planted pair ${top.items.join('–')} ${top.q3.toFixed(3)}; others mean ${mean(others)!.toFixed(4)} (−1/19 = ${(-1 / 19).toFixed(4)}), max ${Math.max(...others).toFixed(3)}`,
+    );
+    expect([top.i, top.j]).toEqual([0, 1]);
+    expect(top.q3).toBeGreaterThan(0.2);
+    expect(Math.max(...others)).toBeLessThan(0.1);
+    expect(Math.abs(mean(others)! - -1 / 19)).toBeLessThan(0.03);
+    // One pair against Pearson's r (simple-statistics) of the residuals.
+    const x: number[] = [];
+    const y: number[] = [];
+    const p3 = pairs.find((p) => p.i === 2 && p.j === 3)!;
+    for (let r = 0; r < 3000; r++) {
+      const start = data.rowStart[r]!;
+      const res = (k: number) => data.scores[start + k]! - 1 / (1 + Math.exp(-(result.parameters.a[k]! * theta[r]! + result.parameters.d[k]!)));
+      x.push(res(2));
+      y.push(res(3));
+    }
+    expect(p3.q3).toBeCloseTo(pearson(x, y)!, 10);
+    expect(p3.n).toBe(3000);
   });
 });

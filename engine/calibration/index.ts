@@ -50,8 +50,8 @@ export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors'
 
 export { scorePersons } from './persons';
 
-export type { InformationCriteria, LikelihoodRatioTest, PersonFit } from './diagnostics';
-export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit } from './diagnostics';
+export type { InformationCriteria, LikelihoodRatioTest, PersonFit, Q3Pair } from './diagnostics';
+export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, yenQ3 } from './diagnostics';
 
 export type { DifClass, DifSettings, ItemDif } from './dif';
 export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
