@@ -29,7 +29,24 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const RUN_KEYS = ['model', 'logLik', 'iterations', 'converged', 'seconds', 'persons', 'answers', 'items'];
+const RUN_KEYS = [
+  'model',
+  'logLik',
+  'iterations',
+  'converged',
+  'seconds',
+  'persons',
+  'answers',
+  'standardErrors',
+  'latent',
+  'parameters',
+  'aic',
+  'bic',
+  'marginalReliability',
+  'empiricalReliability',
+  'personFit',
+  'items',
+];
 const ITEM_KEYS = ['item', 'a', 'd', 'b', 'se', 'n', 'pValue', 'pointBiserial', 'infit', 'outfit', 'flags'];
 
 describe('cli calibrate', () => {
@@ -44,6 +61,18 @@ describe('cli calibrate', () => {
     expect(out).toMatchObject({ model: '2pl', converged: true, persons: 1000, answers: 5000 });
     expect(typeof out.seconds).toBe('number');
     expect(Math.abs(out.logLik - -2658.805)).toBeLessThan(0.01);
+    // The method and metric are named; AIC and BIC as mirt prints them (reference manual, `wald` example).
+    expect(out.standardErrors).toBe('observed');
+    expect(out.latent).toEqual({ mean: 0, sd: 1 });
+    expect(out.parameters).toBe(10);
+    expect(Math.abs(out.aic - 5337.61)).toBeLessThan(0.01);
+    expect(Math.abs(out.bic - 5386.688)).toBeLessThan(0.01);
+    expect(out.marginalReliability).toBeGreaterThan(0.3);
+    expect(out.marginalReliability).toBeLessThan(0.6);
+    expect(out.empiricalReliability).toBeGreaterThan(0.3);
+    expect(out.personFit.threshold).toBe(-1.645);
+    expect(out.personFit.misfitting).toBeGreaterThan(0);
+    expect(out.personFit.misfitting).toBeLessThan(0.2);
     const published = [
       [0.988, 1.8561],
       [1.081, 0.808],
@@ -78,6 +107,11 @@ describe('cli calibrate', () => {
     const out = JSON.parse(rasch.stdout);
     expect(out.model).toBe('rasch');
     expect(out.persons).toBe(1000);
+    // b is on the N(0, σ²) metric: σ is in the document.
+    expect(out.latent.mean).toBe(0);
+    expect(out.latent.sd).toBeGreaterThan(0.9);
+    expect(out.latent.sd).toBeLessThan(1.1);
+    expect(out.parameters).toBe(6);
     const expected = [1.868, 0.791, 1.461, 0.521, 1.993];
     out.items.forEach((item: { a: number; d: number; se: { a: unknown } }, i: number) => {
       expect(item.a).toBe(1);
@@ -119,6 +153,26 @@ describe('cli calibrate', () => {
     expect(Math.sqrt(squared / 20)).toBeLessThan(0.1);
   });
 
+  it('--model both compares Rasch and 2PL with the likelihood-ratio test', async () => {
+    const { code, stdout, stderr } = await cli('calibrate', file('lsat7-both.csv', lsat7WideCsv()), '--priors', 'off', '--model', 'both');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.model).toBe('both');
+    expect(Object.keys(out.models)).toEqual(['rasch', '2pl']);
+    expect(out.models['2pl'].standardErrors).toBe('observed');
+    const { rasch, likelihoodRatio } = out.comparison;
+    expect(out.comparison['2pl'].parameters).toBe(10);
+    expect(Math.abs(out.comparison['2pl'].aic - 5337.61)).toBeLessThan(0.01);
+    expect(rasch.parameters).toBe(6);
+    expect(rasch.aic).toBeCloseTo(-2 * rasch.logLik + 12, 8);
+    expect(likelihoodRatio.df).toBe(4);
+    expect(likelihoodRatio.statistic).toBeCloseTo(2 * (out.comparison['2pl'].logLik - rasch.logLik), 8);
+    expect(likelihoodRatio.p).toBeGreaterThan(0.005);
+    expect(likelihoodRatio.p).toBeLessThan(0.05);
+    expect(out.comparison.priors).toBe(false);
+  });
+
   it('says when it did not converge, in the document and on stderr', async () => {
     const wide = file('lsat7-short.csv', lsat7WideCsv());
     const { code, stdout, stderr } = await cli('calibrate', wide, '--priors', 'off', '--max-cycles', '2');
@@ -127,6 +181,37 @@ describe('cli calibrate', () => {
     expect(out.converged).toBe(false);
     for (const item of out.items) expect(item.flags).toContain('not_converged');
     expect(stderr).toMatch(/not converged/);
+  });
+
+  it('reads semicolon- and tab-separated files (French spreadsheets), says so, and names an ambiguous separator', async () => {
+    const semicolon = lsat7WideCsv()
+      .replace(/,/g, ';')
+      .replace(/;(\d+)\n/g, (_, w: string) => `;${w},0\n`); // weights with a decimal comma: 64,0
+    const tabLines = ['person\titem\tscore'];
+    let person = 0;
+    for (const { pattern, count } of lsat7Patterns()) {
+      for (let c = 0; c < count; c++, person++) for (let i = 0; i < 5; i++) tabLines.push(`p${person}\titem${i + 1}\t${pattern[i]}`);
+    }
+    const [comma, semi, tab, ambiguous, mixed] = await Promise.all([
+      cli('calibrate', file('sep-comma.csv', lsat7WideCsv()), '--priors', 'off'),
+      cli('calibrate', file('sep-semicolon.csv', semicolon), '--priors', 'off'),
+      cli('calibrate', file('sep-tab.tsv', `${tabLines.join('\n')}\n`), '--priors', 'off'),
+      cli('calibrate', file('sep-ambiguous.csv', 'q1;q2,q3\n1;0,1\n')),
+      cli('calibrate', file('sep-mixed.csv', 'q1,q2,q3\n0;0;1\n')),
+    ]);
+    expect(comma.code).toBe(0);
+    expect(comma.stderr).toBe('');
+    for (const r of [semi, tab]) {
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).logLik).toBeCloseTo(JSON.parse(comma.stdout).logLik, 6);
+      expect(JSON.parse(r.stdout).persons).toBe(1000);
+    }
+    expect(semi.stderr).toMatch(/note: .*sep-semicolon\.csv read as semicolon-separated/);
+    expect(tab.stderr).toMatch(/note: .*sep-tab\.tsv read as tab-separated/);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/line 1: ambiguous separator: the header holds 1 comma \(","\) and 1 semicolon \(";"\)/);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1 or empty \(it holds semicolons, but the header line is comma-separated/);
   });
 
   it('refuses bad input with one line naming the row and column, and status 2', async () => {
@@ -154,6 +239,6 @@ describe('cli calibrate', () => {
     expect(missing!.code).toBe(2);
     expect(missing!.stderr).toMatch(/missing\.csv: cannot read the file: no such file/);
     expect(badOption!.code).toBe(2);
-    expect(badOption!.stderr).toMatch(/--model must be one of 2pl, rasch/);
+    expect(badOption!.stderr).toMatch(/--model must be one of 2pl, rasch, both/);
   });
 });

@@ -5,6 +5,10 @@
  * for that many persons), every other column an item id. Cells are 1, 0 or empty (not answered).
  * Long: header exactly `person,item,score`, one answer per line (an empty score = not answered).
  *
+ * The separator is a comma, or, as French spreadsheets save "CSV", a semicolon or a tab: it is read
+ * from the header line (the one of the three found there outside double quotes). A header with more
+ * than one of them is ambiguous and refused, naming what was found.
+ *
  * Every problem is reported as a CsvError naming the line (1 = header) and the column.
  */
 import { ResponseDataBuilder, type ResponseData } from '../engine/calibration';
@@ -45,6 +49,7 @@ function asCsvError(path: string, error: unknown): CsvError {
 }
 
 const COMMA = 44;
+const SEMICOLON = 59;
 const QUOTE = 34;
 const SPACE = 32;
 const TAB = 9;
@@ -57,9 +62,46 @@ function isBlank(buffer: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/** A column separator the readers accept. */
+export type Separator = ',' | ';' | '\t';
+
+const SEPARATOR_NAMES: Record<Separator, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+export function separatorName(separator: Separator): string {
+  return SEPARATOR_NAMES[separator];
+}
+
+/**
+ * The separator of a file from its header line: the only one of comma, semicolon and tab found
+ * outside double quotes (a comma when there is none: a single column). Throws a CsvError naming
+ * what it found when the header has more than one.
+ */
+export function detectSeparator(path: string, header: string, lineNumber: number): Separator {
+  const counts: Record<Separator, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of header) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+  }
+  const found = (Object.keys(counts) as Separator[]).filter((sep) => counts[sep] > 0);
+  if (found.length <= 1) return found[0] ?? ',';
+  const list = found.map((sep) => `${counts[sep]} ${separatorName(sep)}${counts[sep] > 1 ? 's' : ''} (${JSON.stringify(sep)})`).join(' and ');
+  throw new CsvError(
+    path,
+    lineNumber,
+    null,
+    null,
+    `ambiguous separator: the header holds ${list}; save the file with one separator (comma, semicolon or tab) between columns`,
+  );
+}
+
+function separatorByte(separator: Separator): number {
+  return separator === ',' ? COMMA : separator === ';' ? SEMICOLON : TAB;
+}
+
 /** Splits a header (or any short line) into trimmed fields, removing surrounding double quotes. */
-function splitFields(text: string): string[] {
-  return text.split(',').map((field) => {
+function splitFields(text: string, separator: Separator = ','): string[] {
+  return text.split(separator).map((field) => {
     const trimmed = field.trim();
     return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed;
   });
@@ -74,6 +116,8 @@ export interface ResponseFile {
   readonly format: 'wide' | 'long';
   /** Data lines read (excluding the header and blank lines). */
   readonly rows: number;
+  /** The column separator, read from the header line. */
+  readonly separator: Separator;
 }
 
 export async function readResponseCsv(path: string): Promise<ResponseFile> {
@@ -85,10 +129,12 @@ export async function readResponseCsv(path: string): Promise<ResponseFile> {
     await forEachLine(path, (buffer, start, end, lineNumber) => {
       if (header === null) {
         if (isBlank(buffer, start, end)) return;
-        header = splitFields(buffer.toString('utf8', start, end).replace(/^\uFEFF/, ''));
+        const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
+        const separator = detectSeparator(path, text, lineNumber);
+        header = splitFields(text, separator);
         headerLine = lineNumber;
-        if (header.length === 3 && header[0] === 'person' && header[1] === 'item' && header[2] === 'score') long = new LongReader(path);
-        else wide = new WideReader(path, header, headerLine);
+        if (header.length === 3 && header[0] === 'person' && header[1] === 'item' && header[2] === 'score') long = new LongReader(path, separator);
+        else wide = new WideReader(path, header, headerLine, separator);
         return;
       }
       if (isBlank(buffer, start, end)) return;
@@ -114,12 +160,15 @@ class WideReader {
   private lastLine = 0;
   private ones = 0;
   private zeros = 0;
+  private readonly sep: number;
 
   constructor(
     private readonly path: string,
     private readonly header: string[],
     headerLine: number,
+    private readonly separator: Separator,
   ) {
+    this.sep = separatorByte(separator);
     this.kinds = new Uint8Array(header.length);
     this.itemOfColumn = new Int32Array(header.length).fill(-1);
     const seen = new Map<string, number>();
@@ -151,10 +200,11 @@ class WideReader {
       let c = 0;
       let cellStart = start;
       for (let k = start; k <= end; k++) {
-        if (k === end || buffer[k] === COMMA) {
+        if (k === end || buffer[k] === this.sep) {
           if (c < columns && this.kinds[c] === 2) {
             const text = cellText(buffer, cellStart, k);
-            const value = text === '' ? NaN : Number(text);
+            // With a semicolon or a tab between cells, a French spreadsheet writes a decimal comma.
+            const value = text === '' ? NaN : Number(this.separator === ',' ? text : text.replace(',', '.'));
             if (!Number.isFinite(value)) {
               throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `weight ${JSON.stringify(text)} is not a number`);
             }
@@ -170,7 +220,7 @@ class WideReader {
     let c = 0;
     let cellStart = start;
     for (let k = start; k <= end; k++) {
-      if (k !== end && buffer[k] !== COMMA) continue;
+      if (k !== end && buffer[k] !== this.sep) continue;
       if (c >= columns) {
         throw new CsvError(this.path, lineNumber, c + 1, null, `more cells than the header's ${columns} columns`);
       }
@@ -189,7 +239,13 @@ class WideReader {
             }
           } else {
             const text = cellText(buffer, cellStart, k);
-            throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `cell ${JSON.stringify(text)} is not 0, 1 or empty`);
+            throw new CsvError(
+              this.path,
+              lineNumber,
+              c + 1,
+              this.header[c] ?? null,
+              `cell ${JSON.stringify(text)} is not 0, 1 or empty${separatorHint(text, this.separator)}`,
+            );
           }
         }
       }
@@ -212,8 +268,15 @@ class WideReader {
       throw new CsvError(this.path, null, c + 1, this.header[c] ?? null, `nobody answered this item (lines ${this.firstLine}–${this.lastLine})`);
     }
     checkVariance(this.path, this.ones, this.zeros, this.firstLine, this.lastLine);
-    return { data: this.builder.build(), format: 'wide', rows: this.rows };
+    return { data: this.builder.build(), format: 'wide', rows: this.rows, separator: this.separator };
   }
+}
+
+/** When a bad cell holds another separator than the file's: say which, and what the header used. */
+function separatorHint(text: string, separator: Separator): string {
+  const other = ([',', ';', '\t'] as Separator[]).find((sep) => sep !== separator && text.includes(sep));
+  if (other === undefined) return '';
+  return ` (it holds ${separatorName(other)}s, but the header line is ${separatorName(separator)}-separated: give the header and the rows the same separator)`;
 }
 
 function checkVariance(path: string, ones: number, zeros: number, firstLine: number, lastLine: number): void {
@@ -258,16 +321,23 @@ class LongReader {
   private rows = 0;
   private firstLine = 0;
   private lastLine = 0;
+  private readonly sep: number;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly separator: Separator,
+  ) {
+    this.sep = separatorByte(separator);
+  }
 
   line(buffer: Buffer, start: number, end: number, lineNumber: number): void {
-    const first = buffer.indexOf(COMMA, start);
-    const second = first < 0 || first >= end ? -1 : buffer.indexOf(COMMA, first + 1);
+    const first = buffer.indexOf(this.sep, start);
+    const second = first < 0 || first >= end ? -1 : buffer.indexOf(this.sep, first + 1);
     if (first < 0 || first >= end || second < 0 || second >= end) {
-      throw new CsvError(this.path, lineNumber, null, null, 'expected 3 cells: person,item,score');
+      const text = cellText(buffer, start, end);
+      throw new CsvError(this.path, lineNumber, null, null, `expected 3 cells: person,item,score${separatorHint(text, this.separator)}`);
     }
-    const third = buffer.indexOf(COMMA, second + 1);
+    const third = buffer.indexOf(this.sep, second + 1);
     if (third >= 0 && third < end) throw new CsvError(this.path, lineNumber, 4, null, 'more than 3 cells (person,item,score)');
     this.rows++;
     if (this.firstLine === 0) this.firstLine = lineNumber;
@@ -276,7 +346,8 @@ class LongReader {
     if (se === ss) return; // not answered
     const ch = se - ss === 1 ? buffer[ss] : -1;
     if (ch !== 48 && ch !== 49) {
-      throw new CsvError(this.path, lineNumber, 3, 'score', `cell ${JSON.stringify(cellText(buffer, second + 1, end))} is not 0, 1 or empty`);
+      const text = cellText(buffer, second + 1, end);
+      throw new CsvError(this.path, lineNumber, 3, 'score', `cell ${JSON.stringify(text)} is not 0, 1 or empty${separatorHint(text, this.separator)}`);
     }
     const [ps, pe] = trimmed(buffer, start, first);
     const [is, ie] = trimmed(buffer, first + 1, second);
@@ -335,7 +406,7 @@ class LongReader {
       }
     }
     checkVariance(this.path, ones, answers - ones, this.firstLine, this.lastLine);
-    return { data: builder.build(), format: 'long', rows: this.rows };
+    return { data: builder.build(), format: 'long', rows: this.rows, separator: this.separator };
   }
 }
 
@@ -343,10 +414,13 @@ class LongReader {
 export async function readAnchorsCsv(path: string): Promise<Map<string, ItemParameters>> {
   const anchors = new Map<string, ItemParameters>();
   let columns: { item: number; a: number; d: number; count: number; names: string[] } | null = null;
+  let separator: Separator = ',';
   try {
     await forEachLine(path, (buffer, start, end, lineNumber) => {
       if (isBlank(buffer, start, end)) return;
-      const fields = splitFields(buffer.toString('utf8', start, end).replace(/^\uFEFF/, ''));
+      const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
+      if (columns === null) separator = detectSeparator(path, text, lineNumber);
+      const fields = splitFields(text, separator);
       if (columns === null) {
         const find = (name: string): number => {
           const c = fields.indexOf(name);
@@ -370,7 +444,7 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
       if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
       const number = (c: number, name: string): number => {
         const text = fields[c] as string;
-        const value = text === '' ? NaN : Number(text);
+        const value = text === '' ? NaN : Number(separator === ',' ? text : text.replace(',', '.'));
         if (!Number.isFinite(value)) throw new CsvError(path, lineNumber, c + 1, name, `${JSON.stringify(text)} is not a number`);
         return value;
       };

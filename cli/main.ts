@@ -1,8 +1,9 @@
 /**
  * Command-line entry: `npm run --silent cli -- <command> ...`
  *
- *   calibrate FILE [--model 2pl|rasch] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+ *   calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
  *                  [--max-cycles N] [--threads N] [--acceleration squarem|none]
+ *                  [--standard-errors auto|observed|louis-block]
  *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
  *            --seed S --data OUT.csv --truth TRUTH.json
  *
@@ -15,8 +16,9 @@ import { CsvError } from './csv';
 import { simulateCommand } from './simulate-command';
 
 const USAGE = `usage:
-  cli calibrate FILE [--model 2pl|rasch] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+  cli calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
                      [--max-cycles N] [--threads N] [--acceleration squarem|none]
+                     [--standard-errors auto|observed|louis-block]
   cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
                --seed S --data OUT.csv --truth TRUTH.json`;
 

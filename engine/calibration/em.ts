@@ -24,6 +24,7 @@ import {
   type PriorSettings,
 } from './mstep';
 import { createLocalRunner, type EStepRunner } from './runner';
+import { informationCriteria, marginalReliability } from './diagnostics';
 import { itemErrorsFromCovariance, louisBlockErrors, observedCovariance, type ItemStandardErrors, type StandardErrorMethod } from './standard-errors';
 
 export interface QuadratureSettings {
@@ -98,8 +99,18 @@ export interface CalibrationResult {
   /** Weighted number of persons and of answers. */
   readonly persons: number;
   readonly answers: number;
+  /** The latent distribution N(mean, sd²) the parameters are on (for Rasch, sd is estimated). */
   readonly latent: { readonly mean: number; readonly sd: number };
+  /** How the standard errors were computed. */
   readonly standardErrors: StandardErrorMethod;
+  /** Free parameters: estimated item parameters, plus the latent mean and SD when estimated. */
+  readonly parameterCount: number;
+  /** −2 logLik + 2 parameterCount. */
+  readonly aic: number;
+  /** −2 logLik + parameterCount · ln(persons). */
+  readonly bic: number;
+  /** Marginal reliability of the test of all the run's items over the latent distribution (see marginalReliability). */
+  readonly marginalReliability: number;
   readonly settings: ResolvedSettings;
   readonly items: ItemCalibration[];
   /** Final parameters as arrays (index-aligned with items), for person scoring. */
@@ -228,6 +239,43 @@ function checkSummary(summary: DataSummary, itemIds: readonly string[]): void {
   }
 }
 
+/**
+ * Refuses a model the data cannot identify, instead of returning the starting values with huge SEs:
+ * - fewer than 2 items: θ and a single item's parameters cannot be told apart (one answer per person
+ *   gives one proportion, the model has 2 or more unknowns);
+ * - a 2PL on 2 items without a slope prior and without anchors: the 3 independent frequencies of
+ *   the 4 answer patterns cannot determine 4 parameters (only a₁·a₂ is identified);
+ * - without an intercept prior, an estimated item that everyone got right (or wrong): its
+ *   maximum-likelihood intercept is infinite.
+ */
+export function checkIdentified(summary: DataSummary, itemIds: readonly string[], resolved: ResolvedSettings, free: Uint8Array): void {
+  if (itemIds.length < 2) {
+    throw new CalibrationDataError(
+      `the model is not identified: ${itemIds.length === 1 ? `one item (${itemIds[0]})` : 'no item'} cannot be calibrated, ` +
+        'since a person answering one item gives one proportion and the model has more unknowns; give at least 2 items (3 for a 2PL without priors)',
+      [...itemIds],
+    );
+  }
+  if (resolved.model === '2pl' && resolved.priors.slope === null && resolved.anchors === 0 && itemIds.length < 3) {
+    throw new CalibrationDataError(
+      'the model is not identified: a 2PL on 2 items without a slope prior has 4 parameters for 3 independent pattern frequencies; ' +
+        'use the Rasch model, priors, anchors or a third item',
+      [...itemIds],
+    );
+  }
+  if (resolved.priors.intercept === null) {
+    const constant = itemIds.filter((_, i) => free[i] === 1 && ((summary.correct[i] as number) === 0 || summary.correct[i] === summary.answers[i]));
+    if (constant.length > 0) {
+      throw new CalibrationDataError(
+        `the model is not identified without priors: every answer to item${constant.length > 1 ? 's' : ''} ${constant.join(', ')} ` +
+          `is the same (all right or all wrong), so ${constant.length > 1 ? 'their intercepts have' : 'its intercept has'} no finite estimate; ` +
+          'calibrate with priors or leave the item out',
+        constant,
+      );
+    }
+  }
+}
+
 /** EM on whatever runner holds the data. */
 export async function calibrateWithRunner(runner: EStepRunner, settings: CalibrationSettings = {}, hooks: CalibrationHooks = {}): Promise<CalibrationResult> {
   const started = hooks.now?.();
@@ -236,6 +284,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   const { model, priors, tolerance, maxCycles } = resolved;
   const summary = await runner.summary();
   checkSummary(summary, itemIds);
+  checkIdentified(summary, itemIds, resolved, free);
   const nodes = gridNodes(resolved.quadrature.min, resolved.quadrature.max, resolved.quadrature.points);
   const mSettings: MStepSettings = {
     model,
@@ -436,10 +485,12 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     converged,
     thresholds: resolved.flags,
   });
+  const logLik = diagnostics.expectations.logLik;
+  const criteria = informationCriteria(logLik, parameterCount, summary.persons);
   const finished = hooks.now?.();
   return {
     model,
-    logLik: diagnostics.expectations.logLik,
+    logLik,
     logPosterior: objective(state, diagnostics.expectations),
     iterations: cycles,
     converged,
@@ -448,6 +499,10 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     answers: summary.totalAnswers,
     latent: { mean: state.mean, sd: state.sd },
     standardErrors: method,
+    parameterCount,
+    aic: criteria.aic,
+    bic: criteria.bic,
+    marginalReliability: marginalReliability(state),
     settings: resolved,
     items,
     parameters: state,

@@ -33,14 +33,25 @@ export type {
   ResolvedSettings,
   CalibrateOptions,
 } from './em';
-export { calibrate, calibrateWithRunner, resolveSettings, CalibrationDataError, CalibrationCancelledError, OBSERVED_INFORMATION_BUDGET } from './em';
+export {
+  calibrate,
+  calibrateWithRunner,
+  resolveSettings,
+  checkIdentified,
+  CalibrationDataError,
+  CalibrationCancelledError,
+  OBSERVED_INFORMATION_BUDGET,
+} from './em';
 
 export type { ItemFlag, FlagThresholds, ItemCalibration } from './items';
-export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS } from './items';
+export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS, pointBiserialFromSums } from './items';
 
 export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors';
 
 export { scorePersons } from './persons';
+
+export type { InformationCriteria, LikelihoodRatioTest, PersonFit, Q3Pair } from './diagnostics';
+export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, yenQ3 } from './diagnostics';
 
 export type { DifClass, DifSettings, ItemDif } from './dif';
 export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';

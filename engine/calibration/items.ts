@@ -47,7 +47,10 @@ export interface ItemCalibration {
   readonly n: number;
   /** Facility: share of correct answers. */
   readonly pValue: number;
-  /** Correlation of the item score with the EAP θ̂ from the person's other answers. */
+  /**
+   * Correlation of the item score with the EAP θ̂ from the person's other answers; null when it is
+   * undefined (the item score or that rest score constant), never a rounding residue.
+   */
   readonly pointBiserial: number | null;
   /** Information-weighted mean-square Σ(y − P̂)² / Σ P̂(1 − P̂), P̂ at each person's EAP θ̂. */
   readonly infit: number | null;
@@ -66,6 +69,26 @@ export interface ItemCalibration {
 
 function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
+}
+
+/**
+ * Pearson correlation of an item score y with a rest score t from the weighted sums Σw, Σw·y, Σw·t,
+ * Σw·t², Σw·y·t. Null when it is undefined: no weight, the item score constant (everyone right or
+ * everyone wrong), or the rest score constant up to rounding (e.g. a single item, or every person with
+ * the same other answers: Σw·t²/Σw − (Σw·t/Σw)² is then a rounding residue, whose sign and size say
+ * nothing). A rounding overshoot of a perfect correlation is clamped to [−1, 1].
+ */
+export function pointBiserialFromSums(sumW: number, sumY: number, sumT: number, sumTT: number, sumYT: number): number | null {
+  if (!(sumW > 0)) return null;
+  const my = sumY / sumW;
+  const mt = sumT / sumW;
+  const vy = my * (1 - my);
+  const vt = sumTT / sumW - mt * mt;
+  // Relative tolerance: the variance of t is computed as a difference of two numbers of size mt²
+  // and Σw·t²/Σw, which loses about 1e-16 of their size per operation.
+  if (!(vy > 1e-12) || !(vt > 1e-10 * Math.max(1, sumTT / sumW))) return null;
+  const r = (sumYT / sumW - my * mt) / Math.sqrt(vy * vt);
+  return Number.isFinite(r) ? Math.min(1, Math.max(-1, r)) : null;
 }
 
 export function itemReports(options: {
@@ -95,12 +118,7 @@ export function itemReports(options: {
     const n = summary.answers[i] as number;
     const pValue = (summary.correct[i] as number) / n;
     const w = dg.sumW[i] as number;
-    const my = (dg.sumY[i] as number) / w;
-    const mt = (dg.sumT[i] as number) / w;
-    const cyt = (dg.sumYT[i] as number) / w - my * mt;
-    const vy = my * (1 - my);
-    const vt = (dg.sumTT[i] as number) / w - mt * mt;
-    const pointBiserial = finiteOrNull(cyt / Math.sqrt(vy * vt));
+    const pointBiserial = pointBiserialFromSums(w, dg.sumY[i] as number, dg.sumT[i] as number, dg.sumTT[i] as number, dg.sumYT[i] as number);
     const infit = finiteOrNull((dg.squaredResidual[i] as number) / (dg.variance[i] as number));
     const outfit = finiteOrNull((dg.standardisedSquaredResidual[i] as number) / w);
     const flags: ItemFlag[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquare1Upper, erfc, normalUpper, studentTwoSided, Z95 } from '.';
+import { chiSquare1Upper, chiSquareUpper, erfc, normalUpper, studentTwoSided, Z95 } from '.';
 
 describe('distribution tails', () => {
   it('gives the normal tail (erfc(1) = 0.1572992; P(Z > 1.96) = 0.025)', () => {
@@ -19,6 +19,21 @@ describe('distribution tails', () => {
     expect(chiSquare1Upper(3.841458820694124)).toBeCloseTo(0.05, 7);
     expect(chiSquare1Upper(6.634896601021214)).toBeCloseTo(0.01, 7);
     expect(chiSquare1Upper(0)).toBe(1);
+  });
+
+  it('gives the chi-square tail for any df (R qchisq table values; df 2 is exp(−x/2); df 1 as above)', () => {
+    expect(chiSquareUpper(9.487729036781154, 4)).toBeCloseTo(0.05, 9);
+    expect(chiSquareUpper(23.209251158954356, 10)).toBeCloseTo(0.01, 9);
+    expect(chiSquareUpper(43.77297182574219, 30)).toBeCloseTo(0.05, 9);
+    expect(chiSquareUpper(124.34211340400407, 100)).toBeCloseTo(0.05, 8);
+    expect(chiSquareUpper(0.7107230213973241, 4)).toBeCloseTo(0.95, 9);
+    for (const x of [0.01, 0.5, 3, 12, 80]) {
+      expect(chiSquareUpper(x, 2) / Math.exp(-x / 2)).toBeCloseTo(1, 11);
+      // chiSquare1Upper goes through erfc, good to 1.2e-7 relative.
+      expect(chiSquareUpper(x, 1) / chiSquare1Upper(x)).toBeCloseTo(1, 6);
+    }
+    expect(chiSquareUpper(0, 3)).toBe(1);
+    expect(chiSquareUpper(Infinity, 3)).toBe(0);
   });
 
   it("gives Student's t two-sided tails (table values)", () => {

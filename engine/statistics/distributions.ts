@@ -1,6 +1,6 @@
 /**
- * Tail probabilities of the normal, chi-square (1 df) and Student t distributions, for the p-values of
- * DIF tests and rank correlations. simple-statistics gives log Γ (gammaln) but neither the complementary
+ * Tail probabilities of the normal, chi-square and Student t distributions, for the p-values of DIF
+ * tests, rank correlations and likelihood-ratio tests. simple-statistics gives log Γ (gammaln) but neither the complementary
  * error function to full relative precision in the tail (1 − erf loses small p-values) nor Student's t
  * distribution, so those two are written here.
  */
@@ -35,6 +35,49 @@ export function normalUpper(z: number): number {
 /** Upper tail of the chi-square distribution with one degree of freedom. */
 export function chiSquare1Upper(x: number): number {
   return x <= 0 ? 1 : erfc(Math.sqrt(x / 2));
+}
+
+/**
+ * Upper tail P(X ≥ x) of the χ² distribution with `df` degrees of freedom (df > 0): the regularised
+ * upper incomplete gamma Q(df/2, x/2), by its series below a + 1 and its continued fraction above
+ * (Numerical Recipes, gser/gcf), accurate to ~1e-14.
+ */
+export function chiSquareUpper(x: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`chiSquareUpper needs df > 0, got ${df}`);
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  if (x === Infinity) return 0;
+  const a = df / 2;
+  const z = x / 2;
+  const logPrefix = a * Math.log(z) - z - gammaln(a);
+  if (z < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= z / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return Math.min(1, Math.max(0, 1 - sum * Math.exp(logPrefix)));
+  }
+  const tiny = 1e-300;
+  let b = z + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.min(1, Math.max(0, Math.exp(logPrefix) * h));
 }
 
 /** Two-sided tail probability of Student's t with `df` degrees of freedom. */

@@ -4,7 +4,7 @@
  * simple-statistics; what it lacks (null for undefined results, Wilson intervals, Student's t, the
  * normal tail to full precision, grouping) is written here.
  */
-export { Z95, erfc, normalUpper, chiSquare1Upper, studentTwoSided } from './distributions';
+export { Z95, erfc, normalUpper, chiSquare1Upper, chiSquareUpper, studentTwoSided } from './distributions';
 export type { BoxStats } from './descriptive';
 export { mean, sampleSd, rootMeanSquare, boxStats } from './descriptive';
 export type { RankCorrelation } from './correlation';
