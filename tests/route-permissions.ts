@@ -242,8 +242,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   'orga.eleves.tsx': { loader: only('teacher', 'otherTeacher'), action: only('teacher', 'otherTeacher') },
   'orga.membres.tsx': {
     loader: only('teacher', 'otherTeacher'),
-    note: 'Managing members is for organisation administrators: enseignant2 administers Collège de Quimper, enseignant is a teacher.',
-    action: only('otherTeacher'),
+    note: 'Managing members is for organisation administrators: both demo teachers administer their organisation (each only their own).',
+    action: only('teacher', 'otherTeacher'),
   },
   'orga.organisation.tsx': {
     form: { organisationId: '{organisationId}' },
