@@ -12,17 +12,19 @@ import { forgetRecentSessions } from '../lib/session.server';
 import type { GlobalRole } from '../lib/roles';
 import { recordAudit } from './audit.server';
 import { passwordSchema } from './signup.server';
+import {
+  CENTRE_ROLES,
+  GLOBAL_ROLES,
+  ORGANISATION_ROLES,
+  RESET_LINK_HOURS,
+  type CentreRoleName,
+  type CreateField,
+  type OrganisationRoleName,
+} from './account-options';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-export const GLOBAL_ROLES: GlobalRole[] = ['ADMIN', 'AUTHOR', 'REVIEWER', 'PSYCHOMETRICIAN', 'LEARNER'];
-export const ORGANISATION_ROLES = ['ADMIN', 'TEACHER'] as const;
-export const CENTRE_ROLES = ['ADMIN', 'STAFF'] as const;
-export type OrganisationRoleName = (typeof ORGANISATION_ROLES)[number];
-export type CentreRoleName = (typeof CENTRE_ROLES)[number];
-
-/** How long a password-reset link works. */
-export const RESET_LINK_HOURS = 24;
+export { CENTRE_ROLES, CREATE_FIELDS, GLOBAL_ROLES, ORGANISATION_ROLES, RESET_LINK_HOURS, type CreateField } from './account-options';
 
 /** Who acts, from where: written in every audit entry. */
 export interface Actor {
@@ -118,9 +120,6 @@ export async function membershipChoices(client: PrismaClient) {
 }
 
 // ───────────────────────────── Creating ─────────────────────────────
-
-export const CREATE_FIELDS = ['email', 'firstName', 'lastName', 'roles', 'organisationId', 'organisationRole', 'centreId', 'centreRole'] as const;
-export type CreateField = (typeof CREATE_FIELDS)[number];
 
 export interface CreateAccountInput {
   email: string;
