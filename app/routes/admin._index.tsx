@@ -23,6 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       email: u.email,
       name: `${u.firstName} ${u.lastName}`,
       roles: u.roles.map((r) => ROLE_LABELS[r] ?? r),
+      disabled: u.disabled,
       organisations: u.organisations.map((m) => `${m.name} (${m.role === 'ADMIN' ? 'admin' : 'enseignant'})`),
       centres: u.centres,
     })),
@@ -43,7 +44,15 @@ export default function Admin() {
       <p>
         <a href="/admin/files">Files de travail en arrière-plan</a> (calibrations, vérification des liens… : tableau de bord des files)
       </p>
+      <p>
+        <Link to="/admin/journal">Journal des actions</Link> (qui a fait quoi sur les comptes, quand et d’où)
+      </p>
       <h2>Comptes et rôles</h2>
+      <p>
+        <Link to="/admin/comptes/nouveau" className="button">
+          Créer un compte
+        </Link>
+      </p>
       <table>
         <thead>
           <tr>
@@ -52,16 +61,22 @@ export default function Admin() {
             <th scope="col">Rôles</th>
             <th scope="col">Organisations</th>
             <th scope="col">Centres de certification</th>
+            <th scope="col">État</th>
           </tr>
         </thead>
         <tbody>
           {users.map((u) => (
             <tr key={u.id}>
-              <td>{u.name}</td>
+              <td>
+                <Link to={`/admin/comptes/${u.id}`} aria-label={`Gérer le compte de ${u.name}`}>
+                  {u.name}
+                </Link>
+              </td>
               <td>{u.email}</td>
               <td>{u.roles.join(', ') || '—'}</td>
               <td>{u.organisations.join(', ') || '—'}</td>
               <td>{u.centres.join(', ') || '—'}</td>
+              <td>{u.disabled ? 'désactivé' : 'actif'}</td>
             </tr>
           ))}
         </tbody>
