@@ -148,18 +148,20 @@ const createSchema = z.object({
  * membership. It has no usable password: the administrator then makes a reset link for its owner.
  */
 export async function createAccount(client: PrismaClient, actor: Actor, input: CreateAccountInput): Promise<Outcome<CreateField, { userId: string }>> {
+  // Every field is checked, so that all the problems show at once.
   const parsed = createSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors<CreateField>(parsed.error) };
-  const values = parsed.data;
-  const errors: Errors<CreateField> = {};
-  const organisationId = values.organisationId || null;
-  const centreId = values.centreId || null;
+  const errors: Errors<CreateField> = parsed.success ? {} : fieldErrors<CreateField>(parsed.error);
+  const organisationId = input.organisationId?.trim() || null;
+  const centreId = input.centreId?.trim() || null;
   if (organisationId && !(await client.organisation.findUnique({ where: { id: organisationId }, select: { id: true } })))
     errors.organisationId = 'error.organisation';
-  if (organisationId && !ORGANISATION_ROLES.includes(values.organisationRole as OrganisationRoleName)) errors.organisationRole = 'error.organisationRole';
+  if (organisationId && !ORGANISATION_ROLES.includes(input.organisationRole?.trim() as OrganisationRoleName))
+    errors.organisationRole = 'error.organisationRole';
   if (centreId && !(await client.certificationCentre.findUnique({ where: { id: centreId }, select: { id: true } }))) errors.centreId = 'error.centre';
-  if (centreId && !CENTRE_ROLES.includes(values.centreRole as CentreRoleName)) errors.centreRole = 'error.centreRole';
-  if (await client.user.findUnique({ where: { email: values.email }, select: { id: true } })) errors.email = 'error.emailTaken';
+  if (centreId && !CENTRE_ROLES.includes(input.centreRole?.trim() as CentreRoleName)) errors.centreRole = 'error.centreRole';
+  if (parsed.success && (await client.user.findUnique({ where: { email: parsed.data.email }, select: { id: true } }))) errors.email = 'error.emailTaken';
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const values = parsed.data;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   // A password nobody knows: the owner chooses theirs with a reset link.

@@ -194,7 +194,7 @@ export default function Journal() {
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label={t('journal.title')}>
+      <nav className="pager" aria-label={t('journal.pages')}>
         {paged ? <Link to={query({})}>{t('journal.newest')}</Link> : null}
         {older ? <Link to={query({ avant: older })}>{t('journal.older')}</Link> : null}
       </nav>

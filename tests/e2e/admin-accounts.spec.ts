@@ -72,7 +72,7 @@ test('an administrator creates a teacher account, gives it an organisation, disa
   await expectAccessible(page);
 
   // By action.
-  await page.getByLabel('Action').selectOption({ label: 'Compte désactivé' });
+  await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Compte désactivé' });
   await page.getByRole('button', { name: 'Filtrer' }).click();
   await expect(rows).toHaveCount(1);
   await expect(page.getByLabel('Personne (partie de l’adresse e-mail)')).toHaveValue(email);
