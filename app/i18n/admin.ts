@@ -20,6 +20,9 @@ const fr = {
   'list.create': 'Créer un compte',
   'list.journal': 'Journal des actions',
   'list.disabled': 'désactivé',
+  'list.active': 'actif',
+  'list.status': 'État',
+  'list.journalHint': '(qui a fait quoi sur les comptes, quand et d’où)',
   'list.manage': 'Gérer le compte de {name}',
 
   'create.title': 'Nouveau compte',
@@ -159,6 +162,9 @@ const en: Record<AdminKey, string> = {
   'list.create': 'Create an account',
   'list.journal': 'Audit log',
   'list.disabled': 'disabled',
+  'list.active': 'active',
+  'list.status': 'Status',
+  'list.journalHint': '(who did what to accounts, when and from where)',
   'list.manage': 'Manage the account of {name}',
 
   'create.title': 'New account',
