@@ -91,6 +91,14 @@ export async function getSession(request: Request): Promise<CurrentSession | nul
 const SESSION_SHARE_MS = 1000;
 const recentSessions = new Map<string, { at: number; session: Promise<CurrentSession | null> }>();
 
+/**
+ * Forgets the shared lookups, so the next request reads its session from the database again: called
+ * when an account's sessions end (disabled account, new password), so its cookie stops working at once.
+ */
+export function forgetRecentSessions(): void {
+  recentSessions.clear();
+}
+
 interface SessionRow {
   csrfToken: string;
   expiresAt: Date;

@@ -46,6 +46,8 @@ export interface AuditFilter {
   to?: Date;
   /** Entries before this id (pagination, newest first). */
   before?: bigint;
+  /** How many entries at most (AUDIT_PAGE_SIZE when not given). */
+  take?: number;
 }
 
 export const AUDIT_PAGE_SIZE = 100;
@@ -83,7 +85,7 @@ export async function listAudit(client: PrismaClient, filter: AuditFilter = {}):
       ...(personIds ? { OR: [{ actorId: { in: personIds } }, { targetType: 'user', targetId: { in: personIds } }] } : {}),
     },
     orderBy: { id: 'desc' },
-    take: AUDIT_PAGE_SIZE,
+    take: filter.take ?? AUDIT_PAGE_SIZE,
   });
   const ids = new Set<string>();
   for (const row of rows) {
@@ -103,4 +105,10 @@ export async function listAudit(client: PrismaClient, filter: AuditFilter = {}):
     actor: row.actorId ? (byId.get(row.actorId) ?? null) : null,
     targetUser: row.targetType === 'user' && row.targetId ? (byId.get(row.targetId) ?? null) : null,
   }));
+}
+
+/** The actions the log holds, for the journal's filter. */
+export async function auditActions(client: PrismaClient): Promise<string[]> {
+  const rows = await client.auditLog.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } });
+  return rows.map((r) => r.action);
 }

@@ -25,6 +25,15 @@ export type SignupErrorKey =
 
 const name = (key: SignupErrorKey) => z.string().trim().min(1, key).max(100, key);
 
+/** The password rules of every account (sign-up, new password from a reset link); messages are signup keys. */
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, 'signup.error.password.length')
+  .max(200, 'signup.error.password.long')
+  .regex(/\p{Ll}/u, 'signup.error.password.lower')
+  .regex(/\p{Lu}/u, 'signup.error.password.upper')
+  .regex(/\d/, 'signup.error.password.digit');
+
 const schema = z.object({
   firstName: name('signup.error.firstName'),
   lastName: name('signup.error.lastName'),
@@ -34,13 +43,7 @@ const schema = z.object({
     .toLowerCase()
     .max(254, 'signup.error.email')
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'signup.error.email'),
-  password: z
-    .string()
-    .min(PASSWORD_MIN_LENGTH, 'signup.error.password.length')
-    .max(200, 'signup.error.password.long')
-    .regex(/\p{Ll}/u, 'signup.error.password.lower')
-    .regex(/\p{Lu}/u, 'signup.error.password.upper')
-    .regex(/\d/, 'signup.error.password.digit'),
+  password: passwordSchema,
   consent: z.literal('on', { errorMap: () => ({ message: 'signup.error.consent' }) }),
 });
 

@@ -49,6 +49,7 @@ describe('accounts', () => {
       firstName: 'Ada',
       lastName: 'Admin',
       roles: ['ADMIN'],
+      disabled: false,
       organisations: [{ name: org.name, role: 'ADMIN' }],
       centres: [],
     });

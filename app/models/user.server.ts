@@ -48,6 +48,7 @@ export async function listAccounts(client: PrismaClient) {
     firstName: u.firstName,
     lastName: u.lastName,
     roles: u.roles,
+    disabled: u.disabledAt !== null,
     organisations: u.memberships.map((m) => ({ name: m.organisation.name, role: m.role })),
     centres: u.centreMemberships.map((m) => m.centre.name),
   }));

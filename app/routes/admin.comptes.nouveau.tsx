@@ -1,0 +1,200 @@
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { clientAddress } from '~/lib/client-address.server';
+import { db } from '~/lib/db.server';
+import { createAccount, membershipChoices } from '~/models/accounts.server';
+import { CENTRE_ROLES, CREATE_FIELDS, GLOBAL_ROLES, ORGANISATION_ROLES, type CreateField } from '~/models/account-options';
+import { adminMessages } from '~/i18n/admin';
+import { useMessages } from '~/i18n';
+import { useRootData } from '~/root';
+import adminStyles from '~/styles/admin.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
+
+export const meta: MetaFunction = () => [{ title: 'Nouveau compte – Administration' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireSpace(request, 'admin');
+  return membershipChoices(db());
+}
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'admin');
+  const form = await requireForm(request, session);
+  const values = {
+    email: text(form, 'email'),
+    firstName: text(form, 'firstName'),
+    lastName: text(form, 'lastName'),
+    roles: form.getAll('roles').filter((r): r is string => typeof r === 'string'),
+    organisationId: text(form, 'organisationId'),
+    organisationRole: text(form, 'organisationRole'),
+    centreId: text(form, 'centreId'),
+    centreRole: text(form, 'centreRole'),
+  };
+  const result = await createAccount(db(), { actorId: session.viewer.id, ip: clientAddress(request) }, values);
+  if (!result.ok) return { errors: result.errors, values };
+  return redirect(`/admin/comptes/${result.userId}?cree=1`);
+}
+
+export default function NewAccount() {
+  const { organisations, centres } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useMessages(adminMessages);
+  const { csrfToken } = useRootData();
+  const errors = data?.errors ?? {};
+  const values = data?.values;
+  const failed = CREATE_FIELDS.filter((f) => errors[f]);
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (failed.length > 0) summary.current?.focus();
+  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const described = (name: CreateField) => (errors[name] ? `${name}-error` : undefined);
+  const errorOf = (name: CreateField) =>
+    errors[name] ? (
+      <p id={`${name}-error`} className="field-error">
+        {t(errors[name])}
+      </p>
+    ) : null;
+  const input = (name: 'email' | 'firstName' | 'lastName', type: string, autoComplete: string) => (
+    <div>
+      <label htmlFor={name}>{t(`field.${name}`)}</label>
+      {errorOf(name)}
+      <input
+        id={name}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        required
+        defaultValue={values?.[name] ?? ''}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={described(name)}
+      />
+    </div>
+  );
+
+  return (
+    <>
+      <p>
+        <Link to="/admin">{t('back.admin')}</Link>
+      </p>
+      <h1>{t('create.title')}</h1>
+      <p className="muted">{t('create.intro')}</p>
+      {failed.length > 0 ? (
+        <div className="error-summary" role="alert" tabIndex={-1} ref={summary} aria-labelledby="create-error-title">
+          <p id="create-error-title">
+            <strong>{t('errorSummary')}</strong>
+          </p>
+          <ul>
+            {failed.map((f) => (
+              <li key={f}>
+                <a href={`#${f === 'roles' ? 'role-ADMIN' : f}`}>{t(errors[f]!)}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <Form method="post" className="panel stack" noValidate key={JSON.stringify(values ?? null)}>
+        <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+        {input('email', 'email', 'off')}
+        {input('firstName', 'text', 'off')}
+        {input('lastName', 'text', 'off')}
+        <fieldset className="checks" aria-describedby={described('roles')}>
+          <legend>{t('field.roles')}</legend>
+          {errorOf('roles')}
+          {GLOBAL_ROLES.map((role) => (
+            <div key={role}>
+              <input type="checkbox" id={`role-${role}`} name="roles" value={role} defaultChecked={values?.roles.includes(role) ?? false} />{' '}
+              <label htmlFor={`role-${role}`}>{t(`role.${role}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div>
+          <label htmlFor="organisationId">{t('field.organisation')}</label>
+          {errorOf('organisationId')}
+          <select
+            id="organisationId"
+            name="organisationId"
+            defaultValue={values?.organisationId ?? ''}
+            aria-invalid={errors.organisationId ? true : undefined}
+            aria-describedby={described('organisationId')}
+          >
+            <option value="">{t('field.none')}</option>
+            {organisations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="organisationRole">{t('field.organisationRole')}</label>
+          {errorOf('organisationRole')}
+          <select
+            id="organisationRole"
+            name="organisationRole"
+            defaultValue={values?.organisationRole ?? ''}
+            aria-invalid={errors.organisationRole ? true : undefined}
+            aria-describedby={described('organisationRole')}
+          >
+            <option value="">{t('field.chooseRole')}</option>
+            {ORGANISATION_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`orgaRole.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="centreId">{t('field.centre')}</label>
+          {errorOf('centreId')}
+          <select
+            id="centreId"
+            name="centreId"
+            defaultValue={values?.centreId ?? ''}
+            aria-invalid={errors.centreId ? true : undefined}
+            aria-describedby={described('centreId')}
+          >
+            <option value="">{t('field.noneCentre')}</option>
+            {centres.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="centreRole">{t('field.centreRole')}</label>
+          {errorOf('centreRole')}
+          <select
+            id="centreRole"
+            name="centreRole"
+            defaultValue={values?.centreRole ?? ''}
+            aria-invalid={errors.centreRole ? true : undefined}
+            aria-describedby={described('centreRole')}
+          >
+            <option value="">{t('field.chooseRole')}</option>
+            {CENTRE_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`centreRole.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <button type="submit" className="primary" disabled={navigation.state === 'submitting'}>
+            {t('create.submit')}
+          </button>
+        </div>
+      </Form>
+    </>
+  );
+}
