@@ -58,19 +58,69 @@ type Fields = ReturnType<typeof connectionFields>;
 type PrismaPgClass = typeof import('@prisma/adapter-pg').PrismaPg;
 
 /**
+ * Splits a migration script into statements at the semicolons that end them: not inside quotes, quoted
+ * identifiers, dollar-quoted bodies (PL/pgSQL functions) or comments. The adapter's own executeScript cuts
+ * at every semicolon, which breaks any function or trigger body.
+ */
+export function splitSqlStatements(script: string): string[] {
+  const statements: string[] = [];
+  let start = 0;
+  let i = 0;
+  while (i < script.length) {
+    const c = script[i]!;
+    if (c === '-' && script[i + 1] === '-') {
+      const end = script.indexOf('\n', i);
+      i = end < 0 ? script.length : end + 1;
+    } else if (c === '/' && script[i + 1] === '*') {
+      const end = script.indexOf('*/', i + 2);
+      i = end < 0 ? script.length : end + 2;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < script.length && !(script[j] === c && script[j + 1] !== c)) j += script[j] === c ? 2 : 1;
+      i = j + 1;
+    } else if (c === '$') {
+      const tag = /^\$[A-Za-z_]*\$/.exec(script.slice(i))?.[0];
+      if (tag) {
+        const end = script.indexOf(tag, i + tag.length);
+        i = end < 0 ? script.length : end + tag.length;
+      } else i++;
+    } else if (c === ';') {
+      statements.push(script.slice(start, i));
+      start = ++i;
+    } else i++;
+  }
+  statements.push(script.slice(start));
+  return statements.map((s) => s.trim()).filter((s) => s.length > 0 && !/^(--[^\n]*(\n|$)|\s)*$/.test(s));
+}
+
+type Adapter = Awaited<ReturnType<InstanceType<PrismaPgClass>['connect']>>;
+
+/** The adapter, running each statement of a script as splitSqlStatements cuts it. */
+function withStatementAwareScripts<T extends Adapter>(adapter: T): T {
+  adapter.executeScript = async (script: string) => {
+    for (const sql of splitSqlStatements(script)) await adapter.executeRaw({ sql, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
+/**
  * The adapter's own shadow database drops the database before closing its pool, which PostgreSQL refuses;
  * this one closes the pool first and then drops the database.
  */
 function shadowSafeFactory(PrismaPg: PrismaPgClass, fields: Fields) {
   const factory = new PrismaPg(fields);
+  const connect = factory.connect.bind(factory);
   return Object.assign(factory, {
+    async connect() {
+      return withStatementAwareScripts(await connect());
+    },
     async connectToShadowDb() {
       const { default: pg } = await import('pg');
       const name = `workbench_shadow_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
       const admin = new pg.Client(fields);
       await admin.connect();
       await admin.query(`create database "${name}"`);
-      const adapter = await new PrismaPg({ ...fields, database: name }).connect();
+      const adapter = withStatementAwareScripts(await new PrismaPg({ ...fields, database: name }).connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

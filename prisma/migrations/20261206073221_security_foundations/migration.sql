@@ -63,8 +63,8 @@ CREATE INDEX "ThrottleBucket_scope_subject_idx" ON "ThrottleBucket"("scope", "su
 -- CreateIndex
 CREATE INDEX "ThrottleBucket_updatedAt_idx" ON "ThrottleBucket"("updatedAt");
 
--- Answers are evidence: once written they never change. UPDATE is refused always; DELETE only inside a
--- transaction of the tooling that says so (SET LOCAL workbench.allow_answer_delete = 'on'), e.g. erasing an
+-- Answers are evidence: once written they never change. UPDATE is refused always, DELETE only inside a
+-- transaction of the tooling that says so (SET LOCAL workbench.allow_answer_delete = on), e.g. erasing an
 -- account on request. Neutralisation lives in its own table, beside the unchanged answer.
 CREATE FUNCTION "answer_is_append_only"() RETURNS trigger AS $$
 BEGIN
