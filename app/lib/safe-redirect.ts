@@ -22,9 +22,7 @@ export function safeRedirect(target: unknown, fallback: string | null = null): s
       return fallback;
     }
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\s\\]/.test(target)) return fallback;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\\]/.test(decoded)) return fallback;
   if (!target.startsWith('/') || target.startsWith('//')) return fallback;
   if (decoded.startsWith('//')) return fallback;

@@ -76,7 +76,9 @@ describe('reserveAttempt', () => {
 describe('attemptLogin', () => {
   it('checks at most 5 of 20 parallel wrong passwords, does not lock the owner out from their address, and resets on success', async () => {
     const email = `throttle-${uid()}@t.fr`;
-    await db().user.create({ data: { email, passwordHash: await password.hashPassword('le-bon-mot-de-passe'), firstName: 'A', lastName: 'B', roles: ['LEARNER'] } });
+    await db().user.create({
+      data: { email, passwordHash: await password.hashPassword('le-bon-mot-de-passe'), firstName: 'A', lastName: 'B', roles: ['LEARNER'] },
+    });
     const attacker = `ip-${uid()}`;
     const owner = `ip-${uid()}`;
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => attemptLogin(db(), email, `faux-${i}`, attacker, T0)));
