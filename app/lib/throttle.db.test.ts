@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { attemptLogin } from './login.server';
+import { lookUpCampaignCode } from '../models/campaign-code-lookup.server';
 import * as password from './password.server';
 import { attemptSucceeded, backoffSeconds, bucketKey, clearSubject, currentLocks, reserveAttempt, THROTTLE_LIMITS } from './throttle.server';
 
@@ -93,5 +94,18 @@ describe('attemptLogin', () => {
     expect((await attemptLogin(db(), email, 'le-bon-mot-de-passe', owner, T0)).ok).toBe(true);
     expect(await db().throttleBucket.findUnique({ where: { key: bucketKey('login', email, owner) } })).toBeNull();
     for (let i = 0; i < 4; i++) expect(await attemptLogin(db(), email, 'oups', owner, T0)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('lookUpCampaignCode', () => {
+  it('throttles failed campaign-code lookups per (learner, address); malformed codes are not counted', async () => {
+    const userId = `u-${uid()}`;
+    const ip = `ip-${uid()}`;
+    const input = { userId, ip, now: T0 };
+    expect(await lookUpCampaignCode(db(), 'abc', input)).toMatchObject({ ok: false, reason: 'format' });
+    for (let i = 0; i < THROTTLE_LIMITS['campaign-code'].perSubject!; i++)
+      expect(await lookUpCampaignCode(db(), 'ABCDEF234', input)).toMatchObject({ ok: false, reason: 'unknown' });
+    expect(await lookUpCampaignCode(db(), 'ABCDEF234', input)).toMatchObject({ ok: false, reason: 'rate_limited' });
+    expect(await lookUpCampaignCode(db(), 'ABCDEF234', { ...input, ip: `ip-${uid()}` })).toMatchObject({ ok: false, reason: 'unknown' });
   });
 });
