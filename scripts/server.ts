@@ -7,6 +7,7 @@ import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { env } from '../app/lib/env.server';
+import { forwardedClientAddress } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -27,8 +28,9 @@ export async function startWebServer(options: { port: number; host?: string }): 
   app.use('/build', express.static(path.join(projectRoot, 'public', 'build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.use((req, res, next) => {
-    // The client's address, for sign-in rate limiting; never taken from the request itself.
-    req.headers['x-client-address'] = req.socket.remoteAddress ?? 'unknown';
+    // The client's address, for throttling and the audit log: the socket's, or behind TRUST_PROXY proxies
+    // the X-Forwarded-For entry they wrote; never a header the client chose.
+    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], env().TRUST_PROXY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'SAMEORIGIN');
     res.setHeader('Referrer-Policy', 'same-origin');

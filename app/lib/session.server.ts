@@ -177,12 +177,23 @@ export function assertCsrf(session: CurrentSession, form: FormData): void {
   }
 }
 
-/** Refuses a cross-site POST (Origin header of another host). */
+/**
+ * Refuses a cross-site POST (Origin header of another host, or `null`) with a 403. The host is the
+ * request's `Host`; `X-Forwarded-Host` (the right-most entry, written by the proxy nearest the server)
+ * only when TRUST_PROXY says proxies of the installation stand in front, since a client could send it.
+ */
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('Origin');
   if (!origin) return;
-  const host = request.headers.get('X-Forwarded-Host') ?? request.headers.get('Host');
-  if (!host || new URL(origin).host !== host) {
+  const forwarded = env().TRUST_PROXY > 0 ? request.headers.get('X-Forwarded-Host')?.split(',').at(-1)?.trim() : undefined;
+  const host = forwarded || request.headers.get('Host');
+  let originHost: string | null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (!host || !originHost || originHost !== host) {
     throw new Response('Requête d’une autre origine refusée.', { status: 403 });
   }
 }
