@@ -7,7 +7,7 @@ import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { env } from '../app/lib/env.server';
-import { forwardedClientAddress } from '../app/lib/client-address.server';
+import { forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -30,7 +30,18 @@ export async function startWebServer(options: { port: number; host?: string }): 
   app.use((req, res, next) => {
     // The client's address, for throttling and the audit log: the socket's, or behind TRUST_PROXY proxies
     // the X-Forwarded-For entry they wrote; never a header the client chose.
-    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], env().TRUST_PROXY);
+    const hops = env().TRUST_PROXY;
+    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops);
+    // X-Forwarded-Host only from our proxies (Remix's own check reads its first entry: keep only ours).
+    const host = requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, hops);
+    if (hops > 0 && host) req.headers['x-forwarded-host'] = host;
+    else delete req.headers['x-forwarded-host'];
+    // A cross-origin form post is refused here with a 403 (Remix would abort it with a 500).
+    const origin = req.headers.origin;
+    if (origin !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !originMatches(origin, host)) {
+      res.status(403).type('text/plain; charset=utf-8').send('Requête d’une autre origine refusée.');
+      return;
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'SAMEORIGIN');
     res.setHeader('Referrer-Policy', 'same-origin');

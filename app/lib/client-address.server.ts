@@ -25,3 +25,21 @@ export function forwardedClientAddress(socketAddress: string | undefined, forwar
   const entry = entries[Math.max(0, entries.length - trustedHops)]!;
   return entry.slice(0, 100);
 }
+
+/**
+ * The host a request was sent to: `Host`, or behind TRUST_PROXY proxies the right-most `X-Forwarded-Host`
+ * entry (written by the proxy nearest the server; a client can send the header too).
+ */
+export function requestHost(host: string | null | undefined, forwardedHost: string | null | undefined, trustedHops: number): string | null {
+  const forwarded = trustedHops > 0 ? forwardedHost?.split(',').at(-1)?.trim() : undefined;
+  return forwarded || host || null;
+}
+
+/** Whether an `Origin` header names the host the request was sent to (`null`, malformed or another host: no). */
+export function originMatches(origin: string, host: string | null): boolean {
+  try {
+    return host !== null && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

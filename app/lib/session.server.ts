@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createCookie, redirect } from '@remix-run/node';
 import { db } from './db.server';
 import { env } from './env.server';
+import { originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
 const SESSION_DAYS = 7;
@@ -185,15 +186,8 @@ export function assertCsrf(session: CurrentSession, form: FormData): void {
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('Origin');
   if (!origin) return;
-  const forwarded = env().TRUST_PROXY > 0 ? request.headers.get('X-Forwarded-Host')?.split(',').at(-1)?.trim() : undefined;
-  const host = forwarded || request.headers.get('Host');
-  let originHost: string | null;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    originHost = null;
-  }
-  if (!host || !originHost || originHost !== host) {
+  const host = requestHost(request.headers.get('Host'), request.headers.get('X-Forwarded-Host'), env().TRUST_PROXY);
+  if (!originMatches(origin, host)) {
     throw new Response('Requête d’une autre origine refusée.', { status: 403 });
   }
 }
