@@ -11,11 +11,7 @@ import { checkCampaignCode, type CodeCheck } from './campaign.server';
 
 export type ThrottledCodeCheck = CodeCheck | { ok: false; reason: 'rate_limited'; code: string; error: string };
 
-export async function lookUpCampaignCode(
-  client: PrismaClient,
-  typed: string,
-  input: { userId: string; ip: string; now: Date },
-): Promise<ThrottledCodeCheck> {
+export async function lookUpCampaignCode(client: PrismaClient, typed: string, input: { userId: string; ip: string; now: Date }): Promise<ThrottledCodeCheck> {
   const code = normalizeCode(typed);
   if (!code || !isValidCampaignCode(code)) return checkCampaignCode(client, typed);
   if (!(await reserveAttempt(client, 'campaign-code', input.userId, input.ip, input.now)).ok)
