@@ -7,6 +7,7 @@ import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { env } from '../app/lib/env.server';
+import { forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -27,8 +28,20 @@ export async function startWebServer(options: { port: number; host?: string }): 
   app.use('/build', express.static(path.join(projectRoot, 'public', 'build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.use((req, res, next) => {
-    // The client's address, for sign-in rate limiting; never taken from the request itself.
-    req.headers['x-client-address'] = req.socket.remoteAddress ?? 'unknown';
+    // The client's address, for throttling and the audit log: the socket's, or behind TRUST_PROXY proxies
+    // the X-Forwarded-For entry they wrote; never a header the client chose.
+    const hops = env().TRUST_PROXY;
+    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops);
+    // X-Forwarded-Host only from our proxies (Remix's own check reads its first entry: keep only ours).
+    const host = requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, hops);
+    if (hops > 0 && host) req.headers['x-forwarded-host'] = host;
+    else delete req.headers['x-forwarded-host'];
+    // A cross-origin form post is refused here with a 403 (Remix would abort it with a 500).
+    const origin = req.headers.origin;
+    if (origin !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !originMatches(origin, host)) {
+      res.status(403).type('text/plain; charset=utf-8').send('Requête d’une autre origine refusée.');
+      return;
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'SAMEORIGIN');
     res.setHeader('Referrer-Policy', 'same-origin');

@@ -82,6 +82,12 @@ const schema = z.object({
   SESSION_SECRET: text(),
   /** Cookies sent over HTTPS only (set behind an HTTPS proxy). */
   COOKIE_SECURE: flag(),
+  /**
+   * How many reverse proxies of this installation stand in front of the web server (0: none). Only then
+   * is the client address taken from `X-Forwarded-For` (the entry that many hops from the right, written
+   * by the proxy nearest the client) and `X-Forwarded-Host` believed by the origin check.
+   */
+  TRUST_PROXY: integer(0, 10, 0),
   /** The highest level a learner can reach (a platform setting: read it through maxReachableLevel()). */
   MAX_REACHABLE_LEVEL: integer(MIN_LEVEL, MAX_LEVEL, DEFAULT_MAX_REACHABLE_LEVEL),
   /** Where the installation keeps its data (embedded PostgreSQL, Redis, session secret). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createCookie, redirect } from '@remix-run/node';
 import { db } from './db.server';
 import { env } from './env.server';
+import { originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
 const SESSION_DAYS = 7;
@@ -185,12 +186,16 @@ export function assertCsrf(session: CurrentSession, form: FormData): void {
   }
 }
 
-/** Refuses a cross-site POST (Origin header of another host). */
+/**
+ * Refuses a cross-site POST (Origin header of another host, or `null`) with a 403. The host is the
+ * request's `Host`; `X-Forwarded-Host` (the right-most entry, written by the proxy nearest the server)
+ * only when TRUST_PROXY says proxies of the installation stand in front, since a client could send it.
+ */
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('Origin');
   if (!origin) return;
-  const host = request.headers.get('X-Forwarded-Host') ?? request.headers.get('Host');
-  if (!host || new URL(origin).host !== host) {
+  const host = requestHost(request.headers.get('Host'), request.headers.get('X-Forwarded-Host'), env().TRUST_PROXY);
+  if (!originMatches(origin, host)) {
     throw new Response('Requête d’une autre origine refusée.', { status: 403 });
   }
 }

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
 import { COMPETENCE_CODES, isValidVerificationCode, normalizeCode } from '../../engine/framework';
 import { CERTIFICATE_VALIDITY_YEARS, storedCompetences } from './certificate.server';
+import { ANY_SUBJECT, attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 type Client = PrismaClient | Tx;
@@ -125,26 +126,21 @@ export async function certificateByCode(client: Client, typed: string): Promise<
 
 // ─────────────────────────────── Public lookups, rate-limited ───────────────────────────────
 
-export const VERIFICATION_WINDOW_MINUTES = 15;
-export const MAX_VERIFICATION_FAILURES = 10;
-export const MAX_VERIFICATIONS = 60;
+export const MAX_VERIFICATION_FAILURES = THROTTLE_LIMITS.verification.perAddress;
 
 export type VerificationResult = { ok: true; certificate: CertificateView } | { ok: false; reason: 'invalid_format' | 'not_found' | 'rate_limited' };
 
 /**
- * A lookup on the public page: at most MAX_VERIFICATION_FAILURES wrong codes and MAX_VERIFICATIONS
- * lookups per address in VERIFICATION_WINDOW_MINUTES (guessing codes is not a way to list certificates).
+ * A lookup on the public page: throttled per address (app/lib/throttle.server.ts): after
+ * MAX_VERIFICATION_FAILURES wrong codes the address waits, longer at each further wrong code (guessing
+ * codes is not a way to list certificates). The attempt is reserved before the code is looked up.
  */
 export async function verifyCertificate(client: Client, typed: string, ip: string, now: Date = new Date()): Promise<VerificationResult> {
-  const since = new Date(now.getTime() - VERIFICATION_WINDOW_MINUTES * 60_000);
-  const [failures, total] = await Promise.all([
-    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, success: false, createdAt: { gte: since } } }),
-    client.certificationAccessAttempt.count({ where: { kind: 'verification', ip, createdAt: { gte: since } } }),
-  ]);
-  if (failures >= MAX_VERIFICATION_FAILURES || total >= MAX_VERIFICATIONS) return { ok: false, reason: 'rate_limited' };
+  if (!(await reserveAttempt(client, 'verification', ANY_SUBJECT, ip, now)).ok) return { ok: false, reason: 'rate_limited' };
   const code = normalizeCode(typed);
   const certificate = isValidVerificationCode(code) ? await certificateByCode(client, code) : null;
   await client.certificationAccessAttempt.create({ data: { kind: 'verification', key: code.slice(0, 20), ip, success: Boolean(certificate), createdAt: now } });
+  if (certificate) await attemptSucceeded(client, 'verification', ANY_SUBJECT, ip);
   if (certificate) return { ok: true, certificate };
   return { ok: false, reason: isValidVerificationCode(code) ? 'not_found' : 'invalid_format' };
 }

@@ -1,8 +1,9 @@
 /**
  * The invigilator's portal (issue 8, part 2). An invigilator has no account: they sign in to ONE session
- * with its access code and the invigilator password (rate-limited per code and per address, as the
- * account sign-in is), and get an access row whose random id the cookie holds. Everything here takes the
- * session id of that access, so an invigilator only ever sees and acts on their session.
+ * with its access code and the invigilator password (throttled per (code, address) and per address, as
+ * the account sign-in is: app/lib/throttle.server.ts), and get an access row whose random id the cookie
+ * holds. Everything here takes the session id of that access, so an invigilator only ever sees and acts
+ * on their session, and only while it is not finalised (the access is closed with the session).
  */
 import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
@@ -10,22 +11,22 @@ import type { PrismaClient } from '../../prisma/client';
 import { normalizeCode } from '../../engine/framework';
 import { env } from '../lib/env.server';
 import {
+  advanceAfterNeutralisation,
   closeExpiredCourses,
   courseProgress,
   courseSecondsLeft,
   endCourseByInvigilator,
-  neutraliseQuestion,
-  recordAttempt,
-  tooManyAttempts,
-  ACCESS_WINDOW_MINUTES,
+  planNeutralisation,
+  writeNeutralisation,
 } from './certification-test.server';
+import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 import { isoDay } from './certification-session.server';
 import { INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES, type IncidentCategory, type InChallengeSubcategory } from './certification-labels';
 
 type Client = PrismaClient;
 
 export const ACCESS_HOURS = 12;
-export const MAX_INVIGILATOR_FAILURES_PER_CODE = 5;
+export const MAX_INVIGILATOR_FAILURES_PER_CODE = THROTTLE_LIMITS.invigilator.perSubject!;
 
 let cookie: ReturnType<typeof createCookie> | null = null;
 /** Holds the access id (32 random bytes): nothing to sign, it is looked up in the database. */
@@ -45,7 +46,7 @@ export type InvigilatorSignIn = { ok: true; accessId: string; sessionId: string 
 export const INVIGILATOR_SIGN_IN_ERRORS: Record<Exclude<InvigilatorSignIn, { ok: true }>['reason'], string> = {
   missing: 'Saisissez le code de la session et le mot de passe surveillant.',
   invalid: 'Le code de session ou le mot de passe surveillant est incorrect.',
-  rate_limited: `Trop de tentatives pour cette session. Réessayez dans ${ACCESS_WINDOW_MINUTES} minutes.`,
+  rate_limited: 'Trop de tentatives pour cette session depuis cet appareil. Réessayez dans quelques minutes ou demandez au centre de lever le blocage.',
   closed: 'Cette session est finalisée : l’espace surveillant est fermé.',
 };
 
@@ -59,11 +60,12 @@ export async function signInInvigilator(client: Client, input: { code: string; p
   const code = normalizeCode(input.code);
   const password = input.password.trim().toUpperCase();
   if (!code || !password) return { ok: false, reason: 'missing' };
-  if (await tooManyAttempts(client, 'invigilator', code, input.ip, input.now, MAX_INVIGILATOR_FAILURES_PER_CODE)) return { ok: false, reason: 'rate_limited' };
+  // Reserved before the password is compared (counted as a failure until it proves right).
+  if (!(await reserveAttempt(client, 'invigilator', code, input.ip, input.now)).ok) return { ok: false, reason: 'rate_limited' };
   const session = await client.certificationSession.findUnique({ where: { accessCode: code }, select: { id: true, invigilatorPassword: true, status: true } });
   const valid = session !== null && sameSecret(session.invigilatorPassword.toUpperCase(), password);
-  await recordAttempt(client, 'invigilator', code, input.ip, valid, input.now);
   if (!session || !valid) return { ok: false, reason: 'invalid' };
+  await attemptSucceeded(client, 'invigilator', code, input.ip);
   if (session.status !== 'CREATED') return { ok: false, reason: 'closed' };
   const accessId = crypto.randomBytes(32).toString('base64url');
   await client.invigilatorAccess.create({
@@ -87,9 +89,13 @@ export interface InvigilatorAccessRow {
 export async function accessFromRequest(client: Client, request: Request, now: Date): Promise<InvigilatorAccessRow | null> {
   const value = await invigilatorCookie().parse(request.headers.get('Cookie'));
   if (typeof value !== 'string' || !value) return null;
-  const access = await client.invigilatorAccess.findUnique({ where: { id: value }, select: { id: true, sessionId: true, csrfToken: true, expiresAt: true } });
-  if (!access || access.expiresAt < now) return null;
-  return access;
+  const access = await client.invigilatorAccess.findUnique({
+    where: { id: value },
+    select: { id: true, sessionId: true, csrfToken: true, expiresAt: true, session: { select: { status: true } } },
+  });
+  // A finalised session closes the portal: its accesses no longer open anything.
+  if (!access || access.expiresAt < now || access.session.status !== 'CREATED') return null;
+  return { id: access.id, sessionId: access.sessionId, csrfToken: access.csrfToken };
 }
 
 export async function signOutInvigilator(client: Client, accessId: string): Promise<void> {
@@ -196,7 +202,8 @@ export type InvigilatorProblem =
   | 'chooseSubcategory'
   | 'questionNumber'
   | 'questionNotAsked'
-  | 'describe';
+  | 'describe'
+  | 'sessionClosed';
 
 export class InvigilatorError extends Error {
   constructor(
@@ -207,7 +214,16 @@ export class InvigilatorError extends Error {
   }
 }
 
+type Tx = Parameters<Parameters<Client['$transaction']>[0]>[0];
+
+/** Every invigilator action: refused once the session is finalised (read under a share lock inside a transaction). */
+async function assertSessionOpen(client: Client | Tx, sessionId: string): Promise<void> {
+  const rows = await client.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "CertificationSession" WHERE id = ${sessionId} FOR SHARE`;
+  if (rows[0]?.status !== 'CREATED') throw new InvigilatorError('sessionClosed');
+}
+
 async function candidateOfSession(client: Client, sessionId: string, candidateId: string) {
+  await assertSessionOpen(client, sessionId);
   const candidate = await client.certificationCandidate.findFirst({
     where: { id: candidateId, sessionId },
     select: { id: true, presentAt: true, authorizedAt: true, userId: true, course: { select: { id: true, status: true } } },
@@ -284,35 +300,42 @@ export async function recordIncident(client: Client, sessionId: string, input: I
     throw new InvigilatorError('describe');
   }
   const neutralise = category === 'IN_CHALLENGE' && input.neutralise;
-  if (neutralise && position !== null) {
-    challengeId = await neutraliseQuestion(client, {
-      candidateId: candidate.id,
-      position,
-      reason: `Incident signalé par le surveillant : ${IN_CHALLENGE_SUBCATEGORIES[subcategory!]}`,
-      decidedBy: 'surveillant',
-      now,
-    });
-  } else if (position !== null) {
+  const plan = neutralise && position !== null ? await planNeutralisation(client, { candidateId: candidate.id, position }) : null;
+  if (!neutralise && position !== null) {
     const asked = await client.assessmentChallenge.findFirst({
       where: { assessment: { certificationCourseId: candidate.course.id }, position },
       select: { challengeId: true },
     });
     challengeId = asked?.challengeId ?? null;
   }
-  await client.certificationIssue.create({
-    data: {
-      courseId: candidate.course.id,
-      category,
-      subcategory,
-      description: description || (subcategory ? IN_CHALLENGE_SUBCATEGORIES[subcategory] : ''),
-      challengeId,
-      questionPosition: position,
-      neutralise,
-      // A neutralised question is settled; anything else goes to the jury.
-      needsAction: !neutralise,
-      createdAt: now,
-    },
+  const courseId = candidate.course.id;
+  // The skipped answer, its neutralisation and the incident: one transaction, and none once the session is finalised.
+  challengeId = await client.$transaction(async (tx) => {
+    await assertSessionOpen(tx, sessionId);
+    const neutralised = plan
+      ? await writeNeutralisation(tx, plan, {
+          reason: `Incident signalé par le surveillant : ${IN_CHALLENGE_SUBCATEGORIES[subcategory!]}`,
+          decidedBy: 'surveillant',
+          now,
+        })
+      : challengeId;
+    await tx.certificationIssue.create({
+      data: {
+        courseId,
+        category,
+        subcategory,
+        description: description || (subcategory ? IN_CHALLENGE_SUBCATEGORIES[subcategory] : ''),
+        challengeId: neutralised,
+        questionPosition: position,
+        neutralise,
+        // A neutralised question is settled; anything else goes to the jury.
+        needsAction: !neutralise,
+        createdAt: now,
+      },
+    });
+    return neutralised;
   });
+  if (plan && challengeId) await advanceAfterNeutralisation(client, plan, now);
   return { neutralised: neutralise && challengeId !== null };
 }
 

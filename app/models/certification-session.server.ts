@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { certifiability, generateSessionAccessCode, profile, type KnowledgeElement, type Skill } from '../../engine/framework';
 import { maxReachableLevel } from '../lib/settings.server';
+import { clearSubject, currentLocks, type ThrottleLock } from '../lib/throttle.server';
+import { recordAudit } from './audit.server';
 import { countingKnowledge } from './knowledge.server';
 
 type Client = PrismaClient;
@@ -209,15 +211,48 @@ export async function updateSession(client: Client, scope: CentreScope, sessionI
   });
 }
 
-/** A new invigilator password (e.g. after it leaked); invigilators signed in with the old one are signed out. */
+/**
+ * A new invigilator password (e.g. after it leaked); invigilators signed in with the old one are signed
+ * out, and the session's invigilator sign-in locks are lifted (the old password's failures no longer say
+ * anything).
+ */
 export async function renewInvigilatorPassword(client: Client, scope: CentreScope, sessionId: string): Promise<string> {
-  await sessionInScope(client, scope, sessionId);
+  const session = await sessionInScope(client, scope, sessionId);
   const password = generateInvigilatorPassword();
   await client.$transaction([
     client.certificationSession.update({ where: { id: sessionId }, data: { invigilatorPassword: password } }),
     client.invigilatorAccess.deleteMany({ where: { sessionId } }),
+    client.throttleBucket.deleteMany({ where: { scope: 'invigilator', subject: session.accessCode } }),
   ]);
   return password;
+}
+
+/** The invigilator sign-in locks of a session now in force: from which address, after how many failures, until when. */
+export async function invigilatorLocks(client: Client, scope: CentreScope, sessionId: string, now: Date): Promise<ThrottleLock[]> {
+  const session = await sessionInScope(client, scope, sessionId);
+  return currentLocks(client, 'invigilator', session.accessCode, now);
+}
+
+/** Centre staff lift the invigilator sign-in lock of one address (audited `throttle.lift`). Returns whether one was lifted. */
+export async function liftInvigilatorLock(
+  client: Client,
+  scope: CentreScope,
+  input: { sessionId: string; address: string; actorId: string; ip: string },
+): Promise<boolean> {
+  const session = await sessionInScope(client, scope, input.sessionId);
+  return client.$transaction(async (tx) => {
+    const removed = await clearSubject(tx, 'invigilator', session.accessCode, input.address);
+    if (removed > 0)
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: 'throttle.lift',
+        targetType: 'certificationSession',
+        targetId: session.id,
+        details: { scope: 'invigilator', address: input.address },
+        ip: input.ip,
+      });
+    return removed > 0;
+  });
 }
 
 // =============================================================================================

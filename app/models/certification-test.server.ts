@@ -41,44 +41,14 @@ import {
   type TestOnAnswer,
 } from './answer.server';
 import { storedBodyOf } from './challenge-body.server';
+import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
 type Client = PrismaClient;
 
-/** Session-code attempts (candidates and invigilators): failures per key and per address in the window. */
-export const ACCESS_WINDOW_MINUTES = 15;
-export const MAX_CANDIDATE_FAILURES = 10;
-export const MAX_ADDRESS_FAILURES = 30;
-
-// =============================================================================================
-// Rate limiting of session-code attempts (the approach of app/lib/login.server.ts)
-
-export async function tooManyAttempts(
-  client: Pick<Client, 'certificationAccessAttempt'>,
-  kind: 'candidate' | 'invigilator',
-  key: string,
-  ip: string,
-  now: Date,
-  maxPerKey: number,
-): Promise<boolean> {
-  const since = new Date(now.getTime() - ACCESS_WINDOW_MINUTES * 60_000);
-  const [byKey, byIp] = await Promise.all([
-    client.certificationAccessAttempt.count({ where: { kind, key, success: false, createdAt: { gte: since } } }),
-    client.certificationAccessAttempt.count({ where: { kind, ip, success: false, createdAt: { gte: since } } }),
-  ]);
-  return byKey >= maxPerKey || byIp >= MAX_ADDRESS_FAILURES;
-}
-
-export async function recordAttempt(
-  client: Pick<Client, 'certificationAccessAttempt'>,
-  kind: 'candidate' | 'invigilator',
-  key: string,
-  ip: string,
-  success: boolean,
-  now: Date,
-) {
-  await client.certificationAccessAttempt.create({ data: { kind, key, ip, success, createdAt: now } });
-}
+/** Session-code attempts of candidates: throttled per (learner, address) and per address (app/lib/throttle.server.ts). */
+export const MAX_CANDIDATE_FAILURES = THROTTLE_LIMITS.candidate.perSubject!;
+export const MAX_ADDRESS_FAILURES = THROTTLE_LIMITS.candidate.perAddress;
 
 // =============================================================================================
 // Entering a session
@@ -89,7 +59,7 @@ export type EntryRefusal =
 export const ENTRY_REFUSALS: Record<EntryRefusal, string> = {
   missing: 'Saisissez le code de session, votre nom de naissance, votre prénom et votre date de naissance.',
   bad_birth_date: 'Saisissez votre date de naissance au format jj/mm/aaaa.',
-  rate_limited: `Trop de tentatives. Réessayez dans ${ACCESS_WINDOW_MINUTES} minutes ou adressez-vous au surveillant.`,
+  rate_limited: 'Trop de tentatives. Réessayez dans quelques minutes ou adressez-vous au surveillant.',
   unknown_code: 'Ce code de session n’existe pas. Vérifiez-le auprès du surveillant (4 lettres puis 2 chiffres).',
   not_enrolled: 'Aucun candidat inscrit à cette session ne porte ce nom avec cette date de naissance. Vérifiez la saisie ou adressez-vous au surveillant.',
   other_account: 'Ce candidat est déjà lié à un autre compte. Adressez-vous au surveillant.',
@@ -113,11 +83,9 @@ export async function enterSession(
 ): Promise<EntryResult> {
   const { now } = input;
   if (!input.code.trim() || !input.lastName.trim() || !input.firstName.trim() || !input.birthDate.trim()) return { ok: false, refusal: 'missing' };
-  if (await tooManyAttempts(client, 'candidate', input.userId, input.ip, now, MAX_CANDIDATE_FAILURES)) return { ok: false, refusal: 'rate_limited' };
-  const fail = async (refusal: EntryRefusal): Promise<EntryResult> => {
-    await recordAttempt(client, 'candidate', input.userId, input.ip, false, now);
-    return { ok: false, refusal };
-  };
+  // Reserved before anything is looked up: the attempt counts as a failure until it succeeds.
+  if (!(await reserveAttempt(client, 'candidate', input.userId, input.ip, now)).ok) return { ok: false, refusal: 'rate_limited' };
+  const fail = async (refusal: EntryRefusal): Promise<EntryResult> => ({ ok: false, refusal });
   const birthDate = parseBirthDate(input.birthDate);
   if (!birthDate) return fail('bad_birth_date');
   const session = await client.certificationSession.findUnique({
@@ -148,7 +116,7 @@ export async function enterSession(
     data: { userId: input.userId },
   });
   if (linked.count !== 1) return fail('other_account');
-  await recordAttempt(client, 'candidate', input.userId, input.ip, true, now);
+  await attemptSucceeded(client, 'candidate', input.userId, input.ip);
   return { ok: true, candidateId: candidate.id };
 }
 
@@ -697,16 +665,18 @@ export async function closeExpiredCourses(client: Client, sessionId: string, now
   return closed;
 }
 
-/**
- * Neutralises the question at `position` of a candidate's test (an incident in the question). Answered:
- * its answer is neutralised. Still in course: it is recorded as skipped and neutralised at once, and the
- * candidate moves on to the next question (their page shows it at the next refresh or answer).
- * Returns the challenge concerned, or null when no question was asked at that position.
- */
-export async function neutraliseQuestion(
-  client: Client,
-  input: { candidateId: string; position: number; reason: string; decidedBy: string; now: Date },
-): Promise<string | null> {
+type Tx = Parameters<Parameters<Client['$transaction']>[0]>[0];
+
+/** What neutralising a question needs, read before the transaction that writes it. */
+export interface NeutralisationPlan {
+  open: OpenCourse;
+  started: boolean;
+  challengeId: string;
+  versionId: string;
+}
+
+/** The question at `position` of a candidate's test, ready to be neutralised; null when none was asked there. */
+export async function planNeutralisation(client: Client, input: { candidateId: string; position: number }): Promise<NeutralisationPlan | null> {
   const candidate = await client.certificationCandidate.findUnique({ where: { id: input.candidateId }, select: { userId: true } });
   if (!candidate?.userId) return null;
   const row = await candidateOf(client, candidate.userId, input.candidateId);
@@ -719,12 +689,20 @@ export async function neutraliseQuestion(
   if (!asked) return null;
   const version = open.bank.versions.get(asked.challengeId);
   if (!version) return null;
-  await client.answer.createMany({
+  return { open, started: row.course?.status === 'STARTED', challengeId: asked.challengeId, versionId: version.versionId };
+}
+
+/**
+ * Writes a planned neutralisation inside the caller's transaction: the answer (skipped, when the
+ * question was still in course) and its neutralisation. Returns the challenge, or null.
+ */
+export async function writeNeutralisation(tx: Tx, plan: NeutralisationPlan, input: { reason: string; decidedBy: string; now: Date }): Promise<string | null> {
+  await tx.answer.createMany({
     data: [
       {
-        assessmentId: open.assessmentId,
-        challengeId: asked.challengeId,
-        challengeVersionId: version.versionId,
+        assessmentId: plan.open.assessmentId,
+        challengeId: plan.challengeId,
+        challengeVersionId: plan.versionId,
         value: { skipped: true },
         result: 'skipped',
         createdAt: input.now,
@@ -732,18 +710,38 @@ export async function neutraliseQuestion(
     ],
     skipDuplicates: true,
   });
-  const answer = await client.answer.findUnique({
-    where: { assessmentId_challengeId: { assessmentId: open.assessmentId, challengeId: asked.challengeId } },
+  const answer = await tx.answer.findUnique({
+    where: { assessmentId_challengeId: { assessmentId: plan.open.assessmentId, challengeId: plan.challengeId } },
     select: { id: true },
   });
   if (!answer) return null;
-  await client.neutralisation.createMany({
+  await tx.neutralisation.createMany({
     data: [{ answerId: answer.id, reason: input.reason, decidedBy: input.decidedBy, createdAt: input.now }],
     skipDuplicates: true,
   });
-  // The candidate's next question is asked now (same choice as their page would make).
-  if (row.course?.status === 'STARTED') await advance(client, open, input.now);
-  return asked.challengeId;
+  return plan.challengeId;
+}
+
+/** After a neutralisation is committed: the candidate's next question is asked now (same choice as their page would make). */
+export async function advanceAfterNeutralisation(client: Client, plan: NeutralisationPlan, now: Date): Promise<void> {
+  if (plan.started) await advance(client, plan.open, now);
+}
+
+/**
+ * Neutralises the question at `position` of a candidate's test (an incident in the question). Answered:
+ * its answer is neutralised. Still in course: it is recorded as skipped and neutralised at once (one
+ * transaction), and the candidate moves on to the next question (their page shows it at the next
+ * refresh or answer). Returns the challenge concerned, or null when no question was asked at that position.
+ */
+export async function neutraliseQuestion(
+  client: Client,
+  input: { candidateId: string; position: number; reason: string; decidedBy: string; now: Date },
+): Promise<string | null> {
+  const plan = await planNeutralisation(client, input);
+  if (!plan) return null;
+  const challengeId = await client.$transaction((tx) => writeNeutralisation(tx, plan, input));
+  if (challengeId) await advanceAfterNeutralisation(client, plan, input.now);
+  return challengeId;
 }
 
 /** For the invigilator's page: questions asked and answered per course. */

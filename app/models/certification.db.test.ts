@@ -11,7 +11,10 @@ import {
   createSession,
   enrolCandidate,
   importCandidateCsv,
+  invigilatorLocks,
+  liftInvigilatorLock,
   previewCandidateCsv,
+  renewInvigilatorPassword,
   sessionDetail,
   sessionInScope,
   type SessionInput,
@@ -27,7 +30,16 @@ import {
   type CertificationChallengeStep,
 } from './certification-test.server';
 import { openEnrolmentsOf } from './certification-candidate.server';
-import { MAX_INVIGILATOR_FAILURES_PER_CODE, portalView, recordIncident, setAuthorised, signInInvigilator, endTest } from './certification-invigilator.server';
+import {
+  accessFromRequest,
+  invigilatorCookie,
+  MAX_INVIGILATOR_FAILURES_PER_CODE,
+  portalView,
+  recordIncident,
+  setAuthorised,
+  signInInvigilator,
+  endTest,
+} from './certification-invigilator.server';
 
 const db = () => testDb();
 const uid = () => crypto.randomBytes(4).toString('hex');
@@ -235,7 +247,7 @@ describe('the candidate’s enrolments', () => {
 });
 
 describe('access codes', () => {
-  it('rate-limits wrong invigilator passwords per session code; the right one opens only that session', async () => {
+  it('throttles invigilator passwords per (code, address): of 20 parallel wrong ones at most 5 are checked; other addresses still sign in', async () => {
     const w = await world();
     const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
     const ip = `ip-${uid()}`;
@@ -247,14 +259,73 @@ describe('access codes', () => {
       now: T0,
     });
     expect(ok).toMatchObject({ ok: true, sessionId: session.id });
-    for (let i = 1; i < MAX_INVIGILATOR_FAILURES_PER_CODE; i++)
-      await signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip: `${ip}-${i}`, now: T0 });
-    expect(await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(1) })).toEqual({
+    const attacker = `ip-${uid()}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip: attacker, now: T0 })),
+    );
+    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(MAX_INVIGILATOR_FAILURES_PER_CODE);
+    expect(results.filter((r) => !r.ok && r.reason === 'rate_limited')).toHaveLength(20 - MAX_INVIGILATOR_FAILURES_PER_CODE);
+    // Even the right password is refused from that address for a while, and the centre sees the lock…
+    expect(await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip: attacker, now: at(0.5) })).toEqual({
       ok: false,
       reason: 'rate_limited',
     });
-    // After the window it opens again.
-    expect((await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(16) })).ok).toBe(true);
+    expect(await invigilatorLocks(db(), w.scope, session.id, at(0.5))).toEqual([
+      expect.objectContaining({ address: attacker, failures: MAX_INVIGILATOR_FAILURES_PER_CODE, blockedUntil: at(1) }),
+    ]);
+    await expect(invigilatorLocks(db(), { centreIds: [w.other.id] }, session.id, at(0.5))).rejects.toMatchObject({ code: 'not_found' });
+    // …but the real invigilator, from their address, is not locked out.
+    expect((await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip, now: at(0.5) })).ok).toBe(true);
+    // After the backoff it opens again.
+    expect((await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip: attacker, now: at(1) })).ok).toBe(true);
+  });
+
+  it('centre staff lift an invigilator lock (audited throttle.lift); a renewed invigilator password lifts every lock of the session', async () => {
+    const w = await world();
+    const session = await createSession(db(), w.scope, { centreId: w.centre.id, userId: w.member.id, session: SESSION });
+    const [a, b] = [`ip-${uid()}`, `ip-${uid()}`];
+    for (const ip of [a, b])
+      for (let i = 0; i < MAX_INVIGILATOR_FAILURES_PER_CODE; i++) await signInInvigilator(db(), { code: session.accessCode, password: 'FAUX', ip, now: T0 });
+    expect((await invigilatorLocks(db(), w.scope, session.id, T0)).map((l) => l.address).sort()).toEqual([a, b].sort());
+    await expect(
+      liftInvigilatorLock(db(), { centreIds: [w.other.id] }, { sessionId: session.id, address: a, actorId: w.member.id, ip: 'x' }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(await liftInvigilatorLock(db(), w.scope, { sessionId: session.id, address: a, actorId: w.member.id, ip: 'centre-ip' })).toBe(true);
+    expect((await invigilatorLocks(db(), w.scope, session.id, T0)).map((l) => l.address)).toEqual([b]);
+    expect(await db().auditLog.findMany({ where: { action: 'throttle.lift', targetId: session.id } })).toEqual([
+      expect.objectContaining({ actorId: w.member.id, targetType: 'certificationSession', details: { scope: 'invigilator', address: a }, ip: 'centre-ip' }),
+    ]);
+    expect((await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip: a, now: T0 })).ok).toBe(true);
+    const password = await renewInvigilatorPassword(db(), w.scope, session.id);
+    expect(await invigilatorLocks(db(), w.scope, session.id, T0)).toEqual([]);
+    expect((await signInInvigilator(db(), { code: session.accessCode, password, ip: b, now: T0 })).ok).toBe(true);
+  });
+
+  it('closes the invigilator portal once the session is finalised: no access, no action, no incident neutralising a question', async () => {
+    const w = await world();
+    const { session, candidateId } = await sessionWithCandidate(w);
+    const signIn = await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip: `ip-${uid()}`, now: T0 });
+    if (!signIn.ok) throw new Error(signIn.reason);
+    const request = new Request('http://localhost/surveillance/session', { headers: { Cookie: await invigilatorCookie().serialize(signIn.accessId) } });
+    expect(await accessFromRequest(db(), request, T0)).toMatchObject({ sessionId: session.id });
+    await setAuthorised(db(), session.id, candidateId, true, T0);
+    await startCertification(db(), { userId: w.learner.id, candidateId, locale: 'fr', now: T0 });
+    await question(w.learner.id, candidateId, at(1));
+    await db().certificationSession.update({ where: { id: session.id }, data: { status: 'FINALIZED', finalizedAt: at(2) } });
+    expect(await accessFromRequest(db(), request, at(2))).toBeNull();
+    const incident = { candidateId, category: 'IN_CHALLENGE', subcategory: 'IMAGE_NOT_DISPLAYING', description: '', questionNumber: '1', neutralise: true };
+    await expect(recordIncident(db(), session.id, incident, at(2))).rejects.toMatchObject({ code: 'sessionClosed' });
+    await expect(endTest(db(), session.id, candidateId, at(2))).rejects.toMatchObject({ code: 'sessionClosed' });
+    await expect(setAuthorised(db(), session.id, candidateId, false, at(2))).rejects.toMatchObject({ code: 'sessionClosed' });
+    expect(await db().neutralisation.count({ where: { answer: { assessment: { certificationCourse: { candidateId } } } } })).toBe(0);
+    expect(await db().answer.count({ where: { assessment: { certificationCourse: { candidateId } } } })).toBe(0);
+    expect(await db().certificationIssue.count({ where: { course: { candidateId } } })).toBe(0);
+    expect(await signInInvigilator(db(), { code: session.accessCode, password: session.invigilatorPassword, ip: `ip-${uid()}`, now: at(2) })).toEqual({
+      ok: false,
+      reason: 'closed',
+    });
   });
 
   it('refuses a wrong code, an identity not enrolled and a learner who is not certifiable, and rate-limits the candidate', async () => {

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, redirect, useActionData } from '@remix-run/react';
 import { requireForm, requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { checkCampaignCode } from '~/models/campaign.server';
+import { lookUpCampaignCode } from '~/models/campaign-code-lookup.server';
+import { clientAddress } from '~/lib/client-address.server';
 import { Csrf } from '~/components/orga/Csrf';
 import { messagesFor, useMessages } from '~/i18n';
 import { campaignMessages } from '~/i18n/campagne';
@@ -21,7 +22,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const session = await requireViewer(request);
   const form = await requireForm(request, session);
   const typed = String(form.get('code') ?? '');
-  const check = await checkCampaignCode(db(), typed);
+  const check = await lookUpCampaignCode(db(), typed, { userId: session.viewer.id, ip: clientAddress(request), now: new Date() });
   if (!check.ok) {
     const t = messagesFor(campaignMessages, request);
     return { error: fill(t(`code.error.${check.reason}`), { typed: typed.trim(), code: check.code }), typed };

@@ -8,9 +8,12 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
+import { clientAddress } from '~/lib/client-address.server';
 import {
   enrolCandidate,
   importCandidateCsv,
+  invigilatorLocks,
+  liftInvigilatorLock,
   previewCandidateCsv,
   recheckCertifiability,
   removeCandidate,
@@ -23,7 +26,7 @@ import {
 } from '~/models/certification-session.server';
 import { CANDIDATE_CSV_HEADERS } from '~/models/certification-labels';
 import { CertifNav } from '~/components/certif/CertifNav';
-import { messagesFor, useLocale, useMessages } from '~/i18n';
+import { localeFromRequest, messagesFor, useLocale, useMessages } from '~/i18n';
 import { certifMessages, csvReportInWords, fill, frDay } from '~/i18n/certif';
 import { useRootData } from '~/root';
 import certifStyles from '~/styles/certif.css';
@@ -35,8 +38,21 @@ const MAX_FILE = 1024 * 1024;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'certif');
+  const scope = scopeOf(viewer);
+  const now = new Date();
   try {
-    return await sessionDetail(db(), scopeOf(viewer), params.id ?? '');
+    const detail = await sessionDetail(db(), scope, params.id ?? '');
+    const until = new Intl.DateTimeFormat(localeFromRequest(request) === 'en' ? 'en-GB' : 'fr-FR', {
+      dateStyle: 'short',
+      timeStyle: 'medium',
+      timeZone: 'Europe/Paris',
+    });
+    const locks = (await invigilatorLocks(db(), scope, params.id ?? '', now)).map((l) => ({
+      address: l.address,
+      failures: l.failures,
+      until: until.format(l.blockedUntil),
+    }));
+    return { ...detail, locks };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -79,6 +95,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === 'renew') {
       await renewInvigilatorPassword(db(), scope, sessionId);
       return { intent: 'renew' as const };
+    }
+    if (intent === 'lift') {
+      const address = String(form.get('address') ?? '');
+      await liftInvigilatorLock(db(), scope, { sessionId, address, actorId: session.viewer.id, ip: clientAddress(request) });
+      return { intent: 'lift' as const, address };
     }
     if (intent === 'recheck') {
       return { intent: 'recheck' as const, checked: await recheckCertifiability(db(), scope, sessionId, now) };
@@ -130,7 +151,7 @@ function CsvReportTable({ report }: { report: { rows: (CsvReportRow & { messages
 }
 
 export default function SessionPage() {
-  const { session, candidates } = useLoaderData<typeof loader>();
+  const { session, candidates, locks } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useMessages(certifMessages);
   const locale = useLocale();
@@ -175,6 +196,44 @@ export default function SessionPage() {
             {t('detail.renew')}
           </button>
         </Form>
+        <h3 id="locks-title">{t('detail.locks')}</h3>
+        <p className="muted">{t('detail.locksHelp')}</p>
+        {data && data.intent === 'lift' ? <p role="status">{fill(t('detail.lifted'), { address: data.address })}</p> : null}
+        {locks.length === 0 ? (
+          <p data-testid="no-locks">{t('detail.locksNone')}</p>
+        ) : (
+          <table className="certif-table" data-testid="invigilator-locks" aria-labelledby="locks-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('detail.lockAddress')}</th>
+                <th scope="col">{t('detail.lockFailures')}</th>
+                <th scope="col">{t('detail.lockUntil')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('detail.lift')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {locks.map((lock) => (
+                <tr key={lock.address}>
+                  <td>{lock.address}</td>
+                  <td>{lock.failures}</td>
+                  <td>{lock.until}</td>
+                  <td>
+                    <Form method="post">
+                      {csrf}
+                      <input type="hidden" name="intent" value="lift" />
+                      <input type="hidden" name="address" value={lock.address} />
+                      <button type="submit" disabled={busy}>
+                        {t('detail.lift')}
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <h3>{t('detail.parameters')}</h3>
         {session.parameterSetVersion !== null ? (
           <p>v{session.parameterSetVersion}</p>

@@ -3,6 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { createUserSession, getSession, assertSameOrigin } from '~/lib/session.server';
 import { attemptLogin } from '~/lib/login.server';
+import { safeRedirect } from '~/lib/safe-redirect';
 import { homeSpace } from '~/lib/roles';
 import { db } from '~/lib/db.server';
 import { landingPathOf } from '~/models/user.server';
@@ -10,10 +11,6 @@ import { localeFromRequest, translate, useMessages, useT } from '~/i18n';
 import { learnerMessages } from '~/i18n/apprenant';
 
 export const meta: MetaFunction = () => [{ title: 'Connexion – Pix Workbench' }];
-
-function safeRedirect(target: FormDataEntryValue | string | null): string | null {
-  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? target : null;
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
@@ -29,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const password = String(form.get('password') ?? '');
   if (!email.trim() || !password) return { error: translate(locale, 'login.missing'), email };
   const ip = clientAddress(request);
-  const result = await attemptLogin(email, password, ip);
+  const result = await attemptLogin(db(), email, password, ip);
   if (!result.ok) {
     return {
       error: translate(locale, result.reason === 'rate_limited' ? 'login.rateLimited' : 'login.invalid'),
