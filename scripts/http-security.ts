@@ -142,9 +142,9 @@ export function bodyLimit(options: { limitFor?: (path: string) => number; maxPar
     const countParts = boundary ? multipartCounter(boundary[1] ?? boundary[2] ?? '') : null;
     let received = 0;
     let cut = false;
-    // Paused first, so that listening does not start the flow: Remix reads the body when it wants it,
-    // and this listener sees every chunk it gets, before it does.
-    req.pause();
+    // Counted only once someone reads the body (Remix, the queue dashboard): listening to 'data' here
+    // would start the flow before they listen. The stream emits 'resume' just before it flows; this
+    // listener goes first, so no chunk past the limit reaches the reader.
     const onData = (chunk: Buffer) => {
       if (cut) return;
       received += chunk.length;
@@ -153,11 +153,17 @@ export function bodyLimit(options: { limitFor?: (path: string) => number; maxPar
       if (!tooLarge && !tooManyParts) return;
       cut = true;
       req.off('data', onData);
+      req.pause();
       refuse(res, tooLarge ? TOO_LARGE : TOO_MANY_PARTS);
-      // The reader of the body (Remix, which started the flow) gets an error instead of the rest.
+      // The reader of the body gets an error instead of the rest.
       if (req.listenerCount('error') > 0) req.emit('error', Object.assign(new Error(tooLarge ? TOO_LARGE : TOO_MANY_PARTS), { status: 413 }));
     };
-    req.on('data', onData);
+    let counting = false;
+    req.on('resume', () => {
+      if (counting || cut) return;
+      counting = true;
+      req.prependListener('data', onData);
+    });
     // Whatever Remix does after a cut body (its own error answer) goes nowhere: the 413 is sent.
     next();
   };
