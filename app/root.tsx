@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useNonce } from '~/lib/nonce';
 import type { ShouldRevalidateFunction } from '@remix-run/react';
 import {
   Form,
@@ -106,6 +107,8 @@ function Header() {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData('root') as RootData | undefined;
+  // The Content-Security-Policy's nonce (server only; see app/entry.server.tsx).
+  const nonce = useNonce();
   return (
     <html lang={data?.locale ?? 'fr'}>
       <head>
@@ -119,8 +122,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="contenu" tabIndex={-1}>
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -1,7 +1,10 @@
 /** The shape of the content files (see content/README.md), checked before anything is imported. */
 import { z } from 'zod';
 import { ANSWER_FORMATS, CHALLENGE_STATUSES, TOLERANCES, SKILL_STATUSES } from '../engine/challenges/model';
-import { TUBE_NAME_PATTERN } from '../engine/framework/authoring';
+import { TUBE_NAME_PATTERN, isHttpUrl } from '../engine/framework/authoring';
+
+/** An absolute http(s) address: `javascript:`, `data:` and other schemes are refused (as in the tutorial editor). */
+const httpUrl = z.string().url().refine(isHttpUrl, 'adresse http:// ou https:// attendue');
 
 const title = z.object({ fr: z.string().min(1), en: z.string().min(1) });
 
@@ -38,7 +41,7 @@ const challengeBase = {
   timer: z.number().int().positive().nullable().optional(),
   focused: z.boolean().optional(),
   embed: z
-    .object({ url: z.string().url(), title: z.string().min(1), height: z.number().int().positive() })
+    .object({ url: httpUrl, title: z.string().min(1), height: z.number().int().positive() })
     .nullable()
     .optional(),
   illustration: z
@@ -133,7 +136,7 @@ export const packFileSchema = z.object({
     z.object({
       key: z.string().min(1),
       title: z.string().min(1),
-      url: z.string().url(),
+      url: httpUrl,
       source: z.string().min(1),
       format: z.string().min(1),
       duration: z.string().regex(/^\d{2}:\d{2}:\d{2}$/, 'durée au format hh:mm:ss'),

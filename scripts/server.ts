@@ -9,7 +9,8 @@ import type { ServerBuild } from '@remix-run/node';
 import { env } from '../app/lib/env.server';
 import { forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
-import { mountQueueDashboard } from './queue-dashboard';
+import { QUEUE_DASHBOARD_PATH, mountQueueDashboard } from './queue-dashboard';
+import { bodyLimit, securityHeaders, unlessAnswered } from './http-security';
 
 export interface WebServer {
   url: string;
@@ -21,6 +22,10 @@ export async function startWebServer(options: { port: number; host?: string }): 
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   const app = express();
   app.disable('x-powered-by');
+  // First of all, so that /build assets and public files get the headers too, and no body is read
+  // past its limit (scripts/http-security.ts).
+  app.use(securityHeaders({ https: env().COOKIE_SECURE === true, selfScriptsUnder: QUEUE_DASHBOARD_PATH }));
+  app.use(bodyLimit());
   // Documents, loader data and assets are compressed; an action's data (an answer's next question, a
   // saved form: a few kilobytes, inside the first round trip anyway) goes as it is, which spares a
   // compression stream (~0.2 ms of CPU) on the busiest requests (docs/decisions/013).
@@ -42,14 +47,21 @@ export async function startWebServer(options: { port: number; host?: string }): 
       res.status(403).type('text/plain; charset=utf-8').send('Requête d’une autre origine refusée.');
       return;
     }
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-    res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
   // The queue dashboard (administrators only), before the Remix catch-all.
   const closeDashboard = mountQueueDashboard(app);
-  app.all('*', createRequestHandler({ build, mode: env().NODE_ENV ?? 'production' }));
+  app.all(
+    '*',
+    unlessAnswered(
+      createRequestHandler({
+        build,
+        mode: env().NODE_ENV ?? 'production',
+        // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
+        getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }),
+      }),
+    ),
+  );
   const server = http.createServer(app);
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {

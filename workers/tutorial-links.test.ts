@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLinkServer, type LinkServer } from '../tests/setup/http-server';
-import { checkUrl as checkAnyUrl, describeNetworkError, isInternalAddress, type LinkCheckOptions } from './tutorial-links';
+import { checkUrl as checkAnyUrl, describeNetworkError, embeddedIpv4, isInternalAddress, type LinkCheckOptions } from './tutorial-links';
 
 // The test server listens on 127.0.0.1: these checks are allowed internal addresses, as an intranet
 // installation would be; the guard itself is tested below with the default options.
@@ -111,6 +111,45 @@ describe('internal addresses', () => {
       expect(isInternalAddress(address), address).toBe(true);
     for (const address of ['8.8.8.8', '172.32.0.1', '193.51.24.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
       expect(isInternalAddress(address), address).toBe(false);
+  });
+});
+
+describe('IPv6 forms carrying an internal IPv4 address', () => {
+  it.each([
+    ['::127.0.0.1', 'IPv4-compatible, as typed in [::127.0.0.1]'],
+    ['::7f00:1', 'IPv4-compatible, as the URL parser writes it'],
+    ['::ffff:7f00:1', 'IPv4-mapped in hexadecimal'],
+    ['::ffff:0:a00:1', 'IPv4-translated (SIIT) 10.0.0.1'],
+    ['64:ff9b::10.0.0.1', 'NAT64 of a private IPv4'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 of the metadata address'],
+    ['64:ff9b:1::1', 'local-use NAT64 prefix'],
+    ['2002:c0a8:0101::1', '6to4 of 192.168.1.1'],
+    ['2002:7f00:1::', '6to4 of 127.0.0.1'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['192.0.0.1', '192.0.0.0/24'],
+    ['192.0.0.170', '192.0.0.0/24 (NAT64 discovery)'],
+    ['fe80::1%eth0', 'link-local with a zone'],
+  ])('%s is internal (%s)', (address) => {
+    expect(isInternalAddress(address)).toBe(true);
+  });
+
+  it.each(['64:ff9b::8.8.8.8', '2002:0808:0808::1', '2606:4700:4700::1111', '192.0.1.1', '::ffff:8.8.8.8'])('%s is public', (address) => {
+    expect(isInternalAddress(address)).toBe(false);
+  });
+
+  it('reads the IPv4 address inside', () => {
+    expect(embeddedIpv4('::7f00:1')).toBe('127.0.0.1');
+    expect(embeddedIpv4('64:ff9b::c0a8:101')).toBe('192.168.1.1');
+    expect(embeddedIpv4('2002:0a00:0001:abcd::1')).toBe('10.0.0.1');
+    expect(embeddedIpv4('2001:4860:4860::8888')).toBeNull();
+  });
+
+  it('refuses [::127.0.0.1] typed in a tutorial address without asking it', async () => {
+    server.requests.length = 0;
+    const port = new URL(server.url('/ok')).port;
+    for (const host of ['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]'])
+      expect(await checkAnyUrl(`http://${host}:${port}/ok`, { allowPrivateAddresses: false }), host).toEqual({ ok: false, note: 'adresse interne refusée' });
+    expect(server.requests).toEqual([]);
   });
 });
 

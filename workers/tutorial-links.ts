@@ -6,7 +6,8 @@
  * Runs daily (job scheduler in main.ts) and on demand from the tutorials page.
  *
  * Authors type these addresses, and the worker runs inside the installation's network: it never asks an
- * internal address (loopback, private, link-local, carrier-grade NAT, unique-local IPv6), whether typed,
+ * internal address (loopback, private, link-local, carrier-grade NAT, unique-local IPv6, and IPv6 forms
+ * carrying such an IPv4 address: compatible, mapped, NAT64, 6to4), whether typed,
  * reached by a redirect or behind a host name (the check is made on the address actually connected to,
  * so a name that changes its answer between two lookups gains nothing). An installation whose tutorials
  * live on an intranet sets LINK_CHECK_ALLOW_PRIVATE=1.
@@ -51,6 +52,12 @@ for (const [prefix, bits] of [
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
+  // IETF protocol assignments (DS-Lite B4/AFTR, NAT64 discovery, …): never a public page.
+  ['192.0.0.0', 24],
+  // Documentation ranges (TEST-NET-1, 2, 3).
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
@@ -60,20 +67,71 @@ for (const [prefix, bits] of [
 for (const [prefix, bits] of [
   ['::', 128],
   ['::1', 128],
+  // Discard-only prefix, local-use NAT64 (RFC 8215), Teredo (embeds an obfuscated IPv4), documentation.
+  ['100::', 64],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
+  ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const)
   internalRanges.addSubnet(prefix, bits, 'ipv6');
 
-/** True for an IP address the checker must not ask (IPv4-mapped IPv6 addresses judged as IPv4). */
+/** The 16 bytes of an IPv6 address (zone id dropped, trailing dotted IPv4 accepted), or null. */
+function ipv6Bytes(address: string): number[] | null {
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = (dotted[1] as string).split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const bytes: number[] = [];
+  for (const g of groups) {
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
+    const n = parseInt(g, 16);
+    bytes.push(n >> 8, n & 0xff);
+  }
+  return bytes;
+}
+
+const zeros = (bytes: number[], from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+
+/**
+ * The IPv4 address an IPv6 address carries, when it is one of the forms that reach an IPv4 host:
+ * IPv4-compatible (::a.b.c.d, e.g. `[::127.0.0.1]`), IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+ * (::ffff:0:a.b.c.d), NAT64 well-known prefix (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::).
+ */
+export function embeddedIpv4(address: string): string | null {
+  const b = ipv6Bytes(address);
+  if (!b) return null;
+  const v4 = (at: number) => b.slice(at, at + 4).join('.');
+  if (zeros(b, 0, 10) && ((b[10] === 0 && b[11] === 0) || (b[10] === 0xff && b[11] === 0xff))) return v4(12);
+  if (zeros(b, 0, 8) && b[8] === 0xff && b[9] === 0xff && b[10] === 0 && b[11] === 0) return v4(12);
+  if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(b, 4, 12)) return v4(12);
+  if (b[0] === 0x20 && b[1] === 0x02) return v4(2);
+  return null;
+}
+
+/**
+ * True for an IP address the checker must not ask. An IPv6 address carrying an IPv4 address (mapped,
+ * compatible, NAT64, 6to4) is judged on that IPv4 address too.
+ */
 export function isInternalAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 4) return internalRanges.check(address, 'ipv4');
   if (family !== 6) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return internalRanges.check(mapped[1] as string, 'ipv4');
-  return internalRanges.check(address, 'ipv6');
+  const embedded = embeddedIpv4(address);
+  if (embedded !== null && internalRanges.check(embedded, 'ipv4')) return true;
+  return internalRanges.check(address.replace(/%.*$/, ''), 'ipv6');
 }
 
 function internalAddressError(): Error {

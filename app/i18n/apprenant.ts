@@ -138,6 +138,8 @@ const fr = {
   'error.not_asked': 'Cette question ne vous a pas été posée dans ce test : la réponse est refusée.',
   'error.aborted': 'Ce test a été remis à zéro : la réponse n’a pas été enregistrée.',
   'error.bad_response': 'Réponse illisible : rechargez la page et répondez de nouveau.',
+  'error.response_too_large':
+    'Réponse trop longue : 10 000 caractères au plus par champ, et pas plus de choix que de propositions. Raccourcissez-la et validez de nouveau.',
   'error.too_early_improve': 'Vous pourrez améliorer cette compétence à partir du {date}.',
   'error.too_early_reset': 'Vous pourrez remettre cette compétence à zéro à partir du {date}.',
   'error.nothing_to_reset': 'Cette compétence est déjà à zéro.',
@@ -270,6 +272,7 @@ const en: Record<LearnerKey, string> = {
   'error.not_asked': 'This question was not asked to you in this test: the answer is refused.',
   'error.aborted': 'This test was reset: the answer was not recorded.',
   'error.bad_response': 'Unreadable answer: reload the page and answer again.',
+  'error.response_too_large': 'Answer too long: at most 10,000 characters per field, and no more choices than proposals. Shorten it and submit again.',
   'error.too_early_improve': 'You may improve this competence from {date}.',
   'error.too_early_reset': 'You may reset this competence from {date}.',
   'error.nothing_to_reset': 'This competence is already at zero.',

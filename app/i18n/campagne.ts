@@ -60,6 +60,8 @@ const fr = {
   'error.not_asked': 'Cette question ne vous a pas été posée dans ce parcours : la réponse est refusée.',
   'error.no_release': 'Aucun contenu n’est encore publié : le parcours n’est pas disponible pour l’instant.',
   'error.bad_response': 'Réponse illisible : rechargez la page et répondez de nouveau.',
+  'error.response_too_large':
+    'Réponse trop longue : 10 000 caractères au plus par champ, et pas plus de choix que de propositions. Raccourcissez-la et validez de nouveau.',
   'error.generic': 'Ce parcours est introuvable.',
   'test.eyebrow': 'Campagne {name}',
   'test.progress': 'Avancement du parcours',
@@ -127,6 +129,7 @@ const en: Record<CampaignKey, string> = {
   'error.not_asked': 'This question was not asked to you in this course: the answer is refused.',
   'error.no_release': 'No content is published yet: the course is not available for now.',
   'error.bad_response': 'Unreadable answer: reload the page and answer again.',
+  'error.response_too_large': 'Answer too long: at most 10,000 characters per field, and no more choices than proposals. Shorten it and submit again.',
   'error.generic': 'This course cannot be found.',
   'test.eyebrow': 'Campaign {name}',
   'test.progress': 'Course progress',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EnvError, env } from './env.server';
+import { EnvError, env, secureCookies } from './env.server';
 import { maxReachableLevel } from './settings.server';
 
 const saved = { ...process.env };
@@ -8,12 +8,28 @@ afterEach(() => {
   Object.assign(process.env, saved);
 });
 
+describe('secureCookies()', () => {
+  it('is on by default in production, off elsewhere, and COOKIE_SECURE decides when set', () => {
+    delete process.env.COOKIE_SECURE;
+    process.env.NODE_ENV = 'production';
+    expect(secureCookies()).toBe(true);
+    process.env.NODE_ENV = 'development';
+    expect(secureCookies()).toBe(false);
+    process.env.COOKIE_SECURE = '1';
+    expect(secureCookies()).toBe(true);
+    process.env.NODE_ENV = 'production';
+    process.env.COOKIE_SECURE = '0';
+    expect(secureCookies()).toBe(false);
+  });
+});
+
 describe('env()', () => {
   it('gives the defaults for what is unset or empty', () => {
     delete process.env.MAX_REACHABLE_LEVEL;
     process.env.QUEUE_PREFIX = '';
     delete process.env.COOKIE_SECURE;
-    expect(env()).toMatchObject({ MAX_REACHABLE_LEVEL: 6, QUEUE_PREFIX: 'workbench', COOKIE_SECURE: false });
+    expect(env()).toMatchObject({ MAX_REACHABLE_LEVEL: 6, QUEUE_PREFIX: 'workbench' });
+    expect(env().COOKIE_SECURE).toBeUndefined();
     expect(maxReachableLevel()).toBe(6);
   });
 

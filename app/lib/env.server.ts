@@ -38,6 +38,17 @@ function integer(min: number, max: number, fallback: number) {
   );
 }
 
+/** `1`/`true`/`oui` or `0`/`false`/`non`; undefined when unset. */
+function optionalFlag() {
+  return z.preprocess(
+    unset,
+    z
+      .enum(['1', '0', 'true', 'false', 'oui', 'non'], { errorMap: () => ({ message: '1 (oui) ou 0 (non) est attendu' }) })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === '1' || v === 'true' || v === 'oui')),
+  );
+}
+
 /** `1`/`true`/`oui` or `0`/`false`/`non`. */
 function flag() {
   return z.preprocess(
@@ -80,8 +91,12 @@ const schema = z.object({
   PORT: integer(0, 65_535, 3000),
   /** Secret that signs the session cookie; without it, one kept in WORKBENCH_DATA_DIR. */
   SESSION_SECRET: text(),
-  /** Cookies sent over HTTPS only (set behind an HTTPS proxy). */
-  COOKIE_SECURE: flag(),
+  /**
+   * Cookies sent over HTTPS only, and HSTS sent, when 1 (behind an HTTPS proxy). Unset: session cookies
+   * are Secure when NODE_ENV=production (read it through secureCookies()); 0 turns that off (plain HTTP
+   * on a local network).
+   */
+  COOKIE_SECURE: optionalFlag(),
   /**
    * How many reverse proxies of this installation stand in front of the web server (0: none). Only then
    * is the client address taken from `X-Forwarded-For` (the entry that many hops from the right, written
@@ -134,6 +149,12 @@ function describe(value: unknown): string {
 }
 
 /** The settings from the environment, checked. Throws EnvError naming the first variable that does not fit. */
+/** Whether session cookies carry `Secure`: COOKIE_SECURE when set, else true in production. */
+export function secureCookies(): boolean {
+  const { COOKIE_SECURE, NODE_ENV } = env();
+  return COOKIE_SECURE ?? NODE_ENV === 'production';
+}
+
 export function env(): Readonly<Env> {
   const raw = NAMES.map((name) => process.env[name]);
   const key = raw.map((v) => (v === undefined ? '\u0000' : v)).join('\u0001');

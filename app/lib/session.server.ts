@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCookie, redirect } from '@remix-run/node';
 import { db } from './db.server';
-import { env } from './env.server';
+import { env, secureCookies } from './env.server';
 import { originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
@@ -32,7 +32,8 @@ function sessionCookie() {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: env().COOKIE_SECURE,
+    // Secure by default in production (COOKIE_SECURE=0 for plain HTTP on a local network).
+    secure: secureCookies(),
     secrets: [sessionSecret()],
     maxAge: SESSION_DAYS * 24 * 3600,
   });

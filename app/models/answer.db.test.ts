@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TIMER_GRACE_SECONDS, type LearnerChallengeView, type LearnerResponse } from '../../engine/challenges';
+import { MAX_ANSWER_CHARS, TIMER_GRACE_SECONDS, type LearnerChallengeView, type LearnerResponse } from '../../engine/challenges';
 import { testDb } from '../../tests/setup/db';
 import { makeCertificationBank } from '../../tests/setup/certification-fixtures';
 import { deactivateParameterSets, makeLearner, makePositioningFixture, respond, uid, type PositioningFixture } from '../../tests/setup/positioning-fixtures';
@@ -280,6 +280,24 @@ describe.each([positioning, campaign, certification])('answering a $kind test', 
     const q = await test.current(T0);
     expect(await refusalCode(test.answer(test.userId, q.challengeId, { fields: { x: 'y' } } as unknown as LearnerResponse, seconds(5)))).toBe('bad_response');
     expect(await storedAnswers(test.assessmentId)).toHaveLength(0);
+  });
+
+  it('refuses an oversized response (over 10,000 characters, more choices than proposals, more fields), and stores nothing', async () => {
+    const test = await kind.start({ timed: false });
+    const q = await test.current(T0);
+    const proposals = 'proposals' in q.view.answer ? q.view.answer.proposals.length : 4;
+    const oversized: LearnerResponse[] = [
+      { value: 'a'.repeat(MAX_ANSWER_CHARS + 1) },
+      { choices: Array.from({ length: proposals + 1 }, (_, i) => i % proposals) },
+      { values: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x'])) },
+      { values: { a: 'b'.repeat(MAX_ANSWER_CHARS + 1) } },
+    ];
+    for (const response of oversized) expect(await refusalCode(test.answer(test.userId, q.challengeId, response, seconds(5)))).toBe('response_too_large');
+    expect(await storedAnswers(test.assessmentId)).toHaveLength(0);
+    // The learner is still on the same question and can answer it.
+    expect((await test.current(seconds(6))).challengeId).toBe(q.challengeId);
+    await test.answer(test.userId, q.challengeId, test.right(q), seconds(7));
+    expect(await storedAnswers(test.assessmentId)).toHaveLength(1);
   });
 
   it('counts a right answer after the challenge’s timer and its grace as timed out, one within the grace as right', async () => {

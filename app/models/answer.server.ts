@@ -26,6 +26,7 @@ import { Prisma } from '../../prisma/generated/client';
 import {
   judgeAnswer,
   redactForLearner,
+  OversizedResponseError,
   ResponseShapeError,
   type AnswerResult,
   type ChallengeBody,
@@ -40,7 +41,7 @@ type Client = PrismaClient;
 export type TestKind = 'positioning' | 'campaign' | 'certification';
 
 /** Why an answer is refused; nothing is stored. Each kind turns the code into its own error. */
-export type AnswerRefusal = 'not_found' | 'not_asked' | 'aborted' | 'bad_response';
+export type AnswerRefusal = 'not_found' | 'not_asked' | 'aborted' | 'bad_response' | 'response_too_large';
 
 // =============================================================================================
 // Asked challenges: presentation, view, asking
@@ -277,6 +278,7 @@ export async function submitTestAnswer<T extends TestOnAnswer, Outcome>(rules: A
         now: input.now,
       });
     } catch (error) {
+      if (error instanceof OversizedResponseError) throw rules.refuse('response_too_large');
       if (error instanceof ResponseShapeError) throw rules.refuse('bad_response');
       throw error;
     }

@@ -4,21 +4,21 @@
  * CLI (`npm run cli -- calibrate FILE`) and R (`read.csv` then mirt/ltm/eRm) read it as it is.
  *
  * The answers are read with the calibration's data rules, page by page; the CSV is streamed to the
- * client a few hundred rows at a time.
+ * client a few hundred rows at a time. Raw by default (for R); `mode: 'spreadsheet'` neutralises keys
+ * that a spreadsheet would take as formulas (cells 0/1 and person ids never need it).
  */
 import type { PrismaClient } from '../../prisma/client';
 import { liveChallenges, readCalibrationData, withPgClient } from './calibration-data.server';
 import { parseSettings } from './calibration.server';
-
-function csvText(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvField, type CsvMode } from '../../engine/campaigns';
 
 export interface MatrixOptions {
   /** Export the data snapshot and scope of this run (its last answer id, its competences). */
   runId?: string | null;
   /** Rows per streamed chunk (default 500). */
   chunkRows?: number;
+  /** `raw` (default, what R reads) or `spreadsheet` (challenge keys starting with = + - @ neutralised). */
+  mode?: CsvMode;
 }
 
 /** The matrix as a stream of CSV text, with the number of persons and challenges. */
@@ -43,7 +43,7 @@ export async function responseMatrixCsv(db: PrismaClient, databaseUrl: string, o
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (row === -1) {
-        controller.enqueue(encoder.encode(`person,${items.map((c) => csvText(c.key)).join(',')}\n`));
+        controller.enqueue(encoder.encode(`person,${items.map((c) => csvField(c.key, ',', options.mode ?? 'raw')).join(',')}\n`));
         row = 0;
         return;
       }

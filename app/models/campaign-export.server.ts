@@ -3,13 +3,14 @@
  * (keyset pagination on the participation id), each batch turned into lines by the engine.
  */
 import type { PrismaClient } from '../../prisma/client';
-import { exportHeader, exportRow, sortStages, type ExportContext } from '../../engine/campaigns';
+import { exportHeader, exportRow, sortStages, type CsvMode, type ExportContext } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
 import { storedTubesOf } from './campaign-results.server';
 
 const BATCH = 1000;
 
-export async function campaignExportStream(client: PrismaClient, campaignId: string): Promise<ReadableStream<Uint8Array>> {
+/** `mode`: `spreadsheet` (default, formula-looking text neutralised) or `raw` (text as stored, for R or scripts). */
+export async function campaignExportStream(client: PrismaClient, campaignId: string, mode: CsvMode = 'spreadsheet'): Promise<ReadableStream<Uint8Array>> {
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId }, include: { organisation: true } });
   const [{ tubeInfo }, stages, badges] = await Promise.all([
     targetedSkillsOf(client, campaign.targetProfileId),
@@ -32,6 +33,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
     areas: [...areas.entries()].sort(byKey).map(([key, label]) => ({ key, label })),
     badges: badges.map((b) => b.title),
     hasStages: stages.length > 0,
+    mode,
   };
   const sortedStages = sortStages(stages);
   const encoder = new TextEncoder();
@@ -117,7 +119,8 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
   });
 }
 
-export function exportFileName(name: string, code: string, now = new Date()): string {
+/** The download's name; a raw export ends in `-brut.csv` so the two files are told apart. */
+export function exportFileName(name: string, code: string, now = new Date(), mode: CsvMode = 'spreadsheet'): string {
   const safe =
     name
       .normalize('NFD')
@@ -125,5 +128,5 @@ export function exportFileName(name: string, code: string, now = new Date()): st
       .replace(/[^A-Za-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 60) || 'campagne';
-  return `${now.toISOString().slice(0, 10)}-${code}-${safe}.csv`;
+  return `${now.toISOString().slice(0, 10)}-${code}-${safe}${mode === 'raw' ? '-brut' : ''}.csv`;
 }

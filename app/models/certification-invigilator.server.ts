@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
 import type { PrismaClient } from '../../prisma/client';
 import { normalizeCode } from '../../engine/framework';
-import { env } from '../lib/env.server';
+import { secureCookies } from '../lib/env.server';
 import {
   advanceAfterNeutralisation,
   closeExpiredCourses,
@@ -35,7 +35,7 @@ export function invigilatorCookie() {
     httpOnly: true,
     sameSite: 'lax',
     path: '/surveillance',
-    secure: env().COOKIE_SECURE,
+    secure: secureCookies(),
     maxAge: ACCESS_HOURS * 3600,
   });
   return cookie;

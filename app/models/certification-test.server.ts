@@ -251,8 +251,9 @@ export interface CandidateRow {
 
 export class CertificationTestError extends Error {
   constructor(
-    readonly code: 'not_found' | 'not_authorised' | 'not_certifiable' | 'no_parameter_set' | 'no_release' | 'not_asked' | 'bad_response' | 'closed',
-    readonly status = code === 'not_found' ? 404 : code === 'bad_response' ? 400 : 409,
+    readonly code:
+      'not_found' | 'not_authorised' | 'not_certifiable' | 'no_parameter_set' | 'no_release' | 'not_asked' | 'bad_response' | 'response_too_large' | 'closed',
+    readonly status = code === 'not_found' ? 404 : code === 'bad_response' ? 400 : code === 'response_too_large' ? 413 : 409,
   ) {
     super(code);
   }
@@ -266,6 +267,7 @@ export const TEST_ERRORS: Record<CertificationTestError['code'], string> = {
   no_release: 'Aucune version publiée du contenu : le test ne peut pas commencer.',
   not_asked: 'Cette question n’est pas la question en cours : la page a été rechargée avec la bonne question.',
   bad_response: 'Réponse illisible : vérifiez la saisie et renvoyez.',
+  response_too_large: 'Réponse trop longue : 10 000 caractères au plus par champ, et pas plus de choix que de propositions. Raccourcissez-la et renvoyez.',
   closed: 'Cette session est close.',
 };
 

@@ -8,6 +8,7 @@
  * Positioning and certification read the parameters through activeParameters / parametersOfSet.
  */
 import { levelCutScores, type CutScoreReport } from '../../engine/calibration';
+import { csvField, type CsvMode } from '../../engine/campaigns';
 import type { PrismaClient } from '../../prisma/client';
 import { liveChallenges, type LiveChallenge } from './calibration-data.server';
 
@@ -394,15 +395,14 @@ function csvNumber(x: number | null): string {
   return x === null || !Number.isFinite(x) ? '' : String(x);
 }
 
-function csvText(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * The parameters of a set as CSV: `item,a,d,b,se_a,se_d,se_b,…` with the challenge key as item id,
- * so the file is also an anchors file for `npm run cli -- calibrate --anchors`.
+ * so the file is also an anchors file for `npm run cli -- calibrate --anchors`. Raw by default (the CLI
+ * and R read text as stored); `mode: 'spreadsheet'` neutralises text (keys, skill names) a spreadsheet
+ * would take as a formula. Numbers are written as numbers in both modes.
  */
-export function parametersCsv(items: readonly ParameterRow[]): string {
+export function parametersCsv(items: readonly ParameterRow[], mode: CsvMode = 'raw'): string {
+  const csvText = (text: string) => csvField(text, ',', mode);
   const lines = ['item,a,d,b,se_a,se_d,se_b,competence,skill,level,challenge_id,source_run'];
   for (const p of items) {
     lines.push(

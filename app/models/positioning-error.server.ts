@@ -12,6 +12,7 @@ export type PositioningErrorCode =
   | 'not_asked'
   | 'aborted'
   | 'bad_response'
+  | 'response_too_large'
   | 'too_early_improve'
   | 'too_early_reset'
   | 'nothing_to_reset';
@@ -25,6 +26,7 @@ const STATUS: Record<PositioningErrorCode, number> = {
   not_asked: 403,
   aborted: 409,
   bad_response: 400,
+  response_too_large: 413,
   too_early_improve: 409,
   too_early_reset: 409,
   nothing_to_reset: 409,

@@ -40,7 +40,10 @@ function pageStep(step: CampaignChallengeStep) {
 function refusal(error: unknown, request: Request): never {
   if (error instanceof PositioningError) {
     const t = messagesFor(campaignMessages, request);
-    const key = error.code === 'not_asked' || error.code === 'no_release' || error.code === 'bad_response' ? (`error.${error.code}` as const) : 'error.generic';
+    const key =
+      error.code === 'not_asked' || error.code === 'no_release' || error.code === 'bad_response' || error.code === 'response_too_large'
+        ? (`error.${error.code}` as const)
+        : 'error.generic';
     throw new Response(t(key), { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
   throw error;

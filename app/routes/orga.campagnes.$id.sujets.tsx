@@ -7,6 +7,7 @@ import { Dots } from '~/components/orga/Stars';
 import { useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
+import { isHttpUrl } from '../../engine/framework';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'orga');
@@ -51,9 +52,13 @@ export default function Topics() {
                   <ul>
                     {tutorials[r.tubeId]!.map((tu) => (
                       <li key={tu.id}>
-                        <a href={tu.url} rel="noreferrer" target="_blank">
-                          {tu.title}
-                        </a>{' '}
+                        {isHttpUrl(tu.url) ? (
+                          <a href={tu.url} rel="noopener noreferrer" target="_blank">
+                            {tu.title}
+                          </a>
+                        ) : (
+                          tu.title
+                        )}{' '}
                         ({tu.format}, {tu.duration})
                       </li>
                     ))}

@@ -95,6 +95,11 @@ export default function CampaignLayout() {
               {t('campaign.export')}
             </a>
           </li>
+          <li>
+            <a href={`${base}/export.csv?format=brut`} download>
+              {t('campaign.exportRaw')}
+            </a>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -58,7 +58,11 @@ export default function ParameterSetPage() {
         </dl>
         <p>
           <a href={`/psychometrie/parametres/${set.version}/export.csv`} download>
-            Exporter les paramètres (CSV)
+            Exporter les paramètres (CSV brut, pour R et la CLI)
+          </a>{' '}
+          ·{' '}
+          <a href={`/psychometrie/parametres/${set.version}/export.csv?format=tableur`} download>
+            CSV pour tableur
           </a>
         </p>
       </section>

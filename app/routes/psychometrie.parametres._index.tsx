@@ -78,7 +78,10 @@ export default function ParameterSets() {
                   <td>{s.note || '—'}</td>
                   <td>
                     <a href={`/psychometrie/parametres/${s.version}/export.csv`} download>
-                      CSV<span className="visually-hidden"> des paramètres de la version {s.version}</span>
+                      CSV<span className="visually-hidden"> brut des paramètres de la version {s.version}</span>
+                    </a>{' '}
+                    <a href={`/psychometrie/parametres/${s.version}/export.csv?format=tableur`} download>
+                      tableur<span className="visually-hidden"> : CSV des paramètres de la version {s.version} pour tableur</span>
                     </a>
                   </td>
                 </tr>
@@ -93,13 +96,20 @@ export default function ParameterSets() {
         <ul>
           <li>
             <a href="/psychometrie/exports/matrice-reponses.csv" download>
-              Matrice des réponses actuelle (CSV large)
+              Matrice des réponses actuelle (CSV large, brut pour R)
             </a>{' '}
-            : une ligne par personne (identifiants anonymes), une colonne par épreuve en service (sa clé), 1 = juste, 0 = faux, vide = non posée. Lisible par{' '}
-            <code>npm run cli -- calibrate</code> et par R (<code>read.csv</code>, puis mirt, ltm ou eRm).
+            (
+            <a href="/psychometrie/exports/matrice-reponses.csv?format=tableur" download>
+              version pour tableur
+            </a>
+            , où les textes commençant par = + - @ sont préfixés d’une apostrophe) : une ligne par personne (identifiants anonymes), une colonne par épreuve en
+            service (sa clé), 1 = juste, 0 = faux, vide = non posée. Lisible par <code>npm run cli -- calibrate</code> et par R (<code>read.csv</code>, puis
+            mirt, ltm ou eRm).
           </li>
           <li>
-            Paramètres d’une version : colonnes <code>item,a,d,b,se_a,se_d,se_b,…</code>, utilisables comme ancres (<code>--anchors</code>) par la CLI.
+            Paramètres d’une version : colonnes <code>item,a,d,b,se_a,se_d,se_b,…</code>, utilisables comme ancres (<code>--anchors</code>) par la CLI. Les
+            exports bruts gardent les textes tels quels (pour R et la CLI) ; les exports « tableur » préfixent d’une apostrophe les textes commençant par = + -
+            @ pour qu’un tableur ne les prenne pas pour des formules.
           </li>
         </ul>
         {runs.length > 0 ? (
@@ -109,9 +119,13 @@ export default function ParameterSets() {
               {runs.slice(0, 8).map((r) => (
                 <li key={r.id}>
                   <a href={`/psychometrie/exports/matrice-reponses.csv?calibration=${r.id}`} download>
-                    Matrice des réponses de la calibration du {formatDateTime(r.createdAt)}
+                    Matrice des réponses de la calibration du {formatDateTime(r.createdAt)} (brut)
                   </a>{' '}
-                  ({formatInteger(r.answers)} réponses)
+                  (
+                  <a href={`/psychometrie/exports/matrice-reponses.csv?calibration=${r.id}&format=tableur`} download>
+                    pour tableur
+                  </a>
+                  ) ({formatInteger(r.answers)} réponses)
                 </li>
               ))}
             </ul>

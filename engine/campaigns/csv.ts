@@ -83,15 +83,52 @@ export function parseCsv(input: string, delimiter: Delimiter = guessDelimiter(in
   return rows;
 }
 
-/** One field as written: quoted when it holds the delimiter, a quote or a line break. */
-export function csvField(value: string | number | null | undefined, delimiter: Delimiter = ';'): string {
+/**
+ * How a CSV is meant to be read. `spreadsheet`: opened in Excel, LibreOffice or Google Sheets, where a
+ * cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is taken as a formula (CSV or
+ * "formula" injection: `=HYPERLINK(…)`, `+cmd|…`). `raw`: read by R, Python or the CLI, byte for byte.
+ */
+export type CsvMode = 'spreadsheet' | 'raw';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number (`-1.5`, `+2`, `3,25`, `1e-3`): no spreadsheet reads a formula in it. */
+const PLAIN_NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text cell made inert for spreadsheets, as OWASP recommends: a cell starting with `= + - @`, a tab
+ * or a carriage return is prefixed with a single quote, which spreadsheets show as text. Decision:
+ * only text is neutralised. A plain number written as text (`-1.5`, `+2`) is left as it is, since it
+ * holds no formula and must stay a number in numeric columns; JavaScript numbers are never touched.
+ */
+export function spreadsheetSafe(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The cell as written for `mode`: text neutralised for spreadsheets, everything as it is for `raw`. */
+export function csvCell(value: string | number | null | undefined, mode: CsvMode): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  if (typeof value === 'number') return String(value);
+  return mode === 'spreadsheet' ? spreadsheetSafe(value) : value;
+}
+
+/**
+ * One field as written: quoted when it holds the delimiter, a quote or a line break. Text is made
+ * spreadsheet-safe unless `mode` is `raw` (see spreadsheetSafe).
+ */
+export function csvField(value: string | number | null | undefined, delimiter: Delimiter = ';', mode: CsvMode = 'spreadsheet'): string {
+  const s = csvCell(value, mode);
   if (s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r')) return `"${s.replace(/"/g, '""')}"`;
   return s;
 }
 
 /** One line with CRLF. */
-export function csvLine(fields: readonly (string | number | null | undefined)[], delimiter: Delimiter = ';'): string {
-  return fields.map((f) => csvField(f, delimiter)).join(delimiter) + '\r\n';
+export function csvLine(fields: readonly (string | number | null | undefined)[], delimiter: Delimiter = ';', mode: CsvMode = 'spreadsheet'): string {
+  return fields.map((f) => csvField(f, delimiter, mode)).join(delimiter) + '\r\n';
+}
+
+/** The mode a download asked for: `?format=brut` → raw, `?format=tableur` → spreadsheet, else `fallback`. */
+export function csvModeOf(format: string | null | undefined, fallback: CsvMode): CsvMode {
+  if (format === 'brut' || format === 'raw') return 'raw';
+  if (format === 'tableur' || format === 'spreadsheet') return 'spreadsheet';
+  return fallback;
 }

@@ -1,9 +1,10 @@
 /**
  * The rows of a campaign's results export: UTF-8 with BOM, `;`, one line per participant. Columns:
  * organisation, campaign, code, participant, class, progress, dates, shared, stage, badges, global mastery,
- * then per competence and per area: mastery %, validated skills, targeted skills.
+ * then per competence and per area: mastery %, validated skills, targeted skills. Spreadsheet-safe by
+ * default (a learner named `=HYPERLINK(…)` is written `'=HYPERLINK(…)`); `mode: 'raw'` keeps text as stored.
  */
-import { csvLine, BOM } from './csv';
+import { csvLine, BOM, type CsvMode } from './csv';
 import { masteryPercent } from './results';
 
 export interface ExportGroup {
@@ -20,6 +21,8 @@ export interface ExportContext {
   areas: readonly ExportGroup[];
   badges: readonly string[];
   hasStages: boolean;
+  /** `spreadsheet` (the default): text cells neutralised against formula injection; `raw`: as stored. */
+  mode?: CsvMode;
 }
 
 export interface ExportParticipant {
@@ -63,7 +66,7 @@ export function exportHeader(ctx: ExportContext): string {
       `Nombre d’acquis du profil cible du domaine ${a.label}`,
       `Acquis maîtrisés du domaine ${a.label}`,
     );
-  return BOM + csvLine(cols);
+  return BOM + csvLine(cols, ';', ctx.mode ?? 'spreadsheet');
 }
 
 /** One participant's line. Results stay empty until the participant has shared them. */
@@ -80,5 +83,5 @@ export function exportRow(ctx: ExportContext, p: ExportParticipant): string {
     if (!shared) cols.push('NA', targeted, 'NA');
     else cols.push((targeted ? masteryPercent(validated / targeted) : 0) + ' %', targeted, validated);
   }
-  return csvLine(cols);
+  return csvLine(cols, ';', ctx.mode ?? 'spreadsheet');
 }

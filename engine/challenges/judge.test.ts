@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdownLiteToDoc, newChallengeBody, redactForLearner, ResponseShapeError, type ChallengeBody } from './index';
-import { answeredAfterTimer, judgeAnswer, TIMER_GRACE_SECONDS } from './judge';
+import { answeredAfterTimer, checkResponseSize, judgeAnswer, MAX_ANSWER_CHARS, OversizedResponseError, TIMER_GRACE_SECONDS } from './judge';
 
 const T0 = new Date('2026-03-02T10:00:00Z');
 const after = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -89,5 +89,60 @@ describe('judging an answer', () => {
     expect(() =>
       judgeAnswer({ body: qcu(null), presentation: { shuffleSeed: 's', permutation: null }, response: { value: 'png' }, askedAt: T0, now: after(1) }),
     ).toThrow(ResponseShapeError);
+  });
+});
+
+describe('oversized responses', () => {
+  const judge = (body: ChallengeBody, response: Parameters<typeof judgeAnswer>[0]['response']) =>
+    judgeAnswer({ body, presentation: { shuffleSeed: 's', permutation: null }, response, askedAt: T0, now: after(3) });
+  const refusal = (fn: () => unknown): unknown[] | null => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof OversizedResponseError ? [error.reason, error.limit, error.message] : [error];
+    }
+    return null;
+  };
+  const qroc: ChallengeBody = {
+    ...newChallengeBody('QROC', ['Tests']),
+    answer: { type: 'QROC', accepted: ['png'], format: 'mots', tolerances: [] },
+  };
+  const qcm: ChallengeBody = {
+    ...newChallengeBody('QCM', ['Tests']),
+    answer: { type: 'QCM', proposals: ['a', 'b', 'c'], correct: [0, 1], shuffle: false },
+  };
+
+  it('refuses a text over MAX_ANSWER_CHARS with a French message, accepts one at the limit', () => {
+    expect(refusal(() => judge(qroc, { value: 'x'.repeat(MAX_ANSWER_CHARS + 1) }))).toEqual([
+      'text',
+      10_000,
+      'Réponse trop longue : 10\u202f000 caractères au plus par champ.',
+    ]);
+    expect(judge(qroc, { value: 'x'.repeat(MAX_ANSWER_CHARS) }).result).toBe('ko');
+  });
+
+  it('refuses more choices than proposals, also when read from the form', () => {
+    expect(refusal(() => judge(qcm, { choices: [0, 1, 2, 0] }))).toEqual(['choices', 3, 'Trop de choix : 3 propositions au plus.']);
+    expect(refusal(() => judge(qcm, () => ({ choices: Array.from({ length: 10_000 }, () => 0) })))?.[0]).toBe('choices');
+    expect(judge(qcm, { choices: [0, 1] }).result).toBe('ok');
+  });
+
+  it('refuses more fields than the challenge has, and a field over the limit', () => {
+    const qrocm: ChallengeBody = {
+      ...newChallengeBody('QROCM-ind', ['Tests']),
+      answer: {
+        type: 'QROCM-ind',
+        template: '{{a}} {{b}}',
+        fields: [
+          { name: 'a', label: 'A', accepted: ['1'] },
+          { name: 'b', label: 'B', accepted: ['2'] },
+        ],
+        tolerances: [],
+      },
+    };
+    expect(() => checkResponseSize(qrocm.answer, { values: { a: '1', b: '2', c: '3' } })).toThrow(OversizedResponseError);
+    expect(() => checkResponseSize(qrocm.answer, { values: { a: 'y'.repeat(MAX_ANSWER_CHARS + 1) } })).toThrow(/Réponse trop longue/);
+    expect(() => checkResponseSize(qrocm.answer, { values: { a: '1', b: '2' } })).not.toThrow();
+    expect(() => checkResponseSize(qrocm.answer, { skipped: true })).not.toThrow();
   });
 });

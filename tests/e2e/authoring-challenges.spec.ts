@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, expectNoCspViolation, signIn, watchCsp } from './helpers';
 
 /** Active skills of competence 5.2 in the starter pack, last first (few other tests touch them). */
 function activeSkills(): string[] {
@@ -19,9 +19,13 @@ test.describe.configure({ timeout: 120_000 });
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchCsp(page);
   await signIn(page, email);
   return page;
 }
+
+// The editor (tiptap) and the pages work under the Content-Security-Policy: no refusal in the console.
+test.afterEach(() => expectNoCspViolation());
 
 /** The editor is usable once tiptap has mounted (after hydration). */
 async function instructionEditor(page: Page) {

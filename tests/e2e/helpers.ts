@@ -74,3 +74,20 @@ export async function waitForNextQuestion(page: Page, previous: string | null, e
 export async function certificationQuestionNumber(page: Page): Promise<number> {
   return Number(await page.getByTestId('challenge').getAttribute('data-position')) + 1;
 }
+
+/** Content-Security-Policy violations reported by the pages watched with watchCsp (console messages). */
+const cspViolations: string[] = [];
+
+/** Records every CSP violation the page reports in its console (Chromium writes one error per refusal). */
+export function watchCsp(page: Page): void {
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Content-Security-Policy/i.test(text)) cspViolations.push(`${page.url()} : ${text}`);
+  });
+}
+
+/** No CSP violation since the last call (the list is emptied). */
+export function expectNoCspViolation(): void {
+  const seen = cspViolations.splice(0);
+  expect(seen, 'violations de la Content-Security-Policy').toEqual([]);
+}

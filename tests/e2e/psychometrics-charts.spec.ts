@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createPrisma, type PrismaClient } from '../../prisma/client';
 import { makeCalibrationFixture, type CalibrationFixture } from '../setup/psychometrics-fixtures';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, expectNoCspViolation, signIn, watchCsp } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
@@ -29,6 +29,10 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await db?.$disconnect();
 });
+
+// The charts (d3) and the pages work under the Content-Security-Policy: no refusal in the console.
+test.beforeEach(({ page }) => watchCsp(page));
+test.afterEach(() => expectNoCspViolation());
 
 /** "−1,23 (0,12)" → −1.23 */
 function frenchNumber(text: string): number {

@@ -8,6 +8,7 @@ import { useMessages } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
 import type { TutorialCard } from '~/models/learner-tutorials.server';
+import { isHttpUrl } from '../../../engine/framework';
 
 export function TutorialItem({ tutorial, headingLevel = 3 }: { tutorial: TutorialCard; headingLevel?: 3 | 4 }) {
   const t = useMessages(learnerMessages);
@@ -21,10 +22,15 @@ export function TutorialItem({ tutorial, headingLevel = 3 }: { tutorial: Tutoria
   return (
     <li className="tutorial" data-testid="tutorial">
       <Heading className="tutorial-title" style={{ fontSize: '1rem', margin: 0 }}>
-        <a href={tutorial.url} target="_blank" rel="noopener noreferrer">
-          {tutorial.title}
-          <span className="visually-hidden"> {t('tutorial.newTab')}</span>
-        </a>
+        {/* Only http(s) addresses become links: a stored javascript: or data: address is shown as text. */}
+        {isHttpUrl(tutorial.url) ? (
+          <a href={tutorial.url} target="_blank" rel="noopener noreferrer">
+            {tutorial.title}
+            <span className="visually-hidden"> {t('tutorial.newTab')}</span>
+          </a>
+        ) : (
+          tutorial.title
+        )}
       </Heading>
       <p className="muted small">{fill(t('tutorial.meta'), { source: tutorial.source, format: tutorial.format, duration: tutorial.duration })}</p>
       <div className="tutorial-actions">
