@@ -206,6 +206,7 @@ describe('route permissions', () => {
       calibrationId: psychometrics.runA,
       parameterVersion: String(psychometrics.parameterSet.version),
       attachmentId: attachment.id,
+      accountId: users.learner,
       splat: 'nulle-part',
     } satisfies Record<Fixture, string>);
   });

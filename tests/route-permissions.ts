@@ -63,6 +63,7 @@ export type Fixture =
   | 'calibrationId'
   | 'parameterVersion'
   | 'attachmentId'
+  | 'accountId'
   | 'splat';
 
 export type Expectation = Record<Role, Outcome>;
@@ -107,6 +108,14 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   '$.tsx': { params: { '*': 'splat' }, loader: all('deny'), note: 'The catch-all: 404 for everyone.' },
   '_index.tsx': { loader: signedIn('away'), note: 'The home page sends a signed-in user to their main space (homeSpace), anyone else to sign in.' },
   'admin._index.tsx': { loader: only('admin') },
+  'admin.comptes.$id.tsx': {
+    params: { id: 'accountId' },
+    loader: only('admin'),
+    note: 'Managing an account (roles, memberships, disabling, reset links) is for administrators only.',
+    action: only('admin'),
+  },
+  'admin.comptes.nouveau.tsx': { loader: only('admin'), action: only('admin') },
+  'admin.journal.tsx': { loader: only('admin'), note: 'The audit log is read by administrators only.' },
   'admin.jury.$id.tsx': { params: { id: 'finalizedSessionId' }, loader: only('admin'), action: only('admin') },
   'admin.jury._index.tsx': { loader: only('admin') },
   'admin.reglages.tsx': { loader: only('admin'), action: only('admin') },
@@ -227,6 +236,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   'inscription.tsx': {
     loader: roles('away', { anonymous: 'allow' }),
     note: 'A signed-in user is sent to their space; the sign-up form is open.',
+    action: all('allow'),
+  },
+  'mot-de-passe.nouveau.tsx': {
+    search: 'jeton=jeton-inconnu',
+    loader: all('allow'),
+    note: 'Reached from a one-time reset link by someone signed out: the token, not a session, is the permission; an unknown token shows its error page.',
     action: all('allow'),
   },
   'langue.tsx': { loader: all('away'), note: 'Sets the language cookie and goes back: open to all.', action: all('away') },
