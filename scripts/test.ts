@@ -91,6 +91,16 @@ async function main() {
       WORKBENCH_DATA_DIR: path.join(cacheDir, `data-${runId}`),
     };
 
+    if (!unitOnly) {
+      // The app is built first: the browser tests need it, and so do the integration tests of the web
+      // server itself (scripts/http-security.db.test.ts starts it on the build).
+      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
+        NODE_ENV: 'production',
+        VITE_CJS_IGNORE_WARNING: 'true',
+      });
+      if (build !== 0) throw new Error('La construction de l’application a échoué.');
+    }
+
     if (!e2eOnly) {
       // Pure tests run files in parallel; the integration tests share one database (and settings such as
       // the active parameter set), so their files run one after the other. Vitest only takes
@@ -137,11 +147,6 @@ async function main() {
       const db = createPrisma(e2eDatabase.url);
       await seed(db, () => undefined, { databaseUrl: e2eDatabase.url });
       await db.$disconnect();
-      const build = await run(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
-        NODE_ENV: 'production',
-        VITE_CJS_IGNORE_WARNING: 'true',
-      });
-      if (build !== 0) throw new Error('La construction de l’application a échoué.');
       Object.assign(process.env, env, { DATABASE_URL: e2eDatabase.url });
       const { startWebServer } = await import('./server');
       const web = await startWebServer({ port: 0, host: '127.0.0.1' });

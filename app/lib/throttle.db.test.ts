@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { attemptLogin } from './login.server';
-import { lookUpCampaignCode } from '../models/campaign-code-lookup.server';
+import { learnerCampaignByAddress, lookUpCampaignCode } from '../models/campaign-code-lookup.server';
 import * as password from './password.server';
+import { purgeExpiredSignIns } from '../models/sign-in-housekeeping.server';
 import { attemptSucceeded, backoffSeconds, bucketKey, clearSubject, currentLocks, reserveAttempt, THROTTLE_LIMITS } from './throttle.server';
 
 const db = () => testDb();
@@ -107,5 +108,33 @@ describe('lookUpCampaignCode', () => {
       expect(await lookUpCampaignCode(db(), 'ABCDEF234', input)).toMatchObject({ ok: false, reason: 'unknown' });
     expect(await lookUpCampaignCode(db(), 'ABCDEF234', input)).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect(await lookUpCampaignCode(db(), 'ABCDEF234', { ...input, ip: `ip-${uid()}` })).toMatchObject({ ok: false, reason: 'unknown' });
+  });
+});
+
+describe('learnerCampaignByAddress', () => {
+  it('counts unknown codes typed in the address bar in the same buckets as the code page', async () => {
+    const userId = `u-${uid()}`;
+    const ip = `ip-${uid()}`;
+    for (let i = 0; i < THROTTLE_LIMITS['campaign-code'].perSubject! - 1; i++)
+      expect(await learnerCampaignByAddress(db(), { userId, code: 'ABCDEF234', ip, now: T0 })).toBeNull();
+    // The page for codes and the address bar share the learner's bucket.
+    expect(await lookUpCampaignCode(db(), 'ABCDEF234', { userId, ip, now: T0 })).toMatchObject({ ok: false, reason: 'unknown' });
+    expect(await learnerCampaignByAddress(db(), { userId, code: 'ABCDEF234', ip, now: T0 })).toBe('rate_limited');
+    // Malformed codes are answered without counting.
+    expect(await learnerCampaignByAddress(db(), { userId: `u-${uid()}`, code: 'abc', ip, now: T0 })).toBeNull();
+  });
+});
+
+describe('hourly housekeeping', () => {
+  it('forgets buckets untouched for a day, keeps recent and blocked ones', async () => {
+    const ip = `ip-${uid()}`;
+    const old = `old-${uid()}@exemple.fr`;
+    const recent = `recent-${uid()}@exemple.fr`;
+    await reserveAttempt(db(), 'login', old, ip, T0);
+    const later = at(2 * 86_400);
+    await reserveAttempt(db(), 'login', recent, `ip-${uid()}`, later);
+    await purgeExpiredSignIns(db(), later);
+    expect(await db().throttleBucket.findUnique({ where: { key: bucketKey('login', old, ip) } })).toBeNull();
+    expect(await db().throttleBucket.count({ where: { subject: recent } })).toBe(1);
   });
 });

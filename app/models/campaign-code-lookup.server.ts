@@ -7,7 +7,7 @@
 import type { PrismaClient } from '../../prisma/client';
 import { isValidCampaignCode, normalizeCode } from '../../engine/framework';
 import { attemptSucceeded, reserveAttempt } from '../lib/throttle.server';
-import { checkCampaignCode, type CodeCheck } from './campaign.server';
+import { checkCampaignCode, learnerCampaign, type CodeCheck } from './campaign.server';
 
 export type ThrottledCodeCheck = CodeCheck | { ok: false; reason: 'rate_limited'; code: string; error: string };
 
@@ -19,4 +19,20 @@ export async function lookUpCampaignCode(client: PrismaClient, typed: string, in
   const check = await checkCampaignCode(client, typed);
   if (check.ok || check.reason === 'archived') await attemptSucceeded(client, 'campaign-code', input.userId, input.ip);
   return check;
+}
+
+/**
+ * The campaign's page opened by its address (/campagnes/CODE): the same buckets as the "I have a code"
+ * page, so typing codes into the address bar is no way around the limit. A code that exists gives the
+ * place back at once. Null: no such campaign (counted); 'rate_limited': too many unknown codes.
+ */
+export async function learnerCampaignByAddress(
+  client: PrismaClient,
+  input: { userId: string; code: string; ip: string; now: Date },
+): Promise<Awaited<ReturnType<typeof learnerCampaign>> | 'rate_limited'> {
+  if (!isValidCampaignCode(input.code)) return null;
+  if (!(await reserveAttempt(client, 'campaign-code', input.userId, input.ip, input.now)).ok) return 'rate_limited';
+  const view = await learnerCampaign(client, input.userId, input.code, input.now);
+  if (view) await attemptSucceeded(client, 'campaign-code', input.userId, input.ip);
+  return view;
 }

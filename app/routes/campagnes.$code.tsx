@@ -10,6 +10,8 @@ import { requireForm, requireViewer } from '~/lib/session.server';
 import { isLearnerOnly } from '~/lib/roles';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
+import { learnerCampaignByAddress } from '~/models/campaign-code-lookup.server';
+import { clientAddress } from '~/lib/client-address.server';
 import { requestAggregateRefresh } from '~/lib/queues.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { normalizeCode } from '../../engine/framework';
@@ -26,9 +28,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   const code = normalizeCode(params.code ?? '');
-  const view = await learnerCampaign(db(), viewer.id, code);
-  if (!view) {
+  const view = await learnerCampaignByAddress(db(), { userId: viewer.id, code, ip: clientAddress(request), now: new Date() });
+  if (!view || view === 'rate_limited') {
     const t = messagesFor(campaignMessages, request);
+    if (view === 'rate_limited') throw new Response(t('code.error.rate_limited'), { status: 429 });
     throw new Response(fill(t('code.error.unknown'), { code }), { status: 404 });
   }
   // Only a learner account joins (the server refuses the others anyway, in startParticipation).

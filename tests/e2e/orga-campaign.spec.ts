@@ -217,7 +217,7 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await page.getByRole('link', { name: 'Sujets à travailler' }).click();
   await expect(page.getByTestId('topic').first()).toContainText(/\(\d\/4\)/);
   await expectAccessible(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter les résultats (CSV)' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter les résultats (CSV pour tableur)' }).click()]);
   const content = await (await download.createReadStream()).toArray();
   const bytes = Buffer.concat(content as Buffer[]);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -56,7 +56,7 @@ test('a psychometrician starts a calibration, watches it progress, approves it a
   await expect(page.getByRole('row', { name: new RegExp(`^Version ${version} `) })).toContainText('En vigueur');
   await expectAccessible(page);
   const download = page.waitForEvent('download');
-  await page.getByRole('link', { name: `CSV des paramètres de la version ${version}` }).click();
+  await page.getByRole('link', { name: `CSV brut des paramètres de la version ${version}` }).click();
   expect((await download).suggestedFilename()).toBe(`parametres-v${version}.csv`);
 });
 
