@@ -1,5 +1,6 @@
 /** Strings of the Orga space (teachers) and of « J'ai un code » (learners). French first. */
 import { codedText, defineMessages, fill } from '../i18n';
+import type { ClassListSource } from '../../engine/campaigns';
 
 const fr = {
   'nav.label': 'Navigation de l’espace Orga',
@@ -142,27 +143,33 @@ const fr = {
   'new.submit': 'Créer la campagne',
   'learners.title': 'Élèves',
   'learners.import': 'Importer une liste d’élèves',
-  'learners.format': 'Fichier CSV (séparateur « ; » ou « , », encodage UTF-8), une ligne d’en-tête :',
+  'learners.format':
+    'Fichier CSV (séparateur « ; », « , » ou tabulation ; encodage UTF-8 ou Windows-1252, comme l’enregistre Excel) ou classeur .xlsx ou .ods (première feuille), une ligne d’en-tête :',
   'learners.format2': 'Dates au format jj/mm/aaaa. Rien n’est importé avant que vous ne confirmiez.',
-  'learners.file': 'Fichier CSV de la classe',
+  'learners.file': 'Liste de la classe (CSV, .xlsx ou .ods)',
   'learners.check': 'Vérifier le fichier',
   'learners.tooBig': 'Le fichier dépasse 2 Mo.',
-  'learners.chooseFile': 'Choisissez un fichier CSV.',
+  'learners.chooseFile': 'Choisissez un fichier CSV, .xlsx ou .ods.',
   'learners.preview': 'Aperçu',
-  'learners.counts': '{valid} ligne(s) valide(s), {rejected} ligne(s) refusée(s).',
+  'learners.counts': '{new} à créer, {update} à mettre à jour, {present} déjà présent(s), {rejected} refusée(s).',
+  'learners.source': 'Fichier lu : {source}.',
+  'learners.status': 'Import',
+  'learners.status.new': 'nouveau',
+  'learners.status.update': 'mise à jour',
+  'learners.status.present': 'déjà présent',
+  'learners.nothingToImport': 'Rien à importer : les lignes valides sont toutes déjà présentes.',
   'learners.rejected': 'Lignes refusées',
   'learners.line': 'Ligne',
   'learners.learner': 'Élève',
   'learners.problem': 'Problème',
-  'learners.valid': 'Lignes valides, prêtes à importer',
+  'learners.valid': 'Lignes valides',
   'learners.lastName': 'Nom',
   'learners.firstName': 'Prénom',
   'learners.class': 'Classe',
   'learners.number': 'Numéro étudiant',
   'learners.birth': 'Date de naissance',
-  'learners.confirm': 'Importer les {n} élève(s) valides',
-  'learners.imported': '{n} élève(s) importé(s).',
-  'learners.notImported': ' {n} ligne(s) non importée(s).',
+  'learners.confirm': 'Importer : {new} à créer, {update} à mettre à jour',
+  'learners.imported': 'Import terminé : {created} créé(s), {updated} mis à jour, {present} déjà présent(s), {rejected} refusé(s).',
   'learners.password': 'Mot de passe temporaire de {name} ({email}) :',
   'learners.passwordNote': 'Notez-le maintenant : il ne sera plus affiché.',
   'learners.list': 'Élèves de l’organisation ({n})',
@@ -190,13 +197,22 @@ const fr = {
   'classList.missingDivision': 'Classe manquante.',
   'classList.missingNumber': 'Numéro étudiant manquant.',
   'classList.duplicateNumber': 'Numéro étudiant {number} en double (déjà à la ligne {line}).',
-  'classList.knownNumber': 'Numéro étudiant {number} déjà inscrit dans l’organisation.',
+  'classList.numberTaken': 'Numéro étudiant {number} déjà attribué à {name} (autre nom ou date de naissance).',
   'classList.missingBirthDate': 'Date de naissance manquante.',
   'classList.badBirthDate': 'Date de naissance « {value} » invalide : attendue au format jj/mm/aaaa.',
   'classList.unreadable': 'Fichier illisible.',
   'classList.unclosedQuote': 'Guillemet non fermé (ligne {line}) : le fichier ne peut pas être lu au-delà.',
   'classList.empty': 'Le fichier est vide.',
-  'classList.missingColumns': 'Colonne(s) manquante(s) : {columns}. La première ligne doit nommer les colonnes : {header}.',
+  'classList.missingColumns': 'Colonne(s) manquante(s) : {columns}. Colonnes lues : {found} ({source}). La première ligne doit nommer les colonnes : {header}.',
+  'classList.oldExcel': 'Ancien format Excel (.xls) : enregistrez la liste en .xlsx ou en CSV.',
+  'classList.notSpreadsheet': 'Archive zip qui n’est ni un classeur .xlsx ni un classeur .ods.',
+  'classList.badSpreadsheet': 'Classeur .{format} endommagé ou sans feuille : il ne peut pas être lu.',
+  'classList.source.csv': 'fichier CSV, séparateur {separator}, encodage {encoding}',
+  'classList.source.sheet': 'classeur .{kind}, feuille « {sheet} »',
+  'classList.separator.semicolon': 'point-virgule « ; »',
+  'classList.separator.comma': 'virgule « , »',
+  'classList.separator.tab': 'tabulation',
+  'classList.nothingFound': 'aucune',
   'classList.noName': 'ligne {line}',
   'members.title': 'Membres',
   'members.caption': 'Membres de l’organisation',
@@ -388,27 +404,32 @@ const en: Record<keyof typeof fr, string> = {
   'new.submit': 'Create the campaign',
   'learners.title': 'Learners',
   'learners.import': 'Import a list of learners',
-  'learners.format': 'CSV file (“;” or “,” separator, UTF-8), one header line:',
+  'learners.format': 'CSV file (“;”, “,” or tab separator; UTF-8 or Windows-1252, as Excel saves it) or .xlsx or .ods workbook (first sheet), one header line:',
   'learners.format2': 'Dates as dd/mm/yyyy. Nothing is imported before you confirm.',
-  'learners.file': 'CSV file of the class',
+  'learners.file': 'Class list (CSV, .xlsx or .ods)',
   'learners.check': 'Check the file',
   'learners.tooBig': 'The file is larger than 2 MB.',
-  'learners.chooseFile': 'Choose a CSV file.',
+  'learners.chooseFile': 'Choose a CSV, .xlsx or .ods file.',
   'learners.preview': 'Preview',
-  'learners.counts': '{valid} valid line(s), {rejected} rejected line(s).',
+  'learners.counts': '{new} to create, {update} to update, {present} already present, {rejected} rejected.',
+  'learners.source': 'File read: {source}.',
+  'learners.status': 'Import',
+  'learners.status.new': 'new',
+  'learners.status.update': 'update',
+  'learners.status.present': 'already present',
+  'learners.nothingToImport': 'Nothing to import: the valid lines are all already present.',
   'learners.rejected': 'Rejected lines',
   'learners.line': 'Line',
   'learners.learner': 'Learner',
   'learners.problem': 'Problem',
-  'learners.valid': 'Valid lines, ready to import',
+  'learners.valid': 'Valid lines',
   'learners.lastName': 'Last name',
   'learners.firstName': 'First name',
   'learners.class': 'Class',
   'learners.number': 'Student number',
   'learners.birth': 'Birth date',
-  'learners.confirm': 'Import the {n} valid learner(s)',
-  'learners.imported': '{n} learner(s) imported.',
-  'learners.notImported': ' {n} line(s) not imported.',
+  'learners.confirm': 'Import: {new} to create, {update} to update',
+  'learners.imported': 'Import done: {created} created, {updated} updated, {present} already present, {rejected} rejected.',
   'learners.password': 'Temporary password of {name} ({email}):',
   'learners.passwordNote': 'Write it down now: it will not be shown again.',
   'learners.list': 'Learners of the organisation ({n})',
@@ -436,13 +457,22 @@ const en: Record<keyof typeof fr, string> = {
   'classList.missingDivision': 'Class missing.',
   'classList.missingNumber': 'Student number missing.',
   'classList.duplicateNumber': 'Student number {number} appears twice (already on line {line}).',
-  'classList.knownNumber': 'Student number {number} is already registered in the organisation.',
+  'classList.numberTaken': 'Student number {number} already belongs to {name} (another name or birth date).',
   'classList.missingBirthDate': 'Birth date missing.',
   'classList.badBirthDate': 'Birth date “{value}” is not valid: expected as dd/mm/yyyy.',
   'classList.unreadable': 'The file cannot be read.',
   'classList.unclosedQuote': 'Unclosed quote (line {line}): the file cannot be read past it.',
   'classList.empty': 'The file is empty.',
-  'classList.missingColumns': 'Missing column(s): {columns}. The first line must name the columns: {header}.',
+  'classList.missingColumns': 'Missing column(s): {columns}. Columns read: {found} ({source}). The first line must name the columns: {header}.',
+  'classList.oldExcel': 'Old Excel format (.xls): save the list as .xlsx or CSV.',
+  'classList.notSpreadsheet': 'A zip archive that is neither an .xlsx nor an .ods workbook.',
+  'classList.badSpreadsheet': 'The .{format} workbook is damaged or has no sheet: it cannot be read.',
+  'classList.source.csv': 'CSV file, {separator} separator, {encoding} encoding',
+  'classList.source.sheet': '.{kind} workbook, sheet “{sheet}”',
+  'classList.separator.semicolon': 'semicolon “;”',
+  'classList.separator.comma': 'comma “,”',
+  'classList.separator.tab': 'tab',
+  'classList.nothingFound': 'none',
   'classList.noName': 'line {line}',
   'members.title': 'Members',
   'members.caption': 'Members of the organisation',
@@ -509,15 +539,32 @@ export function classListInWords<
   C extends {
     rejected: { line: number; label: string; errors: { code: string; params: Record<string, string> }[] }[];
     fileError: { code: string; params: Record<string, string> } | null;
+    source: ClassListSource;
   },
 >(check: C, t: (key: OrgaKey) => string) {
+  const source = classListSourceInWords(check.source, t);
   return {
     ...check,
+    source,
     rejected: check.rejected.map((r) => ({
       ...r,
       label: r.label || fill(t('classList.noName'), { line: r.line }),
       errors: r.errors.map((e) => codedText(t, 'classList', e)),
     })),
-    fileError: check.fileError ? codedText(t, 'classList', check.fileError) : null,
+    fileError: check.fileError
+      ? codedText(t, 'classList', {
+          code: check.fileError.code,
+          params: { ...check.fileError.params, found: check.fileError.params.found || t('classList.nothingFound'), source },
+        })
+      : null,
   };
+}
+
+const SEPARATOR_KEYS = { ';': 'classList.separator.semicolon', ',': 'classList.separator.comma', '\t': 'classList.separator.tab' } as const;
+
+/** How a class list file was read, in words: "fichier CSV, séparateur point-virgule « ; », encodage Windows-1252". */
+export function classListSourceInWords(source: ClassListSource, t: (key: OrgaKey) => string): string {
+  return source.kind === 'csv'
+    ? fill(t('classList.source.csv'), { separator: t(SEPARATOR_KEYS[source.separator]), encoding: source.encoding })
+    : fill(t('classList.source.sheet'), { kind: source.kind, sheet: source.sheet });
 }
