@@ -70,3 +70,19 @@ test('a teacher imports the CSV Excel saves in Windows-1252 and an .xlsx, then t
   await expect(page.getByRole('table', { name: 'Lignes refusées' })).toHaveCount(0);
   await expectAccessible(page);
 });
+
+test('the campaign page copies its code and says so; the activity chart labels each day once', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const db = createPrisma(process.env.DATABASE_URL!);
+  const campaign = await db.campaign.findFirstOrThrow({ where: { code: 'QMPRDM234' }, select: { id: true } });
+  await db.$disconnect();
+  await signIn(page, 'enseignant2@exemple.fr');
+  await page.goto(`/orga/campagnes/${campaign.id}`);
+  await expect(page.getByTestId('campaign-code')).toHaveText('QMPRDM234');
+  await page.getByRole('button', { name: 'Copier le code' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Code copié' })).toHaveText('Code copié dans le presse-papiers.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('QMPRDM234');
+  const days = await page.getByTestId('activity-day').allTextContents();
+  expect(new Set(days).size).toBe(days.length);
+  await expectAccessible(page);
+});
