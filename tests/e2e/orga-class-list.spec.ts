@@ -27,7 +27,7 @@ test.beforeAll(async () => {
   await db.$disconnect();
 });
 
-test('a teacher imports the CSV Excel saves in Windows-1252 and an .xlsx, then the same CSV again: already present', async ({ page }) => {
+test('a teacher imports the CSV Excel saves in Windows-1252, an .xlsx and an .ods, then the same CSV again: already present', async ({ page }) => {
   await signIn(page, teacherEmail);
   await page.goto('/orga/eleves');
   const file = page.getByLabel('Liste de la classe (CSV, .xlsx ou .ods)');
@@ -61,7 +61,14 @@ test('a teacher imports the CSV Excel saves in Windows-1252 and an .xlsx, then t
   await expect(page.getByRole('heading', { name: 'Élèves de l’organisation (8)' })).toBeVisible();
   await expect(list.getByRole('row').filter({ hasText: 'Mathéo' })).toContainText('03/06/2009');
 
-  // 3. The same CSV again: every row is already there, none refused, nothing to import.
+  // 3. A LibreOffice .ods of a third class.
+  await file.setInputFiles({ name: 'liste 2nde C.ods', mimeType: 'application/vnd.oasis.opendocument.spreadsheet', buffer: fixture('libreoffice-2nde-c.ods') });
+  await check.click();
+  await expect(page.getByText('Fichier lu : classeur .ods, feuille « Feuille1 ».')).toBeVisible();
+  await page.getByRole('button', { name: 'Importer : 3 à créer, 0 à mettre à jour' }).click();
+  await expect(page.getByRole('heading', { name: 'Élèves de l’organisation (11)' })).toBeVisible();
+
+  // 4. The same CSV again: every row is already there, none refused, nothing to import.
   await file.setInputFiles({ name: 'liste 2nde A.csv', mimeType: 'text/csv', buffer: fixture('excel-point-virgule-windows-1252.csv') });
   await check.click();
   await expect(page.getByRole('status')).toHaveText('0 à créer, 0 à mettre à jour, 5 déjà présent(s), 0 refusée(s).');
