@@ -22,14 +22,17 @@ describe('a class list check in words', () => {
 
   it('says them in English for an English page, file problems too', () => {
     const en = (k: keyof typeof orgaMessages.en) => orgaMessages.en[k];
-    const words = classListInWords(checkClassList(csv, new Set(['124B'])), en);
+    const words = classListInWords(checkClassList(csv, new Map([['124B', { lastName: 'Petit', firstName: 'Pierre', division: null, birthDate: null }]])), en);
     expect(words.rejected.map((r) => [r.label, ...r.errors])).toEqual([
       ['Durand Inès', 'Birth date “31/02/2009” is not valid: expected as dd/mm/yyyy.'],
       ['line 3', 'Last name missing.', 'First name missing.', 'Student number missing.'],
-      ['Petit Paul', 'Student number 124B is already registered in the organisation.'],
+      ['Petit Paul', 'Student number 124B already belongs to Pierre Petit (another name or birth date).'],
     ]);
     expect(classListInWords(checkClassList('Nom;Prénom\nA;B'), en).fileError).toBe(
-      'Missing column(s): Classe, Numéro étudiant, Date de naissance. The first line must name the columns: Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance.',
+      'Missing column(s): Classe, Numéro étudiant, Date de naissance. Columns read: « Nom », « Prénom » (CSV file, semicolon “;” separator, UTF-8 encoding). The first line must name the columns: Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance.',
+    );
+    expect(classListInWords(checkClassList('Nom,Prénom\nA,B'), (k) => orgaMessages.fr[k]).fileError).toBe(
+      'Colonne(s) manquante(s) : Classe, Numéro étudiant, Date de naissance. Colonnes lues : « Nom », « Prénom » (fichier CSV, séparateur virgule « , », encodage UTF-8). La première ligne doit nommer les colonnes : Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance.',
     );
     expect(classListInWords(checkClassList('Nom;Prénom\n"A;B'), (k) => orgaMessages.fr[k]).fileError).toBe(
       'Guillemet non fermé (ligne 2) : le fichier ne peut pas être lu au-delà.',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { testDb } from '../../tests/setup/db';
 import { ensureCompetence, uniqueLetters } from '../../tests/setup/framework';
 import { importClassList, previewClassList, requireMembership } from './organisation.server';
@@ -41,13 +42,66 @@ describe('class list import', () => {
     expect(preview.valid).toHaveLength(1);
     expect(preview.rejected[0]).toMatchObject({ line: 3, label: 'Martin Léo' });
     expect(await db.organisationLearner.count({ where: { organisationId: org.id } })).toBe(0);
-    const { imported } = await importClassList(db, org.id, csv);
-    expect(imported).toBe(1);
-    // Importing the same file again: the student number is already there, nothing is duplicated.
+    const { created } = await importClassList(db, org.id, csv);
+    expect(created).toBe(1);
+    // Importing the same file again: the learner is already there, nothing is duplicated.
     const again = await importClassList(db, org.id, csv);
-    expect(again.imported).toBe(0);
-    expect(again.check.rejected.map((r) => r.line)).toEqual([2, 3]);
+    expect([again.created, again.updated, again.present]).toEqual([0, 0, 1]);
+    expect(again.check.rejected.map((r) => r.line)).toEqual([3]);
     expect(await db.organisationLearner.count({ where: { organisationId: org.id } })).toBe(1);
+  });
+
+  it('counts apart, on a list imported again, the learners created, updated, already present and refused', async () => {
+    const { db, org } = await fixture();
+    const first = [
+      'Nom;Prénom;Classe;Numéro étudiant;Date de naissance',
+      'Durand;Inès;2nde A;R1;05/03/2009',
+      'Martin;Léo;2nde A;R2;31/01/2009',
+      'Petit;Paul;2nde A;R3;02/02/2009',
+    ].join('\r\n');
+    expect(await importClassList(db, org.id, first)).toMatchObject({ created: 3, updated: 0, present: 0 });
+    // The school's next export: Léo changed class, Paul's number now comes with another person, Zoé arrives.
+    const next = [
+      'Nom;Prénom;Classe;Numéro étudiant;Date de naissance',
+      'Durand;Inès;2nde A;R1;05/03/2009',
+      'Martin;Léo;1re B;R2;31/01/2009',
+      'Petit;Paula;2nde A;R3;02/02/2009',
+      'Roux;Zoé;2nde A;R4;04/04/2009',
+      'Roux;Zoé;2nde A;R4;04/04/2009',
+    ].join('\r\n');
+    const preview = await previewClassList(db, org.id, next);
+    expect(preview.valid.map((l) => [l.studentNumber, l.status])).toEqual([
+      ['R1', 'present'],
+      ['R2', 'update'],
+      ['R4', 'new'],
+    ]);
+    const result = await importClassList(db, org.id, preview.text);
+    expect([result.created, result.updated, result.present]).toEqual([1, 1, 1]);
+    expect(result.check.rejected.map((r) => [r.line, r.errors.map((e) => e.code)])).toEqual([
+      [4, ['numberTaken']],
+      [6, ['duplicateNumber']],
+    ]);
+    const rows = await db.organisationLearner.findMany({ where: { organisationId: org.id }, orderBy: { studentNumber: 'asc' } });
+    expect(rows.map((l) => [l.studentNumber, l.firstName, l.division])).toEqual([
+      ['R1', 'Inès', '2nde A'],
+      ['R2', 'Léo', '1re B'],
+      ['R3', 'Paul', '2nde A'],
+      ['R4', 'Zoé', '2nde A'],
+    ]);
+    // And the same export once more: all present, the other two still refused.
+    const third = await importClassList(db, org.id, next);
+    expect([third.created, third.updated, third.present, third.check.rejected.length]).toEqual([0, 0, 3, 2]);
+  });
+
+  it('reads an uploaded Excel CSV in Windows-1252 and hands back the text to import', async () => {
+    const { db, org } = await fixture();
+    const bytes = new Uint8Array(readFileSync(new URL('../../tests/fixtures/class-lists/excel-point-virgule-windows-1252.csv', import.meta.url)));
+    const preview = await previewClassList(db, org.id, bytes);
+    expect(preview.fileError).toBeNull();
+    expect(preview.source).toMatchObject({ encoding: 'Windows-1252', separator: ';' });
+    const result = await importClassList(db, org.id, preview.text);
+    expect(result.created).toBe(5);
+    expect(await db.organisationLearner.count({ where: { organisationId: org.id, lastName: 'Dubœuf' } })).toBe(1);
   });
 });
 

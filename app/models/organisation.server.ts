@@ -7,7 +7,15 @@ import crypto from 'node:crypto';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
 import { hashPassword } from '../lib/password.server';
-import { checkClassList, type ClassListCheck } from '../../engine/campaigns';
+import {
+  checkClassListRows,
+  classListRowsAsCsv,
+  classListRowsFromFile,
+  classListRowsFromText,
+  type ClassListCheck,
+  type ClassListLearner,
+  type KnownLearner,
+} from '../../engine/campaigns';
 import { recordAudit } from './audit.server';
 import { NON_LEARNER_ROLES } from './learner-account.server';
 
@@ -155,31 +163,57 @@ export function resetRefusal(
   return matched ? null : 'resetNotMatched';
 }
 
-/** Checks a class list against the organisation's learners (nothing is written). */
-export async function previewClassList(client: PrismaClient, organisationId: string, text: string): Promise<ClassListCheck> {
-  const existing = await client.organisationLearner.findMany({ where: { organisationId, studentNumber: { not: null } }, select: { studentNumber: true } });
-  return checkClassList(text, new Set(existing.map((e) => e.studentNumber!)));
+/** The organisation's learners by student number (those detached have none). */
+async function knownLearners(client: PrismaClient, organisationId: string): Promise<Map<string, KnownLearner>> {
+  const rows = await client.organisationLearner.findMany({
+    where: { organisationId, studentNumber: { not: null } },
+    select: { studentNumber: true, lastName: true, firstName: true, division: true, birthDate: true },
+  });
+  return new Map(
+    rows.map((l) => [
+      l.studentNumber!,
+      { lastName: l.lastName, firstName: l.firstName, division: l.division, birthDate: l.birthDate ? l.birthDate.toISOString().slice(0, 10) : null },
+    ]),
+  );
+}
+
+/**
+ * Checks a class list against the organisation's learners (nothing is written): the file as uploaded
+ * (CSV in any usual encoding and separator, .xlsx, .ods) or the text a preview gave. `text` is the list
+ * as CSV, what the confirmation sends back to be imported.
+ */
+export async function previewClassList(client: PrismaClient, organisationId: string, file: string | Uint8Array): Promise<ClassListCheck & { text: string }> {
+  const read = typeof file === 'string' ? classListRowsFromText(file) : classListRowsFromFile(file);
+  const check = checkClassListRows(read, await knownLearners(client, organisationId));
+  return { ...check, text: 'rows' in read ? classListRowsAsCsv(read.rows) : '' };
 }
 
 /**
  * Imports the valid rows of a class list (checked again: the file is what the teacher confirmed, not
- * what the browser claims). Rows that became invalid meanwhile are reported again, nothing else changes.
+ * what the browser claims): new learners are created, those already there with changes (e.g. another
+ * class) updated, the others counted as already present. Rows that became invalid meanwhile are
+ * reported again.
  */
 export async function importClassList(client: PrismaClient, organisationId: string, text: string) {
   const check = await previewClassList(client, organisationId, text);
-  if (check.fileError) return { imported: 0, check };
-  const result = await client.organisationLearner.createMany({
-    data: check.valid.map((l) => ({
-      organisationId,
-      lastName: l.lastName,
-      firstName: l.firstName,
-      division: l.division,
-      studentNumber: l.studentNumber,
-      birthDate: new Date(`${l.birthDate}T00:00:00Z`),
-    })),
-    skipDuplicates: true,
+  if (check.fileError) return { created: 0, updated: 0, present: 0, check };
+  const fields = (l: ClassListLearner) => ({
+    lastName: l.lastName,
+    firstName: l.firstName,
+    division: l.division,
+    birthDate: new Date(`${l.birthDate}T00:00:00Z`),
   });
-  return { imported: result.count, check };
+  const toUpdate = check.valid.filter((l) => l.status === 'update');
+  const [result] = await client.$transaction([
+    client.organisationLearner.createMany({
+      data: check.valid.filter((l) => l.status === 'new').map((l) => ({ organisationId, studentNumber: l.studentNumber, ...fields(l) })),
+      skipDuplicates: true,
+    }),
+    ...toUpdate.map((l) =>
+      client.organisationLearner.update({ where: { organisationId_studentNumber: { organisationId, studentNumber: l.studentNumber } }, data: fields(l) }),
+    ),
+  ]);
+  return { created: result.count, updated: toUpdate.length, present: check.valid.filter((l) => l.status === 'present').length, check };
 }
 
 /** A temporary password: 10 characters of an unambiguous alphabet plus the classes the sign-up rules ask for. */

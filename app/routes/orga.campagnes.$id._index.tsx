@@ -72,9 +72,11 @@ export default function Activity() {
         <>
           <h3>{t('activity.stages')}</h3>
           <ul>
-            {stages.map((s) => (
-              <li key={s.title}>{fill(t('activity.stage'), { title: s.title, threshold: s.threshold, count: s.count })}</li>
-            ))}
+            {[...stages]
+              .sort((a, b) => a.threshold - b.threshold)
+              .map((s) => (
+                <li key={s.title}>{fill(t('activity.stage'), { title: s.title, threshold: s.threshold, count: s.count })}</li>
+              ))}
           </ul>
         </>
       ) : null}

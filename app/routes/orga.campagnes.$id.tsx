@@ -6,6 +6,7 @@ import { campaignOfViewer } from '~/models/campaign-dashboard.server';
 import { useLocale, useMessages } from '~/i18n';
 import { orgaDate, orgaMessages } from '~/i18n/orga';
 import { OrgaNav } from '~/components/orga/OrgaNav';
+import { CopyButton } from '~/components/orga/CopyButton';
 import orgaStyles from '~/styles/orga.css';
 import { fill } from '~/i18n/apprenant';
 
@@ -57,7 +58,8 @@ export default function CampaignLayout() {
         <dd>
           <span className="code" data-testid="campaign-code">
             {campaign.code}
-          </span>
+          </span>{' '}
+          <CopyButton value={campaign.code} label={t('campaign.copyCode')} copied={t('campaign.codeCopied')} failed={t('campaign.copyFailed')} />
         </dd>
         <dt>{t('campaign.link')}</dt>
         <dd>

@@ -34,8 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get('intent');
   if (intent === 'preview') {
     const file = form.get('file');
-    const text = file instanceof File ? (file.size > MAX_FILE ? null : await file.text()) : null;
-    if (text === null || text.trim() === '')
+    const bytes = file instanceof File ? (file.size > MAX_FILE ? null : new Uint8Array(await file.arrayBuffer())) : null;
+    if (bytes === null || bytes.length === 0)
       return {
         intent: 'preview' as const,
         error:
@@ -43,19 +43,15 @@ export async function action({ request }: ActionFunctionArgs) {
             ? messagesFor(orgaMessages, request)('learners.tooBig')
             : messagesFor(orgaMessages, request)('learners.chooseFile'),
       };
-    return {
-      intent: 'preview' as const,
-      text,
-      check: classListInWords(await previewClassList(db(), organisation.id, text), messagesFor(orgaMessages, request)),
-    };
+    const { text, ...check } = await previewClassList(db(), organisation.id, bytes);
+    return { intent: 'preview' as const, text, check: classListInWords(check, messagesFor(orgaMessages, request)) };
   }
   if (intent === 'confirm') {
     const text = String(form.get('text') ?? '');
-    const { imported, check } = await importClassList(db(), organisation.id, text);
+    const { created, updated, present, check } = await importClassList(db(), organisation.id, text);
     return {
       intent: 'confirm' as const,
-      imported,
-      rejected: check.rejected.length,
+      counts: { created, updated, present, rejected: check.rejected.length },
       fileError: check.fileError ? codedText(messagesFor(orgaMessages, request), 'classList', check.fileError) : null,
     };
   }
@@ -89,7 +85,14 @@ export default function Learners() {
         </p>
         <Form method="post" encType="multipart/form-data">
           <Csrf />
-          <label htmlFor="file">{t('learners.file')}</label> <input id="file" name="file" type="file" accept=".csv,text/csv" required />{' '}
+          <label htmlFor="file">{t('learners.file')}</label>{' '}
+          <input
+            id="file"
+            name="file"
+            type="file"
+            accept=".csv,.txt,.xlsx,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"
+            required
+          />{' '}
           <button type="submit" name="intent" value="preview" disabled={busy}>
             {t('learners.check')}
           </button>
@@ -108,7 +111,15 @@ export default function Learners() {
             ) : (
               <>
                 <h3>{t('learners.preview')}</h3>
-                <p role="status">{fill(t('learners.counts'), { valid: data.check.valid.length, rejected: data.check.rejected.length })}</p>
+                <p>{fill(t('learners.source'), { source: data.check.source })}</p>
+                <p role="status">
+                  {fill(t('learners.counts'), {
+                    new: data.check.valid.filter((l) => l.status === 'new').length,
+                    update: data.check.valid.filter((l) => l.status === 'update').length,
+                    present: data.check.valid.filter((l) => l.status === 'present').length,
+                    rejected: data.check.rejected.length,
+                  })}
+                </p>
                 {data.check.rejected.length > 0 ? (
                   <table className="orga-table">
                     <caption>{t('learners.rejected')}</caption>
@@ -142,6 +153,7 @@ export default function Learners() {
                           <th scope="col">{t('learners.class')}</th>
                           <th scope="col">{t('learners.number')}</th>
                           <th scope="col">{t('learners.birth')}</th>
+                          <th scope="col">{t('learners.status')}</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -153,17 +165,27 @@ export default function Learners() {
                             <td>{l.division}</td>
                             <td>{l.studentNumber}</td>
                             <td>{orgaDate(`${l.birthDate}T12:00:00Z`, locale)}</td>
+                            <td>
+                              <span className={`import-status ${l.status}`}>{t(`learners.status.${l.status}`)}</span>
+                            </td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
-                    <Form method="post">
-                      <Csrf />
-                      <input type="hidden" name="text" value={data.text} />
-                      <button type="submit" name="intent" value="confirm" disabled={busy}>
-                        {fill(t('learners.confirm'), { n: data.check.valid.length })}
-                      </button>
-                    </Form>
+                    {data.check.valid.some((l) => l.status !== 'present') ? (
+                      <Form method="post">
+                        <Csrf />
+                        <input type="hidden" name="text" value={data.text} />
+                        <button type="submit" name="intent" value="confirm" disabled={busy}>
+                          {fill(t('learners.confirm'), {
+                            new: data.check.valid.filter((l) => l.status === 'new').length,
+                            update: data.check.valid.filter((l) => l.status === 'update').length,
+                          })}
+                        </button>
+                      </Form>
+                    ) : (
+                      <p className="notice">{t('learners.nothingToImport')}</p>
+                    )}
                   </>
                 ) : null}
               </>
@@ -177,8 +199,7 @@ export default function Learners() {
             </p>
           ) : (
             <p role="status" className="notice success">
-              {fill(t('learners.imported'), { n: data.imported })}
-              {data.rejected ? fill(t('learners.notImported'), { n: data.rejected }) : ''}
+              {fill(t('learners.imported'), data.counts)}
             </p>
           )
         ) : null}

@@ -275,14 +275,16 @@ describe('class list', () => {
       'Petit;Paul;2nde B;123A;02/02/2009',
       'Bernard;Lou;2nde B;999Z;03/03/2009',
     ].join('\r\n');
-    const check = checkClassList(csv, new Set(['999Z']));
+    const check = checkClassList(csv, new Map([['999Z', { lastName: 'Bernard', firstName: 'Louise', division: '2nde B', birthDate: '2009-03-03' }]]));
     expect(check.fileError).toBeNull();
-    expect(check.valid).toEqual([{ line: 2, lastName: 'Durand', firstName: 'Inès', division: '2nde A', studentNumber: '123A', birthDate: '2009-03-05' }]);
+    expect(check.valid).toEqual([
+      { line: 2, lastName: 'Durand', firstName: 'Inès', division: '2nde A', studentNumber: '123A', birthDate: '2009-03-05', status: 'new' },
+    ]);
     expect(check.rejected).toEqual([
       { line: 3, label: 'Martin Léo', errors: [{ code: 'badBirthDate', params: { value: '31/02/2009' } }] },
       { line: 4, label: 'Zoé', errors: [{ code: 'missingLastName', params: {} }] },
       { line: 5, label: 'Petit Paul', errors: [{ code: 'duplicateNumber', params: { number: '123A', line: '2' } }] },
-      { line: 6, label: 'Bernard Lou', errors: [{ code: 'knownNumber', params: { number: '999Z' } }] },
+      { line: 6, label: 'Bernard Lou', errors: [{ code: 'numberTaken', params: { number: '999Z', name: 'Louise Bernard' } }] },
     ]);
   });
 
@@ -290,9 +292,36 @@ describe('class list', () => {
     expect(checkClassList('nom,prenom,classe,numero etudiant,date de naissance\nA,B,C,1,01/01/2010').valid).toHaveLength(1);
     expect(checkClassList('Nom;Prénom\nA;B').fileError).toEqual({
       code: 'missingColumns',
-      params: { columns: 'Classe, Numéro étudiant, Date de naissance', count: '3', header: 'Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance' },
+      params: {
+        columns: 'Classe, Numéro étudiant, Date de naissance',
+        count: '3',
+        header: 'Nom ; Prénom ; Classe ; Numéro étudiant ; Date de naissance',
+        found: '« Nom », « Prénom »',
+      },
     });
     expect(checkClassList('Nom;Prénom\n"A;B').fileError).toEqual({ code: 'unclosedQuote', params: { line: '2' } });
     expect(checkClassList('').fileError).toEqual({ code: 'empty', params: {} });
+  });
+
+  it('tells a list imported again (present) from changes for the same person (update) and from another person (refused)', () => {
+    const known = new Map([
+      ['1', { lastName: 'Durand', firstName: 'Inès', division: '2nde A', birthDate: '2009-03-05' }],
+      ['2', { lastName: 'Martin', firstName: 'Leo', division: '2nde A', birthDate: '2009-01-31' }],
+      ['3', { lastName: 'Petit', firstName: 'Paul', division: '2nde B', birthDate: '2009-02-02' }],
+    ]);
+    const csv = [
+      'Nom;Prénom;Classe;Numéro étudiant;Date de naissance',
+      'Durand;Inès;2nde A;1;05/03/2009',
+      'MARTIN;Léo;1re A;2;31/01/2009',
+      'Petit;Paula;2nde B;3;02/02/2009',
+      'Roux;Lou;2nde B;4;03/03/2009',
+    ].join('\n');
+    const check = checkClassList(csv, known);
+    expect(check.valid.map((l) => [l.studentNumber, l.status])).toEqual([
+      ['1', 'present'],
+      ['2', 'update'],
+      ['4', 'new'],
+    ]);
+    expect(check.rejected).toEqual([{ line: 4, label: 'Petit Paula', errors: [{ code: 'numberTaken', params: { number: '3', name: 'Paul Petit' } }] }]);
   });
 });

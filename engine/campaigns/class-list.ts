@@ -3,7 +3,10 @@
  * with last name, first name, class or group, student number and birth date (dd/mm/yyyy). Each row is
  * checked on its own and every problem is reported with the row's line number.
  */
-import { parseCsv, CsvError } from './csv';
+import { parseCsv, CsvError, type Delimiter } from './csv';
+import { decodeClassListText, detectSeparator, readOds, readXlsx, sniffClassListFile, SpreadsheetError, type ClassListSource } from './class-list-file';
+
+export type { ClassListSource } from './class-list-file';
 
 export interface ClassListLearner {
   line: number;
@@ -13,6 +16,21 @@ export interface ClassListLearner {
   studentNumber: string;
   /** yyyy-mm-dd */
   birthDate: string;
+  /**
+   * What importing the row does: `new` creates the learner; `update` changes a learner already there with
+   * this student number, the same person (same names once case and accents are set aside, same birth
+   * date), e.g. moved to another class; `present` changes nothing (the same list imported again).
+   */
+  status: 'new' | 'update' | 'present';
+}
+
+/** A learner the organisation already has, by student number. */
+export interface KnownLearner {
+  lastName: string;
+  firstName: string;
+  division: string | null;
+  /** yyyy-mm-dd */
+  birthDate: string | null;
 }
 
 /**
@@ -26,13 +44,16 @@ export interface ClassListProblem {
     | 'missingDivision'
     | 'missingNumber'
     | 'duplicateNumber'
-    | 'knownNumber'
+    | 'numberTaken'
     | 'missingBirthDate'
     | 'badBirthDate'
     | 'unreadable'
     | 'unclosedQuote'
     | 'empty'
-    | 'missingColumns';
+    | 'missingColumns'
+    | 'oldExcel'
+    | 'notSpreadsheet'
+    | 'badSpreadsheet';
   params: Record<string, string>;
 }
 
@@ -48,6 +69,51 @@ export interface ClassListCheck {
   rejected: RejectedRow[];
   /** A problem with the file itself (no header, missing column): nothing can be read. */
   fileError: ClassListProblem | null;
+  /** How the file was read (kind, encoding and separator of a CSV, sheet of a spreadsheet). */
+  source: ClassListSource;
+}
+
+/** The rows of a class list file (CSV in any of the usual encodings and separators, .xlsx, .ods) and how they were read. */
+export type ClassListRows = { rows: string[][]; source: ClassListSource } | { problem: ClassListProblem; source: ClassListSource };
+
+const UNKNOWN_SOURCE: ClassListSource = { kind: 'csv', encoding: 'UTF-8', bom: false, separator: ';' };
+
+/** Rows as a CSV text (every field quoted, `;`, CRLF): what the preview hands back to be imported once confirmed. */
+export function classListRowsAsCsv(rows: readonly (readonly string[])[]): string {
+  return rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(';') + '\r\n').join('');
+}
+
+/** Rows of a CSV text (already decoded): the separator is detected. */
+export function classListRowsFromText(
+  text: string,
+  encoding: ClassListSource & { kind: 'csv' } = UNKNOWN_SOURCE as ClassListSource & { kind: 'csv' },
+): ClassListRows {
+  const separator = detectSeparator(text);
+  const source: ClassListSource = { ...encoding, separator };
+  try {
+    // parseCsv splits on whatever character it is given; its type does not list the tab yet.
+    return { rows: parseCsv(text, separator as Delimiter), source };
+  } catch (error) {
+    return { problem: error instanceof CsvError ? problem('unclosedQuote', { line: error.line }) : problem('unreadable'), source };
+  }
+}
+
+/** Rows of a class list file as uploaded: the kind is told by the bytes, then the encoding and separator of a CSV. */
+export function classListRowsFromFile(bytes: Uint8Array): ClassListRows {
+  const kind = sniffClassListFile(bytes);
+  if (kind === 'csv') {
+    const { text, encoding, bom } = decodeClassListText(bytes);
+    return classListRowsFromText(text, { kind: 'csv', encoding, bom, separator: ';' });
+  }
+  if (kind === 'xls') return { problem: problem('oldExcel'), source: UNKNOWN_SOURCE };
+  if (kind === 'zip') return { problem: problem('notSpreadsheet'), source: UNKNOWN_SOURCE };
+  try {
+    const { rows, sheet } = kind === 'xlsx' ? readXlsx(bytes) : readOds(bytes);
+    return { rows, source: { kind, sheet } };
+  } catch (error) {
+    if (error instanceof SpreadsheetError) return { problem: problem('badSpreadsheet', { format: kind }), source: { kind, sheet: '' } };
+    throw error;
+  }
 }
 
 const problem = (code: ClassListProblem['code'], params: Record<string, string | number> = {}): ClassListProblem => ({
@@ -92,18 +158,28 @@ export function parseFrenchDate(value: string, maxYear = 2100): string | null {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+const sameName = (a: string, b: string) => fold(normalise(a)) === fold(normalise(b));
+
 /**
- * Checks a class list. `existingNumbers` are student numbers the organisation already has (rows with
- * one of them update nothing and are reported).
+ * Checks a class list given as CSV text. `existing` are the learners the organisation already has, by
+ * student number: a row with one of them is the same list again (`present`), a change for the same
+ * person (`update`), or refused when the number belongs to someone else.
  */
-export function checkClassList(text: string, existingNumbers: ReadonlySet<string> = new Set()): ClassListCheck {
-  let rows: string[][];
-  try {
-    rows = parseCsv(text);
-  } catch (error) {
-    return { valid: [], rejected: [], fileError: error instanceof CsvError ? problem('unclosedQuote', { line: error.line }) : problem('unreadable') };
-  }
-  if (rows.length === 0) return { valid: [], rejected: [], fileError: problem('empty') };
+export function checkClassList(text: string, existing: ReadonlyMap<string, KnownLearner> = new Map()): ClassListCheck {
+  return checkClassListRows(classListRowsFromText(text), existing);
+}
+
+/** The same, for a file as uploaded (CSV in any usual encoding and separator, .xlsx or .ods). */
+export function checkClassListFile(bytes: Uint8Array, existing: ReadonlyMap<string, KnownLearner> = new Map()): ClassListCheck {
+  return checkClassListRows(classListRowsFromFile(bytes), existing);
+}
+
+/** The same, for rows already read. */
+export function checkClassListRows(read: ClassListRows, existing: ReadonlyMap<string, KnownLearner> = new Map()): ClassListCheck {
+  const { source } = read;
+  if ('problem' in read) return { valid: [], rejected: [], fileError: read.problem, source };
+  const { rows } = read;
+  if (rows.length === 0) return { valid: [], rejected: [], fileError: problem('empty'), source };
   const header = rows[0]!.map((h) => fold(normalise(h)));
   const index = {} as Record<keyof typeof COLUMNS, number>;
   const missing: string[] = [];
@@ -116,7 +192,17 @@ export function checkClassList(text: string, existingNumbers: ReadonlySet<string
     return {
       valid: [],
       rejected: [],
-      fileError: problem('missingColumns', { columns: missing.join(', '), count: missing.length, header: CLASS_LIST_HEADER.join(' ; ') }),
+      fileError: problem('missingColumns', {
+        columns: missing.join(', '),
+        count: missing.length,
+        header: CLASS_LIST_HEADER.join(' ; '),
+        found: rows[0]!
+          .map((h) => h.trim())
+          .filter(Boolean)
+          .map((h) => `« ${h} »`)
+          .join(', '),
+      }),
+      source,
     };
   }
   const valid: ClassListLearner[] = [];
@@ -136,13 +222,22 @@ export function checkClassList(text: string, existingNumbers: ReadonlySet<string
     if (!division) errors.push(problem('missingDivision'));
     if (!studentNumber) errors.push(problem('missingNumber'));
     else if (firstLineOf.has(studentNumber)) errors.push(problem('duplicateNumber', { number: studentNumber, line: firstLineOf.get(studentNumber)! }));
-    else if (existingNumbers.has(studentNumber)) errors.push(problem('knownNumber', { number: studentNumber }));
     const birthDate = parseFrenchDate(rawDate);
     if (!rawDate) errors.push(problem('missingBirthDate'));
     else if (!birthDate) errors.push(problem('badBirthDate', { value: rawDate }));
+    const known = studentNumber && !firstLineOf.has(studentNumber) ? existing.get(studentNumber) : undefined;
+    let status: ClassListLearner['status'] = 'new';
+    if (known && lastName && firstName && birthDate) {
+      const samePerson =
+        sameName(known.lastName, lastName) && sameName(known.firstName, firstName) && (known.birthDate === null || known.birthDate === birthDate);
+      if (!samePerson) errors.push(problem('numberTaken', { number: studentNumber, name: `${known.firstName} ${known.lastName}` }));
+      else
+        status =
+          known.lastName === lastName && known.firstName === firstName && known.division === division && known.birthDate === birthDate ? 'present' : 'update';
+    }
     if (studentNumber && !firstLineOf.has(studentNumber)) firstLineOf.set(studentNumber, line);
     if (errors.length) rejected.push({ line, label: [lastName, firstName].filter(Boolean).join(' '), errors });
-    else valid.push({ line, lastName, firstName, division, studentNumber, birthDate: birthDate! });
+    else valid.push({ line, lastName, firstName, division, studentNumber, birthDate: birthDate!, status });
   });
-  return { valid, rejected, fileError: null };
+  return { valid, rejected, fileError: null, source };
 }

@@ -4,3 +4,4 @@ export * from './csv';
 export * from './class-list';
 export * from './export';
 export * from './assessment';
+export * from './class-list-file';

@@ -96,13 +96,15 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await page.goto('/orga/eleves');
   await expect(page.getByRole('heading', { level: 1, name: 'Élèves' })).toBeVisible();
   const csv = `Nom;Prénom;Classe;Numéro étudiant;Date de naissance\nCampagne${suffix};Noé;2nde ${suffix};A${suffix};05/03/2009\nMartin;Léo;2nde ${suffix};B${suffix};31/02/2009\n`;
-  await page.getByLabel('Fichier CSV de la classe').setInputFiles({ name: 'classe.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`) });
+  await page
+    .getByLabel('Liste de la classe (CSV, .xlsx ou .ods)')
+    .setInputFiles({ name: 'classe.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await expect(page.getByText('1 ligne(s) valide(s), 1 ligne(s) refusée(s).')).toBeVisible();
+  await expect(page.getByText('1 à créer, 0 à mettre à jour, 0 déjà présent(s), 1 refusée(s).')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Lignes refusées' })).toContainText('Date de naissance « 31/02/2009 » invalide');
   await expectAccessible(page);
-  await page.getByRole('button', { name: /Importer les 1 élève/ }).click();
-  await expect(page.getByText('1 élève(s) importé(s).')).toBeVisible();
+  await page.getByRole('button', { name: 'Importer : 1 à créer, 0 à mettre à jour' }).click();
+  await expect(page.getByText('Import terminé : 1 créé(s), 0 mis à jour, 0 déjà présent(s), 1 refusé(s).')).toBeVisible();
   await expect(page.getByRole('cell', { name: `Campagne${suffix}`, exact: true })).toBeVisible();
 
   // 2. Target profile from the tree.

@@ -1,7 +1,8 @@
 /** Charts of the dashboards: computed with d3, drawn as SVG by React (same output on server and client). Each has a text alternative. */
 import { area, line, scaleBand, scaleLinear, scaleTime } from 'd3';
-import { useMessages } from '~/i18n';
+import { useLocale, useMessages } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
+import { activityTickDays } from './chart-days';
 
 export function HorizontalBars({ data, label }: { data: { label: string; value: number }[]; label: string }) {
   const rowHeight = 26;
@@ -44,21 +45,64 @@ export function HorizontalBars({ data, label }: { data: { label: string; value: 
 
 export function ActivityChart({ data, label }: { data: { day: string; participants: number; shared: number }[]; label: string }) {
   const t = useMessages(orgaMessages);
+  const locale = useLocale();
   const width = 640;
   const height = 220;
   const margin = { top: 10, right: 20, bottom: 30, left: 40 };
   if (data.length === 0) return null;
-  const dates = data.map((d) => new Date(`${d.day}T12:00:00Z`));
-  const first = dates[0]!;
-  const last = dates.length > 1 ? dates[dates.length - 1]! : new Date(first.getTime() + 864e5);
-  const x = scaleTime()
-    .domain([first, last])
-    .range([margin.left, width - margin.right]);
+  const dayLabel = (day: string) =>
+    new Date(`${day}T12:00:00Z`).toLocaleDateString(locale === 'en' ? 'en-GB' : 'fr-FR', { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
   const max = Math.max(1, ...data.map((d) => d.participants));
   const y = scaleLinear()
     .domain([0, max])
     .nice()
     .range([height - margin.bottom, margin.top]);
+  const grid = y.ticks(4).map((tick) => (
+    <g key={tick}>
+      <line x1={margin.left} x2={width - margin.right} y1={y(tick)} y2={y(tick)} stroke="#e3e3e3" />
+      <text x={margin.left - 6} y={y(tick) + 4} textAnchor="end" fontSize="11" fill="#444">
+        {tick}
+      </text>
+    </g>
+  ));
+  const legend = (
+    <figcaption>
+      <span className="legend legend-participants">{t('chart.participants')}</span> · <span className="legend legend-shared">{t('chart.shared')}</span>
+    </figcaption>
+  );
+  if (data.length === 1) {
+    // A single day: a line has nothing to join, so two bars side by side, labelled once.
+    const d = data[0]!;
+    const centre = (margin.left + width - margin.right) / 2;
+    const bar = 48;
+    return (
+      <figure className="chart">
+        <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${height}`} width="100%">
+          {grid}
+          <rect x={centre - bar - 2} y={y(d.participants)} width={bar} height={y(0) - y(d.participants)} fill="#3d68ff" fillOpacity={0.35} stroke="#3d68ff" />
+          <rect
+            x={centre + 2}
+            y={y(d.shared)}
+            width={bar}
+            height={y(0) - y(d.shared)}
+            fill="#0a7d32"
+            fillOpacity={0.35}
+            stroke="#0a7d32"
+            strokeWidth={2}
+            strokeDasharray="5 3"
+          />
+          <text x={centre} y={height - 10} textAnchor="middle" fontSize="11" fill="#444" data-testid="activity-day">
+            {dayLabel(d.day)}
+          </text>
+        </svg>
+        {legend}
+      </figure>
+    );
+  }
+  const dates = data.map((d) => new Date(`${d.day}T12:00:00Z`));
+  const x = scaleTime()
+    .domain([dates[0]!, dates[dates.length - 1]!])
+    .range([margin.left, width - margin.right]);
   const points = data.map((d, i) => ({ date: dates[i]!, ...d }));
   const participantsArea =
     area<(typeof points)[number]>()
@@ -72,25 +116,23 @@ export function ActivityChart({ data, label }: { data: { day: string; participan
   return (
     <figure className="chart">
       <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${height}`} width="100%">
-        {y.ticks(4).map((tick) => (
-          <g key={tick}>
-            <line x1={margin.left} x2={width - margin.right} y1={y(tick)} y2={y(tick)} stroke="#e3e3e3" />
-            <text x={margin.left - 6} y={y(tick) + 4} textAnchor="end" fontSize="11" fill="#444">
-              {tick}
-            </text>
-          </g>
-        ))}
-        {x.ticks(5).map((tick) => (
-          <text key={tick.toISOString()} x={x(tick)} y={height - 10} textAnchor="middle" fontSize="11" fill="#444">
-            {tick.toLocaleDateString('fr-FR', { day: '2-digit', month: '2-digit', timeZone: 'UTC' })}
+        {grid}
+        {activityTickDays(data.map((d) => d.day)).map((day) => (
+          <text key={day} x={x(new Date(`${day}T12:00:00Z`))} y={height - 10} textAnchor="middle" fontSize="11" fill="#444" data-testid="activity-day">
+            {dayLabel(day)}
           </text>
         ))}
         <path d={participantsArea} fill="#3d68ff" fillOpacity={0.25} stroke="#3d68ff" />
         <path d={sharedLine} fill="none" stroke="#0a7d32" strokeWidth={2} strokeDasharray="5 3" />
+        {/* Points, so that a short series (two or three days) is seen as well as a long one. */}
+        {points.map((p) => (
+          <g key={p.day}>
+            <circle cx={x(p.date)} cy={y(p.participants)} r={3.5} fill="#3d68ff" />
+            <circle cx={x(p.date)} cy={y(p.shared)} r={3.5} fill="#fff" stroke="#0a7d32" strokeWidth={2} />
+          </g>
+        ))}
       </svg>
-      <figcaption>
-        <span className="legend legend-participants">{t('chart.participants')}</span> · <span className="legend legend-shared">{t('chart.shared')}</span>
-      </figcaption>
+      {legend}
     </figure>
   );
 }
