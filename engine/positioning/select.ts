@@ -115,6 +115,8 @@ function certain(session: Session, state: PositioningState): boolean {
   const { settings } = session;
   // Certainty needs evidence: at least one calibrated answer (before it, θ is the population prior).
   if (state.answers.length < settings.minLength || state.calibratedAnswerCount === 0) return false;
+  // No ceiling seen yet: a learner who answered everything right is asked on (decision 017).
+  if (state.answers.every((a) => a.result === 'ok')) return false;
   return levelIsCertain(state.levelProbabilities, settings.levelCertainty, settings.withinOneCertainty) || state.sd <= settings.seStop;
 }
 
@@ -174,9 +176,12 @@ export function candidateChallenges(session: Session, state: PositioningState): 
   // The current estimated level: the level at θ̂ (EAP) with the open skills settled by θ̂ (as the
   // evidence rules allow: no validation by θ before a right answer).
   const estimatedLevel = levelByNode(session, firm, openSkills(session, firm), thetaMayValidate(state))[nearestNode(session, state.theta)] as number;
+  // Reach counts from the higher of that level and the highest skill level answered right: in a bank with
+  // few skills per level the pix level lags the skills, and a right answer must open the levels above it.
+  const reachFrom = Math.max(estimatedLevel, highestRightLevel(session, state));
   let candidates = servableChallenges(session).filter((c) => {
     const skill = cb.skillById.get(c.skillId) as Skill;
-    return !asked.has(c.id) && !known.has(skill.id) && skill.level <= estimatedLevel + settings.reachAboveLevel;
+    return !asked.has(c.id) && !known.has(skill.id) && skill.level <= reachFrom + settings.reachAboveLevel;
   });
   const last = state.answers[state.answers.length - 1];
   if (last?.result === 'timedout' && candidates.some((c) => !c.timed)) candidates = candidates.filter((c) => !c.timed);
