@@ -57,7 +57,7 @@ describe('positioning-sim', () => {
   }, 120_000);
 
   it('runs on the pix-scale bank: 16 competences × 5 tubes × levels 1–7 × 3 challenges', async () => {
-    const { code, out } = await run(['--learners', '3', '--seed', '7', '--bank', 'pix-scale', '--details', 'on', '--calibration-learners', '400']);
+    const { code, out } = await run(['--learners', '3', '--seed', '7', '--bank', 'pix-scale', '--details', 'on']);
     expect(code).toBe(0);
     const parsed = JSON.parse(out) as { policies: Record<string, Record<string, number>>; details: Record<string, { skills: number; challenges: number }> };
     expect(Object.keys(parsed.details)).toHaveLength(16);
