@@ -405,6 +405,49 @@ describe('the end of a test', () => {
     expect(await currentStep(db, { userId: learner.id, competenceCode: f.competence.code, now: at(1000) })).toMatchObject({ kind: 'none' });
   });
 
+  it('gives level 0, 0 pix and no validated skill to a learner who answers everything wrong (decision 017), the same on every page', async () => {
+    const db = testDb();
+    const f = await fixture({ calibrated: true });
+    const learner = await makeLearner(db);
+    await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
+    const count = await takeToTheEnd(f, learner.id, () => false);
+    expect(count).toBeGreaterThan(1); // the test tried level 1 before concluding level 0
+    const assessment = await db.assessment.findFirstOrThrow({ where: { userId: learner.id } });
+    expect(assessment.state).toBe('COMPLETED');
+    const kes = await db.knowledgeElement.findMany({ where: { userId: learner.id } });
+    expect(kes.length).toBeGreaterThan(0);
+    expect(kes.filter((k) => k.status === 'validated')).toEqual([]);
+    expect(kes.every((k) => k.earnedPix === 0)).toBe(true);
+    // The results page, the score and the profile read the same knowledge elements and agree.
+    const results = (await positioningResults(db, { userId: learner.id, competenceCode: f.competence.code }))!;
+    expect({ level: results.level, pix: results.pix }).toEqual({ level: 0, pix: 0 });
+    expect(results.items.every((i) => i.result !== 'ok')).toBe(true);
+    expect(await competenceScoreOf(db, learner.id, results.competence)).toMatchObject({ level: 0, pix: 0, validatedSkillIds: [] });
+    const profile = await learnerProfile(learner.id, T0, db);
+    expect(profile.competences.find((c) => c.code === f.competence.code)).toMatchObject({ level: 0, pix: 0, state: 'completed' });
+  });
+
+  it('never validates a skill answered wrong, and the results agree with the profile, whatever the answers', async () => {
+    const db = testDb();
+    const f = await fixture({ calibrated: true });
+    for (const pattern of [(n: number) => n % 2 === 0, (n: number) => n % 3 !== 1, (n: number) => n < 2]) {
+      const learner = await makeLearner(db);
+      await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: T0 });
+      await takeToTheEnd(f, learner.id, pattern);
+      const results = (await positioningResults(db, { userId: learner.id, competenceCode: f.competence.code }))!;
+      const failed = new Set(results.items.filter((i) => i.result !== 'ok').map((i) => i.skillName));
+      const kes = await db.knowledgeElement.findMany({
+        where: { userId: learner.id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        include: { skill: true },
+      });
+      const latest = new Map(kes.map((k) => [k.skill.name, k]));
+      for (const name of failed) expect(latest.get(name)?.status).toBe('invalidated');
+      const score = await competenceScoreOf(db, learner.id, results.competence);
+      expect({ level: results.level, pix: results.pix }).toEqual({ level: score.level, pix: score.pix });
+    }
+  });
+
   it('without an active parameter set, pretests everything and scores from the answers alone', async () => {
     const db = testDb();
     const f = await fixture();

@@ -6,7 +6,7 @@ import type { KnowledgeElement, Skill, Tube } from '../framework';
 import { MAX_LEVEL, MIN_LEVEL } from '../framework';
 import { DEFAULT_EAP_GRID, gridNodes, normalWeights, probability, type ItemParameters } from '../irt';
 import type { CompetenceBank, PositioningChallenge, PositioningContext, PositioningSettings } from './types';
-import { ANSWERS_LEVEL_CERTAINTY, DEFAULT_POSITIONING_SETTINGS } from './types';
+import { DEFAULT_POSITIONING_SETTINGS } from './types';
 
 /** The θ grid of the posterior: 121 nodes on [−6, 6] (the irt default for EAP). */
 export const POSITIONING_GRID = DEFAULT_EAP_GRID;
@@ -46,11 +46,10 @@ export function matchesLocale(locales: readonly string[], learnerLocale: string)
 
 export function resolveSettings(settings: Partial<PositioningSettings> | undefined): PositioningSettings {
   const s: PositioningSettings = { ...DEFAULT_POSITIONING_SETTINGS, ...(settings ?? {}) };
-  // Under 'answers' the knowledge elements pin the level down fast, so "certain" can afford to mean more.
-  if (settings?.levelCertainty === undefined && s.finalStatus === 'answers') s.levelCertainty = ANSWERS_LEVEL_CERTAINTY;
-  // ...and needs no within-one condition (decision 012 measured it for 'ability' only).
-  if (settings?.withinOneCertainty === undefined && s.finalStatus === 'answers') s.withinOneCertainty = 0;
   const bad = (name: string, value: unknown) => new RangeError(`positioning settings: bad ${name} (${String(value)})`);
+  // Decision 017: the evidence rules are not a setting; θ never overrules the answers.
+  if (settings !== undefined && 'finalStatus' in settings)
+    throw bad('finalStatus (removed by decision 017)', (settings as Record<string, unknown>).finalStatus);
   if (!Number.isInteger(s.maxReachableLevel) || s.maxReachableLevel < MIN_LEVEL || s.maxReachableLevel > MAX_LEVEL) {
     throw bad('maxReachableLevel', s.maxReachableLevel);
   }
@@ -70,7 +69,7 @@ export function resolveSettings(settings: Partial<PositioningSettings> | undefin
   if (!(s.estimateInvalidatedAt >= 0 && s.estimateInvalidatedAt < 0.5)) {
     throw bad('estimateInvalidatedAt', s.estimateInvalidatedAt);
   }
-  if (s.finalStatus !== 'ability' && s.finalStatus !== 'answers') throw bad('finalStatus', s.finalStatus);
+  if (!(Number.isInteger(s.tryLevelsAbove) && s.tryLevelsAbove >= 0)) throw bad('tryLevelsAbove', s.tryLevelsAbove);
   if (s.selection !== 'level' && s.selection !== 'theta') throw bad('selection', s.selection);
   if (s.levelDecision !== 'bayes' && s.levelDecision !== 'median') throw bad('levelDecision', s.levelDecision);
   if (!(s.withinOneWeight >= 0 && Number.isFinite(s.withinOneWeight))) throw bad('withinOneWeight', s.withinOneWeight);

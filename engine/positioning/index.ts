@@ -15,7 +15,7 @@ export type {
   NextChallengeReason,
   DoneReason,
 } from './types';
-export { DEFAULT_POSITIONING_SETTINGS, ANSWERS_LEVEL_CERTAINTY } from './types';
+export { DEFAULT_POSITIONING_SETTINGS } from './types';
 export {
   POSITIONING_GRID,
   PROVISIONAL_CENTRE_LEVEL,
@@ -42,4 +42,4 @@ export type {
   PolicyComparisonOptions,
   PolicyComparison,
 } from './simulate';
-export { simulateCompetenceBank, trueCompetenceLevel, simulateLearners, simulateSession, comparePolicies } from './simulate';
+export { simulateCompetenceBank, trueCompetenceLevel, simulateLearners, simulateSession, comparePolicies, wronglyValidatedSkills } from './simulate';

@@ -15,8 +15,11 @@
  */
 import { probability, type ItemParameters } from '../irt';
 import { normal, type RandomGenerator } from '../random';
+import { chooseNext } from './select';
+import { applyAnswer, startPositioning } from './session';
 import type { SimulatedCompetenceBank } from './simulate';
 import { trueCompetenceLevel } from './simulate';
+import type { PositioningSettings } from './types';
 
 export interface OracleRates {
   exact: number;
@@ -186,4 +189,61 @@ export function oracleBound(
     };
   });
   return { byLength, allItems: { exact: all.exact / options.count, withinOne: all.withinOne / options.count, items: ob.curves.length } };
+}
+
+/**
+ * The oracle under the evidence rules (decision 017), for `levelAccuracyVsOracle`: the positioning engine
+ * itself, given the TRUE parameters of the bank, without exposure control nor pretest, asking exactly
+ * `maxK` questions (no early stop but when nothing is left to ask). Its level after k answers is the level
+ * the knowledge elements would give if the session closed then (direct and inferred elements stand, θ
+ * settles only the untouched skills, and only after a right answer), so it follows the same evidence rules
+ * as every policy; what it has that they do not is the truth of the parameters. Returns a function giving,
+ * for one learner, the level after each answer (index k − 1; the last one repeated when it ran out of
+ * questions before `maxK`).
+ */
+export function evidenceOracle(
+  sim: SimulatedCompetenceBank,
+  options: { maxK: number; maxReachableLevel: number; locale?: string },
+): (theta: number, rng: RandomGenerator) => number[] {
+  const bank = {
+    ...sim.bank,
+    challenges: sim.bank.challenges.map((c) => ({ ...c, params: (sim.truth[c.id] as ItemParameters | undefined) ?? c.params })),
+  };
+  const settings: Partial<PositioningSettings> = {
+    maxReachableLevel: options.maxReachableLevel,
+    maxLength: options.maxK,
+    minLength: options.maxK,
+    levelCertainty: 1,
+    withinOneCertainty: 0,
+    seStop: 0,
+    tryLevelsAbove: 0,
+    exposureTopK: 1,
+    pretestRate: 0,
+    ...(options.locale ? { locale: options.locale } : {}),
+  };
+  const context = { bank, settings };
+  return (theta, rng) => {
+    let state = startPositioning(context);
+    const levels: number[] = [];
+    for (let k = 0; k < options.maxK; k++) {
+      const next = chooseNext(context, state, rng);
+      if (next.done) break;
+      const p = probability(bank.challenges.find((c) => c.id === next.challengeId)?.params as ItemParameters, theta);
+      const correct = theta === Infinity || (theta !== -Infinity && rng.next() < p);
+      state = applyAnswer(context, state, { challengeId: next.challengeId, result: correct ? 'ok' : 'ko' });
+      levels.push(state.level);
+    }
+    while (levels.length < options.maxK) levels.push(levels.length === 0 ? state.level : (levels[levels.length - 1] as number));
+    return levels;
+  };
+}
+
+/** The exact-level rate at a mean length `length` from the rates at whole lengths (rates[k − 1]), linearly between them. */
+export function rateAtLength(rates: readonly number[], length: number): number {
+  if (rates.length === 0) return 0;
+  if (length <= 1) return rates[0] as number;
+  if (length >= rates.length) return rates[rates.length - 1] as number;
+  const lo = Math.floor(length);
+  const t = length - lo;
+  return (1 - t) * (rates[lo - 1] as number) + t * (rates[lo] as number);
 }

@@ -358,7 +358,7 @@ describe('replay and applyAnswer', () => {
     for (const k of state.estimatedKnowledgeElements) expect(firm.has(k.skillId)).toBe(false);
   });
 
-  it('closes a session: with finalStatus "answers" direct and inferred elements stand; with "ability" θ settles them', () => {
+  it('closes a session by the evidence rules: θ never overrules the answers, and settles only what nothing touched', () => {
     const answers: PositioningAnswer[] = [
       { challengeId: '@mdp2-c1', result: 'ko' }, // a slip on an easy one…
       { challengeId: '@mdp5-c1', result: 'ok' },
@@ -366,18 +366,64 @@ describe('replay and applyAnswer', () => {
       { challengeId: '@rgpd5-c1', result: 'ok' },
       { challengeId: '@virus6-c1', result: 'ok' },
     ];
-    const byAnswers = finishPositioning({ bank, settings: { finalStatus: 'answers' } }, replay({ bank, answers, settings: { finalStatus: 'answers' } }));
-    const latest = (kes: KnowledgeElement[]) => new Map(kes.map((k) => [k.skillId, k]));
-    expect(latest(byAnswers.knowledgeElements).get('@mdp2')?.status).toBe('invalidated');
-    expect(latest(byAnswers.knowledgeElements).get('@mdp3')?.source).toBe('inferred');
-    const byAbility = finishPositioning({ bank }, replay({ bank, answers }));
-    const final = latest(byAbility.knowledgeElements);
-    expect(final.get('@mdp2')).toEqual(expect.objectContaining({ status: 'validated', source: 'estimated', createdAt: 6 }));
-    expect(final.get('@mdp3')?.status).toBe('validated');
-    expect(byAbility.score.level).toBeGreaterThan(byAnswers.score.level);
+    const state = replay({ bank, answers });
+    const result = finishPositioning({ bank }, state);
+    const final = new Map(result.knowledgeElements.map((k) => [k.skillId, k]));
+    // …stays failed: the direct element and the inferred ones it made stand, whatever θ says.
+    expect(final.get('@mdp2')).toEqual(expect.objectContaining({ status: 'invalidated', source: 'direct' }));
+    expect(final.get('@mdp3')).toEqual(expect.objectContaining({ status: 'invalidated', source: 'inferred' }));
+    expect(final.get('@virus4')).toEqual(expect.objectContaining({ status: 'validated', source: 'inferred' }));
+    // θ settled the untouched skills only (here @rgpd6, high θ), never one the answers touched.
+    const touched = new Set(state.knowledgeElements.map((k) => k.skillId));
+    for (const k of result.knowledgeElements.filter((k) => k.source === 'estimated')) expect(touched.has(k.skillId)).toBe(false);
     // Every reachable skill ends with a knowledge element; nothing above the max reachable level is estimated.
     for (const s of bank.skills.filter((s) => s.level <= 6)) expect(final.has(s.id)).toBe(true);
-    expect(byAbility.knowledgeElements.some((k) => k.skillId === '@mdp7' && k.source === 'estimated')).toBe(false);
+    expect(result.knowledgeElements.some((k) => k.skillId === '@mdp7' && k.source === 'estimated')).toBe(false);
+    expect(result.score.level).toBe(state.level);
+  });
+
+  it('gives level 0 and 0 pix, with no validated skill, to a learner who answers everything wrong', () => {
+    for (const settings of [{}, { levelCertainty: 0.4, withinOneCertainty: 0 }, { minLength: 0, levelCertainty: 0.3 }]) {
+      for (let run = 0; run < 5; run++) {
+        const context = { bank, settings };
+        const { state } = runSession(context, -Infinity, `wrong-${run}`);
+        const result = finishPositioning(context, state);
+        expect(result.score.level).toBe(0);
+        expect(result.score.pix).toBe(0);
+        expect(result.knowledgeElements.filter((k) => k.status === 'validated')).toEqual([]);
+        expect(state.estimatedKnowledgeElements.filter((k) => k.status === 'validated')).toEqual([]);
+        // Level 1 was tried before the test concluded level 0.
+        expect(state.answers.some((a) => skillOf(bank, a.challengeId).level === 1)).toBe(true);
+      }
+    }
+    // A prior alone credits nothing: no answer, no level.
+    expect(finishPositioning({ bank }, startPositioning({ bank })).score.level).toBe(0);
+  });
+
+  it('takes a learner who answers everything right to the top reachable level', () => {
+    for (let run = 0; run < 5; run++) {
+      const context = { bank };
+      const { state } = runSession(context, Infinity, `right-${run}`);
+      const result = finishPositioning(context, state);
+      expect(result.score.level).toBe(6);
+      expect(result.knowledgeElements.filter((k) => k.status === 'invalidated')).toEqual([]);
+    }
+  });
+
+  it('never validates a skill answered wrong in the session, whatever the learner and the settings', () => {
+    for (const theta of [-2, -0.8, 0, 0.7, 1.8]) {
+      for (const settings of [{}, { askInferredSkills: true }, { levelCertainty: 0.4, withinOneCertainty: 0 }]) {
+        const context = { bank, settings };
+        const { state } = runSession(context, theta, `wrongly-${theta}`);
+        const failed = new Set(state.answers.filter((a) => a.result !== 'ok').map((a) => skillOf(bank, a.challengeId).id));
+        const result = finishPositioning(context, state);
+        const latest = new Map(result.knowledgeElements.map((k) => [k.skillId, k]));
+        for (const id of failed) expect(latest.get(id)?.status).toBe('invalidated');
+        // And when a right answer came in, θ validated only skills nothing in the session touched.
+        const touched = new Set(state.knowledgeElements.map((k) => k.skillId));
+        for (const k of result.knowledgeElements) if (k.source === 'estimated') expect(touched.has(k.skillId)).toBe(false);
+      }
+    }
   });
 
   it('refuses an unknown challenge and a challenge answered twice', () => {
@@ -397,6 +443,9 @@ describe('replay and applyAnswer', () => {
     const broken: CompetenceBank = { ...bank, challenges: [{ ...(bank.challenges[0] as PositioningChallenge), level: 5 }] };
     expect(() => replay({ bank: broken, answers: [] })).toThrow(/level disagrees/);
     expect(() => replay({ bank, answers: [], settings: { maxReachableLevel: 9 } })).toThrow(/maxReachableLevel/);
+    // θ overruling the answers is not a setting any more (decision 017).
+    expect(() => replay({ bank, answers: [], settings: { finalStatus: 'ability' } as never })).toThrow(/finalStatus/);
+    expect(() => replay({ bank, answers: [], settings: { tryLevelsAbove: -1 } })).toThrow(/tryLevelsAbove/);
   });
 });
 
@@ -516,8 +565,8 @@ describe('Bayes decision, level-targeted selection and the within-one stop', () 
     let longer = 0;
     for (const theta of [-1.2, -0.3, 0.4, 1.1]) {
       for (let run = 0; run < 4; run++) {
-        const loose = runSession({ bank, settings: { levelCertainty: 0.45, seStop: 0 } }, theta, `w-${theta}-${run}`);
-        const strict = runSession({ bank, settings: { levelCertainty: 0.45, withinOneCertainty: 0.97, seStop: 0 } }, theta, `w-${theta}-${run}`);
+        const loose = runSession({ bank, settings: { levelCertainty: 0.45, seStop: 0, minLength: 0 } }, theta, `w-${theta}-${run}`);
+        const strict = runSession({ bank, settings: { levelCertainty: 0.45, withinOneCertainty: 0.97, seStop: 0, minLength: 0 } }, theta, `w-${theta}-${run}`);
         expect(strict.state.answers.length).toBeGreaterThanOrEqual(loose.state.answers.length);
         if (strict.state.answers.length > loose.state.answers.length) longer++;
         if (strict.done.reason === 'level_certain') {

@@ -5,7 +5,7 @@ import type { Skill } from '../framework';
 import { itemInformation, probability, type ItemParameters } from '../irt';
 import { createRandom, type RandomGenerator } from '../random';
 import { openSession, provisionalParameters, servableChallenges, type Session } from './bank';
-import { knownKnowledge, firmKnowledge, levelByNode, nearestNode, openSkills, replay } from './session';
+import { firmKnowledge, knownKnowledge, levelByNode, nearestNode, openSkills, replay, thetaMayValidate } from './session';
 import type { NextChallenge, PositioningChallenge, PositioningContext, PositioningInput, PositioningState } from './types';
 
 /**
@@ -99,31 +99,64 @@ export function levelIsCertain(levelProbabilities: readonly number[], levelCerta
   return near >= withinOneCertainty;
 }
 
-/** Why the session is over, or null when it goes on. */
-function stopReason(session: Session, state: PositioningState, servable: readonly PositioningChallenge[]): NextChallenge | null {
+/** Why the session is over before any choice (length, nothing servable, everything known), or null. */
+function hardStop(session: Session, state: PositioningState, servable: readonly PositioningChallenge[]): NextChallenge | null {
   const { settings } = session;
   if (state.answers.length >= settings.maxLength) return { done: true, reason: 'max_length' };
   const known = askedOrSettled(session, state);
   const servableSkills = new Set(servable.map((c) => c.skillId));
   if (servableSkills.size === 0) return { done: true, reason: 'no_challenge' };
   if ([...servableSkills].every((id) => known.has(id))) return { done: true, reason: 'all_known' };
-  // Certainty needs evidence: at least one calibrated answer (before it, θ is the population prior).
-  if (state.answers.length >= settings.minLength && state.calibratedAnswerCount > 0) {
-    if (levelIsCertain(state.levelProbabilities, settings.levelCertainty, settings.withinOneCertainty)) {
-      return { done: true, reason: 'level_certain' };
-    }
-    if (state.sd <= settings.seStop) return { done: true, reason: 'level_certain' };
-  }
   return null;
+}
+
+/** The level is settled to the stated certainty (most probable level, within-one, or SD of θ). */
+function certain(session: Session, state: PositioningState): boolean {
+  const { settings } = session;
+  // Certainty needs evidence: at least one calibrated answer (before it, θ is the population prior).
+  if (state.answers.length < settings.minLength || state.calibratedAnswerCount === 0) return false;
+  // No ceiling seen yet: a learner who answered everything right is asked on (decision 017).
+  if (state.answers.every((a) => a.result === 'ok')) return false;
+  return levelIsCertain(state.levelProbabilities, settings.levelCertainty, settings.withinOneCertainty) || state.sd <= settings.seStop;
+}
+
+/** The highest level of a skill answered right in the session (0 when none). */
+export function highestRightLevel(session: Session, state: Pick<PositioningState, 'answers'>): number {
+  let h = 0;
+  for (const a of state.answers) {
+    if (a.result !== 'ok') continue;
+    const skill = session.cb.skillById.get(session.cb.challengeById.get(a.challengeId)?.skillId ?? '');
+    if (skill && skill.level > h) h = skill.level;
+  }
+  return h;
+}
+
+/**
+ * The candidates at the levels still to try before the test may stop on certainty: levels from one
+ * above the highest right answer up to `tryLevelsAbove` above it (at most maxReachableLevel) with no
+ * answer in the session. Empty when every such level was tried or has no candidate.
+ */
+export function untriedLevelCandidates(session: Session, state: PositioningState, candidates: readonly PositioningChallenge[]): PositioningChallenge[] {
+  const { cb, settings } = session;
+  const h = highestRightLevel(session, state);
+  const top = Math.min(settings.maxReachableLevel, h + settings.tryLevelsAbove);
+  const tried = new Set<number>();
+  for (const a of state.answers) {
+    const skill = cb.skillById.get(cb.challengeById.get(a.challengeId)?.skillId ?? '');
+    if (skill) tried.add(skill.level);
+  }
+  return candidates.filter((c) => {
+    const level = (cb.skillById.get(c.skillId) as Skill).level;
+    return level > h && level <= top && !tried.has(level);
+  });
 }
 
 /**
  * Skills that are not asked any more: those with an earlier, direct or estimated knowledge element, and
- * those with an inferred one unless `askInferredSkills` (under finalStatus 'ability', where θ settles
- * inferred skills at the end anyway, asking one of them is evidence like any other).
+ * those with an inferred one unless `askInferredSkills` (a direct answer is the stronger evidence).
  */
 function askedOrSettled(session: Session, state: PositioningState): Set<string> {
-  const askInferred = session.settings.askInferredSkills && session.settings.finalStatus === 'ability';
+  const askInferred = session.settings.askInferredSkills;
   const known = new Set<string>();
   for (const ke of knownKnowledge(session, state)) if (!askInferred || ke.source !== 'inferred') known.add(ke.skillId);
   for (const ke of state.estimatedKnowledgeElements) known.add(ke.skillId);
@@ -140,11 +173,15 @@ export function candidateChallenges(session: Session, state: PositioningState): 
   const asked = new Set(state.answers.map((a) => a.challengeId));
   const firm = firmKnowledge(session, state);
   const known = askedOrSettled(session, state);
-  // The current estimated level: the level at θ̂ (EAP) with the open skills settled by θ̂.
-  const estimatedLevel = levelByNode(session, firm, openSkills(session, firm))[nearestNode(session, state.theta)] as number;
+  // The current estimated level: the level at θ̂ (EAP) with the open skills settled by θ̂ (as the
+  // evidence rules allow: no validation by θ before a right answer).
+  const estimatedLevel = levelByNode(session, firm, openSkills(session, firm), thetaMayValidate(state))[nearestNode(session, state.theta)] as number;
+  // Reach counts from the higher of that level and the highest skill level answered right: in a bank with
+  // few skills per level the pix level lags the skills, and a right answer must open the levels above it.
+  const reachFrom = Math.max(estimatedLevel, highestRightLevel(session, state));
   let candidates = servableChallenges(session).filter((c) => {
     const skill = cb.skillById.get(c.skillId) as Skill;
-    return !asked.has(c.id) && !known.has(skill.id) && skill.level <= estimatedLevel + settings.reachAboveLevel;
+    return !asked.has(c.id) && !known.has(skill.id) && skill.level <= reachFrom + settings.reachAboveLevel;
   });
   const last = state.answers[state.answers.length - 1];
   if (last?.result === 'timedout' && candidates.some((c) => !c.timed)) candidates = candidates.filter((c) => !c.timed);
@@ -154,7 +191,7 @@ export function candidateChallenges(session: Session, state: PositioningState): 
 function choose(session: Session, state: PositioningState, rng: RandomGenerator): NextChallenge {
   const { cb, settings } = session;
   const asked = new Set(state.answers.map((a) => a.challengeId));
-  const stop = stopReason(
+  const stop = hardStop(
     session,
     state,
     servableChallenges(session).filter((c) => !asked.has(c.id)),
@@ -162,6 +199,12 @@ function choose(session: Session, state: PositioningState, rng: RandomGenerator)
   if (stop) return stop;
   let candidates = candidateChallenges(session, state);
   if (candidates.length === 0) return { done: true, reason: 'no_challenge' };
+  // The level is settled: stop, unless a level above the last right answer is still to try; then ask there.
+  if (certain(session, state)) {
+    const untried = untriedLevelCandidates(session, state, candidates);
+    if (untried.length === 0) return { done: true, reason: 'level_certain' };
+    candidates = untried;
+  }
   const skillOf = (c: PositioningChallenge) => cb.skillById.get(c.skillId) as Skill;
   const last = state.answers[state.answers.length - 1];
 
@@ -198,7 +241,7 @@ function choose(session: Session, state: PositioningState, rng: RandomGenerator)
   if (calibrated.length > 0) {
     if (settings.selection === 'level') {
       const firm = firmKnowledge(session, state);
-      const levels = levelByNode(session, firm, openSkills(session, firm));
+      const levels = levelByNode(session, firm, openSkills(session, firm), thetaMayValidate(state));
       const ranked = rankByLevelInformation(session, calibrated, state.posterior, levels, state.theta);
       const id = randomesque(ranked, settings.exposureTopK, settings.exposurePickProbability, rng).id;
       return { done: false, challengeId: id, reason: 'information' };

@@ -2,7 +2,7 @@
  * The state of a positioning session, derived from its answers: knowledge elements (direct, inferred,
  * estimated), the posterior of θ on a grid, the probabilities of the final level, pix and level.
  */
-import { competenceScore, inferKnowledgeElements, latestKnowledgeElements, type CompetenceScore, type KnowledgeElement, type Skill } from '../framework';
+import { competenceScore, inferKnowledgeElements, type CompetenceScore, type KnowledgeElement, type Skill } from '../framework';
 import { summarisePosterior, updatePosterior } from '../irt';
 import { openSession, reachableSkills, type Session } from './bank';
 import type { PositioningAnswer, PositioningContext, PositioningInput, PositioningState } from './types';
@@ -13,22 +13,25 @@ export function knownKnowledge(session: Session, state: Pick<PositioningState, '
 }
 
 /**
- * The knowledge elements θ does not overrule when the session closes. Always the earlier ones. With
- * finalStatus 'answers', all of this session's direct and inferred ones too; with 'ability', only those
- * created by answers to uncalibrated (pretest) challenges, which θ never saw.
+ * The evidence rules (README, "Evidence rules"; decision 017), stated once:
+ * 1. the knowledge elements of the answers stand: a direct one for the asked skill, inferred ones by the
+ *    tube rule (a right answer validates the easier untested skills of its tube, a wrong one invalidates
+ *    the harder ones). So a skill answered wrong in the session is never validated in it, and a skill is
+ *    validated by a right answer on it or by inference from a harder skill of its tube answered right;
+ * 2. θ settles only the skills nothing touched (no earlier, direct or inferred element: `openSkills`),
+ *    never overruling the elements of rule 1;
+ * 3. θ may validate a skill only once the learner gave a right answer in the session
+ *    (`thetaMayValidate`); before that it may only invalidate. With no right answer the learner keeps
+ *    what earlier tests validated, and has level 0 and 0 pix on a first test.
+ * The firm knowledge (rule 1 plus the earlier elements) is what θ never overrules.
  */
-export function firmKnowledge(session: Session, state: Pick<PositioningState, 'knowledgeElements' | 'answers'>): KnowledgeElement[] {
-  if (session.settings.finalStatus === 'answers') return knownKnowledge(session, state);
-  const { cb } = session;
-  const firm = [...session.priorKnowledge];
-  // Each answer created one direct element followed by its inferred ones, in answer order.
-  let answer = -1;
-  for (const ke of state.knowledgeElements) {
-    if (ke.source === 'direct') answer++;
-    const challengeId = state.answers[answer]?.challengeId;
-    if (challengeId !== undefined && cb.challengeById.get(challengeId)?.params === null) firm.push(ke);
-  }
-  return firm;
+export function firmKnowledge(session: Session, state: Pick<PositioningState, 'knowledgeElements'>): KnowledgeElement[] {
+  return knownKnowledge(session, state);
+}
+
+/** Rule 3 of the evidence rules: θ may validate a skill once the session holds a right answer. */
+export function thetaMayValidate(state: Pick<PositioningState, 'answers'>): boolean {
+  return state.answers.some((a) => a.result === 'ok');
 }
 
 /** Reachable skills with no earlier, direct or inferred knowledge element: the ones θ settles. */
@@ -39,12 +42,15 @@ export function openSkills(session: Session, firm: readonly KnowledgeElement[]):
 
 /**
  * The level the knowledge elements would give at each grid node if every open skill were settled by θ
- * (validated where its curve is ≥ 0.5 at that node, invalidated elsewhere). Non-decreasing in θ.
+ * (validated where its curve is ≥ 0.5 at that node, invalidated elsewhere). Non-decreasing in θ. When θ
+ * may not validate (`mayValidate` false: no right answer yet), the level of the firm elements alone at
+ * every node.
  */
-export function levelByNode(session: Session, firm: readonly KnowledgeElement[], open: readonly Skill[]): Int32Array {
+export function levelByNode(session: Session, firm: readonly KnowledgeElement[], open: readonly Skill[], mayValidate = true): Int32Array {
   const { cb, settings } = session;
   const N = cb.nodes.length;
   const levels = new Int32Array(N);
+  if (!mayValidate) return levels.fill(competenceScore(firm, cb.bank.skills, settings.maxReachableLevel).level);
   const order = open.map((s) => ({ skill: s, t: cb.thresholds.get(s.id) as number })).sort((x, y) => x.t - y.t || (x.skill.id < y.skill.id ? -1 : 1));
   const kes: KnowledgeElement[] = [...firm];
   let i = 0;
@@ -134,20 +140,20 @@ function derive(
   const { theta, sd } = summarisePosterior({ nodes: session.cb.nodes, weights: Float64Array.from(base.posterior) });
   const firm = firmKnowledge(session, base);
   const open = openSkills(session, firm);
-  const unknown = openSkills(session, knownKnowledge(session, base));
+  const mayValidate = thetaMayValidate(base);
   const stamp = base.answers.length === 0 ? 0 : lastStamp(base.answers);
   const estimatedKnowledgeElements: KnowledgeElement[] = [];
   // θ says nothing beyond the population prior until a calibrated answer came in.
   if (base.calibratedAnswerCount > 0)
-    for (const skill of unknown) {
+    for (const skill of open) {
       const p = predictiveSuccess(session, base.posterior, skill.id);
-      if (p >= settings.estimateValidatedAt) {
+      if (p >= settings.estimateValidatedAt && mayValidate) {
         estimatedKnowledgeElements.push({ skillId: skill.id, status: 'validated', source: 'estimated', createdAt: stamp });
       } else if (p <= settings.estimateInvalidatedAt) {
         estimatedKnowledgeElements.push({ skillId: skill.id, status: 'invalidated', source: 'estimated', createdAt: stamp });
       }
     }
-  const levels = levelByNode(session, firm, open);
+  const levels = levelByNode(session, firm, open, mayValidate);
   const levelProbabilities = new Array<number>(settings.maxReachableLevel + 1).fill(0);
   for (let q = 0; q < levels.length; q++) {
     const l = levels[q] as number;
@@ -263,11 +269,12 @@ export interface PositioningResult {
 }
 
 /**
- * The estimated knowledge elements that close a session: every reachable skill without a firm
- * knowledge element is settled at the decision node θ* (`decisionNode`: inside the band of the most
- * probable level, as near the posterior median as possible) — validated when its success probability
- * at θ* is ≥ 0.5 (mastery), invalidated otherwise — unless the session already holds a knowledge
- * element with that status for it. The level they give is the most probable one: the Bayes decision.
+ * The estimated knowledge elements that close a session: every open skill (reachable, nothing in the
+ * session or before touched it) is settled at the decision node θ* (`decisionNode`: inside the band of
+ * the level chosen by the Bayes decision, as near the posterior median as possible) — validated when its
+ * success probability at θ* is ≥ 0.5 (mastery) and θ may validate (a right answer in the session),
+ * invalidated otherwise. The elements of the answers are never touched (the evidence rules), so the
+ * level the knowledge elements give is the one the decision chose among those the evidence allows.
  */
 function closingKnowledge(
   session: Session,
@@ -278,15 +285,14 @@ function closingKnowledge(
   if (state.calibratedAnswerCount === 0) return []; // nothing measured: θ is still the population prior
   const firm = firmKnowledge(session, state);
   const open = openSkills(session, firm);
-  const node = decisionNode(session, levels ?? levelByNode(session, firm, open), state.posterior);
-  const current = latestKnowledgeElements(state.knowledgeElements);
-  const closing: KnowledgeElement[] = [];
-  for (const skill of open) {
-    const status = (session.cb.thresholds.get(skill.id) as number) <= node ? 'validated' : 'invalidated';
-    if (current.get(skill.id)?.status === status) continue;
-    closing.push({ skillId: skill.id, status, source: 'estimated', createdAt });
-  }
-  return closing;
+  const mayValidate = thetaMayValidate(state);
+  const node = decisionNode(session, levels ?? levelByNode(session, firm, open, mayValidate), state.posterior);
+  return open.map((skill) => ({
+    skillId: skill.id,
+    status: mayValidate && (session.cb.thresholds.get(skill.id) as number) <= node ? 'validated' : 'invalidated',
+    source: 'estimated',
+    createdAt,
+  }));
 }
 
 /**

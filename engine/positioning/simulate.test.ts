@@ -36,29 +36,19 @@ describe('positioning simulation with known truth', () => {
     expect(levels[0]).toBeLessThan(levels[4] as number);
   });
 
-  it('finds the true level at least as often as smart random, with clearly fewer questions', () => {
+  it('finds the true level as often as smart random (within a learner in 200), with at most 0.7 of its questions, validating no skill answered wrong', () => {
     const r = comparePolicies({ seed: SEED, learners: LEARNERS });
-    show('default settings (finalStatus ability, levelCertainty 0.4, withinOneCertainty 0.96, Bayes decision)', r);
+    show('default settings (evidence rules, levelCertainty 0.7, withinOneCertainty 0.96, minLength 5, tryLevelsAbove 2)', r);
     const { irt, smartRandom } = r.policies;
-    // Observed with this seed (decision 012 defaults): irt exact 53.3 %, within one 95.9 %, 7.93 questions
-    // (p95 12); smartRandom exact 48.6 %, within one 93.1 %, 12.17 questions (p95 14); ratio 0.652.
-    // (Before decision 012 — median level, Fisher selection, certainty 0.6 — irt was 59.0 % / 93.4 % / 8.53.)
-    expect(irt.exactLevelRate).toBeGreaterThanOrEqual(smartRandom.exactLevelRate + 0.03);
-    expect(irt.withinOneLevelRate).toBeGreaterThanOrEqual(smartRandom.withinOneLevelRate + 0.01);
+    // Observed with this seed (decision 017 defaults): irt exact 48.5 %, within one 94.0 %, 6.91 questions
+    // (p95 9); smartRandom exact 48.6 %, within one 93.1 %, 12.17 questions (p95 14); ratio 0.568. The exact
+    // rates are equal within one learner in a thousand. (Decision 012, θ overruling the answers: irt
+    // 53.3 % / 95.9 % / 7.93.)
+    expect(irt.exactLevelRate).toBeGreaterThanOrEqual(smartRandom.exactLevelRate - 0.005);
+    expect(irt.withinOneLevelRate).toBeGreaterThanOrEqual(smartRandom.withinOneLevelRate);
     expect(irt.meanQuestions).toBeLessThanOrEqual(0.7 * smartRandom.meanQuestions);
     expect(irt.p95Questions).toBeLessThanOrEqual(smartRandom.p95Questions);
-    expect(irt.exactLevelRate).toBeGreaterThan(0.51);
-    expect(irt.withinOneLevelRate).toBeGreaterThan(0.95);
-    expect(irt.meanQuestions).toBeLessThan(8.5);
-  });
-
-  it('keeps Pix’s knowledge-element rule as an option ("answers"), with far fewer questions at similar accuracy', () => {
-    const r = comparePolicies({ seed: SEED, learners: LEARNERS, settings: { finalStatus: 'answers' } });
-    show('finalStatus answers (levelCertainty 0.9)', r);
-    const { irt, smartRandom } = r.policies;
-    // Observed with this seed: irt exact 50.5 %, within one 95.9 %, 7.55 questions; ratio 0.621.
-    expect(irt.exactLevelRate).toBeGreaterThanOrEqual(smartRandom.exactLevelRate - 0.02);
-    expect(irt.withinOneLevelRate).toBeGreaterThan(0.93);
-    expect(irt.meanQuestions).toBeLessThanOrEqual(0.66 * smartRandom.meanQuestions);
+    expect(irt.wronglyValidatedSkills).toBe(0);
+    expect(smartRandom.wronglyValidatedSkills).toBe(0);
   });
 });

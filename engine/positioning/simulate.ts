@@ -6,7 +6,7 @@
  * A learner's true level is what the framework's pix rules give when exactly the skills whose true
  * success probability (mean over the skill's live challenges) is at least 0.5 are validated.
  */
-import { DEFAULT_MAX_REACHABLE_LEVEL, competenceScore, type KnowledgeElement, type Skill, type Tube } from '../framework';
+import { DEFAULT_MAX_REACHABLE_LEVEL, competenceScore, latestKnowledgeElements, type KnowledgeElement, type Skill, type Tube } from '../framework';
 import { probability, type ItemParameters } from '../irt';
 import { forkRandom, createRandom, logNormal, normal, randomInt, type RandomGenerator } from '../random';
 import { openSession, provisionalDifficulty } from './bank';
@@ -144,10 +144,27 @@ export interface SimulatedSession {
   level: number;
   pix: number;
   stopReason: DoneReason | 'safety_cap';
+  /** Skills validated at the end although the learner answered them wrong in the session (must be 0). */
+  wronglyValidatedSkills: number;
 }
 
-/** Answers one challenge as the learner with true ability θ would. */
+/** Skills whose latest knowledge element is validated although their direct answer in the session was wrong. */
+export function wronglyValidatedSkills(
+  bank: CompetenceBank,
+  answers: readonly { challengeId: string; result: string }[],
+  knowledgeElements: readonly KnowledgeElement[],
+): number {
+  const skillOf = new Map(bank.challenges.map((c) => [c.id, c.skillId]));
+  const failed = new Set(answers.filter((a) => a.result !== 'ok').map((a) => skillOf.get(a.challengeId)));
+  let count = 0;
+  for (const [skillId, ke] of latestKnowledgeElements(knowledgeElements)) if (ke.status === 'validated' && failed.has(skillId)) count++;
+  return count;
+}
+
+/** Answers one challenge as the learner with true ability θ would (θ = ±Infinity: always right or wrong). */
 function simulatedResult(sim: SimulatedCompetenceBank, challengeId: string, theta: number, rng: RandomGenerator): 'ok' | 'ko' {
+  if (theta === Infinity) return 'ok';
+  if (theta === -Infinity) return 'ko';
   return rng.next() < probability(sim.truth[challengeId] as ItemParameters, theta) ? 'ok' : 'ko';
 }
 
@@ -180,7 +197,8 @@ export function simulateSession(
       state = applyAnswer(context, state, { challengeId: next.challengeId, result: simulatedResult(sim, next.challengeId, learner.theta, answerRng) });
     }
     const result = finishPositioning(context, state);
-    return { learnerId: learner.id, policy, challengeIds, level: result.score.level, pix: result.score.pix, stopReason };
+    const wrong = wronglyValidatedSkills(sim.bank, state.answers, result.knowledgeElements);
+    return { learnerId: learner.id, policy, challengeIds, level: result.score.level, pix: result.score.pix, stopReason, wronglyValidatedSkills: wrong };
   }
   const session = openSession(context);
   let state = smartRandomStartState(session);
@@ -196,7 +214,8 @@ export function simulateSession(
       result: simulatedResult(sim, next.challengeId, learner.theta, answerRng),
     });
   }
-  return { learnerId: learner.id, policy, challengeIds, level: state.level, pix: state.pix, stopReason };
+  const wrong = wronglyValidatedSkills(sim.bank, state.answers, state.knowledgeElements);
+  return { learnerId: learner.id, policy, challengeIds, level: state.level, pix: state.pix, stopReason, wronglyValidatedSkills: wrong };
 }
 
 /** The figures the issue asks for, per policy (rates as fractions). */
@@ -207,6 +226,8 @@ export interface PolicyReport {
   p95Questions: number;
   /** Highest share of learners who were shown one challenge. */
   maxExposure: number;
+  /** Skills validated although the learner answered them wrong in the session, over all sessions (must be 0). */
+  wronglyValidatedSkills: number;
 }
 
 export interface PolicyDetails {
@@ -220,6 +241,7 @@ function report(learners: readonly SimulatedLearner[], sessions: readonly Simula
   let exact = 0;
   let withinOne = 0;
   let bias = 0;
+  let wrong = 0;
   const exposure = new Map<string, number>();
   const stopReasons: Record<string, number> = {};
   sessions.forEach((s, i) => {
@@ -227,6 +249,7 @@ function report(learners: readonly SimulatedLearner[], sessions: readonly Simula
     if (s.level === truth) exact++;
     if (Math.abs(s.level - truth) <= 1) withinOne++;
     bias += s.level - truth;
+    wrong += s.wronglyValidatedSkills;
     for (const id of new Set(s.challengeIds)) exposure.set(id, (exposure.get(id) ?? 0) + 1);
     stopReasons[s.stopReason] = (stopReasons[s.stopReason] ?? 0) + 1;
   });
@@ -238,6 +261,7 @@ function report(learners: readonly SimulatedLearner[], sessions: readonly Simula
       meanQuestions: lengths.reduce((sum, l) => sum + l, 0) / n,
       p95Questions: lengths[Math.max(0, Math.ceil(0.95 * n) - 1)] as number,
       maxExposure: Math.max(0, ...exposure.values()) / n,
+      wronglyValidatedSkills: wrong,
     },
     details: { stopReasons, meanLevelBias: bias / n },
   };

@@ -45,17 +45,13 @@ export interface PositioningSettings {
   maxReachableLevel: number;
   /** Most questions in one session (pretest questions included). */
   maxLength: number;
-  /** No 'level_certain' stop before this many answers. */
+  /** No 'level_certain' stop before this many answers (default 5, from the simulation: decision 017). */
   minLength: number;
-  /**
-   * Stop when the posterior probability of the most probable level reaches this. Default 0.4, or 0.9
-   * (ANSWERS_LEVEL_CERTAINTY) when finalStatus is 'answers' and this is not given.
-   */
+  /** Stop when the posterior probability of the most probable level reaches this (default 0.7). */
   levelCertainty: number;
   /**
    * ...and, at the same time, the probability that the final level is within one of the most probable
-   * one reaches this (default 0.96, or 0 when finalStatus is 'answers' and this is not given; 0: no
-   * such condition). Lets a low levelCertainty stop early only when a large miss is unlikely.
+   * one reaches this (default 0.96; 0: no such condition). Lets a low levelCertainty stop early only when a large miss is unlikely.
    */
   withinOneCertainty: number;
   /** Stop when the posterior SD of θ falls to this (after at least one calibrated answer). */
@@ -77,13 +73,12 @@ export interface PositioningSettings {
   /** Estimated knowledge element 'invalidated' when the posterior predictive success ≤ this. */
   estimateInvalidatedAt: number;
   /**
-   * Which evidence fixes the final status of a skill the session touched (README, "Final status"):
-   * - 'ability' (default): the posterior of θ settles every reachable skill when the session closes,
-   *   including skills that have a direct (calibrated) or inferred knowledge element; only earlier
-   *   knowledge elements and the direct ones of pretest answers stand. The Bayes decision under the model.
-   * - 'answers': direct and inferred knowledge elements stand (Pix's rule); θ settles only the rest.
+   * The evidence condition of the level-certainty stop (README, "Evidence rules"): the test does not stop
+   * on certainty while a level from one above the highest level answered right in this session (0 when
+   * none) up to this many levels above it (and at most maxReachableLevel) still has a candidate
+   * challenge and no answer in this session. 0: no such condition.
    */
-  finalStatus: 'ability' | 'answers';
+  tryLevelsAbove: number;
   /** The learner's language, e.g. 'fr-fr' or 'fr': a challenge matches on its primary language subtag. */
   locale: string;
   /**
@@ -94,9 +89,9 @@ export interface PositioningSettings {
    */
   selection: 'level' | 'theta';
   /**
-   * Under finalStatus 'ability': a skill with only an inferred knowledge element (from an answer in its
-   * tube) may still be asked (default false: Pix's rule, inferred skills are known). Its inferred
-   * element is overruled by θ at the end anyway; asking it adds evidence.
+   * A skill with only an inferred knowledge element (from an answer in its tube) may still be asked
+   * (default false: Pix's rule, inferred skills are known). A direct answer then replaces the inferred
+   * element (direct evidence is the stronger).
    */
   askInferredSkills: boolean;
   /**
@@ -109,14 +104,11 @@ export interface PositioningSettings {
   withinOneWeight: number;
 }
 
-/** Default levelCertainty under finalStatus 'answers'. */
-export const ANSWERS_LEVEL_CERTAINTY = 0.9;
-
 export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Object.freeze({
   maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL,
   maxLength: 20,
-  minLength: 0,
-  levelCertainty: 0.4,
+  minLength: 5,
+  levelCertainty: 0.7,
   withinOneCertainty: 0.96,
   seStop: 0.3,
   exposureTopK: 5,
@@ -127,7 +119,7 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   reachAboveLevel: 2,
   estimateValidatedAt: 0.95,
   estimateInvalidatedAt: 0.05,
-  finalStatus: 'ability',
+  tryLevelsAbove: 2,
   locale: 'fr-fr',
   selection: 'level',
   askInferredSkills: false,
