@@ -234,7 +234,7 @@ test('a teacher imports a class, builds a profile, runs a campaign; a learner jo
   await expect(page.getByRole('heading', { level: 2, name: 'Activity' })).toBeVisible();
   await expect(page.locator('.figures')).toContainText('1 results received');
   await expect(page.getByRole('link', { name: 'Collective results' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Export the results (CSV)' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Export the results (CSV for spreadsheets)' })).toBeVisible();
   await expectAccessible(page);
   await page.goto('/orga/eleves');
   await expect(page.getByRole('heading', { level: 1, name: 'Learners' })).toBeVisible();
