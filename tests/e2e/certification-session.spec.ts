@@ -156,11 +156,23 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await inesCard.getByText('Signaler un incident').click();
   await inesCard.getByLabel('Catégorie').selectOption('IN_CHALLENGE');
   await inesCard.getByLabel('Problème sur la question').selectOption('IMAGE_NOT_DISPLAYING');
-  await inesCard.getByLabel('Numéro de la question').fill(String(current));
+  // A refused incident (a question not asked yet) keeps everything typed.
+  await inesCard.getByLabel('Numéro de la question').fill('99');
   await inesCard.getByLabel('Neutraliser cette question').check();
+  await inesCard.getByLabel('Description').fill('L’image ne s’affiche pas');
+  await inesCard.getByRole('button', { name: 'Enregistrer l’incident' }).click();
+  await expect(inesCard.getByRole('alert')).toContainText('La question 99 n’a pas encore été posée');
+  await expect(inesCard.getByLabel('Description')).toHaveValue('L’image ne s’affiche pas');
+  await expect(inesCard.getByLabel('Neutraliser cette question')).toBeChecked();
+  await inesCard.getByLabel('Numéro de la question').fill(String(current));
   await inesCard.getByRole('button', { name: 'Enregistrer l’incident' }).click();
   await expect(inesCard.getByRole('status')).toHaveText('Incident enregistré ; la question est neutralisée.');
   await expect(inesCard).toContainText(`question ${current} – neutralisée`);
+  // Once saved, the form is reset and folded: no second click neutralises the next question by mistake.
+  await expect(inesCard.getByLabel('Description')).toBeHidden();
+  await inesCard.getByText('Signaler un incident').click();
+  await expect(inesCard.getByLabel('Description')).toHaveValue('');
+  await expect(inesCard.getByLabel('Neutraliser cette question')).not.toBeChecked();
   await shot(inv, '5-portal');
   await ines.page.reload();
   expect(await certificationQuestionNumber(ines.page)).toBe(current + 1);
