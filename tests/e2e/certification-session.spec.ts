@@ -32,6 +32,12 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await page.getByLabel('Adresse').fill('1 rue de la Paix, Paris');
   await page.getByLabel('Salle', { exact: true }).fill('B12');
   await page.getByLabel('Surveillant(s)').fill('Mme Garnier');
+  // A past date is refused, the rest of the form kept.
+  await page.getByLabel('Date', { exact: true }).fill('2020-01-15');
+  await page.getByRole('button', { name: 'Créer la session' }).click();
+  await expect(page.locator('#date-error')).toHaveText('Cette date est passée : choisissez aujourd’hui ou une date à venir.');
+  await expect(page.getByLabel('Salle', { exact: true })).toHaveValue('B12');
+  await page.getByLabel('Date', { exact: true }).fill('2026-12-15');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Créer la session' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Session du 15/12/2026 à 09:30');
