@@ -376,9 +376,14 @@ export async function candidateStep(client: Client, input: { userId: string; can
     if (!candidate.authorizedAt) return { kind: 'waiting', present: candidate.presentAt !== null };
     return { kind: 'ready' };
   }
+  if (candidate.course.status !== 'STARTED') {
+    // A finished test needs only how it ended, not its bank.
+    const assessment = await client.assessment.findUnique({ where: { certificationCourseId: candidate.course.id }, select: { engineState: true } });
+    const engine = assessment ? engineStateSchema.safeParse(assessment.engineState) : null;
+    return { kind: 'finished', reason: finishedReason(candidate.course.status, engine?.success ? engine.data : null) };
+  }
   const open = await openCourse(client, candidate);
   if (!open) throw new Error('Test de certification sans évaluation');
-  if (candidate.course.status !== 'STARTED') return { kind: 'finished', reason: finishedReason(candidate.course.status, open.engine) };
   if (timeIsUp(candidate, open.startedAt, input.now)) {
     await closeCourse(client, open, 'time_up', input.now);
     return { kind: 'finished', reason: 'time_up' };
