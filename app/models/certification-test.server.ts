@@ -42,6 +42,8 @@ import {
 } from './answer.server';
 import { storedBodyOf } from './challenge-body.server';
 import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
+import { recordAudit } from './audit.server';
+import { CANDIDATE_ENTERED } from './certification-labels';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
 type Client = PrismaClient;
@@ -116,6 +118,15 @@ export async function enterSession(
     data: { userId: input.userId },
   });
   if (linked.count !== 1) return fail('other_account');
+  // The invigilator's page reads this entry: the candidate is in the room, waiting (CANDIDATE_ENTERED).
+  await recordAudit(client, {
+    actorId: input.userId,
+    action: CANDIDATE_ENTERED,
+    targetType: 'certification-candidate',
+    targetId: candidate.id,
+    details: { sessionId: session.id },
+    ip: input.ip,
+  });
   await attemptSucceeded(client, 'candidate', input.userId, input.ip);
   return { ok: true, candidateId: candidate.id };
 }

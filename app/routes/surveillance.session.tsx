@@ -175,8 +175,8 @@ function CandidateCard({
         </p>
       ) : null}
       <div className="certif-actions">
-        {c.status === 'not_arrived' ? button('present', t('portal.confirmPresence')) : null}
-        {c.status === 'not_arrived' || c.status === 'present' ? button('letIn', t('portal.letIn')) : null}
+        {c.status === 'not_arrived' || c.status === 'waiting' ? button('present', t('portal.confirmPresence')) : null}
+        {c.status === 'not_arrived' || c.status === 'waiting' || c.status === 'present' ? button('letIn', t('portal.letIn')) : null}
         {c.status === 'present' ? button('absent', t('portal.cancelPresence')) : null}
         {c.status === 'authorised' ? button('withdraw', t('portal.cancelLetIn')) : null}
         {c.status === 'needs_attention' && c.attentionReason !== null ? button('seen', t('portal.clearAttention')) : null}

@@ -126,6 +126,10 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   // 6. The invigilator confirms presence and lets both in; the candidates' pages move on by themselves.
   const inesCard = cards.filter({ hasText: 'DURAND' });
   const hugoCard = cards.filter({ hasText: 'MARTIN' });
+  // Both entered with the code: the invigilator sees them waiting, not "not arrived".
+  await expect(inesCard.getByTestId('status')).toHaveText('Arrivé, en attente', { timeout: 10_000 });
+  await expect(hugoCard.getByTestId('status')).toHaveText('Arrivé, en attente', { timeout: 10_000 });
+  await expectAccessible(inv);
   await inesCard.getByRole('button', { name: 'Confirmer présence et identité' }).click();
   await expect(inesCard.getByTestId('status')).toHaveText('Présent');
   await expect(ines.page.getByText('Votre présence est confirmée')).toBeVisible({ timeout: 10_000 });
