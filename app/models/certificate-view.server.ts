@@ -107,6 +107,47 @@ export async function certificatesOfUser(client: Client, userId: string) {
   }));
 }
 
+/** Published results that gave no certificate: not obtained ('rejected') or cancelled by the jury. */
+export type UnsuccessfulStatus = 'rejected' | 'cancelled';
+
+/**
+ * The learner's published certifications that gave no certificate (failed or cancelled), newest first:
+ * listed beside the certificates so that a published result never goes missing from the account.
+ */
+export async function unsuccessfulCertificationsOf(client: Client, userId: string) {
+  const rows = await client.certificate.findMany({
+    where: { status: { in: ['rejected', 'cancelled'] }, publishedAt: { not: null }, course: { userId } },
+    orderBy: { publishedAt: 'desc' },
+    select: { id: true, status: true, publishedAt: true, takenOn: true, centreName: true },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status as UnsuccessfulStatus,
+    publishedAt: r.publishedAt!.toISOString(),
+    takenOn: isoDay(r.takenOn),
+    centreName: r.centreName,
+  }));
+}
+
+/**
+ * The published result of one of the learner's enrolments, or null while the jury has not published:
+ * the certificate to open when obtained, the status otherwise. Nothing for anybody else's enrolment.
+ */
+export async function publishedResultOf(client: Client, userId: string, candidateId: string) {
+  const row = await client.certificate.findFirst({
+    where: { publishedAt: { not: null }, course: { candidateId, userId } },
+    select: { id: true, status: true, pixScore: true, deliveredAt: true, publishedAt: true },
+  });
+  if (!row) return null;
+  const obtained = row.status === 'validated' && row.deliveredAt !== null;
+  return {
+    status: (obtained ? 'validated' : row.status === 'cancelled' ? 'cancelled' : 'rejected') as 'validated' | UnsuccessfulStatus,
+    certificateId: obtained ? row.id : null,
+    pixScore: obtained ? row.pixScore : null,
+    publishedAt: row.publishedAt!.toISOString(),
+  };
+}
+
 /** A learner's own published certificate; 404 for anybody else's (existence is not revealed). */
 export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 'id'> | null, certificateId: string): Promise<CertificateView> {
   const row = viewer

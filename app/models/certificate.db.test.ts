@@ -24,7 +24,15 @@ import {
   scoreCourse,
   sessionOfCentreMember,
 } from './certificate.server';
-import { certificateByCode, certificateOfLearner, certificatesOfUser, verifyCertificate, MAX_VERIFICATION_FAILURES } from './certificate-view.server';
+import {
+  certificateByCode,
+  certificateOfLearner,
+  certificatesOfUser,
+  publishedResultOf,
+  unsuccessfulCertificationsOf,
+  verifyCertificate,
+  MAX_VERIFICATION_FAILURES,
+} from './certificate-view.server';
 import type { Viewer } from '../lib/roles';
 
 const db = testDb();
@@ -285,6 +293,27 @@ describe('verification and the learner’s certificates', () => {
     await expect(certificateByCode(db, cert.verificationCode)).rejects.toThrow(`Certificate.competenceLevels of row ${cert.id}`);
     await db.certificate.update({ where: { id: cert.id }, data: { competenceLevels: cert.competenceLevels ?? [] } });
     expect((await certificateByCode(db, cert.verificationCode))!.competences).toEqual(found!.competences);
+  });
+
+  it('lists a failed certification once published, and gives each enrolment its published result', async () => {
+    const { session, good, short } = await finalisedSession();
+    const goodCandidate = (await db.certificationCourse.findUniqueOrThrow({ where: { id: good.courseId } })).candidateId;
+    const shortCandidate = (await db.certificationCourse.findUniqueOrThrow({ where: { id: short.courseId } })).candidateId;
+    // Before publication: nothing.
+    expect(await unsuccessfulCertificationsOf(db, short.userId)).toEqual([]);
+    expect(await publishedResultOf(db, short.userId, shortCandidate)).toBeNull();
+    expect(await publishedResultOf(db, good.userId, goodCandidate)).toBeNull();
+    const now = new Date('2026-11-25T10:00:00Z');
+    await publishSession(db, session.id, now);
+    const failed = await unsuccessfulCertificationsOf(db, short.userId);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ status: 'rejected', publishedAt: now.toISOString() });
+    expect(await unsuccessfulCertificationsOf(db, good.userId)).toEqual([]);
+    expect(await publishedResultOf(db, short.userId, shortCandidate)).toMatchObject({ status: 'rejected', certificateId: null, pixScore: null });
+    const cert = await db.certificate.findUniqueOrThrow({ where: { courseId: good.courseId } });
+    expect(await publishedResultOf(db, good.userId, goodCandidate)).toMatchObject({ status: 'validated', certificateId: cert.id, pixScore: cert.pixScore });
+    // Somebody else's enrolment gives nothing.
+    expect(await publishedResultOf(db, short.userId, goodCandidate)).toBeNull();
   });
 
   it('rate-limits wrong codes by address', async () => {

@@ -21,7 +21,7 @@ import {
 } from './certification-test.server';
 import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 import { isoDay } from './certification-session.server';
-import { INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES, type IncidentCategory, type InChallengeSubcategory } from './certification-labels';
+import { CANDIDATE_ENTERED, INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES, type IncidentCategory, type InChallengeSubcategory } from './certification-labels';
 
 type Client = PrismaClient;
 
@@ -105,7 +105,7 @@ export async function signOutInvigilator(client: Client, accessId: string): Prom
 // =============================================================================================
 // The portal
 
-export type CandidateStatus = 'not_arrived' | 'present' | 'authorised' | 'in_test' | 'needs_attention' | 'finished' | 'ended_by_invigilator';
+export type CandidateStatus = 'not_arrived' | 'waiting' | 'present' | 'authorised' | 'in_test' | 'needs_attention' | 'finished' | 'ended_by_invigilator';
 
 export { INCIDENT_CATEGORIES, IN_CHALLENGE_SUBCATEGORIES };
 export type { IncidentCategory, InChallengeSubcategory };
@@ -159,6 +159,16 @@ export async function portalView(client: Client, sessionId: string, now: Date) {
     client,
     candidates.flatMap((c) => (c.course ? [c.course.id] : [])),
   );
+  // Candidates who entered the session with the code (they wait for the invigilator): not "not arrived".
+  const entered = new Set(
+    (
+      await client.auditLog.findMany({
+        where: { action: CANDIDATE_ENTERED, targetType: 'certification-candidate', targetId: { in: candidates.map((c) => c.id) } },
+        select: { targetId: true },
+        distinct: ['targetId'],
+      })
+    ).map((e) => e.targetId),
+  );
   return {
     session: { ...session, date: isoDay(session.date), centre: session.centre.name, ready: session.parameterSetId !== null },
     candidates: candidates.map((c) => {
@@ -169,7 +179,7 @@ export async function portalView(client: Client, sessionId: string, now: Date) {
         if (course.status === 'ENDED_BY_INVIGILATOR') status = 'ended_by_invigilator';
         else if (course.status !== 'STARTED') status = 'finished';
         else status = course.attentionAt || secondsLeft === 0 ? 'needs_attention' : 'in_test';
-      } else status = c.authorizedAt ? 'authorised' : c.presentAt ? 'present' : 'not_arrived';
+      } else status = c.authorizedAt ? 'authorised' : c.presentAt ? 'present' : entered.has(c.id) ? 'waiting' : 'not_arrived';
       const p = course ? progress.get(course.id) : undefined;
       return {
         id: c.id,

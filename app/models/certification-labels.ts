@@ -29,3 +29,6 @@ export const IN_CHALLENGE_SUBCATEGORIES = {
   OTHER: 'Autre problème sur la question',
 } as const;
 export type InChallengeSubcategory = keyof typeof IN_CHALLENGE_SUBCATEGORIES;
+
+/** Audit action written when a candidate enters their session with the code (then waits for the invigilator). */
+export const CANDIDATE_ENTERED = 'certification.candidate_enter';

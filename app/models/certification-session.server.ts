@@ -117,12 +117,29 @@ export const sessionInputSchema = z.object({
 });
 export type SessionInput = z.infer<typeof sessionInputSchema>;
 
-/** Field errors of a session form, or the parsed input. */
-export function readSessionForm(form: FormData): { ok: true; input: SessionInput } | { ok: false; errors: Record<string, string> } {
+/** Today in Paris, as an ISO day (yyyy-mm-dd): the day a centre means by "today". */
+export function parisToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export const PAST_DATE_MESSAGE = 'Cette date est passée : choisissez aujourd’hui ou une date à venir.';
+
+/**
+ * Field errors of a session form, or the parsed input. With `notBefore` (an ISO day, for a new session:
+ * today in Paris), an earlier date is refused.
+ */
+export function readSessionForm(
+  form: FormData,
+  options: { notBefore?: string } = {},
+): { ok: true; input: SessionInput } | { ok: false; errors: Record<string, string> } {
   const raw = Object.fromEntries(['date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, form.get(k) ?? undefined]));
   if (raw.durationMinutes === '') raw.durationMinutes = undefined;
   const parsed = sessionInputSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, input: parsed.data };
+  if (parsed.success) {
+    // ISO days compare as strings.
+    if (options.notBefore && parsed.data.date < options.notBefore) return { ok: false, errors: { date: PAST_DATE_MESSAGE } };
+    return { ok: true, input: parsed.data };
+  }
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? 'form');

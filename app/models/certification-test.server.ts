@@ -42,6 +42,8 @@ import {
 } from './answer.server';
 import { storedBodyOf } from './challenge-body.server';
 import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
+import { recordAudit } from './audit.server';
+import { CANDIDATE_ENTERED } from './certification-labels';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
 type Client = PrismaClient;
@@ -116,6 +118,15 @@ export async function enterSession(
     data: { userId: input.userId },
   });
   if (linked.count !== 1) return fail('other_account');
+  // The invigilator's page reads this entry: the candidate is in the room, waiting (CANDIDATE_ENTERED).
+  await recordAudit(client, {
+    actorId: input.userId,
+    action: CANDIDATE_ENTERED,
+    targetType: 'certification-candidate',
+    targetId: candidate.id,
+    details: { sessionId: session.id },
+    ip: input.ip,
+  });
   await attemptSucceeded(client, 'candidate', input.userId, input.ip);
   return { ok: true, candidateId: candidate.id };
 }
@@ -376,9 +387,14 @@ export async function candidateStep(client: Client, input: { userId: string; can
     if (!candidate.authorizedAt) return { kind: 'waiting', present: candidate.presentAt !== null };
     return { kind: 'ready' };
   }
+  if (candidate.course.status !== 'STARTED') {
+    // A finished test needs only how it ended, not its bank.
+    const assessment = await client.assessment.findUnique({ where: { certificationCourseId: candidate.course.id }, select: { engineState: true } });
+    const engine = assessment ? engineStateSchema.safeParse(assessment.engineState) : null;
+    return { kind: 'finished', reason: finishedReason(candidate.course.status, engine?.success ? engine.data : null) };
+  }
   const open = await openCourse(client, candidate);
   if (!open) throw new Error('Test de certification sans évaluation');
-  if (candidate.course.status !== 'STARTED') return { kind: 'finished', reason: finishedReason(candidate.course.status, open.engine) };
   if (timeIsUp(candidate, open.startedAt, input.now)) {
     await closeCourse(client, open, 'time_up', input.now);
     return { kind: 'finished', reason: 'time_up' };

@@ -464,7 +464,8 @@ describe('the candidate’s test', () => {
     const { session, candidateId } = await sessionWithCandidate(w);
     const userId = w.learner.id;
     let view = await portalView(db(), session.id, T0);
-    expect(view.candidates.map((c) => c.status)).toEqual(['not_arrived']);
+    // She entered with the code: waiting, not "not arrived".
+    expect(view.candidates.map((c) => c.status)).toEqual(['waiting']);
     await setAuthorised(db(), session.id, candidateId, true, T0);
     expect((await portalView(db(), session.id, T0)).candidates[0]!.status).toBe('authorised');
     await startCertification(db(), { userId, candidateId, locale: 'fr', now: T0 });

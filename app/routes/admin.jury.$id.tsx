@@ -102,6 +102,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { intent, target, error: t('error.unknown_intent') };
 }
 
+const RESOLUTIONS = ['validated', 'neutralised', 'cancelled'] as const;
+
+/** A stored resolution ("validated : comment", see decideIssue) in the page's language; anything else as stored. */
+function resolutionInWords(resolution: string, t: (key: `jury.resolution.${(typeof RESOLUTIONS)[number]}`) => string): string {
+  const [code, ...rest] = resolution.split(' : ');
+  const known = RESOLUTIONS.find((r) => r === code);
+  if (!known) return resolution;
+  const comment = rest.join(' : ');
+  return comment ? `${t(`jury.resolution.${known}`)} — ${comment}` : t(`jury.resolution.${known}`);
+}
+
 export default function JurySession() {
   const { session, candidates, openIncidents } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
@@ -160,13 +171,16 @@ export default function JurySession() {
       </section>
 
       <h2>{t('final.candidates')}</h2>
+      <p className="muted" data-testid="jury-figures-help">
+        {t('jury.figuresHelp')}
+      </p>
       {candidates.map((c) => (
         <section key={c.courseId} className="jury-candidate" aria-labelledby={`cand-${c.courseId}`} data-testid="jury-candidate">
           <h3 id={`cand-${c.courseId}`}>{c.name}</h3>
           <p>
             <strong>{c.status ? t(`status.${c.status}` as 'status.validated') : '—'}</strong>
             {c.pixScore !== null ? ` · ${fill(t('cert.pix'), { pix: c.pixScore })}` : ''}
-            {c.theta !== null ? ` · θ = ${c.theta.toFixed(2)} ± ${(c.thetaSe ?? 0).toFixed(2)}` : ''}
+            {c.theta !== null ? ` · ${t('jury.theta')} = ${c.theta.toFixed(2)} ± ${(c.thetaSe ?? 0).toFixed(2)}` : ''}
             {` · ${t('jury.answers')} : ${c.answersCounted} / ${c.answers}`}
             {c.abandoned ? ` · ${t('jury.abandoned')}` : ''}
           </p>
@@ -213,7 +227,7 @@ export default function JurySession() {
                 </Form>
               ) : (
                 <p className="muted" style={{ margin: '.25rem 0' }}>
-                  {i.resolution ? fill(t('jury.decided'), { resolution: i.resolution }) : i.neutralise ? t('jury.neutralisedOnSite') : ''}
+                  {i.resolution ? fill(t('jury.decided'), { resolution: resolutionInWords(i.resolution, t) }) : i.neutralise ? t('jury.neutralisedOnSite') : ''}
                 </p>
               )}
             </div>

@@ -38,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       present: Boolean(c.presentAt) || Boolean(c.course),
       hasTest: Boolean(c.course),
       answers: c.course?.assessment?._count.answers ?? 0,
-      result: c.course?.certificate?.status ?? null,
+      // Pass or fail is the jury's to tell: nothing of it reaches the centre before publication.
+      result: s.publishedAt ? (c.course?.certificate?.status ?? null) : null,
       issues: (c.course?.issues ?? []).map((i) => ({
         id: i.id,
         category: i.category,
@@ -76,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const attendance = new Map<string, boolean>();
       for (const id of form.getAll('candidate')) attendance.set(String(id), form.get(`present-${String(id)}`) === 'on');
       const result = await finaliseSession(db(), { sessionId, attendance, comment: String(form.get('comment') ?? ''), now: new Date() });
-      return { intent, ok: fill(t('final.finalised'), { scored: result.scored, validated: result.validated, rejected: result.rejected }) };
+      return { intent, ok: fill(t('final.finalised'), { scored: result.scored }) };
     }
   } catch (error) {
     if (error instanceof CertificateError) return { intent, error: fill(t(errorKey(error.code)), { n: error.count }) };

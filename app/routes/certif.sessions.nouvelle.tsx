@@ -3,7 +3,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { createSession, readSessionForm, scopeOf, throwAsResponse } from '~/models/certification-session.server';
+import { createSession, parisToday, readSessionForm, scopeOf, throwAsResponse } from '~/models/certification-session.server';
 import { DEFAULT_SESSION_MINUTES } from '~/models/certification-labels';
 import { CertifNav } from '~/components/certif/CertifNav';
 import { SessionForm } from '~/components/certif/SessionForm';
@@ -22,7 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'certif');
   const form = await requireForm(request, session);
-  const read = readSessionForm(form);
+  // A new session cannot be set in the past.
+  const read = readSessionForm(form, { notBefore: parisToday(new Date()) });
   const values = Object.fromEntries(
     ['centreId', 'date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, String(form.get(k) ?? '')]),
   );

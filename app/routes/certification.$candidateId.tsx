@@ -29,11 +29,13 @@ import {
   type CandidateStep,
 } from '~/models/certification-test.server';
 import { isoDay } from '~/models/certification-session.server';
+import { publishedResultOf } from '~/models/certificate-view.server';
 import { responseFromForm } from '~/lib/learner-response';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
 import { useAnswerSubmit, useQuestionHeading } from '~/components/learner/question-page';
-import { useLocale, useMessages } from '~/i18n';
+import { localeFromRequest, useLocale, useMessages } from '~/i18n';
+import { formatDay } from '~/i18n/apprenant';
 import { certifMessages, clock, fill, frDay } from '~/i18n/certif';
 import { useRootData } from '~/root';
 import certifStyles from '~/styles/certif.css';
@@ -77,7 +79,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const candidate = await candidateOf(db(), viewer.id, candidateId);
     const step = await candidateStep(db(), { userId: viewer.id, candidateId, now: new Date() });
     const s = candidate.session;
+    // Once the jury has published, the finished page gives the result (and the certificate when obtained).
+    const published = step.kind === 'finished' ? await publishedResultOf(db(), viewer.id, candidateId) : null;
+    const result = published ? { ...published, publishedAt: formatDay(published.publishedAt, localeFromRequest(request)) } : null;
     return {
+      result,
       session: {
         date: isoDay(s.date),
         time: s.time,
@@ -229,7 +235,19 @@ export default function CertificationTest() {
         <p className="eyebrow">{sessionLine}</p>
         <h1>{t('candidate.finishedTitle')}</h1>
         <p role="status">{t(`candidate.finished.${step.reason}`)}</p>
-        <p>{t('candidate.finished')}</p>
+        {loaded.result ? (
+          <p data-testid="published-result">
+            {fill(t(`candidate.result.${loaded.result.status}`), { date: loaded.result.publishedAt, pix: loaded.result.pixScore ?? 0 })}
+            {loaded.result.certificateId ? (
+              <>
+                {' '}
+                <Link to={`/certificats/${loaded.result.certificateId}`}>{t('candidate.result.open')}</Link>
+              </>
+            ) : null}
+          </p>
+        ) : (
+          <p>{t('candidate.finished')}</p>
+        )}
         <p>
           <Link to="/profil">{t('candidate.title')}</Link>
         </p>

@@ -4,7 +4,6 @@ import { requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { certificateOfLearner } from '~/models/certificate-view.server';
 import { useMessages } from '~/i18n';
-import { fill } from '~/i18n/apprenant';
 import { certificateMessages } from '~/i18n/certificat';
 import { CertificateCard } from '~/components/certificat/CertificateCard';
 import certificateStyles from '~/styles/certificat.css';
@@ -35,7 +34,11 @@ export default function CertificatePage() {
           {t('cert.download')}
         </a>
       </p>
-      <p className="muted">{fill(t('cert.shareHint'), { url: '/verification' })}</p>
+      <p className="muted">
+        {t('cert.shareHint').split('{url}')[0]}
+        <Link to="/verification">{t('cert.shareLink')}</Link>
+        {t('cert.shareHint').split('{url}')[1] ?? ''}
+      </p>
     </>
   );
 }

@@ -9,7 +9,7 @@ import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
 import { campaignMessages } from '~/i18n/campagne';
 import { useRootData } from '~/root';
 import { TutorialItem } from '~/components/learner/TutorialItem';
-import { certificatesOfUser } from '~/models/certificate-view.server';
+import { certificatesOfUser, unsuccessfulCertificationsOf } from '~/models/certificate-view.server';
 import { certificateMessages } from '~/i18n/certificat';
 import learnerStyles from '~/styles/learner.css';
 
@@ -20,8 +20,19 @@ export const meta: MetaFunction = () => [{ title: 'Mon profil – Pix Workbench'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'profil');
   const locale = localeFromRequest(request);
-  const [profile, certificates] = await Promise.all([learnerProfile(viewer.id, new Date()), certificatesOfUser(db(), viewer.id)]);
+  const [profile, certificates, unsuccessful] = await Promise.all([
+    learnerProfile(viewer.id, new Date()),
+    certificatesOfUser(db(), viewer.id),
+    unsuccessfulCertificationsOf(db(), viewer.id),
+  ]);
   return {
+    unsuccessful: unsuccessful.map((c) => ({
+      id: c.id,
+      status: c.status,
+      publishedAt: formatDay(c.publishedAt, locale),
+      takenOn: c.takenOn ? formatDay(c.takenOn, locale) : '—',
+      centreName: c.centreName,
+    })),
     firstName: viewer.firstName,
     certificates: certificates.map((c) => ({
       id: c.id,
@@ -51,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { profile, firstName, certificates } = useLoaderData<typeof loader>();
+  const { profile, firstName, certificates, unsuccessful } = useLoaderData<typeof loader>();
   const t = useMessages(learnerMessages);
   const tc = useMessages(campaignMessages);
   const tcert = useMessages(certificateMessages);
@@ -99,7 +110,7 @@ export default function Profile() {
         </div>
       </section>
 
-      {certificates.length > 0 ? (
+      {certificates.length > 0 || unsuccessful.length > 0 ? (
         <section className="panel" aria-labelledby="certificates" data-testid="profile-certificates">
           <h2 id="certificates">{tcert('cert.mine')}</h2>
           <p className="muted">{tcert('cert.mineIntro')}</p>
@@ -108,6 +119,16 @@ export default function Profile() {
               <li key={c.id}>
                 <Link to={`/certificats/${c.id}`}>{fill(tcert('cert.open'), { date: c.deliveredAt })}</Link> :{' '}
                 {fill(tcert('cert.summary'), { pix: c.pixScore, date: c.deliveredAt, until: c.validUntil })}
+              </li>
+            ))}
+            {unsuccessful.map((c) => (
+              <li key={c.id} data-testid="unsuccessful-certification">
+                {fill(tcert('cert.unsuccessfulLine'), {
+                  status: tcert(`cert.unsuccessful.${c.status}`),
+                  taken: c.takenOn,
+                  centre: c.centreName,
+                  date: c.publishedAt,
+                })}
               </li>
             ))}
           </ul>

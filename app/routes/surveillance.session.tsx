@@ -6,7 +6,7 @@
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { assertSameOrigin } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import {
@@ -139,6 +139,17 @@ function CandidateCard({
     </Form>
   );
   const mine = result && result.candidateId === c.id ? result : null;
+  const incidentForm = useRef<HTMLFormElement>(null);
+  const incidentDetails = useRef<HTMLDetailsElement>(null);
+  const incidentSaved = mine?.ok === true && (mine.message === 'saved' || mine.message === 'neutralised');
+  // After an incident is saved, the form goes back to its defaults (no description, "Neutraliser" unticked,
+  // the current question) and folds away: a second click cannot neutralise the next question by mistake.
+  // A refused incident keeps everything typed, to be corrected.
+  useEffect(() => {
+    if (!incidentSaved) return;
+    incidentForm.current?.reset();
+    if (incidentDetails.current) incidentDetails.current.open = false;
+  }, [incidentSaved, mine]);
   return (
     <li className="certif-candidate" data-testid="candidate" data-status={c.status} aria-labelledby={titleId}>
       <h3 id={titleId}>
@@ -164,8 +175,8 @@ function CandidateCard({
         </p>
       ) : null}
       <div className="certif-actions">
-        {c.status === 'not_arrived' ? button('present', t('portal.confirmPresence')) : null}
-        {c.status === 'not_arrived' || c.status === 'present' ? button('letIn', t('portal.letIn')) : null}
+        {c.status === 'not_arrived' || c.status === 'waiting' ? button('present', t('portal.confirmPresence')) : null}
+        {c.status === 'not_arrived' || c.status === 'waiting' || c.status === 'present' ? button('letIn', t('portal.letIn')) : null}
         {c.status === 'present' ? button('absent', t('portal.cancelPresence')) : null}
         {c.status === 'authorised' ? button('withdraw', t('portal.cancelLetIn')) : null}
         {c.status === 'needs_attention' && c.attentionReason !== null ? button('seen', t('portal.clearAttention')) : null}
@@ -188,9 +199,9 @@ function CandidateCard({
         </>
       ) : null}
       {c.asked > 0 ? (
-        <details>
+        <details ref={incidentDetails} data-testid="incident">
           <summary>{t('portal.incident')}</summary>
-          <Form method="post" className="certif-form">
+          <Form method="post" className="certif-form" ref={incidentForm}>
             <input type="hidden" name="csrf" value={csrf} />
             <input type="hidden" name="intent" value="incident" />
             <input type="hidden" name="candidateId" value={c.id} />

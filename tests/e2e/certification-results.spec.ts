@@ -19,6 +19,7 @@ let centreEmail = '';
 let otherCentreEmail = '';
 let first: TakenTest;
 let second: TakenTest;
+let failed: TakenTest;
 let code = '';
 
 const SHOTS = process.env.CERTIF_RESULTS_SCREENSHOTS; // a folder: screenshots to look at by hand
@@ -38,6 +39,8 @@ test.beforeAll(async () => {
   sessionId = session.id;
   first = await makeTakenTest(db, { sessionId, bank, results: resultsPattern(32, 22), passwordHash, birthPlace: 'Saint-Étienne' });
   second = await makeTakenTest(db, { sessionId, bank, results: resultsPattern(28, 18), passwordHash });
+  // Too few answers to be certified: the jury's publication says "not obtained".
+  failed = await makeTakenTest(db, { sessionId, bank, results: resultsPattern(15, 10), passwordHash });
   // The invigilator reported a problem in question 3 of the first candidate's test and asked to neutralise it.
   await makeIncident(db, first.courseId, { questionNumber: 3, neutralise: true });
   await db.$disconnect();
@@ -69,7 +72,7 @@ test('the centre reports an incident and finalises its session; it cannot finali
   const { context, page } = await as(browser, centreEmail);
   await page.goto(`/certif/sessions/${sessionId}/finalisation`);
   await expect(page.getByRole('heading', { level: 1, name: 'Finaliser la session' })).toBeVisible();
-  await expect(page.getByTestId('final-candidate')).toHaveCount(2);
+  await expect(page.getByTestId('final-candidate')).toHaveCount(3);
   await expectAccessible(page);
 
   // An incident for the second candidate, with a missing description first.
@@ -87,7 +90,9 @@ test('the centre reports an incident and finalises its session; it cannot finali
   await expect(page.getByRole('alert')).toHaveText('Cochez la case de confirmation pour finaliser la session.');
   await page.getByLabel(/Je confirme que les informations sont exactes/).check();
   await page.getByRole('button', { name: 'Finaliser la session' }).click();
-  await expect(page.getByText(/Session finalisée : 2 tests notés/)).toBeVisible();
+  await expect(page.getByText(/Session finalisée : 3 tests notés/)).toBeVisible();
+  // Pass or fail stays with the jury until publication.
+  await expect(page.getByText(/validées|non validée|Certification validée/)).toHaveCount(0);
   await expect(page.getByTestId('finalised')).toContainText('Des incidents attendent la décision du jury');
   await expect(page.getByRole('button', { name: 'Finaliser la session' })).toHaveCount(0);
   await expectAccessible(page);
@@ -130,6 +135,12 @@ test('the jury cannot publish while incidents need a decision; it neutralises, v
   await secondCard.getByRole('radio', { name: 'Valider (sans effet)' }).check();
   await secondCard.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(page.getByText('Tous les incidents ont une décision : les résultats peuvent être publiés.')).toBeVisible();
+  // Decisions and figures are said in words, not as stored codes.
+  await expect(secondCard.getByText('Décision : incident validé, sans effet sur le résultat')).toBeVisible();
+  await expect(firstCard.getByText(/Décision : question neutralisée — Image absente, question neutralisée\./)).toBeVisible();
+  await expect(page.getByText('Décision : validated')).toHaveCount(0);
+  await expect(firstCard.getByText(/niveau estimé θ = -?\d+\.\d\d ± \d+\.\d\d/)).toBeVisible();
+  await expect(page.getByTestId('jury-figures-help')).toContainText('Niveau estimé θ');
 
   await page.getByLabel('Je confirme la publication').check();
   await page.getByRole('button', { name: 'Publier les résultats' }).click();
@@ -164,6 +175,32 @@ test('the learner sees the certificate on their profile, opens it and downloads 
   expect(text).toContain(`/VerificationCode (${code})`);
   expect(text).toContain(code); // drawn on the page
   expect(text).toContain('Saint-Étienne');
+
+  // The certificate page links to the public verification page.
+  await page.getByRole('link', { name: 'de vérification des certificats' }).click();
+  await expect(page).toHaveURL(/\/verification$/);
+
+  // The test's own page gives the published result and the way to the certificate.
+  await page.goto(`/certification/${first.candidateId}`);
+  await expect(page.getByTestId('published-result')).toContainText(/Résultat publié le .* : certification obtenue avec \d+ pix\./);
+  await expect(page.getByText('Vos résultats seront disponibles après leur publication')).toHaveCount(0);
+  await page.getByTestId('published-result').getByRole('link', { name: 'Voir mon certificat' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Certificat Pix' })).toBeVisible();
+  await context.close();
+});
+
+test('a failed certification is listed on the profile with its status and date, and its test page says so', async ({ browser }) => {
+  const { context, page } = await as(browser, failed.email);
+  await page.goto('/profil');
+  const section = page.getByTestId('profile-certificates');
+  await expect(section.getByRole('heading', { name: 'Mes certifications' })).toBeVisible();
+  await expect(section.getByTestId('unsuccessful-certification')).toHaveCount(1);
+  await expect(section.getByTestId('unsuccessful-certification')).toContainText(/^Certification non obtenue — passée le .+, résultat publié le .+$/);
+  await expect(section.getByRole('link', { name: /Voir le certificat/ })).toHaveCount(0);
+  await expectAccessible(page);
+  await page.goto(`/certification/${failed.candidateId}`);
+  await expect(page.getByTestId('published-result')).toContainText(/Résultat publié le .* : la certification n’est pas obtenue\./);
+  await expect(page.getByTestId('published-result').getByRole('link')).toHaveCount(0);
   await context.close();
 });
 

@@ -32,6 +32,12 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await page.getByLabel('Adresse').fill('1 rue de la Paix, Paris');
   await page.getByLabel('Salle', { exact: true }).fill('B12');
   await page.getByLabel('Surveillant(s)').fill('Mme Garnier');
+  // A past date is refused, the rest of the form kept.
+  await page.getByLabel('Date', { exact: true }).fill('2020-01-15');
+  await page.getByRole('button', { name: 'Créer la session' }).click();
+  await expect(page.locator('#date-error')).toHaveText('Cette date est passée : choisissez aujourd’hui ou une date à venir.');
+  await expect(page.getByLabel('Salle', { exact: true })).toHaveValue('B12');
+  await page.getByLabel('Date', { exact: true }).fill('2026-12-15');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Créer la session' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Session du 15/12/2026 à 09:30');
@@ -120,6 +126,10 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   // 6. The invigilator confirms presence and lets both in; the candidates' pages move on by themselves.
   const inesCard = cards.filter({ hasText: 'DURAND' });
   const hugoCard = cards.filter({ hasText: 'MARTIN' });
+  // Both entered with the code: the invigilator sees them waiting, not "not arrived".
+  await expect(inesCard.getByTestId('status')).toHaveText('Arrivé, en attente', { timeout: 10_000 });
+  await expect(hugoCard.getByTestId('status')).toHaveText('Arrivé, en attente', { timeout: 10_000 });
+  await expectAccessible(inv);
   await inesCard.getByRole('button', { name: 'Confirmer présence et identité' }).click();
   await expect(inesCard.getByTestId('status')).toHaveText('Présent');
   await expect(ines.page.getByText('Votre présence est confirmée')).toBeVisible({ timeout: 10_000 });
@@ -156,11 +166,23 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await inesCard.getByText('Signaler un incident').click();
   await inesCard.getByLabel('Catégorie').selectOption('IN_CHALLENGE');
   await inesCard.getByLabel('Problème sur la question').selectOption('IMAGE_NOT_DISPLAYING');
-  await inesCard.getByLabel('Numéro de la question').fill(String(current));
+  // A refused incident (a question not asked yet) keeps everything typed.
+  await inesCard.getByLabel('Numéro de la question').fill('99');
   await inesCard.getByLabel('Neutraliser cette question').check();
+  await inesCard.getByLabel('Description').fill('L’image ne s’affiche pas');
+  await inesCard.getByRole('button', { name: 'Enregistrer l’incident' }).click();
+  await expect(inesCard.getByRole('alert')).toContainText('La question 99 n’a pas encore été posée');
+  await expect(inesCard.getByLabel('Description')).toHaveValue('L’image ne s’affiche pas');
+  await expect(inesCard.getByLabel('Neutraliser cette question')).toBeChecked();
+  await inesCard.getByLabel('Numéro de la question').fill(String(current));
   await inesCard.getByRole('button', { name: 'Enregistrer l’incident' }).click();
   await expect(inesCard.getByRole('status')).toHaveText('Incident enregistré ; la question est neutralisée.');
   await expect(inesCard).toContainText(`question ${current} – neutralisée`);
+  // Once saved, the form is reset and folded: no second click neutralises the next question by mistake.
+  await expect(inesCard.getByLabel('Description')).toBeHidden();
+  await inesCard.getByText('Signaler un incident').click();
+  await expect(inesCard.getByLabel('Description')).toHaveValue('');
+  await expect(inesCard.getByLabel('Neutraliser cette question')).not.toBeChecked();
   await shot(inv, '5-portal');
   await ines.page.reload();
   expect(await certificationQuestionNumber(ines.page)).toBe(current + 1);
