@@ -10,7 +10,10 @@ import { expect, test, type Browser } from '@playwright/test';
 import { createPrisma } from '../../prisma/client';
 import { hashPassword } from '../../app/lib/password.server';
 import { activeBank, makeCentre, makeIncident, makeSession, makeTakenTest, resultsPattern, type TakenTest } from '../setup/certification-fixtures';
-import { answerCertificationQuestion, expectAccessible, signIn, PASSWORD } from './helpers';
+import { answerCertificationQuestion, expectAccessible, signIn, PASSWORD, dayFromToday } from './helpers';
+
+// A session day ahead of today: sessions cannot be created in the past.
+const sessionDay = dayFromToday(12);
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
@@ -372,13 +375,13 @@ test.describe('the whole path', () => {
     const centre = await as(browser, pathCentreEmail);
     const page = centre.page;
     await page.goto('/certif/sessions/nouvelle');
-    await page.getByLabel('Date', { exact: true }).fill('2026-12-18');
+    await page.getByLabel('Date', { exact: true }).fill(sessionDay.iso);
     await page.getByLabel('Heure de début').fill('10:00');
     await page.getByLabel('Adresse').fill('3 place du Parcours, Rennes');
     await page.getByLabel('Salle', { exact: true }).fill('C3');
     await page.getByLabel('Surveillant(s)').fill('M. Parcours');
     await page.getByRole('button', { name: 'Créer la session' }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toContainText('Session du 18/12/2026');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(`Session du ${sessionDay.short}`);
     const accessCode = (await page.getByTestId('access-code').textContent())!.trim();
     const password = (await page.getByTestId('invigilator-password').textContent())!.trim();
     const sessionUrl = new URL(page.url()).pathname;
@@ -479,7 +482,7 @@ test.describe('the whole path', () => {
     const certificate = alix.page.getByTestId('certificate');
     await expect(certificate).toContainText('Brest');
     await expect(certificate).toContainText(`Centre du parcours ${pathSuffix}`);
-    await expect(certificate).toContainText('18 décembre 2026');
+    await expect(certificate).toContainText(sessionDay.long);
     const verificationCode = (await alix.page.getByTestId('certificate-code').textContent())!.trim();
     const href = await alix.page.getByRole('link', { name: 'Télécharger le certificat (PDF)' }).getAttribute('href');
     const pdf = await alix.page.request.get(href!);

@@ -1,5 +1,8 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { answerCertificationQuestion, certificationQuestionNumber, expectAccessible, signIn } from './helpers';
+import { answerCertificationQuestion, certificationQuestionNumber, expectAccessible, signIn, dayFromToday } from './helpers';
+
+// A session day ahead of today: sessions cannot be created in the past.
+const sessionDay = dayFromToday(9);
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -27,7 +30,7 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await page.getByRole('link', { name: 'Créer une session' }).first().click();
   await page.getByRole('button', { name: 'Créer la session' }).click();
   await expect(page.getByRole('alert')).toContainText('Saisissez l’adresse.');
-  await page.getByLabel('Date', { exact: true }).fill('2026-12-15');
+  await page.getByLabel('Date', { exact: true }).fill(sessionDay.iso);
   await page.getByLabel('Heure de début').fill('09:30');
   await page.getByLabel('Adresse').fill('1 rue de la Paix, Paris');
   await page.getByLabel('Salle', { exact: true }).fill('B12');
@@ -37,10 +40,10 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
   await page.getByRole('button', { name: 'Créer la session' }).click();
   await expect(page.locator('#date-error')).toHaveText('Cette date est passée : choisissez aujourd’hui ou une date à venir.');
   await expect(page.getByLabel('Salle', { exact: true })).toHaveValue('B12');
-  await page.getByLabel('Date', { exact: true }).fill('2026-12-15');
+  await page.getByLabel('Date', { exact: true }).fill(sessionDay.iso);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Créer la session' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Session du 15/12/2026 à 09:30');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`Session du ${sessionDay.short} à 09:30`);
   const code = (await page.getByTestId('access-code').textContent())!.trim();
   const password = (await page.getByTestId('invigilator-password').textContent())!.trim();
   expect(code).toMatch(/^[BCDFGHJKMPQRTVWXY]{4}[2346789]{2}$/);
@@ -222,7 +225,7 @@ test('a centre creates a session and enrols two candidates; the invigilator lets
 
   // 12. An invigilator of another session cannot see this one.
   await page.goto('/certif/sessions/nouvelle');
-  await page.getByLabel('Date', { exact: true }).fill('2026-12-16');
+  await page.getByLabel('Date', { exact: true }).fill(dayFromToday(10).iso);
   await page.getByLabel('Heure de début').fill('14:00');
   await page.getByLabel('Adresse').fill('2 rue du Port, Brest');
   await page.getByLabel('Salle', { exact: true }).fill('A1');

@@ -91,3 +91,12 @@ export function expectNoCspViolation(): void {
   const seen = cspViolations.splice(0);
   expect(seen, 'violations de la Content-Security-Policy').toEqual([]);
 }
+
+/** A day this many days from today (Paris), as typed in a date field and as the pages write it. */
+export function dayFromToday(days: number): { iso: string; short: string; long: string } {
+  const when = new Date(Date.now() + days * 86_400_000);
+  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
+  const [year, month, day] = iso.split('-');
+  const long = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(when);
+  return { iso, short: `${day}/${month}/${year}`, long };
+}

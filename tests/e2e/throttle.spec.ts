@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, signIn } from './helpers';
+import { PASSWORD, signIn, dayFromToday } from './helpers';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -42,7 +42,7 @@ test('the centre sees an invigilator-area lock and lifts it; the invigilator the
   await signIn(centre, 'certif@exemple.fr');
   await centre.goto('/certif');
   await centre.getByRole('link', { name: 'Créer une session' }).first().click();
-  await centre.getByLabel('Date', { exact: true }).fill('2026-12-16');
+  await centre.getByLabel('Date', { exact: true }).fill(dayFromToday(10).iso);
   await centre.getByLabel('Heure de début').fill('10:00');
   await centre.getByLabel('Adresse').fill('2 rue des Tests, Paris');
   await centre.getByLabel('Salle', { exact: true }).fill('C3');
