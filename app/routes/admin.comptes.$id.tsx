@@ -1,3 +1,4 @@
+import { SelectField } from '~/components/admin/SelectField';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -225,42 +226,22 @@ export default function Account() {
         <Form method="post" className="stack" key={formKey('addMembership')}>
           {csrf}
           <h3>{t('orgs.add')}</h3>
-          <div>
-            <label htmlFor="organisationId">{t('field.organisation')}</label>
-            {errorOf('organisationId', 'organisationId-error')}
-            <select
-              id="organisationId"
-              name="organisationId"
-              defaultValue={typeof values.organisationId === 'string' ? values.organisationId : ''}
-              aria-invalid={errors.organisationId ? true : undefined}
-              aria-describedby={errors.organisationId ? 'organisationId-error' : undefined}
-            >
-              <option value="">{t('field.none')}</option>
-              {organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="organisationRole">{t('field.organisationRole')}</label>
-            {errorOf('organisationRole', 'organisationRole-error')}
-            <select
-              id="organisationRole"
-              name="organisationRole"
-              defaultValue={typeof values.organisationRole === 'string' ? values.organisationRole : ''}
-              aria-invalid={errors.organisationRole ? true : undefined}
-              aria-describedby={errors.organisationRole ? 'organisationRole-error' : undefined}
-            >
-              <option value="">{t('field.chooseRole')}</option>
-              {ORGANISATION_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`orgaRole.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            name="organisationId"
+            label={t('field.organisation')}
+            error={errors.organisationId ? t(errors.organisationId) : null}
+            defaultValue={typeof values.organisationId === 'string' ? values.organisationId : ''}
+            placeholder={t('field.none')}
+            options={organisations.map((o) => ({ value: o.id, label: o.name }))}
+          />
+          <SelectField
+            name="organisationRole"
+            label={t('field.organisationRole')}
+            error={errors.organisationRole ? t(errors.organisationRole) : null}
+            defaultValue={typeof values.organisationRole === 'string' ? values.organisationRole : ''}
+            placeholder={t('field.chooseRole')}
+            options={ORGANISATION_ROLES.map((r) => ({ value: r, label: t(`orgaRole.${r}`) }))}
+          />
           <div>
             <button type="submit" name="intent" value="addMembership" className="primary">
               {t('orgs.addSubmit')}
@@ -295,42 +276,22 @@ export default function Account() {
         <Form method="post" className="stack" key={formKey('addCentre')}>
           {csrf}
           <h3>{t('centres.add')}</h3>
-          <div>
-            <label htmlFor="centreId">{t('field.centre')}</label>
-            {errorOf('centreId', 'centreId-error')}
-            <select
-              id="centreId"
-              name="centreId"
-              defaultValue={typeof values.centreId === 'string' ? values.centreId : ''}
-              aria-invalid={errors.centreId ? true : undefined}
-              aria-describedby={errors.centreId ? 'centreId-error' : undefined}
-            >
-              <option value="">{t('field.noneCentre')}</option>
-              {centres.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="centreRole">{t('field.centreRole')}</label>
-            {errorOf('centreRole', 'centreRole-error')}
-            <select
-              id="centreRole"
-              name="centreRole"
-              defaultValue={typeof values.centreRole === 'string' ? values.centreRole : ''}
-              aria-invalid={errors.centreRole ? true : undefined}
-              aria-describedby={errors.centreRole ? 'centreRole-error' : undefined}
-            >
-              <option value="">{t('field.chooseRole')}</option>
-              {CENTRE_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`centreRole.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            name="centreId"
+            label={t('field.centre')}
+            error={errors.centreId ? t(errors.centreId) : null}
+            defaultValue={typeof values.centreId === 'string' ? values.centreId : ''}
+            placeholder={t('field.noneCentre')}
+            options={centres.map((c) => ({ value: c.id, label: c.name }))}
+          />
+          <SelectField
+            name="centreRole"
+            label={t('field.centreRole')}
+            error={errors.centreRole ? t(errors.centreRole) : null}
+            defaultValue={typeof values.centreRole === 'string' ? values.centreRole : ''}
+            placeholder={t('field.chooseRole')}
+            options={CENTRE_ROLES.map((r) => ({ value: r, label: t(`centreRole.${r}`) }))}
+          />
           <div>
             <button type="submit" name="intent" value="addCentre" className="primary">
               {t('centres.addSubmit')}

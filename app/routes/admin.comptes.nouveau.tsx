@@ -1,3 +1,4 @@
+import { SelectField } from '~/components/admin/SelectField';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -117,78 +118,38 @@ export default function NewAccount() {
             </div>
           ))}
         </fieldset>
-        <div>
-          <label htmlFor="organisationId">{t('field.organisation')}</label>
-          {errorOf('organisationId')}
-          <select
-            id="organisationId"
-            name="organisationId"
-            defaultValue={values?.organisationId ?? ''}
-            aria-invalid={errors.organisationId ? true : undefined}
-            aria-describedby={described('organisationId')}
-          >
-            <option value="">{t('field.none')}</option>
-            {organisations.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="organisationRole">{t('field.organisationRole')}</label>
-          {errorOf('organisationRole')}
-          <select
-            id="organisationRole"
-            name="organisationRole"
-            defaultValue={values?.organisationRole ?? ''}
-            aria-invalid={errors.organisationRole ? true : undefined}
-            aria-describedby={described('organisationRole')}
-          >
-            <option value="">{t('field.chooseRole')}</option>
-            {ORGANISATION_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`orgaRole.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="centreId">{t('field.centre')}</label>
-          {errorOf('centreId')}
-          <select
-            id="centreId"
-            name="centreId"
-            defaultValue={values?.centreId ?? ''}
-            aria-invalid={errors.centreId ? true : undefined}
-            aria-describedby={described('centreId')}
-          >
-            <option value="">{t('field.noneCentre')}</option>
-            {centres.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="centreRole">{t('field.centreRole')}</label>
-          {errorOf('centreRole')}
-          <select
-            id="centreRole"
-            name="centreRole"
-            defaultValue={values?.centreRole ?? ''}
-            aria-invalid={errors.centreRole ? true : undefined}
-            aria-describedby={described('centreRole')}
-          >
-            <option value="">{t('field.chooseRole')}</option>
-            {CENTRE_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`centreRole.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="organisationId"
+          label={t('field.organisation')}
+          error={errors.organisationId ? t(errors.organisationId) : null}
+          defaultValue={values?.organisationId ?? ''}
+          placeholder={t('field.none')}
+          options={organisations.map((o) => ({ value: o.id, label: o.name }))}
+        />
+        <SelectField
+          name="organisationRole"
+          label={t('field.organisationRole')}
+          error={errors.organisationRole ? t(errors.organisationRole) : null}
+          defaultValue={values?.organisationRole ?? ''}
+          placeholder={t('field.chooseRole')}
+          options={ORGANISATION_ROLES.map((r) => ({ value: r, label: t(`orgaRole.${r}`) }))}
+        />
+        <SelectField
+          name="centreId"
+          label={t('field.centre')}
+          error={errors.centreId ? t(errors.centreId) : null}
+          defaultValue={values?.centreId ?? ''}
+          placeholder={t('field.noneCentre')}
+          options={centres.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <SelectField
+          name="centreRole"
+          label={t('field.centreRole')}
+          error={errors.centreRole ? t(errors.centreRole) : null}
+          defaultValue={values?.centreRole ?? ''}
+          placeholder={t('field.chooseRole')}
+          options={CENTRE_ROLES.map((r) => ({ value: r, label: t(`centreRole.${r}`) }))}
+        />
         <div>
           <button type="submit" className="primary" disabled={navigation.state === 'submitting'}>
             {t('create.submit')}
