@@ -1,3 +1,4 @@
+import { NewPasswordField } from '~/components/NewPasswordField';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -100,28 +101,12 @@ export default function SignUp() {
         {field('firstName', 'given-name')}
         {field('lastName', 'family-name')}
         {field('email', 'email', 'email', t('signup.emailHint'))}
-        <div>
-          <label htmlFor="password">{t('signup.password')}</label>
-          <p id="password-hint" className="field-hint">
-            {t('signup.passwordRules')}
-          </p>
-          {errors.password ? (
-            <p id="password-error" className="field-error">
-              {t(errors.password)}
-            </p>
-          ) : null}
-          <input
-            ref={password}
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? 'password-hint password-error' : 'password-hint'}
-          />
-        </div>
+        <NewPasswordField
+          label={t('signup.password')}
+          rules={t('signup.passwordRules')}
+          error={errors.password ? t(errors.password) : null}
+          inputRef={password}
+        />
         <div className="consent">
           {errors.consent ? (
             <p id="consent-error" className="field-error">

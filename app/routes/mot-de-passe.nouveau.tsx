@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { NewPasswordField } from '~/components/NewPasswordField';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { assertSameOrigin } from '~/lib/session.server';
@@ -104,28 +105,12 @@ export default function NewPassword() {
         <input type="hidden" name="jeton" value={data.token ?? ''} />
         {/* For password managers: the account the new password is for. */}
         <input type="hidden" name="username" autoComplete="username" value={data.email ?? ''} />
-        <div>
-          <label htmlFor="password">{t('newPassword.password')}</label>
-          <p id="password-hint" className="field-hint">
-            {t('newPassword.rules')}
-          </p>
-          {errors.password ? (
-            <p id="password-error" className="field-error">
-              {t(errors.password)}
-            </p>
-          ) : null}
-          <input
-            ref={password}
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? 'password-hint password-error' : 'password-hint'}
-          />
-        </div>
+        <NewPasswordField
+          label={t('newPassword.password')}
+          rules={t('newPassword.rules')}
+          error={errors.password ? t(errors.password) : null}
+          inputRef={password}
+        />
         <div>
           <label htmlFor="confirm">{t('newPassword.confirm')}</label>
           {errors.confirm ? (
