@@ -11,14 +11,32 @@ import { checkCampaignCode, learnerCampaign, type CodeCheck } from './campaign.s
 
 export type ThrottledCodeCheck = CodeCheck | { ok: false; reason: 'rate_limited'; code: string; error: string };
 
+/**
+ * One campaign-code lookup in the learner's buckets: the attempt is reserved before `look` runs, and
+ * given back when `found` says the code exists. 'rate_limited' when a bucket is blocked.
+ */
+async function throttledLookup<T>(
+  client: PrismaClient,
+  input: { userId: string; ip: string; now: Date },
+  look: () => Promise<T>,
+  found: (result: T) => boolean,
+): Promise<T | 'rate_limited'> {
+  if (!(await reserveAttempt(client, 'campaign-code', input.userId, input.ip, input.now)).ok) return 'rate_limited';
+  const result = await look();
+  if (found(result)) await attemptSucceeded(client, 'campaign-code', input.userId, input.ip);
+  return result;
+}
+
 export async function lookUpCampaignCode(client: PrismaClient, typed: string, input: { userId: string; ip: string; now: Date }): Promise<ThrottledCodeCheck> {
   const code = normalizeCode(typed);
   if (!code || !isValidCampaignCode(code)) return checkCampaignCode(client, typed);
-  if (!(await reserveAttempt(client, 'campaign-code', input.userId, input.ip, input.now)).ok)
-    return { ok: false, reason: 'rate_limited', code, error: 'Trop de codes essayés. Réessayez dans quelques minutes.' };
-  const check = await checkCampaignCode(client, typed);
-  if (check.ok || check.reason === 'archived') await attemptSucceeded(client, 'campaign-code', input.userId, input.ip);
-  return check;
+  const check = await throttledLookup(
+    client,
+    input,
+    () => checkCampaignCode(client, typed),
+    (c) => c.ok || c.reason === 'archived',
+  );
+  return check === 'rate_limited' ? { ok: false, reason: 'rate_limited', code, error: 'Trop de codes essayés. Réessayez dans quelques minutes.' } : check;
 }
 
 /**
@@ -31,8 +49,10 @@ export async function learnerCampaignByAddress(
   input: { userId: string; code: string; ip: string; now: Date },
 ): Promise<Awaited<ReturnType<typeof learnerCampaign>> | 'rate_limited'> {
   if (!isValidCampaignCode(input.code)) return null;
-  if (!(await reserveAttempt(client, 'campaign-code', input.userId, input.ip, input.now)).ok) return 'rate_limited';
-  const view = await learnerCampaign(client, input.userId, input.code, input.now);
-  if (view) await attemptSucceeded(client, 'campaign-code', input.userId, input.ip);
-  return view;
+  return throttledLookup(
+    client,
+    input,
+    () => learnerCampaign(client, input.userId, input.code, input.now),
+    (view) => Boolean(view),
+  );
 }
