@@ -76,7 +76,8 @@ const fr = {
   'list.status': 'Statut',
   'list.type': 'Type',
   'list.search': 'Rechercher',
-  'list.searchHint': 'Dans la consigne, les propositions, la clé ou l’identifiant (accents et majuscules ignorés).',
+  'list.searchHint':
+    'Dans la consigne, les propositions, la solution, les titres des tutoriels, le nom de l’acquis, la clé ou l’identifiant (accents et majuscules ignorés).',
   'list.all': 'Tous',
   'list.filter': 'Filtrer',
   'list.reset': 'Tout afficher',
@@ -420,7 +421,7 @@ const en: Record<CreationKey, string> = {
   'list.status': 'Status',
   'list.type': 'Type',
   'list.search': 'Search',
-  'list.searchHint': 'In the instruction, the proposals, the key or the id (accents and case ignored).',
+  'list.searchHint': 'In the instruction, the proposals, the solution, tutorial titles, the skill name, the key or the id (accents and case ignored).',
   'list.all': 'All',
   'list.filter': 'Filter',
   'list.reset': 'Show all',
@@ -757,7 +758,8 @@ const workbenchFr = {
 
   'search.flags': 'Alerte psychométrique',
   'search.author': 'Auteur ou autrice',
-  'search.hint': 'Texte de la consigne et des propositions (français, avec les variantes : « mot de passe » trouve « mots de passe »), @acquis ou identifiant.',
+  'search.hint':
+    'Texte de la consigne, des propositions, de la solution et des titres de tutoriels (français, avec les variantes : « mot de passe » trouve « mots de passe »), @acquis ou identifiant.',
   'search.anyFlag': 'toutes',
   'search.relevance': 'pertinence',
 
@@ -822,7 +824,8 @@ const workbenchEn: Record<keyof typeof workbenchFr, string> = {
 
   'search.flags': 'Psychometric flag',
   'search.author': 'Author',
-  'search.hint': 'Text of the instruction and proposals (French, with word forms: “mot de passe” finds “mots de passe”), @skill or id.',
+  'search.hint':
+    'Text of the instruction, proposals, solution and tutorial titles (French, with word forms: “mot de passe” finds “mots de passe”), @skill or id.',
   'search.anyFlag': 'all',
   'search.relevance': 'relevance',
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
-import { makeSkill, makeUser, qrocBody } from '../../tests/setup/authoring-fixtures';
+import { makeSkill, makeUser, qrocBody, uid } from '../../tests/setup/authoring-fixtures';
 import { markdownLiteToDoc, newChallengeBody, type ChallengeBody } from '../../engine/challenges';
 import { createChallenge, listChallenges, saveChallenge } from './challenge.server';
 import { authorChoices, flagChoices, fullTextMatches } from './challenge-search.server';
@@ -55,6 +55,42 @@ describe('challenge search', () => {
     expect(ranks.has(a.challengeId) && ranks.has(b.challengeId)).toBe(true);
     // Search text that is not a tsquery does not break anything.
     expect((await listChallenges(db, { skill: skill.name, q: `'):!&| "` })).total).toBe(0);
+  });
+
+  it('searches the solution, tutorial titles, keys and skill names too, with accents folded the same way on both sides', async () => {
+    const db = testDb();
+    const u = uid();
+    const [bySolution, byTutorial, bySkill] = [await makeSkill(db), await makeSkill(db), await makeSkill(db)];
+    await db.skill.update({ where: { id: bySkill.id }, data: { name: `@hameconnage${u}2` } });
+    const author = await makeUser(db, ['AUTHOR']);
+    const explained = await createChallenge(db, {
+      skillId: bySolution.id,
+      userId: author.id,
+      body: { ...qrocBody(`Quel est ce courriel ${u} ?`), solutionExplanation: markdownLiteToDoc('C’est une tentative d’**hameçonnage**.') },
+      message: '',
+    });
+    const accepted = await createChallenge(db, { skillId: bySolution.id, userId: author.id, body: qrocBody('Quel mot ?', [`chalut${u}`]), message: '' });
+    const tutored = await createChallenge(db, { skillId: byTutorial.id, userId: author.id, body: qrocBody('Que faire ?'), message: '' });
+    const tutorial = await db.tutorial.create({
+      data: { key: `tuto-${u}`, title: 'Se protéger du hameçonnage', url: 'https://exemple.fr/tuto', source: 'Test', format: 'page', duration: '00:05:00' },
+    });
+    await db.skillTutorial.create({ data: { skillId: byTutorial.id, tutorialId: tutorial.id, kind: 'LEARN_MORE' } });
+    const named = await createChallenge(db, { skillId: bySkill.id, userId: author.id, body: qrocBody('Que voir ?'), message: '' });
+    const mine = [explained.challengeId, tutored.challengeId, named.challengeId].sort();
+
+    const found = async (q: string) => [...(await fullTextMatches(db, q)).keys()].filter((id) => [...mine, accepted.challengeId].includes(id)).sort();
+    expect(await found('hameçonnage')).toEqual(mine);
+    expect(await found('hameconnage')).toEqual(mine);
+    expect(await found('HAMEÇONNAGE')).toEqual(mine);
+    // Accepted answers are part of the solution.
+    expect(await found(`chalut${u}`)).toEqual([accepted.challengeId]);
+    // Through the list: the skill name, and the key folded like the rest.
+    expect((await listChallenges(db, { skill: `@hameconnage${u}2`, q: 'hameçonnage' })).rows.map((r) => r.id)).toEqual([named.challengeId]);
+    const key = (await db.challenge.findUniqueOrThrow({ where: { id: named.challengeId }, select: { key: true } })).key;
+    expect((await listChallenges(db, { q: key.toUpperCase() })).rows.map((r) => r.id)).toContain(named.challengeId);
+    // The instruction's own words rank above a tutorial title.
+    const ranks = await fullTextMatches(db, 'hameçonnage');
+    expect(ranks.get(explained.challengeId)!).toBeGreaterThan(ranks.get(tutored.challengeId)!);
   });
 
   it('finds by skill @name (or tube), by id and by key, and filters by author', async () => {

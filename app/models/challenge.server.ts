@@ -115,7 +115,8 @@ export interface ChallengeFilters {
   type?: string;
   /**
    * Free text: `@name` is a skill (or the skills of a tube: `@mdp`), an id or key finds that challenge,
-   * anything else is searched in the instruction and proposals (French full text, accents ignored).
+   * anything else is searched in the instruction, proposals and solution (French full text), keys, skill names
+   * and tutorial titles, accents ignored.
    */
   q?: string;
   /** User id: challenges with a version written by this person. */
@@ -141,14 +142,10 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
   } else if (q) {
     const [matches, exact] = await Promise.all([
       fullTextMatches(client, q),
-      client.challenge.findMany({
-        where: { OR: [...(/^[0-9a-f-]{36}$/i.test(q) ? [{ id: q.toLowerCase() }] : []), { key: { contains: q, mode: 'insensitive' as const } }] },
-        select: { id: true },
-        take: 500,
-      }),
+      /^[0-9a-f-]{36}$/i.test(q) ? client.challenge.findMany({ where: { id: q.toLowerCase() }, select: { id: true } }) : Promise.resolve([]),
     ]);
     ranks = matches;
-    for (const e of exact) ranks.set(e.id, 10); // an id or key match comes first
+    for (const e of exact) ranks.set(e.id, 10); // an id match comes first (a key match is ranked 10 too)
     textIds = [...ranks.keys()];
   }
   const flagged = filters.flag ? await flaggedChallengeIds(client, filters.flag) : null;
