@@ -276,8 +276,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   'orga.profils-cibles.nouveau.tsx': { loader: only('teacher', 'otherTeacher'), action: only('teacher', 'otherTeacher') },
   'pieces-jointes.$id.tsx': {
     params: { id: 'attachmentId' },
-    loader: signedIn('allow'),
-    note: 'Challenge attachments: any signed-in account may download one by id (learners see them in challenges).',
+    loader: only('author', 'reviewer', 'psychometrician', 'admin'),
+    note: 'Challenge attachments: content staff; anyone else only when the file is in a challenge they were asked (404 otherwise; mayDownloadAttachment).',
   },
   'profil._index.tsx': { loader: only('learner', 'candidate'), action: only('learner', 'candidate') },
   'psychometrie._index.tsx': { loader: only('psychometrician', 'admin'), action: only('psychometrician', 'admin') },

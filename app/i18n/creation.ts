@@ -386,6 +386,7 @@ const fr = {
   'settings.authorsMayValidateOwnHint': 'Désactivé par défaut : une épreuve est validée par une autre personne que celles qui en ont écrit une version.',
   'settings.save': 'Enregistrer les réglages',
   'settings.saved': 'Réglages enregistrés.',
+  'settings.incomplete': 'Le formulaire reçu est incomplet : rien n’a été enregistré. Rechargez la page et recommencez.',
 
   'home.challenges': 'Épreuves',
   'home.review': 'Relecture',
@@ -728,6 +729,7 @@ const en: Record<CreationKey, string> = {
   'settings.authorsMayValidateOwnHint': 'Off by default: a challenge is validated by someone other than the people who wrote a version of it.',
   'settings.save': 'Save the settings',
   'settings.saved': 'Settings saved.',
+  'settings.incomplete': 'The form received was incomplete: nothing was saved. Reload the page and try again.',
 
   'home.challenges': 'Challenges',
   'home.review': 'Review',

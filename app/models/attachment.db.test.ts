@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
-import { makeUser } from '../../tests/setup/authoring-fixtures';
-import { MAX_ATTACHMENT_BYTES, checkFile, getAttachment, storeAttachment } from './attachment.server';
+import { makeSkill, makeUser, qrocBody } from '../../tests/setup/authoring-fixtures';
+import { createChallenge } from './challenge.server';
+import { MAX_ATTACHMENT_BYTES, checkFile, getAttachment, mayDownloadAttachment, storeAttachment } from './attachment.server';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
@@ -49,5 +50,29 @@ describe('attachment checks', () => {
     expect([...row!.data]).toEqual([...PNG]);
     expect(row?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await getAttachment(db, 'pas-un-id')).toBeNull();
+  });
+
+  it('lets content staff download any attachment, a learner only one in a challenge they were asked', async () => {
+    const db = testDb();
+    const author = await makeUser(db, ['AUTHOR']);
+    const stored = await storeAttachment(db, { name: 'schéma.png', bytes: PNG, userId: author.id });
+    if (!stored.ok) throw new Error('not stored');
+    const id = stored.attachment.url.split('/').pop()!;
+    const skill = await makeSkill(db);
+    const body = { ...qrocBody(), attachments: [stored.attachment] };
+    const { challengeId } = await createChallenge(db, { skillId: skill.id, userId: author.id, body, message: '' });
+    const learner = await db.user.create({
+      data: { email: `${id}@test.exemple.fr`, passwordHash: 'x', firstName: 'Léa', lastName: 'Test', roles: ['LEARNER'] },
+    });
+    const reviewer = await makeUser(db, ['REVIEWER']);
+
+    expect(await mayDownloadAttachment(db, author, id)).toBe(true);
+    expect(await mayDownloadAttachment(db, reviewer, id)).toBe(true);
+    expect(await mayDownloadAttachment(db, learner, id)).toBe(false);
+    const assessment = await db.assessment.create({ data: { userId: learner.id, type: 'POSITIONING' } });
+    await db.assessmentChallenge.create({ data: { assessmentId: assessment.id, challengeId, position: 0 } });
+    expect(await mayDownloadAttachment(db, learner, id)).toBe(true);
+    expect(await mayDownloadAttachment(db, learner, id.toUpperCase())).toBe(true);
+    expect(await mayDownloadAttachment(db, learner, 'pas-un-id')).toBe(false);
   });
 });

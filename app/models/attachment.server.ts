@@ -151,6 +151,24 @@ export async function storeAttachment(client: PrismaClient, input: { name: strin
   return { ok: true as const, attachment: { name: row.name, url: attachmentUrl(row.id), mimeType: row.mimeType, size: row.size } };
 }
 
+/**
+ * Whether this viewer may download the attachment: people who write, review or analyse challenges
+ * (administrators, authors, reviewers, psychometricians) always; anyone else only when the file is in a
+ * challenge they were asked (positioning, campaign or certification), so an id alone opens nothing.
+ */
+export async function mayDownloadAttachment(client: PrismaClient, viewer: { id: string; roles: readonly string[] }, id: string): Promise<boolean> {
+  if (viewer.roles.some((r) => r === 'ADMIN' || r === 'AUTHOR' || r === 'REVIEWER' || r === 'PSYCHOMETRICIAN')) return true;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const rows = await client.$queryRaw<{ one: number }[]>`
+    select 1 as one
+    from "Assessment" a
+    join "AssessmentChallenge" ac on ac."assessmentId" = a.id
+    join "ChallengeVersion" v on v."challengeId" = ac."challengeId"
+    where a."userId" = ${viewer.id} and strpos(v.body::text, ${attachmentUrl(id.toLowerCase())}) > 0
+    limit 1`;
+  return rows.length > 0;
+}
+
 export async function getAttachment(client: PrismaClient, id: string) {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const row = await client.attachment.findUnique({ where: { id } });

@@ -1,4 +1,5 @@
 import { SelectField } from '~/components/admin/SelectField';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -105,8 +106,8 @@ export default function Account() {
   const errorBox = useRef<HTMLDivElement>(null);
   const firstError = Object.values(errors).find(Boolean);
   useEffect(() => {
-    if (firstError || data?.link) errorBox.current?.focus();
-  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (data?.link) errorBox.current?.focus();
+  }, [data]);
 
   const csrf = <input type="hidden" name="csrf" value={csrfToken ?? ''} />;
   const errorOf = (field: string, id: string) =>
@@ -140,11 +141,7 @@ export default function Account() {
           {t('detail.saved')}
         </p>
       ) : null}
-      {firstError ? (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={errorBox}>
-          <p>{t(firstError)}</p>
-        </div>
-      ) : null}
+      {firstError ? <ErrorSummary title={t(firstError)} focusOn={data} /> : null}
       {data?.link && data.expiresAt ? (
         <div className="notice success" role="status" tabIndex={-1} ref={errorBox}>
           <p>{fill(t('reset.made'), { date: adminDateTime(data.expiresAt, locale) })}</p>

@@ -1,7 +1,7 @@
 import { SelectField } from '~/components/admin/SelectField';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { clientAddress } from '~/lib/client-address.server';
 import { db } from '~/lib/db.server';
@@ -53,10 +53,6 @@ export default function NewAccount() {
   const errors = data?.errors ?? {};
   const values = data?.values;
   const failed = CREATE_FIELDS.filter((f) => errors[f]);
-  const summary = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (failed.length > 0) summary.current?.focus();
-  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const described = (name: CreateField) => (errors[name] ? `${name}-error` : undefined);
   const errorOf = (name: CreateField) =>
@@ -90,18 +86,11 @@ export default function NewAccount() {
       <h1>{t('create.title')}</h1>
       <p className="muted">{t('create.intro')}</p>
       {failed.length > 0 ? (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={summary} aria-labelledby="create-error-title">
-          <p id="create-error-title">
-            <strong>{t('errorSummary')}</strong>
-          </p>
-          <ul>
-            {failed.map((f) => (
-              <li key={f}>
-                <a href={`#${f === 'roles' ? 'role-ADMIN' : f}`}>{t(errors[f]!)}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary
+          title={t('errorSummary')}
+          items={failed.map((f) => ({ href: `#${f === 'roles' ? 'role-ADMIN' : f}`, text: t(errors[f]!) }))}
+          focusOn={data}
+        />
       ) : null}
       <Form method="post" className="panel stack" noValidate key={JSON.stringify(values ?? null)}>
         <input type="hidden" name="csrf" value={csrfToken ?? ''} />

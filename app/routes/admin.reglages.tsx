@@ -1,5 +1,5 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { authorsMayValidateOwn, setAuthorsMayValidateOwn } from '~/models/platform-settings.server';
@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'admin');
   const form = await requireForm(request, session);
-  await setAuthorsMayValidateOwn(db(), form.get('authorsMayValidateOwn') === 'on');
+  // The form always sends `off` (hidden field) and `on` when ticked: a form without it is not this page's, and saves nothing.
+  const values = form.getAll('authorsMayValidateOwn');
+  if (!values.includes('off') || values.some((v) => v !== 'on' && v !== 'off')) return data({ error: 'settings.incomplete' as const }, { status: 400 });
+  await setAuthorsMayValidateOwn(db(), values.includes('on'));
   return redirect('/admin/reglages?enregistre=1');
 }
 
@@ -26,6 +29,7 @@ export default function Settings() {
   const t = useMessages(creationMessages);
   const { csrfToken } = useRootData();
   const [params] = useSearchParams();
+  const result = useActionData<typeof action>() as { error?: 'settings.incomplete' } | undefined;
   return (
     <>
       <p>
@@ -37,8 +41,14 @@ export default function Settings() {
           {t('settings.saved')}
         </p>
       ) : null}
+      {result?.error ? (
+        <p className="notice error" role="alert">
+          {t(result.error)}
+        </p>
+      ) : null}
       <Form method="post" className="panel stack">
         <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+        <input type="hidden" name="authorsMayValidateOwn" value="off" />
         <fieldset>
           <legend>{t('settings.validation')}</legend>
           <div>

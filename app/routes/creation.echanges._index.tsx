@@ -41,6 +41,8 @@ export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const tooBig = () => data<ActionResult>({ error: 'Le fichier dépasse 20 Mo : rien n’a été importé.' }, { status: 413 });
   if (Number(request.headers.get('Content-Length') ?? 0) > MAX_IMPORT_BYTES) return tooBig();
+  if (!/^multipart\/form-data\b/i.test(request.headers.get('Content-Type') ?? ''))
+    return data<ActionResult>({ error: 'Envoyez le fichier avec le formulaire d’import (multipart/form-data) : rien n’a été importé.' }, { status: 400 });
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));

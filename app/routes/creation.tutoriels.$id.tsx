@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -107,9 +108,7 @@ export default function TutorialPage() {
           </p>
         ) : null}
         {actionData?.intent === 'check' && actionData.check === 'unavailable' ? (
-          <p className="error-summary" role="alert">
-            {t('library.checkUnavailable')}
-          </p>
+          <ErrorSummary title={t('library.checkUnavailable')} focusOn={actionData} />
         ) : null}
       </section>
 

@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -72,11 +73,7 @@ export default function Tutorials() {
           {t('library.checkQueued')}
         </p>
       ) : null}
-      {actionData?.check === 'unavailable' ? (
-        <p className="error-summary" role="alert">
-          {t('library.checkUnavailable')}
-        </p>
-      ) : null}
+      {actionData?.check === 'unavailable' ? <ErrorSummary title={t('library.checkUnavailable')} focusOn={actionData} /> : null}
 
       <Form method="get" className="panel filters" role="search" aria-label={t('library.filters')}>
         <div className="field">

@@ -1,4 +1,5 @@
 import { NewPasswordField } from '~/components/NewPasswordField';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -39,15 +40,13 @@ export default function SignUp() {
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors: SignupErrors = data?.errors ?? {};
-  const summary = useRef<HTMLDivElement>(null);
   const password = useRef<HTMLInputElement>(null);
   const failed = ORDER.filter((f) => errors[f]);
-  // After a refusal: the password is typed again (never sent back), and the summary takes the focus.
+  // After a refusal: the password is typed again (never sent back); the summary takes the focus.
   useEffect(() => {
     if (!data) return;
     if (password.current) password.current.value = '';
-    if (failed.length > 0) summary.current?.focus();
-  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [data]);
 
   const field = (name: 'firstName' | 'lastName' | 'email', autoComplete: string, type = 'text', hint?: string) => {
     const error = errors[name];
@@ -84,18 +83,7 @@ export default function SignUp() {
       <h1>{t('signup.title')}</h1>
       <p>{t('signup.intro')}</p>
       {failed.length > 0 ? (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={summary} aria-labelledby="signup-error-title">
-          <p id="signup-error-title">
-            <strong>{t('signup.errorSummary')}</strong>
-          </p>
-          <ul>
-            {failed.map((f) => (
-              <li key={f}>
-                <a href={`#${f}`}>{t(errors[f]!)}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary title={t('signup.errorSummary')} items={failed.map((f) => ({ href: `#${f}`, text: t(errors[f]!) }))} focusOn={data} />
       ) : null}
       <Form method="post" className="stack" noValidate>
         {field('firstName', 'given-name')}

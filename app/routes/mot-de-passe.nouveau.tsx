@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { NewPasswordField } from '~/components/NewPasswordField';
+import { ErrorSummary } from '~/components/ErrorSummary';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { assertSameOrigin } from '~/lib/session.server';
@@ -48,7 +49,7 @@ export default function NewPassword() {
     if (!result) return;
     if (password.current) password.current.value = '';
     if (confirm.current) confirm.current.value = '';
-    summary.current?.focus();
+    if (result.done) summary.current?.focus();
   }, [result]);
 
   if (result?.done) {
@@ -70,12 +71,9 @@ export default function NewPassword() {
     return (
       <section className="panel">
         <h1>{t('newPassword.title')}</h1>
-        <div className="error-summary" role="alert" tabIndex={-1} ref={summary}>
-          <p>
-            <strong>{t(problem)}</strong>
-          </p>
+        <ErrorSummary title={t(problem)} focusOn={result}>
           <p>{t('newPassword.askAgain')}</p>
-        </div>
+        </ErrorSummary>
         <p>
           <Link to="/connexion">{t('newPassword.signIn')}</Link>
         </p>
@@ -88,18 +86,7 @@ export default function NewPassword() {
       <h1>{t('newPassword.title')}</h1>
       {data.email ? <p>{fill(t('newPassword.for'), { email: data.email })}</p> : null}
       {failed.length > 0 ? (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={summary} aria-labelledby="password-error-title">
-          <p id="password-error-title">
-            <strong>{t('errorSummary')}</strong>
-          </p>
-          <ul>
-            {failed.map((f) => (
-              <li key={f}>
-                <a href={`#${f}`}>{t(errors[f]!)}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary title={t('errorSummary')} items={failed.map((f) => ({ href: `#${f}`, text: t(errors[f]!) }))} focusOn={result} />
       ) : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="jeton" value={data.token ?? ''} />

@@ -1,12 +1,17 @@
-/** Serves an attachment with the type found when it was checked, to any signed-in user (learners see them too). */
+/**
+ * Serves an attachment with the type found when it was checked: to the people who write, review or analyse
+ * challenges, and to a learner only when it is in a challenge they were asked (404 otherwise, as for an
+ * unknown id).
+ */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { getAttachment } from '~/models/attachment.server';
+import { getAttachment, mayDownloadAttachment } from '~/models/attachment.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireViewer(request);
-  const file = await getAttachment(db(), params.id ?? '');
+  const { viewer } = await requireViewer(request);
+  const id = params.id ?? '';
+  const file = (await mayDownloadAttachment(db(), viewer, id)) ? await getAttachment(db(), id) : null;
   if (!file) throw new Response('Pièce jointe introuvable', { status: 404 });
   const encoded = encodeURIComponent(file.name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const ascii = file.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');

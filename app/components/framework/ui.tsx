@@ -2,8 +2,9 @@
  * Building blocks of the framework workspace and the tutorial pages: translated strings, form fields with
  * their server message, the error summary, status badges, breadcrumbs.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from '@remix-run/react';
+import { ErrorSummary as SharedErrorSummary } from '~/components/ErrorSummary';
 import { useLocale, useMessages, type Locale } from '~/i18n';
 import { fill, referentielMessages, type EditErrorKey, type ReferentielKey } from '~/i18n/referentiel-edition';
 import { isHttpUrl } from '../../../engine/framework/authoring';
@@ -120,23 +121,15 @@ export function SelectField(props: FieldBase & { options: { value: string; label
 /** The errors of a submitted form, listed with links to the fields; takes the focus so that it is read first. */
 export function ErrorSummary({ errors }: { errors?: Errors }) {
   const { t } = useR();
-  const ref = useRef<HTMLDivElement>(null);
   const entries = Object.entries(errors ?? {}).filter((e): e is [string, EditErrorKey] => Boolean(e[1]));
-  useEffect(() => {
-    if (entries.length > 0) ref.current?.focus();
-  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
   if (entries.length === 0) return null;
   return (
-    <div ref={ref} tabIndex={-1} className="error-summary" role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">{t('form.errorSummary')}</h2>
-      <ul>
-        {entries.map(([field, key]) => (
-          <li key={field}>
-            <a href={`#field-${field}`}>{t(key)}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
+    <SharedErrorSummary
+      heading="h2"
+      title={t('form.errorSummary')}
+      items={entries.map(([field, key]) => ({ href: `#field-${field}`, text: t(key) }))}
+      focusOn={errors}
+    />
   );
 }
 
