@@ -4,7 +4,8 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { creationOverview } from '~/models/workspace.server';
 import { creationMessages } from '~/i18n/creation';
-import { useMessages } from '~/i18n';
+import { useLocale, useMessages } from '~/i18n';
+import { formatDateTime } from '~/components/challenge/ChallengeHeader';
 
 export const meta: MetaFunction = () => [{ title: 'Création – Pix Workbench' }];
 
@@ -18,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Creation() {
   const { rows, release, submitted, isAdmin } = useLoaderData<typeof loader>();
   const t = useMessages(creationMessages);
+  const locale = useLocale();
   return (
     <>
       <h1>Création</h1>
@@ -52,7 +54,7 @@ export default function Creation() {
       {release ? (
         <p className="notice">
           Version publiée en service : n° {release.number} ({release.challenges} épreuves), « {release.message} », le{' '}
-          {new Date(release.createdAt).toLocaleString('fr-FR')}.
+          {formatDateTime(release.createdAt, locale)}.
         </p>
       ) : (
         <p className="notice">Aucune version publiée : les apprenants n’ont encore rien à passer.</p>
