@@ -178,8 +178,18 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
     }
   };
 
+  // A click on a toolbar button leaves the focus (and the selection) in the text: the button does not take
+  // it on mousedown, and the text takes it at once if it did not have it, so what is typed right after the
+  // click goes on in the text (tiptap's focus() only comes back at the next animation frame, and keystrokes
+  // in between went to the button).
+  const keepTextFocus = (event: { preventDefault: () => void }) => {
+    if (!editor) return;
+    event.preventDefault();
+    if (!editor.isFocused) editor.view.focus();
+  };
+
   const toggle = (name: string, pressed: boolean | undefined, run: () => void) => (
-    <button type="button" className="rte-button" aria-pressed={pressed ?? false} onClick={run} disabled={!editor}>
+    <button type="button" className="rte-button" aria-pressed={pressed ?? false} onMouseDown={keepTextFocus} onClick={run} disabled={!editor}>
       {name}
     </button>
   );
@@ -195,7 +205,13 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
         </p>
       ) : null}
       {readOnly ? null : (
-        <div className="rte-toolbar" role="toolbar" aria-label={`${t('rte.toolbar')} : ${label}`} aria-controls={`${id}-content`}>
+        <div
+          className="rte-toolbar"
+          role="toolbar"
+          aria-label={`${t('rte.toolbar')} : ${label}`}
+          // The text area exists once tiptap has mounted: before that, no reference to a missing id.
+          aria-controls={editor ? `${id}-content` : undefined}
+        >
           {toggle(t('rte.bold'), state?.bold, () => editor?.chain().focus().toggleBold().run())}
           {toggle(t('rte.italic'), state?.italic, () => editor?.chain().focus().toggleItalic().run())}
           {toggle(t('rte.bulletList'), state?.bulletList, () => editor?.chain().focus().toggleBulletList().run())}
