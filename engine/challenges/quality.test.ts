@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newChallengeBody } from './body';
 import { markdownLiteToDoc } from './richtext';
-import { bodyLinks, blockingMessages, containsPhrase, normaliseUrl, qualityReport } from './quality';
+import { bodyLinks, blockingMessages, containsPhrase, externalImageSources, normaliseUrl, qualityReport, replaceImageSource } from './quality';
 import type { ChallengeBody, RichDoc } from './model';
 import { loadContent } from '../../content/load';
 
@@ -39,14 +39,45 @@ describe('quality checks', () => {
     const r = qualityReport(qroc('Quelle boisson chaude est faite avec des grains torréfiés ?'));
     expect(r.problems).toEqual([]);
     expect(r.blocking).toBe(false);
-    expect(r.checklist.map((c) => c.check)).toEqual(['altText', 'emptyLink', 'deadLink', 'qcuOneCorrect', 'acceptedAnswer', 'giveaway', 'embedTitle']);
+    expect(r.checklist.map((c) => c.check)).toEqual([
+      'altText',
+      'externalImage',
+      'emptyLink',
+      'deadLink',
+      'qcuOneCorrect',
+      'acceptedAnswer',
+      'giveaway',
+      'embedTitle',
+    ]);
     expect(r.checklist.every((c) => c.ok)).toBe(true);
   });
 
   it('blocks images without alternative text (rich text and illustration) and warns on a file name as alt', () => {
-    expect(checks(qroc('x', ['café'], { instruction: image('') }))).toEqual([['altText', true]]);
-    expect(checks(qroc('Quelle boisson ?', ['café'], { illustration: { url: 'https://exemple.fr/a.png', alt: ' ' } }))).toEqual([['altText', true]]);
-    expect(checks(qroc('x', ['café'], { solutionExplanation: image('photo.jpg') }))).toEqual([['altText', false]]);
+    expect(checks(qroc('x', ['café'], { instruction: image('') }))).toEqual([
+      ['altText', true],
+      ['externalImage', false],
+    ]);
+    expect(checks(qroc('Quelle boisson ?', ['café'], { illustration: { url: '/pieces-jointes/a', alt: ' ' } }))).toEqual([['altText', true]]);
+    expect(checks(qroc('x', ['café'], { solutionExplanation: image('photo.jpg') }))).toEqual([
+      ['altText', false],
+      ['externalImage', false],
+    ]);
+  });
+
+  it('warns on images served by another host and puts an attachment in their place', () => {
+    const body = qroc('Quelle boisson ?', ['café'], { instruction: image('Une tasse'), illustration: { url: 'https://exemple.fr/a.png', alt: 'Tasse' } });
+    expect(externalImageSources(body)).toEqual(['https://exemple.fr/a.png']);
+    const report = qualityReport(body);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ check: 'externalImage', blocking: false, message: expect.stringContaining('https://exemple.fr/a.png') }),
+    ]);
+    expect(report.blocking).toBe(false);
+    const copied = replaceImageSource(body, 'https://exemple.fr/a.png', '/pieces-jointes/abc');
+    expect(externalImageSources(copied)).toEqual([]);
+    expect(copied.illustration?.url).toBe('/pieces-jointes/abc');
+    expect(JSON.stringify(copied.instruction)).toContain('"src":"/pieces-jointes/abc"');
+    expect(JSON.stringify(copied.instruction)).toContain('"alt":"Une tasse"');
+    expect(qualityReport(copied).problems).toEqual([]);
   });
 
   it('blocks empty links and links known dead (normalised), including the embedded page', () => {

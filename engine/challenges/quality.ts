@@ -1,6 +1,6 @@
 /**
- * Quality checks a reviewer sees before validating a challenge: missing alternative text, empty or dead
- * links, a QCU without exactly one correct proposal, free answers without an accepted answer, an
+ * Quality checks a reviewer sees before validating a challenge: missing alternative text, images from
+ * another host, empty or dead links, a QCU without exactly one correct proposal, free answers without an accepted answer, an
  * instruction that gives its own answer away, an embedded page without a title. Blocking checks refuse
  * validation (workflow.server.ts); warnings are shown only. Pure: the caller passes the links known dead
  * (tutorials whose link check said DEAD).
@@ -8,7 +8,7 @@
 import type { ChallengeBody, RichDoc, RichNode } from './model';
 import { docToPlainText } from './richtext';
 
-export const QUALITY_CHECKS = ['altText', 'emptyLink', 'deadLink', 'qcuOneCorrect', 'acceptedAnswer', 'giveaway', 'embedTitle'] as const;
+export const QUALITY_CHECKS = ['altText', 'externalImage', 'emptyLink', 'deadLink', 'qcuOneCorrect', 'acceptedAnswer', 'giveaway', 'embedTitle'] as const;
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
 export interface QualityProblem {
@@ -86,6 +86,39 @@ export function bodyLinks(body: ChallengeBody): string[] {
   return [...out];
 }
 
+/**
+ * The images of a body served by another host (rich-text images and the illustration, not the platform's
+ * attachments): each one makes the learner's browser contact that host. In order of appearance, once each.
+ */
+export function externalImageSources(body: ChallengeBody): string[] {
+  const out = new Set<string>();
+  const external = (src: string) => /^https?:\/\//i.test(src.trim());
+  for (const { key } of DOCS) {
+    walk(body[key], (n) => {
+      const src = n.type === 'image' && typeof n.attrs?.['src'] === 'string' ? (n.attrs['src'] as string) : '';
+      if (external(src)) out.add(src.trim());
+    });
+  }
+  if (body.illustration && external(body.illustration.url)) out.add(body.illustration.url.trim());
+  return [...out];
+}
+
+/** The body with the image `from` (rich text and illustration) now at `to`, e.g. once copied into an attachment. */
+export function replaceImageSource(body: ChallengeBody, from: string, to: string): ChallengeBody {
+  const swap = (node: RichNode): RichNode => {
+    const own = node.type === 'image' && typeof node.attrs?.['src'] === 'string' && (node.attrs['src'] as string).trim() === from;
+    return { ...node, ...(own ? { attrs: { ...node.attrs, src: to } } : {}), ...(node.content ? { content: node.content.map(swap) } : {}) };
+  };
+  const doc = (d: RichDoc | null) => (d ? (swap(d as RichNode) as RichDoc) : d);
+  return {
+    ...body,
+    instruction: doc(body.instruction)!,
+    alternativeInstruction: doc(body.alternativeInstruction),
+    solutionExplanation: doc(body.solutionExplanation),
+    illustration: body.illustration && body.illustration.url.trim() === from ? { ...body.illustration, url: to } : body.illustration,
+  };
+}
+
 /** The answers a learner must give, as text: correct proposals, accepted answers. */
 function rightAnswers(body: ChallengeBody): { field: string; text: string }[] {
   const a = body.answer;
@@ -147,6 +180,16 @@ export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> =
   }
   if (body.illustration) {
     if (!body.illustration.alt.trim()) add('altText', 'illustration.alt', 'Illustration : le texte alternatif est vide.');
+  }
+
+  // Images from other hosts: a warning, with the offer to copy them into attachments in the editor.
+  for (const src of externalImageSources(body)) {
+    add(
+      'externalImage',
+      'images',
+      `L’image ${src} est chargée depuis un autre site : le navigateur des apprenants le contactera. Copiez-la dans les pièces jointes.`,
+      false,
+    );
   }
 
   // The embedded page.
