@@ -171,6 +171,11 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
     action: all('allow'),
   },
   'creation._index.tsx': { loader: only('author', 'reviewer', 'admin') },
+  'creation.images-externes.tsx': {
+    loader: only('author', 'reviewer', 'admin'),
+    action: only('author', 'reviewer', 'admin'),
+    note: 'Copies an image from another site into the attachments, for the challenge editor (an empty form: 400).',
+  },
   'creation.echanges._index.tsx': { loader: only('author', 'reviewer', 'admin'), action: only('author', 'reviewer', 'admin') },
   'creation.echanges.paquet.$code.tsx': { params: { code: 'competenceCode' }, loader: only('author', 'reviewer', 'admin') },
   'creation.echanges.paquet[.]json.tsx': { loader: only('author', 'reviewer', 'admin') },

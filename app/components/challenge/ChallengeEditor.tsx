@@ -9,7 +9,9 @@ import { Form, useActionData, useFetcher, useNavigation } from '@remix-run/react
 import {
   CHALLENGE_TYPES,
   defaultAnswerSpec,
+  externalImageSources,
   redactForLearner,
+  replaceImageSource,
   type ChallengeBody,
   type ChallengeType,
   type FieldErrors,
@@ -21,6 +23,7 @@ import { useRootData } from '~/root';
 import { AnswerEditor, FieldErrorList, LinesField, errorProps } from './AnswerEditor';
 import { ChallengeView } from './ChallengeView';
 import { ConflictPanel } from './ConflictPanel';
+import { ExternalImages } from './ExternalImages';
 import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
 import { RichTextEditor } from './RichTextEditor';
 import { VerdictPanel } from './VerdictPanel';
@@ -269,6 +272,17 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
               </div>
             ) : null}
 
+            <ExternalImages
+              sources={externalImageSources(body)}
+              csrf={csrf}
+              readOnly={readOnly}
+              onCopied={(from, attachment) =>
+                setBody((b) => ({
+                  ...replaceImageSource(b, from, attachment.url),
+                  attachments: b.attachments.some((a) => a.url === attachment.url) ? b.attachments : [...b.attachments, attachment],
+                }))
+              }
+            />
             <h3 id="attachments">{t('editor.attachments')}</h3>
             {body.attachments.length > 0 ? (
               <ul className="attachment-list">
