@@ -189,6 +189,14 @@ describe('campaigns', () => {
     const rows = parseCsv(text);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual(expect.arrayContaining(['Durand', 'Inès', 'O', 'Milieu', '50 %']));
+    // The English variant with one column per skill: English headers, names and values; each skill's state when shared.
+    const english = parseCsv(await new Response(await campaignExportStream(db, campaign.id, { language: 'en', skillColumns: true })).text());
+    const skillHeaders = skills.map((s) => `Skill ${s.name}`);
+    expect(english[0]).toEqual(expect.arrayContaining(['Participant last name', 'Shared (Y/N)', ...skillHeaders]));
+    expect(english[0]!.some((h) => h.includes(`competence 4.1 ${competence.titleEn}`))).toBe(true);
+    expect(english[1]!.slice(-4)).toEqual(['OK', 'OK', 'Not tested', 'Not tested']);
+    expect(english[1]).toEqual(expect.arrayContaining(['Durand', 'Y']));
+    expect(data.byCompetence[0]!.title).toEqual({ titleFr: competence.titleFr, titleEn: competence.titleEn });
     expect((await targetProfileOf(db, org.id, profile.id))!.stages).toHaveLength(2);
     // The participants page in one read: the page, the classes, the stage titles by threshold.
     const page = await campaignParticipantsPage(db, viewer, campaign.id, { band: 'fragile' });

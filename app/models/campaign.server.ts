@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
+import type { Titles } from '../i18n';
 import { generateCampaignCode, improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS, isValidCampaignCode, normalizeCode } from '../../engine/framework';
 import { masteryBand, masteryPercent } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
@@ -150,15 +151,14 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
     const r = participation.result;
     const rules = await profileRules(client, campaign.targetProfileId);
     const { tubeInfo } = await targetedSkillsOf(client, campaign.targetProfileId);
-    const byCompetence = new Map<string, { title: string; targeted: number; validated: number }>();
+    const byCompetence = new Map<string, { code: string; title: Titles; targeted: number; validated: number }>();
     for (const [tubeId, [targeted, validated]] of Object.entries(storedTubesOf(r))) {
       const info = tubeInfo.get(tubeId);
       if (!info) continue;
-      const key = `${info.competence} ${info.competenceTitle}`;
-      const c = byCompetence.get(key) ?? { title: key, targeted: 0, validated: 0 };
+      const c = byCompetence.get(info.competence) ?? { code: info.competence, title: info.competenceTitle, targeted: 0, validated: 0 };
       c.targeted += targeted;
       c.validated += validated;
-      byCompetence.set(key, c);
+      byCompetence.set(info.competence, c);
     }
     const stage = r.stageIndex !== null ? (rules.stages[r.stageIndex] ?? null) : null;
     results = {
@@ -168,7 +168,7 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
       stage: stage ? { title: stage.title, message: stage.message, index: r.stageIndex! + 1, count: rules.stages.length } : null,
       badges: r.badges,
       competences: [...byCompetence.values()]
-        .sort((a, b) => a.title.localeCompare(b.title))
+        .sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true }))
         .map((c) => ({ ...c, percent: c.targeted ? masteryPercent(c.validated / c.targeted) : 0 })),
     };
   }

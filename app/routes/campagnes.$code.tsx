@@ -17,7 +17,7 @@ import { PositioningError } from '~/models/positioning-error.server';
 import { normalizeCode } from '../../engine/framework';
 import { Csrf } from '~/components/orga/Csrf';
 import { Mastery } from '~/components/orga/Stars';
-import { localeFromRequest, messagesFor, useLocale, useMessages } from '~/i18n';
+import { localeFromRequest, messagesFor, useLocale, useMessages, useTitle } from '~/i18n';
 import { campaignMessages } from '~/i18n/campagne';
 import { fill, formatDay } from '~/i18n/apprenant';
 import orgaStyles from '~/styles/orga.css';
@@ -75,6 +75,7 @@ export default function CampaignForLearner() {
   const { campaign, participation, results, canRetry, retryFrom, canJoin } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useMessages(campaignMessages);
+  const title = useTitle();
   const locale = useLocale();
   const assessment = campaign.type === 'ASSESSMENT';
   const testing = participation?.status === 'STARTED';
@@ -166,8 +167,10 @@ export default function CampaignForLearner() {
             </thead>
             <tbody>
               {results.competences.map((c) => (
-                <tr key={c.title}>
-                  <td>{c.title}</td>
+                <tr key={c.code}>
+                  <td>
+                    {c.code} {title(c.title)}
+                  </td>
                   <td>
                     {c.validated} / {c.targeted}
                   </td>
