@@ -114,7 +114,11 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
     activity,
     bands,
     byCompetence: collectiveMastery(participants, skills, (t) => info(t).competence)
-      .map((r) => ({ ...r, title: competenceTitles.get(r.key) ?? { titleFr: r.key, titleEn: r.key }, area: [...tubeInfo.values()].find((t) => t.competence === r.key)?.area ?? '' }))
+      .map((r) => ({
+        ...r,
+        title: competenceTitles.get(r.key) ?? { titleFr: r.key, titleEn: r.key },
+        area: [...tubeInfo.values()].find((t) => t.competence === r.key)?.area ?? '',
+      }))
       .sort((a, b) => a.key.localeCompare(b.key, 'fr', { numeric: true })),
     byTube: collectiveMastery(participants, skills)
       .map((r) => ({ ...r, name: info(r.key).name, title: info(r.key).title, competence: info(r.key).competence }))

@@ -109,7 +109,13 @@ export async function targetedSkillsOf(client: Pick<PrismaClient, 'targetProfile
       level: true,
       status: true,
       name: true,
-      tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true, titleEn: true, area: { select: { code: true, titleFr: true, titleEn: true } } } } } },
+      tube: {
+        select: {
+          name: true,
+          title: true,
+          competence: { select: { code: true, titleFr: true, titleEn: true, area: { select: { code: true, titleFr: true, titleEn: true } } } },
+        },
+      },
     },
   });
   const skills: TargetedSkill[] = targetedSkills(tubes, rows);

@@ -39,7 +39,10 @@ export default function ParticipantDetail() {
           </p>
           <HorizontalBars
             label={fill(t('participant.chart'), { name: detail.name })}
-            data={detail.competences.map((c) => ({ label: `${c.code} ${title(c.title)}`, value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0 }))}
+            data={detail.competences.map((c) => ({
+              label: `${c.code} ${title(c.title)}`,
+              value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0,
+            }))}
           />
           {detail.competences.map((c) => (
             <table className="orga-table" key={c.code}>

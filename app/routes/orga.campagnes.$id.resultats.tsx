@@ -34,7 +34,10 @@ export default function CollectiveResults() {
         ))}
       </ul>
       <h3>{t('results.byCompetence')}</h3>
-      <HorizontalBars label={t('results.byCompetenceChart')} data={byCompetence.map((c) => ({ label: `${c.key} ${title(c.title)}`, value: pct(c.masteryRate) }))} />
+      <HorizontalBars
+        label={t('results.byCompetenceChart')}
+        data={byCompetence.map((c) => ({ label: `${c.key} ${title(c.title)}`, value: pct(c.masteryRate) }))}
+      />
       <table className="orga-table">
         <caption>{t('results.byCompetence')}</caption>
         <thead>
