@@ -111,10 +111,21 @@ export function useT(): (key: MessageKey) => string {
   return (key) => translate(locale, key);
 }
 
+/** A framework name in both languages (areas, competences): the database's `titleFr` and `titleEn`. */
+export interface Titles {
+  titleFr: string;
+  titleEn: string;
+}
+
+/** The one lookup of a bilingual name: the English one on English pages, the French one otherwise or when no English name is given. */
+export function titleIn(locale: Locale, titles: Titles): string {
+  return locale === 'en' && titles.titleEn.trim() ? titles.titleEn : titles.titleFr;
+}
+
 /** Picks the French or English form of a bilingual title. */
-export function useTitle(): (titles: { titleFr: string; titleEn: string }) => string {
+export function useTitle(): (titles: Titles) => string {
   const locale = useLocale();
-  return (t) => (locale === 'en' ? t.titleEn : t.titleFr);
+  return (t) => titleIn(locale, t);
 }
 
 /** A space's own dictionary: French first, English with the same keys. */

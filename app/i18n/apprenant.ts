@@ -73,6 +73,8 @@ const fr = {
   'test.timeLeft': 'Temps restant : {time}',
   'test.timeUp': 'Temps écoulé : vous pouvez encore répondre, mais la réponse comptera comme hors délai.',
   'test.focusLost': 'Vous avez quitté la page de cette épreuve « focus ».',
+  'test.backHeld':
+    'Le bouton Retour du navigateur ne quitte pas le test : vous êtes toujours à cette question. Pour partir, utilisez « {leave} » en bas de la page.',
   'test.sending': 'Envoi de votre réponse…',
   'test.introTitle': 'Test de la compétence {code}',
   'test.introText':
@@ -211,6 +213,7 @@ const en: Record<LearnerKey, string> = {
   'test.timeLeft': 'Time left: {time}',
   'test.timeUp': 'Time is up: you may still answer, but the answer will count as late.',
   'test.focusLost': 'You left the page of this “focus” challenge.',
+  'test.backHeld': 'The browser’s Back button does not leave the test: you are still on this question. To leave, use “{leave}” at the bottom of the page.',
   'test.sending': 'Sending your answer…',
   'test.introTitle': 'Test of competence {code}',
   'test.introText':

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
+import type { Titles } from '../i18n';
 import { collectiveMastery, competencesToTarget, masteryBand, recommendedTopics, MASTERY_BANDS } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
 import { fromStoredTubes, profileRules, storedTubesOf } from './campaign-results.server';
@@ -28,15 +29,17 @@ export async function campaignOfViewer(client: PrismaClient, viewer: Pick<Viewer
 // ─────────────────────────────── Aggregates ───────────────────────────────
 
 const count = z.number();
+/** A competence's name in both languages; the page says the one of its language (titleIn). */
+const titles = z.object({ titleFr: z.string(), titleEn: z.string() });
 /** What `CampaignAggregate.data` holds (written by refreshCampaignAggregate, read by the dashboards). */
 export const campaignAggregateDataSchema = z.object({
   totals: z.object({ participants: count, toShare: count, started: count, shared: count }),
   activity: z.array(z.object({ day: z.string(), participants: count, shared: count })),
   bands: z.record(count),
-  byCompetence: z.array(z.object({ key: z.string(), title: z.string(), area: z.string(), targeted: count, masteryRate: z.number() })),
+  byCompetence: z.array(z.object({ key: z.string(), title: titles, area: z.string(), targeted: count, masteryRate: z.number() })),
   byTube: z.array(z.object({ key: z.string(), name: z.string(), title: z.string(), competence: z.string(), targeted: count, masteryRate: z.number() })),
   recommendations: z.array(z.object({ tubeId: z.string(), name: z.string(), title: z.string(), competence: z.string(), score: z.number(), dots: count })),
-  competencesToTarget: z.array(z.object({ competence: z.string(), title: z.string(), score: z.number(), dots: count })),
+  competencesToTarget: z.array(z.object({ competence: z.string(), title: titles, score: z.number(), dots: count })),
   stages: z.array(z.object({ title: z.string(), threshold: z.number(), count })),
   badges: z.array(z.object({ title: z.string(), count })),
   questions: z.array(z.object({ challengeId: z.string(), skill: z.string(), answers: count, successes: count, rate: z.number() })),
@@ -111,7 +114,11 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
     activity,
     bands,
     byCompetence: collectiveMastery(participants, skills, (t) => info(t).competence)
-      .map((r) => ({ ...r, title: competenceTitles.get(r.key) ?? '', area: [...tubeInfo.values()].find((t) => t.competence === r.key)?.area ?? '' }))
+      .map((r) => ({
+        ...r,
+        title: competenceTitles.get(r.key) ?? { titleFr: r.key, titleEn: r.key },
+        area: [...tubeInfo.values()].find((t) => t.competence === r.key)?.area ?? '',
+      }))
       .sort((a, b) => a.key.localeCompare(b.key, 'fr', { numeric: true })),
     byTube: collectiveMastery(participants, skills)
       .map((r) => ({ ...r, name: info(r.key).name, title: info(r.key).title, competence: info(r.key).competence }))
@@ -119,7 +126,7 @@ export async function computeCampaignAggregate(client: PrismaClient, campaignId:
     recommendations: recommendations.map((r) => ({ ...r, name: info(r.tubeId).name, title: info(r.tubeId).title, competence: info(r.tubeId).competence })),
     competencesToTarget: competencesToTarget(recommendations, (t) => info(t).competence).map((c) => ({
       ...c,
-      title: competenceTitles.get(c.competence) ?? '',
+      title: competenceTitles.get(c.competence) ?? { titleFr: c.competence, titleEn: c.competence },
     })),
     stages: rules.stages.map((s, i) => ({ title: s.title, threshold: s.threshold, count: shared.filter((r) => r.stageIndex === i).length })),
     badges: rules.badges.map((b) => ({ title: b.title, count: shared.filter((r) => r.badges.includes(b.title)).length })),
@@ -246,7 +253,7 @@ export async function participantDetail(client: PrismaClient, campaignId: string
     string,
     {
       code: string;
-      title: string;
+      title: Titles;
       targeted: number;
       validated: number;
       tubes: { name: string; title: string; targeted: number; validated: number; reached: number }[];

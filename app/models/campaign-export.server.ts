@@ -3,16 +3,30 @@
  * (keyset pagination on the participation id), each batch turned into lines by the engine.
  */
 import type { PrismaClient } from '../../prisma/client';
-import { exportHeader, exportRow, sortStages, type CsvMode, type ExportContext } from '../../engine/campaigns';
+import { exportHeader, exportRow, sortStages, type CsvMode, type ExportContext, type ExportLanguage } from '../../engine/campaigns';
+import { titleIn } from '../i18n';
 import { targetedSkillsOf } from './target-profile.server';
 import { storedTubesOf } from './campaign-results.server';
+import { skillStatesAt } from './knowledge.server';
 
 const BATCH = 1000;
 
-/** `mode`: `spreadsheet` (default, formula-looking text neutralised) or `raw` (text as stored, for R or scripts). */
-export async function campaignExportStream(client: PrismaClient, campaignId: string, mode: CsvMode = 'spreadsheet'): Promise<ReadableStream<Uint8Array>> {
+export interface CampaignExportOptions {
+  /** `spreadsheet` (default, formula-looking text neutralised) or `raw` (text as stored, for R or scripts). */
+  mode?: CsvMode;
+  /** Headers, values and framework names in French (default) or English. */
+  language?: ExportLanguage;
+  /** One column per targeted skill (OK, KO, not tested, as when the results were shared). */
+  skillColumns?: boolean;
+}
+
+export async function campaignExportStream(
+  client: PrismaClient,
+  campaignId: string,
+  { mode = 'spreadsheet', language = 'fr', skillColumns = false }: CampaignExportOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: campaignId }, include: { organisation: true } });
-  const [{ tubeInfo }, stages, badges] = await Promise.all([
+  const [{ tubeInfo, skills, skillNames }, stages, badges] = await Promise.all([
     targetedSkillsOf(client, campaign.targetProfileId),
     campaign.targetProfileId ? client.targetProfileStage.findMany({ where: { targetProfileId: campaign.targetProfileId } }) : [],
     campaign.targetProfileId ? client.targetProfileBadge.findMany({ where: { targetProfileId: campaign.targetProfileId }, orderBy: { title: 'asc' } }) : [],
@@ -20,10 +34,17 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
   const competences = new Map<string, string>();
   const areas = new Map<string, string>();
   for (const t of tubeInfo.values()) {
-    competences.set(t.competence, `${t.competence} ${t.competenceTitle}`);
-    areas.set(`d${t.area}`, `${t.area} ${t.areaTitle}`);
+    competences.set(t.competence, `${t.competence} ${titleIn(language, t.competenceTitle)}`);
+    areas.set(`d${t.area}`, `${t.area} ${titleIn(language, t.areaTitle)}`);
   }
   const byKey = (a: [string, string], b: [string, string]) => a[0].localeCompare(b[0], 'fr', { numeric: true });
+  // The skill columns: the targeted skills by competence, tube and level (their names, e.g. @requete1).
+  const place = (s: { tubeId: string }): [string, string] => [tubeInfo.get(s.tubeId)?.competence ?? '', tubeInfo.get(s.tubeId)?.name ?? ''];
+  const skillColumnsOf = skillColumns
+    ? [...skills]
+        .sort((a, b) => byKey(place(a), place(b)) || place(a)[1].localeCompare(place(b)[1]) || a.level - b.level)
+        .map((s) => ({ id: s.id, name: skillNames.get(s.id) ?? s.id }))
+    : [];
   const ctx: ExportContext = {
     organisation: campaign.organisation.name,
     campaign: campaign.name,
@@ -34,6 +55,8 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
     badges: badges.map((b) => b.title),
     hasStages: stages.length > 0,
     mode,
+    language,
+    ...(skillColumns ? { skills: skillColumnsOf.map((s) => s.name) } : {}),
   };
   const sortedStages = sortStages(stages);
   const encoder = new TextEncoder();
@@ -59,7 +82,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
         badges: string[];
         masteryPercent: number;
         tubes: unknown;
-        participation: { participantExternalId: string | null };
+        participation: { participantExternalId: string | null; userId: string };
       }[] = await client.campaignParticipantResult.findMany({
         // One line per learner: a retried participation's earlier result is kept aside.
         where: { campaignId, participation: { isImproved: false }, ...(cursor ? { participationId: { gt: cursor } } : {}) },
@@ -78,7 +101,7 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
           badges: true,
           masteryPercent: true,
           tubes: true,
-          participation: { select: { participantExternalId: true } },
+          participation: { select: { participantExternalId: true, userId: true } },
         },
       });
       if (rows.length === 0) {
@@ -86,6 +109,14 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
         return;
       }
       cursor = rows[rows.length - 1]!.participationId;
+      // Per-skill states as they were when each learner shared (none for results not sent).
+      const states = skillColumns
+        ? await skillStatesAt(
+            client,
+            rows.filter((r) => r.status === 'SHARED' && r.sharedAt).map((r) => ({ userId: r.participation.userId, at: r.sharedAt! })),
+            skillColumnsOf.map((s) => s.id),
+          )
+        : null;
       let chunk = '';
       for (const r of rows) {
         // Results a learner has not sent yet stay theirs: their line has their status and progress, no result.
@@ -112,6 +143,16 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
           badges: shared ? r.badges : [],
           masteryRate: shared ? r.masteryPercent / 100 : null,
           groups,
+          ...(states
+            ? {
+                skills: Object.fromEntries(
+                  skillColumnsOf.flatMap((s) => {
+                    const state = states.get(r.participation.userId)?.get(s.id);
+                    return state ? [[s.name, state]] : [];
+                  }),
+                ),
+              }
+            : {}),
         });
       }
       controller.enqueue(encoder.encode(chunk));
@@ -119,8 +160,13 @@ export async function campaignExportStream(client: PrismaClient, campaignId: str
   });
 }
 
-/** The download's name; a raw export ends in `-brut.csv` so the two files are told apart. */
-export function exportFileName(name: string, code: string, now = new Date(), mode: CsvMode = 'spreadsheet'): string {
+/** The download's name; a raw export ends in `-brut.csv`, one with skill columns in `-acquis.csv`, so the files are told apart. */
+export function exportFileName(
+  name: string,
+  code: string,
+  now = new Date(),
+  { mode = 'spreadsheet', skillColumns = false }: CampaignExportOptions = {},
+): string {
   const safe =
     name
       .normalize('NFD')
@@ -128,5 +174,5 @@ export function exportFileName(name: string, code: string, now = new Date(), mod
       .replace(/[^A-Za-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 60) || 'campagne';
-  return `${now.toISOString().slice(0, 10)}-${code}-${safe}${mode === 'raw' ? '-brut' : ''}.csv`;
+  return `${now.toISOString().slice(0, 10)}-${code}-${safe}${skillColumns ? '-acquis' : ''}${mode === 'raw' ? '-brut' : ''}.csv`;
 }

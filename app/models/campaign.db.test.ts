@@ -189,6 +189,14 @@ describe('campaigns', () => {
     const rows = parseCsv(text);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual(expect.arrayContaining(['Durand', 'Inès', 'O', 'Milieu', '50 %']));
+    // The English variant with one column per skill: English headers, names and values; each skill's state when shared.
+    const english = parseCsv(await new Response(await campaignExportStream(db, campaign.id, { language: 'en', skillColumns: true })).text());
+    const skillHeaders = skills.map((s) => `Skill ${s.name}`);
+    expect(english[0]).toEqual(expect.arrayContaining(['Participant last name', 'Shared (Y/N)', ...skillHeaders]));
+    expect(english[0]!.some((h) => h.includes(`competence 4.1 ${competence.titleEn}`))).toBe(true);
+    expect(english[1]!.slice(-4)).toEqual(['OK', 'OK', 'Not tested', 'Not tested']);
+    expect(english[1]).toEqual(expect.arrayContaining(['Durand', 'Y']));
+    expect(data.byCompetence[0]!.title).toEqual({ titleFr: competence.titleFr, titleEn: competence.titleEn });
     expect((await targetProfileOf(db, org.id, profile.id))!.stages).toHaveLength(2);
     // The participants page in one read: the page, the classes, the stage titles by threshold.
     const page = await campaignParticipantsPage(db, viewer, campaign.id, { band: 'fragile' });
@@ -278,6 +286,84 @@ describe('who joins a campaign', () => {
     // A learner-only account joins.
     await db.$transaction((tx) => createRelease(tx, `Rejoindre ${uniqueLetters(6)}`, null));
     expect(await startParticipation(db, learner.id, campaign.code, null)).toMatchObject({ ok: true });
+  });
+});
+
+describe('joining a campaign finds the learner on the imported class list', () => {
+  async function openCampaign(type: 'SCO' | 'SUP') {
+    const f = await fixture();
+    const { db, org, teacher, tube } = f;
+    await db.organisation.update({ where: { id: org.id }, data: { type } });
+    const profile = await createTargetProfile(db, org.id, {
+      name: 'Liste',
+      description: '',
+      tubes: [{ tubeId: tube.id, maxLevel: 2 }],
+      stages: [],
+      badges: [],
+    });
+    const campaign = await createCampaign(db, org.id, teacher.id, {
+      name: 'Liste',
+      type: 'PROFILES_COLLECTION',
+      targetProfileId: profile.id,
+      title: null,
+      landingText: null,
+      externalIdLabel: null,
+      multipleSendings: false,
+    });
+    const pupil = (firstName: string, lastName: string, birthDate: string | null) =>
+      db.user.create({
+        data: {
+          email: `${uniqueLetters(10)}@exemple.fr`,
+          firstName,
+          lastName,
+          passwordHash: 'x',
+          roles: ['LEARNER'],
+          birthDate: birthDate ? new Date(`${birthDate}T00:00:00Z`) : null,
+        },
+      });
+    return { ...f, campaign, pupil };
+  }
+
+  it('in a school: name (accents and case folded) and birth date, asked when the account has none; a wrong date makes no duplicate', async () => {
+    const { db, org, campaign, pupil } = await openCampaign('SCO');
+    const csv = 'Nom;Prénom;Classe;Numéro étudiant;Date de naissance\nDurand;Inès;2nde A;N1;05/03/2009\nMartin;Léo;2nde A;N2;31/01/2009\n';
+    await importClassList(db, org.id, csv);
+    const rows = () => db.organisationLearner.findMany({ where: { organisationId: org.id }, orderBy: { lastName: 'asc' } });
+    // The account has the birth date: matched at once, the row is linked, no new row.
+    const ines = await pupil('INES', 'durand', '2009-03-05');
+    expect(await startParticipation(db, ines.id, campaign.code, null)).toMatchObject({ ok: true });
+    expect((await rows()).map((r) => [r.lastName, r.userId])).toEqual([
+      ['Durand', ines.id],
+      ['Martin', null],
+    ]);
+    // No birth date on the account: asked; a wrong one is refused (no duplicate row); the right one links.
+    const leo = await pupil('Leo', 'MARTIN', null);
+    expect(await startParticipation(db, leo.id, campaign.code, null)).toMatchObject({ ok: false, code: 'birth_date_needed' });
+    expect(await startParticipation(db, leo.id, campaign.code, null, new Date(), { answers: { birthDate: '2009-02-01' } })).toMatchObject({
+      ok: false,
+      code: 'birth_date_wrong',
+    });
+    expect(await startParticipation(db, leo.id, campaign.code, null, new Date(), { answers: { birthDate: '2009-01-31' } })).toMatchObject({ ok: true });
+    expect((await rows()).map((r) => r.userId)).toEqual([ines.id, leo.id]);
+    // Someone not on the list joins too: a row of their own.
+    const zoe = await pupil('Zoé', 'Nouvelle', '2009-05-05');
+    expect(await startParticipation(db, zoe.id, campaign.code, null)).toMatchObject({ ok: true });
+    expect(await db.organisationLearner.count({ where: { organisationId: org.id } })).toBe(3);
+  });
+
+  it('in higher education: the student number is checked after name and birth date', async () => {
+    const { db, org, campaign, pupil } = await openCampaign('SUP');
+    await importClassList(db, org.id, 'Nom;Prénom;Classe;Numéro étudiant;Date de naissance\nDurand;Inès;L1;E-123;05/03/2004\n');
+    const ines = await pupil('Inès', 'Durand', '2004-03-05');
+    expect(await startParticipation(db, ines.id, campaign.code, null)).toMatchObject({ ok: false, code: 'student_number_needed' });
+    expect(await startParticipation(db, ines.id, campaign.code, null, new Date(), { answers: { studentNumber: 'E-999' } })).toMatchObject({
+      ok: false,
+      code: 'student_number_wrong',
+    });
+    expect(await db.campaignParticipation.count({ where: { userId: ines.id } })).toBe(0);
+    expect(await startParticipation(db, ines.id, campaign.code, null, new Date(), { answers: { studentNumber: ' e-123 ' } })).toMatchObject({ ok: true });
+    const rows = await db.organisationLearner.findMany({ where: { organisationId: org.id } });
+    expect(rows.map((r) => [r.studentNumber, r.userId])).toEqual([['E-123', ines.id]]);
   });
 });
 

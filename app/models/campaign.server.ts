@@ -7,8 +7,9 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import type { Viewer } from '../lib/roles';
+import type { Titles } from '../i18n';
 import { generateCampaignCode, improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS, isValidCampaignCode, normalizeCode } from '../../engine/framework';
-import { masteryBand, masteryPercent } from '../../engine/campaigns';
+import { masteryBand, masteryPercent, matchClassList } from '../../engine/campaigns';
 import { targetedSkillsOf } from './target-profile.server';
 import { startCampaignTest } from './campaign-assessment.server';
 import { campaignOfViewer } from './campaign-dashboard.server';
@@ -150,15 +151,14 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
     const r = participation.result;
     const rules = await profileRules(client, campaign.targetProfileId);
     const { tubeInfo } = await targetedSkillsOf(client, campaign.targetProfileId);
-    const byCompetence = new Map<string, { title: string; targeted: number; validated: number }>();
+    const byCompetence = new Map<string, { code: string; title: Titles; targeted: number; validated: number }>();
     for (const [tubeId, [targeted, validated]] of Object.entries(storedTubesOf(r))) {
       const info = tubeInfo.get(tubeId);
       if (!info) continue;
-      const key = `${info.competence} ${info.competenceTitle}`;
-      const c = byCompetence.get(key) ?? { title: key, targeted: 0, validated: 0 };
+      const c = byCompetence.get(info.competence) ?? { code: info.competence, title: info.competenceTitle, targeted: 0, validated: 0 };
       c.targeted += targeted;
       c.validated += validated;
-      byCompetence.set(key, c);
+      byCompetence.set(info.competence, c);
     }
     const stage = r.stageIndex !== null ? (rules.stages[r.stageIndex] ?? null) : null;
     results = {
@@ -168,7 +168,7 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
       stage: stage ? { title: stage.title, message: stage.message, index: r.stageIndex! + 1, count: rules.stages.length } : null,
       badges: r.badges,
       competences: [...byCompetence.values()]
-        .sort((a, b) => a.title.localeCompare(b.title))
+        .sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true }))
         .map((c) => ({ ...c, percent: c.targeted ? masteryPercent(c.validated / c.targeted) : 0 })),
     };
   }
@@ -201,26 +201,60 @@ export async function learnerCampaign(client: PrismaClient, userId: string, code
   };
 }
 
-/** The organisation's learner for this user: linked already, or matched by name (and birth date), or new. */
-async function organisationLearnerFor(client: PrismaClient, organisationId: string, userId: string) {
-  const linked = await client.organisationLearner.findFirst({ where: { organisationId, userId, detachedAt: null } });
-  if (linked) return linked;
-  const user = await client.user.findUniqueOrThrow({ where: { id: userId } });
-  const match = await client.organisationLearner.findFirst({
-    where: {
-      organisationId,
-      userId: null,
-      detachedAt: null,
-      firstName: { equals: user.firstName, mode: 'insensitive' },
-      lastName: { equals: user.lastName, mode: 'insensitive' },
-      ...(user.birthDate ? { birthDate: user.birthDate } : {}),
-    },
-  });
-  if (match) return client.organisationLearner.update({ where: { id: match.id }, data: { userId } });
-  return client.organisationLearner.create({ data: { organisationId, userId, firstName: user.firstName, lastName: user.lastName } });
+/** What the learner typed when joining, to find them on the class list: birth date (yyyy-mm-dd), student number. */
+export interface JoinAnswers {
+  birthDate?: string | null;
+  studentNumber?: string | null;
 }
 
-export type JoinError = 'not_found' | 'archived' | 'external_id' | 'no_profile' | 'not_learner';
+const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+/**
+ * The organisation's learner for this user: linked already, or the row of the imported class list that
+ * is them (engine `matchClassList`: name and birth date, then the student number where it is checked),
+ * or a new row when they are not on the list. `needs`/`wrong` when the learner must say more first.
+ */
+async function organisationLearnerFor(client: PrismaClient, organisationId: string, userId: string, answers: JoinAnswers) {
+  const linked = await client.organisationLearner.findFirst({ where: { organisationId, userId, detachedAt: null } });
+  if (linked) return { ok: true as const, learner: linked };
+  const [user, organisation, rows] = await Promise.all([
+    client.user.findUniqueOrThrow({ where: { id: userId } }),
+    client.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { type: true } }),
+    client.organisationLearner.findMany({
+      where: { organisationId, userId: null, detachedAt: null },
+      select: { id: true, firstName: true, lastName: true, birthDate: true, studentNumber: true },
+    }),
+  ]);
+  const match = matchClassList(
+    rows.map((r) => ({ ...r, birthDate: isoDay(r.birthDate) })),
+    {
+      firstName: user.firstName,
+      lastName: user.lastName,
+      birthDate: isoDay(user.birthDate) ?? answers.birthDate ?? null,
+      studentNumber: answers.studentNumber ?? null,
+    },
+    { checkStudentNumber: organisation.type === 'SUP' },
+  );
+  if (match.kind === 'matched') {
+    // Linked only if still free: two accounts never take the same row.
+    const taken = await client.organisationLearner.updateMany({ where: { id: match.id, userId: null }, data: { userId } });
+    if (taken.count === 1) return { ok: true as const, learner: await client.organisationLearner.findUniqueOrThrow({ where: { id: match.id } }) };
+  } else if (match.kind !== 'none') return { ok: false as const, code: match.kind };
+  return {
+    ok: true as const,
+    learner: await client.organisationLearner.create({ data: { organisationId, userId, firstName: user.firstName, lastName: user.lastName } }),
+  };
+}
+
+const JOIN_IDENTITY_ERRORS = {
+  birth_date_needed: 'Indiquez votre date de naissance pour être retrouvé dans la liste de votre classe.',
+  birth_date_wrong: 'Cette date de naissance ne correspond pas à la liste de votre classe. Vérifiez-la, ou demandez à votre enseignant.',
+  student_number_needed: 'Indiquez votre numéro étudiant pour être retrouvé dans la liste de votre établissement.',
+  student_number_wrong: 'Ce numéro étudiant ne correspond pas à la liste de votre établissement. Vérifiez-le auprès de votre enseignant.',
+} as const;
+
+export type JoinError =
+  'not_found' | 'archived' | 'external_id' | 'no_profile' | 'not_learner' | 'birth_date_needed' | 'student_number_needed' | 'student_number_wrong';
 
 /**
  * Starts (or retries) a participation. An assessment campaign starts its adaptive test on the target
@@ -236,7 +270,7 @@ export async function startParticipation(
   code: string,
   externalId: string | null,
   now = new Date(),
-  options: { locale?: string } = {},
+  options: { locale?: string; answers?: JoinAnswers } = {},
 ) {
   // Joining links the account to the organisation's learner list (and so to its teachers): only a
   // learner-only account takes part, never an administrator's, an author's, a teacher's or a centre's.
@@ -261,7 +295,9 @@ export async function startParticipation(
   const campaign = await client.campaign.findUniqueOrThrow({ where: { id: view.campaign.id } });
   const assessment = campaign.type === 'ASSESSMENT';
   if (assessment && !campaign.targetProfileId) return { ok: false as const, error: 'Cette campagne n’a pas de profil cible.', code: 'no_profile' as JoinError };
-  const learner = await organisationLearnerFor(client, campaign.organisationId, userId);
+  const found = await organisationLearnerFor(client, campaign.organisationId, userId, options.answers ?? {});
+  if (!found.ok) return { ok: false as const, error: JOIN_IDENTITY_ERRORS[found.code], code: found.code as JoinError };
+  const learner = found.learner;
   const retry = Boolean(view.participation);
   const participation = await client.$transaction(async (tx) => {
     // One participation under way per learner and campaign, even on a double click.

@@ -2,10 +2,16 @@
  * The certificate as a PDF (pdf-lib, docs/decisions/010-certificates.md): one A4 page with the holder,
  * the centre, the dates, the total pix, the level of each of the 16 competences, the validity and the
  * verification code. The code is also written, as plain text, in the document's information dictionary
- * (`VerificationCode`) so that software can read it without parsing the page.
+ * (`VerificationCode`) so that software can read it without parsing the page. The text is set in DejaVu
+ * Sans (assets/fonts, a free licence), embedded as the subset of glyphs the certificate uses: every reader
+ * shows the same letters, and names outside Latin-1 (Łukasz, Nguyễn) print as written.
  */
-import { PDFDocument, PDFName, PDFString, StandardFonts, rgb, type PDFDict, type PDFFont, type PDFPage } from 'pdf-lib';
+import fs from 'node:fs';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFName, PDFString, rgb, type PDFDict, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { CertificateView } from './certificate-view.server';
+import { titleIn } from '../i18n';
 
 type Locale = 'fr' | 'en';
 
@@ -44,22 +50,27 @@ const LABELS = {
   },
 } as const;
 
-/** Letters without a decomposition that have a plain Latin look-alike. */
-const LOOK_ALIKES: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l', Ŧ: 'T', ŧ: 't' };
+/** The fonts' files, read once (the working directory is the project's, as for `npm start` and the tests). */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+const fontBytes = new Map<string, Uint8Array>();
+function fontFile(name: string): Uint8Array {
+  let bytes = fontBytes.get(name);
+  if (!bytes) {
+    bytes = fs.readFileSync(path.resolve('assets', 'fonts', name));
+    fontBytes.set(name, bytes);
+  }
+  return bytes;
+}
 
-/** Characters the standard fonts (WinAnsi) can draw; others lose their accents, or become '?'. */
-function printable(text: string): string {
+/** The text as the font can draw it: a character it lacks loses its accent, or becomes '?'. */
+function drawable(text: string, font: PDFFont): string {
+  const known = new Set(font.getCharacterSet());
   let out = '';
   for (const ch of text) {
-    if (LOOK_ALIKES[ch]) {
-      out += LOOK_ALIKES[ch];
-      continue;
-    }
-    const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || '’‘“”–—…€Œœ'.includes(ch)) out += ch;
+    if (known.has(ch.codePointAt(0)!)) out += ch;
     else {
       const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-      out += /^[\x20-\x7e]+$/.test(base) ? base : '?';
+      out += [...base].every((c) => known.has(c.codePointAt(0)!)) && base ? base : '?';
     }
   }
   return out;
@@ -79,7 +90,7 @@ function fitText(text: string, font: PDFFont, size: number, width: number): stri
 export async function certificatePdf(certificate: CertificateView, locale: Locale = 'fr'): Promise<Uint8Array> {
   const L = LABELS[locale];
   const pdf = await PDFDocument.create();
-  const name = printable(`${certificate.firstName} ${certificate.lastName}`);
+  const name = `${certificate.firstName} ${certificate.lastName}`;
   pdf.setTitle(`${L.title} — ${name} — ${certificate.verificationCode}`);
   pdf.setSubject(`${L.code} : ${certificate.verificationCode}`);
   pdf.setKeywords(['Pix', 'certificat', certificate.verificationCode]);
@@ -90,15 +101,16 @@ export async function certificatePdf(certificate: CertificateView, locale: Local
   (pdf as unknown as { getInfoDict(): PDFDict }).getInfoDict().set(PDFName.of('VerificationCode'), PDFString.of(certificate.verificationCode));
 
   const page: PDFPage = pdf.addPage([595.28, 841.89]);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  pdf.registerFontkit(fontkit);
+  const regular = await pdf.embedFont(fontFile(FONT_FILES.regular), { subset: true });
+  const bold = await pdf.embedFont(fontFile(FONT_FILES.bold), { subset: true });
   const ink = rgb(0.106, 0.122, 0.231);
   const brand = rgb(0.239, 0.169, 0.722);
   const muted = rgb(0.29, 0.31, 0.415);
   const left = 56;
   const right = 595.28 - 56;
   let y = 780;
-  const text = (s: string, x: number, size: number, font = regular, color = ink) => page.drawText(printable(s), { x, y, size, font, color });
+  const text = (s: string, x: number, size: number, font = regular, color = ink) => page.drawText(drawable(s, font), { x, y, size, font, color });
 
   page.drawRectangle({ x: 28, y: 28, width: 595.28 - 56, height: 841.89 - 56, borderColor: brand, borderWidth: 2 });
   text(L.title, left, 28, bold, brand);
@@ -108,7 +120,7 @@ export async function certificatePdf(certificate: CertificateView, locale: Local
 
   const row = (label: string, value: string, size = 11) => {
     text(label, left, 10, regular, muted);
-    text(fitText(printable(value), bold, size, right - (left + 170)), left + 170, size, bold);
+    text(fitText(drawable(value, bold), bold, size, right - (left + 170)), left + 170, size, bold);
     y -= 20;
   };
   row(L.holder, name, 14);
@@ -127,8 +139,8 @@ export async function certificatePdf(certificate: CertificateView, locale: Local
   page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.8, color: brand });
   y -= 16;
   for (const c of certificate.competences) {
-    const title = `${c.code}  ${locale === 'en' ? c.titleEn : c.titleFr}`;
-    text(fitText(printable(title), regular, 10, right - left - 110), left, 10);
+    const title = `${c.code}  ${titleIn(locale, c)}`;
+    text(fitText(drawable(title, regular), regular, 10, right - left - 110), left, 10);
     const value = c.level > 0 ? `${L.level} ${c.level}` : L.notCertified;
     const width = (c.level > 0 ? bold : regular).widthOfTextAtSize(value, 10);
     text(value, right - width, 10, c.level > 0 ? bold : regular, c.level > 0 ? ink : muted);

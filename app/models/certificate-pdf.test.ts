@@ -1,6 +1,7 @@
-import zlib from 'node:zlib';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
+import { pdfText } from '../../tests/setup/pdf-text';
 import { certificatePdf } from './certificate-pdf.server';
 import type { CertificateView } from './certificate-view.server';
 
@@ -24,27 +25,13 @@ const certificate: CertificateView = {
   })),
 };
 
-/** Page text: deflated streams inflated, hex strings (standard fonts) decoded. */
-function text(bytes: Uint8Array): string {
-  const raw = Buffer.from(bytes).toString('latin1');
-  let out = raw;
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    try {
-      out += zlib.inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      // not deflated
-    }
-  }
-  return out.replace(/<([0-9A-Fa-f\s]+)>/g, (_, hex: string) => Buffer.from(hex.replace(/\s/g, ''), 'hex').toString('latin1'));
-}
-
 describe('certificate PDF', () => {
   it('is a one-page PDF with the holder, the centre, the dates, the pix, every competence and the code', async () => {
     const bytes = await certificatePdf(certificate, 'fr');
     const doc = await PDFDocument.load(bytes);
     expect(doc.getPageCount()).toBe(1);
     expect(doc.getKeywords()).toContain('P-BCDF2346');
-    const t = text(bytes);
+    const { text: t, fonts } = await pdfText(bytes);
     expect(t).toContain('/VerificationCode (P-BCDF2346)');
     for (const s of [
       'P-BCDF2346',
@@ -60,14 +47,21 @@ describe('certificate PDF', () => {
     ]) {
       expect(t).toContain(s);
     }
-    // Letters the standard fonts cannot draw lose their accent instead of breaking the document.
-    expect(t).toContain('Lukasz');
-    expect(t).toContain('Nguyen-Dupré');
+    // Names print as written: the embedded font draws letters outside Latin-1.
+    expect(t).toContain('Łukasz Nguyễn-Dupré');
+    // Two fonts, both embedded as subsets (Type0 with a TrueType file far smaller than the whole font), none of the standard 14.
+    expect([...new Set(fonts.map((f) => f.baseFont.replace(/-\d+$/, '')))].sort()).toEqual(['/DejaVuSans', '/DejaVuSans-Bold']);
+    for (const f of fonts) {
+      expect(f.subtype).toBe('/Type0');
+      expect(f.fontFileBytes).toBeGreaterThan(0);
+      expect(f.fontFileBytes).toBeLessThan(fs.statSync('assets/fonts/DejaVuSans.ttf').size / 5);
+    }
+    expect(bytes.length).toBeLessThan(150_000);
     for (const c of certificate.competences) expect(t).toContain(`${c.code}  Compétence`);
   });
 
   it('speaks English when asked', async () => {
-    const t = text(await certificatePdf(certificate, 'en'));
+    const { text: t } = await pdfText(await certificatePdf(certificate, 'en'));
     expect(t).toContain('Pix certificate');
     expect(t).toContain('Valid until');
     expect(t).toContain('25 November 2029');

@@ -109,7 +109,26 @@ describe('finalisation', () => {
     const stopped = await makeTakenTest(db, { sessionId: session.id, bank, results, status: 'ENDED_BY_INVIGILATOR' });
     const technical = await makeTakenTest(db, { sessionId: session.id, bank, results, status: 'ENDED_BY_INVIGILATOR' });
     await makeIncident(db, technical.courseId, { category: 'TECHNICAL' });
-    await finaliseSession(db, { sessionId: session.id, attendance: new Map(), comment: '', now: new Date() });
+    // Each test that ended early needs its reason: refused without them (nothing saved), then given.
+    await expectRefusal(finaliseSession(db, { sessionId: session.id, attendance: new Map(), comment: '', now: new Date() }), 'abort_reason_missing');
+    await expect(
+      finaliseSession(db, {
+        sessionId: session.id,
+        attendance: new Map(),
+        abortReasons: new Map([[left.candidateId, 'CANDIDATE']]),
+        comment: '',
+        now: new Date(),
+      }),
+    ).rejects.toMatchObject({ code: 'abort_reason_missing', count: 2 });
+    expect((await db.certificationSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe('CREATED');
+    const abortReasons = new Map([
+      [left.candidateId, 'CANDIDATE' as const],
+      [stopped.candidateId, 'CANDIDATE' as const],
+      [technical.candidateId, 'TECHNICAL' as const],
+    ]);
+    await finaliseSession(db, { sessionId: session.id, attendance: new Map(), abortReasons, comment: '', now: new Date() });
+    expect((await db.certificationCourse.findUniqueOrThrow({ where: { id: technical.courseId } })).abortReason).toBe('TECHNICAL');
+    expect((await db.certificationCourse.findUniqueOrThrow({ where: { id: timeUp.courseId } })).abortReason).toBeNull();
     const abandoned = async (t: { courseId: string }) => (await db.certificate.findUniqueOrThrow({ where: { courseId: t.courseId } })).abandoned;
     expect(await abandoned(timeUp)).toBe(true);
     expect(await abandoned(stopped)).toBe(true);

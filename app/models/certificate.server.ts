@@ -67,7 +67,8 @@ export type CertificateErrorCode =
   | 'no_answer_at_position'
   | 'no_certificate'
   | 'incident_missing_description'
-  | 'incident_bad_category';
+  | 'incident_bad_category'
+  | 'abort_reason_missing';
 
 const uniform = () => crypto.randomInt(0, 2 ** 32) / 2 ** 32;
 
@@ -250,6 +251,7 @@ export async function finalisationView(client: Client, sessionId: string) {
               id: true,
               status: true,
               endedAt: true,
+              abortReason: true,
               issues: { orderBy: { createdAt: 'asc' } },
               certificate: { select: { status: true, pixScore: true } },
               assessment: { select: { _count: { select: { answers: true } } } },
@@ -314,8 +316,18 @@ export interface FinalisationInput {
   /** candidateId → present. Candidates not listed keep what the invigilator recorded. */
   attendance: ReadonlyMap<string, boolean>;
   comment: string;
+  /** candidateId → why their test ended early; required for each test left unfinished or ended by the invigilator. */
+  abortReasons?: ReadonlyMap<string, CourseAbortReason>;
   now: Date;
   rng?: () => number;
+}
+
+export const COURSE_ABORT_REASONS = ['CANDIDATE', 'TECHNICAL'] as const;
+export type CourseAbortReason = (typeof COURSE_ABORT_REASONS)[number];
+
+/** A test that ended before its end (left unfinished, or ended by the invigilator): the centre says why when finalising. */
+export function endedEarly(courseStatus: string): boolean {
+  return courseStatus === 'STARTED' || courseStatus === 'ENDED_BY_INVIGILATOR' || courseStatus === 'ABANDONED';
 }
 
 export interface FinalisationResult {
@@ -359,9 +371,17 @@ async function finaliseIn(tx: Tx, input: FinalisationInput, rng: () => number): 
   }
   const session = await tx.certificationSession.findUniqueOrThrow({
     where: { id: input.sessionId },
-    include: { centre: { select: { name: true } }, candidates: { include: { course: { select: { id: true, status: true } } } } },
+    include: { centre: { select: { name: true } }, candidates: { include: { course: { select: { id: true, status: true, abortReason: true } } } } },
   });
   if (!session.parameterSetId) throw new CertificateError('no_parameter_set');
+  // Every test that ended early needs its reason, given now (or before): nothing is saved until all are.
+  const early = session.candidates.filter((c) => c.course && endedEarly(c.course.status));
+  const unexplained = early.filter((c) => !input.abortReasons?.get(c.id) && !c.course!.abortReason);
+  if (unexplained.length > 0) throw new CertificateError('abort_reason_missing', unexplained.length);
+  for (const c of early) {
+    const reason = input.abortReasons?.get(c.id);
+    if (reason) await tx.certificationCourse.update({ where: { id: c.course!.id }, data: { abortReason: reason } });
+  }
   for (const [candidateId, present] of input.attendance) {
     const candidate = session.candidates.find((c) => c.id === candidateId);
     if (!candidate) throw new CertificateError('unknown_candidate');

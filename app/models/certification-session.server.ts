@@ -97,22 +97,45 @@ export async function listSessions(client: Client, scope: CentreScope) {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/**
+ * What can be wrong in a session form, as codes: the page says them in its language (certif messages
+ * `form.error.<code>`).
+ */
+export type SessionFormError =
+  | 'dateFormat'
+  | 'dateInvalid'
+  | 'datePast'
+  | 'timeFormat'
+  | 'addressMissing'
+  | 'addressTooLong'
+  | 'roomMissing'
+  | 'roomTooLong'
+  | 'examinerMissing'
+  | 'examinerTooLong'
+  | 'descriptionTooLong'
+  | 'durationNotNumber'
+  | 'durationNotInteger'
+  | 'durationTooShort'
+  | 'durationTooLong';
+
+const code = (c: SessionFormError) => c;
+
 export const sessionInputSchema = z.object({
   date: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Saisissez la date au format jj/mm/aaaa.')
-    .refine((d) => parseIsoDay(d) !== null, 'Cette date n’existe pas.'),
-  time: z.string().trim().regex(TIME, 'Saisissez l’heure au format hh:mm (par exemple 09:30).'),
-  address: z.string().trim().min(1, 'Saisissez l’adresse.').max(300, 'L’adresse dépasse 300 caractères.'),
-  room: z.string().trim().min(1, 'Saisissez la salle.').max(100, 'Le nom de salle dépasse 100 caractères.'),
-  examiner: z.string().trim().min(1, 'Saisissez le nom du ou des surveillants.').max(300, 'La liste des surveillants dépasse 300 caractères.'),
-  description: z.string().trim().max(2000, 'La description dépasse 2 000 caractères.').default(''),
+    .regex(/^\d{4}-\d{2}-\d{2}$/, code('dateFormat'))
+    .refine((d) => parseIsoDay(d) !== null, code('dateInvalid')),
+  time: z.string().trim().regex(TIME, code('timeFormat')),
+  address: z.string().trim().min(1, code('addressMissing')).max(300, code('addressTooLong')),
+  room: z.string().trim().min(1, code('roomMissing')).max(100, code('roomTooLong')),
+  examiner: z.string().trim().min(1, code('examinerMissing')).max(300, code('examinerTooLong')),
+  description: z.string().trim().max(2000, code('descriptionTooLong')).default(''),
   durationMinutes: z.coerce
-    .number({ invalid_type_error: 'Saisissez une durée en minutes.' })
-    .int('Saisissez une durée en minutes entières.')
-    .min(30, 'La durée est d’au moins 30 minutes.')
-    .max(240, 'La durée est d’au plus 240 minutes.')
+    .number({ invalid_type_error: code('durationNotNumber') })
+    .int(code('durationNotInteger'))
+    .min(30, code('durationTooShort'))
+    .max(240, code('durationTooLong'))
     .default(DEFAULT_SESSION_MINUTES),
 });
 export type SessionInput = z.infer<typeof sessionInputSchema>;
@@ -122,31 +145,38 @@ export function parisToday(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-export const PAST_DATE_MESSAGE = 'Cette date est passée : choisissez aujourd’hui ou une date à venir.';
-
 /**
- * Field errors of a session form, or the parsed input. With `notBefore` (an ISO day, for a new session:
- * today in Paris), an earlier date is refused.
+ * Field errors of a session form (codes, by field), or the parsed input. With `notBefore` (an ISO day, for
+ * a new session: today in Paris), an earlier date is refused.
  */
 export function readSessionForm(
   form: FormData,
   options: { notBefore?: string } = {},
-): { ok: true; input: SessionInput } | { ok: false; errors: Record<string, string> } {
+): { ok: true; input: SessionInput } | { ok: false; errors: Record<string, SessionFormError> } {
   const raw = Object.fromEntries(['date', 'time', 'address', 'room', 'examiner', 'description', 'durationMinutes'].map((k) => [k, form.get(k) ?? undefined]));
   if (raw.durationMinutes === '') raw.durationMinutes = undefined;
   const parsed = sessionInputSchema.safeParse(raw);
   if (parsed.success) {
     // ISO days compare as strings.
-    if (options.notBefore && parsed.data.date < options.notBefore) return { ok: false, errors: { date: PAST_DATE_MESSAGE } };
+    if (options.notBefore && parsed.data.date < options.notBefore) return { ok: false, errors: { date: 'datePast' } };
     return { ok: true, input: parsed.data };
   }
-  const errors: Record<string, string> = {};
+  const errors: Record<string, SessionFormError> = {};
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message;
+    // A field absent from the form (zod's own "Required") says the field is missing, as a code too.
+    errors[key] ??= (issue.code === 'invalid_type' ? MISSING[key] : undefined) ?? (issue.message as SessionFormError);
   }
   return { ok: false, errors };
 }
+
+const MISSING: Record<string, SessionFormError> = {
+  date: 'dateFormat',
+  time: 'timeFormat',
+  address: 'addressMissing',
+  room: 'roomMissing',
+  examiner: 'examinerMissing',
+};
 
 function cryptoRng(): number {
   return crypto.randomInt(0, 2 ** 32) / 2 ** 32;

@@ -61,6 +61,48 @@ export async function validatedSkillIds(client: Pick<Client, 'knowledgeElement' 
 }
 
 /**
+ * Several learners' state on some skills as it was at an instant of theirs (e.g. when they shared a
+ * campaign's results): on each skill, the latest knowledge element created up to that instant that counts
+ * after the resets made up to it. userId → skillId → state; a skill absent was not tested then.
+ */
+export async function skillStatesAt(
+  client: Pick<Client, 'knowledgeElement' | 'competenceReset'>,
+  learners: readonly { userId: string; at: Date }[],
+  skillIds: readonly string[],
+): Promise<Map<string, Map<string, 'validated' | 'invalidated'>>> {
+  const userIds = [...new Set(learners.map((l) => l.userId))];
+  const [kes, resets] = await Promise.all([
+    client.knowledgeElement.findMany({
+      where: { userId: { in: userIds }, skillId: { in: [...skillIds] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { userId: true, skillId: true, competenceId: true, status: true, source: true, createdAt: true },
+    }),
+    client.competenceReset.findMany({ where: { userId: { in: userIds } }, select: { userId: true, competenceId: true, createdAt: true } }),
+  ]);
+  const byUser = <R extends { userId: string }>(rows: R[]) => {
+    const map = new Map<string, R[]>();
+    for (const r of rows) {
+      const list = map.get(r.userId);
+      if (list) list.push(r);
+      else map.set(r.userId, [r]);
+    }
+    return map;
+  };
+  const kesOf = byUser(kes);
+  const resetsOf = byUser(resets);
+  const out = new Map<string, Map<string, 'validated' | 'invalidated'>>();
+  for (const { userId, at } of learners) {
+    const mine = (kesOf.get(userId) ?? []).filter((k) => k.createdAt <= at);
+    const points = (resetsOf.get(userId) ?? []).filter((r) => r.createdAt <= at).map((r) => ({ competenceId: r.competenceId, at: r.createdAt }));
+    const latest = latestKnowledgeElements(
+      knowledgeAfterResets(mine, points).map((k, i) => ({ skillId: k.skillId, status: k.status, source: k.source, createdAt: i })),
+    );
+    out.set(userId, new Map([...latest.values()].map((k) => [k.skillId, k.status])));
+  }
+  return out;
+}
+
+/**
  * The same rule inside one SQL statement: true when the knowledge element aliased `k` counts, i.e. no
  * reset of its competence by its learner at or after its creation (and, with `before`, before that
  * instant: the resets a test started after).

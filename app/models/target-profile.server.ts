@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { targetedSkills, type Badge, type BadgeCriterion, type Stage, type TargetedSkill } from '../../engine/campaigns';
 import { parseJsonColumn } from '../lib/json-column';
+import type { Titles } from '../i18n';
 
 /** What `TargetProfileBadge.criteria` holds: the engine's badge criteria (campaign-results.server.ts reads it too). */
 export const storedBadgeCriteria: z.ZodType<BadgeCriterion[]> = z.array(z.object({ tubeId: z.string(), minPercent: z.number() }));
@@ -33,10 +34,10 @@ export async function frameworkTree(client: PrismaClient) {
   });
   return areas.map((a) => ({
     code: a.code,
-    title: a.titleFr,
+    title: { titleFr: a.titleFr, titleEn: a.titleEn },
     competences: a.competences.map((c) => ({
       code: c.code,
-      title: c.titleFr,
+      title: { titleFr: c.titleFr, titleEn: c.titleEn },
       tubes: c.tubes.filter((t) => t.skills.length > 0).map((t) => ({ id: t.id, name: t.name, title: t.title, levels: t.skills.map((s) => s.level) })),
     })),
   }));
@@ -108,19 +109,25 @@ export async function targetedSkillsOf(client: Pick<PrismaClient, 'targetProfile
       level: true,
       status: true,
       name: true,
-      tube: { select: { name: true, title: true, competence: { select: { code: true, titleFr: true, area: { select: { code: true, titleFr: true } } } } } },
+      tube: {
+        select: {
+          name: true,
+          title: true,
+          competence: { select: { code: true, titleFr: true, titleEn: true, area: { select: { code: true, titleFr: true, titleEn: true } } } },
+        },
+      },
     },
   });
   const skills: TargetedSkill[] = targetedSkills(tubes, rows);
-  const tubeInfo = new Map<string, { name: string; title: string; competence: string; competenceTitle: string; area: string; areaTitle: string }>();
+  const tubeInfo = new Map<string, { name: string; title: string; competence: string; competenceTitle: Titles; area: string; areaTitle: Titles }>();
   for (const r of rows) {
     tubeInfo.set(r.tubeId, {
       name: r.tube.name,
       title: r.tube.title,
       competence: r.tube.competence.code,
-      competenceTitle: r.tube.competence.titleFr,
+      competenceTitle: { titleFr: r.tube.competence.titleFr, titleEn: r.tube.competence.titleEn },
       area: r.tube.competence.area.code,
-      areaTitle: r.tube.competence.area.titleFr,
+      areaTitle: { titleFr: r.tube.competence.area.titleFr, titleEn: r.tube.competence.area.titleEn },
     });
   }
   return { skills, tubeInfo, skillNames: new Map(rows.map((r) => [r.id, r.name])) };

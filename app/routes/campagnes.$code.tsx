@@ -17,7 +17,7 @@ import { PositioningError } from '~/models/positioning-error.server';
 import { normalizeCode } from '../../engine/framework';
 import { Csrf } from '~/components/orga/Csrf';
 import { Mastery } from '~/components/orga/Stars';
-import { localeFromRequest, messagesFor, useLocale, useMessages } from '~/i18n';
+import { localeFromRequest, messagesFor, useLocale, useMessages, useTitle } from '~/i18n';
 import { campaignMessages } from '~/i18n/campagne';
 import { fill, formatDay } from '~/i18n/apprenant';
 import orgaStyles from '~/styles/orga.css';
@@ -49,6 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       result = await startParticipation(db(), session.viewer.id, code, String(form.get('externalId') ?? '') || null, new Date(), {
         locale: localeFromRequest(request),
+        answers: { birthDate: isoDateOrNull(form.get('birthDate')), studentNumber: String(form.get('studentNumber') ?? '').trim() || null },
       });
     } catch (error) {
       if (error instanceof PositioningError && error.code === 'no_release') return { ok: false, error: t('error.no_release') };
@@ -56,7 +57,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     if (!result.ok) {
       const view = await learnerCampaign(db(), session.viewer.id, code);
-      return { ok: false, error: fill(t(`error.${result.code}`), { label: view?.campaign.externalIdLabel ?? '' }) };
+      // Finding the learner on the class list may need their birth date, then their student number: the form asks, keeping what was typed.
+      const asked = [
+        form.get('birthDate') !== null || result.code.startsWith('birth_date') ? 'birthDate' : null,
+        result.code.startsWith('student_number') ? 'studentNumber' : null,
+      ];
+      return {
+        ok: false,
+        error: fill(t(`error.${result.code}`), { label: view?.campaign.externalIdLabel ?? '' }),
+        ask: asked.filter((a): a is 'birthDate' | 'studentNumber' => a !== null),
+        typed: {
+          externalId: String(form.get('externalId') ?? ''),
+          birthDate: String(form.get('birthDate') ?? ''),
+          studentNumber: String(form.get('studentNumber') ?? ''),
+        },
+      };
     }
     if (result.testing) return redirect(`/campagnes/${code}/evaluation`);
     return { ok: true, message: t('message.started') };
@@ -71,13 +86,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw new Response('Action inconnue', { status: 400 });
 }
 
+/** A yyyy-mm-dd date from a date field, or null. */
+function isoDateOrNull(value: FormDataEntryValue | null): string | null {
+  const s = String(value ?? '').trim();
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null;
+}
+
 export default function CampaignForLearner() {
   const { campaign, participation, results, canRetry, retryFrom, canJoin } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useMessages(campaignMessages);
+  const title = useTitle();
   const locale = useLocale();
   const assessment = campaign.type === 'ASSESSMENT';
   const testing = participation?.status === 'STARTED';
+  const ask = data && 'ask' in data ? data.ask : [];
+  const typed = data && 'typed' in data ? data.typed : null;
   return (
     <>
       <p>
@@ -115,7 +139,21 @@ export default function CampaignForLearner() {
                 <p>
                   <label htmlFor="externalId">{campaign.externalIdLabel}</label>
                   <br />
-                  <input id="externalId" name="externalId" required maxLength={255} />
+                  <input id="externalId" name="externalId" required maxLength={255} defaultValue={typed?.externalId} />
+                </p>
+              ) : null}
+              {ask.includes('birthDate') ? (
+                <p>
+                  <label htmlFor="birthDate">{t('campaign.birthDate')}</label>
+                  <br />
+                  <input id="birthDate" name="birthDate" type="date" required defaultValue={typed?.birthDate} />
+                </p>
+              ) : null}
+              {ask.includes('studentNumber') ? (
+                <p>
+                  <label htmlFor="studentNumber">{t('campaign.studentNumber')}</label>
+                  <br />
+                  <input id="studentNumber" name="studentNumber" required maxLength={64} autoComplete="off" defaultValue={typed?.studentNumber} />
                 </p>
               ) : null}
               <button type="submit" name="intent" value="start">
@@ -166,8 +204,10 @@ export default function CampaignForLearner() {
             </thead>
             <tbody>
               {results.competences.map((c) => (
-                <tr key={c.title}>
-                  <td>{c.title}</td>
+                <tr key={c.code}>
+                  <td>
+                    {c.code} {title(c.title)}
+                  </td>
                   <td>
                     {c.validated} / {c.targeted}
                   </td>

@@ -2,7 +2,17 @@ import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { CertificateError, finalisationView, finaliseSession, INCIDENT_CATEGORIES, reportIncident, sessionOfCentreMember } from '~/models/certificate.server';
+import {
+  CertificateError,
+  COURSE_ABORT_REASONS,
+  endedEarly,
+  finalisationView,
+  finaliseSession,
+  INCIDENT_CATEGORIES,
+  reportIncident,
+  sessionOfCentreMember,
+  type CourseAbortReason,
+} from '~/models/certificate.server';
 import { localeFromRequest, messagesFor, useMessages } from '~/i18n';
 import { fill, formatDay } from '~/i18n/apprenant';
 import { certificateMessages, errorKey } from '~/i18n/certificat';
@@ -21,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const s = await finalisationView(db(), params.id ?? '');
   return {
     categories: [...INCIDENT_CATEGORIES],
+    abortReasons: [...COURSE_ABORT_REASONS],
     session: {
       id: s.id,
       date: formatDay(s.date, locale),
@@ -37,6 +48,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       name: `${c.lastName} ${c.firstName}`,
       present: Boolean(c.presentAt) || Boolean(c.course),
       hasTest: Boolean(c.course),
+      // A test left unfinished or ended by the invigilator: the centre says why when finalising.
+      endedEarly: c.course ? endedEarly(c.course.status) : false,
+      abortReason: c.course?.abortReason ?? null,
       answers: c.course?.assessment?._count.answers ?? 0,
       // Pass or fail is the jury's to tell: nothing of it reaches the centre before publication.
       result: s.publishedAt ? (c.course?.certificate?.status ?? null) : null,
@@ -75,8 +89,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === 'finalise') {
       if (form.get('confirm') !== 'on') return { intent, error: t('final.mustConfirm') };
       const attendance = new Map<string, boolean>();
-      for (const id of form.getAll('candidate')) attendance.set(String(id), form.get(`present-${String(id)}`) === 'on');
-      const result = await finaliseSession(db(), { sessionId, attendance, comment: String(form.get('comment') ?? ''), now: new Date() });
+      const abortReasons = new Map<string, CourseAbortReason>();
+      for (const id of form.getAll('candidate')) {
+        attendance.set(String(id), form.get(`present-${String(id)}`) === 'on');
+        const reason = String(form.get(`abort-${String(id)}`) ?? '');
+        if ((COURSE_ABORT_REASONS as readonly string[]).includes(reason)) abortReasons.set(String(id), reason as CourseAbortReason);
+      }
+      const result = await finaliseSession(db(), { sessionId, attendance, abortReasons, comment: String(form.get('comment') ?? ''), now: new Date() });
       return { intent, ok: fill(t('final.finalised'), { scored: result.scored }) };
     }
   } catch (error) {
@@ -87,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Finalisation() {
-  const { session, candidates, categories } = useLoaderData<typeof loader>();
+  const { session, candidates, categories, abortReasons } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useMessages(certificateMessages);
   const { csrfToken } = useRootData();
@@ -158,7 +177,34 @@ export default function Finalisation() {
                         aria-label={fill(t('final.presentOf'), { name: c.name })}
                       />
                     </td>
-                    <td>{c.hasTest ? fill(t('final.answers'), { n: c.answers }) : t('final.noTest')}</td>
+                    <td>
+                      {c.hasTest ? fill(t('final.answers'), { n: c.answers }) : t('final.noTest')}
+                      {c.endedEarly ? (
+                        <>
+                          <br />
+                          <span>{t('final.endedEarly')}</span>
+                          <br />
+                          {editable ? (
+                            <select
+                              name={`abort-${c.id}`}
+                              required
+                              defaultValue={c.abortReason ?? ''}
+                              aria-label={fill(t('final.abortReason'), { name: c.name })}
+                              data-testid="abort-reason"
+                            >
+                              <option value="">{t('final.abortChoose')}</option>
+                              {abortReasons.map((r) => (
+                                <option key={r} value={r}>
+                                  {t(`final.abort.${r}`)}
+                                </option>
+                              ))}
+                            </select>
+                          ) : c.abortReason ? (
+                            <span>{t(`final.abort.${c.abortReason}`)}</span>
+                          ) : null}
+                        </>
+                      ) : null}
+                    </td>
                     <td>
                       {c.issues.length === 0 ? (
                         t('final.noIncident')

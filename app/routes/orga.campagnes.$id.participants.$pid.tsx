@@ -5,7 +5,7 @@ import { db } from '~/lib/db.server';
 import { campaignOfViewer, participantDetail } from '~/models/campaign-dashboard.server';
 import { Mastery } from '~/components/orga/Stars';
 import { HorizontalBars } from '~/components/orga/charts';
-import { useMessages } from '~/i18n';
+import { useMessages, useTitle } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 
@@ -18,6 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function ParticipantDetail() {
   const { detail } = useLoaderData<typeof loader>();
   const t = useMessages(orgaMessages);
+  const title = useTitle();
   return (
     <section aria-labelledby="participant-title">
       <p>
@@ -38,11 +39,14 @@ export default function ParticipantDetail() {
           </p>
           <HorizontalBars
             label={fill(t('participant.chart'), { name: detail.name })}
-            data={detail.competences.map((c) => ({ label: `${c.code} ${c.title}`, value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0 }))}
+            data={detail.competences.map((c) => ({
+              label: `${c.code} ${title(c.title)}`,
+              value: c.targeted ? Math.round((100 * c.validated) / c.targeted) : 0,
+            }))}
           />
           {detail.competences.map((c) => (
             <table className="orga-table" key={c.code}>
-              <caption>{fill(t('participant.caption'), { code: c.code, title: c.title, validated: c.validated, targeted: c.targeted })}</caption>
+              <caption>{fill(t('participant.caption'), { code: c.code, title: title(c.title), validated: c.validated, targeted: c.targeted })}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('participant.tube')}</th>

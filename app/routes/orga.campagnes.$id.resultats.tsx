@@ -4,7 +4,7 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { campaignAggregate, campaignOfViewer } from '~/models/campaign-dashboard.server';
 import { HorizontalBars } from '~/components/orga/charts';
-import { useMessages } from '~/i18n';
+import { useMessages, useTitle } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 
@@ -20,6 +20,7 @@ const pct = (r: number) => Math.round(r * 100);
 export default function CollectiveResults() {
   const { shared, bands, byCompetence, byTube, questions } = useLoaderData<typeof loader>();
   const t = useMessages(orgaMessages);
+  const title = useTitle();
   if (shared === 0) return <p>{t('results.none')}</p>;
   return (
     <section aria-labelledby="results-title">
@@ -33,7 +34,10 @@ export default function CollectiveResults() {
         ))}
       </ul>
       <h3>{t('results.byCompetence')}</h3>
-      <HorizontalBars label={t('results.byCompetenceChart')} data={byCompetence.map((c) => ({ label: `${c.key} ${c.title}`, value: pct(c.masteryRate) }))} />
+      <HorizontalBars
+        label={t('results.byCompetenceChart')}
+        data={byCompetence.map((c) => ({ label: `${c.key} ${title(c.title)}`, value: pct(c.masteryRate) }))}
+      />
       <table className="orga-table">
         <caption>{t('results.byCompetence')}</caption>
         <thead>
@@ -47,7 +51,7 @@ export default function CollectiveResults() {
           {byCompetence.map((c) => (
             <tr key={c.key}>
               <td>
-                {c.key} {c.title}
+                {c.key} {title(c.title)}
               </td>
               <td>{c.targeted}</td>
               <td>{pct(c.masteryRate)} %</td>

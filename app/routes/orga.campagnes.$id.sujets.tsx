@@ -4,7 +4,7 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { campaignAggregate, campaignOfViewer, tutorialsOfTubes } from '~/models/campaign-dashboard.server';
 import { Dots } from '~/components/orga/Stars';
-import { useMessages } from '~/i18n';
+import { useMessages, useTitle } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 import { isHttpUrl } from '../../engine/framework';
@@ -23,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function Topics() {
   const { shared, recommendations, competences, tutorials } = useLoaderData<typeof loader>();
   const t = useMessages(orgaMessages);
+  const title = useTitle();
   return (
     <section aria-labelledby="topics-title">
       <h2 id="topics-title">{t('topics.title')}</h2>
@@ -75,7 +76,7 @@ export default function Topics() {
       <ol>
         {competences.map((c) => (
           <li key={c.competence}>
-            {c.competence} {c.title} — <Dots dots={c.dots} />
+            {c.competence} {title(c.title)} — <Dots dots={c.dots} />
           </li>
         ))}
       </ol>

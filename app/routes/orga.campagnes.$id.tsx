@@ -102,6 +102,11 @@ export default function CampaignLayout() {
               {t('campaign.exportRaw')}
             </a>
           </li>
+          <li>
+            <a href={`${base}/export.csv?acquis=1`} download>
+              {t('campaign.exportSkills')}
+            </a>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -254,6 +254,22 @@ describe('CSV', () => {
     ]);
     const notShared = parseCsv(exportRow(ctx, { ...base, sharedAt: null }))[0];
     expect(notShared!.slice(8)).toEqual(['N', 'NA', 'NA', 'NA', 'NA', 'NA', '4', 'NA', 'NA', '4', 'NA']);
+    // English, with one column per skill (its state when shared, NA before).
+    const en = { ...ctx, language: 'en' as const, skills: ['@mdp1', '@mdp2', '@mdp3'] };
+    const enHeader = parseCsv(exportHeader(en))[0]!;
+    expect(enHeader.slice(0, 4)).toEqual(['Organisation', 'Campaign', 'Code', 'Participant last name']);
+    expect(enHeader.slice(-3)).toEqual(['Skill @mdp1', 'Skill @mdp2', 'Skill @mdp3']);
+    const enRow = parseCsv(
+      exportRow(en, { ...base, sharedAt: new Date('2026-01-06T10:00:00Z'), skills: { '@mdp1': 'validated', '@mdp2': 'invalidated' } }),
+    )[0]!;
+    expect(enRow.slice(7, 10)).toEqual(['2026-01-05', 'Y', '2026-01-06']);
+    expect(enRow.slice(-3)).toEqual(['OK', 'KO', 'Not tested']);
+    expect(parseCsv(exportRow(en, { ...base, sharedAt: null }))[0]!.slice(-3)).toEqual(['NA', 'NA', 'NA']);
+    expect(parseCsv(exportRow({ ...en, language: 'fr' }, { ...base, sharedAt: new Date('2026-01-06T10:00:00Z') }))[0]!.slice(-3)).toEqual([
+      'Non testé',
+      'Non testé',
+      'Non testé',
+    ]);
   });
 });
 

@@ -158,7 +158,8 @@ export function parseFrenchDate(value: string, maxYear = 2100): string | null {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-const sameName = (a: string, b: string) => fold(normalise(a)) === fold(normalise(b));
+/** Two names are the same when they differ only in case, accents and spacing (« INÈS » and « Ines »). */
+export const sameName = (a: string, b: string) => fold(normalise(a)) === fold(normalise(b));
 
 /**
  * Checks a class list given as CSV text. `existing` are the learners the organisation already has, by

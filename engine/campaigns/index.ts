@@ -5,3 +5,4 @@ export * from './class-list';
 export * from './export';
 export * from './assessment';
 export * from './class-list-file';
+export * from './class-list-match';

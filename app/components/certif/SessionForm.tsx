@@ -3,6 +3,7 @@ import { Form } from '@remix-run/react';
 import { useMessages } from '~/i18n';
 import { certifMessages } from '~/i18n/certif';
 import { useRootData } from '~/root';
+import type { SessionFormError } from '~/models/certification-session.server';
 
 export interface SessionFormValues {
   centreId?: string;
@@ -49,14 +50,15 @@ function Field(props: {
 
 export function SessionForm(props: {
   values: SessionFormValues;
-  errors?: Record<string, string>;
+  /** Field → error code, said here in the page's language. */
+  errors?: Record<string, SessionFormError>;
   centres?: { id: string; name: string }[];
   submitLabel: string;
   busy?: boolean;
 }) {
   const t = useMessages(certifMessages);
   const { csrfToken } = useRootData();
-  const e = props.errors ?? {};
+  const e: Record<string, string> = Object.fromEntries(Object.entries(props.errors ?? {}).map(([field, code]) => [field, t(`form.error.${code}`)]));
   const v = props.values;
   return (
     <Form method="post" className="certif-form" noValidate>

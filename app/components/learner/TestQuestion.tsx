@@ -9,7 +9,7 @@ import type { ReactNode } from 'react';
 import type { LearnerChallengeView } from '../../../engine/challenges';
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { Timer } from '~/components/learner/Timer';
-import { useAnswerSubmit, useFocusLost, useQuestionHeading } from '~/components/learner/question-page';
+import { useAnswerSubmit, useFocusLost, useQuestionHeading, useStayInTest } from '~/components/learner/question-page';
 import { fill, useMessages } from '~/i18n';
 import { learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
@@ -49,6 +49,8 @@ export function TestQuestion({
   // Focus mode: say so when the learner leaves the page.
   const focusLost = useFocusLost(question.challengeId, question.view.focused);
   const { busy, onSubmit } = useAnswerSubmit();
+  // Back does not leave the test: the learner stays on this question, and is told how to leave.
+  const backHeld = useStayInTest(question.challengeId);
   return (
     <>
       <header className="test-header">
@@ -62,6 +64,11 @@ export function TestQuestion({
         </div>
       </header>
       {question.secondsLeft !== null ? <Timer key={question.challengeId} secondsLeft={question.secondsLeft} /> : null}
+      {backHeld ? (
+        <p className="notice" role="status" data-testid="back-held">
+          {fill(t('test.backHeld'), { leave: leave.label })}
+        </p>
+      ) : null}
       {focusLost ? (
         <p className="error-message" role="alert">
           {t('test.focusLost')}

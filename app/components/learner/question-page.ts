@@ -3,7 +3,7 @@
  * the heading takes the focus when a new question comes, the answer goes without reloading the page,
  * and focus mode notices when the learner leaves the page.
  */
-import { useNavigation, useSubmit } from '@remix-run/react';
+import { useBlocker, useNavigation, useSubmit } from '@remix-run/react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 /**
@@ -56,4 +56,23 @@ export function useFocusLost(challengeId: string | null, focused: boolean): bool
     };
   }, [focused]);
   return lost;
+}
+
+/**
+ * The browser's Back (or Forward) button during a test: it would leave the question for the page before
+ * (the profile, the campaign). The move is held back, so the learner stays on the same question; true once
+ * it happened, for the page to say how to leave. Links (« Quitter le test ») and answers are not held.
+ */
+export function useStayInTest(challengeId: string | null): boolean {
+  const blocker = useBlocker(
+    ({ historyAction, currentLocation, nextLocation }) => historyAction === 'POP' && currentLocation.pathname !== nextLocation.pathname,
+  );
+  const [held, setHeld] = useState(false);
+  useEffect(() => setHeld(false), [challengeId]);
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    blocker.reset();
+    setHeld(true);
+  }, [blocker]);
+  return held;
 }

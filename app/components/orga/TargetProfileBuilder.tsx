@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Form } from '@remix-run/react';
 import type { FrameworkTree } from '~/models/target-profile.server';
 import { Csrf } from './Csrf';
-import { useMessages } from '~/i18n';
+import { useMessages, useTitle } from '~/i18n';
 import { orgaMessages } from '~/i18n/orga';
 import { fill } from '~/i18n/apprenant';
 
@@ -27,6 +27,7 @@ export function TargetProfileBuilder({
   submitLabel: string;
 }) {
   const t = useMessages(orgaMessages);
+  const title = useTitle();
   const tr = t;
   const [caps, setCaps] = useState<Record<string, number>>(() => Object.fromEntries((initial?.tubes ?? []).map((t) => [t.tubeId, t.maxLevel])));
   const allTubes = tree.flatMap((a) => a.competences.flatMap((c) => c.tubes.map((t) => ({ ...t, competence: c.code }))));
@@ -70,10 +71,10 @@ export function TargetProfileBuilder({
         <legend>{t('builder.tubes')}</legend>
         {tree.map((area) => (
           <details key={area.code} open={area.competences.some((c) => c.tubes.some((t) => (caps[t.id] ?? 0) > 0))}>
-            <summary>{fill(t('builder.area'), { code: area.code, title: area.title })}</summary>
+            <summary>{fill(t('builder.area'), { code: area.code, title: title(area.title) })}</summary>
             {area.competences.map((c) => (
               <details key={c.code} open={c.tubes.some((t) => (caps[t.id] ?? 0) > 0)}>
-                <summary>{fill(t('builder.competence'), { code: c.code, title: c.title, n: c.tubes.length })}</summary>
+                <summary>{fill(t('builder.competence'), { code: c.code, title: title(c.title), n: c.tubes.length })}</summary>
                 {c.tubes.map((t) => (
                   <div className="tube" key={t.id}>
                     <label htmlFor={`tube-${t.id}`}>
