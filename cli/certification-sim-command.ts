@@ -83,7 +83,11 @@ export async function runCertificationSim(argv: string[]): Promise<number> {
       maxExposure: round(r.maxExposure),
       meanAbsThetaError: round(r.meanAbsThetaError),
       seenFamilyServed: r.seenFamilyServed,
-      oracle: { levelAccuracy: round(r.oracle.levelAccuracy), withinOneLevelRate: round(r.oracle.withinOneLevelRate), meanQuestions: round(r.oracle.meanQuestions) },
+      oracle: {
+        levelAccuracy: round(r.oracle.levelAccuracy),
+        withinOneLevelRate: round(r.oracle.withinOneLevelRate),
+        meanQuestions: round(r.oracle.meanQuestions),
+      },
     };
     if (details) out.details = result.details;
     process.stdout.write(`${JSON.stringify(out)}\n`);

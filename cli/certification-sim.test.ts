@@ -25,7 +25,15 @@ describe('certification-sim', () => {
       'seenFamilyServed',
       'oracle',
     ]);
-    for (const key of ['levelAccuracy', 'withinOneLevelRate', 'inflatedProfilesLowered', 'honestKeptOrWithinOneRate', 'levelAgreement', 'scoreWithin32Rate', 'maxExposure']) {
+    for (const key of [
+      'levelAccuracy',
+      'withinOneLevelRate',
+      'inflatedProfilesLowered',
+      'honestKeptOrWithinOneRate',
+      'levelAgreement',
+      'scoreWithin32Rate',
+      'maxExposure',
+    ]) {
       expect(parsed[key]).toBeGreaterThanOrEqual(0);
       expect(parsed[key]).toBeLessThanOrEqual(1);
     }

@@ -124,7 +124,10 @@ describe('selection', () => {
     for (const seed of ['f1', 'f2', 'f3']) {
       const answers: CertificationAnswer[] = [];
       for (;;) {
-        const next = nextCertificationChallenge({ bank: withFamilies, positioned, answers, locale: 'fr', excludedFamilies }, certificationStepRandom(seed, answers.length));
+        const next = nextCertificationChallenge(
+          { bank: withFamilies, positioned, answers, locale: 'fr', excludedFamilies },
+          certificationStepRandom(seed, answers.length),
+        );
         if (next.kind === 'done') break;
         const c = withFamilies.find((x) => x.id === next.challengeId)!;
         expect(excluded.has(c.familyId)).toBe(false);
@@ -139,7 +142,10 @@ describe('selection', () => {
     const answers: CertificationAnswer[] = [];
     let reason = '';
     for (;;) {
-      const next = nextCertificationChallenge({ bank, positioned, answers, locale: 'fr', settings: { targetSe: 0.45 } }, certificationStepRandom('se', answers.length));
+      const next = nextCertificationChallenge(
+        { bank, positioned, answers, locale: 'fr', settings: { targetSe: 0.45 } },
+        certificationStepRandom('se', answers.length),
+      );
       if (next.kind === 'done') {
         reason = next.reason;
         break;
@@ -226,17 +232,34 @@ describe('scoring', () => {
     expect(scoreCertification({ parameterSet, positioned, answers: partial, endReason: 'ended_by_invigilator' }).theta).toBe(abandoned.theta);
   });
 
-  it('scores from θ through each competence\'s intervals; the profile is reported, never used', () => {
+  it("scores from θ through each competence's intervals; the profile is reported, never used", () => {
     const intervals = competenceIntervals(bank, 6);
     // Synthetic bank: skill of level ℓ has b = (ℓ − 3.5)·0.8 + small offsets; one skill per level and tube.
     expect(intervals['1.1']!['1']).toBeCloseTo(-2, 0);
-    const strong = scoreCertification({ parameterSet, positioned, answers: full.map((a) => ({ ...a, result: 'ok' as const })), endReason: 'completed', intervals });
-    const weak = scoreCertification({ parameterSet, positioned, answers: full.map((a) => ({ ...a, result: 'ko' as const })), endReason: 'completed', intervals });
+    const strong = scoreCertification({
+      parameterSet,
+      positioned,
+      answers: full.map((a) => ({ ...a, result: 'ok' as const })),
+      endReason: 'completed',
+      intervals,
+    });
+    const weak = scoreCertification({
+      parameterSet,
+      positioned,
+      answers: full.map((a) => ({ ...a, result: 'ko' as const })),
+      endReason: 'completed',
+      intervals,
+    });
     expect(strong.status).toBe('validated');
     expect(weak.status).toBe('validated');
     for (const [k, c] of strong.competences.entries()) {
       expect(Math.floor(c.pix / 8)).toBe(c.level);
-      expect(c).toEqual({ competenceCode: positioned[k]!.competenceCode, ...competenceAt(intervals[c.competenceCode]!, strong.theta, 6), positionedLevel: positioned[k]!.level, positionedPix: positioned[k]!.pix });
+      expect(c).toEqual({
+        competenceCode: positioned[k]!.competenceCode,
+        ...competenceAt(intervals[c.competenceCode]!, strong.theta, 6),
+        positionedLevel: positioned[k]!.level,
+        positionedPix: positioned[k]!.pix,
+      });
     }
     // All right: above the positioned levels where the profile was low (4.1 positioned 0 is certified too).
     expect(strong.competences.find((c) => c.competenceCode === '4.1')!.level).toBeGreaterThanOrEqual(3);

@@ -199,7 +199,14 @@ function sit(
     const ok = answerRng.next() < probability(on.truth[next.challengeId] as ItemParameters, theta);
     answers.push({ challengeId: next.challengeId, result: ok ? 'ok' : 'ko' });
   }
-  const score = scoreCertification({ parameterSet: on.parameterSet, positioned, answers, endReason: 'completed', settings: on.settings, intervals: on.intervals });
+  const score = scoreCertification({
+    parameterSet: on.parameterSet,
+    positioned,
+    answers,
+    endReason: 'completed',
+    settings: on.settings,
+    intervals: on.intervals,
+  });
   if (exposure) {
     exposure.tests++;
     for (const a of answers) exposure.shown[a.challengeId] = (exposure.shown[a.challengeId] ?? 0) + 1;
@@ -291,7 +298,12 @@ export function simulateCertification(
         parameterSet: trueParameterSet,
         intervals: competenceIntervals(trueBank, s.maxReachableLevel),
         truth,
-        settings: { ...settings, maxQuestions: Math.max(1, first.challengeIds.length), minAnswers: Math.min(s.minAnswers, Math.max(1, first.challengeIds.length)), targetSe: null },
+        settings: {
+          ...settings,
+          maxQuestions: Math.max(1, first.challengeIds.length),
+          minAnswers: Math.min(s.minAnswers, Math.max(1, first.challengeIds.length)),
+          targetSe: null,
+        },
         locale,
       },
       theta,
