@@ -33,8 +33,13 @@ export interface CertificateView {
   deliveredAt: string;
   validUntil: string;
   pixScore: number;
-  /** The 16 competences of the framework, in order, with their certified level (0 when not certified). */
-  competences: { code: string; titleFr: string; titleEn: string; level: number }[];
+  /** The 16 competences of the framework, in order, with their certified level and pix (0 when not certified). */
+  competences: { code: string; titleFr: string; titleEn: string; level: number; pix: number }[];
+  /**
+   * The measure the levels come from (decision 018): θ estimated from the certification answers, its
+   * standard error, and the answers counted. Null on a certificate scored before they were recorded.
+   */
+  measure: { theta: number; thetaSe: number; answersCounted: number } | null;
 }
 
 const certificateFields = {
@@ -49,6 +54,9 @@ const certificateFields = {
   deliveredAt: true,
   pixScore: true,
   competenceLevels: true,
+  theta: true,
+  thetaSe: true,
+  answersCounted: true,
 } as const;
 
 type CertificateRow = {
@@ -63,13 +71,16 @@ type CertificateRow = {
   deliveredAt: Date | null;
   pixScore: number;
   competenceLevels: unknown;
+  theta: number | null;
+  thetaSe: number | null;
+  answersCounted: number | null;
 };
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
   const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
-  const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c.level]));
+  const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c]));
   const delivered = row.deliveredAt ?? new Date(0);
   return {
     id: row.id,
@@ -85,8 +96,13 @@ async function toView(client: Client, row: CertificateRow): Promise<CertificateV
     pixScore: row.pixScore,
     competences: COMPETENCE_CODES.map((code) => {
       const t = titles.find((x) => x.code === code);
-      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: levels.get(code) ?? 0 };
+      const certified = levels.get(code);
+      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: certified?.level ?? 0, pix: certified?.pix ?? 0 };
     }),
+    measure:
+      row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
+        ? { theta: row.theta, thetaSe: row.thetaSe, answersCounted: row.answersCounted }
+        : null,
   };
 }
 
