@@ -37,7 +37,8 @@ export interface CertificateView {
   competences: { code: string; titleFr: string; titleEn: string; level: number; pix: number }[];
   /**
    * The measure the levels come from (decision 018): θ estimated from the certification answers, its
-   * standard error, and the answers counted. Null on a certificate scored before they were recorded.
+   * standard error, and the answers counted. Only on the holder's own page (the public check shows the
+   * certificate fields alone); null on a certificate scored before they were recorded.
    */
   measure: { theta: number; thetaSe: number; answersCounted: number } | null;
 }
@@ -78,7 +79,8 @@ type CertificateRow = {
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
-async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
+/** `withMeasure`: the holder's own page shows θ, SE and answers counted; the public lookup does not. */
+async function toView(client: Client, row: CertificateRow, withMeasure = false): Promise<CertificateView> {
   const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
   const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c]));
   const delivered = row.deliveredAt ?? new Date(0);
@@ -100,7 +102,7 @@ async function toView(client: Client, row: CertificateRow): Promise<CertificateV
       return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: certified?.level ?? 0, pix: certified?.pix ?? 0 };
     }),
     measure:
-      row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
+      withMeasure && row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
         ? { theta: row.theta, thetaSe: row.thetaSe, answersCounted: row.answersCounted }
         : null,
   };
@@ -170,7 +172,7 @@ export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 
     ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields })
     : null;
   if (!row) throw new Response('Certificat introuvable', { status: 404 });
-  return toView(client, row);
+  return toView(client, row, true);
 }
 
 /** The public lookup: a published, validated certificate by its code, or null. Only certificate fields. */

@@ -6,8 +6,7 @@
 import { clientAddress } from '~/lib/client-address.server';
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { requireForm } from '~/lib/session.server';
-import { requireLearnerSpace } from '~/lib/certification-lock.server';
+import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { enterSession, ENTRY_REFUSALS } from '~/models/certification-test.server';
 import { openEnrolmentsOf } from '~/models/certification-candidate.server';
@@ -20,12 +19,12 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: certifStyl
 export const meta: MetaFunction = () => [{ title: 'Certification – Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireLearnerSpace(request);
+  const { viewer } = await requireSpace(request, 'profil');
   return { enrolments: await openEnrolmentsOf(db(), viewer.id) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = await requireLearnerSpace(request);
+  const session = await requireSpace(request, 'profil');
   const form = await requireForm(request, session);
   const values = {
     code: String(form.get('code') ?? ''),
