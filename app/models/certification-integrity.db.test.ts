@@ -219,7 +219,6 @@ describe('during the test', () => {
       ['competences.$code.evaluation.tsx', `/competences/${code}/evaluation`, { code }],
       ['campagnes._index.tsx', '/campagnes', {}],
       ['referentiel._index.tsx', '/referentiel', {}],
-      ['certification._index.tsx', '/certification', {}],
     ];
     for (const [file, url, params] of pages) {
       const result = await call(file, 'loader', url, cookie, params);
@@ -235,13 +234,14 @@ describe('during the test', () => {
     const root = (await call('../root.tsx', 'loader', '/profil', cookie)) as { inCertification: boolean; spaces: unknown[] };
     expect(root.inCertification).toBe(true);
     expect(root.spaces).toEqual([]);
-    // The test page itself stays open.
+    // The test page itself stays open, and the entry page (it links to the test).
     const test = await call('certification.$candidateId.tsx', 'loader', `/certification/${candidateId}`, cookie, { candidateId });
     expect(test).not.toBeInstanceOf(Response);
+    expect(await call('certification._index.tsx', 'loader', '/certification', cookie)).not.toBeInstanceOf(Response);
 
     await answerAll(learner.id, candidateId);
     expect(await ongoingCertificationOf(db(), learner.id)).toBeNull();
-    const after = await call('certification._index.tsx', 'loader', '/certification', cookie);
+    const after = await call('referentiel._index.tsx', 'loader', '/referentiel', cookie);
     expect(after).not.toBeInstanceOf(Response);
     const rootAfter = (await call('../root.tsx', 'loader', '/profil', cookie)) as { inCertification: boolean; spaces: { id: string }[] };
     expect(rootAfter.inCertification).toBe(false);
