@@ -18,6 +18,8 @@ import {
 } from '@remix-run/react';
 import stylesheet from './styles.css';
 import { getSession } from './lib/session.server';
+import { db } from './lib/db.server';
+import { ongoingCertificationOf } from './models/certification-test.server';
 import { SPACES, canEnter } from './lib/roles';
 import { localeFromRequest, translate, useT, type Locale } from './i18n';
 
@@ -31,11 +33,14 @@ export const meta: MetaFunction = () => [{ title: 'Pix Workbench' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
   const locale: Locale = localeFromRequest(request);
+  // During a certification test the navigation is hidden (its pages are closed: app/lib/certification-lock.server.ts).
+  const inCertification = session ? (await ongoingCertificationOf(db(), session.viewer.id)) !== null : false;
   return {
     locale,
     csrfToken: session?.csrfToken ?? null,
     viewer: session?.viewer ?? null,
-    spaces: session ? SPACES.filter((s) => canEnter(session.viewer, s.id)) : [],
+    inCertification,
+    spaces: session && !inCertification ? SPACES.filter((s) => canEnter(session.viewer, s.id)) : [],
   };
 }
 
@@ -67,7 +72,7 @@ function Header() {
       <div className="brand">
         <Link to="/">{t('app.name')}</Link>
       </div>
-      {data?.viewer ? (
+      {data?.viewer && !data.inCertification ? (
         <nav aria-label={t('nav.main')}>
           <ul className="nav-list">
             {data.spaces.map((space) => (

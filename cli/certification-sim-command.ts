@@ -1,6 +1,9 @@
 /**
- * `certification-sim --candidates N --seed S`: test–retest of the certification test on the starter
- * content; prints exactly {"levelAgreement":…,"scoreWithin32Rate":…,"meanAbsThetaError":…,"maxExposure":…}.
+ * `certification-sim --candidates N --seed S`: validity and test–retest of the certification test on the
+ * starter content (decision 018); prints one JSON document: levelAccuracy, withinOneLevelRate,
+ * inflatedProfilesLowered, honestKeptOrWithinOneRate, levelAgreement, scoreWithin32Rate, meanQuestions,
+ * maxExposure, meanAbsThetaError, seenFamilyServed and oracle {levelAccuracy, withinOneLevelRate,
+ * meanQuestions} (the engine given the true parameters, asking as many questions).
  *
  * The bank and its truth are built as `positioning-sim` builds them (cli/positioning-sim-command.ts): the
  * starter content's competences, tubes, skills and challenges with simulated true 2PL parameters (same
@@ -11,13 +14,14 @@
  * (engine/certification/simulate.ts). Figures are rounded to 4 decimals.
  *
  * Options: --candidates N (default 1000), --seed S (default "certification-sim"), --calibration-learners M
- * per competence (default 2000), --calibration-answers K (default 12), --details on (adds "details").
+ * per competence (default 2000), --calibration-answers K (default 12), --target-se X (variable length:
+ * stop at SE ≤ X once 20 answers are in, at most 32), --details on (adds "details").
  */
 import { CalibrationDataError } from '../engine/calibration';
 import type { CertificationSettings } from '../engine/certification';
 import { simulateCertification } from '../engine/certification/simulate';
 import { createRandom, forkRandom } from '../engine/random';
-import { integer, parseArgs, UsageError } from './args';
+import { integer, parseArgs, positiveNumber, UsageError } from './args';
 import { bankOf, estimateParameters, simulateTruth } from './positioning-sim-command';
 
 export interface CertificationSimOptions {
@@ -27,7 +31,7 @@ export interface CertificationSimOptions {
   calibrationAnswers?: number;
   /** Engine settings (defaults: the engine's). */
   settings?: Partial<CertificationSettings>;
-  /** Sensitivity check: levels added to every reached competence of the profiles (default 0). */
+  /** Levels added to every reached competence of the inflated sitting's profile (default 2). */
   profileInflation?: number;
 }
 
@@ -58,20 +62,32 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Runs the command; returns the exit code (0, or 2 on a usage error). */
 export async function runCertificationSim(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'details']);
+    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'target-se', 'details']);
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const candidates = integer(args, 'candidates', 1, 1000);
     const seed = args.options.get('seed') ?? 'certification-sim';
     const calibrationLearners = integer(args, 'calibration-learners', 50, 2000);
     const calibrationAnswers = integer(args, 'calibration-answers', 2, 12);
     const details = args.options.get('details') === 'on' || args.options.get('details') === 'true';
-    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers });
+    const targetSe = args.options.has('target-se') ? positiveNumber(args, 'target-se', 0.3) : null;
+    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers, settings: { targetSe } });
     const r = result.report;
     const out: Record<string, unknown> = {
+      levelAccuracy: round(r.levelAccuracy),
+      withinOneLevelRate: round(r.withinOneLevelRate),
+      inflatedProfilesLowered: round(r.inflatedProfilesLowered),
+      honestKeptOrWithinOneRate: round(r.honestKeptOrWithinOneRate),
       levelAgreement: round(r.levelAgreement),
       scoreWithin32Rate: round(r.scoreWithin32Rate),
-      meanAbsThetaError: round(r.meanAbsThetaError),
+      meanQuestions: round(r.meanQuestions),
       maxExposure: round(r.maxExposure),
+      meanAbsThetaError: round(r.meanAbsThetaError),
+      seenFamilyServed: r.seenFamilyServed,
+      oracle: {
+        levelAccuracy: round(r.oracle.levelAccuracy),
+        withinOneLevelRate: round(r.oracle.withinOneLevelRate),
+        meanQuestions: round(r.oracle.meanQuestions),
+      },
     };
     if (details) out.details = result.details;
     process.stdout.write(`${JSON.stringify(out)}\n`);

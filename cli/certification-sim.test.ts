@@ -7,17 +7,40 @@ const run = (argv: string[]) => captureCommand(runCertificationSim, argv);
 afterEach(() => vi.restoreAllMocks());
 
 describe('certification-sim', () => {
-  it('prints exactly the four figures, the same for the same seed', async () => {
+  it('prints the validity and test–retest figures with the oracle, the same for the same seed', async () => {
     const argv = ['--candidates', '8', '--seed', '5', '--calibration-learners', '300', '--calibration-answers', '8'];
     const first = await run(argv);
     expect(first.code).toBe(0);
-    const parsed = JSON.parse(first.out) as Record<string, number>;
-    expect(Object.keys(parsed)).toEqual(['levelAgreement', 'scoreWithin32Rate', 'meanAbsThetaError', 'maxExposure']);
-    for (const key of ['levelAgreement', 'scoreWithin32Rate', 'maxExposure']) {
+    const parsed = JSON.parse(first.out) as Record<string, number> & { oracle: Record<string, number> };
+    expect(Object.keys(parsed)).toEqual([
+      'levelAccuracy',
+      'withinOneLevelRate',
+      'inflatedProfilesLowered',
+      'honestKeptOrWithinOneRate',
+      'levelAgreement',
+      'scoreWithin32Rate',
+      'meanQuestions',
+      'maxExposure',
+      'meanAbsThetaError',
+      'seenFamilyServed',
+      'oracle',
+    ]);
+    for (const key of [
+      'levelAccuracy',
+      'withinOneLevelRate',
+      'inflatedProfilesLowered',
+      'honestKeptOrWithinOneRate',
+      'levelAgreement',
+      'scoreWithin32Rate',
+      'maxExposure',
+    ]) {
       expect(parsed[key]).toBeGreaterThanOrEqual(0);
       expect(parsed[key]).toBeLessThanOrEqual(1);
     }
     expect(parsed.meanAbsThetaError).toBeGreaterThan(0);
+    expect(parsed.seenFamilyServed).toBe(0);
+    expect(parsed.meanQuestions).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(parsed.oracle)).toEqual(['levelAccuracy', 'withinOneLevelRate', 'meanQuestions']);
     expect(first.out.endsWith('}\n')).toBe(true);
     expect((await run(argv)).out).toBe(first.out);
   }, 120_000);
@@ -26,5 +49,8 @@ describe('certification-sim', () => {
     const bad = await run(['--candidates', '0']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--candidates/);
+    const se = await run(['--target-se', '-1']);
+    expect(se.code).toBe(2);
+    expect(se.err).toMatch(/--target-se/);
   });
 });

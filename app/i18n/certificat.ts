@@ -87,7 +87,7 @@ const fr = {
   'jury.resolution.cancelled': 'résultat annulé',
   'jury.theta': 'niveau estimé θ',
   'jury.figuresHelp':
-    'Score en pix : total des pix certifiés sur les compétences (0 quand la certification n’est pas validée). Niveau estimé θ : compétence du candidat estimée par le modèle de réponse à l’item (0 = niveau moyen), suivie de son erreur type (±). Réponses comptées : réponses retenues pour le score, questions neutralisées exclues.',
+    'Score en pix : total des pix certifiés sur les compétences (0 quand la certification n’est pas validée). Niveau estimé θ : compétence du candidat estimée par le modèle de réponse à l’item à partir des seules réponses au test (0 = niveau moyen), suivie de son erreur type (±) ; le niveau et les pix de chaque compétence en découlent par les intervalles de la compétence dans le jeu de paramètres de la session. Réponses comptées : réponses retenues pour le score, questions neutralisées exclues ; il en faut au moins 20.',
   'jury.comment': 'Commentaire du jury',
   'jury.decide.validate': 'Valider (sans effet)',
   'jury.decide.neutralise': 'Neutraliser la question',
@@ -129,6 +129,11 @@ const fr = {
   'cert.competence': 'Compétence',
   'cert.level': 'Niveau',
   'cert.notCertified': 'non certifié',
+  'cert.pixColumn': 'Pix',
+  'cert.measure': 'Mesure',
+  'cert.measureValue': 'θ = {theta} ± {se} (erreur type), sur {n} réponses comptées',
+  'cert.measureHelp':
+    'Le niveau et les pix de chaque compétence découlent de θ, estimé à partir des seules réponses au test de certification, par les intervalles de la compétence dans le jeu de paramètres de la session ; le score total est la somme des pix.',
   'cert.download': 'Télécharger le certificat (PDF)',
   'cert.shareHint': 'Donnez ce code à qui veut vérifier votre certificat sur la page {url}.',
   'cert.shareLink': 'de vérification des certificats',
@@ -251,7 +256,7 @@ const en: Record<Key, string> = {
   'jury.resolution.cancelled': 'result cancelled',
   'jury.theta': 'estimated ability θ',
   'jury.figuresHelp':
-    'Score in pix: total of the pix certified over the competences (0 when the certification is not validated). Estimated ability θ: the candidate’s ability estimated by the item response model (0 = average level), followed by its standard error (±). Answers counted: answers kept for the score, neutralised questions left out.',
+    'Score in pix: total of the pix certified over the competences (0 when the certification is not validated). Estimated ability θ: the candidate’s ability estimated by the item response model from the test answers alone (0 = average level), followed by its standard error (±); each competence’s level and pix follow from it through the competence’s intervals in the session’s parameter set. Answers counted: answers kept for the score, neutralised questions left out; at least 20 are needed.',
   'jury.comment': 'Jury comment',
   'jury.decide.validate': 'Validate (no effect)',
   'jury.decide.neutralise': 'Neutralise the question',
@@ -292,6 +297,11 @@ const en: Record<Key, string> = {
   'cert.competence': 'Competence',
   'cert.level': 'Level',
   'cert.notCertified': 'not certified',
+  'cert.pixColumn': 'Pix',
+  'cert.measure': 'Measure',
+  'cert.measureValue': 'θ = {theta} ± {se} (standard error), from {n} answers counted',
+  'cert.measureHelp':
+    'Each competence’s level and pix follow from θ, estimated from the certification answers alone, through the competence’s intervals in the session’s parameter set; the total score is the sum of the pix.',
   'cert.download': 'Download the certificate (PDF)',
   'cert.shareHint': 'Give this code to anyone who wants to check your certificate on the page {url}.',
   'cert.shareLink': 'for checking certificates',

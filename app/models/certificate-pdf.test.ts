@@ -22,7 +22,9 @@ const certificate: CertificateView = {
     titleFr: `Compétence ${code} — un titre assez long pour être coupé proprement à la fin de la ligne du tableau`,
     titleEn: `Competence ${code}`,
     level: i % 7,
+    pix: 8 * (i % 7) + 3,
   })),
+  measure: { theta: 0.42, thetaSe: 0.38, answersCounted: 31 },
 };
 
 describe('certificate PDF', () => {

@@ -33,8 +33,14 @@ export interface CertificateView {
   deliveredAt: string;
   validUntil: string;
   pixScore: number;
-  /** The 16 competences of the framework, in order, with their certified level (0 when not certified). */
-  competences: { code: string; titleFr: string; titleEn: string; level: number }[];
+  /** The 16 competences of the framework, in order, with their certified level and pix (0 when not certified). */
+  competences: { code: string; titleFr: string; titleEn: string; level: number; pix: number }[];
+  /**
+   * The measure the levels come from (decision 018): θ estimated from the certification answers, its
+   * standard error, and the answers counted. Only on the holder's own page (the public check shows the
+   * certificate fields alone); null on a certificate scored before they were recorded.
+   */
+  measure: { theta: number; thetaSe: number; answersCounted: number } | null;
 }
 
 const certificateFields = {
@@ -49,6 +55,9 @@ const certificateFields = {
   deliveredAt: true,
   pixScore: true,
   competenceLevels: true,
+  theta: true,
+  thetaSe: true,
+  answersCounted: true,
 } as const;
 
 type CertificateRow = {
@@ -63,13 +72,17 @@ type CertificateRow = {
   deliveredAt: Date | null;
   pixScore: number;
   competenceLevels: unknown;
+  theta: number | null;
+  thetaSe: number | null;
+  answersCounted: number | null;
 };
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
-async function toView(client: Client, row: CertificateRow): Promise<CertificateView> {
+/** `withMeasure`: the holder's own page shows θ, SE and answers counted; the public lookup does not. */
+async function toView(client: Client, row: CertificateRow, withMeasure = false): Promise<CertificateView> {
   const titles = await client.competence.findMany({ where: { code: { in: [...COMPETENCE_CODES] } }, select: { code: true, titleFr: true, titleEn: true } });
-  const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c.level]));
+  const levels = new Map(storedCompetences(row).map((c) => [c.competenceCode, c]));
   const delivered = row.deliveredAt ?? new Date(0);
   return {
     id: row.id,
@@ -85,8 +98,13 @@ async function toView(client: Client, row: CertificateRow): Promise<CertificateV
     pixScore: row.pixScore,
     competences: COMPETENCE_CODES.map((code) => {
       const t = titles.find((x) => x.code === code);
-      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: levels.get(code) ?? 0 };
+      const certified = levels.get(code);
+      return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: certified?.level ?? 0, pix: certified?.pix ?? 0 };
     }),
+    measure:
+      withMeasure && row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
+        ? { theta: row.theta, thetaSe: row.thetaSe, answersCounted: row.answersCounted }
+        : null,
   };
 }
 
@@ -154,7 +172,7 @@ export async function certificateOfLearner(client: Client, viewer: Pick<Viewer, 
     ? await client.certificate.findFirst({ where: { id: certificateId, ...published, course: { userId: viewer.id } }, select: certificateFields })
     : null;
   if (!row) throw new Response('Certificat introuvable', { status: 404 });
-  return toView(client, row);
+  return toView(client, row, true);
 }
 
 /** The public lookup: a published, validated certificate by its code, or null. Only certificate fields. */

@@ -18,6 +18,7 @@ import {
   type CertificationEndReason,
   type CertificationScore,
   type CertifiedCompetence,
+  type CompetenceIntervals,
   type PositionedCompetence,
 } from '../../engine/certification';
 import { generateVerificationCode } from '../../engine/framework';
@@ -109,6 +110,15 @@ function endReasonOf(status: string, issues: readonly { category: string }[], en
   }
 }
 
+const intervalsSchema = z.record(z.string(), z.record(z.string(), z.number()));
+
+/** The per-competence θ intervals frozen with the test (decision 018); null on tests started before them. */
+function intervalsFromState(state: unknown): CompetenceIntervals | null {
+  const raw = state && typeof state === 'object' ? (state as { intervals?: unknown }).intervals : undefined;
+  const parsed = intervalsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
 function positionedFromState(state: unknown): PositionedCompetence[] | null {
   const list = state && typeof state === 'object' ? (state as { positioned?: unknown }).positioned : null;
   if (!Array.isArray(list)) return null;
@@ -140,7 +150,9 @@ export interface CourseScoring {
 
 /**
  * Scores one candidate's test with the session's frozen parameter set: answers in the order shown,
- * neutralised ones marked, the abandon rule from how the test ended. The positioned profile is the one
+ * neutralised ones marked, the abandon rule from how the test ended, θ through the competence intervals
+ * frozen with the test (decision 018; a test without them goes through the set's cut scores). The
+ * positioned profile (reported beside each certified level, never used to compute it) is the one
  * frozen with the test (`engineState.positioned`), else the one recorded on an earlier score, else the
  * learner's profile now (first score of a test that did not record it).
  */
@@ -191,9 +203,11 @@ export async function scoreCourse(client: Client, courseId: string): Promise<Cou
 
   const items: Record<string, { a: number; d: number }> = {};
   for (const [id, p] of set.params) items[id] = p;
+  const intervals = intervalsFromState(course.assessment?.engineState);
   const score = scoreCertification({
     parameterSet: { version: set.version, items, cutScores: set.cutScores },
     positioned,
+    ...(intervals ? { intervals } : {}),
     answers,
     endReason: endReasonOf(course.status, course.issues, course.assessment?.engineState),
   });

@@ -11,7 +11,11 @@
  * comes back to the question asked, with the clock still running from the start of the test. The
  * candidate's page only ever gets the redacted view of a challenge.
  *
- * No knowledge element is written: a certification measures the profile, it does not change it.
+ * No knowledge element is written: a certification measures the candidate, it does not change the profile.
+ * Challenges the candidate was shown before — in any assessment: positioning, campaigns, an earlier
+ * certification — are never served, nor any challenge of their family (prototype and declinations): the
+ * families are read from the stored answers and questions when the test starts and frozen on it
+ * (decision 018), with the per-competence θ intervals the score reads.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
@@ -24,6 +28,7 @@ import {
   certificationTimeLeft,
   MAX_QUESTIONS,
   nextCertificationChallenge,
+  competenceIntervals,
   type CertificationAnswer,
   type CertificationChallenge,
   type ExposureCounts,
@@ -43,6 +48,7 @@ import {
 import { storedBodyOf } from './challenge-body.server';
 import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 import { recordAudit } from './audit.server';
+import { maxReachableLevel } from '../lib/settings.server';
 import { CANDIDATE_ENTERED } from './certification-labels';
 import { isoDay, normaliseName, parseBirthDate, userCertifiability } from './certification-session.server';
 
@@ -158,7 +164,7 @@ async function readCertificationBank(client: Client, releaseId: string, paramete
   const [items, skills, params] = await Promise.all([
     client.releaseChallenge.findMany({
       where: { releaseId },
-      select: { challengeId: true, versionId: true, skillId: true, version: { select: { body: true } } },
+      select: { challengeId: true, versionId: true, skillId: true, version: { select: { body: true } }, challenge: { select: { prototypeId: true } } },
       orderBy: { challengeId: 'asc' },
     }),
     client.skill.findMany({ select: { id: true, level: true, tubeId: true, status: true, tube: { select: { competence: { select: { code: true } } } } } }),
@@ -185,9 +191,31 @@ async function readCertificationBank(client: Client, releaseId: string, paramete
       locales: body.locales,
       params: p,
       timed: body.timer !== null && body.timer !== undefined,
+      familyId: item.challenge.prototypeId ?? item.challengeId,
     });
   }
   return { releaseId, parameterSetId, challenges, versions };
+}
+
+// =============================================================================================
+// What the candidate saw before
+
+/**
+ * The families (prototype ids) of every challenge this account was shown or answered in any assessment
+ * other than `exceptAssessmentId`: a challenge's family is its prototype, or itself when it is one.
+ */
+export async function seenFamilies(client: Client, userId: string, exceptAssessmentId: string | null = null): Promise<string[]> {
+  const rows = await client.$queryRaw<{ family: string }[]>`
+    SELECT DISTINCT COALESCE(c."prototypeId", c.id) AS family
+    FROM (
+      SELECT x."challengeId" FROM "Answer" x JOIN "Assessment" a ON a.id = x."assessmentId"
+        WHERE a."userId" = ${userId} AND a.id IS DISTINCT FROM ${exceptAssessmentId}
+      UNION
+      SELECT ac."challengeId" FROM "AssessmentChallenge" ac JOIN "Assessment" a ON a.id = ac."assessmentId"
+        WHERE a."userId" = ${userId} AND a.id IS DISTINCT FROM ${exceptAssessmentId}
+    ) seen JOIN "Challenge" c ON c.id = seen."challengeId"
+    ORDER BY family`;
+  return rows.map((r) => r.family);
 }
 
 // =============================================================================================
@@ -229,6 +257,10 @@ const engineStateSchema = z.object({
   seed: z.string(),
   locale: z.string().default('fr'),
   positioned: z.array(z.object({ competenceCode: z.string(), level: z.number().int(), pix: z.number().optional() })),
+  /** Families the candidate had seen when the test started (never served). Absent on tests started before decision 018. */
+  excludedFamilies: z.array(z.string()).default([]),
+  /** Per-competence θ intervals of the bank on the frozen set, read by the score (decision 018). */
+  intervals: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   /** How the test ended: completed (engine done), time_up, ended_by_invigilator. */
   endReason: z.enum(['completed', 'time_up', 'ended_by_invigilator', 'abandoned']).optional(),
 });
@@ -281,6 +313,16 @@ export const TEST_ERRORS: Record<CertificationTestError['code'], string> = {
   response_too_large: 'Réponse trop longue : 10 000 caractères au plus par champ, et pas plus de choix que de propositions. Raccourcissez-la et renvoyez.',
   closed: 'Cette session est close.',
 };
+
+/**
+ * The certification test this account has under way (course started, not ended), if any. While there is
+ * one, the candidate's other pages are closed (app/lib/certification-lock.server.ts) and the navigation is
+ * hidden (root): nothing of their profile, results, answers, tutorials or campaigns is one tab away.
+ */
+export async function ongoingCertificationOf(client: Client, userId: string): Promise<{ candidateId: string } | null> {
+  const course = await client.certificationCourse.findFirst({ where: { userId, status: 'STARTED' }, select: { candidateId: true } });
+  return course ? { candidateId: course.candidateId } : null;
+}
 
 /** The candidate if it is this account's (anything else: not found). */
 export async function candidateOf(client: Client, userId: string, candidateId: string): Promise<CandidateRow> {
@@ -458,7 +500,14 @@ async function advance(client: Client, open: OpenCourse, now: Date): Promise<Can
   if (pending) return challengeStep(open, pending, now);
   const exposure = await exposureCounts(client, open.bank.parameterSetId);
   const next = nextCertificationChallenge(
-    { bank: open.bank.challenges, positioned: open.engine.positioned, answers: engineAnswers(asked, answers), locale: open.engine.locale, exposure },
+    {
+      bank: open.bank.challenges,
+      positioned: open.engine.positioned,
+      answers: engineAnswers(asked, answers),
+      locale: open.engine.locale,
+      exposure,
+      excludedFamilies: open.engine.excludedFamilies,
+    },
     certificationStepRandom(open.engine.seed, answers.length),
   );
   if (next.kind === 'done') {
@@ -531,11 +580,17 @@ export async function startCertification(client: Client, input: { userId: string
     throw new CertificationTestError('not_certifiable');
   }
   const positioned: PositionedCompetence[] = check.levels.map((l) => ({ competenceCode: l.competenceCode, level: l.level, pix: l.pix }));
-  const engineState: EngineState = { seed: crypto.randomBytes(16).toString('hex'), locale: input.locale, positioned };
   const bank = await loadCertificationBank(client, release.id, parameterSetId);
+  const engineState: EngineState = {
+    seed: crypto.randomBytes(16).toString('hex'),
+    locale: input.locale,
+    positioned,
+    excludedFamilies: await seenFamilies(client, input.userId),
+    intervals: competenceIntervals(bank.challenges, maxReachableLevel()),
+  };
   const exposure = await exposureCounts(client, parameterSetId);
   const first = nextCertificationChallenge(
-    { bank: bank.challenges, positioned, answers: [], locale: input.locale, exposure },
+    { bank: bank.challenges, positioned, answers: [], locale: input.locale, exposure, excludedFamilies: engineState.excludedFamilies },
     certificationStepRandom(engineState.seed, 0),
   );
   if (first.kind === 'done') throw new CertificationTestError('no_release');

@@ -6,7 +6,8 @@
  */
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, redirect, useActionData, useLoaderData } from '@remix-run/react';
-import { requireForm, requireViewer } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { isLearnerOnly } from '~/lib/roles';
 import { db } from '~/lib/db.server';
 import { learnerCampaign, shareParticipation, startParticipation } from '~/models/campaign.server';
@@ -26,7 +27,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.title ?? data?.campaign.name ?? 'Campagne'} – Pix Workbench` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer } = await requireViewerOutsideCertification(request);
   const code = normalizeCode(params.code ?? '');
   const view = await learnerCampaignByAddress(db(), { userId: viewer.id, code, ip: clientAddress(request), now: new Date() });
   if (!view || view === 'rate_limited') {
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = await requireViewer(request);
+  const session = await requireViewerOutsideCertification(request);
   const form = await requireForm(request, session);
   const code = normalizeCode(params.code ?? '');
   const intent = form.get('intent');

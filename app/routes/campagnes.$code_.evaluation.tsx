@@ -5,7 +5,8 @@
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
-import { requireForm, requireViewer } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { completeParticipation, currentParticipation, resumeParticipationTest } from '~/models/campaign.server';
 import { campaignStep, submitCampaignAnswer, type CampaignChallengeStep } from '~/models/campaign-assessment.server';
@@ -50,7 +51,7 @@ function refusal(error: unknown, request: Request): never {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer } = await requireViewerOutsideCertification(request);
   const code = normalizeCode(params.code ?? '');
   const current = await currentParticipation(db(), viewer.id, code);
   if (!current || current.participation.status !== 'STARTED') throw redirect(`/campagnes/${code}`);
@@ -74,7 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = await requireViewer(request);
+  const session = await requireViewerOutsideCertification(request);
   const form = await requireForm(request, session);
   const code = normalizeCode(params.code ?? '');
   if (form.get('intent') !== 'answer') throw new Response('Action inconnue', { status: 400 });

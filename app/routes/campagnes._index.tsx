@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, redirect, useActionData } from '@remix-run/react';
-import { requireForm, requireViewer } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { lookUpCampaignCode } from '~/models/campaign-code-lookup.server';
 import { clientAddress } from '~/lib/client-address.server';
@@ -14,12 +15,12 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: orgaStyles
 export const meta: MetaFunction = () => [{ title: 'J’ai un code – Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request);
+  await requireViewerOutsideCertification(request);
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = await requireViewer(request);
+  const session = await requireViewerOutsideCertification(request);
   const form = await requireForm(request, session);
   const typed = String(form.get('code') ?? '');
   const check = await lookUpCampaignCode(db(), typed, { userId: session.viewer.id, ip: clientAddress(request), now: new Date() });

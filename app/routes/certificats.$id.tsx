@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { requireViewer } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { certificateOfLearner } from '~/models/certificate-view.server';
 import { useMessages } from '~/i18n';
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Mon certificat Pix – Pix Wo
 
 /** The learner's own published certificate; anybody else's is "not found". */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer } = await requireViewerOutsideCertification(request);
   const certificate = await certificateOfLearner(db(), viewer, params.id ?? '');
   return { certificate };
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { requireViewer } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { certificateOfLearner } from '~/models/certificate-view.server';
 import { certificatePdf } from '~/models/certificate-pdf.server';
@@ -7,7 +7,7 @@ import { localeFromRequest } from '~/i18n';
 
 /** The learner's own certificate as a PDF download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer } = await requireViewerOutsideCertification(request);
   const certificate = await certificateOfLearner(db(), viewer, params.id ?? '');
   const bytes = await certificatePdf(certificate, localeFromRequest(request));
   const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -5,7 +5,8 @@
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
-import { requireForm, requireSpace } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
 import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
@@ -34,7 +35,7 @@ function testUrl(code: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireSpace(request, 'profil');
+  const { viewer } = await requireLearnerSpace(request);
   const code = params.code ?? '';
   let step;
   try {
@@ -67,7 +68,7 @@ function pageStep(step: ChallengeStep) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = await requireSpace(request, 'profil');
+  const session = await requireLearnerSpace(request);
   const form = await requireForm(request, session);
   const code = params.code ?? '';
   const intent = form.get('intent');

@@ -1,7 +1,8 @@
 /** « Remettre à zéro » a competence, 7 days after its last knowledge element, with a confirmation. */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { requireForm, requireSpace } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse } from '~/lib/learner.server';
 import { competenceByCode } from '~/models/positioning-bank.server';
@@ -16,7 +17,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerSty
 export const meta: MetaFunction = () => [{ title: 'Remettre à zéro – Pix Workbench' }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireSpace(request, 'profil');
+  const { viewer } = await requireLearnerSpace(request);
   const competence = await competenceByCode(db(), params.code ?? '');
   if (!competence) throw new Response('Compétence introuvable', { status: 404 });
   const score = await competenceScoreOf(db(), viewer.id, competence);
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = await requireSpace(request, 'profil');
+  const session = await requireLearnerSpace(request);
   await requireForm(request, session);
   const code = params.code ?? '';
   try {

@@ -4,7 +4,8 @@
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { requireForm, requireSpace } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse } from '~/lib/learner.server';
 import { positioningResults } from '~/models/positioning-results.server';
@@ -23,7 +24,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerSty
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Résultats ${data?.results.competence.code ?? ''} – Pix Workbench` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireSpace(request, 'profil');
+  const { viewer } = await requireLearnerSpace(request);
   const code = params.code ?? '';
   const url = new URL(request.url);
   let results;
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = await requireSpace(request, 'profil');
+  const session = await requireLearnerSpace(request);
   const form = await requireForm(request, session);
   const tutorial = tutorialFormIntent(form);
   if (!tutorial) throw new Response('Action inconnue', { status: 400 });

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
-import { requireForm, requireSpace } from '~/lib/session.server';
+import { requireForm } from '~/lib/session.server';
+import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { learnerProfile } from '~/models/profile.server';
 import { setUserTutorial, tutorialFormIntent } from '~/models/learner-tutorials.server';
@@ -18,7 +19,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: learnerSty
 export const meta: MetaFunction = () => [{ title: 'Mon profil – Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireSpace(request, 'profil');
+  const { viewer } = await requireLearnerSpace(request);
   const locale = localeFromRequest(request);
   const [profile, certificates, unsuccessful] = await Promise.all([
     learnerProfile(viewer.id, new Date()),
@@ -52,7 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = await requireSpace(request, 'profil');
+  const session = await requireLearnerSpace(request);
   const form = await requireForm(request, session);
   const tutorial = tutorialFormIntent(form);
   if (!tutorial) throw new Response('Action inconnue', { status: 400 });

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { requireViewer } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { competenceDetail } from '~/models/framework.server';
 import { useT, useTitle } from '~/i18n';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.competence.code ?? ''} ${data?.competence.titleFr ?? ''} – Référentiel` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireViewer(request);
+  await requireViewerOutsideCertification(request);
   const competence = await competenceDetail(params.code ?? '');
   if (!competence) throw new Response('Compétence introuvable', { status: 404 });
   return { competence };

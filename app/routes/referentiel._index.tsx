@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { requireViewer } from '~/lib/session.server';
+import { requireViewerOutsideCertification } from '~/lib/certification-lock.server';
 import { frameworkOverview } from '~/models/framework.server';
 import { useT, useTitle } from '~/i18n';
 
 export const meta: MetaFunction = () => [{ title: 'Référentiel – Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request);
+  await requireViewerOutsideCertification(request);
   return { areas: await frameworkOverview() };
 }
 

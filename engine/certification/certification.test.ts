@@ -14,6 +14,7 @@ import {
   type FrozenParameterSet,
   type PositionedCompetence,
 } from '.';
+import { competenceAt, competenceIntervals } from './intervals';
 import { continuousLevel, sortedCuts } from './score';
 import { certificationBankOf, simulateCertification } from './simulate';
 
@@ -80,20 +81,14 @@ describe('selection', () => {
       expect(answers.length).toBeGreaterThanOrEqual(MIN_ANSWERS);
       expect(['max_questions', 'no_challenge']).toContain(reason);
       const shown = answers.map((a) => byId.get(a.challengeId)!);
-      // One challenge per tube (hence per skill), only reached competences, in the candidate's language.
+      // One challenge per tube (hence per skill), in the candidate's language.
       expect(new Set(shown.map((c) => c.tubeId)).size).toBe(shown.length);
       expect(new Set(shown.map((c) => c.skillId)).size).toBe(shown.length);
-      for (const c of shown) {
-        expect(levelOf.get(c.competenceCode)).toBeGreaterThanOrEqual(1);
-        expect(c.level).toBeLessThanOrEqual((levelOf.get(c.competenceCode) as number) + 1);
-        expect(c.locales).toContain('fr-fr');
-      }
-      // Never the same competence twice in a row; every reachable competence visited.
+      for (const c of shown) expect(c.locales).toContain('fr-fr');
+      // Never the same competence twice in a row; every competence of the bank visited, whatever the profile.
       for (let i = 1; i < shown.length; i++) expect(shown[i]!.competenceCode).not.toBe(shown[i - 1]!.competenceCode);
-      const reached = positioned.filter((p) => p.level >= 1).map((p) => p.competenceCode);
-      expect(new Set(shown.map((c) => c.competenceCode))).toEqual(new Set(reached));
-      // Questions come from each competence's highest positioned levels (window ℓ−1..ℓ+1).
-      for (const c of shown) expect(c.level).toBeGreaterThanOrEqual(levelOf.get(c.competenceCode)! - 1);
+      expect(new Set(shown.map((c) => c.competenceCode))).toEqual(new Set(COMPETENCE_CODES));
+      expect(levelOf.get('4.1')).toBe(0);
     });
   }
 
@@ -105,19 +100,63 @@ describe('selection', () => {
     expect(other.answers).not.toEqual(one.answers);
   });
 
-  it('stops when 32 questions were shown, and says so when nothing is reachable', () => {
+  it('stops when 32 questions were shown, and says so when nothing is askable', () => {
     const all = COMPETENCE_CODES.map((code) => ({ competenceCode: code, level: 6 }));
     expect(runTest(bank, all, 'x', () => 'ok')).toMatchObject({ reason: 'max_questions' });
     expect(runTest(bank, all, 'x', () => 'ok').answers).toHaveLength(32);
-    const none = nextCertificationChallenge({ bank, positioned: [{ competenceCode: '1.1', level: 0 }], answers: [], locale: 'fr' }, createRandom(1));
+    const none = nextCertificationChallenge({ bank, positioned: [{ competenceCode: '1.1', level: 3 }], answers: [], locale: 'de' }, createRandom(1));
     expect(none).toEqual({ kind: 'done', reason: 'no_reachable_competence' });
   });
 
   it('never repeats a competence, even when it is the only one left', () => {
-    const one = [{ competenceCode: '1.1', level: 6 }];
-    const { answers, reason } = runTest(bank, one, 's', () => 'ok');
+    const one = bank.filter((c) => c.competenceCode === '1.1');
+    const { answers, reason } = runTest(one, [{ competenceCode: '1.1', level: 6 }], 's', () => 'ok');
     expect(answers).toHaveLength(1);
     expect(reason).toBe('no_challenge');
+  });
+
+  it('never serves a challenge of a family the candidate saw before (prototype and declinations)', () => {
+    // Families: a skill's prototype "p" and its declination "d1" are one family.
+    const withFamilies = bank.map((c) => ({ ...c, familyId: c.id.endsWith('d1') ? c.id.replace(/d1$/, 'p') : c.id }));
+    const seen = withFamilies.filter((c, k) => k % 3 === 0).map((c) => c.familyId);
+    const excludedFamilies = [...new Set(seen)];
+    const excluded = new Set(excludedFamilies);
+    for (const seed of ['f1', 'f2', 'f3']) {
+      const answers: CertificationAnswer[] = [];
+      for (;;) {
+        const next = nextCertificationChallenge(
+          { bank: withFamilies, positioned, answers, locale: 'fr', excludedFamilies },
+          certificationStepRandom(seed, answers.length),
+        );
+        if (next.kind === 'done') break;
+        const c = withFamilies.find((x) => x.id === next.challengeId)!;
+        expect(excluded.has(c.familyId)).toBe(false);
+        answers.push({ challengeId: c.id, result: answers.length % 2 === 0 ? 'ok' : 'ko' });
+      }
+      expect(answers.length).toBeGreaterThanOrEqual(MIN_ANSWERS);
+    }
+  });
+
+  it('variable length: stops at the target SE once 20 answers are in, never beyond 32', () => {
+    const rng = createRandom('se');
+    const answers: CertificationAnswer[] = [];
+    let reason = '';
+    for (;;) {
+      const next = nextCertificationChallenge(
+        { bank, positioned, answers, locale: 'fr', settings: { targetSe: 0.45 } },
+        certificationStepRandom('se', answers.length),
+      );
+      if (next.kind === 'done') {
+        reason = next.reason;
+        break;
+      }
+      answers.push({ challengeId: next.challengeId, result: rng.next() < 0.6 ? 'ok' : 'ko' });
+    }
+    expect(reason).toBe('precision_reached');
+    expect(answers.length).toBeGreaterThanOrEqual(MIN_ANSWERS);
+    expect(answers.length).toBeLessThan(MAX_QUESTIONS);
+    const parameterSet = { items: Object.fromEntries(bank.map((c) => [c.id, c.params])), cutScores: CUTS };
+    expect(scoreCertification({ parameterSet, positioned, answers, endReason: 'completed' }).thetaSe).toBeLessThanOrEqual(0.45);
   });
 
   it('exposure: randomesque spreads the first question; the exposure ceiling removes over-shown challenges', () => {
@@ -193,19 +232,59 @@ describe('scoring', () => {
     expect(scoreCertification({ parameterSet, positioned, answers: partial, endReason: 'ended_by_invigilator' }).theta).toBe(abandoned.theta);
   });
 
-  it('confirms the positioned levels on strong evidence and lowers them on weak evidence', () => {
-    const strong = scoreCertification({ parameterSet, positioned, answers: full.map((a) => ({ ...a, result: 'ok' as const })), endReason: 'completed' });
-    expect(strong.competences.map((c) => [c.level, c.pix])).toEqual(positioned.map((p) => [p.level, p.pix]));
-    expect(strong.pixScore).toBe(positioned.reduce((s, p) => s + (p.pix ?? 0), 0));
-    const weak = scoreCertification({ parameterSet, positioned, answers: full.map((a) => ({ ...a, result: 'ko' as const })), endReason: 'completed' });
+  it("scores from θ through each competence's intervals; the profile is reported, never used", () => {
+    const intervals = competenceIntervals(bank, 6);
+    // Synthetic bank: skill of level ℓ has b = (ℓ − 3.5)·0.8 + small offsets; one skill per level and tube.
+    expect(intervals['1.1']!['1']).toBeCloseTo(-2, 0);
+    const strong = scoreCertification({
+      parameterSet,
+      positioned,
+      answers: full.map((a) => ({ ...a, result: 'ok' as const })),
+      endReason: 'completed',
+      intervals,
+    });
+    const weak = scoreCertification({
+      parameterSet,
+      positioned,
+      answers: full.map((a) => ({ ...a, result: 'ko' as const })),
+      endReason: 'completed',
+      intervals,
+    });
+    expect(strong.status).toBe('validated');
     expect(weak.status).toBe('validated');
-    for (const c of weak.competences) {
-      expect(c.level).toBeLessThanOrEqual(c.positionedLevel);
-      expect(c.pix).toBeLessThanOrEqual(c.positionedPix);
+    for (const [k, c] of strong.competences.entries()) {
       expect(Math.floor(c.pix / 8)).toBe(c.level);
+      expect(c).toEqual({
+        competenceCode: positioned[k]!.competenceCode,
+        ...competenceAt(intervals[c.competenceCode]!, strong.theta, 6),
+        positionedLevel: positioned[k]!.level,
+        positionedPix: positioned[k]!.pix,
+      });
     }
-    expect(weak.competences.filter((c) => c.positionedLevel >= 3).every((c) => c.level < c.positionedLevel)).toBe(true);
+    // All right: above the positioned levels where the profile was low (4.1 positioned 0 is certified too).
+    expect(strong.competences.find((c) => c.competenceCode === '4.1')!.level).toBeGreaterThanOrEqual(3);
+    expect(weak.competences.every((c) => c.level <= 1)).toBe(true);
     expect(weak.pixScore).toBeLessThan(strong.pixScore);
+    const inflated = positioned.map((p) => ({ ...p, level: 6, pix: 48 }));
+    const same = scoreCertification({ parameterSet, positioned: inflated, answers: full, endReason: 'completed', intervals });
+    const honest = scoreCertification({ parameterSet, positioned, answers: full, endReason: 'completed', intervals });
+    expect(same.theta).toBe(honest.theta);
+    expect(same.competences.map((c) => c.level)).toEqual(honest.competences.map((c) => c.level));
+    expect(same.pixScore).toBe(honest.pixScore);
+  });
+
+  it('intervals follow the profile rule: the level at θ is what the skills reached at θ give', () => {
+    const intervals = competenceIntervals(bank, 6);
+    for (const theta of [-2.5, -1.1, 0, 0.9, 1.7, 3]) {
+      const skills = bank.filter((c) => c.competenceCode === '2.1' && c.id.endsWith('p'));
+      // Each level has 3 skills (3 tubes): 8/3 pix each; reached when mean P ≥ ½ on its two challenges.
+      const reached = skills.filter((c) => {
+        const pair = bank.filter((x) => x.skillId === c.skillId);
+        return pair.reduce((s, x) => s + 1 / (1 + Math.exp(-(x.params.a * theta + x.params.d))), 0) / pair.length >= 0.5;
+      });
+      const pixFromSkills = Math.min(48, Math.floor((8 / 3) * reached.length + 1e-9));
+      expect(competenceAt(intervals['2.1']!, theta, 6).level).toBe(Math.floor(pixFromSkills / 8));
+    }
   });
 
   it('re-scoring later with the frozen set (stored as JSON) gives the same result', () => {
@@ -232,8 +311,8 @@ describe('time limit', () => {
   });
 });
 
-describe('test–retest simulation with known truth', () => {
-  it('meets the issue targets on a simulated bank with estimated (not true) parameters', () => {
+describe('validity simulation with known truth', () => {
+  it('measures the candidate: near the truth and the oracle, inflated profiles lowered, no seen family served', () => {
     const root = createRandom('certification-test');
     // simulateCompetenceBank names tubes @sujeta, @sujetb… in every competence: prefix them with the code.
     const competences = COMPETENCE_CODES.map((code) => {
@@ -253,10 +332,37 @@ describe('test–retest simulation with known truth', () => {
     const { bank, truth } = certificationBankOf(competences);
     expect(bank.some((c) => c.params.a !== truth[c.id]!.a)).toBe(true);
     const { report, details } = simulateCertification(competences, { seed: 'test', candidates: 120 });
-    expect(report.levelAgreement).toBeGreaterThanOrEqual(0.9);
-    expect(report.scoreWithin32Rate).toBeGreaterThanOrEqual(0.95);
+    expect(report.seenFamilyServed).toBe(0);
+    expect(details.meanSeenFamilies).toBeGreaterThan(20);
+    expect(report.withinOneLevelRate).toBeGreaterThanOrEqual(0.9);
+    expect(report.levelAccuracy).toBeGreaterThanOrEqual(0.85 * report.oracle.levelAccuracy);
+    expect(report.inflatedProfilesLowered).toBeGreaterThanOrEqual(0.9);
+    expect(report.honestKeptOrWithinOneRate).toBeGreaterThanOrEqual(0.9);
     expect(report.maxExposure).toBeLessThanOrEqual(0.25);
-    expect(report.meanAbsThetaError).toBeLessThan(0.45);
-    expect(details.meanQuestions).toBeGreaterThan(25);
-  }, 30_000);
+    expect(report.meanQuestions).toBeGreaterThan(25);
+    expect(details.rejectedSittings).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it('variable length asks fewer questions at a small cost in precision', () => {
+    const root = createRandom('certification-test-se');
+    const competences = COMPETENCE_CODES.slice(0, 8).map((code) => {
+      const sim = simulateCompetenceBank(forkRandom(root, code), { competenceCode: code, tubes: 4, maxLevel: 6, challengesPerSkill: 2, timedShare: 0 });
+      const p = (id: string) => `${code}${id}`;
+      return {
+        bank: {
+          competenceCode: code,
+          tubes: sim.bank.tubes.map((t) => ({ ...t, id: p(t.id), name: p(t.name) })),
+          skills: sim.bank.skills.map((s) => ({ ...s, id: p(s.id), tubeId: p(s.tubeId) })),
+          challenges: sim.bank.challenges.map((c) => ({ ...c, id: p(c.id), skillId: p(c.skillId) })),
+        },
+        truth: Object.fromEntries(Object.entries(sim.truth).map(([id, t]) => [p(id), t])),
+      };
+    });
+    const fixed = simulateCertification(competences, { seed: 'se', candidates: 40 });
+    const variable = simulateCertification(competences, { seed: 'se', candidates: 40, settings: { targetSe: 0.42 } });
+    expect(variable.details.precisionStops).toBeGreaterThan(0);
+    expect(variable.report.meanQuestions).toBeLessThan(fixed.report.meanQuestions);
+    expect(variable.report.meanQuestions).toBeGreaterThanOrEqual(MIN_ANSWERS);
+    expect(variable.report.withinOneLevelRate).toBeGreaterThanOrEqual(0.85);
+  }, 60_000);
 });

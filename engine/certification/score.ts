@@ -1,22 +1,24 @@
 /**
- * Scoring a certification test with its frozen parameter set (decision 008, "Scoring").
+ * Scoring a certification test with its frozen parameter set (decision 018, "Scoring"; supersedes the
+ * confirm-or-lower rule of 008).
  *
- * 1. θ: EAP (prior N(priorMean, priorSd²), default N(0, 1)) and posterior SD from the scored answers
- *    with the frozen parameters. Neutralised answers are left out; skipped and timed out count as wrong.
+ * 1. θ: EAP (prior N(priorMean, priorSd²), default N(0, 1)) and posterior SD from the certification answers
+ *    alone, with the frozen parameters. Neutralised answers are left out; skipped and timed out count as
+ *    wrong. The positioned profile is not read.
  * 2. Fewer than minAnswers scored answers: rejected ('too_few_answers'), nothing certified.
  * 3. Abandon, end by the invigilator or time up: the questions not reached (maxQuestions − questions shown)
  *    count as wrong answers, one after the other, each to a reference item of the frozen set's median
  *    slope whose difficulty is the θ̂ at that point (the item an adaptive test would have served).
- * 4. The evidence bound θ⁺ = θ̂ + z·SE (z = confirmationZ, default 1: one-sided 84 %), mapped to a
- *    continuous level L(θ⁺) by the frozen cut scores with linear interpolation inside each interval.
- * 5. Each reached competence keeps its positioned level and pix when the evidence supports them, and is
- *    lowered otherwise: level = min(positioned, ⌊L(θ⁺)⌋), pix = min(positioned pix, ⌊8·L(θ⁺)⌋).
- *    The score is the sum of the certified competences' pix.
+ * 4. Each competence: θ̂ through the competence's intervals (`intervals`, from the frozen parameters of its
+ *    calibrated skills; engine/certification/intervals.ts), pix linear inside the interval, level = ⌊pix/8⌋;
+ *    a competence without intervals goes through the set's global cut scores the same way. The score is
+ *    the sum of the competences' pix.
  * Same input → same output (no randomness, no clock): a certificate re-scored with its frozen set agrees.
  */
 import { PIX_PER_LEVEL } from '../framework';
 import { updatePosterior, posteriorOnGrid, summarisePosterior, type ItemParameters, type ItemResponse } from '../irt';
 import { scoredResponses } from './estimate';
+import { competenceAt } from './intervals';
 import { resolveCertificationSettings } from './settings';
 import type { CertificationScore, CertificationSettings, CertifiedCompetence, ScoreCertificationInput } from './types';
 
@@ -114,11 +116,14 @@ export function scoreCertification(input: ScoreCertificationInput): Certificatio
   const { theta, sd } = estimate(responses, missing, slope, settings);
 
   const cuts = sortedCuts(input.parameterSet.cutScores, settings.maxReachableLevel);
-  if (cuts.length === 0) return { ...rejected('no_cut_scores', theta, sd), missingCountedWrong: missing };
-  const supported = continuousLevel(cuts, theta + settings.confirmationZ * sd, settings.maxReachableLevel);
+  if (cuts.length === 0 && !input.intervals) return { ...rejected('no_cut_scores', theta, sd), missingCountedWrong: missing };
+  const global = continuousLevel(cuts, theta, settings.maxReachableLevel);
   const competences: CertifiedCompetence[] = positioned.map((p) => {
-    const level = Math.min(p.level, Math.floor(supported + 1e-9));
-    const pix = Math.min(p.pix, Math.floor(PIX_PER_LEVEL * supported + 1e-9));
+    const bounds = input.intervals?.[p.competenceCode];
+    const { level, pix } =
+      bounds && Object.keys(bounds).length > 0
+        ? competenceAt(bounds, theta, settings.maxReachableLevel)
+        : { level: Math.floor(global + 1e-9), pix: Math.floor(PIX_PER_LEVEL * global + 1e-9) };
     return { competenceCode: p.competenceCode, level, pix, positionedLevel: p.level, positionedPix: p.pix };
   });
   return {

@@ -11,15 +11,13 @@ export const DEFAULT_CERTIFICATION_SETTINGS: Readonly<CertificationSettings> = O
   maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL,
   exposureTopK: 5,
   exposurePickProbability: 0.51,
-  levelWindow: 3,
-  levelsAbove: 1,
   maxExposureRate: 0.2,
   exposureWarmUp: 20,
   recentCompetences: 2,
   maxSpread: 1,
   priorMean: 0,
   priorSd: 1,
-  confirmationZ: 1,
+  targetSe: null,
 });
 
 export function resolveCertificationSettings(settings: Partial<CertificationSettings> | undefined): CertificationSettings {
@@ -31,15 +29,13 @@ export function resolveCertificationSettings(settings: Partial<CertificationSett
   if (!int(s.maxReachableLevel, MIN_LEVEL) || s.maxReachableLevel > MAX_LEVEL) throw bad('maxReachableLevel', s.maxReachableLevel);
   if (!int(s.exposureTopK, 1)) throw bad('exposureTopK', s.exposureTopK);
   if (!(s.exposurePickProbability > 0 && s.exposurePickProbability <= 1)) throw bad('exposurePickProbability', s.exposurePickProbability);
-  if (!int(s.levelWindow, 1)) throw bad('levelWindow', s.levelWindow);
   if (!(s.maxExposureRate > 0 && s.maxExposureRate <= 1)) throw bad('maxExposureRate', s.maxExposureRate);
   if (!int(s.exposureWarmUp, 0)) throw bad('exposureWarmUp', s.exposureWarmUp);
-  if (!int(s.levelsAbove, 0)) throw bad('levelsAbove', s.levelsAbove);
   if (!int(s.recentCompetences, 1)) throw bad('recentCompetences', s.recentCompetences);
   if (!int(s.maxSpread, 1)) throw bad('maxSpread', s.maxSpread);
   if (!Number.isFinite(s.priorMean)) throw bad('priorMean', s.priorMean);
   if (!(s.priorSd > 0)) throw bad('priorSd', s.priorSd);
-  if (!(s.confirmationZ >= 0) || !Number.isFinite(s.confirmationZ)) throw bad('confirmationZ', s.confirmationZ);
+  if (s.targetSe !== null && !(s.targetSe > 0 && Number.isFinite(s.targetSe))) throw bad('targetSe', s.targetSe);
   return s;
 }
 

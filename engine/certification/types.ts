@@ -1,5 +1,6 @@
 /**
- * Types, constants and settings of the certification test (issue 8; docs/domain/measurement.md; decision 008).
+ * Types, constants and settings of the certification test (issue 8, issue 15; docs/domain/measurement.md;
+ * decisions 008 and 018).
  *
  * Everything a caller stores or passes is plain JSON: the frozen bank, the positioned profile, the answers,
  * the parameter set and every result. Randomness comes in as a seeded generator (`engine/random`), time as
@@ -8,8 +9,9 @@
  */
 import type { ItemParameters } from '../irt';
 import type { AnswerResult } from '../positioning';
+import type { CompetenceIntervals } from './intervals';
 
-export type { AnswerResult };
+export type { AnswerResult, CompetenceIntervals };
 
 /** Most questions of one certification test (Pix: 32). */
 export const MAX_QUESTIONS = 32;
@@ -38,12 +40,17 @@ export interface CertificationChallenge {
   params: ItemParameters;
   /** True when the challenge has a timer. */
   timed: boolean;
+  /**
+   * The challenge's family: its prototype's id (a prototype is its own family; absent = its own id). A
+   * candidate who saw one challenge of a family is served none of it (decision 018).
+   */
+  familyId?: string;
 }
 
 /**
  * The candidate's level (and pix) on one competence, from their profile when the test starts (store it
- * with the candidate's test: both selection and scoring read it). Level 0 = not reachable: never asked,
- * certified at 0.
+ * with the candidate's test). Selection reads it to choose where the test starts; scoring only reports it
+ * beside the certified level (the result comes from the certification answers alone, decision 018).
  */
 export interface PositionedCompetence {
   competenceCode: string;
@@ -73,20 +80,12 @@ export interface CertificationSettings {
   /** ...the best with this probability, else recurse on the rest (default 0.51, Pix's Flash). */
   exposurePickProbability: number;
   /**
-   * Questions of a competence are drawn from its skills at levels positioned − levelWindow + 1 up to the
-   * positioned level (its highest positioned levels; default 3: levels ℓ−2..ℓ). Widened downwards when
-   * the window has nothing left.
-   */
-  levelWindow: number;
-  /**
    * Exposure-rate ceiling: once `exposure.tests` ≥ exposureWarmUp, a challenge shown in at least this share
    * of tests is not served (default 0.2, under the 25 % target), unless the test would otherwise end before
    * minAnswers.
    */
   maxExposureRate: number;
   exposureWarmUp: number;
-  /** Challenges up to this many levels above the positioned level may be asked (default 1). */
-  levelsAbove: number;
   /**
    * The competences of the last `recentCompetences` questions are avoided when another competence has a
    * candidate challenge (default 2, as Flash); the last question's competence is never repeated while
@@ -98,11 +97,15 @@ export interface CertificationSettings {
    * among the competences still askable plus this (default 1: rounds through the competences).
    */
   maxSpread: number;
-  /** Prior of θ for the EAP (default N(0, 1), the calibration population). */
+  /** Prior of θ for the EAP of the score (default N(0, 1), the calibration population). */
   priorMean: number;
   priorSd: number;
-  /** One-sided z of the evidence bound θ̂ + z·SE that a positioned level must reach (decision 008; default 1). */
-  confirmationZ: number;
+  /**
+   * Variable length (decision 018): when set, the test ends as soon as minAnswers scored answers are in
+   * and the posterior SD of θ (the score's) is at most this; maxQuestions stays the ceiling. Default null:
+   * fixed length (maxQuestions).
+   */
+  targetSe: number | null;
 }
 
 /** What `nextCertificationChallenge` needs; all JSON. */
@@ -115,6 +118,11 @@ export interface CertificationTestInput {
   answers: readonly CertificationAnswer[];
   /** The candidate's language, e.g. 'fr-fr' ('fr' matches 'fr-fr'). */
   locale: string;
+  /**
+   * Families (prototype ids, see `CertificationChallenge.familyId`) of every challenge the candidate was
+   * shown before this test (positioning, campaigns, earlier tests): none of their challenges is served.
+   */
+  excludedFamilies?: readonly string[];
   /**
    * How often each challenge was shown in earlier certification tests (optional but recommended: without
    * it only the randomesque draw limits exposure, which a small bank cannot keep under 25 %).
@@ -134,6 +142,8 @@ export type CertificationDoneReason =
   | 'max_questions'
   /** No challenge satisfies the rules any more (small bank). */
   | 'no_challenge'
+  /** Variable length: the SE of θ reached settings.targetSe after at least minAnswers answers. */
+  | 'precision_reached'
   /** The candidate has no reachable competence with a challenge in their language. */
   | 'no_reachable_competence';
 
@@ -165,8 +175,16 @@ export type CertificationEndReason = 'completed' | 'abandoned' | 'ended_by_invig
 
 export interface ScoreCertificationInput {
   parameterSet: FrozenParameterSet;
-  /** The positioned profile frozen when the test started (same list as for selection). */
+  /**
+   * The competences to certify, in this order, with the profile frozen when the test started (reported
+   * beside the result, never used to compute it).
+   */
   positioned: readonly PositionedCompetence[];
+  /**
+   * Per-competence θ intervals (`competenceIntervals` of the session's bank, frozen with the test). A
+   * competence without intervals is mapped through the set's global cut scores.
+   */
+  intervals?: CompetenceIntervals;
   answers: readonly CertificationAnswer[];
   endReason: CertificationEndReason;
   settings?: Partial<CertificationSettings>;
@@ -182,9 +200,9 @@ export type CertificationRejectionReason =
 
 export interface CertifiedCompetence {
   competenceCode: string;
-  /** Certified level (0–maxReachableLevel): the positioned level, confirmed or lowered. */
+  /** Certified level (0–maxReachableLevel): ⌊pix / 8⌋. */
   level: number;
-  /** Certified pix of the competence. */
+  /** Certified pix of the competence: θ̂ through the competence's intervals. */
   pix: number;
   positionedLevel: number;
   positionedPix: number;

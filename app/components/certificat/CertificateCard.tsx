@@ -31,6 +31,18 @@ export function CertificateCard({ certificate, headingLevel }: { certificate: Ce
         <dd className="total" data-testid="certificate-pix">
           {fill(t('cert.pix'), { pix: certificate.pixScore })}
         </dd>
+        {certificate.measure ? (
+          <>
+            <dt>{t('cert.measure')}</dt>
+            <dd data-testid="certificate-measure">
+              {fill(t('cert.measureValue'), {
+                theta: certificate.measure.theta.toFixed(2),
+                se: certificate.measure.thetaSe.toFixed(2),
+                n: certificate.measure.answersCounted,
+              })}
+            </dd>
+          </>
+        ) : null}
         <dt>{t('cert.code')}</dt>
         <dd className="code" data-testid="certificate-code">
           {certificate.verificationCode}
@@ -44,6 +56,9 @@ export function CertificateCard({ certificate, headingLevel }: { certificate: Ce
             <th scope="col" style={{ textAlign: 'right' }}>
               {t('cert.level')}
             </th>
+            <th scope="col" style={{ textAlign: 'right' }}>
+              {t('cert.pixColumn')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -53,10 +68,12 @@ export function CertificateCard({ certificate, headingLevel }: { certificate: Ce
                 {c.code} {locale === 'en' ? c.titleEn : c.titleFr}
               </th>
               <td className="level">{c.level > 0 ? c.level : t('cert.notCertified')}</td>
+              <td className="level">{c.pix}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {certificate.measure ? <p className="muted">{t('cert.measureHelp')}</p> : null}
     </article>
   );
 }

@@ -1,0 +1,40 @@
+/**
+ * The learner's pages are closed during their certification test (issue 15, decision 018): while the
+ * account has a test under way, a learner page's loader sends the candidate back to the test and an action
+ * is refused (403) with a French message. One guard for every learner route (profile, competence tests and
+ * « Réponses et tutoriels », campaigns, certificates, the framework browser, the certification entry); the
+ * root hides the navigation with the same check (`ongoingCertificationOf`).
+ */
+import { redirect } from '@remix-run/node';
+import { localeFromRequest } from '../i18n';
+import { db } from './db.server';
+import { requireSpace, requireViewer, type CurrentSession } from './session.server';
+import { ongoingCertificationOf } from '../models/certification-test.server';
+
+export const CLOSED_DURING_CERTIFICATION = {
+  fr: 'Votre test de certification est en cours : les autres pages de votre espace sont fermées jusqu’à la fin du test.',
+  en: 'Your certification test is under way: the other pages of your space are closed until the test ends.',
+} as const;
+
+/** Throws (redirect to the test for a page, 403 for anything else) when the viewer has a certification test under way. */
+export async function assertOutsideCertification(request: Request, session: CurrentSession): Promise<void> {
+  const ongoing = await ongoingCertificationOf(db(), session.viewer.id);
+  if (!ongoing) return;
+  if (request.method === 'GET' || request.method === 'HEAD') throw redirect(`/certification/${ongoing.candidateId}`);
+  const message = CLOSED_DURING_CERTIFICATION[localeFromRequest(request)];
+  throw new Response(message, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** `requireSpace(request, 'profil')`, closed during the viewer's certification test. */
+export async function requireLearnerSpace(request: Request): Promise<CurrentSession> {
+  const session = await requireSpace(request, 'profil');
+  await assertOutsideCertification(request, session);
+  return session;
+}
+
+/** `requireViewer(request)` for a learner page, closed during the viewer's certification test. */
+export async function requireViewerOutsideCertification(request: Request): Promise<CurrentSession> {
+  const session = await requireViewer(request);
+  await assertOutsideCertification(request, session);
+  return session;
+}
