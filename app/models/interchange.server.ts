@@ -10,13 +10,17 @@ import crypto from 'node:crypto';
 import type { PrismaClient } from '../../prisma/client';
 import { ContentError, loadContentFrom } from '../../content/load';
 import { importContent, type ImportReport } from '../../content/import';
-import { packChallengeSchema, packFileSchema, type FrameworkFile, type PackFile } from '../../content/schema';
+import { type FrameworkFile, type PackFile } from '../../content/schema';
+import { checkPacks as checkPackProblems } from '../../content/check';
 import { bodyToPackChallenge, bodyUrls, mapBodyUrls } from '../../engine/interchange/pack';
 import { challengeToQti, QtiFileError, qtiToChallenge } from '../../engine/interchange/qti';
 import { PACKAGE_URL_PREFIX, readQtiPackage, writeQtiPackage, type ExportMedia, type PackageItem } from '../../engine/interchange/qti-package';
 import { PackageError, readZip, utf8, writeZip } from '../../engine/interchange/zip';
-import { ATTACHMENT_URL_PREFIX, sanitizeBody, validateAnswerSpec, type ChallengeBody } from '../../engine/challenges';
-import { attachmentUrl, checkFile } from './attachment.server';
+import { ATTACHMENT_URL_PREFIX, sanitizeBody, type ChallengeBody } from '../../engine/challenges';
+import { attachmentUrl } from './attachment.server';
+import { ImportRefused, importQti, storeFile, type Importer, type QtiCreated, type Tx } from '../../content/qti-import';
+
+export { importQti, readQtiUpload, type Importer, type QtiCreated } from '../../content/qti-import';
 import { fromDbType, toDbType } from './challenge.server';
 import { storedBodyOf } from './challenge-body.server';
 import { maxReachableLevel } from '../lib/settings.server';
@@ -159,76 +163,14 @@ export async function exportQtiItem(client: PrismaClient, idOrKey: string) {
 // =============================================================================================
 // Import
 
-export interface QtiCreated {
-  id: string;
-  key: string;
-  identifier: string;
-  type: string;
-  title: string;
-}
 export type ImportOutcome =
   | { ok: true; kind: 'pack'; report: ImportReport }
   | { ok: true; kind: 'qti'; created: QtiCreated[]; refused: { identifier: string; reason: string }[] }
   | { ok: false; rejected: Rejection[] };
 
-function issuePath(p: (string | number)[]): string {
-  return p.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
-}
-
-/** Every problem of the packs, item by item (challenges checked one by one, then the whole). */
+/** Every problem of the packs, in French, each named by where it is. */
 function checkPacks(packs: unknown[]): Rejection[] {
-  const rejected: Rejection[] = [];
-  packs.forEach((pack, pi) => {
-    const label = `pack ${(pack as { competence?: unknown })?.competence ?? pi + 1}`;
-    // Challenge by challenge first, so that each bad one is named by its key.
-    const thematics = (pack as { thematics?: unknown })?.thematics;
-    const challengePaths = new Set<string>();
-    if (Array.isArray(thematics)) {
-      thematics.forEach((th, ti) =>
-        (Array.isArray(th?.tubes) ? th.tubes : []).forEach((tube: { skills?: unknown }, ui: number) =>
-          (Array.isArray(tube?.skills) ? tube.skills : []).forEach((skill: { challenges?: unknown }, si: number) =>
-            (Array.isArray(skill?.challenges) ? skill.challenges : []).forEach((ch: { key?: unknown }, ci: number) => {
-              const where = `thematics[${ti}].tubes[${ui}].skills[${si}].challenges[${ci}]`;
-              challengePaths.add(where);
-              const parsed = packChallengeSchema.safeParse(ch);
-              const key = typeof ch?.key === 'string' ? ch.key : where;
-              if (!parsed.success) {
-                for (const issue of parsed.error.issues)
-                  rejected.push({ item: `${label} › ${key}`, reason: `${issuePath(issue.path as (string | number)[]) || 'épreuve'} : ${issue.message}` });
-              } else {
-                const { type, answer } = parsed.data;
-                for (const p of validateAnswerSpec({ type, ...answer } as never)) rejected.push({ item: `${label} › ${key}`, reason: p });
-              }
-            }),
-          ),
-        ),
-      );
-    }
-    const parsed = packFileSchema.safeParse(pack);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const where = issuePath(issue.path as (string | number)[]);
-        if ([...challengePaths].some((c) => where.startsWith(c))) continue; // already reported by key
-        rejected.push({ item: `${label} › ${where || 'fichier'}`, reason: issue.message });
-      }
-    }
-  });
-  return rejected;
-}
-
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
-
-/** Who imports: the versions and status changes are theirs. */
-export interface Importer {
-  userId: string;
-  authorName: string;
-}
-
-/** A problem found while writing, which undoes the whole import. */
-class ImportRefused extends Error {
-  constructor(readonly rejected: Rejection[]) {
-    super(rejected.map((r) => `${r.item} : ${r.reason}`).join(' ; '));
-  }
+  return checkPackProblems(packs, 'fr').map((p) => ({ item: p.item, reason: `${p.path} : ${p.reason}` }));
 }
 
 /** Checks a pack JSON (bundle or one file) as the import does: the loaded content, or every problem. */
@@ -305,38 +247,6 @@ async function referencedFiles(client: PrismaClient, bodies: ChallengeBody[]): P
   return rows.map((r) => ({ url: attachmentUrl(r.id), name: r.name, bytes: new Uint8Array(r.data) }));
 }
 
-/**
- * Stores a file of a package as an upload is stored (same checks). The same bytes already stored are
- * reused; `preferredId` keeps an exported file's id when it is free (an exact round trip).
- */
-async function storeFile(tx: Tx, input: { file: string; name: string; bytes: Uint8Array; userId: string; preferredId?: string }): Promise<string> {
-  const check = checkFile(input.name, input.bytes);
-  if (!check.ok) throw new ImportRefused([{ item: input.file, reason: check.error }]);
-  const sha256 = crypto.createHash('sha256').update(input.bytes).digest('hex');
-  const same = await tx.attachment.findFirst({
-    where: { sha256, name: check.name, ...(input.preferredId ? { id: input.preferredId } : {}) },
-    select: { id: true },
-  });
-  if (same) return attachmentUrl(same.id);
-  const free =
-    input.preferredId &&
-    /^[0-9a-f-]{36}$/i.test(input.preferredId) &&
-    !(await tx.attachment.findUnique({ where: { id: input.preferredId }, select: { id: true } }));
-  const row = await tx.attachment.create({
-    data: {
-      ...(free ? { id: input.preferredId } : {}),
-      name: check.name,
-      mimeType: check.mimeType,
-      size: input.bytes.length,
-      data: new Uint8Array(input.bytes),
-      sha256,
-      uploadedById: input.userId,
-    },
-    select: { id: true },
-  });
-  return attachmentUrl(row.id);
-}
-
 // =============================================================================================
 // Content-pack zip: contenu.json (the bundle) and fichiers/<id>/<name> for every file it refers to
 
@@ -410,91 +320,6 @@ export async function exportQtiPackage(client: PrismaClient, competenceCode?: st
     challenges.map((c) => c.body),
   );
   return writeQtiPackage(challenges, media, competenceCode ? `pix-workbench-${competenceCode}` : 'pix-workbench');
-}
-
-/** What a QTI upload holds, read without the database: a package (zip) or loose items (XML). */
-export function readQtiUpload(
-  files: { name: string; bytes: Uint8Array }[],
-  authorName: string,
-):
-  { ok: true; items: PackageItem[]; refused: { identifier: string; reason: string }[]; media: Map<string, Uint8Array> } | { ok: false; rejected: Rejection[] } {
-  const items: PackageItem[] = [];
-  const refused: { identifier: string; reason: string }[] = [];
-  const media = new Map<string, Uint8Array>();
-  for (const f of files) {
-    try {
-      if (f.bytes[0] === 0x50 && f.bytes[1] === 0x4b) {
-        const read = readQtiPackage(f.bytes, [authorName]);
-        items.push(...read.items);
-        refused.push(...read.refused.map((r) => ({ identifier: r.identifier, reason: r.reason })));
-        for (const [k, v] of read.media) media.set(k, v);
-      } else {
-        const r = qtiToChallenge(utf8(f.bytes, f.name), [authorName]);
-        if (r.ok) items.push({ file: f.name, identifier: r.identifier, title: r.title, key: null, interaction: r.interaction, body: r.body });
-        else refused.push({ identifier: r.identifier ?? f.name, reason: r.reason });
-      }
-    } catch (error) {
-      if (error instanceof PackageError)
-        return { ok: false, rejected: [{ item: `${f.name}${error.file ? ` › ${error.file}` : ''}`, reason: error.message.replace(/^.*? : /, '') }] };
-      if (error instanceof QtiFileError) return { ok: false, rejected: [{ item: f.name, reason: error.message }] };
-      throw error;
-    }
-  }
-  return { ok: true, items, refused, media };
-}
-
-/**
- * Imports QTI packages or items as new challenges of the chosen skill (prototypes, submitted for review,
- * version 1 by the importer); their files stored as uploads are. Every item the workbench cannot take is
- * reported; the others are written in one transaction (nothing at all if any write fails).
- */
-export async function importQti(
-  client: PrismaClient,
-  input: { files: { name: string; bytes: Uint8Array }[]; skillId: string; userId: string; authorName: string },
-): Promise<ImportOutcome> {
-  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
-  if (!skill) return { ok: false, rejected: [{ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' }] };
-  const read = readQtiUpload(input.files, input.authorName);
-  if (!read.ok) return read;
-  const message = `Import QTI par ${input.authorName}`;
-  try {
-    const created = await client.$transaction(
-      async (tx) => {
-        const urls = new Map<string, string>();
-        for (const [path, bytes] of read.media)
-          urls.set(`${PACKAGE_URL_PREFIX}${path}`, await storeFile(tx, { file: path, name: path.split('/').pop()!, bytes, userId: input.userId }));
-        const out: QtiCreated[] = [];
-        for (const item of read.items) {
-          const body = sanitizeBody(mapBodyUrls(item.body, (url) => urls.get(url) ?? url));
-          const slug = item.identifier
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, '-')
-            .replace(/^-+|-+$/g, '');
-          let key = item.key && /^[a-z0-9][a-z0-9-]*$/.test(item.key) ? item.key : `${skill.name.replace(/^@/, '')}-qti-${slug}`.slice(0, 80);
-          for (let n = 2; await tx.challenge.findUnique({ where: { key }, select: { id: true } }); n++)
-            key = `${skill.name.replace(/^@/, '')}-qti-${slug}`.slice(0, 76) + `-${n}`;
-          const c = await tx.challenge.create({ data: { key, skillId: skill.id, type: toDbType(body.answer.type), status: 'submitted', isPrototype: true } });
-          const v = await tx.challengeVersion.create({
-            data: { challengeId: c.id, number: 1, body: body as object, message: `${message} (${item.identifier})`, authorId: input.userId },
-          });
-          await tx.challenge.update({ where: { id: c.id }, data: { currentVersionId: v.id } });
-          await tx.challengeStatusChange.createMany({
-            data: [
-              { challengeId: c.id, fromStatus: null, toStatus: 'propose', message, userId: input.userId },
-              { challengeId: c.id, fromStatus: 'propose', toStatus: 'submitted', message, userId: input.userId },
-            ],
-          });
-          out.push({ id: c.id, key, identifier: item.identifier, type: body.answer.type, title: item.title });
-        }
-        return out;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
-    return { ok: true, kind: 'qti', created, refused: read.refused };
-  } catch (error) {
-    if (error instanceof ImportRefused) return { ok: false, rejected: error.rejected };
-    throw error;
-  }
 }
 
 export { fromDbType };
