@@ -1,13 +1,13 @@
 /**
  * Content commands for teams that keep content in git and check it in CI (decision 018):
  *
- *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail]
+ *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database postgresql://…]
  *   qti export PACK.json… --out FILE.zip
  *   pack check PACK.json… [--lang fr|en]
  *
  * `qti import --dry-run` and the other two need no database. Without `--dry-run`, `qti import` writes the
- * items as proposals of the skill, in the name of the account given by `--as`, in the database of
- * DATABASE_URL (nothing is published; they wait in the review queue).
+ * items as proposals of the skill, in the name of the account given by `--as`, in the database given by
+ * `--database` (nothing is published; they wait in the review queue).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -104,7 +104,7 @@ export async function qtiImport(argv: readonly string[]): Promise<number> {
   const dryRun = argv.includes('--dry-run');
   const args = parseArgs(
     argv.filter((a) => a !== '--dry-run'),
-    ['skill', 'as'],
+    ['skill', 'as', 'database'],
   );
   if (args.positionals.length !== 1) throw new UsageError('qti import takes one PACKAGE (a .zip QTI package or an .xml item)');
   const file = args.positionals[0]!;
@@ -122,8 +122,8 @@ export async function qtiImport(argv: readonly string[]): Promise<number> {
   } else {
     const skillName = required(args, 'skill');
     const email = required(args, 'as');
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new UsageError('qti import without --dry-run writes to the database of DATABASE_URL, which is not set');
+    const url = required(args, 'database');
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--database must be a postgresql:// address');
     const { createPrisma } = await import('../prisma/client');
     const db = createPrisma(url);
     try {

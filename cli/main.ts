@@ -6,7 +6,7 @@
  *                  [--standard-errors auto|observed|louis-block]
  *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
  *            --seed S --data OUT.csv --truth TRUTH.json
- *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail]
+ *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
  *   qti export PACK.json… --out FILE.zip
  *   pack check PACK.json… [--lang fr|en]
  *
@@ -24,7 +24,7 @@ const USAGE = `usage:
                      [--standard-errors auto|observed|louis-block]
   cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
                --seed S --data OUT.csv --truth TRUTH.json
-  cli qti import PACKAGE [--dry-run] [--skill @name --as e-mail]
+  cli qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
   cli qti export PACK.json… --out FILE.zip
   cli pack check PACK.json… [--lang fr|en]`;
 
