@@ -6,6 +6,9 @@
  *                  [--standard-errors auto|observed|louis-block]
  *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
  *            --seed S --data OUT.csv --truth TRUTH.json
+ *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
+ *   qti export PACK.json… --out FILE.zip
+ *   pack check PACK.json… [--lang fr|en]
  *
  * Output goes to stdout; problems with the input print one line on stderr and exit with status 2.
  */
@@ -20,7 +23,10 @@ const USAGE = `usage:
                      [--max-cycles N] [--threads N] [--acceleration squarem|none]
                      [--standard-errors auto|observed|louis-block]
   cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
-               --seed S --data OUT.csv --truth TRUTH.json`;
+               --seed S --data OUT.csv --truth TRUTH.json
+  cli qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
+  cli qti export PACK.json… --out FILE.zip
+  cli pack check PACK.json… [--lang fr|en]`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,11 +43,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'positioning-sim') return (await import('./positioning-sim-command')).runPositioningSim(rest);
     if (command === 'certification-sim') return (await import('./certification-sim-command')).runCertificationSim(rest);
+    if (command === 'qti' || command === 'pack') {
+      const [sub, ...args] = rest;
+      const content = await import('./content-command');
+      if (command === 'qti' && sub === 'import') return await content.qtiImport(args);
+      if (command === 'qti' && sub === 'export') return await content.qtiExport(args);
+      if (command === 'pack' && sub === 'check') return await content.packCheck(args);
+      throw new UsageError(command === 'qti' ? 'qti import PACKAGE or qti export PACK.json --out FILE.zip' : 'pack check PACK.json…');
+    }
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (calibrate or simulate)`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (calibrate, simulate, positioning-sim, certification-sim, qti, pack)`);
   } catch (error) {
     if (error instanceof CsvError || error instanceof UsageError || error instanceof CalibrationDataError) {
       process.stderr.write(`error: ${error.message}\n`);

@@ -1,11 +1,15 @@
 /**
  * Imports the framework and the content pack into the database, in one transaction: all or nothing.
  * Everything is matched by its stable key, so importing the same files twice changes nothing.
+ *
+ * Two modes. The seed (no options) writes the starter content live and publishes a release. An import by a
+ * person (`proposalsBy`) never publishes: every new or changed challenge becomes a proposal submitted for
+ * review, its version and status changes attributed to that person, and no release is made (issue 16).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { PrismaClient } from '../prisma/client';
 import { createRelease } from '../app/models/release.server';
-import { loadContent, type LoadedContent } from './load';
+import { loadContent, type LoadedChallenge, type LoadedContent } from './load';
 
 export interface ImportReport {
   competences: number;
@@ -21,9 +25,30 @@ export interface ImportReport {
 
 const typeToDb = { QCU: 'QCU', QCM: 'QCM', QROC: 'QROC', 'QROCM-ind': 'QROCM_ind', 'QROCM-dep': 'QROCM_dep' } as const;
 
-export async function importContent(db: PrismaClient, content: LoadedContent = loadContent()): Promise<ImportReport> {
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+export interface ImportOptions {
+  /** Import as proposals by this person (never publishes). */
+  proposalsBy?: { userId: string; message: string };
+  /** Runs first, in the same transaction (files the content refers to). */
+  before?: (tx: Tx) => Promise<void>;
+}
+
+/** A challenge the import proposes goes to the review queue: proposed, then submitted, by the importer. */
+async function submitForReview(tx: Tx, challengeId: string, from: LoadedChallenge['status'] | null, by: NonNullable<ImportOptions['proposalsBy']>) {
+  const steps: [LoadedChallenge['status'] | null, LoadedChallenge['status']][] = [];
+  if (from !== 'propose' && from !== 'submitted') steps.push([from, 'propose']);
+  if (from !== 'submitted') steps.push(['propose', 'submitted']);
+  for (const [fromStatus, toStatus] of steps)
+    await tx.challengeStatusChange.create({ data: { challengeId, fromStatus, toStatus, message: by.message, userId: by.userId } });
+  await tx.challenge.update({ where: { id: challengeId }, data: { status: 'submitted' } });
+}
+
+export async function importContent(db: PrismaClient, content: LoadedContent = loadContent(), options: ImportOptions = {}): Promise<ImportReport> {
+  const by = options.proposalsBy;
   return db.$transaction(
     async (tx) => {
+      if (options.before) await options.before(tx);
       const report: ImportReport = {
         competences: 0,
         tubes: 0,
@@ -85,7 +110,8 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
             const sk = await tx.skill.upsert({
               where: { name: skill.name },
               create: { name: skill.name, level: skill.level, status: skill.status, hint: skill.hint, tubeId: tu.id },
-              update: { level: skill.level, status: skill.status, hint: skill.hint, tubeId: tu.id },
+              // An import by a person does not change whether an existing skill is live.
+              update: { level: skill.level, ...(by ? {} : { status: skill.status }), hint: skill.hint, tubeId: tu.id },
             });
             report.skills++;
             const links = [
@@ -104,21 +130,60 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
               const existing = await tx.challenge.findUnique({ where: { key: challenge.key }, include: { currentVersion: true } });
               if (!existing) {
                 const created = await tx.challenge.create({
-                  data: { key: challenge.key, skillId: sk.id, type: typeToDb[challenge.type], status: challenge.status, isPrototype: challenge.isPrototype },
+                  data: {
+                    key: challenge.key,
+                    skillId: sk.id,
+                    type: typeToDb[challenge.type],
+                    status: by ? 'propose' : challenge.status,
+                    isPrototype: challenge.isPrototype,
+                  },
                 });
                 const version = await tx.challengeVersion.create({
-                  data: { challengeId: created.id, number: 1, body: challenge.body as object, message: 'Import du pack de contenu' },
+                  data: {
+                    challengeId: created.id,
+                    number: 1,
+                    body: challenge.body as object,
+                    message: by?.message ?? 'Import du pack de contenu',
+                    authorId: by?.userId ?? null,
+                  },
                 });
                 await tx.challenge.update({ where: { id: created.id }, data: { currentVersionId: version.id } });
                 await tx.challengeStatusChange.create({
-                  data: { challengeId: created.id, fromStatus: null, toStatus: challenge.status, message: 'Import du pack de contenu' },
+                  data: {
+                    challengeId: created.id,
+                    fromStatus: null,
+                    toStatus: by ? 'propose' : challenge.status,
+                    message: by?.message ?? 'Import du pack de contenu',
+                    userId: by?.userId ?? null,
+                  },
                 });
+                if (by) await submitForReview(tx, created.id, 'propose', by);
                 challengeIds.set(challenge.key, created.id);
                 report.challengesCreated++;
               } else {
                 challengeIds.set(challenge.key, existing.id);
                 const editedInWorkbench = existing.currentVersion?.authorId != null;
-                if (editedInWorkbench && !isDeepStrictEqual(existing.currentVersion!.body, challenge.body)) {
+                if (by && !isDeepStrictEqual(existing.currentVersion?.body, challenge.body)) {
+                  if (existing.status === 'archive' || existing.status === 'perime') {
+                    report.challengesKeptAsEdited++;
+                  } else {
+                    // A change by import is a new version proposed for review, whatever the challenge's status.
+                    const version = await tx.challengeVersion.create({
+                      data: {
+                        challengeId: existing.id,
+                        number: (existing.currentVersion?.number ?? 0) + 1,
+                        body: challenge.body as object,
+                        message: by.message,
+                        authorId: by.userId,
+                      },
+                    });
+                    await tx.challenge.update({ where: { id: existing.id }, data: { currentVersionId: version.id } });
+                    await submitForReview(tx, existing.id, existing.status, by);
+                    report.challengesUpdated++;
+                  }
+                } else if (by) {
+                  // unchanged
+                } else if (editedInWorkbench && !isDeepStrictEqual(existing.currentVersion!.body, challenge.body)) {
                   report.challengesKeptAsEdited++;
                 } else if (!existing.currentVersion || !isDeepStrictEqual(existing.currentVersion.body, challenge.body)) {
                   const number = (existing.currentVersion?.number ?? 0) + 1;
@@ -141,7 +206,7 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
         await tx.challenge.updateMany({ where: { id, OR: [{ prototypeId: null }, { NOT: { prototypeId } }] }, data: { prototypeId } });
       }
       const anyRelease = await tx.release.count();
-      if (report.challengesCreated + report.challengesUpdated > 0 || anyRelease === 0) {
+      if (!by && (report.challengesCreated + report.challengesUpdated > 0 || anyRelease === 0)) {
         const release = await createRelease(tx, 'Import du pack de contenu', null);
         report.release = release.number;
       }

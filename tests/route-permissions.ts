@@ -179,6 +179,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   'creation.echanges._index.tsx': { loader: only('author', 'reviewer', 'admin'), action: only('author', 'reviewer', 'admin') },
   'creation.echanges.paquet.$code.tsx': { params: { code: 'competenceCode' }, loader: only('author', 'reviewer', 'admin') },
   'creation.echanges.paquet[.]json.tsx': { loader: only('author', 'reviewer', 'admin') },
+  'creation.echanges.paquet[.]zip.tsx': { loader: only('author', 'reviewer', 'admin') },
+  'creation.echanges.qti[.]zip.tsx': { loader: only('author', 'reviewer', 'admin') },
   'creation.echanges.qti.$id.tsx': { params: { id: 'challengeId' }, loader: only('author', 'reviewer', 'admin') },
   'creation.epreuves.$id.tsx': { params: { id: 'challengeId' }, loader: only('author', 'reviewer', 'admin'), action: only('author', 'reviewer', 'admin') },
   'creation.epreuves.$id_.historique.tsx': {

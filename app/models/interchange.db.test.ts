@@ -8,7 +8,10 @@ import { markdownLiteToDoc, newChallengeBody, type ChallengeBody } from '../../e
 import { challengeToQti } from '../../engine/interchange/qti';
 import { createDeclination, getChallenge, saveChallenge } from './challenge.server';
 import { changeStatus } from './workflow.server';
-import { exportBundle, exportPacks, exportQtiItems, importPackJson, importQti } from './interchange.server';
+import { exportBundle, exportPackZip, exportPacks, exportQtiPackage, importPackJson, importPackZip, importQti } from './interchange.server';
+import { storeAttachment } from './attachment.server';
+import { reviewQueue } from './workflow.server';
+import { fixtureFiles, fixturePackage, zipFiles } from '../../tests/fixtures/qti';
 
 const opened: { db: TestDatabase; client: PrismaClient }[] = [];
 async function freshDb() {
@@ -51,37 +54,89 @@ const richBody = (): ChallengeBody => ({
   pedagogy: 'e-preuve',
 });
 
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+const liveBodies = async (client: PrismaClient) =>
+  new Map((await client.challenge.findMany({ where: { status: 'valide' }, include: { currentVersion: true } })).map((c) => [c.key, c.currentVersion!.body]));
+
 describe('content pack interchange', () => {
-  it('exports live content, re-imports it into a fresh database and exports the same again', async () => {
+  it('exports live content with its files as a zip; a fresh workbench imports it as proposals, and once validated exports the same again', async () => {
     const a = await freshDb();
     await importContent(a);
-    // A live declination edited in the workbench, with what Markdown-lite cannot say.
+    // A live declination edited in the workbench, with what Markdown-lite cannot say and an uploaded illustration.
     const author = await makeUser(a, ['AUTHOR'], 'Camille');
     const reviewer = await makeUser(a, ['REVIEWER'], 'Rémi');
+    const file = await storeAttachment(a, { name: 'écran.png', bytes: PNG, userId: author.id });
+    if (!file.ok) throw new Error(file.error);
     const proto = await a.challenge.findFirstOrThrow({ where: { status: 'valide', isPrototype: true, skill: { status: 'actif' } }, orderBy: { key: 'asc' } });
     const d = await createDeclination(a, { prototypeId: proto.id, userId: author.id });
-    await saveChallenge(a, { challengeId: d.challengeId, userId: author.id, body: richBody(), message: 'riche', baseVersionNumber: 1 });
+    const body = { ...richBody(), illustration: { url: file.attachment.url, alt: 'Un écran' } };
+    await saveChallenge(a, { challengeId: d.challengeId, userId: author.id, body, message: 'riche', baseVersionNumber: 1 });
     await changeStatus(a, { challengeId: d.challengeId, action: 'validate', userId: reviewer.id, roles: ['REVIEWER'], message: 'ok' });
 
     const first = await exportBundle(a);
     expect(first.packs.length).toBeGreaterThanOrEqual(16);
     const exported = first.packs.flatMap((p) => p.thematics.flatMap((t) => t.tubes.flatMap((u) => u.skills.flatMap((s) => s.challenges))));
     expect(exported.length).toBe(await a.challenge.count({ where: { status: 'valide' } }));
-    const rich = exported.find((c) => c.key === d.key)!;
-    expect(rich.rich?.instruction).toBeDefined();
+    expect(exported.find((c) => c.key === d.key)!.rich?.instruction).toBeDefined();
+    const zip = await exportPackZip(a);
 
     const b = await freshDb();
-    const outcome = await importPackJson(b, JSON.stringify(first));
-    expect(outcome).toMatchObject({ ok: true, kind: 'pack' });
-    const again = await exportBundle(b);
-    expect({ ...again, exportedAt: '' }).toEqual({ ...first, exportedAt: '' });
-    const copy = await b.challenge.findUniqueOrThrow({ where: { key: d.key }, include: { currentVersion: true } });
-    expect(copy.currentVersion?.body).toEqual(richBody());
+    const importer = await makeUser(b, ['AUTHOR'], 'Ines');
+    const outcome = await importPackZip(b, zip, { userId: importer.id, authorName: 'Ines' });
+    expect(outcome).toMatchObject({ ok: true, kind: 'pack', report: { release: null } });
+    // Nothing published: every challenge is a proposal waiting for review, in the importer's name.
+    expect(await b.release.count()).toBe(0);
+    expect(await b.challenge.count({ where: { status: { not: 'submitted' } } })).toBe(0);
+    expect(await b.challengeVersion.count({ where: { authorId: { not: importer.id } } })).toBe(0);
+    expect(await b.challengeStatusChange.count({ where: { userId: { not: importer.id } } })).toBe(0);
+    // The file came with it, checked and stored as an upload, under the same address.
+    const copyFile = await b.attachment.findUniqueOrThrow({ where: { id: file.attachment.url.split('/').pop()! } });
+    expect(new Uint8Array(copyFile.data)).toEqual(PNG);
+    expect(copyFile).toMatchObject({ name: 'écran.png', mimeType: 'image/png', uploadedById: importer.id });
 
-    // One competence's pack file alone imports too (nothing changes: same content).
+    // Reviewed and validated, the content exports exactly as it was exported.
+    await b.challenge.updateMany({ where: { status: 'submitted' }, data: { status: 'valide' } });
+    expect({ ...(await exportBundle(b)), exportedAt: '' }).toEqual({ ...first, exportedAt: '' });
+    const copy = await b.challenge.findUniqueOrThrow({ where: { key: d.key }, include: { currentVersion: true } });
+    expect(copy.currentVersion?.body).toEqual(body);
+
+    // The same pack again changes nothing.
     const one = await exportPacks(b, '1.1');
-    expect(one).toHaveLength(1);
-    expect(await importPackJson(b, JSON.stringify(one[0]))).toMatchObject({ ok: true, report: { challengesCreated: 0, challengesUpdated: 0 } });
+    expect(await importPackJson(b, JSON.stringify(one[0]), { userId: importer.id, authorName: 'Ines' })).toMatchObject({
+      ok: true,
+      report: { challengesCreated: 0, challengesUpdated: 0 },
+    });
+
+    // A zip whose file is not what its name says is refused whole.
+    const { unzipSync } = await import('fflate');
+    const files = new Map<string, Uint8Array>(Object.entries(unzipSync(zip)));
+    const path = [...files.keys()].find((k) => k.startsWith('fichiers/'))!;
+    files.set(path, new TextEncoder().encode('pas une image'));
+    const c = await freshDb();
+    const u = await makeUser(c, ['AUTHOR'], 'Ines');
+    const bad = await importPackZip(c, zipFiles(files), { userId: u.id, authorName: 'Ines' });
+    expect(bad).toEqual({ ok: false, rejected: [{ item: path, reason: expect.stringMatching(/n’est pas un fichier PNG valide/) }] });
+    expect(await c.challenge.count()).toBe(0);
+    expect(await c.attachment.count()).toBe(0);
+  }, 180_000);
+
+  it('an import of a pack after a release publishes nothing: the edited challenge becomes a proposal by the importer', async () => {
+    const db = await freshDb();
+    await importContent(db);
+    const releases = await db.release.count();
+    const user = await makeUser(db, ['REVIEWER'], 'Rémi');
+    const [pack] = await exportPacks(db, '1.1');
+    const target = pack!.thematics[0]!.tubes[0]!.skills[0]!.challenges[0]!;
+    target.instruction = `${target.instruction} (modifiée)`;
+    delete target.rich;
+    const outcome = await importPackJson(db, JSON.stringify(pack), { userId: user.id, authorName: 'Rémi' });
+    expect(outcome).toMatchObject({ ok: true, report: { challengesCreated: 0, challengesUpdated: 1, release: null } });
+    expect(await db.release.count()).toBe(releases);
+    const c = await db.challenge.findUniqueOrThrow({ where: { key: target.key }, include: { currentVersion: true } });
+    expect(c.status).toBe('submitted');
+    expect(c.currentVersion).toMatchObject({ number: 2, authorId: user.id });
+    const queue = await reviewQueue(db, user.id);
+    expect(queue.find((q) => q.key === target.key)).toMatchObject({ submittedBy: `Rémi ${user.lastName}` });
   }, 120_000);
 
   it('reports every rejected item and imports nothing', async () => {
@@ -137,7 +192,8 @@ describe('content pack interchange', () => {
       ],
       tutorials: [],
     };
-    const outcome = await importPackJson(db, JSON.stringify(pack));
+    const user = await makeUser(db, ['AUTHOR'], 'Ines');
+    const outcome = await importPackJson(db, JSON.stringify(pack), { userId: user.id, authorName: 'Ines' });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
       const items = outcome.rejected.map((r) => r.item);
@@ -147,45 +203,81 @@ describe('content pack interchange', () => {
     }
     expect(await db.challenge.count()).toBe(before);
     expect(await db.tube.count({ where: { name: tubeName } })).toBe(0);
-    expect(await importPackJson(db, '{ pas du json')).toMatchObject({ ok: false, rejected: [{ item: 'fichier' }] });
+    expect(await importPackJson(db, '{ pas du json', { userId: user.id, authorName: 'Ines' })).toMatchObject({ ok: false, rejected: [{ item: 'fichier' }] });
   });
 });
 
 describe('QTI interchange', () => {
-  it('exports live QCU/QCM/QROC and imports items as new proposed challenges of a skill, all or nothing', async () => {
+  it('imports a package made by another tool on the chosen skill: supported items as proposals, the match item reported, the image stored', async () => {
     const db = testDb();
     const skill = await makeSkill(db);
     const user = await makeUser(db, ['AUTHOR'], 'Ines');
-    const qcu: ChallengeBody = {
-      ...newChallengeBody('QCU', ['X']),
-      instruction: markdownLiteToDoc('Quel navigateur est libre ?'),
-      answer: { type: 'QCU', proposals: ['Firefox', 'Edge'], correct: 0, shuffle: true },
-    };
-    const good = challengeToQti('ext-1', qcu)!;
-    const bad = good.replace('</qti-item-body>', '');
+    const input = { skillId: skill.id, userId: user.id, authorName: `Ines ${user.lastName}` };
+    const outcome = await importQti(db, { ...input, files: [{ name: 'outil.zip', bytes: fixturePackage('other-tool-qti3') }] });
+    if (!outcome.ok || outcome.kind !== 'qti') throw new Error(JSON.stringify(outcome));
+    expect(outcome.created.map((c) => [c.identifier, c.type])).toEqual([
+      ['choice-browser', 'QCU'],
+      ['choice-formats', 'QCM'],
+      ['text-capital', 'QROC'],
+    ]);
+    expect(outcome.refused).toEqual([{ identifier: 'match-pairs', reason: expect.stringMatching(/qti-match-interaction non prise en charge/) }]);
+    const c = await getChallenge(db, outcome.created[0]!.id);
+    expect(c).toMatchObject({ status: 'submitted', type: 'QCU', isPrototype: true, version: { number: 1, author: `Ines ${user.lastName}` } });
+    const src = JSON.stringify(c?.body?.instruction).match(/\/pieces-jointes\/[0-9a-f-]{36}/)?.[0];
+    expect(src).toBeDefined();
+    expect(await db.attachment.findUniqueOrThrow({ where: { id: src!.split('/').pop()! } })).toMatchObject({ mimeType: 'image/png', uploadedById: user.id });
+    const queue = await reviewQueue(db, user.id);
+    expect(queue.filter((q) => q.skill === skill.name)).toHaveLength(3);
 
-    const refused = await importQti(db, {
-      files: [
-        { name: 'a.xml', text: good },
-        { name: 'b.xml', text: bad },
-      ],
-      skillId: skill.id,
-      userId: user.id,
-      authorName: 'Ines',
-    });
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.rejected).toEqual([{ item: 'b.xml', reason: expect.stringMatching(/XML invalide/) }]);
-    expect(await db.challenge.count({ where: { skillId: skill.id } })).toBe(0);
-
-    const done = await importQti(db, { files: [{ name: 'a.xml', text: good }], skillId: skill.id, userId: user.id, authorName: 'Ines' });
-    expect(done).toMatchObject({ ok: true, kind: 'qti' });
-    if (done.ok && done.kind === 'qti') {
-      const c = await getChallenge(db, done.created[0]!.id);
-      expect(c).toMatchObject({ status: 'propose', type: 'QCU', isPrototype: true, version: { number: 1, author: `Ines ${user.lastName}` } });
-      expect(c?.body?.answer).toEqual(qcu.answer);
-      expect(c?.body?.authors).toEqual(['Ines']);
-    }
-    const items = await exportQtiItems(db);
-    expect(items.every((i) => i.xml.includes('<qti-assessment-item'))).toBe(true);
+    // A QTI 2.1 package from TAO, on the same skill.
+    const tao = await importQti(db, { ...input, files: [{ name: 'tao.zip', bytes: fixturePackage('tao-qti21') }] });
+    expect(tao).toMatchObject({ ok: true, created: [{ identifier: 'i1580', type: 'QCU' }], refused: [] });
   });
+
+  it('imports nothing from a package with a bad file, and nothing without a skill', async () => {
+    const db = testDb();
+    const skill = await makeSkill(db);
+    const user = await makeUser(db, ['AUTHOR'], 'Ines');
+    const before = await db.attachment.count();
+    const files = fixtureFiles('other-tool-qti3');
+    files.set('images/logo.png', new TextEncoder().encode('<svg/>'));
+    const outcome = await importQti(db, { files: [{ name: 'outil.zip', bytes: zipFiles(files) }], skillId: skill.id, userId: user.id, authorName: 'Ines' });
+    expect(outcome).toEqual({ ok: false, rejected: [{ item: 'images/logo.png', reason: expect.stringMatching(/n’est pas un fichier PNG valide/) }] });
+    expect(await db.challenge.count({ where: { skillId: skill.id } })).toBe(0);
+    expect(await db.attachment.count()).toBe(before);
+    const noSkill = await importQti(db, {
+      files: [{ name: 'outil.zip', bytes: fixturePackage('other-tool-qti3') }],
+      skillId: '',
+      userId: user.id,
+      authorName: 'I',
+    });
+    expect(noSkill).toMatchObject({ ok: false, rejected: [{ item: 'acquis' }] });
+    const noManifest = new Map(files);
+    noManifest.delete('imsmanifest.xml');
+    expect(await importQti(db, { files: [{ name: 'x.zip', bytes: zipFiles(noManifest) }], skillId: skill.id, userId: user.id, authorName: 'I' })).toEqual({
+      ok: false,
+      rejected: [{ item: 'x.zip › imsmanifest.xml', reason: expect.stringMatching(/absent à la racine du paquet/) }],
+    });
+  });
+
+  it('exports the starter content as a QTI 3.0 package that imports back identically', async () => {
+    const db = await freshDb();
+    await importContent(db);
+    const skill = await makeSkill(db);
+    const user = await makeUser(db, ['AUTHOR'], 'Ines');
+    const live = await liveBodies(db);
+    const zip = await exportQtiPackage(db);
+    const outcome = await importQti(db, { files: [{ name: 'pix.zip', bytes: zip }], skillId: skill.id, userId: user.id, authorName: 'Ines' });
+    if (!outcome.ok || outcome.kind !== 'qti') throw new Error(JSON.stringify(outcome));
+    expect(outcome.refused).toEqual([]);
+    expect(outcome.created).toHaveLength(live.size);
+    const rows = await db.challenge.findMany({ where: { skillId: skill.id }, include: { currentVersion: true } });
+    const types = new Set<string>();
+    for (const r of rows) {
+      const original = [...live].find(([key]) => r.currentVersion!.message.endsWith(`(${key})`))?.[1];
+      expect(r.currentVersion!.body, r.key).toEqual(original);
+      types.add(r.type);
+    }
+    expect(types).toEqual(new Set(['QCU', 'QCM', 'QROC', 'QROCM_ind', 'QROCM_dep']));
+  }, 120_000);
 });

@@ -1,16 +1,26 @@
 /**
- * Interchange of the workbench's content: export live content as content-pack JSON (a bundle of every
- * competence, or one competence's pack file) and QTI 3.0 items; import a bundle, a pack file or QTI
- * items — every rejected item reported with its reason, and nothing imported unless everything is
- * accepted (one transaction).
+ * Interchange of the workbench's content (decision 018): export live content as content-pack JSON (a bundle
+ * of every competence, or one competence's pack file), as a content-pack zip with every file it refers to,
+ * and as a QTI 3.0 content package; import a bundle, a pack file or zip, a QTI package or loose QTI items.
+ * Imports never publish (issue 16): what comes in becomes proposals submitted for review, attributed to the
+ * person who imported. A package is imported whole or not at all (one transaction); a QTI item the
+ * workbench cannot take is reported with its reason and the others are imported.
  */
+import crypto from 'node:crypto';
 import type { PrismaClient } from '../../prisma/client';
 import { ContentError, loadContentFrom } from '../../content/load';
 import { importContent, type ImportReport } from '../../content/import';
-import { packChallengeSchema, packFileSchema, type FrameworkFile, type PackFile } from '../../content/schema';
-import { bodyToPackChallenge } from '../../engine/interchange/pack';
-import { challengeToQti, qtiToChallenge } from '../../engine/interchange/qti';
-import { sanitizeBody, validateAnswerSpec, type ChallengeBody } from '../../engine/challenges';
+import { type FrameworkFile, type PackFile } from '../../content/schema';
+import { checkPacks as checkPackProblems } from '../../content/check';
+import { bodyToPackChallenge, bodyUrls, mapBodyUrls } from '../../engine/interchange/pack';
+import { challengeToQti, QtiFileError, qtiToChallenge } from '../../engine/interchange/qti';
+import { PACKAGE_URL_PREFIX, readQtiPackage, writeQtiPackage, type ExportMedia, type PackageItem } from '../../engine/interchange/qti-package';
+import { PackageError, readZip, utf8, writeZip } from '../../engine/interchange/zip';
+import { ATTACHMENT_URL_PREFIX, sanitizeBody, type ChallengeBody } from '../../engine/challenges';
+import { attachmentUrl } from './attachment.server';
+import { ImportRefused, importQti, storeFile, type Importer, type QtiCreated, type Tx } from '../../content/qti-import';
+
+export { importQti, readQtiUpload, type Importer, type QtiCreated } from '../../content/qti-import';
 import { fromDbType, toDbType } from './challenge.server';
 import { storedBodyOf } from './challenge-body.server';
 import { maxReachableLevel } from '../lib/settings.server';
@@ -154,55 +164,20 @@ export async function exportQtiItem(client: PrismaClient, idOrKey: string) {
 // Import
 
 export type ImportOutcome =
-  { ok: true; kind: 'pack'; report: ImportReport } | { ok: true; kind: 'qti'; created: { id: string; key: string }[] } | { ok: false; rejected: Rejection[] };
+  | { ok: true; kind: 'pack'; report: ImportReport }
+  | { ok: true; kind: 'qti'; created: QtiCreated[]; refused: { identifier: string; reason: string }[] }
+  | { ok: false; rejected: Rejection[] };
 
-function issuePath(p: (string | number)[]): string {
-  return p.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
-}
-
-/** Every problem of the packs, item by item (challenges checked one by one, then the whole). */
+/** Every problem of the packs, in French, each named by where it is. */
 function checkPacks(packs: unknown[]): Rejection[] {
-  const rejected: Rejection[] = [];
-  packs.forEach((pack, pi) => {
-    const label = `pack ${(pack as { competence?: unknown })?.competence ?? pi + 1}`;
-    // Challenge by challenge first, so that each bad one is named by its key.
-    const thematics = (pack as { thematics?: unknown })?.thematics;
-    const challengePaths = new Set<string>();
-    if (Array.isArray(thematics)) {
-      thematics.forEach((th, ti) =>
-        (Array.isArray(th?.tubes) ? th.tubes : []).forEach((tube: { skills?: unknown }, ui: number) =>
-          (Array.isArray(tube?.skills) ? tube.skills : []).forEach((skill: { challenges?: unknown }, si: number) =>
-            (Array.isArray(skill?.challenges) ? skill.challenges : []).forEach((ch: { key?: unknown }, ci: number) => {
-              const where = `thematics[${ti}].tubes[${ui}].skills[${si}].challenges[${ci}]`;
-              challengePaths.add(where);
-              const parsed = packChallengeSchema.safeParse(ch);
-              const key = typeof ch?.key === 'string' ? ch.key : where;
-              if (!parsed.success) {
-                for (const issue of parsed.error.issues)
-                  rejected.push({ item: `${label} › ${key}`, reason: `${issuePath(issue.path as (string | number)[]) || 'épreuve'} : ${issue.message}` });
-              } else {
-                const { type, answer } = parsed.data;
-                for (const p of validateAnswerSpec({ type, ...answer } as never)) rejected.push({ item: `${label} › ${key}`, reason: p });
-              }
-            }),
-          ),
-        ),
-      );
-    }
-    const parsed = packFileSchema.safeParse(pack);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const where = issuePath(issue.path as (string | number)[]);
-        if ([...challengePaths].some((c) => where.startsWith(c))) continue; // already reported by key
-        rejected.push({ item: `${label} › ${where || 'fichier'}`, reason: issue.message });
-      }
-    }
-  });
-  return rejected;
+  return checkPackProblems(packs, 'fr').map((p) => ({ item: p.item, reason: `${p.path} : ${p.reason}` }));
 }
 
-/** Imports a bundle or one pack file (JSON text); nothing is written unless every item is accepted. */
-export async function importPackJson(client: PrismaClient, text: string): Promise<ImportOutcome> {
+/** Checks a pack JSON (bundle or one file) as the import does: the loaded content, or every problem. */
+export function checkPackJson(
+  text: string,
+  framework: unknown | null,
+): { ok: true; content: ReturnType<typeof loadContentFrom> } | { ok: false; rejected: Rejection[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -210,17 +185,19 @@ export async function importPackJson(client: PrismaClient, text: string): Promis
     return { ok: false, rejected: [{ item: 'fichier', reason: `JSON invalide (${(error as Error).message})` }] };
   }
   const isBundle = json !== null && typeof json === 'object' && (json as { format?: unknown }).format === BUNDLE_FORMAT;
-  const packs: unknown[] = isBundle ? ((json as { packs?: unknown }).packs as unknown[]) : [json];
+  const packs: unknown = isBundle ? (json as { packs?: unknown }).packs : [json];
   if (!Array.isArray(packs)) return { ok: false, rejected: [{ item: 'fichier', reason: 'le champ packs doit être une liste de paquets' }] };
-  const framework = isBundle ? (json as { framework?: unknown }).framework : await exportFramework(client);
   const rejected = checkPacks(packs);
   if (rejected.length > 0) return { ok: false, rejected };
-  let content;
+  const fw = isBundle ? (json as { framework?: unknown }).framework : framework;
   try {
-    content = loadContentFrom(
-      framework,
-      packs.map((json, i) => ({ file: `pack ${(json as { competence?: string }).competence ?? i + 1}`, json })),
-    );
+    return {
+      ok: true,
+      content: loadContentFrom(
+        fw,
+        packs.map((p, i) => ({ file: `pack ${(p as { competence?: string }).competence ?? i + 1}`, json: p })),
+      ),
+    };
   } catch (error) {
     if (error instanceof ContentError)
       return {
@@ -229,49 +206,158 @@ export async function importPackJson(client: PrismaClient, text: string): Promis
       };
     throw error;
   }
-  const report = await importContent(client, content);
-  return { ok: true, kind: 'pack', report };
 }
 
 /**
- * Imports QTI items as new challenges (status proposé, prototypes of the given skill, version 1 by the
- * importing user). All or nothing.
+ * Imports a bundle or one pack file (JSON text) as proposals of `importer`, submitted for review; nothing
+ * is published and nothing is written unless every item is accepted.
  */
-export async function importQti(
-  client: PrismaClient,
-  input: { files: { name: string; text: string }[]; skillId: string; userId: string; authorName: string },
-): Promise<ImportOutcome> {
-  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
-  const rejected: Rejection[] = [];
-  if (!skill) rejected.push({ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' });
-  const accepted: { identifier: string; body: ChallengeBody }[] = [];
-  for (const f of input.files) {
-    const r = qtiToChallenge(f.text, [input.authorName]);
-    if (r.ok) accepted.push({ identifier: r.identifier, body: sanitizeBody(r.body) });
-    else rejected.push({ item: r.identifier ? `${f.name} (${r.identifier})` : f.name, reason: r.reason });
+export async function importPackJson(client: PrismaClient, text: string, importer: Importer, before?: (tx: Tx) => Promise<void>): Promise<ImportOutcome> {
+  const checked = checkPackJson(text, await exportFramework(client));
+  if (!checked.ok) return checked;
+  try {
+    const report = await importContent(client, checked.content, {
+      proposalsBy: { userId: importer.userId, message: `Import du paquet de contenu par ${importer.authorName}` },
+      before,
+    });
+    return { ok: true, kind: 'pack', report };
+  } catch (error) {
+    if (error instanceof ImportRefused) return { ok: false, rejected: error.rejected };
+    throw error;
   }
-  if (rejected.length > 0 || !skill) return { ok: false, rejected };
-  const created = await client.$transaction(async (tx) => {
-    const out: { id: string; key: string }[] = [];
-    for (const item of accepted) {
-      let key = `${skill.name.replace(/^@/, '')}-qti-${item.identifier
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')}`.slice(0, 80);
-      for (let n = 2; await tx.challenge.findUnique({ where: { key }, select: { id: true } }); n++) key = `${key.replace(/-\d+$/, '')}-${n}`;
-      const c = await tx.challenge.create({ data: { key, skillId: skill.id, type: toDbType(item.body.answer.type), status: 'propose', isPrototype: true } });
-      const v = await tx.challengeVersion.create({
-        data: { challengeId: c.id, number: 1, body: item.body as object, message: `Import QTI (${item.identifier})`, authorId: input.userId },
-      });
-      await tx.challenge.update({ where: { id: c.id }, data: { currentVersionId: v.id } });
-      await tx.challengeStatusChange.create({
-        data: { challengeId: c.id, fromStatus: null, toStatus: 'propose', message: 'Import QTI', userId: input.userId },
-      });
-      out.push({ id: c.id, key });
-    }
-    return out;
+}
+
+// =============================================================================================
+// Files the content refers to
+
+const attachmentIdOf = (url: string) => (url.startsWith(ATTACHMENT_URL_PREFIX) ? url.slice(ATTACHMENT_URL_PREFIX.length) : null);
+
+/** The platform's files these bodies refer to, with their bytes. */
+async function referencedFiles(client: PrismaClient, bodies: ChallengeBody[]): Promise<ExportMedia[]> {
+  const ids = [
+    ...new Set(
+      bodies
+        .flatMap(bodyUrls)
+        .map(attachmentIdOf)
+        .filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/i.test(id)),
+    ),
+  ];
+  if (ids.length === 0) return [];
+  const rows = await client.attachment.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+  return rows.map((r) => ({ url: attachmentUrl(r.id), name: r.name, bytes: new Uint8Array(r.data) }));
+}
+
+// =============================================================================================
+// Content-pack zip: contenu.json (the bundle) and fichiers/<id>/<name> for every file it refers to
+
+export const PACK_ZIP_JSON = 'contenu.json';
+
+export async function exportPackZip(client: PrismaClient, now = new Date()): Promise<Uint8Array> {
+  const bundle = await exportBundle(client, now);
+  const bodies = await client.challengeVersion.findMany({
+    where: { currentOf: { status: 'valide' } },
+    select: { id: true, body: true },
   });
-  return { ok: true, kind: 'qti', created };
+  const files = await referencedFiles(
+    client,
+    bodies.map((b) => storedBodyOf(b)),
+  );
+  const zip = new Map<string, Uint8Array | string>([[PACK_ZIP_JSON, JSON.stringify(bundle, null, 2) + '\n']]);
+  for (const f of files) zip.set(`fichiers/${attachmentIdOf(f.url)}/${f.name.replace(/[\\/]/g, '_')}`, f.bytes);
+  return writeZip(zip);
+}
+
+/** Imports a content-pack zip: its files checked and stored as uploads are, then its content as proposals, in one transaction. */
+export async function importPackZip(client: PrismaClient, bytes: Uint8Array, importer: Importer): Promise<ImportOutcome> {
+  let files: Map<string, Uint8Array>;
+  let text: string;
+  try {
+    files = readZip(bytes);
+    const json = files.get(PACK_ZIP_JSON);
+    if (!json) throw new PackageError(PACK_ZIP_JSON, 'absent à la racine du zip : ce n’est pas un paquet de contenu de l’atelier');
+    text = utf8(json, PACK_ZIP_JSON);
+  } catch (error) {
+    if (error instanceof PackageError) return { ok: false, rejected: [{ item: error.file || 'paquet', reason: error.message.replace(/^.*? : /, '') }] };
+    throw error;
+  }
+  const stored: { path: string; id: string; name: string; bytes: Uint8Array }[] = [];
+  for (const [path, data] of files) {
+    if (path === PACK_ZIP_JSON) continue;
+    const m = /^fichiers\/([^/]+)\/([^/]+)$/.exec(path);
+    if (!m) return { ok: false, rejected: [{ item: path, reason: 'fichier inattendu (seuls contenu.json et fichiers/<id>/<nom> sont lus)' }] };
+    stored.push({ path, id: m[1]!, name: m[2]!, bytes: data });
+  }
+  // The JSON is checked first with the exported addresses; the files are stored in the import's transaction.
+  const referenced = new Set([...text.matchAll(/\/pieces-jointes\/([0-9a-f-]{36})/gi)].map((m) => m[1]!));
+  for (const id of referenced)
+    if (!stored.some((f) => f.id === id))
+      return { ok: false, rejected: [{ item: PACK_ZIP_JSON, reason: `le fichier ${ATTACHMENT_URL_PREFIX}${id} n’est pas dans le zip (fichiers/${id}/…)` }] };
+  const urls = new Map<string, string>();
+  const before = async (tx: Tx) => {
+    for (const f of stored) urls.set(f.id, await storeFile(tx, { file: f.path, name: f.name, bytes: f.bytes, userId: importer.userId, preferredId: f.id }));
+    const changed = [...urls].filter(([id, url]) => attachmentUrl(id) !== url);
+    if (changed.length)
+      throw new ImportRefused([
+        { item: 'fichiers', reason: 'identifiants de fichiers déjà pris par d’autres contenus (réimportez dans un atelier sans ces fichiers)' },
+      ]);
+  };
+  return importPackJson(client, text, importer, before);
+}
+
+// =============================================================================================
+// QTI 3.0 packages
+
+/** The QTI 3.0 package of the live challenges (optionally of a competence), with their files. */
+export async function exportQtiPackage(client: PrismaClient, competenceCode?: string): Promise<Uint8Array> {
+  const rows = await client.challenge.findMany({
+    where: { status: 'valide', currentVersionId: { not: null }, ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
+    orderBy: { key: 'asc' },
+    include: { currentVersion: true },
+  });
+  const challenges = rows.map((r) => ({ key: r.key, body: storedBodyOf(r.currentVersion!) }));
+  const media = await referencedFiles(
+    client,
+    challenges.map((c) => c.body),
+  );
+  return writeQtiPackage(challenges, media, competenceCode ? `pix-workbench-${competenceCode}` : 'pix-workbench');
 }
 
 export { fromDbType };
+
+export { MAX_PACKAGE_BYTES } from '../../engine/interchange/zip';
+
+/**
+ * Imports what a person uploaded: one pack (JSON or zip with contenu.json), or QTI (packages and loose
+ * items, on the chosen skill). Every import makes proposals in the person's name.
+ */
+export async function importUpload(
+  client: PrismaClient,
+  input: { files: { name: string; bytes: Uint8Array }[]; skillId: string; userId: string; authorName: string },
+): Promise<ImportOutcome | { error: string }> {
+  const importer = { userId: input.userId, authorName: input.authorName };
+  const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b;
+  const isPackZip = (b: Uint8Array) => {
+    if (!isZip(b)) return false;
+    try {
+      return readZip(b).has(PACK_ZIP_JSON);
+    } catch {
+      return false;
+    }
+  };
+  const isJson = (f: { name: string; bytes: Uint8Array }) =>
+    !isZip(f.bytes) && (/\.json$/i.test(f.name) || new TextDecoder().decode(f.bytes.slice(0, 64)).trimStart().startsWith('{'));
+  const packs = input.files.filter((f) => isJson(f) || isPackZip(f.bytes));
+  if (packs.length > 0) {
+    if (input.files.length !== 1) return { error: 'Importez un seul paquet de contenu à la fois (JSON ou zip), ou des fichiers QTI (zip ou XML).' };
+    const f = packs[0]!;
+    if (isZip(f.bytes)) return importPackZip(client, f.bytes, importer);
+    let text: string;
+    try {
+      text = utf8(f.bytes, f.name);
+    } catch {
+      return { ok: false, rejected: [{ item: f.name, reason: 'le texte n’est pas en UTF-8' }] };
+    }
+    return importPackJson(client, text, importer);
+  }
+  return importQti(client, { ...input });
+}

@@ -12,8 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { assertCsrf, assertSameOrigin, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { frameworkChoices } from '~/models/challenge.server';
-import { isReviewer } from '~/models/workflow.server';
-import { exportQtiItems, importPackJson, importQti, type ImportOutcome } from '~/models/interchange.server';
+import { exportQtiItems, importUpload, MAX_PACKAGE_BYTES, type ImportOutcome } from '~/models/interchange.server';
 import { creationMessages, workbenchMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 import { useRootData } from '~/root';
@@ -22,15 +21,12 @@ import authoringStyles from '~/styles/authoring.css';
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }];
 export const meta: MetaFunction = () => [{ title: 'Échanges de contenu – Création' }];
 
-const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireSpace(request, 'creation');
+  await requireSpace(request, 'creation');
   const [choices, qti] = await Promise.all([frameworkChoices(db()), exportQtiItems(db())]);
   return {
     competences: choices.map((c) => ({ code: c.code, title: c.titleFr, skills: c.tubes.flatMap((t) => t.skills.map((s) => ({ id: s.id, name: s.name }))) })),
     qti: qti.map((q) => q.key),
-    mayImportPack: isReviewer(viewer.roles),
   };
 }
 
@@ -39,13 +35,14 @@ type ActionResult = { outcome: ImportOutcome } | { error: string };
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'creation');
   assertSameOrigin(request);
-  const tooBig = () => data<ActionResult>({ error: 'Le fichier dépasse 20 Mo : rien n’a été importé.' }, { status: 413 });
-  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_IMPORT_BYTES) return tooBig();
+  const tooBig = () => data<ActionResult>({ error: `Le fichier dépasse ${MAX_PACKAGE_BYTES / 1048576} Mo : rien n’a été importé.` }, { status: 413 });
+  // Refused by its size before anything is read or inflated.
+  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_PACKAGE_BYTES + 65536) return tooBig();
   if (!/^multipart\/form-data\b/i.test(request.headers.get('Content-Type') ?? ''))
     return data<ActionResult>({ error: 'Envoyez le fichier avec le formulaire d’import (multipart/form-data) : rien n’a été importé.' }, { status: 400 });
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_PACKAGE_BYTES }));
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return tooBig();
     throw error;
@@ -53,30 +50,19 @@ export async function action({ request }: ActionFunctionArgs) {
   assertCsrf(session, form);
   const files = form.getAll('file').filter((f): f is File => f instanceof File && f.size > 0);
   if (files.length === 0) return data<ActionResult>({ error: 'Choisissez un fichier à importer.' }, { status: 400 });
-  const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: new TextDecoder('utf-8', { fatal: false }).decode(await f.arrayBuffer()) })));
-  const isXml = (t: { name: string; text: string }) => /\.xml$/i.test(t.name) || t.text.trimStart().startsWith('<');
-  if (texts.every(isXml)) {
-    const outcome = await importQti(db(), {
-      files: texts,
-      skillId: String(form.get('skill') ?? ''),
-      userId: session.viewer.id,
-      authorName: `${session.viewer.firstName} ${session.viewer.lastName}`,
-    });
-    return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
-  }
-  if (texts.length !== 1 || texts.some(isXml))
-    return data<ActionResult>({ error: 'Importez un seul fichier JSON, ou un ou plusieurs fichiers QTI (XML).' }, { status: 400 });
-  if (!isReviewer(session.viewer.roles))
-    return data<ActionResult>(
-      { error: 'Seuls les relecteurs et les administrateurs importent un paquet de contenu (ses épreuves sont mises en ligne).' },
-      { status: 403 },
-    );
-  const outcome = await importPackJson(db(), texts[0]!.text);
-  return data<ActionResult>({ outcome }, { status: outcome.ok ? 200 : 400 });
+  const uploads = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const result = await importUpload(db(), {
+    files: uploads,
+    skillId: String(form.get('skill') ?? ''),
+    userId: session.viewer.id,
+    authorName: `${session.viewer.firstName} ${session.viewer.lastName}`,
+  });
+  if ('error' in result) return data<ActionResult>(result, { status: 400 });
+  return data<ActionResult>({ outcome: result }, { status: result.ok ? 200 : 400 });
 }
 
 export default function Exchanges() {
-  const { competences, qti, mayImportPack } = useLoaderData<typeof loader>();
+  const { competences, qti } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const t = useMessages(creationMessages);
@@ -94,7 +80,10 @@ export default function Exchanges() {
       <section className="panel" aria-labelledby="pack-title">
         <h2 id="pack-title">{w('exchange.packTitle')}</h2>
         <p>
-          <a className="button" href="/creation/echanges/paquet.json" download>
+          <a className="button" href="/creation/echanges/paquet.zip" download>
+            {w('exchange.packZip')}
+          </a>{' '}
+          <a href="/creation/echanges/paquet.json" download>
             {w('exchange.packAll')}
           </a>
         </p>
@@ -111,6 +100,11 @@ export default function Exchanges() {
 
       <section className="panel" aria-labelledby="qti-title">
         <h2 id="qti-title">{w('exchange.qtiTitle')}</h2>
+        <p>
+          <a className="button" href="/creation/echanges/qti.zip" download>
+            {w('exchange.qtiPackage')}
+          </a>
+        </p>
         <details>
           <summary>
             {w('exchange.qtiAll')} ({qti.length})
@@ -129,12 +123,11 @@ export default function Exchanges() {
 
       <section className="panel" aria-labelledby="import-title">
         <h2 id="import-title">{w('exchange.importTitle')}</h2>
-        {!mayImportPack ? <p className="muted small">{w('exchange.reviewersOnly')}</p> : null}
         <Form method="post" encType="multipart/form-data" className="stack wide">
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <div>
             <label htmlFor="import-file">{w('exchange.file')}</label>
-            <input id="import-file" name="file" type="file" multiple accept=".json,.xml,application/json,application/xml,text/xml" />
+            <input id="import-file" name="file" type="file" multiple accept=".json,.xml,.zip,application/json,application/xml,text/xml,application/zip" />
           </div>
           <div>
             <label htmlFor="import-skill">{w('exchange.skill')}</label>
@@ -179,21 +172,38 @@ export default function Exchanges() {
         ) : null}
         {outcome && outcome.ok ? (
           <div className="notice success" role="status" data-testid="import-done">
-            <p>{w('exchange.done')}</p>
             {outcome.kind === 'pack' ? (
-              <p>
-                {outcome.report.challengesCreated} {w('exchange.created')}, {outcome.report.challengesUpdated} {w('exchange.updated')},{' '}
-                {outcome.report.challengesKeptAsEdited} {w('exchange.kept')}
-                {outcome.report.release ? ` · ${t('releases.one')} n° ${outcome.report.release}` : ''}
-              </p>
+              <>
+                <p>{w('exchange.done')}</p>
+                <p>
+                  {outcome.report.challengesCreated} {w('exchange.created')}, {outcome.report.challengesUpdated} {w('exchange.updated')},{' '}
+                  {outcome.report.challengesKeptAsEdited} {w('exchange.kept')}
+                </p>
+              </>
             ) : (
-              <ul>
-                {outcome.created.map((c) => (
-                  <li key={c.id}>
-                    <Link to={`/creation/epreuves/${c.id}`}>{c.key}</Link>
-                  </li>
-                ))}
-              </ul>
+              <>
+                <p>{outcome.created.length > 0 ? w('exchange.done') : w('exchange.noneImported')}</p>
+                <h3>{w('exchange.imported').replace('{count}', String(outcome.created.length))}</h3>
+                <ul data-testid="import-created">
+                  {outcome.created.map((c) => (
+                    <li key={c.id}>
+                      <Link to={`/creation/epreuves/${c.id}`}>{c.key}</Link> — {c.type} — {c.title} ({c.identifier})
+                    </li>
+                  ))}
+                </ul>
+                {outcome.refused.length > 0 ? (
+                  <>
+                    <h3>{w('exchange.refused').replace('{count}', String(outcome.refused.length))}</h3>
+                    <ul data-testid="import-refused">
+                      {outcome.refused.map((r) => (
+                        <li key={r.identifier}>
+                          <strong>{r.identifier}</strong> : {r.reason}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
+              </>
             )}
           </div>
         ) : null}

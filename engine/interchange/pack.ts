@@ -96,3 +96,31 @@ export function bodyToPackChallenge(key: string, isPrototype: boolean, body: Cha
   };
   return out as unknown as PackChallenge;
 }
+
+/** Every address a body refers to (images in its rich text, illustration, attachments). */
+export function bodyUrls(body: ChallengeBody): string[] {
+  const out: string[] = [];
+  mapBodyUrls(body, (url) => {
+    out.push(url);
+    return url;
+  });
+  return [...new Set(out)];
+}
+
+/** The body with every address it refers to replaced by `fn(address)`. */
+export function mapBodyUrls(body: ChallengeBody, fn: (url: string) => string): ChallengeBody {
+  const mapNode = (n: RichNode): RichNode => ({
+    ...n,
+    ...(n.type === 'image' && typeof n.attrs?.['src'] === 'string' ? { attrs: { ...n.attrs, src: fn(n.attrs['src']) } } : {}),
+    ...(n.content ? { content: n.content.map(mapNode) } : {}),
+  });
+  const mapDoc = (d: RichDoc): RichDoc => ({ ...d, content: d.content.map(mapNode) });
+  return {
+    ...body,
+    instruction: mapDoc(body.instruction),
+    alternativeInstruction: body.alternativeInstruction ? mapDoc(body.alternativeInstruction) : null,
+    solutionExplanation: body.solutionExplanation ? mapDoc(body.solutionExplanation) : null,
+    illustration: body.illustration ? { ...body.illustration, url: fn(body.illustration.url) } : null,
+    attachments: body.attachments.map((a) => ({ ...a, url: fn(a.url) })),
+  };
+}

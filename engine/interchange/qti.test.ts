@@ -1,20 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { markdownLiteToDoc, newChallengeBody, type ChallengeBody } from '../challenges';
-import { challengeToQti, qtiToChallenge } from './qti';
+import { challengeToQti, challengeToQtiItem, QtiFileError, qtiToChallenge } from './qti';
 import { parseXml, textOf } from './xml';
 
 function withAnswer(instruction: string, answer: ChallengeBody['answer']): ChallengeBody {
   return { ...newChallengeBody(answer.type, ['Camille']), instruction: markdownLiteToDoc(instruction), answer };
 }
 const roundTrip = (b: ChallengeBody) => {
-  const xml = challengeToQti('k-1', b)!;
-  const back = qtiToChallenge(xml, ['Camille']);
+  const { xml, extension } = challengeToQtiItem('k-1', b);
+  const back = qtiToChallenge(xml, ['Camille'], { extension, timer: b.timer });
   if (!back.ok) throw new Error(back.reason);
   return { xml, back: back.body };
 };
+const refuse = (xml: string) => {
+  try {
+    const r = qtiToChallenge(xml, ['C']);
+    return r.ok ? 'accepted' : r.reason;
+  } catch (error) {
+    if (error instanceof QtiFileError) return `fichier : ${error.message}`;
+    throw error;
+  }
+};
 
-describe('QTI 3.0', () => {
-  it('exports a QCU as a choice interaction with its correct response, and imports it back', () => {
+describe('QTI 3.0 items', () => {
+  it('exports a QCU as a choice interaction in the 1EdTech namespace, scored by match_correct, and imports it back', () => {
     const b = withAnswer('Quel **navigateur** est *libre* ? Voir [la page](https://fr.wikipedia.org/wiki/Firefox).\n\n- un\n- deux', {
       type: 'QCU',
       proposals: ['Firefox', 'Edge', 'Safari'],
@@ -22,17 +31,17 @@ describe('QTI 3.0', () => {
       shuffle: true,
     });
     const { xml, back } = roundTrip(b);
-    expect(xml).toContain('<qti-assessment-item xmlns="http://www.imsglobal.org/spec/qti/v3p0/ns" identifier="k-1"');
+    expect(xml).toContain('<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"');
     expect(xml).toContain('<qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier">');
     expect(xml).toContain('<qti-correct-response><qti-value>CHOICE_1</qti-value></qti-correct-response>');
     expect(xml).toContain('<qti-choice-interaction response-identifier="RESPONSE" shuffle="true" max-choices="1">');
-    expect(back.answer).toEqual(b.answer);
-    expect(back.instruction).toEqual(b.instruction);
+    expect(xml).toContain('template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml"');
+    expect(back).toEqual(b);
   });
 
-  it('round-trips a QCM (multiple cardinality) and a QROC (text entry, every accepted answer, format and tolerances)', () => {
+  it('round-trips QCM, QROC and both QROCM with the extension; a loose QROC keeps its accepted answers', () => {
     const qcm = withAnswer('Lesquels sont libres ?', { type: 'QCM', proposals: ['Firefox', 'Edge', 'LibreOffice'], correct: [0, 2], shuffle: false });
-    expect(roundTrip(qcm).back.answer).toEqual(qcm.answer);
+    expect(roundTrip(qcm).back).toEqual(qcm);
     const qroc = withAnswer('Quelle boisson ?', {
       type: 'QROC',
       template: 'Réponse : {{answer}} !',
@@ -41,10 +50,35 @@ describe('QTI 3.0', () => {
       tolerances: ['T1', 'T3'],
     });
     const { xml, back } = roundTrip(qroc);
-    expect(xml).toContain('<qti-text-entry-interaction response-identifier="RESPONSE"');
+    expect(xml).toContain('<qti-text-entry-interaction response-identifier="RESPONSE"/>');
     expect(xml).toContain('<qti-map-entry map-key="un café" mapped-value="1" case-sensitive="false"/>');
-    expect(back.answer).toEqual(qroc.answer);
-    expect(back.instruction).toEqual(qroc.instruction);
+    expect(back).toEqual(qroc);
+    const loose = qtiToChallenge(xml, ['C']);
+    expect(loose.ok && loose.body.answer).toEqual({ type: 'QROC', accepted: ['café', 'un café'], format: 'mots', tolerances: ['T1', 'T2'] });
+    const ind = withAnswer('Adresse sûre ?', {
+      type: 'QROCM-ind',
+      template: 'Protocole : {{proto}}\nPort : {{port}}',
+      fields: [
+        { name: 'proto', label: 'Protocole', accepted: ['https'] },
+        { name: 'port', label: 'Port', accepted: ['443'], format: 'nombre' },
+      ],
+      tolerances: ['T1'],
+    });
+    expect(roundTrip(ind).back).toEqual(ind);
+    const dep = withAnswer('Deux formats ouverts ?', {
+      type: 'QROCM-dep',
+      template: '{{a}} et {{b}}',
+      fields: [
+        { name: 'a', label: 'Premier' },
+        { name: 'b', label: 'Second' },
+      ],
+      accepted: [['odt'], ['pdf'], ['png', 'PNG']],
+      tolerances: ['T1'],
+    });
+    const depXml = roundTrip(dep);
+    expect(depXml.back).toEqual(dep);
+    // Without the extension (a loose item, no manifest) its response processing is not a standard template.
+    expect(refuse(depXml.xml)).toMatch(/traitement de réponse personnalisé/);
   });
 
   it('escapes text and attributes: markup in content stays text', () => {
@@ -56,32 +90,28 @@ describe('QTI 3.0', () => {
     expect(textOf(parseXml(xml))).toContain('Que fait <script>alert("x")</script> & co ?');
   });
 
-  it('offers no QTI export for QROCM', () => {
-    expect(challengeToQti('k', newChallengeBody('QROCM-dep', ['C']))).toBeNull();
-  });
-
   it('refuses what it does not understand, with a reason', () => {
-    const refuse = (xml: string) => {
-      const r = qtiToChallenge(xml, ['C']);
-      return r.ok ? 'accepted' : r.reason;
-    };
-    expect(refuse('<qti-assessment-item identifier="x"><qti-item-body>')).toMatch(/non fermé/);
+    expect(refuse('<qti-assessment-item identifier="x"><qti-item-body>')).toMatch(/^fichier : XML invalide/);
     expect(refuse('<!DOCTYPE x><qti-assessment-item/>')).toMatch(/DOCTYPE/);
-    expect(refuse('<assessmentItem identifier="x"/>')).toMatch(/qti-assessment-item/);
+    expect(refuse('<assessmentItem identifier="x"/>')).toMatch(/espace de noms \(absent\) inconnu/);
     expect(refuse('<qti-assessment-item identifier="x"><a>&nbsp;</a></qti-assessment-item>')).toMatch(/entité inconnue/);
-    const base = challengeToQti('k', withAnswer('Q ?', { type: 'QCU', proposals: ['a', 'b'], correct: 0, shuffle: true }))!;
+    const base = challengeToQti('k', withAnswer('Q ?', { type: 'QCU', proposals: ['a', 'b'], correct: 0, shuffle: true }));
     expect(refuse(base.replace('<qti-value>CHOICE_1</qti-value>', '<qti-value>CHOICE_9</qti-value>'))).toMatch(/n’est pas une proposition/);
-    expect(refuse(base.replace('qti-choice-interaction', 'qti-order-interaction').replace('</qti-choice-interaction>', '</qti-order-interaction>'))).toMatch(
-      /interaction/,
-    );
+    expect(refuse(base.replaceAll('qti-choice-interaction', 'qti-order-interaction'))).toMatch(/interaction qti-order-interaction non prise en charge/);
     expect(refuse(base.replace('cardinality="single"', 'cardinality="ordered"'))).toMatch(/cardinalité/);
-    const qroc = challengeToQti('k', withAnswer('Q ?', { type: 'QROC', accepted: ['x'], format: 'mots', tolerances: [] }))!;
-    expect(refuse(qroc.replace('data-pix-tolerances=""', 'data-pix-tolerances="T9"'))).toMatch(/tolérance T9/);
+    expect(
+      refuse(
+        base.replace(
+          /<qti-response-processing[^>]*\/>/,
+          '<qti-response-processing><qti-set-outcome-value identifier="SCORE"><qti-base-value base-type="float">1</qti-base-value></qti-set-outcome-value></qti-response-processing>',
+        ),
+      ),
+    ).toMatch(/traitement de réponse personnalisé/);
   });
 
-  it('reads items written by other tools (qti-prompt, no pix attributes)', () => {
+  it('reads items written by other tools (qti-prompt, no extension)', () => {
     const xml = `<?xml version="1.0"?>
-<qti-assessment-item xmlns="http://www.imsglobal.org/spec/qti/v3p0/ns" identifier="ext-1" title="Capitale" adaptive="false" time-dependent="false">
+<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="ext-1" title="Capitale" adaptive="false" time-dependent="false">
   <qti-response-declaration identifier="R" cardinality="single" base-type="string">
     <qti-correct-response><qti-value>Paris</qti-value></qti-correct-response>
   </qti-response-declaration>
@@ -89,6 +119,7 @@ describe('QTI 3.0', () => {
     <p>Quelle est la capitale de la France ?</p>
     <p>Réponse : <qti-text-entry-interaction response-identifier="R" expected-length="10"/></p>
   </qti-item-body>
+  <qti-response-processing template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct"/>
 </qti-assessment-item>`;
     const r = qtiToChallenge(xml, ['Import']);
     expect(r.ok).toBe(true);

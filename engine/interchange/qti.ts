@@ -1,65 +1,97 @@
 /**
- * QTI 3.0 items for QCU, QCM (choice interaction) and QROC (text-entry interaction).
+ * QTI items ↔ challenge bodies (decision 018).
  *
- * Export: a `qti-assessment-item` with its response declaration (correct response; for QROC a mapping
- * with every accepted answer, compared without case), the instruction as XHTML in `qti-item-body`
- * (paragraphs, lists, bold, italic, links, images with alt, line breaks), the interaction, and
- * response processing by the standard templates (match_correct, map_response for QROC). What QTI does
- * not say is carried in `data-pix-*` attributes that other tools ignore: QROC format and tolerances,
- * a QROC template's text around the input.
- * Import: the same subset, strictly; anything else is refused with a reason.
+ * Export writes a QTI 3.0 `qti-assessment-item` in the 1EdTech namespace: QCU and QCM as a choice
+ * interaction (max-choices 1, or multiple cardinality) scored by the standard `match_correct` template;
+ * QROC as a text entry with every accepted answer in a case-insensitive mapping, scored by `map_response`;
+ * QROCM-ind and QROCM-dep as one text entry per field, each with its own response, scored by a short
+ * response processing (every field right); the solution as a modal feedback shown after the attempt; the
+ * illustration as an image at the top of the body. What QTI cannot say (formats, tolerances, templates,
+ * QROCM-dep's "each field a different group", the exact rich text…) travels in a `PixExtension` that the
+ * package puts in the manifest under its own namespace; other tools ignore it and it comes back on import.
+ *
+ * Import reads QTI 3.0 items (kebab-case, 1EdTech namespace) and QTI 2.1/2.2 items (camelCase), which are
+ * renamed to the QTI 3 vocabulary first. Anything else is refused with a reason: an unsupported interaction,
+ * response processing other than the standard templates, an answer the workbench cannot check.
  */
-import { ANSWER_FORMATS, TOLERANCES, type AnswerFormat, type ChallengeBody, type RichDoc, type RichNode, type Tolerance } from '../challenges/model';
-import { newChallengeBody, sanitizeDoc } from '../challenges/body';
+import {
+  ANSWER_FORMATS,
+  TOLERANCES,
+  type AnswerField,
+  type AnswerFormat,
+  type AnswerSpec,
+  type ChallengeBody,
+  type RichDoc,
+  type RichNode,
+  type Tolerance,
+} from '../challenges/model';
+import { newChallengeBody } from '../challenges/body';
 import { validateAnswerSpec } from '../challenges/check';
-import { elements, escapeAttr, escapeText, parseXml, textOf, xmlSafe, XmlError, type XmlElement, type XmlNode } from './xml';
+import { sameJson } from './pack';
+import { el, elements, findAll, localName, parseXml, textOf, writeXml, XmlError, type XmlElement, type XmlNode } from './xml';
 
-export const QTI_NAMESPACE = 'http://www.imsglobal.org/spec/qti/v3p0/ns';
-const MATCH_CORRECT = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml';
-const MAP_RESPONSE = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml';
+export const QTI3_NAMESPACE = 'http://www.imsglobal.org/xsd/imsqtiasi_v3p0';
+const QTI3_SCHEMA = 'https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd';
+/** What the workbench wrote before it followed the 1EdTech namespace; still read. */
+export const LEGACY_NAMESPACE = 'http://www.imsglobal.org/spec/qti/v3p0/ns';
+export const QTI2_NAMESPACES = ['http://www.imsglobal.org/xsd/imsqti_v2p1', 'http://www.imsglobal.org/xsd/imsqti_v2p2'];
+export const MATCH_CORRECT = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml';
+export const MAP_RESPONSE = 'https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml';
+
+/** What QTI cannot say about a challenge; carried beside the item and read back on import. */
+export interface PixExtension {
+  v: 1;
+  /** The answer as the workbench checks it (formats, tolerances, templates, groups). */
+  answer: AnswerSpec;
+  /** Exact rich documents when XHTML does not give them back identically. */
+  rich?: { instruction?: RichDoc; solutionExplanation?: RichDoc };
+  alternativeInstruction: RichDoc | null;
+  attachments: ChallengeBody['attachments'];
+  embed: ChallengeBody['embed'];
+  focused: boolean;
+  locales: string[];
+  accessibility: ChallengeBody['accessibility'];
+  pedagogy: ChallengeBody['pedagogy'];
+  authors: string[];
+}
 
 // =============================================================================================
 // Rich text ↔ XHTML
 
-const t = (s: string) => escapeText(xmlSafe(s));
-const a = (s: string) => escapeAttr(xmlSafe(s));
-
-function inlineXml(nodes: RichNode[] = []): string {
-  return nodes
-    .map((n) => {
-      if (n.type === 'hardBreak') return '<br/>';
-      if (n.type === 'image') return `<img src="${a(String(n.attrs?.['src'] ?? ''))}" alt="${a(String(n.attrs?.['alt'] ?? ''))}"/>`;
-      if (n.type !== 'text') return inlineXml(n.content);
-      let out = t(n.text ?? '');
-      const marks = n.marks ?? [];
-      if (marks.some((m) => m.type === 'bold')) out = `<strong>${out}</strong>`;
-      if (marks.some((m) => m.type === 'italic')) out = `<em>${out}</em>`;
-      const link = marks.find((m) => m.type === 'link');
-      if (link) out = `<a href="${a(String(link.attrs?.['href'] ?? ''))}">${out}</a>`;
-      return out;
-    })
-    .join('');
+function inlineXml(nodes: RichNode[] = []): XmlNode[] {
+  return nodes.flatMap((n): XmlNode[] => {
+    if (n.type === 'hardBreak') return [el('br')];
+    if (n.type === 'image') return [el('img', { src: String(n.attrs?.['src'] ?? ''), alt: String(n.attrs?.['alt'] ?? '') })];
+    if (n.type !== 'text') return inlineXml(n.content);
+    let out: XmlNode = n.text ?? '';
+    const marks = n.marks ?? [];
+    if (marks.some((m) => m.type === 'bold')) out = el('strong', {}, out);
+    if (marks.some((m) => m.type === 'italic')) out = el('em', {}, out);
+    const link = marks.find((m) => m.type === 'link');
+    if (link) out = el('a', { href: String(link.attrs?.['href'] ?? '') }, out);
+    return [out];
+  });
 }
 
-function blockXml(node: RichNode): string {
+function blockXml(node: RichNode): XmlNode[] {
   switch (node.type) {
     case 'paragraph':
-      return `<p>${inlineXml(node.content)}</p>`;
+      return [el('p', {}, inlineXml(node.content))];
     case 'bulletList':
-      return `<ul>${(node.content ?? []).map(blockXml).join('')}</ul>`;
+      return [el('ul', {}, (node.content ?? []).flatMap(blockXml))];
     case 'orderedList': {
       const start = node.attrs?.['start'];
-      return `<ol${typeof start === 'number' && start !== 1 ? ` start="${start}"` : ''}>${(node.content ?? []).map(blockXml).join('')}</ol>`;
+      return [el('ol', { start: typeof start === 'number' && start !== 1 ? start : undefined }, (node.content ?? []).flatMap(blockXml))];
     }
     case 'listItem':
-      return `<li>${(node.content ?? []).map(blockXml).join('')}</li>`;
+      return [el('li', {}, (node.content ?? []).flatMap(blockXml))];
     default:
-      return (node.content ?? []).map(blockXml).join('');
+      return (node.content ?? []).flatMap(blockXml);
   }
 }
 
-export function docToXhtml(doc: RichDoc): string {
-  return doc.content.map(blockXml).join('');
+export function docToXhtml(doc: RichDoc): XmlNode[] {
+  return doc.content.flatMap(blockXml);
 }
 
 type Mark = NonNullable<RichNode['marks']>[number];
@@ -68,11 +100,11 @@ function xhtmlInline(nodes: XmlNode[], marks: Mark[], path: string): RichNode[] 
   const out: RichNode[] = [];
   for (const n of nodes) {
     if (typeof n === 'string') {
-      const text = n.replace(/\s+/g, ' ');
+      const text = n.replace(/[ \t\r\n]+/g, ' ');
       if (text !== '') out.push(marks.length ? { type: 'text', text, marks: marks.map((m) => ({ ...m })) } : { type: 'text', text });
       continue;
     }
-    switch (n.name) {
+    switch (localName(n.name)) {
       case 'strong':
       case 'b':
         out.push(...xhtmlInline(n.children, [...marks.filter((m) => m.type !== 'bold'), { type: 'bold' }], path));
@@ -85,6 +117,12 @@ function xhtmlInline(nodes: XmlNode[], marks: Mark[], path: string): RichNode[] 
         out.push(...xhtmlInline(n.children, [...marks.filter((m) => m.type !== 'link'), { type: 'link', attrs: { href: n.attrs['href'] ?? '' } }], path));
         break;
       case 'span':
+      case 'code':
+      case 'sub':
+      case 'sup':
+      case 'u':
+      case 'small':
+      case 'big':
         out.push(...xhtmlInline(n.children, marks, path));
         break;
       case 'br':
@@ -110,6 +148,8 @@ function trimInline(nodes: RichNode[]): RichNode[] {
   return out.filter((n) => n.type !== 'text' || n.text !== '');
 }
 
+const BLOCKS = ['p', 'div', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'qti-prompt', 'prompt'];
+
 function xhtmlBlocks(nodes: XmlNode[], path: string): RichNode[] {
   const out: RichNode[] = [];
   for (const n of nodes) {
@@ -117,19 +157,22 @@ function xhtmlBlocks(nodes: XmlNode[], path: string): RichNode[] {
       if (n.trim() !== '') out.push({ type: 'paragraph', content: trimInline(xhtmlInline([n], [], path)) });
       continue;
     }
-    if (n.name === 'p' || n.name === 'div') {
-      const content = trimInline(xhtmlInline(n.children, [], path));
-      out.push(content.length ? { type: 'paragraph', content } : { type: 'paragraph' });
-    } else if (n.name === 'ul' || n.name === 'ol') {
+    const name = localName(n.name);
+    if (name === 'div' || name === 'blockquote' || (name !== 'p' && n.children.some((c) => typeof c !== 'string' && BLOCKS.includes(localName(c.name))))) {
+      out.push(...xhtmlBlocks(n.children, path));
+    } else if (name === 'ul' || name === 'ol') {
       const items = elements(n, 'li').map((li) => {
-        const hasBlocks = li.children.some((c) => typeof c !== 'string' && ['p', 'ul', 'ol', 'div'].includes(c.name));
+        const hasBlocks = li.children.some((c) => typeof c !== 'string' && BLOCKS.includes(localName(c.name)));
         const content = hasBlocks ? xhtmlBlocks(li.children, path) : [{ type: 'paragraph', content: trimInline(xhtmlInline(li.children, [], path)) }];
         return { type: 'listItem', content };
       });
-      const node: RichNode = { type: n.name === 'ul' ? 'bulletList' : 'orderedList', content: items };
+      const node: RichNode = { type: name === 'ul' ? 'bulletList' : 'orderedList', content: items };
       const start = Number(n.attrs['start']);
-      if (n.name === 'ol' && Number.isInteger(start) && start > 1) node.attrs = { start };
+      if (name === 'ol' && Number.isInteger(start) && start > 1) node.attrs = { start };
       out.push(node);
+    } else if (BLOCKS.includes(name)) {
+      const content = trimInline(xhtmlInline(n.children, [], path));
+      out.push(content.length ? { type: 'paragraph', content } : { type: 'paragraph' });
     } else {
       const inline = trimInline(xhtmlInline([n], [], path));
       if (inline.length) out.push({ type: 'paragraph', content: inline });
@@ -138,63 +181,233 @@ function xhtmlBlocks(nodes: XmlNode[], path: string): RichNode[] {
   return out;
 }
 
+function xhtmlToDoc(nodes: XmlNode[], path: string): RichDoc {
+  const content = xhtmlBlocks(nodes, path);
+  return { type: 'doc', content: content.length ? content : [{ type: 'paragraph' }] };
+}
+
+/** Whether XHTML gives this document back exactly. */
+function xhtmlIsExact(doc: RichDoc): boolean {
+  try {
+    return sameJson(xhtmlToDoc(roundTripNodes(docToXhtml(doc)), 'x'), doc);
+  } catch {
+    return false;
+  }
+}
+/** What a reader sees of written nodes (text merged the way a parser merges it). */
+function roundTripNodes(nodes: XmlNode[]): XmlNode[] {
+  return elements(parseXml(writeXml(el('x', {}, nodes))));
+}
+
 // =============================================================================================
 // Export
 
-function qtiIdentifier(key: string): string {
+export function qtiIdentifier(key: string): string {
   const id = key.replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z_]/.test(id) ? id : `_${id}`;
 }
 
-/** The QTI 3.0 item of a QCU, QCM or QROC; null for the other types (QTI export not offered). */
-export function challengeToQti(key: string, body: ChallengeBody, title = key): string | null {
+const responseId = (name: string) => `RESPONSE_${qtiIdentifier(name)}`;
+
+function declaration(identifier: string, cardinality: string, baseType: string, correct: string[], mapped?: string[]): XmlElement {
+  return el(
+    'qti-response-declaration',
+    { identifier, cardinality, 'base-type': baseType },
+    el(
+      'qti-correct-response',
+      {},
+      correct.map((v) => el('qti-value', {}, v)),
+    ),
+    mapped
+      ? el(
+          'qti-mapping',
+          { 'default-value': 0 },
+          [...new Set(mapped)].map((v) => el('qti-map-entry', { 'map-key': v, 'mapped-value': 1, 'case-sensitive': false })),
+        )
+      : null,
+  );
+}
+
+/** A template's text with `{{name}}` replaced by the nodes `slot(name)` gives, one paragraph per line. */
+function templateXml(template: string, slot: (name: string) => XmlNode): XmlNode[] {
+  return template.split('\n').map((line) => {
+    const parts: XmlNode[] = [];
+    let last = 0;
+    for (const m of line.matchAll(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g)) {
+      parts.push(line.slice(last, m.index));
+      parts.push(slot(m[1]!));
+      last = m.index + m[0].length;
+    }
+    parts.push(line.slice(last));
+    return el('p', { class: 'pix-template' }, parts);
+  });
+}
+
+/** Every right response holds a mapped value: SCORE 1, else 0. */
+function allMappedProcessing(ids: string[]): XmlElement {
+  const gt = (id: string) => el('qti-gt', {}, el('qti-map-response', { identifier: id }), el('qti-base-value', { 'base-type': 'float' }, '0'));
+  const score = (v: string) => el('qti-set-outcome-value', { identifier: 'SCORE' }, el('qti-base-value', { 'base-type': 'float' }, v));
+  return el(
+    'qti-response-processing',
+    {},
+    el('qti-response-condition', {}, el('qti-response-if', {}, el('qti-and', {}, ids.map(gt)), score('1')), el('qti-response-else', {}, score('0'))),
+  );
+}
+
+/** The QTI 3.0 item of a challenge, and what QTI cannot say about it. */
+export function challengeToQtiItem(key: string, body: ChallengeBody, title = key): { xml: string; extension: PixExtension } {
   const ans = body.answer;
-  if (ans.type !== 'QCU' && ans.type !== 'QCM' && ans.type !== 'QROC') return null;
   const lang = (body.locales[0] ?? 'fr-fr').replace(/-(\w+)$/, (_, r: string) => `-${r.toUpperCase()}`);
-  const lines: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<qti-assessment-item xmlns="${QTI_NAMESPACE}" identifier="${a(qtiIdentifier(key))}" title="${a(title)}" adaptive="false" time-dependent="false" xml:lang="${a(lang)}">`,
-  ];
-  if (ans.type === 'QROC') {
-    lines.push('  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="string">');
-    lines.push(`    <qti-correct-response><qti-value>${t(ans.accepted[0] ?? '')}</qti-value></qti-correct-response>`);
-    lines.push('    <qti-mapping default-value="0">');
-    for (const v of ans.accepted) lines.push(`      <qti-map-entry map-key="${a(v)}" mapped-value="1" case-sensitive="false"/>`);
-    lines.push('    </qti-mapping>');
-    lines.push('  </qti-response-declaration>');
-  } else {
+  const declarations: XmlElement[] = [];
+  let interaction: XmlNode[];
+  let processing: XmlElement;
+  if (ans.type === 'QCU' || ans.type === 'QCM') {
     const correct = ans.type === 'QCU' ? [ans.correct] : ans.correct;
-    lines.push(`  <qti-response-declaration identifier="RESPONSE" cardinality="${ans.type === 'QCU' ? 'single' : 'multiple'}" base-type="identifier">`);
-    lines.push(`    <qti-correct-response>${correct.map((i) => `<qti-value>CHOICE_${i + 1}</qti-value>`).join('')}</qti-correct-response>`);
-    lines.push('  </qti-response-declaration>');
-  }
-  lines.push('  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float"/>');
-  lines.push('  <qti-item-body>');
-  lines.push(`    <div class="instruction">${docToXhtml(body.instruction)}</div>`);
-  if (ans.type === 'QROC') {
-    const template = ans.template ?? '';
-    const [before, after] = template.includes('{{answer}}') ? template.split('{{answer}}', 2) : ['', ''];
-    const tmpl = ans.template !== undefined ? ` data-pix-template="${a(ans.template)}"` : '';
-    lines.push(
-      `    <p>${t(before ?? '')}<qti-text-entry-interaction response-identifier="RESPONSE" data-pix-format="${ans.format}" data-pix-tolerances="${ans.tolerances.join(' ')}"${tmpl}/>${t(after ?? '')}</p>`,
+    declarations.push(
+      declaration(
+        'RESPONSE',
+        ans.type === 'QCU' ? 'single' : 'multiple',
+        'identifier',
+        correct.map((i) => `CHOICE_${i + 1}`),
+      ),
     );
+    interaction = [
+      el(
+        'qti-choice-interaction',
+        {
+          'response-identifier': 'RESPONSE',
+          shuffle: ans.shuffle,
+          'max-choices': ans.type === 'QCU' ? 1 : 0,
+          'min-choices': ans.type === 'QCM' ? 1 : undefined,
+        },
+        ans.proposals.map((p, i) => el('qti-simple-choice', { identifier: `CHOICE_${i + 1}` }, p)),
+      ),
+    ];
+    processing = el('qti-response-processing', { template: MATCH_CORRECT });
+  } else if (ans.type === 'QROC') {
+    declarations.push(declaration('RESPONSE', 'single', 'string', [ans.accepted[0] ?? ''], ans.accepted));
+    const entry = el('qti-text-entry-interaction', { 'response-identifier': 'RESPONSE' });
+    interaction = ans.template?.includes('{{answer}}') ? templateXml(ans.template, () => entry) : [el('p', {}, entry)];
+    processing = el('qti-response-processing', { template: MAP_RESPONSE });
   } else {
-    lines.push(
-      `    <qti-choice-interaction response-identifier="RESPONSE" shuffle="${ans.shuffle}" max-choices="${ans.type === 'QCU' ? 1 : 0}"${ans.type === 'QCM' ? ' min-choices="1"' : ''}>`,
+    // QROCM: one text entry per field, each with its own response. QROCM-dep's groups: every field accepts
+    // every group's answers (QTI cannot say "a different group for each field"; the extension does).
+    const all = ans.type === 'QROCM-dep' ? ans.accepted.flat() : [];
+    const groups = ans.type === 'QROCM-dep' ? ans.accepted : [];
+    ans.fields.forEach((f, i) => {
+      const accepted = ans.type === 'QROCM-ind' ? (f.accepted ?? []) : all;
+      const correct = ans.type === 'QROCM-ind' ? (f.accepted ?? []).slice(0, 1) : (groups[i] ?? groups[0] ?? []).slice(0, 1);
+      declarations.push(declaration(responseId(f.name), 'single', 'string', correct, accepted));
+    });
+    const known = new Set(ans.fields.map((f) => f.name));
+    interaction = templateXml(ans.template, (name) =>
+      known.has(name) ? el('qti-text-entry-interaction', { 'response-identifier': responseId(name) }) : `{{${name}}}`,
     );
-    ans.proposals.forEach((p, i) => lines.push(`      <qti-simple-choice identifier="CHOICE_${i + 1}">${t(p)}</qti-simple-choice>`));
-    lines.push('    </qti-choice-interaction>');
+    processing = allMappedProcessing(ans.fields.map((f) => responseId(f.name)));
   }
-  lines.push('  </qti-item-body>');
-  lines.push(`  <qti-response-processing template="${ans.type === 'QROC' ? MAP_RESPONSE : MATCH_CORRECT}"/>`);
-  lines.push('</qti-assessment-item>');
-  return lines.join('\n') + '\n';
+  const solution = body.solutionExplanation;
+  const item = el(
+    'qti-assessment-item',
+    {
+      xmlns: QTI3_NAMESPACE,
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      'xsi:schemaLocation': `${QTI3_NAMESPACE} ${QTI3_SCHEMA}`,
+      identifier: qtiIdentifier(key),
+      title,
+      adaptive: false,
+      'time-dependent': false,
+      'xml:lang': lang,
+    },
+    declarations,
+    el('qti-outcome-declaration', { identifier: 'SCORE', cardinality: 'single', 'base-type': 'float' }),
+    solution ? el('qti-outcome-declaration', { identifier: 'FEEDBACK', cardinality: 'single', 'base-type': 'identifier' }) : null,
+    el(
+      'qti-item-body',
+      {},
+      body.illustration ? el('div', { class: 'pix-illustration' }, el('img', { src: body.illustration.url, alt: body.illustration.alt })) : null,
+      el('div', { class: 'pix-instruction' }, docToXhtml(body.instruction)),
+      interaction,
+    ),
+    processing,
+    // FEEDBACK is never set, so a feedback hidden only when it equals SOLUTION is shown after every attempt.
+    solution
+      ? el(
+          'qti-modal-feedback',
+          { 'outcome-identifier': 'FEEDBACK', identifier: 'SOLUTION', 'show-hide': 'hide', title: 'Solution' },
+          el('qti-content-body', {}, docToXhtml(solution)),
+        )
+      : null,
+  );
+  const rich: PixExtension['rich'] = {};
+  if (!xhtmlIsExact(body.instruction)) rich.instruction = body.instruction;
+  if (solution && !xhtmlIsExact(solution)) rich.solutionExplanation = solution;
+  const extension: PixExtension = {
+    v: 1,
+    answer: ans,
+    ...(Object.keys(rich).length ? { rich } : {}),
+    alternativeInstruction: body.alternativeInstruction,
+    attachments: body.attachments,
+    embed: body.embed,
+    focused: body.focused,
+    locales: body.locales,
+    accessibility: body.accessibility,
+    pedagogy: body.pedagogy,
+    authors: body.authors,
+  };
+  return { xml: writeXml(item), extension };
+}
+
+/** The QTI 3.0 item of a challenge alone (what QTI cannot say is lost: use a package to keep it). */
+export function challengeToQti(key: string, body: ChallengeBody, title = key): string {
+  return challengeToQtiItem(key, body, title).xml;
 }
 
 // =============================================================================================
 // Import
 
-export type QtiImport = { ok: true; identifier: string; title: string; body: ChallengeBody } | { ok: false; identifier: string | null; reason: string };
+export type QtiImport =
+  { ok: true; identifier: string; title: string; body: ChallengeBody; interaction: string } | { ok: false; identifier: string | null; reason: string };
+
+/** A structural problem that refuses the whole package (wrong namespace, not XML…), not only the item. */
+export class QtiFileError extends Error {}
+
+const QTI2_LOWER = new Set(['value', 'mapping', 'prompt', 'stylesheet', 'and', 'or', 'not', 'match', 'gt', 'lt', 'gte', 'lte', 'sum', 'product', 'null']);
+const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+/** A QTI 2.x element renamed to the QTI 3 vocabulary (`choiceInteraction` → `qti-choice-interaction`). */
+function fromQti2(node: XmlElement): XmlElement {
+  const local = localName(node.name);
+  const name = /[A-Z]/.test(local) || QTI2_LOWER.has(local) ? `qti-${kebab(local)}` : local;
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(node.attrs)) attrs[k.includes(':') ? k : kebab(k)] = v;
+  return { name, attrs, children: node.children.map((c) => (typeof c === 'string' ? c : fromQti2(c))) };
+}
+
+function namespaceOf(root: XmlElement): string | undefined {
+  const i = root.name.indexOf(':');
+  return i < 0 ? root.attrs['xmlns'] : root.attrs[`xmlns:${root.name.slice(0, i)}`];
+}
+
+/** The item's root in the QTI 3 vocabulary, and its version; throws QtiFileError for what is not a QTI item. */
+export function readQtiRoot(xml: string): { root: XmlElement; version: '3.0' | '2.x' } {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch (error) {
+    throw new QtiFileError(error instanceof XmlError ? error.message : String(error));
+  }
+  const ns = namespaceOf(root);
+  const local = localName(root.name);
+  if (local === 'assessmentItem') {
+    if (!ns || !QTI2_NAMESPACES.includes(ns))
+      throw new QtiFileError(`espace de noms ${ns ?? '(absent)'} inconnu : QTI 2.1 ou 2.2 attendu (${QTI2_NAMESPACES.join(', ')})`);
+    return { root: fromQti2(root), version: '2.x' };
+  }
+  if (local !== 'qti-assessment-item') throw new QtiFileError(`l’élément racine doit être <qti-assessment-item> ou <assessmentItem> (trouvé <${root.name}>)`);
+  if (ns !== undefined && ns !== QTI3_NAMESPACE && ns !== LEGACY_NAMESPACE)
+    throw new QtiFileError(`espace de noms ${ns} inconnu : QTI 3.0 attendu (${QTI3_NAMESPACE})`);
+  return { root: { ...root, name: 'qti-assessment-item' }, version: '3.0' };
+}
 
 function one(parent: XmlElement, name: string, path: string): XmlElement {
   const found = elements(parent, name);
@@ -202,52 +415,130 @@ function one(parent: XmlElement, name: string, path: string): XmlElement {
   return found[0]!;
 }
 
-/** A QTI 3.0 item → a challenge body (authors given by the caller), or the reason it is refused. */
-export function qtiToChallenge(xml: string, authors: string[]): QtiImport {
-  let root: XmlElement;
-  try {
-    root = parseXml(xml);
-  } catch (error) {
-    return { ok: false, identifier: null, reason: error instanceof XmlError ? error.message : String(error) };
-  }
-  const identifier = root.attrs['identifier'] ?? null;
-  try {
-    if (root.name !== 'qti-assessment-item') throw new Error(`l’élément racine doit être <qti-assessment-item> (trouvé <${root.name}>)`);
-    if (root.attrs['xmlns'] && root.attrs['xmlns'] !== QTI_NAMESPACE)
-      throw new Error(`espace de noms ${root.attrs['xmlns']} : seul QTI 3.0 (${QTI_NAMESPACE}) est accepté`);
-    if (!identifier) throw new Error('l’item n’a pas d’identifiant');
-    const declarations = elements(root, 'qti-response-declaration');
-    if (declarations.length !== 1) throw new Error(`une seule réponse est prise en charge (trouvé ${declarations.length} qti-response-declaration)`);
-    const decl = declarations[0]!;
-    const responseId = decl.attrs['identifier'];
-    const correctValues = elements(one(decl, 'qti-correct-response', 'qti-response-declaration'), 'qti-value').map((v) => textOf(v).trim());
-    const itemBody = one(root, 'qti-item-body', 'item');
-    const choice = findAll(itemBody, 'qti-choice-interaction');
-    const entry = findAll(itemBody, 'qti-text-entry-interaction');
-    if (choice.length + entry.length !== 1) throw new Error('il faut exactement une interaction (qti-choice-interaction ou qti-text-entry-interaction)');
-    const others = findAll(
-      itemBody,
-      (n) => n.startsWith('qti-') && n.endsWith('-interaction') && n !== 'qti-choice-interaction' && n !== 'qti-text-entry-interaction',
-    );
-    if (others.length) throw new Error(`interaction ${others[0]!.name} non prise en charge (QCU, QCM et QROC seulement)`);
-    const interaction = (choice[0] ?? entry[0])!;
-    if (interaction.attrs['response-identifier'] !== responseId) throw new Error('l’interaction ne renvoie pas à la réponse déclarée');
+const TEMPLATE_NAME = /\/rptemplates\/(match_correct|map_response)(\.xml)?$/;
 
-    // The instruction: the item body without the interaction (and the paragraph that holds a text entry).
-    const instructionNodes = stripInteraction(itemBody.children);
-    const instructionBlocks = xhtmlBlocks(unwrapInstruction(instructionNodes), 'consigne');
-    const instruction = sanitizeDoc({ type: 'doc', content: instructionBlocks });
+/** Which standard template scores the item: 'match_correct', 'map_response', 'pix' (ours, QROCM), or none. */
+function processingOf(root: XmlElement, hasExtension: boolean): string | null {
+  const rp = elements(root, 'qti-response-processing')[0];
+  if (!rp) return null;
+  const template = rp.attrs['template'] ?? rp.attrs['template-location'];
+  if (template) {
+    const m = TEMPLATE_NAME.exec(template);
+    if (!m) throw new Error(`traitement de réponse ${template} non pris en charge (modèles match_correct et map_response seulement)`);
+    return m[1]!;
+  }
+  if (hasExtension) return 'pix';
+  throw new Error('traitement de réponse personnalisé non pris en charge (modèles standard match_correct et map_response seulement)');
+}
+
+const isInteraction = (n: XmlNode) => typeof n !== 'string' && localName(n.name).endsWith('-interaction');
+const holdsInteraction = (n: XmlNode): boolean => typeof n !== 'string' && (isInteraction(n) || n.children.some(holdsInteraction));
+
+/** Item body children that make the instruction: without interactions and the blocks holding them, without the illustration. */
+function instructionNodes(nodes: XmlNode[]): XmlNode[] {
+  return nodes.flatMap((n): XmlNode[] => {
+    if (typeof n === 'string') return [n];
+    if (n.attrs['class'] === 'pix-illustration' || localName(n.name) === 'qti-rubric-block') return [];
+    if (n.attrs['class'] === 'pix-instruction' || n.attrs['class'] === 'instruction') return n.children;
+    if (isInteraction(n)) return elements(n, 'qti-prompt');
+    if (holdsInteraction(n)) return localName(n.name) === 'div' ? instructionNodes(n.children) : [];
+    return [n];
+  });
+}
+
+/** A template from the blocks holding text entries: their text, `{{name}}` where each entry stands. */
+function templateFrom(nodes: XmlNode[], nameOf: (responseId: string) => string): string {
+  const lines: string[] = [];
+  const walk = (n: XmlNode): string => {
+    if (typeof n === 'string') return n.replace(/\s+/g, ' ');
+    if (localName(n.name) === 'qti-text-entry-interaction') return `{{${nameOf(n.attrs['response-identifier'] ?? '')}}}`;
+    if (localName(n.name) === 'br') return '\n';
+    return n.children.map(walk).join('');
+  };
+  const visit = (list: XmlNode[]) => {
+    for (const n of list) {
+      if (typeof n === 'string' || !holdsInteraction(n)) continue;
+      if (localName(n.name) === 'div' && n.children.some((c) => typeof c !== 'string' && holdsInteraction(c) && !isInteraction(c))) visit(n.children);
+      else lines.push(walk(n).trim());
+    }
+  };
+  visit(nodes);
+  return lines.join('\n');
+}
+
+function mappedValues(decl: XmlElement): string[] {
+  const correct = elements(elements(decl, 'qti-correct-response')[0] ?? el('x'), 'qti-value').map((v) => textOf(v).trim());
+  const mapping = elements(decl, 'qti-mapping')[0];
+  const mapped = mapping
+    ? elements(mapping, 'qti-map-entry')
+        .filter((e) => Number(e.attrs['mapped-value'] ?? '0') > 0)
+        .map((e) => (e.attrs['map-key'] ?? '').trim())
+    : [];
+  return [...new Set([...correct, ...mapped].filter((v) => v !== ''))];
+}
+
+/** The extension's answer when it says the same as the item on what the item says (else the item wins). */
+function extensionAnswer(derived: AnswerSpec, ext: AnswerSpec | undefined): AnswerSpec {
+  if (!ext || ext.type === undefined) return derived;
+  const set = (xs: string[]) => [...new Set(xs)].sort();
+  if ((derived.type === 'QCU' || derived.type === 'QCM') && ext.type === derived.type) {
+    return sameJson({ ...ext, shuffle: derived.shuffle }, derived) ? ext : derived;
+  }
+  if (derived.type === 'QROC' && ext.type === 'QROC')
+    return sameJson(set(ext.accepted), set(derived.accepted)) ? ext : { ...derived, format: ext.format, tolerances: ext.tolerances };
+  if (derived.type === 'QROCM-ind' && (ext.type === 'QROCM-ind' || ext.type === 'QROCM-dep') && ext.fields.length === derived.fields.length) {
+    if (ext.type === 'QROCM-dep') return sameJson(set(ext.accepted.flat()), set(derived.fields[0]?.accepted ?? [])) ? ext : derived;
+    return ext.fields.every((f, i) => sameJson(set(f.accepted ?? []), set(derived.fields[i]?.accepted ?? []))) ? ext : derived;
+  }
+  return derived;
+}
+
+/**
+ * A QTI item → a challenge body (authors given by the caller unless the extension names them), or the
+ * reason it is refused. Throws QtiFileError when the file is not a QTI item at all.
+ */
+export function qtiToChallenge(xml: string, authors: string[], context: { extension?: PixExtension; timer?: number | null } = {}): QtiImport {
+  const { root } = readQtiRoot(xml);
+  const identifier = root.attrs['identifier'] ?? null;
+  const ext = context.extension;
+  try {
+    if (!identifier) throw new Error('l’item n’a pas d’identifiant');
+    const itemBody = one(root, 'qti-item-body', 'item');
+    const interactions = findAll(itemBody, (n) => n.endsWith('-interaction'));
+    const unsupported = interactions.find((i) => !['qti-choice-interaction', 'qti-text-entry-interaction'].includes(localName(i.name)));
+    if (unsupported) throw new Error(`interaction ${localName(unsupported.name)} non prise en charge (choix et saisie de texte seulement)`);
+    const choice = interactions.filter((i) => localName(i.name) === 'qti-choice-interaction');
+    const entries = interactions.filter((i) => localName(i.name) === 'qti-text-entry-interaction');
+    if (interactions.length === 0) throw new Error('aucune interaction dans l’item');
+    if (choice.length > 1 || (choice.length === 1 && entries.length > 0))
+      throw new Error('une seule interaction de choix, sans saisie de texte, est prise en charge');
+    const declarations = new Map(elements(root, 'qti-response-declaration').map((d) => [d.attrs['identifier'] ?? '', d]));
+    for (const i of interactions)
+      if (!declarations.has(i.attrs['response-identifier'] ?? ''))
+        throw new Error(`l’interaction renvoie à la réponse ${i.attrs['response-identifier'] ?? '(absente)'} non déclarée`);
+    const processing = processingOf(root, ext !== undefined);
+    if (processing === 'pix' && entries.length < 2) throw new Error('traitement de réponse personnalisé non pris en charge');
+
+    const instruction = xhtmlToDoc(instructionNodes(itemBody.children), 'consigne');
     const body = newChallengeBody(choice.length ? 'QCU' : 'QROC', authors);
     body.instruction = instruction;
     const lang = root.attrs['xml:lang'];
     if (lang && /^[a-z]{2}(-[a-z]{2})?$/i.test(lang)) body.locales = [lang.toLowerCase()];
+    const illustration = findAll(itemBody, 'div').find((d) => d.attrs['class'] === 'pix-illustration');
+    const img = illustration ? findAll(illustration, 'img')[0] : undefined;
+    if (img) body.illustration = { url: img.attrs['src'] ?? '', alt: img.attrs['alt'] ?? '' };
 
+    let answer: AnswerSpec;
     if (choice.length) {
       const ch = choice[0]!;
+      const decl = declarations.get(ch.attrs['response-identifier']!)!;
+      if (processing !== 'match_correct' && processing !== null)
+        throw new Error(`traitement de réponse ${processing} inattendu pour un choix (match_correct attendu)`);
       const simple = elements(ch, 'qti-simple-choice');
       if (simple.length < 2) throw new Error('une question à choix doit avoir au moins deux propositions');
       const ids = simple.map((s) => s.attrs['identifier'] ?? '');
       const proposals = simple.map((s) => textOf(s).replace(/\s+/g, ' ').trim());
+      const correctValues = elements(one(decl, 'qti-correct-response', 'qti-response-declaration'), 'qti-value').map((v) => textOf(v).trim());
       const correct = correctValues.map((v) => {
         const i = ids.indexOf(v);
         if (i < 0) throw new Error(`la bonne réponse ${v} n’est pas une proposition`);
@@ -257,65 +548,85 @@ export function qtiToChallenge(xml: string, authors: string[]): QtiImport {
       const shuffle = ch.attrs['shuffle'] === 'true';
       if (cardinality === 'single') {
         if (correct.length !== 1) throw new Error('une question à réponse unique doit avoir exactement une bonne réponse');
-        body.answer = { type: 'QCU', proposals, correct: correct[0]!, shuffle };
+        answer = { type: 'QCU', proposals, correct: correct[0]!, shuffle };
       } else if (cardinality === 'multiple') {
-        body.answer = { type: 'QCM', proposals, correct: [...new Set(correct)].sort((x, y) => x - y), shuffle };
+        answer = { type: 'QCM', proposals, correct: [...new Set(correct)].sort((x, y) => x - y), shuffle };
       } else throw new Error(`cardinalité ${cardinality ?? '(absente)'} non prise en charge pour un choix`);
     } else {
-      if (decl.attrs['base-type'] !== 'string' || decl.attrs['cardinality'] !== 'single')
-        throw new Error('une saisie de texte doit déclarer une réponse single de type string');
-      const mapping = elements(decl, 'qti-mapping')[0];
-      const mapped = mapping
-        ? elements(mapping, 'qti-map-entry')
-            .filter((e) => Number(e.attrs['mapped-value'] ?? '0') > 0)
-            .map((e) => e.attrs['map-key'] ?? '')
-        : [];
-      const accepted = [...new Set([...correctValues, ...mapped].map((v) => v.trim()).filter((v) => v !== ''))];
-      const e = entry[0]!;
-      const format = (e.attrs['data-pix-format'] ?? 'mots') as AnswerFormat;
-      if (!(ANSWER_FORMATS as readonly string[]).includes(format)) throw new Error(`format ${format} inconnu`);
-      const tolerancesAttr = e.attrs['data-pix-tolerances'];
-      const tolerances = (tolerancesAttr === undefined ? ['T1', 'T2'] : tolerancesAttr.split(/\s+/).filter(Boolean)) as Tolerance[];
-      for (const x of tolerances) if (!(TOLERANCES as readonly string[]).includes(x)) throw new Error(`tolérance ${x} inconnue`);
-      const template = e.attrs['data-pix-template'];
-      body.answer = { type: 'QROC', accepted, format, tolerances, ...(template !== undefined ? { template } : {}) };
+      for (const e of entries) {
+        const decl = declarations.get(e.attrs['response-identifier']!)!;
+        if (decl.attrs['base-type'] !== 'string' || decl.attrs['cardinality'] !== 'single')
+          throw new Error('une saisie de texte doit déclarer une réponse single de type string');
+      }
+      if (entries.length === 1) {
+        // match_correct compares with the correct response only: the mapping's other answers do not count.
+        const decl = declarations.get(entries[0]!.attrs['response-identifier']!)!;
+        const accepted =
+          processing === 'match_correct'
+            ? elements(elements(decl, 'qti-correct-response')[0] ?? el('x'), 'qti-value').map((v) => textOf(v).trim())
+            : mappedValues(decl);
+        answer = { type: 'QROC', accepted, format: 'mots', tolerances: ['T1', 'T2'] };
+      } else {
+        if (processing === 'match_correct' || processing === 'map_response')
+          throw new Error(`le modèle ${processing} ne note qu’une réponse RESPONSE : un item à plusieurs saisies doit noter chacune`);
+        const names = new Map<string, string>();
+        for (const e of entries) {
+          const rid = e.attrs['response-identifier']!;
+          let name = rid.replace(/^RESPONSE_/, '').replace(/[^a-zA-Z0-9_]/g, '_');
+          if (!/^[a-zA-Z]/.test(name)) name = `r${name}`;
+          while ([...names.values()].includes(name)) name = `${name}_`;
+          names.set(rid, name);
+        }
+        const fields: AnswerField[] = entries.map((e) => {
+          const rid = e.attrs['response-identifier']!;
+          return { name: names.get(rid)!, label: names.get(rid)!, accepted: mappedValues(declarations.get(rid)!) };
+        });
+        answer = { type: 'QROCM-ind', template: templateFrom(itemBody.children, (rid) => names.get(rid) ?? rid), fields, tolerances: ['T1', 'T2'] };
+      }
     }
-    const problems = validateAnswerSpec(body.answer);
-    if (problems.length) throw new Error(problems[0]!);
-    return { ok: true, identifier, title: root.attrs['title'] ?? identifier, body };
+    body.answer = extensionAnswer(answer, ext?.answer);
+
+    const feedback = elements(root, 'qti-modal-feedback');
+    if (feedback.length) {
+      const content = feedback.flatMap((f) => {
+        const inner = elements(f, 'qti-content-body')[0];
+        return (inner ?? f).children;
+      });
+      body.solutionExplanation = xhtmlToDoc(content, 'solution');
+    } else body.solutionExplanation = null;
+
+    if (ext) {
+      if (ext.rich?.instruction && sameJson(xhtmlToDoc(roundTripNodes(docToXhtml(ext.rich.instruction)), 'x'), body.instruction))
+        body.instruction = ext.rich.instruction;
+      if (
+        ext.rich?.solutionExplanation &&
+        body.solutionExplanation &&
+        sameJson(xhtmlToDoc(roundTripNodes(docToXhtml(ext.rich.solutionExplanation)), 'x'), body.solutionExplanation)
+      )
+        body.solutionExplanation = ext.rich.solutionExplanation;
+      body.alternativeInstruction = ext.alternativeInstruction ?? null;
+      body.attachments = ext.attachments ?? [];
+      body.embed = ext.embed ?? null;
+      body.focused = ext.focused === true;
+      if (Array.isArray(ext.locales) && ext.locales.length) body.locales = ext.locales;
+      if (ext.accessibility) body.accessibility = ext.accessibility;
+      if (ext.pedagogy) body.pedagogy = ext.pedagogy;
+      if (Array.isArray(ext.authors) && ext.authors.length) body.authors = ext.authors;
+    }
+    if (context.timer !== undefined) body.timer = context.timer;
+    checkAnswer(body.answer);
+    return { ok: true, identifier, title: root.attrs['title'] ?? identifier, body, interaction: interactions.map((i) => localName(i.name)).join(', ') };
   } catch (error) {
     return { ok: false, identifier, reason: (error as Error).message };
   }
 }
 
-function findAll(node: XmlElement, match: string | ((name: string) => boolean)): XmlElement[] {
-  const out: XmlElement[] = [];
-  const test = typeof match === 'string' ? (n: string) => n === match : match;
-  const walk = (n: XmlElement) => {
-    for (const c of n.children) {
-      if (typeof c === 'string') continue;
-      if (test(c.name)) out.push(c);
-      walk(c);
-    }
-  };
-  walk(node);
-  return out;
+function checkAnswer(answer: AnswerSpec) {
+  const a = answer as { format?: string; tolerances?: string[] };
+  if (a.format !== undefined && !(ANSWER_FORMATS as readonly string[]).includes(a.format)) throw new Error(`format ${a.format} inconnu`);
+  for (const x of a.tolerances ?? []) if (!(TOLERANCES as readonly string[]).includes(x as Tolerance)) throw new Error(`tolérance ${x} inconnue`);
+  const problems = validateAnswerSpec(answer);
+  if (problems.length) throw new Error(problems[0]!);
 }
 
-const isInteraction = (n: XmlNode) => typeof n !== 'string' && n.name.endsWith('-interaction');
-
-/** Item body children without the interaction, and without a paragraph that holds one. */
-function stripInteraction(nodes: XmlNode[]): XmlNode[] {
-  return nodes.filter((n) => !isInteraction(n) && !(typeof n !== 'string' && n.children.some(isInteraction)));
-}
-
-/** Our export wraps the instruction in <div class="instruction">; others write blocks directly. */
-function unwrapInstruction(nodes: XmlNode[]): XmlNode[] {
-  return nodes.flatMap((n) =>
-    typeof n !== 'string' && n.name === 'div' && n.attrs['class'] === 'instruction'
-      ? n.children
-      : typeof n !== 'string' && n.name === 'qti-prompt'
-        ? [{ ...n, name: 'p' }]
-        : [n],
-  );
-}
+export type { AnswerFormat };

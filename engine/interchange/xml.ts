@@ -1,10 +1,14 @@
 /**
- * A small, strict XML reader and careful writer for the QTI items we exchange (no XML library is
- * installed). The reader accepts elements, attributes in single or double quotes, text, the five named
- * entities and numeric character references, comments and the XML declaration; it refuses DOCTYPE,
- * CDATA, processing instructions other than the declaration, unclosed or mismatched tags, and stray `<`
- * or `&`. Namespace prefixes are kept in names; the caller decides what it understands.
+ * XML for the interchange formats, read and written with fast-xml-parser (decision 018).
+ *
+ * Reading is strict: the text must be well-formed (the library's validator), a DOCTYPE or an entity
+ * declaration is refused before anything is expanded (no XML bomb, no external entity), and only the five
+ * XML entities and numeric character references are accepted. The result is a small ordered tree
+ * (`XmlElement`): names keep their namespace prefix, `xmlns` declarations stay in the attributes, CDATA
+ * becomes text. Writing goes from the same tree to text with the library's builder, which escapes text and
+ * attribute values.
  */
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface XmlElement {
   name: string;
@@ -14,20 +18,10 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 export class XmlError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`XML invalide (position ${offset}) : ${message}`);
+  constructor(message: string, line?: number) {
+    super(`XML invalide${line ? ` (ligne ${line})` : ''} : ${message}`);
     this.name = 'XmlError';
   }
-}
-
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-export function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;').replace(/\r/g, '&#13;');
 }
 
 /** Characters XML 1.0 cannot hold at all (dropped when writing). */
@@ -36,129 +30,138 @@ export function xmlSafe(s: string): string {
   return s.replace(INVALID_XML_CHARS, '');
 }
 
-const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const XML_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
+/** Above this many elements a document is refused (items and manifests are far smaller). */
+const MAX_ELEMENTS = 50_000;
 
-function decodeEntities(raw: string, at: number): string {
-  return raw.replace(/&([^;&\s]*);?/g, (match, body: string, index: number) => {
-    if (!match.endsWith(';')) throw new XmlError('« & » isolé (écrivez &amp;)', at + index);
-    if (body in ENTITIES) return ENTITIES[body]!;
-    const m = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(body);
-    if (!m) throw new XmlError(`entité inconnue &${body};`, at + index);
-    const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    if (!Number.isFinite(code) || code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13))
-      throw new XmlError(`caractère interdit &${body};`, at + index);
-    return String.fromCodePoint(code);
-  });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: true,
+  // Decodes numeric character references; named HTML entities never reach it (refused below).
+  htmlEntities: true,
+  cdataPropName: '#cdata',
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: 200,
+});
+
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  suppressEmptyNode: true,
+  processEntities: true,
+});
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
 }
 
-export function parseXml(text: string): XmlElement {
-  let i = 0;
-  const src = text.replace(/^\uFEFF/, '');
-  const skipSpace = () => {
-    while (i < src.length && /\s/.test(src[i]!)) i++;
+type Ordered = Record<string, unknown>;
+
+function toTree(nodes: Ordered[], count: { n: number }): XmlNode[] {
+  const out: XmlNode[] = [];
+  const pushText = (s: string) => {
+    const last = out[out.length - 1];
+    if (typeof last === 'string') out[out.length - 1] = last + s;
+    else out.push(s);
   };
-  const readName = (): string => {
-    NAME.lastIndex = i;
-    const m = NAME.exec(src);
-    if (!m) throw new XmlError('nom d’élément ou d’attribut attendu', i);
-    i += m[0].length;
-    return m[0];
-  };
-  const skipMisc = (allowDeclaration: boolean) => {
-    for (;;) {
-      skipSpace();
-      if (src.startsWith('<?xml', i) && allowDeclaration) {
-        const end = src.indexOf('?>', i);
-        if (end < 0) throw new XmlError('déclaration XML non terminée', i);
-        i = end + 2;
-        allowDeclaration = false;
-      } else if (src.startsWith('<!--', i)) {
-        const end = src.indexOf('-->', i + 4);
-        if (end < 0) throw new XmlError('commentaire non terminé', i);
-        i = end + 3;
-      } else if (src.startsWith('<!', i) || src.startsWith('<?', i)) {
-        throw new XmlError('DOCTYPE, CDATA et instructions de traitement ne sont pas acceptés', i);
-      } else return;
+  for (const node of nodes) {
+    if ('#text' in node) {
+      pushText(String(node['#text']));
+      continue;
     }
-  };
-  const readElement = (depth: number): XmlElement => {
-    if (depth > 200) throw new XmlError('imbrication trop profonde', i);
-    if (src[i] !== '<') throw new XmlError('« < » attendu', i);
-    i++;
-    const name = readName();
+    if ('#cdata' in node) {
+      for (const c of node['#cdata'] as Ordered[]) if ('#text' in c) pushText(String(c['#text']));
+      continue;
+    }
+    const name = Object.keys(node).find((k) => k !== ':@');
+    if (name === undefined || name.startsWith('?') || name === '#comment') continue;
+    if (++count.n > MAX_ELEMENTS) throw new XmlError(`plus de ${MAX_ELEMENTS} éléments`);
     const attrs: Record<string, string> = {};
-    for (;;) {
-      const before = i;
-      skipSpace();
-      if (src.startsWith('/>', i)) {
-        i += 2;
-        return { name, attrs, children: [] };
-      }
-      if (src[i] === '>') {
-        i++;
-        break;
-      }
-      if (i === before) throw new XmlError(`espace attendu dans <${name}>`, i);
-      const attr = readName();
-      skipSpace();
-      if (src[i] !== '=') throw new XmlError(`« = » attendu après l’attribut ${attr}`, i);
-      i++;
-      skipSpace();
-      const quote = src[i];
-      if (quote !== '"' && quote !== "'") throw new XmlError(`valeur entre guillemets attendue pour ${attr}`, i);
-      const end = src.indexOf(quote, i + 1);
-      if (end < 0) throw new XmlError(`valeur de ${attr} non terminée`, i);
-      const raw = src.slice(i + 1, end);
-      if (raw.includes('<')) throw new XmlError(`« < » dans la valeur de ${attr}`, i);
-      if (attr in attrs) throw new XmlError(`attribut ${attr} en double`, i);
-      attrs[attr] = decodeEntities(raw, i + 1);
-      i = end + 1;
-    }
-    const children: XmlNode[] = [];
-    for (;;) {
-      if (i >= src.length) throw new XmlError(`élément <${name}> non fermé`, i);
-      if (src.startsWith('</', i)) {
-        i += 2;
-        const close = readName();
-        if (close !== name) throw new XmlError(`</${close}> ferme <${name}>`, i);
-        skipSpace();
-        if (src[i] !== '>') throw new XmlError('« > » attendu', i);
-        i++;
-        return { name, attrs, children };
-      }
-      if (src.startsWith('<!--', i)) {
-        const end = src.indexOf('-->', i + 4);
-        if (end < 0) throw new XmlError('commentaire non terminé', i);
-        i = end + 3;
-        continue;
-      }
-      if (src.startsWith('<!', i) || src.startsWith('<?', i)) throw new XmlError('CDATA et instructions de traitement ne sont pas acceptés', i);
-      if (src[i] === '<') {
-        children.push(readElement(depth + 1));
-        continue;
-      }
-      const next = src.indexOf('<', i);
-      const end = next < 0 ? src.length : next;
-      const raw = src.slice(i, end);
-      if (raw.includes('>') && raw.includes(']]>')) throw new XmlError('« ]]> » dans du texte', i);
-      const decoded = decodeEntities(raw, i);
-      const last = children[children.length - 1];
-      if (typeof last === 'string') children[children.length - 1] = last + decoded;
-      else children.push(decoded);
-      i = end;
-    }
-  };
-  skipMisc(true);
-  const root = readElement(0);
-  skipMisc(false);
-  if (i < src.length) throw new XmlError('contenu après l’élément racine', i);
-  return root;
+    const raw = (node[':@'] ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(raw)) attrs[k] = String(v);
+    out.push({ name, attrs, children: toTree((node[name] ?? []) as Ordered[], count) });
+  }
+  return out;
+}
+
+/** The root element of an XML document, or an XmlError saying what is wrong. */
+export function parseXml(text: string): XmlElement {
+  const src = text.replace(/^\uFEFF/, '');
+  const doctype = /<!(DOCTYPE|ENTITY)/i.exec(src);
+  if (doctype) throw new XmlError('les déclarations DOCTYPE et ENTITY ne sont pas acceptées', lineAt(src, doctype.index));
+  // Only the XML entities and character references: a named entity would need a DTD.
+  for (const m of src.matchAll(/&([^;&\s<]*);?/g)) {
+    const body = m[1] ?? '';
+    if (!m[0].endsWith(';')) throw new XmlError('« & » isolé (écrivez &amp;)', lineAt(src, m.index));
+    if (!XML_ENTITIES.has(body) && !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(body)) throw new XmlError(`entité inconnue &${body};`, lineAt(src, m.index));
+  }
+  const valid = XMLValidator.validate(src);
+  if (valid !== true) throw new XmlError(valid.err.msg, valid.err.line);
+  let parsed: Ordered[];
+  try {
+    parsed = parser.parse(src) as Ordered[];
+  } catch (error) {
+    throw new XmlError((error as Error).message);
+  }
+  const roots = toTree(parsed, { n: 0 }).filter((n): n is XmlElement => typeof n !== 'string');
+  if (roots.length !== 1) throw new XmlError(roots.length === 0 ? 'aucun élément racine' : 'plusieurs éléments racines');
+  return roots[0]!;
+}
+
+function toOrdered(node: XmlNode): Ordered {
+  if (typeof node === 'string') return { '#text': xmlSafe(node) };
+  const out: Ordered = { [node.name]: node.children.map(toOrdered) };
+  const attrs = Object.entries(node.attrs);
+  if (attrs.length) out[':@'] = Object.fromEntries(attrs.map(([k, v]) => [k, xmlSafe(v)]));
+  return out;
+}
+
+/** An XML document with its declaration. */
+export function writeXml(root: XmlElement): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build([toOrdered(root)]) as string}\n`;
+}
+
+/** Builds an element: `el('p', { class: 'x' }, 'text', el('br'))`. */
+export function el(
+  name: string,
+  attrs: Record<string, string | number | boolean | undefined> = {},
+  ...children: (XmlNode | XmlNode[] | null | undefined)[]
+): XmlElement {
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = String(v);
+  return { name, attrs: clean, children: children.flat().filter((c): c is XmlNode => c !== null && c !== undefined && c !== '') };
+}
+
+/** The local part of a name (`imscp:file` → `file`). */
+export function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
 }
 
 export function elements(node: XmlElement, name?: string): XmlElement[] {
-  return node.children.filter((c): c is XmlElement => typeof c !== 'string' && (name === undefined || c.name === name));
+  return node.children.filter((c): c is XmlElement => typeof c !== 'string' && (name === undefined || localName(c.name) === name));
 }
 export function textOf(node: XmlNode): string {
   return typeof node === 'string' ? node : node.children.map(textOf).join('');
+}
+
+/** Every descendant element whose local name passes the test, in document order. */
+export function findAll(node: XmlElement, match: string | ((name: string) => boolean)): XmlElement[] {
+  const out: XmlElement[] = [];
+  const test = typeof match === 'string' ? (n: string) => n === match : match;
+  const walk = (n: XmlElement) => {
+    for (const c of n.children) {
+      if (typeof c === 'string') continue;
+      if (test(localName(c.name))) out.push(c);
+      walk(c);
+    }
+  };
+  walk(node);
+  return out;
 }
