@@ -159,3 +159,19 @@ test('in English, Orga pages and a learner’s campaign results name competences
   expect(header).toMatch(/;Skill @\w+1/);
   await Promise.all([learner.context.close(), teacher.context.close()]);
 });
+
+test('in English, the new certification session form says what is wrong in English', async ({ browser }) => {
+  const centre = await asEnglish(browser, 'certif@exemple.fr');
+  await centre.context.addCookies([{ name: 'lang', value: 'en', url: new URL(centre.page.url()).origin }]);
+  await centre.page.goto('/certif/sessions/nouvelle');
+  await centre.page.getByLabel('Start time').fill('');
+  await centre.page.getByLabel('Test duration (minutes)').fill('10');
+  await centre.page.getByRole('button', { name: 'Create the session' }).click();
+  const alert = centre.page.getByRole('alert');
+  await expect(alert).toContainText('The form has errors:');
+  await expect(alert).toContainText('Enter the address.');
+  await expect(alert).toContainText('The duration is at least 30 minutes.');
+  await expect(alert).not.toContainText(/Saisissez|La durée/);
+  await expectAccessible(centre.page);
+  await centre.context.close();
+});
