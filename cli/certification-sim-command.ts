@@ -1,6 +1,6 @@
 /**
  * `certification-sim --candidates N --seed S`: validity and test–retest of the certification test on the
- * starter content (decision 018); prints one JSON document: levelAccuracy, withinOneLevelRate,
+ * starter content (decision 019); prints one JSON document: levelAccuracy, withinOneLevelRate,
  * inflatedProfilesLowered, honestKeptOrWithinOneRate, levelAgreement, scoreWithin32Rate, meanQuestions,
  * maxExposure, meanAbsThetaError, seenFamilyServed and oracle {levelAccuracy, withinOneLevelRate,
  * meanQuestions} (the engine given the true parameters, asking as many questions).
@@ -15,7 +15,8 @@
  *
  * Options: --candidates N (default 1000), --seed S (default "certification-sim"), --calibration-learners M
  * per competence (default 2000), --calibration-answers K (default 12), --target-se X (variable length:
- * stop at SE ≤ X once 20 answers are in, at most 32), --details on (adds "details").
+ * stop at SE ≤ X once 20 answers are in, at most 32), --exclude-seen off (serve challenges seen in
+ * positioning: measures what the exclusion costs), --details on (adds "details").
  */
 import { CalibrationDataError } from '../engine/calibration';
 import type { CertificationSettings } from '../engine/certification';
@@ -33,6 +34,8 @@ export interface CertificationSimOptions {
   settings?: Partial<CertificationSettings>;
   /** Levels added to every reached competence of the inflated sitting's profile (default 2). */
   profileInflation?: number;
+  /** Exclude the families seen in positioning (default true). */
+  excludeSeen?: boolean;
 }
 
 /** The simulation on the starter content (exported for tests). */
@@ -54,6 +57,7 @@ export async function certificationSim(options: CertificationSimOptions) {
     candidates: options.candidates,
     settings: options.settings,
     profileInflation: options.profileInflation,
+    excludeSeen: options.excludeSeen,
   });
 }
 
@@ -62,7 +66,7 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Runs the command; returns the exit code (0, or 2 on a usage error). */
 export async function runCertificationSim(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'target-se', 'details']);
+    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'target-se', 'exclude-seen', 'details']);
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const candidates = integer(args, 'candidates', 1, 1000);
     const seed = args.options.get('seed') ?? 'certification-sim';
@@ -70,7 +74,8 @@ export async function runCertificationSim(argv: string[]): Promise<number> {
     const calibrationAnswers = integer(args, 'calibration-answers', 2, 12);
     const details = args.options.get('details') === 'on' || args.options.get('details') === 'true';
     const targetSe = args.options.has('target-se') ? positiveNumber(args, 'target-se', 0.3) : null;
-    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers, settings: { targetSe } });
+    const excludeSeen = args.options.get('exclude-seen') !== 'off';
+    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers, settings: { targetSe }, excludeSeen });
     const r = result.report;
     const out: Record<string, unknown> = {
       levelAccuracy: round(r.levelAccuracy),

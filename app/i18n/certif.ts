@@ -176,7 +176,7 @@ const fr = {
   'candidate.present': 'Votre présence est confirmée ; le surveillant va vous autoriser à commencer.',
   'candidate.readyTitle': 'Vous pouvez commencer',
   'candidate.ready':
-    'Le test dure {minutes} minutes au plus et compte jusqu’à 32 questions. Le temps court dès que vous commencez, même si vous fermez la page ; vous reprendrez à la même question.',
+    'Le test dure {minutes} minutes au plus et compte jusqu’à 32 questions. Le temps court dès que vous commencez, même si vous fermez la page ; vous reprendrez à la même question. Jusqu’à la fin du test, les autres pages de votre espace (profil, résultats, campagnes) sont fermées.',
   'candidate.start': 'Commencer le test',
   'candidate.question': 'Question {n}',
   'candidate.of': 'sur {max} au plus',
@@ -376,7 +376,7 @@ const en: Record<Key, string> = {
   'candidate.present': 'Your presence is confirmed; the invigilator will allow you to start.',
   'candidate.readyTitle': 'You may start',
   'candidate.ready':
-    'The test lasts at most {minutes} minutes and has up to 32 questions. The time runs from the start, even if you close the page; you will come back to the same question.',
+    'The test lasts at most {minutes} minutes and has up to 32 questions. The time runs from the start, even if you close the page; you will come back to the same question. Until the test ends, the other pages of your space (profile, results, campaigns) are closed.',
   'candidate.start': 'Start the test',
   'candidate.question': 'Question {n}',
   'candidate.of': 'of {max} at most',

@@ -1,5 +1,5 @@
 /**
- * The learner's pages are closed during their certification test (issue 15, decision 018): while the
+ * The learner's pages are closed during their certification test (issue 15, decision 019): while the
  * account has a test under way, a learner page's loader sends the candidate back to the test and an action
  * is refused (403) with a French message. One guard for every learner route (profile, competence tests and
  * « Réponses et tutoriels », campaigns, certificates, the framework browser, the certification entry); the

@@ -36,11 +36,11 @@ export interface CertificateView {
   /** The 16 competences of the framework, in order, with their certified level and pix (0 when not certified). */
   competences: { code: string; titleFr: string; titleEn: string; level: number; pix: number }[];
   /**
-   * The measure the levels come from (decision 018): θ estimated from the certification answers, its
-   * standard error, and the answers counted. Only on the holder's own page (the public check shows the
-   * certificate fields alone); null on a certificate scored before they were recorded.
+   * The measure the levels come from (decision 019): θ estimated from the certification answers, its
+   * standard error, and the answers counted. Only on the holder's own page (absent from the public check,
+   * which carries the certificate fields alone); null on a certificate scored before they were recorded.
    */
-  measure: { theta: number; thetaSe: number; answersCounted: number } | null;
+  measure?: { theta: number; thetaSe: number; answersCounted: number } | null;
 }
 
 const certificateFields = {
@@ -101,10 +101,14 @@ async function toView(client: Client, row: CertificateRow, withMeasure = false):
       const certified = levels.get(code);
       return { code, titleFr: t?.titleFr ?? code, titleEn: t?.titleEn ?? code, level: certified?.level ?? 0, pix: certified?.pix ?? 0 };
     }),
-    measure:
-      withMeasure && row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
-        ? { theta: row.theta, thetaSe: row.thetaSe, answersCounted: row.answersCounted }
-        : null,
+    ...(withMeasure
+      ? {
+          measure:
+            row.theta !== null && row.thetaSe !== null && row.answersCounted !== null
+              ? { theta: row.theta, thetaSe: row.thetaSe, answersCounted: row.answersCounted }
+              : null,
+        }
+      : {}),
   };
 }
 

@@ -367,7 +367,11 @@ describe('permissions', () => {
     const { session, good } = await finalisedSession();
     await publishSession(db, session.id, new Date());
     const cert = await db.certificate.findUniqueOrThrow({ where: { courseId: good.courseId } });
-    expect((await certificateOfLearner(db, { id: good.userId }, cert.id)).verificationCode).toBe(cert.verificationCode);
+    const own = await certificateOfLearner(db, { id: good.userId }, cert.id);
+    expect(own.verificationCode).toBe(cert.verificationCode);
+    // The holder's page shows the measure the levels come from (decision 019); the competences' pix add up to the total.
+    expect(own.measure).toEqual({ theta: cert.theta, thetaSe: cert.thetaSe, answersCounted: cert.answersCounted });
+    expect((cert.competenceLevels as { pix: number }[]).reduce((sum, c) => sum + c.pix, 0)).toBe(cert.pixScore);
     const other = await makeCentre(db);
     await expectStatus(certificateOfLearner(db, { id: other.member.id }, cert.id), 404);
     await expectStatus(certificateOfLearner(db, null, cert.id), 404);

@@ -112,7 +112,7 @@ function endReasonOf(status: string, issues: readonly { category: string }[], en
 
 const intervalsSchema = z.record(z.string(), z.record(z.string(), z.number()));
 
-/** The per-competence θ intervals frozen with the test (decision 018); null on tests started before them. */
+/** The per-competence θ intervals frozen with the test (decision 019); null on tests started before them. */
 function intervalsFromState(state: unknown): CompetenceIntervals | null {
   const raw = state && typeof state === 'object' ? (state as { intervals?: unknown }).intervals : undefined;
   const parsed = intervalsSchema.safeParse(raw);
@@ -151,7 +151,7 @@ export interface CourseScoring {
 /**
  * Scores one candidate's test with the session's frozen parameter set: answers in the order shown,
  * neutralised ones marked, the abandon rule from how the test ended, θ through the competence intervals
- * frozen with the test (decision 018; a test without them goes through the set's cut scores). The
+ * frozen with the test (decision 019; a test without them goes through the set's cut scores). The
  * positioned profile (reported beside each certified level, never used to compute it) is the one
  * frozen with the test (`engineState.positioned`), else the one recorded on an earlier score, else the
  * learner's profile now (first score of a test that did not record it).

@@ -1,5 +1,5 @@
 /**
- * Certification integrity (issue 15, decision 018): a candidate is never served a challenge they saw
+ * Certification integrity (issue 15, decision 019): a candidate is never served a challenge they saw
  * before, nor one of its family (prototype and declinations); while their test is under way, their other
  * pages are closed (the loaders send them back to the test, the actions answer 403 in French) and the
  * navigation is hidden; the certificate's levels follow from θ of the certification answers alone.

@@ -15,7 +15,7 @@
  * Challenges the candidate was shown before — in any assessment: positioning, campaigns, an earlier
  * certification — are never served, nor any challenge of their family (prototype and declinations): the
  * families are read from the stored answers and questions when the test starts and frozen on it
- * (decision 018), with the per-competence θ intervals the score reads.
+ * (decision 019), with the per-competence θ intervals the score reads.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
@@ -257,9 +257,9 @@ const engineStateSchema = z.object({
   seed: z.string(),
   locale: z.string().default('fr'),
   positioned: z.array(z.object({ competenceCode: z.string(), level: z.number().int(), pix: z.number().optional() })),
-  /** Families the candidate had seen when the test started (never served). Absent on tests started before decision 018. */
+  /** Families the candidate had seen when the test started (never served). Absent on tests started before decision 019. */
   excludedFamilies: z.array(z.string()).default([]),
-  /** Per-competence θ intervals of the bank on the frozen set, read by the score (decision 018). */
+  /** Per-competence θ intervals of the bank on the frozen set, read by the score (decision 019). */
   intervals: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   /** How the test ended: completed (engine done), time_up, ended_by_invigilator. */
   endReason: z.enum(['completed', 'time_up', 'ended_by_invigilator', 'abandoned']).optional(),

@@ -1,5 +1,5 @@
 /**
- * The certification test (issue 8, issue 15; decisions 008 and 018): pure and JSON in, JSON out.
+ * The certification test (issue 8, issue 15; decisions 008 and 019): pure and JSON in, JSON out.
  *
  * - `nextCertificationChallenge(input, rng)`: the next question, or why the test is over. Up to 32
  *   questions on live calibrated challenges of the frozen set, in the candidate's language; at most one

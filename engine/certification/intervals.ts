@@ -1,5 +1,5 @@
 /**
- * θ → level and pix per competence, Pix v3 style (decision 018, "Scoring").
+ * θ → level and pix per competence, Pix v3 style (decision 019, "Scoring").
  *
  * Each competence has its own intervals on the θ scale, derived from the frozen parameter set and the
  * competence's calibrated skills: a skill is "reached" at θ when the mean success on its challenges, with

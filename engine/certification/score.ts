@@ -1,5 +1,5 @@
 /**
- * Scoring a certification test with its frozen parameter set (decision 018, "Scoring"; supersedes the
+ * Scoring a certification test with its frozen parameter set (decision 019, "Scoring"; supersedes the
  * confirm-or-lower rule of 008).
  *
  * 1. θ: EAP (prior N(priorMean, priorSd²), default N(0, 1)) and posterior SD from the certification answers

@@ -1,5 +1,5 @@
 /**
- * Choosing the next question of a certification test (decisions 008 and 018, "Selection").
+ * Choosing the next question of a certification test (decisions 008 and 019, "Selection").
  *
  * Candidates: challenges of the frozen bank in the candidate's language, at a level the platform certifies,
  * whose tube and skill were not asked yet and whose family (prototype and declinations) the candidate was

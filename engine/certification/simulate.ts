@@ -1,5 +1,5 @@
 /**
- * Validity and test–retest simulation with known truth (pure, seeded; decisions 008 and 018, "Simulation").
+ * Validity and test–retest simulation with known truth (pure, seeded; decisions 008 and 019, "Simulation").
  *
  * The bank is a list of competence banks as engine/positioning simulates them: what the engine sees
  * (estimated parameters) and the true parameters. Cut scores and the per-competence intervals are computed
@@ -100,6 +100,8 @@ export interface CertificationSimulationOptions {
    * false: the retest is a replication (same exclusions), which is what test–retest reliability measures.
    */
   retestExcludesFirst?: boolean;
+  /** Exclude the families seen in positioning (default true, as the app does); false measures what the rule costs. */
+  excludeSeen?: boolean;
 }
 
 export interface SimulatedSitting {
@@ -265,7 +267,7 @@ export function simulateCertification(
         for (const id of session.challengeIds) seenNow.add(familyById.get(id) ?? id);
         return { competenceCode: sim.bank.competenceCode, level: session.level, pix: session.pix };
       });
-      seen = [...seenNow].sort();
+      seen = options.excludeSeen === false ? [] : [...seenNow].sort();
       if (positioned.filter((p) => p.level >= 1).length >= MIN_CERTIFIABLE_COMPETENCES) break;
       notCertifiable++;
       if (attempt > 1000) throw new RangeError('certification simulation: no certifiable candidate can be drawn');

@@ -1,6 +1,6 @@
 /**
  * Types, constants and settings of the certification test (issue 8, issue 15; docs/domain/measurement.md;
- * decisions 008 and 018).
+ * decisions 008 and 019).
  *
  * Everything a caller stores or passes is plain JSON: the frozen bank, the positioned profile, the answers,
  * the parameter set and every result. Randomness comes in as a seeded generator (`engine/random`), time as
@@ -42,7 +42,7 @@ export interface CertificationChallenge {
   timed: boolean;
   /**
    * The challenge's family: its prototype's id (a prototype is its own family; absent = its own id). A
-   * candidate who saw one challenge of a family is served none of it (decision 018).
+   * candidate who saw one challenge of a family is served none of it (decision 019).
    */
   familyId?: string;
 }
@@ -50,7 +50,7 @@ export interface CertificationChallenge {
 /**
  * The candidate's level (and pix) on one competence, from their profile when the test starts (store it
  * with the candidate's test). Selection reads it to choose where the test starts; scoring only reports it
- * beside the certified level (the result comes from the certification answers alone, decision 018).
+ * beside the certified level (the result comes from the certification answers alone, decision 019).
  */
 export interface PositionedCompetence {
   competenceCode: string;
@@ -101,7 +101,7 @@ export interface CertificationSettings {
   priorMean: number;
   priorSd: number;
   /**
-   * Variable length (decision 018): when set, the test ends as soon as minAnswers scored answers are in
+   * Variable length (decision 019): when set, the test ends as soon as minAnswers scored answers are in
    * and the posterior SD of θ (the score's) is at most this; maxQuestions stays the ceiling. Default null:
    * fixed length (maxQuestions).
    */

@@ -1,5 +1,5 @@
 /**
- * Certification integrity in the browser (issue 15, decision 018): a candidate who positioned in a
+ * Certification integrity in the browser (issue 15, decision 019): a candidate who positioned in a
  * competence (in the browser) and answered many other challenges before (history written to the
  * database) never meets in certification a challenge they saw before, nor one of its family (prototype
  * and declinations); during the test, their profile, results (« Réponses et tutoriels ») and campaigns

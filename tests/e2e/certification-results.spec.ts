@@ -147,6 +147,11 @@ test('the learner sees the certificate on their profile, opens it and downloads 
   await expect(page.getByTestId('certificate-competence')).toHaveCount(16);
   await expect(page.getByTestId('certificate')).toContainText('Saint-Étienne');
   await expect(page.getByTestId('certificate')).toContainText('Valable jusqu’au');
+  // The measure the levels come from (decision 019): θ ± SE and the answers counted (31: one neutralised).
+  await expect(page.getByTestId('certificate-measure')).toHaveText(/^θ = -?\d+\.\d\d ± \d+\.\d\d \(erreur type\), sur 31 réponses comptées$/);
+  const pixCells = await page.getByTestId('certificate-competence').locator('td:last-child').allTextContents();
+  const total = Number((await page.getByTestId('certificate-pix').textContent())!.replace(/\D/g, ''));
+  expect(pixCells.reduce((sum, cell) => sum + Number(cell), 0)).toBe(total);
   code = (await page.getByTestId('certificate-code').textContent())!.trim();
   expect(code).toMatch(/^P-[2346789BCDFGHJKMPQRTVWXY]{8}$/);
   expect(new Set(code.slice(2)).size).toBe(8);
