@@ -118,10 +118,11 @@ export async function importQti(
   client: PrismaClient,
   input: { files: { name: string; bytes: Uint8Array }[]; skillId: string; userId: string; authorName: string },
 ): Promise<QtiOutcome> {
-  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
-  if (!skill) return { ok: false, rejected: [{ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' }] };
+  // What is wrong with the files first (named), then the missing skill.
   const read = readQtiUpload(input.files, input.authorName);
   if (!read.ok) return read;
+  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
+  if (!skill) return { ok: false, rejected: [{ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' }] };
   const message = `Import QTI par ${input.authorName}`;
   try {
     const created = await client.$transaction(
