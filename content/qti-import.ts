@@ -13,6 +13,7 @@ import { QtiFileError, qtiToChallenge } from '../engine/interchange/qti';
 import { PACKAGE_URL_PREFIX, readQtiPackage, type PackageItem } from '../engine/interchange/qti-package';
 import { PackageError, utf8 } from '../engine/interchange/zip';
 import { attachmentUrl, checkFile } from '../app/models/attachment.server';
+import { challengeBodySchema } from '../app/models/challenge-body.server';
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -106,7 +107,13 @@ export function readQtiUpload(
       throw error;
     }
   }
-  return { ok: true, items, refused, media };
+  // The extension is data from the package: a body of the wrong shape is refused like any bad item.
+  const shaped = items.filter((i) => {
+    if (challengeBodySchema.safeParse(i.body).success) return true;
+    refused.push({ identifier: i.identifier, reason: 'contenu de l’extension du paquet invalide (forme d’épreuve inattendue)' });
+    return false;
+  });
+  return { ok: true, items: shaped, refused, media };
 }
 
 /**
@@ -118,10 +125,11 @@ export async function importQti(
   client: PrismaClient,
   input: { files: { name: string; bytes: Uint8Array }[]; skillId: string; userId: string; authorName: string },
 ): Promise<QtiOutcome> {
-  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
-  if (!skill) return { ok: false, rejected: [{ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' }] };
+  // What is wrong with the files first (named), then the missing skill.
   const read = readQtiUpload(input.files, input.authorName);
   if (!read.ok) return read;
+  const skill = input.skillId ? await client.skill.findUnique({ where: { id: input.skillId }, select: { id: true, name: true } }) : null;
+  if (!skill) return { ok: false, rejected: [{ item: 'acquis', reason: 'Choisissez l’acquis auquel rattacher les épreuves QTI.' }] };
   const message = `Import QTI par ${input.authorName}`;
   try {
     const created = await client.$transaction(

@@ -139,10 +139,20 @@ export async function exportBundle(client: PrismaClient, now = new Date()): Prom
   return { format: BUNDLE_FORMAT, version: 1, exportedAt: now.toISOString(), framework, packs };
 }
 
-/** QTI 3.0 items of the live QCU, QCM and QROC (optionally of a competence): key → XML. */
+/** Keys of the live challenges (each one exports as a QTI item). */
+export async function liveChallengeKeys(client: PrismaClient): Promise<string[]> {
+  const rows = await client.challenge.findMany({
+    where: { status: 'valide', currentVersionId: { not: null } },
+    orderBy: { key: 'asc' },
+    select: { key: true },
+  });
+  return rows.map((r) => r.key);
+}
+
+/** QTI 3.0 items of the live challenges (optionally of a competence): key → XML. */
 export async function exportQtiItems(client: PrismaClient, competenceCode?: string): Promise<{ key: string; xml: string }[]> {
   const rows = await client.challenge.findMany({
-    where: { status: 'valide', type: { in: ['QCU', 'QCM', 'QROC'] }, ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
+    where: { status: 'valide', ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
     orderBy: { key: 'asc' },
     include: { currentVersion: true },
   });
@@ -152,7 +162,7 @@ export async function exportQtiItems(client: PrismaClient, competenceCode?: stri
   });
 }
 
-/** One challenge's QTI item (any status), or null when it is not a QCU, QCM or QROC. */
+/** One challenge's QTI item (any status), or null when there is none. */
 export async function exportQtiItem(client: PrismaClient, idOrKey: string) {
   const r = await client.challenge.findFirst({ where: { OR: [{ id: idOrKey }, { key: idOrKey }] }, include: { currentVersion: true } });
   if (!r || !r.currentVersion) return null;

@@ -12,7 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { assertCsrf, assertSameOrigin, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { frameworkChoices } from '~/models/challenge.server';
-import { exportQtiItems, importUpload, MAX_PACKAGE_BYTES, type ImportOutcome } from '~/models/interchange.server';
+import { liveChallengeKeys, importUpload, MAX_PACKAGE_BYTES, type ImportOutcome } from '~/models/interchange.server';
 import { creationMessages, workbenchMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 import { useRootData } from '~/root';
@@ -23,10 +23,10 @@ export const meta: MetaFunction = () => [{ title: 'Échanges de contenu – Cré
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'creation');
-  const [choices, qti] = await Promise.all([frameworkChoices(db()), exportQtiItems(db())]);
+  const [choices, qti] = await Promise.all([frameworkChoices(db()), liveChallengeKeys(db())]);
   return {
     competences: choices.map((c) => ({ code: c.code, title: c.titleFr, skills: c.tubes.flatMap((t) => t.skills.map((s) => ({ id: s.id, name: s.name }))) })),
-    qti: qti.map((q) => q.key),
+    qti,
   };
 }
 

@@ -7,7 +7,7 @@ import { exportQtiItem } from '~/models/interchange.server';
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'creation');
   const item = await exportQtiItem(db(), (params.id ?? '').replace(/\.xml$/, ''));
-  if (!item) throw new Response('Épreuve introuvable, ou d’un type que QTI n’exporte pas ici (QCU, QCM et QROC seulement)', { status: 404 });
+  if (!item) throw new Response('Épreuve introuvable', { status: 404 });
   return new Response(item.xml, {
     headers: {
       'Content-Type': 'application/xml; charset=utf-8',

@@ -129,3 +129,36 @@ describe('QTI 3.0 items', () => {
     }
   });
 });
+
+describe('QTI 2.1 items', () => {
+  it('reads the match_correct template written out in full, as TAO exports it', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="i2" title="Clé" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>B</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="true" maxChoices="1">
+      <prompt>Quelle touche copie ?</prompt>
+      <simpleChoice identifier="A">Ctrl+V</simpleChoice>
+      <simpleChoice identifier="B">Ctrl+C</simpleChoice>
+    </choiceInteraction>
+  </itemBody>
+  <responseProcessing>
+    <responseCondition>
+      <responseIf>
+        <match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1.0</baseValue></setOutcomeValue>
+      </responseIf>
+      <responseElse>
+        <setOutcomeValue identifier="SCORE"><baseValue baseType="float">0.0</baseValue></setOutcomeValue>
+      </responseElse>
+    </responseCondition>
+  </responseProcessing>
+</assessmentItem>`;
+    const r = qtiToChallenge(xml, ['X']);
+    expect(r.ok && r.body.answer).toEqual({ type: 'QCU', proposals: ['Ctrl+V', 'Ctrl+C'], correct: 1, shuffle: true });
+    expect(refuse(xml.replace('<baseValue baseType="float">1.0</baseValue>', '<baseValue baseType="float">2.0</baseValue>'))).toMatch(/personnalisé/);
+  });
+});

@@ -371,7 +371,40 @@ export type QtiImport =
 /** A structural problem that refuses the whole package (wrong namespace, not XML…), not only the item. */
 export class QtiFileError extends Error {}
 
-const QTI2_LOWER = new Set(['value', 'mapping', 'prompt', 'stylesheet', 'and', 'or', 'not', 'match', 'gt', 'lt', 'gte', 'lte', 'sum', 'product', 'null']);
+const QTI2_LOWER = new Set([
+  'value',
+  'mapping',
+  'prompt',
+  'stylesheet',
+  'and',
+  'or',
+  'not',
+  'match',
+  'gt',
+  'lt',
+  'gte',
+  'lte',
+  'sum',
+  'product',
+  'null',
+  'variable',
+  'correct',
+  'default',
+  'member',
+  'contains',
+  'multiple',
+  'ordered',
+  'delete',
+  'round',
+  'truncate',
+  'power',
+  'subtract',
+  'divide',
+  'equal',
+  'inside',
+  'index',
+  'repeat',
+]);
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /** A QTI 2.x element renamed to the QTI 3 vocabulary (`choiceInteraction` → `qti-choice-interaction`). */
@@ -427,8 +460,30 @@ function processingOf(root: XmlElement, hasExtension: boolean): string | null {
     if (!m) throw new Error(`traitement de réponse ${template} non pris en charge (modèles match_correct et map_response seulement)`);
     return m[1]!;
   }
+  const inline = inlineTemplate(rp);
+  if (inline) return inline;
   if (hasExtension) return 'pix';
   throw new Error('traitement de réponse personnalisé non pris en charge (modèles standard match_correct et map_response seulement)');
+}
+
+/** A response processing as a compact shape: names, SCORE or `*` for other identifiers, numbers. */
+function shape(n: XmlElement): string {
+  const id = n.attrs['identifier'];
+  const kids = elements(n);
+  const text = kids.length === 0 ? textOf(n).trim() : '';
+  const value = text !== '' && Number.isFinite(Number(text)) ? `=${Number(text)}` : '';
+  return `${localName(n.name)}${id ? `[${id === 'SCORE' ? 'SCORE' : '*'}]` : ''}${value}${kids.length ? `(${kids.map(shape).join(',')})` : ''}`;
+}
+const INLINE_TEMPLATES: Record<string, string> = {
+  // What TAO and others write in full instead of naming the template.
+  'qti-response-condition(qti-response-if(qti-match(qti-variable[*],qti-correct[*]),qti-set-outcome-value[SCORE](qti-base-value=1)),qti-response-else(qti-set-outcome-value[SCORE](qti-base-value=0)))':
+    'match_correct',
+  'qti-response-condition(qti-response-if(qti-is-null(qti-variable[*]),qti-set-outcome-value[SCORE](qti-base-value=0)),qti-response-else(qti-set-outcome-value[SCORE](qti-map-response[*])))':
+    'map_response',
+};
+function inlineTemplate(rp: XmlElement): string | null {
+  const kids = elements(rp);
+  return kids.length === 1 ? (INLINE_TEMPLATES[shape(kids[0]!)] ?? null) : null;
 }
 
 const isInteraction = (n: XmlNode) => typeof n !== 'string' && localName(n.name).endsWith('-interaction');

@@ -6,7 +6,7 @@
  */
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 
-export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
+export const MAX_PACKAGE_BYTES = 20 * 1024 * 1024;
 export const MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024;
 export const MAX_ENTRY_BYTES = 20 * 1024 * 1024;
 export const MAX_ENTRIES = 2000;
