@@ -19,7 +19,7 @@ import {
 import stylesheet from './styles.css';
 import { getSession } from './lib/session.server';
 import { SPACES, canEnter } from './lib/roles';
-import { localeFromRequest, translate, useT, type Locale } from './i18n';
+import { isMessageKey, localeFromRequest, translate, useT, type Locale } from './i18n';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -145,8 +145,10 @@ export function ErrorBoundary() {
       text = t('error.forbiddenText');
     } else if (error.status === 404) {
       title = t('error.notFound');
+      if (isMessageKey(error.data)) text = t(error.data);
     } else {
-      text = typeof error.data === 'string' ? error.data : '';
+      // Routes throw a code of the common dictionary (httpError), said here in the page's language.
+      text = isMessageKey(error.data) ? t(error.data) : typeof error.data === 'string' ? error.data : '';
     }
   }
   return (
