@@ -69,3 +69,13 @@ test('an image from another site is flagged in the editor with the offer to copy
   await page.getByLabel('Adresse de l’image (https:// ou pièce jointe)').fill('/pieces-jointes/00000000-0000-4000-8000-000000000000');
   await expect(flagged).toHaveCount(0);
 });
+
+test('the creation home speaks the page’s language', async ({ page, baseURL }) => {
+  await signIn(page, 'autrice@exemple.fr');
+  await page.context().addCookies([{ name: 'lang', value: 'en', url: baseURL! }]);
+  await page.goto('/creation');
+  await expect(page.getByRole('heading', { level: 1, name: 'Authoring' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Live' })).toBeVisible();
+  await expect(page.getByText(/^(Release in service: no\. \d+|No release yet)/)).toBeVisible();
+  await expect(page.locator('main')).not.toContainText('Épreuves par compétence');
+});
