@@ -39,6 +39,16 @@ const fr = {
   'error.notFound': 'Page introuvable',
   'error.generic': 'Une erreur est survenue',
   'error.backHome': 'Retour à l’accueil',
+  'error.unknownAction': 'Action inconnue : rechargez la page et recommencez.',
+  'error.missing.challenge': 'Cette épreuve n’existe pas.',
+  'error.missing.competence': 'Cette compétence n’existe pas.',
+  'error.missing.tube': 'Ce sujet n’existe pas.',
+  'error.missing.thematic': 'Cette thématique n’existe pas.',
+  'error.missing.tutorial': 'Ce tutoriel n’existe pas.',
+  'error.missing.attachment': 'Cette pièce jointe n’existe pas, ou vous n’y avez pas accès.',
+  'error.missing.calibration': 'Ce calcul de calibration n’existe pas.',
+  'error.missing.parameterVersion': 'Cette version des paramètres n’existe pas.',
+  'error.missing.page': 'Aucune page à cette adresse.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -81,11 +91,26 @@ const en: Record<MessageKey, string> = {
   'error.notFound': 'Page not found',
   'error.generic': 'Something went wrong',
   'error.backHome': 'Back to home',
+  'error.unknownAction': 'Unknown action: reload the page and try again.',
+  'error.missing.challenge': 'This challenge does not exist.',
+  'error.missing.competence': 'This competence does not exist.',
+  'error.missing.tube': 'This tube does not exist.',
+  'error.missing.thematic': 'This thematic does not exist.',
+  'error.missing.tutorial': 'This tutorial does not exist.',
+  'error.missing.attachment': 'This attachment does not exist, or you have no access to it.',
+  'error.missing.calibration': 'This calibration run does not exist.',
+  'error.missing.parameterVersion': 'This parameter set version does not exist.',
+  'error.missing.page': 'There is no page at this address.',
 };
 
 export type Locale = 'fr' | 'en';
 export const LOCALES: Locale[] = ['fr', 'en'];
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en };
+
+/** Whether a text is a key of the common dictionary (a code thrown by a route, said by the error page). */
+export function isMessageKey(text: unknown): text is MessageKey {
+  return typeof text === 'string' && Object.prototype.hasOwnProperty.call(fr, text);
+}
 
 export function translate(locale: Locale, key: MessageKey): string {
   return dictionaries[locale][key];

@@ -21,7 +21,7 @@ import { getSession } from './lib/session.server';
 import { db } from './lib/db.server';
 import { ongoingCertificationOf } from './models/certification-test.server';
 import { SPACES, canEnter } from './lib/roles';
-import { localeFromRequest, translate, useT, type Locale } from './i18n';
+import { isMessageKey, localeFromRequest, translate, useT, type Locale } from './i18n';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -150,8 +150,10 @@ export function ErrorBoundary() {
       text = t('error.forbiddenText');
     } else if (error.status === 404) {
       title = t('error.notFound');
+      if (isMessageKey(error.data)) text = t(error.data);
     } else {
-      text = typeof error.data === 'string' ? error.data : '';
+      // Routes throw a code of the common dictionary (httpError), said here in the page's language.
+      text = isMessageKey(error.data) ? t(error.data) : typeof error.data === 'string' ? error.data : '';
     }
   }
   return (

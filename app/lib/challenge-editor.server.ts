@@ -12,6 +12,8 @@ import { assertCsrf, assertSameOrigin, requireForm, requireSpace } from './sessi
 import { ChallengeError, createChallenge, discardDraft, getChallenge, saveChallenge, saveDraft } from '~/models/challenge.server';
 import { checkPostedBody, parseBodyJson } from '~/models/challenge-body.server';
 import { MAX_ATTACHMENT_BYTES, storeAttachment } from '~/models/attachment.server';
+import { creationMessages } from '~/i18n/creation';
+import { codedText, messagesFor } from '~/i18n';
 
 export type EditorTarget = { challengeId: string; skillId?: undefined } | { challengeId?: undefined; skillId: string };
 
@@ -20,8 +22,9 @@ const UPLOAD_LIMIT = MAX_ATTACHMENT_BYTES + 64 * 1024;
 async function handleUpload(request: Request) {
   const session = await requireSpace(request, 'creation');
   assertSameOrigin(request);
-  const tooBig = () =>
-    data<EditorActionData>({ intent: 'upload', error: 'Le fichier dépasse la taille maximale de 10 Mo : il n’a pas été enregistré.' }, { status: 413 });
+  // Said in the request's language: the editor shows the upload's error as it comes.
+  const t = messagesFor(creationMessages, request);
+  const tooBig = () => data<EditorActionData>({ intent: 'upload', error: t('attachment.error.tooBigUpload') }, { status: 413 });
   // Refused before reading the body when the size is announced.
   if (Number(request.headers.get('Content-Length') ?? 0) > UPLOAD_LIMIT) return tooBig();
   let form: FormData;
@@ -34,10 +37,10 @@ async function handleUpload(request: Request) {
   assertCsrf(session, form);
   const file = form.get('file');
   if (!(file instanceof File) || file.size === 0 || !file.name) {
-    return data<EditorActionData>({ intent: 'upload', error: 'Choisissez un fichier à déposer.' }, { status: 400 });
+    return data<EditorActionData>({ intent: 'upload', error: t('attachment.error.noFile') }, { status: 400 });
   }
   const result = await storeAttachment(db(), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()), userId: session.viewer.id });
-  if (!result.ok) return data<EditorActionData>({ intent: 'upload', error: result.error }, { status: 400 });
+  if (!result.ok) return data<EditorActionData>({ intent: 'upload', error: codedText(t, 'attachment.error', result.error) }, { status: 400 });
   return { intent: 'upload', attachment: result.attachment };
 }
 

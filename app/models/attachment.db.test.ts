@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { makeSkill, makeUser, qrocBody } from '../../tests/setup/authoring-fixtures';
+import { codedText } from '../i18n';
+import { creationMessages } from '../i18n/creation';
 import { createChallenge } from './challenge.server';
 import { MAX_ATTACHMENT_BYTES, checkFile, getAttachment, mayDownloadAttachment, storeAttachment } from './attachment.server';
 
@@ -16,20 +18,23 @@ describe('attachment checks', () => {
   });
 
   it('refuses by content, not by name: an executable renamed .png, a forbidden extension, too big, empty', () => {
-    expect(checkFile('photo.png', EXE)).toEqual({
-      ok: false,
-      error: 'Le contenu du fichier « photo.png » n’est pas un fichier PNG valide : le fichier est refusé.',
-    });
+    expect(checkFile('photo.png', EXE)).toEqual({ ok: false, error: { code: 'contentMismatch', params: { name: 'photo.png', type: 'PNG' } } });
     expect(checkFile('page.html', new TextEncoder().encode('<script>alert(1)</script>'))).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^Le type de fichier « \.html » n’est pas autorisé/),
+      error: { code: 'typeNotAllowed', params: { extension: 'html' } },
     });
     expect(checkFile('image.svg', new TextEncoder().encode('<svg/>'))).toMatchObject({ ok: false });
     const big = new Uint8Array(MAX_ATTACHMENT_BYTES + 1);
     big.set(PNG);
-    expect(checkFile('grande.png', big)).toMatchObject({ ok: false, error: expect.stringMatching(/dépasse la taille maximale de 10 Mo/) });
-    expect(checkFile('vide.txt', new Uint8Array())).toMatchObject({ ok: false, error: 'Le fichier « vide.txt » est vide.' });
+    expect(checkFile('grande.png', big)).toMatchObject({ ok: false, error: { code: 'tooBig', params: { name: 'grande.png', size: '10.0' } } });
+    expect(checkFile('vide.txt', new Uint8Array())).toEqual({ ok: false, error: { code: 'empty', params: { name: 'vide.txt' } } });
     expect(checkFile('binaire.txt', new Uint8Array([0x41, 0, 0x42]))).toMatchObject({ ok: false });
+    // Said by the page in its language.
+    const refused = checkFile('photo.png', EXE);
+    if (refused.ok) throw new Error('accepted');
+    const say = (locale: 'fr' | 'en') => codedText((k: keyof typeof creationMessages.fr) => creationMessages[locale][k], 'attachment.error', refused.error);
+    expect(say('fr')).toBe('Le contenu du fichier « photo.png » n’est pas un fichier PNG valide : le fichier est refusé.');
+    expect(say('en')).toBe('The content of “photo.png” is not a valid PNG file: the file is refused.');
   });
 
   it('stores an accepted file with its checksum and nothing for a refused one', async () => {

@@ -102,7 +102,14 @@ export const ALLOWED_TYPES: AllowedType[] = [
 export const ALLOWED_EXTENSIONS = ALLOWED_TYPES.flatMap((t) => t.extensions);
 const ALLOWED_LIST = ALLOWED_TYPES.map((t) => t.label).join(', ');
 
-export type FileCheck = { ok: true; mimeType: string; name: string } | { ok: false; error: string };
+/** Why a file is refused: a code with its parameters, said by the page in its language (dictionary `attachment.error.<code>`). */
+export type FileProblem =
+  | { code: 'empty'; params: { name: string } }
+  | { code: 'tooBig'; params: { name: string; size: string } }
+  | { code: 'typeNotAllowed'; params: { extension: string; allowed: string } }
+  | { code: 'contentMismatch'; params: { name: string; type: string } };
+
+export type FileCheck = { ok: true; mimeType: string; name: string } | { ok: false; error: FileProblem };
 
 /** A file name safe to store and show: no folders, no control characters, at most 150 characters. */
 export function cleanFileName(name: string): string {
@@ -114,18 +121,12 @@ export function cleanFileName(name: string): string {
 /** The checks made before anything is stored: size, then the type found in the content against the name's extension. */
 export function checkFile(name: string, bytes: Uint8Array): FileCheck {
   const clean = cleanFileName(name);
-  if (bytes.length === 0) return { ok: false, error: `Le fichier « ${clean} » est vide.` };
-  if (bytes.length > MAX_ATTACHMENT_BYTES) {
-    return { ok: false, error: `Le fichier « ${clean} » dépasse la taille maximale de 10 Mo (${(bytes.length / 1048576).toFixed(1).replace('.', ',')} Mo).` };
-  }
+  if (bytes.length === 0) return { ok: false, error: { code: 'empty', params: { name: clean } } };
+  if (bytes.length > MAX_ATTACHMENT_BYTES) return { ok: false, error: { code: 'tooBig', params: { name: clean, size: (bytes.length / 1048576).toFixed(1) } } };
   const extension = /\.([A-Za-z0-9]+)$/.exec(clean)?.[1]?.toLowerCase() ?? '';
   const byExtension = ALLOWED_TYPES.find((t) => t.extensions.includes(extension));
-  if (!byExtension) {
-    return { ok: false, error: `Le type de fichier « .${extension || '?'} » n’est pas autorisé. Types acceptés : ${ALLOWED_LIST}.` };
-  }
-  if (!byExtension.sniff(bytes)) {
-    return { ok: false, error: `Le contenu du fichier « ${clean} » n’est pas un fichier ${byExtension.label} valide : le fichier est refusé.` };
-  }
+  if (!byExtension) return { ok: false, error: { code: 'typeNotAllowed', params: { extension: extension || '?', allowed: ALLOWED_LIST } } };
+  if (!byExtension.sniff(bytes)) return { ok: false, error: { code: 'contentMismatch', params: { name: clean, type: byExtension.label } } };
   return { ok: true, mimeType: byExtension.mimeType, name: clean };
 }
 
@@ -133,7 +134,7 @@ export function attachmentUrl(id: string): string {
   return `${ATTACHMENT_URL_PREFIX}${id}`;
 }
 
-/** Checks and stores a file; returns what a challenge body refers to, or the French reason it was refused. */
+/** Checks and stores a file; returns what a challenge body refers to, or why it was refused (a FileProblem). */
 export async function storeAttachment(client: PrismaClient, input: { name: string; bytes: Uint8Array; userId: string }) {
   const check = checkFile(input.name, input.bytes);
   if (!check.ok) return check;

@@ -11,7 +11,7 @@ async function skillWithPlace() {
   const skill = await makeSkill(db);
   const place = await db.skill.findUniqueOrThrow({
     where: { id: skill.id },
-    select: { tube: { select: { name: true, competence: { select: { code: true, titleFr: true } } } } },
+    select: { tube: { select: { name: true, competence: { select: { code: true, titleFr: true, titleEn: true } } } } },
   });
   return { db, skill, tube: place.tube.name, competence: place.tube.competence };
 }
@@ -66,7 +66,8 @@ describe('challenge pages', () => {
     const home = await creationOverview(db);
     expect(home.rows.find((r) => r.code === competence.code)).toEqual({
       code: competence.code,
-      title: competence.titleFr,
+      titleFr: competence.titleFr,
+      titleEn: competence.titleEn,
       counts: { propose: 2, submitted: 0, valide: 0, archive: 0, perime: 0 },
     });
     expect(home.submitted).toBe(await db.challenge.count({ where: { status: 'submitted' } }));

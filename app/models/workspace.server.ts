@@ -153,7 +153,7 @@ export async function competenceWorkspace(client: PrismaClient, code: string) {
 export async function creationOverview(client: PrismaClient) {
   const [submitted, competences, counts, release] = await Promise.all([
     client.challenge.count({ where: { status: 'submitted' } }),
-    client.competence.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, titleFr: true } }),
+    client.competence.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, titleFr: true, titleEn: true } }),
     client.$queryRaw<{ code: string; status: keyof ChallengeStatusCounts; n: bigint }[]>`
       select co.code, ch.status::text as status, count(*) as n
       from "Challenge" ch join "Skill" s on s.id = ch."skillId" join "Tube" t on t.id = s."tubeId" join "Competence" co on co.id = t."competenceId"
@@ -168,7 +168,7 @@ export async function creationOverview(client: PrismaClient) {
     rows: competences.map((c) => {
       const byStatus = emptyCounts();
       for (const r of counts) if (r.code === c.code && r.status in byStatus) byStatus[r.status] = Number(r.n);
-      return { code: c.code, title: c.titleFr, counts: byStatus };
+      return { code: c.code, titleFr: c.titleFr, titleEn: c.titleEn, counts: byStatus };
     }),
   };
 }

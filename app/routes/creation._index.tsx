@@ -4,12 +4,12 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { creationOverview } from '~/models/workspace.server';
 import { creationMessages } from '~/i18n/creation';
-import { useLocale, useMessages } from '~/i18n';
+import { fill, useLocale, useMessages, useTitle } from '~/i18n';
 import { formatDateTime } from '~/components/challenge/ChallengeHeader';
 
 export const meta: MetaFunction = () => [{ title: 'Création – Pix Workbench' }];
 
-const STATUS_LABELS = { propose: 'Proposées', submitted: 'Soumises', valide: 'Validées', archive: 'Archivées', perime: 'Périmées' } as const;
+const STATUSES = ['propose', 'submitted', 'valide', 'archive', 'perime'] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
@@ -20,11 +20,12 @@ export default function Creation() {
   const { rows, release, submitted, isAdmin } = useLoaderData<typeof loader>();
   const t = useMessages(creationMessages);
   const locale = useLocale();
+  const title = useTitle();
   return (
     <>
-      <h1>Création</h1>
-      <p>Épreuves et tutoriels du référentiel, par compétence et par statut.</p>
-      <ul className="nav-list" style={{ marginBottom: '1rem' }} aria-label="Outils de création">
+      <h1>{t('home.title')}</h1>
+      <p>{t('home.intro')}</p>
+      <ul className="nav-list" style={{ marginBottom: '1rem' }} aria-label={t('home.tools')}>
         <li>
           <Link to="/creation/epreuves">{t('home.challenges')}</Link>
         </li>
@@ -37,7 +38,7 @@ export default function Creation() {
           <Link to="/creation/versions-publiees">{t('home.releases')}</Link>
         </li>
         <li>
-          <Link to="/creation/echanges">Échanges : export et import (paquets, QTI)</Link>
+          <Link to="/creation/echanges">{t('home.exchanges')}</Link>
         </li>
         {isAdmin ? (
           <li>
@@ -45,30 +46,34 @@ export default function Creation() {
           </li>
         ) : null}
         <li>
-          <Link to="/creation/referentiel">Référentiel : thématiques, sujets et acquis</Link>
+          <Link to="/creation/referentiel">{t('home.framework')}</Link>
         </li>
         <li>
-          <Link to="/creation/tutoriels">Tutoriels</Link>
+          <Link to="/creation/tutoriels">{t('home.tutorials')}</Link>
         </li>
       </ul>
       {release ? (
         <p className="notice">
-          Version publiée en service : n° {release.number} ({release.challenges} épreuves), « {release.message} », le{' '}
-          {formatDateTime(release.createdAt, locale)}.
+          {fill(t('home.release'), {
+            number: release.number,
+            count: release.challenges,
+            message: release.message,
+            date: formatDateTime(release.createdAt, locale),
+          })}
         </p>
       ) : (
-        <p className="notice">Aucune version publiée : les apprenants n’ont encore rien à passer.</p>
+        <p className="notice">{t('home.noRelease')}</p>
       )}
       <table>
         <caption className="muted" style={{ textAlign: 'left' }}>
-          Épreuves par compétence et par statut
+          {t('home.caption')}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Compétence</th>
-            {Object.values(STATUS_LABELS).map((label) => (
-              <th scope="col" key={label}>
-                {label}
+            <th scope="col">{t('home.competence')}</th>
+            {STATUSES.map((status) => (
+              <th scope="col" key={status}>
+                {t(`home.count.${status}`)}
               </th>
             ))}
           </tr>
@@ -78,11 +83,11 @@ export default function Creation() {
             <tr key={row.code}>
               <th scope="row">
                 <Link to={`/creation/referentiel/${row.code}`}>
-                  {row.code} {row.title}
+                  {row.code} {title(row)}
                 </Link>
               </th>
-              {Object.keys(STATUS_LABELS).map((s) => (
-                <td key={s}>{row.counts[s as keyof typeof STATUS_LABELS]}</td>
+              {STATUSES.map((status) => (
+                <td key={status}>{row.counts[status]}</td>
               ))}
             </tr>
           ))}

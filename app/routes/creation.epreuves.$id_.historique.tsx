@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound, unknownAction } from '~/lib/http-error.server';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Histor
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'creation');
   const challenge = await getChallenge(db(), params.id ?? '');
-  if (!challenge || !challenge.version) throw new Response('Épreuve introuvable', { status: 404 });
+  if (!challenge || !challenge.version) throw notFound('challenge');
   const versions = await listVersions(db(), challenge.id);
   const search = new URL(request.url).searchParams;
   const current = challenge.version.number;
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'creation');
   const form = await requireForm(request, session);
-  if (form.get('intent') !== 'restore') throw new Response('Action inconnue', { status: 400 });
+  if (form.get('intent') !== 'restore') throw unknownAction();
   const number = Number(form.get('number'));
   try {
     const restored = await restoreVersion(db(), {

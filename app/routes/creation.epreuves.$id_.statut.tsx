@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound, unknownAction } from '~/lib/http-error.server';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
@@ -33,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Statut
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
   const challenge = await getChallenge(db(), params.id ?? '');
-  if (!challenge || !challenge.body || !challenge.version) throw new Response('Épreuve introuvable', { status: 404 });
+  if (!challenge || !challenge.body || !challenge.version) throw notFound('challenge');
   const [history, comments, versions, ownWork, mayValidate, quality] = await Promise.all([
     statusHistory(db(), challenge.id),
     listComments(db(), challenge.id),
@@ -86,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const retired = result.retired.length > 0 ? `&perimees=${encodeURIComponent(result.retired.join(','))}` : '';
       return redirect(`/creation/epreuves/${id}/statut?fait=${intent}${retired}`);
     }
-    throw new Response('Action inconnue', { status: 400 });
+    throw unknownAction();
   } catch (error) {
     if (error instanceof WorkflowError || error instanceof ChallengeError) {
       const details = error instanceof WorkflowError ? error.details : [];

@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireFrameworkEditor(request);
   const competence = await competenceWorkspace(db(), params.code ?? '');
-  if (!competence) throw new Response('Compétence introuvable', { status: 404 });
+  if (!competence) throw notFound('competence');
   return { competence };
 }
 

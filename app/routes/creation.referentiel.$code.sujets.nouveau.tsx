@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Nouveau sujet – Référenti
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireFrameworkEditor(request);
   const form = await newTubeForm(db(), params.code ?? '');
-  if (!form) throw new Response('Compétence introuvable', { status: 404 });
+  if (!form) throw notFound('competence');
   const wanted = new URL(request.url).searchParams.get('thematique');
   return { ...form, thematicId: form.thematics.find((th) => th.id === wanted)?.id ?? form.thematics[0]?.id ?? '' };
 }
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { form } = await requireFrameworkEditorForm(request);
   const competence = await competenceByCode(db(), params.code ?? '');
-  if (!competence) throw new Response('Compétence introuvable', { status: 404 });
+  if (!competence) throw notFound('competence');
   const values = formValues(form, TUBE_FIELDS);
   const result = await createTube(db(), competence.code, values);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });

@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 async function load(params: { code?: string; id?: string }) {
   const thematic = await getThematic(db(), params.id ?? '');
-  if (!thematic || thematic.competence.code !== params.code) throw new Response('Thématique introuvable', { status: 404 });
+  if (!thematic || thematic.competence.code !== params.code) throw notFound('thematic');
   return thematic;
 }
 

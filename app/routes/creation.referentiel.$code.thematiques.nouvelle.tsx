@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: 'Nouvelle thématique – Réf
 
 async function loadCompetence(code: string | undefined) {
   const competence = await competenceByCode(db(), code ?? '');
-  if (!competence) throw new Response('Compétence introuvable', { status: 404 });
+  if (!competence) throw notFound('competence');
   return competence;
 }
 

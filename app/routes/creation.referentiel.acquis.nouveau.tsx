@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: 'Nouvel acquis – Référenti
 
 async function loadTube(id: string | null) {
   const tube = id ? await getTube(db(), id) : null;
-  if (!tube) throw new Response('Sujet introuvable', { status: 404 });
+  if (!tube) throw notFound('tube');
   return tube;
 }
 

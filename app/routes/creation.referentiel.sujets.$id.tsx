@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
 import { db } from '~/lib/db.server';
@@ -14,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sujet 
 
 async function load(id: string | undefined) {
   const tube = await getTube(db(), id ?? '');
-  if (!tube) throw new Response('Sujet introuvable', { status: 404 });
+  if (!tube) throw notFound('tube');
   return tube;
 }
 

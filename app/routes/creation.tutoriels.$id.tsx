@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { notFound, unknownAction } from '~/lib/http-error.server';
 import { ErrorSummary } from '~/components/ErrorSummary';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 async function load(id: string | undefined) {
   const tutorial = await getTutorial(db(), id ?? '');
-  if (!tutorial) throw new Response('Tutoriel introuvable', { status: 404 });
+  if (!tutorial) throw notFound('tutorial');
   return tutorial;
 }
 
@@ -67,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return data<ActionData>({ intent: 'check', check: 'unavailable' }, { status: 503 });
       }
     default:
-      throw new Response('Action inconnue', { status: 400 });
+      throw unknownAction();
   }
 }
 

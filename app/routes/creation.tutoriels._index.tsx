@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { unknownAction } from '~/lib/http-error.server';
 import { ErrorSummary } from '~/components/ErrorSummary';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import styles from '../styles/referentiel-edition.css?url';
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { form } = await requireFrameworkEditorForm(request);
-  if (form.get('intent') !== 'check-links') throw new Response('Action inconnue', { status: 400 });
+  if (form.get('intent') !== 'check-links') throw unknownAction();
   try {
     await requestTutorialLinkCheck();
     return { check: 'queued' as const };

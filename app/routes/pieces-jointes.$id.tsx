@@ -4,6 +4,7 @@
  * unknown id).
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { requireViewer } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { getAttachment, mayDownloadAttachment } from '~/models/attachment.server';
@@ -12,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   const id = params.id ?? '';
   const file = (await mayDownloadAttachment(db(), viewer, id)) ? await getAttachment(db(), id) : null;
-  if (!file) throw new Response('Pièce jointe introuvable', { status: 404 });
+  if (!file) throw notFound('attachment', request);
   const encoded = encodeURIComponent(file.name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const ascii = file.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return new Response(file.data, {

@@ -4,6 +4,7 @@
  * ?format=tableur neutralises text a spreadsheet would take as a formula.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { requireSpace } from '~/lib/session.server';
 import { databaseUrl, db } from '~/lib/db.server';
 import { responseMatrixCsv } from '~/models/calibration-export.server';
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const runId = url.searchParams.get('calibration');
   const mode = csvModeOf(url.searchParams.get('format'), 'raw');
   const matrix = await responseMatrixCsv(db(), databaseUrl(), { runId, mode });
-  if (!matrix) throw new Response('Calibration introuvable', { status: 404 });
+  if (!matrix) throw notFound('calibration', request);
   const suffix = mode === 'spreadsheet' ? '-tableur' : '';
   const name = runId
     ? `matrice-reponses-calibration-${runId.slice(0, 8)}${suffix}.csv`

@@ -4,6 +4,7 @@
  * parameters across runs and the parameter set versions that hold it.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const run = new URL(request.url).searchParams.get('run');
   const analysis = await getItemAnalysis(db(), params.challengeId ?? '', run);
-  if (!analysis) throw new Response('Cette épreuve n’existe pas.', { status: 404 });
+  if (!analysis) throw notFound('challenge');
   return analysis;
 }
 

@@ -3,6 +3,7 @@
  * default; ?format=tableur neutralises text a spreadsheet would take as a formula.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { notFound } from '~/lib/http-error.server';
 import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { parameterSetByVersion, parametersCsv } from '~/models/parameter-set.server';
@@ -12,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const version = Number(params.version);
   const set = Number.isInteger(version) ? await parameterSetByVersion(db(), version) : null;
-  if (!set) throw new Response('Version introuvable', { status: 404 });
+  if (!set) throw notFound('parameterVersion', request);
   const mode = csvModeOf(new URL(request.url).searchParams.get('format'), 'raw');
   return new Response(parametersCsv(set.items, mode), {
     headers: {

@@ -52,3 +52,30 @@ test('a click on a toolbar button keeps every character typed right after it, an
   await expect(solution.locator('strong')).toHaveText('Important');
   await expect(editor).toHaveText('Avant gras123 puis normal italique456');
 });
+
+test('an image from another site is flagged in the editor with the offer to copy it into the attachments', async ({ page }) => {
+  await signIn(page, 'autrice@exemple.fr');
+  await page.goto(`/creation/epreuves/nouvelle?skill=${encodeURIComponent(anActiveSkill())}`);
+  await expect(page.getByRole('textbox', { name: 'Consigne', exact: true })).toBeVisible();
+  await page.getByLabel('Ajouter une illustration').check();
+  // An address of the platform's own network: the server refuses to ask it, without any request out.
+  await page.getByLabel('Adresse de l’image (https:// ou pièce jointe)').fill('http://127.0.0.1:9/tasse.png');
+  const flagged = page.getByTestId('external-images');
+  await expect(flagged).toContainText('Images chargées depuis un autre site');
+  await expect(flagged).toContainText('http://127.0.0.1:9/tasse.png');
+  await flagged.getByRole('button', { name: 'Copier dans les pièces jointes' }).click();
+  await expect(flagged.getByRole('alert')).toHaveText('Cette adresse est interne au réseau de la plateforme : elle n’est pas demandée.');
+  // An attachment is not flagged.
+  await page.getByLabel('Adresse de l’image (https:// ou pièce jointe)').fill('/pieces-jointes/00000000-0000-4000-8000-000000000000');
+  await expect(flagged).toHaveCount(0);
+});
+
+test('the creation home speaks the page’s language', async ({ page, baseURL }) => {
+  await signIn(page, 'autrice@exemple.fr');
+  await page.context().addCookies([{ name: 'lang', value: 'en', url: baseURL! }]);
+  await page.goto('/creation');
+  await expect(page.getByRole('heading', { level: 1, name: 'Authoring' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Live' })).toBeVisible();
+  await expect(page.getByText(/^(Release in service: no\. \d+|No release yet)/)).toBeVisible();
+  await expect(page.locator('main')).not.toContainText('Épreuves par compétence');
+});
