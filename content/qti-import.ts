@@ -12,7 +12,7 @@ import { mapBodyUrls } from '../engine/interchange/pack';
 import { QtiFileError, qtiToChallenge } from '../engine/interchange/qti';
 import { PACKAGE_URL_PREFIX, readQtiPackage, type PackageItem } from '../engine/interchange/qti-package';
 import { PackageError, utf8 } from '../engine/interchange/zip';
-import { attachmentUrl, checkFile } from '../app/models/attachment.server';
+import { attachmentUrl, checkFile, type FileProblem } from '../app/models/attachment.server';
 import { challengeBodySchema } from '../app/models/challenge-body.server';
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -46,7 +46,7 @@ export class ImportRefused extends Error {
  */
 export async function storeFile(tx: Tx, input: { file: string; name: string; bytes: Uint8Array; userId: string; preferredId?: string }): Promise<string> {
   const check = checkFile(input.name, input.bytes);
-  if (!check.ok) throw new ImportRefused([{ item: input.file, reason: check.error }]);
+  if (!check.ok) throw new ImportRefused([{ item: input.file, reason: fileProblemFr(check.error) }]);
   const sha256 = crypto.createHash('sha256').update(input.bytes).digest('hex');
   const same = await tx.attachment.findFirst({
     where: { sha256, name: check.name, ...(input.preferredId ? { id: input.preferredId } : {}) },
@@ -168,5 +168,19 @@ export async function importQti(
   } catch (error) {
     if (error instanceof ImportRefused) return { ok: false, rejected: error.rejected };
     throw error;
+  }
+}
+
+/** The refusal of a package file in French (the import report is French; the page says upload refusals by code). */
+function fileProblemFr(problem: FileProblem): string {
+  switch (problem.code) {
+    case 'empty':
+      return `Le fichier « ${problem.params.name} » est vide.`;
+    case 'tooBig':
+      return `Le fichier « ${problem.params.name} » dépasse la taille permise (${problem.params.size}).`;
+    case 'typeNotAllowed':
+      return `Le type « ${problem.params.extension} » n’est pas accepté (types permis : ${problem.params.allowed}).`;
+    case 'contentMismatch':
+      return `Le contenu du fichier « ${problem.params.name} » ne correspond pas à son type (${problem.params.type}).`;
   }
 }

@@ -66,7 +66,7 @@ describe('content pack interchange', () => {
     const author = await makeUser(a, ['AUTHOR'], 'Camille');
     const reviewer = await makeUser(a, ['REVIEWER'], 'Rémi');
     const file = await storeAttachment(a, { name: 'écran.png', bytes: PNG, userId: author.id });
-    if (!file.ok) throw new Error(file.error);
+    if (!file.ok) throw new Error(file.error.code);
     const proto = await a.challenge.findFirstOrThrow({ where: { status: 'valide', isPrototype: true, skill: { status: 'actif' } }, orderBy: { key: 'asc' } });
     const d = await createDeclination(a, { prototypeId: proto.id, userId: author.id });
     const body = { ...richBody(), illustration: { url: file.attachment.url, alt: 'Un écran' } };
