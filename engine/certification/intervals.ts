@@ -89,7 +89,18 @@ export function levelAt(bounds: Readonly<Record<string, number>>, theta: number)
     .map(([k, v]) => [Number(k), v] as [number, number])
     .filter(([l, v]) => Number.isInteger(l) && l >= 1 && Number.isFinite(v))
     .sort((x, y) => x[0] - y[0]);
+  const top = cuts[cuts.length - 1];
+  return top ? continuousLevel(cuts, theta, top[0]) : 0;
+}
+
+/**
+ * Continuous level at θ from the cut scores: ℓ at cut_ℓ, rising linearly to ℓ+1 at the next cut; below the
+ * first cut, from 0 (one interval width below it) to its level; above the last cut, one more interval of
+ * the same width, capped at maxLevel. Levels the set has no cut for are skipped (the interval spans them).
+ */
+export function continuousLevel(cuts: readonly [number, number][], theta: number, maxLevel: number): number {
   if (cuts.length === 0) return 0;
+  // Width of one level for the extrapolated ends: the mean spacing per level, or 1 θ unit.
   const [firstLevel, firstCut] = cuts[0] as [number, number];
   const [lastLevel, lastCut] = cuts[cuts.length - 1] as [number, number];
   const step = lastLevel > firstLevel && lastCut > firstCut ? (lastCut - firstCut) / (lastLevel - firstLevel) : 1;
@@ -101,10 +112,10 @@ export function levelAt(bounds: Readonly<Record<string, number>>, theta: number)
     const [level, cut] = cuts[i] as [number, number];
     if (theta < cut) continue;
     const next = cuts[i + 1];
-    if (!next) return level;
+    if (!next) return Math.min(maxLevel, level + (theta - cut) / step);
     const [nextLevel, nextCut] = next;
-    if (nextCut <= cut) return nextLevel;
-    return level + ((theta - cut) / (nextCut - cut)) * (nextLevel - level);
+    if (nextCut <= cut) return Math.min(maxLevel, nextLevel);
+    return Math.min(maxLevel, level + ((theta - cut) / (nextCut - cut)) * (nextLevel - level));
   }
   return 0;
 }

@@ -18,7 +18,9 @@
 import { PIX_PER_LEVEL } from '../framework';
 import { updatePosterior, posteriorOnGrid, summarisePosterior, type ItemParameters, type ItemResponse } from '../irt';
 import { scoredResponses } from './estimate';
-import { competenceAt } from './intervals';
+import { competenceAt, continuousLevel } from './intervals';
+
+export { continuousLevel };
 import { resolveCertificationSettings } from './settings';
 import type { CertificationScore, CertificationSettings, CertifiedCompetence, ScoreCertificationInput } from './types';
 
@@ -32,33 +34,6 @@ export function sortedCuts(cutScores: Readonly<Record<string, number>>, maxLevel
   for (let i = 1; i < cuts.length; i++)
     if ((cuts[i] as [number, number])[1] < (cuts[i - 1] as [number, number])[1]) (cuts[i] as [number, number])[1] = (cuts[i - 1] as [number, number])[1];
   return cuts;
-}
-
-/**
- * Continuous level at θ from the cut scores: ℓ at cut_ℓ, rising linearly to ℓ+1 at the next cut; below the
- * first cut, from 0 (one interval width below it) to its level; above the last cut, one more interval of
- * the same width, capped at maxLevel. Levels the set has no cut for are skipped (the interval spans them).
- */
-export function continuousLevel(cuts: readonly [number, number][], theta: number, maxLevel: number): number {
-  if (cuts.length === 0) return 0;
-  // Width of one level for the extrapolated ends: the mean spacing per level, or 1 θ unit.
-  const [firstLevel, firstCut] = cuts[0] as [number, number];
-  const [lastLevel, lastCut] = cuts[cuts.length - 1] as [number, number];
-  const step = lastLevel > firstLevel && lastCut > firstCut ? (lastCut - firstCut) / (lastLevel - firstLevel) : 1;
-  if (theta < firstCut) {
-    const below = firstCut - firstLevel * step;
-    return Math.max(0, ((theta - below) / (firstCut - below)) * firstLevel);
-  }
-  for (let i = cuts.length - 1; i >= 0; i--) {
-    const [level, cut] = cuts[i] as [number, number];
-    if (theta < cut) continue;
-    const next = cuts[i + 1];
-    if (!next) return Math.min(maxLevel, level + (theta - cut) / step);
-    const [nextLevel, nextCut] = next;
-    if (nextCut <= cut) return Math.min(maxLevel, nextLevel);
-    return Math.min(maxLevel, level + ((theta - cut) / (nextCut - cut)) * (nextLevel - level));
-  }
-  return 0;
 }
 
 function median(values: readonly number[]): number {
