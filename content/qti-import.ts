@@ -14,6 +14,8 @@ import { PACKAGE_URL_PREFIX, readQtiPackage, type PackageItem } from '../engine/
 import { PackageError, utf8 } from '../engine/interchange/zip';
 import { attachmentUrl, checkFile, type FileProblem } from '../app/models/attachment.server';
 import { challengeBodySchema } from '../app/models/challenge-body.server';
+import { codedText } from '../app/i18n';
+import { creationMessages } from '../app/i18n/creation';
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -171,16 +173,7 @@ export async function importQti(
   }
 }
 
-/** The refusal of a package file in French (the import report is French; the page says upload refusals by code). */
+/** The refusal of a package file in French (the import report is French), in the words the editor's upload uses. */
 function fileProblemFr(problem: FileProblem): string {
-  switch (problem.code) {
-    case 'empty':
-      return `Le fichier « ${problem.params.name} » est vide.`;
-    case 'tooBig':
-      return `Le fichier « ${problem.params.name} » dépasse la taille permise (${problem.params.size}).`;
-    case 'typeNotAllowed':
-      return `Le type « ${problem.params.extension} » n’est pas accepté (types permis : ${problem.params.allowed}).`;
-    case 'contentMismatch':
-      return `Le contenu du fichier « ${problem.params.name} » ne correspond pas à son type (${problem.params.type}).`;
-  }
+  return codedText((key: keyof typeof creationMessages.fr) => creationMessages.fr[key], 'attachment.error', problem);
 }

@@ -3,7 +3,7 @@
  *  - times in the workbench's time zone (Europe/Paris) whatever the browser's: bull-board formats dates
  *    with date-fns, which reads the local calendar fields of Date; on this page only, those fields are the
  *    Paris ones;
- *  - names for bull-board's icon buttons (Redis details, full screen, settings, a queue's actions), in the
+ *  - names for bull-board's icon buttons (Redis details, full screen, settings, a queue's actions, copy), in the
  *    page's language.
  */
 (function () {
@@ -83,6 +83,12 @@
   function nameButtons() {
     document.querySelectorAll('#root button').forEach(function (button) {
       if (button.hasAttribute('aria-label') || (button.textContent.replace(/\s+/g, '') && !button.querySelector('svg style'))) return;
+      // A job's action buttons are icons inside a tooltip holder that names them (data-title).
+      var titled = button.parentElement && button.parentElement.getAttribute('data-title');
+      if (titled) {
+        button.setAttribute('aria-label', titled);
+        return;
+      }
       var path = button.querySelector('svg path');
       var d = path ? path.getAttribute('d') || '' : '';
       var known = NAMES.filter(function (n) {
@@ -95,6 +101,7 @@
           svg.setAttribute('aria-hidden', 'true');
         });
       } else if (button.getAttribute('aria-haspopup') === 'menu') button.setAttribute('aria-label', english ? 'Queue actions' : 'Actions de la file');
+      else if (/(^|\s)copyBtn-/.test(button.className)) button.setAttribute('aria-label', english ? 'Copy to the clipboard' : 'Copier dans le presse-papiers');
     });
   }
   new MutationObserver(nameButtons).observe(document.documentElement, { childList: true, subtree: true });

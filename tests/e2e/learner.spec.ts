@@ -157,6 +157,14 @@ test('the challenge and results pages fit a phone screen', async ({ page }) => {
   await page.getByRole('button', { name: 'Commencer : compétence 3.1' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Question 1' })).toBeVisible();
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  // Which elements stick out past the screen's right edge, named so that a failure says where to look.
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+      .slice(0, 8),
+  );
+  expect(wide).toEqual([]);
   expect(await overflow()).toBeLessThanOrEqual(0);
   await expectAccessible(page);
   for (let n = 0; n < 20 && !page.url().includes('/resultats'); n++) await answer(page, 'skip');
