@@ -99,6 +99,9 @@ describe('cli pack check', () => {
     const en = await cli('pack', 'check', file, '--lang', 'en');
     expect(en.code).toBe(1);
     expect(en.stdout).toContain(`${file} › thematics[0].tubes[0].title : required field missing (string expected)`);
+    expect(en.stdout).toContain(
+      `${file} › thematics[0].tubes[0].skills[0].challenges[0].answer : answer: the right answer must be the number of a proposal (0 to 1)`,
+    );
     expect(en.stderr).toMatch(/problem\(s\)/);
   }, 30_000);
 });

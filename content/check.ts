@@ -61,9 +61,71 @@ export function issueMessage(issue: ZodIssue, lang: Lang): string {
   }
 }
 
+/** « name » lists of the answer checker, in English quotes. */
+const quoted = (text: string) => text.replace(/« ([^»]*) »/g, '"$1"');
+
+/** Where the answer checker places a problem (« Réponse », « Champ « x » », « Groupe n »), in English. */
+const PLACE = String.raw`(Réponse|Champ « [^»]* »|Groupe \d+)`;
+const place = (where: string) =>
+  quoted(
+    where
+      .replace(/^Réponse$/, 'Answer')
+      .replace(/^Champ /, 'Field ')
+      .replace(/^Groupe /, 'Group '),
+  );
+
+/**
+ * The answer checker's messages (engine/challenges/check.ts `validateAnswerSpec`, French) in English:
+ * one pattern per message; a message without a pattern keeps its French text behind "answer:".
+ */
+const ANSWER_MESSAGES_EN: [RegExp, (...m: string[]) => string][] = [
+  [/^Type d'épreuve inconnu : « (.*) » \((.*)\)\.$/, (t, list) => `unknown challenge type "${t}" (${list})`],
+  [/^La bonne réponse doit être le numéro d'une proposition \(0 à (\d+)\)\.$/, (n) => `the right answer must be the number of a proposal (0 to ${n})`],
+  [/^Chaque bonne réponse doit être le numéro d'une proposition \(0 à (\d+)\)\.$/, (n) => `each right answer must be the number of a proposal (0 to ${n})`],
+  [/^Une bonne réponse est indiquée deux fois\.$/, () => 'a right answer is given twice'],
+  [/^Un QCM doit avoir au moins deux bonnes réponses/, () => 'a QCM needs at least two right answers (otherwise, make it a QCU)'],
+  [/^Un QCM doit avoir au moins une proposition fausse\.$/, () => 'a QCM needs at least one wrong proposal'],
+  [/^Le modèle d'un QROC doit contenir exactement un champ, \{\{answer\}\}\.$/, () => 'the template of a QROC must hold exactly one field, {{answer}}'],
+  [/^Un QROCM-dep doit avoir au moins deux champs/, () => 'a QROCM-dep needs at least two fields (otherwise, make it a QROC)'],
+  [
+    /^Champ « (.*) » : dans un QROCM-dep, les réponses sont dans les groupes, pas dans les champs\.$/,
+    (f) => `field "${f}": in a QROCM-dep, the answers go in the groups, not in the fields`,
+  ],
+  [
+    /^Il faut au moins autant de groupes de réponses \((\d+)\) que de champs \((\d+)\)\.$/,
+    (g, f) => `at least as many answer groups (${g}) as fields (${f}) are needed`,
+  ],
+  [/^La réponse « (.*) » est dans les groupes (\d+) et (\d+)/, (a, x, y) => `the answer "${a}" is in groups ${x} and ${y}: the same word would count twice`],
+  [/^Les tolérances doivent être une liste \(T1, T2, T3\)\.$/, () => 'the tolerances must be a list (T1, T2, T3)'],
+  [/^Tolérance inconnue : (.*) \(T1, T2 ou T3\)\.$/, (t) => `unknown tolerance: ${t} (T1, T2 or T3)`],
+  [/^Une tolérance est indiquée deux fois\.$/, () => 'a tolerance is given twice'],
+  [new RegExp(`^${PLACE} : format inconnu « (.*) » \\((.*)\\)\\.$`), (w, f, list) => `${place(w)}: unknown format "${f}" (${list})`],
+  [new RegExp(`^${PLACE} : il faut au moins une réponse acceptée\\.$`), (w) => `${place(w)}: at least one accepted answer is needed`],
+  [new RegExp(`^${PLACE} : une réponse acceptée est vide\\.$`), (w) => `${place(w)}: an accepted answer is empty`],
+  [new RegExp(`^${PLACE} : « (.*) » n'est pas un nombre\\.$`), (w, a) => `${place(w)}: "${a}" is not a number`],
+  [new RegExp(`^${PLACE} : « (.*) » n'est pas une date valide`), (w, a) => `${place(w)}: "${a}" is not a valid date (dd/mm/yyyy)`],
+  [new RegExp(`^${PLACE} : la réponse « (.*) » est acceptée deux fois\\.$`), (w, a) => `${place(w)}: the answer "${a}" is accepted twice`],
+  [/^Il faut au moins deux propositions\.$/, () => 'at least two proposals are needed'],
+  [/^La proposition (\d+) est vide\.$/, (n) => `proposal ${n} is empty`],
+  [/^La proposition (\d+) répète une proposition précédente\.$/, (n) => `proposal ${n} repeats an earlier proposal`],
+  [/^Il faut au moins un champ de réponse\.$/, () => 'at least one answer field is needed'],
+  [/^Champ (\d+) : nom « (.*) » invalide/, (n, name) => `field ${n}: invalid name "${name}" (a letter, then letters, digits, - or _)`],
+  [/^Champ « (.*) » : il faut un libellé/, (f) => `field "${f}": a label is needed (read by screen readers)`],
+  [/^Noms de champ en double : (.*)\.$/, (l) => `duplicate field names: ${quoted(l)}`],
+  [/^Il faut un modèle de réponse contenant les champs/, () => 'an answer template holding the {{name}} fields is needed'],
+  [/^Le modèle ne place pas le\(s\) champ\(s\) (.*) : ajoutez/, (l) => `the template does not place the field(s) ${quoted(l)}: add {{name}}`],
+  [/^Le modèle contient (.*), qui ne correspond\(ent\) à aucun champ\.$/, (l) => `the template holds ${quoted(l)}, which match(es) no field`],
+  [/^Le modèle place plusieurs fois le\(s\) champ\(s\) (.*)\.$/, (l) => `the template places the field(s) ${quoted(l)} more than once`],
+];
+
 /** What the answer checker says, in English for `en` (its messages are French). */
-function answerProblem(p: string, lang: Lang): string {
-  return lang === 'fr' ? p : `answer: ${p}`;
+export function answerProblem(p: string, lang: Lang): string {
+  if (lang === 'fr') return p;
+  for (const [pattern, english] of ANSWER_MESSAGES_EN) {
+    const m = pattern.exec(p);
+    if (m) return `answer: ${english(...m.slice(1))}`;
+  }
+  return `answer: ${p}`;
 }
 
 /** Every problem of the packs (parsed JSON), item by item. */

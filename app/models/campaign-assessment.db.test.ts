@@ -278,6 +278,48 @@ describe('the adaptive test of an assessment campaign', () => {
     expect((await liveActivity(db, campaign.id)).participants).toBe(1);
   });
 
+  it('a learner who answers every campaign question wrong validates nothing: 0 skills, no tube reached, 0 % (decision 017); a wrong answer never validates its skill', async () => {
+    const { db, both, targeted, campaign } = await setup({ autoShare: true });
+    const targetedIds = new Set(targeted.map((t) => t.id));
+    for (const right of [() => false, (n: number) => n % 2 === 0]) {
+      const learner = await makeLearner(db);
+      const started = await startParticipation(db, learner.id, campaign.code, null, T0);
+      const participationId = started.ok ? started.participationId : '';
+      for (let n = 0; n < 40; n++) {
+        const s = await step(learner.id, participationId, at(n * 1000));
+        if (!s) break;
+        await submitCampaignAnswer(
+          db,
+          {
+            userId: learner.id,
+            participationId,
+            assessmentId: s.assessmentId,
+            challengeId: s.challengeId,
+            response: respond(both, s.challengeId, s.view, right(n)),
+            now: at(n * 1000 + 500),
+          },
+          completeParticipation,
+        );
+      }
+      const answers = await db.answer.findMany({ where: { assessment: { participationId } }, select: { result: true, challengeId: true } });
+      expect(answers.length).toBeGreaterThan(1);
+      const kes = await db.knowledgeElement.findMany({ where: { userId: learner.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const latest = new Map(kes.map((k) => [k.skillId, k.status]));
+      // Every skill answered wrong ends invalidated.
+      for (const a of answers.filter((x) => x.result !== 'ok')) expect(latest.get(both.challengeSkill.get(a.challengeId)!)).toBe('invalidated');
+      const result = await db.campaignParticipantResult.findUniqueOrThrow({ where: { participationId } });
+      const validated = [...latest].filter(([id, v]) => targetedIds.has(id) && v === 'validated').length;
+      expect(result.validatedCount).toBe(validated);
+      if (answers.every((a) => a.result !== 'ok')) {
+        expect(validated).toBe(0);
+        expect(result.masteryPercent).toBe(0);
+        const tubes = Object.values(result.tubes as Record<string, [number, number, number]>);
+        expect(tubes.length).toBeGreaterThan(0);
+        expect(tubes.every(([, v, reached]) => v === 0 && reached === 0)).toBe(true);
+      }
+    }
+  });
+
   it('starts the test of a participation whose start was interrupted before the test was created', async () => {
     const { db, campaign } = await setup();
     const learner = await makeLearner(db);

@@ -425,6 +425,8 @@ describe('the end of a test', () => {
     expect(await competenceScoreOf(db, learner.id, results.competence)).toMatchObject({ level: 0, pix: 0, validatedSkillIds: [] });
     const profile = await learnerProfile(learner.id, T0, db);
     expect(profile.competences.find((c) => c.code === f.competence.code)).toMatchObject({ level: 0, pix: 0, state: 'completed' });
+    // Not counted towards certifiability.
+    expect(profile.certifiability.competencesWithLevel).not.toContain(f.competence.code);
   });
 
   it('never validates a skill answered wrong, and the results agree with the profile, whatever the answers', async () => {
