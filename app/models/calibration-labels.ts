@@ -1,4 +1,5 @@
 /** French labels of calibration runs (shared by server code and the pages, so not a .server module). */
+import { DRIFT_THRESHOLDS } from '../../engine/calibration';
 
 export type CalibrationPhase = 'queued' | 'reading' | 'sharding' | 'estimating' | 'diagnostics' | 'writing' | 'done' | 'cancelled' | 'failed';
 
@@ -32,6 +33,10 @@ export const FLAG_LABELS: Record<string, string> = {
   not_converged: 'non convergé',
   drift: 'dérive (|Δb| > 0,5)',
   dif: 'DIF (classe C)',
+  drift_look: `dérive à examiner (|Δb| > ${String(DRIFT_THRESHOLDS.look).replace('.', ',')})`,
+  drift_review: `dérive à revoir (|Δb| > ${String(DRIFT_THRESHOLDS.review).replace('.', ',')})`,
+  dif_b: 'DIF modéré (classe B)',
+  dif_c: 'DIF fort (classe C)',
 };
 
 export function formatNumber(x: number | null | undefined, digits = 2): string {
