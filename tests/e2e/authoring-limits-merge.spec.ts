@@ -94,6 +94,14 @@ test('an author types 60,000 characters: the limit is stated, the draft survives
   await author.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click();
   await expect(author.getByText('Nouvelle version enregistrée : version 2.')).toBeVisible();
   expect(await textLength(author)).toBe(49_000);
+
+  // The status page's checklist shows only the checks of a QROC: no QCU check, no embedded page's title.
+  await author.getByRole('link', { name: 'Statut et relecture' }).click();
+  const checklist = author.getByTestId('quality-checklist');
+  await expect(checklist.locator('[data-check="acceptedAnswer"]')).toContainText('Réponses acceptées renseignées : conforme');
+  await expect(checklist).not.toContainText('QCU');
+  await expect(checklist.locator('[data-check="qcuOneCorrect"]')).toHaveCount(0);
+  await expect(checklist.locator('[data-check="embedTitle"]')).toHaveCount(0);
 });
 
 test('two people change the same challenge: fields changed by one side are merged, only the field both changed is asked', async ({ browser }) => {
@@ -148,4 +156,18 @@ test('two people change the same challenge: fields changed by one side are merge
   await expect(remi.getByTestId('version-row').first()).toContainText(
     'Fusion de mes modifications depuis la version 1 avec la version 2 de Camille Autrice (« Consigne et explication ») : ods accepté',
   );
+
+  // The compare selectors always say which versions the diff below compares.
+  await expect(remi.getByLabel('De la version')).toHaveValue('2');
+  await expect(remi.getByLabel('À la version')).toHaveValue('3');
+  await expect(remi.getByRole('heading', { name: /Différences de la version 2 → 3/ })).toBeVisible();
+  await remi.getByRole('link', { name: 'Comparer avec l’actuelle (Version 1)' }).click();
+  await expect(remi.getByRole('heading', { name: /Différences de la version 1 → 3/ })).toBeVisible();
+  await expect(remi.getByLabel('De la version')).toHaveValue('1');
+  await expect(remi.getByLabel('À la version')).toHaveValue('3');
+  await remi.getByLabel('À la version').selectOption('2');
+  await remi.getByRole('button', { name: 'Comparer' }).click();
+  await expect(remi.getByRole('heading', { name: /Différences de la version 1 → 2/ })).toBeVisible();
+  await expect(remi.getByLabel('De la version')).toHaveValue('1');
+  await expect(remi.getByLabel('À la version')).toHaveValue('2');
 });
