@@ -1,5 +1,6 @@
 /** French labels of calibration runs (shared by server code and the pages, so not a .server module). */
 import { DRIFT_THRESHOLDS } from '../../engine/calibration';
+import { formatParisDateTime } from '../lib/paris-time';
 
 export type CalibrationPhase = 'queued' | 'reading' | 'sharding' | 'estimating' | 'diagnostics' | 'writing' | 'done' | 'cancelled' | 'failed';
 
@@ -51,7 +52,7 @@ export function formatInteger(x: number | null | undefined): string {
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
+  return formatParisDateTime(iso);
 }
 
 export function formatDuration(seconds: number | null | undefined): string {

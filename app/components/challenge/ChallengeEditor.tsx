@@ -30,6 +30,7 @@ import { ExternalImages } from './ExternalImages';
 import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
 import { RichTextEditor } from './RichTextEditor';
 import { VerdictPanel } from './VerdictPanel';
+import { formatParisTime } from '~/lib/paris-time';
 
 const AUTOSAVE_DELAY_MS = 2000;
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -57,7 +58,7 @@ function fill(template: string, params: Record<string, string | number>): string
 }
 
 function formatTime(iso: string, locale: string): string {
-  return new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' });
+  return formatParisTime(iso, locale);
 }
 
 export interface ChallengeEditorProps {

@@ -10,6 +10,7 @@ import { creationMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import { DiffView } from './DiffView';
 import type { ConflictInfo } from '~/lib/challenge-editor-types';
+import { formatParisDateTime } from '~/lib/paris-time';
 
 function fill(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
@@ -21,11 +22,7 @@ export function ConflictPanel({ conflict, csrf, onEditMine }: { conflict: Confli
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [conflict]);
   const mineJson = useMemo(() => JSON.stringify(conflict.mineBody), [conflict.mineBody]);
-  const when = new Date(conflict.current.createdAt).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', {
-    timeZone: 'Europe/Paris',
-    dateStyle: 'short',
-    timeStyle: 'short',
-  });
+  const when = formatParisDateTime(conflict.current.createdAt, locale);
   return (
     <section className="panel conflict" aria-labelledby="conflict-title" data-testid="conflict">
       <h2 id="conflict-title" tabIndex={-1} ref={headingRef}>
