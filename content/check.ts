@@ -4,12 +4,13 @@
  * Challenges are checked one by one first, so that each bad one is named by its key; then the whole file;
  * then what only the whole content can say (keys used twice, tutorials, the framework).
  */
-import type { ZodIssue } from 'zod';
 import { validateAnswerSpec } from '../engine/challenges';
 import { ContentError, loadContentFrom } from './load';
 import { packChallengeSchema, packFileSchema } from './schema';
 
-export type Lang = 'fr' | 'en';
+import type { Lang } from './issues';
+export { issueMessage, issuePath, type Lang } from './issues';
+import { issueMessage, issuePath } from './issues';
 
 export interface PackProblem {
   /** The pack (`pack 1.1`) and the challenge key when there is one. */
@@ -17,48 +18,6 @@ export interface PackProblem {
   /** Where in the file: `thematics[0].tubes[1].skills[0].challenges[2].answer.correct`. */
   path: string;
   reason: string;
-}
-
-export function issuePath(p: readonly (string | number)[]): string {
-  return p.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
-}
-
-const list = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).join(', ');
-
-/** A Zod issue in words: the schema's own (French) message when it has one, else by its code. */
-export function issueMessage(issue: ZodIssue, lang: Lang): string {
-  const fr = lang === 'fr';
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.received === 'undefined')
-        return fr ? `champ obligatoire absent (${issue.expected} attendu)` : `required field missing (${issue.expected} expected)`;
-      return fr ? `${issue.expected} attendu, ${issue.received} trouvé` : `${issue.expected} expected, ${issue.received} found`;
-    case 'too_small':
-      if (issue.type === 'array') return fr ? `au moins ${issue.minimum} élément(s) attendu(s)` : `at least ${issue.minimum} item(s) expected`;
-      if (issue.type === 'string')
-        return fr ? `texte vide ou trop court (au moins ${issue.minimum} caractère(s))` : `empty or too short text (at least ${issue.minimum} character(s))`;
-      return fr ? `valeur trop petite (au moins ${issue.minimum})` : `value too small (at least ${issue.minimum})`;
-    case 'too_big':
-      return fr ? `valeur trop grande (au plus ${issue.maximum})` : `value too large (at most ${issue.maximum})`;
-    case 'invalid_enum_value':
-      return fr
-        ? `valeur ${JSON.stringify(issue.received)} inconnue (attendu : ${list(issue.options)})`
-        : `unknown value ${JSON.stringify(issue.received)} (expected: ${list(issue.options)})`;
-    case 'invalid_literal':
-      return fr ? `valeur ${JSON.stringify(issue.expected)} attendue` : `value ${JSON.stringify(issue.expected)} expected`;
-    case 'invalid_union_discriminator':
-      return fr ? `type inconnu (attendu : ${list(issue.options)})` : `unknown type (expected: ${list(issue.options)})`;
-    case 'invalid_string':
-      if (issue.validation === 'url') return fr ? 'adresse invalide' : 'invalid address';
-      if (issue.message && issue.message !== 'Invalid') return fr ? issue.message : `invalid format (${issue.message})`;
-      return fr ? 'format invalide' : 'invalid format';
-    case 'unrecognized_keys':
-      return fr ? `champ(s) inconnu(s) : ${issue.keys.join(', ')}` : `unknown field(s): ${issue.keys.join(', ')}`;
-    case 'custom':
-      return fr ? issue.message : `invalid value (${issue.message})`;
-    default:
-      return fr ? `valeur invalide (${issue.message})` : issue.message;
-  }
 }
 
 /** « name » lists of the answer checker, in English quotes. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ZodError } from 'zod';
 import { frameworkFileSchema, packFileSchema, type FrameworkFile, type PackChallenge, type PackFile } from './schema';
+import { issueMessage, jsonSyntaxMessage } from './issues';
 import {
   markdownLiteToDoc,
   validateAnswerSpec,
@@ -35,7 +36,7 @@ function fieldPath(pathParts: (string | number)[]): string {
 
 function firstIssue(file: string, error: ZodError): ContentError {
   const issue = error.issues[0]!;
-  return new ContentError(file, fieldPath(issue.path as (string | number)[]), issue.message);
+  return new ContentError(file, fieldPath(issue.path as (string | number)[]), issueMessage(issue, 'fr'));
 }
 
 function readJson(dir: string, relative: string): unknown {
@@ -49,7 +50,7 @@ function readJson(dir: string, relative: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ContentError(relative, '', `JSON invalide (${(error as Error).message})`);
+    throw new ContentError(relative, '', jsonSyntaxMessage(error, text));
   }
 }
 

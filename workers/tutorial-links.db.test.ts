@@ -9,7 +9,9 @@ const { Queue, QueueEvents, Worker } = await import('bullmq');
 const { CHECK_TUTORIAL_LINKS, QUEUES, QueueUnavailableError, closeQueues, queuePrefix, redisConnection, requestTutorialLinkCheck } =
   await import('../app/lib/queues.server');
 const QUEUE_PREFIX = queuePrefix();
-const { checkTutorialLinks, tutorialLinksProcessor } = await import('./tutorial-links');
+const { checkChallengeLinks, checkTutorialLinks, tutorialLinksProcessor } = await import('./tutorial-links');
+const { challengeQuality, linksToCheck } = await import('../app/models/quality.server');
+const { newChallengeBody } = await import('../engine/challenges');
 
 const db = testDb();
 const run = uniqueLetters();
@@ -107,5 +109,35 @@ describe('tutorial link checker', () => {
       await closeQueues();
     }
     expect(Date.now() - started).toBeLessThan(6000);
+  });
+});
+
+describe('challenge link checks', () => {
+  it('a challenge’s links are “not verified” until checked, then pass or block by what the checker found', async () => {
+    const okUrl = server.url(`/no-head`);
+    const deadUrl = server.url(`/gone`);
+    const body = {
+      ...newChallengeBody('QROC', ['Camille']),
+      instruction: {
+        type: 'doc' as const,
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Lisez la page', marks: [{ type: 'link', attrs: { href: okUrl } }] }] }],
+      },
+      answer: { type: 'QROC' as const, accepted: ['oui'], format: 'mots' as const, tolerances: ['T1' as const] },
+      illustration: { url: deadUrl, alt: 'Une tasse' },
+    };
+    const entry = async () => (await challengeQuality(db, body)).checklist.find((c) => c.check === 'deadLink');
+    expect(await entry()).toEqual({ check: 'deadLink', ok: true, blocking: false, unchecked: [okUrl, deadUrl] });
+    expect(await linksToCheck(db, body)).toEqual([okUrl, deadUrl]);
+
+    const at = new Date();
+    expect(await checkChallengeLinks(db, { urls: [okUrl, deadUrl] }, { allowPrivateAddresses: true, now: () => at })).toEqual({ checked: 2, ok: 1, dead: 1 });
+    const report = await challengeQuality(db, body);
+    expect(report.checklist.find((c) => c.check === 'deadLink')).toEqual({ check: 'deadLink', ok: false, blocking: true });
+    expect(report.problems.filter((p) => p.check === 'deadLink').map((p) => p.message)).toEqual([
+      `Illustration : l’image ${deadUrl} ne répond plus (dernière vérification des liens).`,
+    ]);
+    // Checked recently: not asked again.
+    expect(await linksToCheck(db, body)).toEqual([]);
+    expect(await linksToCheck(db, body, new Date(at.getTime() + 8 * 24 * 3600 * 1000))).toEqual([okUrl, deadUrl]);
   });
 });

@@ -15,7 +15,8 @@
 import type { Job } from 'bullmq';
 import type { Db } from '../app/lib/db.server';
 import { env } from '../app/lib/env.server';
-import { CHECK_TUTORIAL_LINKS, type CheckLinksJobData } from '../app/lib/queues.server';
+import { CHECK_CHALLENGE_LINKS, CHECK_TUTORIAL_LINKS, type CheckChallengeLinksJobData, type CheckLinksJobData } from '../app/lib/queues.server';
+import { recordChallengeLinkCheck } from '../app/models/quality.server';
 import { recordLinkCheck, tutorialLinksToCheck } from '../app/models/tutorial-link.server';
 import { INTERNAL_ADDRESS, INTERNAL_NOTE, guardedFetch, isInternalAddress } from '../app/lib/outbound-http.server';
 
@@ -178,10 +179,30 @@ export async function checkTutorialLinks(
   return summary;
 }
 
+/** Checks the addresses of a challenge (its links, embedded page, images) and records each result. */
+export async function checkChallengeLinks(
+  db: Db,
+  data: CheckChallengeLinksJobData,
+  options: LinkCheckOptions & { now?: () => Date } = {},
+): Promise<CheckSummary> {
+  const urls = [...new Set(data.urls ?? [])].slice(0, 200);
+  const summary: CheckSummary = { checked: 0, ok: 0, dead: 0 };
+  const now = options.now ?? (() => new Date());
+  await eachLimited(urls, options.concurrency ?? DEFAULT_CONCURRENCY, async (url) => {
+    const result = await checkUrl(url, options);
+    await recordChallengeLinkCheck(db, url, result, now());
+    summary.checked++;
+    if (result.ok) summary.ok++;
+    else summary.dead++;
+  });
+  return summary;
+}
+
 export function tutorialLinksProcessor(db: Db, options: LinkCheckOptions = {}) {
-  return async (job: Job<CheckLinksJobData>) => {
+  return async (job: Job<CheckLinksJobData | CheckChallengeLinksJobData>) => {
+    if (job.name === CHECK_CHALLENGE_LINKS) return checkChallengeLinks(db, job.data as CheckChallengeLinksJobData, options);
     if (job.name !== CHECK_TUTORIAL_LINKS) throw new Error(`Tâche inconnue dans la file des liens : ${job.name}`);
-    return checkTutorialLinks(db, job.data ?? {}, {
+    return checkTutorialLinks(db, (job.data ?? {}) as CheckLinksJobData, {
       ...options,
       onProgress: async (done, total) => {
         if (done === total || done % 10 === 0) await job.updateProgress({ done, total });

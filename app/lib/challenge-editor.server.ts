@@ -4,13 +4,23 @@
  * CSRF are checked here; the rules live in the models and the engine.
  */
 import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
-import { checkAnswer, redactForLearner, responseToOriginal, ResponseShapeError, type FieldErrors } from '../../engine/challenges';
-import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
+import {
+  checkAnswer,
+  isMergeField,
+  redactForLearner,
+  responseToOriginal,
+  ResponseShapeError,
+  type FieldErrors,
+  type MergeChoice,
+  type MergeField,
+} from '../../engine/challenges';
+import { PREVIEW_SEED, type ConflictInfo, type EditorActionData } from '~/lib/challenge-editor-types';
 import { parseResponseJson } from '~/lib/learner-response';
 import { db } from './db.server';
 import { assertCsrf, assertSameOrigin, requireForm, requireSpace } from './session.server';
 import { ChallengeError, createChallenge, discardDraft, getChallenge, saveChallenge, saveDraft } from '~/models/challenge.server';
-import { checkPostedBody, parseBodyJson } from '~/models/challenge-body.server';
+import { TOO_LARGE_MESSAGE, checkPostedBody, parseBodyJson, readBodyJson } from '~/models/challenge-body.server';
+import { conflictDetails, mergeAndSave, type ConflictDetails } from '~/models/challenge-merge.server';
 import { MAX_ATTACHMENT_BYTES, storeAttachment } from '~/models/attachment.server';
 import { creationMessages } from '~/i18n/creation';
 import { codedText, messagesFor } from '~/i18n';
@@ -61,6 +71,26 @@ function errors(fieldErrors: FieldErrors, status = 400) {
   return data<EditorActionData>({ intent: 'save', errors: fieldErrors }, { status });
 }
 
+function conflictData(details: ConflictDetails, ownMessage: string, missingChoices: MergeField[] = []) {
+  const conflict: ConflictInfo = {
+    ...details,
+    current: { ...details.current, createdAt: details.current.createdAt.toISOString() },
+    missingChoices,
+    ownMessage,
+  };
+  return data<EditorActionData>({ intent: 'save', conflict }, { status: 409 });
+}
+
+/** The choices of a merge form: `choice.<field>` = mine | theirs. */
+function mergeChoices(form: FormData): Partial<Record<MergeField, MergeChoice>> {
+  const out: Partial<Record<MergeField, MergeChoice>> = {};
+  for (const [key, value] of form.entries()) {
+    const field = key.startsWith('choice.') ? key.slice('choice.'.length) : '';
+    if (isMergeField(field) && (value === 'mine' || value === 'theirs')) out[field] = value;
+  }
+  return out;
+}
+
 export async function handleEditorAction(request: Request, target: EditorTarget) {
   if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return handleUpload(request);
   const session = await requireSpace(request, 'creation');
@@ -81,7 +111,10 @@ export async function handleEditorAction(request: Request, target: EditorTarget)
         bodyJson: form.get('body'),
         baseVersionNumber: base === '' ? null : Number(base),
       });
-      return { intent: 'autosave', savedAt: saved ? saved.updatedAt.toISOString() : null } satisfies EditorActionData;
+      if (saved) return { intent: 'autosave', savedAt: saved.updatedAt.toISOString() } satisfies EditorActionData;
+      const read = readBodyJson(form.get('body'));
+      const error = !read.ok && read.reason === 'tooLarge' ? TOO_LARGE_MESSAGE : 'Le brouillon n’a pas pu être enregistré : rechargez la page.';
+      return { intent: 'autosave', savedAt: null, error } satisfies EditorActionData;
     }
     case 'discardDraft': {
       await discardDraft(db(), { challengeId: challenge?.id ?? null, skillId, userId });
@@ -99,7 +132,20 @@ export async function handleEditorAction(request: Request, target: EditorTarget)
       if (challenge?.status === 'valide' && !message) {
         fieldErrors['message'] = ['Cette épreuve est en service : décrivez votre modification dans le message de version.'];
       }
-      if (!checked.ok || Object.keys(fieldErrors).length > 0) return errors(fieldErrors);
+      if (!checked.ok || Object.keys(fieldErrors).length > 0) {
+        // A refused save keeps what was posted in the author's draft (over-long text included): a reload loses nothing.
+        if (checked.body) {
+          const base = String(form.get('baseVersion') ?? '');
+          await saveDraft(db(), {
+            challengeId: challenge?.id ?? null,
+            skillId,
+            userId,
+            bodyJson: form.get('body'),
+            baseVersionNumber: base === '' || !Number.isInteger(Number(base)) ? null : Number(base),
+          });
+        }
+        return errors(fieldErrors);
+      }
       try {
         if (!challenge) {
           if (!skillId) return errors({ form: ['Choisissez d’abord l’acquis de la nouvelle épreuve.'] });
@@ -115,18 +161,37 @@ export async function handleEditorAction(request: Request, target: EditorTarget)
           baseVersionNumber: Number.isInteger(base) ? base : -1,
         });
         if (outcome.kind === 'saved') return redirect(`/creation/epreuves/${challenge.id}?enregistre=${outcome.number}`);
-        return data<EditorActionData>(
-          {
-            intent: 'save',
-            conflict: {
-              baseNumber: outcome.baseNumber,
-              current: { ...outcome.current, createdAt: outcome.current.createdAt.toISOString() },
-              theirs: outcome.theirs,
-              mine: outcome.mine,
-            },
-          },
-          { status: 409 },
-        );
+        const details = await conflictDetails(db(), { challengeId: challenge.id, baseNumber: outcome.baseNumber, mine: checked.body });
+        if (!details) throw new Response('Épreuve introuvable', { status: 404 });
+        return conflictData(details, message);
+      } catch (error) {
+        if (error instanceof ChallengeError) return errors({ form: [error.message] }, 409);
+        throw error;
+      }
+    }
+    case 'merge': {
+      if (!challenge) throw new Response('Épreuve introuvable', { status: 404 });
+      const checked = checkPostedBody(form.get('body'));
+      if (!checked.ok) return errors(checked.errors);
+      const base = Number(form.get('baseVersion'));
+      const current = Number(form.get('currentVersion'));
+      if (!Number.isInteger(base) || !Number.isInteger(current)) throw new Response('Fusion illisible', { status: 400 });
+      const message = String(form.get('message') ?? '')
+        .trim()
+        .slice(0, 500);
+      try {
+        const outcome = await mergeAndSave(db(), {
+          challengeId: challenge.id,
+          userId,
+          mine: checked.body,
+          baseNumber: base,
+          currentNumber: current,
+          choices: mergeChoices(form),
+          message,
+        });
+        if (outcome.kind === 'saved') return redirect(`/creation/epreuves/${challenge.id}?enregistre=${outcome.number}`);
+        if (outcome.kind === 'invalid') return errors(outcome.errors);
+        return conflictData(outcome.details, message, outcome.missingChoices);
       } catch (error) {
         if (error instanceof ChallengeError) return errors({ form: [error.message] }, 409);
         throw error;

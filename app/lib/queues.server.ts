@@ -8,6 +8,7 @@
  * Without Redis the workbench keeps serving pages: an action that needs a queue gets a
  * QueueUnavailableError to show instead of hanging.
  */
+import crypto from 'node:crypto';
 import { Queue, QueueEvents, Worker, type ConnectionOptions, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from './env.server';
@@ -60,6 +61,12 @@ export const CHECK_TUTORIAL_LINKS = 'check-tutorial-links';
 export interface CheckLinksJobData {
   /** Only these tutorials; every tutorial when absent. */
   tutorialIds?: string[];
+}
+
+/** `tutorial-links`: the web addresses of a challenge (links, embedded page, images) checked (when its status page asks). */
+export const CHECK_CHALLENGE_LINKS = 'check-challenge-links';
+export interface CheckChallengeLinksJobData {
+  urls: string[];
 }
 
 /** `releases`: a release of live content when something changed since the latest one (nightly). */
@@ -176,6 +183,14 @@ export async function requestTutorialLinkCheck(tutorialIds?: string[]) {
   const data: CheckLinksJobData = tutorialIds ? { tutorialIds } : {};
   const dedupId = tutorialIds ? `links-${[...tutorialIds].sort().join(',')}` : 'links-all';
   return enqueue(QUEUES.tutorialLinks, CHECK_TUTORIAL_LINKS, data, { deduplication: { id: dedupId } });
+}
+
+/** Asks the link checker to check these challenge addresses (the same set is not queued twice while waiting). */
+export async function requestChallengeLinkCheck(urls: string[]) {
+  const sorted = [...new Set(urls)].sort();
+  const data: CheckChallengeLinksJobData = { urls: sorted };
+  const dedupId = `challenge-links-${crypto.createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 32)}`;
+  return enqueue(QUEUES.tutorialLinks, CHECK_CHALLENGE_LINKS, data, { deduplication: { id: dedupId } });
 }
 
 /** Queues the calibration job of a run written as QUEUED; returns the job id. */

@@ -1,4 +1,6 @@
 /** French labels of calibration runs (shared by server code and the pages, so not a .server module). */
+import { DRIFT_THRESHOLDS } from '../../engine/calibration';
+import { formatParisDateTime } from '../lib/paris-time';
 
 export type CalibrationPhase = 'queued' | 'reading' | 'sharding' | 'estimating' | 'diagnostics' | 'writing' | 'done' | 'cancelled' | 'failed';
 
@@ -32,6 +34,10 @@ export const FLAG_LABELS: Record<string, string> = {
   not_converged: 'non convergé',
   drift: 'dérive (|Δb| > 0,5)',
   dif: 'DIF (classe C)',
+  drift_look: `dérive à examiner (|Δb| > ${String(DRIFT_THRESHOLDS.look).replace('.', ',')})`,
+  drift_review: `dérive à revoir (|Δb| > ${String(DRIFT_THRESHOLDS.review).replace('.', ',')})`,
+  dif_b: 'DIF modéré (classe B)',
+  dif_c: 'DIF fort (classe C)',
 };
 
 export function formatNumber(x: number | null | undefined, digits = 2): string {
@@ -46,7 +52,7 @@ export function formatInteger(x: number | null | undefined): string {
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
+  return formatParisDateTime(iso);
 }
 
 export function formatDuration(seconds: number | null | undefined): string {

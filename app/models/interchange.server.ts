@@ -12,6 +12,7 @@ import { ContentError, loadContentFrom } from '../../content/load';
 import { importContent, type ImportReport } from '../../content/import';
 import { type FrameworkFile, type PackFile } from '../../content/schema';
 import { checkPacks as checkPackProblems } from '../../content/check';
+import { jsonSyntaxMessage } from '../../content/issues';
 import { bodyToPackChallenge, bodyUrls, mapBodyUrls } from '../../engine/interchange/pack';
 import { challengeToQti, QtiFileError, qtiToChallenge } from '../../engine/interchange/qti';
 import { PACKAGE_URL_PREFIX, readQtiPackage, writeQtiPackage, type ExportMedia, type PackageItem } from '../../engine/interchange/qti-package';
@@ -192,7 +193,7 @@ export function checkPackJson(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, rejected: [{ item: 'fichier', reason: `JSON invalide (${(error as Error).message})` }] };
+    return { ok: false, rejected: [{ item: 'fichier', reason: jsonSyntaxMessage(error, text) }] };
   }
   const isBundle = json !== null && typeof json === 'object' && (json as { format?: unknown }).format === BUNDLE_FORMAT;
   const packs: unknown = isBundle ? (json as { packs?: unknown }).packs : [json];

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../tests/setup/db';
 import { makeCalibrationFixture, makeUsers, type CalibrationFixture } from '../../tests/setup/calibration-fixtures';
-import { activeParameters, approveRun, parametersOfSet, rejectRun } from './parameter-set.server';
+import { activeParameters, approvalView, approveRun, parametersOfSet, rejectRun } from './parameter-set.server';
 
 const db = testDb();
 let fixture: CalibrationFixture;
@@ -123,6 +123,29 @@ describe('approving a calibration run', () => {
     expect(await approveRun(db, { runId, userId: reviewer!, items: 'all' })).toEqual({ ok: false, refusal: 'not-converged' });
     expect(await approveRun(db, { runId, userId: reviewer!, items: [] })).toEqual({ ok: false, refusal: 'empty-selection' });
     expect(await approveRun(db, { runId, userId: reviewer!, items: [fixture.challenges[5]!.id] })).toMatchObject({ ok: true, approvedItems: 1 });
+  });
+
+  it('the approval page ticks by default only items the run page flags for nothing: not drift, not DIF B or C', async () => {
+    const runId = await fakeRun();
+    const [stable, driftLook, driftReview, difB, difC, difA, flagged] = fixture.challenges.map((c) => c.id);
+    const set = (challengeId: string, data: { driftDeltaB?: number; dif?: object; flags?: string[] }) =>
+      db.calibrationItemResult.updateMany({ where: { runId, challengeId }, data });
+    await set(stable!, { driftDeltaB: 0.1 });
+    await set(driftLook!, { driftDeltaB: 0.35 });
+    await set(driftReview!, { driftDeltaB: -0.8 });
+    await set(difB!, { dif: { comparison: 'locale', deltaMH: -1.2, class: 'B' } });
+    await set(difC!, { dif: [{ comparison: 'locale', deltaMH: 1.9, class: 'C' }] });
+    await set(difA!, { dif: { comparison: 'locale', deltaMH: 0.2, class: 'A' } });
+    await set(flagged!, { flags: ['misfit'] });
+    const view = (await approvalView(db, runId))!;
+    const byId = new Map(view.items.map((i) => [i.challengeId, i]));
+    expect(byId.get(stable!)).toMatchObject({ signals: [], preselected: true });
+    expect(byId.get(difA!)).toMatchObject({ signals: [], preselected: true });
+    expect(byId.get(driftLook!)).toMatchObject({ signals: ['drift_look'], preselected: false });
+    expect(byId.get(driftReview!)).toMatchObject({ signals: ['drift_review'], preselected: false });
+    expect(byId.get(difB!)).toMatchObject({ signals: ['dif_b'], preselected: false });
+    expect(byId.get(difC!)).toMatchObject({ signals: ['dif_c'], preselected: false });
+    expect(byId.get(flagged!)).toMatchObject({ signals: ['misfit'], preselected: false });
   });
 
   it('anchored items were not estimated: they cannot be selected', async () => {

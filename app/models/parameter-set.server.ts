@@ -7,7 +7,7 @@
  *
  * Positioning and certification read the parameters through activeParameters / parametersOfSet.
  */
-import { levelCutScores, type CutScoreReport } from '../../engine/calibration';
+import { itemSignals, levelCutScores, parseDif, type CutScoreReport, type Signal } from '../../engine/calibration';
 import { csvField, type CsvMode } from '../../engine/campaigns';
 import type { PrismaClient } from '../../prisma/client';
 import { liveChallenges, type LiveChallenge } from './calibration-data.server';
@@ -231,6 +231,10 @@ export interface ApprovalItem {
   driftDeltaB: number | null;
   /** Still a live challenge (in the latest release, valide). */
   live: boolean;
+  /** What the run's analysis page flags on this item: its run flags, drift from the set in force, DIF (class B or C). */
+  signals: Signal[];
+  /** Ticked when the page opens: only items nothing flags (a flagged item is approved by a deliberate tick). */
+  preselected: boolean;
 }
 
 /** What the approval page shows: the run, its items next to the parameters in force, and the live bank's levels. */
@@ -254,6 +258,7 @@ export async function approvalView(db: Db, runId: string) {
   const items: ApprovalItem[] = run.items
     .map((i) => {
       const current = active?.params.get(i.challengeId);
+      const signals = itemSignals({ flags: i.flags, driftDeltaB: i.driftDeltaB, dif: parseDif(i.dif) });
       return {
         challengeId: i.challengeId,
         key: i.challenge.key,
@@ -270,6 +275,8 @@ export async function approvalView(db: Db, runId: string) {
         current: current ? { ...current, b: -current.d / current.a } : null,
         driftDeltaB: i.driftDeltaB,
         live: liveIds.has(i.challengeId),
+        signals,
+        preselected: !i.anchored && signals.length === 0,
       };
     })
     .sort((x, y) => x.competence.localeCompare(y.competence, 'fr', { numeric: true }) || x.level - y.level || x.key.localeCompare(y.key));

@@ -120,7 +120,8 @@ export default function History() {
       </section>
       <section className="panel" aria-labelledby="compare-title">
         <h2 id="compare-title">{t('history.compare')}</h2>
-        <Form method="get" className="compare-form">
+        {/* Keyed by the pair shown: after a link or a submit, the selectors show the versions the diff below compares. */}
+        <Form method="get" className="compare-form" key={compare ? `${compare.from}-${compare.to}` : 'none'}>
           <div className="field">
             <label htmlFor="de">{t('history.from')}</label>
             <select id="de" name="de" defaultValue={compare?.from ?? Math.max(1, current - 1)}>

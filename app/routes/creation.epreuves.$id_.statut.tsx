@@ -22,7 +22,8 @@ import { ChallengeHeader, StatusBadge, formatDateTime } from '~/components/chall
 import { ChallengeView } from '~/components/challenge/ChallengeView';
 import { AnswerKey } from '~/components/challenge/AnswerKey';
 import { creationMessages, workbenchMessages } from '~/i18n/creation';
-import { challengeQuality } from '~/models/quality.server';
+import { challengeQuality, linksToCheck } from '~/models/quality.server';
+import { requestChallengeLinkCheck } from '~/lib/queues.server';
 import { useLocale, useMessages } from '~/i18n';
 import { useRootData } from '~/root';
 import authoringStyles from '~/styles/authoring.css';
@@ -43,10 +44,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayValidateAsAuthor(db(), challenge.id, viewer.id),
     challengeQuality(db(), challenge.body),
   ]);
+  // Addresses never checked (or long ago) go to the link checker; until it answers they are "not verified".
+  const toCheck = await linksToCheck(db(), challenge.body);
+  const linkCheckRequested =
+    toCheck.length > 0
+      ? await requestChallengeLinkCheck(toCheck).then(
+          () => true,
+          () => false,
+        )
+      : false;
   const { body, ...summary } = challenge;
   return {
     challenge: summary,
     body,
+    linkCheckRequested,
     // The learner renderer gets the redacted view only.
     view: redactForLearner(body, challenge.id).view,
     history,
@@ -100,7 +111,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const ACTION_STYLE: Record<WorkflowAction, string> = { submit: 'primary', validate: 'primary', sendBack: 'secondary', archive: 'secondary', retire: 'danger' };
 
 export default function StatusPage() {
-  const { challenge, body, view, history, comments, versionNumbers, actions, reviewer, ownWork, mayValidate, quality } = useLoaderData<typeof loader>();
+  const { challenge, body, view, history, comments, versionNumbers, actions, reviewer, ownWork, mayValidate, quality, linkCheckRequested } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData() as { intent: string; error: string; code: string; details?: string[] } | undefined;
   const w = useMessages(workbenchMessages);
   const navigation = useNavigation();
@@ -194,17 +206,34 @@ export default function StatusPage() {
             <ul className="quality-checklist">
               {quality.checklist.map((c) => {
                 const problems = quality.problems.filter((p) => p.check === c.check);
-                const state = c.ok ? 'ok' : c.blocking ? 'blocking' : 'warning';
+                const unchecked = c.unchecked ?? [];
+                const state = !c.ok ? (c.blocking ? 'blocking' : 'warning') : unchecked.length > 0 ? 'unchecked' : 'ok';
                 return (
-                  <li key={c.check} className={`quality-${state}`} data-check={c.check} data-state={state}>
-                    <span aria-hidden="true">{c.ok ? '✓' : c.blocking ? '✗' : '!'}</span> {w(`quality.check.${c.check}`)} :{' '}
-                    <strong>{w(c.ok ? 'quality.ok' : c.blocking ? 'quality.blocking' : 'quality.warning')}</strong>
+                  <li key={c.check} className={`quality-${state === 'unchecked' ? 'warning' : state}`} data-check={c.check} data-state={state}>
+                    <span aria-hidden="true">{state === 'ok' ? '✓' : state === 'blocking' ? '✗' : state === 'unchecked' ? '?' : '!'}</span>{' '}
+                    {w(`quality.check.${c.check}`)} :{' '}
+                    <strong>
+                      {w(
+                        state === 'ok'
+                          ? 'quality.ok'
+                          : state === 'blocking'
+                            ? 'quality.blocking'
+                            : state === 'unchecked'
+                              ? 'quality.unchecked'
+                              : 'quality.warning',
+                      )}
+                    </strong>
                     {problems.length > 0 ? (
                       <ul>
                         {problems.map((p, i) => (
                           <li key={i}>{p.message}</li>
                         ))}
                       </ul>
+                    ) : null}
+                    {unchecked.length > 0 ? (
+                      <p className="muted small">
+                        {w(linkCheckRequested ? 'quality.uncheckedRequested' : 'quality.uncheckedNote')} {unchecked.join(', ')}
+                      </p>
                     ) : null}
                   </li>
                 );

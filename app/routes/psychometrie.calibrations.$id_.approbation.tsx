@@ -71,7 +71,7 @@ export default function Approval() {
   const navigation = useNavigation();
   const { csrfToken } = useRootData();
   const estimated = items.filter((i) => !i.anchored);
-  const [selected, setSelected] = useState<Set<string>>(() => new Set(estimated.filter((i) => i.flags.length === 0).map((i) => i.challengeId)));
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(estimated.filter((i) => i.preselected).map((i) => i.challengeId)));
   const finished = run.status === 'SUCCEEDED';
   const pending = run.reviewStatus === 'PENDING';
   const canReview = finished && pending;
@@ -279,7 +279,7 @@ export default function Approval() {
                     <td className="num">{formatNumber(i.a)}</td>
                     <td className="num">{formatInteger(i.n)}</td>
                     <td>
-                      <Flags flags={i.flags} />
+                      <Flags flags={i.signals} />
                     </td>
                   </tr>
                 ))}

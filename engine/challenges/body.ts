@@ -7,6 +7,7 @@ import { validateAnswerSpec } from './check';
 import type { AnswerSpec, ChallengeBody, ChallengeType, RichDoc, RichNode, Tolerance } from './model';
 import { CHALLENGE_TYPES } from './model';
 import { docToPlainText, isSafeHref } from './richtext';
+import { fieldsOverLimit, overLimitMessage } from './limits';
 
 /** Where uploaded attachments are served; a rich-text image or illustration may point there. */
 export const ATTACHMENT_URL_PREFIX = '/pieces-jointes/';
@@ -205,8 +206,8 @@ const LOCALE = /^[a-z]{2}(-[a-z]{2})?$/;
 /**
  * Everything an author must fix before a body can be saved, by field, in French. Empty when all is
  * well. Covers the answer spec (validateAnswerSpec), rich text (images need alternative text; links and
- * image sources must be safe), the illustration, the embedded page (HTTPS only), the timer, the locales
- * and the authors.
+ * image sources must be safe), the illustration, the embedded page (HTTPS only), the timer, the locales,
+ * the authors, and the stated length limits (limits.ts).
  */
 export function validateChallengeBody(body: ChallengeBody): FieldErrors {
   const errors: FieldErrors = {};
@@ -250,6 +251,7 @@ export function validateChallengeBody(body: ChallengeBody): FieldErrors {
   for (const l of body.locales) if (!LOCALE.test(l)) add(errors, 'locales', `Langues : « ${l} » n’est pas un code de langue (fr, fr-fr, en…).`);
   if (new Set(body.locales).size !== body.locales.length) add(errors, 'locales', 'Langues : une langue est indiquée deux fois.');
   if (body.authors.filter((a) => a.trim() !== '').length === 0) add(errors, 'authors', 'Auteurs : indiquez au moins un auteur.');
+  for (const over of fieldsOverLimit(body)) add(errors, over.field, overLimitMessage(over));
   return errors;
 }
 

@@ -2,6 +2,8 @@ export * from './model';
 export * from './check';
 export * from './richtext';
 export * from './body';
+export * from './limits';
+export * from './merge';
 export * from './diff';
 export * from './quality';
 export * from './judge';

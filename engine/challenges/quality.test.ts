@@ -39,17 +39,48 @@ describe('quality checks', () => {
     const r = qualityReport(qroc('Quelle boisson chaude est faite avec des grains torréfiés ?'));
     expect(r.problems).toEqual([]);
     expect(r.blocking).toBe(false);
-    expect(r.checklist.map((c) => c.check)).toEqual([
-      'altText',
-      'externalImage',
-      'emptyLink',
-      'deadLink',
-      'qcuOneCorrect',
-      'acceptedAnswer',
-      'giveaway',
-      'embedTitle',
-    ]);
+    // A QROC without an embedded page: neither the QCU check nor the embedded page's title is listed.
+    expect(r.checklist.map((c) => c.check)).toEqual(['altText', 'externalImage', 'emptyLink', 'deadLink', 'acceptedAnswer', 'giveaway']);
     expect(r.checklist.every((c) => c.ok)).toBe(true);
+  });
+
+  it('lists only the checks that concern the challenge’s type', () => {
+    const list = (b: ChallengeBody) => qualityReport(b).checklist.map((c) => c.check);
+    expect(list(qcu('Quelle couleur ?', ['rouge', 'vert'], 0))).toContain('qcuOneCorrect');
+    expect(list(qcu('Quelle couleur ?', ['rouge', 'vert'], 0))).not.toContain('acceptedAnswer');
+    expect(list(qroc('Quelle boisson ?'))).not.toContain('qcuOneCorrect');
+    const qcm: ChallengeBody = {
+      ...qcu('Quelles couleurs ?', ['rouge', 'vert', 'bleu'], 0),
+      answer: { type: 'QCM', proposals: ['rouge', 'vert', 'bleu'], correct: [0, 1], shuffle: true },
+    };
+    expect(list(qcm)).not.toContain('qcuOneCorrect');
+    expect(list(qroc('Quelle boisson ?', ['café'], { embed: { url: 'https://exemple.fr/s', title: 'Simulateur', height: 400 } }))).toContain('embedTitle');
+  });
+
+  it('never says links answer without a check: unchecked addresses are listed, dead ones block, checked ones pass', () => {
+    const body = qroc('Quelle boisson ?', ['café'], {
+      solutionExplanation: link('https://exemple.fr/page'),
+      illustration: { url: 'https://images.exemple.fr/tasse.png', alt: 'Une tasse' },
+    });
+    const entry = (r: ReturnType<typeof qualityReport>) => r.checklist.find((c) => c.check === 'deadLink')!;
+    // Nothing known: not verified (ok only means no dead link was found).
+    expect(entry(qualityReport(body))).toEqual({
+      check: 'deadLink',
+      ok: true,
+      blocking: false,
+      unchecked: ['https://exemple.fr/page', 'https://images.exemple.fr/tasse.png'],
+    });
+    // Both checked, one dead (the illustration): blocking, nothing left unchecked.
+    const r = qualityReport(body, { dead: ['https://images.exemple.fr/tasse.png'], checked: ['https://exemple.fr/page/'] });
+    expect(entry(r)).toEqual({ check: 'deadLink', ok: false, blocking: true });
+    expect(r.problems.find((p) => p.check === 'deadLink')!.message).toBe(
+      'Illustration : l’image https://images.exemple.fr/tasse.png ne répond plus (dernière vérification des liens).',
+    );
+    expect(entry(qualityReport(body, { dead: [], checked: ['https://exemple.fr/page', 'https://images.exemple.fr/tasse.png'] }))).toEqual({
+      check: 'deadLink',
+      ok: true,
+      blocking: false,
+    });
   });
 
   it('blocks images without alternative text (rich text and illustration) and warns on a file name as alt', () => {

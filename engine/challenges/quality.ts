@@ -22,9 +22,20 @@ export interface QualityProblem {
 
 export interface QualityReport {
   problems: QualityProblem[];
-  /** Every check with whether it passed (the checklist). */
-  checklist: { check: QualityCheck; ok: boolean; blocking: boolean }[];
+  /**
+   * The checks that concern this challenge (a QCU's single right answer only on a QCU, accepted answers
+   * only on free answers, the embedded page's title only with one) with whether they passed. `unchecked`
+   * lists the addresses a check could not judge yet (links never checked): such a check is "not verified",
+   * never "conforme".
+   */
+  checklist: { check: QualityCheck; ok: boolean; blocking: boolean; unchecked?: string[] }[];
   blocking: boolean;
+}
+
+/** What the link checker knows: the addresses found dead, and every address it has a result for. */
+export interface KnownLinks {
+  dead: Iterable<string>;
+  checked: Iterable<string>;
 }
 
 /** Links are compared without their fragment, trailing slash and host case. */
@@ -84,6 +95,14 @@ export function bodyLinks(body: ChallengeBody): string[] {
   }
   if (body.embed?.url.trim()) out.add(body.embed.url.trim());
   return [...out];
+}
+
+/**
+ * The web addresses of a body that the link checker should ask: links of the rich text, the embedded page,
+ * and the images and illustration served by another host. Once each, in order of appearance.
+ */
+export function checkableLinks(body: ChallengeBody): string[] {
+  return [...new Set([...bodyLinks(body), ...externalImageSources(body)].filter((u) => /^https?:\/\//i.test(u)))];
 }
 
 /**
@@ -150,11 +169,13 @@ function wrongProposals(body: ChallengeBody): string[] {
 }
 
 /**
- * The quality report of a challenge body. `deadLinks` holds the links known dead (any form: they are
- * normalised here).
+ * The quality report of a challenge body. `links` holds what the link checker knows (any form: addresses
+ * are normalised here); a plain list is the links known dead, with nothing known of the others.
  */
-export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> = []): QualityReport {
-  const dead = new Set([...deadLinks].map(normaliseUrl));
+export function qualityReport(body: ChallengeBody, links: Iterable<string> | KnownLinks = []): QualityReport {
+  const known: KnownLinks = Symbol.iterator in links ? { dead: links as Iterable<string>, checked: [] } : (links as KnownLinks);
+  const dead = new Set([...known.dead].map(normaliseUrl));
+  const checked = new Set([...known.checked, ...dead].map(normaliseUrl));
   const problems: QualityProblem[] = [];
   const add = (check: QualityCheck, field: string, message: string, blocking = true) => problems.push({ check, blocking, field, message });
 
@@ -176,10 +197,17 @@ export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> =
         if (!href) add('emptyLink', key, `${label} : le lien « ${text.slice(0, 60)} » n’a pas d’adresse.`);
         else if (dead.has(normaliseUrl(href))) add('deadLink', key, `${label} : le lien ${href} ne répond plus (dernière vérification des liens).`);
       }
+      if (n.type === 'image') {
+        const src = typeof n.attrs?.['src'] === 'string' ? (n.attrs['src'] as string).trim() : '';
+        if (src && dead.has(normaliseUrl(src))) add('deadLink', key, `${label} : l’image ${src} ne répond plus (dernière vérification des liens).`);
+      }
     });
   }
   if (body.illustration) {
     if (!body.illustration.alt.trim()) add('altText', 'illustration.alt', 'Illustration : le texte alternatif est vide.');
+    const url = body.illustration.url.trim();
+    if (url && dead.has(normaliseUrl(url)))
+      add('deadLink', 'illustration.url', `Illustration : l’image ${url} ne répond plus (dernière vérification des liens).`);
   }
 
   // Images from other hosts: a warning, with the offer to copy them into attachments in the editor.
@@ -251,9 +279,13 @@ export function qualityReport(body: ChallengeBody, deadLinks: Iterable<string> =
     }
   }
 
-  const checklist = QUALITY_CHECKS.map((check) => {
+  const concerns = (check: QualityCheck): boolean =>
+    check === 'qcuOneCorrect' ? a.type === 'QCU' : check === 'acceptedAnswer' ? !choice : check === 'embedTitle' ? body.embed !== null : true;
+  const unchecked = checkableLinks(body).filter((u) => !checked.has(normaliseUrl(u)));
+  const checklist = QUALITY_CHECKS.filter(concerns).map((check) => {
     const mine = problems.filter((p) => p.check === check);
-    return { check, ok: mine.length === 0, blocking: mine.some((p) => p.blocking) };
+    const entry = { check, ok: mine.length === 0, blocking: mine.some((p) => p.blocking) };
+    return check === 'deadLink' && unchecked.length > 0 ? { ...entry, unchecked } : entry;
   });
   return { problems, checklist, blocking: problems.some((p) => p.blocking) };
 }

@@ -207,11 +207,20 @@ test('two people edit the same challenge: the second save shows the conflict and
   await expect(remi.getByLabel('Réponses acceptées (une par ligne)')).toHaveValue('pdf\nPDF/A');
   await expectAccessible(remi);
 
-  // Rémi keeps his version on top: version 3; Alice's version 2 stays in the history.
-  await conflict.getByRole('button', { name: 'Garder ma version par-dessus (version 3)' }).click();
+  // They changed different fields: nothing is asked, both changes are merged into version 3, whose message
+  // says it is a merge and keeps Alice's message; Alice's version 2 stays in the history.
+  await expect(conflict.getByTestId('merge-from-theirs')).toContainText('Consigne');
+  await expect(conflict.getByTestId('merge-from-mine')).toContainText('Réponse attendue');
+  await expect(conflict.getByTestId('merge-conflict-field')).toHaveCount(0);
+  await conflict.getByRole('button', { name: 'Fusionner et enregistrer (version 3)' }).click();
   await expect(remi.getByText('Nouvelle version enregistrée : version 3.')).toBeVisible();
+  await expect(remi.getByRole('textbox', { name: 'Consigne', exact: true })).toContainText('Pensez à l’impression.');
+  await expect(remi.getByLabel('Réponses acceptées (une par ligne)')).toHaveValue('pdf\nPDF/A');
   await remi.getByRole('link', { name: 'Historique des versions' }).click();
   await expect(remi.getByTestId('version-row')).toHaveCount(3);
+  await expect(remi.getByTestId('version-row').first()).toContainText(
+    'Fusion de mes modifications depuis la version 1 avec la version 2 de Camille Autrice (« Précision sur l’impression ») : PDF/A accepté',
+  );
   await expect(remi.getByTestId('version-row').nth(1)).toContainText('Précision sur l’impression');
   await expect(remi.getByRole('heading', { level: 1 })).toContainText(key);
 });

@@ -8,7 +8,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Form, useActionData, useFetcher, useNavigation } from '@remix-run/react';
 import {
   CHALLENGE_TYPES,
+  DRAFT_JSON_LIMIT,
+  RICH_TEXT_LIMIT,
   defaultAnswerSpec,
+  formatCount,
   externalImageSources,
   redactForLearner,
   replaceImageSource,
@@ -27,6 +30,7 @@ import { ExternalImages } from './ExternalImages';
 import { PREVIEW_SEED, type EditorActionData } from '~/lib/challenge-editor-types';
 import { RichTextEditor } from './RichTextEditor';
 import { VerdictPanel } from './VerdictPanel';
+import { formatParisTime } from '~/lib/paris-time';
 
 const AUTOSAVE_DELAY_MS = 2000;
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -49,8 +53,12 @@ export function errorTarget(key: string): string {
   return key.replace(/\./g, '-');
 }
 
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}
+
 function formatTime(iso: string, locale: string): string {
-  return new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' });
+  return formatParisTime(iso, locale);
 }
 
 export interface ChallengeEditorProps {
@@ -72,6 +80,8 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
   const [body, setBody] = useState<ChallengeBody>(initialBody);
   const [base, setBase] = useState<number | null>(initialBase);
   const [resolvedConflict, setResolvedConflict] = useState<unknown>(null);
+  // Changed when the body is replaced from outside the fields (merge by hand): the fields start again from it.
+  const [fieldsKey, setFieldsKey] = useState(0);
   const bodyJson = useMemo(() => JSON.stringify(body), [body]);
   const set = (patch: Partial<ChallengeBody>) => setBody((b) => ({ ...b, ...patch }));
 
@@ -90,8 +100,10 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
   const lastAutosaved = useRef(bodyJson);
   const navigating = useRef(false);
   navigating.current = navigation.state !== 'idle';
+  const tooLargeForDraft = bodyJson.length > DRAFT_JSON_LIMIT;
   useEffect(() => {
-    if (readOnly || bodyJson === lastAutosaved.current) return;
+    // Above the draft's bound the server would refuse it: the editor says so instead of sending it.
+    if (readOnly || bodyJson === lastAutosaved.current || tooLargeForDraft) return;
     const timer = setTimeout(() => {
       // A save in progress keeps the body itself; a draft written after it would be stale.
       if (navigating.current) return;
@@ -99,8 +111,13 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
       autosave.submit({ intent: 'autosave', csrf, body: bodyJson, baseVersion: base === null ? '' : String(base) }, { method: 'post' });
     }, AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [bodyJson, base, readOnly]);
+  }, [bodyJson, base, readOnly, tooLargeForDraft]);
   const savedAt = autosave.data?.intent === 'autosave' ? autosave.data.savedAt : null;
+  const autosaveError = tooLargeForDraft
+    ? fill(t('editor.draftTooLarge'), { limit: formatCount(DRAFT_JSON_LIMIT) })
+    : autosave.state === 'idle' && autosave.data?.intent === 'autosave'
+      ? (autosave.data.error ?? null)
+      : null;
 
   // Preview: the learner view only (no solution), recomputed as the author types.
   const view = useMemo(() => {
@@ -147,10 +164,12 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
         {conflict ? (
           <ConflictPanel
             conflict={conflict}
-            bodyJson={bodyJson}
             csrf={csrf}
             onEditMine={() => {
+              // Merging by hand starts from the automatic merge (their changes in, mine kept), on top of their version.
+              setBody(conflict.merged);
               setBase(conflict.current.number);
+              setFieldsKey((k) => k + 1);
               setResolvedConflict(actionData);
             }}
           />
@@ -171,7 +190,7 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
           </div>
         ) : null}
 
-        <fieldset disabled={readOnly} className="editor-fields">
+        <fieldset disabled={readOnly} className="editor-fields" key={fieldsKey}>
           <section className="panel" aria-labelledby="sec-question">
             <h2 id="sec-question">{t('editor.sectionQuestion')}</h2>
             <div className="field">
@@ -187,6 +206,7 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
             <RichTextEditor
               readOnly={readOnly}
               id="instruction"
+              maxLength={RICH_TEXT_LIMIT}
               label={t('editor.instruction')}
               value={body.instruction}
               onChange={(instruction) => set({ instruction })}
@@ -205,6 +225,7 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
               <RichTextEditor
                 readOnly={readOnly}
                 id="alternativeInstruction"
+                maxLength={RICH_TEXT_LIMIT}
                 label={t('editor.alternative')}
                 hint={t('editor.alternativeHint')}
                 value={body.alternativeInstruction}
@@ -225,6 +246,7 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
             <RichTextEditor
               readOnly={readOnly}
               id="solutionExplanation"
+              maxLength={RICH_TEXT_LIMIT}
               label={t('editor.solutionLabel')}
               hint={t('editor.solutionHint')}
               value={body.solutionExplanation}
@@ -488,8 +510,17 @@ export function ChallengeEditor({ initialBody, baseVersion: initialBase, readOnl
                   ? t('editor.autosaving')
                   : savedAt
                     ? `${t('editor.autosaved')} ${formatTime(savedAt, root.locale)}`
-                    : t('editor.autosaveHint')}
+                    : autosaveError
+                      ? t('editor.autosaveFailed')
+                      : t('editor.autosaveHint')}
               </span>
+            </div>
+            <div role="alert">
+              {autosaveError ? (
+                <p className="error-message" data-testid="autosave-error">
+                  {autosaveError}
+                </p>
+              ) : null}
             </div>
           </Form>
         ) : null}

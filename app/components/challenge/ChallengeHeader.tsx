@@ -2,6 +2,7 @@
 import { Link, NavLink } from '@remix-run/react';
 import { creationMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
+import { formatParisDateTime } from '~/lib/paris-time';
 
 export interface ChallengeHeaderData {
   id: string;
@@ -14,8 +15,9 @@ export interface ChallengeHeaderData {
   version: { number: number; createdAt: string | Date; author: string | null; message: string } | null;
 }
 
+/** Paris time, as on every page (app/lib/paris-time.ts). */
 export function formatDateTime(value: string | Date, locale: string): string {
-  return new Date(value).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+  return formatParisDateTime(value, locale);
 }
 
 export function StatusBadge({ status }: { status: string }) {

@@ -2,11 +2,12 @@
  * A small rich-text editor (tiptap) for instructions and explanations: bold, italic, bullet and numbered
  * lists, links, and images that must have an alternative text. Keyboard usable (Ctrl+B, Ctrl+I, the
  * toolbar buttons are ordinary buttons), labelled for screen readers. Its JSON goes to `onChange`.
+ * With `maxLength`, the stated limit is said under the text and, near it, the count (a polite live region).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { EditorContent, Node, mergeAttributes, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { isSafeHref, isSafeImageSource, type RichDoc } from '../../../engine/challenges';
+import { NEAR_LIMIT_SHARE, formatCount, isSafeHref, isSafeImageSource, richTextLength, type RichDoc } from '../../../engine/challenges';
 import { creationMessages } from '~/i18n/creation';
 import { useMessages } from '~/i18n';
 
@@ -37,16 +38,26 @@ export interface RichTextEditorProps {
   hint?: string;
   errors?: string[];
   readOnly?: boolean;
+  /** The stated limit in characters of text (counted as the server counts). */
+  maxLength?: number;
 }
 
 type Panel = null | 'link' | 'image';
 
-export function RichTextEditor({ id, label, value, onChange, hint, errors, readOnly }: RichTextEditorProps) {
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}
+
+export function RichTextEditor({ id, label, value, onChange, hint, errors, readOnly, maxLength }: RichTextEditorProps) {
   const t = useMessages(creationMessages);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const hasErrors = (errors?.length ?? 0) > 0;
-  const describedBy = [hint ? `${id}-hint` : null, hasErrors ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const showLimit = maxLength !== undefined && !readOnly;
+  const describedBy = [hint ? `${id}-hint` : null, showLimit ? `${id}-count` : null, hasErrors ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const length = showLimit ? richTextLength(value) : 0;
+  const near = showLimit && length >= maxLength * NEAR_LIMIT_SHARE;
+  const over = showLimit && length > maxLength;
 
   const attributes = {
     id: `${id}-content`,
@@ -280,6 +291,15 @@ export function RichTextEditor({ id, label, value, onChange, hint, errors, readO
         </div>
       ) : null}
       {editor ? <EditorContent editor={editor} /> : <div className="rte-content rte-loading" aria-hidden="true" />}
+      {showLimit ? (
+        <p className={over ? 'error-message small rte-count' : 'muted small rte-count'} id={`${id}-count`} aria-live="polite" data-testid={`${id}-count`}>
+          {over
+            ? fill(t('rte.over'), { count: formatCount(length), limit: formatCount(maxLength), over: formatCount(length - maxLength) })
+            : near
+              ? fill(t('rte.count'), { count: formatCount(length), limit: formatCount(maxLength) })
+              : fill(t('rte.limit'), { limit: formatCount(maxLength) })}
+        </p>
+      ) : null}
       {hasErrors ? (
         <ul className="error-message field-errors" id={`${id}-error`}>
           {errors!.map((e, i) => (

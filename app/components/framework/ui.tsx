@@ -9,6 +9,7 @@ import { useLocale, useMessages, type Locale } from '~/i18n';
 import { fill, referentielMessages, type EditErrorKey, type ReferentielKey } from '~/i18n/referentiel-edition';
 import { isHttpUrl } from '../../../engine/framework/authoring';
 import { useRootData } from '~/root';
+import { formatParisDateTime } from '~/lib/paris-time';
 
 /** `t(key)` and `f(key, values)` for the strings of app/i18n/referentiel-edition.ts. */
 export function useR() {
@@ -18,9 +19,7 @@ export function useR() {
 
 /** Dates are shown in Paris time on the server and in the browser alike (no hydration mismatch). */
 export function formatDateTime(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
-    new Date(iso),
-  );
+  return formatParisDateTime(iso, locale);
 }
 
 export function CsrfField() {
