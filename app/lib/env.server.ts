@@ -130,6 +130,13 @@ const schema = z.object({
   CALIBRATION_SHARD_MIN_ANSWERS: integer(0, Number.MAX_SAFE_INTEGER, 2_000_000),
   /** Memory for the shards a worker process keeps (MB). */
   CALIBRATION_SHARD_CACHE_MB: integer(1, 1_048_576, 1024),
+  /**
+   * Snapshot of the response matrix in WORKBENCH_DATA_DIR/calibration, extended by each run with the new
+   * answers only (app/models/calibration-snapshot.server.ts); 0 streams every answer each run.
+   */
+  CALIBRATION_SNAPSHOTS: integer(0, 1, 1),
+  /** Threads a worker process computes a shard pass on (0: the machine's available parallelism). */
+  CALIBRATION_SHARD_THREADS: integer(0, 256, 0),
 
   // ── Test tooling ──────────────────────────────────────────────────────────────────────────
   /** The database `npm test` made for this run (Vitest's global setup then makes none). */
