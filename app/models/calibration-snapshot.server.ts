@@ -31,8 +31,7 @@ import { assembleCalibrationData, latestAnswerId, type CalibrationData, type Liv
 export const SNAPSHOT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('CALSNAP\n', 'latin1');
 
-/** Result codes in the snapshot (the AnswerResult enum). */
-const RESULT_CODES: Record<string, number> = { ok: 0, ko: 1, skipped: 2, timedout: 3, aband: 4 };
+/** Result codes in the snapshot (the AnswerResult enum): ok 0, ko 1, skipped 2, timedout 3, aband 4. */
 /** Assessment types in the snapshot: what the data rules need to know of them. */
 const TYPE_OTHER = 0;
 const TYPE_CERTIFICATION = 1;
@@ -48,13 +47,18 @@ const STAFF_ROLES = `ARRAY['ADMIN','AUTHOR','REVIEWER','PSYCHOMETRICIAN']::"Glob
 export function answerScanSql(afterId: string, upToId: string): string {
   if (!/^\d+$/.test(afterId) || !/^\d+$/.test(upToId)) throw new Error(`answer ids must be integers: ${afterId}, ${upToId}`);
   // COPY takes no bind parameters: the two bounds are checked integers.
+  // No join: looking the assessment up for every answer costs PostgreSQL more than the scan itself;
+  // the assessments first seen are looked up once each afterwards (assessmentsSql).
   return `COPY (
-    SELECT a.id, a."assessmentId", a."challengeId", a.result, s."userId", s.type
-    FROM "Answer" a JOIN "Assessment" s ON s.id = a."assessmentId"
+    SELECT a.id, a."assessmentId", a."challengeId", a.result
+    FROM "Answer" a
     WHERE a.id > ${afterId} AND a.id <= ${upToId}
     ORDER BY a.id
   ) TO STDOUT (FORMAT binary)`;
 }
+
+/** The user and type of the assessments given ($1, an array of ids). */
+export const assessmentsSql = 'SELECT id, "userId", type::text AS type FROM "Assessment" WHERE id = ANY($1::text[])';
 
 // ── The snapshot in memory ──────────────────────────────────────────────────────────────────
 
@@ -270,46 +274,40 @@ function scanDecoder(snapshot: CalibrationSnapshot, startAfter: number) {
         at += 2;
         break;
       }
-      // A whole row: 6 fields, each a length and its bytes.
-      let p = at + 2;
-      const starts = [0, 0, 0, 0, 0, 0];
-      const lengths = [0, 0, 0, 0, 0, 0];
-      let whole = true;
-      for (let f = 0; f < 6; f++) {
-        if (p + 4 > end) {
-          whole = false;
-          break;
-        }
-        const length = buf.readInt32BE(p);
-        p += 4;
-        starts[f] = p;
-        lengths[f] = length;
-        p += length;
-        if (p > end) {
-          whole = false;
-          break;
-        }
-      }
-      if (!whole) break;
-      const idAt = starts[0] as number;
+      // A whole row: 4 fields (id, assessment, challenge, result), each a length and its bytes.
+      if (fields !== 4) throw new Error(`unexpected row of ${fields} fields in the COPY stream`);
+      const idAt = at + 6;
+      if (idAt + 8 > end) break;
+      const assessmentAt = idAt + 12;
+      if (assessmentAt > end) break;
+      const assessmentEnd = assessmentAt + buf.readInt32BE(assessmentAt - 4);
+      const challengeAt = assessmentEnd + 4;
+      if (challengeAt > end) break;
+      const challengeEnd = challengeAt + buf.readInt32BE(assessmentEnd);
+      const resultAt = challengeEnd + 4;
+      if (resultAt > end) break;
+      const resultEnd = resultAt + buf.readInt32BE(challengeEnd);
+      if (resultEnd > end) break;
+      const p = resultEnd;
       const id = buf.readUInt32BE(idAt) * 4294967296 + buf.readUInt32BE(idAt + 4);
       const delta = id - lastId;
       if (delta > 0xffffffff || delta <= 0) throw new Error(`answer ids out of order or too far apart: ${lastId} then ${id}`);
       lastId = id;
-      const assessmentKey = buf.toString('latin1', starts[1], (starts[1] as number) + (lengths[1] as number));
+      const assessmentKey = buf.toString('latin1', assessmentAt, assessmentEnd);
       let assessment = assessments.index.get(assessmentKey);
       if (assessment === undefined) {
+        // Its user and type are looked up after the scan (resolveAssessments).
         assessment = assessments.code(assessmentKey);
-        const user = users.code(buf.toString('latin1', starts[4], (starts[4] as number) + (lengths[4] as number)));
-        const type = buf.toString('latin1', starts[5], (starts[5] as number) + (lengths[5] as number));
         assessmentUser.ensure(1);
         assessmentType.ensure(1);
-        assessmentUser.array[assessmentUser.length++] = user;
-        assessmentType.array[assessmentType.length++] = type === 'CERTIFICATION' ? TYPE_CERTIFICATION : type === 'PREVIEW' ? TYPE_PREVIEW : TYPE_OTHER;
+        assessmentUser.array[assessmentUser.length++] = -1;
+        assessmentType.array[assessmentType.length++] = TYPE_OTHER;
       }
-      const challenge = challenges.code(buf.toString('latin1', starts[2], (starts[2] as number) + (lengths[2] as number)));
-      const result = RESULT_CODES[buf.toString('latin1', starts[3], (starts[3] as number) + (lengths[3] as number))];
-      if (result === undefined) throw new Error('unknown answer result in the COPY stream');
+      const challenge = challenges.code(buf.toString('latin1', challengeAt, challengeEnd));
+      // ok, ko, skipped, timedout, aband: told apart by their first letter.
+      const first = buf[resultAt];
+      const result = first === 111 ? 0 : first === 107 ? 1 : first === 115 ? 2 : first === 116 ? 3 : first === 97 ? 4 : -1;
+      if (result < 0 || resultEnd - resultAt < 2) throw new Error('unknown answer result in the COPY stream');
       deltas[n] = delta;
       rowAssessment[n] = assessment;
       rowChallenge[n] = challenge;
@@ -348,6 +346,7 @@ export async function extendSnapshot(client: pg.ClientBase, snapshot: Calibratio
   const span = Math.max(1, Number(upToId) - from);
   const decoder = scanDecoder(snapshot, from);
   const firstBefore = snapshot.answers;
+  const assessmentsBefore = snapshot.assessments.ids.length;
   const copy = runCopy(client, answerScanSql(after, upToId), decoder.feed);
   let timer: ReturnType<typeof setInterval> | null = null;
   if (options.onProgress) {
@@ -366,6 +365,7 @@ export async function extendSnapshot(client: pg.ClientBase, snapshot: Calibratio
     if (timer) clearInterval(timer);
   }
   const rows = decoder.rows();
+  await resolveAssessments(client, snapshot, assessmentsBefore);
   if (rows > 0) {
     if (firstBefore === 0) snapshot.firstAnswerId = String(from + (snapshot.idDelta.array[0] as number));
     snapshot.lastAnswerId = String(decoder.lastId());
@@ -374,6 +374,23 @@ export async function extendSnapshot(client: pg.ClientBase, snapshot: Calibratio
   }
   await options.onProgress?.(1, rows);
   return rows;
+}
+
+/** Looks up the user and type of the assessments from index `from` on (those the last scan met first). */
+async function resolveAssessments(client: pg.ClientBase, snapshot: CalibrationSnapshot, from: number): Promise<void> {
+  const ids = snapshot.assessments.ids;
+  for (let at = from; at < ids.length; at += 20_000) {
+    const batch = ids.slice(at, at + 20_000);
+    const found = await client.query({ text: assessmentsSql, values: [batch], rowMode: 'array' });
+    for (const [id, userId, type] of found.rows as [string, string, string][]) {
+      const k = snapshot.assessments.index.get(id) as number;
+      snapshot.assessmentUser.array[k] = snapshot.users.code(userId);
+      snapshot.assessmentType.array[k] = type === 'CERTIFICATION' ? TYPE_CERTIFICATION : type === 'PREVIEW' ? TYPE_PREVIEW : TYPE_OTHER;
+    }
+  }
+  for (let k = from; k < ids.length; k++) {
+    if ((snapshot.assessmentUser.array[k] as number) < 0) throw new Error(`assessment ${ids[k]} of an answer not found`);
+  }
 }
 
 // ── From the snapshot to the run's matrix ───────────────────────────────────────────────────
