@@ -212,7 +212,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     const readStarted = performance.now();
     const snapshotDir =
       ctx.snapshotDir !== undefined ? ctx.snapshotDir : env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
-    const pipeline = await withPgClient(ctx.databaseUrl, (client) =>
+    const pipeline = await withPgClient(env().CALIBRATION_READ_DATABASE_URL ?? ctx.databaseUrl, (client) =>
       readCalibrationDataFromSnapshot(client, live, {
         maxAnswerId: settings.maxAnswerId,
         snapshotDir,

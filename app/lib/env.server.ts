@@ -135,6 +135,11 @@ const schema = z.object({
    * answers only (app/models/calibration-snapshot.server.ts); 0 streams every answer each run.
    */
   CALIBRATION_SNAPSHOTS: integer(0, 1, 1),
+  /**
+   * Where a run streams the answers from (a read replica of DATABASE_URL); unset: DATABASE_URL. The run's
+   * bound is taken there too, so the run reads a consistent prefix of the answers.
+   */
+  CALIBRATION_READ_DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
   /** Threads a worker process computes a shard pass on (0: the machine's available parallelism). */
   CALIBRATION_SHARD_THREADS: integer(0, 256, 0),
 
