@@ -14,7 +14,7 @@
  * - a rerun after 1 % new answers (snapshot kept in memory, and from its file), its ratio to the full run;
  * - bytes per answer: the Answer table with its indexes, the snapshot file.
  *
- *   node --import tsx bench/calibration-pipeline.ts [--persons 140000] [--items 2000] [--per-person 15] [--keep]
+ *   node --import tsx bench/calibration-pipeline.ts [--persons 140000] [--items 2000] [--per-person 15] [--no-paged] [--keep]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, readdirSync, createWriteStream } from 'node:fs';
@@ -26,7 +26,7 @@ import { createPrisma } from '../prisma/client';
 import { createTestDatabase } from '../scripts/testdb';
 import { createRelease } from '../app/models/release.server';
 import { liveChallenges, readCalibrationData, withPgClient } from '../app/models/calibration-data.server';
-import { forgetKeptSnapshot } from '../app/models/calibration-snapshot.server';
+import { forgetKeptSnapshot, readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
 import { executeCalibrationRun } from '../workers/calibration';
 
 function option(name: string, fallback: number): number {
@@ -128,11 +128,16 @@ try {
 
   const live = await liveChallenges(db);
 
-  // ── Reference: the paged reader ──────────────────────────────────────────────────────────
+  // ── Reference: the paged reader (--no-paged: skipped, the answers for the CLI streamed instead) ──
   t = performance.now();
-  const paged = await withPgClient(database.url, (c) => readCalibrationData(c, live));
+  const noPaged = process.argv.includes('--no-paged');
+  const paged = noPaged
+    ? (await withPgClient(database.url, (c) => readCalibrationDataFromSnapshot(c, live, { snapshotDir: null }))).read
+    : await withPgClient(database.url, (c) => readCalibrationData(c, live));
   const pagedSeconds = seconds(t);
-  console.log(`  paged reader (reference): ${pagedSeconds.toFixed(1)} s, ${(paged.counts.read / pagedSeconds / 1e6).toFixed(2)}M rows/s; load ${load()}`);
+  console.log(
+    `  ${noPaged ? 'streamed reader without a snapshot' : 'paged reader (reference)'}: ${pagedSeconds.toFixed(1)} s, ${(paged.counts.read / pagedSeconds / 1e6).toFixed(2)}M rows/s; load ${load()}`,
+  );
 
   // ── Reference: the CLI on the same answers ───────────────────────────────────────────────
   const csv = join(work, 'answers.csv');

@@ -9,7 +9,7 @@
  * never stale and costs a few string comparisons otherwise.
  *
  * Variables that only the test and benchmark tooling reads for itself (BASE_URL, CHROMIUM_PATH,
- * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS, WEB_PROCESSES,
+ * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS,
  * PRISMA_SCHEMA_ENGINE_BINARY) stay in that tooling.
  */
 import { z } from 'zod';
@@ -89,6 +89,8 @@ const schema = z.object({
   ),
   /** Port of the web server (`npm start`). */
   PORT: integer(0, 65_535, 3000),
+  /** Web server processes on that port (`npm start`, node:cluster: scripts/web-process.ts). */
+  WEB_PROCESSES: integer(1, 64, 1),
   /** Secret that signs the session cookie; without it, one kept in WORKBENCH_DATA_DIR. */
   SESSION_SECRET: text(),
   /**
