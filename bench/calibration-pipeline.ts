@@ -43,7 +43,8 @@ const mib = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 console.log(
   `calibration-pipeline: ${items} items, ${persons} persons × ${perPerson} answers (${((persons * perPerson) / 1e6).toFixed(2)}M answers); load ${load()}`,
 );
-const database = await createTestDatabase();
+// A name of its own: tooling that clears stray test databases (workbench_test_*) leaves it alone.
+const database = await createTestDatabase({ prefix: 'bench_pipeline' });
 const db = createPrisma(database.url);
 const work = join(tmpdir(), `calibration-pipeline-${process.pid}`);
 const snapshotDir = join(work, 'calibration');
