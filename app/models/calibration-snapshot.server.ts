@@ -682,11 +682,23 @@ async function stillValid(client: pg.ClientBase, snapshot: CalibrationSnapshot):
  * The calibration data of a run through the snapshot: the kept (or stored) snapshot extended with the
  * answers after it, up to the run's bound, saved back, then the run's matrix built from it.
  */
-export async function readCalibrationDataFromSnapshot(
+export function readCalibrationDataFromSnapshot(
   client: pg.ClientBase,
   challenges: readonly LiveChallenge[],
   options: PipelineReadOptions = {},
 ): Promise<PipelineRead> {
+  // One read at a time in a process: two runs at once must not extend the same snapshot together.
+  const read = reading.then(() => readThroughSnapshot(client, challenges, options));
+  reading = read.then(
+    () => undefined,
+    () => undefined,
+  );
+  return read;
+}
+
+let reading: Promise<void> = Promise.resolve();
+
+async function readThroughSnapshot(client: pg.ClientBase, challenges: readonly LiveChallenge[], options: PipelineReadOptions): Promise<PipelineRead> {
   const seconds = { load: 0, stream: 0, write: 0, build: 0 };
   let t = performance.now();
   const lap = () => {
