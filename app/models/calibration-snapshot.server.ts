@@ -180,6 +180,7 @@ export class CalibrationSnapshot {
 class CopyOut {
   callback?: (error: Error | null) => void;
   private error: Error | null = null;
+  private settled = false;
   constructor(
     readonly text: string,
     private readonly onData: (chunk: Buffer) => void,
@@ -195,14 +196,21 @@ class CopyOut {
       this.error = error instanceof Error ? error : new Error(String(error));
     }
   }
+  /** A server error (ReadyForQuery follows) or a lost connection (nothing follows): settle now either way. */
   handleError(error: Error): void {
     this.error ??= error;
+    this.settle();
   }
   handleCommandComplete(): void {}
   handleEmptyQuery(): void {}
   handleRowDescription(): void {}
   handleDataRow(): void {}
   handleReadyForQuery(): void {
+    this.settle();
+  }
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.callback?.(this.error);
   }
 }
