@@ -10,6 +10,7 @@ import { env } from '../app/lib/env.server';
 import { StartupError, openDatabase, projectRoot, type Database } from './database';
 import { ensureRedis, type RedisStatus } from './redis';
 import { startWebServer, type WebServer } from './server';
+import { startWebProcesses } from './web-process';
 import { applyMigrations } from '../prisma/migrate';
 import { createPrisma } from '../prisma/client';
 import { isSeeded, seed } from '../prisma/seed';
@@ -112,7 +113,9 @@ async function main() {
       });
     }
     const port = env().PORT;
-    web = await startWebServer({ port });
+    const processes = env().WEB_PROCESSES;
+    web = processes > 1 ? await startWebProcesses(processes, port) : await startWebServer({ port });
+    if (processes > 1) log(`${processes} processus web sur le port ${port}.`);
     log(`\nPix Workbench est prêt : ${web.url}\n`);
     log(`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
     for (const account of DEMO_ACCOUNTS) log(`  ${account.email.padEnd(26)} ${account.label} → ${account.space}`);

@@ -40,11 +40,12 @@ async function serverUrl(): Promise<{ url: string; stop: () => Promise<void> }> 
 let sharedServer: Promise<{ url: string; stop: () => Promise<void> }> | null = null;
 let openDatabases = 0;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh, migrated database; `prefix` names it (default workbench_test, the test runs' own). */
+export async function createTestDatabase(options: { prefix?: string } = {}): Promise<TestDatabase> {
   sharedServer ??= serverUrl();
   const server = await sharedServer;
   openDatabases++;
-  const name = `workbench_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const name = `${options.prefix ?? 'workbench_test'}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   await admin.query(`create database "${name}"`);

@@ -26,7 +26,7 @@ import {
 } from '../app/lib/queues.server';
 import { failRunOfFailedJob } from '../app/models/calibration-run.server';
 import { calibrationProcessor, describeJobFailure, reconcileCalibrationRuns, type CalibrationContext } from './calibration';
-import { ShardCache, ShardWaiter, shardProcessor } from './calibration-shards';
+import { ShardCache, ShardWaiter, shardProcessor, workerMachines } from './calibration-shards';
 
 export async function startCalibrationWorkers(options: {
   db: Db;
@@ -60,7 +60,7 @@ export async function startCalibrationWorkers(options: {
     log,
     enqueue,
     atCheckpoint: options.atCheckpoint,
-    sharding: { queue: shardQueue, waiter, redis, keyPrefix: prefix, workers: () => shardQueue.getWorkersCount() },
+    sharding: { queue: shardQueue, waiter, redis, keyPrefix: prefix, workers: () => shardQueue.getWorkersCount(), machines: () => workerMachines(shardQueue) },
   };
 
   const schedule = settings.CALIBRATION_SCHEDULE;
@@ -135,6 +135,7 @@ export async function startCalibrationWorkers(options: {
       clearInterval(timer);
       waiter.close();
       await Promise.all([runWorker.close(), shardWorker.close()]);
+      cache.clear();
       await Promise.all([calibrationQueue.close(), shardQueue.close(), shardEvents.close()]);
       redis.disconnect();
     },

@@ -30,6 +30,8 @@ import {
   type ResponseData,
   type SufficientStatistics,
 } from '../engine/calibration';
+import { availableParallelism } from 'node:os';
+import { createThreadedRunner } from '../engine/calibration/parallel';
 import { env } from '../app/lib/env.server';
 import { UnrecoverableError } from '../app/lib/queues.server';
 import { readRunShard, writeRunShards, type ShardStore } from '../app/models/calibration-run.server';
@@ -70,13 +72,45 @@ const RESULT_TTL_SECONDS = 900;
  * the first find them here whichever shard they are given.
  */
 export class ShardCache {
-  private readonly entries = new Map<string, { data: ResponseData; bytes: number }>();
+  private readonly entries = new Map<string, { data: ResponseData; bytes: number; runner?: Promise<EStepRunner> }>();
   private readonly loading = new Map<string, Promise<ResponseData>>();
   private readonly seenRuns = new Set<string>();
   private total = 0;
   loads = 0;
 
-  constructor(private readonly budgetBytes = env().CALIBRATION_SHARD_CACHE_MB * 1024 * 1024) {}
+  /**
+   * @param threads threads a pass of one shard is computed on (default CALIBRATION_SHARD_THREADS, 0 or
+   * unset: the machine's available parallelism), as the in-process engine does; 1 computes in this thread.
+   */
+  constructor(
+    private readonly budgetBytes = env().CALIBRATION_SHARD_CACHE_MB * 1024 * 1024,
+    readonly threads = env().CALIBRATION_SHARD_THREADS || availableParallelism(),
+  ) {}
+
+  /** Computes one pass of a shard, on the shard's worker threads (started at its first pass, kept while it is cached). */
+  async compute(
+    db: ShardStore,
+    job: Pick<ShardJobData, 'runId' | 'lease' | 'shard' | 'shards' | 'kind'>,
+    params: ItemParameterArrays,
+    quadrature: Quadrature,
+  ): Promise<Buffer> {
+    const data = await this.get(db, job.runId, job.lease, job.shard, job.shards);
+    const entry = this.entries.get(`${job.runId}:${job.lease}:${job.shard}`);
+    if (this.threads <= 1 || entry === undefined) {
+      return job.kind === 'expectations'
+        ? encodeStatistics(computeShardExpectations(data, params, quadrature))
+        : encodeDiagnostics(computeShardDiagnostics(data, params, quadrature));
+    }
+    entry.runner ??= createThreadedRunner(data, { threads: this.threads });
+    const runner = await entry.runner;
+    return job.kind === 'expectations'
+      ? encodeStatistics(await runner.expectations(params, quadrature))
+      : encodeDiagnostics(await runner.diagnostics(params, quadrature));
+  }
+
+  private drop(entry: { runner?: Promise<EStepRunner> }): void {
+    void entry.runner?.then((r) => r.close?.()).catch(() => undefined);
+  }
 
   async get(db: ShardStore, runId: string, lease: string, index: number, shards = 0): Promise<ResponseData> {
     const data = await this.load(db, runId, lease, index);
@@ -121,6 +155,7 @@ export class ShardCache {
         if (this.total <= this.budgetBytes || k === key) break;
         this.entries.delete(k);
         this.total -= entry.bytes;
+        this.drop(entry);
       }
       return data;
     })();
@@ -133,6 +168,7 @@ export class ShardCache {
   }
 
   clear(): void {
+    for (const entry of this.entries.values()) this.drop(entry);
     this.entries.clear();
     this.total = 0;
   }
@@ -141,13 +177,9 @@ export class ShardCache {
 /** The processor of the `calibration-shards` queue. */
 export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCache()) {
   return async (job: Job<ShardJobData>) => {
-    const { runId, lease, shard, shards, kind, parameters, resultKey } = job.data;
-    const data = await cache.get(db, runId, lease, shard, shards);
+    const { parameters, resultKey } = job.data;
     const { params, quadrature } = decodePass(parameters);
-    const result =
-      kind === 'expectations'
-        ? encodeStatistics(computeShardExpectations(data, params, quadrature))
-        : encodeDiagnostics(computeShardDiagnostics(data, params, quadrature));
+    const result = await cache.compute(db, job.data, params, quadrature);
     await redis.set(resultKey, result, 'EX', RESULT_TTL_SECONDS);
     return { bytes: result.byteLength };
   };
@@ -345,6 +377,16 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
  * How many shards for `answers` stored answers and `workers` processes listening: about one per
  * `targetAnswers`, rounded up to a multiple of the workers so each gets the same share.
  */
+/**
+ * How many machines the worker processes listening on the shard queue run on, told apart by the address
+ * their Redis connections come from (processes of one machine share it).
+ */
+export async function workerMachines(queue: Queue): Promise<number> {
+  const workers = await queue.getWorkers();
+  const hosts = new Set(workers.map((w) => (w.addr ?? '').replace(/:\d+$/, '')));
+  return hosts.size;
+}
+
 export function shardCount(answers: number, workers: number, targetAnswers = 4_000_000): number {
   const wanted = Math.max(1, Math.ceil(answers / targetAnswers));
   const per = Math.max(1, workers);

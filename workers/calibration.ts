@@ -36,7 +36,9 @@ import type { ItemParameters } from '../engine/irt';
 import type { Db } from '../app/lib/db.server';
 import { env } from '../app/lib/env.server';
 import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type CalibrateJobData } from '../app/lib/queues.server';
-import { countEligibleAnswers, liveChallenges, readCalibrationData, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
+import { join, resolve } from 'node:path';
+import { countEligibleAnswers, liveChallenges, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
+import { readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
 import { newAnswersThreshold, progressNow, startCalibration, type CalibrationProgress, type CalibrationSummary } from '../app/models/calibration.server';
 import {
   activeParameterSetFor,
@@ -63,6 +65,11 @@ export interface ShardingContext {
   keyPrefix: string;
   /** Worker processes listening on the shard queue. */
   workers: () => Promise<number>;
+  /**
+   * Machines those processes run on. An 'auto' run is split into shard jobs only when they span two or
+   * more: on one machine the in-process threaded E-step uses its cores without the queue's costs.
+   */
+  machines?: () => Promise<number>;
 }
 
 export interface CalibrationContext {
@@ -73,6 +80,11 @@ export interface CalibrationContext {
   sharding?: ShardingContext | null;
   /** Local passes on worker threads (default true). */
   threads?: boolean;
+  /**
+   * Folder of the response-matrix snapshots; null: none (every answer streamed at each run). Default:
+   * WORKBENCH_DATA_DIR/calibration unless CALIBRATION_SNAPSHOTS=0.
+   */
+  snapshotDir?: string | null;
   /** Queues a run's job (for the automatic triggers and the watchdog). */
   enqueue?: (runId: string) => Promise<string>;
   /**
@@ -198,15 +210,19 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     // ── Reading ────────────────────────────────────────────────────────────────────────────
     const live = await liveChallenges(db, settings.competenceIds);
     const readStarted = performance.now();
-    const read: CalibrationData = await withPgClient(ctx.databaseUrl, (client) =>
-      readCalibrationData(client, live, {
+    const snapshotDir =
+      ctx.snapshotDir !== undefined ? ctx.snapshotDir : env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
+    const pipeline = await withPgClient(env().CALIBRATION_READ_DATABASE_URL ?? ctx.databaseUrl, (client) =>
+      readCalibrationDataFromSnapshot(client, live, {
         maxAnswerId: settings.maxAnswerId,
-        onPage: async (fraction, answersRead) => {
+        snapshotDir,
+        onProgress: async (fraction, answersRead) => {
           reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
           if (await checkCancel()) throw new CalibrationCancelledError(0);
         },
       }),
     );
+    const read: CalibrationData = pipeline.read;
     const readSeconds = (performance.now() - readStarted) / 1000;
     const { data, items, counts } = read;
     if (counts.used < settings.minAnswers || counts.persons < settings.minPersons) {
@@ -233,7 +249,10 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     let workers = 0;
     if (ctx.sharding) {
       workers = await ctx.sharding.workers().catch(() => 0);
-      if (settings.distribution === 'auto' && collapsed.items.length >= env().CALIBRATION_SHARD_MIN_ANSWERS && workers >= 2) mode = 'shards';
+      if (settings.distribution === 'auto' && collapsed.items.length >= env().CALIBRATION_SHARD_MIN_ANSWERS && workers >= 2) {
+        const machines = ctx.sharding.machines ? await ctx.sharding.machines().catch(() => 1) : 2;
+        if (machines >= 2) mode = 'shards';
+      }
     }
     if (!ctx.sharding) mode = 'local';
     let shards = 1;
@@ -404,7 +423,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       dif: difByItem.size > 0 ? { grouping: 'locale', reference: 'fr', focal: read.focalLocales, referencePersons, focalPersons, classes: difClasses } : null,
       thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
       flags: flagCounts,
-      execution: { mode, shards, threads, readSeconds, estimateSeconds },
+      execution: { mode, shards, threads, readSeconds, estimateSeconds, snapshot: snapshotDir === null ? 'off' : pipeline.source, streamed: pipeline.streamed },
     };
 
     // ── One transaction: the run and all its items, or nothing ─────────────────────────────

@@ -9,7 +9,7 @@
  * never stale and costs a few string comparisons otherwise.
  *
  * Variables that only the test and benchmark tooling reads for itself (BASE_URL, CHROMIUM_PATH,
- * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS, WEB_PROCESSES,
+ * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS,
  * PRISMA_SCHEMA_ENGINE_BINARY) stay in that tooling.
  */
 import { z } from 'zod';
@@ -89,6 +89,8 @@ const schema = z.object({
   ),
   /** Port of the web server (`npm start`). */
   PORT: integer(0, 65_535, 3000),
+  /** Web server processes on that port (`npm start`, node:cluster: scripts/web-process.ts). */
+  WEB_PROCESSES: integer(1, 64, 1),
   /** Secret that signs the session cookie; without it, one kept in WORKBENCH_DATA_DIR. */
   SESSION_SECRET: text(),
   /**
@@ -130,6 +132,18 @@ const schema = z.object({
   CALIBRATION_SHARD_MIN_ANSWERS: integer(0, Number.MAX_SAFE_INTEGER, 2_000_000),
   /** Memory for the shards a worker process keeps (MB). */
   CALIBRATION_SHARD_CACHE_MB: integer(1, 1_048_576, 1024),
+  /**
+   * Snapshot of the response matrix in WORKBENCH_DATA_DIR/calibration, extended by each run with the new
+   * answers only (app/models/calibration-snapshot.server.ts); 0 streams every answer each run.
+   */
+  CALIBRATION_SNAPSHOTS: integer(0, 1, 1),
+  /**
+   * Where a run streams the answers from (a read replica of DATABASE_URL); unset: DATABASE_URL. The run's
+   * bound is taken there too, so the run reads a consistent prefix of the answers.
+   */
+  CALIBRATION_READ_DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
+  /** Threads a worker process computes a shard pass on (0: the machine's available parallelism). */
+  CALIBRATION_SHARD_THREADS: integer(0, 256, 0),
 
   // ── Test tooling ──────────────────────────────────────────────────────────────────────────
   /** The database `npm test` made for this run (Vitest's global setup then makes none). */

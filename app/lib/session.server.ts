@@ -20,8 +20,18 @@ function sessionSecret(): string {
   const dir = path.resolve(settings.WORKBENCH_DATA_DIR);
   const file = path.join(dir, 'session-secret');
   if (!fs.existsSync(file)) {
+    // Written whole under another name, then linked: of several web processes starting at once, the
+    // first link wins and every process reads that one secret (a link fails when the file exists).
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(temporary, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      fs.linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(temporary, { force: true });
+    }
   }
   return fs.readFileSync(file, 'utf8').trim();
 }

@@ -236,13 +236,48 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
     }
   }
 
-  // Counting sort by person (stable: within a person, answers stay in id order), then keep each
-  // person's first answer to a challenge.
-  const persons = personIndex.size;
-  const answers = itemOfAnswer.length;
+  return assembleCalibrationData(challenges, {
+    answers: itemOfAnswer.length,
+    personOfAnswer: personOfAnswer.array,
+    itemOfAnswer: itemOfAnswer.array,
+    scores: scoreBuffer,
+    personLocale,
+    counts,
+    maxAnswerId,
+  });
+}
+
+/** The answers kept by the data rules, in answer id order, before the person sort (both readers end here). */
+export interface KeptAnswers {
+  answers: number;
+  /** Person index of each kept answer (persons numbered in order of their first answer). */
+  personOfAnswer: Int32Array;
+  /** Index into the live challenges of each kept answer. */
+  itemOfAnswer: Int32Array;
+  /** 1 right, 0 wrong. */
+  scores: Uint8Array;
+  /** Each person's locale as stored on the user. */
+  personLocale: readonly string[];
+  /** Counts so far (read, exclusions, scored wrong, persons by kind); used, persons and duplicates are set here. */
+  counts: ReadCounts;
+  maxAnswerId: string;
+}
+
+/**
+ * The engine's CSR matrix from the kept answers: counting sort by person (stable: within a person,
+ * answers stay in id order), each person's first answer to a challenge kept, challenges without answers
+ * left out and the rest renumbered, locale groups for DIF.
+ */
+export function assembleCalibrationData(challenges: readonly LiveChallenge[], input: KeptAnswers): CalibrationData {
+  const { counts, personLocale, maxAnswerId } = input;
+  const personOfAnswer = input.personOfAnswer;
+  const itemOfAnswer = input.itemOfAnswer;
+  const scoreBuffer = input.scores;
+  const persons = personLocale.length;
+  const answers = input.answers;
   const perPerson = new Int32Array(persons + 1);
   for (let k = 0; k < answers; k++) {
-    const slot = (personOfAnswer.array[k] as number) + 1;
+    const slot = (personOfAnswer[k] as number) + 1;
     perPerson[slot] = (perPerson[slot] as number) + 1;
   }
   for (let p = 0; p < persons; p++) perPerson[p + 1] = (perPerson[p + 1] as number) + (perPerson[p] as number);
@@ -250,10 +285,10 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
   const sortedItems = new Int32Array(answers);
   const sortedScores = new Uint8Array(answers);
   for (let k = 0; k < answers; k++) {
-    const p = personOfAnswer.array[k] as number;
+    const p = personOfAnswer[k] as number;
     const at = cursor[p] as number;
     cursor[p] = at + 1;
-    sortedItems[at] = itemOfAnswer.array[k] as number;
+    sortedItems[at] = itemOfAnswer[k] as number;
     sortedScores[at] = scoreBuffer[k] as number;
   }
   const seen = new Int32Array(challenges.length).fill(-1);

@@ -113,7 +113,17 @@ export interface CalibrationSummary {
   /** Persons' EAP θ̂ histogram (Wright map): bins [from + k·step, from + (k+1)·step). */
   thetaHistogram: { from: number; step: number; counts: number[] };
   flags: Record<string, number>;
-  execution: { mode: 'local' | 'shards'; shards: number; threads: number; readSeconds: number; estimateSeconds: number };
+  execution: {
+    mode: 'local' | 'shards';
+    shards: number;
+    threads: number;
+    readSeconds: number;
+    estimateSeconds: number;
+    /** Where the answers came from: the snapshot kept in memory, its file, or none (all streamed); absent on older runs. */
+    snapshot?: 'memory' | 'file' | 'none' | 'off';
+    /** Answers streamed from PostgreSQL by this run (only the new ones when a snapshot was extended). */
+    streamed?: number;
+  };
 }
 
 export function progressNow(progress: Omit<CalibrationProgress, 'at'>): CalibrationProgress {
