@@ -114,6 +114,19 @@ export interface ReadCounts {
   certificationCandidates: number;
 }
 
+/** Counts of a read before its first answer. */
+export function emptyReadCounts(): ReadCounts {
+  return {
+    read: 0,
+    used: 0,
+    excluded: { preview: 0, staff: 0, neutralised: 0, duplicate: 0 },
+    scoredWrong: { skipped: 0, timedout: 0, aband: 0 },
+    persons: 0,
+    learnerCompetences: 0,
+    certificationCandidates: 0,
+  };
+}
+
 export interface CalibrationData {
   /** The person × item matrix; itemIds are challenge ids, rows are persons (uncollapsed). */
   data: ResponseData;
@@ -166,15 +179,7 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
   const personOfAnswer = new GrowingInt32();
   const itemOfAnswer = new GrowingInt32();
   let scoreBuffer = new Uint8Array(1 << 16);
-  const counts: ReadCounts = {
-    read: 0,
-    used: 0,
-    excluded: { preview: 0, staff: 0, neutralised: 0, duplicate: 0 },
-    scoredWrong: { skipped: 0, timedout: 0, aband: 0 },
-    persons: 0,
-    learnerCompetences: 0,
-    certificationCandidates: 0,
-  };
+  const counts = emptyReadCounts();
   let lastId = '0';
   const ids = challenges.map((c) => c.id);
   if (ids.length > 0 && maxAnswerId !== '0') {

@@ -26,7 +26,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type pg from 'pg';
-import { assembleCalibrationData, latestAnswerId, type CalibrationData, type LiveChallenge, type ReadCounts } from './calibration-data.server';
+import { assembleCalibrationData, emptyReadCounts, latestAnswerId, type CalibrationData, type LiveChallenge, type ReadCounts } from './calibration-data.server';
 
 export const SNAPSHOT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('CALSNAP\n', 'latin1');
@@ -448,15 +448,7 @@ export async function buildFromSnapshot(
   });
   const competenceCount = Math.max(1, competences.size);
 
-  const counts: ReadCounts = {
-    read: 0,
-    used: 0,
-    excluded: { preview: 0, staff: 0, neutralised: 0, duplicate: 0 },
-    scoredWrong: { skipped: 0, timedout: 0, aband: 0 },
-    persons: 0,
-    learnerCompetences: 0,
-    certificationCandidates: 0,
-  };
+  const counts = emptyReadCounts();
   const answers = snapshot.answers;
   const personOfAnswer = new Int32Array(answers);
   const itemOfAnswer = new Int32Array(answers);
