@@ -52,7 +52,8 @@ import {
   writeRunResults,
   type ItemResultRow,
 } from '../app/models/calibration-run.server';
-import { calibrationBaseline } from '../app/models/parameter-set.server';
+import { calibrationBaseline, filterApplicable } from '../app/models/parameter-set.server';
+import { calibrationVersionIds } from '../app/models/content-version.server';
 import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
 
 /** Distributed E-step: the shard queue, its waiter and Redis for the results. */
@@ -197,10 +198,14 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     if (run.cancelRequested) throw new CalibrationCancelledError(0);
     // ── Reading ────────────────────────────────────────────────────────────────────────────
     const live = await liveChallenges(db, settings.competenceIds);
+    // Only answers on the served versions (or versions equivalent for calibration) are read.
+    const versionIds = await calibrationVersionIds(db, live);
+    const versionOfLive = new Map(live.map((c) => [c.id, c.versionId]));
     const readStarted = performance.now();
     const read: CalibrationData = await withPgClient(ctx.databaseUrl, (client) =>
       readCalibrationData(client, live, {
         maxAnswerId: settings.maxAnswerId,
+        versionIds,
         onPage: async (fraction, answersRead) => {
           reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
           if (await checkCancel()) throw new CalibrationCancelledError(0);
@@ -218,7 +223,13 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
 
     // ── Reference set: drift, anchors, starting values ─────────────────────────────────────
     const active = await activeParameterSetFor(db, data.itemIds as string[]);
-    const reference = new Map<string, ItemParameters>((active?.items ?? []).map((p) => [p.challengeId, { a: p.a, d: p.d }]));
+    // Parameters of another content version (a changed key) are neither anchors nor a drift reference.
+    const applicable = await filterApplicable(
+      db,
+      active?.items ?? [],
+      live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
+    );
+    const reference = new Map<string, ItemParameters>([...applicable.values()].map((p) => [p.challengeId, { a: p.a, d: p.d }]));
     const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
     if (anchors.size > 0 && anchors.size >= items.length) {
       throw new NotEnoughDataError(
@@ -349,6 +360,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       }
       return {
         challengeId: item.item,
+        versionId: versionOfLive.get(item.item) ?? null,
         a: item.a,
         d: item.d,
         b: item.b,
@@ -452,11 +464,12 @@ async function startAutomaticRun(ctx: CalibrationContext, trigger: 'SCHEDULE' | 
   if (busy > 0) return { started: false, reason: 'a run is already queued or running' };
   const baseline = await calibrationBaseline(db);
   const live = await liveChallenges(db);
+  const versionIds = await calibrationVersionIds(db, live);
   const fresh = await withPgClient(ctx.databaseUrl, (client) =>
     countEligibleAnswers(
       client,
       live.map((c) => c.id),
-      { afterId: baseline, limit: minNewAnswers },
+      { afterId: baseline, limit: minNewAnswers, versionIds },
     ),
   );
   if (fresh < minNewAnswers) return { started: false, reason: `${fresh} new answers (< ${minNewAnswers})`, newAnswers: fresh };

@@ -5,3 +5,4 @@ export * from './body';
 export * from './diff';
 export * from './quality';
 export * from './judge';
+export * from './scoring';
