@@ -346,6 +346,8 @@ const fr = {
   'workflow.proposal':
     'Une nouvelle version (n° {current}) attend la relecture ; les apprenants reçoivent la version n° {live} jusqu’à sa validation par une autre personne et la prochaine publication.',
   'workflow.proposalStatus': 'Statut de la nouvelle version :',
+  'editor.liveEditNote':
+    'Cette épreuve est en service : enregistrer crée une nouvelle version proposée, relue par une autre personne avant d’être servie aux apprenants.',
   'workflow.liveVersion': 'Version en service : n° {live}.',
   'workflow.confirmRetire': 'Je confirme : ces épreuves deviennent périmées',
   'workflow.done.validateProposal': 'Nouvelle version validée : elle sera servie à partir de la prochaine publication.',
@@ -733,6 +735,7 @@ const en: Record<CreationKey, string> = {
   'workflow.done.revive': 'Challenge revived: a new proposed version awaits review.',
   'workflow.proposal': 'A new version (no. {current}) awaits review; learners get version no. {live} until someone else validates it and the next release.',
   'workflow.proposalStatus': 'Status of the new version:',
+  'editor.liveEditNote': 'This challenge is live: saving creates a new proposed version, reviewed by someone else before learners get it.',
   'workflow.liveVersion': 'Live version: no. {live}.',
   'workflow.confirmRetire': 'I confirm: these challenges become retired',
   'workflow.done.validateProposal': 'New version validated: it is served from the next release.',
@@ -861,6 +864,9 @@ const workbenchFr = {
   'calib.p': 'Réussite (p)',
   'calib.flags': 'Alertes',
   'calib.none': 'aucune',
+  'calib.versionApplies': 'Paramètres calibrés sur la version n° {calibrated} ; ils s’appliquent à la version en service (n° {live}).',
+  'calib.versionUncalibrated':
+    'Paramètres calibrés sur la version n° {calibrated} ; la version en service (n° {live}) change ce qui est noté : non calibrée pour le positionnement et la certification jusqu’à une nouvelle calibration ou une marque d’un psychométricien.',
   'calib.source.set': 'Paramètres en vigueur (jeu n° {n})',
   'calib.source.run': 'Dernière calibration terminée',
   'calib.link': 'Fiche psychométrique de l’épreuve',
@@ -946,6 +952,9 @@ const workbenchEn: Record<keyof typeof workbenchFr, string> = {
   'calib.p': 'Facility (p)',
   'calib.flags': 'Flags',
   'calib.none': 'none',
+  'calib.versionApplies': 'Parameters calibrated on version no. {calibrated}; they apply to the live version (no. {live}).',
+  'calib.versionUncalibrated':
+    'Parameters calibrated on version no. {calibrated}; the live version (no. {live}) changes what is scored: uncalibrated for positioning and certification until a new calibration or a psychometrician’s mark.',
   'calib.source.set': 'Parameters in force (set no. {n})',
   'calib.source.run': 'Latest finished calibration',
   'calib.link': 'Psychometric page of this challenge',
