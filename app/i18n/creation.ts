@@ -106,6 +106,11 @@ const fr = {
   'new.continue': 'Continuer',
   'new.unknownSkill': 'Cet acquis est introuvable : choisissez-en un dans la liste.',
   'new.prototypeNote': 'elle sera créée comme prototype, au statut « proposée ».',
+  'new.declineTitle': 'Ou bien : décliner un prototype de cet acquis',
+  'new.declineHelp':
+    'Une déclinaison reprend le prototype choisi et ne périme rien ; valider un nouveau prototype périme le prototype en service de l’acquis et ses déclinaisons (après confirmation).',
+  'new.declineLegend': 'Prototype à décliner',
+  'new.declineButton': 'Créer une déclinaison',
   'new.save': 'Créer l’épreuve (version 1)',
 
   'editor.sectionQuestion': 'Question',
@@ -498,6 +503,11 @@ const en: Record<CreationKey, string> = {
   'new.continue': 'Continue',
   'new.unknownSkill': 'This skill does not exist: choose one from the list.',
   'new.prototypeNote': 'it will be created as a prototype, with status “proposed”.',
+  'new.declineTitle': 'Or: decline a prototype of this skill',
+  'new.declineHelp':
+    'A declination copies the chosen prototype and retires nothing; validating a new prototype retires the skill’s live prototype and its declinations (after confirmation).',
+  'new.declineLegend': 'Prototype to decline',
+  'new.declineButton': 'Create a declination',
   'new.save': 'Create the challenge (version 1)',
 
   'editor.sectionQuestion': 'Question',
