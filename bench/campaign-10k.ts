@@ -267,7 +267,7 @@ async function simulateCampaignTests(
       };
       const challenge = await db.challenge.create({ data: { key: `bench-${skill.id}-${k}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
       const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
       const b = difficulty(skill.level) + normal(rng, 0, 0.2);
       await db.itemParameter.create({ data: { parameterSetId: set.id, challengeId: challenge.id, a, d: -a * b, b } });
       skillOfChallenge.set(challenge.id, skill.id);

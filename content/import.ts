@@ -2,9 +2,11 @@
  * Imports the framework and the content pack into the database, in one transaction: all or nothing.
  * Everything is matched by its stable key, so importing the same files twice changes nothing.
  *
- * Two modes. The seed (no options) writes the starter content live and publishes a release. An import by a
- * person (`proposalsBy`) never publishes: every new or changed challenge becomes a proposal submitted for
- * review, its version and status changes attributed to that person, and no release is made (issue 16).
+ * Two modes. The seed (no options) writes the starter content and publishes the first release of an empty
+ * bank; later it never publishes, and a changed challenge that is live gets the pack's version as a proposal.
+ * An import by a person (`proposalsBy`) never publishes: every new or changed challenge becomes a proposal
+ * submitted for review, its version and status changes attributed to that person; a live challenge keeps its
+ * live version until someone validates the proposal (docs/decisions/020-content-lifecycle.md).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { PrismaClient } from '../prisma/client';
@@ -32,6 +34,19 @@ export interface ImportOptions {
   proposalsBy?: { userId: string; message: string };
   /** Runs first, in the same transaction (files the content refers to). */
   before?: (tx: Tx) => Promise<void>;
+}
+
+/**
+ * A new version of a live challenge, by import: current, in proposal (submitted for review when a person
+ * imported it); the live version stays what learners are served.
+ */
+async function proposeOnLive(tx: Tx, challengeId: string, versionId: string, number: number, by: ImportOptions['proposalsBy']) {
+  await tx.challenge.update({ where: { id: challengeId }, data: { currentVersionId: versionId, proposalStatus: by ? 'submitted' : 'propose' } });
+  if (by) {
+    await tx.challengeStatusChange.create({
+      data: { challengeId, fromStatus: 'propose', toStatus: 'submitted', message: `Version ${number} : ${by.message}`, userId: by.userId },
+    });
+  }
 }
 
 /** A challenge the import proposes goes to the review queue: proposed, then submitted, by the importer. */
@@ -147,7 +162,10 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
                     authorId: by?.userId ?? null,
                   },
                 });
-                await tx.challenge.update({ where: { id: created.id }, data: { currentVersionId: version.id } });
+                await tx.challenge.update({
+                  where: { id: created.id },
+                  data: { currentVersionId: version.id, ...(!by && challenge.status === 'valide' ? { liveVersionId: version.id } : {}) },
+                });
                 await tx.challengeStatusChange.create({
                   data: {
                     challengeId: created.id,
@@ -177,8 +195,11 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
                         authorId: by.userId,
                       },
                     });
-                    await tx.challenge.update({ where: { id: existing.id }, data: { currentVersionId: version.id } });
-                    await submitForReview(tx, existing.id, existing.status, by);
+                    if (existing.status === 'valide') await proposeOnLive(tx, existing.id, version.id, version.number, by);
+                    else {
+                      await tx.challenge.update({ where: { id: existing.id }, data: { currentVersionId: version.id } });
+                      await submitForReview(tx, existing.id, existing.status, by);
+                    }
                     report.challengesUpdated++;
                   }
                 } else if (by) {
@@ -190,7 +211,9 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
                   const version = await tx.challengeVersion.create({
                     data: { challengeId: existing.id, number, body: challenge.body as object, message: 'Mise à jour depuis le pack de contenu' },
                   });
-                  await tx.challenge.update({ where: { id: existing.id }, data: { currentVersionId: version.id } });
+                  // A live challenge is not changed behind the reviewers' back: the pack's version waits as a proposal.
+                  if (existing.status === 'valide') await proposeOnLive(tx, existing.id, version.id, number, undefined);
+                  else await tx.challenge.update({ where: { id: existing.id }, data: { currentVersionId: version.id } });
                   report.challengesUpdated++;
                 }
               }
@@ -206,7 +229,8 @@ export async function importContent(db: PrismaClient, content: LoadedContent = l
         await tx.challenge.updateMany({ where: { id, OR: [{ prototypeId: null }, { NOT: { prototypeId } }] }, data: { prototypeId } });
       }
       const anyRelease = await tx.release.count();
-      if (!by && (report.challengesCreated + report.challengesUpdated > 0 || anyRelease === 0)) {
+      // Only the seed of an empty bank publishes: afterwards, people validate and publish.
+      if (!by && anyRelease === 0) {
         const release = await createRelease(tx, 'Import du pack de contenu', null);
         report.release = release.number;
       }

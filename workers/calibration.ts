@@ -37,7 +37,7 @@ import type { Db } from '../app/lib/db.server';
 import { env } from '../app/lib/env.server';
 import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type CalibrateJobData } from '../app/lib/queues.server';
 import { join, resolve } from 'node:path';
-import { countEligibleAnswers, liveChallenges, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
+import { countEligibleAnswers, liveChallenges, readCalibrationData, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
 import { readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
 import { newAnswersThreshold, progressNow, startCalibration, type CalibrationProgress, type CalibrationSummary } from '../app/models/calibration.server';
 import {
@@ -54,7 +54,8 @@ import {
   writeRunResults,
   type ItemResultRow,
 } from '../app/models/calibration-run.server';
-import { calibrationBaseline } from '../app/models/parameter-set.server';
+import { calibrationBaseline, filterApplicable } from '../app/models/parameter-set.server';
+import { calibrationVersionIds } from '../app/models/content-version.server';
 import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
 
 /** Distributed E-step: the shard queue, its waiter and Redis for the results. */
@@ -209,19 +210,27 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     if (run.cancelRequested) throw new CalibrationCancelledError(0);
     // ── Reading ────────────────────────────────────────────────────────────────────────────
     const live = await liveChallenges(db, settings.competenceIds);
+    // Only answers on the served versions (or versions equivalent for calibration) are read.
+    const versionIds = await calibrationVersionIds(db, live);
+    const versionOfLive = new Map(live.map((c) => [c.id, c.versionId]));
     const readStarted = performance.now();
     const snapshotDir =
       ctx.snapshotDir !== undefined ? ctx.snapshotDir : env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
-    const pipeline = await withPgClient(env().CALIBRATION_READ_DATABASE_URL ?? ctx.databaseUrl, (client) =>
-      readCalibrationDataFromSnapshot(client, live, {
-        maxAnswerId: settings.maxAnswerId,
-        snapshotDir,
-        onProgress: async (fraction, answersRead) => {
-          reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
-          if (await checkCancel()) throw new CalibrationCancelledError(0);
-        },
-      }),
-    );
+    const readUrl = env().CALIBRATION_READ_DATABASE_URL ?? ctx.databaseUrl;
+    const onProgress = async (fraction: number, answersRead: number) => {
+      reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
+      if (await checkCancel()) throw new CalibrationCancelledError(0);
+    };
+    // The snapshot holds the answers on every version of the live challenges. When a scored change means
+    // that only some versions count (decision 020), the paged reader filters the answers by version instead.
+    const otherVersions = await db.challengeVersion.count({ where: { challengeId: { in: live.map((c) => c.id) }, id: { notIn: versionIds } } });
+    const pipeline =
+      otherVersions === 0
+        ? await withPgClient(readUrl, (client) => readCalibrationDataFromSnapshot(client, live, { maxAnswerId: settings.maxAnswerId, snapshotDir, onProgress }))
+        : await withPgClient(readUrl, async (client) => {
+            const paged = await readCalibrationData(client, live, { maxAnswerId: settings.maxAnswerId, versionIds, onPage: onProgress });
+            return { read: paged, source: 'none' as const, streamed: paged.counts.read };
+          });
     const read: CalibrationData = pipeline.read;
     const readSeconds = (performance.now() - readStarted) / 1000;
     const { data, items, counts } = read;
@@ -234,7 +243,13 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
 
     // ── Reference set: drift, anchors, starting values ─────────────────────────────────────
     const active = await activeParameterSetFor(db, data.itemIds as string[]);
-    const reference = new Map<string, ItemParameters>((active?.items ?? []).map((p) => [p.challengeId, { a: p.a, d: p.d }]));
+    // Parameters of another content version (a changed key) are neither anchors nor a drift reference.
+    const applicable = await filterApplicable(
+      db,
+      active?.items ?? [],
+      live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
+    );
+    const reference = new Map<string, ItemParameters>([...applicable.values()].map((p) => [p.challengeId, { a: p.a, d: p.d }]));
     const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
     if (anchors.size > 0 && anchors.size >= items.length) {
       throw new NotEnoughDataError(
@@ -368,6 +383,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       }
       return {
         challengeId: item.item,
+        versionId: versionOfLive.get(item.item) ?? null,
         a: item.a,
         d: item.d,
         b: item.b,
@@ -471,11 +487,12 @@ async function startAutomaticRun(ctx: CalibrationContext, trigger: 'SCHEDULE' | 
   if (busy > 0) return { started: false, reason: 'a run is already queued or running' };
   const baseline = await calibrationBaseline(db);
   const live = await liveChallenges(db);
+  const versionIds = await calibrationVersionIds(db, live);
   const fresh = await withPgClient(ctx.databaseUrl, (client) =>
     countEligibleAnswers(
       client,
       live.map((c) => c.id),
-      { afterId: baseline, limit: minNewAnswers },
+      { afterId: baseline, limit: minNewAnswers, versionIds },
     ),
   );
   if (fresh < minNewAnswers) return { started: false, reason: `${fresh} new answers (< ${minNewAnswers})`, newAnswers: fresh };

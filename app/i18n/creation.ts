@@ -106,6 +106,11 @@ const fr = {
   'new.continue': 'Continuer',
   'new.unknownSkill': 'Cet acquis est introuvable : choisissez-en un dans la liste.',
   'new.prototypeNote': 'elle sera créée comme prototype, au statut « proposée ».',
+  'new.declineTitle': 'Ou bien : décliner un prototype de cet acquis',
+  'new.declineHelp':
+    'Une déclinaison reprend le prototype choisi et ne périme rien ; valider un nouveau prototype périme le prototype en service de l’acquis et ses déclinaisons (après confirmation).',
+  'new.declineLegend': 'Prototype à décliner',
+  'new.declineButton': 'Créer une déclinaison',
   'new.save': 'Créer l’épreuve (version 1)',
 
   'editor.sectionQuestion': 'Question',
@@ -356,6 +361,19 @@ const fr = {
   'workflow.done.retire': 'Épreuve périmée.',
   'workflow.done.comment': 'Commentaire ajouté.',
   'workflow.retiredList': 'Périmées par la validation de ce prototype :',
+  'workflow.action.revive': 'Reprendre l’épreuve',
+  'workflow.help.revive':
+    'L’épreuve revient comme nouvelle version proposée ; rien n’est servi aux apprenants avant une nouvelle validation et une publication.',
+  'workflow.button.revive': 'Reprendre comme proposition',
+  'workflow.done.revive': 'Épreuve reprise : une nouvelle version proposée attend la relecture.',
+  'workflow.proposal':
+    'Une nouvelle version (n° {current}) attend la relecture ; les apprenants reçoivent la version n° {live} jusqu’à sa validation par une autre personne et la prochaine publication.',
+  'workflow.proposalStatus': 'Statut de la nouvelle version :',
+  'editor.liveEditNote':
+    'Cette épreuve est en service : enregistrer crée une nouvelle version proposée, relue par une autre personne avant d’être servie aux apprenants.',
+  'workflow.liveVersion': 'Version en service : n° {live}.',
+  'workflow.confirmRetire': 'Je confirme : ces épreuves deviennent périmées',
+  'workflow.done.validateProposal': 'Nouvelle version validée : elle sera servie à partir de la prochaine publication.',
   'workflow.history': 'Historique des statuts',
   'workflow.change': 'Changement',
   'declinations.title': 'Déclinaisons',
@@ -503,6 +521,11 @@ const en: Record<CreationKey, string> = {
   'new.continue': 'Continue',
   'new.unknownSkill': 'This skill does not exist: choose one from the list.',
   'new.prototypeNote': 'it will be created as a prototype, with status “proposed”.',
+  'new.declineTitle': 'Or: decline a prototype of this skill',
+  'new.declineHelp':
+    'A declination copies the chosen prototype and retires nothing; validating a new prototype retires the skill’s live prototype and its declinations (after confirmation).',
+  'new.declineLegend': 'Prototype to decline',
+  'new.declineButton': 'Create a declination',
   'new.save': 'Create the challenge (version 1)',
 
   'editor.sectionQuestion': 'Question',
@@ -751,6 +774,16 @@ const en: Record<CreationKey, string> = {
   'workflow.done.retire': 'Challenge retired.',
   'workflow.done.comment': 'Comment added.',
   'workflow.retiredList': 'Retired by the validation of this prototype:',
+  'workflow.action.revive': 'Revive the challenge',
+  'workflow.help.revive': 'The challenge comes back as a new proposed version; nothing reaches learners before a new validation and a release.',
+  'workflow.button.revive': 'Revive as a proposal',
+  'workflow.done.revive': 'Challenge revived: a new proposed version awaits review.',
+  'workflow.proposal': 'A new version (no. {current}) awaits review; learners get version no. {live} until someone else validates it and the next release.',
+  'workflow.proposalStatus': 'Status of the new version:',
+  'editor.liveEditNote': 'This challenge is live: saving creates a new proposed version, reviewed by someone else before learners get it.',
+  'workflow.liveVersion': 'Live version: no. {live}.',
+  'workflow.confirmRetire': 'I confirm: these challenges become retired',
+  'workflow.done.validateProposal': 'New version validated: it is served from the next release.',
   'workflow.history': 'Status history',
   'workflow.change': 'Change',
   'declinations.title': 'Declinations',
@@ -879,6 +912,9 @@ const workbenchFr = {
   'calib.p': 'Réussite (p)',
   'calib.flags': 'Alertes',
   'calib.none': 'aucune',
+  'calib.versionApplies': 'Paramètres calibrés sur la version n° {calibrated} ; ils s’appliquent à la version en service (n° {live}).',
+  'calib.versionUncalibrated':
+    'Paramètres calibrés sur la version n° {calibrated} ; la version en service (n° {live}) change ce qui est noté : non calibrée pour le positionnement et la certification jusqu’à une nouvelle calibration ou une marque d’un psychométricien.',
   'calib.source.set': 'Paramètres en vigueur (jeu n° {n})',
   'calib.source.run': 'Dernière calibration terminée',
   'calib.link': 'Fiche psychométrique de l’épreuve',
@@ -893,7 +929,20 @@ const workbenchFr = {
   'release.kind.NIGHTLY': 'publication nocturne',
   'release.kind.ROLLBACK': 'retour arrière',
   'release.kind.MANUAL': 'publication',
-  'release.nightly': 'Une version est publiée automatiquement chaque nuit si du contenu en ligne a changé.',
+  'release.nightly':
+    'Une version est publiée automatiquement chaque nuit si des épreuves validées par une personne ont changé, sauf après un retour arrière non confirmé.',
+  'preview.title': 'Ce que la publication change par rapport à la version n° {n} en service',
+  'preview.firstTitle': 'Ce que la première publication contiendra',
+  'preview.nothing': 'Aucune différence avec la version en service.',
+  'preview.calibratedLeaving': 'calibrée : quitte la banque calibrée',
+  'preview.calibratedWarning': '{count} épreuve(s) calibrée(s) quitteraient la banque calibrée (retirées, ou nouvelle version qui change ce qui est noté).',
+  'preview.rollbackInForce': 'Un retour à la version n° {n} est en service : publier le confirme.',
+  'rollback.confirmTitle': 'Confirmer le retour arrière',
+  'rollback.unconfirmed':
+    'La version n° {n} est un retour arrière non confirmé : la publication nocturne attend. Confirmez-le pour qu’elle reprenne avec ce que des personnes valideront ensuite.',
+  'rollback.confirmButton': 'Confirmer le retour arrière',
+  'rollback.authoring': 'État de la création ramené',
+  'rollback.authoringNone': 'Aucun statut d’épreuve à ramener.',
 
   'exchange.title': 'Échanges de contenu',
   'exchange.intro':
@@ -954,6 +1003,9 @@ const workbenchEn: Record<keyof typeof workbenchFr, string> = {
   'calib.p': 'Facility (p)',
   'calib.flags': 'Flags',
   'calib.none': 'none',
+  'calib.versionApplies': 'Parameters calibrated on version no. {calibrated}; they apply to the live version (no. {live}).',
+  'calib.versionUncalibrated':
+    'Parameters calibrated on version no. {calibrated}; the live version (no. {live}) changes what is scored: uncalibrated for positioning and certification until a new calibration or a psychometrician’s mark.',
   'calib.source.set': 'Parameters in force (set no. {n})',
   'calib.source.run': 'Latest finished calibration',
   'calib.link': 'Psychometric page of this challenge',
@@ -968,7 +1020,19 @@ const workbenchEn: Record<keyof typeof workbenchFr, string> = {
   'release.kind.NIGHTLY': 'nightly release',
   'release.kind.ROLLBACK': 'rollback',
   'release.kind.MANUAL': 'release',
-  'release.nightly': 'A release is published automatically every night when live content has changed.',
+  'release.nightly': 'A release is published automatically every night when challenges validated by a person changed, except after an unconfirmed rollback.',
+  'preview.title': 'What publishing changes from release no. {n} in force',
+  'preview.firstTitle': 'What the first release will hold',
+  'preview.nothing': 'No difference from the release in force.',
+  'preview.calibratedLeaving': 'calibrated: leaves the calibrated bank',
+  'preview.calibratedWarning': '{count} calibrated challenge(s) would leave the calibrated bank (removed, or a new version that changes what is scored).',
+  'preview.rollbackInForce': 'A rollback to release no. {n} is in force: publishing confirms it.',
+  'rollback.confirmTitle': 'Confirm the rollback',
+  'rollback.unconfirmed':
+    'Release no. {n} is an unconfirmed rollback: the nightly release waits. Confirm it so that it resumes with what people validate next.',
+  'rollback.confirmButton': 'Confirm the rollback',
+  'rollback.authoring': 'Authoring state returned',
+  'rollback.authoringNone': 'No challenge status to return.',
 
   'exchange.title': 'Content interchange',
   'exchange.intro':

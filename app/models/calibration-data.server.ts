@@ -4,7 +4,11 @@
  * into the engine's sparse person × item matrix.
  *
  * Data rules (docs/domain/measurement.md, docs/decisions/006-calibration-pipeline.md):
- * - live challenges = the challenges of the latest release that are still `valide`;
+ * - live challenges = the challenges of the latest release that are still `valide`, each at the version that
+ *   release serves;
+ * - only answers given on that version, or on a version equivalent to it for calibration (nothing scored
+ *   changed, or a psychometrician marked the change as not affecting difficulty: content-version.server.ts),
+ *   are read: the callers pass those version ids (`versionIds`);
  * - skipped, timed-out and abandoned answers count as wrong (score 0); `ok` is right;
  * - left out: PREVIEW assessments, test runs of the content staff (assessments of users holding an
  *   administrator, author, reviewer or psychometrician role) and neutralised certification answers;
@@ -20,6 +24,8 @@ import type { PrismaClient } from '../../prisma/client';
 
 export interface LiveChallenge {
   id: string;
+  /** The version the latest release serves (what a run calibrates). */
+  versionId: string;
   key: string;
   skillId: string;
   skillName: string;
@@ -41,6 +47,7 @@ export async function liveChallenges(db: Pick<PrismaClient, 'release' | 'release
         competenceIds && competenceIds.length > 0 ? { status: 'valide', skill: { tube: { competenceId: { in: [...competenceIds] } } } } : { status: 'valide' },
     },
     select: {
+      versionId: true,
       challenge: {
         select: {
           id: true,
@@ -53,8 +60,9 @@ export async function liveChallenges(db: Pick<PrismaClient, 'release' | 'release
     },
   });
   return rows
-    .map(({ challenge: c }) => ({
+    .map(({ challenge: c, versionId }) => ({
       id: c.id,
+      versionId,
       key: c.key,
       skillId: c.skill.id,
       skillName: c.skill.name,
@@ -82,20 +90,22 @@ export async function latestAnswerId(client: pg.ClientBase): Promise<string | nu
 export async function countEligibleAnswers(
   client: pg.ClientBase,
   challengeIds: readonly string[],
-  options: { afterId?: string | null; limit: number },
+  options: { afterId?: string | null; limit: number; versionIds?: readonly string[] | null },
 ): Promise<number> {
   if (challengeIds.length === 0) return 0;
+  const versionIds = options.versionIds ? [...options.versionIds] : null;
   const result = await client.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM (
        SELECT 1 FROM "Answer" a
        JOIN "Assessment" s ON s.id = a."assessmentId"
        JOIN "User" u ON u.id = s."userId"
        WHERE a.id > $1::bigint AND a."challengeId" = ANY($2::text[]) AND s.type <> 'PREVIEW'
+         AND ($4::text[] IS NULL OR a."challengeVersionId" = ANY($4::text[]))
          AND NOT (u.roles && ${STAFF_ROLES})
          AND NOT EXISTS (SELECT 1 FROM "Neutralisation" n WHERE n."answerId" = a.id)
        LIMIT $3
      ) t`,
-    [options.afterId ?? '0', [...challengeIds], options.limit],
+    [options.afterId ?? '0', [...challengeIds], options.limit, versionIds],
   );
   return Number(result.rows[0]?.n ?? 0);
 }
@@ -148,6 +158,8 @@ export interface ReadOptions {
   maxAnswerId?: string | null;
   /** Answers per page (default 20,000). */
   pageSize?: number;
+  /** Only answers given on these versions (the calibrated versions and their equivalents); null: any version. */
+  versionIds?: readonly string[] | null;
   /** Called after every page with the share of the id range read so far (0–1) and the answers read. */
   onPage?: (fraction: number, read: number) => void | Promise<void>;
 }
@@ -192,9 +204,10 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
                JOIN "User" u ON u.id = s."userId"
                LEFT JOIN "Neutralisation" n ON n."answerId" = a.id
                WHERE a.id > $1::bigint AND a.id <= $2::bigint AND a."challengeId" = ANY($3::text[])
+                 AND ($5::text[] IS NULL OR a."challengeVersionId" = ANY($5::text[]))
                ORDER BY a.id
                LIMIT $4`,
-        values: [lastId, maxAnswerId, ids, pageSize],
+        values: [lastId, maxAnswerId, ids, pageSize, options.versionIds ? [...options.versionIds] : null],
         rowMode: 'array',
       });
       const rows = page.rows as [string, string, string, string, string, string, string, boolean, boolean][];

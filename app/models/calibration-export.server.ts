@@ -8,6 +8,7 @@
  * that a spreadsheet would take as formulas (cells 0/1 and person ids never need it).
  */
 import type { PrismaClient } from '../../prisma/client';
+import { calibrationVersionIds } from './content-version.server';
 import { liveChallenges, readCalibrationData, withPgClient } from './calibration-data.server';
 import { parseSettings } from './calibration.server';
 import { csvField, type CsvMode } from '../../engine/campaigns';
@@ -32,7 +33,9 @@ export async function responseMatrixCsv(db: PrismaClient, databaseUrl: string, o
     competenceIds = parseSettings(run.settings).competenceIds;
   }
   const live = await liveChallenges(db, competenceIds);
-  const read = await withPgClient(databaseUrl, (client) => readCalibrationData(client, live, { maxAnswerId }));
+  // The same answers a run reads: those on the served versions and their equivalents.
+  const versionIds = await calibrationVersionIds(db, live);
+  const read = await withPgClient(databaseUrl, (client) => readCalibrationData(client, live, { maxAnswerId, versionIds }));
   const { data, items } = read;
   const rows = data.rowStart.length - 1;
   const columns = items.length;

@@ -82,16 +82,22 @@ export async function endRunWithoutResults(
 export async function activeParameterSetFor(
   db: Db,
   challengeIds: readonly string[],
-): Promise<{ id: string; version: number; items: { challengeId: string; a: number; d: number }[] } | null> {
+): Promise<{ id: string; version: number; items: { challengeId: string; versionId: string | null; a: number; d: number }[] } | null> {
   return db.parameterSet.findFirst({
     where: { active: true },
-    select: { id: true, version: true, items: { where: { challengeId: { in: [...challengeIds] } }, select: { challengeId: true, a: true, d: true } } },
+    select: {
+      id: true,
+      version: true,
+      items: { where: { challengeId: { in: [...challengeIds] } }, select: { challengeId: true, versionId: true, a: true, d: true } },
+    },
   });
 }
 
 /** One item's results, as the run writes them. */
 export interface ItemResultRow {
   challengeId: string;
+  /** The content version whose answers were used (the version the release served). */
+  versionId?: string | null;
   a: number;
   d: number;
   b: number;

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { parseJsonColumn } from '../lib/json-column';
 import { countEligibleAnswers, liveChallenges, withPgClient } from './calibration-data.server';
+import { calibrationVersionIds } from './content-version.server';
+import { applicableParameters } from './parameter-set.server';
 import type { CalibrationPhase, STATUS_LABELS, TRIGGER_LABELS, REVIEW_LABELS } from './calibration-labels';
 
 export type { CalibrationPhase };
@@ -160,18 +162,24 @@ export async function checkCalibrationData(db: Db, databaseUrl: string, settings
   if (live.length === 0) return { kind: 'no-live-challenges' };
   return withPgClient(databaseUrl, async (client) => {
     const ids = live.map((c) => c.id);
-    const answers = await countEligibleAnswers(client, ids, { limit: settings.minAnswers, afterId: null });
+    // Answers on the served versions (or versions equivalent for calibration) only: what a run would read.
+    const versionIds = await calibrationVersionIds(db, live);
+    const answers = await countEligibleAnswers(client, ids, { limit: settings.minAnswers, afterId: null, versionIds });
     if (answers < settings.minAnswers) return { kind: 'too-few-answers', answers, minimum: settings.minAnswers } as const;
     if (settings.anchors === 'keep-live') {
       const active = await db.parameterSet.findFirst({ where: { active: true }, select: { id: true } });
       if (active) {
         const anchored = new Set(
-          (await db.itemParameter.findMany({ where: { parameterSetId: active.id, challengeId: { in: ids } }, select: { challengeId: true } })).map(
-            (p) => p.challengeId,
-          ),
+          (
+            await applicableParameters(
+              db,
+              active.id,
+              live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
+            )
+          ).keys(),
         );
         const free = ids.filter((id) => !anchored.has(id));
-        const freeAnswers = await countEligibleAnswers(client, free, { limit: 1, afterId: null });
+        const freeAnswers = await countEligibleAnswers(client, free, { limit: 1, afterId: null, versionIds });
         if (freeAnswers === 0) return { kind: 'nothing-to-calibrate', anchored: anchored.size } as const;
       }
     }

@@ -68,7 +68,7 @@ async function makeBank() {
             },
           });
           const version = await db().challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-          await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+          await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
           versionOf.set(challenge.id, version.id);
           ids.push(challenge.id);
           const b = (level - 2.5) * 0.8 + n * 0.1 + (side === 'b' ? 0.05 : 0);

@@ -46,6 +46,7 @@ import {
   type TestOnAnswer,
 } from './answer.server';
 import { storedBodyOf } from './challenge-body.server';
+import { filterApplicable } from './parameter-set.server';
 import { attemptSucceeded, reserveAttempt, THROTTLE_LIMITS } from '../lib/throttle.server';
 import { recordAudit } from './audit.server';
 import { maxReachableLevel } from '../lib/settings.server';
@@ -168,10 +169,12 @@ async function readCertificationBank(client: Client, releaseId: string, paramete
       orderBy: { challengeId: 'asc' },
     }),
     client.skill.findMany({ select: { id: true, level: true, tubeId: true, status: true, tube: { select: { competence: { select: { code: true } } } } } }),
-    client.itemParameter.findMany({ where: { parameterSetId }, select: { challengeId: true, a: true, d: true } }),
+    client.itemParameter.findMany({ where: { parameterSetId }, select: { challengeId: true, versionId: true, a: true, d: true } }),
   ]);
   const skillById = new Map(skills.map((s) => [s.id, s]));
-  const paramsById = new Map(params.map((p) => [p.challengeId, { a: p.a, d: p.d }]));
+  // Parameters apply to the version they were calibrated on (or an equivalent one): a changed key is not certified.
+  const applicable = await filterApplicable(client, params, items);
+  const paramsById = new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }]));
   const challenges: CertificationChallenge[] = [];
   const versions = new Map<string, { versionId: string; body: ChallengeBody; competenceCode: string }>();
   for (const item of items) {

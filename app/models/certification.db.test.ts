@@ -85,7 +85,7 @@ async function makeBank() {
             data: { key: `xc-${u}-${k}-${side}${level}-${n}`, skillId: skill.id, type: 'QCU', status: 'valide' },
           });
           const version = await db().challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-          await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+          await db().challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
           const b = (level - 2.5) * 0.8 + n * 0.1;
           params.push({ challengeId: challenge.id, a: 1.5, d: -1.5 * b, b });
         }

@@ -58,11 +58,20 @@ export async function skillForNewChallenge(client: PrismaClient, ref: string) {
 export async function newChallengePage(client: PrismaClient, author: { id: string; firstName: string; lastName: string }, ref: string) {
   const skill = await skillForNewChallenge(client, ref);
   if (!skill) {
-    return { skill: null, choices: await frameworkChoices(client), unknown: ref !== '', body: null, draft: null };
+    return { skill: null, prototypes: [], choices: await frameworkChoices(client), unknown: ref !== '', body: null, draft: null };
   }
-  const draft = await pendingDraft(client, { challengeId: null, skillId: skill.id, userId: author.id }, null);
+  const [draft, prototypes] = await Promise.all([
+    pendingDraft(client, { challengeId: null, skillId: skill.id, userId: author.id }, null),
+    // Prototypes of the skill that may be declined instead of writing a new prototype.
+    client.challenge.findMany({
+      where: { skillId: skill.id, isPrototype: true, status: { in: ['propose', 'submitted', 'valide'] } },
+      select: { id: true, key: true, status: true },
+      orderBy: { key: 'asc' },
+    }),
+  ]);
   return {
     skill,
+    prototypes,
     choices: null,
     unknown: false,
     body: draft?.body ?? newChallengeBody('QCU', [`${author.firstName} ${author.lastName}`]),

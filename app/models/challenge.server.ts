@@ -48,6 +48,7 @@ export async function getChallenge(client: PrismaClient, id: string) {
     include: {
       skill: { include: { tube: { include: { competence: true } } } },
       currentVersion: { include: { author: { select: { firstName: true, lastName: true } } } },
+      liveVersion: { select: { id: true, number: true } },
       prototype: { select: { id: true, key: true, status: true } },
       declinations: { select: { id: true, key: true, status: true }, orderBy: { key: 'asc' } },
     },
@@ -58,6 +59,10 @@ export async function getChallenge(client: PrismaClient, id: string) {
     key: c.key,
     type: fromDbType(c.type),
     status: c.status as Status,
+    /** Review state of a newer version of a live challenge (null: none waits). */
+    proposalStatus: (c.proposalStatus as Status | null) ?? null,
+    /** The version learners are served once released (validated by a person). */
+    liveVersion: c.liveVersion,
     isPrototype: c.isPrototype,
     prototype: c.prototype,
     declinations: c.declinations,
@@ -192,6 +197,7 @@ export async function listChallenges(client: PrismaClient, filters: ChallengeFil
         key: r.key,
         type: fromDbType(r.type),
         status: r.status as Status,
+        proposalStatus: (r.proposalStatus as Status | null) ?? null,
         isPrototype: r.isPrototype,
         skill: r.skill.name,
         competence: r.skill.tube.competence.code,
@@ -242,11 +248,24 @@ async function lockChallenge(tx: Tx, id: string) {
   return c;
 }
 
-async function writeVersion(tx: Tx, challengeId: string, number: number, body: ChallengeBody, message: string, authorId: string) {
+/**
+ * Writes version N+1 and makes it current. On a live (validated) challenge the new version is a proposal:
+ * the live version keeps being served until someone validates the new one (proposalStatus back to null,
+ * see workflow.server.ts) and a release includes it. The type column follows the live version then.
+ */
+export async function writeVersion(tx: Tx, challengeId: string, number: number, body: ChallengeBody, message: string, authorId: string | null) {
   const version = await tx.challengeVersion.create({
     data: { challengeId, number, body: body as object, message: message.trim(), authorId },
   });
-  await tx.challenge.update({ where: { id: challengeId }, data: { currentVersionId: version.id, type: toDbType(body.answer.type) } });
+  const c = await tx.challenge.findUniqueOrThrow({ where: { id: challengeId }, select: { status: true, proposalStatus: true } });
+  const live = c.status === 'valide';
+  await tx.challenge.update({
+    where: { id: challengeId },
+    data: {
+      currentVersionId: version.id,
+      ...(live ? { proposalStatus: c.proposalStatus ?? 'propose' } : { type: toDbType(body.answer.type) }),
+    },
+  });
   return version;
 }
 

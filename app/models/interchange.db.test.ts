@@ -95,7 +95,7 @@ describe('content pack interchange', () => {
     expect(copyFile).toMatchObject({ name: 'écran.png', mimeType: 'image/png', uploadedById: importer.id });
 
     // Reviewed and validated, the content exports exactly as it was exported.
-    await b.challenge.updateMany({ where: { status: 'submitted' }, data: { status: 'valide' } });
+    await b.$executeRaw`UPDATE "Challenge" SET status = 'valide', "liveVersionId" = "currentVersionId" WHERE status = 'submitted'`;
     expect({ ...(await exportBundle(b)), exportedAt: '' }).toEqual({ ...first, exportedAt: '' });
     const copy = await b.challenge.findUniqueOrThrow({ where: { key: d.key }, include: { currentVersion: true } });
     expect(copy.currentVersion?.body).toEqual(body);
@@ -132,8 +132,11 @@ describe('content pack interchange', () => {
     const outcome = await importPackJson(db, JSON.stringify(pack), { userId: user.id, authorName: 'Rémi' });
     expect(outcome).toMatchObject({ ok: true, report: { challengesCreated: 0, challengesUpdated: 1, release: null } });
     expect(await db.release.count()).toBe(releases);
-    const c = await db.challenge.findUniqueOrThrow({ where: { key: target.key }, include: { currentVersion: true } });
-    expect(c.status).toBe('submitted');
+    const c = await db.challenge.findUniqueOrThrow({ where: { key: target.key }, include: { currentVersion: true, liveVersion: true } });
+    // The live challenge stays live at its version 1; version 2 waits for review, in the importer's name.
+    expect(c.status).toBe('valide');
+    expect(c.proposalStatus).toBe('submitted');
+    expect(c.liveVersion).toMatchObject({ number: 1 });
     expect(c.currentVersion).toMatchObject({ number: 2, authorId: user.id });
     const queue = await reviewQueue(db, user.id);
     expect(queue.find((q) => q.key === target.key)).toMatchObject({ submittedBy: `Rémi ${user.lastName}` });

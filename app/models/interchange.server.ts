@@ -73,7 +73,7 @@ export async function exportPacks(client: PrismaClient, competenceCode?: string)
                 orderBy: { level: 'asc' },
                 include: {
                   tutorials: { orderBy: [{ kind: 'asc' }, { position: 'asc' }], include: { tutorial: true } },
-                  challenges: { where: { status: 'valide', currentVersionId: { not: null } }, orderBy: { key: 'asc' }, include: { currentVersion: true } },
+                  challenges: { where: { status: 'valide', liveVersionId: { not: null } }, orderBy: { key: 'asc' }, include: { liveVersion: true } },
                 },
               },
             },
@@ -123,7 +123,7 @@ export async function exportPacks(client: PrismaClient, competenceCode?: string)
                     understand: s.tutorials.filter((x) => x.kind === 'UNDERSTAND').map((x) => x.tutorial.key),
                     learnMore: s.tutorials.filter((x) => x.kind === 'LEARN_MORE').map((x) => x.tutorial.key),
                   },
-                  challenges: challenges.map((x) => bodyToPackChallenge(x.key, x.isPrototype, storedBodyOf(x.currentVersion!))),
+                  challenges: challenges.map((x) => bodyToPackChallenge(x.key, x.isPrototype, storedBodyOf(x.liveVersion!))),
                 };
               }),
           }))
@@ -143,7 +143,7 @@ export async function exportBundle(client: PrismaClient, now = new Date()): Prom
 /** Keys of the live challenges (each one exports as a QTI item). */
 export async function liveChallengeKeys(client: PrismaClient): Promise<string[]> {
   const rows = await client.challenge.findMany({
-    where: { status: 'valide', currentVersionId: { not: null } },
+    where: { status: 'valide', liveVersionId: { not: null } },
     orderBy: { key: 'asc' },
     select: { key: true },
   });
@@ -155,10 +155,10 @@ export async function exportQtiItems(client: PrismaClient, competenceCode?: stri
   const rows = await client.challenge.findMany({
     where: { status: 'valide', ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
     orderBy: { key: 'asc' },
-    include: { currentVersion: true },
+    include: { liveVersion: true },
   });
   return rows.flatMap((r) => {
-    const xml = r.currentVersion ? challengeToQti(r.key, storedBodyOf(r.currentVersion)) : null;
+    const xml = r.liveVersion ? challengeToQti(r.key, storedBodyOf(r.liveVersion)) : null;
     return xml ? [{ key: r.key, xml }] : [];
   });
 }
@@ -266,7 +266,7 @@ export const PACK_ZIP_JSON = 'contenu.json';
 export async function exportPackZip(client: PrismaClient, now = new Date()): Promise<Uint8Array> {
   const bundle = await exportBundle(client, now);
   const bodies = await client.challengeVersion.findMany({
-    where: { currentOf: { status: 'valide' } },
+    where: { liveOf: { status: 'valide' } },
     select: { id: true, body: true },
   });
   const files = await referencedFiles(
@@ -321,11 +321,11 @@ export async function importPackZip(client: PrismaClient, bytes: Uint8Array, imp
 /** The QTI 3.0 package of the live challenges (optionally of a competence), with their files. */
 export async function exportQtiPackage(client: PrismaClient, competenceCode?: string): Promise<Uint8Array> {
   const rows = await client.challenge.findMany({
-    where: { status: 'valide', currentVersionId: { not: null }, ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
+    where: { status: 'valide', liveVersionId: { not: null }, ...(competenceCode ? { skill: { tube: { competence: { code: competenceCode } } } } : {}) },
     orderBy: { key: 'asc' },
-    include: { currentVersion: true },
+    include: { liveVersion: true },
   });
-  const challenges = rows.map((r) => ({ key: r.key, body: storedBodyOf(r.currentVersion!) }));
+  const challenges = rows.map((r) => ({ key: r.key, body: storedBodyOf(r.liveVersion!) }));
   const media = await referencedFiles(
     client,
     challenges.map((c) => c.body),

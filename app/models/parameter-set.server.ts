@@ -11,6 +11,7 @@ import { itemSignals, levelCutScores, parseDif, type CutScoreReport, type Signal
 import { csvField, type CsvMode } from '../../engine/campaigns';
 import type { PrismaClient } from '../../prisma/client';
 import { liveChallenges, type LiveChallenge } from './calibration-data.server';
+import { versionClasses } from './content-version.server';
 
 type Db = PrismaClient;
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -45,6 +46,61 @@ async function readSet(db: Pick<Db, 'parameterSet'>, where: { active: true } | {
     cutScores: cutScoresOf(set.cutScores),
     approvedAt: set.approvedAt,
   };
+}
+
+export interface StoredParameter {
+  challengeId: string;
+  /** The content version calibrated (null: recorded before versions were tied to parameters). */
+  versionId: string | null;
+  a: number;
+  d: number;
+}
+
+/**
+ * Which stored parameters apply to the given content versions: a parameter applies to the version it was
+ * calibrated on and to the versions equivalent to it (nothing scored changed, or a psychometrician's
+ * DifficultyMark). A challenge whose served version changed what is scored is absent: uncalibrated
+ * (pretest) in positioning and certification until a run calibrates it or the change is marked.
+ * Parameters recorded before versions were tied to them (versionId null) apply as they did.
+ */
+export async function filterApplicable<P extends StoredParameter>(
+  db: Pick<Db, 'challengeVersion' | 'difficultyMark'>,
+  params: readonly P[],
+  items: readonly { challengeId: string; versionId: string }[],
+): Promise<Map<string, P>> {
+  const servedVersion = new Map(items.map((i) => [i.challengeId, i.versionId]));
+  const out = new Map<string, P>();
+  const mismatched: P[] = [];
+  for (const p of params) {
+    const served = servedVersion.get(p.challengeId);
+    if (served === undefined) continue;
+    if (p.versionId === null || p.versionId === served) out.set(p.challengeId, p);
+    else mismatched.push(p);
+  }
+  if (mismatched.length > 0) {
+    const classes = await versionClasses(
+      db,
+      mismatched.map((p) => p.challengeId),
+    );
+    for (const p of mismatched) {
+      const c = classes.get(p.challengeId);
+      if (c && c.rootOf(p.versionId!) === c.rootOf(servedVersion.get(p.challengeId)!)) out.set(p.challengeId, p);
+    }
+  }
+  return out;
+}
+
+/** The parameters of a set that apply to these served versions (see filterApplicable), by challenge. */
+export async function applicableParameters(
+  db: Pick<Db, 'itemParameter' | 'challengeVersion' | 'difficultyMark'>,
+  parameterSetId: string,
+  items: readonly { challengeId: string; versionId: string }[],
+): Promise<Map<string, { a: number; d: number; versionId: string | null }>> {
+  const params = await db.itemParameter.findMany({
+    where: { parameterSetId, challengeId: { in: items.map((i) => i.challengeId) } },
+    select: { challengeId: true, versionId: true, a: true, d: true },
+  });
+  return filterApplicable(db, params, items);
 }
 
 /** The parameter set in force, or null when nothing was ever approved (every challenge uncalibrated). */
@@ -125,7 +181,7 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
       status: true,
       reviewStatus: true,
       converged: true,
-      items: { select: { challengeId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, anchored: true } },
+      items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, anchored: true } },
     },
   });
   if (!run) return { ok: false, refusal: 'not-found' };
@@ -154,17 +210,46 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
         if (claimed.count !== 1) return { ok: false, refusal: 'already-reviewed' } as const;
         const previous = await tx.parameterSet.findFirst({
           where: { active: true },
-          select: { id: true, items: { select: { challengeId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } } },
+          select: {
+            id: true,
+            items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
+          },
         });
         const merged = new Map<
           string,
-          { challengeId: string; a: number; d: number; b: number; seA: number | null; seD: number | null; seB: number | null; sourceRunId: string | null }
+          {
+            challengeId: string;
+            versionId: string | null;
+            a: number;
+            d: number;
+            b: number;
+            seA: number | null;
+            seD: number | null;
+            seB: number | null;
+            sourceRunId: string | null;
+          }
         >();
         for (const p of previous?.items ?? []) merged.set(p.challengeId, p);
         for (const i of chosen) {
-          merged.set(i.challengeId, { challengeId: i.challengeId, a: i.a, d: i.d, b: i.b, seA: i.seA, seD: i.seD, seB: i.seB, sourceRunId: run.id });
+          merged.set(i.challengeId, {
+            challengeId: i.challengeId,
+            versionId: i.versionId,
+            a: i.a,
+            d: i.d,
+            b: i.b,
+            seA: i.seA,
+            seD: i.seD,
+            seB: i.seB,
+            sourceRunId: run.id,
+          });
         }
-        const cuts = cutScoresFor(new Map([...merged].map(([id, p]) => [id, { a: p.a, d: p.d }])), live);
+        // Cut scores from the parameters that apply to the versions served now (a changed key is not counted).
+        const applicable = await filterApplicable(
+          tx,
+          [...merged.values()],
+          live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
+        );
+        const cuts = cutScoresFor(new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }])), live);
         const last = await tx.parameterSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
         await tx.parameterSet.updateMany({ where: { active: true }, data: { active: false } });
         const set = await tx.parameterSet.create({

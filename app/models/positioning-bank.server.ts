@@ -13,8 +13,9 @@ import type { ChallengeBody } from '../../engine/challenges';
 import { storedBodyOf } from './challenge-body.server';
 import { skillPixValue, type Skill, type Tube } from '../../engine/framework';
 import type { CompetenceBank, PositioningChallenge } from '../../engine/positioning';
+import { applicableParameters } from './parameter-set.server';
 
-type Client = Pick<PrismaClient, 'competence' | 'releaseChallenge' | 'skill' | 'tube' | 'itemParameter'>;
+type Client = Pick<PrismaClient, 'competence' | 'releaseChallenge' | 'skill' | 'tube' | 'itemParameter' | 'challengeVersion' | 'difficultyMark'>;
 
 export interface BankSkill {
   id: string;
@@ -89,13 +90,9 @@ async function readBank(client: Client, key: string, competence: CompetenceRow, 
     select: { challengeId: true, versionId: true, skillId: true, version: { select: { body: true } } },
     orderBy: { challengeId: 'asc' },
   });
-  const params = parameterSetId
-    ? await client.itemParameter.findMany({
-        where: { parameterSetId, challengeId: { in: items.map((i) => i.challengeId) } },
-        select: { challengeId: true, a: true, d: true },
-      })
-    : [];
-  const paramsById = new Map(params.map((p) => [p.challengeId, { a: p.a, d: p.d }]));
+  // Only parameters calibrated on the served version (or an equivalent one) apply: a changed answer key is pretested.
+  const applicable = parameterSetId ? await applicableParameters(client, parameterSetId, items) : new Map<string, { a: number; d: number }>();
+  const paramsById = new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }]));
 
   const engineTubes: Tube[] = tubes.map((t) => ({ id: t.id, name: t.name, competenceCode: competence.code }));
   const engineSkills: Skill[] = skills.map((s) => ({ id: s.id, tubeId: s.tubeId, competenceCode: competence.code, level: s.level, status: s.status }));
@@ -129,6 +126,12 @@ async function readBank(client: Client, key: string, competence: CompetenceRow, 
     versions,
     skills: bankSkills,
   };
+}
+
+/** Forgets the banks loaded in this process (a psychometrician's difficulty mark changes which parameters apply). */
+export function forgetLoadedBanks(): void {
+  banks.clear();
+  filtered.clear();
 }
 
 const MAX_FILTERED = 2000;

@@ -3,7 +3,7 @@ import { testDb } from '../../tests/setup/db';
 import { makeSkill, makeUser, qrocBody } from '../../tests/setup/authoring-fixtures';
 import { createChallenge, saveChallenge } from './challenge.server';
 import { changeStatus } from './workflow.server';
-import { listReleases, publishNightlyRelease, publishRelease, releaseDetail, rollbackRelease } from './release-history.server';
+import { listReleases, publishNightlyRelease, publishRelease, releaseDetail, releasePreview, rollbackRelease } from './release-history.server';
 import { latestRelease } from './release.server';
 import { releasesProcessor } from '../../workers/releases';
 
@@ -26,7 +26,7 @@ async function itemsOf(number: number) {
 
 describe('nightly release', () => {
   it('publishes when live content changed since the latest release, and not otherwise', async () => {
-    const { db, challengeId, author } = await liveChallenge();
+    const { db, challengeId, author, reviewer } = await liveChallenge();
     const first = await publishNightlyRelease(db);
     expect(first.published).toBe(true);
     const latest = await latestRelease(db);
@@ -42,7 +42,7 @@ describe('nightly release', () => {
     expect(outcome).toEqual({ published: false, reason: 'unchanged' });
     expect(lines).toEqual(['[releases] rien de nouveau (unchanged)']);
 
-    // A live edit: published with the new version.
+    // A live edit is a proposal: not published until another person validates it.
     const saved = await saveChallenge(db, {
       challengeId,
       userId: author.id,
@@ -51,6 +51,8 @@ describe('nightly release', () => {
       baseVersionNumber: 1,
     });
     expect(saved.kind).toBe('saved');
+    expect(await publishNightlyRelease(db)).toEqual({ published: false, reason: 'unchanged' });
+    await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: ['REVIEWER'], message: 'Relu' });
     const second = await publishNightlyRelease(db);
     expect(second.published).toBe(true);
     const current = await db.challenge.findUniqueOrThrow({ where: { id: challengeId } });
@@ -62,9 +64,11 @@ describe('rollback', () => {
   it('creates a new release with the content of the chosen one, recording who and why (administrators only)', async () => {
     const { db, challengeId, author, reviewer } = await liveChallenge();
     const admin = await makeUser(db, ['ADMIN'], 'Alix');
-    const before = await publishRelease(db, { message: 'Avant', userId: reviewer.id, roles: ['REVIEWER'] });
+    const token = async () => (await releasePreview(db)).token;
+    const before = await publishRelease(db, { message: 'Avant', userId: reviewer.id, roles: ['REVIEWER'], previewToken: await token() });
     await saveChallenge(db, { challengeId, userId: author.id, body: qrocBody('Quelle boisson chaude avec des grains ?'), message: 'v2', baseVersionNumber: 1 });
-    const after = await publishRelease(db, { message: 'Après', userId: reviewer.id, roles: ['REVIEWER'] });
+    await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: ['REVIEWER'], message: 'Relu' });
+    const after = await publishRelease(db, { message: 'Après', userId: reviewer.id, roles: ['REVIEWER'], previewToken: await token() });
     expect((await itemsOf(after.number)).get(challengeId)).not.toBe((await itemsOf(before.number)).get(challengeId));
 
     await expect(rollbackRelease(db, { toNumber: before.number, reason: 'Erreur', userId: reviewer.id, roles: ['REVIEWER'] })).rejects.toMatchObject({
@@ -93,7 +97,7 @@ describe('rollback', () => {
     expect(detail?.changed.map((c) => c.id)).toContain(challengeId);
     expect((await listReleases(db, 1))[0]).toMatchObject({ number: rolled.number, kind: 'ROLLBACK', restoredFromNumber: before.number });
 
-    // The next night does not undo the rollback when nobody changed anything since.
-    expect(await publishNightlyRelease(db)).toEqual({ published: false, reason: 'unchanged' });
+    // The next night does not undo the rollback: it waits until a person confirms it.
+    expect(await publishNightlyRelease(db)).toEqual({ published: false, reason: 'rollback' });
   });
 });

@@ -5,7 +5,7 @@ import { markdownLiteToDoc } from '../../engine/challenges';
 import { createChallenge, createDeclination, getChallenge } from './challenge.server';
 import { addComment, changeStatus, listComments, reviewQueue, statusHistory, WorkflowError } from './workflow.server';
 import { setAuthorsMayValidateOwn } from './platform-settings.server';
-import { listReleases, publishRelease, releaseDetail } from './release-history.server';
+import { listReleases, publishRelease, releaseDetail, releasePreview } from './release-history.server';
 
 const REVIEWER = ['REVIEWER'] as const;
 
@@ -129,7 +129,20 @@ describe('workflow', () => {
     await validate(oldDecl.challengeId);
 
     const next = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody('Nouveau prototype ?'), message: '' });
-    const result = await validate(next.challengeId);
+    // Retiring them is an explicit choice: without confirmation nothing changes and they are listed.
+    const refusal = await validate(next.challengeId).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'retireConfirm' });
+    expect((refusal as WorkflowError).details.sort()).toEqual([old.key, oldDecl.key, oldDraftDecl.key].sort());
+    expect((await getChallenge(db, old.challengeId))?.status).toBe('valide');
+    expect((await getChallenge(db, next.challengeId))?.status).toBe('propose');
+    const result = await changeStatus(db, {
+      challengeId: next.challengeId,
+      action: 'validate',
+      userId: reviewer.id,
+      roles: [...REVIEWER],
+      message: 'Validé',
+      confirmRetire: true,
+    });
     expect(result.retired.sort()).toEqual([old.key, oldDecl.key, oldDraftDecl.key].sort());
     expect((await getChallenge(db, old.challengeId))?.status).toBe('perime');
     expect((await getChallenge(db, oldDecl.challengeId))?.status).toBe('perime');
@@ -160,13 +173,24 @@ describe('workflow', () => {
 describe('releases', () => {
   it('publishes with a message (reviewers only) and shows what changed since the previous release', async () => {
     const { db, skill, author, reviewer } = await setup();
-    await expect(publishRelease(db, { message: 'x', userId: author.id, roles: ['AUTHOR'] })).rejects.toMatchObject({ code: 'reviewerOnly' });
-    await expect(publishRelease(db, { message: '', userId: reviewer.id, roles: [...REVIEWER] })).rejects.toMatchObject({ code: 'messageRequired' });
-    const first = await publishRelease(db, { message: 'Avant', userId: reviewer.id, roles: [...REVIEWER] });
+    const token = async () => (await releasePreview(db)).token;
+    await expect(publishRelease(db, { message: 'x', userId: author.id, roles: ['AUTHOR'], previewToken: await token() })).rejects.toMatchObject({
+      code: 'reviewerOnly',
+    });
+    await expect(publishRelease(db, { message: '', userId: reviewer.id, roles: [...REVIEWER], previewToken: await token() })).rejects.toMatchObject({
+      code: 'messageRequired',
+    });
+    const first = await publishRelease(db, { message: 'Avant', userId: reviewer.id, roles: [...REVIEWER], previewToken: await token() });
 
     const { challengeId, key } = await createChallenge(db, { skillId: skill.id, userId: author.id, body: qrocBody(), message: '' });
     await changeStatus(db, { challengeId, action: 'validate', userId: reviewer.id, roles: [...REVIEWER], message: 'Validé' });
-    const second = await publishRelease(db, { message: 'Avec la nouvelle épreuve', userId: reviewer.id, roles: [...REVIEWER] });
+    const preview = await releasePreview(db);
+    expect(preview.added.map((c) => c.key)).toEqual([key]);
+    // A preview that is no longer what would be published is refused.
+    await expect(publishRelease(db, { message: 'x', userId: reviewer.id, roles: [...REVIEWER], previewToken: 'ancien' })).rejects.toMatchObject({
+      code: 'previewStale',
+    });
+    const second = await publishRelease(db, { message: 'Avec la nouvelle épreuve', userId: reviewer.id, roles: [...REVIEWER], previewToken: preview.token });
     expect(second.number).toBe(first.number + 1);
 
     const detail = await releaseDetail(db, second.number);
@@ -176,7 +200,7 @@ describe('releases', () => {
     expect(detail?.added[0]).toMatchObject({ skill: skill.name, to: 1, from: null });
 
     await changeStatus(db, { challengeId, action: 'archive', userId: reviewer.id, roles: [...REVIEWER], message: 'Retirée' });
-    const third = await publishRelease(db, { message: 'Sans elle', userId: reviewer.id, roles: [...REVIEWER] });
+    const third = await publishRelease(db, { message: 'Sans elle', userId: reviewer.id, roles: [...REVIEWER], previewToken: await token() });
     const list = await listReleases(db);
     expect(list[0]).toMatchObject({ number: third.number, message: 'Sans elle', added: 0, changed: 0, removed: 1, previousNumber: second.number });
     expect(list[1]).toMatchObject({ number: second.number, added: 1, removed: 0 });

@@ -7,13 +7,14 @@
  */
 import type { PrismaClient } from '../../prisma/client';
 import type { GlobalRole } from '../lib/roles';
-import { validateChallengeBody, errorMessages, blockingMessages } from '../../engine/challenges';
+import { validateChallengeBody, errorMessages, blockingMessages, type ChallengeBody } from '../../engine/challenges';
 import { challengeQuality } from './quality.server';
-import type { Status } from './challenge.server';
+import { toDbType, type Status } from './challenge.server';
+import { workflowStatus } from './challenge-status';
 import { storedBodyOf } from './challenge-body.server';
 import { authorsMayValidateOwn } from './platform-settings.server';
 
-export const WORKFLOW_ACTIONS = ['submit', 'validate', 'sendBack', 'archive', 'retire'] as const;
+export const WORKFLOW_ACTIONS = ['submit', 'validate', 'sendBack', 'archive', 'retire', 'revive'] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 interface Transition {
@@ -31,7 +32,12 @@ export const TRANSITIONS: Record<WorkflowAction, Transition> = {
   sendBack: { from: ['submitted'], to: 'propose', reviewer: true, message: true },
   archive: { from: ['propose', 'submitted', 'valide'], to: 'archive', reviewer: true, message: true },
   retire: { from: ['propose', 'submitted', 'valide', 'archive'], to: 'perime', reviewer: true, message: true },
+  /** A retired or archived challenge comes back as a new version in proposal (nothing is served until validated). */
+  revive: { from: ['archive', 'perime'], to: 'propose', reviewer: true, message: true },
 };
+
+/** Actions that act on the version under review (a live challenge's proposal when there is one). */
+const ON_PROPOSAL: readonly WorkflowAction[] = ['submit', 'validate', 'sendBack'];
 
 export type WorkflowErrorCode =
   | 'notFound'
@@ -42,7 +48,9 @@ export type WorkflowErrorCode =
   | 'prototypeNotLive'
   | 'invalidBody'
   | 'qualityBlocking'
-  | 'commentRequired';
+  | 'commentRequired'
+  | 'retireConfirm'
+  | 'previewStale';
 
 export class WorkflowError extends Error {
   constructor(
@@ -60,9 +68,15 @@ export function isReviewer(roles: readonly GlobalRole[]): boolean {
   return roles.includes('REVIEWER') || roles.includes('ADMIN');
 }
 
-/** Actions possible from a status for these roles (not checking self-validation or prototypes). */
-export function availableActions(status: Status, roles: readonly GlobalRole[]): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(status) && (!TRANSITIONS[a].reviewer || isReviewer(roles)));
+/**
+ * Actions possible from a status for these roles (not checking self-validation or prototypes). With a
+ * proposal waiting on a live challenge, submit/validate/send back act on the proposal's status.
+ */
+export function availableActions(status: Status, roles: readonly GlobalRole[], proposalStatus: Status | null = null): WorkflowAction[] {
+  const onProposal = workflowStatus(status, proposalStatus);
+  return WORKFLOW_ACTIONS.filter(
+    (a) => TRANSITIONS[a].from.includes(ON_PROPOSAL.includes(a) ? onProposal : status) && (!TRANSITIONS[a].reviewer || isReviewer(roles)),
+  );
 }
 
 /** Whether this user wrote any version of the challenge. */
@@ -76,11 +90,33 @@ export async function mayValidateAsAuthor(client: PrismaClient, challengeId: str
   return authorsMayValidateOwn(client);
 }
 
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** The quality checks and the body checks a version must pass to be validated (throws WorkflowError). */
+async function checkValidBody(tx: Tx, body: ChallengeBody) {
+  const blocking = blockingMessages(await challengeQuality(tx, body));
+  if (blocking.length > 0) {
+    throw new WorkflowError(
+      'qualityBlocking',
+      `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`,
+      blocking,
+    );
+  }
+  const problems = errorMessages(validateChallengeBody(body));
+  if (problems.length > 0) throw new WorkflowError('invalidBody', `L’épreuve ne peut pas être validée : ${problems[0]}`);
+}
+
+function storedBodyTypeOf(version: { id: string; body: unknown }) {
+  return toDbType(storedBodyOf(version).answer.type);
+}
+
 export interface StatusChangeResult {
   from: Status;
   to: Status;
   /** Keys of the challenges retired because a new prototype was validated. */
   retired: string[];
+  /** Validation of a newer version of a live challenge (the live version changed, the status did not). */
+  proposal?: boolean;
 }
 
 /**
@@ -89,7 +125,15 @@ export interface StatusChangeResult {
  */
 export async function changeStatus(
   client: PrismaClient,
-  input: { challengeId: string; action: WorkflowAction; userId: string; roles: readonly GlobalRole[]; message: string },
+  input: {
+    challengeId: string;
+    action: WorkflowAction;
+    userId: string;
+    roles: readonly GlobalRole[];
+    message: string;
+    /** Validating a new prototype retires the skill's live prototype and declinations only when confirmed. */
+    confirmRetire?: boolean;
+  },
 ): Promise<StatusChangeResult> {
   const transition = TRANSITIONS[input.action];
   const message = input.message.trim();
@@ -118,23 +162,58 @@ export async function changeStatus(
       include: { currentVersion: true, prototype: { select: { key: true, status: true } } },
     });
     if (!c) throw new WorkflowError('notFound', 'Épreuve introuvable.');
-    const from = c.status as Status;
+    const onProposal = ON_PROPOSAL.includes(input.action) && c.status === 'valide' && c.proposalStatus !== null;
+    const from = (onProposal ? c.proposalStatus : c.status) as Status;
     if (!transition.from.includes(from)) {
       throw new WorkflowError('wrongStatus', `Impossible depuis le statut actuel de l’épreuve (${from}).`);
     }
     const retired: string[] = [];
+    if (onProposal) {
+      // A newer version of a live challenge: only the proposal moves; learners keep the live version until validated.
+      if (input.action === 'validate') {
+        if (!c.currentVersion) throw new WorkflowError('invalidBody', 'L’épreuve ne peut pas être validée : aucune version.');
+        await checkValidBody(tx, storedBodyOf(c.currentVersion));
+      }
+      await tx.challenge.update({
+        where: { id: c.id },
+        data:
+          input.action === 'validate'
+            ? { proposalStatus: null, liveVersionId: c.currentVersionId, type: c.currentVersion ? storedBodyTypeOf(c.currentVersion) : c.type }
+            : { proposalStatus: transition.to },
+      });
+      await tx.challengeStatusChange.create({
+        data: {
+          challengeId: c.id,
+          fromStatus: from,
+          toStatus: transition.to,
+          message: `${input.action === 'validate' ? `Version ${c.currentVersion?.number ?? ''} validée` : `Version ${c.currentVersion?.number ?? ''}`} : ${message || '—'}`,
+          userId: input.userId,
+        },
+      });
+      if (input.action === 'sendBack') {
+        await tx.reviewComment.create({ data: { challengeId: c.id, versionId: c.currentVersionId, userId: input.userId, body: message } });
+      }
+      return { from, to: transition.to, retired, proposal: true };
+    }
+    if (input.action === 'revive') {
+      // Back as a new version in proposal: a copy of the current version, written by the reviewer.
+      if (!c.currentVersion) throw new WorkflowError('invalidBody', 'Cette épreuve n’a aucune version à reprendre.');
+      const version = await tx.challengeVersion.create({
+        data: {
+          challengeId: c.id,
+          number: c.currentVersion.number + 1,
+          body: c.currentVersion.body as object,
+          message: `Reprise de l’épreuve ${from === 'perime' ? 'périmée' : 'archivée'} : ${message}`,
+          authorId: input.userId,
+        },
+      });
+      await tx.challenge.update({ where: { id: c.id }, data: { status: 'propose', proposalStatus: null, currentVersionId: version.id } });
+      await tx.challengeStatusChange.create({ data: { challengeId: c.id, fromStatus: from, toStatus: 'propose', message, userId: input.userId } });
+      return { from, to: 'propose', retired };
+    }
     if (input.action === 'validate') {
       if (!c.currentVersion) throw new WorkflowError('invalidBody', 'L’épreuve ne peut pas être validée : aucune version.');
-      const blocking = blockingMessages(await challengeQuality(tx, storedBodyOf(c.currentVersion)));
-      if (blocking.length > 0) {
-        throw new WorkflowError(
-          'qualityBlocking',
-          `L’épreuve ne peut pas être validée : ${blocking.length} point${blocking.length > 1 ? 's' : ''} de qualité bloquant${blocking.length > 1 ? 's' : ''}.`,
-          blocking,
-        );
-      }
-      const problems = errorMessages(validateChallengeBody(storedBodyOf(c.currentVersion)));
-      if (problems.length > 0) throw new WorkflowError('invalidBody', `L’épreuve ne peut pas être validée : ${problems[0]}`);
+      await checkValidBody(tx, storedBodyOf(c.currentVersion));
       if (!c.isPrototype) {
         if (!c.prototype || c.prototype.status !== 'valide') {
           throw new WorkflowError(
@@ -154,7 +233,23 @@ export async function changeStatus(
               select: { id: true, key: true, status: true },
             })
           : [];
-        for (const old of [...previous, ...declinations]) {
+        const leaving = [...previous, ...declinations];
+        if (leaving.length > 0 && !input.confirmRetire) {
+          const calibrated = new Set(
+            (
+              await tx.itemParameter.findMany({
+                where: { parameterSet: { active: true }, challengeId: { in: leaving.map((o) => o.id) } },
+                select: { challengeId: true },
+              })
+            ).map((p) => p.challengeId),
+          );
+          throw new WorkflowError(
+            'retireConfirm',
+            `Valider ce nouveau prototype rend périmées ${leaving.length} épreuve${leaving.length > 1 ? 's' : ''} de l’acquis : confirmez ce retrait, ou créez plutôt une déclinaison.`,
+            leaving.map((o) => `${o.key}${calibrated.has(o.id) ? ' (calibrée)' : ''}`),
+          );
+        }
+        for (const old of leaving) {
           await tx.challenge.update({ where: { id: old.id }, data: { status: 'perime' } });
           await tx.challengeStatusChange.create({
             data: {
@@ -169,7 +264,15 @@ export async function changeStatus(
         }
       }
     }
-    await tx.challenge.update({ where: { id: c.id }, data: { status: transition.to } });
+    await tx.challenge.update({
+      where: { id: c.id },
+      data: {
+        status: transition.to,
+        // Validation by a person is what makes a version live; leaving the live statuses drops any proposal.
+        ...(input.action === 'validate' ? { liveVersionId: c.currentVersionId, proposalStatus: null } : {}),
+        ...(transition.to === 'archive' || transition.to === 'perime' ? { proposalStatus: null } : {}),
+      },
+    });
     await tx.challengeStatusChange.create({
       data: { challengeId: c.id, fromStatus: from, toStatus: transition.to, message, userId: input.userId },
     });
@@ -234,8 +337,9 @@ export async function listComments(client: PrismaClient, challengeId: string) {
 
 /** Submitted challenges, oldest submission first, with what a reviewer needs to pick one. */
 export async function reviewQueue(client: PrismaClient, viewerId: string) {
+  // Submitted challenges, and live challenges whose newer version was submitted.
   const rows = await client.challenge.findMany({
-    where: { status: 'submitted' },
+    where: { OR: [{ status: 'submitted' }, { status: 'valide', proposalStatus: 'submitted' }] },
     include: {
       skill: { select: { name: true } },
       currentVersion: { select: { number: true } },
@@ -264,6 +368,8 @@ export async function reviewQueue(client: PrismaClient, viewerId: string) {
         submittedBy: submitted?.user ? `${submitted.user.firstName} ${submitted.user.lastName}` : null,
         comments: r._count.comments,
         ownWork: r.versions.length > 0 && !mayOwn,
+        /** A newer version of a live challenge (the live version is served meanwhile). */
+        proposal: r.status === 'valide',
       };
     })
     .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());

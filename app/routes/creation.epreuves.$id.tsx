@@ -7,7 +7,7 @@ import { EDITABLE_STATUSES, getChallenge, pendingDraft } from '~/models/challeng
 import { ChallengeEditor } from '~/components/challenge/ChallengeEditor';
 import { ChallengeHeader, formatDateTime } from '~/components/challenge/ChallengeHeader';
 import { CalibrationStrip } from '~/components/challenge/CalibrationStrip';
-import { challengeCalibration } from '~/models/challenge-calibration.server';
+import { challengeCalibration, parameterVersionStatus } from '~/models/challenge-calibration.server';
 import { creationMessages } from '~/i18n/creation';
 import { useLocale, useMessages } from '~/i18n';
 import { useRootData } from '~/root';
@@ -21,10 +21,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
   const challenge = await getChallenge(db(), params.id ?? '');
   if (!challenge || !challenge.body || !challenge.version) throw new Response('Épreuve introuvable', { status: 404 });
-  const [draft, calibration] = await Promise.all([
+  const [draft, found, versionStatus] = await Promise.all([
     pendingDraft(db(), { challengeId: challenge.id, userId: viewer.id }, challenge.body),
     challengeCalibration(db(), challenge.id),
+    parameterVersionStatus(db(), challenge.id),
   ]);
+  // Which content version the parameters in force are for, and whether they apply to the live one.
+  const calibration = found
+    ? {
+        ...found,
+        calibratedVersion: versionStatus?.calibratedVersion ?? null,
+        liveVersion: versionStatus?.liveVersion ?? null,
+        applies: versionStatus?.applies ?? false,
+      }
+    : null;
   const { body, ...summary } = challenge;
   return {
     challenge: summary,
@@ -66,6 +76,15 @@ export default function EditChallenge() {
         </p>
       ) : null}
       {!editable ? <p className="notice">{t('editor.readOnly')}</p> : null}
+      {challenge.proposalStatus && challenge.liveVersion ? (
+        <p className="notice" data-testid="proposal-notice">
+          {t('workflow.proposal').replace('{current}', String(version.number)).replace('{live}', String(challenge.liveVersion.number))}
+        </p>
+      ) : challenge.status === 'valide' && editable ? (
+        <p className="muted small" data-testid="live-edit-note">
+          {t('editor.liveEditNote')}
+        </p>
+      ) : null}
       {draft ? (
         <div className="notice" role="status">
           <p>

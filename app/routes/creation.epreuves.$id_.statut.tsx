@@ -63,7 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history,
     comments,
     versionNumbers: versions.map((v) => v.number),
-    actions: availableActions(challenge.status, viewer.roles),
+    actions: availableActions(challenge.status, viewer.roles, challenge.proposalStatus),
     reviewer: isReviewer(viewer.roles),
     ownWork,
     mayValidate,
@@ -94,9 +94,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         userId: session.viewer.id,
         roles: session.viewer.roles,
         message,
+        confirmRetire: form.get('confirmRetire') === 'on',
       });
       const retired = result.retired.length > 0 ? `&perimees=${encodeURIComponent(result.retired.join(','))}` : '';
-      return redirect(`/creation/epreuves/${id}/statut?fait=${intent}${retired}`);
+      const done = result.proposal && intent === 'validate' ? 'validateProposal' : intent;
+      return redirect(`/creation/epreuves/${id}/statut?fait=${done}${retired}`);
     }
     throw unknownAction();
   } catch (error) {
@@ -108,7 +110,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const ACTION_STYLE: Record<WorkflowAction, string> = { submit: 'primary', validate: 'primary', sendBack: 'secondary', archive: 'secondary', retire: 'danger' };
+const ACTION_STYLE: Record<WorkflowAction, string> = {
+  submit: 'primary',
+  validate: 'primary',
+  sendBack: 'secondary',
+  archive: 'secondary',
+  retire: 'danger',
+  revive: 'secondary',
+};
 
 export default function StatusPage() {
   const { challenge, body, view, history, comments, versionNumbers, actions, reviewer, ownWork, mayValidate, quality, linkCheckRequested } =
@@ -147,6 +156,16 @@ export default function StatusPage() {
             <p>
               {t('workflow.current')} <StatusBadge status={challenge.status} />
             </p>
+            {challenge.proposalStatus && challenge.version && challenge.liveVersion ? (
+              <div className="notice" data-testid="proposal-notice">
+                <p>{t('workflow.proposal').replace('{current}', String(challenge.version.number)).replace('{live}', String(challenge.liveVersion.number))}</p>
+                <p>
+                  {t('workflow.proposalStatus')} <StatusBadge status={challenge.proposalStatus} />
+                </p>
+              </div>
+            ) : challenge.status === 'valide' && challenge.liveVersion ? (
+              <p className="muted small">{t('workflow.liveVersion').replace('{live}', String(challenge.liveVersion.number))}</p>
+            ) : null}
             {actions.length === 0 ? <p className="muted">{t('workflow.noAction')}</p> : null}
             {actions.map((a) => {
               const blocked = a === 'validate' && !mayValidate;
@@ -186,6 +205,12 @@ export default function StatusPage() {
                           </div>
                         ) : null}
                       </div>
+                      {a === 'validate' && actionData?.intent === 'validate' && actionData.code === 'retireConfirm' ? (
+                        <div className="checkbox-row">
+                          <input type="checkbox" id="confirm-retire" name="confirmRetire" required />
+                          <label htmlFor="confirm-retire">{t('workflow.confirmRetire')}</label>
+                        </div>
+                      ) : null}
                       <div>
                         <button type="submit" className={ACTION_STYLE[a]} disabled={busy}>
                           {t(`workflow.button.${a}`)}

@@ -1,6 +1,8 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, type ShouldRevalidateFunction, Link, useLoaderData } from '@remix-run/react';
-import { requireSpace } from '~/lib/session.server';
+import { requireForm, requireSpace } from '~/lib/session.server';
+import { createDeclination } from '~/models/challenge.server';
+import { StatusBadge } from '~/components/challenge/ChallengeHeader';
 import { db } from '~/lib/db.server';
 import { handleEditorAction } from '~/lib/challenge-editor.server';
 import { newChallengePage, skillForNewChallenge } from '~/models/challenge-pages.server';
@@ -23,10 +25,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   // The space first: whether a skill exists is not for everyone to probe (handleEditorAction checks again).
-  await requireSpace(request, 'creation');
+  const session = await requireSpace(request, 'creation');
   const ref = new URL(request.url).searchParams.get('skill') ?? '';
   const skill = await skillForNewChallenge(db(), ref);
   if (!skill) throw new Response('Acquis introuvable', { status: 404 });
+  if (new URL(request.url).searchParams.get('declinaison') === '1') {
+    // « Nouvelle épreuve » as a declination of one of the skill's prototypes.
+    const form = await requireForm(request, session);
+    const prototypeId = String(form.get('prototype') ?? '');
+    const prototypes = (await newChallengePage(db(), session.viewer, ref)).prototypes;
+    if (!prototypes.some((p) => p.id === prototypeId)) throw new Response('Prototype introuvable pour cet acquis', { status: 404 });
+    const d = await createDeclination(db(), { prototypeId, userId: session.viewer.id });
+    return redirect(`/creation/epreuves/${d.challengeId}?enregistre=1`);
+  }
   return handleEditorAction(request, { skillId: skill.id });
 }
 
@@ -86,6 +97,34 @@ export default function NewChallenge() {
             {t('list.skill')} <code>{data.skill.name}</code> — {data.skill.tube.title} ({data.skill.tube.competence.code} {data.skill.tube.competence.titleFr})
             · {t('new.prototypeNote')}
           </p>
+          {data.prototypes.length > 0 ? (
+            <Form
+              method="post"
+              action={`/creation/epreuves/nouvelle?skill=${encodeURIComponent(data.skill.name)}&declinaison=1`}
+              className="panel stack wide"
+              aria-labelledby="decline-title"
+            >
+              <h2 id="decline-title">{t('new.declineTitle')}</h2>
+              <p className="muted small">{t('new.declineHelp')}</p>
+              <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+              <fieldset>
+                <legend>{t('new.declineLegend')}</legend>
+                {data.prototypes.map((p, i) => (
+                  <div key={p.id} className="checkbox-row">
+                    <input type="radio" id={`proto-${p.id}`} name="prototype" value={p.id} defaultChecked={i === 0} />
+                    <label htmlFor={`proto-${p.id}`}>
+                      {p.key} <StatusBadge status={p.status} />
+                    </label>
+                  </div>
+                ))}
+              </fieldset>
+              <div>
+                <button type="submit" className="secondary">
+                  {t('new.declineButton')}
+                </button>
+              </div>
+            </Form>
+          ) : null}
           {data.draft ? (
             <div className="notice" role="status">
               <p>

@@ -74,6 +74,25 @@ export default function ReleaseDetail() {
       {section('added', t('releases.addedTitle'), release.added, (i) => `${t('list.version')} ${i.to}`)}
       {section('changed', t('releases.changedTitle'), release.changed, (i) => `${t('list.version')} ${i.from} → ${i.to}`)}
       {section('removed', t('releases.removedTitle'), release.removed, (i) => `${t('releases.wasVersion')} ${i.from}`)}
+      {release.kind === 'ROLLBACK' ? (
+        <section className="panel" aria-labelledby="authoring" data-testid="authoring-changes">
+          <h2 id="authoring">{w('rollback.authoring')}</h2>
+          {release.confirmedAt === null ? <p className="notice">{w('rollback.unconfirmed').replace('{n}', String(release.number))}</p> : null}
+          {release.authoringChanges.length > 0 ? (
+            <ul className="release-items">
+              {release.authoringChanges.map((c) => (
+                <li key={c.challengeId}>
+                  <Link to={`/creation/epreuves/${c.challengeId}`}>{c.key}</Link> · <StatusBadge status={c.from.status as 'valide'} /> →{' '}
+                  <StatusBadge status={c.to.status as 'valide'} />
+                  {c.to.liveVersion !== null ? ` · ${t('list.version')} ${c.to.liveVersion}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{w('rollback.authoringNone')}</p>
+          )}
+        </section>
+      ) : null}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { listReleases, publishRelease, rollbackRelease } from '~/models/release-history.server';
+import { confirmRollback, listReleases, publishRelease, releasePreview, rollbackRelease, type PreviewItem } from '~/models/release-history.server';
 import { WorkflowError, isReviewer } from '~/models/workflow.server';
 import { formatDateTime } from '~/components/challenge/ChallengeHeader';
 import { creationMessages, workbenchMessages } from '~/i18n/creation';
@@ -16,7 +16,9 @@ export const meta: MetaFunction = () => [{ title: 'Versions publiées – Créat
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireSpace(request, 'creation');
-  return { releases: await listReleases(db()), mayPublish: isReviewer(viewer.roles), mayRollback: viewer.roles.includes('ADMIN') };
+  const mayPublish = isReviewer(viewer.roles);
+  const [releases, preview] = await Promise.all([listReleases(db()), mayPublish ? releasePreview(db()) : Promise.resolve(null)]);
+  return { releases, preview, mayPublish, mayRollback: viewer.roles.includes('ADMIN') };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -33,7 +35,16 @@ export async function action({ request }: ActionFunctionArgs) {
       });
       return redirect(`/creation/versions-publiees/${release.number}?publiee=1`);
     }
-    const release = await publishRelease(db(), { message: String(form.get('message') ?? ''), userId: session.viewer.id, roles: session.viewer.roles });
+    if (intent === 'confirm') {
+      await confirmRollback(db(), { number: Number(form.get('number') ?? ''), userId: session.viewer.id, roles: session.viewer.roles });
+      return redirect('/creation/versions-publiees?confirme=1');
+    }
+    const release = await publishRelease(db(), {
+      message: String(form.get('message') ?? ''),
+      userId: session.viewer.id,
+      roles: session.viewer.roles,
+      previewToken: String(form.get('previewToken') ?? ''),
+    });
     return redirect(`/creation/versions-publiees/${release.number}?publiee=1`);
   } catch (error) {
     if (error instanceof WorkflowError) return data({ intent, error: error.message }, { status: error.code === 'reviewerOnly' ? 403 : 400 });
@@ -41,8 +52,29 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
+function PreviewList({ title, items, testId }: { title: string; items: PreviewItem[]; testId: string }) {
+  const w = useMessages(workbenchMessages);
+  if (items.length === 0) return null;
+  return (
+    <>
+      <h3>
+        {title} ({items.length})
+      </h3>
+      <ul data-testid={testId}>
+        {items.map((i) => (
+          <li key={i.id}>
+            <Link to={`/creation/epreuves/${i.id}`}>{i.key}</Link> <span className="muted small">{i.skill}</span>
+            {i.from !== null && i.to !== null ? ` · v${i.from} → v${i.to}` : i.to !== null ? ` · v${i.to}` : ''}
+            {i.calibratedLeaving ? <strong> · {w('preview.calibratedLeaving')}</strong> : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export default function Releases() {
-  const { releases, mayPublish, mayRollback } = useLoaderData<typeof loader>();
+  const { releases, preview, mayPublish, mayRollback } = useLoaderData<typeof loader>();
   const loaded = useActionData() as { intent?: string; error?: string } | undefined;
   const actionData = loaded?.intent === 'rollback' ? undefined : loaded;
   const rollbackError = loaded?.intent === 'rollback' ? loaded.error : undefined;
@@ -64,6 +96,24 @@ export default function Releases() {
           <h2 id="publish-title">{t('releases.publish')}</h2>
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <input type="hidden" name="intent" value="publish" />
+          {preview ? (
+            <section aria-labelledby="preview-title" data-testid="release-preview">
+              <h3 id="preview-title">{preview.inForce ? w('preview.title').replace('{n}', String(preview.inForce.number)) : w('preview.firstTitle')}</h3>
+              {preview.inForce && preview.inForce.kind === 'ROLLBACK' && !preview.inForce.confirmed ? (
+                <p className="notice">{w('preview.rollbackInForce').replace('{n}', String(preview.inForce.restoredFromNumber ?? ''))}</p>
+              ) : null}
+              {preview.added.length + preview.changed.length + preview.removed.length === 0 ? <p className="muted">{w('preview.nothing')}</p> : null}
+              {preview.calibratedLeaving.length > 0 ? (
+                <p className="notice" role="status">
+                  {w('preview.calibratedWarning').replace('{count}', String(preview.calibratedLeaving.length))}
+                </p>
+              ) : null}
+              <PreviewList title={t('releases.addedTitle')} items={preview.added} testId="preview-added" />
+              <PreviewList title={t('releases.changedTitle')} items={preview.changed} testId="preview-changed" />
+              <PreviewList title={t('releases.removedTitle')} items={preview.removed} testId="preview-removed" />
+              <input type="hidden" name="previewToken" value={preview.token} />
+            </section>
+          ) : null}
           <div>
             <label htmlFor="release-message">{t('releases.message')}</label>
             <input
@@ -129,6 +179,20 @@ export default function Releases() {
         </Form>
       ) : !mayRollback && releases.length > 1 ? (
         <p className="muted small">{w('rollback.adminsOnly')}</p>
+      ) : null}
+      {mayPublish && releases[0]?.kind === 'ROLLBACK' && !releases[0].confirmedAt ? (
+        <Form method="post" className="panel stack wide" aria-labelledby="confirm-title">
+          <h2 id="confirm-title">{w('rollback.confirmTitle')}</h2>
+          <p>{w('rollback.unconfirmed').replace('{n}', String(releases[0].number))}</p>
+          <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <input type="hidden" name="intent" value="confirm" />
+          <input type="hidden" name="number" value={releases[0].number} />
+          <div>
+            <button type="submit" className="secondary" disabled={navigation.state !== 'idle'}>
+              {w('rollback.confirmButton')}
+            </button>
+          </div>
+        </Form>
       ) : null}
       {releases.length > 0 ? (
         <div className="table-scroll">

@@ -3,12 +3,14 @@
  * run with the observed proportions correct in θ̂ groups (Wilson intervals), its information, its
  * parameters across runs and the parameter set versions that hold it.
  */
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data as json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { notFound } from '~/lib/http-error.server';
-import { Form, Link, useLoaderData } from '@remix-run/react';
-import { requireSpace } from '~/lib/session.server';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { getItemAnalysis } from '~/models/psychometrics-analysis.server';
+import { DifficultyMarkError, markDifficultyUnchanged, parameterVersionStatus, type ParameterVersionStatus } from '~/models/challenge-calibration.server';
+import { useRootData } from '~/root';
 import chartStyles from '~/styles/charts.css';
 import { RichText } from '~/components/challenge/RichText';
 import { CurveChart } from '~/components/charts/CurveChart';
@@ -28,9 +30,99 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const run = new URL(request.url).searchParams.get('run');
-  const analysis = await getItemAnalysis(db(), params.challengeId ?? '', run);
+  const [analysis, versionStatus] = await Promise.all([
+    getItemAnalysis(db(), params.challengeId ?? '', run),
+    parameterVersionStatus(db(), params.challengeId ?? ''),
+  ]);
   if (!analysis) throw notFound('challenge');
-  return analysis;
+  return { ...analysis, versionStatus };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const session = await requireSpace(request, 'psychometrie');
+  const form = await requireForm(request, session);
+  const challengeId = params.challengeId ?? '';
+  try {
+    await markDifficultyUnchanged(db(), { challengeId, reason: String(form.get('reason') ?? ''), userId: session.viewer.id, roles: session.viewer.roles });
+  } catch (error) {
+    if (error instanceof DifficultyMarkError) return json({ code: error.code }, { status: error.code === 'forbidden' ? 403 : 400 });
+    throw error;
+  }
+  return redirect(`/psychometrie/items/${challengeId}?marque=1#version-calibree`);
+}
+
+function VersionSection({ status, texts }: { status: ParameterVersionStatus; texts: Texts }) {
+  const { t, f, locale } = texts;
+  const actionData = useActionData<typeof action>() as { code?: string } | undefined;
+  const [params] = useSearchParams();
+  const { csrfToken } = useRootData();
+  const fields = status.scoredChanges.map((x) => t(`item.version.field.${x}`)).join(', ');
+  return (
+    <section className="psy-section" aria-labelledby="version-calibree" data-testid="parameter-version">
+      <h2 id="version-calibree">{t('item.version.heading')}</h2>
+      {params.get('marque') && !actionData ? (
+        <p className="notice success" role="status">
+          {t('item.version.marked')}
+        </p>
+      ) : null}
+      {status.calibratedVersion !== null ? (
+        <p>{f('item.version.calibrated', { calibrated: status.calibratedVersion, live: status.liveVersion ?? '—' })}</p>
+      ) : status.applies ? (
+        <p>{t('item.version.legacy')}</p>
+      ) : (
+        <p>{t('item.version.none')}</p>
+      )}
+      {status.applies ? <p>{t('item.version.applies')}</p> : null}
+      {!status.applies && status.calibratedVersionId ? (
+        <>
+          <p className="notice">{f('item.version.uncalibrated', { fields: fields || '—' })}</p>
+          <Form method="post" className="stack wide" aria-labelledby="marque-titre">
+            <h3 id="marque-titre">{t('item.version.markHeading')}</h3>
+            <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+            <div>
+              <label htmlFor="mark-reason">{t('item.version.reason')}</label>
+              <textarea
+                id="mark-reason"
+                name="reason"
+                rows={2}
+                maxLength={2000}
+                aria-invalid={actionData?.code ? true : undefined}
+                aria-describedby={actionData?.code ? 'mark-error' : undefined}
+              />
+              {actionData?.code ? (
+                <p className="error-message" id="mark-error" role="alert">
+                  {t(`item.version.error.${actionData.code as 'forbidden'}`)}
+                </p>
+              ) : null}
+            </div>
+            <div>
+              <button type="submit" className="primary">
+                {t('item.version.markButton')}
+              </button>
+            </div>
+          </Form>
+        </>
+      ) : null}
+      {status.marks.length > 0 ? (
+        <>
+          <h3>{t('item.version.marks')}</h3>
+          <ul data-testid="difficulty-marks">
+            {status.marks.map((m, i) => (
+              <li key={i}>
+                {f('item.version.mark', {
+                  version: m.versionNumber ?? '—',
+                  base: m.baseVersionNumber ?? '—',
+                  by: m.by,
+                  at: formatDateTime(String(m.at), locale),
+                  reason: m.reason,
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -131,6 +223,7 @@ export default function ItemPage() {
         </>
       )}
 
+      {data.versionStatus ? <VersionSection status={data.versionStatus as unknown as ParameterVersionStatus} texts={texts} /> : null}
       {data.history.length > 0 ? <History data={data} texts={texts} /> : null}
       <ParameterSets data={data} texts={texts} />
     </>

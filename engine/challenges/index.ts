@@ -7,3 +7,4 @@ export * from './merge';
 export * from './diff';
 export * from './quality';
 export * from './judge';
+export * from './scoring';

@@ -145,6 +145,12 @@ test('an author writes a QROC challenge, tries it, saves two versions and submit
   await expect(validate.getByRole('alert')).toHaveText('Un message expliquant le changement est obligatoire.');
   await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue : claire et juste.');
   await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
+  // The skill's live prototype would be retired: an explicit confirmation, with the list, comes first.
+  await expect(validate.getByRole('alert')).toContainText('rend périmées');
+  await expect(validate.getByTestId('quality-refusal').getByRole('listitem').first()).toBeVisible();
+  await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue : claire et juste.');
+  await validate.getByLabel('Je confirme : ces épreuves deviennent périmées').check();
+  await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
   await expect(reviewer.getByText('Épreuve validée : elle est en service.')).toBeVisible();
   await expect(reviewer.getByText(/Périmées par la validation de ce prototype/)).toBeVisible();
 
@@ -158,10 +164,19 @@ test('an author writes a QROC challenge, tries it, saves two versions and submit
 
   // Publishing a release shows the new challenge as added.
   await reviewer.goto('/creation/versions-publiees');
+  await expect(reviewer.getByTestId('preview-added')).toContainText(key);
   await reviewer.getByLabel('Message de la version (obligatoire)').fill(`Avec ${key}`);
   await reviewer.getByRole('button', { name: 'Publier' }).click();
-  await expect(reviewer.getByText('Version publiée.')).toBeVisible();
-  await expect(reviewer.getByRole('region', { name: /Épreuves ajoutées/ })).toContainText(key);
+  await expect(reviewer).toHaveURL(/\/creation\/versions-publiees\/\d+\?publiee=1$/);
+  await expect(reviewer.getByText('Version publiée.', { exact: true })).toBeVisible();
+  // Another browser test may publish at the same moment and take the new challenge in its release first.
+  const published = Number(/versions-publiees\/(\d+)/.exec(reviewer.url())![1]);
+  const added = reviewer.getByRole('region', { name: /Épreuves ajoutées/ });
+  if (!((await added.textContent()) ?? '').includes(key)) {
+    await reviewer.goto(`/creation/versions-publiees/${published - 1}`);
+    await expect(added).toContainText(key);
+    await reviewer.goto(`/creation/versions-publiees/${published}`);
+  }
   await reviewer.getByRole('link', { name: 'Versions publiées' }).click();
   await expect(reviewer.getByTestId('release-row').first()).toContainText(`Avec ${key}`);
   await expect(reviewer.getByTestId('release-row').first()).toContainText(/\+[1-9]\d* ajoutées/);

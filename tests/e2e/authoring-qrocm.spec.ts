@@ -101,6 +101,11 @@ test('an author writes a QROCM-dep from scratch, tries it, saves three versions,
   const validate = reviewer.getByRole('form', { name: 'Valider (mettre en service)' });
   await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue : deux formats ouverts, synonymes complets.');
   await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
+  // The skill's live prototype would be retired: confirmed explicitly.
+  await expect(validate.getByRole('alert')).toContainText('rend périmées');
+  await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue : deux formats ouverts, synonymes complets.');
+  await validate.getByLabel('Je confirme : ces épreuves deviennent périmées').check();
+  await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
   await expect(reviewer.getByText('Épreuve validée : elle est en service.')).toBeVisible();
 
   await reviewer.goto('/creation/versions-publiees');
@@ -142,6 +147,8 @@ test('an administrator rolls back to an earlier release; the exchange page expor
   await admin.goto('/creation/versions-publiees');
   await admin.getByLabel('Message de la version (obligatoire)').fill('Avant retour arrière');
   await admin.getByRole('button', { name: 'Publier' }).click();
+  // The list page's intro also says « version publiée. »: wait for the release page.
+  await expect(admin).toHaveURL(/\/creation\/versions-publiees\/\d+\?publiee=1$/);
   await expect(admin.getByText('Version publiée.')).toBeVisible();
   await admin.goto('/creation/versions-publiees');
   const rollback = admin.getByRole('form', { name: 'Revenir à une version publiée antérieure' });

@@ -69,7 +69,16 @@ test('an author imports a QTI package and sees the report; a reviewer validates 
   const validate = reviewer.getByRole('form', { name: 'Valider (mettre en service)' });
   await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue après import QTI.');
   await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
-  await expect(reviewer.getByText('Épreuve validée : elle est en service.')).toBeVisible();
+  // When the skill has a live prototype, validating this new prototype retires it: confirmed explicitly.
+  const validated = reviewer.getByText('Épreuve validée : elle est en service.');
+  const confirm = validate.getByLabel('Je confirme : ces épreuves deviennent périmées');
+  await expect(validated.or(confirm)).toBeVisible();
+  if (await confirm.isVisible()) {
+    await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Relue après import QTI.');
+    await confirm.check();
+    await validate.getByRole('button', { name: 'Valider l’épreuve' }).click();
+  }
+  await expect(validated).toBeVisible();
 });
 
 test('the exports download as zips (content pack with its files, QTI 3.0 package); the pack imports back without changing anything', async ({ browser }) => {

@@ -103,7 +103,7 @@ export async function makeCalibrationFixture(
       const key = `cal-${u}-${t}${level}`;
       const challenge = await db.challenge.create({ data: { key, skillId: skill.id, type: 'QCU', status: 'valide' } });
       const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: newChallengeBody('QCU', ['Tests']) as object } });
-      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
       challenges.push({ id: challenge.id, key, level, versionId: version.id });
       const a = Math.exp(normal(rng, 0.2, 0.25));
       const b = -1.8 + 0.7 * (level - 1) + normal(rng, 0, 0.3);

@@ -55,7 +55,7 @@ export async function makeCertificationBank(db: PrismaClient, options: { compete
         };
         const challenge = await db.challenge.create({ data: { key: `cert-${u}-${k}-${level}-${n}`, skillId: skill.id, type: 'QCU', status: 'valide' } });
         const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-        await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+        await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
         challenges.push({ id: challenge.id, versionId: version.id, competenceCode: code, level });
         const a = 1.5;
         const b = (level - 3.5) * 0.8 + (n === 0 ? -0.1 : 0.1);

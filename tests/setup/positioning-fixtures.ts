@@ -86,7 +86,7 @@ export async function makePositioningFixture(
           data: { key: `pos-${u}-${t}${level}-${k}`, skillId: skill.id, type: body.answer.type === 'QCU' ? 'QCU' : 'QROC', status: 'valide' },
         });
         const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-        await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+        await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
         bodies.set(challenge.id, body);
         challengeSkill.set(challenge.id, skill.id);
         params.push({ challengeId: challenge.id, level });

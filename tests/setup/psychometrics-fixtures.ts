@@ -81,7 +81,7 @@ export async function makeCalibrationFixture(db: PrismaClient, options: FixtureO
       };
       const challenge = await db.challenge.create({ data: { key, skillId: skill.id, type: 'QCU', status: 'valide' } });
       const version = await db.challengeVersion.create({ data: { challengeId: challenge.id, number: 1, body: body as object } });
-      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id } });
+      await db.challenge.update({ where: { id: challenge.id }, data: { currentVersionId: version.id, liveVersionId: version.id } });
       const a = logNormal(rng, Math.log(1.2), 0.25);
       const b = -2 + (4 / Math.max(1, levels - 1)) * (level - 1) + normal(rng, 0, 0.3);
       challenges.push({ id: challenge.id, key, level, tubeName, a, b, versionId: version.id });

@@ -11,6 +11,10 @@ export interface CalibrationStripData {
   n: number | null;
   pValue: number | null;
   flags: string[];
+  /** Version the parameters in force were calibrated on, the live version, and whether they apply to it. */
+  calibratedVersion?: number | null;
+  liveVersion?: number | null;
+  applies?: boolean;
 }
 
 export function CalibrationStrip({ challengeId, calibration }: { challengeId: string; calibration: CalibrationStripData }) {
@@ -47,6 +51,13 @@ export function CalibrationStrip({ challengeId, calibration }: { challengeId: st
           <dd data-testid="calib-flags">{calibration.flags.length > 0 ? calibration.flags.join(', ') : w('calib.none')}</dd>
         </div>
       </dl>
+      {calibration.source === 'set' && calibration.calibratedVersion != null ? (
+        <p className={calibration.applies ? 'muted small' : 'notice'} data-testid="calib-version">
+          {w(calibration.applies ? 'calib.versionApplies' : 'calib.versionUncalibrated')
+            .replace('{calibrated}', String(calibration.calibratedVersion))
+            .replace('{live}', String(calibration.liveVersion ?? '—'))}
+        </p>
+      ) : null}
       <p className="muted small">
         {calibration.source === 'set' ? w('calib.source.set').replace('{n}', String(calibration.setVersion)) : w('calib.source.run')} ·{' '}
         <Link to={`/psychometrie/items/${challengeId}`}>{w('calib.link')}</Link>
