@@ -1,6 +1,6 @@
 /**
  * `calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
- * [--standard-errors auto|observed|louis-block]`
+ * [--se|--standard-errors auto|observed|louis-block]`
  */
 import {
   empiricalReliability,
@@ -28,7 +28,9 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const maxCycles = integer(args, 'max-cycles', 1, 2000);
   const threads = args.options.has('threads') ? integer(args, 'threads', 1) : undefined;
   const acceleration = choice(args, 'acceleration', ['squarem', 'none'] as const, 'squarem');
-  const standardErrors = choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
+  const standardErrors = args.options.has('se')
+    ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
+    : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const anchorsFile = args.options.get('anchors');
 
   const { data, separator } = await readResponseCsv(file);
@@ -80,6 +82,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     persons: result.persons,
     answers: result.answers,
     standardErrors: result.standardErrors,
+    standardErrorsNote: result.standardErrorsNote,
     latent: { mean: result.latent.mean, sd: result.latent.sd },
     parameters: result.parameterCount,
     aic: result.aic,

@@ -38,6 +38,7 @@ const RUN_KEYS = [
   'persons',
   'answers',
   'standardErrors',
+  'standardErrorsNote',
   'latent',
   'parameters',
   'aic',
