@@ -2,6 +2,7 @@
  * `calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
  * [--se|--standard-errors auto|observed|louis-block]`
  */
+import { sx2ItemFit } from '../engine/calibration/item-fit';
 import {
   empiricalReliability,
   likelihoodRatioTest,
@@ -73,6 +74,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
 export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
   const persons = data === undefined ? null : scorePersons(data, result);
   const fit = data === undefined || persons === null ? null : personFit(data, result, { theta: persons.theta });
+  const sx2 = data === undefined ? null : sx2ItemFit(data, result.parameters, result.quadrature, result.model === 'rasch' ? 1 : 2);
   return {
     model: result.model,
     logLik: result.logLik,
@@ -90,7 +92,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     marginalReliability: result.marginalReliability,
     empiricalReliability: persons === null || data === undefined ? null : empiricalReliability(persons.theta, persons.sd, data.weights),
     personFit: fit === null ? null : { threshold: fit.threshold, misfitting: fit.misfitting },
-    items: result.items.map((item) => ({
+    items: result.items.map((item, index) => ({
       item: item.item,
       a: item.a,
       d: item.d,
@@ -101,6 +103,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
       pointBiserial: item.pointBiserial,
       infit: item.infit,
       outfit: item.outfit,
+      sx2: sx2?.[index] ?? null,
       flags: item.flags,
     })),
   };
