@@ -1,7 +1,8 @@
 /**
  * `calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
- * [--standard-errors auto|observed|louis-block]`
+ * [--se|--standard-errors auto|observed|louis-block]`
  */
+import { sx2ItemFit } from '../engine/calibration/item-fit';
 import {
   empiricalReliability,
   likelihoodRatioTest,
@@ -28,7 +29,9 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const maxCycles = integer(args, 'max-cycles', 1, 2000);
   const threads = args.options.has('threads') ? integer(args, 'threads', 1) : undefined;
   const acceleration = choice(args, 'acceleration', ['squarem', 'none'] as const, 'squarem');
-  const standardErrors = choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
+  const standardErrors = args.options.has('se')
+    ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
+    : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const anchorsFile = args.options.get('anchors');
 
   const { data, separator } = await readResponseCsv(file);
@@ -71,6 +74,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
 export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
   const persons = data === undefined ? null : scorePersons(data, result);
   const fit = data === undefined || persons === null ? null : personFit(data, result, { theta: persons.theta });
+  const sx2 = data === undefined ? null : sx2ItemFit(data, result.parameters, result.quadrature, result.model === 'rasch' ? 1 : 2);
   return {
     model: result.model,
     logLik: result.logLik,
@@ -80,6 +84,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     persons: result.persons,
     answers: result.answers,
     standardErrors: result.standardErrors,
+    standardErrorsNote: result.standardErrorsNote,
     latent: { mean: result.latent.mean, sd: result.latent.sd },
     parameters: result.parameterCount,
     aic: result.aic,
@@ -87,7 +92,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     marginalReliability: result.marginalReliability,
     empiricalReliability: persons === null || data === undefined ? null : empiricalReliability(persons.theta, persons.sd, data.weights),
     personFit: fit === null ? null : { threshold: fit.threshold, misfitting: fit.misfitting },
-    items: result.items.map((item) => ({
+    items: result.items.map((item, index) => ({
       item: item.item,
       a: item.a,
       d: item.d,
@@ -98,6 +103,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
       pointBiserial: item.pointBiserial,
       infit: item.infit,
       outfit: item.outfit,
+      sx2: sx2?.[index] ?? null,
       flags: item.flags,
     })),
   };

@@ -38,6 +38,7 @@ const RUN_KEYS = [
   'persons',
   'answers',
   'standardErrors',
+  'standardErrorsNote',
   'latent',
   'parameters',
   'aic',
@@ -47,7 +48,7 @@ const RUN_KEYS = [
   'personFit',
   'items',
 ];
-const ITEM_KEYS = ['item', 'a', 'd', 'b', 'se', 'n', 'pValue', 'pointBiserial', 'infit', 'outfit', 'flags'];
+const ITEM_KEYS = ['item', 'a', 'd', 'b', 'se', 'n', 'pValue', 'pointBiserial', 'infit', 'outfit', 'sx2', 'flags'];
 
 describe('cli calibrate', () => {
   it('reproduces LSAT7 from its pattern,count file converted to a wide CSV with weights', async () => {

@@ -3,7 +3,7 @@
  *
  *   calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
  *                  [--max-cycles N] [--threads N] [--acceleration squarem|none]
- *                  [--standard-errors auto|observed|louis-block]
+ *                  [--se|--standard-errors auto|observed|louis-block]
  *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
  *            --seed S --data OUT.csv --truth TRUTH.json
  *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
@@ -21,7 +21,7 @@ import { simulateCommand } from './simulate-command';
 const USAGE = `usage:
   cli calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
                      [--max-cycles N] [--threads N] [--acceleration squarem|none]
-                     [--standard-errors auto|observed|louis-block]
+                     [--se|--standard-errors auto|observed|louis-block]
   cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
                --seed S --data OUT.csv --truth TRUTH.json
   cli qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]

@@ -313,6 +313,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       },
       {
         now: () => performance.now(),
+        data: collapsed,
         shouldCancel: checkCancel,
         onProgress: ({ cycle, logLik, maxChange }) => {
           firstChange ??= Math.max(maxChange, settings.tolerance * 10);
@@ -425,6 +426,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       logPosterior: result.logPosterior,
       latent: result.latent,
       standardErrors: result.standardErrors,
+      standardErrorsNote: result.standardErrorsNote,
       anchors: result.settings.anchors,
       freeItems: free.length,
       items: result.items.length,

@@ -87,6 +87,8 @@ export interface CalibrationSummary {
   logPosterior: number;
   latent: { mean: number; sd: number };
   standardErrors: string;
+  /** How the standard errors were computed, in words (absent on runs before it was recorded). */
+  standardErrorsNote?: string;
   anchors: number;
   freeItems: number;
   items: number;

@@ -26,6 +26,8 @@ import {
 import { createLocalRunner, type EStepRunner } from './runner';
 import { informationCriteria, marginalReliability } from './diagnostics';
 import { itemErrorsFromCovariance, louisBlockErrors, observedCovariance, type ItemStandardErrors, type StandardErrorMethod } from './standard-errors';
+import { FULL_INFORMATION_MAX_PARAMETERS, louisObservedInformation } from './information';
+import { invertSymmetricPositiveDefinite } from './linalg';
 
 export interface QuadratureSettings {
   /** Number of nodes (default 61). */
@@ -59,8 +61,11 @@ export interface CalibrationSettings {
    */
   readonly latent?: { readonly estimateMean?: boolean; readonly estimateSd?: boolean };
   /**
-   * 'auto' (default): full observed information when it is cheap enough (see
-   * OBSERVED_INFORMATION_BUDGET), Louis per-item blocks otherwise.
+   * 'auto' (default): full observed information — exactly by Louis' identity in one pass when the
+   * data is held in this process (hooks.data) and there are at most FULL_INFORMATION_MAX_PARAMETERS
+   * free parameters, else by differences of the gradient when cheap enough (see
+   * OBSERVED_INFORMATION_BUDGET) — and Louis per-item blocks otherwise. The result names the
+   * method (`standardErrors`) and says why (`standardErrorsNote`).
    */
   readonly standardErrors?: 'auto' | StandardErrorMethod;
   readonly flags?: Partial<FlagThresholds>;
@@ -83,6 +88,12 @@ export interface CalibrationHooks {
   readonly shouldCancel?: () => boolean | Promise<boolean>;
   /** Milliseconds from any fixed origin (e.g. performance.now); used only to report `seconds`. */
   readonly now?: () => number;
+  /**
+   * The response data, when this process holds it: lets the standard errors come from the exact
+   * full observed information (Louis' identity over all parameters, one pass) instead of 2 E-steps
+   * per parameter.
+   */
+  readonly data?: ResponseData;
 }
 
 export interface CalibrationResult {
@@ -103,6 +114,8 @@ export interface CalibrationResult {
   readonly latent: { readonly mean: number; readonly sd: number };
   /** How the standard errors were computed. */
   readonly standardErrors: StandardErrorMethod;
+  /** How exactly, in words (which identity, or why an approximation was used). */
+  readonly standardErrorsNote: string;
   /** Free parameters: estimated item parameters, plus the latent mean and SD when estimated. */
   readonly parameterCount: number;
   /** −2 logLik + 2 parameterCount. */
@@ -168,7 +181,7 @@ export async function calibrate(data: ResponseData, settings: CalibrationSetting
   const prepared = options.collapse === false ? data : collapsePatterns(data).data;
   const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
   try {
-    return await calibrateWithRunner(runner, settings, options.hooks);
+    return await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared });
   } finally {
     await runner.close?.();
   }
@@ -456,21 +469,29 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   for (let i = 0; i < itemIds.length; i++) freeCount += free[i] as number;
   const parameterCount = freeCount * (model === '2pl' ? 2 : 1) + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
   const requested = settings.standardErrors ?? 'auto';
-  const method: StandardErrorMethod =
-    requested !== 'auto'
-      ? requested
-      : summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000
-        ? 'observed'
-        : 'louis-block';
+  const differencesAffordable = summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000;
+  const louisFull = hooks.data !== undefined && parameterCount <= FULL_INFORMATION_MAX_PARAMETERS;
+  const method: StandardErrorMethod = requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : 'louis-block';
   let errors: ItemStandardErrors;
-  if (method === 'observed') {
+  let standardErrorsNote: string;
+  if (method === 'observed' && louisFull && hooks.data !== undefined) {
+    const { parameters, information } = louisObservedInformation(hooks.data, state, mSettings, nodes);
+    errors = itemErrorsFromCovariance(itemIds.length, parameters, invertSymmetricPositiveDefinite(information, parameters.length));
+    standardErrorsNote = `full observed information of the marginal log-posterior over all ${parameterCount} free parameters, exact, by Louis' identity (one pass over the data)`;
+  } else if (method === 'observed') {
     const { parameters, covariance } = await observedCovariance(state, mSettings, nodes, (p, q) => Promise.resolve(runner.expectations(p, q)));
     errors = itemErrorsFromCovariance(itemIds.length, parameters, covariance);
+    standardErrorsNote = `full observed information over all ${parameterCount} free parameters, by central differences (h = 1e-4) of the exact gradient (Fisher's identity; the matrix Oakes' identity gives)`;
   } else if (method === 'louis-block') {
     errors = louisBlockErrors(diagnostics, state, quadrature, mSettings);
+    standardErrorsNote =
+      requested === 'louis-block'
+        ? "Louis' formula per item (a, d) block, as asked: ignores covariances between items, slightly understates SEs"
+        : `Louis' formula per item (a, d) block because the full matrix was too costly here (${parameterCount} free parameters${hooks.data === undefined ? ', data not held in this process' : ''}): ignores covariances between items, slightly understates SEs`;
   } else {
     const nan = () => new Float64Array(itemIds.length).fill(NaN);
     errors = { seA: nan(), seD: nan(), covAD: nan(), method: 'none' };
+    standardErrorsNote = 'not computed';
   }
   if (model === 'rasch') errors.seA.fill(NaN);
 
@@ -499,6 +520,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     answers: summary.totalAnswers,
     latent: { mean: state.mean, sd: state.sd },
     standardErrors: method,
+    standardErrorsNote,
     parameterCount,
     aic: criteria.aic,
     bic: criteria.bic,

@@ -64,3 +64,9 @@ export { parseDif, worstDifClass, SIGNALS, SIGNAL_SEVERITY, itemSignals, mainSig
 
 export type { LevelledItem, CutScoreSettings, LevelCutScore, CutScoreReport } from './cut-scores';
 export { levelCutScores, levelAt } from './cut-scores';
+
+export type { ItemSx2 } from './item-fit';
+export { sx2ItemFit } from './item-fit';
+
+export type { ObservedInformation } from './information';
+export { louisObservedInformation, FULL_INFORMATION_MAX_PARAMETERS } from './information';

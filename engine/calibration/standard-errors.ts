@@ -146,7 +146,7 @@ export async function observedCovariance(
   settings: MStepSettings,
   nodes: Float64Array,
   expectations: (params: ItemParameterArrays, quadrature: Quadrature) => Promise<SufficientStatistics>,
-): Promise<{ parameters: FreeParameter[]; covariance: Float64Array | null }> {
+): Promise<{ parameters: FreeParameter[]; information: Float64Array; covariance: Float64Array | null }> {
   const parameters = freeParameters(state, settings);
   const P = parameters.length;
   const hessian = new Float64Array(P * P);
@@ -170,7 +170,7 @@ export async function observedCovariance(
       information[j * P + k] = -0.5 * ((hessian[j * P + k] as number) + (hessian[k * P + j] as number));
     }
   }
-  return { parameters, covariance: invertSymmetricPositiveDefinite(information, P) };
+  return { parameters, information, covariance: invertSymmetricPositiveDefinite(information, P) };
 }
 
 export function itemErrorsFromCovariance(itemCount: number, parameters: readonly FreeParameter[], covariance: Float64Array | null): ItemStandardErrors {

@@ -1,0 +1,123 @@
+/**
+ * S-X² item fit (Orlando & Thissen 2000): for each item, persons are grouped by their summed score
+ * on the test, and the observed proportion correct in each group is compared with what the fitted
+ * model predicts for that group — Σ_θ P_i(θ) f⁻ⁱ(k − 1 | θ) g(θ) / Σ_θ f(k | θ) g(θ), with the
+ * summed-score distributions f from the Lord–Wingersky recursion over the quadrature nodes.
+ *
+ * Only persons who answered every item enter (a summed score needs a common test; sparse data has
+ * none, and then the statistic is null). Groups are scores 1 … n − 1 (0 and n carry no
+ * information); adjacent groups are merged from each tail inwards until every group's expected
+ * number correct and incorrect are both ≥ 1. df = groups − estimated parameters of the item
+ * (2 for a 2PL item, 1 for Rasch); null when df < 1.
+ */
+import type { ResponseData } from './data';
+import type { ModelState } from './mstep';
+import type { Quadrature } from './kernel';
+import { chiSquareUpper } from '../statistics/distributions';
+
+export interface ItemSx2 {
+  readonly statistic: number;
+  readonly df: number;
+  readonly p: number;
+}
+
+/** Summed-score distribution per node: result[s * Q + q] = P(score s | θ_q), over the given items. */
+function lordWingersky(prob: Float64Array, items: readonly number[], Q: number): Float64Array {
+  let f = new Float64Array(Q).fill(1);
+  let size = 1;
+  for (const i of items) {
+    const next = new Float64Array((size + 1) * Q);
+    for (let s = 0; s < size; s++) {
+      for (let q = 0; q < Q; q++) {
+        const p = prob[i * Q + q] as number;
+        const v = f[s * Q + q] as number;
+        next[s * Q + q] = (next[s * Q + q] as number) + v * (1 - p);
+        next[(s + 1) * Q + q] = (next[(s + 1) * Q + q] as number) + v * p;
+      }
+    }
+    f = next;
+    size++;
+  }
+  return f;
+}
+
+export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Quadrature, parametersPerItem: number): (ItemSx2 | null)[] {
+  const n = state.a.length;
+  const Q = quadrature.nodes.length;
+  const empty = (): (ItemSx2 | null)[] => new Array<ItemSx2 | null>(n).fill(null);
+  if (n < 3) return empty();
+  const prob = new Float64Array(n * Q);
+  for (let i = 0; i < n; i++) {
+    for (let q = 0; q < Q; q++) prob[i * Q + q] = 1 / (1 + Math.exp(-((state.a[i] as number) * (quadrature.nodes[q] as number) + (state.d[i] as number))));
+  }
+  // Observed: persons and correct answers to each item by summed score (complete rows only).
+  const persons = new Float64Array(n + 1);
+  const correct = new Float64Array(n * (n + 1));
+  const rows = data.rowStart.length - 1;
+  let complete = 0;
+  for (let r = 0; r < rows; r++) {
+    const from = data.rowStart[r] as number;
+    const to = data.rowStart[r + 1] as number;
+    if (to - from !== n) continue;
+    const w = data.weights === null ? 1 : (data.weights[r] as number);
+    let score = 0;
+    for (let k = from; k < to; k++) score += data.scores[k] as number;
+    persons[score] = (persons[score] as number) + w;
+    for (let k = from; k < to; k++)
+      if (data.scores[k] === 1) correct[(data.items[k] as number) * (n + 1) + score] = (correct[(data.items[k] as number) * (n + 1) + score] as number) + w;
+    complete += w;
+  }
+  if (complete === 0) return empty();
+  const all = Array.from({ length: n }, (_, i) => i);
+  const full = lordWingersky(prob, all, Q);
+  const g = quadrature.weights;
+  const denominator = new Float64Array(n + 1);
+  for (let s = 0; s <= n; s++) {
+    let acc = 0;
+    for (let q = 0; q < Q; q++) acc += (full[s * Q + q] as number) * (g[q] as number);
+    denominator[s] = acc;
+  }
+  return all.map((i) => {
+    const rest = lordWingersky(
+      prob,
+      all.filter((j) => j !== i),
+      Q,
+    );
+    // Groups k = 1 … n − 1: N_k persons, O_k correct, E_k expected proportion correct.
+    const groups: { count: number; observed: number; expected: number }[] = [];
+    for (let k = 1; k <= n - 1; k++) {
+      let acc = 0;
+      for (let q = 0; q < Q; q++) acc += (prob[i * Q + q] as number) * (rest[(k - 1) * Q + q] as number) * (g[q] as number);
+      const e = (denominator[k] as number) > 0 ? acc / (denominator[k] as number) : 0;
+      const count = persons[k] as number;
+      groups.push({ count, observed: correct[i * (n + 1) + k] as number, expected: e * count });
+    }
+    const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
+    const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
+      count: x.count + y.count,
+      observed: x.observed + y.observed,
+      expected: x.expected + y.expected,
+    });
+    // From the low tail upwards, then from the high tail downwards.
+    while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
+    while (groups.length > 1 && small(groups[groups.length - 1]!))
+      groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
+    // Any small group left in the middle joins its neighbour.
+    for (let k = 0; k < groups.length && groups.length > 1;) {
+      if (small(groups[k]!)) {
+        const j = k + 1 < groups.length ? k + 1 : k - 1;
+        const lo = Math.min(j, k);
+        groups.splice(lo, 2, merge(groups[lo]!, groups[lo + 1]!));
+        k = Math.max(0, lo - 1);
+      } else k++;
+    }
+    const df = groups.length - parametersPerItem;
+    if (df < 1) return null;
+    let statistic = 0;
+    for (const x of groups) {
+      const e = x.expected / x.count;
+      statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
+    }
+    return { statistic, df, p: chiSquareUpper(statistic, df) };
+  });
+}
