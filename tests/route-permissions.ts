@@ -297,7 +297,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   },
   'psychometrie.comparaison.tsx': { loader: only('psychometrician', 'admin') },
   'psychometrie.exports.matrice-reponses[.]csv.tsx': { loader: only('psychometrician', 'admin') },
-  'psychometrie.items.$challengeId.tsx': { params: { challengeId: 'challengeId' }, loader: only('psychometrician', 'admin') },
+  'psychometrie.items.$challengeId.tsx': {
+    params: { challengeId: 'challengeId' },
+    loader: only('psychometrician', 'admin'),
+    // Marking a scored change as not affecting difficulty (decision 020).
+    action: only('psychometrician', 'admin'),
+  },
   'psychometrie.parametres.$version.tsx': { params: { version: 'parameterVersion' }, loader: only('psychometrician', 'admin') },
   'psychometrie.parametres.$version_.export[.]csv.tsx': { params: { version: 'parameterVersion' }, loader: only('psychometrician', 'admin') },
   'psychometrie.parametres._index.tsx': { loader: only('psychometrician', 'admin') },
