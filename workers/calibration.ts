@@ -55,7 +55,7 @@ import {
   type ItemResultRow,
 } from '../app/models/calibration-run.server';
 import { calibrationBaseline, filterApplicable } from '../app/models/parameter-set.server';
-import { calibrationVersionIds } from '../app/models/content-version.server';
+import { calibrationVersionIds, calibrationVersions } from '../app/models/content-version.server';
 import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
 
 /** Distributed E-step: the shard queue, its waiter and Redis for the results. */
@@ -211,7 +211,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     // ── Reading ────────────────────────────────────────────────────────────────────────────
     const live = await liveChallenges(db, settings.competenceIds);
     // Only answers on the served versions (or versions equivalent for calibration) are read.
-    const versionIds = await calibrationVersionIds(db, live);
+    const { ids: versionIds, all: everyVersionCounts } = await calibrationVersions(db, live);
     const versionOfLive = new Map(live.map((c) => [c.id, c.versionId]));
     const readStarted = performance.now();
     const snapshotDir =
@@ -223,14 +223,12 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     };
     // The snapshot holds the answers on every version of the live challenges. When a scored change means
     // that only some versions count (decision 020), the paged reader filters the answers by version instead.
-    const otherVersions = await db.challengeVersion.count({ where: { challengeId: { in: live.map((c) => c.id) }, id: { notIn: versionIds } } });
-    const pipeline =
-      otherVersions === 0
-        ? await withPgClient(readUrl, (client) => readCalibrationDataFromSnapshot(client, live, { maxAnswerId: settings.maxAnswerId, snapshotDir, onProgress }))
-        : await withPgClient(readUrl, async (client) => {
-            const paged = await readCalibrationData(client, live, { maxAnswerId: settings.maxAnswerId, versionIds, onPage: onProgress });
-            return { read: paged, source: 'none' as const, streamed: paged.counts.read };
-          });
+    const pipeline = everyVersionCounts
+      ? await withPgClient(readUrl, (client) => readCalibrationDataFromSnapshot(client, live, { maxAnswerId: settings.maxAnswerId, snapshotDir, onProgress }))
+      : await withPgClient(readUrl, async (client) => {
+          const paged = await readCalibrationData(client, live, { maxAnswerId: settings.maxAnswerId, versionIds, onPage: onProgress });
+          return { read: paged, source: 'none' as const, streamed: paged.counts.read };
+        });
     const read: CalibrationData = pipeline.read;
     const readSeconds = (performance.now() - readStarted) / 1000;
     const { data, items, counts } = read;

@@ -17,6 +17,8 @@ export interface VersionClasses {
   rootOf(versionId: string): string;
   /** Every version of the challenge in the same class as this one. */
   same(versionId: string): string[];
+  /** How many versions the challenge has. */
+  versionCount: number;
 }
 
 /** The equivalence classes of the versions of each challenge. */
@@ -57,6 +59,7 @@ export async function versionClasses(client: Client, challengeIds: readonly stri
     out.set(challengeId, {
       rootOf: (versionId) => (parent.has(versionId) ? find(versionId) : versionId),
       same: (versionId) => (parent.has(versionId) ? ids.filter((id) => find(id) === find(versionId)) : [versionId]),
+      versionCount: ids.length,
     });
   }
   return out;
@@ -74,12 +77,26 @@ export async function scoredChangesBetween(client: Pick<PrismaClient, 'challenge
 
 /**
  * The version ids whose answers a calibration of these live challenges reads: for each challenge, the
- * versions equivalent to the live one (answers on a version that scored something else are left out).
+ * versions equivalent to the live one (answers on a version that scored something else are left out);
+ * `all` when that is every version of these challenges (nothing to leave out).
  */
-export async function calibrationVersionIds(client: Client, live: readonly { id: string; versionId: string }[]): Promise<string[]> {
+export async function calibrationVersions(client: Client, live: readonly { id: string; versionId: string }[]): Promise<{ ids: string[]; all: boolean }> {
   const classes = await versionClasses(
     client,
     live.map((c) => c.id),
   );
-  return live.flatMap((c) => classes.get(c.id)?.same(c.versionId) ?? [c.versionId]);
+  let all = true;
+  const ids = live.flatMap((c) => {
+    const challenge = classes.get(c.id);
+    if (!challenge) return [c.versionId];
+    const same = challenge.same(c.versionId);
+    if (same.length < challenge.versionCount) all = false;
+    return same;
+  });
+  return { ids, all };
+}
+
+/** The version ids whose answers a calibration of these live challenges reads (see calibrationVersions). */
+export async function calibrationVersionIds(client: Client, live: readonly { id: string; versionId: string }[]): Promise<string[]> {
+  return (await calibrationVersions(client, live)).ids;
 }

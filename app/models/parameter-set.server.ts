@@ -215,20 +215,8 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
             items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
           },
         });
-        const merged = new Map<
-          string,
-          {
-            challengeId: string;
-            versionId: string | null;
-            a: number;
-            d: number;
-            b: number;
-            seA: number | null;
-            seD: number | null;
-            seB: number | null;
-            sourceRunId: string | null;
-          }
-        >();
+        // The set in force, each item replaced by the run's when the psychometrician chose it.
+        const merged = new Map<string, NonNullable<typeof previous>['items'][number]>();
         for (const p of previous?.items ?? []) merged.set(p.challengeId, p);
         for (const i of chosen) {
           merged.set(i.challengeId, {
