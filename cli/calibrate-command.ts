@@ -2,10 +2,9 @@
  * `calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
  * [--se|--standard-errors auto|observed|louis-block]`
  */
-import { sx2ItemFit } from '../engine/calibration/item-fit';
 import {
-  empiricalReliability,
   likelihoodRatioTest,
+  modelQuality,
   personFit,
   scorePersons,
   type CalibrationResult,
@@ -74,7 +73,8 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
 export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
   const persons = data === undefined ? null : scorePersons(data, result);
   const fit = data === undefined || persons === null ? null : personFit(data, result, { theta: persons.theta });
-  const sx2 = data === undefined ? null : sx2ItemFit(data, result.parameters, result.quadrature, result.model === 'rasch' ? 1 : 2);
+  const quality = data === undefined || persons === null ? null : modelQuality(result, data, persons);
+  const sx2 = quality === null ? null : quality.sx2;
   return {
     model: result.model,
     logLik: result.logLik,
@@ -90,7 +90,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     aic: result.aic,
     bic: result.bic,
     marginalReliability: result.marginalReliability,
-    empiricalReliability: persons === null || data === undefined ? null : empiricalReliability(persons.theta, persons.sd, data.weights),
+    empiricalReliability: quality === null ? null : quality.empiricalReliability,
     personFit: fit === null ? null : { threshold: fit.threshold, misfitting: fit.misfitting },
     items: result.items.map((item, index) => ({
       item: item.item,

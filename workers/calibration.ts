@@ -25,7 +25,9 @@ import {
   compareParameterSets,
   createLocalRunner,
   mantelHaenszelDif,
+  modelQuality,
   scorePersons,
+  testInformationCurves,
   type CalibrationResult,
   type EStepRunner,
   type ItemDif,
@@ -339,7 +341,8 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
           )
         : null;
     const drift = new Map<string, ItemDrift>((driftReport?.items ?? []).map((d) => [d.item, d]));
-    const { theta } = scorePersons(data, result);
+    const abilities = scorePersons(data, result);
+    const { theta } = abilities;
     const histogram = new Array<number>(HISTOGRAM.bins).fill(0);
     for (const t of theta) histogram[binOf(t, HISTOGRAM)]! += 1;
     let referencePersons = 0;
@@ -440,6 +443,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
       flags: flagCounts,
       execution: { mode, shards, threads, readSeconds, estimateSeconds, snapshot: snapshotDir === null ? 'off' : pipeline.source, streamed: pipeline.streamed },
+      quality: runQuality(result, data, abilities, items),
     };
 
     // ── One transaction: the run and all its items, or nothing ─────────────────────────────
@@ -477,6 +481,40 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
   } finally {
     await runner?.close?.();
   }
+}
+
+/** The CLI's model-quality figures (same engine functions) and the test information per competence. */
+function runQuality(
+  result: CalibrationResult,
+  data: CalibrationData['data'],
+  abilities: { theta: Float64Array; sd: Float64Array },
+  items: CalibrationData['items'],
+): NonNullable<CalibrationSummary['quality']> {
+  const quality = modelQuality(result, data, abilities);
+  const competenceOf = new Map(items.map((c) => [c.id, c] as const));
+  const information = testInformationCurves(
+    result.items.map((i) => ({ a: i.a, d: i.d })),
+    result.items.map((i) => competenceOf.get(i.item)?.competenceId ?? null),
+  );
+  return {
+    logLik: quality.logLik,
+    parameterCount: quality.parameterCount,
+    aic: quality.aic,
+    bic: quality.bic,
+    marginalReliability: quality.marginalReliability,
+    empiricalReliability: quality.empiricalReliability,
+    sx2: Object.fromEntries(result.items.map((i, k) => [i.item, quality.sx2[k] ?? null])),
+    testInformation: {
+      theta: information.theta,
+      curves: information.curves.map((c) => ({
+        competenceId: c.group,
+        code: items.find((i) => i.competenceId === c.group)?.competenceCode ?? c.group,
+        items: c.items,
+        information: c.information,
+        se: c.se,
+      })),
+    },
+  };
 }
 
 /** Starts a run from a trigger (schedule, new answers), unless one is already queued or running. */

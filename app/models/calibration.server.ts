@@ -128,6 +128,25 @@ export interface CalibrationSummary {
     /** Answers streamed from PostgreSQL by this run (only the new ones when a snapshot was extended). */
     streamed?: number;
   };
+  /** Model quality, as the CLI's calibrate document (absent on runs before it was recorded). */
+  quality?: RunQuality;
+}
+
+/** What the worker stores of the engine's modelQuality and test information (issue 18). */
+export interface RunQuality {
+  logLik: number;
+  parameterCount: number;
+  aic: number;
+  bic: number;
+  marginalReliability: number;
+  empiricalReliability: number | null;
+  /** S-X² per challenge id; null per item on sparse designs (no common summed score). */
+  sx2: Record<string, { statistic: number; df: number; p: number } | null>;
+  /** Test information and its SE per competence on a θ grid. */
+  testInformation: {
+    theta: number[];
+    curves: { competenceId: string; code: string; items: number; information: number[]; se: (number | null)[] }[];
+  };
 }
 
 export function progressNow(progress: Omit<CalibrationProgress, 'at'>): CalibrationProgress {

@@ -20,6 +20,7 @@ import { DriftSection } from '~/components/psychometrics/DriftSection';
 import { DifSection } from '~/components/psychometrics/DifSection';
 import { FitSection } from '~/components/psychometrics/FitSection';
 import { RunWrightSection } from '~/components/psychometrics/RunWrightSection';
+import { ModelQualitySection } from '~/components/psychometrics/ModelQualitySection';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
@@ -98,6 +99,7 @@ export default function RunPage() {
           <DriftSection items={items} runId={run.id} texts={texts} />
           <DifSection items={items} runId={run.id} summary={run.summary} texts={texts} />
           <FitSection items={items} runId={run.id} texts={texts} />
+          <ModelQualitySection summary={run.summary} items={items} runId={run.id} status={run.status} />
           {data.personBins.length > 0 ? <RunWrightSection items={items} bins={data.personBins} runId={run.id} texts={texts} /> : null}
         </>
       ) : run.status === 'SUCCEEDED' ? (

@@ -70,3 +70,9 @@ export { sx2ItemFit } from './item-fit';
 
 export type { ObservedInformation } from './information';
 export { louisObservedInformation, FULL_INFORMATION_MAX_PARAMETERS } from './information';
+
+export type { ModelQuality } from './quality';
+export { modelQuality } from './quality';
+
+export type { InformationGrid, InformationCurve } from './test-information';
+export { testInformationCurves, INFORMATION_GRID } from './test-information';
