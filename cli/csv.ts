@@ -118,9 +118,21 @@ export interface ResponseFile {
   readonly rows: number;
   /** The column separator, read from the header line. */
   readonly separator: Separator;
+  /** Each row's person id, when asked for (`personIds: true`); a wide file without a person column numbers them p1, p2, … */
+  readonly persons?: readonly string[];
 }
 
-export async function readResponseCsv(path: string): Promise<ResponseFile> {
+export interface ReadResponseOptions {
+  /** Keep each row's person id (for scoring). */
+  readonly personIds?: boolean;
+  /**
+   * Refuse data a calibration cannot use: an item nobody answered, no variance at all (default true;
+   * scoring needs neither).
+   */
+  readonly calibrationChecks?: boolean;
+}
+
+export async function readResponseCsv(path: string, options: ReadResponseOptions = {}): Promise<ResponseFile> {
   let header: string[] | null = null;
   let headerLine = 0;
   let wide: WideReader | null = null;
@@ -133,8 +145,8 @@ export async function readResponseCsv(path: string): Promise<ResponseFile> {
         const separator = detectSeparator(path, text, lineNumber);
         header = splitFields(text, separator);
         headerLine = lineNumber;
-        if (header.length === 3 && header[0] === 'person' && header[1] === 'item' && header[2] === 'score') long = new LongReader(path, separator);
-        else wide = new WideReader(path, header, headerLine, separator);
+        if (header.length === 3 && header[0] === 'person' && header[1] === 'item' && header[2] === 'score') long = new LongReader(path, separator, options);
+        else wide = new WideReader(path, header, headerLine, separator, options);
         return;
       }
       if (isBlank(buffer, start, end)) return;
@@ -161,13 +173,16 @@ class WideReader {
   private ones = 0;
   private zeros = 0;
   private readonly sep: number;
+  private readonly personIds: string[] | null;
 
   constructor(
     private readonly path: string,
     private readonly header: string[],
     headerLine: number,
     private readonly separator: Separator,
+    private readonly options: ReadResponseOptions = {},
   ) {
+    this.personIds = options.personIds ? [] : null;
     this.sep = separatorByte(separator);
     this.kinds = new Uint8Array(header.length);
     this.itemOfColumn = new Int32Array(header.length).fill(-1);
@@ -225,6 +240,7 @@ class WideReader {
         throw new CsvError(this.path, lineNumber, c + 1, null, `more cells than the header's ${columns} columns`);
       }
       const item = this.itemOfColumn[c] as number;
+      if (this.personIds !== null && this.kinds[c] === 1) this.personIds.push(cellText(buffer, cellStart, k).replace(/^"|"$/g, ''));
       if (item >= 0) {
         const [s, e] = trimmed(buffer, cellStart, k);
         if (e > s) {
@@ -256,19 +272,22 @@ class WideReader {
       throw new CsvError(this.path, lineNumber, c + 1, this.header[c] ?? null, `the row has ${c} cells, the header ${columns} columns`);
     }
     this.rows++;
+    if (this.personIds !== null && !this.kinds.includes(1)) this.personIds.push(`p${this.rows}`);
     if (this.firstLine === 0) this.firstLine = lineNumber;
     this.lastLine = lineNumber;
   }
 
   finish(): ResponseFile {
     if (this.rows === 0) throw new CsvError(this.path, null, null, null, 'no data rows after the header');
+    const persons = this.personIds === null ? {} : { persons: this.personIds };
+    if (this.options.calibrationChecks === false) return { data: this.builder.build(), format: 'wide', rows: this.rows, separator: this.separator, ...persons };
     for (let i = 0; i < this.answered.length; i++) {
       if ((this.answered[i] as number) > 0) continue;
       const c = this.itemColumns[i] as number;
       throw new CsvError(this.path, null, c + 1, this.header[c] ?? null, `nobody answered this item (lines ${this.firstLine}–${this.lastLine})`);
     }
     checkVariance(this.path, this.ones, this.zeros, this.firstLine, this.lastLine);
-    return { data: this.builder.build(), format: 'wide', rows: this.rows, separator: this.separator };
+    return { data: this.builder.build(), format: 'wide', rows: this.rows, separator: this.separator, ...persons };
   }
 }
 
@@ -326,6 +345,7 @@ class LongReader {
   constructor(
     private readonly path: string,
     private readonly separator: Separator,
+    private readonly options: ReadResponseOptions = {},
   ) {
     this.sep = separatorByte(separator);
   }
@@ -405,8 +425,9 @@ class LongReader {
         builder.addAnswer(i, score);
       }
     }
-    checkVariance(this.path, ones, answers - ones, this.firstLine, this.lastLine);
-    return { data: builder.build(), format: 'long', rows: this.rows, separator: this.separator };
+    if (this.options.calibrationChecks !== false) checkVariance(this.path, ones, answers - ones, this.firstLine, this.lastLine);
+    const persons = this.options.personIds ? { persons: [...this.persons.values] } : {};
+    return { data: builder.build(), format: 'long', rows: this.rows, separator: this.separator, ...persons };
   }
 }
 

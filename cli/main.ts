@@ -4,6 +4,7 @@
  *   calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
  *                  [--max-cycles N] [--threads N] [--acceleration squarem|none]
  *                  [--se|--standard-errors auto|observed|louis-block]
+ *   score FILE --parameters PARAMS.csv [--method eap|map|ml] [--latent-mean M] [--latent-sd S] [--quadpts N]
  *   simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
  *            --seed S --data OUT.csv --truth TRUTH.json
  *   qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
@@ -22,6 +23,7 @@ const USAGE = `usage:
   cli calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
                      [--max-cycles N] [--threads N] [--acceleration squarem|none]
                      [--se|--standard-errors auto|observed|louis-block]
+  cli score FILE --parameters PARAMS.csv [--method eap|map|ml] [--latent-mean M] [--latent-sd S] [--quadpts N]
   cli simulate --items N --persons M [--per-person K] [--design random|adaptive] [--model 2pl|rasch]
                --seed S --data OUT.csv --truth TRUTH.json
   cli qti import PACKAGE [--dry-run] [--skill @name --as e-mail --database URL]
@@ -34,6 +36,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command === 'calibrate') {
       const { json, warnings } = await calibrateCommand(rest);
       process.stdout.write(`${json}\n`);
+      for (const warning of warnings) process.stderr.write(`${warning}\n`);
+      return 0;
+    }
+    if (command === 'score') {
+      const { csv, warnings } = await (await import('./score-command')).scoreCommand(rest);
+      process.stdout.write(csv);
       for (const warning of warnings) process.stderr.write(`${warning}\n`);
       return 0;
     }
@@ -55,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (calibrate, simulate, positioning-sim, certification-sim, qti, pack)`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (calibrate, score, simulate, positioning-sim, certification-sim, qti, pack)`);
   } catch (error) {
     if (error instanceof CsvError || error instanceof UsageError || error instanceof CalibrationDataError) {
       process.stderr.write(`error: ${error.message}\n`);
