@@ -75,7 +75,10 @@ export async function scoreCommand(argv: readonly string[]): Promise<{ csv: stri
   const { data, separator, persons } = await readResponseCsv(file, { personIds: true, calibrationChecks: false });
   const unknown = data.itemIds.filter((id) => !parameters.has(id));
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
+    const shown = unknown
+      .slice(0, 10)
+      .map((id) => JSON.stringify(id))
+      .join(', ');
     throw new UsageError(
       `${file}: ${unknown.length} item(s) without parameters in ${parametersFile}: ${shown}${unknown.length > 10 ? ', …' : ''} (every item of the data needs a row item,a,d)`,
     );

@@ -295,6 +295,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
     loader: only('psychometrician', 'admin'),
     action: only('psychometrician', 'admin'),
   },
+  'psychometrie.calibrations.$id_.scores[.]csv.tsx': { params: { id: 'calibrationId' }, loader: only('psychometrician', 'admin') },
   'psychometrie.comparaison.tsx': { loader: only('psychometrician', 'admin') },
   'psychometrie.exports.matrice-reponses[.]csv.tsx': { loader: only('psychometrician', 'admin') },
   'psychometrie.items.$challengeId.tsx': {

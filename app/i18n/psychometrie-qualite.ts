@@ -60,7 +60,8 @@ const fr = {
   'lrt.result': 'Rapport de vraisemblance : statistique {statistic}, {df} ddl, p = {p}. {verdict}',
   'lrt.verdict.2pl': 'Le 2PL ajuste significativement mieux que Rasch (au seuil de 5 %).',
   'lrt.verdict.rasch': 'Le 2PL n’ajuste pas significativement mieux que Rasch (au seuil de 5 %).',
-  'lrt.priors': 'Calculs faits avec les lois a priori : le test et les critères sont pris aux modes a posteriori (sans a priori, le test est celui des manuels).',
+  'lrt.priors':
+    'Calculs faits avec les lois a priori : le test et les critères sont pris aux modes a posteriori (sans a priori, le test est celui des manuels).',
   'lrt.na.models': 'Le test Rasch contre 2PL ne s’applique pas : il faut un calcul Rasch et un calcul 2PL (ici {a} et {b}).',
   'lrt.na.scope': 'Le test Rasch contre 2PL ne s’applique pas : les deux calculs ne portent pas sur les mêmes compétences.',
   'lrt.na.snapshot': 'Le test Rasch contre 2PL ne s’applique pas : les deux calculs n’ont pas lu les mêmes réponses (instantanés différents).',
@@ -88,8 +89,7 @@ const en: Record<Key, string> = {
   'quality.se.louis-block': 'Louis blocks per challenge (approximation: slightly understates standard errors)',
   'quality.se.differences': 'full observed information by central differences',
   'sx2.heading': 'S-X² item fit (Orlando and Thissen)',
-  'sx2.sparse':
-    'S-X² not computed: nobody answered every challenge (sparse design, no common summed score). Infit and outfit above remain the fit statistics.',
+  'sx2.sparse': 'S-X² not computed: nobody answered every challenge (sparse design, no common summed score). Infit and outfit above remain the fit statistics.',
   'sx2.summary':
     '{flagged} of {n} challenges have p < 0.05. With {n} challenges, about {expected} would by chance if the model were true: look at the smallest p-values first.',
   'sx2.caption': 'S-X² per challenge, smallest p-values first',

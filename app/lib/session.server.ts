@@ -13,7 +13,7 @@ import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
 const SESSION_DAYS = 7;
 
-function sessionSecret(): string {
+export function sessionSecret(): string {
   const settings = env();
   if (settings.SESSION_SECRET) return settings.SESSION_SECRET;
   // A secret of this installation, kept with its data so sessions survive restarts.

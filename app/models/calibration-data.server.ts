@@ -151,6 +151,11 @@ export interface CalibrationData {
   counts: ReadCounts;
   /** The snapshot bound: answers with an id up to this one were read ("0" when there is none). */
   maxAnswerId: string;
+  /**
+   * Each row's person key (`u:<user id>:<competence id>` or `c:<certification assessment id>`); only
+   * the paged reader gives them (for the θ download, which pseudonymises them).
+   */
+  personKeys?: string[];
 }
 
 export interface ReadOptions {
@@ -254,7 +259,7 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
     }
   }
 
-  return assembleCalibrationData(challenges, {
+  const assembled = assembleCalibrationData(challenges, {
     answers: itemOfAnswer.length,
     personOfAnswer: personOfAnswer.array,
     itemOfAnswer: itemOfAnswer.array,
@@ -263,6 +268,8 @@ export async function readCalibrationData(client: pg.ClientBase, challenges: rea
     counts,
     maxAnswerId,
   });
+  // Rows are the persons in order of their first answer, as the keys were numbered.
+  return { ...assembled, personKeys: [...personIndex.keys()] };
 }
 
 /** The answers kept by the data rules, in answer id order, before the person sort (both readers end here). */
