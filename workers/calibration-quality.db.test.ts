@@ -19,6 +19,8 @@ import { executeCalibrationRun } from './calibration';
 import { responseMatrixCsv } from '../app/models/calibration-export.server';
 import { runScoresCsv } from '../app/models/calibration-scores.server';
 import type { RunQuality } from '../app/models/calibration.server';
+import { getRunComparison } from '../app/models/psychometrics-analysis.server';
+import { raschVs2plTest } from '../app/models/model-comparison.server';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +46,11 @@ beforeAll(async () => {
   const created = await db.calibrationRun.create({ data: { model: '2pl', settings: fixtureSettings(fixture, { model: '2pl' }), status: 'QUEUED' } });
   runId = created.id;
   expect(await executeCalibrationRun({ db, databaseUrl, threads: false, snapshotDir: null }, runId)).toBe('succeeded');
-  const other = await db.calibrationRun.create({ data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch' }), status: 'QUEUED' } });
+  // The same answer snapshot as the 2PL run, whatever other tests write meanwhile.
+  const first = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId } });
+  const other = await db.calibrationRun.create({
+    data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch', maxAnswerId: first.maxAnswerId!.toString() }), status: 'QUEUED' },
+  });
   otherRunId = other.id;
   expect(await executeCalibrationRun({ db, databaseUrl, threads: false, snapshotDir: null }, otherRunId)).toBe('succeeded');
 }, 120_000);
@@ -54,7 +60,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the worker and the CLI on the same data', () => {
   it('store and print the same AIC, BIC, reliabilities, S-X² and parameters', async () => {
     const row = await db.calibrationRun.findUniqueOrThrow({ where: { id: runId }, include: { items: true } });
-    const quality = (row.summary as { quality: RunQuality }).quality;
+    const quality = (row.summary as unknown as { quality: RunQuality }).quality;
     const matrix = await responseMatrixCsv(db, databaseUrl, { runId });
     const file = join(dir, 'matrix.csv');
     writeFileSync(file, await streamText(matrix!.stream));
@@ -108,7 +114,7 @@ describe('the worker and the CLI on the same data', () => {
 
   it('give the same θ and SE: the run download equals cli score (EAP) with the run’s parameters and latent distribution', async () => {
     const row = await db.calibrationRun.findUniqueOrThrow({ where: { id: otherRunId }, include: { items: true } });
-    const latent = (row.summary as { latent: { mean: number; sd: number } }).latent;
+    const latent = (row.summary as unknown as { latent: { mean: number; sd: number } }).latent;
     expect(latent.sd).not.toBeCloseTo(1, 3); // Rasch: σ estimated, so the latent distribution matters
     const scores = await runScoresCsv(db, databaseUrl, otherRunId, 'test-secret');
     expect(scores.ok).toBe(true);
@@ -135,6 +141,37 @@ describe('the worker and the CLI on the same data', () => {
       expect(Math.abs(Number(se) - Number(cliSe))).toBeLessThan(1e-9);
       expect(answers).toBe(cliAnswers);
     }
+  }, 120_000);
+
+  it('compare Rasch and 2PL alike: the comparison page’s likelihood-ratio test equals cli calibrate --model both', async () => {
+    const comparison = await getRunComparison(db, otherRunId, runId);
+    const test = raschVs2plTest(comparison.a!, comparison.b!);
+    expect(test.applies).toBe(true);
+    if (!test.applies) return;
+    const matrix = await responseMatrixCsv(db, databaseUrl, { runId });
+    const file = join(dir, 'matrix-both.csv');
+    writeFileSync(file, await streamText(matrix!.stream));
+    const doc = JSON.parse(await cli('calibrate', file, '--model', 'both')) as {
+      comparison: {
+        rasch: { logLik: number; parameters: number; aic: number; bic: number };
+        '2pl': { aic: number; bic: number };
+        likelihoodRatio: { statistic: number; df: number; p: number };
+      };
+    };
+    expect(test.rasch.parameters).toBe(doc.comparison.rasch.parameters);
+    expect(Math.abs(test.rasch.aic - doc.comparison.rasch.aic)).toBeLessThan(1e-6);
+    expect(Math.abs(test.twoPl.bic - doc.comparison['2pl'].bic)).toBeLessThan(1e-6);
+    expect(test.likelihoodRatio.df).toBe(doc.comparison.likelihoodRatio.df);
+    expect(test.likelihoodRatio.df).toBe(7); // 16 − (8 + σ)
+    expect(Math.abs(test.likelihoodRatio.statistic - doc.comparison.likelihoodRatio.statistic)).toBeLessThan(1e-6);
+    expect(Math.abs(test.likelihoodRatio.p - doc.comparison.likelihoodRatio.p)).toBeLessThan(1e-6);
+    // Two 2PL runs, or runs on other answers: the test does not apply, and says why.
+    expect(raschVs2plTest(comparison.b!, comparison.b!)).toEqual({ applies: false, reason: 'models' });
+    expect(raschVs2plTest({ ...comparison.a!, maxAnswerId: '1' }, comparison.b!)).toEqual({ applies: false, reason: 'snapshot' });
+    expect(raschVs2plTest({ ...comparison.a!, settings: { ...comparison.a!.settings, competenceIds: ['x'] } }, comparison.b!)).toEqual({
+      applies: false,
+      reason: 'scope',
+    });
   }, 120_000);
 
   it('pseudonymises persons: stable within a run, different across runs, never a user id or e-mail', async () => {

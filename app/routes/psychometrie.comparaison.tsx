@@ -12,6 +12,8 @@ import { ScatterChart, type ScatterItem } from '~/components/charts/ScatterChart
 import { formatCount, formatDateTime, formatDuration, formatNumber, formatSigned, formatWithSe } from '~/components/charts/format';
 import { PsyNav, RunLink, RunStatus, useTexts, type Texts } from '~/components/charts/ui';
 import type { PsychometricsKey } from '~/i18n/psychometrie';
+import { raschVs2plTest } from '~/models/model-comparison.server';
+import { ModelComparisonSection } from '~/components/psychometrics/ModelComparisonSection';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
@@ -20,7 +22,9 @@ export const meta: MetaFunction = () => [{ title: 'Comparer deux calculs – Psy
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const params = new URL(request.url).searchParams;
-  return getRunComparison(db(), params.get('a'), params.get('b'));
+  const comparison = await getRunComparison(db(), params.get('a'), params.get('b'));
+  const modelTest = comparison.a && comparison.b && comparison.a.id !== comparison.b.id ? raschVs2plTest(comparison.a, comparison.b) : null;
+  return { ...comparison, modelTest };
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -62,6 +66,7 @@ export default function ComparisonPage() {
       {data.a && data.b && !same ? (
         <>
           <Summaries a={data.a} b={data.b} texts={texts} />
+          {data.modelTest ? <ModelComparisonSection test={data.modelTest} models={[data.a.model, data.b.model]} /> : null}
           <p>{f('compare.common', { n: data.items.length, onlyA: data.onlyA, onlyB: data.onlyB })}</p>
           {data.items.length > 0 ? (
             <>
