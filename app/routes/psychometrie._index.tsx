@@ -52,8 +52,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const priors = form.get('priors') === 'on';
     const anchors = form.get('anchors') === 'keep-live' ? 'keep-live' : 'recalibrate-all';
     const competence = String(form.get('competence') ?? '');
+    // "The other model on the same answers" (run page): the snapshot of that run.
+    const snapshot = String(form.get('maxAnswerId') ?? '');
     const outcome = await startCalibration(db(), {
-      settings: { model, priors, anchors, competenceIds: competence ? [competence] : [] },
+      settings: { model, priors, anchors, competenceIds: competence ? [competence] : [], ...(/^\d+$/.test(snapshot) ? { maxAnswerId: snapshot } : {}) },
       trigger: 'MANUAL',
       requestedById: session.viewer.id,
       databaseUrl: databaseUrl(),

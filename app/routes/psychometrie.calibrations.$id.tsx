@@ -99,7 +99,7 @@ export default function RunPage() {
           <DriftSection items={items} runId={run.id} texts={texts} />
           <DifSection items={items} runId={run.id} summary={run.summary} texts={texts} />
           <FitSection items={items} runId={run.id} texts={texts} />
-          <ModelQualitySection summary={run.summary} items={items} runId={run.id} status={run.status} />
+          <ModelQualitySection run={run} items={items} />
           {data.personBins.length > 0 ? <RunWrightSection items={items} bins={data.personBins} runId={run.id} texts={texts} /> : null}
         </>
       ) : run.status === 'SUCCEEDED' ? (

@@ -3,14 +3,15 @@
  * (the CLI's figures, stored by the worker), S-X² item fit with its flags, the test information and
  * its SE per competence (d3 chart with a table alternative), and the θ download.
  */
-import { Link } from '@remix-run/react';
+import { Form, Link } from '@remix-run/react';
 import { useState } from 'react';
 import { CurveChart, type CurveSeries } from '~/components/charts/CurveChart';
 import { formatCount, formatNumber, type Locale } from '~/components/charts/format';
 import { fill, useLocale, useMessages } from '~/i18n';
 import { qualityMessages, type QualityKey } from '~/i18n/psychometrie-qualite';
 import type { RunQuality } from '~/models/calibration.server';
-import type { ItemRow } from '~/models/psychometrics-analysis.server';
+import type { ItemRow, RunHeader } from '~/models/psychometrics-analysis.server';
+import { useRootData } from '~/root';
 
 export const SX2_ALPHA = 0.05;
 
@@ -30,9 +31,13 @@ function formatP(p: number, locale: Locale): string {
   return p < 0.001 ? (locale === 'fr' ? '< 0,001' : '< 0.001') : formatNumber(p, 3, locale);
 }
 
-export function ModelQualitySection({ summary, items, runId, status }: { summary: Record<string, unknown>; items: ItemRow[]; runId: string; status: string }) {
-  const { t, f, locale } = useQualityTexts();
-  if (status !== 'SUCCEEDED') return null;
+export function ModelQualitySection({ run, items }: { run: RunHeader; items: ItemRow[] }) {
+  const { t, locale } = useQualityTexts();
+  const { csrfToken } = useRootData();
+  if (run.status !== 'SUCCEEDED') return null;
+  const { summary, id: runId } = run;
+  const otherModel = run.model === 'rasch' ? '2pl' : run.model === '2pl' ? 'rasch' : null;
+  const competenceIds = Array.isArray(run.settings['competenceIds']) ? (run.settings['competenceIds'] as string[]) : [];
   const quality = runQualityOf(summary);
   const seMethod = typeof summary['standardErrors'] === 'string' ? (summary['standardErrors'] as string) : null;
   const seKey = `quality.se.${seMethod}` as QualityKey;
@@ -72,6 +77,18 @@ export function ModelQualitySection({ summary, items, runId, status }: { summary
           {t('scores.link')}
         </a>
       </p>
+      {otherModel && run.maxAnswerId && competenceIds.length <= 1 ? (
+        <Form method="post" action="/psychometrie">
+          <input type="hidden" name="csrf" value={csrfToken ?? ''} />
+          <input type="hidden" name="intent" value="start" />
+          <input type="hidden" name="model" value={otherModel} />
+          <input type="hidden" name="anchors" value={run.settings['anchors'] === 'keep-live' ? 'keep-live' : 'recalibrate-all'} />
+          {run.settings['priors'] !== false ? <input type="hidden" name="priors" value="on" /> : null}
+          <input type="hidden" name="competence" value={competenceIds[0] ?? ''} />
+          <input type="hidden" name="maxAnswerId" value={run.maxAnswerId} />
+          <button type="submit">{t(otherModel === 'rasch' ? 'other.rasch' : 'other.2pl')}</button> <span className="muted">{t('other.hint')}</span>
+        </Form>
+      ) : null}
     </section>
   );
 }
