@@ -192,6 +192,9 @@ describe('the worker and the CLI on the same data', () => {
     expect(ids(first.csv).filter((id) => otherIds.has(id))).toEqual([]);
     for (const userId of fixture.learners.slice(0, 50)) expect(first.csv).not.toContain(userId);
     expect(first.csv).not.toContain('@');
-    expect((await runScoresCsv(db, databaseUrl, 'no-such-run', 'test-secret')).ok).toBe(false);
+    expect(await runScoresCsv(db, databaseUrl, 'no-such-run', 'test-secret')).toEqual({ ok: false, reason: 'not-found' });
+    const queued = await db.calibrationRun.create({ data: { model: '2pl', settings: fixtureSettings(fixture), status: 'QUEUED' } });
+    expect(await runScoresCsv(db, databaseUrl, queued.id, 'test-secret')).toEqual({ ok: false, reason: 'not-finished', status: 'QUEUED' });
+    await db.calibrationRun.delete({ where: { id: queued.id } });
   }, 120_000);
 });
