@@ -20,6 +20,7 @@ const fr = {
   'quality.se.observed': 'information observée complète (exacte, identité de Louis)',
   'quality.se.louis-block': 'blocs de Louis par épreuve (approximation : sous-estime un peu les erreurs types)',
   'quality.se.differences': 'information observée complète par différences centrées',
+  'quality.se.none': 'non calculées',
   'sx2.heading': 'Ajustement S-X² (Orlando et Thissen)',
   'sx2.sparse':
     'S-X² non calculé : aucune personne n’a répondu à toutes les épreuves (plan clairsemé, pas de score total commun). L’infit et l’outfit ci-dessus restent les indicateurs d’ajustement.',
@@ -91,6 +92,7 @@ const en: Record<Key, string> = {
   'quality.se.observed': 'full observed information (exact, Louis’ identity)',
   'quality.se.louis-block': 'Louis blocks per challenge (approximation: slightly understates standard errors)',
   'quality.se.differences': 'full observed information by central differences',
+  'quality.se.none': 'not computed',
   'sx2.heading': 'S-X² item fit (Orlando and Thissen)',
   'sx2.sparse': 'S-X² not computed: nobody answered every challenge (sparse design, no common summed score). Infit and outfit above remain the fit statistics.',
   'sx2.summary':

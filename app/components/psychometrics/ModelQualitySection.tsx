@@ -40,7 +40,9 @@ export function ModelQualitySection({ run, items }: { run: RunHeader; items: Ite
   const competenceIds = Array.isArray(run.settings['competenceIds']) ? (run.settings['competenceIds'] as string[]) : [];
   const quality = runQualityOf(summary);
   const seMethod = typeof summary['standardErrors'] === 'string' ? (summary['standardErrors'] as string) : null;
-  const seKey = `quality.se.${seMethod}` as QualityKey;
+  const note = typeof summary['standardErrorsNote'] === 'string' ? (summary['standardErrorsNote'] as string) : '';
+  // 'observed' is exact by Louis' identity in the process holding the data, by central differences otherwise.
+  const seKey = `quality.se.${seMethod === 'observed' && note.includes('central differences') ? 'differences' : seMethod}` as QualityKey;
   const seText = seMethod === null ? '—' : (qualityMessages[locale][seKey] ?? seMethod);
   return (
     <section id="qualite" className="psy-section" aria-labelledby="qualite-titre">
