@@ -383,7 +383,10 @@ export function itemObjective3pl(
   return { value, gradient, hessian, fisher };
 }
 
-/** Solves M x = g for a symmetric negative definite m × m M (m ≤ 3, row-major 3 × 3 storage); null if not negative definite. */
+/**
+ * The Newton step −M⁻¹g for a symmetric negative definite m × m M (m ≤ 3, row-major 3 × 3 storage),
+ * by Cholesky of −M; null if M is not negative definite.
+ */
 function solveNegativeDefinite(M: Float64Array, g: Float64Array, m: number): Float64Array | null {
   // Cholesky of −M.
   const L = new Float64Array(9);
@@ -399,7 +402,7 @@ function solveNegativeDefinite(M: Float64Array, g: Float64Array, m: number): Flo
       L[3 * i + j] = acc / ljj;
     }
   }
-  // (−M) y = g, then x = −y  (so that M x = g).
+  // (−M) y = g, i.e. y = −M⁻¹g.
   const y = new Float64Array(3);
   for (let i = 0; i < m; i++) {
     let acc = g[i] as number;
@@ -411,7 +414,6 @@ function solveNegativeDefinite(M: Float64Array, g: Float64Array, m: number): Flo
     for (let k = i + 1; k < m; k++) acc -= (L[3 * k + i] as number) * (y[k] as number);
     y[i] = acc / (L[3 * i + i] as number);
   }
-  for (let i = 0; i < m; i++) y[i] = -(y[i] as number);
   return y;
 }
 
