@@ -153,6 +153,8 @@ export interface CalibrationResult {
   readonly items: ItemCalibration[];
   /** Final parameters as arrays (index-aligned with items), for person scoring. */
   readonly parameters: ModelState;
+  /** 3PL only: the prior on c (mode per item, weight) and which items' c was estimated. */
+  readonly guessing?: GuessingSettings;
   readonly quadrature: Quadrature;
 }
 
@@ -658,6 +660,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     settings: resolved,
     items,
     parameters: state,
+    ...(guessing === undefined ? {} : { guessing }),
     quadrature,
   };
 }
