@@ -77,7 +77,9 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
           'give --guessing FILE (item,proposals or item,c) for QCU with another number of proposals or a fixed c',
       );
     } else if (listed < data.itemIds.length) {
-      warnings.push(`note: ${data.itemIds.length - listed} item(s) not in ${guessingFile}: their c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE}`);
+      warnings.push(
+        `note: ${data.itemIds.length - listed} item(s) not in ${guessingFile}: their c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE}`,
+      );
     }
     if (priors === 'off') warnings.push('note: priors off: no prior on a and d; c must then be fixed for every item (--guessing with a c column)');
     warnings.push(

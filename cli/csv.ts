@@ -497,7 +497,13 @@ export async function readGuessingCsv(path: string): Promise<GuessingFile> {
       }
       const cols = columns as { item: number; proposals: number; c: number; count: number };
       if (fields.length !== cols.count) {
-        throw new CsvError(path, lineNumber, Math.min(fields.length, cols.count) + 1, null, `the row has ${fields.length} cells, the header ${cols.count} columns`);
+        throw new CsvError(
+          path,
+          lineNumber,
+          Math.min(fields.length, cols.count) + 1,
+          null,
+          `the row has ${fields.length} cells, the header ${cols.count} columns`,
+        );
       }
       const id = fields[cols.item] as string;
       if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');

@@ -251,7 +251,8 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
         const dp = [at.pz * t, at.pz, at.pc];
         const d2p = [at.pzz * t * t, at.pzz * t, at.pzc * t, at.pzz * t, at.pzz, at.pzc, at.pzc * t, at.pzc, 0];
         for (let j = 0; j < 3; j++) {
-          for (let k = 0; k < 3; k++) block[3 * j + k] = (block[3 * j + k] as number) - (v * (dp[j] as number) * (dp[k] as number) + u * (d2p[3 * j + k] as number));
+          for (let k = 0; k < 3; k++)
+            block[3 * j + k] = (block[3 * j + k] as number) - (v * (dp[j] as number) * (dp[k] as number) + u * (d2p[3 * j + k] as number));
         }
       }
       const prior = logPriorDerivatives(a, d, settings.model, settings.priors);

@@ -51,7 +51,8 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
   const prob = new Float64Array(n * Q);
   for (let i = 0; i < n; i++) {
     const c = state.c === undefined ? 0 : (state.c[i] as number);
-    for (let q = 0; q < Q; q++) prob[i * Q + q] = c + (1 - c) / (1 + Math.exp(-((state.a[i] as number) * (quadrature.nodes[q] as number) + (state.d[i] as number))));
+    for (let q = 0; q < Q; q++)
+      prob[i * Q + q] = c + (1 - c) / (1 + Math.exp(-((state.a[i] as number) * (quadrature.nodes[q] as number) + (state.d[i] as number))));
   }
   // Observed: persons and correct answers to each item by summed score (complete rows only).
   const persons = new Float64Array(n + 1);

@@ -143,7 +143,12 @@ describe('3PL', () => {
     console.log(`S-X² at α = .05 on 3PL data: fitted 3PL ${flagged(fit3)}/20 flagged; same a, d without c ${flagged(fitNoC)}/20`);
     expect(fit3.every((f) => f !== null)).toBe(true);
     // df = groups − 3 for a 3PL item with c estimated, − 2 when it is fixed.
-    const perItem = sx2ItemFit(data, three.parameters, three.quadrature, Array.from({ length: 20 }, (_, i) => (i === 0 ? 2 : 3)));
+    const perItem = sx2ItemFit(
+      data,
+      three.parameters,
+      three.quadrature,
+      Array.from({ length: 20 }, (_, i) => (i === 0 ? 2 : 3)),
+    );
     expect(perItem[0]!.df).toBe(fit3[0]!.df + 1);
     expect(flagged(fit3)).toBeLessThanOrEqual(3);
     expect(flagged(fitNoC)).toBeGreaterThanOrEqual(10);
@@ -155,7 +160,11 @@ describe('3PL', () => {
     await expect(calibrate(sim.data, { model: '3pl', priors: false })).rejects.toThrow(/prior on the lower asymptote/);
     await expect(calibrate(sim.data, { model: '3pl', standardErrors: 'louis-block' })).rejects.toThrow(/not implemented for the 3PL/);
     // With every c fixed, maximum likelihood is fine.
-    const fixed: CalibrationResult = await calibrate(sim.data, { model: '3pl', priors: false, guessing: { fixed: new Map(sim.items.map((i) => [i.id, 0.2])) } });
+    const fixed: CalibrationResult = await calibrate(sim.data, {
+      model: '3pl',
+      priors: false,
+      guessing: { fixed: new Map(sim.items.map((i) => [i.id, 0.2])) },
+    });
     expect(fixed.items.every((item) => item.c === 0.2)).toBe(true);
     expect(fixed.parameterCount).toBe(12);
   }, 60_000);
