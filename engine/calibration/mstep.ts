@@ -63,7 +63,7 @@ export interface MStepSettings {
 
 /**
  * The 3PL's lower asymptote c: a Beta(w·mode + 1, w·(1 − mode) + 1) prior (mode `mode[i]`, the
- * weight w acting as w prior observations, as BILOG-MG's default guessing prior with w = 20), or c
+ * weight w acting as w prior observations: Swaminathan & Gifford 1986, m = 20 in Harwell & Baker 1991), or c
  * held at its value (free[i] = 0).
  */
 export interface GuessingSettings {
