@@ -125,10 +125,15 @@ describe('3PL', () => {
   it('gives the same estimates with the E-step on worker threads', async () => {
     const sim = simulate3pl(createRandom(5), { items: 10, persons: 1000 });
     const local = await calibrate(sim.data, { model: '3pl', standardErrors: 'none' });
-    const threaded = await calibrateInThreads(sim.data, { model: '3pl', standardErrors: 'none' }, { threads: 2 });
+    // minAnswersPerThread 1: really on two threads (the default keeps small data in-process).
+    const threaded = await calibrateInThreads(sim.data, { model: '3pl', standardErrors: 'none' }, { threads: 2, minAnswersPerThread: 1 });
+    expect(Math.abs(threaded.logLik - local.logLik)).toBeLessThan(1e-7);
     local.items.forEach((item, i) => {
-      expect(Math.abs(threaded.items[i]!.a - item.a)).toBeLessThan(1e-9);
-      expect(Math.abs(threaded.items[i]!.c! - item.c!)).toBeLessThan(1e-9);
+      // Shards add in another order: rounding differences, amplified a little by the EM iterations.
+      expect(Math.abs(threaded.items[i]!.a - item.a)).toBeLessThan(1e-7);
+      expect(Math.abs(threaded.items[i]!.c! - item.c!)).toBeLessThan(1e-7);
+      // The diagnostic pass on the threads uses c too.
+      expect(Math.abs(threaded.items[i]!.infit! - item.infit!)).toBeLessThan(1e-7);
     });
   }, 60_000);
 
