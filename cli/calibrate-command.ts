@@ -1,6 +1,6 @@
 /**
- * `calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
- * [--se|--standard-errors auto|observed|louis-block]`
+ * `calibrate FILE [--model 2pl|rasch|3pl|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+ * [--guessing FILE] [--se|--standard-errors auto|observed|louis-block]`
  */
 import {
   likelihoodRatioTest,
@@ -13,15 +13,16 @@ import {
 } from '../engine/calibration';
 import { calibrateInThreads } from '../engine/calibration/parallel';
 import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
-import { readAnchorsCsv, readResponseCsv, separatorName } from './csv';
+import { readAnchorsCsv, readGuessingCsv, readResponseCsv, separatorName } from './csv';
+import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibration/mstep';
 
-const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors'] as const;
+const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing'] as const;
 
 export async function calibrateCommand(argv: readonly string[]): Promise<{ json: string; warnings: string[] }> {
   const args = parseArgs(argv, OPTIONS);
   if (args.positionals.length !== 1) throw new UsageError('calibrate takes exactly one data file');
   const file = args.positionals[0] as string;
-  const model = choice(args, 'model', ['2pl', 'rasch', 'both'] as const, '2pl');
+  const model = choice(args, 'model', ['2pl', 'rasch', '3pl', 'both'] as const, '2pl');
   const points = integer(args, 'quadpts', 5, 61);
   const priors = choice(args, 'priors', ['on', 'off'] as const, 'on');
   const tolerance = positiveNumber(args, 'tol', 1e-4);
@@ -32,16 +33,31 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
     : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const anchorsFile = args.options.get('anchors');
+  const guessingFile = args.options.get('guessing');
+  if (guessingFile !== undefined && model !== '3pl') throw new UsageError('--guessing is for --model 3pl (the lower asymptote c of each item)');
+  if (model === '3pl' && standardErrors === 'louis-block') {
+    throw new UsageError('--standard-errors louis-block is not available for the 3PL: use auto or observed (full observed information)');
+  }
 
   const { data, separator } = await readResponseCsv(file);
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
-  if (anchors !== undefined && model !== '2pl') {
+  if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
     for (const [item, p] of anchors) {
       if (p.a !== 1) throw new UsageError(`${anchorsFile}: anchor ${JSON.stringify(item)} has a = ${p.a}, but a Rasch run needs a = 1`);
     }
   }
-  const settings: CalibrationSettings = { quadrature: { points }, priors: priors === 'on', tolerance, maxCycles, acceleration, anchors, standardErrors };
-  const run = (m: '2pl' | 'rasch') => calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads });
+  const guessing = guessingFile === undefined ? undefined : await readGuessingCsv(guessingFile);
+  const settings: CalibrationSettings = {
+    quadrature: { points },
+    priors: priors === 'on',
+    tolerance,
+    maxCycles,
+    acceleration,
+    anchors,
+    standardErrors,
+    ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
+  };
+  const run = (m: '2pl' | 'rasch' | '3pl') => calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads });
   const warnings: string[] = [];
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
   const notConverged = (result: CalibrationResult) => {
@@ -51,6 +67,24 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
       );
     }
   };
+  if (model === '3pl') {
+    const listed = guessing === undefined ? 0 : data.itemIds.filter((id) => guessing.modes.has(id) || guessing.fixed.has(id)).length;
+    const prior = `Beta(${DEFAULT_GUESSING_WEIGHT} × mode + 1, ${DEFAULT_GUESSING_WEIGHT} × (1 − mode) + 1)`;
+    if (guessing === undefined) {
+      warnings.push(
+        `note: 3pl without --guessing: every item's c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE} (five proposals); ` +
+          'give --guessing FILE (item,proposals or item,c) for QCU with another number of proposals or a fixed c',
+      );
+    } else if (listed < data.itemIds.length) {
+      warnings.push(
+        `note: ${data.itemIds.length - listed} item(s) not in ${guessingFile}: their c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE}`,
+      );
+    }
+    if (priors === 'off') warnings.push('note: priors off: no prior on a and d; c must then be fixed for every item (--guessing with a c column)');
+    warnings.push(
+      'note: comparing 2PL and 3PL: the 2PL is the 3PL at c = 0, on the boundary of the parameter space, so the likelihood-ratio statistic is not χ²-distributed (a mixture of χ² laws; the χ² p-value is conservative), and with priors on it is not a likelihood ratio; compare AIC/BIC or S-X² instead',
+    );
+  }
   if (model !== 'both') {
     const result = await run(model);
     notConverged(result);
@@ -90,6 +124,17 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
     aic: result.aic,
     bic: result.bic,
     marginalReliability: result.marginalReliability,
+    ...(result.settings.guessing === undefined
+      ? {}
+      : {
+          guessing: {
+            prior: 'beta',
+            weight: result.settings.guessing.weight,
+            defaultMode: result.settings.guessing.defaultMode,
+            modesGiven: result.settings.guessing.modes,
+            fixed: result.settings.guessing.fixed,
+          },
+        }),
     empiricalReliability: quality === null ? null : quality.empiricalReliability,
     personFit: fit === null ? null : { threshold: fit.threshold, misfitting: fit.misfitting },
     items: result.items.map((item, index) => ({
@@ -97,7 +142,8 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
       a: item.a,
       d: item.d,
       b: item.b,
-      se: { a: item.se.a, d: item.se.d, b: item.se.b },
+      ...(item.c === undefined ? {} : { c: item.c }),
+      se: item.c === undefined ? { a: item.se.a, d: item.se.d, b: item.se.b } : { a: item.se.a, d: item.se.d, b: item.se.b, c: item.se.c ?? null },
       n: item.n,
       pValue: item.pValue,
       pointBiserial: item.pointBiserial,

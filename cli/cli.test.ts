@@ -227,7 +227,7 @@ describe('cli calibrate', () => {
     const results = await Promise.all([
       ...cases.map(([name, lines]) => cli('calibrate', file(name, `${lines.join('\n')}\n`))),
       cli('calibrate', join(dir, 'missing.csv')),
-      cli('calibrate', file('ok.csv', 'q1,q2\n1,0\n0,1\n'), '--model', '3pl'),
+      cli('calibrate', file('ok.csv', 'q1,q2\n1,0\n0,1\n'), '--model', '4pl'),
     ]);
     cases.forEach(([name, , pattern], k) => {
       const r = results[k]!;
@@ -240,6 +240,6 @@ describe('cli calibrate', () => {
     expect(missing!.code).toBe(2);
     expect(missing!.stderr).toMatch(/missing\.csv: cannot read the file: no such file/);
     expect(badOption!.code).toBe(2);
-    expect(badOption!.stderr).toMatch(/--model must be one of 2pl, rasch, both/);
+    expect(badOption!.stderr).toMatch(/--model must be one of 2pl, rasch, 3pl, both/);
   });
 });

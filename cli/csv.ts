@@ -480,3 +480,78 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
   if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,a,d)');
   return anchors;
 }
+
+/** What a `--guessing` file says about the 3PL's lower asymptotes. */
+export interface GuessingFile {
+  /** Beta prior mode 1 / proposals, by item id. */
+  readonly modes: Map<string, number>;
+  /** c held fixed, by item id. */
+  readonly fixed: Map<string, number>;
+}
+
+/**
+ * `--guessing FILE`: a CSV with an `item` column and a `proposals` column (number of proposals of a
+ * QCU, ≥ 2: the prior on c is centred on 1 / proposals), a `c` column (c held fixed, in [0, 1)), or
+ * both (one of the two cells filled on each row).
+ */
+export async function readGuessingCsv(path: string): Promise<GuessingFile> {
+  const modes = new Map<string, number>();
+  const fixed = new Map<string, number>();
+  let columns: { item: number; proposals: number; c: number; count: number } | null = null;
+  let separator: Separator = ',';
+  try {
+    await forEachLine(path, (buffer, start, end, lineNumber) => {
+      if (isBlank(buffer, start, end)) return;
+      const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
+      if (columns === null) separator = detectSeparator(path, text, lineNumber);
+      const fields = splitFields(text, separator);
+      if (columns === null) {
+        const item = fields.indexOf('item');
+        if (item < 0) throw new CsvError(path, lineNumber, null, 'item', 'the header has no "item" column (expected item,proposals or item,c)');
+        const proposals = fields.indexOf('proposals');
+        const c = fields.indexOf('c');
+        if (proposals < 0 && c < 0) {
+          throw new CsvError(path, lineNumber, null, null, 'the header has neither a "proposals" nor a "c" column (expected item,proposals or item,c)');
+        }
+        columns = { item, proposals, c, count: fields.length };
+        return;
+      }
+      const cols = columns as { item: number; proposals: number; c: number; count: number };
+      if (fields.length !== cols.count) {
+        throw new CsvError(
+          path,
+          lineNumber,
+          Math.min(fields.length, cols.count) + 1,
+          null,
+          `the row has ${fields.length} cells, the header ${cols.count} columns`,
+        );
+      }
+      const id = fields[cols.item] as string;
+      if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
+      if (modes.has(id) || fixed.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
+      const cell = (c: number): string => (c < 0 ? '' : (fields[c] as string));
+      const proposalsText = cell(cols.proposals);
+      const cText = cell(cols.c);
+      if (proposalsText !== '' && cText !== '') {
+        throw new CsvError(path, lineNumber, cols.c + 1, 'c', 'give either the number of proposals or a fixed c, not both');
+      }
+      if (cText !== '') {
+        const value = Number(separator === ',' ? cText : cText.replace(',', '.'));
+        if (!(value >= 0 && value < 1)) throw new CsvError(path, lineNumber, cols.c + 1, 'c', `${JSON.stringify(cText)} is not a number in [0, 1)`);
+        fixed.set(id, value);
+      } else if (proposalsText !== '') {
+        const value = Number(proposalsText);
+        if (!Number.isInteger(value) || value < 2) {
+          throw new CsvError(path, lineNumber, cols.proposals + 1, 'proposals', `${JSON.stringify(proposalsText)} is not a whole number of proposals ≥ 2`);
+        }
+        modes.set(id, 1 / value);
+      } else {
+        throw new CsvError(path, lineNumber, cols.item + 1, null, `item ${JSON.stringify(id)} has neither a number of proposals nor a fixed c`);
+      }
+    });
+  } catch (error) {
+    throw asCsvError(path, error);
+  }
+  if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,proposals or item,c)');
+  return { modes, fixed };
+}

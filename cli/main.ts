@@ -1,7 +1,7 @@
 /**
  * Command-line entry: `npm run --silent cli -- <command> ...`
  *
- *   calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+ *   calibrate FILE [--model 2pl|rasch|3pl|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE] [--guessing FILE]
  *                  [--max-cycles N] [--threads N] [--acceleration squarem|none]
  *                  [--se|--standard-errors auto|observed|louis-block]
  *   score FILE --parameters PARAMS.csv [--method eap|map|ml] [--latent-mean M] [--latent-sd S] [--quadpts N]
@@ -20,7 +20,7 @@ import { CsvError } from './csv';
 import { simulateCommand } from './simulate-command';
 
 const USAGE = `usage:
-  cli calibrate FILE [--model 2pl|rasch|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE]
+  cli calibrate FILE [--model 2pl|rasch|3pl|both] [--quadpts N] [--priors on|off] [--tol X] [--anchors FILE] [--guessing FILE]
                      [--max-cycles N] [--threads N] [--acceleration squarem|none]
                      [--se|--standard-errors auto|observed|louis-block]
   cli score FILE --parameters PARAMS.csv [--method eap|map|ml] [--latent-mean M] [--latent-sd S] [--quadpts N]

@@ -80,7 +80,15 @@ export function marginalReliability(parameters: ModelState, points = 1001): numb
     for (let i = 0; i < parameters.a.length; i++) {
       const a = parameters.a[i] as number;
       const p = 1 / (1 + Math.exp(-(a * theta + (parameters.d[i] as number))));
-      info += a * a * p * (1 - p);
+      if (parameters.c === undefined) {
+        info += a * a * p * (1 - p);
+      } else {
+        // 3PL (Lord 1980): I = a² (1 − c)² s²(1 − s)² / (P(1 − P)), s the logistic part.
+        const c = parameters.c[i] as number;
+        const P = c + (1 - c) * p;
+        const dp = (1 - c) * p * (1 - p);
+        info += (a * a * dp * dp) / (P * (1 - P));
+      }
     }
     total += ((weights[q] as number) * variance * info) / (variance * info + 1);
   }
@@ -121,12 +129,22 @@ export function empiricalReliability(theta: ArrayLike<number>, se: ArrayLike<num
  * Var[l₀] = Σ P(1 − P) [ln(P / (1 − P))]². Large negative values: a pattern unlikely under the model
  * (e.g. hard items right and easy ones wrong). Null when the variance is 0 (no answers).
  */
-export function lz(answers: readonly { readonly a: number; readonly d: number; readonly score: 0 | 1 }[], theta: number): number | null {
+export function lz(answers: readonly { readonly a: number; readonly d: number; readonly c?: number; readonly score: 0 | 1 }[], theta: number): number | null {
   let l0 = 0;
   let expected = 0;
   let variance = 0;
-  for (const { a, d, score } of answers) {
+  for (const { a, d, c, score } of answers) {
     const z = a * theta + d;
+    if (c !== undefined && c !== 0) {
+      // 3PL: the same sums with P = c + (1 − c)·logistic(z).
+      const p = c + (1 - c) / (1 + Math.exp(-z));
+      const logP = Math.log(p);
+      const logQ = Math.log1p(-p);
+      l0 += score === 1 ? logP : logQ;
+      expected += p * logP + (1 - p) * logQ;
+      variance += p * (1 - p) * (logP - logQ) * (logP - logQ);
+      continue;
+    }
     // ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
     const logP = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
     const logQ = logP - z;
@@ -164,13 +182,19 @@ export function personFit(
   const out = new Float64Array(rows);
   let weighted = 0;
   let below = 0;
-  const answers: { a: number; d: number; score: 0 | 1 }[] = [];
+  const answers: { a: number; d: number; c?: number; score: 0 | 1 }[] = [];
+  const guessing = result.parameters.c;
   for (let r = 0; r < rows; r++) {
     answers.length = 0;
     for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
       const k = known[data.items[j] as number] as number;
       if (k < 0) continue;
-      answers.push({ a: result.parameters.a[k] as number, d: result.parameters.d[k] as number, score: data.scores[j] === 1 ? 1 : 0 });
+      answers.push({
+        a: result.parameters.a[k] as number,
+        d: result.parameters.d[k] as number,
+        ...(guessing === undefined ? {} : { c: guessing[k] as number }),
+        score: data.scores[j] === 1 ? 1 : 0,
+      });
     }
     const value = lz(answers, theta[r] as number);
     out[r] = value ?? NaN;
@@ -216,7 +240,8 @@ export function yenQ3(data: ResponseData, result: CalibrationResult, options: { 
     for (let t = data.rowStart[r] as number; t < (data.rowStart[r + 1] as number); t++) {
       const k = known[data.items[t] as number] as number;
       if (k < 0) continue;
-      const p = 1 / (1 + Math.exp(-((result.parameters.a[k] as number) * (theta[r] as number) + (result.parameters.d[k] as number))));
+      const c = result.parameters.c === undefined ? 0 : (result.parameters.c[k] as number);
+      const p = c + (1 - c) / (1 + Math.exp(-((result.parameters.a[k] as number) * (theta[r] as number) + (result.parameters.d[k] as number))));
       itemsOf.push(k);
       residuals.push((data.scores[t] as number) - p);
     }

@@ -11,14 +11,19 @@ import { toParameterMap, type ParameterSet } from './drift';
 import { itemReports, DEFAULT_FLAG_THRESHOLDS, type FlagThresholds, type ItemCalibration } from './items';
 import type { DataSummary, Quadrature, SufficientStatistics } from './kernel';
 import {
+  DEFAULT_GUESSING_MODE,
+  DEFAULT_GUESSING_WEIGHT,
   DEFAULT_PRIORS,
+  GUESSING_BOUNDS,
   INTERCEPT_BOUNDS,
   NO_PRIORS,
   SLOPE_BOUNDS,
   clampTo,
+  logGuessingPrior,
   logPrior,
   mStep,
   type CalibrationModel,
+  type GuessingSettings,
   type ModelState,
   type MStepSettings,
   type PriorSettings,
@@ -37,9 +42,29 @@ export interface QuadratureSettings {
   readonly max?: number;
 }
 
+/** 3PL: how each item's lower asymptote c is treated. */
+export interface GuessingOptions {
+  /**
+   * Mode of each item's Beta prior on c, by item id (e.g. 1 / number of proposals of a QCU);
+   * items not listed take `defaultMode`.
+   */
+  readonly modes?: ReadonlyMap<string, number>;
+  /** c held fixed at these values, by item id (anchors take theirs from here, else 0). */
+  readonly fixed?: ReadonlyMap<string, number>;
+  /** Default DEFAULT_GUESSING_MODE (0.2: five proposals). */
+  readonly defaultMode?: number;
+  /**
+   * Prior weight w: c ~ Beta(w·mode + 1, w·(1 − mode) + 1). Default DEFAULT_GUESSING_WEIGHT (20) with
+   * priors on, 0 (no prior) with `priors: false`.
+   */
+  readonly weight?: number;
+}
+
 export interface CalibrationSettings {
-  /** '2pl' (default) or 'rasch' (slopes 1, latent SD estimated). */
+  /** '2pl' (default), 'rasch' (slopes 1, latent SD estimated) or '3pl' (lower asymptote c, see `guessing`). */
   readonly model?: CalibrationModel;
+  /** 3PL only: the prior on c and the items whose c is fixed. */
+  readonly guessing?: GuessingOptions;
   readonly quadrature?: QuadratureSettings;
   /**
    * true (default): a ~ logN(0, 0.5), d ~ N(0, 2); false: none (maximum likelihood, as textbook
@@ -128,6 +153,8 @@ export interface CalibrationResult {
   readonly items: ItemCalibration[];
   /** Final parameters as arrays (index-aligned with items), for person scoring. */
   readonly parameters: ModelState;
+  /** 3PL only: the prior on c (mode per item, weight) and which items' c was estimated. */
+  readonly guessing?: GuessingSettings;
   readonly quadrature: Quadrature;
 }
 
@@ -142,6 +169,8 @@ export interface ResolvedSettings {
   readonly estimateMean: boolean;
   readonly estimateSd: boolean;
   readonly flags: FlagThresholds;
+  /** 3PL only: the guessing prior (weight, default mode) and how many items have c fixed. */
+  readonly guessing?: { readonly weight: number; readonly defaultMode: number; readonly fixed: number; readonly modes: number };
 }
 
 /** The data cannot be calibrated as it is (an item nobody answered, no variance at all, …). */
@@ -190,7 +219,7 @@ export async function calibrate(data: ResponseData, settings: CalibrationSetting
 export function resolveSettings(
   settings: CalibrationSettings,
   itemIds: readonly string[],
-): { settings: ResolvedSettings; free: Uint8Array; anchorParameters: Map<string, ItemParameters> } {
+): { settings: ResolvedSettings; free: Uint8Array; anchorParameters: Map<string, ItemParameters>; guessing?: GuessingSettings; guessingStart?: Float64Array } {
   const model = settings.model ?? '2pl';
   const priors: PriorSettings =
     settings.priors === undefined || settings.priors === true
@@ -222,8 +251,48 @@ export function resolveSettings(
   if (!Number.isInteger(quadrature.points) || quadrature.points < 5) {
     throw new RangeError(`quadrature needs at least 5 points, got ${quadrature.points}`);
   }
+  let guessing: GuessingSettings | undefined;
+  let guessingStart: Float64Array | undefined;
+  let guessingSummary: ResolvedSettings['guessing'];
+  if (model === '3pl') {
+    const options = settings.guessing ?? {};
+    const weight = options.weight ?? (settings.priors === false ? 0 : DEFAULT_GUESSING_WEIGHT);
+    const defaultMode = options.defaultMode ?? DEFAULT_GUESSING_MODE;
+    if (!(weight >= 0) || !Number.isFinite(weight)) throw new RangeError(`the guessing prior weight must be ≥ 0, got ${weight}`);
+    if (!(defaultMode > 0 && defaultMode < 1)) throw new RangeError(`the guessing prior mode must be in (0, 1), got ${defaultMode}`);
+    const mode = new Float64Array(itemIds.length).fill(defaultMode);
+    const freeC = new Uint8Array(itemIds.length).fill(1);
+    guessingStart = new Float64Array(itemIds.length);
+    let modes = 0;
+    let fixed = 0;
+    itemIds.forEach((id, i) => {
+      const m = options.modes?.get(id);
+      if (m !== undefined) {
+        if (!(m > 0 && m < 1)) throw new RangeError(`item ${id}: the guessing prior mode must be in (0, 1), got ${m}`);
+        mode[i] = m;
+        modes++;
+      }
+      const value = options.fixed?.get(id);
+      if (value !== undefined) {
+        if (!(value >= 0 && value < 1)) throw new RangeError(`item ${id}: a fixed c must be in [0, 1), got ${value}`);
+        freeC[i] = 0;
+        (guessingStart as Float64Array)[i] = value;
+        fixed++;
+      } else if (free[i] === 0) {
+        // An anchor without a given c comes from a 2PL bank: c = 0.
+        freeC[i] = 0;
+      } else {
+        (guessingStart as Float64Array)[i] = mode[i] as number;
+      }
+    });
+    guessing = { mode, weight, free: freeC };
+    guessingSummary = { weight, defaultMode, fixed, modes };
+  }
   return {
+    guessing,
+    guessingStart,
     settings: {
+      ...(guessingSummary === undefined ? {} : { guessing: guessingSummary }),
       model,
       quadrature,
       priors,
@@ -261,7 +330,13 @@ function checkSummary(summary: DataSummary, itemIds: readonly string[]): void {
  * - without an intercept prior, an estimated item that everyone got right (or wrong): its
  *   maximum-likelihood intercept is infinite.
  */
-export function checkIdentified(summary: DataSummary, itemIds: readonly string[], resolved: ResolvedSettings, free: Uint8Array): void {
+export function checkIdentified(
+  summary: DataSummary,
+  itemIds: readonly string[],
+  resolved: ResolvedSettings,
+  free: Uint8Array,
+  guessing?: GuessingSettings,
+): void {
   if (itemIds.length < 2) {
     throw new CalibrationDataError(
       `the model is not identified: ${itemIds.length === 1 ? `one item (${itemIds[0]})` : 'no item'} cannot be calibrated, ` +
@@ -275,6 +350,24 @@ export function checkIdentified(summary: DataSummary, itemIds: readonly string[]
         'use the Rasch model, priors, anchors or a third item',
       [...itemIds],
     );
+  }
+  if (resolved.model === '3pl' && guessing !== undefined) {
+    const estimated = itemIds.filter((_, i) => free[i] === 1 && guessing.free[i] === 1);
+    if (guessing.weight === 0 && estimated.length > 0) {
+      throw new CalibrationDataError(
+        `the 3PL is not identified in practice without a prior on the lower asymptote c: its likelihood is nearly flat along (c, a, d) ` +
+          `for item${estimated.length > 1 ? 's' : ''} ${estimated.slice(0, 10).join(', ')}${estimated.length > 10 ? ', …' : ''}; ` +
+          'calibrate with priors (Beta prior on c) or fix c for these items',
+        estimated,
+      );
+    }
+    if (resolved.priors.slope === null && resolved.anchors === 0 && itemIds.length < 3) {
+      throw new CalibrationDataError(
+        'the model is not identified: a 3PL on 2 items without a slope prior has more parameters than the 3 independent pattern frequencies; ' +
+          'use priors, anchors or more items',
+        [...itemIds],
+      );
+    }
   }
   if (resolved.priors.intercept === null) {
     const constant = itemIds.filter((_, i) => free[i] === 1 && ((summary.correct[i] as number) === 0 || summary.correct[i] === summary.answers[i]));
@@ -293,11 +386,11 @@ export function checkIdentified(summary: DataSummary, itemIds: readonly string[]
 export async function calibrateWithRunner(runner: EStepRunner, settings: CalibrationSettings = {}, hooks: CalibrationHooks = {}): Promise<CalibrationResult> {
   const started = hooks.now?.();
   const itemIds = runner.itemIds;
-  const { settings: resolved, free, anchorParameters } = resolveSettings(settings, itemIds);
+  const { settings: resolved, free, anchorParameters, guessing, guessingStart } = resolveSettings(settings, itemIds);
   const { model, priors, tolerance, maxCycles } = resolved;
   const summary = await runner.summary();
   checkSummary(summary, itemIds);
-  checkIdentified(summary, itemIds, resolved, free);
+  checkIdentified(summary, itemIds, resolved, free, guessing);
   const nodes = gridNodes(resolved.quadrature.min, resolved.quadrature.max, resolved.quadrature.points);
   const mSettings: MStepSettings = {
     model,
@@ -305,6 +398,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     free,
     estimateMean: resolved.estimateMean,
     estimateSd: resolved.estimateSd,
+    ...(guessing === undefined ? {} : { guessing }),
   };
 
   // Starting values: anchors as given; otherwise a = 1 and d matching the facility under N(0, 1)
@@ -320,7 +414,12 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
       d0[i] = start.d;
       return;
     }
-    const p = Math.min(0.99, Math.max(0.01, (summary.correct[i] as number) / (summary.answers[i] as number)));
+    let p = Math.min(0.99, Math.max(0.01, (summary.correct[i] as number) / (summary.answers[i] as number)));
+    // 3PL: the logistic part carries (p − c) / (1 − c) of the facility.
+    if (guessingStart !== undefined) {
+      const c = guessingStart[i] as number;
+      p = Math.min(0.99, Math.max(0.01, (p - c) / (1 - c)));
+    }
     a0[i] = 1;
     d0[i] = Math.log(p / (1 - p)) * Math.sqrt(1 + 1 / 2.9);
   });
@@ -329,12 +428,15 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   const quadratureOf = (s: ModelState): Quadrature => ({ nodes, weights: normalWeights(nodes, s.mean, s.sd) });
   const expectations = async (s: ModelState): Promise<SufficientStatistics> => {
     if (await hooks.shouldCancel?.()) throw new CalibrationCancelledError(cycles);
-    return runner.expectations({ a: s.a, d: s.d }, quadratureOf(s));
+    return runner.expectations(s.c === undefined ? { a: s.a, d: s.d } : { a: s.a, d: s.d, c: s.c }, quadratureOf(s));
   };
   const objective = (s: ModelState, stats: SufficientStatistics): number => {
     let value = stats.logLik;
     for (let i = 0; i < itemIds.length; i++) {
       if (free[i] === 1) value += logPrior(s.a[i] as number, s.d[i] as number, model, priors);
+      if (free[i] === 1 && guessing !== undefined && guessing.free[i] === 1 && s.c !== undefined) {
+        value += logGuessingPrior(s.c[i] as number, guessing.mode[i] as number, guessing.weight);
+      }
     }
     return value;
   };
@@ -343,6 +445,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     for (let i = 0; i < itemIds.length; i++) {
       if (free[i] !== 1) continue;
       m = Math.max(m, Math.abs((x.a[i] as number) - (y.a[i] as number)), Math.abs((x.d[i] as number) - (y.d[i] as number)));
+      if (x.c !== undefined && y.c !== undefined) m = Math.max(m, Math.abs((x.c[i] as number) - (y.c[i] as number)));
     }
     return Math.max(m, Math.abs(x.mean - y.mean), Math.abs(x.sd - y.sd));
   };
@@ -357,15 +460,23 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
 
   // SQUAREM works on a vector where constrained parameters are unconstrained: log a when a
   // lognormal prior keeps a positive, log sd.
-  const logSlopes = model === '2pl' && priors.slope !== null;
+  // For the 3PL, logit c follows the other parameters.
+  const logSlopes = model !== 'rasch' && priors.slope !== null;
+  const n = itemIds.length;
   const toVector = (s: ModelState): Float64Array => {
-    const v = new Float64Array(2 * itemIds.length + 2);
-    for (let i = 0; i < itemIds.length; i++) {
+    const v = new Float64Array(2 * n + 2 + (s.c === undefined ? 0 : n));
+    for (let i = 0; i < n; i++) {
       v[2 * i] = logSlopes ? Math.log(s.a[i] as number) : (s.a[i] as number);
       v[2 * i + 1] = s.d[i] as number;
     }
-    v[2 * itemIds.length] = s.mean;
-    v[2 * itemIds.length + 1] = Math.log(s.sd);
+    v[2 * n] = s.mean;
+    v[2 * n + 1] = Math.log(s.sd);
+    if (s.c !== undefined) {
+      for (let i = 0; i < n; i++) {
+        const c = Math.min(1 - 1e-12, Math.max(1e-12, s.c[i] as number));
+        v[2 * n + 2 + i] = Math.log(c / (1 - c));
+      }
+    }
     return v;
   };
   const fromVector = (v: Float64Array, template: ModelState): ModelState => {
@@ -377,7 +488,16 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
       a[i] = model === 'rasch' ? 1 : clampTo(logSlopes ? Math.exp(av) : av, SLOPE_BOUNDS);
       d[i] = clampTo(v[2 * i + 1] as number, INTERCEPT_BOUNDS);
     }
+    let c: Float64Array | undefined;
+    if (template.c !== undefined && guessing !== undefined) {
+      c = new Float64Array(template.c);
+      for (let i = 0; i < n; i++) {
+        if (free[i] !== 1 || guessing.free[i] !== 1) continue;
+        c[i] = clampTo(1 / (1 + Math.exp(-(v[2 * n + 2 + i] as number))), GUESSING_BOUNDS);
+      }
+    }
     return {
+      ...(c === undefined ? {} : { c }),
       a,
       d,
       mean: mSettings.estimateMean ? (v[2 * itemIds.length] as number) : template.mean,
@@ -385,7 +505,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     };
   };
 
-  let state: ModelState = { a: a0, d: d0, mean: 0, sd: 1 };
+  let state: ModelState = guessingStart === undefined ? { a: a0, d: d0, mean: 0, sd: 1 } : { a: a0, d: d0, c: guessingStart, mean: 0, sd: 1 };
   let stats = await expectations(state);
   let converged = false;
   let stepMax = 1;
@@ -455,7 +575,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
 
   // Final pass at the final parameters.
   const quadrature = quadratureOf(state);
-  const diagnostics = await runner.diagnostics({ a: state.a, d: state.d }, quadrature);
+  const diagnostics = await runner.diagnostics(state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c }, quadrature);
   const atBounds = new Uint8Array(itemIds.length);
   for (let i = 0; i < itemIds.length; i++) {
     const a = state.a[i] as number;
@@ -463,15 +583,24 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     if (free[i] === 1 && (a <= SLOPE_BOUNDS[0] || a >= SLOPE_BOUNDS[1] || d <= INTERCEPT_BOUNDS[0] || d >= INTERCEPT_BOUNDS[1])) {
       atBounds[i] = 1;
     }
+    if (free[i] === 1 && state.c !== undefined && guessing?.free[i] === 1 && (state.c[i] as number) >= GUESSING_BOUNDS[1]) atBounds[i] = 1;
   }
 
   let freeCount = 0;
-  for (let i = 0; i < itemIds.length; i++) freeCount += free[i] as number;
-  const parameterCount = freeCount * (model === '2pl' ? 2 : 1) + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
+  let freeGuessing = 0;
+  for (let i = 0; i < itemIds.length; i++) {
+    freeCount += free[i] as number;
+    if (guessing !== undefined && free[i] === 1 && guessing.free[i] === 1) freeGuessing++;
+  }
+  const parameterCount = freeCount * (model === 'rasch' ? 1 : 2) + freeGuessing + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
   const requested = settings.standardErrors ?? 'auto';
+  if (model === '3pl' && requested === 'louis-block') {
+    throw new RangeError("per-item Louis blocks are not implemented for the 3PL: use standardErrors 'observed' (or 'auto')");
+  }
   const differencesAffordable = summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000;
   const louisFull = hooks.data !== undefined && parameterCount <= FULL_INFORMATION_MAX_PARAMETERS;
-  const method: StandardErrorMethod = requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : 'louis-block';
+  const method: StandardErrorMethod =
+    requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
   let errors: ItemStandardErrors;
   let standardErrorsNote: string;
   if (method === 'observed' && louisFull && hooks.data !== undefined) {
@@ -491,7 +620,10 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   } else {
     const nan = () => new Float64Array(itemIds.length).fill(NaN);
     errors = { seA: nan(), seD: nan(), covAD: nan(), method: 'none' };
-    standardErrorsNote = 'not computed';
+    standardErrorsNote =
+      requested === 'none'
+        ? 'not computed'
+        : `not computed: the 3PL's standard errors come only from the full observed information, too costly here (${parameterCount} free parameters${hooks.data === undefined ? ', data not held in this process' : ''})`;
   }
   if (model === 'rasch') errors.seA.fill(NaN);
 
@@ -528,6 +660,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     settings: resolved,
     items,
     parameters: state,
+    ...(guessing === undefined ? {} : { guessing }),
     quadrature,
   };
 }

@@ -18,8 +18,9 @@ export {
   computeRowAbilities,
 } from './kernel';
 
-export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings } from './mstep';
+export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings, GuessingSettings } from './mstep';
 export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, logPrior } from './mstep';
+export { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT, GUESSING_BOUNDS, logGuessingPrior } from './mstep';
 
 export type { EStepRunner } from './runner';
 export { createLocalRunner } from './runner';
@@ -32,6 +33,7 @@ export type {
   CalibrationResult,
   ResolvedSettings,
   CalibrateOptions,
+  GuessingOptions,
 } from './em';
 export {
   calibrate,

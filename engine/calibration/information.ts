@@ -12,10 +12,16 @@
  * Oakes' identity (Oakes 1999) or central differences of the exact gradient give, computed in one
  * pass over the data.
  *
- * Cost: one pass, Σ_p (answers_p · 2 + 2)² · nodes, plus a dense P × P matrix (P free parameters).
+ * For the 3PL, P = c + (1 − c)·logistic(aθ + d): the score of an answer x is (x − P)/(P(1 − P))·∇P
+ * over (a, d, c), and the complete-data information of an item is −Σ_q [v_q ∇P∇Pᵀ + u_q ∇²P] with
+ * u = r/P − (n − r)/(1 − P), v = −r/P² − (n − r)/(1 − P)² at the expected counts (r, n) — which,
+ * unlike the 2PL's n·P(1 − P), depends on the expected number correct.
+ *
+ * Cost: one pass, Σ_p (answers_p · k + 2)² · nodes (k = 2, or 3 for the 3PL), plus a dense P × P
+ * matrix (P free parameters).
  */
 import type { ResponseData } from './data';
-import { logPriorDerivatives, type ModelState, type MStepSettings } from './mstep';
+import { logGuessingPriorDerivatives, logPriorDerivatives, threePlAt, type ModelState, type MStepSettings } from './mstep';
 import { freeParameters } from './standard-errors';
 import { normalWeights } from '../irt';
 
@@ -33,15 +39,18 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
   const P = parameters.length;
   const itemCount = state.a.length;
   const Q = nodes.length;
-  const twoPl = settings.model === '2pl';
+  const twoPl = settings.model !== 'rasch';
+  const threePl = settings.model === '3pl' && state.c !== undefined;
   // Global index of each item's a and d (−1 when fixed or, for a, in a Rasch run).
   const indexA = new Int32Array(itemCount).fill(-1);
   const indexD = new Int32Array(itemCount).fill(-1);
+  const indexC = new Int32Array(itemCount).fill(-1);
   let indexMean = -1;
   let indexSd = -1;
   parameters.forEach((p, k) => {
     if (p.kind === 'a') indexA[p.item] = k;
     else if (p.kind === 'd') indexD[p.item] = k;
+    else if (p.kind === 'c') indexC[p.item] = k;
     else if (p.kind === 'mean') indexMean = k;
     else indexSd = k;
   });
@@ -70,9 +79,26 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
   const prob = new Float64Array(itemCount * Q);
   const logP = new Float64Array(itemCount * Q);
   const logQ = new Float64Array(itemCount * Q);
+  // 3PL: ∂P/∂z and ∂P/∂c per (item, node), and the score factor 1 / (P(1 − P)).
+  const pz = threePl ? new Float64Array(itemCount * Q) : prob;
+  const pc = threePl ? new Float64Array(itemCount * Q) : prob;
+  const inversePQ = threePl ? new Float64Array(itemCount * Q) : prob;
   for (let i = 0; i < itemCount; i++) {
     const a = state.a[i] as number;
     const d = state.d[i] as number;
+    if (threePl) {
+      const c = state.c?.[i] as number;
+      for (let q = 0; q < Q; q++) {
+        const at = threePlAt(a * (nodes[q] as number) + d, c);
+        prob[i * Q + q] = at.p;
+        logP[i * Q + q] = at.logP;
+        logQ[i * Q + q] = at.logQ;
+        pz[i * Q + q] = at.pz;
+        pc[i * Q + q] = at.pc;
+        inversePQ[i * Q + q] = 1 / Math.max(at.p * at.q, 1e-300);
+      }
+      continue;
+    }
     for (let q = 0; q < Q; q++) {
       const z = a * (nodes[q] as number) + d;
       const p = 1 / (1 + Math.exp(-z));
@@ -85,6 +111,7 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
 
   const information = new Float64Array(P * P);
   const expectedAnswers = new Float64Array(itemCount * Q);
+  const expectedCorrect = threePl ? new Float64Array(itemCount * Q) : expectedAnswers;
   const expectedPersons = new Float64Array(Q);
   const rows = data.rowStart.length - 1;
   let post = new Float64Array(Q);
@@ -118,7 +145,7 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     for (let q = 0; q < Q; q++) expectedPersons[q] = (expectedPersons[q] as number) + weight * (post[q] as number);
 
     // Local score vectors s_q (m components) for this row.
-    const maxM = 2 * (to - from) + 2;
+    const maxM = (threePl ? 3 : 2) * (to - from) + 2;
     if (local.length < maxM) {
       local = new Int32Array(maxM * 2);
       scores = new Float64Array(maxM * 2 * Q);
@@ -131,7 +158,29 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
       const i = data.items[k] as number;
       const x = data.scores[k] as number;
       for (let q = 0; q < Q; q++) expectedAnswers[i * Q + q] = (expectedAnswers[i * Q + q] as number) + weight * (post[q] as number);
+      if (threePl && x === 1) for (let q = 0; q < Q; q++) expectedCorrect[i * Q + q] = (expectedCorrect[i * Q + q] as number) + weight * (post[q] as number);
       if (indexD[i] === -1) continue;
+      if (threePl) {
+        // u_q = (x − P)/(P(1 − P)); scores u·∂P/∂z·θ, u·∂P/∂z, u·∂P/∂c.
+        const ka = indexA[i] as number;
+        const kd = indexD[i] as number;
+        const kc = indexC[i] as number;
+        const mA = m;
+        const mD = m + 1;
+        const mC = m + 2;
+        local[mA] = ka;
+        local[mD] = kd;
+        if (kc !== -1) local[mC] = kc;
+        for (let q = 0; q < Q; q++) {
+          const u = (x - (prob[i * Q + q] as number)) * (inversePQ[i * Q + q] as number);
+          const sz = u * (pz[i * Q + q] as number);
+          scores[mA * Q + q] = sz * (nodes[q] as number);
+          scores[mD * Q + q] = sz;
+          if (kc !== -1) scores[mC * Q + q] = u * (pc[i * Q + q] as number);
+        }
+        m += kc !== -1 ? 3 : 2;
+        continue;
+      }
       if (twoPl && indexA[i] !== -1) {
         local[m] = indexA[i] as number;
         for (let q = 0; q < Q; q++) scores[m * Q + q] = (x - (prob[i * Q + q] as number)) * (nodes[q] as number);
@@ -185,6 +234,43 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     const kd = indexD[i] as number;
     if (kd === -1) continue;
     const ka = indexA[i] as number;
+    if (threePl) {
+      const a = state.a[i] as number;
+      const d = state.d[i] as number;
+      const c = state.c?.[i] as number;
+      const kc = indexC[i] as number;
+      const ks = [ka, kd, kc];
+      const block = new Float64Array(9); // −∂² of the expected complete-data log-likelihood, (a, d, c)
+      for (let q = 0; q < Q; q++) {
+        const t = nodes[q] as number;
+        const at = threePlAt(a * t + d, c);
+        const n = expectedAnswers[i * Q + q] as number;
+        const r = expectedCorrect[i * Q + q] as number;
+        const u = r / at.p - (n - r) / at.q;
+        const v = -r / (at.p * at.p) - (n - r) / (at.q * at.q);
+        const dp = [at.pz * t, at.pz, at.pc];
+        const d2p = [at.pzz * t * t, at.pzz * t, at.pzc * t, at.pzz * t, at.pzz, at.pzc, at.pzc * t, at.pzc, 0];
+        for (let j = 0; j < 3; j++) {
+          for (let k = 0; k < 3; k++)
+            block[3 * j + k] = (block[3 * j + k] as number) - (v * (dp[j] as number) * (dp[k] as number) + u * (d2p[3 * j + k] as number));
+        }
+      }
+      const prior = logPriorDerivatives(a, d, settings.model, settings.priors);
+      block[0] = (block[0] as number) - prior.haa;
+      block[4] = (block[4] as number) - prior.hdd;
+      const g = settings.guessing;
+      if (g !== undefined) block[8] = (block[8] as number) - logGuessingPriorDerivatives(c, g.mode[i] as number, g.weight).h;
+      for (let j = 0; j < 3; j++) {
+        const gj = ks[j] as number;
+        if (gj === -1) continue;
+        for (let k = 0; k < 3; k++) {
+          const gk = ks[k] as number;
+          if (gk === -1) continue;
+          information[gj * P + gk] = (information[gj * P + gk] as number) + (block[3 * j + k] as number);
+        }
+      }
+      continue;
+    }
     let iaa = 0;
     let iad = 0;
     let idd = 0;

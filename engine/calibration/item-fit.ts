@@ -8,7 +8,9 @@
  * none, and then the statistic is null). Groups are scores 1 … n − 1 (0 and n carry no
  * information); adjacent groups are merged from each tail inwards until every group's expected
  * number correct and incorrect are both ≥ 1. df = groups − estimated parameters of the item
- * (2 for a 2PL item, 1 for Rasch); null when df < 1.
+ * (2 for a 2PL item, 1 for Rasch, 3 for a 3PL item whose c is estimated, 2 when c is fixed: pass
+ * a number per item); null when df < 1. With `state.c` the trace lines are the 3PL's,
+ * P = c + (1 − c)·logistic(aθ + d).
  */
 import type { ResponseData } from './data';
 import type { ModelState } from './mstep';
@@ -41,14 +43,16 @@ function lordWingersky(prob: Float64Array, items: readonly number[], Q: number):
   return f;
 }
 
-export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Quadrature, parametersPerItem: number): (ItemSx2 | null)[] {
+export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Quadrature, parametersPerItem: number | readonly number[]): (ItemSx2 | null)[] {
   const n = state.a.length;
   const Q = quadrature.nodes.length;
   const empty = (): (ItemSx2 | null)[] => new Array<ItemSx2 | null>(n).fill(null);
   if (n < 3) return empty();
   const prob = new Float64Array(n * Q);
   for (let i = 0; i < n; i++) {
-    for (let q = 0; q < Q; q++) prob[i * Q + q] = 1 / (1 + Math.exp(-((state.a[i] as number) * (quadrature.nodes[q] as number) + (state.d[i] as number))));
+    const c = state.c === undefined ? 0 : (state.c[i] as number);
+    for (let q = 0; q < Q; q++)
+      prob[i * Q + q] = c + (1 - c) / (1 + Math.exp(-((state.a[i] as number) * (quadrature.nodes[q] as number) + (state.d[i] as number))));
   }
   // Observed: persons and correct answers to each item by summed score (complete rows only).
   const persons = new Float64Array(n + 1);
@@ -111,7 +115,7 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
         k = Math.max(0, lo - 1);
       } else k++;
     }
-    const df = groups.length - parametersPerItem;
+    const df = groups.length - (typeof parametersPerItem === 'number' ? parametersPerItem : (parametersPerItem[i] as number));
     if (df < 1) return null;
     let statistic = 0;
     for (const x of groups) {

@@ -39,10 +39,12 @@ export interface ItemCalibration {
   readonly item: string;
   readonly a: number;
   readonly d: number;
-  /** b = −d / a. */
+  /** b = −d / a (for the 3PL, where P = (1 + c)/2). */
   readonly b: number;
-  /** Standard errors; null for parameters held fixed (anchors, Rasch slopes) or not estimable. */
-  readonly se: { readonly a: number | null; readonly d: number | null; readonly b: number | null };
+  /** 3PL only: the lower asymptote (estimated, or held fixed). */
+  readonly c?: number;
+  /** Standard errors; null for parameters held fixed (anchors, Rasch slopes, fixed c) or not estimable. */
+  readonly se: { readonly a: number | null; readonly d: number | null; readonly b: number | null; readonly c?: number | null };
   /** Weighted number of answers. */
   readonly n: number;
   /** Facility: share of correct answers. */
@@ -136,10 +138,12 @@ export function itemReports(options: {
       a,
       d,
       b,
+      ...(state.c === undefined ? {} : { c: state.c[i] as number }),
       se: {
         a: anchored ? null : finiteOrNull(seA),
         d: anchored ? null : finiteOrNull(seD),
         b: anchored ? null : finiteOrNull(Math.sqrt(varB)),
+        ...(state.c === undefined ? {} : { c: anchored || errors.seC === undefined ? null : finiteOrNull(errors.seC[i] as number) }),
       },
       n,
       pValue,

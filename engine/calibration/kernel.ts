@@ -15,6 +15,8 @@ import type { ResponseData } from './data';
 export interface ItemParameterArrays {
   readonly a: Float64Array;
   readonly d: Float64Array;
+  /** 3PL lower asymptotes; absent (or undefined) for the 2PL and Rasch models. */
+  readonly c?: Float64Array | undefined;
 }
 
 /** Fixed quadrature: nodes and the latent-distribution weights at them (summing to 1). */
@@ -63,6 +65,7 @@ export function buildProbabilityTable(params: ItemParameterArrays, nodes: Float6
   const Q = nodes.length;
   const values = new Float64Array(items * 2 * Q);
   const smallest = new Float64Array(items * 2).fill(1);
+  const guessing = params.c;
   for (let i = 0; i < items; i++) {
     const a = params.a[i] as number;
     const d = params.d[i] as number;
@@ -82,6 +85,12 @@ export function buildProbabilityTable(params: ItemParameterArrays, nodes: Float6
         const e = Math.exp(z);
         pRight = Math.max(e / (1 + e), MIN_PROBABILITY);
         pWrong = 1 / (1 + e);
+      }
+      if (guessing !== undefined) {
+        // 3PL: P = c + (1 − c)·logistic(z), 1 − P = (1 − c)·(1 − logistic(z)).
+        const c = guessing[i] as number;
+        pRight = c + (1 - c) * pRight;
+        pWrong = Math.max((1 - c) * pWrong, MIN_PROBABILITY);
       }
       values[right + q] = pRight;
       values[wrong + q] = pWrong;
@@ -346,7 +355,9 @@ export interface DiagnosticStatistics {
   readonly sumYT: Float64Array;
   /**
    * Σ w g gᵀ per item, where g = E_posterior[(y − P(θ))·(θ, 1)] is the person's score for the
-   * item's (a, d): entries aa, ad, dd at [3i], [3i+1], [3i+2]. Used by Louis' formula.
+   * item's (a, d): entries aa, ad, dd at [3i], [3i+1], [3i+2]. Used by Louis' formula. That score is
+   * the 2PL's: for a 3PL run these sums are not the 3PL scores' (the 3PL's SEs come from the full
+   * observed information instead).
    */
   readonly scoreOuter: Float64Array;
 }
@@ -408,8 +419,9 @@ export function computeShardDiagnostics(shard: ResponseData, params: ItemParamet
       const eap0 = (looMoment - rightMoment) / (looTotal - rightTotal);
       const ai = params.a[i] as number;
       const di = params.d[i] as number;
-      const p1 = 1 / (1 + Math.exp(-(ai * eap1 + di)));
-      const p0 = 1 / (1 + Math.exp(-(ai * eap0 + di)));
+      const ci = params.c === undefined ? 0 : (params.c[i] as number);
+      const p1 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap1 + di)));
+      const p0 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap0 + di)));
       const res1 = (1 - p1) * (1 - p1);
       const res0 = p0 * p0;
       const var1 = p1 * (1 - p1);

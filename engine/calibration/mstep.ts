@@ -6,7 +6,11 @@
 import { normalWeights } from '../irt';
 import type { Quadrature, SufficientStatistics } from './kernel';
 
-export type CalibrationModel = '2pl' | 'rasch';
+/**
+ * '2pl': P = logistic(a·θ + d); 'rasch': a = 1; '3pl': P = c + (1 − c)·logistic(a·θ + d), c the lower
+ * asymptote (guessing floor), with a Beta prior or held fixed per item.
+ */
+export type CalibrationModel = '2pl' | 'rasch' | '3pl';
 
 /** Prior on the slope: a ~ logN(meanlog, sdlog). */
 export interface SlopePrior {
@@ -40,6 +44,8 @@ export const INTERCEPT_BOUNDS = [-30, 30] as const;
 export interface ModelState {
   readonly a: Float64Array;
   readonly d: Float64Array;
+  /** 3PL only: lower asymptotes (absent for the 2PL and Rasch models). */
+  readonly c?: Float64Array;
   readonly mean: number;
   readonly sd: number;
 }
@@ -51,12 +57,49 @@ export interface MStepSettings {
   readonly free: Uint8Array;
   readonly estimateMean: boolean;
   readonly estimateSd: boolean;
+  /** 3PL only: the prior on c and which items' c is estimated. */
+  readonly guessing?: GuessingSettings;
+}
+
+/**
+ * The 3PL's lower asymptote c: a Beta(w·mode + 1, w·(1 − mode) + 1) prior (mode `mode[i]`, the
+ * weight w acting as w prior observations: Swaminathan & Gifford 1986, m = 20 in Harwell & Baker 1991), or c
+ * held at its value (free[i] = 0).
+ */
+export interface GuessingSettings {
+  /** Per item: mode of the Beta prior (e.g. 1 / number of proposals). */
+  readonly mode: Float64Array;
+  /** Prior weight w ≥ 0 (0: no prior on c, maximum likelihood). */
+  readonly weight: number;
+  /** 1 when item i's c is estimated, 0 when it is held fixed. */
+  readonly free: Uint8Array;
+}
+
+/** Default guessing prior: mode 0.2 (five proposals), weight 20 — Beta(5, 17). */
+export const DEFAULT_GUESSING_MODE = 0.2;
+export const DEFAULT_GUESSING_WEIGHT = 20;
+/** c is kept within these bounds while estimated. */
+export const GUESSING_BOUNDS = [0, 0.95] as const;
+
+/** log Beta(w·mode + 1, w·(1 − mode) + 1) density of c, up to a constant; −∞ outside (0, 1) when w > 0. */
+export function logGuessingPrior(c: number, mode: number, weight: number): number {
+  if (weight === 0) return 0;
+  if (!(c > 0 && c < 1)) return -Infinity;
+  return weight * mode * Math.log(c) + weight * (1 - mode) * Math.log(1 - c);
+}
+
+/** First and second derivatives of logGuessingPrior in c. */
+export function logGuessingPriorDerivatives(c: number, mode: number, weight: number): { g: number; h: number } {
+  if (weight === 0 || !(c > 0 && c < 1)) return { g: 0, h: 0 };
+  const alpha1 = weight * mode;
+  const beta1 = weight * (1 - mode);
+  return { g: alpha1 / c - beta1 / (1 - c), h: -alpha1 / (c * c) - beta1 / ((1 - c) * (1 - c)) };
 }
 
 /** log prior density of one item's parameters (up to a constant); −∞ outside the support. */
 export function logPrior(a: number, d: number, model: CalibrationModel, priors: PriorSettings): number {
   let value = 0;
-  if (model === '2pl' && priors.slope !== null) {
+  if (model !== 'rasch' && priors.slope !== null) {
     if (!(a > 0)) return -Infinity;
     const la = Math.log(a) - priors.slope.meanlog;
     value += -Math.log(a) - (la * la) / (2 * priors.slope.sdlog * priors.slope.sdlog);
@@ -79,7 +122,7 @@ export function logPriorDerivatives(
   let gd = 0;
   let haa = 0;
   let hdd = 0;
-  if (model === '2pl' && priors.slope !== null && a > 0) {
+  if (model !== 'rasch' && priors.slope !== null && a > 0) {
     const s2 = priors.slope.sdlog * priors.slope.sdlog;
     const la = Math.log(a) - priors.slope.meanlog;
     ga = -1 / a - la / (s2 * a);
@@ -264,11 +307,212 @@ export function maximiseLatent(
   return { mean, sd };
 }
 
+/**
+ * The 3PL at one node: P = c + (1 − c)·s, s = logistic(z), with 1 − P = (1 − c)(1 − s) computed without
+ * cancellation; pz = ∂P/∂z = (1 − c)s(1 − s), pzz = ∂²P/∂z² = pz(1 − 2s), pc = ∂P/∂c = 1 − s and
+ * pzc = ∂²P/∂z∂c = −s(1 − s).
+ */
+export function threePlAt(z: number, c: number): { p: number; q: number; logP: number; logQ: number; pz: number; pzz: number; pc: number; pzc: number } {
+  let s: number;
+  let sq: number; // 1 − s
+  if (z >= 0) {
+    const e = Math.exp(-z);
+    s = 1 / (1 + e);
+    sq = e / (1 + e);
+  } else {
+    const e = Math.exp(z);
+    s = e / (1 + e);
+    sq = 1 / (1 + e);
+  }
+  const p = c + (1 - c) * s;
+  const q = (1 - c) * sq;
+  const logP = c === 0 ? (z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z))) : Math.log(p);
+  const logQ = Math.log1p(-c) + (z >= 0 ? -z - Math.log1p(Math.exp(-z)) : -Math.log1p(Math.exp(z)));
+  const pz = (1 - c) * s * sq;
+  return { p, q, logP, logQ, pz, pzz: pz * (1 - 2 * s), pc: sq, pzc: -s * sq };
+}
+
+/**
+ * One 3PL item's expected complete-data log-likelihood Σ_q r log P + (n − r) log(1 − P) in (a, d, c),
+ * its gradient, its exact Hessian and its expected (Fisher) information, each 3 × 3 row-major.
+ */
+export function itemObjective3pl(
+  r: Float64Array,
+  n: Float64Array,
+  offset: number,
+  nodes: Float64Array,
+  a: number,
+  d: number,
+  c: number,
+): { value: number; gradient: Float64Array; hessian: Float64Array; fisher: Float64Array } {
+  let value = 0;
+  const gradient = new Float64Array(3);
+  const hessian = new Float64Array(9);
+  const fisher = new Float64Array(9);
+  const dp = new Float64Array(3);
+  const d2p = new Float64Array(9);
+  for (let q = 0; q < nodes.length; q++) {
+    const nq = n[offset + q] as number;
+    if (nq === 0) continue;
+    const rq = r[offset + q] as number;
+    const t = nodes[q] as number;
+    const at = threePlAt(a * t + d, c);
+    value += rq * at.logP + (nq - rq) * at.logQ;
+    const pq = Math.max(at.p * at.q, 1e-300);
+    // ∂ℓ/∂P and ∂²ℓ/∂P².
+    const u = (rq - nq * at.p) / pq;
+    const v = -rq / Math.max(at.p * at.p, 1e-300) - (nq - rq) / Math.max(at.q * at.q, 1e-300);
+    dp[0] = at.pz * t;
+    dp[1] = at.pz;
+    dp[2] = at.pc;
+    d2p[0] = at.pzz * t * t;
+    d2p[1] = d2p[3] = at.pzz * t;
+    d2p[4] = at.pzz;
+    d2p[2] = d2p[6] = at.pzc * t;
+    d2p[5] = d2p[7] = at.pzc;
+    d2p[8] = 0;
+    for (let j = 0; j < 3; j++) {
+      gradient[j] = (gradient[j] as number) + u * (dp[j] as number);
+      for (let k = 0; k < 3; k++) {
+        const outer = (dp[j] as number) * (dp[k] as number);
+        hessian[3 * j + k] = (hessian[3 * j + k] as number) + v * outer + u * (d2p[3 * j + k] as number);
+        fisher[3 * j + k] = (fisher[3 * j + k] as number) - (nq * outer) / pq;
+      }
+    }
+  }
+  return { value, gradient, hessian, fisher };
+}
+
+/**
+ * The Newton step −M⁻¹g for a symmetric negative definite m × m M (m ≤ 3, row-major 3 × 3 storage),
+ * by Cholesky of −M; null if M is not negative definite.
+ */
+function solveNegativeDefinite(M: Float64Array, g: Float64Array, m: number): Float64Array | null {
+  // Cholesky of −M.
+  const L = new Float64Array(9);
+  for (let j = 0; j < m; j++) {
+    let diag = -(M[3 * j + j] as number);
+    for (let k = 0; k < j; k++) diag -= (L[3 * j + k] as number) ** 2;
+    if (!(diag > 1e-12)) return null;
+    const ljj = Math.sqrt(diag);
+    L[3 * j + j] = ljj;
+    for (let i = j + 1; i < m; i++) {
+      let acc = -(M[3 * i + j] as number);
+      for (let k = 0; k < j; k++) acc -= (L[3 * i + k] as number) * (L[3 * j + k] as number);
+      L[3 * i + j] = acc / ljj;
+    }
+  }
+  // (−M) y = g, i.e. y = −M⁻¹g.
+  const y = new Float64Array(3);
+  for (let i = 0; i < m; i++) {
+    let acc = g[i] as number;
+    for (let k = 0; k < i; k++) acc -= (L[3 * i + k] as number) * (y[k] as number);
+    y[i] = acc / (L[3 * i + i] as number);
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    let acc = y[i] as number;
+    for (let k = i + 1; k < m; k++) acc -= (L[3 * k + i] as number) * (y[k] as number);
+    y[i] = acc / (L[3 * i + i] as number);
+  }
+  return y;
+}
+
+/**
+ * Maximises one 3PL item's expected complete-data log-posterior in (a, d, c) — or (a, d) when c is
+ * held fixed: Newton steps on the exact Hessian where it is negative definite, Fisher scoring
+ * otherwise, halved until the objective does not decrease.
+ */
+export function maximiseItem3pl(
+  stats: SufficientStatistics,
+  item: number,
+  nodes: Float64Array,
+  start: { readonly a: number; readonly d: number; readonly c: number },
+  priors: PriorSettings,
+  guessing: { readonly mode: number; readonly weight: number; readonly free: boolean },
+): { a: number; d: number; c: number } {
+  const offset = item * stats.nodeCount;
+  const m = guessing.free ? 3 : 2;
+  const objective = (a: number, d: number, c: number): number => {
+    const prior = logPrior(a, d, '3pl', priors) + (guessing.free ? logGuessingPrior(c, guessing.mode, guessing.weight) : 0);
+    if (prior === -Infinity) return -Infinity;
+    return itemObjective3pl(stats.r, stats.n, offset, nodes, a, d, c).value + prior;
+  };
+  let { a, d, c } = start;
+  let current = objective(a, d, c);
+  for (let iter = 0; iter < 100; iter++) {
+    const f = itemObjective3pl(stats.r, stats.n, offset, nodes, a, d, c);
+    const pr = logPriorDerivatives(a, d, '3pl', priors);
+    const gp = guessing.free ? logGuessingPriorDerivatives(c, guessing.mode, guessing.weight) : { g: 0, h: 0 };
+    const g = new Float64Array([(f.gradient[0] as number) + pr.ga, (f.gradient[1] as number) + pr.gd, (f.gradient[2] as number) + gp.g]);
+    const withPrior = (H: Float64Array): Float64Array => {
+      const out = new Float64Array(H);
+      out[0] = (out[0] as number) + pr.haa;
+      out[4] = (out[4] as number) + pr.hdd;
+      out[8] = (out[8] as number) + gp.h;
+      return out;
+    };
+    // Newton step −H⁻¹g, or the scoring step with the Fisher information.
+    let step = solveNegativeDefinite(withPrior(f.hessian), g, m) ?? solveNegativeDefinite(withPrior(f.fisher), g, m);
+    if (step === null) {
+      const scale = 1 / Math.max(1e-8, Math.abs(f.fisher[0] as number) + Math.abs(f.fisher[4] as number));
+      step = new Float64Array([(g[0] as number) * scale, (g[1] as number) * scale, m === 3 ? (g[2] as number) * scale : 0]);
+    }
+    if (m === 2) step[2] = 0;
+    // Moderate steps: at most 1 in a or d, 0.1 in c.
+    const size = Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number), 10 * Math.abs(step[2] as number));
+    if (size > 1) for (let k = 0; k < 3; k++) step[k] = (step[k] as number) / size;
+    let accepted = false;
+    for (let half = 0; half < 30; half++) {
+      const na = clampTo(a + (step[0] as number), SLOPE_BOUNDS);
+      const nd = clampTo(d + (step[1] as number), INTERCEPT_BOUNDS);
+      const nc = m === 3 ? clampTo(c + (step[2] as number), GUESSING_BOUNDS) : c;
+      const value = objective(na, nd, nc);
+      if (value >= current) {
+        const moved = Math.max(Math.abs(na - a), Math.abs(nd - d), Math.abs(nc - c));
+        a = na;
+        d = nd;
+        c = nc;
+        current = value;
+        accepted = moved > 0;
+        break;
+      }
+      for (let k = 0; k < 3; k++) step[k] = (step[k] as number) * 0.5;
+    }
+    if (!accepted || Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number), Math.abs(step[2] as number)) < 1e-10) break;
+  }
+  return { a, d, c };
+}
+
 /** One M-step: every free item maximised, anchors copied, then the latent distribution. */
 export function mStep(stats: SufficientStatistics, current: ModelState, quadrature: Quadrature, settings: MStepSettings): ModelState {
   const itemCount = current.a.length;
   const a = new Float64Array(current.a);
   const d = new Float64Array(current.d);
+  const latentOf = () =>
+    settings.estimateMean || settings.estimateSd
+      ? maximiseLatent(stats.nodeTotals, quadrature.nodes, current.mean, current.sd, settings.estimateMean, settings.estimateSd)
+      : { mean: current.mean, sd: current.sd };
+  if (settings.model === '3pl') {
+    const guessing = settings.guessing;
+    if (current.c === undefined || guessing === undefined) throw new RangeError('a 3PL M-step needs the lower asymptotes c and the guessing settings');
+    const c = new Float64Array(current.c);
+    for (let i = 0; i < itemCount; i++) {
+      if (settings.free[i] !== 1) continue;
+      const next = maximiseItem3pl(
+        stats,
+        i,
+        quadrature.nodes,
+        { a: current.a[i] as number, d: current.d[i] as number, c: current.c[i] as number },
+        settings.priors,
+        { mode: guessing.mode[i] as number, weight: guessing.weight, free: guessing.free[i] === 1 },
+      );
+      a[i] = next.a;
+      d[i] = next.d;
+      c[i] = next.c;
+    }
+    const latent = latentOf();
+    return { a, d, c, mean: latent.mean, sd: latent.sd };
+  }
   for (let i = 0; i < itemCount; i++) {
     if (settings.free[i] !== 1) continue;
     const next = maximiseItem(stats, i, quadrature.nodes, current.a[i] as number, current.d[i] as number, settings.model, settings.priors);

@@ -11,12 +11,14 @@ export function scorePersons(data: ResponseData, result: CalibrationResult): { t
   const index = new Map(result.items.map((item, i) => [item.item, i] as const));
   const a = new Float64Array(data.itemIds.length);
   const d = new Float64Array(data.itemIds.length);
+  const c = result.parameters.c === undefined ? undefined : new Float64Array(data.itemIds.length);
   const known = new Uint8Array(data.itemIds.length);
   data.itemIds.forEach((id, i) => {
     const k = index.get(id);
     if (k === undefined) return;
     a[i] = result.parameters.a[k] as number;
     d[i] = result.parameters.d[k] as number;
+    if (c !== undefined) c[i] = result.parameters.c?.[k] as number;
     known[i] = 1;
   });
   let usable = data;
@@ -37,5 +39,5 @@ export function scorePersons(data: ResponseData, result: CalibrationResult): { t
     }
     usable = { ...data, rowStart, items: Int32Array.from(items), scores: Uint8Array.from(scores) };
   }
-  return computeRowAbilities(usable, { a, d }, result.quadrature);
+  return computeRowAbilities(usable, c === undefined ? { a, d } : { a, d, c }, result.quadrature);
 }

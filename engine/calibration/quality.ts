@@ -31,6 +31,13 @@ export function modelQuality(result: CalibrationResult, data: ResponseData, abil
     bic: result.bic,
     marginalReliability: result.marginalReliability,
     empiricalReliability: empiricalReliability(abilities.theta, abilities.sd, data.weights),
-    sx2: sx2ItemFit(data, result.parameters, result.quadrature, result.model === 'rasch' ? 1 : 2),
+    sx2: sx2ItemFit(data, result.parameters, result.quadrature, parametersPerItem(result)),
   };
+}
+
+/** Parameters estimated per item, for S-X²'s degrees of freedom: 1 (Rasch), 2 (2PL), 3 where a 3PL estimates c. */
+export function parametersPerItem(result: CalibrationResult): number | number[] {
+  const guessing = result.guessing;
+  if (guessing !== undefined) return Array.from(guessing.free, (f) => (f === 1 ? 3 : 2));
+  return result.model === 'rasch' ? 1 : 2;
 }

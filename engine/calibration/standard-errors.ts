@@ -13,7 +13,7 @@
  */
 import type { DiagnosticStatistics, ItemParameterArrays, Quadrature, SufficientStatistics } from './kernel';
 import { invertSymmetricPositiveDefinite } from './linalg';
-import { logPriorDerivatives, type ModelState, type MStepSettings } from './mstep';
+import { logGuessingPriorDerivatives, logPriorDerivatives, threePlAt, type ModelState, type MStepSettings } from './mstep';
 import { normalWeights } from '../irt';
 
 export type StandardErrorMethod = 'observed' | 'louis-block' | 'none';
@@ -23,12 +23,14 @@ export interface ItemStandardErrors {
   readonly seA: Float64Array;
   readonly seD: Float64Array;
   readonly covAD: Float64Array;
+  /** 3PL only: SE of c per item (NaN when c is fixed or not available). */
+  readonly seC?: Float64Array;
   readonly method: StandardErrorMethod;
 }
 
 /** A free parameter of the model, as the observed information sees it. */
 interface FreeParameter {
-  readonly kind: 'a' | 'd' | 'mean' | 'sd';
+  readonly kind: 'a' | 'd' | 'c' | 'mean' | 'sd';
   readonly item: number;
 }
 
@@ -36,8 +38,9 @@ export function freeParameters(state: ModelState, settings: MStepSettings): Free
   const list: FreeParameter[] = [];
   for (let i = 0; i < state.a.length; i++) {
     if (settings.free[i] !== 1) continue;
-    if (settings.model === '2pl') list.push({ kind: 'a', item: i });
+    if (settings.model !== 'rasch') list.push({ kind: 'a', item: i });
     list.push({ kind: 'd', item: i });
+    if (settings.model === '3pl' && settings.guessing?.free[i] === 1) list.push({ kind: 'c', item: i });
   }
   if (settings.estimateMean) list.push({ kind: 'mean', item: -1 });
   if (settings.estimateSd) list.push({ kind: 'sd', item: -1 });
@@ -50,6 +53,8 @@ function valueOf(state: ModelState, p: FreeParameter): number {
       return state.a[p.item] as number;
     case 'd':
       return state.d[p.item] as number;
+    case 'c':
+      return state.c?.[p.item] as number;
     case 'mean':
       return state.mean;
     case 'sd':
@@ -68,6 +73,11 @@ function withValue(state: ModelState, p: FreeParameter, value: number): ModelSta
       const d = new Float64Array(state.d);
       d[p.item] = value;
       return { ...state, d };
+    }
+    case 'c': {
+      const c = new Float64Array(state.c ?? new Float64Array(state.a.length));
+      c[p.item] = value;
+      return { ...state, c };
     }
     case 'mean':
       return { ...state, mean: value };
@@ -90,12 +100,31 @@ export function marginalGradient(
   const Q = stats.nodeCount;
   const nodes = quadrature.nodes;
   const g = new Float64Array(parameters.length);
-  const itemGradient = new Map<number, { ga: number; gd: number }>();
+  const itemGradient = new Map<number, { ga: number; gd: number; gc: number }>();
   const gradientOf = (i: number) => {
     let cached = itemGradient.get(i);
     if (cached !== undefined) return cached;
     const a = state.a[i] as number;
     const d = state.d[i] as number;
+    if (settings.model === '3pl' && state.c !== undefined) {
+      const c = state.c[i] as number;
+      let ga = 0;
+      let gd = 0;
+      let gc = 0;
+      for (let q = 0; q < Q; q++) {
+        const at = threePlAt(a * (nodes[q] as number) + d, c);
+        const u = ((stats.r[i * Q + q] as number) - (stats.n[i * Q + q] as number) * at.p) / Math.max(at.p * at.q, 1e-300);
+        gd += u * at.pz;
+        ga += u * at.pz * (nodes[q] as number);
+        gc += u * at.pc;
+      }
+      const prior = logPriorDerivatives(a, d, settings.model, settings.priors);
+      const g = settings.guessing;
+      const guess = g === undefined ? { g: 0 } : logGuessingPriorDerivatives(c, g.mode[i] as number, g.weight);
+      cached = { ga: ga + prior.ga, gd: gd + prior.gd, gc: gc + guess.g };
+      itemGradient.set(i, cached);
+      return cached;
+    }
     let ga = 0;
     let gd = 0;
     for (let q = 0; q < Q; q++) {
@@ -105,7 +134,7 @@ export function marginalGradient(
       ga += resid * (nodes[q] as number);
     }
     const prior = logPriorDerivatives(a, d, settings.model, settings.priors);
-    cached = { ga: ga + prior.ga, gd: gd + prior.gd };
+    cached = { ga: ga + prior.ga, gd: gd + prior.gd, gc: 0 };
     itemGradient.set(i, cached);
     return cached;
   };
@@ -131,6 +160,7 @@ export function marginalGradient(
   parameters.forEach((p, k) => {
     if (p.kind === 'a') g[k] = gradientOf(p.item).ga;
     else if (p.kind === 'd') g[k] = gradientOf(p.item).gd;
+    else if (p.kind === 'c') g[k] = gradientOf(p.item).gc;
     else if (p.kind === 'mean') g[k] = (e1 - total * w1) / (s * s);
     else g[k] = (e2 - total * w2) / (s * s * s);
   });
@@ -152,7 +182,7 @@ export async function observedCovariance(
   const hessian = new Float64Array(P * P);
   const gradientAt = async (s: ModelState): Promise<Float64Array> => {
     const quadrature = { nodes, weights: normalWeights(nodes, s.mean, s.sd) };
-    const stats = await expectations({ a: s.a, d: s.d }, quadrature);
+    const stats = await expectations(s.c === undefined ? { a: s.a, d: s.d } : { a: s.a, d: s.d, c: s.c }, quadrature);
     return marginalGradient(stats, s, quadrature, settings, parameters);
   };
   for (let j = 0; j < P; j++) {
@@ -177,8 +207,12 @@ export function itemErrorsFromCovariance(itemCount: number, parameters: readonly
   const seA = new Float64Array(itemCount).fill(NaN);
   const seD = new Float64Array(itemCount).fill(NaN);
   const covAD = new Float64Array(itemCount).fill(NaN);
+  const seC = new Float64Array(itemCount).fill(NaN);
   if (covariance !== null) {
     const P = parameters.length;
+    parameters.forEach((p, k) => {
+      if (p.kind === 'c') seC[p.item] = Math.sqrt(covariance[k * P + k] as number);
+    });
     const indexA = new Map<number, number>();
     parameters.forEach((p, k) => {
       if (p.kind === 'a') {
@@ -193,7 +227,7 @@ export function itemErrorsFromCovariance(itemCount: number, parameters: readonly
       covAD[p.item] = ka === undefined ? 0 : (covariance[ka * P + k] as number);
     });
   }
-  return { seA, seD, covAD, method: 'observed' };
+  return { seA, seD, covAD, seC, method: 'observed' };
 }
 
 /**

@@ -124,7 +124,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       worker.postMessage({ ...request, id });
     });
   const everyWorker = (kind: WorkerRequest['kind'], params: ItemParameterArrays, quadrature: Quadrature) =>
-    Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, nodes: quadrature.nodes, weights: quadrature.weights })));
+    Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights })));
 
   return {
     itemIds: data.itemIds,

@@ -17,6 +17,8 @@ export interface WorkerRequest {
   readonly kind: 'expectations' | 'diagnostics';
   readonly a: Float64Array;
   readonly d: Float64Array;
+  /** 3PL lower asymptotes, when the model has them. */
+  readonly c?: Float64Array | undefined;
   readonly nodes: Float64Array;
   readonly weights: Float64Array;
 }

@@ -31,7 +31,7 @@ if (port === null) throw new Error('the E-step worker must run in a worker threa
 port.on('message', (request: WorkerRequest) => {
   try {
     const quadrature = { nodes: request.nodes, weights: request.weights };
-    const params = { a: request.a, d: request.d };
+    const params = { a: request.a, d: request.d, c: request.c };
     if (request.kind === 'expectations') {
       const result = computeShardExpectations(shard, params, quadrature);
       const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
