@@ -442,7 +442,9 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
       // Person fit and local dependence need the answers: computed here, shown on the run page.
       personFit: personFitDistribution(data, result, { theta }),
-      localDependence: localDependence(data, result, new Map(live.map((c) => [c.id, { skill: c.skillId, tube: c.tubeId, competence: c.competenceId }])), { theta }),
+      localDependence: localDependence(data, result, new Map(live.map((c) => [c.id, { skill: c.skillId, tube: c.tubeId, competence: c.competenceId }])), {
+        theta,
+      }),
       flags: flagCounts,
       execution: { mode, shards, threads, readSeconds, estimateSeconds, snapshot: snapshotDir === null ? 'off' : pipeline.source, streamed: pipeline.streamed },
     };

@@ -67,7 +67,9 @@ describe('person fit lz (Drasgow, Levine & Williams 1985)', () => {
     const data = builder.build();
     const result = await calibrate(data, {});
     const fit = personFitDistribution(data, result);
-    console.log(`lz at EAP, 2,000 persons of whom 40 reversed: misfitting ${(100 * fit.misfitting).toFixed(2)} %, mean ${fit.mean!.toFixed(3)}, SD ${fit.sd!.toFixed(3)}`);
+    console.log(
+      `lz at EAP, 2,000 persons of whom 40 reversed: misfitting ${(100 * fit.misfitting).toFixed(2)} %, mean ${fit.mean!.toFixed(3)}, SD ${fit.sd!.toFixed(3)}`,
+    );
     expect(fit.persons).toBe(2000);
     // 40 reversed (2 %) plus at most the nominal 5 % of the others.
     expect(fit.misfittingPersons).toBeGreaterThanOrEqual(40);
