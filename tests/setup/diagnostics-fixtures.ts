@@ -6,7 +6,7 @@
  *   English); the challenge `difItem` is 1.2 logits harder for those born in the 2000s (DIF on the
  *   birth decade, none on the account language);
  * - a third of the learners answer in a campaign of an organisation (kind of test, campaign, organisation);
- * - the challenge `dependent` copies the answer to `source` (same tube, other skill) for half of them;
+ * - the challenge `dependent` copies the answer to `source` (same tube, other skill) for 60 % of them;
  * - 40 certification tests were asked `overExposed` and one other challenge each (exposure 100 % in
  *   certification, above the ceiling), without answering.
  */
@@ -83,14 +83,14 @@ export async function makeDiagnosticsFixture(db: PrismaClient, options: { learne
 
   // Every learner answers every challenge (2PL truth), with the planted findings.
   const DIF_ITEM = 3;
-  const SOURCE = 0;
-  const DEPENDENT = 2;
+  const SOURCE = 2;
+  const DEPENDENT = 4;
   const rows: Parameters<typeof insertAnswers>[1] = [];
   const asked: { assessmentId: string; challengeId: string; position: number }[] = [];
   const start = Date.now() - 20 * 86_400_000;
   for (let k = 0; k < learnerCount; k++) {
     const theta = normal(rng);
-    const copy = rng.next() < 0.5;
+    const copy = rng.next() < 0.6;
     let sourceScore = 0;
     const at = new Date(start + k * 60_000);
     for (let i = 0; i < challenges.length; i++) {
