@@ -55,7 +55,7 @@ test('a psychometrician reads person fit, local dependence and exposure, and cho
   await expect(q3).toContainText('sujet @diag');
 
   // Exposure: the certification challenge asked in every test is flagged, first in the table.
-  await expect(page.getByTestId('exposure-over')).toHaveText('1 épreuves surexposées en certification.');
+  await expect(page.getByTestId('exposure-over')).toHaveText('Une épreuve surexposée en certification.');
   const firstRow = page.getByTestId('exposure-table').locator('tbody tr').first();
   await expect(firstRow).toContainText(fx.planted.overExposed);
   await expect(firstRow).toContainText('surexposée');

@@ -459,7 +459,9 @@ function ExposureSection({ runId, exposure, texts, dt }: { runId: string; exposu
           campaign: formatCount(exposure.tests.CAMPAIGN, locale),
           certification: formatCount(exposure.tests.CERTIFICATION, locale),
         })}{' '}
-        <strong data-testid="exposure-over">{exposure.overExposed > 0 ? df('ex.over', { n: exposure.overExposed }) : d('ex.noOver')}</strong>
+        <strong data-testid="exposure-over">
+          {exposure.overExposed > 1 ? df('ex.over', { n: exposure.overExposed }) : exposure.overExposed === 1 ? d('ex.overOne') : d('ex.noOver')}
+        </strong>
       </p>
       <div className="psy-table-scroll" role="region" aria-label={d('ex.heading')} tabIndex={0}>
         <table className="psy-table" data-testid="exposure-table">
