@@ -177,6 +177,32 @@ async function personsWithGroup(client: Client, items: readonly ItemRow[], varia
     LEFT JOIN "Organisation" olo ON olo."id" = ol."organisationId"`;
 }
 
+/**
+ * The persons and groups of a run on a variable, kept a few minutes: choosing the reference and focal
+ * groups after the variable then costs no query. (A run's answers never change; learners' attributes
+ * seldom do.)
+ */
+const personsCache = new Map<string, { at: number; rows: Promise<PersonGroupRow[]> }>();
+const PERSONS_CACHE_MS = 5 * 60_000;
+const PERSONS_CACHE_SIZE = 6;
+
+function cachedPersonsWithGroup(client: Client, runKey: string, items: readonly ItemRow[], variable: DifVariable, maxAnswerId: string | null) {
+  const key = `${runKey}|${variable}`;
+  const now = Date.now();
+  for (const [k, v] of personsCache) if (now - v.at > PERSONS_CACHE_MS) personsCache.delete(k);
+  const hit = personsCache.get(key);
+  if (hit) return hit.rows;
+  const rows = personsWithGroup(client, items, variable, maxAnswerId);
+  rows.catch(() => personsCache.delete(key));
+  personsCache.set(key, { at: now, rows });
+  while (personsCache.size > PERSONS_CACHE_SIZE) personsCache.delete(personsCache.keys().next().value as string);
+  return rows;
+}
+
+export function clearDiagnosticsCache(): void {
+  personsCache.clear();
+}
+
 function decadeLabel(key: string): string {
   const start = Number(key);
   return Number.isFinite(start) ? `${start}–${start + 9}` : key;
@@ -185,13 +211,13 @@ function decadeLabel(key: string): string {
 /** DIF on the chosen variable; reference: the chosen group or the largest; focal: the chosen group or all the others. */
 export async function getVariableDif(
   client: Client,
-  run: Pick<RunHeader, 'summary' | 'settings' | 'maxAnswerId'>,
+  run: Pick<RunHeader, 'id' | 'summary' | 'settings' | 'maxAnswerId'>,
   items: readonly ItemRow[],
   variable: DifVariable,
   choice: { reference?: string | null; focal?: string | null } = {},
 ): Promise<VariableDif> {
   const started = performance.now();
-  const rows = await personsWithGroup(client, items, variable, run.maxAnswerId);
+  const rows = await cachedPersonsWithGroup(client, `${run.id}|${run.maxAnswerId ?? ''}|${items.length}`, items, variable, run.maxAnswerId);
   const byKey = new Map<string, GroupCount>();
   let unknownPersons = 0;
   for (const row of rows) {
