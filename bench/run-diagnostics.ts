@@ -22,7 +22,11 @@ async function main() {
   if (!url) throw new Error('DATABASE_URL is needed');
   const db = createPrisma(url);
   try {
-    const run = await db.calibrationRun.findFirst({ where: { status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+    const run = await db.calibrationRun.findFirst({
+      where: { status: 'SUCCEEDED' },
+      orderBy: [{ answers: 'desc' }, { createdAt: 'desc' }],
+      select: { id: true },
+    }); // the largest
     if (!run) throw new Error('no finished run');
     const answers = await db.answer.count();
     console.log(`Database: ${answers.toLocaleString('en')} answers; run ${run.id}`);
