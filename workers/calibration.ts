@@ -24,6 +24,8 @@ import {
   collapsePatterns,
   compareParameterSets,
   createLocalRunner,
+  localDependence,
+  personFitDistribution,
   mantelHaenszelDif,
   modelQuality,
   scorePersons,
@@ -441,6 +443,11 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       },
       dif: difByItem.size > 0 ? { grouping: 'locale', reference: 'fr', focal: read.focalLocales, referencePersons, focalPersons, classes: difClasses } : null,
       thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
+      // Person fit and local dependence need the answers: computed here, shown on the run page.
+      personFit: personFitDistribution(data, result, { theta }),
+      localDependence: localDependence(data, result, new Map(live.map((c) => [c.id, { skill: c.skillId, tube: c.tubeId, competence: c.competenceId }])), {
+        theta,
+      }),
       flags: flagCounts,
       execution: { mode, shards, threads, readSeconds, estimateSeconds, snapshot: snapshotDir === null ? 'off' : pipeline.source, streamed: pipeline.streamed },
       quality: runQuality(result, data, abilities, items),

@@ -10,6 +10,7 @@ import { countEligibleAnswers, liveChallenges, withPgClient } from './calibratio
 import { calibrationVersionIds } from './content-version.server';
 import { applicableParameters } from './parameter-set.server';
 import type { CalibrationPhase, STATUS_LABELS, TRIGGER_LABELS, REVIEW_LABELS } from './calibration-labels';
+import type { LocalDependenceReport, PersonFitDistribution } from '../../engine/calibration';
 
 export type { CalibrationPhase };
 
@@ -116,6 +117,9 @@ export interface CalibrationSummary {
   } | null;
   /** Persons' EAP θ̂ histogram (Wright map): bins [from + k·step, from + (k+1)·step). */
   thetaHistogram: { from: number; step: number; counts: number[] };
+  /** Person fit lz at EAP θ̂ and Q3 within a skill or tube (absent on runs before they were computed). */
+  personFit?: PersonFitDistribution;
+  localDependence?: LocalDependenceReport;
   flags: Record<string, number>;
   execution: {
     mode: 'local' | 'shards';

@@ -21,6 +21,9 @@ import { DifSection } from '~/components/psychometrics/DifSection';
 import { FitSection } from '~/components/psychometrics/FitSection';
 import { RunWrightSection } from '~/components/psychometrics/RunWrightSection';
 import { ModelQualitySection } from '~/components/psychometrics/ModelQualitySection';
+import { DiagnosticsSections } from '~/components/psychometrics/DiagnosticsSections';
+import { diagnosticsChanged, parseDiagnosticsQuery } from '~/lib/psychometrics-diagnostics';
+import { getRunDiagnostics } from '~/models/psychometrics-diagnostics.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
@@ -32,14 +35,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const analysis = await getRunAnalysis(db(), params.id ?? '');
   if (!analysis) throw new Response('Ce calcul de calibration n’existe pas.', { status: 404 });
-  return analysis;
+  const diagnosticsQuery = parseDiagnosticsQuery(new URL(request.url).searchParams);
+  return { ...analysis, diagnosticsQuery, diagnostics: await getRunDiagnostics(db(), analysis, diagnosticsQuery) };
 }
 
 /** Sorting, filtering and paging the table only change the address: the run itself is immutable. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
   // Same page, other table parameters: nothing to reload. (Same address: an explicit revalidation, e.g.
   // the refresh of a running run's progress.)
-  if ((!formMethod || formMethod === 'GET') && currentUrl.pathname === nextUrl.pathname && currentUrl.search !== nextUrl.search) return false;
+  if ((!formMethod || formMethod === 'GET') && currentUrl.pathname === nextUrl.pathname && currentUrl.search !== nextUrl.search) {
+    return diagnosticsChanged(currentUrl, nextUrl); // the diagnostics sections are computed from the address
+  }
   return defaultShouldRevalidate;
 };
 
@@ -101,6 +107,7 @@ export default function RunPage() {
           <FitSection items={items} runId={run.id} texts={texts} />
           <ModelQualitySection run={run} items={items} />
           {data.personBins.length > 0 ? <RunWrightSection items={items} bins={data.personBins} runId={run.id} texts={texts} /> : null}
+          <DiagnosticsSections items={items} runId={run.id} summary={run.summary} diagnostics={data.diagnostics} query={data.diagnosticsQuery} texts={texts} />
         </>
       ) : run.status === 'SUCCEEDED' ? (
         <p>{t('run.noItems')}</p>

@@ -224,8 +224,18 @@ export interface Q3Pair {
  * above the others (the issue's rule of thumb: 0.2) shares something θ does not explain. Pairs come
  * sorted by decreasing Q3; a pair whose residuals do not vary is left out.
  */
-export function yenQ3(data: ResponseData, result: CalibrationResult, options: { readonly minPersons?: number; readonly theta?: Float64Array } = {}): Q3Pair[] {
+export function yenQ3(
+  data: ResponseData,
+  result: CalibrationResult,
+  options: {
+    readonly minPersons?: number;
+    readonly theta?: Float64Array;
+    /** Only the pairs of result item indices (i < j) for which this is true (default: all). */
+    readonly include?: (i: number, j: number) => boolean;
+  } = {},
+): Q3Pair[] {
   const minPersons = options.minPersons ?? 30;
+  const include = options.include;
   const theta = options.theta ?? scorePersons(data, result).theta;
   const index = new Map(result.items.map((item, k) => [item.item, k] as const));
   const known = data.itemIds.map((id) => index.get(id) ?? -1);
@@ -251,6 +261,7 @@ export function yenQ3(data: ResponseData, result: CalibrationResult, options: { 
         const swap = (itemsOf[u] as number) > (itemsOf[v] as number);
         const i = swap ? (itemsOf[v] as number) : (itemsOf[u] as number);
         const j = swap ? (itemsOf[u] as number) : (itemsOf[v] as number);
+        if (include !== undefined && !include(i, j)) continue;
         const x = (swap ? residuals[v] : residuals[u]) as number;
         const y = (swap ? residuals[u] : residuals[v]) as number;
         let s = sums.get(i * n + j);

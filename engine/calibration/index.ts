@@ -54,6 +54,8 @@ export { scorePersons } from './persons';
 
 export type { InformationCriteria, LikelihoodRatioTest, PersonFit, Q3Pair } from './diagnostics';
 export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, yenQ3 } from './diagnostics';
+export type { PersonFitDistribution, ItemPlace, DependentPair, LocalDependenceReport } from './run-diagnostics';
+export { PERSON_FIT_HISTOGRAM, summarisePersonFit, personFitDistribution, localDependence } from './run-diagnostics';
 
 export type { DifClass, DifSettings, ItemDif } from './dif';
 export { mantelHaenszelDif, REFERENCE_GROUP, FOCAL_GROUP } from './dif';
