@@ -54,6 +54,8 @@ const base = await new Promise<string>((resolve, reject) => {
 
 let cookie = '';
 const counts: Record<string, number> = {};
+/** Bytes of each response's body (decoded). */
+const sizes: Record<string, number[]> = {};
 async function request(kind: string, method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>): Promise<globalThis.Response> {
   const body = form ? new URLSearchParams() : undefined;
   if (form && body) for (const [k, v] of Object.entries(form)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
@@ -67,6 +69,7 @@ async function request(kind: string, method: 'GET' | 'POST', url: string, form?:
   if (m) cookie = `__session=${m[1]}`;
   if (response.status >= 400) throw new Error(`${method} ${url}: ${response.status}`);
   counts[kind] = (counts[kind] ?? 0) + 1;
+  (sizes[kind] ??= []).push((await response.clone().arrayBuffer()).byteLength);
   return response;
 }
 
@@ -115,6 +118,7 @@ for (let learner = 0; learner < LEARNERS; learner++) {
     await (await request('GET results (.data)', 'GET', `/competences/${code}/resultats.data`)).arrayBuffer();
   }
 }
+cookie = ''; // the sign-in page as a visitor sees it
 const references = answers;
 for (let k = 0; k < references; k++) await (await request('GET /connexion (reference)', 'GET', '/connexion')).arrayBuffer();
 
@@ -130,7 +134,14 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 // The first learner warms the caches and the JIT: measured from the second quarter of each kind on.
 const rows = Object.entries(kinds).map(([kind, all]) => {
   const v = all.slice(Math.floor(all.length / 4));
-  return { kind, requests: all.length, medianUs: Math.round(median(v)), meanUs: Math.round(v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)) };
+  return {
+    kind,
+    requests: all.length,
+    medianUs: Math.round(median(v)),
+    meanUs: Math.round(v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)),
+    bodyBytesMedian: median(sizes[kind] ?? []),
+    bodyBytesMax: Math.max(...(sizes[kind] ?? [0])),
+  };
 });
 console.table(rows);
 const mean = (kind: string) => rows.find((r) => r.kind === kind)?.meanUs ?? 0;
