@@ -35,9 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale: Locale = localeFromRequest(request);
   // During a certification test the navigation is hidden (its pages are closed: app/lib/certification-lock.server.ts);
   // the session's statement tells it when this call read the session.
-  const inCertification = session
-    ? (certification === 'unknown' ? await ongoingCertificationOf(db(), session.viewer.id) : certification) !== null
-    : false;
+  const inCertification = session ? (certification === 'unknown' ? await ongoingCertificationOf(db(), session.viewer.id) : certification) !== null : false;
   return {
     locale,
     csrfToken: session?.csrfToken ?? null,

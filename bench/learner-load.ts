@@ -428,7 +428,9 @@ async function probeReference(): Promise<void> {
 const target = await startTarget();
 BASE = target.url;
 try {
-  console.log(`learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, ${WEB_PROCESSES} web process(es), server ${BASE}`);
+  console.log(
+    `learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, ${WEB_PROCESSES} web process(es), server ${BASE}`,
+  );
   // Sign-ups (Argon2 hashing) happen before the measured window, a few at a time.
   const signUpStart = performance.now();
   const accounts: { browser: Browser; csrf: string }[] = [];
@@ -531,7 +533,11 @@ try {
         targets: {
           'p95 ≤ 100 ms (issue 20, 600 learners, 2 web processes)': p95 <= 100 ? 'met' : 'NOT met',
           'server CPU ≤ 2 ms per answer, starts included (issue 20)':
-            cpuBefore === null || cpuAfter === null ? 'not measured' : ((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow) <= 2 ? 'met' : 'NOT met',
+            cpuBefore === null || cpuAfter === null
+              ? 'not measured'
+              : ((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow) <= 2
+                ? 'met'
+                : 'NOT met',
           'no error': errors.length === 0 ? 'met' : 'NOT met',
           'stored = acknowledged': stored === acknowledged ? 'met' : stored === null ? 'not checked' : 'NOT met',
         },

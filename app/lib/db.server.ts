@@ -40,9 +40,10 @@ const rawTypes = {
     if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
     // As Prisma's $queryRaw gives them: bigint for int8; a numeric is refused (cast it in the SQL).
     if (oid === INT8) return (value: string) => BigInt(value);
-    if (oid === NUMERIC) return () => {
-      throw new Error('rawRows: numeric column, cast it (::float8 or ::text) in the statement');
-    };
+    if (oid === NUMERIC)
+      return () => {
+        throw new Error('rawRows: numeric column, cast it (::float8 or ::text) in the statement');
+      };
     return pg.types.getTypeParser(oid, format);
   },
 };

@@ -84,7 +84,13 @@ describe('the learner pages and a certification test under way', () => {
 
     // A certification test starts (elsewhere) within the same second: the shared lookup does not know
     // it, so the guard asks the database and closes the pages at once.
-    const taken = await makeTakenTest(db, { sessionId: session.id, bank, user: { id: learner.id, firstName: 'A', lastName: 'B' }, results: [], status: 'STARTED' });
+    const taken = await makeTakenTest(db, {
+      sessionId: session.id,
+      bank,
+      user: { id: learner.id, firstName: 'A', lastName: 'B' },
+      results: [],
+      status: 'STARTED',
+    });
     const shared = await lookUpSession(request('/profil', cookie));
     expect(shared.certification).toBe('unknown');
     expect(await outcome(requireLearnerSpace(request('/competences/1.1/evaluation', cookie)))).toEqual({

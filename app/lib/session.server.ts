@@ -147,7 +147,9 @@ interface SessionRow {
  * the candidate of their certification test under way if any. Sent without Prisma's runtime (rawRows).
  */
 async function readSession(id: string): Promise<{ session: CurrentSession | null; certification: OngoingCertification }> {
-  const rows = await rawRows<SessionRow>(db(), Prisma.sql`
+  const rows = await rawRows<SessionRow>(
+    db(),
+    Prisma.sql`
     SELECT s."csrfToken", s."expiresAt", s."organisationId" AS "activeOrganisationId", u."disabledAt", u.id, u.email, u."firstName", u."lastName", u.locale, u.roles::text[] AS roles,
       COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'role', m.role) ORDER BY o.name)
          FROM "Membership" m JOIN "Organisation" o ON o.id = m."organisationId" WHERE m."userId" = u.id), '[]'::json) AS organisations,
@@ -155,7 +157,8 @@ async function readSession(id: string): Promise<{ session: CurrentSession | null
          FROM "CentreMembership" cm JOIN "CertificationCentre" c ON c.id = cm."centreId" WHERE cm."userId" = u.id), '[]'::json) AS centres,
       (SELECT cc."candidateId" FROM "CertificationCourse" cc WHERE cc."userId" = u.id AND cc.status = 'STARTED' LIMIT 1) AS "ongoingCandidateId"
     FROM "AuthSession" s JOIN "User" u ON u.id = s."userId"
-    WHERE s.id = ${id}`);
+    WHERE s.id = ${id}`,
+  );
   const row = rows[0];
   if (!row || row.expiresAt < new Date() || row.disabledAt) return { session: null, certification: null };
   const certification = row.ongoingCandidateId ? { candidateId: row.ongoingCandidateId } : null;
@@ -208,7 +211,10 @@ export async function requireSpace(request: Request, space: SpaceId): Promise<Cu
 }
 
 /** requireSpace, with what the lookup knew of a certification test under way (lookUpSession). */
-export async function requireSpaceLookup(request: Request, space: SpaceId): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
+export async function requireSpaceLookup(
+  request: Request,
+  space: SpaceId,
+): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
   const lookup = await requireViewerLookup(request);
   if (!canEnter(lookup.session.viewer, space)) {
     throw new Response('Accès refusé', { status: 403, statusText: 'Forbidden' });
