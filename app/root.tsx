@@ -17,7 +17,7 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react';
 import stylesheet from './styles.css';
-import { getSession } from './lib/session.server';
+import { lookUpSession } from './lib/session.server';
 import { db } from './lib/db.server';
 import { ongoingCertificationOf } from './models/certification-test.server';
 import { SPACES, canEnter } from './lib/roles';
@@ -31,10 +31,11 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: 'Pix Workbench' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const session = await getSession(request);
+  const { session, certification } = await lookUpSession(request);
   const locale: Locale = localeFromRequest(request);
-  // During a certification test the navigation is hidden (its pages are closed: app/lib/certification-lock.server.ts).
-  const inCertification = session ? (await ongoingCertificationOf(db(), session.viewer.id)) !== null : false;
+  // During a certification test the navigation is hidden (its pages are closed: app/lib/certification-lock.server.ts);
+  // the session's statement tells it when this call read the session.
+  const inCertification = session ? (certification === 'unknown' ? await ongoingCertificationOf(db(), session.viewer.id) : certification) !== null : false;
   return {
     locale,
     csrfToken: session?.csrfToken ?? null,

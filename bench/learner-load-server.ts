@@ -5,6 +5,8 @@
  * processes on the same port through node:cluster, as `npm start` can.
  */
 import cluster from 'node:cluster';
+import fs from 'node:fs';
+import http from 'node:http';
 import { startWebServer } from '../scripts/server';
 
 process.env.NODE_ENV ??= 'production';
@@ -28,6 +30,8 @@ if (processes > 1 && cluster.isPrimary) {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 } else {
+  const cpuFile = process.env.BENCH_REQUEST_CPU_FILE;
+  if (cpuFile) measureRequestCpu(cpuFile);
   const web = await startWebServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
   const url = web.url.replace('localhost', '127.0.0.1');
   if (cluster.isWorker) process.send?.({ url });
@@ -37,4 +41,26 @@ if (processes > 1 && cluster.isPrimary) {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * BENCH_REQUEST_CPU_FILE (bench/learner-request-cpu.ts): this process's CPU time (user + system, from
+ * process.cpuUsage) from each request's arrival to its response's end, summed per kind of request (the
+ * bench's `x-bench-kind` header), written to the file as JSON when the process stops. Meaningful only when
+ * requests come one at a time: with several under way, each one's time includes the others'.
+ */
+function measureRequestCpu(file: string): void {
+  const kinds: Record<string, number[]> = {};
+  const create = http.createServer.bind(http) as (listener: http.RequestListener) => http.Server;
+  (http as { createServer: unknown }).createServer = (listener: http.RequestListener) =>
+    create((req, res) => {
+      const kind = String(req.headers['x-bench-kind'] ?? 'other');
+      const c0 = process.cpuUsage();
+      res.once('finish', () => {
+        const c = process.cpuUsage(c0);
+        (kinds[kind] ??= []).push(c.user + c.system);
+      });
+      listener(req, res);
+    });
+  process.once('exit', () => fs.writeFileSync(file, JSON.stringify(kinds)));
 }

@@ -17,6 +17,10 @@
  * the results' loaders). --mode html: a form POST answered with the next question's HTML page, as a
  * browser without JavaScript gets it.
  *
+ * WEB_PROCESSES=N runs N web processes (node:cluster) behind the one port; the server CPU per answer is
+ * then the sum over all of them (and the cluster's primary), for every request of the measured window
+ * (answers, starts, first questions, results, the reference page), divided by the answers.
+ *
  * Figures from a shared machine say as much about the other jobs as about the code: the load generator
  * runs on the same cores as the server and PostgreSQL.
  */
@@ -43,6 +47,7 @@ const MODE = option('mode', 'data') as 'html' | 'data';
 const GIVEN_URL = option('base-url', process.env.BASE_URL ?? '');
 const COMPETENCES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2'];
 const RUN = Date.now().toString(36);
+const WEB_PROCESSES = Math.max(1, Number(process.env.WEB_PROCESSES ?? 1));
 
 // ---------------------------------------------------------------------------------------------
 // A server on a fresh database, unless one is given
@@ -65,6 +70,38 @@ function cpuSeconds(pid: number | null): number | null {
   } catch {
     return null;
   }
+}
+
+/** A process and its descendants (the web processes of WEB_PROCESSES under the cluster's primary), from /proc. */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let k = 0; k < out.length; k++) {
+    const p = out[k] as number;
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) out.push(Number(child));
+      } catch {
+        // the task ended
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of the server: its process and every web process under it, each counted while it lives
+ * (the processes live through the measured window); per process, for the record.
+ */
+function serverCpu(pid: number | null): { total: number; perProcess: number[] } | null {
+  if (pid === null) return null;
+  const perProcess = processTree(pid).map((p) => cpuSeconds(p) ?? 0);
+  return { total: perProcess.reduce((a, b) => a + b, 0), perProcess };
 }
 
 async function startTarget(): Promise<Target> {
@@ -391,7 +428,9 @@ async function probeReference(): Promise<void> {
 const target = await startTarget();
 BASE = target.url;
 try {
-  console.log(`learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, server ${BASE}`);
+  console.log(
+    `learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, ${WEB_PROCESSES} web process(es), server ${BASE}`,
+  );
   // Sign-ups (Argon2 hashing) happen before the measured window, a few at a time.
   const signUpStart = performance.now();
   const accounts: { browser: Browser; csrf: string }[] = [];
@@ -408,7 +447,7 @@ try {
   );
   const signUpSeconds = (performance.now() - signUpStart) / 1000;
   const loadBefore = os.loadavg()[0] as number;
-  const cpuBefore = cpuSeconds(target.pid);
+  const cpuBefore = serverCpu(target.pid);
   const clientCpuBefore = process.cpuUsage();
   const startsBefore = testsStarted;
   const probe = probeReference();
@@ -423,7 +462,7 @@ try {
   await sleep(SECONDS * 1000);
   measuring = false;
   const answersInWindow = acknowledged - answersBefore;
-  const cpuAfter = cpuSeconds(target.pid);
+  const cpuAfter = serverCpu(target.pid);
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const startsInWindow = testsStarted - startsBefore;
   const windowSeconds = (performance.now() - windowStart) / 1000;
@@ -469,8 +508,12 @@ try {
           cpuBefore === null || cpuAfter === null
             ? 'not measured (server not started by the bench)'
             : {
-                busyShareOfOneCore: Number(((cpuAfter - cpuBefore) / windowSeconds).toFixed(2)),
-                msPerAnswerIncludingStarts: Number((((cpuAfter - cpuBefore) * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
+                webProcesses: WEB_PROCESSES,
+                busyShareOfOneCore: Number(((cpuAfter.total - cpuBefore.total) / windowSeconds).toFixed(2)),
+                // All the server's processes summed (the cluster's primary and its web processes), for every
+                // request of the window (answers, starts, first questions, results, the reference page).
+                msPerAnswerIncludingStarts: Number((((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
+                perProcessSeconds: cpuAfter.perProcess.map((after, k) => Number((after - (cpuBefore.perProcess[k] ?? 0)).toFixed(2))),
               },
         ratioAnswerP50ToReferenceP50: Number((p50 / refP50).toFixed(1)),
         errors: errors.length,
@@ -487,7 +530,17 @@ try {
           loadAverage1mBefore: Number(loadBefore.toFixed(2)),
           loadAverage1mAfter: Number((os.loadavg()[0] as number).toFixed(2)),
         },
-        target: `p95 ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'}`,
+        targets: {
+          'p95 ≤ 100 ms (issue 20, 600 learners, 2 web processes)': p95 <= 100 ? 'met' : 'NOT met',
+          'server CPU ≤ 2 ms per answer, starts included (issue 20)':
+            cpuBefore === null || cpuAfter === null
+              ? 'not measured'
+              : ((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow) <= 2
+                ? 'met'
+                : 'NOT met',
+          'no error': errors.length === 0 ? 'met' : 'NOT met',
+          'stored = acknowledged': stored === acknowledged ? 'met' : stored === null ? 'not checked' : 'NOT met',
+        },
       },
       null,
       2,

@@ -163,3 +163,42 @@ describe.skipIf(!built)('the web server', () => {
     expect(page.headers.get('strict-transport-security')).toBeNull();
   });
 });
+
+describe.skipIf(!built)('what the web server compresses and where it looks for files (decision 021, learners)', () => {
+  /** Raw headers of a GET (fetch would decode the body and hide Content-Encoding). */
+  function head(target: string): Promise<{ status: number; encoding: string | null; type: string | null }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.destroy();
+        const lines = text.slice(0, end).split('\r\n');
+        const header = (name: string) =>
+          lines
+            .find((l) => l.toLowerCase().startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim() ?? null;
+        resolve({ status: Number(lines[0]!.split(' ')[1]), encoding: header('content-encoding'), type: header('content-type') });
+      });
+      socket.on('error', reject);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n`);
+    });
+  }
+
+  it('gzips pages but sends route data (.data) as it is', async () => {
+    expect(await head('/connexion')).toMatchObject({ status: 200, encoding: 'gzip' });
+    const data = await head('/connexion.data');
+    expect(data.status).toBe(200);
+    expect(data.encoding).toBeNull();
+  });
+
+  it('serves the files of public/ and leaves every other path to the pages, a malformed one included', async () => {
+    expect(await head('/favicon.svg')).toMatchObject({ status: 200, type: expect.stringContaining('image/svg+xml') });
+    expect((await head('/favicon.svg.absent')).status).toBe(404);
+    expect((await head('/%E0%A4%A')).status).toBeLessThan(500);
+    expect((await head('/connexion')).type).toContain('text/html');
+  });
+});

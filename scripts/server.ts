@@ -1,4 +1,5 @@
 /** The web server: Express serving the Remix build (static assets, then every request to Remix). */
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +30,26 @@ export async function startWebServer(options: { port: number; host?: string }): 
   // Documents, loader data and assets are compressed; an action's data (an answer's next question, a
   // saved form: a few kilobytes, inside the first round trip anyway) goes as it is, which spares a
   // compression stream (~0.2 ms of CPU) on the busiest requests (docs/decisions/013).
-  app.use(compression({ filter: (req, res) => !(req.method === 'POST' && req.path.endsWith('.data')) && compression.filter(req, res) }));
+  // Route data (`.data`: an answer's next question, a test's step, its results: a few kilobytes, inside the
+  // first round trip anyway) goes as it is too: a gzip stream cost ~0.2 ms of CPU on the busiest
+  // requests (docs/decisions/013, and 021's learner addendum). Documents and assets stay compressed.
+  app.use(compression({ filter: (req, res) => !req.path.endsWith('.data') && compression.filter(req, res) }));
   app.use('/build', express.static(path.join(projectRoot, 'public', 'build'), { immutable: true, maxAge: '1y' }));
-  app.use(express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
+  // Public files: looked for only under the names public/ holds (read once: the build writes it before
+  // the server starts), so that a page or data request does not cost a file-system lookup first.
+  const publicDir = path.join(projectRoot, 'public');
+  const publicNames = new Set(fs.existsSync(publicDir) ? fs.readdirSync(publicDir) : []);
+  const servePublic = express.static(publicDir, { maxAge: '1h' });
+  app.use((req, res, next) => {
+    let first = req.path.slice(1).split('/', 1)[0] ?? '';
+    try {
+      first = decodeURIComponent(first);
+    } catch {
+      // A malformed name is no file of public/: Remix answers it.
+    }
+    if (publicNames.has(first)) servePublic(req, res, next);
+    else next();
+  });
   app.use((req, res, next) => {
     // The client's address, for throttling and the audit log: the socket's, or behind TRUST_PROXY proxies
     // the X-Forwarded-For entry they wrote; never a header the client chose.

@@ -8,7 +8,7 @@
 import { redirect } from '@remix-run/node';
 import { localeFromRequest } from '../i18n';
 import { db } from './db.server';
-import { requireSpace, requireViewer, type CurrentSession } from './session.server';
+import { requireSpaceLookup, requireViewerLookup, type CurrentSession, type OngoingCertification } from './session.server';
 import { ongoingCertificationOf } from '../models/certification-test.server';
 
 export const CLOSED_DURING_CERTIFICATION = {
@@ -17,24 +17,31 @@ export const CLOSED_DURING_CERTIFICATION = {
 } as const;
 
 /** Throws (redirect to the test for a page, 403 for anything else) when the viewer has a certification test under way. */
-export async function assertOutsideCertification(request: Request, session: CurrentSession): Promise<void> {
-  const ongoing = await ongoingCertificationOf(db(), session.viewer.id);
+export async function assertOutsideCertification(
+  request: Request,
+  session: CurrentSession,
+  known: OngoingCertification | 'unknown' = 'unknown',
+): Promise<void> {
+  const ongoing = known === 'unknown' ? await ongoingCertificationOf(db(), session.viewer.id) : known;
   if (!ongoing) return;
   if (request.method === 'GET' || request.method === 'HEAD') throw redirect(`/certification/${ongoing.candidateId}`);
   const message = CLOSED_DURING_CERTIFICATION[localeFromRequest(request)];
   throw new Response(message, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-/** `requireSpace(request, 'profil')`, closed during the viewer's certification test. */
+/**
+ * `requireSpace(request, 'profil')`, closed during the viewer's certification test. The session's
+ * statement tells whether a test is under way when it was read for this call; otherwise it is asked.
+ */
 export async function requireLearnerSpace(request: Request): Promise<CurrentSession> {
-  const session = await requireSpace(request, 'profil');
-  await assertOutsideCertification(request, session);
+  const { session, certification } = await requireSpaceLookup(request, 'profil');
+  await assertOutsideCertification(request, session, certification);
   return session;
 }
 
 /** `requireViewer(request)` for a learner page, closed during the viewer's certification test. */
 export async function requireViewerOutsideCertification(request: Request): Promise<CurrentSession> {
-  const session = await requireViewer(request);
-  await assertOutsideCertification(request, session);
+  const { session, certification } = await requireViewerLookup(request);
+  await assertOutsideCertification(request, session, certification);
   return session;
 }

@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCookie, redirect } from '@remix-run/node';
-import { db } from './db.server';
+import { Prisma } from '../../prisma/generated/client';
+import { db, rawRows } from './db.server';
 import { env, secureCookies } from './env.server';
 import { originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
@@ -86,18 +87,32 @@ export interface CurrentSession {
  * that second.
  */
 export async function getSession(request: Request): Promise<CurrentSession | null> {
+  return (await lookUpSession(request)).session;
+}
+
+/** Whether the viewer has a certification test under way: its candidate, or null (decision 019). */
+export type OngoingCertification = { candidateId: string } | null;
+
+/**
+ * The session, and whether its viewer has a certification test under way when that was read by this
+ * very call (the session's statement reads both: one statement for the learner pages' guard); 'unknown'
+ * when the session came from the shared second (the caller asks the database, so the answer is never
+ * older than the request).
+ */
+export async function lookUpSession(request: Request): Promise<{ session: CurrentSession | null; certification: OngoingCertification | 'unknown' }> {
   const id = await sessionId(request);
-  if (!id) return null;
+  if (!id) return { session: null, certification: 'unknown' };
   const now = Date.now();
   const hit = recentSessions.get(id);
-  if (hit && now - hit.at < SESSION_SHARE_MS) return hit.session;
-  const session = readSession(id);
+  if (hit && now - hit.at < SESSION_SHARE_MS) return { session: await hit.session, certification: 'unknown' };
+  const read = readSession(id);
+  const session = read.then((r) => r.session);
   recentSessions.set(id, { at: now, session });
   session.catch(() => recentSessions.delete(id));
   if (recentSessions.size > 10_000) {
     for (const [key, value] of recentSessions) if (now - value.at >= SESSION_SHARE_MS) recentSessions.delete(key);
   }
-  return session;
+  return read;
 }
 
 const SESSION_SHARE_MS = 1000;
@@ -124,21 +139,30 @@ interface SessionRow {
   organisations: Viewer['organisations'];
   centres: Viewer['centres'];
   activeOrganisationId: string | null;
+  ongoingCandidateId: string | null;
 }
 
-/** One query per request (every page and action asks): the session, its user and their memberships. */
-async function readSession(id: string): Promise<CurrentSession | null> {
-  const rows = await db().$queryRaw<SessionRow[]>`
+/**
+ * One query per request (every page and action asks): the session, its user and their memberships, and
+ * the candidate of their certification test under way if any. Sent without Prisma's runtime (rawRows).
+ */
+async function readSession(id: string): Promise<{ session: CurrentSession | null; certification: OngoingCertification }> {
+  const rows = await rawRows<SessionRow>(
+    db(),
+    Prisma.sql`
     SELECT s."csrfToken", s."expiresAt", s."organisationId" AS "activeOrganisationId", u."disabledAt", u.id, u.email, u."firstName", u."lastName", u.locale, u.roles::text[] AS roles,
       COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'role', m.role) ORDER BY o.name)
          FROM "Membership" m JOIN "Organisation" o ON o.id = m."organisationId" WHERE m."userId" = u.id), '[]'::json) AS organisations,
       COALESCE((SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'role', cm.role) ORDER BY c.name)
-         FROM "CentreMembership" cm JOIN "CertificationCentre" c ON c.id = cm."centreId" WHERE cm."userId" = u.id), '[]'::json) AS centres
+         FROM "CentreMembership" cm JOIN "CertificationCentre" c ON c.id = cm."centreId" WHERE cm."userId" = u.id), '[]'::json) AS centres,
+      (SELECT cc."candidateId" FROM "CertificationCourse" cc WHERE cc."userId" = u.id AND cc.status = 'STARTED' LIMIT 1) AS "ongoingCandidateId"
     FROM "AuthSession" s JOIN "User" u ON u.id = s."userId"
-    WHERE s.id = ${id}`;
+    WHERE s.id = ${id}`,
+  );
   const row = rows[0];
-  if (!row || row.expiresAt < new Date() || row.disabledAt) return null;
-  return {
+  if (!row || row.expiresAt < new Date() || row.disabledAt) return { session: null, certification: null };
+  const certification = row.ongoingCandidateId ? { candidateId: row.ongoingCandidateId } : null;
+  const session: CurrentSession = {
     csrfToken: row.csrfToken,
     viewer: {
       id: row.id,
@@ -152,6 +176,7 @@ async function readSession(id: string): Promise<CurrentSession | null> {
       activeOrganisationId: row.activeOrganisationId,
     },
   };
+  return { session, certification };
 }
 
 /**
@@ -167,21 +192,34 @@ export async function setSessionOrganisation(request: Request, organisationId: s
 
 /** For loaders: the signed-in viewer, or a redirect to the sign-in page. */
 export async function requireViewer(request: Request): Promise<CurrentSession> {
-  const session = await getSession(request);
+  return (await requireViewerLookup(request)).session;
+}
+
+/** requireViewer, with what the lookup knew of a certification test under way (lookUpSession). */
+export async function requireViewerLookup(request: Request): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
+  const { session, certification } = await lookUpSession(request);
   if (!session) {
     const url = new URL(request.url);
     throw redirect(`/connexion?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  return session;
+  return { session, certification };
 }
 
 /** For loaders and actions of a space: the viewer if they may enter it, else a 403 page. */
 export async function requireSpace(request: Request, space: SpaceId): Promise<CurrentSession> {
-  const session = await requireViewer(request);
-  if (!canEnter(session.viewer, space)) {
+  return (await requireSpaceLookup(request, space)).session;
+}
+
+/** requireSpace, with what the lookup knew of a certification test under way (lookUpSession). */
+export async function requireSpaceLookup(
+  request: Request,
+  space: SpaceId,
+): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
+  const lookup = await requireViewerLookup(request);
+  if (!canEnter(lookup.session.viewer, space)) {
     throw new Response('Accès refusé', { status: 403, statusText: 'Forbidden' });
   }
-  return session;
+  return lookup;
 }
 
 /**

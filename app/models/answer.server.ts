@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
+import { rawRows } from '../lib/db.server';
 import {
   judgeAnswer,
   redactForLearner,
@@ -164,14 +165,17 @@ export interface TestWithAnswers {
  * it), each with its asked challenges and answers, in one query.
  */
 export function readTestsWithAnswers(client: Client, filter: Prisma.Sql): Promise<TestWithAnswers[]> {
-  return client.$queryRaw<TestWithAnswers[]>`
+  return rawRows<TestWithAnswers>(
+    client,
+    Prisma.sql`
     SELECT a.id, a."userId", a."competenceId", a."participationId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt", a.state::text AS state,
       COALESCE((SELECT json_agg(json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt") ORDER BY c.position)
          FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id), '[]'::json) AS asked,
       COALESCE((SELECT json_agg(json_build_object('challengeId', x."challengeId", 'result', x.result))
          FROM "Answer" x WHERE x."assessmentId" = a.id), '[]'::json) AS answers
     FROM "Assessment" a
-    WHERE ${filter}`;
+    WHERE ${filter}`,
+  );
 }
 
 /** A stored answer's result as the engines take it. */
@@ -351,7 +355,9 @@ export async function writeAnswerStatement(client: Client, w: AnswerStatement): 
   const kes = w.created;
   const closing = w.closing;
   const expect = w.expect ?? null;
-  const rows = await client.$queryRaw<{ inserted: number; asked: number }[]>`
+  const rows = await rawRows<{ inserted: number; asked: number }>(
+    client,
+    Prisma.sql`
     WITH a AS (
       INSERT INTO "Answer" ("assessmentId", "challengeId", "challengeVersionId", "value", "result", "timeSpentSeconds", "createdAt")
       SELECT ${w.assessmentId}, ${a.challengeId}, ${a.versionId}, ${JSON.stringify(a.value)}::jsonb, ${a.result}::"AnswerResult", ${a.elapsedSeconds}, ${now}::timestamp
@@ -382,7 +388,8 @@ export async function writeAnswerStatement(client: Client, w: AnswerStatement): 
       FROM f, unnest(${closing.skills}::text[], ${closing.competences}::text[], ${closing.statuses}::text[], ${closing.sources}::text[], ${closing.pix}::float8[]) AS s(skill, competence, status, source, pix)
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM a)::int AS inserted, (SELECT count(*) FROM n)::int AS asked`;
+    SELECT (SELECT count(*) FROM a)::int AS inserted, (SELECT count(*) FROM n)::int AS asked`,
+  );
   return { inserted: (rows[0]?.inserted ?? 0) > 0, asked: (rows[0]?.asked ?? 0) > 0 };
 }
 

@@ -4,6 +4,8 @@
  * a COMPLETED test: while a test is under way, nothing here is ever read.
  */
 import type { PrismaClient } from '../../prisma/client';
+import { Prisma } from '../../prisma/generated/client';
+import { rawRows } from '../lib/db.server';
 import type { ChallengeBody, RichDoc } from '../../engine/challenges';
 import { summariseResponse, summariseSolution, type ResponseSummary, type SolutionSummary } from './answer-summary';
 import { tutorialCard, type TutorialCard } from './learner-tutorials.server';
@@ -38,7 +40,9 @@ export async function positioningResults(client: PrismaClient, input: { userId: 
   // before which nothing counts), what it asked and the answers with the versions answered, the
   // knowledge that counts for the score, the competence's skills, the tutorials of the asked skills
   // with the learner's marks, and whether a test is under way on the competence.
-  const [row] = await client.$queryRaw<ResultsRow[]>`
+  const [row] = await rawRows<ResultsRow>(
+    client,
+    Prisma.sql`
     WITH r AS (SELECT max("createdAt") AS at FROM "CompetenceReset" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id}),
     t AS (
       SELECT a.id, a."createdAt", a."completedAt" FROM "Assessment" a, r
@@ -65,7 +69,8 @@ export async function positioningResults(client: PrismaClient, input: { userId: 
         LEFT JOIN "UserTutorial" ut ON ut."tutorialId" = tu.id AND ut."userId" = ${userId}
         WHERE st."skillId" IN (SELECT "skillId" FROM asked)), '[]'::json) AS tutorials,
       EXISTS (SELECT 1 FROM "Assessment" s WHERE s."userId" = ${userId} AND s."competenceId" = ${competence.id} AND s.type = 'POSITIONING' AND s.state = 'STARTED') AS "inProgress"
-    FROM r JOIN t ON true`;
+    FROM r JOIN t ON true`,
+  );
   if (!row) return null;
   const score = competenceScore(
     row.kes.map((k, i) => ({ skillId: k.skillId, status: k.status, source: k.source, createdAt: i })),

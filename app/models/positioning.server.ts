@@ -16,6 +16,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
+import { rawRows } from '../lib/db.server';
 import type { LearnerChallengeView } from '../../engine/challenges';
 import { availableAt, improvementAllowed, latestKnowledgeElements, IMPROVEMENT_DELAY_DAYS, type KnowledgeElement } from '../../engine/framework';
 import {
@@ -268,14 +269,17 @@ function knowledgeRow(open: OpenAssessment, ke: KnowledgeElement, createdAt: Dat
 export async function currentStep(client: Client, input: { userId: string; competenceCode: string; now: Date }): Promise<Step> {
   const competence = await requireCompetence(client, input.competenceCode);
   // One query on the hot path: the test under way, its last asked challenge and how many answers it has.
-  const rows = await client.$queryRaw<(AssessmentRow & { last: AskedJson | null; answered: number })[]>`
+  const rows = await rawRows<AssessmentRow & { last: AskedJson | null; answered: number }>(
+    client,
+    Prisma.sql`
     SELECT a.id, a."userId", a."competenceId", a."releaseId", a."parameterSetId", a."engineState", a."createdAt",
       (SELECT json_build_object('challengeId', c."challengeId", 'position', c.position, 'presentation', c.presentation, 'askedAt', c."askedAt")
          FROM "AssessmentChallenge" c WHERE c."assessmentId" = a.id ORDER BY c.position DESC LIMIT 1) AS last,
       (SELECT count(*)::int FROM "Answer" x WHERE x."assessmentId" = a.id) AS answered
     FROM "Assessment" a
     WHERE a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING' AND a.state = 'STARTED'
-    ORDER BY a."createdAt" DESC LIMIT 1`;
+    ORDER BY a."createdAt" DESC LIMIT 1`,
+  );
   const row = rows[0];
   if (!row) return { kind: 'none', competence };
   const open = await openAssessment(client, row, competence);
@@ -313,17 +317,17 @@ export async function startPositioning(client: Client, input: { userId: string; 
   const { userId, now } = input;
   // Everything the start depends on, in one query: the content to serve, a test under way, the last
   // reset, the last completed test since, whether the learner knew anything, what they already answered.
-  const [facts] = await client.$queryRaw<
-    {
-      releaseId: string | null;
-      parameterSetId: string | null;
-      startedId: string | null;
-      resetAt: Date | null;
-      completedAt: Date | null;
-      prior: boolean;
-      excluded: string[];
-    }[]
-  >`
+  const [facts] = await rawRows<{
+    releaseId: string | null;
+    parameterSetId: string | null;
+    startedId: string | null;
+    resetAt: Date | null;
+    completedAt: Date | null;
+    prior: boolean;
+    excluded: string[];
+  }>(
+    client,
+    Prisma.sql`
     WITH r AS (SELECT max("createdAt") AS at FROM "CompetenceReset" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id})
     SELECT
       (SELECT id FROM "Release" ORDER BY number DESC LIMIT 1) AS "releaseId",
@@ -337,7 +341,8 @@ export async function startPositioning(client: Client, input: { userId: string; 
         AND ${countsAfterReset('k')} AND k."createdAt" < ${now.toISOString()}::timestamp) AS prior,
       COALESCE((SELECT array_agg(DISTINCT x."challengeId" ORDER BY x."challengeId") FROM "Answer" x JOIN "Assessment" a ON a.id = x."assessmentId"
         WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'), '{}') AS excluded
-    FROM r`;
+    FROM r`,
+  );
   if (!facts) throw new Error('start: no row');
   if (facts.startedId) return { assessmentId: facts.startedId, resumed: true };
   if (!facts.releaseId) throw new PositioningError('no_release');
@@ -375,7 +380,9 @@ export async function startPositioning(client: Client, input: { userId: string; 
   const stamp = now.toISOString();
   // One test at a time per learner and competence (a double click, two tabs): the unique index
   // "Assessment_one_started_positioning" refuses a second STARTED test, and the insert then does nothing.
-  const [result] = await client.$queryRaw<{ existing: string | null; created: string | null }[]>`
+  const [result] = await rawRows<{ existing: string | null; created: string | null }>(
+    client,
+    Prisma.sql`
     WITH s AS (
       SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
       ORDER BY "createdAt" DESC LIMIT 1
@@ -391,7 +398,8 @@ export async function startPositioning(client: Client, input: { userId: string; 
       SELECT ins.id, ${first.challengeId}, 0, ${JSON.stringify(presentation)}::jsonb, ${stamp}::timestamp FROM ins
       RETURNING 1
     )
-    SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`;
+    SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`,
+  );
   let started: StartResult;
   if (result?.created) started = { assessmentId: result.created, resumed: false };
   else if (result?.existing) started = { assessmentId: result.existing, resumed: true };

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "CertificationCourse_userId_status_idx" ON "CertificationCourse"("userId", "status");
