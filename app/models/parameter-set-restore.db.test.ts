@@ -25,7 +25,19 @@ async function fakeRun(shift: number, versionOf: (challengeId: string) => string
   await db.calibrationItemResult.createMany({
     data: fixture.challenges.map((c) => {
       const b = c.level - 3.5 + shift;
-      return { runId: run.id, challengeId: c.id, versionId: versionOf(c.id), a: 1.2, d: -1.2 * b, b, seB: 0.1, n: 300, pValue: 0.5, flags: [], anchored: false };
+      return {
+        runId: run.id,
+        challengeId: c.id,
+        versionId: versionOf(c.id),
+        a: 1.2,
+        d: -1.2 * b,
+        b,
+        seB: 0.1,
+        n: 300,
+        pValue: 0.5,
+        flags: [],
+        anchored: false,
+      };
     }),
   });
   return run.id;
@@ -67,7 +79,12 @@ describe('putting an earlier parameter set back in force', () => {
     expect(preview.active?.version).toBe(newVersion);
     const mine = (items: { challengeId: string }[]) => items.map((i) => i.challengeId).filter((id) => fixture.challenges.some((c) => c.id === id));
     // Parameters that change: the five challenges of the old set still on the version it calibrated (b 0.5 lower).
-    expect(mine(preview.changed).sort()).toEqual(fixture.challenges.slice(1, 6).map((c) => c.id).sort());
+    expect(mine(preview.changed).sort()).toEqual(
+      fixture.challenges
+        .slice(1, 6)
+        .map((c) => c.id)
+        .sort(),
+    );
     const one = preview.changed.find((i) => i.challengeId === fixture.challenges[1]!.id)!;
     expect(one.bNow! - one.bRestored!).toBeCloseTo(0.5, 9);
     // Calibrated now, absent from the old set: uncalibrated once restored.
@@ -111,18 +128,24 @@ describe('putting an earlier parameter set back in force', () => {
     expect(set).toMatchObject({ active: true, restoredFromVersion: oldVersion, approvedById: psychometrician, note: 'La v suivante surestime les niveaux 5' });
     expect(set.version).toBeGreaterThan(newVersion);
     const old = await db.parameterSet.findUniqueOrThrow({ where: { version: oldVersion }, include: { items: true } });
-    const strip = (items: typeof set.items) =>
-      items.map(({ parameterSetId: _, ...p }) => p).sort((x, y) => x.challengeId.localeCompare(y.challengeId));
+    const strip = (items: typeof set.items) => items.map(({ parameterSetId: _, ...p }) => p).sort((x, y) => x.challengeId.localeCompare(y.challengeId));
     expect(strip(set.items)).toEqual(strip(old.items));
     expect(await db.parameterSet.count({ where: { active: true } })).toBe(1);
 
     // The audit log says who, when, why and from which set.
     const entry = await db.auditLog.findFirstOrThrow({ where: { action: 'parameters.restore', targetId: set.id } });
     expect(entry).toMatchObject({ actorId: psychometrician, targetType: 'parameter-set', ip: '192.0.2.7' });
-    expect(entry.details).toMatchObject({ version: set.version, restoredFromVersion: oldVersion, replacedVersion: newVersion, reason: 'La v suivante surestime les niveaux 5' });
+    expect(entry.details).toMatchObject({
+      version: set.version,
+      restoredFromVersion: oldVersion,
+      replacedVersion: newVersion,
+      reason: 'La v suivante surestime les niveaux 5',
+    });
     // Both sets' pages tell it.
     const events = await restoreEvents(db, { version: oldVersion, restoredFromVersion: null });
-    expect(events).toEqual([expect.objectContaining({ version: set.version, restoredFromVersion: oldVersion, reason: 'La v suivante surestime les niveaux 5' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ version: set.version, restoredFromVersion: oldVersion, reason: 'La v suivante surestime les niveaux 5' }),
+    ]);
 
     // Positioning serves the restored parameters: the old values, nothing for challenges absent from the
     // old set, nothing for the challenge whose statement changed since.

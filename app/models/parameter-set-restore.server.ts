@@ -69,7 +69,11 @@ const SAME = 1e-9;
 export async function restorePreview(db: Db, version: number): Promise<RestorePreview | null> {
   const target = await db.parameterSet.findUnique({ where: { version }, select: { id: true, version: true, approvedAt: true, note: true, active: true } });
   if (!target) return null;
-  const active = await db.parameterSet.findFirst({ where: { active: true }, orderBy: { version: 'desc' }, select: { id: true, version: true, cutScores: true } });
+  const active = await db.parameterSet.findFirst({
+    where: { active: true },
+    orderBy: { version: 'desc' },
+    select: { id: true, version: true, cutScores: true },
+  });
   const live = await liveChallenges(db);
   const served = live.map((c) => ({ challengeId: c.id, versionId: c.versionId }));
   const [targetParams, activeParams] = await Promise.all([setParams(db, target.id), active ? setParams(db, active.id) : Promise.resolve([])]);

@@ -289,7 +289,9 @@ function authoringChangesOf(json: unknown): AuthoringChange[] {
 }
 
 function skillAuthoringChangesOf(json: unknown): SkillAuthoringChange[] {
-  return Array.isArray(json) ? (json as (AuthoringChange | SkillAuthoringChange)[]).filter((c): c is SkillAuthoringChange => 'kind' in c && c.kind === 'skill') : [];
+  return Array.isArray(json)
+    ? (json as (AuthoringChange | SkillAuthoringChange)[]).filter((c): c is SkillAuthoringChange => 'kind' in c && c.kind === 'skill')
+    : [];
 }
 
 /**

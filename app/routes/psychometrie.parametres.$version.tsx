@@ -89,7 +89,12 @@ function RestoreConfirmation({ preview, error }: { preview: Preview; error?: str
       </p>
       <h3>Ce qui change pour les épreuves en service</h3>
       {nothing ? <p>Aucun paramètre d’épreuve en service ne change.</p> : null}
-      <ItemList title="Paramètres modifiés" items={preview.changed} testId="restore-changed" explain="Épreuves calibrées dans les deux versions dont les paramètres changent." />
+      <ItemList
+        title="Paramètres modifiés"
+        items={preview.changed}
+        testId="restore-changed"
+        explain="Épreuves calibrées dans les deux versions dont les paramètres changent."
+      />
       <ItemList
         title="Épreuves qui ne seront plus calibrées"
         items={preview.dropped}

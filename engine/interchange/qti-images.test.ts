@@ -43,7 +43,8 @@ describe('images in choice proposals', () => {
   it('writes proposal images back as <img> with their files, and reads them back identical', () => {
     const read = readQtiPackage(fixturePackage('image-choices-qti3'), ['X']);
     // As stored by the workbench: the package files became attachments.
-    const attachment = (p: string) => `/pieces-jointes/${p.endsWith('ferme.png') ? '11111111-1111-1111-1111-111111111111' : '22222222-2222-2222-2222-222222222222'}`;
+    const attachment = (p: string) =>
+      `/pieces-jointes/${p.endsWith('ferme.png') ? '11111111-1111-1111-1111-111111111111' : '22222222-2222-2222-2222-222222222222'}`;
     const stored = mapBodyUrls(read.items[0]!.body, (url) => (url.startsWith(PACKAGE_URL_PREFIX) ? attachment(url) : url));
     const answer = stored.answer as { proposals: string[] };
     expect(proposalParts(answer.proposals[0]!)).toEqual([{ kind: 'image', src: attachment('ferme.png'), alt: 'Cadenas fermé' }]);

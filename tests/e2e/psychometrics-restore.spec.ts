@@ -26,7 +26,12 @@ test.beforeAll(async () => {
   const runId = await runDemoCalibration(db, url);
   const psychometrician = await db.user.findUniqueOrThrow({ where: { email: 'psychometre@exemple.fr' } });
   const estimated = await db.calibrationItemResult.findMany({ where: { runId, anchored: false }, select: { challengeId: true } });
-  const approval = await approveRun(db, { runId, userId: psychometrician.id, items: estimated.map((i) => i.challengeId), note: 'Calibration de toutes les réponses' });
+  const approval = await approveRun(db, {
+    runId,
+    userId: psychometrician.id,
+    items: estimated.map((i) => i.challengeId),
+    note: 'Calibration de toutes les réponses',
+  });
   if (!approval.ok) throw new Error(`Approbation impossible : ${approval.refusal}`);
   replacedVersion = approval.version;
 });

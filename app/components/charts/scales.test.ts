@@ -76,7 +76,13 @@ describe('point labels moved away from a crowd', () => {
   it('moves labels off a crowded diagonal with leader lines, clear of markers and of each other', () => {
     // Points along a diagonal, every 6 px, as a drift chart's stable items; five flagged ones among them.
     const crowd = Array.from({ length: 60 }, (_, i) => ({ x: 40 + i * 6, y: 400 - 40 - i * 6, r: 4.5 }));
-    const flagged = [10, 12, 14, 30, 31].map((i, k) => ({ id: `e${k}`, x: crowd[i]!.x + 4, y: crowd[i]!.y + 4, text: `epreuve-${k}-d1`, away: [Math.SQRT1_2, Math.SQRT1_2] as const }));
+    const flagged = [10, 12, 14, 30, 31].map((i, k) => ({
+      id: `e${k}`,
+      x: crowd[i]!.x + 4,
+      y: crowd[i]!.y + 4,
+      text: `epreuve-${k}-d1`,
+      away: [Math.SQRT1_2, Math.SQRT1_2] as const,
+    }));
     const placed = placeLabels(flagged, 400, 400, { obstacles: crowd });
     expect(placed).toHaveLength(5);
     const boxes = placed.map((l) => {
