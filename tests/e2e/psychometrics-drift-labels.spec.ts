@@ -1,13 +1,15 @@
 /**
  * The drift chart of a run on the seeded demo data (a real calibration of every demo answer, compared
  * with the seeded set in force): its challenge labels never overlap one another, on a 1400 px window
- * and on a 390 px phone. Screenshots of the chart go to .cache/screens/ for a person to look at.
+ * and on a 390 px phone. Screenshots of the chart go to .cache/screens/ for a person to look at. Also the
+ * calibrations table of /psychometrie at 1400 px: a waiting run's « Annuler » button is shown whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createPrisma, type PrismaClient } from '../../prisma/client';
 import { runDemoCalibration } from '../setup/demo-run';
+import { progressNow } from '../../app/models/calibration.server';
 import { signIn } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -67,3 +69,26 @@ for (const width of [1400, 390]) {
     await page.screenshot({ path: path.join(SCREENS, `run-page-${width}.png`), fullPage: true });
   });
 }
+
+test('the « Annuler » button of a waiting run is not clipped at 1400 px', async ({ page }) => {
+  // A run waiting in the table (a row only: no job is queued for it, so no worker takes it).
+  const waiting = await db.calibrationRun.create({
+    data: { status: 'QUEUED', trigger: 'MANUAL', model: '2pl', settings: {}, progress: progressNow({ phase: 'queued', percent: 0 }) as object },
+  });
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await signIn(page, 'psychometre@exemple.fr');
+    await page.goto('/psychometrie#calibrations');
+    const button = page.locator(`tr[data-run="${waiting.id}"]`).getByRole('button', { name: /^Annuler la calibration/ });
+    await expect(button).toBeVisible();
+    const region = page.getByRole('region', { name: /calibrations/i }).first();
+    const [b, r] = await Promise.all([button.boundingBox(), region.boundingBox()]);
+    expect(b && r).toBeTruthy();
+    // Whole inside the table's region and the window, without scrolling the table sideways.
+    expect(b!.x + b!.width).toBeLessThanOrEqual(Math.min(r!.x + r!.width, 1400) + 0.5);
+    expect(await region.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: path.join(SCREENS, 'calibrations-1400.png'), fullPage: false });
+  } finally {
+    await db.calibrationRun.delete({ where: { id: waiting.id } });
+  }
+});
