@@ -304,7 +304,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
     // Marking a scored change as not affecting difficulty (decision 020).
     action: only('psychometrician', 'admin'),
   },
-  'psychometrie.parametres.$version.tsx': { params: { version: 'parameterVersion' }, loader: only('psychometrician', 'admin') },
+  'psychometrie.parametres.$version.tsx': {
+    params: { version: 'parameterVersion' },
+    loader: only('psychometrician', 'admin'),
+    action: only('psychometrician', 'admin'),
+    note: 'Putting an earlier parameter set back in force: psychometricians and administrators, with a reason.',
+  },
   'psychometrie.parametres.$version_.export[.]csv.tsx': { params: { version: 'parameterVersion' }, loader: only('psychometrician', 'admin') },
   'psychometrie.parametres._index.tsx': { loader: only('psychometrician', 'admin') },
   'psychometrie.progression.tsx': { loader: only('psychometrician', 'admin') },

@@ -124,6 +124,7 @@ const fr = {
   'action.account.enable': 'Compte réactivé',
   'action.account.password_reset_link': 'Lien de mot de passe généré',
   'action.account.password_reset_done': 'Mot de passe choisi avec un lien',
+  'action.parameters.restore': 'Jeu de paramètres remis en vigueur',
 
   'newPassword.title': 'Choisir un nouveau mot de passe',
   'newPassword.for': 'Compte : {email}',
@@ -264,6 +265,7 @@ const en: Record<AdminKey, string> = {
   'action.account.enable': 'Account enabled',
   'action.account.password_reset_link': 'Password link made',
   'action.account.password_reset_done': 'Password chosen with a link',
+  'action.parameters.restore': 'Parameter set put back in force',
 
   'newPassword.title': 'Choose a new password',
   'newPassword.for': 'Account: {email}',

@@ -943,6 +943,11 @@ const workbenchFr = {
   'rollback.confirmButton': 'Confirmer le retour arrière',
   'rollback.authoring': 'État de la création ramené',
   'rollback.authoringNone': 'Aucun statut d’épreuve à ramener.',
+  'rollback.skills': 'Statuts d’acquis ramenés',
+  'rollback.skillStatus.en_construction': 'en construction',
+  'rollback.skillStatus.actif': 'actif',
+  'rollback.skillStatus.archive': 'archivé',
+  'rollback.skillStatus.perime': 'périmé',
 
   'exchange.title': 'Échanges de contenu',
   'exchange.intro':
@@ -1033,6 +1038,11 @@ const workbenchEn: Record<keyof typeof workbenchFr, string> = {
   'rollback.confirmButton': 'Confirm the rollback',
   'rollback.authoring': 'Authoring state returned',
   'rollback.authoringNone': 'No challenge status to return.',
+  'rollback.skills': 'Skill statuses returned',
+  'rollback.skillStatus.en_construction': 'under construction',
+  'rollback.skillStatus.actif': 'active',
+  'rollback.skillStatus.archive': 'archived',
+  'rollback.skillStatus.perime': 'obsolete',
 
   'exchange.title': 'Content interchange',
   'exchange.intro':

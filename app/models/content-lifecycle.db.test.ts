@@ -18,6 +18,7 @@ import { countEligibleAnswers, withPgClient } from './calibration-data.server';
 import { calibrationVersionIds } from './content-version.server';
 import { competenceByCode, loadBank } from './positioning-bank.server';
 import { setAuthorsMayValidateOwn } from './platform-settings.server';
+import { updateSkill } from './skill.server';
 
 const REVIEWER = ['REVIEWER'] as const;
 
@@ -147,6 +148,38 @@ describe('rollbacks stick', () => {
     expect(night.published).toBe(true);
     expect(await servedVersion(added)).not.toBeNull();
     expect(await servedVersion(kept)).toBe((await s.db.challengeVersion.findFirstOrThrow({ where: { challengeId: kept, number: 1 } })).id);
+  });
+});
+
+describe('rollbacks return skill statuses', () => {
+  it('makes the skills the target release served active again, whatever their status since', async () => {
+    const s = await setup();
+    const kept = await liveOne(s, 'Servie par la première ?');
+    const first = await publish(s, 'Avant les acquis');
+    // After the first release: a new skill with a validated challenge, and the first skill archived.
+    const later = await makeSkill(s.db, 4);
+    const { challengeId: added } = await createChallenge(s.db, { skillId: later.id, userId: s.author.id, body: qrocBody('Nouvel acquis ?'), message: '' });
+    await changeStatus(s.db, { challengeId: added, action: 'validate', userId: s.reviewer.id, roles: REVIEWER, message: 'ok' });
+    await updateSkill(s.db, s.skill.id, { level: String(s.skill.level), status: 'archive', hint: '' });
+    await publish(s, 'Acquis archivé');
+    expect(await servedVersion(kept)).toBeNull();
+
+    const rolled = await rollbackRelease(s.db, { toNumber: first.number, reason: 'Acquis archivé par erreur', userId: s.admin.id, roles: ['ADMIN'] });
+    expect((await s.db.skill.findUniqueOrThrow({ where: { id: s.skill.id } })).status).toBe('actif');
+    expect(rolled.skillChanges).toEqual(
+      expect.arrayContaining([expect.objectContaining({ skillId: s.skill.id, from: { status: 'archive' }, to: { status: 'actif' } })]),
+    );
+    expect(rolled.skillChanges.map((c) => c.skillId)).not.toContain(later.id);
+    const detail = await releaseDetail(s.db, rolled.number);
+    expect(detail?.skillChanges.map((c) => c.skillId)).toContain(s.skill.id);
+    expect(detail?.authoringChanges.every((c) => typeof c.challengeId === 'string')).toBe(true);
+    // The rolled-back release serves the challenge again, and the next publication keeps serving it.
+    expect(await servedVersion(kept)).not.toBeNull();
+    const preview = await releasePreview(s.db);
+    expect(preview.removed.map((i) => i.id)).not.toContain(kept);
+    await publish(s, 'Après le retour');
+    expect(await servedVersion(kept)).not.toBeNull();
+    expect(await servedVersion(added)).toBeNull();
   });
 });
 

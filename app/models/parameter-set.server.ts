@@ -389,6 +389,8 @@ export interface ParameterSetRow {
   items: number;
   cutScores: Record<string, number>;
   sourceRun: { id: string; createdAt: string } | null;
+  /** The version this one put back in force, when it is a restore. */
+  restoredFromVersion: number | null;
 }
 
 export async function listParameterSets(db: Db): Promise<ParameterSetRow[]> {
@@ -411,6 +413,7 @@ export async function listParameterSets(db: Db): Promise<ParameterSetRow[]> {
     items: s._count.items,
     cutScores: cutScoresOf(s.cutScores),
     sourceRun: s.sourceRun ? { id: s.sourceRun.id, createdAt: s.sourceRun.createdAt.toISOString() } : null,
+    restoredFromVersion: s.restoredFromVersion,
   }));
 }
 
@@ -466,6 +469,7 @@ export async function parameterSetByVersion(db: Db, version: number) {
     approvedBy: set.approvedBy ? `${set.approvedBy.firstName} ${set.approvedBy.lastName}` : null,
     note: set.note,
     sourceRunId: set.sourceRunId,
+    restoredFromVersion: set.restoredFromVersion,
     cutScores: cutScoresOf(set.cutScores),
     items,
   };

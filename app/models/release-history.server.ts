@@ -104,6 +104,7 @@ export async function releaseDetail(client: PrismaClient, number: number) {
     restoredFromNumber: release.restoredFromNumber,
     confirmedAt: release.confirmedAt,
     authoringChanges: authoringChangesOf(release.authoringChanges),
+    skillChanges: skillAuthoringChangesOf(release.authoringChanges),
     createdAt: release.createdAt,
     createdBy: release.createdBy ? `${release.createdBy.firstName} ${release.createdBy.lastName}` : null,
     challenges: current.length,
@@ -274,8 +275,44 @@ export interface AuthoringChange {
   to: { status: string; liveVersion: number | null; proposalStatus: string | null };
 }
 
+/** A skill whose status a rollback returned (stored beside the challenges' changes, marked `kind: 'skill'`). */
+export interface SkillAuthoringChange {
+  kind: 'skill';
+  skillId: string;
+  name: string;
+  from: { status: string };
+  to: { status: string };
+}
+
 function authoringChangesOf(json: unknown): AuthoringChange[] {
-  return Array.isArray(json) ? (json as AuthoringChange[]) : [];
+  return Array.isArray(json) ? (json as (AuthoringChange | SkillAuthoringChange)[]).filter((c): c is AuthoringChange => !('kind' in c)) : [];
+}
+
+function skillAuthoringChangesOf(json: unknown): SkillAuthoringChange[] {
+  return Array.isArray(json)
+    ? (json as (AuthoringChange | SkillAuthoringChange)[]).filter((c): c is SkillAuthoringChange => 'kind' in c && c.kind === 'skill')
+    : [];
+}
+
+/**
+ * The skill statuses a rollback returns to. A release serves only challenges of active skills, so every
+ * skill the target release served is made active again (even one archived or made obsolete since: the
+ * rollback says that content is served), otherwise the next publication would drop its challenges again.
+ * Other skills keep their status: no history of skill statuses is kept, and a skill created since serves
+ * nothing after the rollback anyway (its challenges went back to proposal above).
+ */
+async function returnSkillStatuses(tx: Tx, target: { id: string }): Promise<SkillAuthoringChange[]> {
+  const served = await tx.releaseChallenge.findMany({ where: { releaseId: target.id }, select: { skillId: true }, distinct: ['skillId'] });
+  const skills = await tx.skill.findMany({
+    where: { id: { in: served.map((i) => i.skillId) }, status: { not: 'actif' } },
+    select: { id: true, name: true, status: true },
+  });
+  const changes: SkillAuthoringChange[] = [];
+  for (const skill of skills) {
+    await tx.skill.update({ where: { id: skill.id }, data: { status: 'actif' } });
+    changes.push({ kind: 'skill', skillId: skill.id, name: skill.name, from: { status: skill.status }, to: { status: 'actif' } });
+  }
+  return changes.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -346,6 +383,7 @@ export async function rollbackRelease(client: PrismaClient, input: { toNumber: n
       if (last && last.number === target.number) throw new WorkflowError('wrongStatus', `La version n° ${target.number} est déjà la plus récente.`);
       const items = await tx.releaseChallenge.findMany({ where: { releaseId: target.id }, select: { challengeId: true, versionId: true, skillId: true } });
       const authoringChanges = await returnAuthoringState(tx, target, reason, input.userId);
+      const skillChanges = await returnSkillStatuses(tx, target);
       const release = await tx.release.create({
         data: {
           number: (last?.number ?? 0) + 1,
@@ -353,11 +391,11 @@ export async function rollbackRelease(client: PrismaClient, input: { toNumber: n
           kind: 'ROLLBACK',
           restoredFromNumber: target.number,
           createdById: input.userId,
-          authoringChanges: authoringChanges as unknown as object,
+          authoringChanges: [...authoringChanges, ...skillChanges] as unknown as object,
         },
       });
       await tx.releaseChallenge.createMany({ data: items.map((i) => ({ ...i, releaseId: release.id })) });
-      return { number: release.number, restoredFromNumber: target.number, challenges: items.length, authoringChanges };
+      return { number: release.number, restoredFromNumber: target.number, challenges: items.length, authoringChanges, skillChanges };
     },
     { timeout: 60_000 },
   );

@@ -91,6 +91,19 @@ export default function ReleaseDetail() {
           ) : (
             <p className="muted">{w('rollback.authoringNone')}</p>
           )}
+          {release.skillChanges.length > 0 ? (
+            <>
+              <h3>{w('rollback.skills')}</h3>
+              <ul className="release-items" data-testid="skill-changes">
+                {release.skillChanges.map((c) => (
+                  <li key={c.skillId}>
+                    {c.name} · {w(`rollback.skillStatus.${c.from.status}` as 'rollback.skillStatus.actif')} →{' '}
+                    {w(`rollback.skillStatus.${c.to.status}` as 'rollback.skillStatus.actif')}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </section>
       ) : null}
     </>

@@ -380,7 +380,7 @@ export default function Psychometrics() {
                     <td>
                       {run.answers !== null ? (
                         <>
-                          {formatInteger(run.answers)} réponses, {formatInteger(run.persons)} personnes
+                          {formatInteger(run.answers)} réponses, {formatInteger(run.persons)} positionnements
                           {run.items ? `, ${formatInteger(run.items)} épreuves` : ''}
                         </>
                       ) : (

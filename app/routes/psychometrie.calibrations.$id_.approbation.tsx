@@ -119,7 +119,7 @@ export default function Approval() {
           <dd>{run.converged === null ? '—' : run.converged ? `oui, en ${run.iterations} cycles` : `non (arrêt après ${run.iterations} cycles)`}</dd>
           <dt>Données</dt>
           <dd>
-            {formatInteger(run.answers)} réponses de {formatInteger(run.persons)} personnes
+            {formatInteger(run.answers)} réponses de {formatInteger(run.persons)} positionnements
           </dd>
           <dt>Lancée par</dt>
           <dd>{run.requestedBy ?? 'déclenchement automatique'}</dd>

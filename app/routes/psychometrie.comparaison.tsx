@@ -65,6 +65,14 @@ export default function ComparisonPage() {
       {same ? <p className="psy-note">{t('compare.pickTwo')}</p> : null}
       {data.a && data.b && !same ? (
         <>
+          {data.a.answers !== data.b.answers || data.a.persons !== data.b.persons || data.a.maxAnswerId !== data.b.maxAnswerId ? (
+            <p className="psy-warning" role="note" data-testid="compare-different-data">
+              {f('compare.differentData', {
+                a: f('compare.dataOf', { answers: formatCount(data.a.answers, locale), persons: formatCount(data.a.persons, locale) }),
+                b: f('compare.dataOf', { answers: formatCount(data.b.answers, locale), persons: formatCount(data.b.persons, locale) }),
+              })}
+            </p>
+          ) : null}
           <Summaries a={data.a} b={data.b} texts={texts} />
           {data.modelTest ? <ModelComparisonSection test={data.modelTest} models={[data.a.model, data.b.model]} /> : null}
           <p>{f('compare.common', { n: data.items.length, onlyA: data.onlyA, onlyB: data.onlyB })}</p>
@@ -186,7 +194,7 @@ function PairScatter({ data, which, texts }: { data: Data; which: 'a' | 'b'; tex
       pointsLabel={t('compare.points')}
       locale={locale}
       legend={[
-        { label: t('drift.legend.identity'), line: 'solid', lineClass: 'identity' },
+        { label: t('compare.legend.identity'), line: 'solid', lineClass: 'identity' },
         { label: t('compare.legend.item'), shape: 'circle', tone: 'normal' },
         { label: t('compare.legend.top'), shape: 'triangle', tone: 'look' },
       ]}

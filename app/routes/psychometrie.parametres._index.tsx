@@ -75,7 +75,17 @@ export default function ParameterSets() {
                     </td>
                   ))}
                   <td>{s.sourceRun ? <Link to={`/psychometrie/calibrations/${s.sourceRun.id}`}>du {formatDateTime(s.sourceRun.createdAt)}</Link> : '—'}</td>
-                  <td>{s.note || '—'}</td>
+                  <td>
+                    {s.restoredFromVersion !== null ? (
+                      <>
+                        <strong>
+                          Remise en vigueur de la <Link to={`/psychometrie/parametres/${s.restoredFromVersion}`}>version {s.restoredFromVersion}</Link>
+                        </strong>
+                        {' : '}
+                      </>
+                    ) : null}
+                    {s.note || (s.restoredFromVersion !== null ? '' : '—')}
+                  </td>
                   <td>
                     <a href={`/psychometrie/parametres/${s.version}/export.csv`} download>
                       CSV<span className="visually-hidden"> brut des paramètres de la version {s.version}</span>

@@ -8,3 +8,4 @@ export * from './diff';
 export * from './quality';
 export * from './judge';
 export * from './scoring';
+export * from './proposals';

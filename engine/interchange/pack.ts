@@ -3,7 +3,7 @@
  * documents exactly, and the exact tiptap documents in `rich` where it cannot, so that exporting and
  * re-importing loses nothing.
  */
-import { markdownLiteToDoc, type ChallengeBody, type RichDoc, type RichNode } from '../challenges';
+import { mapProposalImages, markdownLiteToDoc, type ChallengeBody, type RichDoc, type RichNode } from '../challenges';
 import type { PackChallenge } from '../../content/schema';
 
 function inlineMd(nodes: RichNode[] = []): string {
@@ -97,7 +97,7 @@ export function bodyToPackChallenge(key: string, isPrototype: boolean, body: Cha
   return out as unknown as PackChallenge;
 }
 
-/** Every address a body refers to (images in its rich text, illustration, attachments). */
+/** Every address a body refers to (images in its rich text and in choice proposals, illustration, attachments). */
 export function bodyUrls(body: ChallengeBody): string[] {
   const out: string[] = [];
   mapBodyUrls(body, (url) => {
@@ -122,5 +122,10 @@ export function mapBodyUrls(body: ChallengeBody, fn: (url: string) => string): C
     solutionExplanation: body.solutionExplanation ? mapDoc(body.solutionExplanation) : null,
     illustration: body.illustration ? { ...body.illustration, url: fn(body.illustration.url) } : null,
     attachments: body.attachments.map((a) => ({ ...a, url: fn(a.url) })),
+    // Images inside choice proposals (`![alt](address)`, engine/challenges/proposals.ts).
+    answer:
+      body.answer.type === 'QCU' || body.answer.type === 'QCM'
+        ? { ...body.answer, proposals: body.answer.proposals.map((p) => mapProposalImages(p, fn)) }
+        : body.answer,
   };
 }

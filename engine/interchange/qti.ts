@@ -26,6 +26,7 @@ import {
   type Tolerance,
 } from '../challenges/model';
 import { newChallengeBody } from '../challenges/body';
+import { proposalImage, proposalParts } from '../challenges/proposals';
 import { validateAnswerSpec } from '../challenges/check';
 import { sameJson } from './pack';
 import { el, elements, findAll, localName, parseXml, textOf, writeXml, XmlError, type XmlElement, type XmlNode } from './xml';
@@ -280,7 +281,7 @@ export function challengeToQtiItem(key: string, body: ChallengeBody, title = key
           'max-choices': ans.type === 'QCU' ? 1 : 0,
           'min-choices': ans.type === 'QCM' ? 1 : undefined,
         },
-        ans.proposals.map((p, i) => el('qti-simple-choice', { identifier: `CHOICE_${i + 1}` }, p)),
+        ans.proposals.map((p, i) => el('qti-simple-choice', { identifier: `CHOICE_${i + 1}` }, choiceContent(p))),
       ),
     ];
     processing = el('qti-response-processing', { template: MATCH_CORRECT });
@@ -405,6 +406,26 @@ const QTI2_LOWER = new Set([
   'index',
   'repeat',
 ]);
+/**
+ * A choice's content as a proposal: its text, and each `<img>` in it as `![alt](src)` (an image in a
+ * proposal, engine/challenges/proposals.ts), so an image choice keeps its image and its alternative text.
+ */
+function choiceProposal(choice: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (n: XmlNode) => {
+    if (typeof n === 'string') parts.push(n);
+    else if (localName(n.name) === 'img') parts.push(` ${proposalImage(n.attrs['src'] ?? '', n.attrs['alt'] ?? '')} `);
+    else if (localName(n.name) !== 'qti-feedback-inline') n.children.forEach(walk);
+  };
+  choice.children.forEach(walk);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** A proposal as a choice's content: text, with its images as `<img>`. */
+function choiceContent(proposal: string): XmlNode[] {
+  return proposalParts(proposal, { anyAddress: true }).map((part) => (part.kind === 'text' ? part.text : el('img', { src: part.src, alt: part.alt })));
+}
+
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /** A QTI 2.x element renamed to the QTI 3 vocabulary (`choiceInteraction` → `qti-choice-interaction`). */
@@ -592,7 +613,7 @@ export function qtiToChallenge(xml: string, authors: string[], context: { extens
       const simple = elements(ch, 'qti-simple-choice');
       if (simple.length < 2) throw new Error('une question à choix doit avoir au moins deux propositions');
       const ids = simple.map((s) => s.attrs['identifier'] ?? '');
-      const proposals = simple.map((s) => textOf(s).replace(/\s+/g, ' ').trim());
+      const proposals = simple.map(choiceProposal);
       const correctValues = elements(one(decl, 'qti-correct-response', 'qti-response-declaration'), 'qti-value').map((v) => textOf(v).trim());
       const correct = correctValues.map((v) => {
         const i = ids.indexOf(v);

@@ -55,7 +55,7 @@ test('a run: its summary, the parameter table sorted by b and filtered by flag, 
   await page.goto(`/psychometrie/calibrations/${fx.runB}`);
   await expect(page.getByRole('heading', { level: 1, name: /^Calcul du / })).toBeVisible();
   await expect(page.locator('.psy-status')).toHaveText('Terminée');
-  await expect(page.locator('.psy-facts')).toContainText('Personnes400');
+  await expect(page.locator('.psy-facts')).toContainText('Positionnements400');
   await expect(page.locator('.psy-facts')).toContainText('Convergenceatteinte');
 
   // Sort by difficulty b: ascending, then descending (column 8 is b).
@@ -247,7 +247,7 @@ test('two runs compared: summaries, b and a scatters with the line of equality, 
   await page.getByRole('combobox', { name: 'Calcul B' }).selectOption(fx.runB);
   await page.getByRole('button', { name: 'Comparer' }).click();
   await expect(page).toHaveURL(new RegExp(`a=${fx.runA}&b=${fx.runB}`));
-  await expect(page.getByTestId('comparison-summary')).toContainText('Personnes400400');
+  await expect(page.getByTestId('comparison-summary')).toContainText('Positionnements400400');
   await expect(page.getByText('24 épreuves communes ; 0 seulement dans A, 0 seulement dans B.')).toBeVisible();
   const b = page.locator('#chart-compare-b');
   await expect(b.getByRole('img', { name: /Difficulté b : calcul A et calcul B/ })).toBeVisible();

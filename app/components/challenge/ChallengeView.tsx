@@ -11,6 +11,7 @@ import { useId, type FormEvent, type ReactNode } from 'react';
 import {
   ATTACHMENT_URL_PREFIX,
   isSafeImageSource,
+  proposalParts,
   templateParts,
   type AnswerFormat,
   type LearnerChallengeView,
@@ -45,6 +46,19 @@ function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} o`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
   return `${(bytes / 1048576).toFixed(1).replace('.', ',')} Mo`;
+}
+
+/** A choice's text, with its images (`![alt](address)` in the proposal) drawn as images. */
+function ProposalLabel({ proposal }: { proposal: string }) {
+  const parts = proposalParts(proposal);
+  if (parts.length === 1 && parts[0]!.kind === 'text') return <>{proposal}</>;
+  return (
+    <>
+      {parts.map((part, k) =>
+        part.kind === 'text' ? <span key={k}>{part.text}</span> : <img key={k} className="choice-image" src={part.src} alt={part.alt} loading="lazy" />,
+      )}
+    </>
+  );
 }
 
 function FreeInput(props: { id: string; name: string; format: AnswerFormat; disabled?: boolean; describedBy?: string; invalid?: boolean }) {
@@ -128,7 +142,9 @@ export function ChallengeView({ view, onAnswer, hiddenFields, disabled, fieldRes
               required={!multiple}
               disabled={disabled}
             />
-            <label htmlFor={`${uid}-p${i}`}>{p}</label>
+            <label htmlFor={`${uid}-p${i}`}>
+              <ProposalLabel proposal={p} />
+            </label>
           </div>
         ))}
       </fieldset>

@@ -96,20 +96,18 @@ export function LevelChart(props: LevelChartProps) {
         </g>
         {boxes.map(({ level, s, cx, w, cut }) => (
           <g key={level} className="chart-box">
-            {s ? (
-              <>
-                <line x1={cx} x2={cx} y1={y(s.lowerWhisker)} y2={y(s.q1)} />
-                <line x1={cx} x2={cx} y1={y(s.q3)} y2={y(s.upperWhisker)} />
-                <line x1={cx - w / 4} x2={cx + w / 4} y1={y(s.lowerWhisker)} y2={y(s.lowerWhisker)} />
-                <line x1={cx - w / 4} x2={cx + w / 4} y1={y(s.upperWhisker)} y2={y(s.upperWhisker)} />
-                <rect x={cx - w / 2} width={w} y={y(s.q3)} height={Math.max(1, y(s.q1) - y(s.q3))} />
-                <line className="chart-median" x1={cx - w / 2} x2={cx + w / 2} y1={y(s.median)} y2={y(s.median)} />
-              </>
-            ) : (
-              <text x={cx} y={f.innerHeight - 8} textAnchor="middle" className="chart-empty">
-                —
-              </text>
-            )}
+            {
+              s ? (
+                <>
+                  <line x1={cx} x2={cx} y1={y(s.lowerWhisker)} y2={y(s.q1)} />
+                  <line x1={cx} x2={cx} y1={y(s.q3)} y2={y(s.upperWhisker)} />
+                  <line x1={cx - w / 4} x2={cx + w / 4} y1={y(s.lowerWhisker)} y2={y(s.lowerWhisker)} />
+                  <line x1={cx - w / 4} x2={cx + w / 4} y1={y(s.upperWhisker)} y2={y(s.upperWhisker)} />
+                  <rect x={cx - w / 2} width={w} y={y(s.q3)} height={Math.max(1, y(s.q1) - y(s.q3))} />
+                  <line className="chart-median" x1={cx - w / 2} x2={cx + w / 2} y1={y(s.median)} y2={y(s.median)} />
+                </>
+              ) : null /* A level without challenges draws nothing (the data table says it has none). */
+            }
             {cut !== undefined && Number.isFinite(cut) ? (
               <line className="chart-cut" x1={cx - band / 2 + 2} x2={cx + band / 2 - 2} y1={y(cut)} y2={y(cut)} />
             ) : null}

@@ -129,13 +129,26 @@ export function ScatterChart(props: ScatterChartProps) {
           )}
         </g>
         {placeLabels(
-          props.items.filter((i) => i.tag).map((i) => ({ id: i.id, x: x(i.x), y: y(i.y), text: i.tag as string })),
+          props.items
+            .filter((i) => i.tag)
+            .map((i) => ({
+              id: i.id,
+              x: x(i.x),
+              y: y(i.y),
+              text: i.tag as string,
+              // Around an identity line the points crowd the diagonal: room is away from it, on the point's side.
+              ...(identity ? { away: (i.y > i.x ? [-Math.SQRT1_2, -Math.SQRT1_2] : [Math.SQRT1_2, Math.SQRT1_2]) as [number, number] } : {}),
+            })),
           f.innerWidth,
           f.innerHeight,
+          { obstacles: props.items.map((i) => ({ x: x(i.x), y: y(i.y), r: i.tone === 'normal' ? 4.5 : 5.5 })) },
         ).map((l) => (
-          <text key={`t${l.id}`} className="chart-point-label" x={l.x} y={l.y} textAnchor={l.anchor}>
-            {l.text}
-          </text>
+          <g key={`t${l.id}`}>
+            {l.leader ? <line className="chart-leader" x1={l.leader.x1} y1={l.leader.y1} x2={l.leader.x2} y2={l.leader.y2} /> : null}
+            <text className="chart-point-label" x={l.x} y={l.y} textAnchor={l.anchor}>
+              {l.text}
+            </text>
+          </g>
         ))}
       </g>
     </ChartFigure>

@@ -63,7 +63,48 @@ describe('point labels', () => {
     const crowd = Array.from({ length: 12 }, (_, i) => ({ id: String(i), x: 200, y: 150, text: 'épreuve-très-longue' }));
     const placed = placeLabels(crowd, 400, 300);
     expect(placed.length).toBeLessThan(12);
-    expect(placed.length).toBeGreaterThanOrEqual(4);
+    // Spots next to each other need a 2 px margin (the text's halo): the right and left ones are kept.
+    expect(placed.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('point labels moved away from a crowd', () => {
+  function overlaps(a: { x0: number; x1: number; y0: number; y1: number }, b: { x0: number; x1: number; y0: number; y1: number }) {
+    return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  }
+
+  it('moves labels off a crowded diagonal with leader lines, clear of markers and of each other', () => {
+    // Points along a diagonal, every 6 px, as a drift chart's stable items; five flagged ones among them.
+    const crowd = Array.from({ length: 60 }, (_, i) => ({ x: 40 + i * 6, y: 400 - 40 - i * 6, r: 4.5 }));
+    const flagged = [10, 12, 14, 30, 31].map((i, k) => ({
+      id: `e${k}`,
+      x: crowd[i]!.x + 4,
+      y: crowd[i]!.y + 4,
+      text: `epreuve-${k}-d1`,
+      away: [Math.SQRT1_2, Math.SQRT1_2] as const,
+    }));
+    const placed = placeLabels(flagged, 400, 400, { obstacles: crowd });
+    expect(placed).toHaveLength(5);
+    const boxes = placed.map((l) => {
+      const w = l.text.length * 7.2;
+      return { x0: l.anchor === 'start' ? l.x : l.x - w, x1: l.anchor === 'start' ? l.x + w : l.x, y0: l.y - 10, y1: l.y + 3 };
+    });
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i]!, boxes[j]!)).toBe(false);
+    for (const box of boxes) for (const o of crowd) expect(o.x > box.x0 - 4 && o.x < box.x1 + 4 && o.y > box.y0 - 4 && o.y < box.y1 + 4).toBe(false);
+    // Those with no room next to their point are moved below-right of the diagonal, with a line back to it.
+    const moved = placed.filter((l) => l.leader);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const l of moved) {
+      const point = flagged.find((p) => p.id === l.id)!;
+      expect(Math.hypot(l.leader!.x1 - point.x, l.leader!.y1 - point.y)).toBeCloseTo(5, 5);
+      expect(l.y).toBeGreaterThan(point.y);
+    }
+  });
+
+  it('keeps a label next to its point when there is room (no leader line)', () => {
+    const [l] = placeLabels([{ id: 'a', x: 100, y: 100, text: 'seule', away: [1, 0] }], 400, 300, { obstacles: [{ x: 100, y: 100, r: 5 }] });
+    expect(l).toMatchObject({ x: 108, anchor: 'start' });
+    expect(l!.leader).toBeUndefined();
   });
 });
 

@@ -17,6 +17,9 @@ const STATUS_STYLE: Record<DriftStatus, { shape: Shape; tone: Tone }> = {
   review: SIGNAL_STYLE.drift_review,
 };
 
+/** How many of the largest drifts get their key written on the chart. */
+const LABELLED = 8;
+
 export function DriftSection({ items, runId, texts }: { items: ItemRow[]; runId: string; texts: Texts }) {
   const { t, f, locale } = texts;
   const compared = items.filter((i): i is ItemRow & { driftDeltaB: number } => i.driftDeltaB !== null);
@@ -41,7 +44,9 @@ export function DriftSection({ items, runId, texts }: { items: ItemRow[]; runId:
       ...STATUS_STYLE[status],
       label: itemTip(i, texts),
       href: `/psychometrie/items/${i.challengeId}?run=${runId}`,
-      tag: flagged && k < 12 ? i.key : undefined,
+      // Only the largest drifts are labelled (placed clear of each other, with leader lines): the others
+      // are told by their marker, their tooltip and the data table.
+      tag: flagged && k < LABELLED ? i.key : undefined,
       focusable: flagged && k < MAX_FOCUSABLE,
     };
   });

@@ -1,5 +1,8 @@
 /** Measured difficulty by the authors' skill levels: box plots, items, cut scores and the rank correlation. */
-import { itemSignals, mainSignal } from '../../../engine/calibration';
+import { itemSignals, mainSignal, type Signal } from '../../../engine/calibration';
+import type { Tone } from '~/components/charts/Chart';
+import type { Shape } from '~/components/charts/scales';
+import type { PsychometricsKey } from '~/i18n/psychometrie';
 import { boxStats } from '../../../engine/statistics';
 import type { RunAnalysis, ItemRow } from '~/models/psychometrics-analysis.server';
 import { LevelChart, type LevelItem } from '~/components/charts/LevelChart';
@@ -19,8 +22,16 @@ interface LevelSectionProps {
 export function LevelSection({ items, runId, levelAgreement, cutScores, texts }: LevelSectionProps) {
   const { t, f, locale } = texts;
   const rank = severityRank(items);
+  // One legend entry per marker drawn: each flagged marker says which signals it stands for here.
+  const signalsByStyle = new Map<string, { shape: Shape; tone: Tone; signals: Signal[] }>();
   const levelItems: LevelItem[] = items.map((i) => {
     const s = mainSignal(itemSignals(i));
+    if (s) {
+      const key = `${SIGNAL_STYLE[s].shape}/${SIGNAL_STYLE[s].tone}`;
+      const entry = signalsByStyle.get(key) ?? { ...SIGNAL_STYLE[s], signals: [] };
+      if (!entry.signals.includes(s)) entry.signals.push(s);
+      signalsByStyle.set(key, entry);
+    }
     const style = s ? SIGNAL_STYLE[s] : { shape: 'circle' as const, tone: 'normal' as const };
     return {
       id: i.challengeId,
@@ -60,7 +71,11 @@ export function LevelSection({ items, runId, levelAgreement, cutScores, texts }:
         locale={locale}
         legend={[
           { label: t('levels.legend.item'), shape: 'circle', tone: 'normal' },
-          { label: t('levels.legend.flagged'), shape: 'diamond', tone: 'review' },
+          ...[...signalsByStyle.values()].map((e) => ({
+            label: f('levels.legend.signals', { signals: e.signals.map((x) => t(`flag.${x}` as PsychometricsKey)).join(', ') }),
+            shape: e.shape,
+            tone: e.tone,
+          })),
           ...(cuts
             ? [
                 {

@@ -26,7 +26,10 @@ export function RunFacts({ run, texts }: { run: RunHeader; texts: Texts }) {
   if (latent && typeof latent.mean === 'number' && typeof latent.sd === 'number') {
     facts.push([t('run.latent'), f('run.latentValue', { mean: formatNumber(latent.mean, 2, locale), sd: formatNumber(latent.sd, 2, locale) })]);
   }
-  if (seMethod) facts.push([t('run.seMethod'), seMethod]);
+  if (seMethod) {
+    const known = seMethod === 'observed' || seMethod === 'louis-block' || seMethod === 'none';
+    facts.push([t('run.seMethod'), known ? t(`run.seMethod.${seMethod}`) : seMethod]);
+  }
   if (run.maxAnswerId) facts.push([t('run.snapshot'), f('run.snapshotValue', { id: run.maxAnswerId })]);
   for (const set of run.approvedAs)
     facts.push([t('run.approvedAs'), f('run.approvedAsValue', { version: set.version, active: set.active ? t('run.activeSuffix') : '' })]);
@@ -43,6 +46,7 @@ export function RunFacts({ run, texts }: { run: RunHeader; texts: Texts }) {
           </div>
         ))}
       </dl>
+      <p className="psy-note">{t('run.personsNote')}</p>
       {run.review.status !== 'PENDING' && run.review.by ? (
         <p>
           {f('run.reviewedBy', { status: t(`review.${run.review.status}`), name: run.review.by, date: formatDateTime(run.review.at, locale) })}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ParameterSet" ADD COLUMN     "restoredFromVersion" INTEGER;
