@@ -406,7 +406,9 @@ export default function Psychometrics() {
                           <Link to={`/psychometrie/calibrations/${run.id}`}>Analyser</Link>
                           {run.reviewStatus === 'PENDING' ? (
                             <>
-                              {' · '}
+                              <span className="sep" aria-hidden="true">
+                                {' · '}
+                              </span>
                               <Link to={`/psychometrie/calibrations/${run.id}/approbation`}>Approuver ou rejeter</Link>
                             </>
                           ) : null}
