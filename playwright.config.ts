@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
+// Given files (`npm run test:e2e -- tests/e2e/x.spec.ts`): run only those, without the whole « parallèle »
+// project that the round trip otherwise waits for.
+const someFiles = process.argv.some((arg) => /\.spec\.ts(:\d+)?$/.test(arg));
+
 // Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
 // `npm test` starts the workbench on a fresh database and passes its address in BASE_URL.
 export default defineConfig({
@@ -10,6 +14,12 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.cache/playwright.json' }]],
+  // The whole-bank round trip runs alone once the others are done: it exports every valid challenge and
+  // imports them back, so a challenge validated by a parallel test in between would count as an update.
+  projects: [
+    { name: 'parallele', testIgnore: /pack-round-trip\.spec\.ts$/ },
+    { name: 'seul', testMatch: /pack-round-trip\.spec\.ts$/, dependencies: someFiles ? [] : ['parallele'] },
+  ],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://localhost:3000',
     locale: 'fr-FR',

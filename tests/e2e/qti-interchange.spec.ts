@@ -80,24 +80,3 @@ test('an author imports a QTI package and sees the report; a reviewer validates 
   }
   await expect(validated).toBeVisible();
 });
-
-test('the exports download as zips (content pack with its files, QTI 3.0 package); the pack imports back without changing anything', async ({ browser }) => {
-  const author = await signedIn(browser, 'autrice@exemple.fr');
-  await author.goto('/creation/echanges');
-  const qti = await author.request.get('/creation/echanges/qti.zip');
-  expect(qti.status()).toBe(200);
-  expect(qti.headers()['content-type']).toBe('application/zip');
-  const qtiBytes = await qti.body();
-  expect(qtiBytes.subarray(0, 2).toString('latin1')).toBe('PK');
-  expect(qtiBytes.includes(Buffer.from('imsmanifest.xml'))).toBe(true);
-  const pack = await author.request.get('/creation/echanges/paquet.zip');
-  expect(pack.status()).toBe(200);
-  const packBytes = await pack.body();
-  expect(packBytes.includes(Buffer.from('contenu.json'))).toBe(true);
-
-  await author.getByLabel(/^Fichier/).setInputFiles({ name: 'contenu.zip', mimeType: 'application/zip', buffer: packBytes });
-  await author.getByRole('button', { name: 'Importer' }).click();
-  const report = author.getByTestId('import-done');
-  await expect(report).toContainText('0 créées, 0 mises à jour');
-  await expectAccessible(author);
-});
