@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'Demo-Pix-2026';
@@ -99,4 +99,13 @@ export function dayFromToday(days: number): { iso: string; short: string; long: 
   const [year, month, day] = iso.split('-');
   const long = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(when);
   return { iso, short: `${day}/${month}/${year}`, long };
+}
+
+/** A page in a context of its own, its CSP watched, signed in as `email` (several people in one test). */
+export async function signedInPage(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watchCsp(page);
+  await signIn(page, email);
+  return page;
 }

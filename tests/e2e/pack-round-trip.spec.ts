@@ -4,18 +4,10 @@
  * « seul »): a round trip through the whole bank must not race with another test validating a challenge
  * between the export and the import, which the import would then rightly count as an update.
  */
-import { expect, test, type Browser } from '@playwright/test';
-import { expectAccessible, expectNoCspViolation, signIn, watchCsp } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectNoCspViolation, signedInPage as signedIn } from './helpers';
 
 test.describe.configure({ timeout: 120_000 });
-
-async function signedIn(browser: Browser, email: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  watchCsp(page);
-  await signIn(page, email);
-  return page;
-}
 
 test.afterEach(() => expectNoCspViolation());
 

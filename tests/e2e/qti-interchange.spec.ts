@@ -2,19 +2,11 @@
  * Issue 17 in Chromium: an author imports a QTI package made by another tool and sees the report (what
  * came in, what was refused and why, in French); nothing is published; a reviewer validates what came in.
  */
-import { expect, test, type Browser } from '@playwright/test';
-import { expectAccessible, expectNoCspViolation, signIn, watchCsp } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectNoCspViolation, signedInPage as signedIn } from './helpers';
 import { fixtureFiles, fixturePackage, zipFiles } from '../fixtures/qti';
 
 test.describe.configure({ timeout: 120_000 });
-
-async function signedIn(browser: Browser, email: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  watchCsp(page);
-  await signIn(page, email);
-  return page;
-}
 
 test.afterEach(() => expectNoCspViolation());
 
