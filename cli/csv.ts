@@ -452,17 +452,7 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
         return;
       }
       const cols = columns as { item: number; a: number; d: number; count: number; names: string[] };
-      if (fields.length !== cols.count) {
-        throw new CsvError(
-          path,
-          lineNumber,
-          Math.min(fields.length, cols.count) + 1,
-          null,
-          `the row has ${fields.length} cells, the header ${cols.count} columns`,
-        );
-      }
-      const id = fields[cols.item] as string;
-      if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
+      const id = rowItemId(fields, cols, path, lineNumber);
       const number = (c: number, name: string): number => {
         const text = fields[c] as string;
         const value = text === '' ? NaN : Number(separator === ',' ? text : text.replace(',', '.'));
@@ -517,17 +507,7 @@ export async function readGuessingCsv(path: string): Promise<GuessingFile> {
         return;
       }
       const cols = columns as { item: number; proposals: number; c: number; count: number };
-      if (fields.length !== cols.count) {
-        throw new CsvError(
-          path,
-          lineNumber,
-          Math.min(fields.length, cols.count) + 1,
-          null,
-          `the row has ${fields.length} cells, the header ${cols.count} columns`,
-        );
-      }
-      const id = fields[cols.item] as string;
-      if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
+      const id = rowItemId(fields, cols, path, lineNumber);
       if (modes.has(id) || fixed.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
       const cell = (c: number): string => (c < 0 ? '' : (fields[c] as string));
       const proposalsText = cell(cols.proposals);
@@ -554,4 +534,14 @@ export async function readGuessingCsv(path: string): Promise<GuessingFile> {
   }
   if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,proposals or item,c)');
   return { modes, fixed };
+}
+
+/** A row of a per-item file (parameters, guessing): as many cells as the header, and its item id, not empty. */
+function rowItemId(fields: readonly string[], cols: { item: number; count: number }, path: string, lineNumber: number): string {
+  if (fields.length !== cols.count) {
+    throw new CsvError(path, lineNumber, Math.min(fields.length, cols.count) + 1, null, `the row has ${fields.length} cells, the header ${cols.count} columns`);
+  }
+  const id = fields[cols.item] as string;
+  if (id === '') throw new CsvError(path, lineNumber, cols.item + 1, 'item', 'empty item id');
+  return id;
 }
