@@ -16,7 +16,7 @@
  */
 import type { PrismaClient } from '../../prisma/client';
 import { liveChallenges } from './calibration-data.server';
-import { cutScoresFor, cutScoresOf, filterApplicable } from './parameter-set.server';
+import { cutScoresFor, cutScoresOf, filterApplicable, putSetInForce, withNextSetVersion } from './parameter-set.server';
 import { recordAudit } from './audit.server';
 
 type Db = PrismaClient;
@@ -119,74 +119,52 @@ export interface RestoreInput {
 
 export type RestoreResult = { ok: true; parameterSetId: string; version: number; restoredFromVersion: number } | { ok: false; refusal: RestoreRefusal };
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
-}
-
 /** Puts an earlier set back in force as a new set version (see the file's comment). */
 export async function restoreParameterSet(db: Db, input: RestoreInput): Promise<RestoreResult> {
   if (!input.roles.includes('PSYCHOMETRICIAN') && !input.roles.includes('ADMIN')) return { ok: false, refusal: 'forbidden' };
   const reason = input.reason.trim();
   if (reason.length < 3) return { ok: false, refusal: 'no-reason' };
   const live = await liveChallenges(db);
-  const served = live.map((c) => ({ challengeId: c.id, versionId: c.versionId }));
-  const servedIds = new Set(served.map((s) => s.challengeId));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.$transaction(async (tx: Tx) => {
-        const target = await tx.parameterSet.findUnique({
-          where: { version: input.version },
-          select: {
-            id: true,
-            version: true,
-            active: true,
-            sourceRunId: true,
-            items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
-          },
-        });
-        if (!target) return { ok: false, refusal: 'not-found' } as const;
-        if (target.active) return { ok: false, refusal: 'already-active' } as const;
-        // Taken under a row lock: two restores or an approval at once cannot both pass this check.
-        const [current] = await tx.$queryRaw<{ id: string; version: number }[]>`
-          SELECT id, version FROM "ParameterSet" WHERE active ORDER BY version DESC LIMIT 1 FOR UPDATE`;
-        if ((current?.id ?? null) !== input.expectedActiveId) return { ok: false, refusal: 'stale' } as const;
-        const applicable = await filterApplicable(tx, target.items, served);
-        const cuts = cutScoresFor(new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }])), live);
-        const last = await tx.parameterSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
-        await tx.parameterSet.updateMany({ where: { active: true }, data: { active: false } });
-        const set = await tx.parameterSet.create({
-          data: {
-            version: (last?.version ?? 0) + 1,
-            active: true,
-            sourceRunId: target.sourceRunId,
-            approvedById: input.userId,
-            note: reason.slice(0, 2000),
-            restoredFromVersion: target.version,
-            cutScores: cuts.cutScores,
-          },
-        });
-        await tx.itemParameter.createMany({ data: target.items.map((p) => ({ ...p, parameterSetId: set.id })) });
-        await recordAudit(tx, {
-          actorId: input.userId,
-          action: 'parameters.restore',
-          targetType: 'parameter-set',
-          targetId: set.id,
-          details: {
-            version: set.version,
-            restoredFromVersion: target.version,
-            replacedVersion: current?.version ?? null,
-            reason: reason.slice(0, 2000),
-            leftUncalibrated: target.items.filter((p) => servedIds.has(p.challengeId) && !applicable.has(p.challengeId)).map((p) => p.challengeId),
-          },
-          ip: input.ip ?? null,
-        });
-        return { ok: true, parameterSetId: set.id, version: set.version, restoredFromVersion: target.version } as const;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error) && attempt < 3) continue;
-      throw error;
-    }
-  }
+  const servedIds = new Set(live.map((c) => c.id));
+  return withNextSetVersion(db, async (tx: Tx) => {
+    const target = await tx.parameterSet.findUnique({
+      where: { version: input.version },
+      select: {
+        id: true,
+        version: true,
+        active: true,
+        sourceRunId: true,
+        items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
+      },
+    });
+    if (!target) return { ok: false, refusal: 'not-found' } as const;
+    if (target.active) return { ok: false, refusal: 'already-active' } as const;
+    // Taken under a row lock: two restores or an approval at once cannot both pass this check.
+    const [current] = await tx.$queryRaw<{ id: string; version: number }[]>`
+      SELECT id, version FROM "ParameterSet" WHERE active ORDER BY version DESC LIMIT 1 FOR UPDATE`;
+    if ((current?.id ?? null) !== input.expectedActiveId) return { ok: false, refusal: 'stale' } as const;
+    const { set, applicable } = await putSetInForce(tx, target.items, live, {
+      sourceRunId: target.sourceRunId,
+      approvedById: input.userId,
+      note: reason,
+      restoredFromVersion: target.version,
+    });
+    await recordAudit(tx, {
+      actorId: input.userId,
+      action: 'parameters.restore',
+      targetType: 'parameter-set',
+      targetId: set.id,
+      details: {
+        version: set.version,
+        restoredFromVersion: target.version,
+        replacedVersion: current?.version ?? null,
+        reason: reason.slice(0, 2000),
+        leftUncalibrated: target.items.filter((p) => servedIds.has(p.challengeId) && !applicable.has(p.challengeId)).map((p) => p.challengeId),
+      },
+      ip: input.ip ?? null,
+    });
+    return { ok: true, parameterSetId: set.id, version: set.version, restoredFromVersion: target.version } as const;
+  });
 }
 
 /** The restores of and by a set, for its page: who put it back in force, when and why. */

@@ -168,8 +168,68 @@ export interface ApprovalInput {
 export type ApprovalResult =
   { ok: true; parameterSetId: string; version: number; approvedItems: number; cutScores: Record<string, number> } | { ok: false; refusal: ApprovalRefusal };
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+/** A stored parameter row as a set holds it (copied from a run or from an earlier set). */
+export interface SetItemParameter extends StoredParameter {
+  b: number;
+  seA: number | null;
+  seD: number | null;
+  seB: number | null;
+  sourceRunId: string | null;
+}
+
+/**
+ * Runs a transaction that creates the next set version; two at once saw the same last version and one
+ * hits the unique version: it is tried again (three times) with the next number.
+ */
+export async function withNextSetVersion<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.$transaction(work);
+    } catch (error) {
+      const unique = typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+      if (unique && attempt < 3) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Inside the transaction: the next set version put in force with these items (the set in force retired),
+ * and its cut scores computed from the items that apply to the versions served now (a changed key is not
+ * counted). Returns the set and which items apply.
+ */
+export async function putSetInForce<P extends SetItemParameter>(
+  tx: Tx,
+  items: readonly P[],
+  live: readonly LiveChallenge[],
+  data: { sourceRunId: string | null; approvedById: string | null; note: string; restoredFromVersion?: number },
+) {
+  const applicable = await filterApplicable(
+    tx,
+    items,
+    live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
+  );
+  const cuts = cutScoresFor(new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }])), live);
+  const last = await tx.parameterSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
+  await tx.parameterSet.updateMany({ where: { active: true }, data: { active: false } });
+  const set = await tx.parameterSet.create({
+    data: { version: (last?.version ?? 0) + 1, active: true, ...data, note: data.note.slice(0, 2000), cutScores: cuts.cutScores },
+  });
+  await tx.itemParameter.createMany({
+    data: items.map((p) => ({
+      challengeId: p.challengeId,
+      versionId: p.versionId,
+      a: p.a,
+      d: p.d,
+      b: p.b,
+      seA: p.seA,
+      seD: p.seD,
+      seB: p.seB,
+      sourceRunId: p.sourceRunId,
+      parameterSetId: set.id,
+    })),
+  });
+  return { set, applicable, cutScores: cuts.cutScores };
 }
 
 /** Approves a run (or some of its items): a new active parameter set version. */
@@ -200,65 +260,42 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
   if (chosen.length === 0) return { ok: false, refusal: 'empty-selection' };
   const live = await liveChallenges(db);
 
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.$transaction(async (tx: Tx) => {
-        const claimed = await tx.calibrationRun.updateMany({
-          where: { id: run.id, status: 'SUCCEEDED', reviewStatus: 'PENDING' },
-          data: { reviewStatus: 'APPROVED', reviewedById: input.userId, reviewedAt: new Date() },
-        });
-        if (claimed.count !== 1) return { ok: false, refusal: 'already-reviewed' } as const;
-        const previous = await tx.parameterSet.findFirst({
-          where: { active: true },
-          select: {
-            id: true,
-            items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
-          },
-        });
-        // The set in force, each item replaced by the run's when the psychometrician chose it.
-        const merged = new Map<string, NonNullable<typeof previous>['items'][number]>();
-        for (const p of previous?.items ?? []) merged.set(p.challengeId, p);
-        for (const i of chosen) {
-          merged.set(i.challengeId, {
-            challengeId: i.challengeId,
-            versionId: i.versionId,
-            a: i.a,
-            d: i.d,
-            b: i.b,
-            seA: i.seA,
-            seD: i.seD,
-            seB: i.seB,
-            sourceRunId: run.id,
-          });
-        }
-        // Cut scores from the parameters that apply to the versions served now (a changed key is not counted).
-        const applicable = await filterApplicable(
-          tx,
-          [...merged.values()],
-          live.map((c) => ({ challengeId: c.id, versionId: c.versionId })),
-        );
-        const cuts = cutScoresFor(new Map([...applicable].map(([id, p]) => [id, { a: p.a, d: p.d }])), live);
-        const last = await tx.parameterSet.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
-        await tx.parameterSet.updateMany({ where: { active: true }, data: { active: false } });
-        const set = await tx.parameterSet.create({
-          data: {
-            version: (last?.version ?? 0) + 1,
-            active: true,
-            sourceRunId: run.id,
-            approvedById: input.userId,
-            note: (input.note ?? '').trim().slice(0, 2000),
-            cutScores: cuts.cutScores,
-          },
-        });
-        await tx.itemParameter.createMany({ data: [...merged.values()].map((p) => ({ ...p, parameterSetId: set.id })) });
-        return { ok: true, parameterSetId: set.id, version: set.version, approvedItems: chosen.length, cutScores: cuts.cutScores } as const;
+  return withNextSetVersion(db, async (tx: Tx) => {
+    const claimed = await tx.calibrationRun.updateMany({
+      where: { id: run.id, status: 'SUCCEEDED', reviewStatus: 'PENDING' },
+      data: { reviewStatus: 'APPROVED', reviewedById: input.userId, reviewedAt: new Date() },
+    });
+    if (claimed.count !== 1) return { ok: false, refusal: 'already-reviewed' } as const;
+    const previous = await tx.parameterSet.findFirst({
+      where: { active: true },
+      select: {
+        id: true,
+        items: { select: { challengeId: true, versionId: true, a: true, d: true, b: true, seA: true, seD: true, seB: true, sourceRunId: true } },
+      },
+    });
+    // The set in force, each item replaced by the run's when the psychometrician chose it.
+    const merged = new Map<string, SetItemParameter>();
+    for (const p of previous?.items ?? []) merged.set(p.challengeId, p);
+    for (const i of chosen) {
+      merged.set(i.challengeId, {
+        challengeId: i.challengeId,
+        versionId: i.versionId,
+        a: i.a,
+        d: i.d,
+        b: i.b,
+        seA: i.seA,
+        seD: i.seD,
+        seB: i.seB,
+        sourceRunId: run.id,
       });
-    } catch (error) {
-      // Two approvals at once: the later one saw the same last version; try again with the next.
-      if (isUniqueViolation(error) && attempt < 3) continue;
-      throw error;
     }
-  }
+    const { set, cutScores } = await putSetInForce(tx, [...merged.values()], live, {
+      sourceRunId: run.id,
+      approvedById: input.userId,
+      note: (input.note ?? '').trim(),
+    });
+    return { ok: true, parameterSetId: set.id, version: set.version, approvedItems: chosen.length, cutScores } as const;
+  });
 }
 
 export type RejectionRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'no-reason';
