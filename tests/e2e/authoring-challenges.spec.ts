@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, expectNoCspViolation, signIn, watchCsp } from './helpers';
+import { expectAccessible, expectNoCspViolation, instructionEditor, signedInPage } from './helpers';
 
 /** Active skills of competence 5.2 in the starter pack, last first (few other tests touch them). */
 function activeSkills(): string[] {
@@ -16,23 +16,8 @@ function activeSkills(): string[] {
 // Two signed-in people and many steps each: more time than the default under a loaded machine.
 test.describe.configure({ timeout: 120_000 });
 
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  watchCsp(page);
-  await signIn(page, email);
-  return page;
-}
-
 // The editor (tiptap) and the pages work under the Content-Security-Policy: no refusal in the console.
 test.afterEach(() => expectNoCspViolation());
-
-/** The editor is usable once tiptap has mounted (after hydration). */
-async function instructionEditor(page: Page) {
-  const editor = page.getByRole('textbox', { name: 'Consigne', exact: true });
-  await expect(editor).toBeVisible();
-  return editor;
-}
 
 /** Creates a QROC challenge on a skill through the editor; returns its page URL and key. */
 async function createQroc(page: Page, skill: string, instruction: string, accepted: string) {
@@ -50,7 +35,7 @@ async function createQroc(page: Page, skill: string, instruction: string, accept
 
 test('an author writes a QROC challenge, tries it, saves two versions and submits it; a reviewer validates it and publishes', async ({ browser }) => {
   const skill = activeSkills()[0]!;
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
 
   // The list, filtered by skill, with a link to write a new challenge on it.
   await author.goto('/creation');
@@ -130,7 +115,7 @@ test('an author writes a QROC challenge, tries it, saves two versions and submit
   await expect(author.getByRole('button', { name: 'Valider l’épreuve' })).toHaveCount(0);
 
   // The reviewer finds it in the queue and validates it with a message.
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto('/creation/relecture');
   await expect(reviewer.getByRole('heading', { level: 1, name: 'Relecture' })).toBeVisible();
   const row = reviewer.getByTestId('review-row').filter({ hasText: key });
@@ -189,10 +174,10 @@ test('an author writes a QROC challenge, tries it, saves two versions and submit
 
 test('two people edit the same challenge: the second save shows the conflict and the other’s changes, and loses nothing', async ({ browser }) => {
   const skill = activeSkills()[1]!;
-  const alice = await signedIn(browser, 'autrice@exemple.fr');
+  const alice = await signedInPage(browser, 'autrice@exemple.fr');
   const { url, key } = await createQroc(alice, skill, 'Quel format de fichier garde la mise en page ?', 'pdf');
 
-  const remi = await signedIn(browser, 'relecteur@exemple.fr');
+  const remi = await signedInPage(browser, 'relecteur@exemple.fr');
   await remi.goto(url);
   await instructionEditor(remi);
   await alice.goto(url);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, instructionEditor, signedInPage } from './helpers';
 
 // Long texts and two signed-in people: more time than the default under a loaded machine.
 test.describe.configure({ timeout: 180_000 });
@@ -14,18 +14,6 @@ function activeSkills(): string[] {
   return pack.thematics
     .flatMap((th) => th.tubes.flatMap((tube) => tube.skills.filter((s) => s.status === 'actif').map((s) => `${tube.name}${s.level}`)))
     .reverse();
-}
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email);
-  return page;
-}
-
-async function instructionEditor(page: Page) {
-  const editor = page.getByRole('textbox', { name: 'Consigne', exact: true });
-  await expect(editor).toBeVisible();
-  return editor;
 }
 
 async function createQroc(page: Page, skill: string, instruction: string, accepted: string) {
@@ -47,7 +35,7 @@ const textLength = (page: Page) => page.getByRole('textbox', { name: 'Consigne',
 test('an author types 60,000 characters: the limit is stated, the draft survives a reload, and the save is refused clearly with nothing lost', async ({
   browser,
 }) => {
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
   const url = await createQroc(author, activeSkills()[0]!, 'Lisez ce texte.', 'oui');
   const editor = await instructionEditor(author);
   // The limit is stated before anything long is typed.
@@ -105,9 +93,9 @@ test('an author types 60,000 characters: the limit is stated, the draft survives
 });
 
 test('two people change the same challenge: fields changed by one side are merged, only the field both changed is asked', async ({ browser }) => {
-  const alice = await signedIn(browser, 'autrice@exemple.fr');
+  const alice = await signedInPage(browser, 'autrice@exemple.fr');
   const url = await createQroc(alice, activeSkills()[1]!, 'Quelle extension a un tableur ?', 'xlsx');
-  const remi = await signedIn(browser, 'relecteur@exemple.fr');
+  const remi = await signedInPage(browser, 'relecteur@exemple.fr');
   await remi.goto(url);
   const remiEditor = await instructionEditor(remi);
   await alice.goto(url);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, signedInPage } from './helpers';
 
 /** An active skill of competence 5.1 in the starter pack (other browser tests use 5.2). */
 function activeSkill(): string {
@@ -16,17 +16,11 @@ function activeSkill(): string {
 
 test.describe.configure({ timeout: 180_000 });
 
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email);
-  return page;
-}
-
 test('an author writes a QROCM-dep from scratch, tries it, saves three versions, diffs and restores, submits; a reviewer sees the quality checklist, validates and publishes', async ({
   browser,
 }) => {
   const skill = activeSkill();
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
   await author.goto(`/creation/epreuves/nouvelle?skill=${encodeURIComponent(skill)}`);
   const editor = author.getByRole('textbox', { name: 'Consigne', exact: true });
   await expect(editor).toBeVisible();
@@ -91,7 +85,7 @@ test('an author writes a QROCM-dep from scratch, tries it, saves three versions,
   await expect(author.getByText('Épreuve soumise à la relecture.')).toBeVisible();
 
   // The reviewer sees the quality checklist, validates with a message, and publishes.
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto(`${challengePath}/statut`);
   const checklist = reviewer.getByTestId('quality-checklist');
   await expect(checklist.getByRole('heading', { name: 'Contrôles qualité' })).toBeVisible();
@@ -118,7 +112,7 @@ test('an author writes a QROCM-dep from scratch, tries it, saves three versions,
 
 test('validation is refused with the list of blocking quality problems', async ({ browser }) => {
   const skill = activeSkill();
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
   await author.goto(`/creation/epreuves/nouvelle?skill=${encodeURIComponent(skill)}`);
   const editor = author.getByRole('textbox', { name: 'Consigne', exact: true });
   await expect(editor).toBeVisible();
@@ -131,7 +125,7 @@ test('validation is refused with the list of blocking quality problems', async (
   await expect(author.getByText('Épreuve créée (version 1).')).toBeVisible();
   const challengePath = new URL(author.url()).pathname;
 
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto(`${challengePath}/statut`);
   const checklist = reviewer.getByTestId('quality-checklist');
   await expect(checklist.locator('[data-check="giveaway"]')).toHaveAttribute('data-state', 'blocking');
@@ -143,7 +137,7 @@ test('validation is refused with the list of blocking quality problems', async (
 });
 
 test('an administrator rolls back to an earlier release; the exchange page exports and reports rejected imports', async ({ browser }) => {
-  const admin = await signedIn(browser, 'admin@exemple.fr');
+  const admin = await signedInPage(browser, 'admin@exemple.fr');
   await admin.goto('/creation/versions-publiees');
   await admin.getByLabel('Message de la version (obligatoire)').fill('Avant retour arrière');
   await admin.getByRole('button', { name: 'Publier' }).click();

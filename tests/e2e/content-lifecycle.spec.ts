@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createPrisma, type PrismaClient } from '../../prisma/client';
 import { applicableParameters } from '../../app/models/parameter-set.server';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, signedInPage } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
@@ -21,12 +21,6 @@ test.beforeAll(() => {
 test.afterAll(async () => {
   await db?.$disconnect();
 });
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email);
-  return page;
-}
 
 /** The release page after a publication or a rollback (the list page's intro also says « version publiée. »). */
 async function expectPublished(page: Page) {
@@ -54,7 +48,7 @@ async function liveQroc(calibrated: boolean | null, notIn: string[] = []) {
 }
 
 test('after a rollback, a pack import publishes nothing: the changes wait as proposals in the importer’s name', async ({ browser }) => {
-  const admin = await signedIn(browser, 'admin@exemple.fr');
+  const admin = await signedInPage(browser, 'admin@exemple.fr');
   await admin.goto('/creation/versions-publiees');
   await admin.getByLabel('Message de la version (obligatoire)').fill('Avant le retour arrière (cycle de vie)');
   await admin.getByRole('button', { name: 'Publier' }).click();
@@ -70,7 +64,7 @@ test('after a rollback, a pack import publishes nothing: the changes wait as pro
   const rolledBack = await latestReleaseNumber(admin);
 
   // A reviewer exports competence 1.1, edits one statement and imports it back.
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto('/creation/echanges');
   const download = reviewer.waitForEvent('download');
   await reviewer.getByRole('link', { name: 'Compétence 1.1' }).click();
@@ -103,7 +97,7 @@ test('after a rollback, a pack import publishes nothing: the changes wait as pro
 
 test('an author edits a validated challenge: learners keep the live version until another person validates', async ({ browser }) => {
   const challenge = await liveQroc(null);
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
   await author.goto(`/creation/epreuves/${challenge.id}`);
   await expect(author.getByTestId('live-edit-note')).toBeVisible();
   const accepted = author.getByLabel('Réponses acceptées (une par ligne)');
@@ -117,7 +111,7 @@ test('an author edits a validated challenge: learners keep the live version unti
   await author.goto(`/creation/epreuves/${challenge.id}/statut`);
   await expect(author.getByTestId('proposal-notice')).toBeVisible();
   await expect(author.getByRole('button', { name: 'Valider l’épreuve' })).toHaveCount(0);
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto('/creation/versions-publiees');
   await expect(reviewer.getByTestId('release-preview')).not.toContainText(challenge.key);
 
@@ -138,7 +132,7 @@ test('an author edits a validated challenge: learners keep the live version unti
 
 test('an answer-key change on a calibrated challenge leaves positioning uncalibrated until a psychometrician marks it', async ({ browser }) => {
   const challenge = await liveQroc(true);
-  const author = await signedIn(browser, 'autrice@exemple.fr');
+  const author = await signedInPage(browser, 'autrice@exemple.fr');
   await author.goto(`/creation/epreuves/${challenge.id}`);
   await expect(author.getByTestId('calib-version')).toContainText('ils s’appliquent à la version en service');
   await author.getByLabel('Réponses acceptées (une par ligne)').fill('une tout autre réponse');
@@ -146,7 +140,7 @@ test('an answer-key change on a calibrated challenge leaves positioning uncalibr
   await author.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click();
   await expect(author.getByTestId('proposal-notice')).toBeVisible();
 
-  const reviewer = await signedIn(browser, 'relecteur@exemple.fr');
+  const reviewer = await signedInPage(browser, 'relecteur@exemple.fr');
   await reviewer.goto(`/creation/epreuves/${challenge.id}/statut`);
   const validate = reviewer.getByRole('form', { name: 'Valider (mettre en service)' });
   await validate.getByLabel('Message expliquant le changement (obligatoire)').fill('Clé corrigée');
@@ -170,7 +164,7 @@ test('an answer-key change on a calibrated challenge leaves positioning uncalibr
   };
   expect(await inForce()).toBe(false);
 
-  const psy = await signedIn(browser, 'psychometre@exemple.fr');
+  const psy = await signedInPage(browser, 'psychometre@exemple.fr');
   await psy.goto(`/psychometrie/items/${challenge.id}`);
   const section = psy.getByTestId('parameter-version');
   await expect(section).toContainText('réponses et propositions');

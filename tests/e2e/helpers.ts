@@ -109,3 +109,10 @@ export async function signedInPage(browser: Browser, email: string): Promise<Pag
   await signIn(page, email);
   return page;
 }
+
+/** The challenge editor's instruction field, usable once tiptap has mounted (after hydration). */
+export async function instructionEditor(page: Page) {
+  const editor = page.getByRole('textbox', { name: 'Consigne', exact: true });
+  await expect(editor).toBeVisible();
+  return editor;
+}
