@@ -56,6 +56,14 @@ export interface ChartFigureProps {
   readonly className?: string;
 }
 
+/** The words of a figure a chart passes through as it was given them: title, description, legend, summary, data. */
+export type FigureText = Pick<ChartFigureProps, 'id' | 'title' | 'description' | 'pointsLabel' | 'legend' | 'summary' | 'data' | 'dataLabel'>;
+
+export function figureText(props: FigureText): FigureText {
+  const { id, title, description, pointsLabel, legend, summary, data, dataLabel } = props;
+  return { id, title, description, pointsLabel, legend, summary, data, dataLabel };
+}
+
 export function ChartFigure(props: ChartFigureProps) {
   const { id, frame: f, points = [] } = props;
   // Hover and keyboard focus are tracked apart: moving the mouse away never hides the tooltip of the

@@ -4,7 +4,7 @@
  * Do the authors' levels agree with the data? Boxes should climb from left to right.
  */
 import type { ReactNode } from 'react';
-import { AxisLeft, ChartFigure, Mark, translate, type ChartPoint, type LegendEntry, type Tone } from './Chart';
+import { AxisLeft, ChartFigure, figureText, Mark, translate, type ChartPoint, type LegendEntry, type Tone } from './Chart';
 import { axisTicks, frame, jitter, linearScale, paddedExtentOf, type Shape } from './scales';
 import { boxStats } from '../../../engine/statistics';
 import type { Locale } from './format';
@@ -59,18 +59,7 @@ export function LevelChart(props: LevelChartProps) {
     .filter((i) => i.focusable && levels.includes(i.level))
     .map((i) => ({ id: i.id, x: f.margin.left + jitterX(i), y: f.margin.top + y(i.b), shape: i.shape, tone: i.tone, label: i.label, href: i.href }));
   return (
-    <ChartFigure
-      id={props.id}
-      title={props.title}
-      description={props.description}
-      frame={f}
-      points={points}
-      pointsLabel={props.pointsLabel}
-      legend={props.legend}
-      summary={props.summary}
-      data={props.data}
-      dataLabel={props.dataLabel}
-    >
+    <ChartFigure {...figureText(props)} frame={f} points={points}>
       <g transform={translate(f)}>
         <AxisLeft frame={f} ticks={axisTicks(y, 6, props.locale)} label={props.yLabel} />
         <g className="chart-axis" transform={`translate(0,${f.innerHeight})`}>

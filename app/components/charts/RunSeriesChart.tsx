@@ -4,7 +4,7 @@
  */
 import { line } from 'd3';
 import type { ReactNode } from 'react';
-import { AxisLeft, ChartFigure, translate, type ChartPoint } from './Chart';
+import { AxisLeft, ChartFigure, figureText, translate, type ChartPoint } from './Chart';
 import { axisTicks, frame, linearScale, paddedExtentOf } from './scales';
 import { Z95 } from '../../../engine/statistics';
 import type { Locale } from './format';
@@ -56,18 +56,7 @@ export function RunSeriesChart(props: RunSeriesChartProps) {
   }));
   const every = Math.max(1, Math.ceil(vs.length / 6));
   return (
-    <ChartFigure
-      id={props.id}
-      title={props.title}
-      description={props.description}
-      frame={f}
-      points={points}
-      pointsLabel={props.pointsLabel}
-      summary={props.summary}
-      data={props.data}
-      dataLabel={props.dataLabel}
-      className="chart-small"
-    >
+    <ChartFigure {...figureText(props)} frame={f} points={points} className="chart-small">
       <g transform={translate(f)}>
         <AxisLeft frame={f} ticks={axisTicks(y, 4, props.locale)} label={props.yLabel} />
         <g className="chart-axis" transform={`translate(0,${f.innerHeight})`}>

@@ -5,7 +5,7 @@
  * tab order stays short) are focusable links to the item's page; every item is in the data table.
  */
 import type { ReactNode } from 'react';
-import { AxisBottom, AxisLeft, ChartFigure, Mark, PlotClip, translate, type ChartPoint, type LegendEntry, type Tone } from './Chart';
+import { AxisBottom, AxisLeft, ChartFigure, figureText, Mark, PlotClip, translate, type ChartPoint, type LegendEntry, type Tone } from './Chart';
 import { axisTicks, diagonalBand, diagonalSegment, frame, linearScale, paddedExtentOf, placeLabels, type Shape } from './scales';
 import type { Locale } from './format';
 
@@ -77,19 +77,7 @@ export function ScatterChart(props: ScatterChartProps) {
   // Drawn-only points first, then the flagged ones on top.
   const order = [...props.items].sort((p, q) => Number(p.tone !== 'normal') - Number(q.tone !== 'normal'));
   return (
-    <ChartFigure
-      id={props.id}
-      title={props.title}
-      description={props.description}
-      frame={f}
-      points={focusable}
-      pointsLabel={props.pointsLabel}
-      legend={props.legend}
-      summary={props.summary}
-      data={props.data}
-      dataLabel={props.dataLabel}
-      className={props.square ? 'chart-square' : undefined}
-    >
+    <ChartFigure {...figureText(props)} frame={f} points={focusable} className={props.square ? 'chart-square' : undefined}>
       <defs>
         <PlotClip id={clip} frame={f} />
       </defs>

@@ -4,7 +4,7 @@
  * far above or below the persons measure nobody well; gaps in b leave those persons poorly measured.
  */
 import type { ReactNode } from 'react';
-import { AxisLeft, ChartFigure, Mark, translate, type ChartPoint, type LegendEntry } from './Chart';
+import { AxisLeft, ChartFigure, figureText, Mark, translate, type ChartPoint, type LegendEntry } from './Chart';
 import { axisTicks, frame, linearScale } from './scales';
 import type { HistogramBin } from '../../../engine/statistics';
 import { paddedExtent } from './stats';
@@ -82,19 +82,7 @@ export function WrightMap(props: WrightMapProps) {
       }))
     : [];
   return (
-    <ChartFigure
-      id={props.id}
-      title={props.title}
-      description={props.description}
-      frame={f}
-      points={points}
-      pointsLabel={props.pointsLabel}
-      legend={props.legend}
-      summary={props.summary}
-      data={props.data}
-      dataLabel={props.dataLabel}
-      className="wright-map"
-    >
+    <ChartFigure {...figureText(props)} frame={f} points={points} className="wright-map">
       <g transform={translate(f)}>
         <text className="chart-axis-label" x={mid / 2} y={-8} textAnchor="middle">
           {props.personsLabel}
