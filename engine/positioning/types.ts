@@ -47,7 +47,7 @@ export interface PositioningSettings {
   maxLength: number;
   /** No 'level_certain' stop before this many answers (default 5, from the simulation: decision 017). */
   minLength: number;
-  /** Stop when the posterior probability of the most probable level reaches this (default 0.7). */
+  /** Stop when the posterior probability of the most probable level reaches this (default 0.85, decision 017's amendment). */
   levelCertainty: number;
   /**
    * ...and, at the same time, the probability that the final level is within one of the most probable
@@ -108,7 +108,7 @@ export const DEFAULT_POSITIONING_SETTINGS: Readonly<PositioningSettings> = Objec
   maxReachableLevel: DEFAULT_MAX_REACHABLE_LEVEL,
   maxLength: 20,
   minLength: 5,
-  levelCertainty: 0.7,
+  levelCertainty: 0.85,
   withinOneCertainty: 0.96,
   seStop: 0.3,
   exposureTopK: 5,
