@@ -32,7 +32,8 @@ if (processes > 1 && cluster.isPrimary) {
 } else {
   const cpuFile = process.env.BENCH_REQUEST_CPU_FILE;
   if (cpuFile) measureRequestCpu(cpuFile);
-  const web = await startWebServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+  // BENCH_DIRECT_ACTIONS=0: every request through Remix (scripts/direct-actions.ts left out), to compare.
+  const web = await startWebServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', directActions: process.env.BENCH_DIRECT_ACTIONS !== '0' });
   const url = web.url.replace('localhost', '127.0.0.1');
   if (cluster.isWorker) process.send?.({ url });
   else process.stdout.write(`${JSON.stringify({ url })}\n`);

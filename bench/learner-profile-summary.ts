@@ -81,7 +81,7 @@ for (const file of files) {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   // Start-up (loading modules) is left out: counting starts at the first request's handler.
-  let serving = false;
+  let serving = windows !== null; // a request window is past the start-up anyway
   let t = profile.startTime;
   windowAt = 0;
   profile.samples.forEach((id, k) => {

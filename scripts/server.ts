@@ -12,13 +12,15 @@ import { REQUEST_ID_HEADER, forwardedClientAddress, originMatches, requestHost }
 import { projectRoot } from './database';
 import { QUEUE_DASHBOARD_PATH, mountQueueDashboard } from './queue-dashboard';
 import { bodyLimit, securityHeaders, unlessAnswered } from './http-security';
+import { directActions } from './direct-actions';
 
 export interface WebServer {
   url: string;
   close: () => Promise<void>;
 }
 
-export async function startWebServer(options: { port: number; host?: string }): Promise<WebServer> {
+/** directActions: false leaves every request to Remix (to compare the two in tests). */
+export async function startWebServer(options: { port: number; host?: string; directActions?: boolean }): Promise<WebServer> {
   const buildFile = path.join(projectRoot, 'build', 'index.js');
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   const app = express();
@@ -75,17 +77,12 @@ export async function startWebServer(options: { port: number; host?: string }): 
   });
   // The queue dashboard (administrators only), before the Remix catch-all.
   const closeDashboard = mountQueueDashboard(app);
-  app.all(
-    '*',
-    unlessAnswered(
-      createRequestHandler({
-        build,
-        mode: env().NODE_ENV ?? 'production',
-        // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
-        getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }),
-      }),
-    ),
-  );
+  const mode = env().NODE_ENV ?? 'production';
+  // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
+  const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce });
+  // A learner's answer and a test's start (.data) go straight to the route's action (scripts/direct-actions.ts).
+  if (options.directActions !== false && mode !== 'development') app.use(directActions(build, getLoadContext));
+  app.all('*', unlessAnswered(createRequestHandler({ build, mode, getLoadContext })));
   const server = http.createServer(app);
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
