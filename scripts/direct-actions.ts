@@ -29,7 +29,12 @@ interface DirectRoute {
 }
 
 export const DIRECT_ACTION_ROUTES: readonly DirectRoute[] = [
-  { id: 'routes/competences.$code.evaluation', pattern: /^\/competences\/([^/]+)\/evaluation\.data$/, params: ['code'], example: '/competences/1.1/evaluation' },
+  {
+    id: 'routes/competences.$code.evaluation',
+    pattern: /^\/competences\/([^/]+)\/evaluation\.data$/,
+    params: ['code'],
+    example: '/competences/1.1/evaluation',
+  },
 ];
 
 /** The routes of the build as the router sees them (ids and paths only), to ask Remix's matching. */
@@ -66,7 +71,9 @@ function encodeResult(result: unknown): ReadableStream<Uint8Array> {
 }
 
 /** What Remix answers for an action that returned or threw `outcome` (single fetch). */
-async function singleFetchResult(outcome: { value: unknown } | { thrown: unknown }): Promise<{ status: number; headers: Headers; result: unknown; error?: unknown }> {
+async function singleFetchResult(
+  outcome: { value: unknown } | { thrown: unknown },
+): Promise<{ status: number; headers: Headers; result: unknown; error?: unknown }> {
   const value = 'value' in outcome ? outcome.value : outcome.thrown;
   if (value instanceof Response) {
     const location = value.headers.get('Location');
