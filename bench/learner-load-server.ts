@@ -32,7 +32,8 @@ if (processes > 1 && cluster.isPrimary) {
 } else {
   const cpuFile = process.env.BENCH_REQUEST_CPU_FILE;
   if (cpuFile) measureRequestCpu(cpuFile);
-  const web = await startWebServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+  // BENCH_DIRECT_ACTIONS=0: every request through Remix (scripts/direct-actions.ts left out), to compare.
+  const web = await startWebServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', directActions: process.env.BENCH_DIRECT_ACTIONS !== '0' });
   const url = web.url.replace('localhost', '127.0.0.1');
   if (cluster.isWorker) process.send?.({ url });
   else process.stdout.write(`${JSON.stringify({ url })}\n`);
@@ -48,19 +49,28 @@ if (processes > 1 && cluster.isPrimary) {
  * process.cpuUsage) from each request's arrival to its response's end, summed per kind of request (the
  * bench's `x-bench-kind` header), written to the file as JSON when the process stops. Meaningful only when
  * requests come one at a time: with several under way, each one's time includes the others'.
+ * BENCH_REQUEST_WINDOWS_FILE also gets each request's time window per kind, for a CPU profile's summary
+ * of one kind of request (bench/learner-profile-summary.ts --windows).
  */
 function measureRequestCpu(file: string): void {
   const kinds: Record<string, number[]> = {};
+  const windows: Record<string, [number, number][]> = {};
   const create = http.createServer.bind(http) as (listener: http.RequestListener) => http.Server;
   (http as { createServer: unknown }).createServer = (listener: http.RequestListener) =>
     create((req, res) => {
       const kind = String(req.headers['x-bench-kind'] ?? 'other');
       const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
       res.once('finish', () => {
         const c = process.cpuUsage(c0);
         (kinds[kind] ??= []).push(c.user + c.system);
+        // The request's time window (µs of the monotonic clock, as a CPU profile's samples), per kind.
+        (windows[kind] ??= []).push([Number(t0 / 1000n), Number(process.hrtime.bigint() / 1000n)]);
       });
       listener(req, res);
     });
-  process.once('exit', () => fs.writeFileSync(file, JSON.stringify(kinds)));
+  process.once('exit', () => {
+    fs.writeFileSync(file, JSON.stringify(kinds));
+    if (process.env.BENCH_REQUEST_WINDOWS_FILE) fs.writeFileSync(process.env.BENCH_REQUEST_WINDOWS_FILE, JSON.stringify(windows));
+  });
 }

@@ -306,9 +306,14 @@ async function start(browser: Browser, code: string, csrf: string): Promise<Ques
   const url = `/competences/${code}/evaluation`;
   if (MODE === 'data') {
     const response = await browser.request('POST', `${url}.data`, { csrf, intent: 'start' });
-    await response.arrayBuffer();
     if (response.status >= 400) throw new HttpError(`start ${code}: ${response.status}`);
+    const decoded = await decode(response.body!);
+    await decoded.done;
     testsStarted++;
+    // The start brings the first question, as an answer brings the next; the test page's loaders are
+    // asked only when it does not (a server from before that change: a redirect to the page).
+    const first = questionFromAction(decoded.value, csrf);
+    if (first && first !== 'results') return first;
     const next = await questionFromData(await browser.request('GET', `${url}.data`), csrf);
     return next === 'results' ? null : next;
   }

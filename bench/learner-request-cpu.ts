@@ -7,7 +7,7 @@
  * its response's end — median and mean, in µs — and the CPU per answer with the starts and results
  * that come with the answers (what bench/learner-load.ts reports under load).
  *
- *   node --import tsx bench/learner-request-cpu.ts [--learners 4] [--no-build]
+ *   node --import tsx bench/learner-request-cpu.ts [--learners 4] [--no-build] [--no-reference]
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   (a CPU profile of the server)
  *
  * A quiet figure: no other request shares the process while one is measured (under load the process also
@@ -104,10 +104,15 @@ for (let learner = 0; learner < LEARNERS; learner++) {
   const csrf = /name="csrf" value="([^"]+)"/.exec(profile)?.[1] ?? '';
   for (const code of CODES) {
     const url = `/competences/${code}/evaluation`;
-    await (await request('POST start (.data)', 'POST', `${url}.data`, { csrf, intent: 'start' })).arrayBuffer();
-    const first = await decode((await request('GET test (.data)', 'GET', `${url}.data`)).body!);
-    await first.done;
-    let step = Object.values(first.value as Record<string, { data?: { step?: Step } }>).find((v) => v?.data?.step)?.data?.step;
+    // The start brings the first question (the test page's loaders are asked only when it does not).
+    const started = await decode((await request('POST start (.data)', 'POST', `${url}.data`, { csrf, intent: 'start' })).body!);
+    await started.done;
+    let step = (started.value as { data?: { step?: Step } }).data?.step;
+    if (!step) {
+      const first = await decode((await request('GET test (.data)', 'GET', `${url}.data`)).body!);
+      await first.done;
+      step = Object.values(first.value as Record<string, { data?: { step?: Step } }>).find((v) => v?.data?.step)?.data?.step;
+    }
     while (step && step.kind === 'challenge') {
       const d = await decode((await request('POST answer (.data)', 'POST', `${url}.data`, answerForm(step, csrf, answers++))).body!);
       await d.done;
@@ -119,7 +124,8 @@ for (let learner = 0; learner < LEARNERS; learner++) {
   }
 }
 cookie = ''; // the sign-in page as a visitor sees it
-const references = answers;
+// --no-reference: only the learner's requests (for a profile of those alone).
+const references = process.argv.includes('--no-reference') ? 0 : answers;
 for (let k = 0; k < references; k++) await (await request('GET /connexion (reference)', 'GET', '/connexion')).arrayBuffer();
 
 const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -8,20 +8,24 @@ import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { env } from '../app/lib/env.server';
-import { forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
+import { REQUEST_ID_HEADER, forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
 import { QUEUE_DASHBOARD_PATH, mountQueueDashboard } from './queue-dashboard';
 import { bodyLimit, securityHeaders, unlessAnswered } from './http-security';
+import { directActions } from './direct-actions';
 
 export interface WebServer {
   url: string;
   close: () => Promise<void>;
 }
 
-export async function startWebServer(options: { port: number; host?: string }): Promise<WebServer> {
+/** directActions: false leaves every request to Remix (to compare the two in tests). */
+export async function startWebServer(options: { port: number; host?: string; directActions?: boolean }): Promise<WebServer> {
   const buildFile = path.join(projectRoot, 'build', 'index.js');
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   const app = express();
+  const requestIdPrefix = `${process.pid}.${Date.now().toString(36)}.`;
+  let requestCount = 0;
   app.disable('x-powered-by');
   // First of all, so that /build assets and public files get the headers too, and no body is read
   // past its limit (scripts/http-security.ts).
@@ -33,7 +37,9 @@ export async function startWebServer(options: { port: number; host?: string }): 
   // Route data (`.data`: an answer's next question, a test's step, its results: a few kilobytes, inside the
   // first round trip anyway) goes as it is too: a gzip stream cost ~0.2 ms of CPU on the busiest
   // requests (docs/decisions/013, and 021's learner addendum). Documents and assets stay compressed.
-  app.use(compression({ filter: (req, res) => !req.path.endsWith('.data') && compression.filter(req, res) }));
+  // The middleware is not even entered for them (it wraps the response's methods on every request it sees).
+  const compress = compression();
+  app.use((req, res, next) => (req.path.endsWith('.data') ? next() : compress(req, res, next)));
   app.use('/build', express.static(path.join(projectRoot, 'public', 'build'), { immutable: true, maxAge: '1y' }));
   // Public files: looked for only under the names public/ holds (read once: the build writes it before
   // the server starts), so that a page or data request does not cost a file-system lookup first.
@@ -55,6 +61,8 @@ export async function startWebServer(options: { port: number; host?: string }): 
     // the X-Forwarded-For entry they wrote; never a header the client chose.
     const hops = env().TRUST_PROXY;
     req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops);
+    // The request's own id (the loaders of one request share one read of the session), never the client's.
+    req.headers[REQUEST_ID_HEADER] = `${requestIdPrefix}${++requestCount}`;
     // X-Forwarded-Host only from our proxies (Remix's own check reads its first entry: keep only ours).
     const host = requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, hops);
     if (hops > 0 && host) req.headers['x-forwarded-host'] = host;
@@ -69,17 +77,12 @@ export async function startWebServer(options: { port: number; host?: string }): 
   });
   // The queue dashboard (administrators only), before the Remix catch-all.
   const closeDashboard = mountQueueDashboard(app);
-  app.all(
-    '*',
-    unlessAnswered(
-      createRequestHandler({
-        build,
-        mode: env().NODE_ENV ?? 'production',
-        // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
-        getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }),
-      }),
-    ),
-  );
+  const mode = env().NODE_ENV ?? 'production';
+  // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
+  const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce });
+  // A learner's answer and a test's start (.data) go straight to the route's action (scripts/direct-actions.ts).
+  if (options.directActions !== false && mode !== 'development') app.use(directActions(build, getLoadContext));
+  app.all('*', unlessAnswered(createRequestHandler({ build, mode, getLoadContext })));
   const server = http.createServer(app);
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {

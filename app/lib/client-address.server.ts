@@ -8,6 +8,12 @@ export function clientAddress(request: Request): string {
 }
 
 /**
+ * A request's own id, set by the web server on every request it hands to Remix (a value the client sent
+ * is replaced): the loaders of one request share one read of the session (app/lib/session.server.ts).
+ */
+export const REQUEST_ID_HEADER = 'x-workbench-request';
+
+/**
  * The client's address as the web server sees it: the socket's, or, behind `trustedHops` proxies of the
  * installation (TRUST_PROXY), the `X-Forwarded-For` entry that many hops from the right. Each proxy
  * appends the address it received the request from, so the right-most `trustedHops` entries were written

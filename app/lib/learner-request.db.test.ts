@@ -108,6 +108,25 @@ describe('the learner pages and a certification test under way', () => {
     expect(later.certification).toEqual({ candidateId: taken.candidateId });
     expect(await outcome(requireLearnerSpace(request('/profil', cookie)))).toMatchObject({ status: 302, location: `/certification/${taken.candidateId}` });
   });
+
+  it('is read once for the loaders of one request (the id the server gives it), and asked again by another request within the second', async () => {
+    const db = testDb();
+    const { lookUpSession } = await import('./session.server');
+    const { REQUEST_ID_HEADER } = await import('./client-address.server');
+    const learner = await makeLearner(db);
+    const cookie = await signedIn(learner.id);
+    const of = (id: string) => {
+      const r = request('/competences/1.1/evaluation', cookie);
+      r.headers.set(REQUEST_ID_HEADER, id);
+      return r;
+    };
+    await new Promise((r) => setTimeout(r, 1050)); // past any share of the sign-in
+    expect((await lookUpSession(of('requete-1'))).certification).toBeNull();
+    // The route's loader in the same request: the same read, with the guard's answer.
+    expect((await lookUpSession(of('requete-1'))).certification).toBeNull();
+    // Another request within the second: the session is shared, the guard asks the database itself.
+    expect((await lookUpSession(of('requete-2'))).certification).toBe('unknown');
+  });
 });
 
 describe('two app instances serving one learner', () => {

@@ -9,7 +9,7 @@ import { createCookie, redirect } from '@remix-run/node';
 import { Prisma } from '../../prisma/generated/client';
 import { db, rawRows } from './db.server';
 import { env, secureCookies } from './env.server';
-import { originMatches, requestHost } from './client-address.server';
+import { REQUEST_ID_HEADER, originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
 
 const SESSION_DAYS = 7;
@@ -104,10 +104,14 @@ export async function lookUpSession(request: Request): Promise<{ session: Curren
   if (!id) return { session: null, certification: 'unknown' };
   const now = Date.now();
   const hit = recentSessions.get(id);
+  const requestId = request.headers.get(REQUEST_ID_HEADER);
+  // The loaders of one request (root and route) read the session once, and the guard's answer with it:
+  // read by this very request, it is not older than the request.
+  if (hit && requestId && hit.requestId === requestId) return hit.read;
   if (hit && now - hit.at < SESSION_SHARE_MS) return { session: await hit.session, certification: 'unknown' };
   const read = readSession(id);
   const session = read.then((r) => r.session);
-  recentSessions.set(id, { at: now, session });
+  recentSessions.set(id, { at: now, session, read, requestId });
   session.catch(() => recentSessions.delete(id));
   if (recentSessions.size > 10_000) {
     for (const [key, value] of recentSessions) if (now - value.at >= SESSION_SHARE_MS) recentSessions.delete(key);
@@ -116,7 +120,15 @@ export async function lookUpSession(request: Request): Promise<{ session: Curren
 }
 
 const SESSION_SHARE_MS = 1000;
-const recentSessions = new Map<string, { at: number; session: Promise<CurrentSession | null> }>();
+const recentSessions = new Map<
+  string,
+  {
+    at: number;
+    session: Promise<CurrentSession | null>;
+    read: Promise<{ session: CurrentSession | null; certification: OngoingCertification }>;
+    requestId: string | null;
+  }
+>();
 
 /**
  * Forgets the shared lookups, so the next request reads its session from the database again: called

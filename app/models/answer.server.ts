@@ -61,9 +61,16 @@ export type Presentation = z.infer<typeof presentationSchema>;
  * none: the shuffle is then re-derived from the seed every kind uses, `${assessmentId}:${challengeId}`.
  */
 export function parsePresentation(json: unknown, assessmentId: string, challengeId: string): Presentation {
+  // A presentation checked before (or made here) is not checked again: the answer path meets the same
+  // object twice per answer (the answer's check, the next question's view) and keeps it in its snapshot.
+  const known = json !== null && typeof json === 'object' ? checkedPresentations.get(json) : undefined;
+  if (known) return known;
   const parsed = presentationSchema.safeParse(json);
+  if (parsed.success && json !== null && typeof json === 'object') checkedPresentations.set(json, parsed.data);
   return parsed.success ? parsed.data : { shuffleSeed: shuffleSeedOf(assessmentId, challengeId), permutation: null, progress: 0 };
 }
+
+const checkedPresentations = new WeakMap<object, Presentation>();
 
 function shuffleSeedOf(assessmentId: string, challengeId: string): string {
   return `${assessmentId}:${challengeId}`;
@@ -72,7 +79,9 @@ function shuffleSeedOf(assessmentId: string, challengeId: string): string {
 /** How a challenge is shown when it is asked in a test: its shuffle, fixed for the test. */
 export function presentationFor(assessmentId: string, challengeId: string, body: ChallengeBody, progress = 0): Presentation {
   const shuffleSeed = shuffleSeedOf(assessmentId, challengeId);
-  return { shuffleSeed, permutation: redactForLearner(body, shuffleSeed).permutation, progress };
+  const presentation: Presentation = { shuffleSeed, permutation: redactForLearner(body, shuffleSeed).permutation, progress };
+  checkedPresentations.set(presentation, presentation);
+  return presentation;
 }
 
 /** A challenge asked in a test. */

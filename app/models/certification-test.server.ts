@@ -20,6 +20,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
+import { Prisma } from '../../prisma/generated/client';
+import { rawRows } from '../lib/db.server';
 import type { ChallengeBody, LearnerChallengeView } from '../../engine/challenges';
 import {
   certificationDeadline,
@@ -323,7 +325,11 @@ export const TEST_ERRORS: Record<CertificationTestError['code'], string> = {
  * hidden (root): nothing of their profile, results, answers, tutorials or campaigns is one tab away.
  */
 export async function ongoingCertificationOf(client: Client, userId: string): Promise<{ candidateId: string } | null> {
-  const course = await client.certificationCourse.findFirst({ where: { userId, status: 'STARTED' }, select: { candidateId: true } });
+  // Every learner page asks (when its session came from the shared second): sent without Prisma's runtime.
+  const [course] = await rawRows<{ candidateId: string }>(
+    client,
+    Prisma.sql`SELECT "candidateId" FROM "CertificationCourse" WHERE "userId" = ${userId} AND status = 'STARTED' LIMIT 1`,
+  );
   return course ? { candidateId: course.candidateId } : null;
 }
 

@@ -78,13 +78,15 @@ describe('starting and resuming a competence test', () => {
 
     const first = await challenge(learner.id, f.competence.code);
     expect(first.position).toBe(0);
+    // The start brings that first question itself (the page needs no second request).
+    expect(started.step).toMatchObject({ kind: 'challenge', challengeId: first.challengeId, position: 0, view: first.view, progress: first.progress });
     expect(f.skills.find((s) => s.id === f.challengeSkill.get(first.challengeId))?.level).toBe(2);
     // The view carries no solution.
     expect(JSON.stringify(first.view)).not.toMatch(/Explication|correct|accepted|secret/);
 
     // Starting again (double click, another tab) resumes: same test, same question, same order of proposals.
     const again = await startPositioning(db, { userId: learner.id, competenceCode: f.competence.code, now: at(60_000) });
-    expect(again).toEqual({ assessmentId: started.assessmentId, resumed: true });
+    expect(again).toEqual({ assessmentId: started.assessmentId, resumed: true, step: null });
     const later = await challenge(learner.id, f.competence.code, at(3600_000));
     expect(later.challengeId).toBe(first.challengeId);
     expect(later.view).toEqual(first.view);

@@ -305,6 +305,8 @@ async function advance(client: Client, open: OpenAssessment, now: Date): Promise
 export interface StartResult {
   assessmentId: string;
   resumed: boolean;
+  /** The first question of a test this call opened (asked in the start's statement); null when it resumed one (read it with currentStep). */
+  step: ChallengeStep | null;
 }
 
 /**
@@ -344,7 +346,7 @@ export async function startPositioning(client: Client, input: { userId: string; 
     FROM r`,
   );
   if (!facts) throw new Error('start: no row');
-  if (facts.startedId) return { assessmentId: facts.startedId, resumed: true };
+  if (facts.startedId) return { assessmentId: facts.startedId, resumed: true, step: null };
   if (!facts.releaseId) throw new PositioningError('no_release');
   const reset = facts.resetAt;
   const completedAt = facts.completedAt;
@@ -400,9 +402,10 @@ export async function startPositioning(client: Client, input: { userId: string; 
     )
     SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`,
   );
+  const asked: AskedChallenge = { challengeId: first.challengeId, position: 0, presentation, askedAt: now };
   let started: StartResult;
-  if (result?.created) started = { assessmentId: result.created, resumed: false };
-  else if (result?.existing) started = { assessmentId: result.existing, resumed: true };
+  if (result?.created) started = { assessmentId: result.created, resumed: false, step: challengeStep(open, asked, now) };
+  else if (result?.existing) started = { assessmentId: result.existing, resumed: true, step: null };
   else {
     // Another request opened the test between this statement's snapshot and its insert: resume that one.
     const other = await client.assessment.findFirst({
@@ -411,11 +414,11 @@ export async function startPositioning(client: Client, input: { userId: string; 
       select: { id: true },
     });
     if (!other) throw new Error('start: the test that won the race is gone');
-    started = { assessmentId: other.id, resumed: true };
+    started = { assessmentId: other.id, resumed: true, step: null };
   }
   // The first answer can then be taken without reading the test back (see submitAnswer).
   if (!started.resumed) {
-    keepSnapshot(row.id, { open, context, asked: [{ challengeId: first.challengeId, position: 0, presentation, askedAt: now }], answers: [], state });
+    keepSnapshot(row.id, { open, context, asked: [asked], answers: [], state });
   }
   return started;
 }

@@ -75,8 +75,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date();
   try {
     if (intent === 'start') {
-      await startPositioning(db(), { userId: session.viewer.id, competenceCode: code, locale: session.viewer.locale, now });
-      return redirect(testUrl(code));
+      // The first question comes back with the start (as the next one with an answer): no second request.
+      const started = await startPositioning(db(), { userId: session.viewer.id, competenceCode: code, locale: session.viewer.locale, now });
+      const step = started.step ?? (await currentStep(db(), { userId: session.viewer.id, competenceCode: code, now }));
+      if (step.kind === 'challenge') return { step: pageStep(step) };
+      return redirect(step.kind === 'completed' ? `/competences/${code}/resultats` : testUrl(code));
     }
     if (intent === 'answer') {
       const outcome = await submitAnswer(db(), {
