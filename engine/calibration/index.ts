@@ -9,7 +9,7 @@ export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, shardBo
 export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, ProbabilityTable } from './kernel';
 export {
   buildProbabilityTable,
-  computeShardExpectations,
+  computeShardExpectationsInJs,
   mergeStatistics,
   computeShardSummary,
   mergeSummaries,
@@ -17,6 +17,8 @@ export {
   mergeDiagnostics,
   computeRowAbilities,
 } from './kernel';
+export type { ExpectationKernel, KernelKind } from './estep-wasm';
+export { computeShardExpectations, createExpectationKernel, wasmKernelAvailable } from './estep-wasm';
 
 export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings, GuessingSettings } from './mstep';
 export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, logPrior } from './mstep';

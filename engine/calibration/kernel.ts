@@ -101,11 +101,27 @@ export function buildProbabilityTable(params: ItemParameterArrays, nodes: Float6
   return { values, smallest };
 }
 
+const bits = new DataView(new ArrayBuffer(8));
+
+/** e such that 2^e ≤ x < 2^(e+1), for a positive normal double x (read from its exponent bits). */
+export function binaryExponent(x: number): number {
+  bits.setFloat64(0, x, true);
+  return ((bits.getUint32(4, true) >>> 20) & 0x7ff) - 1023;
+}
+
+/** 2^e exactly, for an integer e in [−1022, 1023]. */
+export function powerOfTwo(e: number): number {
+  bits.setUint32(0, 0, true);
+  bits.setUint32(4, (e + 1023) << 20, true);
+  return bits.getFloat64(0, true);
+}
+
 /**
- * Fills `like` with the row's likelihood × prior at every node, scaled by exp(−logScale);
- * returns logScale. The caller normalises. `bound` is a lower bound on the largest entry of
+ * Fills `like` with the row's likelihood × prior at every node, scaled by 2^−exponent;
+ * returns the exponent. The caller normalises. `bound` is a lower bound on the largest entry of
  * `like` (the product of the smallest factors); the row is rescaled only when it gets near
- * the bottom of the double range.
+ * the bottom of the double range, by a power of two (exact, and the same in the WebAssembly
+ * kernel, estep.wat).
  */
 function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable, prior: Float64Array, priorMax: number, Q: number, like: Float64Array): number {
   const items = data.items;
@@ -115,7 +131,7 @@ function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable,
   const start = data.rowStart[row] as number;
   const end = data.rowStart[row + 1] as number;
   like.set(prior);
-  let logScale = 0;
+  let exponent = 0;
   let bound = priorMax;
   const Q4 = Q & ~3;
   for (let j = start; j < end; j++) {
@@ -134,16 +150,17 @@ function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable,
     if (bound < RESCALE_BELOW && j + 1 < end) {
       let top = 0;
       for (let k = 0; k < Q; k++) if ((like[k] as number) > top) top = like[k] as number;
-      const inv = 1 / top;
+      const e = binaryExponent(top);
+      const scale = powerOfTwo(-e);
       for (let k = 0; k < Q; k++) {
-        const v = (like[k] as number) * inv;
+        const v = (like[k] as number) * scale;
         like[k] = v < TINY ? 0 : v;
       }
-      logScale += Math.log(top);
+      exponent += e;
       bound = 1;
     }
   }
-  return logScale;
+  return exponent;
 }
 
 function largest(values: Float64Array): number {
@@ -176,10 +193,10 @@ function expectationPass(shard: ResponseData, quadrature: Quadrature, table: Pro
   for (let row = 0; row < rows; row++) {
     const w = weights === null ? 1 : (weights[row] as number);
     if (w === 0) continue;
-    const logScale = rowLikelihood(shard, row, table, prior, priorMax, Q, like);
+    const exponent = rowLikelihood(shard, row, table, prior, priorMax, Q, like);
     let total = 0;
     for (let q = 0; q < Q; q++) total += like[q] as number;
-    logLik += w * (Math.log(total) + logScale);
+    logLik += w * (Math.log(total) + exponent * Math.LN2);
     persons += w;
     const f = w / total;
     let top = 0;
@@ -223,8 +240,12 @@ function expectationPass(shard: ResponseData, quadrature: Quadrature, table: Pro
   return { itemCount, nodeCount: Q, r, n, nodeTotals, logLik, persons };
 }
 
-/** The E-step over one shard of rows: expected counts at the given parameters. */
-export function computeShardExpectations(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
+/**
+ * The E-step over one shard of rows in JavaScript: expected counts at the given parameters. The
+ * WebAssembly kernel (estep-wasm.ts) gives the same bits faster; this one is its reference and the
+ * fallback where WebAssembly SIMD is missing.
+ */
+export function computeShardExpectationsInJs(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
   return expectationPass(shard, quadrature, buildProbabilityTable(params, quadrature.nodes));
 }
 
