@@ -6,12 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   calibrate,
   collapsePatterns,
+  computeShardDiagnostics,
+  computeShardDiagnosticsInJs,
   computeShardExpectations,
   computeShardExpectationsInJs,
   createExpectationKernel,
   createLocalRunner,
   responseDataFromRows,
   wasmKernelAvailable,
+  type DiagnosticStatistics,
   type ItemParameterArrays,
   type Quadrature,
   type ResponseData,
@@ -90,6 +93,24 @@ describe('WebAssembly E-step kernel', () => {
     expectIdentical(kernel.expectations(shifted, quadrature), computeShardExpectationsInJs(sim.data, shifted, quadrature));
   });
 
+  it('gives the diagnostic pass of the JavaScript kernel: its expectations bit for bit, its per-item sums to rounding', () => {
+    const sim = simulateCalibrationData(createRandom(15), { items: 50, persons: 5000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const params = { ...paramsOf(sim), c: new Float64Array(50).fill(0.1) };
+    for (const count of [61, 20]) {
+      const quadrature = quadratureOf(count);
+      const wasm = computeShardDiagnostics(data, params, quadrature);
+      const js = computeShardDiagnosticsInJs(data, params, quadrature);
+      expectIdentical(wasm.expectations, js.expectations);
+      for (const key of Object.keys(js) as (keyof DiagnosticStatistics)[]) {
+        if (key === 'expectations') continue;
+        const [x, y] = [wasm[key], js[key]];
+        expect(x.length).toBe(y.length);
+        y.forEach((value, k) => expect(Math.abs(x[k]! - value), `${key}[${k}]`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value))));
+      }
+    }
+  });
+
   it('gives the same calibration as the JavaScript kernel, in process and over worker threads', async () => {
     const sim = simulateCalibrationData(createRandom(14), { items: 30, persons: 6000, design: { kind: 'random', perPerson: 12 } });
     const js = await calibrate(sim.data, {}, { createRunner: (data) => createLocalRunner(data, { kernel: 'js' }) });
@@ -99,6 +120,10 @@ describe('WebAssembly E-step kernel', () => {
     wasm.items.forEach((item, i) => {
       expect(item.a).toBe(js.items[i]!.a);
       expect(item.d).toBe(js.items[i]!.d);
+      // Fit statistics come from the diagnostic pass, whose sums over nodes differ by rounding.
+      expect(Math.abs(item.infit! - js.items[i]!.infit!)).toBeLessThan(1e-9);
+      expect(Math.abs(item.pointBiserial! - js.items[i]!.pointBiserial!)).toBeLessThan(1e-9);
+      expect(Math.abs(item.se.b! - js.items[i]!.se.b!)).toBeLessThan(1e-9);
     });
     // Over worker threads: the same shards with either kernel give the same bits.
     const threads = (kernel: 'js' | 'wasm') =>

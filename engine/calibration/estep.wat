@@ -165,16 +165,73 @@
         (br $each)))
     (local.get $e))
 
-  ;; One E-step over `rows` rows (see estep-wasm.ts for the layout). For each row of non-zero weight,
-  ;; writes its likelihood total (before the weight) to rowTotal and its power-of-two scale to rowExponent;
-  ;; adds its weighted posterior to nodeTotals and to acc.
+  ;; The diagnostic pass's sums over the nodes for each answer m of a row, from the row's posterior
+  ;; times its weight (like): the leave-one-out posterior's total and first moment (the answer's
+  ;; probability divided back out), the same had the answer been right, and the score of the item's
+  ;; (a, d), Σ like·(1 − P(observed score)) times θ and not. Written as six f64 per answer at out:
+  ;; looTotal, looMoment, rightTotal, rightMoment, gA, gD (each the sum of its two lanes; the
+  ;; JavaScript pass sums node by node, so these agree with it to rounding, not bit for bit).
+  (func $diagnose (param $like i32) (param $bases i32) (param $table i32) (param $inverse i32) (param $theta i32)
+    (param $vectors i32) (param $stride i32) (param $count i32) (param $scores i32) (param $out i32)
+    (local $m i32) (local $v i32) (local $b i32) (local $rb i32) (local $off i32) (local $o i32)
+    (local $x v128) (local $t v128) (local $th v128) (local $loo v128) (local $right v128) (local $resid v128)
+    (local $lt v128) (local $lm v128) (local $rt v128) (local $rm v128) (local $ga v128) (local $gd v128)
+    (block $answers_done
+      (loop $answers
+        (br_if $answers_done (i32.ge_u (local.get $m) (local.get $count)))
+        (local.set $b (i32.load (i32.add (local.get $bases) (i32.shl (local.get $m) (i32.const 2)))))
+        ;; The (item, right) row: the next row when the observed score is 0.
+        (local.set $rb
+          (i32.add (local.get $b)
+            (i32.mul (local.get $stride) (i32.sub (i32.const 1) (i32.load8_u (i32.add (local.get $scores) (local.get $m)))))))
+        (local.set $lt (v128.const i64x2 0 0))
+        (local.set $lm (v128.const i64x2 0 0))
+        (local.set $rt (v128.const i64x2 0 0))
+        (local.set $rm (v128.const i64x2 0 0))
+        (local.set $ga (v128.const i64x2 0 0))
+        (local.set $gd (v128.const i64x2 0 0))
+        (local.set $v (i32.const 0))
+        (block $nodes_done
+          (loop $nodes
+            (br_if $nodes_done (i32.ge_u (local.get $v) (local.get $vectors)))
+            (local.set $off (i32.shl (local.get $v) (i32.const 4)))
+            (local.set $x (v128.load (i32.add (local.get $like) (local.get $off))))
+            (local.set $t (v128.load (i32.add (local.get $table) (i32.add (local.get $b) (local.get $off)))))
+            (local.set $th (v128.load (i32.add (local.get $theta) (local.get $off))))
+            (local.set $loo (f64x2.mul (local.get $x) (v128.load (i32.add (local.get $inverse) (i32.add (local.get $b) (local.get $off))))))
+            (local.set $lt (f64x2.add (local.get $lt) (local.get $loo)))
+            (local.set $lm (f64x2.add (local.get $lm) (f64x2.mul (local.get $loo) (local.get $th))))
+            (local.set $right (f64x2.mul (local.get $loo) (v128.load (i32.add (local.get $table) (i32.add (local.get $rb) (local.get $off))))))
+            (local.set $rt (f64x2.add (local.get $rt) (local.get $right)))
+            (local.set $rm (f64x2.add (local.get $rm) (f64x2.mul (local.get $right) (local.get $th))))
+            (local.set $resid (f64x2.mul (local.get $x) (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $t))))
+            (local.set $gd (f64x2.add (local.get $gd) (local.get $resid)))
+            (local.set $ga (f64x2.add (local.get $ga) (f64x2.mul (local.get $resid) (local.get $th))))
+            (local.set $v (i32.add (local.get $v) (i32.const 1)))
+            (br $nodes)))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $m) (i32.const 48))))
+        (f64.store offset=0 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $lt)) (f64x2.extract_lane 1 (local.get $lt))))
+        (f64.store offset=8 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $lm)) (f64x2.extract_lane 1 (local.get $lm))))
+        (f64.store offset=16 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rt)) (f64x2.extract_lane 1 (local.get $rt))))
+        (f64.store offset=24 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rm)) (f64x2.extract_lane 1 (local.get $rm))))
+        (f64.store offset=32 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $ga)) (f64x2.extract_lane 1 (local.get $ga))))
+        (f64.store offset=40 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $gd)) (f64x2.extract_lane 1 (local.get $gd))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $answers))))
+
+  ;; One E-step over the rows [row, rows) (see estep-wasm.ts for the layout). For each row of non-zero
+  ;; weight, writes its likelihood total (before the weight) to rowTotal and its power-of-two scale to
+  ;; rowExponent; adds its weighted posterior to nodeTotals and to acc. When out is not 0, also writes
+  ;; the diagnostic sums of each answer a of those rows at out + 48·(a − firstAnswer) (inverse: the
+  ;; table's 1/P, theta: the nodes, padded with 0).
   (func (export "estep")
-    (param $rows i32) (param $nodes i32) (param $vectors i32)
+    (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
     (param $table i32) (param $smallest i32) (param $prior i32) (param $priorMax f64)
     (param $like i32) (param $bases i32) (param $cuts i32) (param $acc i32) (param $nodeTotals i32)
     (param $rowTotal i32) (param $rowExponent i32)
-    (local $row i32) (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
+    (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
+    (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
     (local $p i32) (local $floor f64) (local $lo i32) (local $hi i32) (local $v i32)
@@ -279,7 +336,12 @@
           (if (i32.lt_u (local.get $lo) (local.get $hi))
             (then
               (call $accumulate (local.get $like) (local.get $bases) (local.get $acc) (local.get $len)
-                (i32.shr_u (local.get $lo) (i32.const 1)) (i32.shr_u (local.get $hi) (i32.const 1))))))
+                (i32.shr_u (local.get $lo) (i32.const 1)) (i32.shr_u (local.get $hi) (i32.const 1)))))
+          (if (local.get $out)
+            (then
+              (call $diagnose (local.get $like) (local.get $bases) (local.get $table) (local.get $inverse) (local.get $theta)
+                (local.get $vectors) (local.get $stride) (local.get $len) (i32.add (local.get $scores) (local.get $start))
+                (i32.add (local.get $out) (i32.mul (i32.sub (local.get $start) (local.get $firstAnswer)) (i32.const 48)))))))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $each_row))))
 )

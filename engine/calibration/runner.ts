@@ -6,7 +6,6 @@
 import type { ResponseData } from './data';
 import { createExpectationKernel, type KernelKind } from './estep-wasm';
 import {
-  computeShardDiagnostics,
   computeShardSummary,
   type DataSummary,
   type DiagnosticStatistics,
@@ -30,8 +29,8 @@ export interface EStepRunner {
 }
 
 /**
- * Runs every pass in the calling thread. The E-step kernel (WebAssembly by default, `kernel: 'js'`
- * for the JavaScript reference) is made once, on the first E-step.
+ * Runs every pass in the calling thread. The kernel (WebAssembly by default, `kernel: 'js'` for the
+ * JavaScript reference) is made once, on the first pass.
  */
 export function createLocalRunner(data: ResponseData, options: { readonly kernel?: KernelKind } = {}): EStepRunner {
   let kernel: ReturnType<typeof createExpectationKernel> | null = null;
@@ -39,6 +38,6 @@ export function createLocalRunner(data: ResponseData, options: { readonly kernel
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
-    diagnostics: (params, quadrature) => computeShardDiagnostics(data, params, quadrature),
+    diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
   };
 }

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
-import { computeShardDiagnostics, type DiagnosticStatistics, type SufficientStatistics } from '../kernel';
+import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
 
 const setup = workerData as WorkerSetup;
@@ -39,7 +39,7 @@ port.on('message', (request: WorkerRequest) => {
       const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
       port.postMessage(reply, buffersOf(result));
     } else {
-      const result = computeShardDiagnostics(shard, params, quadrature);
+      const result = kernel.diagnostics(params, quadrature);
       const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
       port.postMessage(reply, diagnosticBuffers(result));
     }
