@@ -232,7 +232,7 @@ export function report(
     lines.push(
       [
         'reference: previous kernel (JS), same run',
-        `wall ${previous.wallSeconds.toFixed(2)} s (×${(previous.wallSeconds / run.wallSeconds).toFixed(2)}), EM ${previous.emSeconds.toFixed(2)} s (×${(previous.emSeconds / run.emSeconds).toFixed(2)}), median E-step ${ns(previousPerAnswerNode)} per answer per node (×${(previousPerAnswerNode / perAnswerNode).toFixed(2)}), ${previous.result.iterations} cycles`,
+        `wall ${previous.wallSeconds.toFixed(2)} s (×${(previous.wallSeconds / run.wallSeconds).toFixed(2)}), EM ${previous.emSeconds.toFixed(2)} s (×${(previous.emSeconds / run.emSeconds).toFixed(2)}), diagnostic pass ${previous.diagnosticsSeconds.toFixed(2)} s (×${(previous.diagnosticsSeconds / run.diagnosticsSeconds).toFixed(2)}), median E-step ${ns(previousPerAnswerNode)} per answer per node (×${(previousPerAnswerNode / perAnswerNode).toFixed(2)}), ${previous.result.iterations} cycles`,
       ],
       ['  estimates against the previous kernel', `max |Δb| ${db.toExponential(1)}, max |Δa| ${da.toExponential(1)}`],
       ['  load average (1 min) after each run', `previous ${previous.load.toFixed(2)}, this ${run.load.toFixed(2)} on ${availableParallelism()} cores`],
