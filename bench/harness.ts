@@ -1,17 +1,20 @@
 /**
  * Shared by the calibration benchmarks: runs a calibration over worker threads while counting and
  * timing its E-steps, measures reference E-steps in the same run (the same kernel in one thread,
- * and a naive textbook E-step), and prints the figures. Benchmarks print; they do not assert.
+ * the previous JavaScript kernel in one thread, and a naive textbook E-step), and prints the
+ * figures. Benchmarks print; they do not assert.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import {
   calibrate,
   collapsePatterns,
-  computeShardExpectations,
+  createExpectationKernel,
   sliceRows,
   type CalibrationResult,
   type CalibrationSettings,
   type EStepRunner,
   type ItemParameterArrays,
+  type KernelKind,
   type Quadrature,
   type ResponseData,
 } from '../engine/calibration';
@@ -30,21 +33,30 @@ export function peakMemoryMiB(): number {
 
 export interface TimedCalibration {
   readonly wallSeconds: number;
+  /** From the start to the final diagnostic pass: pattern collapse, threads' start, EM cycles. */
+  readonly emSeconds: number;
+  /** The final diagnostic pass (fit statistics, the last log-likelihood). */
+  readonly diagnosticsSeconds: number;
   readonly result: CalibrationResult;
   readonly threads: number;
+  readonly kernel: KernelKind;
   /** Seconds of every E-step the run asked for (EM cycles, SQUAREM extrapolations, standard errors). */
   readonly eStepSeconds: number[];
+  /** Load average (1 min) when the run ended. */
+  readonly load: number;
 }
 
 /** calibrate() over worker threads, with its E-steps counted and timed. */
-export async function timedCalibration(data: ResponseData, settings: CalibrationSettings): Promise<TimedCalibration> {
+export async function timedCalibration(data: ResponseData, settings: CalibrationSettings, kernel: KernelKind = 'wasm'): Promise<TimedCalibration> {
   const eStepSeconds: number[] = [];
   let threads = 1;
+  let diagnosticsStarted = NaN;
+  let diagnosticsSeconds = NaN;
   const started = performance.now();
   const result = await calibrate(data, settings, {
     hooks: { now: () => performance.now() },
     createRunner: async (prepared): Promise<EStepRunner> => {
-      const runner = await createThreadedRunner(prepared);
+      const runner = await createThreadedRunner(prepared, { kernel });
       threads = runner.threads;
       return {
         ...runner,
@@ -54,10 +66,32 @@ export async function timedCalibration(data: ResponseData, settings: Calibration
           eStepSeconds.push(secondsSince(t));
           return stats;
         },
+        diagnostics: async (params, quadrature) => {
+          diagnosticsStarted = performance.now();
+          const stats = await runner.diagnostics(params, quadrature);
+          diagnosticsSeconds = secondsSince(diagnosticsStarted);
+          return stats;
+        },
       };
     },
   });
-  return { wallSeconds: secondsSince(started), result, threads, eStepSeconds };
+  const wallSeconds = secondsSince(started);
+  return {
+    wallSeconds,
+    emSeconds: (diagnosticsStarted - started) / 1000,
+    diagnosticsSeconds,
+    result,
+    threads,
+    kernel,
+    eStepSeconds,
+    load: loadavg()[0] as number,
+  };
+}
+
+/** Median E-step of a run, per answer per quadrature node, in seconds. */
+export function medianEStepPerAnswerNode(run: TimedCalibration): number {
+  const sorted = [...run.eStepSeconds].sort((x, y) => x - y);
+  return (sorted[Math.floor(sorted.length / 2)] as number) / (run.result.answers * run.result.quadrature.nodes.length);
 }
 
 /**
@@ -105,6 +139,8 @@ export interface ReferenceFigures {
   /** Seconds per answer per node of one E-step. */
   readonly naive: number;
   readonly kernelOneThread: number;
+  /** The previous kernel (JavaScript), one thread. */
+  readonly jsOneThread: number;
 }
 
 /** Times the references on (a prefix of) the data, at the true parameters. */
@@ -118,12 +154,20 @@ export function referenceTimings(sim: SimulatedCalibrationData, rows: number): R
   naiveEStep(data, params, quadrature);
   const naive = secondsSince(t) / (answers * 61);
   const collapsed = collapsePatterns(data).data;
-  computeShardExpectations(collapsed, params, quadrature); // warm-up
-  t = performance.now();
-  const repeats = 3;
-  for (let k = 0; k < repeats; k++) computeShardExpectations(collapsed, params, quadrature);
-  const kernelOneThread = secondsSince(t) / repeats / (answers * 61);
-  return { naive, kernelOneThread };
+  const timeKernel = (kind: KernelKind): number => {
+    const kernel = createExpectationKernel(collapsed, kind);
+    kernel.expectations(params, quadrature); // warm-up
+    const started = performance.now();
+    const repeats = 3;
+    for (let k = 0; k < repeats; k++) kernel.expectations(params, quadrature);
+    return secondsSince(started) / repeats / (answers * 61);
+  };
+  // Alternated, so that both see the same moments of a shared machine.
+  const js1 = timeKernel('js');
+  const wasm1 = timeKernel('wasm');
+  const js2 = timeKernel('js');
+  const wasm2 = timeKernel('wasm');
+  return { naive, kernelOneThread: Math.min(wasm1, wasm2), jsOneThread: Math.min(js1, js2) };
 }
 
 export function rmse(sim: SimulatedCalibrationData, result: CalibrationResult, pick: (p: { a: number; b: number }) => number): number {
@@ -138,17 +182,24 @@ export function report(
   run: TimedCalibration,
   reference: ReferenceFigures,
   extra: Record<string, string> = {},
+  previous?: TimedCalibration,
 ): void {
   const { result } = run;
   const Q = result.quadrature.nodes.length;
   // The median E-step: the first one also pays for starting the worker threads.
   const sorted = [...run.eStepSeconds].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] as number;
-  const perAnswerNode = median / (result.answers * Q);
+  const perAnswerNode = medianEStepPerAnswerNode(run);
+  const ns = (seconds: number): string => `${(seconds * 1e9).toFixed(2)} ns`;
   const lines: [string, string][] = [
     ['data', `${sim.items.length} items, ${result.persons} persons, ${result.answers} answers`],
     ['model', `${result.model}, priors ${result.settings.priors.slope ? 'on' : 'off'}, ${Q} nodes, tolerance ${result.settings.tolerance}`],
+    ['E-step kernel', run.kernel === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'],
     ['wall seconds', run.wallSeconds.toFixed(2)],
+    [
+      '  of which',
+      `EM ${run.emSeconds.toFixed(2)} s (collapse, threads' start, cycles), diagnostic pass ${run.diagnosticsSeconds.toFixed(2)} s, standard errors and reports ${(run.wallSeconds - run.emSeconds - run.diagnosticsSeconds).toFixed(2)} s`,
+    ],
     ['engine seconds', (result.seconds ?? NaN).toFixed(2)],
     ['peak memory (maxRSS)', `${peakMemoryMiB().toFixed(0)} MiB`],
     ['EM cycles (iterations)', `${result.iterations}, converged ${result.converged}`],
@@ -156,19 +207,37 @@ export function report(
       'E-steps',
       `${sorted.length} on ${run.threads} worker threads: first ${(run.eStepSeconds[0] as number).toFixed(3)} s (starts the threads), median ${median.toFixed(3)} s`,
     ],
-    ['E-step time per answer per node', `${(perAnswerNode * 1e9).toFixed(2)} ns (median E-step)`],
+    ['E-step time per answer per node', `${ns(perAnswerNode)} (median E-step)`],
     [
       'reference: same kernel, one thread',
-      `${(reference.kernelOneThread * 1e9).toFixed(2)} ns per answer per node (threads give ×${(reference.kernelOneThread / perAnswerNode).toFixed(2)})`,
+      `${ns(reference.kernelOneThread)} per answer per node (threads give ×${(reference.kernelOneThread / perAnswerNode).toFixed(2)})`,
     ],
     [
-      'reference: naive E-step, one thread',
-      `${(reference.naive * 1e9).toFixed(2)} ns per answer per node (engine is ×${(reference.naive / perAnswerNode).toFixed(1)} faster)`,
+      'reference: previous kernel (JS), one thread',
+      `${ns(reference.jsOneThread)} per answer per node (this kernel is ×${(reference.jsOneThread / reference.kernelOneThread).toFixed(2)} faster)`,
     ],
+    ['reference: naive E-step, one thread', `${ns(reference.naive)} per answer per node (engine is ×${(reference.naive / perAnswerNode).toFixed(1)} faster)`],
     ['standard errors', result.standardErrors],
     ['RMSE vs truth', `b ${rmse(sim, result, (p) => p.b).toFixed(4)}, a ${rmse(sim, result, (p) => p.a).toFixed(4)}`],
     ...Object.entries(extra),
   ];
+  if (previous !== undefined) {
+    let db = 0;
+    let da = 0;
+    result.items.forEach((item, i) => {
+      db = Math.max(db, Math.abs(item.b - previous.result.items[i]!.b));
+      da = Math.max(da, Math.abs(item.a - previous.result.items[i]!.a));
+    });
+    const previousPerAnswerNode = medianEStepPerAnswerNode(previous);
+    lines.push(
+      [
+        'reference: previous kernel (JS), same run',
+        `wall ${previous.wallSeconds.toFixed(2)} s (×${(previous.wallSeconds / run.wallSeconds).toFixed(2)}), EM ${previous.emSeconds.toFixed(2)} s (×${(previous.emSeconds / run.emSeconds).toFixed(2)}), diagnostic pass ${previous.diagnosticsSeconds.toFixed(2)} s (×${(previous.diagnosticsSeconds / run.diagnosticsSeconds).toFixed(2)}), median E-step ${ns(previousPerAnswerNode)} per answer per node (×${(previousPerAnswerNode / perAnswerNode).toFixed(2)}), ${previous.result.iterations} cycles`,
+      ],
+      ['  estimates against the previous kernel', `max |Δb| ${db.toExponential(1)}, max |Δa| ${da.toExponential(1)}`],
+      ['  load average (1 min) after each run', `previous ${previous.load.toFixed(2)}, this ${run.load.toFixed(2)} on ${availableParallelism()} cores`],
+    );
+  }
   console.log(`\n${title}`);
-  for (const [name, value] of lines) console.log(`  ${name.padEnd(38)} ${value}`);
+  for (const [name, value] of lines) console.log(`  ${name.padEnd(44)} ${value}`);
 }

@@ -9,14 +9,16 @@ export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, shardBo
 export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, ProbabilityTable } from './kernel';
 export {
   buildProbabilityTable,
-  computeShardExpectations,
+  computeShardExpectationsInJs,
   mergeStatistics,
   computeShardSummary,
   mergeSummaries,
-  computeShardDiagnostics,
+  computeShardDiagnosticsInJs,
   mergeDiagnostics,
   computeRowAbilities,
 } from './kernel';
+export type { ExpectationKernel, KernelKind } from './estep-wasm';
+export { computeShardExpectations, computeShardDiagnostics, createExpectationKernel, wasmKernelAvailable } from './estep-wasm';
 
 export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings, GuessingSettings } from './mstep';
 export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, logPrior } from './mstep';

@@ -101,11 +101,27 @@ export function buildProbabilityTable(params: ItemParameterArrays, nodes: Float6
   return { values, smallest };
 }
 
+const bits = new DataView(new ArrayBuffer(8));
+
+/** e such that 2^e ≤ x < 2^(e+1), for a positive normal double x (read from its exponent bits). */
+export function binaryExponent(x: number): number {
+  bits.setFloat64(0, x, true);
+  return ((bits.getUint32(4, true) >>> 20) & 0x7ff) - 1023;
+}
+
+/** 2^e exactly, for an integer e in [−1022, 1023]. */
+export function powerOfTwo(e: number): number {
+  bits.setUint32(0, 0, true);
+  bits.setUint32(4, (e + 1023) << 20, true);
+  return bits.getFloat64(0, true);
+}
+
 /**
- * Fills `like` with the row's likelihood × prior at every node, scaled by exp(−logScale);
- * returns logScale. The caller normalises. `bound` is a lower bound on the largest entry of
+ * Fills `like` with the row's likelihood × prior at every node, scaled by 2^−exponent;
+ * returns the exponent. The caller normalises. `bound` is a lower bound on the largest entry of
  * `like` (the product of the smallest factors); the row is rescaled only when it gets near
- * the bottom of the double range.
+ * the bottom of the double range, by a power of two (exact, and the same in the WebAssembly
+ * kernel, estep.wat).
  */
 function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable, prior: Float64Array, priorMax: number, Q: number, like: Float64Array): number {
   const items = data.items;
@@ -115,7 +131,7 @@ function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable,
   const start = data.rowStart[row] as number;
   const end = data.rowStart[row + 1] as number;
   like.set(prior);
-  let logScale = 0;
+  let exponent = 0;
   let bound = priorMax;
   const Q4 = Q & ~3;
   for (let j = start; j < end; j++) {
@@ -134,16 +150,17 @@ function rowLikelihood(data: ResponseData, row: number, table: ProbabilityTable,
     if (bound < RESCALE_BELOW && j + 1 < end) {
       let top = 0;
       for (let k = 0; k < Q; k++) if ((like[k] as number) > top) top = like[k] as number;
-      const inv = 1 / top;
+      const e = binaryExponent(top);
+      const scale = powerOfTwo(-e);
       for (let k = 0; k < Q; k++) {
-        const v = (like[k] as number) * inv;
+        const v = (like[k] as number) * scale;
         like[k] = v < TINY ? 0 : v;
       }
-      logScale += Math.log(top);
+      exponent += e;
       bound = 1;
     }
   }
-  return logScale;
+  return exponent;
 }
 
 function largest(values: Float64Array): number {
@@ -176,10 +193,10 @@ function expectationPass(shard: ResponseData, quadrature: Quadrature, table: Pro
   for (let row = 0; row < rows; row++) {
     const w = weights === null ? 1 : (weights[row] as number);
     if (w === 0) continue;
-    const logScale = rowLikelihood(shard, row, table, prior, priorMax, Q, like);
+    const exponent = rowLikelihood(shard, row, table, prior, priorMax, Q, like);
     let total = 0;
     for (let q = 0; q < Q; q++) total += like[q] as number;
-    logLik += w * (Math.log(total) + logScale);
+    logLik += w * (Math.log(total) + exponent * Math.LN2);
     persons += w;
     const f = w / total;
     let top = 0;
@@ -223,8 +240,12 @@ function expectationPass(shard: ResponseData, quadrature: Quadrature, table: Pro
   return { itemCount, nodeCount: Q, r, n, nodeTotals, logLik, persons };
 }
 
-/** The E-step over one shard of rows: expected counts at the given parameters. */
-export function computeShardExpectations(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
+/**
+ * The E-step over one shard of rows in JavaScript: expected counts at the given parameters. The
+ * WebAssembly kernel (estep-wasm.ts) gives the same bits faster; this one is its reference and the
+ * fallback where WebAssembly SIMD is missing.
+ */
+export function computeShardExpectationsInJs(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
   return expectationPass(shard, quadrature, buildProbabilityTable(params, quadrature.nodes));
 }
 
@@ -362,36 +383,103 @@ export interface DiagnosticStatistics {
   readonly scoreOuter: Float64Array;
 }
 
-export function computeShardDiagnostics(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
+/** The per-item sums of the diagnostic pass (all of DiagnosticStatistics but the expectations). */
+export type DiagnosticSums = Omit<DiagnosticStatistics, 'expectations'>;
+
+export function emptyDiagnosticSums(itemCount: number): DiagnosticSums {
+  const zeros = (): Float64Array => new Float64Array(itemCount);
+  return {
+    squaredResidual: zeros(),
+    variance: zeros(),
+    standardisedSquaredResidual: zeros(),
+    expectedSquaredResidual: zeros(),
+    expectedVariance: zeros(),
+    expectedStandardisedSquaredResidual: zeros(),
+    sumW: zeros(),
+    sumY: zeros(),
+    sumT: zeros(),
+    sumTT: zeros(),
+    sumYT: zeros(),
+    scoreOuter: new Float64Array(itemCount * 3),
+  };
+}
+
+/**
+ * Adds one answer (item i, score y, row weight w) to the diagnostic sums, from its sums over the
+ * nodes of the row's posterior times w: the leave-one-out posterior's total and first moment, the
+ * same had the answer been right, and Σ posterior·w·(1 − P(y)) times θ (gA) and not (gD).
+ */
+export function addAnswerDiagnostics(
+  sums: DiagnosticSums,
+  params: ItemParameterArrays,
+  i: number,
+  y: number,
+  w: number,
+  looTotal: number,
+  looMoment: number,
+  rightTotal: number,
+  rightMoment: number,
+  gA: number,
+  gD: number,
+): void {
+  const loo = looMoment / looTotal;
+  // EAP θ̂ had the answer been right (1) or wrong (0); the observed one is the row's EAP.
+  const predictedRight = rightTotal / looTotal;
+  const eap1 = rightMoment / rightTotal;
+  const eap0 = (looMoment - rightMoment) / (looTotal - rightTotal);
+  const ai = params.a[i] as number;
+  const di = params.d[i] as number;
+  const ci = params.c === undefined ? 0 : (params.c[i] as number);
+  const p1 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap1 + di)));
+  const p0 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap0 + di)));
+  const res1 = (1 - p1) * (1 - p1);
+  const res0 = p0 * p0;
+  const var1 = p1 * (1 - p1);
+  const var0 = p0 * (1 - p0);
+  const res2 = y === 1 ? res1 : res0;
+  const pq = y === 1 ? var1 : var0;
+  sums.squaredResidual[i] = (sums.squaredResidual[i] as number) + w * res2;
+  sums.variance[i] = (sums.variance[i] as number) + w * pq;
+  sums.standardisedSquaredResidual[i] = (sums.standardisedSquaredResidual[i] as number) + (w * res2) / pq;
+  const predictedWrong = 1 - predictedRight;
+  sums.expectedSquaredResidual[i] = (sums.expectedSquaredResidual[i] as number) + w * (predictedRight * res1 + predictedWrong * res0);
+  sums.expectedVariance[i] = (sums.expectedVariance[i] as number) + w * (predictedRight * var1 + predictedWrong * var0);
+  sums.expectedStandardisedSquaredResidual[i] =
+    (sums.expectedStandardisedSquaredResidual[i] as number) + w * (predictedRight * (res1 / var1) + predictedWrong * (res0 / var0));
+  // The score vector uses (y − P(θ_q)) = ±(1 − table entry of the observed score).
+  const sign = y === 1 ? 1 : -1;
+  const scoreA = (sign * gA) / w;
+  const scoreD = (sign * gD) / w;
+  sums.sumW[i] = (sums.sumW[i] as number) + w;
+  sums.sumY[i] = (sums.sumY[i] as number) + w * y;
+  sums.sumT[i] = (sums.sumT[i] as number) + w * loo;
+  sums.sumTT[i] = (sums.sumTT[i] as number) + w * loo * loo;
+  sums.sumYT[i] = (sums.sumYT[i] as number) + w * y * loo;
+  sums.scoreOuter[3 * i] = (sums.scoreOuter[3 * i] as number) + w * scoreA * scoreA;
+  sums.scoreOuter[3 * i + 1] = (sums.scoreOuter[3 * i + 1] as number) + w * scoreA * scoreD;
+  sums.scoreOuter[3 * i + 2] = (sums.scoreOuter[3 * i + 2] as number) + w * scoreD * scoreD;
+}
+
+/**
+ * The diagnostic pass in JavaScript. The WebAssembly kernel (estep-wasm.ts) gives the same sums to
+ * rounding (its sums over nodes run in two lanes) and the same expectations bit for bit.
+ */
+export function computeShardDiagnosticsInJs(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
   const table = buildProbabilityTable(params, quadrature.nodes);
   const inverse = new Float64Array(table.values.length); // 1 / P, to divide an answer back out
   for (let k = 0; k < inverse.length; k++) inverse[k] = 1 / (table.values[k] as number);
-  const itemCount = shard.itemIds.length;
   const Q = quadrature.nodes.length;
   const nodes = quadrature.nodes;
-  const squaredResidual = new Float64Array(itemCount);
-  const variance = new Float64Array(itemCount);
-  const standardisedSquaredResidual = new Float64Array(itemCount);
-  const expectedSquaredResidual = new Float64Array(itemCount);
-  const expectedVariance = new Float64Array(itemCount);
-  const expectedStandardisedSquaredResidual = new Float64Array(itemCount);
-  const sumW = new Float64Array(itemCount);
-  const sumY = new Float64Array(itemCount);
-  const sumT = new Float64Array(itemCount);
-  const sumTT = new Float64Array(itemCount);
-  const sumYT = new Float64Array(itemCount);
-  const scoreOuter = new Float64Array(itemCount * 3);
+  const sums = emptyDiagnosticSums(shard.itemIds.length);
   // `like` holds the row's posterior times its weight w (see expectationPass).
   const expectations = expectationPass(shard, quadrature, table, (row, w, like) => {
     const end = shard.rowStart[row + 1] as number;
     for (let j = shard.rowStart[row] as number; j < end; j++) {
       const i = shard.items[j] as number;
       const y = shard.scores[j] as number;
-      // Leave-one-out posterior divides this answer's probability back out; the score vector
-      // uses (y − P(θ_q)) = ±(1 − table entry of the observed score).
+      // The leave-one-out posterior divides this answer's probability back out.
       const base = ((i << 1) | y) * Q;
       const rightBase = ((i << 1) | 1) * Q;
-      const sign = y === 1 ? 1 : -1;
       let looTotal = 0;
       let looMoment = 0;
       let rightTotal = 0;
@@ -412,57 +500,10 @@ export function computeShardDiagnostics(shard: ResponseData, params: ItemParamet
         gD += resid;
         gA += resid * theta;
       }
-      const loo = looMoment / looTotal;
-      // EAP θ̂ had the answer been right (1) or wrong (0); the observed one is the row's EAP.
-      const predictedRight = rightTotal / looTotal;
-      const eap1 = rightMoment / rightTotal;
-      const eap0 = (looMoment - rightMoment) / (looTotal - rightTotal);
-      const ai = params.a[i] as number;
-      const di = params.d[i] as number;
-      const ci = params.c === undefined ? 0 : (params.c[i] as number);
-      const p1 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap1 + di)));
-      const p0 = ci + (1 - ci) / (1 + Math.exp(-(ai * eap0 + di)));
-      const res1 = (1 - p1) * (1 - p1);
-      const res0 = p0 * p0;
-      const var1 = p1 * (1 - p1);
-      const var0 = p0 * (1 - p0);
-      const res2 = y === 1 ? res1 : res0;
-      const pq = y === 1 ? var1 : var0;
-      squaredResidual[i] = (squaredResidual[i] as number) + w * res2;
-      variance[i] = (variance[i] as number) + w * pq;
-      standardisedSquaredResidual[i] = (standardisedSquaredResidual[i] as number) + (w * res2) / pq;
-      const predictedWrong = 1 - predictedRight;
-      expectedSquaredResidual[i] = (expectedSquaredResidual[i] as number) + w * (predictedRight * res1 + predictedWrong * res0);
-      expectedVariance[i] = (expectedVariance[i] as number) + w * (predictedRight * var1 + predictedWrong * var0);
-      expectedStandardisedSquaredResidual[i] =
-        (expectedStandardisedSquaredResidual[i] as number) + w * (predictedRight * (res1 / var1) + predictedWrong * (res0 / var0));
-      gA = (sign * gA) / w;
-      gD = (sign * gD) / w;
-      sumW[i] = (sumW[i] as number) + w;
-      sumY[i] = (sumY[i] as number) + w * y;
-      sumT[i] = (sumT[i] as number) + w * loo;
-      sumTT[i] = (sumTT[i] as number) + w * loo * loo;
-      sumYT[i] = (sumYT[i] as number) + w * y * loo;
-      scoreOuter[3 * i] = (scoreOuter[3 * i] as number) + w * gA * gA;
-      scoreOuter[3 * i + 1] = (scoreOuter[3 * i + 1] as number) + w * gA * gD;
-      scoreOuter[3 * i + 2] = (scoreOuter[3 * i + 2] as number) + w * gD * gD;
+      addAnswerDiagnostics(sums, params, i, y, w, looTotal, looMoment, rightTotal, rightMoment, gA, gD);
     }
   });
-  return {
-    expectations,
-    squaredResidual,
-    variance,
-    standardisedSquaredResidual,
-    expectedSquaredResidual,
-    expectedVariance,
-    expectedStandardisedSquaredResidual,
-    sumW,
-    sumY,
-    sumT,
-    sumTT,
-    sumYT,
-    scoreOuter,
-  };
+  return { expectations, ...sums };
 }
 
 export function mergeDiagnostics(parts: readonly DiagnosticStatistics[]): DiagnosticStatistics {

@@ -4,9 +4,8 @@
  * (a runner whose methods fan out shards and merge the answers).
  */
 import type { ResponseData } from './data';
+import { createExpectationKernel, type KernelKind } from './estep-wasm';
 import {
-  computeShardDiagnostics,
-  computeShardExpectations,
   computeShardSummary,
   type DataSummary,
   type DiagnosticStatistics,
@@ -29,12 +28,16 @@ export interface EStepRunner {
   close?(): MaybePromise<void>;
 }
 
-/** Runs every pass in the calling thread. */
-export function createLocalRunner(data: ResponseData): EStepRunner {
+/**
+ * Runs every pass in the calling thread. The kernel (WebAssembly by default, `kernel: 'js'` for the
+ * JavaScript reference) is made once, on the first pass.
+ */
+export function createLocalRunner(data: ResponseData, options: { readonly kernel?: KernelKind } = {}): EStepRunner {
+  let kernel: ReturnType<typeof createExpectationKernel> | null = null;
   return {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
-    expectations: (params, quadrature) => computeShardExpectations(data, params, quadrature),
-    diagnostics: (params, quadrature) => computeShardDiagnostics(data, params, quadrature),
+    expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
+    diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
   };
 }

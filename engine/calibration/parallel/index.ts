@@ -27,6 +27,7 @@ import {
   type DiagnosticStatistics,
   type EStepRunner,
   type ItemParameterArrays,
+  type KernelKind,
   type Quadrature,
   type ResponseData,
   type SufficientStatistics,
@@ -41,6 +42,8 @@ export interface ThreadOptions {
    * works in-process instead (default 50,000).
    */
   readonly minAnswersPerThread?: number;
+  /** The E-step kernel: WebAssembly SIMD (default) or the JavaScript reference ('js'). */
+  readonly kernel?: KernelKind;
 }
 
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
@@ -84,7 +87,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const storedAnswers = data.items.length;
   const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
-  if (threads === 1) return { ...createLocalRunner(data), threads: 1 };
+  const kernel = options.kernel ?? 'wasm';
+  if (threads === 1) return { ...createLocalRunner(data, { kernel }), threads: 1 };
 
   const shared = {
     rowStart: toShared(data.rowStart),
@@ -97,7 +101,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   let nextId = 0;
   let failure: Error | null = null;
   const workers = Array.from({ length: threads }, (_, k) => {
-    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number });
+    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = pending.get(reply.id);
       if (waiting === undefined) return;

@@ -1,4 +1,5 @@
 /** Messages between the threaded runner and its E-step workers. */
+import type { KernelKind } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 
 /** What each worker is given once: shared views on the data and its range of rows. */
@@ -10,6 +11,8 @@ export interface WorkerSetup {
   readonly weights: SharedArrayBuffer | null;
   readonly fromRow: number;
   readonly toRow: number;
+  /** The E-step kernel the worker runs. */
+  readonly kernel: KernelKind;
 }
 
 export interface WorkerRequest {

@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
-import { computeShardDiagnostics, computeShardExpectations, type DiagnosticStatistics, type SufficientStatistics } from '../kernel';
+import { createExpectationKernel } from '../estep-wasm';
+import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
 
 const setup = workerData as WorkerSetup;
@@ -16,6 +17,7 @@ const whole: ResponseData = {
   weights: setup.weights === null ? null : new Float64Array(setup.weights),
 };
 const shard = sliceRows(whole, setup.fromRow, setup.toRow);
+const kernel = createExpectationKernel(shard, setup.kernel);
 
 function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
   return [stats.r.buffer, stats.n.buffer, stats.nodeTotals.buffer] as ArrayBuffer[];
@@ -33,11 +35,11 @@ port.on('message', (request: WorkerRequest) => {
     const quadrature = { nodes: request.nodes, weights: request.weights };
     const params = { a: request.a, d: request.d, c: request.c };
     if (request.kind === 'expectations') {
-      const result = computeShardExpectations(shard, params, quadrature);
+      const result = kernel.expectations(params, quadrature);
       const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
       port.postMessage(reply, buffersOf(result));
     } else {
-      const result = computeShardDiagnostics(shard, params, quadrature);
+      const result = kernel.diagnostics(params, quadrature);
       const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
       port.postMessage(reply, diagnosticBuffers(result));
     }

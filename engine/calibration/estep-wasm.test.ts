@@ -1,0 +1,139 @@
+/**
+ * The WebAssembly E-step gives the JavaScript kernel's sums bit for bit: the same products in the same
+ * order, the same rescaling points, the same sums per node.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  calibrate,
+  collapsePatterns,
+  computeShardDiagnostics,
+  computeShardDiagnosticsInJs,
+  computeShardExpectations,
+  computeShardExpectationsInJs,
+  createExpectationKernel,
+  createLocalRunner,
+  responseDataFromRows,
+  wasmKernelAvailable,
+  type DiagnosticStatistics,
+  type ItemParameterArrays,
+  type Quadrature,
+  type ResponseData,
+  type SufficientStatistics,
+} from '.';
+import { createThreadedRunner } from './parallel';
+import { gridNodes, normalWeights } from '../irt';
+import { createRandom } from '../random';
+import { simulateCalibrationData } from '../simulation';
+
+function quadratureOf(count: number, mean = 0, sd = 1): Quadrature {
+  const nodes = gridNodes(-6, 6, count);
+  return { nodes, weights: normalWeights(nodes, mean, sd) };
+}
+
+function expectIdentical(wasm: SufficientStatistics, js: SufficientStatistics): void {
+  expect(wasm.itemCount).toBe(js.itemCount);
+  expect(wasm.nodeCount).toBe(js.nodeCount);
+  expect(wasm.logLik).toBe(js.logLik);
+  expect(wasm.persons).toBe(js.persons);
+  expect(Array.from(wasm.nodeTotals)).toEqual(Array.from(js.nodeTotals));
+  expect(Array.from(wasm.r)).toEqual(Array.from(js.r));
+  expect(Array.from(wasm.n)).toEqual(Array.from(js.n));
+}
+
+function paramsOf(sim: { items: readonly { a: number; d: number }[] }): ItemParameterArrays {
+  return { a: Float64Array.from(sim.items, (i) => i.a), d: Float64Array.from(sim.items, (i) => i.d) };
+}
+
+describe('WebAssembly E-step kernel', () => {
+  it('compiles here (Node has WebAssembly SIMD), so runs use it', () => {
+    expect(wasmKernelAvailable()).toBe(true);
+  });
+
+  it('gives the JavaScript sums bit for bit on sparse weighted rows, for odd and even node counts', () => {
+    const sim = simulateCalibrationData(createRandom(11), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 9 } });
+    const data = collapsePatterns(sim.data).data;
+    expect(data.weights).not.toBeNull();
+    const kernel = createExpectationKernel(data);
+    for (const count of [61, 30, 7, 2]) {
+      const quadrature = quadratureOf(count, 0.2, 1.3);
+      expectIdentical(kernel.expectations(paramsOf(sim), quadrature), computeShardExpectationsInJs(data, paramsOf(sim), quadrature));
+    }
+  });
+
+  it('gives the same bits on long complete rows, where the likelihood is rescaled several times per row', () => {
+    // 400 answers per person: the product of the smallest probabilities passes 1e-200 several times.
+    const sim = simulateCalibrationData(createRandom(12), { items: 400, persons: 300 });
+    const params = paramsOf(sim);
+    params.a.forEach((a, i) => (params.a[i] = 2.5 * a));
+    const quadrature = quadratureOf(61);
+    const js = computeShardExpectationsInJs(sim.data, params, quadrature);
+    expect(Number.isFinite(js.logLik)).toBe(true);
+    expectIdentical(computeShardExpectations(sim.data, params, quadrature), js);
+  });
+
+  it('gives the same bits for 3PL parameters, rows of zero weight and an empty row', () => {
+    const data: ResponseData = responseDataFromRows(
+      ['x', 'y', 'z'],
+      [{ answers: { x: 1, y: 0 }, weight: 2 }, { answers: { z: 1 }, weight: 0 }, { answers: {} }, { answers: { x: 0, y: 1, z: 0 }, weight: 0.5 }],
+    );
+    const params = { a: Float64Array.of(1.2, 0.7, 2.1), d: Float64Array.of(0.3, -0.4, 1.1), c: Float64Array.of(0.2, 0, 0.1) };
+    const quadrature = quadratureOf(21);
+    const js = computeShardExpectationsInJs(data, params, quadrature);
+    expect(js.persons).toBe(3.5);
+    expectIdentical(computeShardExpectations(data, params, quadrature), js);
+  });
+
+  it('reuses one kernel across E-steps at other parameters without carrying anything over', () => {
+    const sim = simulateCalibrationData(createRandom(13), { items: 25, persons: 2000, design: { kind: 'random', perPerson: 6 } });
+    const kernel = createExpectationKernel(sim.data);
+    const quadrature = quadratureOf(41);
+    const shifted = paramsOf(sim);
+    shifted.d.forEach((d, i) => (shifted.d[i] = d - 0.5));
+    kernel.expectations(paramsOf(sim), quadrature);
+    expectIdentical(kernel.expectations(shifted, quadrature), computeShardExpectationsInJs(sim.data, shifted, quadrature));
+  });
+
+  it('gives the diagnostic pass of the JavaScript kernel: its expectations bit for bit, its per-item sums to rounding', () => {
+    const sim = simulateCalibrationData(createRandom(15), { items: 50, persons: 5000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const params = { ...paramsOf(sim), c: new Float64Array(50).fill(0.1) };
+    for (const count of [61, 20]) {
+      const quadrature = quadratureOf(count);
+      const wasm = computeShardDiagnostics(data, params, quadrature);
+      const js = computeShardDiagnosticsInJs(data, params, quadrature);
+      expectIdentical(wasm.expectations, js.expectations);
+      for (const key of Object.keys(js) as (keyof DiagnosticStatistics)[]) {
+        if (key === 'expectations') continue;
+        const [x, y] = [wasm[key], js[key]];
+        expect(x.length).toBe(y.length);
+        y.forEach((value, k) => expect(Math.abs(x[k]! - value), `${key}[${k}]`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value))));
+      }
+    }
+  });
+
+  it('gives the same calibration as the JavaScript kernel, in process and over worker threads', async () => {
+    const sim = simulateCalibrationData(createRandom(14), { items: 30, persons: 6000, design: { kind: 'random', perPerson: 12 } });
+    const js = await calibrate(sim.data, {}, { createRunner: (data) => createLocalRunner(data, { kernel: 'js' }) });
+    const wasm = await calibrate(sim.data, {});
+    expect(wasm.iterations).toBe(js.iterations);
+    expect(wasm.logLik).toBe(js.logLik);
+    wasm.items.forEach((item, i) => {
+      expect(item.a).toBe(js.items[i]!.a);
+      expect(item.d).toBe(js.items[i]!.d);
+      // Fit statistics come from the diagnostic pass, whose sums over nodes differ by rounding.
+      expect(Math.abs(item.infit! - js.items[i]!.infit!)).toBeLessThan(1e-9);
+      expect(Math.abs(item.pointBiserial! - js.items[i]!.pointBiserial!)).toBeLessThan(1e-9);
+      expect(Math.abs(item.se.b! - js.items[i]!.se.b!)).toBeLessThan(1e-9);
+    });
+    // Over worker threads: the same shards with either kernel give the same bits.
+    const threads = (kernel: 'js' | 'wasm') =>
+      calibrate(sim.data, {}, { createRunner: (data) => createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, kernel }) });
+    const [threadedJs, threadedWasm] = [await threads('js'), await threads('wasm')];
+    expect(threadedWasm.logLik).toBe(threadedJs.logLik);
+    threadedWasm.items.forEach((item, i) => {
+      expect(item.a).toBe(threadedJs.items[i]!.a);
+      expect(item.d).toBe(threadedJs.items[i]!.d);
+      expect(Math.abs(item.b - wasm.items[i]!.b)).toBeLessThan(1e-8);
+    });
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * The E-step in WebAssembly SIMD: the same sums as the JavaScript kernel (kernel.ts), bit for bit,
+ * from the hand-written estep.wat (compiled bytes in estep-wasm-bytes.ts).
+ *
+ * A kernel is made for one shard of rows: the shard's answers are copied once into its linear
+ * memory, and each E-step writes the probability table there, runs `estep`, and reads the expected
+ * counts back. The module is compiled synchronously from bytes (no I/O, no wabt at run time), once
+ * per thread; each kernel has its own instance and memory, so kernels never share state.
+ *
+ * Layout of the linear memory (byte offsets, each region 16-aligned): the shard (row starts, item
+ * indices, scores, weights), then per E-step the table and the counts (one row of `stride` bytes per
+ * (item, score), nodes padded to an even count), each (item, score) row's smallest probability, the
+ * prior, the row being computed, the node totals, two scratch lists as long as the longest row, and
+ * per row its likelihood total and its power-of-two scale.
+ */
+import type { ResponseData } from './data';
+import { ESTEP_WASM_BASE64 } from './estep-wasm-bytes';
+import {
+  addAnswerDiagnostics,
+  buildProbabilityTable,
+  computeShardDiagnosticsInJs,
+  computeShardExpectationsInJs,
+  emptyDiagnosticSums,
+  type DiagnosticStatistics,
+  type ItemParameterArrays,
+  type Quadrature,
+  type SufficientStatistics,
+} from './kernel';
+
+interface EstepExports {
+  readonly memory: WebAssembly.Memory;
+  readonly estep: (
+    fromRow: number,
+    toRow: number,
+    nodes: number,
+    vectors: number,
+    rowStart: number,
+    items: number,
+    scores: number,
+    weights: number,
+    table: number,
+    smallest: number,
+    prior: number,
+    priorMax: number,
+    like: number,
+    bases: number,
+    cuts: number,
+    acc: number,
+    nodeTotals: number,
+    rowTotal: number,
+    rowExponent: number,
+    inverse: number,
+    theta: number,
+    out: number,
+    firstAnswer: number,
+  ) => void;
+}
+
+/** The compiled module, or null where WebAssembly (with SIMD) is not available. */
+let compiled: WebAssembly.Module | null | undefined;
+
+function estepModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const text = atob(ESTEP_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
+    try {
+      compiled = new WebAssembly.Module(bytes);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Which E-step kernel runs: WebAssembly SIMD (the default) or the JavaScript reference. */
+export type KernelKind = 'wasm' | 'js';
+
+/** True when this runtime compiles the WebAssembly kernel (WebAssembly with SIMD). */
+export function wasmKernelAvailable(): boolean {
+  return estepModule() !== null;
+}
+
+const PAGE = 65536;
+const align = (offset: number): number => (offset + 15) & ~15;
+
+/** The passes over one shard, with the shard held in WebAssembly memory. */
+export interface ExpectationKernel {
+  /** The E-step. */
+  expectations(params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics;
+  /** The final diagnostic pass (its expectations are the E-step's, bit for bit). */
+  diagnostics(params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics;
+}
+
+/** Answers per chunk of the diagnostic pass (its per-answer sums go through a buffer this long). */
+const DIAGNOSTIC_CHUNK = 1 << 15;
+
+/**
+ * The E-step kernel for one shard, made once and called every cycle. The WebAssembly kernel copies
+ * the shard into its own memory: the shard must not change afterwards. `kind` 'js' (or a runtime
+ * without WebAssembly SIMD) gives the JavaScript kernel, which reads the shard in place.
+ */
+export function createExpectationKernel(shard: ResponseData, kind: KernelKind = 'wasm'): ExpectationKernel {
+  const compiledModule = kind === 'wasm' ? estepModule() : null;
+  if (compiledModule === null) {
+    return {
+      expectations: (params, quadrature) => computeShardExpectationsInJs(shard, params, quadrature),
+      diagnostics: (params, quadrature) => computeShardDiagnosticsInJs(shard, params, quadrature),
+    };
+  }
+  return createWasmKernel(shard, compiledModule);
+}
+
+/** The E-step over one shard of rows: expected counts at the given parameters. */
+export function computeShardExpectations(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics {
+  return createExpectationKernel(shard).expectations(params, quadrature);
+}
+
+/**
+ * Per-item sums for fit statistics, point-biserials and per-item observed information at the final
+ * parameters, over one shard (see DiagnosticStatistics).
+ */
+export function computeShardDiagnostics(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
+  return createExpectationKernel(shard).diagnostics(params, quadrature);
+}
+
+function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
+  const exports = new WebAssembly.Instance(compiledModule, {}).exports as unknown as EstepExports;
+  const memory = exports.memory;
+  const rows = shard.rowStart.length - 1;
+  const answers = shard.rowStart[rows] as number;
+  const itemCount = shard.itemIds.length;
+  let longest = 0;
+  for (let row = 0; row < rows; row++) longest = Math.max(longest, (shard.rowStart[row + 1] as number) - (shard.rowStart[row] as number));
+
+  // The shard, copied once. Offset 0 stays unused: a weights offset of 0 means "all 1".
+  const rowStartAt = 16;
+  const itemsAt = align(rowStartAt + 4 * (rows + 1));
+  const scoresAt = align(itemsAt + 4 * answers);
+  const weightsAt = shard.weights === null ? 0 : align(scoresAt + answers);
+  const rowTotalAt = align(shard.weights === null ? scoresAt + answers : weightsAt + 8 * rows);
+  const rowExponentAt = align(rowTotalAt + 8 * rows);
+  const perStepAt = align(rowExponentAt + 4 * rows);
+  const ensure = (bytes: number): void => {
+    const missing = bytes - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+  };
+  ensure(perStepAt);
+  // rowStart[0] is 0 (ResponseData's contract), so the answers are items[0 .. answers).
+  new Int32Array(memory.buffer, rowStartAt, rows + 1).set(shard.rowStart.subarray(0, rows + 1));
+  new Int32Array(memory.buffer, itemsAt, answers).set(shard.items.subarray(0, answers));
+  new Uint8Array(memory.buffer, scoresAt, answers).set(shard.scores.subarray(0, answers));
+  if (shard.weights !== null) new Float64Array(memory.buffer, weightsAt, rows).set(shard.weights.subarray(0, rows));
+
+  /** Lays the parameters out, runs `estep` over the rows (chunk by chunk for the diagnostics), sums up. */
+  const pass = (params: ItemParameterArrays, quadrature: Quadrature, onChunk?: (fromRow: number, toRow: number, sums: Float64Array) => void) => {
+    const Q = quadrature.nodes.length;
+    const vectors = (Q + 1) >> 1;
+    const stride = 16 * vectors; // bytes per (item, score) row
+    const width = stride / 8; // f64 per row
+    const tableAt = perStepAt;
+    const accAt = tableAt + 2 * itemCount * stride;
+    const inverseAt = onChunk === undefined ? 0 : accAt + 2 * itemCount * stride;
+    const smallestAt = onChunk === undefined ? accAt + 2 * itemCount * stride : inverseAt + 2 * itemCount * stride;
+    const priorAt = align(smallestAt + 16 * itemCount);
+    const likeAt = priorAt + stride;
+    const nodeTotalsAt = likeAt + stride;
+    const thetaAt = nodeTotalsAt + stride;
+    const basesAt = thetaAt + stride;
+    const cutsAt = align(basesAt + 4 * longest);
+    const outAt = onChunk === undefined ? 0 : align(cutsAt + 4 * longest);
+    ensure(onChunk === undefined ? cutsAt + 4 * longest : outAt + 48 * (DIAGNOSTIC_CHUNK + longest));
+    const buffer = memory.buffer;
+
+    const probabilities = buildProbabilityTable(params, quadrature.nodes);
+    const table = new Float64Array(buffer, tableAt, 2 * itemCount * width);
+    for (let k = 0; k < 2 * itemCount; k++) {
+      table.set(probabilities.values.subarray(k * Q, (k + 1) * Q), k * width);
+      if (width > Q) table[k * width + Q] = 1;
+    }
+    if (onChunk !== undefined) {
+      const inverse = new Float64Array(buffer, inverseAt, 2 * itemCount * width);
+      for (let k = 0; k < inverse.length; k++) inverse[k] = 1 / (table[k] as number);
+      new Float64Array(buffer, thetaAt, width).fill(0).set(quadrature.nodes);
+    }
+    new Float64Array(buffer, smallestAt, 2 * itemCount).set(probabilities.smallest);
+    const acc = new Float64Array(buffer, accAt, 2 * itemCount * width).fill(0);
+    const prior = new Float64Array(buffer, priorAt, width).fill(0);
+    prior.set(quadrature.weights);
+    let priorMax = 0;
+    for (let q = 0; q < Q; q++) if ((prior[q] as number) > priorMax) priorMax = prior[q] as number;
+    const nodeTotals = new Float64Array(buffer, nodeTotalsAt, width).fill(0);
+    const run = (fromRow: number, toRow: number, firstAnswer: number): void =>
+      exports.estep(
+        fromRow,
+        toRow,
+        Q,
+        vectors,
+        rowStartAt,
+        itemsAt,
+        scoresAt,
+        weightsAt,
+        tableAt,
+        smallestAt,
+        priorAt,
+        priorMax,
+        likeAt,
+        basesAt,
+        cutsAt,
+        accAt,
+        nodeTotalsAt,
+        rowTotalAt,
+        rowExponentAt,
+        inverseAt,
+        thetaAt,
+        outAt,
+        firstAnswer,
+      );
+    if (onChunk === undefined) run(0, rows, 0);
+    else {
+      const sums = new Float64Array(buffer, outAt, 6 * (DIAGNOSTIC_CHUNK + longest));
+      for (let from = 0; from < rows;) {
+        const firstAnswer = shard.rowStart[from] as number;
+        let to = from + 1;
+        while (to < rows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK) to++;
+        run(from, to, firstAnswer);
+        onChunk(from, to, sums);
+        from = to;
+      }
+    }
+
+    const rowTotal = new Float64Array(buffer, rowTotalAt, rows);
+    const rowExponent = new Int32Array(buffer, rowExponentAt, rows);
+    let logLik = 0;
+    let persons = 0;
+    for (let row = 0; row < rows; row++) {
+      const w = shard.weights === null ? 1 : (shard.weights[row] as number);
+      if (w === 0) continue;
+      logLik += w * (Math.log(rowTotal[row] as number) + (rowExponent[row] as number) * Math.LN2);
+      persons += w;
+    }
+    const r = new Float64Array(itemCount * Q);
+    const n = new Float64Array(itemCount * Q);
+    for (let i = 0; i < itemCount; i++) {
+      const wrong = 2 * i * width;
+      const right = wrong + width;
+      for (let q = 0; q < Q; q++) {
+        const correct = acc[right + q] as number;
+        r[i * Q + q] = correct;
+        n[i * Q + q] = correct + (acc[wrong + q] as number);
+      }
+    }
+    const expectations: SufficientStatistics = { itemCount, nodeCount: Q, r, n, nodeTotals: nodeTotals.slice(0, Q), logLik, persons };
+    return expectations;
+  };
+
+  return {
+    expectations: (params, quadrature) => pass(params, quadrature),
+    diagnostics(params, quadrature) {
+      const sums = emptyDiagnosticSums(itemCount);
+      const expectations = pass(params, quadrature, (fromRow, toRow, answerSums) => {
+        const firstAnswer = shard.rowStart[fromRow] as number;
+        for (let row = fromRow; row < toRow; row++) {
+          const w = shard.weights === null ? 1 : (shard.weights[row] as number);
+          if (w === 0) continue;
+          const end = shard.rowStart[row + 1] as number;
+          for (let j = shard.rowStart[row] as number; j < end; j++) {
+            const o = 6 * (j - firstAnswer);
+            addAnswerDiagnostics(
+              sums,
+              params,
+              shard.items[j] as number,
+              shard.scores[j] as number,
+              w,
+              answerSums[o] as number,
+              answerSums[o + 1] as number,
+              answerSums[o + 2] as number,
+              answerSums[o + 3] as number,
+              answerSums[o + 4] as number,
+              answerSums[o + 5] as number,
+            );
+          }
+        }
+      });
+      return { expectations, ...sums };
+    },
+  };
+}
