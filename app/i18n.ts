@@ -131,6 +131,12 @@ export function useLocale(): Locale {
   return data?.locale ?? 'fr';
 }
 
+/** The viewer's language in a route's `meta` function: the root loader's, among the matches. */
+export function metaLocale(matches: readonly { id: string; data?: unknown }[]): Locale {
+  const root = matches.find((m) => m.id === 'root')?.data as { locale?: Locale } | undefined;
+  return root?.locale ?? 'fr';
+}
+
 export function useT(): (key: MessageKey) => string {
   const locale = useLocale();
   return (key) => translate(locale, key);

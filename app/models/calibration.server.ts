@@ -9,7 +9,7 @@ import { parseJsonColumn } from '../lib/json-column';
 import { countEligibleAnswers, liveChallenges, withPgClient } from './calibration-data.server';
 import { calibrationVersionIds } from './content-version.server';
 import { applicableParameters } from './parameter-set.server';
-import type { CalibrationPhase, STATUS_LABELS, TRIGGER_LABELS, REVIEW_LABELS } from './calibration-labels';
+import type { CalibrationPhase, RunReview, RunStatus, RunTrigger } from './calibration-labels';
 import type { LocalDependenceReport, PersonFitDistribution } from '../../engine/calibration';
 
 export type { CalibrationPhase };
@@ -157,24 +157,12 @@ export function progressNow(progress: Omit<CalibrationProgress, 'at'>): Calibrat
   return { ...progress, at: new Date().toISOString() };
 }
 
+/** Why a run was not started (the home page says it in the viewer's language). */
 export type StartRefusal =
   | { kind: 'too-few-answers'; answers: number; minimum: number }
   | { kind: 'no-live-challenges' }
   | { kind: 'nothing-to-calibrate'; anchored: number }
   | { kind: 'queue-unavailable'; message: string };
-
-export function describeRefusal(refusal: StartRefusal): string {
-  switch (refusal.kind) {
-    case 'too-few-answers':
-      return `Trop peu de réponses pour calibrer : ${refusal.answers.toLocaleString('fr-FR')} réponse${refusal.answers > 1 ? 's' : ''} exploitable${refusal.answers > 1 ? 's' : ''}, il en faut au moins ${refusal.minimum.toLocaleString('fr-FR')}. La calibration n’a pas été lancée.`;
-    case 'no-live-challenges':
-      return 'Aucune épreuve en service dans la dernière version publiée : rien à calibrer. La calibration n’a pas été lancée.';
-    case 'nothing-to-calibrate':
-      return `Rien à calibrer en gardant fixes les épreuves déjà calibrées : les ${refusal.anchored} épreuves en service qui ont des réponses ont toutes des paramètres approuvés. Choisissez « Toutes les épreuves recalibrées ». La calibration n’a pas été lancée.`;
-    case 'queue-unavailable':
-      return `${refusal.message} La calibration n’a pas été lancée.`;
-  }
-}
 
 type Db = PrismaClient;
 
@@ -277,8 +265,8 @@ export async function cancelCalibration(
 
 export interface RunListItem {
   id: string;
-  status: keyof typeof STATUS_LABELS;
-  trigger: keyof typeof TRIGGER_LABELS;
+  status: RunStatus;
+  trigger: RunTrigger;
   model: string;
   settings: CalibrationRunSettings;
   requestedBy: string | null;
@@ -292,7 +280,7 @@ export interface RunListItem {
   iterations: number | null;
   converged: boolean | null;
   error: string | null;
-  reviewStatus: keyof typeof REVIEW_LABELS;
+  reviewStatus: RunReview;
   rejectionReason: string | null;
   createdAt: string;
   startedAt: string | null;

@@ -22,15 +22,9 @@ import { recordAudit } from './audit.server';
 type Db = PrismaClient;
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
+/** Why a restore is refused: a code, said on the page from app/i18n/psychometrie-calibrations.ts (`refusal.restore.<code>`). */
 export type RestoreRefusal = 'not-found' | 'already-active' | 'no-reason' | 'stale' | 'forbidden';
 
-export const RESTORE_REFUSALS: Record<RestoreRefusal, string> = {
-  'not-found': 'Cette version des paramètres n’existe pas.',
-  'already-active': 'Cette version est déjà en vigueur.',
-  'no-reason': 'Indiquez pourquoi cette version est remise en vigueur (au moins 3 caractères).',
-  stale: 'Le jeu de paramètres en vigueur a changé depuis l’affichage de la confirmation : relisez ce qui change, puis confirmez à nouveau.',
-  forbidden: 'Seuls les psychométriciens et les administrateurs peuvent remettre un jeu de paramètres en vigueur.',
-};
 
 export interface RestoredItem {
   challengeId: string;

@@ -145,17 +145,9 @@ export async function calibrationBaseline(db: Pick<Db, 'calibrationRun' | 'platf
   return (fromRun > fromSetting ? fromRun : fromSetting).toString();
 }
 
+/** Why an approval is refused: a code, said on the page from app/i18n/psychometrie-calibrations.ts (`refusal.approve.<code>`). */
 export type ApprovalRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'not-converged' | 'empty-selection' | 'unknown-items';
 
-export const APPROVAL_REFUSALS: Record<ApprovalRefusal, string> = {
-  'not-found': 'Calibration introuvable.',
-  'not-finished': 'Cette calibration n’est pas terminée avec succès : elle ne peut pas être approuvée.',
-  'already-reviewed': 'Cette calibration a déjà été examinée (approuvée ou rejetée).',
-  'not-converged':
-    'Cette calibration n’a pas convergé : elle ne peut pas être approuvée en entier. Sélectionnez les épreuves dont les paramètres sont fiables.',
-  'empty-selection': 'Aucune épreuve sélectionnée : cochez au moins une épreuve à approuver.',
-  'unknown-items': 'La sélection contient des épreuves que cette calibration n’a pas estimées.',
-};
 
 export interface ApprovalInput {
   runId: string;
@@ -298,14 +290,9 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
   });
 }
 
+/** Why a rejection is refused: a code, said on the page (`refusal.reject.<code>`). */
 export type RejectionRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'no-reason';
 
-export const REJECTION_REFUSALS: Record<RejectionRefusal, string> = {
-  'not-found': 'Calibration introuvable.',
-  'not-finished': 'Seule une calibration terminée avec succès peut être rejetée.',
-  'already-reviewed': 'Cette calibration a déjà été examinée (approuvée ou rejetée).',
-  'no-reason': 'Indiquez la raison du rejet.',
-};
 
 export async function rejectRun(
   db: Db,

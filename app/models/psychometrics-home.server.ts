@@ -14,7 +14,7 @@ export async function psychometricsHome(client: PrismaClient) {
     activeParameters(client),
     liveChallenges(client),
     answerCount(client),
-    client.competence.findMany({ select: { id: true, code: true, titleFr: true }, orderBy: { code: 'asc' } }),
+    client.competence.findMany({ select: { id: true, code: true, titleFr: true, titleEn: true }, orderBy: { code: 'asc' } }),
     newAnswersThreshold(client),
   ]);
   const activeSet = active

@@ -9,24 +9,29 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useMemo, useState } from 'react';
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
-import { APPROVAL_REFUSALS, REJECTION_REFUSALS, approvalView, approveRun, rejectRun } from '~/models/parameter-set.server';
-import { FLAG_LABELS, MODEL_LABELS, REVIEW_LABELS, STATUS_LABELS, formatDateTime, formatInteger, formatNumber } from '~/models/calibration-labels';
+import { approvalView, approveRun, rejectRun } from '~/models/parameter-set.server';
+import { formatDateTime, formatInteger, formatNumber } from '~/models/calibration-labels';
+import { notFound, unknownAction } from '~/lib/http-error.server';
+import { codedText, metaLocale, useMessages } from '~/i18n';
+import { calibrationMessages, useCalibrationTexts, type CalibrationKey } from '~/i18n/psychometrie-calibrations';
+import { psychometricsMessages, type PsychometricsKey } from '~/i18n/psychometrie';
 import { levelCutScores } from '../../engine/calibration';
 import { useRootData } from '~/root';
 import calibrationStyles from '~/styles/calibration.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: calibrationStyles }];
 
-export const meta: MetaFunction = () => [{ title: 'Approbation d’une calibration – Psychométrie' }];
+export const meta: MetaFunction = ({ matches }) => [{ title: calibrationMessages[metaLocale(matches)]['meta.approval'] }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const view = await approvalView(db(), params.id ?? '');
-  if (!view) throw new Response('Calibration introuvable', { status: 404 });
+  if (!view) throw notFound('calibration');
   return view;
 }
 
-type ActionData = { error?: string; form?: 'approve' | 'reject' };
+/** A refusal as a code (`approve.<refusal>` or `reject.<refusal>`), said on the page. */
+type ActionData = { error?: { code: string }; form?: 'approve' | 'reject' };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'psychometrie');
@@ -40,25 +45,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
       items: intent === 'approve-all' ? 'all' : form.getAll('items').map(String),
       note: String(form.get('note') ?? ''),
     });
-    if (!result.ok) return json<ActionData>({ error: APPROVAL_REFUSALS[result.refusal], form: 'approve' }, { status: 409 });
+    if (!result.ok) return json<ActionData>({ error: { code: `approve.${result.refusal}` }, form: 'approve' }, { status: 409 });
     return redirect(`/psychometrie/parametres/${result.version}?approuvee=${result.approvedItems}`);
   }
   if (intent === 'reject') {
     const result = await rejectRun(db(), { runId, userId: session.viewer.id, reason: String(form.get('reason') ?? '') });
     if (!result.ok)
-      return json<ActionData>({ error: REJECTION_REFUSALS[result.refusal], form: 'reject' }, { status: result.refusal === 'no-reason' ? 422 : 409 });
+      return json<ActionData>({ error: { code: `reject.${result.refusal}` }, form: 'reject' }, { status: result.refusal === 'no-reason' ? 422 : 409 });
     return redirect(`/psychometrie?rejetee=${runId}#calibrations`);
   }
-  return json<ActionData>({ error: 'Action inconnue.' }, { status: 400 });
+  throw unknownAction();
 }
 
 function Flags({ flags }: { flags: string[] }) {
-  if (flags.length === 0) return <span className="muted">aucun</span>;
+  const t = useMessages(calibrationMessages);
+  if (flags.length === 0) return <span className="muted">{t('approval.noFlag')}</span>;
+  const known = new Set(Object.keys(calibrationMessages.fr));
   return (
     <>
       {flags.map((f) => (
         <span key={f} className="calib-flag">
-          {FLAG_LABELS[f] ?? f}
+          {known.has(`flag.${f}`) ? t(`flag.${f}` as CalibrationKey) : f}
         </span>
       ))}
     </>
@@ -70,6 +77,10 @@ export default function Approval() {
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const { csrfToken } = useRootData();
+  const { t, f, locale } = useCalibrationTexts();
+  const psy = useMessages(psychometricsMessages);
+  const statusLabel = psy(`status.${run.status}` as PsychometricsKey);
+  const number = (x: number | null | undefined) => formatNumber(x, 2, locale);
   const estimated = items.filter((i) => !i.anchored);
   const [selected, setSelected] = useState<Set<string>>(() => new Set(estimated.filter((i) => i.preselected).map((i) => i.challengeId)));
   const finished = run.status === 'SUCCEEDED';
@@ -92,6 +103,7 @@ export default function Approval() {
     return levelCutScores(live.flatMap((c) => (params.get(c.id) ? [{ level: c.level, ...params.get(c.id)! }] : [])));
   }, [active, live, estimated]);
   const levels = [...new Set([...cuts.levels.map((l) => l.level), ...Object.keys(active?.cutScores ?? {}).map(Number)])].sort((x, y) => x - y);
+  const adjusted = cuts.levels.filter((l) => l.adjusted);
   const busy = navigation.state !== 'idle';
 
   const toggle = (id: string, on: boolean) =>
@@ -105,63 +117,57 @@ export default function Approval() {
   return (
     <>
       <p>
-        <Link to="/psychometrie">Retour aux calibrations</Link> · <Link to={`/psychometrie/calibrations/${run.id}`}>Analyse de cette calibration</Link>
+        <Link to="/psychometrie">{t('common.backToRuns')}</Link> · <Link to={`/psychometrie/calibrations/${run.id}`}>{t('approval.runLink')}</Link>
       </p>
-      <h1>Approbation de la calibration du {formatDateTime(run.createdAt)}</h1>
+      <h1>{f('approval.title', { date: formatDateTime(run.createdAt, locale) })}</h1>
       <section className="panel" aria-labelledby="resume-titre">
-        <h2 id="resume-titre">Résumé</h2>
+        <h2 id="resume-titre">{t('approval.summary')}</h2>
         <dl className="calib-dl">
-          <dt>Statut</dt>
-          <dd>{STATUS_LABELS[run.status]}</dd>
-          <dt>Modèle</dt>
-          <dd>{MODEL_LABELS[run.model] ?? run.model}</dd>
-          <dt>Convergence</dt>
-          <dd>{run.converged === null ? '—' : run.converged ? `oui, en ${run.iterations} cycles` : `non (arrêt après ${run.iterations} cycles)`}</dd>
-          <dt>Données</dt>
+          <dt>{t('approval.status')}</dt>
+          <dd>{statusLabel}</dd>
+          <dt>{t('approval.model')}</dt>
+          <dd>{run.model === '2pl' || run.model === 'rasch' ? t(`model.${run.model}`) : run.model}</dd>
+          <dt>{t('approval.converged')}</dt>
+          <dd>{run.converged === null ? '—' : f(run.converged ? 'approval.convergedYes' : 'approval.convergedNo', { n: run.iterations ?? '—' })}</dd>
+          <dt>{t('approval.data')}</dt>
+          <dd>{f('approval.dataValue', { answers: formatInteger(run.answers, locale), persons: formatInteger(run.persons, locale) })}</dd>
+          <dt>{t('approval.requestedBy')}</dt>
+          <dd>{run.requestedBy ?? t('approval.automatic')}</dd>
+          <dt>{t('approval.review')}</dt>
           <dd>
-            {formatInteger(run.answers)} réponses de {formatInteger(run.persons)} positionnements
-          </dd>
-          <dt>Lancée par</dt>
-          <dd>{run.requestedBy ?? 'déclenchement automatique'}</dd>
-          <dt>Examen</dt>
-          <dd>
-            {REVIEW_LABELS[run.reviewStatus]}
-            {run.reviewedBy ? ` par ${run.reviewedBy}, le ${formatDateTime(run.reviewedAt)}` : ''}
-            {run.versions.length ? ` — version${run.versions.length > 1 ? 's' : ''} ${run.versions.join(', ')}` : ''}
-            {run.rejectionReason ? ` — raison : ${run.rejectionReason}` : ''}
+            {psy(`review.${run.reviewStatus}` as PsychometricsKey)}
+            {run.reviewedBy ? f('approval.reviewedBy', { name: run.reviewedBy, date: formatDateTime(run.reviewedAt, locale) }) : ''}
+            {run.versions.length ? f(run.versions.length > 1 ? 'approval.reviewVersions' : 'approval.reviewVersion', { list: run.versions.join(', ') }) : ''}
+            {run.rejectionReason ? f('approval.reviewReason', { reason: run.rejectionReason }) : ''}
           </dd>
         </dl>
       </section>
 
       {actionData?.error ? (
         <p className="calib-alert" role="alert">
-          {actionData.error}
+          {codedText(t, 'refusal', actionData.error)}
         </p>
       ) : null}
       {!finished ? (
         <p className="calib-alert" role="alert">
-          Cette calibration n’est pas terminée avec succès ({STATUS_LABELS[run.status].toLowerCase()}) : elle ne peut pas être approuvée.
+          {f('approval.notFinished', { status: statusLabel.toLowerCase() })}
         </p>
       ) : null}
-      {finished && !pending ? <p className="notice">Cette calibration a déjà été examinée.</p> : null}
+      {finished && !pending ? <p className="notice">{t('approval.alreadyReviewed')}</p> : null}
       {finished && pending && run.converged === false ? (
         <p className="calib-alert" role="alert">
-          Cette calibration n’a pas convergé : elle ne peut pas être approuvée en entier. Vous pouvez approuver une sélection d’épreuves dont les paramètres
-          sont fiables.
+          {t('approval.notConverged')}
         </p>
       ) : null}
 
       <section className="panel" aria-labelledby="seuils-titre">
-        <h2 id="seuils-titre">Seuils de niveau (θ)</h2>
-        <p className="muted">
-          Pour chaque niveau, le θ auquel la réussite attendue aux épreuves en service des acquis de ce niveau atteint 50 %, avec les paramètres du jeu qui
-          résulterait de l’approbation (recalculé à chaque changement de la sélection).
-        </p>
+        <h2 id="seuils-titre">{t('approval.cuts')}</h2>
+        <p className="muted">{t('approval.cutsIntro')}</p>
         <div className="calib-scroll" role="region" aria-labelledby="seuils-titre" tabIndex={0}>
           <table className="calib-cuts calib-table">
             <thead>
               <tr>
-                <th scope="col">Niveau</th>
+                <th scope="col">{t('common.level')}</th>
                 {levels.map((l) => (
                   <th key={l} scope="col">
                     {l}
@@ -171,70 +177,62 @@ export default function Approval() {
             </thead>
             <tbody>
               <tr>
-                <th scope="row">En vigueur{active ? ` (v${active.version})` : ''}</th>
+                <th scope="row">{active ? f('approval.cutsActiveVersion', { version: active.version }) : t('approval.cutsActive')}</th>
                 {levels.map((l) => (
-                  <td key={l}>{formatNumber(active?.cutScores[String(l)] ?? null)}</td>
+                  <td key={l}>{number(active?.cutScores[String(l)] ?? null)}</td>
                 ))}
               </tr>
               <tr>
-                <th scope="row">Avec la sélection</th>
+                <th scope="row">{t('approval.cutsSelection')}</th>
                 {levels.map((l) => (
-                  <td key={l}>{formatNumber(cuts.cutScores[String(l)] ?? null)}</td>
+                  <td key={l}>{number(cuts.cutScores[String(l)] ?? null)}</td>
                 ))}
               </tr>
               <tr>
-                <th scope="row">Avec toutes les épreuves</th>
+                <th scope="row">{t('approval.cutsAll')}</th>
                 {levels.map((l) => (
-                  <td key={l}>{formatNumber(allCuts.cutScores[String(l)] ?? null)}</td>
+                  <td key={l}>{number(allCuts.cutScores[String(l)] ?? null)}</td>
                 ))}
               </tr>
             </tbody>
           </table>
         </div>
-        {cuts.levels.some((l) => l.adjusted) ? (
-          <p className="muted">
-            Niveau{cuts.levels.filter((l) => l.adjusted).length > 1 ? 'x' : ''}{' '}
-            {cuts.levels
-              .filter((l) => l.adjusted)
-              .map((l) => l.level)
-              .join(', ')}{' '}
-            : plus facile que le niveau inférieur d’après les données, seuil aligné sur celui-ci.
-          </p>
+        {adjusted.length > 0 ? (
+          <p className="muted">{f(adjusted.length > 1 ? 'approval.adjustedMany' : 'approval.adjustedOne', { levels: adjusted.map((l) => l.level).join(', ') })}</p>
         ) : null}
       </section>
 
       <Form method="post">
         <input type="hidden" name="csrf" value={csrfToken ?? ''} />
         <section className="panel" aria-labelledby="epreuves-titre">
-          <h2 id="epreuves-titre">Épreuves estimées ({estimated.length})</h2>
+          <h2 id="epreuves-titre">{f('approval.items', { n: estimated.length })}</h2>
           <p className="muted">
-            Les épreuves signalées sont décochées par défaut.{' '}
-            {items.length - estimated.length > 0 ? `${items.length - estimated.length} épreuves ancrées gardent leurs paramètres.` : ''}
+            {t('approval.itemsIntro')} {items.length - estimated.length > 0 ? f('approval.anchored', { n: items.length - estimated.length }) : ''}
           </p>
           <div className="calib-actions">
             <button type="button" className="calib-secondary" onClick={() => setSelected(new Set(estimated.map((i) => i.challengeId)))} disabled={!canReview}>
-              Tout cocher
+              {t('approval.checkAll')}
             </button>
             <button type="button" className="calib-secondary" onClick={() => setSelected(new Set())} disabled={!canReview}>
-              Tout décocher
+              {t('approval.uncheckAll')}
             </button>
-            <span role="status">{selected.size} épreuve(s) sélectionnée(s)</span>
+            <span role="status">{f('approval.selected', { n: selected.size })}</span>
           </div>
           <div className="calib-scroll" role="region" aria-labelledby="epreuves-titre" tabIndex={0}>
             <table className="calib-table">
               <thead>
                 <tr>
-                  <th scope="col">Approuver</th>
-                  <th scope="col">Épreuve</th>
-                  <th scope="col">Acquis</th>
+                  <th scope="col">{t('approval.col.approve')}</th>
+                  <th scope="col">{t('common.item')}</th>
+                  <th scope="col">{t('common.skill')}</th>
                   <th scope="col" className="num">
-                    Niveau
+                    {t('common.level')}
                   </th>
                   <th scope="col" className="num">
-                    b estimé (ET)
+                    {t('approval.col.b')}
                   </th>
                   <th scope="col" className="num">
-                    b en vigueur
+                    {t('approval.col.bActive')}
                   </th>
                   <th scope="col" className="num">
                     Δb
@@ -243,9 +241,9 @@ export default function Approval() {
                     a
                   </th>
                   <th scope="col" className="num">
-                    Réponses
+                    {t('common.answers')}
                   </th>
-                  <th scope="col">Signalements</th>
+                  <th scope="col">{t('approval.col.signals')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -260,24 +258,24 @@ export default function Approval() {
                         checked={selected.has(i.challengeId)}
                         onChange={(e) => toggle(i.challengeId, e.currentTarget.checked)}
                         disabled={!canReview}
-                        aria-label={`Approuver ${i.key}`}
+                        aria-label={f('approval.approveItem', { key: i.key })}
                       />
                     </td>
                     <td>
                       <Link to={`/psychometrie/items/${i.challengeId}`}>{i.key}</Link>
-                      {!i.live ? <span className="muted"> (plus en service)</span> : null}
+                      {!i.live ? <span className="muted">{t('approval.notLive')}</span> : null}
                     </td>
                     <td>
                       {i.competence} {i.skill}
                     </td>
                     <td className="num">{i.level}</td>
                     <td className="num">
-                      {formatNumber(i.b)} ({formatNumber(i.seB)})
+                      {number(i.b)} ({number(i.seB)})
                     </td>
-                    <td className="num">{formatNumber(i.current?.b ?? null)}</td>
-                    <td className="num">{formatNumber(i.driftDeltaB)}</td>
-                    <td className="num">{formatNumber(i.a)}</td>
-                    <td className="num">{formatInteger(i.n)}</td>
+                    <td className="num">{number(i.current?.b ?? null)}</td>
+                    <td className="num">{number(i.driftDeltaB)}</td>
+                    <td className="num">{number(i.a)}</td>
+                    <td className="num">{formatInteger(i.n, locale)}</td>
                     <td>
                       <Flags flags={i.signals} />
                     </td>
@@ -287,12 +285,12 @@ export default function Approval() {
             </table>
           </div>
           <div>
-            <label htmlFor="note">Note d’approbation (facultative)</label>
+            <label htmlFor="note">{t('approval.note')}</label>
             <textarea id="note" name="note" rows={2} disabled={!canReview} />
           </div>
           <div className="calib-actions">
             <button type="submit" name="intent" value="approve-selected" className="primary" disabled={!canReview || busy || selected.size === 0}>
-              Approuver la sélection ({selected.size})
+              {f('approval.approveSelected', { n: selected.size })}
             </button>
             <button
               type="submit"
@@ -302,11 +300,11 @@ export default function Approval() {
               disabled={!canReview || busy || run.converged !== true}
               aria-describedby={run.converged === false ? 'all-refused' : undefined}
             >
-              Approuver toutes les épreuves estimées ({estimated.length})
+              {f('approval.approveAll', { n: estimated.length })}
             </button>
             {run.converged === false ? (
               <span id="all-refused" className="muted">
-                Impossible : la calibration n’a pas convergé.
+                {t('approval.allRefused')}
               </span>
             ) : null}
           </div>
@@ -314,15 +312,15 @@ export default function Approval() {
       </Form>
 
       <section className="panel" aria-labelledby="rejet-titre">
-        <h2 id="rejet-titre">Rejeter la calibration</h2>
+        <h2 id="rejet-titre">{t('approval.reject')}</h2>
         <Form method="post" className="calib-form">
           <input type="hidden" name="csrf" value={csrfToken ?? ''} />
           <input type="hidden" name="intent" value="reject" />
-          <label htmlFor="reason">Raison du rejet</label>
+          <label htmlFor="reason">{t('approval.reason')}</label>
           <textarea id="reason" name="reason" rows={3} required disabled={!canReview} aria-invalid={actionData?.form === 'reject' ? true : undefined} />
           <p>
             <button type="submit" className="calib-danger" disabled={!canReview || busy}>
-              Rejeter
+              {t('approval.rejectButton')}
             </button>
           </p>
         </Form>

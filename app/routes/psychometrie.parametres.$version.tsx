@@ -8,20 +8,25 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { requireForm, requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { parameterSetByVersion } from '~/models/parameter-set.server';
-import { RESTORE_REFUSALS, restoreEvents, restoreParameterSet, restorePreview } from '~/models/parameter-set-restore.server';
+import { restoreEvents, restoreParameterSet, restorePreview } from '~/models/parameter-set-restore.server';
 import { useRootData } from '~/root';
 import { formatDateTime, formatInteger, formatNumber } from '~/models/calibration-labels';
+import { notFound, unknownAction } from '~/lib/http-error.server';
+import { codedText, fill, metaLocale } from '~/i18n';
+import { calibrationMessages, useCalibrationTexts } from '~/i18n/psychometrie-calibrations';
 import calibrationStyles from '~/styles/calibration.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: calibrationStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Paramètres version ${data?.version ?? ''} – Psychométrie` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: fill(calibrationMessages[metaLocale(matches)]['meta.set'], { version: data?.version ?? '' }) },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const version = Number(params.version);
   const set = Number.isInteger(version) ? await parameterSetByVersion(db(), version) : null;
-  if (!set) throw new Response('Version introuvable', { status: 404 });
+  if (!set) throw notFound('parameterVersion');
   const wantsRestore = new URL(request.url).searchParams.get('remettre') === '1';
   const [events, preview] = await Promise.all([
     restoreEvents(db(), set),
@@ -33,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireSpace(request, 'psychometrie');
   const form = await requireForm(request, session);
-  if (form.get('intent') !== 'restore') return json({ error: 'Action inconnue.' }, { status: 400 });
+  if (form.get('intent') !== 'restore') throw unknownAction();
   const expected = String(form.get('expectedActiveId') ?? '');
   const result = await restoreParameterSet(db(), {
     version: Number(params.version),
@@ -45,29 +50,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!result.ok) {
     const status = result.refusal === 'no-reason' ? 422 : result.refusal === 'not-found' ? 404 : result.refusal === 'forbidden' ? 403 : 409;
-    return json({ error: RESTORE_REFUSALS[result.refusal] }, { status });
+    // The refusal as a code (`restore.<refusal>`), said on the page.
+    return json({ error: { code: `restore.${result.refusal}` } }, { status });
   }
   return redirect(`/psychometrie/parametres/${result.version}?remise=${result.restoredFromVersion}`);
 }
 
 type Preview = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['preview']>;
 
-function signedB(x: number | null) {
-  return x === null ? 'non calibrée' : formatNumber(x);
-}
+type Texts = ReturnType<typeof useCalibrationTexts>;
 
-function ItemList({ title, items, testId, explain }: { title: string; items: Preview['changed']; testId: string; explain: string }) {
+function ItemList({ title, items, testId, explain, texts }: { title: string; items: Preview['changed']; testId: string; explain: string; texts: Texts }) {
+  const { t, f, locale } = texts;
   if (items.length === 0) return null;
+  const b = (x: number | null) => (x === null ? t('restore.uncalibrated') : formatNumber(x, 2, locale));
   return (
     <section aria-label={title} data-testid={testId}>
-      <h3>
-        {title} ({formatInteger(items.length)})
-      </h3>
+      <h3>{f('restore.count', { title, n: formatInteger(items.length, locale) })}</h3>
       <p className="muted">{explain}</p>
       <ul>
         {items.map((i) => (
           <li key={i.challengeId}>
-            <Link to={`/psychometrie/items/${i.challengeId}`}>{i.key}</Link> : b {signedB(i.bNow)} → {signedB(i.bRestored)}
+            <Link to={`/psychometrie/items/${i.challengeId}`}>{i.key}</Link>
+            {f('restore.itemChange', { now: b(i.bNow), restored: b(i.bRestored) })}
           </li>
         ))}
       </ul>
@@ -75,62 +80,49 @@ function ItemList({ title, items, testId, explain }: { title: string; items: Pre
   );
 }
 
-function RestoreConfirmation({ preview, error }: { preview: Preview; error?: string }) {
+function RestoreConfirmation({ preview, error }: { preview: Preview; error?: { code: string } }) {
   const { csrfToken } = useRootData();
+  const texts = useCalibrationTexts();
+  const { t, f, locale } = texts;
+  const version = preview.target.version;
   const nothing = preview.changed.length + preview.dropped.length + preview.versionChanged.length + preview.added.length === 0;
   return (
     <section className="panel" aria-labelledby="remettre-titre" data-testid="restore-confirmation">
-      <h2 id="remettre-titre">Remettre la version {preview.target.version} en vigueur</h2>
+      <h2 id="remettre-titre">{f('restore.title', { version })}</h2>
       <p>
-        {preview.active
-          ? `La version ${preview.active.version}, en vigueur, sera remplacée par une nouvelle version qui reprend exactement les paramètres de la version ${preview.target.version}. `
-          : `Une nouvelle version reprendra exactement les paramètres de la version ${preview.target.version}. `}
-        Les nouveaux positionnements et les sessions de certification créées ensuite l’utiliseront ; ceux déjà commencés gardent leur version.
+        {preview.active ? f('restore.replaces', { active: preview.active.version, version }) : f('restore.new', { version })}
+        {t('restore.who')}
       </p>
-      <h3>Ce qui change pour les épreuves en service</h3>
-      {nothing ? <p>Aucun paramètre d’épreuve en service ne change.</p> : null}
+      <h3>{t('restore.changes')}</h3>
+      {nothing ? <p>{t('restore.nothing')}</p> : null}
+      <ItemList title={t('restore.changed')} items={preview.changed} testId="restore-changed" explain={t('restore.changedText')} texts={texts} />
+      <ItemList title={t('restore.dropped')} items={preview.dropped} testId="restore-dropped" explain={f('restore.droppedText', { version })} texts={texts} />
       <ItemList
-        title="Paramètres modifiés"
-        items={preview.changed}
-        testId="restore-changed"
-        explain="Épreuves calibrées dans les deux versions dont les paramètres changent."
-      />
-      <ItemList
-        title="Épreuves qui ne seront plus calibrées"
-        items={preview.dropped}
-        testId="restore-dropped"
-        explain={`Calibrées aujourd’hui mais absentes de la version ${preview.target.version} : elles repassent en prétest.`}
-      />
-      <ItemList
-        title="Épreuves laissées non calibrées (contenu modifié depuis)"
+        title={t('restore.versionChanged')}
         items={preview.versionChanged}
         testId="restore-version-changed"
-        explain={`La version ${preview.target.version} les a calibrées sur un contenu qui a changé depuis (clé, propositions, consigne, type ou minuteur) : ses paramètres ne s’appliquent pas au contenu servi, elles restent non calibrées.`}
+        explain={f('restore.versionChangedText', { version })}
+        texts={texts}
       />
-      <ItemList
-        title="Épreuves qui redeviennent calibrées"
-        items={preview.added}
-        testId="restore-added"
-        explain="Non calibrées aujourd’hui, calibrées dans la version remise en vigueur."
-      />
-      <h3>Seuils de niveau sur θ</h3>
+      <ItemList title={t('restore.added')} items={preview.added} testId="restore-added" explain={t('restore.addedText')} texts={texts} />
+      <h3>{t('set.cuts')}</h3>
       {preview.cutScores.length === 0 ? (
-        <p>Aucun seuil.</p>
+        <p>{t('common.noCuts')}</p>
       ) : (
         <table className="calib-cuts calib-table" data-testid="restore-cuts">
           <thead>
             <tr>
-              <th scope="col">Niveau</th>
-              <th scope="col">En vigueur</th>
-              <th scope="col">Après remise en vigueur</th>
+              <th scope="col">{t('common.level')}</th>
+              <th scope="col">{t('common.inForce')}</th>
+              <th scope="col">{t('restore.cutsAfter')}</th>
             </tr>
           </thead>
           <tbody>
             {preview.cutScores.map((c) => (
               <tr key={c.level}>
                 <th scope="row">{c.level}</th>
-                <td>{formatNumber(c.now)}</td>
-                <td>{formatNumber(c.restored)}</td>
+                <td>{formatNumber(c.now, 2, locale)}</td>
+                <td>{formatNumber(c.restored, 2, locale)}</td>
               </tr>
             ))}
           </tbody>
@@ -140,7 +132,7 @@ function RestoreConfirmation({ preview, error }: { preview: Preview; error?: str
         <input type="hidden" name="csrf" value={csrfToken ?? ''} />
         <input type="hidden" name="intent" value="restore" />
         <input type="hidden" name="expectedActiveId" value={preview.active?.id ?? ''} />
-        <label htmlFor="restore-reason">Raison de la remise en vigueur (obligatoire)</label>
+        <label htmlFor="restore-reason">{t('restore.reason')}</label>
         <textarea
           id="restore-reason"
           name="reason"
@@ -152,14 +144,14 @@ function RestoreConfirmation({ preview, error }: { preview: Preview; error?: str
         />
         {error ? (
           <p id="restore-error" className="calib-alert" role="alert">
-            {error}
+            {codedText(t, 'refusal', error)}
           </p>
         ) : null}
         <p className="calib-actions">
           <button type="submit" className="primary">
-            Confirmer la remise en vigueur
+            {t('restore.confirm')}
           </button>
-          <Link to=".">Annuler</Link>
+          <Link to=".">{t('common.cancel')}</Link>
         </p>
       </Form>
     </section>
@@ -172,96 +164,100 @@ export default function ParameterSetPage() {
   const [params] = useSearchParams();
   const approved = params.get('approuvee');
   const restored = params.get('remise');
+  const { t, f, locale } = useCalibrationTexts();
+  const number = (x: number | null | undefined) => formatNumber(x, 2, locale);
+  const error = actionData && 'error' in actionData ? actionData.error : undefined;
   const levels = Object.keys(set.cutScores)
     .map(Number)
     .sort((x, y) => x - y);
   return (
     <>
       <p>
-        <Link to="/psychometrie/parametres">Tous les jeux de paramètres</Link> · <Link to="/psychometrie">Calibrations</Link>
+        <Link to="/psychometrie/parametres">{t('set.allSets')}</Link> · <Link to="/psychometrie">{t('common.runs')}</Link>
       </p>
       <h1>
-        Paramètres, version {set.version} {set.active ? <span className="calib-active">En vigueur</span> : null}
+        {f('set.title', { version: set.version })} {set.active ? <span className="calib-active">{t('common.inForce')}</span> : null}
       </h1>
       {approved ? (
         <p className="calib-success" role="status">
-          Calibration approuvée : {approved} épreuve(s). La version {set.version} est {set.active ? 'en vigueur' : 'enregistrée'}.
+          {f(set.active ? 'set.approved' : 'set.approvedStored', { n: approved, version: set.version })}
         </p>
       ) : null}
       {restored ? (
         <p className="calib-success" role="status">
-          La version {restored} est remise en vigueur : la version {set.version} reprend ses paramètres.
+          {f('set.restored', { restored, version: set.version })}
         </p>
       ) : null}
-      {actionData && 'error' in actionData && !set.preview ? (
+      {error && !set.preview ? (
         <p className="calib-alert" role="alert">
-          {actionData.error}
+          {codedText(t, 'refusal', error)}
         </p>
       ) : null}
       {set.events.length > 0 ? (
         <section className="panel" aria-labelledby="remises" data-testid="restore-events">
-          <h2 id="remises">Remises en vigueur</h2>
+          <h2 id="remises">{t('set.events')}</h2>
           <ul>
             {set.events.map((e) => (
               <li key={e.version}>
                 {e.version === set.version ? (
-                  <>Cette version remet en vigueur la </>
+                  t('set.eventThis')
                 ) : (
                   <>
-                    <Link to={`/psychometrie/parametres/${e.version}`}>Version {e.version}</Link> : remise en vigueur de la{' '}
+                    <Link to={`/psychometrie/parametres/${e.version}`}>{f('common.versionTitle', { version: e.version })}</Link>
+                    {t('set.eventOther')}
                   </>
                 )}
-                <Link to={`/psychometrie/parametres/${e.restoredFromVersion}`}>version {e.restoredFromVersion}</Link>, le {formatDateTime(e.at)}
-                {e.by ? ` par ${e.by}` : ''} ; raison : « {e.reason} »
+                <Link to={`/psychometrie/parametres/${e.restoredFromVersion}`}>{f('common.versionLink', { version: e.restoredFromVersion })}</Link>
+                {f('set.eventDetail', { date: formatDateTime(e.at, locale), by: e.by ? f('set.eventBy', { name: e.by }) : '', reason: e.reason })}
               </li>
             ))}
           </ul>
         </section>
       ) : null}
-      {set.preview ? <RestoreConfirmation preview={set.preview} error={actionData && 'error' in actionData ? actionData.error : undefined} /> : null}
+      {set.preview ? <RestoreConfirmation preview={set.preview} error={error} /> : null}
       {!set.active && !set.preview ? (
         <p>
           <Link className="button" to="?remettre=1#remettre-titre">
-            Remettre cette version en vigueur…
+            {t('set.restoreLink')}
           </Link>
         </p>
       ) : null}
       <section className="panel">
         <dl className="calib-dl">
-          <dt>Approuvée le</dt>
-          <dd>{formatDateTime(set.approvedAt)}</dd>
-          <dt>Par</dt>
+          <dt>{t('common.approvedAt')}</dt>
+          <dd>{formatDateTime(set.approvedAt, locale)}</dd>
+          <dt>{t('common.by')}</dt>
           <dd>{set.approvedBy ?? '—'}</dd>
-          <dt>Calibration d’origine</dt>
-          <dd>{set.sourceRunId ? <Link to={`/psychometrie/calibrations/${set.sourceRunId}`}>voir l’analyse</Link> : '—'}</dd>
-          <dt>Épreuves calibrées</dt>
-          <dd>{formatInteger(set.items.length)}</dd>
+          <dt>{t('common.sourceRun')}</dt>
+          <dd>{set.sourceRunId ? <Link to={`/psychometrie/calibrations/${set.sourceRunId}`}>{t('set.sourceLink')}</Link> : '—'}</dd>
+          <dt>{t('set.items')}</dt>
+          <dd>{formatInteger(set.items.length, locale)}</dd>
           {set.note ? (
             <>
-              <dt>Note</dt>
+              <dt>{t('common.note')}</dt>
               <dd>{set.note}</dd>
             </>
           ) : null}
         </dl>
         <p>
           <a href={`/psychometrie/parametres/${set.version}/export.csv`} download>
-            Exporter les paramètres (CSV brut, pour R et la CLI)
+            {t('set.export')}
           </a>{' '}
           ·{' '}
           <a href={`/psychometrie/parametres/${set.version}/export.csv?format=tableur`} download>
-            CSV pour tableur
+            {t('set.exportSpreadsheet')}
           </a>
         </p>
       </section>
       <section className="panel" aria-labelledby="seuils">
-        <h2 id="seuils">Seuils de niveau sur θ</h2>
+        <h2 id="seuils">{t('set.cuts')}</h2>
         {levels.length === 0 ? (
-          <p>Aucun seuil.</p>
+          <p>{t('common.noCuts')}</p>
         ) : (
           <table className="calib-cuts calib-table">
             <thead>
               <tr>
-                <th scope="col">Niveau</th>
+                <th scope="col">{t('common.level')}</th>
                 {levels.map((l) => (
                   <th key={l} scope="col">
                     {l}
@@ -273,35 +269,35 @@ export default function ParameterSetPage() {
               <tr>
                 <th scope="row">θ</th>
                 {levels.map((l) => (
-                  <td key={l}>{formatNumber(set.cutScores[String(l)] ?? null)}</td>
+                  <td key={l}>{number(set.cutScores[String(l)] ?? null)}</td>
                 ))}
               </tr>
             </tbody>
           </table>
         )}
-        <p className="muted">Le seuil d’un niveau est le θ auquel la réussite attendue aux épreuves en service de ce niveau atteint 50 %.</p>
+        <p className="muted">{t('set.cutsNote')}</p>
       </section>
-      <h2 id="epreuves">Paramètres des épreuves</h2>
+      <h2 id="epreuves">{t('set.params')}</h2>
       <div className="calib-scroll" role="region" aria-labelledby="epreuves" tabIndex={0}>
         <table className="calib-table">
           <thead>
             <tr>
-              <th scope="col">Épreuve</th>
-              <th scope="col">Compétence</th>
-              <th scope="col">Acquis</th>
+              <th scope="col">{t('common.item')}</th>
+              <th scope="col">{t('common.competence')}</th>
+              <th scope="col">{t('common.skill')}</th>
               <th scope="col" className="num">
-                Niveau
+                {t('common.level')}
               </th>
               <th scope="col" className="num">
-                a (ET)
+                {t('set.col.a')}
               </th>
               <th scope="col" className="num">
                 d
               </th>
               <th scope="col" className="num">
-                b (ET)
+                {t('set.col.b')}
               </th>
-              <th scope="col">Calibration</th>
+              <th scope="col">{t('set.col.run')}</th>
             </tr>
           </thead>
           <tbody>
@@ -314,17 +310,17 @@ export default function ParameterSetPage() {
                 <td>{p.skill}</td>
                 <td className="num">{p.level}</td>
                 <td className="num">
-                  {formatNumber(p.a)} ({formatNumber(p.seA)})
+                  {number(p.a)} ({number(p.seA)})
                 </td>
-                <td className="num">{formatNumber(p.d)}</td>
+                <td className="num">{number(p.d)}</td>
                 <td className="num">
-                  {formatNumber(p.b)} ({formatNumber(p.seB)})
+                  {number(p.b)} ({number(p.seB)})
                 </td>
                 <td>
                   {p.sourceRunId === set.sourceRunId ? (
-                    'cette approbation'
+                    t('set.thisApproval')
                   ) : p.sourceRunId ? (
-                    <Link to={`/psychometrie/calibrations/${p.sourceRunId}`}>antérieure</Link>
+                    <Link to={`/psychometrie/calibrations/${p.sourceRunId}`}>{t('set.earlier')}</Link>
                   ) : (
                     '—'
                   )}

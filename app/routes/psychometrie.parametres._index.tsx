@@ -7,10 +7,12 @@ import { listParameterSets } from '~/models/parameter-set.server';
 import { listRuns } from '~/models/calibration.server';
 import { formatDateTime, formatInteger, formatNumber } from '~/models/calibration-labels';
 import calibrationStyles from '~/styles/calibration.css';
+import { metaLocale } from '~/i18n';
+import { calibrationMessages, useCalibrationTexts } from '~/i18n/psychometrie-calibrations';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: calibrationStyles }];
 
-export const meta: MetaFunction = () => [{ title: 'Jeux de paramètres – Psychométrie' }];
+export const meta: MetaFunction = ({ matches }) => [{ title: calibrationMessages[metaLocale(matches)]['meta.sets'] }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
@@ -24,74 +26,81 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function ParameterSets() {
   const { sets, runs } = useLoaderData<typeof loader>();
   const levels = [...new Set(sets.flatMap((s) => Object.keys(s.cutScores).map(Number)))].sort((x, y) => x - y);
+  const { t, f, locale } = useCalibrationTexts();
   return (
     <>
       <p>
-        <Link to="/psychometrie">Retour aux calibrations</Link>
+        <Link to="/psychometrie">{t('common.backToRuns')}</Link>
       </p>
-      <h1>Jeux de paramètres</h1>
-      <p>
-        Chaque approbation crée une nouvelle version ; une seule est en vigueur. Les versions ne changent jamais : une certification garde celle qu’elle a
-        utilisée.
-      </p>
+      <h1>{t('sets.title')}</h1>
+      <p>{t('sets.intro')}</p>
       {sets.length === 0 ? (
-        <p>Aucun jeu de paramètres approuvé pour l’instant : toutes les épreuves sont non calibrées.</p>
+        <p>{t('sets.none')}</p>
       ) : (
-        <div className="calib-scroll" role="region" aria-label="Versions des paramètres" tabIndex={0}>
+        <div className="calib-scroll" role="region" aria-label={t('sets.region')} tabIndex={0}>
           <table className="calib-table">
-            <caption className="visually-hidden">Versions des paramètres, la plus récente d’abord</caption>
+            <caption className="visually-hidden">{t('sets.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Version</th>
-                <th scope="col">État</th>
-                <th scope="col">Approuvée le</th>
-                <th scope="col">Par</th>
+                <th scope="col">{t('sets.col.version')}</th>
+                <th scope="col">{t('sets.col.state')}</th>
+                <th scope="col">{t('common.approvedAt')}</th>
+                <th scope="col">{t('common.by')}</th>
                 <th scope="col" className="num">
-                  Épreuves
+                  {t('sets.col.items')}
                 </th>
                 {levels.map((l) => (
                   <th key={l} scope="col" className="num">
-                    Seuil niv. {l}
+                    {f('sets.col.cut', { level: l })}
                   </th>
                 ))}
-                <th scope="col">Calibration d’origine</th>
-                <th scope="col">Note</th>
-                <th scope="col">Export</th>
+                <th scope="col">{t('common.sourceRun')}</th>
+                <th scope="col">{t('common.note')}</th>
+                <th scope="col">{t('sets.col.export')}</th>
               </tr>
             </thead>
             <tbody>
               {sets.map((s) => (
                 <tr key={s.id}>
                   <th scope="row">
-                    <Link to={`/psychometrie/parametres/${s.version}`}>Version {s.version}</Link>
+                    <Link to={`/psychometrie/parametres/${s.version}`}>{f('common.versionTitle', { version: s.version })}</Link>
                   </th>
-                  <td>{s.active ? <span className="calib-active">En vigueur</span> : <span className="muted">Remplacée</span>}</td>
-                  <td>{formatDateTime(s.approvedAt)}</td>
+                  <td>{s.active ? <span className="calib-active">{t('common.inForce')}</span> : <span className="muted">{t('sets.replaced')}</span>}</td>
+                  <td>{formatDateTime(s.approvedAt, locale)}</td>
                   <td>{s.approvedBy ?? '—'}</td>
-                  <td className="num">{formatInteger(s.items)}</td>
+                  <td className="num">{formatInteger(s.items, locale)}</td>
                   {levels.map((l) => (
                     <td key={l} className="num">
-                      {formatNumber(s.cutScores[String(l)] ?? null)}
+                      {formatNumber(s.cutScores[String(l)] ?? null, 2, locale)}
                     </td>
                   ))}
-                  <td>{s.sourceRun ? <Link to={`/psychometrie/calibrations/${s.sourceRun.id}`}>du {formatDateTime(s.sourceRun.createdAt)}</Link> : '—'}</td>
+                  <td>
+                    {s.sourceRun ? (
+                      <Link to={`/psychometrie/calibrations/${s.sourceRun.id}`}>{f('sets.sourceRun', { date: formatDateTime(s.sourceRun.createdAt, locale) })}</Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>
                     {s.restoredFromVersion !== null ? (
                       <>
                         <strong>
-                          Remise en vigueur de la <Link to={`/psychometrie/parametres/${s.restoredFromVersion}`}>version {s.restoredFromVersion}</Link>
+                          {t('sets.restores')}
+                          <Link to={`/psychometrie/parametres/${s.restoredFromVersion}`}>{f('common.versionLink', { version: s.restoredFromVersion })}</Link>
                         </strong>
-                        {' : '}
+                        {t('common.colon')}
                       </>
                     ) : null}
                     {s.note || (s.restoredFromVersion !== null ? '' : '—')}
                   </td>
                   <td>
                     <a href={`/psychometrie/parametres/${s.version}/export.csv`} download>
-                      CSV<span className="visually-hidden"> brut des paramètres de la version {s.version}</span>
+                      {t('sets.csv')}
+                      <span className="visually-hidden">{f('sets.csvHidden', { version: s.version })}</span>
                     </a>{' '}
                     <a href={`/psychometrie/parametres/${s.version}/export.csv?format=tableur`} download>
-                      tableur<span className="visually-hidden"> : CSV des paramètres de la version {s.version} pour tableur</span>
+                      {t('sets.spreadsheet')}
+                      <span className="visually-hidden">{f('sets.spreadsheetHidden', { version: s.version })}</span>
                     </a>
                   </td>
                 </tr>
@@ -102,40 +111,44 @@ export default function ParameterSets() {
       )}
 
       <section className="panel" aria-labelledby="exports-titre" style={{ marginTop: '1.5rem' }}>
-        <h2 id="exports-titre">Exports</h2>
+        <h2 id="exports-titre">{t('sets.exports')}</h2>
         <ul>
           <li>
             <a href="/psychometrie/exports/matrice-reponses.csv" download>
-              Matrice des réponses actuelle (CSV large, brut pour R)
+              {t('sets.matrix')}
             </a>{' '}
             (
             <a href="/psychometrie/exports/matrice-reponses.csv?format=tableur" download>
-              version pour tableur
+              {t('sets.matrixSpreadsheet')}
             </a>
-            , où les textes commençant par = + - @ sont préfixés d’une apostrophe) : une ligne par personne (identifiants anonymes), une colonne par épreuve en
-            service (sa clé), 1 = juste, 0 = faux, vide = non posée. Lisible par <code>npm run cli -- calibrate</code> et par R (<code>read.csv</code>, puis
-            mirt, ltm ou eRm).
+            {t('sets.matrixSpreadsheetNote')}){t('sets.matrixText')}
+            <code>npm run cli -- calibrate</code>
+            {t('sets.matrixAnd')}
+            <code>read.csv</code>
+            {t('sets.matrixThen')}
           </li>
           <li>
-            Paramètres d’une version : colonnes <code>item,a,d,b,se_a,se_d,se_b,…</code>, utilisables comme ancres (<code>--anchors</code>) par la CLI. Les
-            exports bruts gardent les textes tels quels (pour R et la CLI) ; les exports « tableur » préfixent d’une apostrophe les textes commençant par = + -
-            @ pour qu’un tableur ne les prenne pas pour des formules.
+            {t('sets.paramsText')}
+            <code>item,a,d,b,se_a,se_d,se_b,…</code>
+            {t('sets.paramsAnchors')}
+            <code>--anchors</code>
+            {t('sets.paramsCli')}
           </li>
         </ul>
         {runs.length > 0 ? (
           <>
-            <h3>Données exactes d’une calibration</h3>
+            <h3>{t('sets.runData')}</h3>
             <ul>
               {runs.slice(0, 8).map((r) => (
                 <li key={r.id}>
                   <a href={`/psychometrie/exports/matrice-reponses.csv?calibration=${r.id}`} download>
-                    Matrice des réponses de la calibration du {formatDateTime(r.createdAt)} (brut)
+                    {f('sets.runMatrix', { date: formatDateTime(r.createdAt, locale) })}
                   </a>{' '}
                   (
                   <a href={`/psychometrie/exports/matrice-reponses.csv?calibration=${r.id}&format=tableur`} download>
-                    pour tableur
+                    {t('sets.runMatrixSpreadsheet')}
                   </a>
-                  ) ({formatInteger(r.answers)} réponses)
+                  ) {f('sets.runAnswers', { answers: formatInteger(r.answers, locale) })}
                 </li>
               ))}
             </ul>
