@@ -295,8 +295,7 @@ const fr = {
   'refusal.restore.not-found': 'Cette version des paramètres n’existe pas.',
   'refusal.restore.already-active': 'Cette version est déjà en vigueur.',
   'refusal.restore.no-reason': 'Indiquez pourquoi cette version est remise en vigueur (au moins 3 caractères).',
-  'refusal.restore.stale':
-    'Le jeu de paramètres en vigueur a changé depuis l’affichage de la confirmation : relisez ce qui change, puis confirmez à nouveau.',
+  'refusal.restore.stale': 'Le jeu de paramètres en vigueur a changé depuis l’affichage de la confirmation : relisez ce qui change, puis confirmez à nouveau.',
   'refusal.restore.forbidden': 'Seuls les psychométriciens et les administrateurs peuvent remettre un jeu de paramètres en vigueur.',
 };
 
@@ -417,7 +416,8 @@ const en: Record<Key, string> = {
   'home.settings.allBank': 'the whole bank',
 
   'action.start.too-few-answers': 'Too few answers to calibrate: {answers} usable answers, at least {minimum} are needed. The calibration run was not started.',
-  'action.start.too-few-answers-one': 'Too few answers to calibrate: {answers} usable answer, at least {minimum} are needed. The calibration run was not started.',
+  'action.start.too-few-answers-one':
+    'Too few answers to calibrate: {answers} usable answer, at least {minimum} are needed. The calibration run was not started.',
   'action.start.no-live-challenges': 'No live challenge in the latest published release: nothing to calibrate. The calibration run was not started.',
   'action.start.nothing-to-calibrate':
     'Nothing to calibrate while holding the calibrated challenges fixed: the {anchored} live challenges with answers all have approved parameters. Choose “Every challenge recalibrated”. The calibration run was not started.',
@@ -483,7 +483,8 @@ const en: Record<Key, string> = {
   'refusal.approve.not-found': 'Calibration run not found.',
   'refusal.approve.not-finished': 'This calibration run did not finish successfully: it cannot be approved.',
   'refusal.approve.already-reviewed': 'This calibration run has already been reviewed (approved or rejected).',
-  'refusal.approve.not-converged': 'This calibration run did not converge: it cannot be approved as a whole. Select the challenges whose parameters are reliable.',
+  'refusal.approve.not-converged':
+    'This calibration run did not converge: it cannot be approved as a whole. Select the challenges whose parameters are reliable.',
   'refusal.approve.empty-selection': 'No challenge selected: tick at least one challenge to approve.',
   'refusal.approve.unknown-items': 'The selection holds challenges this calibration run did not estimate.',
   'refusal.reject.not-found': 'Calibration run not found.',

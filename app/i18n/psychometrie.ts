@@ -14,6 +14,16 @@ const [INFIT_LOW, INFIT_HIGH] = DEFAULT_FLAG_THRESHOLDS.infit;
 const [OUTFIT_LOW, OUTFIT_HIGH] = DEFAULT_FLAG_THRESHOLDS.outfit;
 
 const fr = {
+  'meta.run': 'Calcul du {date} – Psychométrie',
+  'meta.runNotFound': 'Calcul introuvable – Psychométrie',
+  'meta.item': 'Épreuve {key} – Psychométrie',
+  'meta.itemNotFound': 'Épreuve introuvable – Psychométrie',
+  'meta.bank': 'Banque en service – Psychométrie',
+  'challengeStatus.propose': 'propose',
+  'challengeStatus.submitted': 'submitted',
+  'challengeStatus.valide': 'valide',
+  'challengeStatus.archive': 'archive',
+  'challengeStatus.perime': 'perime',
   'nav.space': 'Psychométrie',
   'nav.runs': 'Calibrations',
   'nav.bank': 'Banque en service',
@@ -451,6 +461,16 @@ const fr = {
 type Key = keyof typeof fr;
 
 const en: Record<Key, string> = {
+  'meta.run': 'Run of {date} – Psychometrics',
+  'meta.runNotFound': 'Run not found – Psychometrics',
+  'meta.item': 'Challenge {key} – Psychometrics',
+  'meta.itemNotFound': 'Challenge not found – Psychometrics',
+  'meta.bank': 'Live bank – Psychometrics',
+  'challengeStatus.propose': 'proposed',
+  'challengeStatus.submitted': 'submitted',
+  'challengeStatus.valide': 'validated',
+  'challengeStatus.archive': 'archived',
+  'challengeStatus.perime': 'obsolete',
   'nav.space': 'Psychometrics',
   'nav.runs': 'Calibrations',
   'nav.bank': 'Live bank',

@@ -25,7 +25,6 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 /** Why a restore is refused: a code, said on the page from app/i18n/psychometrie-calibrations.ts (`refusal.restore.<code>`). */
 export type RestoreRefusal = 'not-found' | 'already-active' | 'no-reason' | 'stale' | 'forbidden';
 
-
 export interface RestoredItem {
   challengeId: string;
   key: string;

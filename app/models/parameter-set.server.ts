@@ -148,7 +148,6 @@ export async function calibrationBaseline(db: Pick<Db, 'calibrationRun' | 'platf
 /** Why an approval is refused: a code, said on the page from app/i18n/psychometrie-calibrations.ts (`refusal.approve.<code>`). */
 export type ApprovalRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'not-converged' | 'empty-selection' | 'unknown-items';
 
-
 export interface ApprovalInput {
   runId: string;
   userId: string | null;
@@ -292,7 +291,6 @@ export async function approveRun(db: Db, input: ApprovalInput): Promise<Approval
 
 /** Why a rejection is refused: a code, said on the page (`refusal.reject.<code>`). */
 export type RejectionRefusal = 'not-found' | 'not-finished' | 'already-reviewed' | 'no-reason';
-
 
 export async function rejectRun(
   db: Db,

@@ -419,7 +419,7 @@ export interface ItemAnalysis {
     version: number | null;
     skill: { name: string; level: number };
     tube: { name: string; title: string };
-    competence: { code: string; title: string };
+    competence: { code: string; title: string; titleEn: string };
   };
   run: { id: string; createdAt: string; model: string; status: RunHeader['status'] } | null;
   result: ItemRow | null;
@@ -444,7 +444,7 @@ export async function getItemAnalysis(client: Client, challengeId: string, runId
         select: {
           name: true,
           level: true,
-          tube: { select: { name: true, title: true, competenceId: true, competence: { select: { code: true, titleFr: true } } } },
+          tube: { select: { name: true, title: true, competenceId: true, competence: { select: { code: true, titleFr: true, titleEn: true } } } },
         },
       },
     },
@@ -477,7 +477,11 @@ export async function getItemAnalysis(client: Client, challengeId: string, runId
       version: challenge.currentVersion?.number ?? null,
       skill: { name: challenge.skill.name, level: challenge.skill.level },
       tube: { name: challenge.skill.tube.name, title: challenge.skill.tube.title },
-      competence: { code: challenge.skill.tube.competence.code, title: challenge.skill.tube.competence.titleFr },
+      competence: {
+        code: challenge.skill.tube.competence.code,
+        title: challenge.skill.tube.competence.titleFr,
+        titleEn: challenge.skill.tube.competence.titleEn,
+      },
     },
     run: chosen ? { id: chosen.run.id, createdAt: chosen.run.createdAt.toISOString(), model: chosen.run.model, status: chosen.run.status } : null,
     result: chosen ? toRow(chosen) : null,
@@ -621,8 +625,9 @@ export interface BankItem {
 export interface BankAnalysis {
   sets: { version: number; active: boolean; approvedAt: string }[];
   set: { id: string; version: number; active: boolean; approvedAt: string; cutScores: Record<string, number> } | null;
-  competences: { code: string; title: string; live: number; calibrated: number }[];
-  competence: { code: string; title: string } | null;
+  /** `title` is the French name, `titleEn` the English one. */
+  competences: { code: string; title: string; titleEn: string; live: number; calibrated: number }[];
+  competence: { code: string; title: string; titleEn: string } | null;
   items: BankItem[];
   uncalibrated: { challengeId: string; key: string; level: number }[];
   /** Test information and its standard error on a θ grid. */
@@ -648,7 +653,7 @@ export async function getBankAnalysis(client: Client, options: { competence?: st
   const set = (options.version != null ? sets.find((s) => s.version === options.version) : undefined) ?? sets.find((s) => s.active) ?? null;
   // Live challenges as learners are served them: the latest release's challenges still valide.
   const [competences, live, calibrated] = await Promise.all([
-    client.competence.findMany({ select: { id: true, code: true, titleFr: true } }),
+    client.competence.findMany({ select: { id: true, code: true, titleFr: true, titleEn: true } }),
     liveChallenges(client),
     set
       ? client.itemParameter.findMany({
@@ -669,7 +674,7 @@ export async function getBankAnalysis(client: Client, options: { competence?: st
   const summary = competences
     .map((c) => {
       const own = live.filter((l) => l.competenceId === c.id);
-      return { id: c.id, code: c.code, title: c.titleFr, live: own.length, calibrated: own.filter((l) => params.has(l.id)).length };
+      return { id: c.id, code: c.code, title: c.titleFr, titleEn: c.titleEn, live: own.length, calibrated: own.filter((l) => params.has(l.id)).length };
     })
     .filter((c) => c.live > 0 || c.calibrated > 0)
     .sort(byCode);
@@ -677,8 +682,8 @@ export async function getBankAnalysis(client: Client, options: { competence?: st
   const analysis: BankAnalysis = {
     sets: sets.map((s) => ({ version: s.version, active: s.active, approvedAt: s.approvedAt.toISOString() })),
     set: set ? { id: set.id, version: set.version, active: set.active, approvedAt: set.approvedAt.toISOString(), cutScores: cutScoresOf(set.cutScores) } : null,
-    competences: summary.map(({ code, title, live: l, calibrated: c }) => ({ code, title, live: l, calibrated: c })),
-    competence: competence ? { code: competence.code, title: competence.title } : null,
+    competences: summary.map(({ code, title, titleEn, live: l, calibrated: c }) => ({ code, title, titleEn, live: l, calibrated: c })),
+    competence: competence ? { code: competence.code, title: competence.title, titleEn: competence.titleEn } : null,
     items: [],
     uncalibrated: [],
     curve: [],

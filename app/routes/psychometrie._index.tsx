@@ -103,7 +103,17 @@ interface LiveProgress {
 
 type CalibrationTexts = ReturnType<typeof useCalibrationTexts>;
 
-function ProgressCell({ run, live, texts, status: statusLabel }: { run: RunListItem; live: LiveProgress | undefined; texts: CalibrationTexts; status: (code: string) => string }) {
+function ProgressCell({
+  run,
+  live,
+  texts,
+  status: statusLabel,
+}: {
+  run: RunListItem;
+  live: LiveProgress | undefined;
+  texts: CalibrationTexts;
+  status: (code: string) => string;
+}) {
   const { t, f, locale } = texts;
   const status = live?.status ?? run.status;
   const progress = live?.progress ?? run.progress;
@@ -119,7 +129,8 @@ function ProgressCell({ run, live, texts, status: statusLabel }: { run: RunListI
   }
   const percent = f('common.percent', { percent: progress?.percent ?? 0 });
   const details: string[] = [t(`phase.${progress?.phase ?? 'queued'}`)];
-  if (progress?.phase === 'reading' && progress.answersRead !== undefined) details.push(f('home.progress.read', { n: formatInteger(progress.answersRead, locale) }));
+  if (progress?.phase === 'reading' && progress.answersRead !== undefined)
+    details.push(f('home.progress.read', { n: formatInteger(progress.answersRead, locale) }));
   if (progress?.cycle !== undefined) details.push(f('home.progress.cycle', { n: progress.cycle }));
   if (progress?.logLik !== undefined) details.push(f('home.progress.logLik', { value: formatNumber(progress.logLik, 1, locale) }));
   if (progress?.shards && progress.shards > 1) details.push(f('home.progress.shards', { n: progress.shards }));
@@ -138,9 +149,7 @@ function ProgressCell({ run, live, texts, status: statusLabel }: { run: RunListI
 
 function settingsText(run: RunListItem, competences: { id: string; code: string }[], { t, f }: CalibrationTexts): string {
   const s = run.settings;
-  const scope = s.competenceIds.length
-    ? s.competenceIds.map((id) => competences.find((c) => c.id === id)?.code ?? '?').join(', ')
-    : t('home.settings.allBank');
+  const scope = s.competenceIds.length ? s.competenceIds.map((id) => competences.find((c) => c.id === id)?.code ?? '?').join(', ') : t('home.settings.allBank');
   return f('home.settings', {
     model: run.model === 'rasch' || run.model === '2pl' ? t(`model.${run.model}`) : run.model,
     priors: t(s.priors ? 'home.settings.yes' : 'home.settings.no'),

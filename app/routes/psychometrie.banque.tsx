@@ -9,6 +9,8 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { getBankAnalysis } from '~/models/psychometrics-analysis.server';
 import chartStyles from '~/styles/charts.css';
+import { metaLocale, titleIn } from '~/i18n';
+import { psychometricsMessages } from '~/i18n/psychometrie';
 import { CurveChart } from '~/components/charts/CurveChart';
 import { WrightMap } from '~/components/charts/WrightMap';
 import { formatCount, formatDateTime, formatNumber, formatWithSe } from '~/components/charts/format';
@@ -16,7 +18,7 @@ import { PsyNav, WrightTable, useTexts, type Texts } from '~/components/charts/u
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
-export const meta: MetaFunction = () => [{ title: 'Banque en service – Psychométrie' }];
+export const meta: MetaFunction = ({ matches }) => [{ title: psychometricsMessages[metaLocale(matches)]['meta.bank'] }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
@@ -47,7 +49,12 @@ export default function BankPage() {
             <select id="competence" name="competence" defaultValue={competence?.code}>
               {data.competences.map((c) => (
                 <option key={c.code} value={c.code}>
-                  {f('bank.competenceOption', { code: c.code, title: c.title, calibrated: c.calibrated, live: c.live })}
+                  {f('bank.competenceOption', {
+                    code: c.code,
+                    title: titleIn(locale, { titleFr: c.title, titleEn: c.titleEn }),
+                    calibrated: c.calibrated,
+                    live: c.live,
+                  })}
                 </option>
               ))}
             </select>
@@ -78,7 +85,7 @@ export default function BankPage() {
       {competence && counts ? (
         <>
           <h2>
-            {competence.code} {competence.title}
+            {competence.code} {titleIn(locale, { titleFr: competence.title, titleEn: competence.titleEn })}
           </h2>
           <p>
             {f('bank.counts', {

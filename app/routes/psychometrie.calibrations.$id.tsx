@@ -11,6 +11,8 @@ import { requireSpace } from '~/lib/session.server';
 import { db } from '~/lib/db.server';
 import { getRunAnalysis, type ItemRow } from '~/models/psychometrics-analysis.server';
 import chartStyles from '~/styles/charts.css';
+import { fill, metaLocale } from '~/i18n';
+import { psychometricsMessages } from '~/i18n/psychometrie';
 import { formatDateTime } from '~/components/charts/format';
 import { PsyNav, RunStatus, useTexts } from '~/components/charts/ui';
 import { RunFacts } from '~/components/psychometrics/RunFacts';
@@ -27,9 +29,11 @@ import { getRunDiagnostics } from '~/models/psychometrics-diagnostics.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Calcul du ${formatDateTime(data.run.createdAt)} – Psychométrie` : 'Calcul introuvable – Psychométrie' },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const locale = metaLocale(matches);
+  const say = psychometricsMessages[locale];
+  return [{ title: data ? fill(say['meta.run'], { date: formatDateTime(data.run.createdAt, locale) }) : say['meta.runNotFound'] }];
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');

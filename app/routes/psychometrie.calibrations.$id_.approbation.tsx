@@ -198,7 +198,9 @@ export default function Approval() {
           </table>
         </div>
         {adjusted.length > 0 ? (
-          <p className="muted">{f(adjusted.length > 1 ? 'approval.adjustedMany' : 'approval.adjustedOne', { levels: adjusted.map((l) => l.level).join(', ') })}</p>
+          <p className="muted">
+            {f(adjusted.length > 1 ? 'approval.adjustedMany' : 'approval.adjustedOne', { levels: adjusted.map((l) => l.level).join(', ') })}
+          </p>
         ) : null}
       </section>
 

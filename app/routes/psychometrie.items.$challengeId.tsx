@@ -12,6 +12,8 @@ import { getItemAnalysis } from '~/models/psychometrics-analysis.server';
 import { DifficultyMarkError, markDifficultyUnchanged, parameterVersionStatus, type ParameterVersionStatus } from '~/models/challenge-calibration.server';
 import { useRootData } from '~/root';
 import chartStyles from '~/styles/charts.css';
+import { fill, metaLocale, titleIn } from '~/i18n';
+import { psychometricsMessages, type PsychometricsKey } from '~/i18n/psychometrie';
 import { RichText } from '~/components/challenge/RichText';
 import { CurveChart } from '~/components/charts/CurveChart';
 import { RunSeriesChart } from '~/components/charts/RunSeriesChart';
@@ -23,9 +25,10 @@ import { itemInformation, probability } from '../../engine/irt';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chartStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Épreuve ${data.challenge.key} – Psychométrie` : 'Épreuve introuvable – Psychométrie' },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const say = psychometricsMessages[metaLocale(matches)];
+  return [{ title: data ? fill(say['meta.item'], { key: data.challenge.key }) : say['meta.itemNotFound'] }];
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
@@ -153,7 +156,7 @@ export default function ItemPage() {
             <div>
               <dt>{t('item.competence')}</dt>
               <dd>
-                {c.competence.code} {c.competence.title}
+                {c.competence.code} {titleIn(locale, { titleFr: c.competence.title, titleEn: c.competence.titleEn })}
               </dd>
             </div>
             <div>
@@ -172,7 +175,7 @@ export default function ItemPage() {
             </div>
             <div>
               <dt>{t('item.status')}</dt>
-              <dd>{c.status}</dd>
+              <dd>{t(`challengeStatus.${c.status}` as PsychometricsKey)}</dd>
             </div>
           </dl>
           <p>

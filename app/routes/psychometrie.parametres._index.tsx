@@ -76,7 +76,9 @@ export default function ParameterSets() {
                   ))}
                   <td>
                     {s.sourceRun ? (
-                      <Link to={`/psychometrie/calibrations/${s.sourceRun.id}`}>{f('sets.sourceRun', { date: formatDateTime(s.sourceRun.createdAt, locale) })}</Link>
+                      <Link to={`/psychometrie/calibrations/${s.sourceRun.id}`}>
+                        {f('sets.sourceRun', { date: formatDateTime(s.sourceRun.createdAt, locale) })}
+                      </Link>
                     ) : (
                       '—'
                     )}

@@ -54,14 +54,16 @@ export interface ChartFigureProps {
   readonly data?: ReactNode;
   readonly dataLabel?: string;
   readonly className?: string;
+  /** The language of the page: how the frame's own punctuation is written (French spaces before ":" and ";"). */
+  readonly locale?: 'fr' | 'en';
 }
 
-/** The words of a figure a chart passes through as it was given them: title, description, legend, summary, data. */
-export type FigureText = Pick<ChartFigureProps, 'id' | 'title' | 'description' | 'pointsLabel' | 'legend' | 'summary' | 'data' | 'dataLabel'>;
+/** The words of a figure a chart passes through as it was given them: title, description, legend, summary, data, language. */
+export type FigureText = Pick<ChartFigureProps, 'id' | 'title' | 'description' | 'pointsLabel' | 'legend' | 'summary' | 'data' | 'dataLabel' | 'locale'>;
 
 export function figureText(props: FigureText): FigureText {
-  const { id, title, description, pointsLabel, legend, summary, data, dataLabel } = props;
-  return { id, title, description, pointsLabel, legend, summary, data, dataLabel };
+  const { id, title, description, pointsLabel, legend, summary, data, dataLabel, locale } = props;
+  return { id, title, description, pointsLabel, legend, summary, data, dataLabel, locale };
 }
 
 export function ChartFigure(props: ChartFigureProps) {
@@ -85,6 +87,7 @@ export function ChartFigure(props: ChartFigureProps) {
     // Only on mount: later focus changes come through onFocus/onBlur.
   }, []);
   const viewBox = `0 0 ${f.width} ${f.height}`;
+  const english = props.locale === 'en';
   return (
     <figure className={`chart ${props.className ?? ''}`} id={id} aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className="chart-title">
@@ -99,7 +102,7 @@ export function ChartFigure(props: ChartFigureProps) {
         {points.length > 0 ? (
           <svg ref={overlay} viewBox={viewBox} className="chart-overlay" role="group" aria-label={props.pointsLabel ?? props.title} onKeyDown={onKeyDown}>
             {points.map((p) => {
-              const name = p.label.join(' ; ');
+              const name = p.label.join(english ? '; ' : ' ; ');
               const mark = (
                 <>
                   <circle cx={p.x} cy={p.y} r={9} className="chart-hit" />
@@ -153,8 +156,13 @@ export function ChartFigure(props: ChartFigureProps) {
       {props.summary ? <div className="chart-summary">{props.summary}</div> : null}
       {props.data ? (
         <details className="chart-data">
-          <summary>{props.dataLabel ?? 'Données du graphique'}</summary>
-          <div className="psy-table-scroll" role="region" tabIndex={0} aria-label={`${props.dataLabel ?? 'Données du graphique'} : ${props.title}`}>
+          <summary>{props.dataLabel ?? (english ? 'Chart data' : 'Données du graphique')}</summary>
+          <div
+            className="psy-table-scroll"
+            role="region"
+            tabIndex={0}
+            aria-label={`${props.dataLabel ?? (english ? 'Chart data' : 'Données du graphique')}${english ? ':' : ' :'} ${props.title}`}
+          >
             {props.data}
           </div>
         </details>

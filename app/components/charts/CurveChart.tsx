@@ -97,6 +97,7 @@ export function CurveChart(props: CurveChartProps) {
       summary={props.summary}
       data={props.data}
       dataLabel={props.dataLabel}
+      locale={props.locale}
     >
       <defs>
         <PlotClip id={clip} frame={f} />
