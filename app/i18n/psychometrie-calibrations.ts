@@ -5,10 +5,6 @@
  * say them with `codedText`). French first, English with the same keys; `{name}` placeholders.
  */
 import { defineMessages, fill, useLocale, useMessages } from '../i18n';
-import { DRIFT_THRESHOLDS } from '../../engine/calibration';
-
-// The thresholds said in the labels are the engine's, written as each language writes decimals.
-const frNumber = (x: number) => String(x).replace('.', ',');
 
 const fr = {
   'meta.home': 'Psychométrie – Pix Workbench',
@@ -48,17 +44,6 @@ const fr = {
   'phase.done': 'terminée',
   'phase.cancelled': 'annulée',
   'phase.failed': 'échouée',
-  'flag.too_few_answers': 'trop peu de réponses',
-  'flag.low_discrimination': 'discrimination faible',
-  'flag.negative_discrimination': 'discrimination négative',
-  'flag.misfit': 'mauvais ajustement',
-  'flag.not_converged': 'non convergé',
-  'flag.drift': `dérive (|Δb| > ${frNumber(DRIFT_THRESHOLDS.review)})`,
-  'flag.dif': 'DIF (classe C)',
-  'flag.drift_look': `dérive à examiner (|Δb| > ${frNumber(DRIFT_THRESHOLDS.look)})`,
-  'flag.drift_review': `dérive à revoir (|Δb| > ${frNumber(DRIFT_THRESHOLDS.review)})`,
-  'flag.dif_b': 'DIF modéré (classe B)',
-  'flag.dif_c': 'DIF fort (classe C)',
 
   // Home page
   'home.title': 'Psychométrie',
@@ -339,17 +324,6 @@ const en: Record<Key, string> = {
   'phase.done': 'done',
   'phase.cancelled': 'cancelled',
   'phase.failed': 'failed',
-  'flag.too_few_answers': 'too few answers',
-  'flag.low_discrimination': 'low discrimination',
-  'flag.negative_discrimination': 'negative discrimination',
-  'flag.misfit': 'misfit',
-  'flag.not_converged': 'not converged',
-  'flag.drift': `drift (|Δb| > ${DRIFT_THRESHOLDS.review})`,
-  'flag.dif': 'DIF (class C)',
-  'flag.drift_look': `drift worth a look (|Δb| > ${DRIFT_THRESHOLDS.look})`,
-  'flag.drift_review': `drift to review (|Δb| > ${DRIFT_THRESHOLDS.review})`,
-  'flag.dif_b': 'moderate DIF (class B)',
-  'flag.dif_c': 'large DIF (class C)',
 
   'home.title': 'Psychometrics',
   'home.setsLink': 'Parameter sets and exports',

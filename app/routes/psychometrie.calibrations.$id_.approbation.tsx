@@ -13,7 +13,7 @@ import { approvalView, approveRun, rejectRun } from '~/models/parameter-set.serv
 import { formatDateTime, formatInteger, formatNumber } from '~/models/calibration-labels';
 import { notFound, unknownAction } from '~/lib/http-error.server';
 import { codedText, metaLocale, useMessages } from '~/i18n';
-import { calibrationMessages, useCalibrationTexts, type CalibrationKey } from '~/i18n/psychometrie-calibrations';
+import { calibrationMessages, useCalibrationTexts } from '~/i18n/psychometrie-calibrations';
 import { psychometricsMessages, type PsychometricsKey } from '~/i18n/psychometrie';
 import { levelCutScores } from '../../engine/calibration';
 import { useRootData } from '~/root';
@@ -57,15 +57,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw unknownAction();
 }
 
+/** A challenge's flags, named as on the run's page. */
 function Flags({ flags }: { flags: string[] }) {
   const t = useMessages(calibrationMessages);
+  const psy = useMessages(psychometricsMessages);
   if (flags.length === 0) return <span className="muted">{t('approval.noFlag')}</span>;
-  const known = new Set(Object.keys(calibrationMessages.fr));
   return (
     <>
       {flags.map((f) => (
         <span key={f} className="calib-flag">
-          {known.has(`flag.${f}`) ? t(`flag.${f}` as CalibrationKey) : f}
+          {psy(`flag.${f}` as PsychometricsKey) ?? f}
         </span>
       ))}
     </>

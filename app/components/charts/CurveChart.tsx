@@ -5,7 +5,7 @@
  */
 import { line } from 'd3';
 import type { ReactNode } from 'react';
-import { AxisBottom, AxisLeft, ChartFigure, Mark, PlotClip, VerticalMarker, translate, type ChartPoint, type LegendEntry } from './Chart';
+import { AxisBottom, AxisLeft, ChartFigure, figureText, Mark, PlotClip, VerticalMarker, translate, type ChartPoint, type LegendEntry } from './Chart';
 import { axisTicks, frame, linearScale } from './scales';
 import type { Locale } from './format';
 
@@ -86,19 +86,7 @@ export function CurveChart(props: CurveChartProps) {
     ...(props.extraLegend ?? []),
   ];
   return (
-    <ChartFigure
-      id={props.id}
-      title={props.title}
-      description={props.description}
-      frame={f}
-      points={points}
-      pointsLabel={props.pointsLabel}
-      legend={legend}
-      summary={props.summary}
-      data={props.data}
-      dataLabel={props.dataLabel}
-      locale={props.locale}
-    >
+    <ChartFigure {...figureText(props)} frame={f} points={points} legend={legend}>
       <defs>
         <PlotClip id={clip} frame={f} />
       </defs>
