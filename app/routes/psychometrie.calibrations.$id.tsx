@@ -8,6 +8,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, useLoaderData, useRevalidator, type ShouldRevalidateFunction } from '@remix-run/react';
 import { useEffect } from 'react';
 import { requireSpace } from '~/lib/session.server';
+import { notFound } from '~/lib/http-error.server';
 import { db } from '~/lib/db.server';
 import { getRunAnalysis, type ItemRow } from '~/models/psychometrics-analysis.server';
 import chartStyles from '~/styles/charts.css';
@@ -38,7 +39,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireSpace(request, 'psychometrie');
   const analysis = await getRunAnalysis(db(), params.id ?? '');
-  if (!analysis) throw new Response('Ce calcul de calibration n’existe pas.', { status: 404 });
+  if (!analysis) throw notFound('calibration');
   const diagnosticsQuery = parseDiagnosticsQuery(new URL(request.url).searchParams);
   return { ...analysis, diagnosticsQuery, diagnostics: await getRunDiagnostics(db(), analysis, diagnosticsQuery) };
 }

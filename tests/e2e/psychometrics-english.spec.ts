@@ -149,5 +149,11 @@ test('a psychometrician reads the calibration pages in English', async ({ browse
   await expectNoFrench(page);
   await expectAccessible(page);
 
+  // Pages that do not exist say so in English.
+  await page.goto('/psychometrie/parametres/999999');
+  await expect(page.getByText('This parameter set version does not exist.')).toBeVisible();
+  await page.goto('/psychometrie/calibrations/00000000-0000-0000-0000-000000000000/approbation');
+  await expect(page.getByText('This calibration run does not exist.')).toBeVisible();
+
   await page.context().close();
 });
