@@ -81,6 +81,16 @@ function layoutOf(state: ModelState, settings: MStepSettings): Layout {
   };
 }
 
+/** Subtracts weight·value at (sx, sy) of the item block at `base` (transposed, or also at (sy, sx) when `mirror`). */
+function put(blocks: Float64Array, base: number, b: number, transposed: boolean, mirror: boolean, weight: number, sx: number, sy: number, value: number): void {
+  const at = transposed ? base + sy * b + sx : base + sx * b + sy;
+  blocks[at] = (blocks[at] as number) - weight * value;
+  if (mirror) {
+    const back = base + sy * b + sx;
+    blocks[back] = (blocks[back] as number) - weight * value;
+  }
+}
+
 // Vector kinds: which parameters a node vector is the score of, with the power of θ.
 const KIND_SLOPE_INTERCEPT = 0; // slot 0: a (θ¹), slot 1: d (θ⁰)
 const KIND_INTERCEPT = 1; // Rasch: slot 0: d (θ⁰)
@@ -149,33 +159,26 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
     const transposed = ox > oy;
     const base = blockOffset(transposed ? oy : ox, transposed ? ox : oy, F) * b2;
     const same = ox === oy;
-    const put = (sx: number, sy: number, value: number): void => {
-      const at = transposed ? base + sy * b + sx : base + sx * b + sy;
-      blocks[at] = (blocks[at] as number) - weight * value;
-      if (same && x !== y) {
-        const back = base + sy * b + sx;
-        blocks[back] = (blocks[back] as number) - weight * value;
-      }
-    };
+    const mirror = same && x !== y;
     const mx1 = mean1[x] as number;
     const my1 = mean1[y] as number;
     if (kx === KIND_SLOPE_INTERCEPT && ky === KIND_SLOPE_INTERCEPT) {
-      put(0, 0, g2 - mx1 * my1);
-      put(0, 1, g1 - mx1 * my0);
-      put(1, 0, g1 - mx0 * my1);
-      put(1, 1, g0 - mx0 * my0);
+      put(blocks, base, b, transposed, mirror, weight, 0, 0, g2 - mx1 * my1);
+      put(blocks, base, b, transposed, mirror, weight, 0, 1, g1 - mx1 * my0);
+      put(blocks, base, b, transposed, mirror, weight, 1, 0, g1 - mx0 * my1);
+      put(blocks, base, b, transposed, mirror, weight, 1, 1, g0 - mx0 * my0);
       return;
     }
     const sx = kx === KIND_GUESSING ? 2 : 0;
     const sy = ky === KIND_GUESSING ? 2 : 0;
     if (kx === KIND_SLOPE_INTERCEPT) {
-      put(0, sy, g1 - mx1 * my0);
-      put(1, sy, g0 - mx0 * my0);
+      put(blocks, base, b, transposed, mirror, weight, 0, sy, g1 - mx1 * my0);
+      put(blocks, base, b, transposed, mirror, weight, 1, sy, g0 - mx0 * my0);
     } else if (ky === KIND_SLOPE_INTERCEPT) {
-      put(sx, 0, g1 - mx0 * my1);
-      put(sx, 1, g0 - mx0 * my0);
+      put(blocks, base, b, transposed, mirror, weight, sx, 0, g1 - mx0 * my1);
+      put(blocks, base, b, transposed, mirror, weight, sx, 1, g0 - mx0 * my0);
     } else {
-      put(sx, sy, g0 - mx0 * my0);
+      put(blocks, base, b, transposed, mirror, weight, sx, sy, g0 - mx0 * my0);
     }
   };
 
@@ -279,36 +282,45 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
       mean0[v] = s0;
       mean1[v] = s1;
     }
-    // Node moments of every pair (x ≤ y), two y at a time.
+    // Node moments of every pair (x ≤ y), three y at a time.
     for (let x = 0; x < V; x++) {
       const ax = x * Q;
       let y = x;
-      for (; y + 1 < V; y += 2) {
+      for (; y + 2 < V; y += 3) {
         const ay = y * Q;
         const az = ay + Q;
+        const aw = az + Q;
         let g0 = 0;
         let g1 = 0;
         let g2 = 0;
         let h0 = 0;
         let h1 = 0;
         let h2 = 0;
+        let k0 = 0;
+        let k1 = 0;
+        let k2 = 0;
         for (let q = lo; q < hi; q++) {
           const p0 = a0[ax + q] as number;
           const p1 = a1[ax + q] as number;
           const p2 = a2[ax + q] as number;
           const vy = vectors[ay + q] as number;
-          const vz = vectors[az + q] as number;
           g0 += p0 * vy;
           g1 += p1 * vy;
           g2 += p2 * vy;
+          const vz = vectors[az + q] as number;
           h0 += p0 * vz;
           h1 += p1 * vz;
           h2 += p2 * vz;
+          const vw = vectors[aw + q] as number;
+          k0 += p0 * vw;
+          k1 += p1 * vw;
+          k2 += p2 * vw;
         }
         addPair(x, y, g0, g1, g2, weight);
         addPair(x, y + 1, h0, h1, h2, weight);
+        addPair(x, y + 2, k0, k1, k2, weight);
       }
-      if (y < V) {
+      for (; y < V; y++) {
         const ay = y * Q;
         let g0 = 0;
         let g1 = 0;
