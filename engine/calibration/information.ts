@@ -18,15 +18,13 @@
  * unlike the 2PL's n·P(1 − P), depends on the expected number correct.
  *
  * Cost: one pass, Σ_p (answers_p · k + 2)² · nodes (k = 2, or 3 for the 3PL), plus a dense P × P
- * matrix (P free parameters).
+ * matrix (P free parameters). This is the reference; louis-pass.ts computes the same matrix faster
+ * and on threads, and is what calibrations use.
  */
 import type { ResponseData } from './data';
 import { logGuessingPriorDerivatives, logPriorDerivatives, threePlAt, type ModelState, type MStepSettings } from './mstep';
 import { freeParameters } from './standard-errors';
 import { normalWeights } from '../irt';
-
-/** Largest number of free parameters for which the dense matrix is built (20 MB of Float64). */
-export const FULL_INFORMATION_MAX_PARAMETERS = 1600;
 
 export interface ObservedInformation {
   readonly parameters: ReturnType<typeof freeParameters>;
@@ -304,7 +302,7 @@ export interface ExpectedCounts {
 }
 
 /**
- * Adds to `information` (row-major P × P) the expected complete-data information of the items and
+ * Adds to `information` (row-major P × P, or rows `stride` apart) the expected complete-data information of the items and
  * of the latent distribution, minus the priors' curvature.
  */
 export function addCompleteDataInformation(
@@ -316,9 +314,10 @@ export function addCompleteDataInformation(
   state: ModelState,
   settings: MStepSettings,
   nodes: Float64Array,
+  stride: number = index.parameters.length,
 ): void {
   const { indexA, indexD, indexC, indexMean, indexSd } = index;
-  const P = index.parameters.length;
+  const P = stride;
   const itemCount = state.a.length;
   const Q = nodes.length;
   const threePl = settings.model === '3pl' && state.c !== undefined;

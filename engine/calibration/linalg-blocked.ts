@@ -266,11 +266,14 @@ export function inverseBand(
  * `groupStart` — as band[3p + e], or null when the matrix is not positive definite. One thread.
  */
 export function inverseDiagonalBlocks(matrix: Float64Array, size: number, groupStart: Int32Array): Float64Array | null {
-  const N = paddedSize(size);
-  const m = padMatrix(matrix, size);
+  return inverseDiagonalBlocksInPlace(padMatrix(matrix, size), paddedSize(size), groupStart);
+}
+
+/** The same on a padded matrix (see padMatrix), which it overwrites with the factor. */
+export function inverseDiagonalBlocksInPlace(m: Float64Array, N: number, groupStart: Int32Array): Float64Array | null {
   if (!choleskyInPlace(m, N)) return null;
   const bounds = columnBlocks(groupStart);
-  const band = new Float64Array(3 * size);
+  const band = new Float64Array(3 * (groupStart[groupStart.length - 1] as number));
   inverseBand(m, N, groupStart, bounds, 0, bounds.length - 1, band);
   return band;
 }

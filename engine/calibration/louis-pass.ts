@@ -360,14 +360,14 @@ export function mergeLouisPartials(parts: readonly LouisPartial[]): LouisPartial
 /**
  * The observed information (row-major P × P over freeParameters' order) from the merged partial:
  * the covariance sums unpacked, plus the expected complete-data information and the priors.
- * `allocate` may give shared memory for the matrix (it is the largest array: P² doubles).
+ * `into` may give the array to fill (zeros, rows `stride` ≥ P apart: a padded, shared matrix).
  */
 export function louisInformationFromPartial(
   partial: LouisPartial,
   state: ModelState,
   settings: MStepSettings,
   nodes: Float64Array,
-  allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+  into?: { readonly matrix: Float64Array; readonly stride: number },
 ): ObservedInformation {
   const layout = layoutOf(state, settings);
   const { F, b, freeIndex, latentCount: L } = layout;
@@ -387,7 +387,8 @@ export function louisInformationFromPartial(
     if (b === 3) global[f * b + 2] = index.indexC[i] as number;
   }
   const latentGlobal = [index.indexMean, index.indexSd].filter((k) => k !== -1);
-  const information = allocate(P * P);
+  const information = into?.matrix ?? new Float64Array(P * P);
+  const S = into?.stride ?? P;
   for (let j = 0; j < F; j++) {
     for (let k = j; k < F; k++) {
       const base = blockOffset(j, k, F) * b * b;
@@ -398,8 +399,8 @@ export function louisInformationFromPartial(
           const gk = global[k * b + sk] as number;
           if (gk === -1) continue;
           const v = partial.blocks[base + sj * b + sk] as number;
-          information[gj * P + gk] = v;
-          information[gk * P + gj] = v;
+          information[gj * S + gk] = v;
+          information[gk * S + gj] = v;
         }
       }
     }
@@ -410,12 +411,12 @@ export function louisInformationFromPartial(
     for (let l = 0; l < L; l++) {
       const gl = latentGlobal[l] as number;
       const v = partial.latentItems[row * L + l] as number;
-      information[g * P + gl] = v;
-      information[gl * P + g] = v;
+      information[g * S + gl] = v;
+      information[gl * S + g] = v;
     }
   }
   for (let l = 0; l < L; l++) {
-    for (let m = 0; m < L; m++) information[(latentGlobal[l] as number) * P + (latentGlobal[m] as number)] = partial.latentLatent[l * L + m] as number;
+    for (let m = 0; m < L; m++) information[(latentGlobal[l] as number) * S + (latentGlobal[m] as number)] = partial.latentLatent[l * L + m] as number;
   }
   const threePl = layout.threePl;
   addCompleteDataInformation(
@@ -427,6 +428,7 @@ export function louisInformationFromPartial(
     state,
     settings,
     nodes,
+    S,
   );
   return { parameters: index.parameters, information };
 }

@@ -4,6 +4,8 @@
  * (a runner whose methods fan out shards and merge the answers).
  */
 import type { ResponseData } from './data';
+import { exactCovariance, type ExactCovariance } from './exact-covariance';
+import type { ModelState, MStepSettings } from './mstep';
 import {
   computeShardDiagnostics,
   computeShardExpectations,
@@ -25,6 +27,11 @@ export interface EStepRunner {
   expectations(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<SufficientStatistics>;
   /** Final pass: fit, point-biserial and information sums at these parameters. */
   diagnostics(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<DiagnosticStatistics>;
+  /**
+   * The exact observed information's covariance groups (exact-covariance.ts) over all the data, when
+   * the runner can compute it (it holds the data); `now` times its parts.
+   */
+  exactCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): MaybePromise<ExactCovariance>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }
@@ -36,5 +43,6 @@ export function createLocalRunner(data: ResponseData): EStepRunner {
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => computeShardExpectations(data, params, quadrature),
     diagnostics: (params, quadrature) => computeShardDiagnostics(data, params, quadrature),
+    exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now),
   };
 }
