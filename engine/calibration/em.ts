@@ -119,6 +119,8 @@ export interface CalibrationHooks {
   readonly shouldCancel?: () => boolean | Promise<boolean>;
   /** Milliseconds from any fixed origin (e.g. performance.now); used only to report `seconds`. */
   readonly now?: () => number;
+  /** With `now`: also time the parts of the exact standard errors (result.standardErrorsSeconds). */
+  readonly timeStandardErrors?: boolean;
   /**
    * The response data, when this process holds it: lets the standard errors come from the exact
    * full observed information (Louis' identity over all parameters, one pass) instead of 2 E-steps
@@ -148,7 +150,7 @@ export interface CalibrationResult {
   /** How exactly, in words (which identity, or why an approximation was used). */
   readonly standardErrorsNote: string;
   /**
-   * Exact information only, with hooks.now: seconds of the pass over the data and of the
+   * Exact information only, with hooks.now and hooks.timeStandardErrors: seconds of the pass over the data and of the
    * factorisation (diagonal blocks of the inverse).
    */
   readonly standardErrorsSeconds?: { readonly pass: number; readonly factorisation: number };
@@ -617,14 +619,15 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
         ? undefined
         : (s: ModelState, m: MStepSettings, n: Float64Array, now?: () => number) => exactCovariance(data, s, m, n, now);
   const exactCost = exactInformationCost(summary.storedRows, summary.storedAnswers, parameterCount, nodes.length);
-  const louisFull = exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
+  const louisFull =
+    exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
   const method: StandardErrorMethod =
     requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
   let errors: ItemStandardErrors;
   let standardErrorsNote: string;
   let standardErrorsSeconds: CalibrationResult['standardErrorsSeconds'];
   if (method === 'observed' && louisFull && exact !== undefined) {
-    const covariance = await exact(state, mSettings, nodes, hooks.now);
+    const covariance = await exact(state, mSettings, nodes, hooks.timeStandardErrors === true ? hooks.now : undefined);
     errors = itemErrorsFromGroupCovariance(itemIds.length, covariance.parameters, covariance.band);
     if (covariance.milliseconds !== null) {
       standardErrorsSeconds = { pass: covariance.milliseconds.pass / 1000, factorisation: covariance.milliseconds.factorisation / 1000 };

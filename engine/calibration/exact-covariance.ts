@@ -61,7 +61,6 @@ export function exactCovariance(data: ResponseData, state: ModelState, settings:
   return {
     parameters,
     band,
-    milliseconds:
-      started === undefined || passed === undefined || finished === undefined ? null : { pass: passed - started, factorisation: finished - passed },
+    milliseconds: started === undefined || passed === undefined || finished === undefined ? null : { pass: passed - started, factorisation: finished - passed },
   };
 }

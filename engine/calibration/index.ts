@@ -79,7 +79,7 @@ export { louisShardPartial, mergeLouisPartials, louisInformationFromPartial } fr
 export type { ExactCovariance } from './exact-covariance';
 export { exactCovariance, exactInformationCost, paddedInformation, EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS } from './exact-covariance';
 export { BLOCK, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';
-export { parameterGroups } from './standard-errors';
+export { freeParameters, parameterGroups } from './standard-errors';
 
 export type { ModelQuality } from './quality';
 export { modelQuality } from './quality';

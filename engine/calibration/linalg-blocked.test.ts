@@ -64,7 +64,9 @@ describe('diagonal blocks of the inverse by a blocked Cholesky factorisation', (
     const starts = [0];
     while (starts[starts.length - 1]! < size) starts.push(Math.min(size, starts[starts.length - 1]! + 1 + (starts.length % 3)));
     const randomWorst = worstRelative(matrix, size, Int32Array.from(starts));
-    console.log(`blocked vs dense inverse, worst relative: LSAT7 ${lsatWorst.toExponential(2)}, bank ${bankWorst.toExponential(2)}, random ${randomWorst.toExponential(2)}`);
+    console.log(
+      `blocked vs dense inverse, worst relative: LSAT7 ${lsatWorst.toExponential(2)}, bank ${bankWorst.toExponential(2)}, random ${randomWorst.toExponential(2)}`,
+    );
     for (const worst of [lsatWorst, bankWorst, randomWorst]) expect(worst).toBeLessThan(1e-9);
 
     // Not positive definite: null, as the dense inverse.

@@ -226,7 +226,8 @@ export function inverseBand(
   // Group of each parameter, by its end.
   const size = groupStart[groupStart.length - 1] as number;
   const groupEnd = new Int32Array(size);
-  for (let g = 0; g + 1 < groupStart.length; g++) for (let p = groupStart[g] as number; p < (groupStart[g + 1] as number); p++) groupEnd[p] = groupStart[g + 1] as number;
+  for (let g = 0; g + 1 < groupStart.length; g++)
+    for (let p = groupStart[g] as number; p < (groupStart[g + 1] as number); p++) groupEnd[p] = groupStart[g + 1] as number;
   for (let t = blockFrom; t < blockTo; t++) {
     const c0 = bounds[t] as number;
     const w = (bounds[t + 1] as number) - c0;

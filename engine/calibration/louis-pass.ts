@@ -17,14 +17,7 @@
  */
 import type { ResponseData } from './data';
 import type { ModelState, MStepSettings } from './mstep';
-import {
-  addCompleteDataInformation,
-  latentNodes,
-  parameterIndex,
-  probabilityTables,
-  type ObservedInformation,
-  type ParameterIndex,
-} from './information';
+import { addCompleteDataInformation, latentNodes, parameterIndex, probabilityTables, type ObservedInformation, type ParameterIndex } from './information';
 
 /** Partial sums of one shard of persons. */
 export interface LouisPartial {
