@@ -42,7 +42,7 @@ export async function timedCalibration(data: ResponseData, settings: Calibration
   let threads = 1;
   const started = performance.now();
   const result = await calibrate(data, settings, {
-    hooks: { now: () => performance.now() },
+    hooks: { now: () => performance.now(), timeStandardErrors: true },
     createRunner: async (prepared): Promise<EStepRunner> => {
       const runner = await createThreadedRunner(prepared);
       threads = runner.threads;

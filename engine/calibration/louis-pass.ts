@@ -84,6 +84,40 @@ function put(blocks: Float64Array, base: number, b: number, transposed: boolean,
   }
 }
 
+/**
+ * 2PL (b = 2) or Rasch (b = 1), owner[x] < owner[y] or x = y: subtracts weight·(G − means) into the
+ * block (owner[x], owner[y]), which starts (owner[y] − owner[x]) blocks into owner[x]'s block row.
+ */
+function addDirect(
+  blocks: Float64Array,
+  b: number,
+  rowStart: number,
+  owner: Int32Array,
+  mean0: Float64Array,
+  mean1: Float64Array,
+  x: number,
+  y: number,
+  g0: number,
+  g1: number,
+  g2: number,
+  weight: number,
+): void {
+  const mx0 = mean0[x] as number;
+  const my0 = mean0[y] as number;
+  if (b === 1) {
+    const at = rowStart + ((owner[y] as number) - (owner[x] as number));
+    blocks[at] = (blocks[at] as number) - weight * (g0 - mx0 * my0);
+    return;
+  }
+  const mx1 = mean1[x] as number;
+  const my1 = mean1[y] as number;
+  const at = rowStart + ((owner[y] as number) - (owner[x] as number)) * 4;
+  blocks[at] = (blocks[at] as number) - weight * (g2 - mx1 * my1);
+  blocks[at + 1] = (blocks[at + 1] as number) - weight * (g1 - mx1 * my0);
+  blocks[at + 2] = (blocks[at + 2] as number) - weight * (g1 - mx0 * my1);
+  blocks[at + 3] = (blocks[at + 3] as number) - weight * (g0 - mx0 * my0);
+}
+
 // Vector kinds: which parameters a node vector is the score of, with the power of θ.
 const KIND_SLOPE_INTERCEPT = 0; // slot 0: a (θ¹), slot 1: d (θ⁰)
 const KIND_INTERCEPT = 1; // Rasch: slot 0: d (θ⁰)
@@ -119,8 +153,12 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
   let mean1 = new Float64Array(0);
   let owner = new Int32Array(0); // compact item index or latent slot
   let kind = new Uint8Array(0);
+  let order = new Int32Array(0);
   const rows = data.rowStart.length - 1;
   const b2 = b * b;
+  // Start of each free item's block row in the packed triangle (blocks (f, f), (f, f + 1), …).
+  const blockRow = new Float64Array(F);
+  for (let f = 0; f < F; f++) blockRow[f] = blockOffset(f, f, F) * b2;
 
   // Adds −weight·(G − mean·mean) for one pair of vectors (x ≤ y) into the packed sums.
   const addPair = (x: number, y: number, g0: number, g1: number, g2: number, weight: number): void => {
@@ -222,8 +260,22 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
       owner = new Int32Array(capacity);
       kind = new Uint8Array(capacity);
     }
+    // The row's answers by compact item index: each vector's pairs then fall in its own block row.
+    const count = to - from;
+    if (order.length < count) order = new Int32Array(2 * count);
+    let increasing = true;
+    for (let k = 0; k < count; k++) {
+      const key = freeIndex[data.items[from + k] as number] as number;
+      let at = k;
+      while (at > 0 && (freeIndex[data.items[from + (order[at - 1] as number)] as number] as number) > key) {
+        order[at] = order[at - 1] as number;
+        at--;
+      }
+      order[at] = k;
+    }
     let V = 0;
-    for (let k = from; k < to; k++) {
+    for (let n = 0; n < count; n++) {
+      const k = from + (order[n] as number);
       const i = data.items[k] as number;
       const x = data.scores[k] as number;
       const row = i * Q;
@@ -248,6 +300,7 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
         continue;
       }
       for (let q = lo; q < hi; q++) vectors[at + q] = x - (prob[row + q] as number);
+      if (V > 0 && (owner[V - 1] as number) >= f) increasing = false;
       owner[V] = f;
       kind[V++] = rasch ? KIND_INTERCEPT : KIND_SLOPE_INTERCEPT;
     }
@@ -258,6 +311,8 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
       kind[V++] = KIND_LATENT;
     }
     if (V === 0) continue;
+    // 2PL or Rasch, items in increasing order, no latent score: pairs go straight to their block.
+    const direct = !threePl && L === 0 && increasing;
     // π·x·θ^m and the means.
     for (let v = 0; v < V; v++) {
       const at = v * Q;
@@ -278,6 +333,7 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
     // Node moments of every pair (x ≤ y), three y at a time.
     for (let x = 0; x < V; x++) {
       const ax = x * Q;
+      const ox = owner[x] as number;
       let y = x;
       for (; y + 2 < V; y += 3) {
         const ay = y * Q;
@@ -309,9 +365,15 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
           k1 += p1 * vw;
           k2 += p2 * vw;
         }
-        addPair(x, y, g0, g1, g2, weight);
-        addPair(x, y + 1, h0, h1, h2, weight);
-        addPair(x, y + 2, k0, k1, k2, weight);
+        if (direct) {
+          addDirect(blocks, b, blockRow[ox] as number, owner, mean0, mean1, x, y, g0, g1, g2, weight);
+          addDirect(blocks, b, blockRow[ox] as number, owner, mean0, mean1, x, y + 1, h0, h1, h2, weight);
+          addDirect(blocks, b, blockRow[ox] as number, owner, mean0, mean1, x, y + 2, k0, k1, k2, weight);
+        } else {
+          addPair(x, y, g0, g1, g2, weight);
+          addPair(x, y + 1, h0, h1, h2, weight);
+          addPair(x, y + 2, k0, k1, k2, weight);
+        }
       }
       for (; y < V; y++) {
         const ay = y * Q;
@@ -324,7 +386,8 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
           g1 += (a1[ax + q] as number) * vy;
           g2 += (a2[ax + q] as number) * vy;
         }
-        addPair(x, y, g0, g1, g2, weight);
+        if (direct) addDirect(blocks, b, blockRow[ox] as number, owner, mean0, mean1, x, y, g0, g1, g2, weight);
+        else addPair(x, y, g0, g1, g2, weight);
       }
     }
   }
