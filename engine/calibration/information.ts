@@ -60,23 +60,7 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     const to = data.rowStart[r + 1] as number;
     const weight = data.weights === null ? 1 : (data.weights[r] as number);
     if (to === from || weight === 0) continue;
-    // Posterior at the nodes.
-    let top = -Infinity;
-    for (let q = 0; q < Q; q++) {
-      let l = logW[q] as number;
-      for (let k = from; k < to; k++) {
-        const i = data.items[k] as number;
-        l += data.scores[k] === 1 ? (logP[i * Q + q] as number) : (logQ[i * Q + q] as number);
-      }
-      post[q] = l;
-      if (l > top) top = l;
-    }
-    let total = 0;
-    for (let q = 0; q < Q; q++) {
-      const e = Math.exp((post[q] as number) - top);
-      post[q] = e;
-      total += e;
-    }
+    const total = rowPosterior(data, from, to, logW, logP, logQ, post);
     for (let q = 0; q < Q; q++) post[q] = (post[q] as number) / total;
     for (let q = 0; q < Q; q++) expectedPersons[q] = (expectedPersons[q] as number) + weight * (post[q] as number);
 
@@ -176,6 +160,39 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     nodes,
   );
   return { parameters, information };
+}
+
+/**
+ * A row's posterior at the nodes, unnormalised with its largest value 1, into `post`; returns its sum.
+ * `logP` and `logQ` are item × node tables of log P and log(1 − P), `logW` the log latent weights.
+ */
+export function rowPosterior(
+  data: ResponseData,
+  from: number,
+  to: number,
+  logW: Float64Array,
+  logP: Float64Array,
+  logQ: Float64Array,
+  post: Float64Array,
+): number {
+  const Q = logW.length;
+  let top = -Infinity;
+  for (let q = 0; q < Q; q++) {
+    let l = logW[q] as number;
+    for (let k = from; k < to; k++) {
+      const base = (data.items[k] as number) * Q + q;
+      l += data.scores[k] === 1 ? (logP[base] as number) : (logQ[base] as number);
+    }
+    post[q] = l;
+    if (l > top) top = l;
+  }
+  let total = 0;
+  for (let q = 0; q < Q; q++) {
+    const e = Math.exp((post[q] as number) - top);
+    post[q] = e;
+    total += e;
+  }
+  return total;
 }
 
 /** Global index of each item's a, d and c in the free-parameter list (−1 when fixed), and of the latent mean and SD. */

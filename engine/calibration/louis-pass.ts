@@ -17,7 +17,15 @@
  */
 import type { ResponseData } from './data';
 import type { ModelState, MStepSettings } from './mstep';
-import { addCompleteDataInformation, latentNodes, parameterIndex, probabilityTables, type ObservedInformation, type ParameterIndex } from './information';
+import {
+  addCompleteDataInformation,
+  latentNodes,
+  parameterIndex,
+  probabilityTables,
+  rowPosterior,
+  type ObservedInformation,
+  type ParameterIndex,
+} from './information';
 
 /** Partial sums of one shard of persons. */
 export interface LouisPartial {
@@ -218,23 +226,7 @@ export function louisShardPartial(data: ResponseData, state: ModelState, setting
     const to = data.rowStart[r + 1] as number;
     const weight = data.weights === null ? 1 : (data.weights[r] as number);
     if (to === from || weight === 0) continue;
-    // Posterior at the nodes.
-    let top = -Infinity;
-    for (let q = 0; q < Q; q++) {
-      let l = logW[q] as number;
-      for (let k = from; k < to; k++) {
-        const base = (data.items[k] as number) * Q + q;
-        l += data.scores[k] === 1 ? (logP[base] as number) : (logQ[base] as number);
-      }
-      post[q] = l;
-      if (l > top) top = l;
-    }
-    let total = 0;
-    for (let q = 0; q < Q; q++) {
-      const e = Math.exp((post[q] as number) - top);
-      post[q] = e;
-      total += e;
-    }
+    const total = rowPosterior(data, from, to, logW, logP, logQ, post);
     let lo = Q;
     let hi = 0;
     for (let q = 0; q < Q; q++) {
