@@ -54,7 +54,7 @@ export async function timedCalibration(data: ResponseData, settings: Calibration
   let diagnosticsSeconds = NaN;
   const started = performance.now();
   const result = await calibrate(data, settings, {
-    hooks: { now: () => performance.now() },
+    hooks: { now: () => performance.now(), timeStandardErrors: true },
     createRunner: async (prepared): Promise<EStepRunner> => {
       const runner = await createThreadedRunner(prepared, { kernel });
       threads = runner.threads;

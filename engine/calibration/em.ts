@@ -30,9 +30,15 @@ import {
 } from './mstep';
 import { createLocalRunner, type EStepRunner } from './runner';
 import { informationCriteria, marginalReliability } from './diagnostics';
-import { itemErrorsFromCovariance, louisBlockErrors, observedCovariance, type ItemStandardErrors, type StandardErrorMethod } from './standard-errors';
-import { FULL_INFORMATION_MAX_PARAMETERS, louisObservedInformation } from './information';
-import { invertSymmetricPositiveDefinite } from './linalg';
+import {
+  itemErrorsFromCovariance,
+  itemErrorsFromGroupCovariance,
+  louisBlockErrors,
+  observedCovariance,
+  type ItemStandardErrors,
+  type StandardErrorMethod,
+} from './standard-errors';
+import { EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS, exactCovariance, exactInformationCost } from './exact-covariance';
 
 export interface QuadratureSettings {
   /** Number of nodes (default 61). */
@@ -87,9 +93,9 @@ export interface CalibrationSettings {
   readonly latent?: { readonly estimateMean?: boolean; readonly estimateSd?: boolean };
   /**
    * 'auto' (default): full observed information — exactly by Louis' identity in one pass when the
-   * data is held in this process (hooks.data) and there are at most FULL_INFORMATION_MAX_PARAMETERS
-   * free parameters, else by differences of the gradient when cheap enough (see
-   * OBSERVED_INFORMATION_BUDGET) — and Louis per-item blocks otherwise. The result names the
+   * runner or this process holds the data and its estimated cost fits (EXACT_INFORMATION_BUDGET,
+   * at most EXACT_INFORMATION_MAX_PARAMETERS), else by differences of the gradient when cheap enough
+   * (see OBSERVED_INFORMATION_BUDGET) — and Louis per-item blocks otherwise. The result names the
    * method (`standardErrors`) and says why (`standardErrorsNote`).
    */
   readonly standardErrors?: 'auto' | StandardErrorMethod;
@@ -113,6 +119,8 @@ export interface CalibrationHooks {
   readonly shouldCancel?: () => boolean | Promise<boolean>;
   /** Milliseconds from any fixed origin (e.g. performance.now); used only to report `seconds`. */
   readonly now?: () => number;
+  /** With `now`: also time the parts of the exact standard errors (result.standardErrorsSeconds). */
+  readonly timeStandardErrors?: boolean;
   /**
    * The response data, when this process holds it: lets the standard errors come from the exact
    * full observed information (Louis' identity over all parameters, one pass) instead of 2 E-steps
@@ -141,6 +149,11 @@ export interface CalibrationResult {
   readonly standardErrors: StandardErrorMethod;
   /** How exactly, in words (which identity, or why an approximation was used). */
   readonly standardErrorsNote: string;
+  /**
+   * Exact information only, with hooks.now and hooks.timeStandardErrors: seconds of the pass over the data and of the
+   * factorisation (diagonal blocks of the inverse).
+   */
+  readonly standardErrorsSeconds?: { readonly pass: number; readonly factorisation: number };
   /** Free parameters: estimated item parameters, plus the latent mean and SD when estimated. */
   readonly parameterCount: number;
   /** −2 logLik + 2 parameterCount. */
@@ -598,15 +611,31 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     throw new RangeError("per-item Louis blocks are not implemented for the 3PL: use standardErrors 'observed' (or 'auto')");
   }
   const differencesAffordable = summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000;
-  const louisFull = hooks.data !== undefined && parameterCount <= FULL_INFORMATION_MAX_PARAMETERS;
+  const data = hooks.data;
+  const exact =
+    runner.exactCovariance !== undefined
+      ? runner.exactCovariance.bind(runner)
+      : data === undefined
+        ? undefined
+        : (s: ModelState, m: MStepSettings, n: Float64Array, now?: () => number) => exactCovariance(data, s, m, n, now);
+  const exactCost = exactInformationCost(summary.storedRows, summary.storedAnswers, parameterCount, nodes.length);
+  const louisFull =
+    exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
   const method: StandardErrorMethod =
     requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
   let errors: ItemStandardErrors;
   let standardErrorsNote: string;
-  if (method === 'observed' && louisFull && hooks.data !== undefined) {
-    const { parameters, information } = louisObservedInformation(hooks.data, state, mSettings, nodes);
-    errors = itemErrorsFromCovariance(itemIds.length, parameters, invertSymmetricPositiveDefinite(information, parameters.length));
-    standardErrorsNote = `full observed information of the marginal log-posterior over all ${parameterCount} free parameters, exact, by Louis' identity (one pass over the data)`;
+  let standardErrorsSeconds: CalibrationResult['standardErrorsSeconds'];
+  if (method === 'observed' && louisFull && exact !== undefined) {
+    const covariance = await exact(state, mSettings, nodes, hooks.timeStandardErrors === true ? hooks.now : undefined);
+    errors = itemErrorsFromGroupCovariance(itemIds.length, covariance.parameters, covariance.band);
+    if (covariance.milliseconds !== null) {
+      standardErrorsSeconds = { pass: covariance.milliseconds.pass / 1000, factorisation: covariance.milliseconds.factorisation / 1000 };
+    }
+    standardErrorsNote =
+      `full observed information of the marginal log-posterior over all ${parameterCount} free parameters, exact, by Louis' identity ` +
+      '(one pass over the data; the diagonal blocks of its inverse from a Cholesky factorisation)' +
+      (covariance.band === null ? ': the matrix is not positive definite, so there are no standard errors' : '');
   } else if (method === 'observed') {
     const { parameters, covariance } = await observedCovariance(state, mSettings, nodes, (p, q) => Promise.resolve(runner.expectations(p, q)));
     errors = itemErrorsFromCovariance(itemIds.length, parameters, covariance);
@@ -616,14 +645,14 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     standardErrorsNote =
       requested === 'louis-block'
         ? "Louis' formula per item (a, d) block, as asked: ignores covariances between items, slightly understates SEs"
-        : `Louis' formula per item (a, d) block because the full matrix was too costly here (${parameterCount} free parameters${hooks.data === undefined ? ', data not held in this process' : ''}): ignores covariances between items, slightly understates SEs`;
+        : `Louis' formula per item (a, d) block because the full matrix was too costly here (${parameterCount} free parameters${exact === undefined ? ', data not held in this process' : `, about ${exactCost.toPrecision(2)} multiply-adds`}): ignores covariances between items, slightly understates SEs`;
   } else {
     const nan = () => new Float64Array(itemIds.length).fill(NaN);
     errors = { seA: nan(), seD: nan(), covAD: nan(), method: 'none' };
     standardErrorsNote =
       requested === 'none'
         ? 'not computed'
-        : `not computed: the 3PL's standard errors come only from the full observed information, too costly here (${parameterCount} free parameters${hooks.data === undefined ? ', data not held in this process' : ''})`;
+        : `not computed: the 3PL's standard errors come only from the full observed information, too costly here (${parameterCount} free parameters${exact === undefined ? ', data not held in this process' : ''})`;
   }
   if (model === 'rasch') errors.seA.fill(NaN);
 
@@ -653,6 +682,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     latent: { mean: state.mean, sd: state.sd },
     standardErrors: method,
     standardErrorsNote,
+    ...(standardErrorsSeconds === undefined ? {} : { standardErrorsSeconds }),
     parameterCount,
     aic: criteria.aic,
     bic: criteria.bic,

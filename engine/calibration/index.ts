@@ -75,7 +75,13 @@ export type { ItemSx2 } from './item-fit';
 export { sx2ItemFit } from './item-fit';
 
 export type { ObservedInformation } from './information';
-export { louisObservedInformation, FULL_INFORMATION_MAX_PARAMETERS } from './information';
+export { louisObservedInformation } from './information';
+export type { LouisPartial } from './louis-pass';
+export { louisShardPartial, mergeLouisPartials, louisInformationFromPartial } from './louis-pass';
+export type { ExactCovariance } from './exact-covariance';
+export { exactCovariance, exactInformationCost, paddedInformation, EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS } from './exact-covariance';
+export { BLOCK, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';
+export { freeParameters, parameterGroups } from './standard-errors';
 
 export type { ModelQuality } from './quality';
 export { modelQuality } from './quality';

@@ -18,15 +18,13 @@
  * unlike the 2PL's n·P(1 − P), depends on the expected number correct.
  *
  * Cost: one pass, Σ_p (answers_p · k + 2)² · nodes (k = 2, or 3 for the 3PL), plus a dense P × P
- * matrix (P free parameters).
+ * matrix (P free parameters). This is the reference; louis-pass.ts computes the same matrix faster
+ * and on threads, and is what calibrations use.
  */
 import type { ResponseData } from './data';
 import { logGuessingPriorDerivatives, logPriorDerivatives, threePlAt, type ModelState, type MStepSettings } from './mstep';
 import { freeParameters } from './standard-errors';
 import { normalWeights } from '../irt';
-
-/** Largest number of free parameters for which the dense matrix is built (20 MB of Float64). */
-export const FULL_INFORMATION_MAX_PARAMETERS = 1600;
 
 export interface ObservedInformation {
   readonly parameters: ReturnType<typeof freeParameters>;
@@ -35,79 +33,17 @@ export interface ObservedInformation {
 }
 
 export function louisObservedInformation(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array): ObservedInformation {
-  const parameters = freeParameters(state, settings);
+  const index = parameterIndex(state, settings);
+  const { parameters, indexA, indexD, indexC, indexMean, indexSd } = index;
   const P = parameters.length;
   const itemCount = state.a.length;
   const Q = nodes.length;
   const twoPl = settings.model !== 'rasch';
   const threePl = settings.model === '3pl' && state.c !== undefined;
-  // Global index of each item's a and d (−1 when fixed or, for a, in a Rasch run).
-  const indexA = new Int32Array(itemCount).fill(-1);
-  const indexD = new Int32Array(itemCount).fill(-1);
-  const indexC = new Int32Array(itemCount).fill(-1);
-  let indexMean = -1;
-  let indexSd = -1;
-  parameters.forEach((p, k) => {
-    if (p.kind === 'a') indexA[p.item] = k;
-    else if (p.kind === 'd') indexD[p.item] = k;
-    else if (p.kind === 'c') indexC[p.item] = k;
-    else if (p.kind === 'mean') indexMean = k;
-    else indexSd = k;
-  });
-
-  const w = normalWeights(nodes, state.mean, state.sd);
-  const logW = new Float64Array(Q);
-  for (let q = 0; q < Q; q++) logW[q] = Math.log(Math.max(w[q] as number, 1e-300));
-  // Latent scores per node: ∂ log w_q / ∂mean = u_q − E_w u, ∂ log w_q / ∂sd = v_q − E_w v.
-  const s = state.sd;
-  let eu = 0;
-  let ev = 0;
-  for (let q = 0; q < Q; q++) {
-    const dev = (nodes[q] as number) - state.mean;
-    eu += (w[q] as number) * (dev / (s * s));
-    ev += (w[q] as number) * ((dev * dev) / (s * s * s));
-  }
-  const scoreMean = new Float64Array(Q);
-  const scoreSd = new Float64Array(Q);
-  for (let q = 0; q < Q; q++) {
-    const dev = (nodes[q] as number) - state.mean;
-    scoreMean[q] = dev / (s * s) - eu;
-    scoreSd[q] = (dev * dev) / (s * s * s) - ev;
-  }
-
-  // Probability tables.
-  const prob = new Float64Array(itemCount * Q);
-  const logP = new Float64Array(itemCount * Q);
-  const logQ = new Float64Array(itemCount * Q);
-  // 3PL: ∂P/∂z and ∂P/∂c per (item, node), and the score factor 1 / (P(1 − P)).
-  const pz = threePl ? new Float64Array(itemCount * Q) : prob;
-  const pc = threePl ? new Float64Array(itemCount * Q) : prob;
-  const inversePQ = threePl ? new Float64Array(itemCount * Q) : prob;
-  for (let i = 0; i < itemCount; i++) {
-    const a = state.a[i] as number;
-    const d = state.d[i] as number;
-    if (threePl) {
-      const c = state.c?.[i] as number;
-      for (let q = 0; q < Q; q++) {
-        const at = threePlAt(a * (nodes[q] as number) + d, c);
-        prob[i * Q + q] = at.p;
-        logP[i * Q + q] = at.logP;
-        logQ[i * Q + q] = at.logQ;
-        pz[i * Q + q] = at.pz;
-        pc[i * Q + q] = at.pc;
-        inversePQ[i * Q + q] = 1 / Math.max(at.p * at.q, 1e-300);
-      }
-      continue;
-    }
-    for (let q = 0; q < Q; q++) {
-      const z = a * (nodes[q] as number) + d;
-      const p = 1 / (1 + Math.exp(-z));
-      prob[i * Q + q] = p;
-      // log σ(z) and log σ(−z), stable for large |z|.
-      logP[i * Q + q] = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
-      logQ[i * Q + q] = z >= 0 ? -z - Math.log1p(Math.exp(-z)) : -Math.log1p(Math.exp(z));
-    }
-  }
+  const latent = latentNodes(nodes, state.mean, state.sd);
+  const { logW, scoreMean, scoreSd } = latent;
+  const tables = probabilityTables(state, threePl, nodes);
+  const { prob, logP, logQ, pz, pc, inversePQ } = tables;
 
   const information = new Float64Array(P * P);
   const expectedAnswers = new Float64Array(itemCount * Q);
@@ -124,23 +60,7 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     const to = data.rowStart[r + 1] as number;
     const weight = data.weights === null ? 1 : (data.weights[r] as number);
     if (to === from || weight === 0) continue;
-    // Posterior at the nodes.
-    let top = -Infinity;
-    for (let q = 0; q < Q; q++) {
-      let l = logW[q] as number;
-      for (let k = from; k < to; k++) {
-        const i = data.items[k] as number;
-        l += data.scores[k] === 1 ? (logP[i * Q + q] as number) : (logQ[i * Q + q] as number);
-      }
-      post[q] = l;
-      if (l > top) top = l;
-    }
-    let total = 0;
-    for (let q = 0; q < Q; q++) {
-      const e = Math.exp((post[q] as number) - top);
-      post[q] = e;
-      total += e;
-    }
+    const total = rowPosterior(data, from, to, logW, logP, logQ, post);
     for (let q = 0; q < Q; q++) post[q] = (post[q] as number) / total;
     for (let q = 0; q < Q; q++) expectedPersons[q] = (expectedPersons[q] as number) + weight * (post[q] as number);
 
@@ -229,6 +149,201 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
     }
   }
 
+  addCompleteDataInformation(
+    information,
+    index,
+    { answers: expectedAnswers, correct: expectedCorrect, persons: expectedPersons },
+    tables,
+    latent,
+    state,
+    settings,
+    nodes,
+  );
+  return { parameters, information };
+}
+
+/**
+ * A row's posterior at the nodes, unnormalised with its largest value 1, into `post`; returns its sum.
+ * `logP` and `logQ` are item × node tables of log P and log(1 − P), `logW` the log latent weights.
+ */
+export function rowPosterior(
+  data: ResponseData,
+  from: number,
+  to: number,
+  logW: Float64Array,
+  logP: Float64Array,
+  logQ: Float64Array,
+  post: Float64Array,
+): number {
+  const Q = logW.length;
+  let top = -Infinity;
+  for (let q = 0; q < Q; q++) {
+    let l = logW[q] as number;
+    for (let k = from; k < to; k++) {
+      const base = (data.items[k] as number) * Q + q;
+      l += data.scores[k] === 1 ? (logP[base] as number) : (logQ[base] as number);
+    }
+    post[q] = l;
+    if (l > top) top = l;
+  }
+  let total = 0;
+  for (let q = 0; q < Q; q++) {
+    const e = Math.exp((post[q] as number) - top);
+    post[q] = e;
+    total += e;
+  }
+  return total;
+}
+
+/** Global index of each item's a, d and c in the free-parameter list (−1 when fixed), and of the latent mean and SD. */
+export interface ParameterIndex {
+  readonly parameters: ReturnType<typeof freeParameters>;
+  readonly indexA: Int32Array;
+  readonly indexD: Int32Array;
+  readonly indexC: Int32Array;
+  readonly indexMean: number;
+  readonly indexSd: number;
+}
+
+export function parameterIndex(state: ModelState, settings: MStepSettings): ParameterIndex {
+  const parameters = freeParameters(state, settings);
+  const itemCount = state.a.length;
+  const indexA = new Int32Array(itemCount).fill(-1);
+  const indexD = new Int32Array(itemCount).fill(-1);
+  const indexC = new Int32Array(itemCount).fill(-1);
+  let indexMean = -1;
+  let indexSd = -1;
+  parameters.forEach((p, k) => {
+    if (p.kind === 'a') indexA[p.item] = k;
+    else if (p.kind === 'd') indexD[p.item] = k;
+    else if (p.kind === 'c') indexC[p.item] = k;
+    else if (p.kind === 'mean') indexMean = k;
+    else indexSd = k;
+  });
+  return { parameters, indexA, indexD, indexC, indexMean, indexSd };
+}
+
+/** The latent weights at the nodes, their logarithms, and the latent scores ∂ log w_q / ∂mean, ∂sd. */
+export interface LatentNodes {
+  readonly w: Float64Array;
+  readonly logW: Float64Array;
+  /** ∂ log w_q / ∂mean = u_q − E_w u, u = (θ_q − mean)/sd². */
+  readonly scoreMean: Float64Array;
+  /** ∂ log w_q / ∂sd = v_q − E_w v, v = (θ_q − mean)²/sd³. */
+  readonly scoreSd: Float64Array;
+  readonly eu: number;
+  readonly ev: number;
+}
+
+export function latentNodes(nodes: Float64Array, mean: number, sd: number): LatentNodes {
+  const Q = nodes.length;
+  const w = normalWeights(nodes, mean, sd);
+  const logW = new Float64Array(Q);
+  for (let q = 0; q < Q; q++) logW[q] = Math.log(Math.max(w[q] as number, 1e-300));
+  const s = sd;
+  let eu = 0;
+  let ev = 0;
+  for (let q = 0; q < Q; q++) {
+    const dev = (nodes[q] as number) - mean;
+    eu += (w[q] as number) * (dev / (s * s));
+    ev += (w[q] as number) * ((dev * dev) / (s * s * s));
+  }
+  const scoreMean = new Float64Array(Q);
+  const scoreSd = new Float64Array(Q);
+  for (let q = 0; q < Q; q++) {
+    const dev = (nodes[q] as number) - mean;
+    scoreMean[q] = dev / (s * s) - eu;
+    scoreSd[q] = (dev * dev) / (s * s * s) - ev;
+  }
+  return { w, logW, scoreMean, scoreSd, eu, ev };
+}
+
+/**
+ * Per (item, node), row-major item × node: P, log P, log(1 − P); for the 3PL also ∂P/∂z, ∂P/∂c and
+ * 1 / (P(1 − P)) (for the 2PL these three are the `prob` array itself, unused).
+ */
+export interface ProbabilityTables {
+  readonly prob: Float64Array;
+  readonly logP: Float64Array;
+  readonly logQ: Float64Array;
+  readonly pz: Float64Array;
+  readonly pc: Float64Array;
+  readonly inversePQ: Float64Array;
+}
+
+export function probabilityTables(state: ModelState, threePl: boolean, nodes: Float64Array): ProbabilityTables {
+  const itemCount = state.a.length;
+  const Q = nodes.length;
+  const prob = new Float64Array(itemCount * Q);
+  const logP = new Float64Array(itemCount * Q);
+  const logQ = new Float64Array(itemCount * Q);
+  const pz = threePl ? new Float64Array(itemCount * Q) : prob;
+  const pc = threePl ? new Float64Array(itemCount * Q) : prob;
+  const inversePQ = threePl ? new Float64Array(itemCount * Q) : prob;
+  for (let i = 0; i < itemCount; i++) {
+    const a = state.a[i] as number;
+    const d = state.d[i] as number;
+    if (threePl) {
+      const c = state.c?.[i] as number;
+      for (let q = 0; q < Q; q++) {
+        const at = threePlAt(a * (nodes[q] as number) + d, c);
+        prob[i * Q + q] = at.p;
+        logP[i * Q + q] = at.logP;
+        logQ[i * Q + q] = at.logQ;
+        pz[i * Q + q] = at.pz;
+        pc[i * Q + q] = at.pc;
+        inversePQ[i * Q + q] = 1 / Math.max(at.p * at.q, 1e-300);
+      }
+      continue;
+    }
+    for (let q = 0; q < Q; q++) {
+      const z = a * (nodes[q] as number) + d;
+      const p = 1 / (1 + Math.exp(-z));
+      prob[i * Q + q] = p;
+      // log σ(z) and log σ(−z), stable for large |z|.
+      logP[i * Q + q] = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+      logQ[i * Q + q] = z >= 0 ? -z - Math.log1p(Math.exp(-z)) : -Math.log1p(Math.exp(z));
+    }
+  }
+  return { prob, logP, logQ, pz, pc, inversePQ };
+}
+
+/** The posterior expected counts that the complete-data part of the information needs. */
+export interface ExpectedCounts {
+  /** Expected answers per (item, node). */
+  readonly answers: Float64Array;
+  /** 3PL: expected correct answers per (item, node) (otherwise unused). */
+  readonly correct: Float64Array;
+  /** Expected persons per node. */
+  readonly persons: Float64Array;
+}
+
+/**
+ * Adds to `information` (row-major P × P, or rows `stride` apart) the expected complete-data information of the items and
+ * of the latent distribution, minus the priors' curvature.
+ */
+export function addCompleteDataInformation(
+  information: Float64Array,
+  index: ParameterIndex,
+  counts: ExpectedCounts,
+  tables: ProbabilityTables,
+  latent: LatentNodes,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  stride: number = index.parameters.length,
+): void {
+  const { indexA, indexD, indexC, indexMean, indexSd } = index;
+  const P = stride;
+  const itemCount = state.a.length;
+  const Q = nodes.length;
+  const threePl = settings.model === '3pl' && state.c !== undefined;
+  const expectedAnswers = counts.answers;
+  const expectedCorrect = counts.correct;
+  const expectedPersons = counts.persons;
+  const prob = tables.prob;
+  const { w, eu, ev } = latent;
+  const s = state.sd;
   // Expected complete-data information of the items, minus the prior curvature.
   for (let i = 0; i < itemCount; i++) {
     const kd = indexD[i] as number;
@@ -330,5 +445,4 @@ export function louisObservedInformation(data: ResponseData, state: ModelState, 
       information[indexSd * P + indexMean] = (information[indexSd * P + indexMean] as number) - hms;
     }
   }
-  return { parameters, information };
 }

@@ -5,6 +5,8 @@
  */
 import type { ResponseData } from './data';
 import { createExpectationKernel, type KernelKind } from './estep-wasm';
+import { exactCovariance, type ExactCovariance } from './exact-covariance';
+import type { ModelState, MStepSettings } from './mstep';
 import {
   computeShardSummary,
   type DataSummary,
@@ -24,6 +26,11 @@ export interface EStepRunner {
   expectations(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<SufficientStatistics>;
   /** Final pass: fit, point-biserial and information sums at these parameters. */
   diagnostics(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<DiagnosticStatistics>;
+  /**
+   * The exact observed information's covariance groups (exact-covariance.ts) over all the data, when
+   * the runner can compute it (it holds the data); `now` times its parts.
+   */
+  exactCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): MaybePromise<ExactCovariance>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }
@@ -39,5 +46,6 @@ export function createLocalRunner(data: ResponseData, options: { readonly kernel
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
     diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
+    exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now),
   };
 }

@@ -204,27 +204,54 @@ export async function observedCovariance(
 }
 
 export function itemErrorsFromCovariance(itemCount: number, parameters: readonly FreeParameter[], covariance: Float64Array | null): ItemStandardErrors {
+  const P = parameters.length;
+  return itemErrors(itemCount, parameters, covariance === null ? null : (k, l) => covariance[k * P + l] as number);
+}
+
+/**
+ * Starts of the groups of consecutive free parameters that belong together (one item's a, d, c; the
+ * latent mean and SD), followed by the parameter count.
+ */
+export function parameterGroups(parameters: readonly FreeParameter[]): Int32Array {
+  const starts: number[] = [];
+  parameters.forEach((p, k) => {
+    const previous = parameters[k - 1];
+    const together = previous !== undefined && (p.item === -1 ? previous.item === -1 : previous.item === p.item);
+    if (!together) starts.push(k);
+  });
+  starts.push(parameters.length);
+  return Int32Array.from(starts);
+}
+
+/**
+ * The same from the covariance entries within each group only (band[3k + e] = Cov(k, k + e), see
+ * inverseDiagonalBlocks), null when the information was not positive definite.
+ */
+export function itemErrorsFromGroupCovariance(itemCount: number, parameters: readonly FreeParameter[], band: Float64Array | null): ItemStandardErrors {
+  return itemErrors(itemCount, parameters, band === null ? null : (k, l) => band[3 * Math.min(k, l) + Math.abs(l - k)] as number);
+}
+
+function itemErrors(itemCount: number, parameters: readonly FreeParameter[], covariance: ((k: number, l: number) => number) | null): ItemStandardErrors {
   const seA = new Float64Array(itemCount).fill(NaN);
   const seD = new Float64Array(itemCount).fill(NaN);
   const covAD = new Float64Array(itemCount).fill(NaN);
   const seC = new Float64Array(itemCount).fill(NaN);
   if (covariance !== null) {
-    const P = parameters.length;
     parameters.forEach((p, k) => {
-      if (p.kind === 'c') seC[p.item] = Math.sqrt(covariance[k * P + k] as number);
+      if (p.kind === 'c') seC[p.item] = Math.sqrt(covariance(k, k));
     });
     const indexA = new Map<number, number>();
     parameters.forEach((p, k) => {
       if (p.kind === 'a') {
         indexA.set(p.item, k);
-        seA[p.item] = Math.sqrt(covariance[k * P + k] as number);
+        seA[p.item] = Math.sqrt(covariance(k, k));
       }
     });
     parameters.forEach((p, k) => {
       if (p.kind !== 'd') return;
-      seD[p.item] = Math.sqrt(covariance[k * P + k] as number);
+      seD[p.item] = Math.sqrt(covariance(k, k));
       const ka = indexA.get(p.item);
-      covAD[p.item] = ka === undefined ? 0 : (covariance[ka * P + k] as number);
+      covAD[p.item] = ka === undefined ? 0 : covariance(ka, k);
     });
   }
   return { seA, seD, covAD, seC, method: 'observed' };

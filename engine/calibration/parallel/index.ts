@@ -14,8 +14,17 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
+  BLOCK,
   calibrate,
+  columnBlocks,
   computeShardSummary,
+  factorDiagonalBlock,
+  freeParameters,
+  mergeLouisPartials,
+  paddedInformation,
+  paddedSize,
+  parameterGroups,
+  trailingSplit,
   createLocalRunner,
   mergeDiagnostics,
   mergeStatistics,
@@ -26,6 +35,9 @@ import {
   type DataSummary,
   type DiagnosticStatistics,
   type EStepRunner,
+  type ExactCovariance,
+  type ModelState,
+  type MStepSettings,
   type ItemParameterArrays,
   type KernelKind,
   type Quadrature,
@@ -77,6 +89,9 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(manifestPath), target)).href;
 }
 
+/** A request without its id, kind by kind. */
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
 interface Pending {
   resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
@@ -117,7 +132,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     return worker;
   });
 
-  const ask = (worker: Worker, request: Omit<WorkerRequest, 'id'>): Promise<WorkerReply> =>
+  const ask = (worker: Worker, request: Request): Promise<WorkerReply> =>
     new Promise((resolve, reject) => {
       if (failure !== null) {
         reject(failure);
@@ -127,8 +142,75 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: WorkerRequest['kind'], params: ItemParameterArrays, quadrature: Quadrature) =>
+  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature) =>
     Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights })));
+  /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
+  const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
+
+  /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
+  const exactCovariance = async (state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): Promise<ExactCovariance> => {
+    const started = now?.();
+    const replies = await shareOut(() => ({ kind: 'louis', state, settings, nodes }));
+    const partial = mergeLouisPartials(replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result));
+    const size = freeParameters(state, settings).length;
+    const N = paddedSize(size);
+    const shared = new SharedArrayBuffer(N * N * 8);
+    const matrix = new Float64Array(shared);
+    const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
+    const passed = now?.();
+    const T = workers.length;
+    let positive = true;
+    for (let k0 = 0; k0 < N; k0 += BLOCK) {
+      if (!factorDiagonalBlock(matrix, N, k0)) {
+        positive = false;
+        break;
+      }
+      const k1 = k0 + BLOCK;
+      if (k1 >= N) break;
+      const rows = (k: number) => k1 + Math.round(((N - k1) * k) / T);
+      await shareOut((k) => ({ kind: 'panel', matrix: shared, size: N, k0, rowFrom: rows(k), rowTo: rows(k + 1) }));
+      const split = trailingSplit(N, k1, T);
+      await shareOut((k) => ({ kind: 'update', matrix: shared, size: N, k0, rowFrom: split[k] as number, rowTo: split[k + 1] as number }));
+    }
+    let band: Float64Array | null = null;
+    if (positive) {
+      const groups = parameterGroups(parameters);
+      const bounds = columnBlocks(groups);
+      // Blocks of columns shared out by their cost, (N − first column)² × width.
+      const blocks = bounds.length - 1;
+      const cost = (t: number) => (N - (bounds[t] as number)) ** 2 * ((bounds[t + 1] as number) - (bounds[t] as number));
+      let total = 0;
+      for (let t = 0; t < blocks; t++) total += cost(t);
+      const cut = [0];
+      let sum = 0;
+      for (let t = 0; t < blocks && cut.length < T; t++) {
+        sum += cost(t);
+        if (sum >= (total * cut.length) / T) cut.push(t + 1);
+      }
+      while (cut.length <= T) cut.push(blocks);
+      const parts = await shareOut((k) => ({
+        kind: 'inverse',
+        matrix: shared,
+        size: N,
+        groups,
+        bounds,
+        blockFrom: cut[k] as number,
+        blockTo: cut[k + 1] as number,
+      }));
+      band = new Float64Array(3 * size);
+      for (const part of parts) {
+        const result = (part as Extract<WorkerReply, { kind: 'inverse' }>).result;
+        for (let k = 0; k < band.length; k++) band[k] = (band[k] as number) + (result[k] as number);
+      }
+    }
+    const finished = now?.();
+    return {
+      parameters,
+      band,
+      milliseconds:
+        started === undefined || passed === undefined || finished === undefined ? null : { pass: passed - started, factorisation: finished - passed },
+    };
+  };
 
   return {
     itemIds: data.itemIds,
@@ -142,6 +224,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const replies = await everyWorker('diagnostics', params, quadrature);
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
+    exactCovariance,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },

@@ -1,6 +1,8 @@
 /** Messages between the threaded runner and its E-step workers. */
 import type { KernelKind } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
+import type { LouisPartial } from '../louis-pass';
+import type { ModelState, MStepSettings } from '../mstep';
 
 /** What each worker is given once: shared views on the data and its range of rows. */
 export interface WorkerSetup {
@@ -15,9 +17,8 @@ export interface WorkerSetup {
   readonly kernel: KernelKind;
 }
 
-export interface WorkerRequest {
+interface EStepRequest {
   readonly id: number;
-  readonly kind: 'expectations' | 'diagnostics';
   readonly a: Float64Array;
   readonly d: Float64Array;
   /** 3PL lower asymptotes, when the model has them. */
@@ -26,7 +27,40 @@ export interface WorkerRequest {
   readonly weights: Float64Array;
 }
 
+/** One factorisation step on rows [rowFrom, rowTo): the panel, or the trailing update (linalg-blocked.ts). */
+interface StepRequest {
+  readonly id: number;
+  /** The padded matrix in shared memory (the exact information, then its Cholesky factor), size × size. */
+  readonly matrix: SharedArrayBuffer;
+  readonly size: number;
+  readonly k0: number;
+  readonly rowFrom: number;
+  readonly rowTo: number;
+}
+
+export type WorkerRequest =
+  | (EStepRequest & { readonly kind: 'expectations' })
+  | (EStepRequest & { readonly kind: 'diagnostics' })
+  /** The worker's rows' share of the exact information (louis-pass.ts). */
+  | { readonly id: number; readonly kind: 'louis'; readonly state: ModelState; readonly settings: MStepSettings; readonly nodes: Float64Array }
+  | (StepRequest & { readonly kind: 'panel' })
+  | (StepRequest & { readonly kind: 'update' })
+  /** Columns of L⁻¹ for the blocks [blockFrom, blockTo) of `bounds`, and the group covariances they give. */
+  | {
+      readonly id: number;
+      readonly kind: 'inverse';
+      readonly matrix: SharedArrayBuffer;
+      readonly size: number;
+      readonly groups: Int32Array;
+      readonly bounds: Int32Array;
+      readonly blockFrom: number;
+      readonly blockTo: number;
+    };
+
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'expectations'; readonly result: SufficientStatistics }
   | { readonly id: number; readonly kind: 'diagnostics'; readonly result: DiagnosticStatistics }
+  | { readonly id: number; readonly kind: 'louis'; readonly result: LouisPartial }
+  | { readonly id: number; readonly kind: 'done' }
+  | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };

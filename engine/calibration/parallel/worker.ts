@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
+import { louisShardPartial, type LouisPartial } from '../louis-pass';
+import { BLOCK, inverseBand, solvePanel, updateTrailing } from '../linalg-blocked';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
 
 const setup = workerData as WorkerSetup;
@@ -28,20 +30,55 @@ function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
   return [...buffersOf(expectations), ...Object.values(rest).map((v) => (v as Float64Array).buffer as ArrayBuffer)];
 }
 
+function partialBuffers(partial: LouisPartial): ArrayBuffer[] {
+  const { blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons } = partial;
+  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons].map((v) => v.buffer as ArrayBuffer);
+}
+
+let panel = new Float64Array(0);
+
 const port = parentPort;
 if (port === null) throw new Error('the E-step worker must run in a worker thread');
 port.on('message', (request: WorkerRequest) => {
   try {
-    const quadrature = { nodes: request.nodes, weights: request.weights };
-    const params = { a: request.a, d: request.d, c: request.c };
-    if (request.kind === 'expectations') {
-      const result = kernel.expectations(params, quadrature);
-      const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
-      port.postMessage(reply, buffersOf(result));
-    } else {
-      const result = kernel.diagnostics(params, quadrature);
-      const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
-      port.postMessage(reply, diagnosticBuffers(result));
+    if (request.kind === 'expectations' || request.kind === 'diagnostics') {
+      const quadrature = { nodes: request.nodes, weights: request.weights };
+      const params = { a: request.a, d: request.d, c: request.c };
+      if (request.kind === 'expectations') {
+        const result = kernel.expectations(params, quadrature);
+        const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
+        port.postMessage(reply, buffersOf(result));
+      } else {
+        const result = kernel.diagnostics(params, quadrature);
+        const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
+        port.postMessage(reply, diagnosticBuffers(result));
+      }
+      return;
+    }
+    if (request.kind === 'louis') {
+      const result = louisShardPartial(shard, request.state, request.settings, request.nodes);
+      const reply: WorkerReply = { id: request.id, kind: 'louis', result };
+      port.postMessage(reply, partialBuffers(result));
+      return;
+    }
+    {
+      const matrix = new Float64Array(request.matrix);
+      const N = request.size;
+      if (request.kind === 'inverse') {
+        const band = new Float64Array(3 * (request.groups[request.groups.length - 1] as number));
+        inverseBand(matrix, N, request.groups, request.bounds, request.blockFrom, request.blockTo, band);
+        const reply: WorkerReply = { id: request.id, kind: 'inverse', result: band };
+        port.postMessage(reply, [band.buffer]);
+        return;
+      }
+      if (request.kind === 'panel') solvePanel(matrix, N, request.k0, request.rowFrom, request.rowTo);
+      else {
+        if (panel.length < N * BLOCK) panel = new Float64Array(N * BLOCK);
+        updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, panel);
+      }
+      const reply: WorkerReply = { id: request.id, kind: 'done' };
+      port.postMessage(reply);
+      return;
     }
   } catch (error) {
     const reply: WorkerReply = { id: request.id, kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };

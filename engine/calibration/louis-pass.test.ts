@@ -1,0 +1,84 @@
+/**
+ * The fast Louis pass (node moments per pair of a person's items, packed item blocks, shards merged)
+ * against the one-thread reference pass of information.ts, on every model and layout.
+ */
+import { describe, expect, it } from 'vitest';
+import { collapsePatterns, sliceRows, shardBoundaries, type ModelState, type MStepSettings, type ResponseData } from '.';
+import { louisObservedInformation } from './information';
+import { louisInformationFromPartial, louisShardPartial, mergeLouisPartials } from './louis-pass';
+import { simulate3pl } from './three-pl.fixture';
+import { createRandom } from '../random';
+import { simulateCalibrationData } from '../simulation';
+import { gridNodes } from '../irt';
+
+const nodes = gridNodes(-6, 6, 61);
+
+/** Largest |fast − reference| over the matrix, relative to its largest diagonal entry. */
+function worstDifference(data: ResponseData, state: ModelState, settings: MStepSettings, shards: number): number {
+  const reference = louisObservedInformation(data, state, settings, nodes);
+  const bounds = shardBoundaries(data, shards);
+  const parts = bounds.slice(0, -1).map((from, k) => louisShardPartial(sliceRows(data, from, bounds[k + 1]!), state, settings, nodes));
+  const fast = louisInformationFromPartial(mergeLouisPartials(parts), state, settings, nodes);
+  const P = reference.parameters.length;
+  expect(fast.parameters).toEqual(reference.parameters);
+  let scale = 0;
+  for (let k = 0; k < P; k++) scale = Math.max(scale, Math.abs(reference.information[k * P + k]!));
+  let worst = 0;
+  for (let k = 0; k < P * P; k++) worst = Math.max(worst, Math.abs(fast.information[k]! - reference.information[k]!));
+  return worst / scale;
+}
+
+/** Parameters near the truth, perturbed so that nothing depends on being at the optimum. */
+function stateNear(rng: ReturnType<typeof createRandom>, items: readonly { a: number; b: number }[], extra: Partial<ModelState> = {}): ModelState {
+  return {
+    a: Float64Array.from(items, (item) => item.a * (0.9 + 0.2 * rng.next())),
+    d: Float64Array.from(items, (item) => -item.a * item.b + 0.2 * (rng.next() - 0.5)),
+    mean: 0,
+    sd: 1,
+    ...extra,
+  };
+}
+
+const priors = { slope: { meanlog: 0, sdlog: 0.5 }, intercept: { mean: 0, sd: 2 } };
+
+describe('fast Louis pass', () => {
+  it('equals the reference pass to 1e-9 (2PL sparse, Rasch with σ, anchors with mean and σ, 3PL with fixed c), split into shards or not', () => {
+    const rng = createRandom(18);
+    const sparse = simulateCalibrationData(createRandom(181), { items: 60, persons: 3000, design: { kind: 'random', perPerson: 12 } });
+    const sparseData = collapsePatterns(sparse.data).data;
+    const twoPl: MStepSettings = { model: '2pl', priors, free: new Uint8Array(60).fill(1), estimateMean: false, estimateSd: false };
+    const worst2pl = worstDifference(sparseData, stateNear(rng, sparse.items), twoPl, 3);
+
+    const complete = simulateCalibrationData(createRandom(182), { items: 15, persons: 2000 });
+    const completeData = collapsePatterns(complete.data).data;
+    const rasch: MStepSettings = { model: 'rasch', priors, free: new Uint8Array(15).fill(1), estimateMean: false, estimateSd: true };
+    const raschState = { ...stateNear(rng, complete.items), a: new Float64Array(15).fill(1), sd: 1.2 };
+    const worstRasch = worstDifference(completeData, raschState, rasch, 1);
+
+    const free = new Uint8Array(15).fill(1);
+    free[0] = 0;
+    free[3] = 0;
+    const anchored: MStepSettings = { model: '2pl', priors, free, estimateMean: true, estimateSd: true };
+    const worstAnchored = worstDifference(completeData, stateNear(rng, complete.items, { mean: 0.1, sd: 0.9 }), anchored, 2);
+
+    const three = simulate3pl(createRandom(183), { items: 10, persons: 1500 });
+    const threeData = collapsePatterns(three.data).data;
+    const guessingFree = new Uint8Array(10).fill(1);
+    guessingFree[2] = 0;
+    const threePl: MStepSettings = {
+      model: '3pl',
+      priors,
+      free: new Uint8Array(10).fill(1),
+      estimateMean: false,
+      estimateSd: false,
+      guessing: { mode: new Float64Array(10).fill(0.2), weight: 20, free: guessingFree },
+    };
+    const worst3pl = worstDifference(threeData, stateNear(rng, three.items, { c: Float64Array.from(three.items, (item) => item.c) }), threePl, 2);
+
+    console.log(
+      `fast Louis pass vs reference, max |Δ| / max diagonal: 2PL sparse ${worst2pl.toExponential(2)}, Rasch ${worstRasch.toExponential(2)}, ` +
+        `anchored ${worstAnchored.toExponential(2)}, 3PL ${worst3pl.toExponential(2)}`,
+    );
+    for (const worst of [worst2pl, worstRasch, worstAnchored, worst3pl]) expect(worst).toBeLessThan(1e-9);
+  }, 120_000);
+});
