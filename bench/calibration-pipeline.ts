@@ -25,6 +25,7 @@ import pg from 'pg';
 import { createPrisma } from '../prisma/client';
 import { createTestDatabase } from '../scripts/testdb';
 import { createRelease } from '../app/models/release.server';
+import { newChallengeBody } from '../engine/challenges';
 import { liveChallenges, readCalibrationData, withPgClient } from '../app/models/calibration-data.server';
 import { forgetKeptSnapshot, readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
 import { executeCalibrationRun } from '../workers/calibration';
@@ -81,10 +82,14 @@ async function insertPersons(client: pg.Client, first: number, count: number) {
 }
 
 let releaseId = '';
+// The bench's own connection: ended before the database is dropped (a drop WITH (FORCE) would
+// terminate it, 57P01, and an unhandled 'error' event would hide whatever error led to the drop).
+let client: pg.Client | null = null;
 try {
   // ── The bank ─────────────────────────────────────────────────────────────────────────────
   let t = performance.now();
-  const client = new pg.Client({ connectionString: database.url });
+  client = new pg.Client({ connectionString: database.url });
+  client.on('error', (error) => console.error(`  bench connection: ${error.message}`));
   await client.connect();
   await client.query(`SELECT setseed(0.2026)`);
   await client.query(`INSERT INTO "Area" (id, code, "titleFr", "titleEn") VALUES ('bench-area', 'B9', 'Banc', 'Bench')`);
@@ -107,10 +112,10 @@ try {
     [items],
   );
   await client.query(
-    `INSERT INTO "ChallengeVersion" (id, "challengeId", number, body) SELECT 'bv' || i, 'bc' || i, 1, '{}'::jsonb FROM generate_series(0, $1::int - 1) i`,
-    [items],
+    `INSERT INTO "ChallengeVersion" (id, "challengeId", number, body) SELECT 'bv' || i, 'bc' || i, 1, $2::jsonb FROM generate_series(0, $1::int - 1) i`,
+    [items, JSON.stringify(newChallengeBody('QCU', ['Banc']))],
   );
-  await client.query(`UPDATE "Challenge" SET "currentVersionId" = 'bv' || substr(id, 3) WHERE id LIKE 'bc%'`);
+  await client.query(`UPDATE "Challenge" SET "currentVersionId" = 'bv' || substr(id, 3), "liveVersionId" = 'bv' || substr(id, 3) WHERE id LIKE 'bc%'`);
   releaseId = (await db.$transaction((tx) => createRelease(tx, 'Banc', null), { timeout: 120_000 })).id as string;
   await client.query(`CREATE TEMP TABLE bench_item (i int PRIMARY KEY, a float8, b float8)`);
   await client.query(
@@ -182,8 +187,11 @@ try {
     const wall = seconds(started);
     const row = await db.calibrationRun.findUniqueOrThrow({ where: { id: run.id } });
     if (outcome !== 'succeeded') throw new Error(`${label}: ${outcome} ${row.error}`);
-    const execution = (row.summary as { execution: { readSeconds: number; estimateSeconds: number; snapshot: string; streamed: number; threads: number } })
-      .execution;
+    const execution = (
+      row.summary as {
+        execution: { readSeconds: number; estimateSeconds: number; snapshot: string; streamed: number; threads: number; phases?: Record<string, number> };
+      }
+    ).execution;
     return { label, wall, load: l, execution, iterations: row.iterations ?? 0, answers: row.answers ?? 0, peak: process.resourceUsage().maxRSS };
   };
   forgetKeptSnapshot();
@@ -192,7 +200,17 @@ try {
     `${r.wall.toFixed(1)} s (read ${r.execution.readSeconds.toFixed(1)} s, ${r.execution.streamed} rows streamed` +
     (r.execution.streamed > 0 ? ` at ${(r.execution.streamed / r.execution.readSeconds / 1e6).toFixed(2)}M rows/s` : '') +
     `, snapshot ${r.execution.snapshot}; estimate ${r.execution.estimateSeconds.toFixed(1)} s, ${r.iterations} cycles, ${(r.execution.estimateSeconds / Math.max(1, r.iterations)).toFixed(2)} s/cycle; ${r.execution.threads} threads); peak so far ${mib(r.peak)}; load ${r.load}`;
+  /** Where the run's time went: each phase, and the rest (the final write, claims, progress). */
+  const phasesOf = (r: Awaited<ReturnType<typeof runOnce>>) => {
+    const phases = r.execution.phases ?? {};
+    const listed = Object.values(phases).reduce((x, y) => x + y, 0);
+    return `    phases: ${Object.entries(phases)
+      .filter(([, v]) => v >= 0.005)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ')}, write and the rest ${(r.wall - listed).toFixed(2)} s`;
+  };
   console.log(`  pipeline, ${full.label}: ${describe(full)}`);
+  console.log(phasesOf(full));
   console.log(
     `    ratio to the CLI: ×${(full.wall / cliSeconds).toFixed(2)} (target ≤ 1.5); read vs the paged reader: ×${(pagedSeconds / full.execution.readSeconds).toFixed(2)} faster`,
   );
@@ -205,15 +223,17 @@ try {
   console.log(`  +${added * perPerson} answers (1 %) inserted in ${seconds(t).toFixed(1)} s (not timed)`);
   const rerun = await runOnce('rerun (snapshot in memory)');
   console.log(`  pipeline, ${rerun.label}: ${describe(rerun)}`);
+  console.log(phasesOf(rerun));
   console.log(`    ratio to the full run: ×${(rerun.wall / full.wall).toFixed(2)} (target ≤ 0.5)`);
   await insertPersons(client, persons + added, added);
   forgetKeptSnapshot();
   const fromFile = await runOnce('rerun (snapshot from its file)');
   console.log(`  pipeline, ${fromFile.label}: ${describe(fromFile)}`);
+  console.log(phasesOf(fromFile));
   console.log(`    ratio to the full run: ×${(fromFile.wall / full.wall).toFixed(2)}`);
-  await client.end();
   console.log(`  peak memory of this process: ${mib(process.resourceUsage().maxRSS)}; load now ${load()}`);
 } finally {
+  await client?.end().catch(() => undefined);
   await db.$disconnect();
   if (!process.argv.includes('--keep')) await database.drop();
   else console.log(`  database kept: ${database.url}`);
