@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { newChallengeBody } from '../engine/challenges';
 import { createRandom, normal } from '../engine/random';
 import { createRelease } from '../app/models/release.server';
+import { CopySubmittable } from '../app/models/calibration-snapshot.server';
 import type { PrismaClient } from '../prisma/client';
 
 export interface ItemBank {
@@ -64,16 +65,12 @@ export async function createItemBank(client: pg.Client, db: PrismaClient, items:
  * A COPY … FROM STDIN as a pg "submittable": once the server is ready, `produce` writes the data through
  * `write` (which waits when the socket's buffer is full), then the copy ends.
  */
-class CopyIn {
-  callback?: (error: Error | null) => void;
-  private error: Error | null = null;
-  private settled = false;
+class CopyIn extends CopySubmittable {
   constructor(
-    readonly text: string,
+    text: string,
     private readonly produce: (write: (chunk: Buffer) => Promise<void>) => Promise<void>,
-  ) {}
-  submit(connection: { query: (text: string) => void }): void {
-    connection.query(this.text);
+  ) {
+    super(text);
   }
   handleCopyInResponse(connection: {
     stream: Writable;
@@ -92,23 +89,6 @@ class CopyIn {
         connection.sendCopyFail(this.error.message);
       },
     );
-  }
-  handleError(error: Error): void {
-    this.error ??= error;
-    this.settle();
-  }
-  handleCommandComplete(): void {}
-  handleEmptyQuery(): void {}
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleCopyData(): void {}
-  handleReadyForQuery(): void {
-    this.settle();
-  }
-  private settle(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.callback?.(this.error);
   }
 }
 
