@@ -120,7 +120,9 @@ describe('a calibration run in this process (no queue)', () => {
     // A bank of its own (its own competence: no other test's run is of its scope).
     const bank = await makeCalibrationFixture(db, { items: 12, learners: 800, perPerson: 7, seed: 23 });
     const run = async (settings: Record<string, unknown>) => {
-      const created = await db.calibrationRun.create({ data: { model: '2pl', settings: fixtureSettings(bank, settings), status: 'QUEUED' } });
+      const created = await db.calibrationRun.create({
+        data: { model: String(settings.model ?? '2pl'), settings: fixtureSettings(bank, settings), status: 'QUEUED' },
+      });
       expect(await executeCalibrationRun({ db, databaseUrl, threads: false }, created.id)).toBe('succeeded');
       return db.calibrationRun.findUniqueOrThrow({ where: { id: created.id }, include: { items: true } });
     };
@@ -146,6 +148,9 @@ describe('a calibration run in this process (no queue)', () => {
     // (measured: warm 6 cycles, cold 11; largest difference 1.4e-4)
     expect(largest).toBeLessThan(5e-4);
     expect(Math.abs(warm.logLik! - cold.logLik!)).toBeLessThan(1e-3);
+    // Another model is another scope: a Rasch run does not start from the 2PL runs.
+    const rasch = await run({ model: 'rasch', maxAnswerId: bound });
+    expect((rasch.summary as { execution: { warmStart?: unknown } }).execution.warmStart).toBeNull();
   });
 
   it('applies the data rules: previews, staff test runs and neutralised answers left out; skipped and timed out count as wrong; one person per learner and competence, one per certification', async () => {
