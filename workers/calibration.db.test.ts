@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, testDb } from '../tests/setup/db';
 import { uniqueLetters } from '../tests/setup/framework';
 import {
+  addSimulatedLearners,
   fixtureSettings,
   insertAnswers,
   makeAssessments,
@@ -113,6 +114,43 @@ describe('a calibration run in this process (no queue)', () => {
     const summary = row.summary as { counts: { persons: number }; thetaHistogram: { counts: number[] } };
     expect(summary.counts.persons).toBe(600);
     expect(summary.thetaHistogram.counts.reduce((s, n) => s + n, 0)).toBe(600);
+  });
+
+  it('a rerun starts from the previous run of the same scope and model: fewer EM cycles, and the estimates of a cold start to the tolerance', async () => {
+    // A bank of its own (its own competence: no other test's run is of its scope).
+    const bank = await makeCalibrationFixture(db, { items: 12, learners: 800, perPerson: 7, seed: 23 });
+    const run = async (settings: Record<string, unknown>) => {
+      const created = await db.calibrationRun.create({
+        data: { model: String(settings.model ?? '2pl'), settings: fixtureSettings(bank, settings), status: 'QUEUED' },
+      });
+      expect(await executeCalibrationRun({ db, databaseUrl, threads: false }, created.id)).toBe('succeeded');
+      return db.calibrationRun.findUniqueOrThrow({ where: { id: created.id }, include: { items: true } });
+    };
+    const first = await run({});
+    expect((first.summary as { execution: { warmStart?: unknown } }).execution.warmStart).toBeNull();
+    // 2 % new answers, then the same data (same bound) calibrated from the first run's estimates and from scratch.
+    await addSimulatedLearners(db, bank, 16, { seed: 24, perPerson: 7 });
+    const bound = (await db.answer.aggregate({ _max: { id: true } }))._max.id!.toString();
+    const warm = await run({ maxAnswerId: bound });
+    const cold = await run({ maxAnswerId: bound, warmStart: false });
+    expect((warm.summary as { execution: { warmStart?: unknown } }).execution.warmStart).toEqual({ runId: first.id, items: 12 });
+    expect((cold.summary as { execution: { warmStart?: unknown } }).execution.warmStart).toBeNull();
+    expect(warm.converged && cold.converged).toBe(true);
+    expect(warm.answers).toBe(cold.answers);
+    expect(warm.iterations!).toBeLessThan(cold.iterations! * 0.7);
+    // One fixed point: both stop within the tolerance (1e-4 per cycle) of it.
+    const coldById = new Map(cold.items.map((i) => [i.challengeId, i]));
+    let largest = 0;
+    for (const item of warm.items) {
+      const reference = coldById.get(item.challengeId)!;
+      largest = Math.max(largest, Math.abs(item.a - reference.a), Math.abs(item.d - reference.d));
+    }
+    // (measured: warm 6 cycles, cold 11; largest difference 1.4e-4)
+    expect(largest).toBeLessThan(5e-4);
+    expect(Math.abs(warm.logLik! - cold.logLik!)).toBeLessThan(1e-3);
+    // Another model is another scope: a Rasch run does not start from the 2PL runs.
+    const rasch = await run({ model: 'rasch', maxAnswerId: bound });
+    expect((rasch.summary as { execution: { warmStart?: unknown } }).execution.warmStart).toBeNull();
   });
 
   it('applies the data rules: previews, staff test runs and neutralised answers left out; skipped and timed out count as wrong; one person per learner and competence, one per certification', async () => {
@@ -312,18 +350,19 @@ describe('runs queued on Redis', () => {
   });
 
   it('two runs at once over shard jobs do not mix: each gets the results it would get alone', async () => {
+    // Cold starts all four (warmStart false): the same path gives the same numbers to 1e-6.
     const alone2pl = await db.calibrationRun.create({
-      data: { model: '2pl', settings: fixtureSettings(fixture, { distribution: 'local' }), status: 'QUEUED' },
+      data: { model: '2pl', settings: fixtureSettings(fixture, { distribution: 'local', warmStart: false }), status: 'QUEUED' },
     });
     const aloneRasch = await db.calibrationRun.create({
-      data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch', distribution: 'local' }), status: 'QUEUED' },
+      data: { model: 'rasch', settings: fixtureSettings(fixture, { model: 'rasch', distribution: 'local', warmStart: false }), status: 'QUEUED' },
     });
     await executeCalibrationRun({ db, databaseUrl, threads: false }, alone2pl.id);
     await executeCalibrationRun({ db, databaseUrl, threads: false }, aloneRasch.id);
 
     const [a, b] = await Promise.all([
-      createRun(fixtureSettings(fixture, { distribution: 'shards', shards: 3 })),
-      createRun(fixtureSettings(fixture, { model: 'rasch', distribution: 'shards', shards: 4 })),
+      createRun(fixtureSettings(fixture, { distribution: 'shards', shards: 3, warmStart: false })),
+      createRun(fixtureSettings(fixture, { model: 'rasch', distribution: 'shards', shards: 4, warmStart: false })),
     ]);
     const rows = await Promise.all(
       [a, b].map((id) =>

@@ -53,6 +53,7 @@ import {
   endRunWithoutResults,
   failUnfinishedRun,
   hasActiveParameterSet,
+  previousEstimates,
   unfinishedRuns,
   writeRunProgress,
   writeRunResults,
@@ -210,6 +211,14 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
   };
 
   let runner: EStepRunner | null = null;
+  // Seconds of each phase of the run (summary.execution.phases: where a run's time goes).
+  const phases: Record<string, number> = {};
+  let lapFrom = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    phases[phase] = (phases[phase] ?? 0) + (now - lapFrom) / 1000;
+    lapFrom = now;
+  };
   try {
     if (run.cancelRequested) throw new CalibrationCancelledError(0);
     // ── Reading ────────────────────────────────────────────────────────────────────────────
@@ -217,6 +226,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     // Only answers on the served versions (or versions equivalent for calibration) are read.
     const { ids: versionIds, all: everyVersionCounts } = await calibrationVersions(db, live);
     const versionOfLive = new Map(live.map((c) => [c.id, c.versionId]));
+    lap('setup');
     const readStarted = performance.now();
     const snapshotDir =
       ctx.snapshotDir !== undefined ? ctx.snapshotDir : env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
@@ -244,6 +254,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     }
 
     // ── Reference set: drift, anchors, starting values ─────────────────────────────────────
+    lap('read');
     const active = await activeParameterSetFor(db, data.itemIds as string[]);
     // Parameters of another content version (a changed key) are neither anchors nor a drift reference.
     const applicable = await filterApplicable(
@@ -253,6 +264,18 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     );
     const reference = new Map<string, ItemParameters>([...applicable.values()].map((p) => [p.challengeId, { a: p.a, d: p.d }]));
     const anchors = settings.anchors === 'keep-live' ? reference : new Map<string, ItemParameters>();
+    // Warm start: the previous run of the same scope ended at (or within the tolerance of) the fixed point
+    // of slightly fewer answers; EM from there reaches this data's fixed point in fewer cycles. Items whose
+    // served version changed since take the active set's values (or the default start).
+    const previous = settings.warmStart ? await previousEstimates(db, settings, runId) : null;
+    const start = new Map(reference);
+    let warmItems = 0;
+    for (const [id, p] of previous?.items ?? []) {
+      if (!versionOfLive.has(id) || (p.versionId !== null && p.versionId !== versionOfLive.get(id))) continue;
+      start.set(id, { a: p.a, d: p.d });
+      warmItems++;
+    }
+    const warmStart = previous && warmItems > 0 ? { runId: previous.runId, items: warmItems } : null;
     if (anchors.size > 0 && anchors.size >= items.length) {
       throw new NotEnoughDataError(
         'Rien à calibrer : toutes les épreuves qui ont des réponses ont déjà des paramètres approuvés (mode « garder fixes les épreuves calibrées »).',
@@ -261,7 +284,9 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
 
     // ── Runner ─────────────────────────────────────────────────────────────────────────────
     reporter.report(progressNow({ phase: 'sharding', percent: 16, answersRead: counts.read }), true);
+    lap('reference');
     const collapsed = collapsePatterns(data).data;
+    lap('collapse');
     let mode: 'local' | 'shards' = settings.distribution === 'shards' ? 'shards' : 'local';
     let workers = 0;
     if (ctx.sharding) {
@@ -297,6 +322,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       runner = createLocalRunner(collapsed);
     }
 
+    lap('runner');
     // ── Estimation ─────────────────────────────────────────────────────────────────────────
     const estimateStarted = performance.now();
     let firstChange: number | null = null;
@@ -311,7 +337,8 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         acceleration: settings.acceleration,
         quadrature: { points: settings.quadraturePoints },
         anchors,
-        start: reference,
+        start,
+        ...(warmStart && previous?.latent ? { startLatent: previous.latent } : {}),
       },
       {
         now: () => performance.now(),
@@ -330,6 +357,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       },
     );
     const estimateSeconds = (performance.now() - estimateStarted) / 1000;
+    lap('estimate');
     reporter.report(progressNow({ phase: 'diagnostics', percent: 92, cycle: result.iterations, logLik: result.logLik, shards }), true);
     if (await checkCancel()) throw new CalibrationCancelledError(result.iterations);
 
@@ -343,8 +371,10 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
           )
         : null;
     const drift = new Map<string, ItemDrift>((driftReport?.items ?? []).map((d) => [d.item, d]));
+    lap('drift');
     const abilities = scorePersons(data, result);
     const { theta } = abilities;
+    lap('persons');
     const histogram = new Array<number>(HISTOGRAM.bins).fill(0);
     for (const t of theta) histogram[binOf(t, HISTOGRAM)]! += 1;
     let referencePersons = 0;
@@ -354,6 +384,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     if (referencePersons >= settings.difMinPersons && focalPersons >= settings.difMinPersons) {
       for (const d of mantelHaenszelDif(data, read.localeGroups, theta)) difByItem.set(d.item, d);
     }
+    lap('dif');
     const itemCount = data.itemIds.length;
     const obsN = new Float64Array(itemCount * OBSERVED_BINS.bins);
     const obsRight = new Float64Array(itemCount * OBSERVED_BINS.bins);
@@ -369,6 +400,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       }
     }
 
+    lap('observed');
     const flagCounts: Record<string, number> = {};
     const rows = result.items.map((item, i): ItemResultRow => {
       const d = drift.get(item.item);
@@ -423,6 +455,16 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         observed,
       };
     });
+    lap('rows');
+    // Person fit and local dependence need the answers: computed here, shown on the run page.
+    const personFit = personFitDistribution(data, result, { theta });
+    lap('personFit');
+    const dependence = localDependence(data, result, new Map(live.map((c) => [c.id, { skill: c.skillId, tube: c.tubeId, competence: c.competenceId }])), {
+      theta,
+    });
+    lap('localDependence');
+    const quality = runQuality(result, data, abilities, items);
+    lap('quality');
     const difClasses = { A: 0, B: 0, C: 0 };
     for (const d of difByItem.values()) if (d.class) difClasses[d.class]++;
     const summary: CalibrationSummary = {
@@ -443,14 +485,21 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
       },
       dif: difByItem.size > 0 ? { grouping: 'locale', reference: 'fr', focal: read.focalLocales, referencePersons, focalPersons, classes: difClasses } : null,
       thetaHistogram: { from: HISTOGRAM.from, step: HISTOGRAM.step, counts: histogram },
-      // Person fit and local dependence need the answers: computed here, shown on the run page.
-      personFit: personFitDistribution(data, result, { theta }),
-      localDependence: localDependence(data, result, new Map(live.map((c) => [c.id, { skill: c.skillId, tube: c.tubeId, competence: c.competenceId }])), {
-        theta,
-      }),
+      personFit,
+      localDependence: dependence,
       flags: flagCounts,
-      execution: { mode, shards, threads, readSeconds, estimateSeconds, snapshot: snapshotDir === null ? 'off' : pipeline.source, streamed: pipeline.streamed },
-      quality: runQuality(result, data, abilities, items),
+      execution: {
+        mode,
+        shards,
+        threads,
+        readSeconds,
+        estimateSeconds,
+        snapshot: snapshotDir === null ? 'off' : pipeline.source,
+        streamed: pipeline.streamed,
+        warmStart,
+        phases,
+      },
+      quality,
     };
 
     // ── One transaction: the run and all its items, or nothing ─────────────────────────────

@@ -174,28 +174,18 @@ export class CalibrationSnapshot {
 // ── COPY … TO STDOUT (FORMAT binary) ────────────────────────────────────────────────────────
 
 /**
- * A pg "submittable" that runs a COPY TO STDOUT and hands every chunk to `onData` synchronously (the
- * driver reuses its buffers: a chunk must be consumed before the next arrives).
+ * A pg "submittable" for a COPY: sends the statement, and settles (callback) once the server is ready
+ * again or the connection fails. Subclasses handle the data (CopyOut here; the benchmarks' COPY FROM STDIN).
  */
-class CopyOut {
+export class CopySubmittable {
   callback?: (error: Error | null) => void;
-  private error: Error | null = null;
+  protected error: Error | null = null;
   private settled = false;
-  constructor(
-    readonly text: string,
-    private readonly onData: (chunk: Buffer) => void,
-  ) {}
+  constructor(readonly text: string) {}
   submit(connection: { query: (text: string) => void }): void {
     connection.query(this.text);
   }
-  handleCopyData(message: { chunk: Buffer }): void {
-    if (this.error) return;
-    try {
-      this.onData(message.chunk);
-    } catch (error) {
-      this.error = error instanceof Error ? error : new Error(String(error));
-    }
-  }
+  handleCopyData(_message: { chunk: Buffer }): void {}
   /** A server error (ReadyForQuery follows) or a lost connection (nothing follows): settle now either way. */
   handleError(error: Error): void {
     this.error ??= error;
@@ -212,6 +202,27 @@ class CopyOut {
     if (this.settled) return;
     this.settled = true;
     this.callback?.(this.error);
+  }
+}
+
+/**
+ * A COPY TO STDOUT that hands every chunk to `onData` synchronously (the driver reuses its buffers: a
+ * chunk must be consumed before the next arrives).
+ */
+class CopyOut extends CopySubmittable {
+  constructor(
+    text: string,
+    private readonly onData: (chunk: Buffer) => void,
+  ) {
+    super(text);
+  }
+  override handleCopyData(message: { chunk: Buffer }): void {
+    if (this.error) return;
+    try {
+      this.onData(message.chunk);
+    } catch (error) {
+      this.error = error instanceof Error ? error : new Error(String(error));
+    }
   }
 }
 

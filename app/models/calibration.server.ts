@@ -46,6 +46,11 @@ export const CalibrationRunSettings = z.object({
   distribution: z.enum(['auto', 'local', 'shards']).default('auto'),
   /** Number of shards when distributed (0 = from the data size and the workers listening). */
   shards: z.number().int().min(0).max(256).default(0),
+  /**
+   * Start the EM from the estimates of the latest succeeded run of the same scope and model (same fixed
+   * point, fewer cycles: decision 021); false: from the active set and the items' facilities.
+   */
+  warmStart: z.boolean().default(true),
 });
 export type CalibrationRunSettings = z.infer<typeof CalibrationRunSettings>;
 export type CalibrationRunSettingsInput = z.input<typeof CalibrationRunSettings>;
@@ -131,6 +136,10 @@ export interface CalibrationSummary {
     snapshot?: 'memory' | 'file' | 'none' | 'off';
     /** Answers streamed from PostgreSQL by this run (only the new ones when a snapshot was extended). */
     streamed?: number;
+    /** The run whose estimates the EM started from (a warm start), and how many items took them; absent: none. */
+    warmStart?: { runId: string; items: number } | null;
+    /** Seconds of each phase of the run (read, collapse, estimate, persons, dif…), the final write excepted. */
+    phases?: Record<string, number>;
   };
   /** Model quality, as the CLI's calibrate document (absent on runs before it was recorded). */
   quality?: RunQuality;

@@ -240,7 +240,49 @@ export function yenQ3(
   const index = new Map(result.items.map((item, k) => [item.item, k] as const));
   const known = data.itemIds.map((id) => index.get(id) ?? -1);
   const n = result.items.length;
-  const sums = new Map<number, Float64Array>(); // key i·n + j → Σw, Σw·x, Σw·y, Σw·x², Σw·y², Σw·x·y
+  if (n > 46_340) throw new RangeError(`Q3 needs item pairs numbered below 2^31: ${n} items`);
+  // Sums per pair, Σw, Σw·x, Σw·y, Σw·x², Σw·y², Σw·x·y, in an open-addressing table keyed by i·n + j
+  // (typed arrays: a Map of small arrays cost seconds at millions of answers); pairs kept in order of first sight.
+  let capacity = 1024;
+  let keys = new Float64Array(capacity).fill(-1);
+  let slotPair = new Int32Array(capacity);
+  let pairKey = new Float64Array(capacity / 2);
+  let sums = new Float64Array((capacity / 2) * 6);
+  let pairCount = 0;
+  const slotOf = (key: number): number => {
+    const mask = capacity - 1;
+    let slot = Math.imul(key | 0, 0x9e3779b1) & mask;
+    for (;;) {
+      const k = keys[slot] as number;
+      if (k === key) return slotPair[slot] as number;
+      if (k < 0) break;
+      slot = (slot + 1) & mask;
+    }
+    if (pairCount === capacity / 2) {
+      // Grow (the table stays at most half full) and insert again.
+      const oldKeys = pairKey.subarray(0, pairCount);
+      capacity *= 2;
+      keys = new Float64Array(capacity).fill(-1);
+      slotPair = new Int32Array(capacity);
+      const grownKeys = new Float64Array(capacity / 2);
+      grownKeys.set(oldKeys);
+      pairKey = grownKeys;
+      const grownSums = new Float64Array((capacity / 2) * 6);
+      grownSums.set(sums);
+      sums = grownSums;
+      for (let q = 0; q < pairCount; q++) {
+        let at = Math.imul((pairKey[q] as number) | 0, 0x9e3779b1) & (capacity - 1);
+        while ((keys[at] as number) >= 0) at = (at + 1) & (capacity - 1);
+        keys[at] = pairKey[q] as number;
+        slotPair[at] = q;
+      }
+      return slotOf(key);
+    }
+    keys[slot] = key;
+    slotPair[slot] = pairCount;
+    pairKey[pairCount] = key;
+    return pairCount++;
+  };
   const rows = data.rowStart.length - 1;
   const itemsOf: number[] = [];
   const residuals: number[] = [];
@@ -264,22 +306,20 @@ export function yenQ3(
         if (include !== undefined && !include(i, j)) continue;
         const x = (swap ? residuals[v] : residuals[u]) as number;
         const y = (swap ? residuals[u] : residuals[v]) as number;
-        let s = sums.get(i * n + j);
-        if (s === undefined) {
-          s = new Float64Array(6);
-          sums.set(i * n + j, s);
-        }
-        s[0] = (s[0] as number) + w;
-        s[1] = (s[1] as number) + w * x;
-        s[2] = (s[2] as number) + w * y;
-        s[3] = (s[3] as number) + w * x * x;
-        s[4] = (s[4] as number) + w * y * y;
-        s[5] = (s[5] as number) + w * x * y;
+        const at = slotOf(i * n + j) * 6;
+        sums[at] = (sums[at] as number) + w;
+        sums[at + 1] = (sums[at + 1] as number) + w * x;
+        sums[at + 2] = (sums[at + 2] as number) + w * y;
+        sums[at + 3] = (sums[at + 3] as number) + w * x * x;
+        sums[at + 4] = (sums[at + 4] as number) + w * y * y;
+        sums[at + 5] = (sums[at + 5] as number) + w * x * y;
       }
     }
   }
   const pairs: Q3Pair[] = [];
-  for (const [key, s] of sums) {
+  for (let q = 0; q < pairCount; q++) {
+    const key = pairKey[q] as number;
+    const s = sums.subarray(q * 6, q * 6 + 6);
     const w = s[0] as number;
     if (w < minPersons) continue;
     const mx = (s[1] as number) / w;

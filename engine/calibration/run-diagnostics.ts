@@ -129,10 +129,18 @@ export function localDependence(
   const limit = options.limit ?? 200;
   const theta = options.theta ?? scorePersons(data, result).theta;
   const place = result.items.map((item) => places.get(item.item) ?? null);
+  // Each item's competence as a number (−1: not placed), so the test per pair of answers is one comparison.
+  const competenceIndex = new Map<string, number>();
+  const competenceOf = Int32Array.from(place, (p) => {
+    if (p === null || p === undefined) return -1;
+    const key = p.competence ?? '';
+    let k = competenceIndex.get(key);
+    if (k === undefined) competenceIndex.set(key, (k = competenceIndex.size));
+    return k;
+  });
   const include = (i: number, j: number) => {
-    const p = place[i];
-    const q = place[j];
-    return p !== null && q !== null && p !== undefined && q !== undefined && (p.competence ?? '') === (q.competence ?? '');
+    const c = competenceOf[i] as number;
+    return c >= 0 && c === competenceOf[j];
   };
   const all = yenQ3(data, result, { theta, minPersons, include });
   let sum = 0;

@@ -111,15 +111,31 @@ export async function makeCalibrationFixture(
     }
   }
   const release = await db.$transaction((tx) => createRelease(tx, `Calibration ${u}`, null));
-  const learnerCount = options.learners ?? 400;
-  const learners = await makeUsers(db, learnerCount, { locale: options.locale });
+  const bank = { competence: { id: competence.id, code: competence.code }, challenges, truth, releaseId: release.id };
+  const added = await addSimulatedLearners(db, bank, options.learners ?? 400, { rng, perPerson: options.perPerson ?? 6, locale: options.locale });
+  return { unique: u, ...bank, learners: added.learners, answers: added.answers };
+}
+
+/**
+ * New learners of the fixture's competence, each answering `perPerson` of its challenges at random, their
+ * answers simulated from the true parameters (θ ~ N(0, 1)). Returns the users and the answers inserted.
+ */
+export async function addSimulatedLearners(
+  db: PrismaClient,
+  fixture: Pick<CalibrationFixture, 'competence' | 'challenges' | 'truth' | 'releaseId'>,
+  count: number,
+  options: { rng?: ReturnType<typeof createRandom>; seed?: number; perPerson?: number; locale?: (k: number) => string } = {},
+): Promise<{ learners: string[]; answers: number }> {
+  const rng = options.rng ?? createRandom(options.seed ?? 7);
+  const { challenges, truth } = fixture;
+  const learners = await makeUsers(db, count, { locale: options.locale });
   const assessments = await makeAssessments(
     db,
-    learners.map((userId) => ({ userId, competenceId: competence.id, type: 'POSITIONING', releaseId: release.id })),
+    learners.map((userId) => ({ userId, competenceId: fixture.competence.id, type: 'POSITIONING', releaseId: fixture.releaseId })),
   );
   const bank = challenges.map((c) => truth.get(c.id) as SimulatedItem);
   const thetas = Float64Array.from(learners, () => normal(rng));
-  const data = simulateResponses(rng, bank, thetas, { kind: 'random', perPerson: Math.min(itemCount, options.perPerson ?? 6) });
+  const data = simulateResponses(rng, bank, thetas, { kind: 'random', perPerson: Math.min(challenges.length, options.perPerson ?? 6) });
   const rows: Parameters<typeof insertAnswers>[1] = [];
   for (let p = 0; p < learners.length; p++) {
     for (let j = data.rowStart[p] as number; j < (data.rowStart[p + 1] as number); j++) {
@@ -128,7 +144,7 @@ export async function makeCalibrationFixture(
     }
   }
   await insertAnswers(db, rows);
-  return { unique: u, competence: { id: competence.id, code: competence.code }, challenges, truth, learners, releaseId: release.id, answers: rows.length };
+  return { learners, answers: rows.length };
 }
 
 /** Settings of a run limited to the fixture (small thresholds). */
