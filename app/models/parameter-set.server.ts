@@ -168,6 +168,11 @@ export interface SetItemParameter extends StoredParameter {
   sourceRunId: string | null;
 }
 
+/** A stored parameter's estimates and where they come from, as a set holds them. */
+function estimatesOf(p: Omit<SetItemParameter, 'challengeId' | 'versionId'>) {
+  return { a: p.a, d: p.d, b: p.b, seA: p.seA, seD: p.seD, seB: p.seB, sourceRunId: p.sourceRunId };
+}
+
 /**
  * Runs a transaction that creates the next set version; two at once saw the same last version and one
  * hits the unique version: it is tried again (three times) with the next number.
@@ -207,18 +212,7 @@ export async function putSetInForce<P extends SetItemParameter>(
     data: { version: (last?.version ?? 0) + 1, active: true, ...data, note: data.note.slice(0, 2000), cutScores: cuts.cutScores },
   });
   await tx.itemParameter.createMany({
-    data: items.map((p) => ({
-      challengeId: p.challengeId,
-      versionId: p.versionId,
-      a: p.a,
-      d: p.d,
-      b: p.b,
-      seA: p.seA,
-      seD: p.seD,
-      seB: p.seB,
-      sourceRunId: p.sourceRunId,
-      parameterSetId: set.id,
-    })),
+    data: items.map((p) => ({ challengeId: p.challengeId, versionId: p.versionId, ...estimatesOf(p), parameterSetId: set.id })),
   });
   return { set, applicable, cutScores: cuts.cutScores };
 }
@@ -474,13 +468,7 @@ export async function parameterSetByVersion(db: Db, version: number) {
       skill: p.challenge.skill.name,
       level: p.challenge.skill.level,
       competence: p.challenge.skill.tube.competence.code,
-      a: p.a,
-      d: p.d,
-      b: p.b,
-      seA: p.seA,
-      seD: p.seD,
-      seB: p.seB,
-      sourceRunId: p.sourceRunId,
+      ...estimatesOf(p),
     }))
     .sort((x, y) => x.competence.localeCompare(y.competence, 'fr', { numeric: true }) || x.level - y.level || x.key.localeCompare(y.key));
   return {
