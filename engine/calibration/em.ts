@@ -635,6 +635,8 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   let standardErrorsNote: string;
   let standardErrorsSeconds: CalibrationResult['standardErrorsSeconds'];
   if (method === 'observed' && louisFull && exact !== undefined) {
+    // The exact information is a long step on a large bank (tens of seconds): a cancelled run stops before it.
+    if (await hooks.shouldCancel?.()) throw new CalibrationCancelledError(cycles);
     const covariance = await exact(state, mSettings, nodes, hooks.timeStandardErrors === true ? hooks.now : undefined);
     errors = itemErrorsFromGroupCovariance(itemIds.length, covariance.parameters, covariance.band);
     if (covariance.milliseconds !== null) {

@@ -79,6 +79,14 @@ describe('LSAT7 reproduces the published 2PL and Rasch estimates', () => {
     await expect(calibrate(lsat7Data(), { priors: false }, { hooks: { shouldCancel: () => ++asked > 3 } })).rejects.toMatchObject({
       name: 'CalibrationCancelledError',
     });
+
+    // Cancelled once the EM has converged: the run stops before the exact standard errors (a long step on a bank).
+    let calls = 0;
+    await calibrate(lsat7Data(), { priors: false, standardErrors: 'none' }, { hooks: { shouldCancel: () => (calls++, false) } });
+    let late = 0;
+    await expect(calibrate(lsat7Data(), { priors: false }, { hooks: { shouldCancel: () => ++late > calls } })).rejects.toMatchObject({
+      name: 'CalibrationCancelledError',
+    });
   });
 
   it('says so when it does not converge', async () => {
