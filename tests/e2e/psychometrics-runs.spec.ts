@@ -58,6 +58,13 @@ test('a psychometrician starts a calibration, watches it progress, approves it a
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: `CSV brut des paramètres de la version ${version}` }).click();
   expect((await download).suggestedFilename()).toBe(`parametres-v${version}.csv`);
+
+  // The run's page says where its EM started: an earlier comparable run's estimates, or the usual values.
+  await page.goto(`/psychometrie/calibrations/${runId}`);
+  const start = page.locator('.psy-facts div').filter({ has: page.getByText('Départ de l’EM', { exact: true }) });
+  await expect(start.locator('dd')).toHaveText(
+    /^(estimations du calcul [0-9a-z]{8} \(\d+ épreuves\)|valeurs initiales usuelles \(aucun calcul précédent comparable\))$/,
+  );
 });
 
 test('a running calibration can be cancelled and then cannot be approved; a finished one can be rejected with a reason', async ({ page }) => {

@@ -31,6 +31,15 @@ export function RunFacts({ run, texts }: { run: RunHeader; texts: Texts }) {
     facts.push([t('run.seMethod'), known ? t(`run.seMethod.${seMethod}`) : seMethod]);
   }
   if (run.maxAnswerId) facts.push([t('run.snapshot'), f('run.snapshotValue', { id: run.maxAnswerId })]);
+  // Where the EM started (recorded since warm starts; absent on older runs).
+  const execution = run.summary['execution'] as { warmStart?: { runId: string; items: number } | null } | undefined;
+  if (execution && execution.warmStart !== undefined) {
+    const warm = execution.warmStart;
+    facts.push([
+      t('run.warmStart'),
+      warm ? f('run.warmStartValue', { id: warm.runId.slice(0, 8), items: formatCount(warm.items, locale) }) : t('run.coldStart'),
+    ]);
+  }
   for (const set of run.approvedAs)
     facts.push([t('run.approvedAs'), f('run.approvedAsValue', { version: set.version, active: set.active ? t('run.activeSuffix') : '' })]);
   return (
