@@ -46,20 +46,9 @@ async function main() {
       const { seed } = await import('../prisma/seed');
       const seeded = await time(() => seed(db, (line) => console.log(`  ${line}`), { databaseUrl: url }));
       console.log(`Seed with demo answers: ${(seeded.ms / 1000).toFixed(1)} s`);
-      const { CalibrationRunSettings, progressNow } = await import('../app/models/calibration.server');
-      const { executeCalibrationRun } = await import('../workers/calibration');
-      const settings = CalibrationRunSettings.parse({ anchors: 'recalibrate-all', distribution: 'local' });
-      const run = await db.calibrationRun.create({
-        data: {
-          status: 'QUEUED',
-          trigger: 'MANUAL',
-          model: settings.model,
-          settings: settings as object,
-          progress: progressNow({ phase: 'queued', percent: 0 }) as object,
-        },
-      });
-      const calibrated = await time(() => executeCalibrationRun({ db, databaseUrl: url, threads: false, sharding: null }, run.id));
-      console.log(`Second calibration run: ${calibrated.value} in ${(calibrated.ms / 1000).toFixed(1)} s`);
+      const { calibrateNow } = await import('../workers/calibration');
+      const calibrated = await time(() => calibrateNow(db, url, { anchors: 'recalibrate-all', distribution: 'local' }));
+      console.log(`Second calibration run: ${calibrated.value.outcome} in ${(calibrated.ms / 1000).toFixed(1)} s`);
     }
     const answers = await db.answer.count();
     const runs = await db.calibrationRun.findMany({

@@ -24,8 +24,7 @@ import { createRandom, normal, randomInt, shuffle, type RandomGenerator } from '
 import { simulateResponses, type SimulatedItem } from '../engine/simulation';
 import { liveChallenges, type LiveChallenge } from '../app/models/calibration-data.server';
 import { SETTING_CALIBRATION_BASELINE, approveRun } from '../app/models/parameter-set.server';
-import { CalibrationRunSettings, progressNow } from '../app/models/calibration.server';
-import { executeCalibrationRun } from '../workers/calibration';
+import { calibrateNow } from '../workers/calibration';
 
 export interface DemoAnswersOptions {
   learners?: number;
@@ -318,24 +317,18 @@ async function calibrateAndApprove(db: PrismaClient, options: DemoAnswersOptions
   const [all] = await db.$queryRawUnsafe<{ id: string | null }[]>('SELECT max(id)::text AS id FROM "Answer"');
   if (!early?.id) return null;
   const psychometrician = await db.user.findUnique({ where: { email: 'psychometre@exemple.fr' }, select: { id: true } });
-  const settings = CalibrationRunSettings.parse({ anchors: 'recalibrate-all', maxAnswerId: early.id, distribution: 'local' });
-  const run = await db.calibrationRun.create({
-    data: {
-      status: 'QUEUED',
-      trigger: 'MANUAL',
-      model: settings.model,
-      settings: settings as object,
-      requestedById: psychometrician?.id ?? null,
-      progress: progressNow({ phase: 'queued', percent: 0 }) as object,
-    },
-  });
-  const outcome = await executeCalibrationRun({ db, databaseUrl: options.databaseUrl, threads: false, sharding: null }, run.id);
+  const { runId, outcome } = await calibrateNow(
+    db,
+    options.databaseUrl,
+    { anchors: 'recalibrate-all', maxAnswerId: early.id, distribution: 'local' },
+    psychometrician?.id ?? null,
+  );
   if (outcome !== 'succeeded') {
     log(`Calibration initiale des données de démonstration : ${outcome}.`);
     return null;
   }
   const approval = await approveRun(db, {
-    runId: run.id,
+    runId,
     userId: psychometrician?.id ?? null,
     items: 'all',
     note: 'Calibration initiale des données de démonstration (réponses de plus de 35 jours).',

@@ -43,7 +43,16 @@ import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type C
 import { join, resolve } from 'node:path';
 import { countEligibleAnswers, liveChallenges, readCalibrationData, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
 import { readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
-import { newAnswersThreshold, progressNow, startCalibration, type CalibrationProgress, type CalibrationSummary } from '../app/models/calibration.server';
+import {
+  CalibrationRunSettings,
+  createQueuedRun,
+  newAnswersThreshold,
+  progressNow,
+  startCalibration,
+  type CalibrationProgress,
+  type CalibrationRunSettingsInput,
+  type CalibrationSummary,
+} from '../app/models/calibration.server';
 import {
   activeParameterSetFor,
   cancelUnfinishedRun,
@@ -180,6 +189,21 @@ export function describeJobFailure(reason: string | undefined): string {
     return 'Le worker qui calculait cette calibration s’est arrêté en cours de route, trop de fois : calibration abandonnée, aucun résultat enregistré.';
   }
   return reason;
+}
+
+/**
+ * A manual run written and executed at once in this process, without the queue or worker threads (the
+ * demo data's first set, test and bench set-ups). Returns the run's id and how it ended.
+ */
+export async function calibrateNow(
+  db: Db,
+  databaseUrl: string,
+  input: CalibrationRunSettingsInput,
+  requestedById: string | null = null,
+): Promise<{ runId: string; outcome: Awaited<ReturnType<typeof executeCalibrationRun>> }> {
+  const run = await createQueuedRun(db, CalibrationRunSettings.parse(input), { requestedById });
+  const outcome = await executeCalibrationRun({ db, databaseUrl, threads: false, sharding: null }, run.id);
+  return { runId: run.id, outcome };
 }
 
 /**

@@ -218,15 +218,13 @@ export interface StartOptions {
   enqueue: (runId: string) => Promise<string>;
 }
 
-/**
- * Starts a run: checks the data, writes the QUEUED run and queues its job. A refusal starts nothing
- * (and leaves no row behind).
- */
-export async function startCalibration(db: Db, options: StartOptions): Promise<{ ok: true; runId: string } | { ok: false; refusal: StartRefusal }> {
-  const settings = CalibrationRunSettings.parse(options.settings);
-  const refusal = await checkCalibrationData(db, options.databaseUrl, settings);
-  if (refusal) return { ok: false, refusal };
-  const run = await db.calibrationRun.create({
+/** The QUEUED row of a run with these (parsed) settings, before its job is queued or it is executed. */
+export function createQueuedRun(
+  db: Pick<Db, 'calibrationRun'>,
+  settings: CalibrationRunSettings,
+  options: { trigger?: 'MANUAL' | 'SCHEDULE' | 'NEW_ANSWERS'; requestedById?: string | null } = {},
+) {
+  return db.calibrationRun.create({
     data: {
       status: 'QUEUED',
       trigger: options.trigger ?? 'MANUAL',
@@ -236,6 +234,17 @@ export async function startCalibration(db: Db, options: StartOptions): Promise<{
       progress: progressNow({ phase: 'queued', percent: 0 }) as object,
     },
   });
+}
+
+/**
+ * Starts a run: checks the data, writes the QUEUED run and queues its job. A refusal starts nothing
+ * (and leaves no row behind).
+ */
+export async function startCalibration(db: Db, options: StartOptions): Promise<{ ok: true; runId: string } | { ok: false; refusal: StartRefusal }> {
+  const settings = CalibrationRunSettings.parse(options.settings);
+  const refusal = await checkCalibrationData(db, options.databaseUrl, settings);
+  if (refusal) return { ok: false, refusal };
+  const run = await createQueuedRun(db, settings, options);
   try {
     const jobId = await options.enqueue(run.id);
     await db.calibrationRun.update({ where: { id: run.id }, data: { jobId } });
