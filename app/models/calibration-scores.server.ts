@@ -10,7 +10,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { PrismaClient } from '../../prisma/client';
-import { computeRowAbilities, type ResponseData } from '../../engine/calibration';
+import { computeRowAbilities, selectItems } from '../../engine/calibration';
 import { gridNodes, normalWeights } from '../../engine/irt';
 import { calibrationVersionIds } from './content-version.server';
 import { liveChallenges, readCalibrationData, withPgClient } from './calibration-data.server';
@@ -49,26 +49,11 @@ export async function runScoresCsv(db: PrismaClient, databaseUrl: string, runId:
       kept.push({ a: p.a, d: p.d });
     }
   });
-  const rows = data.rowStart.length - 1;
-  const rowStart = new Int32Array(rows + 1);
-  const items: number[] = [];
-  const scores: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
-      const k = keepIndex[data.items[j] as number] as number;
-      if (k < 0) continue;
-      items.push(k);
-      scores.push(data.scores[j] as number);
-    }
-    rowStart[r + 1] = items.length;
-  }
-  const usable: ResponseData = {
-    itemIds: kept.map((_, k) => String(k)),
-    rowStart,
-    items: Int32Array.from(items),
-    scores: Uint8Array.from(scores),
-    weights: null,
-  };
+  const usable = selectItems(
+    data,
+    keepIndex,
+    kept.map((_, k) => String(k)),
+  );
   const nodes = gridNodes(-6, 6, settings.quadraturePoints);
   const { theta, sd: se } = computeRowAbilities(
     usable,
@@ -77,8 +62,8 @@ export async function runScoresCsv(db: PrismaClient, databaseUrl: string, runId:
   );
   const lines = ['person,theta,se,answers'];
   let persons = 0;
-  for (let r = 0; r < rows; r++) {
-    const answers = (rowStart[r + 1] as number) - (rowStart[r] as number);
+  for (let r = 0; r < usable.rowStart.length - 1; r++) {
+    const answers = (usable.rowStart[r + 1] as number) - (usable.rowStart[r] as number);
     if (answers === 0) continue;
     persons++;
     lines.push(`${personPseudonym(secret, run.id, personKeys[r] ?? String(r))},${theta[r]},${se[r]},${answers}`);

@@ -137,6 +137,27 @@ export function sliceRows(data: ResponseData, from: number, to: number): Respons
 }
 
 /**
+ * The same rows with only the answers to some items, renumbered: `newIndex[i]` is item i's index among
+ * `itemIds` (the items of the result), or −1 to drop the answers to it. Rows keep their place and weight.
+ */
+export function selectItems(data: ResponseData, newIndex: Int32Array, itemIds: readonly string[]): ResponseData {
+  const rows = data.rowStart.length - 1;
+  const rowStart = new Int32Array(rows + 1);
+  const items: number[] = [];
+  const scores: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
+      const k = newIndex[data.items[j] as number] as number;
+      if (k < 0) continue;
+      items.push(k);
+      scores.push(data.scores[j] as number);
+    }
+    rowStart[r + 1] = items.length;
+  }
+  return { itemIds, rowStart, items: Int32Array.from(items), scores: Uint8Array.from(scores), weights: data.weights };
+}
+
+/**
  * Splits the rows into `count` contiguous shards of about equal numbers of answers.
  * Returns the row boundaries: shard k is rows [bounds[k], bounds[k+1]).
  */

@@ -4,7 +4,7 @@
  * runner lives in ./parallel (it uses Node's worker_threads).
  */
 export type { ResponseData, CollapsedData } from './data';
-export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, shardBoundaries, collapsePatterns } from './data';
+export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, selectItems, shardBoundaries, collapsePatterns } from './data';
 
 export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, ProbabilityTable } from './kernel';
 export {

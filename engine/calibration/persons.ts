@@ -1,5 +1,5 @@
 /** Ability estimates (EAP and posterior SD) of the persons of a data set under calibrated parameters. */
-import type { ResponseData } from './data';
+import { selectItems, type ResponseData } from './data';
 import type { CalibrationResult } from './em';
 import { computeRowAbilities } from './kernel';
 
@@ -12,32 +12,16 @@ export function scorePersons(data: ResponseData, result: CalibrationResult): { t
   const a = new Float64Array(data.itemIds.length);
   const d = new Float64Array(data.itemIds.length);
   const c = result.parameters.c === undefined ? undefined : new Float64Array(data.itemIds.length);
-  const known = new Uint8Array(data.itemIds.length);
+  // Answers to items the run does not know are dropped (a = d = 0 would still be harmless, but be explicit).
+  const keep = new Int32Array(data.itemIds.length).fill(-1);
   data.itemIds.forEach((id, i) => {
     const k = index.get(id);
     if (k === undefined) return;
     a[i] = result.parameters.a[k] as number;
     d[i] = result.parameters.d[k] as number;
     if (c !== undefined) c[i] = result.parameters.c?.[k] as number;
-    known[i] = 1;
+    keep[i] = i;
   });
-  let usable = data;
-  if (known.includes(0)) {
-    // Drop answers to unknown items (a = d = 0 would still be harmless, but be explicit).
-    const rows = data.rowStart.length - 1;
-    const rowStart = new Int32Array(rows + 1);
-    const items: number[] = [];
-    const scores: number[] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
-        const i = data.items[j] as number;
-        if (known[i] !== 1) continue;
-        items.push(i);
-        scores.push(data.scores[j] as number);
-      }
-      rowStart[r + 1] = items.length;
-    }
-    usable = { ...data, rowStart, items: Int32Array.from(items), scores: Uint8Array.from(scores) };
-  }
+  const usable = keep.includes(-1) ? selectItems(data, keep, data.itemIds) : data;
   return computeRowAbilities(usable, c === undefined ? { a, d } : { a, d, c }, result.quadrature);
 }
