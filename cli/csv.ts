@@ -434,25 +434,18 @@ class LongReader {
 /** Anchor parameters: CSV with columns item, a, d (any order, other columns ignored). */
 export async function readAnchorsCsv(path: string): Promise<Map<string, ItemParameters>> {
   const anchors = new Map<string, ItemParameters>();
-  let columns: { item: number; a: number; d: number; count: number; names: string[] } | null = null;
-  let separator: Separator = ',';
-  try {
-    await forEachLine(path, (buffer, start, end, lineNumber) => {
-      if (isBlank(buffer, start, end)) return;
-      const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
-      if (columns === null) separator = detectSeparator(path, text, lineNumber);
-      const fields = splitFields(text, separator);
-      if (columns === null) {
-        const find = (name: string): number => {
-          const c = fields.indexOf(name);
-          if (c < 0) throw new CsvError(path, lineNumber, null, name, `the header has no ${JSON.stringify(name)} column (expected item,a,d)`);
-          return c;
-        };
-        columns = { item: find('item'), a: find('a'), d: find('d'), count: fields.length, names: fields };
-        return;
-      }
-      const cols = columns as { item: number; a: number; d: number; count: number; names: string[] };
-      const id = rowItemId(fields, cols, path, lineNumber);
+  await forEachItemRow(
+    path,
+    'the file is empty (expected a header item,a,d)',
+    (fields, lineNumber) => {
+      const find = (name: string): number => {
+        const c = fields.indexOf(name);
+        if (c < 0) throw new CsvError(path, lineNumber, null, name, `the header has no ${JSON.stringify(name)} column (expected item,a,d)`);
+        return c;
+      };
+      return { item: find('item'), a: find('a'), d: find('d'), count: fields.length };
+    },
+    (fields, cols, id, lineNumber, separator) => {
       const number = (c: number, name: string): number => {
         const text = fields[c] as string;
         const value = text === '' ? NaN : Number(separator === ',' ? text : text.replace(',', '.'));
@@ -463,11 +456,8 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
       const d = number(cols.d, 'd');
       if (anchors.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
       anchors.set(id, { a, d });
-    });
-  } catch (error) {
-    throw asCsvError(path, error);
-  }
-  if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,a,d)');
+    },
+  );
   return anchors;
 }
 
@@ -487,27 +477,20 @@ export interface GuessingFile {
 export async function readGuessingCsv(path: string): Promise<GuessingFile> {
   const modes = new Map<string, number>();
   const fixed = new Map<string, number>();
-  let columns: { item: number; proposals: number; c: number; count: number } | null = null;
-  let separator: Separator = ',';
-  try {
-    await forEachLine(path, (buffer, start, end, lineNumber) => {
-      if (isBlank(buffer, start, end)) return;
-      const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
-      if (columns === null) separator = detectSeparator(path, text, lineNumber);
-      const fields = splitFields(text, separator);
-      if (columns === null) {
-        const item = fields.indexOf('item');
-        if (item < 0) throw new CsvError(path, lineNumber, null, 'item', 'the header has no "item" column (expected item,proposals or item,c)');
-        const proposals = fields.indexOf('proposals');
-        const c = fields.indexOf('c');
-        if (proposals < 0 && c < 0) {
-          throw new CsvError(path, lineNumber, null, null, 'the header has neither a "proposals" nor a "c" column (expected item,proposals or item,c)');
-        }
-        columns = { item, proposals, c, count: fields.length };
-        return;
+  await forEachItemRow(
+    path,
+    'the file is empty (expected a header item,proposals or item,c)',
+    (fields, lineNumber) => {
+      const item = fields.indexOf('item');
+      if (item < 0) throw new CsvError(path, lineNumber, null, 'item', 'the header has no "item" column (expected item,proposals or item,c)');
+      const proposals = fields.indexOf('proposals');
+      const c = fields.indexOf('c');
+      if (proposals < 0 && c < 0) {
+        throw new CsvError(path, lineNumber, null, null, 'the header has neither a "proposals" nor a "c" column (expected item,proposals or item,c)');
       }
-      const cols = columns as { item: number; proposals: number; c: number; count: number };
-      const id = rowItemId(fields, cols, path, lineNumber);
+      return { item, proposals, c, count: fields.length };
+    },
+    (fields, cols, id, lineNumber, separator) => {
       if (modes.has(id) || fixed.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
       const cell = (c: number): string => (c < 0 ? '' : (fields[c] as string));
       const proposalsText = cell(cols.proposals);
@@ -528,12 +511,40 @@ export async function readGuessingCsv(path: string): Promise<GuessingFile> {
       } else {
         throw new CsvError(path, lineNumber, cols.item + 1, null, `item ${JSON.stringify(id)} has neither a number of proposals nor a fixed c`);
       }
+    },
+  );
+  return { modes, fixed };
+}
+
+/**
+ * Reads a per-item file (anchors, guessing): blank lines skipped, a byte-order mark dropped, the
+ * separator found on the header (named when it is not a comma), the header's columns from `header`,
+ * then each row checked (cells against the header, a non-empty item id) and given to `row`.
+ */
+async function forEachItemRow<C extends { item: number; count: number }>(
+  path: string,
+  emptyMessage: string,
+  header: (fields: string[], lineNumber: number) => C,
+  row: (fields: string[], cols: C, id: string, lineNumber: number, separator: Separator) => void,
+): Promise<void> {
+  let columns: C | null = null;
+  let separator: Separator = ',';
+  try {
+    await forEachLine(path, (buffer, start, end, lineNumber) => {
+      if (isBlank(buffer, start, end)) return;
+      const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
+      if (columns === null) separator = detectSeparator(path, text, lineNumber);
+      const fields = splitFields(text, separator);
+      if (columns === null) {
+        columns = header(fields, lineNumber);
+        return;
+      }
+      row(fields, columns, rowItemId(fields, columns, path, lineNumber), lineNumber, separator);
     });
   } catch (error) {
     throw asCsvError(path, error);
   }
-  if (columns === null) throw new CsvError(path, null, null, null, 'the file is empty (expected a header item,proposals or item,c)');
-  return { modes, fixed };
+  if (columns === null) throw new CsvError(path, null, null, null, emptyMessage);
 }
 
 /** A row of a per-item file (parameters, guessing): as many cells as the header, and its item id, not empty. */
