@@ -10,6 +10,7 @@ import { ChartFigure, AxisBottom, AxisLeft, VerticalMarker, translate } from '~/
 import { axisTicks, frame, linearScale } from '~/components/charts/scales';
 import { formatCount, formatDateTime, formatNumber, formatPercent, formatWithSe } from '~/components/charts/format';
 import { SignalBadge, type Texts } from '~/components/charts/ui';
+import { DifStatCells, DifStatHeaders } from '~/components/psychometrics/DifSection';
 import { useMessages } from '~/i18n';
 import { fill } from '~/i18n/psychometrie';
 import { diagnosticsMessages, type DiagnosticsKey } from '~/i18n/psychometrie-diagnostics';
@@ -44,6 +45,31 @@ function KeepParams({ except }: { except: readonly string[] }) {
           <input key={`${name}${k}`} type="hidden" name={name} value={value} />
         ))}
     </>
+  );
+}
+
+/**
+ * A GET form of one diagnostics section: it sends its own parameters, keeps the address's others, comes
+ * back to its section and starts afresh when the values it shows change (a new key).
+ */
+function FilterForm({
+  anchor,
+  label,
+  values,
+  params,
+  children,
+}: {
+  anchor: string;
+  label: string;
+  values: readonly (string | null | undefined)[];
+  params: readonly string[];
+  children: React.ReactNode;
+}) {
+  return (
+    <Form key={values.join('|')} method="get" action={`#${anchor}`} className="panel psy-filters" aria-label={label} preventScrollReset>
+      <KeepParams except={params} />
+      {children}
+    </Form>
   );
 }
 
@@ -276,15 +302,12 @@ function VariableDifSection({
     <section className="psy-section" aria-labelledby="dif-variable-titre" id="dif-variable">
       <h2 id="dif-variable-titre">{d('dv.heading')}</h2>
       <p className="muted">{d('dv.intro')}</p>
-      <Form
-        key={`${query.difVariable}|${query.difReference}|${query.difFocal}`}
-        method="get"
-        action="#dif-variable"
-        className="panel psy-filters"
-        aria-label={d('dv.form')}
-        preventScrollReset
+      <FilterForm
+        anchor="dif-variable"
+        label={d('dv.form')}
+        values={[query.difVariable, query.difReference, query.difFocal]}
+        params={[DIAGNOSTICS_PARAMS.variable, DIAGNOSTICS_PARAMS.reference, DIAGNOSTICS_PARAMS.focal]}
       >
-        <KeepParams except={[DIAGNOSTICS_PARAMS.variable, DIAGNOSTICS_PARAMS.reference, DIAGNOSTICS_PARAMS.focal]} />
         <div className="psy-field">
           <label htmlFor="dif-variable-choix">{d('dv.variable')}</label>
           <select id="dif-variable-choix" name={DIAGNOSTICS_PARAMS.variable} defaultValue={query.difVariable ?? ''}>
@@ -324,7 +347,7 @@ function VariableDifSection({
         <div className="psy-actions">
           <button type="submit">{d('dv.submit')}</button>
         </div>
-      </Form>
+      </FilterForm>
       {dif ? (
         <div data-testid="dif-variable-result">
           <p>
@@ -360,14 +383,7 @@ function VariableDifSection({
                         <th scope="col" className="num">
                           {d('dv.col.n')}
                         </th>
-                        <th scope="col" className="num">
-                          {t('dif.delta')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('dif.p')}
-                        </th>
-                        <th scope="col">{t('dif.class')}</th>
-                        <th scope="col">{t('dif.favours')}</th>
+                        <DifStatHeaders texts={texts} />
                       </tr>
                     </thead>
                     <tbody>
@@ -379,12 +395,7 @@ function VariableDifSection({
                           <td className="num">
                             {formatCount(i.referenceN, locale)} / {formatCount(i.focalN, locale)}
                           </td>
-                          <td className="num">{formatWithSe(i.deltaMH, i.seDelta, 2, locale)}</td>
-                          <td className="num">
-                            {i.pValue === null ? '—' : i.pValue < 0.001 ? `< ${formatNumber(0.001, 3, locale)}` : formatNumber(i.pValue, 3, locale)}
-                          </td>
-                          <td>{i.class === 'C' ? <SignalBadge signal="dif_c" texts={texts} /> : <SignalBadge signal="dif_b" texts={texts} />}</td>
-                          <td>{i.favours ? t(`dif.favours.${i.favours}`) : '—'}</td>
+                          <DifStatCells texts={texts} delta={i.deltaMH} se={i.seDelta} p={i.pValue} difClass={i.class} favours={i.favours} />
                         </tr>
                       ))}
                     </tbody>
@@ -422,15 +433,12 @@ function ExposureSection({ runId, exposure, texts, dt }: { runId: string; exposu
       ) : (
         <p className="psy-note">{d('ex.noPeriod')}</p>
       )}
-      <Form
-        key={`${exposure.from}|${exposure.to}|${exposure.sort}`}
-        method="get"
-        action="#exposition"
-        className="panel psy-filters"
-        aria-label={d('ex.form')}
-        preventScrollReset
+      <FilterForm
+        anchor="exposition"
+        label={d('ex.form')}
+        values={[exposure.from, exposure.to, exposure.sort]}
+        params={[DIAGNOSTICS_PARAMS.from, DIAGNOSTICS_PARAMS.to, DIAGNOSTICS_PARAMS.sort]}
       >
-        <KeepParams except={[DIAGNOSTICS_PARAMS.from, DIAGNOSTICS_PARAMS.to, DIAGNOSTICS_PARAMS.sort]} />
         <div className="psy-field">
           <label htmlFor="exposition-du">{d('ex.from')}</label>
           <input id="exposition-du" type="date" name={DIAGNOSTICS_PARAMS.from} defaultValue={exposure.from ?? ''} />
@@ -452,7 +460,7 @@ function ExposureSection({ runId, exposure, texts, dt }: { runId: string; exposu
         <div className="psy-actions">
           <button type="submit">{d('ex.submit')}</button>
         </div>
-      </Form>
+      </FilterForm>
       <p>
         {df('ex.tests', {
           positioning: formatCount(exposure.tests.POSITIONING, locale),

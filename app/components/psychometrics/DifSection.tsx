@@ -4,6 +4,49 @@ import type { ItemRow } from '~/models/psychometrics-analysis.server';
 import { formatNumber, formatWithSe } from '~/components/charts/format';
 import { SignalBadge, type Texts } from '~/components/charts/ui';
 
+/** The Mantel–Haenszel columns every DIF table shows: Δ with its SE, p, ETS class, the group favoured. */
+export function DifStatHeaders({ texts }: { texts: Texts }) {
+  const { t } = texts;
+  return (
+    <>
+      <th scope="col" className="num">
+        {t('dif.delta')}
+      </th>
+      <th scope="col" className="num">
+        {t('dif.p')}
+      </th>
+      <th scope="col">{t('dif.class')}</th>
+      <th scope="col">{t('dif.favours')}</th>
+    </>
+  );
+}
+
+export function DifStatCells({
+  texts,
+  delta,
+  se,
+  p,
+  difClass,
+  favours,
+}: {
+  texts: Texts;
+  delta: number | null;
+  se: number | null;
+  p: number | null;
+  difClass: string | null;
+  favours: string | null;
+}) {
+  const { t, locale } = texts;
+  return (
+    <>
+      <td className="num">{formatWithSe(delta, se, 2, locale)}</td>
+      <td className="num">{p === null ? '—' : p < 0.001 ? `< ${formatNumber(0.001, 3, locale)}` : formatNumber(p, 3, locale)}</td>
+      <td>{difClass === 'C' ? <SignalBadge signal="dif_c" texts={texts} /> : difClass === 'B' ? <SignalBadge signal="dif_b" texts={texts} /> : difClass}</td>
+      <td>{favours ? t(`dif.favours.${favours}` as Parameters<Texts['t']>[0]) : '—'}</td>
+    </>
+  );
+}
+
 export function DifSection({ items, runId, summary, texts }: { items: ItemRow[]; runId: string; summary: Record<string, unknown>; texts: Texts }) {
   const { t, f, locale } = texts;
   const entries = items.flatMap((i) => i.dif.map((e) => ({ item: i, e })));
@@ -37,14 +80,7 @@ export function DifSection({ items, runId, summary, texts }: { items: ItemRow[];
             <th scope="col">{t('common.item')}</th>
             <th scope="col">{t('dif.comparison')}</th>
             <th scope="col">{t('dif.groups')}</th>
-            <th scope="col" className="num">
-              {t('dif.delta')}
-            </th>
-            <th scope="col" className="num">
-              {t('dif.p')}
-            </th>
-            <th scope="col">{t('dif.class')}</th>
-            <th scope="col">{t('dif.favours')}</th>
+            <DifStatHeaders texts={texts} />
           </tr>
         </thead>
         <tbody>
@@ -55,18 +91,7 @@ export function DifSection({ items, runId, summary, texts }: { items: ItemRow[];
               </th>
               <td>{e.comparison || info?.grouping || '—'}</td>
               <td>{groups(e)}</td>
-              <td className="num">{formatWithSe(e.deltaMH, e.seDelta, 2, locale)}</td>
-              <td className="num">{e.pValue === null ? '—' : e.pValue < 0.001 ? `< ${formatNumber(0.001, 3, locale)}` : formatNumber(e.pValue, 3, locale)}</td>
-              <td>
-                {e.difClass === 'C' ? (
-                  <SignalBadge signal="dif_c" texts={texts} />
-                ) : e.difClass === 'B' ? (
-                  <SignalBadge signal="dif_b" texts={texts} />
-                ) : (
-                  e.difClass
-                )}
-              </td>
-              <td>{e.favours ? t(`dif.favours.${e.favours}`) : '—'}</td>
+              <DifStatCells texts={texts} delta={e.deltaMH} se={e.seDelta} p={e.pValue} difClass={e.difClass} favours={e.favours} />
             </tr>
           ))}
         </tbody>
