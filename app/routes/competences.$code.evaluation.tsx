@@ -5,7 +5,8 @@
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
-import { requireForm } from '~/lib/session.server';
+import { assertPostedForm, requireForm, type CurrentSession } from '~/lib/session.server';
+import type { RequestHead } from '~/lib/request-head';
 import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
@@ -70,7 +71,23 @@ function pageStep(step: ChallengeStep) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireLearnerSpace(request);
   const form = await requireForm(request, session);
-  const code = params.code ?? '';
+  return testAction(request, params.code ?? '', session, form);
+}
+
+/**
+ * The same action for the web server's direct path (scripts/direct-actions.ts), which reads the
+ * urlencoded form itself and hands over the request's head without building a `Request`: the same guards
+ * in the same order (session and certification lock, origin, CSRF token), then the same work.
+ */
+export async function directAction({ request, params, form }: { request: RequestHead; params: Record<string, string | undefined>; form: URLSearchParams }) {
+  const session = await requireLearnerSpace(request);
+  assertPostedForm(request, session, form);
+  return testAction(request, params.code ?? '', session, form);
+}
+
+type PostedForm = Pick<FormData, 'get' | 'getAll'>;
+
+async function testAction(request: RequestHead, code: string, session: CurrentSession, form: PostedForm) {
   const intent = form.get('intent');
   const now = new Date();
   try {
