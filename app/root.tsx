@@ -54,7 +54,11 @@ export type RootData = Awaited<ReturnType<typeof loader>>;
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, actionResult, defaultShouldRevalidate }) =>
   formAction && /^\/competences\/[^/]+\/evaluation$/.test(formAction) && actionResult && typeof actionResult === 'object' && 'step' in actionResult
     ? false
-    : defaultShouldRevalidate;
+    : // A tutorial kept or dropped on a test's results page: nothing of the root changes either (and the
+      // results page, which has a clientLoader, would ask its own loader in a request of its own).
+      formAction && /^\/competences\/[^/]+\/resultats$/.test(formAction)
+      ? false
+      : defaultShouldRevalidate;
 
 export function useRootData(): RootData {
   return useRouteLoaderData('root') as RootData;
