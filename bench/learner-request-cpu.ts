@@ -77,7 +77,13 @@ type Step = { kind: string; assessmentId: string; challengeId: string; view: { a
 
 function answerForm(step: Step, csrf: string, n: number): Record<string, string | string[]> {
   // avecResultats: as the page with JavaScript, the test's last answer may bring its results (a server from before ignores it).
-  const form: Record<string, string | string[]> = { csrf, intent: 'answer', assessmentId: step.assessmentId, challengeId: step.challengeId, avecResultats: '1' };
+  const form: Record<string, string | string[]> = {
+    csrf,
+    intent: 'answer',
+    assessmentId: step.assessmentId,
+    challengeId: step.challengeId,
+    avecResultats: '1',
+  };
   if (n % 10 === 3) return { ...form, skipped: '1' };
   const answer = step.view.answer;
   if (answer.proposals?.length) {

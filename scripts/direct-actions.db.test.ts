@@ -69,7 +69,13 @@ async function post(who: Learner, url: string, form: Record<string, string>, hea
     location: response.headers.get('Location'),
     text: await response.text(),
     headers: [...response.headers.entries()]
-      .map(([name, value]) => (name === 'date' || name === 'keep-alive' ? name : name === 'content-security-policy' ? `${name}: ${value.replace(/'nonce-[^']+'/, '')}` : `${name}: ${value}`))
+      .map(([name, value]) =>
+        name === 'date' || name === 'keep-alive'
+          ? name
+          : name === 'content-security-policy'
+            ? `${name}: ${value.replace(/'nonce-[^']+'/, '')}`
+            : `${name}: ${value}`,
+      )
       .sort(),
   };
 }
@@ -143,10 +149,7 @@ describe.skipIf(!built)('a learner’s answer and start in front of Remix', () =
     expect(crossA.status).toBe(403);
     expect(crossA.text).toBe(crossB.text);
     // Without a session: the same redirect to the sign-in page.
-    const [anonA, anonB] = [
-      await post({ ...a, cookie: '' }, url, answerForm(f, a, stepA!)),
-      await post({ ...b, cookie: '' }, url, answerForm(f, b, stepB!)),
-    ];
+    const [anonA, anonB] = [await post({ ...a, cookie: '' }, url, answerForm(f, a, stepA!)), await post({ ...b, cookie: '' }, url, answerForm(f, b, stepB!))];
     same(anonA, anonB);
     expect(anonA.text).toBe(anonB.text);
     expect(anonA.text).toContain('/connexion');
