@@ -18,5 +18,10 @@ export function takeHandedOver(path: string): unknown {
   return data;
 }
 
+/** Whether data waits for the page at `path` (the root then has nothing to reload on the way there). */
+export function isHandedOver(path: string): boolean {
+  return handed.has(path);
+}
+
 /** The form field by which a page with JavaScript asks the test's last answer to bring its results. */
 export const BRING_RESULTS_FIELD = 'avecResultats';
