@@ -121,7 +121,7 @@ export function parseLocale(value: string | null | undefined): Locale {
 }
 
 /** Reads the `lang` cookie. */
-export function localeFromRequest(request: Request): Locale {
+export function localeFromRequest(request: { headers: { get(name: string): string | null } }): Locale {
   const match = /(?:^|;\s*)lang=(fr|en)/.exec(request.headers.get('Cookie') ?? '');
   return parseLocale(match?.[1]);
 }
@@ -186,7 +186,7 @@ export function codedText<K extends string>(t: (key: K) => string, prefix: strin
 }
 
 /** Server side: the same, from the request's locale (for messages returned by actions). */
-export function messagesFor<K extends string>(dictionary: Dictionary<K>, request: Request): (key: K) => string {
+export function messagesFor<K extends string>(dictionary: Dictionary<K>, request: { headers: { get(name: string): string | null } }): (key: K) => string {
   const locale = localeFromRequest(request);
   return (key) => dictionary[locale][key];
 }

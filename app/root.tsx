@@ -22,6 +22,7 @@ import { db } from './lib/db.server';
 import { ongoingCertificationOf } from './models/certification-test.server';
 import { SPACES, canEnter } from './lib/roles';
 import { isMessageKey, localeFromRequest, translate, useT, type Locale } from './i18n';
+import { isHandedOver } from './lib/results-handoff';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -51,10 +52,18 @@ export type RootData = Awaited<ReturnType<typeof loader>>;
  * An answer in a competence test returns the next question with it (routes/competences.$code.evaluation):
  * nothing the root knows (viewer, language, spaces) changed, so the answer costs one request.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, actionResult, defaultShouldRevalidate }) =>
-  formAction && /^\/competences\/[^/]+\/evaluation$/.test(formAction) && actionResult && typeof actionResult === 'object' && 'step' in actionResult
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, actionResult, nextUrl, defaultShouldRevalidate }) =>
+  formAction &&
+  /^\/competences\/[^/]+\/evaluation$/.test(formAction) &&
+  // The next question, or the results the last answer brought (on the way to their page): a test's end
+  // changes nothing of the root either.
+  ((actionResult && typeof actionResult === 'object' && 'step' in actionResult) || isHandedOver(nextUrl.pathname))
     ? false
-    : defaultShouldRevalidate;
+    : // A tutorial kept or dropped on a test's results page: nothing of the root changes either (and the
+      // results page, which has a clientLoader, would ask its own loader in a request of its own).
+      formAction && /^\/competences\/[^/]+\/resultats$/.test(formAction)
+      ? false
+      : defaultShouldRevalidate;
 
 export function useRootData(): RootData {
   return useRouteLoaderData('root') as RootData;

@@ -239,6 +239,8 @@ async function questionFromData(response: globalThis.Response, csrf: string): Pr
 
 function answerForm(q: Question, rng: () => number): Record<string, string | string[]> {
   const form: Record<string, string | string[]> = { csrf: q.csrf, intent: 'answer', assessmentId: q.assessmentId, challengeId: q.challengeId };
+  // The page with JavaScript asks the test's last answer to bring the results (a server from before ignores it).
+  if (MODE === 'data') form.avecResultats = '1';
   if (rng() < 0.1) return { ...form, skipped: '1' };
   if (q.choices.length > 0) {
     const pick = q.choices[Math.floor(rng() * q.choices.length)] as string;
@@ -258,6 +260,8 @@ const errors: string[] = [];
 let acknowledged = 0;
 let skippedSent = 0;
 let testsCompleted = 0;
+/** Tests whose last answer brought the results (no request for the results page). */
+let resultsBrought = 0;
 let testsStarted = 0;
 let measuring = false;
 let stopping = false;
@@ -331,6 +335,7 @@ function questionFromAction(value: unknown, csrf: string): Question | 'results' 
     data?: { step?: { assessmentId: string; challengeId: string; view: { answer: { type: string; proposals?: string[]; fields?: { name: string }[] } } } };
   };
   if (typeof v.redirect === 'string') return v.redirect.includes('/resultats') ? 'results' : null;
+  if ((v.data as { results?: unknown } | undefined)?.results !== undefined) return 'results';
   const step = v.data?.step;
   if (!step) return null;
   const answer = step.view.answer;
@@ -373,7 +378,9 @@ async function answerOnce(browser: Browser, code: string, form: Record<string, s
   await decoded.done;
   acknowledged++;
   let next = questionFromAction(decoded.value, csrf);
-  if (next === 'results') {
+  // The last answer brought the results (the page opens with them): nothing more to ask.
+  if (next === 'results' && (decoded.value as { data?: { results?: unknown } }).data?.results !== undefined) resultsBrought++;
+  else if (next === 'results') {
     const results = await browser.request('GET', `/competences/${code}/resultats.data`);
     await results.arrayBuffer();
     if (results.status !== 200) throw new HttpError(`GET results: ${results.status}`);
@@ -525,6 +532,7 @@ try {
         errorSamples: [...new Set(errors)].slice(0, 5),
         testsStarted,
         testsCompleted,
+        resultsBroughtByTheLastAnswer: resultsBrought,
         answersAcknowledged: acknowledged,
         skippedSent,
         answersStored: stored,

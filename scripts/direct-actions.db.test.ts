@@ -51,6 +51,8 @@ interface Answered {
   remixResponse: string | null;
   location: string | null;
   text: string;
+  /** Every header but those that differ from one response to the next (date, the policy's nonce). */
+  headers: string[];
 }
 
 async function post(who: Learner, url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Answered> {
@@ -66,7 +68,22 @@ async function post(who: Learner, url: string, form: Record<string, string>, hea
     remixResponse: response.headers.get('X-Remix-Response'),
     location: response.headers.get('Location'),
     text: await response.text(),
+    headers: [...response.headers.entries()]
+      .map(([name, value]) =>
+        name === 'date' || name === 'keep-alive'
+          ? name
+          : name === 'content-security-policy'
+            ? `${name}: ${value.replace(/'nonce-[^']+'/, '')}`
+            : `${name}: ${value}`,
+      )
+      .sort(),
   };
+}
+
+async function decoded(text: string): Promise<unknown> {
+  const d = await decode(new Response(text).body!);
+  await d.done;
+  return d.value;
 }
 
 type Step = { kind: string; assessmentId: string; challengeId: string; position: number; view: LearnerChallengeView; progress: number };
@@ -98,6 +115,10 @@ describe.skipIf(!built)('a learner’s answer and start in front of Remix', () =
       expect(x.contentType).toBe(y.contentType);
       expect(x.remixResponse).toBe(y.remixResponse);
       expect(x.location).toBe(y.location);
+      // The same headers, but for the body's framing: Remix streams it (chunked), the direct path writes it
+      // at once with its length (and the payloads carry each learner's own ids).
+      const framing = (h: string) => h.startsWith('content-length') || h.startsWith('transfer-encoding');
+      expect(x.headers.filter((h) => !framing(h))).toEqual(y.headers.filter((h) => !framing(h)));
     };
 
     // The start brings the first question, in the same form.
@@ -126,6 +147,19 @@ describe.skipIf(!built)('a learner’s answer and start in front of Remix', () =
     const [crossA, crossB] = await both((who) => answerForm(f, who, who === a ? stepA! : stepB!), { Origin: 'https://ailleurs.exemple' });
     same(crossA, crossB);
     expect(crossA.status).toBe(403);
+    expect(crossA.text).toBe(crossB.text);
+    // Without a session: the same redirect to the sign-in page.
+    const [anonA, anonB] = [await post({ ...a, cookie: '' }, url, answerForm(f, a, stepA!)), await post({ ...b, cookie: '' }, url, answerForm(f, b, stepB!))];
+    same(anonA, anonB);
+    expect(anonA.text).toBe(anonB.text);
+    expect(anonA.text).toContain('/connexion');
+    // A cookie with a bad signature is no session either.
+    const [forgedA, forgedB] = [
+      await post({ ...a, cookie: `${a.cookie.slice(0, -3)}AAA` }, url, answerForm(f, a, stepA!)),
+      await post({ ...b, cookie: `${b.cookie.slice(0, -3)}AAA` }, url, answerForm(f, b, stepB!)),
+    ];
+    same(forgedA, forgedB);
+    expect(forgedA.text).toBe(anonA.text);
 
     // Answering to the end: each answer brings the next question, the last one the redirect to the results.
     let endA: Answered | null = null;
@@ -152,5 +186,65 @@ describe.skipIf(!built)('a learner’s answer and start in front of Remix', () =
     const stored = await testDb().answer.count({ where: { assessment: { competenceId: f.competence.id } } });
     expect(stored).toBeGreaterThan(2);
     expect(directActionsServed() - servedBefore).toBeGreaterThanOrEqual(5);
+  });
+
+  it('bring the results with the last answer when the page asks, the very data of the results page', async () => {
+    const f = await makePositioningFixture(testDb());
+    const url = `/competences/${f.competence.code}/evaluation.data`;
+    for (const server of [direct, remix]) {
+      const who = await learnerOn(server);
+      let step = await stepOf(await post(who, url, { csrf: who.csrf, intent: 'start' }));
+      let last: Answered | null = null;
+      for (let n = 0; n < 40 && step; n++) {
+        last = await post(who, url, { ...answerForm(f, who, step), avecResultats: '1' });
+        step = await stepOf(last);
+      }
+      expect(last!.status).toBe(200);
+      const brought = (await decoded(last!.text)) as { data: { at: string; results: unknown } };
+      expect(brought.data.at).toBe(`/competences/${f.competence.code}/resultats`);
+      // What the results page's loader gives the same learner now.
+      const page = await fetch(`${who.base}/competences/${f.competence.code}/resultats.data`, { headers: { Cookie: who.cookie } });
+      const loaded = (await decoded(await page.text())) as Record<string, { data?: unknown }>;
+      expect(brought.data.results).toEqual(loaded['routes/competences.$code.resultats']?.data);
+      expect((brought.data.results as { results: { items: unknown[] } }).results.items.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('leave to Express what they do not read: another type of body, a body over the limit', async () => {
+    const f = await makePositioningFixture(testDb());
+    const url = `/competences/${f.competence.code}/evaluation.data`;
+    const { directActionsServed } = await import('./direct-actions');
+    const a = await learnerOn(direct);
+    const b = await learnerOn(remix);
+    // A multipart form goes to Remix, which reads it and starts the test the same way.
+    const multipart = async (who: Learner) => {
+      const form = new FormData();
+      form.set('csrf', who.csrf);
+      form.set('intent', 'start');
+      const response = await fetch(`${who.base}${url}`, { method: 'POST', headers: { Cookie: who.cookie }, body: form, redirect: 'manual' });
+      return { status: response.status, step: await stepOf({ text: await response.text() } as Answered) };
+    };
+    const before = directActionsServed();
+    const [startA, startB] = [await multipart(a), await multipart(b)];
+    expect(directActionsServed()).toBe(before);
+    expect(startA.status).toBe(startB.status);
+    expect(startA.step?.kind).toBe('challenge');
+    // A body over the limit, sent without a declared length: cut with the same 413.
+    const big = (who: Learner) =>
+      fetch(`${who.base}${url}`, {
+        method: 'POST',
+        headers: { Cookie: who.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(`csrf=${who.csrf}&intent=start&x=`));
+            controller.enqueue(new Uint8Array(1024 * 1024 + 10).fill(97));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit).then(async (response) => ({ status: response.status, text: await response.text() }));
+    const [bigA, bigB] = [await big(a), await big(b)];
+    expect(bigA).toEqual(bigB);
+    expect(bigA.status).toBe(413);
   });
 });

@@ -13,9 +13,19 @@
  * string, and a route tree in which Remix's own matching gives that route for such a path (checked at
  * start: otherwise nothing is served here). Anything else goes on to Remix. A document POST (no
  * JavaScript) goes to Remix as before and reaches the same action.
+ *
+ * The handler sits in front of Express too (scripts/server.ts asks it first): it takes only an urlencoded
+ * form of a declared size within the limit from an origin the server accepts, and then does what the
+ * server's middleware does for such a request (security headers, the request's id and client address),
+ * reads the body itself (cut at the same limit with the same 413), and calls the route's `directAction`
+ * with the parsed form and the request's head over Node's headers: no web `Request`, no undici form
+ * parsing, no Express. Anything else (another type of body, a cross-origin post, a body too large) goes
+ * on to Express untouched, which answers it as before.
  */
-import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerBuild } from '@remix-run/node';
+import type { RequestHead } from '../app/lib/request-head';
+import { TOO_LARGE, bodyLimitFor, refuseBody } from './http-security';
 import { UNSAFE_ErrorResponseImpl as ErrorResponseImpl, isRouteErrorResponse, matchRoutes, type AgnosticRouteObject } from '@remix-run/router';
 import { encode } from 'turbo-stream';
 
@@ -27,6 +37,9 @@ interface DirectRoute {
   /** A pathname of this route, to check against Remix's own matching. */
   example: string;
 }
+
+/** What the route module exports for this path: its action, for a form the server read (urlencoded). */
+type DirectAction = (args: { request: RequestHead; params: Record<string, string>; form: URLSearchParams; context: unknown }) => Promise<unknown>;
 
 export const DIRECT_ACTION_ROUTES: readonly DirectRoute[] = [
   {
@@ -73,14 +86,14 @@ function encodeResult(result: unknown): ReadableStream<Uint8Array> {
 /** What Remix answers for an action that returned or threw `outcome` (single fetch). */
 async function singleFetchResult(
   outcome: { value: unknown } | { thrown: unknown },
-): Promise<{ status: number; headers: Headers; result: unknown; error?: unknown }> {
+): Promise<{ status: number; headers: [string, string][]; result: unknown; error?: unknown }> {
   const value = 'value' in outcome ? outcome.value : outcome.thrown;
   if (value instanceof Response) {
     const location = value.headers.get('Location');
     if (value.status >= 300 && value.status < 400 && location) {
       return {
         status: 202,
-        headers: new Headers(value.headers),
+        headers: [...value.headers.entries()],
         result: {
           redirect: location,
           status: value.status,
@@ -93,77 +106,131 @@ async function singleFetchResult(
     if ('thrown' in outcome) {
       const type = value.headers.get('Content-Type');
       const data = type && /\bapplication\/json\b/.test(type) ? (value.body == null ? null : await value.json()) : await value.text();
-      const headers = new Headers();
       // Only cookies of a thrown response reach the answer (no route here has a `headers` export).
-      for (const cookie of value.headers.getSetCookie()) headers.append('Set-Cookie', cookie);
+      const headers = value.headers.getSetCookie().map((cookie): [string, string] => ['set-cookie', cookie]);
       return { status: value.status, headers, result: { error: new ErrorResponseImpl(value.status, value.statusText, data) } };
     }
     // A returned non-redirect Response: not something these actions do; Remix would unwrap it.
     throw new Error('direct action: a returned Response that is not a redirect');
   }
-  if ('thrown' in outcome) return { status: 500, headers: new Headers(), result: { error: value }, error: value };
+  if ('thrown' in outcome) return { status: 500, headers: [], result: { error: value }, error: value };
   if (value === undefined) throw new Error('direct action: the action returned nothing');
-  return { status: 200, headers: new Headers(), result: { data: value } };
+  return { status: 200, headers: [], result: { data: value } };
+}
+
+/** The turbo-stream payload of a result, whole (no deferred data here: one chunk, then the end). */
+async function encodedBytes(result: unknown): Promise<Buffer> {
+  const reader = encodeResult(result).getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks);
+}
+
+/** A header as Express's `res.append` writes it: a text type gets its charset (as Remix's Express adapter's answers do). */
+function setAsExpress(res: ServerResponse, name: string, value: string): void {
+  let v = value;
+  if (name.toLowerCase() === 'content-type' && !/;\s*charset\s*=/i.test(v) && /^(text\/|application\/(javascript|json))/i.test(v.split(';')[0]!.trim())) {
+    v += '; charset=utf-8';
+  }
+  const previous = res.getHeader(name);
+  if (previous === undefined) res.setHeader(name, v);
+  else res.setHeader(name, Array.isArray(previous) ? [...previous.map(String), v] : [String(previous), v]);
+}
+
+/** What the web server does for a request it lets through (scripts/server.ts), for the direct path. */
+export interface DirectFront {
+  /** Whether the server's own checks let this request on (the origin of a post); asked before anything is changed. */
+  admits(req: IncomingMessage): boolean;
+  /** The server's middleware for an admitted request (security headers, the request's id, client address); returns Remix's load context. */
+  prepare(req: IncomingMessage, res: ServerResponse): unknown;
+}
+
+/** Only this type of body is read here (what the page's form sends); anything else goes to Remix. */
+const URLENCODED = /^application\/x-www-form-urlencoded\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/** A header of Node's request as a web `Headers` would give it. */
+function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
- * Express middleware: serves the single-fetch actions of DIRECT_ACTION_ROUTES, passes every other
- * request on. `loadContext` is what Remix's handler would give the action as `context`.
+ * The web server's first handler: serves the single-fetch actions of DIRECT_ACTION_ROUTES and returns
+ * true, or returns false without touching the request (the server then hands it to Express).
  */
-export function directActions(build: ServerBuild, loadContext: (req: ExpressRequest, res: ExpressResponse) => unknown) {
+export function directActions(build: ServerBuild, front: DirectFront): (req: IncomingMessage, res: ServerResponse) => boolean {
   const tree = routeTree(build);
   const routes = DIRECT_ACTION_ROUTES.filter((route) => {
     const matches = matchRoutes(tree, route.example);
     const leaf = matches?.[matches.length - 1]?.route.id;
-    return leaf === route.id && typeof build.routes[route.id]?.module.action === 'function';
+    const module = build.routes[route.id]?.module as { action?: unknown; directAction?: unknown } | undefined;
+    return leaf === route.id && typeof module?.action === 'function' && typeof module.directAction === 'function';
   });
   const handleError =
     (build.entry.module as { handleError?: (error: unknown, args: unknown) => void }).handleError ?? ((error: unknown) => console.error(error));
 
-  return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    if (req.method !== 'POST' || req.url.includes('?')) return next();
+  return (req, res) => {
+    const path = req.url ?? '';
+    if (req.method !== 'POST' || path.includes('?') || routes.length === 0) return false;
     let route: DirectRoute | undefined;
     let m: RegExpExecArray | null = null;
     for (const r of routes) {
-      m = r.pattern.exec(req.path);
+      m = r.pattern.exec(path);
       if (m) {
         route = r;
         break;
       }
     }
-    if (!route || !m) return next();
+    if (!route || !m) return false;
+    if (!URLENCODED.test(req.headers['content-type'] ?? '')) return false;
+    const limit = bodyLimitFor(path);
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && !(Number(declared) <= limit)) return false;
     const params: Record<string, string> = {};
-    let decoded = true;
-    route.params.forEach((name, i) => {
+    for (let i = 0; i < route.params.length; i++) {
       try {
-        params[name] = decodeURIComponent(m![i + 1] ?? '');
+        params[route.params[i]!] = decodeURIComponent(m[i + 1] ?? '');
       } catch {
-        decoded = false;
+        return false;
       }
+    }
+    if (!front.admits(req)) return false;
+    const context = front.prepare(req, res);
+    void serve(req, res, route, params, limit, context).catch((error: unknown) => {
+      console.error(error);
+      if (res.headersSent) return res.destroy();
+      res.statusCode = 500;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('Internal Server Error');
     });
-    if (!decoded) return next();
-    void serve(req, res, route, params).catch((error: unknown) => (res.headersSent ? undefined : next(error)));
+    return true;
   };
 
-  async function serve(req: ExpressRequest, res: ExpressResponse, route: DirectRoute, params: Record<string, string>) {
+  async function serve(req: IncomingMessage, res: ServerResponse, route: DirectRoute, params: Record<string, string>, limit: number, context: unknown) {
     served++;
-    const body = await readBody(req);
-    if (res.headersSent) return; // cut by the body limit (scripts/http-security.ts)
-    const headers = new Headers();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-      else headers.set(key, value);
+    const body = await readBody(req, limit);
+    if (body === null) {
+      refuseBody(res, TOO_LARGE);
+      return;
     }
     // As Remix's express adapter builds the URL, without the `.data` suffix (the handler's URL).
-    const host = req.get('X-Forwarded-Host') ?? req.get('host') ?? 'localhost';
-    const url = `${req.protocol}://${host}${req.originalUrl.replace(/\.data$/, '')}`;
-    const request = new Request(url, { method: 'POST', headers, body: new Uint8Array(body) });
-    const context = await loadContext(req, res);
-    const action = build.routes[route.id]!.module.action!;
+    const host = headerOf(req.headers, 'x-forwarded-host') ?? headerOf(req.headers, 'host') ?? 'localhost';
+    const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const request: RequestHead = {
+      method: 'POST',
+      url: `${protocol}://${host}${(req.url ?? '').replace(/\.data$/, '')}`,
+      headers: { get: (name) => headerOf(req.headers, name) },
+    };
+    const form = new URLSearchParams(body.toString('utf8'));
+    const action = (build.routes[route.id]!.module as unknown as { directAction: DirectAction }).directAction;
     let outcome: { value: unknown } | { thrown: unknown };
     try {
-      outcome = { value: await action({ request, params, context: context as never }) };
+      outcome = { value: await action({ request, params, form, context }) };
     } catch (thrown) {
       outcome = { thrown };
     }
@@ -171,11 +238,11 @@ export function directActions(build: ServerBuild, loadContext: (req: ExpressRequ
     if (answer.error !== undefined && !(isRouteErrorResponse(answer.error) && !(answer.error as { error?: unknown }).error)) {
       handleError(answer.error, { request, params, context });
     }
-    answer.headers.set('X-Remix-Response', 'yes');
-    answer.headers.set('Content-Type', 'text/x-script');
-    const bytes = Buffer.from(await new Response(encodeResult(answer.result)).arrayBuffer());
-    res.status(answer.status);
-    for (const [key, value] of answer.headers.entries()) res.append(key, value);
+    const bytes = await encodedBytes(answer.result);
+    res.statusCode = answer.status;
+    for (const [key, value] of answer.headers) setAsExpress(res, key, value);
+    setAsExpress(res, 'X-Remix-Response', 'yes');
+    setAsExpress(res, 'Content-Type', 'text/x-script');
     res.end(bytes);
   }
 }
@@ -186,12 +253,23 @@ export function directActionsServed(): number {
   return served;
 }
 
-/** The request's body, whole (a form of a few hundred bytes; bodyLimit refuses anything too large). */
-function readBody(req: ExpressRequest): Promise<Buffer> {
+/** The request's body, whole (a form of a few hundred bytes), or null past `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

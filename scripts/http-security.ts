@@ -11,6 +11,7 @@
  *    MAX_MULTIPART_PARTS parts.
  */
 import crypto from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 declare module 'express-serve-static-core' {
@@ -69,18 +70,28 @@ export function nextNonce(): string {
   return nonceBlock.toString('base64', nonceAt - NONCE_BYTES, nonceAt);
 }
 
-export function securityHeaders(options: { https: boolean; selfScriptsUnder?: string }) {
+export interface SecurityHeaderOptions {
+  https: boolean;
+  selfScriptsUnder?: string;
+}
+
+/** Sets the headers of securityHeaders on a response to a request for `path`; returns the response's nonce. */
+export function setSecurityHeaders(res: ServerResponse, path: string, options: SecurityHeaderOptions): string {
+  const nonce = nextNonce();
+  const own = options.selfScriptsUnder !== undefined && (path === options.selfScriptsUnder || path.startsWith(`${options.selfScriptsUnder}/`));
+  res.setHeader('Content-Security-Policy', own ? selfScriptsPolicy() : contentSecurityPolicy(nonce));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  if (options.https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  return nonce;
+}
+
+export function securityHeaders(options: SecurityHeaderOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const nonce = nextNonce();
-    res.locals.cspNonce = nonce;
-    const own = options.selfScriptsUnder !== undefined && (req.path === options.selfScriptsUnder || req.path.startsWith(`${options.selfScriptsUnder}/`));
-    res.setHeader('Content-Security-Policy', own ? selfScriptsPolicy() : contentSecurityPolicy(nonce));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    if (options.https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    res.locals.cspNonce = setSecurityHeaders(res, req.path, options);
     next();
   };
 }
@@ -108,7 +119,7 @@ export function bodyLimitFor(path: string): number {
   return UPLOAD_LIMITS.find((u) => u.path.test(bare))?.bytes ?? DEFAULT_BODY_LIMIT;
 }
 
-const TOO_LARGE = 'Requête trop volumineuse : elle a été refusée.';
+export const TOO_LARGE = 'Requête trop volumineuse : elle a été refusée.';
 const TOO_MANY_PARTS = `Formulaire refusé : plus de ${MAX_MULTIPART_PARTS} champs.`;
 
 /** Counts the parts of a multipart body as its chunks go by (a delimiter may straddle two chunks). */
@@ -133,7 +144,8 @@ export function multipartCounter(boundary: string) {
   };
 }
 
-function refuse(res: Response, message: string): void {
+/** The 413 answer of a body over its limit (bodyLimit; the direct path of scripts/direct-actions.ts too). */
+export function refuseBody(res: ServerResponse, message: string): void {
   if (res.headersSent) return;
   res.statusCode = 413;
   res.setHeader('Connection', 'close');
@@ -151,7 +163,7 @@ export function bodyLimit(options: { limitFor?: (path: string) => number; maxPar
     const declared = req.headers['content-length'];
     if (declared !== undefined && !(Number(declared) <= limit)) {
       // Refused before anything is read; the connection closes, so the rest is never read either.
-      refuse(res, TOO_LARGE);
+      refuseBody(res, TOO_LARGE);
       return;
     }
     const boundary = /^multipart\/form-data\b.*?\bboundary=(?:"([^"]+)"|([^;\s]+))/i.exec(req.headers['content-type'] ?? '');
@@ -170,7 +182,7 @@ export function bodyLimit(options: { limitFor?: (path: string) => number; maxPar
       cut = true;
       req.off('data', onData);
       req.pause();
-      refuse(res, tooLarge ? TOO_LARGE : TOO_MANY_PARTS);
+      refuseBody(res, tooLarge ? TOO_LARGE : TOO_MANY_PARTS);
       // The reader of the body gets an error instead of the rest.
       if (req.listenerCount('error') > 0) req.emit('error', Object.assign(new Error(tooLarge ? TOO_LARGE : TOO_MANY_PARTS), { status: 413 }));
     };

@@ -11,7 +11,7 @@ import { env } from '../app/lib/env.server';
 import { REQUEST_ID_HEADER, forwardedClientAddress, originMatches, requestHost } from '../app/lib/client-address.server';
 import { projectRoot } from './database';
 import { QUEUE_DASHBOARD_PATH, mountQueueDashboard } from './queue-dashboard';
-import { bodyLimit, securityHeaders, unlessAnswered } from './http-security';
+import { bodyLimit, securityHeaders, setSecurityHeaders, unlessAnswered } from './http-security';
 import { directActions } from './direct-actions';
 
 export interface WebServer {
@@ -27,9 +27,31 @@ export async function startWebServer(options: { port: number; host?: string; dir
   const requestIdPrefix = `${process.pid}.${Date.now().toString(36)}.`;
   let requestCount = 0;
   app.disable('x-powered-by');
+  const security = { https: env().COOKIE_SECURE === true, selfScriptsUnder: QUEUE_DASHBOARD_PATH };
+  /**
+   * What the server establishes of every request it lets through: the client's address (throttling, the
+   * audit log: the socket's, or behind TRUST_PROXY proxies the X-Forwarded-For entry they wrote; never a
+   * header the client chose), the request's own id (the loaders of one request share one read of the
+   * session; never the client's), and X-Forwarded-Host only from our proxies (Remix's own check reads its
+   * first entry: keep only ours). Returns the request's host.
+   */
+  const identify = (req: http.IncomingMessage): string | null => {
+    const hops = env().TRUST_PROXY;
+    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops);
+    req.headers[REQUEST_ID_HEADER] = `${requestIdPrefix}${++requestCount}`;
+    const host = requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, hops);
+    if (hops > 0 && host) req.headers['x-forwarded-host'] = host;
+    else delete req.headers['x-forwarded-host'];
+    return host;
+  };
+  /** A cross-origin form post (Remix would abort it with a 500: the server refuses it with a 403). */
+  const crossOrigin = (req: http.IncomingMessage, host: string | null): boolean => {
+    const origin = req.headers.origin;
+    return origin !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? '') && !originMatches(origin, host);
+  };
   // First of all, so that /build assets and public files get the headers too, and no body is read
   // past its limit (scripts/http-security.ts).
-  app.use(securityHeaders({ https: env().COOKIE_SECURE === true, selfScriptsUnder: QUEUE_DASHBOARD_PATH }));
+  app.use(securityHeaders(security));
   app.use(bodyLimit());
   // Documents, loader data and assets are compressed; an action's data (an answer's next question, a
   // saved form: a few kilobytes, inside the first round trip anyway) goes as it is, which spares a
@@ -57,19 +79,7 @@ export async function startWebServer(options: { port: number; host?: string; dir
     else next();
   });
   app.use((req, res, next) => {
-    // The client's address, for throttling and the audit log: the socket's, or behind TRUST_PROXY proxies
-    // the X-Forwarded-For entry they wrote; never a header the client chose.
-    const hops = env().TRUST_PROXY;
-    req.headers['x-client-address'] = forwardedClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], hops);
-    // The request's own id (the loaders of one request share one read of the session), never the client's.
-    req.headers[REQUEST_ID_HEADER] = `${requestIdPrefix}${++requestCount}`;
-    // X-Forwarded-Host only from our proxies (Remix's own check reads its first entry: keep only ours).
-    const host = requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, hops);
-    if (hops > 0 && host) req.headers['x-forwarded-host'] = host;
-    else delete req.headers['x-forwarded-host'];
-    // A cross-origin form post is refused here with a 403 (Remix would abort it with a 500).
-    const origin = req.headers.origin;
-    if (origin !== undefined && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !originMatches(origin, host)) {
+    if (crossOrigin(req, identify(req))) {
       res.status(403).type('text/plain; charset=utf-8').send('Requête d’une autre origine refusée.');
       return;
     }
@@ -80,10 +90,21 @@ export async function startWebServer(options: { port: number; host?: string; dir
   const mode = env().NODE_ENV ?? 'production';
   // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
   const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce });
-  // A learner's answer and a test's start (.data) go straight to the route's action (scripts/direct-actions.ts).
-  if (options.directActions !== false && mode !== 'development') app.use(directActions(build, getLoadContext));
   app.all('*', unlessAnswered(createRequestHandler({ build, mode, getLoadContext })));
-  const server = http.createServer(app);
+  // A learner's answer and a test's start (.data) go straight to the route's action, in front of Express
+  // (scripts/direct-actions.ts): the same headers, identity and origin check as the chain above.
+  const direct =
+    options.directActions !== false && mode !== 'development'
+      ? directActions(build, {
+          admits: (req) => !crossOrigin(req, requestHost(req.headers.host, req.headers['x-forwarded-host'] as string | undefined, env().TRUST_PROXY)),
+          prepare: (req, res) => {
+            const cspNonce = setSecurityHeaders(res, req.url ?? '/', security);
+            identify(req);
+            return { cspNonce };
+          },
+        })
+      : null;
+  const server = http.createServer(direct ? (req, res) => void (direct(req, res) || app(req, res)) : app);
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

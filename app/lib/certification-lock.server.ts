@@ -10,6 +10,7 @@ import { localeFromRequest } from '../i18n';
 import { db } from './db.server';
 import { requireSpaceLookup, requireViewerLookup, type CurrentSession, type OngoingCertification } from './session.server';
 import { ongoingCertificationOf } from '../models/certification-test.server';
+import type { RequestHead } from './request-head';
 
 export const CLOSED_DURING_CERTIFICATION = {
   fr: 'Votre test de certification est en cours : les autres pages de votre espace sont fermées jusqu’à la fin du test.',
@@ -18,7 +19,7 @@ export const CLOSED_DURING_CERTIFICATION = {
 
 /** Throws (redirect to the test for a page, 403 for anything else) when the viewer has a certification test under way. */
 export async function assertOutsideCertification(
-  request: Request,
+  request: RequestHead,
   session: CurrentSession,
   known: OngoingCertification | 'unknown' = 'unknown',
 ): Promise<void> {
@@ -33,7 +34,7 @@ export async function assertOutsideCertification(
  * `requireSpace(request, 'profil')`, closed during the viewer's certification test. The session's
  * statement tells whether a test is under way when it was read for this call; otherwise it is asked.
  */
-export async function requireLearnerSpace(request: Request): Promise<CurrentSession> {
+export async function requireLearnerSpace(request: RequestHead): Promise<CurrentSession> {
   const { session, certification } = await requireSpaceLookup(request, 'profil');
   await assertOutsideCertification(request, session, certification);
   return session;

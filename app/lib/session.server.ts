@@ -11,6 +11,7 @@ import { db, rawRows } from './db.server';
 import { env, secureCookies } from './env.server';
 import { REQUEST_ID_HEADER, originMatches, requestHost } from './client-address.server';
 import { canEnter, type SpaceId, type Viewer, type GlobalRole } from './roles';
+import type { RequestHead } from './request-head';
 
 const SESSION_DAYS = 7;
 
@@ -70,10 +71,23 @@ export async function destroyUserSession(request: Request): Promise<Response> {
   return redirect('/connexion', { headers: { 'Set-Cookie': await sessionCookie().serialize('', { maxAge: 0 }) } });
 }
 
-async function sessionId(request: Request): Promise<string | null> {
-  const value = await sessionCookie().parse(request.headers.get('Cookie'));
-  return typeof value === 'string' && value.length > 0 ? value : null;
+async function sessionId(request: RequestHead): Promise<string | null> {
+  const header = request.headers.get('Cookie');
+  if (!header) return null;
+  // The signature's check (an HMAC) and the decoding depend only on the header and the secret: a header
+  // seen before gives the same id (every request of a learner sends the same cookie).
+  const known = verifiedCookies.get(header);
+  if (known !== undefined) return known;
+  const value = await sessionCookie().parse(header);
+  const id = typeof value === 'string' && value.length > 0 ? value : null;
+  if (verifiedCookies.size >= MAX_VERIFIED_COOKIES) verifiedCookies.clear();
+  verifiedCookies.set(header, id);
+  return id;
 }
+
+const MAX_VERIFIED_COOKIES = 20_000;
+/** Cookie headers already checked, with the session id they carry (null: none, or a bad signature). */
+const verifiedCookies = new Map<string, string | null>();
 
 export interface CurrentSession {
   viewer: Viewer;
@@ -99,7 +113,7 @@ export type OngoingCertification = { candidateId: string } | null;
  * when the session came from the shared second (the caller asks the database, so the answer is never
  * older than the request).
  */
-export async function lookUpSession(request: Request): Promise<{ session: CurrentSession | null; certification: OngoingCertification | 'unknown' }> {
+export async function lookUpSession(request: RequestHead): Promise<{ session: CurrentSession | null; certification: OngoingCertification | 'unknown' }> {
   const id = await sessionId(request);
   if (!id) return { session: null, certification: 'unknown' };
   const now = Date.now();
@@ -208,7 +222,7 @@ export async function requireViewer(request: Request): Promise<CurrentSession> {
 }
 
 /** requireViewer, with what the lookup knew of a certification test under way (lookUpSession). */
-export async function requireViewerLookup(request: Request): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
+export async function requireViewerLookup(request: RequestHead): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
   const { session, certification } = await lookUpSession(request);
   if (!session) {
     const url = new URL(request.url);
@@ -224,7 +238,7 @@ export async function requireSpace(request: Request, space: SpaceId): Promise<Cu
 
 /** requireSpace, with what the lookup knew of a certification test under way (lookUpSession). */
 export async function requireSpaceLookup(
-  request: Request,
+  request: RequestHead,
   space: SpaceId,
 ): Promise<{ session: CurrentSession; certification: OngoingCertification | 'unknown' }> {
   const lookup = await requireViewerLookup(request);
@@ -238,7 +252,7 @@ export async function requireSpaceLookup(
  * For actions: the form's CSRF token must be the session's. Together with SameSite=Lax cookies and the
  * origin check, a page on another site cannot post on the viewer's behalf.
  */
-export function assertCsrf(session: CurrentSession, form: FormData): void {
+export function assertCsrf(session: CurrentSession, form: { get(name: string): FormDataEntryValue | null }): void {
   const token = form.get('csrf');
   const expected = Buffer.from(session.csrfToken);
   const given = Buffer.from(typeof token === 'string' ? token : '');
@@ -252,13 +266,22 @@ export function assertCsrf(session: CurrentSession, form: FormData): void {
  * request's `Host`; `X-Forwarded-Host` (the right-most entry, written by the proxy nearest the server)
  * only when TRUST_PROXY says proxies of the installation stand in front, since a client could send it.
  */
-export function assertSameOrigin(request: Request): void {
+export function assertSameOrigin(request: RequestHead): void {
   const origin = request.headers.get('Origin');
   if (!origin) return;
   const host = requestHost(request.headers.get('Host'), request.headers.get('X-Forwarded-Host'), env().TRUST_PROXY);
   if (!originMatches(origin, host)) {
     throw new Response('Requête d’une autre origine refusée.', { status: 403 });
   }
+}
+
+/**
+ * The checks of requireForm for a form the web server already read (the direct path of
+ * scripts/direct-actions.ts reads an urlencoded body itself): the origin, then the CSRF token.
+ */
+export function assertPostedForm(request: RequestHead, session: CurrentSession, form: URLSearchParams): void {
+  assertSameOrigin(request);
+  assertCsrf(session, form);
 }
 
 /** Reads the form of a mutating request after the origin and CSRF checks. */

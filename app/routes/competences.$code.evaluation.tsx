@@ -3,9 +3,12 @@
  * passe", the progress, the timer of a timed challenge; the learner may leave at any point and come back
  * to the same question. POST: start or resume the test (intent=start), or answer (intent=answer).
  */
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
-import { requireForm } from '~/lib/session.server';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useEffect, useState } from 'react';
+// redirect from @remix-run/react: the same function as @remix-run/node's, usable in the clientAction too.
+import { Form, Link, redirect, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from '@remix-run/react';
+import { assertPostedForm, requireForm, type CurrentSession } from '~/lib/session.server';
+import type { RequestHead } from '~/lib/request-head';
 import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
@@ -13,6 +16,8 @@ import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from 
 import { PositioningError } from '~/models/positioning-error.server';
 import { completedTestSinceReset } from '~/models/knowledge.server';
 import { responseFromForm } from '~/lib/learner-response';
+import { resultsPageData } from '~/lib/results-page.server';
+import { BRING_RESULTS_FIELD, handOver } from '~/lib/results-handoff';
 import { latestQuestion, TestErrorPanel, TestQuestion } from '~/components/learner/TestQuestion';
 import { useMessages, useTitle } from '~/i18n';
 import { fill, learnerMessages } from '~/i18n/apprenant';
@@ -70,7 +75,23 @@ function pageStep(step: ChallengeStep) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireLearnerSpace(request);
   const form = await requireForm(request, session);
-  const code = params.code ?? '';
+  return testAction(request, params.code ?? '', session, form);
+}
+
+/**
+ * The same action for the web server's direct path (scripts/direct-actions.ts), which reads the
+ * urlencoded form itself and hands over the request's head without building a `Request`: the same guards
+ * in the same order (session and certification lock, origin, CSRF token), then the same work.
+ */
+export async function directAction({ request, params, form }: { request: RequestHead; params: Record<string, string | undefined>; form: URLSearchParams }) {
+  const session = await requireLearnerSpace(request);
+  assertPostedForm(request, session, form);
+  return testAction(request, params.code ?? '', session, form);
+}
+
+type PostedForm = Pick<FormData, 'get' | 'getAll'>;
+
+async function testAction(request: RequestHead, code: string, session: CurrentSession, form: PostedForm) {
   const intent = form.get('intent');
   const now = new Date();
   try {
@@ -90,7 +111,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         response: form.get('skipped') === '1' ? { skipped: true } : (answer) => responseFromForm(answer, form),
         now,
       });
-      if (outcome.next === 'completed') return redirect(`/competences/${code}/resultats`);
+      if (outcome.next === 'completed') {
+        // A page with JavaScript gets the results with the last answer (its clientAction opens them).
+        if (form.get(BRING_RESULTS_FIELD) === '1') {
+          const results = await resultsPageData(request, session.viewer.id, code, new URLSearchParams());
+          if (results) return { results, at: `/competences/${code}/resultats` };
+        }
+        return redirect(`/competences/${code}/resultats`);
+      }
       // The next question comes back with the answer: one request per answer (nothing to revalidate).
       const step = outcome.step ?? (await currentStep(db(), { userId: session.viewer.id, competenceCode: code, now }));
       if (step.kind === 'challenge') return { step: pageStep(step) };
@@ -110,13 +138,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw new Response('Action inconnue', { status: 400 });
 }
 
+/**
+ * In the browser: the server's action, except that results brought by the test's last answer are handed
+ * to the results page, which the learner is sent to as by the server's redirect (the page then opens
+ * without asking the server: its clientLoader takes them).
+ */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  const data = await serverAction<typeof action>();
+  if (data && typeof data === 'object' && 'results' in data) {
+    handOver(data.at, data.results);
+    return redirect(data.at);
+  }
+  return data;
+}
+
 /** After an answer, the action's data holds the next question: the loaders have nothing new to say. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
   actionResult && typeof actionResult === 'object' && 'step' in actionResult ? false : defaultShouldRevalidate;
 
 export default function CompetenceTest() {
   const loaded = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const data = useActionData<typeof clientAction>();
+  // Once the page runs its JavaScript, the last answer may bring the results (clientAction).
+  const [scripted, setScripted] = useState(false);
+  useEffect(() => setScripted(true), []);
   const competence = loaded.competence;
   // The freshest of the page's question and the one the last answer brought.
   const answered = data && 'step' in data ? data.step : null;
@@ -159,6 +204,7 @@ export default function CompetenceTest() {
       progressLabel={t('test.progress')}
       leaveHint={t('test.leaveHint')}
       leave={{ to: '/profil', label: t('test.leave') }}
+      moreFields={scripted ? { [BRING_RESULTS_FIELD]: '1' } : undefined}
     />
   );
 }

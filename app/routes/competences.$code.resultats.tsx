@@ -3,19 +3,18 @@
  * answers are shown here; while a test is under way, the page sends the learner back to it.
  */
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, type ClientLoaderFunctionArgs } from '@remix-run/react';
 import { requireForm } from '~/lib/session.server';
 import { requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
-import { asResponse } from '~/lib/learner.server';
-import { positioningResults } from '~/models/positioning-results.server';
+import { resultsPageData, type ResultsPageData } from '~/lib/results-page.server';
+import { takeHandedOver } from '~/lib/results-handoff';
 import { setUserTutorial, tutorialFormIntent } from '~/models/learner-tutorials.server';
 import type { SummaryLine } from '~/models/answer-summary';
-import { improvementAllowed, availableAt, IMPROVEMENT_DELAY_DAYS } from '../../engine/framework';
 import { RichText } from '~/components/challenge/RichText';
 import { TutorialItem } from '~/components/learner/TutorialItem';
-import { localeFromRequest, useMessages, useTitle } from '~/i18n';
-import { fill, formatDay, learnerMessages } from '~/i18n/apprenant';
+import { useMessages, useTitle } from '~/i18n';
+import { fill, learnerMessages } from '~/i18n/apprenant';
 import { useRootData } from '~/root';
 import learnerStyles from '~/styles/learner.css';
 
@@ -26,27 +25,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Résul
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireLearnerSpace(request);
   const code = params.code ?? '';
+  const data = await resultsPageData(request, viewer.id, code, new URL(request.url).searchParams);
+  if (!data) throw redirect(`/competences/${code}/evaluation`);
+  return data;
+}
+
+/**
+ * Right after a test's last answer (sent with JavaScript), the answer brought this page's data back
+ * (routes/competences.$code.evaluation): the page opens with it, without asking the server again.
+ * Otherwise the server's loader, as without this function.
+ */
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
   const url = new URL(request.url);
-  let results;
-  try {
-    results = await positioningResults(db(), { userId: viewer.id, competenceCode: code, assessmentId: url.searchParams.get('evaluation') });
-  } catch (error) {
-    asResponse(error, request);
-  }
-  if (!results) throw redirect(`/competences/${code}/evaluation`);
-  const started = results.inProgress;
-  const locale = localeFromRequest(request);
-  const now = new Date();
-  const canImprove = !started && improvementAllowed(results.completedAt, now);
-  const refusal = url.searchParams.get('refus');
-  return {
-    refusal: refusal === 'too_early_improve' || refusal === 'nothing_to_improve' ? (refusal as 'too_early_improve' | 'nothing_to_improve') : null,
-    results,
-    finished: results.completedAt ? formatDay(results.completedAt, locale) : null,
-    inProgress: Boolean(started),
-    canImprove,
-    improveFrom: !started && !canImprove && results.completedAt ? formatDay(availableAt(results.completedAt, IMPROVEMENT_DELAY_DAYS)!, locale) : null,
-  };
+  const handed = url.search ? undefined : (takeHandedOver(url.pathname) as ResultsPageData | undefined);
+  return handed ?? (await serverLoader<typeof loader>());
 }
 
 export async function action({ request }: ActionFunctionArgs) {

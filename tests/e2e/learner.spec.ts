@@ -75,6 +75,11 @@ test('a new learner signs up, takes a competence to the end, reads the answers a
   await expectAccessible(page);
 
   // Competence 1.1 to the end.
+  // The last answer brings the results: the results page opens without asking the server for its data.
+  const resultsRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('/resultats.data')) resultsRequests.push(request.url());
+  });
   await page.getByRole('button', { name: 'Commencer : compétence 1.1' }).click();
   await expect(page).toHaveURL(/\/competences\/1\.1\/evaluation$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Question 1' })).toBeVisible();
@@ -97,7 +102,9 @@ test('a new learner signs up, takes a competence to the end, reads the answers a
     expect(answered).toBeLessThanOrEqual(20);
   }
   await expect(page.getByRole('heading', { level: 1, name: /Résultats : 1\.1/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/competences\/1\.1\/resultats$/);
   await expect(page.getByTestId('result-level')).toHaveText(/^Niveau \d · \d+ pix$/);
+  expect(resultsRequests).toEqual([]);
   await expect(page.getByRole('heading', { level: 2, name: 'Réponses et tutoriels' })).toBeVisible();
   await expect(page.getByTestId('result-item')).toHaveCount(answered);
   if (answered >= 3) await expect(page.getByTestId('result-item').nth(2)).toContainText('Vous avez passé cette question.');

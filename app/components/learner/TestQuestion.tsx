@@ -36,12 +36,15 @@ export function TestQuestion({
   progressLabel,
   leaveHint,
   leave,
+  moreFields,
 }: {
   question: QuestionOnPage;
   eyebrow: string;
   progressLabel: string;
   leaveHint: string;
   leave: { to: string; label: string };
+  /** Hidden fields the answer form sends besides the question's own. */
+  moreFields?: Record<string, string>;
 }) {
   const t = useMessages(learnerMessages);
   const { csrfToken } = useRootData();
@@ -81,7 +84,7 @@ export function TestQuestion({
           title={t('test.instruction')}
           allowSkip
           disabled={busy}
-          hiddenFields={{ csrf: csrfToken ?? '', intent: 'answer', assessmentId: question.assessmentId, challengeId: question.challengeId }}
+          hiddenFields={{ csrf: csrfToken ?? '', intent: 'answer', assessmentId: question.assessmentId, challengeId: question.challengeId, ...moreFields }}
         >
           {busy ? (
             <p className="muted" role="status">
