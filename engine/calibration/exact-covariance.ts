@@ -4,6 +4,7 @@
  * both in the calling thread; the worker-thread runner (./parallel) runs the same steps on threads.
  */
 import type { ResponseData } from './data';
+import type { KernelKind } from './estep-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import { freeParameters, parameterGroups } from './standard-errors';
 import { louisInformationFromPartial, louisShardPartial, type LouisPartial } from './louis-pass';
@@ -47,10 +48,20 @@ export function paddedInformation(partial: LouisPartial, state: ModelState, sett
   return information.parameters;
 }
 
-/** Everything in the calling thread. */
-export function exactCovariance(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): ExactCovariance {
+/**
+ * Everything in the calling thread. `kernel` picks the Louis pass: WebAssembly SIMD (the default) or
+ * the JavaScript reference.
+ */
+export function exactCovariance(
+  data: ResponseData,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  now?: () => number,
+  kernel: KernelKind = 'wasm',
+): ExactCovariance {
   const started = now?.();
-  const partial = louisShardPartial(data, state, settings, nodes);
+  const partial = louisShardPartial(data, state, settings, nodes, kernel);
   const size = freeParameters(state, settings).length;
   const N = paddedSize(size);
   const matrix = new Float64Array(N * N);

@@ -56,6 +56,8 @@ export interface ThreadOptions {
   readonly minAnswersPerThread?: number;
   /** The E-step kernel: WebAssembly SIMD (default) or the JavaScript reference ('js'). */
   readonly kernel?: KernelKind;
+  /** The exact standard errors' kernel (the Louis pass): WebAssembly SIMD or JavaScript (default: as `kernel`). */
+  readonly exactKernel?: KernelKind;
 }
 
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
@@ -103,7 +105,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
   const kernel = options.kernel ?? 'wasm';
-  if (threads === 1) return { ...createLocalRunner(data, { kernel }), threads: 1 };
+  const exactKernel = options.exactKernel ?? kernel;
+  if (threads === 1) return { ...createLocalRunner(data, { kernel, exactKernel }), threads: 1 };
 
   const shared = {
     rowStart: toShared(data.rowStart),
@@ -116,7 +119,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   let nextId = 0;
   let failure: Error | null = null;
   const workers = Array.from({ length: threads }, (_, k) => {
-    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel });
+    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = pending.get(reply.id);
       if (waiting === undefined) return;

@@ -15,6 +15,8 @@ export interface WorkerSetup {
   readonly toRow: number;
   /** The E-step kernel the worker runs. */
   readonly kernel: KernelKind;
+  /** The kernel of its share of the exact standard errors (the Louis pass). */
+  readonly exactKernel: KernelKind;
 }
 
 interface EStepRequest {

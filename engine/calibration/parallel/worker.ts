@@ -56,7 +56,7 @@ port.on('message', (request: WorkerRequest) => {
       return;
     }
     if (request.kind === 'louis') {
-      const result = louisShardPartial(shard, request.state, request.settings, request.nodes);
+      const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel);
       const reply: WorkerReply = { id: request.id, kind: 'louis', result };
       port.postMessage(reply, partialBuffers(result));
       return;
