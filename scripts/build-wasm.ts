@@ -37,12 +37,15 @@ export function wasmKernelSources(): WasmKernelSource[] {
     });
 }
 
-/** A kernel's bytes as wabt compiles its source (SIMD and bulk memory enabled, no names section). */
+/** A kernel's bytes as wabt compiles its source (SIMD, bulk memory and shared memory enabled, no names section). */
 export async function compileWat(source: WasmKernelSource): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(`${source.name}.wat`, readFileSync(source.watPath, 'utf8'), { simd: true, bulk_memory: true });
+  const features = { simd: true, bulk_memory: true, threads: true };
+  const parsed = wabt.parseWat(`${source.name}.wat`, readFileSync(source.watPath, 'utf8'), features);
   try {
-    parsed.validate();
+    // validate() takes the features too (wabt's typings omit the parameter); without them it rejects shared memory.
+    const validate: (options: typeof features) => void = parsed.validate.bind(parsed);
+    validate(features);
     return parsed.toBinary({ log: false, write_debug_names: false }).buffer;
   } finally {
     parsed.destroy();

@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   BLOCK,
+  SOLVE_ROWS,
+  createSharedMatrix,
   calibrate,
   columnBlocks,
   computeShardSummary,
@@ -157,8 +159,11 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const partial = mergeLouisPartials(replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result));
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
-    const shared = new SharedArrayBuffer(N * N * 8);
-    const matrix = new Float64Array(shared);
+    // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place.
+    const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS) : null;
+    const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
+    const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
+    const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
     const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
     const passed = now?.();
     const T = workers.length;
@@ -171,9 +176,9 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const k1 = k0 + BLOCK;
       if (k1 >= N) break;
       const rows = (k: number) => k1 + Math.round(((N - k1) * k) / T);
-      await shareOut((k) => ({ kind: 'panel', matrix: shared, size: N, k0, rowFrom: rows(k), rowTo: rows(k + 1) }));
+      await shareOut((k) => ({ kind: 'panel', matrix: shared, ...inMemory(k), size: N, k0, rowFrom: rows(k), rowTo: rows(k + 1) }));
       const split = trailingSplit(N, k1, T);
-      await shareOut((k) => ({ kind: 'update', matrix: shared, size: N, k0, rowFrom: split[k] as number, rowTo: split[k + 1] as number }));
+      await shareOut((k) => ({ kind: 'update', matrix: shared, ...inMemory(k), size: N, k0, rowFrom: split[k] as number, rowTo: split[k + 1] as number }));
     }
     let band: Float64Array | null = null;
     if (positive) {
@@ -194,6 +199,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const parts = await shareOut((k) => ({
         kind: 'inverse',
         matrix: shared,
+        ...inMemory(k),
         size: N,
         groups,
         bounds,
