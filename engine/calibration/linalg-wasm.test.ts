@@ -63,7 +63,9 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
       const expected = Float64Array.from(out);
       subtractDotsInJs(a, 1, 101, b, 2, 103, K, expected, 0, cols, 1, rows, cols);
       subtractDots(a, 1, 101, b, 2, 103, K, out, 0, cols, 1, rows, cols, kernel);
-      out.forEach((value, k) => expect(Math.abs(value - expected[k]!), `${rows}×${cols}, K ${K}`).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(expected[k]!))));
+      out.forEach((value, k) =>
+        expect(Math.abs(value - expected[k]!), `${rows}×${cols}, K ${K}`).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(expected[k]!))),
+      );
     }
     expect(calls()).toBe(4);
   });

@@ -34,7 +34,18 @@ export interface DotsKernel {
   /** A view on this thread's scratch: slot 0 holds up to N·panelWidth doubles, slot 1 up to rows·panelWidth. */
   scratch(slot: 0 | 1, length: number): Float64Array;
   /** out[r·outRow + c·outCol] −= Σ_k a[r·aStride + k]·b[c·bStride + k], every index and stride in doubles of the heap. */
-  subtract(aAt: number, aStride: number, bAt: number, bStride: number, K: number, outAt: number, outRow: number, outCol: number, rows: number, cols: number): void;
+  subtract(
+    aAt: number,
+    aStride: number,
+    bAt: number,
+    bStride: number,
+    K: number,
+    outAt: number,
+    outRow: number,
+    outCol: number,
+    rows: number,
+    cols: number,
+  ): void;
 }
 
 const PAGE = 65536;

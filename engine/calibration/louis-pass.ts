@@ -139,7 +139,13 @@ const KIND_LATENT = 3; // latent slot (θ⁰)
  * runs the WebAssembly SIMD pass (louis-wasm.ts) for the 2PL and the Rasch model where it applies, the
  * JavaScript pass (the reference) otherwise; 'js' always runs the JavaScript pass.
  */
-export function louisShardPartial(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array, kernel: KernelKind = 'wasm'): LouisPartial {
+export function louisShardPartial(
+  data: ResponseData,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  kernel: KernelKind = 'wasm',
+): LouisPartial {
   const layout = layoutOf(state, settings);
   if (kernel === 'wasm' && !layout.threePl) {
     const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);

@@ -165,7 +165,7 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): L
   const items = new Int32Array(buffer, itemsAt, capacity);
   const scores = new Uint8Array(buffer, scoresAt, capacity);
   const weights = new Float64Array(buffer, weightsAt, CHUNK);
-  for (let from = 0; from < rows; ) {
+  for (let from = 0; from < rows;) {
     const first = data.rowStart[from] as number;
     let to = from + 1;
     while (to < rows && to - from < CHUNK && (data.rowStart[to + 1] as number) - first <= CHUNK) to++;
