@@ -23,17 +23,7 @@ import { readResponseCsv } from '../cli/csv';
 import { toJson } from '../cli/calibrate-command';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
-import {
-  compareExactKernels,
-  exactKernelArgument,
-  peakMemoryMiB,
-  phaseSeconds,
-  referenceTimings,
-  report,
-  roundsArgument,
-  secondsSince,
-  timedCalibration,
-} from './harness';
+import { exactKernelRuns, peakMemoryMiB, referenceTimings, report, secondsSince, timedCalibration } from './harness';
 
 let t = performance.now();
 const sim = simulateCalibrationData(createRandom(20240602), {
@@ -45,10 +35,7 @@ const simulationSeconds = secondsSince(t);
 const standardErrors = process.argv.includes('--louis-block') ? 'louis-block' : process.argv.includes('--exact') ? 'observed' : 'auto';
 // The previous kernel runs with the same settings (standard errors included), so that the walls compare.
 const previous = process.argv.includes('--no-previous') ? undefined : await timedCalibration(sim.data, { standardErrors }, 'js');
-const comparison = process.argv.includes('--compare-exact-kernels')
-  ? await compareExactKernels(sim.data, { standardErrors }, roundsArgument(process.argv))
-  : undefined;
-const run = comparison?.last ?? (await timedCalibration(sim.data, { standardErrors }, 'wasm', exactKernelArgument(process.argv)));
+const { run, lines: exactKernelLines } = await exactKernelRuns(sim.data, { standardErrors }, process.argv);
 const calibrationPeak = peakMemoryMiB();
 const loadDuringCalibration = loadavg()[0] as number;
 t = performance.now();
@@ -64,9 +51,7 @@ const exact =
 const reference = referenceTimings(sim, 20_000);
 
 const extra: Record<string, string> = {
-  'exact SEs kernel (Louis pass)': run.exactKernel === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript',
-  'by phase': phaseSeconds(run),
-  ...comparison?.lines,
+  ...exactKernelLines,
   'simulation seconds (not in wall)': simulationSeconds.toFixed(2),
   'load average (1 min) after calibration': `${loadDuringCalibration.toFixed(2)} on ${availableParallelism()} cores (other sessions share the machine)`,
   'diagnostics of the CLI document': `${diagnosticsSeconds.toFixed(2)} s (EAP + SD per person, empirical reliability, lz, S-X²: null on sparse data)`,

@@ -10,24 +10,13 @@
  */
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
-import {
-  compareExactKernels,
-  exactKernelArgument,
-  medianEStepPerAnswerNode,
-  phaseSeconds,
-  referenceTimings,
-  report,
-  roundsArgument,
-  secondsSince,
-  timedCalibration,
-} from './harness';
+import { exactKernelRuns, medianEStepPerAnswerNode, referenceTimings, report, secondsSince, timedCalibration } from './harness';
 
 const t = performance.now();
 const sim = simulateCalibrationData(createRandom(20240601), { items: 100, persons: 10_000 });
 const simulationSeconds = secondsSince(t);
 const previous = process.argv.includes('--no-previous') ? undefined : await timedCalibration(sim.data, {}, 'js');
-const comparison = process.argv.includes('--compare-exact-kernels') ? await compareExactKernels(sim.data, {}, roundsArgument(process.argv)) : undefined;
-const run = comparison?.last ?? (await timedCalibration(sim.data, {}, 'wasm', exactKernelArgument(process.argv)));
+const { run, lines: exactKernelLines } = await exactKernelRuns(sim.data, {}, process.argv);
 const reference = referenceTimings(sim, 2_000);
 const perAnswerNode = medianEStepPerAnswerNode(run) * 1e9;
 report(
@@ -37,9 +26,7 @@ report(
   reference,
   {
     'simulation seconds (not in wall)': simulationSeconds.toFixed(2),
-    'exact SEs kernel (Louis pass)': run.exactKernel === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript',
-    'by phase': phaseSeconds(run),
-    ...comparison?.lines,
+    ...exactKernelLines,
     target: `≤ 2 s wall: ${run.wallSeconds <= 2 ? 'met' : 'NOT met'}; issue 20: ≤ 1 s wall ${run.wallSeconds <= 1 ? 'met' : 'NOT met'}, ≤ 1 ns per answer per node ${perAnswerNode <= 1 ? 'met' : 'NOT met'}`,
   },
   previous,

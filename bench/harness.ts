@@ -314,3 +314,24 @@ export async function compareExactKernels(
   lines['  SEs, WebAssembly against JavaScript'] = `max relative |Δ| ${worst.toExponential(1)} (a and b of every item)`;
   return { last, lines };
 }
+
+/**
+ * The benches' main run: with `--compare-exact-kernels` both exact kernels back to back (the run is the
+ * last WebAssembly one), else one run with `--exact-kernel`'s; and the lines that describe it.
+ */
+export async function exactKernelRuns(
+  data: ResponseData,
+  settings: CalibrationSettings,
+  argv: readonly string[],
+): Promise<{ readonly run: TimedCalibration; readonly lines: Record<string, string> }> {
+  const comparison = argv.includes('--compare-exact-kernels') ? await compareExactKernels(data, settings, roundsArgument(argv)) : undefined;
+  const run = comparison?.last ?? (await timedCalibration(data, settings, 'wasm', exactKernelArgument(argv)));
+  return {
+    run,
+    lines: {
+      'exact SEs kernel (Louis pass, factorisation)': run.exactKernel === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript',
+      'by phase': phaseSeconds(run),
+      ...comparison?.lines,
+    },
+  };
+}

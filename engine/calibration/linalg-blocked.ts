@@ -55,25 +55,7 @@ export function subtractDots(
     kernel.subtract(a.byteOffset / 8 + aOff, aStride, b.byteOffset / 8 + bOff, bStride, K, out.byteOffset / 8 + outOff, outRow, outCol, rows, cols);
     return;
   }
-  subtractDotsInJs(a, aOff, aStride, b, bOff, bStride, K, out, outOff, outRow, outCol, rows, cols);
-}
-
-/** subtractDots in JavaScript (the reference). */
-export function subtractDotsInJs(
-  a: Float64Array,
-  aOff: number,
-  aStride: number,
-  b: Float64Array,
-  bOff: number,
-  bStride: number,
-  K: number,
-  out: Float64Array,
-  outOff: number,
-  outRow: number,
-  outCol: number,
-  rows: number,
-  cols: number,
-): void {
+  // In JavaScript (the reference).
   const fullRows = rows - (rows % 3);
   const fullCols = cols - (cols % 3);
   for (let r = 0; r < fullRows; r += 3) {

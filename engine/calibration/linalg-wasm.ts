@@ -8,24 +8,14 @@
  * worker threads instantiate the module on the same memory and update their rows of the one matrix in
  * place, as the JavaScript path does on a SharedArrayBuffer.
  */
+import { lazyWasmModule } from './wasm-module';
 import { DOTS_WASM_BASE64 } from './dots-wasm-bytes';
 
 interface DotsExports {
   readonly subtractDots: (...args: number[]) => void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function dotsModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(DOTS_WASM_BASE64), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const dotsModule = lazyWasmModule(DOTS_WASM_BASE64);
 
 /** The kernel on one thread's view of the shared memory. */
 export interface DotsKernel {

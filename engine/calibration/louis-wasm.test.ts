@@ -20,23 +20,13 @@ import {
 } from '.';
 import { createThreadedRunner } from './parallel';
 import { louisInformationFromPartial, louisShardPartial, louisShardPartialInJs, mergeLouisPartials, type LouisPartial } from './louis-pass';
+import { louisTestPriors, stateNear } from './louis.fixture';
 import { simulate3pl } from './three-pl.fixture';
 import { gridNodes } from '../irt';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
 
-const priors = { slope: { meanlog: 0, sdlog: 0.5 }, intercept: { mean: 0, sd: 2 } };
-
-function stateNear(seed: number, items: readonly { a: number; b: number }[], extra: Partial<ModelState> = {}): ModelState {
-  const rng = createRandom(seed);
-  return {
-    a: Float64Array.from(items, (item) => item.a * (0.9 + 0.2 * rng.next())),
-    d: Float64Array.from(items, (item) => -item.a * item.b + 0.2 * (rng.next() - 0.5)),
-    mean: 0,
-    sd: 1,
-    ...extra,
-  };
-}
+const priors = louisTestPriors;
 
 /** The information from shard partials computed by `pass`, merged. */
 function information(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array, shards: number, pass: typeof louisShardPartialInJs) {
@@ -78,14 +68,14 @@ describe('WebAssembly Louis pass', () => {
     expect(data.weights).not.toBeNull();
     const settings: MStepSettings = { model: '2pl', priors, free: new Uint8Array(80).fill(1), estimateMean: false, estimateSd: false };
     for (const count of [61, 30, 21]) {
-      const worst = worstScaledDifference(data, stateNear(1, sim.items), settings, gridNodes(-6, 6, count), 3);
+      const worst = worstScaledDifference(data, stateNear(createRandom(1), sim.items), settings, gridNodes(-6, 6, count), 3);
       expect(worst, `${count} nodes`).toBeLessThanOrEqual(1e-12);
     }
   });
 
   it('gives the JavaScript information to 1e-12 on long complete rows (100 answers) with steep items', () => {
     const sim = simulateCalibrationData(createRandom(262), { items: 100, persons: 400 });
-    const state = stateNear(2, sim.items);
+    const state = stateNear(createRandom(2), sim.items);
     state.a.forEach((a, i) => (state.a[i] = 2.5 * a));
     const settings: MStepSettings = { model: '2pl', priors, free: new Uint8Array(100).fill(1), estimateMean: false, estimateSd: false };
     expect(worstScaledDifference(sim.data, state, settings, gridNodes(-6, 6, 61))).toBeLessThanOrEqual(1e-12);
@@ -96,17 +86,17 @@ describe('WebAssembly Louis pass', () => {
     const data = collapsePatterns(complete.data).data;
     const nodes = gridNodes(-6, 6, 61);
     const rasch: MStepSettings = { model: 'rasch', priors, free: new Uint8Array(15).fill(1), estimateMean: false, estimateSd: true };
-    const raschState = { ...stateNear(3, complete.items), a: new Float64Array(15).fill(1), sd: 1.2 };
+    const raschState = { ...stateNear(createRandom(3), complete.items), a: new Float64Array(15).fill(1), sd: 1.2 };
     expect(worstScaledDifference(data, raschState, rasch, nodes, 2)).toBeLessThanOrEqual(1e-12);
 
     const free = new Uint8Array(15).fill(1);
     free[0] = 0;
     free[3] = 0;
     const anchored: MStepSettings = { model: '2pl', priors, free, estimateMean: true, estimateSd: true };
-    expect(worstScaledDifference(data, stateNear(4, complete.items, { mean: 0.1, sd: 0.9 }), anchored, nodes, 2)).toBeLessThanOrEqual(1e-12);
+    expect(worstScaledDifference(data, stateNear(createRandom(4), complete.items, { mean: 0.1, sd: 0.9 }), anchored, nodes, 2)).toBeLessThanOrEqual(1e-12);
 
     const anchoredRasch: MStepSettings = { model: 'rasch', priors, free, estimateMean: true, estimateSd: true };
-    const anchoredRaschState = { ...stateNear(5, complete.items, { mean: -0.2, sd: 1.1 }), a: new Float64Array(15).fill(1) };
+    const anchoredRaschState = { ...stateNear(createRandom(5), complete.items, { mean: -0.2, sd: 1.1 }), a: new Float64Array(15).fill(1) };
     expect(worstScaledDifference(data, anchoredRaschState, anchoredRasch, gridNodes(-5, 5, 40), 1)).toBeLessThanOrEqual(1e-12);
   });
 
@@ -136,7 +126,7 @@ describe('WebAssembly Louis pass', () => {
       estimateSd: false,
       guessing: { mode: new Float64Array(8).fill(0.2), weight: 20, free: new Uint8Array(8).fill(1) },
     };
-    const threeState = stateNear(6, three.items, { c: Float64Array.from(three.items, (item) => item.c) });
+    const threeState = stateNear(createRandom(6), three.items, { c: Float64Array.from(three.items, (item) => item.c) });
     const nodes = gridNodes(-6, 6, 31);
     expectSamePartial(louisShardPartial(threeData, threeState, threePl, nodes), louisShardPartialInJs(threeData, threeState, threePl, nodes));
 

@@ -8,12 +8,12 @@
  * of `stride` bytes (nodes padded to an even count: 0 in the padding, −∞ for log w), each item's free
  * index, log w, θ, θ², the latent scores' node vectors —, the scratch of one row (posterior, answer
  * offsets, order, vector rows, owners, means (Σπvθ, Σπv), moments π·v·θ^m, the queue of block
- * updates), the sums (expected
- * persons, expected answers per item row, each free item's block-row address, latentItems,
- * latentLatent, the packed blocks) and one chunk of rows at a time (row starts from 0, items,
- * scores, weights), which the pass is called on.
+ * updates), the sums (expected persons, expected answers per item row, each free item's block-row
+ * address, latentItems, latentLatent, the packed blocks) and one chunk of rows at a time (row starts
+ * from 0, items, scores, weights), which the pass is called on.
  */
 import type { ResponseData } from './data';
+import { lazyWasmModule } from './wasm-module';
 import { LOUIS_WASM_BASE64 } from './louis-wasm-bytes';
 import type { LouisPartial } from './louis-pass';
 
@@ -22,18 +22,7 @@ interface LouisExports {
   readonly louis: (...args: number[]) => void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function louisModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(LOUIS_WASM_BASE64), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const louisModule = lazyWasmModule(LOUIS_WASM_BASE64);
 
 /** True when this runtime compiles the Louis kernel (WebAssembly with SIMD). */
 export function louisWasmAvailable(): boolean {
