@@ -10,6 +10,10 @@
  * exact full observed information over the 4,000 item parameters (Louis' pass on the threads, then the
  * diagonal blocks of its inverse); the report gives each part's time. --exact asks for them explicitly
  * ('observed') and --louis-block for the per-item blocks (the approximation), for comparison.
+ * The Louis pass runs in WebAssembly SIMD (louis.wat); `--exact-kernel js` runs the JavaScript pass
+ * instead, and `--compare-exact-kernels [--rounds N]` runs the calibration with each, alternated, and
+ * prints each run's seconds by phase and the ratios (the report's other figures are the last
+ * WebAssembly run's).
  */
 import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -19,7 +23,7 @@ import { readResponseCsv } from '../cli/csv';
 import { toJson } from '../cli/calibrate-command';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
-import { peakMemoryMiB, referenceTimings, report, secondsSince, timedCalibration } from './harness';
+import { exactKernelRuns, peakMemoryMiB, referenceTimings, report, secondsSince, timedCalibration } from './harness';
 
 let t = performance.now();
 const sim = simulateCalibrationData(createRandom(20240602), {
@@ -31,7 +35,7 @@ const simulationSeconds = secondsSince(t);
 const standardErrors = process.argv.includes('--louis-block') ? 'louis-block' : process.argv.includes('--exact') ? 'observed' : 'auto';
 // The previous kernel runs with the same settings (standard errors included), so that the walls compare.
 const previous = process.argv.includes('--no-previous') ? undefined : await timedCalibration(sim.data, { standardErrors }, 'js');
-const run = await timedCalibration(sim.data, { standardErrors });
+const { run, lines: exactKernelLines } = await exactKernelRuns(sim.data, { standardErrors }, process.argv);
 const calibrationPeak = peakMemoryMiB();
 const loadDuringCalibration = loadavg()[0] as number;
 t = performance.now();
@@ -47,6 +51,7 @@ const exact =
 const reference = referenceTimings(sim, 20_000);
 
 const extra: Record<string, string> = {
+  ...exactKernelLines,
   'simulation seconds (not in wall)': simulationSeconds.toFixed(2),
   'load average (1 min) after calibration': `${loadDuringCalibration.toFixed(2)} on ${availableParallelism()} cores (other sessions share the machine)`,
   'diagnostics of the CLI document': `${diagnosticsSeconds.toFixed(2)} s (EAP + SD per person, empirical reliability, lz, S-X²: null on sparse data)`,

@@ -40,14 +40,21 @@ export interface TimedCalibration {
   readonly result: CalibrationResult;
   readonly threads: number;
   readonly kernel: KernelKind;
+  /** The exact standard errors' kernel (the Louis pass). */
+  readonly exactKernel: KernelKind;
   /** Seconds of every E-step the run asked for (EM cycles, SQUAREM extrapolations, standard errors). */
   readonly eStepSeconds: number[];
   /** Load average (1 min) when the run ended. */
   readonly load: number;
 }
 
-/** calibrate() over worker threads, with its E-steps counted and timed. */
-export async function timedCalibration(data: ResponseData, settings: CalibrationSettings, kernel: KernelKind = 'wasm'): Promise<TimedCalibration> {
+/** calibrate() over worker threads, with its E-steps counted and timed (`exactKernel`: the Louis pass's kernel, default as `kernel`). */
+export async function timedCalibration(
+  data: ResponseData,
+  settings: CalibrationSettings,
+  kernel: KernelKind = 'wasm',
+  exactKernel: KernelKind = kernel,
+): Promise<TimedCalibration> {
   const eStepSeconds: number[] = [];
   let threads = 1;
   let diagnosticsStarted = NaN;
@@ -56,7 +63,7 @@ export async function timedCalibration(data: ResponseData, settings: Calibration
   const result = await calibrate(data, settings, {
     hooks: { now: () => performance.now(), timeStandardErrors: true },
     createRunner: async (prepared): Promise<EStepRunner> => {
-      const runner = await createThreadedRunner(prepared, { kernel });
+      const runner = await createThreadedRunner(prepared, { kernel, exactKernel });
       threads = runner.threads;
       return {
         ...runner,
@@ -83,6 +90,7 @@ export async function timedCalibration(data: ResponseData, settings: Calibration
     result,
     threads,
     kernel,
+    exactKernel,
     eStepSeconds,
     load: loadavg()[0] as number,
   };
@@ -240,4 +248,90 @@ export function report(
   }
   console.log(`\n${title}`);
   for (const [name, value] of lines) console.log(`  ${name.padEnd(44)} ${value}`);
+}
+
+/** The exact SEs' kernel picked on the command line (`--exact-kernel js|wasm`, default wasm). */
+export function exactKernelArgument(argv: readonly string[]): KernelKind {
+  const at = argv.indexOf('--exact-kernel');
+  const value = at === -1 ? 'wasm' : argv[at + 1];
+  if (value !== 'js' && value !== 'wasm') throw new Error('--exact-kernel takes js or wasm');
+  return value;
+}
+
+/** `--rounds N` (default 1). */
+export function roundsArgument(argv: readonly string[]): number {
+  const at = argv.indexOf('--rounds');
+  const rounds = at === -1 ? 1 : Number(argv[at + 1]);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
+  return rounds;
+}
+
+/** A run's seconds by phase: EM, the final pass, the exact SEs' Louis pass and factorisation, the rest. */
+export function phaseSeconds(run: TimedCalibration): string {
+  const parts = run.result.standardErrorsSeconds;
+  const exact = parts === undefined ? 0 : parts.pass + parts.factorisation;
+  return [
+    `wall ${run.wallSeconds.toFixed(2)} s: EM ${run.emSeconds.toFixed(2)}`,
+    `final pass ${run.diagnosticsSeconds.toFixed(2)}`,
+    ...(parts === undefined ? [] : [`Louis pass ${parts.pass.toFixed(2)}`, `factorisation ${parts.factorisation.toFixed(2)}`]),
+    `rest ${(run.wallSeconds - run.emSeconds - run.diagnosticsSeconds - exact).toFixed(2)} (load ${run.load.toFixed(2)})`,
+  ].join(', ');
+}
+
+/**
+ * The exact standard errors' two kernels back to back (`--compare-exact-kernels`): the same calibration
+ * with the Louis pass in JavaScript, then in WebAssembly (the E-step in WebAssembly for both),
+ * alternated `rounds` times. Returns the last WebAssembly run and the lines to print.
+ */
+export async function compareExactKernels(
+  data: ResponseData,
+  settings: CalibrationSettings,
+  rounds: number,
+): Promise<{ readonly last: TimedCalibration; readonly lines: Record<string, string> }> {
+  const runs: { js: TimedCalibration[]; wasm: TimedCalibration[] } = { js: [], wasm: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of ['js', 'wasm'] as const) runs[kind].push(await timedCalibration(data, settings, 'wasm', kind));
+  }
+  const lines: Record<string, string> = {};
+  for (const kind of ['js', 'wasm'] as const) runs[kind].forEach((run, k) => (lines[`exact SEs' kernel ${kind}, round ${k + 1}`] = phaseSeconds(run)));
+  const best = (kind: 'js' | 'wasm', pick: (run: TimedCalibration) => number) => Math.min(...runs[kind].map(pick));
+  const pass = (run: TimedCalibration) => run.result.standardErrorsSeconds?.pass ?? NaN;
+  const factorisation = (run: TimedCalibration) => run.result.standardErrorsSeconds?.factorisation ?? NaN;
+  const wall = (run: TimedCalibration) => run.wallSeconds;
+  lines['  JavaScript / WebAssembly (best of each)'] =
+    `Louis pass ×${(best('js', pass) / best('wasm', pass)).toFixed(2)}, factorisation ×${(best('js', factorisation) / best('wasm', factorisation)).toFixed(2)}, ` +
+    `wall ×${(best('js', wall) / best('wasm', wall)).toFixed(2)}`;
+  const last = runs.wasm[runs.wasm.length - 1] as TimedCalibration;
+  const reference = runs.js[runs.js.length - 1] as TimedCalibration;
+  let worst = 0;
+  last.result.items.forEach((item, i) => {
+    for (const key of ['a', 'b'] as const) {
+      const expected = reference.result.items[i]?.se[key];
+      const value = item.se[key];
+      if (typeof expected === 'number' && typeof value === 'number') worst = Math.max(worst, Math.abs(value - expected) / expected);
+    }
+  });
+  lines['  SEs, WebAssembly against JavaScript'] = `max relative |Δ| ${worst.toExponential(1)} (a and b of every item)`;
+  return { last, lines };
+}
+
+/**
+ * The benches' main run: with `--compare-exact-kernels` both exact kernels back to back (the run is the
+ * last WebAssembly one), else one run with `--exact-kernel`'s; and the lines that describe it.
+ */
+export async function exactKernelRuns(
+  data: ResponseData,
+  settings: CalibrationSettings,
+  argv: readonly string[],
+): Promise<{ readonly run: TimedCalibration; readonly lines: Record<string, string> }> {
+  const comparison = argv.includes('--compare-exact-kernels') ? await compareExactKernels(data, settings, roundsArgument(argv)) : undefined;
+  const run = comparison?.last ?? (await timedCalibration(data, settings, 'wasm', exactKernelArgument(argv)));
+  return {
+    run,
+    lines: {
+      'exact SEs kernel (Louis pass, factorisation)': run.exactKernel === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript',
+      'by phase': phaseSeconds(run),
+      ...comparison?.lines,
+    },
+  };
 }

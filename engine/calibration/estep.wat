@@ -1,6 +1,6 @@
 ;; The E-step's hot loop in WebAssembly SIMD (f64x2), hand-written.
 ;;
-;; Source of engine/calibration/estep-wasm-bytes.ts (compiled with wabt: `npm run build:estep-wasm`;
+;; Source of engine/calibration/estep-wasm-bytes.ts (compiled with wabt: `npm run build:wasm`;
 ;; a unit test recompiles this file and checks that the committed bytes are the same).
 ;; engine/calibration/estep-wasm.ts lays the data out in the linear memory, calls `estep` and reads
 ;; the sums back; it documents the layout. The arithmetic is the JavaScript kernel's

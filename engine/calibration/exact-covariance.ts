@@ -4,10 +4,12 @@
  * both in the calling thread; the worker-thread runner (./parallel) runs the same steps on threads.
  */
 import type { ResponseData } from './data';
+import type { KernelKind } from './estep-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import { freeParameters, parameterGroups } from './standard-errors';
 import { louisInformationFromPartial, louisShardPartial, type LouisPartial } from './louis-pass';
-import { inverseDiagonalBlocksInPlace, paddedSize } from './linalg-blocked';
+import { BLOCK, inverseDiagonalBlocksInPlace, paddedSize, SOLVE_ROWS } from './linalg-blocked';
+import { createDotsKernel, createSharedMatrix } from './linalg-wasm';
 
 export interface ExactCovariance {
   readonly parameters: ReturnType<typeof freeParameters>;
@@ -47,16 +49,28 @@ export function paddedInformation(partial: LouisPartial, state: ModelState, sett
   return information.parameters;
 }
 
-/** Everything in the calling thread. */
-export function exactCovariance(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): ExactCovariance {
+/**
+ * Everything in the calling thread. `kernel` picks the Louis pass and the factorisation's dot products:
+ * WebAssembly SIMD (the default) or the JavaScript reference.
+ */
+export function exactCovariance(
+  data: ResponseData,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  now?: () => number,
+  kernel: KernelKind = 'wasm',
+): ExactCovariance {
   const started = now?.();
-  const partial = louisShardPartial(data, state, settings, nodes);
+  const partial = louisShardPartial(data, state, settings, nodes, kernel);
   const size = freeParameters(state, settings).length;
   const N = paddedSize(size);
-  const matrix = new Float64Array(N * N);
+  const shared = kernel === 'wasm' ? createSharedMatrix(N, 1, BLOCK, SOLVE_ROWS) : null;
+  const matrix = shared?.matrix ?? new Float64Array(N * N);
+  const dots = shared === null ? null : createDotsKernel(shared.memory, N, shared.scratchAt(0), BLOCK, SOLVE_ROWS);
   const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
   const passed = now?.();
-  const band = inverseDiagonalBlocksInPlace(matrix, N, parameterGroups(parameters));
+  const band = inverseDiagonalBlocksInPlace(matrix, N, parameterGroups(parameters), dots ?? undefined);
   const finished = now?.();
   return {
     parameters,

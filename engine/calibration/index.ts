@@ -25,7 +25,7 @@ export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, logPr
 export { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT, GUESSING_BOUNDS, logGuessingPrior } from './mstep';
 
 export type { EStepRunner } from './runner';
-export { createLocalRunner } from './runner';
+export { createLocalRunner, type KernelOptions } from './runner';
 
 export type {
   QuadratureSettings,
@@ -77,10 +77,12 @@ export { sx2ItemFit } from './item-fit';
 export type { ObservedInformation } from './information';
 export { louisObservedInformation } from './information';
 export type { LouisPartial } from './louis-pass';
-export { louisShardPartial, mergeLouisPartials, louisInformationFromPartial } from './louis-pass';
+export { louisShardPartial, louisShardPartialInJs, mergeLouisPartials, louisInformationFromPartial } from './louis-pass';
+export { louisWasmAvailable } from './louis-wasm';
 export type { ExactCovariance } from './exact-covariance';
 export { exactCovariance, exactInformationCost, paddedInformation, EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS } from './exact-covariance';
-export { BLOCK, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';
+export { BLOCK, SOLVE_ROWS, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';
+export { createSharedMatrix, createDotsKernel, type DotsKernel, type SharedMatrix } from './linalg-wasm';
 export { freeParameters, parameterGroups } from './standard-errors';
 
 export type { ModelQuality } from './quality';

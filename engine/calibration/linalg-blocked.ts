@@ -13,12 +13,15 @@
  *   of columns are independent of each other, so threads can share them too.
  * Cost: P³/3 for the factor and about P³/3 for the columns of L⁻¹ (the full inverse would add a third
  * P³/3), in multiply–adds. The matrix is padded to a multiple of BLOCK with an identity.
+ * The dot products run in WebAssembly SIMD (dots.wat, linalg-wasm.ts) when a DotsKernel is given and
+ * the matrix and the scratch are views on its shared memory; otherwise in JavaScript (the reference).
  */
+import type { DotsKernel } from './linalg-wasm';
 
 /** Columns per factorisation step (a multiple of the 3 × 3 tile). */
 export const BLOCK = 96;
 /** Rows per forward-substitution block when computing columns of L⁻¹. */
-const SOLVE_ROWS = 24;
+export const SOLVE_ROWS = 24;
 /** Target width of a block of columns of L⁻¹ (whole groups of parameters). */
 const COLUMN_BLOCK = 48;
 
@@ -28,7 +31,8 @@ export function paddedSize(size: number): number {
 
 /**
  * out[r·outRow + c·outCol] −= Σ_k a[aOff + r·aStride + k] · b[bOff + c·bStride + k], k < K, for r < rows,
- * c < cols: 3 × 3 tiles of dot products over contiguous rows, the edges one by one.
+ * c < cols: 3 × 3 tiles of dot products over contiguous rows, the edges one by one. With `kernel`, in
+ * WebAssembly when a, b and out are views on its memory.
  */
 export function subtractDots(
   a: Float64Array,
@@ -44,7 +48,14 @@ export function subtractDots(
   outCol: number,
   rows: number,
   cols: number,
+  kernel?: DotsKernel,
 ): void {
+  const heap = kernel?.heap.buffer;
+  if (kernel !== undefined && a.buffer === heap && b.buffer === heap && out.buffer === heap) {
+    kernel.subtract(a.byteOffset / 8 + aOff, aStride, b.byteOffset / 8 + bOff, bStride, K, out.byteOffset / 8 + outOff, outRow, outCol, rows, cols);
+    return;
+  }
+  // In JavaScript (the reference).
   const fullRows = rows - (rows % 3);
   const fullCols = cols - (cols % 3);
   for (let r = 0; r < fullRows; r += 3) {
@@ -153,9 +164,9 @@ export function solvePanel(m: Float64Array, N: number, k0: number, rowFrom: numb
  * After solvePanel(k0) on every row: subtracts the panel's products from the trailing rows
  * [rowFrom, rowTo), A[i][j] −= Σ_k L[i][k] L[j][k] for k0 + BLOCK ≤ j ≤ i. `panel` is scratch of at
  * least (rowTo − k0 − BLOCK) × BLOCK doubles; the panel is only read from `m`, so row ranges can be
- * updated at the same time.
+ * updated at the same time. With `kernel`, `m` and `panel` on its memory: the products in WebAssembly.
  */
-export function updateTrailing(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, panel: Float64Array): void {
+export function updateTrailing(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, panel: Float64Array, kernel?: DotsKernel): void {
   const k1 = k0 + BLOCK;
   if (rowTo <= rowFrom) return;
   for (let i = k1; i < rowTo; i++) panel.set(m.subarray(i * N + k0, i * N + k1), (i - k1) * BLOCK);
@@ -165,7 +176,7 @@ export function updateTrailing(m: Float64Array, N: number, k0: number, rowFrom: 
     const bandEnd = Math.min(rowTo, band + 48);
     for (let j0 = k1; j0 < bandEnd; j0 += 48) {
       const j1 = Math.min(j0 + 48, bandEnd);
-      subtractDots(panel, (band - k1) * BLOCK, BLOCK, panel, (j0 - k1) * BLOCK, BLOCK, BLOCK, m, band * N + j0, N, 1, bandEnd - band, j1 - j0);
+      subtractDots(panel, (band - k1) * BLOCK, BLOCK, panel, (j0 - k1) * BLOCK, BLOCK, BLOCK, m, band * N + j0, N, 1, bandEnd - band, j1 - j0, kernel);
     }
   }
 }
@@ -182,12 +193,12 @@ export function trailingSplit(N: number, k1: number, parts: number): number[] {
 }
 
 /** Cholesky factorisation in place (lower triangle) of a padded matrix; false if not positive definite. */
-export function choleskyInPlace(m: Float64Array, N: number): boolean {
-  const panel = new Float64Array(N * BLOCK);
+export function choleskyInPlace(m: Float64Array, N: number, kernel?: DotsKernel): boolean {
+  const panel = kernel?.scratch(0, N * BLOCK) ?? new Float64Array(N * BLOCK);
   for (let k0 = 0; k0 < N; k0 += BLOCK) {
     if (!factorDiagonalBlock(m, N, k0)) return false;
     solvePanel(m, N, k0, k0 + BLOCK, N);
-    updateTrailing(m, N, k0, k0 + BLOCK, N, panel);
+    updateTrailing(m, N, k0, k0 + BLOCK, N, panel, kernel);
   }
   return true;
 }
@@ -208,7 +219,8 @@ export function columnBlocks(groupStart: Int32Array): Int32Array {
 /**
  * For the blocks of columns [blockFrom, blockTo) of `bounds`: the columns of L⁻¹ (L the factor in `m`)
  * and, for every parameter p of those columns, the entries (p, p), (p, p + 1), (p, p + 2) of A⁻¹ that lie
- * in p's group, written to band[3p …] (the other entries are left alone).
+ * in p's group, written to band[3p …] (the other entries are left alone). With `kernel` (`m` on its
+ * memory, blocks at most BLOCK wide), the columns are kept in its scratch and the products run in WebAssembly.
  */
 export function inverseBand(
   m: Float64Array,
@@ -218,11 +230,13 @@ export function inverseBand(
   blockFrom: number,
   blockTo: number,
   band: Float64Array,
+  kernel?: DotsKernel,
 ): void {
   let width = 0;
   for (let t = blockFrom; t < blockTo; t++) width = Math.max(width, (bounds[t + 1] as number) - (bounds[t] as number));
-  const xt = new Float64Array(width * N); // X transposed: column c of L⁻¹ E_J is row c
-  const partial = new Float64Array(SOLVE_ROWS * width);
+  const inKernel = kernel !== undefined && width <= BLOCK;
+  const xt = inKernel ? kernel.scratch(0, width * N) : new Float64Array(width * N); // X transposed: column c of L⁻¹ E_J is row c
+  const partial = inKernel ? kernel.scratch(1, SOLVE_ROWS * width) : new Float64Array(SOLVE_ROWS * width);
   // Group of each parameter, by its end.
   const size = groupStart[groupStart.length - 1] as number;
   const groupEnd = new Int32Array(size);
@@ -236,7 +250,7 @@ export function inverseBand(
       const i1 = Math.min(N, i0 + SOLVE_ROWS);
       partial.fill(0);
       // −Σ_{c0 ≤ k < i0} L[i][k] X[k][c] for the rows of this block.
-      if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w);
+      if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w, inKernel ? kernel : undefined);
       for (let i = i0; i < i1; i++) {
         const li = i * N;
         const diagonal = m[li + i] as number;
@@ -270,11 +284,11 @@ export function inverseDiagonalBlocks(matrix: Float64Array, size: number, groupS
   return inverseDiagonalBlocksInPlace(padMatrix(matrix, size), paddedSize(size), groupStart);
 }
 
-/** The same on a padded matrix (see padMatrix), which it overwrites with the factor. */
-export function inverseDiagonalBlocksInPlace(m: Float64Array, N: number, groupStart: Int32Array): Float64Array | null {
-  if (!choleskyInPlace(m, N)) return null;
+/** The same on a padded matrix (see padMatrix), which it overwrites with the factor; `kernel` as choleskyInPlace's. */
+export function inverseDiagonalBlocksInPlace(m: Float64Array, N: number, groupStart: Int32Array, kernel?: DotsKernel): Float64Array | null {
+  if (!choleskyInPlace(m, N, kernel)) return null;
   const bounds = columnBlocks(groupStart);
   const band = new Float64Array(3 * (groupStart[groupStart.length - 1] as number));
-  inverseBand(m, N, groupStart, bounds, 0, bounds.length - 1, band);
+  inverseBand(m, N, groupStart, bounds, 0, bounds.length - 1, band, kernel);
   return band;
 }

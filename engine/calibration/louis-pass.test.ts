@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { collapsePatterns, sliceRows, shardBoundaries, type ModelState, type MStepSettings, type ResponseData } from '.';
 import { louisObservedInformation } from './information';
 import { louisInformationFromPartial, louisShardPartial, mergeLouisPartials } from './louis-pass';
+import { louisTestPriors, stateNear } from './louis.fixture';
 import { simulate3pl } from './three-pl.fixture';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
@@ -28,18 +29,7 @@ function worstDifference(data: ResponseData, state: ModelState, settings: MStepS
   return worst / scale;
 }
 
-/** Parameters near the truth, perturbed so that nothing depends on being at the optimum. */
-function stateNear(rng: ReturnType<typeof createRandom>, items: readonly { a: number; b: number }[], extra: Partial<ModelState> = {}): ModelState {
-  return {
-    a: Float64Array.from(items, (item) => item.a * (0.9 + 0.2 * rng.next())),
-    d: Float64Array.from(items, (item) => -item.a * item.b + 0.2 * (rng.next() - 0.5)),
-    mean: 0,
-    sd: 1,
-    ...extra,
-  };
-}
-
-const priors = { slope: { meanlog: 0, sdlog: 0.5 }, intercept: { mean: 0, sd: 2 } };
+const priors = louisTestPriors;
 
 describe('fast Louis pass', () => {
   it('equals the reference pass to 1e-9 (2PL sparse, Rasch with σ, anchors with mean and σ, 3PL with fixed c), split into shards or not', () => {

@@ -16,6 +16,8 @@
  * shard of persons is added to another element by element (mergeLouisPartials).
  */
 import type { ResponseData } from './data';
+import type { KernelKind } from './estep-wasm';
+import { louisPartialInWasm } from './louis-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import {
   addCompleteDataInformation,
@@ -132,8 +134,32 @@ const KIND_INTERCEPT = 1; // Rasch: slot 0: d (θ⁰)
 const KIND_GUESSING = 2; // 3PL: slot 2: c (θ⁰)
 const KIND_LATENT = 3; // latent slot (θ⁰)
 
-/** The shard's share of the observed information: one pass over its rows. */
-export function louisShardPartial(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array): LouisPartial {
+/**
+ * The shard's share of the observed information: one pass over its rows. `kernel` 'wasm' (the default)
+ * runs the WebAssembly SIMD pass (louis-wasm.ts) for the 2PL and the Rasch model where it applies, the
+ * JavaScript pass (the reference) otherwise; 'js' always runs the JavaScript pass.
+ */
+export function louisShardPartial(
+  data: ResponseData,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  kernel: KernelKind = 'wasm',
+): LouisPartial {
+  const layout = layoutOf(state, settings);
+  if (kernel === 'wasm' && !layout.threePl) {
+    const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
+    const { prob, logP, logQ } = probabilityTables(state, false, nodes);
+    const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
+    const b = layout.rasch ? 1 : 2;
+    const partial = louisPartialInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ });
+    if (partial !== null) return partial;
+  }
+  return louisShardPartialInJs(data, state, settings, nodes);
+}
+
+/** The JavaScript pass (the reference of the WebAssembly one, and the 3PL's). */
+export function louisShardPartialInJs(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array): LouisPartial {
   const layout = layoutOf(state, settings);
   const { F, b, freeIndex, freeC, latentCount: L, threePl, rasch } = layout;
   const itemCount = state.a.length;

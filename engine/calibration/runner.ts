@@ -35,17 +35,25 @@ export interface EStepRunner {
   close?(): MaybePromise<void>;
 }
 
+/** Which kernels a runner uses. */
+export interface KernelOptions {
+  /** The E-step kernel: WebAssembly SIMD (the default) or the JavaScript reference ('js'). */
+  readonly kernel?: KernelKind;
+  /** The exact standard errors' Louis pass: WebAssembly SIMD or JavaScript (default: as `kernel`). */
+  readonly exactKernel?: KernelKind;
+}
+
 /**
  * Runs every pass in the calling thread. The kernel (WebAssembly by default, `kernel: 'js'` for the
  * JavaScript reference) is made once, on the first pass.
  */
-export function createLocalRunner(data: ResponseData, options: { readonly kernel?: KernelKind } = {}): EStepRunner {
+export function createLocalRunner(data: ResponseData, options: KernelOptions = {}): EStepRunner {
   let kernel: ReturnType<typeof createExpectationKernel> | null = null;
   return {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
     diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
-    exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now),
+    exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now, options.exactKernel ?? options.kernel),
   };
 }

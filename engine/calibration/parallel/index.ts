@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   BLOCK,
+  SOLVE_ROWS,
+  createSharedMatrix,
   calibrate,
   columnBlocks,
   computeShardSummary,
@@ -56,6 +58,8 @@ export interface ThreadOptions {
   readonly minAnswersPerThread?: number;
   /** The E-step kernel: WebAssembly SIMD (default) or the JavaScript reference ('js'). */
   readonly kernel?: KernelKind;
+  /** The exact standard errors' kernel (the Louis pass): WebAssembly SIMD or JavaScript (default: as `kernel`). */
+  readonly exactKernel?: KernelKind;
 }
 
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
@@ -103,7 +107,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
   const kernel = options.kernel ?? 'wasm';
-  if (threads === 1) return { ...createLocalRunner(data, { kernel }), threads: 1 };
+  const exactKernel = options.exactKernel ?? kernel;
+  if (threads === 1) return { ...createLocalRunner(data, { kernel, exactKernel }), threads: 1 };
 
   const shared = {
     rowStart: toShared(data.rowStart),
@@ -116,7 +121,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   let nextId = 0;
   let failure: Error | null = null;
   const workers = Array.from({ length: threads }, (_, k) => {
-    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel });
+    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = pending.get(reply.id);
       if (waiting === undefined) return;
@@ -154,8 +159,11 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const partial = mergeLouisPartials(replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result));
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
-    const shared = new SharedArrayBuffer(N * N * 8);
-    const matrix = new Float64Array(shared);
+    // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place.
+    const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS) : null;
+    const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
+    const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
+    const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
     const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
     const passed = now?.();
     const T = workers.length;
@@ -168,9 +176,9 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const k1 = k0 + BLOCK;
       if (k1 >= N) break;
       const rows = (k: number) => k1 + Math.round(((N - k1) * k) / T);
-      await shareOut((k) => ({ kind: 'panel', matrix: shared, size: N, k0, rowFrom: rows(k), rowTo: rows(k + 1) }));
+      await shareOut((k) => ({ kind: 'panel', matrix: shared, ...inMemory(k), size: N, k0, rowFrom: rows(k), rowTo: rows(k + 1) }));
       const split = trailingSplit(N, k1, T);
-      await shareOut((k) => ({ kind: 'update', matrix: shared, size: N, k0, rowFrom: split[k] as number, rowTo: split[k + 1] as number }));
+      await shareOut((k) => ({ kind: 'update', matrix: shared, ...inMemory(k), size: N, k0, rowFrom: split[k] as number, rowTo: split[k + 1] as number }));
     }
     let band: Float64Array | null = null;
     if (positive) {
@@ -191,6 +199,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const parts = await shareOut((k) => ({
         kind: 'inverse',
         matrix: shared,
+        ...inMemory(k),
         size: N,
         groups,
         bounds,

@@ -15,6 +15,8 @@ export interface WorkerSetup {
   readonly toRow: number;
   /** The E-step kernel the worker runs. */
   readonly kernel: KernelKind;
+  /** The kernel of its share of the exact standard errors (the Louis pass). */
+  readonly exactKernel: KernelKind;
 }
 
 interface EStepRequest {
@@ -32,6 +34,9 @@ interface StepRequest {
   readonly id: number;
   /** The padded matrix in shared memory (the exact information, then its Cholesky factor), size × size. */
   readonly matrix: SharedArrayBuffer;
+  /** With the WebAssembly kernel: the shared memory whose doubles [0, size²) are the matrix, and this worker's scratch. */
+  readonly memory?: WebAssembly.Memory;
+  readonly scratchAt?: number;
   readonly size: number;
   readonly k0: number;
   readonly rowFrom: number;
@@ -50,6 +55,8 @@ export type WorkerRequest =
       readonly id: number;
       readonly kind: 'inverse';
       readonly matrix: SharedArrayBuffer;
+      readonly memory?: WebAssembly.Memory;
+      readonly scratchAt?: number;
       readonly size: number;
       readonly groups: Int32Array;
       readonly bounds: Int32Array;

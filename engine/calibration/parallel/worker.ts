@@ -7,7 +7,8 @@ import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import { louisShardPartial, type LouisPartial } from '../louis-pass';
-import { BLOCK, inverseBand, solvePanel, updateTrailing } from '../linalg-blocked';
+import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
+import { createDotsKernel } from '../linalg-wasm';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
 
 const setup = workerData as WorkerSetup;
@@ -56,22 +57,28 @@ port.on('message', (request: WorkerRequest) => {
       return;
     }
     if (request.kind === 'louis') {
-      const result = louisShardPartial(shard, request.state, request.settings, request.nodes);
+      const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel);
       const reply: WorkerReply = { id: request.id, kind: 'louis', result };
       port.postMessage(reply, partialBuffers(result));
       return;
     }
     {
-      const matrix = new Float64Array(request.matrix);
       const N = request.size;
+      // With the WebAssembly kernel the matrix is a view on the shared WebAssembly memory.
+      const dots =
+        request.memory === undefined || request.scratchAt === undefined
+          ? undefined
+          : (createDotsKernel(request.memory, N, request.scratchAt, BLOCK, SOLVE_ROWS) ?? undefined);
+      const matrix = dots === undefined ? new Float64Array(request.matrix) : dots.heap.subarray(0, N * N);
       if (request.kind === 'inverse') {
         const band = new Float64Array(3 * (request.groups[request.groups.length - 1] as number));
-        inverseBand(matrix, N, request.groups, request.bounds, request.blockFrom, request.blockTo, band);
+        inverseBand(matrix, N, request.groups, request.bounds, request.blockFrom, request.blockTo, band, dots);
         const reply: WorkerReply = { id: request.id, kind: 'inverse', result: band };
         port.postMessage(reply, [band.buffer]);
         return;
       }
       if (request.kind === 'panel') solvePanel(matrix, N, request.k0, request.rowFrom, request.rowTo);
+      else if (dots !== undefined) updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, dots.scratch(0, N * BLOCK), dots);
       else {
         if (panel.length < N * BLOCK) panel = new Float64Array(N * BLOCK);
         updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, panel);

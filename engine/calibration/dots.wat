@@ -1,0 +1,136 @@
+;; The dot-product kernel of the blocked Cholesky factorisation and of the columns of L⁻¹
+;; (engine/calibration/linalg-blocked.ts, `subtractDots`) in WebAssembly SIMD (f64x2), hand-written.
+;;
+;; Source of engine/calibration/dots-wasm-bytes.ts (compiled with wabt: `npm run build:wasm`; a unit
+;; test recompiles this file and checks that the committed bytes are the same). The memory is
+;; imported and shared: the matrix lives in it, so worker threads update their rows of one matrix in
+;; place (linalg-wasm.ts makes the memory and the views on it).
+;;
+;; out[r·outRow + c·outCol] −= Σ_k a[r·aStride + k] · b[c·bStride + k] (k < K) for r < rows, c < cols,
+;; every address and stride in bytes: 3 × 3 tiles of dot products, each over pairs of k in the two
+;; lanes of f64x2 (even and odd k, added at the end, then the last k when K is odd), so the sums agree
+;; with the JavaScript kernel's (k in order) to rounding. No FMA, no relaxed SIMD.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; One dot product over K (two lanes, then the odd last k).
+  (func $dot (param $a i32) (param $b i32) (param $K i32) (result f64)
+    (local $p i32) (local $end i32) (local $s v128) (local $sum f64)
+    (local.set $end (i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s
+          (f64x2.add (local.get $s)
+            (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $p))) (v128.load (i32.add (local.get $b) (local.get $p))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $each)))
+    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (i32.and (local.get $K) (i32.const 1))
+      (then
+        (local.set $sum
+          (f64.add (local.get $sum) (f64.mul (f64.load (i32.add (local.get $a) (local.get $end))) (f64.load (i32.add (local.get $b) (local.get $end))))))))
+    (local.get $sum))
+
+  ;; out −= the lanes' sum of s, plus the odd last k's product x·y when K is odd.
+  (func $subtract (param $out i32) (param $s v128) (param $x i32) (param $y i32) (param $odd i32) (param $end i32)
+    (local $sum f64)
+    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (local.get $odd)
+      (then
+        (local.set $sum
+          (f64.add (local.get $sum) (f64.mul (f64.load (i32.add (local.get $x) (local.get $end))) (f64.load (i32.add (local.get $y) (local.get $end))))))))
+    (f64.store (local.get $out) (f64.sub (f64.load (local.get $out)) (local.get $sum))))
+
+  (func (export "subtractDots")
+    (param $a i32) (param $aStride i32) (param $b i32) (param $bStride i32) (param $K i32)
+    (param $out i32) (param $outRow i32) (param $outCol i32) (param $rows i32) (param $cols i32)
+    (local $fullRows i32) (local $fullCols i32) (local $r i32) (local $c i32) (local $p i32) (local $end i32) (local $odd i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $o i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s10 v128) (local $s11 v128) (local $s12 v128)
+    (local $s20 v128) (local $s21 v128) (local $s22 v128)
+    (local.set $fullRows (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const 3))))
+    (local.set $fullCols (i32.sub (local.get $cols) (i32.rem_u (local.get $cols) (i32.const 3))))
+    (local.set $end (i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3)))
+    (local.set $odd (i32.and (local.get $K) (i32.const 1)))
+    (block $rows_done
+      (loop $each_rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $fullRows)))
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $aStride))))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $aStride)))
+        (local.set $a2 (i32.add (local.get $a1) (local.get $aStride)))
+        (local.set $c (i32.const 0))
+        (block $cols_done
+          (loop $each_cols
+            (br_if $cols_done (i32.ge_u (local.get $c) (local.get $fullCols)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $c) (local.get $bStride))))
+            (local.set $b1 (i32.add (local.get $b0) (local.get $bStride)))
+            (local.set $b2 (i32.add (local.get $b1) (local.get $bStride)))
+            (local.set $s00 (v128.const i64x2 0 0))
+            (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s02 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0))
+            (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s12 (v128.const i64x2 0 0))
+            (local.set $s20 (v128.const i64x2 0 0))
+            (local.set $s21 (v128.const i64x2 0 0))
+            (local.set $s22 (v128.const i64x2 0 0))
+            (local.set $p (i32.const 0))
+            (block $k_done
+              (loop $each_k
+                (br_if $k_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $p))))
+                (local.set $y1 (v128.load (i32.add (local.get $b1) (local.get $p))))
+                (local.set $y2 (v128.load (i32.add (local.get $b2) (local.get $p))))
+                (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $p))))
+                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x0) (local.get $y0))))
+                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0) (local.get $y1))))
+                (local.set $s02 (f64x2.add (local.get $s02) (f64x2.mul (local.get $x0) (local.get $y2))))
+                (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $p))))
+                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x1) (local.get $y0))))
+                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
+                (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
+                (local.set $x2 (v128.load (i32.add (local.get $a2) (local.get $p))))
+                (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $x2) (local.get $y0))))
+                (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $x2) (local.get $y1))))
+                (local.set $s22 (f64x2.add (local.get $s22) (f64x2.mul (local.get $x2) (local.get $y2))))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (br $each_k)))
+            (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $outRow)) (i32.mul (local.get $c) (local.get $outCol)))))
+            (call $subtract (local.get $o) (local.get $s00) (local.get $a0) (local.get $b0) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s01) (local.get $a0) (local.get $b1) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s02) (local.get $a0) (local.get $b2) (local.get $odd) (local.get $end))
+            (local.set $o (i32.add (local.get $o) (local.get $outRow)))
+            (call $subtract (local.get $o) (local.get $s10) (local.get $a1) (local.get $b0) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s11) (local.get $a1) (local.get $b1) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s12) (local.get $a1) (local.get $b2) (local.get $odd) (local.get $end))
+            (local.set $o (i32.add (local.get $o) (local.get $outRow)))
+            (call $subtract (local.get $o) (local.get $s20) (local.get $a2) (local.get $b0) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s21) (local.get $a2) (local.get $b1) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s22) (local.get $a2) (local.get $b2) (local.get $odd) (local.get $end))
+            (local.set $c (i32.add (local.get $c) (i32.const 3)))
+            (br $each_cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 3)))
+        (br $each_rows)))
+    ;; Edges: the last rows (all columns) and the last columns (the full rows), one dot at a time.
+    (local.set $r (i32.const 0))
+    (block $edge_rows_done
+      (loop $edge_rows
+        (br_if $edge_rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (select (local.get $fullCols) (i32.const 0) (i32.lt_u (local.get $r) (local.get $fullRows))))
+        (block $edge_cols_done
+          (loop $edge_cols
+            (br_if $edge_cols_done (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $outRow)) (i32.mul (local.get $c) (local.get $outCol)))))
+            (f64.store (local.get $o)
+              (f64.sub (f64.load (local.get $o))
+                (call $dot
+                  (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $aStride)))
+                  (i32.add (local.get $b) (i32.mul (local.get $c) (local.get $bStride)))
+                  (local.get $K))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $edge_cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $edge_rows))))
+)

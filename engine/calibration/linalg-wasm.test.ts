@@ -1,0 +1,121 @@
+/**
+ * The factorisation's dot products in WebAssembly SIMD (dots.wat) give the JavaScript kernel's
+ * results to rounding: subtractDots on odd shapes, and the diagonal blocks of the inverse of a
+ * matrix spanning several factorisation steps to 1e-12 (relative to √(var_p·var_q)), in the calling
+ * thread and over worker threads sharing one WebAssembly memory.
+ */
+import { describe, expect, it } from 'vitest';
+import { calibrate, createSharedMatrix, createDotsKernel, type DotsKernel } from '.';
+import { createThreadedRunner } from './parallel';
+import { BLOCK, inverseDiagonalBlocksInPlace, padMatrix, paddedSize, SOLVE_ROWS, subtractDots } from './linalg-blocked';
+import { createRandom } from '../random';
+import { simulateCalibrationData } from '../simulation';
+
+/** A random symmetric positive-definite matrix (B Bᵀ + size·I), row-major. */
+function randomSpd(size: number, seed: number): Float64Array {
+  const rng = createRandom(seed);
+  const b = Float64Array.from({ length: size * size }, () => rng.next() - 0.5);
+  const m = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = i === j ? size / 4 : 0;
+      for (let k = 0; k < size; k++) s += b[i * size + k]! * b[j * size + k]!;
+      m[i * size + j] = s;
+      m[j * size + i] = s;
+    }
+  }
+  return m;
+}
+
+/** A kernel on a fresh shared memory for an N × N matrix, counting its calls. */
+function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; calls: () => number } {
+  const shared = createSharedMatrix(N, 1, BLOCK, SOLVE_ROWS);
+  expect(shared).not.toBeNull();
+  const dots = createDotsKernel(shared!.memory, N, shared!.scratchAt(0), BLOCK, SOLVE_ROWS);
+  expect(dots).not.toBeNull();
+  let count = 0;
+  const kernel: DotsKernel = {
+    heap: dots!.heap,
+    scratch: (slot, length) => dots!.scratch(slot, length),
+    subtract: (...args) => {
+      count++;
+      dots!.subtract(...args);
+    },
+  };
+  return { matrix: shared!.matrix, kernel, calls: () => count };
+}
+
+describe('WebAssembly dot products of the blocked factorisation', () => {
+  it('subtract the same dot products as JavaScript on odd shapes (rows, columns and K not multiples of 3 or 2)', () => {
+    const { kernel, calls } = countingKernel(96);
+    const heap = kernel.heap;
+    const rng = createRandom(7);
+    for (const [rows, cols, K] of [
+      [7, 5, 13],
+      [9, 9, 96],
+      [1, 2, 1],
+      [4, 11, 0],
+    ] as const) {
+      const a = heap.subarray(0, rows * 101);
+      const b = heap.subarray(2000, 2000 + cols * 103);
+      const out = heap.subarray(6000, 6000 + rows * cols);
+      for (const array of [a, b, out]) for (let k = 0; k < array.length; k++) array[k] = rng.next() - 0.5;
+      const expected = Float64Array.from(out);
+      subtractDots(a, 1, 101, b, 2, 103, K, expected, 0, cols, 1, rows, cols);
+      subtractDots(a, 1, 101, b, 2, 103, K, out, 0, cols, 1, rows, cols, kernel);
+      out.forEach((value, k) =>
+        expect(Math.abs(value - expected[k]!), `${rows}×${cols}, K ${K}`).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(expected[k]!))),
+      );
+    }
+    expect(calls()).toBe(4);
+  });
+
+  it('give the diagonal blocks of the inverse of JavaScript to 1e-12, over several factorisation steps', () => {
+    const size = 301; // N = 384: four steps, an odd-sized last group
+    const matrix = randomSpd(size, 26);
+    const groupStart = Int32Array.from({ length: 152 }, (_, g) => Math.min(size, 2 * g));
+    const N = paddedSize(size);
+    const js = inverseDiagonalBlocksInPlace(padMatrix(matrix, size), N, groupStart);
+    const { matrix: heapMatrix, kernel, calls } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    const wasm = inverseDiagonalBlocksInPlace(heapMatrix, N, groupStart, kernel);
+    expect(calls()).toBeGreaterThan(50);
+    expect(js).not.toBeNull();
+    expect(wasm).not.toBeNull();
+    let worst = 0;
+    for (let g = 0; g + 1 < groupStart.length; g++) {
+      for (let p = groupStart[g]!; p < groupStart[g + 1]!; p++) {
+        for (let e = 0; e < 3 && p + e < groupStart[g + 1]!; e++) {
+          const scale = Math.sqrt(js![3 * p]! * js![3 * (p + e)]!);
+          worst = Math.max(worst, Math.abs(wasm![3 * p + e]! - js![3 * p + e]!) / scale);
+        }
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('leave a matrix that is not positive definite without an inverse, as in JavaScript', () => {
+    const size = 120;
+    const matrix = randomSpd(size, 27);
+    matrix[50 * size + 50] = -1;
+    const N = paddedSize(size);
+    const { matrix: heapMatrix, kernel } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    expect(inverseDiagonalBlocksInPlace(heapMatrix, N, Int32Array.of(0, size), kernel)).toBeNull();
+  });
+
+  it('give the same standard errors over worker threads sharing the WebAssembly memory (several steps)', async () => {
+    const sim = simulateCalibrationData(createRandom(28), { items: 150, persons: 6000, design: { kind: 'random', perPerson: 15 } });
+    const settings = { standardErrors: 'observed' as const };
+    const threads = (exactKernel: 'js' | 'wasm') =>
+      calibrate(sim.data, settings, { createRunner: (data) => createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, exactKernel }) });
+    const [js, wasm] = [await threads('js'), await threads('wasm')];
+    expect(wasm.parameterCount).toBe(300);
+    wasm.items.forEach((item, i) => {
+      for (const key of ['a', 'b'] as const) {
+        const expected = js.items[i]!.se[key]!;
+        expect(Math.abs(item.se[key]! - expected), `SE(${key}) of item ${i}`).toBeLessThanOrEqual(1e-10 * expected);
+      }
+    });
+  });
+});

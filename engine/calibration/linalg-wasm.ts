@@ -1,0 +1,89 @@
+/**
+ * The dot-product kernel of the blocked Cholesky factorisation (linalg-blocked.ts, `subtractDots`) in
+ * WebAssembly SIMD, from the hand-written dots.wat (compiled bytes in dots-wasm-bytes.ts): the same
+ * sums as the JavaScript kernel, to rounding (each dot product runs in two lanes).
+ *
+ * The module works on an imported shared memory that holds the padded matrix (doubles [0, N²)) and,
+ * after it, one scratch region per thread (the panel, or the columns of L⁻¹ and their partial sums):
+ * worker threads instantiate the module on the same memory and update their rows of the one matrix in
+ * place, as the JavaScript path does on a SharedArrayBuffer.
+ */
+import { lazyWasmModule } from './wasm-module';
+import { DOTS_WASM_BASE64 } from './dots-wasm-bytes';
+
+interface DotsExports {
+  readonly subtractDots: (...args: number[]) => void;
+}
+
+const dotsModule = lazyWasmModule(DOTS_WASM_BASE64);
+
+/** The kernel on one thread's view of the shared memory. */
+export interface DotsKernel {
+  /** The whole memory as doubles: `subtractDots` runs here when its three arrays are views on it. */
+  readonly heap: Float64Array;
+  /** A view on this thread's scratch: slot 0 holds up to N·panelWidth doubles, slot 1 up to rows·panelWidth. */
+  scratch(slot: 0 | 1, length: number): Float64Array;
+  /** out[r·outRow + c·outCol] −= Σ_k a[r·aStride + k]·b[c·bStride + k], every index and stride in doubles of the heap. */
+  subtract(
+    aAt: number,
+    aStride: number,
+    bAt: number,
+    bStride: number,
+    K: number,
+    outAt: number,
+    outRow: number,
+    outCol: number,
+    rows: number,
+    cols: number,
+  ): void;
+}
+
+const PAGE = 65536;
+
+/** A padded N × N matrix in shared WebAssembly memory, with scratch for `threads` threads. */
+export interface SharedMatrix {
+  readonly memory: WebAssembly.Memory;
+  /** The matrix, doubles [0, N²) of the memory. */
+  readonly matrix: Float64Array;
+  /** First double of thread t's scratch. */
+  scratchAt(thread: number): number;
+}
+
+/**
+ * The memory for a padded N × N matrix and `threads` scratch regions (slot 0: N·panelWidth doubles,
+ * slot 1: rows·panelWidth), or null where WebAssembly SIMD or shared memory is missing or the memory
+ * would pass 4 GiB.
+ */
+export function createSharedMatrix(N: number, threads: number, panelWidth: number, rows: number): SharedMatrix | null {
+  if (dotsModule() === null) return null;
+  const perThread = (N + rows) * panelWidth;
+  const bytes = 8 * (N * N + threads * perThread);
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > 65536) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+  return { memory, matrix: new Float64Array(memory.buffer, 0, N * N), scratchAt: (thread) => N * N + thread * perThread };
+}
+
+/** The kernel on `memory` (a SharedMatrix's, possibly received by a worker), with the scratch at `scratchAt`. */
+export function createDotsKernel(memory: WebAssembly.Memory, N: number, scratchAt: number, panelWidth: number, rows: number): DotsKernel | null {
+  const compiledModule = dotsModule();
+  if (compiledModule === null) return null;
+  const exports = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as DotsExports;
+  const heap = new Float64Array(memory.buffer);
+  const capacity = [N * panelWidth, rows * panelWidth] as const;
+  const starts = [scratchAt, scratchAt + N * panelWidth] as const;
+  return {
+    heap,
+    scratch(slot, length) {
+      if (length > capacity[slot]) throw new RangeError(`scratch ${slot} holds ${capacity[slot]} doubles, ${length} asked`);
+      return heap.subarray(starts[slot], starts[slot] + length);
+    },
+    subtract: (aAt, aStride, bAt, bStride, K, outAt, outRow, outCol, rows, cols) =>
+      exports.subtractDots(8 * aAt, 8 * aStride, 8 * bAt, 8 * bStride, K, 8 * outAt, 8 * outRow, 8 * outCol, rows, cols),
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The Louis pass (louis-pass.ts) in WebAssembly SIMD, for the 2PL and the Rasch model: the same sums
+ * as the JavaScript pass, to rounding (its sums over nodes run in two lanes, and its exp is its own),
+ * from the hand-written louis.wat (compiled bytes in louis-wasm-bytes.ts).
+ *
+ * One instance per call (per shard): its linear memory holds, in this order (byte offsets, each
+ * region 16-aligned), the tables — log P(score | θ) and the residual score − P per (item, score) row
+ * of `stride` bytes (nodes padded to an even count: 0 in the padding, −∞ for log w), each item's free
+ * index, log w, θ, θ², the latent scores' node vectors —, the scratch of one row (posterior, answer
+ * offsets, order, vector rows, owners, means (Σπvθ, Σπv), moments π·v·θ^m, the queue of block
+ * updates), the sums (expected persons, expected answers per item row, each free item's block-row
+ * address, latentItems, latentLatent, the packed blocks) and one chunk of rows at a time (row starts
+ * from 0, items, scores, weights), which the pass is called on.
+ */
+import type { ResponseData } from './data';
+import { lazyWasmModule } from './wasm-module';
+import { LOUIS_WASM_BASE64 } from './louis-wasm-bytes';
+import type { LouisPartial } from './louis-pass';
+
+interface LouisExports {
+  readonly memory: WebAssembly.Memory;
+  readonly louis: (...args: number[]) => void;
+}
+
+const louisModule = lazyWasmModule(LOUIS_WASM_BASE64);
+
+/** True when this runtime compiles the Louis kernel (WebAssembly with SIMD). */
+export function louisWasmAvailable(): boolean {
+  return louisModule() !== null;
+}
+
+/** What the WebAssembly pass needs from louis-pass.ts (the 2PL or Rasch layout and the tables). */
+export interface LouisWasmInput {
+  /** Free items and block size (1: Rasch, 2: 2PL). */
+  readonly F: number;
+  readonly b: 1 | 2;
+  readonly freeIndex: Int32Array;
+  /** The latent scores' node vectors (mean, then SD, as estimated), Q each. */
+  readonly latentScores: readonly Float64Array[];
+  readonly nodes: Float64Array;
+  readonly logW: Float64Array;
+  /** item × node: P, log P, log(1 − P). */
+  readonly prob: Float64Array;
+  readonly logP: Float64Array;
+  readonly logQ: Float64Array;
+}
+
+/** Answers per chunk of rows copied into the instance's memory. */
+const CHUNK = 1 << 16;
+/** Block updates queued before they are applied together (louis.wat's $flush2pl). */
+const QUEUE = 512;
+const PAGE = 65536;
+const align = (offset: number): number => (offset + 15) & ~15;
+
+/** True when some row answers an item twice (the kernel assumes it does not; the JavaScript pass handles it). */
+function hasRepeatedItem(data: ResponseData): boolean {
+  const seen = new Int32Array(data.itemIds.length).fill(-1);
+  for (let r = 0; r + 1 < data.rowStart.length; r++) {
+    for (let k = data.rowStart[r] as number; k < (data.rowStart[r + 1] as number); k++) {
+      const item = data.items[k] as number;
+      if (seen[item] === r) return true;
+      seen[item] = r;
+    }
+  }
+  return false;
+}
+
+/**
+ * The shard's partial sums by the WebAssembly kernel, or null where it does not apply (no WebAssembly
+ * SIMD, an item answered twice in a row, a memory too large to allocate): the caller then runs the
+ * JavaScript pass.
+ */
+export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): LouisPartial | null {
+  const compiledModule = louisModule();
+  if (compiledModule === null || hasRepeatedItem(data)) return null;
+  const { F, b, freeIndex, latentScores, nodes, logW, prob, logP, logQ } = input;
+  const itemCount = freeIndex.length;
+  const L = latentScores.length;
+  const Q = nodes.length;
+  const vectors = (Q + 1) >> 1;
+  const stride = 16 * vectors;
+  const width = stride / 8;
+  const rows = data.rowStart.length - 1;
+  let longest = 0;
+  for (let r = 0; r < rows; r++) longest = Math.max(longest, (data.rowStart[r + 1] as number) - (data.rowStart[r] as number));
+  const capacity = Math.max(CHUNK, longest);
+  const blockLength = ((F * (F + 1)) / 2) * b * b;
+
+  let at = 16;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = align(at + bytes);
+    return start;
+  };
+  const logTableAt = take(2 * itemCount * stride);
+  const residAt = take(2 * itemCount * stride);
+  const freeIndexAt = take(4 * itemCount);
+  const logWAt = take(stride);
+  const thetaAt = take(stride);
+  const theta2At = take(stride);
+  const latentAt = take(Math.max(1, L) * stride);
+  const postAt = take(stride);
+  const basesAt = take(4 * longest);
+  const orderAt = take(4 * longest);
+  const vecRowAt = take(4 * (longest + L));
+  const ownerAt = take(4 * (longest + L));
+  const meansAt = take(16 * (longest + L));
+  const momentsAt = take(3 * stride * (longest + L));
+  const queueAt = take(48 * (QUEUE + longest));
+  const expectedPersonsAt = take(stride);
+  const expectedAnswersAt = take(itemCount * stride);
+  const blockRowAt = take(4 * F);
+  const latentItemsAt = take(8 * F * b * L);
+  const latentLatentAt = take(8 * L * L);
+  const rowStartAt = take(4 * (CHUNK + 1));
+  const itemsAt = take(4 * capacity);
+  const scoresAt = take(capacity);
+  const weightsAt = take(8 * CHUNK);
+  const blocksAt = take(8 * blockLength);
+  if (at > 2 ** 32 - PAGE) return null;
+
+  const exports = new WebAssembly.Instance(compiledModule, {}).exports as unknown as LouisExports;
+  const memory = exports.memory;
+  try {
+    memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
+  } catch {
+    return null;
+  }
+  const buffer = memory.buffer;
+  const logTable = new Float64Array(buffer, logTableAt, 2 * itemCount * width);
+  const resid = new Float64Array(buffer, residAt, 2 * itemCount * width);
+  for (let i = 0; i < itemCount; i++) {
+    const wrong = 2 * i * width;
+    const right = wrong + width;
+    for (let q = 0; q < Q; q++) {
+      const p = prob[i * Q + q] as number;
+      logTable[wrong + q] = logQ[i * Q + q] as number;
+      logTable[right + q] = logP[i * Q + q] as number;
+      resid[wrong + q] = 0 - p;
+      resid[right + q] = 1 - p;
+    }
+  }
+  new Int32Array(buffer, freeIndexAt, itemCount).set(freeIndex);
+  new Float64Array(buffer, logWAt, width).fill(-Infinity).set(logW);
+  new Float64Array(buffer, thetaAt, width).set(nodes);
+  const theta2 = new Float64Array(buffer, theta2At, width);
+  for (let q = 0; q < Q; q++) theta2[q] = (nodes[q] as number) * (nodes[q] as number);
+  latentScores.forEach((score, l) => new Float64Array(buffer, latentAt + l * stride, width).set(score));
+  const blockRow = new Int32Array(buffer, blockRowAt, F);
+  // Block (f, f) starts after the rows of the items before f: Σ_{j<f} (F − j) blocks.
+  for (let f = 0; f < F; f++) blockRow[f] = blocksAt + ((f * (2 * F - f + 1)) / 2) * b * b * 8;
+
+  const rowStart = new Int32Array(buffer, rowStartAt, CHUNK + 1);
+  const items = new Int32Array(buffer, itemsAt, capacity);
+  const scores = new Uint8Array(buffer, scoresAt, capacity);
+  const weights = new Float64Array(buffer, weightsAt, CHUNK);
+  for (let from = 0; from < rows;) {
+    const first = data.rowStart[from] as number;
+    let to = from + 1;
+    while (to < rows && to - from < CHUNK && (data.rowStart[to + 1] as number) - first <= CHUNK) to++;
+    const last = data.rowStart[to] as number;
+    for (let r = from; r <= to; r++) rowStart[r - from] = (data.rowStart[r] as number) - first;
+    items.set(data.items.subarray(first, last));
+    scores.set(data.scores.subarray(first, last));
+    if (data.weights !== null) weights.set(data.weights.subarray(from, to));
+    exports.louis(
+      to - from,
+      rowStartAt,
+      itemsAt,
+      scoresAt,
+      data.weights === null ? 0 : weightsAt,
+      Q,
+      vectors,
+      logTableAt,
+      residAt,
+      freeIndexAt,
+      logWAt,
+      thetaAt,
+      theta2At,
+      latentAt,
+      L,
+      b,
+      blockRowAt,
+      latentItemsAt,
+      latentLatentAt,
+      expectedAnswersAt,
+      expectedPersonsAt,
+      postAt,
+      basesAt,
+      orderAt,
+      vecRowAt,
+      ownerAt,
+      meansAt,
+      momentsAt,
+      queueAt,
+      QUEUE,
+    );
+    from = to;
+  }
+
+  const expectedAnswers = new Float64Array(itemCount * Q);
+  const paddedAnswers = new Float64Array(buffer, expectedAnswersAt, itemCount * width);
+  for (let i = 0; i < itemCount; i++) expectedAnswers.set(paddedAnswers.subarray(i * width, i * width + Q), i * Q);
+  return {
+    freeItems: F,
+    blockSize: b,
+    blocks: new Float64Array(buffer, blocksAt, blockLength).slice(),
+    latentItems: new Float64Array(buffer, latentItemsAt, F * b * L).slice(),
+    latentLatent: new Float64Array(buffer, latentLatentAt, L * L).slice(),
+    expectedAnswers,
+    expectedCorrect: new Float64Array(0),
+    expectedPersons: new Float64Array(buffer, expectedPersonsAt, Q).slice(),
+  };
+}
