@@ -39,7 +39,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     throw new UsageError('--standard-errors louis-block is not available for the 3PL: use auto or observed (full observed information)');
   }
 
-  const { data, separator } = await readResponseCsv(file);
+  const { data, separator, notes } = await readResponseCsv(file);
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
   if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
     for (const [item, p] of anchors) {
@@ -60,6 +60,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const run = (m: '2pl' | 'rasch' | '3pl') => calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads });
   const warnings: string[] = [];
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
+  warnings.push(...notes);
   const notConverged = (result: CalibrationResult) => {
     if (!result.converged) {
       warnings.push(
