@@ -62,6 +62,17 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
   warnings.push(...notes);
   const notConverged = (result: CalibrationResult) => {
+    const constant = result.items.filter((item) => !item.anchored && !(item.pValue > 0 && item.pValue < 1));
+    if (constant.length > 0 && (model !== 'both' || result.model === '2pl')) {
+      const shown = constant
+        .slice(0, 5)
+        .map((item) => `${JSON.stringify(item.item)} (p = ${item.pValue})`)
+        .join(', ');
+      warnings.push(
+        `warning: every answer to ${constant.length} item(s) is the same: ${shown}${constant.length > 5 ? ', …' : ''}; ` +
+          'their a and d come from the priors alone (the data only say the item is easier or harder than everything measured), and infit, outfit, point-biserial and S-X² are null',
+      );
+    }
     if (!result.converged) {
       warnings.push(
         `warning: ${model === 'both' ? `${result.model}: ` : ''}not converged after ${result.iterations} cycles (tolerance ${tolerance}); items are flagged not_converged`,

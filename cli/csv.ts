@@ -222,9 +222,14 @@ function isEmptyRow(buffer: Buffer, start: number, end: number, sep: number): bo
   return true;
 }
 
+/** The cells of a line, not counting separators inside double quotes (as the tool that wrote it meant them). */
 function countCells(buffer: Buffer, start: number, end: number, sep: number): number {
   let cells = 1;
-  for (let k = start; k < end; k++) if (buffer[k] === sep) cells++;
+  let quoted = false;
+  for (let k = start; k < end; k++) {
+    if (buffer[k] === QUOTE) quoted = !quoted;
+    else if (!quoted && buffer[k] === sep) cells++;
+  }
   return cells;
 }
 
@@ -234,7 +239,7 @@ export async function readResponseCsv(path: string, options: ReadResponseOptions
   let separator: Separator = ',';
   let sep = COMMA;
   let reader: WideReader | LongReader | null = null;
-  let skipped = 0;
+  const emptyRows: { bytes: Buffer; lineNumber: number }[] = [];
   try {
     await forEachLine(path, (buffer, start, end, lineNumber) => {
       if (header === null) {
@@ -247,14 +252,18 @@ export async function readResponseCsv(path: string, options: ReadResponseOptions
         headerLine = lineNumber;
         return;
       }
+      // Lines of separators only are a spreadsheet's empty rows when nothing follows them (skipped), persons
+      // without an answer when data rows follow (read in their place).
       if (isEmptyRow(buffer, start, end, sep)) {
-        if (!isBlank(buffer, start, end)) skipped++;
+        if (!isBlank(buffer, start, end)) emptyRows.push({ bytes: Buffer.from(buffer.subarray(start, end)), lineNumber });
         return;
       }
       if (reader === null) {
         const layout = layoutOf(path, header, headerLine, countCells(buffer, start, end, sep), separator);
         reader = layout.long === null ? new WideReader(path, layout, headerLine, separator, options) : new LongReader(path, layout, separator, options);
       }
+      for (const row of emptyRows) reader.line(row.bytes, 0, row.bytes.length, row.lineNumber);
+      emptyRows.length = 0;
       reader.line(buffer, start, end, lineNumber);
     });
   } catch (error) {
@@ -263,8 +272,8 @@ export async function readResponseCsv(path: string, options: ReadResponseOptions
   if (header === null) throw new CsvError(path, null, null, null, 'the file is empty (no header row)');
   if (reader === null) throw new CsvError(path, null, null, null, 'no data rows after the header');
   const file = (reader as WideReader | LongReader).finish();
-  if (skipped === 0) return file;
-  return { ...file, notes: [...file.notes, `note: ${path}: ${skipped} line(s) of separators only skipped (empty spreadsheet rows)`] };
+  if (emptyRows.length === 0) return file;
+  return { ...file, notes: [...file.notes, `note: ${path}: ${emptyRows.length} line(s) of separators only at the end skipped (empty spreadsheet rows)`] };
 }
 
 /** Bytes that are not UTF-8 (a file saved as Windows-1252 or Latin-1) would change the ids silently. */
@@ -367,6 +376,7 @@ class WideReader {
     for (let k = start; k <= end; k++) {
       if (k !== end && buffer[k] !== this.sep) continue;
       if (c >= columns) throw this.error(lineNumber, c, `more cells than the header's ${columns} columns`);
+      if (halfQuoted(buffer, cellStart, k)) throw this.error(lineNumber, c, halfQuotedDetail(cellText(buffer, cellStart, k), this.separator));
       const kind = this.kinds[c];
       if (kind === Kind.Person) this.person(unquote(cellText(buffer, cellStart, k)), lineNumber, c);
       else if (kind === Kind.Empty && !isBlank(buffer, cellStart, k)) {
@@ -380,7 +390,8 @@ class WideReader {
           const score = ch === 49 ? 1 : ch === 48 ? 0 : scoreOf(buffer.toString('utf8', s, e), this.separator);
           if (score === null) {
             const text = cellText(buffer, cellStart, k);
-            const hint = c === 0 && this.personColumn < 0 ? ` (if column 1 holds person ids, name it "person" in the header)` : separatorHint(text, this.separator);
+            const hint =
+              separatorHint(text, this.separator) || (c === 0 && this.personColumn < 0 ? ' (if column 1 holds person ids, name it "person" in the header)' : '');
             throw this.error(lineNumber, c, `cell ${JSON.stringify(text)} is not 0, 1, NA or empty${hint}`);
           }
           if (score === -1) this.missing++;
@@ -476,6 +487,23 @@ class GrowingInt32 {
   }
 }
 
+/**
+ * A cell that opens a double quote and does not close it (or closes one it did not open): a quoted text
+ * that held the separator, split by the readers, which do not read separators inside quotes.
+ */
+function halfQuoted(buffer: Buffer, start: number, end: number): boolean {
+  while (start < end && (buffer[start] === SPACE || buffer[start] === TAB)) start++;
+  while (end > start && (buffer[end - 1] === SPACE || buffer[end - 1] === TAB)) end--;
+  if (end === start) return false;
+  const opens = buffer[start] === QUOTE;
+  const closes = buffer[end - 1] === QUOTE;
+  return opens !== closes || (opens && end - start === 1);
+}
+
+function halfQuotedDetail(text: string, separator: Separator): string {
+  return `cell ${JSON.stringify(text)} has an unbalanced double quote: a quoted text holding the separator (${separatorName(separator)}) cannot be read here; remove the ${separatorName(separator)}s from ids and cells`;
+}
+
 /** Bounds of the cell buffer[start, end) without surrounding blanks and double quotes. */
 function trimmed(buffer: Buffer, start: number, end: number): [number, number] {
   while (start < end && (buffer[start] === SPACE || buffer[start] === TAB || buffer[start] === QUOTE)) start++;
@@ -522,6 +550,7 @@ class LongReader {
     for (let k = start; k <= end; k++) {
       if (k !== end && buffer[k] !== this.sep) continue;
       if (c >= total) throw this.error(lineNumber, null, `more than ${shape}`);
+      if (halfQuoted(buffer, cellStart, k)) throw this.error(lineNumber, c, halfQuotedDetail(cellText(buffer, cellStart, k), this.separator));
       this.bounds[2 * c] = cellStart;
       this.bounds[2 * c + 1] = k;
       if (this.layout.kinds[c] === Kind.Empty && !isBlank(buffer, cellStart, k)) {
@@ -607,29 +636,53 @@ class LongReader {
   }
 }
 
-/** Anchor parameters: CSV with columns item, a, d (any order, other columns ignored). */
+/**
+ * Item parameters (anchors, `score --parameters`): a CSV with an item column and the 2PL slope–intercept
+ * columns a, d (the parameter export; other columns ignored). Also read as R's mirt writes them with
+ * write.csv/write.csv2 (items as row names, the column without a name): `coef(fit, simplify = TRUE)$items`
+ * (a1, d, g, u) and `coef(fit, IRTpars = TRUE, simplify = TRUE)$items` (a, b, g, u; d = −a·b). The model is
+ * the 2PL: a lower asymptote g (or c) other than 0, or an upper one u other than 1, is refused by item.
+ */
 export async function readAnchorsCsv(path: string): Promise<Map<string, ItemParameters>> {
   const anchors = new Map<string, ItemParameters>();
+  const expected = 'expected item,a,d (slope–intercept, as the parameter export), or item,a,b as mirt\'s coef(fit, IRTpars = TRUE, simplify = TRUE)$items written by write.csv';
   await forEachItemRow(
     path,
-    'the file is empty (expected a header item,a,d)',
+    `the file is empty (${expected})`,
     (fields, lineNumber) => {
-      const find = (name: string): number => {
-        const c = fields.indexOf(name);
-        if (c < 0) throw new CsvError(path, lineNumber, null, name, `the header has no ${JSON.stringify(name)} column (expected item,a,d)`);
-        return c;
-      };
-      return { item: find('item'), a: find('a'), d: find('d'), count: fields.length };
+      const column = (...names: string[]): number => names.map((name) => fields.indexOf(name)).find((c) => c >= 0) ?? -1;
+      const item = column('item');
+      const a = column('a', 'a1');
+      const d = column('d');
+      const b = d < 0 ? column('b') : -1;
+      if (fields.includes('a2')) {
+        throw new CsvError(path, lineNumber, fields.indexOf('a2') + 1, 'a2', 'a second slope a2 (a multidimensional model): these parameters are read as a unidimensional 2PL');
+      }
+      const missing = item < 0 ? 'item' : a < 0 ? 'a' : d < 0 && b < 0 ? 'd' : null;
+      if (missing !== null) throw new CsvError(path, lineNumber, null, missing, `the header has no ${JSON.stringify(missing)} column (${expected})`);
+      return { item, a, d, b, g: column('g', 'c'), u: column('u'), count: fields.length, names: fields };
     },
     (fields, cols, id, lineNumber, separator) => {
-      const number = (c: number, name: string): number => {
+      const number = (c: number): number => {
         const text = fields[c] as string;
         const value = text === '' ? NaN : Number(separator === ',' ? text : text.replace(',', '.'));
-        if (!Number.isFinite(value)) throw new CsvError(path, lineNumber, c + 1, name, `${JSON.stringify(text)} is not a number`);
+        if (!Number.isFinite(value)) throw new CsvError(path, lineNumber, c + 1, cols.names[c] ?? null, `${JSON.stringify(text)} is not a number`);
         return value;
       };
-      const a = number(cols.a, 'a');
-      const d = number(cols.d, 'd');
+      const a = number(cols.a);
+      const d = cols.d >= 0 ? number(cols.d) : -a * number(cols.b);
+      if (cols.g >= 0 && number(cols.g) !== 0) {
+        throw new CsvError(
+          path,
+          lineNumber,
+          cols.g + 1,
+          cols.names[cols.g] ?? null,
+          `item ${JSON.stringify(id)} has a lower asymptote ${fields[cols.g]} (a 3PL item): these parameters are read as a 2PL, so every g or c must be 0`,
+        );
+      }
+      if (cols.u >= 0 && number(cols.u) !== 1) {
+        throw new CsvError(path, lineNumber, cols.u + 1, 'u', `item ${JSON.stringify(id)} has an upper asymptote ${fields[cols.u]}: these parameters are read as a 2PL, so every u must be 1`);
+      }
       if (anchors.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
       anchors.set(id, { a, d });
     },
@@ -704,23 +757,36 @@ async function forEachItemRow<C extends { item: number; count: number }>(
   row: (fields: string[], cols: C, id: string, lineNumber: number, separator: Separator) => void,
 ): Promise<void> {
   let columns: C | null = null;
+  let names: { fields: string[]; line: number } | null = null;
   let separator: Separator = ',';
   try {
     await forEachLine(path, (buffer, start, end, lineNumber) => {
       if (isBlank(buffer, start, end)) return;
       const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
-      if (columns === null) separator = detectSeparator(path, text, lineNumber);
-      const fields = splitFields(text, separator);
-      if (columns === null) {
-        columns = header(fields, lineNumber);
+      if (names === null) {
+        checkUtf8(path, text, lineNumber);
+        separator = detectSeparator(path, text, lineNumber);
+        names = { fields: splitFields(text, separator).map((name) => name.toLowerCase()), line: lineNumber };
         return;
+      }
+      const fields = splitFields(text, separator);
+      if (fields.every((field) => field === '')) return; // a spreadsheet's empty row
+      if (columns === null) {
+        // R writes the items as row names: under an empty name (write.csv), or under none at all (write.table).
+        let headerFields = names.fields;
+        if (!headerFields.includes('item')) {
+          if (fields.length === headerFields.length + 1) headerFields = ['item', ...headerFields];
+          else if (headerFields[0] === '') headerFields = ['item', ...headerFields.slice(1)];
+        }
+        columns = header(headerFields, names.line);
       }
       row(fields, columns, rowItemId(fields, columns, path, lineNumber), lineNumber, separator);
     });
   } catch (error) {
     throw asCsvError(path, error);
   }
-  if (columns === null) throw new CsvError(path, null, null, null, emptyMessage);
+  if (names === null) throw new CsvError(path, null, null, null, emptyMessage);
+  if (columns === null) throw new CsvError(path, null, null, null, 'no rows after the header');
 }
 
 /** A row of a per-item file (parameters, guessing): as many cells as the header, and its item id, not empty. */
