@@ -190,7 +190,9 @@ describe('cli calibrate', () => {
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/line 1: ambiguous separator: the header holds 1 comma \(","\) and 1 semicolon \(";"\)/);
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toMatch(/line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1, NA or empty \(it holds semicolons, but the header line is comma-separated/);
+    expect(mixed.stderr).toMatch(
+      /line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1, NA or empty \(it holds semicolons, but the header line is comma-separated/,
+    );
   });
 
   it('refuses bad input with one line naming the row and column, and status 2', async () => {

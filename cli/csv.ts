@@ -391,7 +391,8 @@ class WideReader {
           if (score === null) {
             const text = cellText(buffer, cellStart, k);
             const hint =
-              separatorHint(text, this.separator) || (c === 0 && this.personColumn < 0 ? ' (if column 1 holds person ids, name it "person" in the header)' : '');
+              separatorHint(text, this.separator) ||
+              (c === 0 && this.personColumn < 0 ? ' (if column 1 holds person ids, name it "person" in the header)' : '');
             throw this.error(lineNumber, c, `cell ${JSON.stringify(text)} is not 0, 1, NA or empty${hint}`);
           }
           if (score === -1) this.missing++;
@@ -645,7 +646,8 @@ class LongReader {
  */
 export async function readAnchorsCsv(path: string): Promise<Map<string, ItemParameters>> {
   const anchors = new Map<string, ItemParameters>();
-  const expected = 'expected item,a,d (slope–intercept, as the parameter export), or item,a,b as mirt\'s coef(fit, IRTpars = TRUE, simplify = TRUE)$items written by write.csv';
+  const expected =
+    "expected item,a,d (slope–intercept, as the parameter export), or item,a,b as mirt's coef(fit, IRTpars = TRUE, simplify = TRUE)$items written by write.csv";
   await forEachItemRow(
     path,
     `the file is empty (${expected})`,
@@ -656,7 +658,13 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
       const d = column('d');
       const b = d < 0 ? column('b') : -1;
       if (fields.includes('a2')) {
-        throw new CsvError(path, lineNumber, fields.indexOf('a2') + 1, 'a2', 'a second slope a2 (a multidimensional model): these parameters are read as a unidimensional 2PL');
+        throw new CsvError(
+          path,
+          lineNumber,
+          fields.indexOf('a2') + 1,
+          'a2',
+          'a second slope a2 (a multidimensional model): these parameters are read as a unidimensional 2PL',
+        );
       }
       const missing = item < 0 ? 'item' : a < 0 ? 'a' : d < 0 && b < 0 ? 'd' : null;
       if (missing !== null) throw new CsvError(path, lineNumber, null, missing, `the header has no ${JSON.stringify(missing)} column (${expected})`);
@@ -681,7 +689,13 @@ export async function readAnchorsCsv(path: string): Promise<Map<string, ItemPara
         );
       }
       if (cols.u >= 0 && number(cols.u) !== 1) {
-        throw new CsvError(path, lineNumber, cols.u + 1, 'u', `item ${JSON.stringify(id)} has an upper asymptote ${fields[cols.u]}: these parameters are read as a 2PL, so every u must be 1`);
+        throw new CsvError(
+          path,
+          lineNumber,
+          cols.u + 1,
+          'u',
+          `item ${JSON.stringify(id)} has an upper asymptote ${fields[cols.u]}: these parameters are read as a 2PL, so every u must be 1`,
+        );
       }
       if (anchors.has(id)) throw new CsvError(path, lineNumber, cols.item + 1, 'item', `item ${JSON.stringify(id)} is listed twice`);
       anchors.set(id, { a, d });

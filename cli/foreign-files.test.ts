@@ -55,10 +55,7 @@ describe('cli on response files written by other tools', () => {
   ];
 
   it('calibrates each to the estimates of the plain comma file, and says what it understood', async () => {
-    const [plain, ...others] = await Promise.all([
-      cli('calibrate', fixture('plain.csv')),
-      ...responseFiles.map(([name]) => cli('calibrate', fixture(name))),
-    ]);
+    const [plain, ...others] = await Promise.all([cli('calibrate', fixture('plain.csv')), ...responseFiles.map(([name]) => cli('calibrate', fixture(name)))]);
     expect(plain!.stderr).toBe('');
     const reference = document(plain!.stdout);
     // 1,000 examinees, 112 answers missing: an NA read as a wrong answer, or the row names read as an item, would change these.
@@ -95,7 +92,10 @@ describe('cli on response files written by other tools', () => {
     responseFiles.forEach(([name], k) => {
       expect(others[k]!.code, name).toBe(0);
       const rows = scores(others[k]!.stdout);
-      expect(rows.map((r) => [r.person, r.answers]), name).toEqual(reference.map((r) => [r.person, r.answers]));
+      expect(
+        rows.map((r) => [r.person, r.answers]),
+        name,
+      ).toEqual(reference.map((r) => [r.person, r.answers]));
       rows.forEach((row, r) => expect(Math.abs(row.theta - reference[r]!.theta), name).toBeLessThan(1e-12));
     });
   });
@@ -106,9 +106,17 @@ describe('cli on response files written by other tools', () => {
     writeFileSync(latin1, Buffer.from('person;q1;r\xe9seau\r\n1;0;1\r\n2;1;0\r\n', 'latin1'));
     const cases: [string, string, RegExp][] = [
       ['dup.csv', 'person,q1,q2\na,1,0\nb,0,1\na,1,1\n', /line 4, column 1 \("person"\): person "a" is on line 2 too: a wide file has one row per person/],
-      ['ids-unnamed.csv', 'Identifiant,q1,q2\nE001,1,0\nE002,0,1\n', /line 2, column 1 \("Identifiant"\): cell "E001" is not 0, 1, NA or empty \(if column 1 holds person ids, name it "person"/],
+      [
+        'ids-unnamed.csv',
+        'Identifiant,q1,q2\nE001,1,0\nE002,0,1\n',
+        /line 2, column 1 \("Identifiant"\): cell "E001" is not 0, 1, NA or empty \(if column 1 holds person ids, name it "person"/,
+      ],
       ['unnamed-column-data.csv', 'person,q1,q2,\na,1,0,\nb,0,1,x\n', /line 3, column 4: cell "x" in a column without a name in the header/],
-      ['long-extra.csv', 'person,item,score,date\na,q1,1,2024-01-02\n', /line 1: the header has "item" and "score" columns but is not a long file: a long file has exactly the columns person,item,score/],
+      [
+        'long-extra.csv',
+        'person,item,score,date\na,q1,1,2024-01-02\n',
+        /line 1: the header has "item" and "score" columns but is not a long file: a long file has exactly the columns person,item,score/,
+      ],
       ['long-short-row.csv', 'person;item;score\na;q1;1\nb;q1\n', /line 3: expected 3 cells \(person,item,score\), found 2/],
       ['logical.csv', '"","q1","q2"\n"1",TRUE,FALSE\n', /line 2, column 2 \("q1"\): cell "TRUE" is not 0, 1, NA or empty/],
     ];
@@ -147,7 +155,9 @@ describe('cli score --parameters written by R/mirt', () => {
 
   it('reads coef(fit, IRTpars = TRUE) (a, b, g, u; d = −a·b) and coef(fit) (a1, d, g, u), with write.csv or write.csv2', async () => {
     const [reference, ...others] = await Promise.all(
-      ['params-item-a-d.csv', 'mirt-irtpars.csv', 'mirt-irtpars-csv2.csv', 'mirt-slope-intercept.csv'].map((p) => cli('score', data, '--parameters', fixture(p))),
+      ['params-item-a-d.csv', 'mirt-irtpars.csv', 'mirt-irtpars-csv2.csv', 'mirt-slope-intercept.csv'].map((p) =>
+        cli('score', data, '--parameters', fixture(p)),
+      ),
     );
     const ref = scores(reference!.stdout);
     for (const r of others) {
@@ -166,7 +176,10 @@ describe('cli score --parameters written by R/mirt', () => {
       [fixture('mirt-irtpars-3pl.csv'), /line 4, column 4 \("g"\): item "item3" has a lower asymptote 0\.2 \(a 3PL item\): these parameters are read as a 2PL/],
       [file('u.csv', '"","a","b","g","u"\n"item1",1,0,0,0.9\n'), /line 2, column 5 \("u"\): item "item1" has an upper asymptote 0\.9/],
       [file('mirt-2d.csv', '"","a1","a2","d","g","u"\n"item1",1,0.5,0,0,1\n'), /column 3 \("a2"\): a second slope a2 \(a multidimensional model\)/],
-      [file('no-d.csv', 'item,a,difficulty\nitem1,1,0\n'), /the header has no "d" column \(expected item,a,d \(slope–intercept, as the parameter export\), or item,a,b as mirt's coef/],
+      [
+        file('no-d.csv', 'item,a,difficulty\nitem1,1,0\n'),
+        /the header has no "d" column \(expected item,a,d \(slope–intercept, as the parameter export\), or item,a,b as mirt's coef/,
+      ],
       [file('na.csv', '"","a","b","g","u"\n"item1",NA,0,0,1\n'), /line 2, column 2 \("a"\): "NA" is not a number/],
     ];
     const results = await Promise.all(cases.map(([p]) => cli('score', data, '--parameters', p)));
@@ -178,7 +191,10 @@ describe('cli score --parameters written by R/mirt', () => {
   });
 
   it('reads write.table’s parameter file (items as row names under no header cell)', async () => {
-    const table = file('mirt-table.tsv', '"a"\t"b"\t"g"\t"u"\n' + readFileSync(fixture('mirt-irtpars.csv'), 'utf8').split('\n').slice(1).join('\n').replace(/,/g, '\t'));
+    const table = file(
+      'mirt-table.tsv',
+      '"a"\t"b"\t"g"\t"u"\n' + readFileSync(fixture('mirt-irtpars.csv'), 'utf8').split('\n').slice(1).join('\n').replace(/,/g, '\t'),
+    );
     const [reference, r] = await Promise.all([cli('score', data, '--parameters', fixture('params-item-a-d.csv')), cli('score', data, '--parameters', table)]);
     expect(r.code).toBe(0);
     scores(r.stdout).forEach((row, k) => expect(Math.abs(row.theta - scores(reference.stdout)[k]!.theta)).toBeLessThan(1e-9));
@@ -212,14 +228,19 @@ describe('cli calibrate on edge cases: null where undefined, clear refusals, nev
       const item = document(outcome!.stdout).items.find((i) => i.item === id)!;
       expect(item).toMatchObject({ pointBiserial: null, infit: null, outfit: null, sx2: null, flags: [] });
       expect(Number.isFinite(item.a) && Number.isFinite(item.d)).toBe(true);
-      expect(outcome!.stderr).toMatch(new RegExp(`warning: every answer to 1 item\\(s\\) is the same: "${id}" \\(p = ${id === 'qall' ? 1 : 0}\\); their a and d come from the priors alone`));
+      expect(outcome!.stderr).toMatch(
+        new RegExp(`warning: every answer to 1 item\\(s\\) is the same: "${id}" \\(p = ${id === 'qall' ? 1 : 0}\\); their a and d come from the priors alone`),
+      );
     }
     expect(off.code).toBe(2);
     expect(off.stderr).toMatch(/not identified without priors: every answer to item qall is the same/);
   });
 
   it('a constant rest score, a person with one answer, two items, a 3PL item with two proposals', async () => {
-    const constantRest = file('constant-rest.csv', ['person,q1,q2,q3', ...simulated().map((line) => `${line.split(',').slice(0, 2).join(',')},1,0`)].join('\n'));
+    const constantRest = file(
+      'constant-rest.csv',
+      ['person,q1,q2,q3', ...simulated().map((line) => `${line.split(',').slice(0, 2).join(',')},1,0`)].join('\n'),
+    );
     const oneAnswer = file('one-answer.csv', [items6, ...simulated(), 'lonely,1,,,,,'].join('\n'));
     const twoItems = file('two-items.csv', ['person,q1,q2', ...simulated().map((line) => line.split(',').slice(0, 3).join(','))].join('\n'));
     const base = file('six.csv', [items6, ...simulated()].join('\n'));
