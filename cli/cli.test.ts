@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliHarness } from './test-harness';
+import { cliHarness, expectRefusals } from './test-harness';
 import { lsat7Patterns, lsat7WideCsv } from '../tests/fixtures/lsat7';
 
 const { dir, cli, file } = cliHarness('cli-test-');
@@ -209,13 +209,11 @@ describe('cli calibrate', () => {
       cli('calibrate', join(dir, 'missing.csv')),
       cli('calibrate', file('ok.csv', 'q1,q2\n1,0\n0,1\n'), '--model', '4pl'),
     ]);
-    cases.forEach(([name, , pattern], k) => {
-      const r = results[k]!;
-      expect(r.code, name).toBe(2);
-      expect(r.stdout, name).toBe('');
-      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
-      expect(r.stderr, name).toMatch(pattern);
-    });
+    expectRefusals(
+      results,
+      cases,
+      cases.map(([, , pattern]) => pattern),
+    );
     const [missing, badOption] = results.slice(cases.length);
     expect(missing!.code).toBe(2);
     expect(missing!.stderr).toMatch(/missing\.csv: cannot read the file: no such file/);

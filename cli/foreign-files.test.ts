@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRandom, normal, uniform } from '../engine/random';
-import { cliHarness } from './test-harness';
+import { cliHarness, expectRefusals } from './test-harness';
 
 const { cli, file } = cliHarness('cli-foreign-');
 const fixture = (name: string) => fileURLToPath(new URL(`../tests/fixtures/foreign-csv/${name}`, import.meta.url));
@@ -121,13 +121,11 @@ describe('cli on response files written by other tools', () => {
       ['logical.csv', '"","q1","q2"\n"1",TRUE,FALSE\n', /line 2, column 2 \("q1"\): cell "TRUE" is not 0, 1, NA or empty/],
     ];
     const results = await Promise.all([...cases.map(([name, text]) => cli('calibrate', file(name, text))), cli('calibrate', latin1)]);
-    cases.forEach(([name, , pattern], k) => {
-      const r = results[k]!;
-      expect(r.code, name).toBe(2);
-      expect(r.stdout, name).toBe('');
-      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
-      expect(r.stderr, name).toMatch(pattern);
-    });
+    expectRefusals(
+      results,
+      cases,
+      cases.map(([, , pattern]) => pattern),
+    );
     const encoding = results[cases.length]!;
     expect(encoding.code).toBe(2);
     expect(encoding.stderr).toMatch(/latin1\.csv: line 1: the header is not UTF-8 text .*save it as "CSV UTF-8"/);
