@@ -39,7 +39,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     throw new UsageError('--standard-errors louis-block is not available for the 3PL: use auto or observed (full observed information)');
   }
 
-  const { data, separator } = await readResponseCsv(file);
+  const { data, separator, notes } = await readResponseCsv(file);
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
   if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
     for (const [item, p] of anchors) {
@@ -60,7 +60,19 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const run = (m: '2pl' | 'rasch' | '3pl') => calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads });
   const warnings: string[] = [];
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
+  warnings.push(...notes);
   const notConverged = (result: CalibrationResult) => {
+    const constant = result.items.filter((item) => !item.anchored && !(item.pValue > 0 && item.pValue < 1));
+    if (constant.length > 0 && (model !== 'both' || result.model === '2pl')) {
+      const shown = constant
+        .slice(0, 5)
+        .map((item) => `${JSON.stringify(item.item)} (p = ${item.pValue})`)
+        .join(', ');
+      warnings.push(
+        `warning: every answer to ${constant.length} item(s) is the same: ${shown}${constant.length > 5 ? ', …' : ''}; ` +
+          'their a and d come from the priors alone (the data only say the item is easier or harder than everything measured), and infit, outfit, point-biserial and S-X² are null',
+      );
+    }
     if (!result.converged) {
       warnings.push(
         `warning: ${model === 'both' ? `${result.model}: ` : ''}not converged after ${result.iterations} cycles (tolerance ${tolerance}); items are flagged not_converged`,

@@ -16,14 +16,16 @@
  * Options: --candidates N (default 1000), --seed S (default "certification-sim"), --calibration-learners M
  * per competence (default 2000), --calibration-answers K (default 12), --target-se X (variable length:
  * stop at SE ≤ X once 20 answers are in, at most 32), --exclude-seen off (serve challenges seen in
- * positioning: measures what the exclusion costs), --details on (adds "details").
+ * positioning: measures what the exclusion costs), --details on (adds "details"), --bank starter|pix-scale
+ * (pix-scale: positioning-sim's simulated bank of 16 competences × 5 tubes × levels 1–7 × 3 challenges).
  */
 import { CalibrationDataError } from '../engine/calibration';
 import type { CertificationSettings } from '../engine/certification';
 import { simulateCertification } from '../engine/certification/simulate';
 import { createRandom, forkRandom } from '../engine/random';
 import { integer, parseArgs, positiveNumber, UsageError } from './args';
-import { bankOf, estimateParameters, simulateTruth } from './positioning-sim-command';
+import { DEFAULT_MAX_REACHABLE_LEVEL, MAX_LEVEL } from '../engine/framework';
+import { bankOf, estimateParameters, simulatePixScaleTruth, simulateTruth } from './positioning-sim-command';
 
 export interface CertificationSimOptions {
   candidates: number;
@@ -36,12 +38,16 @@ export interface CertificationSimOptions {
   profileInflation?: number;
   /** Exclude the families seen in positioning (default true). */
   excludeSeen?: boolean;
+  /** The starter content (default) or the simulated bank the size of Pix's (`--bank pix-scale`, as positioning-sim's). */
+  bank?: 'starter' | 'pix-scale';
 }
 
 /** The simulation on the starter content (exported for tests). */
 export async function certificationSim(options: CertificationSimOptions) {
-  const root = createRandom(`certification-sim:${options.seed}`);
-  const competences = simulateTruth(forkRandom(root, 'truth'));
+  const pixScale = options.bank === 'pix-scale';
+  // The starter bank keeps its historical streams; pix-scale has its own.
+  const root = createRandom(pixScale ? `certification-sim:pix-scale:${options.seed}` : `certification-sim:${options.seed}`);
+  const competences = pixScale ? simulatePixScaleTruth(forkRandom(root, 'truth')) : simulateTruth(forkRandom(root, 'truth'));
   const banks = [];
   for (const competence of competences) {
     const estimated = await estimateParameters(
@@ -49,6 +55,8 @@ export async function certificationSim(options: CertificationSimOptions) {
       competence,
       options.calibrationLearners ?? 2000,
       options.calibrationAnswers ?? 12,
+      // On pix-scale the level-7 challenges (above the max reachable level) are left uncalibrated, as in positioning-sim.
+      pixScale ? DEFAULT_MAX_REACHABLE_LEVEL : MAX_LEVEL,
     );
     banks.push(bankOf(competence, estimated));
   }
@@ -66,7 +74,7 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Runs the command; returns the exit code (0, or 2 on a usage error). */
 export async function runCertificationSim(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'target-se', 'exclude-seen', 'details']);
+    const args = parseArgs(argv, ['candidates', 'seed', 'calibration-learners', 'calibration-answers', 'target-se', 'exclude-seen', 'details', 'bank']);
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const candidates = integer(args, 'candidates', 1, 1000);
     const seed = args.options.get('seed') ?? 'certification-sim';
@@ -75,7 +83,9 @@ export async function runCertificationSim(argv: string[]): Promise<number> {
     const details = args.options.get('details') === 'on' || args.options.get('details') === 'true';
     const targetSe = args.options.has('target-se') ? positiveNumber(args, 'target-se', 0.3) : null;
     const excludeSeen = args.options.get('exclude-seen') !== 'off';
-    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers, settings: { targetSe }, excludeSeen });
+    const bank = args.options.get('bank') ?? 'starter';
+    if (bank !== 'starter' && bank !== 'pix-scale') throw new UsageError(`--bank must be starter or pix-scale, got ${JSON.stringify(bank)}`);
+    const result = await certificationSim({ candidates, seed, calibrationLearners, calibrationAnswers, settings: { targetSe }, excludeSeen, bank });
     const r = result.report;
     const out: Record<string, unknown> = {
       levelAccuracy: round(r.levelAccuracy),

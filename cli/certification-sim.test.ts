@@ -45,6 +45,19 @@ describe('certification-sim', () => {
     expect((await run(argv)).out).toBe(first.out);
   }, 120_000);
 
+  it('runs on the pix-scale bank (80 tubes): at most 32 questions, no family seen before', async () => {
+    // Fewer calibration learners leave some of the 1,680 challenges unanswered (the calibration refuses them).
+    const { code, out } = await run(['--candidates', '6', '--seed', '11', '--bank', 'pix-scale', '--calibration-learners', '1000']);
+    expect(code).toBe(0);
+    expect(out).not.toMatch(/NaN|null/);
+    const parsed = JSON.parse(out) as Record<string, number>;
+    expect(parsed.seenFamilyServed).toBe(0);
+    expect(parsed.meanQuestions).toBeGreaterThanOrEqual(20);
+    expect(parsed.meanQuestions).toBeLessThanOrEqual(32);
+    expect(parsed.withinOneLevelRate).toBeGreaterThan(0.8);
+    expect((await run(['--bank', 'huge'])).code).toBe(2);
+  }, 300_000);
+
   it('refuses bad options with status 2', async () => {
     const bad = await run(['--candidates', '0']);
     expect(bad.code).toBe(2);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliHarness } from './test-harness';
+import { cliHarness, expectRefusals } from './test-harness';
 import { lsat7Patterns, lsat7WideCsv } from '../tests/fixtures/lsat7';
 
 const { dir, cli, file } = cliHarness('cli-test-');
@@ -190,30 +190,30 @@ describe('cli calibrate', () => {
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/line 1: ambiguous separator: the header holds 1 comma \(","\) and 1 semicolon \(";"\)/);
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toMatch(/line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1 or empty \(it holds semicolons, but the header line is comma-separated/);
+    expect(mixed.stderr).toMatch(
+      /line 2, column 1 \("q1"\): cell "0;0;1" is not 0, 1, NA or empty \(it holds semicolons, but the header line is comma-separated/,
+    );
   });
 
   it('refuses bad input with one line naming the row and column, and status 2', async () => {
     const cases: [string, string[], RegExp][] = [
-      ['bad-cell.csv', ['person,q1,q2', 'p1,1,0', 'p2,1,2'], /line 3, column 3 \("q2"\): cell "2" is not 0, 1 or empty/],
+      ['bad-cell.csv', ['person,q1,q2', 'p1,1,0', 'p2,1,2'], /line 3, column 3 \("q2"\): cell "2" is not 0, 1, NA or empty/],
       ['negative-weight.csv', ['q1,q2,weight', '1,0,4', '0,1,-1'], /line 3, column 3 \("weight"\): negative weight -1/],
       ['unanswered.csv', ['q1,q2,q3', '1,0,', '0,1,'], /column 3 \("q3"\): nobody answered this item/],
       ['no-variance.csv', ['q1,q2', '1,1', '1,1', '1,'], /no variance at all/],
       ['short-row.csv', ['q1,q2,q3', '1,0,1', '0,1'], /line 3, column 3 \("q3"\): the row has 2 cells, the header 3 columns/],
-      ['long-bad.csv', ['person,item,score', 'a,q1,1', 'a,q2,yes'], /line 3, column 3 \("score"\): cell "yes" is not 0, 1 or empty/],
+      ['long-bad.csv', ['person,item,score', 'a,q1,1', 'a,q2,yes'], /line 3, column 3 \("score"\): cell "yes" is not 0, 1, NA or empty/],
     ];
     const results = await Promise.all([
       ...cases.map(([name, lines]) => cli('calibrate', file(name, `${lines.join('\n')}\n`))),
       cli('calibrate', join(dir, 'missing.csv')),
       cli('calibrate', file('ok.csv', 'q1,q2\n1,0\n0,1\n'), '--model', '4pl'),
     ]);
-    cases.forEach(([name, , pattern], k) => {
-      const r = results[k]!;
-      expect(r.code, name).toBe(2);
-      expect(r.stdout, name).toBe('');
-      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
-      expect(r.stderr, name).toMatch(pattern);
-    });
+    expectRefusals(
+      results,
+      cases,
+      cases.map(([, , pattern]) => pattern),
+    );
     const [missing, badOption] = results.slice(cases.length);
     expect(missing!.code).toBe(2);
     expect(missing!.stderr).toMatch(/missing\.csv: cannot read the file: no such file/);

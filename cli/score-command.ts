@@ -72,7 +72,7 @@ export async function scoreCommand(argv: readonly string[]): Promise<{ csv: stri
   const points = integer(args, 'quadpts', 5, 61);
 
   const parameters = await readAnchorsCsv(parametersFile);
-  const { data, separator, persons } = await readResponseCsv(file, { personIds: true, calibrationChecks: false });
+  const { data, separator, persons, notes } = await readResponseCsv(file, { personIds: true, calibrationChecks: false });
   const unknown = data.itemIds.filter((id) => !parameters.has(id));
   if (unknown.length > 0) {
     const shown = unknown
@@ -85,6 +85,7 @@ export async function scoreCommand(argv: readonly string[]): Promise<{ csv: stri
   }
   const warnings: string[] = [];
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
+  warnings.push(...notes);
   const itemParameters = data.itemIds.map((id) => parameters.get(id) as { a: number; d: number });
   const lines = ['person,theta,se,answers'];
   const rows = data.rowStart.length - 1;

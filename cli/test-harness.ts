@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 const run = promisify(execFile);
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -38,4 +38,15 @@ export function cliHarness(prefix: string): { dir: string; cli: (...args: string
     return path;
   };
   return { dir, cli, file };
+}
+
+/** Each outcome is a refusal as the CLI promises one: status 2, nothing on stdout, one line on stderr matching its pattern. */
+export function expectRefusals(outcomes: readonly CliOutcome[], cases: readonly (readonly [string, ...unknown[]])[], patterns: readonly RegExp[]): void {
+  cases.forEach(([name], k) => {
+    const r = outcomes[k] as CliOutcome;
+    expect(r.code, name).toBe(2);
+    expect(r.stdout, name).toBe('');
+    expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+    expect(r.stderr, name).toMatch(patterns[k] as RegExp);
+  });
 }

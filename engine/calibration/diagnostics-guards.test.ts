@@ -79,6 +79,11 @@ describe('pointBiserialFromSums', () => {
       expect(item.pointBiserial).toBeNull();
       expect(item.flags).not.toContain('negative_discrimination');
     }
+    // q2 and q3 have no variance: infit and outfit say nothing about their fit (no misfit flag from them).
+    for (const item of result.items.slice(1)) {
+      expect(item).toMatchObject({ infit: null, outfit: null, flags: [] });
+    }
+    expect(result.items[0]!.infit).not.toBeNull();
   });
 });
 

@@ -54,7 +54,10 @@ export interface ItemCalibration {
    * undefined (the item score or that rest score constant), never a rounding residue.
    */
   readonly pointBiserial: number | null;
-  /** Information-weighted mean-square Σ(y − P̂)² / Σ P̂(1 − P̂), P̂ at each person's EAP θ̂. */
+  /**
+   * Information-weighted mean-square Σ(y − P̂)² / Σ P̂(1 − P̂), P̂ at each person's EAP θ̂; null (as outfit)
+   * for an item everyone got right or everyone got wrong.
+   */
   readonly infit: number | null;
   /** Unweighted mean-square: mean of (y − P̂)² / (P̂(1 − P̂)). */
   readonly outfit: number | null;
@@ -121,8 +124,10 @@ export function itemReports(options: {
     const pValue = (summary.correct[i] as number) / n;
     const w = dg.sumW[i] as number;
     const pointBiserial = pointBiserialFromSums(w, dg.sumY[i] as number, dg.sumT[i] as number, dg.sumTT[i] as number, dg.sumYT[i] as number);
-    const infit = finiteOrNull((dg.squaredResidual[i] as number) / (dg.variance[i] as number));
-    const outfit = finiteOrNull((dg.standardisedSquaredResidual[i] as number) / w);
+    // An item everyone got right (or wrong) has no variance: its residuals say nothing about fit.
+    const constant = !(pValue > 0 && pValue < 1);
+    const infit = constant ? null : finiteOrNull((dg.squaredResidual[i] as number) / (dg.variance[i] as number));
+    const outfit = constant ? null : finiteOrNull((dg.standardisedSquaredResidual[i] as number) / w);
     const flags: ItemFlag[] = [];
     if (n < thresholds.minAnswers) flags.push('too_few_answers');
     if (a >= 0 && a < thresholds.lowDiscrimination) flags.push('low_discrimination');
