@@ -114,7 +114,9 @@ try {
       const cliRss = Number(/MAXRSS (\d+)/.exec(cli.stderr)?.[1] ?? 0);
       const cliJson = JSON.parse(cli.stdout) as { models?: { iterations?: number }[]; iterations?: number } & Record<string, unknown>;
       const cliCycles = Number((cliJson as { iterations?: number }).iterations ?? cliJson.models?.[0]?.iterations ?? NaN);
-      console.log(`  CLI (reference), whole command on the same answers: ${cliSeconds.toFixed(1)} s, ${cliCycles} EM cycles, peak ${mib(cliRss)}; load ${cliLoad}`);
+      console.log(
+        `  CLI (reference), whole command on the same answers: ${cliSeconds.toFixed(1)} s, ${cliCycles} EM cycles, peak ${mib(cliRss)}; load ${cliLoad}`,
+      );
     } catch (error) {
       // The CLI holding less than the data (out of memory) is a result too: the pipeline still runs.
       console.log(`  CLI (reference) failed after ${seconds(t).toFixed(1)} s: ${(error as Error).message.slice(0, 300)}`);
@@ -139,6 +141,7 @@ try {
           streamed: number;
           threads: number;
           phases?: Record<string, number>;
+          memory?: Record<string, number>;
           warmStart?: { items: number } | null;
         };
       }
@@ -158,7 +161,11 @@ try {
     return `    phases: ${Object.entries(phases)
       .filter(([, v]) => v >= 0.005)
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-      .join(', ')}, write and the rest ${(r.wall - listed).toFixed(2)} s`;
+      .join(', ')}, write and the rest ${(r.wall - listed).toFixed(2)} s\n    resident memory (MiB, most seen in each phase): ${Object.entries(
+      r.execution.memory ?? {},
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`;
   };
   console.log(`  pipeline, ${full.label}: ${describe(full)}`);
   console.log(phasesOf(full));

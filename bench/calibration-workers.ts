@@ -268,9 +268,7 @@ try {
   }
   const ceilingAfter = await kernelCeiling();
   console.log(`  machine ceiling again after: ×${ceilingAfter.ratio.toFixed(2)}; load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
-  const truthRmse = reference
-    ? Math.sqrt(reference.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / reference.items.length)
-    : NaN;
+  const truthRmse = reference ? Math.sqrt(reference.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / reference.items.length) : NaN;
   console.log(`  same estimates in every run: max |Δb| = ${maxDiff.toExponential(1)}; RMSE of b vs truth ${truthRmse.toFixed(3)}`);
 } finally {
   await stopChildren();
