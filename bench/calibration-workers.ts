@@ -11,13 +11,22 @@
  * database (a single streamed pass of the parent, the same with any number of workers; measured
  * separately by the worker's own `summary.execution.readSeconds`).
  *
- *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N]
+ * Two worker processes on this 2-core machine: a worker computes a shard pass on
+ * CALIBRATION_SHARD_THREADS threads (default: every core), so one process with its two threads already
+ * uses both cores and a second process can only add its fixed costs. The fair comparison gives each
+ * process ONE thread in both arms (the "fair" arm: what two machines of one core each would show); the
+ * "raw" arm keeps the default threads. Both are printed, each with its ratio, and each pass's timeline
+ * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
+ *
+ *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { calibrateWithRunner, collapsePatterns, computeShardExpectations, type CalibrationResult } from '../engine/calibration';
 import { gridNodes, normalWeights } from '../engine/irt';
 import { createRandom } from '../engine/random';
@@ -25,7 +34,7 @@ import { simulateCalibrationData } from '../engine/simulation';
 import { createPrisma } from '../prisma/client';
 import { createTestDatabase } from '../scripts/testdb';
 import { QUEUES, redisConnection } from '../app/lib/queues.server';
-import { ShardWaiter, createShardedRunner, shardCount } from '../workers/calibration-shards';
+import { ShardWaiter, createShardedRunner, shardCount, type ShardPassTimeline } from '../workers/calibration-shards';
 
 function option(name: string, fallback: number): number {
   const k = process.argv.indexOf(`--${name}`);
@@ -125,13 +134,33 @@ interface Measure {
   medianPass: number;
   result: CalibrationResult;
   passSeconds: number[];
+  timeline: ShardPassTimeline[];
+  /** CPU seconds the worker processes used (user + system), read from /proc before they stop. */
+  workerCpu: number;
 }
 
-async function measure(processes: number): Promise<Measure> {
+/** CPU seconds (user + system) of a process so far, from /proc (0 when unreadable). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function measure(processes: number, threads: number): Promise<Measure> {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   for (let k = 0; k < processes; k++) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-      env: { ...process.env, DATABASE_URL: database.url, QUEUE_PREFIX: prefix, CALIBRATION_SCHEDULE: 'off', CALIBRATION_CHECK_EVERY_MS: '0' },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        QUEUE_PREFIX: prefix,
+        CALIBRATION_SCHEDULE: 'off',
+        CALIBRATION_CHECK_EVERY_MS: '0',
+        CALIBRATION_SHARD_THREADS: String(threads),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
@@ -152,6 +181,7 @@ async function measure(processes: number): Promise<Measure> {
   const setup = seconds(started);
   const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
   const wall = seconds(started);
+  const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
   waiter.close();
   await stopChildren();
   await db.calibrationShard.deleteMany({ where: { runId: run.id } });
@@ -169,7 +199,35 @@ async function measure(processes: number): Promise<Measure> {
     medianPass: median(runner.passSeconds),
     result,
     passSeconds: [...runner.passSeconds],
+    timeline: [...runner.timeline],
+    workerCpu,
   };
+}
+
+/** One pass's timeline in a line: the parent's parts, then the jobs' (medians over the jobs, ms). */
+function describePass(p: ShardPassTimeline): string {
+  const ms = (x: number) => (x * 1000).toFixed(0);
+  const byProcess = new Map<number, number>();
+  for (const j of p.jobs) byProcess.set(j.pid, (byProcess.get(j.pid) ?? 0) + j.compute);
+  const critical = Math.max(0, ...byProcess.values()) / 1000;
+  const med = (f: (j: ShardPassTimeline['jobs'][number]) => number) => median(p.jobs.map(f)).toFixed(0);
+  return (
+    `${p.kind === 'expectations' ? 'E' : 'D'} ${ms(p.seconds)} = dispatch ${ms(p.dispatch)} + wait ${ms(p.wait)} + transfer ${ms(p.transfer)} + merge ${ms(p.merge)}` +
+    ` | longest process's compute ${ms(critical)}, fixed ${ms(p.seconds - critical)}` +
+    ` | jobs: params ${med((j) => j.params)}, claim ${med((j) => j.claim)}, load ${med((j) => j.load)}, compute ${med((j) => j.compute)}, store ${med((j) => j.store)}` +
+    ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}`
+  );
+}
+
+/** Median fixed cost of a pass: its wall time less the compute of the process with the most to do. */
+function medianFixed(m: Measure): number {
+  return median(
+    m.timeline.map((p) => {
+      const byProcess = new Map<number, number>();
+      for (const j of p.jobs) byProcess.set(j.pid, (byProcess.get(j.pid) ?? 0) + j.compute);
+      return p.seconds - Math.max(0, ...byProcess.values()) / 1000;
+    }),
+  );
 }
 
 try {
@@ -178,25 +236,40 @@ try {
     `  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`,
   );
   const line = (m: Measure) =>
-    `${m.wall.toFixed(1)} s wall = shards written ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (median ${m.medianPass.toFixed(2)} s) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles`;
-  const one = await measure(1);
-  console.log(`  1 worker process  : ${line(one)}`);
-  const two = await measure(2);
-  console.log(`  2 worker processes: ${line(two)}`);
-  if (process.argv.includes('--verbose')) {
-    console.log(`  passes, 1 process : ${one.passSeconds.map((x) => x.toFixed(2)).join(' ')}`);
-    console.log(`  passes, 2 processes: ${two.passSeconds.map((x) => x.toFixed(2)).join(' ')}`);
-  }
+    `${m.wall.toFixed(1)} s wall = shards written ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`;
+  const arms = (process.argv.includes('--arms') ? process.argv[process.argv.indexOf('--arms') + 1]! : 'fair,raw').split(',');
+  const repeat = option('repeat', 1);
+  let reference: CalibrationResult | null = null;
   let maxDiff = 0;
-  for (let i = 0; i < one.result.items.length; i++) maxDiff = Math.max(maxDiff, Math.abs(one.result.items[i]!.b - two.result.items[i]!.b));
-  const truthRmse = Math.sqrt(one.result.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / one.result.items.length);
-  const speedUp = one.wall / two.wall;
-  console.log(
-    `  speed-up: ×${speedUp.toFixed(2)} (median pass ×${(one.medianPass / two.medianPass).toFixed(2)}) — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`,
-  );
+  for (const arm of arms) {
+    const threads = arm === 'fair' ? 1 : 0;
+    const label = arm === 'fair' ? 'one thread per process' : 'default threads (every core) per process';
+    console.log(`  ${arm} arm: ${label}`);
+    const ones: Measure[] = [];
+    const twos: Measure[] = [];
+    for (let r = 0; r < repeat; r++) {
+      // Alternated (1, 2, then 2, 1, …) so a change of the machine's load falls on both.
+      for (const processes of r % 2 === 0 ? [1, 2] : [2, 1]) {
+        const m = await measure(processes, threads);
+        (processes === 1 ? ones : twos).push(m);
+        console.log(`    ${processes} worker process${processes > 1 ? 'es' : ''}: ${line(m)}`);
+        if (process.argv.includes('--verbose')) for (const p of m.timeline) console.log(`      ${describePass(p)}`);
+        reference ??= m.result;
+        for (let i = 0; i < reference.items.length; i++) maxDiff = Math.max(maxDiff, Math.abs(reference.items[i]!.b - m.result.items[i]!.b));
+      }
+    }
+    const wall = (ms: Measure[]) => median(ms.map((m) => m.wall));
+    const passes = (ms: Measure[]) => median(ms.map((m) => m.passTotal));
+    const cpu = (ms: Measure[]) => median(ms.map((m) => m.workerCpu));
+    const speedUp = wall(ones) / wall(twos);
+    console.log(
+      `    ${arm}: speed-up ×${speedUp.toFixed(2)} (whole run), passes alone ×${(passes(ones) / passes(twos)).toFixed(2)}; workers' CPU ${cpu(ones).toFixed(1)} s vs ${cpu(twos).toFixed(1)} s — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`,
+    );
+  }
   const ceilingAfter = await kernelCeiling();
   console.log(`  machine ceiling again after: ×${ceilingAfter.ratio.toFixed(2)}; load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
-  console.log(`  same estimates either way: max |Δb| = ${maxDiff.toExponential(1)}; RMSE of b vs truth ${truthRmse.toFixed(3)}`);
+  const truthRmse = reference ? Math.sqrt(reference.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / reference.items.length) : NaN;
+  console.log(`  same estimates in every run: max |Δb| = ${maxDiff.toExponential(1)}; RMSE of b vs truth ${truthRmse.toFixed(3)}`);
 } finally {
   await stopChildren();
   await db.$disconnect();

@@ -60,6 +60,22 @@ describe('calibration shards and statistics in binary form', () => {
     expect(diag.expectations.logLik).toBeCloseTo(wholeDiag.expectations.logLik, 8);
   });
 
+  it('the parameters of a pass read back are the same numbers, with the 3PL asymptotes when there are some', () => {
+    const back = decodePass(encodePass(params, quadrature));
+    expect([...back.params.a]).toEqual([...params.a]);
+    expect([...back.params.d]).toEqual([...params.d]);
+    expect(back.params.c).toBeUndefined();
+    expect([...back.quadrature.nodes]).toEqual([...quadrature.nodes]);
+    expect([...back.quadrature.weights]).toEqual([...quadrature.weights]);
+    const c = params.a.map((_, i) => 0.1 + i / 1000);
+    expect([...(decodePass(encodePass({ ...params, c }, quadrature)).params.c ?? [])]).toEqual([...c]);
+    // Read from an odd offset of a larger buffer, as a Redis reply may be.
+    const bytes = encodePass(params, quadrature);
+    const odd = Buffer.alloc(bytes.length + 3);
+    bytes.copy(odd, 3);
+    expect([...decodePass(odd.subarray(3)).params.d]).toEqual([...params.d]);
+  });
+
   it('shards: one per 4M answers, rounded up to a multiple of the worker processes', () => {
     expect(shardCount(10_500_000, 1)).toBe(3);
     expect(shardCount(10_500_000, 2)).toBe(4);

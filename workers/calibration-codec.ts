@@ -82,29 +82,40 @@ export function decodeShard(bytes: Uint8Array): ResponseData {
   return { itemIds, rowStart, items, scores: new Uint8Array(scores), weights };
 }
 
-/** Parameters and quadrature as base64 strings for a job's data (JSON). */
-export interface EncodedPass {
-  readonly a: string;
-  readonly d: string;
-  readonly nodes: string;
-  readonly weights: string;
+const PASS_MAGIC = 0x43535041; // "CSPA"
+
+/**
+ * A pass's item parameters and quadrature, packed once by the parent into one buffer (a Redis key every
+ * shard job of the pass reads): Float64 [magic, itemCount, nodeCount, hasC] then a, d, (c), nodes, weights.
+ */
+export function encodePass(params: ItemParameterArrays, quadrature: Quadrature): Buffer {
+  const items = params.a.length;
+  const nodes = quadrature.nodes.length;
+  const c = params.c ?? null;
+  const out = new Float64Array(4 + items * (c ? 3 : 2) + 2 * nodes);
+  out.set([PASS_MAGIC, items, nodes, c ? 1 : 0], 0);
+  let k = 4;
+  for (const part of c ? [params.a, params.d, c] : [params.a, params.d]) {
+    out.set(part, k);
+    k += items;
+  }
+  out.set(quadrature.nodes, k);
+  out.set(quadrature.weights, k + nodes);
+  return Buffer.from(out.buffer);
 }
 
-const toBase64 = (array: Float64Array) => Buffer.from(bytesOf(array)).toString('base64');
-function fromBase64(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
-  return view(Float64Array, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength / 8).slice();
-}
-
-export function encodePass(params: ItemParameterArrays, quadrature: Quadrature): EncodedPass {
-  return { a: toBase64(params.a), d: toBase64(params.d), nodes: toBase64(quadrature.nodes), weights: toBase64(quadrature.weights) };
-}
-
-export function decodePass(pass: EncodedPass): { params: ItemParameterArrays; quadrature: Quadrature } {
-  return {
-    params: { a: fromBase64(pass.a), d: fromBase64(pass.d) },
-    quadrature: { nodes: fromBase64(pass.nodes), weights: fromBase64(pass.weights) },
-  };
+export function decodePass(bytes: Uint8Array): { params: ItemParameterArrays; quadrature: Quadrature } {
+  const source = float64View(bytes);
+  if (source[0] !== PASS_MAGIC) throw new Error('not calibration parameters');
+  const items = source[1] as number;
+  const nodes = source[2] as number;
+  const hasC = source[3] === 1;
+  let k = 4;
+  const take = (n: number) => source.slice(k, (k += n));
+  const a = take(items);
+  const d = take(items);
+  const c = hasC ? take(items) : undefined;
+  return { params: c ? { a, d, c } : { a, d }, quadrature: { nodes: take(nodes), weights: take(nodes) } };
 }
 
 /** Float64 header [magic, itemCount, nodeCount, logLik, persons] then r, n, nodeTotals. */

@@ -36,7 +36,7 @@ function cacheRunner(cache: ShardCache, runId: string, lease: string, data: Resp
     kind: 'expectations' | 'diagnostics',
     params: Parameters<EStepRunner['expectations']>[0],
     quadrature: Parameters<EStepRunner['expectations']>[1],
-  ) => Promise.all(Array.from({ length: shards }, (_, shard) => cache.compute(db, { runId, lease, shard, shards, kind }, params, quadrature)));
+  ) => Promise.all(Array.from({ length: shards }, (_, shard) => cache.compute(db, { runId, lease, shard, kind }, params, quadrature)));
   return {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),

@@ -16,9 +16,10 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  computeShardDiagnostics,
-  computeShardExpectations,
   computeShardSummary,
+  createExpectationKernel,
+  wasmKernelAvailable,
+  type ExpectationKernel,
   mergeDiagnostics,
   mergeStatistics,
   shardBoundaries,
@@ -44,7 +45,6 @@ import {
   encodePass,
   encodeShard,
   encodeStatistics,
-  type EncodedPass,
 } from './calibration-codec';
 
 export type ShardPassKind = 'expectations' | 'diagnostics';
@@ -52,29 +52,89 @@ export type ShardPassKind = 'expectations' | 'diagnostics';
 export interface ShardJobData {
   runId: string;
   lease: string;
-  shard: number;
-  /** Number of shards of the run (for reading ahead). */
+  /** Number of shards of the run: a pass has as many jobs, each computes the one shard it claims. */
   shards: number;
   pass: number;
   kind: ShardPassKind;
-  parameters: EncodedPass;
-  /** Redis key the shard's sums go to. */
+  /** Redis key of the pass's parameters and quadrature, packed once (encodePass). */
+  paramsKey: string;
+  /** Redis hash of the pass's claims: shard index → the job computing it. */
+  claimKey: string;
+  /** Redis key the sums go to: the shard index (8 bytes) then the encoded sums. */
   resultKey: string;
 }
 
-/** Seconds a shard's result stays in Redis if the parent never collects it. */
+/** What a shard job reports back with its completion (QueueEvents' return value), for the pass timeline. */
+export interface ShardJobReport {
+  shard: number;
+  pid: number;
+  /** Wall clock (ms since the epoch) when the job started and ended in its worker. */
+  startedAt: number;
+  endedAt: number;
+  /** Milliseconds: reading the parameters, claiming a shard, loading it (first pass of a process), computing, storing the sums. */
+  params: number;
+  claim: number;
+  load: number;
+  compute: number;
+  store: number;
+  bytes: number;
+}
+
+/** Seconds a shard's result (and a pass's parameters and claims) stays in Redis if the parent never collects it. */
 const RESULT_TTL_SECONDS = 900;
 
 /**
- * Shards this process has read, by run, lease and index, least recently used evicted first once
- * the total exceeds the budget (CALIBRATION_SHARD_CACHE_MB, default 1024). The first time a process
- * meets a run it also reads that run's other shards in the background, so that the passes after
- * the first find them here whichever shard they are given.
+ * Claims one shard of a pass for a job: the shard this job already claimed (a retried attempt), else the
+ * first of the given order that no other job has. KEYS[1]: the pass's claim hash; ARGV: job id, TTL, order.
+ */
+const CLAIM_SCRIPT = `
+local held = redis.call('HGETALL', KEYS[1])
+for i = 1, #held, 2 do
+  if held[i + 1] == ARGV[1] then return tonumber(held[i]) end
+end
+for i = 3, #ARGV do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1]) == 1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+    return tonumber(ARGV[i])
+  end
+end
+return -1`;
+
+/**
+ * The shard a job computes: those this process holds first (so the shards stay where they were loaded and
+ * a pass reads nothing), then the others from a place of this process's own.
+ */
+export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[]): Promise<number> {
+  const order = [...resident];
+  const start = process.pid % Math.max(1, shards);
+  for (let k = 0; k < shards; k++) {
+    const shard = (start + k) % shards;
+    if (!order.includes(shard)) order.push(shard);
+  }
+  const claimed = Number(await redis.eval(CLAIM_SCRIPT, 1, claimKey, jobId, RESULT_TTL_SECONDS, ...order));
+  if (!(claimed >= 0)) throw new UnrecoverableError(`no shard left to claim in ${claimKey}`);
+  return claimed;
+}
+
+interface CacheEntry {
+  /** The decoded shard; dropped once a one-thread WebAssembly kernel holds its own copy. */
+  data: ResponseData | null;
+  bytes: number;
+  /** One-thread kernel, made at the shard's first pass and kept: the shard stays in its memory. */
+  kernel?: ExpectationKernel;
+  /** The shard's worker threads (CALIBRATION_SHARD_THREADS > 1), started at its first pass. */
+  runner?: Promise<EStepRunner>;
+}
+
+/**
+ * Shards this process has read, by run, lease and index, with their kernels (or threads) kept across
+ * passes; least recently used evicted first once the total exceeds the budget
+ * (CALIBRATION_SHARD_CACHE_MB, default 1024). Jobs claim the shards a process holds first
+ * (claimShard), so after the first pass each process computes the same shards every pass.
  */
 export class ShardCache {
-  private readonly entries = new Map<string, { data: ResponseData; bytes: number; runner?: Promise<EStepRunner> }>();
-  private readonly loading = new Map<string, Promise<ResponseData>>();
-  private readonly seenRuns = new Set<string>();
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly loading = new Map<string, Promise<CacheEntry>>();
   private total = 0;
   loads = 0;
 
@@ -87,56 +147,55 @@ export class ShardCache {
     readonly threads = env().CALIBRATION_SHARD_THREADS || availableParallelism(),
   ) {}
 
-  /** Computes one pass of a shard, on the shard's worker threads (started at its first pass, kept while it is cached). */
+  /** Indices of the shards of this run attempt that this process holds. */
+  resident(runId: string, lease: string): number[] {
+    const prefix = `${runId}:${lease}:`;
+    const out: number[] = [];
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) out.push(Number(key.slice(prefix.length)));
+    return out.sort((x, y) => x - y);
+  }
+
+  /** Computes one pass of a shard, on its kept kernel (one thread) or its worker threads. */
   async compute(
     db: ShardStore,
-    job: Pick<ShardJobData, 'runId' | 'lease' | 'shard' | 'shards' | 'kind'>,
+    job: Pick<ShardJobData, 'runId' | 'lease' | 'kind'> & { shard: number },
     params: ItemParameterArrays,
     quadrature: Quadrature,
   ): Promise<Buffer> {
-    const data = await this.get(db, job.runId, job.lease, job.shard, job.shards);
-    const entry = this.entries.get(`${job.runId}:${job.lease}:${job.shard}`);
-    if (this.threads <= 1 || entry === undefined) {
+    const entry = await this.load(db, job.runId, job.lease, job.shard);
+    if (this.threads <= 1) {
+      if (entry.kernel === undefined) {
+        entry.kernel = createExpectationKernel(entry.data as ResponseData);
+        // The WebAssembly kernel copied the shard into its own memory: the decoded arrays can go.
+        if (wasmKernelAvailable()) entry.data = null;
+      }
       return job.kind === 'expectations'
-        ? encodeStatistics(computeShardExpectations(data, params, quadrature))
-        : encodeDiagnostics(computeShardDiagnostics(data, params, quadrature));
+        ? encodeStatistics(entry.kernel.expectations(params, quadrature))
+        : encodeDiagnostics(entry.kernel.diagnostics(params, quadrature));
     }
-    entry.runner ??= createThreadedRunner(data, { threads: this.threads });
+    entry.runner ??= createThreadedRunner(entry.data as ResponseData, { threads: this.threads });
     const runner = await entry.runner;
     return job.kind === 'expectations'
       ? encodeStatistics(await runner.expectations(params, quadrature))
       : encodeDiagnostics(await runner.diagnostics(params, quadrature));
   }
 
-  private drop(entry: { runner?: Promise<EStepRunner> }): void {
+  private drop(entry: CacheEntry): void {
     void entry.runner?.then((r) => r.close?.()).catch(() => undefined);
   }
 
-  async get(db: ShardStore, runId: string, lease: string, index: number, shards = 0): Promise<ResponseData> {
-    const data = await this.load(db, runId, lease, index);
-    const run = `${runId}:${lease}`;
-    if (shards > 1 && !this.seenRuns.has(run)) {
-      this.seenRuns.add(run);
-      void this.prefetch(db, runId, lease, index, shards);
-    }
-    return data;
+  /** The decoded shard (loaded from the database the first time). */
+  async get(db: ShardStore, runId: string, lease: string, index: number): Promise<ResponseData | null> {
+    return (await this.load(db, runId, lease, index)).data;
   }
 
-  private async prefetch(db: ShardStore, runId: string, lease: string, from: number, shards: number): Promise<void> {
-    for (let k = 1; k < shards; k++) {
-      // Stop when the run's shards would not all fit: lazy reads, with evictions, then.
-      if (this.total > this.budgetBytes / 2) return;
-      await this.load(db, runId, lease, (from + k) % shards).catch(() => undefined);
-    }
-  }
-
-  private load(db: ShardStore, runId: string, lease: string, index: number): Promise<ResponseData> {
+  private load(db: ShardStore, runId: string, lease: string, index: number): Promise<CacheEntry> {
     const key = `${runId}:${lease}:${index}`;
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return Promise.resolve(hit.data);
+      return Promise.resolve(hit);
     }
     const pending = this.loading.get(key);
     if (pending) return pending;
@@ -147,17 +206,16 @@ export class ShardCache {
         throw new UnrecoverableError(`shard ${index} of run ${runId} (attempt ${lease}) no longer exists`);
       }
       this.loads++;
-      const data = decodeShard(row.data);
-      const bytes = row.data.byteLength;
-      this.entries.set(key, { data, bytes });
-      this.total += bytes;
-      for (const [k, entry] of this.entries) {
+      const entry: CacheEntry = { data: decodeShard(row.data), bytes: row.data.byteLength };
+      this.entries.set(key, entry);
+      this.total += entry.bytes;
+      for (const [k, old] of this.entries) {
         if (this.total <= this.budgetBytes || k === key) break;
         this.entries.delete(k);
-        this.total -= entry.bytes;
-        this.drop(entry);
+        this.total -= old.bytes;
+        this.drop(old);
       }
-      return data;
+      return entry;
     })();
     this.loading.set(key, loading);
     loading.then(
@@ -176,12 +234,48 @@ export class ShardCache {
 
 /** The processor of the `calibration-shards` queue. */
 export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCache()) {
-  return async (job: Job<ShardJobData>) => {
-    const { parameters, resultKey } = job.data;
-    const { params, quadrature } = decodePass(parameters);
-    const result = await cache.compute(db, job.data, params, quadrature);
-    await redis.set(resultKey, result, 'EX', RESULT_TTL_SECONDS);
-    return { bytes: result.byteLength };
+  // The parameters of the latest pass: every job of a pass that this process takes reads them once.
+  let last: { key: string; pass: ReturnType<typeof decodePass> } | null = null;
+  return async (job: Job<ShardJobData>): Promise<ShardJobReport> => {
+    const startedAt = Date.now();
+    let t = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = now - t;
+      t = now;
+      return ms;
+    };
+    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards } = job.data;
+    if (last?.key !== paramsKey) {
+      const bytes = await redis.getBuffer(paramsKey);
+      if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
+      last = { key: paramsKey, pass: decodePass(bytes) };
+    }
+    const { params, quadrature } = last.pass;
+    const paramsMs = lap();
+    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease));
+    const claimMs = lap();
+    const loadsBefore = cache.loads;
+    await cache.get(db, runId, lease, shard);
+    const loadMs = cache.loads > loadsBefore ? lap() : (lap(), 0);
+    const sums = await cache.compute(db, { runId, lease, shard, kind }, params, quadrature);
+    const computeMs = lap();
+    const head = Buffer.alloc(8);
+    head.writeDoubleLE(shard, 0);
+    await redis.set(resultKey, Buffer.concat([head, sums]), 'EX', RESULT_TTL_SECONDS);
+    const storeMs = lap();
+    return {
+      shard,
+      pid: process.pid,
+      startedAt,
+      endedAt: Date.now(),
+      params: paramsMs,
+      claim: claimMs,
+      load: loadMs,
+      compute: computeMs,
+      store: storeMs,
+      bytes: sums.byteLength + 8,
+    };
   };
 }
 
@@ -190,7 +284,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
  * (an event missed while reconnecting, a job removed by a Redis restart).
  */
 export class ShardWaiter {
-  private readonly pending = new Map<string, { resultKey: string; resolve: () => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<string, { resultKey: string; resolve: (report: ShardJobReport | null) => void; reject: (error: Error) => void }>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -199,12 +293,13 @@ export class ShardWaiter {
     private readonly redis: Redis,
     private readonly pollMs = 1000,
   ) {
-    events.on('completed', ({ jobId }) => this.settle(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseReport(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => void this.checkFailed(jobId, failedReason));
   }
 
-  wait(jobId: string, resultKey: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Resolves when the job is done, with its report when the completion event brought one. */
+  wait(jobId: string, resultKey: string): Promise<ShardJobReport | null> {
+    return new Promise<ShardJobReport | null>((resolve, reject) => {
       this.pending.set(jobId, { resultKey, resolve, reject });
       this.timer ??= setInterval(() => void this.poll(), this.pollMs);
     });
@@ -222,11 +317,11 @@ export class ShardWaiter {
     this.stopIfIdle();
   }
 
-  private settle(jobId: string): void {
+  private settle(jobId: string, report: ShardJobReport | null = null): void {
     const p = this.pending.get(jobId);
     if (!p) return;
     this.pending.delete(jobId);
-    p.resolve();
+    p.resolve(report);
     this.stopIfIdle();
   }
 
@@ -273,6 +368,16 @@ export class ShardWaiter {
   }
 }
 
+/** A completion event's return value (a JSON string, or already parsed), as a report; null if it is not one. */
+function parseReport(value: unknown): ShardJobReport | null {
+  try {
+    const report = (typeof value === 'string' ? JSON.parse(value) : value) as ShardJobReport | null;
+    return report !== null && typeof report === 'object' && typeof report.shard === 'number' ? report : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ShardedRunnerOptions {
   db: ShardStore;
   redis: Redis;
@@ -289,15 +394,35 @@ export interface ShardedRunnerOptions {
   attempts?: number;
 }
 
+/** Where one pass's time went, seen from the parent (seconds) and from the jobs' reports. */
+export interface ShardPassTimeline {
+  kind: ShardPassKind;
+  seconds: number;
+  /** Packing the parameters, storing them and adding the jobs. */
+  dispatch: number;
+  /** From the jobs added to the last completion. */
+  wait: number;
+  /** Reading the sums back from Redis. */
+  transfer: number;
+  /** Decoding and adding the shards' sums up. */
+  merge: number;
+  /** The jobs' reports (those whose completion event arrived). */
+  jobs: ShardJobReport[];
+}
+
 export interface ShardedRunner extends EStepRunner {
   readonly shards: number;
   /** Wall seconds of every pass, for benchmarks. */
   readonly passSeconds: number[];
+  /** Every pass's timeline, for benchmarks. */
+  readonly timeline: ShardPassTimeline[];
 }
 
 /**
  * Writes the shards and returns an EStepRunner whose passes are computed by shard jobs. The shard
- * rows stay until the run's final write (or its cleanup) deletes them.
+ * rows stay until the run's final write (or its cleanup) deletes them. A pass stores its parameters
+ * once (one packed buffer in Redis), adds one job per shard, and each job claims a shard — those its
+ * process already holds first — and stores the shard's sums, tagged with its index, under the job's key.
  */
 export async function createShardedRunner(options: ShardedRunnerOptions): Promise<ShardedRunner> {
   const { db, redis, queue, waiter, runId, lease, data } = options;
@@ -319,22 +444,27 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   );
   const attempts = options.attempts ?? 3;
   const passSeconds: number[] = [];
+  const timeline: ShardPassTimeline[] = [];
   let pass = 0;
 
-  async function run(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature): Promise<Buffer[]> {
+  /** One pass: the shards' sums in shard order. */
+  async function run<T>(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature, decode: (bytes: Uint8Array) => T): Promise<T[]> {
     const started = performance.now();
     const number = ++pass;
-    const parameters = encodePass(params, quadrature);
-    const jobs = parts.map((_, shard) => {
-      const jobId = `${runId}-${lease}-${number}-${shard}`;
+    const passId = `${runId}-${lease}-${number}`;
+    const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
+    const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
+    await redis.set(paramsKey, encodePass(params, quadrature), 'EX', RESULT_TTL_SECONDS);
+    const jobs = parts.map((_, k) => {
+      const jobId = `${passId}-${k}`;
       const data: ShardJobData = {
         runId,
         lease,
-        shard,
         shards: parts.length,
         pass: number,
         kind,
-        parameters,
+        paramsKey,
+        claimKey,
         resultKey: `${options.keyPrefix}:calibration-results:${jobId}`,
       };
       return {
@@ -344,20 +474,42 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       };
     });
     const waits = jobs.map((j) => waiter.wait(j.opts.jobId, j.data.resultKey));
+    let reports: (ShardJobReport | null)[];
+    let added = started;
     try {
       await queue.addBulk(jobs);
-      await Promise.all(waits);
+      added = performance.now();
+      reports = await Promise.all(waits);
     } catch (error) {
       waiter.forget(jobs.map((j) => j.opts.jobId));
       throw error;
     }
+    const done = performance.now();
     const keys = jobs.map((j) => j.data.resultKey);
     const buffers = await redis.mgetBuffer(keys);
-    await redis.del(...keys);
-    const missing = buffers.findIndex((b) => b === null);
-    if (missing >= 0) throw new Error(`résultat de la partie ${missing} introuvable dans Redis`);
-    passSeconds.push((performance.now() - started) / 1000);
-    return buffers as Buffer[];
+    await redis.del(...keys, paramsKey, claimKey);
+    const fetched = performance.now();
+    const sums = new Array<T | undefined>(parts.length);
+    buffers.forEach((bytes, k) => {
+      if (bytes === null) throw new Error(`résultat de la partie ${k} introuvable dans Redis`);
+      const shard = bytes.readDoubleLE(0);
+      if (!Number.isInteger(shard) || shard < 0 || shard >= parts.length || sums[shard] !== undefined) {
+        throw new Error(`résultat de partie inattendu (${shard}) dans la passe ${number}`);
+      }
+      sums[shard] = decode(bytes.subarray(8));
+    });
+    const finished = performance.now();
+    passSeconds.push((finished - started) / 1000);
+    timeline.push({
+      kind,
+      seconds: (finished - started) / 1000,
+      dispatch: (added - started) / 1000,
+      wait: (done - added) / 1000,
+      transfer: (fetched - done) / 1000,
+      merge: (finished - fetched) / 1000,
+      jobs: reports.filter((r): r is ShardJobReport => r !== null),
+    });
+    return sums as T[];
   }
 
   const summary = computeShardSummary(data);
@@ -365,11 +517,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     itemIds: data.itemIds,
     shards: parts.length,
     passSeconds,
+    timeline,
     summary: () => summary,
-    expectations: async (params, quadrature): Promise<SufficientStatistics> =>
-      mergeStatistics((await run('expectations', params, quadrature)).map((b) => decodeStatistics(b))),
-    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> =>
-      mergeDiagnostics((await run('diagnostics', params, quadrature)).map((b) => decodeDiagnostics(b))),
+    expectations: async (params, quadrature): Promise<SufficientStatistics> => mergeStatistics(await run('expectations', params, quadrature, decodeStatistics)),
+    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => mergeDiagnostics(await run('diagnostics', params, quadrature, decodeDiagnostics)),
   };
 }
 

@@ -237,10 +237,19 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
   let runner: EStepRunner | null = null;
   // Seconds of each phase of the run (summary.execution.phases: where a run's time goes).
   const phases: Record<string, number> = {};
+  // The process's resident memory (MiB) at the end of each phase, and the most sampled during it
+  // (summary.execution.memory: where a large run's memory goes).
+  const memory: Record<string, number> = {};
+  let sampled = 0;
+  const sample = () => (sampled = Math.max(sampled, process.memoryUsage.rss()));
+  const sampler = setInterval(sample, 250);
+  sampler.unref();
   let lapFrom = performance.now();
   const lap = (phase: string) => {
     const now = performance.now();
     phases[phase] = (phases[phase] ?? 0) + (now - lapFrom) / 1000;
+    memory[phase] = Math.max(memory[phase] ?? 0, Math.round(Math.max(sampled, sample()) / 1048576));
+    sampled = 0;
     lapFrom = now;
   };
   try {
@@ -522,6 +531,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         streamed: pipeline.streamed,
         warmStart,
         phases,
+        memory,
       },
       quality,
     };
@@ -559,6 +569,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     await finish('FAILED', `Erreur pendant le calcul : ${translateError(error)}`).catch(() => undefined);
     throw error;
   } finally {
+    clearInterval(sampler);
     await runner?.close?.();
   }
 }

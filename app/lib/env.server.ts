@@ -138,6 +138,11 @@ const schema = z.object({
    */
   CALIBRATION_SNAPSHOTS: integer(0, 1, 1),
   /**
+   * Largest snapshot (MB, 13 bytes an answer) a process keeps in memory for its next run; a larger one is
+   * read back from its file then, so a large run does not hold it during its EM (100M answers: 1.3 GB).
+   */
+  CALIBRATION_SNAPSHOT_KEEP_MB: integer(0, 1_048_576, 1024),
+  /**
    * Where a run streams the answers from (a read replica of DATABASE_URL); unset: DATABASE_URL. The run's
    * bound is taken there too, so the run reads a consistent prefix of the answers.
    */

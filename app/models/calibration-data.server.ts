@@ -277,8 +277,8 @@ export interface KeptAnswers {
   answers: number;
   /** Person index of each kept answer (persons numbered in order of their first answer). */
   personOfAnswer: Int32Array;
-  /** Index into the live challenges of each kept answer. */
-  itemOfAnswer: Int32Array;
+  /** Index into the live challenges of each kept answer (16 bits while there are at most 65,536 of them). */
+  itemOfAnswer: Int32Array | Uint16Array;
   /** 1 right, 0 wrong. */
   scores: Uint8Array;
   /** Each person's locale as stored on the user. */
@@ -348,8 +348,9 @@ export function assembleCalibrationData(challenges: readonly LiveChallenge[], in
       items.push(c);
     } else unanswered.push(c);
   });
-  const finalItems = new Int32Array(kept);
-  for (let j = 0; j < kept; j++) finalItems[j] = newIndex[sortedItems[j] as number] as number;
+  // Renumbered in place, and the scores' buffer kept as it is: no second copy of the answers (100M answers: 500 MB).
+  const finalItems = sortedItems.subarray(0, kept);
+  for (let j = 0; j < kept; j++) finalItems[j] = newIndex[finalItems[j] as number] as number;
 
   const localeGroups = new Uint8Array(persons);
   const focal = new Set<string>();
@@ -360,7 +361,7 @@ export function assembleCalibrationData(challenges: readonly LiveChallenge[], in
     if (!reference) focal.add(locale);
   }
   return {
-    data: { itemIds: items.map((c) => c.id), rowStart, items: finalItems, scores: sortedScores.slice(0, kept), weights: null },
+    data: { itemIds: items.map((c) => c.id), rowStart, items: finalItems, scores: sortedScores.subarray(0, kept), weights: null },
     items,
     unanswered,
     localeGroups,

@@ -140,6 +140,8 @@ export interface CalibrationSummary {
     warmStart?: { runId: string; items: number } | null;
     /** Seconds of each phase of the run (read, collapse, estimate, persons, dif…), the final write excepted. */
     phases?: Record<string, number>;
+    /** Resident memory (MiB) of the process at the end of each phase, or the most sampled during it. */
+    memory?: Record<string, number>;
   };
   /** Model quality, as the CLI's calibrate document (absent on runs before it was recorded). */
   quality?: RunQuality;
