@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   BLOCK,
@@ -70,14 +70,48 @@ function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): S
 
 /**
  * Starts a worker. Under tsx or vitest the worker source is TypeScript, and worker threads do not
- * inherit the loader: a small bootstrap registers tsx in the worker before importing it.
+ * inherit the loader. The worker's modules are bundled once per process into one CommonJS script
+ * (esbuild, which tsx runs on: ~50 ms) that each thread evaluates without any loader; where that
+ * bundler cannot be found, a small bootstrap registers tsx in the worker before importing it (its
+ * loader thread and per-file transforms cost 0.3–1 s per worker).
  */
 function startWorker(setup: WorkerSetup): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: setup });
-  const worker = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+  const worker = new URL('./worker.ts', here);
+  const bundle = workerBundle(worker);
+  if (bundle !== null) return new Worker(bundle, { eval: true, workerData: setup });
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(worker.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: setup });
+}
+
+interface Bundler {
+  buildSync(options: Record<string, unknown>): { outputFiles?: { text: string }[] };
+}
+
+/** The worker bundled as one script, per process; null where esbuild is missing or fails (then tsx's loader). */
+let bundled: string | null | undefined;
+
+function workerBundle(worker: URL): string | null {
+  if (bundled !== undefined) return bundled;
+  bundled = null;
+  try {
+    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+    const esbuild = fromTsx('esbuild') as Bundler;
+    const output = esbuild.buildSync({
+      entryPoints: [fileURLToPath(worker)],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: `node${process.versions.node}`,
+      write: false,
+      logLevel: 'silent',
+    });
+    bundled = output.outputFiles?.[0]?.text ?? null;
+  } catch {
+    bundled = null;
+  }
+  return bundled;
 }
 
 /** URL of tsx's ESM API (`tsx/esm/api` under the "import" condition), read from its exports map. */
