@@ -45,6 +45,92 @@ function isComplete(data: ResponseData, itemCount: number): boolean {
 }
 
 /**
+ * The row's Σ a_i over its correct answers, and their free indices listed in `correct` (the count
+ * returned in `found`). In a complete design the log-likelihood at θ is Σ_i log(1 − P_i(θ)) plus
+ * Σ_{i correct} (a_i θ + d_i): the first sum is the same for every row, and the d's shift every node
+ * alike, so the posterior depends on the row only through this Σ a_i.
+ */
+function correctSlopes(items: Int32Array, scores: Uint8Array, from: number, to: number, a: Float64Array, freeIndex: Int32Array, correct: Int32Array, found: Int32Array): number {
+  let slopes = 0;
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    if (scores[k] !== 1) continue;
+    const i = items[k] as number;
+    slopes += a[i] as number;
+    const f = freeIndex[i] as number;
+    if (f !== -1) correct[count++] = f;
+  }
+  found[0] = count;
+  return slopes;
+}
+
+/**
+ * The row's posterior over the nodes from its Σ a_i (`base` + θ·slopes, normalised), added with the
+ * row's weight w to N and to Σ w π πᵀ (upper triangle); `centred` receives w π (θ − E θ). Returns Var(θ).
+ */
+function addPosterior(
+  base: Float64Array,
+  nodes: Float64Array,
+  slopes: number,
+  weight: number,
+  post: Float64Array,
+  persons: Float64Array,
+  centred: Float64Array,
+  pairs: Float64Array,
+): number {
+  const Q = nodes.length;
+  let top = -Infinity;
+  for (let q = 0; q < Q; q++) {
+    const l = (base[q] as number) + slopes * (nodes[q] as number);
+    post[q] = l;
+    if (l > top) top = l;
+  }
+  let total = 0;
+  for (let q = 0; q < Q; q++) {
+    const e = Math.exp((post[q] as number) - top);
+    post[q] = e;
+    total += e;
+  }
+  let mean = 0;
+  for (let q = 0; q < Q; q++) {
+    const p = (post[q] as number) / total;
+    post[q] = p;
+    mean += p * (nodes[q] as number);
+  }
+  let variance = 0;
+  for (let q = 0; q < Q; q++) {
+    const p = post[q] as number;
+    const dev = (nodes[q] as number) - mean;
+    variance += p * dev * dev;
+    persons[q] = (persons[q] as number) + weight * p;
+    centred[q] = weight * p * dev;
+  }
+  for (let q = 0; q < Q; q++) {
+    const wp = weight * (post[q] as number);
+    if (wp === 0) continue;
+    const at = q * Q;
+    for (let s = q; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
+  }
+  return variance;
+}
+
+/** Adds the row's centred posterior to H for each correct answer, and w·Var(θ) to the Gram sums of each pair of them. */
+function addCorrect(sorted: Int32Array, centred: Float64Array, h: Float64Array, gram: Float64Array, F: number, wv: number): void {
+  const Q = centred.length;
+  const count = sorted.length;
+  for (let n = 0; n < count; n++) {
+    const f = sorted[n] as number;
+    const at = f * Q;
+    for (let q = 0; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
+    const g = f * F;
+    for (let m = n; m < count; m++) {
+      const at2 = g + (sorted[m] as number);
+      gram[at2] = (gram[at2] as number) + wv;
+    }
+  }
+}
+
+/**
  * The shard's Louis partial for a complete design (2PL or Rasch, no latent mean or SD estimated);
  * null when the design, the model or the settings are not those (the pair pass then runs).
  */
@@ -60,76 +146,30 @@ export function louisCompletePartial(data: ResponseData, state: ModelState, sett
   for (let i = 0; i < itemCount; i++) if (settings.free[i] === 1) freeIndex[i] = F++;
 
   const { logW } = latentNodes(nodes, state.mean, state.sd);
-  const { prob, logP, logQ } = probabilityTables(state, false, nodes);
+  const { prob, logQ } = probabilityTables(state, false, nodes);
 
   const persons = new Float64Array(Q); // N_q = Σ_p w π_pq
   const pairs = new Float64Array(Q * Q); // Σ_p w π_pq π_pq' (upper triangle, q ≤ q')
   const h = new Float64Array(F * Q); // H, rows by free index
   const gram = new Float64Array(F * F); // Σ_p w Var_p(θ) x_pi x_pj, upper triangle by free index
-  const like = new Float64Array(Q);
   const post = new Float64Array(Q);
   const centred = new Float64Array(Q);
   const correct = new Int32Array(itemCount);
+  const found = new Int32Array(1);
+  // log w_q + Σ_i log(1 − P_i(θ_q)): every row's log-likelihood if it had no correct answer.
+  const base = Float64Array.from(logW);
+  for (let i = 0; i < itemCount; i++) for (let q = 0; q < Q; q++) base[q] = (base[q] as number) + (logQ[i * Q + q] as number);
   const rows = data.rowStart.length - 1;
   for (let r = 0; r < rows; r++) {
     const from = data.rowStart[r] as number;
     const to = data.rowStart[r + 1] as number;
     const weight = data.weights === null ? 1 : (data.weights[r] as number);
     if (to === from || weight === 0) continue;
-    like.set(logW);
-    let count = 0;
-    for (let k = from; k < to; k++) {
-      const i = data.items[k] as number;
-      const base = i * Q;
-      if (data.scores[k] === 1) {
-        for (let q = 0; q < Q; q++) like[q] = (like[q] as number) + (logP[base + q] as number);
-        const f = freeIndex[i] as number;
-        if (f !== -1) correct[count++] = f;
-      } else {
-        for (let q = 0; q < Q; q++) like[q] = (like[q] as number) + (logQ[base + q] as number);
-      }
-    }
-    let top = -Infinity;
-    for (let q = 0; q < Q; q++) if ((like[q] as number) > top) top = like[q] as number;
-    let total = 0;
-    for (let q = 0; q < Q; q++) {
-      const e = Math.exp((like[q] as number) - top);
-      post[q] = e;
-      total += e;
-    }
-    let mean = 0;
-    for (let q = 0; q < Q; q++) {
-      const p = (post[q] as number) / total;
-      post[q] = p;
-      mean += p * (nodes[q] as number);
-    }
-    let variance = 0;
-    for (let q = 0; q < Q; q++) {
-      const p = post[q] as number;
-      const dev = (nodes[q] as number) - mean;
-      variance += p * dev * dev;
-      persons[q] = (persons[q] as number) + weight * p;
-      centred[q] = weight * p * dev;
-    }
-    for (let q = 0; q < Q; q++) {
-      const wp = weight * (post[q] as number);
-      if (wp === 0) continue;
-      const at = q * Q;
-      for (let s = q; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
-    }
+    const slopes = correctSlopes(data.items, data.scores, from, to, state.a, freeIndex, correct, found);
+    const count = found[0] as number;
+    const variance = addPosterior(base, nodes, slopes, weight, post, persons, centred, pairs);
     // Correct answers by increasing free index, for the upper triangle of the Gram sums.
-    const sorted = correct.subarray(0, count).sort();
-    const wv = weight * variance;
-    for (let n = 0; n < count; n++) {
-      const f = sorted[n] as number;
-      const at = f * Q;
-      for (let q = 0; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
-      const g = f * F;
-      for (let m = n; m < count; m++) {
-        const at2 = g + (sorted[m] as number);
-        gram[at2] = (gram[at2] as number) + wv;
-      }
-    }
+    addCorrect(correct.subarray(0, count).sort(), centred, h, gram, F, weight * variance);
   }
 
   // K = diag(N) − Σ_p w π πᵀ, symmetric.
