@@ -50,7 +50,16 @@ function isComplete(data: ResponseData, itemCount: number): boolean {
  * Σ_{i correct} (a_i θ + d_i): the first sum is the same for every row, and the d's shift every node
  * alike, so the posterior depends on the row only through this Σ a_i.
  */
-function correctSlopes(items: Int32Array, scores: Uint8Array, from: number, to: number, a: Float64Array, freeIndex: Int32Array, correct: Int32Array, found: Int32Array): number {
+function correctSlopes(
+  items: Int32Array,
+  scores: Uint8Array,
+  from: number,
+  to: number,
+  a: Float64Array,
+  freeIndex: Int32Array,
+  correct: Int32Array,
+  found: Int32Array,
+): number {
   let slopes = 0;
   let count = 0;
   for (let k = from; k < to; k++) {
