@@ -7,7 +7,7 @@ import { collapsePatterns, sliceRows, shardBoundaries, type ModelState, type MSt
 import { createThreadedRunner } from './parallel';
 import { louisCompletePartial } from './louis-complete';
 import { louisInformationFromPartial, louisShardPartial, louisShardPartialInJs, mergeLouisPartials } from './louis-pass';
-import { louisTestPriors as priors, stateNear } from './louis.fixture';
+import { louisTestPriors as priors, stateNear, worstRelativeToDiagonal } from './louis.fixture';
 import { itemErrorsFromGroupCovariance } from './standard-errors';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
@@ -32,13 +32,8 @@ function worstDifference(data: ResponseData, state: ModelState, settings: MStepS
     settings,
     nodes,
   );
-  const P = reference.parameters.length;
   expect(complete.parameters).toEqual(reference.parameters);
-  let scale = 0;
-  for (let k = 0; k < P; k++) scale = Math.max(scale, Math.abs(reference.information[k * P + k]!));
-  let worst = 0;
-  for (let k = 0; k < P * P; k++) worst = Math.max(worst, Math.abs(complete.information[k]! - reference.information[k]!));
-  return worst / scale;
+  return worstRelativeToDiagonal(reference, complete);
 }
 
 describe('Louis sums of a complete design', () => {

@@ -17,7 +17,7 @@
  * largest), so the sums agree with the pair pass to rounding (tests: 1e-9 relative on the SEs).
  */
 import type { ResponseData } from './data';
-import { latentNodes, probabilityTables } from './information';
+import { exponentiateFromTop, latentNodes, probabilityTables } from './information';
 import type { LouisPartial } from './louis-pass';
 import type { ModelState, MStepSettings } from './mstep';
 
@@ -73,20 +73,19 @@ function correctSlopes(
   return slopes;
 }
 
+/** Sums over rows of the posterior (N and Σ w π πᵀ), and the last row's w π (θ − E θ). */
+interface PosteriorSums {
+  readonly persons: Float64Array;
+  readonly pairs: Float64Array;
+  readonly centred: Float64Array;
+}
+
 /**
  * The row's posterior over the nodes from its Σ a_i (`base` + θ·slopes, normalised), added with the
  * row's weight w to N and to Σ w π πᵀ (upper triangle); `centred` receives w π (θ − E θ). Returns Var(θ).
  */
-function addPosterior(
-  base: Float64Array,
-  nodes: Float64Array,
-  slopes: number,
-  weight: number,
-  post: Float64Array,
-  persons: Float64Array,
-  centred: Float64Array,
-  pairs: Float64Array,
-): number {
+function addPosterior(base: Float64Array, nodes: Float64Array, slopes: number, weight: number, post: Float64Array, sums: PosteriorSums): number {
+  const { persons, centred, pairs } = sums;
   const Q = nodes.length;
   let top = -Infinity;
   for (let q = 0; q < Q; q++) {
@@ -94,12 +93,7 @@ function addPosterior(
     post[q] = l;
     if (l > top) top = l;
   }
-  let total = 0;
-  for (let q = 0; q < Q; q++) {
-    const e = Math.exp((post[q] as number) - top);
-    post[q] = e;
-    total += e;
-  }
+  const total = exponentiateFromTop(post, top);
   let mean = 0;
   for (let q = 0; q < Q; q++) {
     const p = (post[q] as number) / total;
@@ -163,6 +157,7 @@ export function louisCompletePartial(data: ResponseData, state: ModelState, sett
   const gram = new Float64Array(F * F); // Σ_p w Var_p(θ) x_pi x_pj, upper triangle by free index
   const post = new Float64Array(Q);
   const centred = new Float64Array(Q);
+  const sums: PosteriorSums = { persons, pairs, centred };
   const correct = new Int32Array(itemCount);
   const found = new Int32Array(1);
   // log w_q + Σ_i log(1 − P_i(θ_q)): every row's log-likelihood if it had no correct answer.
@@ -176,7 +171,7 @@ export function louisCompletePartial(data: ResponseData, state: ModelState, sett
     if (to === from || weight === 0) continue;
     const slopes = correctSlopes(data.items, data.scores, from, to, state.a, freeIndex, correct, found);
     const count = found[0] as number;
-    const variance = addPosterior(base, nodes, slopes, weight, post, persons, centred, pairs);
+    const variance = addPosterior(base, nodes, slopes, weight, post, sums);
     // Correct answers by increasing free index, for the upper triangle of the Gram sums.
     addCorrect(correct.subarray(0, count).sort(), centred, h, gram, F, weight * variance);
   }
