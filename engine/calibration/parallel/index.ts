@@ -8,8 +8,8 @@
  * and runs the M-step.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,7 +72,7 @@ function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): S
 /**
  * Starts a worker. Under tsx or vitest the worker source is TypeScript, and worker threads do not
  * inherit the loader. The worker's modules are bundled into one CommonJS script (esbuild, which tsx
- * runs on; kept in the temporary folder for the next process) that each thread evaluates without a
+ * runs on; kept in the project's .cache folder for the next process) that each thread evaluates without a
  * loader. Where that bundler cannot be found, a small bootstrap registers tsx in the worker before
  * importing it (its loader thread and per-file transforms cost 0.3–1 s per worker).
  */
@@ -107,14 +107,16 @@ function contentHash(files: readonly string[]): string {
 }
 
 /**
- * The worker's bundle: from the cache file in the temporary folder when none of its source files
+ * The worker's bundle: from the cache file in the project's .cache folder (the sources' owner's, not a
+ * shared temporary folder whose files anybody could plant) when none of its source files
  * changed (their contents hashed: ~2 ms), else built by esbuild (~0.1–0.2 s) and saved there.
  */
 function workerBundle(worker: URL): string | null {
   if (bundled !== undefined) return bundled;
   bundled = null;
   const entry = fileURLToPath(worker);
-  const cacheFile = join(tmpdir(), `workbench-calibration-worker-${createHash('sha256').update(entry).digest('hex').slice(0, 16)}.json`);
+  const cacheFolder = fileURLToPath(new URL('../../../.cache/calibration-worker/', worker));
+  const cacheFile = join(cacheFolder, `${createHash('sha256').update(entry).digest('hex').slice(0, 16)}.json`);
   try {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedBundle;
     if (contentHash(cached.inputs) === cached.hash) return (bundled = cached.code);
@@ -141,11 +143,12 @@ function workerBundle(worker: URL): string | null {
     bundled = code;
     const inputs = Object.keys(output.metafile?.inputs ?? {}).map((input) => resolve(workingDir, input));
     try {
+      mkdirSync(cacheFolder, { recursive: true });
       const temporary = `${cacheFile}.${process.pid}.${threadId}`;
       writeFileSync(temporary, JSON.stringify({ inputs, hash: contentHash(inputs), code } satisfies CachedBundle));
       renameSync(temporary, cacheFile);
     } catch {
-      // A read-only temporary folder: build again next time.
+      // A read-only project folder: build again next time.
     }
   } catch {
     bundled = null;
