@@ -34,6 +34,7 @@ import zlib from 'node:zlib';
 import pg from 'pg';
 import { decode } from 'turbo-stream';
 import { projectRoot } from '../scripts/database';
+import { WEB_SERVER_NODE_OPTIONS } from '../scripts/server-node-options';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -118,7 +119,8 @@ async function startTarget(): Promise<Target> {
   if (build.status !== 0) throw new Error('build failed');
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The web server's own Node options (as `npm start` gives them), then BENCH_SERVER_NODE_ARGS, whose last word wins.
+  const serverNodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
