@@ -153,11 +153,18 @@ let BASE = '';
 class HttpError extends Error {}
 
 /**
+ * An idle connection is closed by the client after this long, before the server's keep-alive timeout
+ * (Node's default, 5 s) closes it under a request just sent on it; fetch (undici) does the same from the
+ * server's `Keep-Alive: timeout=5` hint, less a second.
+ */
+const IDLE_CONNECTION_MS = 4000;
+
+/**
  * Connections kept open and shared by every simulated learner, as fetch's pool did (any request on any
  * idle connection, no limit): node:http costs the load generator less CPU than fetch (undici and its web
  * streams), which shares the cores with the server under test.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: IDLE_CONNECTION_MS });
 
 /** A response read whole: what the bench reads of fetch's (status, headers, body as text, bytes or a stream). */
 class Reply {

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, testDb } from '../../tests/setup/db';
-import { makeCentre, makeCertificationBank, makeSession, makeTakenTest } from '../../tests/setup/certification-fixtures';
+import { makeOngoingCertification } from '../../tests/setup/certification-fixtures';
 import { makeLearner, makePositioningFixture, respond } from '../../tests/setup/positioning-fixtures';
 
 const ORIGIN = 'http://localhost:3000';
@@ -100,16 +100,7 @@ describe('a learner’s answer and start with their guards in the statement', ()
       ],
     ];
     // A certification test under way (started elsewhere): nothing written; once it ends, the answer is taken.
-    const bank = await makeCertificationBank(db, { competences: 1 });
-    const centre = await makeCentre(db);
-    const session = await makeSession(db, centre.centre.id, bank.parameterSetId);
-    const course = await makeTakenTest(db, {
-      sessionId: session.id,
-      bank,
-      user: { id: learner.id, firstName: 'A', lastName: 'B' },
-      results: [],
-      status: 'STARTED',
-    });
+    const course = await makeOngoingCertification(db, learner.id);
     breaks.unshift([
       'certification under way',
       async () => undefined,
