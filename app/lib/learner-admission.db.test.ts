@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, testDb } from '../../tests/setup/db';
-import { makeOngoingCertification } from '../../tests/setup/certification-fixtures';
+import { certificationToStart } from '../../tests/setup/certification-fixtures';
 import { makeLearner, makePositioningFixture, respond } from '../../tests/setup/positioning-fixtures';
 
 const ORIGIN = 'http://localhost:3000';
@@ -100,7 +100,7 @@ describe('a learner’s answer and start with their guards in the statement', ()
       ],
     ];
     // A certification test under way (started elsewhere): nothing written; once it ends, the answer is taken.
-    const course = await makeOngoingCertification(db, learner.id);
+    const course = await (await certificationToStart(db, learner.id))();
     breaks.unshift([
       'certification under way',
       async () => undefined,
