@@ -26,12 +26,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import zlib from 'node:zlib';
 import pg from 'pg';
 import { decode } from 'turbo-stream';
 import { projectRoot } from '../scripts/database';
+import { WEB_SERVER_NODE_OPTIONS } from '../scripts/server-node-options';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -116,7 +119,8 @@ async function startTarget(): Promise<Target> {
   if (build.status !== 0) throw new Error('build failed');
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The web server's own Node options (as `npm start` gives them), then BENCH_SERVER_NODE_ARGS, whose last word wins.
+  const serverNodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -148,18 +152,91 @@ let BASE = '';
 
 class HttpError extends Error {}
 
+/**
+ * An idle connection is closed by the client after this long, before the server's keep-alive timeout
+ * (Node's default, 5 s) closes it under a request just sent on it; fetch (undici) does the same from the
+ * server's `Keep-Alive: timeout=5` hint, less a second.
+ */
+const IDLE_CONNECTION_MS = 4000;
+
+/**
+ * Connections kept open and shared by every simulated learner, as fetch's pool did (any request on any
+ * idle connection, no limit): node:http costs the load generator less CPU than fetch (undici and its web
+ * streams), which shares the cores with the server under test.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: IDLE_CONNECTION_MS });
+
+/** A response read whole: what the bench reads of fetch's (status, headers, body as text, bytes or a stream). */
+class Reply {
+  constructor(
+    readonly status: number,
+    private readonly raw: http.IncomingHttpHeaders,
+    private readonly bytes: Buffer,
+  ) {}
+
+  readonly headers = {
+    get: (name: string): string | null => {
+      const value = this.raw[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+
+  get body(): ReadableStream<Uint8Array> {
+    const bytes = this.bytes;
+    return new ReadableStream({
+      start(controller) {
+        if (bytes.length > 0) controller.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        controller.close();
+      },
+    });
+  }
+
+  async text(): Promise<string> {
+    return this.bytes.toString('utf8');
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.bytes.buffer.slice(this.bytes.byteOffset, this.bytes.byteOffset + this.bytes.byteLength) as ArrayBuffer;
+  }
+}
+
+/** The headers fetch (undici) adds to every request: the server answers the same (a page compressed as for fetch). */
+const FETCH_HEADERS = { accept: '*/*', 'accept-language': '*', 'sec-fetch-mode': 'cors', 'user-agent': 'node', 'accept-encoding': 'gzip, deflate' };
+
+function send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const all = { ...headers, ...FETCH_HEADERS, ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }) };
+    const req = http.request({ method, host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: all }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        // Decoded as fetch decodes it (only pages are compressed: the .data answers are not).
+        const encoding = res.headers['content-encoding'];
+        const bytes = encoding === 'gzip' ? zlib.gunzipSync(whole) : encoding === 'deflate' ? zlib.inflateSync(whole) : whole;
+        resolve(new Reply(res.statusCode ?? 0, res.headers, bytes));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 class Browser {
   cookie = '';
 
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>): Promise<globalThis.Response> {
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>): Promise<Reply> {
     const body = form ? new URLSearchParams() : undefined;
     if (form && body) for (const [k, v] of Object.entries(form)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
-    const response = await fetch(`${BASE}${url}`, {
+    const response = await send(
       method,
-      redirect: 'manual',
-      headers: { ...(this.cookie ? { Cookie: this.cookie } : {}), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-      body,
-    });
+      `${BASE}${url}`,
+      { ...(this.cookie ? { Cookie: this.cookie } : {}), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+      body?.toString(),
+    );
     const set = response.headers.get('set-cookie');
     if (set) {
       const m = /__session=([^;]*)/.exec(set);
@@ -209,7 +286,7 @@ function questionFromHtml(html: string): Question | null {
 }
 
 /** The answer form of a challenge from the route's .data payload (JavaScript mode). */
-async function questionFromData(response: globalThis.Response, csrf: string): Promise<Question | 'results' | null> {
+async function questionFromData(response: Reply, csrf: string): Promise<Question | 'results' | null> {
   const decoded = await decode(response.body!);
   await decoded.done;
   const value = decoded.value as Record<string, { data?: unknown } | undefined>;

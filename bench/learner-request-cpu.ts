@@ -20,6 +20,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { decode } from 'turbo-stream';
 import { projectRoot } from '../scripts/database';
+import { WEB_SERVER_NODE_OPTIONS } from '../scripts/server-node-options';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,7 +42,8 @@ if (!process.argv.includes('--no-build')) {
 }
 const dataDir = path.join(projectRoot, '.cache', `bench-cpu-${RUN}`);
 const cpuFile = path.join(os.tmpdir(), `learner-request-cpu-${RUN}.json`);
-const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// The web server's own Node options (as `npm start` gives them), then BENCH_SERVER_NODE_ARGS, whose last word wins.
+const serverNodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const child = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
   cwd: projectRoot,
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -8,8 +8,18 @@
 import { redirect } from '@remix-run/node';
 import { localeFromRequest } from '../i18n';
 import { db } from './db.server';
-import { requireSpaceLookup, requireViewerLookup, type CurrentSession, type OngoingCertification } from './session.server';
-import { ongoingCertificationOf } from '../models/certification-test.server';
+import { Prisma } from '../../prisma/generated/client';
+import {
+  admittedSessionSql,
+  assertPostedForm,
+  lastReadSession,
+  requireSpaceLookup,
+  requireViewerLookup,
+  type CurrentSession,
+  type OngoingCertification,
+} from './session.server';
+import { noCertificationUnderWaySql, ongoingCertificationOf } from '../models/certification-test.server';
+import { canEnter } from './roles';
 import type { RequestHead } from './request-head';
 
 export const CLOSED_DURING_CERTIFICATION = {
@@ -45,4 +55,34 @@ export async function requireViewerOutsideCertification(request: Request): Promi
   const { session, certification } = await requireViewerLookup(request);
   await assertOutsideCertification(request, session, certification);
   return session;
+}
+
+/**
+ * The guards of a learner's form post (requireLearnerSpace, then assertPostedForm) for an action that
+ * checks them in its own statement (the answer, decision 021's fourth part): the session this process
+ * read last for the request's cookie, checked here against the form (origin, CSRF token) and the space,
+ * and the SQL condition under which they all still hold when the statement runs — the same session,
+ * valid, its user a learner, no certification test under way. Null when that cannot be said without
+ * reading (no session read here, or a guard that refuses): the caller then takes the usual way, whose
+ * guards answer as before.
+ */
+export async function learnerFormAdmission(
+  request: RequestHead,
+  form: URLSearchParams,
+  now: Date,
+): Promise<{ session: CurrentSession; admit: Prisma.Sql } | null> {
+  const known = await lastReadSession(request);
+  if (!known || !canEnter(known.session.viewer, 'profil')) return null;
+  try {
+    assertPostedForm(request, known.session, form);
+  } catch {
+    return null;
+  }
+  const userId = known.session.viewer.id;
+  return {
+    session: known.session,
+    admit: Prisma.sql`${admittedSessionSql(known.id, known.session, now)}
+      AND EXISTS (SELECT 1 FROM "User" WHERE id = ${userId} AND 'LEARNER' = ANY(roles::text[]))
+      AND ${noCertificationUnderWaySql(userId)}`,
+  };
 }

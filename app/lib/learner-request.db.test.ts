@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
 import { testDatabaseUrl, testDb } from '../../tests/setup/db';
-import { makeCentre, makeCertificationBank, makeSession, makeTakenTest } from '../../tests/setup/certification-fixtures';
+import { certificationToStart } from '../../tests/setup/certification-fixtures';
 import { makeLearner, makePositioningFixture, respond } from '../../tests/setup/positioning-fixtures';
 import { rawRows } from './db.server';
 
@@ -70,10 +70,8 @@ describe('the learner pages and a certification test under way', () => {
     const db = testDb();
     const { requireLearnerSpace } = await import('./certification-lock.server');
     const { lookUpSession } = await import('./session.server');
-    const bank = await makeCertificationBank(db, { competences: 1 });
-    const centre = await makeCentre(db);
-    const session = await makeSession(db, centre.centre.id, bank.parameterSetId);
     const learner = await makeLearner(db);
+    const startCertification = await certificationToStart(db, learner.id);
     const cookie = await signedIn(learner.id);
 
     // Read by this call: the statement says there is no test under way.
@@ -84,13 +82,7 @@ describe('the learner pages and a certification test under way', () => {
 
     // A certification test starts (elsewhere) within the same second: the shared lookup does not know
     // it, so the guard asks the database and closes the pages at once.
-    const taken = await makeTakenTest(db, {
-      sessionId: session.id,
-      bank,
-      user: { id: learner.id, firstName: 'A', lastName: 'B' },
-      results: [],
-      status: 'STARTED',
-    });
+    const taken = await startCertification();
     const shared = await lookUpSession(request('/profil', cookie));
     expect(shared.certification).toBe('unknown');
     expect(await outcome(requireLearnerSpace(request('/competences/1.1/evaluation', cookie)))).toEqual({

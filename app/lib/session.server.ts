@@ -66,6 +66,7 @@ export async function destroyUserSession(request: Request): Promise<Response> {
   const id = await sessionId(request);
   if (id) {
     recentSessions.delete(id);
+    lastReadSessions.delete(id);
     await db().authSession.deleteMany({ where: { id } });
   }
   return redirect('/connexion', { headers: { 'Set-Cookie': await sessionCookie().serialize('', { maxAge: 0 }) } });
@@ -150,6 +151,7 @@ const recentSessions = new Map<
  */
 export function forgetRecentSessions(): void {
   recentSessions.clear();
+  lastReadSessions.clear();
 }
 
 interface SessionRow {
@@ -186,7 +188,10 @@ async function readSession(id: string): Promise<{ session: CurrentSession | null
     WHERE s.id = ${id}`,
   );
   const row = rows[0];
-  if (!row || row.expiresAt < new Date() || row.disabledAt) return { session: null, certification: null };
+  if (!row || row.expiresAt < new Date() || row.disabledAt) {
+    lastReadSessions.delete(id);
+    return { session: null, certification: null };
+  }
   const certification = row.ongoingCandidateId ? { candidateId: row.ongoingCandidateId } : null;
   const session: CurrentSession = {
     csrfToken: row.csrfToken,
@@ -202,7 +207,34 @@ async function readSession(id: string): Promise<{ session: CurrentSession | null
       activeOrganisationId: row.activeOrganisationId,
     },
   };
+  if (lastReadSessions.size >= MAX_VERIFIED_COOKIES) lastReadSessions.clear();
+  lastReadSessions.set(id, session);
   return { session, certification };
+}
+
+/**
+ * The session this process last read for the request's cookie (any age), without asking the database:
+ * for a statement that checks it again itself (admittedSessionSql). Null when there is none.
+ */
+export async function lastReadSession(request: RequestHead): Promise<{ id: string; session: CurrentSession } | null> {
+  const id = await sessionId(request);
+  const session = id ? lastReadSessions.get(id) : undefined;
+  return id && session ? { id, session } : null;
+}
+
+/** The sessions this process read last, by id: what lastReadSession gives (20,000 at most, then forgotten). */
+const lastReadSessions = new Map<string, CurrentSession>();
+
+/**
+ * An SQL condition that holds while the session `id` is still the one `session` was read from, and valid
+ * at `now` as readSession judges it: the row is there with the same user, CSRF token and language, not
+ * expired, the user not disabled. Evaluated inside the statement that needs it, so it is never older
+ * than it.
+ */
+export function admittedSessionSql(id: string, session: CurrentSession, now: Date): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "AuthSession" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = ${id} AND s."userId" = ${session.viewer.id} AND s."csrfToken" = ${session.csrfToken}
+      AND s."expiresAt" >= ${now.toISOString()}::timestamp AND u."disabledAt" IS NULL AND u.locale = ${session.viewer.locale})`;
 }
 
 /**
@@ -214,6 +246,7 @@ export async function setSessionOrganisation(request: Request, organisationId: s
   if (!id) return;
   await db().authSession.update({ where: { id }, data: { organisationId } });
   recentSessions.delete(id);
+  lastReadSessions.delete(id);
 }
 
 /** For loaders: the signed-in viewer, or a redirect to the sign-in page. */

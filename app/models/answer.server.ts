@@ -348,6 +348,11 @@ export interface AnswerStatement {
   closing: KnowledgeRows;
   /** Write only if the test is under way with exactly these numbers of asked challenges and answers. */
   expect?: { asked: number; answers: number } | null;
+  /**
+   * Write only if this condition holds when the statement runs (the learner's session and the guards of
+   * the page, checked in the answer's own statement: decision 021, fourth part).
+   */
+  admit?: Prisma.Sql | null;
 }
 
 /**
@@ -355,7 +360,8 @@ export interface AnswerStatement {
  * (assessment, challenge)), its knowledge elements, and either the next asked challenge or the closing
  * of the test with its estimated knowledge elements (stamped 1 ms later, so that they count). With
  * `expect`, nothing at all unless the test is under way with exactly that many asked challenges and
- * answers. Returns whether the answer was inserted, and whether the next challenge was asked.
+ * answers; with `admit`, nothing at all unless that condition holds. Returns whether the answer was
+ * inserted, and whether the next challenge was asked.
  */
 export async function writeAnswerStatement(client: Client, w: AnswerStatement): Promise<{ inserted: boolean; asked: boolean }> {
   const a = w.answer;
@@ -370,10 +376,10 @@ export async function writeAnswerStatement(client: Client, w: AnswerStatement): 
     WITH a AS (
       INSERT INTO "Answer" ("assessmentId", "challengeId", "challengeVersionId", "value", "result", "timeSpentSeconds", "createdAt")
       SELECT ${w.assessmentId}, ${a.challengeId}, ${a.versionId}, ${JSON.stringify(a.value)}::jsonb, ${a.result}::"AnswerResult", ${a.elapsedSeconds}, ${now}::timestamp
-      WHERE NOT ${expect !== null}::boolean OR (
+      WHERE ${w.admit ?? Prisma.sql`TRUE`} AND (NOT ${expect !== null}::boolean OR (
         EXISTS (SELECT 1 FROM "Assessment" WHERE id = ${w.assessmentId} AND state = 'STARTED')
         AND (SELECT count(*) FROM "AssessmentChallenge" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.asked ?? 0}::int
-        AND (SELECT count(*) FROM "Answer" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.answers ?? 0}::int)
+        AND (SELECT count(*) FROM "Answer" WHERE "assessmentId" = ${w.assessmentId}) = ${expect?.answers ?? 0}::int))
       ON CONFLICT ("assessmentId", "challengeId") DO NOTHING
       RETURNING id
     ), k AS (

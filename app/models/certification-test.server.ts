@@ -333,6 +333,11 @@ export async function ongoingCertificationOf(client: Client, userId: string): Pr
   return course ? { candidateId: course.candidateId } : null;
 }
 
+/** An SQL condition: the account has no certification test under way (what ongoingCertificationOf reads, inside another statement). */
+export function noCertificationUnderWaySql(userId: string): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM "CertificationCourse" WHERE "userId" = ${userId} AND status = 'STARTED')`;
+}
+
 /** The candidate if it is this account's (anything else: not found). */
 export async function candidateOf(client: Client, userId: string, candidateId: string): Promise<CandidateRow> {
   const candidate = await client.certificationCandidate.findFirst({

@@ -22,15 +22,15 @@ import { parseJsonColumn } from '../lib/json-column';
 export const MAX_BODY_JSON = DRAFT_JSON_LIMIT;
 
 const mark = z.object({ type: z.string().max(40), attrs: z.record(z.unknown()).optional() });
-const richNode: z.ZodType<RichNode> = z.lazy(() =>
-  z.object({
-    type: z.string().max(40),
-    attrs: z.record(z.unknown()).optional(),
-    content: z.array(richNode).max(5000).optional(),
-    text: z.string().max(DRAFT_JSON_LIMIT).optional(),
-    marks: z.array(mark).max(20).optional(),
-  }),
-);
+// zod's lazy schema calls its function at every node it checks: the node's schema is built once, here.
+const richNode: z.ZodType<RichNode> = z.lazy(() => richNodeObject);
+const richNodeObject = z.object({
+  type: z.string().max(40),
+  attrs: z.record(z.unknown()).optional(),
+  content: z.array(richNode).max(5000).optional(),
+  text: z.string().max(DRAFT_JSON_LIMIT).optional(),
+  marks: z.array(mark).max(20).optional(),
+});
 const richDoc = z.object({ type: z.literal('doc'), content: z.array(richNode).max(5000) });
 const text = z.string().max(DRAFT_JSON_LIMIT);
 const tolerances = z.array(z.enum(TOLERANCES)).max(3);

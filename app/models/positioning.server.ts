@@ -46,6 +46,7 @@ import {
   toEngineResult,
   writeAnswerStatement,
   type AnswerInput as TestAnswerInput,
+  type AnswerRefusal,
   type AnswerToRecord,
   type AskedChallenge,
   type AskedJson,
@@ -314,8 +315,41 @@ export interface StartResult {
  * completed one (improving) waits 4 days from its completion. The test is served from the latest
  * release with the active parameter set (none: every challenge is pretested as uncalibrated).
  */
-export async function startPositioning(client: Client, input: { userId: string; competenceCode: string; locale?: string; now: Date }): Promise<StartResult> {
-  const competence = await requireCompetence(client, input.competenceCode);
+export async function startPositioning(client: Client, input: StartInput): Promise<StartResult> {
+  return start(client, input, null);
+}
+
+/**
+ * A new test with the guards of the request in its insert (decision 021, fourth part), as
+ * submitAnswerIfAdmitted does for an answer: the session is not read first, and the test is opened only
+ * if `admit` holds when the insert runs. Null, with nothing written, when it is not a new test that this
+ * call opened (a test to resume, a refusal: the guards must speak first) or the condition is false; the
+ * caller then takes the usual way.
+ */
+export async function startPositioningIfAdmitted(client: Client, input: StartInput, admit: Prisma.Sql): Promise<StartResult | null> {
+  try {
+    return await start(client, input, admit);
+  } catch (error) {
+    if (error instanceof NotHere) return null;
+    throw error;
+  }
+}
+
+interface StartInput {
+  userId: string;
+  competenceCode: string;
+  locale?: string;
+  now: Date;
+}
+
+async function start(client: Client, input: StartInput, admit: Prisma.Sql | null): Promise<StartResult> {
+  // With guards in the statement, anything but a new test goes the usual way (its guards speak first).
+  const notHere = <E>(outcome: E): E => {
+    if (admit) throw new NotHere();
+    return outcome;
+  };
+  const competence = (await competenceByCode(client, input.competenceCode)) ?? notHere(null);
+  if (!competence) throw new PositioningError('unknown_competence');
   const { userId, now } = input;
   // Everything the start depends on, in one query: the content to serve, a test under way, the last
   // reset, the last completed test since, whether the learner knew anything, what they already answered.
@@ -346,12 +380,12 @@ export async function startPositioning(client: Client, input: { userId: string; 
     FROM r`,
   );
   if (!facts) throw new Error('start: no row');
-  if (facts.startedId) return { assessmentId: facts.startedId, resumed: true, step: null };
-  if (!facts.releaseId) throw new PositioningError('no_release');
+  if (facts.startedId) return notHere({ assessmentId: facts.startedId, resumed: true, step: null });
+  if (!facts.releaseId) throw notHere(new PositioningError('no_release'));
   const reset = facts.resetAt;
   const completedAt = facts.completedAt;
   if (completedAt && !improvementAllowed(completedAt, now)) {
-    throw new PositioningError('too_early_improve', availableAt(completedAt, IMPROVEMENT_DELAY_DAYS));
+    throw notHere(new PositioningError('too_early_improve', availableAt(completedAt, IMPROVEMENT_DELAY_DAYS)));
   }
   const engineState: EngineState = {
     prior: facts.prior,
@@ -376,7 +410,7 @@ export async function startPositioning(client: Client, input: { userId: string; 
   const state = replay({ ...context, answers: [] });
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
   if (first.done)
-    throw new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content');
+    throw notHere(new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content'));
   const version = open.loaded.versions.get(first.challengeId)!;
   const presentation = presentationFor(row.id, first.challengeId, version.body, progressOf(context, state));
   const stamp = now.toISOString();
@@ -392,7 +426,7 @@ export async function startPositioning(client: Client, input: { userId: string; 
       INSERT INTO "Assessment" (id, "userId", type, state, "competenceId", "releaseId", "parameterSetId", "engineState", "createdAt", "updatedAt")
       SELECT ${row.id}, ${userId}, 'POSITIONING', 'STARTED', ${competence.id}, ${row.releaseId}, ${row.parameterSetId}, ${JSON.stringify(engineState)}::jsonb,
              ${stamp}::timestamp, ${stamp}::timestamp
-      WHERE NOT EXISTS (SELECT 1 FROM s)
+      WHERE NOT EXISTS (SELECT 1 FROM s) AND ${admit ?? Prisma.sql`TRUE`}
       ON CONFLICT ("userId", "competenceId") WHERE type = 'POSITIONING' AND state = 'STARTED' DO NOTHING
       RETURNING id
     ), ask AS (
@@ -402,6 +436,7 @@ export async function startPositioning(client: Client, input: { userId: string; 
     )
     SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`,
   );
+  if (!result?.created) notHere(null);
   const asked: AskedChallenge = { challengeId: first.challengeId, position: 0, presentation, askedAt: now };
   let started: StartResult;
   if (result?.created) started = { assessmentId: result.created, resumed: false, step: challengeStep(open, asked, now) };
@@ -491,40 +526,78 @@ function positioningTest(
  */
 export async function submitAnswer(client: Client, input: AnswerInput): Promise<AnswerOutcome> {
   const competence = await requireCompetence(client, input.competenceCode);
-  return submitTestAnswer<PositioningTest, AnswerOutcome>(
-    {
-      kind: 'positioning',
-      refuse: (code) => new PositioningError(code),
-      cached: () => {
-        // What this process wrote last for this test; the write then checks that it still holds.
-        const snap = takeSnapshot(input, competence);
-        return snap ? positioningTest(snap.open, 'STARTED', snap.asked, snap.answers, snap) : null;
+  return submitTestAnswer(answerRules(client, input, competence, null), input);
+}
+
+/** Why a request's write was not done in one statement with its guards: the caller then takes the usual way. */
+class NotHere extends Error {}
+
+/**
+ * The answer with the guards of the request in its statement (decision 021, fourth part): the learner's
+ * session is not read first, and the answer is written only if `admit` (an SQL condition: the session and
+ * the page's guards) holds when the statement runs. Null, with nothing written, when it cannot be done
+ * so: a refusal or a duplicate (the guards must speak first), the condition false, the test changed. The
+ * caller then takes the usual way (session, guards, submitAnswer), which answers exactly as before,
+ * refusals and their order included.
+ */
+export async function submitAnswerIfAdmitted(client: Client, input: AnswerInput, admit: Prisma.Sql): Promise<AnswerOutcome | null> {
+  const competence = await competenceByCode(client, input.competenceCode);
+  if (!competence) return null;
+  const taken: { snapshot: TestSnapshot | null } = { snapshot: null };
+  const rules = answerRules(client, input, competence, admit);
+  try {
+    return await submitTestAnswer(
+      {
+        ...rules,
+        refuse: () => new NotHere(),
+        cached: () => {
+          taken.snapshot = takeSnapshot(input, competence);
+          return taken.snapshot ? positioningTest(taken.snapshot.open, 'STARTED', taken.snapshot.asked, taken.snapshot.answers, taken.snapshot) : null;
+        },
+        duplicate: () => Promise.reject(new NotHere()),
       },
-      read: async () => {
-        // One query: the test (the learner's own, on this competence), what was asked and what was answered.
-        const [row] = await readTestsWithAnswers(
-          client,
-          Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`,
-        );
-        if (!row) return null;
-        return positioningTest(await openAssessment(client, row, competence), row.state, row.asked.map(askedFromJson), row.answers, null);
-      },
-      duplicate: async (test) => {
-        const previous = test.stored.find((a) => a.challengeId === input.challengeId);
-        return { next: test.completed ? 'completed' : 'challenge', duplicate: true, result: previous ? toEngineResult(previous.result) : null, step: null };
-      },
-      record: async (test, answer, guarded) => {
-        let snap = test.snapshot;
-        if (!snap) {
-          const context = await test.open.context(client);
-          const answers = orderedAnswers(test.asked, test.stored);
-          snap = { open: test.open, context, asked: [...test.asked], answers, state: replay({ ...context, answers }) };
-        }
-        return recordAnswer(client, snap, answer, guarded);
-      },
+      input,
+    );
+  } catch (error) {
+    if (!(error instanceof NotHere)) throw error;
+    // Nothing was written (the statement's insert is what every other write hangs on): the snapshot holds.
+    if (taken.snapshot) keepSnapshot(input.assessmentId, taken.snapshot);
+    return null;
+  }
+}
+
+function answerRules(client: Client, input: AnswerInput, competence: CompetenceRow, admit: Prisma.Sql | null) {
+  return {
+    kind: 'positioning' as const,
+    refuse: (code: AnswerRefusal) => new PositioningError(code),
+    cached: () => {
+      // What this process wrote last for this test; the write then checks that it still holds.
+      const snap = takeSnapshot(input, competence);
+      return snap ? positioningTest(snap.open, 'STARTED', snap.asked, snap.answers, snap) : null;
     },
-    input,
-  );
+    read: async () => {
+      // One query: the test (the learner's own, on this competence), what was asked and what was answered.
+      const [row] = await readTestsWithAnswers(
+        client,
+        Prisma.sql`a.id = ${input.assessmentId} AND a."userId" = ${input.userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'`,
+      );
+      if (!row) return null;
+      return positioningTest(await openAssessment(client, row, competence), row.state, row.asked.map(askedFromJson), row.answers, null);
+    },
+    duplicate: async (test: PositioningTest): Promise<AnswerOutcome> => {
+      const previous = test.stored.find((a) => a.challengeId === input.challengeId);
+      return { next: test.completed ? 'completed' : 'challenge', duplicate: true, result: previous ? toEngineResult(previous.result) : null, step: null };
+    },
+    record: async (test: PositioningTest, answer: AnswerToRecord, guarded: boolean) => {
+      let snap = test.snapshot;
+      if (!snap) {
+        const context = await test.open.context(client);
+        const answers = orderedAnswers(test.asked, test.stored);
+        snap = { open: test.open, context, asked: [...test.asked], answers, state: replay({ ...context, answers }) };
+      }
+      return recordAnswer(client, snap, answer, guarded, admit);
+    },
+  };
 }
 
 const MAX_SNAPSHOTS = 4000;
@@ -564,7 +637,13 @@ export function clearAnswerSnapshots(): void {
  * not read in this request, so the write happens only if the test still has exactly the snapshot's asked
  * challenges and answers and is under way; null when it does not (the answer path reads the test again).
  */
-async function recordAnswer(client: Client, snap: TestSnapshot, answer: AnswerToRecord, guarded: boolean): Promise<AnswerOutcome | null> {
+async function recordAnswer(
+  client: Client,
+  snap: TestSnapshot,
+  answer: AnswerToRecord,
+  guarded: boolean,
+  admit: Prisma.Sql | null,
+): Promise<AnswerOutcome | null> {
   const { open, context, state } = snap;
   const row = open.row;
   const after = applyAnswer(context, state, { challengeId: answer.challengeId, result: answer.result });
@@ -592,8 +671,11 @@ async function recordAnswer(client: Client, snap: TestSnapshot, answer: AnswerTo
     finish: next.done,
     closing: keArrays(open, closing),
     expect: guarded ? { asked: snap.asked.length, answers: snap.answers.length } : null,
+    admit,
   });
   if (!written.inserted) {
+    // With guards in the statement, not writing may be theirs: the usual way then says why.
+    if (admit) throw new NotHere();
     if (guarded) return null;
     // Not inserted: the same challenge was answered at the same moment by another request; that one counts.
     return { next: 'challenge', duplicate: true, result: null, step: null };

@@ -9,10 +9,19 @@ import { useEffect, useState } from 'react';
 import { Form, Link, redirect, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from '@remix-run/react';
 import { assertPostedForm, requireForm, type CurrentSession } from '~/lib/session.server';
 import type { RequestHead } from '~/lib/request-head';
-import { requireLearnerSpace } from '~/lib/certification-lock.server';
+import { learnerFormAdmission, requireLearnerSpace } from '~/lib/certification-lock.server';
 import { db } from '~/lib/db.server';
 import { asResponse, positioningMessage } from '~/lib/learner.server';
-import { currentStep, startPositioning, submitAnswer, type ChallengeStep } from '~/models/positioning.server';
+import {
+  currentStep,
+  startPositioning,
+  startPositioningIfAdmitted,
+  submitAnswer,
+  submitAnswerIfAdmitted,
+  type AnswerInput,
+  type AnswerOutcome,
+  type ChallengeStep,
+} from '~/models/positioning.server';
 import { PositioningError } from '~/models/positioning-error.server';
 import { completedTestSinceReset } from '~/models/knowledge.server';
 import { responseFromForm } from '~/lib/learner-response';
@@ -84,6 +93,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
  * in the same order (session and certification lock, origin, CSRF token), then the same work.
  */
 export async function directAction({ request, params, form }: { request: RequestHead; params: Record<string, string | undefined>; form: URLSearchParams }) {
+  const intent = form.get('intent');
+  const code = params.code ?? '';
+  // The answer, or a new test, written with the guards checked inside its statement (the session read
+  // last in this process, checked again by the database); else (null) the usual way below.
+  const now = new Date();
+  const admission = intent === 'answer' || intent === 'start' ? await learnerFormAdmission(request, form, now) : null;
+  if (admission && intent === 'answer') {
+    const outcome = await submitAnswerIfAdmitted(db(), answerInput(admission.session, code, form, now), admission.admit);
+    if (outcome) {
+      try {
+        return await afterAnswer(request, code, admission.session, form, outcome, now);
+      } catch (error) {
+        asResponse(error, request);
+      }
+    }
+  } else if (admission) {
+    const viewer = admission.session.viewer;
+    const started = await startPositioningIfAdmitted(db(), { userId: viewer.id, competenceCode: code, locale: viewer.locale, now }, admission.admit);
+    if (started?.step) return { step: pageStep(started.step) };
+  }
   const session = await requireLearnerSpace(request);
   assertPostedForm(request, session, form);
   return testAction(request, params.code ?? '', session, form);
@@ -103,26 +132,8 @@ async function testAction(request: RequestHead, code: string, session: CurrentSe
       return redirect(step.kind === 'completed' ? `/competences/${code}/resultats` : testUrl(code));
     }
     if (intent === 'answer') {
-      const outcome = await submitAnswer(db(), {
-        userId: session.viewer.id,
-        competenceCode: code,
-        assessmentId: String(form.get('assessmentId') ?? ''),
-        challengeId: String(form.get('challengeId') ?? ''),
-        response: form.get('skipped') === '1' ? { skipped: true } : (answer) => responseFromForm(answer, form),
-        now,
-      });
-      if (outcome.next === 'completed') {
-        // A page with JavaScript gets the results with the last answer (its clientAction opens them).
-        if (form.get(BRING_RESULTS_FIELD) === '1') {
-          const results = await resultsPageData(request, session.viewer.id, code, new URLSearchParams());
-          if (results) return { results, at: `/competences/${code}/resultats` };
-        }
-        return redirect(`/competences/${code}/resultats`);
-      }
-      // The next question comes back with the answer: one request per answer (nothing to revalidate).
-      const step = outcome.step ?? (await currentStep(db(), { userId: session.viewer.id, competenceCode: code, now }));
-      if (step.kind === 'challenge') return { step: pageStep(step) };
-      return redirect(step.kind === 'completed' ? `/competences/${code}/resultats` : testUrl(code));
+      const outcome = await submitAnswer(db(), answerInput(session, code, form, now));
+      return await afterAnswer(request, code, session, form, outcome, now);
     }
   } catch (error) {
     // Delays and missing content are told on the page; anything else refuses the request.
@@ -136,6 +147,33 @@ async function testAction(request: RequestHead, code: string, session: CurrentSe
     asResponse(error, request);
   }
   throw new Response('Action inconnue', { status: 400 });
+}
+
+function answerInput(session: CurrentSession, code: string, form: PostedForm, now: Date): AnswerInput {
+  return {
+    userId: session.viewer.id,
+    competenceCode: code,
+    assessmentId: String(form.get('assessmentId') ?? ''),
+    challengeId: String(form.get('challengeId') ?? ''),
+    response: form.get('skipped') === '1' ? { skipped: true } : (answer) => responseFromForm(answer, form),
+    now,
+  };
+}
+
+/** What the page gets after its answer was taken: the next question, the results, or where to go. */
+async function afterAnswer(request: RequestHead, code: string, session: CurrentSession, form: PostedForm, outcome: AnswerOutcome, now: Date) {
+  if (outcome.next === 'completed') {
+    // A page with JavaScript gets the results with the last answer (its clientAction opens them).
+    if (form.get(BRING_RESULTS_FIELD) === '1') {
+      const results = await resultsPageData(request, session.viewer.id, code, new URLSearchParams());
+      if (results) return { results, at: `/competences/${code}/resultats` };
+    }
+    return redirect(`/competences/${code}/resultats`);
+  }
+  // The next question comes back with the answer: one request per answer (nothing to revalidate).
+  const step = outcome.step ?? (await currentStep(db(), { userId: session.viewer.id, competenceCode: code, now }));
+  if (step.kind === 'challenge') return { step: pageStep(step) };
+  return redirect(step.kind === 'completed' ? `/competences/${code}/resultats` : testUrl(code));
 }
 
 /**

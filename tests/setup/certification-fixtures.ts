@@ -156,6 +156,17 @@ export interface TakenTest {
   challengeIds: string[];
 }
 
+/**
+ * For an existing account: a bank, centre and session of its own, and the function that starts its
+ * certification test (as if elsewhere: the test is then under way).
+ */
+export async function certificationToStart(db: PrismaClient, userId: string): Promise<() => Promise<TakenTest>> {
+  const bank = await makeCertificationBank(db, { competences: 1 });
+  const centre = await makeCentre(db);
+  const session = await makeSession(db, centre.centre.id, bank.parameterSetId);
+  return () => makeTakenTest(db, { sessionId: session.id, bank, user: { id: userId, firstName: 'A', lastName: 'B' }, results: [], status: 'STARTED' });
+}
+
 /** A candidate who sat the test: enrolment, presence, course, assessment with the questions and answers. */
 export async function makeTakenTest(db: PrismaClient, input: TakenTestInput): Promise<TakenTest> {
   const u = uid();
