@@ -109,14 +109,7 @@ return -1`;
  * The shard a job computes: those this process holds first (so the shards stay where they were loaded and
  * a pass reads nothing), then the others from a place of this process's own.
  */
-export async function claimShard(
-  redis: Redis,
-  claimKey: string,
-  jobId: string,
-  shards: number,
-  resident: readonly number[],
-  ready = shards,
-): Promise<number> {
+export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[], ready = shards): Promise<number> {
   const order = resident.filter((shard) => shard < ready);
   const start = process.pid % Math.max(1, ready);
   for (let k = 0; k < ready; k++) {
