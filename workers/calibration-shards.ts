@@ -506,8 +506,8 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     let transfer = 0;
     let merge = 0;
     // Each job's sums are read back and decoded as soon as it completes (while the others still compute).
-    const waits = jobs.map((j) =>
-      waiter.wait(j.opts.jobId, j.data.resultKey).then(async (report) => {
+    const waitFor = (j: (typeof jobs)[number]) => {
+      const wait = waiter.wait(j.opts.jobId, j.data.resultKey).then(async (report) => {
         let t = performance.now();
         const bytes = await redis.getBuffer(j.data.resultKey);
         transfer += performance.now() - t;
@@ -520,19 +520,26 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         sums[shard] = decode(bytes.subarray(8));
         merge += performance.now() - t;
         return report;
-      }),
-    );
-    // A job may fail while the first pass's jobs are still being added: handled here, reported below.
-    for (const w of waits) w.catch(() => undefined);
+      });
+      // A job may fail while the first pass's jobs are still being added: handled here, reported below.
+      wait.catch(() => undefined);
+      return wait;
+    };
+    // A job is waited for from just before it is added (the waiter's poll takes a job not yet added for a lost one).
+    const waits: Promise<ShardJobReport | null>[] = [];
     let reports: (ShardJobReport | null)[];
     let added = started;
     try {
       if (staged) {
         for (let k = 0; k < jobs.length; k++) {
           await (written[k] as (typeof written)[number]).promise;
+          waits.push(waitFor(jobs[k]!));
           await queue.add(jobs[k]!.name, jobs[k]!.data, jobs[k]!.opts);
         }
-      } else await queue.addBulk(jobs);
+      } else {
+        waits.push(...jobs.map(waitFor));
+        await queue.addBulk(jobs);
+      }
       added = performance.now();
       reports = await Promise.all(waits);
     } catch (error) {
