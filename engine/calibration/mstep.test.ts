@@ -12,6 +12,7 @@ import {
   logPrior,
   logPriorDerivatives,
   maximiseItem,
+  type CalibrationModel,
   type PriorSettings,
 } from './mstep';
 import { createLocalRunner } from './runner';
