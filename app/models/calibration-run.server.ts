@@ -7,7 +7,7 @@
  * reading the answers is calibration-data.server.ts.
  */
 import { poolOf, type PrismaClient } from '../../prisma/client';
-import { CopySubmittable } from './calibration-snapshot.server';
+import { CopyOut, type CopySubmittable } from './calibration-snapshot.server';
 import { parseSettings, progressNow, type CalibrationProgress, type CalibrationRunSettings, type CalibrationSummary } from './calibration.server';
 
 type Db = PrismaClient;
@@ -303,7 +303,7 @@ export async function readRunShard(db: ShardStore, runId: string, index: number)
   try {
     const chunks: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {
-      const copy = new ShardCopyOut(
+      const copy = new CopyOut(
         `COPY (SELECT lease, data FROM "CalibrationShard" WHERE "runId" = ${client.escapeLiteral(runId)} AND index = ${Math.trunc(index)}) TO STDOUT (FORMAT binary)`,
         // The driver reuses its buffer: each chunk is copied before the next arrives.
         (chunk) => chunks.push(Buffer.from(chunk)),
@@ -317,18 +317,6 @@ export async function readRunShard(db: ShardStore, runId: string, index: number)
     return decodeShardCopy(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
   } finally {
     client.release(broken);
-  }
-}
-
-class ShardCopyOut extends CopySubmittable {
-  constructor(
-    text: string,
-    private readonly onData: (chunk: Buffer) => void,
-  ) {
-    super(text);
-  }
-  override handleCopyData(message: { chunk: Buffer }): void {
-    this.onData(message.chunk);
   }
 }
 
