@@ -186,10 +186,15 @@ export function rowPosterior(
     post[q] = l;
     if (l > top) top = l;
   }
+  return exponentiateFromTop(post, top);
+}
+
+/** Replaces each value v by exp(v − top) (`top` the largest, so no overflow) and returns their sum. */
+export function exponentiateFromTop(values: Float64Array, top: number): number {
   let total = 0;
-  for (let q = 0; q < Q; q++) {
-    const e = Math.exp((post[q] as number) - top);
-    post[q] = e;
+  for (let q = 0; q < values.length; q++) {
+    const e = Math.exp((values[q] as number) - top);
+    values[q] = e;
     total += e;
   }
   return total;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { collapsePatterns, sliceRows, shardBoundaries, type ModelState, type MStepSettings, type ResponseData } from '.';
 import { louisObservedInformation } from './information';
 import { louisInformationFromPartial, louisShardPartial, mergeLouisPartials } from './louis-pass';
-import { louisTestPriors, stateNear } from './louis.fixture';
+import { louisTestPriors, stateNear, worstRelativeToDiagonal } from './louis.fixture';
 import { simulate3pl } from './three-pl.fixture';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
@@ -20,13 +20,8 @@ function worstDifference(data: ResponseData, state: ModelState, settings: MStepS
   const bounds = shardBoundaries(data, shards);
   const parts = bounds.slice(0, -1).map((from, k) => louisShardPartial(sliceRows(data, from, bounds[k + 1]!), state, settings, nodes));
   const fast = louisInformationFromPartial(mergeLouisPartials(parts), state, settings, nodes);
-  const P = reference.parameters.length;
   expect(fast.parameters).toEqual(reference.parameters);
-  let scale = 0;
-  for (let k = 0; k < P; k++) scale = Math.max(scale, Math.abs(reference.information[k * P + k]!));
-  let worst = 0;
-  for (let k = 0; k < P * P; k++) worst = Math.max(worst, Math.abs(fast.information[k]! - reference.information[k]!));
-  return worst / scale;
+  return worstRelativeToDiagonal(reference, fast);
 }
 
 const priors = louisTestPriors;

@@ -17,6 +17,7 @@
  */
 import type { ResponseData } from './data';
 import type { KernelKind } from './estep-wasm';
+import { louisCompletePartial } from './louis-complete';
 import { louisPartialInWasm } from './louis-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import {
@@ -136,7 +137,8 @@ const KIND_LATENT = 3; // latent slot (θ⁰)
 
 /**
  * The shard's share of the observed information: one pass over its rows. `kernel` 'wasm' (the default)
- * runs the WebAssembly SIMD pass (louis-wasm.ts) for the 2PL and the Rasch model where it applies, the
+ * takes the complete design's sums (louis-complete.ts) where every person answered every item, else runs
+ * the WebAssembly SIMD pass (louis-wasm.ts) for the 2PL and the Rasch model where it applies, the
  * JavaScript pass (the reference) otherwise; 'js' always runs the JavaScript pass.
  */
 export function louisShardPartial(
@@ -147,6 +149,10 @@ export function louisShardPartial(
   kernel: KernelKind = 'wasm',
 ): LouisPartial {
   const layout = layoutOf(state, settings);
+  if (kernel === 'wasm') {
+    const complete = louisCompletePartial(data, state, settings, nodes);
+    if (complete !== null) return complete;
+  }
   if (kernel === 'wasm' && !layout.threePl) {
     const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
     const { prob, logP, logQ } = probabilityTables(state, false, nodes);
