@@ -35,7 +35,7 @@ import { availableParallelism } from 'node:os';
 import { createThreadedRunner } from '../engine/calibration/parallel';
 import { env } from '../app/lib/env.server';
 import { UnrecoverableError } from '../app/lib/queues.server';
-import { readRunShard, writeRunShards, type ShardStore } from '../app/models/calibration-run.server';
+import { clearAttemptShards, clearRunShards, readRunShard, writeRunShard, type ShardStore } from '../app/models/calibration-run.server';
 import {
   decodeDiagnostics,
   decodePass,
@@ -54,6 +54,11 @@ export interface ShardJobData {
   lease: string;
   /** Number of shards of the run: a pass has as many jobs, each computes the one shard it claims. */
   shards: number;
+  /**
+   * Shards 0 … ready − 1 are written (the first pass starts while the parent still writes the others: its
+   * k-th job is added once shards 0 … k are in the database, and claims only among those). Absent: all.
+   */
+  ready?: number;
   pass: number;
   kind: ShardPassKind;
   /** Redis key of the pass's parameters and quadrature, packed once (encodePass). */
@@ -104,11 +109,11 @@ return -1`;
  * The shard a job computes: those this process holds first (so the shards stay where they were loaded and
  * a pass reads nothing), then the others from a place of this process's own.
  */
-export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[]): Promise<number> {
-  const order = [...resident];
-  const start = process.pid % Math.max(1, shards);
-  for (let k = 0; k < shards; k++) {
-    const shard = (start + k) % shards;
+export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[], ready = shards): Promise<number> {
+  const order = resident.filter((shard) => shard < ready);
+  const start = process.pid % Math.max(1, ready);
+  for (let k = 0; k < ready; k++) {
+    const shard = (start + k) % ready;
     if (!order.includes(shard)) order.push(shard);
   }
   const claimed = Number(await redis.eval(CLAIM_SCRIPT, 1, claimKey, jobId, RESULT_TTL_SECONDS, ...order));
@@ -245,7 +250,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       t = now;
       return ms;
     };
-    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards } = job.data;
+    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready } = job.data;
     if (last?.key !== paramsKey) {
       const bytes = await redis.getBuffer(paramsKey);
       if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
@@ -253,7 +258,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     }
     const { params, quadrature } = last.pass;
     const paramsMs = lap();
-    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease));
+    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready ?? shards);
     const claimMs = lap();
     const loadsBefore = cache.loads;
     await cache.get(db, runId, lease, shard);
@@ -398,13 +403,13 @@ export interface ShardedRunnerOptions {
 export interface ShardPassTimeline {
   kind: ShardPassKind;
   seconds: number;
-  /** Packing the parameters, storing them and adding the jobs. */
+  /** Packing the parameters, storing them and adding the jobs (the first pass: as its shards are written). */
   dispatch: number;
-  /** From the jobs added to the last completion. */
+  /** From the jobs added to the last job's sums read back and decoded. */
   wait: number;
-  /** Reading the sums back from Redis. */
+  /** Reading the sums back from Redis, each job's as it completes (summed over the jobs: mostly during `wait`). */
   transfer: number;
-  /** Decoding and adding the shards' sums up. */
+  /** Decoding the shards' sums, each as it arrives (summed over the jobs; the sum in shard order follows the pass). */
   merge: number;
   /** The jobs' reports (those whose completion event arrived). */
   jobs: ShardJobReport[];
@@ -433,14 +438,35 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const to = bounds[k + 1] as number;
     if (to > from) parts.push({ from, to });
   }
-  await writeRunShards(
-    db,
-    runId,
-    lease,
-    parts.map((part) => {
-      const shard = sliceRows(data, part.from, part.to);
-      return { rows: part.to - part.from, answers: shard.items.length, data: encodeShard(shard) };
-    }),
+  await clearRunShards(db, runId);
+  // The shards are encoded and written one after the other, in the background: the first pass adds its
+  // k-th job as soon as shards 0 … k are written, so the workers load and compute the first shards while
+  // the parent still writes the next ones.
+  const written = parts.map(() => {
+    let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+    const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    promise.catch(() => undefined);
+    return { promise, ...(settle as { resolve: () => void; reject: (error: unknown) => void }) };
+  });
+  let allWritten = false;
+  const writing = (async () => {
+    const writes: Promise<void>[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const { from, to } = parts[k] as { from: number; to: number };
+      const shard = sliceRows(data, from, to);
+      const bytes = encodeShard(shard);
+      const entry = written[k] as (typeof written)[number];
+      writes.push(writeRunShard(db, runId, lease, k, { rows: to - from, answers: shard.items.length, data: bytes }).then(entry.resolve, entry.reject));
+      // Lets the write go out (and the first jobs be added) before the next shard is encoded.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(writes);
+  })().catch((error: unknown) => {
+    for (const entry of written) entry.reject(error);
+  });
+  void Promise.all(written.map((entry) => entry.promise)).then(
+    () => (allWritten = true),
+    () => undefined,
   );
   const attempts = options.attempts ?? 3;
   const passSeconds: number[] = [];
@@ -455,12 +481,15 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
     const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
     await redis.set(paramsKey, encodePass(params, quadrature), 'EX', RESULT_TTL_SECONDS);
+    // While shards are still being written (the first pass), each job says how many are ready.
+    const staged = !allWritten;
     const jobs = parts.map((_, k) => {
       const jobId = `${passId}-${k}`;
       const data: ShardJobData = {
         runId,
         lease,
         shards: parts.length,
+        ...(staged ? { ready: k + 1 } : {}),
         pass: number,
         kind,
         paramsKey,
@@ -473,11 +502,44 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         opts: { jobId, attempts, backoff: { type: 'fixed', delay: 200 }, removeOnComplete: true, removeOnFail: { count: 200 } },
       };
     });
-    const waits = jobs.map((j) => waiter.wait(j.opts.jobId, j.data.resultKey));
+    const sums = new Array<T | undefined>(parts.length);
+    let transfer = 0;
+    let merge = 0;
+    // Each job's sums are read back and decoded as soon as it completes (while the others still compute).
+    const waitFor = (j: (typeof jobs)[number]) => {
+      const wait = waiter.wait(j.opts.jobId, j.data.resultKey).then(async (report) => {
+        let t = performance.now();
+        const bytes = await redis.getBuffer(j.data.resultKey);
+        transfer += performance.now() - t;
+        if (bytes === null) throw new Error(`résultat de la partie ${j.opts.jobId} introuvable dans Redis`);
+        t = performance.now();
+        const shard = bytes.readDoubleLE(0);
+        if (!Number.isInteger(shard) || shard < 0 || shard >= parts.length || sums[shard] !== undefined) {
+          throw new Error(`résultat de partie inattendu (${shard}) dans la passe ${number}`);
+        }
+        sums[shard] = decode(bytes.subarray(8));
+        merge += performance.now() - t;
+        return report;
+      });
+      // A job may fail while the first pass's jobs are still being added: handled here, reported below.
+      wait.catch(() => undefined);
+      return wait;
+    };
+    // A job is waited for from just before it is added (the waiter's poll takes a job not yet added for a lost one).
+    const waits: Promise<ShardJobReport | null>[] = [];
     let reports: (ShardJobReport | null)[];
     let added = started;
     try {
-      await queue.addBulk(jobs);
+      if (staged) {
+        for (let k = 0; k < jobs.length; k++) {
+          await (written[k] as (typeof written)[number]).promise;
+          waits.push(waitFor(jobs[k]!));
+          await queue.add(jobs[k]!.name, jobs[k]!.data, jobs[k]!.opts);
+        }
+      } else {
+        waits.push(...jobs.map(waitFor));
+        await queue.addBulk(jobs);
+      }
       added = performance.now();
       reports = await Promise.all(waits);
     } catch (error) {
@@ -485,19 +547,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       throw error;
     }
     const done = performance.now();
-    const keys = jobs.map((j) => j.data.resultKey);
-    const buffers = await redis.mgetBuffer(keys);
-    await redis.del(...keys, paramsKey, claimKey);
-    const fetched = performance.now();
-    const sums = new Array<T | undefined>(parts.length);
-    buffers.forEach((bytes, k) => {
-      if (bytes === null) throw new Error(`résultat de la partie ${k} introuvable dans Redis`);
-      const shard = bytes.readDoubleLE(0);
-      if (!Number.isInteger(shard) || shard < 0 || shard >= parts.length || sums[shard] !== undefined) {
-        throw new Error(`résultat de partie inattendu (${shard}) dans la passe ${number}`);
-      }
-      sums[shard] = decode(bytes.subarray(8));
-    });
+    await redis.del(...jobs.map((j) => j.data.resultKey), paramsKey, claimKey);
     const finished = performance.now();
     passSeconds.push((finished - started) / 1000);
     timeline.push({
@@ -505,8 +555,8 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       seconds: (finished - started) / 1000,
       dispatch: (added - started) / 1000,
       wait: (done - added) / 1000,
-      transfer: (fetched - done) / 1000,
-      merge: (finished - fetched) / 1000,
+      transfer: transfer / 1000,
+      merge: merge / 1000,
       jobs: reports.filter((r): r is ShardJobReport => r !== null),
     });
     return sums as T[];
@@ -521,6 +571,12 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     summary: () => summary,
     expectations: async (params, quadrature): Promise<SufficientStatistics> => mergeStatistics(await run('expectations', params, quadrature, decodeStatistics)),
     diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => mergeDiagnostics(await run('diagnostics', params, quadrature, decodeDiagnostics)),
+    close: async () => {
+      // Abandoned while writing its shards: those written after the run's cleanup are removed here.
+      if (allWritten) return;
+      await writing;
+      await clearAttemptShards(db, runId, lease).catch(() => undefined);
+    },
   };
 }
 

@@ -218,7 +218,7 @@ export class CopySubmittable {
  * A COPY TO STDOUT that hands every chunk to `onData` synchronously (the driver reuses its buffers: a
  * chunk must be consumed before the next arrives).
  */
-class CopyOut extends CopySubmittable {
+export class CopyOut extends CopySubmittable {
   constructor(
     text: string,
     private readonly onData: (chunk: Buffer) => void,

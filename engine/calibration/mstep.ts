@@ -204,16 +204,20 @@ export function maximiseItem(
   priors: PriorSettings,
 ): { a: number; d: number } {
   const offset = item * stats.nodeCount;
-  const objective = (a: number, d: number): number => {
+  // The objective with its derivatives: an accepted step's evaluation serves the next Newton step
+  // (the same function at the same point, so the same numbers as evaluating it again).
+  const evaluate = (a: number, d: number): { value: number; f: ReturnType<typeof itemObjective> | null } => {
     const prior = logPrior(a, d, model, priors);
-    if (prior === -Infinity) return -Infinity;
-    return itemObjective(stats.r, stats.n, offset, nodes, a, d).value + prior;
+    if (prior === -Infinity) return { value: -Infinity, f: null };
+    const f = itemObjective(stats.r, stats.n, offset, nodes, a, d);
+    return { value: f.value + prior, f };
   };
   let a = model === 'rasch' ? 1 : a0;
   let d = d0;
-  let current = objective(a, d);
+  let at = evaluate(a, d);
+  let current = at.value;
   for (let iter = 0; iter < 50; iter++) {
-    const f = itemObjective(stats.r, stats.n, offset, nodes, a, d);
+    const f = at.f ?? itemObjective(stats.r, stats.n, offset, nodes, a, d);
     const pr = logPriorDerivatives(a, d, model, priors);
     const gd = f.gd + pr.gd;
     const hdd = f.hdd + pr.hdd;
@@ -247,12 +251,13 @@ export function maximiseItem(
     for (let half = 0; half < 30; half++) {
       const na = model === 'rasch' ? 1 : clampTo(a + stepA, SLOPE_BOUNDS);
       const nd = clampTo(d + stepD, INTERCEPT_BOUNDS);
-      const value = objective(na, nd);
-      if (value >= current) {
+      const candidate = evaluate(na, nd);
+      if (candidate.value >= current) {
         const moved = Math.max(Math.abs(na - a), Math.abs(nd - d));
         a = na;
         d = nd;
-        current = value;
+        at = candidate;
+        current = candidate.value;
         accepted = moved > 0;
         break;
       }
