@@ -18,7 +18,15 @@ import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibr
 
 const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing'] as const;
 
+/**
+ * Milliseconds since the process started (`performance.now()`) at the end of each phase of the last
+ * calibrate command: start (Node and the modules loaded), read, calibration, diagnostics (the document).
+ * Printed on stderr with CLI_PHASES=1 (bench/cli-1m.ts).
+ */
+export const phases: { start?: number; read?: number; calibration?: number; diagnostics?: number } = {};
+
 export async function calibrateCommand(argv: readonly string[]): Promise<{ json: string; warnings: string[] }> {
+  phases.start = performance.now();
   const args = parseArgs(argv, OPTIONS);
   if (args.positionals.length !== 1) throw new UsageError('calibrate takes exactly one data file');
   const file = args.positionals[0] as string;
@@ -40,6 +48,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   }
 
   const { data, separator, notes } = await readResponseCsv(file);
+  phases.read = performance.now();
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
   if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
     for (const [item, p] of anchors) {
@@ -99,8 +108,11 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   }
   if (model !== 'both') {
     const result = await run(model);
+    phases.calibration = performance.now();
     notConverged(result);
-    return { json: JSON.stringify(toJson(result, data)), warnings };
+    const json = JSON.stringify(toJson(result, data));
+    phases.diagnostics = performance.now();
+    return { json, warnings };
   }
   const rasch = await run('rasch');
   const twoPl = await run('2pl');
