@@ -8,7 +8,7 @@
  *   new tsx   `node --import tsx cli/main.ts calibrate FILE` (what the tests run)
  *   and with `--old DIR` (a copy of main, e.g. `git archive main | tar -x -C DIR`, node_modules linked):
  *   old npm   `npm run --silent cli -- calibrate FILE` in DIR, old tsx `node --import tsx DIR/cli/main.ts …`.
- * Wall times are measured around the child process; the new arms print their phases (CLI_PHASES=1: start =
+ * Wall times are measured around the child process; the new arms print their phases (`--phases on`: start =
  * Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is compared with
  * the first new one: max relative difference over its numbers (`seconds` excepted).
  * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE]
@@ -53,9 +53,9 @@ interface Arm {
   readonly phases: boolean;
 }
 const arms: Arm[] = [
-  { name: 'new npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv], cwd: repo, phases: true },
-  { name: 'new node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv], cwd: repo, phases: true },
-  { name: 'new tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv], cwd: repo, phases: true },
+  { name: 'new npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
+  { name: 'new node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
+  { name: 'new tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   ...(old === undefined
     ? []
     : [
@@ -80,7 +80,7 @@ const walls = new Map<string, number[]>(arms.map((arm) => [arm.name, []]));
 let reference: unknown;
 console.log(`cli-1m: ${csv}, ${rounds} round(s), arms ${arms.map((arm) => arm.name).join(' / ')}`);
 // Untimed warm-up of each arm: builds the cached bundles (CLI and calibration worker) if the sources changed.
-for (const arm of arms) spawnSync(arm.command, [...arm.args.slice(0, -2), 'help'], { cwd: arm.cwd, stdio: 'ignore' });
+for (const arm of arms) spawnSync(arm.command, [...arm.args.slice(0, arm.args.indexOf('calibrate')), 'help'], { cwd: arm.cwd, stdio: 'ignore' });
 for (let round = 0; round < rounds; round++) {
   // Rotate the order so that no arm always runs first in a round.
   const order = arms.map((_, k) => arms[(k + round) % arms.length] as Arm);
@@ -88,7 +88,7 @@ for (let round = 0; round < rounds; round++) {
     const before = load();
     const t = performance.now();
     const spawnedAt = performance.timeOrigin + t;
-    const child = spawnSync(arm.command, arm.args, { cwd: arm.cwd, env: { ...process.env, CLI_PHASES: '1' }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const child = spawnSync(arm.command, arm.args, { cwd: arm.cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
     const wall = performance.now() - t;
     if (child.status !== 0) throw new Error(`${arm.name}: status ${child.status}\n${child.stderr}`);
     const document = JSON.parse(child.stdout) as unknown;

@@ -15,7 +15,7 @@
  */
 import { CalibrationDataError } from '../engine/calibration';
 import { UsageError } from './args';
-import { calibrateCommand, phases } from './calibrate-command';
+import { calibrateCommand } from './calibrate-command';
 import { CsvError } from './csv';
 import { simulateCommand } from './simulate-command';
 
@@ -34,11 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'calibrate') {
-      const { json, warnings } = await calibrateCommand(rest);
+      const { json, warnings, phases } = await calibrateCommand(rest);
       process.stdout.write(`${json}\n`);
       for (const warning of warnings) process.stderr.write(`${warning}\n`);
-      if (process.env.CLI_PHASES === '1')
-        process.stderr.write(`phases ${JSON.stringify({ origin: performance.timeOrigin, ...phases, written: performance.now() })}\n`);
+      if (phases !== undefined) process.stderr.write(`phases ${JSON.stringify({ origin: performance.timeOrigin, ...phases, written: performance.now() })}\n`);
       return 0;
     }
     if (command === 'score') {
