@@ -16,9 +16,22 @@ import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
 import { readAnchorsCsv, readGuessingCsv, readResponseCsv, separatorName } from './csv';
 import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibration/mstep';
 
-const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing'] as const;
+const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing', 'phases'] as const;
 
-export async function calibrateCommand(argv: readonly string[]): Promise<{ json: string; warnings: string[] }> {
+/**
+ * Milliseconds since the process started (`performance.now()`) at the end of each phase of the command:
+ * start (Node and the modules loaded), read, calibration, diagnostics (the document). Printed on stderr
+ * with `--phases on` (bench/cli-1m.ts).
+ */
+export interface CalibratePhases {
+  start: number;
+  read?: number;
+  calibration?: number;
+  diagnostics?: number;
+}
+
+export async function calibrateCommand(argv: readonly string[]): Promise<{ json: string; warnings: string[]; phases?: CalibratePhases }> {
+  const phases: CalibratePhases = { start: performance.now() };
   const args = parseArgs(argv, OPTIONS);
   if (args.positionals.length !== 1) throw new UsageError('calibrate takes exactly one data file');
   const file = args.positionals[0] as string;
@@ -32,6 +45,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   const standardErrors = args.options.has('se')
     ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
     : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
+  const timed = choice(args, 'phases', ['on', 'off'] as const, 'off') === 'on';
   const anchorsFile = args.options.get('anchors');
   const guessingFile = args.options.get('guessing');
   if (guessingFile !== undefined && model !== '3pl') throw new UsageError('--guessing is for --model 3pl (the lower asymptote c of each item)');
@@ -40,6 +54,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   }
 
   const { data, separator, notes } = await readResponseCsv(file);
+  phases.read = performance.now();
   const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
   if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
     for (const [item, p] of anchors) {
@@ -99,8 +114,11 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   }
   if (model !== 'both') {
     const result = await run(model);
+    phases.calibration = performance.now();
     notConverged(result);
-    return { json: JSON.stringify(toJson(result, data)), warnings };
+    const json = JSON.stringify(toJson(result, data));
+    phases.diagnostics = performance.now();
+    return { json, warnings, ...(timed ? { phases } : {}) };
   }
   const rasch = await run('rasch');
   const twoPl = await run('2pl');

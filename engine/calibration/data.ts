@@ -208,8 +208,14 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
     const end = data.rowStart[r + 1] as number;
     const len = end - start;
     // Write the candidate pattern at the end of `codes`; it stays there only if it is new.
-    for (let j = 0; j < len; j++) codes[used + j] = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
-    codes.subarray(used, used + len).sort();
+    let sorted = true;
+    for (let j = 0; j < len; j++) {
+      const code = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
+      if (j > 0 && code < (codes[used + j - 1] as number)) sorted = false;
+      codes[used + j] = code;
+    }
+    // Rows read from a wide file come in item order already: sorting them again costs more than all the rest.
+    if (!sorted) codes.subarray(used, used + len).sort();
     let h = 0x811c9dc5 ^ len;
     for (let j = 0; j < len; j++) {
       h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);

@@ -130,30 +130,36 @@ export function empiricalReliability(theta: ArrayLike<number>, se: ArrayLike<num
  * (e.g. hard items right and easy ones wrong). Null when the variance is 0 (no answers).
  */
 export function lz(answers: readonly { readonly a: number; readonly d: number; readonly c?: number; readonly score: 0 | 1 }[], theta: number): number | null {
-  let l0 = 0;
-  let expected = 0;
-  let variance = 0;
-  for (const { a, d, c, score } of answers) {
-    const z = a * theta + d;
-    if (c !== undefined && c !== 0) {
-      // 3PL: the same sums with P = c + (1 − c)·logistic(z).
-      const p = c + (1 - c) / (1 + Math.exp(-z));
-      const logP = Math.log(p);
-      const logQ = Math.log1p(-p);
-      l0 += score === 1 ? logP : logQ;
-      expected += p * logP + (1 - p) * logQ;
-      variance += p * (1 - p) * (logP - logQ) * (logP - logQ);
-      continue;
-    }
-    // ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
-    const logP = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
-    const logQ = logP - z;
-    const p = Math.exp(logP);
-    l0 += score === 1 ? logP : logQ;
-    expected += p * logP + (1 - p) * logQ;
-    variance += p * (1 - p) * z * z;
+  const sums = new Float64Array(3);
+  for (const { a, d, c, score } of answers) addToLz(sums, a, d, c ?? 0, score, theta);
+  return lzOf(sums);
+}
+
+/** Adds one answer to the sums [l₀, E[l₀], Var[l₀]] of lz. */
+function addToLz(sums: Float64Array, a: number, d: number, c: number, score: number, theta: number): void {
+  const z = a * theta + d;
+  if (c !== 0) {
+    // 3PL: the same sums with P = c + (1 − c)·logistic(z).
+    const p = c + (1 - c) / (1 + Math.exp(-z));
+    const logP = Math.log(p);
+    const logQ = Math.log1p(-p);
+    sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
+    sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
+    sums[2] = (sums[2] as number) + p * (1 - p) * (logP - logQ) * (logP - logQ);
+    return;
   }
-  return variance > 0 ? (l0 - expected) / Math.sqrt(variance) : null;
+  // ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
+  const logP = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+  const logQ = logP - z;
+  const p = Math.exp(logP);
+  sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
+  sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
+  sums[2] = (sums[2] as number) + p * (1 - p) * z * z;
+}
+
+function lzOf(sums: Float64Array): number | null {
+  const variance = sums[2] as number;
+  return variance > 0 ? ((sums[0] as number) - (sums[1] as number)) / Math.sqrt(variance) : null;
 }
 
 export interface PersonFit {
@@ -182,21 +188,16 @@ export function personFit(
   const out = new Float64Array(rows);
   let weighted = 0;
   let below = 0;
-  const answers: { a: number; d: number; c?: number; score: 0 | 1 }[] = [];
-  const guessing = result.parameters.c;
+  const sums = new Float64Array(3);
+  const { a, d, c } = result.parameters;
   for (let r = 0; r < rows; r++) {
-    answers.length = 0;
+    sums.fill(0);
     for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
       const k = known[data.items[j] as number] as number;
       if (k < 0) continue;
-      answers.push({
-        a: result.parameters.a[k] as number,
-        d: result.parameters.d[k] as number,
-        ...(guessing === undefined ? {} : { c: guessing[k] as number }),
-        score: data.scores[j] === 1 ? 1 : 0,
-      });
+      addToLz(sums, a[k] as number, d[k] as number, c === undefined ? 0 : (c[k] as number), data.scores[j] === 1 ? 1 : 0, theta[r] as number);
     }
-    const value = lz(answers, theta[r] as number);
+    const value = lzOf(sums);
     out[r] = value ?? NaN;
     if (value === null) continue;
     const w = data.weights === null ? 1 : (data.weights[r] as number);

@@ -23,23 +23,30 @@ export interface ItemSx2 {
   readonly p: number;
 }
 
-/** Summed-score distribution per node: result[s * Q + q] = P(score s | θ_q), over the given items. */
-function lordWingersky(prob: Float64Array, items: readonly number[], Q: number): Float64Array {
-  let f = new Float64Array(Q).fill(1);
-  let size = 1;
-  for (const i of items) {
-    const next = new Float64Array((size + 1) * Q);
-    for (let s = 0; s < size; s++) {
-      for (let q = 0; q < Q; q++) {
-        const p = prob[i * Q + q] as number;
-        const v = f[s * Q + q] as number;
-        next[s * Q + q] = (next[s * Q + q] as number) + v * (1 - p);
-        next[(s + 1) * Q + q] = (next[(s + 1) * Q + q] as number) + v * p;
-      }
+/**
+ * One step of the Lord–Wingersky recursion in place: f holds P(score s | θ_q) at f[s * Q + q] over some
+ * items (`size` scores, 0 … size − 1) and gets item i added (size + 1 scores; f must have room for them).
+ * Descending scores read each old value before overwriting it; each new value is the same two products
+ * summed as by a fresh array (f[s] = f[s − 1]·p + f[s]·(1 − p)), so the results are bit for bit those of
+ * the recursion into a new array per item.
+ */
+function addItem(f: Float64Array, size: number, prob: Float64Array, i: number, Q: number): void {
+  const base = i * Q;
+  for (let q = 0; q < Q; q++) f[size * Q + q] = (f[(size - 1) * Q + q] as number) * (prob[base + q] as number);
+  for (let s = size - 1; s >= 1; s--) {
+    for (let q = 0; q < Q; q++) {
+      const p = prob[base + q] as number;
+      f[s * Q + q] = (f[(s - 1) * Q + q] as number) * p + (f[s * Q + q] as number) * (1 - p);
     }
-    f = next;
-    size++;
   }
+  for (let q = 0; q < Q; q++) f[q] = (f[q] as number) * (1 - (prob[base + q] as number));
+}
+
+/** Summed-score distribution per node: result[s * Q + q] = P(score s | θ_q), over items 0 … n − 1. */
+function lordWingersky(prob: Float64Array, n: number, Q: number): Float64Array {
+  const f = new Float64Array((n + 1) * Q);
+  f.fill(1, 0, Q);
+  for (let i = 0; i < n; i++) addItem(f, i + 1, prob, i, Q);
   return f;
 }
 
@@ -73,7 +80,7 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
   }
   if (complete === 0) return empty();
   const all = Array.from({ length: n }, (_, i) => i);
-  const full = lordWingersky(prob, all, Q);
+  const full = lordWingersky(prob, n, Q);
   const g = quadrature.weights;
   const denominator = new Float64Array(n + 1);
   for (let s = 0; s <= n; s++) {
@@ -81,12 +88,15 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
     for (let q = 0; q < Q; q++) acc += (full[s * Q + q] as number) * (g[q] as number);
     denominator[s] = acc;
   }
+  // Every item but i, in item order: the distribution over items 0 … i − 1 (kept, one item more per i)
+  // followed by items i + 1 … n − 1, the same steps in the same order as a recursion from scratch.
+  const prefix = new Float64Array((n + 1) * Q);
+  prefix.fill(1, 0, Q);
+  const rest = new Float64Array((n + 1) * Q);
   return all.map((i) => {
-    const rest = lordWingersky(
-      prob,
-      all.filter((j) => j !== i),
-      Q,
-    );
+    if (i > 0) addItem(prefix, i, prob, i - 1, Q);
+    rest.set(prefix.subarray(0, (i + 1) * Q));
+    for (let j = i + 1; j < n; j++) addItem(rest, j, prob, j, Q);
     // Groups k = 1 … n − 1: N_k persons, O_k correct, E_k expected proportion correct.
     const groups: { count: number; observed: number; expected: number }[] = [];
     for (let k = 1; k <= n - 1; k++) {

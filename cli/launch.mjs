@@ -1,0 +1,141 @@
+/**
+ * Starts the command line (cli/run.ts) from one JavaScript bundle kept in the project's .cache/cli folder,
+ * instead of compiling its TypeScript modules one by one through tsx's loader on every start
+ * (decision 021, addendum h33). Plain JavaScript, so that `node cli/launch.mjs` needs no loader at all.
+ *
+ * The bundle is reused while none of its source files changed: the manifest lists them with a SHA-256 of
+ * their contents (hashing them takes a few milliseconds); otherwise esbuild (tsx's own dependency, found
+ * through tsx's package) builds it again, into a folder named by that hash, written under a temporary name
+ * and renamed, so that concurrent starts never read half a bundle. The folder is the project's, owned like
+ * the sources (a shared temporary folder would let anybody plant code there). Packages stay external
+ * (loaded from node_modules as before); `import.meta.url` in a source file is replaced by that file's own
+ * URL, so that code locating files beside itself (the calibration worker) finds them as under tsx.
+ * Where esbuild is missing or the build fails, the sources run through tsx as before.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Changes whenever the way the bundle is built changes (then every cached bundle is rebuilt). */
+const BUILD_VERSION = 'cli-bundle-1';
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const entry = join(here, 'run.ts');
+const cacheFolder = join(root, '.cache', 'cli');
+const manifestFile = join(cacheFolder, 'manifest.json');
+
+/** SHA-256 of the build version, the Node version and every input's path and contents. */
+function contentHash(inputs) {
+  const hash = createHash('sha256').update(BUILD_VERSION).update('\0').update(process.versions.node).update('\0');
+  for (const file of inputs)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  return hash.digest('hex');
+}
+
+/** The cached bundle's entry file when its sources are unchanged, else null. */
+function cachedEntry() {
+  try {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    if (manifest.version !== BUILD_VERSION || contentHash(manifest.inputs) !== manifest.hash) return null;
+    return join(cacheFolder, manifest.hash.slice(0, 24), 'run.mjs');
+  } catch {
+    return null; // no manifest yet, or a source file gone
+  }
+}
+
+/** esbuild plugin: packages are external; `import.meta.url` of a project source is its own file's URL. */
+const sourcesAsTheyAre = {
+  name: 'sources-as-they-are',
+  setup(build) {
+    build.onResolve({ filter: /^[^./~]/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+    build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
+/** Builds the bundle into the cache; returns its entry file, or null where esbuild is missing or fails. */
+async function build() {
+  let esbuild;
+  try {
+    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+    esbuild = fromTsx('esbuild');
+  } catch {
+    return null;
+  }
+  const temporary = join(cacheFolder, `.build-${process.pid}-${Date.now()}`);
+  try {
+    const result = await esbuild.build({
+      entryPoints: { run: entry },
+      absWorkingDir: root,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: `node${process.versions.node}`,
+      outdir: temporary,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunk-[hash]',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [sourcesAsTheyAre],
+    });
+    const inputs = Object.keys(result.metafile.inputs)
+      .map((input) => relative(root, resolve(root, input)))
+      .sort();
+    const hash = contentHash(inputs);
+    const folder = join(cacheFolder, hash.slice(0, 24));
+    try {
+      renameSync(temporary, folder);
+    } catch {
+      rmSync(temporary, { recursive: true, force: true }); // another process built the same sources first
+    }
+    const manifestTemporary = `${manifestFile}.${process.pid}`;
+    writeFileSync(manifestTemporary, JSON.stringify({ version: BUILD_VERSION, hash, inputs }));
+    renameSync(manifestTemporary, manifestFile);
+    return join(folder, 'run.mjs');
+  } catch {
+    rmSync(temporary, { recursive: true, force: true });
+    return null;
+  }
+}
+
+/** The sources through tsx (registered here unless the process already runs under it). */
+async function fromSources() {
+  try {
+    return await import(pathToFileURL(entry).href);
+  } catch (error) {
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    const { register } = await import('tsx/esm/api');
+    register();
+    return await import(pathToFileURL(entry).href);
+  }
+}
+
+/** Runs the command line on `argv`; resolves to the exit status. */
+export async function runCli(argv) {
+  let file = cachedEntry();
+  if (file === null) {
+    try {
+      mkdirSync(cacheFolder, { recursive: true });
+      file = await build();
+    } catch {
+      file = null; // a read-only project folder: the sources, through tsx
+    }
+  }
+  const cli = file === null ? await fromSources() : await import(pathToFileURL(file).href);
+  return cli.main(argv);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
