@@ -11,8 +11,8 @@
  * - The diagonal blocks of A⁻¹ = L⁻ᵀ L⁻¹ without the full inverse: for a block of columns J, the
  *   columns X = L⁻¹ E_J by forward substitution (blocked the same way), then X_Jᵀ X_J. The blocks
  *   of columns are independent of each other, so threads can share them too.
- * Cost: P³/3 for the factor and about P³/3 for the columns of L⁻¹ (the full inverse would add a third
- * P³/3), in multiply–adds. The matrix is padded to a multiple of BLOCK with an identity.
+ * Cost: P³/6 multiply–adds for the factor and about P³/6 for the columns of L⁻¹ (the full inverse
+ * would add a third P³/6). The matrix is padded to a multiple of BLOCK with an identity.
  * The dot products run in WebAssembly SIMD (dots.wat, linalg-wasm.ts) when a DotsKernel is given and
  * the matrix and the scratch are views on its shared memory; otherwise in JavaScript (the reference).
  */
