@@ -11,8 +11,8 @@
  * - The diagonal blocks of A⁻¹ = L⁻ᵀ L⁻¹ without the full inverse: for a block of columns J, the
  *   columns X = L⁻¹ E_J by forward substitution (blocked the same way), then X_Jᵀ X_J. The blocks
  *   of columns are independent of each other, so threads can share them too.
- * Cost: P³/3 for the factor and about P³/3 for the columns of L⁻¹ (the full inverse would add a third
- * P³/3), in multiply–adds. The matrix is padded to a multiple of BLOCK with an identity.
+ * Cost: P³/6 multiply–adds for the factor and about P³/6 for the columns of L⁻¹ (the full inverse
+ * would add a third P³/6). The matrix is padded to a multiple of BLOCK with an identity.
  * The dot products run in WebAssembly SIMD (dots.wat, linalg-wasm.ts) when a DotsKernel is given and
  * the matrix and the scratch are views on its shared memory; otherwise in JavaScript (the reference).
  */
@@ -147,15 +147,28 @@ export function factorDiagonalBlock(m: Float64Array, N: number, k0: number): boo
   return true;
 }
 
-/** After factorDiagonalBlock(k0): the panel rows [rowFrom, rowTo) of L, L[i][j] = (A[i][j] − Σ_{k<j} L[i][k] L[j][k]) / L[j][j]. */
-export function solvePanel(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number): void {
-  for (let i = rowFrom; i < rowTo; i++) {
-    const row = i * N + k0;
-    for (let j = 0; j < BLOCK; j++) {
-      const lj = (k0 + j) * N + k0;
-      let sum = m[row + j] as number;
-      for (let k = 0; k < j; k++) sum -= (m[row + k] as number) * (m[lj + k] as number);
-      m[row + j] = sum / (m[lj + j] as number);
+/** Columns of a panel solved per step when its dot products run in WebAssembly (a multiple of 3). */
+export const PANEL_STEP = 24;
+
+/**
+ * After factorDiagonalBlock(k0): the panel rows [rowFrom, rowTo) of L, L[i][j] = (A[i][j] − Σ_{k<j} L[i][k] L[j][k]) / L[j][j].
+ * With `kernel` (`m` on its memory), in steps of PANEL_STEP columns: the products with the columns
+ * already solved run in WebAssembly, the triangle within the step in JavaScript (the same sums, to rounding).
+ */
+export function solvePanel(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, kernel?: DotsKernel): void {
+  const inKernel = kernel !== undefined && m.buffer === kernel.heap.buffer;
+  const step = inKernel ? PANEL_STEP : BLOCK;
+  for (let s0 = 0; s0 < BLOCK; s0 += step) {
+    if (s0 > 0 && rowTo > rowFrom)
+      subtractDots(m, rowFrom * N + k0, N, m, (k0 + s0) * N + k0, N, s0, m, rowFrom * N + k0 + s0, N, 1, rowTo - rowFrom, step, kernel);
+    for (let i = rowFrom; i < rowTo; i++) {
+      const row = i * N + k0;
+      for (let j = s0; j < s0 + step; j++) {
+        const lj = (k0 + j) * N + k0;
+        let sum = m[row + j] as number;
+        for (let k = s0; k < j; k++) sum -= (m[row + k] as number) * (m[lj + k] as number);
+        m[row + j] = sum / (m[lj + j] as number);
+      }
     }
   }
 }
@@ -197,7 +210,7 @@ export function choleskyInPlace(m: Float64Array, N: number, kernel?: DotsKernel)
   const panel = kernel?.scratch(0, N * BLOCK) ?? new Float64Array(N * BLOCK);
   for (let k0 = 0; k0 < N; k0 += BLOCK) {
     if (!factorDiagonalBlock(m, N, k0)) return false;
-    solvePanel(m, N, k0, k0 + BLOCK, N);
+    solvePanel(m, N, k0, k0 + BLOCK, N, kernel);
     updateTrailing(m, N, k0, k0 + BLOCK, N, panel, kernel);
   }
   return true;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate, createSharedMatrix, createDotsKernel, type DotsKernel } from '.';
 import { createThreadedRunner } from './parallel';
-import { BLOCK, inverseDiagonalBlocksInPlace, padMatrix, paddedSize, SOLVE_ROWS, subtractDots } from './linalg-blocked';
+import { BLOCK, choleskyInPlace, inverseDiagonalBlocksInPlace, padMatrix, paddedSize, SOLVE_ROWS, subtractDots } from './linalg-blocked';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
 
@@ -89,6 +89,25 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
           const scale = Math.sqrt(js![3 * p]! * js![3 * (p + e)]!);
           worst = Math.max(worst, Math.abs(wasm![3 * p + e]! - js![3 * p + e]!) / scale);
         }
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('give the factor of the JavaScript path to 1e-12, the panels solved in steps with the kernel', () => {
+    const size = 290; // N = 384: four steps, each panel in four steps of 24 columns
+    const matrix = randomSpd(size, 29);
+    const N = paddedSize(size);
+    const js = padMatrix(matrix, size);
+    expect(choleskyInPlace(js, N)).toBe(true);
+    const { matrix: heapMatrix, kernel } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    expect(choleskyInPlace(heapMatrix, N, kernel)).toBe(true);
+    let worst = 0;
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j <= i; j++) {
+        const scale = Math.sqrt(js[i * N + i]! * js[j * N + j]!);
+        worst = Math.max(worst, Math.abs(heapMatrix[i * N + j]! - js[i * N + j]!) / scale);
       }
     }
     expect(worst).toBeLessThanOrEqual(1e-12);

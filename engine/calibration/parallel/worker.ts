@@ -77,7 +77,7 @@ port.on('message', (request: WorkerRequest) => {
         port.postMessage(reply, [band.buffer]);
         return;
       }
-      if (request.kind === 'panel') solvePanel(matrix, N, request.k0, request.rowFrom, request.rowTo);
+      if (request.kind === 'panel') solvePanel(matrix, N, request.k0, request.rowFrom, request.rowTo, dots);
       else if (dots !== undefined) updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, dots.scratch(0, N * BLOCK), dots);
       else {
         if (panel.length < N * BLOCK) panel = new Float64Array(N * BLOCK);

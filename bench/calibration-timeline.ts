@@ -1,0 +1,66 @@
+/**
+ * When each part of the 10.5M calibration happens (2,000 items, 700,000 persons × 15 answers, the
+ * threaded runner): pattern collapse, threads' start, the summary, each E-step and M-step, the final
+ * pass, as times since the start and the gap from the previous event. SEs per item block, so that only
+ * the EM and the final pass run. Run: node --import tsx bench/calibration-timeline.ts [persons = 700000]
+ */
+import { loadavg } from 'node:os';
+import { calibrate } from '../engine/calibration';
+import { createThreadedRunner } from '../engine/calibration/parallel';
+import { createRandom } from '../engine/random';
+import { simulateCalibrationData } from '../engine/simulation';
+
+const persons = Number(process.argv[2] ?? 700_000);
+const sim = simulateCalibrationData(createRandom(20240602), { items: 2000, persons, design: { kind: 'random', perPerson: 15 } });
+const started = performance.now();
+const events: [string, number][] = [];
+const mark = (what: string): void => {
+  events.push([what, performance.now() - started]);
+};
+await calibrate(
+  sim.data,
+  { standardErrors: 'louis-block' },
+  {
+    hooks: { now: () => performance.now(), onProgress: (p) => mark(`M-step done (cycle ${p.cycle})`) },
+    createRunner: async (prepared) => {
+      mark('patterns collapsed');
+      const runner = await createThreadedRunner(prepared, {});
+      mark('threads started');
+      return {
+        ...runner,
+        summary: () => {
+          const summary = runner.summary();
+          mark('summary');
+          return summary;
+        },
+        expectations: async (params, quadrature) => {
+          mark('E-step start');
+          const stats = await runner.expectations(params, quadrature);
+          mark('E-step end');
+          return stats;
+        },
+        diagnostics: async (params, quadrature) => {
+          mark('final pass start');
+          const stats = await runner.diagnostics(params, quadrature);
+          mark('final pass end');
+          return stats;
+        },
+      };
+    },
+  },
+);
+mark('done');
+let previous = 0;
+let eSteps = 0;
+let eStart = 0;
+let mSteps = 0;
+for (const [what, at] of events) {
+  console.log(`${(at / 1000).toFixed(3).padStart(8)} s  +${((at - previous) / 1000).toFixed(3)}  ${what}`);
+  if (what === 'E-step start') eStart = at;
+  if (what === 'E-step end') eSteps += at - eStart;
+  if (what.startsWith('M-step')) mSteps += at - previous;
+  previous = at;
+}
+console.log(
+  `E-steps ${(eSteps / 1000).toFixed(2)} s, M-steps ${(mSteps / 1000).toFixed(2)} s, wall ${(previous / 1000).toFixed(2)} s, load ${(loadavg()[0] as number).toFixed(1)}`,
+);
