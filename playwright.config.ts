@@ -3,6 +3,7 @@ import { defineConfig } from '@playwright/test';
 // Given files (`npm run test:e2e -- tests/e2e/x.spec.ts`): run only those, without the whole « parallèle »
 // project that the round trip otherwise waits for.
 const someFiles = process.argv.some((arg) => /\.spec\.ts(:\d+)?$/.test(arg));
+const alone = /(pack-round-trip|psychometrics-restore)\.spec\.ts$/;
 
 // Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
 // `npm test` starts the workbench on a fresh database and passes its address in BASE_URL.
@@ -14,11 +15,13 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.cache/playwright.json' }]],
-  // The whole-bank round trip runs alone once the others are done: it exports every valid challenge and
-  // imports them back, so a challenge validated by a parallel test in between would count as an update.
+  // Specs that need the shared database to hold still run once the others are done: the whole-bank round
+  // trip exports every valid challenge and imports them back (a challenge validated by a parallel test in
+  // between would count as an update); the restore of a parameter set checks which version is in force (a
+  // run approved by a parallel test in between would replace it).
   projects: [
-    { name: 'parallele', testIgnore: /pack-round-trip\.spec\.ts$/ },
-    { name: 'seul', testMatch: /pack-round-trip\.spec\.ts$/, dependencies: someFiles ? [] : ['parallele'] },
+    { name: 'parallele', testIgnore: alone },
+    { name: 'seul', testMatch: alone, dependencies: someFiles ? [] : ['parallele'] },
   ],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://localhost:3000',
