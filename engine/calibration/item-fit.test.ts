@@ -65,7 +65,10 @@ describe('S-X² item fit', () => {
       for (let k = sim.data.rowStart[r] as number; k < (sim.data.rowStart[r + 1] as number); k++) score += sim.data.scores[k] as number;
       persons[score] = (persons[score] as number) + 1;
       for (let k = sim.data.rowStart[r] as number; k < (sim.data.rowStart[r + 1] as number); k++)
-        if (sim.data.scores[k] === 1) (correct[sim.data.items[k] as number] as number[])[score] += 1;
+        if (sim.data.scores[k] === 1) {
+          const row = correct[sim.data.items[k] as number] as number[];
+          row[score] = (row[score] as number) + 1;
+        }
     }
     const fit = sx2ItemFit(sim.data, result.parameters, result.quadrature, 2);
     let worst = 0;
