@@ -1,7 +1,7 @@
 /** S-X² (Orlando & Thissen 2000): type-I error on data simulated from the model, and power on a misfitting item. */
 import { describe, expect, it } from 'vitest';
 import { calibrate, collapsePatterns } from '.';
-import { sx2ItemFit } from './item-fit';
+import { sx2FromGroups, sx2ItemFit, type ScoreGroup } from './item-fit';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
 
@@ -75,8 +75,7 @@ describe('S-X² item fit', () => {
     for (let i = 0; i < n; i++) {
       const rest = distribution(i);
       // Groups before merging: the expected proportion correct at each summed score k = 1 … n − 1.
-      let statistic = 0;
-      const groups: { count: number; observed: number; expected: number }[] = [];
+      const groups: ScoreGroup[] = [];
       for (let k = 1; k < n; k++) {
         let num = 0;
         let den = 0;
@@ -86,23 +85,10 @@ describe('S-X² item fit', () => {
         }
         groups.push({ count: persons[k] as number, observed: (correct[i] as number[])[k] as number, expected: (num / den) * (persons[k] as number) });
       }
-      // Every group here is large enough (2,000 persons, 23 items) except at the tails: merge as sx2ItemFit does.
-      const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
-      const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
-        count: x.count + y.count,
-        observed: x.observed + y.observed,
-        expected: x.expected + y.expected,
-      });
-      while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
-      while (groups.length > 1 && small(groups[groups.length - 1]!))
-        groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
-      expect(groups.some(small)).toBe(false);
-      for (const x of groups) {
-        const e = x.expected / x.count;
-        statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
-      }
-      expect(fit[i]?.df).toBe(groups.length - 2);
-      worst = Math.max(worst, Math.abs((fit[i]?.statistic as number) - statistic) / statistic);
+      // The same merging and statistic (sx2FromGroups) on these groups.
+      const expected = sx2FromGroups(groups, 2);
+      expect(fit[i]?.df).toBe(expected?.df);
+      worst = Math.max(worst, Math.abs((fit[i]?.statistic as number) - (expected?.statistic as number)) / (expected?.statistic as number));
     }
     console.log(`S-X² against the plain recursion: max relative difference ${worst.toExponential(1)}`);
     expect(worst).toBeLessThan(1e-12);

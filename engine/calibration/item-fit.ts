@@ -123,7 +123,7 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
   const fit = new Array<ItemSx2 | null>(n).fill(null);
   leaveOneOut(prob, n, Q, (i, rest) => {
     // Groups k = 1 … n − 1: N_k persons, O_k correct, E_k expected proportion correct.
-    const groups: { count: number; observed: number; expected: number }[] = [];
+    const groups: ScoreGroup[] = [];
     for (let k = 1; k <= n - 1; k++) {
       let acc = 0;
       for (let q = 0; q < Q; q++) acc += (prob[i * Q + q] as number) * (rest[(k - 1) * Q + q] as number) * (g[q] as number);
@@ -131,33 +131,49 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
       const count = persons[k] as number;
       groups.push({ count, observed: correct[i * (n + 1) + k] as number, expected: e * count });
     }
-    const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
-    const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
-      count: x.count + y.count,
-      observed: x.observed + y.observed,
-      expected: x.expected + y.expected,
-    });
-    // From the low tail upwards, then from the high tail downwards.
-    while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
-    while (groups.length > 1 && small(groups[groups.length - 1]!))
-      groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
-    // Any small group left in the middle joins its neighbour.
-    for (let k = 0; k < groups.length && groups.length > 1;) {
-      if (small(groups[k]!)) {
-        const j = k + 1 < groups.length ? k + 1 : k - 1;
-        const lo = Math.min(j, k);
-        groups.splice(lo, 2, merge(groups[lo]!, groups[lo + 1]!));
-        k = Math.max(0, lo - 1);
-      } else k++;
-    }
-    const df = groups.length - (typeof parametersPerItem === 'number' ? parametersPerItem : (parametersPerItem[i] as number));
-    if (df < 1) return;
-    let statistic = 0;
-    for (const x of groups) {
-      const e = x.expected / x.count;
-      statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
-    }
-    fit[i] = { statistic, df, p: chiSquareUpper(statistic, df) };
+    fit[i] = sx2FromGroups(groups, typeof parametersPerItem === 'number' ? parametersPerItem : (parametersPerItem[i] as number));
   });
   return fit;
+}
+
+/** One score group of an item: persons, correct answers observed, correct answers expected. */
+export interface ScoreGroup {
+  count: number;
+  observed: number;
+  expected: number;
+}
+
+/**
+ * S-X² of one item from its score groups 1 … n − 1 (merged here, in place): adjacent groups are merged
+ * from each tail inwards until every group's expected numbers correct and incorrect are both ≥ 1; null
+ * when df = groups − `parameters` < 1.
+ */
+export function sx2FromGroups(groups: ScoreGroup[], parameters: number): ItemSx2 | null {
+  const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
+  const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
+    count: x.count + y.count,
+    observed: x.observed + y.observed,
+    expected: x.expected + y.expected,
+  });
+  // From the low tail upwards, then from the high tail downwards.
+  while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
+  while (groups.length > 1 && small(groups[groups.length - 1]!))
+    groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
+  // Any small group left in the middle joins its neighbour.
+  for (let k = 0; k < groups.length && groups.length > 1;) {
+    if (small(groups[k]!)) {
+      const j = k + 1 < groups.length ? k + 1 : k - 1;
+      const lo = Math.min(j, k);
+      groups.splice(lo, 2, merge(groups[lo]!, groups[lo + 1]!));
+      k = Math.max(0, lo - 1);
+    } else k++;
+  }
+  const df = groups.length - parameters;
+  if (df < 1) return null;
+  let statistic = 0;
+  for (const x of groups) {
+    const e = x.expected / x.count;
+    statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
+  }
+  return { statistic, df, p: chiSquareUpper(statistic, df) };
 }
