@@ -112,7 +112,16 @@ function addPosterior(base: Float64Array, nodes: Float64Array, slopes: number, w
     const wp = weight * (post[q] as number);
     if (wp === 0) continue;
     const at = q * Q;
-    for (let s = q; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
+    // Unrolled by four (the same sums, element by element: bit for bit the plain loop's).
+    const end4 = q + ((Q - q) & ~3);
+    let s = q;
+    for (; s < end4; s += 4) {
+      pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
+      pairs[at + s + 1] = (pairs[at + s + 1] as number) + wp * (post[s + 1] as number);
+      pairs[at + s + 2] = (pairs[at + s + 2] as number) + wp * (post[s + 2] as number);
+      pairs[at + s + 3] = (pairs[at + s + 3] as number) + wp * (post[s + 3] as number);
+    }
+    for (; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
   }
   return variance;
 }
@@ -120,11 +129,20 @@ function addPosterior(base: Float64Array, nodes: Float64Array, slopes: number, w
 /** Adds the row's centred posterior to H for each correct answer, and w·Var(θ) to the Gram sums of each pair of them. */
 function addCorrect(sorted: Int32Array, centred: Float64Array, h: Float64Array, gram: Float64Array, F: number, wv: number): void {
   const Q = centred.length;
+  const Q4 = Q & ~3;
   const count = sorted.length;
   for (let n = 0; n < count; n++) {
     const f = sorted[n] as number;
     const at = f * Q;
-    for (let q = 0; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
+    // Unrolled by four, as addPosterior's pairs.
+    let q = 0;
+    for (; q < Q4; q += 4) {
+      h[at + q] = (h[at + q] as number) + (centred[q] as number);
+      h[at + q + 1] = (h[at + q + 1] as number) + (centred[q + 1] as number);
+      h[at + q + 2] = (h[at + q + 2] as number) + (centred[q + 2] as number);
+      h[at + q + 3] = (h[at + q + 3] as number) + (centred[q + 3] as number);
+    }
+    for (; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
     const g = f * F;
     for (let m = n; m < count; m++) {
       const at2 = g + (sorted[m] as number);
