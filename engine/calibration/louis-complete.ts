@@ -18,6 +18,7 @@
  */
 import type { ResponseData } from './data';
 import { exponentiateFromTop, latentNodes, probabilityTables } from './information';
+import { addSlice } from './kernel';
 import type { LouisPartial } from './louis-pass';
 import type { ModelState, MStepSettings } from './mstep';
 
@@ -129,20 +130,10 @@ function addPosterior(base: Float64Array, nodes: Float64Array, slopes: number, w
 /** Adds the row's centred posterior to H for each correct answer, and w·Var(θ) to the Gram sums of each pair of them. */
 function addCorrect(sorted: Int32Array, centred: Float64Array, h: Float64Array, gram: Float64Array, F: number, wv: number): void {
   const Q = centred.length;
-  const Q4 = Q & ~3;
   const count = sorted.length;
   for (let n = 0; n < count; n++) {
     const f = sorted[n] as number;
-    const at = f * Q;
-    // Unrolled by four, as addPosterior's pairs.
-    let q = 0;
-    for (; q < Q4; q += 4) {
-      h[at + q] = (h[at + q] as number) + (centred[q] as number);
-      h[at + q + 1] = (h[at + q + 1] as number) + (centred[q + 1] as number);
-      h[at + q + 2] = (h[at + q + 2] as number) + (centred[q + 2] as number);
-      h[at + q + 3] = (h[at + q + 3] as number) + (centred[q + 3] as number);
-    }
-    for (; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
+    addSlice(h, f * Q, centred, 0, Q);
     const g = f * F;
     for (let m = n; m < count; m++) {
       const at2 = g + (sorted[m] as number);
