@@ -7,14 +7,16 @@
  *   new node  `node cli/launch.mjs calibrate FILE`
  *   new tsx   `node --import tsx cli/main.ts calibrate FILE` (what the tests run)
  *   and with `--old DIR` (a copy of main, e.g. `git archive main | tar -x -C DIR`, node_modules linked):
- *   old npm   `npm run --silent cli -- calibrate FILE` in DIR, old tsx `node --import tsx DIR/cli/main.ts …`.
- * Wall times are measured around the child process; the new arms print their phases (`--phases on`: start =
- * Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is compared with
- * the first new one: max relative difference over its numbers (`seconds` excepted).
+ *   old npm   `npm run --silent cli -- calibrate FILE` in DIR, old node `node cli/launch.mjs …` in DIR,
+ *   old tsx   `node --import tsx DIR/cli/main.ts …`.
+ * Wall times are measured around the child process, CPU time (user + system, the child and its threads) by
+ * /usr/bin/time where it exists; every arm prints its phases (`--phases on`, which main has had since h33:
+ * start = Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is
+ * compared with the first new one: max relative difference over its numbers (`seconds` excepted).
  * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,16 +53,20 @@ interface Arm {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly phases: boolean;
+  /** No document: `node -e 0`, the floor of any command's start, in the same minutes. */
+  readonly floor?: boolean;
 }
 const arms: Arm[] = [
   { name: 'new npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
+  { name: 'node -e 0', command: process.execPath, args: ['-e', '0'], cwd: repo, phases: false, floor: true },
   ...(old === undefined
     ? []
     : [
-        { name: 'old npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv], cwd: old, phases: false },
-        { name: 'old tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv], cwd: old, phases: false },
+        { name: 'old npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv, '--phases', 'on'], cwd: old, phases: true },
+        { name: 'old node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on'], cwd: old, phases: true },
+        { name: 'old tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv, '--phases', 'on'], cwd: old, phases: true },
       ]),
 ];
 
@@ -77,10 +83,15 @@ function maxRelative(a: unknown, b: unknown, key = ''): number {
 const load = () => loadavg()[0]?.toFixed(1) ?? '?';
 const seconds = (ms: number | undefined) => (ms === undefined ? '?' : (ms / 1000).toFixed(2));
 const walls = new Map<string, number[]>(arms.map((arm) => [arm.name, []]));
+const cpus = new Map<string, number[]>(arms.map((arm) => [arm.name, []]));
+// CPU seconds (user + system) of the child and everything it waited for, from /usr/bin/time, where it exists.
+const timeCommand = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const cpuFile = join(folder, 'cpu.txt');
 let reference: unknown;
 console.log(`cli-1m: ${csv}, ${rounds} round(s), arms ${arms.map((arm) => arm.name).join(' / ')}`);
 // Untimed warm-up of each arm: builds the cached bundles (CLI and calibration worker) if the sources changed.
-for (const arm of arms) spawnSync(arm.command, [...arm.args.slice(0, arm.args.indexOf('calibrate')), 'help'], { cwd: arm.cwd, stdio: 'ignore' });
+for (const arm of arms.filter((a) => a.floor !== true))
+  spawnSync(arm.command, [...arm.args.slice(0, arm.args.indexOf('calibrate')), 'help'], { cwd: arm.cwd, stdio: 'ignore' });
 for (let round = 0; round < rounds; round++) {
   // Rotate the order so that no arm always runs first in a round.
   const order = arms.map((_, k) => arms[(k + round) % arms.length] as Arm);
@@ -88,12 +99,25 @@ for (let round = 0; round < rounds; round++) {
     const before = load();
     const t = performance.now();
     const spawnedAt = performance.timeOrigin + t;
-    const child = spawnSync(arm.command, arm.args, { cwd: arm.cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const child =
+      timeCommand === null
+        ? spawnSync(arm.command, arm.args, { cwd: arm.cwd, encoding: 'utf8', maxBuffer: 1 << 26 })
+        : spawnSync(timeCommand, ['-f', '%U %S', '-o', cpuFile, arm.command, ...arm.args], { cwd: arm.cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
     const wall = performance.now() - t;
     if (child.status !== 0) throw new Error(`${arm.name}: status ${child.status}\n${child.stderr}`);
-    const document = JSON.parse(child.stdout) as unknown;
-    reference ??= document;
+    const document = arm.floor === true ? null : (JSON.parse(child.stdout) as unknown);
+    if (arm.floor !== true) reference ??= document;
     walls.get(arm.name)?.push(wall / 1000);
+    const cpu =
+      timeCommand === null
+        ? NaN
+        : readFileSync(cpuFile, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .slice(-2)
+            .map(Number)
+            .reduce((x, y) => x + y, 0);
+    cpus.get(arm.name)?.push(cpu);
     const line = /^phases (.*)$/m.exec(child.stderr);
     let phaseText = '';
     if (line !== null) {
@@ -106,17 +130,20 @@ for (let round = 0; round < rounds; round++) {
         (arm.command === 'npm' ? ' (start: npm and node)' : '');
     }
     console.log(
-      `round ${round + 1} ${arm.name.padEnd(8)} wall ${(wall / 1000).toFixed(2)} s (load ${before}/${load()})${phaseText}; vs first document ${maxRelative(reference, document).toExponential(1)}`,
+      `round ${round + 1} ${arm.name.padEnd(8)} wall ${(wall / 1000).toFixed(2)} s, CPU ${cpu.toFixed(2)} s (load ${before}/${load()})${phaseText}${arm.floor === true ? '' : `; vs first document ${maxRelative(reference, document).toExponential(1)}`}`,
     );
   }
 }
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 for (const [name, values] of walls) {
   const ratio =
-    old === undefined || name.startsWith('old')
+    old === undefined || !name.startsWith('new')
       ? ''
-      : `, ${(median(values) / median(walls.get(name.startsWith('new') && name.endsWith('npm') ? 'old npm' : 'old tsx') ?? [NaN])).toFixed(2)} of old`;
-  console.log(`${name.padEnd(8)} median wall ${median(values).toFixed(2)} s (${values.map((v) => v.toFixed(2)).join(', ')})${ratio}`);
+      : `, ${(median(values) / median(walls.get(name.replace('new', 'old')) ?? [NaN])).toFixed(2)} of old (wall), CPU ${(median(cpus.get(name) ?? []) / median(cpus.get(name.replace('new', 'old')) ?? [])).toFixed(2)} of old`;
+  const cpu = cpus.get(name) ?? [];
+  console.log(
+    `${name.padEnd(8)} median wall ${median(values).toFixed(2)} s (${values.map((v) => v.toFixed(2)).join(', ')}), CPU ${median(cpu).toFixed(2)} s (${cpu.map((v) => v.toFixed(2)).join(', ')})${ratio}`,
+  );
 }
 const best = Math.min(...(walls.get('new npm') ?? [Infinity]));
 console.log(

@@ -6,6 +6,8 @@ import {
   likelihoodRatioTest,
   modelQuality,
   personFit,
+  personFitOf,
+  rowCount,
   scorePersons,
   type CalibrationResult,
   type CalibrationSettings,
@@ -72,7 +74,9 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     standardErrors,
     ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
   };
-  const run = (m: '2pl' | 'rasch' | '3pl') => calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads });
+  // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
+  const run = (m: '2pl' | 'rasch' | '3pl') =>
+    calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads, rowScores: true });
   const warnings: string[] = [];
   if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
   warnings.push(...notes);
@@ -132,11 +136,14 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
 
 /**
  * The CLI's output document: the run, then one entry per item, in this exact shape. With the data,
- * it also gives the empirical reliability of the persons' EAP scores and their person fit (lz).
+ * it also gives the empirical reliability of the persons' EAP scores and their person fit (lz), from
+ * the run's `rowScores` when it has them for these rows, else computed here (the same values).
  */
 export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
-  const persons = data === undefined ? null : scorePersons(data, result);
-  const fit = data === undefined || persons === null ? null : personFit(data, result, { theta: persons.theta });
+  const scored = data !== undefined && result.rowScores !== undefined && result.rowScores.theta.length === rowCount(data) ? result.rowScores : null;
+  const persons = data === undefined ? null : (scored ?? scorePersons(data, result));
+  const fit =
+    data === undefined || persons === null ? null : scored !== null ? personFitOf(scored.lz, data.weights) : personFit(data, result, { theta: persons.theta });
   const quality = data === undefined || persons === null ? null : modelQuality(result, data, persons);
   const sx2 = quality === null ? null : quality.sx2;
   return {

@@ -9,7 +9,7 @@ import { chiSquareUpper } from '../statistics';
 import type { ResponseData } from './data';
 import type { CalibrationResult } from './em';
 import type { ModelState } from './mstep';
-import { scorePersons } from './persons';
+import { addToLz, lzOf, scorePersons } from './persons';
 
 export interface InformationCriteria {
   readonly logLik: number;
@@ -135,33 +135,6 @@ export function lz(answers: readonly { readonly a: number; readonly d: number; r
   return lzOf(sums);
 }
 
-/** Adds one answer to the sums [l₀, E[l₀], Var[l₀]] of lz. */
-function addToLz(sums: Float64Array, a: number, d: number, c: number, score: number, theta: number): void {
-  const z = a * theta + d;
-  if (c !== 0) {
-    // 3PL: the same sums with P = c + (1 − c)·logistic(z).
-    const p = c + (1 - c) / (1 + Math.exp(-z));
-    const logP = Math.log(p);
-    const logQ = Math.log1p(-p);
-    sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
-    sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
-    sums[2] = (sums[2] as number) + p * (1 - p) * (logP - logQ) * (logP - logQ);
-    return;
-  }
-  // ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
-  const logP = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
-  const logQ = logP - z;
-  const p = Math.exp(logP);
-  sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
-  sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
-  sums[2] = (sums[2] as number) + p * (1 - p) * z * z;
-}
-
-function lzOf(sums: Float64Array): number | null {
-  const variance = sums[2] as number;
-  return variance > 0 ? ((sums[0] as number) - (sums[1] as number)) / Math.sqrt(variance) : null;
-}
-
 export interface PersonFit {
   /** lz of every row of the data at the row's EAP θ̂ (NaN where undefined: no answer to a known item). */
   readonly lz: Float64Array;
@@ -186,8 +159,6 @@ export function personFit(
   const known = data.itemIds.map((id) => index.get(id) ?? -1);
   const rows = data.rowStart.length - 1;
   const out = new Float64Array(rows);
-  let weighted = 0;
-  let below = 0;
   const sums = new Float64Array(3);
   const { a, d, c } = result.parameters;
   for (let r = 0; r < rows; r++) {
@@ -197,14 +168,26 @@ export function personFit(
       if (k < 0) continue;
       addToLz(sums, a[k] as number, d[k] as number, c === undefined ? 0 : (c[k] as number), data.scores[j] === 1 ? 1 : 0, theta[r] as number);
     }
-    const value = lzOf(sums);
-    out[r] = value ?? NaN;
-    if (value === null) continue;
-    const w = data.weights === null ? 1 : (data.weights[r] as number);
+    out[r] = lzOf(sums) ?? NaN;
+  }
+  return personFitOf(out, data.weights, threshold);
+}
+
+/**
+ * Person fit from lz already computed per row (NaN: no lz), e.g. by the calibration's threads
+ * (`rowScores` of calibrate): the weighted share below `threshold` among the rows with an lz.
+ */
+export function personFitOf(lz: Float64Array, weights: ArrayLike<number> | null, threshold = -1.645): PersonFit {
+  let weighted = 0;
+  let below = 0;
+  for (let r = 0; r < lz.length; r++) {
+    const value = lz[r] as number;
+    if (Number.isNaN(value)) continue;
+    const w = weights === null ? 1 : (weights[r] as number);
     weighted += w;
     if (value < threshold) below += w;
   }
-  return { lz: out, misfitting: weighted > 0 ? below / weighted : 0, threshold };
+  return { lz, misfitting: weighted > 0 ? below / weighted : 0, threshold };
 }
 
 export interface Q3Pair {

@@ -29,6 +29,7 @@ import {
   type PriorSettings,
 } from './mstep';
 import { createLocalRunner, type EStepRunner } from './runner';
+import type { RowScores } from './persons';
 import { informationCriteria, marginalReliability } from './diagnostics';
 import {
   itemErrorsFromCovariance,
@@ -175,6 +176,12 @@ export interface CalibrationResult {
   /** 3PL only: the prior on c (mode per item, weight) and which items' c was estimated. */
   readonly guessing?: GuessingSettings;
   readonly quadrature: Quadrature;
+  /**
+   * With calibrate's `rowScores` option: θ̂ (EAP), posterior SD and person fit lz of every row of the
+   * data given, at the final parameters (the values of scorePersons and personFit, computed on the
+   * runner's threads).
+   */
+  readonly rowScores?: RowScores;
 }
 
 export interface ResolvedSettings {
@@ -222,17 +229,44 @@ export interface CalibrateOptions {
   readonly collapse?: boolean;
   /** Builds the runner for the (collapsed) data; default: in-process. It is closed afterwards. */
   readonly createRunner?: (data: ResponseData) => EStepRunner | Promise<EStepRunner>;
+  /**
+   * Also score every row of `data` at the final parameters (θ̂, SD, lz: result.rowScores), on the runner's
+   * threads before they close, once per pattern (default false).
+   */
+  readonly rowScores?: boolean;
 }
 
 /** Calibrates response data. */
 export async function calibrate(data: ResponseData, settings: CalibrationSettings = {}, options: CalibrateOptions = {}): Promise<CalibrationResult> {
-  const prepared = options.collapse === false ? data : collapsePatterns(data).data;
+  const collapsed = options.collapse === false ? null : collapsePatterns(data);
+  const prepared = collapsed === null ? data : collapsed.data;
   const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
   try {
-    return await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared });
+    const result = await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared });
+    if (options.rowScores !== true || runner.rowScores === undefined) return result;
+    const { a, d, c } = result.parameters;
+    const scores = await runner.rowScores(c === undefined ? { a, d } : { a, d, c }, result.quadrature);
+    const rowScores = collapsed === null ? scores : patternScoresByRow(scores, collapsed.patternOfRow);
+    return rowScores === null ? result : { ...result, rowScores };
   } finally {
     await runner.close?.();
   }
+}
+
+/** Each row's pattern's scores; null when a row has no pattern (weight 0: not scored by the runner). */
+function patternScoresByRow(scores: RowScores, patternOfRow: Int32Array): RowScores | null {
+  const rows = patternOfRow.length;
+  const theta = new Float64Array(rows);
+  const sd = new Float64Array(rows);
+  const lz = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const p = patternOfRow[r] as number;
+    if (p < 0) return null;
+    theta[r] = scores.theta[p] as number;
+    sd[r] = scores.sd[p] as number;
+    lz[r] = scores.lz[p] as number;
+  }
+  return { theta, sd, lz };
 }
 
 export function resolveSettings(

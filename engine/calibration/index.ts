@@ -52,10 +52,10 @@ export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS, pointBiserialFromSums } from './it
 
 export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors';
 
-export { scorePersons } from './persons';
+export { scorePersons, scoreRows, concatRowScores, type RowScores } from './persons';
 
 export type { InformationCriteria, LikelihoodRatioTest, PersonFit, Q3Pair } from './diagnostics';
-export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, yenQ3 } from './diagnostics';
+export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, personFitOf, yenQ3 } from './diagnostics';
 export type { PersonFitDistribution, ItemPlace, DependentPair, LocalDependenceReport } from './run-diagnostics';
 export { PERSON_FIT_HISTOGRAM, summarisePersonFit, personFitDistribution, localDependence } from './run-diagnostics';
 

@@ -1,7 +1,7 @@
 /** S-X² (Orlando & Thissen 2000): type-I error on data simulated from the model, and power on a misfitting item. */
 import { describe, expect, it } from 'vitest';
 import { calibrate, collapsePatterns } from '.';
-import { sx2ItemFit } from './item-fit';
+import { sx2FromGroups, sx2ItemFit, type ScoreGroup } from './item-fit';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
 
@@ -36,4 +36,61 @@ describe('S-X² item fit', () => {
     const fitted = await calibrate(sparse.data);
     expect(sx2ItemFit(sparse.data, fitted.parameters, fitted.quadrature, 2).every((f) => f === null)).toBe(true);
   }, 60_000);
+
+  it('gives the expected proportions of the plain recursion (every item but i added from scratch) to 1e-12', async () => {
+    // The divide-and-conquer leave-one-out adds the items in another order: equal to rounding.
+    const sim = simulateCalibrationData(createRandom(11), { items: 23, persons: 2000 });
+    const result = await calibrate(sim.data);
+    const { a, d } = result.parameters;
+    const { nodes, weights } = result.quadrature;
+    const n = a.length;
+    const Q = nodes.length;
+    const p = (i: number, q: number) => 1 / (1 + Math.exp(-((a[i] as number) * (nodes[q] as number) + (d[i] as number))));
+    // Reference: for each item, the summed-score distribution of the others from scratch, then S-X² as documented.
+    const distribution = (skip: number) => {
+      let f = Array.from({ length: Q }, () => [1]);
+      for (let j = 0; j < n; j++) {
+        if (j === skip) continue;
+        f = f.map((row, q) =>
+          row.map((v, s) => v * (1 - p(j, q)) + (s > 0 ? (row[s - 1] as number) * p(j, q) : 0)).concat([(row[row.length - 1] as number) * p(j, q)]),
+        );
+      }
+      return f;
+    };
+    const full = distribution(-1);
+    const persons = new Array<number>(n + 1).fill(0);
+    const correct = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+    for (let r = 0; r + 1 < sim.data.rowStart.length; r++) {
+      let score = 0;
+      for (let k = sim.data.rowStart[r] as number; k < (sim.data.rowStart[r + 1] as number); k++) score += sim.data.scores[k] as number;
+      persons[score] = (persons[score] as number) + 1;
+      for (let k = sim.data.rowStart[r] as number; k < (sim.data.rowStart[r + 1] as number); k++)
+        if (sim.data.scores[k] === 1) {
+          const row = correct[sim.data.items[k] as number] as number[];
+          row[score] = (row[score] as number) + 1;
+        }
+    }
+    const fit = sx2ItemFit(sim.data, result.parameters, result.quadrature, 2);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const rest = distribution(i);
+      // Groups before merging: the expected proportion correct at each summed score k = 1 … n − 1.
+      const groups: ScoreGroup[] = [];
+      for (let k = 1; k < n; k++) {
+        let num = 0;
+        let den = 0;
+        for (let q = 0; q < Q; q++) {
+          num += p(i, q) * ((rest[q] as number[])[k - 1] as number) * (weights[q] as number);
+          den += ((full[q] as number[])[k] as number) * (weights[q] as number);
+        }
+        groups.push({ count: persons[k] as number, observed: (correct[i] as number[])[k] as number, expected: (num / den) * (persons[k] as number) });
+      }
+      // The same merging and statistic (sx2FromGroups) on these groups.
+      const expected = sx2FromGroups(groups, 2);
+      expect(fit[i]?.df).toBe(expected?.df);
+      worst = Math.max(worst, Math.abs((fit[i]?.statistic as number) - (expected?.statistic as number)) / (expected?.statistic as number));
+    }
+    console.log(`S-X² against the plain recursion: max relative difference ${worst.toExponential(1)}`);
+    expect(worst).toBeLessThan(1e-12);
+  });
 });

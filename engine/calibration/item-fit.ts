@@ -42,6 +42,39 @@ function addItem(f: Float64Array, size: number, prob: Float64Array, i: number, Q
   for (let q = 0; q < Q; q++) f[q] = (f[q] as number) * (1 - (prob[base + q] as number));
 }
 
+/**
+ * Calls `visit(i, rest)` for i = 0 … n − 1 in order, `rest` holding the summed-score distribution over every
+ * item but i (rest[s * Q + q] = P(score s | θ_q), s = 0 … n − 1), by divide and conquer: a range of items
+ * gets the distribution over every item outside it, and each half of the range adds the other half's items
+ * to it. Each item is added about log₂ n times (≈ n² log₂ n · Q steps, against n³ · Q / 3 for the prefix
+ * of items 0 … i − 1 followed by items i + 1 … n − 1 for each i: ×6 fewer at 100 items). The same
+ * recursion adding the items in another order: the values agree with that order's to rounding (all the
+ * terms are positive, no cancellation; ≤ 1e-13 relative in the tests).
+ */
+function leaveOneOut(prob: Float64Array, n: number, Q: number, visit: (i: number, rest: Float64Array) => void): void {
+  let levels = 1;
+  while (1 << (levels - 1) < n) levels++;
+  const buffers = Array.from({ length: levels }, () => new Float64Array((n + 1) * Q));
+  (buffers[0] as Float64Array).fill(1, 0, Q);
+  // `complement` (at `level`) holds the distribution over the `outside` items not in [lo, hi).
+  const solve = (lo: number, hi: number, level: number, outside: number): void => {
+    const complement = buffers[level] as Float64Array;
+    if (hi - lo === 1) {
+      visit(lo, complement);
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    const next = buffers[level + 1] as Float64Array;
+    next.set(complement.subarray(0, (outside + 1) * Q));
+    for (let j = mid; j < hi; j++) addItem(next, outside + 1 + j - mid, prob, j, Q);
+    solve(lo, mid, level + 1, outside + hi - mid);
+    next.set(complement.subarray(0, (outside + 1) * Q));
+    for (let j = lo; j < mid; j++) addItem(next, outside + 1 + j - lo, prob, j, Q);
+    solve(mid, hi, level + 1, outside + mid - lo);
+  };
+  solve(0, n, 0, 0);
+}
+
 /** Summed-score distribution per node: result[s * Q + q] = P(score s | θ_q), over items 0 … n − 1. */
 function lordWingersky(prob: Float64Array, n: number, Q: number): Float64Array {
   const f = new Float64Array((n + 1) * Q);
@@ -79,7 +112,6 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
     complete += w;
   }
   if (complete === 0) return empty();
-  const all = Array.from({ length: n }, (_, i) => i);
   const full = lordWingersky(prob, n, Q);
   const g = quadrature.weights;
   const denominator = new Float64Array(n + 1);
@@ -88,17 +120,10 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
     for (let q = 0; q < Q; q++) acc += (full[s * Q + q] as number) * (g[q] as number);
     denominator[s] = acc;
   }
-  // Every item but i, in item order: the distribution over items 0 … i − 1 (kept, one item more per i)
-  // followed by items i + 1 … n − 1, the same steps in the same order as a recursion from scratch.
-  const prefix = new Float64Array((n + 1) * Q);
-  prefix.fill(1, 0, Q);
-  const rest = new Float64Array((n + 1) * Q);
-  return all.map((i) => {
-    if (i > 0) addItem(prefix, i, prob, i - 1, Q);
-    rest.set(prefix.subarray(0, (i + 1) * Q));
-    for (let j = i + 1; j < n; j++) addItem(rest, j, prob, j, Q);
+  const fit = new Array<ItemSx2 | null>(n).fill(null);
+  leaveOneOut(prob, n, Q, (i, rest) => {
     // Groups k = 1 … n − 1: N_k persons, O_k correct, E_k expected proportion correct.
-    const groups: { count: number; observed: number; expected: number }[] = [];
+    const groups: ScoreGroup[] = [];
     for (let k = 1; k <= n - 1; k++) {
       let acc = 0;
       for (let q = 0; q < Q; q++) acc += (prob[i * Q + q] as number) * (rest[(k - 1) * Q + q] as number) * (g[q] as number);
@@ -106,32 +131,49 @@ export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Qu
       const count = persons[k] as number;
       groups.push({ count, observed: correct[i * (n + 1) + k] as number, expected: e * count });
     }
-    const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
-    const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
-      count: x.count + y.count,
-      observed: x.observed + y.observed,
-      expected: x.expected + y.expected,
-    });
-    // From the low tail upwards, then from the high tail downwards.
-    while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
-    while (groups.length > 1 && small(groups[groups.length - 1]!))
-      groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
-    // Any small group left in the middle joins its neighbour.
-    for (let k = 0; k < groups.length && groups.length > 1;) {
-      if (small(groups[k]!)) {
-        const j = k + 1 < groups.length ? k + 1 : k - 1;
-        const lo = Math.min(j, k);
-        groups.splice(lo, 2, merge(groups[lo]!, groups[lo + 1]!));
-        k = Math.max(0, lo - 1);
-      } else k++;
-    }
-    const df = groups.length - (typeof parametersPerItem === 'number' ? parametersPerItem : (parametersPerItem[i] as number));
-    if (df < 1) return null;
-    let statistic = 0;
-    for (const x of groups) {
-      const e = x.expected / x.count;
-      statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
-    }
-    return { statistic, df, p: chiSquareUpper(statistic, df) };
+    fit[i] = sx2FromGroups(groups, typeof parametersPerItem === 'number' ? parametersPerItem : (parametersPerItem[i] as number));
   });
+  return fit;
+}
+
+/** One score group of an item: persons, correct answers observed, correct answers expected. */
+export interface ScoreGroup {
+  count: number;
+  observed: number;
+  expected: number;
+}
+
+/**
+ * S-X² of one item from its score groups 1 … n − 1 (merged here, in place): adjacent groups are merged
+ * from each tail inwards until every group's expected numbers correct and incorrect are both ≥ 1; null
+ * when df = groups − `parameters` < 1.
+ */
+export function sx2FromGroups(groups: ScoreGroup[], parameters: number): ItemSx2 | null {
+  const small = (x: { count: number; expected: number }) => x.expected < 1 || x.count - x.expected < 1;
+  const merge = (x: (typeof groups)[number], y: (typeof groups)[number]) => ({
+    count: x.count + y.count,
+    observed: x.observed + y.observed,
+    expected: x.expected + y.expected,
+  });
+  // From the low tail upwards, then from the high tail downwards.
+  while (groups.length > 1 && small(groups[0]!)) groups.splice(0, 2, merge(groups[0]!, groups[1]!));
+  while (groups.length > 1 && small(groups[groups.length - 1]!))
+    groups.splice(groups.length - 2, 2, merge(groups[groups.length - 2]!, groups[groups.length - 1]!));
+  // Any small group left in the middle joins its neighbour.
+  for (let k = 0; k < groups.length && groups.length > 1;) {
+    if (small(groups[k]!)) {
+      const j = k + 1 < groups.length ? k + 1 : k - 1;
+      const lo = Math.min(j, k);
+      groups.splice(lo, 2, merge(groups[lo]!, groups[lo + 1]!));
+      k = Math.max(0, lo - 1);
+    } else k++;
+  }
+  const df = groups.length - parameters;
+  if (df < 1) return null;
+  let statistic = 0;
+  for (const x of groups) {
+    const e = x.expected / x.count;
+    statistic += (x.count * (x.observed / x.count - e) ** 2) / (e * (1 - e));
+  }
+  return { statistic, df, p: chiSquareUpper(statistic, df) };
 }

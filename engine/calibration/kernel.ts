@@ -169,6 +169,22 @@ function largest(values: Float64Array): number {
   return top;
 }
 
+/**
+ * target[at + q] += source[q] for q in [lo, hi), unrolled by four (about a third faster in V8 than the
+ * plain loop; the same additions, element by element).
+ */
+export function addSlice(target: Float64Array, at: number, source: Float64Array, lo: number, hi: number): void {
+  const hi4 = lo + ((hi - lo) & ~3);
+  let q = lo;
+  for (; q < hi4; q += 4) {
+    target[at + q] = (target[at + q] as number) + (source[q] as number);
+    target[at + q + 1] = (target[at + q + 1] as number) + (source[q + 1] as number);
+    target[at + q + 2] = (target[at + q + 2] as number) + (source[q + 2] as number);
+    target[at + q + 3] = (target[at + q + 3] as number) + (source[q + 3] as number);
+  }
+  for (; q < hi; q++) target[at + q] = (target[at + q] as number) + (source[q] as number);
+}
+
 /** Called once per row by expectationPass: `like` holds the row's posterior times its weight. */
 type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
 
@@ -212,18 +228,9 @@ function expectationPass(shard: ResponseData, quadrature: Quadrature, table: Pro
     while ((like[lo] as number) < floor) lo++;
     let hi = Q;
     while ((like[hi - 1] as number) < floor) hi--;
-    const hi4 = lo + ((hi - lo) & ~3);
     const end = shard.rowStart[row + 1] as number;
     for (let j = shard.rowStart[row] as number; j < end; j++) {
-      const base = (((items[j] as number) << 1) | (scores[j] as number)) * Q;
-      let q = lo;
-      for (; q < hi4; q += 4) {
-        acc[base + q] = (acc[base + q] as number) + (like[q] as number);
-        acc[base + q + 1] = (acc[base + q + 1] as number) + (like[q + 1] as number);
-        acc[base + q + 2] = (acc[base + q + 2] as number) + (like[q + 2] as number);
-        acc[base + q + 3] = (acc[base + q + 3] as number) + (like[q + 3] as number);
-      }
-      for (; q < hi; q++) acc[base + q] = (acc[base + q] as number) + (like[q] as number);
+      addSlice(acc, (((items[j] as number) << 1) | (scores[j] as number)) * Q, like, lo, hi);
     }
     if (visit !== undefined) visit(row, w, like);
   }

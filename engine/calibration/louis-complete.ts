@@ -18,6 +18,7 @@
  */
 import type { ResponseData } from './data';
 import { exponentiateFromTop, latentNodes, probabilityTables } from './information';
+import { addSlice } from './kernel';
 import type { LouisPartial } from './louis-pass';
 import type { ModelState, MStepSettings } from './mstep';
 
@@ -112,7 +113,16 @@ function addPosterior(base: Float64Array, nodes: Float64Array, slopes: number, w
     const wp = weight * (post[q] as number);
     if (wp === 0) continue;
     const at = q * Q;
-    for (let s = q; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
+    // Unrolled by four (the same sums, element by element: bit for bit the plain loop's).
+    const end4 = q + ((Q - q) & ~3);
+    let s = q;
+    for (; s < end4; s += 4) {
+      pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
+      pairs[at + s + 1] = (pairs[at + s + 1] as number) + wp * (post[s + 1] as number);
+      pairs[at + s + 2] = (pairs[at + s + 2] as number) + wp * (post[s + 2] as number);
+      pairs[at + s + 3] = (pairs[at + s + 3] as number) + wp * (post[s + 3] as number);
+    }
+    for (; s < Q; s++) pairs[at + s] = (pairs[at + s] as number) + wp * (post[s] as number);
   }
   return variance;
 }
@@ -123,8 +133,7 @@ function addCorrect(sorted: Int32Array, centred: Float64Array, h: Float64Array, 
   const count = sorted.length;
   for (let n = 0; n < count; n++) {
     const f = sorted[n] as number;
-    const at = f * Q;
-    for (let q = 0; q < Q; q++) h[at + q] = (h[at + q] as number) + (centred[q] as number);
+    addSlice(h, f * Q, centred, 0, Q);
     const g = f * F;
     for (let m = n; m < count; m++) {
       const at2 = g + (sorted[m] as number);

@@ -1,7 +1,7 @@
 /** Ability estimates (EAP and posterior SD) of the persons of a data set under calibrated parameters. */
 import { selectItems, type ResponseData } from './data';
 import type { CalibrationResult } from './em';
-import { computeRowAbilities } from './kernel';
+import { computeRowAbilities, type ItemParameterArrays, type Quadrature } from './kernel';
 
 /**
  * EAP θ̂ and posterior SD of every row of `data`, with the parameters and latent distribution of
@@ -24,4 +24,76 @@ export function scorePersons(data: ResponseData, result: CalibrationResult): { t
   });
   const usable = keep.includes(-1) ? selectItems(data, keep, data.itemIds) : data;
   return computeRowAbilities(usable, c === undefined ? { a, d } : { a, d, c }, result.quadrature);
+}
+
+/** Adds one answer to the sums [l₀, E[l₀], Var[l₀]] of lz. */
+export function addToLz(sums: Float64Array, a: number, d: number, c: number, score: number, theta: number): void {
+  const z = a * theta + d;
+  if (c !== 0) {
+    // 3PL: the same sums with P = c + (1 − c)·logistic(z).
+    const p = c + (1 - c) / (1 + Math.exp(-z));
+    const logP = Math.log(p);
+    const logQ = Math.log1p(-p);
+    sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
+    sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
+    sums[2] = (sums[2] as number) + p * (1 - p) * (logP - logQ) * (logP - logQ);
+    return;
+  }
+  // ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
+  const logP = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+  const logQ = logP - z;
+  const p = Math.exp(logP);
+  sums[0] = (sums[0] as number) + (score === 1 ? logP : logQ);
+  sums[1] = (sums[1] as number) + (p * logP + (1 - p) * logQ);
+  sums[2] = (sums[2] as number) + p * (1 - p) * z * z;
+}
+
+/** lz from the sums of addToLz; null when the variance is 0 (no answers). */
+export function lzOf(sums: Float64Array): number | null {
+  const variance = sums[2] as number;
+  return variance > 0 ? ((sums[0] as number) - (sums[1] as number)) / Math.sqrt(variance) : null;
+}
+
+/** Per row of some data: EAP θ̂, posterior SD, and person fit lz at θ̂ (NaN where the row has no answer). */
+export interface RowScores {
+  readonly theta: Float64Array;
+  readonly sd: Float64Array;
+  readonly lz: Float64Array;
+}
+
+/**
+ * θ̂, SD and lz of every row of `data` at `params` (indexed like data.itemIds): the arithmetic of
+ * scorePersons and personFit (diagnostics.ts), so the same values bit for bit. A pass over the rows that
+ * the calibration's threads run on their shards after the last pass (calibrate's `rowScores` option),
+ * instead of the main thread afterwards.
+ */
+export function scoreRows(data: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): RowScores {
+  const { theta, sd } = computeRowAbilities(data, params, quadrature);
+  const rows = data.rowStart.length - 1;
+  const lz = new Float64Array(rows);
+  const sums = new Float64Array(3);
+  const { a, d, c } = params;
+  for (let r = 0; r < rows; r++) {
+    sums.fill(0);
+    for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
+      const k = data.items[j] as number;
+      addToLz(sums, a[k] as number, d[k] as number, c === undefined ? 0 : (c[k] as number), data.scores[j] === 1 ? 1 : 0, theta[r] as number);
+    }
+    lz[r] = lzOf(sums) ?? NaN;
+  }
+  return { theta, sd, lz };
+}
+
+/** Row scores of shards of consecutive rows, in order, as one. */
+export function concatRowScores(parts: readonly RowScores[]): RowScores {
+  const join = (pick: (part: RowScores) => Float64Array): Float64Array => {
+    const out = new Float64Array(parts.reduce((total, part) => total + pick(part).length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(pick(part), at);
+      at += pick(part).length;
+    }
+    return out;
+  };
+  return { theta: join((p) => p.theta), sd: join((p) => p.sd), lz: join((p) => p.lz) };
 }

@@ -7,6 +7,7 @@ import type { ResponseData } from './data';
 import { createExpectationKernel, type KernelKind } from './estep-wasm';
 import { exactCovariance, type ExactCovariance } from './exact-covariance';
 import type { ModelState, MStepSettings } from './mstep';
+import { scoreRows, type RowScores } from './persons';
 import {
   computeShardSummary,
   type DataSummary,
@@ -31,6 +32,8 @@ export interface EStepRunner {
    * the runner can compute it (it holds the data); `now` times its parts.
    */
   exactCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): MaybePromise<ExactCovariance>;
+  /** θ̂, SD and lz of every row of the runner's data at these parameters (persons.ts, scoreRows), when it holds the data. */
+  rowScores?(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<RowScores>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }
@@ -55,5 +58,6 @@ export function createLocalRunner(data: ResponseData, options: KernelOptions = {
     expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
     diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
     exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now, options.exactKernel ?? options.kernel),
+    rowScores: (params, quadrature) => scoreRows(data, params, quadrature),
   };
 }

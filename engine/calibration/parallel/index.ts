@@ -31,6 +31,7 @@ import {
   createLocalRunner,
   mergeDiagnostics,
   mergeStatistics,
+  concatRowScores,
   shardBoundaries,
   type CalibrateOptions,
   type CalibrationResult,
@@ -45,6 +46,7 @@ import {
   type KernelKind,
   type Quadrature,
   type ResponseData,
+  type RowScores,
   type SufficientStatistics,
 } from '..';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
@@ -223,7 +225,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature) =>
+  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature) =>
     Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights })));
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
   const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
@@ -310,6 +312,10 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,
+    rowScores: async (params, quadrature): Promise<RowScores> => {
+      const replies = await everyWorker('rows', params, quadrature);
+      return concatRowScores(replies.map((r) => (r as Extract<WorkerReply, { kind: 'rows' }>).result));
+    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },

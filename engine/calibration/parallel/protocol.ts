@@ -3,6 +3,7 @@ import type { KernelKind } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import type { LouisPartial } from '../louis-pass';
 import type { ModelState, MStepSettings } from '../mstep';
+import type { RowScores } from '../persons';
 
 /** What each worker is given once: shared views on the data and its range of rows. */
 export interface WorkerSetup {
@@ -46,6 +47,8 @@ interface StepRequest {
 export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
   | (EStepRequest & { readonly kind: 'diagnostics' })
+  /** θ̂, SD and lz of the worker's rows (persons.ts, scoreRows). */
+  | (EStepRequest & { readonly kind: 'rows' })
   /** The worker's rows' share of the exact information (louis-pass.ts). */
   | { readonly id: number; readonly kind: 'louis'; readonly state: ModelState; readonly settings: MStepSettings; readonly nodes: Float64Array }
   | (StepRequest & { readonly kind: 'panel' })
@@ -68,6 +71,7 @@ export type WorkerReply =
   | { readonly id: number; readonly kind: 'expectations'; readonly result: SufficientStatistics }
   | { readonly id: number; readonly kind: 'diagnostics'; readonly result: DiagnosticStatistics }
   | { readonly id: number; readonly kind: 'louis'; readonly result: LouisPartial }
+  | { readonly id: number; readonly kind: 'rows'; readonly result: RowScores }
   | { readonly id: number; readonly kind: 'done' }
   | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };

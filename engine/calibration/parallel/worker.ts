@@ -7,6 +7,7 @@ import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import { louisShardPartial, type LouisPartial } from '../louis-pass';
+import { scoreRows } from '../persons';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
@@ -54,6 +55,12 @@ port.on('message', (request: WorkerRequest) => {
         const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
         port.postMessage(reply, diagnosticBuffers(result));
       }
+      return;
+    }
+    if (request.kind === 'rows') {
+      const result = scoreRows(shard, { a: request.a, d: request.d, c: request.c }, { nodes: request.nodes, weights: request.weights });
+      const reply: WorkerReply = { id: request.id, kind: 'rows', result };
+      port.postMessage(reply, [result.theta.buffer, result.sd.buffer, result.lz.buffer] as ArrayBuffer[]);
       return;
     }
     if (request.kind === 'louis') {
