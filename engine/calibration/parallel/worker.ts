@@ -33,7 +33,10 @@ function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
 
 function partialBuffers(partial: LouisPartial): ArrayBuffer[] {
   const { blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons } = partial;
-  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons].map((v) => v.buffer as ArrayBuffer);
+  // The WebAssembly pass's blocks are a view on its shared memory: posted as such, not transferred.
+  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons]
+    .map((v) => v.buffer)
+    .filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 let panel = new Float64Array(0);
