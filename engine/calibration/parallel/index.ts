@@ -232,7 +232,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const exactCovariance = async (state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): Promise<ExactCovariance> => {
     const started = now?.();
     const replies = await shareOut(() => ({ kind: 'louis', state, settings, nodes }));
-    const partial = mergeLouisPartials(replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result));
+    const parts = replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result);
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
     // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place.
@@ -240,7 +240,18 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
     const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
     const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
-    const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
+    // Blocks in shared memory (the WebAssembly pass): the workers write the item rows, each its range of
+    // items (the matrix's fresh pages and the sums of the partials shared out); else all here.
+    const blocksShared = parts.every((part) => part.blocks.buffer instanceof SharedArrayBuffer);
+    if (blocksShared) {
+      const blocks = parts.map((part) => part.blocks);
+      const F = parts[0]?.freeItems ?? 0;
+      const T = workers.length;
+      const itemAt = (k: number) => Math.round((F * k) / T);
+      await shareOut((k) => ({ kind: 'louis-rows', matrix: shared, size: N, blocks, state, settings, itemFrom: itemAt(k), itemTo: itemAt(k + 1) }));
+    }
+    const partial = mergeLouisPartials(blocksShared ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
+    const parameters = paddedInformation(partial, state, settings, nodes, matrix, N, blocksShared);
     const passed = now?.();
     const T = workers.length;
     let positive = true;

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import { louisShardPartial, type LouisPartial } from '../louis-pass';
+import { louisShardPartial, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
@@ -63,6 +63,13 @@ port.on('message', (request: WorkerRequest) => {
       const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel);
       const reply: WorkerReply = { id: request.id, kind: 'louis', result };
       port.postMessage(reply, partialBuffers(result));
+      return;
+    }
+    if (request.kind === 'louis-rows') {
+      const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
+      writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
+      const reply: WorkerReply = { id: request.id, kind: 'done' };
+      port.postMessage(reply);
       return;
     }
     {
