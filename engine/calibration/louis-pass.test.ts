@@ -102,7 +102,7 @@ describe('fast Louis pass', () => {
       const parts = shards();
       const F = parts[0]!.freeItems;
       const written = new Float64Array(P * stride);
-      const cuts = [0, Math.floor(F / 3), Math.floor((2 * F) / 3), F];
+      const cuts = [0, Math.floor(F / 8), Math.floor((3 * F) / 4), F]; // one range longer than a tile of rows
       for (let k = 2; k >= 0; k--)
         writeLouisItemRows(
           parts.map((part) => part.blocks),

@@ -455,6 +455,9 @@ function globalSlots(layout: Layout, state: ModelState, index: ParameterIndex): 
   return global;
 }
 
+/** Items whose rows writeLouisItemRows fills together. */
+const ROW_TILE = 16;
+
 /**
  * Writes the item–item entries of the information's rows of the free items [itemFrom, itemTo) (every
  * column of each of their parameters) from the packed blocks of the shards' partials, added in the
@@ -477,20 +480,24 @@ export function writeLouisItemRows(
   if (first === undefined) throw new RangeError('writeLouisItemRows needs at least one partial');
   const parts = blocks.length;
   const end = itemTo ?? F;
-  for (let j = itemFrom; j < end; j++) {
+  // Rows by tiles of items: for k < j the blocks (k, j) of a tile are contiguous in k's packed row.
+  for (let j0 = itemFrom; j0 < end; j0 += ROW_TILE) {
+    const j1 = Math.min(end, j0 + ROW_TILE);
     for (let k = 0; k < F; k++) {
-      const base = (j <= k ? blockOffset(j, k, F) : blockOffset(k, j, F)) * b * b;
-      for (let sj = 0; sj < b; sj++) {
-        const gj = global[j * b + sj] as number;
-        if (gj === -1) continue;
-        for (let sk = 0; sk < b; sk++) {
-          const gk = global[k * b + sk] as number;
-          if (gk === -1) continue;
-          // Block (j, k) stored as is for j < k, transposed for j > k; a diagonal block's lower entry for both.
-          const at = j < k ? base + sj * b + sk : j > k ? base + sk * b + sj : base + Math.max(sj, sk) * b + Math.min(sj, sk);
-          let v = first[at] as number;
-          for (let p = 1; p < parts; p++) v += (blocks[p] as Float64Array)[at] as number;
-          matrix[gj * stride + gk] = v;
+      for (let j = j0; j < j1; j++) {
+        const base = (j <= k ? blockOffset(j, k, F) : blockOffset(k, j, F)) * b * b;
+        for (let sj = 0; sj < b; sj++) {
+          const gj = global[j * b + sj] as number;
+          if (gj === -1) continue;
+          for (let sk = 0; sk < b; sk++) {
+            const gk = global[k * b + sk] as number;
+            if (gk === -1) continue;
+            // Block (j, k) stored as is for j < k, transposed for j > k; a diagonal block's lower entry for both.
+            const at = j < k ? base + sj * b + sk : j > k ? base + sk * b + sj : base + Math.max(sj, sk) * b + Math.min(sj, sk);
+            let v = first[at] as number;
+            for (let p = 1; p < parts; p++) v += (blocks[p] as Float64Array)[at] as number;
+            matrix[gj * stride + gk] = v;
+          }
         }
       }
     }
