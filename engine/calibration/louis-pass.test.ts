@@ -26,6 +26,20 @@ function worstDifference(data: ResponseData, state: ModelState, settings: MStepS
 
 const priors = louisTestPriors;
 
+/** 3PL settings over `items` items, every parameter free but the c of item `fixedC`. */
+function threePlSettings(items: number, fixedC: number): MStepSettings {
+  const guessingFree = new Uint8Array(items).fill(1);
+  guessingFree[fixedC] = 0;
+  return {
+    model: '3pl',
+    priors,
+    free: new Uint8Array(items).fill(1),
+    estimateMean: false,
+    estimateSd: false,
+    guessing: { mode: new Float64Array(items).fill(0.2), weight: 20, free: guessingFree },
+  };
+}
+
 describe('fast Louis pass', () => {
   it('equals the reference pass to 1e-9 (2PL sparse, Rasch with σ, anchors with mean and σ, 3PL with fixed c), split into shards or not', () => {
     const rng = createRandom(18);
@@ -48,16 +62,7 @@ describe('fast Louis pass', () => {
 
     const three = simulate3pl(createRandom(183), { items: 10, persons: 1500 });
     const threeData = collapsePatterns(three.data).data;
-    const guessingFree = new Uint8Array(10).fill(1);
-    guessingFree[2] = 0;
-    const threePl: MStepSettings = {
-      model: '3pl',
-      priors,
-      free: new Uint8Array(10).fill(1),
-      estimateMean: false,
-      estimateSd: false,
-      guessing: { mode: new Float64Array(10).fill(0.2), weight: 20, free: guessingFree },
-    };
+    const threePl = threePlSettings(10, 2);
     const worst3pl = worstDifference(threeData, stateNear(rng, three.items, { c: Float64Array.from(three.items, (item) => item.c) }), threePl, 2);
 
     console.log(
@@ -77,16 +82,7 @@ describe('fast Louis pass', () => {
     const anchored: MStepSettings = { model: '2pl', priors, free, estimateMean: true, estimateSd: true };
     const rasch: MStepSettings = { model: 'rasch', priors, free: new Uint8Array(40).fill(1), estimateMean: false, estimateSd: true };
     const three = simulate3pl(createRandom(192), { items: 12, persons: 1200 });
-    const guessingFree = new Uint8Array(12).fill(1);
-    guessingFree[4] = 0;
-    const threePl: MStepSettings = {
-      model: '3pl',
-      priors,
-      free: new Uint8Array(12).fill(1),
-      estimateMean: false,
-      estimateSd: false,
-      guessing: { mode: new Float64Array(12).fill(0.2), weight: 20, free: guessingFree },
-    };
+    const threePl = threePlSettings(12, 4);
     const cases: [ResponseData, ModelState, MStepSettings][] = [
       [sparseData, stateNear(rng, sparse.items, { mean: 0.2, sd: 1.1 }), anchored],
       [sparseData, { ...stateNear(rng, sparse.items), a: new Float64Array(40).fill(1), sd: 1.1 }, rasch],
