@@ -41,9 +41,20 @@ export function exactInformationCost(storedRows: number, storedAnswers: number, 
   return 3 * nodes * storedRows * ((perRow * (perRow + 1)) / 2) + (2 / 3) * parameters ** 3;
 }
 
-/** The padded matrix (zeros, identity on the padding) that the information is written into. */
-export function paddedInformation(partial: LouisPartial, state: ModelState, settings: MStepSettings, nodes: Float64Array, matrix: Float64Array, N: number) {
-  const information = louisInformationFromPartial(partial, state, settings, nodes, { matrix, stride: N });
+/**
+ * The padded matrix (zeros, identity on the padding) that the information is written into;
+ * `itemRowsWritten` when the threads have already written its item rows (writeLouisItemRows).
+ */
+export function paddedInformation(
+  partial: LouisPartial,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  matrix: Float64Array,
+  N: number,
+  itemRowsWritten = false,
+) {
+  const information = louisInformationFromPartial(partial, state, settings, nodes, { matrix, stride: N, itemRowsWritten });
   const P = information.parameters.length;
   for (let i = P; i < N; i++) matrix[i * N + i] = 1;
   return information.parameters;

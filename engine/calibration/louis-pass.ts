@@ -437,23 +437,9 @@ export function mergeLouisPartials(parts: readonly LouisPartial[]): LouisPartial
   return first;
 }
 
-/**
- * The observed information (row-major P × P over freeParameters' order) from the merged partial:
- * the covariance sums unpacked, plus the expected complete-data information and the priors.
- * `into` may give the array to fill (zeros, rows `stride` ≥ P apart: a padded, shared matrix).
- */
-export function louisInformationFromPartial(
-  partial: LouisPartial,
-  state: ModelState,
-  settings: MStepSettings,
-  nodes: Float64Array,
-  into?: { readonly matrix: Float64Array; readonly stride: number },
-): ObservedInformation {
-  const layout = layoutOf(state, settings);
-  const { F, b, freeIndex, latentCount: L } = layout;
-  const index: ParameterIndex = parameterIndex(state, settings);
-  const P = index.parameters.length;
-  // Global index of (free item f, slot s), −1 when absent (a Rasch slope, a fixed c).
+/** Global index of (free item f, slot s), −1 when absent (a Rasch slope, a fixed c). */
+function globalSlots(layout: Layout, state: ModelState, index: ParameterIndex): Int32Array {
+  const { F, b, freeIndex } = layout;
   const global = new Int32Array(F * b).fill(-1);
   for (let i = 0; i < state.a.length; i++) {
     const f = freeIndex[i] as number;
@@ -466,25 +452,84 @@ export function louisInformationFromPartial(
     global[f * b + 1] = index.indexD[i] as number;
     if (b === 3) global[f * b + 2] = index.indexC[i] as number;
   }
-  const latentGlobal = [index.indexMean, index.indexSd].filter((k) => k !== -1);
-  const information = into?.matrix ?? new Float64Array(P * P);
-  const S = into?.stride ?? P;
-  for (let j = 0; j < F; j++) {
-    for (let k = j; k < F; k++) {
-      const base = blockOffset(j, k, F) * b * b;
-      for (let sj = 0; sj < b; sj++) {
-        const gj = global[j * b + sj] as number;
-        if (gj === -1) continue;
-        for (let sk = 0; sk < b; sk++) {
-          const gk = global[k * b + sk] as number;
-          if (gk === -1) continue;
-          const v = partial.blocks[base + sj * b + sk] as number;
-          information[gj * S + gk] = v;
-          information[gk * S + gj] = v;
+  return global;
+}
+
+/** Items whose rows writeLouisItemRows fills together. */
+const ROW_TILE = 16;
+
+/**
+ * Writes the item–item entries of the information's rows of the free items [itemFrom, itemTo) (every
+ * column of each of their parameters) from the packed blocks of the shards' partials, added in the
+ * order given — the same sums as mergeLouisPartials. Different ranges touch different rows, so threads
+ * can write them into one shared matrix at once (rows `stride` apart). Without a range: every item.
+ */
+export function writeLouisItemRows(
+  blocks: readonly Float64Array[],
+  state: ModelState,
+  settings: MStepSettings,
+  matrix: Float64Array,
+  stride: number,
+  itemFrom = 0,
+  itemTo?: number,
+): void {
+  const layout = layoutOf(state, settings);
+  const { F, b } = layout;
+  const global = globalSlots(layout, state, parameterIndex(state, settings));
+  const first = blocks[0];
+  if (first === undefined) throw new RangeError('writeLouisItemRows needs at least one partial');
+  const parts = blocks.length;
+  const end = itemTo ?? F;
+  // Rows by tiles of items: for k < j the blocks (k, j) of a tile are contiguous in k's packed row.
+  for (let j0 = itemFrom; j0 < end; j0 += ROW_TILE) {
+    const j1 = Math.min(end, j0 + ROW_TILE);
+    for (let k = 0; k < F; k++) {
+      for (let j = j0; j < j1; j++) {
+        const base = (j <= k ? blockOffset(j, k, F) : blockOffset(k, j, F)) * b * b;
+        for (let sj = 0; sj < b; sj++) {
+          const gj = global[j * b + sj] as number;
+          if (gj === -1) continue;
+          for (let sk = 0; sk < b; sk++) {
+            const gk = global[k * b + sk] as number;
+            if (gk === -1) continue;
+            // Block (j, k) stored as is for j < k, transposed for j > k; a diagonal block's lower entry for both.
+            const at = j < k ? base + sj * b + sk : j > k ? base + sk * b + sj : base + Math.max(sj, sk) * b + Math.min(sj, sk);
+            let v = first[at] as number;
+            for (let p = 1; p < parts; p++) v += (blocks[p] as Float64Array)[at] as number;
+            matrix[gj * stride + gk] = v;
+          }
         }
       }
     }
   }
+}
+
+/**
+ * The observed information (row-major P × P over freeParameters' order) from the merged partial:
+ * the covariance sums unpacked, plus the expected complete-data information and the priors.
+ * `into` may give the array to fill (zeros, rows `stride` ≥ P apart: a padded, shared matrix).
+ */
+export function louisInformationFromPartial(
+  partial: LouisPartial,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  into?: {
+    readonly matrix: Float64Array;
+    readonly stride: number;
+    /** True when the item rows are already written (writeLouisItemRows on threads); partial.blocks is then not read. */
+    readonly itemRowsWritten?: boolean;
+  },
+): ObservedInformation {
+  const layout = layoutOf(state, settings);
+  const { F, b, latentCount: L } = layout;
+  const index: ParameterIndex = parameterIndex(state, settings);
+  const P = index.parameters.length;
+  const global = globalSlots(layout, state, index);
+  const latentGlobal = [index.indexMean, index.indexSd].filter((k) => k !== -1);
+  const information = into?.matrix ?? new Float64Array(P * P);
+  const S = into?.stride ?? P;
+  if (into?.itemRowsWritten !== true) writeLouisItemRows([partial.blocks], state, settings, information, S);
   for (let row = 0; row < F * b; row++) {
     const g = global[row] as number;
     if (g === -1) continue;

@@ -25,7 +25,9 @@
 ;; Sums over nodes run in two lanes (even and odd nodes) added at the end, so they agree with the
 ;; JavaScript sums to rounding. No FMA, no relaxed SIMD.
 (module
-  (memory (export "memory") 1)
+  ;; A shared memory, created by louis-wasm.ts at its size: the packed blocks can then be handed to
+  ;; other threads (the threaded runner unpacks them there) without a copy.
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; e^x lane-wise for x ≤ 0 (0 below −708, where it would no longer be a normal number).
   (func $exp (param $x v128) (result v128)

@@ -230,11 +230,36 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
   const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
 
+  /**
+   * The Louis pass on the workers' rows, then the information into the padded matrix from their partials.
+   * Blocks in shared memory (the WebAssembly pass): the workers write the item rows, each its range of items
+   * (the matrix's fresh pages and the sums of the partials shared out); else all here. The partials are not
+   * kept beyond this call.
+   */
+  const informationOnThreads = async (
+    state: ModelState,
+    settings: MStepSettings,
+    nodes: Float64Array,
+    shared: SharedArrayBuffer,
+    matrix: Float64Array,
+    N: number,
+  ) => {
+    const replies = await shareOut(() => ({ kind: 'louis', state, settings, nodes }));
+    const parts = replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result);
+    const blocksShared = parts.every((part) => part.blocks.buffer instanceof SharedArrayBuffer);
+    if (blocksShared) {
+      const blocks = parts.map((part) => part.blocks);
+      const F = parts[0]?.freeItems ?? 0;
+      const itemAt = (k: number) => Math.round((F * k) / workers.length);
+      await shareOut((k) => ({ kind: 'louis-rows', matrix: shared, size: N, blocks, state, settings, itemFrom: itemAt(k), itemTo: itemAt(k + 1) }));
+    }
+    const partial = mergeLouisPartials(blocksShared ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
+    return paddedInformation(partial, state, settings, nodes, matrix, N, blocksShared);
+  };
+
   /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
   const exactCovariance = async (state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): Promise<ExactCovariance> => {
     const started = now?.();
-    const replies = await shareOut(() => ({ kind: 'louis', state, settings, nodes }));
-    const partial = mergeLouisPartials(replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result));
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
     // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place.
@@ -242,7 +267,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
     const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
     const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
-    const parameters = paddedInformation(partial, state, settings, nodes, matrix, N);
+    const parameters = await informationOnThreads(state, settings, nodes, shared, matrix, N);
     const passed = now?.();
     const T = workers.length;
     let positive = true;

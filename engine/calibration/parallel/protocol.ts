@@ -51,6 +51,21 @@ export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'rows' })
   /** The worker's rows' share of the exact information (louis-pass.ts). */
   | { readonly id: number; readonly kind: 'louis'; readonly state: ModelState; readonly settings: MStepSettings; readonly nodes: Float64Array }
+  /**
+   * The item rows [itemFrom, itemTo) of the exact information written into the shared matrix from the
+   * workers' packed blocks (views on their shared memories), summed in worker order (louis-pass.ts).
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'louis-rows';
+      readonly matrix: SharedArrayBuffer;
+      readonly size: number;
+      readonly blocks: readonly Float64Array[];
+      readonly state: ModelState;
+      readonly settings: MStepSettings;
+      readonly itemFrom: number;
+      readonly itemTo: number;
+    }
   | (StepRequest & { readonly kind: 'panel' })
   | (StepRequest & { readonly kind: 'update' })
   /** Columns of L⁻¹ for the blocks [blockFrom, blockTo) of `bounds`, and the group covariances they give. */

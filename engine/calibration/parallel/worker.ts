@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import { louisShardPartial, type LouisPartial } from '../louis-pass';
+import { louisShardPartial, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { scoreRows } from '../persons';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
@@ -34,7 +34,10 @@ function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
 
 function partialBuffers(partial: LouisPartial): ArrayBuffer[] {
   const { blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons } = partial;
-  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons].map((v) => v.buffer as ArrayBuffer);
+  // The WebAssembly pass's blocks are a view on its shared memory: posted as such, not transferred.
+  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons]
+    .map((v) => v.buffer)
+    .filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 let panel = new Float64Array(0);
@@ -67,6 +70,13 @@ port.on('message', (request: WorkerRequest) => {
       const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel);
       const reply: WorkerReply = { id: request.id, kind: 'louis', result };
       port.postMessage(reply, partialBuffers(result));
+      return;
+    }
+    if (request.kind === 'louis-rows') {
+      const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
+      writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
+      const reply: WorkerReply = { id: request.id, kind: 'done' };
+      port.postMessage(reply);
       return;
     }
     {
