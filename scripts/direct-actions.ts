@@ -180,10 +180,12 @@ function setAsExpress(res: ServerResponse, name: string, value: string): void {
 
 /** What the web server does for a request it lets through (scripts/server.ts), for the direct path. */
 export interface DirectFront {
-  /** Whether the server's own checks let this request on (the origin of a post); asked before anything is changed. */
-  admits(req: IncomingMessage): boolean;
-  /** The server's middleware for an admitted request (security headers, the request's id, client address); returns Remix's load context. */
-  prepare(req: IncomingMessage, res: ServerResponse): unknown;
+  /**
+   * The server's own checks (the origin of a post): null, with nothing changed, when they refuse the
+   * request; else the server's middleware for it (security headers, the request's id, client address), and
+   * Remix's load context. One call, so that the settings it needs are read once a request.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): { context: unknown } | null;
 }
 
 /** Only this type of body is read here (what the page's form sends); anything else goes to Remix. */
@@ -236,8 +238,9 @@ export function directActions(build: ServerBuild, front: DirectFront): (req: Inc
         return false;
       }
     }
-    if (!front.admits(req)) return false;
-    const context = front.prepare(req, res);
+    const admitted = front.admit(req, res);
+    if (!admitted) return false;
+    const context = admitted.context;
     void serve(req, res, route, params, limit, context).catch((error: unknown) => {
       console.error(error);
       if (res.headersSent) return res.destroy();
