@@ -27,7 +27,9 @@ import type { ServerBuild } from '@remix-run/node';
 import type { RequestHead } from '../app/lib/request-head';
 import { TOO_LARGE, bodyLimitFor, refuseBody } from './http-security';
 import { UNSAFE_ErrorResponseImpl as ErrorResponseImpl, isRouteErrorResponse, matchRoutes, type AgnosticRouteObject } from '@remix-run/router';
-import { encode } from 'turbo-stream';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { encode, type EncodePlugin } from 'turbo-stream';
 
 /** A route whose single-fetch action is served here: its id, its URL pattern and the names of its parameters. */
 interface DirectRoute {
@@ -63,24 +65,57 @@ function routeTree(build: ServerBuild): AgnosticRouteObject[] {
   return attach(children.get(undefined) ?? []);
 }
 
-/** Remix's single-fetch encoding of a result (server-runtime's encodeViaTurboStream, without deferred data). */
-function encodeResult(result: unknown): ReadableStream<Uint8Array> {
-  return encode(result, {
-    plugins: [
-      (value: unknown) => {
-        if (value instanceof Error) return ['SanitizedError', 'Error', 'Unexpected Server Error', undefined];
-        if (value instanceof ErrorResponseImpl) return ['ErrorResponse', value.data, value.status, value.statusText];
-        return undefined;
-      },
-    ],
-    postPlugins: [
-      (value: unknown) => {
-        if (!value || typeof value !== 'object') return undefined;
-        return ['SingleFetchClassInstance', Object.fromEntries(Object.entries(value))];
-      },
-      () => ['SingleFetchFallback'],
-    ],
-  });
+/** Remix's single-fetch plugins (server-runtime's encodeViaTurboStream). */
+const PLUGINS: EncodePlugin[] = [
+  (value: unknown) => {
+    if (value instanceof Error) return ['SanitizedError', 'Error', 'Unexpected Server Error', undefined];
+    if (value instanceof ErrorResponseImpl) return ['ErrorResponse', value.data, value.status, value.statusText];
+    return undefined;
+  },
+];
+const POST_PLUGINS: EncodePlugin[] = [
+  (value: unknown) => {
+    if (!value || typeof value !== 'object') return undefined;
+    return ['SingleFetchClassInstance', Object.fromEntries(Object.entries(value))];
+  },
+  () => ['SingleFetchFallback'],
+];
+
+/** Remix's single-fetch encoding of a result, as a web stream (turbo-stream's `encode`, without deferred data). */
+export function encodeResult(result: unknown): ReadableStream<Uint8Array> {
+  return encode(result, { plugins: PLUGINS, postPlugins: POST_PLUGINS });
+}
+
+/**
+ * turbo-stream's own `flatten` (the function its `encode` runs first, into the encoder's `stringified`),
+ * from the installed package's file: the package exports only `encode`, which wraps it in a web stream
+ * and a TextEncoder even for a payload of one line (decision 021, h38).
+ */
+interface FlattenState {
+  deferred: Record<number, unknown>;
+  index: number;
+  indices: Map<unknown, number>;
+  stringified: string[];
+  plugins: EncodePlugin[];
+  postPlugins: EncodePlugin[];
+  signal: undefined;
+}
+const requireHere = createRequire(import.meta.url);
+const { flatten } = requireHere(path.join(path.dirname(requireHere.resolve('turbo-stream/package.json')), 'dist', 'flatten.js')) as {
+  flatten: (this: FlattenState, input: unknown) => number | [number];
+};
+
+/**
+ * The same bytes as `encodeResult`'s stream when the result holds no promise (what encode's stream sends
+ * first — the whole payload then — and the stream then ends); null when it holds one (deferred data: the
+ * stream is needed).
+ */
+export function encodeResultAtOnce(result: unknown): Buffer | null {
+  const encoder: FlattenState = { deferred: {}, index: 0, indices: new Map(), stringified: [], plugins: PLUGINS, postPlugins: POST_PLUGINS, signal: undefined };
+  const id = flatten.call(encoder, result);
+  if (Array.isArray(id)) throw new Error('This should never happen');
+  if (Object.keys(encoder.deferred).length > 0) return null;
+  return Buffer.from(id < 0 ? `${id}\n` : `[${encoder.stringified.join(',')}]\n`, 'utf8');
 }
 
 /** What Remix answers for an action that returned or threw `outcome` (single fetch). */
@@ -118,8 +153,10 @@ async function singleFetchResult(
   return { status: 200, headers: [], result: { data: value } };
 }
 
-/** The turbo-stream payload of a result, whole (no deferred data here: one chunk, then the end). */
+/** The turbo-stream payload of a result, whole: at once without deferred data (these actions have none), else read from the stream. */
 async function encodedBytes(result: unknown): Promise<Buffer> {
+  const atOnce = encodeResultAtOnce(result);
+  if (atOnce) return atOnce;
   const reader = encodeResult(result).getReader();
   const chunks: Uint8Array[] = [];
   for (;;) {
@@ -143,10 +180,12 @@ function setAsExpress(res: ServerResponse, name: string, value: string): void {
 
 /** What the web server does for a request it lets through (scripts/server.ts), for the direct path. */
 export interface DirectFront {
-  /** Whether the server's own checks let this request on (the origin of a post); asked before anything is changed. */
-  admits(req: IncomingMessage): boolean;
-  /** The server's middleware for an admitted request (security headers, the request's id, client address); returns Remix's load context. */
-  prepare(req: IncomingMessage, res: ServerResponse): unknown;
+  /**
+   * The server's own checks (the origin of a post): null, with nothing changed, when they refuse the
+   * request; else the server's middleware for it (security headers, the request's id, client address), and
+   * Remix's load context. One call, so that the settings it needs are read once a request.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): { context: unknown } | null;
 }
 
 /** Only this type of body is read here (what the page's form sends); anything else goes to Remix. */
@@ -199,8 +238,9 @@ export function directActions(build: ServerBuild, front: DirectFront): (req: Inc
         return false;
       }
     }
-    if (!front.admits(req)) return false;
-    const context = front.prepare(req, res);
+    const admitted = front.admit(req, res);
+    if (!admitted) return false;
+    const context = admitted.context;
     void serve(req, res, route, params, limit, context).catch((error: unknown) => {
       console.error(error);
       if (res.headersSent) return res.destroy();

@@ -342,56 +342,41 @@ interface StartInput {
   now: Date;
 }
 
-async function start(client: Client, input: StartInput, admit: Prisma.Sql | null): Promise<StartResult> {
-  // With guards in the statement, anything but a new test goes the usual way (its guards speak first).
-  const notHere = <E>(outcome: E): E => {
-    if (admit) throw new NotHere();
-    return outcome;
-  };
-  const competence = (await competenceByCode(client, input.competenceCode)) ?? notHere(null);
-  if (!competence) throw new PositioningError('unknown_competence');
+/** What a start reads before opening a test (one row of its facts' statement). */
+interface StartFacts {
+  releaseId: string | null;
+  parameterSetId: string | null;
+  startedId: string | null;
+  resetAt: Date | null;
+  completedAt: Date | null;
+  prior: boolean;
+  excluded: string[];
+}
+
+/**
+ * The release and parameter set that this process's last start found (the content new tests are served
+ * from). Only a guess, checked by the database: with it, a learner's first test on a competence (nothing
+ * started, reset, completed, known or answered there) is chosen before any statement and written by the
+ * facts' statement itself when the facts are those (decision 021, h38). Nothing another process needs.
+ */
+let lastContent: { releaseId: string; parameterSetId: string | null } | null = null;
+
+/** A new test's row and first question, chosen from its facts before anything is written. */
+interface OpenedTest {
+  row: AssessmentRow;
+  open: OpenAssessment;
+  context: PositioningContext;
+  state: PositioningState;
+  asked: AskedChallenge;
+}
+
+async function openTest(client: Client, input: StartInput, competence: CompetenceRow, facts: StartFacts & { releaseId: string }): Promise<OpenedTest> {
   const { userId, now } = input;
-  // Everything the start depends on, in one query: the content to serve, a test under way, the last
-  // reset, the last completed test since, whether the learner knew anything, what they already answered.
-  const [facts] = await rawRows<{
-    releaseId: string | null;
-    parameterSetId: string | null;
-    startedId: string | null;
-    resetAt: Date | null;
-    completedAt: Date | null;
-    prior: boolean;
-    excluded: string[];
-  }>(
-    client,
-    Prisma.sql`
-    WITH r AS (SELECT max("createdAt") AS at FROM "CompetenceReset" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id})
-    SELECT
-      (SELECT id FROM "Release" ORDER BY number DESC LIMIT 1) AS "releaseId",
-      (SELECT id FROM "ParameterSet" WHERE active ORDER BY version DESC LIMIT 1) AS "parameterSetId",
-      (SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
-        ORDER BY "createdAt" DESC LIMIT 1) AS "startedId",
-      r.at AS "resetAt",
-      (SELECT max(a."completedAt") FROM "Assessment" a WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'
-        AND a.state = 'COMPLETED' AND (r.at IS NULL OR a."createdAt" > r.at)) AS "completedAt",
-      EXISTS (SELECT 1 FROM "KnowledgeElement" k WHERE k."userId" = ${userId} AND k."competenceId" = ${competence.id}
-        AND ${countsAfterReset('k')} AND k."createdAt" < ${now.toISOString()}::timestamp) AS prior,
-      COALESCE((SELECT array_agg(DISTINCT x."challengeId" ORDER BY x."challengeId") FROM "Answer" x JOIN "Assessment" a ON a.id = x."assessmentId"
-        WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'), '{}') AS excluded
-    FROM r`,
-  );
-  if (!facts) throw new Error('start: no row');
-  if (facts.startedId) return notHere({ assessmentId: facts.startedId, resumed: true, step: null });
-  if (!facts.releaseId) throw notHere(new PositioningError('no_release'));
-  const reset = facts.resetAt;
-  const completedAt = facts.completedAt;
-  if (completedAt && !improvementAllowed(completedAt, now)) {
-    throw notHere(new PositioningError('too_early_improve', availableAt(completedAt, IMPROVEMENT_DELAY_DAYS)));
-  }
   const engineState: EngineState = {
     prior: facts.prior,
     seed: crypto.randomBytes(16).toString('hex'),
     excluded: facts.excluded,
-    since: reset ? reset.toISOString() : null,
+    since: facts.resetAt ? facts.resetAt.toISOString() : null,
     locale: input.locale ?? 'fr',
     maxReachableLevel: maxReachableLevel(),
   };
@@ -410,34 +395,132 @@ async function start(client: Client, input: StartInput, admit: Prisma.Sql | null
   const state = replay({ ...context, answers: [] });
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
   if (first.done)
-    throw notHere(new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content'));
+    throw new PositioningError(first.reason === 'all_known' && (context.knowledgeElements ?? []).length > 0 ? 'nothing_to_improve' : 'no_content');
   const version = open.loaded.versions.get(first.challengeId)!;
   const presentation = presentationFor(row.id, first.challengeId, version.body, progressOf(context, state));
-  const stamp = now.toISOString();
-  // One test at a time per learner and competence (a double click, two tabs): the unique index
-  // "Assessment_one_started_positioning" refuses a second STARTED test, and the insert then does nothing.
-  const [result] = await rawRows<{ existing: string | null; created: string | null }>(
-    client,
-    Prisma.sql`
-    WITH s AS (
-      SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
-      ORDER BY "createdAt" DESC LIMIT 1
-    ), ins AS (
+  return { row, open, context, state, asked: { challengeId: first.challengeId, position: 0, presentation, askedAt: now } };
+}
+
+/**
+ * The inserts of a new test and its first question (CTEs `ins` and `ask`), done only if `condition` holds.
+ * One test at a time per learner and competence (a double click, two tabs): the unique index
+ * "Assessment_one_started_positioning" refuses a second STARTED test, and the insert then does nothing.
+ */
+function insertTest(opened: OpenedTest, condition: Prisma.Sql): Prisma.Sql {
+  const { row, asked } = opened;
+  const stamp = asked.askedAt.toISOString();
+  return Prisma.sql`ins AS (
       INSERT INTO "Assessment" (id, "userId", type, state, "competenceId", "releaseId", "parameterSetId", "engineState", "createdAt", "updatedAt")
-      SELECT ${row.id}, ${userId}, 'POSITIONING', 'STARTED', ${competence.id}, ${row.releaseId}, ${row.parameterSetId}, ${JSON.stringify(engineState)}::jsonb,
+      SELECT ${row.id}, ${row.userId}, 'POSITIONING', 'STARTED', ${row.competenceId}, ${row.releaseId}, ${row.parameterSetId}, ${JSON.stringify(row.engineState)}::jsonb,
              ${stamp}::timestamp, ${stamp}::timestamp
-      WHERE NOT EXISTS (SELECT 1 FROM s) AND ${admit ?? Prisma.sql`TRUE`}
+      WHERE ${condition}
       ON CONFLICT ("userId", "competenceId") WHERE type = 'POSITIONING' AND state = 'STARTED' DO NOTHING
       RETURNING id
     ), ask AS (
       INSERT INTO "AssessmentChallenge" ("assessmentId", "challengeId", position, presentation, "askedAt")
-      SELECT ins.id, ${first.challengeId}, 0, ${JSON.stringify(presentation)}::jsonb, ${stamp}::timestamp FROM ins
+      SELECT ins.id, ${asked.challengeId}, 0, ${JSON.stringify(asked.presentation)}::jsonb, ${stamp}::timestamp FROM ins
       RETURNING 1
-    )
-    SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`,
+    )`;
+}
+
+/** Whether the facts are those of a first test on the competence, served from `content`. */
+function firstTestFacts(facts: StartFacts, content: NonNullable<typeof lastContent>): boolean {
+  return (
+    facts.releaseId === content.releaseId &&
+    facts.parameterSetId === content.parameterSetId &&
+    !facts.startedId &&
+    !facts.resetAt &&
+    !facts.completedAt &&
+    !facts.prior &&
+    facts.excluded.length === 0
   );
+}
+
+async function start(client: Client, input: StartInput, admit: Prisma.Sql | null): Promise<StartResult> {
+  // With guards in the statement, anything but a new test goes the usual way (its guards speak first).
+  const notHere = <E>(outcome: E): E => {
+    if (admit) throw new NotHere();
+    return outcome;
+  };
+  const competence = (await competenceByCode(client, input.competenceCode)) ?? notHere(null);
+  if (!competence) throw new PositioningError('unknown_competence');
+  const { userId, now } = input;
+  // A learner's first test on the competence, guessed: its first question chosen now, from the content
+  // the last start found, and written by the facts' statement below if the facts are those of a first
+  // test on that content (else nothing is written there and the start goes on from the facts as read).
+  const content = lastContent;
+  let guessed: OpenedTest | null = null;
+  if (content) {
+    try {
+      guessed = await openTest(client, input, competence, { ...content, startedId: null, resetAt: null, completedAt: null, prior: false, excluded: [] });
+    } catch (error) {
+      if (!(error instanceof PositioningError)) throw error;
+    }
+  }
+  const guards = admit ?? Prisma.sql`TRUE`;
+  // Everything the start depends on, in one query: the content to serve, a test under way, the last
+  // reset, the last completed test since, whether the learner knew anything, what they already answered.
+  const [facts] = await rawRows<StartFacts & { created: string | null }>(
+    client,
+    Prisma.sql`
+    WITH r AS (SELECT max("createdAt") AS at FROM "CompetenceReset" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id}),
+    f AS (SELECT
+      (SELECT id FROM "Release" ORDER BY number DESC LIMIT 1) AS "releaseId",
+      (SELECT id FROM "ParameterSet" WHERE active ORDER BY version DESC LIMIT 1) AS "parameterSetId",
+      (SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
+        ORDER BY "createdAt" DESC LIMIT 1) AS "startedId",
+      r.at AS "resetAt",
+      (SELECT max(a."completedAt") FROM "Assessment" a WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'
+        AND a.state = 'COMPLETED' AND (r.at IS NULL OR a."createdAt" > r.at)) AS "completedAt",
+      EXISTS (SELECT 1 FROM "KnowledgeElement" k WHERE k."userId" = ${userId} AND k."competenceId" = ${competence.id}
+        AND ${countsAfterReset('k')} AND k."createdAt" < ${now.toISOString()}::timestamp) AS prior,
+      COALESCE((SELECT array_agg(DISTINCT x."challengeId" ORDER BY x."challengeId") FROM "Answer" x JOIN "Assessment" a ON a.id = x."assessmentId"
+        WHERE a."userId" = ${userId} AND a."competenceId" = ${competence.id} AND a.type = 'POSITIONING'), '{}') AS excluded
+    FROM r)${
+      guessed && content
+        ? Prisma.sql`, ${insertTest(
+            guessed,
+            Prisma.sql`EXISTS (SELECT 1 FROM f WHERE f."releaseId" = ${content.releaseId} AND ${
+              content.parameterSetId === null ? Prisma.sql`f."parameterSetId" IS NULL` : Prisma.sql`f."parameterSetId" = ${content.parameterSetId}`
+            } AND f."startedId" IS NULL AND f."resetAt" IS NULL AND f."completedAt" IS NULL AND NOT f.prior AND cardinality(f.excluded) = 0) AND ${guards}`,
+          )}
+    SELECT f.*, (SELECT id FROM ins) AS created FROM f`
+        : Prisma.sql`
+    SELECT f.*, NULL::text AS created FROM f`
+    }`,
+  );
+  if (!facts) throw new Error('start: no row');
+  if (facts.releaseId) lastContent = { releaseId: facts.releaseId, parameterSetId: facts.parameterSetId };
+  let opened: OpenedTest;
+  let result: { existing: string | null; created: string | null } | undefined;
+  if (guessed && content && firstTestFacts(facts, content)) {
+    // The guess held: the facts' statement tried the insert (done, or refused by the guards or a race).
+    opened = guessed;
+    result = { existing: null, created: facts.created };
+  } else {
+    if (facts.startedId) return notHere({ assessmentId: facts.startedId, resumed: true, step: null });
+    if (!facts.releaseId) throw notHere(new PositioningError('no_release'));
+    const completedAt = facts.completedAt;
+    if (completedAt && !improvementAllowed(completedAt, now)) {
+      throw notHere(new PositioningError('too_early_improve', availableAt(completedAt, IMPROVEMENT_DELAY_DAYS)));
+    }
+    try {
+      opened = await openTest(client, input, competence, { ...facts, releaseId: facts.releaseId });
+    } catch (error) {
+      throw error instanceof PositioningError ? notHere(error) : error;
+    }
+    [result] = await rawRows<{ existing: string | null; created: string | null }>(
+      client,
+      Prisma.sql`
+    WITH s AS (
+      SELECT id FROM "Assessment" WHERE "userId" = ${userId} AND "competenceId" = ${competence.id} AND type = 'POSITIONING' AND state = 'STARTED'
+      ORDER BY "createdAt" DESC LIMIT 1
+    ), ${insertTest(opened, Prisma.sql`NOT EXISTS (SELECT 1 FROM s) AND ${guards}`)}
+    SELECT (SELECT id FROM s) AS existing, (SELECT id FROM ins) AS created`,
+    );
+  }
   if (!result?.created) notHere(null);
-  const asked: AskedChallenge = { challengeId: first.challengeId, position: 0, presentation, askedAt: now };
+  const { row, open, context, state, asked } = opened;
   let started: StartResult;
   if (result?.created) started = { assessmentId: result.created, resumed: false, step: challengeStep(open, asked, now) };
   else if (result?.existing) started = { assessmentId: result.existing, resumed: true, step: null };
