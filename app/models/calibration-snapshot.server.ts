@@ -471,7 +471,7 @@ export async function buildFromSnapshot(
   maxAnswerId: string,
 ): Promise<CalibrationData & { rules: SnapshotRules }> {
   const rules = await readSnapshotRules(client, maxAnswerId);
-  const kept = scanSnapshot(snapshot, challenges, maxAnswerId, rules, null);
+  const kept = scanSnapshot(snapshot, challenges, maxAnswerId, rules, false);
   return {
     ...assembleCalibrationData(challenges, {
       ...kept,
@@ -483,11 +483,15 @@ export async function buildFromSnapshot(
   };
 }
 
+/** The latest numbering of a snapshot's answers (buildPersonRange): a process building several shards of a run scans once. */
+let numbered: { snapshot: CalibrationSnapshot; key: string; scan: ReturnType<typeof scanSnapshot> } | null = null;
+
 /**
  * The rows of persons from … to − 1 of the matrix buildFromSnapshot gives with these rules (persons are
- * numbered in the order of their first answer, so every answer is scanned; only the range's are kept), items
- * numbered as there (challenges with at least one kept answer, in the challenges' order). What a worker
- * process builds its shard from (decision 021, h37): the same rows, bit for bit, as the run's matrix's.
+ * numbered in the order of their first answer, so every answer is scanned — once per snapshot, bound and
+ * rules in a process — then the range's answers taken), items numbered as there (challenges with at least
+ * one kept answer, in the challenges' order). What a worker process builds its shard from (decision 021,
+ * h37): the same rows, bit for bit, as the run's matrix's.
  */
 export function buildPersonRange(
   snapshot: CalibrationSnapshot,
@@ -497,13 +501,30 @@ export function buildPersonRange(
   from: number,
   to: number,
 ): { data: ResponseData; persons: number } {
-  const kept = scanSnapshot(snapshot, challenges, maxAnswerId, rules, { from, to });
-  const rows = rowsByPerson(
-    { answers: kept.answers, personOfAnswer: kept.personOfAnswer.view(), itemOfAnswer: kept.itemOfAnswer.view(), scores: kept.scores.view() },
-    from,
-    Math.max(from, Math.min(to, kept.persons)),
-    challenges.length,
-  );
+  const key = JSON.stringify([maxAnswerId, challenges.map((c) => [c.id, c.competenceId]), rules]);
+  if (numbered?.snapshot !== snapshot || numbered.key !== key) numbered = { snapshot, key, scan: scanSnapshot(snapshot, challenges, maxAnswerId, rules, true) };
+  const kept = numbered.scan;
+  const personAt = kept.personAt as Int32Array;
+  let count = 0;
+  for (let k = 0; k < personAt.length; k++) {
+    const p = personAt[k] as number;
+    if (p >= from && p < to) count++;
+  }
+  const personOfAnswer = new Int32Array(count);
+  const itemOfAnswer = new Int32Array(count);
+  const scores = new Uint8Array(count);
+  const rowChallenge = snapshot.answerChallenge.array;
+  const rowResult = snapshot.answerResult.array;
+  let n = 0;
+  for (let k = 0; k < personAt.length; k++) {
+    const p = personAt[k] as number;
+    if (p < from || p >= to) continue;
+    personOfAnswer[n] = p;
+    itemOfAnswer[n] = kept.itemOfCode[rowChallenge[k] as number] as number;
+    scores[n] = rowResult[k] === 0 ? 1 : 0;
+    n++;
+  }
+  const rows = rowsByPerson({ answers: count, personOfAnswer, itemOfAnswer, scores }, from, Math.max(from, Math.min(to, kept.persons)), challenges.length);
   const newIndex = new Int32Array(challenges.length).fill(-1);
   const itemIds: string[] = [];
   challenges.forEach((c, i) => {
@@ -521,16 +542,10 @@ export function buildPersonRange(
 /**
  * THE scan of the snapshot under the data rules (one place for buildFromSnapshot and buildPersonRange):
  * every answer up to the bound, on a live challenge, not a preview, not of staff, not neutralised; persons
- * numbered in order of their first such answer. With a range, only the answers of its persons are kept
- * (the numbering and which challenges have answers still come from all of them).
+ * numbered in order of their first such answer. `numbering`: instead of the kept answers, the person of
+ * each answer of the snapshot (−1: left out), for person ranges to be taken from.
  */
-function scanSnapshot(
-  snapshot: CalibrationSnapshot,
-  challenges: readonly LiveChallenge[],
-  maxAnswerId: string,
-  rules: SnapshotRules,
-  range: { from: number; to: number } | null,
-) {
+function scanSnapshot(snapshot: CalibrationSnapshot, challenges: readonly LiveChallenge[], maxAnswerId: string, rules: SnapshotRules, numbering: boolean) {
   const bound = Number(maxAnswerId);
   const neutralisedIds = Float64Array.from(rules.neutralised, (id) => Number(id)).sort();
   const userCount = snapshot.users.ids.length;
@@ -558,8 +573,8 @@ function scanSnapshot(
 
   const counts = emptyReadCounts();
   const answers = snapshot.answers;
-  // The whole matrix: sized once. A range: grown as its answers come (a fraction of them).
-  const size = range === null ? answers : 1024;
+  const size = numbering ? 0 : answers;
+  const personAt = numbering ? new Int32Array(answers).fill(-1) : null;
   const personOfAnswer = new Growing(new Int32Array(size), (n) => new Int32Array(n));
   // Items on 16 bits while there are at most 65,536 challenges (100M answers: 200 MB less).
   const itemOfAnswer =
@@ -568,8 +583,6 @@ function scanSnapshot(
   const answered = new Uint8Array(challenges.length);
   const personIndex = new Map<number, number>();
   const personLocale: string[] = [];
-  const from = range?.from ?? 0;
-  const to = range?.to ?? Number.MAX_SAFE_INTEGER;
   const deltas = snapshot.idDelta.array;
   const rowAssessment = snapshot.answerAssessment.array;
   const rowChallenge = snapshot.answerChallenge.array;
@@ -608,7 +621,7 @@ function scanSnapshot(
     if (person === undefined) {
       person = personIndex.size;
       personIndex.set(key, person);
-      if (range === null) personLocale.push(userLocale.get(user) ?? 'fr');
+      if (!numbering) personLocale.push(userLocale.get(user) ?? 'fr');
       if (type === TYPE_CERTIFICATION) counts.certificationCandidates++;
       else counts.learnerCompetences++;
     }
@@ -617,12 +630,9 @@ function scanSnapshot(
     if (result === 2) counts.scoredWrong.skipped++;
     else if (result === 3) counts.scoredWrong.timedout++;
     else if (result === 4) counts.scoredWrong.aband++;
-    if (person < from || person >= to) continue;
-    if (range !== null && kept === personOfAnswer.array.length) {
-      personOfAnswer.length = itemOfAnswer.length = scores.length = kept;
-      personOfAnswer.ensure(1);
-      itemOfAnswer.ensure(1);
-      scores.ensure(1);
+    if (personAt !== null) {
+      personAt[k] = person;
+      continue;
     }
     personOfAnswer.array[kept] = person;
     itemOfAnswer.array[kept] = item;
@@ -630,7 +640,7 @@ function scanSnapshot(
     kept++;
   }
   personOfAnswer.length = itemOfAnswer.length = scores.length = kept;
-  return { answers: kept, personOfAnswer, itemOfAnswer, scores, personLocale, counts, maxAnswerId, answered, persons: personIndex.size };
+  return { answers: kept, personOfAnswer, itemOfAnswer, scores, personLocale, counts, maxAnswerId, answered, persons: personIndex.size, personAt, itemOfCode };
 }
 
 // ── The file ────────────────────────────────────────────────────────────────────────────────
