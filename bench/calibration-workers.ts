@@ -19,6 +19,13 @@
  * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
  *
  *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose]
+ *
+ * From PostgreSQL (decision 021, h37): with `--database URL --work DIR` (a bank loaded by
+ * `bench/calibration-pipeline.ts --load-only --work DIR`, kept), the run's data is read from that database
+ * through the snapshot in DIR/calibration (not timed: the parent's read, the same in every arm), and each arm
+ * is measured with the shards written by the parent (`parent`) and built by the worker processes from their
+ * snapshot (`workers`, the worker processes' data folder being DIR: they read the parent's snapshot file, as a
+ * worker on another machine reads its own), alternated: `--sources parent,workers` (default both).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,15 +33,18 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { calibrateWithRunner, collapsePatterns, computeShardExpectations, type CalibrationResult } from '../engine/calibration';
 import { gridNodes, normalWeights } from '../engine/irt';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
 import { createPrisma } from '../prisma/client';
+import { liveChallenges, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
+import { readCalibrationDataFromSnapshot, type SnapshotRules } from '../app/models/calibration-snapshot.server';
 import { createTestDatabase } from '../scripts/testdb';
 import { QUEUES, redisConnection } from '../app/lib/queues.server';
-import { ShardWaiter, createShardedRunner, shardCount, type ShardPassTimeline } from '../workers/calibration-shards';
+import { ShardWaiter, createShardedRunner, shardCount, shardSource, type ShardPassTimeline } from '../workers/calibration-shards';
 
 function option(name: string, fallback: number): number {
   const k = process.argv.indexOf(`--${name}`);
@@ -85,18 +95,39 @@ async function kernelCeiling(): Promise<{ alone: number; together: number; ratio
   return { alone, together, ratio: (2 * alone) / together };
 }
 
-console.log(`calibration-workers: ${items} items, ${persons} persons × ${perPerson} answers (${((persons * perPerson) / 1e6).toFixed(1)}M answers)`);
+const text = (name: string): string | null => (process.argv.includes(`--${name}`) ? (process.argv[process.argv.indexOf(`--${name}`) + 1] ?? null) : null);
+const reuseUrl = text('database');
+const work = text('work');
+if ((reuseUrl === null) !== (work === null)) throw new Error('--database and --work go together');
 let t = performance.now();
-const sim = simulateCalibrationData(createRandom(20240602), { items, persons, design: { kind: 'random', perPerson } });
-console.log(`  simulation: ${seconds(t).toFixed(1)} s (not timed)`);
+let sim: ReturnType<typeof simulateCalibrationData> | null = null;
+/** From PostgreSQL: the run's data read through the snapshot, its live challenges and data rules. */
+let fromDatabase: { read: CalibrationData; live: Awaited<ReturnType<typeof liveChallenges>>; rules: SnapshotRules } | null = null;
+const database = reuseUrl === null ? await createTestDatabase() : { name: new URL(reuseUrl).pathname.slice(1), url: reuseUrl, drop: async () => undefined };
+if (reuseUrl === null) {
+  console.log(`calibration-workers: ${items} items, ${persons} persons × ${perPerson} answers (${((persons * perPerson) / 1e6).toFixed(1)}M answers)`);
+  sim = simulateCalibrationData(createRandom(20240602), { items, persons, design: { kind: 'random', perPerson } });
+  console.log(`  simulation: ${seconds(t).toFixed(1)} s (not timed)`);
+} else {
+  const prisma = createPrisma(reuseUrl);
+  const live = await liveChallenges(prisma);
+  await prisma.$disconnect();
+  const pipeline = await withPgClient(reuseUrl, (client) =>
+    readCalibrationDataFromSnapshot(client, live, { snapshotDir: join(work as string, 'calibration') }),
+  );
+  fromDatabase = { read: pipeline.read, live, rules: pipeline.rules };
+  console.log(
+    `calibration-workers from PostgreSQL (${database.name}): ${pipeline.read.counts.used} answers of ${pipeline.read.counts.persons} persons on ${pipeline.read.data.itemIds.length} items, read through the snapshot (${pipeline.source}) in ${seconds(t).toFixed(1)} s (not timed)`,
+  );
+}
 t = performance.now();
-const collapsed = collapsePatterns(sim.data).data;
+const collapsed = collapsePatterns(fromDatabase ? fromDatabase.read.data : sim!.data).data;
 console.log(
   `  pattern collapse: ${seconds(t).toFixed(1)} s (not timed), ${collapsed.rowStart.length - 1} distinct patterns, ${collapsed.items.length} stored answers`,
 );
-
-const database = await createTestDatabase();
-console.log(`  database ${database.name} (dropped at the end), load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `  database ${database.name}${reuseUrl === null ? ' (dropped at the end)' : ' (kept)'}, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+);
 process.on(
   'SIGINT',
   () =>
@@ -149,7 +180,7 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-async function measure(processes: number, threads: number): Promise<Measure> {
+async function measure(processes: number, threads: number, built: 'parent' | 'workers' = 'parent'): Promise<Measure> {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   for (let k = 0; k < processes; k++) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
@@ -160,6 +191,8 @@ async function measure(processes: number, threads: number): Promise<Measure> {
         CALIBRATION_SCHEDULE: 'off',
         CALIBRATION_CHECK_EVERY_MS: '0',
         CALIBRATION_SHARD_THREADS: String(threads),
+        // Their snapshot: the parent's file (a worker elsewhere keeps its own in its data folder).
+        ...(work !== null ? { WORKBENCH_DATA_DIR: work, CALIBRATION_SNAPSHOTS: '1' } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -177,7 +210,19 @@ async function measure(processes: number, threads: number): Promise<Measure> {
   const run = await db.calibrationRun.create({ data: { model: '2pl', settings: { bench: true }, status: 'RUNNING' } });
   const shards = shardCount(collapsed.items.length, processes);
   const started = performance.now();
-  const runner = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId: run.id, lease: randomUUID(), data: collapsed, shards });
+  const source = built === 'workers' && fromDatabase ? shardSource(fromDatabase.read, fromDatabase.live, fromDatabase.rules, shards) : undefined;
+  const runner = await createShardedRunner({
+    db,
+    redis,
+    queue,
+    waiter,
+    keyPrefix: prefix,
+    runId: run.id,
+    lease: randomUUID(),
+    data: collapsed,
+    shards,
+    ...(source ? { source } : {}),
+  });
   const setup = seconds(started);
   const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
   const wall = seconds(started);
@@ -237,20 +282,22 @@ try {
   );
   const line = (m: Measure) =>
     `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`;
-  const arms = (process.argv.includes('--arms') ? process.argv[process.argv.indexOf('--arms') + 1]! : 'fair,raw').split(',');
+  const armNames = (text('arms') ?? 'fair,raw').split(',');
+  const sources = fromDatabase ? ((text('sources') ?? 'parent,workers').split(',') as ('parent' | 'workers')[]) : (['parent'] as const);
+  const arms = armNames.flatMap((arm) => sources.map((built) => ({ arm, built })));
   const repeat = option('repeat', 1);
   let reference: CalibrationResult | null = null;
   let maxDiff = 0;
-  for (const arm of arms) {
+  for (const { arm, built } of arms) {
     const threads = arm === 'fair' ? 1 : 0;
-    const label = arm === 'fair' ? 'one thread per process' : 'default threads (every core) per process';
+    const label = `${arm === 'fair' ? 'one thread per process' : 'default threads (every core) per process'}${fromDatabase ? `, shards ${built === 'workers' ? 'built by the workers from their snapshot' : 'written by the parent'}` : ''}`;
     console.log(`  ${arm} arm: ${label}`);
     const ones: Measure[] = [];
     const twos: Measure[] = [];
     for (let r = 0; r < repeat; r++) {
       // Alternated (1, 2, then 2, 1, …) so a change of the machine's load falls on both.
       for (const processes of r % 2 === 0 ? [1, 2] : [2, 1]) {
-        const m = await measure(processes, threads);
+        const m = await measure(processes, threads, built);
         (processes === 1 ? ones : twos).push(m);
         console.log(`    ${processes} worker process${processes > 1 ? 'es' : ''}: ${line(m)}`);
         if (process.argv.includes('--verbose')) for (const p of m.timeline) console.log(`      ${describePass(p)}`);
@@ -263,12 +310,13 @@ try {
     const cpu = (ms: Measure[]) => median(ms.map((m) => m.workerCpu));
     const speedUp = wall(ones) / wall(twos);
     console.log(
-      `    ${arm}: speed-up ×${speedUp.toFixed(2)} (whole run), passes alone ×${(passes(ones) / passes(twos)).toFixed(2)}; workers' CPU ${cpu(ones).toFixed(1)} s vs ${cpu(twos).toFixed(1)} s — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`,
+      `    ${arm}${fromDatabase ? ` (${built})` : ''}: speed-up ×${speedUp.toFixed(2)} (whole run), passes alone ×${(passes(ones) / passes(twos)).toFixed(2)}; workers' CPU ${cpu(ones).toFixed(1)} s vs ${cpu(twos).toFixed(1)} s — target ≥ 1.6: ${speedUp >= 1.6 ? 'met' : 'NOT met'}`,
     );
   }
   const ceilingAfter = await kernelCeiling();
   console.log(`  machine ceiling again after: ×${ceilingAfter.ratio.toFixed(2)}; load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
-  const truthRmse = reference ? Math.sqrt(reference.items.reduce((s, item, i) => s + (item.b - sim.items[i]!.b) ** 2, 0) / reference.items.length) : NaN;
+  const truthRmse =
+    reference && sim ? Math.sqrt(reference.items.reduce((s, item, i) => s + (item.b - sim!.items[i]!.b) ** 2, 0) / reference.items.length) : NaN;
   console.log(`  same estimates in every run: max |Δb| = ${maxDiff.toExponential(1)}; RMSE of b vs truth ${truthRmse.toFixed(3)}`);
 } finally {
   await stopChildren();

@@ -26,7 +26,7 @@ import {
 } from '../app/lib/queues.server';
 import { failRunOfFailedJob } from '../app/models/calibration-run.server';
 import { calibrationProcessor, describeJobFailure, reconcileCalibrationRuns, type CalibrationContext } from './calibration';
-import { ShardCache, ShardWaiter, shardProcessor, workerMachines } from './calibration-shards';
+import { ShardCache, ShardWaiter, shardProcessor, snapshotShardBuilder, workerMachines } from './calibration-shards';
 
 export async function startCalibrationWorkers(options: {
   db: Db;
@@ -88,14 +88,18 @@ export async function startCalibrationWorkers(options: {
     maxStalledCount: settings.CALIBRATION_MAX_STALLED,
   });
   const cache = new ShardCache();
-  const shardWorker = startWorker(QUEUES.calibrationShards, shardProcessor(db, redis, cache), {
-    connection,
-    // The E-step is CPU-bound: one shard at a time per process; run one process per core.
-    concurrency: 1,
-    lockDuration: settings.CALIBRATION_LOCK_MS,
-    stalledInterval: settings.CALIBRATION_STALLED_MS,
-    maxStalledCount: 2,
-  });
+  const shardWorker = startWorker(
+    QUEUES.calibrationShards,
+    shardProcessor(db, redis, cache, snapshotShardBuilder(env().CALIBRATION_READ_DATABASE_URL ?? databaseUrl)),
+    {
+      connection,
+      // The E-step is CPU-bound: one shard at a time per process; run one process per core.
+      concurrency: 1,
+      lockDuration: settings.CALIBRATION_LOCK_MS,
+      stalledInterval: settings.CALIBRATION_STALLED_MS,
+      maxStalledCount: 2,
+    },
+  );
   runWorker.on('stalled', (jobId) => log(`[calibration] le travail ${jobId} a perdu son worker : il est repris.`));
   runWorker.on('failed', (job, error) => {
     if (job?.name !== CALIBRATE) return;

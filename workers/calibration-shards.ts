@@ -16,6 +16,7 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  collapsePatterns,
   computeShardSummary,
   createExpectationKernel,
   wasmKernelAvailable,
@@ -36,6 +37,8 @@ import { createThreadedRunner } from '../engine/calibration/parallel';
 import { env } from '../app/lib/env.server';
 import { UnrecoverableError } from '../app/lib/queues.server';
 import { clearAttemptShards, clearRunShards, readRunShard, writeRunShard, type ShardStore } from '../app/models/calibration-run.server';
+import { withPgClient, type LiveChallenge } from '../app/models/calibration-data.server';
+import { buildPersonRange, defaultSnapshotDir, snapshotUpTo, type SnapshotRules } from '../app/models/calibration-snapshot.server';
 import {
   decodeDiagnostics,
   decodePass,
@@ -67,6 +70,51 @@ export interface ShardJobData {
   claimKey: string;
   /** Redis key the sums go to: the shard index (8 bytes) then the encoded sums. */
   resultKey: string;
+  /**
+   * Redis key of the run's shard source (a ShardSource, JSON): the worker builds the shard it claims from its
+   * own snapshot of the answers instead of reading it from the CalibrationShard table. Absent: read.
+   */
+  sourceKey?: string;
+}
+
+/**
+ * What a worker process needs to build a shard of a run itself (decision 021, h37): the run's bound and
+ * live challenges, the data rules' lists the run's matrix was built with, and the shards' person ranges.
+ * The shard is then the range's rows of that matrix, bit for bit, with the patterns collapsed within it.
+ */
+export interface ShardSource {
+  maxAnswerId: string;
+  challenges: LiveChallenge[];
+  rules: SnapshotRules;
+  /** Shard k holds the persons (rows of the run's matrix) bounds[k] … bounds[k + 1] − 1. */
+  bounds: number[];
+  /** Persons and calibrated items of the run's matrix: a worker whose build differs fails its job. */
+  persons: number;
+  itemIds: string[];
+}
+
+/** Builds shard `index` of a run from its source (a worker process: from its own snapshot). */
+export type ShardBuilder = (source: ShardSource, index: number) => Promise<ResponseData>;
+
+/**
+ * The builder of a worker process: its snapshot of the answers (kept in memory, else its file in its data
+ * folder, extended from `databaseUrl` up to the run's bound), the shard's person range built from it
+ * (buildPersonRange) and its patterns collapsed.
+ */
+export function snapshotShardBuilder(databaseUrl: string, snapshotDir: string | null = defaultSnapshotDir()): ShardBuilder {
+  return async (source, index) => {
+    const from = source.bounds[index];
+    const to = source.bounds[index + 1];
+    if (from === undefined || to === undefined) throw new UnrecoverableError(`no shard ${index} in the run's source`);
+    const snapshot = await withPgClient(databaseUrl, (client) => snapshotUpTo(client, source.maxAnswerId, { snapshotDir }));
+    const { data, persons } = buildPersonRange(snapshot, source.challenges, source.maxAnswerId, source.rules, from, to);
+    if (persons !== source.persons || data.itemIds.length !== source.itemIds.length || data.itemIds.some((id, i) => id !== source.itemIds[i])) {
+      throw new UnrecoverableError(
+        `shard ${index}: ${persons} persons and ${data.itemIds.length} items in this worker's answers, the run has ${source.persons} and ${source.itemIds.length}`,
+      );
+    }
+    return collapsePatterns(data).data;
+  };
 }
 
 /** What a shard job reports back with its completion (QueueEvents' return value), for the pass timeline. */
@@ -163,11 +211,11 @@ export class ShardCache {
   /** Computes one pass of a shard, on its kept kernel (one thread) or its worker threads. */
   async compute(
     db: ShardStore,
-    job: Pick<ShardJobData, 'runId' | 'lease' | 'kind'> & { shard: number },
+    job: Pick<ShardJobData, 'runId' | 'lease' | 'kind'> & { shard: number; build?: () => Promise<ResponseData> },
     params: ItemParameterArrays,
     quadrature: Quadrature,
   ): Promise<Buffer> {
-    const entry = await this.load(db, job.runId, job.lease, job.shard);
+    const entry = await this.load(db, job.runId, job.lease, job.shard, job.build);
     if (this.threads <= 1) {
       if (entry.kernel === undefined) {
         entry.kernel = createExpectationKernel(entry.data as ResponseData);
@@ -189,12 +237,12 @@ export class ShardCache {
     void entry.runner?.then((r) => r.close?.()).catch(() => undefined);
   }
 
-  /** The decoded shard (loaded from the database the first time). */
-  async get(db: ShardStore, runId: string, lease: string, index: number): Promise<ResponseData | null> {
-    return (await this.load(db, runId, lease, index)).data;
+  /** The decoded shard (loaded from the database, or built by `build`, the first time). */
+  async get(db: ShardStore, runId: string, lease: string, index: number, build?: () => Promise<ResponseData>): Promise<ResponseData | null> {
+    return (await this.load(db, runId, lease, index, build)).data;
   }
 
-  private load(db: ShardStore, runId: string, lease: string, index: number): Promise<CacheEntry> {
+  private load(db: ShardStore, runId: string, lease: string, index: number, build?: () => Promise<ResponseData>): Promise<CacheEntry> {
     const key = `${runId}:${lease}:${index}`;
     const hit = this.entries.get(key);
     if (hit) {
@@ -205,13 +253,19 @@ export class ShardCache {
     const pending = this.loading.get(key);
     if (pending) return pending;
     const loading = (async () => {
-      const row = await readRunShard(db, runId, index);
-      if (!row || row.lease !== lease) {
-        // The run finished, was cancelled or restarted: this pass is of no use any more.
-        throw new UnrecoverableError(`shard ${index} of run ${runId} (attempt ${lease}) no longer exists`);
+      let entry: CacheEntry;
+      if (build) {
+        const data = await build();
+        entry = { data, bytes: data.rowStart.byteLength + data.items.byteLength + data.scores.byteLength + (data.weights?.byteLength ?? 0) };
+      } else {
+        const row = await readRunShard(db, runId, index);
+        if (!row || row.lease !== lease) {
+          // The run finished, was cancelled or restarted: this pass is of no use any more.
+          throw new UnrecoverableError(`shard ${index} of run ${runId} (attempt ${lease}) no longer exists`);
+        }
+        entry = { data: decodeShard(row.data), bytes: row.data.byteLength };
       }
       this.loads++;
-      const entry: CacheEntry = { data: decodeShard(row.data), bytes: row.data.byteLength };
       this.entries.set(key, entry);
       this.total += entry.bytes;
       for (const [k, old] of this.entries) {
@@ -237,10 +291,21 @@ export class ShardCache {
   }
 }
 
-/** The processor of the `calibration-shards` queue. */
-export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCache()) {
+/**
+ * The processor of the `calibration-shards` queue. `build` makes the shards of runs that send a source
+ * (default: from this process's snapshot, read from DATABASE_URL's database or its read replica).
+ */
+export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCache(), build?: ShardBuilder) {
   // The parameters of the latest pass: every job of a pass that this process takes reads them once.
   let last: { key: string; pass: ReturnType<typeof decodePass> } | null = null;
+  // The source of the latest run whose shards this process built.
+  let source: { key: string; source: ShardSource } | null = null;
+  const builder = (): ShardBuilder => {
+    if (build) return build;
+    const url = env().CALIBRATION_READ_DATABASE_URL ?? env().DATABASE_URL;
+    if (!url) throw new UnrecoverableError('no DATABASE_URL to build a shard from');
+    return (build = snapshotShardBuilder(url));
+  };
   return async (job: Job<ShardJobData>): Promise<ShardJobReport> => {
     const startedAt = Date.now();
     let t = performance.now();
@@ -250,7 +315,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       t = now;
       return ms;
     };
-    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready } = job.data;
+    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey } = job.data;
     if (last?.key !== paramsKey) {
       const bytes = await redis.getBuffer(paramsKey);
       if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
@@ -260,8 +325,20 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     const paramsMs = lap();
     const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready ?? shards);
     const claimMs = lap();
+    let buildShard: (() => Promise<ResponseData>) | undefined;
+    if (sourceKey !== undefined) {
+      buildShard = async () => {
+        if (source?.key !== sourceKey) {
+          const json = await redis.get(sourceKey);
+          // The run finished, was cancelled or restarted: this pass is of no use any more.
+          if (json === null) throw new UnrecoverableError(`the source of run ${runId} (attempt ${lease}) no longer exists`);
+          source = { key: sourceKey, source: JSON.parse(json) as ShardSource };
+        }
+        return builder()(source.source, shard);
+      };
+    }
     const loadsBefore = cache.loads;
-    await cache.get(db, runId, lease, shard);
+    await cache.get(db, runId, lease, shard, buildShard);
     const loadMs = cache.loads > loadsBefore ? lap() : (lap(), 0);
     const sums = await cache.compute(db, { runId, lease, shard, kind }, params, quadrature);
     const computeMs = lap();
@@ -395,6 +472,11 @@ export interface ShardedRunnerOptions {
   /** Collapsed data; row boundaries split it into `shards` parts of about equal answers. */
   data: ResponseData;
   shards: number;
+  /**
+   * The workers build the shards from this source (shardSource), each its own: nothing is written, `shards`
+   * is the source's. `data` then only gives the run's summary (its collapse over all the persons).
+   */
+  source?: ShardSource;
   /** Attempts per shard job (a worker dying mid-pass: another takes the job). Default 3. */
   attempts?: number;
 }
@@ -430,28 +512,25 @@ export interface ShardedRunner extends EStepRunner {
  * process already holds first — and stores the shard's sums, tagged with its index, under the job's key.
  */
 export async function createShardedRunner(options: ShardedRunnerOptions): Promise<ShardedRunner> {
-  const { db, redis, queue, waiter, runId, lease, data } = options;
-  const bounds = shardBoundaries(data, Math.max(1, options.shards));
-  const parts: { from: number; to: number }[] = [];
-  for (let k = 0; k + 1 < bounds.length; k++) {
-    const from = bounds[k] as number;
-    const to = bounds[k + 1] as number;
-    if (to > from) parts.push({ from, to });
-  }
+  const { db, redis, queue, waiter, runId, lease, data, source } = options;
+  const parts = nonEmptyParts(source ? source.bounds : shardBoundaries(data, Math.max(1, options.shards)));
   await clearRunShards(db, runId);
+  const sourceKey = source ? `${options.keyPrefix}:calibration-source:${runId}-${lease}` : undefined;
+  if (sourceKey) await redis.set(sourceKey, JSON.stringify(source), 'EX', RESULT_TTL_SECONDS);
   // The shards are encoded and written one after the other, in the background: the first pass adds its
   // k-th job as soon as shards 0 … k are written, so the workers load and compute the first shards while
   // the parent still writes the next ones.
-  const written = parts.map(() => {
+  const written = (source ? [] : parts).map(() => {
     let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
     const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     promise.catch(() => undefined);
     return { promise, ...(settle as { resolve: () => void; reject: (error: unknown) => void }) };
   });
-  let allWritten = false;
+  let allWritten = source !== undefined;
   const writing = (async () => {
     const writes: Promise<void>[] = [];
-    for (let k = 0; k < parts.length; k++) {
+    // Built by the workers: nothing to write.
+    for (let k = 0; k < (source ? 0 : parts.length); k++) {
       const { from, to } = parts[k] as { from: number; to: number };
       const shard = sliceRows(data, from, to);
       const bytes = encodeShard(shard);
@@ -481,6 +560,8 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
     const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
     await redis.set(paramsKey, encodePass(params, quadrature), 'EX', RESULT_TTL_SECONDS);
+    // The source lives as long as the run's passes go on.
+    if (sourceKey) await redis.expire(sourceKey, RESULT_TTL_SECONDS);
     // While shards are still being written (the first pass), each job says how many are ready.
     const staged = !allWritten;
     const jobs = parts.map((_, k) => {
@@ -495,6 +576,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         paramsKey,
         claimKey,
         resultKey: `${options.keyPrefix}:calibration-results:${jobId}`,
+        ...(sourceKey ? { sourceKey } : {}),
       };
       return {
         name: kind,
@@ -572,11 +654,45 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     expectations: async (params, quadrature): Promise<SufficientStatistics> => mergeStatistics(await run('expectations', params, quadrature, decodeStatistics)),
     diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => mergeDiagnostics(await run('diagnostics', params, quadrature, decodeDiagnostics)),
     close: async () => {
+      if (sourceKey) await redis.del(sourceKey).catch(() => undefined);
       // Abandoned while writing its shards: those written after the run's cleanup are removed here.
       if (allWritten) return;
       await writing;
       await clearAttemptShards(db, runId, lease).catch(() => undefined);
     },
+  };
+}
+
+/** The parts [from, to) of these boundaries that hold rows. */
+function nonEmptyParts(bounds: readonly number[]): { from: number; to: number }[] {
+  const parts: { from: number; to: number }[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const from = bounds[k] as number;
+    const to = bounds[k + 1] as number;
+    if (to > from) parts.push({ from, to });
+  }
+  return parts;
+}
+
+/**
+ * The source the workers build a run's shards from (decision 021, h37): `count` person ranges of about
+ * equal answers of the run's matrix (`read`, not collapsed), with what a worker needs to build the same rows.
+ */
+export function shardSource(
+  read: { data: ResponseData; maxAnswerId: string },
+  challenges: readonly LiveChallenge[],
+  rules: SnapshotRules,
+  count: number,
+): ShardSource {
+  const parts = nonEmptyParts(shardBoundaries(read.data, Math.max(1, count)));
+  const bounds = parts.length === 0 ? [0, 0] : [...parts.map((p) => p.from), (parts[parts.length - 1] as { to: number }).to];
+  return {
+    maxAnswerId: read.maxAnswerId,
+    challenges: [...challenges],
+    rules,
+    bounds,
+    persons: read.data.rowStart.length - 1,
+    itemIds: [...read.data.itemIds],
   };
 }
 

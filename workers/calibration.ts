@@ -42,7 +42,7 @@ import { env } from '../app/lib/env.server';
 import { CALIBRATE, CHECK_NEW_ANSWERS, SCHEDULED_CALIBRATION, jobIdOfRun, type CalibrateJobData } from '../app/lib/queues.server';
 import { join, resolve } from 'node:path';
 import { countEligibleAnswers, liveChallenges, readCalibrationData, withPgClient, type CalibrationData } from '../app/models/calibration-data.server';
-import { readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
+import { defaultSnapshotDir, readCalibrationDataFromSnapshot } from '../app/models/calibration-snapshot.server';
 import {
   CalibrationRunSettings,
   createQueuedRun,
@@ -70,7 +70,7 @@ import {
 } from '../app/models/calibration-run.server';
 import { calibrationBaseline, filterApplicable } from '../app/models/parameter-set.server';
 import { calibrationVersionIds, calibrationVersions } from '../app/models/content-version.server';
-import { createShardedRunner, shardCount, type ShardWaiter } from './calibration-shards';
+import { createShardedRunner, shardCount, shardSource, type ShardWaiter } from './calibration-shards';
 
 /** Distributed E-step: the shard queue, its waiter and Redis for the results. */
 export interface ShardingContext {
@@ -261,8 +261,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
     const versionOfLive = new Map(live.map((c) => [c.id, c.versionId]));
     lap('setup');
     const readStarted = performance.now();
-    const snapshotDir =
-      ctx.snapshotDir !== undefined ? ctx.snapshotDir : env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
+    const snapshotDir = ctx.snapshotDir !== undefined ? ctx.snapshotDir : defaultSnapshotDir();
     const readUrl = env().CALIBRATION_READ_DATABASE_URL ?? ctx.databaseUrl;
     const onProgress = async (fraction: number, answersRead: number) => {
       reporter.report(progressNow({ phase: 'reading', percent: Math.round(15 * fraction), answersRead, attempt: run.attempts }));
@@ -344,6 +343,10 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         lease,
         data: collapsed,
         shards: count,
+        // Read through a snapshot: each worker process builds the shards it takes from its own (h37).
+        ...('rules' in pipeline && snapshotDir !== null && env().CALIBRATION_SHARD_SOURCE === 'workers'
+          ? { source: shardSource(read, live, pipeline.rules, count) }
+          : {}),
       });
       shards = sharded.shards;
       runner = sharded;

@@ -149,6 +149,12 @@ const schema = z.object({
   CALIBRATION_READ_DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
   /** Threads a worker process computes a shard pass on (0: the machine's available parallelism). */
   CALIBRATION_SHARD_THREADS: integer(0, 256, 0),
+  /**
+   * Who makes a sharded run's shards when the run read its answers through a snapshot: `workers` (each
+   * worker process builds the shards it takes from its own snapshot, by person range) or `parent` (the run
+   * encodes them all and writes them to the CalibrationShard table). Decision 021, h37.
+   */
+  CALIBRATION_SHARD_SOURCE: z.preprocess(unset, z.enum(['workers', 'parent']).default('workers')),
 
   // ── Test tooling ──────────────────────────────────────────────────────────────────────────
   /** The database `npm test` made for this run (Vitest's global setup then makes none). */

@@ -289,20 +289,23 @@ export interface KeptAnswers {
 }
 
 /**
- * The engine's CSR matrix from the kept answers: counting sort by person (stable: within a person,
- * answers stay in id order), each person's first answer to a challenge kept, challenges without answers
- * left out and the rest renumbered, locale groups for DIF.
+ * The kept answers of persons from … to − 1 as rows (one per person, in person order; a row's answers in
+ * the order read, a second answer of a person to an item left out): row starts, item indices (into the
+ * live challenges, not renumbered), scores, answers kept per item and duplicates left out. The run's
+ * matrix (every person) and a worker's shard of a person range (decision 021, h37) both come from here.
  */
-export function assembleCalibrationData(challenges: readonly LiveChallenge[], input: KeptAnswers): CalibrationData {
-  const { counts, personLocale, maxAnswerId } = input;
-  const personOfAnswer = input.personOfAnswer;
-  const itemOfAnswer = input.itemOfAnswer;
+export function rowsByPerson(
+  input: Pick<KeptAnswers, 'answers' | 'personOfAnswer' | 'itemOfAnswer' | 'scores'>,
+  from: number,
+  to: number,
+  itemCount: number,
+): { rowStart: Int32Array; items: Int32Array; scores: Uint8Array; answered: Float64Array; duplicates: number } {
+  const { personOfAnswer, itemOfAnswer, answers } = input;
   const scoreBuffer = input.scores;
-  const persons = personLocale.length;
-  const answers = input.answers;
+  const persons = to - from;
   const perPerson = new Int32Array(persons + 1);
   for (let k = 0; k < answers; k++) {
-    const slot = (personOfAnswer[k] as number) + 1;
+    const slot = (personOfAnswer[k] as number) - from + 1;
     perPerson[slot] = (perPerson[slot] as number) + 1;
   }
   for (let p = 0; p < persons; p++) perPerson[p + 1] = (perPerson[p + 1] as number) + (perPerson[p] as number);
@@ -310,21 +313,22 @@ export function assembleCalibrationData(challenges: readonly LiveChallenge[], in
   const sortedItems = new Int32Array(answers);
   const sortedScores = new Uint8Array(answers);
   for (let k = 0; k < answers; k++) {
-    const p = personOfAnswer[k] as number;
+    const p = (personOfAnswer[k] as number) - from;
     const at = cursor[p] as number;
     cursor[p] = at + 1;
     sortedItems[at] = itemOfAnswer[k] as number;
     sortedScores[at] = scoreBuffer[k] as number;
   }
-  const seen = new Int32Array(challenges.length).fill(-1);
-  const answered = new Float64Array(challenges.length);
+  const seen = new Int32Array(itemCount).fill(-1);
+  const answered = new Float64Array(itemCount);
   const rowStart = new Int32Array(persons + 1);
   let kept = 0;
+  let duplicates = 0;
   for (let p = 0; p < persons; p++) {
     for (let j = perPerson[p] as number; j < (perPerson[p + 1] as number); j++) {
       const i = sortedItems[j] as number;
       if (seen[i] === p) {
-        counts.excluded.duplicate++;
+        duplicates++;
         continue;
       }
       seen[i] = p;
@@ -335,6 +339,20 @@ export function assembleCalibrationData(challenges: readonly LiveChallenge[], in
     }
     rowStart[p + 1] = kept;
   }
+  return { rowStart, items: sortedItems, scores: sortedScores, answered, duplicates };
+}
+
+/**
+ * The engine's CSR matrix from the kept answers: counting sort by person (stable: within a person,
+ * answers stay in id order), each person's first answer to a challenge kept, challenges without answers
+ * left out and the rest renumbered, locale groups for DIF.
+ */
+export function assembleCalibrationData(challenges: readonly LiveChallenge[], input: KeptAnswers): CalibrationData {
+  const { counts, personLocale, maxAnswerId } = input;
+  const persons = personLocale.length;
+  const { rowStart, items: sortedItems, scores: sortedScores, answered, duplicates } = rowsByPerson(input, 0, persons, challenges.length);
+  const kept = rowStart[persons] as number;
+  counts.excluded.duplicate += duplicates;
   counts.used = kept;
   counts.persons = persons;
 

@@ -23,11 +23,20 @@
  * extended) and the counts.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type pg from 'pg';
 import { env } from '../lib/env.server';
-import { assembleCalibrationData, emptyReadCounts, latestAnswerId, type CalibrationData, type LiveChallenge, type ReadCounts } from './calibration-data.server';
+import type { ResponseData } from '../../engine/calibration';
+import {
+  assembleCalibrationData,
+  emptyReadCounts,
+  latestAnswerId,
+  rowsByPerson,
+  type CalibrationData,
+  type LiveChallenge,
+  type ReadCounts,
+} from './calibration-data.server';
 
 export const SNAPSHOT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('CALSNAP\n', 'latin1');
@@ -63,7 +72,7 @@ export const assessmentsSql = 'SELECT id, "userId", type::text AS type FROM "Ass
 
 // ── The snapshot in memory ──────────────────────────────────────────────────────────────────
 
-class Growing<T extends Int32Array | Uint32Array | Uint8Array> {
+class Growing<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array> {
   length = 0;
   constructor(
     public array: T,
@@ -429,6 +438,28 @@ async function resolveAssessments(client: pg.ClientBase, snapshot: CalibrationSn
 // ── From the snapshot to the run's matrix ───────────────────────────────────────────────────
 
 /**
+ * What may change after an answer was written, as the database holds it now: the users with a staff role,
+ * those with a non-French locale, the neutralised answers up to the bound (numerically sorted). Read once
+ * by the run; a worker building a shard of it (buildPersonRange) gets the same lists from the run.
+ */
+export interface SnapshotRules {
+  staff: string[];
+  focal: { id: string; locale: string }[];
+  neutralised: string[];
+}
+
+export async function readSnapshotRules(client: pg.ClientBase, maxAnswerId: string): Promise<SnapshotRules> {
+  const staff = await client.query<{ id: string }>(`SELECT id FROM "User" WHERE roles && ${STAFF_ROLES}`);
+  const focal = await client.query<{ id: string; locale: string }>(
+    `SELECT id, locale FROM "User" WHERE NOT (lower(locale) = 'fr' OR lower(locale) LIKE 'fr-%')`,
+  );
+  const neutralised = await client.query<{ id: string }>('SELECT "answerId"::text AS id FROM "Neutralisation" WHERE "answerId" <= $1::bigint ORDER BY 1', [
+    maxAnswerId,
+  ]);
+  return { staff: staff.rows.map((r) => r.id), focal: focal.rows, neutralised: neutralised.rows.map((r) => r.id) };
+}
+
+/**
  * The run's data from the snapshot, with the data rules of decision 006 applied now: only the live
  * challenges given, answers up to `maxAnswerId`, staff users, locales and neutralisations as they are in
  * the database now. Equal to readCalibrationData's result on the same bound.
@@ -438,26 +469,93 @@ export async function buildFromSnapshot(
   snapshot: CalibrationSnapshot,
   challenges: readonly LiveChallenge[],
   maxAnswerId: string,
-): Promise<CalibrationData> {
-  const bound = Number(maxAnswerId);
-  // What may have changed since the answers were written, read now (small sets).
-  const staff = await client.query<{ id: string }>(`SELECT id FROM "User" WHERE roles && ${STAFF_ROLES}`);
-  const focal = await client.query<{ id: string; locale: string }>(
-    `SELECT id, locale FROM "User" WHERE NOT (lower(locale) = 'fr' OR lower(locale) LIKE 'fr-%')`,
-  );
-  const neutralised = await client.query<{ id: string }>('SELECT "answerId"::text AS id FROM "Neutralisation" WHERE "answerId" <= $1::bigint ORDER BY 1', [
-    maxAnswerId,
-  ]);
-  const neutralisedIds = Float64Array.from(neutralised.rows, (r) => Number(r.id)).sort();
+): Promise<CalibrationData & { rules: SnapshotRules }> {
+  const rules = await readSnapshotRules(client, maxAnswerId);
+  const kept = scanSnapshot(snapshot, challenges, maxAnswerId, rules, false);
+  return {
+    ...assembleCalibrationData(challenges, {
+      ...kept,
+      personOfAnswer: kept.personOfAnswer.view(),
+      itemOfAnswer: kept.itemOfAnswer.view(),
+      scores: kept.scores.view(),
+    }),
+    rules,
+  };
+}
 
+/** The latest numbering of a snapshot's answers (buildPersonRange): a process building several shards of a run scans once. */
+let numbered: { snapshot: CalibrationSnapshot; key: string; scan: ReturnType<typeof scanSnapshot> } | null = null;
+
+/**
+ * The rows of persons from … to − 1 of the matrix buildFromSnapshot gives with these rules (persons are
+ * numbered in the order of their first answer, so every answer is scanned — once per snapshot, bound and
+ * rules in a process — then the range's answers taken), items numbered as there (challenges with at least
+ * one kept answer, in the challenges' order). What a worker process builds its shard from (decision 021,
+ * h37): the same rows, bit for bit, as the run's matrix's.
+ */
+export function buildPersonRange(
+  snapshot: CalibrationSnapshot,
+  challenges: readonly LiveChallenge[],
+  maxAnswerId: string,
+  rules: SnapshotRules,
+  from: number,
+  to: number,
+): { data: ResponseData; persons: number } {
+  const key = JSON.stringify([maxAnswerId, challenges.map((c) => [c.id, c.competenceId]), rules]);
+  if (numbered?.snapshot !== snapshot || numbered.key !== key) numbered = { snapshot, key, scan: scanSnapshot(snapshot, challenges, maxAnswerId, rules, true) };
+  const kept = numbered.scan;
+  const personAt = kept.personAt as Int32Array;
+  let count = 0;
+  for (let k = 0; k < personAt.length; k++) {
+    const p = personAt[k] as number;
+    if (p >= from && p < to) count++;
+  }
+  const personOfAnswer = new Int32Array(count);
+  const itemOfAnswer = new Int32Array(count);
+  const scores = new Uint8Array(count);
+  const rowChallenge = snapshot.answerChallenge.array;
+  const rowResult = snapshot.answerResult.array;
+  let n = 0;
+  for (let k = 0; k < personAt.length; k++) {
+    const p = personAt[k] as number;
+    if (p < from || p >= to) continue;
+    personOfAnswer[n] = p;
+    itemOfAnswer[n] = kept.itemOfCode[rowChallenge[k] as number] as number;
+    scores[n] = rowResult[k] === 0 ? 1 : 0;
+    n++;
+  }
+  const rows = rowsByPerson({ answers: count, personOfAnswer, itemOfAnswer, scores }, from, Math.max(from, Math.min(to, kept.persons)), challenges.length);
+  const newIndex = new Int32Array(challenges.length).fill(-1);
+  const itemIds: string[] = [];
+  challenges.forEach((c, i) => {
+    if ((kept.answered[i] as number) > 0) {
+      newIndex[i] = itemIds.length;
+      itemIds.push(c.id);
+    }
+  });
+  const used = rows.rowStart[rows.rowStart.length - 1] as number;
+  const items = rows.items.subarray(0, used);
+  for (let j = 0; j < used; j++) items[j] = newIndex[items[j] as number] as number;
+  return { data: { itemIds, rowStart: rows.rowStart, items, scores: rows.scores.subarray(0, used), weights: null }, persons: kept.persons };
+}
+
+/**
+ * THE scan of the snapshot under the data rules (one place for buildFromSnapshot and buildPersonRange):
+ * every answer up to the bound, on a live challenge, not a preview, not of staff, not neutralised; persons
+ * numbered in order of their first such answer. `numbering`: instead of the kept answers, the person of
+ * each answer of the snapshot (−1: left out), for person ranges to be taken from.
+ */
+function scanSnapshot(snapshot: CalibrationSnapshot, challenges: readonly LiveChallenge[], maxAnswerId: string, rules: SnapshotRules, numbering: boolean) {
+  const bound = Number(maxAnswerId);
+  const neutralisedIds = Float64Array.from(rules.neutralised, (id) => Number(id)).sort();
   const userCount = snapshot.users.ids.length;
   const userStaff = new Uint8Array(userCount);
-  for (const { id } of staff.rows) {
+  for (const id of rules.staff) {
     const u = snapshot.users.index.get(id);
     if (u !== undefined) userStaff[u] = 1;
   }
   const userLocale = new Map<number, string>();
-  for (const { id, locale } of focal.rows) {
+  for (const { id, locale } of rules.focal) {
     const u = snapshot.users.index.get(id);
     if (u !== undefined) userLocale.set(u, locale);
   }
@@ -475,9 +573,14 @@ export async function buildFromSnapshot(
 
   const counts = emptyReadCounts();
   const answers = snapshot.answers;
-  const personOfAnswer = new Int32Array(answers);
-  const itemOfAnswer = challenges.length <= 0x10000 ? new Uint16Array(answers) : new Int32Array(answers);
-  const scores = new Uint8Array(answers);
+  const size = numbering ? 0 : answers;
+  const personAt = numbering ? new Int32Array(answers).fill(-1) : null;
+  const personOfAnswer = new Growing(new Int32Array(size), (n) => new Int32Array(n));
+  // Items on 16 bits while there are at most 65,536 challenges (100M answers: 200 MB less).
+  const itemOfAnswer =
+    challenges.length <= 0x10000 ? new Growing(new Uint16Array(size), (n) => new Uint16Array(n)) : new Growing(new Int32Array(size), (n) => new Int32Array(n));
+  const scores = new Growing(new Uint8Array(size), (n) => new Uint8Array(n));
+  const answered = new Uint8Array(challenges.length);
   const personIndex = new Map<number, number>();
   const personLocale: string[] = [];
   const deltas = snapshot.idDelta.array;
@@ -518,20 +621,26 @@ export async function buildFromSnapshot(
     if (person === undefined) {
       person = personIndex.size;
       personIndex.set(key, person);
-      personLocale.push(userLocale.get(user) ?? 'fr');
+      if (!numbering) personLocale.push(userLocale.get(user) ?? 'fr');
       if (type === TYPE_CERTIFICATION) counts.certificationCandidates++;
       else counts.learnerCompetences++;
     }
+    answered[item] = 1;
     const result = rowResult[k] as number;
-    personOfAnswer[kept] = person;
-    itemOfAnswer[kept] = item;
-    scores[kept] = result === 0 ? 1 : 0;
-    kept++;
     if (result === 2) counts.scoredWrong.skipped++;
     else if (result === 3) counts.scoredWrong.timedout++;
     else if (result === 4) counts.scoredWrong.aband++;
+    if (personAt !== null) {
+      personAt[k] = person;
+      continue;
+    }
+    personOfAnswer.array[kept] = person;
+    itemOfAnswer.array[kept] = item;
+    scores.array[kept] = result === 0 ? 1 : 0;
+    kept++;
   }
-  return assembleCalibrationData(challenges, { answers: kept, personOfAnswer, itemOfAnswer, scores, personLocale, counts, maxAnswerId });
+  personOfAnswer.length = itemOfAnswer.length = scores.length = kept;
+  return { answers: kept, personOfAnswer, itemOfAnswer, scores, personLocale, counts, maxAnswerId, answered, persons: personIndex.size, personAt, itemOfCode };
 }
 
 // ── The file ────────────────────────────────────────────────────────────────────────────────
@@ -660,6 +769,11 @@ export function readSnapshot(path: string): CalibrationSnapshot | null {
 
 // ── The pipeline's reader ───────────────────────────────────────────────────────────────────
 
+/** Folder of the snapshot files: WORKBENCH_DATA_DIR/calibration, or null (none) when CALIBRATION_SNAPSHOTS=0. */
+export function defaultSnapshotDir(): string | null {
+  return env().CALIBRATION_SNAPSHOTS === 1 ? join(resolve(env().WORKBENCH_DATA_DIR), 'calibration') : null;
+}
+
 /** The snapshot a process used last, kept for the next run in the same process. */
 let kept: { path: string; snapshot: CalibrationSnapshot } | null = null;
 
@@ -685,6 +799,8 @@ export interface PipelineRead {
   streamed: number;
   /** Answers in the snapshot after this read. */
   snapshotAnswers: number;
+  /** The data rules' lists the matrix was built with (the run's shards are built with the same). */
+  rules: SnapshotRules;
   seconds: { load: number; stream: number; write: number; build: number };
 }
 
@@ -732,6 +848,34 @@ export function readCalibrationDataFromSnapshot(
 let reading: Promise<void> = Promise.resolve();
 
 async function readThroughSnapshot(client: pg.ClientBase, challenges: readonly LiveChallenge[], options: PipelineReadOptions): Promise<PipelineRead> {
+  const maxAnswerId = options.maxAnswerId ?? (await latestAnswerId(client)) ?? '0';
+  const { snapshot, source, streamed, seconds } = await snapshotThrough(client, maxAnswerId, options);
+  const t = performance.now();
+  const { rules, ...read } = await buildFromSnapshot(client, snapshot, challenges, maxAnswerId);
+  seconds.build = (performance.now() - t) / 1000;
+  return { read, rules, source, streamed, snapshotAnswers: snapshot.answers, seconds };
+}
+
+/**
+ * The snapshot holding every answer up to `maxAnswerId`: the one kept in this process's memory, else its
+ * file, else a new one; extended with the answers after it (and saved back to its file). What a run reads
+ * its data through, and what a worker process builds its shards from (decision 021, h37: a worker on
+ * another machine keeps its own, in its own data folder).
+ */
+export function snapshotUpTo(client: pg.ClientBase, maxAnswerId: string, options: Omit<PipelineReadOptions, 'maxAnswerId'> = {}): Promise<CalibrationSnapshot> {
+  const read = reading.then(() => snapshotThrough(client, maxAnswerId, options));
+  reading = read.then(
+    () => undefined,
+    () => undefined,
+  );
+  return read.then((r) => r.snapshot);
+}
+
+async function snapshotThrough(
+  client: pg.ClientBase,
+  maxAnswerId: string,
+  options: Omit<PipelineReadOptions, 'maxAnswerId'>,
+): Promise<{ snapshot: CalibrationSnapshot; source: PipelineRead['source']; streamed: number; seconds: PipelineRead['seconds'] }> {
   const seconds = { load: 0, stream: 0, write: 0, build: 0 };
   let t = performance.now();
   const lap = () => {
@@ -740,7 +884,6 @@ async function readThroughSnapshot(client: pg.ClientBase, challenges: readonly L
     t = now;
     return s;
   };
-  const maxAnswerId = options.maxAnswerId ?? (await latestAnswerId(client)) ?? '0';
   const database = await databaseIdentity(client);
   const path = options.snapshotDir ? join(options.snapshotDir, `${database.replace(/[^\w.-]/g, '_')}.calsnap`) : null;
   let source: PipelineRead['source'] = 'none';
@@ -772,7 +915,5 @@ async function readThroughSnapshot(client: pg.ClientBase, challenges: readonly L
   }
   seconds.write = lap();
   kept = path && options.keepInMemory !== false && snapshot.bytes <= env().CALIBRATION_SNAPSHOT_KEEP_MB * 1048576 ? { path, snapshot } : null;
-  const read = await buildFromSnapshot(client, snapshot, challenges, maxAnswerId);
-  seconds.build = lap();
-  return { read, source, streamed, snapshotAnswers: snapshot.answers, seconds };
+  return { snapshot, source, streamed, seconds };
 }
