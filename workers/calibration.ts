@@ -343,7 +343,7 @@ export async function executeCalibrationRun(ctx: CalibrationContext, runId: stri
         lease,
         data: collapsed,
         shards: count,
-        // Read through a snapshot: each worker process builds the shards it takes from its own (h37).
+        // Read through a snapshot, CALIBRATION_SHARD_SOURCE=workers: each worker process builds the shards it takes from its own (h37).
         ...('rules' in pipeline && snapshotDir !== null && env().CALIBRATION_SHARD_SOURCE === 'workers'
           ? { source: shardSource(read, live, pipeline.rules, count) }
           : {}),

@@ -152,9 +152,11 @@ const schema = z.object({
   /**
    * Who makes a sharded run's shards when the run read its answers through a snapshot: `workers` (each
    * worker process builds the shards it takes from its own snapshot, by person range) or `parent` (the run
-   * encodes them all and writes them to the CalibrationShard table). Decision 021, h37.
+   * encodes them all and writes them to the CalibrationShard table, the default: a worker's first build
+   * reads its snapshot file and numbers every answer, which cost more than the parent's writes on a 10.5M
+   * bank — decision 021, h37).
    */
-  CALIBRATION_SHARD_SOURCE: z.preprocess(unset, z.enum(['workers', 'parent']).default('workers')),
+  CALIBRATION_SHARD_SOURCE: z.preprocess(unset, z.enum(['workers', 'parent']).default('parent')),
 
   // ── Test tooling ──────────────────────────────────────────────────────────────────────────
   /** The database `npm test` made for this run (Vitest's global setup then makes none). */
