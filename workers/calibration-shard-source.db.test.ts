@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrateWithRunner, collapsePatterns, sliceRows, type CalibrationResult, type ResponseData } from '../engine/calibration';
 import { gridNodes, normalWeights } from '../engine/irt';
 import { testDatabaseUrl, testDb } from '../tests/setup/db';
-import { uniqueLetters } from '../tests/setup/framework';
+import { shardQueues } from '../tests/setup/shard-queues';
 import { insertAnswers, makeAssessments, makeCalibrationFixture, makeUsers, type CalibrationFixture } from '../tests/setup/calibration-fixtures';
 import { liveChallenges, withPgClient, type LiveChallenge } from '../app/models/calibration-data.server';
 import {
@@ -25,20 +25,12 @@ import {
   type PipelineRead,
 } from '../app/models/calibration-snapshot.server';
 
-process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? 'test'}-source-${uniqueLetters(8)}`;
-const { Queue, QueueEvents, Worker } = await import('bullmq');
-const { Redis } = await import('ioredis');
-const { QUEUES, queuePrefix, redisConnection } = await import('../app/lib/queues.server');
+const { Queue, QueueEvents, Worker, QUEUES, connection, prefix, redis, closers, closeAll } = await shardQueues('source');
 const { clearRunShards } = await import('../app/models/calibration-run.server');
 const { ShardCache, ShardWaiter, createShardedRunner, shardProcessor, shardSource, snapshotShardBuilder } = await import('./calibration-shards');
-
 const db = testDb();
 const url = testDatabaseUrl();
-const connection = redisConnection();
-const prefix = queuePrefix();
-const redis = new Redis(connection as never);
 const dir = join(process.cwd(), '.data', 'test-shard-source', randomUUID());
-const closers: (() => Promise<unknown>)[] = [];
 let fixture: CalibrationFixture;
 let live: LiveChallenge[];
 let pipeline: PipelineRead;
@@ -66,11 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  redis.disconnect();
+  await closeAll();
   forgetKeptSnapshot();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -24,28 +24,16 @@ import {
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
 import { testDb } from '../tests/setup/db';
-import { uniqueLetters } from '../tests/setup/framework';
+import { shardQueues } from '../tests/setup/shard-queues';
 
-process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? 'test'}-shards-${uniqueLetters(8)}`;
-const { Queue, QueueEvents, Worker } = await import('bullmq');
-const { Redis } = await import('ioredis');
-const { QUEUES, queuePrefix, redisConnection } = await import('../app/lib/queues.server');
+const { Queue, QueueEvents, Worker, QUEUES, connection, prefix, redis, closers, closeAll } = await shardQueues('shards');
 const { clearRunShards, readRunShard, writeRunShard } = await import('../app/models/calibration-run.server');
 const { encodeShard } = await import('./calibration-codec');
 const { ShardCache, ShardWaiter, claimShard, createShardedRunner, shardProcessor } = await import('./calibration-shards');
-
 const db = testDb();
-const connection = redisConnection();
-const prefix = queuePrefix();
-const redis = new Redis(connection as never);
-const closers: (() => Promise<unknown>)[] = [];
 
 afterAll(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  redis.disconnect();
+  await closeAll();
 });
 
 async function newRun(): Promise<string> {
