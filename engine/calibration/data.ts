@@ -201,25 +201,34 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
   const weights = new Float64Array(rows);
   let patterns = 0;
   let used = 0;
+  let allSorted = true;
   for (let r = 0; r < rows; r++) {
     const w = data.weights === null ? 1 : (data.weights[r] as number);
     if (w === 0) continue;
     const start = data.rowStart[r] as number;
     const end = data.rowStart[r + 1] as number;
     const len = end - start;
-    // Write the candidate pattern at the end of `codes`; it stays there only if it is new.
+    // Write the candidate pattern at the end of `codes` (it stays there only if it is new), hashing it on the way.
     let sorted = true;
-    for (let j = 0; j < len; j++) {
-      const code = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
-      if (j > 0 && code < (codes[used + j - 1] as number)) sorted = false;
-      codes[used + j] = code;
-    }
-    // Rows read from a wide file come in item order already: sorting them again costs more than all the rest.
-    if (!sorted) codes.subarray(used, used + len).sort();
+    let previous = -1;
     let h = 0x811c9dc5 ^ len;
     for (let j = 0; j < len; j++) {
-      h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);
+      const code = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
+      if (code < previous) sorted = false;
+      previous = code;
+      codes[used + j] = code;
+      h = Math.imul(h ^ code, 0x01000193);
       h ^= h >>> 15;
+    }
+    // Rows read from a wide file come in item order already: sorting them again costs more than all the rest.
+    if (!sorted) {
+      allSorted = false;
+      codes.subarray(used, used + len).sort();
+      h = 0x811c9dc5 ^ len;
+      for (let j = 0; j < len; j++) {
+        h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);
+        h ^= h >>> 15;
+      }
     }
     let slot = h & mask;
     let found = -1;
@@ -253,6 +262,11 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
     }
     weights[found] = (weights[found] as number) + w;
     patternOfRow[r] = found;
+  }
+  // Every row its own pattern, in item order (a wide file of distinct persons): the patterns are the rows.
+  if (patterns === rows && allSorted && data.rowStart[0] === 0) {
+    const rowStart = data.rowStart.slice(0, rows + 1);
+    return { data: { itemIds: data.itemIds, rowStart, items: data.items.slice(0, used), scores: data.scores.slice(0, used), weights }, patternOfRow };
   }
   const items = new Int32Array(used);
   const scores = new Uint8Array(used);
