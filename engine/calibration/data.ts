@@ -38,6 +38,24 @@ export class ResponseDataBuilder {
     this.seen = new Int32Array(itemIds.length);
   }
 
+  /**
+   * Makes room for `rows` rows and `answers` answers in all (counting those already added), when a reader can
+   * tell them beforehand (e.g. from a file's size): the arrays are sized once instead of doubling as rows come.
+   * A hint only: more rows or answers are still taken; a hint that is not a finite count is ignored.
+   */
+  reserve(rows: number, answers: number): void {
+    if (Number.isFinite(rows) && rows + 2 > this.rowStartBuf.length) this.rowStartBuf = grow(this.rowStartBuf, Math.ceil(rows) + 2);
+    if (this.weightsBuf !== null && this.weightsBuf.length < this.rowStartBuf.length) this.weightsBuf = growFloat(this.weightsBuf, this.rowStartBuf.length, 1);
+    if (Number.isFinite(answers) && answers > this.itemsBuf.length) this.growAnswers(Math.ceil(answers));
+  }
+
+  private growAnswers(size: number): void {
+    this.itemsBuf = grow(this.itemsBuf, size);
+    const s = new Uint8Array(size);
+    s.set(this.scoresBuf);
+    this.scoresBuf = s;
+  }
+
   get rowsAdded(): number {
     return this.rows;
   }
@@ -69,13 +87,7 @@ export class ResponseDataBuilder {
     if (score !== 0 && score !== 1) throw new RangeError(`score must be 0 or 1, got ${score}`);
     if (this.seen[item] === this.stamp) throw new RangeError(`item ${this.itemIds[item]} answered twice in row ${this.rows}`);
     this.seen[item] = this.stamp;
-    if (this.answers + 1 > this.itemsBuf.length) {
-      const size = this.itemsBuf.length * 2;
-      this.itemsBuf = grow(this.itemsBuf, size);
-      const s = new Uint8Array(size);
-      s.set(this.scoresBuf);
-      this.scoresBuf = s;
-    }
+    if (this.answers + 1 > this.itemsBuf.length) this.growAnswers(this.itemsBuf.length * 2);
     this.itemsBuf[this.answers] = item;
     this.scoresBuf[this.answers] = score;
     this.answers++;
@@ -87,8 +99,9 @@ export class ResponseDataBuilder {
     return {
       itemIds: this.itemIds,
       rowStart,
-      items: this.itemsBuf.slice(0, this.answers),
-      scores: this.scoresBuf.slice(0, this.answers),
+      // A full buffer is handed over as it is: the next answer added would grow it into a new one.
+      items: this.answers === this.itemsBuf.length ? this.itemsBuf : this.itemsBuf.slice(0, this.answers),
+      scores: this.answers === this.scoresBuf.length ? this.scoresBuf : this.scoresBuf.slice(0, this.answers),
       weights: this.weightsBuf === null ? null : this.weightsBuf.slice(0, this.rows),
     };
   }
