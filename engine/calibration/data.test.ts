@@ -98,3 +98,28 @@ describe('collapsePatterns', () => {
     check(new ResponseDataBuilder(['a']).build());
   });
 });
+
+describe('ResponseDataBuilder.reserve', () => {
+  it('gives the same data as growing, and a built result does not change when rows are added after', () => {
+    const plain = new ResponseDataBuilder(['a', 'b', 'c']);
+    const reserved = new ResponseDataBuilder(['a', 'b', 'c']);
+    reserved.reserve(20, 44); // 40 answers: the result is a view of the buffer, 4 places left
+    for (const builder of [plain, reserved]) {
+      for (let r = 0; r < 20; r++) {
+        builder.beginRow(r === 1 ? 2 : 1);
+        builder.addAnswer(2, 1);
+        builder.addAnswer(0, r % 2 === 0 ? 1 : 0);
+      }
+    }
+    const first = reserved.build();
+    expect(first).toEqual(plain.build());
+    const items = Array.from(first.items);
+    reserved.beginRow();
+    reserved.addAnswer(1, 0);
+    reserved.addAnswer(0, 1);
+    expect(Array.from(first.items)).toEqual(items);
+    expect(first.rowStart.length).toBe(21);
+    expect(Array.from(reserved.build().items)).toEqual([...items, 1, 0]);
+    reserved.reserve(Number.NaN, Number.POSITIVE_INFINITY); // not a count: ignored
+  });
+});

@@ -99,12 +99,20 @@ export class ResponseDataBuilder {
     return {
       itemIds: this.itemIds,
       rowStart,
-      // A full buffer is handed over as it is: the next answer added would grow it into a new one.
-      items: this.answers === this.itemsBuf.length ? this.itemsBuf : this.itemsBuf.slice(0, this.answers),
-      scores: this.answers === this.scoresBuf.length ? this.scoresBuf : this.scoresBuf.slice(0, this.answers),
+      items: handOver(this.itemsBuf, this.answers),
+      scores: handOver(this.scoresBuf, this.answers),
       weights: this.weightsBuf === null ? null : this.weightsBuf.slice(0, this.rows),
     };
   }
+}
+
+/**
+ * The first `length` values of a builder's buffer. A buffer at most 1/8 larger (sized by `reserve`) is handed
+ * over as a view rather than copied (rows added later are written past `length`, never inside it), and
+ * the copy of millions of values costs more than the few unused ones kept.
+ */
+function handOver<T extends Int32Array | Uint8Array>(buf: T, length: number): T {
+  return (length * 9 >= buf.length * 8 ? buf.subarray(0, length) : buf.slice(0, length)) as T;
 }
 
 function grow(buf: Int32Array, size: number): Int32Array<ArrayBuffer> {
