@@ -217,37 +217,43 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
   const mask = tableSize - 1;
   const table = new Int32Array(tableSize).fill(-1); // pattern index or −1
   const patternHash = new Int32Array(rows);
-  const patternStart = new Int32Array(rows + 1);
-  const codes = new Int32Array(data.items.length); // sorted (item << 1 | score) of each pattern
+  // A pattern is the answers of its first row, read in place when that row is in item order (every row of a
+  // wide file), or its sorted codes (item << 1 | score) in `codes` (from `codeStart[p]`) when it is not.
+  const sourceRow = new Int32Array(rows);
+  const codeStart = new Int32Array(rows);
+  let codes: Int32Array | null = null;
+  let usedCodes = 0;
   const weights = new Float64Array(rows);
+  const { items: inItems, scores: inScores, rowStart: inStart } = data;
   let patterns = 0;
   let used = 0;
   let allSorted = true;
   for (let r = 0; r < rows; r++) {
     const w = data.weights === null ? 1 : (data.weights[r] as number);
     if (w === 0) continue;
-    const start = data.rowStart[r] as number;
-    const end = data.rowStart[r + 1] as number;
-    const len = end - start;
-    // Write the candidate pattern at the end of `codes` (it stays there only if it is new), hashing it on the way.
+    const start = inStart[r] as number;
+    const len = (inStart[r + 1] as number) - start;
     let sorted = true;
     let previous = -1;
     let h = 0x811c9dc5 ^ len;
-    for (let j = 0; j < len; j++) {
-      const code = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
+    for (let j = start; j < start + len; j++) {
+      const code = ((inItems[j] as number) << 1) | (inScores[j] as number);
       if (code < previous) sorted = false;
       previous = code;
-      codes[used + j] = code;
       h = Math.imul(h ^ code, 0x01000193);
       h ^= h >>> 15;
     }
     // Rows read from a wide file come in item order already: sorting them again costs more than all the rest.
+    let at = -1; // where this row's sorted codes are in `codes`, or −1: in place
     if (!sorted) {
       allSorted = false;
-      codes.subarray(used, used + len).sort();
+      codes ??= new Int32Array(inItems.length);
+      at = usedCodes;
+      for (let j = 0; j < len; j++) codes[at + j] = ((inItems[start + j] as number) << 1) | (inScores[start + j] as number);
+      codes.subarray(at, at + len).sort();
       h = 0x811c9dc5 ^ len;
       for (let j = 0; j < len; j++) {
-        h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);
+        h = Math.imul(h ^ (codes[at + j] as number), 0x01000193);
         h ^= h >>> 15;
       }
     }
@@ -257,11 +263,14 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
       const p = table[slot] as number;
       if (p < 0) break;
       if (patternHash[p] === h) {
-        const ps = patternStart[p] as number;
-        if ((patternStart[p + 1] as number) - ps === len) {
+        const ps = inStart[sourceRow[p] as number] as number;
+        if ((inStart[(sourceRow[p] as number) + 1] as number) - ps === len) {
+          const pc = codeStart[p] as number;
           let same = true;
           for (let j = 0; j < len; j++) {
-            if (codes[ps + j] !== codes[used + j]) {
+            const mine = at < 0 ? ((inItems[start + j] as number) << 1) | (inScores[start + j] as number) : ((codes as Int32Array)[at + j] as number);
+            const theirs = pc < 0 ? ((inItems[ps + j] as number) << 1) | (inScores[ps + j] as number) : ((codes as Int32Array)[pc + j] as number);
+            if (mine !== theirs) {
               same = false;
               break;
             }
@@ -278,32 +287,41 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
       found = patterns++;
       table[slot] = found;
       patternHash[found] = h;
+      sourceRow[found] = r;
+      codeStart[found] = at;
+      if (at >= 0) usedCodes += len;
       used += len;
-      patternStart[patterns] = used;
     }
     weights[found] = (weights[found] as number) + w;
     patternOfRow[r] = found;
   }
   // Every row its own pattern, in item order (a wide file of distinct persons): the patterns are the rows.
-  if (patterns === rows && allSorted && data.rowStart[0] === 0) {
-    const rowStart = data.rowStart.slice(0, rows + 1);
-    return { data: { itemIds: data.itemIds, rowStart, items: data.items.slice(0, used), scores: data.scores.slice(0, used), weights }, patternOfRow };
+  if (patterns === rows && allSorted && inStart[0] === 0) {
+    return {
+      data: { itemIds: data.itemIds, rowStart: inStart.slice(0, rows + 1), items: inItems.slice(0, used), scores: inScores.slice(0, used), weights },
+      patternOfRow,
+    };
   }
+  const rowStart = new Int32Array(patterns + 1);
   const items = new Int32Array(used);
   const scores = new Uint8Array(used);
-  for (let j = 0; j < used; j++) {
-    const c = codes[j] as number;
-    items[j] = c >> 1;
-    scores[j] = c & 1;
+  let k = 0;
+  for (let p = 0; p < patterns; p++) {
+    const start = inStart[sourceRow[p] as number] as number;
+    const end = inStart[(sourceRow[p] as number) + 1] as number;
+    const pc = codeStart[p] as number;
+    if (pc < 0) {
+      items.set(inItems.subarray(start, end), k);
+      scores.set(inScores.subarray(start, end), k);
+      k += end - start;
+    } else {
+      for (let j = 0; j < end - start; j++, k++) {
+        const c = (codes as Int32Array)[pc + j] as number;
+        items[k] = c >> 1;
+        scores[k] = c & 1;
+      }
+    }
+    rowStart[p + 1] = k;
   }
-  return {
-    data: {
-      itemIds: data.itemIds,
-      rowStart: patternStart.slice(0, patterns + 1),
-      items,
-      scores,
-      weights: weights.slice(0, patterns),
-    },
-    patternOfRow,
-  };
+  return { data: { itemIds: data.itemIds, rowStart, items, scores, weights: weights.slice(0, patterns) }, patternOfRow };
 }
