@@ -13,7 +13,7 @@
  * /usr/bin/time where it exists; every arm prints its phases (`--phases on`, which main has had since h33:
  * start = Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is
  * compared with the first new one: max relative difference over its numbers (`seconds` excepted).
- * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE]
+ * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE (written there if missing)]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,9 +33,10 @@ const old = option('old') === undefined ? undefined : resolve(option('old') as s
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 const folder = mkdtempSync(join(tmpdir(), 'cli-1m-'));
+// --csv FILE: that file, written first (and kept) when it does not exist yet (bench/cli-read-1m.ts reads it).
 let csv = option('csv');
-if (csv === undefined) {
-  csv = join(folder, '1m-wide.csv');
+if (csv === undefined || !existsSync(csv)) {
+  csv ??= join(folder, '1m-wide.csv');
   const { data } = simulateCalibrationData(createRandom(20240601), { items: 100, persons: 10_000 });
   const lines = [['person', ...data.itemIds].join(',')];
   const cells: string[] = new Array<string>(data.itemIds.length);

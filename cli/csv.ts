@@ -240,8 +240,9 @@ export async function readResponseCsv(path: string, options: ReadResponseOptions
   let sep = COMMA;
   let reader: WideReader | LongReader | null = null;
   const emptyRows: { bytes: Buffer; lineNumber: number }[] = [];
+  let fileBytes = 0;
   try {
-    await forEachLine(path, (buffer, start, end, lineNumber) => {
+    const onLine = (buffer: Buffer, start: number, end: number, lineNumber: number): void => {
       if (header === null) {
         if (isBlank(buffer, start, end)) return;
         const text = buffer.toString('utf8', start, end).replace(/^\uFEFF/, '');
@@ -260,12 +261,14 @@ export async function readResponseCsv(path: string, options: ReadResponseOptions
       }
       if (reader === null) {
         const layout = layoutOf(path, header, headerLine, countCells(buffer, start, end, sep), separator);
-        reader = layout.long === null ? new WideReader(path, layout, headerLine, separator, options) : new LongReader(path, layout, separator, options);
+        reader =
+          layout.long === null ? new WideReader(path, layout, headerLine, separator, options, fileBytes) : new LongReader(path, layout, separator, options);
       }
       for (const row of emptyRows) reader.line(row.bytes, 0, row.bytes.length, row.lineNumber);
       emptyRows.length = 0;
       reader.line(buffer, start, end, lineNumber);
-    });
+    };
+    await forEachLine(path, onLine, (bytes) => (fileBytes = bytes));
   } catch (error) {
     throw asCsvError(path, error);
   }
@@ -298,6 +301,9 @@ function scoreOf(text: string, separator: Separator): 0 | 1 | -1 | null {
   return text[0] === '1' ? 1 : 0;
 }
 
+/** At most this many rows and answers are reserved from a wide file's size (80 MB of arrays); beyond, they grow. */
+const RESERVED_MAX = 1 << 24;
+
 class WideReader {
   private readonly kinds: Uint8Array;
   private readonly itemOfColumn: Int32Array;
@@ -323,6 +329,8 @@ class WideReader {
     headerLine: number,
     private readonly separator: Separator,
     private readonly options: ReadResponseOptions = {},
+    /** The file's size in bytes (0 if unknown): with the first row's length and answers, sizes the arrays. */
+    private readonly fileBytes = 0,
   ) {
     this.header = layout.names;
     this.personIds = options.personIds ? [] : null;
@@ -416,6 +424,11 @@ class WideReader {
       throw this.error(lineNumber, c, `the row has ${c} cells, the header ${this.layout.required} columns`);
     }
     this.rows++;
+    if (this.rows === 1 && this.fileBytes > 0) {
+      // As many rows as lines of the first one's length fit in the file, each with as many answers.
+      const rows = Math.min(Math.ceil(this.fileBytes / (end - start + 1)), RESERVED_MAX);
+      this.builder.reserve(rows, Math.min(rows * this.builder.answersAdded, RESERVED_MAX));
+    }
     if (this.personIds !== null && this.personColumn < 0) this.personIds.push(`p${this.rows}`);
     if (this.firstLine === 0) this.firstLine = lineNumber;
     this.lastLine = lineNumber;

@@ -38,6 +38,24 @@ export class ResponseDataBuilder {
     this.seen = new Int32Array(itemIds.length);
   }
 
+  /**
+   * Makes room for `rows` rows and `answers` answers in all (counting those already added), when a reader can
+   * tell them beforehand (e.g. from a file's size): the arrays are sized once instead of doubling as rows come.
+   * A hint only: more rows or answers are still taken; a hint that is not a finite count is ignored.
+   */
+  reserve(rows: number, answers: number): void {
+    if (Number.isFinite(rows) && rows + 2 > this.rowStartBuf.length) this.rowStartBuf = grow(this.rowStartBuf, Math.ceil(rows) + 2);
+    if (this.weightsBuf !== null && this.weightsBuf.length < this.rowStartBuf.length) this.weightsBuf = growFloat(this.weightsBuf, this.rowStartBuf.length, 1);
+    if (Number.isFinite(answers) && answers > this.itemsBuf.length) this.growAnswers(Math.ceil(answers));
+  }
+
+  private growAnswers(size: number): void {
+    this.itemsBuf = grow(this.itemsBuf, size);
+    const s = new Uint8Array(size);
+    s.set(this.scoresBuf);
+    this.scoresBuf = s;
+  }
+
   get rowsAdded(): number {
     return this.rows;
   }
@@ -69,13 +87,7 @@ export class ResponseDataBuilder {
     if (score !== 0 && score !== 1) throw new RangeError(`score must be 0 or 1, got ${score}`);
     if (this.seen[item] === this.stamp) throw new RangeError(`item ${this.itemIds[item]} answered twice in row ${this.rows}`);
     this.seen[item] = this.stamp;
-    if (this.answers + 1 > this.itemsBuf.length) {
-      const size = this.itemsBuf.length * 2;
-      this.itemsBuf = grow(this.itemsBuf, size);
-      const s = new Uint8Array(size);
-      s.set(this.scoresBuf);
-      this.scoresBuf = s;
-    }
+    if (this.answers + 1 > this.itemsBuf.length) this.growAnswers(this.itemsBuf.length * 2);
     this.itemsBuf[this.answers] = item;
     this.scoresBuf[this.answers] = score;
     this.answers++;
@@ -87,11 +99,20 @@ export class ResponseDataBuilder {
     return {
       itemIds: this.itemIds,
       rowStart,
-      items: this.itemsBuf.slice(0, this.answers),
-      scores: this.scoresBuf.slice(0, this.answers),
+      items: handOver(this.itemsBuf, this.answers),
+      scores: handOver(this.scoresBuf, this.answers),
       weights: this.weightsBuf === null ? null : this.weightsBuf.slice(0, this.rows),
     };
   }
+}
+
+/**
+ * The first `length` values of a builder's buffer. A buffer at most 1/8 larger (sized by `reserve`) is handed
+ * over as a view rather than copied (rows added later are written past `length`, never inside it), and
+ * the copy of millions of values costs more than the few unused ones kept.
+ */
+function handOver<T extends Int32Array | Uint8Array>(buf: T, length: number): T {
+  return (length * 9 >= buf.length * 8 ? buf.subarray(0, length) : buf.slice(0, length)) as T;
 }
 
 function grow(buf: Int32Array, size: number): Int32Array<ArrayBuffer> {
@@ -196,30 +217,45 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
   const mask = tableSize - 1;
   const table = new Int32Array(tableSize).fill(-1); // pattern index or −1
   const patternHash = new Int32Array(rows);
-  const patternStart = new Int32Array(rows + 1);
-  const codes = new Int32Array(data.items.length); // sorted (item << 1 | score) of each pattern
+  // A pattern is the answers of its first row, read in place when that row is in item order (every row of a
+  // wide file), or its sorted codes (item << 1 | score) in `codes` (from `codeStart[p]`) when it is not.
+  const sourceRow = new Int32Array(rows);
+  const codeStart = new Int32Array(rows);
+  let codes: Int32Array | null = null;
+  let usedCodes = 0;
   const weights = new Float64Array(rows);
+  const { items: inItems, scores: inScores, rowStart: inStart } = data;
   let patterns = 0;
   let used = 0;
+  let allSorted = true;
   for (let r = 0; r < rows; r++) {
     const w = data.weights === null ? 1 : (data.weights[r] as number);
     if (w === 0) continue;
-    const start = data.rowStart[r] as number;
-    const end = data.rowStart[r + 1] as number;
-    const len = end - start;
-    // Write the candidate pattern at the end of `codes`; it stays there only if it is new.
+    const start = inStart[r] as number;
+    const len = (inStart[r + 1] as number) - start;
     let sorted = true;
-    for (let j = 0; j < len; j++) {
-      const code = ((data.items[start + j] as number) << 1) | (data.scores[start + j] as number);
-      if (j > 0 && code < (codes[used + j - 1] as number)) sorted = false;
-      codes[used + j] = code;
+    let previous = -1;
+    let h = 0x811c9dc5 ^ len;
+    for (let j = start; j < start + len; j++) {
+      const code = ((inItems[j] as number) << 1) | (inScores[j] as number);
+      if (code < previous) sorted = false;
+      previous = code;
+      h = Math.imul(h ^ code, 0x01000193);
+      h ^= h >>> 15;
     }
     // Rows read from a wide file come in item order already: sorting them again costs more than all the rest.
-    if (!sorted) codes.subarray(used, used + len).sort();
-    let h = 0x811c9dc5 ^ len;
-    for (let j = 0; j < len; j++) {
-      h = Math.imul(h ^ (codes[used + j] as number), 0x01000193);
-      h ^= h >>> 15;
+    let at = -1; // where this row's sorted codes are in `codes`, or −1: in place
+    if (!sorted) {
+      allSorted = false;
+      codes ??= new Int32Array(inItems.length);
+      at = usedCodes;
+      for (let j = 0; j < len; j++) codes[at + j] = ((inItems[start + j] as number) << 1) | (inScores[start + j] as number);
+      codes.subarray(at, at + len).sort();
+      h = 0x811c9dc5 ^ len;
+      for (let j = 0; j < len; j++) {
+        h = Math.imul(h ^ (codes[at + j] as number), 0x01000193);
+        h ^= h >>> 15;
+      }
     }
     let slot = h & mask;
     let found = -1;
@@ -227,11 +263,14 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
       const p = table[slot] as number;
       if (p < 0) break;
       if (patternHash[p] === h) {
-        const ps = patternStart[p] as number;
-        if ((patternStart[p + 1] as number) - ps === len) {
+        const ps = inStart[sourceRow[p] as number] as number;
+        if ((inStart[(sourceRow[p] as number) + 1] as number) - ps === len) {
+          const pc = codeStart[p] as number;
           let same = true;
           for (let j = 0; j < len; j++) {
-            if (codes[ps + j] !== codes[used + j]) {
+            const mine = at < 0 ? ((inItems[start + j] as number) << 1) | (inScores[start + j] as number) : ((codes as Int32Array)[at + j] as number);
+            const theirs = pc < 0 ? ((inItems[ps + j] as number) << 1) | (inScores[ps + j] as number) : ((codes as Int32Array)[pc + j] as number);
+            if (mine !== theirs) {
               same = false;
               break;
             }
@@ -248,27 +287,41 @@ export function collapsePatterns(data: ResponseData): CollapsedData {
       found = patterns++;
       table[slot] = found;
       patternHash[found] = h;
+      sourceRow[found] = r;
+      codeStart[found] = at;
+      if (at >= 0) usedCodes += len;
       used += len;
-      patternStart[patterns] = used;
     }
     weights[found] = (weights[found] as number) + w;
     patternOfRow[r] = found;
   }
+  // Every row its own pattern, in item order (a wide file of distinct persons): the patterns are the rows.
+  if (patterns === rows && allSorted && inStart[0] === 0) {
+    return {
+      data: { itemIds: data.itemIds, rowStart: inStart.slice(0, rows + 1), items: inItems.slice(0, used), scores: inScores.slice(0, used), weights },
+      patternOfRow,
+    };
+  }
+  const rowStart = new Int32Array(patterns + 1);
   const items = new Int32Array(used);
   const scores = new Uint8Array(used);
-  for (let j = 0; j < used; j++) {
-    const c = codes[j] as number;
-    items[j] = c >> 1;
-    scores[j] = c & 1;
+  let k = 0;
+  for (let p = 0; p < patterns; p++) {
+    const start = inStart[sourceRow[p] as number] as number;
+    const end = inStart[(sourceRow[p] as number) + 1] as number;
+    const pc = codeStart[p] as number;
+    if (pc < 0) {
+      items.set(inItems.subarray(start, end), k);
+      scores.set(inScores.subarray(start, end), k);
+      k += end - start;
+    } else {
+      for (let j = 0; j < end - start; j++, k++) {
+        const c = (codes as Int32Array)[pc + j] as number;
+        items[k] = c >> 1;
+        scores[k] = c & 1;
+      }
+    }
+    rowStart[p + 1] = k;
   }
-  return {
-    data: {
-      itemIds: data.itemIds,
-      rowStart: patternStart.slice(0, patterns + 1),
-      items,
-      scores,
-      weights: weights.slice(0, patterns),
-    },
-    patternOfRow,
-  };
+  return { data: { itemIds: data.itemIds, rowStart, items, scores, weights: weights.slice(0, patterns) }, patternOfRow };
 }
