@@ -79,6 +79,16 @@ describe('shards in the database', () => {
     expect([...claimed].sort()).toEqual([0, 1, 2, 3]);
     claimed.forEach((shard, k) => expect(shard).toBeLessThanOrEqual(k));
     expect(await claimShard(redis, claimKey, 'job-2', 4, [], 4)).toBe(claimed[2]);
+    // The jobs may reach their claims in any order (two processors, one slower): every order finds a shard for every job.
+    const permutations = (rest: number[]): number[][] =>
+      rest.length === 0 ? [[]] : rest.flatMap((k) => permutations(rest.filter((x) => x !== k)).map((tail) => [k, ...tail]));
+    for (const order of permutations([0, 1, 2, 3])) {
+      const key = `${prefix}:claims-test:${randomUUID()}`;
+      const got = new Map<number, number>();
+      for (const k of order) got.set(k, await claimShard(redis, key, `job-${k}`, 4, [], k + 1));
+      expect([...got.values()].sort(), `order ${order.join()}`).toEqual([0, 1, 2, 3]);
+      await redis.del(key);
+    }
     // A later pass: the shards this process holds first.
     const later = `${prefix}:claims-test:${randomUUID()}`;
     expect(await claimShard(redis, later, 'job-a', 4, [2, 3])).toBe(2);

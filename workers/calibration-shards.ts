@@ -156,9 +156,15 @@ return -1`;
 /**
  * The shard a job computes: those this process holds first (so the shards stay where they were loaded and
  * a pass reads nothing), then the others from a place of this process's own.
+ *
+ * A job of the first pass (`ready` given: job k is added once shards 0 … k are written, ready = k + 1)
+ * tries shard ready − 1 first. Jobs may claim in any order (two processors, one slower to reach its claim);
+ * had job 3 taken shard 0, job 0, which may take shard 0 only, would find nothing left. With each job's own
+ * shard first, shard k can be held only by job k: the last job's shard is takeable by it alone, and so on down.
  */
-export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[], ready = shards): Promise<number> {
-  const order = resident.filter((shard) => shard < ready);
+export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[], staged?: number): Promise<number> {
+  const ready = staged ?? shards;
+  const order = staged === undefined ? resident.filter((shard) => shard < ready) : [ready - 1];
   const start = process.pid % Math.max(1, ready);
   for (let k = 0; k < ready; k++) {
     const shard = (start + k) % ready;
@@ -323,7 +329,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     }
     const { params, quadrature } = last.pass;
     const paramsMs = lap();
-    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready ?? shards);
+    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready);
     const claimMs = lap();
     let buildShard: (() => Promise<ResponseData>) | undefined;
     if (sourceKey !== undefined) {
