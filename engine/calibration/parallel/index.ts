@@ -225,8 +225,12 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature) =>
-    Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights })));
+  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
+    Promise.all(
+      workers.map((worker) =>
+        ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...(rows === true ? { rows } : {}) }),
+      ),
+    );
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
   const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
 
@@ -332,8 +336,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const replies = await everyWorker('expectations', params, quadrature);
       return mergeStatistics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'expectations' }>).result));
     },
-    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => {
-      const replies = await everyWorker('diagnostics', params, quadrature);
+    diagnostics: async (params, quadrature, diagnosticOptions): Promise<DiagnosticStatistics> => {
+      const replies = await everyWorker('diagnostics', params, quadrature, diagnosticOptions?.rowScores);
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,

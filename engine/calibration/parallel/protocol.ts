@@ -46,7 +46,8 @@ interface StepRequest {
 
 export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
-  | (EStepRequest & { readonly kind: 'diagnostics' })
+  /** The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores). */
+  | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean })
   /** θ̂, SD and lz of the worker's rows (persons.ts, scoreRows). */
   | (EStepRequest & { readonly kind: 'rows' })
   /** The worker's rows' share of the exact information (louis-pass.ts). */

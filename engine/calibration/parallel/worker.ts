@@ -28,8 +28,9 @@ function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
 }
 
 function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
-  const { expectations, ...rest } = dg;
-  return [...buffersOf(expectations), ...Object.values(rest).map((v) => (v as Float64Array).buffer as ArrayBuffer)];
+  const { expectations, rowScores, ...rest } = dg;
+  const rows = rowScores === undefined ? [] : [rowScores.theta, rowScores.sd, rowScores.lz];
+  return [...buffersOf(expectations), ...[...Object.values(rest), ...rows].map((v) => (v as Float64Array).buffer as ArrayBuffer)];
 }
 
 function partialBuffers(partial: LouisPartial): ArrayBuffer[] {
@@ -54,7 +55,7 @@ port.on('message', (request: WorkerRequest) => {
         const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
         port.postMessage(reply, buffersOf(result));
       } else {
-        const result = kernel.diagnostics(params, quadrature);
+        const result = kernel.diagnostics(params, quadrature, { rowScores: request.rows === true });
         const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
         port.postMessage(reply, diagnosticBuffers(result));
       }
