@@ -49,7 +49,7 @@ import {
   type RowScores,
   type SufficientStatistics,
 } from '..';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
 
 export interface ThreadOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -63,6 +63,63 @@ export interface ThreadOptions {
   readonly kernel?: KernelKind;
   /** The exact standard errors' kernel (the Louis pass): WebAssembly SIMD or JavaScript (default: as `kernel`). */
   readonly exactKernel?: KernelKind;
+  /** Threads started ahead of the data (startThreads): taken first, the others started here. */
+  readonly pool?: ThreadPool;
+}
+
+/**
+ * Worker threads started before the data is ready, so that their start (Node's own for each thread, then the
+ * worker's code: ≈ 50–75 ms of CPU each) overlaps the reading of the data. A runner takes them with
+ * ThreadOptions.pool; the ones no runner took end with close(). Idle, they do not keep the process alive.
+ */
+export interface ThreadPool {
+  /** Up to `count` started threads, removed from the pool (a thread that failed while idle is not given). */
+  take(count: number): Worker[];
+  /** Ends the threads still in the pool. */
+  close(): Promise<void>;
+}
+
+/** The threads a runner uses for this many stored answers. */
+function threadCount(storedAnswers: number, options: ThreadOptions): number {
+  const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  return Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
+}
+
+/**
+ * The threads a runner would use for data of at most `answers` stored answers, started now (startThreads);
+ * null when that is one (the runner then works in-process).
+ */
+export function startThreadsFor(answers: number, options: ThreadOptions = {}): ThreadPool | null {
+  const count = threadCount(answers, options);
+  return count > 1 ? startThreads(count) : null;
+}
+
+/** Starts `count` E-step worker threads without data (see ThreadPool). */
+export function startThreads(count: number): ThreadPool {
+  const idle = new Set<Worker>();
+  for (let k = 0; k < count; k++) {
+    const worker = startWorker(null);
+    worker.unref();
+    // A thread that fails before it is taken is dropped (the runner starts another).
+    worker.once('error', () => idle.delete(worker));
+    idle.add(worker);
+  }
+  return {
+    take(wanted) {
+      const taken = [...idle].slice(0, Math.max(0, wanted));
+      for (const worker of taken) {
+        idle.delete(worker);
+        worker.removeAllListeners('error');
+        worker.ref();
+      }
+      return taken;
+    },
+    async close() {
+      const rest = [...idle];
+      idle.clear();
+      await Promise.all(rest.map((worker) => worker.terminate()));
+    },
+  };
 }
 
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
@@ -78,7 +135,7 @@ function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): S
  * loader. Where that bundler cannot be found, a small bootstrap registers tsx in the worker before
  * importing it (its loader thread and per-file transforms cost 0.3–1 s per worker).
  */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(setup: WorkerSetup | null): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: setup });
   const worker = new URL('./worker.ts', here);
@@ -181,9 +238,7 @@ interface Pending {
 
 /** An EStepRunner whose passes run on worker threads. Call close() when done. */
 export async function createThreadedRunner(data: ResponseData, options: ThreadOptions = {}): Promise<EStepRunner & { readonly threads: number }> {
-  const storedAnswers = data.items.length;
-  const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
+  const threads = threadCount(data.items.length, options);
   const kernel = options.kernel ?? 'wasm';
   const exactKernel = options.exactKernel ?? kernel;
   if (threads === 1) return { ...createLocalRunner(data, { kernel, exactKernel }), threads: 1 };
@@ -198,8 +253,13 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let failure: Error | null = null;
+  const started = options.pool?.take(threads) ?? [];
   const workers = Array.from({ length: threads }, (_, k) => {
-    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel });
+    const setup: WorkerSetup = { itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel };
+    const ready = started[k];
+    // A thread from the pool gets its data now (messages keep their order: before any pass).
+    if (ready !== undefined) ready.postMessage({ kind: 'setup', setup } satisfies WorkerMessage);
+    const worker = ready ?? startWorker(setup);
     worker.on('message', (reply: WorkerReply) => {
       const waiting = pending.get(reply.id);
       if (waiting === undefined) return;

@@ -83,6 +83,15 @@ export type WorkerRequest =
       readonly blockTo: number;
     };
 
+/** A thread started without data (startThreads) gets it in this message, before any request. */
+export interface SetupMessage {
+  readonly kind: 'setup';
+  readonly setup: WorkerSetup;
+}
+
+/** What a worker receives. */
+export type WorkerMessage = WorkerRequest | SetupMessage;
+
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'expectations'; readonly result: SufficientStatistics }
   | { readonly id: number; readonly kind: 'diagnostics'; readonly result: DiagnosticStatistics }

@@ -1,27 +1,40 @@
 /**
  * E-step worker: computes the expectations (or the diagnostic pass) for its range of rows of the
- * shared data and sends the sums back. Loaded by the threaded runner in this folder.
+ * shared data and sends the sums back. Loaded by the threaded runner in this folder, with its data
+ * (workerData) or without it (a thread started ahead, startThreads: the data comes in a 'setup' message).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { sliceRows, type ResponseData } from '../data';
-import { createExpectationKernel } from '../estep-wasm';
+import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import { louisShardPartial, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { scoreRows } from '../persons';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+import type { WorkerMessage, WorkerReply, WorkerSetup } from './protocol';
 
-const setup = workerData as WorkerSetup;
-const whole: ResponseData = {
-  itemIds: setup.itemIds,
-  rowStart: new Int32Array(setup.rowStart),
-  items: new Int32Array(setup.items),
-  scores: new Uint8Array(setup.scores),
-  weights: setup.weights === null ? null : new Float64Array(setup.weights),
-};
-const shard = sliceRows(whole, setup.fromRow, setup.toRow);
-const kernel = createExpectationKernel(shard, setup.kernel);
+/** The worker's rows and its kernel, once it has its data. */
+interface Shard {
+  readonly setup: WorkerSetup;
+  readonly rows: ResponseData;
+  readonly kernel: ExpectationKernel;
+}
+
+function shardOf(setup: WorkerSetup): Shard {
+  const whole: ResponseData = {
+    itemIds: setup.itemIds,
+    rowStart: new Int32Array(setup.rowStart),
+    items: new Int32Array(setup.items),
+    scores: new Uint8Array(setup.scores),
+    weights: setup.weights === null ? null : new Float64Array(setup.weights),
+  };
+  const rows = sliceRows(whole, setup.fromRow, setup.toRow);
+  return { setup, rows, kernel: createExpectationKernel(rows, setup.kernel) };
+}
+
+let current: Shard | null = workerData === null || workerData === undefined ? null : shardOf(workerData as WorkerSetup);
+// Started ahead of its data: the E-step module is compiled while the data is read.
+if (current === null) wasmKernelAvailable();
 
 function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
   return [stats.r.buffer, stats.n.buffer, stats.nodeTotals.buffer] as ArrayBuffer[];
@@ -45,8 +58,15 @@ let panel = new Float64Array(0);
 
 const port = parentPort;
 if (port === null) throw new Error('the E-step worker must run in a worker thread');
-port.on('message', (request: WorkerRequest) => {
+port.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'setup') {
+    current = shardOf(message.setup);
+    return;
+  }
+  const request = message;
   try {
+    if (current === null) throw new Error('E-step worker asked for a pass before its data');
+    const { setup, rows: shard, kernel } = current;
     if (request.kind === 'expectations' || request.kind === 'diagnostics') {
       const quadrature = { nodes: request.nodes, weights: request.weights };
       const params = { a: request.a, d: request.d, c: request.c };
