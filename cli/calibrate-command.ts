@@ -78,12 +78,13 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
       standardErrors,
       ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
     };
-    // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
+    // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores). This
+    // thread computes one shard itself (inline): one thread fewer to start.
     const run = (m: '2pl' | 'rasch' | '3pl') =>
       calibrateInThreads(
         data,
         { ...settings, model: m },
-        { hooks: { now: () => performance.now() }, threads, rowScores: true, ...(pool === null ? {} : { pool }) },
+        { hooks: { now: () => performance.now() }, threads, inline: true, rowScores: true, ...(pool === null ? {} : { pool }) },
       );
     const warnings: string[] = [];
     if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
@@ -156,7 +157,7 @@ function startThreadsAhead(file: string, threads: number | undefined): ThreadPoo
   } catch {
     return null;
   }
-  return startThreadsFor(Math.floor(size / 2), threads === undefined ? {} : { threads });
+  return startThreadsFor(Math.floor(size / 2), { inline: true, ...(threads === undefined ? {} : { threads }) });
 }
 
 /**

@@ -97,7 +97,7 @@ describe('E-step', () => {
     });
   });
 
-  it('threads started before the data (startThreads) give the same bits as threads started with it', async () => {
+  it('threads started before the data (startThreads), and this thread computing a shard, give the same bits as threads started with it', async () => {
     const { calibrateInThreads, startThreads } = await import('./parallel');
     const options = { threads: 2, minAnswersPerThread: 1, rowScores: true } as const;
     const fresh = await calibrateInThreads(sim.data, {}, options);
@@ -110,7 +110,16 @@ describe('E-step', () => {
     const short = startThreads(1);
     const mixed = await calibrateInThreads(sim.data, {}, { ...options, pool: short });
     expect(short.take(1)).toHaveLength(0);
-    for (const result of [ahead, mixed]) {
+    // This thread computing the last shard itself (inline), with or without a pool: the same bits too.
+    const inline = await calibrateInThreads(sim.data, {}, { ...options, inline: true });
+    const inlinePool = startThreads(1);
+    const inlineAhead = await calibrateInThreads(sim.data, {}, { ...options, inline: true, threads: 3, pool: inlinePool });
+    expect(inlinePool.take(1)).toHaveLength(0);
+    const three = await calibrateInThreads(sim.data, {}, { ...options, threads: 3 });
+    expect(inlineAhead.logLik).toBe(three.logLik);
+    expect(inlineAhead.items.map((item) => [item.a, item.d, item.se.a, item.se.d])).toEqual(three.items.map((item) => [item.a, item.d, item.se.a, item.se.d]));
+    expect(inlineAhead.rowScores?.lz).toEqual(three.rowScores?.lz);
+    for (const result of [ahead, mixed, inline]) {
       expect(result.logLik).toBe(fresh.logLik);
       expect(result.items.map((item) => [item.a, item.d, item.se.a, item.se.d, item.infit])).toEqual(
         fresh.items.map((item) => [item.a, item.d, item.se.a, item.se.d, item.infit]),
