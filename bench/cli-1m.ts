@@ -14,8 +14,8 @@
  * start = Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is
  * compared with the first new one: max relative difference over its numbers (`seconds` excepted).
  * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE (written there if missing)]
- *   [--arms npm,node,tsx,floor (the kinds of arm to run, default all; e.g. `--arms node,floor` for more rounds in the
- *   same minutes)]
+ *   [--arms npm,node,tsx,inline,floor (the kinds of arm to run, default all; e.g. `--arms node,inline,floor` for more
+ *   rounds in the same minutes; inline = `node cli/launch.mjs … --inline on`)]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,8 @@ const allArms: Arm[] = [
   { name: 'new npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
+  // `--inline on`: this thread computes one shard, one worker thread fewer (decision 021, h40); its ratio is to old node.
+  { name: 'new inline', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on', '--inline', 'on'], cwd: repo, phases: true },
   { name: 'node -e 0', command: process.execPath, args: ['-e', '0'], cwd: repo, phases: false, floor: true },
   ...(old === undefined
     ? []
@@ -74,7 +76,7 @@ const allArms: Arm[] = [
 ];
 
 // --arms: the kinds kept (npm, node, tsx; floor = `node -e 0`).
-const kinds = new Set((option('arms') ?? 'npm,node,tsx,floor').split(','));
+const kinds = new Set((option('arms') ?? 'npm,node,tsx,inline,floor').split(','));
 const arms = allArms.filter((arm) => kinds.has(arm.floor === true ? 'floor' : (arm.name.split(' ')[1] as string)));
 
 /** Numbers of two documents: max relative difference, `seconds` excepted; Infinity when their shapes differ. */
@@ -141,12 +143,13 @@ for (let round = 0; round < rounds; round++) {
     );
   }
 }
+const oldOf = (name: string) => (name === 'new inline' ? 'old node' : name.replace('new', 'old'));
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 for (const [name, values] of walls) {
   const ratio =
     old === undefined || !name.startsWith('new')
       ? ''
-      : `, ${(median(values) / median(walls.get(name.replace('new', 'old')) ?? [NaN])).toFixed(2)} of old (wall), CPU ${(median(cpus.get(name) ?? []) / median(cpus.get(name.replace('new', 'old')) ?? [])).toFixed(2)} of old`;
+      : `, ${(median(values) / median(walls.get(oldOf(name)) ?? [NaN])).toFixed(2)} of old (wall), CPU ${(median(cpus.get(name) ?? []) / median(cpus.get(oldOf(name)) ?? [])).toFixed(2)} of old`;
   const cpu = cpus.get(name) ?? [];
   console.log(
     `${name.padEnd(8)} median wall ${median(values).toFixed(2)} s (${values.map((v) => v.toFixed(2)).join(', ')}), CPU ${median(cpu).toFixed(2)} s (${cpu.map((v) => v.toFixed(2)).join(', ')})${ratio}`,

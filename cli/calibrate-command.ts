@@ -19,7 +19,20 @@ import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
 import { readAnchorsCsv, readGuessingCsv, readResponseCsv, separatorName } from './csv';
 import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibration/mstep';
 
-const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing', 'phases'] as const;
+const OPTIONS = [
+  'model',
+  'quadpts',
+  'priors',
+  'tol',
+  'anchors',
+  'max-cycles',
+  'threads',
+  'acceleration',
+  'standard-errors',
+  'guessing',
+  'phases',
+  'inline',
+] as const;
 
 /**
  * Milliseconds since the process started (`performance.now()`) at the end of each phase of the command:
@@ -49,6 +62,8 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
     : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const timed = choice(args, 'phases', ['on', 'off'] as const, 'off') === 'on';
+  // --inline on: this thread computes one shard itself (one worker thread fewer; a benchmark's switch, off by default).
+  const inline = choice(args, 'inline', ['on', 'off'] as const, 'off') === 'on';
   const anchorsFile = args.options.get('anchors');
   const guessingFile = args.options.get('guessing');
   if (guessingFile !== undefined && model !== '3pl') throw new UsageError('--guessing is for --model 3pl (the lower asymptote c of each item)');
@@ -57,7 +72,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
   }
 
   // The calibration's threads start while the file is read (their own start overlaps the read).
-  const pool = startThreadsAhead(file, threads);
+  const pool = startThreadsAhead(file, threads, inline);
   try {
     const { data, separator, notes } = await readResponseCsv(file);
     phases.read = performance.now();
@@ -78,13 +93,12 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
       standardErrors,
       ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
     };
-    // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores). This
-    // thread computes one shard itself (inline): one thread fewer to start.
+    // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
     const run = (m: '2pl' | 'rasch' | '3pl') =>
       calibrateInThreads(
         data,
         { ...settings, model: m },
-        { hooks: { now: () => performance.now() }, threads, inline: true, rowScores: true, ...(pool === null ? {} : { pool }) },
+        { hooks: { now: () => performance.now() }, threads, inline, rowScores: true, ...(pool === null ? {} : { pool }) },
       );
     const warnings: string[] = [];
     if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
@@ -150,14 +164,14 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
  * Threads for a file of this size, started now: a file of S bytes holds at most S / 2 answers (a wide file's
  * `0,`), and the runner takes the ones it needs for the answers it finds. None for a file it cannot see.
  */
-function startThreadsAhead(file: string, threads: number | undefined): ThreadPool | null {
+function startThreadsAhead(file: string, threads: number | undefined, inline: boolean): ThreadPool | null {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     return null;
   }
-  return startThreadsFor(Math.floor(size / 2), { inline: true, ...(threads === undefined ? {} : { threads }) });
+  return startThreadsFor(Math.floor(size / 2), { inline, ...(threads === undefined ? {} : { threads }) });
 }
 
 /**
