@@ -14,8 +14,8 @@
  * start = Node and modules loaded, read, calibration, diagnostics, write until exit). Every document is
  * compared with the first new one: max relative difference over its numbers (`seconds` excepted).
  * Run: node --import tsx bench/cli-1m.ts [--old DIR] [--rounds N] [--csv FILE (written there if missing)]
- *   [--arms npm,node,tsx,inline,floor (the kinds of arm to run, default all; e.g. `--arms node,inline,floor` for more
- *   rounds in the same minutes; inline = `node cli/launch.mjs … --inline on`)]
+ *   [--arms npm,node,tsx,workers,floor (the kinds of arm to run, default all; e.g. `--arms node,workers,floor` for more
+ *   rounds in the same minutes; workers = `node cli/launch.mjs … --inline off`)]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,8 +63,8 @@ const allArms: Arm[] = [
   { name: 'new npm', command: 'npm', args: ['run', '--silent', 'cli', '--', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new node', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
   { name: 'new tsx', command: process.execPath, args: ['--import', 'tsx', 'cli/main.ts', 'calibrate', csv, '--phases', 'on'], cwd: repo, phases: true },
-  // `--inline on`: this thread computes one shard, one worker thread fewer (decision 021, h40); its ratio is to old node.
-  { name: 'new inline', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on', '--inline', 'on'], cwd: repo, phases: true },
+  // `--inline off`: every shard on worker threads, as before h40 (the default computes one on the command's thread); ratio to old node.
+  { name: 'new workers', command: process.execPath, args: ['cli/launch.mjs', 'calibrate', csv, '--phases', 'on', '--inline', 'off'], cwd: repo, phases: true },
   { name: 'node -e 0', command: process.execPath, args: ['-e', '0'], cwd: repo, phases: false, floor: true },
   ...(old === undefined
     ? []
@@ -76,7 +76,7 @@ const allArms: Arm[] = [
 ];
 
 // --arms: the kinds kept (npm, node, tsx; floor = `node -e 0`).
-const kinds = new Set((option('arms') ?? 'npm,node,tsx,inline,floor').split(','));
+const kinds = new Set((option('arms') ?? 'npm,node,tsx,workers,floor').split(','));
 const arms = allArms.filter((arm) => kinds.has(arm.floor === true ? 'floor' : (arm.name.split(' ')[1] as string)));
 
 /** Numbers of two documents: max relative difference, `seconds` excepted; Infinity when their shapes differ. */
@@ -143,7 +143,7 @@ for (let round = 0; round < rounds; round++) {
     );
   }
 }
-const oldOf = (name: string) => (name === 'new inline' ? 'old node' : name.replace('new', 'old'));
+const oldOf = (name: string) => (name === 'new workers' ? 'old node' : name.replace('new', 'old'));
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 for (const [name, values] of walls) {
   const ratio =

@@ -62,8 +62,8 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
     : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const timed = choice(args, 'phases', ['on', 'off'] as const, 'off') === 'on';
-  // --inline on: this thread computes one shard itself (one worker thread fewer; a benchmark's switch, off by default).
-  const inline = choice(args, 'inline', ['on', 'off'] as const, 'off') === 'on';
+  // This thread computes one shard itself (one worker thread fewer); `--inline off`: workers only (a benchmark's switch).
+  const inline = choice(args, 'inline', ['on', 'off'] as const, 'on') === 'on';
   const anchorsFile = args.options.get('anchors');
   const guessingFile = args.options.get('guessing');
   if (guessingFile !== undefined && model !== '3pl') throw new UsageError('--guessing is for --model 3pl (the lower asymptote c of each item)');
