@@ -215,14 +215,16 @@
         (br $each)))
     (global.set $queued (global.get $queueStart)))
 
-  ;; 2PL, the pairs of item vectors (x ≤ y < count; owners increasing): three y at a time, then one.
+  ;; 2PL, the pairs of item vectors (x ≤ y < count; owners increasing): two y at a time, then one.
+  ;; Two, not three: V8 (x64) gives WebAssembly 15 vector registers; three y took 9 sums + 3 moments of
+  ;; x + 3 loaded y + 1 product = 16, so one sum lived on the stack and every node step waited on its
+  ;; store and reload. The sums and the queue's order are the same as with three (the same bits).
   (func $pairs2pl (param $count i32) (param $vecRow i32) (param $owner i32) (param $means i32) (param $moments i32) (param $stride i32)
     (param $blockRow i32) (param $from i32) (param $to i32) (param $w v128)
     (local $x i32) (local $y i32) (local $ax i32) (local $ox i32) (local $rowBase i32) (local $mx i32)
-    (local $p i32) (local $end i32) (local $s2 i32) (local $y0 i32) (local $y1 i32) (local $y2 i32)
+    (local $p i32) (local $end i32) (local $s2 i32) (local $y0 i32) (local $y1 i32)
     (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $t v128)
     (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $h0 v128) (local $h1 v128) (local $h2 v128)
-    (local $k0 v128) (local $k1 v128) (local $k2 v128)
     (local.set $s2 (i32.shl (local.get $stride) (i32.const 1)))
     (local.set $end (i32.shl (local.get $to) (i32.const 4)))
     (block $xs_done
@@ -233,21 +235,17 @@
         (local.set $rowBase (i32.sub (i32.load (i32.add (local.get $blockRow) (i32.shl (local.get $ox) (i32.const 2)))) (i32.shl (local.get $ox) (i32.const 5))))
         (local.set $mx (i32.add (local.get $means) (i32.shl (local.get $x) (i32.const 4))))
         (local.set $y (local.get $x))
-        (block $threes_done
-          (loop $threes
-            (br_if $threes_done (i32.gt_u (i32.add (local.get $y) (i32.const 3)) (local.get $count)))
+        (block $twos_done
+          (loop $twos
+            (br_if $twos_done (i32.gt_u (i32.add (local.get $y) (i32.const 2)) (local.get $count)))
             (local.set $y0 (i32.load offset=0 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
             (local.set $y1 (i32.load offset=4 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
-            (local.set $y2 (i32.load offset=8 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
             (local.set $g0 (v128.const i64x2 0 0))
             (local.set $g1 (v128.const i64x2 0 0))
             (local.set $g2 (v128.const i64x2 0 0))
             (local.set $h0 (v128.const i64x2 0 0))
             (local.set $h1 (v128.const i64x2 0 0))
             (local.set $h2 (v128.const i64x2 0 0))
-            (local.set $k0 (v128.const i64x2 0 0))
-            (local.set $k1 (v128.const i64x2 0 0))
-            (local.set $k2 (v128.const i64x2 0 0))
             (local.set $p (i32.shl (local.get $from) (i32.const 4)))
             (block $nodes_done
               (loop $nodes
@@ -263,10 +261,6 @@
                 (local.set $h0 (f64x2.add (local.get $h0) (f64x2.mul (local.get $p0) (local.get $t))))
                 (local.set $h1 (f64x2.add (local.get $h1) (f64x2.mul (local.get $p1) (local.get $t))))
                 (local.set $h2 (f64x2.add (local.get $h2) (f64x2.mul (local.get $p2) (local.get $t))))
-                (local.set $t (v128.load (i32.add (local.get $y2) (local.get $p))))
-                (local.set $k0 (f64x2.add (local.get $k0) (f64x2.mul (local.get $p0) (local.get $t))))
-                (local.set $k1 (f64x2.add (local.get $k1) (f64x2.mul (local.get $p1) (local.get $t))))
-                (local.set $k2 (f64x2.add (local.get $k2) (f64x2.mul (local.get $p2) (local.get $t))))
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $nodes)))
             (call $queueBlock2pl
@@ -277,12 +271,8 @@
               (i32.add (local.get $rowBase) (i32.shl (i32.load offset=4 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
               (local.get $h0) (local.get $h1) (local.get $h2) (local.get $mx)
               (i32.add (local.get $means) (i32.shl (i32.add (local.get $y) (i32.const 1)) (i32.const 4))) (local.get $w))
-            (call $queueBlock2pl
-              (i32.add (local.get $rowBase) (i32.shl (i32.load offset=8 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
-              (local.get $k0) (local.get $k1) (local.get $k2) (local.get $mx)
-              (i32.add (local.get $means) (i32.shl (i32.add (local.get $y) (i32.const 2)) (i32.const 4))) (local.get $w))
-            (local.set $y (i32.add (local.get $y) (i32.const 3)))
-            (br $threes)))
+            (local.set $y (i32.add (local.get $y) (i32.const 2)))
+            (br $twos)))
         (block $ones_done
           (loop $ones
             (br_if $ones_done (i32.ge_u (local.get $y) (local.get $count)))
