@@ -92,64 +92,37 @@ function louisLayout(itemCount: number, F: number, b: number, L: number, Q: numb
     at = align(at + bytes);
     return from;
   };
-  const logTableAt = take(2 * itemCount * stride);
-  const residAt = take(2 * itemCount * stride);
-  const freeIndexAt = take(4 * itemCount);
-  const logWAt = take(stride);
-  const thetaAt = take(stride);
-  const theta2At = take(stride);
-  const latentAt = take(Math.max(1, L) * stride);
-  const postAt = take(stride);
-  const basesAt = take(4 * longest);
-  const orderAt = take(4 * longest);
-  const vecRowAt = take(4 * (longest + L));
-  const ownerAt = take(4 * (longest + L));
-  const meansAt = take(16 * (longest + L));
-  const momentsAt = take(3 * stride * (longest + L));
-  const queueAt = take(48 * (QUEUE + longest));
-  // The sums: expected persons and answers, latent sums, a lower half's diagonal blocks.
-  const expectedPersonsAt = take(stride);
-  const expectedAnswersAt = take(itemCount * stride);
-  const latentItemsAt = take(8 * F * b * L);
-  const latentLatentAt = take(8 * L * L);
-  const diagonalAt = take(half === 'lower' ? 8 * F * b * b : 0);
-  const rowAddrAt = take(4 * F);
-  const diagAddrAt = take(4 * F);
-  const rowStartAt = take(4 * (CHUNK + 1));
-  const itemsAt = take(4 * capacity);
-  const scoresAt = take(capacity);
-  const weightsAt = take(8 * CHUNK);
-  const blocksAt = take(half === undefined ? 8 * ((F * (F + 1)) / 2) * b * b : 0);
-  return {
-    logTableAt,
-    residAt,
-    freeIndexAt,
-    logWAt,
-    thetaAt,
-    theta2At,
-    latentAt,
-    postAt,
-    basesAt,
-    orderAt,
-    vecRowAt,
-    ownerAt,
-    meansAt,
-    momentsAt,
-    queueAt,
-    expectedPersonsAt,
-    expectedAnswersAt,
-    latentItemsAt,
-    latentLatentAt,
-    diagonalAt,
-    rowAddrAt,
-    diagAddrAt,
-    rowStartAt,
-    itemsAt,
-    scoresAt,
-    weightsAt,
-    blocksAt,
-    end: at,
+  const regions = {
+    logTableAt: take(2 * itemCount * stride),
+    residAt: take(2 * itemCount * stride),
+    freeIndexAt: take(4 * itemCount),
+    logWAt: take(stride),
+    thetaAt: take(stride),
+    theta2At: take(stride),
+    latentAt: take(Math.max(1, L) * stride),
+    postAt: take(stride),
+    basesAt: take(4 * longest),
+    orderAt: take(4 * longest),
+    vecRowAt: take(4 * (longest + L)),
+    ownerAt: take(4 * (longest + L)),
+    meansAt: take(16 * (longest + L)),
+    momentsAt: take(3 * stride * (longest + L)),
+    queueAt: take(48 * (QUEUE + longest)),
+    // The sums: expected persons and answers, latent sums, a lower half's diagonal blocks.
+    expectedPersonsAt: take(stride),
+    expectedAnswersAt: take(itemCount * stride),
+    latentItemsAt: take(8 * F * b * L),
+    latentLatentAt: take(8 * L * L),
+    diagonalAt: take(half === 'lower' ? 8 * F * b * b : 0),
+    rowAddrAt: take(4 * F),
+    diagAddrAt: take(4 * F),
+    rowStartAt: take(4 * (CHUNK + 1)),
+    itemsAt: take(4 * capacity),
+    scoresAt: take(capacity),
+    weightsAt: take(8 * CHUNK),
+    blocksAt: take(half === undefined ? 8 * ((F * (F + 1)) / 2) * b * b : 0),
   };
+  return { ...regions, end: at };
 }
 
 /**

@@ -72,16 +72,11 @@ port.on('message', (request: WorkerRequest) => {
       port.postMessage(reply, partialBuffers(result));
       return;
     }
-    if (request.kind === 'louis-halves') {
+    if (request.kind === 'louis-halves' || request.kind === 'louis-rows') {
       const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
-      mergeLouisHalves(request.parts, request.freeItems, request.blockSize, matrix, request.size, request.itemFrom, request.itemTo);
-      const reply: WorkerReply = { id: request.id, kind: 'done' };
-      port.postMessage(reply);
-      return;
-    }
-    if (request.kind === 'louis-rows') {
-      const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
-      writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
+      if (request.kind === 'louis-halves')
+        mergeLouisHalves(request.parts, request.freeItems, request.blockSize, matrix, request.size, request.itemFrom, request.itemTo);
+      else writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
       const reply: WorkerReply = { id: request.id, kind: 'done' };
       port.postMessage(reply);
       return;
