@@ -540,6 +540,8 @@ try {
   const clientCpuBefore = process.cpuUsage();
   const startsBefore = testsStarted;
   const probe = probeReference();
+  // On stderr, for a profiler attached to the server for the window only (`perf record -p …`).
+  console.error(`learner-load: measured window starts (server pid ${target.pid ?? 'not started here'})`);
   measuring = true;
   const windowStart = performance.now();
   const answersBefore = acknowledged;

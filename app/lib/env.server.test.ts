@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { types } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EnvError, env, secureCookies } from './env.server';
 import { maxReachableLevel } from './settings.server';
 
@@ -108,5 +108,25 @@ describe('env()', () => {
     expect(seen).toBe('écrit');
     delete process.env.H42_CHILD;
     expect(spawnSync(process.execPath, ['-e', 'process.stdout.write(process.env.H42_CHILD ?? "absent")'], { encoding: 'utf8' }).stdout).toBe('absent');
+  });
+
+  it('is watched once by every copy of the module in the process (the server and the build each have one)', async () => {
+    env();
+    const watched = process.env;
+    vi.resetModules();
+    const copy = (await import('./env.server')) as typeof import('./env.server');
+    expect(copy.env).not.toBe(env);
+    for (let k = 0; k < 3; k++) {
+      copy.env();
+      env();
+    }
+    expect(process.env).toBe(watched);
+    process.env.TRUST_PROXY = '4';
+    expect(copy.env().TRUST_PROXY).toBe(4);
+    expect(env().TRUST_PROXY).toBe(4);
+    delete process.env.TRUST_PROXY;
+    expect(env().TRUST_PROXY).toBe(0);
+    expect(copy.env().TRUST_PROXY).toBe(0);
+    expect(process.env).toBe(watched);
   });
 });

@@ -6,7 +6,7 @@
  * A value that does not fit stops whoever reads it with an error that names the variable, in French
  * (EnvError). `env()` reads `process.env` again when it was written since the last call (start scripts
  * and tests set variables before starting the web server or the workers, and between tests), so the
- * result is never stale; otherwise it costs a comparison (see `envVersion`).
+ * result is never stale; otherwise it costs a comparison (see `watchEnv`).
  *
  * Variables that only the test and benchmark tooling reads for itself (BASE_URL, CHROMIUM_PATH,
  * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS,
@@ -183,41 +183,48 @@ export function secureCookies(): boolean {
 }
 
 /**
- * Writes to `process.env` bump `envVersion`: `process.env` is replaced, at the first `env()`, by a proxy of
+ * Writes to `process.env` bump a version: `process.env` is replaced, at the first `env()`, by a proxy of
  * itself whose writes (assignment, `delete`, `Object.defineProperty`) go to the real environment as before
  * and count. While `process.env` is still that proxy and nothing was written since the last parse, `env()`
  * returns the settings it parsed without reading a variable (reading the declared variables cost ~20 µs a
  * call, decision 021, h38–h42). A `process.env` replaced by other code is watched again at the next call,
- * and read whole then.
+ * and read whole then. The proxy and its version are the process's, shared by every copy of this module
+ * (the web server's own and the Remix build's): each copy wrapping the other's proxy would nest them.
  */
-let envVersion = 0;
-let watched: NodeJS.ProcessEnv | null = null;
+interface EnvWatch {
+  version: number;
+  proxy: NodeJS.ProcessEnv | null;
+}
+const WATCH = Symbol.for('workbench.env.watch');
+const watch: EnvWatch = ((globalThis as { [WATCH]?: EnvWatch })[WATCH] ??= { version: 0, proxy: null });
 
 function watchEnv(): void {
   const real = process.env;
-  watched = new Proxy(real, {
+  const proxy = new Proxy(real, {
     set(target, key, value) {
-      envVersion++;
+      watch.version++;
       return Reflect.set(target, key, value);
     },
     deleteProperty(target, key) {
-      envVersion++;
+      watch.version++;
       return Reflect.deleteProperty(target, key);
     },
     defineProperty(target, key, descriptor) {
-      envVersion++;
+      watch.version++;
       return Reflect.defineProperty(target, key, descriptor);
     },
   });
-  process.env = watched;
+  watch.proxy = proxy;
+  watch.version++;
+  process.env = proxy;
 }
 
 let fresh: { version: number; value: Readonly<Env> } | null = null;
 
 export function env(): Readonly<Env> {
-  if (fresh !== null && fresh.version === envVersion && process.env === watched) return fresh.value;
-  if (process.env !== watched) watchEnv();
-  const version = envVersion;
+  if (fresh !== null && fresh.version === watch.version && process.env === watch.proxy) return fresh.value;
+  if (process.env !== watch.proxy) watchEnv();
+  const version = watch.version;
   const raw = NAMES.map((name) => process.env[name]);
   const key = raw.map((v) => (v === undefined ? '\u0000' : v)).join('\u0001');
   if (cached?.key !== key) {
