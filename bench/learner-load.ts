@@ -497,6 +497,17 @@ async function learner(n: number, browser: Browser, csrf: string): Promise<void>
   }
 }
 
+/** Server CPU (ms) of one reference page asked alone, `count` times one after the other; null when the server is not ours. */
+async function referenceCpuAlone(pid: number | null, count: number): Promise<number | null> {
+  if (pid === null) return null;
+  const browser = new Browser();
+  for (let k = 0; k < 20; k++) await (await browser.request('GET', '/connexion')).arrayBuffer();
+  const before = serverCpu(pid);
+  for (let k = 0; k < count; k++) await (await browser.request('GET', '/connexion')).arrayBuffer();
+  const after = serverCpu(pid);
+  return before && after ? ((after.total - before.total) * 1000) / count : null;
+}
+
 async function probeReference(): Promise<void> {
   const browser = new Browser();
   while (!stopping) {
@@ -560,6 +571,11 @@ try {
   stopping = true;
   await Promise.all(learners);
   await probe;
+  // The reference page's own CPU, asked alone after the window (one request at a time, as many as the probe
+  // asked in the window, at most 300): the probe's share of the window's CPU is then known, and the CPU per
+  // answer of the learners' own requests (answers, starts, first questions, results) printed beside the
+  // whole figure. An estimate: under load a page costs a little more (GC, interleaving).
+  const referenceAlone = await referenceCpuAlone(target.pid, Math.min(300, Math.max(50, reference.length)));
 
   let stored: number | null = null;
   if (target.databaseUrl) {
@@ -605,6 +621,13 @@ try {
                 // request of the window (answers, starts, first questions, results, the reference page).
                 msPerAnswerIncludingStarts: Number((((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
                 perProcessSeconds: cpuAfter.perProcess.map((after, k) => Number((after - (cpuBefore.perProcess[k] ?? 0)).toFixed(2))),
+                referencePageAloneMs: referenceAlone === null ? 'not measured' : Number(referenceAlone.toFixed(2)),
+                referencePagesInWindow: reference.length,
+                // The whole figure less the reference pages' CPU (each at its cost alone): the learners' requests only.
+                msPerAnswerLearnerRequestsOnly:
+                  referenceAlone === null
+                    ? 'not measured'
+                    : Number((((cpuAfter.total - cpuBefore.total) * 1000 - reference.length * referenceAlone) / Math.max(1, answersInWindow)).toFixed(2)),
               },
         ratioAnswerP50ToReferenceP50: Number((p50 / refP50).toFixed(1)),
         errors: errors.length,
