@@ -116,6 +116,31 @@ function serverCpu(pid: number | null): { total: number; perProcess: number[] } 
   return { total: perProcess.reduce((a, b) => a + b, 0), perProcess };
 }
 
+/**
+ * CPU seconds of the PostgreSQL backends serving the bench's database (the web processes' pool
+ * connections), by pid, from /proc: PostgreSQL's own work per answer, beside the web's. Only when the
+ * database runs on this machine (else null). Backends that close within the window are missed, one opened
+ * in it counts whole (the pools keep theirs while busy).
+ */
+async function backendCpu(t: Target): Promise<Map<number, number> | null> {
+  if (!t.databaseUrl || t.pid === null) return null;
+  const client = new pg.Client({ connectionString: t.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
+    );
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== null) out.set(pid, cpu);
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
 /** SIGUSR2 to the server's processes: opens, then closes, the window of their delays (bench/learner-load-server.ts). */
 function signalServer(pid: number | null): void {
   if (pid === null) return;
@@ -586,6 +611,7 @@ try {
   );
   if (WARMUP > 0) await sleep(WARMUP * 1000);
   const loadBefore = os.loadavg()[0] as number;
+  const backendsBefore = await backendCpu(target);
   const cpuBefore = serverCpu(target.pid);
   const clientCpuBefore = process.cpuUsage();
   const startsBefore = testsStarted;
@@ -600,6 +626,7 @@ try {
   const answersInWindow = acknowledged - answersBefore;
   const cpuAfter = serverCpu(target.pid);
   signalServer(target.pid);
+  const backendsAfter = await backendCpu(target);
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const startsInWindow = testsStarted - startsBefore;
   const windowSeconds = (performance.now() - windowStart) / 1000;
@@ -666,6 +693,19 @@ try {
                     ? 'not measured'
                     : Number((((cpuAfter.total - cpuBefore.total) * 1000 - reference.length * referenceAlone) / Math.max(1, answersInWindow)).toFixed(2)),
               },
+        // The database's backends (the web processes' connections), in the window: CPU per answer beside the web's.
+        postgresCpu:
+          backendsBefore === null || backendsAfter === null
+            ? 'not measured'
+            : (() => {
+                let seconds = 0;
+                for (const [pid, after] of backendsAfter) seconds += after - (backendsBefore.get(pid) ?? 0);
+                return {
+                  backends: backendsAfter.size,
+                  busyShareOfOneCore: Number((seconds / windowSeconds).toFixed(2)),
+                  msPerAnswer: Number(((seconds * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
+                };
+              })(),
         // Per web process, in the window: event-loop delay, waits for a pg connection (allLentOut: asked when all
         // were lent out), GC pauses (ms).
         serverDelays: delays,
