@@ -48,6 +48,13 @@ const SECONDS = Number(option('seconds', '60'));
 const [THINK_MIN, THINK_MAX] = option('think', '1000-3000').split('-').map(Number) as [number, number];
 const MODE = option('mode', 'data') as 'html' | 'data';
 const GIVEN_URL = option('base-url', process.env.BASE_URL ?? '');
+/**
+ * Seconds the learners run before the measured window (default 0: the window opens with their first
+ * request). A server that has run for a while has compiled its hot paths: right after its start, V8's
+ * optimising compiler took 16–20 % of the web process's CPU in the window's first 15 s and 7 % after 25 s
+ * (perf, 200 learners; decision 021, h42), so a window that opens cold counts the compilation too.
+ */
+const WARMUP = Number(option('warmup', '0'));
 const COMPETENCES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2'];
 const RUN = Date.now().toString(36);
 const WEB_PROCESSES = Math.max(1, Number(process.env.WEB_PROCESSES ?? 1));
@@ -60,6 +67,8 @@ interface Target {
   databaseUrl: string | null;
   /** The server's process id when the bench started it (to read its CPU time). */
   pid: number | null;
+  /** Where the server's processes write their delays of the window (bench/learner-load-server.ts); null when not ours. */
+  statsDir: string | null;
   stop: () => Promise<void>;
 }
 
@@ -107,8 +116,54 @@ function serverCpu(pid: number | null): { total: number; perProcess: number[] } 
   return { total: perProcess.reduce((a, b) => a + b, 0), perProcess };
 }
 
+/**
+ * CPU seconds of the PostgreSQL backends serving the bench's database (the web processes' pool
+ * connections), by pid, from /proc: PostgreSQL's own work per answer, beside the web's. Only when the
+ * database runs on this machine (else null). Backends that close within the window are missed, one opened
+ * in it counts whole (the pools keep theirs while busy).
+ */
+async function backendCpu(t: Target): Promise<Map<number, number> | null> {
+  if (!t.databaseUrl || t.pid === null) return null;
+  const client = new pg.Client({ connectionString: t.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
+    );
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== null) out.set(pid, cpu);
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** SIGUSR2 to the server's processes: opens, then closes, the window of their delays (bench/learner-load-server.ts). */
+function signalServer(pid: number | null): void {
+  if (pid === null) return;
+  for (const p of processTree(pid)) {
+    try {
+      process.kill(p, 'SIGUSR2');
+    } catch {
+      // ended
+    }
+  }
+}
+
+/** What each web process wrote of its delays in the window (event loop, pool connections, GC), by pid. */
+async function serverDelays(dir: string | null): Promise<Record<string, unknown> | 'not measured'> {
+  if (dir === null) return 'not measured';
+  for (let k = 0; k < 20 && !(fs.existsSync(dir) && fs.readdirSync(dir).length >= WEB_PROCESSES); k++) await new Promise((r) => setTimeout(r, 100));
+  if (!fs.existsSync(dir)) return 'not measured';
+  return Object.fromEntries(fs.readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown]));
+}
+
 async function startTarget(): Promise<Target> {
-  if (GIVEN_URL) return { url: GIVEN_URL.replace(/\/$/, ''), databaseUrl: process.env.DATABASE_URL ?? null, pid: null, stop: async () => undefined };
+  if (GIVEN_URL)
+    return { url: GIVEN_URL.replace(/\/$/, ''), databaseUrl: process.env.DATABASE_URL ?? null, pid: null, statsDir: null, stop: async () => undefined };
   const { seededTestDatabase } = await import('./seeded-database');
   const database = await seededTestDatabase();
   const build = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
@@ -118,13 +173,14 @@ async function startTarget(): Promise<Target> {
   });
   if (build.status !== 0) throw new Error('build failed');
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
+  const statsDir = path.join(dataDir, 'delays');
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   // The web server's own Node options (as `npm start` gives them), then BENCH_SERVER_NODE_ARGS, whose last word wins.
   const serverNodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, WORKBENCH_DATA_DIR: dataDir },
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, WORKBENCH_DATA_DIR: dataDir, BENCH_SERVER_STATS_DIR: statsDir },
   });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
@@ -135,6 +191,7 @@ async function startTarget(): Promise<Target> {
     url,
     databaseUrl: database.url,
     pid: child.pid ?? null,
+    statsDir,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -497,6 +554,17 @@ async function learner(n: number, browser: Browser, csrf: string): Promise<void>
   }
 }
 
+/** Server CPU (ms) of one reference page asked alone, `count` times one after the other; null when the server is not ours. */
+async function referenceCpuAlone(pid: number | null, count: number): Promise<number | null> {
+  if (pid === null) return null;
+  const browser = new Browser();
+  for (let k = 0; k < 20; k++) await (await browser.request('GET', '/connexion')).arrayBuffer();
+  const before = serverCpu(pid);
+  for (let k = 0; k < count; k++) await (await browser.request('GET', '/connexion')).arrayBuffer();
+  const after = serverCpu(pid);
+  return before && after ? ((after.total - before.total) * 1000) / count : null;
+}
+
 async function probeReference(): Promise<void> {
   const browser = new Browser();
   while (!stopping) {
@@ -518,7 +586,7 @@ const target = await startTarget();
 BASE = target.url;
 try {
   console.log(
-    `learner-load: ${LEARNERS} learners, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, ${WEB_PROCESSES} web process(es), server ${BASE}`,
+    `learner-load: ${LEARNERS} learners, ${SECONDS} s (after ${WARMUP} s of warm-up), think ${THINK_MIN}–${THINK_MAX} ms, mode ${MODE}, ${WEB_PROCESSES} web process(es), server ${BASE}`,
   );
   // Sign-ups (Argon2 hashing) happen before the measured window, a few at a time.
   const signUpStart = performance.now();
@@ -535,29 +603,42 @@ try {
     }),
   );
   const signUpSeconds = (performance.now() - signUpStart) / 1000;
-  const loadBefore = os.loadavg()[0] as number;
-  const cpuBefore = serverCpu(target.pid);
-  const clientCpuBefore = process.cpuUsage();
-  const startsBefore = testsStarted;
   const probe = probeReference();
-  measuring = true;
-  const windowStart = performance.now();
-  const answersBefore = acknowledged;
   const learners = accounts.map((a, n) =>
     learner(n, a.browser, a.csrf).catch((error: unknown) => {
       errors.push(`learner ${n}: ${(error as Error).message}`);
     }),
   );
+  if (WARMUP > 0) await sleep(WARMUP * 1000);
+  const loadBefore = os.loadavg()[0] as number;
+  const backendsBefore = await backendCpu(target);
+  const cpuBefore = serverCpu(target.pid);
+  const clientCpuBefore = process.cpuUsage();
+  const startsBefore = testsStarted;
+  // On stderr, for a profiler attached to the server for the window only (`perf record -p …`).
+  console.error(`learner-load: measured window starts (server pid ${target.pid ?? 'not started here'})`);
+  signalServer(target.pid);
+  measuring = true;
+  const windowStart = performance.now();
+  const answersBefore = acknowledged;
   await sleep(SECONDS * 1000);
   measuring = false;
   const answersInWindow = acknowledged - answersBefore;
   const cpuAfter = serverCpu(target.pid);
+  signalServer(target.pid);
+  const backendsAfter = await backendCpu(target);
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const startsInWindow = testsStarted - startsBefore;
   const windowSeconds = (performance.now() - windowStart) / 1000;
   stopping = true;
   await Promise.all(learners);
   await probe;
+  // The reference page's own CPU, asked alone after the window (one request at a time, as many as the probe
+  // asked in the window, at most 300): the probe's share of the window's CPU is then known, and the CPU per
+  // answer of the learners' own requests (answers, starts, first questions, results) printed beside the
+  // whole figure. An estimate: under load a page costs a little more (GC, interleaving).
+  const delays = await serverDelays(target.statsDir);
+  const referenceAlone = await referenceCpuAlone(target.pid, Math.min(300, Math.max(50, reference.length)));
 
   let stored: number | null = null;
   if (target.databaseUrl) {
@@ -580,6 +661,7 @@ try {
         learners: LEARNERS,
         mode: MODE,
         thinkMs: [THINK_MIN, THINK_MAX],
+        warmupSeconds: WARMUP,
         signUpSeconds: Number(signUpSeconds.toFixed(1)),
         windowSeconds: Number(windowSeconds.toFixed(1)),
         answersPerSecond: Number((answersInWindow / windowSeconds).toFixed(1)),
@@ -603,7 +685,30 @@ try {
                 // request of the window (answers, starts, first questions, results, the reference page).
                 msPerAnswerIncludingStarts: Number((((cpuAfter.total - cpuBefore.total) * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
                 perProcessSeconds: cpuAfter.perProcess.map((after, k) => Number((after - (cpuBefore.perProcess[k] ?? 0)).toFixed(2))),
+                referencePageAloneMs: referenceAlone === null ? 'not measured' : Number(referenceAlone.toFixed(2)),
+                referencePagesInWindow: reference.length,
+                // The whole figure less the reference pages' CPU (each at its cost alone): the learners' requests only.
+                msPerAnswerLearnerRequestsOnly:
+                  referenceAlone === null
+                    ? 'not measured'
+                    : Number((((cpuAfter.total - cpuBefore.total) * 1000 - reference.length * referenceAlone) / Math.max(1, answersInWindow)).toFixed(2)),
               },
+        // The database's backends (the web processes' connections), in the window: CPU per answer beside the web's.
+        postgresCpu:
+          backendsBefore === null || backendsAfter === null
+            ? 'not measured'
+            : (() => {
+                let seconds = 0;
+                for (const [pid, after] of backendsAfter) seconds += after - (backendsBefore.get(pid) ?? 0);
+                return {
+                  backends: backendsAfter.size,
+                  busyShareOfOneCore: Number((seconds / windowSeconds).toFixed(2)),
+                  msPerAnswer: Number(((seconds * 1000) / Math.max(1, answersInWindow)).toFixed(2)),
+                };
+              })(),
+        // Per web process, in the window: event-loop delay, waits for a pg connection (allLentOut: asked when all
+        // were lent out), GC pauses (ms).
+        serverDelays: delays,
         ratioAnswerP50ToReferenceP50: Number((p50 / refP50).toFixed(1)),
         errors: errors.length,
         errorSamples: [...new Set(errors)].slice(0, 5),

@@ -41,6 +41,9 @@ const inclusiveNames = option('inclusive', '').split(',').filter(Boolean);
 // windows bench/learner-load-server.ts writes to BENCH_REQUEST_WINDOWS_FILE; one request at a time).
 const windowsFile = option('windows', '');
 const kind = option('kind', '');
+// --last SECONDS: only the samples of the profile's last SECONDS (bench/learner-load.ts's measured window,
+// which ends the run: the sign-ups before it left out).
+const lastSeconds = Number(option('last', '0'));
 const windows = windowsFile ? ((JSON.parse(fs.readFileSync(windowsFile, 'utf8')) as Record<string, [number, number][]>)[kind] ?? []) : null;
 if (windows && windows.length === 0) throw new Error(`no request of kind « ${kind} » in ${windowsFile}`);
 windows?.sort((a, b) => a[0] - b[0]);
@@ -84,10 +87,12 @@ for (const file of files) {
   let serving = windows !== null; // a request window is past the start-up anyway
   let t = profile.startTime;
   windowAt = 0;
+  const endTime = profile.startTime + profile.timeDeltas.reduce((a, b) => a + b, 0);
+  const from = lastSeconds > 0 ? endTime - lastSeconds * 1e6 : -Infinity;
   profile.samples.forEach((id, k) => {
     t += profile.timeDeltas[k] ?? 0;
     const dt = profile.timeDeltas[k + 1] ?? 0;
-    if (!inWindow(t)) return;
+    if (t < from || !inWindow(t)) return;
     const node = byId.get(id);
     if (!node) return;
     if (!serving && packageOf(node.callFrame.url, '') === '@remix-run/express') serving = true;

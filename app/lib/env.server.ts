@@ -4,9 +4,9 @@
  * default, and read as `env().NAME`; nothing else reads `process.env` (ESLint: no-restricted-properties).
  *
  * A value that does not fit stops whoever reads it with an error that names the variable, in French
- * (EnvError). `env()` reads `process.env` again when a declared variable changed since the last call
- * (start scripts and tests set some before starting the web server or the workers), so the result is
- * never stale and costs a few string comparisons otherwise.
+ * (EnvError). `env()` reads `process.env` again when it was written since the last call (start scripts
+ * and tests set variables before starting the web server or the workers, and between tests), so the
+ * result is never stale; otherwise it costs a comparison (see `watchEnv`).
  *
  * Variables that only the test and benchmark tooling reads for itself (BASE_URL, CHROMIUM_PATH,
  * SCREENSHOTS, CERTIF_SCREENSHOTS, CERTIF_RESULTS_SCREENSHOTS, BENCH_SERVER_NODE_ARGS,
@@ -182,16 +182,60 @@ export function secureCookies(): boolean {
   return COOKIE_SECURE ?? NODE_ENV === 'production';
 }
 
+/**
+ * Writes to `process.env` bump a version: `process.env` is replaced, at the first `env()`, by a proxy of
+ * itself whose writes (assignment, `delete`, `Object.defineProperty`) go to the real environment as before
+ * and count. While `process.env` is still that proxy and nothing was written since the last parse, `env()`
+ * returns the settings it parsed without reading a variable (reading the declared variables cost ~20 µs a
+ * call, decision 021, h38–h42). A `process.env` replaced by other code is watched again at the next call,
+ * and read whole then. The proxy and its version are the process's, shared by every copy of this module
+ * (the web server's own and the Remix build's): each copy wrapping the other's proxy would nest them.
+ */
+interface EnvWatch {
+  version: number;
+  proxy: NodeJS.ProcessEnv | null;
+}
+const WATCH = Symbol.for('workbench.env.watch');
+const watch: EnvWatch = ((globalThis as { [WATCH]?: EnvWatch })[WATCH] ??= { version: 0, proxy: null });
+
+function watchEnv(): void {
+  const real = process.env;
+  const proxy = new Proxy(real, {
+    set(target, key, value) {
+      watch.version++;
+      return Reflect.set(target, key, value);
+    },
+    deleteProperty(target, key) {
+      watch.version++;
+      return Reflect.deleteProperty(target, key);
+    },
+    defineProperty(target, key, descriptor) {
+      watch.version++;
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+  });
+  watch.proxy = proxy;
+  watch.version++;
+  process.env = proxy;
+}
+
+let fresh: { version: number; value: Readonly<Env> } | null = null;
+
 export function env(): Readonly<Env> {
+  if (fresh !== null && fresh.version === watch.version && process.env === watch.proxy) return fresh.value;
+  if (process.env !== watch.proxy) watchEnv();
+  const version = watch.version;
   const raw = NAMES.map((name) => process.env[name]);
   const key = raw.map((v) => (v === undefined ? '\u0000' : v)).join('\u0001');
-  if (cached?.key === key) return cached.value;
-  const parsed = schema.safeParse(Object.fromEntries(NAMES.map((name, i) => [name, raw[i]])));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new EnvError(`Variable d’environnement ${name} invalide (${describe(process.env[name])}) : ${issue.message}.`);
+  if (cached?.key !== key) {
+    const parsed = schema.safeParse(Object.fromEntries(NAMES.map((name, i) => [name, raw[i]])));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const name = String(issue.path[0]);
+      throw new EnvError(`Variable d’environnement ${name} invalide (${describe(process.env[name])}) : ${issue.message}.`);
+    }
+    cached = { key, value: Object.freeze(parsed.data) };
   }
-  cached = { key, value: Object.freeze(parsed.data) };
+  fresh = { version, value: cached.value };
   return cached.value;
 }

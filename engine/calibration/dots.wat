@@ -7,9 +7,15 @@
 ;; place (linalg-wasm.ts makes the memory and the views on it).
 ;;
 ;; out[r·outRow + c·outCol] −= Σ_k a[r·aStride + k] · b[c·bStride + k] (k < K) for r < rows, c < cols,
-;; every address and stride in bytes: 3 × 3 tiles of dot products, each over pairs of k in the two
-;; lanes of f64x2 (even and odd k, added at the end, then the last k when K is odd), so the sums agree
-;; with the JavaScript kernel's (k in order) to rounding. No FMA, no relaxed SIMD.
+;; every address and stride in bytes: 2 × 4 tiles of dot products (2 rows of a, 4 of b), each over
+;; pairs of k in the two lanes of f64x2 (even and odd k, added at the end, then the last k when K is
+;; odd), so the sums agree with the JavaScript kernel's (k in order) to rounding. No FMA, no relaxed SIMD.
+;;
+;; Why 2 × 4 and not 3 × 3 (6 loads for 9 products, the JavaScript kernel's tile): V8 (x64) gives
+;; WebAssembly 15 vector registers, and 9 sums + 6 loaded vectors + 1 product is 16, so one sum lived
+;; on the stack and each k step waited on its store and reload (~4.6 G multiply–adds per second of CPU).
+;; 8 sums + 6 loads + 1 fits: ~10 G in the same micro-benchmark (decision 021, addendum h41). Each dot
+;; product is computed exactly as before (same lanes, same order), so the results are the same bits.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -46,12 +52,11 @@
     (param $a i32) (param $aStride i32) (param $b i32) (param $bStride i32) (param $K i32)
     (param $out i32) (param $outRow i32) (param $outCol i32) (param $rows i32) (param $cols i32)
     (local $fullRows i32) (local $fullCols i32) (local $r i32) (local $c i32) (local $p i32) (local $end i32) (local $odd i32)
-    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $o i32)
-    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128)
-    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s10 v128) (local $s11 v128) (local $s12 v128)
-    (local $s20 v128) (local $s21 v128) (local $s22 v128)
-    (local.set $fullRows (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const 3))))
-    (local.set $fullCols (i32.sub (local.get $cols) (i32.rem_u (local.get $cols) (i32.const 3))))
+    (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $o i32) (local $o1 i32)
+    (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128) (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (local.set $fullRows (i32.and (local.get $rows) (i32.const -2)))
+    (local.set $fullCols (i32.and (local.get $cols) (i32.const -4)))
     (local.set $end (i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3)))
     (local.set $odd (i32.and (local.get $K) (i32.const 1)))
     (block $rows_done
@@ -59,7 +64,6 @@
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $fullRows)))
         (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $aStride))))
         (local.set $a1 (i32.add (local.get $a0) (local.get $aStride)))
-        (local.set $a2 (i32.add (local.get $a1) (local.get $aStride)))
         (local.set $c (i32.const 0))
         (block $cols_done
           (loop $each_cols
@@ -67,15 +71,15 @@
             (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $c) (local.get $bStride))))
             (local.set $b1 (i32.add (local.get $b0) (local.get $bStride)))
             (local.set $b2 (i32.add (local.get $b1) (local.get $bStride)))
+            (local.set $b3 (i32.add (local.get $b2) (local.get $bStride)))
             (local.set $s00 (v128.const i64x2 0 0))
             (local.set $s01 (v128.const i64x2 0 0))
             (local.set $s02 (v128.const i64x2 0 0))
+            (local.set $s03 (v128.const i64x2 0 0))
             (local.set $s10 (v128.const i64x2 0 0))
             (local.set $s11 (v128.const i64x2 0 0))
             (local.set $s12 (v128.const i64x2 0 0))
-            (local.set $s20 (v128.const i64x2 0 0))
-            (local.set $s21 (v128.const i64x2 0 0))
-            (local.set $s22 (v128.const i64x2 0 0))
+            (local.set $s13 (v128.const i64x2 0 0))
             (local.set $p (i32.const 0))
             (block $k_done
               (loop $each_k
@@ -83,35 +87,34 @@
                 (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $p))))
                 (local.set $y1 (v128.load (i32.add (local.get $b1) (local.get $p))))
                 (local.set $y2 (v128.load (i32.add (local.get $b2) (local.get $p))))
+                (local.set $y3 (v128.load (i32.add (local.get $b3) (local.get $p))))
                 (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $p))))
                 (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x0) (local.get $y0))))
                 (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0) (local.get $y1))))
                 (local.set $s02 (f64x2.add (local.get $s02) (f64x2.mul (local.get $x0) (local.get $y2))))
+                (local.set $s03 (f64x2.add (local.get $s03) (f64x2.mul (local.get $x0) (local.get $y3))))
                 (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $p))))
                 (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x1) (local.get $y0))))
                 (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
                 (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
-                (local.set $x2 (v128.load (i32.add (local.get $a2) (local.get $p))))
-                (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $x2) (local.get $y0))))
-                (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $x2) (local.get $y1))))
-                (local.set $s22 (f64x2.add (local.get $s22) (f64x2.mul (local.get $x2) (local.get $y2))))
+                (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $each_k)))
             (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $outRow)) (i32.mul (local.get $c) (local.get $outCol)))))
+            (local.set $o1 (i32.add (local.get $o) (local.get $outRow)))
             (call $subtract (local.get $o) (local.get $s00) (local.get $a0) (local.get $b0) (local.get $odd) (local.get $end))
             (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s01) (local.get $a0) (local.get $b1) (local.get $odd) (local.get $end))
-            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s02) (local.get $a0) (local.get $b2) (local.get $odd) (local.get $end))
-            (local.set $o (i32.add (local.get $o) (local.get $outRow)))
-            (call $subtract (local.get $o) (local.get $s10) (local.get $a1) (local.get $b0) (local.get $odd) (local.get $end))
-            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s11) (local.get $a1) (local.get $b1) (local.get $odd) (local.get $end))
-            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s12) (local.get $a1) (local.get $b2) (local.get $odd) (local.get $end))
-            (local.set $o (i32.add (local.get $o) (local.get $outRow)))
-            (call $subtract (local.get $o) (local.get $s20) (local.get $a2) (local.get $b0) (local.get $odd) (local.get $end))
-            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s21) (local.get $a2) (local.get $b1) (local.get $odd) (local.get $end))
-            (call $subtract (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))) (local.get $s22) (local.get $a2) (local.get $b2) (local.get $odd) (local.get $end))
-            (local.set $c (i32.add (local.get $c) (i32.const 3)))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $outCol) (i32.const 1))))
+            (call $subtract (local.get $o) (local.get $s02) (local.get $a0) (local.get $b2) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o) (local.get $outCol)) (local.get $s03) (local.get $a0) (local.get $b3) (local.get $odd) (local.get $end))
+            (call $subtract (local.get $o1) (local.get $s10) (local.get $a1) (local.get $b0) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o1) (local.get $outCol)) (local.get $s11) (local.get $a1) (local.get $b1) (local.get $odd) (local.get $end))
+            (local.set $o1 (i32.add (local.get $o1) (i32.shl (local.get $outCol) (i32.const 1))))
+            (call $subtract (local.get $o1) (local.get $s12) (local.get $a1) (local.get $b2) (local.get $odd) (local.get $end))
+            (call $subtract (i32.add (local.get $o1) (local.get $outCol)) (local.get $s13) (local.get $a1) (local.get $b3) (local.get $odd) (local.get $end))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (br $each_cols)))
-        (local.set $r (i32.add (local.get $r) (i32.const 3)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
         (br $each_rows)))
     ;; Edges: the last rows (all columns) and the last columns (the full rows), one dot at a time.
     (local.set $r (i32.const 0))

@@ -77,9 +77,9 @@ export { sx2ItemFit } from './item-fit';
 
 export type { ObservedInformation } from './information';
 export { louisObservedInformation } from './information';
-export type { LouisPartial } from './louis-pass';
-export { louisShardPartial, louisShardPartialInJs, mergeLouisPartials, louisInformationFromPartial } from './louis-pass';
-export { louisWasmAvailable } from './louis-wasm';
+export type { LouisBlocks, LouisPartial } from './louis-pass';
+export { louisShardPartial, louisShardPartialInJs, mergeLouisHalves, mergeLouisPartials, louisInformationFromPartial } from './louis-pass';
+export { louisRegionBytes, louisWasmAvailable, type LouisMatrixTarget } from './louis-wasm';
 export type { ExactCovariance } from './exact-covariance';
 export { exactCovariance, exactInformationCost, paddedInformation, EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS } from './exact-covariance';
 export { BLOCK, SOLVE_ROWS, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';

@@ -32,7 +32,7 @@ export function paddedSize(size: number): number {
 /**
  * out[r·outRow + c·outCol] −= Σ_k a[aOff + r·aStride + k] · b[bOff + c·bStride + k], k < K, for r < rows,
  * c < cols: 3 × 3 tiles of dot products over contiguous rows, the edges one by one. With `kernel`, in
- * WebAssembly when a, b and out are views on its memory.
+ * WebAssembly when a, b and out are views on its memory (2 × 4 tiles there: see dots.wat).
  */
 export function subtractDots(
   a: Float64Array,

@@ -70,6 +70,37 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
     expect(calls()).toBe(4);
   });
 
+  it('compute every dot product in two lanes whatever the tile (even k, odd k, their sum, then the last odd k): the same bits', () => {
+    const { kernel } = countingKernel(96);
+    const heap = kernel.heap;
+    const rng = createRandom(11);
+    for (const [rows, cols, K] of [
+      [6, 8, 96],
+      [7, 9, 13],
+      [3, 5, 2],
+    ] as const) {
+      const a = heap.subarray(0, rows * 101);
+      const b = heap.subarray(2000, 2000 + cols * 103);
+      const out = heap.subarray(6000, 6000 + rows * cols);
+      for (const array of [a, b, out]) for (let k = 0; k < array.length; k++) array[k] = rng.next() - 0.5;
+      const before = Float64Array.from(out);
+      subtractDots(a, 1, 101, b, 2, 103, K, out, 0, cols, 1, rows, cols, kernel);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          let even = 0;
+          let odd = 0;
+          for (let k = 0; k + 1 < K; k += 2) {
+            even += a[1 + r * 101 + k]! * b[2 + c * 103 + k]!;
+            odd += a[1 + r * 101 + k + 1]! * b[2 + c * 103 + k + 1]!;
+          }
+          let sum = even + odd;
+          if (K % 2 === 1) sum += a[1 + r * 101 + K - 1]! * b[2 + c * 103 + K - 1]!;
+          expect(out[r * cols + c], `${rows}×${cols}, K ${K}, (${r}, ${c})`).toBe(before[r * cols + c]! - sum);
+        }
+      }
+    }
+  });
+
   it('give the diagonal blocks of the inverse of JavaScript to 1e-12, over several factorisation steps', () => {
     const size = 301; // N = 384: four steps, an odd-sized last group
     const matrix = randomSpd(size, 26);

@@ -51,12 +51,13 @@ export interface SharedMatrix {
 
 /**
  * The memory for a padded N × N matrix and `threads` scratch regions (slot 0: N·panelWidth doubles,
- * slot 1: rows·panelWidth), or null where WebAssembly SIMD or shared memory is missing or the memory
- * would pass 4 GiB.
+ * slot 1: rows·panelWidth; at least `minScratchBytes` each, for a pass before the factorisation that
+ * sums into the matrix, louis-wasm.ts), or null where WebAssembly SIMD or shared memory is missing or
+ * the memory would pass 4 GiB.
  */
-export function createSharedMatrix(N: number, threads: number, panelWidth: number, rows: number): SharedMatrix | null {
+export function createSharedMatrix(N: number, threads: number, panelWidth: number, rows: number, minScratchBytes = 0): SharedMatrix | null {
   if (dotsModule() === null) return null;
-  const perThread = (N + rows) * panelWidth;
+  const perThread = Math.max((N + rows) * panelWidth, Math.ceil(minScratchBytes / 16) * 2);
   const bytes = 8 * (N * N + threads * perThread);
   const pages = Math.ceil(bytes / PAGE);
   if (pages > 65536) return null;

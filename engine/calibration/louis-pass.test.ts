@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { collapsePatterns, sliceRows, shardBoundaries, type ModelState, type MStepSettings, type ResponseData } from '.';
 import { louisObservedInformation } from './information';
-import { louisInformationFromPartial, louisShardPartial, mergeLouisPartials, writeLouisItemRows } from './louis-pass';
+import { louisInformationFromPartial, louisShardPartial, mergeLouisHalves, mergeLouisPartials, writeLouisItemRows, type LouisPartial } from './louis-pass';
+import { louisRegionBytes } from './louis-wasm';
+import { BLOCK, paddedSize, SOLVE_ROWS } from './linalg-blocked';
+import { createSharedMatrix } from './linalg-wasm';
 import { louisTestPriors, stateNear, worstRelativeToDiagonal } from './louis.fixture';
 import { simulate3pl } from './three-pl.fixture';
 import { createRandom } from '../random';
@@ -115,6 +118,65 @@ describe('fast Louis pass', () => {
         itemRowsWritten: true,
       });
       expect(written).toEqual(expected);
+    }
+  });
+
+  it('sums shards straight into one padded matrix (upper triangle, lower one transposed, a third packed): the lower triangle equals the merged path bit for bit (2PL with anchors and latent scores, Rasch)', () => {
+    const rng = createRandom(23);
+    const sparse = simulateCalibrationData(createRandom(231), { items: 40, persons: 2000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sparse.data).data;
+    const free = new Uint8Array(40).fill(1);
+    free[3] = 0;
+    free[22] = 0;
+    const anchored: MStepSettings = { model: '2pl', priors, free, estimateMean: true, estimateSd: true };
+    const rasch: MStepSettings = { model: 'rasch', priors, free: new Uint8Array(40).fill(1), estimateMean: false, estimateSd: true };
+    const cases: [ModelState, MStepSettings][] = [
+      [stateNear(rng, sparse.items, { mean: 0.2, sd: 1.1 }), anchored],
+      [{ ...stateNear(rng, sparse.items), a: new Float64Array(40).fill(1), sd: 1.1 }, rasch],
+    ];
+    const bounds = shardBoundaries(data, 3);
+    const shard = (k: number) => sliceRows(data, bounds[k]!, bounds[k + 1]!);
+    let longest = 0;
+    for (let r = 0; r + 1 < data.rowStart.length; r++) longest = Math.max(longest, data.rowStart[r + 1]! - data.rowStart[r]!);
+    for (const [state, settings] of cases) {
+      const shards = () => [0, 1, 2].map((k) => louisShardPartial(shard(k), state, settings, nodes));
+      const P = louisInformationFromPartial(mergeLouisPartials(shards()), state, settings, nodes).parameters.length;
+      const N = paddedSize(P);
+      const expected = new Float64Array(N * N);
+      louisInformationFromPartial(mergeLouisPartials(shards()), state, settings, nodes, { matrix: expected, stride: N });
+      const F = shards()[0]!.freeItems;
+      const b = settings.model === 'rasch' ? 1 : 2;
+      const L = (settings.estimateMean ? 1 : 0) + (settings.estimateSd ? 1 : 0);
+      const direct = (withLower: boolean): Float64Array => {
+        const shared = createSharedMatrix(N, 2, BLOCK, SOLVE_ROWS, louisRegionBytes(40, F, b, L, nodes.length, longest))!;
+        expect(shared).not.toBeNull();
+        const target = (k: number, half: 'upper' | 'lower') => ({
+          memory: shared.memory,
+          size: N,
+          regionAt: 8 * shared.scratchAt(k),
+          regionBytes: 8 * (shared.scratchAt(1) - shared.scratchAt(0)),
+          half,
+        });
+        const parts: LouisPartial[] = [
+          louisShardPartial(shard(0), state, settings, nodes, 'wasm', target(0, 'upper')),
+          louisShardPartial(shard(1), state, settings, nodes, 'wasm', target(1, 'lower')),
+          louisShardPartial(shard(2), state, settings, nodes),
+        ];
+        expect(parts.map((part) => part.inMatrix)).toEqual(['upper', 'lower', undefined]);
+        const used = withLower ? parts : [parts[0]!, parts[2]!];
+        const cuts = [0, Math.floor(F / 8), Math.floor((3 * F) / 4), F]; // one range longer than a tile of rows
+        for (let k = 2; k >= 0; k--) mergeLouisHalves(used, F, b, shared.matrix, N, cuts[k], cuts[k + 1]);
+        const rest = mergeLouisPartials(parts.map((part) => ({ ...part, blocks: new Float64Array(0) })));
+        louisInformationFromPartial(rest, state, settings, nodes, { matrix: shared.matrix, stride: N, itemRowsWritten: true });
+        return shared.matrix;
+      };
+      const lowerDiffers = (matrix: Float64Array): number => {
+        let differ = 0;
+        for (let i = 0; i < P; i++) for (let j = 0; j <= i; j++) if (!Object.is(matrix[i * N + j], expected[i * N + j])) differ++;
+        return differ;
+      };
+      expect(lowerDiffers(direct(true)), settings.model).toBe(0);
+      expect(lowerDiffers(direct(false)), `${settings.model}, the lower half left out`).toBeGreaterThan(0);
     }
   });
 });

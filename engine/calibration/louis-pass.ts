@@ -18,7 +18,7 @@
 import type { ResponseData } from './data';
 import type { KernelKind } from './estep-wasm';
 import { louisCompletePartial } from './louis-complete';
-import { louisPartialInWasm } from './louis-wasm';
+import { louisPartialInWasm, type LouisMatrixTarget } from './louis-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import {
   addCompleteDataInformation,
@@ -45,6 +45,12 @@ export interface LouisPartial {
   readonly expectedAnswers: Float64Array;
   readonly expectedCorrect: Float64Array;
   readonly expectedPersons: Float64Array;
+  /**
+   * Set when the WebAssembly pass summed the blocks straight into a padded matrix (a LouisMatrixTarget):
+   * `blocks` is then empty, and for the lower half `diagonal` holds the F diagonal blocks (b × b each).
+   */
+  readonly inMatrix?: 'upper' | 'lower';
+  readonly diagonal?: Float64Array;
 }
 
 /** Relative posterior weight below which a node is skipped (as in the E-step kernel). */
@@ -139,7 +145,9 @@ const KIND_LATENT = 3; // latent slot (θ⁰)
  * The shard's share of the observed information: one pass over its rows. `kernel` 'wasm' (the default)
  * takes the complete design's sums (louis-complete.ts) where every person answered every item, else runs
  * the WebAssembly SIMD pass (louis-wasm.ts) for the 2PL and the Rasch model where it applies, the
- * JavaScript pass (the reference) otherwise; 'js' always runs the JavaScript pass.
+ * JavaScript pass (the reference) otherwise; 'js' always runs the JavaScript pass. With `target`, the
+ * WebAssembly pass sums its blocks into that matrix (the partial's inMatrix says so; the other passes
+ * ignore it).
  */
 export function louisShardPartial(
   data: ResponseData,
@@ -147,6 +155,7 @@ export function louisShardPartial(
   settings: MStepSettings,
   nodes: Float64Array,
   kernel: KernelKind = 'wasm',
+  target?: LouisMatrixTarget,
 ): LouisPartial {
   const layout = layoutOf(state, settings);
   if (kernel === 'wasm') {
@@ -158,7 +167,7 @@ export function louisShardPartial(
     const { prob, logP, logQ } = probabilityTables(state, false, nodes);
     const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
     const b = layout.rasch ? 1 : 2;
-    const partial = louisPartialInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ });
+    const partial = louisPartialInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ }, target);
     if (partial !== null) return partial;
   }
   return louisShardPartialInJs(data, state, settings, nodes);
@@ -499,6 +508,54 @@ export function writeLouisItemRows(
             matrix[gj * stride + gk] = v;
           }
         }
+      }
+    }
+  }
+}
+
+/** One shard's item blocks for mergeLouisHalves, in whichever form its pass left them (see LouisPartial). */
+export type LouisBlocks = Pick<LouisPartial, 'blocks' | 'inMatrix' | 'diagonal'>;
+
+/**
+ * The lower triangle of the item rows of the free items [itemFrom, itemTo) of a padded matrix (rows
+ * `stride` apart) from the shards' blocks added in the order given — the same sums, bit for bit, as
+ * writeLouisItemRows, whose upper triangle the factorisation never reads — where some shards summed
+ * theirs into this matrix: one its upper triangle ('upper'), one its lower triangle transposed
+ * ('lower', diagonal blocks apart), the others in packed blocks. Item parameters come first, b per
+ * free item in free order (freeParameters: 2PL or Rasch). Each row range reads only entries above the
+ * diagonal, which no range writes, and its own diagonal blocks: threads can take different ranges of
+ * one shared matrix at once. The upper triangle keeps the 'upper' shard's share only.
+ */
+export function mergeLouisHalves(parts: readonly LouisBlocks[], F: number, b: number, matrix: Float64Array, stride: number, itemFrom = 0, itemTo = F): void {
+  if (parts.length === 0) throw new RangeError('mergeLouisHalves needs at least one partial');
+  const b2 = b * b;
+  const diagonal = new Float64Array(b2);
+  // The share of part t of the entry (row slot sj of item j, column slot sk of item k), k ≤ j; a diagonal block's lower entry.
+  const share = (part: LouisBlocks, j: number, sj: number, k: number, sk: number): number => {
+    if (k === j && sk > sj) return share(part, j, sk, k, sj);
+    // 'upper' holds block (k, j)'s entry [sk][sj] at row k·b + sk, column j·b + sj; 'lower' at the transposed place.
+    if (part.inMatrix === 'upper') return matrix[k === j ? (j * b + sj) * stride + j * b + sk : (k * b + sk) * stride + j * b + sj] as number;
+    if (part.inMatrix === 'lower') return k === j ? (part.diagonal?.[j * b2 + sk * b + sj] as number) : (matrix[(j * b + sj) * stride + k * b + sk] as number);
+    return part.blocks[blockOffset(k, j, F) * b2 + (k === j ? sj * b + sk : sk * b + sj)] as number;
+  };
+  const sum = (j: number, sj: number, k: number, sk: number): number => {
+    let v = share(parts[0] as LouisBlocks, j, sj, k, sk);
+    for (let t = 1; t < parts.length; t++) v += share(parts[t] as LouisBlocks, j, sj, k, sk);
+    return v;
+  };
+  // Rows by tiles of items: for each column item k, the upper entries (k, j) of a tile are contiguous.
+  for (let j0 = itemFrom; j0 < itemTo; j0 += ROW_TILE) {
+    const j1 = Math.min(itemTo, j0 + ROW_TILE);
+    for (let k = 0; k < j1; k++) {
+      for (let j = Math.max(j0, k); j < j1; j++) {
+        if (k < j) {
+          for (let sj = 0; sj < b; sj++) for (let sk = 0; sk < b; sk++) matrix[(j * b + sj) * stride + k * b + sk] = sum(j, sj, k, sk);
+          continue;
+        }
+        // The diagonal block: every entry from the lower ones, all read before any is written.
+        for (let sj = 0; sj < b; sj++) for (let sk = 0; sk <= sj; sk++) diagonal[sj * b + sk] = sum(j, sj, j, sk);
+        for (let sj = 0; sj < b; sj++)
+          for (let sk = 0; sk < b; sk++) matrix[(j * b + sj) * stride + j * b + sk] = diagonal[Math.max(sj, sk) * b + Math.min(sj, sk)] as number;
       }
     }
   }

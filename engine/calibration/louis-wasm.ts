@@ -11,6 +11,12 @@
  * updates), the sums (expected persons, expected answers per item row, each free item's block-row
  * address, latentItems, latentLatent, the packed blocks) and one chunk of rows at a time (row starts
  * from 0, items, scores, weights), which the pass is called on.
+ *
+ * With a LouisMatrixTarget the same regions (but the packed blocks) lie in a region of the padded
+ * matrix's shared memory (linalg-wasm.ts), and the blocks are summed straight into the matrix: its
+ * upper triangle, or its lower one transposed (the diagonal blocks then in a small array of the
+ * region). Two threads' passes then fill one matrix without a packed triangle each (64 MB of fresh
+ * pages each at 2,000 items); mergeLouisHalves (louis-pass.ts) adds the halves in place.
  */
 import type { ResponseData } from './data';
 import { lazyWasmModule } from './wasm-module';
@@ -44,6 +50,18 @@ export interface LouisWasmInput {
   readonly logQ: Float64Array;
 }
 
+/** Where the pass puts its blocks instead of a packed triangle in its own memory (see the header). */
+export interface LouisMatrixTarget {
+  /** The shared memory of the padded N × N matrix (doubles [0, N²)), e.g. a SharedMatrix's. */
+  readonly memory: WebAssembly.Memory;
+  readonly size: number;
+  /** The pass's scratch in that memory: bytes [regionAt, regionAt + regionBytes) (louisRegionBytes). */
+  readonly regionAt: number;
+  readonly regionBytes: number;
+  /** 'upper': block (j, k), j ≤ k, at rows of j and columns of k; 'lower': transposed, diagonal blocks apart. */
+  readonly half: 'upper' | 'lower';
+}
+
 /** Answers per chunk of rows copied into the instance's memory. */
 const CHUNK = 1 << 16;
 /** Block updates queued before they are applied together (louis.wat's $flush2pl). */
@@ -64,12 +82,63 @@ function hasRepeatedItem(data: ResponseData): boolean {
   return false;
 }
 
+/** The regions of the pass's memory from `start` (bytes; see the header), and where they end. */
+function louisLayout(itemCount: number, F: number, b: number, L: number, Q: number, longest: number, start: number, half?: 'upper' | 'lower') {
+  const stride = 16 * ((Q + 1) >> 1);
+  const capacity = Math.max(CHUNK, longest);
+  let at = align(start);
+  const take = (bytes: number): number => {
+    const from = at;
+    at = align(at + bytes);
+    return from;
+  };
+  const regions = {
+    logTableAt: take(2 * itemCount * stride),
+    residAt: take(2 * itemCount * stride),
+    freeIndexAt: take(4 * itemCount),
+    logWAt: take(stride),
+    thetaAt: take(stride),
+    theta2At: take(stride),
+    latentAt: take(Math.max(1, L) * stride),
+    postAt: take(stride),
+    basesAt: take(4 * longest),
+    orderAt: take(4 * longest),
+    vecRowAt: take(4 * (longest + L)),
+    ownerAt: take(4 * (longest + L)),
+    meansAt: take(16 * (longest + L)),
+    momentsAt: take(3 * stride * (longest + L)),
+    queueAt: take(48 * (QUEUE + longest)),
+    // The sums: expected persons and answers, latent sums, a lower half's diagonal blocks.
+    expectedPersonsAt: take(stride),
+    expectedAnswersAt: take(itemCount * stride),
+    latentItemsAt: take(8 * F * b * L),
+    latentLatentAt: take(8 * L * L),
+    diagonalAt: take(half === 'lower' ? 8 * F * b * b : 0),
+    rowAddrAt: take(4 * F),
+    diagAddrAt: take(4 * F),
+    rowStartAt: take(4 * (CHUNK + 1)),
+    itemsAt: take(4 * capacity),
+    scoresAt: take(capacity),
+    weightsAt: take(8 * CHUNK),
+    blocksAt: take(half === undefined ? 8 * ((F * (F + 1)) / 2) * b * b : 0),
+  };
+  return { ...regions, end: at };
+}
+
+/**
+ * Bytes of a LouisMatrixTarget's region for a pass over rows at most `longest` answers long (the
+ * layout without the packed blocks, with a lower half's diagonal blocks).
+ */
+export function louisRegionBytes(itemCount: number, F: number, b: 1 | 2, L: number, Q: number, longest: number): number {
+  return louisLayout(itemCount, F, b, L, Q, longest, 0, 'lower').end + 16;
+}
+
 /**
  * The shard's partial sums by the WebAssembly kernel, or null where it does not apply (no WebAssembly
  * SIMD, an item answered twice in a row, a memory too large to allocate): the caller then runs the
  * JavaScript pass.
  */
-export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): LouisPartial | null {
+export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput, target?: LouisMatrixTarget): LouisPartial | null {
   const compiledModule = louisModule();
   if (compiledModule === null || hasRepeatedItem(data)) return null;
   const { F, b, freeIndex, latentScores, nodes, logW, prob, logP, logQ } = input;
@@ -85,48 +154,27 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): L
   const capacity = Math.max(CHUNK, longest);
   const blockLength = ((F * (F + 1)) / 2) * b * b;
 
-  let at = 16;
-  const take = (bytes: number): number => {
-    const start = at;
-    at = align(at + bytes);
-    return start;
-  };
-  const logTableAt = take(2 * itemCount * stride);
-  const residAt = take(2 * itemCount * stride);
-  const freeIndexAt = take(4 * itemCount);
-  const logWAt = take(stride);
-  const thetaAt = take(stride);
-  const theta2At = take(stride);
-  const latentAt = take(Math.max(1, L) * stride);
-  const postAt = take(stride);
-  const basesAt = take(4 * longest);
-  const orderAt = take(4 * longest);
-  const vecRowAt = take(4 * (longest + L));
-  const ownerAt = take(4 * (longest + L));
-  const meansAt = take(16 * (longest + L));
-  const momentsAt = take(3 * stride * (longest + L));
-  const queueAt = take(48 * (QUEUE + longest));
-  const expectedPersonsAt = take(stride);
-  const expectedAnswersAt = take(itemCount * stride);
-  const blockRowAt = take(4 * F);
-  const latentItemsAt = take(8 * F * b * L);
-  const latentLatentAt = take(8 * L * L);
-  const rowStartAt = take(4 * (CHUNK + 1));
-  const itemsAt = take(4 * capacity);
-  const scoresAt = take(capacity);
-  const weightsAt = take(8 * CHUNK);
-  const blocksAt = take(8 * blockLength);
-  if (at > 2 ** 32 - PAGE) return null;
+  const layout = louisLayout(itemCount, F, b, L, Q, longest, target === undefined ? 16 : target.regionAt, target?.half);
+  const { logTableAt, residAt, freeIndexAt, logWAt, thetaAt, theta2At, latentAt, postAt, basesAt, orderAt, vecRowAt, ownerAt, meansAt, momentsAt } = layout;
+  const { queueAt, expectedPersonsAt, expectedAnswersAt, rowAddrAt, diagAddrAt, latentItemsAt, latentLatentAt, rowStartAt, itemsAt, scoresAt, weightsAt } =
+    layout;
+  const { blocksAt, diagonalAt, end: at } = layout;
+  if (at > 2 ** 32 - PAGE || (target !== undefined && at > target.regionAt + target.regionBytes)) return null;
 
   let memory: WebAssembly.Memory;
-  try {
-    const pages = Math.ceil(at / PAGE);
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  } catch {
-    return null;
+  if (target !== undefined) memory = target.memory;
+  else {
+    try {
+      const pages = Math.ceil(at / PAGE);
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch {
+      return null;
+    }
   }
   const exports = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as LouisExports;
   const buffer = memory.buffer;
+  // The sums and the tables' padding start at zero, as in a fresh memory (a target's region may have been used before).
+  if (target !== undefined) new Uint8Array(buffer, target.regionAt, at - target.regionAt).fill(0);
   const logTable = new Float64Array(buffer, logTableAt, 2 * itemCount * width);
   const resid = new Float64Array(buffer, residAt, 2 * itemCount * width);
   for (let i = 0; i < itemCount; i++) {
@@ -146,9 +194,31 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): L
   const theta2 = new Float64Array(buffer, theta2At, width);
   for (let q = 0; q < Q; q++) theta2[q] = (nodes[q] as number) * (nodes[q] as number);
   latentScores.forEach((score, l) => new Float64Array(buffer, latentAt + l * stride, width).set(score));
-  const blockRow = new Int32Array(buffer, blockRowAt, F);
-  // Block (f, f) starts after the rows of the items before f: Σ_{j<f} (F − j) blocks.
-  for (let f = 0; f < F; f++) blockRow[f] = blocksAt + ((f * (2 * F - f + 1)) / 2) * b * b * 8;
+  // Where each pair's block goes (louis.wat, $blockAt): block (ox, oy) at rowAddr[ox] + oy·colStep, block (f, f) at diagAddr[f].
+  const rowAddr = new Int32Array(buffer, rowAddrAt, F);
+  const diagAddr = new Int32Array(buffer, diagAddrAt, F);
+  const N = target?.size ?? 0;
+  let colStep = b * b * 8;
+  let rowStep = 16;
+  let diagRowStep = 16;
+  for (let f = 0; f < F; f++) {
+    if (target === undefined) {
+      // Packed: block (f, f) starts after the rows of the items before f, Σ_{j<f} (F − j) blocks.
+      diagAddr[f] = blocksAt + ((f * (2 * F - f + 1)) / 2) * b * b * 8;
+      rowAddr[f] = (diagAddr[f] as number) - f * b * b * 8;
+    } else if (target.half === 'upper') {
+      rowAddr[f] = f * b * N * 8;
+      diagAddr[f] = (rowAddr[f] as number) + f * b * 8;
+    } else {
+      rowAddr[f] = f * b * 8;
+      diagAddr[f] = diagonalAt + f * b * b * 8;
+    }
+  }
+  if (target !== undefined) {
+    colStep = target.half === 'upper' ? b * 8 : b * N * 8;
+    rowStep = N * 8;
+    if (target.half === 'upper') diagRowStep = N * 8;
+  }
 
   const rowStart = new Int32Array(buffer, rowStartAt, CHUNK + 1);
   const items = new Int32Array(buffer, itemsAt, capacity);
@@ -180,7 +250,12 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): L
       latentAt,
       L,
       b,
-      blockRowAt,
+      rowAddrAt,
+      colStep,
+      rowStep,
+      diagAddrAt,
+      diagRowStep,
+      target?.half === 'lower' ? 1 : 0,
       latentItemsAt,
       latentLatentAt,
       expectedAnswersAt,
@@ -205,7 +280,9 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput): L
     freeItems: F,
     blockSize: b,
     // A view on the shared memory, not a copy: 64 MB at 2,000 items, whose fresh pages cost more than the copy itself.
-    blocks: new Float64Array(buffer, blocksAt, blockLength),
+    blocks: target === undefined ? new Float64Array(buffer, blocksAt, blockLength) : new Float64Array(0),
+    ...(target === undefined ? {} : { inMatrix: target.half }),
+    ...(target?.half === 'lower' ? { diagonal: new Float64Array(buffer, diagonalAt, F * b * b).slice() } : {}),
     latentItems: new Float64Array(buffer, latentItemsAt, F * b * L).slice(),
     latentLatent: new Float64Array(buffer, latentLatentAt, L * L).slice(),
     expectedAnswers,

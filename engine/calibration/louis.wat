@@ -162,12 +162,35 @@
   (global $queued (mut i32) (i32.const 0))
   (global $queueLimit (mut i32) (i32.const 0))
 
-  ;; 2PL: queues for the block at `at` (a, d of item x) × (a, d of item y), 4 f64, the subtraction of
-  ;; w·(G − means) = w·[G2 − m1x·m1y, G1 − m1x·m0y, G1 − m0x·m1y, G0 − m0x·m0y], from the node sums in
-  ;; two lanes (g0, g1, g2) and the means (m1, m0) of x and y. An entry is 48 bytes: at, then the two
-  ;; f64x2 to subtract.
-  (func $queueBlock2pl (param $at i32) (param $g0 v128) (param $g1 v128) (param $g2 v128) (param $mx i32) (param $my i32) (param $w v128)
-    (local $high v128) (local $low v128) (local $m v128) (local $e i32)
+;; Where the block of a pair of free items (ox, oy) goes (set by `louis` from its parameters):
+  ;; rowAddr[ox] + oy·colStep for ox ≠ oy, diagAddr[ox] for ox = oy; a 2PL block's second row
+  ;; (d of x) starts rowStep (diagRowStep) bytes after its first. Packed triangle (louis-wasm.ts's own
+  ;; memory): colStep = b²·8, rowStep = 16. Straight into a padded matrix: the upper triangle
+  ;; (colStep = b·8, rowStep = N·8), or the lower one, transposed (colStep = b·N·8, rowStep = N·8,
+  ;; `transposed` = 1: the block's columns stored as rows), its diagonal blocks then apart.
+  (global $rowAddr (mut i32) (i32.const 0))
+  (global $colStep (mut i32) (i32.const 0))
+  (global $rowStep (mut i32) (i32.const 0))
+  (global $diagAddr (mut i32) (i32.const 0))
+  (global $diagRowStep (mut i32) (i32.const 0))
+  (global $transposed (mut i32) (i32.const 0))
+
+  ;; The address of the block of (ox, oy) (see above).
+  (func $blockAt (param $ox i32) (param $oy i32) (result i32)
+    (if (result i32) (i32.eq (local.get $ox) (local.get $oy))
+      (then (i32.load (i32.add (global.get $diagAddr) (i32.shl (local.get $ox) (i32.const 2)))))
+      (else
+        (i32.add (i32.load (i32.add (global.get $rowAddr) (i32.shl (local.get $ox) (i32.const 2))))
+          (i32.mul (local.get $oy) (global.get $colStep))))))
+
+  ;; 2PL: queues for the block of (ox, oy) (a, d of item x) × (a, d of item y), 4 f64, the subtraction
+  ;; of w·(G − means) = w·[G2 − m1x·m1y, G1 − m1x·m0y ; G1 − m0x·m1y, G0 − m0x·m0y] (rows a, d of x),
+  ;; from the node sums in two lanes (g0, g1, g2) and the means (m1, m0) of x and y. Transposed, its
+  ;; rows are [G2 − m1x·m1y, G1 − m0x·m1y ; G1 − m1x·m0y, G0 − m0x·m0y]: the same products of the
+  ;; same numbers, so the same bits. An entry is 48 bytes: the two rows' addresses, then the two f64x2
+  ;; to subtract.
+  (func $queueBlock2pl (param $ox i32) (param $oy i32) (param $g0 v128) (param $g1 v128) (param $g2 v128) (param $mx i32) (param $my i32) (param $w v128)
+    (local $high v128) (local $low v128) (local $m v128) (local $e i32) (local $at i32)
     ;; (G2, G1) and (G1, G0): lane 0 of both plus lane 1 of both.
     (local.set $high
       (f64x2.add
@@ -177,13 +200,24 @@
       (f64x2.add
         (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $g1) (local.get $g0))
         (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $g1) (local.get $g0))))
-    (local.set $m (v128.load (local.get $my)))
     (local.set $e (global.get $queued))
+    (local.set $at (call $blockAt (local.get $ox) (local.get $oy)))
     (i32.store (local.get $e) (local.get $at))
-    (v128.store offset=16 (local.get $e)
-      (f64x2.mul (local.get $w) (f64x2.sub (local.get $high) (f64x2.mul (v128.load64_splat offset=0 (local.get $mx)) (local.get $m)))))
-    (v128.store offset=32 (local.get $e)
-      (f64x2.mul (local.get $w) (f64x2.sub (local.get $low) (f64x2.mul (v128.load64_splat offset=8 (local.get $mx)) (local.get $m)))))
+    (i32.store offset=4 (local.get $e)
+      (i32.add (local.get $at) (select (global.get $diagRowStep) (global.get $rowStep) (i32.eq (local.get $ox) (local.get $oy)))))
+    (if (global.get $transposed)
+      (then
+        (local.set $m (v128.load (local.get $mx)))
+        (v128.store offset=16 (local.get $e)
+          (f64x2.mul (local.get $w) (f64x2.sub (local.get $high) (f64x2.mul (local.get $m) (v128.load64_splat offset=0 (local.get $my))))))
+        (v128.store offset=32 (local.get $e)
+          (f64x2.mul (local.get $w) (f64x2.sub (local.get $low) (f64x2.mul (local.get $m) (v128.load64_splat offset=8 (local.get $my)))))))
+      (else
+        (local.set $m (v128.load (local.get $my)))
+        (v128.store offset=16 (local.get $e)
+          (f64x2.mul (local.get $w) (f64x2.sub (local.get $high) (f64x2.mul (v128.load64_splat offset=0 (local.get $mx)) (local.get $m)))))
+        (v128.store offset=32 (local.get $e)
+          (f64x2.mul (local.get $w) (f64x2.sub (local.get $low) (f64x2.mul (v128.load64_splat offset=8 (local.get $mx)) (local.get $m)))))))
     (global.set $queued (i32.add (local.get $e) (i32.const 48))))
 
   ;; Applies the queued 2PL block updates in order and empties the queue. The blocks are scattered
@@ -196,8 +230,9 @@
       (loop $each
         (br_if $done (i32.ge_u (local.get $e) (global.get $queued)))
         (local.set $at (i32.load (local.get $e)))
-        (v128.store offset=0 (local.get $at) (f64x2.sub (v128.load offset=0 (local.get $at)) (v128.load offset=16 (local.get $e))))
-        (v128.store offset=16 (local.get $at) (f64x2.sub (v128.load offset=16 (local.get $at)) (v128.load offset=32 (local.get $e))))
+        (v128.store (local.get $at) (f64x2.sub (v128.load (local.get $at)) (v128.load offset=16 (local.get $e))))
+        (local.set $at (i32.load offset=4 (local.get $e)))
+        (v128.store (local.get $at) (f64x2.sub (v128.load (local.get $at)) (v128.load offset=32 (local.get $e))))
         (local.set $e (i32.add (local.get $e) (i32.const 48)))
         (br $each)))
     (global.set $queued (global.get $queueStart)))
@@ -215,14 +250,16 @@
         (br $each)))
     (global.set $queued (global.get $queueStart)))
 
-  ;; 2PL, the pairs of item vectors (x ≤ y < count; owners increasing): three y at a time, then one.
+  ;; 2PL, the pairs of item vectors (x ≤ y < count; owners increasing): two y at a time, then one.
+  ;; Two, not three: V8 (x64) gives WebAssembly 15 vector registers; three y took 9 sums + 3 moments of
+  ;; x + 3 loaded y + 1 product = 16, so one sum lived on the stack and every node step waited on its
+  ;; store and reload. The sums and the queue's order are the same as with three (the same bits).
   (func $pairs2pl (param $count i32) (param $vecRow i32) (param $owner i32) (param $means i32) (param $moments i32) (param $stride i32)
-    (param $blockRow i32) (param $from i32) (param $to i32) (param $w v128)
-    (local $x i32) (local $y i32) (local $ax i32) (local $ox i32) (local $rowBase i32) (local $mx i32)
-    (local $p i32) (local $end i32) (local $s2 i32) (local $y0 i32) (local $y1 i32) (local $y2 i32)
+    (param $from i32) (param $to i32) (param $w v128)
+    (local $x i32) (local $y i32) (local $ax i32) (local $ox i32) (local $mx i32)
+    (local $p i32) (local $end i32) (local $s2 i32) (local $y0 i32) (local $y1 i32)
     (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $t v128)
     (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $h0 v128) (local $h1 v128) (local $h2 v128)
-    (local $k0 v128) (local $k1 v128) (local $k2 v128)
     (local.set $s2 (i32.shl (local.get $stride) (i32.const 1)))
     (local.set $end (i32.shl (local.get $to) (i32.const 4)))
     (block $xs_done
@@ -230,24 +267,19 @@
         (br_if $xs_done (i32.ge_u (local.get $x) (local.get $count)))
         (local.set $ax (i32.add (local.get $moments) (i32.mul (local.get $x) (i32.mul (local.get $stride) (i32.const 3)))))
         (local.set $ox (i32.load (i32.add (local.get $owner) (i32.shl (local.get $x) (i32.const 2)))))
-        (local.set $rowBase (i32.sub (i32.load (i32.add (local.get $blockRow) (i32.shl (local.get $ox) (i32.const 2)))) (i32.shl (local.get $ox) (i32.const 5))))
         (local.set $mx (i32.add (local.get $means) (i32.shl (local.get $x) (i32.const 4))))
         (local.set $y (local.get $x))
-        (block $threes_done
-          (loop $threes
-            (br_if $threes_done (i32.gt_u (i32.add (local.get $y) (i32.const 3)) (local.get $count)))
+        (block $twos_done
+          (loop $twos
+            (br_if $twos_done (i32.gt_u (i32.add (local.get $y) (i32.const 2)) (local.get $count)))
             (local.set $y0 (i32.load offset=0 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
             (local.set $y1 (i32.load offset=4 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
-            (local.set $y2 (i32.load offset=8 (i32.add (local.get $vecRow) (i32.shl (local.get $y) (i32.const 2)))))
             (local.set $g0 (v128.const i64x2 0 0))
             (local.set $g1 (v128.const i64x2 0 0))
             (local.set $g2 (v128.const i64x2 0 0))
             (local.set $h0 (v128.const i64x2 0 0))
             (local.set $h1 (v128.const i64x2 0 0))
             (local.set $h2 (v128.const i64x2 0 0))
-            (local.set $k0 (v128.const i64x2 0 0))
-            (local.set $k1 (v128.const i64x2 0 0))
-            (local.set $k2 (v128.const i64x2 0 0))
             (local.set $p (i32.shl (local.get $from) (i32.const 4)))
             (block $nodes_done
               (loop $nodes
@@ -263,26 +295,18 @@
                 (local.set $h0 (f64x2.add (local.get $h0) (f64x2.mul (local.get $p0) (local.get $t))))
                 (local.set $h1 (f64x2.add (local.get $h1) (f64x2.mul (local.get $p1) (local.get $t))))
                 (local.set $h2 (f64x2.add (local.get $h2) (f64x2.mul (local.get $p2) (local.get $t))))
-                (local.set $t (v128.load (i32.add (local.get $y2) (local.get $p))))
-                (local.set $k0 (f64x2.add (local.get $k0) (f64x2.mul (local.get $p0) (local.get $t))))
-                (local.set $k1 (f64x2.add (local.get $k1) (f64x2.mul (local.get $p1) (local.get $t))))
-                (local.set $k2 (f64x2.add (local.get $k2) (f64x2.mul (local.get $p2) (local.get $t))))
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $nodes)))
             (call $queueBlock2pl
-              (i32.add (local.get $rowBase) (i32.shl (i32.load offset=0 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
+              (local.get $ox) (i32.load offset=0 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2))))
               (local.get $g0) (local.get $g1) (local.get $g2) (local.get $mx)
               (i32.add (local.get $means) (i32.shl (local.get $y) (i32.const 4))) (local.get $w))
             (call $queueBlock2pl
-              (i32.add (local.get $rowBase) (i32.shl (i32.load offset=4 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
+              (local.get $ox) (i32.load offset=4 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2))))
               (local.get $h0) (local.get $h1) (local.get $h2) (local.get $mx)
               (i32.add (local.get $means) (i32.shl (i32.add (local.get $y) (i32.const 1)) (i32.const 4))) (local.get $w))
-            (call $queueBlock2pl
-              (i32.add (local.get $rowBase) (i32.shl (i32.load offset=8 (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
-              (local.get $k0) (local.get $k1) (local.get $k2) (local.get $mx)
-              (i32.add (local.get $means) (i32.shl (i32.add (local.get $y) (i32.const 2)) (i32.const 4))) (local.get $w))
-            (local.set $y (i32.add (local.get $y) (i32.const 3)))
-            (br $threes)))
+            (local.set $y (i32.add (local.get $y) (i32.const 2)))
+            (br $twos)))
         (block $ones_done
           (loop $ones
             (br_if $ones_done (i32.ge_u (local.get $y) (local.get $count)))
@@ -301,7 +325,7 @@
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $nodes)))
             (call $queueBlock2pl
-              (i32.add (local.get $rowBase) (i32.shl (i32.load (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 5)))
+              (local.get $ox) (i32.load (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2))))
               (local.get $g0) (local.get $g1) (local.get $g2) (local.get $mx)
               (i32.add (local.get $means) (i32.shl (local.get $y) (i32.const 4))) (local.get $w))
             (local.set $y (i32.add (local.get $y) (i32.const 1)))
@@ -310,11 +334,11 @@
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $xs))))
 
-  ;; Rasch, the pairs of item vectors: only G0; the entry at blockRow[ox] + 8·(oy − ox) gets
+  ;; Rasch, the pairs of item vectors: only G0; the entry of (ox, oy) (see $blockAt) gets
   ;; −w·(G0 − m0x·m0y). Four y at a time, then one.
   (func $pairsRasch (param $count i32) (param $vecRow i32) (param $owner i32) (param $means i32) (param $moments i32) (param $stride i32)
-    (param $blockRow i32) (param $from i32) (param $to i32) (param $w f64)
-    (local $x i32) (local $y i32) (local $ax i32) (local $rowBase i32) (local $m0x f64) (local $j i32)
+    (param $from i32) (param $to i32) (param $w f64)
+    (local $x i32) (local $y i32) (local $ax i32) (local $m0x f64) (local $j i32)
     (local $p i32) (local $end i32) (local $y0 i32) (local $y1 i32) (local $y2 i32) (local $y3 i32) (local $at i32)
     (local $p0 v128) (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $g3 v128)
     (local.set $end (i32.shl (local.get $to) (i32.const 4)))
@@ -323,7 +347,6 @@
         (br_if $xs_done (i32.ge_u (local.get $x) (local.get $count)))
         (local.set $ax (i32.add (local.get $moments) (i32.mul (local.get $x) (i32.mul (local.get $stride) (i32.const 3)))))
         (local.set $j (i32.load (i32.add (local.get $owner) (i32.shl (local.get $x) (i32.const 2)))))
-        (local.set $rowBase (i32.sub (i32.load (i32.add (local.get $blockRow) (i32.shl (local.get $j) (i32.const 2)))) (i32.shl (local.get $j) (i32.const 3))))
         (local.set $m0x (f64.load offset=8 (i32.add (local.get $means) (i32.shl (local.get $x) (i32.const 4)))))
         (local.set $y (local.get $x))
         (block $fours_done
@@ -348,10 +371,10 @@
                 (local.set $g3 (f64x2.add (local.get $g3) (f64x2.mul (local.get $p0) (v128.load (i32.add (local.get $y3) (local.get $p))))))
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $nodes)))
-            (call $addRasch (local.get $rowBase) (local.get $owner) (local.get $means) (local.get $y) (local.get $g0) (local.get $m0x) (local.get $w))
-            (call $addRasch (local.get $rowBase) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 1)) (local.get $g1) (local.get $m0x) (local.get $w))
-            (call $addRasch (local.get $rowBase) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 2)) (local.get $g2) (local.get $m0x) (local.get $w))
-            (call $addRasch (local.get $rowBase) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 3)) (local.get $g3) (local.get $m0x) (local.get $w))
+            (call $addRasch (local.get $j) (local.get $owner) (local.get $means) (local.get $y) (local.get $g0) (local.get $m0x) (local.get $w))
+            (call $addRasch (local.get $j) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 1)) (local.get $g1) (local.get $m0x) (local.get $w))
+            (call $addRasch (local.get $j) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 2)) (local.get $g2) (local.get $m0x) (local.get $w))
+            (call $addRasch (local.get $j) (local.get $owner) (local.get $means) (i32.add (local.get $y) (i32.const 3)) (local.get $g3) (local.get $m0x) (local.get $w))
             (local.set $y (i32.add (local.get $y) (i32.const 4)))
             (br $fours)))
         (block $ones_done
@@ -368,19 +391,19 @@
                     (f64x2.mul (v128.load (i32.add (local.get $ax) (local.get $p))) (v128.load (i32.add (local.get $y0) (local.get $p))))))
                 (local.set $p (i32.add (local.get $p) (i32.const 16)))
                 (br $nodes)))
-            (call $addRasch (local.get $rowBase) (local.get $owner) (local.get $means) (local.get $y) (local.get $g0) (local.get $m0x) (local.get $w))
+            (call $addRasch (local.get $j) (local.get $owner) (local.get $means) (local.get $y) (local.get $g0) (local.get $m0x) (local.get $w))
             (local.set $y (i32.add (local.get $y) (i32.const 1)))
             (br $ones)))
         (if (i32.ge_u (global.get $queued) (global.get $queueLimit)) (then (call $flushRasch)))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $xs))))
 
-  ;; Rasch: queues for the entry rowBase + 8·owner[y] the subtraction of w·(G0 − m0x·m0y).
-  (func $addRasch (param $rowBase i32) (param $owner i32) (param $means i32) (param $y i32) (param $g v128) (param $m0x f64) (param $w f64)
+  ;; Rasch: queues for the entry of (ox, owner[y]) the subtraction of w·(G0 − m0x·m0y).
+  (func $addRasch (param $ox i32) (param $owner i32) (param $means i32) (param $y i32) (param $g v128) (param $m0x f64) (param $w f64)
     (local $e i32)
     (local.set $e (global.get $queued))
     (i32.store (local.get $e)
-      (i32.add (local.get $rowBase) (i32.shl (i32.load (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2)))) (i32.const 3))))
+      (call $blockAt (local.get $ox) (i32.load (i32.add (local.get $owner) (i32.shl (local.get $y) (i32.const 2))))))
     (f64.store offset=8 (local.get $e)
       (f64.mul (local.get $w)
         (f64.sub (call $hsum (local.get $g))
@@ -461,13 +484,20 @@
     (param $rows i32) (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
     (param $nodes i32) (param $vectors i32) (param $logTable i32) (param $resid i32) (param $freeIndex i32)
     (param $logW i32) (param $theta i32) (param $theta2 i32) (param $latent i32) (param $L i32) (param $b i32)
-    (param $blockRow i32) (param $latentItems i32) (param $latentLatent i32) (param $expectedAnswers i32) (param $expectedPersons i32)
+    (param $rowAddr i32) (param $colStep i32) (param $rowStep i32) (param $diagAddr i32) (param $diagRowStep i32) (param $transposed i32)
+    (param $latentItems i32) (param $latentLatent i32) (param $expectedAnswers i32) (param $expectedPersons i32)
     (param $post i32) (param $bases i32) (param $order i32) (param $vecRow i32) (param $owner i32) (param $means i32) (param $moments i32)
     (param $queue i32) (param $queueEntries i32)
     (local $row i32) (local $w f64) (local $wv v128) (local $start i32) (local $len i32) (local $k i32) (local $stride i32)
     (local $top f64) (local $total f64) (local $q i32) (local $v i32) (local $off i32) (local $lo i32) (local $hi i32) (local $lanes i32)
     (local $vlo i32) (local $vhi i32) (local $tv v128) (local $n i32) (local $at i32) (local $key i32) (local $item i32) (local $f i32)
     (local $V i32) (local $items3 i32) (local $l i32) (local $prev i32)
+    (global.set $rowAddr (local.get $rowAddr))
+    (global.set $colStep (local.get $colStep))
+    (global.set $rowStep (local.get $rowStep))
+    (global.set $diagAddr (local.get $diagAddr))
+    (global.set $diagRowStep (local.get $diagRowStep))
+    (global.set $transposed (local.get $transposed))
     (local.set $stride (i32.shl (local.get $vectors) (i32.const 4)))
     (local.set $lanes (i32.shl (local.get $vectors) (i32.const 1)))
     (global.set $queueStart (local.get $queue))
@@ -623,10 +653,10 @@
           (if (i32.eq (local.get $b) (i32.const 2))
             (then
               (call $pairs2pl (local.get $items3) (local.get $vecRow) (local.get $owner) (local.get $means) (local.get $moments) (local.get $stride)
-                (local.get $blockRow) (local.get $vlo) (local.get $vhi) (local.get $wv)))
+                (local.get $vlo) (local.get $vhi) (local.get $wv)))
             (else
               (call $pairsRasch (local.get $items3) (local.get $vecRow) (local.get $owner) (local.get $means) (local.get $moments) (local.get $stride)
-                (local.get $blockRow) (local.get $vlo) (local.get $vhi) (local.get $w))))
+                (local.get $vlo) (local.get $vhi) (local.get $w))))
           (if (local.get $L)
             (then
               (call $latentPairs (local.get $items3) (local.get $V) (local.get $vecRow) (local.get $owner) (local.get $means) (local.get $moments)

@@ -23,7 +23,9 @@ import {
   computeShardSummary,
   factorDiagonalBlock,
   freeParameters,
+  mergeLouisHalves,
   mergeLouisPartials,
+  louisRegionBytes,
   paddedInformation,
   paddedSize,
   parameterGroups,
@@ -44,6 +46,8 @@ import {
   type MStepSettings,
   type ItemParameterArrays,
   type KernelKind,
+  type LouisMatrixTarget,
+  type SharedMatrix,
   type Quadrature,
   type ResponseData,
   type RowScores,
@@ -314,11 +318,18 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
   const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
 
+  /** The longest row, for the Louis pass's scratch in the shared matrix's memory. */
+  let longest = 0;
+  for (let r = 0; r + 1 < data.rowStart.length; r++) longest = Math.max(longest, (data.rowStart[r + 1] as number) - (data.rowStart[r] as number));
+
   /**
    * The Louis pass on the workers' rows, then the information into the padded matrix from their partials.
-   * Blocks in shared memory (the WebAssembly pass): the workers write the item rows, each its range of items
-   * (the matrix's fresh pages and the sums of the partials shared out); else all here. The partials are not
-   * kept beyond this call.
+   * With the shared WebAssembly matrix (2PL, Rasch), workers 0 and 1 sum their blocks straight into it —
+   * its upper triangle, and its lower one transposed, each in its own region of that memory (no packed
+   * triangle of fresh pages each) — and the workers then add the halves in place, each a range of item
+   * rows (mergeLouisHalves; only the lower triangle, which the factorisation reads). Else, blocks in
+   * shared memory (the WebAssembly pass): the workers write the item rows, each its range of items;
+   * else all here. The partials are not kept beyond this call.
    */
   const informationOnThreads = async (
     state: ModelState,
@@ -327,18 +338,45 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     shared: SharedArrayBuffer,
     matrix: Float64Array,
     N: number,
+    wasmMatrix: SharedMatrix | null,
+    regionBytes: number,
   ) => {
-    const replies = await shareOut(() => ({ kind: 'louis', state, settings, nodes }));
+    const target = (k: number): LouisMatrixTarget | undefined =>
+      wasmMatrix === null || regionBytes === 0 || k > 1
+        ? undefined
+        : { memory: wasmMatrix.memory, size: N, regionAt: 8 * wasmMatrix.scratchAt(k), regionBytes, half: k === 0 ? 'upper' : 'lower' };
+    const replies = await shareOut((k) => {
+      const where = target(k);
+      return { kind: 'louis', state, settings, nodes, ...(where === undefined ? {} : { target: where }) };
+    });
     const parts = replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result);
-    const blocksShared = parts.every((part) => part.blocks.buffer instanceof SharedArrayBuffer);
-    if (blocksShared) {
+    const F = parts[0]?.freeItems ?? 0;
+    const T = workers.length;
+    const inMatrix = parts.some((part) => part.inMatrix !== undefined);
+    const blocksShared = !inMatrix && parts.every((part) => part.blocks.buffer instanceof SharedArrayBuffer);
+    if (inMatrix) {
+      // Row j of the lower triangle holds j blocks: ranges of equal area.
+      const itemAt = (k: number) => Math.round(F * Math.sqrt(k / T));
+      const blocks = parts.map((part) => ({ blocks: part.blocks, inMatrix: part.inMatrix, diagonal: part.diagonal }));
+      const b = parts[0]?.blockSize ?? 1;
+      await shareOut((k) => ({
+        kind: 'louis-halves',
+        matrix: shared,
+        size: N,
+        parts: blocks,
+        freeItems: F,
+        blockSize: b,
+        itemFrom: itemAt(k),
+        itemTo: itemAt(k + 1),
+      }));
+    } else if (blocksShared) {
       const blocks = parts.map((part) => part.blocks);
-      const F = parts[0]?.freeItems ?? 0;
-      const itemAt = (k: number) => Math.round((F * k) / workers.length);
+      const itemAt = (k: number) => Math.round((F * k) / T);
       await shareOut((k) => ({ kind: 'louis-rows', matrix: shared, size: N, blocks, state, settings, itemFrom: itemAt(k), itemTo: itemAt(k + 1) }));
     }
-    const partial = mergeLouisPartials(blocksShared ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
-    return paddedInformation(partial, state, settings, nodes, matrix, N, blocksShared);
+    const written = inMatrix || blocksShared;
+    const partial = mergeLouisPartials(written ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
+    return paddedInformation(partial, state, settings, nodes, matrix, N, written);
   };
 
   /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
@@ -346,12 +384,18 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const started = now?.();
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
-    // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place.
-    const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS) : null;
+    // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place,
+    // with room in each worker's scratch for its Louis pass (2PL, Rasch: the WebAssembly pass's models).
+    const twoPlOrRasch = settings.model === 'rasch' || settings.model === '2pl' || state.c === undefined;
+    const free = settings.free.reduce((n, f) => n + (f === 1 ? 1 : 0), 0);
+    const latent = (settings.estimateMean ? 1 : 0) + (settings.estimateSd ? 1 : 0);
+    const regionBytes =
+      exactKernel === 'wasm' && twoPlOrRasch ? louisRegionBytes(state.a.length, free, settings.model === 'rasch' ? 1 : 2, latent, nodes.length, longest) : 0;
+    const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS, regionBytes) : null;
     const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
     const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
     const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
-    const parameters = await informationOnThreads(state, settings, nodes, shared, matrix, N);
+    const parameters = await informationOnThreads(state, settings, nodes, shared, matrix, N, wasmMatrix, regionBytes);
     const passed = now?.();
     const T = workers.length;
     let positive = true;

@@ -1,7 +1,8 @@
 /** Messages between the threaded runner and its E-step workers. */
 import type { KernelKind } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import type { LouisPartial } from '../louis-pass';
+import type { LouisBlocks, LouisPartial } from '../louis-pass';
+import type { LouisMatrixTarget } from '../louis-wasm';
 import type { ModelState, MStepSettings } from '../mstep';
 import type { RowScores } from '../persons';
 
@@ -51,7 +52,30 @@ export type WorkerRequest =
   /** θ̂, SD and lz of the worker's rows (persons.ts, scoreRows). */
   | (EStepRequest & { readonly kind: 'rows' })
   /** The worker's rows' share of the exact information (louis-pass.ts). */
-  | { readonly id: number; readonly kind: 'louis'; readonly state: ModelState; readonly settings: MStepSettings; readonly nodes: Float64Array }
+  | {
+      readonly id: number;
+      readonly kind: 'louis';
+      readonly state: ModelState;
+      readonly settings: MStepSettings;
+      readonly nodes: Float64Array;
+      /** Where the WebAssembly pass sums its blocks: a half of the shared matrix (louis-wasm.ts). */
+      readonly target?: LouisMatrixTarget;
+    }
+  /**
+   * The lower triangle of the item rows [itemFrom, itemTo) of the shared matrix from the workers' blocks,
+   * some summed into the matrix itself, added in worker order (louis-pass.ts, mergeLouisHalves).
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'louis-halves';
+      readonly matrix: SharedArrayBuffer;
+      readonly size: number;
+      readonly parts: readonly LouisBlocks[];
+      readonly freeItems: number;
+      readonly blockSize: number;
+      readonly itemFrom: number;
+      readonly itemTo: number;
+    }
   /**
    * The item rows [itemFrom, itemTo) of the exact information written into the shared matrix from the
    * workers' packed blocks (views on their shared memories), summed in worker order (louis-pass.ts).

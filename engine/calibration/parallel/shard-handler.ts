@@ -6,7 +6,7 @@
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import { louisShardPartial, writeLouisItemRows, type LouisPartial } from '../louis-pass';
+import { louisShardPartial, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { scoreRows } from '../persons';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
@@ -92,14 +92,16 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
         return;
       }
       if (request.kind === 'louis') {
-        const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel);
+        const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel, request.target);
         const reply: WorkerReply = { id: request.id, kind: 'louis', result };
         send(reply, partialBuffers(result));
         return;
       }
-      if (request.kind === 'louis-rows') {
+      if (request.kind === 'louis-halves' || request.kind === 'louis-rows') {
         const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
-        writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
+        if (request.kind === 'louis-halves')
+          mergeLouisHalves(request.parts, request.freeItems, request.blockSize, matrix, request.size, request.itemFrom, request.itemTo);
+        else writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
         const reply: WorkerReply = { id: request.id, kind: 'done' };
         send(reply);
         return;
