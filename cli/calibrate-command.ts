@@ -13,12 +13,26 @@ import {
   type CalibrationSettings,
   type ResponseData,
 } from '../engine/calibration';
-import { calibrateInThreads } from '../engine/calibration/parallel';
+import { statSync } from 'node:fs';
+import { calibrateInThreads, startThreadsFor, type ThreadPool } from '../engine/calibration/parallel';
 import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
 import { readAnchorsCsv, readGuessingCsv, readResponseCsv, separatorName } from './csv';
 import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibration/mstep';
 
-const OPTIONS = ['model', 'quadpts', 'priors', 'tol', 'anchors', 'max-cycles', 'threads', 'acceleration', 'standard-errors', 'guessing', 'phases'] as const;
+const OPTIONS = [
+  'model',
+  'quadpts',
+  'priors',
+  'tol',
+  'anchors',
+  'max-cycles',
+  'threads',
+  'acceleration',
+  'standard-errors',
+  'guessing',
+  'phases',
+  'inline',
+] as const;
 
 /**
  * Milliseconds since the process started (`performance.now()`) at the end of each phase of the command:
@@ -48,6 +62,8 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     ? choice(args, 'se', ['auto', 'observed', 'louis-block'] as const, 'auto')
     : choice(args, 'standard-errors', ['auto', 'observed', 'louis-block'] as const, 'auto');
   const timed = choice(args, 'phases', ['on', 'off'] as const, 'off') === 'on';
+  // This thread computes one shard itself (one worker thread fewer); `--inline off`: workers only (a benchmark's switch).
+  const inline = choice(args, 'inline', ['on', 'off'] as const, 'on') === 'on';
   const anchorsFile = args.options.get('anchors');
   const guessingFile = args.options.get('guessing');
   if (guessingFile !== undefined && model !== '3pl') throw new UsageError('--guessing is for --model 3pl (the lower asymptote c of each item)');
@@ -55,83 +71,107 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
     throw new UsageError('--standard-errors louis-block is not available for the 3PL: use auto or observed (full observed information)');
   }
 
-  const { data, separator, notes } = await readResponseCsv(file);
-  phases.read = performance.now();
-  const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
-  if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
-    for (const [item, p] of anchors) {
-      if (p.a !== 1) throw new UsageError(`${anchorsFile}: anchor ${JSON.stringify(item)} has a = ${p.a}, but a Rasch run needs a = 1`);
+  // The calibration's threads start while the file is read (their own start overlaps the read).
+  const pool = startThreadsAhead(file, threads, inline);
+  try {
+    const { data, separator, notes } = await readResponseCsv(file);
+    phases.read = performance.now();
+    const anchors = anchorsFile === undefined ? undefined : await readAnchorsCsv(anchorsFile);
+    if (anchors !== undefined && (model === 'rasch' || model === 'both')) {
+      for (const [item, p] of anchors) {
+        if (p.a !== 1) throw new UsageError(`${anchorsFile}: anchor ${JSON.stringify(item)} has a = ${p.a}, but a Rasch run needs a = 1`);
+      }
     }
-  }
-  const guessing = guessingFile === undefined ? undefined : await readGuessingCsv(guessingFile);
-  const settings: CalibrationSettings = {
-    quadrature: { points },
-    priors: priors === 'on',
-    tolerance,
-    maxCycles,
-    acceleration,
-    anchors,
-    standardErrors,
-    ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
-  };
-  // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
-  const run = (m: '2pl' | 'rasch' | '3pl') =>
-    calibrateInThreads(data, { ...settings, model: m }, { hooks: { now: () => performance.now() }, threads, rowScores: true });
-  const warnings: string[] = [];
-  if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
-  warnings.push(...notes);
-  const notConverged = (result: CalibrationResult) => {
-    const constant = result.items.filter((item) => !item.anchored && !(item.pValue > 0 && item.pValue < 1));
-    if (constant.length > 0 && (model !== 'both' || result.model === '2pl')) {
-      const shown = constant
-        .slice(0, 5)
-        .map((item) => `${JSON.stringify(item.item)} (p = ${item.pValue})`)
-        .join(', ');
+    const guessing = guessingFile === undefined ? undefined : await readGuessingCsv(guessingFile);
+    const settings: CalibrationSettings = {
+      quadrature: { points },
+      priors: priors === 'on',
+      tolerance,
+      maxCycles,
+      acceleration,
+      anchors,
+      standardErrors,
+      ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
+    };
+    // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
+    const run = (m: '2pl' | 'rasch' | '3pl') =>
+      calibrateInThreads(
+        data,
+        { ...settings, model: m },
+        { hooks: { now: () => performance.now() }, threads, inline, rowScores: true, ...(pool === null ? {} : { pool }) },
+      );
+    const warnings: string[] = [];
+    if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
+    warnings.push(...notes);
+    const notConverged = (result: CalibrationResult) => {
+      const constant = result.items.filter((item) => !item.anchored && !(item.pValue > 0 && item.pValue < 1));
+      if (constant.length > 0 && (model !== 'both' || result.model === '2pl')) {
+        const shown = constant
+          .slice(0, 5)
+          .map((item) => `${JSON.stringify(item.item)} (p = ${item.pValue})`)
+          .join(', ');
+        warnings.push(
+          `warning: every answer to ${constant.length} item(s) is the same: ${shown}${constant.length > 5 ? ', …' : ''}; ` +
+            'their a and d come from the priors alone (the data only say the item is easier or harder than everything measured), and infit, outfit, point-biserial and S-X² are null',
+        );
+      }
+      if (!result.converged) {
+        warnings.push(
+          `warning: ${model === 'both' ? `${result.model}: ` : ''}not converged after ${result.iterations} cycles (tolerance ${tolerance}); items are flagged not_converged`,
+        );
+      }
+    };
+    if (model === '3pl') {
+      const listed = guessing === undefined ? 0 : data.itemIds.filter((id) => guessing.modes.has(id) || guessing.fixed.has(id)).length;
+      const prior = `Beta(${DEFAULT_GUESSING_WEIGHT} × mode + 1, ${DEFAULT_GUESSING_WEIGHT} × (1 − mode) + 1)`;
+      if (guessing === undefined) {
+        warnings.push(
+          `note: 3pl without --guessing: every item's c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE} (five proposals); ` +
+            'give --guessing FILE (item,proposals or item,c) for QCU with another number of proposals or a fixed c',
+        );
+      } else if (listed < data.itemIds.length) {
+        warnings.push(
+          `note: ${data.itemIds.length - listed} item(s) not in ${guessingFile}: their c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE}`,
+        );
+      }
+      if (priors === 'off') warnings.push('note: priors off: no prior on a and d; c must then be fixed for every item (--guessing with a c column)');
       warnings.push(
-        `warning: every answer to ${constant.length} item(s) is the same: ${shown}${constant.length > 5 ? ', …' : ''}; ` +
-          'their a and d come from the priors alone (the data only say the item is easier or harder than everything measured), and infit, outfit, point-biserial and S-X² are null',
+        'note: comparing 2PL and 3PL: the 2PL is the 3PL at c = 0, on the boundary of the parameter space, so the likelihood-ratio statistic is not χ²-distributed (a mixture of χ² laws; the χ² p-value is conservative), and with priors on it is not a likelihood ratio; compare AIC/BIC or S-X² instead',
       );
     }
-    if (!result.converged) {
-      warnings.push(
-        `warning: ${model === 'both' ? `${result.model}: ` : ''}not converged after ${result.iterations} cycles (tolerance ${tolerance}); items are flagged not_converged`,
-      );
+    if (model !== 'both') {
+      const result = await run(model);
+      phases.calibration = performance.now();
+      notConverged(result);
+      const json = JSON.stringify(toJson(result, data));
+      phases.diagnostics = performance.now();
+      return { json, warnings, ...(timed ? { phases } : {}) };
     }
-  };
-  if (model === '3pl') {
-    const listed = guessing === undefined ? 0 : data.itemIds.filter((id) => guessing.modes.has(id) || guessing.fixed.has(id)).length;
-    const prior = `Beta(${DEFAULT_GUESSING_WEIGHT} × mode + 1, ${DEFAULT_GUESSING_WEIGHT} × (1 − mode) + 1)`;
-    if (guessing === undefined) {
-      warnings.push(
-        `note: 3pl without --guessing: every item's c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE} (five proposals); ` +
-          'give --guessing FILE (item,proposals or item,c) for QCU with another number of proposals or a fixed c',
-      );
-    } else if (listed < data.itemIds.length) {
-      warnings.push(
-        `note: ${data.itemIds.length - listed} item(s) not in ${guessingFile}: their c has the default prior ${prior} centred on ${DEFAULT_GUESSING_MODE}`,
-      );
+    const rasch = await run('rasch');
+    const twoPl = await run('2pl');
+    notConverged(rasch);
+    notConverged(twoPl);
+    if (priors === 'on') {
+      warnings.push('note: priors on: the likelihood-ratio test, AIC and BIC are taken at the posterior modes; --priors off gives the textbook test');
     }
-    if (priors === 'off') warnings.push('note: priors off: no prior on a and d; c must then be fixed for every item (--guessing with a c column)');
-    warnings.push(
-      'note: comparing 2PL and 3PL: the 2PL is the 3PL at c = 0, on the boundary of the parameter space, so the likelihood-ratio statistic is not χ²-distributed (a mixture of χ² laws; the χ² p-value is conservative), and with priors on it is not a likelihood ratio; compare AIC/BIC or S-X² instead',
-    );
+    return { json: JSON.stringify(comparisonJson(rasch, twoPl, data)), warnings };
+  } finally {
+    await pool?.close();
   }
-  if (model !== 'both') {
-    const result = await run(model);
-    phases.calibration = performance.now();
-    notConverged(result);
-    const json = JSON.stringify(toJson(result, data));
-    phases.diagnostics = performance.now();
-    return { json, warnings, ...(timed ? { phases } : {}) };
+}
+
+/**
+ * Threads for a file of this size, started now: a file of S bytes holds at most S / 2 answers (a wide file's
+ * `0,`), and the runner takes the ones it needs for the answers it finds. None for a file it cannot see.
+ */
+function startThreadsAhead(file: string, threads: number | undefined, inline: boolean): ThreadPool | null {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return null;
   }
-  const rasch = await run('rasch');
-  const twoPl = await run('2pl');
-  notConverged(rasch);
-  notConverged(twoPl);
-  if (priors === 'on') {
-    warnings.push('note: priors on: the likelihood-ratio test, AIC and BIC are taken at the posterior modes; --priors off gives the textbook test');
-  }
-  return { json: JSON.stringify(comparisonJson(rasch, twoPl, data)), warnings };
+  return startThreadsFor(Math.floor(size / 2), { inline, ...(threads === undefined ? {} : { threads }) });
 }
 
 /**

@@ -134,6 +134,11 @@ export interface CalibrationHooks {
    * per parameter.
    */
   readonly data?: ResponseData;
+  /**
+   * Ask the final pass for each row's θ̂, SD and lz at the final parameters (result.rowScores, rows of the
+   * runner's data), when the runner gives them (DiagnosticOptions).
+   */
+  readonly rowScores?: boolean;
 }
 
 export interface CalibrationResult {
@@ -179,7 +184,7 @@ export interface CalibrationResult {
   /**
    * With calibrate's `rowScores` option: θ̂ (EAP), posterior SD and person fit lz of every row of the
    * data given, at the final parameters (the values of scorePersons and personFit, computed on the
-   * runner's threads).
+   * runner's threads, in its final pass where it can).
    */
   readonly rowScores?: RowScores;
 }
@@ -231,7 +236,8 @@ export interface CalibrateOptions {
   readonly createRunner?: (data: ResponseData) => EStepRunner | Promise<EStepRunner>;
   /**
    * Also score every row of `data` at the final parameters (θ̂, SD, lz: result.rowScores), on the runner's
-   * threads before they close, once per pattern (default false).
+   * threads, once per pattern: in the final pass, from each pattern's posterior (a runner that cannot: in
+   * a pass of their own before the threads close). Default false.
    */
   readonly rowScores?: boolean;
 }
@@ -242,10 +248,11 @@ export async function calibrate(data: ResponseData, settings: CalibrationSetting
   const prepared = collapsed === null ? data : collapsed.data;
   const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
   try {
-    const result = await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared });
-    if (options.rowScores !== true || runner.rowScores === undefined) return result;
+    const wanted = options.rowScores === true;
+    const { rowScores: fromPass, ...result } = await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared, rowScores: wanted });
+    if (!wanted || (fromPass === undefined && runner.rowScores === undefined)) return result;
     const { a, d, c } = result.parameters;
-    const scores = await runner.rowScores(c === undefined ? { a, d } : { a, d, c }, result.quadrature);
+    const scores = fromPass ?? (await (runner.rowScores as NonNullable<EStepRunner['rowScores']>)(c === undefined ? { a, d } : { a, d, c }, result.quadrature));
     const rowScores = collapsed === null ? scores : patternScoresByRow(scores, collapsed.patternOfRow);
     return rowScores === null ? result : { ...result, rowScores };
   } finally {
@@ -630,7 +637,11 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
 
   // Final pass at the final parameters.
   const quadrature = quadratureOf(state);
-  const diagnostics = await runner.diagnostics(state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c }, quadrature);
+  const diagnostics = await runner.diagnostics(
+    state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c },
+    quadrature,
+    hooks.rowScores === true ? { rowScores: true } : undefined,
+  );
   const atBounds = new Uint8Array(itemIds.length);
   for (let i = 0; i < itemIds.length; i++) {
     const a = state.a[i] as number;
@@ -736,5 +747,6 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     parameters: state,
     ...(guessing === undefined ? {} : { guessing }),
     quadrature,
+    ...(diagnostics.rowScores === undefined ? {} : { rowScores: diagnostics.rowScores }),
   };
 }

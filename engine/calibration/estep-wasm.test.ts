@@ -21,6 +21,7 @@ import {
   type SufficientStatistics,
 } from '.';
 import { createThreadedRunner } from './parallel';
+import { scoreRows } from './persons';
 import { gridNodes, normalWeights } from '../irt';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
@@ -103,10 +104,49 @@ describe('WebAssembly E-step kernel', () => {
       const js = computeShardDiagnosticsInJs(data, params, quadrature);
       expectIdentical(wasm.expectations, js.expectations);
       for (const key of Object.keys(js) as (keyof DiagnosticStatistics)[]) {
-        if (key === 'expectations') continue;
-        const [x, y] = [wasm[key], js[key]];
+        if (key === 'expectations' || key === 'rowScores') continue;
+        const [x, y] = [wasm[key] as Float64Array, js[key] as Float64Array];
         expect(x.length).toBe(y.length);
         y.forEach((value, k) => expect(Math.abs(x[k]! - value), `${key}[${k}]`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value))));
+      }
+    }
+  });
+
+  it("gives each row's θ̂, SD and lz with the diagnostics bit for bit as scoreRows, rescaled rows, weights 0 and 3PL included", () => {
+    const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
+    // Complete rows of 120 items (rescaled several times each), and sparse ones with weights (some 0).
+    const complete = simulateCalibrationData(createRandom(21), { items: 120, persons: 400 });
+    const sparse = simulateCalibrationData(createRandom(22), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
+    const collapsed = collapsePatterns(sparse.data).data;
+    const weights = new Float64Array(collapsed.weights as Float64Array);
+    for (let r = 0; r < weights.length; r += 17) weights[r] = 0;
+    const empty = responseDataFromRows(['i1', 'i2'], [{ answers: {} }, { answers: { i1: 1 } }, { answers: { i2: 0 }, weight: 0 }]);
+    const cases: [ResponseData, ItemParameterArrays][] = [
+      [complete.data, paramsOf(complete)],
+      [
+        { ...collapsed, weights },
+        { ...paramsOf(sparse), c: new Float64Array(40).fill(0.15) },
+      ],
+      [sparse.data, paramsOf(sparse)],
+      [empty, { a: new Float64Array([1.2, 0.8]), d: new Float64Array([0.3, -0.4]) }],
+    ];
+    for (const [data, params] of cases) {
+      for (const count of [61, 21]) {
+        const quadrature = quadratureOf(count, 0.2, 1.1);
+        const expected = scoreRows(data, params, quadrature);
+        for (const kind of ['wasm', 'js'] as const) {
+          const kernel = createExpectationKernel(data, kind);
+          const withRows = kernel.diagnostics(params, quadrature, { rowScores: true });
+          const without = kernel.diagnostics(params, quadrature);
+          expect(without.rowScores).toBeUndefined();
+          expect(bits(withRows.rowScores?.theta), `${kind} θ̂, ${count} nodes`).toEqual(bits(expected.theta));
+          expect(bits(withRows.rowScores?.sd), `${kind} SD`).toEqual(bits(expected.sd));
+          expect(bits(withRows.rowScores?.lz), `${kind} lz`).toEqual(bits(expected.lz));
+          // The rest of the pass is what it is without the row scores.
+          expectIdentical(withRows.expectations, without.expectations);
+          expect(bits(withRows.scoreOuter)).toEqual(bits(without.scoreOuter));
+          expect(bits(withRows.sumT)).toEqual(bits(without.sumT));
+        }
       }
     }
   });

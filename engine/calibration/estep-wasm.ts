@@ -13,7 +13,7 @@
  * prior, the row being computed, the node totals, two scratch lists as long as the longest row, and
  * per row its likelihood total and its power-of-two scale.
  */
-import type { ResponseData } from './data';
+import { sliceRows, type ResponseData } from './data';
 import { ESTEP_WASM_BASE64 } from './estep-wasm-bytes';
 import {
   addAnswerDiagnostics,
@@ -21,11 +21,14 @@ import {
   computeShardDiagnosticsInJs,
   computeShardExpectationsInJs,
   emptyDiagnosticSums,
+  type DiagnosticOptions,
   type DiagnosticStatistics,
   type ItemParameterArrays,
   type Quadrature,
+  type RowScores,
   type SufficientStatistics,
 } from './kernel';
+import { rowLz, scoreRows } from './persons';
 
 interface EstepExports {
   readonly memory: WebAssembly.Memory;
@@ -53,6 +56,8 @@ interface EstepExports {
     theta: number,
     out: number,
     firstAnswer: number,
+    rowTheta: number,
+    rowSd: number,
   ) => void;
 }
 
@@ -88,8 +93,11 @@ const align = (offset: number): number => (offset + 15) & ~15;
 export interface ExpectationKernel {
   /** The E-step. */
   expectations(params: ItemParameterArrays, quadrature: Quadrature): SufficientStatistics;
-  /** The final diagnostic pass (its expectations are the E-step's, bit for bit). */
-  diagnostics(params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics;
+  /**
+   * The final diagnostic pass (its expectations are the E-step's, bit for bit); with `rowScores`, also each
+   * row's θ̂, SD and lz (those of scoreRows, bit for bit).
+   */
+  diagnostics(params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions): DiagnosticStatistics;
 }
 
 /** Answers per chunk of the diagnostic pass (its per-answer sums go through a buffer this long). */
@@ -105,7 +113,10 @@ export function createExpectationKernel(shard: ResponseData, kind: KernelKind = 
   if (compiledModule === null) {
     return {
       expectations: (params, quadrature) => computeShardExpectationsInJs(shard, params, quadrature),
-      diagnostics: (params, quadrature) => computeShardDiagnosticsInJs(shard, params, quadrature),
+      diagnostics: (params, quadrature, options) => {
+        const sums = computeShardDiagnosticsInJs(shard, params, quadrature);
+        return options?.rowScores === true ? { ...sums, rowScores: scoreRows(shard, params, quadrature) } : sums;
+      },
     };
   }
   return createWasmKernel(shard, compiledModule);
@@ -120,40 +131,53 @@ export function computeShardExpectations(shard: ResponseData, params: ItemParame
  * Per-item sums for fit statistics, point-biserials and per-item observed information at the final
  * parameters, over one shard (see DiagnosticStatistics).
  */
-export function computeShardDiagnostics(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
-  return createExpectationKernel(shard).diagnostics(params, quadrature);
+export function computeShardDiagnostics(
+  shard: ResponseData,
+  params: ItemParameterArrays,
+  quadrature: Quadrature,
+  options?: DiagnosticOptions,
+): DiagnosticStatistics {
+  return createExpectationKernel(shard).diagnostics(params, quadrature, options);
 }
 
 function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
   const exports = new WebAssembly.Instance(compiledModule, {}).exports as unknown as EstepExports;
   const memory = exports.memory;
-  const rows = shard.rowStart.length - 1;
-  const answers = shard.rowStart[rows] as number;
+  const shardRows = shard.rowStart.length - 1;
+  const answers = shard.rowStart[shardRows] as number;
   const itemCount = shard.itemIds.length;
   let longest = 0;
-  for (let row = 0; row < rows; row++) longest = Math.max(longest, (shard.rowStart[row + 1] as number) - (shard.rowStart[row] as number));
+  for (let row = 0; row < shardRows; row++) longest = Math.max(longest, (shard.rowStart[row + 1] as number) - (shard.rowStart[row] as number));
 
   // The shard, copied once. Offset 0 stays unused: a weights offset of 0 means "all 1".
   const rowStartAt = 16;
-  const itemsAt = align(rowStartAt + 4 * (rows + 1));
+  const itemsAt = align(rowStartAt + 4 * (shardRows + 1));
   const scoresAt = align(itemsAt + 4 * answers);
   const weightsAt = shard.weights === null ? 0 : align(scoresAt + answers);
-  const rowTotalAt = align(shard.weights === null ? scoresAt + answers : weightsAt + 8 * rows);
-  const rowExponentAt = align(rowTotalAt + 8 * rows);
-  const perStepAt = align(rowExponentAt + 4 * rows);
+  const rowTotalAt = align(shard.weights === null ? scoresAt + answers : weightsAt + 8 * shardRows);
+  const rowExponentAt = align(rowTotalAt + 8 * shardRows);
+  const perStepAt = align(rowExponentAt + 4 * shardRows);
   const ensure = (bytes: number): void => {
     const missing = bytes - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
   };
   ensure(perStepAt);
   // rowStart[0] is 0 (ResponseData's contract), so the answers are items[0 .. answers).
-  new Int32Array(memory.buffer, rowStartAt, rows + 1).set(shard.rowStart.subarray(0, rows + 1));
+  new Int32Array(memory.buffer, rowStartAt, shardRows + 1).set(shard.rowStart.subarray(0, shardRows + 1));
   new Int32Array(memory.buffer, itemsAt, answers).set(shard.items.subarray(0, answers));
   new Uint8Array(memory.buffer, scoresAt, answers).set(shard.scores.subarray(0, answers));
-  if (shard.weights !== null) new Float64Array(memory.buffer, weightsAt, rows).set(shard.weights.subarray(0, rows));
+  if (shard.weights !== null) new Float64Array(memory.buffer, weightsAt, shardRows).set(shard.weights.subarray(0, shardRows));
 
-  /** Lays the parameters out, runs `estep` over the rows (chunk by chunk for the diagnostics), sums up. */
-  const pass = (params: ItemParameterArrays, quadrature: Quadrature, onChunk?: (fromRow: number, toRow: number, sums: Float64Array) => void) => {
+  /**
+   * Lays the parameters out, runs `estep` over the rows (chunk by chunk for the diagnostics: `onChunk` gets
+   * the answers' sums and, with `rows`, the rows' θ̂), sums up.
+   */
+  const pass = (
+    params: ItemParameterArrays,
+    quadrature: Quadrature,
+    onChunk?: (fromRow: number, toRow: number, sums: Float64Array, rowTheta: Float64Array | null) => void,
+    rows = false,
+  ) => {
     const Q = quadrature.nodes.length;
     const vectors = (Q + 1) >> 1;
     const stride = 16 * vectors; // bytes per (item, score) row
@@ -169,7 +193,9 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     const basesAt = thetaAt + stride;
     const cutsAt = align(basesAt + 4 * longest);
     const outAt = onChunk === undefined ? 0 : align(cutsAt + 4 * longest);
-    ensure(onChunk === undefined ? cutsAt + 4 * longest : outAt + 48 * (DIAGNOSTIC_CHUNK + longest));
+    const rowThetaAt = onChunk === undefined || !rows ? 0 : align(outAt + 48 * (DIAGNOSTIC_CHUNK + longest));
+    const rowSdAt = rowThetaAt === 0 ? 0 : rowThetaAt + 8 * shardRows;
+    ensure(onChunk === undefined ? cutsAt + 4 * longest : rowThetaAt === 0 ? outAt + 48 * (DIAGNOSTIC_CHUNK + longest) : rowSdAt + 8 * shardRows);
     const buffer = memory.buffer;
 
     const probabilities = buildProbabilityTable(params, quadrature.nodes);
@@ -215,25 +241,28 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
         thetaAt,
         outAt,
         firstAnswer,
+        rowThetaAt,
+        rowSdAt,
       );
-    if (onChunk === undefined) run(0, rows, 0);
+    if (onChunk === undefined) run(0, shardRows, 0);
     else {
       const sums = new Float64Array(buffer, outAt, 6 * (DIAGNOSTIC_CHUNK + longest));
-      for (let from = 0; from < rows;) {
+      const rowTheta = rowThetaAt === 0 ? null : new Float64Array(buffer, rowThetaAt, shardRows);
+      for (let from = 0; from < shardRows;) {
         const firstAnswer = shard.rowStart[from] as number;
         let to = from + 1;
-        while (to < rows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK) to++;
+        while (to < shardRows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK) to++;
         run(from, to, firstAnswer);
-        onChunk(from, to, sums);
+        onChunk(from, to, sums, rowTheta);
         from = to;
       }
     }
 
-    const rowTotal = new Float64Array(buffer, rowTotalAt, rows);
-    const rowExponent = new Int32Array(buffer, rowExponentAt, rows);
+    const rowTotal = new Float64Array(buffer, rowTotalAt, shardRows);
+    const rowExponent = new Int32Array(buffer, rowExponentAt, shardRows);
     let logLik = 0;
     let persons = 0;
-    for (let row = 0; row < rows; row++) {
+    for (let row = 0; row < shardRows; row++) {
       const w = shard.weights === null ? 1 : (shard.weights[row] as number);
       if (w === 0) continue;
       logLik += w * (Math.log(rowTotal[row] as number) + (rowExponent[row] as number) * Math.LN2);
@@ -251,38 +280,65 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
       }
     }
     const expectations: SufficientStatistics = { itemCount, nodeCount: Q, r, n, nodeTotals: nodeTotals.slice(0, Q), logLik, persons };
-    return expectations;
+    const abilities =
+      rowThetaAt === 0 ? null : { theta: new Float64Array(buffer, rowThetaAt, shardRows).slice(), sd: new Float64Array(buffer, rowSdAt, shardRows).slice() };
+    return { expectations, abilities };
   };
 
   return {
-    expectations: (params, quadrature) => pass(params, quadrature),
-    diagnostics(params, quadrature) {
+    expectations: (params, quadrature) => pass(params, quadrature).expectations,
+    diagnostics(params, quadrature, options) {
       const sums = emptyDiagnosticSums(itemCount);
-      const expectations = pass(params, quadrature, (fromRow, toRow, answerSums) => {
-        const firstAnswer = shard.rowStart[fromRow] as number;
-        for (let row = fromRow; row < toRow; row++) {
-          const w = shard.weights === null ? 1 : (shard.weights[row] as number);
-          if (w === 0) continue;
-          const end = shard.rowStart[row + 1] as number;
-          for (let j = shard.rowStart[row] as number; j < end; j++) {
-            const o = 6 * (j - firstAnswer);
-            addAnswerDiagnostics(
-              sums,
-              params,
-              shard.items[j] as number,
-              shard.scores[j] as number,
-              w,
-              answerSums[o] as number,
-              answerSums[o + 1] as number,
-              answerSums[o + 2] as number,
-              answerSums[o + 3] as number,
-              answerSums[o + 4] as number,
-              answerSums[o + 5] as number,
-            );
+      const rows = options?.rowScores === true;
+      // With the row scores: θ̂ and SD from the kernel (read back after the pass), lz per row here.
+      const lz = rows ? new Float64Array(shardRows) : null;
+      const lzSums = new Float64Array(3);
+      let unweighted = false;
+      const passed = pass(
+        params,
+        quadrature,
+        (fromRow, toRow, answerSums, rowTheta) => {
+          const firstAnswer = shard.rowStart[fromRow] as number;
+          for (let row = fromRow; row < toRow; row++) {
+            const w = shard.weights === null ? 1 : (shard.weights[row] as number);
+            if (w === 0) {
+              unweighted = true;
+              continue;
+            }
+            if (lz !== null && rowTheta !== null) lz[row] = rowLz(shard, row, params, rowTheta[row] as number, lzSums);
+            const end = shard.rowStart[row + 1] as number;
+            for (let j = shard.rowStart[row] as number; j < end; j++) {
+              const o = 6 * (j - firstAnswer);
+              addAnswerDiagnostics(
+                sums,
+                params,
+                shard.items[j] as number,
+                shard.scores[j] as number,
+                w,
+                answerSums[o] as number,
+                answerSums[o + 1] as number,
+                answerSums[o + 2] as number,
+                answerSums[o + 3] as number,
+                answerSums[o + 4] as number,
+                answerSums[o + 5] as number,
+              );
+            }
           }
-        }
-      });
-      return { expectations, ...sums };
+        },
+        rows,
+      );
+      const { expectations, abilities } = passed;
+      if (lz === null || abilities === null) return { expectations, ...sums };
+      const rowScores: RowScores = { theta: abilities.theta, sd: abilities.sd, lz };
+      // Rows of weight 0 are not in the pass: scored apart (scoreRows on the row alone, the same arithmetic).
+      for (let row = 0; unweighted && row < shardRows; row++) {
+        if ((shard.weights?.[row] as number) !== 0) continue;
+        const one = scoreRows(sliceRows(shard, row, row + 1), params, quadrature);
+        rowScores.theta[row] = one.theta[0] as number;
+        rowScores.sd[row] = one.sd[0] as number;
+        rowScores.lz[row] = one.lz[0] as number;
+      }
+      return { expectations, ...sums, rowScores };
     },
   };
 }

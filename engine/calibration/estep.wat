@@ -219,11 +219,41 @@
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $answers))))
 
+  ;; The row's EAP θ̂ and posterior SD from its likelihood × prior (like, before any normalisation) and its
+  ;; total: m1 = Σ like·θ, θ̂ = m1 / total, m2 = Σ (like·(θ − θ̂))·(θ − θ̂), SD = √(m2 / total), each sum
+  ;; node by node in order (scalar), as computeRowAbilities (kernel.ts) does: the same bits.
+  (func $moments (param $like i32) (param $theta i32) (param $nodes i32) (param $total f64) (param $at i32) (param $sdAt i32)
+    (local $q i32) (local $m1 f64) (local $mean f64) (local $m2 f64) (local $dev f64) (local $p i32)
+    (block $first_done
+      (loop $first
+        (br_if $first_done (i32.ge_u (local.get $q) (local.get $nodes)))
+        (local.set $p (i32.shl (local.get $q) (i32.const 3)))
+        (local.set $m1
+          (f64.add (local.get $m1)
+            (f64.mul (f64.load (i32.add (local.get $like) (local.get $p))) (f64.load (i32.add (local.get $theta) (local.get $p))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $first)))
+    (local.set $mean (f64.div (local.get $m1) (local.get $total)))
+    (local.set $q (i32.const 0))
+    (block $second_done
+      (loop $second
+        (br_if $second_done (i32.ge_u (local.get $q) (local.get $nodes)))
+        (local.set $p (i32.shl (local.get $q) (i32.const 3)))
+        (local.set $dev (f64.sub (f64.load (i32.add (local.get $theta) (local.get $p))) (local.get $mean)))
+        (local.set $m2
+          (f64.add (local.get $m2)
+            (f64.mul (f64.mul (f64.load (i32.add (local.get $like) (local.get $p))) (local.get $dev)) (local.get $dev))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $second)))
+    (f64.store (local.get $at) (local.get $mean))
+    (f64.store (local.get $sdAt) (f64.sqrt (f64.div (local.get $m2) (local.get $total)))))
+
   ;; One E-step over the rows [row, rows) (see estep-wasm.ts for the layout). For each row of non-zero
   ;; weight, writes its likelihood total (before the weight) to rowTotal and its power-of-two scale to
   ;; rowExponent; adds its weighted posterior to nodeTotals and to acc. When out is not 0, also writes
   ;; the diagnostic sums of each answer a of those rows at out + 48·(a − firstAnswer) (inverse: the
-  ;; table's 1/P, theta: the nodes, padded with 0).
+  ;; table's 1/P, theta: the nodes, padded with 0). When rowTheta is not 0 (with out), also writes each such
+  ;; row's EAP θ̂ and posterior SD at rowTheta + 8·row and rowSd + 8·row, from its likelihood before the weight.
   (func (export "estep")
     (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -231,6 +261,7 @@
     (param $like i32) (param $bases i32) (param $cuts i32) (param $acc i32) (param $nodeTotals i32)
     (param $rowTotal i32) (param $rowExponent i32)
     (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
+    (param $rowTheta i32) (param $rowSd i32)
     (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
@@ -293,6 +324,11 @@
               (br $sum)))
           (f64.store (i32.add (local.get $rowTotal) (i32.shl (local.get $row) (i32.const 3))) (local.get $total))
           (i32.store (i32.add (local.get $rowExponent) (i32.shl (local.get $row) (i32.const 2))) (local.get $exponent))
+          (if (local.get $rowTheta)
+            (then
+              (call $moments (local.get $like) (local.get $theta) (local.get $nodes) (local.get $total)
+                (i32.add (local.get $rowTheta) (i32.shl (local.get $row) (i32.const 3)))
+                (i32.add (local.get $rowSd) (i32.shl (local.get $row) (i32.const 3))))))
           ;; Posterior × weight: into like and the node totals.
           (local.set $f (f64x2.splat (f64.div (local.get $w) (local.get $total))))
           (local.set $top (f64x2.splat (f64.const 0)))

@@ -6,7 +6,7 @@
 export type { ResponseData, CollapsedData } from './data';
 export { ResponseDataBuilder, responseDataFromRows, rowCount, sliceRows, selectItems, shardBoundaries, collapsePatterns } from './data';
 
-export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, ProbabilityTable } from './kernel';
+export type { ItemParameterArrays, Quadrature, SufficientStatistics, DataSummary, DiagnosticStatistics, DiagnosticOptions, ProbabilityTable } from './kernel';
 export {
   buildProbabilityTable,
   computeShardExpectationsInJs,
@@ -16,6 +16,7 @@ export {
   computeShardDiagnosticsInJs,
   mergeDiagnostics,
   computeRowAbilities,
+  concatRowScores,
 } from './kernel';
 export type { ExpectationKernel, KernelKind } from './estep-wasm';
 export { computeShardExpectations, computeShardDiagnostics, createExpectationKernel, wasmKernelAvailable } from './estep-wasm';
@@ -52,7 +53,7 @@ export { ITEM_FLAGS, DEFAULT_FLAG_THRESHOLDS, pointBiserialFromSums } from './it
 
 export type { StandardErrorMethod, ItemStandardErrors } from './standard-errors';
 
-export { scorePersons, scoreRows, concatRowScores, type RowScores } from './persons';
+export { scorePersons, scoreRows, type RowScores } from './persons';
 
 export type { InformationCriteria, LikelihoodRatioTest, PersonFit, Q3Pair } from './diagnostics';
 export { informationCriteria, likelihoodRatioTest, marginalReliability, empiricalReliability, lz, personFit, personFitOf, yenQ3 } from './diagnostics';

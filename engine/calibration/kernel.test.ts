@@ -96,4 +96,36 @@ describe('E-step', () => {
       expect(item.infit!).toBeCloseTo(local.items[i]!.infit!, 7);
     });
   });
+
+  it('threads started before the data (startThreads), and this thread computing a shard, give the same bits as threads started with it', async () => {
+    const { calibrateInThreads, startThreads } = await import('./parallel');
+    const options = { threads: 2, minAnswersPerThread: 1, rowScores: true } as const;
+    const fresh = await calibrateInThreads(sim.data, {}, options);
+    // Three started, two taken (the runner's threads, closed with it), one left for close().
+    const pool = startThreads(3);
+    const ahead = await calibrateInThreads(sim.data, {}, { ...options, pool });
+    expect(pool.take(5)).toHaveLength(1);
+    await pool.close();
+    // A pool with fewer threads than the runner wants: the runner starts the others.
+    const short = startThreads(1);
+    const mixed = await calibrateInThreads(sim.data, {}, { ...options, pool: short });
+    expect(short.take(1)).toHaveLength(0);
+    // This thread computing the last shard itself (inline), with or without a pool: the same bits too.
+    const inline = await calibrateInThreads(sim.data, {}, { ...options, inline: true });
+    const inlinePool = startThreads(1);
+    const inlineAhead = await calibrateInThreads(sim.data, {}, { ...options, inline: true, threads: 3, pool: inlinePool });
+    expect(inlinePool.take(1)).toHaveLength(0);
+    const three = await calibrateInThreads(sim.data, {}, { ...options, threads: 3 });
+    expect(inlineAhead.logLik).toBe(three.logLik);
+    expect(inlineAhead.items.map((item) => [item.a, item.d, item.se.a, item.se.d])).toEqual(three.items.map((item) => [item.a, item.d, item.se.a, item.se.d]));
+    expect(inlineAhead.rowScores?.lz).toEqual(three.rowScores?.lz);
+    for (const result of [ahead, mixed, inline]) {
+      expect(result.logLik).toBe(fresh.logLik);
+      expect(result.items.map((item) => [item.a, item.d, item.se.a, item.se.d, item.infit])).toEqual(
+        fresh.items.map((item) => [item.a, item.d, item.se.a, item.se.d, item.infit]),
+      );
+      expect(result.rowScores?.theta).toEqual(fresh.rowScores?.theta);
+      expect(result.rowScores?.lz).toEqual(fresh.rowScores?.lz);
+    }
+  });
 });

@@ -388,10 +388,28 @@ export interface DiagnosticStatistics {
    * observed information instead).
    */
   readonly scoreOuter: Float64Array;
+  /**
+   * When the pass was asked for them (DiagnosticOptions): each row's EAP θ̂, posterior SD and person fit lz
+   * at these parameters, the values of scoreRows (persons.ts) bit for bit. Concatenated over shards.
+   */
+  readonly rowScores?: RowScores;
 }
 
-/** The per-item sums of the diagnostic pass (all of DiagnosticStatistics but the expectations). */
-export type DiagnosticSums = Omit<DiagnosticStatistics, 'expectations'>;
+/** Per row of some data: EAP θ̂, posterior SD, and person fit lz at θ̂ (NaN where the row has no answer). */
+export interface RowScores {
+  readonly theta: Float64Array;
+  readonly sd: Float64Array;
+  readonly lz: Float64Array;
+}
+
+/** What the final diagnostic pass also computes. */
+export interface DiagnosticOptions {
+  /** Each row's θ̂, SD and lz (DiagnosticStatistics.rowScores), from the posterior the pass forms anyway. */
+  readonly rowScores?: boolean;
+}
+
+/** The per-item sums of the diagnostic pass (all of DiagnosticStatistics but the expectations and row scores). */
+export type DiagnosticSums = Omit<DiagnosticStatistics, 'expectations' | 'rowScores'>;
 
 export function emptyDiagnosticSums(itemCount: number): DiagnosticSums {
   const zeros = (): Float64Array => new Float64Array(itemCount);
@@ -535,7 +553,22 @@ export function mergeDiagnostics(parts: readonly DiagnosticStatistics[]): Diagno
     sumTT: sum((p) => p.sumTT),
     sumYT: sum((p) => p.sumYT),
     scoreOuter: sum((p) => p.scoreOuter),
+    ...(parts.every((p) => p.rowScores !== undefined) ? { rowScores: concatRowScores(parts.map((p) => p.rowScores as RowScores)) } : {}),
   };
+}
+
+/** Row scores of shards of consecutive rows, in order, as one. */
+export function concatRowScores(parts: readonly RowScores[]): RowScores {
+  const join = (pick: (part: RowScores) => Float64Array): Float64Array => {
+    const out = new Float64Array(parts.reduce((total, part) => total + pick(part).length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(pick(part), at);
+      at += pick(part).length;
+    }
+    return out;
+  };
+  return { theta: join((p) => p.theta), sd: join((p) => p.sd), lz: join((p) => p.lz) };
 }
 
 /** EAP and posterior SD of every row at the given parameters (for reports, DIF strata, fit). */

@@ -1,7 +1,9 @@
 /** Ability estimates (EAP and posterior SD) of the persons of a data set under calibrated parameters. */
 import { selectItems, type ResponseData } from './data';
 import type { CalibrationResult } from './em';
-import { computeRowAbilities, type ItemParameterArrays, type Quadrature } from './kernel';
+import { computeRowAbilities, type ItemParameterArrays, type Quadrature, type RowScores } from './kernel';
+
+export type { RowScores } from './kernel';
 
 /**
  * EAP θ̂ and posterior SD of every row of `data`, with the parameters and latent distribution of
@@ -54,13 +56,6 @@ export function lzOf(sums: Float64Array): number | null {
   return variance > 0 ? ((sums[0] as number) - (sums[1] as number)) / Math.sqrt(variance) : null;
 }
 
-/** Per row of some data: EAP θ̂, posterior SD, and person fit lz at θ̂ (NaN where the row has no answer). */
-export interface RowScores {
-  readonly theta: Float64Array;
-  readonly sd: Float64Array;
-  readonly lz: Float64Array;
-}
-
 /**
  * θ̂, SD and lz of every row of `data` at `params` (indexed like data.itemIds): the arithmetic of
  * scorePersons and personFit (diagnostics.ts), so the same values bit for bit. A pass over the rows that
@@ -72,28 +67,17 @@ export function scoreRows(data: ResponseData, params: ItemParameterArrays, quadr
   const rows = data.rowStart.length - 1;
   const lz = new Float64Array(rows);
   const sums = new Float64Array(3);
-  const { a, d, c } = params;
-  for (let r = 0; r < rows; r++) {
-    sums.fill(0);
-    for (let j = data.rowStart[r] as number; j < (data.rowStart[r + 1] as number); j++) {
-      const k = data.items[j] as number;
-      addToLz(sums, a[k] as number, d[k] as number, c === undefined ? 0 : (c[k] as number), data.scores[j] === 1 ? 1 : 0, theta[r] as number);
-    }
-    lz[r] = lzOf(sums) ?? NaN;
-  }
+  for (let r = 0; r < rows; r++) lz[r] = rowLz(data, r, params, theta[r] as number, sums);
   return { theta, sd, lz };
 }
 
-/** Row scores of shards of consecutive rows, in order, as one. */
-export function concatRowScores(parts: readonly RowScores[]): RowScores {
-  const join = (pick: (part: RowScores) => Float64Array): Float64Array => {
-    const out = new Float64Array(parts.reduce((total, part) => total + pick(part).length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(pick(part), at);
-      at += pick(part).length;
-    }
-    return out;
-  };
-  return { theta: join((p) => p.theta), sd: join((p) => p.sd), lz: join((p) => p.lz) };
+/** lz of one row of `data` at θ̂ = `theta` (NaN when it has no answer); `sums` is scratch (three numbers). */
+export function rowLz(data: ResponseData, row: number, params: ItemParameterArrays, theta: number, sums: Float64Array): number {
+  const { a, d, c } = params;
+  sums.fill(0);
+  for (let j = data.rowStart[row] as number; j < (data.rowStart[row + 1] as number); j++) {
+    const k = data.items[j] as number;
+    addToLz(sums, a[k] as number, d[k] as number, c === undefined ? 0 : (c[k] as number), data.scores[j] === 1 ? 1 : 0, theta);
+  }
+  return lzOf(sums) ?? NaN;
 }

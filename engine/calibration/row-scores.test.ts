@@ -4,7 +4,7 @@
  * (decision 021, addendum h35).
  */
 import { describe, expect, it } from 'vitest';
-import { calibrate, personFit, personFitOf, ResponseDataBuilder, scorePersons, type CalibrationResult, type ResponseData } from '.';
+import { calibrate, createLocalRunner, personFit, personFitOf, ResponseDataBuilder, scorePersons, type CalibrationResult, type ResponseData } from '.';
 import { calibrateInThreads } from './parallel';
 import { lsat7Data } from '../../tests/fixtures/lsat7';
 
@@ -33,6 +33,46 @@ describe('row scores from the last pass', () => {
     }
     // Without the option, none.
     expect((await calibrate(data, { priors: false })).rowScores).toBeUndefined();
+  });
+
+  it('come from the final pass where the runner can, else from a pass of their own; the same bits either way', async () => {
+    const data = lsat7Data();
+    const reference = await calibrate(data, { priors: false }, { rowScores: true });
+    // In the final pass: the runner's separate pass is never asked for.
+    let separate = 0;
+    const finalPass = await calibrate(
+      data,
+      { priors: false },
+      {
+        rowScores: true,
+        createRunner: (prepared) => ({
+          ...createLocalRunner(prepared),
+          rowScores: () => {
+            separate++;
+            throw new Error('not the final pass');
+          },
+        }),
+      },
+    );
+    expect(separate).toBe(0);
+    // A runner whose final pass ignores the option: its own pass.
+    const apart = await calibrate(
+      data,
+      { priors: false },
+      {
+        rowScores: true,
+        createRunner: (prepared) => {
+          const local = createLocalRunner(prepared);
+          return { ...local, diagnostics: (params, quadrature) => local.diagnostics(params, quadrature) };
+        },
+      },
+    );
+    for (const result of [finalPass, apart]) {
+      expect(result.rowScores?.theta).toEqual(reference.rowScores?.theta);
+      expect(result.rowScores?.sd).toEqual(reference.rowScores?.sd);
+      expect(result.rowScores?.lz).toEqual(reference.rowScores?.lz);
+      expect(result.logLik).toBe(reference.logLik);
+    }
   });
 
   it('rows in another item order, unanswered items, weights: equal to rounding (1e-12); a weight-0 row: none', async () => {

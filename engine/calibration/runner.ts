@@ -11,6 +11,7 @@ import { scoreRows, type RowScores } from './persons';
 import {
   computeShardSummary,
   type DataSummary,
+  type DiagnosticOptions,
   type DiagnosticStatistics,
   type ItemParameterArrays,
   type Quadrature,
@@ -25,14 +26,20 @@ export interface EStepRunner {
   summary(): MaybePromise<DataSummary>;
   /** E-step: expected counts at these parameters, over all the data. */
   expectations(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<SufficientStatistics>;
-  /** Final pass: fit, point-biserial and information sums at these parameters. */
-  diagnostics(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<DiagnosticStatistics>;
+  /**
+   * Final pass: fit, point-biserial and information sums at these parameters; with `rowScores` (when the
+   * runner holds the data and can), also each row's θ̂, SD and lz. A runner may ignore the option.
+   */
+  diagnostics(params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions): MaybePromise<DiagnosticStatistics>;
   /**
    * The exact observed information's covariance groups (exact-covariance.ts) over all the data, when
    * the runner can compute it (it holds the data); `now` times its parts.
    */
   exactCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): MaybePromise<ExactCovariance>;
-  /** θ̂, SD and lz of every row of the runner's data at these parameters (persons.ts, scoreRows), when it holds the data. */
+  /**
+   * θ̂, SD and lz of every row of the runner's data at these parameters (persons.ts, scoreRows), when it holds
+   * the data: a pass of its own, for runners whose diagnostics do not give them.
+   */
   rowScores?(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<RowScores>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
@@ -56,7 +63,8 @@ export function createLocalRunner(data: ResponseData, options: KernelOptions = {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).expectations(params, quadrature),
-    diagnostics: (params, quadrature) => (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature),
+    diagnostics: (params, quadrature, diagnosticOptions) =>
+      (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature, diagnosticOptions),
     exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now, options.exactKernel ?? options.kernel),
     rowScores: (params, quadrature) => scoreRows(data, params, quadrature),
   };

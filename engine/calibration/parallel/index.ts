@@ -53,7 +53,8 @@ import {
   type RowScores,
   type SufficientStatistics,
 } from '..';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+import { createShardHandler } from './shard-handler';
 
 export interface ThreadOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -67,6 +68,69 @@ export interface ThreadOptions {
   readonly kernel?: KernelKind;
   /** The exact standard errors' kernel (the Louis pass): WebAssembly SIMD or JavaScript (default: as `kernel`). */
   readonly exactKernel?: KernelKind;
+  /** Threads started ahead of the data (startThreads): taken first, the others started here. */
+  readonly pool?: ThreadPool;
+  /**
+   * The calling thread computes the last shard itself, after handing the others out: one thread fewer to
+   * start (≈ 50–75 ms of CPU each), the same sums in the same order. Its event loop is busy during each
+   * pass, so this is for a command line, not a server (default false).
+   */
+  readonly inline?: boolean;
+}
+
+/**
+ * Worker threads started before the data is ready, so that their start (Node's own for each thread, then the
+ * worker's code: ≈ 50–75 ms of CPU each) overlaps the reading of the data. A runner takes them with
+ * ThreadOptions.pool; the ones no runner took end with close(). Idle, they do not keep the process alive.
+ */
+export interface ThreadPool {
+  /** Up to `count` started threads, removed from the pool (a thread that failed while idle is not given). */
+  take(count: number): Worker[];
+  /** Ends the threads still in the pool. */
+  close(): Promise<void>;
+}
+
+/** The threads a runner uses for this many stored answers. */
+function threadCount(storedAnswers: number, options: ThreadOptions): number {
+  const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  return Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
+}
+
+/**
+ * The threads a runner would use for data of at most `answers` stored answers, started now (startThreads);
+ * null when that is one (the runner then works in-process).
+ */
+export function startThreadsFor(answers: number, options: ThreadOptions = {}): ThreadPool | null {
+  const count = threadCount(answers, options);
+  return count > 1 ? startThreads(options.inline === true ? count - 1 : count) : null;
+}
+
+/** Starts `count` E-step worker threads without data (see ThreadPool). */
+export function startThreads(count: number): ThreadPool {
+  const idle = new Set<Worker>();
+  for (let k = 0; k < count; k++) {
+    const worker = startWorker(null);
+    worker.unref();
+    // A thread that fails before it is taken is dropped (the runner starts another).
+    worker.once('error', () => idle.delete(worker));
+    idle.add(worker);
+  }
+  return {
+    take(wanted) {
+      const taken = [...idle].slice(0, Math.max(0, wanted));
+      for (const worker of taken) {
+        idle.delete(worker);
+        worker.removeAllListeners('error');
+        worker.ref();
+      }
+      return taken;
+    },
+    async close() {
+      const rest = [...idle];
+      idle.clear();
+      await Promise.all(rest.map((worker) => worker.terminate()));
+    },
+  };
 }
 
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
@@ -82,7 +146,7 @@ function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): S
  * loader. Where that bundler cannot be found, a small bootstrap registers tsx in the worker before
  * importing it (its loader thread and per-file transforms cost 0.3–1 s per worker).
  */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(setup: WorkerSetup | null): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: setup });
   const worker = new URL('./worker.ts', here);
@@ -175,6 +239,12 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(manifestPath), target)).href;
 }
 
+/** Where a shard's passes run: a worker thread, or this thread (ThreadOptions.inline). */
+interface Thread {
+  postMessage(message: WorkerMessage): void;
+  terminate(): Promise<number>;
+}
+
 /** A request without its id, kind by kind. */
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -185,9 +255,7 @@ interface Pending {
 
 /** An EStepRunner whose passes run on worker threads. Call close() when done. */
 export async function createThreadedRunner(data: ResponseData, options: ThreadOptions = {}): Promise<EStepRunner & { readonly threads: number }> {
-  const storedAnswers = data.items.length;
-  const wanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const threads = Math.max(1, Math.min(wanted, Math.floor(storedAnswers / (options.minAnswersPerThread ?? 50_000))));
+  const threads = threadCount(data.items.length, options);
   const kernel = options.kernel ?? 'wasm';
   const exactKernel = options.exactKernel ?? kernel;
   if (threads === 1) return { ...createLocalRunner(data, { kernel, exactKernel }), threads: 1 };
@@ -202,15 +270,27 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let failure: Error | null = null;
-  const workers = Array.from({ length: threads }, (_, k) => {
-    const worker = startWorker({ itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel });
-    worker.on('message', (reply: WorkerReply) => {
-      const waiting = pending.get(reply.id);
-      if (waiting === undefined) return;
-      pending.delete(reply.id);
-      if (reply.kind === 'error') waiting.reject(new Error(`E-step worker failed: ${reply.message}`));
-      else waiting.resolve(reply);
-    });
+  const onReply = (reply: WorkerReply) => {
+    const waiting = pending.get(reply.id);
+    if (waiting === undefined) return;
+    pending.delete(reply.id);
+    if (reply.kind === 'error') waiting.reject(new Error(`E-step worker failed: ${reply.message}`));
+    else waiting.resolve(reply);
+  };
+  const inline = options.inline === true;
+  const started = options.pool?.take(inline ? threads - 1 : threads) ?? [];
+  const workers = Array.from({ length: threads }, (_, k): Thread => {
+    const setup: WorkerSetup = { itemIds: data.itemIds, ...shared, fromRow: bounds[k] as number, toRow: bounds[k + 1] as number, kernel, exactKernel };
+    // The last shard in this thread: asked last (after the workers have theirs), answered at once.
+    if (inline && k === threads - 1) {
+      const handle = createShardHandler(setup);
+      return { postMessage: (message) => handle(message, onReply), terminate: () => Promise.resolve(0) };
+    }
+    const ready = started[k];
+    // A thread from the pool gets its data now (messages keep their order: before any pass).
+    if (ready !== undefined) ready.postMessage({ kind: 'setup', setup } satisfies WorkerMessage);
+    const worker = ready ?? startWorker(setup);
+    worker.on('message', onReply);
     worker.on('error', (error) => {
       failure = error;
       for (const waiting of pending.values()) waiting.reject(error);
@@ -219,7 +299,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     return worker;
   });
 
-  const ask = (worker: Worker, request: Request): Promise<WorkerReply> =>
+  const ask = (worker: Thread, request: Request): Promise<WorkerReply> =>
     new Promise((resolve, reject) => {
       if (failure !== null) {
         reject(failure);
@@ -229,8 +309,12 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature) =>
-    Promise.all(workers.map((worker) => ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights })));
+  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
+    Promise.all(
+      workers.map((worker) =>
+        ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...(rows === true ? { rows } : {}) }),
+      ),
+    );
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
   const shareOut = (part: (k: number) => Request) => Promise.all(workers.map((worker, k) => ask(worker, part(k))));
 
@@ -376,8 +460,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const replies = await everyWorker('expectations', params, quadrature);
       return mergeStatistics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'expectations' }>).result));
     },
-    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => {
-      const replies = await everyWorker('diagnostics', params, quadrature);
+    diagnostics: async (params, quadrature, diagnosticOptions): Promise<DiagnosticStatistics> => {
+      const replies = await everyWorker('diagnostics', params, quadrature, diagnosticOptions?.rowScores);
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,

@@ -47,7 +47,8 @@ interface StepRequest {
 
 export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
-  | (EStepRequest & { readonly kind: 'diagnostics' })
+  /** The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores). */
+  | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean })
   /** θ̂, SD and lz of the worker's rows (persons.ts, scoreRows). */
   | (EStepRequest & { readonly kind: 'rows' })
   /** The worker's rows' share of the exact information (louis-pass.ts). */
@@ -105,6 +106,15 @@ export type WorkerRequest =
       readonly blockFrom: number;
       readonly blockTo: number;
     };
+
+/** A thread started without data (startThreads) gets it in this message, before any request. */
+export interface SetupMessage {
+  readonly kind: 'setup';
+  readonly setup: WorkerSetup;
+}
+
+/** What a worker receives. */
+export type WorkerMessage = WorkerRequest | SetupMessage;
 
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'expectations'; readonly result: SufficientStatistics }

@@ -1,0 +1,139 @@
+/**
+ * What an E-step worker does with each message (worker.ts), and the calling thread with its own shard
+ * (ThreadOptions.inline): computes the expectations (or the diagnostic pass, the Louis pass, a step of the
+ * factorisation) for its range of rows of the shared data and sends the sums back.
+ */
+import { sliceRows, type ResponseData } from '../data';
+import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
+import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
+import { louisShardPartial, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
+import { scoreRows } from '../persons';
+import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
+import { createDotsKernel } from '../linalg-wasm';
+import type { WorkerMessage, WorkerReply, WorkerSetup } from './protocol';
+
+/** The worker's rows and its kernel, once it has its data. */
+interface Shard {
+  readonly setup: WorkerSetup;
+  readonly rows: ResponseData;
+  readonly kernel: ExpectationKernel;
+}
+
+function shardOf(setup: WorkerSetup): Shard {
+  const whole: ResponseData = {
+    itemIds: setup.itemIds,
+    rowStart: new Int32Array(setup.rowStart),
+    items: new Int32Array(setup.items),
+    scores: new Uint8Array(setup.scores),
+    weights: setup.weights === null ? null : new Float64Array(setup.weights),
+  };
+  const rows = sliceRows(whole, setup.fromRow, setup.toRow);
+  return { setup, rows, kernel: createExpectationKernel(rows, setup.kernel) };
+}
+
+function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
+  return [stats.r.buffer, stats.n.buffer, stats.nodeTotals.buffer] as ArrayBuffer[];
+}
+
+function diagnosticBuffers(dg: DiagnosticStatistics): ArrayBuffer[] {
+  const { expectations, rowScores, ...rest } = dg;
+  const rows = rowScores === undefined ? [] : [rowScores.theta, rowScores.sd, rowScores.lz];
+  return [...buffersOf(expectations), ...[...Object.values(rest), ...rows].map((v) => (v as Float64Array).buffer as ArrayBuffer)];
+}
+
+function partialBuffers(partial: LouisPartial): ArrayBuffer[] {
+  const { blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons } = partial;
+  // The WebAssembly pass's blocks are a view on its shared memory: posted as such, not transferred.
+  return [blocks, latentItems, latentLatent, expectedAnswers, expectedCorrect, expectedPersons]
+    .map((v) => v.buffer)
+    .filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
+
+/** Sends a reply (with the buffers it may transfer). */
+export type Send = (reply: WorkerReply, transfer?: ArrayBuffer[]) => void;
+
+/**
+ * The handler of one shard's messages: its data now (`setup`), or later in a 'setup' message (null: a thread
+ * started ahead, whose E-step module is compiled meanwhile).
+ */
+export function createShardHandler(initial: WorkerSetup | null): (message: WorkerMessage, send: Send) => void {
+  let current: Shard | null = initial === null ? null : shardOf(initial);
+  if (current === null) wasmKernelAvailable();
+  let panel = new Float64Array(0);
+  return handle;
+
+  function handle(message: WorkerMessage, send: Send): void {
+    if (message.kind === 'setup') {
+      current = shardOf(message.setup);
+      return;
+    }
+    const request = message;
+    try {
+      if (current === null) throw new Error('E-step worker asked for a pass before its data');
+      const { setup, rows: shard, kernel } = current;
+      if (request.kind === 'expectations' || request.kind === 'diagnostics') {
+        const quadrature = { nodes: request.nodes, weights: request.weights };
+        const params = { a: request.a, d: request.d, c: request.c };
+        if (request.kind === 'expectations') {
+          const result = kernel.expectations(params, quadrature);
+          const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
+          send(reply, buffersOf(result));
+        } else {
+          const result = kernel.diagnostics(params, quadrature, { rowScores: request.rows === true });
+          const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
+          send(reply, diagnosticBuffers(result));
+        }
+        return;
+      }
+      if (request.kind === 'rows') {
+        const result = scoreRows(shard, { a: request.a, d: request.d, c: request.c }, { nodes: request.nodes, weights: request.weights });
+        const reply: WorkerReply = { id: request.id, kind: 'rows', result };
+        send(reply, [result.theta.buffer, result.sd.buffer, result.lz.buffer] as ArrayBuffer[]);
+        return;
+      }
+      if (request.kind === 'louis') {
+        const result = louisShardPartial(shard, request.state, request.settings, request.nodes, setup.exactKernel, request.target);
+        const reply: WorkerReply = { id: request.id, kind: 'louis', result };
+        send(reply, partialBuffers(result));
+        return;
+      }
+      if (request.kind === 'louis-halves' || request.kind === 'louis-rows') {
+        const matrix = new Float64Array(request.matrix, 0, request.size * request.size);
+        if (request.kind === 'louis-halves')
+          mergeLouisHalves(request.parts, request.freeItems, request.blockSize, matrix, request.size, request.itemFrom, request.itemTo);
+        else writeLouisItemRows(request.blocks, request.state, request.settings, matrix, request.size, request.itemFrom, request.itemTo);
+        const reply: WorkerReply = { id: request.id, kind: 'done' };
+        send(reply);
+        return;
+      }
+      {
+        const N = request.size;
+        // With the WebAssembly kernel the matrix is a view on the shared WebAssembly memory.
+        const dots =
+          request.memory === undefined || request.scratchAt === undefined
+            ? undefined
+            : (createDotsKernel(request.memory, N, request.scratchAt, BLOCK, SOLVE_ROWS) ?? undefined);
+        const matrix = dots === undefined ? new Float64Array(request.matrix) : dots.heap.subarray(0, N * N);
+        if (request.kind === 'inverse') {
+          const band = new Float64Array(3 * (request.groups[request.groups.length - 1] as number));
+          inverseBand(matrix, N, request.groups, request.bounds, request.blockFrom, request.blockTo, band, dots);
+          const reply: WorkerReply = { id: request.id, kind: 'inverse', result: band };
+          send(reply, [band.buffer]);
+          return;
+        }
+        if (request.kind === 'panel') solvePanel(matrix, N, request.k0, request.rowFrom, request.rowTo, dots);
+        else if (dots !== undefined) updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, dots.scratch(0, N * BLOCK), dots);
+        else {
+          if (panel.length < N * BLOCK) panel = new Float64Array(N * BLOCK);
+          updateTrailing(matrix, N, request.k0, request.rowFrom, request.rowTo, panel);
+        }
+        const reply: WorkerReply = { id: request.id, kind: 'done' };
+        send(reply);
+        return;
+      }
+    } catch (error) {
+      const reply: WorkerReply = { id: request.id, kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      send(reply);
+    }
+  }
+}
