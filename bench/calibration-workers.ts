@@ -136,6 +136,11 @@ process.on(
       .finally(() => process.exit(130)),
 );
 const db = createPrisma(database.url);
+// Runs an interrupted earlier bench left open on a kept database: a worker's watchdog would queue them.
+await db.calibrationRun.updateMany({
+  where: { status: { in: ['QUEUED', 'RUNNING'] }, settings: { path: ['bench'], equals: true } },
+  data: { status: 'CANCELLED', finishedAt: new Date() },
+});
 const connection = redisConnection();
 const children: ChildProcess[] = [];
 
@@ -190,11 +195,14 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
         QUEUE_PREFIX: prefix,
         CALIBRATION_SCHEDULE: 'off',
         CALIBRATION_CHECK_EVERY_MS: '0',
+        // The bench's run has no job in the calibration queue: the watchdog would take it for a lost one and
+        // queue it, and a worker would then calibrate the whole bank during the measure (decision 021, h43).
+        CALIBRATION_WATCHDOG_MS: String(2 ** 31 - 1),
         CALIBRATION_SHARD_THREADS: String(threads),
         // Their snapshot: the parent's file (a worker elsewhere keeps its own in its data folder).
         ...(work !== null ? { WORKBENCH_DATA_DIR: work, CALIBRATION_SNAPSHOTS: '1' } : {}),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.argv.includes('--verbose') ? 'inherit' : 'ignore', 'inherit'],
     });
     children.push(child);
   }
@@ -229,6 +237,8 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
   const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
   waiter.close();
   await stopChildren();
+  // Finished, so that no later arm's watchdog (its first look, at the workers' start) finds it open.
+  await db.calibrationRun.update({ where: { id: run.id }, data: { status: 'SUCCEEDED', finishedAt: new Date() } });
   await db.calibrationShard.deleteMany({ where: { runId: run.id } });
   await queue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([queue.close(), events.close()]);
