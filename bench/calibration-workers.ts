@@ -171,6 +171,8 @@ interface Measure {
   result: CalibrationResult;
   passSeconds: number[];
   timeline: ShardPassTimeline[];
+  /** When each shard's write ended (ms since the epoch). */
+  writtenAt: number[];
   /** CPU seconds the worker processes used (user + system), read from /proc before they stop. */
   workerCpu: number;
 }
@@ -255,6 +257,7 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     result,
     passSeconds: [...runner.passSeconds],
     timeline: [...runner.timeline],
+    writtenAt: [...runner.writtenAt],
     workerCpu,
   };
 }
@@ -272,6 +275,16 @@ function describePass(p: ShardPassTimeline): string {
     ` | jobs: params ${med((j) => j.params)}, claim ${med((j) => j.claim)}, load ${med((j) => j.load)}, compute ${med((j) => j.compute)}, store ${med((j) => j.store)}` +
     ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}`
   );
+}
+
+/** Each job of a pass placed in time: shard:pid, when it started and ended (ms from the pass's start), its load and compute. */
+function describeJobs(p: ShardPassTimeline): string {
+  return [...p.jobs]
+    .sort((x, y) => x.startedAt - y.startedAt)
+    .map(
+      (j) => `${j.shard}:${j.pid % 1000} ${j.startedAt - p.startedAt}→${j.endedAt - p.startedAt} (load ${j.load.toFixed(0)}, compute ${j.compute.toFixed(0)})`,
+    )
+    .join(', ');
 }
 
 /** Median fixed cost of a pass: its wall time less the compute of the process with the most to do. */
@@ -310,7 +323,14 @@ try {
         const m = await measure(processes, threads, built);
         (processes === 1 ? ones : twos).push(m);
         console.log(`    ${processes} worker process${processes > 1 ? 'es' : ''}: ${line(m)}`);
-        if (process.argv.includes('--verbose')) for (const p of m.timeline) console.log(`      ${describePass(p)}`);
+        if (process.argv.includes('--verbose')) {
+          for (const p of m.timeline) console.log(`      ${describePass(p)}`);
+          const first = m.timeline[0];
+          if (first) {
+            const written = m.writtenAt.map((at, k) => `${k} ${at - first.startedAt}`).join(', ');
+            console.log(`      first pass (ms from its start): shards written ${written}; jobs ${describeJobs(first)}`);
+          }
+        }
         reference ??= m.result;
         for (let i = 0; i < reference.items.length; i++) maxDiff = Math.max(maxDiff, Math.abs(reference.items[i]!.b - m.result.items[i]!.b));
       }
