@@ -301,12 +301,11 @@ export async function readRunShard(db: ShardStore, runId: string, index: number)
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    const chunks: Buffer[] = [];
+    const stream = shardCopyReader();
     await new Promise<void>((resolve, reject) => {
       const copy = new CopyOut(
         `COPY (SELECT lease, data FROM "CalibrationShard" WHERE "runId" = ${client.escapeLiteral(runId)} AND index = ${Math.trunc(index)}) TO STDOUT (FORMAT binary)`,
-        // The driver reuses its buffer: each chunk is copied before the next arrives.
-        (chunk) => chunks.push(Buffer.from(chunk)),
+        stream.push,
       );
       copy.callback = (error) => (error ? reject(error) : resolve());
       (client as unknown as { query: (q: CopySubmittable) => void }).query(copy);
@@ -314,7 +313,7 @@ export async function readRunShard(db: ShardStore, runId: string, index: number)
       broken = error instanceof Error ? error : new Error(String(error));
       throw broken;
     });
-    return decodeShardCopy(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    return stream.finish();
   } finally {
     client.release(broken);
   }
@@ -322,21 +321,69 @@ export async function readRunShard(db: ShardStore, runId: string, index: number)
 
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
-/** The row (lease text, data bytea) of a binary COPY stream, or null when the stream holds no row. */
-export function decodeShardCopy(stream: Buffer): { lease: string; data: Uint8Array } | null {
-  if (stream.length < 21 || !stream.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY stream');
+/**
+ * Where the row (lease text, data bytea) of a binary COPY stream starts: its lease, the offset and length of
+ * its data; 'none' when the stream holds no row; null when `stream` is too short to tell yet.
+ */
+function shardCopyHead(stream: Buffer): { lease: string; dataAt: number; dataLength: number } | 'none' | null {
+  if (stream.length < 11) return null;
+  if (!stream.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY stream');
+  if (stream.length < 19) return null;
   let at = 19 + stream.readUInt32BE(15);
+  if (stream.length < at + 2) return null;
   const fields = stream.readInt16BE(at);
-  if (fields === -1) return null;
+  if (fields === -1) return 'none';
   if (fields !== 2) throw new Error(`unexpected row of ${fields} fields in a shard's COPY stream`);
   at += 2;
+  if (stream.length < at + 4) return null;
   const leaseLength = stream.readInt32BE(at);
+  if (stream.length < at + 4 + leaseLength + 4) return null;
   const lease = stream.toString('utf8', at + 4, at + 4 + leaseLength);
   at += 4 + leaseLength;
   const dataLength = stream.readInt32BE(at);
-  at += 4;
-  if (dataLength < 0 || at + dataLength > stream.length) throw new Error('truncated shard in its COPY stream');
-  return { lease, data: stream.subarray(at, at + dataLength) };
+  if (dataLength < 0) throw new Error('a shard without data in its COPY stream');
+  return { lease, dataAt: at + 4, dataLength };
+}
+
+/**
+ * Reads a shard's binary COPY stream chunk by chunk (the driver reuses its buffers: each chunk is consumed
+ * before the next arrives). The data is copied once, straight into an array of its own (8-byte aligned, so
+ * the shard's arrays can be views on it), not gathered and concatenated: a fresh page costs ~18 µs of CPU on
+ * these machines, 2.5k pages per 10 MB copy (decision 021, h43).
+ */
+export function shardCopyReader(): { push: (chunk: Buffer) => void; finish: () => { lease: string; data: Uint8Array } | null } {
+  let prefix: Buffer | null = null;
+  let head: ReturnType<typeof shardCopyHead> = null;
+  let data: Uint8Array | null = null;
+  let filled = 0;
+  return {
+    push: (chunk) => {
+      if (data !== null) {
+        const take = Math.min(chunk.length, data.length - filled);
+        data.set(chunk.subarray(0, take), filled);
+        filled += take;
+        return;
+      }
+      if (head === 'none') return;
+      const stream = prefix === null ? chunk : Buffer.concat([prefix, chunk]);
+      head = shardCopyHead(stream);
+      if (head === null) {
+        prefix = Buffer.from(stream);
+        return;
+      }
+      prefix = null;
+      if (head === 'none') return;
+      data = new Uint8Array(head.dataLength);
+      filled = Math.min(stream.length - head.dataAt, head.dataLength);
+      data.set(stream.subarray(head.dataAt, head.dataAt + filled));
+    },
+    finish: () => {
+      if (head === 'none') return null;
+      if (head === null) throw new Error('not a binary COPY stream');
+      if (data === null || filled < data.length) throw new Error('truncated shard in its COPY stream');
+      return { lease: head.lease, data };
+    },
+  };
 }
 
 // ── Automatic runs and the watchdog ─────────────────────────────────────────────────────────
