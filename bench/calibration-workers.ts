@@ -173,8 +173,10 @@ interface Measure {
   timeline: ShardPassTimeline[];
   /** When each shard's write ended (ms since the epoch). */
   writtenAt: number[];
-  /** CPU seconds the worker processes used (user + system), read from /proc before they stop. */
+  /** CPU seconds the worker processes used during the run (user + system, from /proc; their start not included). */
   workerCpu: number;
+  /** Seconds waited after the workers listened until they were idle (their start's compilation and garbage). */
+  settle: number;
 }
 
 /** CPU seconds (user + system) of a process so far, from /proc (0 when unreadable). */
@@ -216,6 +218,18 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     if (k > 600) throw new Error('the worker processes did not start');
     await sleep(100);
   }
+  // A worker process keeps compiling and collecting its start's garbage for a few seconds after it listens
+  // (~1 s of CPU on its V8 threads, decision 021 h43): a deployment's workers are started long before a run,
+  // so the run starts once every process is idle (under 20 ms of CPU in half a second; at most 15 s).
+  const settleStarted = performance.now();
+  for (let before = children.map((c) => cpuSeconds(c.pid)); seconds(settleStarted) < 15;) {
+    await sleep(500);
+    const now = children.map((c) => cpuSeconds(c.pid));
+    if (now.every((cpu, k) => cpu - (before[k] as number) < 0.02)) break;
+    before = now;
+  }
+  const settle = seconds(settleStarted);
+  const startCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
   const waiter = new ShardWaiter(queue, events, redis);
   const run = await db.calibrationRun.create({ data: { model: '2pl', settings: { bench: true }, status: 'RUNNING' } });
   const shards = shardCount(collapsed.items.length, processes);
@@ -236,7 +250,7 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
   const setup = seconds(started);
   const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
   const wall = seconds(started);
-  const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+  const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0) - startCpu;
   waiter.close();
   await stopChildren();
   // Finished, so that no later arm's watchdog (its first look, at the workers' start) finds it open.
@@ -259,6 +273,7 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     timeline: [...runner.timeline],
     writtenAt: [...runner.writtenAt],
     workerCpu,
+    settle,
   };
 }
 
@@ -304,7 +319,7 @@ try {
     `  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`,
   );
   const line = (m: Measure) =>
-    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`;
+    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s (idle ${m.settle.toFixed(1)} s after they listened); load ${loadavg()[0]!.toFixed(1)}`;
   const armNames = (text('arms') ?? 'fair,raw').split(',');
   const sources = fromDatabase ? ((text('sources') ?? 'parent,workers').split(',') as ('parent' | 'workers')[]) : (['parent'] as const);
   const arms = armNames.flatMap((arm) => sources.map((built) => ({ arm, built })));
