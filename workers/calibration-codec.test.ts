@@ -24,18 +24,21 @@ import {
 import { shardCount } from './calibration-shards';
 import { shardCopyReader } from '../app/models/calibration-run.server';
 
-/** A binary COPY stream of one (lease, data) row, as PostgreSQL sends it (`rows: false`: no row). */
-function copyStream(lease: string, data: Uint8Array | null): Buffer {
-  const head = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-  if (data === null) return Buffer.concat([head, Buffer.from([0xff, 0xff])]);
-  const fields = Buffer.alloc(2);
-  fields.writeInt16BE(2);
-  const leaseBytes = Buffer.from(lease, 'utf8');
-  const leaseLength = Buffer.alloc(4);
-  leaseLength.writeInt32BE(leaseBytes.length);
-  const dataLength = Buffer.alloc(4);
-  dataLength.writeInt32BE(data.length);
-  return Buffer.concat([head, fields, leaseLength, leaseBytes, dataLength, data, Buffer.from([0xff, 0xff])]);
+/** A shard's binary COPY stream as PostgreSQL sends it for readRunShard: rows (lease, total length, piece) in order; null: no row. */
+function copyStream(lease: string, data: Uint8Array | null, piece = 1000): Buffer {
+  const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+  const int32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(0)];
+  for (let from = 0; data !== null && (from < data.length || from === 0); from += piece) {
+    const bytes = Buffer.from(data.subarray(from, from + piece));
+    parts.push(int16(3), int32(Buffer.byteLength(lease)), Buffer.from(lease), int32(4), int32(data.length), int32(bytes.length), bytes);
+  }
+  parts.push(int16(-1));
+  return Buffer.concat(parts);
 }
 
 const sim = simulateCalibrationData(createRandom(5), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 8 } });
@@ -63,7 +66,7 @@ describe('calibration shards and statistics in binary form', () => {
   it('a shard from its COPY stream, in chunks cut anywhere: the same bytes in an aligned array, decoded into views on it', () => {
     const bytes = encodeShard(sliceRows(data, 10, 60));
     const stream = copyStream('8f24926c-74ef-437f-b718-c876d2e4ac58', bytes);
-    for (const cuts of [[], [1], [11], [20], [25], [64], [65], [66], [70, 71, 72], [300, 301], [stream.length - 1]]) {
+    for (const cuts of [[], [1], [11], [20], [25], [64], [65], [66], [70, 71, 72], [300, 301], [1077, 1078, 1079, 1080, 1100, 1200], [stream.length - 1]]) {
       const reader = shardCopyReader();
       let from = 0;
       // Each chunk in a buffer reused for the next one, as the driver does.
@@ -89,6 +92,9 @@ describe('calibration shards and statistics in binary form', () => {
     const none = shardCopyReader();
     none.push(copyStream('', null));
     expect(none.finish()).toBeNull();
+    const empty = shardCopyReader();
+    empty.push(copyStream('L', new Uint8Array(0)));
+    expect(empty.finish()?.data.length).toBe(0);
     const cut = shardCopyReader();
     cut.push(stream.subarray(0, stream.length - 100));
     expect(() => cut.finish()).toThrow(/truncated/);
