@@ -136,6 +136,11 @@ process.on(
       .finally(() => process.exit(130)),
 );
 const db = createPrisma(database.url);
+// Runs an interrupted earlier bench left open on a kept database: a worker's watchdog would queue them.
+await db.calibrationRun.updateMany({
+  where: { status: { in: ['QUEUED', 'RUNNING'] }, settings: { path: ['bench'], equals: true } },
+  data: { status: 'CANCELLED', finishedAt: new Date() },
+});
 const connection = redisConnection();
 const children: ChildProcess[] = [];
 
@@ -166,8 +171,12 @@ interface Measure {
   result: CalibrationResult;
   passSeconds: number[];
   timeline: ShardPassTimeline[];
-  /** CPU seconds the worker processes used (user + system), read from /proc before they stop. */
+  /** When each shard's write ended (ms since the epoch). */
+  writtenAt: number[];
+  /** CPU seconds the worker processes used during the run (user + system, from /proc; their start not included). */
   workerCpu: number;
+  /** Seconds waited after the workers listened until they were idle (their start's compilation and garbage). */
+  settle: number;
 }
 
 /** CPU seconds (user + system) of a process so far, from /proc (0 when unreadable). */
@@ -190,11 +199,14 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
         QUEUE_PREFIX: prefix,
         CALIBRATION_SCHEDULE: 'off',
         CALIBRATION_CHECK_EVERY_MS: '0',
+        // The bench's run has no job in the calibration queue: the watchdog would take it for a lost one and
+        // queue it, and a worker would then calibrate the whole bank during the measure (decision 021, h43).
+        CALIBRATION_WATCHDOG_MS: String(2 ** 31 - 1),
         CALIBRATION_SHARD_THREADS: String(threads),
         // Their snapshot: the parent's file (a worker elsewhere keeps its own in its data folder).
         ...(work !== null ? { WORKBENCH_DATA_DIR: work, CALIBRATION_SNAPSHOTS: '1' } : {}),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.argv.includes('--verbose') ? 'inherit' : 'ignore', 'inherit'],
     });
     children.push(child);
   }
@@ -206,6 +218,18 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     if (k > 600) throw new Error('the worker processes did not start');
     await sleep(100);
   }
+  // A worker process keeps compiling and collecting its start's garbage for a few seconds after it listens
+  // (~1 s of CPU on its V8 threads, decision 021 h43): a deployment's workers are started long before a run,
+  // so the run starts once every process is idle (under 20 ms of CPU in half a second; at most 15 s).
+  const settleStarted = performance.now();
+  for (let before = children.map((c) => cpuSeconds(c.pid)); seconds(settleStarted) < 15;) {
+    await sleep(500);
+    const now = children.map((c) => cpuSeconds(c.pid));
+    if (now.every((cpu, k) => cpu - (before[k] as number) < 0.02)) break;
+    before = now;
+  }
+  const settle = seconds(settleStarted);
+  const startCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
   const waiter = new ShardWaiter(queue, events, redis);
   const run = await db.calibrationRun.create({ data: { model: '2pl', settings: { bench: true }, status: 'RUNNING' } });
   const shards = shardCount(collapsed.items.length, processes);
@@ -226,9 +250,11 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
   const setup = seconds(started);
   const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
   const wall = seconds(started);
-  const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+  const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0) - startCpu;
   waiter.close();
   await stopChildren();
+  // Finished, so that no later arm's watchdog (its first look, at the workers' start) finds it open.
+  await db.calibrationRun.update({ where: { id: run.id }, data: { status: 'SUCCEEDED', finishedAt: new Date() } });
   await db.calibrationShard.deleteMany({ where: { runId: run.id } });
   await queue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([queue.close(), events.close()]);
@@ -245,7 +271,9 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     result,
     passSeconds: [...runner.passSeconds],
     timeline: [...runner.timeline],
+    writtenAt: [...runner.writtenAt],
     workerCpu,
+    settle,
   };
 }
 
@@ -262,6 +290,16 @@ function describePass(p: ShardPassTimeline): string {
     ` | jobs: params ${med((j) => j.params)}, claim ${med((j) => j.claim)}, load ${med((j) => j.load)}, compute ${med((j) => j.compute)}, store ${med((j) => j.store)}` +
     ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}`
   );
+}
+
+/** Each job of a pass placed in time: shard:pid, when it started and ended (ms from the pass's start), its load and compute. */
+function describeJobs(p: ShardPassTimeline): string {
+  return [...p.jobs]
+    .sort((x, y) => x.startedAt - y.startedAt)
+    .map(
+      (j) => `${j.shard}:${j.pid % 1000} ${j.startedAt - p.startedAt}→${j.endedAt - p.startedAt} (load ${j.load.toFixed(0)}, compute ${j.compute.toFixed(0)})`,
+    )
+    .join(', ');
 }
 
 /** Median fixed cost of a pass: its wall time less the compute of the process with the most to do. */
@@ -281,7 +319,7 @@ try {
     `  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`,
   );
   const line = (m: Measure) =>
-    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`;
+    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s (idle ${m.settle.toFixed(1)} s after they listened); load ${loadavg()[0]!.toFixed(1)}`;
   const armNames = (text('arms') ?? 'fair,raw').split(',');
   const sources = fromDatabase ? ((text('sources') ?? 'parent,workers').split(',') as ('parent' | 'workers')[]) : (['parent'] as const);
   const arms = armNames.flatMap((arm) => sources.map((built) => ({ arm, built })));
@@ -300,7 +338,14 @@ try {
         const m = await measure(processes, threads, built);
         (processes === 1 ? ones : twos).push(m);
         console.log(`    ${processes} worker process${processes > 1 ? 'es' : ''}: ${line(m)}`);
-        if (process.argv.includes('--verbose')) for (const p of m.timeline) console.log(`      ${describePass(p)}`);
+        if (process.argv.includes('--verbose')) {
+          for (const p of m.timeline) console.log(`      ${describePass(p)}`);
+          const first = m.timeline[0];
+          if (first) {
+            const written = m.writtenAt.map((at, k) => `${k} ${at - first.startedAt}`).join(', ');
+            console.log(`      first pass (ms from its start): shards written ${written}; jobs ${describeJobs(first)}`);
+          }
+        }
         reference ??= m.result;
         for (let i = 0; i < reference.items.length; i++) maxDiff = Math.max(maxDiff, Math.abs(reference.items[i]!.b - m.result.items[i]!.b));
       }

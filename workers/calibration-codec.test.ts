@@ -22,6 +22,24 @@ import {
   encodeStatistics,
 } from './calibration-codec';
 import { shardCount } from './calibration-shards';
+import { shardCopyReader } from '../app/models/calibration-run.server';
+
+/** A shard's binary COPY stream as PostgreSQL sends it for readRunShard: rows (lease, total length, piece) in order; null: no row. */
+function copyStream(lease: string, data: Uint8Array | null, piece = 1000): Buffer {
+  const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+  const int32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(0)];
+  for (let from = 0; data !== null && (from < data.length || from === 0); from += piece) {
+    const bytes = Buffer.from(data.subarray(from, from + piece));
+    parts.push(int16(3), int32(Buffer.byteLength(lease)), Buffer.from(lease), int32(4), int32(data.length), int32(bytes.length), bytes);
+  }
+  parts.push(int16(-1));
+  return Buffer.concat(parts);
+}
 
 const sim = simulateCalibrationData(createRandom(5), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 8 } });
 const data = collapsePatterns(sim.data).data;
@@ -32,7 +50,10 @@ const params = { a: Float64Array.from(sim.items, (i) => i.a), d: Float64Array.fr
 describe('calibration shards and statistics in binary form', () => {
   it('a shard read back is the same data (weights, and item indices beyond 65,535 too)', () => {
     const part = sliceRows(data, 100, 900);
-    const back = decodeShard(encodeShard(part));
+    const encoded = encodeShard(part);
+    const back = decodeShard(encoded);
+    // Every byte written (the padding before the weights too): the same shard gives the same bytes.
+    expect(encoded.equals(encodeShard(part))).toBe(true);
     expect(back.itemIds).toHaveLength(40);
     expect([...back.rowStart]).toEqual([...part.rowStart]);
     expect([...back.items]).toEqual([...part.items]);
@@ -40,6 +61,44 @@ describe('calibration shards and statistics in binary form', () => {
     expect([...(back.weights ?? [])]).toEqual([...(part.weights ?? [])]);
     const wide = { ...part, itemIds: new Array<string>(70_000).fill('x'), items: part.items.map((i) => i + 65_000) };
     expect([...decodeShard(encodeShard(wide)).items]).toEqual([...wide.items]);
+  });
+
+  it('a shard from its COPY stream, in chunks cut anywhere: the same bytes in an aligned array, decoded into views on it', () => {
+    const bytes = encodeShard(sliceRows(data, 10, 60));
+    const stream = copyStream('8f24926c-74ef-437f-b718-c876d2e4ac58', bytes);
+    for (const cuts of [[], [1], [11], [20], [25], [64], [65], [66], [70, 71, 72], [300, 301], [1077, 1078, 1079, 1080, 1100, 1200], [stream.length - 1]]) {
+      const reader = shardCopyReader();
+      let from = 0;
+      // Each chunk in a buffer reused for the next one, as the driver does.
+      const scratch = Buffer.alloc(stream.length);
+      for (const to of [...cuts, stream.length]) {
+        const chunk = scratch.subarray(0, to - from);
+        stream.copy(chunk, 0, from, to);
+        reader.push(chunk);
+        scratch.fill(7);
+        from = to;
+      }
+      const row = reader.finish();
+      expect(row?.lease).toBe('8f24926c-74ef-437f-b718-c876d2e4ac58');
+      expect(Buffer.from(row!.data).equals(bytes)).toBe(true);
+      expect(row!.data.byteOffset % 8).toBe(0);
+      const shard = decodeShard(row!.data);
+      // Only the items (widened from 16 bits) are a new array; the rest are views on the bytes read.
+      expect(shard.rowStart.buffer).toBe(row!.data.buffer);
+      expect(shard.scores.buffer).toBe(row!.data.buffer);
+      expect(shard.weights?.buffer).toBe(row!.data.buffer);
+      expect([...shard.items]).toEqual([...sliceRows(data, 10, 60).items]);
+    }
+    const none = shardCopyReader();
+    none.push(copyStream('', null));
+    expect(none.finish()).toBeNull();
+    const empty = shardCopyReader();
+    empty.push(copyStream('L', new Uint8Array(0)));
+    expect(empty.finish()?.data.length).toBe(0);
+    const cut = shardCopyReader();
+    cut.push(stream.subarray(0, stream.length - 100));
+    expect(() => cut.finish()).toThrow(/truncated/);
+    expect(() => shardCopyReader().push(Buffer.from('not a copy stream at all'))).toThrow(/not a binary COPY/);
   });
 
   it('the E-step and diagnostics over encoded shards, merged, equal the whole-data pass', () => {

@@ -51,17 +51,28 @@ export function encodeShard(data: ResponseData): Buffer {
   const scoresAt = headerBytes + rowStartBytes + itemsBytes;
   const weightsAt = align8(scoresAt + answers);
   const total = hasWeights ? weightsAt + rows * 8 : scoresAt + answers;
-  const out = Buffer.alloc(total);
+  // Every byte is written below (the padding before the weights too): no zero fill first, and the items go
+  // straight to their place (a fresh page costs ~18 µs on these machines, decision 021 h43).
+  const out = Buffer.allocUnsafeSlow(total);
   const header = new Int32Array([SHARD_MAGIC, itemCount, rows, answers, itemWidth, hasWeights]);
   out.set(bytesOf(header), 0);
   out.set(bytesOf(data.rowStart), headerBytes);
-  const items = itemWidth === 2 ? Uint16Array.from(data.items) : data.items;
-  out.set(bytesOf(items), headerBytes + rowStartBytes);
+  const itemsAt = headerBytes + rowStartBytes;
+  if (itemWidth === 2) new Uint16Array(out.buffer, out.byteOffset + itemsAt, answers).set(data.items);
+  else out.set(bytesOf(data.items), itemsAt);
   out.set(data.scores, scoresAt);
-  if (hasWeights) out.set(bytesOf(data.weights as Float64Array), weightsAt);
+  if (hasWeights) {
+    out.fill(0, scoresAt + answers, weightsAt);
+    out.set(bytesOf(data.weights as Float64Array), weightsAt);
+  }
   return out;
 }
 
+/**
+ * The shard in `bytes`. Its arrays are views on `bytes` where they are aligned (the bytes must then stay as
+ * they are while the shard is used), copies where not; the items, stored on 16 bits, are widened into a new
+ * array. A shard read by `readShardBytes` is aligned: its only new array is then the items.
+ */
 export function decodeShard(bytes: Uint8Array): ResponseData {
   const header = view(Int32Array, bytes, 0, 6);
   if (header[0] !== SHARD_MAGIC) throw new Error('not a calibration shard');
@@ -71,15 +82,19 @@ export function decodeShard(bytes: Uint8Array): ResponseData {
   const itemWidth = header[4] as number;
   const hasWeights = header[5] === 1;
   const headerBytes = 24;
-  const rowStart = view(Int32Array, bytes, headerBytes, rows + 1).slice();
+  const rowStart = view(Int32Array, bytes, headerBytes, rows + 1);
   const itemsAt = headerBytes + (rows + 1) * 4;
-  const items = itemWidth === 2 ? Int32Array.from(view(Uint16Array, bytes, itemsAt, answers)) : view(Int32Array, bytes, itemsAt, answers).slice();
+  let items: Int32Array;
+  if (itemWidth === 2) {
+    items = new Int32Array(answers);
+    items.set(view(Uint16Array, bytes, itemsAt, answers));
+  } else items = view(Int32Array, bytes, itemsAt, answers);
   const scoresAt = itemsAt + answers * itemWidth;
-  const scores = bytes.slice(scoresAt, scoresAt + answers);
-  const weights = hasWeights ? view(Float64Array, bytes, align8(scoresAt + answers), rows).slice() : null;
+  const scores = bytes.subarray(scoresAt, scoresAt + answers);
+  const weights = hasWeights ? view(Float64Array, bytes, align8(scoresAt + answers), rows) : null;
   // Shards work with item indices; the kernels only need the number of items.
   const itemIds = new Array<string>(itemCount).fill('');
-  return { itemIds, rowStart, items, scores: new Uint8Array(scores), weights };
+  return { itemIds, rowStart, items, scores, weights };
 }
 
 const PASS_MAGIC = 0x43535041; // "CSPA"

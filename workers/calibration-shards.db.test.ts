@@ -66,6 +66,15 @@ describe('shards in the database', () => {
     const viaPrisma = await db.calibrationShard.findUniqueOrThrow({ where: { runId_index: { runId, index: 0 } } });
     expect(Buffer.compare(Buffer.from(viaPrisma.data), bytes)).toBe(0);
     expect(await readRunShard(db, runId, 1)).toBeNull();
+    // Larger than the read's pieces (1 MiB): the pieces in order, into one aligned array; an empty one too.
+    const large = Buffer.alloc(2.5 * 1024 * 1024 + 17);
+    for (let k = 0; k < large.length; k++) large[k] = (k * 2654435761) >>> 24;
+    await writeRunShard(db, runId, 'lease-é', 2, { rows: 1, answers: 1, data: large });
+    await writeRunShard(db, runId, 'lease-é', 3, { rows: 0, answers: 0, data: new Uint8Array(0) });
+    const back = await readRunShard(db, runId, 2);
+    expect(Buffer.compare(Buffer.from(back!.data), large)).toBe(0);
+    expect(back!.data.byteOffset % 8).toBe(0);
+    expect((await readRunShard(db, runId, 3))?.data.length).toBe(0);
     await clearRunShards(db, runId);
     expect(await readRunShard(db, runId, 0)).toBeNull();
     expect(await readRunShard(db, `${runId}' OR '1' = '1`, 0)).toBeNull();

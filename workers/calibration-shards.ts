@@ -490,6 +490,8 @@ export interface ShardedRunnerOptions {
 /** Where one pass's time went, seen from the parent (seconds) and from the jobs' reports. */
 export interface ShardPassTimeline {
   kind: ShardPassKind;
+  /** Wall clock (ms since the epoch) when the pass began, to place its jobs' startedAt and endedAt. */
+  startedAt: number;
   seconds: number;
   /** Packing the parameters, storing them and adding the jobs (the first pass: as its shards are written). */
   dispatch: number;
@@ -509,6 +511,8 @@ export interface ShardedRunner extends EStepRunner {
   readonly passSeconds: number[];
   /** Every pass's timeline, for benchmarks. */
   readonly timeline: ShardPassTimeline[];
+  /** When each shard's write ended (ms since the epoch; none when the workers build them), for benchmarks. */
+  readonly writtenAt: number[];
 }
 
 /**
@@ -533,6 +537,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     return { promise, ...(settle as { resolve: () => void; reject: (error: unknown) => void }) };
   });
   let allWritten = source !== undefined;
+  const writtenAt: number[] = [];
   const writing = (async () => {
     const writes: Promise<void>[] = [];
     // Built by the workers: nothing to write.
@@ -541,7 +546,12 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       const shard = sliceRows(data, from, to);
       const bytes = encodeShard(shard);
       const entry = written[k] as (typeof written)[number];
-      writes.push(writeRunShard(db, runId, lease, k, { rows: to - from, answers: shard.items.length, data: bytes }).then(entry.resolve, entry.reject));
+      writes.push(
+        writeRunShard(db, runId, lease, k, { rows: to - from, answers: shard.items.length, data: bytes }).then(() => {
+          writtenAt[k] = Date.now();
+          entry.resolve();
+        }, entry.reject),
+      );
       // Lets the write go out (and the first jobs be added) before the next shard is encoded.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -561,6 +571,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   /** One pass: the shards' sums in shard order. */
   async function run<T>(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature, decode: (bytes: Uint8Array) => T): Promise<T[]> {
     const started = performance.now();
+    const startedAt = Date.now();
     const number = ++pass;
     const passId = `${runId}-${lease}-${number}`;
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
@@ -640,6 +651,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     passSeconds.push((finished - started) / 1000);
     timeline.push({
       kind,
+      startedAt,
       seconds: (finished - started) / 1000,
       dispatch: (added - started) / 1000,
       wait: (done - added) / 1000,
@@ -656,6 +668,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     shards: parts.length,
     passSeconds,
     timeline,
+    writtenAt,
     summary: () => summary,
     expectations: async (params, quadrature): Promise<SufficientStatistics> => mergeStatistics(await run('expectations', params, quadrature, decodeStatistics)),
     diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => mergeDiagnostics(await run('diagnostics', params, quadrature, decodeDiagnostics)),
