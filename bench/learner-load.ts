@@ -55,6 +55,11 @@ const GIVEN_URL = option('base-url', process.env.BASE_URL ?? '');
  * (perf, 200 learners; decision 021, h42), so a window that opens cold counts the compilation too.
  */
 const WARMUP = Number(option('warmup', '0'));
+/**
+ * `--delays off`: the web processes do not measure what delays their requests (event loop every 2 ms, pg
+ * pool waits, GC pauses), so that the CPU per answer is measured without that instrumentation, as before h42.
+ */
+const DELAYS = option('delays', 'on') !== 'off';
 const COMPETENCES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '3.3', '3.4', '4.1', '4.2', '4.3', '5.1', '5.2'];
 const RUN = Date.now().toString(36);
 const WEB_PROCESSES = Math.max(1, Number(process.env.WEB_PROCESSES ?? 1));
@@ -143,7 +148,7 @@ async function backendCpu(t: Target): Promise<Map<number, number> | null> {
 
 /** SIGUSR2 to the server's processes: opens, then closes, the window of their delays (bench/learner-load-server.ts). */
 function signalServer(pid: number | null): void {
-  if (pid === null) return;
+  if (pid === null || !DELAYS) return;
   for (const p of processTree(pid)) {
     try {
       process.kill(p, 'SIGUSR2');
@@ -173,14 +178,20 @@ async function startTarget(): Promise<Target> {
   });
   if (build.status !== 0) throw new Error('build failed');
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
-  const statsDir = path.join(dataDir, 'delays');
+  const statsDir = DELAYS ? path.join(dataDir, 'delays') : null;
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   // The web server's own Node options (as `npm start` gives them), then BENCH_SERVER_NODE_ARGS, whose last word wins.
   const serverNodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, WORKBENCH_DATA_DIR: dataDir, BENCH_SERVER_STATS_DIR: statsDir },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      WORKBENCH_DATA_DIR: dataDir,
+      ...(statsDir ? { BENCH_SERVER_STATS_DIR: statsDir } : {}),
+    },
   });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
