@@ -77,6 +77,12 @@ const allArms: Arm[] = [
 
 // --arms: the kinds kept (npm, node, tsx; floor = `node -e 0`).
 const kinds = new Set((option('arms') ?? 'npm,node,tsx,workers,floor').split(','));
+const knownKinds = ['npm', 'node', 'tsx', 'workers', 'floor'];
+const unknownKinds = [...kinds].filter((kind) => !knownKinds.includes(kind));
+if (unknownKinds.length > 0) {
+  console.error(`cli-1m: unknown --arms ${unknownKinds.join(', ')} (kinds: ${knownKinds.join(', ')})`);
+  process.exit(2);
+}
 const arms = allArms.filter((arm) => kinds.has(arm.floor === true ? 'floor' : (arm.name.split(' ')[1] as string)));
 
 /** Numbers of two documents: max relative difference, `seconds` excepted; Infinity when their shapes differ. */
