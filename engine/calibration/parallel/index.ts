@@ -33,7 +33,6 @@ import {
   createLocalRunner,
   mergeDiagnostics,
   mergeStatistics,
-  concatRowScores,
   shardBoundaries,
   type CalibrateOptions,
   type CalibrationResult,
@@ -50,7 +49,6 @@ import {
   type SharedMatrix,
   type Quadrature,
   type ResponseData,
-  type RowScores,
   type SufficientStatistics,
 } from '..';
 import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
@@ -309,7 +307,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
+  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
     Promise.all(
       workers.map((worker) =>
         ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...(rows === true ? { rows } : {}) }),
@@ -465,10 +463,6 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,
-    rowScores: async (params, quadrature): Promise<RowScores> => {
-      const replies = await everyWorker('rows', params, quadrature);
-      return concatRowScores(replies.map((r) => (r as Extract<WorkerReply, { kind: 'rows' }>).result));
-    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
