@@ -210,7 +210,7 @@ console.log(
     answers,
     postgresUsPerAnswerIncludingStarts: Number((ns / 1000 / answers).toFixed(1)),
     statementsPerAnswerIncludingStarts: Number((st / answers).toFixed(3)),
-    backendUsPer1000Statements: Number((ns / 1000 / st * 1000).toFixed(0)),
+    backendUsPer1000Statements: Number(((ns / 1000 / st) * 1000).toFixed(0)),
     loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
   }),
 );
@@ -221,7 +221,7 @@ for (const client of clients) {
   try {
     const { rows } = (await original.call(
       client,
-      'SELECT left(regexp_replace(statement, \'\\s+\', \' \', \'g\'), 70) AS statement, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements',
+      "SELECT left(regexp_replace(statement, '\\s+', ' ', 'g'), 70) AS statement, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements",
     )) as { rows: { statement: string; generic: number; custom: number }[] };
     for (const r of rows) {
       const h = held.get(r.statement) ?? { connections: 0, generic: 0, custom: 0 };

@@ -84,12 +84,14 @@ export function statementName(text: string): string | undefined {
  * transaction's) goes through $queryRaw. Each text is a named prepared statement on the connection that
  * runs it (statementName): parsed once per connection, its plan kept by PostgreSQL. The values and rows
  * are those of an unnamed statement; a prepared statement lives as long as its connection, which a
- * PgBouncer in transaction mode supports from 1.21 on (`max_prepared_statements`, decision 021).
+ * PgBouncer in transaction mode supports from 1.21 on (`max_prepared_statements`, decision 021); for an
+ * older pooler DATABASE_PREPARED_STATEMENTS=0 sends them unnamed.
  */
 export async function rawRows<T>(client: object, sql: Prisma.Sql): Promise<T[]> {
   const pool = poolOf(client);
   if (!pool) return (client as Db).$queryRaw<T[]>(sql);
   const text = sql.text;
-  const result = await pool.query({ name: statementName(text), text, values: sql.values.map(rawValue), types: rawTypes });
+  const name = env().DATABASE_PREPARED_STATEMENTS === 1 ? statementName(text) : undefined;
+  const result = await pool.query({ name, text, values: sql.values.map(rawValue), types: rawTypes });
   return result.rows as T[];
 }

@@ -88,6 +88,24 @@ describe('statements without Prisma’s runtime (rawRows)', () => {
     expect(held?.statement).toBe(sql(0).text);
   });
 
+  it('go unnamed with DATABASE_PREPARED_STATEMENTS=0 (a pooler that keeps no prepared statement)', async () => {
+    const db = testDb();
+    const sql = Prisma.sql`SELECT ${'unnamed'}::text AS kind, pg_backend_pid() AS pid`;
+    process.env.DATABASE_PREPARED_STATEMENTS = '0';
+    try {
+      const [first] = await rawRows<{ kind: string; pid: number }>(db, sql);
+      const [second] = await rawRows<{ kind: string; pid: number }>(db, sql);
+      expect(first).toEqual(second);
+      const [held] = await rawRows<{ n: number }>(
+        db,
+        Prisma.sql`SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM pg_prepared_statements WHERE name = ${statementName(sql.text)}`,
+      );
+      expect(held).toEqual({ n: 0, pid: first!.pid });
+    } finally {
+      delete process.env.DATABASE_PREPARED_STATEMENTS;
+    }
+  });
+
   it('refuse a numeric column rather than give it another type than Prisma', async () => {
     await expect(rawRows(testDb(), Prisma.sql`SELECT 1.5::numeric AS n`)).rejects.toThrow(/numeric/);
   });
