@@ -77,6 +77,12 @@ const schema = z.object({
   // ── Web app and workers ─────────────────────────────────────────────────────────────────────
   /** PostgreSQL of the installation (set by `npm start` to the embedded server when absent). */
   DATABASE_URL: z.preprocess(unset, url(['postgres:', 'postgresql:']).optional()),
+  /**
+   * The busiest statements are named prepared statements on their connection (parsed once, their plan
+   * kept: decision 021, h44); 0 sends them unnamed, for a pooler that keeps no prepared statement across
+   * transactions (PgBouncer before 1.21, or `max_prepared_statements = 0`, in transaction mode).
+   */
+  DATABASE_PREPARED_STATEMENTS: integer(0, 1, 1),
   /** Redis of the job queues. */
   REDIS_URL: z.preprocess(unset, url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379')),
   /** Prefix of every queue key, so that installations (or test runs) can share one Redis. */

@@ -11,7 +11,7 @@ import { Prisma } from '../../prisma/generated/client';
 import { testDatabaseUrl, testDb } from '../../tests/setup/db';
 import { certificationToStart } from '../../tests/setup/certification-fixtures';
 import { makeLearner, makePositioningFixture, respond } from '../../tests/setup/positioning-fixtures';
-import { rawRows } from './db.server';
+import { rawRows, statementName } from './db.server';
 
 const ORIGIN = 'http://localhost:3000';
 
@@ -58,6 +58,52 @@ describe('statements without Prisma’s runtime (rawRows)', () => {
     const { tz: _a, ...rawRest } = raw[0]!;
     const { tz: _b, ...prismaRest } = prisma[0]!;
     expect(rawRest).toEqual(prismaRest);
+  });
+
+  it('are prepared once per connection and reused by later calls, with the same rows as unnamed statements', async () => {
+    const db = testDb();
+    // A statement of the answer path's kind: parameters typed by casts, json built by PostgreSQL, a CTE.
+    const sql = (n: number) => Prisma.sql`
+      WITH v AS (SELECT ${n}::int AS n, ${`skill-${n}`}::text AS s, ${new Date(Date.UTC(2026, 2, n + 1)).toISOString()}::timestamp AS at)
+      SELECT v.n, v.s, v.at, json_build_object('n', v.n, 'list', ${[n, n + 1]}::int[]) AS j, (v.n % 2 = 0) AS even, count(*) OVER () AS big FROM v`;
+    const name = statementName(sql(0).text);
+    expect(name).toMatch(/^wb_/);
+    const backends = new Set<number>();
+    for (let n = 0; n < 8; n++) {
+      const named = await rawRows<Record<string, unknown>>(db, sql(n));
+      const unnamed = await db.$queryRaw<Record<string, unknown>[]>(sql(n));
+      expect(named).toEqual(unnamed);
+      expect(named[0]).toMatchObject({ n, s: `skill-${n}`, even: n % 2 === 0, big: 1n });
+      const [me] = await rawRows<{ pid: number }>(db, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      backends.add(me!.pid);
+    }
+    // Calls one after the other take the same connection (the pool lends its last idle one), where
+    // PostgreSQL holds the statement under its name, parsed once and executed eight times.
+    expect(backends.size).toBe(1);
+    const [held] = await rawRows<{ runs: bigint; statement: string }>(
+      db,
+      Prisma.sql`SELECT (generic_plans + custom_plans)::int8 AS runs, statement FROM pg_prepared_statements WHERE name = ${name}`,
+    );
+    expect(held?.runs).toBe(8n);
+    expect(held?.statement).toBe(sql(0).text);
+  });
+
+  it('go unnamed with DATABASE_PREPARED_STATEMENTS=0 (a pooler that keeps no prepared statement)', async () => {
+    const db = testDb();
+    const sql = Prisma.sql`SELECT ${'unnamed'}::text AS kind, pg_backend_pid() AS pid`;
+    process.env.DATABASE_PREPARED_STATEMENTS = '0';
+    try {
+      const [first] = await rawRows<{ kind: string; pid: number }>(db, sql);
+      const [second] = await rawRows<{ kind: string; pid: number }>(db, sql);
+      expect(first).toEqual(second);
+      const [held] = await rawRows<{ n: number }>(
+        db,
+        Prisma.sql`SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM pg_prepared_statements WHERE name = ${statementName(sql.text)}`,
+      );
+      expect(held).toEqual({ n: 0, pid: first!.pid });
+    } finally {
+      delete process.env.DATABASE_PREPARED_STATEMENTS;
+    }
   });
 
   it('refuse a numeric column rather than give it another type than Prisma', async () => {
