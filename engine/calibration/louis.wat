@@ -11,6 +11,9 @@
 ;;     bit for bit), its largest value, and the posterior exp(l − top) / total; exp is computed here
 ;;     (range reduction by ln 2, Taylor polynomial of degree 13: within 2 ulp of Math.exp), so the
 ;;     posterior agrees with the JavaScript one to rounding, not bit for bit;
+;;     or, with `given` (the final pass fused with this one, h45), the posterior the diagnostic pass
+;;     formed (estep.wat's products with rescaling, divided by their total), copied from given + stride·row:
+;;     the same posterior to rounding, without this pass's log-likelihood and exp;
 ;;   - the nodes [lo, hi) whose posterior is at least 1e-14 of the total; the posterior is set to 0
 ;;     elsewhere, so whole f64x2 vectors can be used from lo/2 to ⌈hi/2⌉;
 ;;   - the expected persons and answers per node, then for each free item (answers sorted by their
