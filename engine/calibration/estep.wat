@@ -18,82 +18,9 @@
 (module
   (memory (export "memory") 1)
 
-  ;; like[v] *= table[base(m) + v] for the answers m in [from, to), over all vectors. From 8 vectors on,
-  ;; eight at a time (eight independent chains of multiplications: four, as before h45, left the multiply
-  ;; unit waiting on each product's latency): the last eight first, keeping only the vectors beyond the
-  ;; whole groups of eight (read before any group changed them), then the whole groups. Each vector's
-  ;; products are the same, in the same order, so the results are the same bits.
+  ;; like[v] *= table[base(m) + v] for the answers m in [from, to), over all vectors: four vectors at
+  ;; a time kept in locals (one load and one multiply per two nodes per answer), then one at a time.
   (func $product (param $like i32) (param $bases i32) (param $table i32) (param $vectors i32) (param $from i32) (param $to i32)
-    (local $v i32) (local $rest i32)
-    (if (i32.lt_u (local.get $vectors) (i32.const 8))
-      (then
-        (call $product4 (local.get $like) (local.get $bases) (local.get $table) (local.get $vectors) (local.get $from) (local.get $to))
-        (return)))
-    (local.set $rest (i32.and (local.get $vectors) (i32.const 7)))
-    (if (local.get $rest)
-      (then
-        (call $product8 (local.get $like) (local.get $bases) (local.get $table) (i32.sub (local.get $vectors) (i32.const 8))
-          (local.get $from) (local.get $to) (i32.sub (i32.const 8) (local.get $rest)))))
-    (block $eights_done
-      (loop $eights
-        (br_if $eights_done (i32.gt_u (i32.add (local.get $v) (i32.const 8)) (local.get $vectors)))
-        (call $product8 (local.get $like) (local.get $bases) (local.get $table) (local.get $v) (local.get $from) (local.get $to) (i32.const 0))
-        (local.set $v (i32.add (local.get $v) (i32.const 8)))
-        (br $eights))))
-
-  ;; The vectors [v, v + 8) of $product, stored from the `keep`-th on.
-  (func $product8 (param $like i32) (param $bases i32) (param $table i32) (param $v i32) (param $from i32) (param $to i32) (param $keep i32)
-    (local $p i32) (local $m i32) (local $b i32)
-    (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $l3 v128) (local $l4 v128) (local $l5 v128) (local $l6 v128) (local $l7 v128)
-    (local.set $p (i32.add (local.get $like) (i32.shl (local.get $v) (i32.const 4))))
-    (local.set $l0 (v128.load offset=0 (local.get $p)))
-    (local.set $l1 (v128.load offset=16 (local.get $p)))
-    (local.set $l2 (v128.load offset=32 (local.get $p)))
-    (local.set $l3 (v128.load offset=48 (local.get $p)))
-    (local.set $l4 (v128.load offset=64 (local.get $p)))
-    (local.set $l5 (v128.load offset=80 (local.get $p)))
-    (local.set $l6 (v128.load offset=96 (local.get $p)))
-    (local.set $l7 (v128.load offset=112 (local.get $p)))
-    (local.set $m (local.get $from))
-    (block $answers_done
-      (loop $answers
-        (br_if $answers_done (i32.ge_u (local.get $m) (local.get $to)))
-        (local.set $b
-          (i32.add
-            (i32.add (local.get $table) (i32.shl (local.get $v) (i32.const 4)))
-            (i32.load (i32.add (local.get $bases) (i32.shl (local.get $m) (i32.const 2))))))
-        (local.set $l0 (f64x2.mul (local.get $l0) (v128.load offset=0 (local.get $b))))
-        (local.set $l1 (f64x2.mul (local.get $l1) (v128.load offset=16 (local.get $b))))
-        (local.set $l2 (f64x2.mul (local.get $l2) (v128.load offset=32 (local.get $b))))
-        (local.set $l3 (f64x2.mul (local.get $l3) (v128.load offset=48 (local.get $b))))
-        (local.set $l4 (f64x2.mul (local.get $l4) (v128.load offset=64 (local.get $b))))
-        (local.set $l5 (f64x2.mul (local.get $l5) (v128.load offset=80 (local.get $b))))
-        (local.set $l6 (f64x2.mul (local.get $l6) (v128.load offset=96 (local.get $b))))
-        (local.set $l7 (f64x2.mul (local.get $l7) (v128.load offset=112 (local.get $b))))
-        (local.set $m (i32.add (local.get $m) (i32.const 1)))
-        (br $answers)))
-    (if (i32.eqz (local.get $keep))
-      (then
-        (v128.store offset=0 (local.get $p) (local.get $l0))
-        (v128.store offset=16 (local.get $p) (local.get $l1))
-        (v128.store offset=32 (local.get $p) (local.get $l2))
-        (v128.store offset=48 (local.get $p) (local.get $l3))
-        (v128.store offset=64 (local.get $p) (local.get $l4))
-        (v128.store offset=80 (local.get $p) (local.get $l5))
-        (v128.store offset=96 (local.get $p) (local.get $l6))
-        (v128.store offset=112 (local.get $p) (local.get $l7))
-        (return)))
-    (if (i32.le_u (local.get $keep) (i32.const 1)) (then (v128.store offset=16 (local.get $p) (local.get $l1))))
-    (if (i32.le_u (local.get $keep) (i32.const 2)) (then (v128.store offset=32 (local.get $p) (local.get $l2))))
-    (if (i32.le_u (local.get $keep) (i32.const 3)) (then (v128.store offset=48 (local.get $p) (local.get $l3))))
-    (if (i32.le_u (local.get $keep) (i32.const 4)) (then (v128.store offset=64 (local.get $p) (local.get $l4))))
-    (if (i32.le_u (local.get $keep) (i32.const 5)) (then (v128.store offset=80 (local.get $p) (local.get $l5))))
-    (if (i32.le_u (local.get $keep) (i32.const 6)) (then (v128.store offset=96 (local.get $p) (local.get $l6))))
-    (v128.store offset=112 (local.get $p) (local.get $l7)))
-
-  ;; $product below 8 vectors: four vectors at a time kept in locals (one load and one multiply per two
-  ;; nodes per answer), then one at a time.
-  (func $product4 (param $like i32) (param $bases i32) (param $table i32) (param $vectors i32) (param $from i32) (param $to i32)
     (local $v i32) (local $p i32) (local $m i32) (local $b i32)
     (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $l3 v128)
     (block $fours_done
