@@ -18,7 +18,7 @@
 import type { ResponseData } from './data';
 import type { KernelKind } from './estep-wasm';
 import { louisCompleteApplies, louisCompletePartial } from './louis-complete';
-import { louisPartialInWasm, louisPassInWasm, type LouisMatrixTarget, type LouisWasmPass } from './louis-wasm';
+import { louisPartialInWasm, louisPassInWasm, type LouisMatrixTarget, type LouisWasmInput, type LouisWasmPass } from './louis-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import {
   addCompleteDataInformation,
@@ -163,14 +163,18 @@ export function louisShardPartial(
     if (complete !== null) return complete;
   }
   if (kernel === 'wasm' && !layout.threePl) {
-    const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
-    const { prob, logP, logQ } = probabilityTables(state, false, nodes);
-    const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
-    const b = layout.rasch ? 1 : 2;
-    const partial = louisPartialInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ }, target);
+    const partial = louisPartialInWasm(data, wasmInput(layout, state, settings, nodes), target);
     if (partial !== null) return partial;
   }
   return louisShardPartialInJs(data, state, settings, nodes);
+}
+
+/** The WebAssembly pass's input (2PL or Rasch): the layout, the latent scores and the tables. */
+function wasmInput(layout: ReturnType<typeof layoutOf>, state: ModelState, settings: MStepSettings, nodes: Float64Array): LouisWasmInput {
+  const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
+  const { prob, logP, logQ } = probabilityTables(state, false, nodes);
+  const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
+  return { F: layout.F, b: layout.rasch ? 1 : 2, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ };
 }
 
 /**
@@ -188,11 +192,7 @@ export function louisShardPass(
 ): LouisWasmPass | null {
   const layout = layoutOf(state, settings);
   if (kernel !== 'wasm' || layout.threePl || louisCompleteApplies(data, state, settings)) return null;
-  const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
-  const { prob, logP, logQ } = probabilityTables(state, false, nodes);
-  const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
-  const b = layout.rasch ? 1 : 2;
-  return louisPassInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ }, target, true);
+  return louisPassInWasm(data, wasmInput(layout, state, settings, nodes), target, true);
 }
 
 /** The JavaScript pass (the reference of the WebAssembly one, and the 3PL's). */
