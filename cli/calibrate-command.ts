@@ -3,18 +3,21 @@
  * [--guessing FILE] [--se|--standard-errors auto|observed|louis-block]`
  */
 import {
+  calibrate,
   likelihoodRatioTest,
   modelQuality,
   personFit,
   personFitOf,
   rowCount,
   scorePersons,
+  sx2ItemFit,
   type CalibrationResult,
   type CalibrationSettings,
+  type ItemSx2,
   type ResponseData,
 } from '../engine/calibration';
 import { statSync } from 'node:fs';
-import { calibrateInThreads, startThreadsFor, type ThreadPool } from '../engine/calibration/parallel';
+import { createThreadedRunner, startThreadsFor, type ThreadPool } from '../engine/calibration/parallel';
 import { choice, integer, parseArgs, positiveNumber, UsageError } from './args';
 import { readAnchorsCsv, readGuessingCsv, readResponseCsv, separatorName } from './csv';
 import { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT } from '../engine/calibration/mstep';
@@ -94,11 +97,41 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
       ...(guessing === undefined ? {} : { guessing: { modes: guessing.modes, fixed: guessing.fixed } }),
     };
     // The persons' θ̂, SD and lz for the document come from the calibration's threads (result.rowScores).
+    // S-X² of a single 2PL or Rasch run is computed on this thread during the final pass (its parameters and
+    // quadrature are the result's), once this thread's own shard is done, while the workers finish theirs.
+    let sx2: (ItemSx2 | null)[] | undefined;
+    const threadOptions = { threads, inline, ...(pool === null ? {} : { pool }) };
     const run = (m: '2pl' | 'rasch' | '3pl') =>
-      calibrateInThreads(
+      calibrate(
         data,
         { ...settings, model: m },
-        { hooks: { now: () => performance.now() }, threads, inline, rowScores: true, ...(pool === null ? {} : { pool }) },
+        {
+          hooks: { now: () => performance.now() },
+          rowScores: true,
+          createRunner: async (prepared) => {
+            const runner = await createThreadedRunner(prepared, threadOptions);
+            if (model !== m) return runner;
+            const fused = runner.diagnosticsWithCovariance?.bind(runner);
+            return {
+              ...runner,
+              diagnostics: (params, quadrature, options) => {
+                const pass = runner.diagnostics(params, quadrature, options);
+                if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+                return pass;
+              },
+              // The final pass with the exact SEs' Louis pass (h45): S-X² likewise, once this thread's shard of both is done.
+              ...(fused === undefined
+                ? {}
+                : {
+                    diagnosticsWithCovariance: (params, quadrature, options, state, mSettings, now) => {
+                      const pass = fused(params, quadrature, options, state, mSettings, now);
+                      if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+                      return pass;
+                    },
+                  }),
+            };
+          },
+        },
       );
     const warnings: string[] = [];
     if (separator !== ',') warnings.push(`note: ${file} read as ${separatorName(separator)}-separated (the separator of its header line)`);
@@ -143,7 +176,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
       const result = await run(model);
       phases.calibration = performance.now();
       notConverged(result);
-      const json = JSON.stringify(toJson(result, data));
+      const json = JSON.stringify(toJson(result, data, result.guessing === undefined ? sx2 : undefined));
       phases.diagnostics = performance.now();
       return { json, warnings, ...(timed ? { phases } : {}) };
     }
@@ -177,15 +210,15 @@ function startThreadsAhead(file: string, threads: number | undefined, inline: bo
 /**
  * The CLI's output document: the run, then one entry per item, in this exact shape. With the data,
  * it also gives the empirical reliability of the persons' EAP scores and their person fit (lz), from
- * the run's `rowScores` when it has them for these rows, else computed here (the same values).
+ * the run's `rowScores` when it has them for these rows, else computed here (the same values). `sx2`: S-X² already
+ * computed on `data` at the run's final parameters and quadrature, else computed here.
  */
-export function toJson(result: CalibrationResult, data?: ResponseData): unknown {
+export function toJson(result: CalibrationResult, data?: ResponseData, sx2?: (ItemSx2 | null)[]): unknown {
   const scored = data !== undefined && result.rowScores !== undefined && result.rowScores.theta.length === rowCount(data) ? result.rowScores : null;
   const persons = data === undefined ? null : (scored ?? scorePersons(data, result));
   const fit =
     data === undefined || persons === null ? null : scored !== null ? personFitOf(scored.lz, data.weights) : personFit(data, result, { theta: persons.theta });
-  const quality = data === undefined || persons === null ? null : modelQuality(result, data, persons);
-  const sx2 = quality === null ? null : quality.sx2;
+  const quality = data === undefined || persons === null ? null : modelQuality(result, data, persons, sx2);
   return {
     model: result.model,
     logLik: result.logLik,
@@ -226,7 +259,7 @@ export function toJson(result: CalibrationResult, data?: ResponseData): unknown 
       pointBiserial: item.pointBiserial,
       infit: item.infit,
       outfit: item.outfit,
-      sx2: sx2?.[index] ?? null,
+      sx2: quality?.sx2[index] ?? null,
       flags: item.flags,
     })),
   };

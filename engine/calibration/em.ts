@@ -236,8 +236,8 @@ export interface CalibrateOptions {
   readonly createRunner?: (data: ResponseData) => EStepRunner | Promise<EStepRunner>;
   /**
    * Also score every row of `data` at the final parameters (θ̂, SD, lz: result.rowScores), on the runner's
-   * threads, once per pattern: in the final pass, from each pattern's posterior (a runner that cannot: in
-   * a pass of their own before the threads close). Default false.
+   * threads, once per pattern: in the final pass, from each pattern's posterior. A runner whose final pass
+   * ignores the option gives none (result.rowScores undefined: the caller scores the rows itself). Default false.
    */
   readonly rowScores?: boolean;
 }
@@ -249,10 +249,8 @@ export async function calibrate(data: ResponseData, settings: CalibrationSetting
   const runner = options.createRunner ? await options.createRunner(prepared) : createLocalRunner(prepared);
   try {
     const wanted = options.rowScores === true;
-    const { rowScores: fromPass, ...result } = await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared, rowScores: wanted });
-    if (!wanted || (fromPass === undefined && runner.rowScores === undefined)) return result;
-    const { a, d, c } = result.parameters;
-    const scores = fromPass ?? (await (runner.rowScores as NonNullable<EStepRunner['rowScores']>)(c === undefined ? { a, d } : { a, d, c }, result.quadrature));
+    const { rowScores: scores, ...result } = await calibrateWithRunner(runner, settings, { ...options.hooks, data: prepared, rowScores: wanted });
+    if (!wanted || scores === undefined) return result;
     const rowScores = collapsed === null ? scores : patternScoresByRow(scores, collapsed.patternOfRow);
     return rowScores === null ? result : { ...result, rowScores };
   } finally {

@@ -13,8 +13,7 @@
  * P = c + (1 − c)·logistic(aθ + d).
  */
 import type { ResponseData } from './data';
-import type { ModelState } from './mstep';
-import type { Quadrature } from './kernel';
+import type { ItemParameterArrays, Quadrature } from './kernel';
 import { chiSquareUpper } from '../statistics/distributions';
 
 export interface ItemSx2 {
@@ -83,7 +82,12 @@ function lordWingersky(prob: Float64Array, n: number, Q: number): Float64Array {
   return f;
 }
 
-export function sx2ItemFit(data: ResponseData, state: ModelState, quadrature: Quadrature, parametersPerItem: number | readonly number[]): (ItemSx2 | null)[] {
+export function sx2ItemFit(
+  data: ResponseData,
+  state: ItemParameterArrays,
+  quadrature: Quadrature,
+  parametersPerItem: number | readonly number[],
+): (ItemSx2 | null)[] {
   const n = state.a.length;
   const Q = quadrature.nodes.length;
   const empty = (): (ItemSx2 | null)[] => new Array<ItemSx2 | null>(n).fill(null);

@@ -21,9 +21,15 @@ export interface ModelQuality {
 
 /**
  * `abilities`: the persons' EAP θ̂ and posterior SD on `data` (scorePersons), passed in because the
- * caller usually has them already.
+ * caller usually has them already. `sx2`: S-X² already computed on `data` at the run's final parameters and
+ * quadrature (the CLI computes it while the threads finish the final pass), else computed here.
  */
-export function modelQuality(result: CalibrationResult, data: ResponseData, abilities: { theta: ArrayLike<number>; sd: ArrayLike<number> }): ModelQuality {
+export function modelQuality(
+  result: CalibrationResult,
+  data: ResponseData,
+  abilities: { theta: ArrayLike<number>; sd: ArrayLike<number> },
+  sx2?: (ItemSx2 | null)[],
+): ModelQuality {
   return {
     logLik: result.logLik,
     parameterCount: result.parameterCount,
@@ -31,7 +37,7 @@ export function modelQuality(result: CalibrationResult, data: ResponseData, abil
     bic: result.bic,
     marginalReliability: result.marginalReliability,
     empiricalReliability: empiricalReliability(abilities.theta, abilities.sd, data.weights),
-    sx2: sx2ItemFit(data, result.parameters, result.quadrature, parametersPerItem(result)),
+    sx2: sx2 ?? sx2ItemFit(data, result.parameters, result.quadrature, parametersPerItem(result)),
   };
 }
 

@@ -7,7 +7,6 @@ import type { ResponseData } from './data';
 import { createExpectationKernel, type KernelKind } from './estep-wasm';
 import { exactCovariance, type ExactCovariance } from './exact-covariance';
 import type { ModelState, MStepSettings } from './mstep';
-import { scoreRows, type RowScores } from './persons';
 import {
   computeShardSummary,
   type DataSummary,
@@ -50,11 +49,6 @@ export interface EStepRunner {
     settings: MStepSettings,
     now?: () => number,
   ): Promise<{ readonly diagnostics: DiagnosticStatistics; readonly covariance: ExactCovariance }>;
-  /**
-   * θ̂, SD and lz of every row of the runner's data at these parameters (persons.ts, scoreRows), when it holds
-   * the data: a pass of its own, for runners whose diagnostics do not give them.
-   */
-  rowScores?(params: ItemParameterArrays, quadrature: Quadrature): MaybePromise<RowScores>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }
@@ -80,6 +74,5 @@ export function createLocalRunner(data: ResponseData, options: KernelOptions = {
     diagnostics: (params, quadrature, diagnosticOptions) =>
       (kernel ??= createExpectationKernel(data, options.kernel)).diagnostics(params, quadrature, diagnosticOptions),
     exactCovariance: (state, settings, nodes, now) => exactCovariance(data, state, settings, nodes, now, options.exactKernel ?? options.kernel),
-    rowScores: (params, quadrature) => scoreRows(data, params, quadrature),
   };
 }

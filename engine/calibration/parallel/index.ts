@@ -33,7 +33,6 @@ import {
   createLocalRunner,
   mergeDiagnostics,
   mergeStatistics,
-  concatRowScores,
   shardBoundaries,
   type CalibrateOptions,
   type CalibrationResult,
@@ -52,7 +51,6 @@ import {
   type SharedMatrix,
   type Quadrature,
   type ResponseData,
-  type RowScores,
   type SufficientStatistics,
 } from '..';
 import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
@@ -324,7 +322,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics' | 'rows', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
+  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
     Promise.all(
       workers.map((worker) =>
         ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...(rows === true ? { rows } : {}) }),
@@ -537,10 +535,6 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     },
     exactCovariance,
     diagnosticsWithCovariance,
-    rowScores: async (params, quadrature): Promise<RowScores> => {
-      const replies = await everyWorker('rows', params, quadrature);
-      return concatRowScores(replies.map((r) => (r as Extract<WorkerReply, { kind: 'rows' }>).result));
-    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },

@@ -4,7 +4,6 @@ import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import type { LouisBlocks, LouisPartial } from '../louis-pass';
 import type { LouisMatrixTarget } from '../louis-wasm';
 import type { ModelState, MStepSettings } from '../mstep';
-import type { RowScores } from '../persons';
 
 /** What each worker is given once: shared views on the data and its range of rows. */
 export interface WorkerSetup {
@@ -49,8 +48,6 @@ export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
   /** The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores). */
   | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean })
-  /** θ̂, SD and lz of the worker's rows (persons.ts, scoreRows). */
-  | (EStepRequest & { readonly kind: 'rows' })
   /**
    * The final pass and the worker's share of the exact information in one walk over its rows: the Louis pass
    * reads the diagnostic pass's posteriors (where both run in WebAssembly; else the two passes one after the other).
@@ -132,7 +129,6 @@ export type WorkerReply =
   | { readonly id: number; readonly kind: 'diagnostics'; readonly result: DiagnosticStatistics }
   | { readonly id: number; readonly kind: 'louis'; readonly result: LouisPartial }
   | { readonly id: number; readonly kind: 'diagnostics-louis'; readonly result: { readonly diagnostics: DiagnosticStatistics; readonly louis: LouisPartial } }
-  | { readonly id: number; readonly kind: 'rows'; readonly result: RowScores }
   | { readonly id: number; readonly kind: 'done' }
   | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };

@@ -7,7 +7,6 @@ import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import { louisShardPartial, louisShardPass, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
-import { scoreRows } from '../persons';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
 import type { WorkerMessage, WorkerReply, WorkerSetup } from './protocol';
@@ -100,12 +99,6 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
         const louis = fused === null ? louisShardPartial(shard, state, settings, nodes, setup.exactKernel, target) : fused.finish();
         const reply: WorkerReply = { id: request.id, kind: 'diagnostics-louis', result: { diagnostics, louis } };
         send(reply, [...diagnosticBuffers(diagnostics), ...partialBuffers(louis)]);
-        return;
-      }
-      if (request.kind === 'rows') {
-        const result = scoreRows(shard, { a: request.a, d: request.d, c: request.c }, { nodes: request.nodes, weights: request.weights });
-        const reply: WorkerReply = { id: request.id, kind: 'rows', result };
-        send(reply, [result.theta.buffer, result.sd.buffer, result.lz.buffer] as ArrayBuffer[]);
         return;
       }
       if (request.kind === 'louis') {
