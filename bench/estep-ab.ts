@@ -3,7 +3,8 @@
  * this tree's WebAssembly kernel against another tree's (a `git archive` copy of main, say), so that both see
  * the same load and the same caches — at a load of 5–8 on 2 cores, runs in separate processes differ more
  * between themselves than a 15 % change. Prints each E-step's CPU per answer per node and the ratio of medians.
- * Run: node --import tsx bench/estep-ab.ts OTHER_TREE [persons = 100000] [items = 2000] [rounds = 15]
+ * Run: node --import tsx bench/estep-ab.ts OTHER_TREE [persons = 100000] [items = 2000] [rounds = 15] [--diagnostics]
+ * With --diagnostics: the final diagnostic pass instead of the E-step, every sum compared bit for bit.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -12,11 +13,13 @@ import { createExpectationKernel } from '../engine/calibration/estep-wasm';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
 
-const other = process.argv[2];
+const diagnostics = process.argv.includes('--diagnostics');
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const other = positional[0];
 if (other === undefined) throw new Error('usage: bench/estep-ab.ts OTHER_TREE [persons] [items] [rounds]');
-const persons = Number(process.argv[3] ?? 100_000);
-const items = Number(process.argv[4] ?? 2000);
-const rounds = Number(process.argv[5] ?? 15);
+const persons = Number(positional[1] ?? 100_000);
+const items = Number(positional[2] ?? 2000);
+const rounds = Number(positional[3] ?? 15);
 const theirs = (await import(pathToFileURL(resolve(other, 'engine/calibration/estep-wasm.ts')).href)) as {
   createExpectationKernel: typeof createExpectationKernel;
 };
@@ -33,15 +36,21 @@ const arms = [
 const perAnswerNode = (ms: number) => (ms * 1e6) / (sim.data.items.length * nodes.length);
 let same = true;
 for (let r = 0; r < rounds; r++) {
-  const results = [];
+  const results: Float64Array[][] = [];
   for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) {
     const before = process.cpuUsage();
-    results.push(arm.kernel.expectations(params, { nodes, weights }));
+    if (diagnostics) {
+      const { expectations, rowScores: _rows, ...sums } = arm.kernel.diagnostics(params, { nodes, weights });
+      results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums)]);
+    } else {
+      const stats = arm.kernel.expectations(params, { nodes, weights });
+      results.push([stats.r, stats.n, Float64Array.of(stats.logLik)]);
+    }
     const used = process.cpuUsage(before);
     arm.times.push((used.user + used.system) / 1e3);
   }
-  const [x, y] = results;
-  same &&= x !== undefined && y !== undefined && x.logLik === y.logLik && x.r.every((v, k) => Object.is(v, y.r[k]));
+  const [x, y] = results as [Float64Array[], Float64Array[]];
+  same &&= x.length === y.length && x.every((array, k) => array.every((v, j) => Object.is(v, y[k]?.[j])));
 }
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1] as number;
 for (const arm of arms) {
@@ -51,7 +60,7 @@ for (const arm of arms) {
 }
 const [o, t] = arms;
 console.log(
-  `${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
+  `${diagnostics ? 'diagnostic pass' : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
