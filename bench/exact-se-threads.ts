@@ -5,10 +5,14 @@
  * Prints the CPU of the whole process (both threads and the main one) and the wall of each part, a hash
  * of the SEs' band (the same bits across code versions: compare the hashes) and the peak memory.
  * Run: node --import tsx bench/exact-se-threads.ts [persons = 300000] [rounds = 2]
+ * With --compare-fused (h45) each round runs the final pass then the exact SEs (as before h45) and the two in
+ * one walk (diagnosticsWithCovariance), alternated in this process, and prints the CPU and wall of each and
+ * the largest relative difference of their SEs' band.
  */
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { createThreadedRunner } from '../engine/calibration/parallel';
+import { normalWeights } from '../engine/irt/grid';
 import { DEFAULT_PRIORS, type MStepSettings } from '../engine/calibration/mstep';
 import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
@@ -27,6 +31,52 @@ const cpu = (): number => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1e3;
 };
+
+if (process.argv.includes('--compare-fused')) {
+  const fused = runner.diagnosticsWithCovariance;
+  if (fused === undefined) throw new Error('this runner has no fused pass');
+  const quadrature = { nodes, weights: normalWeights(nodes, 0, 1) };
+  const params = { a: state.a, d: state.d };
+  // The pass's CPU: the process's CPU when the runner times the end of its pass (its second call of `now`).
+  let marks: number[] = [];
+  const now = () => {
+    marks.push(cpu());
+    return performance.now();
+  };
+  for (let round = 0; round < rounds; round++) {
+    const arms = ['separate', 'fused'] as const;
+    const bands: Float64Array[] = [];
+    const lines: string[] = [];
+    for (const arm of round % 2 === 0 ? arms : [...arms].reverse()) {
+      const load = (loadavg()[0] as number).toFixed(1);
+      const started = cpu();
+      const wallStarted = performance.now();
+      marks = [];
+      const covariance =
+        arm === 'fused'
+          ? (await fused(params, quadrature, { rowScores: true }, state, settings, now)).covariance
+          : (await runner.diagnostics(params, quadrature, { rowScores: true }), await exactCovariance(state, settings, nodes, now));
+      const spent = cpu() - started;
+      const wall = performance.now() - wallStarted;
+      const passCpu = (marks[1] as number) - started;
+      bands.push(covariance.band ?? new Float64Array(0));
+      lines.push(
+        `${arm}: CPU ${spent.toFixed(0)} ms, of which the passes ${passCpu.toFixed(0)} ms; wall ${wall.toFixed(0)} ms (factorisation ${covariance.milliseconds?.factorisation.toFixed(0)} ms), load ${load}`,
+      );
+    }
+    const [x, y] = bands as [Float64Array, Float64Array];
+    let worst = 0;
+    for (let k = 0; k < x.length; k++) {
+      const scale = Math.max(Math.abs(x[k] as number), Math.abs(y[k] as number));
+      if (scale > 0) worst = Math.max(worst, Math.abs((x[k] as number) - (y[k] as number)) / scale);
+    }
+    console.log(
+      `round ${round + 1}, ${persons} persons (final pass with row scores + exact SEs): ${lines.join('; ')}; band worst relative difference ${worst.toExponential(2)}`,
+    );
+  }
+  await runner.close?.();
+  process.exit(0);
+}
 
 for (let round = 0; round < rounds; round++) {
   const load = (loadavg()[0] as number).toFixed(1);

@@ -111,6 +111,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
           createRunner: async (prepared) => {
             const runner = await createThreadedRunner(prepared, threadOptions);
             if (model !== m) return runner;
+            const fused = runner.diagnosticsWithCovariance?.bind(runner);
             return {
               ...runner,
               diagnostics: (params, quadrature, options) => {
@@ -118,6 +119,16 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
                 if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
                 return pass;
               },
+              // The final pass with the exact SEs' Louis pass (h45): S-X² likewise, once this thread's shard of both is done.
+              ...(fused === undefined
+                ? {}
+                : {
+                    diagnosticsWithCovariance: (params, quadrature, options, state, mSettings, now) => {
+                      const pass = fused(params, quadrature, options, state, mSettings, now);
+                      if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+                      return pass;
+                    },
+                  }),
             };
           },
         },

@@ -633,13 +633,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     }
   }
 
-  // Final pass at the final parameters.
   const quadrature = quadratureOf(state);
-  const diagnostics = await runner.diagnostics(
-    state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c },
-    quadrature,
-    hooks.rowScores === true ? { rowScores: true } : undefined,
-  );
   const atBounds = new Uint8Array(itemIds.length);
   for (let i = 0; i < itemIds.length; i++) {
     const a = state.a[i] as number;
@@ -674,13 +668,30 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
   const method: StandardErrorMethod =
     requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
+  // Final pass at the final parameters. With exact SEs on a runner that can, the Louis pass walks the data with it
+  // (reading its posteriors: the SEs agree with the separate pass's to rounding; the diagnostics are the same bits).
+  const finalParams = state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c };
+  const diagnosticOptions = hooks.rowScores === true ? { rowScores: true } : undefined;
+  const fuse = method === 'observed' && louisFull && runner.diagnosticsWithCovariance !== undefined;
+  if (fuse && (await hooks.shouldCancel?.())) throw new CalibrationCancelledError(cycles);
+  const fused = fuse
+    ? await runner.diagnosticsWithCovariance?.(
+        finalParams,
+        quadrature,
+        diagnosticOptions,
+        state,
+        mSettings,
+        hooks.timeStandardErrors === true ? hooks.now : undefined,
+      )
+    : undefined;
+  const diagnostics = fused?.diagnostics ?? (await runner.diagnostics(finalParams, quadrature, diagnosticOptions));
   let errors: ItemStandardErrors;
   let standardErrorsNote: string;
   let standardErrorsSeconds: CalibrationResult['standardErrorsSeconds'];
   if (method === 'observed' && louisFull && exact !== undefined) {
     // The exact information is a long step on a large bank (tens of seconds): a cancelled run stops before it.
-    if (await hooks.shouldCancel?.()) throw new CalibrationCancelledError(cycles);
-    const covariance = await exact(state, mSettings, nodes, hooks.timeStandardErrors === true ? hooks.now : undefined);
+    if (fused === undefined && (await hooks.shouldCancel?.())) throw new CalibrationCancelledError(cycles);
+    const covariance = fused?.covariance ?? (await exact(state, mSettings, nodes, hooks.timeStandardErrors === true ? hooks.now : undefined));
     errors = itemErrorsFromGroupCovariance(itemIds.length, covariance.parameters, covariance.band);
     if (covariance.milliseconds !== null) {
       standardErrorsSeconds = { pass: covariance.milliseconds.pass / 1000, factorisation: covariance.milliseconds.factorisation / 1000 };

@@ -55,7 +55,8 @@ describe('WebAssembly E-step kernel', () => {
     const data = collapsePatterns(sim.data).data;
     expect(data.weights).not.toBeNull();
     const kernel = createExpectationKernel(data);
-    for (const count of [61, 30, 7, 2]) {
+    // Vectors of two nodes: 31, 25, 16, 15, 9, 8, 4, 1 — whole groups of eight in the product loop and 0, 1 or 7 left over, or fewer than eight.
+    for (const count of [61, 49, 32, 30, 17, 15, 7, 2]) {
       const quadrature = quadratureOf(count, 0.2, 1.3);
       expectIdentical(kernel.expectations(paramsOf(sim), quadrature), computeShardExpectationsInJs(data, paramsOf(sim), quadrature));
     }

@@ -58,6 +58,8 @@ interface EstepExports {
     firstAnswer: number,
     rowTheta: number,
     rowSd: number,
+    posts: number,
+    postRow0: number,
   ) => void;
 }
 
@@ -97,8 +99,20 @@ export interface ExpectationKernel {
    * The final diagnostic pass (its expectations are the E-step's, bit for bit); with `rowScores`, also each
    * row's θ̂, SD and lz (those of scoreRows, bit for bit).
    */
-  diagnostics(params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions): DiagnosticStatistics;
+  diagnostics(params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions, posteriors?: PosteriorConsumer): DiagnosticStatistics;
+  /** True when `diagnostics` hands its posteriors to a PosteriorConsumer (the WebAssembly kernel; the JavaScript one ignores it). */
+  readonly givesPosteriors: boolean;
 }
+
+/**
+ * Receives the diagnostic pass's posteriors chunk by chunk, in row order: row r of [fromRow, toRow) (the
+ * shard's rows) at posteriors[(r − fromRow)·width …] (width: the nodes padded to an even count, 0 in the
+ * padding), normalised to a total of 1, before the row's weight; rows of weight 0 are left as they were.
+ */
+export type PosteriorConsumer = (fromRow: number, toRow: number, posteriors: Float64Array, width: number) => void;
+
+/** Rows per chunk of the diagnostic pass when it hands out its posteriors (their buffer holds this many rows). */
+export const POSTERIOR_ROWS = 4096;
 
 /** Answers per chunk of the diagnostic pass (its per-answer sums go through a buffer this long). */
 const DIAGNOSTIC_CHUNK = 1 << 15;
@@ -112,6 +126,7 @@ export function createExpectationKernel(shard: ResponseData, kind: KernelKind = 
   const compiledModule = kind === 'wasm' ? estepModule() : null;
   if (compiledModule === null) {
     return {
+      givesPosteriors: false,
       expectations: (params, quadrature) => computeShardExpectationsInJs(shard, params, quadrature),
       diagnostics: (params, quadrature, options) => {
         const sums = computeShardDiagnosticsInJs(shard, params, quadrature);
@@ -177,6 +192,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     quadrature: Quadrature,
     onChunk?: (fromRow: number, toRow: number, sums: Float64Array, rowTheta: Float64Array | null) => void,
     rows = false,
+    posteriors?: PosteriorConsumer,
   ) => {
     const Q = quadrature.nodes.length;
     const vectors = (Q + 1) >> 1;
@@ -195,7 +211,9 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     const outAt = onChunk === undefined ? 0 : align(cutsAt + 4 * longest);
     const rowThetaAt = onChunk === undefined || !rows ? 0 : align(outAt + 48 * (DIAGNOSTIC_CHUNK + longest));
     const rowSdAt = rowThetaAt === 0 ? 0 : rowThetaAt + 8 * shardRows;
-    ensure(onChunk === undefined ? cutsAt + 4 * longest : rowThetaAt === 0 ? outAt + 48 * (DIAGNOSTIC_CHUNK + longest) : rowSdAt + 8 * shardRows);
+    const chunkEnd = onChunk === undefined ? cutsAt + 4 * longest : rowThetaAt === 0 ? outAt + 48 * (DIAGNOSTIC_CHUNK + longest) : rowSdAt + 8 * shardRows;
+    const postsAt = onChunk === undefined || posteriors === undefined ? 0 : align(chunkEnd);
+    ensure(postsAt === 0 ? chunkEnd : postsAt + stride * POSTERIOR_ROWS);
     const buffer = memory.buffer;
 
     const probabilities = buildProbabilityTable(params, quadrature.nodes);
@@ -243,6 +261,8 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
         firstAnswer,
         rowThetaAt,
         rowSdAt,
+        postsAt,
+        fromRow,
       );
     if (onChunk === undefined) run(0, shardRows, 0);
     else {
@@ -251,9 +271,11 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
       for (let from = 0; from < shardRows;) {
         const firstAnswer = shard.rowStart[from] as number;
         let to = from + 1;
-        while (to < shardRows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK) to++;
+        // With posteriors, at most POSTERIOR_ROWS rows (the chunks only cut the same sums, in the same order, elsewhere).
+        while (to < shardRows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK && (postsAt === 0 || to - from < POSTERIOR_ROWS)) to++;
         run(from, to, firstAnswer);
         onChunk(from, to, sums, rowTheta);
+        if (posteriors !== undefined && postsAt !== 0) posteriors(from, to, new Float64Array(memory.buffer, postsAt, (to - from) * width), width);
         from = to;
       }
     }
@@ -286,8 +308,9 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
   };
 
   return {
+    givesPosteriors: true,
     expectations: (params, quadrature) => pass(params, quadrature).expectations,
-    diagnostics(params, quadrature, options) {
+    diagnostics(params, quadrature, options, posteriors) {
       const sums = emptyDiagnosticSums(itemCount);
       const rows = options?.rowScores === true;
       // With the row scores: θ̂ and SD from the kernel (read back after the pass), lz per row here.
@@ -326,6 +349,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
           }
         },
         rows,
+        posteriors,
       );
       const { expectations, abilities } = passed;
       if (lz === null || abilities === null) return { expectations, ...sums };

@@ -254,6 +254,7 @@
   ;; the diagnostic sums of each answer a of those rows at out + 48·(a − firstAnswer) (inverse: the
   ;; table's 1/P, theta: the nodes, padded with 0). When rowTheta is not 0 (with out), also writes each such
   ;; row's EAP θ̂ and posterior SD at rowTheta + 8·row and rowSd + 8·row, from its likelihood before the weight.
+  ;; When posts is not 0, also writes each such row's posterior (before the weight) at posts + stride·(row − postRow0).
   (func (export "estep")
     (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -261,7 +262,7 @@
     (param $like i32) (param $bases i32) (param $cuts i32) (param $acc i32) (param $nodeTotals i32)
     (param $rowTotal i32) (param $rowExponent i32)
     (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
-    (param $rowTheta i32) (param $rowSd i32)
+    (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32)
     (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
@@ -329,6 +330,20 @@
               (call $moments (local.get $like) (local.get $theta) (local.get $nodes) (local.get $total)
                 (i32.add (local.get $rowTheta) (i32.shl (local.get $row) (i32.const 3)))
                 (i32.add (local.get $rowSd) (i32.shl (local.get $row) (i32.const 3))))))
+          ;; With `posts`: the row's posterior (like / total, before the weight) at posts + stride·(row − postRow0),
+          ;; for a pass that reads it (the Louis pass fused with the diagnostic pass, louis-wasm.ts).
+          (if (local.get $posts)
+            (then
+              (local.set $f (f64x2.splat (local.get $total)))
+              (local.set $p (i32.add (local.get $posts) (i32.mul (i32.sub (local.get $row) (local.get $postRow0)) (local.get $stride))))
+              (local.set $v (i32.const 0))
+              (block $copy_done
+                (loop $copy
+                  (br_if $copy_done (i32.ge_u (local.get $v) (local.get $stride)))
+                  (v128.store (i32.add (local.get $p) (local.get $v))
+                    (f64x2.div (v128.load (i32.add (local.get $like) (local.get $v))) (local.get $f)))
+                  (local.set $v (i32.add (local.get $v) (i32.const 16)))
+                  (br $copy)))))
           ;; Posterior × weight: into like and the node totals.
           (local.set $f (f64x2.splat (f64.div (local.get $w) (local.get $total))))
           (local.set $top (f64x2.splat (f64.const 0)))

@@ -142,14 +142,19 @@ function addCorrect(sorted: Int32Array, centred: Float64Array, h: Float64Array, 
   }
 }
 
+/** True when louisCompletePartial computes the shard's partial (a complete design, 2PL or Rasch, no latent mean or SD estimated). */
+export function louisCompleteApplies(data: ResponseData, state: ModelState, settings: MStepSettings): boolean {
+  if ((settings.model === '3pl' && state.c !== undefined) || settings.estimateMean || settings.estimateSd) return false;
+  return isComplete(data, state.a.length);
+}
+
 /**
  * The shard's Louis partial for a complete design (2PL or Rasch, no latent mean or SD estimated);
  * null when the design, the model or the settings are not those (the pair pass then runs).
  */
 export function louisCompletePartial(data: ResponseData, state: ModelState, settings: MStepSettings, nodes: Float64Array): LouisPartial | null {
-  if ((settings.model === '3pl' && state.c !== undefined) || settings.estimateMean || settings.estimateSd) return null;
+  if (!louisCompleteApplies(data, state, settings)) return null;
   const itemCount = state.a.length;
-  if (!isComplete(data, itemCount)) return null;
   const rasch = settings.model === 'rasch';
   const b = rasch ? 1 : 2;
   const Q = nodes.length;

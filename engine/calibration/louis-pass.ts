@@ -17,8 +17,8 @@
  */
 import type { ResponseData } from './data';
 import type { KernelKind } from './estep-wasm';
-import { louisCompletePartial } from './louis-complete';
-import { louisPartialInWasm, type LouisMatrixTarget } from './louis-wasm';
+import { louisCompleteApplies, louisCompletePartial } from './louis-complete';
+import { louisPartialInWasm, louisPassInWasm, type LouisMatrixTarget, type LouisWasmInput, type LouisWasmPass } from './louis-wasm';
 import type { ModelState, MStepSettings } from './mstep';
 import {
   addCompleteDataInformation,
@@ -163,14 +163,36 @@ export function louisShardPartial(
     if (complete !== null) return complete;
   }
   if (kernel === 'wasm' && !layout.threePl) {
-    const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
-    const { prob, logP, logQ } = probabilityTables(state, false, nodes);
-    const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
-    const b = layout.rasch ? 1 : 2;
-    const partial = louisPartialInWasm(data, { F: layout.F, b, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ }, target);
+    const partial = louisPartialInWasm(data, wasmInput(layout, state, settings, nodes), target);
     if (partial !== null) return partial;
   }
   return louisShardPartialInJs(data, state, settings, nodes);
+}
+
+/** The WebAssembly pass's input (2PL or Rasch): the layout, the latent scores and the tables. */
+function wasmInput(layout: ReturnType<typeof layoutOf>, state: ModelState, settings: MStepSettings, nodes: Float64Array): LouisWasmInput {
+  const { logW, scoreMean, scoreSd } = latentNodes(nodes, state.mean, state.sd);
+  const { prob, logP, logQ } = probabilityTables(state, false, nodes);
+  const latentScores = [...(settings.estimateMean ? [scoreMean] : []), ...(settings.estimateSd ? [scoreSd] : [])];
+  return { F: layout.F, b: layout.rasch ? 1 : 2, freeIndex: layout.freeIndex, latentScores, nodes, logW, prob, logP, logQ };
+}
+
+/**
+ * The WebAssembly pass of louisShardPartial fed by ranges of rows (louis-wasm.ts, LouisWasmPass), with room for
+ * given posteriors (the diagnostic pass's, so that one walk over the rows serves both), where louisShardPartial
+ * would run it; null where it would take another path (a complete design, the 3PL, the JavaScript kernel, …).
+ */
+export function louisShardPass(
+  data: ResponseData,
+  state: ModelState,
+  settings: MStepSettings,
+  nodes: Float64Array,
+  kernel: KernelKind = 'wasm',
+  target?: LouisMatrixTarget,
+): LouisWasmPass | null {
+  const layout = layoutOf(state, settings);
+  if (kernel !== 'wasm' || layout.threePl || louisCompleteApplies(data, state, settings)) return null;
+  return louisPassInWasm(data, wasmInput(layout, state, settings, nodes), target, true);
 }
 
 /** The JavaScript pass (the reference of the WebAssembly one, and the 3PL's). */

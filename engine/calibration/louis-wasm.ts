@@ -68,6 +68,8 @@ const CHUNK = 1 << 16;
 const QUEUE = 512;
 const PAGE = 65536;
 const align = (offset: number): number => (offset + 15) & ~15;
+/** Rows of given posteriors copied into the memory at a time (louisPassInWasm's feed; estep-wasm.ts's POSTERIOR_ROWS). */
+const GIVEN_ROWS = 4096;
 
 /** True when some row answers an item twice (the kernel assumes it does not; the JavaScript pass handles it). */
 function hasRepeatedItem(data: ResponseData): boolean {
@@ -83,7 +85,7 @@ function hasRepeatedItem(data: ResponseData): boolean {
 }
 
 /** The regions of the pass's memory from `start` (bytes; see the header), and where they end. */
-function louisLayout(itemCount: number, F: number, b: number, L: number, Q: number, longest: number, start: number, half?: 'upper' | 'lower') {
+function louisLayout(itemCount: number, F: number, b: number, L: number, Q: number, longest: number, start: number, half?: 'upper' | 'lower', given = false) {
   const stride = 16 * ((Q + 1) >> 1);
   const capacity = Math.max(CHUNK, longest);
   let at = align(start);
@@ -120,6 +122,7 @@ function louisLayout(itemCount: number, F: number, b: number, L: number, Q: numb
     itemsAt: take(4 * capacity),
     scoresAt: take(capacity),
     weightsAt: take(8 * CHUNK),
+    givenAt: take(given ? GIVEN_ROWS * stride : 0),
     blocksAt: take(half === undefined ? 8 * ((F * (F + 1)) / 2) * b * b : 0),
   };
   return { ...regions, end: at };
@@ -129,8 +132,19 @@ function louisLayout(itemCount: number, F: number, b: number, L: number, Q: numb
  * Bytes of a LouisMatrixTarget's region for a pass over rows at most `longest` answers long (the
  * layout without the packed blocks, with a lower half's diagonal blocks).
  */
-export function louisRegionBytes(itemCount: number, F: number, b: 1 | 2, L: number, Q: number, longest: number): number {
-  return louisLayout(itemCount, F, b, L, Q, longest, 0, 'lower').end + 16;
+export function louisRegionBytes(itemCount: number, F: number, b: 1 | 2, L: number, Q: number, longest: number, given = false): number {
+  return louisLayout(itemCount, F, b, L, Q, longest, 0, 'lower', given).end + 16;
+}
+
+/**
+ * The WebAssembly pass over a shard fed by ranges of rows, in order: `feed(from, to)` forms each row's posterior
+ * itself; `feed(from, to, posteriors, width)` takes them given (row r at posteriors[(r − from)·width …], normalised,
+ * before the weight: the diagnostic pass's, estep-wasm.ts) instead of its own log-likelihood and exp — the
+ * same sums to rounding (the two posteriors agree to rounding). `finish()` gives the partial once every row was fed.
+ */
+export interface LouisWasmPass {
+  feed(fromRow: number, toRow: number, posteriors?: Float64Array, width?: number): void;
+  finish(): LouisPartial;
 }
 
 /**
@@ -139,6 +153,14 @@ export function louisRegionBytes(itemCount: number, F: number, b: 1 | 2, L: numb
  * JavaScript pass.
  */
 export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput, target?: LouisMatrixTarget): LouisPartial | null {
+  const pass = louisPassInWasm(data, input, target);
+  if (pass === null) return null;
+  pass.feed(0, data.rowStart.length - 1);
+  return pass.finish();
+}
+
+/** The WebAssembly pass fed by ranges of rows (LouisWasmPass), or null where it does not apply (louisPartialInWasm). */
+export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, target?: LouisMatrixTarget, given = false): LouisWasmPass | null {
   const compiledModule = louisModule();
   if (compiledModule === null || hasRepeatedItem(data)) return null;
   const { F, b, freeIndex, latentScores, nodes, logW, prob, logP, logQ } = input;
@@ -154,11 +176,11 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput, ta
   const capacity = Math.max(CHUNK, longest);
   const blockLength = ((F * (F + 1)) / 2) * b * b;
 
-  const layout = louisLayout(itemCount, F, b, L, Q, longest, target === undefined ? 16 : target.regionAt, target?.half);
+  const layout = louisLayout(itemCount, F, b, L, Q, longest, target === undefined ? 16 : target.regionAt, target?.half, given);
   const { logTableAt, residAt, freeIndexAt, logWAt, thetaAt, theta2At, latentAt, postAt, basesAt, orderAt, vecRowAt, ownerAt, meansAt, momentsAt } = layout;
   const { queueAt, expectedPersonsAt, expectedAnswersAt, rowAddrAt, diagAddrAt, latentItemsAt, latentLatentAt, rowStartAt, itemsAt, scoresAt, weightsAt } =
     layout;
-  const { blocksAt, diagonalAt, end: at } = layout;
+  const { blocksAt, diagonalAt, givenAt, end: at } = layout;
   if (at > 2 ** 32 - PAGE || (target !== undefined && at > target.regionAt + target.regionBytes)) return null;
 
   let memory: WebAssembly.Memory;
@@ -224,69 +246,80 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput, ta
   const items = new Int32Array(buffer, itemsAt, capacity);
   const scores = new Uint8Array(buffer, scoresAt, capacity);
   const weights = new Float64Array(buffer, weightsAt, CHUNK);
-  for (let from = 0; from < rows;) {
-    const first = data.rowStart[from] as number;
-    let to = from + 1;
-    while (to < rows && to - from < CHUNK && (data.rowStart[to + 1] as number) - first <= CHUNK) to++;
-    const last = data.rowStart[to] as number;
-    for (let r = from; r <= to; r++) rowStart[r - from] = (data.rowStart[r] as number) - first;
-    items.set(data.items.subarray(first, last));
-    scores.set(data.scores.subarray(first, last));
-    if (data.weights !== null) weights.set(data.weights.subarray(from, to));
-    exports.louis(
-      to - from,
-      rowStartAt,
-      itemsAt,
-      scoresAt,
-      data.weights === null ? 0 : weightsAt,
-      Q,
-      vectors,
-      logTableAt,
-      residAt,
-      freeIndexAt,
-      logWAt,
-      thetaAt,
-      theta2At,
-      latentAt,
-      L,
-      b,
-      rowAddrAt,
-      colStep,
-      rowStep,
-      diagAddrAt,
-      diagRowStep,
-      target?.half === 'lower' ? 1 : 0,
-      latentItemsAt,
-      latentLatentAt,
-      expectedAnswersAt,
-      expectedPersonsAt,
-      postAt,
-      basesAt,
-      orderAt,
-      vecRowAt,
-      ownerAt,
-      meansAt,
-      momentsAt,
-      queueAt,
-      QUEUE,
-    );
-    from = to;
-  }
-
-  const expectedAnswers = new Float64Array(itemCount * Q);
-  const paddedAnswers = new Float64Array(buffer, expectedAnswersAt, itemCount * width);
-  for (let i = 0; i < itemCount; i++) expectedAnswers.set(paddedAnswers.subarray(i * width, i * width + Q), i * Q);
-  return {
-    freeItems: F,
-    blockSize: b,
-    // A view on the shared memory, not a copy: 64 MB at 2,000 items, whose fresh pages cost more than the copy itself.
-    blocks: target === undefined ? new Float64Array(buffer, blocksAt, blockLength) : new Float64Array(0),
-    ...(target === undefined ? {} : { inMatrix: target.half }),
-    ...(target?.half === 'lower' ? { diagonal: new Float64Array(buffer, diagonalAt, F * b * b).slice() } : {}),
-    latentItems: new Float64Array(buffer, latentItemsAt, F * b * L).slice(),
-    latentLatent: new Float64Array(buffer, latentLatentAt, L * L).slice(),
-    expectedAnswers,
-    expectedCorrect: new Float64Array(0),
-    expectedPersons: new Float64Array(buffer, expectedPersonsAt, Q).slice(),
+  const givenRows = given ? new Float64Array(buffer, givenAt, GIVEN_ROWS * width) : null;
+  const feed = (fromRow: number, toRow: number, posteriors?: Float64Array, postWidth = width): void => {
+    if (posteriors !== undefined && (givenRows === null || postWidth !== width))
+      throw new Error('louisPassInWasm: posteriors given to a pass made without room for them, or of another width');
+    const limit = posteriors === undefined ? CHUNK : GIVEN_ROWS;
+    for (let from = fromRow; from < toRow;) {
+      const first = data.rowStart[from] as number;
+      let to = from + 1;
+      while (to < toRow && to - from < limit && (data.rowStart[to + 1] as number) - first <= CHUNK) to++;
+      if (posteriors !== undefined && givenRows !== null) givenRows.set(posteriors.subarray((from - fromRow) * width, (to - fromRow) * width));
+      const last = data.rowStart[to] as number;
+      for (let r = from; r <= to; r++) rowStart[r - from] = (data.rowStart[r] as number) - first;
+      items.set(data.items.subarray(first, last));
+      scores.set(data.scores.subarray(first, last));
+      if (data.weights !== null) weights.set(data.weights.subarray(from, to));
+      exports.louis(
+        to - from,
+        rowStartAt,
+        itemsAt,
+        scoresAt,
+        data.weights === null ? 0 : weightsAt,
+        Q,
+        vectors,
+        logTableAt,
+        residAt,
+        freeIndexAt,
+        logWAt,
+        thetaAt,
+        theta2At,
+        latentAt,
+        L,
+        b,
+        rowAddrAt,
+        colStep,
+        rowStep,
+        diagAddrAt,
+        diagRowStep,
+        target?.half === 'lower' ? 1 : 0,
+        latentItemsAt,
+        latentLatentAt,
+        expectedAnswersAt,
+        expectedPersonsAt,
+        postAt,
+        basesAt,
+        orderAt,
+        vecRowAt,
+        ownerAt,
+        meansAt,
+        momentsAt,
+        queueAt,
+        QUEUE,
+        posteriors === undefined ? 0 : givenAt,
+      );
+      from = to;
+    }
   };
+
+  const finish = (): LouisPartial => {
+    const expectedAnswers = new Float64Array(itemCount * Q);
+    const paddedAnswers = new Float64Array(buffer, expectedAnswersAt, itemCount * width);
+    for (let i = 0; i < itemCount; i++) expectedAnswers.set(paddedAnswers.subarray(i * width, i * width + Q), i * Q);
+    return {
+      freeItems: F,
+      blockSize: b,
+      // A view on the shared memory, not a copy: 64 MB at 2,000 items, whose fresh pages cost more than the copy itself.
+      blocks: target === undefined ? new Float64Array(buffer, blocksAt, blockLength) : new Float64Array(0),
+      ...(target === undefined ? {} : { inMatrix: target.half }),
+      ...(target?.half === 'lower' ? { diagonal: new Float64Array(buffer, diagonalAt, F * b * b).slice() } : {}),
+      latentItems: new Float64Array(buffer, latentItemsAt, F * b * L).slice(),
+      latentLatent: new Float64Array(buffer, latentLatentAt, L * L).slice(),
+      expectedAnswers,
+      expectedCorrect: new Float64Array(0),
+      expectedPersons: new Float64Array(buffer, expectedPersonsAt, Q).slice(),
+    };
+  };
+  return { feed, finish };
 }

@@ -11,6 +11,9 @@
 ;;     bit for bit), its largest value, and the posterior exp(l − top) / total; exp is computed here
 ;;     (range reduction by ln 2, Taylor polynomial of degree 13: within 2 ulp of Math.exp), so the
 ;;     posterior agrees with the JavaScript one to rounding, not bit for bit;
+;;     or, with `given` (the final pass fused with this one, h45), the posterior the diagnostic pass
+;;     formed (estep.wat's products with rescaling, divided by their total), copied from given + stride·row:
+;;     the same posterior to rounding, without this pass's log-likelihood and exp;
 ;;   - the nodes [lo, hi) whose posterior is at least 1e-14 of the total; the posterior is set to 0
 ;;     elsewhere, so whole f64x2 vectors can be used from lo/2 to ⌈hi/2⌉;
 ;;   - the expected persons and answers per node, then for each free item (answers sorted by their
@@ -487,7 +490,7 @@
     (param $rowAddr i32) (param $colStep i32) (param $rowStep i32) (param $diagAddr i32) (param $diagRowStep i32) (param $transposed i32)
     (param $latentItems i32) (param $latentLatent i32) (param $expectedAnswers i32) (param $expectedPersons i32)
     (param $post i32) (param $bases i32) (param $order i32) (param $vecRow i32) (param $owner i32) (param $means i32) (param $moments i32)
-    (param $queue i32) (param $queueEntries i32)
+    (param $queue i32) (param $queueEntries i32) (param $given i32)
     (local $row i32) (local $w f64) (local $wv v128) (local $start i32) (local $len i32) (local $k i32) (local $stride i32)
     (local $top f64) (local $total f64) (local $q i32) (local $v i32) (local $off i32) (local $lo i32) (local $hi i32) (local $lanes i32)
     (local $vlo i32) (local $vhi i32) (local $tv v128) (local $n i32) (local $at i32) (local $key i32) (local $item i32) (local $f i32)
@@ -527,42 +530,57 @@
                     (i32.load8_u (i32.add (local.get $scores) (i32.add (local.get $start) (local.get $k)))))))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br $codes)))
-          ;; The log-likelihood, its largest value over the nodes, the posterior and its total.
-          (call $logLikelihood (local.get $post) (local.get $logW) (local.get $bases) (local.get $logTable) (local.get $vectors) (local.get $len))
-          (local.set $top (f64.const -inf))
-          (local.set $q (i32.const 0))
-          (block $top_done
-            (loop $tops
-              (br_if $top_done (i32.ge_u (local.get $q) (local.get $nodes)))
-              (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $post) (i32.shl (local.get $q) (i32.const 3))))))
-              (local.set $q (i32.add (local.get $q) (i32.const 1)))
-              (br $tops)))
-          (local.set $tv (f64x2.splat (local.get $top)))
-          (local.set $off (i32.const 0))
-          (block $exp_done
-            (loop $exps
-              (br_if $exp_done (i32.ge_u (local.get $off) (local.get $stride)))
-              (v128.store (i32.add (local.get $post) (local.get $off))
-                (call $exp (f64x2.sub (v128.load (i32.add (local.get $post) (local.get $off))) (local.get $tv))))
-              (local.set $off (i32.add (local.get $off) (i32.const 16)))
-              (br $exps)))
-          (local.set $total (f64.const 0))
-          (local.set $q (i32.const 0))
-          (block $total_done
-            (loop $totals
-              (br_if $total_done (i32.ge_u (local.get $q) (local.get $nodes)))
-              (local.set $total (f64.add (local.get $total) (f64.load (i32.add (local.get $post) (i32.shl (local.get $q) (i32.const 3))))))
-              (local.set $q (i32.add (local.get $q) (i32.const 1)))
-              (br $totals)))
-          (local.set $tv (f64x2.splat (local.get $total)))
-          (local.set $off (i32.const 0))
-          (block $div_done
-            (loop $divs
-              (br_if $div_done (i32.ge_u (local.get $off) (local.get $stride)))
-              (v128.store (i32.add (local.get $post) (local.get $off))
-                (f64x2.div (v128.load (i32.add (local.get $post) (local.get $off))) (local.get $tv)))
-              (local.set $off (i32.add (local.get $off) (i32.const 16)))
-              (br $divs)))
+          ;; With `given`: the row's posterior formed by the diagnostic pass (estep.wat, row r at given + stride·r),
+          ;; copied; total = 1 / its largest value, so that the cut below is the same (post ≥ 1e-14 of the largest).
+          (if (local.get $given)
+            (then
+              (memory.copy (local.get $post) (i32.add (local.get $given) (i32.mul (local.get $row) (local.get $stride))) (local.get $stride))
+              (local.set $top (f64.const 0))
+              (local.set $q (i32.const 0))
+              (block $given_top_done
+                (loop $given_tops
+                  (br_if $given_top_done (i32.ge_u (local.get $q) (local.get $nodes)))
+                  (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $post) (i32.shl (local.get $q) (i32.const 3))))))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br $given_tops)))
+              (local.set $total (f64.div (f64.const 1) (local.get $top))))
+            (else
+              ;; The log-likelihood, its largest value over the nodes, the posterior and its total.
+              (call $logLikelihood (local.get $post) (local.get $logW) (local.get $bases) (local.get $logTable) (local.get $vectors) (local.get $len))
+              (local.set $top (f64.const -inf))
+              (local.set $q (i32.const 0))
+              (block $top_done
+                (loop $tops
+                  (br_if $top_done (i32.ge_u (local.get $q) (local.get $nodes)))
+                  (local.set $top (f64.max (local.get $top) (f64.load (i32.add (local.get $post) (i32.shl (local.get $q) (i32.const 3))))))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br $tops)))
+              (local.set $tv (f64x2.splat (local.get $top)))
+              (local.set $off (i32.const 0))
+              (block $exp_done
+                (loop $exps
+                  (br_if $exp_done (i32.ge_u (local.get $off) (local.get $stride)))
+                  (v128.store (i32.add (local.get $post) (local.get $off))
+                    (call $exp (f64x2.sub (v128.load (i32.add (local.get $post) (local.get $off))) (local.get $tv))))
+                  (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                  (br $exps)))
+              (local.set $total (f64.const 0))
+              (local.set $q (i32.const 0))
+              (block $total_done
+                (loop $totals
+                  (br_if $total_done (i32.ge_u (local.get $q) (local.get $nodes)))
+                  (local.set $total (f64.add (local.get $total) (f64.load (i32.add (local.get $post) (i32.shl (local.get $q) (i32.const 3))))))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br $totals)))
+              (local.set $tv (f64x2.splat (local.get $total)))
+              (local.set $off (i32.const 0))
+              (block $div_done
+                (loop $divs
+                  (br_if $div_done (i32.ge_u (local.get $off) (local.get $stride)))
+                  (v128.store (i32.add (local.get $post) (local.get $off))
+                    (f64x2.div (v128.load (i32.add (local.get $post) (local.get $off))) (local.get $tv)))
+                  (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                  (br $divs)))))
           ;; The nodes [lo, hi) where posterior × total ≥ 1e-14 (the largest is ≈ 1); 0 elsewhere.
           (local.set $lo (i32.const 0))
           (block $lo_done

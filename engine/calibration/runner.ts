@@ -35,6 +35,20 @@ export interface EStepRunner {
    * the runner can compute it (it holds the data); `now` times its parts.
    */
   exactCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): MaybePromise<ExactCovariance>;
+  /**
+   * The final pass and the exact covariance in one walk over the data, where the runner can (the threaded
+   * runner: the Louis pass reads the final pass's posteriors instead of forming its own). The diagnostics are
+   * those of `diagnostics` bit for bit; the covariance that of `exactCovariance` to rounding (the two passes'
+   * posteriors agree to rounding, not bit for bit). `now` times its parts (the pass then includes the final pass).
+   */
+  diagnosticsWithCovariance?(
+    params: ItemParameterArrays,
+    quadrature: Quadrature,
+    options: DiagnosticOptions | undefined,
+    state: ModelState,
+    settings: MStepSettings,
+    now?: () => number,
+  ): Promise<{ readonly diagnostics: DiagnosticStatistics; readonly covariance: ExactCovariance }>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }

@@ -38,7 +38,9 @@ import {
   type CalibrationResult,
   type CalibrationSettings,
   type DataSummary,
+  type DiagnosticOptions,
   type DiagnosticStatistics,
+  type LouisPartial,
   type EStepRunner,
   type ExactCovariance,
   type ModelState,
@@ -251,6 +253,19 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** The exact information's matrix and the Louis passes' targets in it (createThreadedRunner's exactSetup). */
+interface ExactSetup {
+  readonly state: ModelState;
+  readonly settings: MStepSettings;
+  readonly nodes: Float64Array;
+  readonly size: number;
+  readonly N: number;
+  readonly wasmMatrix: SharedMatrix | null;
+  readonly shared: SharedArrayBuffer;
+  readonly matrix: Float64Array;
+  readonly target: (k: number) => LouisMatrixTarget | undefined;
+}
+
 /** An EStepRunner whose passes run on worker threads. Call close() when done. */
 export async function createThreadedRunner(data: ResponseData, options: ThreadOptions = {}): Promise<EStepRunner & { readonly threads: number }> {
   const threads = threadCount(data.items.length, options);
@@ -329,25 +344,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
    * shared memory (the WebAssembly pass): the workers write the item rows, each its range of items;
    * else all here. The partials are not kept beyond this call.
    */
-  const informationOnThreads = async (
-    state: ModelState,
-    settings: MStepSettings,
-    nodes: Float64Array,
-    shared: SharedArrayBuffer,
-    matrix: Float64Array,
-    N: number,
-    wasmMatrix: SharedMatrix | null,
-    regionBytes: number,
-  ) => {
-    const target = (k: number): LouisMatrixTarget | undefined =>
-      wasmMatrix === null || regionBytes === 0 || k > 1
-        ? undefined
-        : { memory: wasmMatrix.memory, size: N, regionAt: 8 * wasmMatrix.scratchAt(k), regionBytes, half: k === 0 ? 'upper' : 'lower' };
-    const replies = await shareOut((k) => {
-      const where = target(k);
-      return { kind: 'louis', state, settings, nodes, ...(where === undefined ? {} : { target: where }) };
-    });
-    const parts = replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result);
+  const informationOnThreads = async (exact: ExactSetup, parts: readonly LouisPartial[]) => {
+    const { state, settings, nodes, shared, matrix, N } = exact;
     const F = parts[0]?.freeItems ?? 0;
     const T = workers.length;
     const inMatrix = parts.some((part) => part.inMatrix !== undefined);
@@ -377,9 +375,11 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     return paddedInformation(partial, state, settings, nodes, matrix, N, written);
   };
 
-  /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
-  const exactCovariance = async (state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): Promise<ExactCovariance> => {
-    const started = now?.();
+  /**
+   * The exact information's matrix (shared) and where each worker's Louis pass sums its blocks; `given`: with
+   * room in each worker's region for the posteriors the final pass gives it (diagnosticsWithCovariance).
+   */
+  const exactSetup = (state: ModelState, settings: MStepSettings, nodes: Float64Array, given: boolean): ExactSetup => {
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
     // With the WebAssembly kernel, the matrix lives in a shared WebAssembly memory the workers update in place,
@@ -388,12 +388,83 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     const free = settings.free.reduce((n, f) => n + (f === 1 ? 1 : 0), 0);
     const latent = (settings.estimateMean ? 1 : 0) + (settings.estimateSd ? 1 : 0);
     const regionBytes =
-      exactKernel === 'wasm' && twoPlOrRasch ? louisRegionBytes(state.a.length, free, settings.model === 'rasch' ? 1 : 2, latent, nodes.length, longest) : 0;
+      exactKernel === 'wasm' && twoPlOrRasch
+        ? louisRegionBytes(state.a.length, free, settings.model === 'rasch' ? 1 : 2, latent, nodes.length, longest, given)
+        : 0;
     const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS, regionBytes) : null;
     const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
     const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
+    const target = (k: number): LouisMatrixTarget | undefined =>
+      wasmMatrix === null || regionBytes === 0 || k > 1
+        ? undefined
+        : { memory: wasmMatrix.memory, size: N, regionAt: 8 * wasmMatrix.scratchAt(k), regionBytes, half: k === 0 ? 'upper' : 'lower' };
+    return { state, settings, nodes, size, N, wasmMatrix, shared, matrix, target };
+  };
+
+  /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
+  const exactCovariance = async (state: ModelState, settings: MStepSettings, nodes: Float64Array, now?: () => number): Promise<ExactCovariance> => {
+    const started = now?.();
+    const exact = exactSetup(state, settings, nodes, false);
+    const replies = await shareOut((k) => {
+      const where = exact.target(k);
+      return { kind: 'louis', state, settings, nodes, ...(where === undefined ? {} : { target: where }) };
+    });
+    return covarianceFrom(
+      exact,
+      replies.map((r) => (r as Extract<WorkerReply, { kind: 'louis' }>).result),
+      started,
+      now,
+    );
+  };
+
+  /** The final pass and the Louis pass in one request per worker (EStepRunner.diagnosticsWithCovariance). */
+  const diagnosticsWithCovariance = async (
+    params: ItemParameterArrays,
+    quadrature: Quadrature,
+    diagnosticOptions: DiagnosticOptions | undefined,
+    state: ModelState,
+    settings: MStepSettings,
+    now?: () => number,
+  ): Promise<{ diagnostics: DiagnosticStatistics; covariance: ExactCovariance }> => {
+    const started = now?.();
+    const exact = exactSetup(state, settings, quadrature.nodes, true);
+    const rows = diagnosticOptions?.rowScores === true;
+    const replies = await shareOut((k) => {
+      const where = exact.target(k);
+      return {
+        kind: 'diagnostics-louis',
+        a: params.a,
+        d: params.d,
+        c: params.c,
+        nodes: quadrature.nodes,
+        weights: quadrature.weights,
+        ...(rows ? { rows } : {}),
+        state,
+        settings,
+        ...(where === undefined ? {} : { target: where }),
+      };
+    });
+    const results = replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics-louis' }>).result);
+    const diagnostics = mergeDiagnostics(results.map((result) => result.diagnostics));
+    const covariance = await covarianceFrom(
+      exact,
+      results.map((result) => result.louis),
+      started,
+      now,
+    );
+    return { diagnostics, covariance };
+  };
+
+  /** The information from the workers' Louis partials, then the factorisation and the inverse's blocks shared out. */
+  const covarianceFrom = async (
+    exact: ExactSetup,
+    louisParts: readonly LouisPartial[],
+    started: number | undefined,
+    now?: () => number,
+  ): Promise<ExactCovariance> => {
+    const { size, N, wasmMatrix, shared, matrix } = exact;
     const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
-    const parameters = await informationOnThreads(state, settings, nodes, shared, matrix, N, wasmMatrix, regionBytes);
+    const parameters = await informationOnThreads(exact, louisParts);
     const passed = now?.();
     const T = workers.length;
     let positive = true;
@@ -463,6 +534,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,
+    diagnosticsWithCovariance,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },

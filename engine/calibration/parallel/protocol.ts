@@ -48,6 +48,17 @@ export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
   /** The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores). */
   | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean })
+  /**
+   * The final pass and the worker's share of the exact information in one walk over its rows: the Louis pass
+   * reads the diagnostic pass's posteriors (where both run in WebAssembly; else the two passes one after the other).
+   */
+  | (EStepRequest & {
+      readonly kind: 'diagnostics-louis';
+      readonly rows?: boolean;
+      readonly state: ModelState;
+      readonly settings: MStepSettings;
+      readonly target?: LouisMatrixTarget;
+    })
   /** The worker's rows' share of the exact information (louis-pass.ts). */
   | {
       readonly id: number;
@@ -117,6 +128,7 @@ export type WorkerReply =
   | { readonly id: number; readonly kind: 'expectations'; readonly result: SufficientStatistics }
   | { readonly id: number; readonly kind: 'diagnostics'; readonly result: DiagnosticStatistics }
   | { readonly id: number; readonly kind: 'louis'; readonly result: LouisPartial }
+  | { readonly id: number; readonly kind: 'diagnostics-louis'; readonly result: { readonly diagnostics: DiagnosticStatistics; readonly louis: LouisPartial } }
   | { readonly id: number; readonly kind: 'done' }
   | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };

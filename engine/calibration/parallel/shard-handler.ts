@@ -6,7 +6,7 @@
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import { louisShardPartial, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
+import { louisShardPartial, louisShardPass, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
 import type { WorkerMessage, WorkerReply, WorkerSetup } from './protocol';
@@ -82,6 +82,23 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
           const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
           send(reply, diagnosticBuffers(result));
         }
+        return;
+      }
+      if (request.kind === 'diagnostics-louis') {
+        const quadrature = { nodes: request.nodes, weights: request.weights };
+        const params = { a: request.a, d: request.d, c: request.c };
+        const { state, settings, nodes, target } = request;
+        // The Louis pass fed the diagnostic pass's posteriors chunk by chunk, where both run in WebAssembly.
+        const fused = kernel.givesPosteriors ? louisShardPass(shard, state, settings, nodes, setup.exactKernel, target) : null;
+        const diagnostics = kernel.diagnostics(
+          params,
+          quadrature,
+          { rowScores: request.rows === true },
+          fused === null ? undefined : (fromRow, toRow, posteriors, width) => fused.feed(fromRow, toRow, posteriors, width),
+        );
+        const louis = fused === null ? louisShardPartial(shard, state, settings, nodes, setup.exactKernel, target) : fused.finish();
+        const reply: WorkerReply = { id: request.id, kind: 'diagnostics-louis', result: { diagnostics, louis } };
+        send(reply, [...diagnosticBuffers(diagnostics), ...partialBuffers(louis)]);
         return;
       }
       if (request.kind === 'louis') {
