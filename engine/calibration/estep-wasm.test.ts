@@ -152,6 +152,59 @@ describe('WebAssembly E-step kernel', () => {
     }
   });
 
+  it('leaves scoreOuter 0 when not asked for, every other sum the same bits (both kernels, threads, weights 0, 3PL, odd nodes)', async () => {
+    const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
+    const complete = simulateCalibrationData(createRandom(31), { items: 120, persons: 300 });
+    const sparse = simulateCalibrationData(createRandom(32), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
+    const collapsed = collapsePatterns(sparse.data).data;
+    const weights = new Float64Array(collapsed.weights as Float64Array);
+    for (let r = 0; r < weights.length; r += 13) weights[r] = 0;
+    const cases: [ResponseData, ItemParameterArrays][] = [
+      [complete.data, paramsOf(complete)],
+      [{ ...collapsed, weights }, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) }],
+      [sparse.data, paramsOf(sparse)],
+    ];
+    const same = (x: DiagnosticStatistics, y: DiagnosticStatistics, what: string) => {
+      expectIdentical(x.expectations, y.expectations);
+      for (const key of Object.keys(x) as (keyof DiagnosticStatistics)[]) {
+        if (key === 'expectations' || key === 'scoreOuter') continue;
+        if (key === 'rowScores') {
+          for (const part of ['theta', 'sd', 'lz'] as const) expect(bits(x.rowScores?.[part]), `${what} ${part}`).toEqual(bits(y.rowScores?.[part]));
+        } else expect(bits(x[key]), `${what} ${key}`).toEqual(bits(y[key]));
+      }
+    };
+    for (const [data, params] of cases) {
+      for (const count of [61, 21]) {
+        const quadrature = quadratureOf(count, -0.1, 1.2);
+        for (const kind of ['wasm', 'js'] as const) {
+          const kernel = createExpectationKernel(data, kind);
+          for (const rowScores of [false, true]) {
+            const all = kernel.diagnostics(params, quadrature, { rowScores });
+            const fit = kernel.diagnostics(params, quadrature, { rowScores, scoreOuter: false });
+            same(fit, all, `${kind}, ${count} nodes, rows ${rowScores}`);
+            expect(fit.scoreOuter.every((v) => v === 0)).toBe(true);
+            expect(all.scoreOuter.some((v) => v !== 0)).toBe(true);
+          }
+        }
+      }
+    }
+    // Over worker threads (the option carried by the request), one shard inline or none.
+    const [data, params] = cases[1]!;
+    const quadrature = quadratureOf(61);
+    for (const inline of [false, true]) {
+      const runner = await createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, inline });
+      try {
+        const fit = await runner.diagnostics(params, quadrature, { rowScores: true, scoreOuter: false });
+        expect(fit.scoreOuter.every((v) => v === 0)).toBe(true);
+        const all = await runner.diagnostics(params, quadrature, { rowScores: true });
+        same(fit, all, `threads, inline ${inline}`);
+        expect(all.scoreOuter.some((v) => v !== 0)).toBe(true);
+      } finally {
+        await runner.close?.();
+      }
+    }
+  });
+
   it('gives the same calibration as the JavaScript kernel, in process and over worker threads', async () => {
     const sim = simulateCalibrationData(createRandom(14), { items: 30, persons: 6000, design: { kind: 'random', perPerson: 12 } });
     const js = await calibrate(sim.data, {}, { createRunner: (data) => createLocalRunner(data, { kernel: 'js' }) });

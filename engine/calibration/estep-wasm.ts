@@ -16,7 +16,8 @@
 import { sliceRows, type ResponseData } from './data';
 import { ESTEP_WASM_BASE64 } from './estep-wasm-bytes';
 import {
-  addAnswerDiagnostics,
+  addAnswerFit,
+  addAnswerScore,
   buildProbabilityTable,
   computeShardDiagnosticsInJs,
   computeShardExpectationsInJs,
@@ -60,6 +61,7 @@ interface EstepExports {
     rowSd: number,
     posts: number,
     postRow0: number,
+    withScore: number,
   ) => void;
 }
 
@@ -129,7 +131,7 @@ export function createExpectationKernel(shard: ResponseData, kind: KernelKind = 
       givesPosteriors: false,
       expectations: (params, quadrature) => computeShardExpectationsInJs(shard, params, quadrature),
       diagnostics: (params, quadrature, options) => {
-        const sums = computeShardDiagnosticsInJs(shard, params, quadrature);
+        const sums = computeShardDiagnosticsInJs(shard, params, quadrature, options);
         return options?.rowScores === true ? { ...sums, rowScores: scoreRows(shard, params, quadrature) } : sums;
       },
     };
@@ -193,6 +195,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     onChunk?: (fromRow: number, toRow: number, sums: Float64Array, rowTheta: Float64Array | null) => void,
     rows = false,
     posteriors?: PosteriorConsumer,
+    withScore = true,
   ) => {
     const Q = quadrature.nodes.length;
     const vectors = (Q + 1) >> 1;
@@ -263,6 +266,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
         rowSdAt,
         postsAt,
         fromRow,
+        withScore ? 1 : 0,
       );
     if (onChunk === undefined) run(0, shardRows, 0);
     else {
@@ -313,6 +317,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     diagnostics(params, quadrature, options, posteriors) {
       const sums = emptyDiagnosticSums(itemCount);
       const rows = options?.rowScores === true;
+      const withScore = options?.scoreOuter !== false;
       // With the row scores: θ̂ and SD from the kernel (read back after the pass), lz per row here.
       const lz = rows ? new Float64Array(shardRows) : null;
       const lzSums = new Float64Array(3);
@@ -332,24 +337,16 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
             const end = shard.rowStart[row + 1] as number;
             for (let j = shard.rowStart[row] as number; j < end; j++) {
               const o = 6 * (j - firstAnswer);
-              addAnswerDiagnostics(
-                sums,
-                params,
-                shard.items[j] as number,
-                shard.scores[j] as number,
-                w,
-                answerSums[o] as number,
-                answerSums[o + 1] as number,
-                answerSums[o + 2] as number,
-                answerSums[o + 3] as number,
-                answerSums[o + 4] as number,
-                answerSums[o + 5] as number,
-              );
+              const i = shard.items[j] as number;
+              const y = shard.scores[j] as number;
+              addAnswerFit(sums, params, i, y, w, answerSums[o] as number, answerSums[o + 1] as number, answerSums[o + 2] as number, answerSums[o + 3] as number);
+              if (withScore) addAnswerScore(sums, i, y, w, answerSums[o + 4] as number, answerSums[o + 5] as number);
             }
           }
         },
         rows,
         posteriors,
+        withScore,
       );
       const { expectations, abilities } = passed;
       if (lz === null || abilities === null) return { expectations, ...sums };

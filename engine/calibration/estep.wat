@@ -171,8 +171,10 @@
   ;; (a, d), Σ like·(1 − P(observed score)) times θ and not. Written as six f64 per answer at out:
   ;; looTotal, looMoment, rightTotal, rightMoment, gA, gD (each the sum of its two lanes; the
   ;; JavaScript pass sums node by node, so these agree with it to rounding, not bit for bit).
+  ;; When $withScore is 0, gA and gD are neither summed nor written (the per-item Louis blocks alone read them):
+  ;; the node loop reads two table rows instead of three, and the four other sums are the same bits.
   (func $diagnose (param $like i32) (param $bases i32) (param $table i32) (param $inverse i32) (param $theta i32)
-    (param $vectors i32) (param $stride i32) (param $count i32) (param $scores i32) (param $out i32)
+    (param $vectors i32) (param $stride i32) (param $count i32) (param $scores i32) (param $out i32) (param $withScore i32)
     (local $m i32) (local $v i32) (local $b i32) (local $rb i32) (local $off i32) (local $o i32)
     (local $x v128) (local $t v128) (local $th v128) (local $loo v128) (local $right v128) (local $resid v128)
     (local $lt v128) (local $lm v128) (local $rt v128) (local $rm v128) (local $ga v128) (local $gd v128)
@@ -191,6 +193,23 @@
         (local.set $ga (v128.const i64x2 0 0))
         (local.set $gd (v128.const i64x2 0 0))
         (local.set $v (i32.const 0))
+        (if (i32.eqz (local.get $withScore))
+          (then
+            (block $fit_done
+              (loop $fit
+                (br_if $fit_done (i32.ge_u (local.get $v) (local.get $vectors)))
+                (local.set $off (i32.shl (local.get $v) (i32.const 4)))
+                (local.set $th (v128.load (i32.add (local.get $theta) (local.get $off))))
+                (local.set $loo
+                  (f64x2.mul (v128.load (i32.add (local.get $like) (local.get $off)))
+                    (v128.load (i32.add (local.get $inverse) (i32.add (local.get $b) (local.get $off))))))
+                (local.set $lt (f64x2.add (local.get $lt) (local.get $loo)))
+                (local.set $lm (f64x2.add (local.get $lm) (f64x2.mul (local.get $loo) (local.get $th))))
+                (local.set $right (f64x2.mul (local.get $loo) (v128.load (i32.add (local.get $table) (i32.add (local.get $rb) (local.get $off))))))
+                (local.set $rt (f64x2.add (local.get $rt) (local.get $right)))
+                (local.set $rm (f64x2.add (local.get $rm) (f64x2.mul (local.get $right) (local.get $th))))
+                (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                (br $fit)))))
         (block $nodes_done
           (loop $nodes
             (br_if $nodes_done (i32.ge_u (local.get $v) (local.get $vectors)))
@@ -214,8 +233,10 @@
         (f64.store offset=8 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $lm)) (f64x2.extract_lane 1 (local.get $lm))))
         (f64.store offset=16 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rt)) (f64x2.extract_lane 1 (local.get $rt))))
         (f64.store offset=24 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rm)) (f64x2.extract_lane 1 (local.get $rm))))
-        (f64.store offset=32 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $ga)) (f64x2.extract_lane 1 (local.get $ga))))
-        (f64.store offset=40 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $gd)) (f64x2.extract_lane 1 (local.get $gd))))
+        (if (local.get $withScore)
+          (then
+            (f64.store offset=32 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $ga)) (f64x2.extract_lane 1 (local.get $ga))))
+            (f64.store offset=40 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $gd)) (f64x2.extract_lane 1 (local.get $gd))))))
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $answers))))
 
@@ -255,6 +276,7 @@
   ;; table's 1/P, theta: the nodes, padded with 0). When rowTheta is not 0 (with out), also writes each such
   ;; row's EAP θ̂ and posterior SD at rowTheta + 8·row and rowSd + 8·row, from its likelihood before the weight.
   ;; When posts is not 0, also writes each such row's posterior (before the weight) at posts + stride·(row − postRow0).
+  ;; withScore (with out): 0 leaves out each answer's gA and gD (the last two of its six f64) unwritten.
   (func (export "estep")
     (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -262,7 +284,7 @@
     (param $like i32) (param $bases i32) (param $cuts i32) (param $acc i32) (param $nodeTotals i32)
     (param $rowTotal i32) (param $rowExponent i32)
     (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
-    (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32)
+    (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32) (param $withScore i32)
     (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
@@ -392,7 +414,8 @@
             (then
               (call $diagnose (local.get $like) (local.get $bases) (local.get $table) (local.get $inverse) (local.get $theta)
                 (local.get $vectors) (local.get $stride) (local.get $len) (i32.add (local.get $scores) (local.get $start))
-                (i32.add (local.get $out) (i32.mul (i32.sub (local.get $start) (local.get $firstAnswer)) (i32.const 48)))))))
+                (i32.add (local.get $out) (i32.mul (i32.sub (local.get $start) (local.get $firstAnswer)) (i32.const 48)))
+                (local.get $withScore)))))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $each_row))))
 )
