@@ -20,6 +20,7 @@ import {
   type ResponseData,
   type SufficientStatistics,
 } from '.';
+import { addAnswerFit, buildProbabilityTable, emptyDiagnosticSums, expectationPass, type DiagnosticSums } from './kernel';
 import { createThreadedRunner } from './parallel';
 import { scoreRows } from './persons';
 import { gridNodes, normalWeights } from '../irt';
@@ -201,6 +202,64 @@ describe('WebAssembly E-step kernel', () => {
         expect(all.scoreOuter.some((v) => v !== 0)).toBe(true);
       } finally {
         await runner.close?.();
+      }
+    }
+  });
+
+  it("adds the fit sums in the kernel with addAnswerFit's arithmetic, bit for bit (2PL, 3PL, weights 0, odd nodes)", () => {
+    const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
+    // The reference: each answer's node sums formed as $diagnose forms them (two lanes, even and odd nodes, then
+    // lane 0 + lane 1), then addAnswerFit in answer order, as the kernel did before its $fit.
+    const reference = (data: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticSums => {
+      const table = buildProbabilityTable(params, quadrature.nodes);
+      const Q = quadrature.nodes.length;
+      const sums = emptyDiagnosticSums(data.itemIds.length);
+      expectationPass(data, quadrature, table, (row, w, like) => {
+        for (let j = data.rowStart[row] as number; j < (data.rowStart[row + 1] as number); j++) {
+          const i = data.items[j] as number;
+          const y = data.scores[j] as number;
+          const base = ((i << 1) | y) * Q;
+          const rightBase = ((i << 1) | 1) * Q;
+          const lanes = new Float64Array(8);
+          for (let q = 0; q < Q; q++) {
+            const lane = q & 1;
+            const loo = (like[q] as number) * (1 / (table.values[base + q] as number));
+            const right = loo * (table.values[rightBase + q] as number);
+            const theta = quadrature.nodes[q] as number;
+            lanes[lane] = (lanes[lane] as number) + loo;
+            lanes[2 + lane] = (lanes[2 + lane] as number) + loo * theta;
+            lanes[4 + lane] = (lanes[4 + lane] as number) + right;
+            lanes[6 + lane] = (lanes[6 + lane] as number) + right * theta;
+          }
+          const sum = (k: number) => (lanes[2 * k] as number) + (lanes[2 * k + 1] as number);
+          addAnswerFit(sums, params, i, y, w, sum(0), sum(1), sum(2), sum(3));
+        }
+      });
+      return sums;
+    };
+    const complete = simulateCalibrationData(createRandom(41), { items: 60, persons: 300 });
+    const sparse = simulateCalibrationData(createRandom(42), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
+    const collapsed = collapsePatterns(sparse.data).data;
+    const weights = new Float64Array(collapsed.weights as Float64Array);
+    // Fractional weights (a weight of 1 would hide the order of w·loo·loo), every 11th 0.
+    for (let r = 0; r < weights.length; r++) weights[r] = r % 11 === 0 ? 0 : (weights[r] as number) * (0.7 + (r % 5) * 0.173);
+    const cases: [ResponseData, ItemParameterArrays][] = [
+      [complete.data, paramsOf(complete)],
+      [{ ...collapsed, weights }, { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) }],
+      [sparse.data, paramsOf(sparse)],
+    ];
+    for (const [data, params] of cases) {
+      for (const count of [61, 21]) {
+        const quadrature = quadratureOf(count, 0.3, 0.9);
+        const expected = reference(data, params, quadrature);
+        const kernel = createExpectationKernel(data, 'wasm');
+        for (const options of [{ scoreOuter: false }, { rowScores: true }]) {
+          const got = kernel.diagnostics(params, quadrature, options);
+          for (const key of Object.keys(expected) as (keyof DiagnosticSums)[]) {
+            if (key === 'scoreOuter') continue;
+            expect(bits(got[key]), `${key}, ${count} nodes`).toEqual(bits(expected[key]));
+          }
+        }
       }
     }
   });

@@ -186,13 +186,13 @@ export function addSlice(target: Float64Array, at: number, source: Float64Array,
 }
 
 /** Called once per row by expectationPass: `like` holds the row's posterior times its weight. */
-type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
+export type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
 
 /**
  * One pass over the rows: the expected counts, and for each row a call to `visit` (if given),
- * used by the diagnostic pass.
+ * used by the diagnostic pass (and by tests that form the WebAssembly pass's sums in JavaScript).
  */
-function expectationPass(shard: ResponseData, quadrature: Quadrature, table: ProbabilityTable, visit?: RowVisitor): SufficientStatistics {
+export function expectationPass(shard: ResponseData, quadrature: Quadrature, table: ProbabilityTable, visit?: RowVisitor): SufficientStatistics {
   const itemCount = shard.itemIds.length;
   const Q = quadrature.nodes.length;
   const prior = quadrature.weights;
