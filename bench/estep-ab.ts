@@ -43,7 +43,12 @@ for (let r = 0; r < rounds; r++) {
   for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) {
     const before = process.cpuUsage();
     if (diagnostics) {
-      const { expectations, rowScores: _rows, scoreOuter, ...sums } = arm.kernel.diagnostics(params, { nodes, weights }, noScore ? { scoreOuter: false } : undefined);
+      const {
+        expectations,
+        rowScores: _rows,
+        scoreOuter,
+        ...sums
+      } = arm.kernel.diagnostics(params, { nodes, weights }, noScore ? { scoreOuter: false } : undefined);
       results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums), ...(noScore ? [] : [scoreOuter])]);
     } else {
       const stats = arm.kernel.expectations(params, { nodes, weights });

@@ -162,7 +162,10 @@ describe('WebAssembly E-step kernel', () => {
     for (let r = 0; r < weights.length; r += 13) weights[r] = 0;
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [{ ...collapsed, weights }, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) }],
+      [
+        { ...collapsed, weights },
+        { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) },
+      ],
       [sparse.data, paramsOf(sparse)],
     ];
     const same = (x: DiagnosticStatistics, y: DiagnosticStatistics, what: string) => {
@@ -245,7 +248,10 @@ describe('WebAssembly E-step kernel', () => {
     for (let r = 0; r < weights.length; r++) weights[r] = r % 11 === 0 ? 0 : (weights[r] as number) * (0.7 + (r % 5) * 0.173);
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [{ ...collapsed, weights }, { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) }],
+      [
+        { ...collapsed, weights },
+        { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) },
+      ],
       [sparse.data, paramsOf(sparse)],
     ];
     for (const [data, params] of cases) {
