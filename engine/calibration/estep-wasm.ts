@@ -29,7 +29,7 @@ import {
   type RowScores,
   type SufficientStatistics,
 } from './kernel';
-import { scoreRows } from './persons';
+import { rowLz, scoreRows } from './persons';
 
 interface EstepExports {
   readonly memory: WebAssembly.Memory;
@@ -64,7 +64,6 @@ interface EstepExports {
     withScore: number,
     fitParams: number,
     fitAcc: number,
-    rowLz: number,
   ) => void;
 }
 
@@ -185,8 +184,8 @@ export function computeShardDiagnostics(
 }
 
 function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
-  // Math's functions themselves: the fit sums and lz in the kernel call those addAnswerFit and addToLz call.
-  const exports = new WebAssembly.Instance(compiledModule, { math: { exp: Math.exp, log: Math.log, log1p: Math.log1p } }).exports as unknown as EstepExports;
+  // Math.exp itself: the fit sums in the kernel call the function addAnswerFit calls.
+  const exports = new WebAssembly.Instance(compiledModule, { math: { exp: Math.exp } }).exports as unknown as EstepExports;
   const memory = exports.memory;
   const shardRows = shard.rowStart.length - 1;
   const answers = shard.rowStart[shardRows] as number;
@@ -215,12 +214,12 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
 
   /**
    * Lays the parameters out, runs `estep` over the rows (chunk by chunk for the diagnostics: `onChunk` gets
-   * the answers' sums; with `rows`, the rows' θ̂, SD and lz come back with the sums), sums up.
+   * the answers' sums and, with `rows`, the rows' θ̂), sums up.
    */
   const pass = (
     params: ItemParameterArrays,
     quadrature: Quadrature,
-    onChunk?: (fromRow: number, toRow: number, sums: Float64Array) => void,
+    onChunk?: (fromRow: number, toRow: number, sums: Float64Array, rowTheta: Float64Array | null) => void,
     rows = false,
     posteriors?: PosteriorConsumer,
     withScore = true,
@@ -248,8 +247,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     // The diagnostic pass's fit sums (FIT_SUMS per item) from (a, d, c) per item, in the kernel.
     const fitParamsAt = onChunk === undefined ? 0 : align(postsEnd);
     const fitAccAt = onChunk === undefined ? 0 : fitParamsAt + 24 * itemCount;
-    const rowLzAt = rowThetaAt === 0 ? 0 : align(fitAccAt + 8 * FIT_SUMS * itemCount);
-    ensure(onChunk === undefined ? postsEnd : rowLzAt === 0 ? fitAccAt + 8 * FIT_SUMS * itemCount : rowLzAt + 8 * shardRows);
+    ensure(onChunk === undefined ? postsEnd : fitAccAt + 8 * FIT_SUMS * itemCount);
     const buffer = memory.buffer;
 
     const probabilities = buildProbabilityTable(params, quadrature.nodes);
@@ -309,18 +307,18 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
         withScore ? 1 : 0,
         fitParamsAt,
         fitAccAt,
-        rowLzAt,
       );
     if (onChunk === undefined) run(0, shardRows, 0);
     else {
       const sums = new Float64Array(buffer, outAt, 6 * (DIAGNOSTIC_CHUNK + longest));
+      const rowTheta = rowThetaAt === 0 ? null : new Float64Array(buffer, rowThetaAt, shardRows);
       for (let from = 0; from < shardRows;) {
         const firstAnswer = shard.rowStart[from] as number;
         let to = from + 1;
         // With posteriors, at most POSTERIOR_ROWS rows (the chunks only cut the same sums, in the same order, elsewhere).
         while (to < shardRows && (shard.rowStart[to + 1] as number) - firstAnswer <= DIAGNOSTIC_CHUNK && (postsAt === 0 || to - from < POSTERIOR_ROWS)) to++;
         run(from, to, firstAnswer);
-        onChunk(from, to, sums);
+        onChunk(from, to, sums, rowTheta);
         if (posteriors !== undefined && postsAt !== 0) posteriors(from, to, new Float64Array(memory.buffer, postsAt, (to - from) * width), width);
         from = to;
       }
@@ -349,13 +347,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     }
     const expectations: SufficientStatistics = { itemCount, nodeCount: Q, r, n, nodeTotals: nodeTotals.slice(0, Q), logLik, persons };
     const abilities =
-      rowThetaAt === 0
-        ? null
-        : {
-            theta: new Float64Array(buffer, rowThetaAt, shardRows).slice(),
-            sd: new Float64Array(buffer, rowSdAt, shardRows).slice(),
-            lz: new Float64Array(buffer, rowLzAt, shardRows).slice(),
-          };
+      rowThetaAt === 0 ? null : { theta: new Float64Array(buffer, rowThetaAt, shardRows).slice(), sd: new Float64Array(buffer, rowSdAt, shardRows).slice() };
     const fit = fitAccAt === 0 ? null : new Float64Array(buffer, fitAccAt, FIT_SUMS * itemCount).slice();
     return { expectations, abilities, fit };
   };
@@ -367,19 +359,25 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
       const sums = emptyDiagnosticSums(itemCount);
       const rows = options?.rowScores === true;
       const withScore = options?.scoreOuter !== false;
-      // The fit sums, and with the row scores each row's θ̂, SD and lz, are the kernel's (estep.wat's $fit, $moments,
-      // $lz), read back after the pass; scoreOuter, when asked for, is summed here chunk by chunk.
+      // With the row scores: θ̂ and SD from the kernel (read back after the pass), lz per row here.
+      const lz = rows ? new Float64Array(shardRows) : null;
+      const lzSums = new Float64Array(3);
+      let unweighted = false;
       const passed = pass(
         params,
         quadrature,
-        (fromRow, toRow, answerSums) => {
-          if (!withScore) return;
+        (fromRow, toRow, answerSums, rowTheta) => {
           const firstAnswer = shard.rowStart[fromRow] as number;
           for (let row = fromRow; row < toRow; row++) {
             const w = shard.weights === null ? 1 : (shard.weights[row] as number);
-            if (w === 0) continue;
+            if (w === 0) {
+              unweighted = true;
+              continue;
+            }
+            if (lz !== null && rowTheta !== null) lz[row] = rowLz(shard, row, params, rowTheta[row] as number, lzSums);
+            // The fit sums are the kernel's (estep.wat's $fit); scoreOuter, when asked for, here.
             const end = shard.rowStart[row + 1] as number;
-            for (let j = shard.rowStart[row] as number; j < end; j++) {
+            for (let j = shard.rowStart[row] as number; withScore && j < end; j++) {
               const o = 6 * (j - firstAnswer);
               addAnswerScore(sums, shard.items[j] as number, shard.scores[j] as number, w, answerSums[o + 4] as number, answerSums[o + 5] as number);
             }
@@ -391,11 +389,11 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
       );
       const { expectations, abilities, fit } = passed;
       if (fit !== null) fitSumsInto(sums, fit);
-      if (!rows || abilities === null) return { expectations, ...sums };
-      const rowScores: RowScores = abilities;
+      if (lz === null || abilities === null) return { expectations, ...sums };
+      const rowScores: RowScores = { theta: abilities.theta, sd: abilities.sd, lz };
       // Rows of weight 0 are not in the pass: scored apart (scoreRows on the row alone, the same arithmetic).
-      for (let row = 0; shard.weights !== null && row < shardRows; row++) {
-        if (shard.weights[row] !== 0) continue;
+      for (let row = 0; unweighted && row < shardRows; row++) {
+        if ((shard.weights?.[row] as number) !== 0) continue;
         const one = scoreRows(sliceRows(shard, row, row + 1), params, quadrature);
         rowScores.theta[row] = one.theta[0] as number;
         rowScores.sd[row] = one.sd[0] as number;

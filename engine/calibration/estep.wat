@@ -18,9 +18,6 @@
 (module
   ;; JavaScript's Math.exp, imported (the fit sums call it where addAnswerFit does: the same function, the same bits).
   (import "math" "exp" (func $exp (param f64) (result f64)))
-  ;; Math.log and Math.log1p likewise, for each row's lz ($lz, addToLz's arithmetic).
-  (import "math" "log" (func $log (param f64) (result f64)))
-  (import "math" "log1p" (func $log1p (param f64) (result f64)))
   (memory (export "memory") 1)
 
   ;; like[v] *= table[base(m) + v] for the answers m in [from, to), over all vectors: four vectors at
@@ -230,58 +227,6 @@
     (f64.store offset=80 (local.get $s)
       (f64.add (f64.load offset=80 (local.get $s)) (f64.mul (f64.mul (local.get $w) (local.get $yf)) (local.get $loo)))))
 
-  ;; The row's person fit lz at θ̂ = theta over its count answers (items, scores: the row's), item i's (a, d, c)
-  ;; at params + 24·i: rowLz and addToLz (persons.ts) operation for operation, in answer order, with the same
-  ;; Math functions (imported): the same bits. NaN when the variance is not > 0.
-  (func $lz (param $theta f64) (param $items i32) (param $scores i32) (param $count i32) (param $params i32) (result f64)
-    (local $m i32) (local $pr i32) (local $c f64) (local $z f64) (local $p f64) (local $logP f64) (local $logQ f64)
-    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $y i32)
-    (block $done
-      (loop $answers
-        (br_if $done (i32.ge_u (local.get $m) (local.get $count)))
-        (local.set $pr
-          (i32.add (local.get $params) (i32.mul (i32.load (i32.add (local.get $items) (i32.shl (local.get $m) (i32.const 2)))) (i32.const 24))))
-        (local.set $y (i32.eq (i32.load8_u (i32.add (local.get $scores) (local.get $m))) (i32.const 1)))
-        (local.set $z (f64.add (f64.mul (f64.load offset=0 (local.get $pr)) (local.get $theta)) (f64.load offset=8 (local.get $pr))))
-        (local.set $c (f64.load offset=16 (local.get $pr)))
-        (if (f64.ne (local.get $c) (f64.const 0))
-          (then
-            ;; 3PL: P = c + (1 − c)·logistic(z).
-            (local.set $p
-              (f64.add (local.get $c)
-                (f64.div (f64.sub (f64.const 1) (local.get $c)) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $z)))))))
-            (local.set $logP (call $log (local.get $p)))
-            (local.set $logQ (call $log1p (f64.neg (local.get $p))))
-            (local.set $s0 (f64.add (local.get $s0) (select (local.get $logP) (local.get $logQ) (local.get $y))))
-            (local.set $s1
-              (f64.add (local.get $s1)
-                (f64.add (f64.mul (local.get $p) (local.get $logP)) (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $logQ)))))
-            (local.set $s2
-              (f64.add (local.get $s2)
-                (f64.mul
-                  (f64.mul (f64.mul (local.get $p) (f64.sub (f64.const 1) (local.get $p))) (f64.sub (local.get $logP) (local.get $logQ)))
-                  (f64.sub (local.get $logP) (local.get $logQ))))))
-          (else
-            ;; ln P and ln(1 − P) without cancellation; ln(P / (1 − P)) = z.
-            (local.set $logP
-              (if (result f64) (f64.ge (local.get $z) (f64.const 0))
-                (then (f64.neg (call $log1p (call $exp (f64.neg (local.get $z))))))
-                (else (f64.sub (local.get $z) (call $log1p (call $exp (local.get $z)))))))
-            (local.set $logQ (f64.sub (local.get $logP) (local.get $z)))
-            (local.set $p (call $exp (local.get $logP)))
-            (local.set $s0 (f64.add (local.get $s0) (select (local.get $logP) (local.get $logQ) (local.get $y))))
-            (local.set $s1
-              (f64.add (local.get $s1)
-                (f64.add (f64.mul (local.get $p) (local.get $logP)) (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $logQ)))))
-            (local.set $s2
-              (f64.add (local.get $s2)
-                (f64.mul (f64.mul (f64.mul (local.get $p) (f64.sub (f64.const 1) (local.get $p))) (local.get $z)) (local.get $z))))))
-        (local.set $m (i32.add (local.get $m) (i32.const 1)))
-        (br $answers)))
-    (if (result f64) (f64.gt (local.get $s2) (f64.const 0))
-      (then (f64.div (f64.sub (local.get $s0) (local.get $s1)) (f64.sqrt (local.get $s2))))
-      (else (f64.const nan))))
-
     ;; The diagnostic pass's sums over the nodes for each answer m of a row, from the row's posterior
   ;; times its weight (like): the leave-one-out posterior's total and first moment (the answer's
   ;; probability divided back out), the same had the answer been right, and the score of the item's
@@ -408,7 +353,6 @@
   ;; When posts is not 0, also writes each such row's posterior (before the weight) at posts + stride·(row − postRow0).
   ;; withScore (with out): 0 leaves out each answer's gA and gD (the last two of its six f64) unwritten.
   ;; fitAcc (with out), when not 0: each answer's fit sums added there ($fit; fitParams: a, d, c per item).
-  ;; rowLz (with rowTheta and fitParams), when not 0: each such row's lz at rowLz + 8·row ($lz).
   (func (export "estep")
     (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -417,7 +361,7 @@
     (param $rowTotal i32) (param $rowExponent i32)
     (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
     (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32) (param $withScore i32)
-    (param $fitParams i32) (param $fitAcc i32) (param $rowLz i32)
+    (param $fitParams i32) (param $fitAcc i32)
     (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
@@ -484,14 +428,7 @@
             (then
               (call $moments (local.get $like) (local.get $theta) (local.get $nodes) (local.get $total)
                 (i32.add (local.get $rowTheta) (i32.shl (local.get $row) (i32.const 3)))
-                (i32.add (local.get $rowSd) (i32.shl (local.get $row) (i32.const 3))))
-              ;; With rowLz (and fitParams): the row's lz at that θ̂.
-              (if (local.get $rowLz)
-                (then
-                  (f64.store (i32.add (local.get $rowLz) (i32.shl (local.get $row) (i32.const 3)))
-                    (call $lz (f64.load (i32.add (local.get $rowTheta) (i32.shl (local.get $row) (i32.const 3))))
-                      (i32.add (local.get $items) (i32.shl (local.get $start) (i32.const 2)))
-                      (i32.add (local.get $scores) (local.get $start)) (local.get $len) (local.get $fitParams)))))))
+                (i32.add (local.get $rowSd) (i32.shl (local.get $row) (i32.const 3))))))
           ;; With `posts`: the row's posterior (like / total, before the weight) at posts + stride·(row − postRow0),
           ;; for a pass that reads it (the Louis pass fused with the diagnostic pass, louis-wasm.ts).
           (if (local.get $posts)
