@@ -17,6 +17,8 @@ import { simulateCalibrationData } from '../engine/simulation';
 
 const diagnostics = process.argv.includes('--diagnostics');
 const noScore = process.argv.includes('--no-score');
+const rows = process.argv.includes('--rows');
+const options = noScore || rows ? { ...(noScore ? { scoreOuter: false } : {}), ...(rows ? { rowScores: true } : {}) } : undefined;
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const other = positional[0];
 if (other === undefined) throw new Error('usage: bench/estep-ab.ts OTHER_TREE [persons] [items] [rounds]');
@@ -43,13 +45,9 @@ for (let r = 0; r < rounds; r++) {
   for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) {
     const before = process.cpuUsage();
     if (diagnostics) {
-      const {
-        expectations,
-        rowScores: _rows,
-        scoreOuter,
-        ...sums
-      } = arm.kernel.diagnostics(params, { nodes, weights }, noScore ? { scoreOuter: false } : undefined);
-      results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums), ...(noScore ? [] : [scoreOuter])]);
+      const { expectations, rowScores, scoreOuter, ...sums } = arm.kernel.diagnostics(params, { nodes, weights }, options);
+      const scores = rowScores === undefined ? [] : [rowScores.theta, rowScores.sd, rowScores.lz];
+      results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums), ...(noScore ? [] : [scoreOuter]), ...scores]);
     } else {
       const stats = arm.kernel.expectations(params, { nodes, weights });
       results.push([stats.r, stats.n, Float64Array.of(stats.logLik)]);
@@ -68,7 +66,7 @@ for (const arm of arms) {
 }
 const [o, t] = arms;
 console.log(
-  `${diagnostics ? `diagnostic pass${noScore ? ' (no scoreOuter)' : ''}` : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
+  `${diagnostics ? `diagnostic pass${noScore ? ' (no scoreOuter)' : ''}${rows ? ' (row scores)' : ''}` : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
