@@ -32,6 +32,15 @@ function quadratureOf(count: number, mean = 0, sd = 1): Quadrature {
   return { nodes, weights: normalWeights(nodes, mean, sd) };
 }
 
+/** Sparse rows collapsed into patterns, with every `every`-th pattern's weight 0 and the others scaled by `scale(r)`. */
+function weightedPatterns(seed: number, every: number, scale: (r: number) => number = () => 1) {
+  const sparse = simulateCalibrationData(createRandom(seed), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
+  const collapsed = collapsePatterns(sparse.data).data;
+  const weights = new Float64Array(collapsed.weights as Float64Array);
+  for (let r = 0; r < weights.length; r++) weights[r] = r % every === 0 ? 0 : (weights[r] as number) * scale(r);
+  return { sparse, weighted: { ...collapsed, weights } };
+}
+
 function expectIdentical(wasm: SufficientStatistics, js: SufficientStatistics): void {
   expect(wasm.itemCount).toBe(js.itemCount);
   expect(wasm.nodeCount).toBe(js.nodeCount);
@@ -118,17 +127,11 @@ describe('WebAssembly E-step kernel', () => {
     const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
     // Complete rows of 120 items (rescaled several times each), and sparse ones with weights (some 0).
     const complete = simulateCalibrationData(createRandom(21), { items: 120, persons: 400 });
-    const sparse = simulateCalibrationData(createRandom(22), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
-    const collapsed = collapsePatterns(sparse.data).data;
-    const weights = new Float64Array(collapsed.weights as Float64Array);
-    for (let r = 0; r < weights.length; r += 17) weights[r] = 0;
+    const { sparse, weighted } = weightedPatterns(22, 17);
     const empty = responseDataFromRows(['i1', 'i2'], [{ answers: {} }, { answers: { i1: 1 } }, { answers: { i2: 0 }, weight: 0 }]);
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [
-        { ...collapsed, weights },
-        { ...paramsOf(sparse), c: new Float64Array(40).fill(0.15) },
-      ],
+      [weighted, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.15) }],
       [sparse.data, paramsOf(sparse)],
       [empty, { a: new Float64Array([1.2, 0.8]), d: new Float64Array([0.3, -0.4]) }],
     ];
@@ -156,16 +159,10 @@ describe('WebAssembly E-step kernel', () => {
   it('leaves scoreOuter 0 when not asked for, every other sum the same bits (both kernels, threads, weights 0, 3PL, odd nodes)', async () => {
     const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
     const complete = simulateCalibrationData(createRandom(31), { items: 120, persons: 300 });
-    const sparse = simulateCalibrationData(createRandom(32), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
-    const collapsed = collapsePatterns(sparse.data).data;
-    const weights = new Float64Array(collapsed.weights as Float64Array);
-    for (let r = 0; r < weights.length; r += 13) weights[r] = 0;
+    const { sparse, weighted } = weightedPatterns(32, 13);
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [
-        { ...collapsed, weights },
-        { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) },
-      ],
+      [weighted, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) }],
       [sparse.data, paramsOf(sparse)],
     ];
     const same = (x: DiagnosticStatistics, y: DiagnosticStatistics, what: string) => {
@@ -241,17 +238,11 @@ describe('WebAssembly E-step kernel', () => {
       return sums;
     };
     const complete = simulateCalibrationData(createRandom(41), { items: 60, persons: 300 });
-    const sparse = simulateCalibrationData(createRandom(42), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
-    const collapsed = collapsePatterns(sparse.data).data;
-    const weights = new Float64Array(collapsed.weights as Float64Array);
     // Fractional weights (a weight of 1 would hide the order of w·loo·loo), every 11th 0.
-    for (let r = 0; r < weights.length; r++) weights[r] = r % 11 === 0 ? 0 : (weights[r] as number) * (0.7 + (r % 5) * 0.173);
+    const { sparse, weighted } = weightedPatterns(42, 11, (r) => 0.7 + (r % 5) * 0.173);
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [
-        { ...collapsed, weights },
-        { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) },
-      ],
+      [weighted, { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) }],
       [sparse.data, paramsOf(sparse)],
     ];
     for (const [data, params] of cases) {

@@ -118,20 +118,11 @@ export type PosteriorConsumer = (fromRow: number, toRow: number, posteriors: Flo
 /** Rows per chunk of the diagnostic pass when it hands out its posteriors (their buffer holds this many rows). */
 export const POSTERIOR_ROWS = 4096;
 
-/** The fit sums per item the kernel adds up (estep.wat's $fit), in this order. */
-const FIT_KEYS = [
-  'squaredResidual',
-  'variance',
-  'standardisedSquaredResidual',
-  'expectedSquaredResidual',
-  'expectedVariance',
-  'expectedStandardisedSquaredResidual',
-  'sumW',
-  'sumY',
-  'sumT',
-  'sumTT',
-  'sumYT',
-] as const satisfies readonly (keyof DiagnosticSums)[];
+/**
+ * The fit sums per item the kernel adds up (estep.wat's $fit), in its order: DiagnosticSums' own order (that of
+ * emptyDiagnosticSums) without scoreOuter. A test compares each of them with addAnswerFit's, bit for bit.
+ */
+const FIT_KEYS = (Object.keys(emptyDiagnosticSums(0)) as (keyof DiagnosticSums)[]).filter((key) => key !== 'scoreOuter');
 const FIT_SUMS = FIT_KEYS.length;
 
 /** The kernel's item-major fit sums into the per-item arrays. */
