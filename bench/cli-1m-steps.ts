@@ -2,7 +2,8 @@
  * Where the 1M `calibrate` command's time goes (decision 021, addendum h46): the command's steps in this process
  * (threads started before the read, the read, then `calibrate` with the threaded runner, one shard on this thread
  * as the command does), each runner call timed: the pattern collapse (until the runner is asked for), the
- * runner's creation, the summary, every E-step, the final pass, the exact standard errors, closing the threads.
+ * runner's creation, the summary, every E-step, the final pass, the exact standard errors (since h45 one request with
+ * the final pass: "final+louis"), closing the threads.
  * With `--final-split`, the final pass again in detail: when this thread's own shard was done and when the
  * workers' replies were all in (S-X², which the command computes in between, is left out here).
  * Milliseconds from the start of the measure, one line per run, the load average beside it. Run 1 is cold (what the
@@ -65,6 +66,11 @@ for (let run = 0; run < runs; run++) {
           expectations: timed('E', runner.expectations),
           diagnostics,
           ...(runner.exactCovariance === undefined ? {} : { exactCovariance: timed('exact', runner.exactCovariance) }),
+          // Since h45 the final pass carries the Louis pass when the exact SEs are computed: "final+louis" (the
+          // factorisation included).
+          ...(runner.diagnosticsWithCovariance === undefined
+            ? {}
+            : { diagnosticsWithCovariance: timed('final+louis', runner.diagnosticsWithCovariance.bind(runner)) }),
           close: timed('close', runner.close ?? (() => undefined)),
         };
       },

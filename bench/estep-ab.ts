@@ -4,7 +4,9 @@
  * the same load and the same caches — at a load of 5–8 on 2 cores, runs in separate processes differ more
  * between themselves than a 15 % change. Prints each E-step's CPU per answer per node and the ratio of medians.
  * Run: node --import tsx bench/estep-ab.ts OTHER_TREE [persons = 100000] [items = 2000] [rounds = 15] [--diagnostics]
- * With --diagnostics: the final diagnostic pass instead of the E-step, every sum compared bit for bit.
+ * With --diagnostics: the final diagnostic pass instead of the E-step, every sum compared bit for bit. With
+ * --no-score as well, both arms are asked for DiagnosticOptions.scoreOuter false (a tree without the option computes
+ * it anyway) and scoreOuter is left out of the comparison.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,6 +16,9 @@ import { createRandom } from '../engine/random';
 import { simulateCalibrationData } from '../engine/simulation';
 
 const diagnostics = process.argv.includes('--diagnostics');
+const noScore = process.argv.includes('--no-score');
+const rows = process.argv.includes('--rows');
+const options = noScore || rows ? { ...(noScore ? { scoreOuter: false } : {}), ...(rows ? { rowScores: true } : {}) } : undefined;
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const other = positional[0];
 if (other === undefined) throw new Error('usage: bench/estep-ab.ts OTHER_TREE [persons] [items] [rounds]');
@@ -40,8 +45,9 @@ for (let r = 0; r < rounds; r++) {
   for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) {
     const before = process.cpuUsage();
     if (diagnostics) {
-      const { expectations, rowScores: _rows, ...sums } = arm.kernel.diagnostics(params, { nodes, weights });
-      results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums)]);
+      const { expectations, rowScores, scoreOuter, ...sums } = arm.kernel.diagnostics(params, { nodes, weights }, options);
+      const scores = rowScores === undefined ? [] : [rowScores.theta, rowScores.sd, rowScores.lz];
+      results.push([expectations.r, expectations.n, Float64Array.of(expectations.logLik), ...Object.values(sums), ...(noScore ? [] : [scoreOuter]), ...scores]);
     } else {
       const stats = arm.kernel.expectations(params, { nodes, weights });
       results.push([stats.r, stats.n, Float64Array.of(stats.logLik)]);
@@ -60,7 +66,7 @@ for (const arm of arms) {
 }
 const [o, t] = arms;
 console.log(
-  `${diagnostics ? 'diagnostic pass' : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
+  `${diagnostics ? `diagnostic pass${noScore ? ' (no scoreOuter)' : ''}${rows ? ' (row scores)' : ''}` : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );

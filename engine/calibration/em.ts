@@ -671,7 +671,8 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   // Final pass at the final parameters. With exact SEs on a runner that can, the Louis pass walks the data with it
   // (reading its posteriors: the SEs agree with the separate pass's to rounding; the diagnostics are the same bits).
   const finalParams = state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c };
-  const diagnosticOptions = hooks.rowScores === true ? { rowScores: true } : undefined;
+  // scoreOuter is read only by the per-item Louis blocks: the pass forms it only when they give the SEs.
+  const diagnosticOptions = { ...(hooks.rowScores === true ? { rowScores: true } : {}), ...(method === 'louis-block' ? {} : { scoreOuter: false }) };
   const fuse = method === 'observed' && louisFull && runner.diagnosticsWithCovariance !== undefined;
   if (fuse && (await hooks.shouldCancel?.())) throw new CalibrationCancelledError(cycles);
   const fused = fuse

@@ -20,6 +20,7 @@ import {
   type ResponseData,
   type SufficientStatistics,
 } from '.';
+import { addAnswerFit, buildProbabilityTable, emptyDiagnosticSums, expectationPass, type DiagnosticSums } from './kernel';
 import { createThreadedRunner } from './parallel';
 import { scoreRows } from './persons';
 import { gridNodes, normalWeights } from '../irt';
@@ -29,6 +30,15 @@ import { simulateCalibrationData } from '../simulation';
 function quadratureOf(count: number, mean = 0, sd = 1): Quadrature {
   const nodes = gridNodes(-6, 6, count);
   return { nodes, weights: normalWeights(nodes, mean, sd) };
+}
+
+/** Sparse rows collapsed into patterns, with every `every`-th pattern's weight 0 and the others scaled by `scale(r)`. */
+function weightedPatterns(seed: number, every: number, scale: (r: number) => number = () => 1) {
+  const sparse = simulateCalibrationData(createRandom(seed), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
+  const collapsed = collapsePatterns(sparse.data).data;
+  const weights = new Float64Array(collapsed.weights as Float64Array);
+  for (let r = 0; r < weights.length; r++) weights[r] = r % every === 0 ? 0 : (weights[r] as number) * scale(r);
+  return { sparse, weighted: { ...collapsed, weights } };
 }
 
 function expectIdentical(wasm: SufficientStatistics, js: SufficientStatistics): void {
@@ -117,17 +127,11 @@ describe('WebAssembly E-step kernel', () => {
     const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
     // Complete rows of 120 items (rescaled several times each), and sparse ones with weights (some 0).
     const complete = simulateCalibrationData(createRandom(21), { items: 120, persons: 400 });
-    const sparse = simulateCalibrationData(createRandom(22), { items: 40, persons: 3000, design: { kind: 'random', perPerson: 7 } });
-    const collapsed = collapsePatterns(sparse.data).data;
-    const weights = new Float64Array(collapsed.weights as Float64Array);
-    for (let r = 0; r < weights.length; r += 17) weights[r] = 0;
+    const { sparse, weighted } = weightedPatterns(22, 17);
     const empty = responseDataFromRows(['i1', 'i2'], [{ answers: {} }, { answers: { i1: 1 } }, { answers: { i2: 0 }, weight: 0 }]);
     const cases: [ResponseData, ItemParameterArrays][] = [
       [complete.data, paramsOf(complete)],
-      [
-        { ...collapsed, weights },
-        { ...paramsOf(sparse), c: new Float64Array(40).fill(0.15) },
-      ],
+      [weighted, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.15) }],
       [sparse.data, paramsOf(sparse)],
       [empty, { a: new Float64Array([1.2, 0.8]), d: new Float64Array([0.3, -0.4]) }],
     ];
@@ -147,6 +151,111 @@ describe('WebAssembly E-step kernel', () => {
           expectIdentical(withRows.expectations, without.expectations);
           expect(bits(withRows.scoreOuter)).toEqual(bits(without.scoreOuter));
           expect(bits(withRows.sumT)).toEqual(bits(without.sumT));
+        }
+      }
+    }
+  });
+
+  it('leaves scoreOuter 0 when not asked for, every other sum the same bits (both kernels, threads, weights 0, 3PL, odd nodes)', async () => {
+    const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
+    const complete = simulateCalibrationData(createRandom(31), { items: 120, persons: 300 });
+    const { sparse, weighted } = weightedPatterns(32, 13);
+    const cases: [ResponseData, ItemParameterArrays][] = [
+      [complete.data, paramsOf(complete)],
+      [weighted, { ...paramsOf(sparse), c: new Float64Array(40).fill(0.2) }],
+      [sparse.data, paramsOf(sparse)],
+    ];
+    const same = (x: DiagnosticStatistics, y: DiagnosticStatistics, what: string) => {
+      expectIdentical(x.expectations, y.expectations);
+      for (const key of Object.keys(x) as (keyof DiagnosticStatistics)[]) {
+        if (key === 'expectations' || key === 'scoreOuter') continue;
+        if (key === 'rowScores') {
+          for (const part of ['theta', 'sd', 'lz'] as const) expect(bits(x.rowScores?.[part]), `${what} ${part}`).toEqual(bits(y.rowScores?.[part]));
+        } else expect(bits(x[key]), `${what} ${key}`).toEqual(bits(y[key]));
+      }
+    };
+    for (const [data, params] of cases) {
+      for (const count of [61, 21]) {
+        const quadrature = quadratureOf(count, -0.1, 1.2);
+        for (const kind of ['wasm', 'js'] as const) {
+          const kernel = createExpectationKernel(data, kind);
+          for (const rowScores of [false, true]) {
+            const all = kernel.diagnostics(params, quadrature, { rowScores });
+            const fit = kernel.diagnostics(params, quadrature, { rowScores, scoreOuter: false });
+            same(fit, all, `${kind}, ${count} nodes, rows ${rowScores}`);
+            expect(fit.scoreOuter.every((v) => v === 0)).toBe(true);
+            expect(all.scoreOuter.some((v) => v !== 0)).toBe(true);
+          }
+        }
+      }
+    }
+    // Over worker threads (the option carried by the request), one shard inline or none.
+    const [data, params] = cases[1]!;
+    const quadrature = quadratureOf(61);
+    for (const inline of [false, true]) {
+      const runner = await createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, inline });
+      try {
+        const fit = await runner.diagnostics(params, quadrature, { rowScores: true, scoreOuter: false });
+        expect(fit.scoreOuter.every((v) => v === 0)).toBe(true);
+        const all = await runner.diagnostics(params, quadrature, { rowScores: true });
+        same(fit, all, `threads, inline ${inline}`);
+        expect(all.scoreOuter.some((v) => v !== 0)).toBe(true);
+      } finally {
+        await runner.close?.();
+      }
+    }
+  });
+
+  it("adds the fit sums in the kernel with addAnswerFit's arithmetic, bit for bit (2PL, 3PL, weights 0, odd nodes)", () => {
+    const bits = (x: Float64Array | undefined) => Array.from(new BigUint64Array((x as Float64Array).slice().buffer));
+    // The reference: each answer's node sums formed as $diagnose forms them (two lanes, even and odd nodes, then
+    // lane 0 + lane 1), then addAnswerFit in answer order, as the kernel did before its $fit.
+    const reference = (data: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticSums => {
+      const table = buildProbabilityTable(params, quadrature.nodes);
+      const Q = quadrature.nodes.length;
+      const sums = emptyDiagnosticSums(data.itemIds.length);
+      expectationPass(data, quadrature, table, (row, w, like) => {
+        for (let j = data.rowStart[row] as number; j < (data.rowStart[row + 1] as number); j++) {
+          const i = data.items[j] as number;
+          const y = data.scores[j] as number;
+          const base = ((i << 1) | y) * Q;
+          const rightBase = ((i << 1) | 1) * Q;
+          const lanes = new Float64Array(8);
+          for (let q = 0; q < Q; q++) {
+            const lane = q & 1;
+            const loo = (like[q] as number) * (1 / (table.values[base + q] as number));
+            const right = loo * (table.values[rightBase + q] as number);
+            const theta = quadrature.nodes[q] as number;
+            lanes[lane] = (lanes[lane] as number) + loo;
+            lanes[2 + lane] = (lanes[2 + lane] as number) + loo * theta;
+            lanes[4 + lane] = (lanes[4 + lane] as number) + right;
+            lanes[6 + lane] = (lanes[6 + lane] as number) + right * theta;
+          }
+          const sum = (k: number) => (lanes[2 * k] as number) + (lanes[2 * k + 1] as number);
+          addAnswerFit(sums, params, i, y, w, sum(0), sum(1), sum(2), sum(3));
+        }
+      });
+      return sums;
+    };
+    const complete = simulateCalibrationData(createRandom(41), { items: 60, persons: 300 });
+    // Fractional weights (a weight of 1 would hide the order of w·loo·loo), every 11th 0.
+    const { sparse, weighted } = weightedPatterns(42, 11, (r) => 0.7 + (r % 5) * 0.173);
+    const cases: [ResponseData, ItemParameterArrays][] = [
+      [complete.data, paramsOf(complete)],
+      [weighted, { ...paramsOf(sparse), c: Float64Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 0.1 + i / 400)) }],
+      [sparse.data, paramsOf(sparse)],
+    ];
+    for (const [data, params] of cases) {
+      for (const count of [61, 21]) {
+        const quadrature = quadratureOf(count, 0.3, 0.9);
+        const expected = reference(data, params, quadrature);
+        const kernel = createExpectationKernel(data, 'wasm');
+        for (const options of [{ scoreOuter: false }, { rowScores: true }]) {
+          const got = kernel.diagnostics(params, quadrature, options);
+          for (const key of Object.keys(expected) as (keyof DiagnosticSums)[]) {
+            if (key === 'scoreOuter') continue;
+            expect(bits(got[key]), `${key}, ${count} nodes`).toEqual(bits(expected[key]));
+          }
         }
       }
     }

@@ -16,13 +16,14 @@
 import { sliceRows, type ResponseData } from './data';
 import { ESTEP_WASM_BASE64 } from './estep-wasm-bytes';
 import {
-  addAnswerDiagnostics,
+  addAnswerScore,
   buildProbabilityTable,
   computeShardDiagnosticsInJs,
   computeShardExpectationsInJs,
   emptyDiagnosticSums,
   type DiagnosticOptions,
   type DiagnosticStatistics,
+  type DiagnosticSums,
   type ItemParameterArrays,
   type Quadrature,
   type RowScores,
@@ -60,6 +61,9 @@ interface EstepExports {
     rowSd: number,
     posts: number,
     postRow0: number,
+    withScore: number,
+    fitParams: number,
+    fitAcc: number,
   ) => void;
 }
 
@@ -114,6 +118,21 @@ export type PosteriorConsumer = (fromRow: number, toRow: number, posteriors: Flo
 /** Rows per chunk of the diagnostic pass when it hands out its posteriors (their buffer holds this many rows). */
 export const POSTERIOR_ROWS = 4096;
 
+/**
+ * The fit sums per item the kernel adds up (estep.wat's $fit), in its order: DiagnosticSums' own order (that of
+ * emptyDiagnosticSums) without scoreOuter. A test compares each of them with addAnswerFit's, bit for bit.
+ */
+const FIT_KEYS = (Object.keys(emptyDiagnosticSums(0)) as (keyof DiagnosticSums)[]).filter((key) => key !== 'scoreOuter');
+const FIT_SUMS = FIT_KEYS.length;
+
+/** The kernel's item-major fit sums into the per-item arrays. */
+function fitSumsInto(sums: DiagnosticSums, fit: Float64Array): void {
+  FIT_KEYS.forEach((key, k) => {
+    const out = sums[key];
+    for (let i = 0; i < out.length; i++) out[i] = fit[FIT_SUMS * i + k] as number;
+  });
+}
+
 /** Answers per chunk of the diagnostic pass (its per-answer sums go through a buffer this long). */
 const DIAGNOSTIC_CHUNK = 1 << 15;
 
@@ -129,7 +148,7 @@ export function createExpectationKernel(shard: ResponseData, kind: KernelKind = 
       givesPosteriors: false,
       expectations: (params, quadrature) => computeShardExpectationsInJs(shard, params, quadrature),
       diagnostics: (params, quadrature, options) => {
-        const sums = computeShardDiagnosticsInJs(shard, params, quadrature);
+        const sums = computeShardDiagnosticsInJs(shard, params, quadrature, options);
         return options?.rowScores === true ? { ...sums, rowScores: scoreRows(shard, params, quadrature) } : sums;
       },
     };
@@ -156,7 +175,8 @@ export function computeShardDiagnostics(
 }
 
 function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
-  const exports = new WebAssembly.Instance(compiledModule, {}).exports as unknown as EstepExports;
+  // Math.exp itself: the fit sums in the kernel call the function addAnswerFit calls.
+  const exports = new WebAssembly.Instance(compiledModule, { math: { exp: Math.exp } }).exports as unknown as EstepExports;
   const memory = exports.memory;
   const shardRows = shard.rowStart.length - 1;
   const answers = shard.rowStart[shardRows] as number;
@@ -193,6 +213,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     onChunk?: (fromRow: number, toRow: number, sums: Float64Array, rowTheta: Float64Array | null) => void,
     rows = false,
     posteriors?: PosteriorConsumer,
+    withScore = true,
   ) => {
     const Q = quadrature.nodes.length;
     const vectors = (Q + 1) >> 1;
@@ -213,7 +234,11 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     const rowSdAt = rowThetaAt === 0 ? 0 : rowThetaAt + 8 * shardRows;
     const chunkEnd = onChunk === undefined ? cutsAt + 4 * longest : rowThetaAt === 0 ? outAt + 48 * (DIAGNOSTIC_CHUNK + longest) : rowSdAt + 8 * shardRows;
     const postsAt = onChunk === undefined || posteriors === undefined ? 0 : align(chunkEnd);
-    ensure(postsAt === 0 ? chunkEnd : postsAt + stride * POSTERIOR_ROWS);
+    const postsEnd = postsAt === 0 ? chunkEnd : postsAt + stride * POSTERIOR_ROWS;
+    // The diagnostic pass's fit sums (FIT_SUMS per item) from (a, d, c) per item, in the kernel.
+    const fitParamsAt = onChunk === undefined ? 0 : align(postsEnd);
+    const fitAccAt = onChunk === undefined ? 0 : fitParamsAt + 24 * itemCount;
+    ensure(onChunk === undefined ? postsEnd : fitAccAt + 8 * FIT_SUMS * itemCount);
     const buffer = memory.buffer;
 
     const probabilities = buildProbabilityTable(params, quadrature.nodes);
@@ -223,6 +248,13 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
       if (width > Q) table[k * width + Q] = 1;
     }
     if (onChunk !== undefined) {
+      const fitParams = new Float64Array(buffer, fitParamsAt, 3 * itemCount);
+      for (let i = 0; i < itemCount; i++) {
+        fitParams[3 * i] = params.a[i] as number;
+        fitParams[3 * i + 1] = params.d[i] as number;
+        fitParams[3 * i + 2] = params.c === undefined ? 0 : (params.c[i] as number);
+      }
+      new Float64Array(buffer, fitAccAt, FIT_SUMS * itemCount).fill(0);
       const inverse = new Float64Array(buffer, inverseAt, 2 * itemCount * width);
       for (let k = 0; k < inverse.length; k++) inverse[k] = 1 / (table[k] as number);
       new Float64Array(buffer, thetaAt, width).fill(0).set(quadrature.nodes);
@@ -263,6 +295,9 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
         rowSdAt,
         postsAt,
         fromRow,
+        withScore ? 1 : 0,
+        fitParamsAt,
+        fitAccAt,
       );
     if (onChunk === undefined) run(0, shardRows, 0);
     else {
@@ -304,7 +339,8 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     const expectations: SufficientStatistics = { itemCount, nodeCount: Q, r, n, nodeTotals: nodeTotals.slice(0, Q), logLik, persons };
     const abilities =
       rowThetaAt === 0 ? null : { theta: new Float64Array(buffer, rowThetaAt, shardRows).slice(), sd: new Float64Array(buffer, rowSdAt, shardRows).slice() };
-    return { expectations, abilities };
+    const fit = fitAccAt === 0 ? null : new Float64Array(buffer, fitAccAt, FIT_SUMS * itemCount).slice();
+    return { expectations, abilities, fit };
   };
 
   return {
@@ -313,6 +349,7 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
     diagnostics(params, quadrature, options, posteriors) {
       const sums = emptyDiagnosticSums(itemCount);
       const rows = options?.rowScores === true;
+      const withScore = options?.scoreOuter !== false;
       // With the row scores: θ̂ and SD from the kernel (read back after the pass), lz per row here.
       const lz = rows ? new Float64Array(shardRows) : null;
       const lzSums = new Float64Array(3);
@@ -329,29 +366,20 @@ function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Modul
               continue;
             }
             if (lz !== null && rowTheta !== null) lz[row] = rowLz(shard, row, params, rowTheta[row] as number, lzSums);
+            // The fit sums are the kernel's (estep.wat's $fit); scoreOuter, when asked for, here.
             const end = shard.rowStart[row + 1] as number;
-            for (let j = shard.rowStart[row] as number; j < end; j++) {
+            for (let j = shard.rowStart[row] as number; withScore && j < end; j++) {
               const o = 6 * (j - firstAnswer);
-              addAnswerDiagnostics(
-                sums,
-                params,
-                shard.items[j] as number,
-                shard.scores[j] as number,
-                w,
-                answerSums[o] as number,
-                answerSums[o + 1] as number,
-                answerSums[o + 2] as number,
-                answerSums[o + 3] as number,
-                answerSums[o + 4] as number,
-                answerSums[o + 5] as number,
-              );
+              addAnswerScore(sums, shard.items[j] as number, shard.scores[j] as number, w, answerSums[o + 4] as number, answerSums[o + 5] as number);
             }
           }
         },
         rows,
         posteriors,
+        withScore,
       );
-      const { expectations, abilities } = passed;
+      const { expectations, abilities, fit } = passed;
+      if (fit !== null) fitSumsInto(sums, fit);
       if (lz === null || abilities === null) return { expectations, ...sums };
       const rowScores: RowScores = { theta: abilities.theta, sd: abilities.sd, lz };
       // Rows of weight 0 are not in the pass: scored apart (scoreRows on the row alone, the same arithmetic).

@@ -16,6 +16,8 @@
 ;; Node rows are padded to an even count (`vectors` v128 of two f64 each); the padding of the prior
 ;; and of the likelihood is 0, the padding of the table 1.
 (module
+  ;; JavaScript's Math.exp, imported (the fit sums call it where addAnswerFit does: the same function, the same bits).
+  (import "math" "exp" (func $exp (param f64) (result f64)))
   (memory (export "memory") 1)
 
   ;; like[v] *= table[base(m) + v] for the answers m in [from, to), over all vectors: four vectors at
@@ -165,15 +167,78 @@
         (br $each)))
     (local.get $e))
 
-  ;; The diagnostic pass's sums over the nodes for each answer m of a row, from the row's posterior
+;; One answer's fit sums (addAnswerFit in kernel.ts, operation for operation and in the same order, so the
+  ;; same bits): from its leave-one-out total lt and moment lm and the same had it been right (rt, rm), item i's
+  ;; (a, d, c) at params + 24·i, score y, row weight w, adds to the eleven sums at acc + 88·i: squaredResidual,
+  ;; variance, standardisedSquaredResidual, expectedSquaredResidual, expectedVariance,
+  ;; expectedStandardisedSquaredResidual, sumW, sumY, sumT, sumTT, sumYT. (c is 0 for the 2PL: 0 + x and 1 − 0
+  ;; are exact, so the 2PL's arithmetic is unchanged.)
+  (func $fit (param $lt f64) (param $lm f64) (param $rt f64) (param $rm f64) (param $y i32) (param $w f64)
+    (param $pr i32) (param $s i32)
+    (local $loo f64) (local $right f64) (local $wrong f64) (local $eap1 f64) (local $eap0 f64)
+    (local $a f64) (local $d f64) (local $c f64) (local $p1 f64) (local $p0 f64)
+    (local $res1 f64) (local $res0 f64) (local $var1 f64) (local $var0 f64) (local $res2 f64) (local $pq f64) (local $yf f64)
+    (local.set $loo (f64.div (local.get $lm) (local.get $lt)))
+    (local.set $right (f64.div (local.get $rt) (local.get $lt)))
+    (local.set $eap1 (f64.div (local.get $rm) (local.get $rt)))
+    (local.set $eap0 (f64.div (f64.sub (local.get $lm) (local.get $rm)) (f64.sub (local.get $lt) (local.get $rt))))
+    (local.set $a (f64.load offset=0 (local.get $pr)))
+    (local.set $d (f64.load offset=8 (local.get $pr)))
+    (local.set $c (f64.load offset=16 (local.get $pr)))
+    (local.set $p1
+      (f64.add (local.get $c)
+        (f64.div (f64.sub (f64.const 1) (local.get $c))
+          (f64.add (f64.const 1) (call $exp (f64.neg (f64.add (f64.mul (local.get $a) (local.get $eap1)) (local.get $d))))))))
+    (local.set $p0
+      (f64.add (local.get $c)
+        (f64.div (f64.sub (f64.const 1) (local.get $c))
+          (f64.add (f64.const 1) (call $exp (f64.neg (f64.add (f64.mul (local.get $a) (local.get $eap0)) (local.get $d))))))))
+    (local.set $res1 (f64.mul (f64.sub (f64.const 1) (local.get $p1)) (f64.sub (f64.const 1) (local.get $p1))))
+    (local.set $res0 (f64.mul (local.get $p0) (local.get $p0)))
+    (local.set $var1 (f64.mul (local.get $p1) (f64.sub (f64.const 1) (local.get $p1))))
+    (local.set $var0 (f64.mul (local.get $p0) (f64.sub (f64.const 1) (local.get $p0))))
+    (local.set $res2 (select (local.get $res1) (local.get $res0) (local.get $y)))
+    (local.set $pq (select (local.get $var1) (local.get $var0) (local.get $y)))
+    (f64.store offset=0 (local.get $s) (f64.add (f64.load offset=0 (local.get $s)) (f64.mul (local.get $w) (local.get $res2))))
+    (f64.store offset=8 (local.get $s) (f64.add (f64.load offset=8 (local.get $s)) (f64.mul (local.get $w) (local.get $pq))))
+    (f64.store offset=16 (local.get $s)
+      (f64.add (f64.load offset=16 (local.get $s)) (f64.div (f64.mul (local.get $w) (local.get $res2)) (local.get $pq))))
+    (local.set $wrong (f64.sub (f64.const 1) (local.get $right)))
+    (f64.store offset=24 (local.get $s)
+      (f64.add (f64.load offset=24 (local.get $s))
+        (f64.mul (local.get $w)
+          (f64.add (f64.mul (local.get $right) (local.get $res1)) (f64.mul (local.get $wrong) (local.get $res0))))))
+    (f64.store offset=32 (local.get $s)
+      (f64.add (f64.load offset=32 (local.get $s))
+        (f64.mul (local.get $w)
+          (f64.add (f64.mul (local.get $right) (local.get $var1)) (f64.mul (local.get $wrong) (local.get $var0))))))
+    (f64.store offset=40 (local.get $s)
+      (f64.add (f64.load offset=40 (local.get $s))
+        (f64.mul (local.get $w)
+          (f64.add
+            (f64.mul (local.get $right) (f64.div (local.get $res1) (local.get $var1)))
+            (f64.mul (local.get $wrong) (f64.div (local.get $res0) (local.get $var0)))))))
+    (local.set $yf (f64.convert_i32_u (local.get $y)))
+    (f64.store offset=48 (local.get $s) (f64.add (f64.load offset=48 (local.get $s)) (local.get $w)))
+    (f64.store offset=56 (local.get $s) (f64.add (f64.load offset=56 (local.get $s)) (f64.mul (local.get $w) (local.get $yf))))
+    (f64.store offset=64 (local.get $s) (f64.add (f64.load offset=64 (local.get $s)) (f64.mul (local.get $w) (local.get $loo))))
+    (f64.store offset=72 (local.get $s)
+      (f64.add (f64.load offset=72 (local.get $s)) (f64.mul (f64.mul (local.get $w) (local.get $loo)) (local.get $loo))))
+    (f64.store offset=80 (local.get $s)
+      (f64.add (f64.load offset=80 (local.get $s)) (f64.mul (f64.mul (local.get $w) (local.get $yf)) (local.get $loo)))))
+
+    ;; The diagnostic pass's sums over the nodes for each answer m of a row, from the row's posterior
   ;; times its weight (like): the leave-one-out posterior's total and first moment (the answer's
   ;; probability divided back out), the same had the answer been right, and the score of the item's
   ;; (a, d), Σ like·(1 − P(observed score)) times θ and not. Written as six f64 per answer at out:
   ;; looTotal, looMoment, rightTotal, rightMoment, gA, gD (each the sum of its two lanes; the
   ;; JavaScript pass sums node by node, so these agree with it to rounding, not bit for bit).
+  ;; When $withScore is 0, gA and gD are neither summed nor written (the per-item Louis blocks alone read them):
+  ;; the node loop reads two table rows instead of three, and the four other sums are the same bits.
   (func $diagnose (param $like i32) (param $bases i32) (param $table i32) (param $inverse i32) (param $theta i32)
-    (param $vectors i32) (param $stride i32) (param $count i32) (param $scores i32) (param $out i32)
-    (local $m i32) (local $v i32) (local $b i32) (local $rb i32) (local $off i32) (local $o i32)
+    (param $vectors i32) (param $stride i32) (param $count i32) (param $scores i32) (param $out i32) (param $withScore i32)
+    (param $w f64) (param $items i32) (param $fitParams i32) (param $fitAcc i32)
+    (local $m i32) (local $item i32) (local $f0 f64) (local $f1 f64) (local $f2 f64) (local $f3 f64) (local $v i32) (local $b i32) (local $rb i32) (local $off i32) (local $o i32)
     (local $x v128) (local $t v128) (local $th v128) (local $loo v128) (local $right v128) (local $resid v128)
     (local $lt v128) (local $lm v128) (local $rt v128) (local $rm v128) (local $ga v128) (local $gd v128)
     (block $answers_done
@@ -191,6 +256,23 @@
         (local.set $ga (v128.const i64x2 0 0))
         (local.set $gd (v128.const i64x2 0 0))
         (local.set $v (i32.const 0))
+        (if (i32.eqz (local.get $withScore))
+          (then
+            (block $fit_done
+              (loop $fit
+                (br_if $fit_done (i32.ge_u (local.get $v) (local.get $vectors)))
+                (local.set $off (i32.shl (local.get $v) (i32.const 4)))
+                (local.set $th (v128.load (i32.add (local.get $theta) (local.get $off))))
+                (local.set $loo
+                  (f64x2.mul (v128.load (i32.add (local.get $like) (local.get $off)))
+                    (v128.load (i32.add (local.get $inverse) (i32.add (local.get $b) (local.get $off))))))
+                (local.set $lt (f64x2.add (local.get $lt) (local.get $loo)))
+                (local.set $lm (f64x2.add (local.get $lm) (f64x2.mul (local.get $loo) (local.get $th))))
+                (local.set $right (f64x2.mul (local.get $loo) (v128.load (i32.add (local.get $table) (i32.add (local.get $rb) (local.get $off))))))
+                (local.set $rt (f64x2.add (local.get $rt) (local.get $right)))
+                (local.set $rm (f64x2.add (local.get $rm) (f64x2.mul (local.get $right) (local.get $th))))
+                (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                (br $fit)))))
         (block $nodes_done
           (loop $nodes
             (br_if $nodes_done (i32.ge_u (local.get $v) (local.get $vectors)))
@@ -210,12 +292,26 @@
             (local.set $v (i32.add (local.get $v) (i32.const 1)))
             (br $nodes)))
         (local.set $o (i32.add (local.get $out) (i32.mul (local.get $m) (i32.const 48))))
-        (f64.store offset=0 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $lt)) (f64x2.extract_lane 1 (local.get $lt))))
-        (f64.store offset=8 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $lm)) (f64x2.extract_lane 1 (local.get $lm))))
-        (f64.store offset=16 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rt)) (f64x2.extract_lane 1 (local.get $rt))))
-        (f64.store offset=24 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $rm)) (f64x2.extract_lane 1 (local.get $rm))))
-        (f64.store offset=32 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $ga)) (f64x2.extract_lane 1 (local.get $ga))))
-        (f64.store offset=40 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $gd)) (f64x2.extract_lane 1 (local.get $gd))))
+        (local.set $f0 (f64.add (f64x2.extract_lane 0 (local.get $lt)) (f64x2.extract_lane 1 (local.get $lt))))
+        (local.set $f1 (f64.add (f64x2.extract_lane 0 (local.get $lm)) (f64x2.extract_lane 1 (local.get $lm))))
+        (local.set $f2 (f64.add (f64x2.extract_lane 0 (local.get $rt)) (f64x2.extract_lane 1 (local.get $rt))))
+        (local.set $f3 (f64.add (f64x2.extract_lane 0 (local.get $rm)) (f64x2.extract_lane 1 (local.get $rm))))
+        (f64.store offset=0 (local.get $o) (local.get $f0))
+        (f64.store offset=8 (local.get $o) (local.get $f1))
+        (f64.store offset=16 (local.get $o) (local.get $f2))
+        (f64.store offset=24 (local.get $o) (local.get $f3))
+        ;; With fitAcc: the answer's fit sums, here (addAnswerFit's arithmetic), in answer order.
+        (if (local.get $fitAcc)
+          (then
+            (local.set $item (i32.load (i32.add (local.get $items) (i32.shl (local.get $m) (i32.const 2)))))
+            (call $fit (local.get $f0) (local.get $f1) (local.get $f2) (local.get $f3)
+              (i32.load8_u (i32.add (local.get $scores) (local.get $m))) (local.get $w)
+              (i32.add (local.get $fitParams) (i32.mul (local.get $item) (i32.const 24)))
+              (i32.add (local.get $fitAcc) (i32.mul (local.get $item) (i32.const 88))))))
+        (if (local.get $withScore)
+          (then
+            (f64.store offset=32 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $ga)) (f64x2.extract_lane 1 (local.get $ga))))
+            (f64.store offset=40 (local.get $o) (f64.add (f64x2.extract_lane 0 (local.get $gd)) (f64x2.extract_lane 1 (local.get $gd))))))
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $answers))))
 
@@ -255,6 +351,8 @@
   ;; table's 1/P, theta: the nodes, padded with 0). When rowTheta is not 0 (with out), also writes each such
   ;; row's EAP θ̂ and posterior SD at rowTheta + 8·row and rowSd + 8·row, from its likelihood before the weight.
   ;; When posts is not 0, also writes each such row's posterior (before the weight) at posts + stride·(row − postRow0).
+  ;; withScore (with out): 0 leaves out each answer's gA and gD (the last two of its six f64) unwritten.
+  ;; fitAcc (with out), when not 0: each answer's fit sums added there ($fit; fitParams: a, d, c per item).
   (func (export "estep")
     (param $row i32) (param $rows i32) (param $nodes i32) (param $vectors i32)
     (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -262,7 +360,8 @@
     (param $like i32) (param $bases i32) (param $cuts i32) (param $acc i32) (param $nodeTotals i32)
     (param $rowTotal i32) (param $rowExponent i32)
     (param $inverse i32) (param $theta i32) (param $out i32) (param $firstAnswer i32)
-    (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32)
+    (param $rowTheta i32) (param $rowSd i32) (param $posts i32) (param $postRow0 i32) (param $withScore i32)
+    (param $fitParams i32) (param $fitAcc i32)
     (local $w f64) (local $start i32) (local $len i32) (local $k i32) (local $code i32)
     (local $stride i32) (local $bound f64) (local $cutCount i32) (local $c i32) (local $seg i32) (local $cut i32)
     (local $exponent i32) (local $total f64) (local $q i32) (local $f v128) (local $top v128) (local $x v128)
@@ -392,7 +491,9 @@
             (then
               (call $diagnose (local.get $like) (local.get $bases) (local.get $table) (local.get $inverse) (local.get $theta)
                 (local.get $vectors) (local.get $stride) (local.get $len) (i32.add (local.get $scores) (local.get $start))
-                (i32.add (local.get $out) (i32.mul (i32.sub (local.get $start) (local.get $firstAnswer)) (i32.const 48)))))))
+                (i32.add (local.get $out) (i32.mul (i32.sub (local.get $start) (local.get $firstAnswer)) (i32.const 48)))
+                (local.get $withScore) (local.get $w) (i32.add (local.get $items) (i32.shl (local.get $start) (i32.const 2)))
+                (local.get $fitParams) (local.get $fitAcc)))))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $each_row))))
 )

@@ -186,13 +186,13 @@ export function addSlice(target: Float64Array, at: number, source: Float64Array,
 }
 
 /** Called once per row by expectationPass: `like` holds the row's posterior times its weight. */
-type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
+export type RowVisitor = (row: number, weight: number, like: Float64Array) => void;
 
 /**
  * One pass over the rows: the expected counts, and for each row a call to `visit` (if given),
- * used by the diagnostic pass.
+ * used by the diagnostic pass (and by tests that form the WebAssembly pass's sums in JavaScript).
  */
-function expectationPass(shard: ResponseData, quadrature: Quadrature, table: ProbabilityTable, visit?: RowVisitor): SufficientStatistics {
+export function expectationPass(shard: ResponseData, quadrature: Quadrature, table: ProbabilityTable, visit?: RowVisitor): SufficientStatistics {
   const itemCount = shard.itemIds.length;
   const Q = quadrature.nodes.length;
   const prior = quadrature.weights;
@@ -406,6 +406,11 @@ export interface RowScores {
 export interface DiagnosticOptions {
   /** Each row's θ̂, SD and lz (DiagnosticStatistics.rowScores), from the posterior the pass forms anyway. */
   readonly rowScores?: boolean;
+  /**
+   * false: DiagnosticStatistics.scoreOuter is left 0 (its per-answer sums over the nodes are not formed). Only the
+   * per-item Louis blocks (louisBlockErrors) read it; calibrate asks for it only when they give the SEs. Default true.
+   */
+  readonly scoreOuter?: boolean;
 }
 
 /** The per-item sums of the diagnostic pass (all of DiagnosticStatistics but the expectations and row scores). */
@@ -430,11 +435,11 @@ export function emptyDiagnosticSums(itemCount: number): DiagnosticSums {
 }
 
 /**
- * Adds one answer (item i, score y, row weight w) to the diagnostic sums, from its sums over the
- * nodes of the row's posterior times w: the leave-one-out posterior's total and first moment, the
- * same had the answer been right, and Σ posterior·w·(1 − P(y)) times θ (gA) and not (gD).
+ * Adds one answer (item i, score y, row weight w) to the diagnostic sums but scoreOuter (addAnswerScore), from its
+ * sums over the nodes of the row's posterior times w: the leave-one-out posterior's total and first moment, and
+ * the same had the answer been right.
  */
-export function addAnswerDiagnostics(
+export function addAnswerFit(
   sums: DiagnosticSums,
   params: ItemParameterArrays,
   i: number,
@@ -444,8 +449,6 @@ export function addAnswerDiagnostics(
   looMoment: number,
   rightTotal: number,
   rightMoment: number,
-  gA: number,
-  gD: number,
 ): void {
   const loo = looMoment / looTotal;
   // EAP θ̂ had the answer been right (1) or wrong (0); the observed one is the row's EAP.
@@ -471,15 +474,19 @@ export function addAnswerDiagnostics(
   sums.expectedVariance[i] = (sums.expectedVariance[i] as number) + w * (predictedRight * var1 + predictedWrong * var0);
   sums.expectedStandardisedSquaredResidual[i] =
     (sums.expectedStandardisedSquaredResidual[i] as number) + w * (predictedRight * (res1 / var1) + predictedWrong * (res0 / var0));
-  // The score vector uses (y − P(θ_q)) = ±(1 − table entry of the observed score).
-  const sign = y === 1 ? 1 : -1;
-  const scoreA = (sign * gA) / w;
-  const scoreD = (sign * gD) / w;
   sums.sumW[i] = (sums.sumW[i] as number) + w;
   sums.sumY[i] = (sums.sumY[i] as number) + w * y;
   sums.sumT[i] = (sums.sumT[i] as number) + w * loo;
   sums.sumTT[i] = (sums.sumTT[i] as number) + w * loo * loo;
   sums.sumYT[i] = (sums.sumYT[i] as number) + w * y * loo;
+}
+
+/** One answer's w·g·gᵀ into scoreOuter, g = ±(gA, gD) / w, from Σ posterior·w·(1 − P(y)) times θ (gA) and not (gD). */
+export function addAnswerScore(sums: DiagnosticSums, i: number, y: number, w: number, gA: number, gD: number): void {
+  // The score vector uses (y − P(θ_q)) = ±(1 − table entry of the observed score).
+  const sign = y === 1 ? 1 : -1;
+  const scoreA = (sign * gA) / w;
+  const scoreD = (sign * gD) / w;
   sums.scoreOuter[3 * i] = (sums.scoreOuter[3 * i] as number) + w * scoreA * scoreA;
   sums.scoreOuter[3 * i + 1] = (sums.scoreOuter[3 * i + 1] as number) + w * scoreA * scoreD;
   sums.scoreOuter[3 * i + 2] = (sums.scoreOuter[3 * i + 2] as number) + w * scoreD * scoreD;
@@ -489,7 +496,13 @@ export function addAnswerDiagnostics(
  * The diagnostic pass in JavaScript. The WebAssembly kernel (estep-wasm.ts) gives the same sums to
  * rounding (its sums over nodes run in two lanes) and the same expectations bit for bit.
  */
-export function computeShardDiagnosticsInJs(shard: ResponseData, params: ItemParameterArrays, quadrature: Quadrature): DiagnosticStatistics {
+export function computeShardDiagnosticsInJs(
+  shard: ResponseData,
+  params: ItemParameterArrays,
+  quadrature: Quadrature,
+  options?: DiagnosticOptions,
+): DiagnosticStatistics {
+  const withScore = options?.scoreOuter !== false;
   const table = buildProbabilityTable(params, quadrature.nodes);
   const inverse = new Float64Array(table.values.length); // 1 / P, to divide an answer back out
   for (let k = 0; k < inverse.length; k++) inverse[k] = 1 / (table.values[k] as number);
@@ -525,7 +538,8 @@ export function computeShardDiagnosticsInJs(shard: ResponseData, params: ItemPar
         gD += resid;
         gA += resid * theta;
       }
-      addAnswerDiagnostics(sums, params, i, y, w, looTotal, looMoment, rightTotal, rightMoment, gA, gD);
+      addAnswerFit(sums, params, i, y, w, looTotal, looMoment, rightTotal, rightMoment);
+      if (withScore) addAnswerScore(sums, i, y, w, gA, gD);
     }
   });
   return { expectations, ...sums };

@@ -53,7 +53,7 @@ import {
   type ResponseData,
   type SufficientStatistics,
 } from '..';
-import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './protocol';
+import { diagnosticRequestOf, type WorkerMessage, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol';
 import { createShardHandler } from './shard-handler';
 
 export interface ThreadOptions {
@@ -322,10 +322,10 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
-  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature, rows?: boolean) =>
+  const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions) =>
     Promise.all(
       workers.map((worker) =>
-        ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...(rows === true ? { rows } : {}) }),
+        ask(worker, { kind, a: params.a, d: params.d, c: params.c, nodes: quadrature.nodes, weights: quadrature.weights, ...diagnosticRequestOf(options) }),
       ),
     );
   /** Sends one request per worker (`part(k)` for worker k) and waits for all the replies. */
@@ -428,7 +428,6 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
   ): Promise<{ diagnostics: DiagnosticStatistics; covariance: ExactCovariance }> => {
     const started = now?.();
     const exact = exactSetup(state, settings, quadrature.nodes, true);
-    const rows = diagnosticOptions?.rowScores === true;
     const replies = await shareOut((k) => {
       const where = exact.target(k);
       return {
@@ -438,7 +437,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
         c: params.c,
         nodes: quadrature.nodes,
         weights: quadrature.weights,
-        ...(rows ? { rows } : {}),
+        ...diagnosticRequestOf(diagnosticOptions),
         state,
         settings,
         ...(where === undefined ? {} : { target: where }),
@@ -530,7 +529,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       return mergeStatistics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'expectations' }>).result));
     },
     diagnostics: async (params, quadrature, diagnosticOptions): Promise<DiagnosticStatistics> => {
-      const replies = await everyWorker('diagnostics', params, quadrature, diagnosticOptions?.rowScores);
+      const replies = await everyWorker('diagnostics', params, quadrature, diagnosticOptions);
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
     },
     exactCovariance,

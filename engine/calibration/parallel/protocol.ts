@@ -1,6 +1,6 @@
 /** Messages between the threaded runner and its E-step workers. */
 import type { KernelKind } from '../estep-wasm';
-import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
+import type { DiagnosticOptions, DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import type { LouisBlocks, LouisPartial } from '../louis-pass';
 import type { LouisMatrixTarget } from '../louis-wasm';
 import type { ModelState, MStepSettings } from '../mstep';
@@ -46,8 +46,11 @@ interface StepRequest {
 
 export type WorkerRequest =
   | (EStepRequest & { readonly kind: 'expectations' })
-  /** The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores). */
-  | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean })
+  /**
+   * The final pass; with `rows`, also the θ̂, SD and lz of the worker's rows (DiagnosticStatistics.rowScores); with
+   * `noScore`, scoreOuter left 0 (DiagnosticOptions.scoreOuter false).
+   */
+  | (EStepRequest & { readonly kind: 'diagnostics'; readonly rows?: boolean; readonly noScore?: boolean })
   /**
    * The final pass and the worker's share of the exact information in one walk over its rows: the Louis pass
    * reads the diagnostic pass's posteriors (where both run in WebAssembly; else the two passes one after the other).
@@ -55,6 +58,7 @@ export type WorkerRequest =
   | (EStepRequest & {
       readonly kind: 'diagnostics-louis';
       readonly rows?: boolean;
+      readonly noScore?: boolean;
       readonly state: ModelState;
       readonly settings: MStepSettings;
       readonly target?: LouisMatrixTarget;
@@ -132,3 +136,13 @@ export type WorkerReply =
   | { readonly id: number; readonly kind: 'done' }
   | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
+
+/** The fields of a final-pass request that carry its DiagnosticOptions (none when they are the defaults). */
+export function diagnosticRequestOf(options: DiagnosticOptions | undefined): { readonly rows?: true; readonly noScore?: true } {
+  return { ...(options?.rowScores === true ? { rows: true } : {}), ...(options?.scoreOuter === false ? { noScore: true } : {}) };
+}
+
+/** The DiagnosticOptions of a final-pass request (diagnosticRequestOf's inverse). */
+export function diagnosticOptionsOf(request: { readonly rows?: boolean; readonly noScore?: boolean }): DiagnosticOptions {
+  return { rowScores: request.rows === true, ...(request.noScore === true ? { scoreOuter: false } : {}) };
+}

@@ -9,7 +9,7 @@ import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
 import { louisShardPartial, louisShardPass, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
-import type { WorkerMessage, WorkerReply, WorkerSetup } from './protocol';
+import { diagnosticOptionsOf, type WorkerMessage, type WorkerReply, type WorkerSetup } from './protocol';
 
 /** The worker's rows and its kernel, once it has its data. */
 interface Shard {
@@ -78,7 +78,7 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
           const reply: WorkerReply = { id: request.id, kind: 'expectations', result };
           send(reply, buffersOf(result));
         } else {
-          const result = kernel.diagnostics(params, quadrature, { rowScores: request.rows === true });
+          const result = kernel.diagnostics(params, quadrature, diagnosticOptionsOf(request));
           const reply: WorkerReply = { id: request.id, kind: 'diagnostics', result };
           send(reply, diagnosticBuffers(result));
         }
@@ -93,7 +93,7 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
         const diagnostics = kernel.diagnostics(
           params,
           quadrature,
-          { rowScores: request.rows === true },
+          diagnosticOptionsOf(request),
           fused === null ? undefined : (fromRow, toRow, posteriors, width) => fused.feed(fromRow, toRow, posteriors, width),
         );
         const louis = fused === null ? louisShardPartial(shard, state, settings, nodes, setup.exactKernel, target) : fused.finish();
