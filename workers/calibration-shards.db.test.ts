@@ -52,6 +52,32 @@ function shardsHere(data: ResponseData, shards: number): EStepRunner {
   };
 }
 
+/**
+ * `count` processors in this process standing for worker processes (started by `start(k)`), the run's queue and
+ * waiter; `wrap` sees each job of processor k.
+ */
+async function setup(count: number, wrap: (k: number, run: (job: never) => Promise<unknown>) => (job: never) => Promise<unknown> = (_, run) => run) {
+  const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
+  const events = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
+  await events.waitUntilReady();
+  const waiter = new ShardWaiter(queue, events, redis, 5);
+  closers.push(
+    () => queue.close(),
+    () => events.close(),
+  );
+  const caches = Array.from({ length: count }, () => new ShardCache(1 << 30, 1));
+  const start = (k: number) => {
+    const worker = new Worker(QUEUES.calibrationShards, wrap(k, shardProcessor(db, redis, caches[k]!) as never) as never, {
+      connection,
+      prefix,
+      concurrency: 1,
+    });
+    closers.push(() => worker.close());
+    return worker;
+  };
+  return { queue, waiter, caches, start };
+}
+
 describe('shards in the database', () => {
   it('a shard read back by COPY is the bytes and lease written; null once gone', async () => {
     const sim = simulateCalibrationData(createRandom(5), { items: 300, persons: 3000, design: { kind: 'random', perPerson: 20 } });
@@ -111,21 +137,9 @@ describe('a run over shard jobs', () => {
     const sim = simulateCalibrationData(createRandom(31), { items: 80, persons: 12_000, design: { kind: 'random', perPerson: 12 } });
     const data = collapsePatterns(sim.data).data;
     const shards = 4;
-    const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-    const events = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
-    await events.waitUntilReady();
-    // Polled often: a job of the first pass must not be taken for lost before it is added.
-    const waiter = new ShardWaiter(queue, events, redis, 5);
-    closers.push(
-      () => queue.close(),
-      () => events.close(),
-    );
-    const caches = [new ShardCache(1 << 30, 1), new ShardCache(1 << 30, 1)];
-    const workers = caches.map((cache) => {
-      const worker = new Worker(QUEUES.calibrationShards, shardProcessor(db, redis, cache), { connection, prefix, concurrency: 1 });
-      closers.push(() => worker.close());
-      return worker;
-    });
+    // Polled often (setup): a job of the first pass must not be taken for lost before it is added.
+    const { queue, waiter, caches, start } = await setup(2);
+    const workers = [start(0), start(1)];
     const runId = await newRun();
     const lease = randomUUID();
     const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards, redisShardBytes: 0 });
@@ -169,29 +183,6 @@ describe('a run over shard jobs', () => {
 });
 
 describe('shards handed over through Redis (decision 021, h49)', () => {
-  /** Two processors standing for two worker processes, the run's queue and waiter; `wrap` sees each job of processor k. */
-  async function setup(count: number, wrap: (k: number, run: (job: never) => Promise<unknown>) => (job: never) => Promise<unknown> = (_, run) => run) {
-    const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-    const events = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
-    await events.waitUntilReady();
-    const waiter = new ShardWaiter(queue, events, redis, 5);
-    closers.push(
-      () => queue.close(),
-      () => events.close(),
-    );
-    const caches = Array.from({ length: count }, () => new ShardCache(1 << 30, 1));
-    const start = (k: number) => {
-      const worker = new Worker(QUEUES.calibrationShards, wrap(k, shardProcessor(db, redis, caches[k]!) as never) as never, {
-        connection,
-        prefix,
-        concurrency: 1,
-      });
-      closers.push(() => worker.close());
-      return worker;
-    };
-    return { queue, waiter, caches, start };
-  }
-
   it('a shard deleted from Redis mid-run is put back: the run completes with the same estimates, bit for bit; nothing in the table, nothing left in Redis', async () => {
     const sim = simulateCalibrationData(createRandom(31), { items: 80, persons: 12_000, design: { kind: 'random', perPerson: 12 } });
     const data = collapsePatterns(sim.data).data;
