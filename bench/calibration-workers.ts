@@ -18,7 +18,10 @@
  * "raw" arm keeps the default threads. Both are printed, each with its ratio, and each pass's timeline
  * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
  *
- *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose]
+ *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose] [--redis-shard-mb N]
+ *
+ * The parent hands the shards over through Redis up to CALIBRATION_SHARD_REDIS_MB a shard (h49);
+ * `--redis-shard-mb 0` writes them to the CalibrationShard table as before.
  *
  * From PostgreSQL (decision 021, h37): with `--database URL --work DIR` (a bank loaded by
  * `bench/calibration-pipeline.ts --load-only --work DIR`, kept), the run's data is read from that database
@@ -173,6 +176,7 @@ interface Measure {
   timeline: ShardPassTimeline[];
   /** When each shard's write ended (ms since the epoch). */
   writtenAt: number[];
+  stored: readonly string[];
   /** CPU seconds the worker processes used during the run (user + system, from /proc; their start not included). */
   workerCpu: number;
   /** Seconds waited after the workers listened until they were idle (their start's compilation and garbage). */
@@ -246,10 +250,14 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     data: collapsed,
     shards,
     ...(source ? { source } : {}),
+    // `--redis-shard-mb 0`: the shards in the CalibrationShard table, as before h49.
+    ...(option('redis-shard-mb', -1) >= 0 ? { redisShardBytes: option('redis-shard-mb', -1) * 1024 * 1024 } : {}),
   });
   const setup = seconds(started);
   const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
   const wall = seconds(started);
+  // The shards in Redis go (those of the table below).
+  await runner.close?.();
   const workerCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0) - startCpu;
   waiter.close();
   await stopChildren();
@@ -272,6 +280,7 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     passSeconds: [...runner.passSeconds],
     timeline: [...runner.timeline],
     writtenAt: [...runner.writtenAt],
+    stored: [...runner.stored],
     workerCpu,
     settle,
   };
@@ -342,7 +351,7 @@ try {
           for (const p of m.timeline) console.log(`      ${describePass(p)}`);
           const first = m.timeline[0];
           if (first) {
-            const written = m.writtenAt.map((at, k) => `${k} ${at - first.startedAt}`).join(', ');
+            const written = m.writtenAt.map((at, k) => `${k} ${at - first.startedAt}${m.stored[k] ? ` (${m.stored[k]})` : ''}`).join(', ');
             console.log(`      first pass (ms from its start): shards written ${written}; jobs ${describeJobs(first)}`);
           }
         }

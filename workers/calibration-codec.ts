@@ -1,6 +1,6 @@
 /**
  * Compact binary forms of what travels between a calibration's parent job and its shard jobs:
- * a shard of the response matrix (stored in PostgreSQL, read by any worker on any machine), item
+ * a shard of the response matrix (in Redis or PostgreSQL, read by any worker on any machine), item
  * parameters with the quadrature (in the shard job's data) and the statistics a shard sends back
  * (through a Redis key). Little-endian typed arrays after a small header; no JSON for numbers.
  */

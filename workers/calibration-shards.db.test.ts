@@ -29,7 +29,7 @@ import { shardQueues } from '../tests/setup/shard-queues';
 const { Queue, QueueEvents, Worker, QUEUES, connection, prefix, redis, closers, closeAll } = await shardQueues('shards');
 const { clearRunShards, readRunShard, writeRunShard } = await import('../app/models/calibration-run.server');
 const { encodeShard } = await import('./calibration-codec');
-const { ShardCache, ShardWaiter, claimShard, createShardedRunner, shardProcessor } = await import('./calibration-shards');
+const { SHARD_GONE, ShardCache, ShardWaiter, claimShard, createShardedRunner, shardProcessor } = await import('./calibration-shards');
 const db = testDb();
 
 afterAll(async () => {
@@ -50,6 +50,32 @@ function shardsHere(data: ResponseData, shards: number): EStepRunner {
     expectations: (params, quadrature) => mergeStatistics(kernels.map((kernel) => kernel.expectations(params, quadrature))),
     diagnostics: (params, quadrature) => mergeDiagnostics(kernels.map((kernel) => kernel.diagnostics(params, quadrature))),
   };
+}
+
+/**
+ * `count` processors in this process standing for worker processes (started by `start(k)`), the run's queue and
+ * waiter; `wrap` sees each job of processor k.
+ */
+async function setup(count: number, wrap: (k: number, run: (job: never) => Promise<unknown>) => (job: never) => Promise<unknown> = (_, run) => run) {
+  const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
+  const events = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
+  await events.waitUntilReady();
+  const waiter = new ShardWaiter(queue, events, redis, 5);
+  closers.push(
+    () => queue.close(),
+    () => events.close(),
+  );
+  const caches = Array.from({ length: count }, () => new ShardCache(1 << 30, 1));
+  const start = (k: number) => {
+    const worker = new Worker(QUEUES.calibrationShards, wrap(k, shardProcessor(db, redis, caches[k]!) as never) as never, {
+      connection,
+      prefix,
+      concurrency: 1,
+    });
+    closers.push(() => worker.close());
+    return worker;
+  };
+  return { queue, waiter, caches, start };
 }
 
 describe('shards in the database', () => {
@@ -107,28 +133,17 @@ describe('shards in the database', () => {
 });
 
 describe('a run over shard jobs', () => {
-  it('gives the local estimates (bit for bit against the same shards, 1e-6 against one pass); a processor leaving mid-run leaves its shards to the other', async () => {
+  it('gives the local estimates (bit for bit against the same shards, 1e-6 against one pass); a processor leaving mid-run leaves its shards to the other (shards in the table)', async () => {
     const sim = simulateCalibrationData(createRandom(31), { items: 80, persons: 12_000, design: { kind: 'random', perPerson: 12 } });
     const data = collapsePatterns(sim.data).data;
     const shards = 4;
-    const queue = new Queue(QUEUES.calibrationShards, { connection, prefix });
-    const events = new QueueEvents(QUEUES.calibrationShards, { connection, prefix });
-    await events.waitUntilReady();
-    // Polled often: a job of the first pass must not be taken for lost before it is added.
-    const waiter = new ShardWaiter(queue, events, redis, 5);
-    closers.push(
-      () => queue.close(),
-      () => events.close(),
-    );
-    const caches = [new ShardCache(1 << 30, 1), new ShardCache(1 << 30, 1)];
-    const workers = caches.map((cache) => {
-      const worker = new Worker(QUEUES.calibrationShards, shardProcessor(db, redis, cache), { connection, prefix, concurrency: 1 });
-      closers.push(() => worker.close());
-      return worker;
-    });
+    // Polled often (setup): a job of the first pass must not be taken for lost before it is added.
+    const { queue, waiter, caches, start } = await setup(2);
+    const workers = [start(0), start(1)];
     const runId = await newRun();
     const lease = randomUUID();
-    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
+    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards, redisShardBytes: 0 });
+    expect(sharded.stored).toEqual([]);
     let passes = 0;
     const leaving: EStepRunner = {
       itemIds: sharded.itemIds,
@@ -143,6 +158,7 @@ describe('a run over shard jobs', () => {
     const result = await calibrateWithRunner(leaving, { acceleration: 'none', tolerance: 1e-6, maxCycles: 8 });
     await sharded.close?.();
     expect(passes).toBeGreaterThan(3);
+    expect(sharded.stored).toEqual(['table', 'table', 'table', 'table']);
     // The second processor ends up holding every shard, those the first held loaded from the database.
     expect(caches[1]!.loads).toBe(shards);
     expect(caches[0]!.loads + caches[1]!.loads).toBeGreaterThanOrEqual(shards);
@@ -160,6 +176,98 @@ describe('a run over shard jobs', () => {
     // One pass over all the data adds the same terms in another order, which eight cycles of EM carry on
     // (the other db tests compare sharded and local runs to 1e-6 too).
     expect(largest).toBeLessThan(1e-6);
+    await Promise.all(workers.map((w) => w.close()));
+    for (const cache of caches) cache.clear();
+    await clearRunShards(db, runId);
+  });
+});
+
+describe('shards handed over through Redis (decision 021, h49)', () => {
+  it('a shard deleted from Redis mid-run is put back: the run completes with the same estimates, bit for bit; nothing in the table, nothing left in Redis', async () => {
+    const sim = simulateCalibrationData(createRandom(31), { items: 80, persons: 12_000, design: { kind: 'random', perPerson: 12 } });
+    const data = collapsePatterns(sim.data).data;
+    const shards = 4;
+    let keys: string[] = [];
+    let deleted = false;
+    let gone = 0;
+    // Processor 2 (fresh: it must load every shard) deletes every shard's key at its first job, after the parent
+    // renewed them for the pass: its loads find them gone, the pass is run again with the shards put back.
+    const { queue, waiter, caches, start } = await setup(3, (k, run) => async (job) => {
+      if (k === 2 && !deleted) {
+        deleted = true;
+        expect(await redis.del(...keys)).toBe(shards);
+      }
+      try {
+        return await run(job);
+      } catch (error) {
+        if (String(error).includes(SHARD_GONE)) gone++;
+        throw error;
+      }
+    });
+    const workers = [start(0), start(1)];
+    const runId = await newRun();
+    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease: randomUUID(), data, shards });
+    keys = Array.from({ length: shards }, (_, k) => `${sharded.shardKey}:${k}`);
+    let passes = 0;
+    const replaced: EStepRunner = {
+      itemIds: sharded.itemIds,
+      summary: () => sharded.summary(),
+      expectations: async (params, quadrature) => {
+        // After two passes both processors stop and a fresh one takes every shard.
+        if (++passes === 3) {
+          await Promise.all(workers.map((w) => w.close()));
+          workers.push(start(2));
+        }
+        return sharded.expectations(params, quadrature);
+      },
+      diagnostics: (params, quadrature) => sharded.diagnostics(params, quadrature),
+    };
+    const result = await calibrateWithRunner(replaced, { acceleration: 'none', tolerance: 1e-6, maxCycles: 8 });
+    expect(sharded.stored).toEqual(['redis', 'redis', 'redis', 'redis']);
+    expect(await db.calibrationShard.count({ where: { runId } })).toBe(0);
+    expect(deleted).toBe(true);
+    expect(gone).toBeGreaterThanOrEqual(1);
+    expect(caches[2]!.loads).toBe(shards);
+    expect(await redis.exists(...keys)).toBe(shards);
+    await sharded.close?.();
+    expect(await redis.exists(...keys)).toBe(0);
+
+    const same = await calibrateWithRunner(shardsHere(data, shards), { acceleration: 'none', tolerance: 1e-6, maxCycles: 8 });
+    expect(result.iterations).toBe(same.iterations);
+    expect(result.logLik).toBe(same.logLik);
+    result.items.forEach((item, i) => {
+      expect(item.a).toBe(same.items[i]!.a);
+      expect(item.d).toBe(same.items[i]!.d);
+      expect(item.infit).toBe(same.items[i]!.infit);
+      expect(item.outfit).toBe(same.items[i]!.outfit);
+    });
+    await Promise.all(workers.map((w) => w.close()));
+    for (const cache of caches) cache.clear();
+  });
+
+  it('shards above the cap go to the table, the others to Redis: the same estimates, bit for bit', async () => {
+    const sim = simulateCalibrationData(createRandom(7), { items: 60, persons: 8_000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const shards = 4;
+    const bounds = shardBoundaries(data, shards);
+    const sizes = Array.from({ length: shards }, (_, k) => encodeShard(sliceRows(data, bounds[k]!, bounds[k + 1]!)).byteLength);
+    const cap = [...sizes].sort((x, y) => x - y)[1]!;
+    const { queue, waiter, caches, start } = await setup(2);
+    const workers = [start(0), start(1)];
+    const runId = await newRun();
+    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease: randomUUID(), data, shards, redisShardBytes: cap });
+    const result = await calibrateWithRunner(sharded, { acceleration: 'none', tolerance: 1e-6, maxCycles: 5 });
+    expect(sharded.stored).toEqual(sizes.map((size) => (size <= cap ? 'redis' : 'table')));
+    expect(await db.calibrationShard.count({ where: { runId } })).toBe(sizes.filter((size) => size > cap).length);
+    await sharded.close?.();
+    const same = await calibrateWithRunner(shardsHere(data, shards), { acceleration: 'none', tolerance: 1e-6, maxCycles: 5 });
+    expect(result.iterations).toBe(same.iterations);
+    result.items.forEach((item, i) => {
+      expect(item.a).toBe(same.items[i]!.a);
+      expect(item.d).toBe(same.items[i]!.d);
+      expect(item.infit).toBe(same.items[i]!.infit);
+    });
+    await Promise.all(workers.map((w) => w.close()));
     for (const cache of caches) cache.clear();
     await clearRunShards(db, runId);
   });

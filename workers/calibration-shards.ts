@@ -3,8 +3,9 @@
  * computes (docs/decisions/006-calibration-pipeline.md).
  *
  * - The parent job splits the (pattern-collapsed) response matrix into shards of about equal numbers
- *   of answers and writes each, in a compact binary form, to the CalibrationShard table: every
- *   machine that reaches the database can read it.
+ *   of answers and hands each, in a compact binary form, to the workers through Redis (one key per shard,
+ *   for the run's passes; decision 021, h49) or, above CALIBRATION_SHARD_REDIS_MB or when Redis lacks the
+ *   room, through the CalibrationShard table: every machine that reaches them can read it.
  * - For every pass (E-step or final diagnostic pass) the parent adds one job per shard to the
  *   `calibration-shards` queue, carrying the item parameters and the quadrature. Whichever worker
  *   takes a job reads the shard (once: workers keep the shards they have seen in memory), computes
@@ -75,7 +76,23 @@ export interface ShardJobData {
    * own snapshot of the answers instead of reading it from the CalibrationShard table. Absent: read.
    */
   sourceKey?: string;
+  /**
+   * Prefix of the run's shards in Redis (decision 021, h49): shard k is the key `${shardKey}:${k}`, except the
+   * shards in `tableShards`, written to the CalibrationShard table (too large for Redis, or Redis full). Absent:
+   * every shard is in the table.
+   */
+  shardKey?: string;
+  tableShards?: number[];
 }
+
+/**
+ * The failure of a shard job whose shard is no longer in Redis (evicted, Redis restarted, its TTL past): the
+ * parent puts the shard back from its data and runs the pass again, never a pass with a shard missing.
+ */
+export const SHARD_GONE = 'CALIBRATION_SHARD_GONE';
+
+/** Passes run again after a shard left Redis mid-pass, at most (then the run fails). */
+const GONE_RETRIES = 2;
 
 /**
  * What a worker process needs to build a shard of a run itself (decision 021, h37): the run's bound and
@@ -321,7 +338,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       t = now;
       return ms;
     };
-    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey } = job.data;
+    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey, shardKey, tableShards } = job.data;
     if (last?.key !== paramsKey) {
       const bytes = await redis.getBuffer(paramsKey);
       if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
@@ -332,7 +349,14 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready);
     const claimMs = lap();
     let buildShard: (() => Promise<ResponseData>) | undefined;
-    if (sourceKey !== undefined) {
+    if (shardKey !== undefined && !(tableShards ?? []).includes(shard)) {
+      // The parent's SET, one GET: the shard comes as one buffer (decodeShard copies what is not aligned).
+      buildShard = async () => {
+        const bytes = await redis.getBuffer(`${shardKey}:${shard}`);
+        if (bytes === null) throw new UnrecoverableError(`${SHARD_GONE}: shard ${shard} of run ${runId} (attempt ${lease}) is no longer in Redis`);
+        return decodeShard(bytes);
+      };
+    } else if (sourceKey !== undefined) {
       buildShard = async () => {
         if (source?.key !== sourceKey) {
           const json = await redis.get(sourceKey);
@@ -485,6 +509,11 @@ export interface ShardedRunnerOptions {
   source?: ShardSource;
   /** Attempts per shard job (a worker dying mid-pass: another takes the job). Default 3. */
   attempts?: number;
+  /**
+   * Largest shard (bytes) handed over through Redis rather than the CalibrationShard table; 0: the table
+   * always. Default CALIBRATION_SHARD_REDIS_MB.
+   */
+  redisShardBytes?: number;
 }
 
 /** Where one pass's time went, seen from the parent (seconds) and from the jobs' reports. */
@@ -513,6 +542,27 @@ export interface ShardedRunner extends EStepRunner {
   readonly timeline: ShardPassTimeline[];
   /** When each shard's write ended (ms since the epoch; none when the workers build them), for benchmarks. */
   readonly writtenAt: number[];
+  /** Where each shard went (none when the workers build them), for tests and benchmarks. */
+  readonly stored: readonly ('redis' | 'table')[];
+  /** Redis key prefix of the run's shards (shard k: `${shardKey}:${k}`). */
+  readonly shardKey: string;
+}
+
+/**
+ * Bytes of shards Redis may take now: half of what its `maxmemory` leaves free, unlimited without one (an
+ * unreachable INFO: nothing, so the table).
+ */
+async function redisRoom(redis: Redis): Promise<number> {
+  try {
+    const info = await redis.info('memory');
+    const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+    const max = field('maxmemory');
+    const used = field('used_memory');
+    if (!Number.isFinite(max) || !Number.isFinite(used)) return 0;
+    return max === 0 ? Number.POSITIVE_INFINITY : Math.max(0, (max - used) / 2);
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -527,6 +577,52 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   await clearRunShards(db, runId);
   const sourceKey = source ? `${options.keyPrefix}:calibration-source:${runId}-${lease}` : undefined;
   if (sourceKey) await redis.set(sourceKey, JSON.stringify(source), 'EX', RESULT_TTL_SECONDS);
+  // The shards go to Redis (one SET each; the workers one GET) up to the cap and the room Redis has, else to
+  // the table (decision 021, h49). Redis keeps them for the run's passes (TTL renewed by each pass) and drops
+  // them at close; one lost meanwhile is put back from `data` (same bytes), never a pass without it.
+  const shardKey = `${options.keyPrefix}:calibration-shard:${runId}-${lease}`;
+  const keyOf = (k: number) => `${shardKey}:${k}`;
+  const capBytes = options.redisShardBytes ?? env().CALIBRATION_SHARD_REDIS_MB * 1024 * 1024;
+  let room = source || capBytes === 0 ? 0 : await redisRoom(redis);
+  const stored: ('redis' | 'table')[] = [];
+  const encoded = (k: number) => {
+    const { from, to } = parts[k] as { from: number; to: number };
+    const shard = sliceRows(data, from, to);
+    return { rows: to - from, answers: shard.items.length, data: encodeShard(shard) };
+  };
+  const store = async (k: number, shard: ReturnType<typeof encoded>, first: boolean): Promise<void> => {
+    const bytes = shard.data.byteLength;
+    if (bytes <= capBytes && (!first || bytes <= room)) {
+      if (first) room -= bytes;
+      try {
+        await redis.set(keyOf(k), shard.data, 'EX', RESULT_TTL_SECONDS);
+        stored[k] = 'redis';
+        return;
+      } catch {
+        // Refused (Redis at its maxmemory without eviction): the table.
+      }
+    }
+    await writeRunShard(db, runId, lease, k, shard);
+    stored[k] = 'table';
+  };
+  /** Renews the TTL of the shards in Redis; those gone are put back (encoded again from `data`: the same bytes). */
+  const renew = async (): Promise<void> => {
+    const inRedis = stored.flatMap((where, k) => (where === 'redis' ? [k] : []));
+    if (inRedis.length === 0) return;
+    const pipeline = redis.pipeline();
+    for (const k of inRedis) pipeline.expire(keyOf(k), RESULT_TTL_SECONDS);
+    const replies = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < inRedis.length; i++) {
+      const [error, kept] = replies[i] ?? [null, 0];
+      if (error || kept !== 1) await store(inRedis[i] as number, encoded(inRedis[i] as number), false);
+    }
+  };
+  /** Where a job finds the shards written so far. */
+  const where = (): Pick<ShardJobData, 'shardKey' | 'tableShards'> => {
+    if (source || !stored.includes('redis')) return {};
+    const tableShards = stored.flatMap((w, k) => (w === 'table' ? [k] : []));
+    return { shardKey, ...(tableShards.length > 0 ? { tableShards } : {}) };
+  };
   // The shards are encoded and written one after the other, in the background: the first pass adds its
   // k-th job as soon as shards 0 … k are written, so the workers load and compute the first shards while
   // the parent still writes the next ones.
@@ -542,12 +638,9 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const writes: Promise<void>[] = [];
     // Built by the workers: nothing to write.
     for (let k = 0; k < (source ? 0 : parts.length); k++) {
-      const { from, to } = parts[k] as { from: number; to: number };
-      const shard = sliceRows(data, from, to);
-      const bytes = encodeShard(shard);
       const entry = written[k] as (typeof written)[number];
       writes.push(
-        writeRunShard(db, runId, lease, k, { rows: to - from, answers: shard.items.length, data: bytes }).then(() => {
+        store(k, encoded(k), true).then(() => {
           writtenAt[k] = Date.now();
           entry.resolve();
         }, entry.reject),
@@ -577,8 +670,9 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
     const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
     await redis.set(paramsKey, encodePass(params, quadrature), 'EX', RESULT_TTL_SECONDS);
-    // The source lives as long as the run's passes go on.
+    // The source lives as long as the run's passes go on; so do the shards in Redis (put back if gone).
     if (sourceKey) await redis.expire(sourceKey, RESULT_TTL_SECONDS);
+    await renew();
     // While shards are still being written (the first pass), each job says how many are ready.
     const staged = !allWritten;
     const jobs = parts.map((_, k) => {
@@ -594,6 +688,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         claimKey,
         resultKey: `${options.keyPrefix}:calibration-results:${jobId}`,
         ...(sourceKey ? { sourceKey } : {}),
+        ...where(),
       };
       return {
         name: kind,
@@ -632,6 +727,8 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       if (staged) {
         for (let k = 0; k < jobs.length; k++) {
           await (written[k] as (typeof written)[number]).promise;
+          // Where shards 0 … k are, now that they are written.
+          jobs[k]!.data = { ...jobs[k]!.data, ...where() };
           waits.push(waitFor(jobs[k]!));
           await queue.add(jobs[k]!.name, jobs[k]!.data, jobs[k]!.opts);
         }
@@ -643,6 +740,9 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       reports = await Promise.all(waits);
     } catch (error) {
       waiter.forget(jobs.map((j) => j.opts.jobId));
+      // The pass's jobs not yet taken are of no use (an active one cannot be removed: its sums expire).
+      await Promise.all(jobs.map((j) => queue.remove(j.opts.jobId).catch(() => 0)));
+      await redis.del(...jobs.map((j) => j.data.resultKey), paramsKey, claimKey).catch(() => undefined);
       throw error;
     }
     const done = performance.now();
@@ -662,6 +762,17 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     return sums as T[];
   }
 
+  /** A pass; run again (new jobs, the lost shards put back) when a shard left Redis during it. */
+  async function runWhole<T>(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature, decode: (bytes: Uint8Array) => T): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run(kind, params, quadrature, decode);
+      } catch (error) {
+        if (attempt >= GONE_RETRIES || !(error instanceof Error) || !error.message.includes(SHARD_GONE)) throw error;
+      }
+    }
+  }
+
   const summary = computeShardSummary(data);
   return {
     itemIds: data.itemIds,
@@ -670,14 +781,21 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     timeline,
     writtenAt,
     summary: () => summary,
-    expectations: async (params, quadrature): Promise<SufficientStatistics> => mergeStatistics(await run('expectations', params, quadrature, decodeStatistics)),
-    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> => mergeDiagnostics(await run('diagnostics', params, quadrature, decodeDiagnostics)),
+    stored,
+    shardKey,
+    expectations: async (params, quadrature): Promise<SufficientStatistics> =>
+      mergeStatistics(await runWhole('expectations', params, quadrature, decodeStatistics)),
+    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> =>
+      mergeDiagnostics(await runWhole('diagnostics', params, quadrature, decodeDiagnostics)),
     close: async () => {
       if (sourceKey) await redis.del(sourceKey).catch(() => undefined);
       // Abandoned while writing its shards: those written after the run's cleanup are removed here.
-      if (allWritten) return;
-      await writing;
-      await clearAttemptShards(db, runId, lease).catch(() => undefined);
+      if (!allWritten) {
+        await writing;
+        await clearAttemptShards(db, runId, lease).catch(() => undefined);
+      }
+      // The shards in Redis (the table's go with the run's final write or its cleanup).
+      if (stored.includes('redis')) await redis.del(...parts.map((_, k) => keyOf(k))).catch(() => undefined);
     },
   };
 }

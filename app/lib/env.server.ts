@@ -139,6 +139,12 @@ const schema = z.object({
   /** Memory for the shards a worker process keeps (MB). */
   CALIBRATION_SHARD_CACHE_MB: integer(1, 1_048_576, 1024),
   /**
+   * Largest shard (MB) a sharded run hands to its workers through Redis (one SET, one GET: no TOAST chunks
+   * written and read back, decision 021 h49); larger ones, or any that would take Redis past half of its free
+   * `maxmemory`, go to the CalibrationShard table. 0: always the table.
+   */
+  CALIBRATION_SHARD_REDIS_MB: integer(0, 1_048_576, 64),
+  /**
    * Snapshot of the response matrix in WORKBENCH_DATA_DIR/calibration, extended by each run with the new
    * answers only (app/models/calibration-snapshot.server.ts); 0 streams every answer each run.
    */
