@@ -13,7 +13,9 @@ import {
   sx2ItemFit,
   type CalibrationResult,
   type CalibrationSettings,
+  type ItemParameterArrays,
   type ItemSx2,
+  type Quadrature,
   type ResponseData,
 } from '../engine/calibration';
 import { statSync } from 'node:fs';
@@ -110,13 +112,16 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
           rowScores: true,
           createRunner: async (prepared) => {
             const runner = await createThreadedRunner(prepared, threadOptions);
-            if (model !== m) return runner;
+            if (model !== m || m === '3pl') return runner;
+            const fitOnThisThread = (params: ItemParameterArrays, quadrature: Quadrature) => {
+              sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+            };
             const fused = runner.diagnosticsWithCovariance?.bind(runner);
             return {
               ...runner,
               diagnostics: (params, quadrature, options) => {
                 const pass = runner.diagnostics(params, quadrature, options);
-                if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+                fitOnThisThread(params, quadrature);
                 return pass;
               },
               // The final pass with the exact SEs' Louis pass (h45): S-X² likewise, once this thread's shard of both is done.
@@ -125,7 +130,7 @@ export async function calibrateCommand(argv: readonly string[]): Promise<{ json:
                 : {
                     diagnosticsWithCovariance: (params, quadrature, options, state, mSettings, now) => {
                       const pass = fused(params, quadrature, options, state, mSettings, now);
-                      if (m !== '3pl') sx2 = sx2ItemFit(data, params, quadrature, m === 'rasch' ? 1 : 2);
+                      fitOnThisThread(params, quadrature);
                       return pass;
                     },
                   }),
