@@ -36,7 +36,7 @@ const chain = `(func (export "chain") (param $n i32) (param $x f64) (result f64)
     (local.set $s (f64.add (local.get $s) (local.get $x))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
   (local.get $s))`;
 const source = `(module (memory 1)\n${variants.map((c) => kernel(`k${c}`, c)).join('\n')}\n${chain})`;
-const bytes = new Uint8Array(wabt.parseWat("floor.wat", source, features).toBinary({}).buffer);
+const bytes = new Uint8Array(wabt.parseWat('floor.wat', source, features).toBinary({}).buffer);
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), {});
 const cpu = (): number => {
   const u = process.cpuUsage();
@@ -56,6 +56,8 @@ for (let round = 0; round < 3; round++) {
     const r = run(iterations / c, 1e-9);
     const ms = cpu() - t;
     const madds = (iterations / c) * c * 2;
-    console.log(`${c} chains: ${(madds / ms / 1e6).toFixed(2)} G multiply–adds/s of CPU (${ms.toFixed(0)} ms, ${r > 0 ? '' : '?'}) load ${(loadavg()[0] as number).toFixed(1)}`);
+    console.log(
+      `${c} chains: ${(madds / ms / 1e6).toFixed(2)} G multiply–adds/s of CPU (${ms.toFixed(0)} ms, ${r > 0 ? '' : '?'}) load ${(loadavg()[0] as number).toFixed(1)}`,
+    );
   }
 }

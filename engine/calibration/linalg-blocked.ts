@@ -229,6 +229,25 @@ export function columnBlocks(groupStart: Int32Array): Int32Array {
 }
 
 /**
+ * Boundaries (indices into the blocks of `bounds`) splitting the columns of L⁻¹ into `parts` of about equal
+ * work, a block's being (N − its first column)² × its width.
+ */
+export function inverseSplit(N: number, bounds: Int32Array, parts: number): number[] {
+  const blocks = bounds.length - 1;
+  const cost = (t: number) => (N - (bounds[t] as number)) ** 2 * ((bounds[t + 1] as number) - (bounds[t] as number));
+  let total = 0;
+  for (let t = 0; t < blocks; t++) total += cost(t);
+  const cut = [0];
+  let sum = 0;
+  for (let t = 0; t < blocks && cut.length < parts; t++) {
+    sum += cost(t);
+    if (sum >= (total * cut.length) / parts) cut.push(t + 1);
+  }
+  while (cut.length <= parts) cut.push(blocks);
+  return cut;
+}
+
+/**
  * For the blocks of columns [blockFrom, blockTo) of `bounds`: the columns of L⁻¹ (L the factor in `m`)
  * and, for every parameter p of those columns, the entries (p, p), (p, p + 1), (p, p + 2) of A⁻¹ that lie
  * in p's group, written to band[3p …] (the other entries are left alone). With `kernel` (`m` on its
@@ -265,8 +284,7 @@ export function inverseBand(
       if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w, inKernel ? kernel : undefined);
       if (inKernel) {
         // The right-hand sides into X, then the triangle in WebAssembly (the same bits as the loop below).
-        for (let c = 0; c < w; c++)
-          for (let i = i0; i < i1; i++) xt[c * N + i] = (partial[(i - i0) * w + c] as number) + (i === c0 + c ? 1 : 0);
+        for (let c = 0; c < w; c++) for (let i = i0; i < i1; i++) xt[c * N + i] = (partial[(i - i0) * w + c] as number) + (i === c0 + c ? 1 : 0);
         kernel.solve(xt.byteOffset / 8 + i0, N, w, m.byteOffset / 8 + i0 * N + i0, N, i1 - i0);
         continue;
       }
