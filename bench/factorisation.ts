@@ -2,7 +2,7 @@
  * The blocked Cholesky factorisation and the diagonal blocks of its inverse (linalg-blocked.ts) in one
  * thread, with the WebAssembly dot kernel, on a random diagonally dominant matrix: CPU milliseconds by
  * part (diagonal blocks, panel solve, trailing update, columns of L⁻¹) and multiply–adds per second.
- * Each round runs the panel solve in JavaScript (the previous path) and with the kernel, alternately.
+ * Each round runs the panel solve in JavaScript and with the kernel (since h53 the same bits: `kernel.solve`), alternately.
  * Run: node --import tsx bench/factorisation.ts [size = 4000] [rounds = 2]
  */
 import { loadavg } from 'node:os';

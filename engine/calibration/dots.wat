@@ -16,6 +16,12 @@
 ;; on the stack and each k step waited on its store and reload (~4.6 G multiply–adds per second of CPU).
 ;; 8 sums + 6 loads + 1 fits: ~10 G in the same micro-benchmark (decision 021, addendum h41). Each dot
 ;; product is computed exactly as before (same lanes, same order), so the results are the same bits.
+;;
+;; `solveRows` (h53): the triangles of the panel solve and of the columns of L⁻¹, which ran in JavaScript. For
+;; each of `rows` vectors x (x + r·xStride), in place, x[j] = (x[j] − Σ_{k<j} x[k]·T[j][k]) / T[j][j] for j < n
+;; (T's rows tStride apart), the products subtracted one by one in the order of k, as the JavaScript loops did:
+;; the same bits. Four vectors at a time in two f64x2 (two independent chains: the subtraction's latency is
+;; the limit), T[j][k] splatted; the vectors left one by one.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -136,4 +142,78 @@
             (br $edge_cols)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $edge_rows))))
+
+  ;; One vector x (n entries) against the triangle T, in place, in scalar.
+  (func $solveOne (param $x i32) (param $t i32) (param $tStride i32) (param $n i32)
+    (local $j i32) (local $k i32) (local $row i32) (local $s f64)
+    (block $j_done
+      (loop $each_j
+        (br_if $j_done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $row (i32.add (local.get $t) (i32.mul (local.get $j) (local.get $tStride))))
+        (local.set $s (f64.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $k (i32.const 0))
+        (block $k_done
+          (loop $each_k
+            (br_if $k_done (i32.ge_u (local.get $k) (local.get $j)))
+            (local.set $s
+              (f64.sub (local.get $s)
+                (f64.mul (f64.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 3))))
+                  (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $each_k)))
+        (f64.store (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3)))
+          (f64.div (local.get $s) (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $each_j))))
+
+  (func (export "solveRows") (param $x i32) (param $xStride i32) (param $rows i32) (param $t i32) (param $tStride i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $k i32) (local $row i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $at i32) (local $s01 v128) (local $s23 v128) (local $l v128)
+    (block $groups_done
+      (loop $each_group
+        (br_if $groups_done (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        (local.set $x0 (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $xStride)))
+        (local.set $x2 (i32.add (local.get $x1) (local.get $xStride)))
+        (local.set $x3 (i32.add (local.get $x2) (local.get $xStride)))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $each_j
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $row (i32.add (local.get $t) (i32.mul (local.get $j) (local.get $tStride))))
+            (local.set $at (i32.shl (local.get $j) (i32.const 3)))
+            (local.set $s01 (v128.load64_lane 1 (i32.add (local.get $x1) (local.get $at)) (v128.load64_zero (i32.add (local.get $x0) (local.get $at)))))
+            (local.set $s23 (v128.load64_lane 1 (i32.add (local.get $x3) (local.get $at)) (v128.load64_zero (i32.add (local.get $x2) (local.get $at)))))
+            (local.set $k (i32.const 0))
+            (block $k_done
+              (loop $each_k
+                (br_if $k_done (i32.ge_u (local.get $k) (local.get $at)))
+                (local.set $l (v128.load64_splat (i32.add (local.get $row) (local.get $k))))
+                (local.set $s01
+                  (f64x2.sub (local.get $s01)
+                    (f64x2.mul (v128.load64_lane 1 (i32.add (local.get $x1) (local.get $k)) (v128.load64_zero (i32.add (local.get $x0) (local.get $k))))
+                      (local.get $l))))
+                (local.set $s23
+                  (f64x2.sub (local.get $s23)
+                    (f64x2.mul (v128.load64_lane 1 (i32.add (local.get $x3) (local.get $k)) (v128.load64_zero (i32.add (local.get $x2) (local.get $k))))
+                      (local.get $l))))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $each_k)))
+            (local.set $l (v128.load64_splat (i32.add (local.get $row) (local.get $at))))
+            (local.set $s01 (f64x2.div (local.get $s01) (local.get $l)))
+            (local.set $s23 (f64x2.div (local.get $s23) (local.get $l)))
+            (v128.store64_lane 0 (i32.add (local.get $x0) (local.get $at)) (local.get $s01))
+            (v128.store64_lane 1 (i32.add (local.get $x1) (local.get $at)) (local.get $s01))
+            (v128.store64_lane 0 (i32.add (local.get $x2) (local.get $at)) (local.get $s23))
+            (v128.store64_lane 1 (i32.add (local.get $x3) (local.get $at)) (local.get $s23))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $each_j)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $each_group)))
+    (block $rest_done
+      (loop $each_rest
+        (br_if $rest_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $solveOne (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))) (local.get $t) (local.get $tStride) (local.get $n))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each_rest))))
 )

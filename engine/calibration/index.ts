@@ -82,7 +82,18 @@ export { louisShardPartial, louisShardPartialInJs, mergeLouisHalves, mergeLouisP
 export { louisRegionBytes, louisWasmAvailable, type LouisMatrixTarget } from './louis-wasm';
 export type { ExactCovariance } from './exact-covariance';
 export { exactCovariance, exactInformationCost, paddedInformation, EXACT_INFORMATION_BUDGET, EXACT_INFORMATION_MAX_PARAMETERS } from './exact-covariance';
-export { BLOCK, SOLVE_ROWS, paddedSize, factorDiagonalBlock, solvePanel, updateTrailing, trailingSplit, columnBlocks, inverseBand } from './linalg-blocked';
+export {
+  BLOCK,
+  SOLVE_ROWS,
+  paddedSize,
+  factorDiagonalBlock,
+  solvePanel,
+  updateTrailing,
+  trailingSplit,
+  inverseSplit,
+  columnBlocks,
+  inverseBand,
+} from './linalg-blocked';
 export { createSharedMatrix, createDotsKernel, type DotsKernel, type SharedMatrix } from './linalg-wasm';
 export { freeParameters, parameterGroups } from './standard-errors';
 

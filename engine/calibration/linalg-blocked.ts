@@ -147,28 +147,27 @@ export function factorDiagonalBlock(m: Float64Array, N: number, k0: number): boo
   return true;
 }
 
-/** Columns of a panel solved per step when its dot products run in WebAssembly (a multiple of 3). */
-export const PANEL_STEP = 24;
-
 /**
- * After factorDiagonalBlock(k0): the panel rows [rowFrom, rowTo) of L, L[i][j] = (A[i][j] − Σ_{k<j} L[i][k] L[j][k]) / L[j][j].
- * With `kernel` (`m` on its memory), in steps of PANEL_STEP columns: the products with the columns
- * already solved run in WebAssembly, the triangle within the step in JavaScript (the same sums, to rounding).
+ * After factorDiagonalBlock(k0): the panel rows [rowFrom, rowTo) of L, L[i][j] = (A[i][j] − Σ_{k<j} L[i][k] L[j][k]) / L[j][j],
+ * the products subtracted in the order of k. With `kernel` (`m` on its memory) in WebAssembly (`kernel.solve`,
+ * four rows at a time): the same bits as the JavaScript loop. (Before h53 the kernel's path went in steps of 24
+ * columns, the products with the solved columns as dot products in two lanes: equal to rounding only, and
+ * slower — decision 021.)
  */
 export function solvePanel(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, kernel?: DotsKernel): void {
-  const inKernel = kernel !== undefined && m.buffer === kernel.heap.buffer;
-  const step = inKernel ? PANEL_STEP : BLOCK;
-  for (let s0 = 0; s0 < BLOCK; s0 += step) {
-    if (s0 > 0 && rowTo > rowFrom)
-      subtractDots(m, rowFrom * N + k0, N, m, (k0 + s0) * N + k0, N, s0, m, rowFrom * N + k0 + s0, N, 1, rowTo - rowFrom, step, kernel);
-    for (let i = rowFrom; i < rowTo; i++) {
-      const row = i * N + k0;
-      for (let j = s0; j < s0 + step; j++) {
-        const lj = (k0 + j) * N + k0;
-        let sum = m[row + j] as number;
-        for (let k = s0; k < j; k++) sum -= (m[row + k] as number) * (m[lj + k] as number);
-        m[row + j] = sum / (m[lj + j] as number);
-      }
+  if (rowTo <= rowFrom) return;
+  if (kernel !== undefined && m.buffer === kernel.heap.buffer) {
+    const at = m.byteOffset / 8;
+    kernel.solve(at + rowFrom * N + k0, N, rowTo - rowFrom, at + k0 * N + k0, N, BLOCK);
+    return;
+  }
+  for (let i = rowFrom; i < rowTo; i++) {
+    const row = i * N + k0;
+    for (let j = 0; j < BLOCK; j++) {
+      const lj = (k0 + j) * N + k0;
+      let sum = m[row + j] as number;
+      for (let k = 0; k < j; k++) sum -= (m[row + k] as number) * (m[lj + k] as number);
+      m[row + j] = sum / (m[lj + j] as number);
     }
   }
 }
@@ -230,6 +229,25 @@ export function columnBlocks(groupStart: Int32Array): Int32Array {
 }
 
 /**
+ * Boundaries (indices into the blocks of `bounds`) splitting the columns of L⁻¹ into `parts` of about equal
+ * work, a block's being (N − its first column)² × its width.
+ */
+export function inverseSplit(N: number, bounds: Int32Array, parts: number): number[] {
+  const blocks = bounds.length - 1;
+  const cost = (t: number) => (N - (bounds[t] as number)) ** 2 * ((bounds[t + 1] as number) - (bounds[t] as number));
+  let total = 0;
+  for (let t = 0; t < blocks; t++) total += cost(t);
+  const cut = [0];
+  let sum = 0;
+  for (let t = 0; t < blocks && cut.length < parts; t++) {
+    sum += cost(t);
+    if (sum >= (total * cut.length) / parts) cut.push(t + 1);
+  }
+  while (cut.length <= parts) cut.push(blocks);
+  return cut;
+}
+
+/**
  * For the blocks of columns [blockFrom, blockTo) of `bounds`: the columns of L⁻¹ (L the factor in `m`)
  * and, for every parameter p of those columns, the entries (p, p), (p, p + 1), (p, p + 2) of A⁻¹ that lie
  * in p's group, written to band[3p …] (the other entries are left alone). With `kernel` (`m` on its
@@ -264,6 +282,12 @@ export function inverseBand(
       partial.fill(0);
       // −Σ_{c0 ≤ k < i0} L[i][k] X[k][c] for the rows of this block.
       if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w, inKernel ? kernel : undefined);
+      if (inKernel) {
+        // The right-hand sides into X, then the triangle in WebAssembly (the same bits as the loop below).
+        for (let c = 0; c < w; c++) for (let i = i0; i < i1; i++) xt[c * N + i] = (partial[(i - i0) * w + c] as number) + (i === c0 + c ? 1 : 0);
+        kernel.solve(xt.byteOffset / 8 + i0, N, w, m.byteOffset / 8 + i0 * N + i0, N, i1 - i0);
+        continue;
+      }
       for (let i = i0; i < i1; i++) {
         const li = i * N;
         const diagonal = m[li + i] as number;

@@ -27,13 +27,14 @@ function randomSpd(size: number, seed: number): Float64Array {
   return m;
 }
 
-/** A kernel on a fresh shared memory for an N × N matrix, counting its calls. */
-function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; calls: () => number } {
+/** A kernel on a fresh shared memory for an N × N matrix, counting its calls (its triangle solves apart). */
+function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; calls: () => number; solves: () => number } {
   const shared = createSharedMatrix(N, 1, BLOCK, SOLVE_ROWS);
   expect(shared).not.toBeNull();
   const dots = createDotsKernel(shared!.memory, N, shared!.scratchAt(0), BLOCK, SOLVE_ROWS);
   expect(dots).not.toBeNull();
   let count = 0;
+  let solveCount = 0;
   const kernel: DotsKernel = {
     heap: dots!.heap,
     scratch: (slot, length) => dots!.scratch(slot, length),
@@ -41,8 +42,33 @@ function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; 
       count++;
       dots!.subtract(...args);
     },
+    solve: (...args) => {
+      solveCount++;
+      dots!.solve(...args);
+    },
   };
-  return { matrix: shared!.matrix, kernel, calls: () => count };
+  return { matrix: shared!.matrix, kernel, calls: () => count, solves: () => solveCount };
+}
+
+/** The kernel with its triangle solve in JavaScript: the loops solvePanel and inverseBand ran before h53. */
+function jsSolve(kernel: DotsKernel): DotsKernel {
+  const heap = kernel.heap;
+  return {
+    heap,
+    scratch: (slot, length) => kernel.scratch(slot, length),
+    subtract: (...args) => kernel.subtract(...args),
+    solve: (xAt, xStride, rows, tAt, tStride, n) => {
+      for (let r = 0; r < rows; r++) {
+        const x = xAt + r * xStride;
+        for (let j = 0; j < n; j++) {
+          const t = tAt + j * tStride;
+          let sum = heap[x + j]!;
+          for (let k = 0; k < j; k++) sum -= heap[x + k]! * heap[t + k]!;
+          heap[x + j] = sum / heap[t + j]!;
+        }
+      }
+    },
+  };
 }
 
 describe('WebAssembly dot products of the blocked factorisation', () => {
@@ -101,6 +127,60 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
     }
   });
 
+  it('solve triangles in place as the JavaScript loops do, product by product (rows 0–9, n 0–25, strides apart): the same bits', () => {
+    const { kernel } = countingKernel(96);
+    const heap = kernel.heap;
+    const rng = createRandom(31);
+    for (const [rows, n, xStride, tStride] of [
+      [9, 24, 31, 29],
+      [4, 25, 25, 27],
+      [1, 7, 8, 8],
+      [6, 1, 5, 3],
+      [3, 0, 4, 4],
+      [0, 5, 9, 9],
+      [8, 13, 100, 13],
+    ] as const) {
+      const xAt = 17;
+      const tAt = 3000;
+      for (let k = 0; k < 3000; k++) heap[k] = rng.next() - 0.5;
+      for (let j = 0; j < n; j++) {
+        for (let k = 0; k < tStride; k++) heap[tAt + j * tStride + k] = rng.next() - 0.5;
+        heap[tAt + j * tStride + j] = 0.5 + rng.next();
+      }
+      const expected = Float64Array.from(heap.subarray(0, 3000));
+      for (let r = 0; r < rows; r++) {
+        const x = xAt + r * xStride;
+        for (let j = 0; j < n; j++) {
+          let sum = expected[x + j]!;
+          for (let k = 0; k < j; k++) sum -= expected[x + k]! * heap[tAt + j * tStride + k]!;
+          expected[x + j] = sum / heap[tAt + j * tStride + j]!;
+        }
+      }
+      kernel.solve(xAt, xStride, rows, tAt, tStride, n);
+      // Every entry, the ones between the vectors included (untouched), equals the loop's bit for bit.
+      for (let k = 0; k < 3000; k++) expect(heap[k], `rows ${rows}, n ${n}, entry ${k}`).toBe(expected[k]);
+    }
+  });
+
+  it('give the factor and the inverse blocks of the triangles solved in JavaScript bit for bit (sizes 5, 97, 301: padding, odd groups)', () => {
+    for (const size of [301, 97, 5]) {
+      const matrix = randomSpd(size, 40 + size);
+      const groupStart = Int32Array.from({ length: Math.ceil(size / 2) + 1 }, (_, g) => Math.min(size, 2 * g));
+      const N = paddedSize(size);
+      const before = countingKernel(N);
+      before.matrix.set(padMatrix(matrix, size));
+      const old = inverseDiagonalBlocksInPlace(before.matrix, N, groupStart, jsSolve(before.kernel));
+      const now = countingKernel(N);
+      now.matrix.set(padMatrix(matrix, size));
+      const band = inverseDiagonalBlocksInPlace(now.matrix, N, groupStart, now.kernel);
+      expect(before.solves()).toBe(0);
+      expect(now.solves()).toBeGreaterThanOrEqual(size > 96 ? 10 : 4);
+      expect(old).not.toBeNull();
+      expect(Array.from(band!)).toEqual(Array.from(old!));
+      expect(Array.from(now.matrix)).toEqual(Array.from(before.matrix));
+    }
+  });
+
   it('give the diagonal blocks of the inverse of JavaScript to 1e-12, over several factorisation steps', () => {
     const size = 301; // N = 384: four steps, an odd-sized last group
     const matrix = randomSpd(size, 26);
@@ -125,7 +205,7 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
     expect(worst).toBeLessThanOrEqual(1e-12);
   });
 
-  it('give the factor of the JavaScript path to 1e-12, the panels solved in steps with the kernel', () => {
+  it('give the factor of the JavaScript path to 1e-12, the panels solved with the kernel', () => {
     const size = 290; // N = 384: four steps, each panel in four steps of 24 columns
     const matrix = randomSpd(size, 29);
     const N = paddedSize(size);

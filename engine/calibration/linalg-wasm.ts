@@ -1,7 +1,8 @@
 /**
  * The dot-product kernel of the blocked Cholesky factorisation (linalg-blocked.ts, `subtractDots`) in
  * WebAssembly SIMD, from the hand-written dots.wat (compiled bytes in dots-wasm-bytes.ts): the same
- * sums as the JavaScript kernel, to rounding (each dot product runs in two lanes).
+ * sums as the JavaScript kernel, to rounding (each dot product runs in two lanes); and the triangles of the
+ * panel solve and of the columns of L⁻¹ (`solve`), the same bits as their JavaScript loops.
  *
  * The module works on an imported shared memory that holds the padded matrix (doubles [0, N²)) and,
  * after it, one scratch region per thread (the panel, or the columns of L⁻¹ and their partial sums):
@@ -13,6 +14,7 @@ import { DOTS_WASM_BASE64 } from './dots-wasm-bytes';
 
 interface DotsExports {
   readonly subtractDots: (...args: number[]) => void;
+  readonly solveRows: (...args: number[]) => void;
 }
 
 const dotsModule = lazyWasmModule(DOTS_WASM_BASE64);
@@ -36,6 +38,12 @@ export interface DotsKernel {
     rows: number,
     cols: number,
   ): void;
+  /**
+   * In place, for r < rows, x = heap[xAt + r·xStride …]: x[j] = (x[j] − Σ_{k<j} x[k]·T[j][k]) / T[j][j] for j < n,
+   * T[j][k] = heap[tAt + j·tStride + k]; the products subtracted one by one in the order of k (the same bits as
+   * the JavaScript loops of solvePanel and inverseBand).
+   */
+  solve(xAt: number, xStride: number, rows: number, tAt: number, tStride: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -86,5 +94,6 @@ export function createDotsKernel(memory: WebAssembly.Memory, N: number, scratchA
     },
     subtract: (aAt, aStride, bAt, bStride, K, outAt, outRow, outCol, rows, cols) =>
       exports.subtractDots(8 * aAt, 8 * aStride, 8 * bAt, 8 * bStride, K, 8 * outAt, 8 * outRow, 8 * outCol, rows, cols),
+    solve: (xAt, xStride, rows, tAt, tStride, n) => exports.solveRows(8 * xAt, 8 * xStride, rows, 8 * tAt, 8 * tStride, n),
   };
 }

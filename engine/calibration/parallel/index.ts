@@ -30,6 +30,7 @@ import {
   paddedSize,
   parameterGroups,
   trailingSplit,
+  inverseSplit,
   createLocalRunner,
   mergeDiagnostics,
   mergeStatistics,
@@ -483,18 +484,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     if (positive) {
       const groups = parameterGroups(parameters);
       const bounds = columnBlocks(groups);
-      // Blocks of columns shared out by their cost, (N − first column)² × width.
-      const blocks = bounds.length - 1;
-      const cost = (t: number) => (N - (bounds[t] as number)) ** 2 * ((bounds[t + 1] as number) - (bounds[t] as number));
-      let total = 0;
-      for (let t = 0; t < blocks; t++) total += cost(t);
-      const cut = [0];
-      let sum = 0;
-      for (let t = 0; t < blocks && cut.length < T; t++) {
-        sum += cost(t);
-        if (sum >= (total * cut.length) / T) cut.push(t + 1);
-      }
-      while (cut.length <= T) cut.push(blocks);
+      const cut = inverseSplit(N, bounds, T);
       const parts = await shareOut((k) => ({
         kind: 'inverse',
         matrix: shared,
