@@ -550,6 +550,10 @@ export type LouisBlocks = Pick<LouisPartial, 'blocks' | 'inMatrix' | 'diagonal'>
  */
 export function mergeLouisHalves(parts: readonly LouisBlocks[], F: number, b: number, matrix: Float64Array, stride: number, itemFrom = 0, itemTo = F): void {
   if (parts.length === 0) throw new RangeError('mergeLouisHalves needs at least one partial');
+  if (parts.length === 2 && parts[0]?.inMatrix === 'upper' && parts[1]?.inMatrix === 'lower' && parts[1].diagonal !== undefined) {
+    mergeTwoHalves(parts[1].diagonal, F, b, matrix, stride, itemFrom, itemTo);
+    return;
+  }
   const b2 = b * b;
   const diagonal = new Float64Array(b2);
   // The share of part t of the entry (row slot sj of item j, column slot sk of item k), k ≤ j; a diagonal block's lower entry.
@@ -579,6 +583,39 @@ export function mergeLouisHalves(parts: readonly LouisBlocks[], F: number, b: nu
         for (let sj = 0; sj < b; sj++)
           for (let sk = 0; sk < b; sk++) matrix[(j * b + sj) * stride + j * b + sk] = diagonal[Math.max(sj, sk) * b + Math.min(sj, sk)] as number;
       }
+    }
+  }
+}
+
+/**
+ * mergeLouisHalves for its usual case, the two threads' halves alone (worker 0's 'upper', worker 1's 'lower' with
+ * its diagonal blocks apart): below the diagonal blocks every entry is upper share + lower share, i.e. the
+ * lower entry plus its transposed upper one — the same sums, bit for bit, as the general loop's (x + y in
+ * worker order), in plain loops over the rows instead of a closure per entry and share (h52: ≈ 4× less CPU).
+ */
+function mergeTwoHalves(diagonal: Float64Array, F: number, b: number, matrix: Float64Array, stride: number, itemFrom: number, itemTo: number): void {
+  const b2 = b * b;
+  const block = new Float64Array(b2);
+  // Rows by tiles of items, columns in the outer loop: for a column c the upper entries (c, row) of a tile are contiguous.
+  for (let j0 = itemFrom; j0 < itemTo; j0 += ROW_TILE) {
+    const j1 = Math.min(itemTo, j0 + ROW_TILE);
+    const rowFrom = j0 * b;
+    const rowTo = j1 * b;
+    for (let c = 0; c < rowTo - b; c++) {
+      const upper = c * stride;
+      // Rows of the tile whose item is above column c's: row ≥ (item of c + 1)·b.
+      for (let row = Math.max(rowFrom, (Math.floor(c / b) + 1) * b); row < rowTo; row++) {
+        const at = row * stride + c;
+        matrix[at] = (matrix[upper + row] as number) + (matrix[at] as number);
+      }
+    }
+    // The diagonal blocks: entry (sj, sk), sk ≤ sj, from upper's at (j·b + sj, j·b + sk) and lower's [sk][sj] in `diagonal`.
+    for (let j = j0; j < j1; j++) {
+      const base = j * b;
+      for (let sj = 0; sj < b; sj++)
+        for (let sk = 0; sk <= sj; sk++) block[sj * b + sk] = (matrix[(base + sj) * stride + base + sk] as number) + (diagonal[j * b2 + sk * b + sj] as number);
+      for (let sj = 0; sj < b; sj++)
+        for (let sk = 0; sk < b; sk++) matrix[(base + sj) * stride + base + sk] = block[Math.max(sj, sk) * b + Math.min(sj, sk)] as number;
     }
   }
 }
