@@ -51,6 +51,11 @@ export interface LouisPartial {
    */
   readonly inMatrix?: 'upper' | 'lower';
   readonly diagonal?: Float64Array;
+  /**
+   * Set when the pass left the expected answers to its caller (the fused pass, h52: the E-step that gave it its
+   * posteriors has them, its n): `expectedAnswers` is then empty, and must be replaced before the information is formed.
+   */
+  readonly expectedAnswersLeft?: true;
 }
 
 /** Relative posterior weight below which a node is skipped (as in the E-step kernel). */
@@ -181,6 +186,7 @@ function wasmInput(layout: ReturnType<typeof layoutOf>, state: ModelState, setti
  * The WebAssembly pass of louisShardPartial fed by ranges of rows (louis-wasm.ts, LouisWasmPass), with room for
  * given posteriors (the diagnostic pass's, so that one walk over the rows serves both), where louisShardPartial
  * would run it; null where it would take another path (a complete design, the 3PL, the JavaScript kernel, …).
+ * `expectedAnswers` false: the pass leaves them to the caller (LouisPartial.expectedAnswersLeft; the E-step's n).
  */
 export function louisShardPass(
   data: ResponseData,
@@ -189,10 +195,11 @@ export function louisShardPass(
   nodes: Float64Array,
   kernel: KernelKind = 'wasm',
   target?: LouisMatrixTarget,
+  expectedAnswers = true,
 ): LouisWasmPass | null {
   const layout = layoutOf(state, settings);
   if (kernel !== 'wasm' || layout.threePl || louisCompleteApplies(data, state, settings)) return null;
-  return louisPassInWasm(data, wasmInput(layout, state, settings, nodes), target, true);
+  return louisPassInWasm(data, wasmInput(layout, state, settings, nodes), target, { given: true, expectedAnswers });
 }
 
 /** The JavaScript pass (the reference of the WebAssembly one, and the 3PL's). */
@@ -637,6 +644,7 @@ export function louisInformationFromPartial(
     readonly itemRowsWritten?: boolean;
   },
 ): ObservedInformation {
+  if (partial.expectedAnswersLeft === true) throw new Error('louisInformationFromPartial: the expected answers were left to the E-step (its n) and not put in');
   const layout = layoutOf(state, settings);
   const { F, b, latentCount: L } = layout;
   const index: ParameterIndex = parameterIndex(state, settings);
