@@ -11,10 +11,7 @@
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { normalWeights } from '../engine/irt/grid';
-import { DEFAULT_PRIORS, type MStepSettings } from '../engine/calibration/mstep';
-import { createRandom } from '../engine/random';
-import { simulateCalibrationData } from '../engine/simulation';
+import { sparseDesign } from './sparse-design';
 
 const positional = process.argv.slice(2).filter((arg, k, all) => !arg.startsWith('--') && !(all[k - 1] ?? '').startsWith('--'));
 const persons = Number(positional[0] ?? 700_000);
@@ -22,13 +19,7 @@ const rounds = Number(positional[1] ?? 3);
 const at = process.argv.indexOf('--old');
 const oldRoot = at === -1 ? undefined : process.argv[at + 1];
 
-const items = 2000;
-const nodes = Float64Array.from({ length: 61 }, (_, q) => -6 + q * 0.2);
-const quadrature = { nodes, weights: normalWeights(nodes, 0, 1) };
-const sim = simulateCalibrationData(createRandom(20240602), { items, persons, design: { kind: 'random', perPerson: 15 } });
-const state = { a: Float64Array.from(sim.items, (item) => item.a), d: Float64Array.from(sim.items, (item) => item.d), mean: 0, sd: 1 };
-const params = { a: state.a, d: state.d };
-const settings: MStepSettings = { model: '2pl', priors: DEFAULT_PRIORS, free: new Uint8Array(items).fill(1), estimateMean: false, estimateSd: false };
+const { items, nodes, quadrature, sim, state, params, settings } = sparseDesign(persons);
 
 const runnerOf = async (root: string) => {
   const parallel = await import(pathToFileURL(resolve(root, 'engine/calibration/parallel/index.ts')).href);
