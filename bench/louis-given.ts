@@ -9,21 +9,11 @@
 import { loadavg } from 'node:os';
 import { createExpectationKernel } from '../engine/calibration/estep-wasm';
 import { louisShardPartial, louisShardPass } from '../engine/calibration/louis-pass';
-import { DEFAULT_PRIORS, type MStepSettings } from '../engine/calibration/mstep';
-import { normalWeights } from '../engine/irt/grid';
-import { createRandom } from '../engine/random';
-import { simulateCalibrationData } from '../engine/simulation';
+import { sparseDesign } from './sparse-design';
 
 const persons = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 5);
-const items = 2000;
-const nodes = Float64Array.from({ length: 61 }, (_, q) => -6 + q * 0.2);
-const quadrature = { nodes, weights: normalWeights(nodes, 0, 1) };
-const sim = simulateCalibrationData(createRandom(20240602), { items, persons, design: { kind: 'random', perPerson: 15 } });
-const data = sim.data;
-const state = { a: Float64Array.from(sim.items, (item) => item.a), d: Float64Array.from(sim.items, (item) => item.d), mean: 0, sd: 1 };
-const params = { a: state.a, d: state.d };
-const settings: MStepSettings = { model: '2pl', priors: DEFAULT_PRIORS, free: new Uint8Array(items).fill(1), estimateMean: false, estimateSd: false };
+const { items, nodes, quadrature, sim, data, state, params, settings } = sparseDesign(persons);
 const kernel = createExpectationKernel(data);
 const rows = data.rowStart.length - 1;
 const width = 2 * ((nodes.length + 1) >> 1);

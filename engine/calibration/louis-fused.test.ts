@@ -1,7 +1,8 @@
 /**
  * The final pass fused with the exact SEs' Louis pass (h45): on two worker threads, one walk over the rows in
  * which the Louis pass reads the diagnostic pass's posteriors. The diagnostics are the separate pass's bit for
- * bit; the covariance agrees with the separate Louis pass's (its own log-likelihood and exp) to rounding.
+ * bit; the covariance agrees with the separate Louis pass's (its own log-likelihood and exp) to rounding, its
+ * expected answers being the diagnostic pass's n (h52).
  */
 import { describe, expect, it } from 'vitest';
 import { calibrate, collapsePatterns, type DiagnosticStatistics, type MStepSettings } from '.';
@@ -95,13 +96,14 @@ describe('the final pass fused with the Louis pass', () => {
     const reference = louisShardPartial(data, state, mSettings, nodes);
     const kernel = createExpectationKernel(data);
     expect(kernel.givesPosteriors).toBe(true);
-    const run = (spoil: boolean) => {
-      const pass = louisShardPass(data, state, mSettings, nodes);
+    let n: Float64Array = new Float64Array(0);
+    const run = (spoil: boolean, expectedAnswers = true) => {
+      const pass = louisShardPass(data, state, mSettings, nodes, 'wasm', undefined, expectedAnswers);
       expect(pass).not.toBeNull();
-      kernel.diagnostics({ a: state.a, d: state.d }, quadrature, undefined, (from, to, posteriors, width) => {
+      n = kernel.diagnostics({ a: state.a, d: state.d }, quadrature, undefined, (from, to, posteriors, width) => {
         if (spoil) for (let k = 0; k < posteriors.length; k += width) posteriors.fill(1 / nodes.length, k, k + nodes.length);
         pass!.feed(from, to, posteriors, width);
-      });
+      }).expectations.n;
       return pass!.finish();
     };
     const given = run(false);
@@ -111,5 +113,16 @@ describe('the final pass fused with the Louis pass', () => {
     expect(blocks).toBeLessThan(1e-12);
     expect(answers).toBeLessThan(1e-12);
     expect(worstScaled(run(true).blocks, reference.blocks)).toBeGreaterThan(1e-3);
+    // h52: the pass may leave its expected answers to the E-step that gave the posteriors: its n is the same sums to rounding.
+    const left = run(false, false);
+    expect(left.expectedAnswersLeft).toBe(true);
+    expect(left.expectedAnswers.length).toBe(0);
+    expect(left.blocks).toEqual(given.blocks);
+    expect(left.expectedPersons).toEqual(given.expectedPersons);
+    const fromN = worstScaled(n, reference.expectedAnswers);
+    console.log(
+      `the E-step's n vs the pass's own expected answers: ${fromN.toExponential(2)} (of the largest entry), element-wise ${worstRelative(n, reference.expectedAnswers).toExponential(2)}`,
+    );
+    expect(fromN).toBeLessThan(1e-12);
   });
 });

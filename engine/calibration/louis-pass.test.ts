@@ -121,7 +121,7 @@ describe('fast Louis pass', () => {
     }
   });
 
-  it('sums shards straight into one padded matrix (upper triangle, lower one transposed, a third packed): the lower triangle equals the merged path bit for bit (2PL with anchors and latent scores, Rasch)', () => {
+  it('sums shards straight into one padded matrix (upper triangle, lower one transposed, a third packed; or the two halves alone): the lower triangle equals the merged path bit for bit (2PL with anchors and latent scores, Rasch)', () => {
     const rng = createRandom(23);
     const sparse = simulateCalibrationData(createRandom(231), { items: 40, persons: 2000, design: { kind: 'random', perPerson: 10 } });
     const data = collapsePatterns(sparse.data).data;
@@ -139,15 +139,21 @@ describe('fast Louis pass', () => {
     let longest = 0;
     for (let r = 0; r + 1 < data.rowStart.length; r++) longest = Math.max(longest, data.rowStart[r + 1]! - data.rowStart[r]!);
     for (const [state, settings] of cases) {
-      const shards = () => [0, 1, 2].map((k) => louisShardPartial(shard(k), state, settings, nodes));
+      const shards = (count = 3) => [0, 1, 2].slice(0, count).map((k) => louisShardPartial(shard(k), state, settings, nodes));
       const P = louisInformationFromPartial(mergeLouisPartials(shards()), state, settings, nodes).parameters.length;
       const N = paddedSize(P);
-      const expected = new Float64Array(N * N);
-      louisInformationFromPartial(mergeLouisPartials(shards()), state, settings, nodes, { matrix: expected, stride: N });
+      const merged = (count: number) => {
+        const matrix = new Float64Array(N * N);
+        louisInformationFromPartial(mergeLouisPartials(shards(count)), state, settings, nodes, { matrix, stride: N });
+        return matrix;
+      };
+      const expected = merged(3);
+      // Two shards alone (the threaded runner's usual case: mergeLouisHalves's plain loops).
+      const expectedTwo = merged(2);
       const F = shards()[0]!.freeItems;
       const b = settings.model === 'rasch' ? 1 : 2;
       const L = (settings.estimateMean ? 1 : 0) + (settings.estimateSd ? 1 : 0);
-      const direct = (withLower: boolean): Float64Array => {
+      const direct = (withLower: boolean, withPacked = true): Float64Array => {
         const shared = createSharedMatrix(N, 2, BLOCK, SOLVE_ROWS, louisRegionBytes(40, F, b, L, nodes.length, longest))!;
         expect(shared).not.toBeNull();
         const target = (k: number, half: 'upper' | 'lower') => ({
@@ -163,20 +169,23 @@ describe('fast Louis pass', () => {
           louisShardPartial(shard(2), state, settings, nodes),
         ];
         expect(parts.map((part) => part.inMatrix)).toEqual(['upper', 'lower', undefined]);
-        const used = withLower ? parts : [parts[0]!, parts[2]!];
+        const used = !withPacked ? [parts[0]!, parts[1]!] : withLower ? parts : [parts[0]!, parts[2]!];
         const cuts = [0, Math.floor(F / 8), Math.floor((3 * F) / 4), F]; // one range longer than a tile of rows
         for (let k = 2; k >= 0; k--) mergeLouisHalves(used, F, b, shared.matrix, N, cuts[k], cuts[k + 1]);
-        const rest = mergeLouisPartials(parts.map((part) => ({ ...part, blocks: new Float64Array(0) })));
+        const rest = mergeLouisPartials((withPacked ? parts : used).map((part) => ({ ...part, blocks: new Float64Array(0) })));
         louisInformationFromPartial(rest, state, settings, nodes, { matrix: shared.matrix, stride: N, itemRowsWritten: true });
         return shared.matrix;
       };
-      const lowerDiffers = (matrix: Float64Array): number => {
+      const lowerDiffers = (matrix: Float64Array, reference = expected): number => {
         let differ = 0;
-        for (let i = 0; i < P; i++) for (let j = 0; j <= i; j++) if (!Object.is(matrix[i * N + j], expected[i * N + j])) differ++;
+        for (let i = 0; i < P; i++) for (let j = 0; j <= i; j++) if (!Object.is(matrix[i * N + j], reference[i * N + j])) differ++;
         return differ;
       };
       expect(lowerDiffers(direct(true)), settings.model).toBe(0);
       expect(lowerDiffers(direct(false)), `${settings.model}, the lower half left out`).toBeGreaterThan(0);
+      const two = direct(true, false);
+      expect(lowerDiffers(two, expectedTwo), `${settings.model}, upper and lower halves alone`).toBe(0);
+      expect(lowerDiffers(two, merged(1)), `${settings.model}, upper and lower halves alone: not the first shard's alone`).toBeGreaterThan(0);
     }
   });
 });

@@ -147,6 +147,18 @@ export interface LouisWasmPass {
   finish(): LouisPartial;
 }
 
+/** How louisPassInWasm's pass is fed. */
+export interface LouisPassOptions {
+  /** Room for given posteriors (feed's third argument). */
+  readonly given?: boolean;
+  /**
+   * False: the pass does not sum the expected answers per (item, node) — the partial's expectedAnswers is then
+   * empty and `expectedAnswersLeft` set — because the caller has them: the E-step that gave the posteriors sums
+   * the same posterior × weight over the same nodes into its n (to rounding; h52). Default true.
+   */
+  readonly expectedAnswers?: boolean;
+}
+
 /**
  * The shard's partial sums by the WebAssembly kernel, or null where it does not apply (no WebAssembly
  * SIMD, an item answered twice in a row, a memory too large to allocate): the caller then runs the
@@ -160,7 +172,9 @@ export function louisPartialInWasm(data: ResponseData, input: LouisWasmInput, ta
 }
 
 /** The WebAssembly pass fed by ranges of rows (LouisWasmPass), or null where it does not apply (louisPartialInWasm). */
-export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, target?: LouisMatrixTarget, given = false): LouisWasmPass | null {
+export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, target?: LouisMatrixTarget, options: LouisPassOptions = {}): LouisWasmPass | null {
+  const given = options.given === true;
+  const countAnswers = options.expectedAnswers !== false;
   const compiledModule = louisModule();
   if (compiledModule === null || hasRepeatedItem(data)) return null;
   const { F, b, freeIndex, latentScores, nodes, logW, prob, logP, logQ } = input;
@@ -286,7 +300,7 @@ export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, targe
         target?.half === 'lower' ? 1 : 0,
         latentItemsAt,
         latentLatentAt,
-        expectedAnswersAt,
+        countAnswers ? expectedAnswersAt : 0,
         expectedPersonsAt,
         postAt,
         basesAt,
@@ -304,9 +318,9 @@ export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, targe
   };
 
   const finish = (): LouisPartial => {
-    const expectedAnswers = new Float64Array(itemCount * Q);
+    const expectedAnswers = new Float64Array(countAnswers ? itemCount * Q : 0);
     const paddedAnswers = new Float64Array(buffer, expectedAnswersAt, itemCount * width);
-    for (let i = 0; i < itemCount; i++) expectedAnswers.set(paddedAnswers.subarray(i * width, i * width + Q), i * Q);
+    if (countAnswers) for (let i = 0; i < itemCount; i++) expectedAnswers.set(paddedAnswers.subarray(i * width, i * width + Q), i * Q);
     return {
       freeItems: F,
       blockSize: b,
@@ -317,6 +331,7 @@ export function louisPassInWasm(data: ResponseData, input: LouisWasmInput, targe
       latentItems: new Float64Array(buffer, latentItemsAt, F * b * L).slice(),
       latentLatent: new Float64Array(buffer, latentLatentAt, L * L).slice(),
       expectedAnswers,
+      ...(countAnswers ? {} : { expectedAnswersLeft: true as const }),
       expectedCorrect: new Float64Array(0),
       expectedPersons: new Float64Array(buffer, expectedPersonsAt, Q).slice(),
     };

@@ -16,7 +16,8 @@
 ;;     the same posterior to rounding, without this pass's log-likelihood and exp;
 ;;   - the nodes [lo, hi) whose posterior is at least 1e-14 of the total; the posterior is set to 0
 ;;     elsewhere, so whole f64x2 vectors can be used from lo/2 to ⌈hi/2⌉;
-;;   - the expected persons and answers per node, then for each free item (answers sorted by their
+;;   - the expected persons and answers per node (the answers not when expectedAnswers is 0: the fused
+;;     pass takes them from the E-step's n, h52), then for each free item (answers sorted by their
 ;;     free index) the node vector x − P and its moments π·v, π·v·θ, π·v·θ² and means Σπ·v, Σπ·v·θ,
 ;;     then the latent scores' vectors;
 ;;   - for every pair (x ≤ y) of the row's vectors the node moments G_m = Σ_q π_q v_x v_y θ_q^m, three
@@ -481,7 +482,7 @@
 
   ;; The pass over the rows [0, rows) of a chunk (see louis-wasm.ts for the layout): rowStart holds
   ;; rows + 1 answer indices into items (i32) and scores (u8); weights is 0 when every weight is 1.
-  ;; Adds each row's share to expectedPersons, expectedAnswers, the blocks, latentItems and
+  ;; Adds each row's share to expectedPersons, expectedAnswers (unless it is 0), the blocks, latentItems and
   ;; latentLatent.
   (func (export "louis")
     (param $rows i32) (param $rowStart i32) (param $items i32) (param $scores i32) (param $weights i32)
@@ -638,9 +639,12 @@
               (br_if $answers_done (i32.ge_u (local.get $n) (local.get $len)))
               (local.set $k (i32.load (i32.add (local.get $order) (i32.shl (local.get $n) (i32.const 2)))))
               (local.set $item (i32.load (i32.add (local.get $items) (i32.shl (i32.add (local.get $start) (local.get $k)) (i32.const 2)))))
-              (call $addScaled
-                (i32.add (local.get $expectedAnswers) (i32.mul (local.get $item) (local.get $stride)))
-                (local.get $post) (local.get $wv) (local.get $vlo) (local.get $vhi))
+              ;; expectedAnswers 0: the caller takes them from the E-step that gave the posteriors (its n).
+              (if (local.get $expectedAnswers)
+                (then
+                  (call $addScaled
+                    (i32.add (local.get $expectedAnswers) (i32.mul (local.get $item) (local.get $stride)))
+                    (local.get $post) (local.get $wv) (local.get $vlo) (local.get $vhi))))
               (local.set $f (i32.load (i32.add (local.get $freeIndex) (i32.shl (local.get $item) (i32.const 2)))))
               (if (i32.ge_s (local.get $f) (i32.const 0))
                 (then

@@ -345,7 +345,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
    * shared memory (the WebAssembly pass): the workers write the item rows, each its range of items;
    * else all here. The partials are not kept beyond this call.
    */
-  const informationOnThreads = async (exact: ExactSetup, parts: readonly LouisPartial[]) => {
+  const informationOnThreads = async (exact: ExactSetup, parts: readonly LouisPartial[], expectedAnswers?: Float64Array) => {
     const { state, settings, nodes, shared, matrix, N } = exact;
     const F = parts[0]?.freeItems ?? 0;
     const T = workers.length;
@@ -372,7 +372,14 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       await shareOut((k) => ({ kind: 'louis-rows', matrix: shared, size: N, blocks, state, settings, itemFrom: itemAt(k), itemTo: itemAt(k + 1) }));
     }
     const written = inMatrix || blocksShared;
-    const partial = mergeLouisPartials(written ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
+    const merged = mergeLouisPartials(written ? parts.map((part) => ({ ...part, blocks: new Float64Array(0) })) : parts);
+    // The fused pass's expected answers are the diagnostic pass's n (the same posterior × weight over the same nodes).
+    let partial = merged;
+    if (merged.expectedAnswersLeft === true) {
+      if (expectedAnswers === undefined) throw new Error('the Louis pass left its expected answers to an E-step that gave none');
+      const { expectedAnswersLeft: _left, ...rest } = merged;
+      partial = { ...rest, expectedAnswers };
+    }
     return paddedInformation(partial, state, settings, nodes, matrix, N, written);
   };
 
@@ -451,6 +458,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       results.map((result) => result.louis),
       started,
       now,
+      diagnostics.expectations.n,
     );
     return { diagnostics, covariance };
   };
@@ -461,10 +469,11 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     louisParts: readonly LouisPartial[],
     started: number | undefined,
     now?: () => number,
+    expectedAnswers?: Float64Array,
   ): Promise<ExactCovariance> => {
     const { size, N, wasmMatrix, shared, matrix } = exact;
     const inMemory = (k: number) => (wasmMatrix === null ? {} : { memory: wasmMatrix.memory, scratchAt: wasmMatrix.scratchAt(k) });
-    const parameters = await informationOnThreads(exact, louisParts);
+    const parameters = await informationOnThreads(exact, louisParts, expectedAnswers);
     const passed = now?.();
     const T = workers.length;
     let positive = true;

@@ -88,8 +88,9 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
         const quadrature = { nodes: request.nodes, weights: request.weights };
         const params = { a: request.a, d: request.d, c: request.c };
         const { state, settings, nodes, target } = request;
-        // The Louis pass fed the diagnostic pass's posteriors chunk by chunk, where both run in WebAssembly.
-        const fused = kernel.givesPosteriors ? louisShardPass(shard, state, settings, nodes, setup.exactKernel, target) : null;
+        // The Louis pass fed the diagnostic pass's posteriors chunk by chunk, where both run in WebAssembly; its
+        // expected answers are then the diagnostic pass's n (the runner puts them in: expectedAnswersLeft).
+        const fused = kernel.givesPosteriors ? louisShardPass(shard, state, settings, nodes, setup.exactKernel, target, false) : null;
         const diagnostics = kernel.diagnostics(
           params,
           quadrature,
