@@ -263,7 +263,10 @@ export class ShardCache {
     return out.sort((x, y) => x - y);
   }
 
-  /** Computes one pass of a shard, on its kept kernel (one thread) or its worker threads. */
+  /**
+   * Computes one pass of a shard, on its kept kernel (one thread) or its worker threads: the job's result, the
+   * shard's index (one Float64) then the encoded sums.
+   */
   async compute(
     db: ShardStore,
     job: Pick<ShardJobData, 'runId' | 'lease' | 'kind' | 'scoreOuter'> & { shard: number; build?: () => Promise<ResponseData> },
@@ -697,14 +700,18 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   const timeline: ShardPassTimeline[] = [];
   let pass = 0;
 
+  /** What a pass computes, and how its shards' sums are read back. */
+  interface PassRequest<T> {
+    kind: ShardPassKind;
+    params: ItemParameterArrays;
+    quadrature: Quadrature;
+    decode: (bytes: Uint8Array) => T;
+    /** The final pass's options the jobs honour (scoreOuter; row scores are not computed by shard jobs). */
+    diagnostic?: DiagnosticOptions;
+  }
+
   /** One pass: the shards' sums in shard order. */
-  async function run<T>(
-    kind: ShardPassKind,
-    params: ItemParameterArrays,
-    quadrature: Quadrature,
-    decode: (bytes: Uint8Array) => T,
-    diagnostic?: DiagnosticOptions,
-  ): Promise<T[]> {
+  async function run<T>({ kind, params, quadrature, decode, diagnostic }: PassRequest<T>): Promise<T[]> {
     const started = performance.now();
     const startedAt = Date.now();
     const number = ++pass;
@@ -806,16 +813,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   }
 
   /** A pass; run again (new jobs, the lost shards put back) when a shard left Redis during it. */
-  async function runWhole<T>(
-    kind: ShardPassKind,
-    params: ItemParameterArrays,
-    quadrature: Quadrature,
-    decode: (bytes: Uint8Array) => T,
-    diagnostic?: DiagnosticOptions,
-  ): Promise<T[]> {
+  async function runWhole<T>(request: PassRequest<T>): Promise<T[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await run(kind, params, quadrature, decode, diagnostic);
+        return await run(request);
       } catch (error) {
         if (attempt >= GONE_RETRIES || !(error instanceof Error) || !error.message.includes(SHARD_GONE)) throw error;
       }
@@ -833,10 +834,9 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     stored,
     shardKey,
     expectations: async (params, quadrature): Promise<SufficientStatistics> =>
-      mergeStatistics(await runWhole('expectations', params, quadrature, decodeStatistics)),
-    // The row scores (DiagnosticOptions.rowScores) are not computed by shard jobs: a runner may ignore them.
+      mergeStatistics(await runWhole({ kind: 'expectations', params, quadrature, decode: decodeStatistics })),
     diagnostics: async (params, quadrature, diagnostic): Promise<DiagnosticStatistics> =>
-      mergeDiagnostics(await runWhole('diagnostics', params, quadrature, decodeDiagnostics, diagnostic)),
+      mergeDiagnostics(await runWhole({ kind: 'diagnostics', params, quadrature, decode: decodeDiagnostics, ...(diagnostic ? { diagnostic } : {}) })),
     close: async () => {
       if (sourceKey) await redis.del(sourceKey).catch(() => undefined);
       // Abandoned while writing its shards: those written after the run's cleanup are removed here.
