@@ -19,6 +19,7 @@
  * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
  *
  *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose] [--redis-shard-mb N]
+ *     [--standard-errors none|louis-block]
  *
  * The parent hands the shards over through Redis up to CALIBRATION_SHARD_REDIS_MB a shard (h49);
  * `--redis-shard-mb 0` writes them to the CalibrationShard table as before.
@@ -254,7 +255,11 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     ...(option('redis-shard-mb', -1) >= 0 ? { redisShardBytes: option('redis-shard-mb', -1) * 1024 * 1024 } : {}),
   });
   const setup = seconds(started);
-  const result = await calibrateWithRunner(runner, {}, { now: () => performance.now() });
+  // `--standard-errors none|observed|louis-block`: the default ('auto') gives the per-item Louis blocks here (no data
+  // held in this process), whose final pass forms scoreOuter; a run of the pipeline holds its data and takes the
+  // exact SEs, so its final pass does not (h47, carried to the workers by h54).
+  const standardErrors = text('standard-errors') as 'none' | 'observed' | 'louis-block' | null;
+  const result = await calibrateWithRunner(runner, standardErrors ? { standardErrors } : {}, { now: () => performance.now() });
   const wall = seconds(started);
   // The shards in Redis go (those of the table below).
   await runner.close?.();

@@ -119,6 +119,26 @@ describe('calibration shards and statistics in binary form', () => {
     expect(diag.expectations.logLik).toBeCloseTo(wholeDiag.expectations.logLik, 8);
   });
 
+  it('a job result: the shard index first in the same buffer; diagnostics without scoreOuter leave it out and read back as zeros', () => {
+    const part = sliceRows(data, 0, 500);
+    const stats = computeShardExpectations(part, params, quadrature);
+    const led = encodeStatistics(stats, 3);
+    expect(led.readDoubleLE(0)).toBe(3);
+    expect(led.subarray(8).equals(encodeStatistics(stats))).toBe(true);
+    const full = computeShardDiagnostics(part, params, quadrature);
+    const without = computeShardDiagnostics(part, params, quadrature, { scoreOuter: false });
+    const bytes = encodeDiagnostics(without, { scoreOuter: false }, 2);
+    expect(bytes.readDoubleLE(0)).toBe(2);
+    expect(bytes.byteLength).toBe(8 + encodeDiagnostics(full).byteLength - 3 * 40 * 8);
+    const back = decodeDiagnostics(bytes.subarray(8));
+    expect([...back.scoreOuter]).toEqual(new Array(3 * 40).fill(0));
+    expect([...back.sumYT]).toEqual([...full.sumYT]);
+    expect([...back.expectedVariance]).toEqual([...full.expectedVariance]);
+    expect([...back.expectations.n]).toEqual([...full.expectations.n]);
+    // Asked for (no option): written and read back as it was.
+    expect([...decodeDiagnostics(encodeDiagnostics(full)).scoreOuter]).toEqual([...full.scoreOuter]);
+  });
+
   it('the parameters of a pass read back are the same numbers, with the 3PL asymptotes when there are some', () => {
     const back = decodePass(encodePass(params, quadrature));
     expect([...back.params.a]).toEqual([...params.a]);

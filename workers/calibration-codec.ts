@@ -4,7 +4,7 @@
  * parameters with the quadrature (in the shard job's data) and the statistics a shard sends back
  * (through a Redis key). Little-endian typed arrays after a small header; no JSON for numbers.
  */
-import type { DiagnosticStatistics, ItemParameterArrays, Quadrature, ResponseData, SufficientStatistics } from '../engine/calibration';
+import type { DiagnosticOptions, DiagnosticStatistics, ItemParameterArrays, Quadrature, ResponseData, SufficientStatistics } from '../engine/calibration';
 
 const SHARD_MAGIC = 0x43534844; // "CSHD"
 const STATS_MAGIC = 0x43535453; // "CSTS"
@@ -166,9 +166,15 @@ function readStats(source: Float64Array, at: number, magic: number): { stats: Su
   return { stats: { itemCount, nodeCount, r, n, nodeTotals, logLik, persons }, next: k };
 }
 
-export function encodeStatistics(stats: SufficientStatistics): Buffer {
-  const out = new Float64Array(statsLength(stats));
-  writeStats(out, 0, stats, STATS_MAGIC);
+/**
+ * The sums in binary form; with `lead`, that number first (a Float64: a shard job's result starts with its shard
+ * index), written into the same buffer rather than a copy of it concatenated.
+ */
+export function encodeStatistics(stats: SufficientStatistics, lead?: number): Buffer {
+  const at = lead === undefined ? 0 : 1;
+  const out = new Float64Array(at + statsLength(stats));
+  if (lead !== undefined) out[0] = lead;
+  writeStats(out, at, stats, STATS_MAGIC);
   return Buffer.from(out.buffer);
 }
 
@@ -195,13 +201,24 @@ const DIAGNOSTIC_ARRAYS = [
   'scoreOuter',
 ] as const;
 
-export function encodeDiagnostics(diag: DiagnosticStatistics): Buffer {
-  let length = statsLength(diag.expectations) + 1;
-  for (const name of DIAGNOSTIC_ARRAYS) length += 1 + diag[name].length;
+/**
+ * The diagnostic sums; `options.scoreOuter === false` (the pass did not form them: they are 0) leaves
+ * `scoreOuter` out (length 0), and decodeDiagnostics gives it back as zeros. `lead` as in encodeStatistics.
+ */
+export function encodeDiagnostics(diag: DiagnosticStatistics, options?: DiagnosticOptions, lead?: number): Buffer {
+  const omit = (name: (typeof DIAGNOSTIC_ARRAYS)[number]) => name === 'scoreOuter' && options?.scoreOuter === false;
+  const at = lead === undefined ? 0 : 1;
+  let length = at + statsLength(diag.expectations) + 1;
+  for (const name of DIAGNOSTIC_ARRAYS) length += 1 + (omit(name) ? 0 : diag[name].length);
   const out = new Float64Array(length);
-  out[0] = DIAG_MAGIC;
-  let k = writeStats(out, 1, diag.expectations, STATS_MAGIC);
+  if (lead !== undefined) out[0] = lead;
+  out[at] = DIAG_MAGIC;
+  let k = writeStats(out, at + 1, diag.expectations, STATS_MAGIC);
   for (const name of DIAGNOSTIC_ARRAYS) {
+    if (omit(name)) {
+      out[k++] = 0;
+      continue;
+    }
     out[k++] = diag[name].length;
     out.set(diag[name], k);
     k += diag[name].length;
@@ -217,7 +234,8 @@ export function decodeDiagnostics(bytes: Uint8Array): DiagnosticStatistics {
   const arrays: Partial<Record<(typeof DIAGNOSTIC_ARRAYS)[number], Float64Array>> = {};
   for (const name of DIAGNOSTIC_ARRAYS) {
     const length = source[k++] as number;
-    arrays[name] = source.slice(k, k + length);
+    // Left out by a pass that did not form it (encodeDiagnostics): zeros, as the kernel leaves it.
+    arrays[name] = name === 'scoreOuter' && length === 0 ? new Float64Array(3 * stats.itemCount) : source.slice(k, k + length);
     k += length;
   }
   return { expectations: stats, ...(arrays as Record<(typeof DIAGNOSTIC_ARRAYS)[number], Float64Array>) };

@@ -40,8 +40,8 @@ function cacheRunner(cache: ShardCache, runId: string, lease: string, data: Resp
   return {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
-    expectations: async (params, quadrature) => mergeStatistics((await pass('expectations', params, quadrature)).map((b) => decodeStatistics(b))),
-    diagnostics: async (params, quadrature) => mergeDiagnostics((await pass('diagnostics', params, quadrature)).map((b) => decodeDiagnostics(b))),
+    expectations: async (params, quadrature) => mergeStatistics((await pass('expectations', params, quadrature)).map((b) => decodeStatistics(b.subarray(8)))),
+    diagnostics: async (params, quadrature) => mergeDiagnostics((await pass('diagnostics', params, quadrature)).map((b) => decodeDiagnostics(b.subarray(8)))),
   };
 }
 

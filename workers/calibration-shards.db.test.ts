@@ -48,7 +48,7 @@ function shardsHere(data: ResponseData, shards: number): EStepRunner {
     itemIds: data.itemIds,
     summary: () => computeShardSummary(data),
     expectations: (params, quadrature) => mergeStatistics(kernels.map((kernel) => kernel.expectations(params, quadrature))),
-    diagnostics: (params, quadrature) => mergeDiagnostics(kernels.map((kernel) => kernel.diagnostics(params, quadrature))),
+    diagnostics: (params, quadrature, options) => mergeDiagnostics(kernels.map((kernel) => kernel.diagnostics(params, quadrature, options))),
   };
 }
 
@@ -119,7 +119,7 @@ describe('shards in the database', () => {
       rest.length === 0 ? [[]] : rest.flatMap((k) => permutations(rest.filter((x) => x !== k)).map((tail) => [k, ...tail]));
     for (const order of permutations([0, 1, 2, 3])) {
       const key = `${prefix}:claims-test:${randomUUID()}`;
-      const got = new Map<number, number>();
+      const got = new Map<number, number | null>();
       for (const k of order) got.set(k, await claimShard(redis, key, `job-${k}`, 4, [], k + 1));
       expect([...got.values()].sort(), `order ${order.join()}`).toEqual([0, 1, 2, 3]);
       await redis.del(key);
@@ -129,6 +129,15 @@ describe('shards in the database', () => {
     expect(await claimShard(redis, later, 'job-a', 4, [2, 3])).toBe(2);
     expect(await claimShard(redis, later, 'job-b', 4, [2, 3])).toBe(3);
     await redis.del(claimKey, later);
+    // With the pass's parameters key (h54): claims while it exists; once the parent dropped the pass (deleted its
+    // keys), null, and no claim hash is made again.
+    const paramsKey = `${prefix}:params-test:${randomUUID()}`;
+    const dropped = `${prefix}:claims-test:${randomUUID()}`;
+    await redis.set(paramsKey, 'x', 'EX', 60);
+    expect(await claimShard(redis, dropped, 'job-a', 4, [], undefined, paramsKey)).not.toBeNull();
+    await redis.del(paramsKey, dropped);
+    expect(await claimShard(redis, dropped, 'job-b', 4, [], undefined, paramsKey)).toBeNull();
+    expect(await redis.exists(dropped)).toBe(0);
   });
 });
 
@@ -270,5 +279,141 @@ describe('shards handed over through Redis (decision 021, h49)', () => {
     await Promise.all(workers.map((w) => w.close()));
     for (const cache of caches) cache.clear();
     await clearRunShards(db, runId);
+  });
+});
+
+describe("the final pass's options and dropped passes (decision 021, h54)", () => {
+  it('a final pass without scoreOuter leaves it out in the workers (every other sum the same bits); with louis-block, the same SEs bit for bit', async () => {
+    const sim = simulateCalibrationData(createRandom(11), { items: 50, persons: 6_000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const shards = 4;
+    const finalJobs: { scoreOuter?: false }[] = [];
+    // Each final-pass job's result size, by shard: [with scoreOuter, without].
+    const sizes = new Map<number, number[]>();
+    const { queue, waiter, caches, start } = await setup(2, (_, run) => async (job) => {
+      const { kind, scoreOuter } = (job as { data: { kind: string; scoreOuter?: false } }).data;
+      if (kind === 'diagnostics') finalJobs.push(scoreOuter === undefined ? {} : { scoreOuter });
+      const report = (await run(job)) as { shard: number; bytes: number };
+      if (kind === 'diagnostics') sizes.set(report.shard, [...(sizes.get(report.shard) ?? []), report.bytes]);
+      return report;
+    });
+    const workers = [start(0), start(1)];
+    const runId = await newRun();
+    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease: randomUUID(), data, shards });
+    const settings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5 } as const;
+    // louis-block reads scoreOuter: the final pass's jobs form it, and the SEs are those of the same shards here.
+    const louis = await calibrateWithRunner(sharded, { ...settings, standardErrors: 'louis-block' });
+    expect(louis.standardErrors).toBe('louis-block');
+    expect(finalJobs).toEqual(Array.from({ length: shards }, () => ({})));
+    const here = await calibrateWithRunner(shardsHere(data, shards), { ...settings, standardErrors: 'louis-block' });
+    louis.items.forEach((item, i) => {
+      expect(item.se.a).not.toBeNull();
+      expect(item.se.a).toBe(here.items[i]!.se.a);
+      expect(item.se.d).toBe(here.items[i]!.se.d);
+      expect(item.infit).toBe(here.items[i]!.infit);
+    });
+    // Without Louis blocks the parent does not ask for it: the jobs say so and the sums come back without it.
+    finalJobs.length = 0;
+    const none = await calibrateWithRunner(sharded, { ...settings, standardErrors: 'none' });
+    expect(finalJobs).toEqual(Array.from({ length: shards }, () => ({ scoreOuter: false })));
+    const hereNone = await calibrateWithRunner(shardsHere(data, shards), { ...settings, standardErrors: 'none' });
+    none.items.forEach((item, i) => {
+      expect(item.infit).toBe(hereNone.items[i]!.infit);
+      expect(item.outfit).toBe(hereNone.items[i]!.outfit);
+      expect(item.pointBiserial).toBe(hereNone.items[i]!.pointBiserial);
+    });
+    // One final pass each way at the same parameters: scoreOuter all 0 without it (the kernel did not form it; it
+    // was not sent), every other sum the same bits.
+    const params = { a: Float64Array.from(none.items, (item) => item.a), d: Float64Array.from(none.items, (item) => item.d) };
+    const nodes = Float64Array.from({ length: 21 }, (_, k) => -5 + k / 2);
+    const weights = nodes.map((x) => Math.exp((-x * x) / 2));
+    const total = weights.reduce((x, y) => x + y, 0);
+    const quadrature = { nodes, weights: weights.map((w) => w / total) };
+    const withScore = await sharded.diagnostics(params, quadrature);
+    const without = await sharded.diagnostics(params, quadrature, { scoreOuter: false });
+    expect(withScore.scoreOuter.some((x) => x !== 0)).toBe(true);
+    expect(without.scoreOuter).toHaveLength(withScore.scoreOuter.length);
+    expect(without.scoreOuter.every((x) => x === 0)).toBe(true);
+    for (const name of ['squaredResidual', 'variance', 'expectedSquaredResidual', 'sumW', 'sumY', 'sumT', 'sumTT', 'sumYT'] as const) {
+      expect([...without[name]], name).toEqual([...withScore[name]]);
+    }
+    expect([...without.expectations.r]).toEqual([...withScore.expectations.r]);
+    expect(without.expectations.logLik).toBe(withScore.expectations.logLik);
+    // Each job's result is smaller by 3 Float64 an item without it (four final passes: louis-block, none, with, without).
+    expect([...sizes.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const [with1, without1, with2, without2] of sizes.values()) {
+      expect(with1! - without1!).toBe(3 * 50 * 8);
+      expect(with2! - without2!).toBe(3 * 50 * 8);
+    }
+    await sharded.close?.();
+    await Promise.all(workers.map((w) => w.close()));
+    for (const cache of caches) cache.clear();
+  });
+
+  it("a dropped pass's keys are gone after the run: a job still computing when the pass is dropped stores nothing", async () => {
+    const sim = simulateCalibrationData(createRandom(13), { items: 50, persons: 6_000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const shards = 4;
+    const { UnrecoverableError } = await import('bullmq');
+    let runPrefix = '';
+    let late: Promise<unknown> | null = null;
+    const lateReports: { dropped?: true }[] = [];
+    // Pass 3: processor 0's jobs fail as a job whose shard left Redis does; processor 1's job goes on computing until
+    // the parent has dropped the pass (its parameters key deleted), then tries to store its sums.
+    const { queue, waiter, caches, start } = await setup(2, (k, run) => async (job) => {
+      const { pass, paramsKey } = (job as { data: { pass: number; paramsKey: string } }).data;
+      if (pass !== 3) return run(job);
+      if (k === 0) {
+        // Once processor 1's job has claimed its shard (so that it holds the pass's parameters).
+        const claims = `${prefix}:calibration-claims:${runPrefix}-3`;
+        for (let waited = 0; waited < 10_000 && (await redis.hlen(claims)) === 0; waited += 5) await new Promise((r) => setTimeout(r, 5));
+        throw new UnrecoverableError(`${SHARD_GONE}: shard of the test`);
+      }
+      hold = true;
+      const going = (async () => {
+        const report = (await run(job)) as { dropped?: true };
+        lateReports.push(report);
+        return report;
+      })();
+      late ??= going;
+      return going;
+    });
+    // Processor 1's cache: the job of the dropped pass has its sums once the parent dropped the pass.
+    let hold = false;
+    const droppedParams = () => `${prefix}:calibration-params:${runPrefix}-3`;
+    const slow = new ShardCache(1 << 30, 1);
+    const compute = slow.compute.bind(slow);
+    slow.compute = async (...args) => {
+      const sums = await compute(...args);
+      for (let waited = 0; hold && waited < 10_000 && (await redis.exists(droppedParams())) === 1; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      hold = false;
+      return sums;
+    };
+    caches[1] = slow;
+    const workers = [start(0), start(1)];
+    const runId = await newRun();
+    const lease = randomUUID();
+    runPrefix = `${runId}-${lease}`;
+    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
+    const settings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
+    const result = await calibrateWithRunner(sharded, settings);
+    expect(late).not.toBeNull();
+    await late;
+    // The dropped pass (3) ran again as pass 4; its late job stored nothing.
+    expect(lateReports.length).toBeGreaterThanOrEqual(1);
+    expect(lateReports.every((r) => r.dropped === true)).toBe(true);
+    // The pass's parameters, claims and results (its failed jobs stay in the queue's failed set, as any failed job).
+    const left = await redis.keys(`${prefix}:calibration-*:${runPrefix}-3*`);
+    expect(left.filter((key) => /:calibration-(params|claims|results):.*-3(-\d+)?$/.test(key))).toEqual([]);
+    expect(left.filter((key) => /:calibration-results:.*-4-\d+$/.test(key))).toEqual([]);
+    const same = await calibrateWithRunner(shardsHere(data, shards), settings);
+    expect(result.logLik).toBe(same.logLik);
+    result.items.forEach((item, i) => {
+      expect(item.a).toBe(same.items[i]!.a);
+      expect(item.d).toBe(same.items[i]!.d);
+    });
+    await sharded.close?.();
+    await Promise.all(workers.map((w) => w.close()));
+    for (const cache of caches) cache.clear();
   });
 });

@@ -26,6 +26,7 @@ import {
   mergeStatistics,
   shardBoundaries,
   sliceRows,
+  type DiagnosticOptions,
   type DiagnosticStatistics,
   type EStepRunner,
   type ItemParameterArrays,
@@ -83,6 +84,11 @@ export interface ShardJobData {
    */
   shardKey?: string;
   tableShards?: number[];
+  /**
+   * false: the final pass leaves `scoreOuter` out (DiagnosticOptions.scoreOuter, decision 021 h47: only the per-item
+   * Louis blocks read it). Absent: formed.
+   */
+  scoreOuter?: false;
 }
 
 /**
@@ -148,6 +154,8 @@ export interface ShardJobReport {
   compute: number;
   store: number;
   bytes: number;
+  /** The pass was dropped before this job claimed a shard or stored its sums: nothing was written. */
+  dropped?: true;
 }
 
 /** Seconds a shard's result (and a pass's parameters and claims) stays in Redis if the parent never collects it. */
@@ -155,9 +163,12 @@ const RESULT_TTL_SECONDS = 900;
 
 /**
  * Claims one shard of a pass for a job: the shard this job already claimed (a retried attempt), else the
- * first of the given order that no other job has. KEYS[1]: the pass's claim hash; ARGV: job id, TTL, order.
+ * first of the given order that no other job has. KEYS[1]: the pass's claim hash, KEYS[2] (optional): the pass's
+ * parameters, whose absence means the pass was dropped (or is over): −2 then, and no claim hash is made again;
+ * ARGV: job id, TTL, order.
  */
 const CLAIM_SCRIPT = `
+if #KEYS > 1 and redis.call('EXISTS', KEYS[2]) == 0 then return -2 end
 local held = redis.call('HGETALL', KEYS[1])
 for i = 1, #held, 2 do
   if held[i + 1] == ARGV[1] then return tonumber(held[i]) end
@@ -171,6 +182,17 @@ end
 return -1`;
 
 /**
+ * Stores a job's sums unless its pass was dropped meanwhile (decision 021, h54): the parent deletes a pass's
+ * parameters, claims and results at once when it drops the pass (a shard left Redis) or has read every result,
+ * so a job still computing then writes nothing that would wait for its TTL. KEYS: the pass's parameters, the
+ * result key; ARGV: the sums, TTL. 1 stored, 0 not.
+ */
+const STORE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+/**
  * The shard a job computes: those this process holds first (so the shards stay where they were loaded and
  * a pass reads nothing), then the others from a place of this process's own.
  *
@@ -179,7 +201,15 @@ return -1`;
  * had job 3 taken shard 0, job 0, which may take shard 0 only, would find nothing left. With each job's own
  * shard first, shard k can be held only by job k: the last job's shard is takeable by it alone, and so on down.
  */
-export async function claimShard(redis: Redis, claimKey: string, jobId: string, shards: number, resident: readonly number[], staged?: number): Promise<number> {
+export async function claimShard(
+  redis: Redis,
+  claimKey: string,
+  jobId: string,
+  shards: number,
+  resident: readonly number[],
+  staged?: number,
+  paramsKey?: string,
+): Promise<number | null> {
   const ready = staged ?? shards;
   const order = staged === undefined ? resident.filter((shard) => shard < ready) : [ready - 1];
   const start = process.pid % Math.max(1, ready);
@@ -187,7 +217,9 @@ export async function claimShard(redis: Redis, claimKey: string, jobId: string, 
     const shard = (start + k) % ready;
     if (!order.includes(shard)) order.push(shard);
   }
-  const claimed = Number(await redis.eval(CLAIM_SCRIPT, 1, claimKey, jobId, RESULT_TTL_SECONDS, ...order));
+  const keys = paramsKey === undefined ? [claimKey] : [claimKey, paramsKey];
+  const claimed = Number(await redis.eval(CLAIM_SCRIPT, keys.length, ...keys, jobId, RESULT_TTL_SECONDS, ...order));
+  if (claimed === -2) return null;
   if (!(claimed >= 0)) throw new UnrecoverableError(`no shard left to claim in ${claimKey}`);
   return claimed;
 }
@@ -231,14 +263,20 @@ export class ShardCache {
     return out.sort((x, y) => x - y);
   }
 
-  /** Computes one pass of a shard, on its kept kernel (one thread) or its worker threads. */
+  /**
+   * Computes one pass of a shard, on its kept kernel (one thread) or its worker threads: the job's result, the
+   * shard's index (one Float64) then the encoded sums.
+   */
   async compute(
     db: ShardStore,
-    job: Pick<ShardJobData, 'runId' | 'lease' | 'kind'> & { shard: number; build?: () => Promise<ResponseData> },
+    job: Pick<ShardJobData, 'runId' | 'lease' | 'kind' | 'scoreOuter'> & { shard: number; build?: () => Promise<ResponseData> },
     params: ItemParameterArrays,
     quadrature: Quadrature,
   ): Promise<Buffer> {
     const entry = await this.load(db, job.runId, job.lease, job.shard, job.build);
+    // The final pass forms scoreOuter only when the parent reads it (h47's option, carried by the job).
+    const options: DiagnosticOptions | undefined = job.scoreOuter === false ? { scoreOuter: false } : undefined;
+    // The result starts with the shard's index (one Float64), written into the sums' buffer.
     if (this.threads <= 1) {
       if (entry.kernel === undefined) {
         entry.kernel = createExpectationKernel(entry.data as ResponseData);
@@ -246,14 +284,14 @@ export class ShardCache {
         if (wasmKernelAvailable()) entry.data = null;
       }
       return job.kind === 'expectations'
-        ? encodeStatistics(entry.kernel.expectations(params, quadrature))
-        : encodeDiagnostics(entry.kernel.diagnostics(params, quadrature));
+        ? encodeStatistics(entry.kernel.expectations(params, quadrature), job.shard)
+        : encodeDiagnostics(entry.kernel.diagnostics(params, quadrature, options), options, job.shard);
     }
     entry.runner ??= createThreadedRunner(entry.data as ResponseData, { threads: this.threads });
     const runner = await entry.runner;
     return job.kind === 'expectations'
-      ? encodeStatistics(await runner.expectations(params, quadrature))
-      : encodeDiagnostics(await runner.diagnostics(params, quadrature));
+      ? encodeStatistics(await runner.expectations(params, quadrature), job.shard)
+      : encodeDiagnostics(await runner.diagnostics(params, quadrature, options), options, job.shard);
   }
 
   private drop(entry: CacheEntry): void {
@@ -338,7 +376,7 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       t = now;
       return ms;
     };
-    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey, shardKey, tableShards } = job.data;
+    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey, shardKey, tableShards, scoreOuter } = job.data;
     if (last?.key !== paramsKey) {
       const bytes = await redis.getBuffer(paramsKey);
       if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
@@ -346,8 +384,21 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     }
     const { params, quadrature } = last.pass;
     const paramsMs = lap();
-    const shard = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready);
+    const claimed = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready, paramsKey);
     const claimMs = lap();
+    const report = (shard: number, times: Pick<ShardJobReport, 'load' | 'compute' | 'store' | 'bytes'>, dropped: boolean): ShardJobReport => ({
+      shard,
+      pid: process.pid,
+      startedAt,
+      endedAt: Date.now(),
+      params: paramsMs,
+      claim: claimMs,
+      ...times,
+      ...(dropped ? { dropped: true as const } : {}),
+    });
+    // The pass was dropped (a shard left Redis) or is over: nothing to compute.
+    if (claimed === null) return report(-1, { load: 0, compute: 0, store: 0, bytes: 0 }, true);
+    const shard = claimed;
     let buildShard: (() => Promise<ResponseData>) | undefined;
     if (shardKey !== undefined && !(tableShards ?? []).includes(shard)) {
       // The parent's SET, one GET: the shard comes as one buffer (decodeShard copies what is not aligned).
@@ -370,24 +421,12 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     const loadsBefore = cache.loads;
     await cache.get(db, runId, lease, shard, buildShard);
     const loadMs = cache.loads > loadsBefore ? lap() : (lap(), 0);
-    const sums = await cache.compute(db, { runId, lease, shard, kind }, params, quadrature);
+    const sums = await cache.compute(db, { runId, lease, shard, kind, ...(scoreOuter === false ? { scoreOuter } : {}) }, params, quadrature);
     const computeMs = lap();
-    const head = Buffer.alloc(8);
-    head.writeDoubleLE(shard, 0);
-    await redis.set(resultKey, Buffer.concat([head, sums]), 'EX', RESULT_TTL_SECONDS);
+    // The shard index (8 bytes) then the sums, stored only while the pass is on (STORE_SCRIPT).
+    const stored = Number(await redis.eval(STORE_SCRIPT, 2, paramsKey, resultKey, sums, RESULT_TTL_SECONDS));
     const storeMs = lap();
-    return {
-      shard,
-      pid: process.pid,
-      startedAt,
-      endedAt: Date.now(),
-      params: paramsMs,
-      claim: claimMs,
-      load: loadMs,
-      compute: computeMs,
-      store: storeMs,
-      bytes: sums.byteLength + 8,
-    };
+    return report(shard, { load: loadMs, compute: computeMs, store: storeMs, bytes: sums.byteLength }, stored !== 1);
   };
 }
 
@@ -661,8 +700,18 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   const timeline: ShardPassTimeline[] = [];
   let pass = 0;
 
+  /** What a pass computes, and how its shards' sums are read back. */
+  interface PassRequest<T> {
+    kind: ShardPassKind;
+    params: ItemParameterArrays;
+    quadrature: Quadrature;
+    decode: (bytes: Uint8Array) => T;
+    /** The final pass's options the jobs honour (scoreOuter; row scores are not computed by shard jobs). */
+    diagnostic?: DiagnosticOptions;
+  }
+
   /** One pass: the shards' sums in shard order. */
-  async function run<T>(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature, decode: (bytes: Uint8Array) => T): Promise<T[]> {
+  async function run<T>({ kind, params, quadrature, decode, diagnostic }: PassRequest<T>): Promise<T[]> {
     const started = performance.now();
     const startedAt = Date.now();
     const number = ++pass;
@@ -689,6 +738,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         resultKey: `${options.keyPrefix}:calibration-results:${jobId}`,
         ...(sourceKey ? { sourceKey } : {}),
         ...where(),
+        ...(kind === 'diagnostics' && diagnostic?.scoreOuter === false ? { scoreOuter: false as const } : {}),
       };
       return {
         name: kind,
@@ -763,10 +813,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   }
 
   /** A pass; run again (new jobs, the lost shards put back) when a shard left Redis during it. */
-  async function runWhole<T>(kind: ShardPassKind, params: ItemParameterArrays, quadrature: Quadrature, decode: (bytes: Uint8Array) => T): Promise<T[]> {
+  async function runWhole<T>(request: PassRequest<T>): Promise<T[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await run(kind, params, quadrature, decode);
+        return await run(request);
       } catch (error) {
         if (attempt >= GONE_RETRIES || !(error instanceof Error) || !error.message.includes(SHARD_GONE)) throw error;
       }
@@ -784,9 +834,9 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     stored,
     shardKey,
     expectations: async (params, quadrature): Promise<SufficientStatistics> =>
-      mergeStatistics(await runWhole('expectations', params, quadrature, decodeStatistics)),
-    diagnostics: async (params, quadrature): Promise<DiagnosticStatistics> =>
-      mergeDiagnostics(await runWhole('diagnostics', params, quadrature, decodeDiagnostics)),
+      mergeStatistics(await runWhole({ kind: 'expectations', params, quadrature, decode: decodeStatistics })),
+    diagnostics: async (params, quadrature, diagnostic): Promise<DiagnosticStatistics> =>
+      mergeDiagnostics(await runWhole({ kind: 'diagnostics', params, quadrature, decode: decodeDiagnostics, ...(diagnostic ? { diagnostic } : {}) })),
     close: async () => {
       if (sourceKey) await redis.del(sourceKey).catch(() => undefined);
       // Abandoned while writing its shards: those written after the run's cleanup are removed here.
