@@ -302,7 +302,32 @@ function describePass(p: ShardPassTimeline): string {
     `${p.kind === 'expectations' ? 'E' : 'D'} ${ms(p.seconds)} = dispatch ${ms(p.dispatch)} + wait ${ms(p.wait)} + transfer ${ms(p.transfer)} + merge ${ms(p.merge)}` +
     ` | longest process's compute ${ms(critical)}, fixed ${ms(p.seconds - critical)}` +
     ` | jobs: params ${med((j) => j.params)}, claim ${med((j) => j.claim)}, load ${med((j) => j.load)}, compute ${med((j) => j.compute)}, store ${med((j) => j.store)}` +
-    ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}`
+    ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}` +
+    ` | ${fixedParts(p)}`
+  );
+}
+
+/**
+ * The pass's fixed cost in parts (ms, from the jobs' wall clocks; decision 021, h56): lead (the pass's start to its first
+ * job's start: parameters stored, jobs added, taken), within the jobs (parameters, claim, store, summed over the jobs of
+ * the busiest process), between a process's jobs (the previous one's completion, the next one fetched) and tail (the last
+ * job's end to the pass's end: completion event, the last GET and decode, the DEL).
+ */
+function fixedParts(p: ShardPassTimeline): string {
+  if (p.jobs.length === 0) return 'no reports';
+  const byPid = new Map<number, ShardPassTimeline['jobs']>();
+  for (const j of p.jobs) byPid.set(j.pid, [...(byPid.get(j.pid) ?? []), j]);
+  let busiest: ShardPassTimeline['jobs'] = [];
+  for (const jobs of byPid.values()) if (jobs.reduce((s, j) => s + j.compute, 0) > busiest.reduce((s, j) => s + j.compute, 0)) busiest = jobs;
+  busiest = [...busiest].sort((x, y) => x.startedAt - y.startedAt);
+  const first = Math.min(...p.jobs.map((j) => j.startedAt));
+  const last = Math.max(...p.jobs.map((j) => j.endedAt));
+  let between = 0;
+  for (let k = 1; k < busiest.length; k++) between += busiest[k]!.startedAt - busiest[k - 1]!.endedAt;
+  const sum = (f: (j: ShardPassTimeline['jobs'][number]) => number) => busiest.reduce((s, j) => s + f(j), 0).toFixed(0);
+  return (
+    `fixed parts: lead ${first - p.startedAt}, in jobs params ${sum((j) => j.params)} + claim ${sum((j) => j.claim)} + store ${sum((j) => j.store)}` +
+    `, between jobs ${between}, tail ${(p.startedAt + p.seconds * 1000 - last).toFixed(0)}`
   );
 }
 
