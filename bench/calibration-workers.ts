@@ -19,7 +19,7 @@
  * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
  *
  *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose] [--redis-shard-mb N]
- *     [--standard-errors none|louis-block]
+ *     [--standard-errors none|louis-block] [--mstep-threads 0|1]
  *
  * The parent hands the shards over through Redis up to CALIBRATION_SHARD_REDIS_MB a shard (h49);
  * `--redis-shard-mb 0` writes them to the CalibrationShard table as before.
@@ -253,6 +253,8 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     ...(source ? { source } : {}),
     // `--redis-shard-mb 0`: the shards in the CalibrationShard table, as before h49.
     ...(option('redis-shard-mb', -1) >= 0 ? { redisShardBytes: option('redis-shard-mb', -1) * 1024 * 1024 } : {}),
+    // `--mstep-threads 0`: the M-step in this thread alone, as before h56 (default: one thread shares it).
+    ...(option('mstep-threads', -1) >= 0 ? { mStepThreads: option('mstep-threads', -1) } : {}),
   });
   const setup = seconds(started);
   // `--standard-errors none|observed|louis-block`: the default ('auto') gives the per-item Louis blocks here (no data
