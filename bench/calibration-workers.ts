@@ -19,7 +19,7 @@
  * (parameters dispatched, waiting, results read back, merged; in the jobs: claim, load, compute, store).
  *
  *   node --import tsx bench/calibration-workers.ts [--persons N] [--items N] [--arms fair,raw] [--repeat 2] [--verbose] [--redis-shard-mb N]
- *     [--standard-errors none|louis-block]
+ *     [--standard-errors none|louis-block] [--mstep-threads 0|1]
  *
  * The parent hands the shards over through Redis up to CALIBRATION_SHARD_REDIS_MB a shard (h49);
  * `--redis-shard-mb 0` writes them to the CalibrationShard table as before.
@@ -253,6 +253,8 @@ async function measure(processes: number, threads: number, built: 'parent' | 'wo
     ...(source ? { source } : {}),
     // `--redis-shard-mb 0`: the shards in the CalibrationShard table, as before h49.
     ...(option('redis-shard-mb', -1) >= 0 ? { redisShardBytes: option('redis-shard-mb', -1) * 1024 * 1024 } : {}),
+    // `--mstep-threads 0`: the M-step in this thread alone, as before h56 (default: one thread shares it).
+    ...(option('mstep-threads', -1) >= 0 ? { mStepThreads: option('mstep-threads', -1) } : {}),
   });
   const setup = seconds(started);
   // `--standard-errors none|observed|louis-block`: the default ('auto') gives the per-item Louis blocks here (no data
@@ -302,7 +304,32 @@ function describePass(p: ShardPassTimeline): string {
     `${p.kind === 'expectations' ? 'E' : 'D'} ${ms(p.seconds)} = dispatch ${ms(p.dispatch)} + wait ${ms(p.wait)} + transfer ${ms(p.transfer)} + merge ${ms(p.merge)}` +
     ` | longest process's compute ${ms(critical)}, fixed ${ms(p.seconds - critical)}` +
     ` | jobs: params ${med((j) => j.params)}, claim ${med((j) => j.claim)}, load ${med((j) => j.load)}, compute ${med((j) => j.compute)}, store ${med((j) => j.store)}` +
-    ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}`
+    ` | shards→pids ${p.jobs.map((j) => `${j.shard}:${j.pid % 1000}`).join(' ')}` +
+    ` | ${fixedParts(p)}`
+  );
+}
+
+/**
+ * The pass's fixed cost in parts (ms, from the jobs' wall clocks; decision 021, h56): lead (the pass's start to its first
+ * job's start: parameters stored, jobs added, taken), within the jobs (parameters, claim, store, summed over the jobs of
+ * the busiest process), between a process's jobs (the previous one's completion, the next one fetched) and tail (the last
+ * job's end to the pass's end: completion event, the last GET and decode, the DEL).
+ */
+function fixedParts(p: ShardPassTimeline): string {
+  if (p.jobs.length === 0) return 'no reports';
+  const byPid = new Map<number, ShardPassTimeline['jobs']>();
+  for (const j of p.jobs) byPid.set(j.pid, [...(byPid.get(j.pid) ?? []), j]);
+  let busiest: ShardPassTimeline['jobs'] = [];
+  for (const jobs of byPid.values()) if (jobs.reduce((s, j) => s + j.compute, 0) > busiest.reduce((s, j) => s + j.compute, 0)) busiest = jobs;
+  busiest = [...busiest].sort((x, y) => x.startedAt - y.startedAt);
+  const first = Math.min(...p.jobs.map((j) => j.startedAt));
+  const last = Math.max(...p.jobs.map((j) => j.endedAt));
+  let between = 0;
+  for (let k = 1; k < busiest.length; k++) between += busiest[k]!.startedAt - busiest[k - 1]!.endedAt;
+  const sum = (f: (j: ShardPassTimeline['jobs'][number]) => number) => busiest.reduce((s, j) => s + f(j), 0).toFixed(0);
+  return (
+    `fixed parts: lead ${first - p.startedAt}, in jobs params ${sum((j) => j.params)} + claim ${sum((j) => j.claim)} + store ${sum((j) => j.store)}` +
+    `, between jobs ${between}, tail ${(p.startedAt + p.seconds * 1000 - last).toFixed(0)}`
   );
 }
 

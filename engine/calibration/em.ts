@@ -508,8 +508,9 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     return Math.max(m, Math.abs(x.mean - y.mean), Math.abs(x.sd - y.sd));
   };
   // One EM cycle from `s` whose E-step is `stats`.
-  const emCycle = (s: ModelState, stats: SufficientStatistics): { next: ModelState; change: number } => {
-    const next = mStep(stats, s, quadratureOf(s), mSettings);
+  const emCycle = async (s: ModelState, stats: SufficientStatistics): Promise<{ next: ModelState; change: number }> => {
+    // A runner that shares the M-step out (threads idle meanwhile) gives mStep's result bit for bit.
+    const next = runner.mStep ? await runner.mStep(stats, s, quadratureOf(s), mSettings) : mStep(stats, s, quadratureOf(s), mSettings);
     const change = maxChange(next, s);
     cycles++;
     hooks.onProgress?.({ cycle: cycles, logLik: stats.logLik, maxChange: change });
@@ -570,7 +571,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
   let converged = false;
   let stepMax = 1;
   while (cycles < maxCycles) {
-    const first = emCycle(state, stats);
+    const first = await emCycle(state, stats);
     if (first.change < tolerance) {
       state = first.next;
       converged = true;
@@ -583,7 +584,7 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     }
     const s1 = first.next;
     const stats1 = await expectations(s1);
-    const second = emCycle(s1, stats1);
+    const second = await emCycle(s1, stats1);
     if (second.change < tolerance) {
       state = second.next;
       converged = true;

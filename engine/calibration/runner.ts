@@ -49,6 +49,11 @@ export interface EStepRunner {
     settings: MStepSettings,
     now?: () => number,
   ): Promise<{ readonly diagnostics: DiagnosticStatistics; readonly covariance: ExactCovariance }>;
+  /**
+   * The M-step (mstep.ts) where the runner can share it out (threads of its own, idle meanwhile): the same ModelState
+   * as mStep's, bit for bit. Absent: the driver calls mStep itself.
+   */
+  mStep?(stats: SufficientStatistics, current: ModelState, quadrature: Quadrature, settings: MStepSettings): MaybePromise<ModelState>;
   /** Releases threads or connections, if any. */
   close?(): MaybePromise<void>;
 }

@@ -35,6 +35,8 @@ import {
   mergeDiagnostics,
   mergeStatistics,
   shardBoundaries,
+  maximiseItems,
+  latentStep,
   type CalibrateOptions,
   type CalibrationResult,
   type CalibrationSettings,
@@ -546,4 +548,109 @@ export function calibrateInThreads(
   options: Omit<CalibrateOptions, 'createRunner'> & ThreadOptions = {},
 ): Promise<CalibrationResult> {
   return calibrate(data, settings, { ...options, createRunner: (prepared) => createThreadedRunner(prepared, options) });
+}
+
+/** The M-step with its items split over worker threads and this one (startMStepThreads). */
+export interface MStepThreads {
+  /** mStep (mstep.ts) bit for bit: the same items' maximisations, each range on its thread, then the latent part here. */
+  mStep(stats: SufficientStatistics, current: ModelState, quadrature: Quadrature, settings: MStepSettings): Promise<ModelState>;
+  /** Ends the threads. */
+  close(): Promise<void>;
+}
+
+/**
+ * `count` worker threads (the E-step's, started without data: they only take 'mstep' requests) that share the M-step's
+ * items with the calling thread (decision 021, h56): the free items are cut into count + 1 ranges of equal numbers,
+ * the threads take the first ones and this thread the last, then the latent distribution is done here. Items are
+ * independent in the M-step (each maximised from its own counts and current values), so the result is mStep's bit
+ * for bit. For a coordinator whose own E-step runs elsewhere (the sharded runner's parent): its cores idle meanwhile.
+ * The threads hold no reference on the event loop while idle.
+ */
+export function startMStepThreads(count = 1): MStepThreads {
+  const threads = Array.from({ length: Math.max(1, Math.floor(count)) }, () => startWorker(null));
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  const idle = () => {
+    if (pending.size === 0) for (const thread of threads) thread.unref();
+  };
+  for (const thread of threads) {
+    thread.unref();
+    thread.on('message', (reply: WorkerReply) => {
+      const waiting = pending.get(reply.id);
+      if (waiting === undefined) return;
+      pending.delete(reply.id);
+      idle();
+      if (reply.kind === 'error') waiting.reject(new Error(`M-step worker failed: ${reply.message}`));
+      else waiting.resolve(reply);
+    });
+    thread.on('error', (error) => {
+      failure = error;
+      for (const waiting of pending.values()) waiting.reject(error);
+      pending.clear();
+      idle();
+    });
+  }
+  const ask = (thread: Worker, request: Omit<Extract<WorkerRequest, { kind: 'mstep' }>, 'id'>, transfer: ArrayBuffer[]) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      if (failure !== null) {
+        reject(failure);
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      thread.ref();
+      thread.postMessage({ ...request, id } satisfies WorkerMessage, transfer);
+    });
+  return {
+    async mStep(stats, current, quadrature, settings) {
+      const items = current.a.length;
+      const Q = stats.nodeCount;
+      const T = threads.length + 1;
+      // Cuts at equal numbers of free items (anchors cost nothing).
+      let free = 0;
+      for (let i = 0; i < items; i++) free += settings.free[i] === 1 ? 1 : 0;
+      const cuts = [0];
+      for (let i = 0, seen = 0, k = 1; i < items && k < T; i++) {
+        seen += settings.free[i] === 1 ? 1 : 0;
+        while (k < T && seen >= Math.round((free * k) / T)) {
+          cuts.push(i + 1);
+          k++;
+        }
+      }
+      while (cuts.length < T) cuts.push(items);
+      cuts.push(items);
+      const state: ModelState = { a: current.a, d: current.d, ...(current.c === undefined ? {} : { c: current.c }), mean: current.mean, sd: current.sd };
+      const replies = threads.map((thread, k) => {
+        const from = cuts[k] as number;
+        const to = cuts[k + 1] as number;
+        const r = stats.r.slice(from * Q, to * Q);
+        const n = stats.n.slice(from * Q, to * Q);
+        return ask(thread, { kind: 'mstep', r, n, nodeCount: Q, state, settings, nodes: quadrature.nodes, itemFrom: from, itemTo: to }, [
+          r.buffer as ArrayBuffer,
+          n.buffer as ArrayBuffer,
+        ]);
+      });
+      replies.forEach((reply) => reply.catch(() => undefined));
+      const a = new Float64Array(current.a);
+      const d = new Float64Array(current.d);
+      const c = current.c === undefined ? undefined : new Float64Array(current.c);
+      if (settings.model === '3pl' && (c === undefined || settings.guessing === undefined)) {
+        throw new RangeError('a 3PL M-step needs the lower asymptotes c and the guessing settings');
+      }
+      maximiseItems(stats, 0, current, quadrature.nodes, settings, cuts[T - 1] as number, items, { a, d, ...(c === undefined ? {} : { c }) });
+      const results = await Promise.all(replies);
+      results.forEach((reply, k) => {
+        const part = (reply as Extract<WorkerReply, { kind: 'mstep' }>).result;
+        a.set(part.a, cuts[k] as number);
+        d.set(part.d, cuts[k] as number);
+        if (c !== undefined && part.c !== undefined) c.set(part.c, cuts[k] as number);
+      });
+      const latent = latentStep(stats, current, quadrature, settings);
+      return c === undefined || settings.model !== '3pl' ? { a, d, mean: latent.mean, sd: latent.sd } : { a, d, c, mean: latent.mean, sd: latent.sd };
+    },
+    async close() {
+      await Promise.all(threads.map((thread) => thread.terminate()));
+    },
+  };
 }

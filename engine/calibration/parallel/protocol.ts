@@ -103,6 +103,22 @@ export type WorkerRequest =
       readonly itemFrom: number;
       readonly itemTo: number;
     }
+  /**
+   * The M-step of the free items [itemFrom, itemTo) (mstep.ts, maximiseItems): `r` and `n` hold those items' rows of the
+   * merged expected counts only (nodeCount values an item, item itemFrom first); the reply their new a, d (and c).
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'mstep';
+      readonly r: Float64Array;
+      readonly n: Float64Array;
+      readonly nodeCount: number;
+      readonly state: ModelState;
+      readonly settings: MStepSettings;
+      readonly nodes: Float64Array;
+      readonly itemFrom: number;
+      readonly itemTo: number;
+    }
   | (StepRequest & { readonly kind: 'panel' })
   | (StepRequest & { readonly kind: 'update' })
   /** Columns of L⁻¹ for the blocks [blockFrom, blockTo) of `bounds`, and the group covariances they give. */
@@ -134,6 +150,8 @@ export type WorkerReply =
   | { readonly id: number; readonly kind: 'louis'; readonly result: LouisPartial }
   | { readonly id: number; readonly kind: 'diagnostics-louis'; readonly result: { readonly diagnostics: DiagnosticStatistics; readonly louis: LouisPartial } }
   | { readonly id: number; readonly kind: 'done' }
+  /** The M-step's items [itemFrom, itemTo): their a, d (and c), item itemFrom first. */
+  | { readonly id: number; readonly kind: 'mstep'; readonly result: { readonly a: Float64Array; readonly d: Float64Array; readonly c?: Float64Array } }
   | { readonly id: number; readonly kind: 'inverse'; readonly result: Float64Array }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
 

@@ -6,6 +6,7 @@
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
+import { maximiseItems } from '../mstep';
 import { louisShardPartial, louisShardPass, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
@@ -68,6 +69,18 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
     }
     const request = message;
     try {
+      // The M-step of a range of items needs no data: a thread started ahead does it too.
+      if (request.kind === 'mstep') {
+        const { itemFrom, itemTo, state } = request;
+        const out = { a: new Float64Array(state.a), d: new Float64Array(state.d), ...(state.c === undefined ? {} : { c: new Float64Array(state.c) }) };
+        maximiseItems(request, itemFrom, state, request.nodes, request.settings, itemFrom, itemTo, out);
+        const a = out.a.slice(itemFrom, itemTo);
+        const d = out.d.slice(itemFrom, itemTo);
+        const c = out.c?.slice(itemFrom, itemTo);
+        const reply: WorkerReply = { id: request.id, kind: 'mstep', result: { a, d, ...(c === undefined ? {} : { c }) } };
+        send(reply, [a.buffer, d.buffer, ...(c === undefined ? [] : [c.buffer])] as ArrayBuffer[]);
+        return;
+      }
       if (current === null) throw new Error('E-step worker asked for a pass before its data');
       const { setup, rows: shard, kernel } = current;
       if (request.kind === 'expectations' || request.kind === 'diagnostics') {
