@@ -466,11 +466,18 @@ async function start(browser: Browser, code: string, csrf: string): Promise<Ques
     const next = await questionFromData(await browser.request('GET', `${url}.data`), csrf);
     return next === 'results' ? null : next;
   }
+  // Without JavaScript the start's form post answers with the test page showing its first question (200),
+  // as an answer with the next one; a server from before that change redirected to the page (302).
   const response = await browser.request('POST', url, { csrf, intent: 'start' });
-  await response.arrayBuffer();
-  if (response.status !== 302) throw new HttpError(`start ${code}: ${response.status}`);
+  const html = await response.text();
+  if (response.status === 302) {
+    testsStarted++;
+    const location = response.headers.get('location') ?? url;
+    return location.includes('/resultats') ? null : questionFromHtml(await browser.page(location));
+  }
+  if (response.status !== 200) throw new HttpError(`start ${code}: ${response.status}`);
   testsStarted++;
-  return questionFromHtml(await browser.page(url));
+  return questionFromHtml(html);
 }
 
 /** The next question from an answer's .data response (the action returns it), or 'results'. */
