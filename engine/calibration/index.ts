@@ -22,7 +22,7 @@ export type { ExpectationKernel, KernelKind } from './estep-wasm';
 export { computeShardExpectations, computeShardDiagnostics, createExpectationKernel, wasmKernelAvailable } from './estep-wasm';
 
 export type { CalibrationModel, SlopePrior, InterceptPrior, PriorSettings, ModelState, MStepSettings, GuessingSettings } from './mstep';
-export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, maximiseItems, latentStep, logPrior, type ItemCounts } from './mstep';
+export { DEFAULT_PRIORS, NO_PRIORS, SLOPE_BOUNDS, INTERCEPT_BOUNDS, mStep, maximiseItems, latentStep, itemArraysFor, logPrior, type ItemCounts } from './mstep';
 export { DEFAULT_GUESSING_MODE, DEFAULT_GUESSING_WEIGHT, GUESSING_BOUNDS, logGuessingPrior } from './mstep';
 
 export type { EStepRunner } from './runner';

@@ -544,18 +544,22 @@ export function latentStep(stats: SufficientStatistics, current: ModelState, qua
     : { mean: current.mean, sd: current.sd };
 }
 
-/** One M-step: every free item maximised, anchors copied, then the latent distribution. */
-export function mStep(stats: SufficientStatistics, current: ModelState, quadrature: Quadrature, settings: MStepSettings): ModelState {
+/**
+ * The arrays an M-step writes its items into: copies of `current`'s a and d, and of c for the 3PL (refused without
+ * c or the guessing settings), for maximiseItems (in mStep, the M-step threads and their parent).
+ */
+export function itemArraysFor(current: ModelState, settings: MStepSettings): { a: Float64Array; d: Float64Array; c?: Float64Array } {
   const a = new Float64Array(current.a);
   const d = new Float64Array(current.d);
-  if (settings.model === '3pl') {
-    if (current.c === undefined || settings.guessing === undefined) throw new RangeError('a 3PL M-step needs the lower asymptotes c and the guessing settings');
-    const c = new Float64Array(current.c);
-    maximiseItems(stats, 0, current, quadrature.nodes, settings, 0, current.a.length, { a, d, c });
-    const latent = latentStep(stats, current, quadrature, settings);
-    return { a, d, c, mean: latent.mean, sd: latent.sd };
-  }
-  maximiseItems(stats, 0, current, quadrature.nodes, settings, 0, current.a.length, { a, d });
+  if (settings.model !== '3pl') return { a, d };
+  if (current.c === undefined || settings.guessing === undefined) throw new RangeError('a 3PL M-step needs the lower asymptotes c and the guessing settings');
+  return { a, d, c: new Float64Array(current.c) };
+}
+
+/** One M-step: every free item maximised, anchors copied, then the latent distribution. */
+export function mStep(stats: SufficientStatistics, current: ModelState, quadrature: Quadrature, settings: MStepSettings): ModelState {
+  const out = itemArraysFor(current, settings);
+  maximiseItems(stats, 0, current, quadrature.nodes, settings, 0, current.a.length, out);
   const latent = latentStep(stats, current, quadrature, settings);
-  return { a, d, mean: latent.mean, sd: latent.sd };
+  return { ...out, mean: latent.mean, sd: latent.sd };
 }

@@ -37,6 +37,7 @@ import {
   shardBoundaries,
   maximiseItems,
   latentStep,
+  itemArraysFor,
   type CalibrateOptions,
   type CalibrationResult,
   type CalibrationSettings,
@@ -620,6 +621,8 @@ export function startMStepThreads(count = 1): MStepThreads {
       }
       while (cuts.length < T) cuts.push(items);
       cuts.push(items);
+      // The arrays written (and a 3PL without c refused) before any thread is asked.
+      const out = itemArraysFor(current, settings);
       const state: ModelState = { a: current.a, d: current.d, ...(current.c === undefined ? {} : { c: current.c }), mean: current.mean, sd: current.sd };
       const replies = threads.map((thread, k) => {
         const from = cuts[k] as number;
@@ -632,22 +635,16 @@ export function startMStepThreads(count = 1): MStepThreads {
         ]);
       });
       replies.forEach((reply) => reply.catch(() => undefined));
-      const a = new Float64Array(current.a);
-      const d = new Float64Array(current.d);
-      const c = current.c === undefined ? undefined : new Float64Array(current.c);
-      if (settings.model === '3pl' && (c === undefined || settings.guessing === undefined)) {
-        throw new RangeError('a 3PL M-step needs the lower asymptotes c and the guessing settings');
-      }
-      maximiseItems(stats, 0, current, quadrature.nodes, settings, cuts[T - 1] as number, items, { a, d, ...(c === undefined ? {} : { c }) });
+      maximiseItems(stats, 0, current, quadrature.nodes, settings, cuts[T - 1] as number, items, out);
       const results = await Promise.all(replies);
       results.forEach((reply, k) => {
         const part = (reply as Extract<WorkerReply, { kind: 'mstep' }>).result;
-        a.set(part.a, cuts[k] as number);
-        d.set(part.d, cuts[k] as number);
-        if (c !== undefined && part.c !== undefined) c.set(part.c, cuts[k] as number);
+        out.a.set(part.a, cuts[k] as number);
+        out.d.set(part.d, cuts[k] as number);
+        if (out.c !== undefined && part.c !== undefined) out.c.set(part.c, cuts[k] as number);
       });
       const latent = latentStep(stats, current, quadrature, settings);
-      return c === undefined || settings.model !== '3pl' ? { a, d, mean: latent.mean, sd: latent.sd } : { a, d, c, mean: latent.mean, sd: latent.sd };
+      return { ...out, mean: latent.mean, sd: latent.sd };
     },
     async close() {
       await Promise.all(threads.map((thread) => thread.terminate()));

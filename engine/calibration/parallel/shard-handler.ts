@@ -6,7 +6,7 @@
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
-import { maximiseItems } from '../mstep';
+import { itemArraysFor, maximiseItems } from '../mstep';
 import { louisShardPartial, louisShardPass, mergeLouisHalves, writeLouisItemRows, type LouisPartial } from '../louis-pass';
 import { BLOCK, inverseBand, SOLVE_ROWS, solvePanel, updateTrailing } from '../linalg-blocked';
 import { createDotsKernel } from '../linalg-wasm';
@@ -72,7 +72,7 @@ export function createShardHandler(initial: WorkerSetup | null): (message: Worke
       // The M-step of a range of items needs no data: a thread started ahead does it too.
       if (request.kind === 'mstep') {
         const { itemFrom, itemTo, state } = request;
-        const out = { a: new Float64Array(state.a), d: new Float64Array(state.d), ...(state.c === undefined ? {} : { c: new Float64Array(state.c) }) };
+        const out = itemArraysFor(state, request.settings);
         maximiseItems(request, itemFrom, state, request.nodes, request.settings, itemFrom, itemTo, out);
         const a = out.a.slice(itemFrom, itemTo);
         const d = out.d.slice(itemFrom, itemTo);
