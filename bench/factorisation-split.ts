@@ -12,31 +12,16 @@ import {
   factorDiagonalBlock,
   inverseBand,
   inverseSplit,
-  paddedSize,
-  SOLVE_ROWS,
   solvePanel,
   trailingSplit,
   updateTrailing,
 } from '../engine/calibration/linalg-blocked';
-import { createDotsKernel, createSharedMatrix } from '../engine/calibration/linalg-wasm';
-import { createRandom } from '../engine/random';
+import { cpuMs as cpu, dominantMatrix } from './dominant-matrix';
 
 const size = Number(process.argv[2] ?? 4000);
 const T = Number(process.argv[3] ?? 2);
-const N = paddedSize(size);
-const shared = createSharedMatrix(N, 1, BLOCK, SOLVE_ROWS);
-const dots = shared === null ? null : createDotsKernel(shared.memory, N, shared.scratchAt(0), BLOCK, SOLVE_ROWS);
-if (shared === null || dots === null) throw new Error('WebAssembly SIMD with shared memory is needed');
-const m = shared.matrix;
-const rng = createRandom(5);
-for (let i = 0; i < N; i++) {
-  for (let j = 0; j < i; j++) m[i * N + j] = m[j * N + i] = rng.next() - 0.5;
-  m[i * N + i] = N;
-}
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
+const { N, m, dots, fill } = dominantMatrix(size);
+fill();
 const panelMs = new Float64Array(T);
 const updateMs = new Float64Array(T);
 const inverseMs = new Float64Array(T);

@@ -6,40 +6,17 @@
  * Run: node --import tsx bench/factorisation.ts [size = 4000] [rounds = 2]
  */
 import { loadavg } from 'node:os';
-import {
-  BLOCK,
-  columnBlocks,
-  factorDiagonalBlock,
-  inverseBand,
-  paddedSize,
-  SOLVE_ROWS,
-  solvePanel,
-  updateTrailing,
-} from '../engine/calibration/linalg-blocked';
-import { createDotsKernel, createSharedMatrix } from '../engine/calibration/linalg-wasm';
-import { createRandom } from '../engine/random';
+import { BLOCK, columnBlocks, factorDiagonalBlock, inverseBand, solvePanel, updateTrailing } from '../engine/calibration/linalg-blocked';
+import { cpuMs as cpu, dominantMatrix } from './dominant-matrix';
 
 const size = Number(process.argv[2] ?? 4000);
 const rounds = Number(process.argv[3] ?? 2);
-const N = paddedSize(size);
-const shared = createSharedMatrix(N, 1, BLOCK, SOLVE_ROWS);
-const dots = shared === null ? null : createDotsKernel(shared.memory, N, shared.scratchAt(0), BLOCK, SOLVE_ROWS);
-if (shared === null || dots === null) throw new Error('WebAssembly SIMD with shared memory is needed');
-const m = shared.matrix;
+const { N, m, dots, fill } = dominantMatrix(size);
 const groups = Int32Array.from({ length: Math.floor(size / 2) + 1 }, (_, g) => 2 * g);
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
 
 for (let round = 0; round < rounds; round++) {
   for (const panelKernel of [false, true]) {
-    const rng = createRandom(5);
-    m.fill(0);
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < i; j++) m[i * N + j] = m[j * N + i] = rng.next() - 0.5;
-      m[i * N + i] = N;
-    }
+    fill();
     const spent = { diagonal: 0, panel: 0, update: 0 };
     const panel = dots.scratch(0, N * BLOCK);
     const started = cpu();
