@@ -6,7 +6,10 @@
  * copy of main), alternated in this process. Prints the CPU per person of each round, the medians' ratio, the
  * load, and whether the two trees' matrices and expected counts agree (largest difference over the largest entry;
  * the expected answers are the diagnostic pass's n where the pass left them to it, h52).
- * Run: node --import tsx bench/louis-fused-ab.ts [persons = 100000] [rounds = 6] [--old /tmp/old-tree] [--half lower]
+ * `--touch new|old|both` (h58): that arm's matrix has every page touched before the clock starts, so the pass pays
+ * no first touch of the matrix's pages (≈ 12–16 µs of CPU each on this machine); `--old .` with `--touch new` then
+ * measures what the fresh pages cost the pass, the same code in both arms.
+ * Run: node --import tsx bench/louis-fused-ab.ts [persons = 100000] [rounds = 6] [--old /tmp/old-tree] [--half lower] [--touch new]
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -22,6 +25,7 @@ const option = (name: string): string | undefined => {
 };
 const oldRoot = option('--old');
 const half = option('--half') === 'lower' ? 'lower' : 'upper';
+const touch = option('--touch');
 
 const { items, nodes, quadrature, sim, data, state, params, settings } = sparseDesign(persons);
 
@@ -45,9 +49,10 @@ let longest = 0;
 for (let r = 0; r + 1 < data.rowStart.length; r++) longest = Math.max(longest, (data.rowStart[r + 1] as number) - (data.rowStart[r] as number));
 
 /** The fused request of one worker, as shard-handler.ts runs it; returns its CPU in ms and what it summed. */
-function fusedPass(tree: Tree) {
+function fusedPass(tree: Tree, touched: boolean) {
   const regionBytes = tree.louisWasm.louisRegionBytes(items, items, 2, 0, nodes.length, longest, true);
   const shared = tree.linalg.createSharedMatrix(N, 2, tree.blocked.BLOCK, tree.blocked.SOLVE_ROWS, regionBytes);
+  if (touched) (shared.matrix as Float64Array).fill(0);
   const target = { memory: shared.memory, size: N, regionAt: 8 * shared.scratchAt(half === 'upper' ? 0 : 1), regionBytes, half };
   const kernel = tree.estep.createExpectationKernel(data);
   const started = process.cpuUsage();
@@ -70,7 +75,7 @@ const last: Record<string, ReturnType<typeof fusedPass>> = {};
 const names = Object.keys(trees);
 for (let round = 0; round < rounds; round++) {
   for (const name of round % 2 === 0 ? names : [...names].reverse()) {
-    const run = fusedPass(trees[name] as Tree);
+    const run = fusedPass(trees[name] as Tree, touch === name || touch === 'both');
     (times[name] ??= []).push((run.ms * 1e3) / persons);
     last[name] = run;
     console.log(`round ${round + 1} ${name}: ${((run.ms * 1e3) / persons).toFixed(2)} µs of CPU per person, load ${(loadavg()[0] as number).toFixed(2)}`);
