@@ -39,9 +39,14 @@ export function wasmKernelSources(): WasmKernelSource[] {
 
 /** A kernel's bytes as wabt compiles its source (SIMD, bulk memory and shared memory enabled, no names section). */
 export async function compileWat(source: WasmKernelSource): Promise<Uint8Array> {
+  return compileWatText(source.name, readFileSync(source.watPath, 'utf8'));
+}
+
+/** The same from the text of a .wat (bench/estep-parts.ts compiles variants of a kernel's source this way). */
+export async function compileWatText(name: string, text: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
   const features = { simd: true, bulk_memory: true, threads: true };
-  const parsed = wabt.parseWat(`${source.name}.wat`, readFileSync(source.watPath, 'utf8'), features);
+  const parsed = wabt.parseWat(`${name}.wat`, text, features);
   try {
     // validate() takes the features too (wabt's typings omit the parameter); without them it rejects shared memory.
     const validate: (options: typeof features) => void = parsed.validate.bind(parsed);

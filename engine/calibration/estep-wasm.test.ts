@@ -83,6 +83,39 @@ describe('WebAssembly E-step kernel', () => {
     expectIdentical(computeShardExpectations(sim.data, params, quadrature), js);
   });
 
+  it("accumulates a row's posterior only over the nodes above 1e-14 of its largest, as the JavaScript kernel does", () => {
+    // 30 answers per person with steep items: most posteriors fall below the cut at one end or both (odd and even
+    // bounds, so the kernel's scalar ends and whole vectors are both used), and the cut changes the counts.
+    const sim = simulateCalibrationData(createRandom(14), { items: 60, persons: 1500, design: { kind: 'random', perPerson: 30 } });
+    const params = paramsOf(sim);
+    params.a.forEach((a, i) => (params.a[i] = 1.5 + a));
+    const quadrature = quadratureOf(61);
+    const Q = quadrature.nodes.length;
+    const uncut = new Float64Array(sim.data.itemIds.length * Q);
+    const bounds = { lowCut: 0, highCut: 0, oddLow: 0, oddHigh: 0 };
+    const js = expectationPass(sim.data, quadrature, buildProbabilityTable(params, quadrature.nodes), (row, _w, like) => {
+      let top = 0;
+      for (const v of like) if (v > top) top = v;
+      let lo = 0;
+      while ((like[lo] as number) < top * 1e-14) lo++;
+      let hi = Q;
+      while ((like[hi - 1] as number) < top * 1e-14) hi--;
+      bounds.lowCut += lo > 0 ? 1 : 0;
+      bounds.highCut += hi < Q ? 1 : 0;
+      bounds.oddLow += lo % 2;
+      bounds.oddHigh += hi % 2;
+      for (let j = sim.data.rowStart[row] as number; j < (sim.data.rowStart[row + 1] as number); j++) {
+        const i = sim.data.items[j] as number;
+        for (let q = 0; q < Q; q++) uncut[i * Q + q] = (uncut[i * Q + q] as number) + (like[q] as number);
+      }
+    });
+    for (const count of Object.values(bounds)) expect(count).toBeGreaterThan(100);
+    const wasm = computeShardExpectations(sim.data, params, quadrature);
+    expectIdentical(wasm, js);
+    // The cut is visible in the counts (a kernel that added every node would not give these bits).
+    expect(Array.from(wasm.n).some((n, k) => n !== uncut[k])).toBe(true);
+  });
+
   it('gives the same bits for 3PL parameters, rows of zero weight and an empty row', () => {
     const data: ResponseData = responseDataFromRows(
       ['x', 'y', 'z'],

@@ -174,7 +174,11 @@ export function computeShardDiagnostics(
   return createExpectationKernel(shard).diagnostics(params, quadrature, options);
 }
 
-function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
+/**
+ * The WebAssembly kernel for one shard from a compiled module of estep.wat's interface: createExpectationKernel's, given
+ * the module (bench/estep-parts.ts times variants of the source this way).
+ */
+export function createWasmKernel(shard: ResponseData, compiledModule: WebAssembly.Module): ExpectationKernel {
   // Math.exp itself: the fit sums in the kernel call the function addAnswerFit calls.
   const exports = new WebAssembly.Instance(compiledModule, { math: { exp: Math.exp } }).exports as unknown as EstepExports;
   const memory = exports.memory;

@@ -135,13 +135,13 @@
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $answers))))
 
-  ;; Largest value of like (all entries are ≥ 0, the padding is 0).
+  ;; Largest value of like (all entries are ≥ 0, the padding is 0). pmax, not max: see the posterior's loop in estep.
   (func $largest (param $like i32) (param $vectors i32) (result f64)
     (local $v i32) (local $top v128)
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $v) (local.get $vectors)))
-        (local.set $top (f64x2.max (local.get $top) (v128.load (i32.add (local.get $like) (i32.shl (local.get $v) (i32.const 4))))))
+        (local.set $top (f64x2.pmax (local.get $top) (v128.load (i32.add (local.get $like) (i32.shl (local.get $v) (i32.const 4))))))
         (local.set $v (i32.add (local.get $v) (i32.const 1)))
         (br $each)))
     (f64.max (f64x2.extract_lane 0 (local.get $top)) (f64x2.extract_lane 1 (local.get $top))))
@@ -443,7 +443,10 @@
                     (f64x2.div (v128.load (i32.add (local.get $like) (local.get $v))) (local.get $f)))
                   (local.set $v (i32.add (local.get $v) (i32.const 16)))
                   (br $copy)))))
-          ;; Posterior × weight: into like and the node totals.
+          ;; Posterior × weight: into like and the node totals. The largest value by f64x2.pmax (b > a ? b : a, the
+          ;; JavaScript kernel's `if (v > top) top = v`), not f64x2.max: V8 compiles max, which must order −0 and
+          ;; propagate NaN, into about eight instructions on the loop's carried chain, pmax into one maxpd. The values
+          ;; here are ≥ +0 and not NaN, so both give the same top (×0.76–0.88 of the E-step's CPU at 2,000 items).
           (local.set $f (f64x2.splat (f64.div (local.get $w) (local.get $total))))
           (local.set $top (f64x2.splat (f64.const 0)))
           (local.set $v (i32.const 0))
@@ -455,7 +458,7 @@
               (v128.store (i32.add (local.get $like) (local.get $p)) (local.get $x))
               (v128.store (i32.add (local.get $nodeTotals) (local.get $p))
                 (f64x2.add (v128.load (i32.add (local.get $nodeTotals) (local.get $p))) (local.get $x)))
-              (local.set $top (f64x2.max (local.get $top) (local.get $x)))
+              (local.set $top (f64x2.pmax (local.get $top) (local.get $x)))
               (local.set $v (i32.add (local.get $v) (i32.const 1)))
               (br $post)))
           ;; Only the nodes [lo, hi) carrying a non-negligible share of the posterior are accumulated.
