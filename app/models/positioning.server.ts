@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
 import { rawRows } from '../lib/db.server';
+import { randomText } from '../lib/random-block.server';
 import type { LearnerChallengeView } from '../../engine/challenges';
 import { availableAt, improvementAllowed, latestKnowledgeElements, IMPROVEMENT_DELAY_DAYS, type KnowledgeElement } from '../../engine/framework';
 import {
@@ -374,7 +375,7 @@ async function openTest(client: Client, input: StartInput, competence: Competenc
   const { userId, now } = input;
   const engineState: EngineState = {
     prior: facts.prior,
-    seed: crypto.randomBytes(16).toString('hex'),
+    seed: randomText(16, 'hex'),
     excluded: facts.excluded,
     since: facts.resetAt ? facts.resetAt.toISOString() : null,
     locale: input.locale ?? 'fr',
