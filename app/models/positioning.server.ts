@@ -110,9 +110,10 @@ async function requireCompetence(client: Client, code: string): Promise<Competen
   return competence;
 }
 
-async function openAssessment(client: Client, row: AssessmentRow, competence: CompetenceRow): Promise<OpenAssessment> {
+/** `engine`: the state when this process has just built it (a new test: typed, its level from env()'s checked setting), else read from the row. */
+async function openAssessment(client: Client, row: AssessmentRow, competence: CompetenceRow, built?: EngineState): Promise<OpenAssessment> {
   if (!row.releaseId) throw new PositioningError('no_release');
-  const engine = parseEngineState(row.engineState);
+  const engine = built ?? parseEngineState(row.engineState);
   const loaded = await loadBank(client, competence, row.releaseId, row.parameterSetId);
   const bank = bankWithout(loaded, row.id, engine.excluded);
   const settings = { maxReachableLevel: engine.maxReachableLevel ?? maxReachableLevel(), locale: engine.locale };
@@ -391,7 +392,7 @@ async function openTest(client: Client, input: StartInput, competence: Competenc
     createdAt: now,
   };
   // The first question is chosen before writing (the content is immutable and loaded once per process).
-  const open = await openAssessment(client, row, competence);
+  const open = await openAssessment(client, row, competence, engineState);
   const context = await open.context(client);
   const state = replay({ ...context, answers: [] });
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
