@@ -78,7 +78,7 @@ const engineStateSchema = z.object({
 });
 type EngineState = z.infer<typeof engineStateSchema>;
 
-function parseEngineState(json: unknown): EngineState {
+export function parseEngineState(json: unknown): EngineState {
   return engineStateSchema.parse(json ?? {});
 }
 
