@@ -41,11 +41,18 @@ const results: [string, unknown][] = [
   ['null', null],
   ['undefined', undefined],
   ['a lone surrogate', { data: 'x\ud800y' }],
-  ['zero before minus zero, holes, a null-prototype object', { data: { a: 0, b: -0, c: [1, , 3], d: Object.assign(Object.create(null), { k: 'v' }) } }],
+  ['zero before minus zero, holes, a null-prototype object', { data: { a: 0, b: -0, c: withHole(), d: Object.assign(Object.create(null), { k: 'v' }) } }],
   ['repeated strings and numbers as keys and values', { data: { a: 'a', b: ['a', 'b', 1, '1', true, 'true'], 1: 1 } }],
   ['the root referenced from inside it', selfReferencing()],
   ['a results page', resultsLike()],
 ];
+
+/** [1, <hole>, 3] */
+function withHole(): number[] {
+  const array = [1, 2, 3];
+  delete array[1];
+  return array;
+}
 
 function selfReferencing(): unknown {
   const root: Record<string, unknown> = { data: { n: 1 } };
