@@ -10,7 +10,7 @@
  *    chunked body is counted as it arrives and cut at the limit with 413. A multipart body has at most
  *    MAX_MULTIPART_PARTS parts.
  */
-import crypto from 'node:crypto';
+import { randomText } from '../app/lib/random-block.server';
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -54,20 +54,9 @@ export function selfScriptsPolicy(): string {
   return contentSecurityPolicy('').replace(/script-src [^;]+/, "script-src 'self'");
 }
 
-/**
- * 16 random bytes for a nonce, cut from a block drawn 256 nonces at a time from the system's generator
- * (one call per request was a visible share of a small request's CPU); each nonce is used once.
- */
-const NONCE_BYTES = 16;
-let nonceBlock = Buffer.alloc(0);
-let nonceAt = 0;
+/** 16 random bytes for a nonce (from a block of the system's generator); each nonce is used once. */
 export function nextNonce(): string {
-  if (nonceAt + NONCE_BYTES > nonceBlock.length) {
-    nonceBlock = crypto.randomBytes(NONCE_BYTES * 256);
-    nonceAt = 0;
-  }
-  nonceAt += NONCE_BYTES;
-  return nonceBlock.toString('base64', nonceAt - NONCE_BYTES, nonceAt);
+  return randomText(16, 'base64');
 }
 
 export interface SecurityHeaderOptions {

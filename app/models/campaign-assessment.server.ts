@@ -14,6 +14,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { randomText } from '../lib/random-block.server';
 import type { PrismaClient } from '../../prisma/client';
 import type { ChallengeBody, LearnerChallengeView } from '../../engine/challenges';
 import { latestKnowledgeElements, type KnowledgeElement } from '../../engine/framework';
@@ -228,7 +229,7 @@ export async function startCampaignTest(
   const targeted = skills.filter((s) => s.level <= (cap.get(s.tubeId) ?? 0));
   const competences = [...new Set(targeted.map((s) => s.tube.competence.code))].sort((a, b) => a.localeCompare(b, 'fr', { numeric: true }));
   const engineState: EngineState = {
-    seed: crypto.randomBytes(16).toString('hex'),
+    seed: randomText(16, 'hex'),
     competences,
     targeted: targeted.map((s) => s.id).sort(),
     excluded: facts.excluded,

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { Prisma } from '../../prisma/generated/client';
 import { rawRows } from '../lib/db.server';
+import { randomText } from '../lib/random-block.server';
 import type { LearnerChallengeView } from '../../engine/challenges';
 import { availableAt, improvementAllowed, latestKnowledgeElements, IMPROVEMENT_DELAY_DAYS, type KnowledgeElement } from '../../engine/framework';
 import {
@@ -77,7 +78,7 @@ const engineStateSchema = z.object({
 });
 type EngineState = z.infer<typeof engineStateSchema>;
 
-function parseEngineState(json: unknown): EngineState {
+export function parseEngineState(json: unknown): EngineState {
   return engineStateSchema.parse(json ?? {});
 }
 
@@ -109,9 +110,10 @@ async function requireCompetence(client: Client, code: string): Promise<Competen
   return competence;
 }
 
-async function openAssessment(client: Client, row: AssessmentRow, competence: CompetenceRow): Promise<OpenAssessment> {
+/** `engine`: the state when this process has just built it (a new test: typed, its level from env()'s checked setting), else read from the row. */
+async function openAssessment(client: Client, row: AssessmentRow, competence: CompetenceRow, built?: EngineState): Promise<OpenAssessment> {
   if (!row.releaseId) throw new PositioningError('no_release');
-  const engine = parseEngineState(row.engineState);
+  const engine = built ?? parseEngineState(row.engineState);
   const loaded = await loadBank(client, competence, row.releaseId, row.parameterSetId);
   const bank = bankWithout(loaded, row.id, engine.excluded);
   const settings = { maxReachableLevel: engine.maxReachableLevel ?? maxReachableLevel(), locale: engine.locale };
@@ -374,7 +376,7 @@ async function openTest(client: Client, input: StartInput, competence: Competenc
   const { userId, now } = input;
   const engineState: EngineState = {
     prior: facts.prior,
-    seed: crypto.randomBytes(16).toString('hex'),
+    seed: randomText(16, 'hex'),
     excluded: facts.excluded,
     since: facts.resetAt ? facts.resetAt.toISOString() : null,
     locale: input.locale ?? 'fr',
@@ -390,7 +392,7 @@ async function openTest(client: Client, input: StartInput, competence: Competenc
     createdAt: now,
   };
   // The first question is chosen before writing (the content is immutable and loaded once per process).
-  const open = await openAssessment(client, row, competence);
+  const open = await openAssessment(client, row, competence, engineState);
   const context = await open.context(client);
   const state = replay({ ...context, answers: [] });
   const first = chooseNext(context, state, stepRandom(engineState.seed, 0));
