@@ -105,105 +105,6 @@ const { flatten } = requireHere(path.join(path.dirname(requireHere.resolve('turb
   flatten: (this: FlattenState, input: unknown) => number | [number];
 };
 
-/** turbo-stream's codes for the values it writes without an entry (utils.js). */
-const UNDEFINED = -7;
-const NULL = -5;
-const NAN = -2;
-const POSITIVE_INFINITY = -6;
-const NEGATIVE_INFINITY = -3;
-const NEGATIVE_ZERO = -4;
-const HOLE = -1;
-
-/**
- * `flatten` for the values an action's data is made of — strings, numbers, booleans, null, undefined,
- * arrays, dates and objects of `Object.prototype` — in the same order with the same entries, so the
- * same bytes; anything else (a class instance, an error, a map, a set, a promise, a bigint…) goes to
- * turbo-stream's own `flatten`, on the same state. It spares what `flatten` does around every value
- * (a closure, a stack, its pair's destructuring, a join of mapped keys), which made it most of the
- * encoding's CPU for a test's results (6–16 kB). Valid with PLUGINS as they are: none of them answers for
- * a plain object, an array or a date (decision 021, h57; the unit test compares the bytes).
- */
-function flattenPlain(state: FlattenState, input: unknown): number | [number] {
-  const existing = state.indices.get(input);
-  // As flatten: an entry at index 0 (the root) is not reused, it is written again.
-  if (existing) return [existing];
-  return flattenNew(state, input);
-}
-
-/** flattenPlain's index as a reference in a parent's entry (a reused entry's `[n]` writes as `n`). */
-function ref(state: FlattenState, input: unknown): number {
-  const existing = state.indices.get(input);
-  return existing ? existing : (flattenNew(state, input) as number);
-}
-
-function flattenNew(state: FlattenState, input: unknown): number | [number] {
-  let text: string;
-  switch (typeof input) {
-    case 'undefined':
-      return UNDEFINED;
-    case 'string': {
-      const index = state.index++;
-      state.indices.set(input, index);
-      state.stringified[index] = JSON.stringify(input);
-      return index;
-    }
-    case 'number': {
-      if (Number.isNaN(input)) return NAN;
-      if (input === Number.POSITIVE_INFINITY) return POSITIVE_INFINITY;
-      if (input === Number.NEGATIVE_INFINITY) return NEGATIVE_INFINITY;
-      if (input === 0 && 1 / input < 0) return NEGATIVE_ZERO;
-      const index = state.index++;
-      state.indices.set(input, index);
-      state.stringified[index] = String(input);
-      return index;
-    }
-    case 'boolean': {
-      const index = state.index++;
-      state.indices.set(input, index);
-      state.stringified[index] = input ? 'true' : 'false';
-      return index;
-    }
-    case 'object': {
-      if (input === null) return NULL;
-      const index = state.index;
-      if (Array.isArray(input)) {
-        state.index++;
-        state.indices.set(input, index);
-        text = '[';
-        for (let i = 0; i < input.length; i++) {
-          if (i) text += ',';
-          text += i in input ? ref(state, input[i]) : HOLE;
-        }
-        state.stringified[index] = `${text}]`;
-        return index;
-      }
-      const proto: unknown = Object.getPrototypeOf(input);
-      if (proto === Object.prototype) {
-        state.index++;
-        state.indices.set(input, index);
-        text = '{';
-        let first = true;
-        for (const key of Object.keys(input)) {
-          const k = ref(state, key);
-          text += `${first ? '' : ','}"_${k}":${ref(state, (input as Record<string, unknown>)[key])}`;
-          first = false;
-        }
-        state.stringified[index] = `${text}}`;
-        return index;
-      }
-      if (proto === Date.prototype) {
-        state.index++;
-        state.indices.set(input, index);
-        state.stringified[index] = `["D",${(input as Date).getTime()}]`;
-        return index;
-      }
-      return flatten.call(state, input);
-    }
-    default:
-      return flatten.call(state, input);
-  }
-}
-
 /**
  * The same bytes as `encodeResult`'s stream when the result holds no promise (what encode's stream sends
  * first — the whole payload then — and the stream then ends); null when it holds one (deferred data: the
@@ -211,7 +112,7 @@ function flattenNew(state: FlattenState, input: unknown): number | [number] {
  */
 export function encodeResultAtOnce(result: unknown): Buffer | null {
   const encoder: FlattenState = { deferred: {}, index: 0, indices: new Map(), stringified: [], plugins: PLUGINS, postPlugins: POST_PLUGINS, signal: undefined };
-  const id = flattenPlain(encoder, result);
+  const id = flatten.call(encoder, result);
   if (Array.isArray(id)) throw new Error('This should never happen');
   if (Object.keys(encoder.deferred).length > 0) return null;
   return Buffer.from(id < 0 ? `${id}\n` : `[${encoder.stringified.join(',')}]\n`, 'utf8');
