@@ -292,26 +292,6 @@ const dayFormats = {
   en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }),
 };
 
-/**
- * Days already written, by locale and UTC hour: Paris has been a whole number of hours from UTC since
- * 1911 (before, its mean time was 9 min 21 s ahead), so every instant of one UTC hour is on the same Paris
- * day. Formatting is ~10–20 µs a call (twice in a test's results, decision 021, h57); 512 kept at most.
- */
-const WHOLE_HOURS_FROM = Date.UTC(1912, 0, 1);
-const HOUR = 3_600_000;
-const writtenDays = new Map<string, string>();
-
 export function formatDay(date: Date | string, locale: 'fr' | 'en'): string {
-  const lang = locale === 'en' ? 'en' : 'fr';
-  const at = new Date(date);
-  const time = at.getTime();
-  if (!(time >= WHOLE_HOURS_FROM)) return dayFormats[lang].format(at);
-  const key = `${lang}${Math.floor(time / HOUR)}`;
-  let day = writtenDays.get(key);
-  if (day === undefined) {
-    day = dayFormats[lang].format(at);
-    if (writtenDays.size >= 512) writtenDays.clear();
-    writtenDays.set(key, day);
-  }
-  return day;
+  return dayFormats[locale === 'en' ? 'en' : 'fr'].format(new Date(date));
 }
