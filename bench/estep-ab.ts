@@ -2,7 +2,9 @@
  * Two E-step kernels in one process, alternated E-step by E-step on the same shard (one thread, CPU time):
  * this tree's WebAssembly kernel against another tree's (a `git archive` copy of main, say), so that both see
  * the same load and the same caches — at a load of 5–8 on 2 cores, runs in separate processes differ more
- * between themselves than a 15 % change. Prints each E-step's CPU per answer per node and the ratio of medians.
+ * between themselves than a 15 % change. Prints each E-step's CPU per answer per node, the ratio of medians, and the
+ * median of the round-by-round ratios (less sensitive to load drifting during the run: compare it with an A/A run,
+ * this tree against an unchanged copy, which printed 0.98–1.01 for h62 where the ratio of medians spread 0.95–1.06).
  * Run: node --import tsx bench/estep-ab.ts OTHER_TREE [persons = 100000] [items = 2000] [rounds = 15] [--diagnostics]
  * With --diagnostics: the final diagnostic pass instead of the E-step, every sum compared bit for bit. With
  * --no-score as well, both arms are asked for DiagnosticOptions.scoreOuter false (a tree without the option computes
@@ -65,6 +67,8 @@ for (const arm of arms) {
   );
 }
 const [o, t] = arms;
+const pairs = t!.times.map((x, r) => x / (o!.times[r] as number));
+console.log(`this / other round by round: ${pairs.map((x) => x.toFixed(3)).join(' ')}; median ${median(pairs).toFixed(3)}`);
 console.log(
   `${diagnostics ? `diagnostic pass${noScore ? ' (no scoreOuter)' : ''}${rows ? ' (row scores)' : ''}` : 'E-step'}, ${items} items, ${persons} persons × 15: this / other = ${(median(t!.times) / median(o!.times)).toFixed(3)} (medians), same sums bit for bit: ${same}, load ${loadavg()
     .map((l) => l.toFixed(2))
