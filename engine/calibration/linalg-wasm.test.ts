@@ -46,6 +46,10 @@ function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; 
       solveCount++;
       dots!.solve(...args);
     },
+    subtractOuter: (...args) => {
+      count++;
+      dots!.subtractOuter(...args);
+    },
   };
   return { matrix: shared!.matrix, kernel, calls: () => count, solves: () => solveCount };
 }
@@ -57,6 +61,7 @@ function jsSolve(kernel: DotsKernel): DotsKernel {
     heap,
     scratch: (slot, length) => kernel.scratch(slot, length),
     subtract: (...args) => kernel.subtract(...args),
+    subtractOuter: (...args) => kernel.subtractOuter(...args),
     solve: (xAt, xStride, rows, tAt, tStride, n) => {
       for (let r = 0; r < rows; r++) {
         const x = xAt + r * xStride;
