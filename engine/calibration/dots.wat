@@ -1,5 +1,7 @@
 ;; The dot-product kernel of the blocked Cholesky factorisation and of the columns of L⁻¹
-;; (engine/calibration/linalg-blocked.ts, `subtractDots`) in WebAssembly SIMD (f64x2), hand-written.
+;; (engine/calibration/linalg-blocked.ts, `subtractDots`) in WebAssembly SIMD (f64x2), hand-written; since h59 the
+;; trailing update and the columns' products run in `subtractOuter` (outer products, below), `subtractDots` where
+;; a block of columns is too wide for the packed copy.
 ;;
 ;; Source of engine/calibration/dots-wasm-bytes.ts (compiled with wabt: `npm run build:wasm`; a unit
 ;; test recompiles this file and checks that the committed bytes are the same). The memory is

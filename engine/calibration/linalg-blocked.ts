@@ -6,7 +6,8 @@
  * - A blocked right-looking Cholesky factorisation A = L Lᵀ in place (lower triangle, row-major,
  *   Float64Array), in steps of BLOCK columns: factor the diagonal block, solve the panel below it,
  *   subtract the panel's outer product from the trailing rows with a 3 × 3 register-tiled kernel of
- *   dot products over contiguous rows. The panel solve and the trailing update of one step can each
+ *   dot products over contiguous rows (in WebAssembly: 2 × 8 tiles of outer products on the panel packed
+ *   by eight columns, the same sums, h59). The panel solve and the trailing update of one step can each
  *   be split by rows, so worker threads can share a step (engine/calibration/parallel).
  * - The diagonal blocks of A⁻¹ = L⁻ᵀ L⁻¹ without the full inverse: for a block of columns J, the
  *   columns X = L⁻¹ E_J by forward substitution (blocked the same way), then X_Jᵀ X_J. The blocks
