@@ -1,7 +1,7 @@
 /**
  * The trailing update of the blocked factorisation, one thread, in one process: h59's outer-product kernel
  * (`updateTrailing` with the kernel: the panel packed by eight columns, `subtractOuter`) against the dot-product
- * kernel it replaced (the panel copied, `subtractDots` on 48 × 48 blocks, as before h59), on the same input at every
+ * kernel it replaced (the panel copied, `subtractDots` on 48 × 48 blocks, as before h59: `updateTrailing(…, true)`), on the same input at every
  * step: the trailing rows are saved, updated by one kernel, restored, updated by the other (which goes first
  * alternates by step), and the factorisation goes on from the outer-product kernel's result. Prints, per round,
  * the CPU milliseconds of each kernel's updates (the packing included), their G multiply–adds per second, and the
@@ -9,22 +9,8 @@
  * Run: node --import tsx bench/trailing-outer.ts [size = 4000] [rounds = 3]
  */
 import { loadavg } from 'node:os';
-import { BLOCK, columnBlocks, factorDiagonalBlock, inverseBand, solvePanel, subtractDots, updateTrailing } from '../engine/calibration/linalg-blocked';
-import type { DotsKernel } from '../engine/calibration/linalg-wasm';
+import { BLOCK, columnBlocks, factorDiagonalBlock, inverseBand, solvePanel, updateTrailing } from '../engine/calibration/linalg-blocked';
 import { cpuMs as cpu, dominantMatrix } from './dominant-matrix';
-
-/** The update as it ran before h59. */
-function dotUpdate(m: Float64Array, N: number, k0: number, panel: Float64Array, kernel: DotsKernel): void {
-  const k1 = k0 + BLOCK;
-  for (let i = k1; i < N; i++) panel.set(m.subarray(i * N + k0, i * N + k1), (i - k1) * BLOCK);
-  for (let band = k1; band < N; band += 48) {
-    const bandEnd = Math.min(N, band + 48);
-    for (let j0 = k1; j0 < bandEnd; j0 += 48) {
-      const j1 = Math.min(j0 + 48, bandEnd);
-      subtractDots(panel, (band - k1) * BLOCK, BLOCK, panel, (j0 - k1) * BLOCK, BLOCK, BLOCK, m, band * N + j0, N, 1, bandEnd - band, j1 - j0, kernel);
-    }
-  }
-}
 
 const size = Number(process.argv[2] ?? 4000);
 const rounds = Number(process.argv[3] ?? 3);
@@ -47,7 +33,7 @@ for (let round = 0; round < rounds; round++) {
       m.set(saved.subarray(k1 * N), k1 * N);
       const t = cpu();
       if (arm === 'outer') updateTrailing(m, N, k0, k1, N, panel, dots);
-      else dotUpdate(m, N, k0, panel, dots);
+      else updateTrailing(m, N, k0, k1, N, panel, dots, true);
       spent[arm] += cpu() - t;
       if (arm === 'dots') dotResult.set(m.subarray(k1 * N), k1 * N);
     }

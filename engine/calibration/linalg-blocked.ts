@@ -196,12 +196,22 @@ export function packColumns(m: Float64Array, N: number, k0: number, K: number, f
  * updated at the same time. With `kernel`, `m` and `panel` on its memory: in WebAssembly, in outer-product
  * form (`subtractOuter`: the panel's rows packed by eight, tiles of 2 rows × 8 columns, the tiles beside the
  * diagonal writing into the unused upper triangle), each sum in the order of k as the JavaScript kernel's, so
- * the same bits. (Before h59 the WebAssembly path took dot products in two lanes: equal to rounding.)
+ * the same bits. (Before h59 the WebAssembly path took dot products in two lanes, equal to rounding: still so with
+ * `dotProducts`, for the bench.)
  */
-export function updateTrailing(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, panel: Float64Array, kernel?: DotsKernel): void {
+export function updateTrailing(
+  m: Float64Array,
+  N: number,
+  k0: number,
+  rowFrom: number,
+  rowTo: number,
+  panel: Float64Array,
+  kernel?: DotsKernel,
+  dotProducts = false,
+): void {
   const k1 = k0 + BLOCK;
   if (rowTo <= rowFrom) return;
-  if (kernel !== undefined && m.buffer === kernel.heap.buffer && panel.buffer === kernel.heap.buffer) {
+  if (kernel !== undefined && !dotProducts && m.buffer === kernel.heap.buffer && panel.buffer === kernel.heap.buffer) {
     // Columns [k1, rowTo) in groups of eight (the last may take rows past rowTo: still inside N, which is k1 plus
     // a multiple of BLOCK, and only read), at the start of `panel`; each band's rows copied after them, in the
     // last BLOCK × BLOCK of `panel` (the packed columns take at most N − BLOCK rows).

@@ -13,12 +13,16 @@ import {
   BLOCK,
   choleskyInPlace,
   columnBlocks,
+  factorDiagonalBlock,
   inverseBand,
   inverseDiagonalBlocksInPlace,
   padMatrix,
   paddedSize,
   SOLVE_ROWS,
+  solvePanel,
   subtractDots,
+  trailingSplit,
+  updateTrailing,
 } from './linalg-blocked';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
@@ -252,6 +256,26 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
       for (let i = 0; i < N; i++) for (let j = 0; j <= i; j++) if (!Object.is(heapMatrix[i * N + j], js[i * N + j])) differing++;
       expect(differing, `entries of L that differ, size ${size}`).toBe(0);
     }
+  });
+
+  it('update the trailing rows in parts as the threads do (row ranges not multiples of 8): the JavaScript factor bit for bit', () => {
+    const size = 330; // N = 384
+    const matrix = randomSpd(size, 63);
+    const N = paddedSize(size);
+    const js = padMatrix(matrix, size);
+    expect(choleskyInPlace(js, N)).toBe(true);
+    const { matrix: heapMatrix, kernel } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    const panel = kernel.scratch(0, N * BLOCK);
+    for (let k0 = 0; k0 < N; k0 += BLOCK) {
+      expect(factorDiagonalBlock(heapMatrix, N, k0)).toBe(true);
+      solvePanel(heapMatrix, N, k0, k0 + BLOCK, N, kernel);
+      const split = trailingSplit(N, k0 + BLOCK, 3);
+      for (let t = split.length - 2; t >= 0; t--) updateTrailing(heapMatrix, N, k0, split[t]!, split[t + 1]!, panel, kernel);
+    }
+    let differing = 0;
+    for (let i = 0; i < N; i++) for (let j = 0; j <= i; j++) if (!Object.is(heapMatrix[i * N + j], js[i * N + j])) differing++;
+    expect(differing).toBe(0);
   });
 
   it('give the inverse blocks of the dot products (the path before h59) to 1e-12, and fall back to them for blocks wider than 48', () => {
