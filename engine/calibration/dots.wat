@@ -1,5 +1,7 @@
 ;; The dot-product kernel of the blocked Cholesky factorisation and of the columns of L⁻¹
-;; (engine/calibration/linalg-blocked.ts, `subtractDots`) in WebAssembly SIMD (f64x2), hand-written.
+;; (engine/calibration/linalg-blocked.ts, `subtractDots`) in WebAssembly SIMD (f64x2), hand-written; since h59 the
+;; trailing update and the columns' products run in `subtractOuter` (outer products, below), `subtractDots` where
+;; a block of columns is too wide for the packed copy.
 ;;
 ;; Source of engine/calibration/dots-wasm-bytes.ts (compiled with wabt: `npm run build:wasm`; a unit
 ;; test recompiles this file and checks that the committed bytes are the same). The memory is
@@ -22,6 +24,18 @@
 ;; (T's rows tStride apart), the products subtracted one by one in the order of k, as the JavaScript loops did:
 ;; the same bits. Four vectors at a time in two f64x2 (two independent chains: the subtraction's latency is
 ;; the limit), T[j][k] splatted; the vectors left one by one.
+;;
+;; `subtractOuter` (h59): the trailing update (and the products of the columns of L⁻¹) in outer-product form, on a
+;; packed panel. B is packed by groups of eight columns, group g at b + g·bGroup bytes, its K steps of eight doubles
+;; (B[k][8g … 8g + 7]); A is read in place
+;; (rows aStride bytes apart). out[r·outRow + 8g + c] −= Σ_k a[r·aStride + k] · B[k][8g + c] for r < rows, c < 8,
+;; g < groups, only the rows r ≥ 8g − lag of each group (those at or below the diagonal when row r is column
+;; r + lag; the tile's other columns are written, in the unused upper triangle). Tiles of 2 rows × 8 columns: two
+;; splatted entries of a and four vectors of B per k, eight f64x2 sums (8 + 6 + 1 product = 15 registers, V8's
+;; x64 limit), each sum in the order of k from 0: the JavaScript reference's order (subtractDots), so the same
+;; bits; an odd last row alone (its tile run with both rows the same, one stored). Against `subtractDots`'s dot
+;; products: six loads per 16 multiply–adds too, but no horizontal sums, the rows of out stored as vectors and
+;; one pointer step per operand.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -216,4 +230,71 @@
         (call $solveOne (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))) (local.get $t) (local.get $tStride) (local.get $n))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $each_rest))))
+ 
+  (func (export "subtractOuter")
+    (param $a i32) (param $aStride i32) (param $b i32) (param $bGroup i32) (param $K i32) (param $out i32) (param $outRow i32)
+    (param $rows i32) (param $groups i32) (param $lag i32)
+    (local $g i32) (local $r i32) (local $first i32) (local $bg i32) (local $bp i32) (local $bEnd i32)
+    (local $a0 i32) (local $a1 i32) (local $o i32) (local $pair i32)
+    (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128) (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (block $groups_done
+      (loop $each_group
+        (br_if $groups_done (i32.ge_u (local.get $g) (local.get $groups)))
+        (local.set $bg (i32.add (local.get $b) (i32.mul (local.get $g) (local.get $bGroup))))
+        (local.set $first (i32.sub (i32.shl (local.get $g) (i32.const 3)) (local.get $lag)))
+        (local.set $r (select (local.get $first) (i32.const 0) (i32.gt_s (local.get $first) (i32.const 0))))
+        (block $rows_done
+          (loop $each_pair
+            (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $pair (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $aStride))))
+            (local.set $a1 (select (i32.add (local.get $a0) (local.get $aStride)) (local.get $a0) (local.get $pair)))
+            (local.set $bp (local.get $bg))
+            (local.set $bEnd (i32.add (local.get $bg) (i32.shl (local.get $K) (i32.const 6))))
+            (local.set $s00 (v128.const i64x2 0 0))
+            (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s02 (v128.const i64x2 0 0))
+            (local.set $s03 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0))
+            (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s12 (v128.const i64x2 0 0))
+            (local.set $s13 (v128.const i64x2 0 0))
+            (block $k_done
+              (loop $each_k
+                (br_if $k_done (i32.ge_u (local.get $bp) (local.get $bEnd)))
+                (local.set $y0 (v128.load (local.get $bp)))
+                (local.set $y1 (v128.load offset=16 (local.get $bp)))
+                (local.set $y2 (v128.load offset=32 (local.get $bp)))
+                (local.set $y3 (v128.load offset=48 (local.get $bp)))
+                (local.set $x0 (v128.load64_splat (local.get $a0)))
+                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x0) (local.get $y0))))
+                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0) (local.get $y1))))
+                (local.set $s02 (f64x2.add (local.get $s02) (f64x2.mul (local.get $x0) (local.get $y2))))
+                (local.set $s03 (f64x2.add (local.get $s03) (f64x2.mul (local.get $x0) (local.get $y3))))
+                (local.set $x1 (v128.load64_splat (local.get $a1)))
+                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x1) (local.get $y0))))
+                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
+                (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
+                (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
+                (local.set $bp (i32.add (local.get $bp) (i32.const 64)))
+                (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+                (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
+                (br $each_k)))
+            (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $outRow)) (i32.shl (local.get $g) (i32.const 6)))))
+            (v128.store (local.get $o) (f64x2.sub (v128.load (local.get $o)) (local.get $s00)))
+            (v128.store offset=16 (local.get $o) (f64x2.sub (v128.load offset=16 (local.get $o)) (local.get $s01)))
+            (v128.store offset=32 (local.get $o) (f64x2.sub (v128.load offset=32 (local.get $o)) (local.get $s02)))
+            (v128.store offset=48 (local.get $o) (f64x2.sub (v128.load offset=48 (local.get $o)) (local.get $s03)))
+            (if (local.get $pair)
+              (then
+                (local.set $o (i32.add (local.get $o) (local.get $outRow)))
+                (v128.store (local.get $o) (f64x2.sub (v128.load (local.get $o)) (local.get $s10)))
+                (v128.store offset=16 (local.get $o) (f64x2.sub (v128.load offset=16 (local.get $o)) (local.get $s11)))
+                (v128.store offset=32 (local.get $o) (f64x2.sub (v128.load offset=32 (local.get $o)) (local.get $s12)))
+                (v128.store offset=48 (local.get $o) (f64x2.sub (v128.load offset=48 (local.get $o)) (local.get $s13)))))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (br $each_pair)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $each_group))))
 )

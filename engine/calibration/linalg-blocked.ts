@@ -6,7 +6,8 @@
  * - A blocked right-looking Cholesky factorisation A = L Lᵀ in place (lower triangle, row-major,
  *   Float64Array), in steps of BLOCK columns: factor the diagonal block, solve the panel below it,
  *   subtract the panel's outer product from the trailing rows with a 3 × 3 register-tiled kernel of
- *   dot products over contiguous rows. The panel solve and the trailing update of one step can each
+ *   dot products over contiguous rows (in WebAssembly: 2 × 8 tiles of outer products on the panel packed
+ *   by eight columns, the same sums, h59). The panel solve and the trailing update of one step can each
  *   be split by rows, so worker threads can share a step (engine/calibration/parallel).
  * - The diagonal blocks of A⁻¹ = L⁻ᵀ L⁻¹ without the full inverse: for a block of columns J, the
  *   columns X = L⁻¹ E_J by forward substitution (blocked the same way), then X_Jᵀ X_J. The blocks
@@ -20,6 +21,8 @@ import type { DotsKernel } from './linalg-wasm';
 
 /** Columns per factorisation step (a multiple of the 3 × 3 tile). */
 export const BLOCK = 96;
+/** Rows per band of the trailing update in WebAssembly (its rows and a group of packed columns stay in L1). */
+const OUTER_BAND = 48;
 /** Rows per forward-substitution block when computing columns of L⁻¹. */
 export const SOLVE_ROWS = 24;
 /** Target width of a block of columns of L⁻¹ (whole groups of parameters). */
@@ -173,14 +176,67 @@ export function solvePanel(m: Float64Array, N: number, k0: number, rowFrom: numb
 }
 
 /**
- * After solvePanel(k0) on every row: subtracts the panel's products from the trailing rows
- * [rowFrom, rowTo), A[i][j] −= Σ_k L[i][k] L[j][k] for k0 + BLOCK ≤ j ≤ i. `panel` is scratch of at
- * least (rowTo − k0 − BLOCK) × BLOCK doubles; the panel is only read from `m`, so row ranges can be
- * updated at the same time. With `kernel`, `m` and `panel` on its memory: the products in WebAssembly.
+ * The rows [from, from + 8·groups) of m, columns [k0, k0 + K), packed for `DotsKernel.subtractOuter` into `packed`
+ * from `at`: group g (rows from + 8g …) at at + 8Kg, its K steps of eight doubles (entry k of each of its rows).
  */
-export function updateTrailing(m: Float64Array, N: number, k0: number, rowFrom: number, rowTo: number, panel: Float64Array, kernel?: DotsKernel): void {
+export function packColumns(m: Float64Array, N: number, k0: number, K: number, from: number, groups: number, packed: Float64Array, at: number): void {
+  for (let g = 0; g < groups; g++) {
+    const base = at + 8 * K * g;
+    for (let c = 0; c < 8; c++) {
+      const row = (from + 8 * g + c) * N + k0;
+      for (let k = 0; k < K; k++) packed[base + 8 * k + c] = m[row + k] as number;
+    }
+  }
+}
+
+/**
+ * After solvePanel(k0) on every row: subtracts the panel's products from the trailing rows
+ * [rowFrom, rowTo), A[i][j] −= Σ_k L[i][k] L[j][k] for k0 + BLOCK ≤ j ≤ i. `panel` is scratch of
+ * N × BLOCK doubles; the panel is only read from `m`, so row ranges can be
+ * updated at the same time. With `kernel`, `m` and `panel` on its memory: in WebAssembly, in outer-product
+ * form (`subtractOuter`: the panel's rows packed by eight, tiles of 2 rows × 8 columns, the tiles beside the
+ * diagonal writing into the unused upper triangle), each sum in the order of k as the JavaScript kernel's, so
+ * the same bits. (Before h59 the WebAssembly path took dot products in two lanes, equal to rounding: still so with
+ * `dotProducts`, for the bench.)
+ */
+export function updateTrailing(
+  m: Float64Array,
+  N: number,
+  k0: number,
+  rowFrom: number,
+  rowTo: number,
+  panel: Float64Array,
+  kernel?: DotsKernel,
+  dotProducts = false,
+): void {
   const k1 = k0 + BLOCK;
   if (rowTo <= rowFrom) return;
+  if (kernel !== undefined && !dotProducts && m.buffer === kernel.heap.buffer && panel.buffer === kernel.heap.buffer) {
+    // Columns [k1, rowTo) in groups of eight (the last may take rows past rowTo: still inside N, which is k1 plus
+    // a multiple of BLOCK, and only read), at the start of `panel`; each band's rows copied after them, in the
+    // last BLOCK × BLOCK of `panel` (the packed columns take at most N − BLOCK rows).
+    const groups = Math.ceil((rowTo - k1) / 8);
+    packColumns(m, N, k0, BLOCK, k1, groups, panel, 0);
+    const rowsAt = (N - BLOCK) * BLOCK;
+    for (let band = rowFrom; band < rowTo; band += OUTER_BAND) {
+      const bandEnd = Math.min(rowTo, band + OUTER_BAND);
+      for (let i = band; i < bandEnd; i++) panel.set(m.subarray(i * N + k0, i * N + k1), rowsAt + (i - band) * BLOCK);
+      const at = panel.byteOffset / 8;
+      kernel.subtractOuter(
+        at + rowsAt,
+        BLOCK,
+        at,
+        8 * BLOCK,
+        BLOCK,
+        m.byteOffset / 8 + band * N + k1,
+        N,
+        bandEnd - band,
+        Math.ceil((bandEnd - k1) / 8),
+        band - k1,
+      );
+    }
+    return;
+  }
   for (let i = k1; i < rowTo; i++) panel.set(m.subarray(i * N + k0, i * N + k1), (i - k1) * BLOCK);
   // In bands of 48 rows against 48 columns (cache); tiles above the diagonal write only into the
   // upper triangle, which is never read.
@@ -251,7 +307,10 @@ export function inverseSplit(N: number, bounds: Int32Array, parts: number): numb
  * For the blocks of columns [blockFrom, blockTo) of `bounds`: the columns of L⁻¹ (L the factor in `m`)
  * and, for every parameter p of those columns, the entries (p, p), (p, p + 1), (p, p + 2) of A⁻¹ that lie
  * in p's group, written to band[3p …] (the other entries are left alone). With `kernel` (`m` on its
- * memory, blocks at most BLOCK wide), the columns are kept in its scratch and the products run in WebAssembly.
+ * memory, blocks at most BLOCK wide), the columns are kept in its scratch and the products run in WebAssembly:
+ * in outer-product form (`subtractOuter`, h59: X also packed by eight columns, each sum in the order of k as the
+ * JavaScript loops') when X and its packed copy fit in the scratch (blocks up to 48 wide), else as dot products in two
+ * lanes (`subtractDots`, equal to rounding; also with `dotProducts`, the path before h59, for the bench and tests).
  */
 export function inverseBand(
   m: Float64Array,
@@ -262,12 +321,19 @@ export function inverseBand(
   blockTo: number,
   band: Float64Array,
   kernel?: DotsKernel,
+  dotProducts = false,
 ): void {
   let width = 0;
   for (let t = blockFrom; t < blockTo; t++) width = Math.max(width, (bounds[t + 1] as number) - (bounds[t] as number));
   const inKernel = kernel !== undefined && width <= BLOCK;
-  const xt = inKernel ? kernel.scratch(0, width * N) : new Float64Array(width * N); // X transposed: column c of L⁻¹ E_J is row c
-  const partial = inKernel ? kernel.scratch(1, SOLVE_ROWS * width) : new Float64Array(SOLVE_ROWS * width);
+  // With the kernel, X is also kept packed by groups of eight columns (its rows from c0 on) for `subtractOuter`, when
+  // both fit in the scratch; otherwise the products are dot products (`subtractDots`).
+  const packedWidth = Math.ceil(width / 8) * 8;
+  const outer = inKernel && !dotProducts && width + packedWidth <= BLOCK;
+  const region = inKernel ? kernel.scratch(0, (outer ? width + packedWidth : width) * N) : new Float64Array(width * N);
+  const xt = region.subarray(0, width * N); // X transposed: column c of L⁻¹ E_J is row c
+  const xp = region.subarray(width * N);
+  const partial = inKernel ? kernel.scratch(1, SOLVE_ROWS * packedWidth) : new Float64Array(SOLVE_ROWS * width);
   // Group of each parameter, by its end.
   const size = groupStart[groupStart.length - 1] as number;
   const groupEnd = new Int32Array(size);
@@ -276,16 +342,28 @@ export function inverseBand(
   for (let t = blockFrom; t < blockTo; t++) {
     const c0 = bounds[t] as number;
     const w = (bounds[t + 1] as number) - c0;
+    const groups = Math.ceil(w / 8);
+    const stride = outer ? 8 * groups : w; // of `partial`'s rows
+    const groupStride = 8 * (N - c0); // of `xp`, in doubles
     xt.fill(0);
     for (let i0 = c0; i0 < N; i0 += SOLVE_ROWS) {
       const i1 = Math.min(N, i0 + SOLVE_ROWS);
       partial.fill(0);
       // −Σ_{c0 ≤ k < i0} L[i][k] X[k][c] for the rows of this block.
-      if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w, inKernel ? kernel : undefined);
+      if (i0 > c0 && outer) {
+        const at = m.byteOffset / 8;
+        kernel.subtractOuter(at + i0 * N + c0, N, xp.byteOffset / 8, groupStride, i0 - c0, partial.byteOffset / 8, stride, i1 - i0, groups, stride);
+      } else if (i0 > c0) subtractDots(m, i0 * N + c0, N, xt, c0, N, i0 - c0, partial, 0, w, 1, i1 - i0, w, inKernel ? kernel : undefined);
       if (inKernel) {
         // The right-hand sides into X, then the triangle in WebAssembly (the same bits as the loop below).
-        for (let c = 0; c < w; c++) for (let i = i0; i < i1; i++) xt[c * N + i] = (partial[(i - i0) * w + c] as number) + (i === c0 + c ? 1 : 0);
+        for (let c = 0; c < w; c++) for (let i = i0; i < i1; i++) xt[c * N + i] = (partial[(i - i0) * stride + c] as number) + (i === c0 + c ? 1 : 0);
         kernel.solve(xt.byteOffset / 8 + i0, N, w, m.byteOffset / 8 + i0 * N + i0, N, i1 - i0);
+        // These rows of X packed (the columns past w as zeros).
+        if (outer)
+          for (let c = 0; c < 8 * groups; c++) {
+            const to = (c >> 3) * groupStride + (c & 7) + 8 * (i0 - c0);
+            for (let i = i0; i < i1; i++) xp[to + 8 * (i - i0)] = c < w ? (xt[c * N + i] as number) : 0;
+          }
         continue;
       }
       for (let i = i0; i < i1; i++) {

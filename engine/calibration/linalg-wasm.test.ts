@@ -2,12 +2,28 @@
  * The factorisation's dot products in WebAssembly SIMD (dots.wat) give the JavaScript kernel's
  * results to rounding: subtractDots on odd shapes, and the diagonal blocks of the inverse of a
  * matrix spanning several factorisation steps to 1e-12 (relative to √(var_p·var_q)), in the calling
- * thread and over worker threads sharing one WebAssembly memory.
+ * thread and over worker threads sharing one WebAssembly memory. Since h59 the trailing update and the products of
+ * the columns of L⁻¹ run as outer products (subtractOuter) with the JavaScript loops' order: the factor and the
+ * inverse blocks are then the JavaScript path's bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import { calibrate, createSharedMatrix, createDotsKernel, type DotsKernel } from '.';
 import { createThreadedRunner } from './parallel';
-import { BLOCK, choleskyInPlace, inverseDiagonalBlocksInPlace, padMatrix, paddedSize, SOLVE_ROWS, subtractDots } from './linalg-blocked';
+import {
+  BLOCK,
+  choleskyInPlace,
+  columnBlocks,
+  factorDiagonalBlock,
+  inverseBand,
+  inverseDiagonalBlocksInPlace,
+  padMatrix,
+  paddedSize,
+  SOLVE_ROWS,
+  solvePanel,
+  subtractDots,
+  trailingSplit,
+  updateTrailing,
+} from './linalg-blocked';
 import { createRandom } from '../random';
 import { simulateCalibrationData } from '../simulation';
 
@@ -25,6 +41,13 @@ function randomSpd(size: number, seed: number): Float64Array {
     }
   }
   return m;
+}
+
+/** How many entries of the lower triangles of two N × N matrices are not the same bits. */
+function differingLower(a: Float64Array, b: Float64Array, N: number): number {
+  let differing = 0;
+  for (let i = 0; i < N; i++) for (let j = 0; j <= i; j++) if (!Object.is(a[i * N + j], b[i * N + j])) differing++;
+  return differing;
 }
 
 /** A kernel on a fresh shared memory for an N × N matrix, counting its calls (its triangle solves apart). */
@@ -46,6 +69,10 @@ function countingKernel(N: number): { matrix: Float64Array; kernel: DotsKernel; 
       solveCount++;
       dots!.solve(...args);
     },
+    subtractOuter: (...args) => {
+      count++;
+      dots!.subtractOuter(...args);
+    },
   };
   return { matrix: shared!.matrix, kernel, calls: () => count, solves: () => solveCount };
 }
@@ -57,6 +84,7 @@ function jsSolve(kernel: DotsKernel): DotsKernel {
     heap,
     scratch: (slot, length) => kernel.scratch(slot, length),
     subtract: (...args) => kernel.subtract(...args),
+    subtractOuter: (...args) => kernel.subtractOuter(...args),
     solve: (xAt, xStride, rows, tAt, tStride, n) => {
       for (let r = 0; r < rows; r++) {
         const x = xAt + r * xStride;
@@ -178,6 +206,103 @@ describe('WebAssembly dot products of the blocked factorisation', () => {
       expect(old).not.toBeNull();
       expect(Array.from(band!)).toEqual(Array.from(old!));
       expect(Array.from(now.matrix)).toEqual(Array.from(before.matrix));
+    }
+  });
+
+  it('subtract outer products on a packed panel as the JavaScript loops sum them, k in order (odd rows, lags, K 0–97): the same bits', () => {
+    const { kernel } = countingKernel(96);
+    const heap = kernel.heap;
+    const rng = createRandom(59);
+    for (const [rows, groups, K, lag, bGroup] of [
+      [7, 3, 13, 0, 8 * 13],
+      [1, 1, 1, 0, 8],
+      [2, 2, 96, 5, 8 * 96 + 16],
+      [5, 3, 97, 20, 8 * 97],
+      [9, 2, 6, 2, 8 * 7],
+      [4, 1, 0, 0, 0],
+      [0, 2, 5, 0, 40],
+      [6, 4, 11, -3, 8 * 11],
+    ] as const) {
+      const aAt = 3;
+      const aStride = K + 5;
+      const bAt = 1500;
+      const outAt = 4000;
+      const outRow = 8 * groups + 3;
+      for (let k = 0; k < 6000; k++) heap[k] = rng.next() - 0.5;
+      const expected = Float64Array.from(heap.subarray(0, 6000));
+      for (let g = 0; g < groups; g++) {
+        for (let r = Math.max(0, 8 * g - lag); r < rows; r++) {
+          for (let c = 0; c < 8; c++) {
+            let sum = 0;
+            for (let k = 0; k < K; k++) sum += heap[aAt + r * aStride + k]! * heap[bAt + g * bGroup + 8 * k + c]!;
+            const o = outAt + r * outRow + 8 * g + c;
+            expected[o] = expected[o]! - sum;
+          }
+        }
+      }
+      kernel.subtractOuter(aAt, aStride, bAt, bGroup, K, outAt, outRow, rows, groups, lag);
+      // Every entry: the tiles' equal the loop's bit for bit, the rows above each group's diagonal and the rest untouched.
+      for (let k = 0; k < 6000; k++) expect(heap[k], `${rows} rows, ${groups} groups, K ${K}, lag ${lag}, entry ${k}`).toBe(expected[k]);
+    }
+  });
+
+  it("give the JavaScript path's factor and inverse blocks bit for bit (sizes 5, 97, 301, 400: padding, odd groups, a partial group of eight)", () => {
+    for (const size of [301, 97, 5, 400]) {
+      const matrix = randomSpd(size, 59 + size);
+      const groupStart = Int32Array.from({ length: Math.ceil(size / 3) + 1 }, (_, g) => Math.min(size, 3 * g));
+      const N = paddedSize(size);
+      const js = padMatrix(matrix, size);
+      const jsBand = inverseDiagonalBlocksInPlace(js, N, groupStart);
+      const { matrix: heapMatrix, kernel, calls } = countingKernel(N);
+      heapMatrix.set(padMatrix(matrix, size));
+      const band = inverseDiagonalBlocksInPlace(heapMatrix, N, groupStart, kernel);
+      expect(calls()).toBeGreaterThan(size > 96 ? 10 : 2);
+      expect(jsBand).not.toBeNull();
+      expect(Array.from(band!)).toEqual(Array.from(jsBand!));
+      expect(differingLower(heapMatrix, js, N), `entries of L that differ, size ${size}`).toBe(0);
+    }
+  });
+
+  it('update the trailing rows in parts as the threads do (row ranges not multiples of 8): the JavaScript factor bit for bit', () => {
+    const size = 330; // N = 384
+    const matrix = randomSpd(size, 63);
+    const N = paddedSize(size);
+    const js = padMatrix(matrix, size);
+    expect(choleskyInPlace(js, N)).toBe(true);
+    const { matrix: heapMatrix, kernel } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    const panel = kernel.scratch(0, N * BLOCK);
+    for (let k0 = 0; k0 < N; k0 += BLOCK) {
+      expect(factorDiagonalBlock(heapMatrix, N, k0)).toBe(true);
+      solvePanel(heapMatrix, N, k0, k0 + BLOCK, N, kernel);
+      const split = trailingSplit(N, k0 + BLOCK, 3);
+      for (let t = split.length - 2; t >= 0; t--) updateTrailing(heapMatrix, N, k0, split[t]!, split[t + 1]!, panel, kernel);
+    }
+    expect(differingLower(heapMatrix, js, N)).toBe(0);
+  });
+
+  it('give the inverse blocks of the dot products (the path before h59) to 1e-12, and fall back to them for blocks wider than 48', () => {
+    const size = 301;
+    const matrix = randomSpd(size, 61);
+    const N = paddedSize(size);
+    const { matrix: heapMatrix, kernel } = countingKernel(N);
+    heapMatrix.set(padMatrix(matrix, size));
+    expect(choleskyInPlace(heapMatrix, N, kernel)).toBe(true);
+    const js = padMatrix(matrix, size);
+    expect(choleskyInPlace(js, N)).toBe(true);
+    for (const groupSize of [2, 7]) {
+      // Groups of 7: blocks of 49 columns, X and its packed copy (56) do not fit in BLOCK columns of scratch.
+      const groupStart = Int32Array.from({ length: Math.ceil(size / groupSize) + 1 }, (_, g) => Math.min(size, groupSize * g));
+      const bounds = columnBlocks(groupStart);
+      const [outer, dots, reference] = [new Float64Array(3 * size), new Float64Array(3 * size), new Float64Array(3 * size)];
+      inverseBand(heapMatrix, N, groupStart, bounds, 0, bounds.length - 1, outer, kernel);
+      inverseBand(heapMatrix, N, groupStart, bounds, 0, bounds.length - 1, dots, kernel, true);
+      inverseBand(js, N, groupStart, bounds, 0, bounds.length - 1, reference);
+      let worst = 0;
+      for (let p = 0; p < size; p++) worst = Math.max(worst, Math.abs(outer[3 * p]! - dots[3 * p]!) / dots[3 * p]!);
+      expect(worst, `groups of ${groupSize}`).toBeLessThanOrEqual(1e-12);
+      if (groupSize === 2) expect(Array.from(outer)).toEqual(Array.from(reference));
+      else expect(Array.from(outer)).toEqual(Array.from(dots));
     }
   });
 

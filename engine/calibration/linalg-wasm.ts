@@ -2,7 +2,8 @@
  * The dot-product kernel of the blocked Cholesky factorisation (linalg-blocked.ts, `subtractDots`) in
  * WebAssembly SIMD, from the hand-written dots.wat (compiled bytes in dots-wasm-bytes.ts): the same
  * sums as the JavaScript kernel, to rounding (each dot product runs in two lanes); and the triangles of the
- * panel solve and of the columns of L⁻¹ (`solve`), the same bits as their JavaScript loops.
+ * panel solve and of the columns of L⁻¹ (`solve`), the same bits as their JavaScript loops; and the trailing update
+ * in outer-product form on a packed panel (`subtractOuter`, h59), the same bits as the JavaScript kernel.
  *
  * The module works on an imported shared memory that holds the padded matrix (doubles [0, N²)) and,
  * after it, one scratch region per thread (the panel, or the columns of L⁻¹ and their partial sums):
@@ -15,6 +16,7 @@ import { DOTS_WASM_BASE64 } from './dots-wasm-bytes';
 interface DotsExports {
   readonly subtractDots: (...args: number[]) => void;
   readonly solveRows: (...args: number[]) => void;
+  readonly subtractOuter: (...args: number[]) => void;
 }
 
 const dotsModule = lazyWasmModule(DOTS_WASM_BASE64);
@@ -44,6 +46,23 @@ export interface DotsKernel {
    * the JavaScript loops of solvePanel and inverseBand).
    */
   solve(xAt: number, xStride: number, rows: number, tAt: number, tStride: number, n: number): void;
+  /**
+   * out[r·outRow + 8g + c] −= Σ_k heap[aAt + r·aStride + k] · heap[bAt + g·bGroup + 8k + c] (k < K, in the order of k:
+   * the same bits as `subtractDots`' JavaScript loops) for c < 8, g < groups and the rows lag + r ≥ 8g (r < rows); B
+   * packed by groups of eight columns (see packColumns in linalg-blocked.ts). Indices and strides in doubles.
+   */
+  subtractOuter(
+    aAt: number,
+    aStride: number,
+    bAt: number,
+    bGroup: number,
+    K: number,
+    outAt: number,
+    outRow: number,
+    rows: number,
+    groups: number,
+    lag: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -95,5 +114,7 @@ export function createDotsKernel(memory: WebAssembly.Memory, N: number, scratchA
     subtract: (aAt, aStride, bAt, bStride, K, outAt, outRow, outCol, rows, cols) =>
       exports.subtractDots(8 * aAt, 8 * aStride, 8 * bAt, 8 * bStride, K, 8 * outAt, 8 * outRow, 8 * outCol, rows, cols),
     solve: (xAt, xStride, rows, tAt, tStride, n) => exports.solveRows(8 * xAt, 8 * xStride, rows, 8 * tAt, 8 * tStride, n),
+    subtractOuter: (aAt, aStride, bAt, bGroup, K, outAt, outRow, rows, groups, lag) =>
+      exports.subtractOuter(8 * aAt, 8 * aStride, 8 * bAt, 8 * bGroup, K, 8 * outAt, 8 * outRow, rows, groups, lag),
   };
 }
