@@ -52,6 +52,22 @@ function shardsHere(data: ResponseData, shards: number): EStepRunner {
   };
 }
 
+/** A runner over the shard jobs of a new run, and its passes' key prefix (run and lease). */
+async function runOverJobs(
+  queue: Parameters<typeof createShardedRunner>[0]['queue'],
+  waiter: InstanceType<typeof ShardWaiter>,
+  data: ResponseData,
+  shards: number,
+) {
+  const runId = await newRun();
+  const lease = randomUUID();
+  const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
+  return { sharded, passPrefix: `${runId}-${lease}` };
+}
+
+/** The settings of the runs over `runOverJobs`'s runners. */
+const jobRunSettings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
+
 /**
  * `count` processors in this process standing for worker processes (started by `start(k)`), the run's queue and
  * waiter; `wrap` sees each job of processor k.
@@ -392,12 +408,9 @@ describe("the final pass's options and dropped passes (decision 021, h54)", () =
     };
     caches[1] = slow;
     const workers = [start(0), start(1)];
-    const runId = await newRun();
-    const lease = randomUUID();
-    runPrefix = `${runId}-${lease}`;
-    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
-    const settings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
-    const result = await calibrateWithRunner(sharded, settings);
+    const { sharded, passPrefix } = await runOverJobs(queue, waiter, data, shards);
+    runPrefix = passPrefix;
+    const result = await calibrateWithRunner(sharded, jobRunSettings);
     expect(late).not.toBeNull();
     await late;
     // The dropped pass (3) ran again as pass 4; its late job stored nothing.
@@ -407,7 +420,7 @@ describe("the final pass's options and dropped passes (decision 021, h54)", () =
     const left = await redis.keys(`${prefix}:calibration-*:${runPrefix}-3*`);
     expect(left.filter((key) => /:calibration-(params|claims|results):.*-3(-\d+)?$/.test(key))).toEqual([]);
     expect(left.filter((key) => /:calibration-results:.*-4-\d+$/.test(key))).toEqual([]);
-    const same = await calibrateWithRunner(shardsHere(data, shards), settings);
+    const same = await calibrateWithRunner(shardsHere(data, shards), jobRunSettings);
     expect(result.logLik).toBe(same.logLik);
     result.items.forEach((item, i) => {
       expect(item.a).toBe(same.items[i]!.a);
@@ -446,16 +459,13 @@ describe('results pushed to the pass list (decision 021, h61)', () => {
       return run(job);
     });
     const workers = [start(0), start(1)];
-    const runId = await newRun();
-    const lease = randomUUID();
-    runPrefix = `${runId}-${lease}`;
-    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
-    const settings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
-    const result = await calibrateWithRunner(sharded, settings);
+    const { sharded, passPrefix } = await runOverJobs(queue, waiter, data, shards);
+    runPrefix = passPrefix;
+    const result = await calibrateWithRunner(sharded, jobRunSettings);
     await sharded.close?.();
     expect(pushedTwice.length).toBeGreaterThanOrEqual(1);
     expect([...oldForm].sort()).toEqual([0, 1, 2, 3]);
-    const same = await calibrateWithRunner(shardsHere(data, shards), settings);
+    const same = await calibrateWithRunner(shardsHere(data, shards), jobRunSettings);
     expect(result.logLik).toBe(same.logLik);
     result.items.forEach((item, i) => {
       expect(item.a).toBe(same.items[i]!.a);

@@ -213,19 +213,14 @@ return 1`;
  * had job 3 taken shard 0, job 0, which may take shard 0 only, would find nothing left. With each job's own
  * shard first, shard k can be held only by job k: the last job's shard is takeable by it alone, and so on down.
  */
-export async function claimShard(
-  redis: Redis,
-  claimKey: string,
-  jobId: string,
-  shards: number,
-  resident: readonly number[],
-  staged?: number,
-  paramsKey?: string,
-): Promise<number | null> {
-  return claimed(claimKey, await redis.eval(...claimCommand(claimKey, jobId, shards, resident, staged, paramsKey)));
+export async function claimShard(redis: Redis, ...claim: Parameters<typeof claimCommand>): Promise<number | null> {
+  return claimed(claim[0], await redis.eval(...claimCommand(...claim)));
 }
 
-/** CLAIM_SCRIPT's EVAL arguments for claimShard (alone, or in a pipeline with the pass's parameters: h61). */
+/**
+ * CLAIM_SCRIPT's EVAL arguments for claimShard (alone, or in a pipeline with the pass's parameters: h61): the pass's
+ * claim hash, the job, the pass's shards, those this process holds, `ready` (first pass) and the pass's parameters key.
+ */
 function claimCommand(
   claimKey: string,
   jobId: string,
