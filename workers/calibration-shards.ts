@@ -9,8 +9,9 @@
  * - For every pass (E-step or final diagnostic pass) the parent adds one job per shard to the
  *   `calibration-shards` queue, carrying the item parameters and the quadrature. Whichever worker
  *   takes a job reads the shard (once: workers keep the shards they have seen in memory), computes
- *   the shard's sums and writes them to a Redis key of that pass; the parent waits for the jobs,
- *   reads the keys and adds the sums up (mergeStatistics), then does the M-step.
+ *   the shard's sums and pushes them to a Redis list of that pass; the parent, blocked on the list, has each
+ *   as soon as it is stored (decision 021, h61), adds the sums up in shard order (mergeStatistics), then does the
+ *   M-step. The jobs' completion events say only whether one failed (and bring the timeline's reports).
  * - Everything is namespaced by run id and lease (one processing attempt of the run), so two runs, or
  *   a run and its own earlier attempt, never mix.
  */
@@ -625,11 +626,17 @@ export interface ShardPassTimeline {
   dispatch: number;
   /** From the jobs added to the last job's sums read back and decoded. */
   wait: number;
-  /** Reading the sums back from Redis, each job's as it completes (summed over the jobs: mostly during `wait`). */
+  /**
+   * Reading the sums back from Redis, each job's as it completes (summed over the jobs: mostly during `wait`). 0 since
+   * the sums are pushed to the pass's list (h61): they come with the blocked pop, within `wait`.
+   */
   transfer: number;
   /** Decoding the shards' sums, each as it arrives (summed over the jobs; the sum in shard order follows the pass). */
   merge: number;
-  /** The jobs' reports (those whose completion event arrived). */
+  /**
+   * The jobs' reports (those whose completion event arrived; since h61 the pass ends with its last sums, before its
+   * last completion: the array is filled as they come, by the runner's close at the latest).
+   */
   jobs: ShardJobReport[];
 }
 
