@@ -157,7 +157,10 @@ export interface ShardJobReport {
   /** Wall clock (ms since the epoch) when the job started and ended in its worker. */
   startedAt: number;
   endedAt: number;
-  /** Milliseconds: reading the parameters, claiming a shard, loading it (first pass of a process), computing, storing the sums. */
+  /**
+   * Milliseconds: decoding the parameters, claiming a shard (with the parameters' read, one round trip: h61), loading it
+   * (first pass of a process), computing, storing the sums.
+   */
   params: number;
   claim: number;
   load: number;
