@@ -851,7 +851,12 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     };
     // The results, pushed by the jobs to the pass's list, read by a blocked pop on a connection of their own (h61):
     // each as soon as its job stored it, while the others still compute.
-    const reader = (blocking ??= redis.duplicate());
+    if (blocking === null) {
+      blocking = redis.duplicate();
+      // Its failures come with the pop's promise (as the shared connection's, whose events are silenced likewise).
+      blocking.on('error', () => undefined);
+    }
+    const reader = blocking;
     let stop = false;
     const collect = (async () => {
       while (missing > 0 && !stop) {
