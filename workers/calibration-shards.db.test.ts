@@ -52,6 +52,22 @@ function shardsHere(data: ResponseData, shards: number): EStepRunner {
   };
 }
 
+/** A runner over the shard jobs of a new run, and its passes' key prefix (run and lease). */
+async function runOverJobs(
+  queue: Parameters<typeof createShardedRunner>[0]['queue'],
+  waiter: InstanceType<typeof ShardWaiter>,
+  data: ResponseData,
+  shards: number,
+) {
+  const runId = await newRun();
+  const lease = randomUUID();
+  const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
+  return { sharded, passPrefix: `${runId}-${lease}` };
+}
+
+/** The settings of the runs over `runOverJobs`'s runners. */
+const jobRunSettings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
+
 /**
  * `count` processors in this process standing for worker processes (started by `start(k)`), the run's queue and
  * waiter; `wrap` sees each job of processor k.
@@ -339,13 +355,14 @@ describe("the final pass's options and dropped passes (decision 021, h54)", () =
     }
     expect([...without.expectations.r]).toEqual([...withScore.expectations.r]);
     expect(without.expectations.logLik).toBe(withScore.expectations.logLik);
+    // A pass ends once its sums are in, before its jobs' completion (h61): the runner's close waits for those.
+    await sharded.close?.();
     // Each job's result is smaller by 3 Float64 an item without it (four final passes: louis-block, none, with, without).
     expect([...sizes.keys()].sort()).toEqual([0, 1, 2, 3]);
     for (const [with1, without1, with2, without2] of sizes.values()) {
       expect(with1! - without1!).toBe(3 * 50 * 8);
       expect(with2! - without2!).toBe(3 * 50 * 8);
     }
-    await sharded.close?.();
     await Promise.all(workers.map((w) => w.close()));
     for (const cache of caches) cache.clear();
   });
@@ -391,12 +408,9 @@ describe("the final pass's options and dropped passes (decision 021, h54)", () =
     };
     caches[1] = slow;
     const workers = [start(0), start(1)];
-    const runId = await newRun();
-    const lease = randomUUID();
-    runPrefix = `${runId}-${lease}`;
-    const sharded = await createShardedRunner({ db, redis, queue, waiter, keyPrefix: prefix, runId, lease, data, shards });
-    const settings = { acceleration: 'none', tolerance: 1e-6, maxCycles: 5, standardErrors: 'none' } as const;
-    const result = await calibrateWithRunner(sharded, settings);
+    const { sharded, passPrefix } = await runOverJobs(queue, waiter, data, shards);
+    runPrefix = passPrefix;
+    const result = await calibrateWithRunner(sharded, jobRunSettings);
     expect(late).not.toBeNull();
     await late;
     // The dropped pass (3) ran again as pass 4; its late job stored nothing.
@@ -406,13 +420,60 @@ describe("the final pass's options and dropped passes (decision 021, h54)", () =
     const left = await redis.keys(`${prefix}:calibration-*:${runPrefix}-3*`);
     expect(left.filter((key) => /:calibration-(params|claims|results):.*-3(-\d+)?$/.test(key))).toEqual([]);
     expect(left.filter((key) => /:calibration-results:.*-4-\d+$/.test(key))).toEqual([]);
-    const same = await calibrateWithRunner(shardsHere(data, shards), settings);
+    const same = await calibrateWithRunner(shardsHere(data, shards), jobRunSettings);
     expect(result.logLik).toBe(same.logLik);
     result.items.forEach((item, i) => {
       expect(item.a).toBe(same.items[i]!.a);
       expect(item.d).toBe(same.items[i]!.d);
     });
     await sharded.close?.();
+    await Promise.all(workers.map((w) => w.close()));
+    for (const cache of caches) cache.clear();
+  });
+});
+
+describe('results pushed to the pass list (decision 021, h61)', () => {
+  it('a shard whose sums come twice (a job run again after it pushed them) and jobs of a worker that stores them at its key: the same bits, no key left', async () => {
+    const sim = simulateCalibrationData(createRandom(17), { items: 40, persons: 5_000, design: { kind: 'random', perPerson: 10 } });
+    const data = collapsePatterns(sim.data).data;
+    const shards = 4;
+    let runPrefix = '';
+    const pushedTwice: number[] = [];
+    const oldForm: number[] = [];
+    // Pass 2: processor 0 runs each of its jobs twice (its claim gives the same shard back: the sums pushed again).
+    // Pass 3: every job as a worker of before h61 does it (no results list in its data: its sums at its job's key).
+    const { queue, waiter, caches, start } = await setup(2, (k, run) => async (job) => {
+      const data = (job as { data: { pass: number; resultsKey?: string } }).data;
+      if (data.pass === 2 && k === 0) {
+        await run(job);
+        const again = (await run(job)) as { shard: number };
+        pushedTwice.push(again.shard);
+        return again;
+      }
+      if (data.pass === 3) {
+        delete data.resultsKey;
+        const report = (await run(job)) as { shard: number };
+        oldForm.push(report.shard);
+        return report;
+      }
+      return run(job);
+    });
+    const workers = [start(0), start(1)];
+    const { sharded, passPrefix } = await runOverJobs(queue, waiter, data, shards);
+    runPrefix = passPrefix;
+    const result = await calibrateWithRunner(sharded, jobRunSettings);
+    await sharded.close?.();
+    expect(pushedTwice.length).toBeGreaterThanOrEqual(1);
+    expect([...oldForm].sort()).toEqual([0, 1, 2, 3]);
+    const same = await calibrateWithRunner(shardsHere(data, shards), jobRunSettings);
+    expect(result.logLik).toBe(same.logLik);
+    result.items.forEach((item, i) => {
+      expect(item.a).toBe(same.items[i]!.a);
+      expect(item.d).toBe(same.items[i]!.d);
+      expect(item.infit).toBe(same.items[i]!.infit);
+    });
+    // Every pass's parameters, claims, results list and marks deleted (the duplicate too).
+    expect(await redis.keys(`${prefix}:calibration-*:${runPrefix}-*`)).toEqual([]);
     await Promise.all(workers.map((w) => w.close()));
     for (const cache of caches) cache.clear();
   });

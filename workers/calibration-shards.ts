@@ -9,8 +9,9 @@
  * - For every pass (E-step or final diagnostic pass) the parent adds one job per shard to the
  *   `calibration-shards` queue, carrying the item parameters and the quadrature. Whichever worker
  *   takes a job reads the shard (once: workers keep the shards they have seen in memory), computes
- *   the shard's sums and writes them to a Redis key of that pass; the parent waits for the jobs,
- *   reads the keys and adds the sums up (mergeStatistics), then does the M-step.
+ *   the shard's sums and pushes them to a Redis list of that pass; the parent, blocked on the list, has each
+ *   as soon as it is stored (decision 021, h61), adds the sums up in shard order (mergeStatistics), then does the
+ *   M-step. The jobs' completion events say only whether one failed (and bring the timeline's reports).
  * - Everything is namespaced by run id and lease (one processing attempt of the run), so two runs, or
  *   a run and its own earlier attempt, never mix.
  */
@@ -70,8 +71,17 @@ export interface ShardJobData {
   paramsKey: string;
   /** Redis hash of the pass's claims: shard index → the job computing it. */
   claimKey: string;
-  /** Redis key the sums go to: the shard index (8 bytes) then the encoded sums. */
+  /**
+   * Redis key of the job's result: the shard index (8 bytes) then the encoded sums; with `resultsKey`, only a mark
+   * that the job stored its sums (the waiter's safety poll reads it).
+   */
   resultKey: string;
+  /**
+   * Redis list of the pass's results (h61): each job pushes its shard index and sums there, and the parent, blocked on
+   * the list, has them as soon as they are stored (no completion event, then GET, on a pass's path). Absent: at
+   * `resultKey`.
+   */
+  resultsKey?: string;
   /**
    * Redis key of the run's shard source (a ShardSource, JSON): the worker builds the shard it claims from its
    * own snapshot of the answers instead of reading it from the CalibrationShard table. Absent: read.
@@ -147,7 +157,10 @@ export interface ShardJobReport {
   /** Wall clock (ms since the epoch) when the job started and ended in its worker. */
   startedAt: number;
   endedAt: number;
-  /** Milliseconds: reading the parameters, claiming a shard, loading it (first pass of a process), computing, storing the sums. */
+  /**
+   * Milliseconds: decoding the parameters, claiming a shard (with the parameters' read, one round trip: h61), loading it
+   * (first pass of a process), computing, storing the sums.
+   */
   params: number;
   claim: number;
   load: number;
@@ -185,12 +198,12 @@ return -1`;
  * Keeps a job's sums, just stored by a plain SET in the same pipeline, only while its pass is on (decision 021, h54;
  * h56: the 2 MB no longer pass through a Lua string, ≈ 2 ms less a job): the parent deletes a pass's parameters,
  * claims and results at once when it drops the pass (a shard left Redis) or has read every result, so a job whose SET
- * came after that deletes its result here and nothing waits for its TTL. KEYS: the pass's parameters, the result key.
- * 1 kept, 0 not.
+ * came after that deletes its result here and nothing waits for its TTL. KEYS: the pass's parameters, then the keys the
+ * job wrote (its result, or its mark and the pass's results list: h61). 1 kept, 0 not.
  */
 const KEEP_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', unpack(KEYS, 2))
   return 0
 end
 return 1`;
@@ -204,15 +217,22 @@ return 1`;
  * had job 3 taken shard 0, job 0, which may take shard 0 only, would find nothing left. With each job's own
  * shard first, shard k can be held only by job k: the last job's shard is takeable by it alone, and so on down.
  */
-export async function claimShard(
-  redis: Redis,
+export async function claimShard(redis: Redis, ...claim: Parameters<typeof claimCommand>): Promise<number | null> {
+  return claimed(claim[0], await redis.eval(...claimCommand(...claim)));
+}
+
+/**
+ * CLAIM_SCRIPT's EVAL arguments for claimShard (alone, or in a pipeline with the pass's parameters: h61): the pass's
+ * claim hash, the job, the pass's shards, those this process holds, `ready` (first pass) and the pass's parameters key.
+ */
+function claimCommand(
   claimKey: string,
   jobId: string,
   shards: number,
   resident: readonly number[],
   staged?: number,
   paramsKey?: string,
-): Promise<number | null> {
+): [string, number, ...(string | number)[]] {
   const ready = staged ?? shards;
   const order = staged === undefined ? resident.filter((shard) => shard < ready) : [ready - 1];
   const start = process.pid % Math.max(1, ready);
@@ -221,10 +241,15 @@ export async function claimShard(
     if (!order.includes(shard)) order.push(shard);
   }
   const keys = paramsKey === undefined ? [claimKey] : [claimKey, paramsKey];
-  const claimed = Number(await redis.eval(CLAIM_SCRIPT, keys.length, ...keys, jobId, RESULT_TTL_SECONDS, ...order));
-  if (claimed === -2) return null;
-  if (!(claimed >= 0)) throw new UnrecoverableError(`no shard left to claim in ${claimKey}`);
-  return claimed;
+  return [CLAIM_SCRIPT, keys.length, ...keys, jobId, RESULT_TTL_SECONDS, ...order];
+}
+
+/** CLAIM_SCRIPT's reply: the shard, or null when the pass was dropped (or is over). */
+function claimed(claimKey: string, reply: unknown): number | null {
+  const shard = Number(reply);
+  if (shard === -2) return null;
+  if (!(shard >= 0)) throw new UnrecoverableError(`no shard left to claim in ${claimKey}`);
+  return shard;
 }
 
 interface CacheEntry {
@@ -379,16 +404,33 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       t = now;
       return ms;
     };
-    const { runId, lease, paramsKey, claimKey, resultKey, kind, shards, ready, sourceKey, shardKey, tableShards, scoreOuter } = job.data;
-    if (last?.key !== paramsKey) {
-      const bytes = await redis.getBuffer(paramsKey);
-      if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
-      last = { key: paramsKey, pass: decodePass(bytes) };
+    const { runId, lease, paramsKey, claimKey, resultKey, resultsKey, kind, shards, ready, sourceKey, shardKey, tableShards, scoreOuter } = job.data;
+    const claim = claimCommand(claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready, paramsKey);
+    let held: number | null;
+    let paramsMs = 0;
+    if (last?.key === paramsKey) held = claimed(claimKey, await redis.eval(...claim));
+    else {
+      // The pass's first job in this process: its claim and the pass's parameters in one round trip (h61). The claim
+      // first: a pass dropped meanwhile gives no claim (null) rather than parameters read and then nothing to claim.
+      const replies =
+        (await redis
+          .pipeline()
+          .eval(...claim)
+          .getBuffer(paramsKey)
+          .exec()) ?? [];
+      const [claimError, reply] = replies[0] ?? [new Error('no reply to the claim'), null];
+      const [paramsError, bytes] = replies[1] ?? [new Error('no reply for the parameters'), null];
+      if (claimError) throw claimError;
+      if (paramsError) throw paramsError;
+      held = claimed(claimKey, reply);
+      if (held !== null) {
+        if (bytes === null) throw new UnrecoverableError(`parameters of pass ${job.data.pass} of run ${runId} are gone`);
+        const decoding = performance.now();
+        last = { key: paramsKey, pass: decodePass(bytes as Buffer) };
+        paramsMs = performance.now() - decoding;
+      }
     }
-    const { params, quadrature } = last.pass;
-    const paramsMs = lap();
-    const claimed = await claimShard(redis, claimKey, job.id ?? resultKey, shards, cache.resident(runId, lease), ready, paramsKey);
-    const claimMs = lap();
+    const claimMs = lap() - paramsMs;
     const report = (shard: number, times: Pick<ShardJobReport, 'load' | 'compute' | 'store' | 'bytes'>, dropped: boolean): ShardJobReport => ({
       shard,
       pid: process.pid,
@@ -400,8 +442,9 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
       ...(dropped ? { dropped: true as const } : {}),
     });
     // The pass was dropped (a shard left Redis) or is over: nothing to compute.
-    if (claimed === null) return report(-1, { load: 0, compute: 0, store: 0, bytes: 0 }, true);
-    const shard = claimed;
+    if (held === null || last === null) return report(-1, { load: 0, compute: 0, store: 0, bytes: 0 }, true);
+    const shard = held;
+    const { params, quadrature } = last.pass;
     let buildShard: (() => Promise<ResponseData>) | undefined;
     if (shardKey !== undefined && !(tableShards ?? []).includes(shard)) {
       // The parent's SET, one GET: the shard comes as one buffer (decodeShard copies what is not aligned).
@@ -426,11 +469,21 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
     const loadMs = cache.loads > loadsBefore ? lap() : (lap(), 0);
     const sums = await cache.compute(db, { runId, lease, shard, kind, ...(scoreOuter === false ? { scoreOuter } : {}) }, params, quadrature);
     const computeMs = lap();
-    // The shard index (8 bytes) then the sums, kept only while the pass is on (KEEP_SCRIPT, in the same round trip).
-    const replies = (await redis.pipeline().set(resultKey, sums, 'EX', RESULT_TTL_SECONDS).eval(KEEP_SCRIPT, 2, paramsKey, resultKey).exec()) ?? [];
+    // The shard index (8 bytes) then the sums, kept only while the pass is on (KEEP_SCRIPT, in the same round trip):
+    // pushed to the pass's list, with a mark at the job's key (h61), or stored at the job's key.
+    const pipeline = redis.pipeline();
+    if (resultsKey === undefined) pipeline.set(resultKey, sums, 'EX', RESULT_TTL_SECONDS).eval(KEEP_SCRIPT, 2, paramsKey, resultKey);
+    else {
+      pipeline
+        .rpush(resultsKey, sums)
+        .expire(resultsKey, RESULT_TTL_SECONDS)
+        .set(resultKey, '1', 'EX', RESULT_TTL_SECONDS)
+        .eval(KEEP_SCRIPT, 3, paramsKey, resultKey, resultsKey);
+    }
+    const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
-    const stored = Number(replies[1]?.[1] ?? 0);
+    const stored = Number(replies[replies.length - 1]?.[1] ?? 0);
     const storeMs = lap();
     return report(shard, { load: loadMs, compute: computeMs, store: storeMs, bytes: sums.byteLength }, stored !== 1);
   };
@@ -576,11 +629,17 @@ export interface ShardPassTimeline {
   dispatch: number;
   /** From the jobs added to the last job's sums read back and decoded. */
   wait: number;
-  /** Reading the sums back from Redis, each job's as it completes (summed over the jobs: mostly during `wait`). */
+  /**
+   * Reading the sums back from Redis, each job's as it completes (summed over the jobs: mostly during `wait`). 0 since
+   * the sums are pushed to the pass's list (h61): they come with the blocked pop, within `wait`.
+   */
   transfer: number;
   /** Decoding the shards' sums, each as it arrives (summed over the jobs; the sum in shard order follows the pass). */
   merge: number;
-  /** The jobs' reports (those whose completion event arrived). */
+  /**
+   * The jobs' reports (those whose completion event arrived; since h61 the pass ends with its last sums, before its
+   * last completion: the array is filled as they come, by the runner's close at the latest).
+   */
   jobs: ShardJobReport[];
 }
 
@@ -692,20 +751,17 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   let allWritten = source !== undefined;
   const writtenAt: number[] = [];
   const writing = (async () => {
-    const writes: Promise<void>[] = [];
     // Built by the workers: nothing to write.
     for (let k = 0; k < (source ? 0 : parts.length); k++) {
-      const entry = written[k] as (typeof written)[number];
-      writes.push(
-        store(k, encoded(k), true).then(() => {
-          writtenAt[k] = Date.now();
-          entry.resolve();
-        }, entry.reject),
-      );
-      // Lets the write go out (and the first jobs be added) before the next shard is encoded.
+      // Shard k is stored (its SET answered) before shard k + 1 is encoded (h61): the encoding blocks this thread
+      // (≈ 25 ms a shard quiet, a fresh 10 MB), and encoding the next shards while the SET was on its way kept its
+      // reply, and the first pass's first job, waiting behind every shard's encoding (the pass's 81–91 ms lead).
+      await store(k, encoded(k), true);
+      writtenAt[k] = Date.now();
+      (written[k] as (typeof written)[number]).resolve();
+      // Lets the pass add job k (its queue.add goes out) before the next shard is encoded.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await Promise.all(writes);
   })().catch((error: unknown) => {
     for (const entry of written) entry.reject(error);
   });
@@ -714,6 +770,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     () => undefined,
   );
   const attempts = options.attempts ?? 3;
+  // The connection blocked on a pass's results list (h61), and what goes on after a pass (its keys' deletion, its
+  // jobs' completion reports): close waits for it.
+  let blocking: Redis | null = null;
+  const afterPasses: Promise<unknown>[] = [];
   const passSeconds: number[] = [];
   const timeline: ShardPassTimeline[] = [];
   let pass = 0;
@@ -736,6 +796,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const passId = `${runId}-${lease}-${number}`;
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
     const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
+    const resultsKey = `${options.keyPrefix}:calibration-results:${passId}`;
     await storePass(paramsKey, encodePass(params, quadrature));
     // While shards are still being written (the first pass), each job says how many are ready.
     const staged = !allWritten;
@@ -751,6 +812,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         paramsKey,
         claimKey,
         resultKey: `${options.keyPrefix}:calibration-results:${jobId}`,
+        resultsKey,
         ...(sourceKey ? { sourceKey } : {}),
         ...where(),
         ...(kind === 'diagnostics' && diagnostic?.scoreOuter === false ? { scoreOuter: false as const } : {}),
@@ -762,31 +824,49 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
       };
     });
     const sums = new Array<T | undefined>(parts.length);
-    let transfer = 0;
+    let missing = parts.length;
     let merge = 0;
-    // Each job's sums are read back and decoded as soon as it completes (while the others still compute).
-    const waitFor = (j: (typeof jobs)[number]) => {
-      const wait = waiter.wait(j.opts.jobId, j.data.resultKey).then(async (report) => {
-        let t = performance.now();
-        const bytes = await redis.getBuffer(j.data.resultKey);
-        transfer += performance.now() - t;
-        if (bytes === null) throw new Error(`résultat de la partie ${j.opts.jobId} introuvable dans Redis`);
-        t = performance.now();
-        const shard = bytes.readDoubleLE(0);
-        if (!Number.isInteger(shard) || shard < 0 || shard >= parts.length || sums[shard] !== undefined) {
-          throw new Error(`résultat de partie inattendu (${shard}) dans la passe ${number}`);
-        }
+    // A job's result: the shard's index (one Float64) then its sums, decoded as it arrives.
+    const take = (bytes: Buffer): void => {
+      const t = performance.now();
+      const shard = bytes.readDoubleLE(0);
+      if (!Number.isInteger(shard) || shard < 0 || shard >= parts.length) throw new Error(`résultat de partie inattendu (${shard}) dans la passe ${number}`);
+      // A shard's sums twice (a job run again after its worker died having pushed them): the same bits, the first kept.
+      if (sums[shard] === undefined) {
         sums[shard] = decode(bytes.subarray(8));
-        merge += performance.now() - t;
+        missing--;
+      }
+      merge += performance.now() - t;
+    };
+    // The jobs' completions: their failures fail the pass; their reports (the timeline's) may come after its end.
+    const reports: ShardJobReport[] = [];
+    const waitFor = (j: (typeof jobs)[number]) => {
+      const wait = waiter.wait(j.opts.jobId, j.data.resultKey).then((report) => {
+        if (report) reports.push(report);
         return report;
       });
       // A job may fail while the first pass's jobs are still being added: handled here, reported below.
       wait.catch(() => undefined);
       return wait;
     };
+    // The results, pushed by the jobs to the pass's list, read by a blocked pop on a connection of their own (h61):
+    // each as soon as its job stored it, while the others still compute.
+    if (blocking === null) {
+      blocking = redis.duplicate();
+      // Its failures come with the pop's promise (as the shared connection's, whose events are silenced likewise).
+      blocking.on('error', () => undefined);
+    }
+    const reader = blocking;
+    let stop = false;
+    const collect = (async () => {
+      while (missing > 0 && !stop) {
+        const popped = await reader.blpopBuffer(resultsKey, 1);
+        if (popped) take(popped[1]);
+      }
+    })();
+    collect.catch(() => undefined);
     // A job is waited for from just before it is added (the waiter's poll takes a job not yet added for a lost one).
     const waits: Promise<ShardJobReport | null>[] = [];
-    let reports: (ShardJobReport | null)[];
     let added = started;
     try {
       if (staged) {
@@ -802,27 +882,49 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         await queue.addBulk(jobs);
       }
       added = performance.now();
-      reports = await Promise.all(waits);
+      // Every job done and a result still not popped: the sums at the jobs' keys (a worker of before h61 stores them
+      // there; the others' keys hold a mark, their sums being on their way to the pop), then a moment for those pops;
+      // a shard still missing fails the pass.
+      const completed = Promise.all(waits).then(async () => {
+        if (missing === 0) return;
+        const replies = (await redis.pipeline(jobs.map((j) => ['getBuffer', j.data.resultKey])).exec()) ?? [];
+        for (const [, bytes] of replies) if (Buffer.isBuffer(bytes) && bytes.byteLength > 8) take(bytes);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        if (missing > 0) await Promise.race([collect, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+        clearTimeout(timer);
+        if (missing > 0) throw new Error(`résultats de ${missing} partie(s) introuvables dans Redis (passe ${number})`);
+        // The pop still blocked is of no use: its connection goes (a new one for the next pass).
+        stop = true;
+        if (blocking === reader) blocking = null;
+        reader.disconnect();
+      });
+      completed.catch(() => undefined);
+      await Promise.race([collect, completed]);
     } catch (error) {
+      stop = true;
+      // The blocked pop is of no use: its connection goes (a new one for the next pass).
+      blocking?.disconnect();
+      blocking = null;
       waiter.forget(jobs.map((j) => j.opts.jobId));
       // The pass's jobs not yet taken are of no use (an active one cannot be removed: its sums expire).
       await Promise.all(jobs.map((j) => queue.remove(j.opts.jobId).catch(() => 0)));
-      await redis.del(...jobs.map((j) => j.data.resultKey), paramsKey, claimKey).catch(() => undefined);
+      await redis.del(...jobs.map((j) => j.data.resultKey), resultsKey, paramsKey, claimKey).catch(() => undefined);
       throw error;
     }
     const done = performance.now();
-    await redis.del(...jobs.map((j) => j.data.resultKey), paramsKey, claimKey);
-    const finished = performance.now();
-    passSeconds.push((finished - started) / 1000);
+    // The pass's keys go while the M-step runs (the next pass's commands follow on the same connection; close waits).
+    afterPasses.push(redis.del(...jobs.map((j) => j.data.resultKey), resultsKey, paramsKey, claimKey).catch(() => undefined));
+    afterPasses.push(Promise.allSettled(waits));
+    passSeconds.push((done - started) / 1000);
     timeline.push({
       kind,
       startedAt,
-      seconds: (finished - started) / 1000,
+      seconds: (done - started) / 1000,
       dispatch: (added - started) / 1000,
       wait: (done - added) / 1000,
-      transfer: transfer / 1000,
+      transfer: 0,
       merge: merge / 1000,
-      jobs: reports.filter((r): r is ShardJobReport => r !== null),
+      jobs: reports,
     });
     return sums as T[];
   }
@@ -858,6 +960,12 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     ...(mStepThreads === null ? {} : { mStep: mStepThreads.mStep }),
     close: async () => {
       await mStepThreads?.close();
+      // The last passes' keys deleted and their jobs' reports in (a report that does not come in 2 s is left out).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.all(afterPasses.splice(0)), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
+      blocking?.disconnect();
+      blocking = null;
       if (sourceKey) await redis.del(sourceKey).catch(() => undefined);
       // Abandoned while writing its shards: those written after the run's cleanup are removed here.
       if (!allWritten) {
