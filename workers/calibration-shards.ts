@@ -244,6 +244,16 @@ function claimCommand(
   return [CLAIM_SCRIPT, keys.length, ...keys, jobId, RESULT_TTL_SECONDS, ...order];
 }
 
+/** Waits for `promise` (its rejection is passed on) or `ms` milliseconds, whichever comes first. */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** CLAIM_SCRIPT's reply: the shard, or null when the pass was dropped (or is over). */
 function claimed(claimKey: string, reply: unknown): number | null {
   const shard = Number(reply);
@@ -889,9 +899,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         if (missing === 0) return;
         const replies = (await redis.pipeline(jobs.map((j) => ['getBuffer', j.data.resultKey])).exec()) ?? [];
         for (const [, bytes] of replies) if (Buffer.isBuffer(bytes) && bytes.byteLength > 8) take(bytes);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        if (missing > 0) await Promise.race([collect, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-        clearTimeout(timer);
+        if (missing > 0) await waitAtMost(collect, 5000);
         if (missing > 0) throw new Error(`résultats de ${missing} partie(s) introuvables dans Redis (passe ${number})`);
         // The pop still blocked is of no use: its connection goes (a new one for the next pass).
         stop = true;
@@ -961,9 +969,7 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     close: async () => {
       await mStepThreads?.close();
       // The last passes' keys deleted and their jobs' reports in (a report that does not come in 2 s is left out).
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([Promise.all(afterPasses.splice(0)), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
-      clearTimeout(timer);
+      await waitAtMost(Promise.all(afterPasses.splice(0)), 2000);
       blocking?.disconnect();
       blocking = null;
       if (sourceKey) await redis.del(sourceKey).catch(() => undefined);

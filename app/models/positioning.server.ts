@@ -110,7 +110,7 @@ async function requireCompetence(client: Client, code: string): Promise<Competen
   return competence;
 }
 
-/** `engine`: the state when this process has just built it (a new test: typed, its level from env()'s checked setting), else read from the row. */
+/** `built`: the engine state when this process has just built it (a new test: typed, its level from env()'s checked setting), else read from the row. */
 async function openAssessment(client: Client, row: AssessmentRow, competence: CompetenceRow, built?: EngineState): Promise<OpenAssessment> {
   if (!row.releaseId) throw new PositioningError('no_release');
   const engine = built ?? parseEngineState(row.engineState);
