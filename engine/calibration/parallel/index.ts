@@ -4,8 +4,8 @@
  * This folder is the only part of the engine that uses a Node API; it sits apart from
  * engine/calibration/index.ts so the pure calibration code stays importable anywhere. The data
  * is copied once into SharedArrayBuffers, each worker owns a contiguous range of rows (about the
- * same number of answers each) and returns its expected counts; the main thread merges them
- * and runs the M-step.
+ * same number of answers each) and returns its expected counts; the main thread merges them, and
+ * the M-step's items are shared out to the same threads (each a range of items; the latent part here).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
