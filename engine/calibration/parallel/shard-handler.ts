@@ -45,7 +45,7 @@ const WARM_FROM_ANSWERS = 2_000_000;
  * while the calling thread makes the data's summary; below WARM_FROM_ANSWERS the first E-step's extra is smaller
  * than that, and the shard does without.
  */
-function warmUp(rows: ResponseData, itemCount: number): void {
+export function warmUp(rows: ResponseData, itemCount: number): void {
   const few = sliceRows(rows, 0, Math.min(2000, rows.rowStart.length - 1));
   const nodes = gridNodes(-6, 6, 61);
   const params = { a: new Float64Array(itemCount).fill(1), d: new Float64Array(itemCount) };
