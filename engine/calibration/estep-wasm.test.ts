@@ -22,6 +22,7 @@ import {
 } from '.';
 import { addAnswerFit, buildProbabilityTable, emptyDiagnosticSums, expectationPass, type DiagnosticSums } from './kernel';
 import { createThreadedRunner } from './parallel';
+import { warmUp } from './parallel/shard-handler';
 import { scoreRows } from './persons';
 import { gridNodes, normalWeights } from '../irt';
 import { createRandom } from '../random';
@@ -318,5 +319,19 @@ describe('WebAssembly E-step kernel', () => {
       expect(item.d).toBe(threadedJs.items[i]!.d);
       expect(Math.abs(item.b - wasm.items[i]!.b)).toBeLessThan(1e-8);
     });
+  });
+
+  it("warms a worker's kernel up on shards shorter than its 2,000 rows, weighted or not, leaving the shard's sums as they were", () => {
+    const data = weightedPatterns(12, 5).weighted;
+    const quadrature = quadratureOf(21);
+    const params = { a: new Float64Array(40).fill(1.2), d: new Float64Array(40).fill(0.3) };
+    const kernel = createExpectationKernel(data);
+    const before = kernel.expectations(params, quadrature);
+    warmUp(data, 40);
+    warmUp(simulateCalibrationData(createRandom(13), { items: 40, persons: 50, design: { kind: 'random', perPerson: 7 } }).data, 40);
+    const after = kernel.expectations(params, quadrature);
+    expect(after.r).toEqual(before.r);
+    expect(after.n).toEqual(before.n);
+    expect(Object.is(after.logLik, before.logLik)).toBe(true);
   });
 });

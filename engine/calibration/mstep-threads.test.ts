@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate, createLocalRunner, mStep, type EStepRunner, type ModelState, type MStepSettings } from '.';
-import { startMStepThreads } from './parallel';
+import { createThreadedRunner, startMStepThreads } from './parallel';
 import { createExpectationKernel } from './estep-wasm';
 import { gridNodes, normalWeights } from '../irt';
 import { createRandom } from '../random';
@@ -82,6 +82,49 @@ describe('startMStepThreads', () => {
       sameState(threaded.parameters, plain.parameters);
       expect(threaded.items).toEqual(plain.items);
       expect(Object.is(threaded.logLik, plain.logLik)).toBe(true);
+    }
+  });
+
+  it("is the threaded runner's too, on its E-step threads (with one shard inline or none): mStep bit for bit (2PL with anchors, 3PL)", async () => {
+    const sim = simulateCalibrationData(createRandom(41), { items: 30, persons: 3000, design: { kind: 'random', perPerson: 10 } });
+    const nodes = gridNodes(-6, 6, 31);
+    const quadrature = { nodes, weights: normalWeights(nodes, -0.1, 0.9) };
+    const current: ModelState = {
+      a: Float64Array.from(sim.items, (item) => item.a * 0.9),
+      d: Float64Array.from(sim.items, (item) => item.d - 0.1),
+      mean: -0.1,
+      sd: 0.9,
+    };
+    const free = Uint8Array.from({ length: 30 }, (_, i) => (i === 0 || i === 14 || i === 15 ? 0 : 1));
+    const settings: MStepSettings = { model: '2pl', priors: DEFAULT_PRIORS, free, estimateMean: true, estimateSd: true };
+    const three = simulate3pl(createRandom(9), { items: 10, persons: 2000 });
+    const c = new Float64Array(10).fill(0.15);
+    const start3: ModelState = { a: new Float64Array(10).fill(1.1), d: new Float64Array(10).fill(-0.2), c, mean: 0, sd: 1 };
+    const guessing = { mode: new Float64Array(10).fill(0.2), weight: 20, free: Uint8Array.from({ length: 10 }, (_, i) => (i === 3 ? 0 : 1)) };
+    const settings3: MStepSettings = {
+      model: '3pl',
+      priors: DEFAULT_PRIORS,
+      free: new Uint8Array(10).fill(1),
+      estimateMean: false,
+      estimateSd: false,
+      guessing,
+    };
+    for (const inline of [false, true]) {
+      const runner = await createThreadedRunner(sim.data, { threads: 2, minAnswersPerThread: 1, inline });
+      const runner3 = await createThreadedRunner(three.data, { threads: 3, minAnswersPerThread: 1, inline });
+      try {
+        expect(runner.mStep).toBeDefined();
+        const stats = await runner.expectations({ a: current.a, d: current.d }, quadrature);
+        sameState(await (runner.mStep as NonNullable<EStepRunner['mStep']>)(stats, current, quadrature, settings), mStep(stats, current, quadrature, settings));
+        const stats3 = await runner3.expectations({ a: start3.a, d: start3.d, c }, quadrature);
+        sameState(
+          await (runner3.mStep as NonNullable<EStepRunner['mStep']>)(stats3, start3, quadrature, settings3),
+          mStep(stats3, start3, quadrature, settings3),
+        );
+      } finally {
+        await runner.close?.();
+        await runner3.close?.();
+      }
     }
   });
 });

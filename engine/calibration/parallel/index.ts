@@ -4,8 +4,8 @@
  * This folder is the only part of the engine that uses a Node API; it sits apart from
  * engine/calibration/index.ts so the pure calibration code stays importable anywhere. The data
  * is copied once into SharedArrayBuffers, each worker owns a contiguous range of rows (about the
- * same number of answers each) and returns its expected counts; the main thread merges them
- * and runs the M-step.
+ * same number of answers each) and returns its expected counts; the main thread merges them, and
+ * the M-step's items are shared out to the same threads (each a range of items; the latent part here).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -245,7 +245,7 @@ function tsxEsmApi(): string {
 
 /** Where a shard's passes run: a worker thread, or this thread (ThreadOptions.inline). */
 interface Thread {
-  postMessage(message: WorkerMessage): void;
+  postMessage(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
   terminate(): Promise<number>;
 }
 
@@ -316,7 +316,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     return worker;
   });
 
-  const ask = (worker: Thread, request: Request): Promise<WorkerReply> =>
+  const ask = (worker: Thread, request: Request, transfer?: ArrayBuffer[]): Promise<WorkerReply> =>
     new Promise((resolve, reject) => {
       if (failure !== null) {
         reject(failure);
@@ -324,7 +324,7 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       }
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      worker.postMessage({ ...request, id }, transfer);
     });
   const everyWorker = (kind: 'expectations' | 'diagnostics', params: ItemParameterArrays, quadrature: Quadrature, options?: DiagnosticOptions) =>
     Promise.all(
@@ -530,6 +530,9 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       const replies = await everyWorker('expectations', params, quadrature);
       return mergeStatistics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'expectations' }>).result));
     },
+    // The M-step's items shared out to the threads, idle between E-steps (the inline shard's range on this thread).
+    mStep: (stats, current, quadrature, settings) =>
+      mStepInRanges(stats, current, quadrature, settings, workers.length, false, (k, request, transfer) => ask(workers[k] as Thread, request, transfer)),
     diagnostics: async (params, quadrature, diagnosticOptions): Promise<DiagnosticStatistics> => {
       const replies = await everyWorker('diagnostics', params, quadrature, diagnosticOptions);
       return mergeDiagnostics(replies.map((r) => (r as Extract<WorkerReply, { kind: 'diagnostics' }>).result));
@@ -604,50 +607,68 @@ export function startMStepThreads(count = 1): MStepThreads {
       thread.postMessage({ ...request, id } satisfies WorkerMessage, transfer);
     });
   return {
-    async mStep(stats, current, quadrature, settings) {
-      const items = current.a.length;
-      const Q = stats.nodeCount;
-      const T = threads.length + 1;
-      // Cuts at equal numbers of free items (anchors cost nothing).
-      let free = 0;
-      for (let i = 0; i < items; i++) free += settings.free[i] === 1 ? 1 : 0;
-      const cuts = [0];
-      for (let i = 0, seen = 0, k = 1; i < items && k < T; i++) {
-        seen += settings.free[i] === 1 ? 1 : 0;
-        while (k < T && seen >= Math.round((free * k) / T)) {
-          cuts.push(i + 1);
-          k++;
-        }
-      }
-      while (cuts.length < T) cuts.push(items);
-      cuts.push(items);
-      // The arrays written (and a 3PL without c refused) before any thread is asked.
-      const out = itemArraysFor(current, settings);
-      const state: ModelState = { a: current.a, d: current.d, ...(current.c === undefined ? {} : { c: current.c }), mean: current.mean, sd: current.sd };
-      const replies = threads.map((thread, k) => {
-        const from = cuts[k] as number;
-        const to = cuts[k + 1] as number;
-        const r = stats.r.slice(from * Q, to * Q);
-        const n = stats.n.slice(from * Q, to * Q);
-        return ask(thread, { kind: 'mstep', r, n, nodeCount: Q, state, settings, nodes: quadrature.nodes, itemFrom: from, itemTo: to }, [
-          r.buffer as ArrayBuffer,
-          n.buffer as ArrayBuffer,
-        ]);
-      });
-      replies.forEach((reply) => reply.catch(() => undefined));
-      maximiseItems(stats, 0, current, quadrature.nodes, settings, cuts[T - 1] as number, items, out);
-      const results = await Promise.all(replies);
-      results.forEach((reply, k) => {
-        const part = (reply as Extract<WorkerReply, { kind: 'mstep' }>).result;
-        out.a.set(part.a, cuts[k] as number);
-        out.d.set(part.d, cuts[k] as number);
-        if (out.c !== undefined && part.c !== undefined) out.c.set(part.c, cuts[k] as number);
-      });
-      const latent = latentStep(stats, current, quadrature, settings);
-      return { ...out, mean: latent.mean, sd: latent.sd };
-    },
+    mStep: (stats, current, quadrature, settings) =>
+      mStepInRanges(stats, current, quadrature, settings, threads.length, true, (k, request, transfer) => ask(threads[k] as Worker, request, transfer)),
     async close() {
       await Promise.all(threads.map((thread) => thread.terminate()));
     },
   };
+}
+
+type MStepRequest = Omit<Extract<WorkerRequest, { kind: 'mstep' }>, 'id'>;
+
+/**
+ * mStep (mstep.ts) bit for bit with its free items cut into ranges of equal numbers of free items (anchors cost
+ * nothing): `asked` ranges sent out (`ask(k, …)` for range k, its rows of the counts transferred), and with `here`
+ * one more, the last, maximised on this thread meanwhile; then the latent distribution here. Items are independent
+ * in the M-step (each maximised from its own counts and current values), so where each range runs changes no bit.
+ */
+async function mStepInRanges(
+  stats: SufficientStatistics,
+  current: ModelState,
+  quadrature: Quadrature,
+  settings: MStepSettings,
+  asked: number,
+  here: boolean,
+  ask: (k: number, request: MStepRequest, transfer: ArrayBuffer[]) => Promise<WorkerReply>,
+): Promise<ModelState> {
+  const items = current.a.length;
+  const Q = stats.nodeCount;
+  const T = asked + (here ? 1 : 0);
+  let free = 0;
+  for (let i = 0; i < items; i++) free += settings.free[i] === 1 ? 1 : 0;
+  const cuts = [0];
+  for (let i = 0, seen = 0, k = 1; i < items && k < T; i++) {
+    seen += settings.free[i] === 1 ? 1 : 0;
+    while (k < T && seen >= Math.round((free * k) / T)) {
+      cuts.push(i + 1);
+      k++;
+    }
+  }
+  while (cuts.length < T) cuts.push(items);
+  cuts.push(items);
+  // The arrays written (and a 3PL without c refused) before any range is asked.
+  const out = itemArraysFor(current, settings);
+  const state: ModelState = { a: current.a, d: current.d, ...(current.c === undefined ? {} : { c: current.c }), mean: current.mean, sd: current.sd };
+  const replies = Array.from({ length: asked }, (_, k) => {
+    const from = cuts[k] as number;
+    const to = cuts[k + 1] as number;
+    const r = stats.r.slice(from * Q, to * Q);
+    const n = stats.n.slice(from * Q, to * Q);
+    return ask(k, { kind: 'mstep', r, n, nodeCount: Q, state, settings, nodes: quadrature.nodes, itemFrom: from, itemTo: to }, [
+      r.buffer as ArrayBuffer,
+      n.buffer as ArrayBuffer,
+    ]);
+  });
+  replies.forEach((reply) => reply.catch(() => undefined));
+  if (here) maximiseItems(stats, 0, current, quadrature.nodes, settings, cuts[T - 1] as number, items, out);
+  const latent = latentStep(stats, current, quadrature, settings);
+  const results = await Promise.all(replies);
+  results.forEach((reply, k) => {
+    const part = (reply as Extract<WorkerReply, { kind: 'mstep' }>).result;
+    out.a.set(part.a, cuts[k] as number);
+    out.d.set(part.d, cuts[k] as number);
+    if (out.c !== undefined && part.c !== undefined) out.c.set(part.c, cuts[k] as number);
+  });
+  return { ...out, mean: latent.mean, sd: latent.sd };
 }

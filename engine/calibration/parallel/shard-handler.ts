@@ -3,6 +3,7 @@
  * (ThreadOptions.inline): computes the expectations (or the diagnostic pass, the Louis pass, a step of the
  * factorisation) for its range of rows of the shared data and sends the sums back.
  */
+import { gridNodes, normalWeights } from '../../irt/grid';
 import { sliceRows, type ResponseData } from '../data';
 import { createExpectationKernel, wasmKernelAvailable, type ExpectationKernel } from '../estep-wasm';
 import type { DiagnosticStatistics, SufficientStatistics } from '../kernel';
@@ -28,7 +29,27 @@ function shardOf(setup: WorkerSetup): Shard {
     weights: setup.weights === null ? null : new Float64Array(setup.weights),
   };
   const rows = sliceRows(whole, setup.fromRow, setup.toRow);
-  return { setup, rows, kernel: createExpectationKernel(rows, setup.kernel) };
+  const kernel = createExpectationKernel(rows, setup.kernel);
+  if (setup.kernel === 'wasm' && rows.items.length >= WARM_FROM_ANSWERS) warmUp(rows, setup.itemIds.length);
+  return { setup, rows, kernel };
+}
+
+/** A shard of at least this many answers warms its kernel up when it gets its data (warmUp). */
+const WARM_FROM_ANSWERS = 2_000_000;
+
+/**
+ * One E-step over the shard's first 2,000 rows at a = 1, d = 0, its sums discarded (no state is kept: a kernel of
+ * its own). V8 runs a WebAssembly function in baseline code until it has spent a budget there and compiles the
+ * optimised code in the background, for the next call; `estep` is called once per E-step, so without this the
+ * first E-step ran ≈ 1.3–1.7× as long as the next ones at 10.5M answers (decision 021, h65). It costs 20–60 ms,
+ * while the calling thread makes the data's summary; below WARM_FROM_ANSWERS the first E-step's extra is smaller
+ * than that, and the shard does without.
+ */
+export function warmUp(rows: ResponseData, itemCount: number): void {
+  const few = sliceRows(rows, 0, Math.min(2000, rows.rowStart.length - 1));
+  const nodes = gridNodes(-6, 6, 61);
+  const params = { a: new Float64Array(itemCount).fill(1), d: new Float64Array(itemCount) };
+  createExpectationKernel(few, 'wasm').expectations(params, { nodes, weights: normalWeights(nodes) });
 }
 
 function buffersOf(stats: SufficientStatistics): ArrayBuffer[] {
