@@ -43,7 +43,10 @@ toJson(run.result, sim.data);
 // --estimates-out FILE: the run's estimates and SEs as JSON, to compare two trees' runs (bench/compare-estimates.ts).
 const estimatesOut = process.argv[process.argv.indexOf('--estimates-out') + 1];
 if (process.argv.includes('--estimates-out') && estimatesOut !== undefined) {
-  writeFileSync(estimatesOut, JSON.stringify(run.result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value)));
+  writeFileSync(
+    estimatesOut,
+    JSON.stringify(run.result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value)),
+  );
 }
 const diagnosticsSeconds = secondsSince(t);
 const parts = run.result.standardErrorsSeconds;
