@@ -40,6 +40,7 @@ const calibrationPeak = peakMemoryMiB();
 const loadDuringCalibration = loadavg()[0] as number;
 t = performance.now();
 toJson(run.result, sim.data);
+const diagnosticsSeconds = secondsSince(t);
 // --estimates-out FILE: the run's estimates and SEs as JSON, to compare two trees' runs (bench/compare-estimates.ts).
 const estimatesOut = process.argv[process.argv.indexOf('--estimates-out') + 1];
 if (process.argv.includes('--estimates-out') && estimatesOut !== undefined) {
@@ -48,7 +49,6 @@ if (process.argv.includes('--estimates-out') && estimatesOut !== undefined) {
     JSON.stringify(run.result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value)),
   );
 }
-const diagnosticsSeconds = secondsSince(t);
 const parts = run.result.standardErrorsSeconds;
 const total = run.wallSeconds + diagnosticsSeconds;
 const exact =
