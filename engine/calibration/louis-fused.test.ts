@@ -134,7 +134,8 @@ describe('the final pass fused with the Louis pass', () => {
     const mSettings: MStepSettings = { model: '2pl', priors: fit.settings.priors, free: new Uint8Array(60).fill(1), estimateMean: false, estimateSd: false };
     const params = { a: state.a, d: state.d };
     const fused = async (prepare: 'no' | 'now' | 'touched') => {
-      const runner = await createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1 });
+      // A small bank's matrix is below the default size for touching ahead: every size here.
+      const runner = await createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, touchAheadMinBytes: 0 });
       try {
         if (prepare !== 'no') runner.prepareCovariance!(state, mSettings, fit.quadrature.nodes);
         // 'touched': an E-step first, which gives the low-priority thread time to touch the pages.

@@ -80,6 +80,11 @@ export interface ThreadOptions {
    * pass, so this is for a command line, not a server (default false).
    */
   readonly inline?: boolean;
+  /**
+   * prepareCovariance makes the fused pass's matrix before the EM and has its pages touched by a low-priority thread
+   * only when that memory is at least this many bytes (default 64 MiB); smaller, it changes nothing.
+   */
+  readonly touchAheadMinBytes?: number;
 }
 
 /**
@@ -159,6 +164,12 @@ function startWorker(setup: WorkerSetup | null): Worker {
   const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(worker.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: setup });
 }
+
+/**
+ * The smallest memory prepareCovariance has touched ahead (64 MiB = 16,384 pages at ≈ 2 µs of CPU each, h64): the
+ * 10.5M bench's ≈ 270 MB, not a 100-item bank's few MB.
+ */
+const TOUCH_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
  * A thread that writes each 4 KB page of `buffer` once with a value-preserving atomic (compareExchange of 0 by 0:
@@ -566,7 +577,8 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       if (exactKernel !== 'wasm' || prepared !== null) return;
       // exactSetup's memory for the fused pass, made now; a low-priority thread touches its pages meanwhile.
       const setup = exactSetup(state, settings, nodes, true);
-      if (setup.wasmMatrix === null) return;
+      // Below that size the extra thread's start (tens of ms of CPU, before it lowers its priority) costs more than the faults.
+      if (setup.wasmMatrix === null || setup.shared.byteLength < (options.touchAheadMinBytes ?? TOUCH_MIN_BYTES)) return;
       prepared = { N: setup.N, regionBytes: setup.regionBytes, matrix: setup.wasmMatrix };
       toucher = startPageToucher(setup.shared);
     },
