@@ -15,7 +15,7 @@
  * prints each run's seconds by phase and the ratios (the report's other figures are the last
  * WebAssembly run's).
  */
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,14 @@ const loadDuringCalibration = loadavg()[0] as number;
 t = performance.now();
 toJson(run.result, sim.data);
 const diagnosticsSeconds = secondsSince(t);
+// --estimates-out FILE: the run's estimates and SEs as JSON, to compare two trees' runs (bench/compare-estimates.ts).
+const estimatesOut = process.argv[process.argv.indexOf('--estimates-out') + 1];
+if (process.argv.includes('--estimates-out') && estimatesOut !== undefined) {
+  writeFileSync(
+    estimatesOut,
+    JSON.stringify(run.result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value)),
+  );
+}
 const parts = run.result.standardErrorsSeconds;
 const total = run.wallSeconds + diagnosticsSeconds;
 const exact =

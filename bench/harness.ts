@@ -48,6 +48,8 @@ export interface TimedCalibration {
   readonly eStepSeconds: number[];
   /** Load average (1 min) when the run ended. */
   readonly load: number;
+  /** The process's CPU seconds (every thread) and minor page faults: up to the final pass, then that pass and the SEs' factorisation. */
+  readonly usage?: { readonly emCpu: number; readonly emFaults: number; readonly finalCpu: number; readonly finalFaults: number };
 }
 
 /** calibrate() over worker threads, with its E-steps counted and timed (`exactKernel`: the Louis pass's kernel, default as `kernel`). */
@@ -63,6 +65,7 @@ export async function timedCalibration(
   let diagnosticsSeconds = NaN;
   let fused = false;
   const started = performance.now();
+  const usageAt: NodeJS.ResourceUsage[] = [process.resourceUsage()];
   const result = await calibrate(data, settings, {
     hooks: { now: () => performance.now(), timeStandardErrors: true },
     createRunner: async (prepared): Promise<EStepRunner> => {
@@ -90,7 +93,10 @@ export async function timedCalibration(
               diagnosticsStarted = performance.now();
               diagnosticsSeconds = 0;
               fused = true;
-              return runner.diagnosticsWithCovariance!(params, quadrature, options, state, mSettings, now);
+              usageAt.push(process.resourceUsage());
+              const out = await runner.diagnosticsWithCovariance!(params, quadrature, options, state, mSettings, now);
+              usageAt.push(process.resourceUsage());
+              return out;
             },
       };
     },
@@ -107,6 +113,7 @@ export async function timedCalibration(
     exactKernel,
     eStepSeconds,
     load: loadavg()[0] as number,
+    ...(usageAt.length === 3 ? { usage: usageBetween(usageAt) } : {}),
   };
 }
 
@@ -281,6 +288,18 @@ export function roundsArgument(argv: readonly string[]): number {
 }
 
 /** A run's seconds by phase: EM, the final pass, the exact SEs' Louis pass and factorisation, the rest. */
+/** CPU seconds and minor page faults from usage[0] to usage[1] (the EM) and from usage[1] to usage[2] (the final pass and the SEs). */
+function usageBetween(usage: readonly NodeJS.ResourceUsage[]): NonNullable<TimedCalibration['usage']> {
+  const [start, pass, end] = usage as [NodeJS.ResourceUsage, NodeJS.ResourceUsage, NodeJS.ResourceUsage];
+  const cpu = (x: NodeJS.ResourceUsage, y: NodeJS.ResourceUsage) => (y.userCPUTime + y.systemCPUTime - x.userCPUTime - x.systemCPUTime) / 1e6;
+  return {
+    emCpu: cpu(start, pass),
+    emFaults: pass.minorPageFault - start.minorPageFault,
+    finalCpu: cpu(pass, end),
+    finalFaults: end.minorPageFault - pass.minorPageFault,
+  };
+}
+
 export function phaseSeconds(run: TimedCalibration): string {
   const parts = run.result.standardErrorsSeconds;
   const exact = parts === undefined ? 0 : parts.pass + parts.factorisation;
@@ -291,6 +310,12 @@ export function phaseSeconds(run: TimedCalibration): string {
       ? []
       : [`${run.fused === true ? 'final + Louis pass' : 'Louis pass'} ${parts.pass.toFixed(2)}`, `factorisation ${parts.factorisation.toFixed(2)}`]),
     `rest ${(run.wallSeconds - run.emSeconds - run.diagnosticsSeconds - exact).toFixed(2)} (load ${run.load.toFixed(2)})`,
+    ...(run.usage === undefined
+      ? []
+      : [
+          `CPU s and minor faults: EM ${run.usage.emCpu.toFixed(2)} / ${run.usage.emFaults}, ` +
+            `final + Louis pass + factorisation ${run.usage.finalCpu.toFixed(2)} / ${run.usage.finalFaults}`,
+        ]),
   ].join(', ');
 }
 

@@ -564,9 +564,37 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     };
   };
 
+  // How the standard errors will be computed: known before the EM (a runner may prepare the final pass meanwhile).
+  let freeCount = 0;
+  let freeGuessing = 0;
+  for (let i = 0; i < itemIds.length; i++) {
+    freeCount += free[i] as number;
+    if (guessing !== undefined && free[i] === 1 && guessing.free[i] === 1) freeGuessing++;
+  }
+  const parameterCount = freeCount * (model === 'rasch' ? 1 : 2) + freeGuessing + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
+  const requested = settings.standardErrors ?? 'auto';
+  if (model === '3pl' && requested === 'louis-block') {
+    throw new RangeError("per-item Louis blocks are not implemented for the 3PL: use standardErrors 'observed' (or 'auto')");
+  }
+  const differencesAffordable = summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000;
+  const data = hooks.data;
+  const exact =
+    runner.exactCovariance !== undefined
+      ? runner.exactCovariance.bind(runner)
+      : data === undefined
+        ? undefined
+        : (s: ModelState, m: MStepSettings, n: Float64Array, now?: () => number) => exactCovariance(data, s, m, n, now);
+  const exactCost = exactInformationCost(summary.storedRows, summary.storedAnswers, parameterCount, nodes.length);
+  const louisFull =
+    exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
+  const method: StandardErrorMethod =
+    requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
+  const fuse = method === 'observed' && louisFull && runner.diagnosticsWithCovariance !== undefined;
+
   const mean0 = mSettings.estimateMean && Number.isFinite(settings.startLatent?.mean) ? (settings.startLatent?.mean as number) : 0;
   const sd0 = mSettings.estimateSd && (settings.startLatent?.sd as number) > 0 ? (settings.startLatent?.sd as number) : 1;
   let state: ModelState = guessingStart === undefined ? { a: a0, d: d0, mean: mean0, sd: sd0 } : { a: a0, d: d0, c: guessingStart, mean: mean0, sd: sd0 };
+  if (fuse) runner.prepareCovariance?.(state, mSettings, nodes);
   let stats = await expectations(state);
   let converged = false;
   let stepMax = 1;
@@ -645,36 +673,11 @@ export async function calibrateWithRunner(runner: EStepRunner, settings: Calibra
     if (free[i] === 1 && state.c !== undefined && guessing?.free[i] === 1 && (state.c[i] as number) >= GUESSING_BOUNDS[1]) atBounds[i] = 1;
   }
 
-  let freeCount = 0;
-  let freeGuessing = 0;
-  for (let i = 0; i < itemIds.length; i++) {
-    freeCount += free[i] as number;
-    if (guessing !== undefined && free[i] === 1 && guessing.free[i] === 1) freeGuessing++;
-  }
-  const parameterCount = freeCount * (model === 'rasch' ? 1 : 2) + freeGuessing + (mSettings.estimateMean ? 1 : 0) + (mSettings.estimateSd ? 1 : 0);
-  const requested = settings.standardErrors ?? 'auto';
-  if (model === '3pl' && requested === 'louis-block') {
-    throw new RangeError("per-item Louis blocks are not implemented for the 3PL: use standardErrors 'observed' (or 'auto')");
-  }
-  const differencesAffordable = summary.storedAnswers * nodes.length * 2 * parameterCount <= OBSERVED_INFORMATION_BUDGET && parameterCount <= 1000;
-  const data = hooks.data;
-  const exact =
-    runner.exactCovariance !== undefined
-      ? runner.exactCovariance.bind(runner)
-      : data === undefined
-        ? undefined
-        : (s: ModelState, m: MStepSettings, n: Float64Array, now?: () => number) => exactCovariance(data, s, m, n, now);
-  const exactCost = exactInformationCost(summary.storedRows, summary.storedAnswers, parameterCount, nodes.length);
-  const louisFull =
-    exact !== undefined && parameterCount <= EXACT_INFORMATION_MAX_PARAMETERS && (requested === 'observed' || exactCost <= EXACT_INFORMATION_BUDGET);
-  const method: StandardErrorMethod =
-    requested !== 'auto' ? requested : louisFull || differencesAffordable ? 'observed' : model === '3pl' ? 'none' : 'louis-block';
   // Final pass at the final parameters. With exact SEs on a runner that can, the Louis pass walks the data with it
   // (reading its posteriors: the SEs agree with the separate pass's to rounding; the diagnostics are the same bits).
   const finalParams = state.c === undefined ? { a: state.a, d: state.d } : { a: state.a, d: state.d, c: state.c };
   // scoreOuter is read only by the per-item Louis blocks: the pass forms it only when they give the SEs.
   const diagnosticOptions = { ...(hooks.rowScores === true ? { rowScores: true } : {}), ...(method === 'louis-block' ? {} : { scoreOuter: false }) };
-  const fuse = method === 'observed' && louisFull && runner.diagnosticsWithCovariance !== undefined;
   if (fuse && (await hooks.shouldCancel?.())) throw new CalibrationCancelledError(cycles);
   const fused = fuse
     ? await runner.diagnosticsWithCovariance?.(

@@ -125,4 +125,32 @@ describe('the final pass fused with the Louis pass', () => {
     );
     expect(fromN).toBeLessThan(1e-12);
   });
+
+  it('gives the same bits when its matrix was made before the EM and its pages touched meanwhile (prepareCovariance, h64)', async () => {
+    const sim = simulateCalibrationData(createRandom(64), { items: 60, persons: 5_000, design: { kind: 'random', perPerson: 10 } });
+    const fit = await calibrate(sim.data);
+    const data = collapsePatterns(sim.data).data;
+    const state = fit.parameters;
+    const mSettings: MStepSettings = { model: '2pl', priors: fit.settings.priors, free: new Uint8Array(60).fill(1), estimateMean: false, estimateSd: false };
+    const params = { a: state.a, d: state.d };
+    const fused = async (prepare: 'no' | 'now' | 'touched') => {
+      // A small bank's matrix is below the default size for touching ahead: every size here.
+      const runner = await createThreadedRunner(data, { threads: 2, minAnswersPerThread: 1, touchAheadMinBytes: 0 });
+      try {
+        if (prepare !== 'no') runner.prepareCovariance!(state, mSettings, fit.quadrature.nodes);
+        // 'touched': an E-step first, which gives the low-priority thread time to touch the pages.
+        if (prepare === 'touched') await runner.expectations(params, fit.quadrature);
+        return await runner.diagnosticsWithCovariance!(params, fit.quadrature, undefined, state, mSettings);
+      } finally {
+        await runner.close?.();
+      }
+    };
+    const fresh = await fused('no');
+    for (const prepare of ['now', 'touched'] as const) {
+      const prepared = await fused(prepare);
+      expect(prepared.covariance.parameters).toEqual(fresh.covariance.parameters);
+      expect(prepared.covariance.band).toEqual(fresh.covariance.band);
+      expectSameDiagnostics(prepared.diagnostics, fresh.diagnostics);
+    }
+  }, 120_000);
 });

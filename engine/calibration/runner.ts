@@ -50,6 +50,12 @@ export interface EStepRunner {
     now?: () => number,
   ): Promise<{ readonly diagnostics: DiagnosticStatistics; readonly covariance: ExactCovariance }>;
   /**
+   * Called once before the EM when the run will end with diagnosticsWithCovariance at this model's shape (`state`:
+   * the starting values): the runner may prepare that pass meanwhile (the threaded runner: its shared matrix, whose
+   * pages a low-priority thread touches in the EM's idle core time). Changes no result.
+   */
+  prepareCovariance?(state: ModelState, settings: MStepSettings, nodes: Float64Array): void;
+  /**
    * The M-step (mstep.ts) where the runner can share it out (threads of its own, idle meanwhile): the same ModelState
    * as mStep's, bit for bit. Absent: the driver calls mStep itself.
    */

@@ -80,6 +80,11 @@ export interface ThreadOptions {
    * pass, so this is for a command line, not a server (default false).
    */
   readonly inline?: boolean;
+  /**
+   * prepareCovariance makes the fused pass's matrix before the EM and has its pages touched by a low-priority thread
+   * only when that memory is at least this many bytes (default 64 MiB); smaller, it changes nothing.
+   */
+  readonly touchAheadMinBytes?: number;
 }
 
 /**
@@ -158,6 +163,30 @@ function startWorker(setup: WorkerSetup | null): Worker {
   if (bundle !== null) return new Worker(bundle, { eval: true, workerData: setup });
   const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(worker.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: setup });
+}
+
+/**
+ * The smallest memory prepareCovariance has touched ahead (64 MiB = 16,384 pages at ≈ 2 µs of CPU each, h64): the
+ * 10.5M bench's ≈ 270 MB, not a 100-item bank's few MB.
+ */
+const TOUCH_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A thread that writes each 4 KB page of `buffer` once with a value-preserving atomic (compareExchange of 0 by 0:
+ * a locked write that changes no value, so it may race with the pass that fills the memory), niced to 19 first
+ * (per thread on Linux): the pages' first touch (≈ 12–17 µs of CPU each on this guest, h58) taken in the core
+ * time the EM leaves idle instead of in the Louis pass. Unreferenced: it never keeps the process alive.
+ */
+function startPageToucher(buffer: SharedArrayBuffer): Worker {
+  const code = `const { workerData } = require('node:worker_threads');
+try { require('node:os').setPriority(0, 19); } catch {}
+const view = new Int32Array(workerData);
+for (let k = 0; k < view.length; k += 1024) Atomics.compareExchange(view, k, 0, 0);`;
+  const worker = new Worker(code, { eval: true, workerData: buffer });
+  worker.unref();
+  // A failure here only means the pass touches its pages itself.
+  worker.on('error', () => undefined);
+  return worker;
 }
 
 interface Bundler {
@@ -264,6 +293,8 @@ interface ExactSetup {
   readonly nodes: Float64Array;
   readonly size: number;
   readonly N: number;
+  /** Bytes of each Louis pass's region in the WebAssembly matrix's memory (0: none). */
+  readonly regionBytes: number;
   readonly wasmMatrix: SharedMatrix | null;
   readonly shared: SharedArrayBuffer;
   readonly matrix: Float64Array;
@@ -390,6 +421,10 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
    * The exact information's matrix (shared) and where each worker's Louis pass sums its blocks; `given`: with
    * room in each worker's region for the posteriors the final pass gives it (diagnosticsWithCovariance).
    */
+  /** The shared matrix made before the EM (prepareCovariance), taken by the next exactSetup of its size. */
+  let prepared: { readonly N: number; readonly regionBytes: number; readonly matrix: SharedMatrix } | null = null;
+  let toucher: Worker | null = null;
+
   const exactSetup = (state: ModelState, settings: MStepSettings, nodes: Float64Array, given: boolean): ExactSetup => {
     const size = freeParameters(state, settings).length;
     const N = paddedSize(size);
@@ -402,14 +437,16 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
       exactKernel === 'wasm' && twoPlOrRasch
         ? louisRegionBytes(state.a.length, free, settings.model === 'rasch' ? 1 : 2, latent, nodes.length, longest, given)
         : 0;
-    const wasmMatrix = exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS, regionBytes) : null;
+    const ready = prepared !== null && prepared.N === N && prepared.regionBytes === regionBytes ? prepared.matrix : null;
+    prepared = null;
+    const wasmMatrix = ready ?? (exactKernel === 'wasm' ? createSharedMatrix(N, workers.length, BLOCK, SOLVE_ROWS, regionBytes) : null);
     const shared = (wasmMatrix?.memory.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(N * N * 8);
     const matrix = wasmMatrix?.matrix ?? new Float64Array(shared);
     const target = (k: number): LouisMatrixTarget | undefined =>
       wasmMatrix === null || regionBytes === 0 || k > 1
         ? undefined
         : { memory: wasmMatrix.memory, size: N, regionAt: 8 * wasmMatrix.scratchAt(k), regionBytes, half: k === 0 ? 'upper' : 'lower' };
-    return { state, settings, nodes, size, N, wasmMatrix, shared, matrix, target };
+    return { state, settings, nodes, size, N, regionBytes, wasmMatrix, shared, matrix, target };
   };
 
   /** The exact information on the threads: each worker's rows, then the factorisation and the inverse's blocks shared out. */
@@ -539,8 +576,17 @@ export async function createThreadedRunner(data: ResponseData, options: ThreadOp
     },
     exactCovariance,
     diagnosticsWithCovariance,
+    prepareCovariance: (state, settings, nodes) => {
+      if (exactKernel !== 'wasm' || prepared !== null) return;
+      // exactSetup's memory for the fused pass, made now; a low-priority thread touches its pages meanwhile.
+      const setup = exactSetup(state, settings, nodes, true);
+      // Below that size the extra thread's start (tens of ms of CPU, before it lowers its priority) costs more than the faults.
+      if (setup.wasmMatrix === null || setup.shared.byteLength < (options.touchAheadMinBytes ?? TOUCH_MIN_BYTES)) return;
+      prepared = { N: setup.N, regionBytes: setup.regionBytes, matrix: setup.wasmMatrix };
+      toucher = startPageToucher(setup.shared);
+    },
     close: async () => {
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all([...workers, ...(toucher === null ? [] : [toucher])].map((worker) => worker.terminate()));
     },
   };
 }
