@@ -4,12 +4,14 @@
  * the load context: React and Remix put it on every inline script they write, and root.tsx reads it
  * (useNonce) for <Scripts> and <ScrollRestoration>.
  *
- * A page whose render is complete once its shell is (no part of it waits: every page today) is sent
- * whole, in one piece with its length, compressed here in one call in the encoding the web server
- * negotiated (scripts/server.ts, in the load context; the compression middleware then lets it through
- * as it is): React's 2 KB chunks streamed through the middleware's compression stream, then written as
- * chunks to the socket, cost more CPU than the render itself (docs/decisions/021, h63). A page with parts
- * still pending is streamed as before.
+ * A page is sent whole once all of it is rendered (React's "all ready"), in one piece with its length,
+ * compressed here in one call in the encoding the web server negotiated (scripts/server.ts, in the load
+ * context; the compression middleware then lets it through as it is). Streamed instead (the shell, then
+ * the rest), a page went as React's 2 KB chunks through the middleware's compression stream, which cost
+ * more server CPU than the render itself (docs/decisions/021, h63). No route defers data today: a page's
+ * only pending part is Remix's own data stream, done within a few ticks of the shell. A page with a part
+ * still pending SHELL_WAIT ms after its shell (a deferred loader's promise) is streamed, as before, for
+ * browsers; bots get every page whole.
  */
 import { PassThrough, Writable } from 'node:stream';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
@@ -21,6 +23,8 @@ import { renderToPipeableStream } from 'react-dom/server';
 import { NonceContext } from '~/lib/nonce';
 
 const ABORT_DELAY = 5_000;
+/** How long a browser's page waits after its shell for the rest before it is streamed instead (ms). */
+const SHELL_WAIT = 50;
 /** Below this, a page goes as it is (the compression middleware's own threshold). */
 const COMPRESS_THRESHOLD = 1024;
 
@@ -72,9 +76,12 @@ export default function handleRequest(
   const bot = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    let allReady = false;
+    let sent = false;
     const timer = setTimeout(() => abort(), ABORT_DELAY);
+    let shellWait: ReturnType<typeof setTimeout> | undefined;
     const stream = () => {
+      if (sent) return;
+      sent = true;
       const body = new PassThrough();
       body.once('end', () => clearTimeout(timer));
       responseHeaders.set('Content-Type', 'text/html');
@@ -82,7 +89,10 @@ export default function handleRequest(
       pipe(body);
     };
     const whole = () => {
+      if (sent) return;
+      sent = true;
       clearTimeout(timer);
+      clearTimeout(shellWait);
       const chunks: Buffer[] = [];
       const sink = new Writable({
         write(chunk: Buffer, _encoding, done) {
@@ -105,15 +115,12 @@ export default function handleRequest(
         nonce,
         onShellReady() {
           shellRendered = true;
-          // React says "all ready" right after "shell ready" when nothing is pending: then the page goes whole.
-          if (!bot) queueMicrotask(() => (allReady ? whole() : stream()));
+          if (!bot) shellWait = setTimeout(stream, SHELL_WAIT);
         },
-        onAllReady() {
-          allReady = true;
-          if (bot) whole();
-        },
+        onAllReady: whole,
         onShellError(error: unknown) {
           clearTimeout(timer);
+          clearTimeout(shellWait);
           reject(error);
         },
         onError(error: unknown) {

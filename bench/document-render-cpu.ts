@@ -35,8 +35,7 @@ const COUNT = Number(option('count', '1000'));
 const ROUNDS = Number(option('rounds', '3'));
 /** Which pages (comma-separated: connexion, profil); all by default. */
 const PAGES = option('pages', 'connexion,profil').split(',');
-const USER_AGENT =
-  option('user-agent', 'node') === 'browser' ? 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' : 'node';
+const USER_AGENT = option('user-agent', 'node') === 'browser' ? 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' : 'node';
 
 function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -65,16 +64,19 @@ function get(base: string, url: string, cookie: string, body?: string): Promise<
       ...(cookie ? { cookie } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) }),
     };
-    const req = http.request({ method: body === undefined ? 'GET' : 'POST', host: target.hostname, port: target.port, path: target.pathname, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const whole = Buffer.concat(chunks);
-        const html = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(whole) : whole;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, sent: whole.length, html: html.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { method: body === undefined ? 'GET' : 'POST', host: target.hostname, port: target.port, path: target.pathname, agent, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const whole = Buffer.concat(chunks);
+          const html = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(whole) : whole;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, sent: whole.length, html: html.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -125,6 +127,8 @@ try {
       msPerRender,
       bytesSent: first.sent,
       contentEncoding: first.headers['content-encoding'] ?? 'none',
+      // chunked: streamed; none: sent whole with its length.
+      transferEncoding: first.headers['transfer-encoding'] ?? 'none',
       bytesHtml: Buffer.byteLength(first.html),
     });
   }
