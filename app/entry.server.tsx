@@ -62,7 +62,7 @@ function wholeResponse(html: Buffer, status: number, headers: Headers, documentE
     headers.append('Vary', 'Accept-Encoding');
   }
   headers.set('Content-Length', String(body.length));
-  return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), { headers, status });
+  return new Response(new Uint8Array(body), { headers, status });
 }
 
 export default function handleRequest(
