@@ -16,7 +16,7 @@
  * which isbot counts as a bot: the page is rendered whole before it is sent); `browser` sends a desktop
  * browser's user agent (the page is streamed from its shell).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -25,7 +25,7 @@ import zlib from 'node:zlib';
 import { projectRoot } from '../scripts/database';
 import { WEB_SERVER_NODE_OPTIONS } from '../scripts/server-node-options';
 import { DEMO_PASSWORD } from '../prisma/demo';
-import { seededTestDatabase } from './seeded-database';
+import { buildProductionApp, seededTestDatabase } from './seeded-database';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,12 +83,7 @@ function get(base: string, url: string, cookie: string, body?: string): Promise<
 }
 
 const database = await seededTestDatabase();
-const build = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
-  cwd: projectRoot,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' },
-});
-if (build.status !== 0) throw new Error('build failed');
+await buildProductionApp();
 const dataDir = path.join(projectRoot, '.cache', `bench-render-${Date.now().toString(36)}`);
 const nodeArgs = [...WEB_SERVER_NODE_OPTIONS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(projectRoot, 'bench', 'learner-load-server.ts')], {
