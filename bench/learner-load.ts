@@ -24,7 +24,7 @@
  * Figures from a shared machine say as much about the other jobs as about the code: the load generator
  * runs on the same cores as the server and PostgreSQL.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -169,14 +169,9 @@ async function serverDelays(dir: string | null): Promise<Record<string, unknown>
 async function startTarget(): Promise<Target> {
   if (GIVEN_URL)
     return { url: GIVEN_URL.replace(/\/$/, ''), databaseUrl: process.env.DATABASE_URL ?? null, pid: null, statsDir: null, stop: async () => undefined };
-  const { seededTestDatabase } = await import('./seeded-database');
+  const { seededTestDatabase, buildProductionApp } = await import('./seeded-database');
   const database = await seededTestDatabase();
-  const build = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', VITE_CJS_IGNORE_WARNING: 'true' },
-  });
-  if (build.status !== 0) throw new Error('build failed');
+  await buildProductionApp();
   const dataDir = path.join(projectRoot, '.cache', `bench-${RUN}`);
   const statsDir = DELAYS ? path.join(dataDir, 'delays') : null;
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").

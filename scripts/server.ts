@@ -87,8 +87,12 @@ export async function startWebServer(options: { port: number; host?: string; dir
   // The queue dashboard (administrators only), before the Remix catch-all.
   const closeDashboard = mountQueueDashboard(app);
   const mode = env().NODE_ENV ?? 'production';
-  // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx).
-  const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce });
+  // The page's scripts carry the nonce of the response's Content-Security-Policy (app/entry.server.tsx);
+  // a page sent whole is compressed there, in the encoding the client takes best (ties: the first it lists).
+  const getLoadContext = (req: express.Request, res: express.Response) => ({
+    cspNonce: res.locals.cspNonce,
+    documentEncoding: () => req.acceptsEncodings('br', 'gzip', 'deflate', 'identity'),
+  });
   app.all('*', unlessAnswered(createRequestHandler({ build, mode, getLoadContext })));
   // A learner's answer and a test's start (.data) go straight to the route's action, in front of Express
   // (scripts/direct-actions.ts): the same headers, identity and origin check as the chain above.
