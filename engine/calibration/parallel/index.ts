@@ -142,7 +142,13 @@ export function startThreads(count: number): ThreadPool {
   };
 }
 
+/**
+ * The array's memory as a SharedArrayBuffer: its own when it is one and the array spans it (collapsePatterns'
+ * results: the workers only read it), else a copy.
+ */
 function toShared<T extends Int32Array | Uint8Array | Float64Array>(array: T): SharedArrayBuffer {
+  const own = array.buffer;
+  if (own instanceof SharedArrayBuffer && array.byteOffset === 0 && array.byteLength === own.byteLength) return own;
   const shared = new SharedArrayBuffer(array.byteLength);
   new Uint8Array(shared).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   return shared;
