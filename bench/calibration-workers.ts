@@ -343,6 +343,12 @@ function describeJobs(p: ShardPassTimeline): string {
     .join(', ');
 }
 
+/** When the first pass's first reported job started, ms after the pass's start ("?": no report came). */
+function firstJob(m: Measure): string {
+  const first = m.timeline[0];
+  return first && first.jobs.length > 0 ? String(Math.min(...first.jobs.map((j) => j.startedAt)) - first.startedAt) : '?';
+}
+
 /** Median fixed cost of a pass: its wall time less the compute of the process with the most to do. */
 function medianFixed(m: Measure): number {
   return median(
@@ -360,7 +366,7 @@ try {
     `  machine ceiling (kernel alone, 1 vs 2 processes at once): ×${ceilingBefore.ratio.toFixed(2)} (6 E-steps on 1.5M answers: ${ceilingBefore.alone.toFixed(1)} s alone, ${ceilingBefore.together.toFixed(1)} s each with two)`,
   );
   const line = (m: Measure) =>
-    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s (idle ${m.settle.toFixed(1)} s after they listened); load ${loadavg()[0]!.toFixed(1)}`;
+    `${m.wall.toFixed(1)} s wall = set-up ${m.setup.toFixed(1)} s + ${m.passes} passes ${m.passTotal.toFixed(1)} s (the first, with the shards' writes and loads, ${(m.passSeconds[0] ?? NaN).toFixed(2)} s, its first job at ${firstJob(m)} ms; median ${m.medianPass.toFixed(2)} s, fixed cost ${(medianFixed(m) * 1000).toFixed(0)} ms) + M-steps ${(m.wall - m.setup - m.passTotal).toFixed(1)} s; ${m.shards} shards, ${m.result.iterations} EM cycles; workers' CPU ${m.workerCpu.toFixed(1)} s (idle ${m.settle.toFixed(1)} s after they listened); load ${loadavg()[0]!.toFixed(1)}`;
   const armNames = (text('arms') ?? 'fair,raw').split(',');
   const sources = fromDatabase ? ((text('sources') ?? 'parent,workers').split(',') as ('parent' | 'workers')[]) : (['parent'] as const);
   const arms = armNames.flatMap((arm) => sources.map((built) => ({ arm, built })));

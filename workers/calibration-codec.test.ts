@@ -20,6 +20,7 @@ import {
   encodePass,
   encodeShard,
   encodeStatistics,
+  encodedShardBytes,
 } from './calibration-codec';
 import { shardCount } from './calibration-shards';
 import { shardCopyReader } from '../app/models/calibration-run.server';
@@ -61,6 +62,28 @@ describe('calibration shards and statistics in binary form', () => {
     expect([...(back.weights ?? [])]).toEqual([...(part.weights ?? [])]);
     const wide = { ...part, itemIds: new Array<string>(70_000).fill('x'), items: part.items.map((i) => i + 65_000) };
     expect([...decodeShard(encodeShard(wide)).items]).toEqual([...wide.items]);
+  });
+
+  it('a shard written into a buffer of an earlier, larger shard: the same bytes as a fresh one, at its start; too small: a fresh one', () => {
+    const larger = sliceRows(data, 0, 1000);
+    const smaller = sliceRows(data, 1000, 1400);
+    for (const part of [larger, smaller]) {
+      const size = encodedShardBytes(part.rowStart.length - 1, part.items.length, part.itemIds.length, part.weights !== null);
+      expect(encodeShard(part).byteLength).toBe(size);
+    }
+    const scratch = Buffer.allocUnsafeSlow(encodeShard(larger).byteLength);
+    const first = encodeShard(larger, scratch);
+    expect(first.buffer).toBe(scratch.buffer);
+    expect(first.equals(encodeShard(larger))).toBe(true);
+    // The larger shard's bytes are still there past the smaller one's end: every byte of the smaller one is written.
+    scratch.fill(0xa5);
+    const second = encodeShard(smaller, scratch);
+    expect(second.buffer).toBe(scratch.buffer);
+    expect(second.equals(encodeShard(smaller))).toBe(true);
+    expect([...decodeShard(second).items]).toEqual([...smaller.items]);
+    const tooSmall = encodeShard(larger, Buffer.allocUnsafeSlow(100));
+    expect(tooSmall.byteLength).toBe(first.byteLength);
+    expect(tooSmall.equals(encodeShard(larger))).toBe(true);
   });
 
   it('a shard from its COPY stream, in chunks cut anywhere: the same bytes in an aligned array, decoded into views on it', () => {

@@ -15,7 +15,7 @@
  * - Everything is namespaced by run id and lease (one processing attempt of the run), so two runs, or
  *   a run and its own earlier attempt, never mix.
  */
-import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { Job, Queue, QueueEvents, RedisClient } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   collapsePatterns,
@@ -51,6 +51,7 @@ import {
   encodePass,
   encodeShard,
   encodeStatistics,
+  encodedShardBytes,
 } from './calibration-codec';
 
 export type ShardPassKind = 'expectations' | 'diagnostics';
@@ -504,7 +505,10 @@ export function shardProcessor(db: ShardStore, redis: Redis, cache = new ShardCa
  * (an event missed while reconnecting, a job removed by a Redis restart).
  */
 export class ShardWaiter {
-  private readonly pending = new Map<string, { resultKey: string; resolve: (report: ShardJobReport | null) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    string,
+    { resultKey: string; resolve: (report: ShardJobReport | null) => void; reject: (error: Error) => void; stored?: true }
+  >();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -571,7 +575,10 @@ export class ShardWaiter {
     for (const [jobId, p] of [...this.pending]) {
       try {
         if ((await this.redis.exists(p.resultKey)) === 1) {
-          this.settle(jobId);
+          // Its sums stored: settled without a report only if the completion event (which brings it) has not come by
+          // the next poll (h67: a job stored just before a poll used to lose its report to it).
+          if (p.stored) this.settle(jobId);
+          else p.stored = true;
           continue;
         }
         const state = await this.queue.getJobState(jobId);
@@ -704,10 +711,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   const capBytes = options.redisShardBytes ?? env().CALIBRATION_SHARD_REDIS_MB * 1024 * 1024;
   let room = source || capBytes === 0 ? 0 : await redisRoom(redis);
   const stored: ('redis' | 'table')[] = [];
-  const encoded = (k: number) => {
+  const encoded = (k: number, into?: Uint8Array) => {
     const { from, to } = parts[k] as { from: number; to: number };
     const shard = sliceRows(data, from, to);
-    return { rows: to - from, answers: shard.items.length, data: encodeShard(shard) };
+    return { rows: to - from, answers: shard.items.length, data: encodeShard(shard, into) };
   };
   const store = async (k: number, shard: ReturnType<typeof encoded>, first: boolean): Promise<void> => {
     const bytes = shard.data.byteLength;
@@ -726,14 +733,16 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   };
   /**
    * Stores a pass's parameters and renews the TTL of the run's source and of the shards in Redis, in one round trip
-   * (h56); the shards gone are put back (encoded again from `data`: the same bytes).
+   * (h56), sent on `connection` before this returns (its first await); the shards gone are put back (encoded again
+   * from `data`: the same bytes).
    */
-  const storePass = async (paramsKey: string, packed: Buffer): Promise<void> => {
+  const storePass = async (paramsKey: string, packed: Buffer, connection: RedisClient): Promise<void> => {
     const inRedis = stored.flatMap((where, k) => (where === 'redis' ? [k] : []));
-    const pipeline = redis.pipeline().set(paramsKey, packed, 'EX', RESULT_TTL_SECONDS);
+    // BullMQ's client: commands by name (its pipelines declare only those BullMQ sends).
+    const pipeline = connection.pipeline().runCommand('set', [paramsKey, packed, 'EX', RESULT_TTL_SECONDS]);
     // The source lives as long as the run's passes go on; so do the shards in Redis.
-    if (sourceKey) pipeline.expire(sourceKey, RESULT_TTL_SECONDS);
-    for (const k of inRedis) pipeline.expire(keyOf(k), RESULT_TTL_SECONDS);
+    if (sourceKey) pipeline.runCommand('expire', [sourceKey, RESULT_TTL_SECONDS]);
+    for (const k of inRedis) pipeline.runCommand('expire', [keyOf(k), RESULT_TTL_SECONDS]);
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.slice(0, sourceKey ? 2 : 1).find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
@@ -761,12 +770,23 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
   let allWritten = source !== undefined;
   const writtenAt: number[] = [];
   const writing = (async () => {
-    // Built by the workers: nothing to write.
+    // The shards are written one by one through one buffer, sized for the largest (h67): most of an encoding's
+    // ≈ 25 ms was the first touch of a fresh 10 MB, ≈ 1.5 ms once its pages are touched. A shard's buffer is free
+    // again once its SET is answered (Redis has read it all) or its row inserted. Built by the workers: nothing.
+    const largest = (source ? [] : parts).reduce(
+      (most, { from, to }) =>
+        Math.max(
+          most,
+          encodedShardBytes(to - from, (data.rowStart[to] as number) - (data.rowStart[from] as number), data.itemIds.length, data.weights !== null),
+        ),
+      0,
+    );
+    const scratch = largest > 0 ? Buffer.allocUnsafeSlow(largest) : undefined;
     for (let k = 0; k < (source ? 0 : parts.length); k++) {
-      // Shard k is stored (its SET answered) before shard k + 1 is encoded (h61): the encoding blocks this thread
-      // (≈ 25 ms a shard quiet, a fresh 10 MB), and encoding the next shards while the SET was on its way kept its
-      // reply, and the first pass's first job, waiting behind every shard's encoding (the pass's 81–91 ms lead).
-      await store(k, encoded(k), true);
+      // Shard k is stored (its SET answered) before shard k + 1 is encoded (h61): the encoding blocks this thread,
+      // and encoding the next shards while the SET was on its way kept its reply, and the first pass's first job,
+      // waiting behind every shard's encoding (the pass's 81–91 ms lead).
+      await store(k, encoded(k, scratch), true);
       writtenAt[k] = Date.now();
       (written[k] as (typeof written)[number]).resolve();
       // Lets the pass add job k (its queue.add goes out) before the next shard is encoded.
@@ -807,7 +827,12 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     const paramsKey = `${options.keyPrefix}:calibration-params:${passId}`;
     const claimKey = `${options.keyPrefix}:calibration-claims:${passId}`;
     const resultsKey = `${options.keyPrefix}:calibration-results:${passId}`;
-    await storePass(paramsKey, encodePass(params, quadrature));
+    // The parameters go on the queue's own connection, just before the pass's jobs (h67): one connection delivers its
+    // commands in order, so no job can claim before they are stored, and the jobs no longer wait for their round trip.
+    // A shard found gone meanwhile is put back after the jobs are added: a job that reads it first fails the pass,
+    // which is run again (SHARD_GONE), as for a shard lost during the pass.
+    const storing = storePass(paramsKey, encodePass(params, quadrature), await queue.client);
+    storing.catch(() => undefined);
     // While shards are still being written (the first pass), each job says how many are ready.
     const staged = !allWritten;
     const jobs = parts.map((_, k) => {
@@ -868,10 +893,15 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
     }
     const reader = blocking;
     let stop = false;
+    let popping = true;
     const collect = (async () => {
-      while (missing > 0 && !stop) {
-        const popped = await reader.blpopBuffer(resultsKey, 1);
-        if (popped) take(popped[1]);
+      try {
+        while (missing > 0 && !stop) {
+          const popped = await reader.blpopBuffer(resultsKey, 1);
+          if (popped) take(popped[1]);
+        }
+      } finally {
+        popping = false;
       }
     })();
     collect.catch(() => undefined);
@@ -887,9 +917,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
           waits.push(waitFor(jobs[k]!));
           await queue.add(jobs[k]!.name, jobs[k]!.data, jobs[k]!.opts);
         }
+        await storing;
       } else {
         waits.push(...jobs.map(waitFor));
-        await queue.addBulk(jobs);
+        await Promise.all([storing, queue.addBulk(jobs)]);
       }
       added = performance.now();
       // Every job done and a result still not popped: the sums at the jobs' keys (a worker of before h61 stores them
@@ -901,8 +932,10 @@ export async function createShardedRunner(options: ShardedRunnerOptions): Promis
         for (const [, bytes] of replies) if (Buffer.isBuffer(bytes) && bytes.byteLength > 8) take(bytes);
         if (missing > 0) await waitAtMost(collect, 5000);
         if (missing > 0) throw new Error(`résultats de ${missing} partie(s) introuvables dans Redis (passe ${number})`);
-        // The pop still blocked is of no use: its connection goes (a new one for the next pass).
+        // A pop still blocked is of no use: its connection goes (a new one for the next pass). Only while it is blocked
+        // (h67): once the pops ended, the pass may be over and the next pass's pop on this connection.
         stop = true;
+        if (!popping) return;
         if (blocking === reader) blocking = null;
         reader.disconnect();
       });
