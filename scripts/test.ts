@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { env } from '../app/lib/env.server';
 import { projectRoot } from './database';
@@ -23,10 +24,17 @@ const noLint = args.includes('--no-lint');
 const passThrough = args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--e2e-only') && a !== '--no-lint');
 const cacheDir = path.join(projectRoot, '.cache');
 
-function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
+/** Runs a command; `held` keeps its output and writes it in one piece once it ends (two runs side by side). */
+function run(command: string, commandArgs: string[], env: Record<string, string>, held = false): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...env } });
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.on('close', (code, signal) => {
+      if (held) process.stdout.write(Buffer.concat(output));
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -104,30 +112,39 @@ async function main() {
     if (!e2eOnly) {
       // Pure tests run files in parallel; the integration tests share one database (and settings such as
       // the active parameter set), so their files run one after the other. Vitest only takes
-      // file parallelism for a whole run, hence two runs.
-      const projects: { name: string; extra: string[] }[] = [
-        { name: 'unit', extra: [] },
-        { name: 'integration', extra: ['--no-file-parallelism'] },
+      // file parallelism for a whole run, hence two runs — side by side, since neither uses the other's
+      // data: the integration files wait on PostgreSQL much of their time, and one run after the other left
+      // a core idle. Vitest's own default is one file per core less one (for its main process, idle while
+      // files run): a single pure file at a time on a 2-core machine; one per core instead. The pure run's
+      // output is written when it ends (docs/decisions/023-test-suite-time.md).
+      const projects: { name: string; extra: string[]; held: boolean }[] = [
+        { name: 'unit', extra: [`--maxWorkers=${os.availableParallelism()}`], held: true },
+        { name: 'integration', extra: ['--no-file-parallelism'], held: false },
       ];
-      for (const project of projects) {
-        const vitestJson = path.join(cacheDir, `vitest-${project.name}.json`);
-        fs.rmSync(vitestJson, { force: true });
-        const code = await run(
-          process.execPath,
-          [
-            path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'),
-            'run',
-            `--project=${project.name}`,
-            ...project.extra,
-            '--passWithNoTests',
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile.json=${vitestJson}`,
-            ...passThrough,
-          ],
-          env,
-        );
-        const report = readJson(vitestJson);
+      const results = await Promise.all(
+        projects.map(async (project) => {
+          const vitestJson = path.join(cacheDir, `vitest-${project.name}.json`);
+          fs.rmSync(vitestJson, { force: true });
+          const code = await run(
+            process.execPath,
+            [
+              path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'),
+              'run',
+              `--project=${project.name}`,
+              ...project.extra,
+              '--passWithNoTests',
+              '--reporter=default',
+              '--reporter=json',
+              `--outputFile.json=${vitestJson}`,
+              ...passThrough,
+            ],
+            env,
+            project.held,
+          );
+          return { code, report: readJson(vitestJson) };
+        }),
+      );
+      for (const { code, report } of results) {
         passed += Number(report?.numPassedTests ?? 0);
         failures += Number(report?.numFailedTests ?? 0);
         skipped += Number(report?.numPendingTests ?? 0) + Number(report?.numTodoTests ?? 0);
