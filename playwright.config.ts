@@ -7,8 +7,9 @@ const alone = /(pack-round-trip|psychometrics-restore)\.spec\.ts$/;
 // Specs that publish or roll back releases, or put challenges in service: a publication is refused when the
 // release in force or the live content changed since its preview (« Le contenu a changé depuis l’aperçu »),
 // and a rollback holds only until the next publication. They run one after the other (one worker), beside
-// the others.
-const releases = /(authoring-challenges|authoring-qrocm|content-lifecycle|qti-interchange)\.spec\.ts$/;
+// the others. The psychometrics specs whose fixtures create a release (tests/setup/*-fixtures.ts, without the
+// release lock) join them: one run failed on « Release_number_key » beside a publication.
+const releases = /(authoring-challenges|authoring-qrocm|content-lifecycle|qti-interchange|psychometrics-(charts|diagnostics|model-quality))\.spec\.ts$/;
 // The longest files (calibrations run by the workers, whole certification sessions) start first, so that
 // the end of the run is not one of them on one worker while the other waits.
 const long = /(psychometrics-runs|psychometrics-english|certification-results|roles|certification-session)\.spec\.ts$/;
