@@ -693,7 +693,10 @@ export async function reconcileCalibrationRuns(ctx: CalibrationContext, queue: Q
       continue;
     }
     const state = await job.getState();
-    if (state === 'failed') await markFailed(describeJobFailure(job.failedReason));
+    // The job was read before its state: failed in between (a stalled job failed by the worker that took it up), its
+    // copy has no reason yet. A failed job's record is final: read again, it has the reason.
+    const reason = state === 'failed' ? (job.failedReason ?? (await queue.getJob(jobId))?.failedReason) : undefined;
+    if (state === 'failed') await markFailed(describeJobFailure(reason));
     else if (state === 'completed') await markFailed('Le travail de calibration s’est terminé sans enregistrer de résultat.');
   }
   return { requeued, failed };
